@@ -1,0 +1,77 @@
+// Turning schema names into TypeScript identifiers and property keys. Names from a WSDL are
+// data: they become identifiers only through `safeIdentifier`, and property keys only through
+// `propertyKey`, so no WSDL text can ever become code.
+
+const RESERVED_WORDS = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'implements interface let package private protected public static yield await as async from of get set ' +
+    'declare module namespace require type abstract accessor satisfies keyof readonly unique infer is asserts out'
+  ).split(' '),
+);
+
+/** Names a type alias or interface cannot take (predefined types). */
+const PREDEFINED_TYPES = new Set(
+  'any unknown never string number boolean bigint symbol object undefined void null this'.split(' '),
+);
+
+/**
+ * Globals the generated files refer to by name (Date, Uint8Array, Record, Promise …) plus other
+ * well-known ones: a schema type called `Date` must not shadow the real Date inside types.ts.
+ */
+const GLOBALS = new Set(
+  (
+    'Array ArrayBuffer BigInt Boolean DataView Date Error EvalError Function Infinity JSON Map Math NaN Number ' +
+    'Object Partial Pick Omit Promise Proxy RangeError ReadonlyArray Readonly Record ReferenceError Reflect ' +
+    'RegExp Required Set String Symbol SyntaxError TypeError URIError Uint8Array WeakMap WeakSet globalThis ' +
+    'undefined eval isFinite isNaN parseFloat parseInt arguments rt T'
+  ).split(' '),
+);
+
+export function isReservedTypeName(name: string): boolean {
+  return RESERVED_WORDS.has(name) || PREDEFINED_TYPES.has(name) || GLOBALS.has(name);
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * An identifier for `name`: characters outside [A-Za-z0-9_$] become `_`, a leading digit gets a
+ * `_` prefix, and a reserved word or global gets a `_` suffix (`delete` → `delete_`).
+ * With `allowReserved`, reserved words pass (for class methods, where `delete()` is legal).
+ */
+export function safeIdentifier(name: string, options: { allowReserved?: boolean } = {}): string {
+  let id = name.replace(/[^A-Za-z0-9_$]/g, '_');
+  if (id === '' || /^[0-9]/.test(id)) id = `_${id}`;
+  if (!options.allowReserved && isReservedTypeName(id)) id = `${id}_`;
+  return id;
+}
+
+/** `item` → `Item`, `keyValuePair` → `KeyValuePair`, after making the segment identifier-safe. */
+export function pascalSegment(segment: string): string {
+  const id = segment.replace(/[^A-Za-z0-9_$]/g, '_');
+  return id.charAt(0).toUpperCase() + id.slice(1);
+}
+
+/** A property key: bare when it is an identifier, otherwise a quoted string literal. */
+export function propertyKey(name: string): string {
+  return IDENTIFIER.test(name) ? name : JSON.stringify(name);
+}
+
+/** A string literal (for names, namespaces and actions taken from the WSDL). */
+export function stringLiteral(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
+}
+
+/**
+ * The body of a JSDoc block from WSDL documentation. `*\/` cannot end the comment early, and
+ * the text can neither start a new tag line nor smuggle in a closing sequence split over lines.
+ */
+export function docLines(text: string | undefined): string[] {
+  if (!text) return [];
+  return text
+    .replace(/\*\//g, '*\\/')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.trimEnd().replace(/^(\s*)@/, '$1\\@'));
+}

@@ -1,0 +1,79 @@
+// TypeScript type expressions and runtime metadata keys for schema references. Both the types
+// file and the client use these, so a field's TS type and its codec can never disagree.
+import { GenerateError } from '../errors.js';
+import { qnameKey, type ElementField, type TypeRef } from '../model/types.js';
+import type { EmitPlan, PlannedType } from './plan.js';
+import { CHAR_MAPPING, MS_SERIALIZATION_NS, PRIMITIVE_MAPPING, type PrimitiveMapping } from './type-mapping.js';
+
+/** How a type name is written where it is used: bare in types.ts, `T.Name` elsewhere. */
+export type Qualify = (name: string) => string;
+export const bare: Qualify = (name) => name;
+
+export function plannedType(plan: EmitPlan, ref: TypeRef & { kind: 'named' }): PlannedType {
+  const t = plan.byKey.get(qnameKey(ref.name));
+  if (!t) throw new GenerateError(`internal: type ${ref.name.local} was not planned`);
+  return t;
+}
+
+/** The primitive a restriction ends at (restrictions of restrictions are followed). */
+export function restrictionMapping(plan: EmitPlan, t: PlannedType): PrimitiveMapping {
+  if (t.shape.kind !== 'restriction') throw new GenerateError(`internal: ${t.name} is not a restriction`);
+  const def = t.shape.def;
+  if (def.name.ns === MS_SERIALIZATION_NS && def.name.local === 'char') return CHAR_MAPPING;
+  if (def.base.kind === 'primitive') return PRIMITIVE_MAPPING[def.base.name];
+  return restrictionMapping(plan, plannedType(plan, def.base));
+}
+
+/** The TS type of one value of `ref` (not counting optionality, nil or repetition). */
+export function typeExpression(plan: EmitPlan, ref: TypeRef, q: Qualify): string {
+  if (ref.kind === 'primitive') return PRIMITIVE_MAPPING[ref.name].ts;
+  const t = plannedType(plan, ref);
+  switch (t.shape.kind) {
+    case 'array':
+      return arrayOf(itemExpression(plan, t.shape.item, q));
+    case 'restriction':
+      return restrictionMapping(plan, t).ts;
+    case 'interface':
+    case 'dict':
+    case 'enum':
+    case 'list':
+    case 'entry':
+      return q(t.name);
+  }
+}
+
+/** The TS type of a field's property value (repetition and nil included, optionality not). */
+export function fieldExpression(plan: EmitPlan, f: ElementField, q: Qualify): string {
+  const isRepeated = f.maxOccurs === 'unbounded' || f.maxOccurs > 1;
+  if (isRepeated) return arrayOf(itemExpression(plan, f, q));
+  const t = typeExpression(plan, f.type, q);
+  return f.nillable && t !== 'unknown' ? `${t} | null` : t;
+}
+
+function itemExpression(plan: EmitPlan, item: ElementField, q: Qualify): string {
+  const t = typeExpression(plan, item.type, q);
+  return item.nillable && t !== 'unknown' ? `${t} | null` : t;
+}
+
+function arrayOf(element: string): string {
+  return /[|&\s]/.test(element) ? `(${element})[]` : `${element}[]`;
+}
+
+/** The runtime metadata key for a reference: `xs:int`, `xs:char`, or a planned type name. */
+export function runtimeTypeKey(plan: EmitPlan, ref: TypeRef): string {
+  if (ref.kind === 'primitive') return PRIMITIVE_MAPPING[ref.name].runtime;
+  return plannedType(plan, ref).name;
+}
+
+/** `element ContactId, xs:int, minOccurs=0, nillable` — where a property came from. */
+export function provenance(f: ElementField, typeLabel: string): string {
+  const parts = [`element ${f.name}`, typeLabel];
+  if (f.minOccurs !== 1) parts.push(`minOccurs=${f.minOccurs}`);
+  if (f.maxOccurs !== 1) parts.push(`maxOccurs=${f.maxOccurs}`);
+  if (f.nillable) parts.push('nillable');
+  return parts.join(', ');
+}
+
+export function typeLabel(ref: TypeRef): string {
+  return ref.kind === 'primitive' ? `xs:${ref.name}` : ref.name.local.replace(/^\//, '');
+}

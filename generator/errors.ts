@@ -1,0 +1,26 @@
+// One error type for everything the generator refuses. It carries the place (file, line, column,
+// element path) so the CLI can print one precise line; it never carries a stack to the user.
+import type { SourceLocation } from './model/types.js';
+
+export class GenerateError extends Error {
+  readonly location: SourceLocation | undefined;
+  /** The file the error is about when there is no finer location (missing file, empty file). */
+  readonly file: string | undefined;
+
+  constructor(message: string, where?: SourceLocation | { file: string }) {
+    super(message);
+    this.name = 'GenerateError';
+    this.location = where && 'line' in where ? where : undefined;
+    this.file = where?.file;
+  }
+
+  /** `EMail.wsdl:1:2345: <message> (at /definitions/types/schema[1]/…)` */
+  describe(): string {
+    const loc = this.location;
+    if (loc) {
+      const path = loc.path ? ` (at ${loc.path})` : '';
+      return `${loc.file}:${loc.line}:${loc.column}: ${this.message}${path}`;
+    }
+    return this.file ? `${this.file}: ${this.message}` : this.message;
+  }
+}

@@ -1,0 +1,158 @@
+// Writing the output safely. Everything is built in memory first; then, per folder we own
+// (<out>/runtime, <out>/<Agent>), the new folder is staged beside it and swapped in by rename.
+// A failing run writes nothing; an interrupted swap is rolled back at the start of the next run.
+// Files we did not write (no generated header, not in our manifest) are never deleted: they are
+// carried over into the new folder, and we refuse to overwrite one.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { GenerateError } from '../errors.js';
+import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
+
+export const MANIFEST = '.gen-services86-manifest.json';
+const STAGING = '.gen-services86-staging';
+const OLD = '.gen-services86-old';
+const TRASH = '.gen-services86-trash';
+
+interface Manifest {
+  readonly generator: 'gen-services86';
+  readonly files: readonly string[];
+}
+
+function readManifest(outDir: string): Set<string> {
+  const path = join(outDir, MANIFEST);
+  if (!existsSync(path)) return new Set();
+  try {
+    const m = JSON.parse(readFileSync(path, 'utf8')) as Partial<Manifest>;
+    return new Set(Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string') : []);
+  } catch {
+    return new Set(); // an unreadable manifest owns nothing: we then only trust the header
+  }
+}
+
+/** A file we may delete: listed in our last manifest and still carrying our header. */
+function isOurs(path: string, manifest: Set<string>, rel: string): boolean {
+  return manifest.has(rel) && hasGeneratedHeader(path);
+}
+
+function hasGeneratedHeader(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').startsWith(GENERATED_MARK);
+  } catch {
+    return false;
+  }
+}
+
+/** Files below `dir`, relative to it, with `/` separators. */
+function listFiles(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listFiles(join(dir, entry.name), rel));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+/** Restores folders left in the old-folder area by an interrupted swap. */
+export function recoverInterruptedWrite(outDir: string): void {
+  const oldArea = join(outDir, OLD);
+  if (existsSync(oldArea)) {
+    for (const folder of readdirSync(oldArea)) {
+      const target = join(outDir, folder);
+      rmSync(target, { recursive: true, force: true });
+      renameSync(join(oldArea, folder), target);
+    }
+    rmSync(oldArea, { recursive: true, force: true });
+  }
+  rmSync(join(outDir, STAGING), { recursive: true, force: true });
+  rmSync(join(outDir, TRASH), { recursive: true, force: true });
+}
+
+export interface StaleFile {
+  readonly path: string;
+  readonly reason: 'missing' | 'differs' | 'obsolete';
+}
+
+/** What `--check` reports: generated files that are missing or differ, and obsolete ones we own. */
+export function findStale(outDir: string, files: readonly GeneratedFile[]): StaleFile[] {
+  const stale: StaleFile[] = [];
+  const wanted = new Set(files.map((f) => f.path));
+  const manifest = readManifest(outDir);
+  for (const f of files) {
+    const path = join(outDir, f.path);
+    if (!existsSync(path)) stale.push({ path: f.path, reason: 'missing' });
+    else if (readFileSync(path, 'utf8') !== f.content) stale.push({ path: f.path, reason: 'differs' });
+  }
+  for (const folder of foldersOf(files)) {
+    for (const rel of listFiles(join(outDir, folder), folder)) {
+      if (!wanted.has(rel) && isOurs(join(outDir, rel), manifest, rel)) stale.push({ path: rel, reason: 'obsolete' });
+    }
+  }
+  return stale.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+function foldersOf(files: readonly GeneratedFile[]): string[] {
+  return [...new Set(files.map((f) => f.path.split('/')[0]!))].sort();
+}
+
+/** Hook for tests of interrupted writes: exits hard at a named point. Never set in normal use. */
+function crashPoint(name: string): void {
+  if (process.env['GEN_SERVICES86_CRASH_AT'] === name) process.kill(process.pid, 'SIGKILL');
+}
+
+export function writeOutput(outDir: string, files: readonly GeneratedFile[]): void {
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw new GenerateError(`the output path is not a directory`, { file: outDir });
+  }
+  mkdirSync(outDir, { recursive: true });
+  recoverInterruptedWrite(outDir);
+  const manifest = readManifest(outDir);
+  const folders = foldersOf(files);
+  const staging = join(outDir, STAGING);
+
+  // 1. Stage every owned folder completely: our new files plus the foreign files already there.
+  for (const folder of folders) {
+    const current = join(outDir, folder);
+    if (existsSync(current) && !statSync(current).isDirectory()) {
+      throw new GenerateError(`cannot create folder ${folder}: a file of that name exists`, { file: current });
+    }
+    const ours = new Set(files.filter((f) => f.path.startsWith(`${folder}/`)).map((f) => f.path));
+    for (const rel of listFiles(current, folder)) {
+      const path = join(outDir, rel);
+      if (isOurs(path, manifest, rel)) continue;
+      // A file we are about to write that carries our header is an earlier output of ours.
+      if (ours.has(rel) && hasGeneratedHeader(path)) continue;
+      if (ours.has(rel)) {
+        throw new GenerateError(`refusing to overwrite ${rel}: it was not written by gen-services86`, { file: path });
+      }
+      copyInto(staging, rel, readFileSync(path));
+    }
+  }
+  for (const f of files) copyInto(staging, f.path, f.content);
+  crashPoint('staged');
+
+  // 2. Swap: move each old folder aside, move the staged one in. Then the manifest, then cleanup.
+  const oldArea = join(outDir, OLD);
+  mkdirSync(oldArea, { recursive: true });
+  for (const folder of folders) {
+    const current = join(outDir, folder);
+    if (existsSync(current)) renameSync(current, join(oldArea, folder));
+    crashPoint('swapping');
+    renameSync(join(staging, folder), current);
+  }
+  // Renaming the old area away is the commit point: from here on, recovery keeps the new tree.
+  renameSync(oldArea, join(outDir, TRASH));
+  rmSync(join(outDir, TRASH), { recursive: true, force: true });
+  const previous = [...manifest].filter((rel) => !folders.includes(rel.split('/')[0]!));
+  const nextManifest: Manifest = { generator: 'gen-services86', files: [...new Set([...previous, ...files.map((f) => f.path)])].sort() };
+  writeFileSync(join(staging, MANIFEST), JSON.stringify(nextManifest, null, 2) + '\n');
+  renameSync(join(staging, MANIFEST), join(outDir, MANIFEST));
+  rmSync(staging, { recursive: true, force: true });
+}
+
+function copyInto(root: string, rel: string, content: string | Buffer): void {
+  const path = join(root, rel);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+}

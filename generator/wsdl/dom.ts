@@ -1,0 +1,197 @@
+// Reading XML for the generator: xmldom with its locator, so every node we build the model from
+// can say where it came from. DOCTYPEs are refused before parsing: a WSDL has no business
+// declaring entities, and refusing them means no entity is ever expanded or fetched.
+import { DOMParser } from '@xmldom/xmldom';
+import type { Element as XmlElement, Node as XmlNode } from '@xmldom/xmldom';
+import { GenerateError } from '../errors.js';
+import type { QName, SourceLocation } from '../model/types.js';
+
+export type { XmlElement };
+
+export const NS = {
+  wsdl: 'http://schemas.xmlsoap.org/wsdl/',
+  soap11: 'http://schemas.xmlsoap.org/wsdl/soap/',
+  soap12: 'http://schemas.xmlsoap.org/wsdl/soap12/',
+  xs: 'http://www.w3.org/2001/XMLSchema',
+  wsdl20: 'http://www.w3.org/ns/wsdl',
+  msSerialization: 'http://schemas.microsoft.com/2003/10/Serialization/',
+  wsaw: 'http://www.w3.org/2006/05/addressing/wsdl',
+  wsam: 'http://www.w3.org/2007/05/addressing/metadata',
+} as const;
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+const CDATA_SECTION_NODE = 4;
+
+/** Parses `text` into a document element; malformed XML becomes a GenerateError with line:column. */
+export function parseXmlDocument(text: string, file: string): XmlElement {
+  refuseDoctype(text, file);
+  let firstError: { message: string; line: number; column: number } | undefined;
+  const parser = new DOMParser({
+    locator: true,
+    onError: (level, message) => {
+      if (level === 'warning' || firstError) return;
+      const m = /line:(\d+)\s*\n?\s*@?#?\[?col:?(\d+)/.exec(message) ?? /(\d+):(\d+)/.exec(message);
+      firstError = {
+        message: cleanXmldomMessage(message),
+        line: m ? Number(m[1]) : 0,
+        column: m ? Number(m[2]) : 0,
+      };
+      throw new Error(message);
+    },
+  });
+  let doc;
+  try {
+    doc = parser.parseFromString(text, 'text/xml');
+  } catch (err) {
+    const e = firstError ?? { message: (err as Error).message, line: 0, column: 0 };
+    throw new GenerateError(`malformed XML: ${e.message}`, { file, line: e.line, column: e.column, path: '' });
+  }
+  const root = doc.documentElement;
+  if (!root) throw new GenerateError('malformed XML: no root element', { file });
+  return root;
+}
+
+function cleanXmldomMessage(message: string): string {
+  return message
+    .replace(/\s*\n?@#\[line:\d+,col:\d+\]/g, '')
+    .replace(/^\[xmldom \w+\]\s*/, '')
+    .split('\n')[0]!
+    .trim();
+}
+
+/** Finds a `<!DOCTYPE` in the prolog (before the root element) without parsing it. */
+function refuseDoctype(text: string, file: string): void {
+  let i = 0;
+  for (;;) {
+    i = text.indexOf('<', i);
+    if (i < 0) return;
+    if (text.startsWith('<?', i)) {
+      i = text.indexOf('?>', i + 2);
+      if (i < 0) return;
+      continue;
+    }
+    if (text.startsWith('<!--', i)) {
+      i = text.indexOf('-->', i + 4);
+      if (i < 0) return;
+      continue;
+    }
+    if (/^<!DOCTYPE/i.test(text.slice(i, i + 9))) {
+      const { line, column } = lineColumnAt(text, i);
+      throw new GenerateError('a DOCTYPE is not allowed in a WSDL (entities are never expanded or fetched)', {
+        file,
+        line,
+        column,
+        path: '',
+      });
+    }
+    return;
+  }
+}
+
+function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+export function isElement(node: XmlNode | null): node is XmlElement {
+  return node !== null && node.nodeType === ELEMENT_NODE;
+}
+
+/** Child elements, optionally only those in namespace `ns` (and with local name `local`). */
+export function childElements(parent: XmlElement, ns?: string, local?: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (let n = parent.firstChild; n; n = n.nextSibling) {
+    if (!isElement(n)) continue;
+    if (ns !== undefined && n.namespaceURI !== ns) continue;
+    if (local !== undefined && n.localName !== local) continue;
+    out.push(n);
+  }
+  return out;
+}
+
+export function firstChild(parent: XmlElement, ns: string, local: string): XmlElement | undefined {
+  for (let n = parent.firstChild; n; n = n.nextSibling) {
+    if (isElement(n) && n.namespaceURI === ns && n.localName === local) return n;
+  }
+  return undefined;
+}
+
+export function attr(el: XmlElement, name: string): string | undefined {
+  return el.hasAttribute(name) ? el.getAttribute(name) ?? undefined : undefined;
+}
+
+export function attrNS(el: XmlElement, ns: string, local: string): string | undefined {
+  return el.hasAttributeNS(ns, local) ? el.getAttributeNS(ns, local) ?? undefined : undefined;
+}
+
+/** Character data of an element and its descendants, whitespace collapsed (for documentation). */
+export function collapsedText(el: XmlElement): string {
+  const parts: string[] = [];
+  const walk = (n: XmlNode): void => {
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === TEXT_NODE || c.nodeType === CDATA_SECTION_NODE) parts.push(c.nodeValue ?? '');
+      else if (isElement(c)) walk(c);
+    }
+  };
+  walk(el);
+  return parts.join(' ').replace(/\s+/g, ' ').trim();
+}
+
+export function location(el: XmlElement, file: string): SourceLocation {
+  const line = (el as unknown as { lineNumber?: number }).lineNumber ?? 0;
+  const column = (el as unknown as { columnNumber?: number }).columnNumber ?? 0;
+  // The path is only needed when an error is reported, so it is computed on first use.
+  let path: string | undefined;
+  return {
+    file,
+    line,
+    column,
+    get path() {
+      return (path ??= elementPath(el));
+    },
+  };
+}
+
+/** `/definitions/types/schema[1]/complexType[@name='X']`: names where the element has one, else positions. */
+export function elementPath(el: XmlElement): string {
+  const steps: string[] = [];
+  for (let n: XmlElement | null = el; n; n = isElement(n.parentNode) ? n.parentNode : null) {
+    const name = n.getAttribute('name');
+    if (name) {
+      steps.push(`${n.localName}[@name='${name}']`);
+      continue;
+    }
+    const parent: XmlNode | null = n.parentNode;
+    let index = 0;
+    let count = 0;
+    if (isElement(parent)) {
+      for (const sib of childElements(parent, n.namespaceURI ?? '', n.localName ?? '')) {
+        count++;
+        if (sib === n) index = count;
+      }
+    }
+    steps.push(count > 1 ? `${n.localName}[${index}]` : `${n.localName}`);
+  }
+  return '/' + steps.reverse().join('/');
+}
+
+/**
+ * Resolves a QName-valued attribute (`type="q1:ArrayOfint"`) against the namespaces in scope
+ * at `el`. An unprefixed name takes the default namespace, as XSD specifies for QNames.
+ */
+export function resolveQName(el: XmlElement, value: string, file: string): QName {
+  const colon = value.indexOf(':');
+  const prefix = colon >= 0 ? value.slice(0, colon) : null;
+  const local = colon >= 0 ? value.slice(colon + 1) : value;
+  const ns = el.lookupNamespaceURI(prefix);
+  if (prefix !== null && !ns) {
+    throw new GenerateError(`the prefix "${prefix}" in "${value}" is not bound to a namespace`, location(el, file));
+  }
+  return { ns: ns ?? '', local };
+}

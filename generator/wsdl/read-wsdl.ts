@@ -1,0 +1,278 @@
+// WSDL 1.1 → model. Reads wsdl:types (via the schema reader), messages, the portType, its SOAP
+// binding and the service address, then checks that every reference resolves, so the emitter
+// never meets a dangling name.
+import { GenerateError } from '../errors.js';
+import {
+  qnameKey,
+  type ElementDecl,
+  type MessagePart,
+  type Operation,
+  type OperationMessage,
+  type QName,
+  type Service,
+  type SoapVersion,
+  type SourceLocation,
+  type TypeDef,
+  type TypeRef,
+} from '../model/types.js';
+import { NS, attr, attrNS, childElements, collapsedText, firstChild, location, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
+import { emptySchemaSet, readSchema } from './schema-reader.js';
+
+/** Reads WSDL text; `file` is the name used in messages and headers (a base name, not a path). */
+export function readWsdl(text: string, file: string): Service {
+  if (text.trim() === '') throw new GenerateError('the file is empty', { file });
+  const root = parseXmlDocument(text, file);
+  checkRoot(root, file);
+  const targetNamespace = attr(root, 'targetNamespace') ?? '';
+
+  const types = firstChild(root, NS.wsdl, 'types');
+  if (!types) throw new GenerateError('the WSDL has no wsdl:types section', location(root, file));
+  const set = emptySchemaSet();
+  for (const schema of childElements(types, NS.xs, 'schema')) readSchema(schema, file, set);
+  if (set.schemas.length === 0) throw new GenerateError('wsdl:types contains no xs:schema', location(types, file));
+
+  const messages = readMessages(root, file, targetNamespace);
+  const portTypes = childElements(root, NS.wsdl, 'portType');
+  if (portTypes.length === 0) throw new GenerateError('the WSDL has no wsdl:portType', location(root, file));
+  if (portTypes.length > 1) {
+    throw new GenerateError('more than one wsdl:portType in one WSDL is not supported', location(portTypes[1]!, file));
+  }
+  const portType = portTypes[0]!;
+  const portTypeName = attr(portType, 'name') ?? '';
+  const port = findPort(root, file, { ns: targetNamespace, local: portTypeName });
+
+  const operations = childElements(portType, NS.wsdl, 'operation').map((opEl) =>
+    readOperation(opEl, file, messages, port.binding),
+  );
+  const service: Service = {
+    sourceFile: file,
+    name: portTypeName,
+    targetNamespace,
+    ...docOf(portType),
+    soapVersion: port.soapVersion,
+    ...(port.address !== undefined ? { address: port.address } : {}),
+    schemas: set.schemas,
+    types: set.types,
+    elements: set.elements,
+    operations,
+  };
+  checkReferences(service);
+  return service;
+}
+
+function checkRoot(root: XmlElement, file: string): void {
+  if (root.namespaceURI === NS.wsdl && root.localName === 'definitions') return;
+  const what =
+    root.namespaceURI === NS.wsdl20
+      ? 'a WSDL 2.0 document'
+      : root.namespaceURI === NS.xs && root.localName === 'schema'
+        ? 'an XML Schema (XSD), not a WSDL'
+        : `<${root.tagName}>${root.namespaceURI ? ` in namespace ${root.namespaceURI}` : ''}`;
+  throw new GenerateError(`not a WSDL 1.1 document: the root element is ${what}; expected wsdl:definitions`, location(root, file));
+}
+
+function docOf(el: XmlElement): { documentation?: string } {
+  const d = firstChild(el, NS.wsdl, 'documentation');
+  const text = d ? collapsedText(d) : '';
+  return text ? { documentation: text } : {};
+}
+
+interface MessageDef {
+  readonly parts: readonly MessagePart[];
+  readonly location: SourceLocation;
+}
+
+function readMessages(root: XmlElement, file: string, tns: string): Map<string, MessageDef> {
+  const out = new Map<string, MessageDef>();
+  for (const m of childElements(root, NS.wsdl, 'message')) {
+    const parts = childElements(m, NS.wsdl, 'part').map((p): MessagePart => {
+      const element = attr(p, 'element');
+      if (!element) {
+        throw new GenerateError(
+          'a wsdl:part without an element attribute (RPC style or type= parts) is not supported; only document/literal',
+          location(p, file),
+        );
+      }
+      return { name: attr(p, 'name') ?? '', element: resolveQName(p, element, file) };
+    });
+    out.set(qnameKey({ ns: tns, local: attr(m, 'name') ?? '' }), { parts, location: location(m, file) });
+  }
+  return out;
+}
+
+interface BoundPort {
+  readonly binding: XmlElement;
+  readonly soapVersion: SoapVersion;
+  readonly address?: string;
+}
+
+/** The service port for the portType: the first one with a SOAP 1.1 binding, else SOAP 1.2. */
+function findPort(root: XmlElement, file: string, portType: QName): BoundPort {
+  const bindings = childElements(root, NS.wsdl, 'binding').filter((b) => {
+    const type = attr(b, 'type');
+    return type !== undefined && qnameKey(resolveQName(b, type, file)) === qnameKey(portType);
+  });
+  const soapVersionOf = (b: XmlElement): SoapVersion | undefined =>
+    firstChild(b, NS.soap11, 'binding') ? '1.1' : firstChild(b, NS.soap12, 'binding') ? '1.2' : undefined;
+  const candidates: BoundPort[] = [];
+  for (const service of childElements(root, NS.wsdl, 'service')) {
+    for (const port of childElements(service, NS.wsdl, 'port')) {
+      const bindingName = attr(port, 'binding');
+      if (!bindingName) continue;
+      const key = qnameKey(resolveQName(port, bindingName, file));
+      const binding = bindings.find((b) => qnameKey({ ns: attr(root, 'targetNamespace') ?? '', local: attr(b, 'name') ?? '' }) === key);
+      const version = binding && soapVersionOf(binding);
+      if (!binding || !version) continue;
+      const addressEl = firstChild(port, version === '1.1' ? NS.soap11 : NS.soap12, 'address');
+      const address = addressEl ? attr(addressEl, 'location') : undefined;
+      candidates.push({ binding, soapVersion: version, ...(address !== undefined ? { address } : {}) });
+    }
+  }
+  // A binding without a service port still tells us how to talk; the address then comes from the user.
+  for (const binding of bindings) {
+    const version = soapVersionOf(binding);
+    if (version && !candidates.some((c) => c.binding === binding)) candidates.push({ binding, soapVersion: version });
+  }
+  const chosen = candidates.find((c) => c.soapVersion === '1.1') ?? candidates[0];
+  if (!chosen) {
+    throw new GenerateError(`no SOAP 1.1 or SOAP 1.2 wsdl:binding for portType "${portType.local}"`, location(root, file));
+  }
+  const soapBinding = firstChild(chosen.binding, chosen.soapVersion === '1.1' ? NS.soap11 : NS.soap12, 'binding')!;
+  const style = attr(soapBinding, 'style');
+  if (style !== undefined && style !== 'document') {
+    throw new GenerateError(`binding style "${style}" is not supported; only document/literal`, location(soapBinding, file));
+  }
+  return chosen;
+}
+
+function readOperation(opEl: XmlElement, file: string, messages: Map<string, MessageDef>, binding: XmlElement): Operation {
+  const name = attr(opEl, 'name') ?? '';
+  const loc = location(opEl, file);
+  const bindingOp = childElements(binding, NS.wsdl, 'operation').find((b) => attr(b, 'name') === name);
+  if (!bindingOp) throw new GenerateError(`operation "${name}" has no wsdl:operation in the binding`, loc);
+  const soapNs = firstChild(binding, NS.soap11, 'binding') ? NS.soap11 : NS.soap12;
+  const soapOp = firstChild(bindingOp, soapNs, 'operation');
+  const style = soapOp ? attr(soapOp, 'style') : undefined;
+  if (style !== undefined && style !== 'document') {
+    throw new GenerateError(`operation style "${style}" is not supported; only document/literal`, location(soapOp!, file));
+  }
+  const inputEl = firstChild(opEl, NS.wsdl, 'input');
+  if (!inputEl) throw new GenerateError(`operation "${name}" has no wsdl:input`, loc);
+  const outputEl = firstChild(opEl, NS.wsdl, 'output');
+  const input = readOperationMessage(inputEl, firstChild(bindingOp, NS.wsdl, 'input'), file, messages, soapNs, name);
+  const output = outputEl
+    ? readOperationMessage(outputEl, firstChild(bindingOp, NS.wsdl, 'output'), file, messages, soapNs, name)
+    : undefined;
+  return {
+    name,
+    ...docOf(opEl),
+    soapAction: (soapOp && attr(soapOp, 'soapAction')) ?? '',
+    input,
+    ...(output ? { output } : {}),
+    location: loc,
+  };
+}
+
+function readOperationMessage(
+  portTypeMsg: XmlElement,
+  bindingMsg: XmlElement | undefined,
+  file: string,
+  messages: Map<string, MessageDef>,
+  soapNs: string,
+  opName: string,
+): OperationMessage {
+  const message = lookupMessage(portTypeMsg, file, messages, opName);
+  const body = bindingMsg ? firstChild(bindingMsg, soapNs, 'body') : undefined;
+  if (body && attr(body, 'use') === 'encoded') {
+    throw new GenerateError('SOAP encoding (use="encoded") is not supported; only literal', location(body, file));
+  }
+  const bodyPartNames = body && attr(body, 'parts') !== undefined ? (attr(body, 'parts') ?? '').split(/\s+/).filter(Boolean) : undefined;
+  const headers: MessagePart[] = [];
+  for (const h of bindingMsg ? childElements(bindingMsg, soapNs, 'header') : []) {
+    const headerMessage = lookupMessage(h, file, messages, opName);
+    const partName = attr(h, 'part') ?? '';
+    const part = headerMessage.parts.find((p) => p.name === partName);
+    if (!part) throw new GenerateError(`soap:header names part "${partName}", which its message does not have`, location(h, file));
+    headers.push(part);
+  }
+  // The body is the message's parts that are not bound as headers (or those soap:body names).
+  const bodyParts = message.parts.filter((p) => (bodyPartNames ? bodyPartNames.includes(p.name) : !headers.includes(p)));
+  if (bodyParts.length !== 1) {
+    throw new GenerateError(
+      `operation "${opName}": the ${portTypeMsg.localName} message has ${bodyParts.length} body parts; ` +
+        'only document/literal wrapped (exactly one element part) is supported',
+      location(portTypeMsg, file),
+    );
+  }
+  const action = attrNS(portTypeMsg, NS.wsaw, 'Action') ?? attrNS(portTypeMsg, NS.wsam, 'Action');
+  return { body: bodyParts[0]!.element, headers, ...(action !== undefined ? { action } : {}) };
+}
+
+function lookupMessage(el: XmlElement, file: string, messages: Map<string, MessageDef>, opName: string): MessageDef {
+  const ref = attr(el, 'message');
+  if (!ref) throw new GenerateError(`operation "${opName}": wsdl:${el.localName} has no message attribute`, location(el, file));
+  const message = messages.get(qnameKey(resolveQName(el, ref, file)));
+  if (!message) throw new GenerateError(`operation "${opName}": message "${ref}" is not defined`, location(el, file));
+  return message;
+}
+
+/** Every type and element reference must resolve, and extension chains must end (no cycles). */
+function checkReferences(service: Service): void {
+  const checkType = (ref: TypeRef, usedBy: string, loc: SourceLocation): void => {
+    if (ref.kind === 'named' && !service.types.has(qnameKey(ref.name))) {
+      throw new GenerateError(`type "${ref.name.local}" (namespace ${ref.name.ns}) is not defined; used by ${usedBy}`, loc);
+    }
+  };
+  const checkElement = (name: QName, usedBy: string, loc: SourceLocation): ElementDecl => {
+    const el = service.elements.get(qnameKey(name));
+    if (!el) throw new GenerateError(`element "${name.local}" (namespace ${name.ns}) is not defined; used by ${usedBy}`, loc);
+    return el;
+  };
+  for (const el of service.elements.values()) checkType(el.type, `element ${el.name.local}`, el.location);
+  for (const def of service.types.values()) checkTypeDef(def, service, checkType);
+  for (const op of service.operations) {
+    for (const msg of [op.input, op.output]) {
+      if (!msg) continue;
+      const body = checkElement(msg.body, `operation ${op.name}`, op.location);
+      const bodyType = body.type.kind === 'named' ? service.types.get(qnameKey(body.type.name)) : undefined;
+      if (!bodyType || bodyType.kind !== 'complex') {
+        throw new GenerateError(
+          `operation "${op.name}": body element "${msg.body.local}" is not a complex type (document/literal wrapped expected)`,
+          body.location,
+        );
+      }
+      for (const h of msg.headers) checkElement(h.element, `header ${h.name} of operation ${op.name}`, op.location);
+    }
+  }
+}
+
+function checkTypeDef(
+  def: TypeDef,
+  service: Service,
+  checkType: (ref: TypeRef, usedBy: string, loc: SourceLocation) => void,
+): void {
+  const what = `type ${def.name.local}`;
+  switch (def.kind) {
+    case 'complex': {
+      for (const f of def.fields) checkType(f.type, `element ${f.name} of ${what}`, f.location);
+      for (const a of def.attributes) checkType(a.type, `attribute ${a.name} of ${what}`, a.location);
+      const seen = new Set<string>([qnameKey(def.name)]);
+      for (let base = def.base; base; ) {
+        const baseDef = service.types.get(qnameKey(base));
+        if (!baseDef) throw new GenerateError(`base type "${base.local}" (namespace ${base.ns}) is not defined; used by ${what}`, def.location);
+        if (baseDef.kind !== 'complex') throw new GenerateError(`base type "${base.local}" of ${what} is not a complex type`, def.location);
+        if (seen.has(qnameKey(base))) throw new GenerateError(`the extension chain of ${what} is circular`, def.location);
+        seen.add(qnameKey(base));
+        base = baseDef.base;
+      }
+      break;
+    }
+    case 'list':
+      checkType(def.item, what, def.location);
+      break;
+    case 'enum':
+    case 'restriction':
+      checkType(def.base, what, def.location);
+      break;
+  }
+}

@@ -1,0 +1,348 @@
+// XSD → model. Covers exactly what WCF DataContract schemas use (sequences, complexContent
+// extension, ArrayOf wrappers, enumerations with WCF annotations, xs:list flags, IsDictionary,
+// simple restrictions) and refuses every other construct by name and place, so a schema we do
+// not understand can never turn into a silently wrong type.
+import { GenerateError } from '../errors.js';
+import {
+  XSD_PRIMITIVES,
+  qnameKey,
+  type AttributeField,
+  type ComplexTypeDef,
+  type ElementDecl,
+  type ElementField,
+  type EnumerationValue,
+  type QName,
+  type SchemaInfo,
+  type TypeDef,
+  type TypeRef,
+  type XsdPrimitive,
+} from '../model/types.js';
+import { NS, attr, childElements, collapsedText, firstChild, location, resolveQName, type XmlElement } from './dom.js';
+
+export interface SchemaSet {
+  readonly schemas: SchemaInfo[];
+  readonly types: Map<string, TypeDef>;
+  readonly elements: Map<string, ElementDecl>;
+}
+
+export function emptySchemaSet(): SchemaSet {
+  return { schemas: [], types: new Map(), elements: new Map() };
+}
+
+const PRIMITIVES = new Set<string>(XSD_PRIMITIVES);
+/** XSD built-ins that WCF schemas declare but we have no distinct mapping for; read as their base. */
+const PRIMITIVE_ALIASES: Record<string, XsdPrimitive> = { ID: 'string', IDREF: 'string' };
+
+/** Reads one `xs:schema` into `set`. */
+export function readSchema(schemaEl: XmlElement, file: string, set: SchemaSet): void {
+  const targetNamespace = attr(schemaEl, 'targetNamespace') ?? '';
+  const ctx: SchemaContext = {
+    file,
+    set,
+    targetNamespace,
+    elementQualified: attr(schemaEl, 'elementFormDefault') === 'qualified',
+    attributeQualified: attr(schemaEl, 'attributeFormDefault') === 'qualified',
+  };
+  set.schemas.push({ targetNamespace, elementFormQualified: ctx.elementQualified, location: location(schemaEl, file) });
+
+  for (const child of childElements(schemaEl)) {
+    if (child.namespaceURI !== NS.xs) continue; // foreign elements at schema level are allowed and carry no types
+    switch (child.localName) {
+      case 'annotation':
+        break;
+      case 'import':
+      case 'include':
+        if (attr(child, 'schemaLocation') !== undefined) {
+          throw new GenerateError(
+            `xs:${child.localName} with schemaLocation "${attr(child, 'schemaLocation')}" is not supported: ` +
+              'schemas are never fetched; inline the schema into wsdl:types',
+            location(child, file),
+          );
+        }
+        if (child.localName === 'include') throw unsupported(child, file);
+        break;
+      case 'element':
+        readGlobalElement(child, ctx);
+        break;
+      case 'complexType':
+        addType(ctx, readComplexType(child, ctx, requiredName(child, file), false));
+        break;
+      case 'simpleType':
+        addType(ctx, readSimpleType(child, ctx, { ns: targetNamespace, local: requiredName(child, file) }));
+        break;
+      case 'attribute':
+        break; // global attribute declarations (WCF's Id/Ref/FactoryType) are never used by operations
+      default:
+        throw unsupported(child, file);
+    }
+  }
+}
+
+interface SchemaContext {
+  readonly file: string;
+  readonly set: SchemaSet;
+  readonly targetNamespace: string;
+  readonly elementQualified: boolean;
+  readonly attributeQualified: boolean;
+}
+
+function unsupported(el: XmlElement, file: string, what?: string): GenerateError {
+  return new GenerateError(`unsupported XSD construct ${what ?? `xs:${el.localName}`}`, location(el, file));
+}
+
+function requiredName(el: XmlElement, file: string): string {
+  const name = attr(el, 'name');
+  if (!name) throw new GenerateError(`xs:${el.localName} has no name`, location(el, file));
+  return name;
+}
+
+function addType(ctx: SchemaContext, def: TypeDef): void {
+  const key = qnameKey(def.name);
+  if (ctx.set.types.has(key)) {
+    throw new GenerateError(`type "${def.name.local}" is declared twice in namespace ${def.name.ns}`, def.location);
+  }
+  ctx.set.types.set(key, def);
+}
+
+function documentationOf(el: XmlElement): string | undefined {
+  const annotation = firstChild(el, NS.xs, 'annotation');
+  if (!annotation) return undefined;
+  const docs = childElements(annotation, NS.xs, 'documentation').map(collapsedText).filter(Boolean);
+  return docs.length ? docs.join('\n') : undefined;
+}
+
+/** `<xs:appinfo><X xmlns="…/Serialization/">value</X></xs:appinfo>` — the WCF annotations. */
+function wcfAnnotation(el: XmlElement, name: string): XmlElement | undefined {
+  const annotation = firstChild(el, NS.xs, 'annotation');
+  if (!annotation) return undefined;
+  for (const appinfo of childElements(annotation, NS.xs, 'appinfo')) {
+    const found = firstChild(appinfo, NS.msSerialization, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function isDictionary(complexTypeEl: XmlElement): boolean {
+  const marker = wcfAnnotation(complexTypeEl, 'IsDictionary');
+  return marker !== undefined && collapsedText(marker) === 'true';
+}
+
+function typeRef(el: XmlElement, value: string, file: string): TypeRef {
+  const name = resolveQName(el, value, file);
+  if (name.ns === NS.xs) {
+    const local = PRIMITIVE_ALIASES[name.local] ?? name.local;
+    if (PRIMITIVES.has(local)) return { kind: 'primitive', name: local as XsdPrimitive };
+    throw new GenerateError(`unsupported XSD built-in type xs:${name.local}`, location(el, file));
+  }
+  return { kind: 'named', name };
+}
+
+function readGlobalElement(el: XmlElement, ctx: SchemaContext): void {
+  const name: QName = { ns: ctx.targetNamespace, local: requiredName(el, ctx.file) };
+  rejectUnknownChildren(el, ctx.file, ['annotation', 'complexType']);
+  const type = elementType(el, ctx, `/${name.local}`);
+  const key = qnameKey(name);
+  if (ctx.set.elements.has(key)) {
+    throw new GenerateError(`element "${name.local}" is declared twice in namespace ${name.ns}`, location(el, ctx.file));
+  }
+  ctx.set.elements.set(key, {
+    name,
+    type,
+    nillable: attr(el, 'nillable') === 'true',
+    location: location(el, ctx.file),
+  });
+}
+
+/**
+ * The type of an element: its `type` attribute, or its inline complexType, which is stored under
+ * `anonymousName` — a name with a "/" in it, so it can never clash with a schema's own NCNames.
+ */
+function elementType(el: XmlElement, ctx: SchemaContext, anonymousName: string): TypeRef {
+  const typeAttr = attr(el, 'type');
+  const inline = firstChild(el, NS.xs, 'complexType');
+  if (attr(el, 'ref') !== undefined) throw unsupported(el, ctx.file, 'xs:element ref');
+  if (firstChild(el, NS.xs, 'simpleType')) throw unsupported(el, ctx.file, 'inline xs:simpleType in an element');
+  if (typeAttr !== undefined && inline) {
+    throw new GenerateError('an element has both a type attribute and an inline type', location(el, ctx.file));
+  }
+  if (typeAttr !== undefined) return typeRef(el, typeAttr, ctx.file);
+  if (inline) {
+    const def = readComplexType(inline, ctx, anonymousName, true);
+    addType(ctx, def);
+    return { kind: 'named', name: def.name };
+  }
+  // No type at all means xs:anyType (XSD 1.0 §3.3.2).
+  return { kind: 'primitive', name: 'anyType' };
+}
+
+function rejectUnknownChildren(el: XmlElement, file: string, allowed: readonly string[]): void {
+  for (const child of childElements(el)) {
+    if (child.namespaceURI === NS.xs && !allowed.includes(child.localName ?? '')) throw unsupported(child, file);
+  }
+}
+
+function readComplexType(el: XmlElement, ctx: SchemaContext, local: string, anonymous: boolean): ComplexTypeDef {
+  const name: QName = { ns: ctx.targetNamespace, local };
+  if (attr(el, 'mixed') === 'true') throw unsupported(el, ctx.file, 'mixed content (mixed="true")');
+  if (attr(el, 'abstract') === 'true') throw unsupported(el, ctx.file, 'abstract complexType');
+  rejectUnknownChildren(el, ctx.file, ['annotation', 'sequence', 'complexContent', 'attribute']);
+
+  let base: QName | undefined;
+  let particleParent = el;
+  const complexContent = firstChild(el, NS.xs, 'complexContent');
+  if (complexContent) {
+    if (attr(complexContent, 'mixed') === 'true') throw unsupported(complexContent, ctx.file, 'mixed content (mixed="true")');
+    rejectUnknownChildren(complexContent, ctx.file, ['annotation', 'extension']);
+    const extension = firstChild(complexContent, NS.xs, 'extension');
+    if (!extension) throw unsupported(complexContent, ctx.file, 'xs:complexContent without xs:extension');
+    rejectUnknownChildren(extension, ctx.file, ['annotation', 'sequence', 'attribute']);
+    const baseAttr = attr(extension, 'base');
+    if (!baseAttr) throw new GenerateError('xs:extension has no base', location(extension, ctx.file));
+    const baseRef = typeRef(extension, baseAttr, ctx.file);
+    if (baseRef.kind !== 'named') throw unsupported(extension, ctx.file, `extension of the built-in xs:${baseRef.name}`);
+    base = baseRef.name;
+    particleParent = extension;
+  }
+
+  const fields: ElementField[] = [];
+  const sequence = firstChild(particleParent, NS.xs, 'sequence');
+  if (sequence) {
+    for (const attrName of ['minOccurs', 'maxOccurs']) {
+      const v = attr(sequence, attrName);
+      if (v !== undefined && v !== '1') throw unsupported(sequence, ctx.file, `xs:sequence ${attrName}="${v}"`);
+    }
+    rejectUnknownChildren(sequence, ctx.file, ['annotation', 'element']);
+    for (const fieldEl of childElements(sequence, NS.xs, 'element')) {
+      fields.push(readField(fieldEl, ctx, local));
+    }
+  }
+  const attributes = childElements(particleParent, NS.xs, 'attribute').map((a) => readAttribute(a, ctx));
+
+  const names = new Set<string>();
+  for (const f of fields) {
+    if (names.has(f.name)) {
+      throw new GenerateError(`element "${f.name}" appears twice in the sequence of ${local}`, f.location);
+    }
+    names.add(f.name);
+  }
+
+  const documentation = documentationOf(el);
+  return {
+    kind: 'complex',
+    name,
+    ...(base ? { base } : {}),
+    fields,
+    attributes,
+    isDictionary: isDictionary(el),
+    anonymous,
+    ...(documentation ? { documentation } : {}),
+    location: location(el, ctx.file),
+  };
+}
+
+function readOccurs(el: XmlElement, file: string): { minOccurs: number; maxOccurs: number | 'unbounded' } {
+  const min = attr(el, 'minOccurs') ?? '1';
+  const max = attr(el, 'maxOccurs') ?? '1';
+  if (!/^\d+$/.test(min)) throw new GenerateError(`minOccurs="${min}" is not a count`, location(el, file));
+  if (max !== 'unbounded' && !/^\d+$/.test(max)) throw new GenerateError(`maxOccurs="${max}" is not a count`, location(el, file));
+  const maxOccurs = max === 'unbounded' ? 'unbounded' : Number(max);
+  if (maxOccurs !== 'unbounded' && (maxOccurs < 1 || maxOccurs < Number(min))) {
+    throw new GenerateError(`maxOccurs="${max}" is less than minOccurs="${min}" or zero`, location(el, file));
+  }
+  return { minOccurs: Number(min), maxOccurs };
+}
+
+function readField(el: XmlElement, ctx: SchemaContext, ownerLocal: string): ElementField {
+  const name = requiredName(el, ctx.file);
+  rejectUnknownChildren(el, ctx.file, ['annotation', 'complexType']);
+  const form = attr(el, 'form');
+  const qualified = form ? form === 'qualified' : ctx.elementQualified;
+  const anonymousBase = ownerLocal.startsWith('/') ? ownerLocal : `/${ownerLocal}`;
+  const documentation = documentationOf(el);
+  return {
+    name,
+    ns: qualified ? ctx.targetNamespace : '',
+    type: elementType(el, ctx, `${anonymousBase}/${name}`),
+    ...readOccurs(el, ctx.file),
+    nillable: attr(el, 'nillable') === 'true',
+    ...(documentation ? { documentation } : {}),
+    location: location(el, ctx.file),
+  };
+}
+
+function readAttribute(el: XmlElement, ctx: SchemaContext): AttributeField {
+  const name = requiredName(el, ctx.file);
+  const typeAttr = attr(el, 'type');
+  if (!typeAttr) throw unsupported(el, ctx.file, 'xs:attribute without a type');
+  const form = attr(el, 'form');
+  const qualified = form ? form === 'qualified' : ctx.attributeQualified;
+  return {
+    name,
+    ns: qualified ? ctx.targetNamespace : '',
+    type: typeRef(el, typeAttr, ctx.file),
+    required: attr(el, 'use') === 'required',
+    location: location(el, ctx.file),
+  };
+}
+
+function readSimpleType(el: XmlElement, ctx: SchemaContext, name: QName): TypeDef {
+  rejectUnknownChildren(el, ctx.file, ['annotation', 'restriction', 'list']);
+  const documentation = documentationOf(el);
+  const doc = documentation ? { documentation } : {};
+  const loc = location(el, ctx.file);
+  const list = firstChild(el, NS.xs, 'list');
+  if (list) {
+    rejectUnknownChildren(list, ctx.file, ['annotation', 'simpleType']);
+    const itemTypeAttr = attr(list, 'itemType');
+    const inlineItem = firstChild(list, NS.xs, 'simpleType');
+    let item: TypeRef;
+    if (itemTypeAttr !== undefined) {
+      item = typeRef(list, itemTypeAttr, ctx.file);
+    } else if (inlineItem) {
+      const itemName: QName = { ns: name.ns, local: `${name.local.startsWith('/') ? '' : '/'}${name.local}/item` };
+      const itemDef = readSimpleType(inlineItem, ctx, itemName);
+      addType(ctx, itemDef);
+      item = { kind: 'named', name: itemName };
+    } else {
+      throw new GenerateError('xs:list has neither itemType nor an inline simpleType', location(list, ctx.file));
+    }
+    return { kind: 'list', name, item, ...doc, location: loc };
+  }
+  const restriction = firstChild(el, NS.xs, 'restriction');
+  if (!restriction) throw unsupported(el, ctx.file, 'xs:simpleType without xs:restriction or xs:list');
+  rejectUnknownChildren(restriction, ctx.file, ['annotation', 'enumeration', 'pattern', 'minInclusive', 'maxInclusive']);
+  const baseAttr = attr(restriction, 'base');
+  if (!baseAttr) throw unsupported(restriction, ctx.file, 'xs:restriction without a base');
+  const base = typeRef(restriction, baseAttr, ctx.file);
+  const enumerations = childElements(restriction, NS.xs, 'enumeration');
+  if (enumerations.length > 0) {
+    const values: EnumerationValue[] = enumerations.map((e) => {
+      const value = attr(e, 'value');
+      if (value === undefined) throw new GenerateError('xs:enumeration has no value', location(e, ctx.file));
+      const numericEl = wcfAnnotation(e, 'EnumerationValue');
+      const valueDoc = documentationOf(e);
+      return {
+        value,
+        ...(numericEl ? { numeric: collapsedText(numericEl) } : {}),
+        ...(valueDoc ? { documentation: valueDoc } : {}),
+      };
+    });
+    return { kind: 'enum', name, base, values, ...doc, location: loc };
+  }
+  const facet = (local: string) => {
+    const f = firstChild(restriction, NS.xs, local);
+    return f ? attr(f, 'value') : undefined;
+  };
+  const minInclusive = facet('minInclusive');
+  const maxInclusive = facet('maxInclusive');
+  return {
+    kind: 'restriction',
+    name,
+    base,
+    patterns: childElements(restriction, NS.xs, 'pattern').map((p) => attr(p, 'value') ?? ''),
+    ...(minInclusive !== undefined ? { minInclusive } : {}),
+    ...(maxInclusive !== undefined ? { maxInclusive } : {}),
+    ...doc,
+    location: loc,
+  };
+}

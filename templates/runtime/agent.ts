@@ -1,0 +1,245 @@
+// The HTTP side of a generated agent class: builds the request with the operation's codec,
+// posts it with fetch (injectable), enforces timeout, abort and a response size limit while
+// streaming, and turns every failure into one of the typed errors. Never retries: a SOAP call
+// may not be idempotent.
+import { DecodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError, TransportError, type SoExceptionInfoFields } from './errors.js';
+import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
+import { escapeText } from './xml.js';
+
+export interface AgentOptions {
+  /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
+  baseUrl?: string;
+  /** The full endpoint URL; wins over baseUrl. Default: the WSDL's soap:address. */
+  endpoint?: string;
+  /** SuperOffice ticket, sent as the Credentials header. Never appears in errors. */
+  ticket?: string;
+  /** Application token (required by SuperOffice Online). Never appears in errors. */
+  applicationToken?: string;
+  /** Sent as the TimeZone header. */
+  timeZone?: { SoTimeZoneId?: number; SoTimeZoneLocationCode?: string | null };
+  /** fetch implementation; default: the global fetch. */
+  fetch?: typeof fetch;
+  /** Per-call timeout in milliseconds (default 120000; 0 = none). */
+  timeoutMs?: number;
+  /** Largest response body accepted, in bytes (default 64 MiB); larger ones are refused while streaming. */
+  maxResponseBytes?: number;
+  /** Extra HTTP headers on every request. */
+  httpHeaders?: Record<string, string>;
+  /** More values to keep out of error messages (passwords …). */
+  secrets?: readonly string[];
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** SOAP header blocks for this call, merged over those from the agent options. */
+  headers?: Record<string, unknown>;
+  httpHeaders?: Record<string, string>;
+}
+
+export interface ServiceInfo {
+  readonly service: string;
+  readonly defaultEndpoint: string | undefined;
+  /** Path of the service below an installation's base URL (`Remote/Services86/EMail.svc`). */
+  readonly servicePath: string;
+}
+
+export interface CallResult<O, H> {
+  readonly output: O;
+  readonly headers: H;
+  readonly httpStatus: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
+  readonly operations: Ops;
+  readonly endpoint: string | undefined;
+  readonly #options: AgentOptions;
+  readonly #secrets: string[];
+
+  constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
+    this.operations = operations;
+    this.#options = options;
+    this.endpoint =
+      options.endpoint ??
+      (options.baseUrl !== undefined ? `${options.baseUrl.replace(/\/+$/, '')}/${info.servicePath}` : info.defaultEndpoint);
+    const secrets = [options.ticket, options.applicationToken, ...(options.secrets ?? [])].filter(
+      (s): s is string => typeof s === 'string' && s.length > 0,
+    );
+    this.#secrets = [...new Set(secrets.flatMap((s) => [s, escapeText(s), encodeURIComponent(s)]))];
+  }
+
+  /** Calls an operation by WSDL name; returns the whole response content and its SOAP headers. */
+  async invoke<K extends keyof Ops & string>(
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions = {},
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    try {
+      return await this.#call(name, input, options);
+    } catch (err) {
+      throw this.#redacted(err);
+    }
+  }
+
+  async #call<K extends keyof Ops & string>(
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions,
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const codec = this.operations[name];
+    if (!codec) throw new SoapError(`unknown operation`, name);
+    const endpoint = this.endpoint;
+    if (!endpoint) throw new SoapError('no endpoint: pass baseUrl or endpoint in the agent options', name);
+    const body = codec.encodeRequest(input, this.#requestHeaders(codec, options) as RequestHeadersOf<Ops[K]>);
+
+    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
+    if (codec.soapVersion === '1.2') {
+      httpHeaders['Content-Type'] = `application/soap+xml; charset=utf-8; action="${codec.soapAction}"`;
+    } else {
+      httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
+      httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
+    }
+    const { status, statusText, text } = await this.#post(endpoint, httpHeaders, body, name, options);
+
+    const looksLikeXml = /^\s*</.test(text);
+    if (looksLikeXml) {
+      let decoded;
+      try {
+        decoded = codec.decodeResponse(text);
+      } catch (err) {
+        if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
+        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(text), name);
+        throw err;
+      }
+      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(text), name);
+      const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
+      if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
+        throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
+      }
+      return { output: decoded.output, headers: decoded.headers, httpStatus: status };
+    }
+    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(text), name);
+    if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
+    throw new DecodeError(`the response is not XML: ${excerpt(text)}`, '', name);
+  }
+
+  #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Record<string, unknown> {
+    const o = this.#options;
+    const declared = new Set(codec.desc.input.headers.map((h) => h.name));
+    const headers: Record<string, unknown> = {};
+    if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
+    if (declared.has('Credentials') && o.ticket !== undefined) headers['Credentials'] = { Ticket: o.ticket };
+    if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
+    return { ...headers, ...options.headers };
+  }
+
+  async #post(
+    endpoint: string,
+    headers: Record<string, string>,
+    body: string,
+    operation: string,
+    options: CallOptions,
+  ): Promise<{ status: number; statusText: string; text: string }> {
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, timeoutMs)
+        : undefined;
+    const onAbort = () => controller.abort();
+    const signal = options.signal;
+    if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const failure = (err: unknown): TransportError => {
+      if (timedOut) return new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation);
+      if (signal?.aborted) return new TransportError('aborted', 'the call was aborted', operation);
+      const cause = err as { cause?: { code?: string; message?: string }; message?: string };
+      const detail = cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(err);
+      return new TransportError('network', `the request failed: ${detail}`, operation, err);
+    };
+    try {
+      let response: Response;
+      try {
+        response = await fetchImpl(endpoint, { method: 'POST', headers, body, signal: controller.signal });
+      } catch (err) {
+        throw failure(err);
+      }
+      const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+      let text: string;
+      try {
+        text = await readLimited(response, limit, operation);
+      } catch (err) {
+        if (err instanceof TransportError) throw err;
+        throw failure(err);
+      }
+      return { status: response.status, statusText: response.statusText, text };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  #redacted(err: unknown): unknown {
+    if (!(err instanceof SoapError) || this.#secrets.length === 0) return err;
+    const clean = (s: string) => redact(s, this.#secrets);
+    err.message = clean(err.message);
+    for (const key of ['bodyExcerpt', 'reason', 'detail', 'friendlyText', 'serverStackTrace'] as const) {
+      const v = (err as unknown as Record<string, unknown>)[key];
+      if (typeof v === 'string') Object.defineProperty(err, key, { value: clean(v) });
+    }
+    for (const key of ['info', 'inner'] as const) {
+      const v = (err as unknown as Record<string, unknown>)[key];
+      if (v !== undefined) Object.defineProperty(err, key, { value: redactDeep(v, clean) });
+    }
+    return err;
+  }
+}
+
+function redactDeep(value: unknown, clean: (s: string) => string): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, clean));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)]));
+  }
+  return value;
+}
+
+function excerpt(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
+}
+
+/** Reads the body as UTF-8, refusing (and cancelling) it as soon as it passes `limit` bytes. */
+async function readLimited(response: Response, limit: number, operation: string): Promise<string> {
+  const tooLarge = () =>
+    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder('utf-8');
+  let received = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}

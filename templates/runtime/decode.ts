@@ -1,0 +1,207 @@
+// Parsed XML → typed values, driven by the schema metadata. Namespace-aware (prefixes never
+// matter), strict about values (a bad number, an unknown enum value or a nil where the schema
+// forbids one is a DecodeError naming the element path), lenient about structure the schema
+// does not know (unknown elements are skipped, so a newer server does not break an older client).
+import { DecodeError } from './errors.js';
+import { compiledPattern } from './encode.js';
+import { parseScalar, ScalarError } from './scalars.js';
+import type { FieldDesc, ScalarKind } from './schema.js';
+import { pathString, scalarKind, XSD_NS, XSI_NS, type Path, type SchemaIndex } from './schema-index.js';
+import { attribute, resolveQName, type XmlElement } from './xml.js';
+
+export class Decoder {
+  private readonly index: SchemaIndex;
+  private readonly operation: string | undefined;
+
+  constructor(index: SchemaIndex, operation?: string) {
+    this.index = index;
+    this.operation = operation;
+  }
+
+  private fail(message: string, path: Path | undefined): never {
+    throw new DecodeError(message, pathString(path), this.operation);
+  }
+
+  /** The value of one element of `field` (null for xsi:nil). */
+  element(el: XmlElement, field: FieldDesc, path: Path): unknown {
+    const nil = el.attrs.length > 0 ? attribute(el, XSI_NS, 'nil') : undefined;
+    if (nil !== undefined && (nil.trim() === 'true' || nil.trim() === '1')) {
+      if (!field.nillable) this.fail(`xsi:nil on ${field.name}, which the schema does not allow to be nil`, path);
+      if (el.children.length > 0 || el.text.trim() !== '') this.fail('an element with xsi:nil="true" must be empty', path);
+      return null;
+    }
+    return this.typed(el, field.type, path);
+  }
+
+  /** Reads the children of `el` as the fields of complex type `typeKey` (also used for wrappers). */
+  complex(el: XmlElement, typeKey: string, path: Path): Record<string, unknown> {
+    const info = this.index.complexInfo(typeKey);
+    const out: Record<string, unknown> = {};
+    const counts = new Map<FieldDesc, number>();
+    for (const child of el.children) {
+      const f = info.byName.get(child.local);
+      if (!f || this.index.namespace(f.ns) !== child.ns) continue; // unknown element: forward compatible
+      if (f.repeated) {
+        const n = counts.get(f) ?? 0;
+        counts.set(f, n + 1);
+        const list = (n === 0 ? (setProperty(out, f.name, []) as unknown[]) : (out[f.name] as unknown[]));
+        list.push(this.element(child, f, { parent: path, name: f.name, index: n }));
+      } else {
+        if (Object.prototype.hasOwnProperty.call(out, f.name)) this.fail(`${f.name} occurs more than once`, { parent: path, name: f.name, index: -1 });
+        setProperty(out, f.name, this.element(child, f, { parent: path, name: f.name, index: -1 }));
+      }
+    }
+    for (const f of info.fields) {
+      if (!f.optional && !Object.prototype.hasOwnProperty.call(out, f.name)) {
+        this.fail(`the required element ${f.name} is missing`, path);
+      }
+    }
+    return out;
+  }
+
+  private typed(el: XmlElement, declared: string, path: Path): unknown {
+    let typeKey = declared;
+    const xsiType = el.attrs.length > 0 ? attribute(el, XSI_NS, 'type') : undefined;
+    if (xsiType !== undefined) typeKey = this.resolveXsiType(el, xsiType, declared, path);
+
+    const kind = scalarKind(typeKey);
+    if (kind) return this.scalar(el, kind, path);
+    if (typeKey === 'xs:anyType') return el.children.length > 0 ? this.fail('an xs:anyType value with elements needs an xsi:type', path) : el.text;
+    const desc = this.index.type(typeKey);
+    if (!desc) return this.fail(`internal: unknown type ${typeKey}`, path);
+    switch (desc.kind) {
+      case 'complex': {
+        const value = this.complex(el, typeKey, path);
+        // A value whose type the schema left open carries its type's name, so it can be written back.
+        if (declared === 'xs:anyType') setProperty(value, '$type', typeKey);
+        return value;
+      }
+      case 'array': {
+        const items: unknown[] = [];
+        const item = desc.item;
+        const ns = this.index.namespace(item.ns);
+        for (const child of el.children) {
+          if (child.local !== item.name || child.ns !== ns) continue;
+          items.push(this.element(child, item, { parent: path, name: item.name, index: items.length }));
+        }
+        return items;
+      }
+      case 'dict': {
+        const entryNs = this.index.namespace(desc.entry.ns);
+        const keyNs = this.index.namespace(desc.key.ns);
+        const valueNs = this.index.namespace(desc.value.ns);
+        const record: Record<string, unknown> = {};
+        const list: { Key: unknown; Value: unknown }[] = [];
+        let i = 0;
+        for (const entry of el.children) {
+          if (entry.local !== desc.entry.name || entry.ns !== entryNs) continue;
+          const entryPath: Path = { parent: path, name: desc.entry.name, index: i++ };
+          let keyEl: XmlElement | undefined;
+          let valueEl: XmlElement | undefined;
+          for (const c of entry.children) {
+            if (c.local === 'Key' && c.ns === keyNs) keyEl = c;
+            else if (c.local === 'Value' && c.ns === valueNs) valueEl = c;
+          }
+          if (!keyEl) return this.fail('a dictionary entry has no Key', entryPath);
+          const key = this.element(keyEl, desc.key, { parent: entryPath, name: 'Key', index: -1 });
+          const value = valueEl ? this.element(valueEl, desc.value, { parent: entryPath, name: 'Value', index: -1 }) : null;
+          if (!valueEl && !desc.value.nillable) return this.fail('a dictionary entry has no Value', entryPath);
+          if (desc.record) {
+            if (typeof key !== 'string') return this.fail('a dictionary key is nil', entryPath);
+            setProperty(record, key, value);
+          } else list.push({ Key: key, Value: value });
+        }
+        return desc.record ? record : list;
+      }
+      case 'enum': {
+        const text = el.text.trim();
+        if (!desc.values.includes(text)) return this.fail(`"${short(text)}" is not a known value (expected one of ${desc.values.join(', ')})`, path);
+        return text;
+      }
+      case 'list': {
+        const text = el.text.trim();
+        if (text === '') return [];
+        return text.split(/[ \t\n\r]+/).map((item, i) => this.listItem(desc.item, item, { parent: path, name: 'item', index: i }));
+      }
+      case 'restricted':
+        return this.restricted(desc.base, desc.patterns, el.text, path);
+    }
+  }
+
+  /** The type key an xsi:type selects: a scalar for anyType, or a type derived from `declared`. */
+  private resolveXsiType(el: XmlElement, value: string, declared: string, path: Path): string {
+    const name = resolveQName(el, value.trim());
+    if (!name) return this.fail(`xsi:type "${value}" uses an undeclared prefix`, path);
+    if (name.ns === XSD_NS) {
+      // For anyType the scalar type comes from xsi:type; elsewhere it merely restates the schema.
+      return declared === 'xs:anyType' ? `xs:${name.local === 'anyType' ? 'string' : name.local}` : declared;
+    }
+    const key = this.index.complexByXmlName(name.ns, name.local);
+    if (key === undefined) {
+      return declared === 'xs:anyType' ? this.fail(`xsi:type "${value}" is not a type of this service`, path) : declared;
+    }
+    if (declared === 'xs:anyType') return key;
+    const desc = this.index.type(key);
+    if (desc?.kind === 'complex' && this.index.type(declared)?.kind === 'complex' && this.index.complexInfo(key).ancestry.has(declared)) {
+      return key;
+    }
+    return declared;
+  }
+
+  private scalar(el: XmlElement, kind: ScalarKind, path: Path): unknown {
+    if (el.children.length > 0) return this.fail(`expected text (xs:${kind}), found element ${el.children[0]!.local}`, path);
+    try {
+      return parseScalar(kind, el.text);
+    } catch (err) {
+      if (err instanceof ScalarError) return this.fail(err.message, path);
+      throw err;
+    }
+  }
+
+  private listItem(itemKey: string, text: string, path: Path): unknown {
+    const kind = scalarKind(itemKey);
+    if (kind) {
+      try {
+        return parseScalar(kind, text);
+      } catch (err) {
+        if (err instanceof ScalarError) return this.fail(err.message, path);
+        throw err;
+      }
+    }
+    const desc = this.index.type(itemKey);
+    if (desc?.kind === 'enum') {
+      if (!desc.values.includes(text)) return this.fail(`"${short(text)}" is not a known value (expected one of ${desc.values.join(', ')})`, path);
+      return text;
+    }
+    if (desc?.kind === 'restricted') return this.restricted(desc.base, desc.patterns, text, path);
+    return this.fail(`internal: list item type ${itemKey} is not simple`, path);
+  }
+
+  private restricted(base: string, patterns: readonly string[], raw: string, path: Path): unknown {
+    const kind = scalarKind(base);
+    if (!kind) return this.fail(`internal: restriction base ${base} is not a scalar`, path);
+    let value: unknown;
+    try {
+      value = parseScalar(kind, raw);
+    } catch (err) {
+      if (err instanceof ScalarError) return this.fail(err.message, path);
+      throw err;
+    }
+    const lexical = kind === 'string' ? raw : raw.trim();
+    for (const p of patterns) {
+      if (!compiledPattern(p).test(lexical)) return this.fail(`"${short(lexical)}" does not match the pattern ${p}`, path);
+    }
+    return value;
+  }
+}
+
+function short(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** Sets a property without ever touching the prototype (a key "__proto__" from a server is data). */
+function setProperty(obj: Record<string, unknown>, key: string, value: unknown): unknown {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+  return value;
+}

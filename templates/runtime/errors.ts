@@ -1,0 +1,122 @@
+// Every error the runtime throws is one of these classes, so callers can branch with instanceof.
+// Messages name the operation and, for data errors, the element path. They never contain the
+// ticket, application token or any other value the caller marked secret (see `redact`).
+
+/** Base class of all errors thrown by generated clients and codecs. */
+export class SoapError extends Error {
+  /** The WSDL operation name, when the error belongs to a call or codec of one operation. */
+  readonly operation: string | undefined;
+  constructor(message: string, operation?: string, options?: { cause?: unknown }) {
+    super(operation ? `${operation}: ${message}` : message, options);
+    this.name = new.target.name;
+    this.operation = operation;
+  }
+}
+
+/** A value does not fit the schema while writing a message (wrong type, null where not nillable …). */
+export class EncodeError extends SoapError {
+  /** Element path from the message root, e.g. `Send/Emails/EMailEntity[0]/Sent`. */
+  readonly path: string;
+  constructor(message: string, path: string, operation?: string) {
+    super(`${message} at ${path}`, operation);
+    this.path = path;
+  }
+}
+
+/** A received message is not what the schema allows (bad number, nil where not nillable, not XML …). */
+export class DecodeError extends SoapError {
+  readonly path: string;
+  constructor(message: string, path: string, operation?: string) {
+    super(path ? `${message} at ${path}` : message, operation);
+    this.path = path;
+  }
+}
+
+/** A SOAP Fault (SOAP 1.1 or 1.2), whatever the HTTP status. */
+export class SoapFaultError extends SoapError {
+  /** faultcode (1.1) or Code/Value (1.2), e.g. `s:Client`. */
+  readonly code: string;
+  /** faultstring (1.1) or the first Reason/Text (1.2). */
+  readonly reason: string;
+  /** Text content of the detail element, if any. */
+  readonly detail: string | undefined;
+  readonly httpStatus: number | undefined;
+  constructor(fault: { code: string; reason: string; detail?: string | undefined }, operation?: string, httpStatus?: number) {
+    super(`SOAP fault ${fault.code}: ${fault.reason}`, operation);
+    this.code = fault.code;
+    this.reason = fault.reason;
+    this.detail = fault.detail;
+    this.httpStatus = httpStatus;
+  }
+}
+
+/** SuperOffice's SoExceptionInfo header fields. */
+export interface SoExceptionInfoFields {
+  Message?: string | null;
+  StackTrace?: string | null;
+  FriendlyText?: string | null;
+  ExceptionType?: string | null;
+  Source?: string | null;
+  InnerException?: SoExceptionInfoFields | null;
+  Parameters?: Record<string, string | null> | null;
+}
+
+/**
+ * The service answered, but reported failure: `Succeeded` false and/or an `ExceptionInfo` header.
+ * Carries the SoExceptionInfo fields, including the inner exception chain.
+ */
+export class SoExceptionError extends SoapError {
+  readonly exceptionType: string | undefined;
+  readonly friendlyText: string | undefined;
+  readonly source: string | undefined;
+  readonly serverStackTrace: string | undefined;
+  readonly parameters: Record<string, string | null> | undefined;
+  readonly inner: SoExceptionInfoFields | undefined;
+  /** The whole ExceptionInfo header as received (undefined when only Succeeded=false came). */
+  readonly info: SoExceptionInfoFields | undefined;
+  constructor(info: SoExceptionInfoFields | undefined, operation?: string) {
+    const message = info?.Message ?? info?.FriendlyText ?? 'the service reported Succeeded=false without ExceptionInfo';
+    super(info?.ExceptionType ? `${info.ExceptionType}: ${message}` : message, operation);
+    this.exceptionType = info?.ExceptionType ?? undefined;
+    this.friendlyText = info?.FriendlyText ?? undefined;
+    this.source = info?.Source ?? undefined;
+    this.serverStackTrace = info?.StackTrace ?? undefined;
+    this.parameters = info?.Parameters ?? undefined;
+    this.inner = info?.InnerException ?? undefined;
+    this.info = info;
+  }
+}
+
+/** An HTTP error status with a body that is not a SOAP fault. */
+export class HttpError extends SoapError {
+  readonly status: number;
+  readonly statusText: string;
+  /** The start of the response body (at most 500 characters), secrets removed. */
+  readonly bodyExcerpt: string;
+  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string) {
+    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, operation);
+    this.status = status;
+    this.statusText = statusText;
+    this.bodyExcerpt = bodyExcerpt;
+  }
+}
+
+export type TransportFailure = 'timeout' | 'aborted' | 'network' | 'too-large';
+
+/** The request did not complete: timeout, abort, network failure, or a response over the size limit. */
+export class TransportError extends SoapError {
+  readonly reason: TransportFailure;
+  constructor(reason: TransportFailure, message: string, operation?: string, cause?: unknown) {
+    super(message, operation, cause === undefined ? undefined : { cause });
+    this.reason = reason;
+  }
+}
+
+/** Replaces every occurrence of each secret (ticket, token, password …) in `text` with `***`. */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join('***');
+  }
+  return out;
+}

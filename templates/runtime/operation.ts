@@ -1,0 +1,114 @@
+// One operation's codecs: whole request and response envelopes to and from typed values.
+// Generated `operations.ts` files call defineOperation once per WSDL operation; the client,
+// mock servers and tests all go through these four functions.
+import { Decoder } from './decode.js';
+import { DecodeError } from './errors.js';
+import { Encoder } from './encode.js';
+import { readEnvelope, writeEnvelope } from './envelope.js';
+import type { FieldDesc, MessageDesc, OperationDesc, SchemaDesc, SoapVersion } from './schema.js';
+import { schemaIndex, type SchemaIndex } from './schema-index.js';
+import type { XmlElement } from './xml.js';
+
+export interface DecodeOptions {
+  /** Nesting limit of the XML reader (default 256). */
+  readonly maxDepth?: number;
+}
+
+export interface OperationCodec<I, O, IH, OH> {
+  readonly name: string;
+  readonly soapAction: string;
+  readonly soapVersion: SoapVersion;
+  readonly desc: OperationDesc;
+  readonly schema: SchemaDesc;
+  /** A whole request envelope. */
+  encodeRequest(input: I, headers?: IH): string;
+  decodeRequest(xml: string, options?: DecodeOptions): { input: I; headers: IH };
+  /** A whole response envelope. */
+  encodeResponse(output: O, headers?: OH): string;
+  /** Throws SoapFaultError for a Fault, DecodeError for anything the schema does not allow. */
+  decodeResponse(xml: string, options?: DecodeOptions): { output: O; headers: OH };
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type AnyOperationCodec = OperationCodec<any, any, any, any>;
+export type InputOf<C> = C extends OperationCodec<infer I, any, any, any> ? I : never;
+export type OutputOf<C> = C extends OperationCodec<any, infer O, any, any> ? O : never;
+export type RequestHeadersOf<C> = C extends OperationCodec<any, any, infer H, any> ? H : never;
+export type ResponseHeadersOf<C> = C extends OperationCodec<any, any, any, infer H> ? H : never;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: OperationDesc): OperationCodec<I, O, IH, OH> {
+  const name = desc.name;
+  // The schema index is shared by all operations of a service and built on first use.
+  const index = (): SchemaIndex => schemaIndex(schema);
+  const output = (): MessageDesc => {
+    if (!desc.output) throw new DecodeError('the operation is one-way: it has no response', '', name);
+    return desc.output;
+  };
+  return {
+    name,
+    soapAction: desc.soapAction,
+    soapVersion: desc.soapVersion,
+    desc,
+    schema,
+    encodeRequest: (input, headers) => encodeMessage(index(), desc, desc.input, input, headers),
+    decodeRequest: (xml, options) => {
+      const { body, headers } = decodeMessage(index(), desc, desc.input, xml, options);
+      return { input: body as I, headers: headers as IH };
+    },
+    encodeResponse: (out, headers) => encodeMessage(index(), desc, output(), out, headers),
+    decodeResponse: (xml, options) => {
+      const { body, headers } = decodeMessage(index(), desc, output(), xml, options);
+      return { output: body as O, headers: headers as OH };
+    },
+  };
+}
+
+function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, value: unknown, headers: unknown): string {
+  const encoder = new Encoder(index, op.name);
+  let headerXml = '';
+  if (headers !== undefined && headers !== null) {
+    const h = headers as Record<string, unknown>;
+    for (const f of msg.headers) headerXml += encoder.field(f, h[f.name], { parent: undefined, name: 'Header', index: -1 });
+  }
+  const bodyValue = value === undefined ? {} : value;
+  const body = encoder.element(msg.body, bodyValue, { parent: undefined, name: msg.body.name, index: -1 });
+  return writeEnvelope(index, op.soapVersion, headerXml, body);
+}
+
+function decodeMessage(
+  index: SchemaIndex,
+  op: OperationDesc,
+  msg: MessageDesc,
+  xml: string,
+  options: DecodeOptions | undefined,
+): { body: Record<string, unknown>; headers: Record<string, unknown> } {
+  const envelope = readEnvelope(xml, op.name, options?.maxDepth);
+  const decoder = new Decoder(index, op.name);
+  const bodyField = msg.body;
+  const bodyNs = index.namespace(bodyField.ns);
+  if (envelope.body.local !== bodyField.name || envelope.body.ns !== bodyNs) {
+    throw new DecodeError(
+      `expected the body element {${bodyNs}}${bodyField.name}, found {${envelope.body.ns}}${envelope.body.local}`,
+      'Envelope/Body',
+      op.name,
+    );
+  }
+  const body = decoder.complex(envelope.body, bodyField.type, { parent: undefined, name: bodyField.name, index: -1 });
+  return { body, headers: decodeHeaders(decoder, index, msg.headers, envelope.headers) };
+}
+
+function decodeHeaders(
+  decoder: Decoder,
+  index: SchemaIndex,
+  fields: readonly FieldDesc[],
+  blocks: readonly XmlElement[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const ns = index.namespace(f.ns);
+    const block = blocks.find((b) => b.local === f.name && b.ns === ns);
+    if (block) out[f.name] = decoder.element(block, f, { parent: { parent: undefined, name: 'Header', index: -1 }, name: f.name, index: -1 });
+  }
+  return out;
+}
