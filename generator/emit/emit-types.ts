@@ -47,7 +47,7 @@ function declaration(plan: EmitPlan, t: PlannedType): string | undefined {
         ...docLines(shape.def.documentation),
         `@xsd complexType ${shape.def.name.local} (WCF dictionary of ${shape.entry.name} entries)`,
       ]);
-      const type = shape.record ? `Record<string, ${value}>` : `{ Key: ${key}; Value: ${value} }[]`;
+      const type = shape.record ? `Record<string, ${value}>` : `{ Key: ${key}; Value: ${value}; }[]`;
       return `${doc}export type ${t.name} = ${type};`;
     }
     case 'entry':

@@ -112,7 +112,7 @@ export function planEmit(service: Service): EmitPlan {
     const def = service.types.get(key)!;
     const shape = shapes.get(key)!;
     const op = requestOf.get(key);
-    const base = op ? `${safeIdentifier(op.name)}Request` : candidateName(def);
+    const base = op ? safeIdentifier(`${op.name}Request`) : candidateName(def);
     const companions = shape.kind === 'enum' ? ['Values'] : [];
     names.set(key, claim(base, def, service.targetNamespace, taken, companions));
   }

@@ -1,0 +1,129 @@
+// Every Services86 WSDL (and a deliberately hostile one) generates, compiles under strict
+// TypeScript, is already in the pinned formatter's style, and is byte-identical when generated
+// again. The committed generated/ folder is the golden tree for EMail.wsdl.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import ts from 'typescript';
+import { formatTypeScript } from '../../generator/emit/format.js';
+import { buildFiles, type GeneratedFile } from '../../generator/generate.js';
+import { findStale } from '../../generator/output/write.js';
+import { miniWsdl } from '../support/mini-wsdl.js';
+import { repoRoot, wsdlFixturesDir } from '../support/paths.js';
+
+const wsdlNames = readdirSync(wsdlFixturesDir).filter((f) => f.endsWith('.wsdl')).sort();
+
+/** A WSDL whose names and documentation try everything that could break the output. */
+function hostileWsdl(): string {
+  const names = ['delete', 'class', 'default', 'Date', 'Promise', 'Object', 'Error', 'rt', 'T', '1st', 'a-b', 'a.b', 'Foo', 'foo', 'Record'];
+  return miniWsdl({
+    portType: 'Hostile',
+    schema:
+      names
+        .map(
+          (n) =>
+            `<xs:complexType name="${n}"><xs:annotation><xs:documentation>*/ throw new Error(\`\${"x"}\`); /* &lt;/script&gt;</xs:documentation></xs:annotation>` +
+            `<xs:sequence><xs:element minOccurs="0" name="${n}" nillable="true" type="tns:${n === 'Foo' ? 'foo' : 'Foo'}"/>` +
+            `<xs:element minOccurs="0" name="constructor" type="xs:string"/><xs:element minOccurs="0" name="__proto__" type="xs:int"/></xs:sequence></xs:complexType>`,
+        )
+        .join('') +
+      '<xs:simpleType name="enum"><xs:restriction base="xs:string"><xs:enumeration value="it\'s"/><xs:enumeration value="a\\b"/><xs:enumeration value="*/"/></xs:restriction></xs:simpleType>',
+    operations: [
+      { name: 'delete', request: '<xs:element minOccurs="0" name="class" type="tns:class"/>', response: '<xs:element minOccurs="0" name="Response" type="tns:Date"/>', documentation: '*/ }); process.exit(1); ({ /*' },
+      { name: 'constructor', request: '<xs:element name="x" type="tns:enum"/>' },
+      { name: 'Invoke', response: '<xs:element minOccurs="0" name="Response" nillable="true" type="xs:anyType"/>' },
+      { name: 'endpoint' },
+    ],
+  });
+}
+
+let workDir: string;
+let allFiles: GeneratedFile[];
+
+before(() => {
+  workDir = mkdtempSync(join(tmpdir(), 'gen-services86-all-'));
+  writeFileSync(join(workDir, 'Hostile.wsdl'), hostileWsdl());
+  allFiles = buildFiles([...wsdlNames.map((n) => join(wsdlFixturesDir, n)), join(workDir, 'Hostile.wsdl')]).files;
+});
+
+after(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe('all 56 Services86 WSDLs', () => {
+  test('the fixtures are the 56 WSDLs', () => {
+    assert.equal(wsdlNames.length, 56);
+  });
+
+  test('each output compiles under tsc --strict (with exactOptionalPropertyTypes and noUncheckedIndexedAccess)', () => {
+    const outDir = join(workDir, 'out');
+    for (const f of allFiles) {
+      mkdirSync(dirname(join(outDir, f.path)), { recursive: true });
+      writeFileSync(join(outDir, f.path), f.content);
+    }
+    writeFileSync(join(outDir, 'package.json'), '{"type":"module"}');
+    const program = ts.createProgram({
+      rootNames: allFiles.map((f) => join(outDir, f.path)),
+      options: {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        exactOptionalPropertyTypes: true,
+        noUncheckedIndexedAccess: true,
+        noImplicitOverride: true,
+        noPropertyAccessFromIndexSignature: true,
+        types: ['node'],
+        typeRoots: [join(repoRoot, 'node_modules', '@types')],
+      },
+    });
+    const byFolder = new Map<string, string[]>();
+    for (const d of ts.getPreEmitDiagnostics(program)) {
+      const folder = d.file ? relative(outDir, d.file.fileName).split(/[\\/]/)[0]! : '(global)';
+      const where = d.file && d.start !== undefined ? `${relative(outDir, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
+      byFolder.set(folder, [...(byFolder.get(folder) ?? []), `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`]);
+    }
+    const folders = [...new Set(allFiles.map((f) => f.path.split('/')[0]!))];
+    assert.equal(folders.length, 58, 'one folder per WSDL, the hostile one, and the runtime');
+    for (const folder of folders) assert.deepEqual(byFolder.get(folder) ?? [], [], `${folder} compiles without errors`);
+    assert.deepEqual([...byFolder.keys()].filter((k) => !folders.includes(k)), []);
+  });
+
+  test('every generated file is already formatted as the pinned printer prints it', () => {
+    for (const f of allFiles.filter((f) => !f.path.startsWith('runtime/'))) {
+      assert.equal(formatTypeScript(f.path, f.content), f.content, `${f.path} is not in the pinned format`);
+    }
+  });
+
+  test('generating again gives byte-identical output', () => {
+    const again = buildFiles([...wsdlNames.map((n) => join(wsdlFixturesDir, n)), join(workDir, 'Hostile.wsdl')]).files;
+    assert.equal(again.length, allFiles.length);
+    for (let i = 0; i < again.length; i++) {
+      assert.equal(again[i]!.path, allFiles[i]!.path);
+      assert.ok(again[i]!.content === allFiles[i]!.content, `${again[i]!.path} differs between two runs`);
+    }
+  });
+
+  test('every file starts with the generated-file header naming its WSDL', () => {
+    for (const f of allFiles) {
+      if (f.path.startsWith('runtime/')) assert.match(f.content, /^\/\/ @generated by gen-services86 \(runtime/);
+      else assert.match(f.content, /^\/\/ @generated by gen-services86 from [A-Za-z0-9]+\.wsdl — do not edit\.\n/);
+    }
+  });
+
+  test('no text from the hostile WSDL escapes into code', () => {
+    const hostile = allFiles.filter((f) => f.path.startsWith('Hostile/'));
+    for (const f of hostile) {
+      assert.doesNotMatch(f.content, /^\s*throw new Error/m, f.path);
+      assert.doesNotMatch(f.content, /^\s*\}\); process\.exit/m, f.path);
+    }
+  });
+});
+
+describe('golden tree', () => {
+  test('generated/ is exactly what EMail.wsdl generates (update: npm run golden:update)', () => {
+    const { files } = buildFiles([join(wsdlFixturesDir, 'EMail.wsdl')]);
+    assert.deepEqual(findStale(join(repoRoot, 'generated'), files), []);
+  });
+});

@@ -1,0 +1,263 @@
+// One XSD construct in → the exact TypeScript out. Each case is a small WSDL in the WCF style.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { emitClient } from '../../generator/emit/emit-client.js';
+import { emitMetadata } from '../../generator/emit/emit-metadata.js';
+import { emitTypes } from '../../generator/emit/emit-types.js';
+import { planEmit } from '../../generator/emit/plan.js';
+import { GenerateError } from '../../generator/errors.js';
+import { readWsdl } from '../../generator/wsdl/read-wsdl.js';
+import { miniWsdl, type MiniWsdlOptions } from '../support/mini-wsdl.js';
+import { repoRoot } from '../support/paths.js';
+import { join } from 'node:path';
+
+const ARRAYS_NS = 'http://schemas.microsoft.com/2003/10/Serialization/Arrays';
+const SER_NS = 'http://schemas.microsoft.com/2003/10/Serialization/';
+
+function typesOf(options: MiniWsdlOptions): string {
+  return emitTypes(planEmit(readWsdl(miniWsdl(options), 'Test.wsdl')));
+}
+
+/** Asserts that `block` (lines, indentation included) occurs in `output` as consecutive lines. */
+function assertBlock(output: string, block: string): void {
+  const want = block.replace(/^\n/, '').replace(/\n\s*$/, '');
+  if (!output.includes(want)) {
+    assert.fail(`expected this block in the output:\n${want}\n\n--- output ---\n${output}`);
+  }
+}
+
+function assertGenerateError(options: MiniWsdlOptions | string, pattern: RegExp): GenerateError {
+  const text = typeof options === 'string' ? options : miniWsdl(options);
+  try {
+    emitTypes(planEmit(readWsdl(text, 'Test.wsdl')));
+  } catch (err) {
+    assert.ok(err instanceof GenerateError, `expected a GenerateError, got ${String(err)}`);
+    assert.match(err.describe(), pattern);
+    return err;
+  }
+  assert.fail('expected a GenerateError');
+}
+
+describe('complex types', () => {
+  test('sequence: required, optional and nillable elements', () => {
+    const out = typesOf({
+      schema:
+        '<xs:complexType name="Person"><xs:sequence>' +
+        '<xs:element name="Id" type="xs:int"/>' +
+        '<xs:element minOccurs="0" name="Name" nillable="true" type="xs:string"/>' +
+        '<xs:element minOccurs="0" name="Born" type="xs:dateTime"/>' +
+        '</xs:sequence></xs:complexType>',
+    });
+    assertBlock(
+      out,
+      `
+/** @xsd complexType Person */
+export interface Person {
+  /** @xsd element Id, xs:int */
+  Id: number;
+  /** @xsd element Name, xs:string, minOccurs=0, nillable */
+  Name?: string | null;
+  /** @xsd element Born, xs:dateTime, minOccurs=0 */
+  Born?: Date;
+}`,
+    );
+  });
+
+  test('complexContent extension → extends, base fields stay on the base', () => {
+    const out = typesOf({
+      schema:
+        '<xs:complexType name="Carrier"><xs:sequence><xs:element minOccurs="0" name="TableRight" nillable="true" type="xs:string"/></xs:sequence></xs:complexType>' +
+        '<xs:complexType name="Entity"><xs:complexContent mixed="false"><xs:extension base="tns:Carrier"><xs:sequence>' +
+        '<xs:element minOccurs="0" name="EntityId" type="xs:int"/></xs:sequence></xs:extension></xs:complexContent></xs:complexType>',
+    });
+    assertBlock(
+      out,
+      `
+export interface Entity extends Carrier {
+  /** @xsd element EntityId, xs:int, minOccurs=0 */
+  EntityId?: number;
+}`,
+    );
+  });
+
+  test('repeated element in a sequence → array property', () => {
+    const out = typesOf({
+      schema: '<xs:complexType name="Bag"><xs:sequence><xs:element minOccurs="0" maxOccurs="unbounded" name="Item" type="xs:string"/><xs:element name="Count" type="xs:int"/></xs:sequence></xs:complexType>',
+    });
+    assertBlock(out, '  Item?: string[];');
+  });
+
+  test('documentation becomes JSDoc, and cannot close the comment or start a tag', () => {
+    const out = typesOf({
+      schema:
+        '<xs:complexType name="Doc"><xs:annotation><xs:documentation>Evil */ export const pwned = `${1}`; /* &lt;/script&gt;\n@deprecated</xs:documentation></xs:annotation>' +
+        '<xs:sequence><xs:element minOccurs="0" name="A" type="xs:int"/></xs:sequence></xs:complexType>',
+    });
+    assertBlock(
+      out,
+      `
+/**
+ * Evil *\\/ export const pwned = \`\${1}\`; /* </script> @deprecated
+ *
+ * @xsd complexType Doc
+ */
+export interface Doc {`,
+    );
+    assert.doesNotMatch(out, /^export const pwned/m);
+  });
+});
+
+describe('WCF shapes', () => {
+  test('ArrayOfX → X[] (nillable items → (X | null)[]); ArrayOfint in the Arrays namespace → number[]', () => {
+    const out = typesOf({
+      schema:
+        '<xs:complexType name="Person"><xs:sequence><xs:element minOccurs="0" name="Id" type="xs:int"/></xs:sequence></xs:complexType>' +
+        '<xs:complexType name="ArrayOfPerson"><xs:sequence><xs:element minOccurs="0" maxOccurs="unbounded" name="Person" nillable="true" type="tns:Person"/></xs:sequence></xs:complexType>' +
+        `<xs:complexType name="Team"><xs:sequence><xs:element minOccurs="0" name="Members" nillable="true" type="tns:ArrayOfPerson"/>` +
+        `<xs:element minOccurs="0" name="Ids" nillable="true" type="q1:ArrayOfint" xmlns:q1="${ARRAYS_NS}"/></xs:sequence></xs:complexType>`,
+      extraSchemas: `<xs:schema elementFormDefault="qualified" targetNamespace="${ARRAYS_NS}" xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:complexType name="ArrayOfint"><xs:sequence><xs:element minOccurs="0" maxOccurs="unbounded" name="int" type="xs:int"/></xs:sequence></xs:complexType></xs:schema>`,
+    });
+    assertBlock(out, '  Members?: (Person | null)[] | null;');
+    assertBlock(out, '  Ids?: number[] | null;');
+    assertBlock(out, 'export type ArrayOfPerson = (Person | null)[];');
+  });
+
+  test('enumeration → string-literal union plus a readonly list of values', () => {
+    const out = typesOf({
+      schema: '<xs:simpleType name="Priority"><xs:restriction base="xs:string"><xs:enumeration value="Low"/><xs:enumeration value="High"/></xs:restriction></xs:simpleType>',
+    });
+    assertBlock(
+      out,
+      `
+/** @xsd simpleType Priority (enumeration) */
+export type Priority = 'Low' | 'High';
+
+/** Every value of {@link Priority}, in schema order. */
+export const PriorityValues: readonly Priority[] = ['Low', 'High'];`,
+    );
+  });
+
+  test('xs:list of an inline enumeration (WCF flags) → array of the item union', () => {
+    const out = typesOf({
+      schema:
+        '<xs:simpleType name="Flags"><xs:list><xs:simpleType><xs:restriction base="xs:string"><xs:enumeration value="Seen"/><xs:enumeration value="Draft"/></xs:restriction></xs:simpleType></xs:list></xs:simpleType>' +
+        '<xs:complexType name="Mail"><xs:sequence><xs:element minOccurs="0" name="Flags" type="tns:Flags"/></xs:sequence></xs:complexType>',
+    });
+    assertBlock(out, "export type FlagsItem = 'Seen' | 'Draft';");
+    assertBlock(out, 'export type Flags = FlagsItem[];');
+    assertBlock(out, '  Flags?: Flags;');
+  });
+
+  test('IsDictionary with string keys → Record<string, V>; other keys → { Key, Value }[]', () => {
+    const dict = (name: string, key: string, value: string) =>
+      `<xs:complexType name="${name}"><xs:annotation><xs:appinfo><IsDictionary xmlns="${SER_NS}">true</IsDictionary></xs:appinfo></xs:annotation>` +
+      `<xs:sequence><xs:element minOccurs="0" maxOccurs="unbounded" name="${name}KeyValuePair"><xs:complexType><xs:sequence>` +
+      `<xs:element name="Key" nillable="true" type="${key}"/><xs:element name="Value" nillable="true" type="${value}"/>` +
+      `</xs:sequence></xs:complexType></xs:element></xs:sequence></xs:complexType>`;
+    const out = typesOf({ schema: dict('StringMap', 'xs:string', 'xs:string') + dict('DateMap', 'xs:dateTime', 'xs:int') });
+    assertBlock(out, 'export type StringMap = Record<string, string | null>;');
+    assertBlock(out, 'export type DateMap = { Key: Date | null; Value: number | null; }[];');
+    assert.doesNotMatch(out, /KeyValuePair \{/, 'the entry type is folded into the dictionary');
+  });
+
+  test('primitive mapping: long, decimal, base64Binary, anyType, guid, char, duration', () => {
+    const out = typesOf({
+      schema:
+        '<xs:complexType name="Prims"><xs:sequence>' +
+        '<xs:element name="L" type="xs:long"/><xs:element name="D" type="xs:decimal"/><xs:element name="B" type="xs:base64Binary"/>' +
+        '<xs:element name="A" nillable="true" type="xs:anyType"/>' +
+        `<xs:element name="G" type="ser:guid" xmlns:ser="${SER_NS}"/><xs:element name="C" type="ser:char" xmlns:ser="${SER_NS}"/>` +
+        `<xs:element name="T" type="ser:duration" xmlns:ser="${SER_NS}"/>` +
+        '</xs:sequence></xs:complexType>',
+      extraSchemas:
+        `<xs:schema targetNamespace="${SER_NS}" xmlns:xs="http://www.w3.org/2001/XMLSchema">` +
+        '<xs:simpleType name="char"><xs:restriction base="xs:int"/></xs:simpleType>' +
+        '<xs:simpleType name="duration"><xs:restriction base="xs:duration"/></xs:simpleType>' +
+        '<xs:simpleType name="guid"><xs:restriction base="xs:string"><xs:pattern value="[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12}"/></xs:restriction></xs:simpleType>' +
+        '</xs:schema>',
+    }).replace(/\n\s*\/\*\*[^\n]*\*\//g, '');
+    assertBlock(
+      out,
+      `
+export interface Prims {
+  L: number;
+  D: number;
+  B: Uint8Array;
+  A: unknown;
+  G: string;
+  C: string;
+  T: string;
+}`.replace(/^\n/, ''),
+    );
+  });
+});
+
+describe('names', () => {
+  const hostile = {
+    schema:
+      ['delete', 'class', 'Date', 'Promise', '1Thing', 'my-type', 'my.type', 'Foo', 'foo', 'string']
+        .map((n) => `<xs:complexType name="${n}"><xs:sequence><xs:element minOccurs="0" name="delete" type="xs:int"/><xs:element minOccurs="0" name="my-prop" type="xs:int"/></xs:sequence></xs:complexType>`)
+        .join('') + '<xs:complexType name="PingRequest"><xs:sequence/></xs:complexType>',
+    operations: [{ name: 'Ping', request: '<xs:element minOccurs="0" name="when" type="tns:Date"/>' }, { name: 'delete' }, { name: 'Invoke' }],
+  } satisfies MiniWsdlOptions;
+
+  test('reserved words, globals, digits, punctuation and case get fixed, deterministic names', () => {
+    const out = typesOf(hostile);
+    for (const name of ['delete_', 'class_', 'Date_', 'Promise_', '_1Thing', 'my_type', 'my_type_2', 'Foo', 'foo', 'string_']) {
+      assert.match(out, new RegExp(`^export interface ${name.replace(/\$/g, '\\$')} \\{`, 'm'), name);
+    }
+    assertBlock(out, '  delete?: number;');
+    assertBlock(out, '  "my-prop"?: number;');
+    // A schema type named PingRequest keeps its name; the operation's wrapper yields to it.
+    assert.match(out, /^export interface PingRequest \{\}/m);
+    assert.match(out, /^export interface PingRequest_2 \{/m);
+    assertBlock(out, '  when?: Date_;');
+  });
+
+  test('operation names become camelCase methods; reserved words are legal method names', () => {
+    const plan = planEmit(readWsdl(miniWsdl(hostile), 'Test.wsdl'));
+    assert.deepEqual(
+      plan.operations.map((o) => o.method),
+      ['ping', 'delete', 'invoke_'],
+    );
+    const client = emitClient(plan, join(repoRoot, 'templates'), '// header\n');
+    assert.match(client, /async delete\(input: T\.deleteRequest = \{\}, options\?: rt\.CallOptions\): Promise<void>/);
+  });
+
+  test('the same WSDL always gives the same names and metadata (no traversal-order state)', () => {
+    const a = planEmit(readWsdl(miniWsdl(hostile), 'Test.wsdl'));
+    const b = planEmit(readWsdl(miniWsdl(hostile), 'Test.wsdl'));
+    assert.deepEqual(a.types.map((t) => t.name), b.types.map((t) => t.name));
+    assert.equal(emitMetadata(a), emitMetadata(b));
+  });
+});
+
+describe('refused constructs', () => {
+  test('xs:choice', () => {
+    assertGenerateError(
+      { schema: '<xs:complexType name="C"><xs:choice><xs:element name="A" type="xs:int"/></xs:choice></xs:complexType>' },
+      /^Test\.wsdl:\d+:\d+: unsupported XSD construct xs:choice \(at \/definitions\[@name='TestService'\]\/types\/schema\/complexType\[@name='C'\]\/choice\)$/,
+    );
+  });
+  test('xs:union', () => {
+    assertGenerateError({ schema: '<xs:simpleType name="U"><xs:union memberTypes="xs:int xs:string"/></xs:simpleType>' }, /unsupported XSD construct xs:union/);
+  });
+  test('attributes on a complex type', () => {
+    assertGenerateError(
+      { schema: '<xs:complexType name="A"><xs:sequence/><xs:attribute name="id" type="xs:int"/></xs:complexType>' },
+      /unsupported XSD construct: attributes on complex type "A"/,
+    );
+  });
+  test('an unresolvable type names the type and its user', () => {
+    assertGenerateError(
+      { schema: '<xs:complexType name="A"><xs:sequence><xs:element name="B" type="tns:Missing"/></xs:sequence></xs:complexType>' },
+      /type "Missing" \(namespace http:\/\/example\.com\/test\) is not defined; used by element B of type A/,
+    );
+  });
+  test('an unknown XSD built-in', () => {
+    assertGenerateError(
+      { schema: '<xs:complexType name="A"><xs:sequence><xs:element name="B" type="xs:gYearMonth"/></xs:sequence></xs:complexType>' },
+      /unsupported XSD built-in type xs:gYearMonth/,
+    );
+  });
+});
