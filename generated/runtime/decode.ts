@@ -26,32 +26,48 @@ export class Decoder {
 
   /** The value of one element of `field` (null for xsi:nil). */
   element(el: XmlElement, field: FieldDesc, path: Path): unknown {
-    const nil = el.attrs.length > 0 ? attribute(el, XSI_NS, 'nil') : undefined;
-    if (nil !== undefined && (nil.trim() === 'true' || nil.trim() === '1')) {
-      if (!field.nillable) this.fail(`xsi:nil on ${field.name}, which the schema does not allow to be nil`, path);
-      if (el.children.length > 0 || el.text.trim() !== '') this.fail('an element with xsi:nil="true" must be empty', path);
-      return null;
-    }
+    if (el.attrs.length > 0 && this.isNil(el, field, path)) return null;
     return this.typed(el, field.type, path);
+  }
+
+  /** True for xsi:nil="true" on an empty element of a nillable field; a DecodeError for other nils. */
+  private isNil(el: XmlElement, field: FieldDesc, path: Path): boolean {
+    const nil = attribute(el, XSI_NS, 'nil');
+    if (nil === undefined) return false;
+    const flag = nil.trim();
+    if (flag !== 'true' && flag !== '1') return false;
+    if (!field.nillable) this.fail(`xsi:nil on ${field.name}, which the schema does not allow to be nil`, path);
+    if (el.children.length > 0 || el.text.trim() !== '') this.fail('an element with xsi:nil="true" must be empty', path);
+    return true;
   }
 
   /** Reads the children of `el` as the fields of complex type `typeKey` (also used for wrappers). */
   complex(el: XmlElement, typeKey: string, path: Path): Record<string, unknown> {
     const info = this.index.complexInfo(typeKey);
     const out: Record<string, unknown> = {};
-    const counts = new Map<FieldDesc, number>();
+    let counts: Map<FieldDesc, number> | undefined;
     for (const child of el.children) {
-      const f = info.byName.get(child.local);
-      if (!f || this.index.namespace(f.ns) !== child.ns) continue; // unknown element: forward compatible
+      const slot = info.byName.get(child.local);
+      if (slot === undefined || slot.ns !== child.ns) continue; // unknown element: forward compatible
+      const f = slot.field;
       if (f.repeated) {
+        counts ??= new Map();
         const n = counts.get(f) ?? 0;
         counts.set(f, n + 1);
-        const list = (n === 0 ? (setProperty(out, f.name, []) as unknown[]) : (out[f.name] as unknown[]));
+        const list = n === 0 ? (setProperty(out, f.name, []) as unknown[]) : (out[f.name] as unknown[]);
         list.push(this.element(child, f, { parent: path, name: f.name, index: n }));
-      } else {
-        if (Object.prototype.hasOwnProperty.call(out, f.name)) this.fail(`${f.name} occurs more than once`, { parent: path, name: f.name, index: -1 });
-        setProperty(out, f.name, this.element(child, f, { parent: path, name: f.name, index: -1 }));
+        continue;
       }
+      if (Object.prototype.hasOwnProperty.call(out, f.name)) this.fail(`${f.name} occurs more than once`, { parent: path, name: f.name, index: -1 });
+      let value: unknown;
+      if (slot.scalar !== undefined) {
+        // The hot path: a scalar leaf. Its xsi:type (if any) can only restate the schema.
+        if (child.attrs.length > 0 && this.isNil(child, f, { parent: path, name: f.name, index: -1 })) value = null;
+        else value = this.scalar(child, slot.scalar, path, f.name);
+      } else {
+        value = this.element(child, f, { parent: path, name: f.name, index: -1 });
+      }
+      setProperty(out, f.name, value);
     }
     for (const f of info.fields) {
       if (!f.optional && !Object.prototype.hasOwnProperty.call(out, f.name)) {
@@ -63,11 +79,14 @@ export class Decoder {
 
   private typed(el: XmlElement, declared: string, path: Path): unknown {
     let typeKey = declared;
-    const xsiType = el.attrs.length > 0 ? attribute(el, XSI_NS, 'type') : undefined;
-    if (xsiType !== undefined) typeKey = this.resolveXsiType(el, xsiType, declared, path);
+    // xsi:type matters only where the schema leaves room: anyType, or a complex type with subtypes.
+    if (el.attrs.length > 0 && (declared === 'xs:anyType' || this.index.type(declared)?.kind === 'complex')) {
+      const xsiType = attribute(el, XSI_NS, 'type');
+      if (xsiType !== undefined) typeKey = this.resolveXsiType(el, xsiType, declared, path);
+    }
 
     const kind = scalarKind(typeKey);
-    if (kind) return this.scalar(el, kind, path);
+    if (kind) return this.scalar(el, kind, path, undefined);
     if (typeKey === 'xs:anyType') return el.children.length > 0 ? this.fail('an xs:anyType value with elements needs an xsi:type', path) : el.text;
     const desc = this.index.type(typeKey);
     if (!desc) return this.fail(`internal: unknown type ${typeKey}`, path);
@@ -132,6 +151,14 @@ export class Decoder {
 
   /** The type key an xsi:type selects: a scalar for anyType, or a type derived from `declared`. */
   private resolveXsiType(el: XmlElement, value: string, declared: string, path: Path): string {
+    // The common case (WCF and SuperOffice's docs annotate everything): xsi:type names the declared type.
+    const desc = this.index.type(declared);
+    if (desc?.kind === 'complex') {
+      const colon = value.indexOf(':');
+      if (value.slice(colon + 1) === desc.name && el.scope.lookup(colon < 0 ? '' : value.slice(0, colon)) === this.index.namespace(desc.ns)) {
+        return declared;
+      }
+    }
     const name = resolveQName(el, value.trim());
     if (!name) return this.fail(`xsi:type "${value}" uses an undeclared prefix`, path);
     if (name.ns === XSD_NS) {
@@ -143,19 +170,20 @@ export class Decoder {
       return declared === 'xs:anyType' ? this.fail(`xsi:type "${value}" is not a type of this service`, path) : declared;
     }
     if (declared === 'xs:anyType') return key;
-    const desc = this.index.type(key);
-    if (desc?.kind === 'complex' && this.index.type(declared)?.kind === 'complex' && this.index.complexInfo(key).ancestry.has(declared)) {
+    if (this.index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && this.index.complexInfo(key).ancestry.has(declared)) {
       return key;
     }
     return declared;
   }
 
-  private scalar(el: XmlElement, kind: ScalarKind, path: Path): unknown {
-    if (el.children.length > 0) return this.fail(`expected text (xs:${kind}), found element ${el.children[0]!.local}`, path);
+  /** A scalar element's value; `name` is set when `path` is the parent's path (hot path, no allocation). */
+  private scalar(el: XmlElement, kind: ScalarKind, path: Path, name: string | undefined): unknown {
+    const at = (): Path => (name === undefined ? path : { parent: path, name, index: -1 });
+    if (el.children.length > 0) return this.fail(`expected text (xs:${kind}), found element ${el.children[0]!.local}`, at());
     try {
       return parseScalar(kind, el.text);
     } catch (err) {
-      if (err instanceof ScalarError) return this.fail(err.message, path);
+      if (err instanceof ScalarError) return this.fail(err.message, at());
       throw err;
     }
   }

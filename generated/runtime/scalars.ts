@@ -31,7 +31,7 @@ const XML_SPACE = /^[ \t\n\r]+|[ \t\n\r]+$/g;
 /** The JS value of the text of a scalar element. */
 export function parseScalar(kind: ScalarKind, raw: string): unknown {
   if (kind === 'string') return raw;
-  const text = raw.replace(XML_SPACE, '');
+  const text = hasOuterSpace(raw) ? raw.replace(XML_SPACE, '') : raw;
   switch (kind) {
     case 'boolean':
       if (text === 'true' || text === '1') return true;
@@ -77,6 +77,14 @@ export function parseScalar(kind: ScalarKind, raw: string): unknown {
       return String.fromCharCode(code);
     }
   }
+}
+
+function isXmlSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+function hasOuterSpace(text: string): boolean {
+  return text.length > 0 && (isXmlSpace(text.charCodeAt(0)) || isXmlSpace(text.charCodeAt(text.length - 1)));
 }
 
 function checkRange(kind: ScalarKind, n: number, shown: string): void {

@@ -8,13 +8,20 @@ import type { ComplexDesc, FieldDesc, SchemaDesc, ScalarKind, TypeDesc } from '.
 export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 export const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
 
+/** A field with what decoding needs at hand: its namespace URI and, for scalars, the scalar kind. */
+export interface FieldSlot {
+  readonly field: FieldDesc;
+  readonly ns: string;
+  readonly scalar: ScalarKind | undefined;
+}
+
 export interface ComplexInfo {
   readonly key: string;
   readonly desc: ComplexDesc;
   /** Base fields first, in schema order: the order elements are written in. */
   readonly fields: readonly FieldDesc[];
   /** Local name → field (an element is matched by local name, then by namespace). */
-  readonly byName: ReadonlyMap<string, FieldDesc>;
+  readonly byName: ReadonlyMap<string, FieldSlot>;
   /** Keys of this type and all its bases. */
   readonly ancestry: ReadonlySet<string>;
 }
@@ -59,7 +66,8 @@ export class SchemaIndex {
       k = d.base;
     }
     const fields = chain.flatMap((d) => d.fields);
-    info = { key, desc, fields, byName: new Map(fields.map((f) => [f.name, f])), ancestry };
+    const byName = new Map(fields.map((f) => [f.name, { field: f, ns: this.namespace(f.ns), scalar: scalarKind(f.type) }]));
+    info = { key, desc, fields, byName, ancestry };
     this.complex.set(key, info);
     return info;
   }

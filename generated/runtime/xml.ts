@@ -191,30 +191,53 @@ class LineMap {
   }
 }
 
+/**
+ * The bindings declared on one element, linked to the enclosing scope. The chain is at most as long
+ * as the nesting depth; an element declaring many prefixes gets a Map, so lookups stay cheap even
+ * for hostile documents.
+ */
 class Scope implements NamespaceScope {
   readonly parent: Scope | null;
-  readonly prefix: string;
-  readonly uri: string;
+  private readonly prefixes: readonly string[];
+  private readonly uris: readonly string[];
+  private readonly map: Map<string, string> | null;
+  /** The document's line index (kept here rather than on every element, to keep elements small). */
+  readonly lines: LineMap | null;
 
-  constructor(parent: Scope | null, prefix: string, uri: string) {
+  constructor(parent: Scope | null, prefixes: string[], uris: string[], lines: LineMap | null) {
     this.parent = parent;
-    this.prefix = prefix;
-    this.uri = uri;
+    this.prefixes = prefixes;
+    this.uris = uris;
+    let map: Map<string, string> | null = null;
+    if (prefixes.length > 8) {
+      map = new Map();
+      for (let i = 0; i < prefixes.length; i++) map.set(prefixes[i] as string, uris[i] as string);
+    }
+    this.map = map;
+    this.lines = lines;
   }
 
   lookup(prefix: string): string | undefined {
     let s: Scope | null = this;
     do {
-      if (s.prefix === prefix) return s.uri;
+      if (s.map !== null) {
+        const uri = s.map.get(prefix);
+        if (uri !== undefined) return uri;
+      } else {
+        const prefixes = s.prefixes;
+        for (let i = 0; i < prefixes.length; i++) {
+          if (prefixes[i] === prefix) return s.uris[i];
+        }
+      }
       s = s.parent;
     } while (s !== null);
     return prefix === '' ? '' : undefined;
   }
 }
 
-const ROOT_SCOPE = new Scope(new Scope(null, 'xmlns', XMLNS_NS), 'xml', XML_NS);
+const BUILTIN_SCOPE = new Scope(null, ['xml', 'xmlns'], [XML_NS, XMLNS_NS], null);
 
-class Attr implements XmlAttribute {
+class AttributeNode implements XmlAttribute {
   readonly ns: string;
   readonly local: string;
   readonly value: string;
@@ -227,48 +250,55 @@ class Attr implements XmlAttribute {
 
 const NO_ATTRS: readonly XmlAttribute[] = Object.freeze([]);
 
-class Element implements XmlElement {
+class ElementNode implements XmlElement {
   readonly ns: string;
   readonly local: string;
   readonly attrs: readonly XmlAttribute[];
-  readonly children: XmlElement[];
+  children: XmlElement[];
   text: string;
   readonly scope: NamespaceScope;
-  private readonly lines: LineMap;
   private readonly offset: number;
 
-  constructor(
-    ns: string,
-    local: string,
-    attrs: readonly XmlAttribute[],
-    scope: NamespaceScope,
-    lines: LineMap,
-    offset: number,
-  ) {
+  constructor(ns: string, local: string, attrs: readonly XmlAttribute[], scope: Scope, offset: number) {
     this.ns = ns;
     this.local = local;
     this.attrs = attrs;
     this.children = [];
     this.text = '';
     this.scope = scope;
-    this.lines = lines;
     this.offset = offset;
   }
 
   get line(): number {
-    return this.lines.line(this.offset);
+    return ((this.scope as Scope).lines as LineMap).line(this.offset);
   }
 
   get column(): number {
-    return this.lines.column(this.offset);
+    return ((this.scope as Scope).lines as LineMap).column(this.offset);
   }
 }
+
+/** An interned qualified name (one object per distinct name per document, via Parser.intern). */
+class Name {
+  readonly qname: string;
+  /** '' when unprefixed. */
+  readonly prefix: string;
+  readonly local: string;
+  constructor(qname: string, colon: number) {
+    this.qname = qname;
+    this.prefix = colon < 0 ? '' : qname.slice(0, colon);
+    this.local = colon < 0 ? qname : qname.slice(colon + 1);
+  }
+}
+
+const NAME_CACHE_SIZE = 1024; // power of two
 
 class Parser {
   private readonly src: string;
   private readonly len: number;
   private readonly maxDepth: number;
   private readonly lines: LineMap;
+  private readonly rootScope: Scope;
   // Cached offsets of the next '&', '\r' and ']]>' (src.length when none), so that plain text runs
   // are recognised without scanning them character by character.
   private nextAmp = -1;
@@ -278,22 +308,42 @@ class Parser {
   private colon = -1;
   /** Set by decodeRef: offset of the reference's ';'. */
   private refEnd = 0;
+  /**
+   * Direct-mapped cache of names seen in this document. Documents repeat a few dozen names many
+   * thousand times; sharing one string per name keeps the tree small, which matters more for speed
+   * than anything else here (the cost of parsing is dominated by garbage collection of the tree).
+   */
+  private readonly names: (Name | undefined)[] = new Array(NAME_CACHE_SIZE);
   // Scratch storage for the attributes of the start tag being parsed.
-  private aNames: string[] = [];
-  private aColons: number[] = [];
-  private aValues: string[] = [];
-  private aOffsets: number[] = [];
-  private aListIndex: number[] = [];
+  private readonly aNames: Name[] = [];
+  private readonly aValues: string[] = [];
+  private readonly aOffsets: number[] = [];
+  private readonly aListIndex: number[] = [];
 
   constructor(src: string, maxDepth: number) {
     this.src = src;
     this.len = src.length;
     this.maxDepth = maxDepth;
     this.lines = new LineMap(src);
+    this.rootScope = new Scope(BUILTIN_SCOPE, [], [], this.lines);
   }
 
   private error(message: string, offset: number): XmlSyntaxError {
     return new XmlSyntaxError(message, this.lines.line(offset), this.lines.column(offset));
+  }
+
+  /** The Name for src[start, end), a valid QName whose colon (or -1) is `colon`. */
+  private intern(start: number, end: number, colon: number): Name {
+    const src = this.src;
+    const n = end - start;
+    const h =
+      (n * 37 + src.charCodeAt(end - 1) * 11 + src.charCodeAt(start + (n >> 1)) * 3 + src.charCodeAt(start)) &
+      (NAME_CACHE_SIZE - 1);
+    const hit = this.names[h];
+    if (hit !== undefined && hit.qname.length === n && src.startsWith(hit.qname, start)) return hit;
+    const name = new Name(src.slice(start, end), colon < 0 ? -1 : colon - start);
+    this.names[h] = name;
+    return name;
   }
 
   parse(): XmlElement {
@@ -303,16 +353,27 @@ class Parser {
     let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
     if (src.startsWith('<?xml', pos) && isWs(src.charCodeAt(pos + 5))) pos = this.xmlDecl(pos);
 
-    let root: Element | null = null;
-    let cur: Element | null = null;
-    const stack: Element[] = [];
+    let root: ElementNode | null = null;
+    let cur: ElementNode | null = null;
+    // Open elements, their qualified names, and where their children and text pieces start in
+    // `kids` and `texts`. Collecting children and text on shared stacks and building each
+    // element's array and string once, at its end tag, gives exactly sized arrays and flat strings
+    // (rather than over-allocated arrays and chains of concatenations).
+    const stack: ElementNode[] = [];
     const qnames: string[] = [];
+    const kidStarts: number[] = [];
+    const textStarts: number[] = [];
+    const kids: ElementNode[] = [];
+    const texts: string[] = [];
+    // Logical tops of `kids` and `texts` (cheaper than truncating the arrays through .length).
+    let kidsTop = 0;
+    let textsTop = 0;
 
     for (;;) {
       const lt = src.indexOf('<', pos);
       const textEnd = lt < 0 ? len : lt;
       if (textEnd > pos) {
-        if (cur !== null) cur.text += this.text(pos, textEnd);
+        if (cur !== null) texts[textsTop++] = this.text(pos, textEnd);
         else this.outsideText(pos, textEnd, root !== null);
       }
       if (lt < 0) break;
@@ -333,9 +394,19 @@ class Parser {
         while (isWs(src.charCodeAt(p))) p++;
         if (src.charCodeAt(p) !== 62) throw this.error(`Expected '>' to close end tag </${qname}>`, p);
         pos = p + 1;
+        const ks = kidStarts.pop() as number;
+        if (ks < kidsTop) {
+          cur.children = kids.slice(ks, kidsTop);
+          kidsTop = ks;
+        }
+        const ts = textStarts.pop() as number;
+        const pieces = textsTop - ts;
+        if (pieces === 1) cur.text = texts[ts] as string;
+        else if (pieces > 1) cur.text = texts.slice(ts, textsTop).join('');
+        textsTop = ts;
         stack.pop();
         qnames.pop();
-        cur = stack.length > 0 ? (stack[stack.length - 1] as Element) : null;
+        cur = stack.length > 0 ? (stack[stack.length - 1] as ElementNode) : null;
       } else if (c === 33 /* ! */) {
         if (src.startsWith('--', lt + 2)) {
           const end = src.indexOf('-->', lt + 4);
@@ -348,7 +419,7 @@ class Parser {
           const start = lt + 9;
           const end = src.indexOf(']]>', start);
           if (end < 0) throw this.error('Unterminated CDATA section', lt);
-          cur.text += this.normaliseNewlines(start, end);
+          texts[textsTop++] = this.normaliseNewlines(start, end);
           pos = end + 3;
         } else if (src.startsWith('DOCTYPE', lt + 2)) {
           throw this.error('DOCTYPE is not allowed', lt);
@@ -365,8 +436,7 @@ class Parser {
         }
         const nameStart = lt + 1;
         const nameEnd = this.scanName(nameStart, 'element name');
-        const colon = this.colon;
-        const qname = src.slice(nameStart, nameEnd);
+        const name = this.intern(nameStart, nameEnd, this.colon);
         let p = nameEnd;
         let count = 0;
         let selfClosing = false;
@@ -383,8 +453,8 @@ class Parser {
             break;
           }
           if (!isWs(ch)) {
-            if (p >= len) throw this.error(`Unexpected end of input in start tag <${qname}>`, p);
-            throw this.error(`Expected whitespace, '>' or '/>' in start tag <${qname}>`, p);
+            if (p >= len) throw this.error(`Unexpected end of input in start tag <${name.qname}>`, p);
+            throw this.error(`Expected whitespace, '>' or '/>' in start tag <${name.qname}>`, p);
           }
           do ch = src.charCodeAt(++p);
           while (isWs(ch));
@@ -392,34 +462,32 @@ class Parser {
           // Attribute.
           const aStart = p;
           const aEnd = this.scanName(p, 'attribute name');
-          const aColon = this.colon;
+          const aName = this.intern(aStart, aEnd, this.colon);
           p = aEnd;
           while (isWs(src.charCodeAt(p))) p++;
           if (src.charCodeAt(p) !== 61 /* = */) {
-            throw this.error(`Expected '=' after attribute name '${src.slice(aStart, aEnd)}'`, p);
+            throw this.error(`Expected '=' after attribute name '${aName.qname}'`, p);
           }
           p++;
           while (isWs(src.charCodeAt(p))) p++;
           const q = src.charCodeAt(p);
-          if (q !== 34 && q !== 39) {
-            throw this.error(`Value of attribute '${src.slice(aStart, aEnd)}' must be quoted`, p);
-          }
+          if (q !== 34 && q !== 39) throw this.error(`Value of attribute '${aName.qname}' must be quoted`, p);
           const vEnd = src.indexOf(q === 34 ? '"' : "'", p + 1);
           if (vEnd < 0) throw this.error('Unterminated attribute value', p);
-          this.aNames[count] = src.slice(aStart, aEnd);
-          this.aColons[count] = aColon < 0 ? -1 : aColon - aStart;
+          this.aNames[count] = aName;
           this.aValues[count] = this.attrValue(p + 1, vEnd);
           this.aOffsets[count] = aStart;
           count++;
           p = vEnd + 1;
         }
-        const parentScope = cur !== null ? cur.scope : ROOT_SCOPE;
-        const el = this.element(qname, colon < 0 ? -1 : colon - nameStart, lt, count, parentScope as Scope);
-        if (cur !== null) cur.children.push(el);
+        const el = this.element(name, lt, count, cur !== null ? (cur.scope as Scope) : this.rootScope);
+        if (cur !== null) kids[kidsTop++] = el;
         else root = el;
         if (!selfClosing) {
           stack.push(el);
-          qnames.push(qname);
+          qnames.push(name.qname);
+          kidStarts.push(kidsTop);
+          textStarts.push(textsTop);
           cur = el;
         }
         pos = p;
@@ -427,8 +495,7 @@ class Parser {
     }
     if (cur !== null) {
       const qname = qnames[qnames.length - 1] as string;
-      const open = stack[stack.length - 1] as Element;
-      throw this.error(`Unclosed element <${qname}> (opened at line ${open.line}, column ${open.column})`, len);
+      throw this.error(`Unclosed element <${qname}> (opened at line ${cur.line}, column ${cur.column})`, len);
     }
     if (root === null) throw this.error('No document element', len);
     return root;
@@ -455,80 +522,87 @@ class Parser {
   }
 
   /** Builds an element from the scanned start tag: namespace declarations, names, attributes. */
-  private element(qname: string, colon: number, lt: number, count: number, parentScope: Scope): Element {
+  private element(name: Name, lt: number, count: number, parentScope: Scope): ElementNode {
     const names = this.aNames;
-    const colons = this.aColons;
     const values = this.aValues;
     const offsets = this.aOffsets;
     let scope = parentScope;
     let plain = 0; // attributes that are not namespace declarations
 
-    // Duplicate raw names. Small tags compare pairwise; large ones use a Set (linear).
+    // Duplicate raw names. Small tags compare pairwise; large
+    // ones use a Set, so the check stays linear.
     if (count > 1) {
       if (count <= 12) {
         for (let i = 1; i < count; i++) {
-          const n = names[i] as string;
+          const n = names[i] as Name;
           for (let j = 0; j < i; j++) {
-            if (names[j] === n) throw this.error(`Duplicate attribute '${n}'`, offsets[i] as number);
+            if ((names[j] as Name).qname === n.qname) {
+              throw this.error(`Duplicate attribute '${n.qname}'`, offsets[i] as number);
+            }
           }
         }
       } else {
         const seen = new Set<string>();
         for (let i = 0; i < count; i++) {
-          const n = names[i] as string;
+          const n = (names[i] as Name).qname;
           if (seen.has(n)) throw this.error(`Duplicate attribute '${n}'`, offsets[i] as number);
           seen.add(n);
         }
       }
     }
 
+    let declared: string[] | null = null;
+    let declaredUris: string[] | null = null;
     for (let i = 0; i < count; i++) {
-      const n = names[i] as string;
-      const c = colons[i] as number;
-      if (c < 0 ? n === 'xmlns' : c === 5 && n.startsWith('xmlns')) {
-        const prefix = c < 0 ? '' : n.slice(6);
-        scope = new Scope(scope, prefix, this.checkDeclaration(prefix, values[i] as string, offsets[i] as number));
+      const n = names[i] as Name;
+      if (n.prefix === 'xmlns' || n.qname === 'xmlns') {
+        const prefix = n.prefix === '' ? '' : n.local;
+        const uri = this.checkDeclaration(prefix, values[i] as string, offsets[i] as number);
+        if (declared === null || declaredUris === null) {
+          declared = [prefix];
+          declaredUris = [uri];
+        } else {
+          declared.push(prefix);
+          declaredUris.push(uri);
+        }
       } else {
         plain++;
       }
     }
+    if (declared !== null && declaredUris !== null) scope = new Scope(scope, declared, declaredUris, this.lines);
 
     let ns: string;
-    let local: string;
-    if (colon < 0) {
-      local = qname;
+    if (name.prefix === '') {
       ns = scope.lookup('') as string; // the default namespace is always bound ('' when undeclared)
     } else {
-      const prefix = qname.slice(0, colon);
-      local = qname.slice(colon + 1);
-      if (prefix === 'xmlns') throw this.error("Element names must not use the prefix 'xmlns'", lt + 1);
-      const uri = scope.lookup(prefix);
-      if (uri === undefined) throw this.error(`Unbound namespace prefix '${prefix}' in <${qname}>`, lt + 1);
+      if (name.prefix === 'xmlns') throw this.error("Element names must not use the prefix 'xmlns'", lt + 1);
+      const uri = scope.lookup(name.prefix);
+      if (uri === undefined) {
+        throw this.error(`Unbound namespace prefix '${name.prefix}' in <${name.qname}>`, lt + 1);
+      }
       ns = uri;
     }
 
     let attrs = NO_ATTRS;
     if (plain > 0) {
-      const list: Attr[] = new Array(plain);
+      const list: AttributeNode[] = new Array(plain);
       const rawIndex = this.aListIndex;
       let k = 0;
       let prefixed = 0;
       for (let i = 0; i < count; i++) {
-        const n = names[i] as string;
-        const c = colons[i] as number;
-        if (c < 0) {
-          if (n !== 'xmlns') {
+        const n = names[i] as Name;
+        if (n.prefix === '') {
+          if (n.qname !== 'xmlns') {
             rawIndex[k] = i;
-            list[k++] = new Attr('', n, values[i] as string);
+            list[k++] = new AttributeNode('', n.local, values[i] as string);
           }
-        } else if (!(c === 5 && n.startsWith('xmlns'))) {
-          const prefix = n.slice(0, c);
-          const uri = scope.lookup(prefix);
+        } else if (n.prefix !== 'xmlns') {
+          const uri = scope.lookup(n.prefix);
           if (uri === undefined) {
-            throw this.error(`Unbound namespace prefix '${prefix}' in attribute '${n}'`, offsets[i] as number);
+            throw this.error(`Unbound namespace prefix '${n.prefix}' in attribute '${n.qname}'`, offsets[i] as number);
           }
           rawIndex[k] = i;
-          list[k++] = new Attr(uri, n.slice(c + 1), values[i] as string);
+          list[k++] = new AttributeNode(uri, n.local, values[i] as string);
           prefixed++;
         }
       }
@@ -537,29 +611,32 @@ class Parser {
       if (prefixed > 1) this.checkExpandedDuplicates(list, rawIndex);
       attrs = list;
     }
-    return new Element(ns, local, attrs, scope, this.lines, lt);
+    return new ElementNode(ns, name.local, attrs, scope, lt);
   }
 
   /** Throws if two attributes in `list` share an expanded name; `rawIndex` maps list → scratch index. */
-  private checkExpandedDuplicates(list: Attr[], rawIndex: number[]): void {
+  private checkExpandedDuplicates(list: AttributeNode[], rawIndex: number[]): void {
     const fail = (k: number): XmlSyntaxError => {
-      const a = list[k] as Attr;
-      const raw = this.aNames[rawIndex[k] as number] as string;
-      return this.error(`Duplicate attribute '${raw}' (expanded name {${a.ns}}${a.local})`, this.aOffsets[rawIndex[k] as number] as number);
+      const a = list[k] as AttributeNode;
+      const raw = (this.aNames[rawIndex[k] as number] as Name).qname;
+      return this.error(
+        `Duplicate attribute '${raw}' (expanded name {${a.ns}}${a.local})`,
+        this.aOffsets[rawIndex[k] as number] as number,
+      );
     };
     if (list.length <= 12) {
       for (let i = 1; i < list.length; i++) {
-        const a = list[i] as Attr;
+        const a = list[i] as AttributeNode;
         if (a.ns === '') continue;
         for (let j = 0; j < i; j++) {
-          const b = list[j] as Attr;
+          const b = list[j] as AttributeNode;
           if (b.local === a.local && b.ns === a.ns) throw fail(i);
         }
       }
     } else {
       const seen = new Set<string>();
       for (let i = 0; i < list.length; i++) {
-        const a = list[i] as Attr;
+        const a = list[i] as AttributeNode;
         if (a.ns === '') continue;
         const key = a.ns + '}' + a.local;
         if (seen.has(key)) throw fail(i);
@@ -591,12 +668,10 @@ class Parser {
     const src = this.src;
     const start = p;
     let colon = -1;
+    if (p >= this.len) throw this.error(`Unexpected end of input, expected ${what}`, p);
     let c = src.charCodeAt(p);
     if (c < 128) {
-      if (NAME_ASCII[c] !== 1) {
-        if (p >= this.len) throw this.error(`Unexpected end of input, expected ${what}`, p);
-        throw this.error(`Invalid ${what}`, p);
-      }
+      if (NAME_ASCII[c] !== 1) throw this.error(`Invalid ${what}`, p);
     } else if (c >= 0xd800 && c <= 0xdb7f) {
       p++; // high surrogate of a U+10000..U+EFFFF name character; pairing was checked up front
     } else if (!isNonAsciiNameStart(c)) {
@@ -853,6 +928,9 @@ class Parser {
 /** Parses a complete XML document and returns its document element. Throws XmlSyntaxError. */
 export function parseXml(text: string, options?: ParseOptions): XmlElement {
   const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (!(maxDepth >= 1) || (maxDepth !== Infinity && !Number.isInteger(maxDepth))) {
+    throw new RangeError(`maxDepth must be a positive integer, not ${maxDepth}`);
+  }
   return new Parser(text, maxDepth).parse();
 }
 

@@ -1,0 +1,47 @@
+// The README's TypeScript examples must compile against the committed generated client, so the
+// documentation cannot drift from the code. Each ```ts block that imports a generated agent is
+// compiled strictly, with its import pointed at generated/EMail.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import ts from 'typescript';
+import { repoRoot } from './support/paths.js';
+
+/** Names the README's snippets use without declaring them. */
+const PRELUDE = 'declare const ticket: string;\ndeclare const applicationToken: string;\n';
+
+test('README TypeScript examples compile against generated/EMail', () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from '\.\/[\w/]*EMail\/index\.js'/.test(b));
+  assert.ok(blocks.length >= 2, 'the README shows the client');
+  const dir = mkdtempSync(join(repoRoot, 'dist', 'readme-check-'));
+  try {
+    const files = blocks.map((block, i) => {
+      const path = join(dir, `example${i}.ts`);
+      const source = block.replace(/from '\.\/[\w/]*EMail\/index\.js'/g, `from '${join(repoRoot, 'generated', 'EMail', 'index.js')}'`);
+      // A block that only continues an earlier one reuses its agent.
+      const prelude = /new EMailAgent/.test(block) || !/email\./.test(block) ? PRELUDE : `${PRELUDE}declare const email: import('${join(repoRoot, 'generated', 'EMail', 'index.js')}').EMailAgent;\n`;
+      writeFileSync(path, `${prelude}${source}\nexport {};\n`);
+      return path;
+    });
+    const program = ts.createProgram({
+      rootNames: files,
+      options: {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        types: ['node'],
+        typeRoots: [join(repoRoot, 'node_modules', '@types')],
+      },
+    });
+    const messages = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => `${d.file?.fileName ?? ''}:${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : ''} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    assert.deepEqual(messages, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
