@@ -193,6 +193,8 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (!(err instanceof SoapError) || this.#secrets.length === 0) return err;
     const clean = (s: string) => redact(s, this.#secrets);
     err.message = clean(err.message);
+    // The stack text starts with the message; whenever it was first formatted, clean it too.
+    if (typeof err.stack === 'string') err.stack = clean(err.stack);
     for (const key of ['bodyExcerpt', 'reason', 'detail', 'friendlyText', 'serverStackTrace'] as const) {
       const v = (err as unknown as Record<string, unknown>)[key];
       if (typeof v === 'string') Object.defineProperty(err, key, { value: clean(v) });

@@ -102,7 +102,11 @@ export class Decoder {
         const item = desc.item;
         const ns = this.index.namespace(item.ns);
         for (const child of el.children) {
-          if (child.local !== item.name || child.ns !== ns) continue;
+          if (child.local !== item.name) continue;
+          if (child.ns !== ns) {
+            // An item in the wrong namespace is a peer's bug; skipping it would lose data silently.
+            return this.fail(`array item ${item.name} is in namespace "${child.ns}", expected "${ns}"`, { parent: path, name: item.name, index: items.length });
+          }
           items.push(this.element(child, item, { parent: path, name: item.name, index: items.length }));
         }
         return items;

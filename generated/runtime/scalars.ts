@@ -102,6 +102,7 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
     case 'anyURI':
     case 'QName':
       if (typeof value !== 'string') throw typeError('a string', value);
+      checkXmlChars(value);
       return value;
     case 'boolean':
       if (typeof value !== 'boolean') throw typeError('a boolean', value);
@@ -123,7 +124,7 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
       if (Number.isNaN(value)) return 'NaN';
       if (value === Infinity) return 'INF';
       if (value === -Infinity) return '-INF';
-      return String(value);
+      return Object.is(value, -0) ? '-0' : String(value);
     case 'decimal':
       if (typeof value !== 'number' || !Number.isFinite(value)) throw typeError('a finite number (xs:decimal)', value);
       return plainDecimal(value);
@@ -143,6 +144,17 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
   }
 }
 
+// Characters XML 1.0 cannot carry at all (not even escaped), and unpaired surrogates.
+const NOT_XML_CHAR = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function checkXmlChars(value: string): void {
+  const m = NOT_XML_CHAR.exec(value);
+  if (m) {
+    const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw new ScalarError(`the character U+${code} at index ${m.index} cannot be written in XML 1.0`);
+  }
+}
+
 function typeError(expected: string, value: unknown): ScalarError {
   const got = value === null ? 'null' : value instanceof Date ? 'Date' : Array.isArray(value) ? 'array' : typeof value;
   return new ScalarError(`expected ${expected}, got ${got}`);
@@ -152,11 +164,20 @@ function excerpt(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-/** Decimal notation without exponent (String(1e21) would be "1e+21", which xs:decimal forbids). */
+/**
+ * Decimal notation without exponent (String(1e21) would be "1e+21", which xs:decimal forbids),
+ * made from the shortest round-trip digits, so reading it back gives exactly the same number.
+ */
 function plainDecimal(n: number): string {
   const s = String(n === 0 ? 0 : n);
-  if (!/e/i.test(s)) return s;
-  return n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
+  if (!m) return s;
+  const [, sign, lead, frac = '', exp] = m;
+  const digits = lead! + frac;
+  const point = 1 + Number(exp); // position of the decimal point within `digits`
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 function parseDateTime(text: string): Date {

@@ -203,6 +203,8 @@ class Scope implements NamespaceScope {
   private readonly map: Map<string, string> | null;
   /** The document's line index (kept here rather than on every element, to keep elements small). */
   readonly lines: LineMap | null;
+  private lastPrefix: string | undefined = undefined;
+  private lastUri: string | undefined = undefined;
 
   constructor(parent: Scope | null, prefixes: string[], uris: string[], lines: LineMap | null) {
     this.parent = parent;
@@ -218,6 +220,17 @@ class Scope implements NamespaceScope {
   }
 
   lookup(prefix: string): string | undefined {
+    // Elements sharing a scope mostly ask for the same prefix: remember the last answer.
+    if (prefix === this.lastPrefix) return this.lastUri;
+    const uri = this.find(prefix);
+    if (uri !== undefined) {
+      this.lastPrefix = prefix;
+      this.lastUri = uri;
+    }
+    return uri;
+  }
+
+  private find(prefix: string): string | undefined {
     let s: Scope | null = this;
     do {
       if (s.map !== null) {
