@@ -86,7 +86,10 @@ function readWsdlText(path: string, file: string): string {
   const bytes = readFileSync(path);
   if (bytes.length === 0) throw new GenerateError('the file is empty', { file });
   // UTF-16 WSDLs announce themselves with a BOM; anything else we read as UTF-8.
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16 && bytes.length % 2 !== 0) throw new GenerateError('the file is truncated UTF-16 (odd number of bytes)', { file });
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
   const text = bytes.toString('utf8');
   if (text.includes('\u0000')) throw new GenerateError('the file is binary (it contains NUL bytes), not XML', { file });
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

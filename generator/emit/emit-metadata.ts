@@ -3,7 +3,7 @@
 //                                fields: [f('ContactId', 0, 'xs:int', '?'), …] }
 //   flags: '?' minOccurs=0, 'n' nillable, '*' repeated (maxOccurs > 1)
 import { GenerateError } from '../errors.js';
-import type { ElementField } from '../model/types.js';
+import type { ElementField, SourceLocation } from '../model/types.js';
 import { propertyKey, stringLiteral } from './identifiers.js';
 import type { EmitPlan, PlannedType } from './plan.js';
 import { restrictionMapping, runtimeTypeKey } from './type-expressions.js';
@@ -80,7 +80,7 @@ function descriptor(plan: EmitPlan, t: PlannedType): string | undefined {
  * have no anchors; the XSD-only escapes (\i \c) and class subtraction have no JS equivalent and
  * are refused rather than approximated.
  */
-function jsPattern(pattern: string, location: import('../model/types.js').SourceLocation): string {
+function jsPattern(pattern: string, location: SourceLocation): string {
   const translated = escapeAnchorsOutsideClasses(pattern);
   if (translated === undefined) {
     throw new GenerateError(`unsupported XSD pattern "${pattern}" (XSD-only regular expression syntax)`, location);
