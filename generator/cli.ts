@@ -5,12 +5,17 @@ import { join, relative } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { GenerateError, generate, packageRoot } from './generate.js';
+import { interruptedWrite } from './output/write.js';
 
 const NAME = 'gen-services86';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function fail(message: string): never {
@@ -36,8 +41,9 @@ async function main(): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, err) => {
-      if (err) throw err;
-      fail(`${message}\nRun "${NAME} --help" for usage.`);
+      // yargs reports its own usage errors (e.g. a missing option value) through err as well.
+      if (err && err.name !== 'YError') throw err;
+      fail(`${message ?? err?.message}\nRun "${NAME} --help" for usage.`);
     })
     .parseAsync();
 
@@ -55,8 +61,11 @@ async function main(): Promise<void> {
   const outLabel = relative(process.cwd(), out) || '.';
   if (argv.check) {
     if (result.stale.length > 0) {
+      if (interruptedWrite(out)) {
+        process.stderr.write(`${NAME}: an earlier run writing ${outLabel} was interrupted; a normal run recovers it first\n`);
+      }
       process.stderr.write(
-        `${NAME}: ${outLabel} is stale (${result.stale.length} file${result.stale.length === 1 ? '' : 's'}); run "${NAME} ${wsdl.join(' ')}${out === 'generated' ? '' : ` -o ${out}`}":\n` +
+        `${NAME}: ${outLabel} is stale (${plural(result.stale.length, 'file')}); run "${NAME} ${wsdl.join(' ')}${out === 'generated' ? '' : ` -o ${out}`}":\n` +
           result.stale.map((s) => `  ${s.reason.padEnd(8)} ${s.path}\n`).join(''),
       );
       process.exit(1);
@@ -67,7 +76,7 @@ async function main(): Promise<void> {
   if (!argv.quiet) {
     for (const a of result.agents) {
       process.stdout.write(
-        `${a.wsdl} → ${outLabel}/${a.agent}/: ${a.types} types, ${a.operations} operations, ${a.files} files, ${a.ms} ms\n`,
+        `${a.wsdl} → ${outLabel}/${a.agent}/: ${plural(a.types, 'type')}, ${plural(a.operations, 'operation')}, ${plural(a.files, 'file')}, ${a.ms} ms\n`,
       );
     }
   }

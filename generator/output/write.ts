@@ -3,7 +3,7 @@
 // A failing run writes nothing; an interrupted swap is rolled back at the start of the next run.
 // Files we did not write (no generated header, not in our manifest) are never deleted: they are
 // carried over into the new folder, and we refuse to overwrite one.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GenerateError } from '../errors.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
@@ -34,9 +34,10 @@ function isOurs(path: string, manifest: Set<string>, rel: string): boolean {
   return manifest.has(rel) && hasGeneratedHeader(path);
 }
 
+/** A regular file (not a link) whose first line is our generated-file mark. */
 function hasGeneratedHeader(path: string): boolean {
   try {
-    return readFileSync(path, 'utf8').startsWith(GENERATED_MARK);
+    return lstatSync(path).isFile() && readFileSync(path, 'utf8').startsWith(GENERATED_MARK);
   } catch {
     return false;
   }
@@ -103,7 +104,7 @@ function crashPoint(name: string): void {
 
 export function writeOutput(outDir: string, files: readonly GeneratedFile[]): void {
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
-    throw new GenerateError(`the output path is not a directory`, { file: outDir });
+    throw new GenerateError('the output path is not a directory', { file: outDir });
   }
   mkdirSync(outDir, { recursive: true });
   recoverInterruptedWrite(outDir);
@@ -111,28 +112,41 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): vo
   const folders = foldersOf(files);
   const staging = join(outDir, STAGING);
 
-  // 1. Stage every owned folder completely: our new files plus the foreign files already there.
+  // 1. Check before touching anything: we overwrite only regular files that carry our header.
   for (const folder of folders) {
     const current = join(outDir, folder);
-    if (existsSync(current) && !statSync(current).isDirectory()) {
-      throw new GenerateError(`cannot create folder ${folder}: a file of that name exists`, { file: current });
-    }
-    const ours = new Set(files.filter((f) => f.path.startsWith(`${folder}/`)).map((f) => f.path));
-    for (const rel of listFiles(current, folder)) {
-      const path = join(outDir, rel);
-      if (isOurs(path, manifest, rel)) continue;
-      // A file we are about to write that carries our header is an earlier output of ours.
-      if (ours.has(rel) && hasGeneratedHeader(path)) continue;
-      if (ours.has(rel)) {
-        throw new GenerateError(`refusing to overwrite ${rel}: it was not written by gen-services86`, { file: path });
-      }
-      copyInto(staging, rel, readFileSync(path));
+    if (existsSync(current) && !lstatSync(current).isDirectory()) {
+      throw new GenerateError(`cannot create the folder ${folder}/: something else of that name exists`, { file: current });
     }
   }
-  for (const f of files) copyInto(staging, f.path, f.content);
+  for (const f of files) {
+    const path = join(outDir, f.path);
+    if (pathExists(path) && !hasGeneratedHeader(path)) {
+      throw new GenerateError('refusing to overwrite: the file was not written by gen-services86', { file: path });
+    }
+  }
+
+  // 2. Stage every owned folder completely: a copy of what is there (foreign files keep their
+  //    modes, links and empty folders), minus our obsolete files, plus our new files.
+  try {
+    for (const folder of folders) {
+      const current = join(outDir, folder);
+      const staged = join(staging, folder);
+      if (existsSync(current)) {
+        cpSync(current, staged, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+        for (const rel of listFiles(current, folder)) {
+          if (isOurs(join(outDir, rel), manifest, rel)) rmSync(join(staging, rel), { force: true });
+        }
+      }
+    }
+    for (const f of files) copyInto(staging, f.path, f.content);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
   crashPoint('staged');
 
-  // 2. Swap: move each old folder aside, move the staged one in. Then the manifest, then cleanup.
+  // 3. Swap: move each old folder aside, move the staged one in. Then the manifest, then cleanup.
   const oldArea = join(outDir, OLD);
   mkdirSync(oldArea, { recursive: true });
   for (const folder of folders) {
@@ -149,6 +163,21 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): vo
   writeFileSync(join(staging, MANIFEST), JSON.stringify(nextManifest, null, 2) + '\n');
   renameSync(join(staging, MANIFEST), join(outDir, MANIFEST));
   rmSync(staging, { recursive: true, force: true });
+}
+
+/** True when an earlier write was interrupted (the next normal run recovers it). */
+export function interruptedWrite(outDir: string): boolean {
+  return existsSync(join(outDir, OLD)) || existsSync(join(outDir, STAGING));
+}
+
+/** Exists as anything, including a broken symbolic link. */
+function pathExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function copyInto(root: string, rel: string, content: string | Buffer): void {

@@ -29,14 +29,11 @@ export function parseXmlDocument(text: string, file: string): XmlElement {
   let firstError: { message: string; line: number; column: number } | undefined;
   const parser = new DOMParser({
     locator: true,
-    onError: (level, message) => {
-      if (level === 'warning' || firstError) return;
-      const m = /line:(\d+)\s*\n?\s*@?#?\[?col:?(\d+)/.exec(message) ?? /(\d+):(\d+)/.exec(message);
-      firstError = {
-        message: cleanXmldomMessage(message),
-        line: m ? Number(m[1]) : 0,
-        column: m ? Number(m[2]) : 0,
-      };
+    // xmldom reports warnings (e.g. an undeclared entity) and errors alike; both make the WSDL unusable.
+    onError: (_level, message, context) => {
+      if (firstError) return;
+      const locator = (context as { locator?: { lineNumber?: number; columnNumber?: number } } | undefined)?.locator;
+      firstError = { message: cleanXmldomMessage(message), line: locator?.lineNumber ?? 0, column: locator?.columnNumber ?? 0 };
       throw new Error(message);
     },
   });
@@ -44,7 +41,7 @@ export function parseXmlDocument(text: string, file: string): XmlElement {
   try {
     doc = parser.parseFromString(text, 'text/xml');
   } catch (err) {
-    const e = firstError ?? { message: (err as Error).message, line: 0, column: 0 };
+    const e = firstError ?? { message: cleanXmldomMessage((err as Error).message), line: 0, column: 0 };
     throw new GenerateError(`malformed XML: ${e.message}`, { file, line: e.line, column: e.column, path: '' });
   }
   const root = doc.documentElement;
@@ -56,6 +53,7 @@ function cleanXmldomMessage(message: string): string {
   return message
     .replace(/\s*\n?@#\[line:\d+,col:\d+\]/g, '')
     .replace(/^\[xmldom \w+\]\s*/, '')
+    .replace(/\bError: /g, '')
     .split('\n')[0]!
     .trim();
 }
@@ -78,7 +76,11 @@ function refuseDoctype(text: string, file: string): void {
     }
     if (/^<!DOCTYPE/i.test(text.slice(i, i + 9))) {
       const { line, column } = lineColumnAt(text, i);
-      throw new GenerateError('a DOCTYPE is not allowed in a WSDL (entities are never expanded or fetched)', {
+      const html = /^<!DOCTYPE\s+html\b/i.test(text.slice(i, i + 20));
+      const message = html
+        ? 'not a WSDL: this is an HTML document (<!DOCTYPE html>) — was an error page saved instead of the WSDL?'
+        : 'a DOCTYPE is not allowed in a WSDL (entities are never expanded or fetched)';
+      throw new GenerateError(message, {
         file,
         line,
         column,

@@ -20,7 +20,7 @@ import { emptySchemaSet, readSchema } from './schema-reader.js';
 
 /** Reads WSDL text; `file` is the name used in messages and headers (a base name, not a path). */
 export function readWsdl(text: string, file: string): Service {
-  if (text.trim() === '') throw new GenerateError('the file is empty', { file });
+  if (text.trim() === '') throw new GenerateError(text === '' ? 'the file is empty' : 'the file contains only whitespace', { file });
   const root = parseXmlDocument(text, file);
   checkRoot(root, file);
   const targetNamespace = attr(root, 'targetNamespace') ?? '';
@@ -62,13 +62,13 @@ export function readWsdl(text: string, file: string): Service {
 
 function checkRoot(root: XmlElement, file: string): void {
   if (root.namespaceURI === NS.wsdl && root.localName === 'definitions') return;
-  const what =
+  const message =
     root.namespaceURI === NS.wsdl20
-      ? 'a WSDL 2.0 document'
+      ? 'this is a WSDL 2.0 document; only WSDL 1.1 (wsdl:definitions) is supported'
       : root.namespaceURI === NS.xs && root.localName === 'schema'
-        ? 'an XML Schema (XSD), not a WSDL'
-        : `<${root.tagName}>${root.namespaceURI ? ` in namespace ${root.namespaceURI}` : ''}`;
-  throw new GenerateError(`not a WSDL 1.1 document: the root element is ${what}; expected wsdl:definitions`, location(root, file));
+        ? 'this is an XML Schema (xs:schema), not a WSDL 1.1 document (wsdl:definitions)'
+        : `not a WSDL 1.1 document: the root element is <${root.tagName}>${root.namespaceURI ? ` in namespace ${root.namespaceURI}` : ''}, expected wsdl:definitions`;
+  throw new GenerateError(message, location(root, file));
 }
 
 function docOf(el: XmlElement): { documentation?: string } {

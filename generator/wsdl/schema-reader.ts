@@ -87,7 +87,7 @@ interface SchemaContext {
 }
 
 function unsupported(el: XmlElement, file: string, what?: string): GenerateError {
-  return new GenerateError(`unsupported XSD construct ${what ?? `xs:${el.localName}`}`, location(el, file));
+  return new GenerateError(`unsupported XSD construct: ${what ?? `xs:${el.localName}`}`, location(el, file));
 }
 
 function requiredName(el: XmlElement, file: string): string {

@@ -236,11 +236,11 @@ describe('refused constructs', () => {
   test('xs:choice', () => {
     assertGenerateError(
       { schema: '<xs:complexType name="C"><xs:choice><xs:element name="A" type="xs:int"/></xs:choice></xs:complexType>' },
-      /^Test\.wsdl:\d+:\d+: unsupported XSD construct xs:choice \(at \/definitions\[@name='TestService'\]\/types\/schema\/complexType\[@name='C'\]\/choice\)$/,
+      /^Test\.wsdl:\d+:\d+: unsupported XSD construct: xs:choice \(at \/definitions\[@name='TestService'\]\/types\/schema\/complexType\[@name='C'\]\/choice\)$/,
     );
   });
   test('xs:union', () => {
-    assertGenerateError({ schema: '<xs:simpleType name="U"><xs:union memberTypes="xs:int xs:string"/></xs:simpleType>' }, /unsupported XSD construct xs:union/);
+    assertGenerateError({ schema: '<xs:simpleType name="U"><xs:union memberTypes="xs:int xs:string"/></xs:simpleType>' }, /unsupported XSD construct: xs:union/);
   });
   test('attributes on a complex type', () => {
     assertGenerateError(
