@@ -1,0 +1,945 @@
+// The generated EMailAgent against a real HTTP server on 127.0.0.1: the request it sends, the
+// values it returns, and — for every way a call can fail — the exact error class, its fields, the
+// operation name, and that the ticket and application token never leak into the error (the server
+// echoes both back in faults, HTML pages and ExceptionInfo, so the redaction is really exercised).
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { inspect } from 'node:util';
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import {
+  DecodeError,
+  EMailAgent,
+  EMailOperations,
+  EncodeError,
+  HttpError,
+  SoapError,
+  SoapFaultError,
+  SoExceptionError,
+  TransportError,
+  type AgentOptions,
+  type EMailAccount,
+  type EMailResponseHeaders,
+} from '../../generated/EMail/index.js';
+
+const TICKET = '7T:1234abcxyzExample==';
+const TOKEN = '1234567-1234-9876';
+const SECRETS = [TICKET, TOKEN];
+
+const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
+const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
+const NS = 'http://www.superoffice.net/ws/crm/NetServer/Services86';
+const SERVICE_PATH = '/Remote/Services86/EMail.svc';
+const ACTION = 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailAccount';
+const TEXT_XML = 'text/xml; charset=utf-8';
+
+// ---------------------------------------------------------------------------------------------
+// The server: one for the whole file, its behaviour set per test through `handler`.
+
+interface Received {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
+
+const defaultHandler: Handler = (_req, res) => reply(res, 500, 'no handler set for this test', 'text/plain');
+
+let server: http.Server;
+let base = '';
+let endpoint = '';
+let handler: Handler = defaultHandler;
+let received: Received[] = [];
+/** Called whenever a request has been fully received (before the handler runs). */
+let onRequest: (() => void) | undefined;
+/** Connections that carried a request (idle connections fetch opened in advance are left alone). */
+const sockets = new Set<Socket>();
+const cleanups: (() => void)[] = [];
+
+function reply(res: http.ServerResponse, status: number, body: string, contentType = TEXT_XML): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    // One request per connection, so a socket a test left behind never carries the next test's call.
+    res.setHeader('Connection', 'close');
+    const socket = req.socket;
+    if (!sockets.has(socket)) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      onRequest?.();
+      handler(req, res, body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = `${base}${SERVICE_PATH}`;
+});
+
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+  for (const s of sockets) s.destroy();
+  handler = defaultHandler;
+  onRequest = undefined;
+  received = [];
+});
+
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function agent(options: AgentOptions = {}): EMailAgent {
+  return new EMailAgent({ endpoint, ticket: TICKET, applicationToken: TOKEN, ...options });
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves when the next request has been fully received by the server. */
+function nextRequest(): Promise<void> {
+  return new Promise((resolve) => {
+    onRequest = () => {
+      onRequest = undefined;
+      resolve();
+    };
+  });
+}
+
+/** After a failure: give a (wrongly) retrying client time to call again, then count the calls. */
+async function assertRequestCount(n: number): Promise<void> {
+  await sleep(60);
+  assert.equal(received.length, n, `the server must have received exactly ${n} request(s) (no retries)`);
+}
+
+/**
+ * Runs `fn` with setTimeout/clearTimeout watched; `pending` counts the timers created meanwhile
+ * that neither fired nor were cleared (they are cleared here, so a leak cannot hold the process).
+ */
+async function trackingTimers<T>(fn: () => Promise<T>): Promise<{ result: T; pending: number }> {
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  const live = new Set<ReturnType<typeof setTimeout>>();
+  const watchedSet = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const timer: ReturnType<typeof setTimeout> = realSet(
+      (...a: unknown[]) => {
+        live.delete(timer);
+        callback(...a);
+      },
+      ms,
+      ...args,
+    );
+    live.add(timer);
+    return timer;
+  };
+  const watchedClear = (timer: ReturnType<typeof setTimeout> | string | number | undefined) => {
+    if (timer !== undefined && typeof timer === 'object') live.delete(timer);
+    realClear(timer);
+  };
+  globalThis.setTimeout = watchedSet as unknown as typeof setTimeout;
+  globalThis.clearTimeout = watchedClear as unknown as typeof clearTimeout;
+  let result: T;
+  try {
+    result = await fn();
+  } finally {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+  }
+  const pending = live.size;
+  for (const timer of live) realClear(timer);
+  return { result, pending };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error assertions.
+
+/** Every string a log line or serialised error could show. */
+function exposedTexts(err: Error): string[] {
+  const own = err as unknown as Record<string, unknown>;
+  const texts = [err.message, String(err), JSON.stringify(err), inspect(err, { depth: null }), err.stack ?? ''];
+  for (const key of ['bodyExcerpt', 'reason', 'detail', 'friendlyText', 'serverStackTrace', 'code', 'statusText']) {
+    const v = own[key];
+    if (typeof v === 'string') texts.push(v);
+  }
+  for (const key of ['info', 'inner', 'parameters']) {
+    if (own[key] !== undefined) texts.push(JSON.stringify(own[key]));
+  }
+  return texts;
+}
+
+function assertNoSecrets(err: Error): void {
+  for (const text of exposedTexts(err)) {
+    for (const secret of SECRETS) {
+      assert.ok(!text.includes(secret), `a secret leaked into the ${err.name}: ${JSON.stringify(text.slice(0, 300))}`);
+    }
+  }
+}
+
+type ErrorClass<E> = abstract new (...args: never[]) => E;
+
+/**
+ * Awaits a call that must fail with exactly `cls` (not a subclass or superclass) for `operation`,
+ * checks the things every error must satisfy, and returns the error for specific checks.
+ */
+async function rejectsWith<E extends SoapError>(call: Promise<unknown>, cls: ErrorClass<E>, operation = 'GetEMailAccount'): Promise<E> {
+  let caught: unknown;
+  try {
+    await call;
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught !== undefined, `expected ${cls.name}, but the call succeeded`);
+  assert.ok(caught instanceof SoapError, `expected ${cls.name}, got ${inspect(caught)}`);
+  const got = `${caught.name}: ${caught.message}${caught.cause !== undefined ? ` (cause: ${inspect(caught.cause)})` : ''}`;
+  // (assert.ok: Node 20's assert.equal drops the custom message when comparing two prototypes.)
+  assert.ok(Object.getPrototypeOf(caught) === cls.prototype, `expected exactly ${cls.name}, got ${got}`);
+  assert.equal(caught.name, cls.name);
+  assert.equal(caught.operation, operation);
+  assert.ok(caught.message.startsWith(`${operation}: `), `the message names the operation: ${caught.message}`);
+  assertNoSecrets(caught);
+  return caught as E;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response bodies.
+
+const codec = EMailOperations.GetEMailAccount;
+
+const account: EMailAccount = {
+  TableRight: { Mask: ['Select', 'Update', 'Delete'], Reason: '' },
+  FieldProperties: {
+    EMailAddress: { FieldRight: { Mask: ['Read', 'Write'], Reason: 'editable' }, FieldType: 'System.String', FieldLength: 255 },
+    ErrorReason: { FieldRight: { Mask: ['Read'], Reason: null }, FieldType: 'System.String', FieldLength: 0 },
+  },
+  EMailAccountId: 5,
+  EMailAddress: 'sales@example.com',
+  AssociateId: 2147483647,
+  IncomingCredentials: {
+    ServiceAuthId: 31,
+    Server: 'imap.example.com',
+    Port: 993,
+    AuthType: 'password',
+    Username: 'sales',
+    Password: null,
+  },
+  OutgoingCredentials: null,
+  AccountStatus: -3,
+  ErrorCount: 0,
+  ErrorReason: 'Ærlig talt: <ingen> & "ingenting"',
+};
+
+const successHeaders: EMailResponseHeaders = {
+  Succeeded: true,
+  ExtraInfo: { RequestId: 'abc-123', Server: 'node-7', Empty: null },
+  TimeZone: { SoTimeZoneId: 37, SoTimeZoneLocationCode: 'NOOSL' },
+};
+
+/** A raw SOAP 1.1 envelope in SuperOffice's documented style (default namespace, SOAP-ENV prefix). */
+function rawEnvelope(body: string, header = '<Succeeded>true</Succeeded>'): string {
+  return (
+    `<?xml version="1.0" encoding="utf-8"?>` +
+    `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${SOAP11}" xmlns="${NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+    `<SOAP-ENV:Header>${header}</SOAP-ENV:Header>` +
+    `<SOAP-ENV:Body><GetEMailAccountResponse>${body}</GetEMailAccountResponse></SOAP-ENV:Body>` +
+    `</SOAP-ENV:Envelope>`
+  );
+}
+
+function fault11(reason: string, detail?: string, code = 's:Client'): string {
+  return (
+    `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${SOAP11}"><s:Body><s:Fault>` +
+    `<faultcode>${code}</faultcode><faultstring xml:lang="en-US">${reason}</faultstring>` +
+    (detail !== undefined ? `<detail>${detail}</detail>` : '') +
+    `</s:Fault></s:Body></s:Envelope>`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading requests independently of the runtime (xmldom, namespace-aware).
+
+function elementChildren(el: Element): Element[] {
+  const out: Element[] = [];
+  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) out.push(n as Element);
+  return out;
+}
+
+function child(el: Element | undefined, ns: string, local: string): Element | undefined {
+  return el ? elementChildren(el).find((c) => c.namespaceURI === ns && c.localName === local) : undefined;
+}
+
+function parseRequest(body: string): { header: Element | undefined; body: Element | undefined } {
+  const doc = new DOMParser().parseFromString(body, 'text/xml');
+  const env = doc.documentElement;
+  assert.ok(env, 'the request is XML');
+  assert.equal(env.namespaceURI, SOAP11);
+  assert.equal(env.localName, 'Envelope');
+  return { header: child(env, SOAP11, 'Header'), body: child(env, SOAP11, 'Body') };
+}
+
+const textOf = (el: Element | undefined): string | undefined => (el ? (el.textContent ?? '') : undefined);
+
+// =============================================================================================
+
+describe('EMailAgent over HTTP', () => {
+  describe('1. request shape', () => {
+    test('POST to the endpoint with SOAP 1.1 HTTP headers, ApplicationToken, Credentials and TimeZone in soap:Header', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
+      const a = agent({ timeZone: { SoTimeZoneId: 37, SoTimeZoneLocationCode: 'NOOSL' }, httpHeaders: { 'X-Trace': 'agent' } });
+      await a.getEMailAccount({ EMailAccountId: 5 });
+
+      assert.equal(received.length, 1);
+      const req = received[0]!;
+      assert.equal(req.method, 'POST');
+      assert.equal(req.url, SERVICE_PATH);
+      assert.equal(req.headers['content-type'], 'text/xml; charset=utf-8');
+      assert.equal(req.headers['soapaction'], `"${ACTION}"`);
+      assert.equal(req.headers['x-trace'], 'agent');
+
+      const { header, body } = parseRequest(req.body);
+      assert.ok(header, 'the request has a soap:Header');
+      assert.equal(textOf(child(header, NS, 'ApplicationToken')), TOKEN);
+      assert.equal(textOf(child(child(header, NS, 'Credentials'), NS, 'Ticket')), TICKET);
+      const tz = child(header, NS, 'TimeZone');
+      assert.equal(textOf(child(tz, NS, 'SoTimeZoneId')), '37');
+      assert.equal(textOf(child(tz, NS, 'SoTimeZoneLocationCode')), 'NOOSL');
+      const op = child(body, NS, 'GetEMailAccount');
+      assert.ok(op, 'the body holds GetEMailAccount in the Services86 namespace');
+      assert.equal(textOf(child(op, NS, 'EMailAccountId')), '5');
+    });
+
+    test('no TimeZone header without the timeZone option', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
+      await agent().getEMailAccount({ EMailAccountId: 5 });
+      const { header } = parseRequest(received[0]!.body);
+      assert.equal(child(header, NS, 'TimeZone'), undefined);
+      assert.ok(child(header, NS, 'Credentials'));
+    });
+
+    test('baseUrl: the service path is appended to the installation URL', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
+      const a = new EMailAgent({ baseUrl: `${base}/Cust1`, ticket: TICKET, applicationToken: TOKEN });
+      assert.equal(a.endpoint, `${base}/Cust1/Remote/Services86/EMail.svc`);
+      await a.getEMailAccount({ EMailAccountId: 5 });
+      const withSlash = new EMailAgent({ baseUrl: `${base}/Cust1/`, ticket: TICKET });
+      await withSlash.getEMailAccount({ EMailAccountId: 5 });
+      assert.deepEqual(
+        received.map((r) => r.url),
+        ['/Cust1/Remote/Services86/EMail.svc', '/Cust1/Remote/Services86/EMail.svc'],
+      );
+    });
+
+    test('per-call SOAP headers and HTTP headers override the agent options', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
+      const a = agent({ timeZone: { SoTimeZoneId: 37, SoTimeZoneLocationCode: 'NOOSL' }, httpHeaders: { 'X-Trace': 'agent' } });
+      await a.invoke(
+        'GetEMailAccount',
+        { EMailAccountId: 6 },
+        {
+          headers: { TimeZone: { SoTimeZoneId: 1, SoTimeZoneLocationCode: 'UTC' }, Credentials: { Ticket: '7T:per-call-ticket' } },
+          httpHeaders: { 'X-Trace': 'call' },
+        },
+      );
+      const req = received[0]!;
+      assert.equal(req.headers['x-trace'], 'call');
+      // The codec's Content-Type and SOAPAction win over caller HTTP headers.
+      assert.equal(req.headers['content-type'], 'text/xml; charset=utf-8');
+      assert.equal(req.headers['soapaction'], `"${ACTION}"`);
+      const { header } = parseRequest(req.body);
+      const tz = child(header, NS, 'TimeZone');
+      assert.equal(textOf(child(tz, NS, 'SoTimeZoneId')), '1');
+      assert.equal(textOf(child(tz, NS, 'SoTimeZoneLocationCode')), 'UTC');
+      assert.equal(textOf(child(child(header, NS, 'Credentials'), NS, 'Ticket')), '7T:per-call-ticket');
+      // Headers the call does not name still come from the agent.
+      assert.equal(textOf(child(header, NS, 'ApplicationToken')), TOKEN);
+    });
+  });
+
+  describe('2. success', () => {
+    test('typed EMailAccount: numbers, strings, nested objects, lists and dictionaries', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
+      const result = await agent().getEMailAccount({ EMailAccountId: 5 });
+      assert.deepEqual(result, account);
+      assert.equal(typeof result?.EMailAccountId, 'number');
+      assert.equal(result?.IncomingCredentials?.Port, 993);
+    });
+
+    test('response headers (ExtraInfo dictionary, TimeZone, Succeeded) and the HTTP status via invoke', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
+      const { output, headers, httpStatus } = await agent().invoke('GetEMailAccount', { EMailAccountId: 5 });
+      assert.equal(httpStatus, 200);
+      assert.deepEqual(output, { Response: account });
+      assert.deepEqual(headers.ExtraInfo, { RequestId: 'abc-123', Server: 'node-7', Empty: null });
+      assert.deepEqual(headers.TimeZone, { SoTimeZoneId: 37, SoTimeZoneLocationCode: 'NOOSL' });
+      assert.equal(headers.Succeeded, true);
+      assert.equal(headers.ExceptionInfo, undefined);
+    });
+
+    test('a nil Response is null', async () => {
+      handler = (_req, res) => reply(res, 200, rawEnvelope('<Response xsi:nil="true"/>'));
+      assert.equal(await agent().getEMailAccount({ EMailAccountId: 404 }), null);
+    });
+  });
+
+  describe('3. SuperOffice exceptions (Succeeded=false / ExceptionInfo)', () => {
+    const exceptionInfo = {
+      Message: `Invalid ticket ${TICKET} for application ${TOKEN}`,
+      StackTrace: `at SoSession.Authenticate(${TICKET})\n   at EMailAgent.GetEMailAccount()`,
+      FriendlyText: `Your session ${TICKET} has expired`,
+      ExceptionType: 'SoServerException',
+      Source: 'SuperOffice.Services86',
+      InnerException: {
+        Message: `Ticket ${TICKET} not found`,
+        ExceptionType: 'SoAuthenticationException',
+        InnerException: { Message: `token ${TOKEN} rejected`, ExceptionType: 'SqlException' },
+      },
+      Parameters: { AccountId: '5', Culture: 'nb-NO' },
+    };
+
+    test('Succeeded=false with ExceptionInfo → SoExceptionError with the fields and the inner chain, secrets removed', async () => {
+      handler = (_req, res) =>
+        reply(res, 200, codec.encodeResponse({ Response: null }, { Succeeded: false, ExceptionInfo: exceptionInfo }));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
+      assert.equal(err.message, 'GetEMailAccount: SoServerException: Invalid ticket *** for application ***');
+      assert.equal(err.exceptionType, 'SoServerException');
+      assert.equal(err.friendlyText, 'Your session *** has expired');
+      assert.equal(err.source, 'SuperOffice.Services86');
+      assert.equal(err.serverStackTrace, 'at SoSession.Authenticate(***)\n   at EMailAgent.GetEMailAccount()');
+      assert.equal(err.inner?.Message, 'Ticket *** not found');
+      assert.equal(err.inner?.ExceptionType, 'SoAuthenticationException');
+      assert.equal(err.inner?.InnerException?.Message, 'token *** rejected');
+      assert.equal(err.inner?.InnerException?.ExceptionType, 'SqlException');
+      assert.equal(err.info?.ExceptionType, 'SoServerException');
+      assert.equal(err.info?.Message, 'Invalid ticket *** for application ***');
+      assert.deepEqual(err.parameters, { AccountId: '5', Culture: 'nb-NO' });
+      await assertRequestCount(1);
+    });
+
+    // KNOWN BUG (runtime agent.ts #redacted): `parameters` is not among the redacted fields, so the
+    // secrets stay in err.parameters and in JSON.stringify(err) (info.Parameters is redacted).
+    test('secrets in ExceptionInfo Parameters are removed from err.parameters and err.info', async () => {
+      const info = { ...exceptionInfo, Parameters: { ticket: TICKET, applicationToken: TOKEN, AccountId: '5' } };
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: null }, { Succeeded: false, ExceptionInfo: info }));
+      let caught: unknown;
+      await agent()
+        .getEMailAccount({ EMailAccountId: 5 })
+        .catch((e: unknown) => (caught = e));
+      assert.ok(caught instanceof SoExceptionError);
+      assert.deepEqual(caught.info?.Parameters, { ticket: '***', applicationToken: '***', AccountId: '5' });
+      assert.deepEqual(caught.parameters, { ticket: '***', applicationToken: '***', AccountId: '5' });
+      assertNoSecrets(caught);
+    });
+
+    test('Succeeded=false without ExceptionInfo → SoExceptionError', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, { Succeeded: false }));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
+      assert.match(err.message, /Succeeded=false/);
+      assert.equal(err.info, undefined);
+      assert.equal(err.exceptionType, undefined);
+      assert.equal(err.inner, undefined);
+    });
+
+    test('ExceptionInfo without Succeeded=false → SoExceptionError', async () => {
+      handler = (_req, res) =>
+        reply(res, 200, codec.encodeResponse({ Response: account }, { Succeeded: true, ExceptionInfo: { Message: `bad ticket ${TICKET}` } }));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
+      assert.equal(err.message, 'GetEMailAccount: bad ticket ***');
+      assert.equal(err.exceptionType, undefined);
+
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, { ExceptionInfo: { FriendlyText: 'Friendly only' } }));
+      const err2 = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
+      assert.equal(err2.message, 'GetEMailAccount: Friendly only');
+    });
+  });
+
+  describe('4. SOAP faults', () => {
+    test('SOAP 1.1 fault with HTTP 500 and detail → SoapFaultError', async () => {
+      handler = (_req, res) =>
+        reply(
+          res,
+          500,
+          fault11(
+            `The ticket ${TICKET} is not valid`,
+            `<ExceptionDetail xmlns="http://schemas.datacontract.org/2004/07/System.ServiceModel"><Message>ticket=${TICKET} token=${TOKEN}</Message><Type>SoAuthenticationException</Type></ExceptionDetail>`,
+            's:Server',
+          ),
+        );
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoapFaultError);
+      assert.equal(err.code, 's:Server');
+      assert.equal(err.reason, 'The ticket *** is not valid');
+      assert.equal(err.httpStatus, 500);
+      assert.ok(err.detail?.includes('ticket=*** token=***'), `detail: ${err.detail}`);
+      assert.ok(err.detail?.includes('SoAuthenticationException'), `detail: ${err.detail}`);
+      assert.equal(err.message, 'GetEMailAccount: SOAP fault s:Server: The ticket *** is not valid');
+      await assertRequestCount(1);
+    });
+
+    test('SOAP 1.1 fault with HTTP 500 without detail → SoapFaultError with detail undefined', async () => {
+      handler = (_req, res) => reply(res, 500, fault11(`Access denied for ${TOKEN}`));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoapFaultError);
+      assert.equal(err.code, 's:Client');
+      assert.equal(err.reason, 'Access denied for ***');
+      assert.equal(err.detail, undefined);
+      assert.equal(err.httpStatus, 500);
+    });
+
+    test('a fault with HTTP 200 → SoapFaultError, httpStatus 200', async () => {
+      handler = (_req, res) => reply(res, 200, fault11(`Bad ticket ${TICKET}`));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoapFaultError);
+      assert.equal(err.httpStatus, 200);
+      assert.equal(err.reason, 'Bad ticket ***');
+    });
+
+    test('a SOAP 1.2 fault (Code/Value, Reason/Text, Detail) → SoapFaultError', async () => {
+      const body =
+        `<?xml version="1.0" encoding="utf-8"?><env:Envelope xmlns:env="${SOAP12}"><env:Body><env:Fault>` +
+        `<env:Code><env:Value>env:Receiver</env:Value><env:Subcode><env:Value>a:InternalServiceFault</env:Value></env:Subcode></env:Code>` +
+        `<env:Reason><env:Text xml:lang="en">Ticket ${TICKET} expired</env:Text><env:Text xml:lang="no">Billett utløpt</env:Text></env:Reason>` +
+        `<env:Detail><Info xmlns="urn:x">token ${TOKEN} was used</Info></env:Detail>` +
+        `</env:Fault></env:Body></env:Envelope>`;
+      handler = (_req, res) => reply(res, 500, body, 'application/soap+xml; charset=utf-8');
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoapFaultError);
+      assert.equal(err.code, 'env:Receiver');
+      assert.equal(err.reason, 'Ticket *** expired');
+      assert.equal(err.detail, 'token *** was used');
+      assert.equal(err.httpStatus, 500);
+    });
+  });
+
+  describe('5. HTTP errors and non-XML bodies', () => {
+    test('an HTML 500 page → HttpError with a short excerpt, secrets removed', async () => {
+      const html =
+        `<!DOCTYPE html>\n<html><head><title>Runtime Error</title></head><body>\n<h1>Server Error in '/Cust1' Application.</h1>\n` +
+        `<p>Ticket: ${TICKET}</p><p>ApplicationToken: ${TOKEN}</p>\n` +
+        `<pre>${'System.Web.HttpException: something went wrong\n   at Some.Deep.Frame()\n'.repeat(100)}</pre></body></html>`;
+      handler = (_req, res) => reply(res, 500, html, 'text/html; charset=utf-8');
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), HttpError);
+      assert.equal(err.status, 500);
+      assert.equal(err.statusText, 'Internal Server Error');
+      assert.ok(err.bodyExcerpt.length <= 501, `excerpt length ${err.bodyExcerpt.length}`);
+      assert.ok(err.bodyExcerpt.startsWith('<!DOCTYPE html> <html>'), err.bodyExcerpt);
+      assert.ok(err.bodyExcerpt.includes('<p>Ticket: ***</p>'), err.bodyExcerpt);
+      assert.ok(err.bodyExcerpt.includes('ApplicationToken: ***'), err.bodyExcerpt);
+      assert.ok(err.message.length < 700, `message length ${err.message.length}`);
+      await assertRequestCount(1);
+    });
+
+    test('an HTML error page without DOCTYPE (well-formed, not SOAP) → HttpError', async () => {
+      handler = (_req, res) => reply(res, 503, `<html><body>Service unavailable for ${TICKET}</body></html>`, 'text/html');
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), HttpError);
+      assert.equal(err.status, 503);
+      assert.equal(err.bodyExcerpt, '<html><body>Service unavailable for ***</body></html>');
+    });
+
+    test('HTTP 404 with an empty body → HttpError', async () => {
+      handler = (_req, res) => reply(res, 404, '', 'text/plain');
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), HttpError);
+      assert.equal(err.status, 404);
+      assert.equal(err.statusText, 'Not Found');
+      assert.equal(err.bodyExcerpt, '');
+      assert.equal(err.message, 'GetEMailAccount: HTTP 404 Not Found');
+    });
+
+    test('an empty 200 body → DecodeError', async () => {
+      handler = (_req, res) => reply(res, 200, '');
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.match(err.message, /empty/);
+      assert.equal(err.path, '');
+    });
+
+    test('"not xml at all" with 200 → DecodeError', async () => {
+      handler = (_req, res) => reply(res, 200, 'not xml at all', 'text/plain');
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.match(err.message, /not XML/);
+      assert.ok(err.message.includes('not xml at all'));
+
+      handler = (_req, res) => reply(res, 200, `not xml at all, but the ticket ${TICKET}`, 'text/plain');
+      const err2 = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.ok(err2.message.endsWith('not xml at all, but the ticket ***'), err2.message);
+    });
+  });
+
+  describe('6. malformed and hostile XML', () => {
+    test('a truncated envelope → DecodeError about well-formedness', async () => {
+      const full = codec.encodeResponse({ Response: account }, successHeaders);
+      handler = (_req, res) => reply(res, 200, full.slice(0, Math.floor(full.length / 2)));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.match(err.message, /well-formed/);
+    });
+
+    test('a wrong envelope namespace → DecodeError "not a SOAP envelope"', async () => {
+      const body = codec.encodeResponse({ Response: account }, successHeaders).replace(SOAP11, 'http://example.com/not-soap');
+      handler = (_req, res) => reply(res, 200, body);
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.match(err.message, /not a SOAP envelope/);
+      assert.ok(err.message.includes('http://example.com/not-soap'));
+    });
+
+    test('a DOCTYPE with entity declarations → DecodeError; no entity is expanded or fetched', async () => {
+      const body =
+        `<?xml version="1.0" encoding="utf-8"?>` +
+        `<!DOCTYPE SOAP-ENV:Envelope [<!ENTITY leak "EXPANDED-ENTITY-VALUE"><!ENTITY ext SYSTEM "${base}/external-entity">]>` +
+        rawEnvelope('<Response><EMailAddress>&leak;&ext;</EMailAddress></Response>').replace(/^<\?xml[^>]*\?>/, '');
+      handler = (req, res) => {
+        if (req.method === 'GET') return reply(res, 200, 'EXTERNAL-ENTITY-VALUE', 'text/plain');
+        reply(res, 200, body);
+      };
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.match(err.message, /DOCTYPE/);
+      for (const text of exposedTexts(err)) {
+        assert.ok(!text.includes('EXPANDED-ENTITY-VALUE'), 'the internal entity was expanded');
+        assert.ok(!text.includes('EXTERNAL-ENTITY-VALUE'), 'the external entity was fetched');
+      }
+      await assertRequestCount(1);
+      assert.equal(received[0]!.method, 'POST', 'the external entity was never requested');
+    });
+  });
+
+  describe('7. response size limit', () => {
+    test('a chunked response over maxResponseBytes is refused while streaming, before the server finished', async () => {
+      const total = 1_000_000;
+      const chunk = `<!-- ${'x'.repeat(16 * 1024 - 9)} -->`;
+      let written = 0;
+      let serverFinished = false;
+      let writeFailed = false;
+      let writtenAtClose = -1;
+      const closed = new Promise<void>((resolve) => {
+        handler = (_req, res) => {
+          res.writeHead(200, { 'Content-Type': TEXT_XML }); // no Content-Length: chunked
+          res.write(`<?xml version="1.0"?><s:Envelope xmlns:s="${SOAP11}"><s:Body>`);
+          res.on('close', () => {
+            if (!serverFinished) writtenAtClose = written;
+            resolve();
+          });
+          const timer = setInterval(() => {
+            if (res.destroyed || res.writableEnded) return clearInterval(timer);
+            if (written >= total) {
+              serverFinished = true;
+              clearInterval(timer);
+              res.end('</s:Body></s:Envelope>');
+              return;
+            }
+            written += chunk.length;
+            res.write(chunk, (e) => {
+              if (e) writeFailed = true;
+            });
+          }, 5);
+          cleanups.push(() => clearInterval(timer));
+        };
+      });
+      const err = await rejectsWith(agent({ maxResponseBytes: 100_000 }).getEMailAccount({ EMailAccountId: 5 }), TransportError);
+      assert.equal(err.reason, 'too-large');
+      assert.match(err.message, /100000 bytes/);
+      assert.equal(serverFinished, false, 'rejected before the server finished writing');
+      await Promise.race([closed, sleep(2000)]);
+      assert.ok(writtenAtClose >= 0, `the client closed the connection early (writeFailed=${writeFailed})`);
+      assert.ok(writtenAtClose < total / 2, `the server had written ${writtenAtClose} bytes when the socket closed`);
+      await assertRequestCount(1);
+    });
+
+    test('a Content-Length over maxResponseBytes is refused at once, without reading the body', async () => {
+      let closedAfterMs = -1;
+      let started = 0;
+      const closed = new Promise<void>((resolve) => {
+        handler = (_req, res) => {
+          started = Date.now();
+          res.writeHead(200, { 'Content-Type': TEXT_XML, 'Content-Length': 1_000_000 });
+          res.write(`<?xml version="1.0"?><s:Envelope xmlns:s="${SOAP11}"><s:Body>`);
+          // …and never more: a client that waits for the body would hang until its timeout.
+          res.on('close', () => {
+            closedAfterMs = Date.now() - started;
+            resolve();
+          });
+        };
+      });
+      const t0 = Date.now();
+      const err = await rejectsWith(
+        agent({ maxResponseBytes: 100_000, timeoutMs: 5000 }).getEMailAccount({ EMailAccountId: 5 }),
+        TransportError,
+      );
+      assert.equal(err.reason, 'too-large', err.message);
+      assert.ok(Date.now() - t0 < 1000, `refused after ${Date.now() - t0} ms`);
+      await Promise.race([closed, sleep(2000)]);
+      assert.ok(closedAfterMs >= 0 && closedAfterMs < 1500, `the client dropped the connection (closed after ${closedAfterMs} ms)`);
+      await assertRequestCount(1);
+    });
+  });
+
+  describe('8. data errors and forward compatibility', () => {
+    test('non-numeric text in an int field → DecodeError naming the field path', async () => {
+      handler = (_req, res) => reply(res, 200, rawEnvelope('<Response><EMailAddress>a@b.c</EMailAddress><EMailAccountId>abc</EMailAccountId></Response>'));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.equal(err.path, 'GetEMailAccountResponse/Response/EMailAccountId');
+      assert.ok(err.message.includes(err.path), err.message);
+      assert.match(err.message, /"abc" is not an integer \(xs:int\)/);
+      await assertRequestCount(1);
+    });
+
+    test('a secret echoed into a bad value is removed from the DecodeError', async () => {
+      handler = (_req, res) =>
+        reply(res, 200, rawEnvelope(`<Response><IncomingCredentials><Port>${TICKET}</Port></IncomingCredentials></Response>`));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.equal(err.path, 'GetEMailAccountResponse/Response/IncomingCredentials/Port');
+      assert.ok(err.message.includes(err.path), err.message);
+      assert.ok(err.message.includes('"***" is not an integer'), err.message);
+    });
+
+    test('an out-of-range number → DecodeError naming the field path', async () => {
+      handler = (_req, res) => reply(res, 200, rawEnvelope('<Response><AccountStatus>40000</AccountStatus></Response>'));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.equal(err.path, 'GetEMailAccountResponse/Response/AccountStatus');
+      assert.match(err.message, /out of range for xs:short/);
+    });
+
+    test('an unknown enum value → DecodeError naming the list item', async () => {
+      handler = (_req, res) => reply(res, 200, rawEnvelope('<Response><TableRight><Mask>Select Teleport</Mask></TableRight></Response>'));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.equal(err.path, 'GetEMailAccountResponse/Response/TableRight/Mask/item[1]');
+      assert.ok(err.message.includes(err.path), err.message);
+      assert.match(err.message, /"Teleport" is not a known value/);
+    });
+
+    test('a bad value inside a dictionary entry → DecodeError with the entry index', async () => {
+      const entry = (key: string, len: string) =>
+        `<FieldPropertyDictionaryKeyValuePair><Key>${key}</Key><Value><FieldLength>${len}</FieldLength></Value></FieldPropertyDictionaryKeyValuePair>`;
+      handler = (_req, res) => reply(res, 200, rawEnvelope(`<Response><FieldProperties>${entry('a', '1')}${entry('b', '1.5')}</FieldProperties></Response>`));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.equal(err.path, 'GetEMailAccountResponse/Response/FieldProperties/FieldPropertyDictionaryKeyValuePair[1]/Value/FieldLength');
+      assert.ok(err.message.includes(err.path), err.message);
+    });
+
+    test('a bad value in a response header → DecodeError with a Header path', async () => {
+      handler = (_req, res) => reply(res, 200, rawEnvelope('<Response/>', '<Succeeded>maybe</Succeeded>'));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.equal(err.path, 'Header/Succeeded');
+      assert.ok(err.message.includes(err.path), err.message);
+    });
+
+    test('unknown elements and attributes anywhere are ignored', async () => {
+      const body =
+        `<?xml version="1.0" encoding="utf-8"?>` +
+        `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${SOAP11}" xmlns="${NS}" xmlns:x="urn:future" x:build="9" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+        `<SOAP-ENV:Header><x:Tracing SOAP-ENV:mustUnderstand="0"><x:Id>42</x:Id></x:Tracing><Succeeded>true</Succeeded><FutureHeader>1</FutureHeader>` +
+        `<ExtraInfo><ExtraInfoNameValuePair><Key>k</Key><Value>v</Value><Comment>new</Comment></ExtraInfoNameValuePair><Unexpected/></ExtraInfo></SOAP-ENV:Header>` +
+        `<SOAP-ENV:Body x:id="b"><GetEMailAccountResponse x:version="2"><Preamble>ignored</Preamble>` +
+        `<Response x:flag="1"><NewTopField><Deep><Deeper>text</Deeper></Deep></NewTopField>` +
+        `<TableRight><Mask>Select</Mask><Reason/><Explanation>new</Explanation></TableRight>` +
+        `<EMailAccountId>5</EMailAccountId>` +
+        `<x:EMailAccountId>not-a-number-but-another-namespace</x:EMailAccountId>` +
+        `<EMailAddress x:lang="en">sales@example.com</EMailAddress>` +
+        `<IncomingCredentials><Server>imap.example.com</Server><OAuthScopes><Scope>mail</Scope></OAuthScopes><Port>993</Port></IncomingCredentials>` +
+        `<Quota>1000</Quota>` +
+        `</Response><Epilogue/></GetEMailAccountResponse></SOAP-ENV:Body>` +
+        `<x:AfterBody>ignored</x:AfterBody>` +
+        `</SOAP-ENV:Envelope>`;
+      handler = (_req, res) => reply(res, 200, body);
+      const { output, headers } = await agent().invoke('GetEMailAccount', { EMailAccountId: 5 });
+      assert.deepEqual(output, {
+        Response: {
+          TableRight: { Mask: ['Select'], Reason: '' },
+          EMailAccountId: 5,
+          EMailAddress: 'sales@example.com',
+          IncomingCredentials: { Server: 'imap.example.com', Port: 993 },
+        },
+      });
+      assert.equal(headers.Succeeded, true);
+      assert.deepEqual(headers.ExtraInfo, { k: 'v' });
+    });
+  });
+
+  describe('9. transport failures', () => {
+    test('timeout: the server never answers → TransportError "timeout"', async () => {
+      handler = () => undefined; // never answers
+      const t0 = Date.now();
+      const err = await rejectsWith(agent({ timeoutMs: 200 }).getEMailAccount({ EMailAccountId: 5 }), TransportError);
+      const elapsed = Date.now() - t0;
+      assert.equal(err.reason, 'timeout');
+      assert.match(err.message, /200 ms/);
+      assert.ok(elapsed >= 180 && elapsed < 2000, `timed out after ${elapsed} ms`);
+      await assertRequestCount(1);
+    });
+
+    test('timeout while the body is still streaming → TransportError "timeout"', async () => {
+      handler = (_req, res) => {
+        res.writeHead(200, { 'Content-Type': TEXT_XML });
+        res.write(`<?xml version="1.0"?><s:Envelope xmlns:s="${SOAP11}">`); // …and stalls
+      };
+      const err = await rejectsWith(agent().invoke('GetEMailAccount', { EMailAccountId: 5 }, { timeoutMs: 200 }), TransportError);
+      assert.equal(err.reason, 'timeout', `${err.message} ${inspect(err.cause)}`);
+      await assertRequestCount(1);
+    });
+
+    test('an AbortSignal aborted mid-call → TransportError "aborted"', async () => {
+      handler = () => undefined; // never answers
+      const arrived = nextRequest();
+      const ac = new AbortController();
+      const outcome = rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }, { signal: ac.signal }), TransportError);
+      await arrived;
+      ac.abort();
+      const err = await outcome;
+      assert.equal(err.reason, 'aborted');
+      await assertRequestCount(1);
+    });
+
+    test('an already-aborted signal → TransportError "aborted", and no request is sent', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
+      const { result: err } = await trackingTimers(() =>
+        rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }, { signal: AbortSignal.abort() }), TransportError),
+      );
+      assert.equal(err.reason, 'aborted');
+      await assertRequestCount(0);
+    });
+
+    // KNOWN BUG (runtime agent.ts #post): the timeout timer is armed before the already-aborted
+    // check, which throws outside the try/finally that clears it; the timer stays armed for
+    // timeoutMs (default 120 s), keeping a short-lived Node process alive that long.
+    test('an already-aborted call leaves no timer armed', async () => {
+      const { pending } = await trackingTimers(() =>
+        agent().getEMailAccount({ EMailAccountId: 5 }, { signal: AbortSignal.abort() }).catch(() => undefined),
+      );
+      assert.equal(pending, 0, `${pending} timer(s) of the refused call are still armed`);
+    });
+
+    test('a completed call leaves no timer armed', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
+      const ok = await trackingTimers(() => agent().getEMailAccount({ EMailAccountId: 5 }));
+      assert.equal(ok.pending, 0);
+      handler = (_req, res) => reply(res, 500, fault11('nope'));
+      const failed = await trackingTimers(() => agent().getEMailAccount({ EMailAccountId: 5 }).catch(() => undefined));
+      assert.equal(failed.pending, 0);
+    });
+
+    test('connection refused on a closed port → TransportError "network"', async () => {
+      const probe = http.createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const port = (probe.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      const a = new EMailAgent({ endpoint: `http://127.0.0.1:${port}${SERVICE_PATH}`, ticket: TICKET, applicationToken: TOKEN });
+      const err = await rejectsWith(a.getEMailAccount({ EMailAccountId: 5 }), TransportError);
+      assert.equal(err.reason, 'network');
+      assert.match(err.message, /ECONNREFUSED/);
+      assert.ok(err.cause !== undefined, 'the underlying fetch error is kept as cause');
+    });
+
+    test('the server destroys the socket before answering → TransportError "network"', async () => {
+      handler = (req) => req.socket.destroy();
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), TransportError);
+      assert.equal(err.reason, 'network');
+      await assertRequestCount(1);
+    });
+
+    // Bytes of the body did arrive here, but the runtime reads the whole body before decoding and
+    // the stream errors ("terminated"), so the partial envelope never reaches the decoder: the
+    // error is a TransportError, not a DecodeError.
+    test('the server destroys the socket mid-response → TransportError "network"', async () => {
+      handler = (_req, res) => {
+        const full = codec.encodeResponse({ Response: account }, successHeaders);
+        res.writeHead(200, { 'Content-Type': TEXT_XML, 'Content-Length': Buffer.byteLength(full) });
+        res.write(full.slice(0, 300));
+        const t = setTimeout(() => res.socket?.destroy(), 30);
+        cleanups.push(() => clearTimeout(t));
+      };
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), TransportError);
+      assert.equal(err.reason, 'network');
+      await assertRequestCount(1);
+    });
+
+    test('the server destroys a keep-alive socket mid-response (chunked, no Content-Length) → TransportError "network"', async () => {
+      handler = (_req, res) => {
+        res.removeHeader('Connection'); // keep-alive: the client knows the body is incomplete
+        res.writeHead(200, { 'Content-Type': TEXT_XML });
+        res.write(codec.encodeResponse({ Response: account }, successHeaders).slice(0, 300));
+        const t = setTimeout(() => res.socket?.destroy(), 30);
+        cleanups.push(() => clearTimeout(t));
+      };
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), TransportError);
+      assert.equal(err.reason, 'network');
+      await assertRequestCount(1);
+    });
+
+    // With "Connection: close" and a chunked body, fetch (undici) takes the end of the connection as
+    // the end of the body even though the last chunk never came, so the runtime gets 300 bytes of a
+    // cut envelope and reports what it can see: a DecodeError (not well-formed), not a TransportError.
+    test('the server destroys a Connection: close socket mid-chunked-response → DecodeError (fetch sees a complete body)', async () => {
+      handler = (_req, res) => {
+        res.writeHead(200, { 'Content-Type': TEXT_XML });
+        res.write(codec.encodeResponse({ Response: account }, successHeaders).slice(0, 300));
+        const t = setTimeout(() => res.socket?.destroy(), 30);
+        cleanups.push(() => clearTimeout(t));
+      };
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+      assert.match(err.message, /well-formed/);
+      await assertRequestCount(1);
+    });
+  });
+
+  describe('10. encoding errors before sending', () => {
+    test('a non-integer for an xs:int → EncodeError with the path; nothing is sent', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 1.5 }), EncodeError);
+      assert.equal(err.path, 'GetEMailAccount/EMailAccountId');
+      assert.ok(err.message.includes(err.path), err.message);
+      assert.match(err.message, /integer/);
+      await assertRequestCount(0);
+    });
+
+    test('a wrongly typed value (through a cast) → EncodeError; nothing is sent', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
+      const input = { EMailAccountId: '5' } as unknown as { EMailAccountId: number };
+      const err = await rejectsWith(agent().getEMailAccount(input), EncodeError);
+      assert.equal(err.path, 'GetEMailAccount/EMailAccountId');
+      await assertRequestCount(0);
+    });
+  });
+
+  describe('redaction edge cases', () => {
+    test('a secret in a bad per-call header value never appears in the EncodeError', async () => {
+      const err = await rejectsWith(
+        agent().invoke('GetEMailAccount', { EMailAccountId: 5 }, { headers: { Credentials: { Ticket: 42 } } }),
+        EncodeError,
+      );
+      assert.match(err.path, /Credentials\/Ticket$/);
+      await assertRequestCount(0);
+    });
+
+    test('secrets passed in the `secrets` option are removed too', async () => {
+      const password = 'hunter2-super-secret';
+      handler = (_req, res) => reply(res, 500, fault11(`login failed for password ${password} and ticket ${TICKET}`));
+      const err = await rejectsWith(agent({ secrets: [password] }).getEMailAccount({ EMailAccountId: 5 }), SoapFaultError);
+      assert.equal(err.reason, 'login failed for password *** and ticket ***');
+      for (const text of exposedTexts(err)) assert.ok(!text.includes(password));
+    });
+
+    test('XML-escaped secrets are removed from HTML excerpts', async () => {
+      // A ticket with XML specials arrives escaped on the wire and unescaped after parsing; both forms go.
+      const ticket = '7T:a<b&c>d==';
+      handler = (_req, res) => reply(res, 500, `<!DOCTYPE html><html><body>bad ticket 7T:a&lt;b&amp;c&gt;d==</body></html>`, 'text/html');
+      const a = new EMailAgent({ endpoint, ticket, applicationToken: TOKEN });
+      const err = await rejectsWith(a.getEMailAccount({ EMailAccountId: 5 }), HttpError);
+      assert.equal(err.bodyExcerpt, '<!DOCTYPE html><html><body>bad ticket ***</body></html>');
+    });
+
+    // KNOWN BUG (runtime agent.ts): excerpt() cuts the body to 500 characters before #redacted()
+    // runs, so a secret straddling the cut is no longer found and its first characters stay in
+    // bodyExcerpt and message. Redacting before cutting fixes it (same for the 40-character value
+    // excerpts in decode/scalars messages).
+    test('a secret cut by the 500-character excerpt boundary does not leak a prefix', async () => {
+      // The ticket starts 10 characters before the excerpt's end: the excerpt holds "7T:1234abc".
+      const html = `${'<p>'.padEnd(490, 'x')}${TICKET}${'y'.repeat(200)}`;
+      handler = (_req, res) => reply(res, 500, html, 'text/html');
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), HttpError);
+      const prefix = TICKET.slice(0, 10);
+      for (const text of exposedTexts(err)) {
+        assert.ok(!text.includes(prefix), `a prefix of the ticket leaked: ${JSON.stringify(text.slice(-60))}`);
+      }
+    });
+  });
+});
