@@ -2,15 +2,14 @@
 // of bad input. Each bad input must give exactly one `gen-services86: …` line on stderr, exit 1,
 // and leave an existing output folder byte-identical. The CLI always runs as a child process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cliPath, fixturesDir, repoRoot, wsdlFixturesDir } from './support/paths.js';
+import { runCli, snapshot, mtimes, type Run } from './support/cli-run.js';
+import { fixturesDir, repoRoot, wsdlFixturesDir } from './support/paths.js';
 
 const badDir = join(fixturesDir, 'bad');
 const emailWsdl = join(wsdlFixturesDir, 'EMail.wsdl');
@@ -22,67 +21,9 @@ const RUNTIME_SOURCES = readdirSync(join(repoRoot, 'templates', 'runtime')).filt
 // ---------------------------------------------------------------------------------------------
 // Helpers (kept local: each test file stands alone)
 
-interface Run {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
 
-function runCli(args: readonly string[], cwd: string, timeoutMs = 30_000): Promise<Run> {
-  const env = { ...process.env };
-  delete env['GEN_SERVICES86_CRASH_AT'];
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
-    });
-  });
-}
 
-/** Every entry below `dir` (dotfiles included): directories as `dir`, files by content hash. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (abs: string, rel: string): void => {
-    for (const name of readdirSync(abs).sort()) {
-      const a = join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(a);
-      if (st.isSymbolicLink()) out[r] = `symlink → ${readlinkSync(a)}`;
-      else if (st.isDirectory()) {
-        out[`${r}/`] = 'dir';
-        walk(a, r);
-      } else out[r] = `${(st.mode & 0o777).toString(8)} ${createHash('sha256').update(readFileSync(a)).digest('hex')}`;
-    }
-  };
-  if (existsSync(dir)) walk(dir, '');
-  return out;
-}
 
-/** Modification times of every file below `dir`, to prove that nothing was rewritten. */
-function mtimes(dir: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  const walk = (abs: string, rel: string): void => {
-    for (const name of readdirSync(abs).sort()) {
-      const a = join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(a);
-      out[r] = st.mtimeMs;
-      if (st.isDirectory()) walk(a, r);
-    }
-  };
-  if (existsSync(dir)) walk(dir, '');
-  return out;
-}
 
 function esc(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

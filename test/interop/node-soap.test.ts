@@ -144,9 +144,6 @@ function withXsi(content: Record<string, unknown>): Record<string, unknown> {
   return { attributes: { 'xmlns:xsi': XSI_NS }, ...content };
 }
 
-function bytes(...values: number[]): Uint8Array {
-  return Uint8Array.from(values);
-}
 
 function base64(data: Uint8Array): string {
   return Buffer.from(data).toString('base64');
