@@ -1,0 +1,635 @@
+#!/usr/bin/env node
+// `npm run bench`: gen-services86 against its peers, wsdl-tsclient (generation) and node-soap
+// (run time). Every case runs ours and the peer alternately, rounds after a warm-up, and reports
+// min/median/max and the ratio of medians (peer ÷ ours; above 1 means ours is faster/smaller).
+//
+//   node bench/run.mjs [--rounds N] [--only case[,case…]]
+//
+// Cases: generate-email, generate-all, cold-start, decode, encode, memory (`generate` = both
+// generate cases). Writes bench/results.md and bench/results.json and prints the table. With
+// --only, the other cases' earlier results are kept in the files (each row has its own date).
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { basename, join } from 'node:path';
+import {
+  alternate,
+  benchDir,
+  distDir,
+  emailWsdl,
+  fmt,
+  REQUEST_HEADERS,
+  repoRoot,
+  requireFromRoot,
+  runNode,
+  stats,
+  wsdlDir,
+} from './lib/common.mjs';
+import { buildEnvelopesResponse, buildSendInput, toPeerArgs } from './lib/fixtures.mjs';
+import { createPeerClient, peerRequest } from './lib/peer.mjs';
+
+const CASES = ['generate-email', 'generate-all', 'cold-start', 'decode', 'encode', 'memory'];
+const MIN_ROUNDS = 10;
+/** WSDLs wsdl-tsclient 1.7.1 cannot generate (it reports the error, carries on and exits 1). */
+const PEER_GENERATE_FAILURES = new Set(['List.wsdl']);
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+function parseArgs(argv) {
+  const opts = { rounds: MIN_ROUNDS, only: [...CASES] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined) usage(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--rounds' || a.startsWith('--rounds=')) {
+      opts.rounds = Number(value());
+      if (!Number.isInteger(opts.rounds) || opts.rounds < 1) usage('--rounds must be a positive integer');
+    } else if (a === '--only' || a.startsWith('--only=')) {
+      const names = value().split(',').flatMap((n) => (n === 'generate' ? ['generate-email', 'generate-all'] : [n]));
+      for (const n of names) if (!CASES.includes(n)) usage(`unknown case "${n}" (cases: ${CASES.join(', ')}, generate)`);
+      opts.only = CASES.filter((c) => names.includes(c));
+    } else if (a === '--help' || a === '-h') {
+      usage();
+    } else {
+      usage(`unknown argument ${a}`);
+    }
+  }
+  return opts;
+}
+
+function usage(error) {
+  const text = `usage: node bench/run.mjs [--rounds N] [--only case[,case…]]\ncases: ${CASES.join(', ')}, generate (= both generate cases)\n`;
+  if (error) {
+    process.stderr.write(`bench: ${error}\n${text}`);
+    process.exit(2);
+  }
+  process.stdout.write(text);
+  process.exit(0);
+}
+
+const log = (line) => process.stdout.write(`${line}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Result rows
+
+/**
+ * One row of the results. `ours`/`peer` are {min, median, max} in `unit`; `ratio` is
+ * peer.median ÷ ours.median; `target` is the minimum ratio wanted (undefined: for information).
+ */
+function row({ id, title, unit, ours, peer, oursLabel, peerLabel, target, targetText, notes = [], extra = {} }) {
+  const ratio = peer.median / ours.median;
+  const met = target === undefined ? null : ratio >= target;
+  return {
+    case: id,
+    title,
+    unit,
+    ours: pick(ours),
+    peer: pick(peer),
+    ratio,
+    oursLabel,
+    peerLabel,
+    target: target ?? null,
+    targetText: targetText ?? null,
+    met,
+    notes,
+    measuredAt: new Date().toISOString(),
+    rounds: ours.n,
+    ...extra,
+  };
+}
+
+function pick(s) {
+  return { min: s.min, median: s.median, max: s.max };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Generate: whole process, from `node` start to files written.
+
+const OUR_CLI = join(distDir, 'generator', 'cli.js');
+const PEER_CLI = join(repoRoot, 'node_modules', '.bin', 'wsdl-tsclient');
+
+async function generateOnce(which, wsdls) {
+  const out = mkdtempSync(join(os.tmpdir(), `gen-services86-bench-${which}-`));
+  try {
+    const args = which === 'ours' ? [OUR_CLI, ...wsdls, '-o', out, '-q'] : [PEER_CLI, ...wsdls, '-o', out, '--quiet'];
+    const res = await runNode(args);
+    checkGenerated(which, wsdls, out, res);
+    return res.ms;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function checkGenerated(which, wsdls, out, res) {
+  const dirs = new Set(existsSync(out) ? readdirSync(out, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name.toLowerCase()) : []);
+  const names = wsdls.map((w) => basename(w, '.wsdl'));
+  const fail = (msg) => {
+    throw new Error(`${which === 'ours' ? 'gen-services86' : 'wsdl-tsclient'}: ${msg}\n${res.stdout}\n${res.stderr}`);
+  };
+  if (which === 'ours') {
+    if (res.code !== 0) fail(`exit code ${res.code}`);
+    const missing = names.filter((n) => !dirs.has(n.toLowerCase()));
+    if (missing.length > 0 || !dirs.has('runtime')) fail(`no output for ${missing.join(', ') || 'runtime'}`);
+    return;
+  }
+  const missing = names.filter((n) => !dirs.has(n.toLowerCase()));
+  const expectedMissing = wsdls.filter((w) => PEER_GENERATE_FAILURES.has(basename(w))).map((w) => basename(w, '.wsdl'));
+  if (missing.join() !== expectedMissing.join()) fail(`output missing for ${missing.join(', ') || 'none'}, expected missing: ${expectedMissing.join(', ') || 'none'}`);
+  if (res.code !== (expectedMissing.length > 0 ? 1 : 0)) fail(`exit code ${res.code}`);
+}
+
+async function generateCase(id, title, wsdls, rounds, target) {
+  log(`\n${title}: ${wsdls.length} WSDL${wsdls.length === 1 ? '' : 's'}, ${rounds} rounds after a warm-up`);
+  const warm = { ours: await generateOnce('ours', wsdls), peer: await generateOnce('peer', wsdls) };
+  log(`  warm-up: ours ${fmt(warm.ours)} ms, wsdl-tsclient ${fmt(warm.peer)} ms`);
+  const notes = [];
+  if (warm.ours + warm.peer > 60_000 && rounds > MIN_ROUNDS) {
+    notes.push(`a round took ${fmt((warm.ours + warm.peer) / 1000)} s, so rounds were reduced from ${rounds} to ${MIN_ROUNDS}`);
+    rounds = MIN_ROUNDS;
+  }
+  const samples = { ours: [], peer: [] };
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+    for (const which of order) samples[which].push(await generateOnce(which, wsdls));
+    log(`  round ${r + 1}/${rounds}: ours ${fmt(samples.ours.at(-1))} ms, wsdl-tsclient ${fmt(samples.peer.at(-1))} ms`);
+  }
+  const failing = wsdls.filter((w) => PEER_GENERATE_FAILURES.has(basename(w))).map((w) => basename(w));
+  if (failing.length > 0) {
+    notes.push(`wsdl-tsclient fails on ${failing.join(', ')} ("Error while parsing Subdefinition…"), carries on with the rest and exits 1; its time still covers all ${wsdls.length} inputs`);
+  }
+  notes.push('both quiet (-q / --quiet), each into a fresh temp folder; wall time from spawn to exit');
+  return row({
+    id,
+    title,
+    unit: 'ms',
+    ours: stats(samples.ours),
+    peer: stats(samples.peer),
+    oursLabel: 'gen-services86 CLI',
+    peerLabel: 'wsdl-tsclient CLI',
+    target,
+    targetText: `≥ ${target}×`,
+    notes,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Cold start: fresh processes; in-process time and whole-process time.
+
+async function coldStartCase(rounds) {
+  log(`\ncold start: fresh processes, ${rounds} rounds after a warm-up`);
+  const scripts = {
+    ours: join(benchDir, 'cases', 'cold-ours.mjs'),
+    peer: join(benchDir, 'cases', 'cold-peer.mjs'),
+    empty: join(benchDir, 'cases', 'cold-empty.mjs'),
+  };
+  const once = async (which) => {
+    const res = await runNode([scripts[which]]);
+    if (res.code !== 0) throw new Error(`cold start (${which}) failed: ${res.stderr}`);
+    const line = JSON.parse(res.stdout.trim().split('\n').at(-1));
+    return { processMs: res.ms, inProcessMs: line.inProcessMs, request: line.request };
+  };
+  const keys = ['ours', 'peer', 'empty'];
+  const first = {};
+  for (const k of keys) first[k] = await once(k); // warm-up (file cache), also the requests to check
+  await verifyColdRequests(first.ours.request, first.peer.request);
+  const samples = Object.fromEntries(keys.map((k) => [k, { inProcess: [], process: [] }]));
+  for (let r = 0; r < rounds; r++) {
+    const order = keys.map((_, i) => keys[(i + r) % keys.length]);
+    for (const k of order) {
+      const s = await once(k);
+      samples[k].inProcess.push(s.inProcessMs);
+      samples[k].process.push(s.processMs);
+    }
+    log(`  round ${r + 1}/${rounds}: in process ours ${fmt(samples.ours.inProcess.at(-1))} ms, node-soap ${fmt(samples.peer.inProcess.at(-1))} ms; whole process ours ${fmt(samples.ours.process.at(-1))} ms, node-soap ${fmt(samples.peer.process.at(-1))} ms, empty node ${fmt(samples.empty.process.at(-1))} ms`);
+  }
+  const empty = stats(samples.empty.process);
+  return [
+    row({
+      id: 'cold-start',
+      title: 'Cold start, in process: import → first SyncEmailAccount request',
+      unit: 'ms',
+      ours: stats(samples.ours.inProcess),
+      peer: stats(samples.peer.inProcess),
+      oursLabel: 'import dist/generated/EMail + encodeRequest',
+      peerLabel: "require('soap') + createClientAsync(EMail.wsdl) + SyncEmailAccount",
+      target: 10,
+      targetText: '≥ 10×',
+      notes: ['both build the request with the ApplicationToken and Credentials headers; node-soap\'s request is captured by a recording httpClient (no network)'],
+    }),
+    row({
+      id: 'cold-start-process',
+      title: 'Cold start, whole process (spawn → exit)',
+      unit: 'ms',
+      ours: stats(samples.ours.process),
+      peer: stats(samples.peer.process),
+      oursLabel: 'node bench/cases/cold-ours.mjs',
+      peerLabel: 'node bench/cases/cold-peer.mjs',
+      notes: [`an empty node process takes ${fmt(empty.min)} / ${fmt(empty.median)} / ${fmt(empty.max)} ms (min/median/max); beyond it: ours ${fmt(stats(samples.ours.process).median - empty.median)} ms, node-soap ${fmt(stats(samples.peer.process).median - empty.median)} ms`],
+      extra: { emptyNode: pick(empty) },
+    }),
+  ];
+}
+
+/** Both cold-start requests must carry the same call: decoded with our codec, they are equal. */
+async function verifyColdRequests(oursXml, peerXml) {
+  const { EMailOperations } = await import('../dist/generated/EMail/index.js');
+  const a = EMailOperations.SyncEmailAccount.decodeRequest(oursXml);
+  const b = EMailOperations.SyncEmailAccount.decodeRequest(peerXml);
+  assert.deepEqual(b, a, 'the cold-start requests of ours and node-soap differ');
+  assert.equal(a.input.SyncUserAccount.AccountId, 12);
+  assert.equal(a.headers.Credentials.Ticket, REQUEST_HEADERS.Credentials.Ticket);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Decode: a GetEMailEnvelopes response with 1,000 EMailEnvelope items.
+
+const DECODE_ITEMS = 1000;
+
+/** A bare tokenizer pass: indexOf from tag to tag, counting start tags (no names, no text). */
+function scanTags(xml) {
+  let elements = 0;
+  let i = xml.indexOf('<');
+  while (i >= 0) {
+    const c = xml.charCodeAt(i + 1);
+    const end = xml.indexOf('>', i + 1);
+    if (end < 0) throw new Error('unterminated tag');
+    // Not an end tag (/), PI (?) or declaration/comment (!), and not self-closing.
+    if (c !== 47 && c !== 63 && c !== 33) elements++;
+    i = xml.indexOf('<', end + 1);
+  }
+  return elements;
+}
+
+function saxPass(sax, xml) {
+  const parser = sax.parser(true, null);
+  let n = 0;
+  parser.onopentag = () => void n++;
+  parser.onclosetag = noop;
+  parser.ontext = noop;
+  parser.write(xml).close();
+  return n;
+}
+
+function noop() {}
+
+async function decodeCase(rounds) {
+  const { EMailOperations } = await import('../dist/generated/EMail/index.js');
+  const { parseXml } = await import('../dist/generated/runtime/xml.js');
+  const { client } = await createPeerClient();
+  const sax = requireFromRoot('sax');
+  const saxVersion = packageVersion('sax');
+
+  const { xml, expected } = buildEnvelopesResponse(DECODE_ITEMS);
+  const bytes = Buffer.byteLength(xml);
+  log(`\ndecode: GetEMailEnvelopes response, ${DECODE_ITEMS} items, ${fmt(bytes / 1e6, 2)} MB, ${rounds} rounds after a warm-up`);
+
+  const op = EMailOperations.GetEMailEnvelopes;
+  const oursDecode = () => op.decodeResponse(xml).output;
+  const peerDecode = () => client.wsdl.xmlToObject(xml);
+
+  // Both decoders must accept the bytes and see the same items before anything is timed.
+  const ours = oursDecode();
+  const peer = peerDecode();
+  verifyDecoded(ours, peer, expected);
+  const json = JSON.stringify(ours); // Dates become ISO strings
+  const jsonBytes = Buffer.byteLength(json);
+  const tags = scanTags(xml);
+  assert.equal(saxPass(sax, xml), tags, 'sax and the tag scan count the same elements');
+
+  const result = alternate(
+    [
+      { key: 'ours', fn: oursDecode },
+      { key: 'peer', fn: peerDecode },
+      { key: 'json', fn: () => JSON.parse(json) },
+      { key: 'scan', fn: () => scanTags(xml) },
+      { key: 'sax', fn: () => saxPass(sax, xml) },
+      { key: 'reader', fn: () => parseXml(xml) },
+    ],
+    rounds,
+    { log },
+  );
+  const size = `${fmt(bytes / 1e6, 2)} MB XML, ${tags} elements`;
+  const base = { unit: 'ms', ours: result.ours, oursLabel: 'EMailOperations.GetEMailEnvelopes.decodeResponse' };
+  return [
+    row({
+      ...base,
+      id: 'decode',
+      title: `Decode ${DECODE_ITEMS} EMailEnvelope items`,
+      peer: result.peer,
+      peerLabel: 'node-soap client.wsdl.xmlToObject',
+      target: 8,
+      targetText: '≥ 8×',
+      notes: [`${size}; ours yields typed values (numbers, booleans, Date, string[] flags); node-soap yields {attributes, $value} objects for every element (it keeps the xsi:type attributes)`],
+      extra: { bytes, items: DECODE_ITEMS, iterations: { ours: result.ours.iters, peer: result.peer.iters } },
+    }),
+    row({
+      ...base,
+      id: 'decode-vs-json',
+      title: 'Decode vs JSON.parse of the same data',
+      peer: result.json,
+      peerLabel: `JSON.parse (${fmt(jsonBytes / 1e6, 2)} MB JSON of our decoded value)`,
+      target: 1 / 3,
+      targetText: '≥ 0.33× (ours within 3× of JSON.parse)',
+      extra: { jsonBytes },
+    }),
+    row({
+      ...base,
+      id: 'decode-floor-tokenizer',
+      title: 'Decode vs a bare tokenizer pass over the same bytes',
+      peer: result.scan,
+      peerLabel: 'indexOf tag scan (counts start tags)',
+    }),
+    row({
+      ...base,
+      id: 'decode-floor-sax',
+      title: "Decode vs node-soap's own XML tokenizer alone",
+      peer: result.sax,
+      peerLabel: `sax ${saxVersion} (node-soap's parser), no-op handlers`,
+    }),
+    row({
+      ...base,
+      id: 'decode-xml-reader',
+      title: "Decode vs our XML reader alone (share of decode spent reading XML)",
+      peer: result.reader,
+      peerLabel: 'our parseXml(text) only (no typed decoding)',
+    }),
+  ];
+}
+
+function verifyDecoded(ours, peer, expected) {
+  const items = ours.Response;
+  assert.equal(items.length, DECODE_ITEMS, 'ours decodes every item');
+  const peerItems = peer.Body.GetEMailEnvelopesResponse.Response.EMailEnvelope;
+  assert.equal(peerItems.length, DECODE_ITEMS, 'node-soap decodes every item');
+  const text = (v) => (v && typeof v === 'object' ? (v.$value ?? '') : (v ?? ''));
+  for (const e of expected) {
+    const o = items[e.i];
+    assert.equal(o.ServerId, e.serverId);
+    assert.equal(o.Subject, e.subject);
+    assert.deepEqual(o.Flags, e.flags);
+    // Sub-millisecond digits (WCF writes 7) may be rounded or truncated: allow 1 ms.
+    assert.ok(o.Sent instanceof Date && Math.abs(o.Sent.getTime() - new Date(e.sent).getTime()) <= 1, `Sent of item ${e.i}`);
+    assert.equal(o.To.length, e.nTo);
+    assert.equal(String(text(peerItems[e.i].Subject)), e.subject, `node-soap's Subject of item ${e.i}`);
+    assert.equal(Number(text(peerItems[e.i].ServerId)), e.serverId);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Encode: a Send request with 100 full EMailEntity values.
+
+const ENCODE_ITEMS = 100;
+
+async function encodeCase(rounds) {
+  const { EMailOperations } = await import('../dist/generated/EMail/index.js');
+  const { client, httpClient } = await createPeerClient();
+  const input = buildSendInput(ENCODE_ITEMS);
+  const args = toPeerArgs(input); // node-soap's form, converted once (not timed)
+  const op = EMailOperations.Send;
+  const oursEncode = () => op.encodeRequest(input, REQUEST_HEADERS);
+  const peerEncode = () => peerRequest(client, httpClient, 'Send', args);
+
+  const oursXml = oursEncode();
+  const peerXml = peerEncode();
+  // The same request: both envelopes decode (with our codec) to the input and the headers.
+  const a = op.decodeRequest(oursXml);
+  const b = op.decodeRequest(peerXml);
+  assert.deepEqual(a.input, input, 'our Send request round-trips');
+  assert.deepEqual(b, a, "node-soap's Send request carries the same values");
+  log(`\nencode: Send request, ${ENCODE_ITEMS} EMailEntity values (ours ${fmt(oursXml.length / 1e3)} kB, node-soap ${fmt(peerXml.length / 1e3)} kB), ${rounds} rounds after a warm-up`);
+
+  const result = alternate(
+    [
+      { key: 'ours', fn: oursEncode },
+      { key: 'peer', fn: peerEncode },
+    ],
+    rounds,
+    { log },
+  );
+  return [
+    row({
+      id: 'encode',
+      title: `Encode a Send request with ${ENCODE_ITEMS} full EMailEntity values`,
+      unit: 'ms',
+      ours: result.ours,
+      peer: result.peer,
+      oursLabel: 'EMailOperations.Send.encodeRequest',
+      peerLabel: 'node-soap client.Send (request captured, no network)',
+      target: 5,
+      targetText: '≥ 5×',
+      notes: [
+        `ours ${oursXml.length} chars, node-soap ${peerXml.length} chars; both decode (with our codec) to the same values and headers`,
+        "node-soap gets its arguments pre-converted (ISO date strings, base64 strings, space-joined flags, {Item: [...]} wrappers) outside the timing; ours converts Date/Uint8Array/string[] inside",
+      ],
+      extra: { oursChars: oursXml.length, peerChars: peerXml.length, iterations: { ours: result.ours.iters, peer: result.peer.iters } },
+    }),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Memory: peak RSS of the decode case, fresh process each.
+
+async function memoryCase(rounds) {
+  const tmp = mkdtempSync(join(os.tmpdir(), 'gen-services86-bench-mem-'));
+  try {
+    const file = join(tmp, 'GetEMailEnvelopes.response.xml');
+    writeFileSync(file, buildEnvelopesResponse(DECODE_ITEMS).xml);
+    const script = join(benchDir, 'cases', 'decode-memory.mjs');
+    const once = async (which, n) => {
+      const res = await runNode([script, which, file, String(n)]);
+      if (res.code !== 0) throw new Error(`memory (${which}) failed: ${res.stderr}`);
+      const line = JSON.parse(res.stdout.trim());
+      assert.equal(line.items, DECODE_ITEMS);
+      return line;
+    };
+    const rows = [];
+    for (const n of [10, 1]) {
+      log(`\nmemory: peak RSS of a fresh process decoding the ${DECODE_ITEMS}-item response ${n === 1 ? 'once' : `${n} times`}, ${rounds} rounds after a warm-up`);
+      await once('ours', n);
+      await once('peer', n);
+      const samples = { ours: [], peer: [], oursSetup: [], peerSetup: [] };
+      let source = '';
+      for (let r = 0; r < rounds; r++) {
+        const order = r % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+        for (const which of order) {
+          const line = await once(which, n);
+          samples[which].push(line.peakKb / 1024);
+          samples[`${which}Setup`].push(line.setupPeakKb / 1024);
+          source = line.source;
+        }
+        log(`  round ${r + 1}/${rounds}: ours ${fmt(samples.ours.at(-1))} MB, node-soap ${fmt(samples.peer.at(-1))} MB`);
+      }
+      const os_ = stats(samples.oursSetup);
+      const ps = stats(samples.peerSetup);
+      rows.push(
+        row({
+          id: n === 1 ? 'memory-single-decode' : 'memory',
+          title: n === 1 ? 'Peak RSS, one decode (for information)' : `Peak RSS of the decode case (${n} decodes)`,
+          unit: 'MB',
+          ours: stats(samples.ours),
+          peer: stats(samples.peer),
+          oursLabel: 'fresh process: import client, read file, decode',
+          peerLabel: 'fresh process: createClientAsync, read file, xmlToObject',
+          target: n === 1 ? undefined : 1,
+          targetText: n === 1 ? null : '≥ 1× (no more than node-soap)',
+          notes: [
+            `${source}; peak after setup and reading the file (before decoding), median: ours ${fmt(os_.median)} MB, node-soap ${fmt(ps.median)} MB — so decoding added ${fmt(stats(samples.ours).median - os_.median)} MB (ours) vs ${fmt(stats(samples.peer).median - ps.median)} MB (node-soap)`,
+          ],
+          extra: { decodes: n, setup: { ours: pick(os_), peer: pick(ps) } },
+        }),
+      );
+    }
+    return rows;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    cpu: cpus[0]?.model?.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    date: new Date().toISOString(),
+    peers: {
+      'wsdl-tsclient': packageVersion('wsdl-tsclient'),
+      soap: packageVersion('soap'),
+    },
+  };
+}
+
+function packageVersion(name) {
+  return JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
+function range(s, unit) {
+  const d = unit === 'MB' ? 0 : undefined;
+  return `${fmt(s.min, d)} / **${fmt(s.median, d)}** / ${fmt(s.max, d)}`;
+}
+
+function ratioText(r) {
+  return r >= 10 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`;
+}
+
+function gapNote(r) {
+  if (r.met !== false) return undefined;
+  const needOurs = r.peer.median / r.target;
+  const factor = r.ours.median / needOurs;
+  const what = r.unit === 'MB' ? 'smaller' : 'faster';
+  return `**${r.case}** missed: ${ratioText(r.ratio)} measured, ${r.targetText} wanted — ours (median ${fmt(r.ours.median)} ${r.unit}) must get to ≤ ${fmt(needOurs)} ${r.unit}, i.e. ${factor.toFixed(2)}× ${what}.`;
+}
+
+function markdown(rows, info, opts) {
+  const lines = [];
+  lines.push('# gen-services86 benchmark');
+  lines.push('');
+  lines.push('Generated by `npm run bench` (`node bench/run.mjs`); do not edit by hand.');
+  lines.push('Ratio = peer median ÷ ours median (above 1: ours is faster / smaller). Times in ms, memory in MB; min / **median** / max over the rounds.');
+  lines.push('');
+  lines.push(`Machine: Node ${info.node} (V8 ${info.v8}), ${info.cpu}, ${info.cores} cores, ${info.memoryGb} GB, ${info.os}. Peers: wsdl-tsclient ${info.peers['wsdl-tsclient']}, soap (node-soap) ${info.peers.soap}. Run: ${info.date}, ${opts.rounds} rounds${opts.only.length < CASES.length ? ` (this run: ${opts.only.join(', ')}; other rows from earlier runs)` : ''}.`);
+  lines.push('');
+  lines.push('| case | ours min / median / max | peer | peer min / median / max | ratio (peer ÷ ours) | target | met? |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) {
+    const met = r.met === null ? '—' : r.met ? 'yes' : '**no**';
+    lines.push(`| ${r.title} | ${range(r.ours, r.unit)} ${r.unit} | ${r.peerLabel} | ${range(r.peer, r.unit)} ${r.unit} | ${ratioText(r.ratio)} | ${r.targetText ?? '—'} | ${met} |`);
+  }
+  const missed = rows.map(gapNote).filter(Boolean);
+  lines.push('');
+  lines.push('## Missed targets');
+  lines.push('');
+  if (missed.length === 0) lines.push('None.');
+  for (const m of missed) lines.push(`- ${m}`);
+  lines.push('');
+  lines.push('## Notes');
+  lines.push('');
+  for (const r of rows) for (const n of r.notes) lines.push(`- ${r.case}: ${n}`);
+  lines.push('');
+  lines.push('## Method');
+  lines.push('');
+  lines.push('- Every case runs ours and the peer alternately (the order rotating per round) after a warm-up; in-process cases time batches of calls after a forced GC and report time per call.');
+  lines.push('- Generate: `node dist/generator/cli.js <wsdl…> -o <fresh tmp> -q` vs `node node_modules/.bin/wsdl-tsclient <wsdl…> -o <fresh tmp> --quiet`, wall time from spawn to exit.');
+  lines.push('- Cold start: `bench/cases/cold-ours.mjs` / `cold-peer.mjs` in fresh processes; the in-process time is measured inside the child, the whole-process time by the parent.');
+  lines.push(`- Decode/encode inputs: \`bench/lib/fixtures.mjs\` (the decode response is templated from the documented GetEMailEnvelopes response, SOAP 1.1, xsi:type on every element, values varied). Both sides are checked to produce/accept the same data before timing.`);
+  lines.push('- Ours at run time is the compiled checked-in client: `dist/generated/EMail/` and its runtime copy `dist/generated/runtime/` (copied from `templates/runtime/` by the generator). After changing `templates/runtime/`, regenerate `generated/` (`npm run golden:update`) before benchmarking.');
+  lines.push('- Profile ours: `node bench/profile.mjs decode|encode|reader|cold-start|generate-email|generate-all`.');
+  lines.push('- Memory: `bench/cases/decode-memory.mjs` in fresh processes; peak RSS is VmHWM from /proc/self/status at the end of the child.');
+  lines.push('');
+  return lines.join('\n');
+}
+
+function printTable(rows) {
+  const header = ['case', 'ours median', 'peer median', 'ratio', 'target', 'met'];
+  const body = rows.map((r) => [r.case, `${fmt(r.ours.median)} ${r.unit}`, `${fmt(r.peer.median)} ${r.unit}`, ratioText(r.ratio), r.targetText ?? '—', r.met === null ? '—' : r.met ? 'yes' : 'NO']);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  log('');
+  log(line(header));
+  log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of body) log(line(b));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  for (const f of [OUR_CLI, join(distDir, 'generated', 'EMail', 'index.js'), join(distDir, 'generated', 'runtime', 'xml.js')]) {
+    if (!existsSync(f)) {
+      process.stderr.write(`bench: ${f} is missing; run "npm run build" first\n`);
+      process.exit(1);
+    }
+  }
+  if (opts.rounds < MIN_ROUNDS) log(`note: ${opts.rounds} rounds is below the ${MIN_ROUNDS} the benchmark is specified with`);
+  const info = machine();
+  log(`gen-services86 bench — Node ${info.node}, ${info.cpu} (${info.cores} cores), rounds ${opts.rounds}, cases ${opts.only.join(', ')}`);
+  const started = Date.now();
+
+  const allWsdls = readdirSync(wsdlDir).filter((f) => f.endsWith('.wsdl')).sort().map((f) => join(wsdlDir, f));
+  const rows = [];
+  for (const c of opts.only) {
+    if (c === 'generate-email') rows.push(await generateCase(c, 'Generate EMail.wsdl (whole process)', [emailWsdl], opts.rounds, 3));
+    if (c === 'generate-all') rows.push(await generateCase(c, `Generate all ${allWsdls.length} Services86 WSDLs in one run (whole process)`, allWsdls, opts.rounds, 5));
+    if (c === 'cold-start') rows.push(...(await coldStartCase(opts.rounds)));
+    if (c === 'decode') rows.push(...(await decodeCase(opts.rounds)));
+    if (c === 'encode') rows.push(...(await encodeCase(opts.rounds)));
+    if (c === 'memory') rows.push(...(await memoryCase(opts.rounds)));
+  }
+
+  // Keep earlier rows of cases this run did not measure (with --only).
+  const jsonPath = join(benchDir, 'results.json');
+  let merged = rows;
+  if (opts.only.length < CASES.length && existsSync(jsonPath)) {
+    try {
+      const earlier = JSON.parse(readFileSync(jsonPath, 'utf8'));
+      const order = ['generate-email', 'generate-all', 'cold-start', 'cold-start-process', 'decode', 'decode-vs-json', 'decode-floor-tokenizer', 'decode-floor-sax', 'decode-xml-reader', 'encode', 'memory', 'memory-single-decode'];
+      const byCase = new Map(earlier.map((r) => [r.case, r]));
+      for (const r of rows) byCase.set(r.case, r);
+      merged = [...byCase.values()].sort((a, b) => order.indexOf(a.case) - order.indexOf(b.case));
+    } catch {
+      // unreadable earlier results: write this run's rows only
+    }
+  }
+  const jsonRows = merged.map((r) => ({ ...r, machine: r.machine ?? info }));
+  writeFileSync(jsonPath, JSON.stringify(jsonRows, null, 2) + '\n');
+  writeFileSync(join(benchDir, 'results.md'), markdown(merged, info, opts));
+  printTable(merged);
+  const missed = merged.map(gapNote).filter(Boolean);
+  for (const m of missed) log(m.replace(/\*\*/g, ''));
+  log(`\nwrote bench/results.md and bench/results.json (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${err?.stack ?? err}\n`);
+  process.exit(1);
+});
