@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const out = argv.out;
   let result;
   try {
-    result = generate({ wsdl, outDir: out, check: argv.check });
+    result = await generate({ wsdl, outDir: out, check: argv.check });
   } catch (err) {
     if (err instanceof GenerateError) fail(err.describe());
     const e = err as NodeJS.ErrnoException;

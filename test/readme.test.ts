@@ -13,13 +13,13 @@ const PRELUDE = 'declare const ticket: string;\ndeclare const applicationToken: 
 
 test('README TypeScript examples compile against generated/EMail', () => {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from '\.\/[\w/]*EMail\/index\.js'/.test(b));
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from '\.\/[\w/]*EMail\/(index|mock)\.js'/.test(b));
   assert.ok(blocks.length >= 2, 'the README shows the client');
   const dir = mkdtempSync(join(repoRoot, 'dist', 'readme-check-'));
   try {
     const files = blocks.map((block, i) => {
       const path = join(dir, `example${i}.ts`);
-      const source = block.replace(/from '\.\/[\w/]*EMail\/index\.js'/g, `from '${join(repoRoot, 'generated', 'EMail', 'index.js')}'`);
+      const source = block.replace(/from '\.\/[\w/]*EMail\/(index|mock)\.js'/g, (_m, f: string) => `from '${join(repoRoot, 'generated', 'EMail', `${f}.js`)}'`);
       // A block that only continues an earlier one reuses its agent.
       const prelude = /new EMailAgent/.test(block) || !/email\./.test(block) ? PRELUDE : `${PRELUDE}declare const email: import('${join(repoRoot, 'generated', 'EMail', 'index.js')}').EMailAgent;\n`;
       writeFileSync(path, `${prelude}${source}\nexport {};\n`);

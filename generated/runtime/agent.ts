@@ -113,19 +113,19 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
         decoded = codec.decodeResponse(text);
       } catch (err) {
         if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
-        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(text), name);
+        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
         throw err;
       }
-      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(text), name);
+      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
       const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
       if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
         throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
       }
       return { output: decoded.output, headers: decoded.headers, httpStatus: status };
     }
-    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(text), name);
+    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
     if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
-    throw new DecodeError(`the response is not XML: ${excerpt(text)}`, '', name);
+    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text))}`, '', name);
   }
 
   #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Record<string, unknown> {
@@ -147,6 +147,8 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   ): Promise<{ status: number; statusText: string; text: string }> {
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const signal = options.signal;
+    if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
     const controller = new AbortController();
     let timedOut = false;
     const timer =
@@ -157,8 +159,6 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
           }, timeoutMs)
         : undefined;
     const onAbort = () => controller.abort();
-    const signal = options.signal;
-    if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
     signal?.addEventListener('abort', onAbort, { once: true });
     const failure = (err: unknown): TransportError => {
       if (timedOut) return new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation);
@@ -189,17 +189,22 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     }
   }
 
+  /** Text with the secrets removed, before anything cuts or reflows it. */
+  #clean(text: string): string {
+    return redact(text, this.#secrets);
+  }
+
   #redacted(err: unknown): unknown {
     if (!(err instanceof SoapError) || this.#secrets.length === 0) return err;
-    const clean = (s: string) => redact(s, this.#secrets);
+    const clean = (s: string) => this.#clean(s);
     err.message = clean(err.message);
     // The stack text starts with the message; whenever it was first formatted, clean it too.
     if (typeof err.stack === 'string') err.stack = clean(err.stack);
-    for (const key of ['bodyExcerpt', 'reason', 'detail', 'friendlyText', 'serverStackTrace'] as const) {
+    for (const key of ['bodyExcerpt', 'reason', 'detail', 'code', 'statusText', 'friendlyText', 'serverStackTrace', 'exceptionType', 'source'] as const) {
       const v = (err as unknown as Record<string, unknown>)[key];
       if (typeof v === 'string') Object.defineProperty(err, key, { value: clean(v) });
     }
-    for (const key of ['info', 'inner'] as const) {
+    for (const key of ['info', 'inner', 'parameters'] as const) {
       const v = (err as unknown as Record<string, unknown>)[key];
       if (v !== undefined) Object.defineProperty(err, key, { value: redactDeep(v, clean) });
     }

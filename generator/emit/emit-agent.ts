@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Service } from '../model/types.js';
 import { emitClient, emitIndex, emitOperations } from './emit-client.js';
 import { emitMetadata } from './emit-metadata.js';
+import { emitMock } from './emit-mock.js';
 import { emitTypes } from './emit-types.js';
 import { planEmit, type EmitPlan } from './plan.js';
 
@@ -26,7 +27,8 @@ export function fileHeader(source: string): string {
   return `${GENERATED_MARK} from ${source} — do not edit.\n// Regenerate with: npx gen-services86 ${source}\n`;
 }
 
-export function emitAgent(service: Service, templatesDir: string): EmittedAgent {
+/** `wsdlText`: the WSDL as read, embedded in mock.ts so the mock can serve `?wsdl`. */
+export function emitAgent(service: Service, templatesDir: string, wsdlText?: string): EmittedAgent {
   const plan = planEmit(service);
   const header = fileHeader(service.sourceFile);
   const folder = plan.agent;
@@ -42,6 +44,7 @@ export function emitAgent(service: Service, templatesDir: string): EmittedAgent 
       file('operations.ts', emitOperations(plan, templatesDir, header)),
       file('client.ts', emitClient(plan, templatesDir, header)),
       file('index.ts', emitIndex(plan, templatesDir, header)),
+      file('mock.ts', emitMock(plan, templatesDir, header, wsdlText)),
     ],
   };
 }

@@ -8,7 +8,7 @@ import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ts from 'typescript';
 import { formatTypeScript } from '../../generator/emit/format.js';
-import { buildFiles, type GeneratedFile } from '../../generator/generate.js';
+import { buildFiles, buildFilesParallel, GenerateError, type GeneratedFile } from '../../generator/generate.js';
 import { findStale } from '../../generator/output/write.js';
 import { miniWsdl } from '../support/mini-wsdl.js';
 import { repoRoot, wsdlFixturesDir } from '../support/paths.js';
@@ -96,13 +96,26 @@ describe('all 56 Services86 WSDLs', () => {
     }
   });
 
-  test('generating again gives byte-identical output', () => {
-    const again = buildFiles([...wsdlNames.map((n) => join(wsdlFixturesDir, n)), join(workDir, 'Hostile.wsdl')]).files;
+  test('generating again, spread over worker threads, gives byte-identical output', async () => {
+    const again = (await buildFilesParallel([...wsdlNames.map((n) => join(wsdlFixturesDir, n)), join(workDir, 'Hostile.wsdl')])).files;
     assert.equal(again.length, allFiles.length);
     for (let i = 0; i < again.length; i++) {
       assert.equal(again[i]!.path, allFiles[i]!.path);
       assert.ok(again[i]!.content === allFiles[i]!.content, `${again[i]!.path} differs between two runs`);
     }
+  });
+
+  test('in parallel runs, the error reported is the first failing WSDL in input order', async () => {
+    const broken = join(workDir, 'Broken.wsdl');
+    writeFileSync(broken, miniWsdl({ schema: '<xs:complexType name="A"><xs:sequence><xs:element name="B" type="tns:Missing"/></xs:sequence></xs:complexType>' }));
+    const inputs = wsdlNames.map((n) => join(wsdlFixturesDir, n));
+    // Two failures: the empty path at the end and Broken.wsdl in the middle; the middle one is reported.
+    const paths = [...inputs.slice(0, 30), broken, ...inputs.slice(30), join(workDir, 'missing.wsdl')];
+    await assert.rejects(buildFilesParallel(paths), (err: unknown) => {
+      assert.ok(err instanceof GenerateError);
+      assert.match(err.describe(), /^Broken\.wsdl:\d+:\d+: type "Missing"/);
+      return true;
+    });
   });
 
   test('every file starts with the generated-file header naming its WSDL', () => {

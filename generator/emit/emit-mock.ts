@@ -1,0 +1,52 @@
+// mock.ts: a typed mock server of one agent for tests, over the runtime's mock-server.ts. The
+// WSDL text is embedded (as one string literal) so the mock can serve `?wsdl` without reading
+// files; it lives only in mock.ts, which index.ts does not export, so clients never carry it.
+import Handlebars from 'handlebars';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { servicePath } from './emit-client.js';
+import { propertyKey, stringLiteral } from './identifiers.js';
+import type { EmitPlan } from './plan.js';
+
+const compiled = new Map<string, (view: object) => string>();
+
+function mockTemplate(templatesDir: string): (view: object) => string {
+  const path = join(templatesDir, 'mock.ts.hbs');
+  let t = compiled.get(path);
+  if (!t) {
+    // noEscape: the template produces TypeScript; every value is escaped by the view below.
+    t = Handlebars.compile(readFileSync(path, 'utf8'), { noEscape: true, strict: true });
+    compiled.set(path, t);
+  }
+  return t;
+}
+
+/**
+ * A single-quoted string literal for arbitrary text: besides what `stringLiteral` escapes, control
+ * characters and lone surrogates are written as `\uXXXX`, so the file is valid UTF-8 and the
+ * literal holds exactly the text.
+ */
+export function textLiteral(text: string): string {
+  return stringLiteral(text).replace(
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+export function emitMock(plan: EmitPlan, templatesDir: string, header: string, wsdlText: string | undefined): string {
+  const first = plan.operations[0];
+  return mockTemplate(templatesDir)({
+    header,
+    agent: plan.agent,
+    agentClass: plan.agentClass,
+    instance: plan.agent.toLowerCase(),
+    operationsConst: plan.operationsConst,
+    service: plan.service.name,
+    wsdlFile: plan.service.sourceFile,
+    soapLabel: `SOAP ${plan.service.soapVersion}`,
+    exampleKey: first ? propertyKey(first.op.name) : 'Operation',
+    serviceLiteral: stringLiteral(plan.service.name),
+    servicePathLiteral: stringLiteral(servicePath(plan.service.address, plan.service.name)),
+    wsdlLiteral: wsdlText !== undefined ? textLiteral(wsdlText) : '',
+  });
+}

@@ -1,0 +1,451 @@
+// A mock SuperOffice agent for tests: an HTTP request handler that speaks the agent's SOAP
+// dialect through the same operation codecs as the client. Generated `mock.ts` files wrap it
+// (`createEMailMockServer`); the runtime index does not export it, so importing a client never
+// pulls in a server.
+//
+// Typed structurally: the handler accepts node:http's IncomingMessage and ServerResponse (and
+// anything shaped like them), and `listen()` loads node:http only when it is called, so the
+// generated folder still compiles without @types/node and bundles without node:http.
+//
+// One request:
+//   GET  …?wsdl   the WSDL the agent was generated from, its soap:address rewritten to this server
+//   POST          dispatch on SOAPAction (SOAP 1.1) or the Content-Type action parameter (SOAP 1.2),
+//                 else on the Body element → decode with the operation's codec → record the call →
+//                 the handler → encode its output with the headers Succeeded=true and TimeZone
+//                 (echoed when the request sent one).
+// A handler that throws a SoExceptionError (or any object with `soExceptionInfo`) produces what
+// SuperOffice sends for a refused call: HTTP 200, Succeeded=false and the ExceptionInfo header
+// around an empty response element. A thrown SoapFaultError is sent as that fault; any other
+// thrown value becomes a Server/Receiver fault carrying its message only, never a stack trace.
+import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
+import { Encoder } from './encode.js';
+import { readEnvelope, writeEnvelope, writeFault, type ParsedEnvelope } from './envelope.js';
+import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
+import type { SoapVersion } from './schema.js';
+import { schemaIndex } from './schema-index.js';
+import { escapeAttribute } from './xml.js';
+
+/** What the mock reads from an HTTP request (node:http's IncomingMessage fits). */
+export interface MockHttpRequest extends AsyncIterable<Uint8Array | string> {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** What the mock writes an HTTP response to (node:http's ServerResponse fits). */
+export interface MockHttpResponse {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(body?: Uint8Array | string): unknown;
+}
+
+/** What a handler gets besides the decoded input. */
+export interface MockContext<IH, OH> {
+  /** The WSDL operation name. */
+  readonly operation: string;
+  /** The decoded SOAP request headers (ApplicationToken, Credentials, TimeZone …). */
+  readonly headers: IH;
+  /** Credentials/Ticket from the request headers. */
+  readonly ticket: string | undefined;
+  /** The ApplicationToken request header. */
+  readonly applicationToken: string | undefined;
+  /** The SOAP action the request named (SOAPAction or the action parameter), if any. */
+  readonly soapAction: string | undefined;
+  /** The HTTP request (node:http's IncomingMessage when served by node:http). */
+  readonly request: MockHttpRequest;
+  /**
+   * SOAP response headers to send: set e.g. `ExtraInfo` here. They are merged over the defaults
+   * (`Succeeded`, and `TimeZone` echoed from the request).
+   */
+  readonly responseHeaders: OH;
+}
+
+/** What a handler returns: the response element's content; nothing when every element is optional. */
+export type MockResult<O> = [O] extends [undefined] ? void : {} extends O ? O | void : O;
+
+export type MockHandler<I, O, IH, OH> = (input: I, ctx: MockContext<IH, OH>) => MockResult<O> | Promise<MockResult<O>>;
+
+/** One optional handler per operation, keyed by WSDL operation name. */
+export type MockHandlers<Ops extends Record<string, AnyOperationCodec>> = {
+  [K in keyof Ops]?: MockHandler<InputOf<Ops[K]>, OutputOf<Ops[K]>, RequestHeadersOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
+};
+
+/** A recorded call: what the handler received (recorded before the handler runs). */
+export type MockCall<Ops extends Record<string, AnyOperationCodec>, K extends keyof Ops & string = keyof Ops & string> = {
+  [N in K]: {
+    readonly operation: N;
+    readonly input: InputOf<Ops[N]>;
+    readonly headers: RequestHeadersOf<Ops[N]>;
+    readonly soapAction: string | undefined;
+  };
+}[K];
+
+export interface MockServerOptions {
+  /** Record every decoded call in `calls` (default true). */
+  readonly record?: boolean;
+  /** Largest request body accepted, in bytes (default 16 MiB); larger ones get HTTP 413. */
+  readonly maxRequestBytes?: number;
+  /** Called with every error a handler throws (also SoExceptionErrors), e.g. to log it. */
+  readonly onError?: (error: unknown, operation: string) => void;
+}
+
+export interface ListenOptions {
+  /** Default 0: a free port chosen by the system. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+}
+
+/** A mock listening on a port. */
+export interface ListeningMock {
+  /** The agent's endpoint, e.g. `http://127.0.0.1:41234/Remote/Services86/EMail.svc`. */
+  readonly url: string;
+  /** The installation URL for `AgentOptions.baseUrl`, e.g. `http://127.0.0.1:41234`. */
+  readonly baseUrl: string;
+  /** `url` + `?wsdl`. */
+  readonly wsdlUrl: string;
+  readonly port: number;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * A mock agent: call it as a node:http request listener (`http.createServer(mock)`), or let it
+ * listen itself with `await mock.listen()`.
+ */
+export interface MockServer<Ops extends Record<string, AnyOperationCodec>> {
+  (request: MockHttpRequest, response: MockHttpResponse): void;
+  readonly operations: Ops;
+  /** The handlers given at creation; assign to change one between tests. */
+  readonly handlers: MockHandlers<Ops>;
+  /** Every decoded call, in arrival order (unless `record: false`). */
+  readonly calls: MockCall<Ops>[];
+  /** The recorded calls of one operation. */
+  callsTo<K extends keyof Ops & string>(operation: K): MockCall<Ops, K>[];
+  /** Forgets the recorded calls. */
+  reset(): void;
+  /** Answers one request; resolves when the response has been written. */
+  handle(request: MockHttpRequest, response: MockHttpResponse): Promise<void>;
+  /** Listens on 127.0.0.1 (port 0 = a free one) and returns the URLs. */
+  listen(options?: ListenOptions): Promise<ListeningMock>;
+}
+
+export interface MockServiceInfo {
+  readonly service: string;
+  /** Path of the service below an installation's base URL (`Remote/Services86/EMail.svc`). */
+  readonly servicePath: string;
+  /** The WSDL text, served at `?wsdl`; without it `?wsdl` answers 404. */
+  readonly wsdl?: string;
+}
+
+/** Default request size limit: 16 MiB. */
+export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+/** Thrown inside the request pipeline: becomes one HTTP response. */
+class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    readonly contentType: string,
+    readonly extraHeaders: Readonly<Record<string, string>> = {},
+  ) {}
+}
+
+interface Dispatch {
+  readonly name: string;
+  readonly codec: AnyOperationCodec;
+}
+
+export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
+  operations: Ops,
+  handlers: MockHandlers<Ops>,
+  info: MockServiceInfo,
+  options: MockServerOptions = {},
+): MockServer<Ops> {
+  const names = Object.keys(operations);
+  const codecs: Dispatch[] = names.map((name) => ({ name, codec: operations[name]! }));
+  // The binding decides the SOAP version; all operations of a generated agent share it.
+  const version: SoapVersion = codecs[0]?.codec.soapVersion ?? '1.1';
+  const byAction = new Map<string, Dispatch[]>();
+  const byBody = new Map<string, Dispatch>();
+  for (const d of codecs) {
+    if (d.codec.soapAction) byAction.set(d.codec.soapAction, [...(byAction.get(d.codec.soapAction) ?? []), d]);
+    const body = d.codec.desc.input.body;
+    const key = `{${schemaIndex(d.codec.schema).namespace(body.ns)}}${body.name}`;
+    if (!byBody.has(key)) byBody.set(key, d);
+  }
+  const record = options.record ?? true;
+  const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  const calls: MockCall<Ops>[] = [];
+  const soapContentType = version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8';
+
+  const fault = (client: boolean, reason: string, status?: number, code?: string, detail?: string): Reply => {
+    const faultCode = code ?? (version === '1.2' ? (client ? 's:Sender' : 's:Receiver') : client ? 's:Client' : 's:Server');
+    // SOAP 1.1 sends every fault with 500; SOAP 1.2 distinguishes sender (400) and receiver (500) faults.
+    const httpStatus = status ?? (version === '1.2' && client ? 400 : 500);
+    const body = writeFault(version, detail !== undefined ? { code: faultCode, reason, detail } : { code: faultCode, reason });
+    return new Reply(httpStatus, body, soapContentType);
+  };
+
+  async function respond(request: MockHttpRequest): Promise<Reply> {
+    const method = (request.method ?? 'GET').toUpperCase();
+    const url = new URL(request.url ?? '/', 'http://mock.invalid');
+    if (method === 'GET' || method === 'HEAD') {
+      const wantsWsdl = /^\?(?:[^#]*&)?(?:single)?wsdl(?:[=&]|$)/i.test(url.search);
+      if (!wantsWsdl) {
+        return new Reply(404, `${info.service} mock: send SOAP requests with POST; the WSDL is at ?wsdl\n`, 'text/plain; charset=utf-8');
+      }
+      if (info.wsdl === undefined) return new Reply(404, `${info.service} mock: no WSDL was generated into this mock\n`, 'text/plain; charset=utf-8');
+      const host = headerValue(request, 'host');
+      const origin = `http://${host !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : 'localhost'}`;
+      return new Reply(200, rewriteAddress(info.wsdl, origin + url.pathname), 'text/xml; charset=utf-8');
+    }
+    if (method !== 'POST') {
+      return new Reply(405, `${info.service} mock: method ${method} is not allowed\n`, 'text/plain; charset=utf-8', { Allow: 'GET, POST' });
+    }
+
+    const xml = await readBody(request, maxBytes);
+    if (xml === undefined) return fault(true, `the request is larger than the limit of ${maxBytes} bytes`, 413);
+
+    const contentType = headerValue(request, 'content-type') ?? '';
+    const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+    const action = soapActionOf(request, contentType);
+
+    let envelope: ParsedEnvelope;
+    try {
+      envelope = readEnvelope(xml);
+    } catch (err) {
+      if (err instanceof SoapFaultError) throw fault(true, 'the request is a SOAP Fault');
+      if (err instanceof DecodeError) throw fault(true, err.message);
+      throw err;
+    }
+    const bodyKey = `{${envelope.body.ns}}${envelope.body.local}`;
+    let target: Dispatch | undefined;
+    if (action) {
+      const candidates = byAction.get(action);
+      if (!candidates) throw fault(true, `unknown operation: no ${info.service} operation has the SOAP action "${action}"`);
+      target = candidates.find((d) => byBody.get(bodyKey) === d) ?? candidates[0];
+    } else {
+      target = byBody.get(bodyKey);
+      if (!target) throw fault(true, `unknown operation: no ${info.service} operation has the request element ${bodyKey}`);
+    }
+    const { name, codec } = target!;
+
+    if (envelope.version !== codec.soapVersion) {
+      throw fault(true, `${name} uses SOAP ${codec.soapVersion}; the request is a SOAP ${envelope.version} envelope`, 500, `s:VersionMismatch`);
+    }
+    const expectedMedia = codec.soapVersion === '1.2' ? 'application/soap+xml' : 'text/xml';
+    if (mediaType !== expectedMedia) {
+      throw fault(true, `${name}: expected Content-Type ${expectedMedia} (SOAP ${codec.soapVersion}), got "${contentType}"`, 415);
+    }
+
+    let decoded: { input: unknown; headers: unknown };
+    try {
+      decoded = codec.decodeRequest(xml);
+    } catch (err) {
+      if (err instanceof DecodeError) throw fault(true, err.message);
+      throw err;
+    }
+    const requestHeaders = (decoded.headers ?? {}) as Record<string, unknown>;
+    if (record) {
+      calls.push({ operation: name, input: decoded.input, headers: decoded.headers, soapAction: action } as unknown as MockCall<Ops>);
+    }
+
+    const declared = new Set((codec.desc.output?.headers ?? []).map((h) => h.name));
+    const defaults: Record<string, unknown> = {};
+    const timeZone = requestHeaders['TimeZone'];
+    if (timeZone !== undefined && timeZone !== null) defaults['TimeZone'] = timeZone;
+    const responseHeaders: Record<string, unknown> = {};
+    const credentials = requestHeaders['Credentials'] as { Ticket?: unknown } | null | undefined;
+    const token = requestHeaders['ApplicationToken'];
+    const ctx: MockContext<unknown, Record<string, unknown>> = {
+      operation: name,
+      headers: decoded.headers,
+      ticket: typeof credentials?.Ticket === 'string' ? credentials.Ticket : undefined,
+      applicationToken: typeof token === 'string' ? token : undefined,
+      soapAction: action,
+      request,
+      responseHeaders,
+    };
+
+    const handler = Object.prototype.hasOwnProperty.call(handlers, name)
+      ? (handlers as unknown as Record<string, MockHandler<unknown, unknown, unknown, Record<string, unknown>> | undefined>)[name]
+      : undefined;
+    if (typeof handler !== 'function') throw fault(false, `not implemented: ${name}`);
+
+    let output: unknown;
+    try {
+      output = await handler(decoded.input, ctx);
+    } catch (err) {
+      options.onError?.(err, name);
+      const exception = soExceptionInfoOf(err);
+      if (exception && codec.desc.output && declared.has('Succeeded')) {
+        const headers: Record<string, unknown> = { ...defaults, ...responseHeaders, Succeeded: false };
+        if (exception.info !== undefined) headers['ExceptionInfo'] = exception.info;
+        if (exception.info === undefined || declared.has('ExceptionInfo')) {
+          try {
+            return new Reply(200, encodeEmptyResponse(codec, headers), soapContentType);
+          } catch (encodeErr) {
+            if (encodeErr instanceof EncodeError) throw fault(false, `the ${name} handler threw exception info the schema does not allow: ${encodeErr.message}`);
+            throw encodeErr;
+          }
+        }
+      }
+      // A SoapFaultError is sent as the fault it describes (code, reason, detail, HTTP status).
+      if (err instanceof SoapFaultError) throw fault(false, err.reason, err.httpStatus, err.code, err.detail);
+      throw fault(false, errorMessage(err));
+    }
+    if (!codec.desc.output) return new Reply(202, '', 'text/plain; charset=utf-8');
+    try {
+      return new Reply(200, codec.encodeResponse(output ?? {}, { ...defaults, Succeeded: true, ...responseHeaders }), soapContentType);
+    } catch (err) {
+      if (err instanceof EncodeError) throw fault(false, `the ${name} handler returned a value the schema does not allow: ${err.message}`);
+      throw err;
+    }
+  }
+
+  async function handle(request: MockHttpRequest, response: MockHttpResponse): Promise<void> {
+    let reply: Reply;
+    try {
+      reply = await respond(request);
+    } catch (err) {
+      reply = err instanceof Reply ? err : fault(false, `internal mock error: ${errorMessage(err)}`);
+    }
+    const bytes = new TextEncoder().encode(reply.body);
+    response.statusCode = reply.status;
+    response.setHeader('Content-Type', reply.contentType);
+    response.setHeader('Content-Length', String(bytes.byteLength));
+    for (const [k, v] of Object.entries(reply.extraHeaders)) response.setHeader(k, v);
+    if (reply.status === 413) response.setHeader('Connection', 'close');
+    response.end((request.method ?? '').toUpperCase() === 'HEAD' ? undefined : bytes);
+  }
+
+  const server = ((request: MockHttpRequest, response: MockHttpResponse): void => {
+    void handle(request, response).catch(() => undefined);
+  }) as MockServer<Ops>;
+  const callsTo = <K extends keyof Ops & string>(operation: K): MockCall<Ops, K>[] =>
+    calls.filter((c): c is MockCall<Ops, K> => c.operation === operation);
+  return Object.assign(server, {
+    operations,
+    handlers,
+    calls,
+    callsTo,
+    reset: () => {
+      calls.length = 0;
+    },
+    handle,
+    listen: (listenOptions: ListenOptions = {}) => listen(server, info, listenOptions),
+  });
+}
+
+function headerValue(request: MockHttpRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** SOAPAction (SOAP 1.1, quoted or not) or the action parameter of the Content-Type (SOAP 1.2). */
+function soapActionOf(request: MockHttpRequest, contentType: string): string | undefined {
+  const header = headerValue(request, 'soapaction');
+  if (header !== undefined) {
+    const action = header.trim().replace(/^"(.*)"$/s, '$1');
+    if (action) return action;
+  }
+  const param = /;\s*action\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(contentType);
+  const action = param?.[1] ?? param?.[2];
+  return action ? action : undefined;
+}
+
+/** The body as UTF-8 text; undefined when it is larger than `limit` bytes. */
+async function readBody(request: MockHttpRequest, limit: number): Promise<string | undefined> {
+  const declared = Number(headerValue(request, 'content-length'));
+  if (Number.isFinite(declared) && declared > limit) return undefined;
+  const decoder = new TextDecoder('utf-8');
+  const encoder = new TextEncoder();
+  let received = 0;
+  let text = '';
+  for await (const chunk of request) {
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+    received += bytes.byteLength;
+    if (received > limit) return undefined;
+    text += decoder.decode(bytes, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** Every soap:address / soap12:address location in `wsdl`, set to `endpoint`. */
+export function rewriteAddress(wsdl: string, endpoint: string): string {
+  return wsdl.replace(
+    /(<(?:[A-Za-z_][\w.-]*:)?address\b[^>]*?\blocation\s*=\s*)("[^"]*"|'[^']*')/g,
+    (_, start: string) => `${start}"${escapeAttribute(endpoint)}"`,
+  );
+}
+
+/** The ExceptionInfo a thrown value asks for, when it is a SoExceptionError or carries `soExceptionInfo`. */
+function soExceptionInfoOf(err: unknown): { info: SoExceptionInfoFields | undefined } | undefined {
+  if (err instanceof SoExceptionError) return { info: err.info };
+  if (err !== null && typeof err === 'object' && 'soExceptionInfo' in err) {
+    const info = (err as { soExceptionInfo: unknown }).soExceptionInfo;
+    if (info === undefined || info === null) return { info: undefined };
+    if (typeof info === 'object') return { info: info as SoExceptionInfoFields };
+  }
+  return undefined;
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  return 'the handler failed';
+}
+
+/** The response element with no content, under the given headers (what a refused call returns). */
+function encodeEmptyResponse(codec: AnyOperationCodec, headers: Record<string, unknown>): string {
+  const output = codec.desc.output!;
+  const index = schemaIndex(codec.schema);
+  const encoder = new Encoder(index, codec.name);
+  let headerXml = '';
+  for (const f of output.headers) headerXml += encoder.field(f, headers[f.name], { parent: undefined, name: 'Header', index: -1 });
+  return writeEnvelope(index, codec.soapVersion, headerXml, `<${index.tag(output.body)}/>`);
+}
+
+// The slice of node:http that listen() uses. It is loaded by a computed specifier so that
+// neither type checking nor bundling needs node:http unless a mock actually listens.
+interface NodeHttpServer {
+  listen(port: number, host: string, callback: () => void): unknown;
+  once(event: 'error', callback: (error: Error) => void): unknown;
+  address(): { port: number } | string | null;
+  close(callback: (error?: Error) => void): unknown;
+  closeAllConnections?(): void;
+}
+interface NodeHttp {
+  createServer(listener: (request: MockHttpRequest, response: MockHttpResponse) => void): NodeHttpServer;
+}
+const NODE_HTTP: string = 'node:http';
+
+async function listen<Ops extends Record<string, AnyOperationCodec>>(
+  mock: MockServer<Ops>,
+  info: MockServiceInfo,
+  options: ListenOptions,
+): Promise<ListeningMock> {
+  const http = (await import(NODE_HTTP)) as NodeHttp;
+  const host = options.host ?? '127.0.0.1';
+  const server = http.createServer(mock);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 0);
+  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${baseUrl}/${info.servicePath.replace(/^\/+/, '')}`;
+  return {
+    url,
+    baseUrl,
+    wsdlUrl: `${url}?wsdl`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections?.();
+      }),
+  };
+}
