@@ -1,29 +1,13 @@
 // operations.ts, client.ts and index.ts: fixed scaffolding filled from the plan through the
 // handlebars templates in templates/. The view models below hold every decision; the templates
 // hold only text.
-import Handlebars from 'handlebars';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { GenerateError } from '../errors.js';
 import { qnameKey, type ElementField, type MessagePart, type Operation, type OperationMessage } from '../model/types.js';
 import { fieldCall } from './emit-metadata.js';
 import { docLines, stringLiteral } from './identifiers.js';
 import type { EmitPlan, PlannedOperation, PlannedType } from './plan.js';
+import { template } from './templates.js';
 import { fieldExpression } from './type-expressions.js';
-
-type Template = (view: object) => string;
-const compiled = new Map<string, Template>();
-
-function template(templatesDir: string, name: string): Template {
-  const path = join(templatesDir, name);
-  let t = compiled.get(path);
-  if (!t) {
-    // noEscape: these templates produce TypeScript, not HTML; every value is escaped by the view model.
-    t = Handlebars.compile(readFileSync(path, 'utf8'), { noEscape: true, strict: true });
-    compiled.set(path, t);
-  }
-  return t;
-}
 
 const T = (name: string) => `T.${name}`;
 

@@ -1,25 +1,10 @@
 // mock.ts: a typed mock server of one agent for tests, over the runtime's mock-server.ts. The
 // WSDL text is embedded (as one string literal) so the mock can serve `?wsdl` without reading
 // files; it lives only in mock.ts, which index.ts does not export, so clients never carry it.
-import Handlebars from 'handlebars';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { servicePath } from './emit-client.js';
 import { propertyKey, stringLiteral } from './identifiers.js';
 import type { EmitPlan } from './plan.js';
-
-const compiled = new Map<string, (view: object) => string>();
-
-function mockTemplate(templatesDir: string): (view: object) => string {
-  const path = join(templatesDir, 'mock.ts.hbs');
-  let t = compiled.get(path);
-  if (!t) {
-    // noEscape: the template produces TypeScript; every value is escaped by the view below.
-    t = Handlebars.compile(readFileSync(path, 'utf8'), { noEscape: true, strict: true });
-    compiled.set(path, t);
-  }
-  return t;
-}
+import { template } from './templates.js';
 
 /**
  * A single-quoted string literal for arbitrary text: besides what `stringLiteral` escapes, control
@@ -35,7 +20,7 @@ export function textLiteral(text: string): string {
 
 export function emitMock(plan: EmitPlan, templatesDir: string, header: string, wsdlText: string | undefined): string {
   const first = plan.operations[0];
-  return mockTemplate(templatesDir)({
+  return template(templatesDir, 'mock.ts.hbs')({
     header,
     agent: plan.agent,
     agentClass: plan.agentClass,
