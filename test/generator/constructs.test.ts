@@ -1,7 +1,7 @@
 // One XSD construct in → the exact TypeScript out. Each case is a small WSDL in the WCF style.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { emitClient } from '../../generator/emit/emit-client.js';
+import { emitClient, emitOperations } from '../../generator/emit/emit-client.js';
 import { emitMetadata } from '../../generator/emit/emit-metadata.js';
 import { emitTypes } from '../../generator/emit/emit-types.js';
 import { planEmit } from '../../generator/emit/plan.js';
@@ -229,6 +229,22 @@ describe('names', () => {
     const b = planEmit(readWsdl(miniWsdl(hostile), 'Test.wsdl'));
     assert.deepEqual(a.types.map((t) => t.name), b.types.map((t) => t.name));
     assert.equal(emitMetadata(a), emitMetadata(b));
+  });
+});
+
+describe('bindings', () => {
+  test('a SOAP 1.2 binding gives SOAP 1.2 codecs; SOAP 1.1 is chosen when both exist', () => {
+    const templates = join(repoRoot, 'templates');
+    const soap12 = planEmit(readWsdl(miniWsdl({ soap12: true }), 'Test.wsdl'));
+    assert.equal(soap12.service.soapVersion, '1.2');
+    assert.match(emitOperations(soap12, templates, ''), /soapVersion: '1\.2',/);
+    const both = miniWsdl({}).replace(
+      '</wsdl:definitions>',
+      '<wsdl:binding name="Binding12" type="tns:Test" xmlns:soap12="http://schemas.xmlsoap.org/wsdl/soap12/"><soap12:binding transport="http://schemas.xmlsoap.org/soap/http"/></wsdl:binding></wsdl:definitions>',
+    );
+    const plan = planEmit(readWsdl(both, 'Test.wsdl'));
+    assert.equal(plan.service.soapVersion, '1.1');
+    assert.match(emitOperations(plan, templates, ''), /soapVersion: '1\.1',/);
   });
 });
 
