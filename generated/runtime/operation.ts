@@ -4,12 +4,12 @@
 // Generated `operations.ts` files call defineOperation once per WSDL operation; the client,
 // mock servers and tests all go through these four functions.
 import { Decoder } from './decode.js';
+import { decodeStreaming } from './decode-stream.js';
 import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
 import { readEnvelope, writeEnvelope } from './envelope.js';
-import type { FieldDesc, MessageDesc, OperationDesc, SchemaDesc, SoapVersion } from './schema.js';
+import type { MessageDesc, OperationDesc, SchemaDesc, SoapVersion } from './schema.js';
 import { schemaIndex, type SchemaIndex } from './schema-index.js';
-import type { XmlElement } from './xml.js';
 
 export interface DecodeOptions {
   /** Nesting limit of the XML reader (default 256). */
@@ -78,7 +78,24 @@ function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, 
   return writeEnvelope(index, op.soapVersion, headerXml, body);
 }
 
+/**
+ * Decodes a whole envelope. The streaming decoder reads it in one pass without building a tree;
+ * when it gives up (any error, a Fault, or a shape it does not stream), the tree decoder reads the
+ * message again and gives the result or the exact error.
+ */
 function decodeMessage(
+  index: SchemaIndex,
+  op: OperationDesc,
+  msg: MessageDesc,
+  xml: string,
+  options: DecodeOptions | undefined,
+): { body: Record<string, unknown>; headers: Record<string, unknown> } {
+  const streamed = decodeStreaming(index, new Decoder(index, op.name), msg, xml, options?.maxDepth);
+  return streamed ?? decodeMessageTree(index, op, msg, xml, options);
+}
+
+/** The reference decoder: the whole envelope as a tree (readEnvelope), then typed values from it. */
+export function decodeMessageTree(
   index: SchemaIndex,
   op: OperationDesc,
   msg: MessageDesc,
@@ -97,20 +114,5 @@ function decodeMessage(
     );
   }
   const body = decoder.complex(envelope.body, bodyField.type, { parent: undefined, name: bodyField.name, index: -1 });
-  return { body, headers: decodeHeaders(decoder, index, msg.headers, envelope.headers) };
-}
-
-function decodeHeaders(
-  decoder: Decoder,
-  index: SchemaIndex,
-  fields: readonly FieldDesc[],
-  blocks: readonly XmlElement[],
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) {
-    const ns = index.namespace(f.ns);
-    const block = blocks.find((b) => b.local === f.name && b.ns === ns);
-    if (block) out[f.name] = decoder.element(block, f, { parent: { parent: undefined, name: 'Header', index: -1 }, name: f.name, index: -1 });
-  }
-  return out;
+  return { body, headers: decoder.headers(msg.headers, envelope.headers) };
 }

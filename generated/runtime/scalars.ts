@@ -79,6 +79,136 @@ export function parseScalar(kind: ScalarKind, raw: string): unknown {
   }
 }
 
+// A fast path for the most common scalars, used by the streaming decoder: it reads the text
+// straight from the document, without making a string for numbers and booleans.
+const FAST_KINDS: readonly ScalarKind[] = ['string', 'boolean', 'dateTime', 'byte', 'short', 'int', 'long', 'unsignedByte', 'unsignedShort', 'unsignedInt', 'unsignedLong'];
+const FAST_DATETIME = 3;
+const FAST_FIRST_INTEGER = 4;
+const FAST_MIN: number[] = [];
+const FAST_MAX: number[] = [];
+FAST_KINDS.forEach((kind, i) => {
+  const range = INTEGER_RANGES[kind];
+  FAST_MIN[i + 1] = range ? range[0] : 0;
+  FAST_MAX[i + 1] = range ? range[1] : 0;
+});
+
+/** The code parseScalarAt takes for `kind`; 0 when it has no fast path. */
+export function fastScalarCode(kind: ScalarKind): number {
+  return FAST_KINDS.indexOf(kind) + 1;
+}
+
+/**
+ * parseScalar's fast path for a text that is exactly src[start, end) (`code` from fastScalarCode):
+ * the value, or undefined when the text needs parseScalar (which also makes any error). Whatever it
+ * returns, parseScalar returns the same for that text.
+ */
+export function parseScalarAt(code: number, src: string, start: number, end: number): unknown {
+  if (code === 1) return src.slice(start, end);
+  const n = end - start;
+  if (code === 2) {
+    if (n === 4 && src.startsWith('true', start)) return true;
+    if (n === 5 && src.startsWith('false', start)) return false;
+    if (n === 1) {
+      const c = src.charCodeAt(start);
+      if (c === 49) return true;
+      if (c === 48) return false;
+    }
+    return undefined;
+  }
+  if (code === FAST_DATETIME) return dateTimeAt(src, start, end);
+  if (code < FAST_FIRST_INTEGER) return undefined;
+  // Integers: an optional sign and 1 to 15 ASCII digits (exact in a double), within range.
+  let p = start;
+  const sign = src.charCodeAt(p);
+  if (sign === 45 || sign === 43) p++;
+  if (end - p < 1 || end - p > 15) return undefined;
+  let value = 0;
+  for (; p < end; p++) {
+    const d = src.charCodeAt(p) - 48;
+    if (d < 0 || d > 9) return undefined;
+    value = value * 10 + d;
+  }
+  if (sign === 45) value = -value;
+  if (value < (FAST_MIN[code] as number) || value > (FAST_MAX[code] as number)) return undefined;
+  return value === 0 ? 0 : value; // no -0
+}
+
+/** The value of the ASCII digits src[p, p + n), or -1 if any is not a digit. */
+function digitsAt(src: string, p: number, n: number): number {
+  let value = 0;
+  for (let end = p + n; p < end; p++) {
+    const d = src.charCodeAt(p) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * parseDateTime's fast path: `YYYY-MM-DDThh:mm:ss[.f…][Z|±hh:mm]` with a year from 0100 to 9999
+ * and an hour below 24, a valid date, and fractions that do not round up to a whole second. Anything
+ * else (other years, hour 24, invalid dates, whitespace) is left to parseDateTime: undefined.
+ */
+function dateTimeAt(src: string, start: number, end: number): Date | undefined {
+  if (end - start < 19) return undefined;
+  const year = digitsAt(src, start, 4);
+  const month = digitsAt(src, start + 5, 2);
+  const day = digitsAt(src, start + 8, 2);
+  const hour = digitsAt(src, start + 11, 2);
+  const minute = digitsAt(src, start + 14, 2);
+  const second = digitsAt(src, start + 17, 2);
+  if (
+    src.charCodeAt(start + 4) !== 45 ||
+    src.charCodeAt(start + 7) !== 45 ||
+    src.charCodeAt(start + 10) !== 84 ||
+    src.charCodeAt(start + 13) !== 58 ||
+    src.charCodeAt(start + 16) !== 58 ||
+    year < 100 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59
+  ) {
+    return undefined;
+  }
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (DAYS_IN_MONTH[month - 1] as number) + (leap ? 1 : 0)) return undefined;
+  let p = start + 19;
+  let ms = 0;
+  if (src.charCodeAt(p) === 46 /* . */) {
+    const dot = p;
+    for (p++; p < end; p++) {
+      const c = src.charCodeAt(p);
+      if (c < 48 || c > 57) break;
+    }
+    if (p === dot + 1) return undefined;
+    ms = Math.round(Number(src.slice(dot, p)) * 1000); // as parseDateTime rounds `0.f…`
+    if (ms > 999) return undefined;
+  }
+  let offset = 0;
+  if (p < end) {
+    const c = src.charCodeAt(p);
+    if (c === 90 /* Z */) {
+      p++;
+    } else if ((c === 43 || c === 45) && end - p === 6 && src.charCodeAt(p + 3) === 58) {
+      const h = digitsAt(src, p + 1, 2);
+      const m = digitsAt(src, p + 4, 2);
+      if (h < 0 || m < 0) return undefined;
+      offset = (c === 45 ? -1 : 1) * (h * 60 + m);
+      p += 6;
+    }
+    if (p !== end) return undefined;
+  }
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60000);
+}
+
 function isXmlSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }

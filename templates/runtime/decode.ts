@@ -5,9 +5,9 @@
 import { DecodeError } from './errors.js';
 import { compiledPattern } from './encode.js';
 import { parseScalar, ScalarError } from './scalars.js';
-import type { FieldDesc, ScalarKind } from './schema.js';
+import type { EnumDesc, FieldDesc, ListDesc, RestrictedDesc, ScalarKind } from './schema.js';
 import { pathString, scalarKind, XSD_NS, XSI_NS, type Path, type SchemaIndex } from './schema-index.js';
-import { attribute, resolveQName, type XmlElement } from './xml.js';
+import { attribute, resolveQNameIn, type NamespaceScope, type XmlElement } from './xml.js';
 
 export class Decoder {
   private readonly index: SchemaIndex;
@@ -31,9 +31,7 @@ export class Decoder {
   /** True for xsi:nil="true" on an empty element of a nillable field; a DecodeError for other nils. */
   private isNil(el: XmlElement, field: FieldDesc, path: Path): boolean {
     const nil = attribute(el, XSI_NS, 'nil');
-    if (nil === undefined) return false;
-    const flag = nil.trim();
-    if (flag !== 'true' && flag !== '1') return false;
+    if (nil === undefined || !isNilFlag(nil)) return false;
     if (!field.nillable) this.fail(`xsi:nil on ${field.name}, which the schema does not allow to be nil`, path);
     if (el.children.length > 0 || el.text.trim() !== '') this.fail('an element with xsi:nil="true" must be empty', path);
     return true;
@@ -75,12 +73,23 @@ export class Decoder {
     return out;
   }
 
+  /** The values of the header fields from the header blocks (for each field, the first block of its name counts). */
+  headers(fields: readonly FieldDesc[], blocks: readonly XmlElement[]): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const f of fields) {
+      const ns = this.index.namespace(f.ns);
+      const block = blocks.find((b) => b.local === f.name && b.ns === ns);
+      if (block) out[f.name] = this.element(block, f, { parent: { parent: undefined, name: 'Header', index: -1 }, name: f.name, index: -1 });
+    }
+    return out;
+  }
+
   private typed(el: XmlElement, declared: string, path: Path): unknown {
     let typeKey = declared;
     // xsi:type matters only where the schema leaves room: anyType, or a complex type with subtypes.
     if (el.attrs.length > 0 && (declared === 'xs:anyType' || this.index.type(declared)?.kind === 'complex')) {
       const xsiType = attribute(el, XSI_NS, 'type');
-      if (xsiType !== undefined) typeKey = this.resolveXsiType(el, xsiType, declared, path);
+      if (xsiType !== undefined) typeKey = this.resolveXsiType(el.scope, xsiType, declared, path);
     }
 
     const kind = scalarKind(typeKey);
@@ -136,32 +145,45 @@ export class Decoder {
         }
         return desc.record ? record : list;
       }
+      case 'enum':
+      case 'list':
+      case 'restricted':
+        return this.simple(desc, el.text, path);
+    }
+  }
+
+  /** The value of a simple-typed element (enumeration, xs:list, restriction) with text `raw`. */
+  simple(desc: EnumDesc | ListDesc | RestrictedDesc, raw: string, path: Path): unknown {
+    switch (desc.kind) {
       case 'enum': {
-        const text = el.text.trim();
+        const text = raw.trim();
         if (!desc.values.includes(text)) return this.fail(`"${short(text)}" is not a known value (expected one of ${desc.values.join(', ')})`, path);
         return text;
       }
       case 'list': {
-        const text = el.text.trim();
+        const text = raw.trim();
         if (text === '') return [];
         return text.split(/[ \t\n\r]+/).map((item, i) => this.listItem(desc.item, item, { parent: path, name: 'item', index: i }));
       }
       case 'restricted':
-        return this.restricted(desc.base, desc.patterns, el.text, path);
+        return this.restricted(desc.base, desc.patterns, raw, path);
     }
   }
 
-  /** The type key an xsi:type selects: a scalar for anyType, or a type derived from `declared`. */
-  private resolveXsiType(el: XmlElement, value: string, declared: string, path: Path): string {
+  /**
+   * The type key an xsi:type selects: a scalar for anyType, or a type derived from `declared`.
+   * `scope` is the element's (for the xsi:type value's prefix).
+   */
+  resolveXsiType(scope: NamespaceScope, value: string, declared: string, path: Path): string {
     // The common case (WCF and SuperOffice's docs annotate everything): xsi:type names the declared type.
     const desc = this.index.type(declared);
     if (desc?.kind === 'complex') {
       const colon = value.indexOf(':');
-      if (value.slice(colon + 1) === desc.name && el.scope.lookup(colon < 0 ? '' : value.slice(0, colon)) === this.index.namespace(desc.ns)) {
+      if (value.slice(colon + 1) === desc.name && scope.lookup(colon < 0 ? '' : value.slice(0, colon)) === this.index.namespace(desc.ns)) {
         return declared;
       }
     }
-    const name = resolveQName(el, value.trim());
+    const name = resolveQNameIn(scope, value.trim());
     if (!name) return this.fail(`xsi:type "${value}" uses an undeclared prefix`, path);
     if (name.ns === XSD_NS) {
       // For anyType the scalar type comes from xsi:type; elsewhere it merely restates the schema.
@@ -227,12 +249,18 @@ export class Decoder {
   }
 }
 
+/** Whether an xsi:nil attribute value says "nil". */
+export function isNilFlag(value: string): boolean {
+  const flag = value.trim();
+  return flag === 'true' || flag === '1';
+}
+
 function short(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /** Sets a property without ever touching the prototype (a key "__proto__" from a server is data). */
-function setProperty(obj: Record<string, unknown>, key: string, value: unknown): unknown {
+export function setProperty(obj: Record<string, unknown>, key: string, value: unknown): unknown {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
   return value;

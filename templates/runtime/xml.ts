@@ -1,10 +1,17 @@
-// A small, strict, namespace-aware XML parser for SOAP responses, plus the two escaping helpers the
+// A small, strict, namespace-aware XML reader for SOAP messages, plus the two escaping helpers the
 // encoder needs. Self-contained on purpose: no imports, so the file runs unchanged in Node,
 // browsers and Deno.
 //
 // Design notes
+// - XmlReader is a pull reader: next() returns start tag, text and end tag events. All checking
+//   happens there, so its consumers see the same errors: parseXml/readElement build trees from
+//   the events, and the streaming decoder (decode-stream.ts) turns them into typed values directly.
 // - The input is scanned with indexOf/charCodeAt; strings are only created by slicing whole runs
-//   (names, attribute values, text between markup), never character by character.
+//   (names, attribute values, text between markup), never character by character, and text and
+//   attribute values that need no decoding are handed out as extents of the input.
+// - Names are interned per document (one XmlName per distinct name, as a compact interned string)
+//   and predicted: documents repeat their structure, so the next element's name is most likely
+//   the one that followed the same previous sibling last time; a predicted name is only compared.
 // - Security: a DOCTYPE is refused outright, so no entity is ever declared or expanded. Only the
 //   five predefined entities and numeric character references are decoded. Nesting depth is
 //   limited. Every check is linear in the input, including duplicate-attribute detection.
@@ -117,6 +124,44 @@ function isXmlChar(cp: number): boolean {
 
 function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
+}
+
+const INTERN: Record<string, number> = Object.create(null) as Record<string, number>;
+
+/**
+ * The same text as a string that compares fast: compact (one byte per character, when it can be)
+ * and interned, so that comparing it with a literal or another interned name is one pointer test.
+ * (Every engine has some such representation; in V8 a property key is interned, and a string made
+ * by String.fromCharCode from codes below 256 is compact.) For names and namespace URIs: things
+ * made once per document and compared many times.
+ */
+function canonical(s: string): string {
+  const n = s.length;
+  if (n === 0 || n > 256) return s;
+  const codes: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 255) {
+      codes.length = 0;
+      break;
+    }
+    codes[i] = c;
+  }
+  const flat = codes.length === n ? String.fromCharCode.apply(null, codes) : s;
+  INTERN[flat] = 0;
+  const key = Object.keys(INTERN)[0] as string;
+  delete INTERN[flat];
+  return key;
+}
+
+/** Whether src[start, start + s.length) is `s` (faster than startsWith for short strings). */
+function sameChars(src: string, start: number, s: string): boolean {
+  const n = s.length;
+  if (start + n > src.length) return false;
+  for (let i = 0; i < n; i++) {
+    if (src.charCodeAt(start + i) !== s.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** Offset of `needle` at or after `from`, or `src.length` when absent. */
@@ -289,114 +334,312 @@ class ElementNode implements XmlElement {
   }
 }
 
-/** An interned qualified name (one object per distinct name per document, via Parser.intern). */
-class Name {
+/**
+ * An interned qualified name: one object per distinct name per document (see XmlReader.intern),
+ * so consumers can compare names by identity and keep per-name caches on it.
+ */
+export class XmlName {
   readonly qname: string;
   /** '' when unprefixed. */
   readonly prefix: string;
   readonly local: string;
-  constructor(qname: string, colon: number) {
-    this.qname = qname;
-    this.prefix = colon < 0 ? '' : qname.slice(0, colon);
-    this.local = colon < 0 ? qname : qname.slice(colon + 1);
+  /** Hash of the qualified name (computed while scanning it; 30 bits). */
+  readonly hash: number;
+  /** The scope `uri` was resolved in (resolution cache; see XmlReader.resolve). */
+  scope: Scope | null = null;
+  uri = '';
+  /**
+   * A one-entry cache for consumers (the streaming decoder): `cacheValue` is what the name means
+   * for `cacheOwner` when the name's namespace is `cacheUri`. Per document, like the name itself.
+   */
+  cacheOwner: unknown = null;
+  cacheUri = '';
+  cacheValue: unknown = null;
+  /**
+   * Name predictions (see XmlReader.startTag): the name of the element that last followed an
+   * element of this name as its next sibling, and that was last the first child of one.
+   */
+  nextSibling: XmlName | null = null;
+  firstChild: XmlName | null = null;
+
+  constructor(qname: string, colon: number, hash: number) {
+    this.qname = canonical(qname);
+    this.prefix = colon < 0 ? '' : canonical(qname.slice(0, colon));
+    this.local = colon < 0 ? this.qname : canonical(qname.slice(colon + 1));
+    this.hash = hash;
   }
 }
 
-const NAME_CACHE_SIZE = 1024; // power of two
+// Reader events (XmlReader.next).
+/** End of the document (everything after the document element was checked too). */
+export const XML_EOF = 0;
+/** A start tag: name, ns, scope, attributes. A self-closing tag is followed by its XML_END. */
+export const XML_START = 1;
+/** An end tag (or the end of a self-closing tag). */
+export const XML_END = 2;
+/** Character data inside an element: a run between markup, or a CDATA section. */
+export const XML_TEXT = 3;
 
-class Parser {
-  private readonly src: string;
+const NAME_CACHE_SIZE = 2048; // power of two
+const NAME_PROBES = 4;
+
+/**
+ * A pull reader over a whole document: `next()` returns the next event (XML_START, XML_TEXT,
+ * XML_END, XML_EOF) and leaves its details in fields. Every well-formedness check happens here,
+ * in document order, so any consumer (the tree builder behind parseXml, the streaming decoder)
+ * sees exactly the same errors at exactly the same places; consumers only decide what to keep.
+ */
+export class XmlReader {
+  readonly src: string;
   private readonly len: number;
   private readonly maxDepth: number;
   private readonly lines: LineMap;
   private readonly rootScope: Scope;
+  /** Characters are checked as they are read rather than all up front (see the constructor). */
+  private readonly charsAsRead: boolean;
+  private pos: number;
+  private rootSeen = false;
+  /** The last START was self-closing: the next call returns its END without reading. */
+  private pendingEnd = false;
+  /** The element closed last, while its parent is still the innermost open element; else null. */
+  private prevSibling: XmlName | null = null;
+  // Open elements: names (for end tags), start offsets (for messages) and scopes, by depth - 1.
+  private readonly openNames: XmlName[] = [];
+  private readonly openStarts: number[] = [];
+  private readonly openScopes: Scope[] = [];
   // Cached offsets of the next '&', '\r' and ']]>' (src.length when none), so that plain text runs
   // are recognised without scanning them character by character.
   private nextAmp = -1;
   private nextCr = -1;
   private nextCdEnd = -1;
-  /** Set by scanName: offset of the name's colon, or -1. */
+  /** Set by scanName: offset of the name's colon, or -1; and the name's hash. */
   private colon = -1;
+  private hash = 0;
   /** Set by decodeRef: offset of the reference's ';'. */
   private refEnd = 0;
   /**
-   * Direct-mapped cache of names seen in this document. Documents repeat a few dozen names many
-   * thousand times; sharing one string per name keeps the tree small, which matters more for speed
-   * than anything else here (the cost of parsing is dominated by garbage collection of the tree).
+   * Open-addressed cache of names seen in this document. Documents repeat a few dozen names many
+   * thousand times; sharing one object per name saves memory and lets consumers cache per name.
    */
-  private readonly names: (Name | undefined)[] = new Array(NAME_CACHE_SIZE);
-  // Scratch storage for the attributes of the start tag being parsed.
-  private readonly aNames: Name[] = [];
-  private readonly aValues: string[] = [];
-  private readonly aOffsets: number[] = [];
-  private readonly aListIndex: number[] = [];
+  private readonly names: (XmlName | undefined)[] = new Array(NAME_CACHE_SIZE);
 
-  constructor(src: string, maxDepth: number) {
+  // ---- The current event (valid until the next call) -------------------------------------------
+  /** Nesting depth: after XML_START the element's own depth (the document element is 1). */
+  depth = 0;
+  /** XML_START / XML_END: the element's name. */
+  name: XmlName;
+  /** XML_START: the element's namespace URI. */
+  ns = '';
+  /** XML_START: the element's in-scope namespaces. */
+  scope: Scope;
+  /** XML_START: offset of the '<' of the start tag. */
+  start = 0;
+  /** XML_START: the tag was self-closing. */
+  selfClosing = false;
+  /** XML_START: number of attributes, namespace declarations included (see attrIsDecl). */
+  attrCount = 0;
+  /** XML_START: number of attributes that are not namespace declarations. */
+  plainAttrCount = 0;
+  /** XML_TEXT: the text's extent in `src`. */
+  textStart = 0;
+  textEnd = 0;
+  /** XML_TEXT: the decoded text, or null when it is exactly src[textStart, textEnd). */
+  textValue: string | null = null;
+
+  // Attributes of the current start tag, by index in document order.
+  private readonly aNames: XmlName[] = [];
+  /** Decoded value, or null when the value is exactly src[aStarts[i], aEnds[i]). */
+  private readonly aValues: (string | null)[] = [];
+  private readonly aStarts: number[] = [];
+  private readonly aEnds: number[] = [];
+  /** Offset of the attribute's name. */
+  private readonly aOffsets: number[] = [];
+  /** Namespace URI of a plain attribute; null for a namespace declaration. */
+  private readonly aNs: (string | null)[] = [];
+
+  /**
+   * `charsAsRead`: check for characters XML does not allow as the text is read, instead of in one
+   * pass over the whole document first. Faster (markup is checked by its own syntax, so only text,
+   * attribute values, comments, PIs and names with surrogates need looking at), and the same
+   * documents are refused, but not always with the same error when a document has several: the
+   * first pass reports the first bad character even if another error comes before it.
+   */
+  constructor(src: string, options?: ParseOptions, charsAsRead = false) {
+    const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
+    if (!(maxDepth >= 1) || (maxDepth !== Infinity && !Number.isInteger(maxDepth))) {
+      throw new RangeError(`maxDepth must be a positive integer, not ${maxDepth}`);
+    }
     this.src = src;
     this.len = src.length;
     this.maxDepth = maxDepth;
     this.lines = new LineMap(src);
     this.rootScope = new Scope(BUILTIN_SCOPE, [], [], this.lines);
+    this.scope = this.rootScope;
+    this.name = new XmlName('', -1, 0);
+    this.charsAsRead = charsAsRead;
+    if (!charsAsRead) this.checkChars();
+    let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
+    if (src.startsWith('<?xml', pos) && isWs(src.charCodeAt(pos + 5))) pos = this.xmlDecl(pos);
+    this.pos = pos;
   }
 
-  private error(message: string, offset: number): XmlSyntaxError {
+  /** An XmlSyntaxError at `offset`. */
+  error(message: string, offset: number): XmlSyntaxError {
     return new XmlSyntaxError(message, this.lines.line(offset), this.lines.column(offset));
   }
 
-  /** The Name for src[start, end), a valid QName whose colon (or -1) is `colon`. */
-  private intern(start: number, end: number, colon: number): Name {
+  /** The current text event's string. */
+  text(): string {
+    return this.textValue ?? this.src.slice(this.textStart, this.textEnd);
+  }
+
+  /** Whether attribute `i` of the current start tag is a namespace declaration. */
+  attrIsDecl(i: number): boolean {
+    return this.aNs[i] === null;
+  }
+
+  attrName(i: number): XmlName {
+    return this.aNames[i] as XmlName;
+  }
+
+  /** Namespace URI of attribute `i` ('' for unprefixed attributes and declarations). */
+  attrNs(i: number): string {
+    return this.aNs[i] ?? '';
+  }
+
+  attrValue(i: number): string {
+    return this.aValues[i] ?? this.src.slice(this.aStarts[i] as number, this.aEnds[i] as number);
+  }
+
+  /** Extent of attribute `i`'s value in `src`; meaningful only when attrValueIsRaw(i). */
+  attrValueStart(i: number): number {
+    return this.aStarts[i] as number;
+  }
+
+  attrValueEnd(i: number): number {
+    return this.aEnds[i] as number;
+  }
+
+  /** Whether attribute `i`'s value is exactly its extent in `src` (no references, no normalisation). */
+  attrValueIsRaw(i: number): boolean {
+    return this.aValues[i] === null;
+  }
+
+  /** The non-declaration attributes of the current start tag, as nodes. */
+  attributes(): readonly XmlAttribute[] {
+    const plain = this.plainAttrCount;
+    if (plain === 0) return NO_ATTRS;
+    const list: AttributeNode[] = new Array(plain);
+    let k = 0;
+    for (let i = 0; i < this.attrCount; i++) {
+      const ns = this.aNs[i];
+      if (ns !== null && ns !== undefined) list[k++] = new AttributeNode(ns, (this.aNames[i] as XmlName).local, this.attrValue(i));
+    }
+    return list;
+  }
+
+  /** The current start tag as a tree node (without children or text). */
+  node(): ElementNode {
+    return new ElementNode(this.ns, this.name.local, this.attributes(), this.scope, this.start);
+  }
+
+  /** After XML_START: reads through the element's end tag, ignoring (but checking) everything in it. */
+  skipElement(): void {
+    const depth = this.depth;
+    while (this.next() !== XML_END || this.depth >= depth) {
+      // nothing: every event inside is read and checked, none is kept
+    }
+  }
+
+  /** Whether the name at `p` is exactly `name` (the same characters, and no name character after them). */
+  private isNameAt(name: XmlName, p: number): boolean {
     const src = this.src;
+    const qname = name.qname;
+    const n = qname.length;
+    for (let i = 0; i < n; i++) {
+      if (src.charCodeAt(p + i) !== qname.charCodeAt(i)) return false;
+    }
+    const c = src.charCodeAt(p + n);
+    return c < 128 ? NAME_ASCII[c] === 0 : !(isNonAsciiNameChar(c) || (c >= 0xd800 && c <= 0xdb7f));
+  }
+
+  /** The URI `name`'s prefix is bound to in `scope` (cached on the name), or undefined. */
+  private resolve(name: XmlName, scope: Scope): string | undefined {
+    if (name.scope === scope) return name.uri;
+    const uri = scope.lookup(name.prefix);
+    if (uri !== undefined) {
+      name.scope = scope;
+      name.uri = uri;
+    }
+    return uri;
+  }
+
+  /** The XmlName for src[start, end), a valid QName whose colon (or -1) is `colon` and hash `hash`. */
+  private intern(start: number, end: number, colon: number, hash: number): XmlName {
+    const src = this.src;
+    const names = this.names;
     const n = end - start;
-    const h =
-      (n * 37 + src.charCodeAt(end - 1) * 11 + src.charCodeAt(start + (n >> 1)) * 3 + src.charCodeAt(start)) &
-      (NAME_CACHE_SIZE - 1);
-    const hit = this.names[h];
-    if (hit !== undefined && hit.qname.length === n && src.startsWith(hit.qname, start)) return hit;
-    const name = new Name(src.slice(start, end), colon < 0 ? -1 : colon - start);
-    this.names[h] = name;
+    const home = hash & (NAME_CACHE_SIZE - 1);
+    let slot = home;
+    for (let probe = 0; probe < NAME_PROBES; probe++) {
+      const hit = names[slot];
+      if (hit === undefined) break;
+      if (hit.hash === hash && hit.qname.length === n && sameChars(src, start, hit.qname)) return hit;
+      slot = (slot + 1) & (NAME_CACHE_SIZE - 1);
+    }
+    const name = new XmlName(src.slice(start, end), colon < 0 ? -1 : colon - start, hash);
+    // A free slot among the probed ones, else the home slot is reused.
+    names[names[slot] === undefined ? slot : home] = name;
     return name;
   }
 
-  parse(): XmlElement {
+  /** Reads up to and including the next event; see XML_START, XML_TEXT, XML_END, XML_EOF. */
+  next(): number {
+    if (this.pendingEnd) {
+      this.pendingEnd = false;
+      this.pop();
+      return XML_END;
+    }
     const src = this.src;
     const len = this.len;
-    this.checkChars();
-    let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
-    if (src.startsWith('<?xml', pos) && isWs(src.charCodeAt(pos + 5))) pos = this.xmlDecl(pos);
-
-    let root: ElementNode | null = null;
-    let cur: ElementNode | null = null;
-    // Open elements, their qualified names, and where their children and text pieces start in
-    // `kids` and `texts`. Collecting children and text on shared stacks and building each
-    // element's array and string once, at its end tag, gives exactly sized arrays and flat strings
-    // (rather than over-allocated arrays and chains of concatenations).
-    const stack: ElementNode[] = [];
-    const qnames: string[] = [];
-    const kidStarts: number[] = [];
-    const textStarts: number[] = [];
-    const kids: ElementNode[] = [];
-    const texts: string[] = [];
-    // Logical tops of `kids` and `texts` (cheaper than truncating the arrays through .length).
-    let kidsTop = 0;
-    let textsTop = 0;
-
     for (;;) {
-      const lt = src.indexOf('<', pos);
+      const pos = this.pos;
+      // Markup often follows markup or text directly: no search needed then.
+      const lt = src.charCodeAt(pos) === 60 ? pos : src.indexOf('<', pos);
       const textEnd = lt < 0 ? len : lt;
       if (textEnd > pos) {
-        if (cur !== null) texts[textsTop++] = this.text(pos, textEnd);
-        else this.outsideText(pos, textEnd, root !== null);
+        if (this.depth > 0) {
+          this.textValue = this.charData(pos, textEnd);
+          this.textStart = pos;
+          this.textEnd = textEnd;
+          this.pos = textEnd;
+          return XML_TEXT;
+        }
+        this.outsideText(pos, textEnd, this.rootSeen);
       }
-      if (lt < 0) break;
+      if (lt < 0) {
+        this.pos = len;
+        if (this.depth > 0) {
+          const qname = (this.openNames[this.depth - 1] as XmlName).qname;
+          const opened = this.openStarts[this.depth - 1] as number;
+          throw this.error(
+            `Unclosed element <${qname}> (opened at line ${this.lines.line(opened)}, column ${this.lines.column(opened)})`,
+            len,
+          );
+        }
+        if (!this.rootSeen) throw this.error('No document element', len);
+        return XML_EOF;
+      }
       const c = src.charCodeAt(lt + 1);
 
       if (c === 47 /* / */) {
-        if (cur === null) throw this.error('Unexpected end tag', lt);
-        const qname = qnames[qnames.length - 1] as string;
+        if (this.depth === 0) throw this.error('Unexpected end tag', lt);
+        const name = this.openNames[this.depth - 1] as XmlName;
+        const qname = name.qname;
         let p = lt + 2 + qname.length;
         const after = src.charCodeAt(p);
         if (
-          !src.startsWith(qname, lt + 2) ||
+          !sameChars(src, lt + 2, qname) ||
           (after < 128 ? NAME_ASCII[after] !== 0 : isNonAsciiNameChar(after) || (after >= 0xd800 && after <= 0xdb7f))
         ) {
           const end = this.scanNameLoose(lt + 2);
@@ -404,112 +647,137 @@ class Parser {
         }
         while (isWs(src.charCodeAt(p))) p++;
         if (src.charCodeAt(p) !== 62) throw this.error(`Expected '>' to close end tag </${qname}>`, p);
-        pos = p + 1;
-        const ks = kidStarts.pop() as number;
-        if (ks < kidsTop) {
-          cur.children = kids.slice(ks, kidsTop);
-          kidsTop = ks;
-        }
-        const ts = textStarts.pop() as number;
-        const pieces = textsTop - ts;
-        if (pieces === 1) cur.text = texts[ts] as string;
-        else if (pieces > 1) cur.text = texts.slice(ts, textsTop).join('');
-        textsTop = ts;
-        stack.pop();
-        qnames.pop();
-        cur = stack.length > 0 ? (stack[stack.length - 1] as ElementNode) : null;
-      } else if (c === 33 /* ! */) {
+        this.pos = p + 1;
+        this.pop();
+        return XML_END;
+      }
+      if (c === 33 /* ! */) {
         if (src.startsWith('--', lt + 2)) {
           const end = src.indexOf('-->', lt + 4);
           if (end < 0) throw this.error('Unterminated comment', lt);
           const dd = src.indexOf('--', lt + 4);
           if (dd < end) throw this.error("'--' is not allowed inside a comment", dd);
-          pos = end + 3;
-        } else if (src.startsWith('[CDATA[', lt + 2)) {
-          if (cur === null) throw this.error('CDATA section outside the document element', lt);
+          if (this.charsAsRead) this.checkCharsIn(lt + 4, end);
+          this.pos = end + 3;
+          continue;
+        }
+        if (src.startsWith('[CDATA[', lt + 2)) {
+          if (this.depth === 0) throw this.error('CDATA section outside the document element', lt);
           const start = lt + 9;
           const end = src.indexOf(']]>', start);
           if (end < 0) throw this.error('Unterminated CDATA section', lt);
-          texts[textsTop++] = this.normaliseNewlines(start, end);
-          pos = end + 3;
-        } else if (src.startsWith('DOCTYPE', lt + 2)) {
-          throw this.error('DOCTYPE is not allowed', lt);
-        } else {
-          throw this.error("Unexpected '<!'", lt);
+          this.textValue = this.normaliseNewlines(start, end);
+          this.textStart = start;
+          this.textEnd = end;
+          this.pos = end + 3;
+          return XML_TEXT;
         }
-      } else if (c === 63 /* ? */) {
-        pos = this.processingInstruction(lt);
-      } else {
-        // Start tag.
-        if (cur === null && root !== null) throw this.error('Only one document element is allowed', lt);
-        if (stack.length >= this.maxDepth) {
-          throw this.error(`Element nesting deeper than ${this.maxDepth} levels`, lt);
-        }
-        const nameStart = lt + 1;
-        const nameEnd = this.scanName(nameStart, 'element name');
-        const name = this.intern(nameStart, nameEnd, this.colon);
-        let p = nameEnd;
-        let count = 0;
-        let selfClosing = false;
-        for (;;) {
-          let ch = src.charCodeAt(p);
-          if (ch === 62 /* > */) {
-            p++;
-            break;
-          }
-          if (ch === 47 /* / */) {
-            if (src.charCodeAt(p + 1) !== 62) throw this.error("Expected '>' after '/'", p + 1);
-            p += 2;
-            selfClosing = true;
-            break;
-          }
-          if (!isWs(ch)) {
-            if (p >= len) throw this.error(`Unexpected end of input in start tag <${name.qname}>`, p);
-            throw this.error(`Expected whitespace, '>' or '/>' in start tag <${name.qname}>`, p);
-          }
-          do ch = src.charCodeAt(++p);
-          while (isWs(ch));
-          if (ch === 62 || ch === 47) continue;
-          // Attribute.
-          const aStart = p;
-          const aEnd = this.scanName(p, 'attribute name');
-          const aName = this.intern(aStart, aEnd, this.colon);
-          p = aEnd;
-          while (isWs(src.charCodeAt(p))) p++;
-          if (src.charCodeAt(p) !== 61 /* = */) {
-            throw this.error(`Expected '=' after attribute name '${aName.qname}'`, p);
-          }
-          p++;
-          while (isWs(src.charCodeAt(p))) p++;
-          const q = src.charCodeAt(p);
-          if (q !== 34 && q !== 39) throw this.error(`Value of attribute '${aName.qname}' must be quoted`, p);
-          const vEnd = src.indexOf(q === 34 ? '"' : "'", p + 1);
-          if (vEnd < 0) throw this.error('Unterminated attribute value', p);
-          this.aNames[count] = aName;
-          this.aValues[count] = this.attrValue(p + 1, vEnd);
-          this.aOffsets[count] = aStart;
-          count++;
-          p = vEnd + 1;
-        }
-        const el = this.element(name, lt, count, cur !== null ? (cur.scope as Scope) : this.rootScope);
-        if (cur !== null) kids[kidsTop++] = el;
-        else root = el;
-        if (!selfClosing) {
-          stack.push(el);
-          qnames.push(name.qname);
-          kidStarts.push(kidsTop);
-          textStarts.push(textsTop);
-          cur = el;
-        }
-        pos = p;
+        if (src.startsWith('DOCTYPE', lt + 2)) throw this.error('DOCTYPE is not allowed', lt);
+        throw this.error("Unexpected '<!'", lt);
       }
+      if (c === 63 /* ? */) {
+        this.pos = this.processingInstruction(lt);
+        continue;
+      }
+      this.startTag(lt);
+      return XML_START;
     }
-    if (cur !== null) {
-      const qname = qnames[qnames.length - 1] as string;
-      throw this.error(`Unclosed element <${qname}> (opened at line ${cur.line}, column ${cur.column})`, len);
+  }
+
+  /** Closes the innermost open element. */
+  private pop(): void {
+    const depth = --this.depth;
+    this.name = this.openNames[depth] as XmlName;
+    this.prevSibling = this.name;
+    this.scope = depth > 0 ? (this.openScopes[depth - 1] as Scope) : this.rootScope;
+  }
+
+  /** Reads the start tag whose '<' is at `lt`, and opens its element. */
+  private startTag(lt: number): void {
+    const src = this.src;
+    const len = this.len;
+    const depth = this.depth;
+    if (depth === 0 && this.rootSeen) throw this.error('Only one document element is allowed', lt);
+    if (depth >= this.maxDepth) throw this.error(`Element nesting deeper than ${this.maxDepth} levels`, lt);
+    // Documents repeat their structure: the name is most likely the one that followed the previous
+    // sibling last time (or was the parent's first child). A predicted name only needs comparing;
+    // equal to a name that was checked when first seen, it is valid as it stands.
+    const nameStart = lt + 1;
+    const prev = this.prevSibling;
+    const parent = depth > 0 ? (this.openNames[depth - 1] as XmlName) : null;
+    const guess = prev !== null ? prev.nextSibling : parent !== null ? parent.firstChild : null;
+    let name: XmlName;
+    if (guess !== null && this.isNameAt(guess, nameStart)) {
+      name = guess;
+    } else {
+      const nameEnd = this.scanName(nameStart, 'element name');
+      name = this.intern(nameStart, nameEnd, this.colon, this.hash);
+      if (prev !== null) prev.nextSibling = name;
+      else if (parent !== null) parent.firstChild = name;
     }
-    if (root === null) throw this.error('No document element', len);
-    return root;
+    let p = nameStart + name.qname.length;
+    let count = 0;
+    let selfClosing = false;
+    for (;;) {
+      let ch = src.charCodeAt(p);
+      if (ch === 62 /* > */) {
+        p++;
+        break;
+      }
+      if (ch === 47 /* / */) {
+        if (src.charCodeAt(p + 1) !== 62) throw this.error("Expected '>' after '/'", p + 1);
+        p += 2;
+        selfClosing = true;
+        break;
+      }
+      if (!isWs(ch)) {
+        if (p >= len) throw this.error(`Unexpected end of input in start tag <${name.qname}>`, p);
+        throw this.error(`Expected whitespace, '>' or '/>' in start tag <${name.qname}>`, p);
+      }
+      do ch = src.charCodeAt(++p);
+      while (isWs(ch));
+      if (ch === 62 || ch === 47) continue;
+      // Attribute; likely named as the previous tag's attribute at the same position.
+      const aStart = p;
+      const aGuess = this.aNames[count];
+      let aName: XmlName;
+      if (aGuess !== undefined && this.isNameAt(aGuess, aStart)) {
+        aName = aGuess;
+      } else {
+        const aEnd = this.scanName(p, 'attribute name');
+        aName = this.intern(aStart, aEnd, this.colon, this.hash);
+      }
+      p = aStart + aName.qname.length;
+      while (isWs(src.charCodeAt(p))) p++;
+      if (src.charCodeAt(p) !== 61 /* = */) {
+        throw this.error(`Expected '=' after attribute name '${aName.qname}'`, p);
+      }
+      p++;
+      while (isWs(src.charCodeAt(p))) p++;
+      const q = src.charCodeAt(p);
+      if (q !== 34 && q !== 39) throw this.error(`Value of attribute '${aName.qname}' must be quoted`, p);
+      const vEnd = src.indexOf(q === 34 ? '"' : "'", p + 1);
+      if (vEnd < 0) throw this.error('Unterminated attribute value', p);
+      this.aNames[count] = aName;
+      this.aValues[count] = this.attrValueText(p + 1, vEnd);
+      this.aStarts[count] = p + 1;
+      this.aEnds[count] = vEnd;
+      this.aOffsets[count] = aStart;
+      count++;
+      p = vEnd + 1;
+    }
+    this.attributesOf(name, lt, count, depth > 0 ? (this.openScopes[depth - 1] as Scope) : this.rootScope);
+    this.rootSeen = true;
+    this.name = name;
+    this.start = lt;
+    this.selfClosing = selfClosing;
+    this.openNames[depth] = name;
+    this.openStarts[depth] = lt;
+    this.openScopes[depth] = this.scope;
+    this.depth = depth + 1;
+    this.prevSibling = null;
+    this.pendingEnd = selfClosing;
+    this.pos = p;
   }
 
   /** Refuses characters that XML 1.0 does not allow (raw, anywhere in the document). */
@@ -532,11 +800,48 @@ class Parser {
     }
   }
 
-  /** Builds an element from the scanned start tag: namespace declarations, names, attributes. */
-  private element(name: Name, lt: number, count: number, parentScope: Scope): ElementNode {
+  /** The error for the character at `i`, which XML 1.0 does not allow. */
+  private badChar(i: number): XmlSyntaxError {
+    const c = this.src.charCodeAt(i);
+    const what = c >= 0xd800 && c <= 0xdfff ? `Unpaired surrogate ${hex(c)}` : `Character ${hex(c)}`;
+    return this.error(`${what} is not allowed in XML`, i);
+  }
+
+  /** With charsAsRead: checks src[start, end) for characters XML 1.0 does not allow. */
+  private checkCharsIn(start: number, end: number): void {
+    const src = this.src;
+    for (let i = start; i < end; i++) {
+      const c = src.charCodeAt(i);
+      if (c < 32) {
+        if (c !== 10 && c !== 9 && c !== 13) throw this.badChar(i);
+      } else if (c >= 0xd800) {
+        i = this.checkWideChar(i);
+      }
+    }
+  }
+
+  /** For a character at `i` from U+D800 up: throws unless it is allowed; returns the offset of its last code unit. */
+  private checkWideChar(i: number): number {
+    const src = this.src;
+    const c = src.charCodeAt(i);
+    if (c <= 0xdbff) {
+      const d = src.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) return i + 1;
+      throw this.badChar(i);
+    }
+    if (c <= 0xdfff || c >= 0xfffe) throw this.badChar(i);
+    return i;
+  }
+
+  /**
+   * Processes the scanned start tag's attributes: namespace declarations (making a new scope when
+   * there are any), the element's namespace, attribute namespaces and duplicates. Sets `ns`,
+   * `scope`, `attrCount` and `plainAttrCount`.
+   */
+  private attributesOf(name: XmlName, lt: number, count: number, parentScope: Scope): void {
     const names = this.aNames;
-    const values = this.aValues;
     const offsets = this.aOffsets;
+    const nsOf = this.aNs;
     let scope = parentScope;
     let plain = 0; // attributes that are not namespace declarations
 
@@ -545,9 +850,9 @@ class Parser {
     if (count > 1) {
       if (count <= 12) {
         for (let i = 1; i < count; i++) {
-          const n = names[i] as Name;
+          const n = names[i] as XmlName;
           for (let j = 0; j < i; j++) {
-            if ((names[j] as Name).qname === n.qname) {
+            if ((names[j] as XmlName).qname === n.qname) {
               throw this.error(`Duplicate attribute '${n.qname}'`, offsets[i] as number);
             }
           }
@@ -555,7 +860,7 @@ class Parser {
       } else {
         const seen = new Set<string>();
         for (let i = 0; i < count; i++) {
-          const n = (names[i] as Name).qname;
+          const n = (names[i] as XmlName).qname;
           if (seen.has(n)) throw this.error(`Duplicate attribute '${n}'`, offsets[i] as number);
           seen.add(n);
         }
@@ -565,10 +870,11 @@ class Parser {
     let declared: string[] | null = null;
     let declaredUris: string[] | null = null;
     for (let i = 0; i < count; i++) {
-      const n = names[i] as Name;
+      const n = names[i] as XmlName;
       if (n.prefix === 'xmlns' || n.qname === 'xmlns') {
         const prefix = n.prefix === '' ? '' : n.local;
-        const uri = this.checkDeclaration(prefix, values[i] as string, offsets[i] as number);
+        const uri = canonical(this.checkDeclaration(prefix, this.attrValue(i), offsets[i] as number));
+        nsOf[i] = null;
         if (declared === null || declaredUris === null) {
           declared = [prefix];
           declaredUris = [uri];
@@ -584,72 +890,64 @@ class Parser {
 
     let ns: string;
     if (name.prefix === '') {
-      ns = scope.lookup('') as string; // the default namespace is always bound ('' when undeclared)
+      ns = this.resolve(name, scope) as string; // the default namespace is always bound ('' when undeclared)
     } else {
       if (name.prefix === 'xmlns') throw this.error("Element names must not use the prefix 'xmlns'", lt + 1);
-      const uri = scope.lookup(name.prefix);
+      const uri = this.resolve(name, scope);
       if (uri === undefined) {
         throw this.error(`Unbound namespace prefix '${name.prefix}' in <${name.qname}>`, lt + 1);
       }
       ns = uri;
     }
 
-    let attrs = NO_ATTRS;
     if (plain > 0) {
-      const list: AttributeNode[] = new Array(plain);
-      const rawIndex = this.aListIndex;
-      let k = 0;
       let prefixed = 0;
       for (let i = 0; i < count; i++) {
-        const n = names[i] as Name;
+        const n = names[i] as XmlName;
         if (n.prefix === '') {
-          if (n.qname !== 'xmlns') {
-            rawIndex[k] = i;
-            list[k++] = new AttributeNode('', n.local, values[i] as string);
-          }
+          if (n.qname !== 'xmlns') nsOf[i] = '';
         } else if (n.prefix !== 'xmlns') {
-          const uri = scope.lookup(n.prefix);
+          const uri = this.resolve(n, scope);
           if (uri === undefined) {
             throw this.error(`Unbound namespace prefix '${n.prefix}' in attribute '${n.qname}'`, offsets[i] as number);
           }
-          rawIndex[k] = i;
-          list[k++] = new AttributeNode(uri, n.local, values[i] as string);
+          nsOf[i] = uri;
           prefixed++;
         }
       }
       // Duplicates by expanded name can only arise between prefixed attributes (a prefixed
       // attribute always has a non-empty namespace; unprefixed ones were checked by raw name).
-      if (prefixed > 1) this.checkExpandedDuplicates(list, rawIndex);
-      attrs = list;
+      if (prefixed > 1) this.checkExpandedDuplicates(count);
     }
-    return new ElementNode(ns, name.local, attrs, scope, lt);
+    this.ns = ns;
+    this.scope = scope;
+    this.attrCount = count;
+    this.plainAttrCount = plain;
   }
 
-  /** Throws if two attributes in `list` share an expanded name; `rawIndex` maps list → scratch index. */
-  private checkExpandedDuplicates(list: AttributeNode[], rawIndex: number[]): void {
-    const fail = (k: number): XmlSyntaxError => {
-      const a = list[k] as AttributeNode;
-      const raw = (this.aNames[rawIndex[k] as number] as Name).qname;
-      return this.error(
-        `Duplicate attribute '${raw}' (expanded name {${a.ns}}${a.local})`,
-        this.aOffsets[rawIndex[k] as number] as number,
-      );
+  /** Throws if two prefixed attributes of the current tag share an expanded name. */
+  private checkExpandedDuplicates(count: number): void {
+    const names = this.aNames;
+    const nsOf = this.aNs;
+    const fail = (i: number): XmlSyntaxError => {
+      const n = names[i] as XmlName;
+      return this.error(`Duplicate attribute '${n.qname}' (expanded name {${nsOf[i] as string}}${n.local})`, this.aOffsets[i] as number);
     };
-    if (list.length <= 12) {
-      for (let i = 1; i < list.length; i++) {
-        const a = list[i] as AttributeNode;
-        if (a.ns === '') continue;
+    if (count <= 12) {
+      for (let i = 1; i < count; i++) {
+        const a = nsOf[i];
+        if (a === null || a === '' || a === undefined) continue;
+        const local = (names[i] as XmlName).local;
         for (let j = 0; j < i; j++) {
-          const b = list[j] as AttributeNode;
-          if (b.local === a.local && b.ns === a.ns) throw fail(i);
+          if (nsOf[j] === a && (names[j] as XmlName).local === local) throw fail(i);
         }
       }
     } else {
       const seen = new Set<string>();
-      for (let i = 0; i < list.length; i++) {
-        const a = list[i] as AttributeNode;
-        if (a.ns === '') continue;
-        const key = a.ns + '}' + a.local;
+      for (let i = 0; i < count; i++) {
+        const a = nsOf[i];
+        if (a === null || a === '' || a === undefined) continue;
+        const key = a + '}' + (names[i] as XmlName).local;
         if (seen.has(key)) throw fail(i);
         seen.add(key);
       }
@@ -673,7 +971,8 @@ class Parser {
 
   /**
    * Scans an XML Name starting at `p`; returns the offset after it. Enforces a namespace-valid
-   * QName shape (at most one colon, not first or last) and records the colon in `this.colon`.
+   * QName shape (at most one colon, not first or last) and records the colon in `this.colon` and
+   * a hash of the name in `this.hash`.
    */
   private scanName(p: number, what: string): number {
     const src = this.src;
@@ -681,10 +980,13 @@ class Parser {
     let colon = -1;
     if (p >= this.len) throw this.error(`Unexpected end of input, expected ${what}`, p);
     let c = src.charCodeAt(p);
+    let h = c;
     if (c < 128) {
       if (NAME_ASCII[c] !== 1) throw this.error(`Invalid ${what}`, p);
     } else if (c >= 0xd800 && c <= 0xdb7f) {
-      p++; // high surrogate of a U+10000..U+EFFFF name character; pairing was checked up front
+      // High surrogate of a U+10000..U+EFFFF name character (pairing checked up front, or now).
+      if (this.charsAsRead) this.checkWideChar(p);
+      p++;
     } else if (!isNonAsciiNameStart(c)) {
       throw this.error(`Invalid ${what}`, p);
     }
@@ -698,13 +1000,16 @@ class Parser {
           colon = p;
         }
       } else if (c >= 0xd800 && c <= 0xdb7f) {
+        if (this.charsAsRead) this.checkWideChar(p);
         p++;
       } else if (!isNonAsciiNameChar(c)) {
         break; // includes NaN at end of input
       }
+      h = (Math.imul(h, 31) + c) | 0;
     }
     if (colon === p - 1) throw this.error(`Invalid ${what}: a name must not end with ':'`, start);
     this.colon = colon;
+    this.hash = h & 0x3fffffff; // small integers only, so hash fields never change representation (see KEEP_ALIVE)
     return p;
   }
 
@@ -729,14 +1034,18 @@ class Parser {
     }
   }
 
-  /** Character data between markup: entities decoded, line endings normalised. */
-  private text(start: number, end: number): string {
+  /**
+   * Character data between markup: entities decoded, line endings normalised. Returns null when
+   * the text is exactly src[start, end) (no reference, no carriage return), so no string is made.
+   */
+  private charData(start: number, end: number): string | null {
     const src = this.src;
+    if (this.charsAsRead) this.checkCharsIn(start, end);
     if (this.nextAmp < start) this.nextAmp = find(src, '&', start);
     if (this.nextCr < start) this.nextCr = find(src, '\r', start);
     if (this.nextCdEnd < start) this.nextCdEnd = find(src, ']]>', start);
     if (this.nextCdEnd < end) throw this.error("']]>' is not allowed in character data", this.nextCdEnd);
-    if (this.nextAmp >= end && this.nextCr >= end) return src.slice(start, end);
+    if (this.nextAmp >= end && this.nextCr >= end) return null;
     let out = '';
     let seg = start;
     for (let i = start; i < end; i++) {
@@ -757,6 +1066,7 @@ class Parser {
   /** CDATA content: only line endings change. */
   private normaliseNewlines(start: number, end: number): string {
     const src = this.src;
+    if (this.charsAsRead) this.checkCharsIn(start, end);
     if (this.nextCr < start) this.nextCr = find(src, '\r', start);
     if (this.nextCr >= end) return src.slice(start, end);
     let out = '';
@@ -771,14 +1081,21 @@ class Parser {
     return out + src.slice(seg, end);
   }
 
-  /** Attribute value: references decoded, whitespace normalised as for CDATA-typed attributes. */
-  private attrValue(start: number, end: number): string {
+  /**
+   * Attribute value: references decoded, whitespace normalised as for CDATA-typed attributes.
+   * Returns null when the value is exactly src[start, end), so no string is made.
+   */
+  private attrValueText(start: number, end: number): string | null {
     const src = this.src;
     let out = '';
     let seg = start;
     for (let i = start; i < end; i++) {
       const c = src.charCodeAt(i);
-      if (c > 60 || (c > 13 && c !== 38 && c !== 60)) continue;
+      if (c > 60) {
+        if (c >= 0xd800 && this.charsAsRead) i = this.checkWideChar(i);
+        continue;
+      }
+      if (c >= 32 && c !== 38 && c !== 60) continue;
       if (c === 38) {
         out += src.slice(seg, i) + this.decodeRef(i, end);
         i = this.refEnd;
@@ -792,9 +1109,11 @@ class Parser {
         out += src.slice(seg, i) + ' ';
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
+      } else if (this.charsAsRead) {
+        throw this.badChar(i);
       }
     }
-    return seg === start ? src.slice(start, end) : out + src.slice(seg, end);
+    return seg === start ? null : out + src.slice(seg, end);
   }
 
   /** Decodes the reference whose '&' is at `amp` (not beyond `end`); sets `this.refEnd` to its ';'. */
@@ -889,6 +1208,7 @@ class Parser {
     }
     const close = src.indexOf('?>', end);
     if (close < 0) throw this.error('Unterminated processing instruction', lt);
+    if (this.charsAsRead) this.checkCharsIn(end, close);
     return close + 2;
   }
 
@@ -936,14 +1256,70 @@ class Parser {
   }
 }
 
+/**
+ * After XML_START: reads the element and everything in it, through its end tag, into a tree.
+ * Children and text pieces are collected on shared stacks, and each element's array and string
+ * are made once, at its end tag: exactly sized arrays and flat strings.
+ */
+export function readElement(r: XmlReader): XmlElement {
+  const root = r.node();
+  if (r.selfClosing) {
+    r.next(); // its XML_END
+    return root;
+  }
+  let cur = root;
+  const stack: ElementNode[] = [root];
+  const kidStarts: number[] = [0];
+  const textStarts: number[] = [0];
+  const kids: ElementNode[] = [];
+  const texts: string[] = [];
+  // Logical tops of `kids` and `texts` (cheaper than truncating the arrays through .length).
+  let kidsTop = 0;
+  let textsTop = 0;
+  for (;;) {
+    const ev = r.next();
+    if (ev === XML_START) {
+      const el = r.node();
+      kids[kidsTop++] = el;
+      if (r.selfClosing) {
+        r.next();
+      } else {
+        stack.push(el);
+        kidStarts.push(kidsTop);
+        textStarts.push(textsTop);
+        cur = el;
+      }
+    } else if (ev === XML_TEXT) {
+      texts[textsTop++] = r.text();
+    } else if (ev === XML_END) {
+      const ks = kidStarts.pop() as number;
+      if (ks < kidsTop) {
+        cur.children = kids.slice(ks, kidsTop);
+        kidsTop = ks;
+      }
+      const ts = textStarts.pop() as number;
+      const pieces = textsTop - ts;
+      if (pieces === 1) cur.text = texts[ts] as string;
+      else if (pieces > 1) cur.text = texts.slice(ts, textsTop).join('');
+      textsTop = ts;
+      stack.pop();
+      if (stack.length === 0) return root;
+      cur = stack[stack.length - 1] as ElementNode;
+    } else {
+      throw new Error('internal: the XML reader ended inside an element');
+    }
+  }
+}
+
 /** Parses a complete XML document and returns its document element. Throws XmlSyntaxError. */
 export function parseXml(text: string, options?: ParseOptions): XmlElement {
-  const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (!(maxDepth >= 1) || (maxDepth !== Infinity && !Number.isInteger(maxDepth))) {
-    throw new RangeError(`maxDepth must be a positive integer, not ${maxDepth}`);
-  }
-  return new Parser(text, maxDepth).parse();
+  const r = new XmlReader(text, options);
+  r.next(); // the document element's start tag: the reader refuses anything else first
+  const root = readElement(r);
+  r.next(); // XML_EOF: the reader refuses anything but comments, PIs and whitespace after it
+  return root;
 }
+
 
 /** The value of the attribute {ns}local, or undefined. Use ns '' for unprefixed attributes. */
 export function attribute(el: XmlElement, ns: string, local: string): string | undefined {
@@ -961,13 +1337,18 @@ export function attribute(el: XmlElement, ns: string, local: string): string | u
  * when the prefix is unbound or the string is not a QName. Surrounding whitespace is ignored.
  */
 export function resolveQName(el: XmlElement, qname: string): { ns: string; local: string } | undefined {
+  return resolveQNameIn(el.scope, qname);
+}
+
+/** resolveQName against a scope (such as XmlReader.scope) rather than an element's. */
+export function resolveQNameIn(scope: NamespaceScope, qname: string): { ns: string; local: string } | undefined {
   const s = qname.trim();
   const colon = s.indexOf(':');
   if (s === '' || colon === 0 || colon === s.length - 1 || (colon > 0 && s.indexOf(':', colon + 1) >= 0)) {
     return undefined;
   }
   const prefix = colon < 0 ? '' : s.slice(0, colon);
-  const ns = el.scope.lookup(prefix);
+  const ns = scope.lookup(prefix);
   if (ns === undefined) return undefined;
   return { ns, local: colon < 0 ? s : s.slice(colon + 1) };
 }
@@ -1005,3 +1386,19 @@ export function escapeText(s: string): string {
 export function escapeAttribute(s: string): string {
   return ATTR_SPECIAL.test(s) ? s.replace(ATTR_SPECIAL_ALL, replaceSpecial) : s;
 }
+
+/**
+ * One long-lived object of each class the reader makes per document. Optimized code checks the
+ * hidden classes (V8 "maps") of the objects it handles; a full garbage collection drops a map that
+ * no live object has any more, which between documents is every per-document class, and with it
+ * all optimized code that relied on it, so the next document was read by unoptimized code (two to
+ * three times slower). Keeping one instance alive keeps the maps, and the code. Harmless elsewhere.
+ */
+export const KEEP_ALIVE: readonly unknown[] = (() => {
+  const r = new XmlReader('<k:k xmlns:k="urn:k" k:a="b">t<k:k/></k:k>');
+  const kept: unknown[] = [r];
+  for (let ev = r.next(); ev !== XML_EOF; ev = r.next()) {
+    if (ev === XML_START) kept.push(r.node(), r.name, r.scope);
+  }
+  return kept;
+})();

@@ -1,0 +1,210 @@
+// The pull reader under parseXml and the streaming decoder (templates/runtime/xml.ts): its events,
+// name interning and prediction (which must never change what a name is), and the two ways of
+// checking characters, which must refuse exactly the same documents.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  parseXml,
+  readElement,
+  XML_END,
+  XML_EOF,
+  XML_START,
+  XML_TEXT,
+  XmlReader,
+  XmlSyntaxError,
+  type XmlElement,
+} from '../../templates/runtime/xml.js';
+
+/** The reader's events as strings, e.g. `<{urn:a}x a=1>`, `"text"`, `</x>`. */
+function events(xml: string, charsAsRead = false): string[] {
+  const r = new XmlReader(xml, undefined, charsAsRead);
+  const out: string[] = [];
+  for (;;) {
+    const ev = r.next();
+    if (ev === XML_EOF) return out;
+    if (ev === XML_START) {
+      const attrs: string[] = [];
+      for (let i = 0; i < r.attrCount; i++) {
+        if (!r.attrIsDecl(i)) attrs.push(` {${r.attrNs(i)}}${r.attrName(i).local}=${r.attrValue(i)}`);
+      }
+      out.push(`<{${r.ns}}${r.name.local}${attrs.join('')}${r.selfClosing ? '/' : ''}>@${r.depth}`);
+    } else if (ev === XML_TEXT) {
+      out.push(JSON.stringify(r.text()));
+    } else if (ev === XML_END) {
+      out.push(`</${r.name.qname}>@${r.depth}`);
+    }
+  }
+}
+
+/** A tree as a plain value: names, attributes, text and children. */
+function shape(el: XmlElement): unknown {
+  return [`{${el.ns}}${el.local}`, el.attrs.map((a) => `{${a.ns}}${a.local}=${a.value}`), el.text, el.children.map(shape), el.line, el.column];
+}
+
+function outcome(fn: () => unknown): { ok: boolean; message?: string } {
+  try {
+    fn();
+    return { ok: true };
+  } catch (e) {
+    assert.ok(e instanceof XmlSyntaxError, String(e));
+    return { ok: false, message: e.message };
+  }
+}
+
+describe('XmlReader: events', () => {
+  it('start tags with namespaces and attributes, text pieces, end tags, self-closing tags', () => {
+    const xml = '<?xml version="1.0"?><a xmlns="urn:a" xmlns:p="urn:p" p:x="1" y="&lt;2">t&amp;1<!--c--><![CDATA[t2]]><p:b/><c>\r\n</c></a>';
+    assert.deepEqual(events(xml), [
+      '<{urn:a}a {urn:p}x=1 {}y=<2>@1',
+      '"t&1"',
+      '"t2"',
+      '<{urn:p}b/>@2',
+      '</p:b>@1',
+      '<{urn:a}c>@2',
+      '"\\n"',
+      '</c>@1',
+      '</a>@0',
+    ]);
+    assert.deepEqual(events(xml, true), events(xml));
+  });
+
+  it('text is given as its extent when it needs no decoding', () => {
+    const r = new XmlReader('<a>plain<b/>a&amp;b</a>');
+    assert.equal(r.next(), XML_START);
+    assert.equal(r.next(), XML_TEXT);
+    assert.equal(r.textValue, null);
+    assert.equal(r.src.slice(r.textStart, r.textEnd), 'plain');
+    r.next(); // <b/>
+    r.next(); // </b>
+    assert.equal(r.next(), XML_TEXT);
+    assert.equal(r.textValue, 'a&b');
+  });
+
+  it('attribute values are given as their extent when they need no decoding', () => {
+    const r = new XmlReader('<a x="abc" y="a&amp;b" z="a\tb"/>');
+    r.next();
+    assert.ok(r.attrValueIsRaw(0));
+    assert.equal(r.src.slice(r.attrValueStart(0), r.attrValueEnd(0)), 'abc');
+    assert.ok(!r.attrValueIsRaw(1) && r.attrValue(1) === 'a&b');
+    assert.ok(!r.attrValueIsRaw(2) && r.attrValue(2) === 'a b');
+  });
+
+  it('skipElement reads through the element (checking it), readElement makes a tree of it', () => {
+    const xml = '<r><skip><x>1</x><y/></skip><keep a="1">k<z/></keep><after/></r>';
+    const r = new XmlReader(xml);
+    r.next();
+    r.next();
+    r.skipElement();
+    assert.equal(r.next(), XML_START);
+    const keep = readElement(r);
+    assert.deepEqual(shape(keep), shape(parseXml(xml).children[1]!));
+    assert.equal(keep.column, xml.indexOf('<keep') + 1);
+    assert.equal(r.next(), XML_START);
+    assert.equal(r.name.local, 'after');
+    const bad = new XmlReader('<r><skip><x></skip></r>');
+    bad.next();
+    bad.next();
+    assert.throws(() => bad.skipElement(), /Mismatched end tag/);
+  });
+
+  it('a subtree read with readElement equals the same element in the whole tree', () => {
+    const xml = '<r xmlns:p="urn:p"><p:a p:k="v">x<b>y</b><!--c-->z</p:a><c/></r>';
+    const r = new XmlReader(xml);
+    r.next();
+    r.next();
+    assert.deepEqual(shape(readElement(r)), shape(parseXml(xml).children[0]!));
+  });
+});
+
+describe('XmlReader: names', () => {
+  it('predicted names never stand in for a different name', () => {
+    // Each sibling sequence is seen twice, the second time with names that share prefixes with
+    // the predicted ones, extend them, or differ only after the predicted length.
+    const first = '<s><ab/><abc/><a:b xmlns:a="urn:a"/><x y="1" yz="2"/><é/></s>';
+    const second = '<s><abc/><ab/><a:bc xmlns:a="urn:a"/><x yz="1" y="2"/><éé/></s>';
+    const root = parseXml(`<r>${first}${second}${first}</r>`);
+    const names = (el: XmlElement) => el.children.map((c) => `${c.local}[${c.attrs.map((a) => a.local).join(',')}]`);
+    assert.deepEqual(names(root.children[0]!), ['ab[]', 'abc[]', 'b[]', 'x[y,yz]', 'é[]']);
+    assert.deepEqual(names(root.children[1]!), ['abc[]', 'ab[]', 'bc[]', 'x[yz,y]', 'éé[]']);
+    assert.deepEqual(names(root.children[2]!), names(root.children[0]!));
+  });
+
+  it('a predicted name followed by a name character, or by an astral name character, is not the predicted name', () => {
+    const root = parseXml('<r><a/><b/><a/><b\u{10000}/><a/><b-/><a/><b/></r>');
+    assert.deepEqual(root.children.map((c) => c.local), ['a', 'b', 'a', 'b\u{10000}', 'a', 'b-', 'a', 'b']);
+  });
+
+  it('thousands of distinct names (more than the name table holds), repeated', () => {
+    const names = Array.from({ length: 5000 }, (_, i) => `n${i.toString(36)}${'x'.repeat(i % 7)}`);
+    const body = names.map((n) => `<${n} ${n}="${n}"/>`).join('');
+    const root = parseXml(`<r>${body}${body}</r>`);
+    assert.equal(root.children.length, 10000);
+    root.children.forEach((c, i) => {
+      const n = names[i % 5000]!;
+      assert.equal(c.local, n);
+      assert.equal(c.attrs[0]!.local, n);
+      assert.equal(c.attrs[0]!.value, n);
+    });
+  });
+
+  it('names that collide in the hash table stay distinct', () => {
+    // Brute-force a few names with equal hashes (the reader's polynomial hash, reduced to the table).
+    const hash = (s: string) => {
+      let h = s.charCodeAt(0);
+      for (let i = 1; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+      return h & 2047;
+    };
+    const bySlot = new Map<number, string[]>();
+    for (let i = 0; i < 40000; i++) {
+      const n = `q${i}`;
+      const slot = hash(n);
+      bySlot.set(slot, [...(bySlot.get(slot) ?? []), n]);
+    }
+    const colliding = [...bySlot.values()].find((v) => v.length >= 8)!;
+    const body = colliding.map((n) => `<${n}/>`).join('');
+    const root = parseXml(`<r>${body}${[...colliding].reverse().map((n) => `<${n}/>`).join('')}${body}</r>`);
+    assert.deepEqual(
+      root.children.map((c) => c.local),
+      [...colliding, ...[...colliding].reverse(), ...colliding],
+    );
+  });
+});
+
+describe('XmlReader: checking characters up front or as read refuses the same documents', () => {
+  const doc =
+    '<?xml version="1.0" encoding="utf-8"?>\n<!-- lead -->\n<?pi data?>\n<p:r xmlns:p="urn:p" p:a="v&amp;w" b=\'x\ty\'>' +
+    'text &#x41; <![CDATA[cd]]><!-- c --><?t d?><é\u{10000}>\u{10348}</é\u{10000}><e/>\r\n</p:r>\n<!-- tail -->';
+
+  it('the document itself reads the same both ways', () => {
+    assert.deepEqual(events(doc, true), events(doc));
+    assert.deepEqual(shape(parseXml(doc)), shape(parseXml(doc)));
+  });
+
+  it('every character XML does not allow, inserted at every offset', () => {
+    const bad = ['\u0000', '\u0008', '\u000B', '\u000C', '\u001F', '\uFFFE', '\uFFFF', '\uD800', '\uDBFF', '\uDC00', '\uDFFF'];
+    for (let i = 0; i <= doc.length; i++) {
+      for (const ch of bad) {
+        const xml = doc.slice(0, i) + ch + doc.slice(i);
+        const upFront = outcome(() => events(xml, false));
+        const asRead = outcome(() => events(xml, true));
+        assert.equal(upFront.ok, false, `${JSON.stringify(ch)} at ${i} accepted`);
+        assert.equal(asRead.ok, false, `${JSON.stringify(ch)} at ${i} accepted when checked as read`);
+      }
+    }
+  });
+
+  it('random documents: the same verdict, and the same events when accepted', () => {
+    const pieces = ['<a>', '</a>', '<b x="1">', '</b>', '<c/>', 'text', ' ', '&amp;', '&#xD800;', '<!--x-->', '<![CDATA[y]]>', '<?p q?>', '\u0001', '\uD800', '\uDC00', '\u{10000}', '\uFFFE', '\t', '\r\n', '<é\u{10000}/>', '<d y="\uD83D\uDE00"/>', '<d y="\uDE00"/>'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (parts) => {
+        const xml = `<r>${parts.join('')}</r>`;
+        const upFront = outcome(() => events(xml, false));
+        const asRead = outcome(() => events(xml, true));
+        assert.equal(asRead.ok, upFront.ok, xml);
+        if (upFront.ok) assert.deepEqual(events(xml, true), events(xml, false));
+      }),
+      { numRuns: 3000, seed: 20261129 },
+    );
+  });
+});
