@@ -125,7 +125,14 @@ export function firstChild(parent: XmlElement, ns: string, local: string): XmlEl
 }
 
 export function attr(el: XmlElement, name: string): string | undefined {
-  return el.hasAttribute(name) ? el.getAttribute(name) ?? undefined : undefined;
+  // A direct scan: xmldom's hasAttribute + getAttribute look the name up twice, which showed up
+  // as a quarter of the reading time.
+  const attributes = el.attributes;
+  for (let i = 0; i < attributes.length; i++) {
+    const a = attributes[i]!;
+    if (a.name === name) return a.value;
+  }
+  return undefined;
 }
 
 export function attrNS(el: XmlElement, ns: string, local: string): string | undefined {
