@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import ts from 'typescript';
 import { repoRoot } from './support/paths.js';
+import { typeCheck } from './support/tsc.js';
 
 /** Names the README's snippets use without declaring them. */
 const PRELUDE = 'declare const ticket: string;\ndeclare const applicationToken: string;\n';
@@ -25,21 +25,7 @@ test('README TypeScript examples compile against generated/EMail', () => {
       writeFileSync(path, `${prelude}${source}\nexport {};\n`);
       return path;
     });
-    const program = ts.createProgram({
-      rootNames: files,
-      options: {
-        strict: true,
-        noEmit: true,
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        types: ['node'],
-        typeRoots: [join(repoRoot, 'node_modules', '@types')],
-      },
-    });
-    const messages = ts
-      .getPreEmitDiagnostics(program)
-      .map((d) => `${d.file?.fileName ?? ''}:${d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : ''} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const messages = typeCheck(files, dir).map((d) => d.text);
     assert.deepEqual(messages, []);
   } finally {
     rmSync(dir, { recursive: true, force: true });

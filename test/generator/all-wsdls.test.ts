@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import ts from 'typescript';
 import { formatTypeScript } from '../../generator/emit/format.js';
 import { buildFiles, buildFilesParallel, GenerateError, type GeneratedFile } from '../../generator/generate.js';
 import { findStale } from '../../generator/output/write.js';
 import { miniWsdl } from '../support/mini-wsdl.js';
 import { repoRoot, wsdlFixturesDir } from '../support/paths.js';
+import { STRICTEST, typeCheck } from '../support/tsc.js';
 
 const wsdlNames = readdirSync(wsdlFixturesDir).filter((f) => f.endsWith('.wsdl')).sort();
 
@@ -71,26 +71,9 @@ describe('each output compiles under tsc --strict (with exactOptionalPropertyTyp
       writeFileSync(join(outDir, f.path), f.content);
     }
     writeFileSync(join(outDir, 'package.json'), '{"type":"module"}');
-    const program = ts.createProgram({
-      rootNames: allFiles.map((f) => join(outDir, f.path)),
-      options: {
-        strict: true,
-        noEmit: true,
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        exactOptionalPropertyTypes: true,
-        noUncheckedIndexedAccess: true,
-        noImplicitOverride: true,
-        noPropertyAccessFromIndexSignature: true,
-        types: ['node'],
-        typeRoots: [join(repoRoot, 'node_modules', '@types')],
-      },
-    });
-    for (const d of ts.getPreEmitDiagnostics(program)) {
-      const folder = d.file ? relative(outDir, d.file.fileName).split(/[\\/]/)[0]! : '(global)';
-      const where = d.file && d.start !== undefined ? `${relative(outDir, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
-      byFolder.set(folder, [...(byFolder.get(folder) ?? []), `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`]);
+    for (const d of typeCheck(allFiles.map((f) => join(outDir, f.path)), outDir, STRICTEST)) {
+      const folder = d.file ? d.file.split(/[\\/]/)[0]! : '(global)';
+      byFolder.set(folder, [...(byFolder.get(folder) ?? []), d.text]);
     }
   });
 
