@@ -4,16 +4,12 @@
 import { GenerateError } from '../errors.js';
 import { qnameKey, type ElementField, type MessagePart, type Operation, type OperationMessage } from '../model/types.js';
 import { fieldCall } from './emit-metadata.js';
-import { docLines, stringLiteral } from './identifiers.js';
+import { docLines, jsDocBlock, stringLiteral } from './identifiers.js';
 import type { EmitPlan, PlannedOperation, PlannedType } from './plan.js';
 import { template } from './templates.js';
 import { fieldExpression } from './type-expressions.js';
 
 const T = (name: string) => `T.${name}`;
-
-function jsDoc(lines: readonly string[], indent: string): string {
-  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */`;
-}
 
 /** The interface type of an operation's body wrapper element. */
 function bodyType(plan: EmitPlan, op: Operation, msg: OperationMessage): PlannedType & { shape: { kind: 'interface' } } {
@@ -47,7 +43,7 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
     const input = bodyType(plan, op, op.input);
     const output = op.output ? bodyType(plan, op, op.output) : undefined;
     return {
-      doc: jsDoc([...docLines(op.documentation), ...(op.documentation ? [''] : []), `@xsd operation ${op.name}`], '  '),
+      doc: jsDocBlock([...docLines(op.documentation), ...(op.documentation ? [''] : []), `@xsd operation ${op.name}`], '  '),
       key: stringLiteral(op.name),
       nameLiteral: stringLiteral(op.name),
       soapActionLiteral: stringLiteral(op.soapAction),
@@ -106,7 +102,7 @@ function methodView(plan: EmitPlan, { op, method }: PlannedOperation): MethodVie
         ? ['@returns The Response element of the reply.']
         : [`@returns The ${op.output!.body.local} element's content.`];
   return {
-    doc: jsDoc(
+    doc: jsDocBlock(
       [
         ...docLines(op.documentation),
         ...(op.documentation ? [''] : []),

@@ -5,7 +5,7 @@
 //   IsDictionary FieldPropertyDictionary → export type FieldPropertyDictionary = Record<string, FieldProperty | null>
 //   ArrayOfEMailAddress → export type ArrayOfEMailAddress = (EMailAddress | null)[] (fields use the array directly)
 import { qnameKey, type ElementField } from '../model/types.js';
-import { docLines, propertyKey, stringLiteral } from './identifiers.js';
+import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
 import type { EmitPlan, PlannedType } from './plan.js';
 import { bare, fieldExpression, plannedType, provenance, typeExpression, typeLabel } from './type-expressions.js';
 
@@ -19,10 +19,9 @@ export function emitTypes(plan: EmitPlan): string {
   return out.join('\n\n') + '\n';
 }
 
+/** A JSDoc block followed by a newline; one line is written compactly; none gives nothing. */
 function jsDoc(lines: readonly string[], indent = ''): string {
-  if (lines.length === 0) return '';
-  if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
-  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */\n`;
+  return lines.length === 0 ? '' : `${jsDocBlock(lines, indent, { compact: true })}\n`;
 }
 
 function declaration(plan: EmitPlan, t: PlannedType): string | undefined {

@@ -75,3 +75,12 @@ export function docLines(text: string | undefined): string[] {
     .split('\n')
     .map((l) => l.trimEnd().replace(/^(\s*)@/, '$1\\@'));
 }
+
+/**
+ * A JSDoc comment of `lines` at `indent`, without a trailing newline. With `compact`, a single
+ * line is written as `/** line *\/`.
+ */
+export function jsDocBlock(lines: readonly string[], indent = '', options: { compact?: boolean } = {}): string {
+  if (options.compact && lines.length === 1) return `${indent}/** ${lines[0]} */`;
+  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */`;
+}
