@@ -660,15 +660,16 @@ describe('EMailAgent over HTTP', () => {
           });
         };
       });
-      const t0 = Date.now();
+      // The server never sends the body: a client that waited for it would fail with 'timeout'
+      // after 60 s, so 'too-large' proves the refusal came from the header alone.
       const err = await rejectsWith(
-        agent({ maxResponseBytes: 100_000, timeoutMs: 5000 }).getEMailAccount({ EMailAccountId: 5 }),
+        agent({ maxResponseBytes: 100_000, timeoutMs: 60_000 }).getEMailAccount({ EMailAccountId: 5 }),
         TransportError,
       );
       assert.equal(err.reason, 'too-large', err.message);
-      assert.ok(Date.now() - t0 < 1000, `refused after ${Date.now() - t0} ms`);
-      await Promise.race([closed, sleep(2000)]);
-      assert.ok(closedAfterMs >= 0 && closedAfterMs < 1500, `the client dropped the connection (closed after ${closedAfterMs} ms)`);
+      // …and the client dropped the connection instead of leaving it open (bound generous for a loaded machine).
+      await Promise.race([closed, sleep(20_000)]);
+      assert.ok(closedAfterMs >= 0, 'the client dropped the connection');
       await assertRequestCount(1);
     });
   });
@@ -763,7 +764,8 @@ describe('EMailAgent over HTTP', () => {
       const elapsed = Date.now() - t0;
       assert.equal(err.reason, 'timeout');
       assert.match(err.message, /200 ms/);
-      assert.ok(elapsed >= 180 && elapsed < 2000, `timed out after ${elapsed} ms`);
+      // Timers never fire early; the upper bound only catches a timer that did not fire at all.
+      assert.ok(elapsed >= 180 && elapsed < 20_000, `timed out after ${elapsed} ms`);
       await assertRequestCount(1);
     });
 
