@@ -1,252 +1,750 @@
-// Parsed XML → typed values, driven by the schema metadata. Namespace-aware (prefixes never
-// matter), strict about values (a bad number, an unknown enum value or a nil where the schema
-// forbids one is a DecodeError naming the element path), lenient about structure the schema
-// does not know (unknown elements are skipped, so a newer server does not break an older client).
-import { DecodeError } from './errors.js';
+// The decoder: a whole SOAP envelope (text) → typed values, in one pass over the XML reader's
+// events, driven by the schema metadata. No tree is built for the message; the only trees are a
+// Fault's (read to report it).
+//
+// Strict about values (a bad number, an unknown enum value, a nil where the schema forbids one is
+// a DecodeError naming the element path, line and column), lenient about structure the schema does
+// not know: unknown elements are skipped, so a newer server that adds fields does not break an
+// older client.
+//
+// Which error is reported when a message has several: the message is always read to its end, so
+//   1. a well-formedness error (anywhere) comes first, then
+//   2. the envelope's shape: not an Envelope, no Body, an empty Body, a Fault, the wrong body element
+//      (of the last Body, when there are several), then
+//   3. the first error in the body element, in document order, then
+//   4. the first error in the header blocks, in the order the operation declares its headers.
+// An error therefore costs one parse, like a success.
+//
+// How values are read: an explicit stack of frames, one per open element of the body (or of a
+// header block). A frame knows what its element is (a complex value, an array, a dictionary, a
+// scalar …); reader events fill it, and at the element's end tag its value goes to the frame below.
+import { DecodeError, type SoapFaultError } from './errors.js';
 import { compiledPattern } from './encode.js';
-import { parseScalar, ScalarError } from './scalars.js';
-import type { EnumDesc, FieldDesc, ListDesc, RestrictedDesc, ScalarKind } from './schema.js';
-import { pathString, scalarKind, XSD_NS, XSI_NS, type Path, type SchemaIndex } from './schema-index.js';
-import { attribute, resolveQNameIn, type NamespaceScope, type XmlElement } from './xml.js';
+import { readFault, SOAP11_NS, SOAP12_NS } from './envelope.js';
+import { fastScalarCode, parseScalar, parseScalarAt, ScalarError } from './scalars.js';
+import type { ArrayDesc, DictDesc, EnumDesc, FieldDesc, ListDesc, MessageDesc, RestrictedDesc, ScalarKind, SoapVersion, TypeDesc } from './schema.js';
+import { scalarKind, XSD_NS, XSI_NS, type SchemaIndex } from './schema-index.js';
+import { readElement, resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError, type NamespaceScope } from './xml.js';
 
-export class Decoder {
+export interface DecodedMessage {
+  readonly body: Record<string, unknown>;
+  readonly headers: Record<string, unknown>;
+}
+
+/**
+ * Decodes the envelope `xml` of message `msg` (an operation's request or response). Throws
+ * DecodeError for anything the schema or XML does not allow, SoapFaultError for a Fault.
+ */
+export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, maxDepth?: number): DecodedMessage {
+  try {
+    return new EnvelopeDecoder(index, operation, xml, maxDepth).decode(msg);
+  } catch (err) {
+    // Well-formedness errors take precedence over everything (the reader throws them as it reads).
+    if (err instanceof XmlSyntaxError) throw new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation);
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the decoder knows about a field: derived once per schema from its metadata.
+
+/** How an element is read. */
+const K_COMPLEX = 0;
+const K_ARRAY = 1;
+const K_DICT = 2;
+/** A built-in scalar (xs:int …): its text. */
+const K_SCALAR = 3;
+/** An enumeration, xs:list or restriction: the element's own text (elements inside are ignored). */
+const K_SIMPLE = 4;
+/** xs:anyType: its xsi:type says what it is; without one, text. */
+const K_ANY = 5;
+/** A dictionary's entry element (the metadata gives it no type of its own: it holds Key and Value). */
+const K_ENTRY = 6;
+
+interface Slot {
+  readonly field: FieldDesc;
+  /** The element's namespace URI. */
+  readonly ns: string;
+  readonly kind: number;
+  /** K_SCALAR: the scalar kind and parseScalarAt's code for it (0: no fast path). */
+  readonly scalar: ScalarKind | undefined;
+  readonly fast: number;
+  /** The description of the field's type (undefined for scalars and xs:anyType). */
+  readonly desc: TypeDesc | undefined;
+}
+
+/** A complex type as the decoder reads it: its fields by element name, and the required ones. */
+interface ComplexPlan {
+  readonly key: string;
+  readonly slots: ReadonlyMap<string, Slot>;
+  readonly required: readonly FieldDesc[];
+}
+
+/** The decoder's view of one schema, built on first use and kept as long as the schema. */
+class Plan {
   private readonly index: SchemaIndex;
-  private readonly operation: string | undefined;
+  private readonly slotsByField = new Map<FieldDesc, Slot>();
+  private readonly complexByKey = new Map<string, ComplexPlan>();
 
-  constructor(index: SchemaIndex, operation?: string) {
+  constructor(index: SchemaIndex) {
     this.index = index;
+  }
+
+  slot(field: FieldDesc): Slot {
+    let slot = this.slotsByField.get(field);
+    if (slot === undefined) {
+      const scalar = scalarKind(field.type);
+      const desc = scalar === undefined ? this.index.type(field.type) : undefined;
+      slot = { field, ns: this.index.namespace(field.ns), kind: kindOf(field.type, scalar, desc), scalar, fast: scalar ? fastScalarCode(scalar) : 0, desc };
+      this.slotsByField.set(field, slot);
+    }
+    return slot;
+  }
+
+  complex(key: string): ComplexPlan {
+    let plan = this.complexByKey.get(key);
+    if (plan === undefined) {
+      const info = this.index.complexInfo(key);
+      plan = { key, slots: new Map(info.fields.map((f) => [f.name, this.slot(f)])), required: info.required };
+      this.complexByKey.set(key, plan);
+    }
+    return plan;
+  }
+}
+
+function kindOf(type: string, scalar: ScalarKind | undefined, desc: TypeDesc | undefined): number {
+  if (scalar !== undefined) return K_SCALAR;
+  if (type === 'xs:anyType') return K_ANY;
+  if (type === '') return K_ENTRY;
+  switch (desc?.kind) {
+    case 'complex':
+      return K_COMPLEX;
+    case 'array':
+      return K_ARRAY;
+    case 'dict':
+      return K_DICT;
+    case 'enum':
+    case 'list':
+    case 'restricted':
+      return K_SIMPLE;
+    default:
+      throw new Error(`internal: unknown type ${type}`);
+  }
+}
+
+const plans = new WeakMap<SchemaIndex, Plan>();
+
+function planOf(index: SchemaIndex): Plan {
+  let plan = plans.get(index);
+  if (plan === undefined) {
+    plan = new Plan(index);
+    plans.set(index, plan);
+  }
+  return plan;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Frames
+
+/** Frame kinds: what the open element's value is being built as. */
+const F_COMPLEX = 0;
+const F_ARRAY = 1;
+const F_DICT = 2;
+const F_ENTRY = 3;
+const F_SCALAR = 4;
+const F_SIMPLE = 5;
+const F_NIL = 6;
+/** xs:anyType without xsi:type: text only. */
+const F_TEXT = 7;
+
+const NO_FIELDS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const NO_ITEMS: unknown[] = Object.freeze([]) as unknown as unknown[];
+
+/** One open element. Frames are reused from one element to the next at the same depth. */
+class Frame {
+  kind = F_COMPLEX;
+  /** For error messages: the element's path segment (field name and index, -1 when not repeated) and the offset of its start tag. */
+  name = '';
+  index = -1;
+  start = 0;
+  /** What this element is in its parent. */
+  slot: Slot | null = null;
+  /** F_COMPLEX: the type, the value being filled, and (for xs:anyType) the type key to record as $type. */
+  complex: ComplexPlan | null = null;
+  out: Record<string, unknown> = NO_FIELDS;
+  anyType: string | undefined = undefined;
+  /** F_ARRAY: the item slot and the items. F_DICT: the entries (in `items`, or in `out` for a record) and their count. */
+  item: Slot | null = null;
+  items: unknown[] = NO_ITEMS;
+  count = 0;
+  /** F_DICT, F_ENTRY: the dictionary type. */
+  dict: DictDesc | null = null;
+  /** F_ENTRY: Key and Value, when seen. */
+  key: unknown = undefined;
+  hasKey = false;
+  value: unknown = undefined;
+  hasValue = false;
+  /** F_SCALAR: the kind and fast-path code (from the field, or from xsi:type for xs:anyType). */
+  scalar: ScalarKind = 'string';
+  fast = 0;
+  /** F_SIMPLE: the simple type. */
+  simple: EnumDesc | ListDesc | RestrictedDesc | null = null;
+  /** Text so far (F_SCALAR, F_SIMPLE, F_NIL, F_TEXT): while `raw`, exactly src[tStart, tEnd). */
+  pieces = 0;
+  raw = false;
+  tStart = 0;
+  tEnd = 0;
+  text = '';
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Where the decoding of one element (the body, or a header block) stopped with an error. */
+class Failed {
+  readonly error: DecodeError;
+  constructor(error: DecodeError) {
+    this.error = error;
+  }
+}
+
+class EnvelopeDecoder {
+  private readonly plan: Plan;
+  private readonly index: SchemaIndex;
+  private readonly operation: string;
+  private readonly r: XmlReader;
+  private readonly frames: Frame[] = [new Frame()];
+  /** Top frame index. */
+  private sp = 0;
+  /** The path prefix of the element being decoded ('' for the body, 'Header' for header blocks). */
+  private prefix = '';
+
+  constructor(index: SchemaIndex, operation: string, xml: string, maxDepth: number | undefined) {
+    this.index = index;
+    this.plan = planOf(index);
     this.operation = operation;
+    // Characters XML does not allow are found as the text is read (one pass over the message).
+    this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined, true);
   }
 
-  private fail(message: string, path: Path | undefined): never {
-    throw new DecodeError(message, pathString(path), this.operation);
-  }
+  decode(msg: MessageDesc): DecodedMessage {
+    const r = this.r;
+    r.next(); // the document element's start tag: the reader refuses anything else first
+    const envNs = r.ns;
+    const version: SoapVersion | undefined = envNs === SOAP11_NS ? '1.1' : envNs === SOAP12_NS ? '1.2' : undefined;
+    if (r.name.local !== 'Envelope' || version === undefined) {
+      const what = r.name.local === 'Envelope' ? `an Envelope in namespace "${envNs}"` : `<${r.name.local}>`;
+      this.finish();
+      throw new DecodeError(`not a SOAP envelope: the root element is ${what}`, '', this.operation);
+    }
 
-  /** The value of one element of `field` (null for xsi:nil). */
-  element(el: XmlElement, field: FieldDesc, path: Path): unknown {
-    if (el.attrs.length > 0 && this.isNil(el, field, path)) return null;
-    return this.typed(el, field.type, path);
-  }
+    // Header blocks: children of Header, then (as SuperOffice's documentation writes them) other
+    // children of Envelope. For each declared header, the first such block counts.
+    const headers = new Map<FieldDesc, { value: unknown; inHeader: boolean }>();
+    let sawBody = false;
+    let body: { value: Record<string, unknown> | Failed } | { fault: SoapFaultError } | { found: string } | undefined;
+    for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
+      if (ev !== XML_START) continue; // text between the envelope's children
+      const local: string = r.name.local;
+      if (r.ns === envNs && local === 'Header') {
+        for (let e = r.next(); e !== XML_END; e = r.next()) {
+          if (e === XML_START) this.headerBlock(msg, headers, true);
+        }
+      } else if (r.ns === envNs && local === 'Body') {
+        sawBody = true; // with several Bodies, the last one counts
+        body = this.body(msg, version);
+      } else {
+        this.headerBlock(msg, headers, false);
+      }
+    }
+    this.finish();
 
-  /** True for xsi:nil="true" on an empty element of a nillable field; a DecodeError for other nils. */
-  private isNil(el: XmlElement, field: FieldDesc, path: Path): boolean {
-    const nil = attribute(el, XSI_NS, 'nil');
-    if (nil === undefined || !isNilFlag(nil)) return false;
-    if (!field.nillable) this.fail(`xsi:nil on ${field.name}, which the schema does not allow to be nil`, path);
-    if (el.children.length > 0 || el.text.trim() !== '') this.fail('an element with xsi:nil="true" must be empty', path);
-    return true;
-  }
-
-  /** Reads the children of `el` as the fields of complex type `typeKey` (also used for wrappers). */
-  complex(el: XmlElement, typeKey: string, path: Path): Record<string, unknown> {
-    const info = this.index.complexInfo(typeKey);
+    if (!sawBody) throw new DecodeError('the SOAP envelope has no Body', 'Envelope', this.operation);
+    if (body === undefined) throw new DecodeError('the SOAP Body is empty', 'Envelope/Body', this.operation);
+    if ('fault' in body) throw body.fault;
+    if ('found' in body) {
+      const expected = `{${this.index.namespace(msg.body.ns)}}${msg.body.name}`;
+      throw new DecodeError(`expected the body element ${expected}, found ${body.found}`, 'Envelope/Body', this.operation);
+    }
+    if (body.value instanceof Failed) throw body.value.error;
     const out: Record<string, unknown> = {};
-    let counts: Map<FieldDesc, number> | undefined;
-    for (const child of el.children) {
-      const slot = info.byName.get(child.local);
-      if (slot === undefined || slot.ns !== child.ns) continue; // unknown element: forward compatible
-      const f = slot.field;
-      if (f.repeated) {
-        counts ??= new Map();
-        const n = counts.get(f) ?? 0;
-        counts.set(f, n + 1);
-        const list = n === 0 ? (setProperty(out, f.name, []) as unknown[]) : (out[f.name] as unknown[]);
-        list.push(this.element(child, f, { parent: path, name: f.name, index: n }));
+    for (const f of msg.headers) {
+      const h = headers.get(f);
+      if (h === undefined) continue;
+      if (h.value instanceof Failed) throw h.value.error;
+      out[f.name] = h.value;
+    }
+    return { body: body.value, headers: out };
+  }
+
+  /** After Body's start tag: reads through its end tag; what its first element is. */
+  private body(msg: MessageDesc, version: SoapVersion): { value: Record<string, unknown> | Failed } | { fault: SoapFaultError } | { found: string } | undefined {
+    const r = this.r;
+    let result: { value: Record<string, unknown> | Failed } | { fault: SoapFaultError } | { found: string } | undefined;
+    for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
+      if (ev !== XML_START) continue;
+      if (result !== undefined) {
+        r.skipElement(); // only the first element in Body counts
+      } else if (r.name.local === 'Fault' && r.ns === (version === '1.1' ? SOAP11_NS : SOAP12_NS)) {
+        result = { fault: readFault(readElement(r), version, this.operation) };
+      } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
+        this.prefix = '';
+        // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
+        result = { value: this.decodeElement(this.plan.slot(msg.body), msg.body.name, -1, true) as Record<string, unknown> | Failed };
+      } else {
+        result = { found: `{${r.ns}}${r.name.local}` };
+        r.skipElement();
+      }
+    }
+    return result;
+  }
+
+  /** At a header block's start tag: decodes it if the operation declares it (and it is the first of its name), else skips it. */
+  private headerBlock(msg: MessageDesc, headers: Map<FieldDesc, { value: unknown; inHeader: boolean }>, inHeader: boolean): void {
+    const r = this.r;
+    const field = msg.headers.find((f) => f.name === r.name.local && this.index.namespace(f.ns) === r.ns);
+    const seen = field && headers.get(field);
+    // A block inside Header counts before any directly under Envelope, wherever they are.
+    if (field === undefined || (seen !== undefined && (seen.inHeader || !inHeader))) {
+      r.skipElement();
+      return;
+    }
+    this.prefix = 'Header';
+    headers.set(field, { value: this.decodeElement(this.plan.slot(field), field.name, -1, false), inHeader });
+  }
+
+  /** Reads the rest of the document, which the reader checks: a well-formedness error anywhere wins. */
+  private finish(): void {
+    const r = this.r;
+    while (r.next() !== XML_EOF) {
+      // nothing: the events after the point of interest are only checked
+    }
+  }
+
+  /** The error `message` at the element of frame `depth` (or a child of it named `child`). */
+  private fail(message: string, depth: number, child?: string, childIndex = -1, offset?: number): never {
+    const parts: string[] = this.prefix ? [this.prefix] : [];
+    for (let i = 0; i <= depth; i++) {
+      const f = this.frames[i] as Frame;
+      parts.push(f.index >= 0 ? `${f.name}[${f.index}]` : f.name);
+    }
+    if (child !== undefined) parts.push(childIndex >= 0 ? `${child}[${childIndex}]` : child);
+    const at = this.r.lineColumn(offset ?? (this.frames[depth] as Frame).start);
+    throw new DecodeError(message, parts.join('/'), this.operation, at);
+  }
+
+  /**
+   * At the start tag of an element of `slot` (the body wrapper when `wrapper`): its value, or
+   * Failed; reads through its end tag either way.
+   */
+  private decodeElement(slot: Slot, name: string, index: number, wrapper: boolean): unknown {
+    const r = this.r;
+    const depth = r.depth;
+    this.sp = 0;
+    this.lastEvent = XML_START;
+    try {
+      const fr = this.frames[0] as Frame;
+      fr.name = name;
+      fr.index = index;
+      if (wrapper) this.openComplex(fr, slot, this.plan.complex(slot.field.type), undefined);
+      else this.open(fr, slot);
+      return this.run();
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      // Read through the element's end tag; the reader still checks everything in it.
+      while (!(this.lastEvent === XML_END && r.depth < depth)) this.lastEvent = r.next();
+      return new Failed(err);
+    }
+  }
+
+  private lastEvent = XML_START;
+
+  /** Reads events until the element of frame 0 ends; its value. */
+  private run(): unknown {
+    const r = this.r;
+    const src = r.src;
+    const frames = this.frames;
+    let top = frames[this.sp] as Frame;
+    for (;;) {
+      const ev = r.next();
+      this.lastEvent = ev;
+      if (ev === XML_TEXT) {
+        if (top.kind >= F_SCALAR) addText(top, r);
         continue;
       }
-      if (Object.prototype.hasOwnProperty.call(out, f.name)) this.fail(`${f.name} occurs more than once`, { parent: path, name: f.name, index: -1 });
-      let value: unknown;
-      if (slot.scalar !== undefined) {
-        // The hot path: a scalar leaf. Its xsi:type (if any) can only restate the schema.
-        if (child.attrs.length > 0 && this.isNil(child, f, { parent: path, name: f.name, index: -1 })) value = null;
-        else value = this.scalar(child, slot.scalar, path, f.name);
-      } else {
-        value = this.element(child, f, { parent: path, name: f.name, index: -1 });
-      }
-      setProperty(out, f.name, value);
-    }
-    for (const f of info.fields) {
-      if (!f.optional && !Object.prototype.hasOwnProperty.call(out, f.name)) {
-        this.fail(`the required element ${f.name} is missing`, path);
-      }
-    }
-    return out;
-  }
-
-  /** The values of the header fields from the header blocks (for each field, the first block of its name counts). */
-  headers(fields: readonly FieldDesc[], blocks: readonly XmlElement[]): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const f of fields) {
-      const ns = this.index.namespace(f.ns);
-      const block = blocks.find((b) => b.local === f.name && b.ns === ns);
-      if (block) out[f.name] = this.element(block, f, { parent: { parent: undefined, name: 'Header', index: -1 }, name: f.name, index: -1 });
-    }
-    return out;
-  }
-
-  private typed(el: XmlElement, declared: string, path: Path): unknown {
-    let typeKey = declared;
-    // xsi:type matters only where the schema leaves room: anyType, or a complex type with subtypes.
-    if (el.attrs.length > 0 && (declared === 'xs:anyType' || this.index.type(declared)?.kind === 'complex')) {
-      const xsiType = attribute(el, XSI_NS, 'type');
-      if (xsiType !== undefined) typeKey = this.resolveXsiType(el.scope, xsiType, declared, path);
-    }
-
-    const kind = scalarKind(typeKey);
-    if (kind) return this.scalar(el, kind, path, undefined);
-    if (typeKey === 'xs:anyType') return el.children.length > 0 ? this.fail('an xs:anyType value with elements needs an xsi:type', path) : el.text;
-    const desc = this.index.type(typeKey);
-    if (!desc) return this.fail(`internal: unknown type ${typeKey}`, path);
-    switch (desc.kind) {
-      case 'complex': {
-        const value = this.complex(el, typeKey, path);
-        // A value whose type the schema left open carries its type's name, so it can be written back.
-        if (declared === 'xs:anyType') setProperty(value, '$type', typeKey);
-        return value;
-      }
-      case 'array': {
-        const items: unknown[] = [];
-        const item = desc.item;
-        const ns = this.index.namespace(item.ns);
-        for (const child of el.children) {
-          if (child.local !== item.name) continue;
-          if (child.ns !== ns) {
-            // An item in the wrong namespace is a peer's bug; skipping it would lose data silently.
-            return this.fail(`array item ${item.name} is in namespace "${child.ns}", expected "${ns}"`, { parent: path, name: item.name, index: items.length });
-          }
-          items.push(this.element(child, item, { parent: path, name: item.name, index: items.length }));
+      if (ev === XML_START) {
+        const child = this.childSlot(top);
+        if (child === null) {
+          r.skipElement(); // an element the schema does not have here: forward compatible
+          this.lastEvent = XML_END;
+          continue;
         }
-        return items;
+        if (++this.sp === frames.length) frames.push(new Frame());
+        const fr = frames[this.sp] as Frame;
+        fr.name = child.field.name;
+        fr.index = this.childIndex(top, child);
+        if (top.kind === F_DICT) this.openEntry(fr, child, top.dict as DictDesc);
+        else this.open(fr, child);
+        top = fr;
+        continue;
       }
-      case 'dict': {
-        const entryNs = this.index.namespace(desc.entry.ns);
-        const keyNs = this.index.namespace(desc.key.ns);
-        const valueNs = this.index.namespace(desc.value.ns);
-        const record: Record<string, unknown> = {};
-        const list: { Key: unknown; Value: unknown }[] = [];
-        let i = 0;
-        for (const entry of el.children) {
-          if (entry.local !== desc.entry.name || entry.ns !== entryNs) continue;
-          const entryPath: Path = { parent: path, name: desc.entry.name, index: i++ };
-          let keyEl: XmlElement | undefined;
-          let valueEl: XmlElement | undefined;
-          for (const c of entry.children) {
-            if (c.local === 'Key' && c.ns === keyNs) keyEl = c;
-            else if (c.local === 'Value' && c.ns === valueNs) valueEl = c;
-          }
-          if (!keyEl) return this.fail('a dictionary entry has no Key', entryPath);
-          const key = this.element(keyEl, desc.key, { parent: entryPath, name: 'Key', index: -1 });
-          const value = valueEl ? this.element(valueEl, desc.value, { parent: entryPath, name: 'Value', index: -1 }) : null;
-          if (!valueEl && !desc.value.nillable) return this.fail('a dictionary entry has no Value', entryPath);
-          if (desc.record) {
-            if (typeof key !== 'string') return this.fail('a dictionary key is nil', entryPath);
-            setProperty(record, key, value);
-          } else list.push({ Key: key, Value: value });
-        }
-        return desc.record ? record : list;
-      }
-      case 'enum':
-      case 'list':
-      case 'restricted':
-        return this.simple(desc, el.text, path);
-    }
-  }
+      if (ev !== XML_END) throw new Error('internal: the XML reader ended inside an element');
 
-  /** The value of a simple-typed element (enumeration, xs:list, restriction) with text `raw`. */
-  simple(desc: EnumDesc | ListDesc | RestrictedDesc, raw: string, path: Path): unknown {
-    switch (desc.kind) {
-      case 'enum': {
-        const text = raw.trim();
-        if (!desc.values.includes(text)) return this.fail(`"${short(text)}" is not a known value (expected one of ${desc.values.join(', ')})`, path);
-        return text;
-      }
-      case 'list': {
-        const text = raw.trim();
-        if (text === '') return [];
-        return text.split(/[ \t\n\r]+/).map((item, i) => this.listItem(desc.item, item, { parent: path, name: 'item', index: i }));
-      }
-      case 'restricted':
-        return this.restricted(desc.base, desc.patterns, raw, path);
+      // The end of the innermost open element: its value, delivered to its parent.
+      const value = this.close(top, src);
+      if (this.sp === 0) return value;
+      const slot = top.slot as Slot;
+      top = frames[--this.sp] as Frame;
+      deliver(top, slot, value);
     }
   }
 
   /**
-   * The type key an xsi:type selects: a scalar for anyType, or a type derived from `declared`.
-   * `scope` is the element's (for the xsi:type value's prefix).
+   * At a child's start tag: the slot the child fills in `top`, or null when it is skipped. Errors
+   * for a child that may not be there.
    */
-  resolveXsiType(scope: NamespaceScope, value: string, declared: string, path: Path): string {
-    // The common case (WCF and SuperOffice's docs annotate everything): xsi:type names the declared type.
-    const desc = this.index.type(declared);
+  private childSlot(top: Frame): Slot | null {
+    const r = this.r;
+    const sp = this.sp;
+    switch (top.kind) {
+      case F_COMPLEX: {
+        const s = (top.complex as ComplexPlan).slots.get(r.name.local);
+        if (s === undefined || s.ns !== r.ns) return null;
+        const f = s.field;
+        if (!f.repeated && Object.prototype.hasOwnProperty.call(top.out, f.name)) this.fail(`${f.name} occurs more than once`, sp, f.name, -1, r.start);
+        return s;
+      }
+      case F_ARRAY: {
+        const item = top.item as Slot;
+        if (r.name.local !== item.field.name) return null;
+        if (r.ns !== item.ns) {
+          // An item in the wrong namespace is a peer's bug; skipping it would lose data silently.
+          this.fail(`array item ${item.field.name} is in namespace "${r.ns}", expected "${item.ns}"`, sp, item.field.name, top.items.length, r.start);
+        }
+        return item;
+      }
+      case F_DICT: {
+        const entry = this.plan.slot((top.dict as DictDesc).entry);
+        return r.name.local === entry.field.name && r.ns === entry.ns ? entry : null;
+      }
+      case F_ENTRY: {
+        const dict = top.dict as DictDesc;
+        const key = this.plan.slot(dict.key);
+        if (r.name.local === 'Key' && r.ns === key.ns) return key;
+        const value = this.plan.slot(dict.value);
+        if (r.name.local === 'Value' && r.ns === value.ns) return value;
+        return null;
+      }
+      case F_SIMPLE:
+        return null; // elements inside a simple value are ignored, with their text
+      case F_SCALAR:
+        return this.fail(`expected text (xs:${top.scalar}), found element ${r.name.local}`, sp, undefined, -1, r.start);
+      case F_NIL:
+        return this.fail('an element with xsi:nil="true" must be empty', sp);
+      default: // F_TEXT
+        return this.fail('an xs:anyType value with elements needs an xsi:type', sp);
+    }
+  }
+
+  /** The index of a new child in its parent's path: the position of a repeated field's or an array's item. */
+  private childIndex(parent: Frame, child: Slot): number {
+    if (parent.kind === F_ARRAY) return parent.items.length;
+    if (parent.kind === F_DICT) return parent.count;
+    if (parent.kind === F_COMPLEX && child.field.repeated) {
+      const list = parent.out[child.field.name] as unknown[] | undefined;
+      return list === undefined ? 0 : list.length;
+    }
+    return -1;
+  }
+
+  /** Sets up frame `fr` for the element at the reader's current start tag, of field `slot`. */
+  private open(fr: Frame, slot: Slot): void {
+    const r = this.r;
+    fr.slot = slot;
+    fr.start = r.start;
+    fr.pieces = 0;
+    const field = slot.field;
+
+    // xsi:nil and xsi:type.
+    let nil = false;
+    let xsiType: string | undefined;
+    if (r.plainAttrCount > 0) {
+      for (let i = 0, n = r.attrCount; i < n; i++) {
+        const local = r.attrName(i).local;
+        if (local === 'nil' && r.attrNs(i) === XSI_NS) nil = isNilFlag(r.attrValue(i));
+        else if (local === 'type' && r.attrNs(i) === XSI_NS) xsiType = r.attrValue(i);
+      }
+    }
+    if (nil) {
+      if (!field.nillable) this.fail(`xsi:nil on ${field.name}, which the schema does not allow to be nil`, this.sp);
+      fr.kind = F_NIL;
+      return;
+    }
+    switch (slot.kind) {
+      case K_SCALAR:
+        // A scalar's xsi:type can only restate the schema.
+        fr.kind = F_SCALAR;
+        fr.scalar = slot.scalar as ScalarKind;
+        fr.fast = slot.fast;
+        return;
+      case K_COMPLEX: {
+        // xsi:type may name a type derived from the declared one.
+        const key = xsiType === undefined ? field.type : this.xsiType(r.scope, xsiType, field.type);
+        this.openComplex(fr, slot, this.plan.complex(key), undefined);
+        return;
+      }
+      case K_ARRAY:
+        this.openArray(fr, slot.desc as ArrayDesc);
+        return;
+      case K_DICT:
+        this.openDict(fr, slot.desc as DictDesc);
+        return;
+      case K_SIMPLE:
+        fr.kind = F_SIMPLE;
+        fr.simple = slot.desc as EnumDesc | ListDesc | RestrictedDesc;
+        return;
+      default:
+        this.openAny(fr, slot, xsiType);
+    }
+  }
+
+  private openComplex(fr: Frame, slot: Slot, plan: ComplexPlan, anyType: string | undefined): void {
+    fr.kind = F_COMPLEX;
+    fr.slot = slot;
+    fr.start = this.r.start;
+    fr.complex = plan;
+    fr.out = {};
+    fr.anyType = anyType;
+  }
+
+  private openArray(fr: Frame, array: ArrayDesc): void {
+    fr.kind = F_ARRAY;
+    fr.item = this.plan.slot(array.item);
+    fr.items = [];
+  }
+
+  private openDict(fr: Frame, dict: DictDesc): void {
+    fr.kind = F_DICT;
+    fr.dict = dict;
+    fr.count = 0;
+    if (dict.record) fr.out = {};
+    else fr.items = [];
+  }
+
+  private openEntry(fr: Frame, slot: Slot, dict: DictDesc): void {
+    fr.kind = F_ENTRY;
+    fr.slot = slot;
+    fr.start = this.r.start;
+    fr.dict = dict;
+    fr.hasKey = fr.hasValue = false;
+    fr.key = fr.value = undefined;
+  }
+
+  /** An xs:anyType element: what its xsi:type names (a scalar, or a type of this service), or text. */
+  private openAny(fr: Frame, slot: Slot, xsiType: string | undefined): void {
+    if (xsiType === undefined) {
+      fr.kind = F_TEXT;
+      return;
+    }
+    const key = this.xsiType(this.r.scope, xsiType, 'xs:anyType');
+    const scalar = scalarKind(key);
+    if (scalar !== undefined) {
+      fr.kind = F_SCALAR;
+      fr.scalar = scalar;
+      fr.fast = fastScalarCode(scalar);
+      return;
+    }
+    const desc = this.index.type(key);
+    if (desc?.kind === 'complex') this.openComplex(fr, slot, this.plan.complex(key), key);
+    else if (desc?.kind === 'array') this.openArray(fr, desc);
+    else if (desc?.kind === 'dict') this.openDict(fr, desc);
+    else this.fail(`internal: xsi:type ${key} is not a complex type`, this.sp);
+  }
+
+  /**
+   * The type key an xsi:type value selects: for xs:anyType a scalar or any type of this service;
+   * elsewhere a type derived from `declared`, or `declared` itself when it names anything else.
+   */
+  private xsiType(scope: NamespaceScope, value: string, declared: string): string {
+    const index = this.index;
+    const desc = index.type(declared);
+    // The common case (WCF and SuperOffice's documentation annotate everything): xsi:type names the declared type.
     if (desc?.kind === 'complex') {
       const colon = value.indexOf(':');
-      if (value.slice(colon + 1) === desc.name && scope.lookup(colon < 0 ? '' : value.slice(0, colon)) === this.index.namespace(desc.ns)) {
+      if (value.slice(colon + 1) === desc.name && scope.lookup(colon < 0 ? '' : value.slice(0, colon)) === index.namespace(desc.ns)) {
         return declared;
       }
     }
     const name = resolveQNameIn(scope, value.trim());
-    if (!name) return this.fail(`xsi:type "${value}" uses an undeclared prefix`, path);
+    if (!name) return this.fail(`xsi:type "${value}" uses an undeclared prefix`, this.sp);
     if (name.ns === XSD_NS) {
       // For anyType the scalar type comes from xsi:type; elsewhere it merely restates the schema.
       return declared === 'xs:anyType' ? `xs:${name.local === 'anyType' ? 'string' : name.local}` : declared;
     }
-    const key = this.index.complexByXmlName(name.ns, name.local);
+    const key = index.complexByXmlName(name.ns, name.local);
     if (key === undefined) {
-      return declared === 'xs:anyType' ? this.fail(`xsi:type "${value}" is not a type of this service`, path) : declared;
+      return declared === 'xs:anyType' ? this.fail(`xsi:type "${value}" is not a type of this service`, this.sp) : declared;
     }
     if (declared === 'xs:anyType') return key;
-    if (this.index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && this.index.complexInfo(key).ancestry.has(declared)) {
-      return key;
-    }
+    if (index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && index.complexInfo(key).ancestry.has(declared)) return key;
     return declared;
   }
 
-  /** A scalar element's value; `name` is set when `path` is the parent's path (hot path, no allocation). */
-  private scalar(el: XmlElement, kind: ScalarKind, path: Path, name: string | undefined): unknown {
-    const at = (): Path => (name === undefined ? path : { parent: path, name, index: -1 });
-    if (el.children.length > 0) return this.fail(`expected text (xs:${kind}), found element ${el.children[0]!.local}`, at());
-    try {
-      return parseScalar(kind, el.text);
-    } catch (err) {
-      if (err instanceof ScalarError) return this.fail(err.message, at());
-      throw err;
-    }
-  }
-
-  private listItem(itemKey: string, text: string, path: Path): unknown {
-    const kind = scalarKind(itemKey);
-    if (kind) {
-      try {
-        return parseScalar(kind, text);
-      } catch (err) {
-        if (err instanceof ScalarError) return this.fail(err.message, path);
-        throw err;
+  /** At the end tag of frame `fr`'s element: its value. */
+  private close(fr: Frame, src: string): unknown {
+    const sp = this.sp;
+    switch (fr.kind) {
+      case F_COMPLEX: {
+        const out = fr.out;
+        const required = (fr.complex as ComplexPlan).required;
+        for (let i = 0; i < required.length; i++) {
+          const name = (required[i] as FieldDesc).name;
+          if (!Object.prototype.hasOwnProperty.call(out, name)) this.fail(`the required element ${name} is missing`, sp);
+        }
+        // A value whose type the schema left open carries its type's name, so it can be written back.
+        if (fr.anyType !== undefined) setProperty(out, '$type', fr.anyType);
+        fr.out = NO_FIELDS;
+        return out;
       }
+      case F_ARRAY: {
+        const items = fr.items;
+        fr.items = NO_ITEMS;
+        return items;
+      }
+      case F_DICT: {
+        const dict = fr.dict as DictDesc;
+        const value = dict.record ? fr.out : fr.items;
+        fr.items = NO_ITEMS;
+        fr.out = NO_FIELDS;
+        return value;
+      }
+      case F_ENTRY: {
+        const dict = fr.dict as DictDesc;
+        if (!fr.hasKey) this.fail('a dictionary entry has no Key', sp);
+        if (!fr.hasValue && !dict.value.nillable) this.fail('a dictionary entry has no Value', sp);
+        if (dict.record && typeof fr.key !== 'string') this.fail('a dictionary key is nil', sp);
+        const entry = { Key: fr.key, Value: fr.hasValue ? fr.value : null };
+        fr.key = fr.value = undefined;
+        return entry;
+      }
+      case F_SCALAR: {
+        const value = fr.pieces === 1 && fr.raw ? parseScalarAt(fr.fast, src, fr.tStart, fr.tEnd) : undefined;
+        return value !== undefined ? value : this.scalar(fr.scalar, textOf(fr, src), sp);
+      }
+      case F_SIMPLE:
+        return this.simple(fr.simple as EnumDesc | ListDesc | RestrictedDesc, textOf(fr, src), sp);
+      case F_NIL:
+        if (fr.pieces > 0 && textOf(fr, src).trim() !== '') this.fail('an element with xsi:nil="true" must be empty', sp);
+        return null;
+      default: // F_TEXT
+        return textOf(fr, src);
     }
-    const desc = this.index.type(itemKey);
-    if (desc?.kind === 'enum') {
-      if (!desc.values.includes(text)) return this.fail(`"${short(text)}" is not a known value (expected one of ${desc.values.join(', ')})`, path);
-      return text;
-    }
-    if (desc?.kind === 'restricted') return this.restricted(desc.base, desc.patterns, text, path);
-    return this.fail(`internal: list item type ${itemKey} is not simple`, path);
   }
 
-  private restricted(base: string, patterns: readonly string[], raw: string, path: Path): unknown {
-    const kind = scalarKind(base);
-    if (!kind) return this.fail(`internal: restriction base ${base} is not a scalar`, path);
-    let value: unknown;
+  private scalar(kind: ScalarKind, text: string, depth: number, item?: number): unknown {
     try {
-      value = parseScalar(kind, raw);
+      return parseScalar(kind, text);
     } catch (err) {
-      if (err instanceof ScalarError) return this.fail(err.message, path);
+      if (err instanceof ScalarError) return this.fail(err.message, depth, item === undefined ? undefined : 'item', item ?? -1);
       throw err;
     }
+  }
+
+  /** The value of a simple-typed element (enumeration, xs:list, restriction) with text `raw`. */
+  private simple(desc: EnumDesc | ListDesc | RestrictedDesc, raw: string, depth: number): unknown {
+    switch (desc.kind) {
+      case 'enum':
+        return this.enumValue(desc, raw.trim(), depth);
+      case 'list': {
+        const text = raw.trim();
+        if (text === '') return [];
+        return text.split(/[ \t\n\r]+/).map((item, i) => this.listItem(desc.item, item, depth, i));
+      }
+      case 'restricted':
+        return this.restricted(desc, raw, depth);
+    }
+  }
+
+  private enumValue(desc: EnumDesc, text: string, depth: number, item?: number): string {
+    if (desc.values.includes(text)) return text;
+    return this.fail(`"${short(text)}" is not a known value (expected one of ${desc.values.join(', ')})`, depth, item === undefined ? undefined : 'item', item ?? -1);
+  }
+
+  private listItem(itemKey: string, text: string, depth: number, i: number): unknown {
+    const kind = scalarKind(itemKey);
+    if (kind) return this.scalar(kind, text, depth, i);
+    const desc = this.index.type(itemKey);
+    if (desc?.kind === 'enum') return this.enumValue(desc, text, depth, i);
+    if (desc?.kind === 'restricted') return this.restricted(desc, text, depth, i);
+    return this.fail(`internal: list item type ${itemKey} is not simple`, depth);
+  }
+
+  private restricted(desc: RestrictedDesc, raw: string, depth: number, item?: number): unknown {
+    const kind = scalarKind(desc.base);
+    if (!kind) return this.fail(`internal: restriction base ${desc.base} is not a scalar`, depth);
+    const value = this.scalar(kind, raw, depth, item);
     const lexical = kind === 'string' ? raw : raw.trim();
-    for (const p of patterns) {
-      if (!compiledPattern(p).test(lexical)) return this.fail(`"${short(lexical)}" does not match the pattern ${p}`, path);
+    for (const p of desc.patterns) {
+      if (!compiledPattern(p).test(lexical)) {
+        return this.fail(`"${short(lexical)}" does not match the pattern ${p}`, depth, item === undefined ? undefined : 'item', item ?? -1);
+      }
     }
     return value;
   }
+}
+
+/** Stores a child's value in its parent's frame. */
+function deliver(parent: Frame, slot: Slot, value: unknown): void {
+  switch (parent.kind) {
+    case F_COMPLEX: {
+      const f = slot.field;
+      if (!f.repeated) setProperty(parent.out, f.name, value);
+      else if (Object.prototype.hasOwnProperty.call(parent.out, f.name)) (parent.out[f.name] as unknown[]).push(value);
+      else setProperty(parent.out, f.name, [value]);
+      return;
+    }
+    case F_ARRAY:
+      parent.items.push(value);
+      return;
+    case F_DICT: {
+      const entry = value as { Key: unknown; Value: unknown };
+      parent.count++;
+      if ((parent.dict as DictDesc).record) setProperty(parent.out, entry.Key as string, entry.Value);
+      else parent.items.push(entry);
+      return;
+    }
+    default: {
+      // F_ENTRY: Key or Value (the last of each counts).
+      if (slot.field === (parent.dict as DictDesc).key) {
+        parent.key = value;
+        parent.hasKey = true;
+      } else {
+        parent.value = value;
+        parent.hasValue = true;
+      }
+    }
+  }
+}
+
+function addText(fr: Frame, r: XmlReader): void {
+  if (fr.pieces === 0) {
+    const decoded = r.textValue;
+    if (decoded === null) {
+      fr.raw = true;
+      fr.tStart = r.textStart;
+      fr.tEnd = r.textEnd;
+    } else {
+      fr.raw = false;
+      fr.text = decoded;
+    }
+  } else {
+    fr.text = textOf(fr, r.src) + r.text();
+    fr.raw = false;
+  }
+  fr.pieces++;
+}
+
+function textOf(fr: Frame, src: string): string {
+  return fr.pieces === 0 ? '' : fr.raw ? src.slice(fr.tStart, fr.tEnd) : fr.text;
 }
 
 /** Whether an xsi:nil attribute value says "nil". */

@@ -87,7 +87,8 @@ function textContent(el: XmlElement): string {
   return el.children.length === 0 ? el.text : el.text + el.children.map(textContent).join('');
 }
 
-function readFault(fault: XmlElement, version: SoapVersion, operation?: string): SoapFaultError {
+/** The SoapFaultError a Fault element (SOAP 1.1 or 1.2) describes. */
+export function readFault(fault: XmlElement, version: SoapVersion, operation?: string): SoapFaultError {
   if (version === '1.1') {
     // SOAP 1.1 fault children are unqualified.
     const code = child(fault, '', 'faultcode');

@@ -25,10 +25,17 @@ export class EncodeError extends SoapError {
 
 /** A received message is not what the schema allows (bad number, nil where not nillable, not XML …). */
 export class DecodeError extends SoapError {
+  /** The element the error is about, e.g. `GetEMailAccountResponse/Response/AccountId` ('' for the whole message). */
   readonly path: string;
-  constructor(message: string, path: string, operation?: string) {
-    super(path ? `${message} at ${path}` : message, operation);
+  /** Where that element starts in the message (1-based; a surrogate pair is one column), when known. */
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  constructor(message: string, path: string, operation?: string, position?: { readonly line: number; readonly column: number }) {
+    const where = position ? ` (line ${position.line}, column ${position.column})` : '';
+    super(path ? `${message} at ${path}${where}` : `${message}${where}`, operation);
     this.path = path;
+    this.line = position?.line;
+    this.column = position?.column;
   }
 }
 

@@ -1,11 +1,10 @@
 // One operation's codecs: whole request and response envelopes to and from typed values.
 // Generated `operations.ts` files call defineOperation once per WSDL operation; the client,
 // mock servers and tests all go through these four functions.
-import { Decoder } from './decode.js';
-import { decodeStreaming } from './decode-stream.js';
+import { decodeEnvelope } from './decode.js';
 import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
-import { readEnvelope, writeEnvelope } from './envelope.js';
+import { writeEnvelope } from './envelope.js';
 import type { MessageDesc, OperationDesc, SchemaDesc, SoapVersion } from './schema.js';
 import { schemaIndex, type SchemaIndex } from './schema-index.js';
 
@@ -76,11 +75,6 @@ function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, 
   return writeEnvelope(index, op.soapVersion, headerXml, body);
 }
 
-/**
- * Decodes a whole envelope. The streaming decoder reads it in one pass without building a tree;
- * when it gives up (any error, a Fault, or a shape it does not stream), the tree decoder reads the
- * message again and gives the result or the exact error.
- */
 function decodeMessage(
   index: SchemaIndex,
   op: OperationDesc,
@@ -88,29 +82,5 @@ function decodeMessage(
   xml: string,
   options: DecodeOptions | undefined,
 ): { body: Record<string, unknown>; headers: Record<string, unknown> } {
-  const streamed = decodeStreaming(index, new Decoder(index, op.name), msg, xml, options?.maxDepth);
-  return streamed ?? decodeMessageTree(index, op, msg, xml, options);
-}
-
-/** The reference decoder: the whole envelope as a tree (readEnvelope), then typed values from it. */
-export function decodeMessageTree(
-  index: SchemaIndex,
-  op: OperationDesc,
-  msg: MessageDesc,
-  xml: string,
-  options: DecodeOptions | undefined,
-): { body: Record<string, unknown>; headers: Record<string, unknown> } {
-  const envelope = readEnvelope(xml, op.name, options?.maxDepth);
-  const decoder = new Decoder(index, op.name);
-  const bodyField = msg.body;
-  const bodyNs = index.namespace(bodyField.ns);
-  if (envelope.body.local !== bodyField.name || envelope.body.ns !== bodyNs) {
-    throw new DecodeError(
-      `expected the body element {${bodyNs}}${bodyField.name}, found {${envelope.body.ns}}${envelope.body.local}`,
-      'Envelope/Body',
-      op.name,
-    );
-  }
-  const body = decoder.complex(envelope.body, bodyField.type, { parent: undefined, name: bodyField.name, index: -1 });
-  return { body, headers: decoder.headers(msg.headers, envelope.headers) };
+  return decodeEnvelope(index, msg, xml, op.name, options?.maxDepth);
 }

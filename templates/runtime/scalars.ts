@@ -77,7 +77,7 @@ export function parseScalar(kind: ScalarKind, raw: string): unknown {
   }
 }
 
-// A fast path for the most common scalars, used by the streaming decoder: it reads the text
+// A fast path for the most common scalars, used by the decoder: it reads the text
 // straight from the document, without making a string for numbers and booleans.
 const FAST_KINDS: readonly ScalarKind[] = ['string', 'boolean', 'dateTime', 'byte', 'short', 'int', 'long', 'unsignedByte', 'unsignedShort', 'unsignedInt', 'unsignedLong'];
 const FAST_DATETIME = 3;

@@ -5,7 +5,7 @@
 // Design notes
 // - XmlReader is a pull reader: next() returns start tag, text and end tag events. All checking
 //   happens there, so its consumers see the same errors: parseXml/readElement build trees from
-//   the events, and the streaming decoder (decode-stream.ts) turns them into typed values directly.
+//   the events, and the decoder (decode.ts) turns them into typed values directly.
 // - The input is scanned with indexOf/charCodeAt; strings are only created by slicing whole runs
 //   (names, attribute values, text between markup), never character by character, and text and
 //   attribute values that need no decoding are handed out as extents of the input.
@@ -336,7 +336,7 @@ class ElementNode implements XmlElement {
 
 /**
  * An interned qualified name: one object per distinct name per document (see XmlReader.intern),
- * so consumers can compare names by identity and keep per-name caches on it.
+ * so names can be compared by identity.
  */
 export class XmlName {
   readonly qname: string;
@@ -348,13 +348,6 @@ export class XmlName {
   /** The scope `uri` was resolved in (resolution cache; see XmlReader.resolve). */
   scope: Scope | null = null;
   uri = '';
-  /**
-   * A one-entry cache for consumers (the streaming decoder): `cacheValue` is what the name means
-   * for `cacheOwner` when the name's namespace is `cacheUri`. Per document, like the name itself.
-   */
-  cacheOwner: unknown = null;
-  cacheUri = '';
-  cacheValue: unknown = null;
   /**
    * Name predictions (see XmlReader.startTag): the name of the element that last followed an
    * element of this name as its next sibling, and that was last the first child of one.
@@ -386,7 +379,7 @@ const NAME_PROBES = 4;
 /**
  * A pull reader over a whole document: `next()` returns the next event (XML_START, XML_TEXT,
  * XML_END, XML_EOF) and leaves its details in fields. Every well-formedness check happens here,
- * in document order, so any consumer (the tree builder behind parseXml, the streaming decoder)
+ * in document order, so any consumer (the tree builder behind parseXml, the decoder)
  * sees exactly the same errors at exactly the same places; consumers only decide what to keep.
  */
 export class XmlReader {
@@ -419,7 +412,7 @@ export class XmlReader {
   private refEnd = 0;
   /**
    * Open-addressed cache of names seen in this document. Documents repeat a few dozen names many
-   * thousand times; sharing one object per name saves memory and lets consumers cache per name.
+   * thousand times; sharing one object per name saves memory and string comparisons.
    */
   private readonly names: (XmlName | undefined)[] = new Array(NAME_CACHE_SIZE);
 
@@ -481,6 +474,11 @@ export class XmlReader {
     let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
     if (src.startsWith('<?xml', pos) && isWs(src.charCodeAt(pos + 5))) pos = this.xmlDecl(pos);
     this.pos = pos;
+  }
+
+  /** The 1-based line and column of `offset` (a surrogate pair is one column). */
+  lineColumn(offset: number): { line: number; column: number } {
+    return { line: this.lines.line(offset), column: this.lines.column(offset) };
   }
 
   /** An XmlSyntaxError at `offset`. */
@@ -1009,7 +1007,7 @@ export class XmlReader {
     }
     if (colon === p - 1) throw this.error(`Invalid ${what}: a name must not end with ':'`, start);
     this.colon = colon;
-    this.hash = h & 0x3fffffff; // small integers only, so hash fields never change representation (see KEEP_ALIVE)
+    this.hash = h & 0x3fffffff; // 30 bits: a small integer in V8, so the field never becomes a boxed number
     return p;
   }
 
@@ -1386,19 +1384,3 @@ export function escapeText(s: string): string {
 export function escapeAttribute(s: string): string {
   return ATTR_SPECIAL.test(s) ? s.replace(ATTR_SPECIAL_ALL, replaceSpecial) : s;
 }
-
-/**
- * One long-lived object of each class the reader makes per document. Optimized code checks the
- * hidden classes (V8 "maps") of the objects it handles; a full garbage collection drops a map that
- * no live object has any more, which between documents is every per-document class, and with it
- * all optimized code that relied on it, so the next document was read by unoptimized code (two to
- * three times slower). Keeping one instance alive keeps the maps, and the code. Harmless elsewhere.
- */
-export const KEEP_ALIVE: readonly unknown[] = (() => {
-  const r = new XmlReader('<k:k xmlns:k="urn:k" k:a="b">t<k:k/></k:k>');
-  const kept: unknown[] = [r];
-  for (let ev = r.next(); ev !== XML_EOF; ev = r.next()) {
-    if (ev === XML_START) kept.push(r.node(), r.name, r.scope);
-  }
-  return kept;
-})();

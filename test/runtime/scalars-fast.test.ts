@@ -1,4 +1,4 @@
-// parseScalarAt (the streaming decoder's fast path for strings, booleans, integers and dateTime,
+// parseScalarAt (the decoder's fast path for strings, booleans, integers and dateTime,
 // read straight from the document) must agree with parseScalar wherever it answers: the same
 // value, and never a value where parseScalar refuses the text.
 import assert from 'node:assert/strict';

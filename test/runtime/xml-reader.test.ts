@@ -1,4 +1,4 @@
-// The pull reader under parseXml and the streaming decoder (templates/runtime/xml.ts): its events,
+// The pull reader under parseXml and the decoder (templates/runtime/xml.ts): its events,
 // name interning and prediction (which must never change what a name is), and the two ways of
 // checking characters, which must refuse exactly the same documents.
 import assert from 'node:assert/strict';
