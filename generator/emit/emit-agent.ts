@@ -1,5 +1,4 @@
 // Model → the in-memory files of one agent folder, plus the shared runtime folder.
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Service } from '../model/types.js';
 import { emitClient, emitIndex, emitOperations } from './emit-client.js';
@@ -7,6 +6,7 @@ import { emitMetadata } from './emit-metadata.js';
 import { emitMock } from './emit-mock.js';
 import { emitTypes } from './emit-types.js';
 import { planEmit, type EmitPlan } from './plan.js';
+import { bundleRuntime } from './runtime-bundle.js';
 
 export interface GeneratedFile {
   /** Path relative to the output folder, with `/` separators. */
@@ -51,14 +51,10 @@ export function emitAgent(service: Service, templatesDir: string, wsdlText?: str
 
 export const RUNTIME_FOLDER = 'runtime';
 
-/** The runtime's TypeScript sources, copied verbatim under a generated-file header. */
+/** The runtime: its TypeScript sources assembled into two modules (runtime-bundle.ts), under a generated-file header. */
 export function runtimeFiles(templatesDir: string): GeneratedFile[] {
-  const dir = join(templatesDir, 'runtime');
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
-    .sort()
-    .map((name) => ({
-      path: `${RUNTIME_FOLDER}/${name}`,
-      content: `${GENERATED_MARK} (runtime, copied from templates/runtime/${name}) — do not edit.\n\n${readFileSync(join(dir, name), 'utf8')}`,
-    }));
+  return bundleRuntime(join(templatesDir, 'runtime')).map(({ name, content }) => ({
+    path: `${RUNTIME_FOLDER}/${name}`,
+    content: `${GENERATED_MARK} (runtime, assembled from templates/runtime/) — do not edit.\n\n${content}`,
+  }));
 }

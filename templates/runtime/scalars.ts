@@ -34,7 +34,7 @@ export function parseScalar(kind: ScalarKind, raw: string): unknown {
     case 'boolean':
       if (text === 'true' || text === '1') return true;
       if (text === 'false' || text === '0') return false;
-      throw new ScalarError(`"${excerpt(text)}" is not a boolean`);
+      throw new ScalarError(`"${shortText(text)}" is not a boolean`);
     case 'byte':
     case 'short':
     case 'int':
@@ -43,7 +43,7 @@ export function parseScalar(kind: ScalarKind, raw: string): unknown {
     case 'unsignedShort':
     case 'unsignedInt':
     case 'unsignedLong': {
-      if (!INTEGER_RE.test(text)) throw new ScalarError(`"${excerpt(text)}" is not an integer (xs:${kind})`);
+      if (!INTEGER_RE.test(text)) throw new ScalarError(`"${shortText(text)}" is not an integer (xs:${kind})`);
       const n = Number(text);
       checkRange(kind, n, text);
       return n === 0 ? 0 : n; // no -0
@@ -53,15 +53,15 @@ export function parseScalar(kind: ScalarKind, raw: string): unknown {
       if (text === 'INF' || text === '+INF') return Infinity;
       if (text === '-INF') return -Infinity;
       if (text === 'NaN') return NaN;
-      if (!DOUBLE_RE.test(text)) throw new ScalarError(`"${excerpt(text)}" is not a number (xs:${kind})`);
+      if (!DOUBLE_RE.test(text)) throw new ScalarError(`"${shortText(text)}" is not a number (xs:${kind})`);
       return Number(text);
     case 'decimal':
-      if (!DECIMAL_RE.test(text)) throw new ScalarError(`"${excerpt(text)}" is not a decimal`);
+      if (!DECIMAL_RE.test(text)) throw new ScalarError(`"${shortText(text)}" is not a decimal`);
       return Number(text);
     case 'dateTime':
       return parseDateTime(text);
     case 'duration':
-      if (!DURATION_RE.test(text)) throw new ScalarError(`"${excerpt(text)}" is not an ISO 8601 duration`);
+      if (!DURATION_RE.test(text)) throw new ScalarError(`"${shortText(text)}" is not an ISO 8601 duration`);
       return text;
     case 'base64Binary':
       return decodeBase64(text);
@@ -69,7 +69,7 @@ export function parseScalar(kind: ScalarKind, raw: string): unknown {
     case 'QName':
       return text;
     case 'char': {
-      if (!INTEGER_RE.test(text)) throw new ScalarError(`"${excerpt(text)}" is not a char code`);
+      if (!INTEGER_RE.test(text)) throw new ScalarError(`"${shortText(text)}" is not a char code`);
       const code = Number(text);
       if (code < 0 || code > 0xffff) throw new ScalarError(`${text} is not a UTF-16 code unit`);
       return String.fromCharCode(code);
@@ -261,7 +261,7 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
       return formatDateTime(value);
     case 'duration':
       if (typeof value !== 'string') throw typeError('a string (ISO 8601 duration)', value);
-      if (!DURATION_RE.test(value)) throw new ScalarError(`"${excerpt(value)}" is not an ISO 8601 duration`);
+      if (!DURATION_RE.test(value)) throw new ScalarError(`"${shortText(value)}" is not an ISO 8601 duration`);
       return value;
     case 'base64Binary':
       if (!(value instanceof Uint8Array)) throw typeError('a Uint8Array', value);
@@ -288,7 +288,7 @@ function typeError(expected: string, value: unknown): ScalarError {
   return new ScalarError(`expected ${expected}, got ${got}`);
 }
 
-function excerpt(text: string): string {
+function shortText(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
@@ -310,7 +310,7 @@ function plainDecimal(n: number): string {
 
 function parseDateTime(text: string): Date {
   const m = DATETIME_RE.exec(text);
-  if (!m) throw new ScalarError(`"${excerpt(text)}" is not an xs:dateTime`);
+  if (!m) throw new ScalarError(`"${shortText(text)}" is not an xs:dateTime`);
   const [, y, mo, d, h, mi, s, frac, zone] = m;
   const month = Number(mo);
   const day = Number(d);
@@ -318,14 +318,14 @@ function parseDateTime(text: string): Date {
   const minute = Number(mi);
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 59) {
-    throw new ScalarError(`"${excerpt(text)}" is not a valid date and time`);
+    throw new ScalarError(`"${shortText(text)}" is not a valid date and time`);
   }
   const ms = frac ? Math.round(Number(`0${frac}`) * 1000) : 0;
   // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not (WCF sends 0001-01-01 as MinValue).
   const date = new Date(0);
   date.setUTCFullYear(Number(y), month - 1, day);
   date.setUTCHours(hour, minute, second, ms);
-  if (date.getUTCDate() !== day && hour !== 24) throw new ScalarError(`"${excerpt(text)}" is not a valid date`);
+  if (date.getUTCDate() !== day && hour !== 24) throw new ScalarError(`"${shortText(text)}" is not a valid date`);
   if (zone && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
     const offset = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
