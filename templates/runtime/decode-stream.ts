@@ -189,6 +189,7 @@ function decodeComplex(r: XmlReader, index: SchemaIndex, decoder: Decoder, info:
       if (kind === F_COMPLEX) {
         const s = complexSlot(top.info as ComplexInfo, r.name, r.ns);
         if (s === null) {
+          if (decoder.strict) throw GIVE_UP; // the tree decoder names it
           r.skipElement(); // unknown element: forward compatible
           continue;
         }
@@ -204,12 +205,14 @@ function decodeComplex(r: XmlReader, index: SchemaIndex, decoder: Decoder, info:
         const item = top.item as FieldSlot;
         const m = arrayMatch(top.array as ArrayDesc, item, r.name, r.ns);
         if (m === 0) {
+          if (decoder.strict) throw GIVE_UP;
           r.skipElement();
           continue;
         }
         if (m === 2) throw GIVE_UP;
         slot = item;
       } else if (kind === F_SIMPLE) {
+        if (decoder.strict) throw GIVE_UP;
         r.skipElement(); // elements inside a simple value are ignored (their text too)
         continue;
       } else {

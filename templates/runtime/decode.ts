@@ -1,7 +1,10 @@
 // Parsed XML → typed values, driven by the schema metadata. Namespace-aware (prefixes never
 // matter), strict about values (a bad number, an unknown enum value or a nil where the schema
 // forbids one is a DecodeError naming the element path), lenient about structure the schema
-// does not know (unknown elements are skipped, so a newer server does not break an older client).
+// does not know by default (unknown elements are skipped, so a newer server that adds fields does
+// not break an older client), or strict about it: with unknownElements 'error', an element the
+// schema does not declare is a DecodeError naming its path (for tests, and for the mock, which
+// checks what clients send).
 import { DecodeError } from './errors.js';
 import { compiledPattern } from './encode.js';
 import { parseScalar, ScalarError } from './scalars.js';
@@ -9,13 +12,30 @@ import type { EnumDesc, FieldDesc, ListDesc, RestrictedDesc, ScalarKind } from '
 import { pathString, scalarKind, XSD_NS, XSI_NS, type Path, type SchemaIndex } from './schema-index.js';
 import { attribute, resolveQNameIn, type NamespaceScope, type XmlElement } from './xml.js';
 
+/** What decoding does with an element the schema does not declare: skip it, or refuse the message. */
+export type UnknownElements = 'ignore' | 'error';
+
 export class Decoder {
   private readonly index: SchemaIndex;
   private readonly operation: string | undefined;
+  /** Unknown elements are DecodeErrors (unknownElements: 'error'). */
+  readonly strict: boolean;
 
-  constructor(index: SchemaIndex, operation?: string) {
+  constructor(index: SchemaIndex, operation?: string, unknownElements: UnknownElements = 'ignore') {
     this.index = index;
     this.operation = operation;
+    this.strict = unknownElements === 'error';
+  }
+
+  /** In strict mode, the error for `child`, which the schema does not declare inside the element at `path`. */
+  private unknown(child: XmlElement, path: Path): void {
+    if (!this.strict) return;
+    const where = child.ns === '' ? 'in no namespace' : `in namespace "${child.ns}"`;
+    this.fail(`unknown element ${child.local} ${where}: the schema does not declare it here (unknownElements: 'error')`, {
+      parent: path,
+      name: child.local,
+      index: -1,
+    });
   }
 
   private fail(message: string, path: Path | undefined): never {
@@ -44,7 +64,10 @@ export class Decoder {
     let counts: Map<FieldDesc, number> | undefined;
     for (const child of el.children) {
       const slot = info.byName.get(child.local);
-      if (slot === undefined || slot.ns !== child.ns) continue; // unknown element: forward compatible
+      if (slot === undefined || slot.ns !== child.ns) {
+        this.unknown(child, path); // else skipped: forward compatible
+        continue;
+      }
       const f = slot.field;
       if (f.repeated) {
         counts ??= new Map();
@@ -109,7 +132,10 @@ export class Decoder {
         const item = desc.item;
         const ns = this.index.namespace(item.ns);
         for (const child of el.children) {
-          if (child.local !== item.name) continue;
+          if (child.local !== item.name) {
+            this.unknown(child, path);
+            continue;
+          }
           if (child.ns !== ns) {
             // An item in the wrong namespace is a peer's bug; skipping it would lose data silently.
             return this.fail(`array item ${item.name} is in namespace "${child.ns}", expected "${ns}"`, { parent: path, name: item.name, index: items.length });
@@ -126,13 +152,17 @@ export class Decoder {
         const list: { Key: unknown; Value: unknown }[] = [];
         let i = 0;
         for (const entry of el.children) {
-          if (entry.local !== desc.entry.name || entry.ns !== entryNs) continue;
+          if (entry.local !== desc.entry.name || entry.ns !== entryNs) {
+            this.unknown(entry, path);
+            continue;
+          }
           const entryPath: Path = { parent: path, name: desc.entry.name, index: i++ };
           let keyEl: XmlElement | undefined;
           let valueEl: XmlElement | undefined;
           for (const c of entry.children) {
             if (c.local === 'Key' && c.ns === keyNs) keyEl = c;
             else if (c.local === 'Value' && c.ns === valueNs) valueEl = c;
+            else this.unknown(c, entryPath);
           }
           if (!keyEl) return this.fail('a dictionary entry has no Key', entryPath);
           const key = this.element(keyEl, desc.key, { parent: entryPath, name: 'Key', index: -1 });
@@ -148,6 +178,7 @@ export class Decoder {
       case 'enum':
       case 'list':
       case 'restricted':
+        if (el.children.length > 0) this.unknown(el.children[0] as XmlElement, path);
         return this.simple(desc, el.text, path);
     }
   }

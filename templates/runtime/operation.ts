@@ -1,7 +1,7 @@
 // One operation's codecs: whole request and response envelopes to and from typed values.
 // Generated `operations.ts` files call defineOperation once per WSDL operation; the client,
 // mock servers and tests all go through these four functions.
-import { Decoder } from './decode.js';
+import { Decoder, type UnknownElements } from './decode.js';
 import { decodeStreaming } from './decode-stream.js';
 import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
@@ -12,6 +12,12 @@ import { schemaIndex, type SchemaIndex } from './schema-index.js';
 export interface DecodeOptions {
   /** Nesting limit of the XML reader (default 256). */
   readonly maxDepth?: number;
+  /**
+   * Elements the schema does not declare: 'ignore' (the default: skipped, so a newer server that
+   * adds fields does not break this client) or 'error' (a DecodeError naming the element's path).
+   * SOAP header blocks the WSDL does not declare are always ignored.
+   */
+  readonly unknownElements?: UnknownElements;
 }
 
 export interface OperationCodec<I, O, IH, OH> {
@@ -88,7 +94,7 @@ function decodeMessage(
   xml: string,
   options: DecodeOptions | undefined,
 ): { body: Record<string, unknown>; headers: Record<string, unknown> } {
-  const streamed = decodeStreaming(index, new Decoder(index, op.name), msg, xml, options?.maxDepth);
+  const streamed = decodeStreaming(index, new Decoder(index, op.name, options?.unknownElements), msg, xml, options?.maxDepth);
   return streamed ?? decodeMessageTree(index, op, msg, xml, options);
 }
 
@@ -101,7 +107,7 @@ export function decodeMessageTree(
   options: DecodeOptions | undefined,
 ): { body: Record<string, unknown>; headers: Record<string, unknown> } {
   const envelope = readEnvelope(xml, op.name, options?.maxDepth);
-  const decoder = new Decoder(index, op.name);
+  const decoder = new Decoder(index, op.name, options?.unknownElements);
   const bodyField = msg.body;
   const bodyNs = index.namespace(bodyField.ns);
   if (envelope.body.local !== bodyField.name || envelope.body.ns !== bodyNs) {
