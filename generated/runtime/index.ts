@@ -3,15 +3,15 @@
 // The runtime of generated gen-services86 clients. Generated files import it as
 // `import * as rt from '../runtime/index.js'`, so none of its names can clash with schema names.
 // Public API (templates/runtime/index.ts): SoapAgent, AgentOptions, CallOptions, CallResult,
-// ServiceInfo, DecodeError, EncodeError, HttpError, redact, SoapError, SoapFaultError,
-// SoExceptionError, TransportError, SoExceptionInfoFields, TransportFailure, readEnvelope,
-// writeEnvelope, writeFault, SOAP11_NS, SOAP12_NS, FaultFields, ParsedEnvelope, defineOperation,
-// AnyOperationCodec, DecodeOptions, InputOf, OperationCodec, OutputOf, RequestHeadersOf,
-// ResponseHeadersOf, field, FieldDesc, OperationDesc, SchemaDesc, SoapVersion, TypeDesc. The other
-// exports serve the generated code, the mock server and tests.
+// ServiceInfo, charsetParameter, decodeXmlBytes, DecodeError, EncodeError, HttpError, redact,
+// SoapError, SoapFaultError, SoExceptionError, TransportError, SoExceptionInfoFields,
+// TransportFailure, readEnvelope, writeEnvelope, writeFault, SOAP11_NS, SOAP12_NS, FaultFields,
+// ParsedEnvelope, defineOperation, AnyOperationCodec, DecodeOptions, InputOf, OperationCodec,
+// OutputOf, RequestHeadersOf, ResponseHeadersOf, field, FieldDesc, OperationDesc, SchemaDesc,
+// SoapVersion, TypeDesc. The other exports serve the generated code, the mock server and tests.
 //
-// Assembled from templates/runtime/: errors.ts, schema.ts, scalars.ts, schema-index.ts, xml.ts,
-// encode.ts, envelope.ts, decode.ts, operation.ts, agent.ts.
+// Assembled from templates/runtime/: errors.ts, charset.ts, schema.ts, scalars.ts, schema-index.ts,
+// xml.ts, encode.ts, envelope.ts, decode.ts, operation.ts, agent.ts.
 
 // ----------------------------------------------------------------------------------------------
 // errors.ts
@@ -150,6 +150,255 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
     for (let k = s.length - 1; k >= 4 && out.includes('…'); k--) out = out.split(`${s.slice(0, k)}…`).join('***…');
   }
   return out;
+}
+
+// ----------------------------------------------------------------------------------------------
+// charset.ts
+// ----------------------------------------------------------------------------------------------
+
+// Bytes of an XML message → text, as XML 1.0 (Appendix F) and RFC 7303 (XML media types) say:
+// the byte order mark, the charset parameter of the Content-Type and the encoding declaration
+// decide the encoding. Never a guess and never a silent repair: bytes that are invalid in their
+// encoding, two of those three that name different encodings, and encodings this runtime does not
+// read are DecodeErrors, because text decoded in the wrong encoding is corrupted data that
+// looks valid (`café` read as `caf\uFFFD` or `cafÃ©`).
+//
+// Read: UTF-8 (the default, as XML and SOAP say), UTF-16 LE/BE, ISO-8859-1, windows-1252 and
+// US-ASCII. The agent reads responses and the mock reads requests through this one function.
+
+/** Encodings this runtime reads, by canonical name. */
+type Encoding = 'UTF-8' | 'UTF-16' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | 'windows-1252' | 'US-ASCII';
+
+/** The IANA names and aliases of the encodings we read (lower case). */
+const LABELS: Record<string, Encoding> = {
+  'utf-8': 'UTF-8',
+  utf8: 'UTF-8',
+  'utf-16': 'UTF-16',
+  utf16: 'UTF-16',
+  'utf-16le': 'UTF-16LE',
+  'utf-16be': 'UTF-16BE',
+  'iso-8859-1': 'ISO-8859-1',
+  'iso8859-1': 'ISO-8859-1',
+  'iso_8859-1': 'ISO-8859-1',
+  'iso_8859-1:1987': 'ISO-8859-1',
+  'iso-ir-100': 'ISO-8859-1',
+  latin1: 'ISO-8859-1',
+  l1: 'ISO-8859-1',
+  cp819: 'ISO-8859-1',
+  ibm819: 'ISO-8859-1',
+  csisolatin1: 'ISO-8859-1',
+  'windows-1252': 'windows-1252',
+  cp1252: 'windows-1252',
+  'x-cp1252': 'windows-1252',
+  'us-ascii': 'US-ASCII',
+  ascii: 'US-ASCII',
+  'iso646-us': 'US-ASCII',
+  'ansi_x3.4-1968': 'US-ASCII',
+  csascii: 'US-ASCII',
+};
+
+const SUPPORTED = 'UTF-8, UTF-16 (LE/BE), ISO-8859-1, windows-1252 and US-ASCII';
+
+/** windows-1252's characters for the bytes 0x80–0x9F (where it differs from ISO-8859-1; the 5 unassigned bytes stay C1 controls, as in the WHATWG table). */
+const CP1252_HIGH =
+  '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F' +
+  '\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+
+/** Where the encoding came from, for messages. */
+type Source = 'byte order mark' | 'Content-Type charset' | 'XML declaration' | 'first bytes' | 'default';
+
+function fail(message: string, operation: string | undefined): never {
+  throw new DecodeError(message, '', operation);
+}
+
+/** The charset parameter of a Content-Type header (lower case), or undefined. */
+export function charsetParameter(contentType: string | null | undefined): string | undefined {
+  if (!contentType) return undefined;
+  const m = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
+  if (!m) return undefined;
+  const value = (m[1] ?? m[2] ?? '').trim().toLowerCase();
+  return value === '' ? undefined : value;
+}
+
+function encodingNamed(label: string, source: Source, operation: string | undefined): Encoding {
+  const enc = LABELS[label.toLowerCase()];
+  if (enc === undefined) fail(`unsupported encoding "${label}" (from the ${source}); this client reads ${SUPPORTED}`, operation);
+  return enc;
+}
+
+/** Whether text in `actual` may carry the label `named` (in a declaration or a charset parameter). */
+function compatible(named: Encoding, actual: Encoding): boolean {
+  if (named === actual) return true;
+  if (named === 'UTF-16') return actual === 'UTF-16LE' || actual === 'UTF-16BE';
+  if (actual === 'UTF-16') return named === 'UTF-16LE' || named === 'UTF-16BE';
+  // ASCII is a subset of the others: US-ASCII bytes mean the same in each of them.
+  if (named === 'US-ASCII' || actual === 'US-ASCII') return !isUtf16(named) && !isUtf16(actual);
+  return false;
+}
+
+function isUtf16(e: Encoding): boolean {
+  return e === 'UTF-16' || e === 'UTF-16LE' || e === 'UTF-16BE';
+}
+
+/** The encoding a byte order mark at the start of `bytes` announces, and its length; refuses UTF-32. */
+function byteOrderMark(bytes: Uint8Array, operation: string | undefined): { enc: Encoding; length: number } | undefined {
+  const [b0, b1, b2, b3] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return { enc: 'UTF-8', length: 3 };
+  if ((b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) || (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff)) {
+    fail(`the message is UTF-32 (byte order mark); this client reads ${SUPPORTED}`, operation);
+  }
+  if (b0 === 0xfe && b1 === 0xff) return { enc: 'UTF-16BE', length: 2 };
+  if (b0 === 0xff && b1 === 0xfe) return { enc: 'UTF-16LE', length: 2 };
+  return undefined;
+}
+
+/**
+ * Without a byte order mark or charset (XML 1.0 Appendix F): `<?` in UTF-16 without a mark, or
+ * the encoding named by a declaration in ASCII-compatible bytes; else UTF-8.
+ */
+function sniff(bytes: Uint8Array, operation: string | undefined): { enc: Encoding; source: Source } {
+  const [b0, b1, b2, b3] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+  if (b0 === 0x3c && b1 === 0 && b2 === 0x3f && b3 === 0) return { enc: 'UTF-16LE', source: 'first bytes' };
+  if (b0 === 0 && b1 === 0x3c && b2 === 0 && b3 === 0x3f) return { enc: 'UTF-16BE', source: 'first bytes' };
+  if (b0 === 0x4c && b1 === 0x6f && b2 === 0xa7 && b3 === 0x94) fail(`the message is EBCDIC; this client reads ${SUPPORTED}`, operation);
+  const declared = declaredEncoding(latin1(bytes.subarray(0, 1024)));
+  if (declared !== undefined) return { enc: encodingNamed(declared, 'XML declaration', operation), source: 'XML declaration' };
+  return { enc: 'UTF-8', source: 'default' };
+}
+
+/** The encoding name of the XML declaration at the start of `text`, or undefined. */
+function declaredEncoding(text: string): string | undefined {
+  const m = /^<\?xml\s+version\s*=\s*(?:"[^"]*"|'[^']*')\s+encoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(text);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+function latin1(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  }
+  return text;
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence (only called after a failure). */
+function invalidUtf8At(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // Continuation bytes after this lead byte, and the smallest code point that needs that many.
+    const n = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (n === 0) return i;
+    const min = n === 1 ? 0x80 : n === 2 ? 0x800 : 0x10000;
+    let cp = b & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    // Overlong forms, encoded surrogates (ED A0 80 …) and values beyond U+10FFFF.
+    if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return i;
+    i += n + 1;
+  }
+  return bytes.length;
+}
+
+/** Offset (in `bytes`, UTF-16LE) of an odd trailing byte or an unpaired surrogate (only called after a failure). */
+function invalidUtf16At(bytes: Uint8Array): number {
+  const units = bytes.length >> 1;
+  for (let u = 0; u < units; u++) {
+    const c = (bytes[2 * u] as number) | ((bytes[2 * u + 1] as number) << 8);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = u + 1 < units ? (bytes[2 * u + 2] as number) | ((bytes[2 * u + 3] as number) << 8) : -1;
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        u++;
+        continue;
+      }
+      return 2 * u;
+    }
+    if (c >= 0xdc00 && c <= 0xdfff) return 2 * u;
+  }
+  return bytes.length & 1 ? bytes.length - 1 : bytes.length;
+}
+
+/** `bytes` (after the byte order mark, which is `skip` bytes long) in `enc`; invalid sequences are DecodeErrors. */
+function decodeAs(enc: Encoding, bytes: Uint8Array, skip: number, operation: string | undefined): string {
+  const body = bytes.subarray(skip);
+  switch (enc) {
+    case 'UTF-8':
+      try {
+        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+      } catch {
+        return fail(`the message is not valid UTF-8: invalid byte sequence at byte offset ${skip + invalidUtf8At(body)}`, operation);
+      }
+    case 'UTF-16':
+    case 'UTF-16LE':
+    case 'UTF-16BE': {
+      // Without a byte order mark, "UTF-16" is big-endian (RFC 2781), unless the first bytes say otherwise.
+      const little = enc === 'UTF-16LE' || (enc === 'UTF-16' && body[0] === 0x3c && body[1] === 0);
+      let le = body;
+      if (!little) {
+        le = new Uint8Array(body.length);
+        for (let i = 0; i + 1 < body.length; i += 2) {
+          le[i] = body[i + 1] as number;
+          le[i + 1] = body[i] as number;
+        }
+        if (body.length & 1) le[body.length - 1] = body[body.length - 1] as number;
+      }
+      try {
+        return new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }).decode(le);
+      } catch {
+        return fail(`the message is not valid UTF-16: unpaired surrogate or odd length at byte offset ${skip + invalidUtf16At(le)}`, operation);
+      }
+    }
+    case 'US-ASCII': {
+      const i = body.findIndex((b) => b >= 0x80);
+      if (i >= 0) fail(`the message is not US-ASCII: byte 0x${(body[i] as number).toString(16).toUpperCase()} at byte offset ${skip + i}`, operation);
+      return latin1(body);
+    }
+    case 'ISO-8859-1':
+      return latin1(body);
+    case 'windows-1252':
+      return latin1(body).replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] as string);
+  }
+}
+
+/**
+ * The text of an XML message from its bytes and its Content-Type header (undefined when there is
+ * none). The byte order mark is removed. Throws DecodeError (path '') when the encoding is
+ * unsupported, when the bytes are invalid in it (with the byte offset), or when the byte order
+ * mark, the charset parameter and the XML declaration name different encodings.
+ */
+export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null | undefined, operation?: string): string {
+  const bom = byteOrderMark(bytes, operation);
+  const label = charsetParameter(contentType);
+  const charset = label === undefined ? undefined : encodingNamed(label, 'Content-Type charset', operation);
+  let enc: Encoding;
+  let source: Source;
+  if (bom !== undefined) {
+    if (charset !== undefined && !compatible(charset, bom.enc)) {
+      fail(`the Content-Type charset "${label}" contradicts the byte order mark (${bom.enc})`, operation);
+    }
+    enc = bom.enc;
+    source = 'byte order mark';
+  } else if (charset !== undefined) {
+    enc = charset;
+    source = 'Content-Type charset';
+  } else {
+    ({ enc, source } = sniff(bytes, operation));
+  }
+  const text = decodeAs(enc, bytes, bom?.length ?? 0, operation);
+  const declared = declaredEncoding(text);
+  if (declared !== undefined && source !== 'XML declaration') {
+    const named = LABELS[declared.toLowerCase()];
+    if (named === undefined || !compatible(named, enc)) {
+      const how = source === 'default' ? 'it is read as UTF-8 (the default)' : `the ${source} says ${enc}`;
+      fail(`the XML declaration says encoding="${declared}", but ${how}`, operation);
+    }
+  }
+  return text;
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -877,6 +1126,12 @@ export class XmlSyntaxError extends Error {
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 const DEFAULT_MAX_DEPTH = 256;
+/**
+ * Longest element, attribute or processing-instruction name accepted, in UTF-16 units (libxml2's
+ * default limit is 50000). Below V8's 16384, beyond which a string's hash is its length alone, so
+ * every Map and Set the reader keys by name keeps its constant time on hostile input.
+ */
+export const MAX_NAME_LENGTH = 10_000;
 
 // Candidates for characters XML 1.0 does not allow anywhere, raw: C0 controls other than
 // tab/LF/CR, U+FFFE, U+FFFF, and surrogates (which are fine when properly paired). One native scan
@@ -925,6 +1180,9 @@ function isXmlChar(cp: number): boolean {
     (cp >= 0x10000 && cp <= 0x10ffff)
   );
 }
+
+/** Encoding names that a byte order mark can go with. */
+const UNICODE_ENCODING = /^(utf-?(8|16|32)(le|be)?|ucs-?[24]|iso-10646-ucs-[24])$/i;
 
 function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
@@ -1038,64 +1296,123 @@ class LineMap {
   }
 }
 
+/** One namespace binding: the URI and its per-document id (equal URIs, equal ids; see UriIds). */
+interface Binding {
+  readonly uri: string;
+  readonly id: number;
+}
+
+const EMPTY_BINDING: Binding = { uri: '', id: -3 };
+
 /**
  * The bindings declared on one element, linked to the enclosing scope. The chain is at most as long
  * as the nesting depth; an element declaring many prefixes gets a Map, so lookups stay cheap even
- * for hostile documents.
+ * for hostile documents. A lookup that had to walk far leaves its answer in the parent scope's
+ * memo, so the siblings and descendants that ask next stop there: a deep chain of scopes costs one
+ * walk per prefix and parent, not one per lookup.
  */
 class Scope implements NamespaceScope {
   readonly parent: Scope | null;
   private readonly prefixes: readonly string[];
-  private readonly uris: readonly string[];
-  private readonly map: Map<string, string> | null;
+  private readonly bindings: readonly Binding[];
+  private readonly map: Map<string, Binding> | null;
+  /** Bindings found beyond this scope by earlier long walks (see binding()). */
+  private memo: Map<string, Binding> | null = null;
   /** The document's line index (kept here rather than on every element, to keep elements small). */
   readonly lines: LineMap | null;
   private lastPrefix: string | undefined = undefined;
-  private lastUri: string | undefined = undefined;
+  private lastBinding: Binding | undefined = undefined;
 
-  constructor(parent: Scope | null, prefixes: string[], uris: string[], lines: LineMap | null) {
+  constructor(parent: Scope | null, prefixes: string[], bindings: Binding[], lines: LineMap | null) {
     this.parent = parent;
     this.prefixes = prefixes;
-    this.uris = uris;
-    let map: Map<string, string> | null = null;
+    this.bindings = bindings;
+    let map: Map<string, Binding> | null = null;
     if (prefixes.length > 8) {
       map = new Map();
-      for (let i = 0; i < prefixes.length; i++) map.set(prefixes[i] as string, uris[i] as string);
+      for (let i = 0; i < prefixes.length; i++) map.set(prefixes[i] as string, bindings[i] as Binding);
     }
     this.map = map;
     this.lines = lines;
   }
 
   lookup(prefix: string): string | undefined {
-    // Elements sharing a scope mostly ask for the same prefix: remember the last answer.
-    if (prefix === this.lastPrefix) return this.lastUri;
-    const uri = this.find(prefix);
-    if (uri !== undefined) {
-      this.lastPrefix = prefix;
-      this.lastUri = uri;
-    }
-    return uri;
+    return this.binding(prefix)?.uri;
   }
 
-  private find(prefix: string): string | undefined {
-    let s: Scope | null = this;
-    do {
-      if (s.map !== null) {
-        const uri = s.map.get(prefix);
-        if (uri !== undefined) return uri;
-      } else {
-        const prefixes = s.prefixes;
-        for (let i = 0; i < prefixes.length; i++) {
-          if (prefixes[i] === prefix) return s.uris[i];
-        }
+  /** The binding of `prefix` in this scope, or undefined when it is unbound. */
+  binding(prefix: string): Binding | undefined {
+    // Elements sharing a scope mostly ask for the same prefix: remember the last answer.
+    if (prefix === this.lastPrefix) return this.lastBinding;
+    let s: Scope = this;
+    let steps = 0;
+    let found: Binding | undefined;
+    for (;;) {
+      found = s.own(prefix);
+      if (found !== undefined) break;
+      if (s.memo !== null) {
+        found = s.memo.get(prefix);
+        if (found !== undefined) break;
       }
-      s = s.parent;
-    } while (s !== null);
-    return prefix === '' ? '' : undefined;
+      const up = s.parent;
+      if (up === null) {
+        found = prefix === '' ? EMPTY_BINDING : undefined;
+        break;
+      }
+      s = up;
+      steps++;
+    }
+    if (found !== undefined) {
+      this.lastPrefix = prefix;
+      this.lastBinding = found;
+      // Found beyond the parent: the parent does not declare it, so the answer holds there too.
+      if (steps > 4 && this.parent !== null) (this.parent.memo ??= new Map()).set(prefix, found);
+    }
+    return found;
+  }
+
+  /** The binding this scope itself declares for `prefix`, or undefined. */
+  private own(prefix: string): Binding | undefined {
+    if (this.map !== null) return this.map.get(prefix);
+    const prefixes = this.prefixes;
+    for (let i = 0; i < prefixes.length; i++) {
+      if (prefixes[i] === prefix) return this.bindings[i];
+    }
+    return undefined;
   }
 }
 
-const BUILTIN_SCOPE = new Scope(null, ['xml', 'xmlns'], [XML_NS, XMLNS_NS], null);
+const BUILTIN_SCOPE = new Scope(null, ['xml', 'xmlns'], [{ uri: XML_NS, id: -1 }, { uri: XMLNS_NS, id: -2 }], null);
+
+/**
+ * Per-document ids for namespace URIs: equal URIs get equal ids, so attributes' namespaces are
+ * compared as numbers. Comparing the strings could cost their length every time (a hostile
+ * document binds two prefixes to equal 200 KB URIs), and V8 hashes strings longer than 16383
+ * characters by their length alone, so a Map keyed by such URIs degrades to a list. URIs are
+ * hashed here instead, once per declaration, with a seed chosen per document.
+ */
+class UriIds {
+  private readonly buckets = new Map<number, number[]>();
+  private readonly uris: string[] = [];
+  private readonly seed = (Math.random() * 0x100000000) | 0;
+
+  id(uri: string): number {
+    let h = this.seed ^ uri.length;
+    for (let i = 0; i < uri.length; i++) {
+      h = Math.imul(h ^ uri.charCodeAt(i), 0x5bd1e995);
+      h ^= h >>> 13;
+    }
+    const bucket = this.buckets.get(h);
+    if (bucket === undefined) {
+      this.buckets.set(h, [this.uris.length]);
+    } else {
+      for (const id of bucket) if (this.uris[id] === uri) return id;
+      bucket.push(this.uris.length);
+    }
+    this.uris.push(uri);
+    return this.uris.length - 1;
+  }
+}
 
 class AttributeNode implements XmlAttribute {
   readonly ns: string;
@@ -1152,6 +1469,8 @@ export class XmlName {
   /** The scope `uri` was resolved in (resolution cache; see XmlReader.resolve). */
   scope: Scope | null = null;
   uri = '';
+  /** The id of `uri` (see UriIds), cached with it. */
+  uriId = 0;
   /**
    * Name predictions (see XmlReader.startTag): the name of the element that last followed an
    * element of this name as its next sibling, and that was last the first child of one.
@@ -1159,10 +1478,12 @@ export class XmlName {
   nextSibling: XmlName | null = null;
   firstChild: XmlName | null = null;
 
-  constructor(qname: string, colon: number, hash: number) {
-    this.qname = canonical(qname);
-    this.prefix = colon < 0 ? '' : canonical(qname.slice(0, colon));
-    this.local = colon < 0 ? this.qname : canonical(qname.slice(colon + 1));
+  /** `compact`: make the strings canonical (see canonical()); worth it for names that repeat. */
+  constructor(qname: string, colon: number, hash: number, compact = true) {
+    const c = compact ? canonical : (s: string) => s;
+    this.qname = c(qname);
+    this.prefix = colon < 0 ? '' : c(qname.slice(0, colon));
+    this.local = colon < 0 ? this.qname : c(qname.slice(colon + 1));
     this.hash = hash;
   }
 }
@@ -1214,11 +1535,19 @@ export class XmlReader {
   private hash = 0;
   /** Set by decodeRef: offset of the reference's ';'. */
   private refEnd = 0;
+  /** Flattened parts of the text being decoded (see setAside). */
+  private readonly asides: string[] = [];
   /**
    * Open-addressed cache of names seen in this document. Documents repeat a few dozen names many
    * thousand times; sharing one object per name saves memory and string comparisons.
    */
   private readonly names: (XmlName | undefined)[] = new Array(NAME_CACHE_SIZE);
+  /**
+   * How many more names and namespace URIs are made canonical. Making a string canonical costs
+   * about a microsecond, repaid when the name recurs; a real message has a few hundred distinct
+   * names, while a hostile one can have a new name in every tag, and those are left as they are.
+   */
+  private compactLeft = NAME_CACHE_SIZE;
 
   // ---- The current event (valid until the next call) -------------------------------------------
   /** Nesting depth: after XML_START the element's own depth (the document element is 1). */
@@ -1253,6 +1582,10 @@ export class XmlReader {
   private readonly aOffsets: number[] = [];
   /** Namespace URI of a plain attribute; null for a namespace declaration. */
   private readonly aNs: (string | null)[] = [];
+  /** Id of a prefixed attribute's namespace URI (see UriIds), for the duplicate check. */
+  private readonly aNsIds: number[] = [];
+  /** Created with the document's first namespace declaration. */
+  private uriIds: UriIds | null = null;
 
   /**
    * `charsAsRead`: check for characters XML does not allow as the text is read, instead of in one
@@ -1365,15 +1698,15 @@ export class XmlReader {
     return c < 128 ? NAME_ASCII[c] === 0 : !(isNonAsciiNameChar(c) || (c >= 0xd800 && c <= 0xdb7f));
   }
 
-  /** The URI `name`'s prefix is bound to in `scope` (cached on the name), or undefined. */
+  /** The URI `name`'s prefix is bound to in `scope` (cached on the name with its id), or undefined. */
   private resolve(name: XmlName, scope: Scope): string | undefined {
     if (name.scope === scope) return name.uri;
-    const uri = scope.lookup(name.prefix);
-    if (uri !== undefined) {
-      name.scope = scope;
-      name.uri = uri;
-    }
-    return uri;
+    const binding = scope.binding(name.prefix);
+    if (binding === undefined) return undefined;
+    name.scope = scope;
+    name.uri = binding.uri;
+    name.uriId = binding.id;
+    return binding.uri;
   }
 
   /** The XmlName for src[start, end), a valid QName whose colon (or -1) is `colon` and hash `hash`. */
@@ -1389,7 +1722,7 @@ export class XmlReader {
       if (hit.hash === hash && hit.qname.length === n && sameChars(src, start, hit.qname)) return hit;
       slot = (slot + 1) & (NAME_CACHE_SIZE - 1);
     }
-    const name = new XmlName(src.slice(start, end), colon < 0 ? -1 : colon - start, hash);
+    const name = new XmlName(src.slice(start, end), colon < 0 ? -1 : colon - start, hash, this.compactLeft-- > 0);
     // A free slot among the probed ones, else the home slot is reused.
     names[names[slot] === undefined ? slot : home] = name;
     return name;
@@ -1670,19 +2003,21 @@ export class XmlReader {
     }
 
     let declared: string[] | null = null;
-    let declaredUris: string[] | null = null;
+    let declaredUris: Binding[] | null = null;
     for (let i = 0; i < count; i++) {
       const n = names[i] as XmlName;
       if (n.prefix === 'xmlns' || n.qname === 'xmlns') {
         const prefix = n.prefix === '' ? '' : n.local;
-        const uri = canonical(this.checkDeclaration(prefix, this.attrValue(i), offsets[i] as number));
+        let uri = this.checkDeclaration(prefix, this.attrValue(i), offsets[i] as number);
+        if (this.compactLeft-- > 0) uri = canonical(uri);
+        const binding: Binding = { uri, id: (this.uriIds ??= new UriIds()).id(uri) };
         nsOf[i] = null;
         if (declared === null || declaredUris === null) {
           declared = [prefix];
-          declaredUris = [uri];
+          declaredUris = [binding];
         } else {
           declared.push(prefix);
-          declaredUris.push(uri);
+          declaredUris.push(binding);
         }
       } else {
         plain++;
@@ -1714,6 +2049,7 @@ export class XmlReader {
             throw this.error(`Unbound namespace prefix '${n.prefix}' in attribute '${n.qname}'`, offsets[i] as number);
           }
           nsOf[i] = uri;
+          this.aNsIds[i] = n.uriId;
           prefixed++;
         }
       }
@@ -1727,10 +2063,15 @@ export class XmlReader {
     this.plainAttrCount = plain;
   }
 
-  /** Throws if two prefixed attributes of the current tag share an expanded name. */
+  /**
+   * Throws if two prefixed attributes of the current tag share an expanded name. Namespaces are
+   * compared by id, never as strings: a URI can be long, and comparing or hashing it once per
+   * attribute made a 383 KB document take seconds.
+   */
   private checkExpandedDuplicates(count: number): void {
     const names = this.aNames;
     const nsOf = this.aNs;
+    const ids = this.aNsIds;
     const fail = (i: number): XmlSyntaxError => {
       const n = names[i] as XmlName;
       return this.error(`Duplicate attribute '${n.qname}' (expanded name {${nsOf[i] as string}}${n.local})`, this.aOffsets[i] as number);
@@ -1739,9 +2080,11 @@ export class XmlReader {
       for (let i = 1; i < count; i++) {
         const a = nsOf[i];
         if (a === null || a === '' || a === undefined) continue;
+        const id = ids[i];
         const local = (names[i] as XmlName).local;
         for (let j = 0; j < i; j++) {
-          if (nsOf[j] === a && (names[j] as XmlName).local === local) throw fail(i);
+          const b = nsOf[j];
+          if (b !== null && b !== '' && ids[j] === id && (names[j] as XmlName).local === local) throw fail(i);
         }
       }
     } else {
@@ -1749,7 +2092,7 @@ export class XmlReader {
       for (let i = 0; i < count; i++) {
         const a = nsOf[i];
         if (a === null || a === '' || a === undefined) continue;
-        const key = a + '}' + (names[i] as XmlName).local;
+        const key = (ids[i] as number) + '}' + (names[i] as XmlName).local;
         if (seen.has(key)) throw fail(i);
         seen.add(key);
       }
@@ -1810,6 +2153,7 @@ export class XmlReader {
       h = (Math.imul(h, 31) + c) | 0;
     }
     if (colon === p - 1) throw this.error(`Invalid ${what}: a name must not end with ':'`, start);
+    if (p - start > MAX_NAME_LENGTH) throw this.error(`Invalid ${what}: longer than ${MAX_NAME_LENGTH} characters`, start);
     this.colon = colon;
     this.hash = h & 0x3fffffff; // 30 bits: a small integer in V8, so the field never becomes a boxed number
     return p;
@@ -1837,6 +2181,27 @@ export class XmlReader {
   }
 
   /**
+   * Decoded text is built by appending pieces (`out += …`), which makes a rope: one live object per
+   * piece until the result is read. Text with millions of references would keep millions of them
+   * alive, and garbage collection would grow faster than the text. So every 256 pieces the rope is
+   * flattened (reading a character does that in V8) and set aside; joinAside joins the parts.
+   */
+  private setAside(out: string): string {
+    out.charCodeAt(0);
+    this.asides.push(out);
+    return '';
+  }
+
+  private joinAside(last: string): string {
+    const asides = this.asides;
+    if (asides.length === 0) return last;
+    asides.push(last);
+    const text = asides.join('');
+    asides.length = 0;
+    return text;
+  }
+
+  /**
    * Character data between markup: entities decoded, line endings normalised. Returns null when
    * the text is exactly src[start, end) (no reference, no carriage return), so no string is made.
    */
@@ -1849,20 +2214,29 @@ export class XmlReader {
     if (this.nextCdEnd < end) throw this.error("']]>' is not allowed in character data", this.nextCdEnd);
     if (this.nextAmp >= end && this.nextCr >= end) return null;
     let out = '';
+    let pieces = 0;
     let seg = start;
     for (let i = start; i < end; i++) {
       const c = src.charCodeAt(i);
       if (c === 38) {
         out += src.slice(seg, i) + this.decodeRef(i, end);
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         i = this.refEnd;
         seg = i + 1;
       } else if (c === 13) {
         out += src.slice(seg, i) + '\n';
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       }
     }
-    return out + src.slice(seg, end);
+    return this.joinAside(out + src.slice(seg, end));
   }
 
   /** CDATA content: only line endings change. */
@@ -1872,15 +2246,20 @@ export class XmlReader {
     if (this.nextCr < start) this.nextCr = find(src, '\r', start);
     if (this.nextCr >= end) return src.slice(start, end);
     let out = '';
+    let pieces = 0;
     let seg = start;
     for (let i = this.nextCr; i < end; i++) {
       if (src.charCodeAt(i) === 13) {
         out += src.slice(seg, i) + '\n';
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       }
     }
-    return out + src.slice(seg, end);
+    return this.joinAside(out + src.slice(seg, end));
   }
 
   /**
@@ -1890,6 +2269,7 @@ export class XmlReader {
   private attrValueText(start: number, end: number): string | null {
     const src = this.src;
     let out = '';
+    let pieces = 0;
     let seg = start;
     for (let i = start; i < end; i++) {
       const c = src.charCodeAt(i);
@@ -1900,22 +2280,34 @@ export class XmlReader {
       if (c >= 32 && c !== 38 && c !== 60) continue;
       if (c === 38) {
         out += src.slice(seg, i) + this.decodeRef(i, end);
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         i = this.refEnd;
         seg = i + 1;
       } else if (c === 60) {
         throw this.error("'<' is not allowed in attribute values", i);
       } else if (c === 9 || c === 10) {
         out += src.slice(seg, i) + ' ';
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         seg = i + 1;
       } else if (c === 13) {
         out += src.slice(seg, i) + ' ';
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       } else if (this.charsAsRead) {
         throw this.badChar(i);
       }
     }
-    return seg === start ? null : out + src.slice(seg, end);
+    return seg === start ? null : this.joinAside(out + src.slice(seg, end));
   }
 
   /** Decodes the reference whose '&' is at `amp` (not beyond `end`); sets `this.refEnd` to its ';'. */
@@ -2001,6 +2393,8 @@ export class XmlReader {
   private processingInstruction(lt: number): number {
     const src = this.src;
     const end = this.scanName(lt + 2, 'processing instruction target');
+    // Namespaces in XML 1.0 (section 7): no colon in PI targets.
+    if (this.colon >= 0) throw this.error("Invalid processing instruction target: ':' is not allowed (Namespaces in XML)", this.colon);
     const target = src.slice(lt + 2, end);
     if (target.length === 3 && target.toLowerCase() === 'xml') {
       throw this.error('The XML declaration is only allowed at the very start of the document', lt);
@@ -2014,7 +2408,7 @@ export class XmlReader {
     return close + 2;
   }
 
-  /** Parses `<?xml version="1.0" encoding="…" standalone="…"?>` at `start`; returns the offset after it. */
+  /** Parses `<?xml version="1.0" encoding="…" standalone="…"?>` at `start` (1 after a BOM); returns the offset after it. */
   private xmlDecl(start: number): number {
     const src = this.src;
     let p = start + 5;
@@ -2042,10 +2436,16 @@ export class XmlReader {
       if (vEnd < 0 || (close >= 0 && vEnd > close)) throw this.error('Unterminated XML declaration value', p);
       const value = src.slice(p + 1, vEnd);
       if (name === 'version' && seen === 0) {
-        if (value !== '1.0') throw this.error(`Unsupported XML version '${value}' (only 1.0 is supported)`, p);
+        // XML 1.0 (5th edition, 2.8): a 1.0 processor reads a document of another 1.x version as
+        // if it were 1.0. So 1.1 is read by the 1.0 rules, and 1.1-only features are refused as such.
+        if (!/^1\.[0-9]+$/.test(value)) throw this.error(`Unsupported XML version '${value}' (1.x is read as 1.0)`, p);
         seen = 1;
       } else if (name === 'encoding' && seen === 1) {
         if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(value)) throw this.error(`Invalid encoding name '${value}'`, p);
+        // A byte order mark exists only in the Unicode encodings: with it, any other name is a contradiction.
+        if (start > 0 && !UNICODE_ENCODING.test(value)) {
+          throw this.error(`The encoding '${value}' contradicts the byte order mark`, p);
+        }
         seen = 2;
       } else if (name === 'standalone' && (seen === 1 || seen === 2)) {
         if (value !== 'yes' && value !== 'no') throw this.error("standalone must be 'yes' or 'no'", p);
@@ -2093,6 +2493,13 @@ export function readElement(r: XmlReader): XmlElement {
       }
     } else if (ev === XML_TEXT) {
       texts[textsTop++] = r.text();
+      // Many text pieces in one element (text between thousands of children): join them in
+      // batches, so that they are not all kept alive as separate strings (see setAside).
+      const ts = textStarts[textStarts.length - 1] as number;
+      if (textsTop - ts > 256) {
+        texts[ts] = (texts[ts] as string) + texts.slice(ts + 1, textsTop).join('');
+        textsTop = ts + 1;
+      }
     } else if (ev === XML_END) {
       const ks = kidStarts.pop() as number;
       if (ks < kidsTop) {
@@ -2503,9 +2910,11 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
 // Fault's (read to report it).
 //
 // Strict about values (a bad number, an unknown enum value, a nil where the schema forbids one is
-// a DecodeError naming the element path, line and column), lenient about structure the schema does
-// not know: unknown elements are skipped, so a newer server that adds fields does not break an
-// older client.
+// a DecodeError naming the element path, line and column). About elements the schema does not
+// declare, lenient by default (they are skipped, so a newer server that adds fields does not break
+// an older client) or strict with unknownElements 'error' (a DecodeError naming the element: for
+// tests, and for the mock, which checks what clients send). Header blocks the operation does not
+// declare are always skipped.
 //
 // Which error is reported when a message has several: the message is always read to its end, so
 //   1. a well-formedness error (anywhere) comes first, then
@@ -2524,13 +2933,22 @@ export interface DecodedMessage {
   readonly headers: Record<string, unknown>;
 }
 
+/** What decoding does with an element the schema does not declare: skip it, or refuse the message. */
+export type UnknownElements = 'ignore' | 'error';
+
+export interface DecodeEnvelopeOptions {
+  /** Nesting limit of the XML reader (default 256). */
+  readonly maxDepth?: number | undefined;
+  readonly unknownElements?: UnknownElements | undefined;
+}
+
 /**
  * Decodes the envelope `xml` of message `msg` (an operation's request or response). Throws
  * DecodeError for anything the schema or XML does not allow, SoapFaultError for a Fault.
  */
-export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, maxDepth?: number): DecodedMessage {
+export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeEnvelopeOptions): DecodedMessage {
   try {
-    return new EnvelopeDecoder(index, operation, xml, maxDepth).decode(msg);
+    return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg);
   } catch (err) {
     // Well-formedness errors take precedence over everything (the reader throws them as it reads).
     if (err instanceof XmlSyntaxError) throw new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation);
@@ -2710,11 +3128,14 @@ class EnvelopeDecoder {
   private sp = 0;
   /** The path prefix of the element being decoded ('' for the body, 'Header' for header blocks). */
   private prefix = '';
+  /** Elements the schema does not declare are errors (unknownElements: 'error'). */
+  private readonly strict: boolean;
 
-  constructor(index: SchemaIndex, operation: string, xml: string, maxDepth: number | undefined) {
+  constructor(index: SchemaIndex, operation: string, xml: string, maxDepth: number | undefined, strict: boolean) {
     this.index = index;
     this.plan = planOf(index);
     this.operation = operation;
+    this.strict = strict;
     // Characters XML does not allow are found as the text is read (one pass over the message).
     this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined, true);
   }
@@ -2867,6 +3288,7 @@ class EnvelopeDecoder {
       if (ev === XML_START) {
         const child = this.childSlot(top);
         if (child === null) {
+          if (this.strict) this.unknown();
           r.skipElement(); // an element the schema does not have here: forward compatible
           this.lastEvent = XML_END;
           continue;
@@ -2936,6 +3358,13 @@ class EnvelopeDecoder {
       default: // F_TEXT
         return this.fail('an xs:anyType value with elements needs an xsi:type', sp);
     }
+  }
+
+  /** In strict mode: the error for the element at the reader's start tag, which the schema does not declare inside `top`'s. */
+  private unknown(): never {
+    const r = this.r;
+    const where = r.ns === '' ? 'in no namespace' : `in namespace "${r.ns}"`;
+    return this.fail(`unknown element ${r.name.local} ${where}: the schema does not declare it here (unknownElements: 'error')`, this.sp, r.name.local, -1, r.start);
   }
 
   /** The index of a new child in its parent's path: the position of a repeated field's or an array's item. */
@@ -3268,6 +3697,12 @@ export function setProperty(obj: Record<string, unknown>, key: string, value: un
 export interface DecodeOptions {
   /** Nesting limit of the XML reader (default 256). */
   readonly maxDepth?: number;
+  /**
+   * Elements the schema does not declare: 'ignore' (the default: skipped, so a newer server that
+   * adds fields does not break this client) or 'error' (a DecodeError naming the element's path).
+   * SOAP header blocks the WSDL does not declare are always ignored.
+   */
+  readonly unknownElements?: UnknownElements;
 }
 
 export interface OperationCodec<I, O, IH, OH> {
@@ -3339,7 +3774,7 @@ function decodeMessage(
   xml: string,
   options: DecodeOptions | undefined,
 ): { body: Record<string, unknown>; headers: Record<string, unknown> } {
-  return decodeEnvelope(index, msg, xml, op.name, options?.maxDepth);
+  return decodeEnvelope(index, msg, xml, op.name, options);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -3354,8 +3789,15 @@ function decodeMessage(
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
   baseUrl?: string;
-  /** The full endpoint URL; wins over baseUrl. Default: the WSDL's soap:address. */
+  /** The full endpoint URL; wins over baseUrl. */
   endpoint?: string;
+  /**
+   * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: a call
+   * without an address fails before anything is sent, because SuperOffice's WSDLs carry a
+   * placeholder address on a real SuperOffice host (`https://sod.superoffice.com/Cust12345/…`),
+   * and the ticket and application token must not go to an address nobody chose.
+   */
+  useWsdlAddress?: boolean;
   /** SuperOffice ticket, sent as the Credentials header. Never appears in errors. */
   ticket?: string;
   /** Application token (required by SuperOffice Online). Never appears in errors. */
@@ -3372,6 +3814,11 @@ export interface AgentOptions {
   httpHeaders?: Record<string, string>;
   /** More values to keep out of error messages (passwords …). */
   secrets?: readonly string[];
+  /**
+   * Response elements the WSDL does not declare: 'ignore' (default: skipped, so a newer server
+   * that adds fields does not break this client) or 'error' (a DecodeError naming the element).
+   */
+  unknownElements?: UnknownElements;
 }
 
 export interface CallOptions {
@@ -3400,16 +3847,18 @@ const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   readonly operations: Ops;
+  /** Where calls go: from endpoint, baseUrl or (with useWsdlAddress) the WSDL; undefined when none was given. */
   readonly endpoint: string | undefined;
+  /** The WSDL's soap:address (used only with the useWsdlAddress option). */
+  readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
   readonly #secrets: string[];
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     this.operations = operations;
     this.#options = options;
-    this.endpoint =
-      options.endpoint ??
-      (options.baseUrl !== undefined ? `${options.baseUrl.replace(/\/+$/, '')}/${info.servicePath}` : info.defaultEndpoint);
+    this.wsdlAddress = info.defaultEndpoint;
+    this.endpoint = endpointOf(options, info);
     const secrets = [options.ticket, options.applicationToken, ...(options.secrets ?? [])].filter(
       (s): s is string => typeof s === 'string' && s.length > 0,
     );
@@ -3437,7 +3886,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const codec = this.operations[name];
     if (!codec) throw new SoapError(`unknown operation`, name);
     const endpoint = this.endpoint;
-    if (!endpoint) throw new SoapError('no endpoint: pass baseUrl or endpoint in the agent options', name);
+    if (!endpoint) throw new SoapError(this.#noAddress(), name);
     const body = codec.encodeRequest(input, this.#requestHeaders(codec, options) as RequestHeadersOf<Ops[K]>);
 
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
@@ -3447,13 +3896,15 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
       httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
       httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
     }
-    const { status, statusText, text } = await this.#post(endpoint, httpHeaders, body, name, options);
+    const response = await this.#post(endpoint, httpHeaders, body, name, options);
+    const { status, statusText } = response;
+    const text = responseText(response.bytes, response.contentType, status, name);
 
     const looksLikeXml = /^\s*</.test(text);
     if (looksLikeXml) {
       let decoded;
       try {
-        decoded = codec.decodeResponse(text);
+        decoded = codec.decodeResponse(text, this.#decodeOptions);
       } catch (err) {
         if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
         if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
@@ -3469,6 +3920,19 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
     if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
     throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text))}`, '', name);
+  }
+
+  get #decodeOptions(): { unknownElements?: UnknownElements } {
+    const unknownElements = this.#options.unknownElements;
+    return unknownElements === undefined ? {} : { unknownElements };
+  }
+
+  /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
+  #noAddress(): string {
+    const o = this.#options;
+    if (o.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
+    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress})` : '';
+    return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 
   #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Record<string, unknown> {
@@ -3487,7 +3951,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     body: string,
     operation: string,
     options: CallOptions,
-  ): Promise<{ status: number; statusText: string; text: string }> {
+  ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null }> {
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const signal = options.signal;
@@ -3518,14 +3982,14 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
         throw failure(err);
       }
       const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = await readLimited(response, limit, operation);
+        bytes = await readLimited(response, limit, operation);
       } catch (err) {
         if (err instanceof TransportError) throw err;
         throw failure(err);
       }
-      return { status: response.status, statusText: response.statusText, text };
+      return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -3555,6 +4019,17 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   }
 }
 
+/**
+ * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else — only when the
+ * user opted in with useWsdlAddress — the WSDL's soap:address; otherwise undefined, and calls fail
+ * before anything is sent.
+ */
+function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefined {
+  if (options.endpoint !== undefined) return options.endpoint;
+  if (options.baseUrl !== undefined) return `${options.baseUrl.replace(/\/+$/, '')}/${info.servicePath}`;
+  return options.useWsdlAddress === true ? info.defaultEndpoint : undefined;
+}
+
 function redactDeep(value: unknown, clean: (s: string) => string): unknown {
   if (typeof value === 'string') return clean(value);
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, clean));
@@ -3569,8 +4044,24 @@ function excerpt(text: string): string {
   return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
 }
 
-/** Reads the body as UTF-8, refusing (and cancelling) it as soon as it passes `limit` bytes. */
-async function readLimited(response: Response, limit: number, operation: string): Promise<string> {
+/**
+ * The response body as text, in the encoding its byte order mark, Content-Type charset and XML
+ * declaration give (charset.ts; a DecodeError when they contradict each other or the bytes are
+ * invalid). An error status with a body that cannot be read so (an HTML error page in some other
+ * encoding) is still reported as the HttpError it is: its body is then read leniently as UTF-8,
+ * for the excerpt.
+ */
+function responseText(bytes: Uint8Array, contentType: string | null, status: number, operation: string): string {
+  try {
+    return decodeXmlBytes(bytes, contentType, operation);
+  } catch (err) {
+    if ((status >= 200 && status < 300) || !(err instanceof DecodeError)) throw err;
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
+async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
   const tooLarge = () =>
     new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
   const declared = Number(response.headers.get('content-length'));
@@ -3578,11 +4069,10 @@ async function readLimited(response: Response, limit: number, operation: string)
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (!response.body) return '';
+  if (!response.body) return new Uint8Array(0);
   const reader = response.body.getReader();
-  const decoder = new TextDecoder('utf-8');
+  const chunks: Uint8Array[] = [];
   let received = 0;
-  let text = '';
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -3591,7 +4081,14 @@ async function readLimited(response: Response, limit: number, operation: string)
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
-  return text + decoder.decode();
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const bytes = new Uint8Array(received);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }

@@ -19,7 +19,9 @@
 // SuperOffice sends for a refused call: HTTP 200, Succeeded=false and the ExceptionInfo header
 // around an empty response element. A thrown SoapFaultError is sent as that fault; any other
 // thrown value becomes a Server/Receiver fault carrying its message only, never a stack trace.
+import { decodeXmlBytes } from './index.js';
 import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './index.js';
+import type { UnknownElements } from './index.js';
 import { Encoder } from './index.js';
 import { readEnvelope, writeEnvelope, writeFault, type ParsedEnvelope } from './index.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './index.js';
@@ -89,6 +91,14 @@ export interface MockServerOptions {
   readonly maxRequestBytes?: number;
   /** Called with every error a handler throws (also SoExceptionErrors), e.g. to log it. */
   readonly onError?: (error: unknown, operation: string) => void;
+  /**
+   * Request elements the WSDL does not declare: 'error' (the default: a Client fault naming the
+   * element's path) or 'ignore' (skipped, as a tolerant server would). Strict by default because
+   * the mock is where a test learns what its client really sends: an element the server would
+   * silently drop is data the code under test believes it sent. Undeclared SOAP header blocks
+   * (WS-Addressing …) are ignored either way.
+   */
+  readonly unknownElements?: UnknownElements;
 }
 
 export interface ListenOptions {
@@ -178,6 +188,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
   }
   const record = options.record ?? true;
   const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  const unknownElements = options.unknownElements ?? 'error';
   const calls: MockCall<Ops>[] = [];
   const soapContentType = version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8';
 
@@ -206,10 +217,18 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
       return new Reply(405, `${info.service} mock: method ${method} is not allowed\n`, 'text/plain; charset=utf-8', { Allow: 'GET, POST' });
     }
 
-    const xml = await readBody(request, maxBytes);
-    if (xml === undefined) return fault(true, `the request is larger than the limit of ${maxBytes} bytes`, 413);
+    const bytes = await readBody(request, maxBytes);
+    if (bytes === undefined) return fault(true, `the request is larger than the limit of ${maxBytes} bytes`, 413);
 
     const contentType = headerValue(request, 'content-type') ?? '';
+    // The same charset rules as the client's (charset.ts): BOM, charset parameter, XML declaration.
+    let xml: string;
+    try {
+      xml = decodeXmlBytes(bytes, contentType);
+    } catch (err) {
+      if (err instanceof DecodeError) throw fault(true, err.message);
+      throw err;
+    }
     const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
     const action = soapActionOf(request, contentType);
 
@@ -243,7 +262,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
 
     let decoded: { input: unknown; headers: unknown };
     try {
-      decoded = codec.decodeRequest(xml);
+      decoded = codec.decodeRequest(xml, { unknownElements });
     } catch (err) {
       if (err instanceof DecodeError) throw fault(true, err.message);
       throw err;
@@ -357,21 +376,26 @@ function soapActionOf(request: MockHttpRequest, contentType: string): string | u
   return action ? action : undefined;
 }
 
-/** The body as UTF-8 text; undefined when it is larger than `limit` bytes. */
-async function readBody(request: MockHttpRequest, limit: number): Promise<string | undefined> {
+/** The body's bytes; undefined when it is larger than `limit` bytes. */
+async function readBody(request: MockHttpRequest, limit: number): Promise<Uint8Array | undefined> {
   const declared = Number(headerValue(request, 'content-length'));
   if (Number.isFinite(declared) && declared > limit) return undefined;
-  const decoder = new TextDecoder('utf-8');
   const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
   let received = 0;
-  let text = '';
   for await (const chunk of request) {
     const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
     received += bytes.byteLength;
     if (received > limit) return undefined;
-    text += decoder.decode(bytes, { stream: true });
+    chunks.push(bytes);
   }
-  return text + decoder.decode();
+  const body = new Uint8Array(received);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body;
 }
 
 /** Every soap:address / soap12:address location in `wsdl`, set to `endpoint`. */

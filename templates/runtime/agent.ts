@@ -2,15 +2,24 @@
 // posts it with fetch (injectable), enforces timeout, abort and a response size limit while
 // streaming, and turns every failure into one of the typed errors. Never retries: a SOAP call
 // may not be idempotent.
+import { decodeXmlBytes } from './charset.js';
 import { DecodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError, TransportError, type SoExceptionInfoFields } from './errors.js';
+import type { UnknownElements } from './decode.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
 import { escapeText } from './xml.js';
 
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
   baseUrl?: string;
-  /** The full endpoint URL; wins over baseUrl. Default: the WSDL's soap:address. */
+  /** The full endpoint URL; wins over baseUrl. */
   endpoint?: string;
+  /**
+   * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: a call
+   * without an address fails before anything is sent, because SuperOffice's WSDLs carry a
+   * placeholder address on a real SuperOffice host (`https://sod.superoffice.com/Cust12345/…`),
+   * and the ticket and application token must not go to an address nobody chose.
+   */
+  useWsdlAddress?: boolean;
   /** SuperOffice ticket, sent as the Credentials header. Never appears in errors. */
   ticket?: string;
   /** Application token (required by SuperOffice Online). Never appears in errors. */
@@ -27,6 +36,11 @@ export interface AgentOptions {
   httpHeaders?: Record<string, string>;
   /** More values to keep out of error messages (passwords …). */
   secrets?: readonly string[];
+  /**
+   * Response elements the WSDL does not declare: 'ignore' (default: skipped, so a newer server
+   * that adds fields does not break this client) or 'error' (a DecodeError naming the element).
+   */
+  unknownElements?: UnknownElements;
 }
 
 export interface CallOptions {
@@ -55,16 +69,18 @@ const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   readonly operations: Ops;
+  /** Where calls go: from endpoint, baseUrl or (with useWsdlAddress) the WSDL; undefined when none was given. */
   readonly endpoint: string | undefined;
+  /** The WSDL's soap:address (used only with the useWsdlAddress option). */
+  readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
   readonly #secrets: string[];
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     this.operations = operations;
     this.#options = options;
-    this.endpoint =
-      options.endpoint ??
-      (options.baseUrl !== undefined ? `${options.baseUrl.replace(/\/+$/, '')}/${info.servicePath}` : info.defaultEndpoint);
+    this.wsdlAddress = info.defaultEndpoint;
+    this.endpoint = endpointOf(options, info);
     const secrets = [options.ticket, options.applicationToken, ...(options.secrets ?? [])].filter(
       (s): s is string => typeof s === 'string' && s.length > 0,
     );
@@ -92,7 +108,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const codec = this.operations[name];
     if (!codec) throw new SoapError(`unknown operation`, name);
     const endpoint = this.endpoint;
-    if (!endpoint) throw new SoapError('no endpoint: pass baseUrl or endpoint in the agent options', name);
+    if (!endpoint) throw new SoapError(this.#noAddress(), name);
     const body = codec.encodeRequest(input, this.#requestHeaders(codec, options) as RequestHeadersOf<Ops[K]>);
 
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
@@ -102,13 +118,15 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
       httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
       httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
     }
-    const { status, statusText, text } = await this.#post(endpoint, httpHeaders, body, name, options);
+    const response = await this.#post(endpoint, httpHeaders, body, name, options);
+    const { status, statusText } = response;
+    const text = responseText(response.bytes, response.contentType, status, name);
 
     const looksLikeXml = /^\s*</.test(text);
     if (looksLikeXml) {
       let decoded;
       try {
-        decoded = codec.decodeResponse(text);
+        decoded = codec.decodeResponse(text, this.#decodeOptions);
       } catch (err) {
         if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
         if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
@@ -124,6 +142,19 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
     if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
     throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text))}`, '', name);
+  }
+
+  get #decodeOptions(): { unknownElements?: UnknownElements } {
+    const unknownElements = this.#options.unknownElements;
+    return unknownElements === undefined ? {} : { unknownElements };
+  }
+
+  /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
+  #noAddress(): string {
+    const o = this.#options;
+    if (o.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
+    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress})` : '';
+    return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 
   #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Record<string, unknown> {
@@ -142,7 +173,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     body: string,
     operation: string,
     options: CallOptions,
-  ): Promise<{ status: number; statusText: string; text: string }> {
+  ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null }> {
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const signal = options.signal;
@@ -173,14 +204,14 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
         throw failure(err);
       }
       const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = await readLimited(response, limit, operation);
+        bytes = await readLimited(response, limit, operation);
       } catch (err) {
         if (err instanceof TransportError) throw err;
         throw failure(err);
       }
-      return { status: response.status, statusText: response.statusText, text };
+      return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -210,6 +241,17 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   }
 }
 
+/**
+ * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else — only when the
+ * user opted in with useWsdlAddress — the WSDL's soap:address; otherwise undefined, and calls fail
+ * before anything is sent.
+ */
+function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefined {
+  if (options.endpoint !== undefined) return options.endpoint;
+  if (options.baseUrl !== undefined) return `${options.baseUrl.replace(/\/+$/, '')}/${info.servicePath}`;
+  return options.useWsdlAddress === true ? info.defaultEndpoint : undefined;
+}
+
 function redactDeep(value: unknown, clean: (s: string) => string): unknown {
   if (typeof value === 'string') return clean(value);
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, clean));
@@ -224,8 +266,24 @@ function excerpt(text: string): string {
   return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
 }
 
-/** Reads the body as UTF-8, refusing (and cancelling) it as soon as it passes `limit` bytes. */
-async function readLimited(response: Response, limit: number, operation: string): Promise<string> {
+/**
+ * The response body as text, in the encoding its byte order mark, Content-Type charset and XML
+ * declaration give (charset.ts; a DecodeError when they contradict each other or the bytes are
+ * invalid). An error status with a body that cannot be read so (an HTML error page in some other
+ * encoding) is still reported as the HttpError it is: its body is then read leniently as UTF-8,
+ * for the excerpt.
+ */
+function responseText(bytes: Uint8Array, contentType: string | null, status: number, operation: string): string {
+  try {
+    return decodeXmlBytes(bytes, contentType, operation);
+  } catch (err) {
+    if ((status >= 200 && status < 300) || !(err instanceof DecodeError)) throw err;
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
+async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
   const tooLarge = () =>
     new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
   const declared = Number(response.headers.get('content-length'));
@@ -233,11 +291,10 @@ async function readLimited(response: Response, limit: number, operation: string)
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (!response.body) return '';
+  if (!response.body) return new Uint8Array(0);
   const reader = response.body.getReader();
-  const decoder = new TextDecoder('utf-8');
+  const chunks: Uint8Array[] = [];
   let received = 0;
-  let text = '';
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -246,7 +303,14 @@ async function readLimited(response: Response, limit: number, operation: string)
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
-  return text + decoder.decode();
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const bytes = new Uint8Array(received);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }

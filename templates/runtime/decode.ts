@@ -3,9 +3,11 @@
 // Fault's (read to report it).
 //
 // Strict about values (a bad number, an unknown enum value, a nil where the schema forbids one is
-// a DecodeError naming the element path, line and column), lenient about structure the schema does
-// not know: unknown elements are skipped, so a newer server that adds fields does not break an
-// older client.
+// a DecodeError naming the element path, line and column). About elements the schema does not
+// declare, lenient by default (they are skipped, so a newer server that adds fields does not break
+// an older client) or strict with unknownElements 'error' (a DecodeError naming the element: for
+// tests, and for the mock, which checks what clients send). Header blocks the operation does not
+// declare are always skipped.
 //
 // Which error is reported when a message has several: the message is always read to its end, so
 //   1. a well-formedness error (anywhere) comes first, then
@@ -31,13 +33,22 @@ export interface DecodedMessage {
   readonly headers: Record<string, unknown>;
 }
 
+/** What decoding does with an element the schema does not declare: skip it, or refuse the message. */
+export type UnknownElements = 'ignore' | 'error';
+
+export interface DecodeEnvelopeOptions {
+  /** Nesting limit of the XML reader (default 256). */
+  readonly maxDepth?: number | undefined;
+  readonly unknownElements?: UnknownElements | undefined;
+}
+
 /**
  * Decodes the envelope `xml` of message `msg` (an operation's request or response). Throws
  * DecodeError for anything the schema or XML does not allow, SoapFaultError for a Fault.
  */
-export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, maxDepth?: number): DecodedMessage {
+export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeEnvelopeOptions): DecodedMessage {
   try {
-    return new EnvelopeDecoder(index, operation, xml, maxDepth).decode(msg);
+    return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg);
   } catch (err) {
     // Well-formedness errors take precedence over everything (the reader throws them as it reads).
     if (err instanceof XmlSyntaxError) throw new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation);
@@ -217,11 +228,14 @@ class EnvelopeDecoder {
   private sp = 0;
   /** The path prefix of the element being decoded ('' for the body, 'Header' for header blocks). */
   private prefix = '';
+  /** Elements the schema does not declare are errors (unknownElements: 'error'). */
+  private readonly strict: boolean;
 
-  constructor(index: SchemaIndex, operation: string, xml: string, maxDepth: number | undefined) {
+  constructor(index: SchemaIndex, operation: string, xml: string, maxDepth: number | undefined, strict: boolean) {
     this.index = index;
     this.plan = planOf(index);
     this.operation = operation;
+    this.strict = strict;
     // Characters XML does not allow are found as the text is read (one pass over the message).
     this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined, true);
   }
@@ -374,6 +388,7 @@ class EnvelopeDecoder {
       if (ev === XML_START) {
         const child = this.childSlot(top);
         if (child === null) {
+          if (this.strict) this.unknown();
           r.skipElement(); // an element the schema does not have here: forward compatible
           this.lastEvent = XML_END;
           continue;
@@ -443,6 +458,13 @@ class EnvelopeDecoder {
       default: // F_TEXT
         return this.fail('an xs:anyType value with elements needs an xsi:type', sp);
     }
+  }
+
+  /** In strict mode: the error for the element at the reader's start tag, which the schema does not declare inside `top`'s. */
+  private unknown(): never {
+    const r = this.r;
+    const where = r.ns === '' ? 'in no namespace' : `in namespace "${r.ns}"`;
+    return this.fail(`unknown element ${r.name.local} ${where}: the schema does not declare it here (unknownElements: 'error')`, this.sp, r.name.local, -1, r.start);
   }
 
   /** The index of a new child in its parent's path: the position of a repeated field's or an array's item. */

@@ -1,6 +1,7 @@
 // The runtime of generated gen-services86 clients. Generated files import it as
 // `import * as rt from '../runtime/index.js'`, so none of its names can clash with schema names.
 export { SoapAgent, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo } from './agent.js';
+export { charsetParameter, decodeXmlBytes } from './charset.js';
 export {
   DecodeError,
   EncodeError,

@@ -1,7 +1,7 @@
 // One operation's codecs: whole request and response envelopes to and from typed values.
 // Generated `operations.ts` files call defineOperation once per WSDL operation; the client,
 // mock servers and tests all go through these four functions.
-import { decodeEnvelope } from './decode.js';
+import { decodeEnvelope, type UnknownElements } from './decode.js';
 import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope } from './envelope.js';
@@ -11,6 +11,12 @@ import { schemaIndex, type SchemaIndex } from './schema-index.js';
 export interface DecodeOptions {
   /** Nesting limit of the XML reader (default 256). */
   readonly maxDepth?: number;
+  /**
+   * Elements the schema does not declare: 'ignore' (the default: skipped, so a newer server that
+   * adds fields does not break this client) or 'error' (a DecodeError naming the element's path).
+   * SOAP header blocks the WSDL does not declare are always ignored.
+   */
+  readonly unknownElements?: UnknownElements;
 }
 
 export interface OperationCodec<I, O, IH, OH> {
@@ -82,5 +88,5 @@ function decodeMessage(
   xml: string,
   options: DecodeOptions | undefined,
 ): { body: Record<string, unknown>; headers: Record<string, unknown> } {
-  return decodeEnvelope(index, msg, xml, op.name, options?.maxDepth);
+  return decodeEnvelope(index, msg, xml, op.name, options);
 }

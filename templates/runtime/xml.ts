@@ -73,6 +73,12 @@ export class XmlSyntaxError extends Error {
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 const DEFAULT_MAX_DEPTH = 256;
+/**
+ * Longest element, attribute or processing-instruction name accepted, in UTF-16 units (libxml2's
+ * default limit is 50000). Below V8's 16384, beyond which a string's hash is its length alone, so
+ * every Map and Set the reader keys by name keeps its constant time on hostile input.
+ */
+export const MAX_NAME_LENGTH = 10_000;
 
 // Candidates for characters XML 1.0 does not allow anywhere, raw: C0 controls other than
 // tab/LF/CR, U+FFFE, U+FFFF, and surrogates (which are fine when properly paired). One native scan
@@ -121,6 +127,9 @@ function isXmlChar(cp: number): boolean {
     (cp >= 0x10000 && cp <= 0x10ffff)
   );
 }
+
+/** Encoding names that a byte order mark can go with. */
+const UNICODE_ENCODING = /^(utf-?(8|16|32)(le|be)?|ucs-?[24]|iso-10646-ucs-[24])$/i;
 
 function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
@@ -234,64 +243,123 @@ class LineMap {
   }
 }
 
+/** One namespace binding: the URI and its per-document id (equal URIs, equal ids; see UriIds). */
+interface Binding {
+  readonly uri: string;
+  readonly id: number;
+}
+
+const EMPTY_BINDING: Binding = { uri: '', id: -3 };
+
 /**
  * The bindings declared on one element, linked to the enclosing scope. The chain is at most as long
  * as the nesting depth; an element declaring many prefixes gets a Map, so lookups stay cheap even
- * for hostile documents.
+ * for hostile documents. A lookup that had to walk far leaves its answer in the parent scope's
+ * memo, so the siblings and descendants that ask next stop there: a deep chain of scopes costs one
+ * walk per prefix and parent, not one per lookup.
  */
 class Scope implements NamespaceScope {
   readonly parent: Scope | null;
   private readonly prefixes: readonly string[];
-  private readonly uris: readonly string[];
-  private readonly map: Map<string, string> | null;
+  private readonly bindings: readonly Binding[];
+  private readonly map: Map<string, Binding> | null;
+  /** Bindings found beyond this scope by earlier long walks (see binding()). */
+  private memo: Map<string, Binding> | null = null;
   /** The document's line index (kept here rather than on every element, to keep elements small). */
   readonly lines: LineMap | null;
   private lastPrefix: string | undefined = undefined;
-  private lastUri: string | undefined = undefined;
+  private lastBinding: Binding | undefined = undefined;
 
-  constructor(parent: Scope | null, prefixes: string[], uris: string[], lines: LineMap | null) {
+  constructor(parent: Scope | null, prefixes: string[], bindings: Binding[], lines: LineMap | null) {
     this.parent = parent;
     this.prefixes = prefixes;
-    this.uris = uris;
-    let map: Map<string, string> | null = null;
+    this.bindings = bindings;
+    let map: Map<string, Binding> | null = null;
     if (prefixes.length > 8) {
       map = new Map();
-      for (let i = 0; i < prefixes.length; i++) map.set(prefixes[i] as string, uris[i] as string);
+      for (let i = 0; i < prefixes.length; i++) map.set(prefixes[i] as string, bindings[i] as Binding);
     }
     this.map = map;
     this.lines = lines;
   }
 
   lookup(prefix: string): string | undefined {
-    // Elements sharing a scope mostly ask for the same prefix: remember the last answer.
-    if (prefix === this.lastPrefix) return this.lastUri;
-    const uri = this.find(prefix);
-    if (uri !== undefined) {
-      this.lastPrefix = prefix;
-      this.lastUri = uri;
-    }
-    return uri;
+    return this.binding(prefix)?.uri;
   }
 
-  private find(prefix: string): string | undefined {
-    let s: Scope | null = this;
-    do {
-      if (s.map !== null) {
-        const uri = s.map.get(prefix);
-        if (uri !== undefined) return uri;
-      } else {
-        const prefixes = s.prefixes;
-        for (let i = 0; i < prefixes.length; i++) {
-          if (prefixes[i] === prefix) return s.uris[i];
-        }
+  /** The binding of `prefix` in this scope, or undefined when it is unbound. */
+  binding(prefix: string): Binding | undefined {
+    // Elements sharing a scope mostly ask for the same prefix: remember the last answer.
+    if (prefix === this.lastPrefix) return this.lastBinding;
+    let s: Scope = this;
+    let steps = 0;
+    let found: Binding | undefined;
+    for (;;) {
+      found = s.own(prefix);
+      if (found !== undefined) break;
+      if (s.memo !== null) {
+        found = s.memo.get(prefix);
+        if (found !== undefined) break;
       }
-      s = s.parent;
-    } while (s !== null);
-    return prefix === '' ? '' : undefined;
+      const up = s.parent;
+      if (up === null) {
+        found = prefix === '' ? EMPTY_BINDING : undefined;
+        break;
+      }
+      s = up;
+      steps++;
+    }
+    if (found !== undefined) {
+      this.lastPrefix = prefix;
+      this.lastBinding = found;
+      // Found beyond the parent: the parent does not declare it, so the answer holds there too.
+      if (steps > 4 && this.parent !== null) (this.parent.memo ??= new Map()).set(prefix, found);
+    }
+    return found;
+  }
+
+  /** The binding this scope itself declares for `prefix`, or undefined. */
+  private own(prefix: string): Binding | undefined {
+    if (this.map !== null) return this.map.get(prefix);
+    const prefixes = this.prefixes;
+    for (let i = 0; i < prefixes.length; i++) {
+      if (prefixes[i] === prefix) return this.bindings[i];
+    }
+    return undefined;
   }
 }
 
-const BUILTIN_SCOPE = new Scope(null, ['xml', 'xmlns'], [XML_NS, XMLNS_NS], null);
+const BUILTIN_SCOPE = new Scope(null, ['xml', 'xmlns'], [{ uri: XML_NS, id: -1 }, { uri: XMLNS_NS, id: -2 }], null);
+
+/**
+ * Per-document ids for namespace URIs: equal URIs get equal ids, so attributes' namespaces are
+ * compared as numbers. Comparing the strings could cost their length every time (a hostile
+ * document binds two prefixes to equal 200 KB URIs), and V8 hashes strings longer than 16383
+ * characters by their length alone, so a Map keyed by such URIs degrades to a list. URIs are
+ * hashed here instead, once per declaration, with a seed chosen per document.
+ */
+class UriIds {
+  private readonly buckets = new Map<number, number[]>();
+  private readonly uris: string[] = [];
+  private readonly seed = (Math.random() * 0x100000000) | 0;
+
+  id(uri: string): number {
+    let h = this.seed ^ uri.length;
+    for (let i = 0; i < uri.length; i++) {
+      h = Math.imul(h ^ uri.charCodeAt(i), 0x5bd1e995);
+      h ^= h >>> 13;
+    }
+    const bucket = this.buckets.get(h);
+    if (bucket === undefined) {
+      this.buckets.set(h, [this.uris.length]);
+    } else {
+      for (const id of bucket) if (this.uris[id] === uri) return id;
+      bucket.push(this.uris.length);
+    }
+    this.uris.push(uri);
+    return this.uris.length - 1;
+  }
+}
 
 class AttributeNode implements XmlAttribute {
   readonly ns: string;
@@ -348,6 +416,8 @@ export class XmlName {
   /** The scope `uri` was resolved in (resolution cache; see XmlReader.resolve). */
   scope: Scope | null = null;
   uri = '';
+  /** The id of `uri` (see UriIds), cached with it. */
+  uriId = 0;
   /**
    * Name predictions (see XmlReader.startTag): the name of the element that last followed an
    * element of this name as its next sibling, and that was last the first child of one.
@@ -355,10 +425,12 @@ export class XmlName {
   nextSibling: XmlName | null = null;
   firstChild: XmlName | null = null;
 
-  constructor(qname: string, colon: number, hash: number) {
-    this.qname = canonical(qname);
-    this.prefix = colon < 0 ? '' : canonical(qname.slice(0, colon));
-    this.local = colon < 0 ? this.qname : canonical(qname.slice(colon + 1));
+  /** `compact`: make the strings canonical (see canonical()); worth it for names that repeat. */
+  constructor(qname: string, colon: number, hash: number, compact = true) {
+    const c = compact ? canonical : (s: string) => s;
+    this.qname = c(qname);
+    this.prefix = colon < 0 ? '' : c(qname.slice(0, colon));
+    this.local = colon < 0 ? this.qname : c(qname.slice(colon + 1));
     this.hash = hash;
   }
 }
@@ -410,11 +482,19 @@ export class XmlReader {
   private hash = 0;
   /** Set by decodeRef: offset of the reference's ';'. */
   private refEnd = 0;
+  /** Flattened parts of the text being decoded (see setAside). */
+  private readonly asides: string[] = [];
   /**
    * Open-addressed cache of names seen in this document. Documents repeat a few dozen names many
    * thousand times; sharing one object per name saves memory and string comparisons.
    */
   private readonly names: (XmlName | undefined)[] = new Array(NAME_CACHE_SIZE);
+  /**
+   * How many more names and namespace URIs are made canonical. Making a string canonical costs
+   * about a microsecond, repaid when the name recurs; a real message has a few hundred distinct
+   * names, while a hostile one can have a new name in every tag, and those are left as they are.
+   */
+  private compactLeft = NAME_CACHE_SIZE;
 
   // ---- The current event (valid until the next call) -------------------------------------------
   /** Nesting depth: after XML_START the element's own depth (the document element is 1). */
@@ -449,6 +529,10 @@ export class XmlReader {
   private readonly aOffsets: number[] = [];
   /** Namespace URI of a plain attribute; null for a namespace declaration. */
   private readonly aNs: (string | null)[] = [];
+  /** Id of a prefixed attribute's namespace URI (see UriIds), for the duplicate check. */
+  private readonly aNsIds: number[] = [];
+  /** Created with the document's first namespace declaration. */
+  private uriIds: UriIds | null = null;
 
   /**
    * `charsAsRead`: check for characters XML does not allow as the text is read, instead of in one
@@ -561,15 +645,15 @@ export class XmlReader {
     return c < 128 ? NAME_ASCII[c] === 0 : !(isNonAsciiNameChar(c) || (c >= 0xd800 && c <= 0xdb7f));
   }
 
-  /** The URI `name`'s prefix is bound to in `scope` (cached on the name), or undefined. */
+  /** The URI `name`'s prefix is bound to in `scope` (cached on the name with its id), or undefined. */
   private resolve(name: XmlName, scope: Scope): string | undefined {
     if (name.scope === scope) return name.uri;
-    const uri = scope.lookup(name.prefix);
-    if (uri !== undefined) {
-      name.scope = scope;
-      name.uri = uri;
-    }
-    return uri;
+    const binding = scope.binding(name.prefix);
+    if (binding === undefined) return undefined;
+    name.scope = scope;
+    name.uri = binding.uri;
+    name.uriId = binding.id;
+    return binding.uri;
   }
 
   /** The XmlName for src[start, end), a valid QName whose colon (or -1) is `colon` and hash `hash`. */
@@ -585,7 +669,7 @@ export class XmlReader {
       if (hit.hash === hash && hit.qname.length === n && sameChars(src, start, hit.qname)) return hit;
       slot = (slot + 1) & (NAME_CACHE_SIZE - 1);
     }
-    const name = new XmlName(src.slice(start, end), colon < 0 ? -1 : colon - start, hash);
+    const name = new XmlName(src.slice(start, end), colon < 0 ? -1 : colon - start, hash, this.compactLeft-- > 0);
     // A free slot among the probed ones, else the home slot is reused.
     names[names[slot] === undefined ? slot : home] = name;
     return name;
@@ -866,19 +950,21 @@ export class XmlReader {
     }
 
     let declared: string[] | null = null;
-    let declaredUris: string[] | null = null;
+    let declaredUris: Binding[] | null = null;
     for (let i = 0; i < count; i++) {
       const n = names[i] as XmlName;
       if (n.prefix === 'xmlns' || n.qname === 'xmlns') {
         const prefix = n.prefix === '' ? '' : n.local;
-        const uri = canonical(this.checkDeclaration(prefix, this.attrValue(i), offsets[i] as number));
+        let uri = this.checkDeclaration(prefix, this.attrValue(i), offsets[i] as number);
+        if (this.compactLeft-- > 0) uri = canonical(uri);
+        const binding: Binding = { uri, id: (this.uriIds ??= new UriIds()).id(uri) };
         nsOf[i] = null;
         if (declared === null || declaredUris === null) {
           declared = [prefix];
-          declaredUris = [uri];
+          declaredUris = [binding];
         } else {
           declared.push(prefix);
-          declaredUris.push(uri);
+          declaredUris.push(binding);
         }
       } else {
         plain++;
@@ -910,6 +996,7 @@ export class XmlReader {
             throw this.error(`Unbound namespace prefix '${n.prefix}' in attribute '${n.qname}'`, offsets[i] as number);
           }
           nsOf[i] = uri;
+          this.aNsIds[i] = n.uriId;
           prefixed++;
         }
       }
@@ -923,10 +1010,15 @@ export class XmlReader {
     this.plainAttrCount = plain;
   }
 
-  /** Throws if two prefixed attributes of the current tag share an expanded name. */
+  /**
+   * Throws if two prefixed attributes of the current tag share an expanded name. Namespaces are
+   * compared by id, never as strings: a URI can be long, and comparing or hashing it once per
+   * attribute made a 383 KB document take seconds.
+   */
   private checkExpandedDuplicates(count: number): void {
     const names = this.aNames;
     const nsOf = this.aNs;
+    const ids = this.aNsIds;
     const fail = (i: number): XmlSyntaxError => {
       const n = names[i] as XmlName;
       return this.error(`Duplicate attribute '${n.qname}' (expanded name {${nsOf[i] as string}}${n.local})`, this.aOffsets[i] as number);
@@ -935,9 +1027,11 @@ export class XmlReader {
       for (let i = 1; i < count; i++) {
         const a = nsOf[i];
         if (a === null || a === '' || a === undefined) continue;
+        const id = ids[i];
         const local = (names[i] as XmlName).local;
         for (let j = 0; j < i; j++) {
-          if (nsOf[j] === a && (names[j] as XmlName).local === local) throw fail(i);
+          const b = nsOf[j];
+          if (b !== null && b !== '' && ids[j] === id && (names[j] as XmlName).local === local) throw fail(i);
         }
       }
     } else {
@@ -945,7 +1039,7 @@ export class XmlReader {
       for (let i = 0; i < count; i++) {
         const a = nsOf[i];
         if (a === null || a === '' || a === undefined) continue;
-        const key = a + '}' + (names[i] as XmlName).local;
+        const key = (ids[i] as number) + '}' + (names[i] as XmlName).local;
         if (seen.has(key)) throw fail(i);
         seen.add(key);
       }
@@ -1006,6 +1100,7 @@ export class XmlReader {
       h = (Math.imul(h, 31) + c) | 0;
     }
     if (colon === p - 1) throw this.error(`Invalid ${what}: a name must not end with ':'`, start);
+    if (p - start > MAX_NAME_LENGTH) throw this.error(`Invalid ${what}: longer than ${MAX_NAME_LENGTH} characters`, start);
     this.colon = colon;
     this.hash = h & 0x3fffffff; // 30 bits: a small integer in V8, so the field never becomes a boxed number
     return p;
@@ -1033,6 +1128,27 @@ export class XmlReader {
   }
 
   /**
+   * Decoded text is built by appending pieces (`out += …`), which makes a rope: one live object per
+   * piece until the result is read. Text with millions of references would keep millions of them
+   * alive, and garbage collection would grow faster than the text. So every 256 pieces the rope is
+   * flattened (reading a character does that in V8) and set aside; joinAside joins the parts.
+   */
+  private setAside(out: string): string {
+    out.charCodeAt(0);
+    this.asides.push(out);
+    return '';
+  }
+
+  private joinAside(last: string): string {
+    const asides = this.asides;
+    if (asides.length === 0) return last;
+    asides.push(last);
+    const text = asides.join('');
+    asides.length = 0;
+    return text;
+  }
+
+  /**
    * Character data between markup: entities decoded, line endings normalised. Returns null when
    * the text is exactly src[start, end) (no reference, no carriage return), so no string is made.
    */
@@ -1045,20 +1161,29 @@ export class XmlReader {
     if (this.nextCdEnd < end) throw this.error("']]>' is not allowed in character data", this.nextCdEnd);
     if (this.nextAmp >= end && this.nextCr >= end) return null;
     let out = '';
+    let pieces = 0;
     let seg = start;
     for (let i = start; i < end; i++) {
       const c = src.charCodeAt(i);
       if (c === 38) {
         out += src.slice(seg, i) + this.decodeRef(i, end);
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         i = this.refEnd;
         seg = i + 1;
       } else if (c === 13) {
         out += src.slice(seg, i) + '\n';
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       }
     }
-    return out + src.slice(seg, end);
+    return this.joinAside(out + src.slice(seg, end));
   }
 
   /** CDATA content: only line endings change. */
@@ -1068,15 +1193,20 @@ export class XmlReader {
     if (this.nextCr < start) this.nextCr = find(src, '\r', start);
     if (this.nextCr >= end) return src.slice(start, end);
     let out = '';
+    let pieces = 0;
     let seg = start;
     for (let i = this.nextCr; i < end; i++) {
       if (src.charCodeAt(i) === 13) {
         out += src.slice(seg, i) + '\n';
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       }
     }
-    return out + src.slice(seg, end);
+    return this.joinAside(out + src.slice(seg, end));
   }
 
   /**
@@ -1086,6 +1216,7 @@ export class XmlReader {
   private attrValueText(start: number, end: number): string | null {
     const src = this.src;
     let out = '';
+    let pieces = 0;
     let seg = start;
     for (let i = start; i < end; i++) {
       const c = src.charCodeAt(i);
@@ -1096,22 +1227,34 @@ export class XmlReader {
       if (c >= 32 && c !== 38 && c !== 60) continue;
       if (c === 38) {
         out += src.slice(seg, i) + this.decodeRef(i, end);
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         i = this.refEnd;
         seg = i + 1;
       } else if (c === 60) {
         throw this.error("'<' is not allowed in attribute values", i);
       } else if (c === 9 || c === 10) {
         out += src.slice(seg, i) + ' ';
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         seg = i + 1;
       } else if (c === 13) {
         out += src.slice(seg, i) + ' ';
+        if (++pieces === 256) {
+          out = this.setAside(out);
+          pieces = 0;
+        }
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       } else if (this.charsAsRead) {
         throw this.badChar(i);
       }
     }
-    return seg === start ? null : out + src.slice(seg, end);
+    return seg === start ? null : this.joinAside(out + src.slice(seg, end));
   }
 
   /** Decodes the reference whose '&' is at `amp` (not beyond `end`); sets `this.refEnd` to its ';'. */
@@ -1197,6 +1340,8 @@ export class XmlReader {
   private processingInstruction(lt: number): number {
     const src = this.src;
     const end = this.scanName(lt + 2, 'processing instruction target');
+    // Namespaces in XML 1.0 (section 7): no colon in PI targets.
+    if (this.colon >= 0) throw this.error("Invalid processing instruction target: ':' is not allowed (Namespaces in XML)", this.colon);
     const target = src.slice(lt + 2, end);
     if (target.length === 3 && target.toLowerCase() === 'xml') {
       throw this.error('The XML declaration is only allowed at the very start of the document', lt);
@@ -1210,7 +1355,7 @@ export class XmlReader {
     return close + 2;
   }
 
-  /** Parses `<?xml version="1.0" encoding="…" standalone="…"?>` at `start`; returns the offset after it. */
+  /** Parses `<?xml version="1.0" encoding="…" standalone="…"?>` at `start` (1 after a BOM); returns the offset after it. */
   private xmlDecl(start: number): number {
     const src = this.src;
     let p = start + 5;
@@ -1238,10 +1383,16 @@ export class XmlReader {
       if (vEnd < 0 || (close >= 0 && vEnd > close)) throw this.error('Unterminated XML declaration value', p);
       const value = src.slice(p + 1, vEnd);
       if (name === 'version' && seen === 0) {
-        if (value !== '1.0') throw this.error(`Unsupported XML version '${value}' (only 1.0 is supported)`, p);
+        // XML 1.0 (5th edition, 2.8): a 1.0 processor reads a document of another 1.x version as
+        // if it were 1.0. So 1.1 is read by the 1.0 rules, and 1.1-only features are refused as such.
+        if (!/^1\.[0-9]+$/.test(value)) throw this.error(`Unsupported XML version '${value}' (1.x is read as 1.0)`, p);
         seen = 1;
       } else if (name === 'encoding' && seen === 1) {
         if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(value)) throw this.error(`Invalid encoding name '${value}'`, p);
+        // A byte order mark exists only in the Unicode encodings: with it, any other name is a contradiction.
+        if (start > 0 && !UNICODE_ENCODING.test(value)) {
+          throw this.error(`The encoding '${value}' contradicts the byte order mark`, p);
+        }
         seen = 2;
       } else if (name === 'standalone' && (seen === 1 || seen === 2)) {
         if (value !== 'yes' && value !== 'no') throw this.error("standalone must be 'yes' or 'no'", p);
@@ -1289,6 +1440,13 @@ export function readElement(r: XmlReader): XmlElement {
       }
     } else if (ev === XML_TEXT) {
       texts[textsTop++] = r.text();
+      // Many text pieces in one element (text between thousands of children): join them in
+      // batches, so that they are not all kept alive as separate strings (see setAside).
+      const ts = textStarts[textStarts.length - 1] as number;
+      if (textsTop - ts > 256) {
+        texts[ts] = (texts[ts] as string) + texts.slice(ts + 1, textsTop).join('');
+        textsTop = ts + 1;
+      }
     } else if (ev === XML_END) {
       const ks = kidStarts.pop() as number;
       if (ks < kidsTop) {

@@ -139,7 +139,9 @@ describe('EMailAgent ↔ generated EMail mock: all operations', () => {
   test('the EMail agent has 80 operations, all with a response', () => {
     assert.equal(names.length, 80);
     assert.ok(names.every((n) => EMailOperations[n].desc.output !== undefined));
-    assert.equal(email.endpoint, 'https://sod.superoffice.com/Cust12345/Remote/Services86/EMail.svc');
+    // No address given: none is used (the WSDL's is only a placeholder; see useWsdlAddress).
+    assert.equal(email.endpoint, undefined);
+    assert.equal(email.wsdlAddress, 'https://sod.superoffice.com/Cust12345/Remote/Services86/EMail.svc');
   });
 
   for (const name of names) {

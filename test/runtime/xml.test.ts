@@ -102,8 +102,8 @@ describe('parseXml: structure', () => {
     assert.equal(root.children.length, 1);
   });
 
-  it('accepts a BOM and an XML declaration, ignoring the encoding', () => {
-    const decl = '<?xml version="1.0" encoding="ISO-8859-1" standalone="yes"?>';
+  it('accepts a BOM and an XML declaration (the text is already decoded: the encoding is only checked against the BOM)', () => {
+    const decl = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
     const root = parseXml(`\uFEFF${decl}<a/>`);
     assert.equal(root.local, 'a');
     assert.deepEqual([root.line, root.column], [1, decl.length + 1], 'the BOM does not count as a column');
@@ -365,8 +365,9 @@ describe('parseXml: well-formedness errors carry line and column', () => {
     assertSyntaxError('<a><1b/></a>', 1, 5, /Invalid element name/);
   });
 
-  it('XML declaration: version 1.0 only, and only at the very start', () => {
-    assertSyntaxError('<?xml version="1.1"?><a/>', 1, 15, /only 1\.0 is supported/);
+  it('XML declaration: version 1.x only, and only at the very start', () => {
+    assertSyntaxError('<?xml version="2.0"?><a/>', 1, 15, /Unsupported XML version '2\.0' \(1\.x is read as 1\.0\)/);
+    assertSyntaxError('<?xml version="1"?><a/>', 1, 15, /Unsupported XML version/);
     assertSyntaxError(' <?xml version="1.0"?><a/>', 1, 2, /XML declaration is only allowed at the very start/);
     assertSyntaxError('<a/><?xml version="1.0"?>', 1, 5, /XML declaration is only allowed/);
     assertSyntaxError('<?xml encoding="utf-8"?><a/>', 1, 7, /Unexpected 'encoding'/);

@@ -1,0 +1,107 @@
+// No call goes to an address the user did not name. SuperOffice's WSDLs carry a placeholder
+// soap:address on a real SuperOffice host; an agent without baseUrl or endpoint must fail before
+// any network activity (the loopback server below, standing in for the WSDL's host, sees nothing),
+// and only the explicit useWsdlAddress option sends calls to the WSDL's address.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { EMailAgent, EMailOperations, SoapError } from '../../generated/EMail/index.js';
+import * as rt from '../../generated/runtime/index.js';
+
+const TICKET = '7T:secret-ticket==';
+const TOKEN = 'app-token-1234';
+const SERVICE_PATH = 'Remote/Services86/EMail.svc';
+const codec = EMailOperations.GetEMailAccount;
+
+let server: http.Server;
+let wsdlHost = '';
+let requests: string[] = [];
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push(`${req.method} ${req.url}`);
+      const body = codec.encodeResponse({ Response: { EMailAccountId: 3 } }, { Succeeded: true });
+      res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', Connection: 'close' });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  wsdlHost = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(() => {
+  requests = [];
+});
+
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+/** An EMail agent whose WSDL address is the loopback server (as the generated class passes SuperOffice's). */
+function agentWithWsdlAddress(options: rt.AgentOptions): rt.SoapAgent<typeof EMailOperations> {
+  return new rt.SoapAgent(EMailOperations, { service: 'EMail', defaultEndpoint: `${wsdlHost}/${SERVICE_PATH}`, servicePath: SERVICE_PATH }, options);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+describe('agent address', () => {
+  test('without baseUrl, endpoint or useWsdlAddress a call fails before anything is sent', async () => {
+    const agent = agentWithWsdlAddress({ ticket: TICKET, applicationToken: TOKEN });
+    assert.equal(agent.endpoint, undefined);
+    assert.equal(agent.wsdlAddress, `${wsdlHost}/${SERVICE_PATH}`);
+    await assert.rejects(agent.invoke('GetEMailAccount', { EMailAccountId: 3 }), (err: unknown) => {
+      assert.ok(err instanceof SoapError && err.constructor === SoapError, String(err));
+      assert.equal(
+        err.message,
+        `GetEMailAccount: no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address (${wsdlHost}/${SERVICE_PATH}) (nothing was sent)`,
+      );
+      assert.equal(err.operation, 'GetEMailAccount');
+      return true;
+    });
+    await sleep(50);
+    assert.deepEqual(requests, [], 'the WSDL address saw no request');
+  });
+
+  test('the generated EMailAgent without an address never calls fetch, and never names the ticket', async () => {
+    let fetched = 0;
+    const email = new EMailAgent({
+      ticket: TICKET,
+      applicationToken: TOKEN,
+      fetch: async () => {
+        fetched++;
+        throw new Error('fetch must not be called');
+      },
+    });
+    assert.equal(email.endpoint, undefined);
+    await assert.rejects(email.getEMailAccount({ EMailAccountId: 3 }), (err: unknown) => {
+      assert.ok(err instanceof SoapError);
+      assert.match(err.message, /no address: .*useWsdlAddress: true to call the WSDL's soap:address \(https:\/\/sod\.superoffice\.com\/Cust12345\/Remote\/Services86\/EMail\.svc\)/);
+      assert.ok(!err.message.includes(TICKET) && !err.message.includes(TOKEN));
+      return true;
+    });
+    assert.equal(fetched, 0);
+  });
+
+  test('useWsdlAddress: true opts in to the WSDL address', async () => {
+    const agent = agentWithWsdlAddress({ ticket: TICKET, useWsdlAddress: true });
+    assert.equal(agent.endpoint, `${wsdlHost}/${SERVICE_PATH}`);
+    const { output } = await agent.invoke('GetEMailAccount', { EMailAccountId: 3 });
+    assert.deepEqual(output, { Response: { EMailAccountId: 3 } });
+    assert.deepEqual(requests, [`POST /${SERVICE_PATH}`]);
+  });
+
+  test('baseUrl and endpoint win over useWsdlAddress', () => {
+    assert.equal(agentWithWsdlAddress({ baseUrl: 'http://127.0.0.1:9/Cust1/', useWsdlAddress: true }).endpoint, `http://127.0.0.1:9/Cust1/${SERVICE_PATH}`);
+    assert.equal(agentWithWsdlAddress({ endpoint: 'http://127.0.0.1:9/x', useWsdlAddress: true }).endpoint, 'http://127.0.0.1:9/x');
+  });
+
+  test('useWsdlAddress with a WSDL that has no soap:address fails before anything is sent', async () => {
+    const agent = new rt.SoapAgent(EMailOperations, { service: 'EMail', defaultEndpoint: undefined, servicePath: SERVICE_PATH }, { useWsdlAddress: true });
+    await assert.rejects(agent.invoke('GetEMailAccount', { EMailAccountId: 3 }), /GetEMailAccount: no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options \(nothing was sent\)/);
+  });
+});

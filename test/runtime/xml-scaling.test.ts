@@ -1,0 +1,138 @@
+// The XML reader must take time linear in its input, with a small constant, on hostile input too:
+// for each pathological family, 10× the input may cost at most 15× the time. Quadratic behaviour
+// shows as ≈ 100×, so the margin absorbs a loaded 2-core machine (timings are the minimum of
+// interleaved runs, and never taken below a floor, where timer and scheduler noise dominate).
+// Every family is read both ways: parseXml (tree, characters checked up front) and the pull
+// reader as the streaming decoder uses it (characters checked as read); the issue's repro also
+// through decodeResponse, as a client (and the mock, with decodeRequest) would.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { EMailOperations } from '../../generated/EMail/index.js';
+import { MAX_NAME_LENGTH, parseXml, XML_EOF, XmlReader } from '../../templates/runtime/xml.js';
+
+const MAX_RATIO = 15;
+/** Timings below this are taken as this: below it, noise is larger than what is measured. */
+const FLOOR_MS = 6;
+
+/** `n` names whose Java-style hashes (h = 31·h + c, as the reader's name cache uses) are all equal: "Aa" and "BB" collide. */
+function collidingNames(n: number): string[] {
+  const bits = Math.ceil(Math.log2(n));
+  return Array.from({ length: n }, (_, k) => {
+    let s = 'n';
+    for (let b = 0; b < bits; b++) s += (k >> b) & 1 ? 'Aa' : 'BB';
+    return s;
+  });
+}
+
+function attrs(count: number, make: (i: number) => string): string {
+  let s = '';
+  for (let i = 0; i < count; i++) s += ' ' + make(i);
+  return s;
+}
+
+/** Each family: its input at scale k (k = 1 and k = 10 are compared). */
+const FAMILIES: Record<string, (k: number) => string> = {
+  // k = 10, the big case, is the issue's repro (383 KB; 8.3 s before the fix).
+  'prefixed attributes in a namespace with a long URI (the repro)': (k) =>
+    '<r xmlns:p="urn:' + 'x'.repeat(20000 * k) + '">' + ('<e' + attrs(13, (i) => `p:a${i}=""`) + '/>').repeat(165 * k) + '</r>',
+  'two prefixes bound to equal long URIs': (k) => {
+    const uri = 'urn:' + 'x'.repeat(20000 * k);
+    return `<r xmlns:p="${uri}" xmlns:q="${uri}">` + ('<e' + attrs(6, (i) => `p:a${i}="" q:b${i}=""`) + '/>').repeat(165 * k) + '</r>';
+  },
+  'a deep chain of scopes, several declarations per level, looked up from the bottom': (k) => {
+    let open = '';
+    let close = '';
+    for (let d = 0; d < 120; d++) {
+      open += `<p${d}:e` + attrs(4, (j) => `xmlns:p${d}${j ? `_${j}` : ''}="urn:${d}:${j}"`) + '>';
+      close = `</p${d}:e>` + close;
+    }
+    // Every leaf declares a prefix of its own (a fresh scope) and uses prefixes from the top.
+    const leaf = '<p0:x xmlns:z="urn:z" p0_1:a="1" p1_2:b="2" p2_3:c="3" z:d="4"/>';
+    return '<r>' + (open + leaf.repeat(200) + close).repeat(k) + '</r>';
+  },
+  'many namespace declarations on one element': (k) => {
+    const n = 500 * k;
+    return '<r' + attrs(n, (i) => `xmlns:p${i}="urn:n${i}"`) + '>' + Array.from({ length: n }, (_, i) => `<p${i}:e p${n - 1 - i}:a="1"/>`).join('') + '</r>';
+  },
+  'many attributes on one element': (k) => '<r xmlns:p="urn:p"' + attrs(1250 * k, (i) => `a${i}="v" p:b${i}="w"`) + '/>',
+  'hash-colliding attribute names': (k) => {
+    const names = collidingNames(500 * k);
+    return '<r xmlns:p="urn:p"' + attrs(names.length, (i) => `${names[i]}="v" p:${names[i]}="w"`) + '/>';
+  },
+  'hash-colliding element names': (k) => '<r>' + collidingNames(1000 * k).map((n) => `<${n}/>`).join('') + '</r>',
+  'long names': (k) => {
+    const length = (MAX_NAME_LENGTH / 10) * k - 10;
+    let s = '<r xmlns:p="urn:p">';
+    for (let i = 0; i < 20; i++) {
+      const name = 'e'.repeat(length) + String(i).padStart(3, '0');
+      s += `<p:${name} ${name}="1" p:${name}="2"><${name}/></p:${name}>`;
+    }
+    return s + '</r>';
+  },
+  'many character references': (k) => '<r a="' + '&#x41;&amp;'.repeat(10000 * k) + '">' + '&#65;&lt;&#x1F600;'.repeat(10000 * k) + '</r>',
+  'long ]] runs': (k) => '<r a="' + ']'.repeat(30000 * k) + '">' + ']'.repeat(30000 * k) + '<![CDATA[' + ']'.repeat(30000 * k) + ']]>' + '<x>]]</x>'.repeat(3000 * k) + '</r>',
+  'many tiny text nodes': (k) => '<r>' + 'x<b/>&amp;<c/>y'.repeat(6000 * k) + '</r>',
+  'deep nesting near the limit': (k) => '<r>' + ('<a>'.repeat(254) + 't' + '</a>'.repeat(254)).repeat(20 * k) + '</r>',
+};
+
+function stream(xml: string): void {
+  const r = new XmlReader(xml, undefined, true);
+  while (r.next() !== XML_EOF) {
+    // every event is read and checked
+  }
+}
+
+function time(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+/** Asserts that reading `big` (10× `small`) costs at most MAX_RATIO times reading `small`. */
+function assertLinear(read: (xml: string) => void, small: string, big: string): void {
+  read(small); // warm up: compile the reader for this shape of input
+  read(small);
+  let tSmall = Infinity;
+  let tBig = Infinity;
+  for (let round = 0; round < 3; round++) {
+    tSmall = Math.min(tSmall, time(() => read(small)), time(() => read(small)));
+    if (round < 2) tBig = Math.min(tBig, time(() => read(big)));
+  }
+  const ratio = tBig / Math.max(tSmall, FLOOR_MS);
+  assert.ok(
+    ratio <= MAX_RATIO,
+    `10× the input (${big.length} characters) took ${tBig.toFixed(1)} ms, ${ratio.toFixed(1)}× the ${tSmall.toFixed(1)} ms of ${small.length} characters (limit ${MAX_RATIO}×)`,
+  );
+}
+
+describe('XML reader: linear time on pathological input', () => {
+  for (const [family, make] of Object.entries(FAMILIES)) {
+    it(family, () => {
+      const small = make(1);
+      const big = make(10);
+      parseXml(big); // well-formed: the families are about time, not errors
+      assertLinear((xml) => parseXml(xml), small, big);
+      assertLinear(stream, small, big);
+    });
+  }
+
+  it('the repro through decodeResponse (as the client reads responses, and the mock requests)', () => {
+    const op = EMailOperations.GetEMailAccount;
+    // Unknown elements inside the response element are skipped, so all of them are read and checked.
+    const envelope = (k: number) =>
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>' +
+      `<GetEMailAccountResponse xmlns="http://www.superoffice.net/ws/crm/NetServer/Services86" xmlns:p="urn:${'x'.repeat(20000 * k)}">` +
+      ('<e' + attrs(13, (i) => `p:a${i}=""`) + '/>').repeat(165 * k) +
+      '<Response xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:nil="true"/></GetEMailAccountResponse></s:Body></s:Envelope>';
+    const big = envelope(20);
+    assert.deepEqual(op.decodeResponse(big).output, { Response: null });
+    assertLinear((xml) => op.decodeResponse(xml), envelope(2), big);
+  });
+
+  it('refuses names longer than MAX_NAME_LENGTH, quickly', () => {
+    const name = 'e'.repeat(MAX_NAME_LENGTH + 1);
+    assert.throws(() => parseXml(`<${name}/>`), /Invalid element name: longer than 10000 characters at line 1, column 2/);
+    assert.throws(() => parseXml(`<r ${name}="1"/>`), /Invalid attribute name: longer than 10000 characters at line 1, column 4/);
+    assert.equal(parseXml(`<${'e'.repeat(MAX_NAME_LENGTH)}/>`).local.length, MAX_NAME_LENGTH);
+  });
+});
