@@ -18,6 +18,7 @@ import {
   distDir,
   emailWsdl,
   fmt,
+  gc,
   REQUEST_HEADERS,
   repoRoot,
   requireFromRoot,
@@ -27,8 +28,9 @@ import {
 } from './lib/common.mjs';
 import { buildEnvelopesResponse, buildSendInput, toPeerArgs } from './lib/fixtures.mjs';
 import { createPeerClient, peerRequest } from './lib/peer.mjs';
+import { importKnockedOut, knockOut, TRICKS } from './lib/tricks.mjs';
 
-const CASES = ['generate-email', 'generate-all', 'cold-start', 'decode', 'encode', 'memory'];
+const CASES = ['generate-email', 'generate-all', 'cold-start', 'decode', 'encode', 'memory', 'tricks'];
 const MIN_ROUNDS = 10;
 /** WSDLs wsdl-tsclient 1.7.1 cannot generate (it reports the error, carries on and exits 1). */
 const PEER_GENERATE_FAILURES = new Set(['List.wsdl']);
@@ -72,6 +74,42 @@ function usage(error) {
 }
 
 const log = (line) => process.stdout.write(`${line}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// 6. The runtime's speed tricks (bench/lib/tricks.mjs): the decode case with each trick knocked out.
+
+async function tricksCase(rounds) {
+  const { EMailOperations } = await import('../dist/generated/EMail/index.js');
+  const { xml } = buildEnvelopesResponse(DECODE_ITEMS);
+  log(`\ntricks: the decode case (${DECODE_ITEMS} items) with each trick of the runtime knocked out`);
+  const expected = EMailOperations.GetEMailEnvelopes.decodeResponse(xml).output;
+  const ours = EMailOperations.GetEMailEnvelopes;
+  const contenders = [
+    { key: 'ours', fn: () => ours.decodeResponse(xml).output },
+    // A full GC before each decode, for the tricks that target that condition.
+    { key: 'ours-gc', fn: () => (gc(), ours.decodeResponse(xml).output) },
+  ];
+  for (const trick of TRICKS) {
+    const op = (await importKnockedOut(knockOut(trick))).EMailOperations.GetEMailEnvelopes;
+    assert.deepStrictEqual(op.decodeResponse(xml).output, expected, `${trick.id}: the knocked-out runtime decodes the same values`);
+    contenders.push({ key: trick.id, fn: trick.gcBetween ? () => (gc(), op.decodeResponse(xml).output) : () => op.decodeResponse(xml).output });
+  }
+  const result = alternate(contenders, rounds, { log });
+  return TRICKS.map((trick) =>
+    row({
+      id: trick.id,
+      title: `Trick: ${trick.title}`,
+      unit: 'ms',
+      ours: trick.gcBetween ? result['ours-gc'] : result.ours,
+      oursLabel: 'decode, with every trick',
+      peer: result[trick.id],
+      peerLabel: `decode without this trick`,
+      target: 1.1,
+      targetText: '≥ 1.1× (else the trick goes)',
+      notes: [`conditions: ${trick.conditions}`],
+    }),
+  );
+}
 
 // ---------------------------------------------------------------------------------------------
 // Result rows
@@ -609,7 +647,7 @@ function printTable(rows) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  for (const f of [OUR_CLI, join(distDir, 'generated', 'EMail', 'index.js'), join(distDir, 'generated', 'runtime', 'xml.js')]) {
+  for (const f of [OUR_CLI, join(distDir, 'generated', 'EMail', 'index.js'), join(distDir, 'generated', 'runtime', 'index.js')]) {
     if (!existsSync(f)) {
       process.stderr.write(`bench: ${f} is missing; run "npm run build" first\n`);
       process.exit(1);
@@ -629,6 +667,7 @@ async function main() {
     if (c === 'decode') rows.push(...(await decodeCase(opts.rounds)));
     if (c === 'encode') rows.push(...(await encodeCase(opts.rounds)));
     if (c === 'memory') rows.push(...(await memoryCase(opts.rounds)));
+    if (c === 'tricks') rows.push(...(await tricksCase(opts.rounds)));
   }
 
   // Keep earlier rows of cases this run did not measure (with --only).
@@ -637,7 +676,7 @@ async function main() {
   if (opts.only.length < CASES.length && existsSync(jsonPath)) {
     try {
       const earlier = JSON.parse(readFileSync(jsonPath, 'utf8'));
-      const order = ['generate-email', 'generate-all', 'cold-start', 'cold-start-process', 'decode', 'decode-invalid-at-end', 'decode-vs-json', 'decode-floor-tokenizer', 'decode-floor-sax', 'decode-xml-reader', 'encode', 'memory', 'memory-single-decode'];
+      const order = ['generate-email', 'generate-all', 'cold-start', 'cold-start-process', 'decode', 'decode-invalid-at-end', 'decode-vs-json', 'decode-floor-tokenizer', 'decode-floor-sax', 'decode-xml-reader', 'encode', 'memory', 'memory-single-decode', ...TRICKS.map((t) => t.id)];
       const byCase = new Map(earlier.map((r) => [r.case, r]));
       for (const r of rows) byCase.set(r.case, r);
       merged = [...byCase.values()].sort((a, b) => order.indexOf(a.case) - order.indexOf(b.case));

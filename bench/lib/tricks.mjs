@@ -1,0 +1,63 @@
+// The runtime's speed tricks, each knocked out in turn. Every trick the runtime keeps must show
+// its benefit here, under the conditions it targets; a comment at the trick points at its row.
+// A knock-out is the compiled runtime (dist/generated/runtime/index.js) with the trick's code
+// replaced by the plain way, in a copy of dist/generated; each replacement is asserted to apply,
+// so renaming a trick's code without updating this file fails the bench instead of measuring
+// nothing.
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { distDir } from './common.mjs';
+
+export const TRICKS = [
+  {
+    id: 'trick-keep-alive',
+    title: 'One decoder kept alive, so a full GC keeps the optimized code (decode.ts KEEP_ALIVE)',
+    conditions:
+      'a full garbage collection between two decodes (timed here: gc(), then one decode, both variants alike) — a long-running process that calls SuperOffice now and then; back-to-back decodes show no difference',
+    gcBetween: true,
+    replace: [['const KEEP_ALIVE = keepDecoderAlive();', 'const KEEP_ALIVE = null;']],
+  },
+  {
+    id: 'trick-name-prediction',
+    title: 'Element and attribute names predicted from the previous sibling (xml.ts startTag)',
+    conditions:
+      'documents that repeat their structure — every SOAP response with an array, i.e. what users decode; a document whose every tag differs only pays one failed comparison per tag',
+    replace: [
+      ['const guess = prev !== null ? prev.nextSibling : parent !== null ? parent.firstChild : null;', 'const guess = null;'],
+      ['const aGuess = this.aNames[count];', 'const aGuess = undefined;'],
+    ],
+  },
+  {
+    id: 'trick-canonical-names',
+    title: 'Names and namespace URIs made compact and interned (xml.ts canonical)',
+    conditions: 'names compared many times per document (every element is matched against the schema by name and namespace); a few hundred distinct names per message',
+    replace: [['function canonical(s) {', 'function canonical(s) {\n    return s;']],
+  },
+  {
+    id: 'trick-scalar-fast-path',
+    title: 'Scalars parsed in place from the document text (scalars.ts parseScalarAt)',
+    conditions: 'leaf values without entities or comments (nearly all values WCF writes): strings, booleans, integers, dateTime',
+    replace: [['const value = fr.pieces === 1 && fr.raw ? parseScalarAt(fr.fast, src, fr.tStart, fr.tEnd) : undefined;', 'const value = undefined;']],
+  },
+];
+
+/** A copy of dist/generated with `trick` knocked out; the folder that holds it (import `${dir}/generated/EMail/index.js`). */
+export function knockOut(trick) {
+  const dir = mkdtempSync(join(os.tmpdir(), `gen-services86-${trick.id}-`));
+  cpSync(join(distDir, 'generated'), join(dir, 'generated'), { recursive: true });
+  const file = join(dir, 'generated', 'runtime', 'index.js');
+  let text = readFileSync(file, 'utf8');
+  for (const [from, to] of trick.replace) {
+    const n = text.split(from).length - 1;
+    if (n !== 1) throw new Error(`bench: the code of ${trick.id} is not found exactly once in the compiled runtime (${n} times): ${from}`);
+    text = text.replace(from, to);
+  }
+  writeFileSync(file, text);
+  return dir;
+}
+
+export async function importKnockedOut(dir) {
+  return import(pathToFileURL(join(dir, 'generated', 'EMail', 'index.js')).href);
+}
