@@ -10,6 +10,7 @@ import type * as T from './types.js';
  *
  * Typed client of the EMail agent (EMail.wsdl, SOAP 1.1).
  * One method per operation; each takes the request element's content and returns the reply.
+ * Calls go to the baseUrl or endpoint option; to the WSDL's soap:address only with useWsdlAddress: true.
  * Errors: SoExceptionError (the service reported a failure), SoapFaultError, HttpError,
  * TransportError (timeout, abort, network), DecodeError / EncodeError (data that does not fit the schema).
  *

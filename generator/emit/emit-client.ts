@@ -151,6 +151,7 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
       ...(plan.service.documentation ? [''] : []),
       `Typed client of the ${plan.service.name} agent (${plan.service.sourceFile}, SOAP ${plan.service.soapVersion}).`,
       'One method per operation; each takes the request element\'s content and returns the reply.',
+      "Calls go to the baseUrl or endpoint option; to the WSDL's soap:address only with useWsdlAddress: true.",
       `Errors: SoExceptionError (the service reported a failure), SoapFaultError, HttpError,`,
       'TransportError (timeout, abort, network), DecodeError / EncodeError (data that does not fit the schema).',
     ],
