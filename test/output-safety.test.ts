@@ -200,11 +200,11 @@ describe('(c) a user file at a path the generator writes is never overwritten', 
 
   test('a user file in runtime/ is refused the same way', async () => {
     const { dir, out } = outWith(oldTree, 'user-runtime');
-    writeFileSync(join(out, 'runtime', 'xml.ts'), '// my patched XML reader\n');
+    writeFileSync(join(out, 'runtime', 'index.ts'), '// my patched runtime\n');
     const before = snapshot(out);
     const r = await runCli([newWsdl, '-o', 'out'], dir);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^gen-services86: .*runtime\/xml\.ts: refusing to overwrite/);
+    assert.match(r.stderr, /^gen-services86: .*runtime\/index\.ts: refusing to overwrite/);
     assert.deepEqual(snapshot(out), before);
   });
 
