@@ -31,7 +31,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailAddress
    */
   async createDefaultEMailAddress(input: T.CreateDefaultEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAddress | null> {
-    const { output } = await this.invoke('CreateDefaultEMailAddress', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailAddress, input, options);
     return output.Response ?? null;
   }
 
@@ -44,7 +44,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailAttachment
    */
   async createDefaultEMailAttachment(input: T.CreateDefaultEMailAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    const { output } = await this.invoke('CreateDefaultEMailAttachment', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailAttachment, input, options);
     return output.Response ?? null;
   }
 
@@ -57,7 +57,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailConnectionInfo
    */
   async createDefaultEMailConnectionInfo(input: T.CreateDefaultEMailConnectionInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailConnectionInfo | null> {
-    const { output } = await this.invoke('CreateDefaultEMailConnectionInfo', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailConnectionInfo, input, options);
     return output.Response ?? null;
   }
 
@@ -70,7 +70,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailConnectionInfoExtended
    */
   async createDefaultEMailConnectionInfoExtended(input: T.CreateDefaultEMailConnectionInfoExtendedRequest = {}, options?: rt.CallOptions): Promise<T.EMailConnectionInfoExtended | null> {
-    const { output } = await this.invoke('CreateDefaultEMailConnectionInfoExtended', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailConnectionInfoExtended, input, options);
     return output.Response ?? null;
   }
 
@@ -83,7 +83,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailCustomHeader
    */
   async createDefaultEMailCustomHeader(input: T.CreateDefaultEMailCustomHeaderRequest = {}, options?: rt.CallOptions): Promise<T.EMailCustomHeader | null> {
-    const { output } = await this.invoke('CreateDefaultEMailCustomHeader', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailCustomHeader, input, options);
     return output.Response ?? null;
   }
 
@@ -96,7 +96,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailEntity
    */
   async createDefaultEMailEntity(input: T.CreateDefaultEMailEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('CreateDefaultEMailEntity', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailEntity, input, options);
     return output.Response ?? null;
   }
 
@@ -109,7 +109,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailEnvelope
    */
   async createDefaultEMailEnvelope(input: T.CreateDefaultEMailEnvelopeRequest = {}, options?: rt.CallOptions): Promise<T.EMailEnvelope | null> {
-    const { output } = await this.invoke('CreateDefaultEMailEnvelope', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailEnvelope, input, options);
     return output.Response ?? null;
   }
 
@@ -122,7 +122,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailFolder
    */
   async createDefaultEMailFolder(input: T.CreateDefaultEMailFolderRequest = {}, options?: rt.CallOptions): Promise<T.EMailFolder | null> {
-    const { output } = await this.invoke('CreateDefaultEMailFolder', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailFolder, input, options);
     return output.Response ?? null;
   }
 
@@ -135,7 +135,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailSOInfo
    */
   async createDefaultEMailSOInfo(input: T.CreateDefaultEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
-    const { output } = await this.invoke('CreateDefaultEMailSOInfo', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailSOInfo, input, options);
     return output.Response ?? null;
   }
 
@@ -148,7 +148,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailAccount
    */
   async createDefaultEMailAccount(input: T.CreateDefaultEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.invoke('CreateDefaultEMailAccount', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailAccount, input, options);
     return output.Response ?? null;
   }
 
@@ -161,7 +161,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveEMailAccount
    */
   async saveEMailAccount(input: T.SaveEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.invoke('SaveEMailAccount', input, options);
+    const { output } = await this.call(EMailOperations.SaveEMailAccount, input, options);
     return output.Response ?? null;
   }
 
@@ -173,7 +173,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteEMailAccount
    */
   async deleteEMailAccount(input: T.DeleteEMailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('DeleteEMailAccount', input, options);
+    await this.call(EMailOperations.DeleteEMailAccount, input, options);
   }
 
   /**
@@ -185,7 +185,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetPersonEntitiesFromEmailAddress
    */
   async getPersonEntitiesFromEmailAddress(input: T.GetPersonEntitiesFromEmailAddressRequest = {}, options?: rt.CallOptions): Promise<(T.PersonEntity | null)[] | null> {
-    const { output } = await this.invoke('GetPersonEntitiesFromEmailAddress', input, options);
+    const { output } = await this.call(EMailOperations.GetPersonEntitiesFromEmailAddress, input, options);
     return output.Response ?? null;
   }
 
@@ -198,7 +198,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromId
    */
   async getEMailFromId(input: T.GetEMailFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromId', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromId, input, options);
     return output.Response ?? null;
   }
 
@@ -211,7 +211,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SendEMails
    */
   async sendEMails(input: T.SendEMailsRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
-    const { output } = await this.invoke('SendEMails', input, options);
+    const { output } = await this.call(EMailOperations.SendEMails, input, options);
     return output.Response ?? null;
   }
 
@@ -224,7 +224,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveEMail
    */
   async saveEMail(input: T.SaveEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('SaveEMail', input, options);
+    const { output } = await this.call(EMailOperations.SaveEMail, input, options);
     return output.Response ?? null;
   }
 
@@ -237,7 +237,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation AuthenticateIncoming
    */
   async authenticateIncoming(input: T.AuthenticateIncomingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('AuthenticateIncoming', input, options);
+    const { output } = await this.call(EMailOperations.AuthenticateIncoming, input, options);
     return output.Response;
   }
 
@@ -250,7 +250,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation AuthenticateOutgoing
    */
   async authenticateOutgoing(input: T.AuthenticateOutgoingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('AuthenticateOutgoing', input, options);
+    const { output } = await this.call(EMailOperations.AuthenticateOutgoing, input, options);
     return output.Response;
   }
 
@@ -263,7 +263,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderList
    */
   async getFolderList(input: T.GetFolderListRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    const { output } = await this.invoke('GetFolderList', input, options);
+    const { output } = await this.call(EMailOperations.GetFolderList, input, options);
     return output.Response ?? null;
   }
 
@@ -276,7 +276,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetAttachment
    */
   async getAttachment(input: T.GetAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    const { output } = await this.invoke('GetAttachment', input, options);
+    const { output } = await this.call(EMailOperations.GetAttachment, input, options);
     return output.Response ?? null;
   }
 
@@ -288,7 +288,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MarkAsRead
    */
   async markAsRead(input: T.MarkAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('MarkAsRead', input, options);
+    await this.call(EMailOperations.MarkAsRead, input, options);
   }
 
   /**
@@ -300,7 +300,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderEMailCount
    */
   async getFolderEMailCount(input: T.GetFolderEMailCountRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.invoke('GetFolderEMailCount', input, options);
+    const { output } = await this.call(EMailOperations.GetFolderEMailCount, input, options);
     return output.Response;
   }
 
@@ -312,7 +312,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Delete
    */
   async delete(input: T.DeleteRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('Delete', input, options);
+    await this.call(EMailOperations.Delete, input, options);
   }
 
   /**
@@ -323,7 +323,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MoveToFolder
    */
   async moveToFolder(input: T.MoveToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('MoveToFolder', input, options);
+    await this.call(EMailOperations.MoveToFolder, input, options);
   }
 
   /**
@@ -334,7 +334,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation EmptyFolder
    */
   async emptyFolder(input: T.EmptyFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('EmptyFolder', input, options);
+    await this.call(EMailOperations.EmptyFolder, input, options);
   }
 
   /**
@@ -346,7 +346,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAsStream
    */
   async getEMailAsStream(input: T.GetEMailAsStreamRequest = {}, options?: rt.CallOptions): Promise<Uint8Array | null> {
-    const { output } = await this.invoke('GetEMailAsStream', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailAsStream, input, options);
     return output.Response ?? null;
   }
 
@@ -359,7 +359,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation FindAddress
    */
   async findAddress(input: T.FindAddressRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
-    const { output } = await this.invoke('FindAddress', input, options);
+    const { output } = await this.call(EMailOperations.FindAddress, input, options);
     return output.Response ?? null;
   }
 
@@ -372,7 +372,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromDocumentId
    */
   async getEMailFromDocumentId(input: T.GetEMailFromDocumentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromDocumentId', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromDocumentId, input, options);
     return output.Response ?? null;
   }
 
@@ -385,7 +385,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromAttachmentId
    */
   async getEMailFromAttachmentId(input: T.GetEMailFromAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromAttachmentId', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromAttachmentId, input, options);
     return output.Response ?? null;
   }
 
@@ -398,7 +398,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromDocumentAttachmentId
    */
   async getEMailFromDocumentAttachmentId(input: T.GetEMailFromDocumentAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromDocumentAttachmentId', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromDocumentAttachmentId, input, options);
     return output.Response ?? null;
   }
 
@@ -411,7 +411,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailEnvelopes
    */
   async getEMailEnvelopes(input: T.GetEMailEnvelopesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
-    const { output } = await this.invoke('GetEMailEnvelopes', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailEnvelopes, input, options);
     return output.Response ?? null;
   }
 
@@ -423,7 +423,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SetSubscription
    */
   async setSubscription(input: T.SetSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('SetSubscription', input, options);
+    await this.call(EMailOperations.SetSubscription, input, options);
   }
 
   /**
@@ -434,7 +434,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateFolder
    */
   async createFolder(input: T.CreateFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('CreateFolder', input, options);
+    await this.call(EMailOperations.CreateFolder, input, options);
   }
 
   /**
@@ -445,7 +445,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteFolder
    */
   async deleteFolder(input: T.DeleteFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('DeleteFolder', input, options);
+    await this.call(EMailOperations.DeleteFolder, input, options);
   }
 
   /**
@@ -457,7 +457,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateEMailFromDocumentEntity
    */
   async createEMailFromDocumentEntity(input: T.CreateEMailFromDocumentEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('CreateEMailFromDocumentEntity', input, options);
+    const { output } = await this.call(EMailOperations.CreateEMailFromDocumentEntity, input, options);
     return output.Response ?? null;
   }
 
@@ -470,7 +470,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateEMailFromMimeMessage
    */
   async createEMailFromMimeMessage(input: T.CreateEMailFromMimeMessageRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('CreateEMailFromMimeMessage', input, options);
+    const { output } = await this.call(EMailOperations.CreateEMailFromMimeMessage, input, options);
     return output.Response ?? null;
   }
 
@@ -483,7 +483,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderInfo
    */
   async getFolderInfo(input: T.GetFolderInfoRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
-    const { output } = await this.invoke('GetFolderInfo', input, options);
+    const { output } = await this.call(EMailOperations.GetFolderInfo, input, options);
     return output.Response ?? null;
   }
 
@@ -496,7 +496,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderHasNewEMail
    */
   async getFolderHasNewEMail(input: T.GetFolderHasNewEMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('GetFolderHasNewEMail', input, options);
+    const { output } = await this.call(EMailOperations.GetFolderHasNewEMail, input, options);
     return output.Response;
   }
 
@@ -509,7 +509,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAddresses
    */
   async getEMailAddresses(input: T.GetEMailAddressesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
-    const { output } = await this.invoke('GetEMailAddresses', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailAddresses, input, options);
     return output.Response ?? null;
   }
 
@@ -522,7 +522,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation RefreshFolder
    */
   async refreshFolder(input: T.RefreshFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.invoke('RefreshFolder', input, options);
+    const { output } = await this.call(EMailOperations.RefreshFolder, input, options);
     return output.Response;
   }
 
@@ -533,7 +533,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromTemp
    */
   async getEMailFromTemp(input: T.GetEMailFromTempRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromTemp', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromTemp, input, options);
     return output.Response ?? null;
   }
 
@@ -544,7 +544,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Authenticate
    */
   async authenticate(input: T.AuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('Authenticate', input, options);
+    const { output } = await this.call(EMailOperations.Authenticate, input, options);
     return output.Response;
   }
 
@@ -555,7 +555,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEmailMessageIds
    */
   async getEmailMessageIds(input: T.GetEmailMessageIdsRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    const { output } = await this.invoke('GetEmailMessageIds', input, options);
+    const { output } = await this.call(EMailOperations.GetEmailMessageIds, input, options);
     return output.Response ?? null;
   }
 
@@ -566,7 +566,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEmailsAsString
    */
   async getEmailsAsString(input: T.GetEmailsAsStringRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    const { output } = await this.invoke('GetEmailsAsString', input, options);
+    const { output } = await this.call(EMailOperations.GetEmailsAsString, input, options);
     return output.Response ?? null;
   }
 
@@ -576,7 +576,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteExtended
    */
   async deleteExtended(input: T.DeleteExtendedRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('DeleteExtended', input, options);
+    await this.call(EMailOperations.DeleteExtended, input, options);
   }
 
   /**
@@ -585,7 +585,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation RelayMessage
    */
   async relayMessage(input: T.RelayMessageRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('RelayMessage', input, options);
+    await this.call(EMailOperations.RelayMessage, input, options);
   }
 
   /**
@@ -597,7 +597,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMail
    */
   async getEMail(input: T.GetEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMail', input, options);
+    const { output } = await this.call(EMailOperations.GetEMail, input, options);
     return output.Response ?? null;
   }
 
@@ -609,7 +609,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MarkEmailsAsRead
    */
   async markEmailsAsRead(input: T.MarkEmailsAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('MarkEmailsAsRead', input, options);
+    await this.call(EMailOperations.MarkEmailsAsRead, input, options);
   }
 
   /**
@@ -620,7 +620,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteEmails
    */
   async deleteEmails(input: T.DeleteEmailsRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('DeleteEmails', input, options);
+    await this.call(EMailOperations.DeleteEmails, input, options);
   }
 
   /**
@@ -631,7 +631,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MoveEmailsToTrash
    */
   async moveEmailsToTrash(input: T.MoveEmailsToTrashRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('MoveEmailsToTrash', input, options);
+    await this.call(EMailOperations.MoveEmailsToTrash, input, options);
   }
 
   /**
@@ -643,7 +643,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Save
    */
   async save(input: T.SaveRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('Save', input, options);
+    const { output } = await this.call(EMailOperations.Save, input, options);
     return output.Response ?? null;
   }
 
@@ -656,7 +656,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveToMailServer
    */
   async saveToMailServer(input: T.SaveToMailServerRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('SaveToMailServer', input, options);
+    const { output } = await this.call(EMailOperations.SaveToMailServer, input, options);
     return output.Response ?? null;
   }
 
@@ -669,7 +669,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Send
    */
   async send(input: T.SendRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
-    const { output } = await this.invoke('Send', input, options);
+    const { output } = await this.call(EMailOperations.Send, input, options);
     return output.Response ?? null;
   }
 
@@ -682,7 +682,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateForwardEmail
    */
   async createForwardEmail(input: T.CreateForwardEmailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('CreateForwardEmail', input, options);
+    const { output } = await this.call(EMailOperations.CreateForwardEmail, input, options);
     return output.Response ?? null;
   }
 
@@ -693,7 +693,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation FindContactOrPersonByEmailName
    */
   async findContactOrPersonByEmailName(input: T.FindContactOrPersonByEmailNameRequest = {}, options?: rt.CallOptions): Promise<(T.ContactOrPersonFromEmail | null)[] | null> {
-    const { output } = await this.invoke('FindContactOrPersonByEmailName', input, options);
+    const { output } = await this.call(EMailOperations.FindContactOrPersonByEmailName, input, options);
     return output.Response ?? null;
   }
 
@@ -706,7 +706,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation RefreshFolderForAssociate
    */
   async refreshFolderForAssociate(input: T.RefreshFolderForAssociateRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.invoke('RefreshFolderForAssociate', input, options);
+    const { output } = await this.call(EMailOperations.RefreshFolderForAssociate, input, options);
     return output.Response ?? null;
   }
 
@@ -719,7 +719,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetNewMail
    */
   async getNewMail(input: T.GetNewMailRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
-    const { output } = await this.invoke('GetNewMail', input, options);
+    const { output } = await this.call(EMailOperations.GetNewMail, input, options);
     return output.Response ?? null;
   }
 
@@ -732,7 +732,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CacheFolderList
    */
   async cacheFolderList(input: T.CacheFolderListRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
-    const { output } = await this.invoke('CacheFolderList', input, options);
+    const { output } = await this.call(EMailOperations.CacheFolderList, input, options);
     return output.Response ?? null;
   }
 
@@ -744,7 +744,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MoveEmailsToFolder
    */
   async moveEmailsToFolder(input: T.MoveEmailsToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('MoveEmailsToFolder', input, options);
+    await this.call(EMailOperations.MoveEmailsToFolder, input, options);
   }
 
   /**
@@ -756,7 +756,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetMailFromMessageId
    */
   async getMailFromMessageId(input: T.GetMailFromMessageIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetMailFromMessageId', input, options);
+    const { output } = await this.call(EMailOperations.GetMailFromMessageId, input, options);
     return output.Response ?? null;
   }
 
@@ -769,7 +769,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetMailFromInReplyTo
    */
   async getMailFromInReplyTo(input: T.GetMailFromInReplyToRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetMailFromInReplyTo', input, options);
+    const { output } = await this.call(EMailOperations.GetMailFromInReplyTo, input, options);
     return output.Response ?? null;
   }
 
@@ -782,7 +782,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SendAndSaveEmailToTmpDocument
    */
   async sendAndSaveEmailToTmpDocument(input: T.SendAndSaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.invoke('SendAndSaveEmailToTmpDocument', input, options);
+    const { output } = await this.call(EMailOperations.SendAndSaveEmailToTmpDocument, input, options);
     return output.Response ?? null;
   }
 
@@ -795,7 +795,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveEmailToTmpDocument
    */
   async saveEmailToTmpDocument(input: T.SaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.invoke('SaveEmailToTmpDocument', input, options);
+    const { output } = await this.call(EMailOperations.SaveEmailToTmpDocument, input, options);
     return output.Response ?? null;
   }
 
@@ -808,7 +808,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveDraft
    */
   async saveDraft(input: T.SaveDraftRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('SaveDraft', input, options);
+    const { output } = await this.call(EMailOperations.SaveDraft, input, options);
     return output.Response ?? null;
   }
 
@@ -820,7 +820,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SetRepliedAt
    */
   async setRepliedAt(input: T.SetRepliedAtRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('SetRepliedAt', input, options);
+    await this.call(EMailOperations.SetRepliedAt, input, options);
   }
 
   /**
@@ -832,7 +832,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromDocumentIdWithoutAttachmentStream
    */
   async getEMailFromDocumentIdWithoutAttachmentStream(input: T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromDocumentIdWithoutAttachmentStream', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromDocumentIdWithoutAttachmentStream, input, options);
     return output.Response ?? null;
   }
 
@@ -845,7 +845,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetAttachmentFromId
    */
   async getAttachmentFromId(input: T.GetAttachmentFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    const { output } = await this.invoke('GetAttachmentFromId', input, options);
+    const { output } = await this.call(EMailOperations.GetAttachmentFromId, input, options);
     return output.Response ?? null;
   }
 
@@ -858,7 +858,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation TestAuthenticate
    */
   async testAuthenticate(input: T.TestAuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('TestAuthenticate', input, options);
+    const { output } = await this.call(EMailOperations.TestAuthenticate, input, options);
     return output.Response;
   }
 
@@ -870,7 +870,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation ToggleSubscription
    */
   async toggleSubscription(input: T.ToggleSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('ToggleSubscription', input, options);
+    await this.call(EMailOperations.ToggleSubscription, input, options);
   }
 
   /**
@@ -882,7 +882,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation HasNewMail
    */
   async hasNewMail(input: T.HasNewMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('HasNewMail', input, options);
+    const { output } = await this.call(EMailOperations.HasNewMail, input, options);
     return output.Response;
   }
 
@@ -895,7 +895,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation LatestItemIdByFolder
    */
   async latestItemIdByFolder(input: T.LatestItemIdByFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.invoke('LatestItemIdByFolder', input, options);
+    const { output } = await this.call(EMailOperations.LatestItemIdByFolder, input, options);
     return output.Response;
   }
 
@@ -908,7 +908,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateInlineHtmlHeader
    */
   async createInlineHtmlHeader(input: T.CreateInlineHtmlHeaderRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.invoke('CreateInlineHtmlHeader', input, options);
+    const { output } = await this.call(EMailOperations.CreateInlineHtmlHeader, input, options);
     return output.Response ?? null;
   }
 
@@ -921,7 +921,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailSOInfo
    */
   async getEMailSOInfo(input: T.GetEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
-    const { output } = await this.invoke('GetEMailSOInfo', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailSOInfo, input, options);
     return output.Response ?? null;
   }
 
@@ -934,7 +934,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAccount
    */
   async getEMailAccount(input: T.GetEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.invoke('GetEMailAccount', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailAccount, input, options);
     return output.Response ?? null;
   }
 
@@ -947,7 +947,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAccountFromEMailAddress
    */
   async getEMailAccountFromEMailAddress(input: T.GetEMailAccountFromEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.invoke('GetEMailAccountFromEMailAddress', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailAccountFromEMailAddress, input, options);
     return output.Response ?? null;
   }
 
@@ -960,7 +960,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetCurrentAccountId
    */
   async getCurrentAccountId(input: T.GetCurrentAccountIdRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.invoke('GetCurrentAccountId', input, options);
+    const { output } = await this.call(EMailOperations.GetCurrentAccountId, input, options);
     return output.Response;
   }
 
@@ -973,7 +973,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetCurrentAccount
    */
   async getCurrentAccount(input: T.GetCurrentAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.invoke('GetCurrentAccount', input, options);
+    const { output } = await this.call(EMailOperations.GetCurrentAccount, input, options);
     return output.Response ?? null;
   }
 
@@ -986,7 +986,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetReadySyncEmailAccounts
    */
   async getReadySyncEmailAccounts(input: T.GetReadySyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<(T.SyncUserAccount | null)[] | null> {
-    const { output } = await this.invoke('GetReadySyncEmailAccounts', input, options);
+    const { output } = await this.call(EMailOperations.GetReadySyncEmailAccounts, input, options);
     return output.Response ?? null;
   }
 
@@ -998,7 +998,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SyncEmailAccount
    */
   async syncEmailAccount(input: T.SyncEmailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('SyncEmailAccount', input, options);
+    await this.call(EMailOperations.SyncEmailAccount, input, options);
   }
 
   /**
@@ -1009,6 +1009,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SyncEmailAccounts
    */
   async syncEmailAccounts(input: T.SyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('SyncEmailAccounts', input, options);
+    await this.call(EMailOperations.SyncEmailAccounts, input, options);
   }
 }

@@ -58,7 +58,7 @@ describe(`EMail complex types round-trip (seed ${seed}, ${runs} runs each)`, () 
 
   for (const key of complexKeys) {
     test(key, () => {
-      const f = field('Value', 0, key, 'n');
+      const f = field('Value', 0, key, 'nillable');
       const declarations = EMailSchema.namespaces.map((ns, i) => ` xmlns:${index.prefixes[i]}="${ns}"`).join('');
       fc.assert(
         fc.property(complexArbitrary(EMailSchema, key), (value) => {
