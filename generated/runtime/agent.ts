@@ -35,8 +35,11 @@ export interface AgentOptions {
   secrets?: readonly string[];
 }
 
-/** A ticket, or a function that returns the current one (called for each request). */
-export type TicketSource = string | (() => string | Promise<string>);
+/**
+ * A ticket, or a function that returns the current one (called for each request); a function
+ * may return undefined while there is none (before logging in): the call then sends no ticket.
+ */
+export type TicketSource = string | (() => string | undefined | Promise<string | undefined>);
 
 export interface CallOptions {
   signal?: AbortSignal;
