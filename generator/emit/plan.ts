@@ -198,10 +198,16 @@ function planTypes(services: readonly Service[], taken: Set<string>): Map<string
   all.sort((a, b) => group(a.def) - group(b.def) || compare(a.key, b.key) || compare(a.services[0]!.name, b.services[0]!.name));
 
   const planned = new Map<Variant, PlannedType>();
+  const perService = new Map<Service, { entries: Set<string>; requests: Map<string, Operation> }>();
   for (const v of all) {
     const owner = v.services[0]!;
-    const shape = shapeIn(v.key, v.def, owner);
-    const op = requestWrappers(owner).get(v.key);
+    let facts = perService.get(owner);
+    if (!facts) {
+      facts = { entries: dictionaryEntries(owner), requests: requestWrappers(owner) };
+      perService.set(owner, facts);
+    }
+    const shape: Shape = facts.entries.has(v.key) && v.def.kind === 'complex' ? { kind: 'entry', def: v.def } : shapeOf(v.def, owner);
+    const op = facts.requests.get(v.key);
     let base = op ? safeIdentifier(`${op.name}Request`) : candidateName(v.def);
     // A QName that WSDLs of this run define differently: each definition carries the agent's name.
     if (variants.get(v.key)!.length > 1) base = safeIdentifier(`${agentNames(owner).agent}${base}`);
@@ -334,17 +340,15 @@ function requestWrappers(service: Service): Map<string, Operation> {
   return requestOf;
 }
 
-/** The shape of one type in its service: dictionary entries fold into their dictionary. */
-function shapeIn(key: string, def: TypeDef, service: Service): Shape {
-  for (const other of service.types.values()) {
-    if (other.kind !== 'complex' || !other.isDictionary) continue;
-    const entry = other.fields[0];
-    if (entry?.type.kind === 'named' && qnameKey(entry.type.name) === key && def.kind === 'complex') {
-      shapeOf(other, service); // validates the dictionary (throws on a malformed one)
-      return { kind: 'entry', def };
-    }
+/** The keys of a service's dictionary entry types (validating each dictionary): they fold into their dictionary. */
+function dictionaryEntries(service: Service): Set<string> {
+  const entries = new Set<string>();
+  for (const def of service.types.values()) {
+    if (def.kind !== 'complex' || !def.isDictionary) continue;
+    const shape = shapeOf(def, service); // throws on a malformed dictionary
+    if (shape.kind === 'dict' && shape.entry.type.kind === 'named') entries.add(qnameKey(shape.entry.type.name));
   }
-  return shapeOf(def, service);
+  return entries;
 }
 
 function candidateName(def: TypeDef): string {
