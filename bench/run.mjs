@@ -5,8 +5,9 @@
 //
 //   node bench/run.mjs [--rounds N] [--only case[,case…]]
 //
-// Cases: generate-email, generate-all, cold-start, decode, encode, memory (`generate` = both
-// generate cases). Writes bench/results.md and bench/results.json and prints the table. With
+// Cases: generate-email, generate-all, cold-start, decode, encode, memory, output (`generate` = both
+// generate cases; `output` = bytes and consumer type-check time of all 56 against the design
+// before shared types, built from git). Writes bench/results.md and bench/results.json and prints the table. With
 // --only, the other cases' earlier results are kept in the files (each row has its own date).
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,8 +30,9 @@ import {
 import { buildEnvelopesResponse, buildSendInput, toPeerArgs } from './lib/fixtures.mjs';
 import { createPeerClient, peerRequest } from './lib/peer.mjs';
 import { importKnockedOut, knockOut, TRICKS } from './lib/tricks.mjs';
+import { buildPreviousDesign, folderBytes, PREVIOUS_DESIGN_COMMIT, TSC, writeConsumerTsconfig } from './lib/design.mjs';
 
-const CASES = ['generate-email', 'generate-all', 'cold-start', 'decode', 'encode', 'memory', 'tricks'];
+const CASES = ['generate-email', 'generate-all', 'cold-start', 'decode', 'encode', 'memory', 'tricks', 'output'];
 const MIN_ROUNDS = 10;
 /** WSDLs wsdl-tsclient 1.7.1 cannot generate (it reports the error, carries on and exits 1). */
 const PEER_GENERATE_FAILURES = new Set(['List.wsdl']);
@@ -212,6 +214,76 @@ async function generateCase(id, title, wsdls, rounds, target) {
     targetText: `≥ ${target}×`,
     notes,
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1b. Output of all 56 WSDLs in one run, against the design before shared types (built from git):
+//     bytes written, and a consumer's `tsc --noEmit` over the whole output.
+
+/** At most this many tsc rounds per side: one takes 10–25 s. */
+const OUTPUT_TSC_ROUNDS = 5;
+
+async function outputCase(wsdls, rounds) {
+  log(`\nOutput of all ${wsdls.length} WSDLs: ours vs the design of ${PREVIOUS_DESIGN_COMMIT} (built from git)`);
+  const previous = buildPreviousDesign();
+  const root = mkdtempSync(join(os.tmpdir(), 'gen-services86-bench-output-'));
+  try {
+    const outs = { ours: join(root, 'ours'), peer: join(root, 'previous') };
+    for (const [which, cli] of [['ours', OUR_CLI], ['peer', previous.cli]]) {
+      const res = await runNode([cli, ...wsdls, '-o', outs[which], '-q']);
+      if (res.code !== 0) throw new Error(`${which} generation failed (exit ${res.code})\n${res.stderr}`);
+    }
+    const bytes = { ours: folderBytes(outs.ours), peer: folderBytes(outs.peer) };
+    log(`  bytes: ours ${bytes.ours}, previous design ${bytes.peer} (${((100 * bytes.ours) / bytes.peer).toFixed(1)} %)`);
+    const configs = { ours: writeConsumerTsconfig(outs.ours), peer: writeConsumerTsconfig(outs.peer) };
+    const tsc = async (which) => {
+      const res = await runNode([TSC, '-p', configs[which]]);
+      if (res.code !== 0) throw new Error(`tsc over the ${which === 'ours' ? 'current' : 'previous'} output failed:\n${res.stdout}${res.stderr}`);
+      return res.ms;
+    };
+    const n = Math.min(rounds, OUTPUT_TSC_ROUNDS);
+    await tsc('ours');
+    await tsc('peer');
+    const samples = { ours: [], peer: [] };
+    for (let r = 0; r < n; r++) {
+      const order = r % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+      for (const which of order) samples[which].push(await tsc(which));
+      log(`  tsc round ${r + 1}/${n}: ours ${fmt(samples.ours.at(-1))} ms, previous design ${fmt(samples.peer.at(-1))} ms`);
+    }
+    const one = (x) => ({ min: x, median: x, max: x, n: 1 });
+    const label = `gen-services86 at ${PREVIOUS_DESIGN_COMMIT}`;
+    return [
+      row({
+        id: 'output-bytes',
+        title: `Output bytes, all ${wsdls.length} WSDLs in one run`,
+        unit: 'B',
+        ours: one(bytes.ours),
+        peer: one(bytes.peer),
+        oursLabel: 'gen-services86',
+        peerLabel: label,
+        target: 2.5,
+        targetText: '≥ 2.5× (ours ≤ 40 %)',
+        notes: [`ours is ${((100 * bytes.ours) / bytes.peer).toFixed(1)} % of the previous design; every file written, the manifest included`],
+      }),
+      row({
+        id: 'output-tsc',
+        title: `Consumer tsc --noEmit --strict of all ${wsdls.length} agents (whole process)`,
+        unit: 'ms',
+        ours: stats(samples.ours),
+        peer: stats(samples.peer),
+        oursLabel: 'gen-services86',
+        peerLabel: label,
+        target: 1 / 0.6,
+        targetText: '≥ 1.67× (ours ≤ 60 %)',
+        notes: [
+          `node tsc -p over the whole output (mock.ts files included) with strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, noPropertyAccessFromIndexSignature, skipLibCheck; ${n} alternating rounds after a warm-up`,
+        ],
+      }),
+    ];
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    previous.cleanup();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -628,6 +700,7 @@ function markdown(rows, info, opts) {
   lines.push('- Ours at run time is the compiled checked-in client: `dist/generated/EMail/` and its runtime copy `dist/generated/runtime/` (copied from `templates/runtime/` by the generator). After changing `templates/runtime/`, regenerate `generated/` (`npm run golden:update`) before benchmarking.');
   lines.push('- Profile ours: `node bench/profile.mjs decode|encode|reader|cold-start|generate-email|generate-all`.');
   lines.push('- Memory: `bench/cases/decode-memory.mjs` in fresh processes; peak RSS is VmHWM from /proc/self/status at the end of the child.');
+  lines.push(`- Output: the generator of commit ${PREVIOUS_DESIGN_COMMIT} (before shared types) is extracted with \`git archive\` into a temp folder and built (\`bench/lib/design.mjs\`); both generate all 56 WSDLs in one run, then \`tsc -p\` type-checks each output as a consumer project would.`);
   lines.push('');
   return lines.join('\n');
 }
@@ -668,6 +741,7 @@ async function main() {
     if (c === 'encode') rows.push(...(await encodeCase(opts.rounds)));
     if (c === 'memory') rows.push(...(await memoryCase(opts.rounds)));
     if (c === 'tricks') rows.push(...(await tricksCase(opts.rounds)));
+    if (c === 'output') rows.push(...(await outputCase(allWsdls, opts.rounds)));
   }
 
   // Keep earlier rows of cases this run did not measure (with --only).
@@ -676,7 +750,7 @@ async function main() {
   if (opts.only.length < CASES.length && existsSync(jsonPath)) {
     try {
       const earlier = JSON.parse(readFileSync(jsonPath, 'utf8'));
-      const order = ['generate-email', 'generate-all', 'cold-start', 'cold-start-process', 'decode', 'decode-invalid-at-end', 'decode-vs-json', 'decode-floor-tokenizer', 'decode-floor-sax', 'decode-xml-reader', 'encode', 'memory', 'memory-single-decode', ...TRICKS.map((t) => t.id)];
+      const order = ['generate-email', 'generate-all', 'cold-start', 'cold-start-process', 'decode', 'decode-invalid-at-end', 'decode-vs-json', 'decode-floor-tokenizer', 'decode-floor-sax', 'decode-xml-reader', 'encode', 'memory', 'memory-single-decode', ...TRICKS.map((t) => t.id), 'output-bytes', 'output-tsc'];
       const byCase = new Map(earlier.map((r) => [r.case, r]));
       for (const r of rows) byCase.set(r.case, r);
       merged = [...byCase.values()].sort((a, b) => order.indexOf(a.case) - order.indexOf(b.case));

@@ -1,9 +1,10 @@
-// One WSDL → its agent folder, in memory: the unit of work that generate() runs for each input,
-// in the main thread or in a worker (parallel/).
+// One WSDL → its model: the unit of work that generate() runs for each input, in the main thread
+// or in a worker (parallel/). Emitting happens once all WSDLs are read, because several agents
+// generated into one folder share their types.
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { emitAgent, type GeneratedFile } from './emit/emit-agent.js';
 import { GenerateError } from './errors.js';
+import type { Service } from './model/types.js';
 import { readWsdl } from './wsdl/read-wsdl.js';
 
 export interface AgentSummary {
@@ -15,32 +16,19 @@ export interface AgentSummary {
   readonly ms: number;
 }
 
-/** One WSDL's share of the output: its agent folder's files and its summary line. */
-export interface AgentResult {
-  readonly summary: AgentSummary;
-  readonly folder: string;
-  readonly files: readonly GeneratedFile[];
+/** One WSDL read into the model, with the time it took. */
+export interface ReadResult {
+  readonly service: Service;
+  readonly ms: number;
 }
 
-/** Reads one WSDL and emits its agent folder, in memory. */
-export function generateAgent(path: string, templatesDir: string): AgentResult {
+/** Reads one WSDL into the model. */
+export function readAgent(path: string): ReadResult {
   const started = performance.now();
   const file = basename(path);
   const text = readWsdlText(path);
   const service = readWsdl(text, file);
-  const emitted = emitAgent(service, templatesDir, text);
-  return {
-    folder: emitted.folder,
-    files: emitted.files,
-    summary: {
-      wsdl: file,
-      agent: emitted.plan.agent,
-      types: emitted.plan.types.filter((t) => t.shape.kind !== 'entry' && t.shape.kind !== 'restriction').length,
-      operations: service.operations.length,
-      files: emitted.files.length,
-      ms: Math.round(performance.now() - started),
-    },
-  };
+  return { service, ms: performance.now() - started };
 }
 
 /** The WSDL's text; file-level problems name the path as given. */

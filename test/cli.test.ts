@@ -171,7 +171,7 @@ describe('generating', () => {
     for (const f of CORE_AGENT_FILES) assert.ok(agentFiles.includes(f), `EMail/${f} is written`);
     assert.equal(Number(SUMMARY_EMAIL.exec(lines[0]!)![1]), agentFiles.length, 'the summary counts the files written');
     assert.deepEqual(readdirSync(join(out, 'runtime')).sort(), [...RUNTIME_SOURCES].sort());
-    assert.deepEqual(readdirSync(out).sort(), ['.gen-services86-manifest.json', 'EMail', 'runtime'], 'no staging or old folders left');
+    assert.deepEqual(readdirSync(out).sort(), ['.gen-services86-manifest.json', 'EMail', 'index.ts', 'runtime'], 'no staging or old folders left');
     assert.deepEqual(readdirSync(dir), ['out'], 'nothing written outside --out');
     assert.deepEqual(snapshot(out), snapshot(baseline), 'the same input gives the same bytes');
   });
@@ -185,7 +185,7 @@ describe('generating', () => {
     assert.match(lines[0]!, SUMMARY_EMAIL);
     assert.match(lines[1]!, new RegExp(`^Tooltips\\.wsdl → out/Tooltips/: \\d+ types, \\d+ operations?, ${SUMMARY_EMAIL.exec(lines[0]!)?.[1]} files, \\d+ ms$`));
     const out = join(dir, 'out');
-    assert.deepEqual(readdirSync(out).sort(), ['.gen-services86-manifest.json', 'EMail', 'Tooltips', 'runtime']);
+    assert.deepEqual(readdirSync(out).sort(), ['.gen-services86-manifest.json', 'EMail', 'Tooltips', 'index.ts', 'runtime', 'shared']);
     const perAgent = Number(SUMMARY_EMAIL.exec(lines[0]!)![1]);
     for (const agent of ['EMail', 'Tooltips']) {
       assert.equal(readdirSync(join(out, agent)).length, perAgent);
@@ -198,7 +198,7 @@ describe('generating', () => {
       RUNTIME_SOURCES.map((n) => `runtime/${n}`).sort(),
       'the runtime is written once',
     );
-    assert.equal(manifest.files.length, 2 * perAgent + RUNTIME_SOURCES.length);
+    assert.equal(manifest.files.length, 2 * perAgent + RUNTIME_SOURCES.length + 3, 'two agents, the runtime, shared/types.ts, shared/metadata.ts and index.ts');
   });
 
   test('--check right after generating exits 0 and writes nothing', async () => {

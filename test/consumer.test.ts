@@ -42,6 +42,8 @@ const SERVICES86_NS = 'http://www.superoffice.net/ws/crm/NetServer/Services86';
 const REGISTRY = 'https://registry.npmjs.org/';
 const consumerSource = join(repoRoot, 'test', 'consumer');
 const emailWsdl = join(wsdlFixturesDir, 'EMail.wsdl');
+/** The consumer generates three agents into one folder and uses the session. */
+const consumerWsdls = ['EMail.wsdl', 'Person.wsdl', 'SoPrincipal.wsdl'];
 /** Set to keep the temp folder for a look after a failure. */
 const keepTemp = process.env['GEN_SERVICES86_KEEP_TMP'] === '1';
 
@@ -365,7 +367,7 @@ describe('consumer project: npm pack → offline install from the tarball → pr
 
     // A copy of test/consumer as it is committed: no leftovers of a manual run.
     app = join(tmp, 'consumer');
-    const leftovers = new Set(['node_modules', 'dist', 'package-lock.json', 'EMail.wsdl']);
+    const leftovers = new Set(['node_modules', 'dist', 'package-lock.json', ...consumerWsdls]);
     cpSync(consumerSource, app, {
       recursive: true,
       filter: (src) => {
@@ -373,7 +375,7 @@ describe('consumer project: npm pack → offline install from the tarball → pr
         return !leftovers.has(rel) && rel !== 'src/generated' && !rel.endsWith('.tgz');
       },
     });
-    cpSync(emailWsdl, join(app, 'EMail.wsdl'));
+    for (const wsdl of consumerWsdls) cpSync(join(wsdlFixturesDir, wsdl), join(app, wsdl));
 
     // The consumer depends on exactly this tarball (relative, as npm itself writes file: specs).
     const consumerPkg = readJson<PackageJson>(join(app, 'package.json'));
@@ -392,17 +394,19 @@ describe('consumer project: npm pack → offline install from the tarball → pr
 
     const build = await run('npm', ['run', 'build'], app);
     timings.push(`build ${build.ms} ms`);
-    assert.match(build.stdout, /EMail\.wsdl → src\/generated\/EMail\/: \d+ types, \d+ operations/, 'prebuild did not report generating EMail');
+    for (const agent of ['EMail', 'Person', 'SoPrincipal']) {
+      assert.match(build.stdout, new RegExp(`${agent}\\.wsdl → src/generated/${agent}/: \\d+ types, \\d+ operations`), `prebuild did not report generating ${agent}`);
+    }
 
-    // The generated tree: the agent's five modules and the runtime, each marked as generated…
+    // The generated tree: the shared types, the agents' modules, the entry point and the runtime, each marked as generated…
     const generatedDir = join(app, 'src', 'generated');
-    for (const rel of ['EMail/types.ts', 'EMail/metadata.ts', 'EMail/operations.ts', 'EMail/client.ts', 'EMail/index.ts', 'runtime/index.ts']) {
+    for (const rel of ['shared/types.ts', 'shared/metadata.ts', 'EMail/types.ts', 'EMail/operations.ts', 'EMail/client.ts', 'EMail/index.ts', 'Person/index.ts', 'SoPrincipal/index.ts', 'index.ts', 'runtime/index.ts']) {
       const path = join(generatedDir, rel);
       assert.ok(existsSync(path), `prebuild did not write src/generated/${rel}`);
       assert.ok(readFileSync(path, 'utf8').startsWith(HEADER_LINE), `src/generated/${rel} does not start with "${HEADER_LINE}"`);
     }
     // …and byte for byte what this checkout's generator makes: the package carries the same templates.
-    const expected = buildFiles([emailWsdl]).files;
+    const expected = buildFiles(consumerWsdls.map((w) => join(wsdlFixturesDir, w))).files;
     for (const file of expected) {
       const path = join(generatedDir, file.path);
       assert.ok(existsSync(path), `the installed generator did not write ${file.path}`);

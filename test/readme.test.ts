@@ -1,19 +1,26 @@
 // The README's TypeScript examples must compile against the committed generated client, so the
 // documentation cannot drift from the code. Each ```ts block that imports a generated agent is
-// compiled strictly, with its import pointed at generated/EMail.
+// compiled strictly, with its import pointed at generated/EMail; the "Several agents" example is
+// compiled against EMail, Person and SoPrincipal generated into one folder.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from './support/paths.js';
+import { buildFiles } from '../generator/generate.js';
+import { repoRoot, wsdlFixturesDir } from './support/paths.js';
 import { typeCheck } from './support/tsc.js';
+
+/** Blocks that import a folder's entry point (`./superoffice/index.js`) use several agents. */
+const SEVERAL_AGENTS = /from '\.\/superoffice\/index\.js'/;
 
 /** Names the README's snippets use without declaring them. */
 const PRELUDE = 'declare const ticket: string;\ndeclare const applicationToken: string;\n';
 
 test('README TypeScript examples compile against generated/EMail', () => {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from '\.\/[\w/]*EMail\/(index|mock)\.js'/.test(b));
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .filter((b) => /from '\.\/[\w/]*EMail\/(index|mock)\.js'/.test(b) && !SEVERAL_AGENTS.test(b));
   assert.ok(blocks.length >= 2, 'the README shows the client');
   const dir = mkdtempSync(join(repoRoot, 'dist', 'readme-check-'));
   try {
@@ -27,6 +34,31 @@ test('README TypeScript examples compile against generated/EMail', () => {
     });
     const messages = typeCheck(files, dir).map((d) => d.text);
     assert.deepEqual(messages, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('README "Several agents" examples compile against EMail, Person and SoPrincipal generated into one folder', () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => SEVERAL_AGENTS.test(b));
+  assert.ok(blocks.length >= 1, 'the README shows the session');
+  const dir = mkdtempSync(join(repoRoot, 'dist', 'readme-several-'));
+  try {
+    const { files } = buildFiles(['EMail', 'Person', 'SoPrincipal'].map((n) => join(wsdlFixturesDir, `${n}.wsdl`)));
+    for (const f of files) {
+      mkdirSync(dirname(join(dir, 'superoffice', f.path)), { recursive: true });
+      writeFileSync(join(dir, 'superoffice', f.path), f.content);
+    }
+    const examples = blocks.map((block, i) => {
+      const path = join(dir, `example${i}.ts`);
+      writeFileSync(path, `${block}\nexport {};\n`);
+      return path;
+    });
+    assert.deepEqual(
+      typeCheck(examples, dir).map((d) => d.text),
+      [],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -32,7 +32,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailAddress
    */
   async createDefaultEMailAddress(input: T.CreateDefaultEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAddress | null> {
-    const { output } = await this.invoke('CreateDefaultEMailAddress', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailAddress, input, options);
     return output.Response ?? null;
   }
 
@@ -45,7 +45,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailAttachment
    */
   async createDefaultEMailAttachment(input: T.CreateDefaultEMailAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    const { output } = await this.invoke('CreateDefaultEMailAttachment', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailAttachment, input, options);
     return output.Response ?? null;
   }
 
@@ -58,7 +58,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailConnectionInfo
    */
   async createDefaultEMailConnectionInfo(input: T.CreateDefaultEMailConnectionInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailConnectionInfo | null> {
-    const { output } = await this.invoke('CreateDefaultEMailConnectionInfo', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailConnectionInfo, input, options);
     return output.Response ?? null;
   }
 
@@ -71,7 +71,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailConnectionInfoExtended
    */
   async createDefaultEMailConnectionInfoExtended(input: T.CreateDefaultEMailConnectionInfoExtendedRequest = {}, options?: rt.CallOptions): Promise<T.EMailConnectionInfoExtended | null> {
-    const { output } = await this.invoke('CreateDefaultEMailConnectionInfoExtended', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailConnectionInfoExtended, input, options);
     return output.Response ?? null;
   }
 
@@ -84,7 +84,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailCustomHeader
    */
   async createDefaultEMailCustomHeader(input: T.CreateDefaultEMailCustomHeaderRequest = {}, options?: rt.CallOptions): Promise<T.EMailCustomHeader | null> {
-    const { output } = await this.invoke('CreateDefaultEMailCustomHeader', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailCustomHeader, input, options);
     return output.Response ?? null;
   }
 
@@ -97,7 +97,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailEntity
    */
   async createDefaultEMailEntity(input: T.CreateDefaultEMailEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('CreateDefaultEMailEntity', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailEntity, input, options);
     return output.Response ?? null;
   }
 
@@ -110,7 +110,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailEnvelope
    */
   async createDefaultEMailEnvelope(input: T.CreateDefaultEMailEnvelopeRequest = {}, options?: rt.CallOptions): Promise<T.EMailEnvelope | null> {
-    const { output } = await this.invoke('CreateDefaultEMailEnvelope', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailEnvelope, input, options);
     return output.Response ?? null;
   }
 
@@ -123,7 +123,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailFolder
    */
   async createDefaultEMailFolder(input: T.CreateDefaultEMailFolderRequest = {}, options?: rt.CallOptions): Promise<T.EMailFolder | null> {
-    const { output } = await this.invoke('CreateDefaultEMailFolder', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailFolder, input, options);
     return output.Response ?? null;
   }
 
@@ -136,7 +136,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailSOInfo
    */
   async createDefaultEMailSOInfo(input: T.CreateDefaultEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
-    const { output } = await this.invoke('CreateDefaultEMailSOInfo', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailSOInfo, input, options);
     return output.Response ?? null;
   }
 
@@ -149,7 +149,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailAccount
    */
   async createDefaultEMailAccount(input: T.CreateDefaultEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.invoke('CreateDefaultEMailAccount', input, options);
+    const { output } = await this.call(EMailOperations.CreateDefaultEMailAccount, input, options);
     return output.Response ?? null;
   }
 
@@ -162,7 +162,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveEMailAccount
    */
   async saveEMailAccount(input: T.SaveEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.invoke('SaveEMailAccount', input, options);
+    const { output } = await this.call(EMailOperations.SaveEMailAccount, input, options);
     return output.Response ?? null;
   }
 
@@ -174,7 +174,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteEMailAccount
    */
   async deleteEMailAccount(input: T.DeleteEMailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('DeleteEMailAccount', input, options);
+    await this.call(EMailOperations.DeleteEMailAccount, input, options);
   }
 
   /**
@@ -186,7 +186,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetPersonEntitiesFromEmailAddress
    */
   async getPersonEntitiesFromEmailAddress(input: T.GetPersonEntitiesFromEmailAddressRequest = {}, options?: rt.CallOptions): Promise<(T.PersonEntity | null)[] | null> {
-    const { output } = await this.invoke('GetPersonEntitiesFromEmailAddress', input, options);
+    const { output } = await this.call(EMailOperations.GetPersonEntitiesFromEmailAddress, input, options);
     return output.Response ?? null;
   }
 
@@ -199,7 +199,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromId
    */
   async getEMailFromId(input: T.GetEMailFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromId', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromId, input, options);
     return output.Response ?? null;
   }
 
@@ -212,7 +212,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SendEMails
    */
   async sendEMails(input: T.SendEMailsRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
-    const { output } = await this.invoke('SendEMails', input, options);
+    const { output } = await this.call(EMailOperations.SendEMails, input, options);
     return output.Response ?? null;
   }
 
@@ -225,7 +225,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveEMail
    */
   async saveEMail(input: T.SaveEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('SaveEMail', input, options);
+    const { output } = await this.call(EMailOperations.SaveEMail, input, options);
     return output.Response ?? null;
   }
 
@@ -238,7 +238,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation AuthenticateIncoming
    */
   async authenticateIncoming(input: T.AuthenticateIncomingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('AuthenticateIncoming', input, options);
+    const { output } = await this.call(EMailOperations.AuthenticateIncoming, input, options);
     return output.Response;
   }
 
@@ -251,7 +251,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation AuthenticateOutgoing
    */
   async authenticateOutgoing(input: T.AuthenticateOutgoingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('AuthenticateOutgoing', input, options);
+    const { output } = await this.call(EMailOperations.AuthenticateOutgoing, input, options);
     return output.Response;
   }
 
@@ -264,7 +264,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderList
    */
   async getFolderList(input: T.GetFolderListRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    const { output } = await this.invoke('GetFolderList', input, options);
+    const { output } = await this.call(EMailOperations.GetFolderList, input, options);
     return output.Response ?? null;
   }
 
@@ -277,7 +277,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetAttachment
    */
   async getAttachment(input: T.GetAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    const { output } = await this.invoke('GetAttachment', input, options);
+    const { output } = await this.call(EMailOperations.GetAttachment, input, options);
     return output.Response ?? null;
   }
 
@@ -289,7 +289,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MarkAsRead
    */
   async markAsRead(input: T.MarkAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('MarkAsRead', input, options);
+    await this.call(EMailOperations.MarkAsRead, input, options);
   }
 
   /**
@@ -301,7 +301,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderEMailCount
    */
   async getFolderEMailCount(input: T.GetFolderEMailCountRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.invoke('GetFolderEMailCount', input, options);
+    const { output } = await this.call(EMailOperations.GetFolderEMailCount, input, options);
     return output.Response;
   }
 
@@ -313,7 +313,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Delete
    */
   async delete(input: T.DeleteRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('Delete', input, options);
+    await this.call(EMailOperations.Delete, input, options);
   }
 
   /**
@@ -324,7 +324,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MoveToFolder
    */
   async moveToFolder(input: T.MoveToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('MoveToFolder', input, options);
+    await this.call(EMailOperations.MoveToFolder, input, options);
   }
 
   /**
@@ -335,7 +335,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation EmptyFolder
    */
   async emptyFolder(input: T.EmptyFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('EmptyFolder', input, options);
+    await this.call(EMailOperations.EmptyFolder, input, options);
   }
 
   /**
@@ -347,7 +347,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAsStream
    */
   async getEMailAsStream(input: T.GetEMailAsStreamRequest = {}, options?: rt.CallOptions): Promise<Uint8Array | null> {
-    const { output } = await this.invoke('GetEMailAsStream', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailAsStream, input, options);
     return output.Response ?? null;
   }
 
@@ -360,7 +360,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation FindAddress
    */
   async findAddress(input: T.FindAddressRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
-    const { output } = await this.invoke('FindAddress', input, options);
+    const { output } = await this.call(EMailOperations.FindAddress, input, options);
     return output.Response ?? null;
   }
 
@@ -373,7 +373,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromDocumentId
    */
   async getEMailFromDocumentId(input: T.GetEMailFromDocumentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromDocumentId', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromDocumentId, input, options);
     return output.Response ?? null;
   }
 
@@ -386,7 +386,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromAttachmentId
    */
   async getEMailFromAttachmentId(input: T.GetEMailFromAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromAttachmentId', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromAttachmentId, input, options);
     return output.Response ?? null;
   }
 
@@ -399,7 +399,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromDocumentAttachmentId
    */
   async getEMailFromDocumentAttachmentId(input: T.GetEMailFromDocumentAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromDocumentAttachmentId', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromDocumentAttachmentId, input, options);
     return output.Response ?? null;
   }
 
@@ -412,7 +412,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailEnvelopes
    */
   async getEMailEnvelopes(input: T.GetEMailEnvelopesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
-    const { output } = await this.invoke('GetEMailEnvelopes', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailEnvelopes, input, options);
     return output.Response ?? null;
   }
 
@@ -424,7 +424,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SetSubscription
    */
   async setSubscription(input: T.SetSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('SetSubscription', input, options);
+    await this.call(EMailOperations.SetSubscription, input, options);
   }
 
   /**
@@ -435,7 +435,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateFolder
    */
   async createFolder(input: T.CreateFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('CreateFolder', input, options);
+    await this.call(EMailOperations.CreateFolder, input, options);
   }
 
   /**
@@ -446,7 +446,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteFolder
    */
   async deleteFolder(input: T.DeleteFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('DeleteFolder', input, options);
+    await this.call(EMailOperations.DeleteFolder, input, options);
   }
 
   /**
@@ -458,7 +458,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateEMailFromDocumentEntity
    */
   async createEMailFromDocumentEntity(input: T.CreateEMailFromDocumentEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('CreateEMailFromDocumentEntity', input, options);
+    const { output } = await this.call(EMailOperations.CreateEMailFromDocumentEntity, input, options);
     return output.Response ?? null;
   }
 
@@ -471,7 +471,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateEMailFromMimeMessage
    */
   async createEMailFromMimeMessage(input: T.CreateEMailFromMimeMessageRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('CreateEMailFromMimeMessage', input, options);
+    const { output } = await this.call(EMailOperations.CreateEMailFromMimeMessage, input, options);
     return output.Response ?? null;
   }
 
@@ -484,7 +484,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderInfo
    */
   async getFolderInfo(input: T.GetFolderInfoRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
-    const { output } = await this.invoke('GetFolderInfo', input, options);
+    const { output } = await this.call(EMailOperations.GetFolderInfo, input, options);
     return output.Response ?? null;
   }
 
@@ -497,7 +497,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderHasNewEMail
    */
   async getFolderHasNewEMail(input: T.GetFolderHasNewEMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('GetFolderHasNewEMail', input, options);
+    const { output } = await this.call(EMailOperations.GetFolderHasNewEMail, input, options);
     return output.Response;
   }
 
@@ -510,7 +510,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAddresses
    */
   async getEMailAddresses(input: T.GetEMailAddressesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
-    const { output } = await this.invoke('GetEMailAddresses', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailAddresses, input, options);
     return output.Response ?? null;
   }
 
@@ -523,7 +523,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation RefreshFolder
    */
   async refreshFolder(input: T.RefreshFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.invoke('RefreshFolder', input, options);
+    const { output } = await this.call(EMailOperations.RefreshFolder, input, options);
     return output.Response;
   }
 
@@ -534,7 +534,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromTemp
    */
   async getEMailFromTemp(input: T.GetEMailFromTempRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromTemp', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromTemp, input, options);
     return output.Response ?? null;
   }
 
@@ -545,7 +545,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Authenticate
    */
   async authenticate(input: T.AuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('Authenticate', input, options);
+    const { output } = await this.call(EMailOperations.Authenticate, input, options);
     return output.Response;
   }
 
@@ -556,7 +556,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEmailMessageIds
    */
   async getEmailMessageIds(input: T.GetEmailMessageIdsRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    const { output } = await this.invoke('GetEmailMessageIds', input, options);
+    const { output } = await this.call(EMailOperations.GetEmailMessageIds, input, options);
     return output.Response ?? null;
   }
 
@@ -567,7 +567,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEmailsAsString
    */
   async getEmailsAsString(input: T.GetEmailsAsStringRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    const { output } = await this.invoke('GetEmailsAsString', input, options);
+    const { output } = await this.call(EMailOperations.GetEmailsAsString, input, options);
     return output.Response ?? null;
   }
 
@@ -577,7 +577,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteExtended
    */
   async deleteExtended(input: T.DeleteExtendedRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('DeleteExtended', input, options);
+    await this.call(EMailOperations.DeleteExtended, input, options);
   }
 
   /**
@@ -586,7 +586,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation RelayMessage
    */
   async relayMessage(input: T.RelayMessageRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('RelayMessage', input, options);
+    await this.call(EMailOperations.RelayMessage, input, options);
   }
 
   /**
@@ -598,7 +598,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMail
    */
   async getEMail(input: T.GetEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMail', input, options);
+    const { output } = await this.call(EMailOperations.GetEMail, input, options);
     return output.Response ?? null;
   }
 
@@ -610,7 +610,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MarkEmailsAsRead
    */
   async markEmailsAsRead(input: T.MarkEmailsAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('MarkEmailsAsRead', input, options);
+    await this.call(EMailOperations.MarkEmailsAsRead, input, options);
   }
 
   /**
@@ -621,7 +621,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteEmails
    */
   async deleteEmails(input: T.DeleteEmailsRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('DeleteEmails', input, options);
+    await this.call(EMailOperations.DeleteEmails, input, options);
   }
 
   /**
@@ -632,7 +632,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MoveEmailsToTrash
    */
   async moveEmailsToTrash(input: T.MoveEmailsToTrashRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('MoveEmailsToTrash', input, options);
+    await this.call(EMailOperations.MoveEmailsToTrash, input, options);
   }
 
   /**
@@ -644,7 +644,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Save
    */
   async save(input: T.SaveRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('Save', input, options);
+    const { output } = await this.call(EMailOperations.Save, input, options);
     return output.Response ?? null;
   }
 
@@ -657,7 +657,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveToMailServer
    */
   async saveToMailServer(input: T.SaveToMailServerRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('SaveToMailServer', input, options);
+    const { output } = await this.call(EMailOperations.SaveToMailServer, input, options);
     return output.Response ?? null;
   }
 
@@ -670,7 +670,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Send
    */
   async send(input: T.SendRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
-    const { output } = await this.invoke('Send', input, options);
+    const { output } = await this.call(EMailOperations.Send, input, options);
     return output.Response ?? null;
   }
 
@@ -683,7 +683,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateForwardEmail
    */
   async createForwardEmail(input: T.CreateForwardEmailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('CreateForwardEmail', input, options);
+    const { output } = await this.call(EMailOperations.CreateForwardEmail, input, options);
     return output.Response ?? null;
   }
 
@@ -694,7 +694,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation FindContactOrPersonByEmailName
    */
   async findContactOrPersonByEmailName(input: T.FindContactOrPersonByEmailNameRequest = {}, options?: rt.CallOptions): Promise<(T.ContactOrPersonFromEmail | null)[] | null> {
-    const { output } = await this.invoke('FindContactOrPersonByEmailName', input, options);
+    const { output } = await this.call(EMailOperations.FindContactOrPersonByEmailName, input, options);
     return output.Response ?? null;
   }
 
@@ -707,7 +707,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation RefreshFolderForAssociate
    */
   async refreshFolderForAssociate(input: T.RefreshFolderForAssociateRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.invoke('RefreshFolderForAssociate', input, options);
+    const { output } = await this.call(EMailOperations.RefreshFolderForAssociate, input, options);
     return output.Response ?? null;
   }
 
@@ -720,7 +720,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetNewMail
    */
   async getNewMail(input: T.GetNewMailRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
-    const { output } = await this.invoke('GetNewMail', input, options);
+    const { output } = await this.call(EMailOperations.GetNewMail, input, options);
     return output.Response ?? null;
   }
 
@@ -733,7 +733,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CacheFolderList
    */
   async cacheFolderList(input: T.CacheFolderListRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
-    const { output } = await this.invoke('CacheFolderList', input, options);
+    const { output } = await this.call(EMailOperations.CacheFolderList, input, options);
     return output.Response ?? null;
   }
 
@@ -745,7 +745,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MoveEmailsToFolder
    */
   async moveEmailsToFolder(input: T.MoveEmailsToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('MoveEmailsToFolder', input, options);
+    await this.call(EMailOperations.MoveEmailsToFolder, input, options);
   }
 
   /**
@@ -757,7 +757,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetMailFromMessageId
    */
   async getMailFromMessageId(input: T.GetMailFromMessageIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetMailFromMessageId', input, options);
+    const { output } = await this.call(EMailOperations.GetMailFromMessageId, input, options);
     return output.Response ?? null;
   }
 
@@ -770,7 +770,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetMailFromInReplyTo
    */
   async getMailFromInReplyTo(input: T.GetMailFromInReplyToRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetMailFromInReplyTo', input, options);
+    const { output } = await this.call(EMailOperations.GetMailFromInReplyTo, input, options);
     return output.Response ?? null;
   }
 
@@ -783,7 +783,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SendAndSaveEmailToTmpDocument
    */
   async sendAndSaveEmailToTmpDocument(input: T.SendAndSaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.invoke('SendAndSaveEmailToTmpDocument', input, options);
+    const { output } = await this.call(EMailOperations.SendAndSaveEmailToTmpDocument, input, options);
     return output.Response ?? null;
   }
 
@@ -796,7 +796,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveEmailToTmpDocument
    */
   async saveEmailToTmpDocument(input: T.SaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.invoke('SaveEmailToTmpDocument', input, options);
+    const { output } = await this.call(EMailOperations.SaveEmailToTmpDocument, input, options);
     return output.Response ?? null;
   }
 
@@ -809,7 +809,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveDraft
    */
   async saveDraft(input: T.SaveDraftRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('SaveDraft', input, options);
+    const { output } = await this.call(EMailOperations.SaveDraft, input, options);
     return output.Response ?? null;
   }
 
@@ -821,7 +821,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SetRepliedAt
    */
   async setRepliedAt(input: T.SetRepliedAtRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('SetRepliedAt', input, options);
+    await this.call(EMailOperations.SetRepliedAt, input, options);
   }
 
   /**
@@ -833,7 +833,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromDocumentIdWithoutAttachmentStream
    */
   async getEMailFromDocumentIdWithoutAttachmentStream(input: T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.invoke('GetEMailFromDocumentIdWithoutAttachmentStream', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailFromDocumentIdWithoutAttachmentStream, input, options);
     return output.Response ?? null;
   }
 
@@ -846,7 +846,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetAttachmentFromId
    */
   async getAttachmentFromId(input: T.GetAttachmentFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    const { output } = await this.invoke('GetAttachmentFromId', input, options);
+    const { output } = await this.call(EMailOperations.GetAttachmentFromId, input, options);
     return output.Response ?? null;
   }
 
@@ -859,7 +859,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation TestAuthenticate
    */
   async testAuthenticate(input: T.TestAuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('TestAuthenticate', input, options);
+    const { output } = await this.call(EMailOperations.TestAuthenticate, input, options);
     return output.Response;
   }
 
@@ -871,7 +871,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation ToggleSubscription
    */
   async toggleSubscription(input: T.ToggleSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('ToggleSubscription', input, options);
+    await this.call(EMailOperations.ToggleSubscription, input, options);
   }
 
   /**
@@ -883,7 +883,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation HasNewMail
    */
   async hasNewMail(input: T.HasNewMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.invoke('HasNewMail', input, options);
+    const { output } = await this.call(EMailOperations.HasNewMail, input, options);
     return output.Response;
   }
 
@@ -896,7 +896,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation LatestItemIdByFolder
    */
   async latestItemIdByFolder(input: T.LatestItemIdByFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.invoke('LatestItemIdByFolder', input, options);
+    const { output } = await this.call(EMailOperations.LatestItemIdByFolder, input, options);
     return output.Response;
   }
 
@@ -909,7 +909,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateInlineHtmlHeader
    */
   async createInlineHtmlHeader(input: T.CreateInlineHtmlHeaderRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.invoke('CreateInlineHtmlHeader', input, options);
+    const { output } = await this.call(EMailOperations.CreateInlineHtmlHeader, input, options);
     return output.Response ?? null;
   }
 
@@ -922,7 +922,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailSOInfo
    */
   async getEMailSOInfo(input: T.GetEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
-    const { output } = await this.invoke('GetEMailSOInfo', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailSOInfo, input, options);
     return output.Response ?? null;
   }
 
@@ -935,7 +935,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAccount
    */
   async getEMailAccount(input: T.GetEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.invoke('GetEMailAccount', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailAccount, input, options);
     return output.Response ?? null;
   }
 
@@ -948,7 +948,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAccountFromEMailAddress
    */
   async getEMailAccountFromEMailAddress(input: T.GetEMailAccountFromEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.invoke('GetEMailAccountFromEMailAddress', input, options);
+    const { output } = await this.call(EMailOperations.GetEMailAccountFromEMailAddress, input, options);
     return output.Response ?? null;
   }
 
@@ -961,7 +961,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetCurrentAccountId
    */
   async getCurrentAccountId(input: T.GetCurrentAccountIdRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.invoke('GetCurrentAccountId', input, options);
+    const { output } = await this.call(EMailOperations.GetCurrentAccountId, input, options);
     return output.Response;
   }
 
@@ -974,7 +974,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetCurrentAccount
    */
   async getCurrentAccount(input: T.GetCurrentAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.invoke('GetCurrentAccount', input, options);
+    const { output } = await this.call(EMailOperations.GetCurrentAccount, input, options);
     return output.Response ?? null;
   }
 
@@ -987,7 +987,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetReadySyncEmailAccounts
    */
   async getReadySyncEmailAccounts(input: T.GetReadySyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<(T.SyncUserAccount | null)[] | null> {
-    const { output } = await this.invoke('GetReadySyncEmailAccounts', input, options);
+    const { output } = await this.call(EMailOperations.GetReadySyncEmailAccounts, input, options);
     return output.Response ?? null;
   }
 
@@ -999,7 +999,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SyncEmailAccount
    */
   async syncEmailAccount(input: T.SyncEmailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('SyncEmailAccount', input, options);
+    await this.call(EMailOperations.SyncEmailAccount, input, options);
   }
 
   /**
@@ -1010,6 +1010,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SyncEmailAccounts
    */
   async syncEmailAccounts(input: T.SyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.invoke('SyncEmailAccounts', input, options);
+    await this.call(EMailOperations.SyncEmailAccounts, input, options);
   }
 }

@@ -7,955 +7,511 @@ import type * as T from './types.js';
 
 const f = rt.field;
 
+/** SOAP header blocks of EMail requests (ApplicationToken, Credentials, TimeZone), shared by the operations below. */
+const requestHeaders: readonly rt.FieldDesc[] = [
+  f('ApplicationToken', 0, 'xs:string', 'optional nillable'),
+  f('Credentials', 0, 'SoCredentials', 'optional nillable'),
+  f('TimeZone', 0, 'SoTimeZone', 'optional nillable'),
+];
+
+/** SOAP header blocks of EMail responses (ExceptionInfo, ExtraInfo, Succeeded, TimeZone), shared by the operations below. */
+const responseHeaders: readonly rt.FieldDesc[] = [
+  f('ExceptionInfo', 0, 'SoExceptionInfo', 'optional nillable'),
+  f('ExtraInfo', 0, 'SoExtraInfo', 'optional nillable'),
+  f('Succeeded', 0, 'xs:boolean', 'optional'),
+  f('TimeZone', 0, 'SoTimeZone', 'optional nillable'),
+];
+
+/** Defines one EMail operation (SOAP 1.1) over EMailSchema, with the EMail header types. */
+const operation = rt.operationFactory<T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, '1.1');
+
 /**
  * The codecs of every EMail operation, keyed by WSDL operation name: encode and decode whole
  * SOAP envelopes of requests and responses (SOAP 1.1), for clients, servers and tests.
+ * Each operation's documentation is on its EMailAgent method.
  */
 export const EMailOperations = {
-  /**
-   * Loading default values into a new EMailAddress. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
-   *
-   * @xsd operation CreateDefaultEMailAddress
-   */
-  'CreateDefaultEMailAddress': rt.defineOperation<T.CreateDefaultEMailAddressRequest, T.CreateDefaultEMailAddressResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateDefaultEMailAddress: operation<T.CreateDefaultEMailAddressRequest, T.CreateDefaultEMailAddressResponse>({
     name: 'CreateDefaultEMailAddress',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailAddress',
-    soapVersion: '1.1',
-    input: { body: f('CreateDefaultEMailAddress', 0, 'CreateDefaultEMailAddressRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateDefaultEMailAddressResponse', 0, 'CreateDefaultEMailAddressResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateDefaultEMailAddress', 0, 'CreateDefaultEMailAddressRequest'), headers: requestHeaders },
+    output: { body: f('CreateDefaultEMailAddressResponse', 0, 'CreateDefaultEMailAddressResponse'), headers: responseHeaders },
   }),
-  /**
-   * Loading default values into a new EMailAttachment. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
-   *
-   * @xsd operation CreateDefaultEMailAttachment
-   */
-  'CreateDefaultEMailAttachment': rt.defineOperation<T.CreateDefaultEMailAttachmentRequest, T.CreateDefaultEMailAttachmentResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateDefaultEMailAttachment: operation<T.CreateDefaultEMailAttachmentRequest, T.CreateDefaultEMailAttachmentResponse>({
     name: 'CreateDefaultEMailAttachment',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailAttachment',
-    soapVersion: '1.1',
-    input: { body: f('CreateDefaultEMailAttachment', 0, 'CreateDefaultEMailAttachmentRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateDefaultEMailAttachmentResponse', 0, 'CreateDefaultEMailAttachmentResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateDefaultEMailAttachment', 0, 'CreateDefaultEMailAttachmentRequest'), headers: requestHeaders },
+    output: { body: f('CreateDefaultEMailAttachmentResponse', 0, 'CreateDefaultEMailAttachmentResponse'), headers: responseHeaders },
   }),
-  /**
-   * Loading default values into a new EMailConnectionInfo. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
-   *
-   * @xsd operation CreateDefaultEMailConnectionInfo
-   */
-  'CreateDefaultEMailConnectionInfo': rt.defineOperation<T.CreateDefaultEMailConnectionInfoRequest, T.CreateDefaultEMailConnectionInfoResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateDefaultEMailConnectionInfo: operation<T.CreateDefaultEMailConnectionInfoRequest, T.CreateDefaultEMailConnectionInfoResponse>({
     name: 'CreateDefaultEMailConnectionInfo',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailConnectionInfo',
-    soapVersion: '1.1',
-    input: { body: f('CreateDefaultEMailConnectionInfo', 0, 'CreateDefaultEMailConnectionInfoRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateDefaultEMailConnectionInfoResponse', 0, 'CreateDefaultEMailConnectionInfoResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateDefaultEMailConnectionInfo', 0, 'CreateDefaultEMailConnectionInfoRequest'), headers: requestHeaders },
+    output: { body: f('CreateDefaultEMailConnectionInfoResponse', 0, 'CreateDefaultEMailConnectionInfoResponse'), headers: responseHeaders },
   }),
-  /**
-   * Loading default values into a new EMailConnectionInfoExtended. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
-   *
-   * @xsd operation CreateDefaultEMailConnectionInfoExtended
-   */
-  'CreateDefaultEMailConnectionInfoExtended': rt.defineOperation<T.CreateDefaultEMailConnectionInfoExtendedRequest, T.CreateDefaultEMailConnectionInfoExtendedResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateDefaultEMailConnectionInfoExtended: operation<T.CreateDefaultEMailConnectionInfoExtendedRequest, T.CreateDefaultEMailConnectionInfoExtendedResponse>({
     name: 'CreateDefaultEMailConnectionInfoExtended',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailConnectionInfoExtended',
-    soapVersion: '1.1',
-    input: { body: f('CreateDefaultEMailConnectionInfoExtended', 0, 'CreateDefaultEMailConnectionInfoExtendedRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateDefaultEMailConnectionInfoExtendedResponse', 0, 'CreateDefaultEMailConnectionInfoExtendedResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateDefaultEMailConnectionInfoExtended', 0, 'CreateDefaultEMailConnectionInfoExtendedRequest'), headers: requestHeaders },
+    output: { body: f('CreateDefaultEMailConnectionInfoExtendedResponse', 0, 'CreateDefaultEMailConnectionInfoExtendedResponse'), headers: responseHeaders },
   }),
-  /**
-   * Loading default values into a new EMailCustomHeader. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
-   *
-   * @xsd operation CreateDefaultEMailCustomHeader
-   */
-  'CreateDefaultEMailCustomHeader': rt.defineOperation<T.CreateDefaultEMailCustomHeaderRequest, T.CreateDefaultEMailCustomHeaderResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateDefaultEMailCustomHeader: operation<T.CreateDefaultEMailCustomHeaderRequest, T.CreateDefaultEMailCustomHeaderResponse>({
     name: 'CreateDefaultEMailCustomHeader',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailCustomHeader',
-    soapVersion: '1.1',
-    input: { body: f('CreateDefaultEMailCustomHeader', 0, 'CreateDefaultEMailCustomHeaderRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateDefaultEMailCustomHeaderResponse', 0, 'CreateDefaultEMailCustomHeaderResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateDefaultEMailCustomHeader', 0, 'CreateDefaultEMailCustomHeaderRequest'), headers: requestHeaders },
+    output: { body: f('CreateDefaultEMailCustomHeaderResponse', 0, 'CreateDefaultEMailCustomHeaderResponse'), headers: responseHeaders },
   }),
-  /**
-   * Loading default values into a new EMailEntity. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
-   *
-   * @xsd operation CreateDefaultEMailEntity
-   */
-  'CreateDefaultEMailEntity': rt.defineOperation<T.CreateDefaultEMailEntityRequest, T.CreateDefaultEMailEntityResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateDefaultEMailEntity: operation<T.CreateDefaultEMailEntityRequest, T.CreateDefaultEMailEntityResponse>({
     name: 'CreateDefaultEMailEntity',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailEntity',
-    soapVersion: '1.1',
-    input: { body: f('CreateDefaultEMailEntity', 0, 'CreateDefaultEMailEntityRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateDefaultEMailEntityResponse', 0, 'CreateDefaultEMailEntityResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateDefaultEMailEntity', 0, 'CreateDefaultEMailEntityRequest'), headers: requestHeaders },
+    output: { body: f('CreateDefaultEMailEntityResponse', 0, 'CreateDefaultEMailEntityResponse'), headers: responseHeaders },
   }),
-  /**
-   * Loading default values into a new EMailEnvelope. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
-   *
-   * @xsd operation CreateDefaultEMailEnvelope
-   */
-  'CreateDefaultEMailEnvelope': rt.defineOperation<T.CreateDefaultEMailEnvelopeRequest, T.CreateDefaultEMailEnvelopeResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateDefaultEMailEnvelope: operation<T.CreateDefaultEMailEnvelopeRequest, T.CreateDefaultEMailEnvelopeResponse>({
     name: 'CreateDefaultEMailEnvelope',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailEnvelope',
-    soapVersion: '1.1',
-    input: { body: f('CreateDefaultEMailEnvelope', 0, 'CreateDefaultEMailEnvelopeRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateDefaultEMailEnvelopeResponse', 0, 'CreateDefaultEMailEnvelopeResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateDefaultEMailEnvelope', 0, 'CreateDefaultEMailEnvelopeRequest'), headers: requestHeaders },
+    output: { body: f('CreateDefaultEMailEnvelopeResponse', 0, 'CreateDefaultEMailEnvelopeResponse'), headers: responseHeaders },
   }),
-  /**
-   * Loading default values into a new EMailFolder. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
-   *
-   * @xsd operation CreateDefaultEMailFolder
-   */
-  'CreateDefaultEMailFolder': rt.defineOperation<T.CreateDefaultEMailFolderRequest, T.CreateDefaultEMailFolderResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateDefaultEMailFolder: operation<T.CreateDefaultEMailFolderRequest, T.CreateDefaultEMailFolderResponse>({
     name: 'CreateDefaultEMailFolder',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailFolder',
-    soapVersion: '1.1',
-    input: { body: f('CreateDefaultEMailFolder', 0, 'CreateDefaultEMailFolderRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateDefaultEMailFolderResponse', 0, 'CreateDefaultEMailFolderResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateDefaultEMailFolder', 0, 'CreateDefaultEMailFolderRequest'), headers: requestHeaders },
+    output: { body: f('CreateDefaultEMailFolderResponse', 0, 'CreateDefaultEMailFolderResponse'), headers: responseHeaders },
   }),
-  /**
-   * Loading default values into a new EMailSOInfo. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
-   *
-   * @xsd operation CreateDefaultEMailSOInfo
-   */
-  'CreateDefaultEMailSOInfo': rt.defineOperation<T.CreateDefaultEMailSOInfoRequest, T.CreateDefaultEMailSOInfoResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateDefaultEMailSOInfo: operation<T.CreateDefaultEMailSOInfoRequest, T.CreateDefaultEMailSOInfoResponse>({
     name: 'CreateDefaultEMailSOInfo',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailSOInfo',
-    soapVersion: '1.1',
-    input: { body: f('CreateDefaultEMailSOInfo', 0, 'CreateDefaultEMailSOInfoRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateDefaultEMailSOInfoResponse', 0, 'CreateDefaultEMailSOInfoResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateDefaultEMailSOInfo', 0, 'CreateDefaultEMailSOInfoRequest'), headers: requestHeaders },
+    output: { body: f('CreateDefaultEMailSOInfoResponse', 0, 'CreateDefaultEMailSOInfoResponse'), headers: responseHeaders },
   }),
-  /**
-   * Loading default values into a new EMailAccount. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
-   *
-   * @xsd operation CreateDefaultEMailAccount
-   */
-  'CreateDefaultEMailAccount': rt.defineOperation<T.CreateDefaultEMailAccountRequest, T.CreateDefaultEMailAccountResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateDefaultEMailAccount: operation<T.CreateDefaultEMailAccountRequest, T.CreateDefaultEMailAccountResponse>({
     name: 'CreateDefaultEMailAccount',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailAccount',
-    soapVersion: '1.1',
-    input: { body: f('CreateDefaultEMailAccount', 0, 'CreateDefaultEMailAccountRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateDefaultEMailAccountResponse', 0, 'CreateDefaultEMailAccountResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateDefaultEMailAccount', 0, 'CreateDefaultEMailAccountRequest'), headers: requestHeaders },
+    output: { body: f('CreateDefaultEMailAccountResponse', 0, 'CreateDefaultEMailAccountResponse'), headers: responseHeaders },
   }),
-  /**
-   * Updates the existing EMailAccount or creates a new EMailAccount if the id parameter is empty.
-   *
-   * @xsd operation SaveEMailAccount
-   */
-  'SaveEMailAccount': rt.defineOperation<T.SaveEMailAccountRequest, T.SaveEMailAccountResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  SaveEMailAccount: operation<T.SaveEMailAccountRequest, T.SaveEMailAccountResponse>({
     name: 'SaveEMailAccount',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SaveEMailAccount',
-    soapVersion: '1.1',
-    input: { body: f('SaveEMailAccount', 0, 'SaveEMailAccountRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SaveEMailAccountResponse', 0, 'SaveEMailAccountResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('SaveEMailAccount', 0, 'SaveEMailAccountRequest'), headers: requestHeaders },
+    output: { body: f('SaveEMailAccountResponse', 0, 'SaveEMailAccountResponse'), headers: responseHeaders },
   }),
-  /**
-   * Deletes the EMailAccount
-   *
-   * @xsd operation DeleteEMailAccount
-   */
-  'DeleteEMailAccount': rt.defineOperation<T.DeleteEMailAccountRequest, T.DeleteEMailAccountResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  DeleteEMailAccount: operation<T.DeleteEMailAccountRequest, T.DeleteEMailAccountResponse>({
     name: 'DeleteEMailAccount',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/DeleteEMailAccount',
-    soapVersion: '1.1',
-    input: { body: f('DeleteEMailAccount', 0, 'DeleteEMailAccountRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('DeleteEMailAccountResponse', 0, 'DeleteEMailAccountResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('DeleteEMailAccount', 0, 'DeleteEMailAccountRequest'), headers: requestHeaders },
+    output: { body: f('DeleteEMailAccountResponse', 0, 'DeleteEMailAccountResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get all persons and contacts with the given email address
-   *
-   * @xsd operation GetPersonEntitiesFromEmailAddress
-   */
-  'GetPersonEntitiesFromEmailAddress': rt.defineOperation<T.GetPersonEntitiesFromEmailAddressRequest, T.GetPersonEntitiesFromEmailAddressResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetPersonEntitiesFromEmailAddress: operation<T.GetPersonEntitiesFromEmailAddressRequest, T.GetPersonEntitiesFromEmailAddressResponse>({
     name: 'GetPersonEntitiesFromEmailAddress',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetPersonEntitiesFromEmailAddress',
-    soapVersion: '1.1',
-    input: { body: f('GetPersonEntitiesFromEmailAddress', 0, 'GetPersonEntitiesFromEmailAddressRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetPersonEntitiesFromEmailAddressResponse', 0, 'GetPersonEntitiesFromEmailAddressResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetPersonEntitiesFromEmailAddress', 0, 'GetPersonEntitiesFromEmailAddressRequest'), headers: requestHeaders },
+    output: { body: f('GetPersonEntitiesFromEmailAddressResponse', 0, 'GetPersonEntitiesFromEmailAddressResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get en e-mail based on its unique id
-   *
-   * @xsd operation GetEMailFromId
-   */
-  'GetEMailFromId': rt.defineOperation<T.GetEMailFromIdRequest, T.GetEMailFromIdResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailFromId: operation<T.GetEMailFromIdRequest, T.GetEMailFromIdResponse>({
     name: 'GetEMailFromId',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromId',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailFromId', 0, 'GetEMailFromIdRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailFromIdResponse', 0, 'GetEMailFromIdResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailFromId', 0, 'GetEMailFromIdRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailFromIdResponse', 0, 'GetEMailFromIdResponse'), headers: responseHeaders },
   }),
-  /**
-   * Send the provided e-mails
-   *
-   * @xsd operation SendEMails
-   */
-  'SendEMails': rt.defineOperation<T.SendEMailsRequest, T.SendEMailsResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  SendEMails: operation<T.SendEMailsRequest, T.SendEMailsResponse>({
     name: 'SendEMails',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SendEMails',
-    soapVersion: '1.1',
-    input: { body: f('SendEMails', 0, 'SendEMailsRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SendEMailsResponse', 0, 'SendEMailsResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('SendEMails', 0, 'SendEMailsRequest'), headers: requestHeaders },
+    output: { body: f('SendEMailsResponse', 0, 'SendEMailsResponse'), headers: responseHeaders },
   }),
-  /**
-   * Save the passed e-mail back to the server
-   *
-   * @xsd operation SaveEMail
-   */
-  'SaveEMail': rt.defineOperation<T.SaveEMailRequest, T.SaveEMailResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  SaveEMail: operation<T.SaveEMailRequest, T.SaveEMailResponse>({
     name: 'SaveEMail',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SaveEMail',
-    soapVersion: '1.1',
-    input: { body: f('SaveEMail', 0, 'SaveEMailRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SaveEMailResponse', 0, 'SaveEMailResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('SaveEMail', 0, 'SaveEMailRequest'), headers: requestHeaders },
+    output: { body: f('SaveEMailResponse', 0, 'SaveEMailResponse'), headers: responseHeaders },
   }),
-  /**
-   * Authenticate against a mail-server to retrieve e-mails from
-   *
-   * @xsd operation AuthenticateIncoming
-   */
-  'AuthenticateIncoming': rt.defineOperation<T.AuthenticateIncomingRequest, T.AuthenticateIncomingResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  AuthenticateIncoming: operation<T.AuthenticateIncomingRequest, T.AuthenticateIncomingResponse>({
     name: 'AuthenticateIncoming',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/AuthenticateIncoming',
-    soapVersion: '1.1',
-    input: { body: f('AuthenticateIncoming', 0, 'AuthenticateIncomingRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('AuthenticateIncomingResponse', 0, 'AuthenticateIncomingResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('AuthenticateIncoming', 0, 'AuthenticateIncomingRequest'), headers: requestHeaders },
+    output: { body: f('AuthenticateIncomingResponse', 0, 'AuthenticateIncomingResponse'), headers: responseHeaders },
   }),
-  /**
-   * Authenticate against a mail server to send items with
-   *
-   * @xsd operation AuthenticateOutgoing
-   */
-  'AuthenticateOutgoing': rt.defineOperation<T.AuthenticateOutgoingRequest, T.AuthenticateOutgoingResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  AuthenticateOutgoing: operation<T.AuthenticateOutgoingRequest, T.AuthenticateOutgoingResponse>({
     name: 'AuthenticateOutgoing',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/AuthenticateOutgoing',
-    soapVersion: '1.1',
-    input: { body: f('AuthenticateOutgoing', 0, 'AuthenticateOutgoingRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('AuthenticateOutgoingResponse', 0, 'AuthenticateOutgoingResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('AuthenticateOutgoing', 0, 'AuthenticateOutgoingRequest'), headers: requestHeaders },
+    output: { body: f('AuthenticateOutgoingResponse', 0, 'AuthenticateOutgoingResponse'), headers: responseHeaders },
   }),
-  /**
-   * Retrieve all folders for the mail account. String is separated in sections by the paragraph character. First section contains the folder delimeter char. Next is folder name. Additional sections may be unread and total items.
-   *
-   * @xsd operation GetFolderList
-   */
-  'GetFolderList': rt.defineOperation<T.GetFolderListRequest, T.GetFolderListResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetFolderList: operation<T.GetFolderListRequest, T.GetFolderListResponse>({
     name: 'GetFolderList',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetFolderList',
-    soapVersion: '1.1',
-    input: { body: f('GetFolderList', 0, 'GetFolderListRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetFolderListResponse', 0, 'GetFolderListResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetFolderList', 0, 'GetFolderListRequest'), headers: requestHeaders },
+    output: { body: f('GetFolderListResponse', 0, 'GetFolderListResponse'), headers: responseHeaders },
   }),
-  /**
-   * Retrieve an attachment from an e-mail
-   *
-   * @xsd operation GetAttachment
-   */
-  'GetAttachment': rt.defineOperation<T.GetAttachmentRequest, T.GetAttachmentResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetAttachment: operation<T.GetAttachmentRequest, T.GetAttachmentResponse>({
     name: 'GetAttachment',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetAttachment',
-    soapVersion: '1.1',
-    input: { body: f('GetAttachment', 0, 'GetAttachmentRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetAttachmentResponse', 0, 'GetAttachmentResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetAttachment', 0, 'GetAttachmentRequest'), headers: requestHeaders },
+    output: { body: f('GetAttachmentResponse', 0, 'GetAttachmentResponse'), headers: responseHeaders },
   }),
-  /**
-   * Mark one or more e-mails as (un)read
-   *
-   * @xsd operation MarkAsRead
-   */
-  'MarkAsRead': rt.defineOperation<T.MarkAsReadRequest, T.MarkAsReadResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  MarkAsRead: operation<T.MarkAsReadRequest, T.MarkAsReadResponse>({
     name: 'MarkAsRead',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/MarkAsRead',
-    soapVersion: '1.1',
-    input: { body: f('MarkAsRead', 0, 'MarkAsReadRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('MarkAsReadResponse', 0, 'MarkAsReadResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('MarkAsRead', 0, 'MarkAsReadRequest'), headers: requestHeaders },
+    output: { body: f('MarkAsReadResponse', 0, 'MarkAsReadResponse'), headers: responseHeaders },
   }),
-  /**
-   * Retrieve total/unread mail items in current folder
-   *
-   * @xsd operation GetFolderEMailCount
-   */
-  'GetFolderEMailCount': rt.defineOperation<T.GetFolderEMailCountRequest, T.GetFolderEMailCountResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetFolderEMailCount: operation<T.GetFolderEMailCountRequest, T.GetFolderEMailCountResponse>({
     name: 'GetFolderEMailCount',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetFolderEMailCount',
-    soapVersion: '1.1',
-    input: { body: f('GetFolderEMailCount', 0, 'GetFolderEMailCountRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetFolderEMailCountResponse', 0, 'GetFolderEMailCountResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetFolderEMailCount', 0, 'GetFolderEMailCountRequest'), headers: requestHeaders },
+    output: { body: f('GetFolderEMailCountResponse', 0, 'GetFolderEMailCountResponse'), headers: responseHeaders },
   }),
-  /**
-   * Delete specified mail items
-   *
-   * @xsd operation Delete
-   */
-  'Delete': rt.defineOperation<T.DeleteRequest, T.DeleteResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  Delete: operation<T.DeleteRequest, T.DeleteResponse>({
     name: 'Delete',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/Delete',
-    soapVersion: '1.1',
-    input: { body: f('Delete', 0, 'DeleteRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('DeleteResponse', 0, 'DeleteResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('Delete', 0, 'DeleteRequest'), headers: requestHeaders },
+    output: { body: f('DeleteResponse', 0, 'DeleteResponse'), headers: responseHeaders },
   }),
-  /**
-   * Moved specified items from current folder to targetFolder
-   *
-   * @xsd operation MoveToFolder
-   */
-  'MoveToFolder': rt.defineOperation<T.MoveToFolderRequest, T.MoveToFolderResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  MoveToFolder: operation<T.MoveToFolderRequest, T.MoveToFolderResponse>({
     name: 'MoveToFolder',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/MoveToFolder',
-    soapVersion: '1.1',
-    input: { body: f('MoveToFolder', 0, 'MoveToFolderRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('MoveToFolderResponse', 0, 'MoveToFolderResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('MoveToFolder', 0, 'MoveToFolderRequest'), headers: requestHeaders },
+    output: { body: f('MoveToFolderResponse', 0, 'MoveToFolderResponse'), headers: responseHeaders },
   }),
-  /**
-   * Delete all items in folder specified in the connection object
-   *
-   * @xsd operation EmptyFolder
-   */
-  'EmptyFolder': rt.defineOperation<T.EmptyFolderRequest, T.EmptyFolderResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  EmptyFolder: operation<T.EmptyFolderRequest, T.EmptyFolderResponse>({
     name: 'EmptyFolder',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/EmptyFolder',
-    soapVersion: '1.1',
-    input: { body: f('EmptyFolder', 0, 'EmptyFolderRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('EmptyFolderResponse', 0, 'EmptyFolderResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('EmptyFolder', 0, 'EmptyFolderRequest'), headers: requestHeaders },
+    output: { body: f('EmptyFolderResponse', 0, 'EmptyFolderResponse'), headers: responseHeaders },
   }),
-  /**
-   * Retrieve an e-mail optionally stripping attachments as a stream
-   *
-   * @xsd operation GetEMailAsStream
-   */
-  'GetEMailAsStream': rt.defineOperation<T.GetEMailAsStreamRequest, T.GetEMailAsStreamResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailAsStream: operation<T.GetEMailAsStreamRequest, T.GetEMailAsStreamResponse>({
     name: 'GetEMailAsStream',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailAsStream',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailAsStream', 0, 'GetEMailAsStreamRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailAsStreamResponse', 0, 'GetEMailAsStreamResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailAsStream', 0, 'GetEMailAsStreamRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailAsStreamResponse', 0, 'GetEMailAsStreamResponse'), headers: responseHeaders },
   }),
-  /**
-   * Search for contacts and persons with the specified e-mail address (exact match on the email address string required)
-   *
-   * @xsd operation FindAddress
-   */
-  'FindAddress': rt.defineOperation<T.FindAddressRequest, T.FindAddressResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  FindAddress: operation<T.FindAddressRequest, T.FindAddressResponse>({
     name: 'FindAddress',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/FindAddress',
-    soapVersion: '1.1',
-    input: { body: f('FindAddress', 0, 'FindAddressRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('FindAddressResponse', 0, 'FindAddressResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('FindAddress', 0, 'FindAddressRequest'), headers: requestHeaders },
+    output: { body: f('FindAddressResponse', 0, 'FindAddressResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get an e-mail based on an archived document
-   *
-   * @xsd operation GetEMailFromDocumentId
-   */
-  'GetEMailFromDocumentId': rt.defineOperation<T.GetEMailFromDocumentIdRequest, T.GetEMailFromDocumentIdResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailFromDocumentId: operation<T.GetEMailFromDocumentIdRequest, T.GetEMailFromDocumentIdResponse>({
     name: 'GetEMailFromDocumentId',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromDocumentId',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailFromDocumentId', 0, 'GetEMailFromDocumentIdRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailFromDocumentIdResponse', 0, 'GetEMailFromDocumentIdResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailFromDocumentId', 0, 'GetEMailFromDocumentIdRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailFromDocumentIdResponse', 0, 'GetEMailFromDocumentIdResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get an e-mail based on an email and attachment id
-   *
-   * @xsd operation GetEMailFromAttachmentId
-   */
-  'GetEMailFromAttachmentId': rt.defineOperation<T.GetEMailFromAttachmentIdRequest, T.GetEMailFromAttachmentIdResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailFromAttachmentId: operation<T.GetEMailFromAttachmentIdRequest, T.GetEMailFromAttachmentIdResponse>({
     name: 'GetEMailFromAttachmentId',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromAttachmentId',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailFromAttachmentId', 0, 'GetEMailFromAttachmentIdRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailFromAttachmentIdResponse', 0, 'GetEMailFromAttachmentIdResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailFromAttachmentId', 0, 'GetEMailFromAttachmentIdRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailFromAttachmentIdResponse', 0, 'GetEMailFromAttachmentIdResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get an e-mail based on an email in the archive system and attachment id
-   *
-   * @xsd operation GetEMailFromDocumentAttachmentId
-   */
-  'GetEMailFromDocumentAttachmentId': rt.defineOperation<T.GetEMailFromDocumentAttachmentIdRequest, T.GetEMailFromDocumentAttachmentIdResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailFromDocumentAttachmentId: operation<T.GetEMailFromDocumentAttachmentIdRequest, T.GetEMailFromDocumentAttachmentIdResponse>({
     name: 'GetEMailFromDocumentAttachmentId',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromDocumentAttachmentId',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailFromDocumentAttachmentId', 0, 'GetEMailFromDocumentAttachmentIdRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailFromDocumentAttachmentIdResponse', 0, 'GetEMailFromDocumentAttachmentIdResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailFromDocumentAttachmentId', 0, 'GetEMailFromDocumentAttachmentIdRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailFromDocumentAttachmentIdResponse', 0, 'GetEMailFromDocumentAttachmentIdResponse'), headers: responseHeaders },
   }),
-  /**
-   * Retrieve a set of e-mail envelopes
-   *
-   * @xsd operation GetEMailEnvelopes
-   */
-  'GetEMailEnvelopes': rt.defineOperation<T.GetEMailEnvelopesRequest, T.GetEMailEnvelopesResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailEnvelopes: operation<T.GetEMailEnvelopesRequest, T.GetEMailEnvelopesResponse>({
     name: 'GetEMailEnvelopes',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailEnvelopes',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailEnvelopes', 0, 'GetEMailEnvelopesRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailEnvelopesResponse', 0, 'GetEMailEnvelopesResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailEnvelopes', 0, 'GetEMailEnvelopesRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailEnvelopesResponse', 0, 'GetEMailEnvelopesResponse'), headers: responseHeaders },
   }),
-  /**
-   * Set subscription on or off on a set of folders
-   *
-   * @xsd operation SetSubscription
-   */
-  'SetSubscription': rt.defineOperation<T.SetSubscriptionRequest, T.SetSubscriptionResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  SetSubscription: operation<T.SetSubscriptionRequest, T.SetSubscriptionResponse>({
     name: 'SetSubscription',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SetSubscription',
-    soapVersion: '1.1',
-    input: { body: f('SetSubscription', 0, 'SetSubscriptionRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SetSubscriptionResponse', 0, 'SetSubscriptionResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('SetSubscription', 0, 'SetSubscriptionRequest'), headers: requestHeaders },
+    output: { body: f('SetSubscriptionResponse', 0, 'SetSubscriptionResponse'), headers: responseHeaders },
   }),
-  /**
-   * Create a new folder on the server
-   *
-   * @xsd operation CreateFolder
-   */
-  'CreateFolder': rt.defineOperation<T.CreateFolderRequest, T.CreateFolderResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateFolder: operation<T.CreateFolderRequest, T.CreateFolderResponse>({
     name: 'CreateFolder',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateFolder',
-    soapVersion: '1.1',
-    input: { body: f('CreateFolder', 0, 'CreateFolderRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateFolderResponse', 0, 'CreateFolderResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateFolder', 0, 'CreateFolderRequest'), headers: requestHeaders },
+    output: { body: f('CreateFolderResponse', 0, 'CreateFolderResponse'), headers: responseHeaders },
   }),
-  /**
-   * Delete a folder from the server
-   *
-   * @xsd operation DeleteFolder
-   */
-  'DeleteFolder': rt.defineOperation<T.DeleteFolderRequest, T.DeleteFolderResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  DeleteFolder: operation<T.DeleteFolderRequest, T.DeleteFolderResponse>({
     name: 'DeleteFolder',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/DeleteFolder',
-    soapVersion: '1.1',
-    input: { body: f('DeleteFolder', 0, 'DeleteFolderRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('DeleteFolderResponse', 0, 'DeleteFolderResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('DeleteFolder', 0, 'DeleteFolderRequest'), headers: requestHeaders },
+    output: { body: f('DeleteFolderResponse', 0, 'DeleteFolderResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get an e-mail based on the provided DocumentEntity
-   *
-   * @xsd operation CreateEMailFromDocumentEntity
-   */
-  'CreateEMailFromDocumentEntity': rt.defineOperation<T.CreateEMailFromDocumentEntityRequest, T.CreateEMailFromDocumentEntityResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateEMailFromDocumentEntity: operation<T.CreateEMailFromDocumentEntityRequest, T.CreateEMailFromDocumentEntityResponse>({
     name: 'CreateEMailFromDocumentEntity',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateEMailFromDocumentEntity',
-    soapVersion: '1.1',
-    input: { body: f('CreateEMailFromDocumentEntity', 0, 'CreateEMailFromDocumentEntityRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateEMailFromDocumentEntityResponse', 0, 'CreateEMailFromDocumentEntityResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateEMailFromDocumentEntity', 0, 'CreateEMailFromDocumentEntityRequest'), headers: requestHeaders },
+    output: { body: f('CreateEMailFromDocumentEntityResponse', 0, 'CreateEMailFromDocumentEntityResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get an e-mail based on the provided MIME-message
-   *
-   * @xsd operation CreateEMailFromMimeMessage
-   */
-  'CreateEMailFromMimeMessage': rt.defineOperation<T.CreateEMailFromMimeMessageRequest, T.CreateEMailFromMimeMessageResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateEMailFromMimeMessage: operation<T.CreateEMailFromMimeMessageRequest, T.CreateEMailFromMimeMessageResponse>({
     name: 'CreateEMailFromMimeMessage',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateEMailFromMimeMessage',
-    soapVersion: '1.1',
-    input: { body: f('CreateEMailFromMimeMessage', 0, 'CreateEMailFromMimeMessageRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateEMailFromMimeMessageResponse', 0, 'CreateEMailFromMimeMessageResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateEMailFromMimeMessage', 0, 'CreateEMailFromMimeMessageRequest'), headers: requestHeaders },
+    output: { body: f('CreateEMailFromMimeMessageResponse', 0, 'CreateEMailFromMimeMessageResponse'), headers: responseHeaders },
   }),
-  /**
-   * Retrieve information about folders. If folders parameter is not specified(null), information about all subscribed folders will be returned.
-   *
-   * @xsd operation GetFolderInfo
-   */
-  'GetFolderInfo': rt.defineOperation<T.GetFolderInfoRequest, T.GetFolderInfoResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetFolderInfo: operation<T.GetFolderInfoRequest, T.GetFolderInfoResponse>({
     name: 'GetFolderInfo',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetFolderInfo',
-    soapVersion: '1.1',
-    input: { body: f('GetFolderInfo', 0, 'GetFolderInfoRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetFolderInfoResponse', 0, 'GetFolderInfoResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetFolderInfo', 0, 'GetFolderInfoRequest'), headers: requestHeaders },
+    output: { body: f('GetFolderInfoResponse', 0, 'GetFolderInfoResponse'), headers: responseHeaders },
   }),
-  /**
-   * Check if folder has received new items since previous access.
-   *
-   * @xsd operation GetFolderHasNewEMail
-   */
-  'GetFolderHasNewEMail': rt.defineOperation<T.GetFolderHasNewEMailRequest, T.GetFolderHasNewEMailResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetFolderHasNewEMail: operation<T.GetFolderHasNewEMailRequest, T.GetFolderHasNewEMailResponse>({
     name: 'GetFolderHasNewEMail',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetFolderHasNewEMail',
-    soapVersion: '1.1',
-    input: { body: f('GetFolderHasNewEMail', 0, 'GetFolderHasNewEMailRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetFolderHasNewEMailResponse', 0, 'GetFolderHasNewEMailResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetFolderHasNewEMail', 0, 'GetFolderHasNewEMailRequest'), headers: requestHeaders },
+    output: { body: f('GetFolderHasNewEMailResponse', 0, 'GetFolderHasNewEMailResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get information about one or more email addresses, identified by IDs
-   *
-   * @xsd operation GetEMailAddresses
-   */
-  'GetEMailAddresses': rt.defineOperation<T.GetEMailAddressesRequest, T.GetEMailAddressesResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailAddresses: operation<T.GetEMailAddressesRequest, T.GetEMailAddressesResponse>({
     name: 'GetEMailAddresses',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailAddresses',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailAddresses', 0, 'GetEMailAddressesRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailAddressesResponse', 0, 'GetEMailAddressesResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailAddresses', 0, 'GetEMailAddressesRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailAddressesResponse', 0, 'GetEMailAddressesResponse'), headers: responseHeaders },
   }),
-  /**
-   * Refresh the given folders - i.e., fetch data from the mail server and update the in-database cache. This may happen synchronously or as a batch task, the return value will be 0 if the processing was synchronous, or the batch task id if a batch task is used.
-   *
-   * @xsd operation RefreshFolder
-   */
-  'RefreshFolder': rt.defineOperation<T.RefreshFolderRequest, T.RefreshFolderResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  RefreshFolder: operation<T.RefreshFolderRequest, T.RefreshFolderResponse>({
     name: 'RefreshFolder',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/RefreshFolder',
-    soapVersion: '1.1',
-    input: { body: f('RefreshFolder', 0, 'RefreshFolderRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('RefreshFolderResponse', 0, 'RefreshFolderResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('RefreshFolder', 0, 'RefreshFolderRequest'), headers: requestHeaders },
+    output: { body: f('RefreshFolderResponse', 0, 'RefreshFolderResponse'), headers: responseHeaders },
   }),
-  /**
-   * @xsd operation GetEMailFromTemp
-   */
-  'GetEMailFromTemp': rt.defineOperation<T.GetEMailFromTempRequest, T.GetEMailFromTempResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailFromTemp: operation<T.GetEMailFromTempRequest, T.GetEMailFromTempResponse>({
     name: 'GetEMailFromTemp',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromTemp',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailFromTemp', 0, 'GetEMailFromTempRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailFromTempResponse', 0, 'GetEMailFromTempResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailFromTemp', 0, 'GetEMailFromTempRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailFromTempResponse', 0, 'GetEMailFromTempResponse'), headers: responseHeaders },
   }),
-  /**
-   * @xsd operation Authenticate
-   */
-  'Authenticate': rt.defineOperation<T.AuthenticateRequest, T.AuthenticateResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  Authenticate: operation<T.AuthenticateRequest, T.AuthenticateResponse>({
     name: 'Authenticate',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/Authenticate',
-    soapVersion: '1.1',
-    input: { body: f('Authenticate', 0, 'AuthenticateRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('AuthenticateResponse', 0, 'AuthenticateResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('Authenticate', 0, 'AuthenticateRequest'), headers: requestHeaders },
+    output: { body: f('AuthenticateResponse', 0, 'AuthenticateResponse'), headers: responseHeaders },
   }),
-  /**
-   * @xsd operation GetEmailMessageIds
-   */
-  'GetEmailMessageIds': rt.defineOperation<T.GetEmailMessageIdsRequest, T.GetEmailMessageIdsResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEmailMessageIds: operation<T.GetEmailMessageIdsRequest, T.GetEmailMessageIdsResponse>({
     name: 'GetEmailMessageIds',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEmailMessageIds',
-    soapVersion: '1.1',
-    input: { body: f('GetEmailMessageIds', 0, 'GetEmailMessageIdsRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEmailMessageIdsResponse', 0, 'GetEmailMessageIdsResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEmailMessageIds', 0, 'GetEmailMessageIdsRequest'), headers: requestHeaders },
+    output: { body: f('GetEmailMessageIdsResponse', 0, 'GetEmailMessageIdsResponse'), headers: responseHeaders },
   }),
-  /**
-   * @xsd operation GetEmailsAsString
-   */
-  'GetEmailsAsString': rt.defineOperation<T.GetEmailsAsStringRequest, T.GetEmailsAsStringResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEmailsAsString: operation<T.GetEmailsAsStringRequest, T.GetEmailsAsStringResponse>({
     name: 'GetEmailsAsString',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEmailsAsString',
-    soapVersion: '1.1',
-    input: { body: f('GetEmailsAsString', 0, 'GetEmailsAsStringRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEmailsAsStringResponse', 0, 'GetEmailsAsStringResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEmailsAsString', 0, 'GetEmailsAsStringRequest'), headers: requestHeaders },
+    output: { body: f('GetEmailsAsStringResponse', 0, 'GetEmailsAsStringResponse'), headers: responseHeaders },
   }),
-  /**
-   * @xsd operation DeleteExtended
-   */
-  'DeleteExtended': rt.defineOperation<T.DeleteExtendedRequest, T.DeleteExtendedResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  DeleteExtended: operation<T.DeleteExtendedRequest, T.DeleteExtendedResponse>({
     name: 'DeleteExtended',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/DeleteExtended',
-    soapVersion: '1.1',
-    input: { body: f('DeleteExtended', 0, 'DeleteExtendedRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('DeleteExtendedResponse', 0, 'DeleteExtendedResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('DeleteExtended', 0, 'DeleteExtendedRequest'), headers: requestHeaders },
+    output: { body: f('DeleteExtendedResponse', 0, 'DeleteExtendedResponse'), headers: responseHeaders },
   }),
-  /**
-   * @xsd operation RelayMessage
-   */
-  'RelayMessage': rt.defineOperation<T.RelayMessageRequest, T.RelayMessageResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  RelayMessage: operation<T.RelayMessageRequest, T.RelayMessageResponse>({
     name: 'RelayMessage',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/RelayMessage',
-    soapVersion: '1.1',
-    input: { body: f('RelayMessage', 0, 'RelayMessageRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('RelayMessageResponse', 0, 'RelayMessageResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('RelayMessage', 0, 'RelayMessageRequest'), headers: requestHeaders },
+    output: { body: f('RelayMessageResponse', 0, 'RelayMessageResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get en e-mail based on its primary key in the DB
-   *
-   * @xsd operation GetEMail
-   */
-  'GetEMail': rt.defineOperation<T.GetEMailRequest, T.GetEMailResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMail: operation<T.GetEMailRequest, T.GetEMailResponse>({
     name: 'GetEMail',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMail',
-    soapVersion: '1.1',
-    input: { body: f('GetEMail', 0, 'GetEMailRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailResponse', 0, 'GetEMailResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMail', 0, 'GetEMailRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailResponse', 0, 'GetEMailResponse'), headers: responseHeaders },
   }),
-  /**
-   * Mark one or more e-mails as (un)read
-   *
-   * @xsd operation MarkEmailsAsRead
-   */
-  'MarkEmailsAsRead': rt.defineOperation<T.MarkEmailsAsReadRequest, T.MarkEmailsAsReadResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  MarkEmailsAsRead: operation<T.MarkEmailsAsReadRequest, T.MarkEmailsAsReadResponse>({
     name: 'MarkEmailsAsRead',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/MarkEmailsAsRead',
-    soapVersion: '1.1',
-    input: { body: f('MarkEmailsAsRead', 0, 'MarkEmailsAsReadRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('MarkEmailsAsReadResponse', 0, 'MarkEmailsAsReadResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('MarkEmailsAsRead', 0, 'MarkEmailsAsReadRequest'), headers: requestHeaders },
+    output: { body: f('MarkEmailsAsReadResponse', 0, 'MarkEmailsAsReadResponse'), headers: responseHeaders },
   }),
-  /**
-   * Delete specified mail items and optionally move to the specified folder
-   *
-   * @xsd operation DeleteEmails
-   */
-  'DeleteEmails': rt.defineOperation<T.DeleteEmailsRequest, T.DeleteEmailsResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  DeleteEmails: operation<T.DeleteEmailsRequest, T.DeleteEmailsResponse>({
     name: 'DeleteEmails',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/DeleteEmails',
-    soapVersion: '1.1',
-    input: { body: f('DeleteEmails', 0, 'DeleteEmailsRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('DeleteEmailsResponse', 0, 'DeleteEmailsResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('DeleteEmails', 0, 'DeleteEmailsRequest'), headers: requestHeaders },
+    output: { body: f('DeleteEmailsResponse', 0, 'DeleteEmailsResponse'), headers: responseHeaders },
   }),
-  /**
-   * Delete specified mail items and move to the Trash folder
-   *
-   * @xsd operation MoveEmailsToTrash
-   */
-  'MoveEmailsToTrash': rt.defineOperation<T.MoveEmailsToTrashRequest, T.MoveEmailsToTrashResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  MoveEmailsToTrash: operation<T.MoveEmailsToTrashRequest, T.MoveEmailsToTrashResponse>({
     name: 'MoveEmailsToTrash',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/MoveEmailsToTrash',
-    soapVersion: '1.1',
-    input: { body: f('MoveEmailsToTrash', 0, 'MoveEmailsToTrashRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('MoveEmailsToTrashResponse', 0, 'MoveEmailsToTrashResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('MoveEmailsToTrash', 0, 'MoveEmailsToTrashRequest'), headers: requestHeaders },
+    output: { body: f('MoveEmailsToTrashResponse', 0, 'MoveEmailsToTrashResponse'), headers: responseHeaders },
   }),
-  /**
-   * Save the e-mail back to the database
-   *
-   * @xsd operation Save
-   */
-  'Save': rt.defineOperation<T.SaveRequest, T.SaveResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  Save: operation<T.SaveRequest, T.SaveResponse>({
     name: 'Save',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/Save',
-    soapVersion: '1.1',
-    input: { body: f('Save', 0, 'SaveRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SaveResponse', 0, 'SaveResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('Save', 0, 'SaveRequest'), headers: requestHeaders },
+    output: { body: f('SaveResponse', 0, 'SaveResponse'), headers: responseHeaders },
   }),
-  /**
-   * Save the passed e-mail back to the mail server
-   *
-   * @xsd operation SaveToMailServer
-   */
-  'SaveToMailServer': rt.defineOperation<T.SaveToMailServerRequest, T.SaveToMailServerResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  SaveToMailServer: operation<T.SaveToMailServerRequest, T.SaveToMailServerResponse>({
     name: 'SaveToMailServer',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SaveToMailServer',
-    soapVersion: '1.1',
-    input: { body: f('SaveToMailServer', 0, 'SaveToMailServerRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SaveToMailServerResponse', 0, 'SaveToMailServerResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('SaveToMailServer', 0, 'SaveToMailServerRequest'), headers: requestHeaders },
+    output: { body: f('SaveToMailServerResponse', 0, 'SaveToMailServerResponse'), headers: responseHeaders },
   }),
-  /**
-   * Send the provided e-mails
-   *
-   * @xsd operation Send
-   */
-  'Send': rt.defineOperation<T.SendRequest, T.SendResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  Send: operation<T.SendRequest, T.SendResponse>({
     name: 'Send',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/Send',
-    soapVersion: '1.1',
-    input: { body: f('Send', 0, 'SendRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SendResponse', 0, 'SendResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('Send', 0, 'SendRequest'), headers: requestHeaders },
+    output: { body: f('SendResponse', 0, 'SendResponse'), headers: responseHeaders },
   }),
-  /**
-   * Create forward email
-   *
-   * @xsd operation CreateForwardEmail
-   */
-  'CreateForwardEmail': rt.defineOperation<T.CreateForwardEmailRequest, T.CreateForwardEmailResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateForwardEmail: operation<T.CreateForwardEmailRequest, T.CreateForwardEmailResponse>({
     name: 'CreateForwardEmail',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateForwardEmail',
-    soapVersion: '1.1',
-    input: { body: f('CreateForwardEmail', 0, 'CreateForwardEmailRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateForwardEmailResponse', 0, 'CreateForwardEmailResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateForwardEmail', 0, 'CreateForwardEmailRequest'), headers: requestHeaders },
+    output: { body: f('CreateForwardEmailResponse', 0, 'CreateForwardEmailResponse'), headers: responseHeaders },
   }),
-  /**
-   * @xsd operation FindContactOrPersonByEmailName
-   */
-  'FindContactOrPersonByEmailName': rt.defineOperation<T.FindContactOrPersonByEmailNameRequest, T.FindContactOrPersonByEmailNameResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  FindContactOrPersonByEmailName: operation<T.FindContactOrPersonByEmailNameRequest, T.FindContactOrPersonByEmailNameResponse>({
     name: 'FindContactOrPersonByEmailName',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/FindContactOrPersonByEmailName',
-    soapVersion: '1.1',
-    input: { body: f('FindContactOrPersonByEmailName', 0, 'FindContactOrPersonByEmailNameRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('FindContactOrPersonByEmailNameResponse', 0, 'FindContactOrPersonByEmailNameResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('FindContactOrPersonByEmailName', 0, 'FindContactOrPersonByEmailNameRequest'), headers: requestHeaders },
+    output: { body: f('FindContactOrPersonByEmailNameResponse', 0, 'FindContactOrPersonByEmailNameResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get all emails in folder(s) from current associate
-   *
-   * @xsd operation RefreshFolderForAssociate
-   */
-  'RefreshFolderForAssociate': rt.defineOperation<T.RefreshFolderForAssociateRequest, T.RefreshFolderForAssociateResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  RefreshFolderForAssociate: operation<T.RefreshFolderForAssociateRequest, T.RefreshFolderForAssociateResponse>({
     name: 'RefreshFolderForAssociate',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/RefreshFolderForAssociate',
-    soapVersion: '1.1',
-    input: { body: f('RefreshFolderForAssociate', 0, 'RefreshFolderForAssociateRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('RefreshFolderForAssociateResponse', 0, 'RefreshFolderForAssociateResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('RefreshFolderForAssociate', 0, 'RefreshFolderForAssociateRequest'), headers: requestHeaders },
+    output: { body: f('RefreshFolderForAssociateResponse', 0, 'RefreshFolderForAssociateResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get new email in folder(s) for current associate
-   *
-   * @xsd operation GetNewMail
-   */
-  'GetNewMail': rt.defineOperation<T.GetNewMailRequest, T.GetNewMailResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetNewMail: operation<T.GetNewMailRequest, T.GetNewMailResponse>({
     name: 'GetNewMail',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetNewMail',
-    soapVersion: '1.1',
-    input: { body: f('GetNewMail', 0, 'GetNewMailRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetNewMailResponse', 0, 'GetNewMailResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetNewMail', 0, 'GetNewMailRequest'), headers: requestHeaders },
+    output: { body: f('GetNewMailResponse', 0, 'GetNewMailResponse'), headers: responseHeaders },
   }),
-  /**
-   * Fetch list of folders from email server for the current account, and cache in DB
-   *
-   * @xsd operation CacheFolderList
-   */
-  'CacheFolderList': rt.defineOperation<T.CacheFolderListRequest, T.CacheFolderListResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CacheFolderList: operation<T.CacheFolderListRequest, T.CacheFolderListResponse>({
     name: 'CacheFolderList',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CacheFolderList',
-    soapVersion: '1.1',
-    input: { body: f('CacheFolderList', 0, 'CacheFolderListRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CacheFolderListResponse', 0, 'CacheFolderListResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CacheFolderList', 0, 'CacheFolderListRequest'), headers: requestHeaders },
+    output: { body: f('CacheFolderListResponse', 0, 'CacheFolderListResponse'), headers: responseHeaders },
   }),
-  /**
-   * Move one or more emails to the specified folder in the DB, and on the server
-   *
-   * @xsd operation MoveEmailsToFolder
-   */
-  'MoveEmailsToFolder': rt.defineOperation<T.MoveEmailsToFolderRequest, T.MoveEmailsToFolderResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  MoveEmailsToFolder: operation<T.MoveEmailsToFolderRequest, T.MoveEmailsToFolderResponse>({
     name: 'MoveEmailsToFolder',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/MoveEmailsToFolder',
-    soapVersion: '1.1',
-    input: { body: f('MoveEmailsToFolder', 0, 'MoveEmailsToFolderRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('MoveEmailsToFolderResponse', 0, 'MoveEmailsToFolderResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('MoveEmailsToFolder', 0, 'MoveEmailsToFolderRequest'), headers: requestHeaders },
+    output: { body: f('MoveEmailsToFolderResponse', 0, 'MoveEmailsToFolderResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get email from db based on Message Id
-   *
-   * @xsd operation GetMailFromMessageId
-   */
-  'GetMailFromMessageId': rt.defineOperation<T.GetMailFromMessageIdRequest, T.GetMailFromMessageIdResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetMailFromMessageId: operation<T.GetMailFromMessageIdRequest, T.GetMailFromMessageIdResponse>({
     name: 'GetMailFromMessageId',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetMailFromMessageId',
-    soapVersion: '1.1',
-    input: { body: f('GetMailFromMessageId', 0, 'GetMailFromMessageIdRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetMailFromMessageIdResponse', 0, 'GetMailFromMessageIdResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetMailFromMessageId', 0, 'GetMailFromMessageIdRequest'), headers: requestHeaders },
+    output: { body: f('GetMailFromMessageIdResponse', 0, 'GetMailFromMessageIdResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get email from db based on In-Reply-To Message Id
-   *
-   * @xsd operation GetMailFromInReplyTo
-   */
-  'GetMailFromInReplyTo': rt.defineOperation<T.GetMailFromInReplyToRequest, T.GetMailFromInReplyToResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetMailFromInReplyTo: operation<T.GetMailFromInReplyToRequest, T.GetMailFromInReplyToResponse>({
     name: 'GetMailFromInReplyTo',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetMailFromInReplyTo',
-    soapVersion: '1.1',
-    input: { body: f('GetMailFromInReplyTo', 0, 'GetMailFromInReplyToRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetMailFromInReplyToResponse', 0, 'GetMailFromInReplyToResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetMailFromInReplyTo', 0, 'GetMailFromInReplyToRequest'), headers: requestHeaders },
+    output: { body: f('GetMailFromInReplyToResponse', 0, 'GetMailFromInReplyToResponse'), headers: responseHeaders },
   }),
-  /**
-   * Send the provided e-mail and create tmp document ready to archive
-   *
-   * @xsd operation SendAndSaveEmailToTmpDocument
-   */
-  'SendAndSaveEmailToTmpDocument': rt.defineOperation<T.SendAndSaveEmailToTmpDocumentRequest, T.SendAndSaveEmailToTmpDocumentResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  SendAndSaveEmailToTmpDocument: operation<T.SendAndSaveEmailToTmpDocumentRequest, T.SendAndSaveEmailToTmpDocumentResponse>({
     name: 'SendAndSaveEmailToTmpDocument',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SendAndSaveEmailToTmpDocument',
-    soapVersion: '1.1',
-    input: { body: f('SendAndSaveEmailToTmpDocument', 0, 'SendAndSaveEmailToTmpDocumentRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SendAndSaveEmailToTmpDocumentResponse', 0, 'SendAndSaveEmailToTmpDocumentResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('SendAndSaveEmailToTmpDocument', 0, 'SendAndSaveEmailToTmpDocumentRequest'), headers: requestHeaders },
+    output: { body: f('SendAndSaveEmailToTmpDocumentResponse', 0, 'SendAndSaveEmailToTmpDocumentResponse'), headers: responseHeaders },
   }),
-  /**
-   * Save the Email as a tmp document ready to archive
-   *
-   * @xsd operation SaveEmailToTmpDocument
-   */
-  'SaveEmailToTmpDocument': rt.defineOperation<T.SaveEmailToTmpDocumentRequest, T.SaveEmailToTmpDocumentResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  SaveEmailToTmpDocument: operation<T.SaveEmailToTmpDocumentRequest, T.SaveEmailToTmpDocumentResponse>({
     name: 'SaveEmailToTmpDocument',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SaveEmailToTmpDocument',
-    soapVersion: '1.1',
-    input: { body: f('SaveEmailToTmpDocument', 0, 'SaveEmailToTmpDocumentRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SaveEmailToTmpDocumentResponse', 0, 'SaveEmailToTmpDocumentResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('SaveEmailToTmpDocument', 0, 'SaveEmailToTmpDocumentRequest'), headers: requestHeaders },
+    output: { body: f('SaveEmailToTmpDocumentResponse', 0, 'SaveEmailToTmpDocumentResponse'), headers: responseHeaders },
   }),
-  /**
-   * Save the Email entity to the drafts folder
-   *
-   * @xsd operation SaveDraft
-   */
-  'SaveDraft': rt.defineOperation<T.SaveDraftRequest, T.SaveDraftResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  SaveDraft: operation<T.SaveDraftRequest, T.SaveDraftResponse>({
     name: 'SaveDraft',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SaveDraft',
-    soapVersion: '1.1',
-    input: { body: f('SaveDraft', 0, 'SaveDraftRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SaveDraftResponse', 0, 'SaveDraftResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('SaveDraft', 0, 'SaveDraftRequest'), headers: requestHeaders },
+    output: { body: f('SaveDraftResponse', 0, 'SaveDraftResponse'), headers: responseHeaders },
   }),
-  /**
-   * Set the replied_at field based on the MessageID
-   *
-   * @xsd operation SetRepliedAt
-   */
-  'SetRepliedAt': rt.defineOperation<T.SetRepliedAtRequest, T.SetRepliedAtResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  SetRepliedAt: operation<T.SetRepliedAtRequest, T.SetRepliedAtResponse>({
     name: 'SetRepliedAt',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SetRepliedAt',
-    soapVersion: '1.1',
-    input: { body: f('SetRepliedAt', 0, 'SetRepliedAtRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SetRepliedAtResponse', 0, 'SetRepliedAtResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('SetRepliedAt', 0, 'SetRepliedAtRequest'), headers: requestHeaders },
+    output: { body: f('SetRepliedAtResponse', 0, 'SetRepliedAtResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get an e-mail based on an archived document
-   *
-   * @xsd operation GetEMailFromDocumentIdWithoutAttachmentStream
-   */
-  'GetEMailFromDocumentIdWithoutAttachmentStream': rt.defineOperation<T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest, T.GetEMailFromDocumentIdWithoutAttachmentStreamResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailFromDocumentIdWithoutAttachmentStream: operation<T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest, T.GetEMailFromDocumentIdWithoutAttachmentStreamResponse>({
     name: 'GetEMailFromDocumentIdWithoutAttachmentStream',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromDocumentIdWithoutAttachmentStream',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailFromDocumentIdWithoutAttachmentStream', 0, 'GetEMailFromDocumentIdWithoutAttachmentStreamRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailFromDocumentIdWithoutAttachmentStreamResponse', 0, 'GetEMailFromDocumentIdWithoutAttachmentStreamResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailFromDocumentIdWithoutAttachmentStream', 0, 'GetEMailFromDocumentIdWithoutAttachmentStreamRequest'), headers: requestHeaders },
+    output: {
+      body: f('GetEMailFromDocumentIdWithoutAttachmentStreamResponse', 0, 'GetEMailFromDocumentIdWithoutAttachmentStreamResponse'),
+      headers: responseHeaders,
+    },
   }),
-  /**
-   * Retrieve an attachment from an e-mail
-   *
-   * @xsd operation GetAttachmentFromId
-   */
-  'GetAttachmentFromId': rt.defineOperation<T.GetAttachmentFromIdRequest, T.GetAttachmentFromIdResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetAttachmentFromId: operation<T.GetAttachmentFromIdRequest, T.GetAttachmentFromIdResponse>({
     name: 'GetAttachmentFromId',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetAttachmentFromId',
-    soapVersion: '1.1',
-    input: { body: f('GetAttachmentFromId', 0, 'GetAttachmentFromIdRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetAttachmentFromIdResponse', 0, 'GetAttachmentFromIdResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetAttachmentFromId', 0, 'GetAttachmentFromIdRequest'), headers: requestHeaders },
+    output: { body: f('GetAttachmentFromIdResponse', 0, 'GetAttachmentFromIdResponse'), headers: responseHeaders },
   }),
-  /**
-   * Test if logged-in user has a working mail account
-   *
-   * @xsd operation TestAuthenticate
-   */
-  'TestAuthenticate': rt.defineOperation<T.TestAuthenticateRequest, T.TestAuthenticateResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  TestAuthenticate: operation<T.TestAuthenticateRequest, T.TestAuthenticateResponse>({
     name: 'TestAuthenticate',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/TestAuthenticate',
-    soapVersion: '1.1',
-    input: { body: f('TestAuthenticate', 0, 'TestAuthenticateRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('TestAuthenticateResponse', 0, 'TestAuthenticateResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('TestAuthenticate', 0, 'TestAuthenticateRequest'), headers: requestHeaders },
+    output: { body: f('TestAuthenticateResponse', 0, 'TestAuthenticateResponse'), headers: responseHeaders },
   }),
-  /**
-   * Set subscription on or off on a set of folders
-   *
-   * @xsd operation ToggleSubscription
-   */
-  'ToggleSubscription': rt.defineOperation<T.ToggleSubscriptionRequest, T.ToggleSubscriptionResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  ToggleSubscription: operation<T.ToggleSubscriptionRequest, T.ToggleSubscriptionResponse>({
     name: 'ToggleSubscription',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/ToggleSubscription',
-    soapVersion: '1.1',
-    input: { body: f('ToggleSubscription', 0, 'ToggleSubscriptionRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('ToggleSubscriptionResponse', 0, 'ToggleSubscriptionResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('ToggleSubscription', 0, 'ToggleSubscriptionRequest'), headers: requestHeaders },
+    output: { body: f('ToggleSubscriptionResponse', 0, 'ToggleSubscriptionResponse'), headers: responseHeaders },
   }),
-  /**
-   * Fast check for new mail in the database
-   *
-   * @xsd operation HasNewMail
-   */
-  'HasNewMail': rt.defineOperation<T.HasNewMailRequest, T.HasNewMailResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  HasNewMail: operation<T.HasNewMailRequest, T.HasNewMailResponse>({
     name: 'HasNewMail',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/HasNewMail',
-    soapVersion: '1.1',
-    input: { body: f('HasNewMail', 0, 'HasNewMailRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('HasNewMailResponse', 0, 'HasNewMailResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('HasNewMail', 0, 'HasNewMailRequest'), headers: requestHeaders },
+    output: { body: f('HasNewMailResponse', 0, 'HasNewMailResponse'), headers: responseHeaders },
   }),
-  /**
-   * Returns the latest id of the mail item by folder
-   *
-   * @xsd operation LatestItemIdByFolder
-   */
-  'LatestItemIdByFolder': rt.defineOperation<T.LatestItemIdByFolderRequest, T.LatestItemIdByFolderResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  LatestItemIdByFolder: operation<T.LatestItemIdByFolderRequest, T.LatestItemIdByFolderResponse>({
     name: 'LatestItemIdByFolder',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/LatestItemIdByFolder',
-    soapVersion: '1.1',
-    input: { body: f('LatestItemIdByFolder', 0, 'LatestItemIdByFolderRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('LatestItemIdByFolderResponse', 0, 'LatestItemIdByFolderResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('LatestItemIdByFolder', 0, 'LatestItemIdByFolderRequest'), headers: requestHeaders },
+    output: { body: f('LatestItemIdByFolderResponse', 0, 'LatestItemIdByFolderResponse'), headers: responseHeaders },
   }),
-  /**
-   * Create Outlook style HTML header to use in for instance reply entities and when printing
-   *
-   * @xsd operation CreateInlineHtmlHeader
-   */
-  'CreateInlineHtmlHeader': rt.defineOperation<T.CreateInlineHtmlHeaderRequest, T.CreateInlineHtmlHeaderResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  CreateInlineHtmlHeader: operation<T.CreateInlineHtmlHeaderRequest, T.CreateInlineHtmlHeaderResponse>({
     name: 'CreateInlineHtmlHeader',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateInlineHtmlHeader',
-    soapVersion: '1.1',
-    input: { body: f('CreateInlineHtmlHeader', 0, 'CreateInlineHtmlHeaderRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('CreateInlineHtmlHeaderResponse', 0, 'CreateInlineHtmlHeaderResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('CreateInlineHtmlHeader', 0, 'CreateInlineHtmlHeaderRequest'), headers: requestHeaders },
+    output: { body: f('CreateInlineHtmlHeaderResponse', 0, 'CreateInlineHtmlHeaderResponse'), headers: responseHeaders },
   }),
-  /**
-   * Gets a EMailSOInfo object..
-   *
-   * @xsd operation GetEMailSOInfo
-   */
-  'GetEMailSOInfo': rt.defineOperation<T.GetEMailSOInfoRequest, T.GetEMailSOInfoResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailSOInfo: operation<T.GetEMailSOInfoRequest, T.GetEMailSOInfoResponse>({
     name: 'GetEMailSOInfo',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailSOInfo',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailSOInfo', 0, 'GetEMailSOInfoRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailSOInfoResponse', 0, 'GetEMailSOInfoResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailSOInfo', 0, 'GetEMailSOInfoRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailSOInfoResponse', 0, 'GetEMailSOInfoResponse'), headers: responseHeaders },
   }),
-  /**
-   * Gets a EMailAccount object..
-   *
-   * @xsd operation GetEMailAccount
-   */
-  'GetEMailAccount': rt.defineOperation<T.GetEMailAccountRequest, T.GetEMailAccountResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailAccount: operation<T.GetEMailAccountRequest, T.GetEMailAccountResponse>({
     name: 'GetEMailAccount',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailAccount',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailAccount', 0, 'GetEMailAccountRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailAccountResponse', 0, 'GetEMailAccountResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailAccount', 0, 'GetEMailAccountRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailAccountResponse', 0, 'GetEMailAccountResponse'), headers: responseHeaders },
   }),
-  /**
-   * Returns the email account corresponding to this email address (for the current associate).
-   *
-   * @xsd operation GetEMailAccountFromEMailAddress
-   */
-  'GetEMailAccountFromEMailAddress': rt.defineOperation<T.GetEMailAccountFromEMailAddressRequest, T.GetEMailAccountFromEMailAddressResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetEMailAccountFromEMailAddress: operation<T.GetEMailAccountFromEMailAddressRequest, T.GetEMailAccountFromEMailAddressResponse>({
     name: 'GetEMailAccountFromEMailAddress',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailAccountFromEMailAddress',
-    soapVersion: '1.1',
-    input: { body: f('GetEMailAccountFromEMailAddress', 0, 'GetEMailAccountFromEMailAddressRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetEMailAccountFromEMailAddressResponse', 0, 'GetEMailAccountFromEMailAddressResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetEMailAccountFromEMailAddress', 0, 'GetEMailAccountFromEMailAddressRequest'), headers: requestHeaders },
+    output: { body: f('GetEMailAccountFromEMailAddressResponse', 0, 'GetEMailAccountFromEMailAddressResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get current accountId (last logged into should normally be current) for logged in associate
-   *
-   * @xsd operation GetCurrentAccountId
-   */
-  'GetCurrentAccountId': rt.defineOperation<T.GetCurrentAccountIdRequest, T.GetCurrentAccountIdResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetCurrentAccountId: operation<T.GetCurrentAccountIdRequest, T.GetCurrentAccountIdResponse>({
     name: 'GetCurrentAccountId',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetCurrentAccountId',
-    soapVersion: '1.1',
-    input: { body: f('GetCurrentAccountId', 0, 'GetCurrentAccountIdRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetCurrentAccountIdResponse', 0, 'GetCurrentAccountIdResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetCurrentAccountId', 0, 'GetCurrentAccountIdRequest'), headers: requestHeaders },
+    output: { body: f('GetCurrentAccountIdResponse', 0, 'GetCurrentAccountIdResponse'), headers: responseHeaders },
   }),
-  /**
-   * Get current account (last logged into should normally be current) for logged in associate
-   *
-   * @xsd operation GetCurrentAccount
-   */
-  'GetCurrentAccount': rt.defineOperation<T.GetCurrentAccountRequest, T.GetCurrentAccountResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetCurrentAccount: operation<T.GetCurrentAccountRequest, T.GetCurrentAccountResponse>({
     name: 'GetCurrentAccount',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetCurrentAccount',
-    soapVersion: '1.1',
-    input: { body: f('GetCurrentAccount', 0, 'GetCurrentAccountRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetCurrentAccountResponse', 0, 'GetCurrentAccountResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetCurrentAccount', 0, 'GetCurrentAccountRequest'), headers: requestHeaders },
+    output: { body: f('GetCurrentAccountResponse', 0, 'GetCurrentAccountResponse'), headers: responseHeaders },
   }),
-  /**
-   * Gets the list of SyncUserAccounts that should be synced.
-   *
-   * @xsd operation GetReadySyncEmailAccounts
-   */
-  'GetReadySyncEmailAccounts': rt.defineOperation<T.GetReadySyncEmailAccountsRequest, T.GetReadySyncEmailAccountsResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  GetReadySyncEmailAccounts: operation<T.GetReadySyncEmailAccountsRequest, T.GetReadySyncEmailAccountsResponse>({
     name: 'GetReadySyncEmailAccounts',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetReadySyncEmailAccounts',
-    soapVersion: '1.1',
-    input: { body: f('GetReadySyncEmailAccounts', 0, 'GetReadySyncEmailAccountsRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('GetReadySyncEmailAccountsResponse', 0, 'GetReadySyncEmailAccountsResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('GetReadySyncEmailAccounts', 0, 'GetReadySyncEmailAccountsRequest'), headers: requestHeaders },
+    output: { body: f('GetReadySyncEmailAccountsResponse', 0, 'GetReadySyncEmailAccountsResponse'), headers: responseHeaders },
   }),
-  /**
-   * Sync the given account
-   *
-   * @xsd operation SyncEmailAccount
-   */
-  'SyncEmailAccount': rt.defineOperation<T.SyncEmailAccountRequest, T.SyncEmailAccountResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  SyncEmailAccount: operation<T.SyncEmailAccountRequest, T.SyncEmailAccountResponse>({
     name: 'SyncEmailAccount',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SyncEmailAccount',
-    soapVersion: '1.1',
-    input: { body: f('SyncEmailAccount', 0, 'SyncEmailAccountRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SyncEmailAccountResponse', 0, 'SyncEmailAccountResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('SyncEmailAccount', 0, 'SyncEmailAccountRequest'), headers: requestHeaders },
+    output: { body: f('SyncEmailAccountResponse', 0, 'SyncEmailAccountResponse'), headers: responseHeaders },
   }),
-  /**
-   * Start syncing of the given accounts
-   *
-   * @xsd operation SyncEmailAccounts
-   */
-  'SyncEmailAccounts': rt.defineOperation<T.SyncEmailAccountsRequest, T.SyncEmailAccountsResponse, T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, {
+  SyncEmailAccounts: operation<T.SyncEmailAccountsRequest, T.SyncEmailAccountsResponse>({
     name: 'SyncEmailAccounts',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SyncEmailAccounts',
-    soapVersion: '1.1',
-    input: { body: f('SyncEmailAccounts', 0, 'SyncEmailAccountsRequest'), headers: [f('ApplicationToken', 0, 'xs:string', '?n'), f('Credentials', 0, 'SoCredentials', '?n'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
-    output: { body: f('SyncEmailAccountsResponse', 0, 'SyncEmailAccountsResponse'), headers: [f('ExceptionInfo', 0, 'SoExceptionInfo', '?n'), f('ExtraInfo', 0, 'SoExtraInfo', '?n'), f('Succeeded', 0, 'xs:boolean', '?'), f('TimeZone', 0, 'SoTimeZone', '?n')] },
+    input: { body: f('SyncEmailAccounts', 0, 'SyncEmailAccountsRequest'), headers: requestHeaders },
+    output: { body: f('SyncEmailAccountsResponse', 0, 'SyncEmailAccountsResponse'), headers: responseHeaders },
   }),
 };

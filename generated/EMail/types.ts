@@ -1498,7 +1498,18 @@ export const ActivityStatusValues: readonly ActivityStatus[] = ['Unknown', 'NotS
 export type AppointmentType = 'Unknown' | 'inDiary' | 'inChecklist' | 'Note' | 'Document' | 'SavedReport' | 'BookingForDiary' | 'BookingForChecklist' | 'MergeDraft' | 'MergeFinal';
 
 /** Every value of {@link AppointmentType}, in schema order. */
-export const AppointmentTypeValues: readonly AppointmentType[] = ['Unknown', 'inDiary', 'inChecklist', 'Note', 'Document', 'SavedReport', 'BookingForDiary', 'BookingForChecklist', 'MergeDraft', 'MergeFinal'];
+export const AppointmentTypeValues: readonly AppointmentType[] = [
+  'Unknown',
+  'inDiary',
+  'inChecklist',
+  'Note',
+  'Document',
+  'SavedReport',
+  'BookingForDiary',
+  'BookingForChecklist',
+  'MergeDraft',
+  'MergeFinal',
+];
 
 /** @xsd complexType ArrayOfLink (array of Link) */
 export type ArrayOfLink = (Link | null)[];

@@ -2,13 +2,15 @@
 
 // The runtime of generated gen-services86 clients. Generated files import it as
 // `import * as rt from '../runtime/index.js'`, so none of its names can clash with schema names.
-// Public API (templates/runtime/index.ts): SoapAgent, AgentOptions, CallOptions, CallResult,
-// ServiceInfo, charsetParameter, decodeXmlBytes, DecodeError, EncodeError, HttpError, redact,
-// SoapError, SoapFaultError, SoExceptionError, TransportError, SoExceptionInfoFields,
-// TransportFailure, readEnvelope, writeEnvelope, writeFault, SOAP11_NS, SOAP12_NS, FaultFields,
-// ParsedEnvelope, defineOperation, AnyOperationCodec, DecodeOptions, InputOf, OperationCodec,
-// OutputOf, RequestHeadersOf, ResponseHeadersOf, field, FieldDesc, OperationDesc, SchemaDesc,
-// SoapVersion, TypeDesc. The other exports serve the generated code, the mock server and tests.
+// Public API (templates/runtime/index.ts): SoapAgent, SoapSession, AgentOptions, CallOptions,
+// CallResult, ServiceInfo, SessionOptions, TicketSource, charsetParameter, decodeXmlBytes,
+// DecodeError, EncodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError,
+// TransportError, SoExceptionInfoFields, TransportFailure, readEnvelope, writeEnvelope, writeFault,
+// SOAP11_NS, SOAP12_NS, FaultFields, ParsedEnvelope, defineOperation, operationFactory,
+// OperationSpec, AnyOperationCodec, DecodeOptions, InputOf, OperationCodec, OutputOf,
+// RequestHeadersOf, ResponseHeadersOf, array, complex, dictionary, enumeration, extension, field,
+// list, restricted, FieldDesc, MessageDesc, OperationDesc, SchemaDesc, SoapVersion, TypeDesc. The
+// other exports serve the generated code, the mock server and tests.
 //
 // Assembled from templates/runtime/: errors.ts, charset.ts, schema.ts, scalars.ts, schema-index.ts,
 // xml.ts, encode.ts, envelope.ts, decode.ts, operation.ts, agent.ts.
@@ -524,16 +526,61 @@ export interface OperationDesc {
   readonly output?: MessageDesc;
 }
 
-/** Shorthand the generated metadata uses to keep the tables small: f(name, ns, type, flags). */
-export function field(name: string, ns: number, type: string, flags = ''): FieldDesc {
+// The forms generated metadata.ts files are written in: one call per type, one line per element.
+// Each builds the plain descriptor above; they exist so that a table reads like the schema and
+// type-checks quickly (a call with literal arguments, not a large literal object matched against
+// the TypeDesc union).
+
+/** Occurrence words of `field`: minOccurs = 0, xsi:nil allowed, maxOccurs > 1. */
+const OCCURRENCE_WORDS = new Set(['optional', 'nillable', 'repeated']);
+
+/**
+ * One element: `field('Address', 0, 'xs:string', 'optional nillable')`. `occurrence` lists
+ * 'optional' (minOccurs=0), 'nillable' and 'repeated' (maxOccurs > 1), space-separated.
+ */
+export function field(name: string, ns: number, type: string, occurrence = ''): FieldDesc {
+  const words = occurrence === '' ? [] : occurrence.split(' ');
+  for (const w of words) if (!OCCURRENCE_WORDS.has(w)) throw new Error(`internal: unknown occurrence "${w}" of field ${name}`);
   return {
     name,
     ns,
     type,
-    optional: flags.includes('?'),
-    nillable: flags.includes('n'),
-    repeated: flags.includes('*'),
+    optional: words.includes('optional'),
+    nillable: words.includes('nillable'),
+    repeated: words.includes('repeated'),
   };
+}
+
+/** A complexType with a sequence. */
+export function complex(name: string, ns: number, fields: readonly FieldDesc[]): ComplexDesc {
+  return { kind: 'complex', name, ns, fields };
+}
+
+/** A complexType extending `base` (complexContent/extension): the base's fields come first. */
+export function extension(name: string, ns: number, base: string, fields: readonly FieldDesc[]): ComplexDesc {
+  return { kind: 'complex', name, ns, base, fields };
+}
+
+/** WCF `ArrayOfX`. */
+export function array(name: string, ns: number, item: FieldDesc): ArrayDesc {
+  return { kind: 'array', name, ns, item };
+}
+
+/** WCF dictionary; a Record when the key is a string (`xs:string`), else an array of { Key, Value }. */
+export function dictionary(name: string, ns: number, entry: FieldDesc, key: FieldDesc, value: FieldDesc): DictDesc {
+  return { kind: 'dict', name, ns, entry, key, value, record: key.type === 'xs:string' };
+}
+
+export function enumeration(values: readonly string[]): EnumDesc {
+  return { kind: 'enum', values };
+}
+
+export function list(item: string): ListDesc {
+  return { kind: 'list', item };
+}
+
+export function restricted(base: string, patterns: readonly string[]): RestrictedDesc {
+  return { kind: 'restricted', base, patterns };
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -3689,12 +3736,12 @@ function keepDecoderAlive(): unknown {
   const schema: SchemaDesc = {
     namespaces: ['urn:k'],
     types: {
-      K: { kind: 'complex', name: 'K', ns: 0, fields: [field('s', 0, 'xs:string', '?n'), field('i', 0, 'xs:int', '?*'), field('a', 0, 'A', '?n'), field('e', 0, 'E', '?')] },
-      A: { kind: 'array', name: 'A', ns: 0, item: field('K', 0, 'K', 'n') },
+      K: { kind: 'complex', name: 'K', ns: 0, fields: [field('s', 0, 'xs:string', 'optional nillable'), field('i', 0, 'xs:int', 'optional repeated'), field('a', 0, 'A', 'optional nillable'), field('e', 0, 'E', 'optional')] },
+      A: { kind: 'array', name: 'A', ns: 0, item: field('K', 0, 'K', 'nillable') },
       E: { kind: 'enum', values: ['x'] },
     },
   };
-  const msg: MessageDesc = { body: field('K', 0, 'K'), headers: [field('K', 0, 'K', '?')] };
+  const msg: MessageDesc = { body: field('K', 0, 'K'), headers: [field('K', 0, 'K', 'optional')] };
   const xml =
     '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">' +
     '<s:Header><K xmlns="urn:k"><s>h</s></K></s:Header><s:Body><K xmlns="urn:k"><s>t &amp; t</s><i>1</i><i>2</i>' +
@@ -3789,6 +3836,26 @@ export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: Operatio
   };
 }
 
+/** An operation as generated operations.ts files describe it: the SOAP version comes from the factory. */
+export interface OperationSpec {
+  readonly name: string;
+  readonly soapAction: string;
+  readonly input: MessageDesc;
+  readonly output?: MessageDesc;
+}
+
+/**
+ * What a generated operations.ts calls once: a `defineOperation` for one agent, with its schema,
+ * SOAP version and header types fixed, so each operation only names its request and response types.
+ */
+export function operationFactory<IH, OH>(
+  schema: SchemaDesc,
+  soapVersion: SoapVersion,
+): <I, O>(spec: OperationSpec) => OperationCodec<I, O, IH, OH> {
+  return <I, O>(spec: OperationSpec) => defineOperation<I, O, IH, OH>(schema, { ...spec, soapVersion });
+  // (A plain interface rather than Omit<OperationDesc, …>: the 1,500 generated calls type-check faster.)
+}
+
 function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, value: unknown, headers: unknown): string {
   const encoder = new Encoder(index, op.name);
   let headerXml = '';
@@ -3832,8 +3899,12 @@ export interface AgentOptions {
    * and the ticket and application token must not go to an address nobody chose.
    */
   useWsdlAddress?: boolean;
-  /** SuperOffice ticket, sent as the Credentials header. Never appears in errors. */
-  ticket?: string;
+  /**
+   * SuperOffice ticket, sent as the Credentials header: the ticket, or a function returning it (or
+   * a promise of it), called once for each request, so an expired ticket can be renewed. Never
+   * appears in errors. An error thrown by the function reaches the caller unchanged.
+   */
+  ticket?: TicketSource;
   /** Application token (required by SuperOffice Online). Never appears in errors. */
   applicationToken?: string;
   /** Sent as the TimeZone header. */
@@ -3854,6 +3925,12 @@ export interface AgentOptions {
    */
   unknownElements?: UnknownElements;
 }
+
+/**
+ * A ticket, or a function that returns the current one (called for each request); a function
+ * may return undefined while there is none (before logging in): the call then sends no ticket.
+ */
+export type TicketSource = string | (() => string | undefined | Promise<string | undefined>);
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -3893,10 +3970,24 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     this.#options = options;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
-    const secrets = [options.ticket, options.applicationToken, ...(options.secrets ?? [])].filter(
-      (s): s is string => typeof s === 'string' && s.length > 0,
-    );
-    this.#secrets = [...new Set(secrets.flatMap((s) => [s, escapeText(s), encodeURIComponent(s)]))];
+    this.#secrets = [];
+    for (const s of [options.ticket, options.applicationToken, ...(options.secrets ?? [])]) this.#addSecret(s);
+  }
+
+  /** Keeps `value` (and its XML- and URL-escaped forms) out of every error message of this agent. */
+  #addSecret(value: unknown): void {
+    if (typeof value !== 'string' || value.length === 0) return;
+    for (const form of [value, escapeText(value), encodeURIComponent(value)]) if (!this.#secrets.includes(form)) this.#secrets.push(form);
+  }
+
+  /** The ticket for one request: the fixed one, or what the ticket function returns now. */
+  async #ticket(): Promise<string | undefined> {
+    const source = this.#options.ticket;
+    if (typeof source !== 'function') return source;
+    const ticket = await source();
+    // A renewed ticket is as secret as the first one.
+    this.#addSecret(ticket);
+    return ticket;
   }
 
   /** Calls an operation by WSDL name; returns the whole response content and its SOAP headers. */
@@ -3912,6 +4003,15 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     }
   }
 
+  /**
+   * What generated methods call: `invoke` for one of this agent's own codecs. Taking the codec
+   * rather than its name keeps type-checking of large generated clients cheap (its types are
+   * read off the codec instead of being computed from the operations table for every method).
+   */
+  protected call<I, O, IH, OH>(codec: OperationCodec<I, O, IH, OH>, input: I, options?: CallOptions): Promise<CallResult<O, OH>> {
+    return this.invoke(codec.name, input as never, options) as Promise<CallResult<O, OH>>;
+  }
+
   async #call<K extends keyof Ops & string>(
     name: K,
     input: InputOf<Ops[K]>,
@@ -3921,7 +4021,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (!codec) throw new SoapError(`unknown operation`, name);
     const endpoint = this.endpoint;
     if (!endpoint) throw new SoapError(this.#noAddress(), name);
-    const body = codec.encodeRequest(input, this.#requestHeaders(codec, options) as RequestHeadersOf<Ops[K]>);
+    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options)) as RequestHeadersOf<Ops[K]>);
 
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
     if (codec.soapVersion === '1.2') {
@@ -3969,12 +4069,15 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 
-  #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Record<string, unknown> {
+  async #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Promise<Record<string, unknown>> {
     const o = this.#options;
     const declared = new Set(codec.desc.input.headers.map((h) => h.name));
     const headers: Record<string, unknown> = {};
     if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
-    if (declared.has('Credentials') && o.ticket !== undefined) headers['Credentials'] = { Ticket: o.ticket };
+    if (declared.has('Credentials') && o.ticket !== undefined) {
+      const ticket = await this.#ticket();
+      if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
+    }
     if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
     return { ...headers, ...options.headers };
   }
@@ -4062,6 +4165,40 @@ function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefine
   if (options.endpoint !== undefined) return options.endpoint;
   if (options.baseUrl !== undefined) return `${options.baseUrl.replace(/\/+$/, '')}/${info.servicePath}`;
   return options.useWsdlAddress === true ? info.defaultEndpoint : undefined;
+}
+
+/** Options of a session (a generated SuperOfficeClient): every agent's options, given once. */
+export interface SessionOptions<Service extends string> extends Omit<AgentOptions, 'endpoint'> {
+  /**
+   * Full endpoint URLs of agents that are not below `baseUrl`, keyed by service name
+   * (`{ EMail: 'http://127.0.0.1:8080/EMail.svc' }`); they win over baseUrl.
+   */
+  endpoints?: Partial<Record<Service, string>>;
+}
+
+/**
+ * The base of generated session classes: holds the options, and creates each agent on first use
+ * with them, then keeps it. Agents share nothing else: each call is independent.
+ */
+export class SoapSession<Service extends string> {
+  readonly #options: SessionOptions<Service>;
+  readonly #agents = new Map<Service, unknown>();
+
+  constructor(options: SessionOptions<Service> = {}) {
+    this.#options = options;
+  }
+
+  /** The agent of `service`, created with the session's options the first time it is asked for. */
+  protected agent<A>(service: Service, create: new (options: AgentOptions) => A): A {
+    let agent = this.#agents.get(service) as A | undefined;
+    if (agent === undefined) {
+      const { endpoints, ...shared } = this.#options;
+      const endpoint = endpoints?.[service];
+      agent = new create(endpoint !== undefined ? { ...shared, endpoint } : shared);
+      this.#agents.set(service, agent);
+    }
+    return agent;
+  }
 }
 
 function redactDeep(value: unknown, clean: (s: string) => string): unknown {

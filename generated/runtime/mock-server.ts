@@ -99,6 +99,12 @@ export interface MockServerOptions {
    * (WS-Addressing …) are ignored either way.
    */
   readonly unknownElements?: UnknownElements;
+  /**
+   * The WSDL to serve at `GET ?wsdl` (its soap:address set to the mock's URL): the text, or a
+   * function returning it, called on each request (e.g. `() => readFile('EMail.wsdl', 'utf8')`).
+   * Generated mocks do not carry their WSDL; without this option `?wsdl` answers 404.
+   */
+  readonly wsdl?: string | (() => string | Promise<string>);
 }
 
 export interface ListenOptions {
@@ -146,7 +152,7 @@ export interface MockServiceInfo {
   readonly service: string;
   /** Path of the service below an installation's base URL (`Remote/Services86/EMail.svc`). */
   readonly servicePath: string;
-  /** The WSDL text, served at `?wsdl`; without it `?wsdl` answers 404. */
+  /** The WSDL text, served at `?wsdl` unless `MockServerOptions.wsdl` gives one. */
   readonly wsdl?: string;
 }
 
@@ -208,10 +214,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
       if (!wantsWsdl) {
         return new Reply(404, `${info.service} mock: send SOAP requests with POST; the WSDL is at ?wsdl\n`, 'text/plain; charset=utf-8');
       }
-      if (info.wsdl === undefined) return new Reply(404, `${info.service} mock: no WSDL was generated into this mock\n`, 'text/plain; charset=utf-8');
-      const host = headerValue(request, 'host');
-      const origin = `http://${host !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : 'localhost'}`;
-      return new Reply(200, rewriteAddress(info.wsdl, origin + url.pathname), 'text/xml; charset=utf-8');
+      return serveWsdl(request, url, info, options);
     }
     if (method !== 'POST') {
       return new Reply(405, `${info.service} mock: method ${method} is not allowed\n`, 'text/plain; charset=utf-8', { Allow: 'GET, POST' });
@@ -396,6 +399,18 @@ async function readBody(request: MockHttpRequest, limit: number): Promise<Uint8A
     at += chunk.byteLength;
   }
   return body;
+}
+
+/** `GET ?wsdl`: the WSDL from the options (or the service info), its address set to the URL asked for. */
+async function serveWsdl(request: MockHttpRequest, url: URL, info: MockServiceInfo, options: MockServerOptions): Promise<Reply> {
+  const source = options.wsdl ?? info.wsdl;
+  if (source === undefined) {
+    return new Reply(404, `${info.service} mock: no WSDL to serve; pass its text as the mock's \`wsdl\` option\n`, 'text/plain; charset=utf-8');
+  }
+  const wsdl = typeof source === 'function' ? await source() : source;
+  const host = headerValue(request, 'host');
+  const origin = `http://${host !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : 'localhost'}`;
+  return new Reply(200, rewriteAddress(wsdl, origin + url.pathname), 'text/xml; charset=utf-8');
 }
 
 /** Every soap:address / soap12:address location in `wsdl`, set to `endpoint`. */

@@ -4,8 +4,8 @@
 import { GenerateError } from '../errors.js';
 import { qnameKey, type ElementField, type MessagePart, type Operation, type OperationMessage } from '../model/types.js';
 import { fieldCall } from './emit-metadata.js';
-import { docLines, jsDocBlock, stringLiteral } from './identifiers.js';
-import type { EmitPlan, PlannedOperation, PlannedType } from './plan.js';
+import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
+import { SHARED_FOLDER, SHARED_SCHEMA, type EmitPlan, type PlannedOperation, type PlannedType } from './plan.js';
 import { template } from './templates.js';
 import { fieldExpression } from './type-expressions.js';
 
@@ -29,41 +29,76 @@ function bodyCall(plan: EmitPlan, msg: OperationMessage, typeName: string): stri
   return fieldCall(plan, { name: el.name.local, ns: el.name.ns, type: el.type, minOccurs: 1, maxOccurs: 1, nillable: false }, typeName);
 }
 
-function headerCalls(plan: EmitPlan, parts: readonly MessagePart[]): string {
-  return parts
-    .map((p) => {
-      const el = plan.service.elements.get(qnameKey(p.element))!;
-      return fieldCall(plan, { name: el.name.local, ns: el.name.ns, type: el.type, minOccurs: 0, maxOccurs: 1, nillable: el.nillable });
-    })
-    .join(', ');
+/** A named list of header descriptors, defined once in operations.ts and shared by the operations using it. */
+interface HeaderSet {
+  readonly name: string;
+  readonly doc: string;
+  readonly fields: readonly string[];
+}
+
+function headerFields(plan: EmitPlan, parts: readonly MessagePart[]): string[] {
+  return parts.map((p) => {
+    const el = plan.service.elements.get(qnameKey(p.element))!;
+    return fieldCall(plan, { name: el.name.local, ns: el.name.ns, type: el.type, minOccurs: 0, maxOccurs: 1, nillable: el.nillable });
+  });
+}
+
+/** `input: { body: f(…), headers: requestHeaders },` — on one line when it is short, else one entry per line. */
+function messageLines(label: string, body: string, headers: string): string {
+  const oneLine = `    ${label}: { body: ${body}, headers: ${headers} },`;
+  return oneLine.length <= 160 ? oneLine : `    ${label}: {\n      body: ${body},\n      headers: ${headers},\n    },`;
 }
 
 export function emitOperations(plan: EmitPlan, templatesDir: string, header: string): string {
+  // Header descriptor lists, each defined once: usually one for requests and one for responses.
+  const sets = new Map<string, HeaderSet>();
+  const counts = { request: 0, response: 0 };
+  const headerSet = (direction: 'request' | 'response', parts: readonly MessagePart[]): string => {
+    if (parts.length === 0) return '[]';
+    const fields = headerFields(plan, parts);
+    const key = `${direction}:${fields.join('\n')}`;
+    let set = sets.get(key);
+    if (!set) {
+      const n = ++counts[direction];
+      const names = parts.map((p) => p.name).join(', ');
+      set = {
+        name: `${direction}Headers${n === 1 ? '' : n}`,
+        doc: `SOAP header blocks of ${plan.agent} ${direction}s (${names}), shared by the operations below.`,
+        fields,
+      };
+      sets.set(key, set);
+    }
+    return set.name;
+  };
   const operations = plan.operations.map(({ op }) => {
     const input = bodyType(plan, op, op.input);
     const output = op.output ? bodyType(plan, op, op.output) : undefined;
     return {
-      doc: jsDocBlock([...docLines(op.documentation), ...(op.documentation ? [''] : []), `@xsd operation ${op.name}`], '  '),
-      key: stringLiteral(op.name),
+      key: propertyKey(op.name),
       nameLiteral: stringLiteral(op.name),
       soapActionLiteral: stringLiteral(op.soapAction),
       inputType: T(input.name),
       outputType: output ? T(output.name) : 'undefined',
-      inputBody: bodyCall(plan, op.input, input.name),
-      inputHeaders: headerCalls(plan, op.input.headers),
-      outputBody: op.output && output ? bodyCall(plan, op.output, output.name) : '',
-      outputHeaders: op.output ? headerCalls(plan, op.output.headers) : '',
+      input: messageLines('input', bodyCall(plan, op.input, input.name), headerSet('request', op.input.headers)),
+      output: op.output && output ? messageLines('output', bodyCall(plan, op.output, output.name), headerSet('response', op.output.headers)) : '',
     };
   });
+  const schemaImport =
+    plan.layout === 'own'
+      ? `import { ${plan.schemaConst} } from './metadata.js';`
+      : `import { ${SHARED_SCHEMA} as ${plan.schemaConst} } from '../${SHARED_FOLDER}/metadata.js';`;
   return template(templatesDir, 'operations.ts.hbs')({
     header,
     agent: plan.agent,
+    agentClass: plan.agentClass,
+    schemaImport,
     schemaConst: plan.schemaConst,
     operationsConst: plan.operationsConst,
     requestHeadersType: plan.requestHeadersType,
     responseHeadersType: plan.responseHeadersType,
     soapVersion: plan.service.soapVersion,
     soapLabel: `SOAP ${plan.service.soapVersion}`,
+    headerSets: [...sets.values()],
     operations,
   });
 }
@@ -77,7 +112,10 @@ interface MethodView {
   returnsVoid: boolean;
   returnsResponse: boolean;
   nullDefault: boolean;
-  opLiteral: string;
+  /** The one-line signature would pass 200 characters: one parameter per line. */
+  longSignature: boolean;
+  /** The operation's entry in the operations table: `.Send` (or `['Odd-Name']`). */
+  opAccess: string;
 }
 
 function methodView(plan: EmitPlan, { op, method }: PlannedOperation): MethodView {
@@ -120,7 +158,9 @@ function methodView(plan: EmitPlan, { op, method }: PlannedOperation): MethodVie
     returnsVoid: returnType === 'void',
     returnsResponse: response !== undefined,
     nullDefault,
-    opLiteral: stringLiteral(op.name),
+    longSignature:
+      `  async ${method}(input: ${T(input.name)}${input.shape.def.fields.every((f) => f.minOccurs === 0) ? ' = {}' : ''}, options?: rt.CallOptions): Promise<${returnType}> {`.length > 200,
+    opAccess: propertyKey(op.name) === op.name ? `.${op.name}` : `[${stringLiteral(op.name)}]`,
   };
 }
 
@@ -141,8 +181,13 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
   const methods = plan.operations.map((o) => methodView(plan, o));
   const first = methods[0];
   const instance = plan.agent.toLowerCase();
+  const serviceLiteral = stringLiteral(plan.service.name);
+  const endpointLiteral = plan.service.address !== undefined ? stringLiteral(plan.service.address) : 'undefined';
+  const servicePathLiteral = stringLiteral(servicePath(plan.service.address, plan.service.name));
+  const infoLine = `    super(${plan.operationsConst}, { service: ${serviceLiteral}, defaultEndpoint: ${endpointLiteral}, servicePath: ${servicePathLiteral} }, options);`;
   return template(templatesDir, 'client.ts.hbs')({
     header,
+    longInfo: infoLine.length > 200,
     operationsConst: plan.operationsConst,
     agentClass: plan.agentClass,
     instance,
@@ -156,9 +201,9 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
       'TransportError (timeout, abort, network), DecodeError / EncodeError (data that does not fit the schema).',
     ],
     exampleCall: first ? `const result = await ${instance}.${first.method}(${first.inputDefault ? '' : '{ … }'});` : '',
-    serviceLiteral: stringLiteral(plan.service.name),
-    endpointLiteral: plan.service.address !== undefined ? stringLiteral(plan.service.address) : 'undefined',
-    servicePathLiteral: stringLiteral(servicePath(plan.service.address, plan.service.name)),
+    serviceLiteral,
+    endpointLiteral,
+    servicePathLiteral,
     methods,
   });
 }
@@ -166,7 +211,10 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
 export function emitIndex(plan: EmitPlan, templatesDir: string, header: string): string {
   return template(templatesDir, 'index.ts.hbs')({
     header,
-    schemaConst: plan.schemaConst,
+    schemaExport:
+      plan.layout === 'own'
+        ? `export { ${plan.schemaConst} } from './metadata.js';`
+        : `export { ${SHARED_SCHEMA} as ${plan.schemaConst} } from '../${SHARED_FOLDER}/metadata.js';`,
     operationsConst: plan.operationsConst,
     agentClass: plan.agentClass,
   });

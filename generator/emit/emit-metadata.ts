@@ -1,43 +1,74 @@
-// metadata.ts: the wire description the runtime's encoder/decoder interprets.
-//   complexType EMailAddress → EMailAddress: { kind: 'complex', name: 'EMailAddress', ns: 0, base: 'Carrier',
-//                                fields: [f('ContactId', 0, 'xs:int', '?'), …] }
-//   flags: '?' minOccurs=0, 'n' nillable, '*' repeated (maxOccurs > 1)
+// metadata.ts: the wire description the runtime's encoder/decoder interprets, one line per element.
+//   complexType EMailAddress (extension of Carrier) →
+//     EMailAddress: rt.extension('EMailAddress', 0, 'Carrier', [
+//       f('ContactId', 0, 'xs:int', 'optional'),
+//       f('ContactName', 0, 'xs:string', 'optional nillable'),
+//     ]),
+// The file explains its own notation in its first comment (METADATA_LEGEND).
 import { GenerateError } from '../errors.js';
 import type { ElementField, SourceLocation } from '../model/types.js';
 import { propertyKey, stringLiteral } from './identifiers.js';
-import type { EmitPlan, PlannedType } from './plan.js';
+import type { EmitPlan, PlannedType, TypeScope } from './plan.js';
 import { restrictionMapping, runtimeTypeKey } from './type-expressions.js';
 
-export function namespaceIndex(plan: EmitPlan, ns: string): number {
+export function namespaceIndex(plan: TypeScope, ns: string): number {
   if (ns === '') return -1;
   const i = plan.namespaces.indexOf(ns);
   if (i < 0) throw new GenerateError(`internal: namespace ${ns} was not planned`);
   return i;
 }
 
-/** `f('ContactId', 0, 'xs:int', '?')` */
-export function fieldCall(plan: EmitPlan, f: Pick<ElementField, 'name' | 'ns' | 'type' | 'minOccurs' | 'maxOccurs' | 'nillable'>, typeKey?: string): string {
-  const flags =
-    (f.minOccurs === 0 ? '?' : '') + (f.nillable ? 'n' : '') + (f.maxOccurs === 'unbounded' || f.maxOccurs > 1 ? '*' : '');
+/** The occurrence words of a field: 'optional' (minOccurs=0), 'nillable', 'repeated' (maxOccurs > 1). */
+function occurrence(f: Pick<ElementField, 'minOccurs' | 'maxOccurs' | 'nillable'>): string {
+  const words: string[] = [];
+  if (f.minOccurs === 0) words.push('optional');
+  if (f.nillable) words.push('nillable');
+  if (f.maxOccurs === 'unbounded' || f.maxOccurs > 1) words.push('repeated');
+  return words.join(' ');
+}
+
+/** `f('ContactId', 0, 'xs:int', 'optional')` */
+export function fieldCall(plan: TypeScope, f: Pick<ElementField, 'name' | 'ns' | 'type' | 'minOccurs' | 'maxOccurs' | 'nillable'>, typeKey?: string): string {
   const args = [stringLiteral(f.name), String(namespaceIndex(plan, f.ns)), stringLiteral(typeKey ?? runtimeTypeKey(plan, f.type))];
-  if (flags) args.push(stringLiteral(flags));
+  const words = occurrence(f);
+  if (words) args.push(stringLiteral(words));
   return `f(${args.join(', ')})`;
 }
 
-export function emitMetadata(plan: EmitPlan): string {
+/** The notation of metadata tables, written at the top of every metadata.ts. */
+export const METADATA_LEGEND = [
+  '// How to read this table (the runtime\'s schema.ts defines each form):',
+  '//   rt.complex(xml name, namespace, [fields])              a complexType with a sequence',
+  '//   rt.extension(xml name, namespace, base, [fields])      the same, extending base (whose fields come first)',
+  '//   rt.array(xml name, namespace, item)                     WCF ArrayOfX: repeated item elements, a JS array',
+  '//   rt.dictionary(xml name, namespace, entry, key, value)   WCF dictionary: Record<string, V> for string keys',
+  '//   rt.enumeration([values])   rt.list(item type)   rt.restricted(base type, [anchored patterns])',
+  '// One element per line: f(element name, namespace, type, occurrence), where namespace is an index',
+  '// into `namespaces` (-1: unqualified), type is a key of `types` or xs:<built-in>, and occurrence',
+  '// lists \'optional\' (minOccurs=0), \'nillable\' (xsi:nil allowed) and \'repeated\' (maxOccurs > 1).',
+].join('\n');
+
+/**
+ * A metadata table: `constName` describes `types` (each once) for the encoder and decoder.
+ * `source` names what the table describes in its comment (EMail.wsdl, or the WSDLs of a run).
+ */
+export function emitSchemaTable(scope: TypeScope, types: readonly PlannedType[], constName: string, source: string, runtimeImport: string): string {
   const entries: string[] = [];
-  for (const t of plan.types) {
-    const desc = descriptor(plan, t);
+  for (const t of types) {
+    const desc = descriptor(scope, t);
     if (desc) entries.push(`    ${propertyKey(t.name)}: ${desc},`);
   }
   return [
-    "import * as rt from '../runtime/index.js';",
+    `import * as rt from '${runtimeImport}';`,
     '',
+    METADATA_LEGEND,
     'const f = rt.field;',
     '',
-    `/** How the types of ${plan.service.sourceFile} look on the wire; read by the runtime's encoder and decoder. */`,
-    `export const ${plan.schemaConst}: rt.SchemaDesc = {`,
-    `  namespaces: [${plan.namespaces.map(stringLiteral).join(', ')}],`,
+    `/** How the types of ${source} look on the wire; read by the runtime's encoder and decoder. */`,
+    `export const ${constName}: rt.SchemaDesc = {`,
+    '  namespaces: [',
+    ...scope.namespaces.map((ns, i) => `    ${stringLiteral(ns)}, // ${i}`),
+    '  ],',
     '  types: {',
     ...entries,
     '  },',
@@ -46,31 +77,52 @@ export function emitMetadata(plan: EmitPlan): string {
   ].join('\n');
 }
 
-function descriptor(plan: EmitPlan, t: PlannedType): string | undefined {
+/** An agent's metadata.ts when it owns its types (one WSDL in the run). */
+export function emitMetadata(plan: EmitPlan): string {
+  return emitSchemaTable(plan, plan.types, plan.schemaConst, plan.service.sourceFile, '../runtime/index.js');
+}
+
+/** A list of call lines at `indent`: `[` + one item per line + `]`, or `[]`. */
+function lines(items: readonly string[], indent: string): string {
+  return items.length === 0 ? '[]' : `[\n${items.map((i) => `${indent}  ${i},`).join('\n')}\n${indent}]`;
+}
+
+/** Values on one line unless that passes 200 characters, else one per line. */
+function valueList(values: readonly string[], indent: string, head: number): string {
+  const oneLine = `[${values.join(', ')}]`;
+  return head + oneLine.length + 2 <= 200 ? oneLine : lines(values, indent);
+}
+
+function descriptor(plan: TypeScope, t: PlannedType): string | undefined {
   const s = t.shape;
+  const head = 4 + t.name.length + 2;
   switch (s.kind) {
     case 'interface': {
       const def = s.def;
-      const base = def.base ? `, base: ${stringLiteral(plan.byKey.get(`{${def.base.ns}}${def.base.local}`)!.name)}` : '';
-      const fields = def.fields.map((f) => fieldCall(plan, f)).join(', ');
-      return `{ kind: 'complex', name: ${stringLiteral(def.name.local.replace(/^\//, ''))}, ns: ${namespaceIndex(plan, def.name.ns)}${base}, fields: [${fields}] }`;
+      const name = stringLiteral(def.name.local.replace(/^\//, ''));
+      const ns = namespaceIndex(plan, def.name.ns);
+      const fields = lines(def.fields.map((f) => fieldCall(plan, f)), '    ');
+      if (!def.base) return `rt.complex(${name}, ${ns}, ${fields})`;
+      return `rt.extension(${name}, ${ns}, ${stringLiteral(plan.byKey.get(`{${def.base.ns}}${def.base.local}`)!.name)}, ${fields})`;
     }
     case 'array':
-      return `{ kind: 'array', name: ${stringLiteral(s.def.name.local)}, ns: ${namespaceIndex(plan, s.def.name.ns)}, item: ${fieldCall(plan, s.item)} }`;
+      return `rt.array(${stringLiteral(s.def.name.local)}, ${namespaceIndex(plan, s.def.name.ns)}, ${fieldCall(plan, s.item)})`;
     case 'dict':
       return (
-        `{ kind: 'dict', name: ${stringLiteral(s.def.name.local)}, ns: ${namespaceIndex(plan, s.def.name.ns)}, ` +
-        `entry: ${fieldCall(plan, s.entry, '')}, key: ${fieldCall(plan, s.key)}, value: ${fieldCall(plan, s.value)}, record: ${s.record} }`
+        `rt.dictionary(${stringLiteral(s.def.name.local)}, ${namespaceIndex(plan, s.def.name.ns)},` +
+        lines([fieldCall(plan, s.entry, ''), fieldCall(plan, s.key), fieldCall(plan, s.value)], '    ').replace(/^\[/, '').replace(/\]$/, '') +
+        ')'
       );
     case 'entry':
       return undefined;
     case 'enum':
-      return `{ kind: 'enum', values: [${s.def.values.map((v) => stringLiteral(v.value)).join(', ')}] }`;
+      return `rt.enumeration(${valueList(s.def.values.map((v) => stringLiteral(v.value)), '    ', head + 'rt.enumeration('.length)})`;
     case 'list':
-      return `{ kind: 'list', item: ${stringLiteral(runtimeTypeKey(plan, s.def.item))} }`;
+      return `rt.list(${stringLiteral(runtimeTypeKey(plan, s.def.item))})`;
     case 'restriction': {
       const patterns = s.def.patterns.map((p) => stringLiteral(jsPattern(p, s.def.location)));
-      return `{ kind: 'restricted', base: ${stringLiteral(restrictionMapping(plan, t).runtime)}, patterns: [${patterns.join(', ')}] }`;
+      const base = stringLiteral(restrictionMapping(plan, t).runtime);
+      return `rt.restricted(${base}, ${valueList(patterns, '    ', head + 'rt.restricted('.length + base.length + 2)})`;
     }
   }
 }

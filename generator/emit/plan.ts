@@ -12,6 +12,7 @@ import {
   type RestrictionTypeDef,
   type Service,
   type TypeDef,
+  type TypeRef,
 } from '../model/types.js';
 import { isReservedTypeName, safeIdentifier, pascalSegment } from './identifiers.js';
 
@@ -38,6 +39,8 @@ export interface PlannedType {
   readonly key: string;
   readonly name: string;
   readonly shape: Shape;
+  /** The WSDL files that define the type exactly like this (one, unless several WSDLs share it). */
+  readonly sources: readonly string[];
 }
 
 export interface PlannedOperation {
@@ -46,7 +49,14 @@ export interface PlannedOperation {
   readonly method: string;
 }
 
-export interface EmitPlan {
+/** What resolving a schema reference needs: the planned types by QName key and the namespace table. */
+export interface TypeScope {
+  readonly byKey: ReadonlyMap<string, PlannedType>;
+  /** The namespaces used on the wire, in first-declared order (metadata indexes into it). */
+  readonly namespaces: readonly string[];
+}
+
+export interface EmitPlan extends TypeScope {
   readonly service: Service;
   /** Identifier-safe agent name, used for the folder and exported names (EMail). */
   readonly agent: string;
@@ -57,71 +67,103 @@ export interface EmitPlan {
   readonly responseHeadersType: string;
   /** Planned types in schema order. */
   readonly types: readonly PlannedType[];
-  readonly byKey: ReadonlyMap<string, PlannedType>;
   readonly operations: readonly PlannedOperation[];
-  /** The namespaces used on the wire, in first-declared order (metadata indexes into it). */
-  readonly namespaces: readonly string[];
+  /**
+   * Where the types are declared: in the agent's own types.ts and metadata.ts (one WSDL in the
+   * run), or once for all agents in the shared module (several WSDLs in one run).
+   */
+  readonly layout: 'own' | 'shared';
 }
 
 /** Members of the runtime's SoapAgent base class: generated methods must not shadow them. */
-const AGENT_MEMBERS = new Set(['constructor', 'invoke', 'endpoint', 'operations']);
+const AGENT_MEMBERS = new Set(['constructor', 'invoke', 'endpoint', 'operations', 'call']);
 
-export function planEmit(service: Service): EmitPlan {
+/** The session class of the top-level index.ts and its options type: no schema type may take these names. */
+export const SESSION_CLASS = 'SuperOfficeClient';
+export const SESSION_OPTIONS = 'SuperOfficeClientOptions';
+export const SESSION_SERVICE = 'SuperOfficeService';
+/** The shared module's folder and schema table (several WSDLs in one run). */
+export const SHARED_FOLDER = 'shared';
+export const SHARED_SCHEMA = 'SharedSchema';
+
+/** The names of one agent's own exports. */
+function agentNames(service: Service) {
   const agent = safeIdentifier(service.name);
+  return {
+    agent,
+    agentClass: `${agent}Agent`,
+    operationsConst: `${agent}Operations`,
+    schemaConst: `${agent}Schema`,
+    requestHeadersType: `${agent}RequestHeaders`,
+    responseHeadersType: `${agent}ResponseHeaders`,
+  };
+}
+
+/** The plan of one WSDL generated alone: its types live in its own folder. */
+export function planEmit(service: Service): EmitPlan {
+  return planAgents([service])[0]!;
+}
+
+/**
+ * Plans every agent of one run together. With one WSDL, its types are its own (today's layout).
+ * With several, each XSD type (namespace + name) is planned once, for a shared module, and every
+ * agent refers to it; see `mergeTypes` for definitions that differ between WSDLs.
+ */
+export function planAgents(services: readonly Service[]): EmitPlan[] {
+  const layout = services.length > 1 ? 'shared' : 'own';
   const taken = new Set<string>();
   const reserve = (name: string): string => {
+    if (taken.has(name)) throw new GenerateError(`two WSDLs would both export ${name} (agent names must differ)`);
     taken.add(name);
     return name;
   };
-  const agentClass = reserve(`${agent}Agent`);
-  const operationsConst = reserve(`${agent}Operations`);
-  const schemaConst = reserve(`${agent}Schema`);
-  const requestHeadersType = reserve(`${agent}RequestHeaders`);
-  const responseHeadersType = reserve(`${agent}ResponseHeaders`);
-
-  const shapes = new Map<string, Shape>();
-  for (const [key, def] of service.types) shapes.set(key, shapeOf(def, service));
-  for (const shape of shapes.values()) {
-    if (shape.kind === 'dict') {
-      const entryRef = shape.entry.type;
-      if (entryRef.kind === 'named') {
-        const entryDef = service.types.get(qnameKey(entryRef.name));
-        if (entryDef?.kind === 'complex') shapes.set(qnameKey(entryDef.name), { kind: 'entry', def: entryDef });
-      }
-    }
+  // The session's names and every agent's own exports are reserved before any schema type.
+  const names = services.map((s) => agentNames(s));
+  for (const n of names) {
+    reserve(n.agentClass);
+    reserve(n.operationsConst);
+    reserve(n.schemaConst);
+    reserve(n.requestHeadersType);
+    reserve(n.responseHeadersType);
   }
+  reserve(SESSION_CLASS);
+  reserve(SESSION_OPTIONS);
+  reserve(SESSION_SERVICE);
+  reserve('TicketSource');
+  if (layout === 'shared') reserve(SHARED_SCHEMA);
 
-  // Which anonymous wrapper belongs to which operation input: those become `<Op>Request`.
-  const requestOf = new Map<string, Operation>();
-  for (const op of service.operations) {
-    const el = service.elements.get(qnameKey(op.input.body));
-    if (el?.type.kind === 'named') requestOf.set(qnameKey(el.type.name), op);
-  }
-
-  // Priority: named types of the service namespace, then other named types, then anonymous
-  // ones; inside a group, sorted by QName. The first claimant keeps the plain name.
-  const group = (def: TypeDef): number =>
-    def.kind === 'complex' && def.anonymous ? 2 : def.name.ns === service.targetNamespace ? 0 : 1;
-  const order = [...service.types.keys()].sort((a, b) => {
-    const ga = group(service.types.get(a)!);
-    const gb = group(service.types.get(b)!);
-    return ga !== gb ? ga - gb : a < b ? -1 : a > b ? 1 : 0;
+  const views = planTypes(services, taken);
+  const namespaces = layout === 'shared' ? sharedNamespaces(services) : undefined;
+  return services.map((service, i) => {
+    const view = views[i]!;
+    const n = names[i]!;
+    return {
+      service,
+      ...n,
+      types: [...service.types.keys()].map((key) => view.get(key)!),
+      byKey: view,
+      operations: planOperations(service),
+      namespaces: namespaces ?? collectNamespaces(service),
+      layout,
+    };
   });
-  const names = new Map<string, string>();
-  for (const key of order) {
-    const def = service.types.get(key)!;
-    const shape = shapes.get(key)!;
-    const op = requestOf.get(key);
-    const base = op ? safeIdentifier(`${op.name}Request`) : candidateName(def);
-    const companions = shape.kind === 'enum' ? ['Values'] : [];
-    names.set(key, claim(base, def, service.targetNamespace, taken, companions));
-  }
+}
 
-  const types = [...service.types.keys()].map((key) => ({ key, name: names.get(key)!, shape: shapes.get(key)! }));
+/** Every distinct planned type of the run once, in the shared module's order: by name (names are unique). */
+export function sharedTypes(plans: readonly EmitPlan[]): PlannedType[] {
+  const seen = new Set<PlannedType>();
+  for (const p of plans) for (const t of p.types) seen.add(t);
+  return [...seen].sort((a, b) => compare(a.name, b.name));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function planOperations(service: Service): PlannedOperation[] {
   const methodsTaken = new Set<string>();
   const operations = [...service.operations]
-    .map((op) => op)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .sort((a, b) => compare(a.name, b.name))
     .map((op) => {
       let method = safeIdentifier(op.name.charAt(0).toLowerCase() + op.name.slice(1), { allowReserved: true });
       if (AGENT_MEMBERS.has(method)) method += '_';
@@ -130,20 +172,183 @@ export function planEmit(service: Service): EmitPlan {
       return { op, method };
     });
   const byName = new Map(operations.map((o) => [o.op, o]));
+  return service.operations.map((op) => byName.get(op)!);
+}
 
-  return {
-    service,
-    agent,
-    agentClass,
-    operationsConst,
-    schemaConst,
-    requestHeadersType,
-    responseHeadersType,
-    types,
-    byKey: new Map(types.map((t) => [t.key, t])),
-    operations: service.operations.map((op) => byName.get(op)!),
-    namespaces: collectNamespaces(service),
+/** One definition of a QName, with the WSDLs that define it exactly so. */
+interface Variant {
+  readonly key: string;
+  readonly def: TypeDef;
+  /** The services that define it like this, sorted by agent name. */
+  readonly services: Service[];
+}
+
+/**
+ * Names every type of every service. Returns, per service, its QName key → planned type.
+ * Priority: named types of a service namespace, then other named types, then anonymous ones;
+ * inside a group, sorted by QName (and, for the variants of one QName, by agent name). The first
+ * claimant keeps the plain name.
+ */
+function planTypes(services: readonly Service[], taken: Set<string>): Map<string, PlannedType>[] {
+  const variants = mergeTypes(services);
+  const serviceNamespaces = new Set(services.map((s) => s.targetNamespace));
+  const group = (def: TypeDef): number =>
+    def.kind === 'complex' && def.anonymous ? 2 : serviceNamespaces.has(def.name.ns) ? 0 : 1;
+  const all = [...variants.values()].flat();
+  all.sort((a, b) => group(a.def) - group(b.def) || compare(a.key, b.key) || compare(a.services[0]!.name, b.services[0]!.name));
+
+  const planned = new Map<Variant, PlannedType>();
+  const perService = new Map<Service, { entries: Set<string>; requests: Map<string, Operation> }>();
+  for (const v of all) {
+    const owner = v.services[0]!;
+    let facts = perService.get(owner);
+    if (!facts) {
+      facts = { entries: dictionaryEntries(owner), requests: requestWrappers(owner) };
+      perService.set(owner, facts);
+    }
+    const shape: Shape = facts.entries.has(v.key) && v.def.kind === 'complex' ? { kind: 'entry', def: v.def } : shapeOf(v.def, owner);
+    const op = facts.requests.get(v.key);
+    let base = op ? safeIdentifier(`${op.name}Request`) : candidateName(v.def);
+    // A QName that WSDLs of this run define differently: each definition carries the agent's name.
+    if (variants.get(v.key)!.length > 1) base = safeIdentifier(`${agentNames(owner).agent}${base}`);
+    const companions = shape.kind === 'enum' ? ['Values'] : [];
+    const name = claim(base, v.def, owner.targetNamespace, taken, companions);
+    planned.set(v, { key: v.key, name, shape, sources: v.services.map((s) => s.sourceFile) });
+  }
+  return services.map((service) => {
+    const view = new Map<string, PlannedType>();
+    for (const key of service.types.keys()) {
+      const v = variants.get(key)!.find((x) => x.services.includes(service))!;
+      view.set(key, planned.get(v)!);
+    }
+    return view;
+  });
+}
+
+/**
+ * Groups the definitions of each QName over all services. Equal definitions (everything but the
+ * source location, documentation included) become one type. Different ones are kept apart only for
+ * an operation's anonymous wrapper element, which nothing else refers to (Appointment's and EMail's
+ * `Save` take different arguments); any other difference is refused, naming both WSDLs and the first
+ * difference, because merging would change one agent's wire format and splitting would need two
+ * names for what other types reference by one QName.
+ */
+function mergeTypes(services: readonly Service[]): Map<string, Variant[]> {
+  const variants = new Map<string, Variant[]>();
+  const byAgent = [...services].sort((a, b) => compare(agentNames(a).agent, agentNames(b).agent) || compare(a.sourceFile, b.sourceFile));
+  for (const service of byAgent) {
+    for (const [key, def] of service.types) {
+      const list = variants.get(key);
+      if (!list) {
+        variants.set(key, [{ key, def, services: [service] }]);
+        continue;
+      }
+      const same = list.find((v) => firstDifference(v.def, def) === undefined);
+      if (same) {
+        same.services.push(service);
+        continue;
+      }
+      const other = list[0]!;
+      if (!isWrapperOnly(key, service) || !isWrapperOnly(key, other.services[0]!)) {
+        const diff = firstDifference(other.def, def)!;
+        throw new GenerateError(
+          `type ${def.name.local.replace(/^\//, '')} (namespace ${def.name.ns}) is defined differently in ${other.services[0]!.sourceFile} ` +
+            `and ${service.sourceFile}: ${diff}. Generate these WSDLs into separate folders`,
+          def.location,
+        );
+      }
+      list.push({ key, def, services: [service] });
+    }
+  }
+  return variants;
+}
+
+/** An anonymous type of an operation's body element that no other type refers to. */
+function isWrapperOnly(key: string, service: Service): boolean {
+  const def = service.types.get(key);
+  if (!def || def.kind !== 'complex' || !def.anonymous) return false;
+  const bodies = new Set<string>();
+  for (const op of service.operations) {
+    for (const msg of [op.input, op.output]) {
+      const el = msg ? service.elements.get(qnameKey(msg.body)) : undefined;
+      if (el?.type.kind === 'named') bodies.add(qnameKey(el.type.name));
+    }
+  }
+  if (!bodies.has(key)) return false;
+  for (const t of service.types.values()) if (references(t).includes(key)) return false;
+  return true;
+}
+
+function references(def: TypeDef): string[] {
+  const refs: string[] = [];
+  const add = (r: TypeRef) => {
+    if (r.kind === 'named') refs.push(qnameKey(r.name));
   };
+  switch (def.kind) {
+    case 'complex':
+      if (def.base) refs.push(qnameKey(def.base));
+      for (const f of def.fields) add(f.type);
+      for (const a of def.attributes) add(a.type);
+      break;
+    case 'list':
+      add(def.item);
+      break;
+    case 'enum':
+    case 'restriction':
+      add(def.base);
+      break;
+  }
+  return refs;
+}
+
+/**
+ * Where two definitions first differ, e.g. `fields[2].minOccurs is 0 in one and 1 in the other`;
+ * undefined when they are equal. Source locations are not compared.
+ */
+export function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
+  if (Object.is(a, b)) return undefined;
+  const describe = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v).slice(0, 80));
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+    return `${path || 'the definition'} is ${describe(a)} in one and ${describe(b)} in the other`;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      // An element is named by its name where it has one: fields[2] (Address).
+      const name = (a[i] as { name?: unknown } | undefined)?.name;
+      const d = firstDifference(a[i], b[i], `${path}[${i}]${typeof name === 'string' ? ` (${name})` : ''}`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].filter((k) => k !== 'location');
+  for (const k of keys) {
+    const d = firstDifference(ra[k], rb[k], path ? `${path}.${k}` : k);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/** Which anonymous wrapper belongs to which operation input: those become `<Op>Request`. */
+function requestWrappers(service: Service): Map<string, Operation> {
+  const requestOf = new Map<string, Operation>();
+  for (const op of service.operations) {
+    const el = service.elements.get(qnameKey(op.input.body));
+    if (el?.type.kind === 'named') requestOf.set(qnameKey(el.type.name), op);
+  }
+  return requestOf;
+}
+
+/** The keys of a service's dictionary entry types (validating each dictionary): they fold into their dictionary. */
+function dictionaryEntries(service: Service): Set<string> {
+  const entries = new Set<string>();
+  for (const def of service.types.values()) {
+    if (def.kind !== 'complex' || !def.isDictionary) continue;
+    const shape = shapeOf(def, service); // throws on a malformed dictionary
+    if (shape.kind === 'dict' && shape.entry.type.kind === 'named') entries.add(qnameKey(shape.entry.type.name));
+  }
+  return entries;
 }
 
 function candidateName(def: TypeDef): string {
@@ -209,6 +414,12 @@ function shapeOf(def: TypeDef, service: Service): Shape {
     return { kind: 'array', def, item: only };
   }
   return { kind: 'interface', def };
+}
+
+/** The union of the services' namespaces, services in agent-name order: the shared module's table. */
+function sharedNamespaces(services: readonly Service[]): string[] {
+  const sorted = [...services].sort((a, b) => compare(agentNames(a).agent, agentNames(b).agent));
+  return [...new Set(sorted.flatMap((s) => collectNamespaces(s)))];
 }
 
 function collectNamespaces(service: Service): string[] {

@@ -2,21 +2,21 @@
 // file and the client use these, so a field's TS type and its codec can never disagree.
 import { GenerateError } from '../errors.js';
 import { qnameKey, type ElementField, type TypeRef } from '../model/types.js';
-import type { EmitPlan, PlannedType } from './plan.js';
+import type { PlannedType, TypeScope } from './plan.js';
 import { CHAR_MAPPING, MS_SERIALIZATION_NS, PRIMITIVE_MAPPING, type PrimitiveMapping } from './type-mapping.js';
 
 /** How a type name is written where it is used: bare in types.ts, `T.Name` elsewhere. */
 export type Qualify = (name: string) => string;
 export const bare: Qualify = (name) => name;
 
-export function plannedType(plan: EmitPlan, ref: TypeRef & { kind: 'named' }): PlannedType {
+export function plannedType(plan: TypeScope, ref: TypeRef & { kind: 'named' }): PlannedType {
   const t = plan.byKey.get(qnameKey(ref.name));
   if (!t) throw new GenerateError(`internal: type ${ref.name.local} was not planned`);
   return t;
 }
 
 /** The primitive a restriction ends at (restrictions of restrictions are followed). */
-export function restrictionMapping(plan: EmitPlan, t: PlannedType): PrimitiveMapping {
+export function restrictionMapping(plan: TypeScope, t: PlannedType): PrimitiveMapping {
   if (t.shape.kind !== 'restriction') throw new GenerateError(`internal: ${t.name} is not a restriction`);
   const def = t.shape.def;
   if (def.name.ns === MS_SERIALIZATION_NS && def.name.local === 'char') return CHAR_MAPPING;
@@ -25,7 +25,7 @@ export function restrictionMapping(plan: EmitPlan, t: PlannedType): PrimitiveMap
 }
 
 /** The TS type of one value of `ref` (not counting optionality, nil or repetition). */
-export function typeExpression(plan: EmitPlan, ref: TypeRef, q: Qualify): string {
+export function typeExpression(plan: TypeScope, ref: TypeRef, q: Qualify): string {
   if (ref.kind === 'primitive') return PRIMITIVE_MAPPING[ref.name].ts;
   const t = plannedType(plan, ref);
   switch (t.shape.kind) {
@@ -43,14 +43,14 @@ export function typeExpression(plan: EmitPlan, ref: TypeRef, q: Qualify): string
 }
 
 /** The TS type of a field's property value (repetition and nil included, optionality not). */
-export function fieldExpression(plan: EmitPlan, f: ElementField, q: Qualify): string {
+export function fieldExpression(plan: TypeScope, f: ElementField, q: Qualify): string {
   const isRepeated = f.maxOccurs === 'unbounded' || f.maxOccurs > 1;
   if (isRepeated) return arrayOf(itemExpression(plan, f, q));
   const t = typeExpression(plan, f.type, q);
   return f.nillable && t !== 'unknown' ? `${t} | null` : t;
 }
 
-function itemExpression(plan: EmitPlan, item: ElementField, q: Qualify): string {
+function itemExpression(plan: TypeScope, item: ElementField, q: Qualify): string {
   const t = typeExpression(plan, item.type, q);
   return item.nillable && t !== 'unknown' ? `${t} | null` : t;
 }
@@ -60,7 +60,7 @@ function arrayOf(element: string): string {
 }
 
 /** The runtime metadata key for a reference: `xs:int`, `xs:char`, or a planned type name. */
-export function runtimeTypeKey(plan: EmitPlan, ref: TypeRef): string {
+export function runtimeTypeKey(plan: TypeScope, ref: TypeRef): string {
   if (ref.kind === 'primitive') return PRIMITIVE_MAPPING[ref.name].runtime;
   return plannedType(plan, ref).name;
 }

@@ -1,5 +1,6 @@
 // Writing the output safely. Everything is built in memory first; then, per folder we own
-// (<out>/runtime, <out>/<Agent>), the new folder is staged beside it and swapped in by rename.
+// (<out>/runtime, <out>/<Agent>, <out>/shared) and file we write at the top (<out>/index.ts), the new
+// one is staged beside it and swapped in by rename.
 // A failing run writes nothing; an interrupted swap is rolled back at the start of the next run.
 // Files we did not write (no generated header, not in our manifest) are never deleted: they are
 // carried over into the new folder, and we refuse to overwrite one.
@@ -94,7 +95,12 @@ export function findStale(outDir: string, files: readonly GeneratedFile[]): Stal
 }
 
 function foldersOf(files: readonly GeneratedFile[]): string[] {
-  return [...new Set(files.map((f) => f.path.split('/')[0]!))].sort();
+  return [...new Set(files.filter((f) => f.path.includes('/')).map((f) => f.path.split('/')[0]!))].sort();
+}
+
+/** Files written directly in the output folder (the entry point index.ts): each is swapped in by rename. */
+function topLevelFilesOf(files: readonly GeneratedFile[]): string[] {
+  return files.filter((f) => !f.path.includes('/')).map((f) => f.path).sort();
 }
 
 /** Hook for tests of interrupted writes: exits hard at a named point. Never set in normal use. */
@@ -117,6 +123,13 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): vo
     const current = join(outDir, folder);
     if (existsSync(current) && !lstatSync(current).isDirectory()) {
       throw new GenerateError(`cannot create the folder ${folder}/: something else of that name exists`, { file: current });
+    }
+  }
+  const topLevel = topLevelFilesOf(files);
+  for (const name of topLevel) {
+    const current = join(outDir, name);
+    if (existsSync(current) && lstatSync(current).isDirectory()) {
+      throw new GenerateError(`cannot write the file ${name}: a folder of that name exists`, { file: current });
     }
   }
   for (const f of files) {
@@ -149,16 +162,16 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): vo
   // 3. Swap: move each old folder aside, move the staged one in. Then the manifest, then cleanup.
   const oldArea = join(outDir, OLD);
   mkdirSync(oldArea, { recursive: true });
-  for (const folder of folders) {
-    const current = join(outDir, folder);
-    if (existsSync(current)) renameSync(current, join(oldArea, folder));
+  for (const unit of [...folders, ...topLevel]) {
+    const current = join(outDir, unit);
+    if (existsSync(current)) renameSync(current, join(oldArea, unit));
     crashPoint('swapping');
-    renameSync(join(staging, folder), current);
+    renameSync(join(staging, unit), current);
   }
   // Renaming the old area away is the commit point: from here on, recovery keeps the new tree.
   renameSync(oldArea, join(outDir, TRASH));
   rmSync(join(outDir, TRASH), { recursive: true, force: true });
-  const previous = [...manifest].filter((rel) => !folders.includes(rel.split('/')[0]!));
+  const previous = [...manifest].filter((rel) => !folders.includes(rel.split('/')[0]!) && !topLevel.includes(rel));
   const nextManifest: Manifest = { generator: 'gen-services86', files: [...new Set([...previous, ...files.map((f) => f.path)])].sort() };
   writeFileSync(join(staging, MANIFEST), JSON.stringify(nextManifest, null, 2) + '\n');
   renameSync(join(staging, MANIFEST), join(outDir, MANIFEST));

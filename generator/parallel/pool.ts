@@ -1,19 +1,19 @@
-// Spreads many WSDLs over worker threads: one per spare core, plus the main thread. Each WSDL is
+// Reads many WSDLs on worker threads: one per spare core, plus the main thread. Each WSDL is
 // independent, so the split only changes the wall time, never the output: results are returned
 // in input order, and a failure is reported for the first failing WSDL in input order.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { GenerateError } from '../errors.js';
-import { generateAgent, type AgentResult } from '../generate-agent.js';
+import { readAgent, type ReadResult } from '../generate-agent.js';
 import { statSync } from 'node:fs';
 import { toOutcome, fromFailure, type Outcome, type WorkerRequest } from './protocol.js';
 
 /** Below this many WSDLs, starting a worker costs more than it saves. */
 const MIN_WSDLS_FOR_WORKERS = 6;
 
-export async function generateInParallel(paths: readonly string[], templatesDir: string): Promise<AgentResult[]> {
+export async function readInParallel(paths: readonly string[], templatesDir: string): Promise<ReadResult[]> {
   const workers = Math.min(availableParallelism() - 1, 3, Math.floor(paths.length / MIN_WSDLS_FOR_WORKERS));
-  if (workers <= 0) return paths.map((p) => generateAgent(p, templatesDir));
+  if (workers <= 0) return paths.map((p) => readAgent(p));
 
   // Largest files first, each to the least-loaded lane; lane 0 is the main thread.
   const lanes = Array.from({ length: workers + 1 }, () => ({ load: 0, indexes: [] as number[] }));
@@ -36,12 +36,12 @@ export async function generateInParallel(paths: readonly string[], templatesDir:
   const jobs = lanes.slice(1).map((lane) => runWorker(lane.indexes, paths, templatesDir, outcomes));
   // The main thread does its share meanwhile (it stops at its first failure, like a worker).
   for (const i of lanes[0]!.indexes) {
-    outcomes[i] = toOutcome(() => generateAgent(paths[i]!, templatesDir));
+    outcomes[i] = toOutcome(() => readAgent(paths[i]!));
     if ('failure' in outcomes[i]!) break;
   }
   await Promise.all(jobs);
 
-  const results: AgentResult[] = [];
+  const results: ReadResult[] = [];
   for (let i = 0; i < paths.length; i++) {
     const outcome = outcomes[i];
     // A lane stops at its first failure; a missing outcome is after a failure in the same lane.

@@ -1,7 +1,7 @@
 // What the main thread and the generator workers send each other. Errors cross the thread
 // boundary as plain data and become the same GenerateError (or internal error) again.
 import { GenerateError } from '../errors.js';
-import type { AgentResult } from '../generate-agent.js';
+import type { ReadResult } from '../generate-agent.js';
 
 export interface WorkerRequest {
   readonly indexes: readonly number[];
@@ -13,9 +13,9 @@ export type Failure =
   | { readonly kind: 'generate'; readonly message: string; readonly file?: string; readonly line?: number; readonly column?: number; readonly path?: string }
   | { readonly kind: 'internal'; readonly message: string; readonly stack?: string };
 
-export type Outcome = { readonly result: AgentResult } | { readonly failure: Failure };
+export type Outcome = { readonly result: ReadResult } | { readonly failure: Failure };
 
-export function toOutcome(run: () => AgentResult): Outcome {
+export function toOutcome(run: () => ReadResult): Outcome {
   try {
     return { result: run() };
   } catch (err) {

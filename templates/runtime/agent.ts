@@ -5,7 +5,7 @@
 import { decodeXmlBytes } from './charset.js';
 import { DecodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError, TransportError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
-import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
+import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
 import { escapeText } from './xml.js';
 
 export interface AgentOptions {
@@ -20,8 +20,12 @@ export interface AgentOptions {
    * and the ticket and application token must not go to an address nobody chose.
    */
   useWsdlAddress?: boolean;
-  /** SuperOffice ticket, sent as the Credentials header. Never appears in errors. */
-  ticket?: string;
+  /**
+   * SuperOffice ticket, sent as the Credentials header: the ticket, or a function returning it (or
+   * a promise of it), called once for each request, so an expired ticket can be renewed. Never
+   * appears in errors. An error thrown by the function reaches the caller unchanged.
+   */
+  ticket?: TicketSource;
   /** Application token (required by SuperOffice Online). Never appears in errors. */
   applicationToken?: string;
   /** Sent as the TimeZone header. */
@@ -42,6 +46,12 @@ export interface AgentOptions {
    */
   unknownElements?: UnknownElements;
 }
+
+/**
+ * A ticket, or a function that returns the current one (called for each request); a function
+ * may return undefined while there is none (before logging in): the call then sends no ticket.
+ */
+export type TicketSource = string | (() => string | undefined | Promise<string | undefined>);
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -81,10 +91,24 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     this.#options = options;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
-    const secrets = [options.ticket, options.applicationToken, ...(options.secrets ?? [])].filter(
-      (s): s is string => typeof s === 'string' && s.length > 0,
-    );
-    this.#secrets = [...new Set(secrets.flatMap((s) => [s, escapeText(s), encodeURIComponent(s)]))];
+    this.#secrets = [];
+    for (const s of [options.ticket, options.applicationToken, ...(options.secrets ?? [])]) this.#addSecret(s);
+  }
+
+  /** Keeps `value` (and its XML- and URL-escaped forms) out of every error message of this agent. */
+  #addSecret(value: unknown): void {
+    if (typeof value !== 'string' || value.length === 0) return;
+    for (const form of [value, escapeText(value), encodeURIComponent(value)]) if (!this.#secrets.includes(form)) this.#secrets.push(form);
+  }
+
+  /** The ticket for one request: the fixed one, or what the ticket function returns now. */
+  async #ticket(): Promise<string | undefined> {
+    const source = this.#options.ticket;
+    if (typeof source !== 'function') return source;
+    const ticket = await source();
+    // A renewed ticket is as secret as the first one.
+    this.#addSecret(ticket);
+    return ticket;
   }
 
   /** Calls an operation by WSDL name; returns the whole response content and its SOAP headers. */
@@ -100,6 +124,15 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     }
   }
 
+  /**
+   * What generated methods call: `invoke` for one of this agent's own codecs. Taking the codec
+   * rather than its name keeps type-checking of large generated clients cheap (its types are
+   * read off the codec instead of being computed from the operations table for every method).
+   */
+  protected call<I, O, IH, OH>(codec: OperationCodec<I, O, IH, OH>, input: I, options?: CallOptions): Promise<CallResult<O, OH>> {
+    return this.invoke(codec.name, input as never, options) as Promise<CallResult<O, OH>>;
+  }
+
   async #call<K extends keyof Ops & string>(
     name: K,
     input: InputOf<Ops[K]>,
@@ -109,7 +142,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (!codec) throw new SoapError(`unknown operation`, name);
     const endpoint = this.endpoint;
     if (!endpoint) throw new SoapError(this.#noAddress(), name);
-    const body = codec.encodeRequest(input, this.#requestHeaders(codec, options) as RequestHeadersOf<Ops[K]>);
+    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options)) as RequestHeadersOf<Ops[K]>);
 
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
     if (codec.soapVersion === '1.2') {
@@ -157,12 +190,15 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 
-  #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Record<string, unknown> {
+  async #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Promise<Record<string, unknown>> {
     const o = this.#options;
     const declared = new Set(codec.desc.input.headers.map((h) => h.name));
     const headers: Record<string, unknown> = {};
     if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
-    if (declared.has('Credentials') && o.ticket !== undefined) headers['Credentials'] = { Ticket: o.ticket };
+    if (declared.has('Credentials') && o.ticket !== undefined) {
+      const ticket = await this.#ticket();
+      if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
+    }
     if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
     return { ...headers, ...options.headers };
   }
@@ -250,6 +286,40 @@ function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefine
   if (options.endpoint !== undefined) return options.endpoint;
   if (options.baseUrl !== undefined) return `${options.baseUrl.replace(/\/+$/, '')}/${info.servicePath}`;
   return options.useWsdlAddress === true ? info.defaultEndpoint : undefined;
+}
+
+/** Options of a session (a generated SuperOfficeClient): every agent's options, given once. */
+export interface SessionOptions<Service extends string> extends Omit<AgentOptions, 'endpoint'> {
+  /**
+   * Full endpoint URLs of agents that are not below `baseUrl`, keyed by service name
+   * (`{ EMail: 'http://127.0.0.1:8080/EMail.svc' }`); they win over baseUrl.
+   */
+  endpoints?: Partial<Record<Service, string>>;
+}
+
+/**
+ * The base of generated session classes: holds the options, and creates each agent on first use
+ * with them, then keeps it. Agents share nothing else: each call is independent.
+ */
+export class SoapSession<Service extends string> {
+  readonly #options: SessionOptions<Service>;
+  readonly #agents = new Map<Service, unknown>();
+
+  constructor(options: SessionOptions<Service> = {}) {
+    this.#options = options;
+  }
+
+  /** The agent of `service`, created with the session's options the first time it is asked for. */
+  protected agent<A>(service: Service, create: new (options: AgentOptions) => A): A {
+    let agent = this.#agents.get(service) as A | undefined;
+    if (agent === undefined) {
+      const { endpoints, ...shared } = this.#options;
+      const endpoint = endpoints?.[service];
+      agent = new create(endpoint !== undefined ? { ...shared, endpoint } : shared);
+      this.#agents.set(service, agent);
+    }
+    return agent;
+  }
 }
 
 function redactDeep(value: unknown, clean: (s: string) => string): unknown {

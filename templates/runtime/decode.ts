@@ -787,12 +787,12 @@ function keepDecoderAlive(): unknown {
   const schema: SchemaDesc = {
     namespaces: ['urn:k'],
     types: {
-      K: { kind: 'complex', name: 'K', ns: 0, fields: [field('s', 0, 'xs:string', '?n'), field('i', 0, 'xs:int', '?*'), field('a', 0, 'A', '?n'), field('e', 0, 'E', '?')] },
-      A: { kind: 'array', name: 'A', ns: 0, item: field('K', 0, 'K', 'n') },
+      K: { kind: 'complex', name: 'K', ns: 0, fields: [field('s', 0, 'xs:string', 'optional nillable'), field('i', 0, 'xs:int', 'optional repeated'), field('a', 0, 'A', 'optional nillable'), field('e', 0, 'E', 'optional')] },
+      A: { kind: 'array', name: 'A', ns: 0, item: field('K', 0, 'K', 'nillable') },
       E: { kind: 'enum', values: ['x'] },
     },
   };
-  const msg: MessageDesc = { body: field('K', 0, 'K'), headers: [field('K', 0, 'K', '?')] };
+  const msg: MessageDesc = { body: field('K', 0, 'K'), headers: [field('K', 0, 'K', 'optional')] };
   const xml =
     '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">' +
     '<s:Header><K xmlns="urn:k"><s>h</s></K></s:Header><s:Body><K xmlns="urn:k"><s>t &amp; t</s><i>1</i><i>2</i>' +

@@ -1,6 +1,15 @@
 // The runtime of generated gen-services86 clients. Generated files import it as
 // `import * as rt from '../runtime/index.js'`, so none of its names can clash with schema names.
-export { SoapAgent, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo } from './agent.js';
+export {
+  SoapAgent,
+  SoapSession,
+  type AgentOptions,
+  type CallOptions,
+  type CallResult,
+  type ServiceInfo,
+  type SessionOptions,
+  type TicketSource,
+} from './agent.js';
 export { charsetParameter, decodeXmlBytes } from './charset.js';
 export {
   DecodeError,
@@ -17,6 +26,8 @@ export {
 export { readEnvelope, writeEnvelope, writeFault, SOAP11_NS, SOAP12_NS, type FaultFields, type ParsedEnvelope } from './envelope.js';
 export {
   defineOperation,
+  operationFactory,
+  type OperationSpec,
   type AnyOperationCodec,
   type DecodeOptions,
   type InputOf,
@@ -25,4 +36,19 @@ export {
   type RequestHeadersOf,
   type ResponseHeadersOf,
 } from './operation.js';
-export { field, type FieldDesc, type OperationDesc, type SchemaDesc, type SoapVersion, type TypeDesc } from './schema.js';
+export {
+  array,
+  complex,
+  dictionary,
+  enumeration,
+  extension,
+  field,
+  list,
+  restricted,
+  type FieldDesc,
+  type MessageDesc,
+  type OperationDesc,
+  type SchemaDesc,
+  type SoapVersion,
+  type TypeDesc,
+} from './schema.js';

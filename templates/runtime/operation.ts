@@ -69,6 +69,26 @@ export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: Operatio
   };
 }
 
+/** An operation as generated operations.ts files describe it: the SOAP version comes from the factory. */
+export interface OperationSpec {
+  readonly name: string;
+  readonly soapAction: string;
+  readonly input: MessageDesc;
+  readonly output?: MessageDesc;
+}
+
+/**
+ * What a generated operations.ts calls once: a `defineOperation` for one agent, with its schema,
+ * SOAP version and header types fixed, so each operation only names its request and response types.
+ */
+export function operationFactory<IH, OH>(
+  schema: SchemaDesc,
+  soapVersion: SoapVersion,
+): <I, O>(spec: OperationSpec) => OperationCodec<I, O, IH, OH> {
+  return <I, O>(spec: OperationSpec) => defineOperation<I, O, IH, OH>(schema, { ...spec, soapVersion });
+  // (A plain interface rather than Omit<OperationDesc, …>: the 1,500 generated calls type-check faster.)
+}
+
 function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, value: unknown, headers: unknown): string {
   const encoder = new Encoder(index, op.name);
   let headerXml = '';

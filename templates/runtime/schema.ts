@@ -117,14 +117,59 @@ export interface OperationDesc {
   readonly output?: MessageDesc;
 }
 
-/** Shorthand the generated metadata uses to keep the tables small: f(name, ns, type, flags). */
-export function field(name: string, ns: number, type: string, flags = ''): FieldDesc {
+// The forms generated metadata.ts files are written in: one call per type, one line per element.
+// Each builds the plain descriptor above; they exist so that a table reads like the schema and
+// type-checks quickly (a call with literal arguments, not a large literal object matched against
+// the TypeDesc union).
+
+/** Occurrence words of `field`: minOccurs = 0, xsi:nil allowed, maxOccurs > 1. */
+const OCCURRENCE_WORDS = new Set(['optional', 'nillable', 'repeated']);
+
+/**
+ * One element: `field('Address', 0, 'xs:string', 'optional nillable')`. `occurrence` lists
+ * 'optional' (minOccurs=0), 'nillable' and 'repeated' (maxOccurs > 1), space-separated.
+ */
+export function field(name: string, ns: number, type: string, occurrence = ''): FieldDesc {
+  const words = occurrence === '' ? [] : occurrence.split(' ');
+  for (const w of words) if (!OCCURRENCE_WORDS.has(w)) throw new Error(`internal: unknown occurrence "${w}" of field ${name}`);
   return {
     name,
     ns,
     type,
-    optional: flags.includes('?'),
-    nillable: flags.includes('n'),
-    repeated: flags.includes('*'),
+    optional: words.includes('optional'),
+    nillable: words.includes('nillable'),
+    repeated: words.includes('repeated'),
   };
+}
+
+/** A complexType with a sequence. */
+export function complex(name: string, ns: number, fields: readonly FieldDesc[]): ComplexDesc {
+  return { kind: 'complex', name, ns, fields };
+}
+
+/** A complexType extending `base` (complexContent/extension): the base's fields come first. */
+export function extension(name: string, ns: number, base: string, fields: readonly FieldDesc[]): ComplexDesc {
+  return { kind: 'complex', name, ns, base, fields };
+}
+
+/** WCF `ArrayOfX`. */
+export function array(name: string, ns: number, item: FieldDesc): ArrayDesc {
+  return { kind: 'array', name, ns, item };
+}
+
+/** WCF dictionary; a Record when the key is a string (`xs:string`), else an array of { Key, Value }. */
+export function dictionary(name: string, ns: number, entry: FieldDesc, key: FieldDesc, value: FieldDesc): DictDesc {
+  return { kind: 'dict', name, ns, entry, key, value, record: key.type === 'xs:string' };
+}
+
+export function enumeration(values: readonly string[]): EnumDesc {
+  return { kind: 'enum', values };
+}
+
+export function list(item: string): ListDesc {
+  return { kind: 'list', item };
+}
+
+export function restricted(base: string, patterns: readonly string[]): RestrictedDesc {
+  return { kind: 'restricted', base, patterns };
 }

@@ -12,7 +12,7 @@
 // /usr/bin/python3 when it exists (override with ZEEP_PYTHON), and `php` (override with PHP_CLI).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SoExceptionError, type EMailAddress, type EMailEntity, type EMailEnvelope } from '../../generated/EMail/index.js';
@@ -70,7 +70,7 @@ const mock = createEMailMockServer({
   HasNewMail: async () => {
     throw new Error('database is down');
   },
-});
+}, { wsdl: readFileSync(join(wsdlFixturesDir, 'EMail.wsdl'), 'utf8') });
 
 let server: ListeningMock;
 before(async () => {

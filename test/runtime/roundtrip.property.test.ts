@@ -57,7 +57,7 @@ describe(`EMail complex types round-trip (seed ${seed}, ${runs} runs each)`, () 
       // A request whose body holds one nillable element of the type: the whole codec path.
       const schema = {
         namespaces: EMailSchema.namespaces,
-        types: { ...EMailSchema.types, $Holder: { kind: 'complex' as const, name: 'Holder', ns: 0, fields: [field('Value', 0, key, 'n')] } },
+        types: { ...EMailSchema.types, $Holder: { kind: 'complex' as const, name: 'Holder', ns: 0, fields: [field('Value', 0, key, 'nillable')] } },
       };
       const codec = defineOperation<{ Value: unknown }, unknown, unknown, unknown>(schema, {
         name: 'Hold',

@@ -1,21 +1,35 @@
-// Builds one SyncEmailAccount request envelope with the generated EMail client and prints it.
-// Nothing here touches the network: the agent is only constructed, never called.
-import { EMailAgent, EMailOperations } from './generated/EMail/index.js';
-import type { EMailRequestHeaders, SyncEmailAccountRequest } from './generated/EMail/index.js';
+// Uses the generated session over three agents (EMail, Person and SoPrincipal, generated into one
+// folder) and prints the SyncEmailAccount request envelope it sends. Nothing touches the network:
+// `fetch` is replaced by a function that keeps the request and answers as SuperOffice would.
+import { EMailOperations, SuperOfficeClient } from './generated/index.js';
+import type { Carrier, PersonEntity, SoPrincipalAuthenticateResponse, SyncEmailAccountRequest } from './generated/index.js';
+
+const sent: string[] = [];
+const fakeFetch: typeof fetch = async (_url, init) => {
+  sent.push(String(init?.body));
+  return new Response(EMailOperations.SyncEmailAccount.encodeResponse({}), { status: 200, headers: { 'Content-Type': 'text/xml' } });
+};
+
+let ticket: string | undefined = '7T:1234abcxyzExample==';
+const so = new SuperOfficeClient({
+  baseUrl: 'http://127.0.0.1:9/Cust12345',
+  applicationToken: '1234567-1234-9876',
+  ticket: () => ticket, // called for each request: a renewed ticket is used at once
+  fetch: fakeFetch,
+});
 
 const request: SyncEmailAccountRequest = {
   SyncUserAccount: { AccountId: 0, AssociateName: '', AssociateId: 0 },
 };
+await so.email.syncEmailAccount(request);
+process.stdout.write(`${sent[0]}\n`);
 
-const headers: EMailRequestHeaders = {
-  ApplicationToken: '1234567-1234-9876',
-  Credentials: { Ticket: '7T:1234abcxyzExample==' },
-};
-
-const envelope: string = EMailOperations.SyncEmailAccount.encodeRequest(request, headers);
-process.stdout.write(`${envelope}\n`);
-
-// Type-checks the agent class and its options; port 9 (discard) is never contacted.
-const agent = new EMailAgent({ endpoint: 'http://127.0.0.1:9/x' });
-const call: (input: SyncEmailAccountRequest) => Promise<unknown> = (input) => agent.syncEmailAccount(input);
-void call;
+// Type-checks the other agents and the shared types; none of these is called.
+const login: (user: string, password: string) => Promise<SoPrincipalAuthenticateResponse> = (UserName, Password) =>
+  so.soPrincipal.authenticateUsernamePassword({ UserName, Password });
+const person: (id: number) => Promise<PersonEntity | null> = (PersonEntityId) => so.person.getPersonEntity({ PersonEntityId });
+const carrier: Carrier = {};
+ticket = undefined;
+void login;
+void person;
+void carrier;

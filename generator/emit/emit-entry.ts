@@ -1,0 +1,57 @@
+// <out>/index.ts: the one entry point of a generated folder. It re-exports every agent's index
+// (agent classes, operations, schema types, errors; shared types are the same declarations in
+// every agent, so the re-exports never clash) and declares the session class:
+//   EMail.wsdl, Person.wsdl, SoPrincipal.wsdl →
+//     export class SuperOfficeClient extends rt.SoapSession<'EMail' | 'Person' | 'SoPrincipal'> {
+//       get email(): EMailAgent { … }  get person(): PersonAgent { … }  get soPrincipal(): SoPrincipalAgent { … }
+//     }
+import { stringLiteral } from './identifiers.js';
+import { SESSION_CLASS, SESSION_OPTIONS, SESSION_SERVICE, type EmitPlan } from './plan.js';
+import { template } from './templates.js';
+
+/** Members of the runtime's SoapSession: an agent property must not shadow them. */
+const SESSION_MEMBERS = new Set(['constructor', 'agent', 'options']);
+
+/**
+ * The session property of an agent: its name with the leading capitals lowercased, where a run
+ * of three or more capitals followed by a word keeps the word's capital:
+ * EMail → email, SoPrincipal → soPrincipal, CRMScript → crmScript, MDO → mdo, BLOB → blob.
+ */
+export function sessionProperty(agent: string): string {
+  const run = /^[A-Z]*/.exec(agent)![0];
+  if (run.length === 0) return agent;
+  const rest = agent.slice(run.length);
+  if (run.length >= 3 && /^[a-z]/.test(rest)) return run.slice(0, -1).toLowerCase() + run.slice(-1) + rest;
+  return run.toLowerCase() + rest;
+}
+
+export function emitEntry(plans: readonly EmitPlan[], templatesDir: string, header: string): string {
+  const taken = new Set(SESSION_MEMBERS);
+  const sorted = [...plans].sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+  const agents = sorted.map((p) => {
+    const base = sessionProperty(p.agent);
+    let property = taken.has(base) ? `${base}_` : base;
+    for (let i = 2; taken.has(property); i++) property = `${base}_${i}`;
+    taken.add(property);
+    return {
+      folder: p.agent,
+      agentClass: p.agentClass,
+      property,
+      serviceLiteral: stringLiteral(p.service.name),
+      wsdl: p.service.sourceFile,
+    };
+  });
+  const literals = sorted.map((p) => stringLiteral(p.service.name));
+  const oneLine = ` ${literals.join(' | ')}`;
+  const names = `export type ${SESSION_SERVICE} =${oneLine};`.length <= 200 ? oneLine : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
+  const first = agents[0]!;
+  return template(templatesDir, 'entry.ts.hbs')({
+    header,
+    sessionClass: SESSION_CLASS,
+    sessionOptions: SESSION_OPTIONS,
+    serviceType: SESSION_SERVICE,
+    serviceNames: names,
+    agents,
+    exampleProperty: first.property,
+  });
+}
