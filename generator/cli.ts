@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Arguments → generate() → exit code. Nothing else lives here.
+// Arguments (or gen-services86.config.json) → generate() → messages and exit code. Nothing else lives here.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { GenerateError, generate, packageRoot } from './generate.js';
+import { GenerateError, GenerateErrors, generate, packageRoot, regenerateCommand } from './generate.js';
+import { CONFIG_FILE, findConfig, readConfig, type LoadedConfig } from './input/config.js';
+import { shellWord } from './input/command.js';
 import { interruptedWrite } from './output/write.js';
 
 const NAME = 'gen-services86';
@@ -19,27 +21,43 @@ function plural(n: number, word: string): string {
 }
 
 function fail(message: string): never {
-  process.stderr.write(`${NAME}: ${message}\n`);
+  process.stderr.write(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));
   process.exit(1);
+}
+
+function failWith(err: GenerateError): never {
+  if (err instanceof GenerateErrors) {
+    fail(`${err.errors.map((e) => e.describe()).join('\n')}\n${err.errors.length} errors; nothing was written`);
+  }
+  fail(err.describe());
 }
 
 async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName(NAME)
-    .usage('$0 <wsdl...> [options]\n\nGenerate typed TypeScript SOAP clients from SuperOffice Services86 WSDLs.')
-    .command('$0 <wsdl...>', false)
-    .positional('wsdl', { type: 'string', array: true, demandOption: true, describe: 'WSDL file(s) to read' })
-    .option('out', { alias: 'o', type: 'string', default: 'generated', describe: 'Output folder', requiresArg: true })
+    .usage(
+      `$0 [wsdl...] [options]\n\nGenerate typed TypeScript SOAP clients from SuperOffice Services86 WSDLs (files or http(s) URLs).\n` +
+        `Without WSDL arguments, the inputs and options come from ${CONFIG_FILE} in the working directory\n` +
+        `(or the file --config names): { "wsdl": ["wsdl/*.wsdl"], "out": "src/superoffice" }.`,
+    )
+    .command('$0 [wsdl...]', false)
+    .positional('wsdl', { type: 'string', array: true, describe: 'WSDL files or http(s) URLs to read' })
+    .option('out', { alias: 'o', type: 'string', describe: 'Output folder [default: "generated"]', requiresArg: true })
+    .option('config', { type: 'string', describe: `Read inputs and options from this JSON file [default: ./${CONFIG_FILE} when no WSDL is given]`, requiresArg: true })
     .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 if the output is stale' })
+    .option('allow-origin', { type: 'string', array: true, describe: 'For URL inputs: another origin (https://host) schemas may be imported from', requiresArg: true })
+    .option('fetch-timeout', { type: 'number', describe: 'For URL inputs: timeout per document, in ms [default: 30000]', requiresArg: true })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' })
     .example('$0 EMail.wsdl', 'writes generated/EMail/ and generated/runtime/')
     .example('$0 wsdl/*.wsdl -o src/superoffice', 'several agents in one run')
+    .example("$0 'https://host/Cust1/Remote/Services86/EMail.svc?wsdl'", 'from the service itself (?wsdl or ?singleWsdl)')
     .example('$0 EMail.wsdl --check', 'in CI: fail when generated code is out of date')
+    .example('$0', `everything ${CONFIG_FILE} lists`)
     .strict()
     .version(version())
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(100, process.stdout.columns || 100))
+    .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((message, err) => {
       // yargs reports its own usage errors (e.g. a missing option value) through err as well.
       if (err && err.name !== 'YError') throw err;
@@ -47,25 +65,69 @@ async function main(): Promise<void> {
     })
     .parseAsync();
 
-  const wsdl = (argv.wsdl ?? []) as string[];
-  const out = argv.out;
+  const positional = (argv.wsdl ?? []) as string[];
+  const allowOrigins = (argv['allow-origin'] ?? []) as string[];
+  const fetchTimeout = argv['fetch-timeout'] as number | undefined;
+  if (fetchTimeout !== undefined && !(fetchTimeout > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
+
+  // Inputs: the arguments, or the config file (named, or found in the working directory).
+  let config: LoadedConfig | undefined;
+  try {
+    if (argv.config !== undefined) {
+      if (positional.length > 0) fail(`give WSDLs as arguments or with --config, not both\nRun "${NAME} --help" for usage.`);
+      config = readConfig(argv.config);
+    } else if (positional.length === 0) {
+      const found = findConfig();
+      if (!found) fail(`no WSDL given, and there is no ${CONFIG_FILE} in ${process.cwd()}\nRun "${NAME} --help" for usage.`);
+      config = readConfig(found);
+    }
+  } catch (err) {
+    if (err instanceof GenerateError) failWith(err);
+    throw err;
+  }
+  const wsdl = config ? config.wsdl : positional;
+  const out = argv.out ?? config?.out ?? 'generated';
+  const extraArgs = [
+    ...(config && argv.out !== undefined ? ['-o', argv.out] : []),
+    ...allowOrigins.flatMap((o) => ['--allow-origin', o]),
+    ...(fetchTimeout !== undefined ? ['--fetch-timeout', String(fetchTimeout)] : []),
+  ];
+  const regenerate = config
+    ? `${regenerateCommand({ inputs: [], outDir: out, configFile: config.path })}${extraArgs.length ? ' ' + extraArgs.map(shellWord).join(' ') : ''}`
+    : regenerateCommand({ inputs: wsdl, outDir: out, extraArgs });
+
   let result;
   try {
-    result = await generate({ wsdl, outDir: out, check: argv.check });
+    result = await generate({
+      wsdl,
+      outDir: out,
+      check: argv.check,
+      regenerate,
+      allowedOrigins: [...(config?.allowOrigins ?? []), ...allowOrigins],
+      ...((fetchTimeout ?? config?.timeoutMs) !== undefined ? { timeoutMs: (fetchTimeout ?? config?.timeoutMs)! } : {}),
+      ...(config?.maxBytes !== undefined ? { maxBytes: config.maxBytes } : {}),
+    });
   } catch (err) {
-    if (err instanceof GenerateError) fail(err.describe());
+    if (err instanceof GenerateError) failWith(err);
     const e = err as NodeJS.ErrnoException;
     if (e && typeof e.code === 'string' && typeof e.message === 'string') fail(`cannot write ${out}: ${e.message}`);
     fail(`internal error: ${(err as Error)?.stack ?? String(err)}`);
   }
   const outLabel = relative(process.cwd(), out) || '.';
+  const command = regenerate.replace(/^npx gen-services86/, NAME);
   if (argv.check) {
     if (result.stale.length > 0) {
       if (interruptedWrite(out)) {
         process.stderr.write(`${NAME}: an earlier run writing ${outLabel} was interrupted; a normal run recovers it first\n`);
       }
+      const foreign = result.stale.filter((s) => s.reason === 'foreign');
+      const how =
+        foreign.length === 0
+          ? `run "${command}" to update it`
+          : `${plural(foreign.length, 'file')} lost the generated header (maybe edited by hand), so a run would refuse to overwrite ` +
+            `${foreign.length === 1 ? 'it' : 'them'}: save any edits elsewhere, delete ${foreign.length === 1 ? 'it' : 'them'}, then run "${command}"`;
       process.stderr.write(
-        `${NAME}: ${outLabel} is stale (${plural(result.stale.length, 'file')}); run "${NAME} ${wsdl.join(' ')}${out === 'generated' ? '' : ` -o ${out}`}":\n` +
+        `${NAME}: ${outLabel} is stale (${plural(result.stale.length, 'file')}); ${how}:\n` +
           result.stale.map((s) => `  ${s.reason.padEnd(8)} ${s.path}\n`).join(''),
       );
       process.exit(1);

@@ -1,9 +1,7 @@
 // One WSDL → its agent folder, in memory: the unit of work that generate() runs for each input,
 // in the main thread or in a worker (parallel/).
-import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
 import { emitAgent, type GeneratedFile } from './emit/emit-agent.js';
-import { GenerateError } from './errors.js';
+import { createResolver, type LoadedInput } from './input/load.js';
 import { readWsdl } from './wsdl/read-wsdl.js';
 
 export interface AgentSummary {
@@ -17,23 +15,29 @@ export interface AgentSummary {
 
 /** One WSDL's share of the output: its agent folder's files and its summary line. */
 export interface AgentResult {
+  /** The input as the user gave it (path or URL). */
+  readonly input: string;
   readonly summary: AgentSummary;
   readonly folder: string;
   readonly files: readonly GeneratedFile[];
 }
 
-/** Reads one WSDL and emits its agent folder, in memory. */
-export function generateAgent(path: string, templatesDir: string): AgentResult {
+export interface AgentOptions {
+  /** The command the "Regenerate with" header line shows. */
+  readonly regenerate?: string;
+}
+
+/** Reads one (loaded) WSDL and emits its agent folder, in memory. */
+export function generateAgent(input: LoadedInput, templatesDir: string, options: AgentOptions = {}): AgentResult {
   const started = performance.now();
-  const file = basename(path);
-  const text = readWsdlText(path);
-  const service = readWsdl(text, file);
-  const emitted = emitAgent(service, templatesDir, text);
+  const service = readWsdl(input.text, input.file, createResolver(input));
+  const emitted = emitAgent(service, templatesDir, input.text, options.regenerate);
   return {
+    input: input.input,
     folder: emitted.folder,
     files: emitted.files,
     summary: {
-      wsdl: file,
+      wsdl: input.file,
       agent: emitted.plan.agent,
       types: emitted.plan.types.filter((t) => t.shape.kind !== 'entry' && t.shape.kind !== 'restriction').length,
       operations: service.operations.length,
@@ -42,26 +46,3 @@ export function generateAgent(path: string, templatesDir: string): AgentResult {
     },
   };
 }
-
-/** The WSDL's text; file-level problems name the path as given. */
-function readWsdlText(path: string): string {
-  const file = path;
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    throw new GenerateError('no such file', { file: path });
-  }
-  if (stat.isDirectory()) throw new GenerateError('is a directory, not a WSDL file', { file: path });
-  const bytes = readFileSync(path);
-  if (bytes.length === 0) throw new GenerateError('the file is empty', { file });
-  // UTF-16 WSDLs announce themselves with a BOM; anything else we read as UTF-8.
-  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-  if (utf16 && bytes.length % 2 !== 0) throw new GenerateError('the file is truncated UTF-16 (odd number of bytes)', { file });
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
-  const text = bytes.toString('utf8');
-  if (text.includes('\u0000')) throw new GenerateError('the file is binary (it contains NUL bytes), not XML', { file });
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-

@@ -1,12 +1,14 @@
 // What the main thread and the generator workers send each other. Errors cross the thread
 // boundary as plain data and become the same GenerateError (or internal error) again.
 import { GenerateError } from '../errors.js';
-import type { AgentResult } from '../generate-agent.js';
+import type { AgentOptions, AgentResult } from '../generate-agent.js';
+import type { LoadedInput } from '../input/load.js';
 
 export interface WorkerRequest {
   readonly indexes: readonly number[];
-  readonly paths: readonly string[];
+  readonly inputs: readonly LoadedInput[];
   readonly templatesDir: string;
+  readonly options: AgentOptions;
 }
 
 export type Failure =

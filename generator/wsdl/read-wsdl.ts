@@ -16,19 +16,32 @@ import {
   type TypeRef,
 } from '../model/types.js';
 import { NS, attr, attrNS, childElements, collapsedText, firstChild, location, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
+import type { DocumentResolver } from './external.js';
 import { emptySchemaSet, readSchema } from './schema-reader.js';
 
-/** Reads WSDL text; `file` is the name used in messages and headers (a base name, not a path). */
-export function readWsdl(text: string, file: string): Service {
+/**
+ * Reads WSDL text; `file` is the name used in messages and headers. `resolver` resolves the
+ * schemaLocation of imported schemas (without one, a schemaLocation is an error).
+ */
+export function readWsdl(text: string, file: string, resolver?: DocumentResolver): Service {
   if (text.trim() === '') throw new GenerateError(text === '' ? 'the file is empty' : 'the file contains only whitespace', { file });
   const root = parseXmlDocument(text, file);
   checkRoot(root, file);
   const targetNamespace = attr(root, 'targetNamespace') ?? '';
 
+  const wsdlImport = firstChild(root, NS.wsdl, 'import');
+  if (wsdlImport) {
+    throw new GenerateError(
+      'wsdl:import is not supported: messages, port types and bindings must be in one document ' +
+        '(for a WCF service use ?singleWsdl, or ?wsdl when it imports only schemas)',
+      location(wsdlImport, file),
+    );
+  }
   const types = firstChild(root, NS.wsdl, 'types');
   if (!types) throw new GenerateError('the WSDL has no wsdl:types section', location(root, file));
-  const set = emptySchemaSet();
-  for (const schema of childElements(types, NS.xs, 'schema')) readSchema(schema, file, set);
+  const set = emptySchemaSet(resolver);
+  const doc = { file, key: resolver?.mainKey ?? file };
+  for (const schema of childElements(types, NS.xs, 'schema')) readSchema(schema, doc, set);
   if (set.schemas.length === 0) throw new GenerateError('wsdl:types contains no xs:schema', location(types, file));
 
   const messages = readMessages(root, file, targetNamespace);

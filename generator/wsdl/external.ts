@@ -1,0 +1,43 @@
+// Documents a WSDL pulls in by location (xs:import/xs:include schemaLocation, wsdl:import
+// location). The reader stays synchronous and never touches the file system or network itself:
+// it asks a DocumentResolver (implemented in input/), which applies the location rules.
+import { NS, attr, childElements, firstChild, type XmlElement } from './dom.js';
+
+export interface ExternalDocument {
+  /** Identifies the document (absolute path or URL): one document is read once per WSDL. */
+  readonly key: string;
+  /** How messages name it. */
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface DocumentResolver {
+  /** The key of the WSDL itself. */
+  readonly mainKey: string;
+  /**
+   * The document `location` names, as seen from the document `fromKey`. Throws an Error whose
+   * message says why it is refused or unreadable; the reader adds where the location was found.
+   */
+  resolve(location: string, fromKey: string): ExternalDocument;
+}
+
+/**
+ * Every schema location a WSDL or schema document names (xs:import/xs:include in its schemas).
+ * wsdl:import is not followed: the reader refuses it.
+ */
+export function referencedLocations(root: XmlElement): { location: string; element: XmlElement }[] {
+  const out: { location: string; element: XmlElement }[] = [];
+  const fromSchema = (schema: XmlElement) => {
+    for (const child of childElements(schema, NS.xs)) {
+      if (child.localName !== 'import' && child.localName !== 'include') continue;
+      const location = attr(child, 'schemaLocation');
+      if (location !== undefined) out.push({ location, element: child });
+    }
+  };
+  if (root.namespaceURI === NS.xs && root.localName === 'schema') fromSchema(root);
+  if (root.namespaceURI === NS.wsdl && root.localName === 'definitions') {
+    const types = firstChild(root, NS.wsdl, 'types');
+    if (types) for (const schema of childElements(types, NS.xs, 'schema')) fromSchema(schema);
+  }
+  return out;
+}
