@@ -2,6 +2,7 @@
 // in the main thread or in a worker (parallel/).
 import { emitAgent, type GeneratedFile } from './emit/emit-agent.js';
 import { createResolver, type LoadedInput } from './input/load.js';
+import { inlineSchemas } from './wsdl/inline-schemas.js';
 import { readWsdl } from './wsdl/read-wsdl.js';
 
 export interface AgentSummary {
@@ -30,8 +31,12 @@ export interface AgentOptions {
 /** Reads one (loaded) WSDL and emits its agent folder, in memory. */
 export function generateAgent(input: LoadedInput, templatesDir: string, options: AgentOptions = {}): AgentResult {
   const started = performance.now();
-  const service = readWsdl(input.text, input.file, createResolver(input));
-  const emitted = emitAgent(service, templatesDir, input.text, options.regenerate);
+  const resolver = createResolver(input);
+  const service = readWsdl(input.text, input.file, resolver);
+  // The mock serves the WSDL at ?wsdl: with its imported schemas inlined, it needs no other document.
+  const imported = resolver.resolved();
+  const wsdlText = imported.length > 0 ? inlineSchemas(input.text, imported) : input.text;
+  const emitted = emitAgent(service, templatesDir, wsdlText, options.regenerate);
   return {
     input: input.input,
     folder: emitted.folder,

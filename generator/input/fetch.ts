@@ -42,7 +42,7 @@ export async function fetchXml(url: string, limits: FetchLimits = {}, checkRedir
   for (;;) {
     let res: Response;
     try {
-      res = await fetch(current, { redirect: 'manual', signal, headers: { accept: 'text/xml, application/xml, */*;q=0.5' } });
+      res = await fetch(withoutCredentials(current), { redirect: 'manual', signal, headers: requestHeaders(current) });
     } catch (err) {
       return fail(describeFetchFailure(err, timeoutMs, current));
     }
@@ -81,6 +81,25 @@ export async function fetchXml(url: string, limits: FetchLimits = {}, checkRedir
     }
     return { url: current, text };
   }
+}
+
+/** `https://user:pass@host/…` → Basic authentication (fetch refuses URLs with credentials). */
+function requestHeaders(url: string): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'text/xml, application/xml, */*;q=0.5' };
+  const u = new URL(url);
+  if (u.username || u.password) {
+    const user = decodeURIComponent(u.username);
+    const password = decodeURIComponent(u.password);
+    headers['authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  }
+  return headers;
+}
+
+function withoutCredentials(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.href;
 }
 
 async function readBody(res: Response, maxBytes: number, timeoutMs: number, fail: (m: string) => never): Promise<Uint8Array> {
@@ -136,7 +155,10 @@ function describeFetchFailure(err: unknown, timeoutMs: number, url: string): str
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
       return `cannot connect to ${host}: no answer (${code})`;
-    default:
-      return `cannot fetch: ${code ? `${code} ` : ''}${e?.cause?.message ?? e?.message ?? String(err)}`;
+    default: {
+      // Library messages may quote the URL: never with its secrets.
+      const message = `${e?.cause?.message ?? e?.message ?? String(err)}`.split(url).join(redactUrl(url));
+      return `cannot fetch: ${code ? `${code} ` : ''}${message}`;
+    }
   }
 }

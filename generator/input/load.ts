@@ -5,7 +5,7 @@
 import { basename, resolve as resolvePath } from 'node:path';
 import { GenerateError } from '../errors.js';
 import { parseXmlDocument } from '../wsdl/dom.js';
-import { referencedLocations, type DocumentResolver } from '../wsdl/external.js';
+import { referencedLocations, type DocumentResolver, type ExternalDocument } from '../wsdl/external.js';
 import { docKey, docLabel, isUrl, originsFor, redactUrl, resolveLocation, type DocRef, type FetchPolicy } from './documents.js';
 import { fetchXml, type FetchLimits } from './fetch.js';
 import { readLocalXml } from './text.js';
@@ -83,8 +83,14 @@ export function createResolver(input: LoadedInput): DocumentResolver {
   const mainKey = docKey(input.ref);
   const refs = new Map<string, DocRef>([[mainKey, input.ref]]);
   const origins = new Set(input.origins);
+  const resolved = new Map<string, ExternalDocument>();
+  const remember = (doc: ExternalDocument): ExternalDocument => {
+    if (!resolved.has(doc.key)) resolved.set(doc.key, doc);
+    return doc;
+  };
   return {
     mainKey,
+    resolved: () => [...resolved.values()],
     resolve(loc: string, fromKey: string) {
       const from = refs.get(fromKey);
       if (!from) throw new Error('internal error: an import from an unknown document');
@@ -95,10 +101,10 @@ export function createResolver(input: LoadedInput): DocumentResolver {
       if (ref.kind === 'url') {
         const text = input.documents[key];
         if (text === undefined) throw new Error(`${file} was not fetched`);
-        return { key, file, text };
+        return remember({ key, file, text });
       }
       try {
-        return { key, file, text: readLocalXml(ref.path, file) };
+        return remember(resolved.get(key) ?? { key, file, text: readLocalXml(ref.path, file) });
       } catch (err) {
         throw new Error(err instanceof GenerateError ? `${file}: ${err.message}` : (err as Error).message);
       }
