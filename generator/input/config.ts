@@ -55,9 +55,10 @@ export function readConfig(path: string): LoadedConfig {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    const at = m ? lineColumn(text, Number(m[1])) : undefined;
-    const message = `not valid JSON: ${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')}`;
+    const offset = jsonErrorOffset(text);
+    const at = offset !== undefined ? lineColumn(text, offset) : undefined;
+    const first = (err as Error).message.split('\n')[0]!.replace(/,? ?(?:\.\.\.|in JSON at position).*$/, '');
+    const message = `not valid JSON: ${first}`;
     throw new GenerateError(message, at ? { file, line: at.line, column: at.column, path: '' } : { file });
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new GenerateError('must be a JSON object: { "wsdl": [...], "out": "..." }', { file });
@@ -111,6 +112,75 @@ export function readConfig(path: string): LoadedConfig {
 /** The config file of the working directory, when there is one. */
 export function findConfig(cwd = process.cwd()): string | undefined {
   return existsSync(join(cwd, CONFIG_FILE)) ? CONFIG_FILE : undefined;
+}
+
+/**
+ * Where JSON text first goes wrong (Node 20's JSON.parse messages do not always say): a small
+ * recursive scanner over the JSON grammar; undefined when it finds nothing wrong.
+ */
+function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    }
+    if (c === '"') return string();
+    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  const string = (): void => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : undefined;
+  } catch (at) {
+    return typeof at === 'number' ? Math.min(at, text.length) : undefined;
+  }
 }
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {
