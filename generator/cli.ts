@@ -2,8 +2,7 @@
 // Arguments (or gen-services86.config.json) → generate() → messages and exit code. Nothing else lives here.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, regenerateCommand } from './generate.js';
 import { CONFIG_FILE, findConfig, readConfig, type LoadedConfig } from './input/config.js';
 import { shellWord } from './input/command.js';
@@ -32,8 +31,78 @@ function failWith(err: GenerateError): never {
   fail(err.describe());
 }
 
-async function main(): Promise<void> {
-  const argv = await yargs(hideBin(process.argv))
+/** The parsed command line. */
+interface Args {
+  readonly wsdl: readonly string[];
+  readonly out: string | undefined;
+  readonly config: string | undefined;
+  readonly check: boolean;
+  readonly quiet: boolean;
+  readonly allowOrigin: readonly string[];
+  readonly fetchTimeout: number | undefined;
+}
+
+/** Every option, once: yargs builds --help and its errors from it; parseQuick reads the same names. */
+const OPTIONS = {
+  out: { alias: 'o', type: 'string', describe: 'Output folder [default: "generated"]', requiresArg: true },
+  config: { type: 'string', describe: `Read inputs and options from this JSON file [default: ./${CONFIG_FILE} when no WSDL is given]`, requiresArg: true },
+  check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 if the output is stale' },
+  'allow-origin': { type: 'string', array: true, describe: 'For URL inputs: another origin (https://host) schemas may be imported from', requiresArg: true },
+  'fetch-timeout': { type: 'number', describe: 'For URL inputs: timeout per document, in ms [default: 30000]', requiresArg: true },
+  quiet: { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' },
+} as const;
+
+/**
+ * The plain command lines (`<wsdl…> -o dir --check -q`, the form build scripts use) parsed with
+ * node:util, because loading yargs costs a generator run ≈ 50 ms. Anything else — --help,
+ * --version, a mistake, yargs' extra syntaxes — returns undefined and goes to yargs, which then
+ * explains it; both read the option names of OPTIONS.
+ */
+function parseQuick(args: readonly string[]): Args | undefined {
+  if (args.some((a) => a === '--' || a === '-h' || a === '--help' || a === '--version')) return undefined;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        config: { type: 'string' },
+        check: { type: 'boolean' },
+        'allow-origin': { type: 'string', multiple: true },
+        'fetch-timeout': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  const seen = new Set<string>();
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== 'option') continue;
+    if (t.name !== 'allow-origin' && seen.has(t.name)) return undefined; // yargs decides what a repeated option means
+    seen.add(t.name);
+    if (t.value === '') return undefined;
+  }
+  const v = parsed.values;
+  const timeout = v['fetch-timeout'] === undefined ? undefined : Number(v['fetch-timeout']);
+  if (timeout !== undefined && !Number.isFinite(timeout)) return undefined;
+  return {
+    wsdl: parsed.positionals,
+    out: v.out,
+    config: v.config,
+    check: v.check ?? false,
+    quiet: v.quiet ?? false,
+    allowOrigin: v['allow-origin'] ?? [],
+    fetchTimeout: timeout,
+  };
+}
+
+async function parseWithYargs(args: readonly string[]): Promise<Args> {
+  const { default: yargs } = await import('yargs');
+  const argv = await yargs([...args])
     .scriptName(NAME)
     .usage(
       `$0 [wsdl...] [options]\n\nGenerate typed TypeScript SOAP clients from SuperOffice Services86 WSDLs (files or http(s) URLs).\n` +
@@ -42,12 +111,7 @@ async function main(): Promise<void> {
     )
     .command('$0 [wsdl...]', false)
     .positional('wsdl', { type: 'string', array: true, describe: 'WSDL files or http(s) URLs to read' })
-    .option('out', { alias: 'o', type: 'string', describe: 'Output folder [default: "generated"]', requiresArg: true })
-    .option('config', { type: 'string', describe: `Read inputs and options from this JSON file [default: ./${CONFIG_FILE} when no WSDL is given]`, requiresArg: true })
-    .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 if the output is stale' })
-    .option('allow-origin', { type: 'string', array: true, describe: 'For URL inputs: another origin (https://host) schemas may be imported from', requiresArg: true })
-    .option('fetch-timeout', { type: 'number', describe: 'For URL inputs: timeout per document, in ms [default: 30000]', requiresArg: true })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' })
+    .options(OPTIONS)
     .example('$0 EMail.wsdl', 'writes generated/EMail/ and generated/runtime/')
     .example('$0 wsdl/*.wsdl -o src/superoffice', 'several agents in one run')
     .example("$0 'https://host/Cust1/Remote/Services86/EMail.svc?wsdl'", 'from the service itself (?wsdl or ?singleWsdl)')
@@ -64,10 +128,23 @@ async function main(): Promise<void> {
       fail(`${message ?? err?.message}\nRun "${NAME} --help" for usage.`);
     })
     .parseAsync();
+  return {
+    wsdl: (argv.wsdl ?? []) as string[],
+    out: argv.out,
+    config: argv.config,
+    check: argv.check,
+    quiet: argv.quiet,
+    allowOrigin: (argv['allow-origin'] ?? []) as string[],
+    fetchTimeout: argv['fetch-timeout'],
+  };
+}
 
-  const positional = (argv.wsdl ?? []) as string[];
-  const allowOrigins = (argv['allow-origin'] ?? []) as string[];
-  const fetchTimeout = argv['fetch-timeout'] as number | undefined;
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const argv = parseQuick(args) ?? (await parseWithYargs(args));
+  const positional = argv.wsdl;
+  const allowOrigins = argv.allowOrigin;
+  const fetchTimeout = argv.fetchTimeout;
   if (fetchTimeout !== undefined && !(fetchTimeout > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
 
   // Inputs: the arguments, or the config file (named, or found in the working directory).

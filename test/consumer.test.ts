@@ -323,6 +323,7 @@ describe('consumer project: npm pack → offline install from the tarball → pr
     expect('package.json');
     expect('dist/generator/cli.js');
     expect('dist/generator/generate.js');
+    expect('dist/generator/generate.d.ts'); // the typed programmatic API
     const templates = join(repoRoot, 'templates');
     const hbs = readdirSync(templates).filter((f) => f.endsWith('.hbs'));
     assert.ok(hbs.length > 0, 'no templates/*.hbs in the repository?');
@@ -335,10 +336,10 @@ describe('consumer project: npm pack → offline install from the tarball → pr
     const walk = (dir: string): void => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         if (e.isDirectory()) walk(join(dir, e.name));
-        else if (e.name.endsWith('.js')) {
+        else if (e.name.endsWith('.js') || e.name.endsWith('.d.ts')) {
           const rel = relative(repoRoot, join(dir, e.name)).split('\\').join('/');
           // The pinned formatter is a test oracle built on ts-morph (a devDependency): not shipped.
-          if (rel === 'dist/generator/emit/format.js') assert.ok(!entries.has(`package/${rel}`), `${rel} must not be shipped`);
+          if (/^dist\/generator\/emit\/format\.(?:js|d\.ts)$/.test(rel)) assert.ok(!entries.has(`package/${rel}`), `${rel} must not be shipped`);
           else expect(rel);
         }
       }
