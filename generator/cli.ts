@@ -128,6 +128,9 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
       fail(`${message ?? err?.message}\nRun "${NAME} --help" for usage.`);
     })
     .parseAsync();
+  for (const name of ['out', 'config', 'fetch-timeout'] as const) {
+    if (Array.isArray(argv[name])) fail(`--${name} is given more than once\nRun "${NAME} --help" for usage.`);
+  }
   return {
     wsdl: (argv.wsdl ?? []) as string[],
     out: argv.out,

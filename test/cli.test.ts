@@ -130,6 +130,19 @@ describe('arguments', () => {
     },
   );
 
+  test('-o given twice is a usage error; --out=dir and -qo dir work like -o dir -q', async () => {
+    const dir = freshDir('o-twice');
+    const twice = await runCli([join(badDir, 'valid-minimal.wsdl'), '-o', 'a', '-o', 'b'], dir);
+    assert.equal(twice.code, 1);
+    assert.equal(twice.stderr, 'gen-services86: --out is given more than once\ngen-services86: Run "gen-services86 --help" for usage.\n');
+    const equals = await runCli([join(badDir, 'valid-minimal.wsdl'), '--out=c', '-q'], dir);
+    assert.equal(equals.code, 0, equals.stderr);
+    const grouped = await runCli([join(badDir, 'valid-minimal.wsdl'), '-qo', 'd'], dir);
+    assert.equal(grouped.code, 0, grouped.stderr);
+    assert.equal(grouped.stdout, '');
+    assert.deepEqual(readdirSync(dir).sort(), ['c', 'd']);
+  });
+
   test('an output path that is a file is refused', async () => {
     const dir = freshDir('out-is-file');
     writeFileSync(join(dir, 'out'), 'not a folder\n');
