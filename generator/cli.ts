@@ -114,7 +114,7 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
     .options(OPTIONS)
     .example('$0 EMail.wsdl', 'writes generated/EMail/ and generated/runtime/')
     .example('$0 wsdl/*.wsdl -o src/superoffice', 'several agents in one run')
-    .example("$0 'https://host/Cust1/Remote/Services86/EMail.svc?wsdl'", 'from the service itself (?wsdl or ?singleWsdl)')
+    .example("$0 'https://host/EMail.svc?wsdl'", 'from the service (?wsdl or ?singleWsdl)')
     .example('$0 EMail.wsdl --check', 'in CI: fail when generated code is out of date')
     .example('$0', `everything ${CONFIG_FILE} lists`)
     .strict()

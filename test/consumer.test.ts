@@ -411,6 +411,9 @@ describe('consumer project: npm pack → offline install from the tarball → pr
       assert.equal(readFileSync(path, 'utf8'), file.content, `the installed generator wrote a different ${file.path}`);
     }
     assert.ok(existsSync(join(app, 'dist', 'main.js')), 'tsc wrote no dist/main.js');
+    // src/regenerate.ts imports { generate } from 'gen-services86': it compiled, so the package's
+    // declarations were found and are precise (its @ts-expect-error lines would fail on `any`).
+    assert.ok(existsSync(join(app, 'dist', 'regenerate.js')), 'tsc wrote no dist/regenerate.js (the typed API)');
 
     // `--silent` keeps npm's "> consumer@0.0.0 start" banner out of stdout.
     const started = await run('npm', ['start', '--silent'], app);
