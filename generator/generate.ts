@@ -69,17 +69,21 @@ const defaultTemplatesDir = join(packageRoot, 'templates');
 async function loadAll(inputs: readonly string[], options: InputOptions): Promise<{ loaded: (LoadedInput | undefined)[]; errors: (GenerateError | undefined)[] }> {
   if (inputs.length === 0) throw new GenerateError('no WSDL file given');
   const errors: (GenerateError | undefined)[] = new Array(inputs.length);
-  const loaded = await Promise.all(
-    inputs.map(async (input, i) => {
+  const loaded: (LoadedInput | undefined)[] = new Array(inputs.length);
+  // A few inputs at a time: local files load at once, and a config listing many URLs does not
+  // open dozens of connections to one server.
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < inputs.length; i = next++) {
       try {
-        return await loadInput(input, options);
+        loaded[i] = await loadInput(inputs[i]!, options);
       } catch (err) {
         if (!(err instanceof GenerateError)) throw err;
         errors[i] = err;
-        return undefined;
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, inputs.length) }, lane));
   return { loaded, errors };
 }
 

@@ -200,17 +200,19 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): Wr
   crashPoint('staged');
 
   // 4. Swap: move each old folder aside, move the staged one in. Then the manifest, then cleanup.
-  const oldArea = join(outDir, OLD);
-  mkdirSync(oldArea, { recursive: true });
-  for (const folder of changedFolders) {
-    const current = join(outDir, folder);
-    if (existsSync(current)) renameSync(current, join(oldArea, folder));
-    crashPoint('swapping');
-    renameSync(join(staging, folder), current);
+  if (changedFolders.length > 0) {
+    const oldArea = join(outDir, OLD);
+    mkdirSync(oldArea, { recursive: true });
+    for (const folder of changedFolders) {
+      const current = join(outDir, folder);
+      if (existsSync(current)) renameSync(current, join(oldArea, folder));
+      crashPoint('swapping');
+      renameSync(join(staging, folder), current);
+    }
+    // Renaming the old area away is the commit point: from here on, recovery keeps the new tree.
+    renameSync(oldArea, join(outDir, TRASH));
+    rmSync(join(outDir, TRASH), { recursive: true, force: true });
   }
-  // Renaming the old area away is the commit point: from here on, recovery keeps the new tree.
-  renameSync(oldArea, join(outDir, TRASH));
-  rmSync(join(outDir, TRASH), { recursive: true, force: true });
   const previous = [...manifest].filter((rel) => !folders.includes(rel.split('/')[0]!));
   const nextManifest: Manifest = { generator: 'gen-services86', files: [...new Set([...previous, ...files.map((f) => f.path)])].sort() };
   const manifestText = JSON.stringify(nextManifest, null, 2) + '\n';
@@ -219,7 +221,7 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): Wr
     writeFileSync(join(staging, MANIFEST), manifestText);
     renameSync(join(staging, MANIFEST), join(outDir, MANIFEST));
   }
-  rmSync(staging, { recursive: true, force: true });
+  if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   return { written, removed, unchanged };
 }
 
