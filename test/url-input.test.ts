@@ -158,6 +158,67 @@ describe('URL inputs: WCF single and split forms', () => {
   });
 });
 
+/**
+ * The split WSDL split once more, as WCF does when the binding's namespace differs from the
+ * contract's: `?wsdl` keeps the binding and the service and imports `?wsdl=wsdl0` (wsdl:import),
+ * which holds the types, messages and the portType.
+ */
+function splitDefinitions(splitWsdl: string, base: string): { main: string; wsdl0: string } {
+  const serialize = (keep: (local: string) => boolean, extra?: (doc: ReturnType<DOMParser['parseFromString']>) => void): string => {
+    const doc = new DOMParser().parseFromString(splitWsdl, 'text/xml');
+    const root = doc.documentElement!;
+    for (const child of Array.from(root.childNodes)) {
+      if (child.nodeType === 1 && !keep((child as XmlElement).localName!)) root.removeChild(child);
+    }
+    extra?.(doc);
+    return new XMLSerializer().serializeToString(doc);
+  };
+  const contract = new Set(['types', 'message', 'portType']);
+  const main = serialize(
+    (local) => !contract.has(local),
+    (doc) => {
+      const root = doc.documentElement!;
+      const imp = doc.createElementNS(WSDL, 'wsdl:import');
+      imp.setAttribute('namespace', root.getAttribute('targetNamespace')!);
+      imp.setAttribute('location', `${base}${SVC}?wsdl=wsdl0`);
+      root.insertBefore(imp, root.firstChild);
+    },
+  );
+  return { main, wsdl0: serialize((local) => contract.has(local)) };
+}
+
+describe('URL inputs: WCF wsdl:import', () => {
+  test('?wsdl importing ?wsdl=wsdl0 (contract) and ?xsd=xsdN (schemas) generates the same code as the file', async () => {
+    const { main, wsdl0 } = splitDefinitions(split.wsdl, base);
+    assert.match(main, /<wsdl:import /);
+    assert.doesNotMatch(main, /<wsdl:portType /);
+    routes.set('/Imports/EMail.svc?wsdl', (_req, res) => res.end(main.replaceAll(`${base}${SVC}?wsdl=wsdl0`, `${base}/Imports/EMail.svc?wsdl=wsdl0`)));
+    routes.set('/Imports/EMail.svc?wsdl=wsdl0', (_req, res) => res.end(wsdl0));
+    const url = `${base}/Imports/EMail.svc?wsdl`;
+    const { files } = await buildFilesParallel([url], { regenerate: REGENERATE });
+    const got = bodies(files, url);
+    const want = bodies(buildFiles([emailWsdl], { regenerate: REGENERATE }).files, 'EMail.wsdl');
+    assert.deepEqual([...got.keys()], [...want.keys()]);
+    for (const [path, content] of want) {
+      if (path.endsWith('/mock.ts')) assert.equal(got.get(path)!.replace(WSDL_LITERAL, ''), content.replace(WSDL_LITERAL, ''), path);
+      else assert.equal(got.get(path), content, path);
+    }
+  });
+
+  test('a wsdl:import of a document that is not wsdl:definitions is refused by name', async () => {
+    routes.set('/bad-import?wsdl', (_req, res) =>
+      res.end(emailText.replace('<wsdl:types>', `<wsdl:import namespace="urn:x" location="${base}${SVC}?xsd=xsd0"/><wsdl:types>`)),
+    );
+    try {
+      await buildFilesParallel([`${base}/bad-import?wsdl`]);
+      assert.fail('accepted');
+    } catch (err) {
+      assert.ok(err instanceof GenerateError);
+      assert.match(err.describe(), /^http:\/\/127\.0\.0\.1:\d+\/bad-import\?wsdl:1:\d+: wsdl:import location "[^"]+xsd=xsd0" names a document whose root is <xs:schema>, not wsdl:definitions/);
+    }
+  });
+});
+
 describe('URL inputs: one clear line for each failure', () => {
   const errorOf = async (url: string, options: Parameters<typeof buildFilesParallel>[1] = {}): Promise<string> => {
     try {

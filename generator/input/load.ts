@@ -5,7 +5,7 @@
 import { basename, resolve as resolvePath } from 'node:path';
 import { GenerateError } from '../errors.js';
 import { parseXmlDocument } from '../wsdl/dom.js';
-import { referencedLocations, type DocumentResolver, type ExternalDocument } from '../wsdl/external.js';
+import { describeReference, referencedLocations, type DocumentResolver, type ExternalDocument } from '../wsdl/external.js';
 import { docKey, docLabel, isUrl, originsFor, redactUrl, resolveLocation, type DocRef, type FetchPolicy } from './documents.js';
 import { fetchXml, type FetchLimits } from './fetch.js';
 import { readLocalXml } from './text.js';
@@ -64,7 +64,7 @@ export async function loadInput(input: string, options: InputOptions = {}): Prom
       try {
         target = resolveLocation(loc, doc.ref, origins);
       } catch (err) {
-        throw new GenerateError(`xs:${element.localName} schemaLocation "${loc}": ${(err as Error).message}`, location(element, doc.file));
+        throw new GenerateError(`${describeReference(element)} "${loc}": ${(err as Error).message}`, location(element, doc.file));
       }
       const key = docKey(target);
       if (seen.has(key) || target.kind !== 'url') continue;

@@ -23,10 +23,7 @@ export interface DocumentResolver {
   resolved(): readonly ExternalDocument[];
 }
 
-/**
- * Every schema location a WSDL or schema document names (xs:import/xs:include in its schemas).
- * wsdl:import is not followed: the reader refuses it.
- */
+/** Every location a WSDL or schema document names: wsdl:import, and xs:import/xs:include in its schemas. */
 export function referencedLocations(root: XmlElement): { location: string; element: XmlElement }[] {
   const out: { location: string; element: XmlElement }[] = [];
   const fromSchema = (schema: XmlElement) => {
@@ -38,8 +35,17 @@ export function referencedLocations(root: XmlElement): { location: string; eleme
   };
   if (root.namespaceURI === NS.xs && root.localName === 'schema') fromSchema(root);
   if (root.namespaceURI === NS.wsdl && root.localName === 'definitions') {
+    for (const imp of childElements(root, NS.wsdl, 'import')) {
+      const location = attr(imp, 'location');
+      if (location !== undefined) out.push({ location, element: imp });
+    }
     const types = firstChild(root, NS.wsdl, 'types');
     if (types) for (const schema of childElements(types, NS.xs, 'schema')) fromSchema(schema);
   }
   return out;
+}
+
+/** `wsdl:import location` or `xs:import schemaLocation`: how messages name a reference. */
+export function describeReference(element: XmlElement): string {
+  return element.namespaceURI === NS.wsdl ? `wsdl:${element.localName} location` : `xs:${element.localName} schemaLocation`;
 }
