@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Arguments → generate() → exit code. Nothing else lives here.
+// Arguments (or gen-services86.config.json) → generate() → messages and exit code. Nothing else lives here.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { GenerateError, generate, packageRoot } from './generate.js';
+import { parseArgs } from 'node:util';
+import { GenerateError, GenerateErrors, generate, packageRoot, regenerateCommand } from './generate.js';
+import { CONFIG_FILE, findConfig, readConfig, type LoadedConfig } from './input/config.js';
+import { shellWord } from './input/command.js';
 import { interruptedWrite } from './output/write.js';
 
 const NAME = 'gen-services86';
@@ -19,53 +20,194 @@ function plural(n: number, word: string): string {
 }
 
 function fail(message: string): never {
-  process.stderr.write(`${NAME}: ${message}\n`);
+  process.stderr.write(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));
   process.exit(1);
 }
 
-async function main(): Promise<void> {
-  const argv = await yargs(hideBin(process.argv))
+function failWith(err: GenerateError): never {
+  if (err instanceof GenerateErrors) {
+    fail(`${err.errors.map((e) => e.describe()).join('\n')}\n${err.errors.length} errors; nothing was written`);
+  }
+  fail(err.describe());
+}
+
+/** The parsed command line. */
+interface Args {
+  readonly wsdl: readonly string[];
+  readonly out: string | undefined;
+  readonly config: string | undefined;
+  readonly check: boolean;
+  readonly quiet: boolean;
+  readonly allowOrigin: readonly string[];
+  readonly fetchTimeout: number | undefined;
+}
+
+/** Every option, once: yargs builds --help and its errors from it; parseQuick reads the same names. */
+const OPTIONS = {
+  out: { alias: 'o', type: 'string', describe: 'Output folder [default: "generated"]', requiresArg: true },
+  config: { type: 'string', describe: `Read inputs and options from this JSON file [default: ./${CONFIG_FILE} when no WSDL is given]`, requiresArg: true },
+  check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 if the output is stale' },
+  'allow-origin': { type: 'string', array: true, describe: 'For URL inputs: another origin (https://host) schemas may be imported from', requiresArg: true },
+  'fetch-timeout': { type: 'number', describe: 'For URL inputs: timeout per document, in ms [default: 30000]', requiresArg: true },
+  quiet: { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' },
+} as const;
+
+/**
+ * The plain command lines (`<wsdl…> -o dir --check -q`, the form build scripts use) parsed with
+ * node:util, because loading yargs costs a generator run ≈ 50 ms. Anything else — --help,
+ * --version, a mistake, yargs' extra syntaxes — returns undefined and goes to yargs, which then
+ * explains it; both read the option names of OPTIONS.
+ */
+function parseQuick(args: readonly string[]): Args | undefined {
+  if (args.some((a) => a === '--' || a === '-h' || a === '--help' || a === '--version')) return undefined;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        config: { type: 'string' },
+        check: { type: 'boolean' },
+        'allow-origin': { type: 'string', multiple: true },
+        'fetch-timeout': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  const seen = new Set<string>();
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== 'option') continue;
+    if (t.name !== 'allow-origin' && seen.has(t.name)) return undefined; // yargs decides what a repeated option means
+    seen.add(t.name);
+    if (t.value === '') return undefined;
+  }
+  const v = parsed.values;
+  const timeout = v['fetch-timeout'] === undefined ? undefined : Number(v['fetch-timeout']);
+  if (timeout !== undefined && !Number.isFinite(timeout)) return undefined;
+  return {
+    wsdl: parsed.positionals,
+    out: v.out,
+    config: v.config,
+    check: v.check ?? false,
+    quiet: v.quiet ?? false,
+    allowOrigin: v['allow-origin'] ?? [],
+    fetchTimeout: timeout,
+  };
+}
+
+async function parseWithYargs(args: readonly string[]): Promise<Args> {
+  const { default: yargs } = await import('yargs');
+  const argv = await yargs([...args])
     .scriptName(NAME)
-    .usage('$0 <wsdl...> [options]\n\nGenerate typed TypeScript SOAP clients from SuperOffice Services86 WSDLs.')
-    .command('$0 <wsdl...>', false)
-    .positional('wsdl', { type: 'string', array: true, demandOption: true, describe: 'WSDL file(s) to read' })
-    .option('out', { alias: 'o', type: 'string', default: 'generated', describe: 'Output folder', requiresArg: true })
-    .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 if the output is stale' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' })
+    .usage(
+      `$0 [wsdl...] [options]\n\nGenerate typed TypeScript SOAP clients from SuperOffice Services86 WSDLs (files or http(s) URLs).\n` +
+        `Without WSDL arguments, the inputs and options come from ${CONFIG_FILE} in the working directory\n` +
+        `(or the file --config names): { "wsdl": ["wsdl/*.wsdl"], "out": "src/superoffice" }.`,
+    )
+    .command('$0 [wsdl...]', false)
+    .positional('wsdl', { type: 'string', array: true, describe: 'WSDL files or http(s) URLs to read' })
+    .options(OPTIONS)
     .example('$0 EMail.wsdl', 'writes generated/EMail/ and generated/runtime/')
     .example('$0 wsdl/*.wsdl -o src/superoffice', 'several agents in one run')
+    .example("$0 'https://host/EMail.svc?wsdl'", 'from the service (?wsdl or ?singleWsdl)')
     .example('$0 EMail.wsdl --check', 'in CI: fail when generated code is out of date')
+    .example('$0', `everything ${CONFIG_FILE} lists`)
     .strict()
     .version(version())
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(100, process.stdout.columns || 100))
+    .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((message, err) => {
       // yargs reports its own usage errors (e.g. a missing option value) through err as well.
       if (err && err.name !== 'YError') throw err;
       fail(`${message ?? err?.message}\nRun "${NAME} --help" for usage.`);
     })
     .parseAsync();
+  for (const name of ['out', 'config', 'fetch-timeout'] as const) {
+    if (Array.isArray(argv[name])) fail(`--${name} is given more than once\nRun "${NAME} --help" for usage.`);
+  }
+  return {
+    wsdl: (argv.wsdl ?? []) as string[],
+    out: argv.out,
+    config: argv.config,
+    check: argv.check,
+    quiet: argv.quiet,
+    allowOrigin: (argv['allow-origin'] ?? []) as string[],
+    fetchTimeout: argv['fetch-timeout'],
+  };
+}
 
-  const wsdl = (argv.wsdl ?? []) as string[];
-  const out = argv.out;
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const argv = parseQuick(args) ?? (await parseWithYargs(args));
+  const positional = argv.wsdl;
+  const allowOrigins = argv.allowOrigin;
+  const fetchTimeout = argv.fetchTimeout;
+  if (fetchTimeout !== undefined && !(fetchTimeout > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
+
+  // Inputs: the arguments, or the config file (named, or found in the working directory).
+  let config: LoadedConfig | undefined;
+  try {
+    if (argv.config !== undefined) {
+      if (positional.length > 0) fail(`give WSDLs as arguments or with --config, not both\nRun "${NAME} --help" for usage.`);
+      config = readConfig(argv.config);
+    } else if (positional.length === 0) {
+      const found = findConfig();
+      if (!found) fail(`no WSDL given, and there is no ${CONFIG_FILE} in ${process.cwd()}\nRun "${NAME} --help" for usage.`);
+      config = readConfig(found);
+    }
+  } catch (err) {
+    if (err instanceof GenerateError) failWith(err);
+    throw err;
+  }
+  const wsdl = config ? config.wsdl : positional;
+  const out = argv.out ?? config?.out ?? 'generated';
+  const extraArgs = [
+    ...(config && argv.out !== undefined ? ['-o', argv.out] : []),
+    ...allowOrigins.flatMap((o) => ['--allow-origin', o]),
+    ...(fetchTimeout !== undefined ? ['--fetch-timeout', String(fetchTimeout)] : []),
+  ];
+  const regenerate = config
+    ? `${regenerateCommand({ inputs: [], outDir: out, configFile: config.path })}${extraArgs.length ? ' ' + extraArgs.map(shellWord).join(' ') : ''}`
+    : regenerateCommand({ inputs: wsdl, outDir: out, extraArgs });
+
   let result;
   try {
-    result = await generate({ wsdl, outDir: out, check: argv.check });
+    result = await generate({
+      wsdl,
+      outDir: out,
+      check: argv.check,
+      regenerate,
+      allowedOrigins: [...(config?.allowOrigins ?? []), ...allowOrigins],
+      ...((fetchTimeout ?? config?.timeoutMs) !== undefined ? { timeoutMs: (fetchTimeout ?? config?.timeoutMs)! } : {}),
+      ...(config?.maxBytes !== undefined ? { maxBytes: config.maxBytes } : {}),
+    });
   } catch (err) {
-    if (err instanceof GenerateError) fail(err.describe());
+    if (err instanceof GenerateError) failWith(err);
     const e = err as NodeJS.ErrnoException;
     if (e && typeof e.code === 'string' && typeof e.message === 'string') fail(`cannot write ${out}: ${e.message}`);
     fail(`internal error: ${(err as Error)?.stack ?? String(err)}`);
   }
   const outLabel = relative(process.cwd(), out) || '.';
+  const command = regenerate.replace(/^npx gen-services86/, NAME);
   if (argv.check) {
     if (result.stale.length > 0) {
       if (interruptedWrite(out)) {
         process.stderr.write(`${NAME}: an earlier run writing ${outLabel} was interrupted; a normal run recovers it first\n`);
       }
+      const foreign = result.stale.filter((s) => s.reason === 'foreign');
+      const how =
+        foreign.length === 0
+          ? `run "${command}" to update it`
+          : `${plural(foreign.length, 'file')} lost the generated header (maybe edited by hand), so a run would refuse to overwrite ` +
+            `${foreign.length === 1 ? 'it' : 'them'}: save any edits elsewhere, delete ${foreign.length === 1 ? 'it' : 'them'}, then run "${command}"`;
       process.stderr.write(
-        `${NAME}: ${outLabel} is stale (${plural(result.stale.length, 'file')}); run "${NAME} ${wsdl.join(' ')}${out === 'generated' ? '' : ` -o ${out}`}":\n` +
+        `${NAME}: ${outLabel} is stale (${plural(result.stale.length, 'file')}); ${how}:\n` +
           result.stale.map((s) => `  ${s.reason.padEnd(8)} ${s.path}\n`).join(''),
       );
       process.exit(1);

@@ -24,3 +24,23 @@ export class GenerateError extends Error {
     return this.file ? `${this.file}: ${this.message}` : this.message;
   }
 }
+
+/** Several inputs failed: every error, in input order. `describe()` gives one line per error. */
+export class GenerateErrors extends GenerateError {
+  readonly errors: readonly GenerateError[];
+
+  constructor(errors: readonly GenerateError[]) {
+    super(errors.map((e) => e.describe()).join('\n'));
+    this.name = 'GenerateErrors';
+    this.errors = errors;
+  }
+
+  override describe(): string {
+    return this.message;
+  }
+}
+
+/** One error as is; several as GenerateErrors. */
+export function combineErrors(errors: readonly GenerateError[]): GenerateError {
+  return errors.length === 1 ? errors[0]! : new GenerateErrors(errors);
+}

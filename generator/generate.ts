@@ -1,21 +1,29 @@
 // The whole pipeline as one readable function:
-//   read (xmldom + locator) → model (typed IR) → plan names → emit (templates + ts-morph) → write (atomic)
-import { dirname, join, resolve } from 'node:path';
+//   input (read files, fetch URLs and their imports; refuse folder clashes)
+//   → read (xmldom + locator) → model (typed IR) → plan names (all agents of the run together,
+//     shared types) → emit → write (atomic, incremental)
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitRun, runtimeFiles, type GeneratedFile } from './emit/emit-agent.js';
 import { safeIdentifier } from './emit/identifiers.js';
 import { SHARED_FOLDER } from './emit/plan.js';
+import { combineErrors, GenerateError } from './errors.js';
 import { readAgent, type AgentSummary, type ReadResult } from './generate-agent.js';
-import { GenerateError } from './errors.js';
-import { findStale, writeOutput, type StaleFile } from './output/write.js';
+import { regenerateCommand } from './input/command.js';
+import { loadInput, type InputOptions, type LoadedInput } from './input/load.js';
+import { readLocalXml } from './input/text.js';
+import { findStale, writeOutput, type StaleFile, type WriteSummary } from './output/write.js';
 import { readInParallel } from './parallel/pool.js';
+import { fromFailure, toOutcome, type Outcome } from './parallel/protocol.js';
 
-export { GenerateError } from './errors.js';
+export { GenerateError, GenerateErrors } from './errors.js';
 export type { GeneratedFile } from './emit/emit-agent.js';
 export type { AgentSummary, ReadResult } from './generate-agent.js';
+export type { StaleFile, WriteSummary } from './output/write.js';
+export { regenerateCommand, type InvocationInfo } from './input/command.js';
 
 export interface GenerateOptions {
-  /** WSDL files to read. */
+  /** WSDL files or http(s) URLs to read. */
   readonly wsdl: readonly string[];
   /** Output folder; default `generated`. */
   readonly outDir?: string;
@@ -23,6 +31,17 @@ export interface GenerateOptions {
   readonly check?: boolean;
   /** Where the templates and runtime sources are; default: the package's own `templates/`. */
   readonly templatesDir?: string;
+  /**
+   * The command the generated files' "Regenerate with" line shows. Default: the equivalent
+   * command line (`npx gen-services86 <wsdl…> -o <outDir>`, paths relative to the working directory).
+   */
+  readonly regenerate?: string;
+  /** For URL inputs: per-document timeout (default 30 000 ms). */
+  readonly timeoutMs?: number;
+  /** For URL inputs: the largest accepted document (default 64 MiB). */
+  readonly maxBytes?: number;
+  /** For URL inputs: other origins (`https://host`) their schemas may be imported from. */
+  readonly allowedOrigins?: readonly string[];
 }
 
 export interface GenerateResult {
@@ -31,32 +50,126 @@ export interface GenerateResult {
   readonly files: readonly GeneratedFile[];
   /** With `check`: the files that are missing, differ or are obsolete. */
   readonly stale: readonly StaleFile[];
+  /** Without `check`: which files were written and which were already up to date. */
+  readonly written?: WriteSummary;
+}
+
+export interface BuildOptions {
+  readonly templatesDir?: string;
+  /** See GenerateOptions.regenerate; default: the command for these inputs and `-o generated`. */
+  readonly regenerate?: string;
 }
 
 /** The package root: `dist/generator/generate.js` → two levels up. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const defaultTemplatesDir = join(packageRoot, 'templates');
+
+// ---------------------------------------------------------------------------------------------
+// Input phase: everything is read (or fetched) first; every failing input is reported at once.
+
+/** Loads every input; returns the loaded ones (undefined where loading failed) and the errors. */
+async function loadAll(inputs: readonly string[], options: InputOptions): Promise<{ loaded: (LoadedInput | undefined)[]; errors: (GenerateError | undefined)[] }> {
+  if (inputs.length === 0) throw new GenerateError('no WSDL file given');
+  const errors: (GenerateError | undefined)[] = new Array(inputs.length);
+  const loaded: (LoadedInput | undefined)[] = new Array(inputs.length);
+  // A few inputs at a time: local files load at once, and a config listing many URLs does not
+  // open dozens of connections to one server.
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < inputs.length; i = next++) {
+      try {
+        loaded[i] = await loadInput(inputs[i]!, options);
+      } catch (err) {
+        if (!(err instanceof GenerateError)) throw err;
+        errors[i] = err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, inputs.length) }, lane));
+  return { loaded, errors };
+}
+
+/** The same for local files only, synchronously (buildFiles). */
+function loadAllLocal(paths: readonly string[]): { loaded: (LoadedInput | undefined)[]; errors: (GenerateError | undefined)[] } {
+  if (paths.length === 0) throw new GenerateError('no WSDL file given');
+  const errors: (GenerateError | undefined)[] = new Array(paths.length);
+  const loaded = paths.map((path, i): LoadedInput | undefined => {
+    try {
+      const text = readLocalXml(path, path);
+      return { input: path, file: basename(path), ref: { kind: 'file', path: resolve(path) }, text, documents: {}, origins: [] };
+    } catch (err) {
+      if (!(err instanceof GenerateError)) throw err;
+      errors[i] = err;
+      return undefined;
+    }
+  });
+  return { loaded, errors };
+}
+
+/**
+ * The agent folder an input will write, read cheaply from its text (the portType's name) so
+ * folder clashes are refused before any generating. The exact check after generating (assemble)
+ * remains the authority; this one only makes the common case fast.
+ */
+function predictedFolder(text: string): string | undefined {
+  const m = /<(?:[A-Za-z_][\w.-]*:)?portType\b[^>]*?\sname\s*=\s*(["'])([^"']*)\1/.exec(text);
+  return m ? safeIdentifier(m[2]!) : undefined;
+}
+
+function clashMessage(first: string, second: string, folder: string): string {
+  return (
+    `${first} and ${second} would both write the folder ${folder}/: ` +
+    'generate them into separate output folders (a separate run with its own -o per NetServer version, ' +
+    'e.g. -o src/superoffice/v86 and -o src/superoffice/v88), or drop one of them'
+  );
+}
+
+/** Refuses two inputs writing one folder (also on case-insensitive file systems), before generating. */
+function checkFolderClashes(loaded: readonly (LoadedInput | undefined)[], outDir: string): GenerateError[] {
+  const errors: GenerateError[] = [];
+  const folders = new Map<string, string>();
+  for (const input of loaded) {
+    if (!input) continue;
+    const folder = predictedFolder(input.text);
+    if (folder === undefined) continue;
+    if (folder.toLowerCase() === 'runtime') {
+      errors.push(new GenerateError(`its agent "${folder}" would write the folder ${join(outDir, folder)}/, which is the runtime's`, { file: input.input }));
+      continue;
+    }
+    const clash = folders.get(folder.toLowerCase());
+    if (clash !== undefined) errors.push(new GenerateError(clashMessage(clash, input.input, join(outDir, folder))));
+    else folders.set(folder.toLowerCase(), input.input);
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generating and assembling.
 
 /**
  * Emits the agents of one run together (in input order) with the shared module, the entry point
- * and the runtime; refuses folder clashes first.
+ * and the runtime; refuses folder clashes first (the exact check, from the services' names).
  */
-function assemble(results: readonly ReadResult[], templatesDir: string): { agents: AgentSummary[]; files: GeneratedFile[] } {
+function assemble(results: readonly ReadResult[], templatesDir: string, regenerate: string | undefined): { agents: AgentSummary[]; files: GeneratedFile[] } {
   const folders = new Map<string, string>();
-  for (const { service } of results) {
-    const folder = safeIdentifier(service.name);
+  const errors: GenerateError[] = [];
+  for (const r of results) {
+    const folder = safeIdentifier(r.service.name);
     // Two WSDLs writing one folder (also on case-insensitive file systems) would overwrite each other.
     const clash = folders.get(folder.toLowerCase());
-    if (clash) throw new GenerateError(`${service.sourceFile} and ${clash} would both write the folder ${folder}/`, { file: service.sourceFile });
-    folders.set(folder.toLowerCase(), service.sourceFile);
+    if (clash !== undefined) errors.push(new GenerateError(clashMessage(clash, r.input, folder)));
+    else folders.set(folder.toLowerCase(), r.input);
   }
-  if (folders.has('runtime')) throw new GenerateError('an agent named "runtime" would clash with the runtime folder');
+  if (folders.has('runtime')) errors.push(new GenerateError('an agent named "runtime" would clash with the runtime folder', { file: folders.get('runtime')! }));
   if (results.length > 1 && folders.has(SHARED_FOLDER)) {
-    throw new GenerateError(`an agent named "${SHARED_FOLDER}" would clash with the folder of the shared types`);
+    errors.push(new GenerateError(`an agent named "${SHARED_FOLDER}" would clash with the folder of the shared types`, { file: folders.get(SHARED_FOLDER)! }));
   }
+  if (errors.length > 0) throw combineErrors(errors);
   const started = performance.now();
   const run = emitRun(
     results.map((r) => r.service),
     templatesDir,
+    regenerate,
   );
   // Emitting is done for all agents at once; each agent's line shows its reading time plus an equal share.
   const emitShare = (performance.now() - started) / results.length;
@@ -73,36 +186,66 @@ function assemble(results: readonly ReadResult[], templatesDir: string): { agent
   };
 }
 
-/** Builds every file in memory, one WSDL after the other; throws GenerateError before anything is written. */
-export function buildFiles(wsdlPaths: readonly string[], templatesDir = join(packageRoot, 'templates')): {
-  agents: AgentSummary[];
-  files: GeneratedFile[];
-} {
-  if (wsdlPaths.length === 0) throw new GenerateError('no WSDL file given');
-  return assemble(
-    wsdlPaths.map((path) => readAgent(path)),
-    templatesDir,
-  );
+/** Outcomes and earlier errors, in input order → the results, or every error at once. */
+function collect(outcomes: readonly (Outcome | undefined)[], errors: readonly (GenerateError | undefined)[]): ReadResult[] {
+  const results: ReadResult[] = [];
+  const failures: GenerateError[] = [];
+  for (let i = 0; i < errors.length; i++) {
+    const earlier = errors[i];
+    const outcome = outcomes[i];
+    if (earlier) failures.push(earlier);
+    else if (!outcome) continue;
+    else if ('failure' in outcome) {
+      const err = fromFailure(outcome.failure);
+      if (!(err instanceof GenerateError)) throw err; // a bug: reported as an internal error
+      failures.push(err);
+    } else results.push(outcome.result);
+  }
+  if (failures.length > 0) throw combineErrors(failures);
+  return results;
+}
+
+function templatesOf(options: string | BuildOptions | undefined): { templatesDir: string; regenerate: string | undefined } {
+  if (typeof options === 'string') return { templatesDir: options, regenerate: undefined };
+  return { templatesDir: options?.templatesDir ?? defaultTemplatesDir, regenerate: options?.regenerate };
+}
+
+/** Builds every file in memory from local WSDL files, in this thread; throws GenerateError (every failing input) before anything is written. */
+export function buildFiles(wsdlPaths: readonly string[], options?: string | BuildOptions): { agents: AgentSummary[]; files: GeneratedFile[] } {
+  const { templatesDir, regenerate } = templatesOf(options);
+  const { loaded, errors } = loadAllLocal(wsdlPaths);
+  const clashes = checkFolderClashes(loaded, 'generated');
+  if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
+  const outcomes = loaded.map((input) => (input ? toOutcome(() => readAgent(input)) : undefined));
+  return assemble(collect(outcomes, errors), templatesDir, regenerate ?? regenerateCommand({ inputs: wsdlPaths, outDir: 'generated' }));
 }
 
 /**
- * The same as buildFiles, with many WSDLs read on worker threads (one per spare core). The
- * output does not depend on the split: results are put back in input order, and the error
- * reported is the one of the first failing WSDL in input order, as in a sequential run.
+ * The same as buildFiles, for files and URLs, with many WSDLs spread over worker threads (one per
+ * spare core). The output does not depend on the split: results are put back in input order, and
+ * every failing input is reported, in input order.
  */
-export async function buildFilesParallel(wsdlPaths: readonly string[], templatesDir = join(packageRoot, 'templates')): Promise<{
-  agents: AgentSummary[];
-  files: GeneratedFile[];
-}> {
-  if (wsdlPaths.length === 0) throw new GenerateError('no WSDL file given');
-  const results = await readInParallel(wsdlPaths, templatesDir);
-  return assemble(results, templatesDir);
+export async function buildFilesParallel(
+  inputs: readonly string[],
+  options?: string | (BuildOptions & InputOptions & { readonly outDir?: string }),
+): Promise<{ agents: AgentSummary[]; files: GeneratedFile[] }> {
+  const { templatesDir, regenerate } = templatesOf(options);
+  const inputOptions: InputOptions = typeof options === 'object' ? options : {};
+  const outDir = (typeof options === 'object' && options.outDir) || 'generated';
+  const { loaded, errors } = await loadAll(inputs, inputOptions);
+  const clashes = checkFolderClashes(loaded, outDir);
+  if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
+  const present = loaded.flatMap((input, i) => (input ? [{ input, i }] : []));
+  const outcomes = await readInParallel(present.map((p) => p.input));
+  const byIndex: (Outcome | undefined)[] = new Array(inputs.length);
+  present.forEach((p, k) => (byIndex[p.i] = outcomes[k]));
+  return assemble(collect(byIndex, errors), templatesDir, regenerate ?? regenerateCommand({ inputs, outDir }));
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const outDir = options.outDir ?? 'generated';
-  const { agents, files } = await buildFilesParallel(options.wsdl, options.templatesDir);
+  const { agents, files } = await buildFilesParallel(options.wsdl, { ...options, outDir });
   if (options.check) return { agents, files, stale: findStale(outDir, files) };
-  writeOutput(outDir, files);
-  return { agents, files, stale: [] };
+  const written = writeOutput(outDir, files);
+  return { agents, files, stale: [], written };
 }

@@ -325,6 +325,7 @@ describe('consumer project: npm pack → offline install from the tarball → pr
     expect('package.json');
     expect('dist/generator/cli.js');
     expect('dist/generator/generate.js');
+    expect('dist/generator/generate.d.ts'); // the typed programmatic API
     const templates = join(repoRoot, 'templates');
     const hbs = readdirSync(templates).filter((f) => f.endsWith('.hbs'));
     assert.ok(hbs.length > 0, 'no templates/*.hbs in the repository?');
@@ -337,10 +338,10 @@ describe('consumer project: npm pack → offline install from the tarball → pr
     const walk = (dir: string): void => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         if (e.isDirectory()) walk(join(dir, e.name));
-        else if (e.name.endsWith('.js')) {
+        else if (e.name.endsWith('.js') || e.name.endsWith('.d.ts')) {
           const rel = relative(repoRoot, join(dir, e.name)).split('\\').join('/');
           // The pinned formatter is a test oracle built on ts-morph (a devDependency): not shipped.
-          if (rel === 'dist/generator/emit/format.js') assert.ok(!entries.has(`package/${rel}`), `${rel} must not be shipped`);
+          if (/^dist\/generator\/emit\/format\.(?:js|d\.ts)$/.test(rel)) assert.ok(!entries.has(`package/${rel}`), `${rel} must not be shipped`);
           else expect(rel);
         }
       }
@@ -406,13 +407,20 @@ describe('consumer project: npm pack → offline install from the tarball → pr
       assert.ok(readFileSync(path, 'utf8').startsWith(HEADER_LINE), `src/generated/${rel} does not start with "${HEADER_LINE}"`);
     }
     // …and byte for byte what this checkout's generator makes: the package carries the same templates.
-    const expected = buildFiles(consumerWsdls.map((w) => join(wsdlFixturesDir, w))).files;
+    // prebuild runs `gen-services86 EMail.wsdl Person.wsdl SoPrincipal.wsdl -o src/generated` in the app folder; its headers say so.
+    const expected = buildFiles(
+      consumerWsdls.map((w) => join(wsdlFixturesDir, w)),
+      { regenerate: `npx gen-services86 ${consumerWsdls.join(' ')} -o src/generated` },
+    ).files;
     for (const file of expected) {
       const path = join(generatedDir, file.path);
       assert.ok(existsSync(path), `the installed generator did not write ${file.path}`);
       assert.equal(readFileSync(path, 'utf8'), file.content, `the installed generator wrote a different ${file.path}`);
     }
     assert.ok(existsSync(join(app, 'dist', 'main.js')), 'tsc wrote no dist/main.js');
+    // src/regenerate.ts imports { generate } from 'gen-services86': it compiled, so the package's
+    // declarations were found and are precise (its @ts-expect-error lines would fail on `any`).
+    assert.ok(existsSync(join(app, 'dist', 'regenerate.js')), 'tsc wrote no dist/regenerate.js (the typed API)');
 
     // `--silent` keeps npm's "> consumer@0.0.0 start" banner out of stdout.
     const started = await run('npm', ['start', '--silent'], app);

@@ -16,6 +16,23 @@ const SEVERAL_AGENTS = /from '\.\/superoffice\/index\.js'/;
 /** Names the README's snippets use without declaring them. */
 const PRELUDE = 'declare const ticket: string;\ndeclare const applicationToken: string;\n';
 
+test('README examples of the programmatic API compile against the generator', () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from 'gen-services86'/.test(b));
+  assert.ok(blocks.length >= 1, 'the README shows the programmatic API');
+  const dir = mkdtempSync(join(repoRoot, 'dist', 'readme-api-check-'));
+  try {
+    const files = blocks.map((block, i) => {
+      const path = join(dir, `api${i}.ts`);
+      writeFileSync(path, `${block.replace(/from 'gen-services86'/g, `from '${join(repoRoot, 'generator', 'generate.js')}'`)}\nexport {};\n`);
+      return path;
+    });
+    assert.deepEqual(typeCheck(files, dir).map((d) => d.text), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('README TypeScript examples compile against generated/EMail', () => {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]

@@ -1,18 +1,54 @@
-// Loading the handlebars templates of templates/: compiled once per process and path.
-import Handlebars from 'handlebars';
+// Loading the handlebars templates of templates/: once per process and path. The build
+// precompiles the package's own templates (scripts/precompile-templates.mjs), so a run loads only
+// handlebars' small runtime; a template whose .hbs differs from its precompiled source (edited
+// without a rebuild), or one from another templates folder, is compiled here instead.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export type Template = (view: object) => string;
+
+interface Precompiled {
+  readonly source: string;
+  readonly spec: unknown;
+}
+
+interface HandlebarsLike {
+  template(spec: unknown): Template;
+  compile(source: string, options: object): Template;
+}
+
+/** The options the templates are compiled with; scripts/precompile-templates.mjs uses the same. */
+// noEscape: these templates produce TypeScript, not HTML; every value is escaped by its view model.
+// strict: a view missing a field is a generator bug, not an empty string.
+const OPTIONS = { noEscape: true, strict: true };
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+/** The package's templates/: dist/generator/emit → ../../../templates. */
+const packageTemplates = resolve(here, '..', '..', '..', 'templates');
 const compiled = new Map<string, Template>();
+let precompiled: Readonly<Record<string, Precompiled>> | null | undefined;
+
+function loadPrecompiled(): Readonly<Record<string, Precompiled>> | null {
+  try {
+    return require('./templates.precompiled.cjs') as Record<string, Precompiled>;
+  } catch {
+    return null; // not built (e.g. a tsc-only build): compile instead
+  }
+}
 
 export function template(templatesDir: string, name: string): Template {
   const path = join(templatesDir, name);
   let t = compiled.get(path);
   if (!t) {
-    // noEscape: these templates produce TypeScript, not HTML; every value is escaped by its view model.
-    // strict: a view missing a field is a generator bug, not an empty string.
-    t = Handlebars.compile(readFileSync(path, 'utf8'), { noEscape: true, strict: true });
+    const source = readFileSync(path, 'utf8');
+    const pre = resolve(templatesDir) === packageTemplates ? (precompiled ??= loadPrecompiled())?.[name] : undefined;
+    t =
+      pre && pre.source === source
+        ? (require('handlebars/runtime') as HandlebarsLike).template(pre.spec)
+        : (require('handlebars') as HandlebarsLike).compile(source, OPTIONS);
     compiled.set(path, t);
   }
   return t;

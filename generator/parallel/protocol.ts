@@ -2,11 +2,11 @@
 // boundary as plain data and become the same GenerateError (or internal error) again.
 import { GenerateError } from '../errors.js';
 import type { ReadResult } from '../generate-agent.js';
+import type { LoadedInput } from '../input/load.js';
 
 export interface WorkerRequest {
   readonly indexes: readonly number[];
-  readonly paths: readonly string[];
-  readonly templatesDir: string;
+  readonly inputs: readonly LoadedInput[];
 }
 
 export type Failure =

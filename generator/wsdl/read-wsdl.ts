@@ -16,34 +16,53 @@ import {
   type TypeRef,
 } from '../model/types.js';
 import { NS, attr, attrNS, childElements, collapsedText, firstChild, location, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
+import type { DocumentResolver } from './external.js';
 import { emptySchemaSet, readSchema } from './schema-reader.js';
 
-/** Reads WSDL text; `file` is the name used in messages and headers (a base name, not a path). */
-export function readWsdl(text: string, file: string): Service {
+/** One wsdl:definitions document of a WSDL (the WSDL itself, or one it imports with wsdl:import). */
+interface Definitions {
+  readonly root: XmlElement;
+  readonly file: string;
+  readonly key: string;
+  readonly tns: string;
+}
+
+/** The name messages use for the document an element is in. */
+type FileOf = (el: XmlElement) => string;
+
+/**
+ * Reads WSDL text; `file` is the name used in messages and headers. `resolver` resolves the
+ * locations of wsdl:import and of imported schemas (without one, a location is an error).
+ */
+export function readWsdl(text: string, file: string, resolver?: DocumentResolver): Service {
   if (text.trim() === '') throw new GenerateError(text === '' ? 'the file is empty' : 'the file contains only whitespace', { file });
   const root = parseXmlDocument(text, file);
   checkRoot(root, file);
-  const targetNamespace = attr(root, 'targetNamespace') ?? '';
+  const docs = readImports({ root, file, key: resolver?.mainKey ?? file, tns: attr(root, 'targetNamespace') ?? '' }, resolver);
+  const byDocument = new Map(docs.map((d) => [d.root.ownerDocument, d.file]));
+  const files: FileOf = (el) => byDocument.get(el.ownerDocument) ?? file;
 
-  const types = firstChild(root, NS.wsdl, 'types');
-  if (!types) throw new GenerateError('the WSDL has no wsdl:types section', location(root, file));
-  const set = emptySchemaSet();
-  for (const schema of childElements(types, NS.xs, 'schema')) readSchema(schema, file, set);
-  if (set.schemas.length === 0) throw new GenerateError('wsdl:types contains no xs:schema', location(types, file));
+  const typesSections = docs.flatMap((d) => childElements(d.root, NS.wsdl, 'types').slice(0, 1).map((types) => ({ types, d })));
+  if (typesSections.length === 0) throw new GenerateError('the WSDL has no wsdl:types section', location(root, file));
+  const set = emptySchemaSet(resolver);
+  for (const { types, d } of typesSections) {
+    for (const schema of childElements(types, NS.xs, 'schema')) readSchema(schema, { file: d.file, key: d.key }, set);
+  }
+  if (set.schemas.length === 0) throw new GenerateError('wsdl:types contains no xs:schema', location(typesSections[0]!.types, file));
 
-  const messages = readMessages(root, file, targetNamespace);
-  const portTypes = childElements(root, NS.wsdl, 'portType');
+  const messages = new Map<string, MessageDef>();
+  for (const d of docs) for (const [k, m] of readMessages(d.root, d.file, d.tns)) messages.set(k, m);
+  const portTypes = docs.flatMap((d) => childElements(d.root, NS.wsdl, 'portType').map((el) => ({ el, d })));
   if (portTypes.length === 0) throw new GenerateError('the WSDL has no wsdl:portType', location(root, file));
   if (portTypes.length > 1) {
-    throw new GenerateError('more than one wsdl:portType in one WSDL is not supported', location(portTypes[1]!, file));
+    throw new GenerateError('more than one wsdl:portType in one WSDL is not supported', location(portTypes[1]!.el, portTypes[1]!.d.file));
   }
-  const portType = portTypes[0]!;
+  const { el: portType, d: portTypeDoc } = portTypes[0]!;
   const portTypeName = attr(portType, 'name') ?? '';
-  const port = findPort(root, file, { ns: targetNamespace, local: portTypeName });
+  const targetNamespace = portTypeDoc.tns;
+  const port = findPort(docs, files, { ns: targetNamespace, local: portTypeName });
 
-  const operations = childElements(portType, NS.wsdl, 'operation').map((opEl) =>
-    readOperation(opEl, file, messages, port.binding),
-  );
+  const operations = childElements(portType, NS.wsdl, 'operation').map((opEl) => readOperation(opEl, files, messages, port.binding));
   const service: Service = {
     sourceFile: file,
     name: portTypeName,
@@ -58,6 +77,40 @@ export function readWsdl(text: string, file: string): Service {
   };
   checkReferences(service);
   return service;
+}
+
+/** The WSDL and every document it imports with wsdl:import (each once, first imported first). */
+function readImports(main: Definitions, resolver: DocumentResolver | undefined): Definitions[] {
+  const docs = [main];
+  const seen = new Set([main.key]);
+  for (let i = 0; i < docs.length; i++) {
+    const from = docs[i]!;
+    for (const imp of childElements(from.root, NS.wsdl, 'import')) {
+      const loc = attr(imp, 'location');
+      const namespace = attr(imp, 'namespace') ?? '';
+      if (loc === undefined) throw new GenerateError('wsdl:import without a location', location(imp, from.file));
+      const what = `wsdl:import location "${loc}"`;
+      if (!resolver) throw new GenerateError(`${what}: this reader was given no way to resolve locations`, location(imp, from.file));
+      let ext;
+      try {
+        ext = resolver.resolve(loc, from.key);
+      } catch (err) {
+        throw new GenerateError(`${what}: ${(err as Error).message}`, location(imp, from.file));
+      }
+      if (seen.has(ext.key)) continue;
+      seen.add(ext.key);
+      const root = parseXmlDocument(ext.text, ext.file);
+      if (root.namespaceURI !== NS.wsdl || root.localName !== 'definitions') {
+        throw new GenerateError(`${what} names a document whose root is <${root.tagName}>, not wsdl:definitions`, location(imp, from.file));
+      }
+      const tns = attr(root, 'targetNamespace') ?? '';
+      if (tns !== namespace) {
+        throw new GenerateError(`${what} names definitions for namespace "${tns}", but the import is for "${namespace}"`, location(imp, from.file));
+      }
+      docs.push({ root, file: ext.file, key: ext.key, tns });
+    }
+  }
+  return docs;
 }
 
 function checkRoot(root: XmlElement, file: string): void {
@@ -107,61 +160,67 @@ interface BoundPort {
 }
 
 /** The service port for the portType: the first one with a SOAP 1.1 binding, else SOAP 1.2. */
-function findPort(root: XmlElement, file: string, portType: QName): BoundPort {
-  const bindings = childElements(root, NS.wsdl, 'binding').filter((b) => {
-    const type = attr(b, 'type');
-    return type !== undefined && qnameKey(resolveQName(b, type, file)) === qnameKey(portType);
-  });
+function findPort(docs: readonly Definitions[], files: FileOf, portType: QName): BoundPort {
+  const bindings = docs.flatMap((d) =>
+    childElements(d.root, NS.wsdl, 'binding')
+      .filter((b) => {
+        const type = attr(b, 'type');
+        return type !== undefined && qnameKey(resolveQName(b, type, d.file)) === qnameKey(portType);
+      })
+      .map((b) => ({ b, key: qnameKey({ ns: d.tns, local: attr(b, 'name') ?? '' }) })),
+  );
   const soapVersionOf = (b: XmlElement): SoapVersion | undefined =>
     firstChild(b, NS.soap11, 'binding') ? '1.1' : firstChild(b, NS.soap12, 'binding') ? '1.2' : undefined;
   const candidates: BoundPort[] = [];
-  for (const service of childElements(root, NS.wsdl, 'service')) {
-    for (const port of childElements(service, NS.wsdl, 'port')) {
-      const bindingName = attr(port, 'binding');
-      if (!bindingName) continue;
-      const key = qnameKey(resolveQName(port, bindingName, file));
-      const binding = bindings.find((b) => qnameKey({ ns: attr(root, 'targetNamespace') ?? '', local: attr(b, 'name') ?? '' }) === key);
-      const version = binding && soapVersionOf(binding);
-      if (!binding || !version) continue;
-      const addressEl = firstChild(port, version === '1.1' ? NS.soap11 : NS.soap12, 'address');
-      const address = addressEl ? attr(addressEl, 'location') : undefined;
-      candidates.push({ binding, soapVersion: version, ...(address !== undefined ? { address } : {}) });
+  for (const d of docs) {
+    for (const service of childElements(d.root, NS.wsdl, 'service')) {
+      for (const port of childElements(service, NS.wsdl, 'port')) {
+        const bindingName = attr(port, 'binding');
+        if (!bindingName) continue;
+        const key = qnameKey(resolveQName(port, bindingName, d.file));
+        const binding = bindings.find((x) => x.key === key)?.b;
+        const version = binding && soapVersionOf(binding);
+        if (!binding || !version) continue;
+        const addressEl = firstChild(port, version === '1.1' ? NS.soap11 : NS.soap12, 'address');
+        const address = addressEl ? attr(addressEl, 'location') : undefined;
+        candidates.push({ binding, soapVersion: version, ...(address !== undefined ? { address } : {}) });
+      }
     }
   }
   // A binding without a service port still tells us how to talk; the address then comes from the user.
-  for (const binding of bindings) {
+  for (const { b: binding } of bindings) {
     const version = soapVersionOf(binding);
     if (version && !candidates.some((c) => c.binding === binding)) candidates.push({ binding, soapVersion: version });
   }
   const chosen = candidates.find((c) => c.soapVersion === '1.1') ?? candidates[0];
   if (!chosen) {
-    throw new GenerateError(`no SOAP 1.1 or SOAP 1.2 wsdl:binding for portType "${portType.local}"`, location(root, file));
+    throw new GenerateError(`no SOAP 1.1 or SOAP 1.2 wsdl:binding for portType "${portType.local}"`, location(docs[0]!.root, docs[0]!.file));
   }
   const soapBinding = firstChild(chosen.binding, chosen.soapVersion === '1.1' ? NS.soap11 : NS.soap12, 'binding')!;
   const style = attr(soapBinding, 'style');
   if (style !== undefined && style !== 'document') {
-    throw new GenerateError(`binding style "${style}" is not supported; only document/literal`, location(soapBinding, file));
+    throw new GenerateError(`binding style "${style}" is not supported; only document/literal`, location(soapBinding, files(soapBinding)));
   }
   return chosen;
 }
 
-function readOperation(opEl: XmlElement, file: string, messages: Map<string, MessageDef>, binding: XmlElement): Operation {
+function readOperation(opEl: XmlElement, files: FileOf, messages: Map<string, MessageDef>, binding: XmlElement): Operation {
   const name = attr(opEl, 'name') ?? '';
-  const loc = location(opEl, file);
+  const loc = location(opEl, files(opEl));
   const bindingOp = childElements(binding, NS.wsdl, 'operation').find((b) => attr(b, 'name') === name);
   if (!bindingOp) throw new GenerateError(`operation "${name}" has no wsdl:operation in the binding`, loc);
   const soapNs = firstChild(binding, NS.soap11, 'binding') ? NS.soap11 : NS.soap12;
   const soapOp = firstChild(bindingOp, soapNs, 'operation');
   const style = soapOp ? attr(soapOp, 'style') : undefined;
   if (style !== undefined && style !== 'document') {
-    throw new GenerateError(`operation style "${style}" is not supported; only document/literal`, location(soapOp!, file));
+    throw new GenerateError(`operation style "${style}" is not supported; only document/literal`, location(soapOp!, files(soapOp!)));
   }
   const inputEl = firstChild(opEl, NS.wsdl, 'input');
   if (!inputEl) throw new GenerateError(`operation "${name}" has no wsdl:input`, loc);
   const outputEl = firstChild(opEl, NS.wsdl, 'output');
-  const input = readOperationMessage(inputEl, firstChild(bindingOp, NS.wsdl, 'input'), file, messages, soapNs, name);
+  const input = readOperationMessage(inputEl, firstChild(bindingOp, NS.wsdl, 'input'), files, messages, soapNs, name);
   const output = outputEl
-    ? readOperationMessage(outputEl, firstChild(bindingOp, NS.wsdl, 'output'), file, messages, soapNs, name)
+    ? readOperationMessage(outputEl, firstChild(bindingOp, NS.wsdl, 'output'), files, messages, soapNs, name)
     : undefined;
   return {
     name,
@@ -176,23 +235,23 @@ function readOperation(opEl: XmlElement, file: string, messages: Map<string, Mes
 function readOperationMessage(
   portTypeMsg: XmlElement,
   bindingMsg: XmlElement | undefined,
-  file: string,
+  files: FileOf,
   messages: Map<string, MessageDef>,
   soapNs: string,
   opName: string,
 ): OperationMessage {
-  const message = lookupMessage(portTypeMsg, file, messages, opName);
+  const message = lookupMessage(portTypeMsg, files, messages, opName);
   const body = bindingMsg ? firstChild(bindingMsg, soapNs, 'body') : undefined;
   if (body && attr(body, 'use') === 'encoded') {
-    throw new GenerateError('SOAP encoding (use="encoded") is not supported; only literal', location(body, file));
+    throw new GenerateError('SOAP encoding (use="encoded") is not supported; only literal', location(body, files(body)));
   }
   const bodyPartNames = body && attr(body, 'parts') !== undefined ? (attr(body, 'parts') ?? '').split(/\s+/).filter(Boolean) : undefined;
   const headers: MessagePart[] = [];
   for (const h of bindingMsg ? childElements(bindingMsg, soapNs, 'header') : []) {
-    const headerMessage = lookupMessage(h, file, messages, opName);
+    const headerMessage = lookupMessage(h, files, messages, opName);
     const partName = attr(h, 'part') ?? '';
     const part = headerMessage.parts.find((p) => p.name === partName);
-    if (!part) throw new GenerateError(`soap:header names part "${partName}", which its message does not have`, location(h, file));
+    if (!part) throw new GenerateError(`soap:header names part "${partName}", which its message does not have`, location(h, files(h)));
     headers.push(part);
   }
   // The body is the message's parts that are not bound as headers (or those soap:body names).
@@ -201,18 +260,18 @@ function readOperationMessage(
     throw new GenerateError(
       `operation "${opName}": the ${portTypeMsg.localName} message has ${bodyParts.length} body parts; ` +
         'only document/literal wrapped (exactly one element part) is supported',
-      location(portTypeMsg, file),
+      location(portTypeMsg, files(portTypeMsg)),
     );
   }
   const action = attrNS(portTypeMsg, NS.wsaw, 'Action') ?? attrNS(portTypeMsg, NS.wsam, 'Action');
   return { body: bodyParts[0]!.element, headers, ...(action !== undefined ? { action } : {}) };
 }
 
-function lookupMessage(el: XmlElement, file: string, messages: Map<string, MessageDef>, opName: string): MessageDef {
+function lookupMessage(el: XmlElement, files: FileOf, messages: Map<string, MessageDef>, opName: string): MessageDef {
   const ref = attr(el, 'message');
-  if (!ref) throw new GenerateError(`operation "${opName}": wsdl:${el.localName} has no message attribute`, location(el, file));
-  const message = messages.get(qnameKey(resolveQName(el, ref, file)));
-  if (!message) throw new GenerateError(`operation "${opName}": message "${ref}" is not defined`, location(el, file));
+  if (!ref) throw new GenerateError(`operation "${opName}": wsdl:${el.localName} has no message attribute`, location(el, files(el)));
+  const message = messages.get(qnameKey(resolveQName(el, ref, files(el))));
+  if (!message) throw new GenerateError(`operation "${opName}": message "${ref}" is not defined`, location(el, files(el)));
   return message;
 }
 

@@ -17,24 +17,47 @@ import {
   type TypeRef,
   type XsdPrimitive,
 } from '../model/types.js';
-import { NS, attr, childElements, collapsedText, firstChild, location, resolveQName, type XmlElement } from './dom.js';
+import { NS, attr, childElements, collapsedText, firstChild, location, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
+import type { DocumentResolver } from './external.js';
 
 export interface SchemaSet {
   readonly schemas: SchemaInfo[];
   readonly types: Map<string, TypeDef>;
   readonly elements: Map<string, ElementDecl>;
+  /** Resolves schemaLocation; without one, a schemaLocation is refused. */
+  readonly resolver: DocumentResolver | undefined;
+  /** Documents already read (by key), so each is read once however often it is imported. */
+  readonly seen: Set<string>;
+  /** Imported schemas not read yet, in the order they were first named. */
+  readonly pending: { readonly schema: XmlElement; readonly doc: SchemaDocument }[];
 }
 
-export function emptySchemaSet(): SchemaSet {
-  return { schemas: [], types: new Map(), elements: new Map() };
+/** The document a schema element is in: `file` names it in messages, `key` resolves its relative locations. */
+export interface SchemaDocument {
+  readonly file: string;
+  readonly key: string;
+}
+
+export function emptySchemaSet(resolver?: DocumentResolver): SchemaSet {
+  return { schemas: [], types: new Map(), elements: new Map(), resolver, seen: new Set(resolver ? [resolver.mainKey] : []), pending: [] };
 }
 
 const PRIMITIVES = new Set<string>(XSD_PRIMITIVES);
 /** XSD built-ins that WCF schemas declare but we have no distinct mapping for; read as their base. */
 const PRIMITIVE_ALIASES: Record<string, XsdPrimitive> = { ID: 'string', IDREF: 'string' };
 
-/** Reads one `xs:schema` into `set`. */
-export function readSchema(schemaEl: XmlElement, file: string, set: SchemaSet): void {
+/**
+ * Reads one `xs:schema` into `set`, then every schema it imports or includes by schemaLocation.
+ * Imported schemas are read after the schema that names them, first named first (as WCF orders
+ * the schemas of ?singleWsdl), so the split and the single form give the same model.
+ */
+export function readSchema(schemaEl: XmlElement, file: string | SchemaDocument, set: SchemaSet): void {
+  readOneSchema(schemaEl, typeof file === 'string' ? { file, key: file } : file, set);
+  for (let next = set.pending.shift(); next; next = set.pending.shift()) readOneSchema(next.schema, next.doc, set);
+}
+
+function readOneSchema(schemaEl: XmlElement, doc: SchemaDocument, set: SchemaSet): void {
+  const file = doc.file;
   const targetNamespace = attr(schemaEl, 'targetNamespace') ?? '';
   const ctx: SchemaContext = {
     file,
@@ -43,7 +66,8 @@ export function readSchema(schemaEl: XmlElement, file: string, set: SchemaSet): 
     elementQualified: attr(schemaEl, 'elementFormDefault') === 'qualified',
     attributeQualified: attr(schemaEl, 'attributeFormDefault') === 'qualified',
   };
-  set.schemas.push({ targetNamespace, elementFormQualified: ctx.elementQualified, location: location(schemaEl, file) });
+  const info: SchemaInfo = { targetNamespace, elementFormQualified: ctx.elementQualified, location: location(schemaEl, file) };
+  let declares = false;
 
   for (const child of childElements(schemaEl)) {
     if (child.namespaceURI !== NS.xs) continue; // foreign elements at schema level are allowed and carry no types
@@ -52,23 +76,20 @@ export function readSchema(schemaEl: XmlElement, file: string, set: SchemaSet): 
         break;
       case 'import':
       case 'include':
-        if (attr(child, 'schemaLocation') !== undefined) {
-          throw new GenerateError(
-            `xs:${child.localName} with schemaLocation "${attr(child, 'schemaLocation')}" is not supported: ` +
-              'schemas are never fetched; inline the schema into wsdl:types',
-            location(child, file),
-          );
-        }
-        if (child.localName === 'include') throw unsupported(child, file);
+        if (attr(child, 'schemaLocation') !== undefined) queueSchemaLocation(child, doc, targetNamespace, set);
+        else if (child.localName === 'include') throw new GenerateError('xs:include without schemaLocation', location(child, file));
         break;
       case 'element':
         readGlobalElement(child, ctx);
+        declares = true;
         break;
       case 'complexType':
         addType(ctx, readComplexType(child, ctx, requiredName(child, file), false));
+        declares = true;
         break;
       case 'simpleType':
         addType(ctx, readSimpleType(child, ctx, { ns: targetNamespace, local: requiredName(child, file) }));
+        declares = true;
         break;
       case 'attribute':
         break; // global attribute declarations (WCF's Id/Ref/FactoryType) are never used by operations
@@ -76,6 +97,47 @@ export function readSchema(schemaEl: XmlElement, file: string, set: SchemaSet): 
         throw unsupported(child, file);
     }
   }
+  // A schema that only imports others (WCF's "…/Imports" schema in a split ?wsdl) declares no
+  // namespace of its own that the generated code could need.
+  if (declares || childElements(schemaEl, NS.xs).every((c) => c.localName !== 'import' && c.localName !== 'include')) {
+    set.schemas.push(info);
+  }
+}
+
+/** Resolves an xs:import/xs:include schemaLocation, checks what it names, and queues its schema. */
+function queueSchemaLocation(el: XmlElement, doc: SchemaDocument, targetNamespace: string, set: SchemaSet): void {
+  const schemaLocation = attr(el, 'schemaLocation') ?? '';
+  const what = `xs:${el.localName} schemaLocation "${schemaLocation}"`;
+  if (!set.resolver) {
+    throw new GenerateError(`${what}: this reader was given no way to resolve locations`, location(el, doc.file));
+  }
+  let ext;
+  try {
+    ext = set.resolver.resolve(schemaLocation, doc.key);
+  } catch (err) {
+    throw new GenerateError(`${what}: ${(err as Error).message}`, location(el, doc.file));
+  }
+  if (set.seen.has(ext.key)) return;
+  set.seen.add(ext.key);
+  const root = parseXmlDocument(ext.text, ext.file);
+  if (root.namespaceURI !== NS.xs || root.localName !== 'schema') {
+    throw new GenerateError(`${what} names a document whose root is <${root.tagName}>, not xs:schema`, location(el, doc.file));
+  }
+  const theirs = attr(root, 'targetNamespace') ?? '';
+  if (el.localName === 'import') {
+    const expected = attr(el, 'namespace') ?? '';
+    if (theirs !== expected) {
+      throw new GenerateError(`${what} names a schema for namespace "${theirs}", but the import is for "${expected}"`, location(el, doc.file));
+    }
+  } else if (theirs !== targetNamespace) {
+    throw new GenerateError(
+      theirs === ''
+        ? `${what} names a schema without targetNamespace (a "chameleon" include), which is not supported`
+        : `${what} names a schema for namespace "${theirs}"; an include must have the including schema's namespace "${targetNamespace}"`,
+      location(el, doc.file),
+    );
+  }
+  set.pending.push({ schema: root, doc: { file: ext.file, key: ext.key } });
 }
 
 interface SchemaContext {

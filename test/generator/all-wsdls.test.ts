@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { formatTypeScript } from '../../generator/emit/format.js';
-import { buildFiles, buildFilesParallel, GenerateError, type GeneratedFile } from '../../generator/generate.js';
+import { buildFiles, buildFilesParallel, GenerateErrors, regenerateCommand, type GeneratedFile } from '../../generator/generate.js';
 import { findStale } from '../../generator/output/write.js';
 import { miniWsdl } from '../support/mini-wsdl.js';
 import { repoRoot, wsdlFixturesDir } from '../support/paths.js';
@@ -108,15 +108,21 @@ describe('generated files', () => {
     }
   });
 
-  test('in parallel runs, the error reported is the first failing WSDL in input order', async () => {
+  test('in parallel runs, every failing WSDL is reported, in input order', async () => {
     const broken = join(workDir, 'Broken.wsdl');
-    writeFileSync(broken, miniWsdl({ schema: '<xs:complexType name="A"><xs:sequence><xs:element name="B" type="tns:Missing"/></xs:sequence></xs:complexType>' }));
+    writeFileSync(broken, miniWsdl({ portType: 'BrokenOne', schema: '<xs:complexType name="A"><xs:sequence><xs:element name="B" type="tns:Missing"/></xs:sequence></xs:complexType>' }));
     const inputs = wsdlNames.map((n) => join(wsdlFixturesDir, n));
-    // Two failures: the empty path at the end and Broken.wsdl in the middle; the middle one is reported.
-    const paths = [...inputs.slice(0, 30), broken, ...inputs.slice(30), join(workDir, 'missing.wsdl')];
+    // Three failures: a missing file first, Broken.wsdl in the middle (on whichever thread), and Broken.wsdl's copy at the end.
+    const broken2 = join(workDir, 'Broken2.wsdl');
+    writeFileSync(broken2, miniWsdl({ portType: 'BrokenTwo', schema: '<xs:element name="X" type="xs:choice"/>' }));
+    const paths = [join(workDir, 'missing.wsdl'), ...inputs.slice(0, 30), broken, ...inputs.slice(30), broken2];
     await assert.rejects(buildFilesParallel(paths), (err: unknown) => {
-      assert.ok(err instanceof GenerateError);
-      assert.match(err.describe(), /^Broken\.wsdl:\d+:\d+: type "Missing"/);
+      assert.ok(err instanceof GenerateErrors, String(err));
+      const lines = err.describe().split('\n');
+      assert.equal(lines.length, 3, err.describe());
+      assert.match(lines[0]!, /missing\.wsdl: no such file$/);
+      assert.match(lines[1]!, /^Broken\.wsdl:\d+:\d+: type "Missing"/);
+      assert.match(lines[2]!, /^Broken2\.wsdl:\d+:\d+: /);
       return true;
     });
   });
@@ -141,7 +147,11 @@ describe('generated files', () => {
 
 describe('golden tree', () => {
   test('generated/ is exactly what EMail.wsdl generates (update: npm run golden:update)', () => {
-    const { files } = buildFiles([join(wsdlFixturesDir, 'EMail.wsdl')]);
+    // As `npm run golden:update` runs it, from the repository root.
+    const wsdl = join(wsdlFixturesDir, 'EMail.wsdl');
+    const regenerate = regenerateCommand({ inputs: [wsdl], outDir: join(repoRoot, 'generated'), cwd: repoRoot });
+    assert.equal(regenerate, 'npx gen-services86 test/fixtures/wsdl/EMail.wsdl -o generated');
+    const { files } = buildFiles([wsdl], { regenerate });
     assert.deepEqual(findStale(join(repoRoot, 'generated'), files), []);
   });
 });

@@ -1,0 +1,261 @@
+// gen-services86.config.json: the inputs and options of a run, for repositories with many
+// agents. Paths and globs in it are relative to the config file's folder, like tsconfig.json.
+//
+//   { "wsdl": ["wsdl/*.wsdl", "https://host/Remote/Services86/EMail.svc?singleWsdl"],
+//     "out": "src/superoffice",
+//     "allowOrigins": ["https://schemas.example.com"], "timeoutMs": 30000, "maxBytes": 67108864 }
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { GenerateError } from '../errors.js';
+import { isUrl } from './documents.js';
+
+export const CONFIG_FILE = 'gen-services86.config.json';
+
+export interface ConfigFile {
+  /** WSDL paths, globs (`*`, `?`, `**`) or http(s) URLs. */
+  readonly wsdl: readonly string[];
+  /** Output folder; default `generated`. */
+  readonly out?: string;
+  readonly allowOrigins?: readonly string[];
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+}
+
+export interface LoadedConfig {
+  /** The config file, as found or given. */
+  readonly path: string;
+  /** Inputs after glob expansion, as paths relative to the working directory or URLs, in the config's order. */
+  readonly wsdl: readonly string[];
+  /** Output folder relative to the working directory. */
+  readonly out: string;
+  readonly allowOrigins: readonly string[];
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+}
+
+const KEYS: Record<keyof ConfigFile, string> = {
+  wsdl: 'an array of WSDL paths, globs or URLs',
+  out: 'a folder path',
+  allowOrigins: 'an array of origins such as "https://host"',
+  timeoutMs: 'a positive number of milliseconds',
+  maxBytes: 'a positive number of bytes',
+};
+
+export function readConfig(path: string): LoadedConfig {
+  const file = path;
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) throw new GenerateError('is a directory, not a config file', { file });
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if (err instanceof GenerateError) throw err;
+    throw new GenerateError('no such config file', { file });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    const offset = jsonErrorOffset(text);
+    const at = offset !== undefined ? lineColumn(text, offset) : undefined;
+    const first = (err as Error).message.split('\n')[0]!.replace(/,? ?(?:\.\.\.|in JSON at position).*$/, '');
+    const message = `not valid JSON: ${first}`;
+    throw new GenerateError(message, at ? { file, line: at.line, column: at.column, path: '' } : { file });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new GenerateError('must be a JSON object: { "wsdl": [...], "out": "..." }', { file });
+  const obj = json as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!(key in KEYS)) throw new GenerateError(`unknown key "${key}" (known: ${Object.keys(KEYS).join(', ')})`, { file });
+  }
+  const bad = (key: keyof ConfigFile): never => {
+    throw new GenerateError(`"${key}" must be ${KEYS[key]}`, { file });
+  };
+  const strings = (key: keyof ConfigFile): string[] | undefined => {
+    const v = obj[key];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x !== '')) return bad(key);
+    return v as string[];
+  };
+  const positive = (key: keyof ConfigFile): number | undefined => {
+    const v = obj[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) return bad(key);
+    return v;
+  };
+  const patterns = strings('wsdl');
+  if (!patterns || patterns.length === 0) throw new GenerateError('"wsdl" must list at least one WSDL path, glob or URL', { file });
+  if (obj['out'] !== undefined && (typeof obj['out'] !== 'string' || obj['out'] === '')) bad('out');
+
+  const base = dirname(resolve(path));
+  const cwdRelative = (p: string) => relative(process.cwd(), p).split(sep).join('/') || '.';
+  const wsdl: string[] = [];
+  for (const pattern of patterns) {
+    if (isUrl(pattern)) wsdl.push(pattern);
+    else if (!/[*?]/.test(pattern)) wsdl.push(cwdRelative(resolve(base, pattern)));
+    else {
+      const matches = expandGlob(base, pattern);
+      if (matches.length === 0) throw new GenerateError(`"wsdl": the pattern "${pattern}" matches no file (relative to ${cwdRelative(base)}/)`, { file });
+      wsdl.push(...matches.map(cwdRelative));
+    }
+  }
+  const timeoutMs = positive('timeoutMs');
+  const maxBytes = positive('maxBytes');
+  return {
+    path,
+    wsdl: [...new Set(wsdl)],
+    out: cwdRelative(resolve(base, (obj['out'] as string | undefined) ?? 'generated')),
+    allowOrigins: strings('allowOrigins') ?? [],
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(maxBytes !== undefined ? { maxBytes } : {}),
+  };
+}
+
+/** The config file of the working directory, when there is one. */
+export function findConfig(cwd = process.cwd()): string | undefined {
+  return existsSync(join(cwd, CONFIG_FILE)) ? CONFIG_FILE : undefined;
+}
+
+/**
+ * Where JSON text first goes wrong (Node 20's JSON.parse messages do not always say): a small
+ * recursive scanner over the JSON grammar; undefined when it finds nothing wrong.
+ */
+function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    }
+    if (c === '"') return string();
+    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  const string = (): void => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : undefined;
+  } catch (at) {
+    return typeof at === 'number' ? Math.min(at, text.length) : undefined;
+  }
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/**
+ * Files matching `pattern` below `base`, sorted: `*` and `?` within one path segment, `**` for
+ * any number of folders. Hidden entries and node_modules are only matched when named literally.
+ */
+export function expandGlob(base: string, pattern: string): string[] {
+  const segments = pattern.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
+  const root = pattern.startsWith('/') ? '/' : base;
+  const out: string[] = [];
+  const walk = (dir: string, i: number): void => {
+    if (i === segments.length) return;
+    const seg = segments[i]!;
+    const last = i === segments.length - 1;
+    if (seg === '**') {
+      walk(dir, i + 1);
+      for (const e of entries(dir)) if (e.isDirectory() && !hidden(e.name)) walk(join(dir, e.name), i);
+      return;
+    }
+    if (!/[*?]/.test(seg)) {
+      const next = join(dir, seg);
+      if (last) {
+        if (isFile(next)) out.push(next);
+      } else if (isDir(next)) walk(next, i + 1);
+      return;
+    }
+    const re = segmentRegExp(seg);
+    for (const e of entries(dir)) {
+      if (hidden(e.name) && !seg.startsWith('.')) continue;
+      if (!re.test(e.name)) continue;
+      const next = join(dir, e.name);
+      if (last) {
+        if (isFile(next)) out.push(next);
+      } else if (isDir(next)) walk(next, i + 1);
+    }
+  };
+  walk(root, 0);
+  return [...new Set(out)].sort();
+}
+
+function segmentRegExp(seg: string): RegExp {
+  const body = seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return new RegExp(`^${body}$`);
+}
+
+function hidden(name: string): boolean {
+  return name.startsWith('.') || name === 'node_modules';
+}
+
+function entries(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    return [];
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

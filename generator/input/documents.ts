@@ -1,0 +1,129 @@
+// Where a document comes from, and which other documents it may pull in. One rule set for local
+// files and fetched URLs, used both when the URLs are fetched (input/load.ts) and when the reader
+// meets an xs:import, xs:include or wsdl:import with a location (wsdl/schema-reader.ts):
+//
+// - a location is resolved relative to the document that names it;
+// - a local file may import local files (relative paths or file: URLs), never a URL: a build that
+//   reads files should not reach the network behind the user's back;
+// - a fetched document may import only http(s) locations of its own origin (scheme, host, port)
+//   or of an origin the user allowed; never a file: location, so a server cannot make us read
+//   local files.
+import { isAbsolute, relative, resolve as resolvePath, dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type DocRef = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string };
+
+export interface FetchPolicy {
+  /** Origins (`https://host:port`) fetched documents may import from, besides their own input's. */
+  readonly allowedOrigins?: readonly string[];
+}
+
+/** True for inputs we fetch rather than read: `http://…` and `https://…`. */
+export function isUrl(input: string): boolean {
+  return /^https?:\/\//i.test(input);
+}
+
+/** The key two references to one document share (a URL without its fragment, an absolute path). */
+export function docKey(ref: DocRef): string {
+  return ref.kind === 'file' ? ref.path : ref.url;
+}
+
+/** How a document is named in messages: a path relative to the working directory, or the URL without secrets. */
+export function docLabel(ref: DocRef): string {
+  if (ref.kind === 'url') return redactUrl(ref.url);
+  const rel = relative(process.cwd(), ref.path);
+  return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : ref.path).split(sep).join('/');
+}
+
+const SECRET_PARAM = /ticket|token|pass|secret|key|auth|sig|session/i;
+
+/** A URL fit for messages and generated files: no user:password, no ticket/token/key query values. */
+export function redactUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  if (u.username || u.password) {
+    u.username = '***';
+    u.password = '';
+  }
+  // Rebuilt by hand: URLSearchParams would turn `?wsdl` into `?wsdl=`.
+  if (u.search) {
+    u.search = u.search
+      .slice(1)
+      .split('&')
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        return eq > 0 && SECRET_PARAM.test(decodeURIComponentSafe(pair.slice(0, eq))) ? `${pair.slice(0, eq)}=***` : pair;
+      })
+      .join('&');
+  }
+  u.hash = '';
+  return u.href;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The origins a fetched input may import from: its own, plus the allowed ones. */
+export function originsFor(input: DocRef, policy: FetchPolicy): Set<string> {
+  const origins = new Set<string>();
+  if (input.kind === 'url') origins.add(new URL(input.url).origin);
+  for (const o of policy.allowedOrigins ?? []) origins.add(normalizeOrigin(o));
+  return origins;
+}
+
+/** `https://Host:443/x` → `https://host`; a value that is not an http(s) origin is returned as given (it matches nothing). */
+export function normalizeOrigin(origin: string): string {
+  try {
+    const u = new URL(origin);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : origin;
+  } catch {
+    return origin;
+  }
+}
+
+/**
+ * Resolves `location` found in the document `from`. Throws an Error whose message says why a
+ * location is refused (the caller adds where it was found).
+ */
+export function resolveLocation(location: string, from: DocRef, origins: ReadonlySet<string>): DocRef {
+  if (location.trim() === '') throw new Error('the location is empty');
+  if (from.kind === 'file') {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) {
+      if (/^file:/i.test(location)) return { kind: 'file', path: fileURLToPath(new URL(location)) };
+      throw new Error(
+        `"${redactUrl(location)}" is not a local file: a local WSDL imports only local files (save the document next to it, or generate from the URL)`,
+      );
+    }
+    return { kind: 'file', path: resolvePath(dirname(from.path), decodeLocalPath(location)) };
+  }
+  let url: URL;
+  try {
+    url = new URL(location, from.url);
+  } catch {
+    throw new Error(`"${location}" is not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`"${redactUrl(url.href)}" is refused: a fetched document may only import http(s) locations, never ${url.protocol} ones`);
+  }
+  if (!origins.has(url.origin)) {
+    throw new Error(
+      `"${redactUrl(url.href)}" is refused: it is on another origin than the WSDL (${[...origins].join(', ')}); allow it with --allow-origin ${url.origin}`,
+    );
+  }
+  url.hash = '';
+  return { kind: 'url', url: url.href };
+}
+
+/** `schemas/My%20Types.xsd` → `schemas/My Types.xsd` (a schemaLocation is a URI reference). */
+function decodeLocalPath(location: string): string {
+  return decodeURIComponentSafe(location.split('#')[0]!);
+}

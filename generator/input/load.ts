@@ -1,0 +1,113 @@
+// The input phase: every WSDL named on the command line or in the config, read or fetched into
+// memory before any generating starts. A URL input is fetched together with every schema it
+// imports by schemaLocation (under the rules of documents.ts), so the reader, which is
+// synchronous and may run on a worker thread, never waits for the network.
+import { basename, resolve as resolvePath } from 'node:path';
+import { GenerateError } from '../errors.js';
+import { parseXmlDocument } from '../wsdl/dom.js';
+import { describeReference, referencedLocations, type DocumentResolver, type ExternalDocument } from '../wsdl/external.js';
+import { docKey, docLabel, isUrl, originsFor, redactUrl, resolveLocation, type DocRef, type FetchPolicy } from './documents.js';
+import { fetchXml, type FetchLimits } from './fetch.js';
+import { readLocalXml } from './text.js';
+import { location } from '../wsdl/dom.js';
+
+export interface InputOptions extends FetchPolicy, FetchLimits {}
+
+/** One input, in memory. Plain data: it crosses to worker threads as is. */
+export interface LoadedInput {
+  /** As the user gave it. */
+  readonly input: string;
+  /** How messages and generated headers name the WSDL: the file name, or the URL without secrets. */
+  readonly file: string;
+  readonly ref: DocRef;
+  readonly text: string;
+  /** Documents fetched for a URL input, by URL. */
+  readonly documents: Readonly<Record<string, string>>;
+  /** Origins its imports may come from. */
+  readonly origins: readonly string[];
+}
+
+/** At most this many documents per URL input (a WSDL and its schemas): a guard against import loops and floods. */
+const MAX_DOCUMENTS = 100;
+
+export async function loadInput(input: string, options: InputOptions = {}): Promise<LoadedInput> {
+  if (!isUrl(input)) {
+    const path = resolvePath(input);
+    const text = readLocalXml(path, input);
+    return { input, file: basename(input), ref: { kind: 'file', path }, text, documents: {}, origins: [] };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(input);
+  } catch {
+    throw new GenerateError('not a valid URL', { file: redactUrl(input) });
+  }
+  const origins = originsFor({ kind: 'url', url: parsed.href }, options);
+  // The WSDL itself may be redirected anywhere http(s) (e.g. http → https); its final origin
+  // then counts as its own.
+  const main = await fetchXml(parsed.href, options);
+  origins.add(new URL(main.url).origin);
+  const ref: DocRef = { kind: 'url', url: main.url };
+  const documents: Record<string, string> = {};
+  const queue: { ref: DocRef; text: string; file: string }[] = [{ ref, text: main.text, file: redactUrl(input) }];
+  const seen = new Set([docKey(ref)]);
+  for (let doc = queue.shift(); doc; doc = queue.shift()) {
+    // Parsed here only to find what it imports; the reader parses it again (and reports its errors).
+    let root;
+    try {
+      root = parseXmlDocument(doc.text, doc.file);
+    } catch {
+      continue;
+    }
+    for (const { location: loc, element } of referencedLocations(root)) {
+      let target: DocRef;
+      try {
+        target = resolveLocation(loc, doc.ref, origins);
+      } catch (err) {
+        throw new GenerateError(`${describeReference(element)} "${loc}": ${(err as Error).message}`, location(element, doc.file));
+      }
+      const key = docKey(target);
+      if (seen.has(key) || target.kind !== 'url') continue;
+      seen.add(key);
+      if (seen.size > MAX_DOCUMENTS) throw new GenerateError(`imports more than ${MAX_DOCUMENTS} documents`, { file: redactUrl(input) });
+      const fetched = await fetchXml(target.url, options, (redirect) => void resolveLocation(redirect, doc.ref, origins));
+      documents[key] = fetched.text;
+      queue.push({ ref: target, text: fetched.text, file: redactUrl(target.url) });
+    }
+  }
+  return { input, file: redactUrl(input), ref, text: main.text, documents, origins: [...origins] };
+}
+
+/** Resolves the locations a loaded input's documents name: local files are read now, URLs come from what was fetched. */
+export function createResolver(input: LoadedInput): DocumentResolver {
+  const mainKey = docKey(input.ref);
+  const refs = new Map<string, DocRef>([[mainKey, input.ref]]);
+  const origins = new Set(input.origins);
+  const resolved = new Map<string, ExternalDocument>();
+  const remember = (doc: ExternalDocument): ExternalDocument => {
+    if (!resolved.has(doc.key)) resolved.set(doc.key, doc);
+    return doc;
+  };
+  return {
+    mainKey,
+    resolved: () => [...resolved.values()],
+    resolve(loc: string, fromKey: string) {
+      const from = refs.get(fromKey);
+      if (!from) throw new Error('internal error: an import from an unknown document');
+      const ref = resolveLocation(loc, from, origins);
+      const key = docKey(ref);
+      refs.set(key, ref);
+      const file = docLabel(ref);
+      if (ref.kind === 'url') {
+        const text = input.documents[key];
+        if (text === undefined) throw new Error(`${file} was not fetched`);
+        return remember({ key, file, text });
+      }
+      try {
+        return remember(resolved.get(key) ?? { key, file, text: readLocalXml(ref.path, file) });
+      } catch (err) {
+        throw new Error(err instanceof GenerateError ? `${file}: ${err.message}` : (err as Error).message);
+      }
+    },
+  };
+}

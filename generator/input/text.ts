@@ -1,0 +1,35 @@
+// Bytes → XML text, for files and fetched documents alike: UTF-16 with a BOM, else UTF-8; a
+// file with NUL bytes is binary, not XML. File-level problems name the document as given.
+import { readFileSync, statSync } from 'node:fs';
+import { GenerateError } from '../errors.js';
+
+export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length === 0) throw new GenerateError('the file is empty', { file });
+  // UTF-16 WSDLs announce themselves with a BOM; anything else we read as UTF-8.
+  const utf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff);
+  if (utf16 && buf.length % 2 !== 0) throw new GenerateError('the file is truncated UTF-16 (odd number of bytes)', { file });
+  if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
+  if (buf[0] === 0xfe && buf[1] === 0xff) return Buffer.from(buf.subarray(2)).swap16().toString('utf16le');
+  const text = buf.toString('utf8');
+  if (text.includes('\u0000')) throw new GenerateError('the file is binary (it contains NUL bytes), not XML', { file });
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** A local file's text; `file` is how messages name it. */
+export function readLocalXml(path: string, file: string): string {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new GenerateError('no such file', { file });
+  }
+  if (stat.isDirectory()) throw new GenerateError('is a directory, not a WSDL file', { file });
+  let bytes;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new GenerateError(`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
+  }
+  return decodeXmlBytes(bytes, file);
+}

@@ -1,0 +1,51 @@
+// Documents a WSDL pulls in by location (xs:import/xs:include schemaLocation, wsdl:import
+// location). The reader stays synchronous and never touches the file system or network itself:
+// it asks a DocumentResolver (implemented in input/), which applies the location rules.
+import { NS, attr, childElements, firstChild, type XmlElement } from './dom.js';
+
+export interface ExternalDocument {
+  /** Identifies the document (absolute path or URL): one document is read once per WSDL. */
+  readonly key: string;
+  /** How messages name it. */
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface DocumentResolver {
+  /** The key of the WSDL itself. */
+  readonly mainKey: string;
+  /**
+   * The document `location` names, as seen from the document `fromKey`. Throws an Error whose
+   * message says why it is refused or unreadable; the reader adds where the location was found.
+   */
+  resolve(location: string, fromKey: string): ExternalDocument;
+  /** Every document resolved so far, each once, in the order first resolved. */
+  resolved(): readonly ExternalDocument[];
+}
+
+/** Every location a WSDL or schema document names: wsdl:import, and xs:import/xs:include in its schemas. */
+export function referencedLocations(root: XmlElement): { location: string; element: XmlElement }[] {
+  const out: { location: string; element: XmlElement }[] = [];
+  const fromSchema = (schema: XmlElement) => {
+    for (const child of childElements(schema, NS.xs)) {
+      if (child.localName !== 'import' && child.localName !== 'include') continue;
+      const location = attr(child, 'schemaLocation');
+      if (location !== undefined) out.push({ location, element: child });
+    }
+  };
+  if (root.namespaceURI === NS.xs && root.localName === 'schema') fromSchema(root);
+  if (root.namespaceURI === NS.wsdl && root.localName === 'definitions') {
+    for (const imp of childElements(root, NS.wsdl, 'import')) {
+      const location = attr(imp, 'location');
+      if (location !== undefined) out.push({ location, element: imp });
+    }
+    const types = firstChild(root, NS.wsdl, 'types');
+    if (types) for (const schema of childElements(types, NS.xs, 'schema')) fromSchema(schema);
+  }
+  return out;
+}
+
+/** `wsdl:import location` or `xs:import schemaLocation`: how messages name a reference. */
+export function describeReference(element: XmlElement): string {
+  return element.namespaceURI === NS.wsdl ? `wsdl:${element.localName} location` : `xs:${element.localName} schemaLocation`;
+}
