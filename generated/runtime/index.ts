@@ -403,6 +403,18 @@ export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null | u
   return text;
 }
 
+/** The chunks of a body read piece by piece, as one array of `total` bytes. */
+export function joinChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1 && (chunks[0] as Uint8Array).byteLength === total) return chunks[0] as Uint8Array;
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
 // ----------------------------------------------------------------------------------------------
 // schema.ts
 // ----------------------------------------------------------------------------------------------
@@ -4254,12 +4266,5 @@ async function readLimited(response: Response, limit: number, operation: string)
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const bytes = new Uint8Array(received);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
+  return joinChunks(chunks, received);
 }

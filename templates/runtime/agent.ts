@@ -2,7 +2,7 @@
 // posts it with fetch (injectable), enforces timeout, abort and a response size limit while
 // streaming, and turns every failure into one of the typed errors. Never retries: a SOAP call
 // may not be idempotent.
-import { decodeXmlBytes } from './charset.js';
+import { decodeXmlBytes, joinChunks } from './charset.js';
 import { DecodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError, TransportError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
 import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
@@ -375,12 +375,5 @@ async function readLimited(response: Response, limit: number, operation: string)
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const bytes = new Uint8Array(received);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
+  return joinChunks(chunks, received);
 }

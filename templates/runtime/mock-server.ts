@@ -17,7 +17,7 @@
 // SuperOffice sends for a refused call: HTTP 200, Succeeded=false and the ExceptionInfo header
 // around an empty response element. A thrown SoapFaultError is sent as that fault; any other
 // thrown value becomes a Server/Receiver fault carrying its message only, never a stack trace.
-import { decodeXmlBytes } from './charset.js';
+import { decodeXmlBytes, joinChunks } from './charset.js';
 import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
 import { Encoder } from './encode.js';
@@ -390,13 +390,7 @@ async function readBody(request: MockHttpRequest, limit: number): Promise<Uint8A
     if (received > limit) return undefined;
     chunks.push(bytes);
   }
-  const body = new Uint8Array(received);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
+  return joinChunks(chunks, received);
 }
 
 /** `GET ?wsdl`: the WSDL from the options (or the service info), its address set to the URL asked for. */
