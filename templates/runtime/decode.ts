@@ -210,13 +210,11 @@ class Frame {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Where the decoding of one element (the body, or a header block) stopped with an error. */
-class Failed {
-  readonly error: DecodeError;
-  constructor(error: DecodeError) {
-    this.error = error;
-  }
-}
+/**
+ * What the (last) Body holds: the decoded body element, or the error that stopped its decoding
+ * (reported only once the whole message has been read), a Fault, or another element.
+ */
+type BodyOutcome = { value: Record<string, unknown> | DecodeError } | { fault: SoapFaultError } | { found: string };
 
 class EnvelopeDecoder {
   private readonly plan: Plan;
@@ -255,7 +253,7 @@ class EnvelopeDecoder {
     // children of Envelope. For each declared header, the first such block counts.
     const headers = new Map<FieldDesc, { value: unknown; inHeader: boolean }>();
     let sawBody = false;
-    let body: { value: Record<string, unknown> | Failed } | { fault: SoapFaultError } | { found: string } | undefined;
+    let body: BodyOutcome | undefined;
     for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
       if (ev !== XML_START) continue; // text between the envelope's children
       const local: string = r.name.local;
@@ -265,7 +263,7 @@ class EnvelopeDecoder {
         }
       } else if (r.ns === envNs && local === 'Body') {
         sawBody = true; // with several Bodies, the last one counts
-        body = this.body(msg, version);
+        body = this.body(msg, envNs, version);
       } else {
         this.headerBlock(msg, headers, false);
       }
@@ -279,31 +277,31 @@ class EnvelopeDecoder {
       const expected = `{${this.index.namespace(msg.body.ns)}}${msg.body.name}`;
       throw new DecodeError(`expected the body element ${expected}, found ${body.found}`, 'Envelope/Body', this.operation);
     }
-    if (body.value instanceof Failed) throw body.value.error;
+    if (body.value instanceof DecodeError) throw body.value;
     const out: Record<string, unknown> = {};
     for (const f of msg.headers) {
       const h = headers.get(f);
       if (h === undefined) continue;
-      if (h.value instanceof Failed) throw h.value.error;
+      if (h.value instanceof DecodeError) throw h.value;
       out[f.name] = h.value;
     }
     return { body: body.value, headers: out };
   }
 
   /** After Body's start tag: reads through its end tag; what its first element is. */
-  private body(msg: MessageDesc, version: SoapVersion): { value: Record<string, unknown> | Failed } | { fault: SoapFaultError } | { found: string } | undefined {
+  private body(msg: MessageDesc, envNs: string, version: SoapVersion): BodyOutcome | undefined {
     const r = this.r;
-    let result: { value: Record<string, unknown> | Failed } | { fault: SoapFaultError } | { found: string } | undefined;
+    let result: BodyOutcome | undefined;
     for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
       if (ev !== XML_START) continue;
       if (result !== undefined) {
         r.skipElement(); // only the first element in Body counts
-      } else if (r.name.local === 'Fault' && r.ns === (version === '1.1' ? SOAP11_NS : SOAP12_NS)) {
+      } else if (r.name.local === 'Fault' && r.ns === envNs) {
         result = { fault: readFault(readElement(r), version, this.operation) };
       } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
         this.prefix = '';
         // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
-        result = { value: this.decodeElement(this.plan.slot(msg.body), msg.body.name, -1, true) as Record<string, unknown> | Failed };
+        result = { value: this.decodeElement(this.plan.slot(msg.body), true) as Record<string, unknown> | DecodeError };
       } else {
         result = { found: `{${r.ns}}${r.name.local}` };
         r.skipElement();
@@ -323,7 +321,7 @@ class EnvelopeDecoder {
       return;
     }
     this.prefix = 'Header';
-    headers.set(field, { value: this.decodeElement(this.plan.slot(field), field.name, -1, false), inHeader });
+    headers.set(field, { value: this.decodeElement(this.plan.slot(field), false), inHeader });
   }
 
   /** Reads the rest of the document, which the reader checks: a well-formedness error anywhere wins. */
@@ -347,30 +345,28 @@ class EnvelopeDecoder {
   }
 
   /**
-   * At the start tag of an element of `slot` (the body wrapper when `wrapper`): its value, or
-   * Failed; reads through its end tag either way.
+   * At the start tag of an element of `slot` (the body wrapper when `wrapper`): its value, or the
+   * DecodeError that stopped it; reads through its end tag either way.
    */
-  private decodeElement(slot: Slot, name: string, index: number, wrapper: boolean): unknown {
+  private decodeElement(slot: Slot, wrapper: boolean): unknown {
     const r = this.r;
     const depth = r.depth;
     this.sp = 0;
-    this.lastEvent = XML_START;
     try {
       const fr = this.frames[0] as Frame;
-      fr.name = name;
-      fr.index = index;
+      fr.name = slot.field.name;
+      fr.index = -1;
       if (wrapper) this.openComplex(fr, slot, this.plan.complex(slot.field.type), undefined);
       else this.open(fr, slot);
       return this.run();
     } catch (err) {
       if (!(err instanceof DecodeError)) throw err;
-      // Read through the element's end tag; the reader still checks everything in it.
-      while (!(this.lastEvent === XML_END && r.depth < depth)) this.lastEvent = r.next();
-      return new Failed(err);
+      // Read through the element's end tag (the reader's depth drops below the element's only
+      // there); the reader still checks everything in it.
+      while (r.depth >= depth) r.next();
+      return err;
     }
   }
-
-  private lastEvent = XML_START;
 
   /** Reads events until the element of frame 0 ends; its value. */
   private run(): unknown {
@@ -380,7 +376,6 @@ class EnvelopeDecoder {
     let top = frames[this.sp] as Frame;
     for (;;) {
       const ev = r.next();
-      this.lastEvent = ev;
       if (ev === XML_TEXT) {
         if (top.kind >= F_SCALAR) addText(top, r);
         continue;
@@ -390,7 +385,6 @@ class EnvelopeDecoder {
         if (child === null) {
           if (this.strict) this.unknown();
           r.skipElement(); // an element the schema does not have here: forward compatible
-          this.lastEvent = XML_END;
           continue;
         }
         if (++this.sp === frames.length) frames.push(new Frame());
