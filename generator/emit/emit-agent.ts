@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { Service } from '../model/types.js';
 import { emitClient, emitIndex, emitOperations } from './emit-client.js';
+import { wrapWords } from './identifiers.js';
 import { emitEntry } from './emit-entry.js';
 import { emitMetadata, emitSchemaTable } from './emit-metadata.js';
 import { emitMock } from './emit-mock.js';
@@ -49,16 +50,10 @@ export function fileHeader(source: string, regenerate = `npx gen-services86 ${so
   const first = `${GENERATED_MARK} from ${source} — do not edit.\n`;
   if (line.length <= MAX_REGENERATE_LINE) return `${first}${line}\n`;
   if (!full) return `${first}// Regenerate with: the command at the top of index.ts in the output folder.\n`;
-  const lines: string[] = [];
-  let current = '//  ';
-  for (const word of regenerate.split(' ')) {
-    if (current.length + 1 + word.length > 98 && current !== '//  ') {
-      lines.push(`${current} \\`);
-      current = '//    ';
-    }
-    current += ` ${word}`;
-  }
-  return `${first}// Regenerate with:\n${[...lines, current].join('\n')}\n`;
+  // Shell words (a quoted one may hold spaces), continued with a backslash from line to line.
+  const words = regenerate.match(/(?:'[^']*'|\\.|[^\s'\\])+/g) ?? [];
+  const lines = wrapWords(words, 90).map((line, i) => `//${i === 0 ? '   ' : '     '}${line}`);
+  return `${first}// Regenerate with:\n${lines.join(' \\\n')}\n`;
 }
 
 /** The source of files made from several WSDLs: all names for a few, else the first and last. */

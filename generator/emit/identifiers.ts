@@ -84,3 +84,18 @@ export function jsDocBlock(lines: readonly string[], indent = '', options: { com
   if (options.compact && lines.length === 1) return `${indent}/** ${lines[0]} */`;
   return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */`;
 }
+
+/** `words` joined by spaces into lines of at most `width` characters (a longer word stands alone). */
+export function wrapWords(words: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return line === '' ? lines : [...lines, line];
+}

@@ -13,6 +13,7 @@
 // assembler refuses a clash rather than rename anything.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { wrapWords } from './identifiers.js';
 
 /** The sources that are not part of the client module. */
 const ENTRY = 'index.ts';
@@ -132,14 +133,5 @@ function leadingComment(text: string): string {
 
 /** `text` as `//` comment lines of at most 100 characters. */
 function wrapComment(text: string): string {
-  const lines: string[] = [];
-  let line = '//';
-  for (const word of text.split(' ')) {
-    if (line.length + 1 + word.length > 100 && line !== '//') {
-      lines.push(line);
-      line = '//';
-    }
-    line += ` ${word}`;
-  }
-  return `${[...lines, line].join('\n')}\n`;
+  return wrapWords(text.split(' '), 97).map((line) => `// ${line}\n`).join('');
 }
