@@ -299,11 +299,30 @@ const invalid: [string, string, RegExp][] = [
   ['truncated', wcf('').slice(0, -20), /Mismatched end tag: expected <\/s:Body>, found <\/>/],
 ];
 
+/**
+ * The values the tree decoder (the reference before the one decoder, at 5157e48) gave for the
+ * valid messages, frozen in test/golden/decoder/valid-values.json (Date and Uint8Array tagged as
+ * {$date} and {$bytes}). A difference is a change of behaviour: reason it out, never regenerate.
+ */
+const referenceValues = JSON.parse(readFileSync(join(goldenDir, 'decoder', 'valid-values.json'), 'utf8')) as Record<string, unknown>;
+
+function tagged(value: unknown): unknown {
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
+  if (Array.isArray(value)) return value.map(tagged);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tagged(v)]));
+  return value;
+}
+
 describe('values and errors', () => {
+  test('every valid message has its reference value', () => {
+    assert.deepEqual(Object.keys(referenceValues).sort(), valid.map(([name]) => name).sort());
+  });
   for (const [name, xml] of valid) {
     test(`decodes: ${name}`, () => {
       const result = check(schema, op, 'response', xml);
       assert.ok(result.ok, result.ok ? '' : result.error.message);
+      assert.deepStrictEqual(tagged(result.value), referenceValues[name]);
     });
   }
   for (const [name, xml, message] of invalid) {
