@@ -264,7 +264,12 @@ function sniff(bytes: Uint8Array, operation: string | undefined): { enc: Encodin
   if (b0 === 0 && b1 === 0x3c && b2 === 0 && b3 === 0x3f) return { enc: 'UTF-16BE', source: 'first bytes' };
   if (b0 === 0x4c && b1 === 0x6f && b2 === 0xa7 && b3 === 0x94) fail(`the message is EBCDIC; this client reads ${SUPPORTED}`, operation);
   const declared = declaredEncoding(latin1(bytes.subarray(0, 1024)));
-  if (declared !== undefined) return { enc: encodingNamed(declared, 'XML declaration', operation), source: 'XML declaration' };
+  if (declared !== undefined) {
+    const enc = encodingNamed(declared, 'XML declaration', operation);
+    // A declaration readable as single bytes cannot be in UTF-16: it contradicts itself (Appendix F).
+    if (isUtf16(enc)) fail(`the XML declaration says encoding="${declared}", but the message starts in single-byte characters`, operation);
+    return { enc, source: 'XML declaration' };
+  }
   return { enc: 'UTF-8', source: 'default' };
 }
 
@@ -274,6 +279,10 @@ function declaredEncoding(text: string): string | undefined {
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
+/**
+ * Bytes as ISO-8859-1 (each byte the code point of the same value). By hand because
+ * TextDecoder('iso-8859-1') is windows-1252 under the WHATWG rules, which maps 0x80–0x9F elsewhere.
+ */
 function latin1(bytes: Uint8Array): string {
   let text = '';
   for (let i = 0; i < bytes.length; i += 8192) {
@@ -396,7 +405,7 @@ export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null | u
   if (declared !== undefined && source !== 'XML declaration') {
     const named = LABELS[declared.toLowerCase()];
     if (named === undefined || !compatible(named, enc)) {
-      const how = source === 'default' ? 'it is read as UTF-8 (the default)' : `the ${source} says ${enc}`;
+      const how = source === 'default' ? 'it is read as UTF-8 (the default)' : `the ${source} ${source === 'first bytes' ? 'say' : 'says'} ${enc}`;
       fail(`the XML declaration says encoding="${declared}", but ${how}`, operation);
     }
   }
@@ -1426,6 +1435,8 @@ class Scope implements NamespaceScope {
       this.lastPrefix = prefix;
       this.lastBinding = found;
       // Found beyond the parent: the parent does not declare it, so the answer holds there too.
+      // Memoised only past a few steps (short walks are cheaper than the map): a guard of linear
+      // time in xml-scaling.test.ts, family "a deep chain of scopes", not a speed trick.
       if (steps > 4 && this.parent !== null) (this.parent.memo ??= new Map()).set(prefix, found);
     }
     return found;
@@ -1456,7 +1467,8 @@ class UriIds {
   private readonly uris: string[] = [];
   private readonly seed = (Math.random() * 0x100000000) | 0;
 
-  id(uri: string): number {
+  /** The id of `uri`; a URI seen for the first time is kept as `keep(uri)` (see uri()). */
+  id(uri: string, keep: (uri: string) => string = (u) => u): number {
     let h = this.seed ^ uri.length;
     for (let i = 0; i < uri.length; i++) {
       h = Math.imul(h ^ uri.charCodeAt(i), 0x5bd1e995);
@@ -1469,8 +1481,13 @@ class UriIds {
       for (const id of bucket) if (this.uris[id] === uri) return id;
       bucket.push(this.uris.length);
     }
-    this.uris.push(uri);
+    this.uris.push(keep(uri));
     return this.uris.length - 1;
+  }
+
+  /** The URI of `id`, as kept when first seen: every binding to it shares that one string. */
+  uri(id: number): string {
+    return this.uris[id] as string;
   }
 }
 
@@ -1595,7 +1612,9 @@ export class XmlReader {
   private hash = 0;
   /** Set by decodeRef: offset of the reference's ';'. */
   private refEnd = 0;
-  /** Flattened parts of the text being decoded (see setAside). */
+  /** Pieces appended to the text being decoded since the last flattening (see append). */
+  private pieces = 0;
+  /** Flattened parts of the text being decoded (see append). */
   private readonly asides: string[] = [];
   /**
    * Open-addressed cache of names seen in this document. Documents repeat a few dozen names many
@@ -1608,6 +1627,8 @@ export class XmlReader {
    * names, while a hostile one can have a new name in every tag, and those are left as they are.
    */
   private compactLeft = NAME_CACHE_SIZE;
+  /** How a namespace URI declared for the first time is kept (see UriIds.id). */
+  private readonly keepUri = (uri: string): string => (this.compactLeft-- > 0 ? canonical(uri) : uri);
 
   // ---- The current event (valid until the next call) -------------------------------------------
   /** Nesting depth: after XML_START the element's own depth (the document element is 1). */
@@ -2069,9 +2090,12 @@ export class XmlReader {
       const n = names[i] as XmlName;
       if (n.prefix === 'xmlns' || n.qname === 'xmlns') {
         const prefix = n.prefix === '' ? '' : n.local;
-        let uri = this.checkDeclaration(prefix, this.attrValue(i), offsets[i] as number);
-        if (this.compactLeft-- > 0) uri = canonical(uri);
-        const binding: Binding = { uri, id: (this.uriIds ??= new UriIds()).id(uri) };
+        const uri = this.checkDeclaration(prefix, this.attrValue(i), offsets[i] as number);
+        // A URI is made canonical once, when first declared: repeated declarations (WCF puts
+        // xmlns on every item) neither pay for it again nor use up the budget of names.
+        const ids = (this.uriIds ??= new UriIds());
+        const id = ids.id(uri, this.keepUri);
+        const binding: Binding = { uri: ids.uri(id), id };
         nsOf[i] = null;
         if (declared === null || declaredUris === null) {
           declared = [prefix];
@@ -2242,19 +2266,25 @@ export class XmlReader {
   }
 
   /**
-   * Decoded text is built by appending pieces (`out += …`), which makes a rope: one live object per
-   * piece until the result is read. Text with millions of references would keep millions of them
-   * alive, and garbage collection would grow faster than the text. So every 256 pieces the rope is
-   * flattened (reading a character does that in V8) and set aside; joinAside joins the parts.
+   * `out + piece`, for decoded text built piece by piece. Appending makes a rope: one live object
+   * per piece until the result is read, so text with millions of references would keep millions of
+   * them alive and garbage collection would grow faster than the text. Every 256 pieces the rope is
+   * therefore flattened (reading a character does that in V8) and set aside; joinAside joins the
+   * parts. A guard of linear time and memory, not a speed trick: test/runtime/xml-scaling.test.ts,
+   * family "many character references".
    */
-  private setAside(out: string): string {
+  private append(out: string, piece: string): string {
+    out += piece;
+    if (++this.pieces < 256) return out;
     out.charCodeAt(0);
     this.asides.push(out);
+    this.pieces = 0;
     return '';
   }
 
   private joinAside(last: string): string {
     const asides = this.asides;
+    this.pieces = 0;
     if (asides.length === 0) return last;
     asides.push(last);
     const text = asides.join('');
@@ -2275,24 +2305,15 @@ export class XmlReader {
     if (this.nextCdEnd < end) throw this.error("']]>' is not allowed in character data", this.nextCdEnd);
     if (this.nextAmp >= end && this.nextCr >= end) return null;
     let out = '';
-    let pieces = 0;
     let seg = start;
     for (let i = start; i < end; i++) {
       const c = src.charCodeAt(i);
       if (c === 38) {
-        out += src.slice(seg, i) + this.decodeRef(i, end);
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + this.decodeRef(i, end));
         i = this.refEnd;
         seg = i + 1;
       } else if (c === 13) {
-        out += src.slice(seg, i) + '\n';
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + '\n');
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       }
@@ -2307,15 +2328,10 @@ export class XmlReader {
     if (this.nextCr < start) this.nextCr = find(src, '\r', start);
     if (this.nextCr >= end) return src.slice(start, end);
     let out = '';
-    let pieces = 0;
     let seg = start;
     for (let i = this.nextCr; i < end; i++) {
       if (src.charCodeAt(i) === 13) {
-        out += src.slice(seg, i) + '\n';
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + '\n');
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       }
@@ -2330,7 +2346,6 @@ export class XmlReader {
   private attrValueText(start: number, end: number): string | null {
     const src = this.src;
     let out = '';
-    let pieces = 0;
     let seg = start;
     for (let i = start; i < end; i++) {
       const c = src.charCodeAt(i);
@@ -2340,28 +2355,16 @@ export class XmlReader {
       }
       if (c >= 32 && c !== 38 && c !== 60) continue;
       if (c === 38) {
-        out += src.slice(seg, i) + this.decodeRef(i, end);
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + this.decodeRef(i, end));
         i = this.refEnd;
         seg = i + 1;
       } else if (c === 60) {
         throw this.error("'<' is not allowed in attribute values", i);
       } else if (c === 9 || c === 10) {
-        out += src.slice(seg, i) + ' ';
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + ' ');
         seg = i + 1;
       } else if (c === 13) {
-        out += src.slice(seg, i) + ' ';
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + ' ');
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       } else if (this.charsAsRead) {
@@ -2498,7 +2501,8 @@ export class XmlReader {
       const value = src.slice(p + 1, vEnd);
       if (name === 'version' && seen === 0) {
         // XML 1.0 (5th edition, 2.8): a 1.0 processor reads a document of another 1.x version as
-        // if it were 1.0. So 1.1 is read by the 1.0 rules, and 1.1-only features are refused as such.
+        // if it were 1.0. So 1.1 is read by the 1.0 rules: what only 1.1 allows is refused or read
+        // as 1.0 reads it (test/runtime/xml-decisions.test.ts).
         if (!/^1\.[0-9]+$/.test(value)) throw this.error(`Unsupported XML version '${value}' (1.x is read as 1.0)`, p);
         seen = 1;
       } else if (name === 'encoding' && seen === 1) {
@@ -2555,7 +2559,8 @@ export function readElement(r: XmlReader): XmlElement {
     } else if (ev === XML_TEXT) {
       texts[textsTop++] = r.text();
       // Many text pieces in one element (text between thousands of children): join them in
-      // batches, so that they are not all kept alive as separate strings (see setAside).
+      // batches, so that they are not all kept alive as separate strings (see append; guarded by
+      // xml-scaling.test.ts, family "many tiny text nodes").
       const ts = textStarts[textStarts.length - 1] as number;
       if (textsTop - ts > 256) {
         texts[ts] = (texts[ts] as string) + texts.slice(ts + 1, textsTop).join('');

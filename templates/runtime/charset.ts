@@ -105,7 +105,12 @@ function sniff(bytes: Uint8Array, operation: string | undefined): { enc: Encodin
   if (b0 === 0 && b1 === 0x3c && b2 === 0 && b3 === 0x3f) return { enc: 'UTF-16BE', source: 'first bytes' };
   if (b0 === 0x4c && b1 === 0x6f && b2 === 0xa7 && b3 === 0x94) fail(`the message is EBCDIC; this client reads ${SUPPORTED}`, operation);
   const declared = declaredEncoding(latin1(bytes.subarray(0, 1024)));
-  if (declared !== undefined) return { enc: encodingNamed(declared, 'XML declaration', operation), source: 'XML declaration' };
+  if (declared !== undefined) {
+    const enc = encodingNamed(declared, 'XML declaration', operation);
+    // A declaration readable as single bytes cannot be in UTF-16: it contradicts itself (Appendix F).
+    if (isUtf16(enc)) fail(`the XML declaration says encoding="${declared}", but the message starts in single-byte characters`, operation);
+    return { enc, source: 'XML declaration' };
+  }
   return { enc: 'UTF-8', source: 'default' };
 }
 
@@ -115,6 +120,10 @@ function declaredEncoding(text: string): string | undefined {
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
+/**
+ * Bytes as ISO-8859-1 (each byte the code point of the same value). By hand because
+ * TextDecoder('iso-8859-1') is windows-1252 under the WHATWG rules, which maps 0x80–0x9F elsewhere.
+ */
 function latin1(bytes: Uint8Array): string {
   let text = '';
   for (let i = 0; i < bytes.length; i += 8192) {
@@ -237,7 +246,7 @@ export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null | u
   if (declared !== undefined && source !== 'XML declaration') {
     const named = LABELS[declared.toLowerCase()];
     if (named === undefined || !compatible(named, enc)) {
-      const how = source === 'default' ? 'it is read as UTF-8 (the default)' : `the ${source} says ${enc}`;
+      const how = source === 'default' ? 'it is read as UTF-8 (the default)' : `the ${source} ${source === 'first bytes' ? 'say' : 'says'} ${enc}`;
       fail(`the XML declaration says encoding="${declared}", but ${how}`, operation);
     }
   }

@@ -313,6 +313,8 @@ class Scope implements NamespaceScope {
       this.lastPrefix = prefix;
       this.lastBinding = found;
       // Found beyond the parent: the parent does not declare it, so the answer holds there too.
+      // Memoised only past a few steps (short walks are cheaper than the map): a guard of linear
+      // time in xml-scaling.test.ts, family "a deep chain of scopes", not a speed trick.
       if (steps > 4 && this.parent !== null) (this.parent.memo ??= new Map()).set(prefix, found);
     }
     return found;
@@ -343,7 +345,8 @@ class UriIds {
   private readonly uris: string[] = [];
   private readonly seed = (Math.random() * 0x100000000) | 0;
 
-  id(uri: string): number {
+  /** The id of `uri`; a URI seen for the first time is kept as `keep(uri)` (see uri()). */
+  id(uri: string, keep: (uri: string) => string = (u) => u): number {
     let h = this.seed ^ uri.length;
     for (let i = 0; i < uri.length; i++) {
       h = Math.imul(h ^ uri.charCodeAt(i), 0x5bd1e995);
@@ -356,8 +359,13 @@ class UriIds {
       for (const id of bucket) if (this.uris[id] === uri) return id;
       bucket.push(this.uris.length);
     }
-    this.uris.push(uri);
+    this.uris.push(keep(uri));
     return this.uris.length - 1;
+  }
+
+  /** The URI of `id`, as kept when first seen: every binding to it shares that one string. */
+  uri(id: number): string {
+    return this.uris[id] as string;
   }
 }
 
@@ -482,7 +490,9 @@ export class XmlReader {
   private hash = 0;
   /** Set by decodeRef: offset of the reference's ';'. */
   private refEnd = 0;
-  /** Flattened parts of the text being decoded (see setAside). */
+  /** Pieces appended to the text being decoded since the last flattening (see append). */
+  private pieces = 0;
+  /** Flattened parts of the text being decoded (see append). */
   private readonly asides: string[] = [];
   /**
    * Open-addressed cache of names seen in this document. Documents repeat a few dozen names many
@@ -495,6 +505,8 @@ export class XmlReader {
    * names, while a hostile one can have a new name in every tag, and those are left as they are.
    */
   private compactLeft = NAME_CACHE_SIZE;
+  /** How a namespace URI declared for the first time is kept (see UriIds.id). */
+  private readonly keepUri = (uri: string): string => (this.compactLeft-- > 0 ? canonical(uri) : uri);
 
   // ---- The current event (valid until the next call) -------------------------------------------
   /** Nesting depth: after XML_START the element's own depth (the document element is 1). */
@@ -956,9 +968,12 @@ export class XmlReader {
       const n = names[i] as XmlName;
       if (n.prefix === 'xmlns' || n.qname === 'xmlns') {
         const prefix = n.prefix === '' ? '' : n.local;
-        let uri = this.checkDeclaration(prefix, this.attrValue(i), offsets[i] as number);
-        if (this.compactLeft-- > 0) uri = canonical(uri);
-        const binding: Binding = { uri, id: (this.uriIds ??= new UriIds()).id(uri) };
+        const uri = this.checkDeclaration(prefix, this.attrValue(i), offsets[i] as number);
+        // A URI is made canonical once, when first declared: repeated declarations (WCF puts
+        // xmlns on every item) neither pay for it again nor use up the budget of names.
+        const ids = (this.uriIds ??= new UriIds());
+        const id = ids.id(uri, this.keepUri);
+        const binding: Binding = { uri: ids.uri(id), id };
         nsOf[i] = null;
         if (declared === null || declaredUris === null) {
           declared = [prefix];
@@ -1129,19 +1144,25 @@ export class XmlReader {
   }
 
   /**
-   * Decoded text is built by appending pieces (`out += …`), which makes a rope: one live object per
-   * piece until the result is read. Text with millions of references would keep millions of them
-   * alive, and garbage collection would grow faster than the text. So every 256 pieces the rope is
-   * flattened (reading a character does that in V8) and set aside; joinAside joins the parts.
+   * `out + piece`, for decoded text built piece by piece. Appending makes a rope: one live object
+   * per piece until the result is read, so text with millions of references would keep millions of
+   * them alive and garbage collection would grow faster than the text. Every 256 pieces the rope is
+   * therefore flattened (reading a character does that in V8) and set aside; joinAside joins the
+   * parts. A guard of linear time and memory, not a speed trick: test/runtime/xml-scaling.test.ts,
+   * family "many character references".
    */
-  private setAside(out: string): string {
+  private append(out: string, piece: string): string {
+    out += piece;
+    if (++this.pieces < 256) return out;
     out.charCodeAt(0);
     this.asides.push(out);
+    this.pieces = 0;
     return '';
   }
 
   private joinAside(last: string): string {
     const asides = this.asides;
+    this.pieces = 0;
     if (asides.length === 0) return last;
     asides.push(last);
     const text = asides.join('');
@@ -1162,24 +1183,15 @@ export class XmlReader {
     if (this.nextCdEnd < end) throw this.error("']]>' is not allowed in character data", this.nextCdEnd);
     if (this.nextAmp >= end && this.nextCr >= end) return null;
     let out = '';
-    let pieces = 0;
     let seg = start;
     for (let i = start; i < end; i++) {
       const c = src.charCodeAt(i);
       if (c === 38) {
-        out += src.slice(seg, i) + this.decodeRef(i, end);
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + this.decodeRef(i, end));
         i = this.refEnd;
         seg = i + 1;
       } else if (c === 13) {
-        out += src.slice(seg, i) + '\n';
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + '\n');
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       }
@@ -1194,15 +1206,10 @@ export class XmlReader {
     if (this.nextCr < start) this.nextCr = find(src, '\r', start);
     if (this.nextCr >= end) return src.slice(start, end);
     let out = '';
-    let pieces = 0;
     let seg = start;
     for (let i = this.nextCr; i < end; i++) {
       if (src.charCodeAt(i) === 13) {
-        out += src.slice(seg, i) + '\n';
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + '\n');
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       }
@@ -1217,7 +1224,6 @@ export class XmlReader {
   private attrValueText(start: number, end: number): string | null {
     const src = this.src;
     let out = '';
-    let pieces = 0;
     let seg = start;
     for (let i = start; i < end; i++) {
       const c = src.charCodeAt(i);
@@ -1227,28 +1233,16 @@ export class XmlReader {
       }
       if (c >= 32 && c !== 38 && c !== 60) continue;
       if (c === 38) {
-        out += src.slice(seg, i) + this.decodeRef(i, end);
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + this.decodeRef(i, end));
         i = this.refEnd;
         seg = i + 1;
       } else if (c === 60) {
         throw this.error("'<' is not allowed in attribute values", i);
       } else if (c === 9 || c === 10) {
-        out += src.slice(seg, i) + ' ';
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + ' ');
         seg = i + 1;
       } else if (c === 13) {
-        out += src.slice(seg, i) + ' ';
-        if (++pieces === 256) {
-          out = this.setAside(out);
-          pieces = 0;
-        }
+        out = this.append(out, src.slice(seg, i) + ' ');
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
       } else if (this.charsAsRead) {
@@ -1385,7 +1379,8 @@ export class XmlReader {
       const value = src.slice(p + 1, vEnd);
       if (name === 'version' && seen === 0) {
         // XML 1.0 (5th edition, 2.8): a 1.0 processor reads a document of another 1.x version as
-        // if it were 1.0. So 1.1 is read by the 1.0 rules, and 1.1-only features are refused as such.
+        // if it were 1.0. So 1.1 is read by the 1.0 rules: what only 1.1 allows is refused or read
+        // as 1.0 reads it (test/runtime/xml-decisions.test.ts).
         if (!/^1\.[0-9]+$/.test(value)) throw this.error(`Unsupported XML version '${value}' (1.x is read as 1.0)`, p);
         seen = 1;
       } else if (name === 'encoding' && seen === 1) {
@@ -1442,7 +1437,8 @@ export function readElement(r: XmlReader): XmlElement {
     } else if (ev === XML_TEXT) {
       texts[textsTop++] = r.text();
       // Many text pieces in one element (text between thousands of children): join them in
-      // batches, so that they are not all kept alive as separate strings (see setAside).
+      // batches, so that they are not all kept alive as separate strings (see append; guarded by
+      // xml-scaling.test.ts, family "many tiny text nodes").
       const ts = textStarts[textStarts.length - 1] as number;
       if (textsTop - ts > 256) {
         texts[ts] = (texts[ts] as string) + texts.slice(ts + 1, textsTop).join('');
