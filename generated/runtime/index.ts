@@ -6,11 +6,11 @@
 // CallResult, ServiceInfo, SessionOptions, TicketSource, charsetParameter, decodeXmlBytes,
 // DecodeError, EncodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError,
 // TransportError, SoExceptionInfoFields, TransportFailure, readEnvelope, writeEnvelope, writeFault,
-// SOAP11_NS, SOAP12_NS, FaultFields, ParsedEnvelope, defineOperation, operationFactory,
-// OperationSpec, AnyOperationCodec, DecodeOptions, InputOf, OperationCodec, OutputOf,
-// RequestHeadersOf, ResponseHeadersOf, array, complex, dictionary, enumeration, extension, field,
-// list, restricted, FieldDesc, MessageDesc, OperationDesc, SchemaDesc, SoapVersion, TypeDesc. The
-// other exports serve the generated code, the mock server and tests.
+// SOAP11_NS, SOAP12_NS, FaultFields, ParsedEnvelope, DecodeOptions, UnknownElements,
+// defineOperation, operationFactory, OperationSpec, AnyOperationCodec, InputOf, OperationCodec,
+// OutputOf, RequestHeadersOf, ResponseHeadersOf, array, complex, dictionary, enumeration,
+// extension, field, list, restricted, FieldDesc, MessageDesc, OperationDesc, SchemaDesc,
+// SoapVersion, TypeDesc. The other exports serve the generated code, the mock server and tests.
 //
 // Assembled from templates/runtime/: errors.ts, charset.ts, schema.ts, scalars.ts, schema-index.ts,
 // xml.ts, encode.ts, envelope.ts, decode.ts, operation.ts, agent.ts.
@@ -552,23 +552,19 @@ export interface OperationDesc {
 // type-checks quickly (a call with literal arguments, not a large literal object matched against
 // the TypeDesc union).
 
-/** Occurrence words of `field`: minOccurs = 0, xsi:nil allowed, maxOccurs > 1. */
-const OCCURRENCE_WORDS = new Set(['optional', 'nillable', 'repeated']);
-
 /**
  * One element: `field('Address', 0, 'xs:string', 'optional nillable')`. `occurrence` lists
  * 'optional' (minOccurs=0), 'nillable' and 'repeated' (maxOccurs > 1), space-separated.
  */
 export function field(name: string, ns: number, type: string, occurrence = ''): FieldDesc {
-  const words = occurrence === '' ? [] : occurrence.split(' ');
-  for (const w of words) if (!OCCURRENCE_WORDS.has(w)) throw new Error(`internal: unknown occurrence "${w}" of field ${name}`);
+  // Runs for every element of every metadata table on import: the words come from the generator.
   return {
     name,
     ns,
     type,
-    optional: words.includes('optional'),
-    nillable: words.includes('nillable'),
-    repeated: words.includes('repeated'),
+    optional: occurrence.includes('optional'),
+    nillable: occurrence.includes('nillable'),
+    repeated: occurrence.includes('repeated'),
   };
 }
 
@@ -3002,9 +2998,14 @@ export interface DecodedMessage {
 /** What decoding does with an element the schema does not declare: skip it, or refuse the message. */
 export type UnknownElements = 'ignore' | 'error';
 
-export interface DecodeEnvelopeOptions {
+export interface DecodeOptions {
   /** Nesting limit of the XML reader (default 256). */
   readonly maxDepth?: number | undefined;
+  /**
+   * Elements the schema does not declare: 'ignore' (the default: skipped, so a newer server that
+   * adds fields does not break this client) or 'error' (a DecodeError naming the element's path).
+   * SOAP header blocks the WSDL does not declare are always ignored.
+   */
   readonly unknownElements?: UnknownElements | undefined;
 }
 
@@ -3012,7 +3013,7 @@ export interface DecodeEnvelopeOptions {
  * Decodes the envelope `xml` of message `msg` (an operation's request or response). Throws
  * DecodeError for anything the schema or XML does not allow, SoapFaultError for a Fault.
  */
-export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeEnvelopeOptions): DecodedMessage {
+export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeOptions): DecodedMessage {
   try {
     return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg);
   } catch (err) {
@@ -3786,16 +3787,6 @@ export function setProperty(obj: Record<string, unknown>, key: string, value: un
 // Generated `operations.ts` files call defineOperation once per WSDL operation; the client,
 // mock servers and tests all go through these four functions.
 
-export interface DecodeOptions {
-  /** Nesting limit of the XML reader (default 256). */
-  readonly maxDepth?: number;
-  /**
-   * Elements the schema does not declare: 'ignore' (the default: skipped, so a newer server that
-   * adds fields does not break this client) or 'error' (a DecodeError naming the element's path).
-   * SOAP header blocks the WSDL does not declare are always ignored.
-   */
-  readonly unknownElements?: UnknownElements;
-}
 
 export interface OperationCodec<I, O, IH, OH> {
   readonly name: string;
@@ -3836,12 +3827,12 @@ export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: Operatio
     schema,
     encodeRequest: (input, headers) => encodeMessage(index(), desc, desc.input, input, headers),
     decodeRequest: (xml, options) => {
-      const { body, headers } = decodeMessage(index(), desc, desc.input, xml, options);
+      const { body, headers } = decodeEnvelope(index(), desc.input, xml, name, options);
       return { input: body as I, headers: headers as IH };
     },
     encodeResponse: (out, headers) => encodeMessage(index(), desc, output(), out, headers),
     decodeResponse: (xml, options) => {
-      const { body, headers } = decodeMessage(index(), desc, output(), xml, options);
+      const { body, headers } = decodeEnvelope(index(), output(), xml, name, options);
       return { output: body as O, headers: headers as OH };
     },
   };
@@ -3877,16 +3868,6 @@ function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, 
   const bodyValue = value === undefined ? {} : value;
   const body = encoder.element(msg.body, bodyValue, { parent: undefined, name: msg.body.name, index: -1 });
   return writeEnvelope(index, op.soapVersion, headerXml, body);
-}
-
-function decodeMessage(
-  index: SchemaIndex,
-  op: OperationDesc,
-  msg: MessageDesc,
-  xml: string,
-  options: DecodeOptions | undefined,
-): { body: Record<string, unknown>; headers: Record<string, unknown> } {
-  return decodeEnvelope(index, msg, xml, op.name, options);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -4049,7 +4030,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (looksLikeXml) {
       let decoded;
       try {
-        decoded = codec.decodeResponse(text, this.#decodeOptions);
+        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements });
       } catch (err) {
         if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
         if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
@@ -4065,11 +4046,6 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
     if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
     throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text))}`, '', name);
-  }
-
-  get #decodeOptions(): { unknownElements?: UnknownElements } {
-    const unknownElements = this.#options.unknownElements;
-    return unknownElements === undefined ? {} : { unknownElements };
   }
 
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */

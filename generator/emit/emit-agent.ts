@@ -57,14 +57,9 @@ export function fileHeader(source: string, regenerate = `npx gen-services86 ${so
 }
 
 /** The source of files made from several WSDLs: all names for a few, else the first and last. */
-export function sourcesLabel(files: readonly string[]): string {
+function sourcesLabel(files: readonly string[]): string {
   const sorted = [...files].sort();
   return sorted.length <= 4 ? sorted.join(' ') : `${sorted[0]} … ${sorted[sorted.length - 1]} (${sorted.length} WSDLs)`;
-}
-
-/** One WSDL alone: its self-contained folder (the top-level index.ts is in emitRun's `common`). */
-export function emitAgent(service: Service, templatesDir: string, regenerate?: string): EmittedAgent {
-  return emitRun([service], templatesDir, regenerate).agents[0]!;
 }
 
 /**
@@ -82,7 +77,7 @@ export function emitRun(services: readonly Service[], templatesDir: string, rege
     // operation wrappers) are never referenced by other types.
     const types = sharedTypes(plans);
     const scope = { byKey: new Map(types.map((t) => [t.key, t])), namespaces: plans[0].namespaces };
-    const label = `the WSDLs of this folder (${sourcesLabel(services.map((s) => s.sourceFile))})`;
+    const label = `the WSDLs of this folder (${sources})`;
     common.push(
       { path: `${SHARED_FOLDER}/types.ts`, content: `${runHeader}\n${emitSharedTypes(scope, types)}` },
       { path: `${SHARED_FOLDER}/metadata.ts`, content: `${runHeader}\n${emitSchemaTable(scope, types, SHARED_SCHEMA, label, '../runtime/index.js')}` },

@@ -139,6 +139,8 @@ function methodView(plan: EmitPlan, { op, method }: PlannedOperation): MethodVie
       : response
         ? ['@returns The Response element of the reply.']
         : [`@returns The ${op.output!.body.local} element's content.`];
+  // Every element optional: the input may be left out (`= {}`).
+  const inputDefault = input.shape.def.fields.every((f) => f.minOccurs === 0);
   return {
     doc: jsDocBlock(
       [
@@ -153,13 +155,12 @@ function methodView(plan: EmitPlan, { op, method }: PlannedOperation): MethodVie
     ),
     method,
     inputType: T(input.name),
-    inputDefault: input.shape.def.fields.every((f) => f.minOccurs === 0),
+    inputDefault,
     returnType,
     returnsVoid: returnType === 'void',
     returnsResponse: response !== undefined,
     nullDefault,
-    longSignature:
-      `  async ${method}(input: ${T(input.name)}${input.shape.def.fields.every((f) => f.minOccurs === 0) ? ' = {}' : ''}, options?: rt.CallOptions): Promise<${returnType}> {`.length > 200,
+    longSignature: `  async ${method}(input: ${T(input.name)}${inputDefault ? ' = {}' : ''}, options?: rt.CallOptions): Promise<${returnType}> {`.length > 200,
     opAccess: propertyKey(op.name) === op.name ? `.${op.name}` : `[${stringLiteral(op.name)}]`,
   };
 }

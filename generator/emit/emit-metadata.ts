@@ -82,9 +82,14 @@ export function emitMetadata(plan: EmitPlan): string {
   return emitSchemaTable(plan, plan.types, plan.schemaConst, plan.service.sourceFile, '../runtime/index.js');
 }
 
+/** Items one per line at `indent` + 2, each with a comma, between a line break and `indent`. */
+function itemLines(items: readonly string[], indent: string): string {
+  return `\n${items.map((i) => `${indent}  ${i},`).join('\n')}\n${indent}`;
+}
+
 /** A list of call lines at `indent`: `[` + one item per line + `]`, or `[]`. */
 function lines(items: readonly string[], indent: string): string {
-  return items.length === 0 ? '[]' : `[\n${items.map((i) => `${indent}  ${i},`).join('\n')}\n${indent}]`;
+  return items.length === 0 ? '[]' : `[${itemLines(items, indent)}]`;
 }
 
 /** Values on one line unless that passes 200 characters, else one per line. */
@@ -110,7 +115,7 @@ function descriptor(plan: TypeScope, t: PlannedType): string | undefined {
     case 'dict':
       return (
         `rt.dictionary(${stringLiteral(s.def.name.local)}, ${namespaceIndex(plan, s.def.name.ns)},` +
-        lines([fieldCall(plan, s.entry, ''), fieldCall(plan, s.key), fieldCall(plan, s.value)], '    ').replace(/^\[/, '').replace(/\]$/, '') +
+        itemLines([fieldCall(plan, s.entry, ''), fieldCall(plan, s.key), fieldCall(plan, s.value)], '    ') +
         ')'
       );
     case 'entry':

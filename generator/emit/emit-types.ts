@@ -99,10 +99,10 @@ function declaration(plan: TypeScope, t: PlannedType): string | undefined {
       const valuesDoc = jsDoc([`Every value of {@link ${t.name}}, in schema order.`]);
       // One line unless that passes 200 characters; then one value per line.
       const typeHead = `export type ${t.name} =`;
-      const union = !literals.length ? 'never' : typeHead.length + 1 + literals.join(' | ').length + 1 <= 200 ? ` ${literals.join(' | ')}` : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
+      const union = !literals.length ? ' never' : typeHead.length + 1 + literals.join(' | ').length + 1 <= 200 ? ` ${literals.join(' | ')}` : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
       const valuesHead = `export const ${t.name}Values: readonly ${t.name}[] = `;
       const values = valuesHead.length + literals.join(', ').length + 3 <= 200 ? `[${literals.join(', ')}]` : `[\n${literals.map((l) => `  ${l},`).join('\n')}\n]`;
-      return `${doc}${typeHead}${union === 'never' ? ' never' : union};\n\n${valuesDoc}${valuesHead}${values};`;
+      return `${doc}${typeHead}${union};\n\n${valuesDoc}${valuesHead}${values};`;
     }
     case 'list': {
       const def = shape.def;

@@ -39,8 +39,6 @@ export interface PlannedType {
   readonly key: string;
   readonly name: string;
   readonly shape: Shape;
-  /** The WSDL files that define the type exactly like this (one, unless several WSDLs share it). */
-  readonly sources: readonly string[];
 }
 
 export interface PlannedOperation {
@@ -76,7 +74,7 @@ export interface EmitPlan extends TypeScope {
 }
 
 /** Members of the runtime's SoapAgent base class: generated methods must not shadow them. */
-const AGENT_MEMBERS = new Set(['constructor', 'invoke', 'endpoint', 'operations', 'call']);
+const AGENT_MEMBERS = new Set(['constructor', 'invoke', 'endpoint', 'wsdlAddress', 'operations', 'call']);
 
 /** The session class of the top-level index.ts and its options type: no schema type may take these names. */
 export const SESSION_CLASS = 'SuperOfficeClient';
@@ -213,7 +211,7 @@ function planTypes(services: readonly Service[], taken: Set<string>): Map<string
     if (variants.get(v.key)!.length > 1) base = safeIdentifier(`${agentNames(owner).agent}${base}`);
     const companions = shape.kind === 'enum' ? ['Values'] : [];
     const name = claim(base, v.def, owner.targetNamespace, taken, companions);
-    planned.set(v, { key: v.key, name, shape, sources: v.services.map((s) => s.sourceFile) });
+    planned.set(v, { key: v.key, name, shape });
   }
   return services.map((service) => {
     const view = new Map<string, PlannedType>();

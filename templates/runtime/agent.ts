@@ -159,7 +159,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (looksLikeXml) {
       let decoded;
       try {
-        decoded = codec.decodeResponse(text, this.#decodeOptions);
+        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements });
       } catch (err) {
         if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
         if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
@@ -175,11 +175,6 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
     if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
     throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text))}`, '', name);
-  }
-
-  get #decodeOptions(): { unknownElements?: UnknownElements } {
-    const unknownElements = this.#options.unknownElements;
-    return unknownElements === undefined ? {} : { unknownElements };
   }
 
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */

@@ -36,9 +36,14 @@ export interface DecodedMessage {
 /** What decoding does with an element the schema does not declare: skip it, or refuse the message. */
 export type UnknownElements = 'ignore' | 'error';
 
-export interface DecodeEnvelopeOptions {
+export interface DecodeOptions {
   /** Nesting limit of the XML reader (default 256). */
   readonly maxDepth?: number | undefined;
+  /**
+   * Elements the schema does not declare: 'ignore' (the default: skipped, so a newer server that
+   * adds fields does not break this client) or 'error' (a DecodeError naming the element's path).
+   * SOAP header blocks the WSDL does not declare are always ignored.
+   */
   readonly unknownElements?: UnknownElements | undefined;
 }
 
@@ -46,7 +51,7 @@ export interface DecodeEnvelopeOptions {
  * Decodes the envelope `xml` of message `msg` (an operation's request or response). Throws
  * DecodeError for anything the schema or XML does not allow, SoapFaultError for a Fault.
  */
-export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeEnvelopeOptions): DecodedMessage {
+export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeOptions): DecodedMessage {
   try {
     return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg);
   } catch (err) {

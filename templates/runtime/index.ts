@@ -24,12 +24,12 @@ export {
   type TransportFailure,
 } from './errors.js';
 export { readEnvelope, writeEnvelope, writeFault, SOAP11_NS, SOAP12_NS, type FaultFields, type ParsedEnvelope } from './envelope.js';
+export { type DecodeOptions, type UnknownElements } from './decode.js';
 export {
   defineOperation,
   operationFactory,
   type OperationSpec,
   type AnyOperationCodec,
-  type DecodeOptions,
   type InputOf,
   type OperationCodec,
   type OutputOf,

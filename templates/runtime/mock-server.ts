@@ -8,7 +8,7 @@
 // generated folder still compiles without @types/node and bundles without node:http.
 //
 // One request:
-//   GET  …?wsdl   the WSDL the agent was generated from, its soap:address rewritten to this server
+//   GET  …?wsdl   the WSDL given as the `wsdl` option, its soap:address rewritten to this server
 //   POST          dispatch on SOAPAction (SOAP 1.1) or the Content-Type action parameter (SOAP 1.2),
 //                 else on the Body element → decode with the operation's codec → record the call →
 //                 the handler → encode its output with the headers Succeeded=true and TimeZone
@@ -150,8 +150,6 @@ export interface MockServiceInfo {
   readonly service: string;
   /** Path of the service below an installation's base URL (`Remote/Services86/EMail.svc`). */
   readonly servicePath: string;
-  /** The WSDL text, served at `?wsdl` unless `MockServerOptions.wsdl` gives one. */
-  readonly wsdl?: string;
 }
 
 /** Default request size limit: 16 MiB. */
@@ -393,9 +391,9 @@ async function readBody(request: MockHttpRequest, limit: number): Promise<Uint8A
   return joinChunks(chunks, received);
 }
 
-/** `GET ?wsdl`: the WSDL from the options (or the service info), its address set to the URL asked for. */
+/** `GET ?wsdl`: the WSDL from the options, its address set to the URL asked for. */
 async function serveWsdl(request: MockHttpRequest, url: URL, info: MockServiceInfo, options: MockServerOptions): Promise<Reply> {
-  const source = options.wsdl ?? info.wsdl;
+  const source = options.wsdl;
   if (source === undefined) {
     return new Reply(404, `${info.service} mock: no WSDL to serve; pass its text as the mock's \`wsdl\` option\n`, 'text/plain; charset=utf-8');
   }

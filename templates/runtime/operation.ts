@@ -1,23 +1,13 @@
 // One operation's codecs: whole request and response envelopes to and from typed values.
 // Generated `operations.ts` files call defineOperation once per WSDL operation; the client,
 // mock servers and tests all go through these four functions.
-import { decodeEnvelope, type UnknownElements } from './decode.js';
+import { decodeEnvelope, type DecodeOptions } from './decode.js';
 import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope } from './envelope.js';
 import type { MessageDesc, OperationDesc, SchemaDesc, SoapVersion } from './schema.js';
 import { schemaIndex, type SchemaIndex } from './schema-index.js';
 
-export interface DecodeOptions {
-  /** Nesting limit of the XML reader (default 256). */
-  readonly maxDepth?: number;
-  /**
-   * Elements the schema does not declare: 'ignore' (the default: skipped, so a newer server that
-   * adds fields does not break this client) or 'error' (a DecodeError naming the element's path).
-   * SOAP header blocks the WSDL does not declare are always ignored.
-   */
-  readonly unknownElements?: UnknownElements;
-}
 
 export interface OperationCodec<I, O, IH, OH> {
   readonly name: string;
@@ -58,12 +48,12 @@ export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: Operatio
     schema,
     encodeRequest: (input, headers) => encodeMessage(index(), desc, desc.input, input, headers),
     decodeRequest: (xml, options) => {
-      const { body, headers } = decodeMessage(index(), desc, desc.input, xml, options);
+      const { body, headers } = decodeEnvelope(index(), desc.input, xml, name, options);
       return { input: body as I, headers: headers as IH };
     },
     encodeResponse: (out, headers) => encodeMessage(index(), desc, output(), out, headers),
     decodeResponse: (xml, options) => {
-      const { body, headers } = decodeMessage(index(), desc, output(), xml, options);
+      const { body, headers } = decodeEnvelope(index(), output(), xml, name, options);
       return { output: body as O, headers: headers as OH };
     },
   };
@@ -99,14 +89,4 @@ function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, 
   const bodyValue = value === undefined ? {} : value;
   const body = encoder.element(msg.body, bodyValue, { parent: undefined, name: msg.body.name, index: -1 });
   return writeEnvelope(index, op.soapVersion, headerXml, body);
-}
-
-function decodeMessage(
-  index: SchemaIndex,
-  op: OperationDesc,
-  msg: MessageDesc,
-  xml: string,
-  options: DecodeOptions | undefined,
-): { body: Record<string, unknown>; headers: Record<string, unknown> } {
-  return decodeEnvelope(index, msg, xml, op.name, options);
 }
