@@ -5,7 +5,6 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, regenerateCommand } from './generate.js';
 import { CONFIG_FILE, findConfig, readConfig, type LoadedConfig } from './input/config.js';
-import { shellWord } from './input/command.js';
 import { interruptedWrite } from './output/write.js';
 
 const NAME = 'gen-services86';
@@ -25,10 +24,7 @@ function fail(message: string): never {
 }
 
 function failWith(err: GenerateError): never {
-  if (err instanceof GenerateErrors) {
-    fail(`${err.errors.map((e) => e.describe()).join('\n')}\n${err.errors.length} errors; nothing was written`);
-  }
-  fail(err.describe());
+  fail(err instanceof GenerateErrors ? `${err.describe()}\n${err.errors.length} errors; nothing was written` : err.describe());
 }
 
 /** The parsed command line. */
@@ -172,9 +168,8 @@ async function main(): Promise<void> {
     ...allowOrigins.flatMap((o) => ['--allow-origin', o]),
     ...(fetchTimeout !== undefined ? ['--fetch-timeout', String(fetchTimeout)] : []),
   ];
-  const regenerate = config
-    ? `${regenerateCommand({ inputs: [], outDir: out, configFile: config.path })}${extraArgs.length ? ' ' + extraArgs.map(shellWord).join(' ') : ''}`
-    : regenerateCommand({ inputs: wsdl, outDir: out, extraArgs });
+  const regenerate = regenerateCommand({ inputs: wsdl, outDir: out, extraArgs, ...(config ? { configFile: config.path } : {}) });
+  const timeoutMs = fetchTimeout ?? config?.timeoutMs;
 
   let result;
   try {
@@ -184,7 +179,7 @@ async function main(): Promise<void> {
       check: argv.check,
       regenerate,
       allowedOrigins: [...(config?.allowOrigins ?? []), ...allowOrigins],
-      ...((fetchTimeout ?? config?.timeoutMs) !== undefined ? { timeoutMs: (fetchTimeout ?? config?.timeoutMs)! } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(config?.maxBytes !== undefined ? { maxBytes: config.maxBytes } : {}),
     });
   } catch (err) {

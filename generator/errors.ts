@@ -34,10 +34,6 @@ export class GenerateErrors extends GenerateError {
     this.name = 'GenerateErrors';
     this.errors = errors;
   }
-
-  override describe(): string {
-    return this.message;
-  }
 }
 
 /** One error as is; several as GenerateErrors. */

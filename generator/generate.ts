@@ -2,7 +2,7 @@
 //   input (read files, fetch URLs and their imports; refuse folder clashes)
 //   → read (xmldom + locator) → model (typed IR) → plan names (all agents of the run together,
 //     shared types) → emit → write (atomic, incremental)
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitRun, runtimeFiles, type GeneratedFile } from './emit/emit-agent.js';
 import { safeIdentifier } from './emit/identifiers.js';
@@ -10,8 +10,7 @@ import { SHARED_FOLDER } from './emit/plan.js';
 import { combineErrors, GenerateError } from './errors.js';
 import { readAgent, type AgentSummary, type ReadResult } from './generate-agent.js';
 import { regenerateCommand } from './input/command.js';
-import { loadInput, type InputOptions, type LoadedInput } from './input/load.js';
-import { readLocalXml } from './input/text.js';
+import { loadInput, loadLocalInput, type InputOptions, type LoadedInput } from './input/load.js';
 import { findStale, writeOutput, type StaleFile, type WriteSummary } from './output/write.js';
 import { readInParallel } from './parallel/pool.js';
 import { fromFailure, toOutcome, type Outcome } from './parallel/protocol.js';
@@ -95,8 +94,7 @@ function loadAllLocal(paths: readonly string[]): { loaded: (LoadedInput | undefi
   const errors: (GenerateError | undefined)[] = new Array(paths.length);
   const loaded = paths.map((path, i): LoadedInput | undefined => {
     try {
-      const text = readLocalXml(path, path);
-      return { input: path, file: basename(path), ref: { kind: 'file', path: resolve(path) }, text, documents: {}, origins: [] };
+      return loadLocalInput(path);
     } catch (err) {
       if (!(err instanceof GenerateError)) throw err;
       errors[i] = err;

@@ -10,7 +10,7 @@ export interface InvocationInfo {
   readonly outDir: string;
   /** When the run came from a config file: its path. The command then names only that file. */
   readonly configFile?: string;
-  /** Extra arguments that change what is fetched (e.g. `--allow-origin …`), already split. */
+  /** Extra arguments (e.g. `--allow-origin …`, or `-o` beside a config file), already split. */
   readonly extraArgs?: readonly string[];
   /** Default: process.cwd(). */
   readonly cwd?: string;
@@ -20,7 +20,7 @@ export function regenerateCommand(info: InvocationInfo): string {
   const cwd = info.cwd ?? process.cwd();
   const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(cwd, resolve(cwd, p)) || '.').split(sep).join('/'));
   if (info.configFile !== undefined) {
-    return ['npx', 'gen-services86', '--config', rel(info.configFile)].map(shellWord).join(' ');
+    return ['npx', 'gen-services86', '--config', rel(info.configFile), ...(info.extraArgs ?? [])].map(shellWord).join(' ');
   }
   return ['npx', 'gen-services86', ...info.inputs.map(rel), '-o', rel(info.outDir), ...(info.extraArgs ?? [])].map(shellWord).join(' ');
 }

@@ -4,12 +4,11 @@
 // synchronous and may run on a worker thread, never waits for the network.
 import { basename, resolve as resolvePath } from 'node:path';
 import { GenerateError } from '../errors.js';
-import { parseXmlDocument } from '../wsdl/dom.js';
+import { location, parseXmlDocument } from '../wsdl/dom.js';
 import { describeReference, referencedLocations, type DocumentResolver, type ExternalDocument } from '../wsdl/external.js';
 import { docKey, docLabel, isUrl, originsFor, redactUrl, resolveLocation, type DocRef, type FetchPolicy } from './documents.js';
 import { fetchXml, type FetchLimits } from './fetch.js';
 import { readLocalXml } from './text.js';
-import { location } from '../wsdl/dom.js';
 
 export interface InputOptions extends FetchPolicy, FetchLimits {}
 
@@ -30,12 +29,14 @@ export interface LoadedInput {
 /** At most this many documents per URL input (a WSDL and its schemas): a guard against import loops and floods. */
 const MAX_DOCUMENTS = 100;
 
+/** A local WSDL file, read (its imports are read when the WSDL is, relative to it). */
+export function loadLocalInput(input: string): LoadedInput {
+  const path = resolvePath(input);
+  return { input, file: basename(input), ref: { kind: 'file', path }, text: readLocalXml(path, input), documents: {}, origins: [] };
+}
+
 export async function loadInput(input: string, options: InputOptions = {}): Promise<LoadedInput> {
-  if (!isUrl(input)) {
-    const path = resolvePath(input);
-    const text = readLocalXml(path, input);
-    return { input, file: basename(input), ref: { kind: 'file', path }, text, documents: {}, origins: [] };
-  }
+  if (!isUrl(input)) return loadLocalInput(input);
   let parsed: URL;
   try {
     parsed = new URL(input);
@@ -83,14 +84,10 @@ export function createResolver(input: LoadedInput): DocumentResolver {
   const mainKey = docKey(input.ref);
   const refs = new Map<string, DocRef>([[mainKey, input.ref]]);
   const origins = new Set(input.origins);
-  const resolved = new Map<string, ExternalDocument>();
-  const remember = (doc: ExternalDocument): ExternalDocument => {
-    if (!resolved.has(doc.key)) resolved.set(doc.key, doc);
-    return doc;
-  };
+  /** Local documents already read (a schema imported from several places is read once). */
+  const localTexts = new Map<string, ExternalDocument>();
   return {
     mainKey,
-    resolved: () => [...resolved.values()],
     resolve(loc: string, fromKey: string) {
       const from = refs.get(fromKey);
       if (!from) throw new Error('internal error: an import from an unknown document');
@@ -101,10 +98,12 @@ export function createResolver(input: LoadedInput): DocumentResolver {
       if (ref.kind === 'url') {
         const text = input.documents[key];
         if (text === undefined) throw new Error(`${file} was not fetched`);
-        return remember({ key, file, text });
+        return { key, file, text };
       }
       try {
-        return remember(resolved.get(key) ?? { key, file, text: readLocalXml(ref.path, file) });
+        let doc = localTexts.get(key);
+        if (doc === undefined) localTexts.set(key, (doc = { key, file, text: readLocalXml(ref.path, file) }));
+        return doc;
       } catch (err) {
         throw new Error(err instanceof GenerateError ? `${file}: ${err.message}` : (err as Error).message);
       }

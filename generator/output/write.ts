@@ -198,24 +198,25 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): Wr
   }
   // Top-level files are units of their own: each changed one is staged and swapped like a folder.
   const changedTopLevel: string[] = [];
-  for (const name of topLevel) {
-    const f = files.find((g) => g.path === name)!;
-    if (currentContent(join(outDir, name)) === f.content) unchanged++;
+  for (const f of files) {
+    if (f.path.includes('/')) continue;
+    if (currentContent(join(outDir, f.path)) === f.content) unchanged++;
     else {
-      written.push(name);
-      changedTopLevel.push(name);
+      written.push(f.path);
+      changedTopLevel.push(f.path);
     }
   }
 
   // 3. Stage each changed folder completely: what is there (unchanged files and foreign files
   //    linked, links and empty folders kept), minus our obsolete files, plus the new content.
   const changedFiles = new Set(written);
+  const removedFiles = new Set(removed);
   try {
     for (const folder of changedFolders) {
       const current = join(outDir, folder);
       const staged = join(staging, folder);
       mkdirSync(staged, { recursive: true });
-      if (existsSync(current)) linkTree(current, staged, folder, (rel) => changedFiles.has(rel) || removed.includes(rel));
+      if (existsSync(current)) linkTree(current, staged, folder, (rel) => changedFiles.has(rel) || removedFiles.has(rel));
     }
     for (const f of files) if (changedFiles.has(f.path)) copyInto(staging, f.path, f.content);
   } catch (err) {

@@ -19,8 +19,6 @@ export interface DocumentResolver {
    * message says why it is refused or unreadable; the reader adds where the location was found.
    */
   resolve(location: string, fromKey: string): ExternalDocument;
-  /** Every document resolved so far, each once, in the order first resolved. */
-  resolved(): readonly ExternalDocument[];
 }
 
 /** Every location a WSDL or schema document names: wsdl:import, and xs:import/xs:include in its schemas. */

@@ -51,8 +51,8 @@ const PRIMITIVE_ALIASES: Record<string, XsdPrimitive> = { ID: 'string', IDREF: '
  * Imported schemas are read after the schema that names them, first named first (as WCF orders
  * the schemas of ?singleWsdl), so the split and the single form give the same model.
  */
-export function readSchema(schemaEl: XmlElement, file: string | SchemaDocument, set: SchemaSet): void {
-  readOneSchema(schemaEl, typeof file === 'string' ? { file, key: file } : file, set);
+export function readSchema(schemaEl: XmlElement, doc: SchemaDocument, set: SchemaSet): void {
+  readOneSchema(schemaEl, doc, set);
   for (let next = set.pending.shift(); next; next = set.pending.shift()) readOneSchema(next.schema, next.doc, set);
 }
 
