@@ -1,7 +1,8 @@
 // Documents a WSDL pulls in by location (xs:import/xs:include schemaLocation, wsdl:import
 // location). The reader stays synchronous and never touches the file system or network itself:
 // it asks a DocumentResolver (implemented in input/), which applies the location rules.
-import { NS, attr, childElements, firstChild, type XmlElement } from './dom.js';
+import { GenerateError } from '../errors.js';
+import { NS, attr, childElements, firstChild, location, parseXmlDocument, type XmlElement } from './dom.js';
 
 export interface ExternalDocument {
   /** Identifies the document (absolute path or URL): one document is read once per WSDL. */
@@ -46,4 +47,37 @@ export function referencedLocations(root: XmlElement): { location: string; eleme
 /** `wsdl:import location` or `xs:import schemaLocation`: how messages name a reference. */
 export function describeReference(element: XmlElement): string {
   return element.namespaceURI === NS.wsdl ? `wsdl:${element.localName} location` : `xs:${element.localName} schemaLocation`;
+}
+
+/** A document an import element names, parsed; `what` is how messages name the reference. */
+export interface OpenedReference {
+  readonly root: XmlElement;
+  readonly file: string;
+  readonly key: string;
+  readonly what: string;
+}
+
+/**
+ * Resolves and parses the document that `el` (a wsdl:import or xs:import/xs:include, found in the
+ * document `from`) names by `loc`; undefined when `seen` has it already, so each is read once.
+ * Errors name the import's place. The caller checks what the document is.
+ */
+export function openReference(
+  el: XmlElement,
+  loc: string,
+  from: { readonly file: string; readonly key: string },
+  resolver: DocumentResolver | undefined,
+  seen: Set<string>,
+): OpenedReference | undefined {
+  const what = `${describeReference(el)} "${loc}"`;
+  if (!resolver) throw new GenerateError(`${what}: this reader was given no way to resolve locations`, location(el, from.file));
+  let ext;
+  try {
+    ext = resolver.resolve(loc, from.key);
+  } catch (err) {
+    throw new GenerateError(`${what}: ${(err as Error).message}`, location(el, from.file));
+  }
+  if (seen.has(ext.key)) return undefined;
+  seen.add(ext.key);
+  return { root: parseXmlDocument(ext.text, ext.file), file: ext.file, key: ext.key, what };
 }

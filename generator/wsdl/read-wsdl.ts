@@ -16,7 +16,7 @@ import {
   type TypeRef,
 } from '../model/types.js';
 import { NS, attr, attrNS, childElements, collapsedText, firstChild, location, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
-import type { DocumentResolver } from './external.js';
+import { openReference, type DocumentResolver } from './external.js';
 import { emptySchemaSet, readSchema } from './schema-reader.js';
 
 /** One wsdl:definitions document of a WSDL (the WSDL itself, or one it imports with wsdl:import). */
@@ -89,17 +89,9 @@ function readImports(main: Definitions, resolver: DocumentResolver | undefined):
       const loc = attr(imp, 'location');
       const namespace = attr(imp, 'namespace') ?? '';
       if (loc === undefined) throw new GenerateError('wsdl:import without a location', location(imp, from.file));
-      const what = `wsdl:import location "${loc}"`;
-      if (!resolver) throw new GenerateError(`${what}: this reader was given no way to resolve locations`, location(imp, from.file));
-      let ext;
-      try {
-        ext = resolver.resolve(loc, from.key);
-      } catch (err) {
-        throw new GenerateError(`${what}: ${(err as Error).message}`, location(imp, from.file));
-      }
-      if (seen.has(ext.key)) continue;
-      seen.add(ext.key);
-      const root = parseXmlDocument(ext.text, ext.file);
+      const opened = openReference(imp, loc, from, resolver, seen);
+      if (!opened) continue;
+      const { root, what } = opened;
       if (root.namespaceURI !== NS.wsdl || root.localName !== 'definitions') {
         throw new GenerateError(`${what} names a document whose root is <${root.tagName}>, not wsdl:definitions`, location(imp, from.file));
       }
@@ -107,7 +99,7 @@ function readImports(main: Definitions, resolver: DocumentResolver | undefined):
       if (tns !== namespace) {
         throw new GenerateError(`${what} names definitions for namespace "${tns}", but the import is for "${namespace}"`, location(imp, from.file));
       }
-      docs.push({ root, file: ext.file, key: ext.key, tns });
+      docs.push({ root, file: opened.file, key: opened.key, tns });
     }
   }
   return docs;

@@ -17,8 +17,8 @@ import {
   type TypeRef,
   type XsdPrimitive,
 } from '../model/types.js';
-import { NS, attr, childElements, collapsedText, firstChild, location, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
-import type { DocumentResolver } from './external.js';
+import { NS, attr, childElements, collapsedText, firstChild, location, resolveQName, type XmlElement } from './dom.js';
+import { openReference, type DocumentResolver } from './external.js';
 
 export interface SchemaSet {
   readonly schemas: SchemaInfo[];
@@ -106,20 +106,9 @@ function readOneSchema(schemaEl: XmlElement, doc: SchemaDocument, set: SchemaSet
 
 /** Resolves an xs:import/xs:include schemaLocation, checks what it names, and queues its schema. */
 function queueSchemaLocation(el: XmlElement, doc: SchemaDocument, targetNamespace: string, set: SchemaSet): void {
-  const schemaLocation = attr(el, 'schemaLocation') ?? '';
-  const what = `xs:${el.localName} schemaLocation "${schemaLocation}"`;
-  if (!set.resolver) {
-    throw new GenerateError(`${what}: this reader was given no way to resolve locations`, location(el, doc.file));
-  }
-  let ext;
-  try {
-    ext = set.resolver.resolve(schemaLocation, doc.key);
-  } catch (err) {
-    throw new GenerateError(`${what}: ${(err as Error).message}`, location(el, doc.file));
-  }
-  if (set.seen.has(ext.key)) return;
-  set.seen.add(ext.key);
-  const root = parseXmlDocument(ext.text, ext.file);
+  const opened = openReference(el, attr(el, 'schemaLocation') ?? '', doc, set.resolver, set.seen);
+  if (!opened) return;
+  const { root, what } = opened;
   if (root.namespaceURI !== NS.xs || root.localName !== 'schema') {
     throw new GenerateError(`${what} names a document whose root is <${root.tagName}>, not xs:schema`, location(el, doc.file));
   }
@@ -137,7 +126,7 @@ function queueSchemaLocation(el: XmlElement, doc: SchemaDocument, targetNamespac
       location(el, doc.file),
     );
   }
-  set.pending.push({ schema: root, doc: { file: ext.file, key: ext.key } });
+  set.pending.push({ schema: root, doc: { file: opened.file, key: opened.key } });
 }
 
 interface SchemaContext {
