@@ -155,7 +155,7 @@ describe('XML reader: linear time on pathological input', () => {
     t.diagnostic(`decodeResponse: ${assertLinear((xml) => op.decodeResponse(xml), envelope(2), big)}`);
   });
 
-  it('refuses names longer than MAX_NAME_LENGTH, quickly', () => {
+  it('refuses names longer than MAX_NAME_LENGTH', () => {
     const name = 'e'.repeat(MAX_NAME_LENGTH + 1);
     assert.throws(() => parseXml(`<${name}/>`), /Invalid element name: longer than 10000 characters at line 1, column 2/);
     assert.throws(() => parseXml(`<r ${name}="1"/>`), /Invalid attribute name: longer than 10000 characters at line 1, column 4/);
