@@ -4175,52 +4175,83 @@ function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, 
 // objects such as ExceptionInfo's Parameters) and its whole `cause` chain. A hostile server can
 // echo a secret in any form, so a secret is matched whatever mix of forms spells its characters:
 // raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`), URL escape
-// (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`). The list is bounded: the fixed secrets,
-// the current and previous ticket, and the ticket of the failing call (issue 15: an agent shared
-// by many users sees a new ticket per call, and keeping them all made each failure slower).
+// (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`): the text is read once with those
+// escapes undone, the secrets are looked for in that plain view, and matches are replaced in the
+// original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
+// ticket of the failing call (issue 15: an agent shared by many users sees a new ticket per call,
+// and keeping them all made each failure slower).
 
 /** Secrets shorter than this are not redacted (they would match ordinary text). */
 const MIN_SECRET_LENGTH = 4;
 
-/** A regular expression source matching `ch` in any of the forms above. */
-function charPattern(ch: string): string {
-  const code = ch.codePointAt(0) as number;
-  const hex = code.toString(16);
-  const forms = [ch.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'), `&#0*${code};`, `&#[xX]0*${caseless(hex)};`];
-  if (code < 0x80) forms.push(`%${caseless(hex.padStart(2, '0'))}`);
-  if (code <= 0xffff) forms.push(`\\\\[uU]${caseless(hex.padStart(4, '0'))}`);
-  const named = ({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' } as Record<string, string>)[ch];
-  if (named !== undefined) forms.push(`&${named};`);
-  if (ch === '"' || ch === '\\' || ch === '/') forms.push(`\\\\\\${ch}`);
-  return `(?:${forms.join('|')})`;
-}
+/** The escapes a secret's characters may hide behind (one fixed expression: nothing is compiled per secret). */
+const ESCAPE = /&#([0-9]{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|%([0-9a-fA-F]{2})|\\[uU]([0-9a-fA-F]{4})|\\(["\\/])/g;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-function caseless(hex: string): string {
-  return hex.replace(/[a-f]/g, (c) => `[${c}${c.toUpperCase()}]`);
+/**
+ * `text` with every escape above replaced by its character, and for each character of that plain
+ * view the offset in `text` where it starts (plus the end), so a match maps back to the original.
+ */
+function plainView(text: string): { plain: string; starts: number[] } | undefined {
+  ESCAPE.lastIndex = 0;
+  if (!ESCAPE.test(text)) return undefined;
+  ESCAPE.lastIndex = 0;
+  let plain = '';
+  const starts: number[] = [];
+  let last = 0;
+  for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
+    for (let i = last; i < m.index; i++) starts.push(i);
+    plain += text.slice(last, m.index);
+    let ch: string;
+    if (m[1] !== undefined || m[2] !== undefined) {
+      const code = m[1] !== undefined ? Number(m[1]) : parseInt(m[2] as string, 16);
+      ch = code <= 0x10ffff ? String.fromCodePoint(code) : m[0];
+    } else if (m[3] !== undefined) ch = NAMED[m[3]] as string;
+    else if (m[4] !== undefined) ch = String.fromCharCode(parseInt(m[4], 16));
+    else if (m[5] !== undefined) ch = String.fromCharCode(parseInt(m[5], 16));
+    else ch = m[6] as string;
+    for (let i = 0; i < ch.length; i++) starts.push(m.index);
+    plain += ch;
+    last = m.index + m[0].length;
+  }
+  for (let i = last; i < text.length; i++) starts.push(i);
+  plain += text.slice(last);
+  starts.push(text.length);
+  return { plain, starts };
 }
 
 /**
- * The pattern of one secret: the whole secret in any mix of forms, or — where an excerpt or a
- * capped fault text was cut off (`…`) — a beginning of it of at least 4 characters before the cut mark.
+ * Replaces every secret with `***`, whatever mix of forms spells it, and — where an excerpt or a
+ * capped fault text was cut off (`…`) — a beginning of a secret of at least 4 characters before the cut.
  */
-function secretPattern(secret: string): string {
-  const chars = Array.from(secret).map(charPattern);
-  let cut = '';
-  for (let k = chars.length - 2; k >= MIN_SECRET_LENGTH; k--) cut = `(?:${chars[k]}${cut})?`;
-  return `${chars.join('')}|${chars.slice(0, MIN_SECRET_LENGTH).join('')}${cut}(?=…)`;
-}
-
-/** One compiled matcher for a list of secrets (undefined when there is nothing to match). */
-function compile(secrets: readonly string[]): RegExp | undefined {
-  const usable = secrets.filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
-  return usable.length === 0 ? undefined : new RegExp(usable.map(secretPattern).join('|'), 'g');
-}
-
-/** Replaces every secret `pattern` matches with `***`. */
-function scrub(text: string, patterns: readonly RegExp[]): string {
-  let out = text;
-  for (const p of patterns) out = out.replace(p, '***');
-  return out;
+function scrub(text: string, secrets: readonly string[]): string {
+  const view = plainView(text);
+  const plain = view?.plain ?? text;
+  const ranges: [number, number][] = [];
+  for (const s of secrets) {
+    for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push([i, i + s.length]);
+    for (let cut = plain.indexOf('…'); cut >= 0; cut = plain.indexOf('…', cut + 1)) {
+      for (let k = Math.min(s.length - 1, cut); k >= MIN_SECRET_LENGTH; k--) {
+        if (plain.startsWith(s.slice(0, k), cut - k)) {
+          ranges.push([cut - k, cut]);
+          break;
+        }
+      }
+    }
+  }
+  if (ranges.length === 0) return text;
+  ranges.sort((x, y) => x[0] - y[0]);
+  const at = (i: number) => (view ? (view.starts[i] as number) : i);
+  let out = '';
+  let pos = 0;
+  for (const [from, to] of ranges) {
+    const start = at(from);
+    const end = at(to);
+    if (end <= pos) continue;
+    out += text.slice(pos, Math.max(pos, start)) + (start >= pos ? '***' : '');
+    pos = end;
+  }
+  return out + text.slice(pos);
 }
 
 /**
@@ -4228,14 +4259,12 @@ function scrub(text: string, patterns: readonly RegExp[]): string {
  * (a ticket function may return a new one per call; older tickets are forgotten).
  */
 export class Redactor {
-  readonly #fixed: RegExp | undefined;
+  readonly #fixed: readonly string[];
   #current: string | undefined;
   #previous: string | undefined;
-  /** Compiled patterns of the current and previous ticket, made when an error first needs them. */
-  readonly #compiled = new Map<string, RegExp | undefined>();
 
   constructor(fixed: readonly unknown[]) {
-    this.#fixed = compile(fixed.filter((s): s is string => typeof s === 'string'));
+    this.#fixed = fixed.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
   }
 
   /** Notes the ticket a call is about to send: it becomes the current one, the last one the previous. */
@@ -4243,34 +4272,24 @@ export class Redactor {
     if (ticket === undefined || ticket === this.#current) return;
     this.#previous = this.#current;
     this.#current = ticket;
-    for (const t of this.#compiled.keys()) if (t !== this.#current && t !== this.#previous) this.#compiled.delete(t);
   }
 
-  /** The patterns for one call: fixed, current, previous, and the call's own ticket if neither. */
-  #patterns(callTicket: string | undefined): RegExp[] {
-    const out: RegExp[] = [];
-    if (this.#fixed) out.push(this.#fixed);
-    for (const t of new Set([this.#current, this.#previous, callTicket])) {
-      if (t === undefined) continue;
-      let p = this.#compiled.get(t);
-      if (p === undefined && !this.#compiled.has(t)) {
-        p = compile([t]);
-        if (t === this.#current || t === this.#previous) this.#compiled.set(t, p);
-      }
-      if (p) out.push(p);
-    }
-    return out;
+  /** The secrets for one call: fixed, current, previous, and the call's own ticket (longest first). */
+  #secrets(callTicket: string | undefined): string[] {
+    const all = new Set(this.#fixed);
+    for (const t of [this.#current, this.#previous, callTicket]) if (t !== undefined && t.length >= MIN_SECRET_LENGTH) all.add(t);
+    return [...all].sort((a, b) => b.length - a.length);
   }
 
   /** `text` with every secret replaced by `***`. */
   text(text: string, callTicket?: string): string {
-    return scrub(text, this.#patterns(callTicket));
+    return scrub(text, this.#secrets(callTicket));
   }
 
   /** `err` with every secret removed from it and its cause chain (see redactError). */
   error(err: unknown, callTicket?: string): unknown {
-    const patterns = this.#patterns(callTicket);
-    return patterns.length === 0 ? err : redactError(err, (s) => scrub(s, patterns), 0);
+    const secrets = this.#secrets(callTicket);
+    return secrets.length === 0 ? err : redactError(err, (s) => scrub(s, secrets), 0);
   }
 }
 
