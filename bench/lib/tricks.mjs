@@ -1,10 +1,10 @@
 // The runtime's speed tricks, each knocked out in turn. Every trick the runtime keeps must show
 // its benefit here, under the conditions it targets; a comment at the trick points at its row.
-// A knock-out is the compiled runtime (dist/generated/runtime/index.js) with the trick's code
+// A knock-out is the compiled runtime (the files of dist/generated/runtime/) with the trick's code
 // replaced by the plain way, in a copy of dist/generated; each replacement is asserted to apply,
 // so renaming a trick's code without updating this file fails the bench instead of measuring
 // nothing.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,14 +47,15 @@ export const TRICKS = [
 export function knockOut(trick) {
   const dir = mkdtempSync(join(os.tmpdir(), `gen-services86-${trick.id}-`));
   cpSync(join(distDir, 'generated'), join(dir, 'generated'), { recursive: true });
-  const file = join(dir, 'generated', 'runtime', 'index.js');
-  let text = readFileSync(file, 'utf8');
+  const runtime = join(dir, 'generated', 'runtime');
+  const files = readdirSync(runtime).filter((n) => n.endsWith('.js'));
+  const texts = new Map(files.map((n) => [n, readFileSync(join(runtime, n), 'utf8')]));
   for (const [from, to] of trick.replace) {
-    const n = text.split(from).length - 1;
-    if (n !== 1) throw new Error(`bench: the code of ${trick.id} is not found exactly once in the compiled runtime (${n} times): ${from}`);
-    text = text.replace(from, to);
+    const hits = files.flatMap((n) => Array(texts.get(n).split(from).length - 1).fill(n));
+    if (hits.length !== 1) throw new Error(`bench: the code of ${trick.id} is not found exactly once in the compiled runtime (${hits.length} times): ${from}`);
+    texts.set(hits[0], texts.get(hits[0]).replace(from, to));
   }
-  writeFileSync(file, text);
+  for (const [n, text] of texts) writeFileSync(join(runtime, n), text);
   return dir;
 }
 

@@ -1,6 +1,6 @@
 // metadata.ts: the wire description the runtime's encoder/decoder interprets, one line per element.
 //   complexType EMailAddress (extension of Carrier) →
-//     EMailAddress: rt.extension('EMailAddress', 0, 'Carrier', [
+//     EMailAddress: ri.extension('EMailAddress', 0, 'Carrier', [
 //       f('ContactId', 0, 'xs:int', 'optional'),
 //       f('ContactName', 0, 'xs:string', 'optional nillable'),
 //     ]),
@@ -38,11 +38,11 @@ export function fieldCall(plan: TypeScope, f: Pick<ElementField, 'name' | 'ns' |
 /** The notation of metadata tables, written at the top of every metadata.ts. */
 export const METADATA_LEGEND = [
   '// How to read this table (the runtime\'s schema.ts defines each form):',
-  '//   rt.complex(xml name, namespace, [fields])              a complexType with a sequence',
-  '//   rt.extension(xml name, namespace, base, [fields])      the same, extending base (whose fields come first)',
-  '//   rt.array(xml name, namespace, item)                     WCF ArrayOfX: repeated item elements, a JS array',
-  '//   rt.dictionary(xml name, namespace, entry, key, value)   WCF dictionary: Record<string, V> for string keys',
-  '//   rt.enumeration([values])   rt.list(item type)   rt.restricted(base type, [anchored patterns])',
+  '//   ri.complex(xml name, namespace, [fields])              a complexType with a sequence',
+  '//   ri.extension(xml name, namespace, base, [fields])      the same, extending base (whose fields come first)',
+  '//   ri.array(xml name, namespace, item)                     WCF ArrayOfX: repeated item elements, a JS array',
+  '//   ri.dictionary(xml name, namespace, entry, key, value)   WCF dictionary: Record<string, V> for string keys',
+  '//   ri.enumeration([values])   ri.list(item type)   ri.restricted(base type, [anchored patterns])',
   '// One element per line: f(element name, namespace, type, occurrence), where namespace is an index',
   '// into `namespaces` (-1: unqualified), type is a key of `types` or xs:<built-in>, and occurrence',
   '// lists \'optional\' (minOccurs=0), \'nillable\' (xsi:nil allowed) and \'repeated\' (maxOccurs > 1).',
@@ -59,13 +59,13 @@ export function emitSchemaTable(scope: TypeScope, types: readonly PlannedType[],
     if (desc) entries.push(`    ${propertyKey(t.name)}: ${desc},`);
   }
   return [
-    `import * as rt from '${runtimeImport}';`,
+    `import * as ri from '${runtimeImport}';`,
     '',
     METADATA_LEGEND,
-    'const f = rt.field;',
+    'const f = ri.field;',
     '',
     `/** How the types of ${source} look on the wire; read by the runtime's encoder and decoder. */`,
-    `export const ${constName}: rt.SchemaDesc = {`,
+    `export const ${constName}: ri.SchemaDesc = {`,
     '  namespaces: [',
     ...scope.namespaces.map((ns, i) => `    ${stringLiteral(ns)}, // ${i}`),
     '  ],',
@@ -79,7 +79,7 @@ export function emitSchemaTable(scope: TypeScope, types: readonly PlannedType[],
 
 /** An agent's metadata.ts when it owns its types (one WSDL in the run). */
 export function emitMetadata(plan: EmitPlan): string {
-  return emitSchemaTable(plan, plan.types, plan.schemaConst, plan.service.sourceFile, '../runtime/index.js');
+  return emitSchemaTable(plan, plan.types, plan.schemaConst, plan.service.sourceFile, '../runtime/internal.js');
 }
 
 /** Items one per line at `indent` + 2, each with a comma, between a line break and `indent`. */
@@ -107,27 +107,27 @@ function descriptor(plan: TypeScope, t: PlannedType): string | undefined {
       const name = stringLiteral(def.name.local.replace(/^\//, ''));
       const ns = namespaceIndex(plan, def.name.ns);
       const fields = lines(def.fields.map((f) => fieldCall(plan, f)), '    ');
-      if (!def.base) return `rt.complex(${name}, ${ns}, ${fields})`;
-      return `rt.extension(${name}, ${ns}, ${stringLiteral(plan.byKey.get(`{${def.base.ns}}${def.base.local}`)!.name)}, ${fields})`;
+      if (!def.base) return `ri.complex(${name}, ${ns}, ${fields})`;
+      return `ri.extension(${name}, ${ns}, ${stringLiteral(plan.byKey.get(`{${def.base.ns}}${def.base.local}`)!.name)}, ${fields})`;
     }
     case 'array':
-      return `rt.array(${stringLiteral(s.def.name.local)}, ${namespaceIndex(plan, s.def.name.ns)}, ${fieldCall(plan, s.item)})`;
+      return `ri.array(${stringLiteral(s.def.name.local)}, ${namespaceIndex(plan, s.def.name.ns)}, ${fieldCall(plan, s.item)})`;
     case 'dict':
       return (
-        `rt.dictionary(${stringLiteral(s.def.name.local)}, ${namespaceIndex(plan, s.def.name.ns)},` +
+        `ri.dictionary(${stringLiteral(s.def.name.local)}, ${namespaceIndex(plan, s.def.name.ns)},` +
         itemLines([fieldCall(plan, s.entry, ''), fieldCall(plan, s.key), fieldCall(plan, s.value)], '    ') +
         ')'
       );
     case 'entry':
       return undefined;
     case 'enum':
-      return `rt.enumeration(${valueList(s.def.values.map((v) => stringLiteral(v.value)), '    ', head + 'rt.enumeration('.length)})`;
+      return `ri.enumeration(${valueList(s.def.values.map((v) => stringLiteral(v.value)), '    ', head + 'ri.enumeration('.length)})`;
     case 'list':
-      return `rt.list(${stringLiteral(runtimeTypeKey(plan, s.def.item))})`;
+      return `ri.list(${stringLiteral(runtimeTypeKey(plan, s.def.item))})`;
     case 'restriction': {
       const patterns = s.def.patterns.map((p) => stringLiteral(jsPattern(p, s.def.location)));
       const base = stringLiteral(restrictionMapping(plan, t).runtime);
-      return `rt.restricted(${base}, ${valueList(patterns, '    ', head + 'rt.restricted('.length + base.length + 2)})`;
+      return `ri.restricted(${base}, ${valueList(patterns, '    ', head + 'ri.restricted('.length + base.length + 2)})`;
     }
   }
 }
