@@ -389,7 +389,7 @@ function noop() {}
 
 async function decodeCase(rounds) {
   const { EMailOperations } = await import('../dist/generated/EMail/index.js');
-  const { parseXml } = await import('../dist/generated/runtime/xml.js');
+  const { parseXml } = await import('../dist/generated/runtime/xml-tree.js');
   const { client } = await createPeerClient();
   const sax = requireFromRoot('sax');
   const saxVersion = packageVersion('sax');

@@ -19,7 +19,7 @@ import {
 } from '../../generated/EMail/index.js';
 import { createEMailMockServer, type EMailMockCall, type ListeningMock } from '../../generated/EMail/mock.js';
 import * as ri from '../../generated/runtime/internal.js';
-import { readEnvelope } from '../../generated/runtime/envelope.js';
+import { readEnvelope } from '../../generated/runtime/mock-envelope.js';
 import * as rt from '../../generated/runtime/index.js';
 import { createMockServer } from '../../generated/runtime/mock-server.js';
 import { importClosure } from '../support/import-graph.js';

@@ -2,15 +2,8 @@
 // well-formedness errors with positions, security limits, escaping round trips and a large document.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  attribute,
-  escapeAttribute,
-  escapeText,
-  parseXml,
-  resolveQName,
-  XmlSyntaxError,
-  type XmlElement,
-} from '../../templates/runtime/xml.js';
+import { escapeAttribute, escapeText, XmlSyntaxError } from '../../templates/runtime/xml.js';
+import { attribute, parseXml, resolveQName, type XmlElement } from '../../templates/runtime/xml-tree.js';
 
 const SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
