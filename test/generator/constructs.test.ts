@@ -238,14 +238,14 @@ describe('bindings', () => {
     const templates = join(repoRoot, 'templates');
     const soap12 = planEmit(readWsdl(miniWsdl({ soap12: true }), 'Test.wsdl'));
     assert.equal(soap12.service.soapVersion, '1.2');
-    assert.match(emitOperations(soap12, templates, ''), /rt\.operationFactory<.*>\(TestSchema, '1\.2'\);/);
+    assert.match(emitOperations(soap12, templates, ''), /ri\.operationFactory<.*>\(TestSchema, '1\.2'\);/);
     const both = miniWsdl({}).replace(
       '</wsdl:definitions>',
       '<wsdl:binding name="Binding12" type="tns:Test" xmlns:soap12="http://schemas.xmlsoap.org/wsdl/soap12/"><soap12:binding transport="http://schemas.xmlsoap.org/soap/http"/></wsdl:binding></wsdl:definitions>',
     );
     const plan = planEmit(readWsdl(both, 'Test.wsdl'));
     assert.equal(plan.service.soapVersion, '1.1');
-    assert.match(emitOperations(plan, templates, ''), /rt\.operationFactory<.*>\(TestSchema, '1\.1'\);/);
+    assert.match(emitOperations(plan, templates, ''), /ri\.operationFactory<.*>\(TestSchema, '1\.1'\);/);
   });
 });
 

@@ -133,7 +133,7 @@ describe('all 56 WSDLs into one folder', () => {
     const meta = files.find((f) => f.path === 'shared/metadata.ts')!.content;
     assert.match(meta, /^\/\/ How to read this table/m);
     assert.match(meta, /^\/\/ lists 'optional' \(minOccurs=0\), 'nillable' \(xsi:nil allowed\) and 'repeated' \(maxOccurs > 1\)\.$/m);
-    assert.match(meta, /^ {4}Carrier: rt\.complex\('Carrier', 0, \[\n {6}f\('TableRight', 0, 'TableRight', 'optional nillable'\),\n {6}f\('FieldProperties', 0, 'FieldPropertyDictionary', 'optional nillable'\),\n {4}\]\),$/m);
+    assert.match(meta, /^ {4}Carrier: ri\.complex\('Carrier', 0, \[\n {6}f\('TableRight', 0, 'TableRight', 'optional nillable'\),\n {6}f\('FieldProperties', 0, 'FieldPropertyDictionary', 'optional nillable'\),\n {4}\]\),$/m);
     // The header descriptors are defined once per agent, not per operation.
     const ops = files.find((f) => f.path === 'EMail/operations.ts')!.content;
     assert.equal(ops.match(/f\('ApplicationToken'/g)?.length, 1);
