@@ -478,9 +478,7 @@ function encodeEmptyResponse(codec: AnyOperationCodec, headers: Record<string, u
   const output = codec.desc.output!;
   const index = schemaIndex(codec.schema);
   const encoder = new Encoder(index, codec.name);
-  let headerXml = '';
-  for (const f of output.headers) headerXml += encoder.field(f, headers[f.name], { parent: undefined, name: 'Header', index: -1 });
-  return writeEnvelope(index, codec.soapVersion, headerXml, `<${index.tag(output.body)}/>`);
+  return writeEnvelope(index, codec.soapVersion, encoder.headerBlocks(output.headers, headers), `<${index.tag(output.body)}/>`);
 }
 
 // The slice of node:http that listen() uses. It is loaded by a computed specifier so that
