@@ -175,11 +175,12 @@ interface RunSettings {
 function settingsFrom(argv: Args): RunSettings {
   let config: LoadedConfig | undefined;
   if (argv.config !== undefined) {
-    if (argv.wsdl.length > 0) fail(`give WSDLs as arguments or with --config, not both\nRun "${NAME} --help" for usage.`);
+    if (argv.wsdl.length > 0) throw new GenerateError(`give WSDLs as arguments or with --config, not both\nRun "${NAME} --help" for usage.`);
     config = readConfig(argv.config);
   } else if (argv.wsdl.length === 0) {
     const found = findConfig();
-    if (!found) fail(`no WSDL given, and there is no ${CONFIG_FILE} in ${process.cwd()}\nRun "${NAME} --help" for usage.`);
+    // Thrown, not exited: in watch mode a config that disappears is an error of that run only.
+    if (!found) throw new GenerateError(`no WSDL given, and there is no ${CONFIG_FILE} in ${process.cwd()}\nRun "${NAME} --help" for usage.`);
     config = readConfig(found);
   }
   const wsdl = config ? config.wsdl : argv.wsdl;

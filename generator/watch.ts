@@ -2,7 +2,7 @@
 // debounced (an editor's save is several events), runs never overlap, and a failing run leaves the
 // last good output as it is (a run writes nothing unless it succeeds). Each WSDL's model is kept by
 // content (ReadCache), so a run after one file changed reads only that file.
-import { watch as watchFile, type FSWatcher } from 'node:fs';
+import { statSync, watch as watchFile, type FSWatcher } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isUrl } from './input/documents.js';
 import { ReadCache } from './read-cache.js';
@@ -64,8 +64,12 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     }
   };
   const runOnce = async () => {
+    const started = Date.now();
     const { files } = await options.run(cache);
-    if (!options.signal.aborted) arm(files);
+    if (options.signal.aborted) return;
+    arm(files);
+    // A file saved while the run was reading (before its folder was watched) gets a run of its own.
+    if (files.some((f) => !isUrl(f) && modifiedSince(f, started))) schedule();
   };
   const schedule = () => {
     if (options.signal.aborted) return;
@@ -100,4 +104,13 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       { once: true },
     );
   });
+}
+
+function modifiedSince(file: string, time: number): boolean {
+  try {
+    const mtime = statSync(file).mtimeMs;
+    return mtime >= time && mtime <= Date.now(); // a time in the future (clock skew) would rerun forever
+  } catch {
+    return false;
+  }
 }
