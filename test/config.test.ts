@@ -36,6 +36,7 @@ function oneLine(stderr: string): string {
 describe('config file', () => {
   test('no arguments: gen-services86.config.json of the working directory, globs expanded in order', async () => {
     const dir = project('cwd');
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n'); // the project root the header's command runs in
     writeFileSync(join(dir, 'gen-services86.config.json'), JSON.stringify({ wsdl: ['wsdl/*.wsdl'], out: 'src/superoffice' }));
     const r = await runCli([], dir);
     assert.equal(r.code, 0, r.stderr);
@@ -65,7 +66,7 @@ describe('config file', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readdirSync(join(dir, 'gen')).sort(), ['.gen-services86-manifest.json', 'EMail', 'Note', 'index.ts', 'runtime', 'shared']);
     const header = readFileSync(join(dir, 'gen', 'Note', 'types.ts'), 'utf8').split('\n')[1];
-    // Relative to the project root (here, without a package.json: the folder holding the output and the inputs), inputs sorted.
+    // Relative to the project root (here, without a package.json: the output folder's parent), inputs sorted.
     assert.equal(header, '// Regenerate with: npx gen-services86 wsdl/EMail.wsdl wsdl/old/Note.wsdl -o gen');
   });
 

@@ -4,8 +4,8 @@
 // directory, the order of the arguments, or whether they came from a config file:
 //
 // - paths are relative to the project root: the nearest folder at or above the output folder
-//   that holds a package.json (without one: the deepest folder holding the output folder and the
-//   local inputs) — the folder to paste the command in;
+//   that holds a package.json (without one: the output folder's parent) — the folder to paste
+//   the command in;
 // - inputs are sorted; options come in one fixed order, each written once;
 // - it is one line. When that line would be longer than MAX_HEADER_LINE, the headers point to the
 //   manifest, which holds the command on one line (`"command"`).
@@ -35,29 +35,21 @@ export interface InvocationInfo extends CommandOptions {
 export const MAX_HEADER_LINE = 160;
 
 /**
- * The project root of an output folder: the nearest folder at or above it with a package.json;
- * without one, the deepest folder holding the output folder and every local input.
+ * The project root of an output folder: the nearest folder at or above it with a package.json
+ * (where `npx gen-services86` runs); without one, the output folder's parent.
  */
-export function projectRoot(outDir: string, localInputs: readonly string[] = []): string {
+export function projectRoot(outDir: string): string {
   const out = resolve(outDir);
   for (let dir = out; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) break;
+    if (dirname(dir) === dir) return dirname(out);
   }
-  let root = dirname(out);
-  for (const input of localInputs.map((p) => dirname(resolve(p)))) {
-    while (root !== dirname(root) && relative(root, input).startsWith('..')) root = dirname(root);
-  }
-  return root;
 }
 
 /** The command that regenerates this output, relative to its project root (see the top of this file). */
 export function regenerateCommand(info: InvocationInfo): string {
   const cwd = info.cwd ?? process.cwd();
-  const root = projectRoot(
-    resolve(cwd, info.outDir),
-    info.inputs.filter((p) => !isUrl(p)).map((p) => resolve(cwd, p)),
-  );
+  const root = projectRoot(resolve(cwd, info.outDir));
   const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(root, resolve(cwd, p)) || '.').split(sep).join('/'));
   const inputs = [...new Set(info.inputs.map(rel))].sort();
   return ['npx', 'gen-services86', ...inputs, '-o', rel(info.outDir), ...optionArgs(info)].map(shellWord).join(' ');
