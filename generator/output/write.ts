@@ -73,10 +73,8 @@ function hasGeneratedHeader(path: string): boolean {
  * first line and the first empty line), so `--check` compares code, not the command line.
  */
 export function codeOf(content: string): string {
-  if (!content.startsWith(GENERATED_MARK)) return content;
-  const firstLineEnd = content.indexOf('\n');
   const blank = content.indexOf('\n\n');
-  return blank < 0 || firstLineEnd < 0 ? content : `${GENERATED_MARK}${content.slice(blank)}`;
+  return !content.startsWith(GENERATED_MARK) || blank < 0 ? content : `${GENERATED_MARK}${content.slice(blank)}`;
 }
 
 /** Files below `dir`, relative to it, with `/` separators. */
