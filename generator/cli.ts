@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Arguments (or gen-services86.config.json) → generate() → messages and exit code. Nothing else lives here.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, regenerateCommand } from './generate.js';
 import { CONFIG_FILE, findConfig, readConfig, type LoadedConfig } from './input/config.js';
@@ -18,9 +19,17 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** Where the CLI's messages go: the process's stdout and stderr, or a test running it in process. */
+export interface CliOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** Ends a run with exit code 1 and these lines on stderr (each prefixed with the tool's name). */
+class CliFailure extends Error {}
+
 function fail(message: string): never {
-  process.stderr.write(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));
-  process.exit(1);
+  throw new CliFailure(message);
 }
 
 function failWith(err: GenerateError): never {
@@ -138,8 +147,7 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
   };
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+async function main(args: readonly string[], io: CliOutput): Promise<number> {
   const argv = parseQuick(args) ?? (await parseWithYargs(args));
   const positional = argv.wsdl;
   const allowOrigins = argv.allowOrigin;
@@ -193,7 +201,7 @@ async function main(): Promise<void> {
   if (argv.check) {
     if (result.stale.length > 0) {
       if (interruptedWrite(out)) {
-        process.stderr.write(`${NAME}: an earlier run writing ${outLabel} was interrupted; a normal run recovers it first\n`);
+        io.err(`${NAME}: an earlier run writing ${outLabel} was interrupted; a normal run recovers it first\n`);
       }
       const foreign = result.stale.filter((s) => s.reason === 'foreign');
       const how =
@@ -201,22 +209,52 @@ async function main(): Promise<void> {
           ? `run "${command}" to update it`
           : `${plural(foreign.length, 'file')} lost the generated header (maybe edited by hand), so a run would refuse to overwrite ` +
             `${foreign.length === 1 ? 'it' : 'them'}: save any edits elsewhere, delete ${foreign.length === 1 ? 'it' : 'them'}, then run "${command}"`;
-      process.stderr.write(
+      io.err(
         `${NAME}: ${outLabel} is stale (${plural(result.stale.length, 'file')}); ${how}:\n` +
           result.stale.map((s) => `  ${s.reason.padEnd(8)} ${s.path}\n`).join(''),
       );
-      process.exit(1);
+      return 1;
     }
-    if (!argv.quiet) process.stdout.write(`${NAME}: ${outLabel} is up to date (${result.files.length} files)\n`);
-    return;
+    if (!argv.quiet) io.out(`${NAME}: ${outLabel} is up to date (${result.files.length} files)\n`);
+    return 0;
   }
   if (!argv.quiet) {
     for (const a of result.agents) {
-      process.stdout.write(
+      io.out(
         `${a.wsdl} → ${outLabel}/${a.agent}/: ${plural(a.types, 'type')}, ${plural(a.operations, 'operation')}, ${plural(a.files, 'file')}, ${a.ms} ms\n`,
       );
     }
   }
+  return 0;
 }
 
-main().catch((err: unknown) => fail(`internal error: ${(err as Error)?.stack ?? String(err)}`));
+/**
+ * Runs the command line `args` in the working directory and returns the exit code. `--help`,
+ * `--version` and yargs' own exits end the process (yargs exits itself), so tests run those as a
+ * child process.
+ */
+export async function runCommand(args: readonly string[], io: CliOutput): Promise<number> {
+  try {
+    return await main(args, io);
+  } catch (err) {
+    const message = err instanceof CliFailure ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`;
+    io.err(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));
+    return 1;
+  }
+}
+
+/** True when this module is the program node was started with (through npm's bin link, too). */
+function isEntryPoint(): boolean {
+  const started = process.argv[1];
+  if (started === undefined) return false;
+  try {
+    return realpathSync(started) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const code = await runCommand(process.argv.slice(2), { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) });
+  if (code !== 0) process.exit(code);
+}

@@ -304,9 +304,9 @@ describe('consumer project: npm pack → offline install from the tarball → pr
   });
 
   after(() => {
-    if (timings.length > 0) process.stdout.write(`# consumer.test: ${timings.join(', ')}\n`);
+    if (timings.length > 0) process.stdout.write(`# consumer.slow.test: ${timings.join(', ')}\n`);
     if (!tmp) return;
-    if (keepTemp) process.stdout.write(`# consumer.test: kept ${tmp}\n`);
+    if (keepTemp) process.stdout.write(`# consumer.slow.test: kept ${tmp}\n`);
     else rmSync(tmp, { recursive: true, force: true });
   });
 
