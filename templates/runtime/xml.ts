@@ -1473,27 +1473,12 @@ export function parseXml(text: string, options?: ParseOptions): XmlElement {
   return root;
 }
 
-
-/** The value of the attribute {ns}local, or undefined. Use ns '' for unprefixed attributes. */
-export function attribute(el: XmlElement, ns: string, local: string): string | undefined {
-  const attrs = el.attrs;
-  for (let i = 0; i < attrs.length; i++) {
-    const a = attrs[i] as XmlAttribute;
-    if (a.local === local && a.ns === ns) return a.value;
-  }
-  return undefined;
-}
-
 /**
- * Resolves a QName-valued string (such as an xsi:type value) against the element's in-scope
- * namespaces. An unprefixed name takes the default namespace ('' when none). Returns undefined
- * when the prefix is unbound or the string is not a QName. Surrounding whitespace is ignored.
+ * Resolves a QName-valued string (such as an xsi:type value) against a namespace scope (such as
+ * XmlReader.scope or an element's). An unprefixed name takes the default namespace ('' when
+ * none). Returns undefined when the prefix is unbound or the string is not a QName. Surrounding
+ * whitespace is ignored.
  */
-export function resolveQName(el: XmlElement, qname: string): { ns: string; local: string } | undefined {
-  return resolveQNameIn(el.scope, qname);
-}
-
-/** resolveQName against a scope (such as XmlReader.scope) rather than an element's. */
 export function resolveQNameIn(scope: NamespaceScope, qname: string): { ns: string; local: string } | undefined {
   const s = qname.trim();
   const colon = s.indexOf(':');
