@@ -456,4 +456,37 @@ describe('consumer project: npm pack → offline install from the tarball → pr
       ],
     );
   });
+
+  // The README promises TypeScript 5.0 or later, 7 included. 5.0 and 7 come from
+  // test/tsc-versions/ (npm aliases typescript-5.0 and typescript-7, pinned by its lockfile), which
+  // `npm run test:all` installs first (pretest:all); they are not root devDependencies because two
+  // packages there would both link node_modules/.bin/tsc. 5.9 is the consumer's own `typescript`,
+  // which `npm run build` used above.
+  test('the consumer project type-checks with TypeScript 5.0, 5.9 and 7', async () => {
+    assert.ok(app, 'the install test ran first');
+    const versionsDir = join(repoRoot, 'test', 'tsc-versions');
+    const pinned = readJson<PackageJson>(join(versionsDir, 'package.json')).devDependencies ?? {};
+    const compiler = (alias: string): string => {
+      const path = join(versionsDir, 'node_modules', alias, 'bin', 'tsc');
+      assert.ok(existsSync(path), `${alias} is not installed: run "npm install --prefix test/tsc-versions" (npm run test:all does)`);
+      return path;
+    };
+    const compilers: [string, string][] = [
+      [compiler('typescript-5.0'), pinned['typescript-5.0'] ?? ''],
+      [join(app, 'node_modules', 'typescript', 'bin', 'tsc'), readJson<PackageJson>(join(consumerSource, 'package.json')).devDependencies?.['typescript'] ?? ''],
+      [compiler('typescript-7'), pinned['typescript-7'] ?? ''],
+    ];
+    const versions: string[] = [];
+    for (const [tsc, spec] of compilers) {
+      const version = /(\d+\.\d+\.\d+)$/.exec(spec)?.[1];
+      assert.ok(version, `no exact TypeScript version in "${spec}"`);
+      assert.equal((await run(process.execPath, [tsc, '--version'], app)).stdout.trim(), `Version ${version}`);
+      // A failure rejects with tsc's output: the errors and where they are.
+      const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit'], app);
+      timings.push(`tsc ${version} ${checked.ms} ms`);
+      versions.push(version);
+    }
+    assert.deepEqual(versions.map((v) => v.split('.')[0]), ['5', '5', '7']);
+    assert.deepEqual(versions.slice(0, 2).map((v) => v.split('.')[1]), ['0', '9']);
+  });
 });
