@@ -284,7 +284,7 @@ function onlyChild(parent: XmlElement, ns: string, localName: string): XmlElemen
 
 // ---------------------------------------------------------------------------------------------
 
-describe('consumer project: npm pack → offline install from the tarball → prebuild/build/start', { timeout: 240_000 }, () => {
+describe('consumer project: npm pack → offline install from the tarball → prebuild/build/start', { timeout: 480_000 }, () => {
   let tmp = '';
   let tarball = '';
   let app = '';
@@ -481,10 +481,12 @@ describe('consumer project: npm pack → offline install from the tarball → pr
       const version = /(\d+\.\d+\.\d+)$/.exec(spec)?.[1];
       assert.ok(version, `no exact TypeScript version in "${spec}"`);
       assert.equal((await run(process.execPath, [tsc, '--version'], app)).stdout.trim(), `Version ${version}`);
+      versions.push(version);
+      // 5.9 compiled the project in `npm run build` above.
+      if (tsc.startsWith(app)) continue;
       // A failure rejects with tsc's output: the errors and where they are.
       const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit'], app);
       timings.push(`tsc ${version} ${checked.ms} ms`);
-      versions.push(version);
     }
     assert.deepEqual(versions.map((v) => v.split('.')[0]), ['5', '5', '7']);
     assert.deepEqual(versions.slice(0, 2).map((v) => v.split('.')[1]), ['0', '9']);
