@@ -1,8 +1,8 @@
 // What the generator may and may not do to an output folder: a failing run writes nothing, files
 // it does not own survive, a user's file is never overwritten, obsolete generated files go, and an
-// interrupted run (SIGKILL at a point of writing, see support/crash-at.ts) leaves either the old tree or something the next run
-// repairs. The CLI runs in process (support/cli-run.ts), except the interrupted runs: a child
-// process killed with SIGKILL in the middle of writing.
+// interrupted run leaves either the old tree or something the next run repairs. The CLI runs in
+// process (support/cli-run.ts), except the interrupted runs: a child process killed with SIGKILL
+// at a point of writing (support/crash-at.ts).
 import assert from 'node:assert/strict';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
