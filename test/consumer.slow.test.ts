@@ -9,7 +9,7 @@
 //
 // 1. `npm pack --ignore-scripts`. Without it npm runs `prepare` (= `tsc -p tsconfig.json` over the
 //    whole repository, test/ and generated/ included) inside the pack. The suite has just done
-//    exactly that build (`npm test` = build, then node --test), so a second one would only cost
+//    exactly that build (`npm run test:all` = build, then node --test), so a second one would only cost
 //    time, would rewrite dist/test/ while node --test is running files from it, and would make
 //    this test fail for a compile error in any unrelated test file. Instead the test refuses to
 //    pack a dist/generator/ that is missing or older than generator/ (see checkBuildIsFresh).
@@ -88,7 +88,7 @@ interface RunResult {
 }
 
 /**
- * The environment for npm in the temp project. Variables that an outer `npm test` exports
+ * The environment for npm in the temp project. Variables that an outer `npm run test:all` exports
  * (npm_config_local_prefix, npm_package_*, npm_lifecycle_*, INIT_CWD …) would point the inner npm
  * at this repository, and NODE_TEST_CONTEXT would tell child node processes they are test workers.
  * The cache location is kept: the offline install depends on it.
