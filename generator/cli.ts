@@ -377,6 +377,6 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  const code = await runCommand(process.argv.slice(2), { out: (t) => void io.out(t), err: (t) => void io.err(t) });
+  const code = await runCommand(process.argv.slice(2), { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) });
   if (code !== 0) process.exit(code);
 }
