@@ -3,7 +3,7 @@
 // XML as a tree: parseXml and readElement build elements from XmlReader's events. The client
 // does not use it (the decoder reads events straight into typed values); the mock reads a Fault
 // with it, and tests compare documents with it.
-import { resolveQNameIn, XmlReader, XML_END, XML_START, XML_TEXT, type NamespaceScope, type ParseOptions } from './xml.js';
+import { XmlReader, XML_END, XML_START, XML_TEXT, type NamespaceScope, type ParseOptions } from './xml.js';
 
 /** A parsed element. Namespaces are resolved while parsing. */
 export interface XmlElement {
@@ -121,7 +121,7 @@ export function readElement(r: XmlReader): XmlElement {
       texts[textsTop++] = r.text();
       // Many text pieces in one element (text between thousands of children): join them in
       // batches, so that they are not all kept alive as separate strings (see append; guarded by
-      // xml-scaling.test.ts, family "many tiny text nodes").
+      // xml-scaling.slow.test.ts, family "many tiny text nodes").
       const ts = textStarts[textStarts.length - 1] as number;
       if (textsTop - ts > 256) {
         texts[ts] = (texts[ts] as string) + texts.slice(ts + 1, textsTop).join('');
@@ -154,24 +154,4 @@ export function parseXml(text: string, options?: ParseOptions): XmlElement {
   const root = readElement(r);
   r.next(); // XML_EOF: the reader refuses anything but comments, PIs and whitespace after it
   return root;
-}
-
-
-/** The value of the attribute {ns}local, or undefined. Use ns '' for unprefixed attributes. */
-export function attribute(el: XmlElement, ns: string, local: string): string | undefined {
-  const attrs = el.attrs;
-  for (let i = 0; i < attrs.length; i++) {
-    const a = attrs[i] as XmlAttribute;
-    if (a.local === local && a.ns === ns) return a.value;
-  }
-  return undefined;
-}
-
-/**
- * Resolves a QName-valued string (such as an xsi:type value) against the element's in-scope
- * namespaces. An unprefixed name takes the default namespace ('' when none). Returns undefined
- * when the prefix is unbound or the string is not a QName. Surrounding whitespace is ignored.
- */
-export function resolveQName(el: XmlElement, qname: string): { ns: string; local: string } | undefined {
-  return resolveQNameIn(el.scope, qname);
 }

@@ -290,7 +290,7 @@ class Scope implements NamespaceScope {
       this.lastBinding = found;
       // Found beyond the parent: the parent does not declare it, so the answer holds there too.
       // Memoised only past a few steps (short walks are cheaper than the map): a guard of linear
-      // time in xml-scaling.test.ts, family "a deep chain of scopes", not a speed trick.
+      // time in xml-scaling.slow.test.ts, family "a deep chain of scopes", not a speed trick.
       if (steps > 4 && this.parent !== null) (this.parent.memo ??= new Map()).set(prefix, found);
     }
     return found;
@@ -1065,7 +1065,7 @@ export class XmlReader {
    * per piece until the result is read, so text with millions of references would keep millions of
    * them alive and garbage collection would grow faster than the text. Every 256 pieces the rope is
    * therefore flattened (reading a character does that in V8) and set aside; joinAside joins the
-   * parts. A guard of linear time and memory, not a speed trick: test/runtime/xml-scaling.test.ts,
+   * parts. A guard of linear time and memory, not a speed trick: test/runtime/xml-scaling.slow.test.ts,
    * family "many character references".
    */
   private append(out: string, piece: string): string {
@@ -1318,7 +1318,12 @@ export class XmlReader {
   }
 }
 
-/** resolveQName against a scope (such as XmlReader.scope) rather than an element's. */
+/**
+ * Resolves a QName-valued string (such as an xsi:type value) against a namespace scope (such as
+ * XmlReader.scope or an element's). An unprefixed name takes the default namespace ('' when
+ * none). Returns undefined when the prefix is unbound or the string is not a QName. Surrounding
+ * whitespace is ignored.
+ */
 export function resolveQNameIn(scope: NamespaceScope, qname: string): { ns: string; local: string } | undefined {
   const s = qname.trim();
   const colon = s.indexOf(':');

@@ -3,7 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeAttribute, escapeText, XmlSyntaxError } from '../../templates/runtime/xml.js';
-import { attribute, parseXml, resolveQName, type XmlElement } from '../../templates/runtime/xml-tree.js';
+import { parseXml, type XmlElement } from '../../templates/runtime/xml-tree.js';
+import { attribute, resolveQName } from '../support/xml-lookup.js';
 
 const SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
