@@ -13,7 +13,8 @@
 // SoapVersion, TypeDesc. The other exports serve the generated code, the mock server and tests.
 //
 // Assembled from templates/runtime/: errors.ts, charset.ts, schema.ts, scalars.ts, schema-index.ts,
-// xml.ts, encode.ts, envelope.ts, decode.ts, operation.ts, agent.ts.
+// xml.ts, encode.ts, envelope.ts, decode.ts, json.ts, json-operation.ts, operation.ts, agent.ts,
+// transport.ts, transport-rest.ts, transport-soap.ts.
 
 // ----------------------------------------------------------------------------------------------
 // errors.ts
@@ -545,6 +546,13 @@ export interface OperationDesc {
   readonly soapVersion: SoapVersion;
   readonly input: MessageDesc;
   readonly output?: MessageDesc;
+  /**
+   * REST (Agents API): the request fields sent as query-string parameters rather than in the JSON
+   * body. The generator lists them only for single-id Get…/Delete… methods (`?EMailAccountId=546`).
+   */
+  readonly query?: readonly string[];
+  /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
+  readonly entity?: string;
 }
 
 // The forms generated metadata.ts files are written in: one call per type, one line per element.
@@ -3780,6 +3788,687 @@ export function setProperty(obj: Record<string, unknown>, key: string, value: un
 }
 
 // ----------------------------------------------------------------------------------------------
+// json.ts
+// ----------------------------------------------------------------------------------------------
+
+// Typed values ↔ JSON values, driven by the same schema metadata as the XML codec (encode.ts,
+// decode.ts): the second interpreter of those tables, for SuperOffice's REST Agents API
+// (`POST {installation}/api/v1/Agents/{Agent}/{Method}`), which carries the very same carriers as
+// JSON, the way .NET's Json.NET writes them:
+//
+//   schema                      typed value               JSON
+//   xs:dateTime                 Date                      "2014-08-25T14:19:03.3883958+02:00" (any offset, 7-digit fractions)
+//   xs:base64Binary             Uint8Array                base64 string
+//   enumeration                 string-literal union      the value's name
+//   xs:list of an enumeration   array of the union        .NET flags: "Seen, Answered" (0 or "" for none)
+//   other xs:list               array                     array
+//   ArrayOfX, repeated element  array                     array
+//   dictionary (string keys)    Record<string, V>         object
+//   dictionary (other keys)     { Key, Value }[]          array of { "Key", "Value" }
+//   nillable                    null                      null
+//   xs:char                     one-character string      one-character string (a code number is read too)
+//   float/double NaN, ±∞        number                    "NaN", "Infinity", "-Infinity" (Json.NET's strings)
+//
+// Lexical rules are not repeated here: scalars are checked and parsed by scalars.ts (the same
+// range checks, date and base64 parsing as SOAP), enumeration and pattern rules are the schema's.
+// Strict about values (a DecodeError naming the property path); about properties the schema does
+// not declare, lenient by default (skipped) or strict with unknownElements: 'error', as in XML.
+
+/** A JSON value as JSON.parse returns it and JSON.stringify writes it. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+const JSON_DATETIME_FAST = fastScalarCode('dateTime');
+
+/** `-0500` (an offset without a colon, as SO-TimeZone's includeTZOffset writes it) → `-05:00`. */
+const JSON_COMPACT_OFFSET = /([+-]\d\d)(\d\d)$/;
+
+function jsonDescribe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Date) return 'a Date';
+  if (value instanceof Uint8Array) return 'a Uint8Array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${jsonShort(JSON.stringify(value) ?? String(value))}`;
+}
+
+function jsonShort(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
+}
+
+/** The enumeration an xs:list's items come from (then the list is .NET flags), if any. */
+function jsonFlagsOf(index: SchemaIndex, itemKey: string): EnumDesc | undefined {
+  const desc = index.type(itemKey);
+  return desc?.kind === 'enum' ? desc : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed value → JSON value
+
+export class JsonEncoder {
+  private readonly index: SchemaIndex;
+  private readonly operation: string | undefined;
+
+  constructor(index: SchemaIndex, operation?: string) {
+    this.index = index;
+    this.operation = operation;
+  }
+
+  private fail(message: string, path: Path | undefined): never {
+    throw new EncodeError(message, pathString(path), this.operation);
+  }
+
+  /** The JSON value of `field` holding `value` (a JSON array for a repeated field); undefined stays undefined. */
+  field(field: FieldDesc, value: unknown, parent: Path | undefined): JsonValue | undefined {
+    const path: Path = { parent, name: field.name, index: -1 };
+    if (value === undefined) {
+      if (!field.optional) this.fail(`the required element ${field.name} is missing`, path);
+      return undefined;
+    }
+    if (!field.repeated) return this.element(field, value, path);
+    if (!Array.isArray(value)) return this.fail('expected an array (the element repeats)', path);
+    return value.map((item, i) => this.element(field, item, { parent, name: field.name, index: i }));
+  }
+
+  /** One value of `field` (null where the schema allows nil). */
+  element(field: FieldDesc, value: unknown, path: Path): JsonValue {
+    if (value === null || value === undefined) {
+      if (!field.nillable) this.fail(value === null ? 'null is not allowed here (the element is not nillable)' : 'a value is required', path);
+      return null;
+    }
+    return this.typed(field.type, value, path);
+  }
+
+  /** The properties of complex type `typeKey` holding `record`, in schema order (base fields first). */
+  properties(typeKey: string, record: Record<string, unknown>, path: Path | undefined, skip?: ReadonlySet<string>): Record<string, JsonValue> {
+    const out: Record<string, JsonValue> = {};
+    for (const f of this.index.complexInfo(typeKey).fields) {
+      if (skip?.has(f.name)) continue;
+      const v = this.field(f, record[f.name], path);
+      if (v !== undefined) setProperty(out, f.name, v);
+    }
+    return out;
+  }
+
+  private typed(typeKey: string, value: unknown, path: Path): JsonValue {
+    const kind = scalarKind(typeKey);
+    if (kind) return this.scalar(kind, value, path);
+    if (typeKey === 'xs:anyType') return this.any(value, path);
+    const desc = this.index.type(typeKey);
+    if (!desc) return this.fail(`internal: unknown type ${typeKey}`, path);
+    switch (desc.kind) {
+      case 'complex':
+        if (!isJsonObject(value)) return this.fail(`expected an object (${desc.name}), got ${jsonDescribe(value)}`, path);
+        return this.properties(typeKey, value, path);
+      case 'array':
+        if (!Array.isArray(value)) return this.fail(`expected an array (${desc.name}), got ${jsonDescribe(value)}`, path);
+        return value.map((item, i) => this.element(desc.item, item, { parent: path.parent, name: path.name, index: i }));
+      case 'dict':
+        return this.dict(desc, value, path);
+      case 'enum':
+        return this.enumValue(desc, value, path);
+      case 'list': {
+        if (!Array.isArray(value)) return this.fail(`expected an array (xs:list), got ${jsonDescribe(value)}`, path);
+        const flags = jsonFlagsOf(this.index, desc.item);
+        if (flags === undefined) return value.map((item, i) => this.typed(desc.item, item, { parent: path.parent, name: path.name, index: i }));
+        // .NET writes a [Flags] enum as its names joined by ", "; no flag at all is the number 0.
+        if (value.length === 0) return 0;
+        return value.map((item, i) => this.enumValue(flags, item, { parent: path.parent, name: path.name, index: i })).join(', ');
+      }
+      case 'restricted':
+        return this.restricted(desc, value, path);
+    }
+  }
+
+  private scalar(kind: ScalarKind, value: unknown, path: Path): JsonValue {
+    let lexical: string;
+    try {
+      if (kind === 'string' || kind === 'anyURI' || kind === 'QName') {
+        // JSON carries every character; the XML 1.0 character check of formatScalar does not apply.
+        if (typeof value !== 'string') throw new ScalarError(`expected a string, got ${jsonDescribe(value)}`);
+        return value;
+      }
+      lexical = formatScalar(kind, value); // the type and range checks of the XML side
+    } catch (err) {
+      if (err instanceof ScalarError) return this.fail(err.message, path);
+      throw err;
+    }
+    switch (kind) {
+      case 'boolean':
+        return value as boolean;
+      case 'float':
+      case 'double': {
+        const n = value as number;
+        if (Number.isFinite(n)) return n === 0 ? 0 : n;
+        return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
+      }
+      case 'dateTime':
+      case 'duration':
+      case 'base64Binary':
+        return lexical;
+      case 'char':
+        return value as string;
+      default: // the integer kinds and decimal
+        return (value as number) === 0 ? 0 : (value as number);
+    }
+  }
+
+  private enumValue(desc: EnumDesc, value: unknown, path: Path): string {
+    if (typeof value !== 'string' || !desc.values.includes(value)) {
+      return this.fail(`${JSON.stringify(value) ?? jsonDescribe(value)} is not one of ${desc.values.map((v) => `"${v}"`).join(', ')}`, path);
+    }
+    return value;
+  }
+
+  private restricted(desc: RestrictedDesc, value: unknown, path: Path): JsonValue {
+    const kind = scalarKind(desc.base);
+    if (!kind) return this.fail(`internal: restriction base ${desc.base} is not a scalar`, path);
+    const json = this.scalar(kind, value, path);
+    const lexical = typeof json === 'string' ? json : formatScalar(kind, value);
+    for (const p of desc.patterns) {
+      if (!compiledPattern(p).test(lexical)) return this.fail(`"${jsonShort(lexical)}" does not match the pattern ${p}`, path);
+    }
+    return json;
+  }
+
+  private dict(desc: DictDesc, value: unknown, path: Path): JsonValue {
+    if (desc.record) {
+      if (!isJsonObject(value)) return this.fail(`expected an object (dictionary), got ${jsonDescribe(value)}`, path);
+      const out: Record<string, JsonValue> = {};
+      for (const k of Object.keys(value)) setProperty(out, k, this.element(desc.value, value[k], { parent: path, name: k, index: -1 }));
+      return out;
+    }
+    if (!Array.isArray(value)) return this.fail('expected an array of { Key, Value } entries (dictionary)', path);
+    return value.map((e, i) => {
+      const entryPath: Path = { parent: path.parent, name: path.name, index: i };
+      if (!isJsonObject(e)) return this.fail('expected a { Key, Value } entry', entryPath);
+      return {
+        Key: this.element(desc.key, e['Key'], { parent: entryPath, name: 'Key', index: -1 }),
+        Value: this.element(desc.value, e['Value'], { parent: entryPath, name: 'Value', index: -1 }),
+      };
+    });
+  }
+
+  /** xs:anyType: strings, numbers and booleans as they are; a Date or Uint8Array as its text; an object by its `$type`. */
+  private any(value: unknown, path: Path): JsonValue {
+    if (typeof value === 'string' || typeof value === 'boolean') return value;
+    if (typeof value === 'number') return this.scalar('double', value, path);
+    if (value instanceof Date) return this.scalar('dateTime', value, path);
+    if (value instanceof Uint8Array) return this.scalar('base64Binary', value, path);
+    if (isJsonObject(value) && typeof value['$type'] === 'string') {
+      const key = value['$type'];
+      const desc = this.index.type(key);
+      if (!desc || (desc.kind !== 'complex' && desc.kind !== 'array' && desc.kind !== 'dict')) {
+        return this.fail(`$type "${key}" is not a complex type of this service`, path);
+      }
+      const json = this.typed(key, value, path);
+      if (isJsonObject(json)) return { $type: key, ...json };
+      return json;
+    }
+    return this.fail('an xs:anyType value must be a string, number, boolean, Date, Uint8Array, null or an object with $type', path);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON value → typed value
+
+/** A complex type as the JSON decoder reads it: its fields by property name, and how many are required. */
+interface JsonComplexPlan {
+  readonly fields: ReadonlyMap<string, FieldDesc>;
+  readonly required: readonly FieldDesc[];
+}
+
+const jsonComplexPlans = new WeakMap<SchemaIndex, Map<string, JsonComplexPlan>>();
+
+function jsonComplexPlan(index: SchemaIndex, key: string): JsonComplexPlan {
+  let byKey = jsonComplexPlans.get(index);
+  if (byKey === undefined) jsonComplexPlans.set(index, (byKey = new Map()));
+  let plan = byKey.get(key);
+  if (plan === undefined) {
+    const info = index.complexInfo(key);
+    plan = { fields: new Map(info.fields.map((f) => [f.name, f])), required: info.required };
+    byKey.set(key, plan);
+  }
+  return plan;
+}
+
+export class JsonDecoder {
+  private readonly index: SchemaIndex;
+  private readonly operation: string | undefined;
+  private readonly strict: boolean;
+
+  constructor(index: SchemaIndex, operation?: string, unknownElements?: UnknownElements) {
+    this.index = index;
+    this.operation = operation;
+    this.strict = unknownElements === 'error';
+  }
+
+  fail(message: string, path: Path | undefined): never {
+    throw new DecodeError(message, pathString(path), this.operation);
+  }
+
+  /** The typed value of `field` from its JSON value (an array of values for a repeated field). */
+  field(field: FieldDesc, json: unknown, path: Path): unknown {
+    if (!field.repeated || json === null) return this.element(field, json, path);
+    if (!Array.isArray(json)) return this.fail(`expected an array (the element repeats), got ${jsonDescribe(json)}`, path);
+    const out = new Array<unknown>(json.length);
+    for (let i = 0; i < json.length; i++) out[i] = this.element(field, json[i], { parent: path.parent, name: path.name, index: i });
+    return out;
+  }
+
+  element(field: FieldDesc, json: unknown, path: Path): unknown {
+    if (json === null) {
+      if (!field.nillable) this.fail(`null, which the schema does not allow for ${field.name} (not nillable)`, path);
+      return null;
+    }
+    return this.typed(field.type, json, path);
+  }
+
+  /**
+   * The value of complex type `typeKey` from the JSON object `json`; `preset` holds properties
+   * already decoded (the query-string parameters of a request).
+   */
+  properties(typeKey: string, json: unknown, path: Path | undefined, preset?: Record<string, unknown>): Record<string, unknown> {
+    if (!isJsonObject(json)) return this.fail(`expected an object, got ${jsonDescribe(json)}`, path);
+    const plan = jsonComplexPlan(this.index, typeKey);
+    const out: Record<string, unknown> = preset ? { ...preset } : {};
+    let requiredSeen = 0;
+    for (const key in json) {
+      const field = plan.fields.get(key);
+      if (field === undefined) {
+        if (this.strict) this.fail(`unknown property ${jsonShort(key)}: the schema does not declare it here (unknownElements: 'error')`, { parent: path, name: key, index: -1 });
+        continue;
+      }
+      const v = json[key];
+      if (v === undefined) continue;
+      setProperty(out, key, this.field(field, v, { parent: path, name: key, index: -1 }));
+      if (!field.optional) requiredSeen++;
+    }
+    if (requiredSeen < plan.required.length) {
+      for (const f of plan.required) {
+        if (!Object.prototype.hasOwnProperty.call(out, f.name)) this.fail(`the required element ${f.name} is missing`, path);
+      }
+    }
+    return out;
+  }
+
+  private typed(typeKey: string, json: unknown, path: Path): unknown {
+    const kind = scalarKind(typeKey);
+    if (kind) return this.scalar(kind, json, path);
+    if (typeKey === 'xs:anyType') return this.any(json, path);
+    const desc = this.index.type(typeKey);
+    if (!desc) return this.fail(`internal: unknown type ${typeKey}`, path);
+    return this.described(typeKey, desc, json, path);
+  }
+
+  private described(typeKey: string, desc: TypeDesc, json: unknown, path: Path): unknown {
+    switch (desc.kind) {
+      case 'complex':
+        return this.properties(typeKey, json, path);
+      case 'array': {
+        if (!Array.isArray(json)) return this.fail(`expected an array (${desc.name}), got ${jsonDescribe(json)}`, path);
+        const out = new Array<unknown>(json.length);
+        for (let i = 0; i < json.length; i++) out[i] = this.element(desc.item, json[i], { parent: path.parent, name: path.name, index: i });
+        return out;
+      }
+      case 'dict':
+        return this.dict(desc, json, path);
+      case 'enum':
+        return this.enumValue(desc, json, path);
+      case 'list': {
+        const flags = jsonFlagsOf(this.index, desc.item);
+        if (flags === undefined) {
+          if (!Array.isArray(json)) return this.fail(`expected an array (xs:list), got ${jsonDescribe(json)}`, path);
+          return json.map((item, i) => this.typed(desc.item, item, { parent: path.parent, name: path.name, index: i }));
+        }
+        // .NET flags: "A, B"; 0 (or "") when no flag is set.
+        if (json === 0 || json === '') return [];
+        if (typeof json !== 'string') return this.fail(`expected a string of flags ("A, B"), got ${jsonDescribe(json)}`, path);
+        return json.split(',').map((item, i) => this.enumValue(flags, item.trim(), { parent: path.parent, name: path.name, index: i }));
+      }
+      case 'restricted':
+        return this.restricted(desc, json, path);
+    }
+  }
+
+  private scalar(kind: ScalarKind, json: unknown, path: Path): unknown {
+    try {
+      switch (kind) {
+        case 'string':
+        case 'anyURI':
+        case 'QName':
+          if (typeof json !== 'string') break;
+          return json;
+        case 'boolean':
+          if (typeof json === 'boolean') return json;
+          if (typeof json === 'string') return parseScalar(kind, json);
+          break;
+        case 'float':
+        case 'double':
+          if (typeof json === 'number') return json;
+          if (json === 'Infinity') return Infinity;
+          if (json === '-Infinity') return -Infinity;
+          if (typeof json === 'string') return parseScalar(kind, json);
+          break;
+        case 'decimal':
+          if (typeof json === 'number') return json;
+          if (typeof json === 'string') return parseScalar(kind, json);
+          break;
+        case 'dateTime': {
+          if (typeof json !== 'string') break;
+          const fast = parseScalarAt(JSON_DATETIME_FAST, json, 0, json.length);
+          if (fast !== undefined) return fast;
+          return parseScalar(kind, json.replace(JSON_COMPACT_OFFSET, '$1:$2'));
+        }
+        case 'duration':
+        case 'base64Binary':
+          if (typeof json !== 'string') break;
+          return parseScalar(kind, json);
+        case 'char':
+          if (typeof json === 'string' && json.length === 1) return json;
+          if (typeof json === 'number') return parseScalar(kind, String(json));
+          break;
+        default: // the integer kinds
+          if (typeof json === 'number') {
+            formatScalar(kind, json); // its integer and range checks
+            return json === 0 ? 0 : json;
+          }
+          if (typeof json === 'string') return parseScalar(kind, json);
+      }
+    } catch (err) {
+      if (err instanceof ScalarError) return this.fail(err.message, path);
+      throw err;
+    }
+    return this.fail(`expected ${kind === 'boolean' ? 'a boolean' : kind === 'string' ? 'a string' : `a JSON value of xs:${kind}`}, got ${jsonDescribe(json)}`, path);
+  }
+
+  private enumValue(desc: EnumDesc, json: unknown, path: Path): string {
+    if (typeof json === 'string' && desc.values.includes(json)) return json;
+    return this.fail(`${jsonShort(JSON.stringify(json) ?? String(json))} is not a known value (expected one of ${desc.values.join(', ')})`, path);
+  }
+
+  private restricted(desc: RestrictedDesc, json: unknown, path: Path): unknown {
+    const kind = scalarKind(desc.base);
+    if (!kind) return this.fail(`internal: restriction base ${desc.base} is not a scalar`, path);
+    const value = this.scalar(kind, json, path);
+    if (desc.patterns.length > 0) {
+      const lexical = typeof json === 'string' ? json : formatScalar(kind, value);
+      for (const p of desc.patterns) {
+        if (!compiledPattern(p).test(lexical)) return this.fail(`"${jsonShort(lexical)}" does not match the pattern ${p}`, path);
+      }
+    }
+    return value;
+  }
+
+  private dict(desc: DictDesc, json: unknown, path: Path): unknown {
+    if (desc.record) {
+      if (!isJsonObject(json)) return this.fail(`expected an object (dictionary), got ${jsonDescribe(json)}`, path);
+      const out: Record<string, unknown> = {};
+      for (const key in json) setProperty(out, key, this.element(desc.value, json[key], { parent: path, name: key, index: -1 }));
+      return out;
+    }
+    if (!Array.isArray(json)) return this.fail(`expected an array of { Key, Value } entries (dictionary), got ${jsonDescribe(json)}`, path);
+    return json.map((e, i) => {
+      const entryPath: Path = { parent: path.parent, name: path.name, index: i };
+      if (!isJsonObject(e)) return this.fail('expected a { Key, Value } entry', entryPath);
+      if (!('Key' in e)) this.fail('a dictionary entry has no Key', entryPath);
+      return {
+        Key: this.element(desc.key, e['Key'], { parent: entryPath, name: 'Key', index: -1 }),
+        Value: this.element(desc.value, e['Value'] ?? null, { parent: entryPath, name: 'Value', index: -1 }),
+      };
+    });
+  }
+
+  /** xs:anyType: JSON strings, numbers and booleans as they are; an object needs a `$type` naming a type of this service. */
+  private any(json: unknown, path: Path): unknown {
+    if (typeof json === 'string' || typeof json === 'number' || typeof json === 'boolean') return json;
+    if (isJsonObject(json) && typeof json['$type'] === 'string') {
+      const key = json['$type'];
+      const desc = this.index.type(key);
+      if (!desc || (desc.kind !== 'complex' && desc.kind !== 'array' && desc.kind !== 'dict')) {
+        return this.fail(`$type "${jsonShort(key)}" is not a complex type of this service`, path);
+      }
+      const { $type: _, ...rest } = json;
+      const value = this.described(key, desc, rest, path);
+      return isJsonObject(value) ? { $type: key, ...value } : value;
+    }
+    return this.fail('an xs:anyType value must be a string, number, boolean or an object with $type', path);
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// json-operation.ts
+// ----------------------------------------------------------------------------------------------
+
+// One operation's messages on SuperOffice's REST Agents API (`POST …/api/v1/Agents/{Agent}/{Method}`),
+// read and written by json.ts from the same schema tables as its SOAP envelopes:
+//
+//   request   the request element's fields as a JSON object keyed by the WSDL's parameter names;
+//             the fields the generator marks as query parameters (a single-id Get…/Delete…:
+//             `?EMailAccountId=546`) go in the query string instead. No field left: no body.
+//             A Save<X> method taking the entity X has that entity as the whole body (`entity`).
+//   response  the value of the response element's one field (`Response`) as the whole body; a
+//             response element without fields is HTTP 204 with no content.
+//   failure   what the Agents API sends instead of a value: an error object, either
+//             `{ "Error": true, "ErrorType", "ErrorMessage", "ErrorSource" }` or ASP.NET's
+//             `{ "Message", "MessageDetail" }`, or `null` where the method's result cannot be null.
+//             decodeResponse throws the same SoExceptionError a SOAP ExceptionInfo header becomes.
+
+export interface JsonDecodeOptions {
+  /** Properties the schema does not declare: 'ignore' (default: skipped) or 'error' (a DecodeError naming the path). */
+  readonly unknownElements?: UnknownElements | undefined;
+}
+
+/** A request on the Agents API: its query-string parameters and its JSON body (undefined: no body). */
+export interface JsonRequest {
+  readonly query: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+}
+
+/** Query-string parameters as a server receives them. */
+export type JsonQuery = URLSearchParams | Readonly<Record<string, string | undefined>> | string;
+
+/** The JSON side of an operation codec (`EMailOperations.Send.json`), for clients, servers, mocks and tests. */
+export interface JsonOperationCodec<I, O> {
+  /** The request fields sent as query-string parameters (names as in the WSDL; servers match them case-insensitively). */
+  readonly query: readonly string[];
+  /** The request field whose value is the whole body (Save<X> methods taking the entity X), if any. */
+  readonly entity: string | undefined;
+  /** The response has no content (HTTP 204): the response element has no fields. */
+  readonly noContent: boolean;
+  encodeRequest(input: I): JsonRequest;
+  /** `body` is the request's JSON text ('' or undefined when it has none). */
+  decodeRequest(query: JsonQuery, body: string | undefined, options?: JsonDecodeOptions): { input: I };
+  /** The response body: JSON text, or '' when the operation answers 204 No Content. */
+  encodeResponse(output: O): string;
+  /** Throws SoExceptionError for an error object (or a null the result does not allow), DecodeError for anything the schema does not allow. */
+  decodeResponse(text: string, options?: JsonDecodeOptions): { output: O };
+}
+
+export function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): JsonOperationCodec<I, O> {
+  const name = desc.name;
+  const queryNames = desc.query ?? [];
+  const skip = new Set(queryNames);
+  const inputType = desc.input.body.type;
+  const output = (): MessageDesc => {
+    if (!desc.output) throw new DecodeError('the operation is one-way: it has no response', '', name);
+    return desc.output;
+  };
+  const root = (msg: MessageDesc): Path => ({ parent: undefined, name: msg.body.name, index: -1 });
+  return {
+    query: queryNames,
+    entity: desc.entity,
+    get noContent() {
+      return desc.output === undefined || responseFields(index(), desc.output).length === 0;
+    },
+    encodeRequest(input) {
+      const encoder = new JsonEncoder(index(), name);
+      const record = (input ?? {}) as Record<string, unknown>;
+      const path = root(desc.input);
+      const query: Record<string, string> = {};
+      const fields = index().complexInfo(inputType).fields;
+      for (const f of fields) {
+        if (!skip.has(f.name)) continue;
+        const v = encoder.field(f, record[f.name], path);
+        if (v !== undefined && v !== null) query[f.name] = typeof v === 'string' ? v : JSON.stringify(v);
+      }
+      const entity = entityField(fields, desc.entity);
+      if (entity !== undefined) {
+        const v = encoder.field(entity, record[entity.name], path);
+        return { query, body: JSON.stringify(v === undefined ? null : v) };
+      }
+      const hasBody = fields.some((f) => !skip.has(f.name));
+      return { query, body: hasBody ? JSON.stringify(encoder.properties(inputType, record, path, skip)) : undefined };
+    },
+    decodeRequest(query, body, options) {
+      const decoder = new JsonDecoder(index(), name, options?.unknownElements);
+      const path = root(desc.input);
+      const preset: Record<string, unknown> = {};
+      const params = queryEntries(query);
+      for (const f of index().complexInfo(inputType).fields) {
+        if (!skip.has(f.name)) continue;
+        // ASP.NET binds query parameters by name, ignoring case (the docs write both eMailAccountId and EMailAccountId).
+        const text = params.get(f.name.toLowerCase());
+        if (text !== undefined) preset[f.name] = decoder.element(f, text, { parent: path, name: f.name, index: -1 });
+      }
+      const empty = body === undefined || body.trim() === '';
+      const entity = entityField(index().complexInfo(inputType).fields, desc.entity);
+      if (entity !== undefined) {
+        // The body is the entity itself; no body (or null) is a null entity.
+        const json = empty ? null : parseJson(body, name);
+        return { input: { ...preset, [entity.name]: decoder.field(entity, json, { parent: path, name: entity.name, index: -1 }) } as I };
+      }
+      const json = empty ? {} : parseJson(body, name);
+      return { input: decoder.properties(inputType, json === null ? {} : json, path, preset) as I };
+    },
+    encodeResponse(out) {
+      const msg = output();
+      const fields = responseFields(index(), msg);
+      const encoder = new JsonEncoder(index(), name);
+      const record = (out ?? {}) as Record<string, unknown>;
+      if (fields.length === 0) return '';
+      if (fields.length === 1) {
+        const f = fields[0]!;
+        const v = encoder.field(f, record[f.name], root(msg));
+        return JSON.stringify(v === undefined ? null : v);
+      }
+      return JSON.stringify(encoder.properties(msg.body.type, record, root(msg)));
+    },
+    decodeResponse(text, options) {
+      const msg = output();
+      const fields = responseFields(index(), msg);
+      const trimmed = text.trim();
+      const json = trimmed === '' ? null : parseJson(trimmed, name);
+      const only = fields.length === 1 ? fields[0]! : undefined;
+      const info = restErrorInfo(json, index(), only);
+      if (info !== undefined) throw new SoExceptionError(info, name);
+      const decoder = new JsonDecoder(index(), name, options?.unknownElements);
+      if (fields.length === 0) {
+        if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed}`, root(msg));
+        return { output: {} as O };
+      }
+      if (only === undefined) return { output: decoder.properties(msg.body.type, json, root(msg)) as O };
+      if (json === null && !only.nillable) {
+        // The Agents API answers a failed call with null ("check the response object, not just the status").
+        throw new SoExceptionError({ Message: `the Agents API answered null, which ${name} cannot return (its result is not nillable): the call failed` }, name);
+      }
+      return { output: { [only.name]: decoder.field(only, json, { parent: root(msg), name: only.name, index: -1 }) } as O };
+    },
+  };
+}
+
+/** The field named by the operation's `entity` (the whole request body), if any. */
+function entityField(fields: readonly FieldDesc[], entity: string | undefined): FieldDesc | undefined {
+  return entity === undefined ? undefined : fields.find((f) => f.name === entity);
+}
+
+function responseFields(index: SchemaIndex, msg: MessageDesc): readonly FieldDesc[] {
+  return index.complexInfo(msg.body.type).fields;
+}
+
+function parseJson(text: string, operation: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch (err) {
+    throw new DecodeError(`the message is not JSON: ${(err as Error).message}`, '', operation);
+  }
+}
+
+/** Query parameters by lower-cased name (the first of each name counts). */
+function queryEntries(query: JsonQuery): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (k: string, v: string | undefined) => {
+    if (v !== undefined && !out.has(k.toLowerCase())) out.set(k.toLowerCase(), v);
+  };
+  if (typeof query === 'string' || query instanceof URLSearchParams) {
+    for (const [k, v] of new URLSearchParams(query)) add(k, v);
+  } else {
+    for (const k of Object.keys(query)) add(k, query[k]);
+  }
+  return out;
+}
+
+/** The property names of ASP.NET's error object (`Message`, `MessageDetail` …). */
+const ASPNET_ERROR_KEYS = new Set(['Message', 'MessageDetail', 'ExceptionMessage', 'ExceptionType', 'StackTrace', 'InnerException', 'ModelState']);
+
+/**
+ * The exception info of an Agents API error object, or undefined when `json` is not one. An
+ * object counts as an error object only where the expected result could not be one: with
+ * `"Error": true`, or made only of ASP.NET's error properties with a string `Message`, unless the
+ * result's own type declares that property (`Error` or `Message`).
+ */
+export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: FieldDesc): SoExceptionInfoFields | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const o = json as Record<string, unknown>;
+  const declares = (prop: string): boolean => {
+    if (!index || !result) return false;
+    const t = index.type(result.type);
+    return t?.kind === 'complex' && index.complexInfo(result.type).fields.some((f) => f.name === prop);
+  };
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  if (o['Error'] === true && !declares('Error')) {
+    const info: SoExceptionInfoFields = { Message: text(o['ErrorMessage']) ?? 'the Agents API reported an error without a message' };
+    if (text(o['ErrorType']) !== undefined) info.ExceptionType = text(o['ErrorType'])!;
+    if (text(o['ErrorSource']) !== undefined) info.Source = text(o['ErrorSource'])!;
+    return info;
+  }
+  const keys = Object.keys(o);
+  if (typeof o['Message'] === 'string' && keys.every((k) => ASPNET_ERROR_KEYS.has(k)) && !declares('Message')) {
+    return aspNetErrorInfo(o, 0);
+  }
+  return undefined;
+}
+
+function aspNetErrorInfo(o: Record<string, unknown>, depth: number): SoExceptionInfoFields {
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const message = text(o['Message']);
+  const detail = text(o['MessageDetail']);
+  const exceptionMessage = text(o['ExceptionMessage']);
+  const info: SoExceptionInfoFields = {
+    Message: exceptionMessage ?? ([message, detail].filter((s) => s !== undefined).join(' ') || 'the Agents API reported an error without a message'),
+  };
+  if (exceptionMessage !== undefined && message !== undefined) info.FriendlyText = message;
+  if (text(o['ExceptionType']) !== undefined) info.ExceptionType = text(o['ExceptionType'])!;
+  if (text(o['StackTrace']) !== undefined) info.StackTrace = text(o['StackTrace'])!;
+  const inner = o['InnerException'];
+  if (depth < 16 && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
+    info.InnerException = aspNetErrorInfo(inner as Record<string, unknown>, depth + 1);
+  }
+  return info;
+}
+
+/** The error object the Agents API sends for a refused call (what the mock answers for a SoExceptionError). */
+export function restErrorObject(info: SoExceptionInfoFields | undefined): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = { Error: true };
+  out['ErrorType'] = info?.ExceptionType ?? 'SoException';
+  out['ErrorMessage'] = info?.Message ?? info?.FriendlyText ?? 'the call failed';
+  if (info?.Source !== undefined && info.Source !== null) out['ErrorSource'] = info.Source;
+  return out;
+}
+
+// ----------------------------------------------------------------------------------------------
 // operation.ts
 // ----------------------------------------------------------------------------------------------
 
@@ -3801,6 +4490,8 @@ export interface OperationCodec<I, O, IH, OH> {
   encodeResponse(output: O, headers?: OH): string;
   /** Throws SoapFaultError for a Fault, DecodeError for anything the schema does not allow. */
   decodeResponse(xml: string, options?: DecodeOptions): { output: O; headers: OH };
+  /** The same operation on SuperOffice's REST Agents API: JSON bodies and query-string parameters (json-operation.ts). */
+  readonly json: JsonOperationCodec<I, O>;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -3835,6 +4526,7 @@ export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: Operatio
       const { body, headers } = decodeEnvelope(index(), output(), xml, name, options);
       return { output: body as O, headers: headers as OH };
     },
+    json: jsonOperation<I, O>(index, desc),
   };
 }
 
@@ -3844,6 +4536,10 @@ export interface OperationSpec {
   readonly soapAction: string;
   readonly input: MessageDesc;
   readonly output?: MessageDesc;
+  /** REST: the request fields sent in the query string (single-id Get…/Delete… methods only). */
+  readonly query?: readonly string[];
+  /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
+  readonly entity?: string;
 }
 
 /**
@@ -4243,3 +4939,220 @@ async function readLimited(response: Response, limit: number, operation: string)
   }
   return joinChunks(chunks, received);
 }
+
+// ----------------------------------------------------------------------------------------------
+// transport.ts
+// ----------------------------------------------------------------------------------------------
+
+// What a transport is: the part of a call that knows the wire format. The agent (agent.ts) owns
+// the call — address, ticket, time budget, posting, size limit, redaction — and asks its transport
+// two things: the HTTP request for an operation's input, and the typed result (or typed error) for
+// the HTTP response. Two transports speak to the same agents with the same codecs and schema
+// tables: SOAP (transport-soap.ts, the default) and SuperOffice's REST Agents API
+// (transport-rest.ts, `transport: 'rest'`).
+
+/** Which wire format an agent speaks: SOAP 1.1/1.2 envelopes (default) or the REST Agents API's JSON. */
+export type TransportKind = 'soap' | 'rest';
+
+/** Where an agent's calls go. */
+export interface TransportAddress {
+  /** The SOAP endpoint (from endpoint, baseUrl + servicePath, or the WSDL). */
+  readonly endpoint: string;
+  /** The agent's name in the REST path (`EMail`). */
+  readonly service: string;
+  /** The SOAP service path below the installation (`Remote/Services86/EMail.svc`). */
+  readonly servicePath: string;
+}
+
+/**
+ * What a request carries besides its input: the SOAP header blocks the agent assembled
+ * (ApplicationToken, Credentials with the ticket, TimeZone, and the call's own), which the REST
+ * transport sends as HTTP headers instead.
+ */
+export type RequestHeaderBlocks = Readonly<Record<string, unknown>>;
+
+export interface WireRequest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  /** The request body; undefined when there is none (a REST call with only query parameters). */
+  readonly body: string | undefined;
+}
+
+export interface WireResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly bytes: Uint8Array;
+  readonly contentType: string | null;
+}
+
+export interface TransportContext {
+  readonly operation: string;
+  /** Removes the agent's secrets from text that goes into an error. */
+  readonly clean: (text: string) => string;
+  readonly unknownElements: UnknownElements | undefined;
+}
+
+export interface Transport {
+  readonly kind: TransportKind;
+  request(codec: AnyOperationCodec, input: unknown, address: TransportAddress, blocks: RequestHeaderBlocks): WireRequest;
+  /** The typed output and response headers; throws the typed error the response means. */
+  response(codec: AnyOperationCodec, response: WireResponse, context: TransportContext): { output: unknown; headers: unknown };
+}
+
+/** The first 500 characters of a body, on one line, for error messages (after `clean`). */
+export function bodyExcerpt(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
+}
+
+/**
+ * The response body as text, in the encoding its byte order mark, Content-Type charset and XML
+ * declaration give (charset.ts; a DecodeError when they contradict each other or the bytes are
+ * invalid; JSON has no declaration and is read the same way). An error status with a body that
+ * cannot be read so (an HTML error page in some other encoding) is still reported as the
+ * HttpError it is: its body is then read leniently as UTF-8, for the excerpt.
+ */
+export function responseBodyText(response: WireResponse, operation: string): string {
+  try {
+    return decodeXmlBytes(response.bytes, response.contentType, operation);
+  } catch (err) {
+    if ((response.status >= 200 && response.status < 300) || !(err instanceof DecodeError)) throw err;
+    return new TextDecoder('utf-8').decode(response.bytes);
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// transport-rest.ts
+// ----------------------------------------------------------------------------------------------
+
+// The REST transport: the same operations, types and errors over SuperOffice's Agents WebAPI
+// (`POST {installation}/api/v1/Agents/{Agent}/{Method}`, JSON both ways), chosen with
+// `transport: 'rest'`. The JSON itself is json-operation.ts's; this module adds HTTP:
+//
+//   request   URL from the installation address (baseUrl, or the SOAP endpoint without its
+//             service path), query-string parameters, and the credentials SOAP sends as header
+//             blocks sent as HTTP headers: `Authorization: SOTicket <ticket>`, `SO-AppToken`,
+//             `SO-TimeZone` (the time zone's location code, else its id).
+//   response  2xx: the codec's value; an error object (also with HTTP 200) or a null the result
+//             does not allow: SoExceptionError, as SOAP's ExceptionInfo; another status: the
+//             error object's SoExceptionError when the body is one, else HttpError; a 2xx body
+//             that is not JSON: DecodeError.
+
+/** The installation address of `address`: the SOAP endpoint without the agent's service path. */
+export function restBase(address: TransportAddress, operation: string): string {
+  const endpoint = address.endpoint.replace(/[?#].*$/s, '').replace(/\/+$/, '');
+  const path = `/${address.servicePath.replace(/^\/+/, '')}`;
+  if (!endpoint.toLowerCase().endsWith(path.toLowerCase())) {
+    throw new SoapError(
+      `transport 'rest' needs the installation address: pass baseUrl (e.g. https://online.superoffice.com/Cust12345), or an endpoint ending in ${path} (nothing was sent)`,
+      operation,
+    );
+  }
+  return endpoint.slice(0, endpoint.length - path.length);
+}
+
+/** `{base}/api/v1/Agents/{Agent}/{Method}` with the query string. */
+export function restUrl(base: string, service: string, operation: string, query: Readonly<Record<string, string>>): string {
+  const search = new URLSearchParams(query).toString();
+  return `${base}/api/v1/Agents/${encodeURIComponent(service)}/${encodeURIComponent(operation)}${search ? `?${search}` : ''}`;
+}
+
+/** The credentials of the SOAP header blocks as the Agents API's HTTP headers. */
+function restAuthHeaders(blocks: RequestHeaderBlocks): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const credentials = blocks['Credentials'] as { Ticket?: unknown } | null | undefined;
+  if (typeof credentials?.Ticket === 'string' && credentials.Ticket !== '') headers['Authorization'] = `SOTicket ${credentials.Ticket}`;
+  const token = blocks['ApplicationToken'];
+  if (typeof token === 'string' && token !== '') headers['SO-AppToken'] = token;
+  const zone = blocks['TimeZone'] as { SoTimeZoneId?: unknown; SoTimeZoneLocationCode?: unknown } | null | undefined;
+  const zoneValue = typeof zone?.SoTimeZoneLocationCode === 'string' && zone.SoTimeZoneLocationCode !== '' ? zone.SoTimeZoneLocationCode : zone?.SoTimeZoneId;
+  if (typeof zoneValue === 'string' || typeof zoneValue === 'number') headers['SO-TimeZone'] = String(zoneValue);
+  return headers;
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+export const restTransport: Transport = {
+  kind: 'rest',
+
+  request(codec: AnyOperationCodec, input: unknown, address: TransportAddress, blocks: RequestHeaderBlocks): WireRequest {
+    const { query, body } = codec.json.encodeRequest(input);
+    const url = restUrl(restBase(address, codec.name), address.service, codec.name, query);
+    const headers: Record<string, string> = { Accept: 'application/json', ...restAuthHeaders(blocks) };
+    if (body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
+    return { url, headers, body };
+  },
+
+  response(codec, response, context) {
+    const { status, statusText } = response;
+    const operation = context.operation;
+    const text = responseBodyText(response, operation);
+    if (isSuccess(status)) {
+      const { output } = codec.json.decodeResponse(text, { unknownElements: context.unknownElements });
+      return { output, headers: {} };
+    }
+    // An error status: SuperOffice's error object says what failed; anything else is an HTTP error.
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const info = restErrorInfo(json);
+    if (info !== undefined) throw new SoExceptionError(info, operation);
+    throw new HttpError(status, statusText, bodyExcerpt(context.clean(text)), operation);
+  },
+};
+
+// ----------------------------------------------------------------------------------------------
+// transport-soap.ts
+// ----------------------------------------------------------------------------------------------
+
+// The SOAP transport (the default): a SOAP 1.1/1.2 envelope to the agent's endpoint, and the
+// response envelope back to the typed output — a Fault becomes SoapFaultError, `Succeeded` false
+// or an `ExceptionInfo` header SoExceptionError, an error status without a SOAP body HttpError.
+
+export const soapTransport: Transport = {
+  kind: 'soap',
+
+  request(codec, input, address, blocks) {
+    const body = codec.encodeRequest(input, blocks);
+    const headers: Record<string, string> = {};
+    if (codec.soapVersion === '1.2') {
+      headers['Content-Type'] = `application/soap+xml; charset=utf-8; action="${codec.soapAction}"`;
+    } else {
+      headers['Content-Type'] = 'text/xml; charset=utf-8';
+      headers['SOAPAction'] = `"${codec.soapAction}"`;
+    }
+    return { url: address.endpoint, headers, body };
+  },
+
+  response(codec, response, context) {
+    const { status, statusText } = response;
+    const name = context.operation;
+    const text = responseBodyText(response, name);
+    const failed = status < 200 || status >= 300;
+    const httpError = () => new HttpError(status, statusText, bodyExcerpt(context.clean(text)), name);
+    if (!/^\s*</.test(text)) {
+      if (failed) throw httpError();
+      if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
+      throw new DecodeError(`the response is not XML: ${bodyExcerpt(context.clean(text))}`, '', name);
+    }
+    let decoded;
+    try {
+      decoded = codec.decodeResponse(text, { unknownElements: context.unknownElements });
+    } catch (err) {
+      if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
+      if (failed) throw httpError();
+      throw err;
+    }
+    if (failed) throw httpError();
+    const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
+    if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
+      throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
+    }
+    return decoded;
+  },
+};
