@@ -1,11 +1,15 @@
-// The HTTP side of a generated agent class: builds the request with the operation's codec,
+// The HTTP side of a generated agent class: builds the request with its transport (SOAP envelopes,
+// transport-soap.ts, or the REST Agents API's JSON, transport-rest.ts) and the operation's codec,
 // posts it with fetch (injectable), enforces timeout, abort and a response size limit while
 // streaming, and turns every failure into one of the typed errors. Never retries: a SOAP call
 // may not be idempotent.
-import { decodeXmlBytes, joinChunks } from './charset.js';
-import { DecodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError, TransportError, type SoExceptionInfoFields } from './errors.js';
+import { joinChunks } from './charset.js';
+import { redact, SoapError, TransportError } from './errors.js';
 import type { UnknownElements } from './decode.js';
-import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
+import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, ResponseHeadersOf } from './operation.js';
+import type { TransportKind } from './transport.js';
+import { restTransport } from './transport-rest.js';
+import { soapTransport } from './transport-soap.js';
 import { escapeText } from './xml.js';
 
 export interface AgentOptions {
@@ -45,6 +49,13 @@ export interface AgentOptions {
    * that adds fields does not break this client) or 'error' (a DecodeError naming the element).
    */
   unknownElements?: UnknownElements;
+  /**
+   * The wire format: 'soap' (default: SOAP envelopes to `{baseUrl}/Remote/Services86/{Agent}.svc`)
+   * or 'rest' (SuperOffice's REST Agents API: JSON to `{baseUrl}/api/v1/Agents/{Agent}/{Method}`,
+   * the ticket as `Authorization: SOTicket …`, the token as `SO-AppToken`, the time zone as
+   * `SO-TimeZone`). The same methods, types and errors either way.
+   */
+  transport?: TransportKind;
 }
 
 /**
@@ -84,21 +95,24 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
+  readonly #info: ServiceInfo;
   readonly #secrets: string[];
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     this.operations = operations;
     this.#options = options;
+    this.#info = info;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
     this.#secrets = [];
     for (const s of [options.ticket, options.applicationToken, ...(options.secrets ?? [])]) this.#addSecret(s);
   }
 
-  /** Keeps `value` (and its XML- and URL-escaped forms) out of every error message of this agent. */
+  /** Keeps `value` (and its XML-, JSON- and URL-escaped forms) out of every error message of this agent. */
   #addSecret(value: unknown): void {
     if (typeof value !== 'string' || value.length === 0) return;
-    for (const form of [value, escapeText(value), encodeURIComponent(value)]) if (!this.#secrets.includes(form)) this.#secrets.push(form);
+    const forms = [value, escapeText(value), JSON.stringify(value).slice(1, -1), encodeURIComponent(value)];
+    for (const form of forms) if (!this.#secrets.includes(form)) this.#secrets.push(form);
   }
 
   /** The ticket for one request: the fixed one, or what the ticket function returns now. */
@@ -142,39 +156,19 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (!codec) throw new SoapError(`unknown operation`, name);
     const endpoint = this.endpoint;
     if (!endpoint) throw new SoapError(this.#noAddress(), name);
-    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options)) as RequestHeadersOf<Ops[K]>);
-
-    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
-    if (codec.soapVersion === '1.2') {
-      httpHeaders['Content-Type'] = `application/soap+xml; charset=utf-8; action="${codec.soapAction}"`;
-    } else {
-      httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
-      httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
-    }
-    const response = await this.#post(endpoint, httpHeaders, body, name, options);
-    const { status, statusText } = response;
-    const text = responseText(response.bytes, response.contentType, status, name);
-
-    const looksLikeXml = /^\s*</.test(text);
-    if (looksLikeXml) {
-      let decoded;
-      try {
-        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements });
-      } catch (err) {
-        if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
-        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
-        throw err;
-      }
-      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
-      const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
-      if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
-        throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
-      }
-      return { output: decoded.output, headers: decoded.headers, httpStatus: status };
-    }
-    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
-    if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
-    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text))}`, '', name);
+    // The transport writes the request and reads the response; the agent does the HTTP.
+    const transport = this.#options.transport === 'rest' ? restTransport : soapTransport;
+    const address = { endpoint, service: this.#info.service, servicePath: this.#info.servicePath };
+    const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options));
+    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...wire.headers };
+    const response = await this.#post(wire.url, httpHeaders, wire.body, name, options);
+    const context = { operation: name, clean: (text: string) => this.#clean(text), unknownElements: this.#options.unknownElements };
+    const decoded = transport.response(codec, response, context);
+    return {
+      output: decoded.output as OutputOf<Ops[K]>,
+      headers: decoded.headers as ResponseHeadersOf<Ops[K]>,
+      httpStatus: response.status,
+    };
   }
 
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
@@ -201,7 +195,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   async #post(
     endpoint: string,
     headers: Record<string, string>,
-    body: string,
+    body: string | undefined,
     operation: string,
     options: CallOptions,
   ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null }> {
@@ -324,27 +318,6 @@ function redactDeep(value: unknown, clean: (s: string) => string): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)]));
   }
   return value;
-}
-
-function excerpt(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
-}
-
-/**
- * The response body as text, in the encoding its byte order mark, Content-Type charset and XML
- * declaration give (charset.ts; a DecodeError when they contradict each other or the bytes are
- * invalid). An error status with a body that cannot be read so (an HTML error page in some other
- * encoding) is still reported as the HttpError it is: its body is then read leniently as UTF-8,
- * for the excerpt.
- */
-function responseText(bytes: Uint8Array, contentType: string | null, status: number, operation: string): string {
-  try {
-    return decodeXmlBytes(bytes, contentType, operation);
-  } catch (err) {
-    if ((status >= 200 && status < 300) || !(err instanceof DecodeError)) throw err;
-    return new TextDecoder('utf-8').decode(bytes);
-  }
 }
 
 /** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
