@@ -7,14 +7,15 @@
 // DecodeError, EncodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError,
 // TransportError, SoExceptionInfoFields, TransportFailure, readEnvelope, writeEnvelope, writeFault,
 // SOAP11_NS, SOAP12_NS, FaultFields, ParsedEnvelope, DecodeOptions, UnknownElements,
-// defineOperation, operationFactory, OperationSpec, AnyOperationCodec, InputOf, OperationCodec,
-// OutputOf, RequestHeadersOf, ResponseHeadersOf, array, complex, dictionary, enumeration,
-// extension, field, list, restricted, FieldDesc, MessageDesc, OperationDesc, SchemaDesc,
-// SoapVersion, TypeDesc. The other exports serve the generated code, the mock server and tests.
+// JsonDecodeOptions, JsonOperationCodec, JsonQuery, JsonRequest, TransportKind, defineOperation,
+// operationFactory, OperationSpec, AnyOperationCodec, InputOf, OperationCodec, OutputOf,
+// RequestHeadersOf, ResponseHeadersOf, array, complex, dictionary, enumeration, extension, field,
+// list, restricted, FieldDesc, MessageDesc, OperationDesc, SchemaDesc, SoapVersion, TypeDesc. The
+// other exports serve the generated code, the mock server and tests.
 //
 // Assembled from templates/runtime/: errors.ts, charset.ts, schema.ts, scalars.ts, schema-index.ts,
-// xml.ts, encode.ts, envelope.ts, decode.ts, json.ts, json-operation.ts, operation.ts, agent.ts,
-// transport.ts, transport-rest.ts, transport-soap.ts.
+// xml.ts, encode.ts, envelope.ts, decode.ts, json.ts, json-operation.ts, operation.ts,
+// transport.ts, transport-rest.ts, transport-soap.ts, agent.ts.
 
 // ----------------------------------------------------------------------------------------------
 // errors.ts
@@ -4567,380 +4568,6 @@ function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, 
 }
 
 // ----------------------------------------------------------------------------------------------
-// agent.ts
-// ----------------------------------------------------------------------------------------------
-
-// The HTTP side of a generated agent class: builds the request with the operation's codec,
-// posts it with fetch (injectable), enforces timeout, abort and a response size limit while
-// streaming, and turns every failure into one of the typed errors. Never retries: a SOAP call
-// may not be idempotent.
-
-export interface AgentOptions {
-  /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
-  baseUrl?: string;
-  /** The full endpoint URL; wins over baseUrl. */
-  endpoint?: string;
-  /**
-   * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: a call
-   * without an address fails before anything is sent, because SuperOffice's WSDLs carry a
-   * placeholder address on a real SuperOffice host (`https://sod.superoffice.com/Cust12345/…`),
-   * and the ticket and application token must not go to an address nobody chose.
-   */
-  useWsdlAddress?: boolean;
-  /**
-   * SuperOffice ticket, sent as the Credentials header: the ticket, or a function returning it (or
-   * a promise of it), called once for each request, so an expired ticket can be renewed. Never
-   * appears in errors. An error thrown by the function reaches the caller unchanged.
-   */
-  ticket?: TicketSource;
-  /** Application token (required by SuperOffice Online). Never appears in errors. */
-  applicationToken?: string;
-  /** Sent as the TimeZone header. */
-  timeZone?: { SoTimeZoneId?: number; SoTimeZoneLocationCode?: string | null };
-  /** fetch implementation; default: the global fetch. */
-  fetch?: typeof fetch;
-  /** Per-call timeout in milliseconds (default 120000; 0 = none). */
-  timeoutMs?: number;
-  /** Largest response body accepted, in bytes (default 64 MiB); larger ones are refused while streaming. */
-  maxResponseBytes?: number;
-  /** Extra HTTP headers on every request. */
-  httpHeaders?: Record<string, string>;
-  /** More values to keep out of error messages (passwords …). */
-  secrets?: readonly string[];
-  /**
-   * Response elements the WSDL does not declare: 'ignore' (default: skipped, so a newer server
-   * that adds fields does not break this client) or 'error' (a DecodeError naming the element).
-   */
-  unknownElements?: UnknownElements;
-}
-
-/**
- * A ticket, or a function that returns the current one (called for each request); a function
- * may return undefined while there is none (before logging in): the call then sends no ticket.
- */
-export type TicketSource = string | (() => string | undefined | Promise<string | undefined>);
-
-export interface CallOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  /** SOAP header blocks for this call, merged over those from the agent options. */
-  headers?: Record<string, unknown>;
-  httpHeaders?: Record<string, string>;
-}
-
-export interface ServiceInfo {
-  readonly service: string;
-  readonly defaultEndpoint: string | undefined;
-  /** Path of the service below an installation's base URL (`Remote/Services86/EMail.svc`). */
-  readonly servicePath: string;
-}
-
-export interface CallResult<O, H> {
-  readonly output: O;
-  readonly headers: H;
-  readonly httpStatus: number;
-}
-
-const DEFAULT_TIMEOUT_MS = 120_000;
-const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-
-export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
-  readonly operations: Ops;
-  /** Where calls go: from endpoint, baseUrl or (with useWsdlAddress) the WSDL; undefined when none was given. */
-  readonly endpoint: string | undefined;
-  /** The WSDL's soap:address (used only with the useWsdlAddress option). */
-  readonly wsdlAddress: string | undefined;
-  readonly #options: AgentOptions;
-  readonly #secrets: string[];
-
-  constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
-    this.operations = operations;
-    this.#options = options;
-    this.wsdlAddress = info.defaultEndpoint;
-    this.endpoint = endpointOf(options, info);
-    this.#secrets = [];
-    for (const s of [options.ticket, options.applicationToken, ...(options.secrets ?? [])]) this.#addSecret(s);
-  }
-
-  /** Keeps `value` (and its XML- and URL-escaped forms) out of every error message of this agent. */
-  #addSecret(value: unknown): void {
-    if (typeof value !== 'string' || value.length === 0) return;
-    for (const form of [value, escapeText(value), encodeURIComponent(value)]) if (!this.#secrets.includes(form)) this.#secrets.push(form);
-  }
-
-  /** The ticket for one request: the fixed one, or what the ticket function returns now. */
-  async #ticket(): Promise<string | undefined> {
-    const source = this.#options.ticket;
-    if (typeof source !== 'function') return source;
-    const ticket = await source();
-    // A renewed ticket is as secret as the first one.
-    this.#addSecret(ticket);
-    return ticket;
-  }
-
-  /** Calls an operation by WSDL name; returns the whole response content and its SOAP headers. */
-  async invoke<K extends keyof Ops & string>(
-    name: K,
-    input: InputOf<Ops[K]>,
-    options: CallOptions = {},
-  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
-    try {
-      return await this.#call(name, input, options);
-    } catch (err) {
-      throw this.#redacted(err);
-    }
-  }
-
-  /**
-   * What generated methods call: `invoke` for one of this agent's own codecs. Taking the codec
-   * rather than its name keeps type-checking of large generated clients cheap (its types are
-   * read off the codec instead of being computed from the operations table for every method).
-   */
-  protected call<I, O, IH, OH>(codec: OperationCodec<I, O, IH, OH>, input: I, options?: CallOptions): Promise<CallResult<O, OH>> {
-    return this.invoke(codec.name, input as never, options) as Promise<CallResult<O, OH>>;
-  }
-
-  async #call<K extends keyof Ops & string>(
-    name: K,
-    input: InputOf<Ops[K]>,
-    options: CallOptions,
-  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
-    const codec = this.operations[name];
-    if (!codec) throw new SoapError(`unknown operation`, name);
-    const endpoint = this.endpoint;
-    if (!endpoint) throw new SoapError(this.#noAddress(), name);
-    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options)) as RequestHeadersOf<Ops[K]>);
-
-    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
-    if (codec.soapVersion === '1.2') {
-      httpHeaders['Content-Type'] = `application/soap+xml; charset=utf-8; action="${codec.soapAction}"`;
-    } else {
-      httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
-      httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
-    }
-    const response = await this.#post(endpoint, httpHeaders, body, name, options);
-    const { status, statusText } = response;
-    const text = responseText(response.bytes, response.contentType, status, name);
-
-    const looksLikeXml = /^\s*</.test(text);
-    if (looksLikeXml) {
-      let decoded;
-      try {
-        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements });
-      } catch (err) {
-        if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
-        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
-        throw err;
-      }
-      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
-      const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
-      if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
-        throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
-      }
-      return { output: decoded.output, headers: decoded.headers, httpStatus: status };
-    }
-    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
-    if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
-    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text))}`, '', name);
-  }
-
-  /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
-  #noAddress(): string {
-    const o = this.#options;
-    if (o.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
-    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress})` : '';
-    return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
-  }
-
-  async #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Promise<Record<string, unknown>> {
-    const o = this.#options;
-    const declared = new Set(codec.desc.input.headers.map((h) => h.name));
-    const headers: Record<string, unknown> = {};
-    if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
-    if (declared.has('Credentials') && o.ticket !== undefined) {
-      const ticket = await this.#ticket();
-      if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
-    }
-    if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
-    return { ...headers, ...options.headers };
-  }
-
-  async #post(
-    endpoint: string,
-    headers: Record<string, string>,
-    body: string,
-    operation: string,
-    options: CallOptions,
-  ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null }> {
-    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const signal = options.signal;
-    if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, timeoutMs)
-        : undefined;
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const failure = (err: unknown): TransportError => {
-      if (timedOut) return new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation);
-      if (signal?.aborted) return new TransportError('aborted', 'the call was aborted', operation);
-      const cause = err as { cause?: { code?: string; message?: string }; message?: string };
-      const detail = cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(err);
-      return new TransportError('network', `the request failed: ${detail}`, operation, err);
-    };
-    try {
-      let response: Response;
-      try {
-        response = await fetchImpl(endpoint, { method: 'POST', headers, body, signal: controller.signal });
-      } catch (err) {
-        throw failure(err);
-      }
-      const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      let bytes: Uint8Array;
-      try {
-        bytes = await readLimited(response, limit, operation);
-      } catch (err) {
-        if (err instanceof TransportError) throw err;
-        throw failure(err);
-      }
-      return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  /** Text with the secrets removed, before anything cuts or reflows it. */
-  #clean(text: string): string {
-    return redact(text, this.#secrets);
-  }
-
-  #redacted(err: unknown): unknown {
-    if (!(err instanceof SoapError) || this.#secrets.length === 0) return err;
-    const clean = (s: string) => this.#clean(s);
-    err.message = clean(err.message);
-    // The stack text starts with the message; whenever it was first formatted, clean it too.
-    if (typeof err.stack === 'string') err.stack = clean(err.stack);
-    for (const key of ['bodyExcerpt', 'reason', 'detail', 'code', 'statusText', 'friendlyText', 'serverStackTrace', 'exceptionType', 'source'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (typeof v === 'string') Object.defineProperty(err, key, { value: clean(v) });
-    }
-    for (const key of ['info', 'inner', 'parameters'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (v !== undefined) Object.defineProperty(err, key, { value: redactDeep(v, clean) });
-    }
-    return err;
-  }
-}
-
-/**
- * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else — only when the
- * user opted in with useWsdlAddress — the WSDL's soap:address; otherwise undefined, and calls fail
- * before anything is sent.
- */
-function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefined {
-  if (options.endpoint !== undefined) return options.endpoint;
-  if (options.baseUrl !== undefined) return `${options.baseUrl.replace(/\/+$/, '')}/${info.servicePath}`;
-  return options.useWsdlAddress === true ? info.defaultEndpoint : undefined;
-}
-
-/** Options of a session (a generated SuperOfficeClient): every agent's options, given once. */
-export interface SessionOptions<Service extends string> extends Omit<AgentOptions, 'endpoint'> {
-  /**
-   * Full endpoint URLs of agents that are not below `baseUrl`, keyed by service name
-   * (`{ EMail: 'http://127.0.0.1:8080/EMail.svc' }`); they win over baseUrl.
-   */
-  endpoints?: Partial<Record<Service, string>>;
-}
-
-/**
- * The base of generated session classes: holds the options, and creates each agent on first use
- * with them, then keeps it. Agents share nothing else: each call is independent.
- */
-export class SoapSession<Service extends string> {
-  readonly #options: SessionOptions<Service>;
-  readonly #agents = new Map<Service, unknown>();
-
-  constructor(options: SessionOptions<Service> = {}) {
-    this.#options = options;
-  }
-
-  /** The agent of `service`, created with the session's options the first time it is asked for. */
-  protected agent<A>(service: Service, create: new (options: AgentOptions) => A): A {
-    let agent = this.#agents.get(service) as A | undefined;
-    if (agent === undefined) {
-      const { endpoints, ...shared } = this.#options;
-      const endpoint = endpoints?.[service];
-      agent = new create(endpoint !== undefined ? { ...shared, endpoint } : shared);
-      this.#agents.set(service, agent);
-    }
-    return agent;
-  }
-}
-
-function redactDeep(value: unknown, clean: (s: string) => string): unknown {
-  if (typeof value === 'string') return clean(value);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, clean));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)]));
-  }
-  return value;
-}
-
-function excerpt(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
-}
-
-/**
- * The response body as text, in the encoding its byte order mark, Content-Type charset and XML
- * declaration give (charset.ts; a DecodeError when they contradict each other or the bytes are
- * invalid). An error status with a body that cannot be read so (an HTML error page in some other
- * encoding) is still reported as the HttpError it is: its body is then read leniently as UTF-8,
- * for the excerpt.
- */
-function responseText(bytes: Uint8Array, contentType: string | null, status: number, operation: string): string {
-  try {
-    return decodeXmlBytes(bytes, contentType, operation);
-  } catch (err) {
-    if ((status >= 200 && status < 300) || !(err instanceof DecodeError)) throw err;
-    return new TextDecoder('utf-8').decode(bytes);
-  }
-}
-
-/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
-async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return joinChunks(chunks, received);
-}
-
-// ----------------------------------------------------------------------------------------------
 // transport.ts
 // ----------------------------------------------------------------------------------------------
 
@@ -5156,3 +4783,347 @@ export const soapTransport: Transport = {
     return decoded;
   },
 };
+
+// ----------------------------------------------------------------------------------------------
+// agent.ts
+// ----------------------------------------------------------------------------------------------
+
+// The HTTP side of a generated agent class: builds the request with its transport (SOAP envelopes,
+// transport-soap.ts, or the REST Agents API's JSON, transport-rest.ts) and the operation's codec,
+// posts it with fetch (injectable), enforces timeout, abort and a response size limit while
+// streaming, and turns every failure into one of the typed errors. Never retries: a SOAP call
+// may not be idempotent.
+
+export interface AgentOptions {
+  /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
+  baseUrl?: string;
+  /** The full endpoint URL; wins over baseUrl. */
+  endpoint?: string;
+  /**
+   * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: a call
+   * without an address fails before anything is sent, because SuperOffice's WSDLs carry a
+   * placeholder address on a real SuperOffice host (`https://sod.superoffice.com/Cust12345/…`),
+   * and the ticket and application token must not go to an address nobody chose.
+   */
+  useWsdlAddress?: boolean;
+  /**
+   * SuperOffice ticket, sent as the Credentials header: the ticket, or a function returning it (or
+   * a promise of it), called once for each request, so an expired ticket can be renewed. Never
+   * appears in errors. An error thrown by the function reaches the caller unchanged.
+   */
+  ticket?: TicketSource;
+  /** Application token (required by SuperOffice Online). Never appears in errors. */
+  applicationToken?: string;
+  /** Sent as the TimeZone header. */
+  timeZone?: { SoTimeZoneId?: number; SoTimeZoneLocationCode?: string | null };
+  /** fetch implementation; default: the global fetch. */
+  fetch?: typeof fetch;
+  /** Per-call timeout in milliseconds (default 120000; 0 = none). */
+  timeoutMs?: number;
+  /** Largest response body accepted, in bytes (default 64 MiB); larger ones are refused while streaming. */
+  maxResponseBytes?: number;
+  /** Extra HTTP headers on every request. */
+  httpHeaders?: Record<string, string>;
+  /** More values to keep out of error messages (passwords …). */
+  secrets?: readonly string[];
+  /**
+   * Response elements the WSDL does not declare: 'ignore' (default: skipped, so a newer server
+   * that adds fields does not break this client) or 'error' (a DecodeError naming the element).
+   */
+  unknownElements?: UnknownElements;
+  /**
+   * The wire format: 'soap' (default: SOAP envelopes to `{baseUrl}/Remote/Services86/{Agent}.svc`)
+   * or 'rest' (SuperOffice's REST Agents API: JSON to `{baseUrl}/api/v1/Agents/{Agent}/{Method}`,
+   * the ticket as `Authorization: SOTicket …`, the token as `SO-AppToken`, the time zone as
+   * `SO-TimeZone`). The same methods, types and errors either way.
+   */
+  transport?: TransportKind;
+}
+
+/**
+ * A ticket, or a function that returns the current one (called for each request); a function
+ * may return undefined while there is none (before logging in): the call then sends no ticket.
+ */
+export type TicketSource = string | (() => string | undefined | Promise<string | undefined>);
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** SOAP header blocks for this call, merged over those from the agent options. */
+  headers?: Record<string, unknown>;
+  httpHeaders?: Record<string, string>;
+}
+
+export interface ServiceInfo {
+  readonly service: string;
+  readonly defaultEndpoint: string | undefined;
+  /** Path of the service below an installation's base URL (`Remote/Services86/EMail.svc`). */
+  readonly servicePath: string;
+}
+
+export interface CallResult<O, H> {
+  readonly output: O;
+  readonly headers: H;
+  readonly httpStatus: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
+  readonly operations: Ops;
+  /** Where calls go: from endpoint, baseUrl or (with useWsdlAddress) the WSDL; undefined when none was given. */
+  readonly endpoint: string | undefined;
+  /** The WSDL's soap:address (used only with the useWsdlAddress option). */
+  readonly wsdlAddress: string | undefined;
+  readonly #options: AgentOptions;
+  readonly #info: ServiceInfo;
+  readonly #secrets: string[];
+
+  constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
+    this.operations = operations;
+    this.#options = options;
+    this.#info = info;
+    this.wsdlAddress = info.defaultEndpoint;
+    this.endpoint = endpointOf(options, info);
+    this.#secrets = [];
+    for (const s of [options.ticket, options.applicationToken, ...(options.secrets ?? [])]) this.#addSecret(s);
+  }
+
+  /** Keeps `value` (and its XML-, JSON- and URL-escaped forms) out of every error message of this agent. */
+  #addSecret(value: unknown): void {
+    if (typeof value !== 'string' || value.length === 0) return;
+    const forms = [value, escapeText(value), JSON.stringify(value).slice(1, -1), encodeURIComponent(value)];
+    for (const form of forms) if (!this.#secrets.includes(form)) this.#secrets.push(form);
+  }
+
+  /** The ticket for one request: the fixed one, or what the ticket function returns now. */
+  async #ticket(): Promise<string | undefined> {
+    const source = this.#options.ticket;
+    if (typeof source !== 'function') return source;
+    const ticket = await source();
+    // A renewed ticket is as secret as the first one.
+    this.#addSecret(ticket);
+    return ticket;
+  }
+
+  /** Calls an operation by WSDL name; returns the whole response content and its SOAP headers. */
+  async invoke<K extends keyof Ops & string>(
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions = {},
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    try {
+      return await this.#call(name, input, options);
+    } catch (err) {
+      throw this.#redacted(err);
+    }
+  }
+
+  /**
+   * What generated methods call: `invoke` for one of this agent's own codecs. Taking the codec
+   * rather than its name keeps type-checking of large generated clients cheap (its types are
+   * read off the codec instead of being computed from the operations table for every method).
+   */
+  protected call<I, O, IH, OH>(codec: OperationCodec<I, O, IH, OH>, input: I, options?: CallOptions): Promise<CallResult<O, OH>> {
+    return this.invoke(codec.name, input as never, options) as Promise<CallResult<O, OH>>;
+  }
+
+  async #call<K extends keyof Ops & string>(
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions,
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const codec = this.operations[name];
+    if (!codec) throw new SoapError(`unknown operation`, name);
+    const endpoint = this.endpoint;
+    if (!endpoint) throw new SoapError(this.#noAddress(), name);
+    // The transport writes the request and reads the response; the agent does the HTTP.
+    const transport = this.#options.transport === 'rest' ? restTransport : soapTransport;
+    const address = { endpoint, service: this.#info.service, servicePath: this.#info.servicePath };
+    const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options));
+    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...wire.headers };
+    const response = await this.#post(wire.url, httpHeaders, wire.body, name, options);
+    const context = { operation: name, clean: (text: string) => this.#clean(text), unknownElements: this.#options.unknownElements };
+    const decoded = transport.response(codec, response, context);
+    return {
+      output: decoded.output as OutputOf<Ops[K]>,
+      headers: decoded.headers as ResponseHeadersOf<Ops[K]>,
+      httpStatus: response.status,
+    };
+  }
+
+  /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
+  #noAddress(): string {
+    const o = this.#options;
+    if (o.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
+    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress})` : '';
+    return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
+  }
+
+  async #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Promise<Record<string, unknown>> {
+    const o = this.#options;
+    const declared = new Set(codec.desc.input.headers.map((h) => h.name));
+    const headers: Record<string, unknown> = {};
+    if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
+    if (declared.has('Credentials') && o.ticket !== undefined) {
+      const ticket = await this.#ticket();
+      if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
+    }
+    if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
+    return { ...headers, ...options.headers };
+  }
+
+  async #post(
+    endpoint: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    operation: string,
+    options: CallOptions,
+  ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null }> {
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const signal = options.signal;
+    if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, timeoutMs)
+        : undefined;
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const failure = (err: unknown): TransportError => {
+      if (timedOut) return new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation);
+      if (signal?.aborted) return new TransportError('aborted', 'the call was aborted', operation);
+      const cause = err as { cause?: { code?: string; message?: string }; message?: string };
+      const detail = cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(err);
+      return new TransportError('network', `the request failed: ${detail}`, operation, err);
+    };
+    try {
+      let response: Response;
+      try {
+        response = await fetchImpl(endpoint, { method: 'POST', headers, body, signal: controller.signal });
+      } catch (err) {
+        throw failure(err);
+      }
+      const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+      let bytes: Uint8Array;
+      try {
+        bytes = await readLimited(response, limit, operation);
+      } catch (err) {
+        if (err instanceof TransportError) throw err;
+        throw failure(err);
+      }
+      return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Text with the secrets removed, before anything cuts or reflows it. */
+  #clean(text: string): string {
+    return redact(text, this.#secrets);
+  }
+
+  #redacted(err: unknown): unknown {
+    if (!(err instanceof SoapError) || this.#secrets.length === 0) return err;
+    const clean = (s: string) => this.#clean(s);
+    err.message = clean(err.message);
+    // The stack text starts with the message; whenever it was first formatted, clean it too.
+    if (typeof err.stack === 'string') err.stack = clean(err.stack);
+    for (const key of ['bodyExcerpt', 'reason', 'detail', 'code', 'statusText', 'friendlyText', 'serverStackTrace', 'exceptionType', 'source'] as const) {
+      const v = (err as unknown as Record<string, unknown>)[key];
+      if (typeof v === 'string') Object.defineProperty(err, key, { value: clean(v) });
+    }
+    for (const key of ['info', 'inner', 'parameters'] as const) {
+      const v = (err as unknown as Record<string, unknown>)[key];
+      if (v !== undefined) Object.defineProperty(err, key, { value: redactDeep(v, clean) });
+    }
+    return err;
+  }
+}
+
+/**
+ * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else — only when the
+ * user opted in with useWsdlAddress — the WSDL's soap:address; otherwise undefined, and calls fail
+ * before anything is sent.
+ */
+function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefined {
+  if (options.endpoint !== undefined) return options.endpoint;
+  if (options.baseUrl !== undefined) return `${options.baseUrl.replace(/\/+$/, '')}/${info.servicePath}`;
+  return options.useWsdlAddress === true ? info.defaultEndpoint : undefined;
+}
+
+/** Options of a session (a generated SuperOfficeClient): every agent's options, given once. */
+export interface SessionOptions<Service extends string> extends Omit<AgentOptions, 'endpoint'> {
+  /**
+   * Full endpoint URLs of agents that are not below `baseUrl`, keyed by service name
+   * (`{ EMail: 'http://127.0.0.1:8080/EMail.svc' }`); they win over baseUrl.
+   */
+  endpoints?: Partial<Record<Service, string>>;
+}
+
+/**
+ * The base of generated session classes: holds the options, and creates each agent on first use
+ * with them, then keeps it. Agents share nothing else: each call is independent.
+ */
+export class SoapSession<Service extends string> {
+  readonly #options: SessionOptions<Service>;
+  readonly #agents = new Map<Service, unknown>();
+
+  constructor(options: SessionOptions<Service> = {}) {
+    this.#options = options;
+  }
+
+  /** The agent of `service`, created with the session's options the first time it is asked for. */
+  protected agent<A>(service: Service, create: new (options: AgentOptions) => A): A {
+    let agent = this.#agents.get(service) as A | undefined;
+    if (agent === undefined) {
+      const { endpoints, ...shared } = this.#options;
+      const endpoint = endpoints?.[service];
+      agent = new create(endpoint !== undefined ? { ...shared, endpoint } : shared);
+      this.#agents.set(service, agent);
+    }
+    return agent;
+  }
+}
+
+function redactDeep(value: unknown, clean: (s: string) => string): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, clean));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)]));
+  }
+  return value;
+}
+
+/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
+async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return joinChunks(chunks, received);
+}
