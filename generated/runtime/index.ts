@@ -4193,7 +4193,8 @@ export class JsonDecoder {
       }
       const v = json[key];
       const decoded = this.slotValue(slot, v, path, key, -1);
-      if (decoded !== v) setProperty(json, key, decoded); // a key "__proto__" stays data
+      // Written back only when it changed (a Date for a string …; 0 for -0, which === cannot tell); a key "__proto__" stays data.
+      if (decoded !== v || decoded === 0) setProperty(json, key, decoded);
       if (!slot.field.optional) requiredSeen++;
     }
     if (requiredSeen < plan.required.length) {
