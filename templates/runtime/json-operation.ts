@@ -20,6 +20,8 @@ import type { Path, SchemaIndex } from './schema-index.js';
 export interface JsonDecodeOptions {
   /** Properties the schema does not declare: 'ignore' (default: skipped) or 'error' (a DecodeError naming the path). */
   readonly unknownElements?: UnknownElements | undefined;
+  /** Nesting limit of objects (default 256, as the XML reader's). */
+  readonly maxDepth?: number | undefined;
 }
 
 /** A request on the Agents API: its query-string parameters and its JSON body (undefined: no body). */
@@ -84,7 +86,7 @@ export function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDes
       return { query, body: hasBody ? JSON.stringify(encoder.properties(inputType, record, path, skip)) : undefined };
     },
     decodeRequest(query, body, options) {
-      const decoder = new JsonDecoder(index(), name, options?.unknownElements);
+      const decoder = new JsonDecoder(index(), name, options?.unknownElements, options?.maxDepth);
       const path = root(desc.input);
       const preset: Record<string, unknown> = {};
       const params = queryEntries(query);
@@ -125,7 +127,7 @@ export function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDes
       const only = fields.length === 1 ? fields[0]! : undefined;
       const info = restErrorInfo(json, index(), only);
       if (info !== undefined) throw new SoExceptionError(info, name);
-      const decoder = new JsonDecoder(index(), name, options?.unknownElements);
+      const decoder = new JsonDecoder(index(), name, options?.unknownElements, options?.maxDepth);
       if (fields.length === 0) {
         if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed}`, root(msg));
         return { output: {} as O };

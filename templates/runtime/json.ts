@@ -32,6 +32,9 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 const JSON_DATETIME_FAST = fastScalarCode('dateTime');
 
+/** Default nesting limit of decoded objects, as the XML reader's 256 levels. */
+export const JSON_MAX_DEPTH = 256;
+
 /** `-0500` (an offset without a colon, as SO-TimeZone's includeTZOffset writes it) → `-05:00`. */
 const JSON_COMPACT_OFFSET = /([+-]\d\d)(\d\d)$/;
 
@@ -320,12 +323,16 @@ export class JsonDecoder {
   private readonly plan: JsonPlan;
   private readonly operation: string | undefined;
   private readonly strict: boolean;
+  private readonly maxDepth: number;
+  /** Objects being decoded, outermost first: bounded, because schema types nest (InReplyTo holds an EMailEnvelope). */
+  private depth = 0;
 
-  constructor(index: SchemaIndex, operation?: string, unknownElements?: UnknownElements) {
+  constructor(index: SchemaIndex, operation?: string, unknownElements?: UnknownElements, maxDepth = JSON_MAX_DEPTH) {
     this.index = index;
     this.plan = jsonPlanOf(index);
     this.operation = operation;
     this.strict = unknownElements === 'error';
+    this.maxDepth = maxDepth;
   }
 
   fail(message: string, path: Path | undefined): never {
@@ -394,6 +401,7 @@ export class JsonDecoder {
 
   /** A complex object, converted in place: its declared properties decoded, others removed (or refused). */
   private complex(typeKey: string, json: Record<string, unknown>, path: Path | undefined): Record<string, unknown> {
+    if (++this.depth > this.maxDepth) this.fail(`the message nests objects deeper than ${this.maxDepth} levels`, path);
     const plan = this.plan.complex(typeKey);
     let requiredSeen = 0;
     for (const key in json) {
@@ -414,6 +422,7 @@ export class JsonDecoder {
         if (!Object.prototype.hasOwnProperty.call(json, f.name)) this.fail(`the required element ${f.name} is missing`, path);
       }
     }
+    this.depth--;
     return json;
   }
 

@@ -91,3 +91,14 @@ describe('JSON codec', () => {
     assert.throws(() => send.encodeRequest({ Emails: [{ Sent: 'today' as unknown as Date }] }), (err: unknown) => err instanceof EncodeError && /expected a Date/.test(err.message));
   });
 });
+
+describe('JSON codec limits', () => {
+  test('objects nested deeper than 256 levels (a type that holds itself) are a DecodeError, not a stack overflow', () => {
+    const index = schemaIndex({ namespaces: ['urn:t'], types: { T: complex('T', 0, [field('Next', 0, 'T', 'optional nillable')]) } });
+    const root = { parent: undefined, name: 'T', index: -1 };
+    const deep = (n: number): string => (n === 0 ? '{}' : `{"Next":${deep(n - 1)}}`);
+    assert.doesNotThrow(() => new JsonDecoder(index).properties('T', JSON.parse(deep(250)), root));
+    const err = decodeError(() => new JsonDecoder(index).properties('T', JSON.parse(deep(5000)), root));
+    assert.match(err.message, /nests objects deeper than 256 levels at T(\/Next){256}$/);
+  });
+});
