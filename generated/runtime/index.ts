@@ -3820,6 +3820,9 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 const JSON_DATETIME_FAST = fastScalarCode('dateTime');
 
+/** Default nesting limit of decoded objects, as the XML reader's 256 levels. */
+export const JSON_MAX_DEPTH = 256;
+
 /** `-0500` (an offset without a colon, as SO-TimeZone's includeTZOffset writes it) → `-05:00`. */
 const JSON_COMPACT_OFFSET = /([+-]\d\d)(\d\d)$/;
 
@@ -4108,12 +4111,16 @@ export class JsonDecoder {
   private readonly plan: JsonPlan;
   private readonly operation: string | undefined;
   private readonly strict: boolean;
+  private readonly maxDepth: number;
+  /** Objects being decoded, outermost first: bounded, because schema types nest (InReplyTo holds an EMailEnvelope). */
+  private depth = 0;
 
-  constructor(index: SchemaIndex, operation?: string, unknownElements?: UnknownElements) {
+  constructor(index: SchemaIndex, operation?: string, unknownElements?: UnknownElements, maxDepth = JSON_MAX_DEPTH) {
     this.index = index;
     this.plan = jsonPlanOf(index);
     this.operation = operation;
     this.strict = unknownElements === 'error';
+    this.maxDepth = maxDepth;
   }
 
   fail(message: string, path: Path | undefined): never {
@@ -4182,6 +4189,7 @@ export class JsonDecoder {
 
   /** A complex object, converted in place: its declared properties decoded, others removed (or refused). */
   private complex(typeKey: string, json: Record<string, unknown>, path: Path | undefined): Record<string, unknown> {
+    if (++this.depth > this.maxDepth) this.fail(`the message nests objects deeper than ${this.maxDepth} levels`, path);
     const plan = this.plan.complex(typeKey);
     let requiredSeen = 0;
     for (const key in json) {
@@ -4202,6 +4210,7 @@ export class JsonDecoder {
         if (!Object.prototype.hasOwnProperty.call(json, f.name)) this.fail(`the required element ${f.name} is missing`, path);
       }
     }
+    this.depth--;
     return json;
   }
 
@@ -4365,6 +4374,8 @@ export class JsonDecoder {
 export interface JsonDecodeOptions {
   /** Properties the schema does not declare: 'ignore' (default: skipped) or 'error' (a DecodeError naming the path). */
   readonly unknownElements?: UnknownElements | undefined;
+  /** Nesting limit of objects (default 256, as the XML reader's). */
+  readonly maxDepth?: number | undefined;
 }
 
 /** A request on the Agents API: its query-string parameters and its JSON body (undefined: no body). */
@@ -4429,7 +4440,7 @@ export function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDes
       return { query, body: hasBody ? JSON.stringify(encoder.properties(inputType, record, path, skip)) : undefined };
     },
     decodeRequest(query, body, options) {
-      const decoder = new JsonDecoder(index(), name, options?.unknownElements);
+      const decoder = new JsonDecoder(index(), name, options?.unknownElements, options?.maxDepth);
       const path = root(desc.input);
       const preset: Record<string, unknown> = {};
       const params = queryEntries(query);
@@ -4470,7 +4481,7 @@ export function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDes
       const only = fields.length === 1 ? fields[0]! : undefined;
       const info = restErrorInfo(json, index(), only);
       if (info !== undefined) throw new SoExceptionError(info, name);
-      const decoder = new JsonDecoder(index(), name, options?.unknownElements);
+      const decoder = new JsonDecoder(index(), name, options?.unknownElements, options?.maxDepth);
       if (fields.length === 0) {
         if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed}`, root(msg));
         return { output: {} as O };
