@@ -7,15 +7,13 @@
 // DecodeError, EncodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError,
 // TransportError, SoExceptionInfoFields, TransportFailure, readEnvelope, writeEnvelope, writeFault,
 // SOAP11_NS, SOAP12_NS, FaultFields, ParsedEnvelope, DecodeOptions, UnknownElements,
-// JsonDecodeOptions, JsonOperationCodec, JsonQuery, JsonRequest, TransportKind, defineOperation,
-// operationFactory, OperationSpec, AnyOperationCodec, InputOf, OperationCodec, OutputOf,
-// RequestHeadersOf, ResponseHeadersOf, array, complex, dictionary, enumeration, extension, field,
-// list, restricted, FieldDesc, MessageDesc, OperationDesc, SchemaDesc, SoapVersion, TypeDesc. The
-// other exports serve the generated code, the mock server and tests.
+// defineOperation, operationFactory, OperationSpec, AnyOperationCodec, InputOf, OperationCodec,
+// OutputOf, RequestHeadersOf, ResponseHeadersOf, array, complex, dictionary, enumeration,
+// extension, field, list, restricted, FieldDesc, MessageDesc, OperationDesc, SchemaDesc,
+// SoapVersion, TypeDesc. The other exports serve the generated code, the mock server and tests.
 //
 // Assembled from templates/runtime/: errors.ts, charset.ts, schema.ts, scalars.ts, schema-index.ts,
-// xml.ts, encode.ts, envelope.ts, decode.ts, json.ts, json-operation.ts, operation.ts,
-// transport.ts, transport-rest.ts, transport-soap.ts, agent.ts.
+// xml.ts, encode.ts, envelope.ts, decode.ts, http.ts, operation.ts, redact.ts, agent.ts.
 
 // ----------------------------------------------------------------------------------------------
 // errors.ts
@@ -117,17 +115,20 @@ export class SoExceptionError extends SoapError {
   }
 }
 
-/** An HTTP error status with a body that is not a SOAP fault. */
+/** An HTTP error status with a body that is not a SOAP fault, or a redirect (never followed). */
 export class HttpError extends SoapError {
   readonly status: number;
   readonly statusText: string;
   /** The start of the response body (at most 500 characters), secrets removed. */
   readonly bodyExcerpt: string;
-  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string) {
+  /** A redirect's Location (3xx), which the agent never follows (secrets removed). */
+  readonly location: string | undefined;
+  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string, location?: string) {
     super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, operation);
     this.status = status;
     this.statusText = statusText;
     this.bodyExcerpt = bodyExcerpt;
+    this.location = location;
   }
 }
 
@@ -406,7 +407,11 @@ export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null | u
   const declared = declaredEncoding(text);
   if (declared !== undefined && source !== 'XML declaration') {
     const named = LABELS[declared.toLowerCase()];
-    if (named === undefined || !compatible(named, enc)) {
+    // With a byte order mark the declaration must name the mark's own encoding: US-ASCII after a
+    // UTF-8 mark, or UTF-16LE/BE after a UTF-16 mark (whose labels forbid a mark), contradict it
+    // (XML 1.0 Appendix F; the W3C suite's eduni/misc 007 and 008).
+    const bomOk = named !== undefined && (enc === 'UTF-8' ? named === 'UTF-8' : named === 'UTF-16');
+    if (named === undefined || !compatible(named, enc) || (source === 'byte order mark' && !bomOk)) {
       const how = source === 'default' ? 'it is read as UTF-8 (the default)' : `the ${source} ${source === 'first bytes' ? 'say' : 'says'} ${enc}`;
       fail(`the XML declaration says encoding="${declared}", but ${how}`, operation);
     }
@@ -547,13 +552,6 @@ export interface OperationDesc {
   readonly soapVersion: SoapVersion;
   readonly input: MessageDesc;
   readonly output?: MessageDesc;
-  /**
-   * REST (Agents API): the request fields sent as query-string parameters rather than in the JSON
-   * body. The generator lists them only for single-id Get…/Delete… methods (`?EMailAccountId=546`).
-   */
-  readonly query?: readonly string[];
-  /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
-  readonly entity?: string;
 }
 
 // The forms generated metadata.ts files are written in: one call per type, one line per element.
@@ -2949,7 +2947,99 @@ function textContent(el: XmlElement): string {
   return el.children.length === 0 ? el.text : el.text + el.children.map(textContent).join('');
 }
 
-/** The SoapFaultError a Fault element (SOAP 1.1 or 1.2) describes. */
+/**
+ * How much of a fault's reason and detail an error keeps, in characters: a server's fault text is
+ * data from the network, and a 20 MiB faultstring must not become a 20 MiB error message. Longer
+ * text is cut, with `… (N characters in all)` after it. With the code (at most 256 characters),
+ * a SoapFaultError's message stays under 64 KiB.
+ */
+export const FAULT_TEXT_CAP = 32 * 1024;
+const FAULT_CODE_CAP = 256;
+
+/** Collects text up to a cap, counting what it drops. */
+class CappedText {
+  #parts: string[] = [];
+  #kept = 0;
+  #total = 0;
+  constructor(private readonly cap: number) {}
+  add(text: string): void {
+    this.#total += text.length;
+    if (this.#kept >= this.cap) return;
+    const piece = text.length <= this.cap - this.#kept ? text : text.slice(0, this.cap - this.#kept);
+    this.#parts.push(piece);
+    this.#kept += piece.length;
+  }
+  /** The text kept; when cut, with the cut mark and the whole length. */
+  value(trim: boolean): string {
+    const kept = this.#parts.join('');
+    if (this.#total <= this.cap) return trim ? kept.trim() : kept;
+    return `${trim ? kept.trimStart() : kept}… (${this.#total} characters in all)`;
+  }
+}
+
+function capped(text: string, cap: number, trim: boolean): string {
+  const c = new CappedText(cap);
+  c.add(text);
+  return c.value(trim);
+}
+
+/**
+ * The SoapFaultError of the Fault element at the reader's current start tag (SOAP 1.1 or 1.2),
+ * read as events through its end tag: no tree is built, and the code, reason and detail are kept
+ * only up to their caps, so a Fault costs no more memory than any other response of its size.
+ */
+export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: string): SoapFaultError {
+  const envNs = version === '1.2' ? SOAP12_NS : '';
+  const code = new CappedText(FAULT_CODE_CAP);
+  const reason = new CappedText(FAULT_TEXT_CAP);
+  const detail = new CappedText(FAULT_TEXT_CAP);
+  let sawCode = false;
+  let sawReason = false;
+  let sawDetail = false;
+  // What the text of the element open at each depth (0 = Fault) belongs to.
+  const NONE = 0, CODE = 1, REASON = 2, DETAIL = 3, CODE_12 = 4, REASON_12 = 5;
+  const role: number[] = [NONE];
+  for (let ev = r.next(); ev !== XML_EOF && (ev !== XML_END || role.length > 1); ev = r.next()) {
+    if (ev === XML_START) {
+      const depth = role.length; // 1: a child of Fault
+      const parent = role[depth - 1] as number;
+      const local = r.name.local;
+      let next = parent === DETAIL ? DETAIL : NONE;
+      if (depth === 1 && r.ns === envNs) {
+        // Only the first of each counts, as in the tree reader.
+        if (local === (version === '1.1' ? 'faultcode' : 'Code') && !sawCode) {
+          sawCode = true;
+          next = version === '1.1' ? CODE : CODE_12;
+        } else if (local === (version === '1.1' ? 'faultstring' : 'Reason') && !sawReason) {
+          sawReason = true;
+          next = version === '1.1' ? REASON : REASON_12;
+        } else if (local === (version === '1.1' ? 'detail' : 'Detail') && !sawDetail) {
+          sawDetail = true;
+          next = DETAIL;
+        }
+      } else if (depth === 2 && r.ns === SOAP12_NS && (parent === CODE_12 || parent === REASON_12)) {
+        // SOAP 1.2: the first Code/Value and the first Reason/Text.
+        if (parent === CODE_12 && local === 'Value') next = CODE;
+        if (parent === REASON_12 && local === 'Text') next = REASON;
+        if (next !== NONE) role[depth - 1] = NONE;
+      }
+      role.push(next);
+    } else if (ev === XML_END) {
+      role.pop();
+    } else if (ev === XML_TEXT) {
+      const current = role[role.length - 1] as number;
+      if (current === CODE) code.add(r.text());
+      else if (current === REASON) reason.add(r.text());
+      else if (current === DETAIL) detail.add(r.text());
+    }
+  }
+  return new SoapFaultError(
+    { code: code.value(true), reason: reason.value(false), detail: sawDetail ? detail.value(true) : undefined },
+    operation,
+  );
+}
+
+/** The SoapFaultError a Fault element (SOAP 1.1 or 1.2) describes; texts capped as by readFaultFrom. */
 export function readFault(fault: XmlElement, version: SoapVersion, operation?: string): SoapFaultError {
   if (version === '1.1') {
     // SOAP 1.1 fault children are unqualified.
@@ -2957,7 +3047,11 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
     const reason = child(fault, '', 'faultstring');
     const detail = child(fault, '', 'detail');
     return new SoapFaultError(
-      { code: code?.text.trim() ?? '', reason: reason?.text ?? '', detail: detail ? textContent(detail).trim() : undefined },
+      {
+        code: capped(code?.text ?? '', FAULT_CODE_CAP, true),
+        reason: capped(reason?.text ?? '', FAULT_TEXT_CAP, false),
+        detail: detail ? capped(textContent(detail), FAULT_TEXT_CAP, true) : undefined,
+      },
       operation,
     );
   }
@@ -2967,7 +3061,11 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
   const text = reasonEl && child(reasonEl, SOAP12_NS, 'Text');
   const detail = child(fault, SOAP12_NS, 'Detail');
   return new SoapFaultError(
-    { code: value?.text.trim() ?? '', reason: text?.text ?? '', detail: detail ? textContent(detail).trim() : undefined },
+    {
+      code: capped(value?.text ?? '', FAULT_CODE_CAP, true),
+      reason: capped(text?.text ?? '', FAULT_TEXT_CAP, false),
+      detail: detail ? capped(textContent(detail), FAULT_TEXT_CAP, true) : undefined,
+    },
     operation,
   );
 }
@@ -2989,8 +3087,8 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
 //
 // Which error is reported when a message has several: the message is always read to its end, so
 //   1. a well-formedness error (anywhere) comes first, then
-//   2. the envelope's shape: not an Envelope, no Body, an empty Body, a Fault, the wrong body element
-//      (of the last Body, when there are several), then
+//   2. the envelope's shape: not an Envelope, the other SOAP version, no Body or several, an empty
+//      Body, a Fault, the wrong body element, then
 //   3. the first error in the body element, in document order, then
 //   4. the first error in the header blocks, in the order the operation declares its headers.
 // An error therefore costs one parse, like a success.
@@ -3016,6 +3114,12 @@ export interface DecodeOptions {
    * SOAP header blocks the WSDL does not declare are always ignored.
    */
   readonly unknownElements?: UnknownElements | undefined;
+  /**
+   * The SOAP version the message must have (the operation's binding): an envelope of the other
+   * version is then a DecodeError, as in WCF. The agent passes it for responses; without it both
+   * versions are read (SuperOffice documents its SOAP 1.1 services with SOAP 1.2 envelopes).
+   */
+  readonly soapVersion?: SoapVersion | undefined;
 }
 
 /**
@@ -3024,7 +3128,7 @@ export interface DecodeOptions {
  */
 export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeOptions): DecodedMessage {
   try {
-    return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg);
+    return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg, options?.soapVersion);
   } catch (err) {
     // Well-formedness errors take precedence over everything (the reader throws them as it reads).
     if (err instanceof XmlSyntaxError) throw new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation);
@@ -3214,7 +3318,7 @@ class EnvelopeDecoder {
     this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined, true);
   }
 
-  decode(msg: MessageDesc): DecodedMessage {
+  decode(msg: MessageDesc, expected: SoapVersion | undefined): DecodedMessage {
     const r = this.r;
     r.next(); // the document element's start tag: the reader refuses anything else first
     const envNs = r.ns;
@@ -3228,7 +3332,7 @@ class EnvelopeDecoder {
     // Header blocks: children of Header, then (as SuperOffice's documentation writes them) other
     // children of Envelope. For each declared header, the first such block counts.
     const headers = new Map<FieldDesc, { value: unknown; inHeader: boolean }>();
-    let sawBody = false;
+    let bodies = 0;
     let body: BodyOutcome | undefined;
     for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
       if (ev !== XML_START) continue; // text between the envelope's children
@@ -3238,17 +3342,24 @@ class EnvelopeDecoder {
           if (e === XML_START) this.headerBlock(msg, headers, true);
         }
       } else if (r.ns === envNs && local === 'Body') {
-        sawBody = true; // with several Bodies, the last one counts
-        body = this.body(msg, envNs, version);
+        // A second Body is refused below (as WCF does); it is only read for well-formedness.
+        if (++bodies === 1) body = this.body(msg, envNs, version);
+        else r.skipElement();
       } else {
         this.headerBlock(msg, headers, false);
       }
     }
     this.finish();
 
-    if (!sawBody) throw new DecodeError('the SOAP envelope has no Body', 'Envelope', this.operation);
+    if (bodies === 0) throw new DecodeError('the SOAP envelope has no Body', 'Envelope', this.operation);
+    if (bodies > 1) throw new DecodeError(`the SOAP envelope has ${bodies} Body elements; SOAP allows one`, 'Envelope', this.operation);
     if (body === undefined) throw new DecodeError('the SOAP Body is empty', 'Envelope/Body', this.operation);
     if ('fault' in body) throw body.fault;
+    if (expected !== undefined && version !== expected) {
+      // As WCF: an operation bound to one SOAP version does not read the other's envelope. A
+      // Fault of either version is still reported as the fault it is (above): it says why.
+      throw new DecodeError(`the operation uses SOAP ${expected}, but the message is a SOAP ${version} envelope ("${envNs}")`, 'Envelope', this.operation);
+    }
     if ('found' in body) {
       const expected = `{${this.index.namespace(msg.body.ns)}}${msg.body.name}`;
       throw new DecodeError(`expected the body element ${expected}, found ${body.found}`, 'Envelope/Body', this.operation);
@@ -3273,7 +3384,7 @@ class EnvelopeDecoder {
       if (result !== undefined) {
         r.skipElement(); // only the first element in Body counts
       } else if (r.name.local === 'Fault' && r.ns === envNs) {
-        result = { fault: readFault(readElement(r), version, this.operation) };
+        result = { fault: readFaultFrom(r, version, this.operation) };
       } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
         this.prefix = '';
         // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
@@ -3568,17 +3679,23 @@ class EnvelopeDecoder {
     }
     const name = resolveQNameIn(scope, value.trim());
     if (!name) return this.fail(`xsi:type "${value}" uses an undeclared prefix`, this.sp);
+    // On a complex type, an xsi:type naming anything but it or a type derived from it contradicts
+    // the schema (WCF refuses it): reading on would drop the element's content silently.
+    const contradicts = (): never =>
+      this.fail(`xsi:type "${value}" contradicts the declared type ${desc?.kind === 'complex' ? desc.name : declared}`, this.sp);
     if (name.ns === XSD_NS) {
       // For anyType the scalar type comes from xsi:type; elsewhere it merely restates the schema.
-      return declared === 'xs:anyType' ? `xs:${name.local === 'anyType' ? 'string' : name.local}` : declared;
+      if (declared === 'xs:anyType') return `xs:${name.local === 'anyType' ? 'string' : name.local}`;
+      return desc?.kind === 'complex' ? contradicts() : declared;
     }
     const key = index.complexByXmlName(name.ns, name.local);
     if (key === undefined) {
-      return declared === 'xs:anyType' ? this.fail(`xsi:type "${value}" is not a type of this service`, this.sp) : declared;
+      if (declared === 'xs:anyType') return this.fail(`xsi:type "${value}" is not a type of this service`, this.sp);
+      return desc?.kind === 'complex' ? contradicts() : declared;
     }
     if (declared === 'xs:anyType') return key;
-    if (index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && index.complexInfo(key).ancestry.has(declared)) return key;
-    return declared;
+    if (key === declared || (index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && index.complexInfo(key).ancestry.has(declared))) return key;
+    return desc?.kind === 'complex' ? contradicts() : declared;
   }
 
   /** At the end tag of frame `fr`'s element: its value. */
@@ -3768,7 +3885,7 @@ function keepDecoderAlive(): unknown {
     '<s:Header><K xmlns="urn:k"><s>h</s></K></s:Header><s:Body><K xmlns="urn:k"><s>t &amp; t</s><i>1</i><i>2</i>' +
     '<a><K i:nil="true"/><K><e>x</e></K></a></K></s:Body></s:Envelope>';
   const decoder = new EnvelopeDecoder(schemaIndex(schema), 'KeepAlive', xml, undefined, false);
-  return [decoder, decoder.decode(msg)];
+  return [decoder, decoder.decode(msg, undefined)];
 }
 
 /** Whether an xsi:nil attribute value says "nil". */
@@ -3789,800 +3906,173 @@ export function setProperty(obj: Record<string, unknown>, key: string, value: un
 }
 
 // ----------------------------------------------------------------------------------------------
-// json.ts
+// http.ts
 // ----------------------------------------------------------------------------------------------
 
-// Typed values ↔ JSON values, driven by the same schema metadata as the XML codec (encode.ts,
-// decode.ts): the second interpreter of those tables, for SuperOffice's REST Agents API
-// (`POST {installation}/api/v1/Agents/{Agent}/{Method}`), which carries the very same carriers as
-// JSON, the way .NET's Json.NET writes them:
-//
-//   schema                      typed value               JSON
-//   xs:dateTime                 Date                      "2014-08-25T14:19:03.3883958+02:00" (any offset, 7-digit fractions)
-//   xs:base64Binary             Uint8Array                base64 string
-//   enumeration                 string-literal union      the value's name
-//   xs:list of an enumeration   array of the union        .NET flags: "Seen, Answered" (0 or "" for none)
-//   other xs:list               array                     array
-//   ArrayOfX, repeated element  array                     array
-//   dictionary (string keys)    Record<string, V>         object
-//   dictionary (other keys)     { Key, Value }[]          array of { "Key", "Value" }
-//   nillable                    null                      null
-//   xs:char                     one-character string      one-character string (a code number is read too)
-//   float/double NaN, ±∞        number                    "NaN", "Infinity", "-Infinity" (Json.NET's strings)
-//
-// Lexical rules are not repeated here: scalars are checked and parsed by scalars.ts (the same
-// range checks, date and base64 parsing as SOAP), enumeration and pattern rules are the schema's.
-// Strict about values (a DecodeError naming the property path); about properties the schema does
-// not declare, lenient by default (skipped) or strict with unknownElements: 'error', as in XML.
+// Posting one SOAP request: the call's time budget, the request itself with redirects refused,
+// and reading the body under the size limit. agent.ts orchestrates a call; this file only moves
+// bytes, and turns every way that can fail into a TransportError or HttpError.
 
-/** A JSON value as JSON.parse returns it and JSON.stringify writes it. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-const JSON_DATETIME_FAST = fastScalarCode('dateTime');
-
-/** Default nesting limit of decoded objects, as the XML reader's 256 levels. */
-export const JSON_MAX_DEPTH = 256;
-
-/** `-0500` (an offset without a colon, as SO-TimeZone's includeTZOffset writes it) → `-05:00`. */
-const JSON_COMPACT_OFFSET = /([+-]\d\d)(\d\d)$/;
-
-function jsonDescribe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof Date) return 'a Date';
-  if (value instanceof Uint8Array) return 'a Uint8Array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${jsonShort(JSON.stringify(value) ?? String(value))}`;
+/** What came back: status and the whole body, read under the size limit. */
+export interface HttpReply {
+  readonly status: number;
+  readonly statusText: string;
+  readonly bytes: Uint8Array;
+  readonly contentType: string | null;
 }
 
-function jsonShort(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
+/**
+ * The time budget of one call, from its first await to its last byte: `timeoutMs` (0 = none) and
+ * the caller's signal. Everything the call waits for — the ticket function, the request, the body —
+ * runs through `wait` or gets `signal`, so a ticket function that never settles ends the call too.
+ */
+export class CallBudget {
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #caller: AbortSignal | undefined;
+  readonly #onAbort = (): void => this.#controller.abort();
+  readonly #timeoutMs: number;
+  readonly #operation: string;
+  #timedOut = false;
 
-function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
-}
-
-/** The enumeration an xs:list's items come from (then the list is .NET flags), if any. */
-function jsonFlagsOf(index: SchemaIndex, itemKey: string): EnumDesc | undefined {
-  const desc = index.type(itemKey);
-  return desc?.kind === 'enum' ? desc : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Typed value → JSON value
-
-export class JsonEncoder {
-  private readonly index: SchemaIndex;
-  private readonly operation: string | undefined;
-
-  constructor(index: SchemaIndex, operation?: string) {
-    this.index = index;
-    this.operation = operation;
+  constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string) {
+    this.#timeoutMs = timeoutMs;
+    this.#operation = operation;
+    this.#caller = caller;
+    if (caller?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
+    this.#timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            this.#timedOut = true;
+            this.#controller.abort();
+          }, timeoutMs)
+        : undefined;
+    caller?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
-  private fail(message: string, path: Path | undefined): never {
-    throw new EncodeError(message, pathString(path), this.operation);
+  /** Aborted when the call times out or the caller aborts. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
   }
 
-  /** The JSON value of `field` holding `value` (a JSON array for a repeated field); undefined stays undefined. */
-  field(field: FieldDesc, value: unknown, parent: Path | undefined): JsonValue | undefined {
-    const path: Path = { parent, name: field.name, index: -1 };
-    if (value === undefined) {
-      if (!field.optional) this.fail(`the required element ${field.name} is missing`, path);
-      return undefined;
-    }
-    if (!field.repeated) return this.element(field, value, path);
-    if (!Array.isArray(value)) return this.fail('expected an array (the element repeats)', path);
-    return value.map((item, i) => this.element(field, item, { parent, name: field.name, index: i }));
-  }
-
-  /** One value of `field` (null where the schema allows nil). */
-  element(field: FieldDesc, value: unknown, path: Path): JsonValue {
-    if (value === null || value === undefined) {
-      if (!field.nillable) this.fail(value === null ? 'null is not allowed here (the element is not nillable)' : 'a value is required', path);
-      return null;
-    }
-    return this.typed(field.type, value, path);
-  }
-
-  /** The properties of complex type `typeKey` holding `record`, in schema order (base fields first). */
-  properties(typeKey: string, record: Record<string, unknown>, path: Path | undefined, skip?: ReadonlySet<string>): Record<string, JsonValue> {
-    const out: Record<string, JsonValue> = {};
-    for (const f of this.index.complexInfo(typeKey).fields) {
-      if (skip?.has(f.name)) continue;
-      const v = this.field(f, record[f.name], path);
-      if (v !== undefined) setProperty(out, f.name, v);
-    }
-    return out;
-  }
-
-  private typed(typeKey: string, value: unknown, path: Path): JsonValue {
-    const kind = scalarKind(typeKey);
-    if (kind) return this.scalar(kind, value, path);
-    if (typeKey === 'xs:anyType') return this.any(value, path);
-    const desc = this.index.type(typeKey);
-    if (!desc) return this.fail(`internal: unknown type ${typeKey}`, path);
-    switch (desc.kind) {
-      case 'complex':
-        if (!isJsonObject(value)) return this.fail(`expected an object (${desc.name}), got ${jsonDescribe(value)}`, path);
-        return this.properties(typeKey, value, path);
-      case 'array':
-        if (!Array.isArray(value)) return this.fail(`expected an array (${desc.name}), got ${jsonDescribe(value)}`, path);
-        return value.map((item, i) => this.element(desc.item, item, { parent: path.parent, name: path.name, index: i }));
-      case 'dict':
-        return this.dict(desc, value, path);
-      case 'enum':
-        return this.enumValue(desc, value, path);
-      case 'list': {
-        if (!Array.isArray(value)) return this.fail(`expected an array (xs:list), got ${jsonDescribe(value)}`, path);
-        const flags = jsonFlagsOf(this.index, desc.item);
-        if (flags === undefined) return value.map((item, i) => this.typed(desc.item, item, { parent: path.parent, name: path.name, index: i }));
-        // .NET writes a [Flags] enum as its names joined by ", "; no flag at all is the number 0.
-        if (value.length === 0) return 0;
-        return value.map((item, i) => this.enumValue(flags, item, { parent: path.parent, name: path.name, index: i })).join(', ');
-      }
-      case 'restricted':
-        return this.restricted(desc, value, path);
-    }
-  }
-
-  private scalar(kind: ScalarKind, value: unknown, path: Path): JsonValue {
-    let lexical: string;
-    try {
-      if (kind === 'string' || kind === 'anyURI' || kind === 'QName') {
-        // JSON carries every character; the XML 1.0 character check of formatScalar does not apply.
-        if (typeof value !== 'string') throw new ScalarError(`expected a string, got ${jsonDescribe(value)}`);
-        return value;
-      }
-      lexical = formatScalar(kind, value); // the type and range checks of the XML side
-    } catch (err) {
-      if (err instanceof ScalarError) return this.fail(err.message, path);
-      throw err;
-    }
-    switch (kind) {
-      case 'boolean':
-        return value as boolean;
-      case 'float':
-      case 'double': {
-        const n = value as number;
-        if (Number.isFinite(n)) return n === 0 ? 0 : n;
-        return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
-      }
-      case 'dateTime':
-      case 'duration':
-      case 'base64Binary':
-        return lexical;
-      case 'char':
-        return value as string;
-      default: // the integer kinds and decimal
-        return (value as number) === 0 ? 0 : (value as number);
-    }
-  }
-
-  private enumValue(desc: EnumDesc, value: unknown, path: Path): string {
-    if (typeof value !== 'string' || !desc.values.includes(value)) {
-      return this.fail(`${JSON.stringify(value) ?? jsonDescribe(value)} is not one of ${desc.values.map((v) => `"${v}"`).join(', ')}`, path);
-    }
-    return value;
-  }
-
-  private restricted(desc: RestrictedDesc, value: unknown, path: Path): JsonValue {
-    const kind = scalarKind(desc.base);
-    if (!kind) return this.fail(`internal: restriction base ${desc.base} is not a scalar`, path);
-    const json = this.scalar(kind, value, path);
-    const lexical = typeof json === 'string' ? json : formatScalar(kind, value);
-    for (const p of desc.patterns) {
-      if (!compiledPattern(p).test(lexical)) return this.fail(`"${jsonShort(lexical)}" does not match the pattern ${p}`, path);
-    }
-    return json;
-  }
-
-  private dict(desc: DictDesc, value: unknown, path: Path): JsonValue {
-    if (desc.record) {
-      if (!isJsonObject(value)) return this.fail(`expected an object (dictionary), got ${jsonDescribe(value)}`, path);
-      const out: Record<string, JsonValue> = {};
-      for (const k of Object.keys(value)) setProperty(out, k, this.element(desc.value, value[k], { parent: path, name: k, index: -1 }));
-      return out;
-    }
-    if (!Array.isArray(value)) return this.fail('expected an array of { Key, Value } entries (dictionary)', path);
-    return value.map((e, i) => {
-      const entryPath: Path = { parent: path.parent, name: path.name, index: i };
-      if (!isJsonObject(e)) return this.fail('expected a { Key, Value } entry', entryPath);
-      return {
-        Key: this.element(desc.key, e['Key'], { parent: entryPath, name: 'Key', index: -1 }),
-        Value: this.element(desc.value, e['Value'], { parent: entryPath, name: 'Value', index: -1 }),
-      };
-    });
-  }
-
-  /** xs:anyType: strings, numbers and booleans as they are; a Date or Uint8Array as its text; an object by its `$type`. */
-  private any(value: unknown, path: Path): JsonValue {
-    if (typeof value === 'string' || typeof value === 'boolean') return value;
-    if (typeof value === 'number') return this.scalar('double', value, path);
-    if (value instanceof Date) return this.scalar('dateTime', value, path);
-    if (value instanceof Uint8Array) return this.scalar('base64Binary', value, path);
-    if (isJsonObject(value) && typeof value['$type'] === 'string') {
-      const key = value['$type'];
-      const desc = this.index.type(key);
-      if (!desc || (desc.kind !== 'complex' && desc.kind !== 'array' && desc.kind !== 'dict')) {
-        return this.fail(`$type "${key}" is not a complex type of this service`, path);
-      }
-      const json = this.typed(key, value, path);
-      if (isJsonObject(json)) return { $type: key, ...json };
-      return json;
-    }
-    return this.fail('an xs:anyType value must be a string, number, boolean, Date, Uint8Array, null or an object with $type', path);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSON value → typed value
-//
-// The decoder works on what JSON.parse returned and converts it in place: strings become Dates,
-// Uint8Arrays and flag arrays where the schema says so, and properties the schema does not declare
-// are removed (or refused). Everything else — numbers, booleans, strings, the objects and arrays
-// themselves — is checked and kept, so decoding allocates little beyond JSON.parse.
-// Bench: the `decode-json` case (within 3× of JSON.parse alone).
-
-/** How the decoder reads one field, derived once per field from the schema. */
-interface JsonSlot {
-  readonly field: FieldDesc;
-  /** A built-in scalar kind; undefined for every other type. */
-  readonly scalar: ScalarKind | undefined;
-  /** The field's type description (undefined for scalars and xs:anyType). */
-  readonly desc: TypeDesc | undefined;
-  /** JSON_STRING …: the common scalars, checked without going through `scalar`; 0 for the others. */
-  readonly fast: number;
-}
-
-const JSON_STRING = 1;
-const JSON_INT = 2;
-const JSON_BOOLEAN = 3;
-const JSON_DATETIME = 4;
-const JSON_FAST_CODES: Partial<Record<ScalarKind, number>> = { string: JSON_STRING, int: JSON_INT, boolean: JSON_BOOLEAN, dateTime: JSON_DATETIME };
-
-/** A complex type as the decoder reads it: its fields by property name, and the required ones. */
-interface JsonComplexPlan {
-  readonly slots: ReadonlyMap<string, JsonSlot>;
-  readonly required: readonly FieldDesc[];
-}
-
-/** The decoder's view of one schema, built on first use and kept as long as the schema. */
-class JsonPlan {
-  private readonly index: SchemaIndex;
-  private readonly slotsByField = new Map<FieldDesc, JsonSlot>();
-  private readonly complexByKey = new Map<string, JsonComplexPlan>();
-  private readonly listItems = new Map<ListDesc, JsonSlot>();
-
-  constructor(index: SchemaIndex) {
-    this.index = index;
-  }
-
-  slot(field: FieldDesc): JsonSlot {
-    let slot = this.slotsByField.get(field);
-    if (slot === undefined) {
-      const scalar = scalarKind(field.type);
-      const fast = scalar === undefined ? 0 : (JSON_FAST_CODES[scalar] ?? 0);
-      slot = { field, scalar, desc: scalar === undefined ? this.index.type(field.type) : undefined, fast };
-      if (scalar === undefined && slot.desc === undefined && field.type !== 'xs:anyType') throw new Error(`internal: unknown type ${field.type}`);
-      this.slotsByField.set(field, slot);
-    }
-    return slot;
-  }
-
-  /** The slot of an xs:list's items (a list that is not .NET flags: a JSON array). */
-  listItem(list: ListDesc): JsonSlot {
-    let slot = this.listItems.get(list);
-    if (slot === undefined) {
-      slot = this.slot(field('item', -1, list.item));
-      this.listItems.set(list, slot);
-    }
-    return slot;
-  }
-
-  complex(key: string): JsonComplexPlan {
-    let plan = this.complexByKey.get(key);
-    if (plan === undefined) {
-      const info = this.index.complexInfo(key);
-      plan = { slots: new Map(info.fields.map((f) => [f.name, this.slot(f)])), required: info.required };
-      this.complexByKey.set(key, plan);
-    }
-    return plan;
-  }
-}
-
-const jsonPlans = new WeakMap<SchemaIndex, JsonPlan>();
-
-function jsonPlanOf(index: SchemaIndex): JsonPlan {
-  let plan = jsonPlans.get(index);
-  if (plan === undefined) {
-    plan = new JsonPlan(index);
-    jsonPlans.set(index, plan);
-  }
-  return plan;
-}
-
-function isParsedObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export class JsonDecoder {
-  private readonly index: SchemaIndex;
-  private readonly plan: JsonPlan;
-  private readonly operation: string | undefined;
-  private readonly strict: boolean;
-  private readonly maxDepth: number;
-  /** Objects being decoded, outermost first: bounded, because schema types nest (InReplyTo holds an EMailEnvelope). */
-  private depth = 0;
-
-  constructor(index: SchemaIndex, operation?: string, unknownElements?: UnknownElements, maxDepth = JSON_MAX_DEPTH) {
-    this.index = index;
-    this.plan = jsonPlanOf(index);
-    this.operation = operation;
-    this.strict = unknownElements === 'error';
-    this.maxDepth = maxDepth;
-  }
-
-  fail(message: string, path: Path | undefined): never {
-    throw new DecodeError(message, pathString(path), this.operation);
-  }
-
-  /** Fails at the child `name` (index `index`, -1 when not repeated) of `parent`: paths are made only for errors. */
-  private failAt(message: string, parent: Path | undefined, name: string, index: number): never {
-    return this.fail(message, { parent, name, index });
-  }
-
-  /** The typed value of `field` from its JSON value (an array of values for a repeated field). */
-  field(field: FieldDesc, json: unknown, path: Path): unknown {
-    return this.slotValue(this.plan.slot(field), json, path.parent, path.name, path.index);
-  }
-
-  /** One value of `field` (not the array of a repeated field). */
-  element(field: FieldDesc, json: unknown, path: Path): unknown {
-    return this.item(this.plan.slot(field), json, path.parent, path.name, path.index);
+  /** The error that ends the call now: timeout or abort when the budget is spent, else a network failure. */
+  failure(err: unknown): TransportError {
+    if (err instanceof TransportError) return err;
+    if (this.#timedOut) return new TransportError('timeout', `no complete response within ${this.#timeoutMs} ms`, this.#operation);
+    if (this.#caller?.aborted) return new TransportError('aborted', 'the call was aborted', this.#operation);
+    const e = err as { cause?: { code?: string; message?: string }; message?: string };
+    const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+    return new TransportError('network', `the request failed: ${detail}`, this.#operation, err);
   }
 
   /**
-   * The value of complex type `typeKey` from the parsed JSON object `json` (converted in place);
-   * `preset` holds properties already decoded (a request's query-string parameters).
+   * `promise`, or the budget's TransportError as soon as the budget is spent (for waits that take
+   * no signal, such as the ticket function). An error of `promise` itself passes unchanged.
    */
-  properties(typeKey: string, json: unknown, path: Path | undefined, preset?: Record<string, unknown>): Record<string, unknown> {
-    if (!isParsedObject(json)) return this.fail(`expected an object, got ${jsonDescribe(json)}`, path);
-    const out = this.complex(typeKey, json, path);
-    if (preset) for (const k of Object.keys(preset)) setProperty(out, k, preset[k]);
-    return out;
-  }
-
-  private slotValue(slot: JsonSlot, json: unknown, parent: Path | undefined, name: string, index: number): unknown {
-    if (!slot.field.repeated || json === null) return this.item(slot, json, parent, name, index);
-    if (!Array.isArray(json)) return this.failAt(`expected an array (the element repeats), got ${jsonDescribe(json)}`, parent, name, index);
-    for (let i = 0; i < json.length; i++) json[i] = this.item(slot, json[i], parent, name, i);
-    return json;
-  }
-
-  private item(slot: JsonSlot, json: unknown, parent: Path | undefined, name: string, index: number): unknown {
-    if (json === null) {
-      if (!slot.field.nillable) this.failAt(`null, which the schema does not allow for ${slot.field.name} (not nillable)`, parent, name, index);
-      return null;
-    }
-    // The common scalars in their common form; anything else (and every error) goes through `scalar`.
-    switch (slot.fast) {
-      case JSON_STRING:
-        if (typeof json === 'string') return json;
-        break;
-      case JSON_INT:
-        if (typeof json === 'number' && (json | 0) === json && (json !== 0 || 1 / json > 0)) return json;
-        break;
-      case JSON_BOOLEAN:
-        if (typeof json === 'boolean') return json;
-        break;
-      case JSON_DATETIME:
-        if (typeof json === 'string') {
-          const date = parseScalarAt(JSON_DATETIME_FAST, json, 0, json.length);
-          if (date !== undefined) return date;
-        }
-    }
-    if (slot.scalar !== undefined) return this.scalar(slot.scalar, json, parent, name, index);
-    if (slot.desc === undefined) return this.any(json, parent, name, index);
-    return this.described(slot.field.type, slot.desc, json, parent, name, index);
-  }
-
-  /** A complex object, converted in place: its declared properties decoded, others removed (or refused). */
-  private complex(typeKey: string, json: Record<string, unknown>, path: Path | undefined): Record<string, unknown> {
-    if (++this.depth > this.maxDepth) this.fail(`the message nests objects deeper than ${this.maxDepth} levels`, path);
-    const plan = this.plan.complex(typeKey);
-    let requiredSeen = 0;
-    for (const key in json) {
-      const slot = plan.slots.get(key);
-      if (slot === undefined) {
-        if (this.strict) this.failAt(`unknown property ${jsonShort(key)}: the schema does not declare it here (unknownElements: 'error')`, path, key, -1);
-        delete json[key];
-        continue;
-      }
-      const v = json[key];
-      const decoded = this.slotValue(slot, v, path, key, -1);
-      // Written back only when it changed (a Date for a string …; 0 for -0, which === cannot tell); a key "__proto__" stays data.
-      if (decoded !== v || decoded === 0) setProperty(json, key, decoded);
-      if (!slot.field.optional) requiredSeen++;
-    }
-    if (requiredSeen < plan.required.length) {
-      for (const f of plan.required) {
-        if (!Object.prototype.hasOwnProperty.call(json, f.name)) this.fail(`the required element ${f.name} is missing`, path);
-      }
-    }
-    this.depth--;
-    return json;
-  }
-
-  private described(typeKey: string, desc: TypeDesc, json: unknown, parent: Path | undefined, name: string, index: number): unknown {
-    switch (desc.kind) {
-      case 'complex':
-        if (!isParsedObject(json)) return this.failAt(`expected an object (${desc.name}), got ${jsonDescribe(json)}`, parent, name, index);
-        return this.complex(typeKey, json, { parent, name, index });
-      case 'array': {
-        if (!Array.isArray(json)) return this.failAt(`expected an array (${desc.name}), got ${jsonDescribe(json)}`, parent, name, index);
-        const item = this.plan.slot(desc.item);
-        for (let i = 0; i < json.length; i++) json[i] = this.item(item, json[i], parent, name, i);
-        return json;
-      }
-      case 'dict':
-        return this.dict(desc, json, { parent, name, index });
-      case 'enum':
-        return this.enumValue(desc, json, parent, name, index);
-      case 'list': {
-        const flags = jsonFlagsOf(this.index, desc.item);
-        if (flags === undefined) {
-          if (!Array.isArray(json)) return this.failAt(`expected an array (xs:list), got ${jsonDescribe(json)}`, parent, name, index);
-          const item = this.plan.listItem(desc);
-          for (let i = 0; i < json.length; i++) json[i] = this.item(item, json[i], parent, name, i);
-          return json;
-        }
-        // .NET flags: "A, B"; 0 (or "") when no flag is set.
-        if (json === 0 || json === '') return [];
-        if (typeof json !== 'string') return this.failAt(`expected a string of flags ("A, B"), got ${jsonDescribe(json)}`, parent, name, index);
-        const items = json.split(',');
-        for (let i = 0; i < items.length; i++) items[i] = this.enumValue(flags, items[i]!.trim(), parent, name, i);
-        return items;
-      }
-      case 'restricted':
-        return this.restricted(desc, json, parent, name, index);
-    }
-  }
-
-  private scalar(kind: ScalarKind, json: unknown, parent: Path | undefined, name: string, index: number): unknown {
-    try {
-      switch (kind) {
-        case 'string':
-        case 'anyURI':
-        case 'QName':
-          if (typeof json !== 'string') break;
-          return json;
-        case 'boolean':
-          if (typeof json === 'boolean') return json;
-          if (typeof json === 'string') return parseScalar(kind, json);
-          break;
-        case 'float':
-        case 'double':
-          if (typeof json === 'number') return json;
-          if (json === 'Infinity') return Infinity;
-          if (json === '-Infinity') return -Infinity;
-          if (typeof json === 'string') return parseScalar(kind, json);
-          break;
-        case 'decimal':
-          if (typeof json === 'number') return json;
-          if (typeof json === 'string') return parseScalar(kind, json);
-          break;
-        case 'dateTime': {
-          if (typeof json !== 'string') break;
-          const fast = parseScalarAt(JSON_DATETIME_FAST, json, 0, json.length);
-          if (fast !== undefined) return fast;
-          return parseScalar(kind, json.replace(JSON_COMPACT_OFFSET, '$1:$2'));
-        }
-        case 'duration':
-        case 'base64Binary':
-          if (typeof json !== 'string') break;
-          return parseScalar(kind, json);
-        case 'char':
-          if (typeof json === 'string' && json.length === 1) return json;
-          if (typeof json === 'number') return parseScalar(kind, String(json));
-          break;
-        default: // the integer kinds
-          if (typeof json === 'number') {
-            formatScalar(kind, json); // its integer and range checks
-            return json === 0 ? 0 : json;
-          }
-          if (typeof json === 'string') return parseScalar(kind, json);
-      }
-    } catch (err) {
-      if (err instanceof ScalarError) return this.failAt(err.message, parent, name, index);
-      throw err;
-    }
-    const expected = kind === 'boolean' ? 'a boolean' : kind === 'string' ? 'a string' : `a JSON value of xs:${kind}`;
-    return this.failAt(`expected ${expected}, got ${jsonDescribe(json)}`, parent, name, index);
-  }
-
-  private enumValue(desc: EnumDesc, json: unknown, parent: Path | undefined, name: string, index: number): string {
-    if (typeof json === 'string' && desc.values.includes(json)) return json;
-    return this.failAt(`${jsonShort(JSON.stringify(json) ?? String(json))} is not a known value (expected one of ${desc.values.join(', ')})`, parent, name, index);
-  }
-
-  private restricted(desc: RestrictedDesc, json: unknown, parent: Path | undefined, name: string, index: number): unknown {
-    const kind = scalarKind(desc.base);
-    if (!kind) return this.failAt(`internal: restriction base ${desc.base} is not a scalar`, parent, name, index);
-    const value = this.scalar(kind, json, parent, name, index);
-    if (desc.patterns.length > 0) {
-      const lexical = typeof json === 'string' ? json : formatScalar(kind, value);
-      for (const p of desc.patterns) {
-        if (!compiledPattern(p).test(lexical)) return this.failAt(`"${jsonShort(lexical)}" does not match the pattern ${p}`, parent, name, index);
-      }
-    }
-    return value;
-  }
-
-  private dict(desc: DictDesc, json: unknown, path: Path): unknown {
-    const value = this.plan.slot(desc.value);
-    if (desc.record) {
-      if (!isParsedObject(json)) return this.fail(`expected an object (dictionary), got ${jsonDescribe(json)}`, path);
-      for (const key in json) setProperty(json, key, this.item(value, json[key], path, key, -1));
-      return json;
-    }
-    if (!Array.isArray(json)) return this.fail(`expected an array of { Key, Value } entries (dictionary), got ${jsonDescribe(json)}`, path);
-    const key = this.plan.slot(desc.key);
-    return json.map((e: unknown, i) => {
-      const entryPath: Path = { parent: path.parent, name: path.name, index: i };
-      if (!isParsedObject(e)) return this.fail('expected a { Key, Value } entry', entryPath);
-      if (!('Key' in e)) this.fail('a dictionary entry has no Key', entryPath);
-      return { Key: this.item(key, e['Key'], entryPath, 'Key', -1), Value: this.item(value, e['Value'] ?? null, entryPath, 'Value', -1) };
+  wait<T>(promise: Promise<T> | T): Promise<T> {
+    const signal = this.signal;
+    if (signal.aborted) return Promise.reject(this.failure(undefined));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(this.failure(undefined));
+      signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(promise).then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
     });
   }
 
-  /** xs:anyType: JSON strings, numbers and booleans as they are; an object needs a `$type` naming a type of this service. */
-  private any(json: unknown, parent: Path | undefined, name: string, index: number): unknown {
-    if (typeof json === 'string' || typeof json === 'number' || typeof json === 'boolean') return json;
-    if (isParsedObject(json) && typeof json['$type'] === 'string') {
-      const key = json['$type'];
-      const desc = this.index.type(key);
-      if (!desc || (desc.kind !== 'complex' && desc.kind !== 'array' && desc.kind !== 'dict')) {
-        return this.failAt(`$type "${jsonShort(key)}" is not a complex type of this service`, parent, name, index);
-      }
-      const { $type: _, ...rest } = json;
-      const value = this.described(key, desc, rest, parent, name, index);
-      return isParsedObject(value) ? { $type: key, ...value } : value;
-    }
-    return this.failAt('an xs:anyType value must be a string, number, boolean or an object with $type', parent, name, index);
+  /** Stops the timer and lets go of the caller's signal. */
+  end(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#caller?.removeEventListener('abort', this.#onAbort);
   }
 }
-
-// ----------------------------------------------------------------------------------------------
-// json-operation.ts
-// ----------------------------------------------------------------------------------------------
-
-// One operation's messages on SuperOffice's REST Agents API (`POST …/api/v1/Agents/{Agent}/{Method}`),
-// read and written by json.ts from the same schema tables as its SOAP envelopes:
-//
-//   request   the request element's fields as a JSON object keyed by the WSDL's parameter names;
-//             the fields the generator marks as query parameters (a single-id Get…/Delete…:
-//             `?EMailAccountId=546`) go in the query string instead. No field left: no body.
-//             A Save<X> method taking the entity X has that entity as the whole body (`entity`).
-//   response  the value of the response element's one field (`Response`) as the whole body; a
-//             response element without fields is HTTP 204 with no content.
-//   failure   what the Agents API sends instead of a value: an error object, either
-//             `{ "Error": true, "ErrorType", "ErrorMessage", "ErrorSource" }` or ASP.NET's
-//             `{ "Message", "MessageDetail" }`, or `null` where the method's result cannot be null.
-//             decodeResponse throws the same SoExceptionError a SOAP ExceptionInfo header becomes.
-
-export interface JsonDecodeOptions {
-  /** Properties the schema does not declare: 'ignore' (default: skipped) or 'error' (a DecodeError naming the path). */
-  readonly unknownElements?: UnknownElements | undefined;
-  /** Nesting limit of objects (default 256, as the XML reader's). */
-  readonly maxDepth?: number | undefined;
-}
-
-/** A request on the Agents API: its query-string parameters and its JSON body (undefined: no body). */
-export interface JsonRequest {
-  readonly query: Readonly<Record<string, string>>;
-  readonly body: string | undefined;
-}
-
-/** Query-string parameters as a server receives them. */
-export type JsonQuery = URLSearchParams | Readonly<Record<string, string | undefined>> | string;
-
-/** The JSON side of an operation codec (`EMailOperations.Send.json`), for clients, servers, mocks and tests. */
-export interface JsonOperationCodec<I, O> {
-  /** The request fields sent as query-string parameters (names as in the WSDL; servers match them case-insensitively). */
-  readonly query: readonly string[];
-  /** The request field whose value is the whole body (Save<X> methods taking the entity X), if any. */
-  readonly entity: string | undefined;
-  /** The response has no content (HTTP 204): the response element has no fields. */
-  readonly noContent: boolean;
-  encodeRequest(input: I): JsonRequest;
-  /** `body` is the request's JSON text ('' or undefined when it has none). */
-  decodeRequest(query: JsonQuery, body: string | undefined, options?: JsonDecodeOptions): { input: I };
-  /** The response body: JSON text, or '' when the operation answers 204 No Content. */
-  encodeResponse(output: O): string;
-  /** Throws SoExceptionError for an error object (or a null the result does not allow), DecodeError for anything the schema does not allow. */
-  decodeResponse(text: string, options?: JsonDecodeOptions): { output: O };
-}
-
-export function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): JsonOperationCodec<I, O> {
-  const name = desc.name;
-  const queryNames = desc.query ?? [];
-  const skip = new Set(queryNames);
-  const inputType = desc.input.body.type;
-  const output = (): MessageDesc => {
-    if (!desc.output) throw new DecodeError('the operation is one-way: it has no response', '', name);
-    return desc.output;
-  };
-  const root = (msg: MessageDesc): Path => ({ parent: undefined, name: msg.body.name, index: -1 });
-  return {
-    query: queryNames,
-    entity: desc.entity,
-    get noContent() {
-      return desc.output === undefined || responseFields(index(), desc.output).length === 0;
-    },
-    encodeRequest(input) {
-      const encoder = new JsonEncoder(index(), name);
-      const record = (input ?? {}) as Record<string, unknown>;
-      const path = root(desc.input);
-      const query: Record<string, string> = {};
-      const fields = index().complexInfo(inputType).fields;
-      for (const f of fields) {
-        if (!skip.has(f.name)) continue;
-        const v = encoder.field(f, record[f.name], path);
-        if (v !== undefined && v !== null) query[f.name] = typeof v === 'string' ? v : JSON.stringify(v);
-      }
-      const entity = entityField(fields, desc.entity);
-      if (entity !== undefined) {
-        const v = encoder.field(entity, record[entity.name], path);
-        return { query, body: JSON.stringify(v === undefined ? null : v) };
-      }
-      const hasBody = fields.some((f) => !skip.has(f.name));
-      return { query, body: hasBody ? JSON.stringify(encoder.properties(inputType, record, path, skip)) : undefined };
-    },
-    decodeRequest(query, body, options) {
-      const decoder = new JsonDecoder(index(), name, options?.unknownElements, options?.maxDepth);
-      const path = root(desc.input);
-      const preset: Record<string, unknown> = {};
-      const params = queryEntries(query);
-      for (const f of index().complexInfo(inputType).fields) {
-        if (!skip.has(f.name)) continue;
-        // ASP.NET binds query parameters by name, ignoring case (the docs write both eMailAccountId and EMailAccountId).
-        const text = params.get(f.name.toLowerCase());
-        if (text !== undefined) preset[f.name] = decoder.element(f, text, { parent: path, name: f.name, index: -1 });
-      }
-      const empty = body === undefined || body.trim() === '';
-      const entity = entityField(index().complexInfo(inputType).fields, desc.entity);
-      if (entity !== undefined) {
-        // The body is the entity itself; no body (or null) is a null entity.
-        const json = empty ? null : parseJson(body, name);
-        return { input: { ...preset, [entity.name]: decoder.field(entity, json, { parent: path, name: entity.name, index: -1 }) } as I };
-      }
-      const json = empty ? {} : parseJson(body, name);
-      return { input: decoder.properties(inputType, json === null ? {} : json, path, preset) as I };
-    },
-    encodeResponse(out) {
-      const msg = output();
-      const fields = responseFields(index(), msg);
-      const encoder = new JsonEncoder(index(), name);
-      const record = (out ?? {}) as Record<string, unknown>;
-      if (fields.length === 0) return '';
-      if (fields.length === 1) {
-        const f = fields[0]!;
-        const v = encoder.field(f, record[f.name], root(msg));
-        return JSON.stringify(v === undefined ? null : v);
-      }
-      return JSON.stringify(encoder.properties(msg.body.type, record, root(msg)));
-    },
-    decodeResponse(text, options) {
-      const msg = output();
-      const fields = responseFields(index(), msg);
-      const trimmed = text.trim();
-      const json = trimmed === '' ? null : parseJson(trimmed, name);
-      const only = fields.length === 1 ? fields[0]! : undefined;
-      const info = restErrorInfo(json, index(), only);
-      if (info !== undefined) throw new SoExceptionError(info, name);
-      const decoder = new JsonDecoder(index(), name, options?.unknownElements, options?.maxDepth);
-      if (fields.length === 0) {
-        if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed}`, root(msg));
-        return { output: {} as O };
-      }
-      if (only === undefined) return { output: decoder.properties(msg.body.type, json, root(msg)) as O };
-      if (json === null && !only.nillable) {
-        // The Agents API answers a failed call with null ("check the response object, not just the status").
-        throw new SoExceptionError({ Message: `the Agents API answered null, which ${name} cannot return (its result is not nillable): the call failed` }, name);
-      }
-      return { output: { [only.name]: decoder.field(only, json, { parent: root(msg), name: only.name, index: -1 }) } as O };
-    },
-  };
-}
-
-/** The field named by the operation's `entity` (the whole request body), if any. */
-function entityField(fields: readonly FieldDesc[], entity: string | undefined): FieldDesc | undefined {
-  return entity === undefined ? undefined : fields.find((f) => f.name === entity);
-}
-
-function responseFields(index: SchemaIndex, msg: MessageDesc): readonly FieldDesc[] {
-  return index.complexInfo(msg.body.type).fields;
-}
-
-function parseJson(text: string, operation: string): JsonValue {
-  try {
-    return JSON.parse(text) as JsonValue;
-  } catch (err) {
-    throw new DecodeError(`the message is not JSON: ${(err as Error).message}`, '', operation);
-  }
-}
-
-/** Query parameters by lower-cased name (the first of each name counts). */
-function queryEntries(query: JsonQuery): Map<string, string> {
-  const out = new Map<string, string>();
-  const add = (k: string, v: string | undefined) => {
-    if (v !== undefined && !out.has(k.toLowerCase())) out.set(k.toLowerCase(), v);
-  };
-  if (typeof query === 'string' || query instanceof URLSearchParams) {
-    for (const [k, v] of new URLSearchParams(query)) add(k, v);
-  } else {
-    for (const k of Object.keys(query)) add(k, query[k]);
-  }
-  return out;
-}
-
-/** The property names of ASP.NET's error object (`Message`, `MessageDetail` …). */
-const ASPNET_ERROR_KEYS = new Set(['Message', 'MessageDetail', 'ExceptionMessage', 'ExceptionType', 'StackTrace', 'InnerException', 'ModelState']);
 
 /**
- * The exception info of an Agents API error object, or undefined when `json` is not one. An
- * object counts as an error object only where the expected result could not be one: with
- * `"Error": true`, or made only of ASP.NET's error properties with a string `Message`, unless the
- * result's own type declares that property (`Error` or `Message`).
+ * POSTs `body` and reads the reply. Redirects are never followed (`redirect: 'manual'`): the
+ * request carries the ticket and application token, which go only to the address the user named;
+ * a 3xx is an HttpError naming the status and the Location (secrets removed later, with every
+ * error), and nothing is sent anywhere else.
  */
-export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: FieldDesc): SoExceptionInfoFields | undefined {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
-  const o = json as Record<string, unknown>;
-  const declares = (prop: string): boolean => {
-    if (!index || !result) return false;
-    const t = index.type(result.type);
-    return t?.kind === 'complex' && index.complexInfo(result.type).fields.some((f) => f.name === prop);
-  };
-  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  if (o['Error'] === true && !declares('Error')) {
-    const info: SoExceptionInfoFields = { Message: text(o['ErrorMessage']) ?? 'the Agents API reported an error without a message' };
-    if (text(o['ErrorType']) !== undefined) info.ExceptionType = text(o['ErrorType'])!;
-    if (text(o['ErrorSource']) !== undefined) info.Source = text(o['ErrorSource'])!;
-    return info;
+export async function postSoap(
+  fetchImpl: typeof fetch,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  maxResponseBytes: number,
+  budget: CallBudget,
+  operation: string,
+): Promise<HttpReply> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { method: 'POST', headers, body, signal: budget.signal, redirect: 'manual' });
+  } catch (err) {
+    throw budget.failure(err);
   }
-  const keys = Object.keys(o);
-  if (typeof o['Message'] === 'string' && keys.every((k) => ASPNET_ERROR_KEYS.has(k)) && !declares('Message')) {
-    return aspNetErrorInfo(o, 0);
+  if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+    await response.body?.cancel().catch(() => undefined);
+    const location = response.headers.get('location');
+    throw new HttpError(
+      response.status,
+      response.statusText,
+      `redirect${location !== null ? ` to ${withoutUserInfo(location)}` : ''} not followed: the request carries credentials, which go only to the address you named`,
+      operation,
+      location !== null ? withoutUserInfo(location) : undefined,
+    );
   }
-  return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readLimited(response, maxResponseBytes, operation);
+  } catch (err) {
+    throw budget.failure(err);
+  }
+  return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
 }
 
-function aspNetErrorInfo(o: Record<string, unknown>, depth: number): SoExceptionInfoFields {
-  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  const message = text(o['Message']);
-  const detail = text(o['MessageDetail']);
-  const exceptionMessage = text(o['ExceptionMessage']);
-  const info: SoExceptionInfoFields = {
-    Message: exceptionMessage ?? ([message, detail].filter((s) => s !== undefined).join(' ') || 'the Agents API reported an error without a message'),
-  };
-  if (exceptionMessage !== undefined && message !== undefined) info.FriendlyText = message;
-  if (text(o['ExceptionType']) !== undefined) info.ExceptionType = text(o['ExceptionType'])!;
-  if (text(o['StackTrace']) !== undefined) info.StackTrace = text(o['StackTrace'])!;
-  const inner = o['InnerException'];
-  if (depth < 16 && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
-    info.InnerException = aspNetErrorInfo(inner as Record<string, unknown>, depth + 1);
-  }
-  return info;
+/** A Location without `user:password@` (secrets of the call itself are removed with the whole error). */
+function withoutUserInfo(location: string): string {
+  return location.length > 2000 ? `${location.slice(0, 2000)}…` : location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
 }
 
-/** The error object the Agents API sends for a refused call (what the mock answers for a SoExceptionError). */
-export function restErrorObject(info: SoExceptionInfoFields | undefined): Record<string, JsonValue> {
-  const out: Record<string, JsonValue> = { Error: true };
-  out['ErrorType'] = info?.ExceptionType ?? 'SoException';
-  out['ErrorMessage'] = info?.Message ?? info?.FriendlyText ?? 'the call failed';
-  if (info?.Source !== undefined && info.Source !== null) out['ErrorSource'] = info.Source;
-  return out;
+/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
+async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return joinChunks(chunks, received);
+}
+
+/** Checks a numeric option: finite and not negative, else a TypeError naming it. */
+export function checkLimitOption(name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${name} must be a finite number of at least 0, got ${typeof value === 'number' ? String(value) : typeof value}`);
+  }
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -4607,8 +4097,6 @@ export interface OperationCodec<I, O, IH, OH> {
   encodeResponse(output: O, headers?: OH): string;
   /** Throws SoapFaultError for a Fault, DecodeError for anything the schema does not allow. */
   decodeResponse(xml: string, options?: DecodeOptions): { output: O; headers: OH };
-  /** The same operation on SuperOffice's REST Agents API: JSON bodies and query-string parameters (json-operation.ts). */
-  readonly json: JsonOperationCodec<I, O>;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -4643,7 +4131,6 @@ export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: Operatio
       const { body, headers } = decodeEnvelope(index(), output(), xml, name, options);
       return { output: body as O, headers: headers as OH };
     },
-    json: jsonOperation<I, O>(index, desc),
   };
 }
 
@@ -4653,10 +4140,6 @@ export interface OperationSpec {
   readonly soapAction: string;
   readonly input: MessageDesc;
   readonly output?: MessageDesc;
-  /** REST: the request fields sent in the query string (single-id Get…/Delete… methods only). */
-  readonly query?: readonly string[];
-  /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
-  readonly entity?: string;
 }
 
 /**
@@ -4684,231 +4167,193 @@ function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, 
 }
 
 // ----------------------------------------------------------------------------------------------
-// transport.ts
+// redact.ts
 // ----------------------------------------------------------------------------------------------
 
-// What a transport is: the part of a call that knows the wire format. The agent (agent.ts) owns
-// the call — address, ticket, time budget, posting, size limit, redaction — and asks its transport
-// two things: the HTTP request for an operation's input, and the typed result (or typed error) for
-// the HTTP response. Two transports speak to the same agents with the same codecs and schema
-// tables: SOAP (transport-soap.ts, the default) and SuperOffice's REST Agents API
-// (transport-rest.ts, `transport: 'rest'`).
+// Keeping secrets (ticket, application token, the caller's `secrets`) out of every error the
+// runtime throws: its message, stack, every own field (strings, and the keys and values of
+// objects such as ExceptionInfo's Parameters) and its whole `cause` chain. A hostile server can
+// echo a secret in any form, so a secret is matched whatever mix of forms spells its characters:
+// raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`), URL escape
+// (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`): the text is read once with those
+// escapes undone, the secrets are looked for in that plain view, and matches are replaced in the
+// original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
+// ticket of the failing call (issue 15: an agent shared by many users sees a new ticket per call,
+// and keeping them all made each failure slower).
 
-/** Which wire format an agent speaks: SOAP 1.1/1.2 envelopes (default) or the REST Agents API's JSON. */
-export type TransportKind = 'soap' | 'rest';
+/** Secrets shorter than this are not redacted (they would match ordinary text). */
+const MIN_SECRET_LENGTH = 4;
 
-/** Where an agent's calls go. */
-export interface TransportAddress {
-  /** The SOAP endpoint (from endpoint, baseUrl + servicePath, or the WSDL). */
-  readonly endpoint: string;
-  /** The agent's name in the REST path (`EMail`). */
-  readonly service: string;
-  /** The SOAP service path below the installation (`Remote/Services86/EMail.svc`). */
-  readonly servicePath: string;
+/** The escapes a secret's characters may hide behind (one fixed expression: nothing is compiled per secret). */
+const ESCAPE = /&#([0-9]{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|%([0-9a-fA-F]{2})|\\[uU]([0-9a-fA-F]{4})|\\(["\\/])/g;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * `text` with every escape above replaced by its character, and for each character of that plain
+ * view the offset in `text` where it starts (plus the end), so a match maps back to the original.
+ */
+function plainView(text: string): { plain: string; starts: number[] } | undefined {
+  ESCAPE.lastIndex = 0;
+  if (!ESCAPE.test(text)) return undefined;
+  ESCAPE.lastIndex = 0;
+  let plain = '';
+  const starts: number[] = [];
+  let last = 0;
+  for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
+    for (let i = last; i < m.index; i++) starts.push(i);
+    plain += text.slice(last, m.index);
+    let ch: string;
+    if (m[1] !== undefined || m[2] !== undefined) {
+      const code = m[1] !== undefined ? Number(m[1]) : parseInt(m[2] as string, 16);
+      ch = code <= 0x10ffff ? String.fromCodePoint(code) : m[0];
+    } else if (m[3] !== undefined) ch = NAMED[m[3]] as string;
+    else if (m[4] !== undefined) ch = String.fromCharCode(parseInt(m[4], 16));
+    else if (m[5] !== undefined) ch = String.fromCharCode(parseInt(m[5], 16));
+    else ch = m[6] as string;
+    for (let i = 0; i < ch.length; i++) starts.push(m.index);
+    plain += ch;
+    last = m.index + m[0].length;
+  }
+  for (let i = last; i < text.length; i++) starts.push(i);
+  plain += text.slice(last);
+  starts.push(text.length);
+  return { plain, starts };
 }
 
 /**
- * What a request carries besides its input: the SOAP header blocks the agent assembled
- * (ApplicationToken, Credentials with the ticket, TimeZone, and the call's own), which the REST
- * transport sends as HTTP headers instead.
+ * Replaces every secret with `***`, whatever mix of forms spells it, and — where an excerpt or a
+ * capped fault text was cut off (`…`) — a beginning of a secret of at least 4 characters before the cut.
  */
-export type RequestHeaderBlocks = Readonly<Record<string, unknown>>;
-
-export interface WireRequest {
-  readonly url: string;
-  readonly headers: Record<string, string>;
-  /** The request body; undefined when there is none (a REST call with only query parameters). */
-  readonly body: string | undefined;
-}
-
-export interface WireResponse {
-  readonly status: number;
-  readonly statusText: string;
-  readonly bytes: Uint8Array;
-  readonly contentType: string | null;
-}
-
-export interface TransportContext {
-  readonly operation: string;
-  /** Removes the agent's secrets from text that goes into an error. */
-  readonly clean: (text: string) => string;
-  readonly unknownElements: UnknownElements | undefined;
-}
-
-export interface Transport {
-  readonly kind: TransportKind;
-  request(codec: AnyOperationCodec, input: unknown, address: TransportAddress, blocks: RequestHeaderBlocks): WireRequest;
-  /** The typed output and response headers; throws the typed error the response means. */
-  response(codec: AnyOperationCodec, response: WireResponse, context: TransportContext): { output: unknown; headers: unknown };
-}
-
-/** The first 500 characters of a body, on one line, for error messages (after `clean`). */
-export function bodyExcerpt(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
+function scrub(text: string, secrets: readonly string[]): string {
+  const view = plainView(text);
+  const plain = view?.plain ?? text;
+  const ranges: [number, number][] = [];
+  for (const s of secrets) {
+    for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push([i, i + s.length]);
+    for (let cut = plain.indexOf('…'); cut >= 0; cut = plain.indexOf('…', cut + 1)) {
+      for (let k = Math.min(s.length - 1, cut); k >= MIN_SECRET_LENGTH; k--) {
+        if (plain.startsWith(s.slice(0, k), cut - k)) {
+          ranges.push([cut - k, cut]);
+          break;
+        }
+      }
+    }
+  }
+  if (ranges.length === 0) return text;
+  ranges.sort((x, y) => x[0] - y[0]);
+  const at = (i: number) => (view ? (view.starts[i] as number) : i);
+  let out = '';
+  let pos = 0;
+  for (const [from, to] of ranges) {
+    const start = at(from);
+    const end = at(to);
+    if (end <= pos) continue;
+    out += text.slice(pos, Math.max(pos, start)) + (start >= pos ? '***' : '');
+    pos = end;
+  }
+  return out + text.slice(pos);
 }
 
 /**
- * The response body as text, in the encoding its byte order mark, Content-Type charset and XML
- * declaration give (charset.ts; a DecodeError when they contradict each other or the bytes are
- * invalid; JSON has no declaration and is read the same way). An error status with a body that
- * cannot be read so (an HTML error page in some other encoding) is still reported as the
- * HttpError it is: its body is then read leniently as UTF-8, for the excerpt.
+ * The secrets of one agent: fixed ones given at construction, and the current and previous ticket
+ * (a ticket function may return a new one per call; older tickets are forgotten).
  */
-export function responseBodyText(response: WireResponse, operation: string): string {
-  try {
-    return decodeXmlBytes(response.bytes, response.contentType, operation);
-  } catch (err) {
-    if ((response.status >= 200 && response.status < 300) || !(err instanceof DecodeError)) throw err;
-    return new TextDecoder('utf-8').decode(response.bytes);
+export class Redactor {
+  readonly #fixed: readonly string[];
+  #current: string | undefined;
+  #previous: string | undefined;
+
+  constructor(fixed: readonly unknown[]) {
+    this.#fixed = fixed.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
+  }
+
+  /** Notes the ticket a call is about to send: it becomes the current one, the last one the previous. */
+  noteTicket(ticket: string | undefined): void {
+    if (ticket === undefined || ticket === this.#current) return;
+    this.#previous = this.#current;
+    this.#current = ticket;
+  }
+
+  /** The secrets for one call: fixed, current, previous, and the call's own ticket (longest first). */
+  #secrets(callTicket: string | undefined): string[] {
+    const all = new Set(this.#fixed);
+    for (const t of [this.#current, this.#previous, callTicket]) if (t !== undefined && t.length >= MIN_SECRET_LENGTH) all.add(t);
+    return [...all].sort((a, b) => b.length - a.length);
+  }
+
+  /** `text` with every secret replaced by `***`. */
+  text(text: string, callTicket?: string): string {
+    return scrub(text, this.#secrets(callTicket));
+  }
+
+  /** `err` with every secret removed from it and its cause chain (see redactError). */
+  error(err: unknown, callTicket?: string): unknown {
+    const secrets = this.#secrets(callTicket);
+    return secrets.length === 0 ? err : redactError(err, (s) => scrub(s, secrets), 0);
   }
 }
 
-// ----------------------------------------------------------------------------------------------
-// transport-rest.ts
-// ----------------------------------------------------------------------------------------------
+/** Causes deeper than this are cut off (a cycle or a hostile chain). */
+const MAX_CAUSE_DEPTH = 8;
 
-// The REST transport: the same operations, types and errors over SuperOffice's Agents WebAPI
-// (`POST {installation}/api/v1/Agents/{Agent}/{Method}`, JSON both ways), chosen with
-// `transport: 'rest'`. The JSON itself is json-operation.ts's; this module adds HTTP:
-//
-//   request   URL from the installation address (baseUrl, or the SOAP endpoint without its
-//             service path), query-string parameters, and the credentials SOAP sends as header
-//             blocks sent as HTTP headers: `Authorization: SOTicket <ticket>`, `SO-AppToken`,
-//             `SO-TimeZone` (the time zone's location code, else its id).
-//   response  2xx: the codec's value; an error object (also with HTTP 200) or a null the result
-//             does not allow: SoExceptionError, as SOAP's ExceptionInfo; another status: the
-//             error object's SoExceptionError when the body is one, else HttpError; a 2xx body
-//             that is not JSON: DecodeError.
-
-/** The installation address of `address`: the SOAP endpoint without the agent's service path. */
-export function restBase(address: TransportAddress, operation: string): string {
-  const endpoint = address.endpoint.replace(/[?#].*$/s, '').replace(/\/+$/, '');
-  const path = `/${address.servicePath.replace(/^\/+/, '')}`;
-  if (!endpoint.toLowerCase().endsWith(path.toLowerCase())) {
-    throw new SoapError(
-      `transport 'rest' needs the installation address: pass baseUrl (e.g. https://online.superoffice.com/Cust12345), or an endpoint ending in ${path} (nothing was sent)`,
-      operation,
-    );
+/**
+ * A runtime error (SoapError) is cleaned in place: message, stack, every own field. Anything else
+ * in a cause chain (a fetch failure quoting the request …) is replaced by a plain Error carrying
+ * its cleaned name, message, code and stack, so no field of a foreign object survives unread.
+ */
+function redactError(err: unknown, clean: (s: string) => string, depth: number): unknown {
+  if (!(err instanceof SoapError)) {
+    if (depth === 0) return err; // an error of the caller's own code (a ticket function) reaches them unchanged
+    return foreignCause(err, clean, depth);
   }
-  return endpoint.slice(0, endpoint.length - path.length);
+  define(err, 'message', clean(err.message));
+  // The stack text starts with the message; whenever it was first formatted, clean it too.
+  if (typeof err.stack === 'string') define(err, 'stack', clean(err.stack));
+  for (const key of Object.keys(err)) {
+    const v = (err as unknown as Record<string, unknown>)[key];
+    define(err, key, deep(v, clean), true);
+  }
+  if ('cause' in err) define(err, 'cause', depth >= MAX_CAUSE_DEPTH ? undefined : redactError(err.cause, clean, depth + 1));
+  return err;
 }
 
-/** `{base}/api/v1/Agents/{Agent}/{Method}` with the query string. */
-export function restUrl(base: string, service: string, operation: string, query: Readonly<Record<string, string>>): string {
-  const search = new URLSearchParams(query).toString();
-  return `${base}/api/v1/Agents/${encodeURIComponent(service)}/${encodeURIComponent(operation)}${search ? `?${search}` : ''}`;
+function foreignCause(cause: unknown, clean: (s: string) => string, depth: number): unknown {
+  if (cause === undefined || cause === null) return cause;
+  if (typeof cause !== 'object') return deep(cause, clean);
+  const c = cause as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
+  const out = new Error(clean(String(c.message ?? '')));
+  define(out, 'name', clean(String(c.name ?? 'Error')));
+  define(out, 'stack', typeof c.stack === 'string' ? clean(c.stack) : `${out.name}: ${out.message}`);
+  if (typeof c.code === 'string' || typeof c.code === 'number') define(out, 'code', deep(c.code, clean), true);
+  if (c.cause !== undefined && depth < MAX_CAUSE_DEPTH) define(out, 'cause', foreignCause(c.cause, clean, depth + 1));
+  return out;
 }
 
-/** The credentials of the SOAP header blocks as the Agents API's HTTP headers. */
-function restAuthHeaders(blocks: RequestHeaderBlocks): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const credentials = blocks['Credentials'] as { Ticket?: unknown } | null | undefined;
-  if (typeof credentials?.Ticket === 'string' && credentials.Ticket !== '') headers['Authorization'] = `SOTicket ${credentials.Ticket}`;
-  const token = blocks['ApplicationToken'];
-  if (typeof token === 'string' && token !== '') headers['SO-AppToken'] = token;
-  const zone = blocks['TimeZone'] as { SoTimeZoneId?: unknown; SoTimeZoneLocationCode?: unknown } | null | undefined;
-  const zoneValue = typeof zone?.SoTimeZoneLocationCode === 'string' && zone.SoTimeZoneLocationCode !== '' ? zone.SoTimeZoneLocationCode : zone?.SoTimeZoneId;
-  if (typeof zoneValue === 'string' || typeof zoneValue === 'number') headers['SO-TimeZone'] = String(zoneValue);
-  return headers;
+function define(obj: object, key: string, value: unknown, enumerable = false): void {
+  Object.defineProperty(obj, key, { value, enumerable, writable: true, configurable: true });
 }
 
-function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
+/** A copy of `value` with every string (also object keys) cleaned. */
+function deep(value: unknown, clean: (s: string) => string, depth = 0): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => deep(v, clean, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    Object.defineProperty(out, clean(k), { value: deep(v, clean, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
-
-export const restTransport: Transport = {
-  kind: 'rest',
-
-  request(codec: AnyOperationCodec, input: unknown, address: TransportAddress, blocks: RequestHeaderBlocks): WireRequest {
-    const { query, body } = codec.json.encodeRequest(input);
-    const url = restUrl(restBase(address, codec.name), address.service, codec.name, query);
-    const headers: Record<string, string> = { Accept: 'application/json', ...restAuthHeaders(blocks) };
-    if (body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
-    return { url, headers, body };
-  },
-
-  response(codec, response, context) {
-    const { status, statusText } = response;
-    const operation = context.operation;
-    const text = responseBodyText(response, operation);
-    if (isSuccess(status)) {
-      const { output } = codec.json.decodeResponse(text, { unknownElements: context.unknownElements });
-      return { output, headers: {} };
-    }
-    // An error status: SuperOffice's error object says what failed; anything else is an HTTP error.
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const info = restErrorInfo(json);
-    if (info !== undefined) throw new SoExceptionError(info, operation);
-    throw new HttpError(status, statusText, bodyExcerpt(context.clean(text)), operation);
-  },
-};
-
-// ----------------------------------------------------------------------------------------------
-// transport-soap.ts
-// ----------------------------------------------------------------------------------------------
-
-// The SOAP transport (the default): a SOAP 1.1/1.2 envelope to the agent's endpoint, and the
-// response envelope back to the typed output — a Fault becomes SoapFaultError, `Succeeded` false
-// or an `ExceptionInfo` header SoExceptionError, an error status without a SOAP body HttpError.
-
-export const soapTransport: Transport = {
-  kind: 'soap',
-
-  request(codec, input, address, blocks) {
-    const body = codec.encodeRequest(input, blocks);
-    const headers: Record<string, string> = {};
-    if (codec.soapVersion === '1.2') {
-      headers['Content-Type'] = `application/soap+xml; charset=utf-8; action="${codec.soapAction}"`;
-    } else {
-      headers['Content-Type'] = 'text/xml; charset=utf-8';
-      headers['SOAPAction'] = `"${codec.soapAction}"`;
-    }
-    return { url: address.endpoint, headers, body };
-  },
-
-  response(codec, response, context) {
-    const { status, statusText } = response;
-    const name = context.operation;
-    const text = responseBodyText(response, name);
-    const failed = status < 200 || status >= 300;
-    const httpError = () => new HttpError(status, statusText, bodyExcerpt(context.clean(text)), name);
-    if (!/^\s*</.test(text)) {
-      if (failed) throw httpError();
-      if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
-      throw new DecodeError(`the response is not XML: ${bodyExcerpt(context.clean(text))}`, '', name);
-    }
-    let decoded;
-    try {
-      decoded = codec.decodeResponse(text, { unknownElements: context.unknownElements });
-    } catch (err) {
-      if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
-      if (failed) throw httpError();
-      throw err;
-    }
-    if (failed) throw httpError();
-    const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
-    if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
-      throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
-    }
-    return decoded;
-  },
-};
 
 // ----------------------------------------------------------------------------------------------
 // agent.ts
 // ----------------------------------------------------------------------------------------------
 
-// The HTTP side of a generated agent class: builds the request with its transport (SOAP envelopes,
-// transport-soap.ts, or the REST Agents API's JSON, transport-rest.ts) and the operation's codec,
-// posts it with fetch (injectable), enforces timeout, abort and a response size limit while
-// streaming, and turns every failure into one of the typed errors. Never retries: a SOAP call
-// may not be idempotent.
+// The orchestrator of a generated agent class's calls: one time budget for the whole call
+// (http.ts), the ticket inside it, the request built with the operation's codec, posted with
+// redirects refused and the body read under the size limit (http.ts), the reply decoded, every
+// failure turned into one of the typed errors and every error cleaned of secrets (redact.ts).
+// Never retries: a SOAP call may not be idempotent.
 
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
@@ -4947,13 +4392,6 @@ export interface AgentOptions {
    * that adds fields does not break this client) or 'error' (a DecodeError naming the element).
    */
   unknownElements?: UnknownElements;
-  /**
-   * The wire format: 'soap' (default: SOAP envelopes to `{baseUrl}/Remote/Services86/{Agent}.svc`)
-   * or 'rest' (SuperOffice's REST Agents API: JSON to `{baseUrl}/api/v1/Agents/{Agent}/{Method}`,
-   * the ticket as `Authorization: SOTicket …`, the token as `SO-AppToken`, the time zone as
-   * `SO-TimeZone`). The same methods, types and errors either way.
-   */
-  transport?: TransportKind;
 }
 
 /**
@@ -4993,33 +4431,30 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
-  readonly #info: ServiceInfo;
-  readonly #secrets: string[];
+  readonly #redactor: Redactor;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
+    checkAgentOptions(options);
     this.operations = operations;
     this.#options = options;
-    this.#info = info;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
-    this.#secrets = [];
-    for (const s of [options.ticket, options.applicationToken, ...(options.secrets ?? [])]) this.#addSecret(s);
+    this.#redactor = new Redactor([typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...(options.secrets ?? [])]);
   }
 
-  /** Keeps `value` (and its XML-, JSON- and URL-escaped forms) out of every error message of this agent. */
-  #addSecret(value: unknown): void {
-    if (typeof value !== 'string' || value.length === 0) return;
-    const forms = [value, escapeText(value), JSON.stringify(value).slice(1, -1), encodeURIComponent(value)];
-    for (const form of forms) if (!this.#secrets.includes(form)) this.#secrets.push(form);
-  }
-
-  /** The ticket for one request: the fixed one, or what the ticket function returns now. */
-  async #ticket(): Promise<string | undefined> {
+  /**
+   * The ticket for one request: the fixed one, or what the ticket function returns now — inside
+   * the call's time budget, so a function that never settles ends with the call's timeout or abort.
+   */
+  async #ticket(budget: CallBudget, call: { ticket?: string | undefined }): Promise<string | undefined> {
     const source = this.#options.ticket;
     if (typeof source !== 'function') return source;
-    const ticket = await source();
-    // A renewed ticket is as secret as the first one.
-    this.#addSecret(ticket);
+    const ticket = await budget.wait(source());
+    // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
+    if (typeof ticket === 'string') {
+      call.ticket = ticket;
+      this.#redactor.noteTicket(ticket);
+    }
     return ticket;
   }
 
@@ -5029,10 +4464,11 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     input: InputOf<Ops[K]>,
     options: CallOptions = {},
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const call: { ticket?: string | undefined } = {};
     try {
-      return await this.#call(name, input, options);
+      return await this.#call(name, input, options, call);
     } catch (err) {
-      throw this.#redacted(err);
+      throw this.#redactor.error(err, call.ticket);
     }
   }
 
@@ -5049,24 +4485,66 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     name: K,
     input: InputOf<Ops[K]>,
     options: CallOptions,
+    call: { ticket?: string | undefined },
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const codec = this.operations[name];
     if (!codec) throw new SoapError(`unknown operation`, name);
     const endpoint = this.endpoint;
     if (!endpoint) throw new SoapError(this.#noAddress(), name);
-    // The transport writes the request and reads the response; the agent does the HTTP.
-    const transport = this.#options.transport === 'rest' ? restTransport : soapTransport;
-    const address = { endpoint, service: this.#info.service, servicePath: this.#info.servicePath };
-    const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options));
-    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...wire.headers };
-    const response = await this.#post(wire.url, httpHeaders, wire.body, name, options);
-    const context = { operation: name, clean: (text: string) => this.#clean(text), unknownElements: this.#options.unknownElements };
-    const decoded = transport.response(codec, response, context);
-    return {
-      output: decoded.output as OutputOf<Ops[K]>,
-      headers: decoded.headers as ResponseHeadersOf<Ops[K]>,
-      httpStatus: response.status,
-    };
+    checkLimitOption('timeoutMs', options.timeoutMs);
+    // One budget from the first await on: the ticket function, the request and the body.
+    const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name);
+    try {
+      return await this.#send(codec, name, input, options, budget, endpoint, call);
+    } finally {
+      budget.end();
+    }
+  }
+
+  async #send<K extends keyof Ops & string>(
+    codec: Ops[K],
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions,
+    budget: CallBudget,
+    endpoint: string,
+    call: { ticket?: string | undefined },
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options, budget, call)) as RequestHeadersOf<Ops[K]>);
+
+    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
+    if (codec.soapVersion === '1.2') {
+      httpHeaders['Content-Type'] = `application/soap+xml; charset=utf-8; action="${codec.soapAction}"`;
+    } else {
+      httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
+      httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
+    }
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const response = await postSoap(fetchImpl, endpoint, httpHeaders, body, limit, budget, name);
+    const { status, statusText } = response;
+    const text = responseText(response.bytes, response.contentType, status, name);
+
+    const looksLikeXml = /^\s*</.test(text);
+    if (looksLikeXml) {
+      let decoded;
+      try {
+        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements, soapVersion: codec.soapVersion });
+      } catch (err) {
+        if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
+        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
+        throw err;
+      }
+      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
+      const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
+      if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
+        throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
+      }
+      return { output: decoded.output, headers: decoded.headers, httpStatus: status };
+    }
+    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
+    if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
+    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text, call.ticket))}`, '', name);
   }
 
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
@@ -5077,90 +4555,27 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 
-  async #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Promise<Record<string, unknown>> {
+  async #requestHeaders(
+    codec: AnyOperationCodec,
+    options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
+  ): Promise<Record<string, unknown>> {
     const o = this.#options;
     const declared = new Set(codec.desc.input.headers.map((h) => h.name));
     const headers: Record<string, unknown> = {};
     if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
     if (declared.has('Credentials') && o.ticket !== undefined) {
-      const ticket = await this.#ticket();
+      const ticket = await this.#ticket(budget, call);
       if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
     }
     if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
     return { ...headers, ...options.headers };
   }
 
-  async #post(
-    endpoint: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    operation: string,
-    options: CallOptions,
-  ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null }> {
-    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const signal = options.signal;
-    if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, timeoutMs)
-        : undefined;
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const failure = (err: unknown): TransportError => {
-      if (timedOut) return new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation);
-      if (signal?.aborted) return new TransportError('aborted', 'the call was aborted', operation);
-      const cause = err as { cause?: { code?: string; message?: string }; message?: string };
-      const detail = cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(err);
-      return new TransportError('network', `the request failed: ${detail}`, operation, err);
-    };
-    try {
-      let response: Response;
-      try {
-        response = await fetchImpl(endpoint, { method: 'POST', headers, body, signal: controller.signal });
-      } catch (err) {
-        throw failure(err);
-      }
-      const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      let bytes: Uint8Array;
-      try {
-        bytes = await readLimited(response, limit, operation);
-      } catch (err) {
-        if (err instanceof TransportError) throw err;
-        throw failure(err);
-      }
-      return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
   /** Text with the secrets removed, before anything cuts or reflows it. */
-  #clean(text: string): string {
-    return redact(text, this.#secrets);
-  }
-
-  #redacted(err: unknown): unknown {
-    if (!(err instanceof SoapError) || this.#secrets.length === 0) return err;
-    const clean = (s: string) => this.#clean(s);
-    err.message = clean(err.message);
-    // The stack text starts with the message; whenever it was first formatted, clean it too.
-    if (typeof err.stack === 'string') err.stack = clean(err.stack);
-    for (const key of ['bodyExcerpt', 'reason', 'detail', 'code', 'statusText', 'friendlyText', 'serverStackTrace', 'exceptionType', 'source'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (typeof v === 'string') Object.defineProperty(err, key, { value: clean(v) });
-    }
-    for (const key of ['info', 'inner', 'parameters'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (v !== undefined) Object.defineProperty(err, key, { value: redactDeep(v, clean) });
-    }
-    return err;
+  #clean(text: string, callTicket: string | undefined): string {
+    return this.#redactor.text(text, callTicket);
   }
 }
 
@@ -5193,6 +4608,7 @@ export class SoapSession<Service extends string> {
   readonly #agents = new Map<Service, unknown>();
 
   constructor(options: SessionOptions<Service> = {}) {
+    checkAgentOptions(options);
     this.#options = options;
   }
 
@@ -5209,37 +4625,29 @@ export class SoapSession<Service extends string> {
   }
 }
 
-function redactDeep(value: unknown, clean: (s: string) => string): unknown {
-  if (typeof value === 'string') return clean(value);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, clean));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)]));
-  }
-  return value;
+function excerpt(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
 }
 
-/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
-async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
+/**
+ * The response body as text, in the encoding its byte order mark, Content-Type charset and XML
+ * declaration give (charset.ts; a DecodeError when they contradict each other or the bytes are
+ * invalid). An error status with a body that cannot be read so (an HTML error page in some other
+ * encoding) is still reported as the HttpError it is: its body is then read leniently as UTF-8,
+ * for the excerpt.
+ */
+function responseText(bytes: Uint8Array, contentType: string | null, status: number, operation: string): string {
+  try {
+    return decodeXmlBytes(bytes, contentType, operation);
+  } catch (err) {
+    if ((status >= 200 && status < 300) || !(err instanceof DecodeError)) throw err;
+    return new TextDecoder('utf-8').decode(bytes);
   }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return joinChunks(chunks, received);
+}
+
+/** Refuses options that would silently disable a limit (NaN, Infinity, negative): a TypeError naming the option. */
+function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number }): void {
+  checkLimitOption('timeoutMs', options.timeoutMs);
+  checkLimitOption('maxResponseBytes', options.maxResponseBytes);
 }

@@ -24,11 +24,20 @@ export interface RestMockReply {
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 
-/** The method name of an Agents API path for `service` (`/api/v1/Agents/EMail/Send` → `Send`), or undefined when the path is not one. */
-export function restMethodOf(pathname: string, service: string): string | undefined {
-  const m = /\/api\/v1\/Agents\/([^/]+)\/([^/]+)\/?$/i.exec(pathname);
-  if (!m || decodeURIComponent(m[1]!).toLowerCase() !== service.toLowerCase()) return undefined;
-  return decodeURIComponent(m[2]!);
+/**
+ * The method name of an Agents API path for `service` below the installation path `prefix`
+ * (`/api/v1/Agents/EMail/Send` → `Send`), or undefined when the path is not one.
+ */
+export function restMethodOf(pathname: string, prefix: string, service: string): string | undefined {
+  const start = `${prefix}/api/v1/Agents/${service}/`.toLowerCase();
+  if (!pathname.toLowerCase().startsWith(start)) return undefined;
+  const method = pathname.slice(start.length).replace(/\/$/, '');
+  if (method === '' || method.includes('/')) return undefined;
+  try {
+    return decodeURIComponent(method);
+  } catch {
+    return method; // a malformed escape names no operation: answered 404 as such
+  }
 }
 
 /** The operation a REST method name selects: by exact name, else ignoring case (as ASP.NET routes). */

@@ -32,7 +32,7 @@ export const soapTransport: Transport = {
     }
     let decoded;
     try {
-      decoded = codec.decodeResponse(text, { unknownElements: context.unknownElements });
+      decoded = codec.decodeResponse(text, { unknownElements: context.unknownElements, soapVersion: codec.soapVersion });
     } catch (err) {
       if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
       if (failed) throw httpError();
