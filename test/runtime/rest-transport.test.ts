@@ -223,3 +223,28 @@ describe("transport: 'rest' — responses and failures", () => {
     assert.equal(EMailOperations.DeleteEMailAccount.json.encodeResponse({}), '');
   });
 });
+
+describe("transport: 'rest' — safety shared with SOAP", () => {
+  test('a redirect is not followed (the request carries the ticket): HttpError with the location', async () => {
+    answer = (_req, res) => {
+      res.statusCode = 302;
+      res.setHeader('Location', 'http://127.0.0.1:9/elsewhere');
+      res.end();
+    };
+    const err = await failure(agent().getCurrentAccountId());
+    assert.ok(err instanceof HttpError, String(err));
+    assert.equal(err.status, 302);
+    assert.equal(received.length, 1, 'only the first request was made');
+  });
+
+  test('the time budget covers REST calls: a server that never answers is a timeout', async () => {
+    answer = () => undefined; // never answers
+    const err = await failure(agent({ timeoutMs: 200 }).getCurrentAccountId());
+    assert.ok(err instanceof TransportError, String(err));
+    assert.equal(err.reason, 'timeout');
+  });
+
+  test("an unknown transport is refused when the agent is built", () => {
+    assert.throws(() => new EMailAgent({ transport: 'grpc' as 'rest' }), /transport must be 'soap' or 'rest', not "grpc"/);
+  });
+});
