@@ -624,7 +624,8 @@ async function listen<Ops extends Record<string, AnyOperationCodec>>(
 //   a value               200 with the JSON of the result (204 with no body when the response has no fields)
 //   a SoExceptionError    500 with SuperOffice's error object { Error, ErrorType, ErrorMessage, ErrorSource }
 //   a request the schema does not allow   400 with ASP.NET's { Message, MessageDetail }
-//   any other failure     its HTTP status (500 by default) with the message as text
+//   a request with a body that is not JSON   415;  an unknown method   404;  no handler   501
+//   any other failure     its HTTP status (a SoapFaultError's, else 500) with the message as text
 import { restErrorObject } from './index.js';
 
 /** An HTTP answer of the REST side. */
