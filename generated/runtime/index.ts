@@ -4021,7 +4021,7 @@ export async function postSoap(
 ): Promise<HttpReply> {
   let response: Response;
   try {
-    response = await fetchImpl(url, { method: 'POST', headers, body, signal: budget.signal, redirect: 'manual' });
+    response = await fetchImpl(url, { method: 'POST', headers, body: body ?? null, signal: budget.signal, redirect: 'manual' });
   } catch (err) {
     throw budget.failure(err);
   }
