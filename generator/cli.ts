@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Arguments (or gen-services86.config.json) → generate() → messages and exit code. Nothing else lives here.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
@@ -21,9 +22,17 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** Where the CLI's messages go: the process's stdout and stderr, or a test running it in process. */
+export interface CliOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** Ends a run with exit code 1 and these lines on stderr (each prefixed with the tool's name). */
+class CliFailure extends Error {}
+
 function fail(message: string): never {
-  process.stderr.write(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));
-  process.exit(1);
+  throw new CliFailure(message);
 }
 
 function failWith(err: GenerateError): never {
@@ -225,7 +234,7 @@ function keptLines(outLabel: string, kept: readonly KeptFile[]): string {
 }
 
 /** One normal (or --check) run: generate, report. Returns the exit code. */
-async function runOnce(argv: Args, settings: RunSettings, cache?: ReadCache): Promise<{ code: number; line: string }> {
+async function runOnce(argv: Args, settings: RunSettings, io: CliOutput, cache?: ReadCache): Promise<{ code: number; line: string }> {
   const { out } = settings;
   const started = performance.now();
   const result = await generate({
@@ -243,7 +252,7 @@ async function runOnce(argv: Args, settings: RunSettings, cache?: ReadCache): Pr
   if (argv.check) {
     if (result.stale.length > 0) {
       if (interruptedWrite(out)) {
-        process.stderr.write(`${NAME}: an earlier run writing ${outLabel} was interrupted; a normal run recovers it first\n`);
+        io.err(`${NAME}: an earlier run writing ${outLabel} was interrupted; a normal run recovers it first\n`);
       }
       const foreign = result.stale.filter((s) => s.reason === 'foreign');
       const how =
@@ -251,26 +260,26 @@ async function runOnce(argv: Args, settings: RunSettings, cache?: ReadCache): Pr
           ? `run "${command}" to update it`
           : `${plural(foreign.length, 'file')} lost the generated header (maybe edited by hand), so a run would refuse to overwrite ` +
             `${foreign.length === 1 ? 'it' : 'them'}: save any edits elsewhere, delete ${foreign.length === 1 ? 'it' : 'them'}, then run "${command}"`;
-      process.stderr.write(
+      io.err(
         `${NAME}: ${outLabel} is stale (${plural(result.stale.length, 'file')}); ${how}:\n` +
           result.stale.map((s) => `  ${s.reason.padEnd(8)} ${s.path}\n`).join(''),
       );
       return { code: 1, line: `${outLabel} is stale (${plural(result.stale.length, 'file')})` };
     }
     const line = `${outLabel} is up to date (${result.files.length} files, ${seconds(ms)})`;
-    if (!argv.quiet && !argv.watch) process.stdout.write(`${NAME}: ${line}\n`);
+    if (!argv.quiet && !argv.watch) io.out(`${NAME}: ${line}\n`);
     return { code: 0, line };
   }
   const written = result.written!;
-  if (written.kept.length > 0) process.stderr.write(keptLines(outLabel, written.kept));
+  if (written.kept.length > 0) io.err(keptLines(outLabel, written.kept));
   const line = summaryLine(outLabel, written, ms);
   if (!argv.quiet && !argv.watch) {
     for (const a of result.agents) {
-      process.stdout.write(
+      io.out(
         `${a.wsdl} → ${outLabel}/${a.agent}/: ${plural(a.types, 'type')}, ${plural(a.operations, 'operation')}, ${plural(a.files, 'file')}, ${a.ms} ms\n`,
       );
     }
-    process.stdout.write(`${NAME}: ${line}\n`);
+    io.out(`${NAME}: ${line}\n`);
   }
   return { code: 0, line };
 }
@@ -285,7 +294,7 @@ function failureText(err: unknown, out: string): string {
 }
 
 /** --watch: a line per run (`[12:03:04] out: 1 written, 32 unchanged, 0 removed (140 ms)`), errors as they come, until Ctrl-C. */
-async function watchMode(argv: Args): Promise<void> {
+async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -298,11 +307,11 @@ async function watchMode(argv: Args): Promise<void> {
       let settings: RunSettings | undefined;
       try {
         settings = settingsFrom(argv);
-        const { line } = await runOnce(argv, settings, cache);
-        process.stdout.write(`[${clock()}] ${line}\n`);
+        const { line } = await runOnce(argv, settings, io, cache);
+        io.out(`[${clock()}] ${line}\n`);
       } catch (err) {
         const text = failureText(err, settings?.out ?? argv.out ?? 'generated');
-        process.stderr.write(
+        io.err(
           `[${clock()}] ${NAME}: the last good output stays; waiting for the next change\n` + text.split('\n').map((l) => `${NAME}: ${l}\n`).join(''),
         );
       }
@@ -314,16 +323,16 @@ async function watchMode(argv: Args): Promise<void> {
   });
   process.removeListener('SIGINT', stop);
   process.removeListener('SIGTERM', stop);
-  process.stdout.write(`${NAME}: stopped watching\n`);
+  io.out(`${NAME}: stopped watching\n`);
+  return 0;
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+async function main(args: readonly string[], io: CliOutput): Promise<number> {
   const argv = parseQuick(args) ?? (await parseWithYargs(args));
   if (argv.fetchTimeout !== undefined && !(argv.fetchTimeout > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
   if (argv.maxBytes !== undefined && !(argv.maxBytes > 0)) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
   if (argv.watch && argv.check) fail(`--watch and --check do not go together: --check is for CI, --watch for editing\nRun "${NAME} --help" for usage.`);
-  if (argv.watch) return watchMode(argv);
+  if (argv.watch) return watchMode(argv, io);
 
   let settings: RunSettings;
   try {
@@ -334,11 +343,40 @@ async function main(): Promise<void> {
   }
   let outcome;
   try {
-    outcome = await runOnce(argv, settings);
+    outcome = await runOnce(argv, settings, io);
   } catch (err) {
     fail(failureText(err, settings.out));
   }
-  if (outcome.code !== 0) process.exit(outcome.code);
+  return outcome.code;
 }
 
-main().catch((err: unknown) => fail(`internal error: ${(err as Error)?.stack ?? String(err)}`));
+/**
+ * Runs the command line `args` in the working directory and returns the exit code. `--help`,
+ * `--version` and yargs' own exits end the process (yargs exits itself), so tests run those as a
+ * child process.
+ */
+export async function runCommand(args: readonly string[], io: CliOutput): Promise<number> {
+  try {
+    return await main(args, io);
+  } catch (err) {
+    const message = err instanceof CliFailure ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`;
+    io.err(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));
+    return 1;
+  }
+}
+
+/** True when this module is the program node was started with (through npm's bin link, too). */
+function isEntryPoint(): boolean {
+  const started = process.argv[1];
+  if (started === undefined) return false;
+  try {
+    return realpathSync(started) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const code = await runCommand(process.argv.slice(2), { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) });
+  if (code !== 0) process.exit(code);
+}

@@ -31,8 +31,6 @@ export interface GenerateOptions {
   readonly outDir?: string;
   /** Only compare with what is on disk; write nothing. */
   readonly check?: boolean;
-  /** Where the templates and runtime sources are; default: the package's own `templates/`. */
-  readonly templatesDir?: string;
   /**
    * The command the generated files' "Regenerate with" line shows. Default: the command that
    * regenerates this output (`npx gen-services86 <wsdl…> -o <outDir> [options]`, inputs sorted, paths
@@ -63,7 +61,6 @@ export interface GenerateResult {
 }
 
 export interface BuildOptions {
-  readonly templatesDir?: string;
   /** See GenerateOptions.regenerate; default: the command for these inputs and `-o generated`. */
   readonly regenerate?: string;
   /** See GenerateOptions.cache. */
@@ -72,7 +69,8 @@ export interface BuildOptions {
 
 /** The package root: `dist/generator/generate.js` → two levels up. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const defaultTemplatesDir = join(packageRoot, 'templates');
+/** The templates and runtime sources the package ships. */
+const templatesDir = join(packageRoot, 'templates');
 
 // ---------------------------------------------------------------------------------------------
 // Input phase: everything is read (or fetched) first; every failing input is reported at once.
@@ -216,14 +214,9 @@ function collect(outcomes: readonly (Outcome | undefined)[], errors: readonly (G
   return results;
 }
 
-function templatesOf(options: string | BuildOptions | undefined): { templatesDir: string; regenerate: string | undefined; cache: ReadCache | undefined } {
-  if (typeof options === 'string') return { templatesDir: options, regenerate: undefined, cache: undefined };
-  return { templatesDir: options?.templatesDir ?? defaultTemplatesDir, regenerate: options?.regenerate, cache: options?.cache };
-}
-
 /** Builds every file in memory from local WSDL files, in this thread; throws GenerateError (every failing input) before anything is written. */
-export function buildFiles(wsdlPaths: readonly string[], options?: string | BuildOptions): { agents: AgentSummary[]; files: GeneratedFile[] } {
-  const { templatesDir, regenerate } = templatesOf(options);
+export function buildFiles(wsdlPaths: readonly string[], options: BuildOptions = {}): { agents: AgentSummary[]; files: GeneratedFile[] } {
+  const { regenerate } = options;
   const { loaded, errors } = loadAllLocal(wsdlPaths);
   const clashes = checkFolderClashes(loaded, 'generated');
   if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
@@ -238,12 +231,11 @@ export function buildFiles(wsdlPaths: readonly string[], options?: string | Buil
  */
 export async function buildFilesParallel(
   inputs: readonly string[],
-  options?: string | (BuildOptions & InputOptions & { readonly outDir?: string }),
+  options: BuildOptions & InputOptions & { readonly outDir?: string } = {},
 ): Promise<{ agents: AgentSummary[]; files: GeneratedFile[] }> {
-  const { templatesDir, regenerate, cache } = templatesOf(options);
-  const inputOptions: InputOptions = typeof options === 'object' ? options : {};
-  const outDir = (typeof options === 'object' && options.outDir) || 'generated';
-  const { loaded, errors } = await loadAll(inputs, inputOptions);
+  const { regenerate, cache } = options;
+  const outDir = options.outDir || 'generated';
+  const { loaded, errors } = await loadAll(inputs, options);
   const clashes = checkFolderClashes(loaded, outDir);
   if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
   const byIndex: (Outcome | undefined)[] = new Array(inputs.length);
@@ -259,7 +251,7 @@ export async function buildFilesParallel(
     byIndex[p.i] = outcome;
     if (cache && 'result' in outcome) cache.set(p.input, outcome.result);
   });
-  const command = headerCommand(regenerateCommand({ inputs, outDir, ...inputOptions }));
+  const command = headerCommand(regenerateCommand({ ...options, inputs, outDir }));
   return assemble(collect(byIndex, errors, loaded), templatesDir, regenerate ?? command);
 }
 

@@ -1,6 +1,7 @@
 // The command line as a user meets it: arguments, summary lines, --check, --quiet, and every kind
 // of bad input. Each bad input must give exactly one `gen-services86: …` line on stderr, exit 1,
-// and leave an existing output folder byte-identical. The CLI always runs as a child process.
+// and leave an existing output folder byte-identical. The CLI runs in this process (runCommand, as
+// the bin does), except --help and --version, which run as a child process: yargs exits after them.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

@@ -1,6 +1,6 @@
 // gen-services86.config.json: a run with no arguments uses the working directory's config, and
 // --config names another; paths and globs are relative to the config file; the generated headers
-// name the config; bad configs get one clear line. The CLI always runs as a child process.
+// name the config; bad configs get one clear line. The CLI runs in process (support/cli-run.ts).
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 // Incremental writes, every error at once, and how --check and the overwrite refusal say how to
-// proceed. The CLI always runs as a child process.
+// proceed. The CLI runs in process (support/cli-run.ts).
 import assert from 'node:assert/strict';
 import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -173,11 +173,6 @@ function topLevelFilesOf(files: readonly GeneratedFile[]): string[] {
   return files.filter((f) => !f.path.includes('/')).map((f) => f.path).sort();
 }
 
-/** Hook for tests of interrupted writes: exits hard at a named point. Never set in normal use. */
-function crashPoint(name: string): void {
-  if (process.env['GEN_SERVICES86_CRASH_AT'] === name) process.kill(process.pid, 'SIGKILL');
-}
-
 export interface WriteSummary {
   /** Files written because they were new or their content changed. */
   readonly written: readonly string[];
@@ -292,7 +287,6 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[], opt
     rmSync(staging, { recursive: true, force: true });
     throw err;
   }
-  crashPoint('staged');
 
   // 4. Swap: move each old folder (or top-level file) aside, move the staged one in (a removed
   //    unit has none). Then the manifest, then cleanup.
@@ -303,7 +297,6 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[], opt
     for (const unit of units) {
       const current = join(outDir, unit);
       if (existsSync(current)) renameSync(current, join(oldArea, unit));
-      crashPoint('swapping');
       if (!removedUnits.includes(unit)) renameSync(join(staging, unit), current);
     }
     // Renaming the old area away is the commit point: from here on, recovery keeps the new tree.
