@@ -6,7 +6,9 @@
 //                           dependency order, each under a banner naming its source file; the
 //                           sources' relative imports are dropped, their exports kept.
 //   runtime/mock-server.ts  the mock server, importing from './index.js' — kept apart so a client
-//                           bundle never carries it (nor its lazy node:http import).
+//                           bundle never carries it (nor its lazy node:http import). Its parts in
+//                           other mock-*.ts sources (mock-rest.ts) are appended to it, each under a
+//                           banner, their imports of names mock-server.ts already imports dropped.
 //
 // The sources stay the unit of development and testing; the assembled text is still their
 // commented source, never minified. Module-private names must be unique across the sources: the
@@ -18,6 +20,8 @@ import { wrapWords } from './identifiers.js';
 /** The sources that are not part of the client module. */
 const ENTRY = 'index.ts';
 const MOCK_SERVER = 'mock-server.ts';
+/** Further sources of the mock server module (`mock-rest.ts`). */
+const MOCK_PART = /^mock-[\w-]+\.ts$/;
 
 /** `import … from './x.js';` (also over several lines, also `import type`). */
 const RELATIVE_IMPORT = /^import\s(?:type\s)?[^;]*?\sfrom\s+'\.\/([\w-]+)\.js';\n/gm;
@@ -41,7 +45,8 @@ export function bundleRuntime(dir: string): RuntimeModule[] {
   const entry = sources.get(ENTRY);
   const mock = sources.get(MOCK_SERVER);
   if (entry === undefined || mock === undefined) throw new Error(`internal: ${dir} lacks ${ENTRY} or ${MOCK_SERVER}`);
-  const modules = [...sources.keys()].filter((n) => n !== ENTRY && n !== MOCK_SERVER);
+  const mockParts = [...sources.keys()].filter((n) => n !== MOCK_SERVER && MOCK_PART.test(n));
+  const modules = [...sources.keys()].filter((n) => n !== ENTRY && n !== MOCK_SERVER && !mockParts.includes(n));
 
   const order = dependencyOrder(modules, (name) => importsOf(sources.get(name)!, name).filter((d) => d !== MOCK_SERVER));
   checkUniqueNames(order, sources);
@@ -58,11 +63,39 @@ export function bundleRuntime(dir: string): RuntimeModule[] {
     '//\n' +
     wrapComment(`Assembled from templates/runtime/: ${order.join(', ')}.`) +
     `\n${sections.join('\n')}`;
-  const mockServer = mock.replace(/(^import\s[^;]*?\sfrom\s+')\.\/[\w-]+\.js(';)$/gm, '$1./index.js$2');
+  const mockServer = assembleMock(mock, mockParts.map((name) => ({ name, text: sources.get(name)! })));
   return [
     { name: ENTRY, content: index },
     { name: MOCK_SERVER, content: mockServer },
   ];
+}
+
+/** `import … from './x.js';` of one module, with the names it brings in (for the mock's parts). */
+const IMPORT_STATEMENT = /^import\s(type\s)?\{([^}]*)\}\s+from\s+'\.\/([\w-]+)\.js';\n/gm;
+
+/**
+ * The mock server module: mock-server.ts, its imports pointing at './index.js' (its own parts'
+ * imports dropped), then each part under a banner, importing only the names not imported yet.
+ */
+function assembleMock(mock: string, parts: readonly { name: string; text: string }[]): string {
+  const partModules = new Set(parts.map((p) => p.name.replace(/\.ts$/, '')));
+  const imported = new Set<string>();
+  const rewrite = (text: string): string =>
+    text.replace(IMPORT_STATEMENT, (_, typeOnly: string | undefined, names: string, module: string) => {
+      if (partModules.has(module) || module === MOCK_SERVER.replace(/\.ts$/, '')) return '';
+      const specs = names
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== '' && !imported.has(n.replace(/^type\s+/, '')));
+      for (const n of specs) imported.add(n.replace(/^type\s+/, ''));
+      return specs.length === 0 ? '' : `import ${typeOnly ?? ''}{ ${specs.join(', ')} } from './index.js';\n`;
+    });
+  let out = rewrite(mock);
+  for (const part of parts) {
+    const body = rewrite(part.text).replace(/^\n+/, '');
+    out += `\n// ${'-'.repeat(94)}\n// ${part.name}\n// ${'-'.repeat(94)}\n\n${body.trimEnd()}\n`;
+  }
+  return out;
 }
 
 /** The runtime sources a module imports (file names). */

@@ -25,6 +25,8 @@ export {
 } from './errors.js';
 export { readEnvelope, writeEnvelope, writeFault, SOAP11_NS, SOAP12_NS, type FaultFields, type ParsedEnvelope } from './envelope.js';
 export { type DecodeOptions, type UnknownElements } from './decode.js';
+export { type JsonDecodeOptions, type JsonOperationCodec, type JsonQuery, type JsonRequest } from './json-operation.js';
+export { type TransportKind } from './transport.js';
 export {
   defineOperation,
   operationFactory,
