@@ -27,7 +27,9 @@ const operation = ri.operationFactory<T.EMailRequestHeaders, T.EMailResponseHead
 
 /**
  * The codecs of every EMail operation, keyed by WSDL operation name: encode and decode whole
- * SOAP envelopes of requests and responses (SOAP 1.1), for clients, servers and tests.
+ * SOAP envelopes of requests and responses (SOAP 1.1), and (`.json`) the same messages on the
+ * REST Agents API, for clients, servers and tests. `query` lists the request fields the Agents API
+ * takes in the query string; `entity` names the field whose value is the whole JSON body.
  * Each operation's documentation is on its EMailAgent method.
  */
 export const EMailOperations = {
@@ -96,12 +98,14 @@ export const EMailOperations = {
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SaveEMailAccount',
     input: { body: f('SaveEMailAccount', 0, 'SaveEMailAccountRequest'), headers: requestHeaders },
     output: { body: f('SaveEMailAccountResponse', 0, 'SaveEMailAccountResponse'), headers: responseHeaders },
+    entity: 'EMailAccount',
   }),
   DeleteEMailAccount: operation<T.DeleteEMailAccountRequest, T.DeleteEMailAccountResponse>({
     name: 'DeleteEMailAccount',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/DeleteEMailAccount',
     input: { body: f('DeleteEMailAccount', 0, 'DeleteEMailAccountRequest'), headers: requestHeaders },
     output: { body: f('DeleteEMailAccountResponse', 0, 'DeleteEMailAccountResponse'), headers: responseHeaders },
+    query: ['EMailAccountId'],
   }),
   GetPersonEntitiesFromEmailAddress: operation<T.GetPersonEntitiesFromEmailAddressRequest, T.GetPersonEntitiesFromEmailAddressResponse>({
     name: 'GetPersonEntitiesFromEmailAddress',
@@ -471,12 +475,14 @@ export const EMailOperations = {
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailSOInfo',
     input: { body: f('GetEMailSOInfo', 0, 'GetEMailSOInfoRequest'), headers: requestHeaders },
     output: { body: f('GetEMailSOInfoResponse', 0, 'GetEMailSOInfoResponse'), headers: responseHeaders },
+    query: ['EMailSOInfoId'],
   }),
   GetEMailAccount: operation<T.GetEMailAccountRequest, T.GetEMailAccountResponse>({
     name: 'GetEMailAccount',
     soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailAccount',
     input: { body: f('GetEMailAccount', 0, 'GetEMailAccountRequest'), headers: requestHeaders },
     output: { body: f('GetEMailAccountResponse', 0, 'GetEMailAccountResponse'), headers: responseHeaders },
+    query: ['EMailAccountId'],
   }),
   GetEMailAccountFromEMailAddress: operation<T.GetEMailAccountFromEMailAddressRequest, T.GetEMailAccountFromEMailAddressResponse>({
     name: 'GetEMailAccountFromEMailAddress',

@@ -98,14 +98,14 @@ export async function postSoap(
   fetchImpl: typeof fetch,
   url: string,
   headers: Record<string, string>,
-  body: string,
+  body: string | undefined,
   maxResponseBytes: number,
   budget: CallBudget,
   operation: string,
 ): Promise<HttpReply> {
   let response: Response;
   try {
-    response = await fetchImpl(url, { method: 'POST', headers, body, signal: budget.signal, redirect: 'manual' });
+    response = await fetchImpl(url, { method: 'POST', headers, body: body ?? null, signal: budget.signal, redirect: 'manual' });
   } catch (err) {
     throw budget.failure(err);
   }

@@ -7,6 +7,7 @@ import { decodeEnvelope, type DecodeOptions } from './decode.js';
 import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope } from './envelope.js';
+import { jsonOperation, type JsonOperationCodec } from './json-operation.js';
 import type { MessageDesc, OperationDesc, SchemaDesc, SoapVersion } from './schema.js';
 import { schemaIndex, type SchemaIndex } from './schema-index.js';
 
@@ -24,6 +25,8 @@ export interface OperationCodec<I, O, IH, OH> {
   encodeResponse(output: O, headers?: OH): string;
   /** Throws SoapFaultError for a Fault, DecodeError for anything the schema does not allow. */
   decodeResponse(xml: string, options?: DecodeOptions): { output: O; headers: OH };
+  /** The same operation on SuperOffice's REST Agents API: JSON bodies and query-string parameters (json-operation.ts). */
+  readonly json: JsonOperationCodec<I, O>;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -58,6 +61,7 @@ export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: Operatio
       const { body, headers } = decodeEnvelope(index(), output(), xml, name, options);
       return { output: body as O, headers: headers as OH };
     },
+    json: jsonOperation<I, O>(index, desc),
   };
 }
 
@@ -67,6 +71,10 @@ export interface OperationSpec {
   readonly soapAction: string;
   readonly input: MessageDesc;
   readonly output?: MessageDesc;
+  /** REST: the request fields sent in the query string (single-id Get…/Delete… methods only). */
+  readonly query?: readonly string[];
+  /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
+  readonly entity?: string;
 }
 
 /**

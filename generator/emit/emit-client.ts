@@ -5,6 +5,7 @@ import { GenerateError } from '../errors.js';
 import { qnameKey, type ElementField, type MessagePart, type Operation, type OperationMessage } from '../model/types.js';
 import { fieldCall } from './emit-metadata.js';
 import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
+import { restBinding } from './rest-binding.js';
 import { SHARED_FOLDER, SHARED_SCHEMA, type EmitPlan, type PlannedOperation, type PlannedType } from './plan.js';
 import { template } from './templates.js';
 import { fieldExpression } from './type-expressions.js';
@@ -73,6 +74,7 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
   const operations = plan.operations.map(({ op }) => {
     const input = bodyType(plan, op, op.input);
     const output = op.output ? bodyType(plan, op, op.output) : undefined;
+    const rest = restBinding(op.name, input.shape.def);
     return {
       key: propertyKey(op.name),
       nameLiteral: stringLiteral(op.name),
@@ -81,6 +83,8 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
       outputType: output ? T(output.name) : 'undefined',
       input: messageLines('input', bodyCall(plan, op.input, input.name), headerSet('request', op.input.headers)),
       output: op.output && output ? messageLines('output', bodyCall(plan, op.output, output.name), headerSet('response', op.output.headers)) : '',
+      query: rest.query.map(stringLiteral).join(', '),
+      entity: rest.entity === undefined ? '' : stringLiteral(rest.entity),
     };
   });
   const schemaImport =

@@ -1,14 +1,17 @@
 // The orchestrator of a generated agent class's calls: one time budget for the whole call
-// (http.ts), the ticket inside it, the request built with the operation's codec, posted with
+// (http.ts), the ticket inside it, the request built by its transport (SOAP envelopes,
+// transport-soap.ts, or the REST Agents API's JSON, transport-rest.ts) with the operation's codec, posted with
 // redirects refused and the body read under the size limit (http.ts), the reply decoded, every
 // failure turned into one of the typed errors and every error cleaned of secrets (redact.ts).
 // Never retries: a SOAP call may not be idempotent.
-import { decodeXmlBytes } from './charset.js';
-import { DecodeError, HttpError, SoapError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
+import { SoapError } from './errors.js';
 import { CallBudget, checkLimitOption, postSoap } from './http.js';
 import { Redactor } from './redact.js';
 import type { UnknownElements } from './decode.js';
-import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
+import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, ResponseHeadersOf } from './operation.js';
+import type { TransportKind } from './transport.js';
+import { restTransport } from './transport-rest.js';
+import { soapTransport } from './transport-soap.js';
 
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
@@ -47,6 +50,13 @@ export interface AgentOptions {
    * that adds fields does not break this client) or 'error' (a DecodeError naming the element).
    */
   unknownElements?: UnknownElements;
+  /**
+   * The wire format: 'soap' (default: SOAP envelopes to `{baseUrl}/Remote/Services86/{Agent}.svc`)
+   * or 'rest' (SuperOffice's REST Agents API: JSON to `{baseUrl}/api/v1/Agents/{Agent}/{Method}`,
+   * the ticket as `Authorization: SOTicket …`, the token as `SO-AppToken`, the time zone as
+   * `SO-TimeZone`). The same methods, types and errors either way.
+   */
+  transport?: TransportKind;
 }
 
 /**
@@ -86,12 +96,14 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
+  readonly #info: ServiceInfo;
   readonly #redactor: Redactor;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     checkAgentOptions(options);
     this.operations = operations;
     this.#options = options;
+    this.#info = info;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
     this.#redactor = new Redactor([typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...(options.secrets ?? [])]);
@@ -165,41 +177,17 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     endpoint: string,
     call: { ticket?: string | undefined },
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
-    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options, budget, call)) as RequestHeadersOf<Ops[K]>);
-
-    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
-    if (codec.soapVersion === '1.2') {
-      httpHeaders['Content-Type'] = `application/soap+xml; charset=utf-8; action="${codec.soapAction}"`;
-    } else {
-      httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
-      httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
-    }
+    // The transport writes the request and reads the response; the agent does the HTTP.
+    const transport = this.#options.transport === 'rest' ? restTransport : soapTransport;
+    const address = { endpoint, service: this.#info.service, servicePath: this.#info.servicePath };
+    const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call));
+    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...wire.headers };
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const response = await postSoap(fetchImpl, endpoint, httpHeaders, body, limit, budget, name);
-    const { status, statusText } = response;
-    const text = responseText(response.bytes, response.contentType, status, name);
-
-    const looksLikeXml = /^\s*</.test(text);
-    if (looksLikeXml) {
-      let decoded;
-      try {
-        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements, soapVersion: codec.soapVersion });
-      } catch (err) {
-        if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
-        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
-        throw err;
-      }
-      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
-      const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
-      if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
-        throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
-      }
-      return { output: decoded.output, headers: decoded.headers, httpStatus: status };
-    }
-    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
-    if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
-    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text, call.ticket))}`, '', name);
+    const response = await postSoap(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
+    const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket), unknownElements: this.#options.unknownElements };
+    const decoded = transport.response(codec, response, context);
+    return { output: decoded.output as OutputOf<Ops[K]>, headers: decoded.headers as ResponseHeadersOf<Ops[K]>, httpStatus: response.status };
   }
 
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
@@ -280,29 +268,12 @@ export class SoapSession<Service extends string> {
   }
 }
 
-function excerpt(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
-}
-
-/**
- * The response body as text, in the encoding its byte order mark, Content-Type charset and XML
- * declaration give (charset.ts; a DecodeError when they contradict each other or the bytes are
- * invalid). An error status with a body that cannot be read so (an HTML error page in some other
- * encoding) is still reported as the HttpError it is: its body is then read leniently as UTF-8,
- * for the excerpt.
- */
-function responseText(bytes: Uint8Array, contentType: string | null, status: number, operation: string): string {
-  try {
-    return decodeXmlBytes(bytes, contentType, operation);
-  } catch (err) {
-    if ((status >= 200 && status < 300) || !(err instanceof DecodeError)) throw err;
-    return new TextDecoder('utf-8').decode(bytes);
-  }
-}
-
 /** Refuses options that would silently disable a limit (NaN, Infinity, negative): a TypeError naming the option. */
-function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number }): void {
+function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number; transport?: TransportKind }): void {
   checkLimitOption('timeoutMs', options.timeoutMs);
   checkLimitOption('maxResponseBytes', options.maxResponseBytes);
+  const transport: unknown = options.transport;
+  if (transport !== undefined && transport !== 'soap' && transport !== 'rest') {
+    throw new TypeError(`transport must be 'soap' or 'rest', not ${JSON.stringify(transport) ?? String(transport)}`);
+  }
 }

@@ -30,6 +30,8 @@ export {
   type TransportFailure,
 } from './errors.js';
 export { type DecodeOptions, type UnknownElements } from './decode.js';
+export { type JsonDecodeOptions, type JsonOperationCodec, type JsonQuery, type JsonRequest } from './json-operation.js';
+export { type TransportKind } from './transport.js';
 export {
   type AnyOperationCodec,
   type InputOf,

@@ -9,6 +9,8 @@
 //
 // One request (on the service path only; any other path answers 404 naming it):
 //   GET  …?wsdl   the WSDL given as the `wsdl` option, its soap:address rewritten to this server
+//   POST …/api/v1/Agents/{Agent}/{Method}   the REST Agents API (JSON, mock-rest.ts): the same
+//                 handlers, the same recorded calls, answered as the Agents API answers
 //   POST          dispatch on SOAPAction (SOAP 1.1) or the Content-Type action parameter (SOAP 1.2),
 //                 else on the Body element → decode with the operation's codec → record the call →
 //                 the handler → encode its output with the headers Succeeded=true and TimeZone
@@ -28,6 +30,7 @@ import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHe
 import type { SoapVersion } from './schema.js';
 import { schemaIndex } from './schema-index.js';
 import { escapeAttribute } from './xml.js';
+import { decodeRestRequest, restExceptionReply, restMethodOf, restOperationOf, restOutputReply, restReply, restRequestHeaders, type RestMockReply } from './mock-rest.js';
 
 /** What the mock reads from an HTTP request (node:http's IncomingMessage fits). */
 export interface MockHttpRequest extends AsyncIterable<Uint8Array | string> {
@@ -215,6 +218,10 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
   const calls: MockCall<Ops>[] = [];
   const soapContentType = version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8';
   const servicePath = options.path ?? `/${info.servicePath.replace(/^\/+/, '')}`;
+  // The installation address the service path hangs below ('' for /Remote/Services86/EMail.svc): the REST API's base.
+  const restPrefix = servicePath.toLowerCase().endsWith(`/${info.servicePath.replace(/^\/+/, '')}`.toLowerCase())
+    ? servicePath.slice(0, servicePath.length - info.servicePath.replace(/^\/+/, '').length - 1)
+    : '';
   const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
   if (!Number.isFinite(handlerTimeoutMs) || handlerTimeoutMs < 0) throw new TypeError(`handlerTimeoutMs must be a finite number of at least 0, got ${handlerTimeoutMs}`);
 
@@ -229,6 +236,14 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
   async function respond(request: MockHttpRequest): Promise<Reply> {
     const method = (request.method ?? 'GET').toUpperCase();
     const url = new URL(request.url ?? '/', 'http://mock.invalid');
+    // The REST Agents API below the installation address (mock-rest.ts).
+    const restMethod = restMethodOf(url.pathname, restPrefix, info.service);
+    if (restMethod !== undefined) {
+      if (method !== 'POST') return new Reply(405, `${info.service} mock: the Agents API takes POST, not ${method}\n`, 'text/plain; charset=utf-8', { Allow: 'POST' });
+      const restBytes = await readBody(request, maxBytes);
+      if (restBytes === undefined) return new Reply(413, `the request is larger than the limit of ${maxBytes} bytes\n`, 'text/plain; charset=utf-8');
+      return respondRest(request, url, restMethod, restBytes, headerValue(request, 'content-type') ?? '');
+    }
     // Only the service's own path, as a real server: a client sent elsewhere must not pass its tests.
     if (url.pathname.toLowerCase() !== servicePath.toLowerCase()) {
       const asked = url.pathname.length > 200 ? `${url.pathname.slice(0, 200)}…` : url.pathname;
@@ -295,12 +310,92 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
       if (err instanceof DecodeError) throw fault(true, err.message);
       throw err;
     }
+    const outcome = await runHandler(name, codec, decoded, action, request);
+    const declared = new Set((codec.desc.output?.headers ?? []).map((h) => h.name));
+    if ('exception' in outcome) {
+      const exception = outcome.exception;
+      if (codec.desc.output && declared.has('Succeeded')) {
+        const headers: Record<string, unknown> = { ...outcome.headers, Succeeded: false };
+        if (exception.info !== undefined) headers['ExceptionInfo'] = exception.info;
+        if (exception.info === undefined || declared.has('ExceptionInfo')) {
+          try {
+            return new Reply(200, encodeEmptyResponse(codec, headers), soapContentType);
+          } catch (encodeErr) {
+            if (encodeErr instanceof EncodeError) throw fault(false, `the ${name} handler threw exception info the schema does not allow: ${encodeErr.message}`);
+            throw encodeErr;
+          }
+        }
+      }
+      throw fault(false, errorMessage(outcome.error));
+    }
+    if ('error' in outcome) {
+      const err = outcome.error;
+      // A SoapFaultError is sent as the fault it describes (code, reason, detail, HTTP status).
+      if (err instanceof SoapFaultError) throw fault(false, err.reason, err.httpStatus, err.code, err.detail);
+      // A missing handler answers HTTP 501 (a throwing one 500), so a test can tell them apart.
+      if (outcome.missing) throw fault(false, `not implemented: ${name}`, 501, undefined, 'the mock has no handler for this operation');
+      throw fault(false, errorMessage(err));
+    }
+    if (!codec.desc.output) return new Reply(202, '', 'text/plain; charset=utf-8');
+    try {
+      return new Reply(200, codec.encodeResponse(outcome.output ?? {}, outcome.headers), soapContentType);
+    } catch (err) {
+      if (err instanceof EncodeError) throw fault(false, `the ${name} handler returned a value the schema does not allow: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** The REST Agents API side (mock-rest.ts): the same handlers and records as SOAP, answered in JSON. */
+  async function respondRest(request: MockHttpRequest, url: URL, method: string, bytes: Uint8Array, contentType: string): Promise<Reply> {
+    const asReply = (r: RestMockReply): Reply => new Reply(r.status, r.body, r.contentType);
+    const name = restOperationOf(operations, method);
+    if (name === undefined) return asReply(restReply(404, `unknown operation: no ${info.service} operation is named "${method}"`));
+    const codec = operations[name]!;
+    let text: string;
+    try {
+      text = decodeXmlBytes(bytes, contentType);
+    } catch (err) {
+      if (err instanceof DecodeError) return asReply(restReply(400, err.message));
+      throw err;
+    }
+    const decoded = decodeRestRequest(codec, url.search, contentType, text, unknownElements);
+    if ('reply' in decoded) return asReply(decoded.reply);
+    const headers = restRequestHeaders(codec, (h) => headerValue(request, h));
+    const outcome = await runHandler(name, codec, { input: decoded.input, headers }, undefined, request);
+    if ('exception' in outcome) return asReply(restExceptionReply(outcome.exception.info));
+    if ('error' in outcome) {
+      const err = outcome.error;
+      if (outcome.missing) return asReply(restReply(501, `not implemented: ${name}`));
+      return asReply(restReply(err instanceof SoapFaultError ? (err.httpStatus ?? 500) : 500, err instanceof SoapFaultError ? err.reason : errorMessage(err)));
+    }
+    try {
+      return asReply(restOutputReply(codec, outcome.output));
+    } catch (err) {
+      if (err instanceof EncodeError) return asReply(restReply(500, `the ${name} handler returned a value the schema does not allow: ${err.message}`));
+      throw err;
+    }
+  }
+
+  /**
+   * Records the call and runs its handler: its output with the response headers to send, the
+   * SuperOffice exception it threw, or the error it threw (`missing`: there is no handler).
+   */
+  async function runHandler(
+    name: string,
+    codec: AnyOperationCodec,
+    decoded: { input: unknown; headers: unknown },
+    action: string | undefined,
+    request: MockHttpRequest,
+  ): Promise<
+    | { output: unknown; headers: Record<string, unknown> }
+    | { exception: { info: SoExceptionInfoFields | undefined }; headers: Record<string, unknown>; error: unknown }
+    | { error: unknown; missing: boolean }
+  > {
     const requestHeaders = (decoded.headers ?? {}) as Record<string, unknown>;
     if (record) {
       calls.push({ operation: name, input: decoded.input, headers: decoded.headers, soapAction: action } as unknown as MockCall<Ops>);
     }
 
-    const declared = new Set((codec.desc.output?.headers ?? []).map((h) => h.name));
     const defaults: Record<string, unknown> = {};
     const timeZone = requestHeaders['TimeZone'];
     if (timeZone !== undefined && timeZone !== null) defaults['TimeZone'] = timeZone;
@@ -320,40 +415,19 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
     const handler = Object.prototype.hasOwnProperty.call(handlers, name)
       ? (handlers as unknown as Record<string, MockHandler<unknown, unknown, unknown, Record<string, unknown>> | undefined>)[name]
       : undefined;
-    // A missing handler answers HTTP 501 (a throwing one 500), so a test can tell them apart.
-    if (typeof handler !== 'function') throw fault(false, `not implemented: ${name}`, 501, undefined, 'the mock has no handler for this operation');
+    if (typeof handler !== 'function') return { error: undefined, missing: true };
 
-    let output: unknown;
     try {
-      output = await withinTime(Promise.resolve(handler(decoded.input, ctx)), handlerTimeoutMs, () =>
-        fault(false, `the ${name} handler did not finish within ${handlerTimeoutMs} ms (handlerTimeoutMs)`),
+      const output = await withinTime(Promise.resolve(handler(decoded.input, ctx)), handlerTimeoutMs, () =>
+        new MockHandlerLate(`the ${name} handler did not finish within ${handlerTimeoutMs} ms (handlerTimeoutMs)`),
       );
+      return { output, headers: { ...defaults, Succeeded: true, ...responseHeaders } };
     } catch (err) {
-      if (err instanceof Reply) throw err;
+      if (err instanceof MockHandlerLate) return { error: err, missing: false };
       options.onError?.(err, name);
       const exception = soExceptionInfoOf(err);
-      if (exception && codec.desc.output && declared.has('Succeeded')) {
-        const headers: Record<string, unknown> = { ...defaults, ...responseHeaders, Succeeded: false };
-        if (exception.info !== undefined) headers['ExceptionInfo'] = exception.info;
-        if (exception.info === undefined || declared.has('ExceptionInfo')) {
-          try {
-            return new Reply(200, encodeEmptyResponse(codec, headers), soapContentType);
-          } catch (encodeErr) {
-            if (encodeErr instanceof EncodeError) throw fault(false, `the ${name} handler threw exception info the schema does not allow: ${encodeErr.message}`);
-            throw encodeErr;
-          }
-        }
-      }
-      // A SoapFaultError is sent as the fault it describes (code, reason, detail, HTTP status).
-      if (err instanceof SoapFaultError) throw fault(false, err.reason, err.httpStatus, err.code, err.detail);
-      throw fault(false, errorMessage(err));
-    }
-    if (!codec.desc.output) return new Reply(202, '', 'text/plain; charset=utf-8');
-    try {
-      return new Reply(200, codec.encodeResponse(output ?? {}, { ...defaults, Succeeded: true, ...responseHeaders }), soapContentType);
-    } catch (err) {
-      if (err instanceof EncodeError) throw fault(false, `the ${name} handler returned a value the schema does not allow: ${err.message}`);
-      throw err;
+      if (exception) return { exception, headers: { ...defaults, ...responseHeaders }, error: err };
+      return { error: err, missing: false };
     }
   }
 
@@ -445,7 +519,10 @@ export function rewriteAddress(wsdl: string, endpoint: string): string {
 }
 
 /** `promise`, or `late()` thrown when it has not settled within `ms` (0 = no limit). */
-function withinTime<T>(promise: Promise<T>, ms: number, late: () => Reply): Promise<T> {
+/** What a handler that outlives handlerTimeoutMs becomes (a Server fault on SOAP, HTTP 500 on REST). */
+class MockHandlerLate extends Error {}
+
+function withinTime<T>(promise: Promise<T>, ms: number, late: () => Error): Promise<T> {
   if (ms === 0) return promise;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {

@@ -8,6 +8,13 @@
 // - docs/Services86/EMail/<Op>.md     -> test/golden/EMail/envelopes/<Op>.request.xml
 //                                        test/golden/EMail/envelopes/<Op>.response.xml
 //   (the ```xml block under "## <Op> Request" / "## <Op> Response", verbatim, one final newline)
+// - docs/rest/EMail/v1EMailAgent_<Op>.md -> test/golden/EMail/rest/<Op>.request.http
+//                                        test/golden/EMail/rest/<Op>.response.http
+//                                        test/golden/EMail/rest/<Op>.query.http (only pages with query parameters)
+//   (the REST Agents API page of each operation of EMail.wsdl: the ```http! block under
+//   "## Sample request", the ```http_ block under "## Sample response", and the example request
+//   line with the method's own query parameters, not $select, under "## Query String Parameters";
+//   verbatim, one final newline. Pages of methods EMail.wsdl does not declare are not copied.)
 //
 // Everything is read and checked before anything is written; any problem prints
 // "copy-fixtures: <what> (<file>)" and exits with code 1. Stale envelope files in the envelopes
@@ -48,13 +55,24 @@ function show(path) {
  * @param {string} heading
  */
 function xmlBlockUnder(lines, heading) {
+  return fencedBlockUnder(lines, heading, '```xml');
+}
+
+/**
+ * The body of the first fence opened by `fence` after the heading line `## <heading>`, before the
+ * next `## ` heading, or undefined.
+ * @param {string[]} lines
+ * @param {string} heading
+ * @param {string} fence
+ */
+function fencedBlockUnder(lines, heading, fence) {
   const stripCr = (/** @type {string} */ s) => s.replace(/\r$/, '');
   const start = lines.findIndex((line) => stripCr(line).trimEnd() === `## ${heading}`);
   if (start < 0) return undefined;
   for (let i = start + 1; i < lines.length; i++) {
     const line = stripCr(/** @type {string} */ (lines[i]));
     if (line.startsWith('## ')) return undefined;
-    if (line.trimEnd() !== '```xml') continue;
+    if (line.trimEnd() !== fence) continue;
     for (let j = i + 1; j < lines.length; j++) {
       if (stripCr(/** @type {string} */ (lines[j])).trimEnd() === '```') {
         const body = lines.slice(i + 1, j).join('\n');
@@ -121,6 +139,24 @@ function main() {
     throw new FixtureError(`operation pages not in the portType of EMail.wsdl: ${undeclared.join(', ')}`, show(docsSrc));
   }
 
+  // The REST Agents API pages (issue 19): one per operation of EMail.wsdl.
+  const restSrc = join(sharedDir, 'docs', 'rest', 'EMail');
+  if (!isDirectory(restSrc)) throw new FixtureError('REST EMail docs directory not found', show(restSrc));
+  /** @type {{ op: string, request: string, response: string, query: string | undefined }[]} */
+  const restPages = [];
+  for (const op of [...declared].sort()) {
+    const file = join(restSrc, `v1EMailAgent_${op}.md`);
+    if (!existsSync(file)) throw new FixtureError(`no REST page for the operation ${op}`, show(file));
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const request = fencedBlockUnder(lines, 'Sample request', '```http!');
+    if (!request) throw new FixtureError('no ```http! block under "## Sample request"', show(file));
+    const response = fencedBlockUnder(lines, 'Sample response', '```http_');
+    if (!response) throw new FixtureError('no ```http_ block under "## Sample response"', show(file));
+    const examples = fencedBlockUnder(lines, 'Query String Parameters', '```http');
+    const withQuery = (examples ?? '').split('\n').filter((l) => /\?(?!\$)/.test(l));
+    restPages.push({ op, request, response, query: withQuery.length > 0 ? `${withQuery.join('\n')}\n` : undefined });
+  }
+
   // All checks passed: write.
   const wsdlDest = join(repoRoot, 'test', 'fixtures', 'wsdl');
   mkdirSync(wsdlDest, { recursive: true });
@@ -144,8 +180,26 @@ function main() {
     }
   }
 
+  const restDest = join(repoRoot, 'test', 'golden', 'EMail', 'rest');
+  mkdirSync(restDest, { recursive: true });
+  const restWritten = new Set();
+  for (const { op, request, response, query } of restPages) {
+    for (const [suffix, text] of /** @type {const} */ ([['request', request], ['response', response], ['query', query]])) {
+      if (text === undefined) continue;
+      const name = `${op}.${suffix}.http`;
+      writeFileSync(join(restDest, name), text);
+      restWritten.add(name);
+    }
+  }
+  for (const name of readdirSync(restDest)) {
+    if (/\.(request|response|query)\.http$/.test(name) && !restWritten.has(name)) {
+      rmSync(join(restDest, name));
+      removed++;
+    }
+  }
+
   console.log(
-    `copied ${wsdlNames.length} WSDLs, ${written.size} envelopes of ${envelopes.length} EMail operations` +
+    `copied ${wsdlNames.length} WSDLs, ${written.size} envelopes of ${envelopes.length} EMail operations, ${restWritten.size} REST samples of ${restPages.length} operations` +
       (removed > 0 ? ` (removed ${removed} stale envelope files)` : ''),
   );
 }

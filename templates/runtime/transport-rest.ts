@@ -1,0 +1,84 @@
+// The REST transport: the same operations, types and errors over SuperOffice's Agents WebAPI
+// (`POST {installation}/api/v1/Agents/{Agent}/{Method}`, JSON both ways), chosen with
+// `transport: 'rest'`. The JSON itself is json-operation.ts's; this module adds HTTP:
+//
+//   request   URL from the installation address (baseUrl, or the SOAP endpoint without its
+//             service path), query-string parameters, and the credentials SOAP sends as header
+//             blocks sent as HTTP headers: `Authorization: SOTicket <ticket>`, `SO-AppToken`,
+//             `SO-TimeZone` (the time zone's location code, else its id).
+//   response  2xx: the codec's value; an error object (also with HTTP 200) or a null the result
+//             does not allow: SoExceptionError, as SOAP's ExceptionInfo; another status: the
+//             error object's SoExceptionError when the body is one, else HttpError; a 2xx body
+//             that is not JSON: DecodeError.
+import { HttpError, SoapError, SoExceptionError } from './errors.js';
+import { restErrorInfo } from './json-operation.js';
+import type { AnyOperationCodec } from './operation.js';
+import { bodyExcerpt, responseBodyText, type RequestHeaderBlocks, type Transport, type TransportAddress, type WireRequest } from './transport.js';
+
+/** The installation address of `address`: the SOAP endpoint without the agent's service path. */
+export function restBase(address: TransportAddress, operation: string): string {
+  const endpoint = address.endpoint.replace(/[?#].*$/s, '').replace(/\/+$/, '');
+  const path = `/${address.servicePath.replace(/^\/+/, '')}`;
+  if (!endpoint.toLowerCase().endsWith(path.toLowerCase())) {
+    throw new SoapError(
+      `transport 'rest' needs the installation address: pass baseUrl (e.g. https://online.superoffice.com/Cust12345), or an endpoint ending in ${path} (nothing was sent)`,
+      operation,
+    );
+  }
+  return endpoint.slice(0, endpoint.length - path.length);
+}
+
+/** `{base}/api/v1/Agents/{Agent}/{Method}` with the query string. */
+export function restUrl(base: string, service: string, operation: string, query: Readonly<Record<string, string>>): string {
+  const search = new URLSearchParams(query).toString();
+  return `${base}/api/v1/Agents/${encodeURIComponent(service)}/${encodeURIComponent(operation)}${search ? `?${search}` : ''}`;
+}
+
+/** The credentials of the SOAP header blocks as the Agents API's HTTP headers. */
+function restAuthHeaders(blocks: RequestHeaderBlocks): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const credentials = blocks['Credentials'] as { Ticket?: unknown } | null | undefined;
+  if (typeof credentials?.Ticket === 'string' && credentials.Ticket !== '') headers['Authorization'] = `SOTicket ${credentials.Ticket}`;
+  const token = blocks['ApplicationToken'];
+  if (typeof token === 'string' && token !== '') headers['SO-AppToken'] = token;
+  const zone = blocks['TimeZone'] as { SoTimeZoneId?: unknown; SoTimeZoneLocationCode?: unknown } | null | undefined;
+  const zoneValue = typeof zone?.SoTimeZoneLocationCode === 'string' && zone.SoTimeZoneLocationCode !== '' ? zone.SoTimeZoneLocationCode : zone?.SoTimeZoneId;
+  if (typeof zoneValue === 'string' || typeof zoneValue === 'number') headers['SO-TimeZone'] = String(zoneValue);
+  return headers;
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+export const restTransport: Transport = {
+  kind: 'rest',
+
+  request(codec: AnyOperationCodec, input: unknown, address: TransportAddress, blocks: RequestHeaderBlocks): WireRequest {
+    const { query, body } = codec.json.encodeRequest(input);
+    const url = restUrl(restBase(address, codec.name), address.service, codec.name, query);
+    const headers: Record<string, string> = { Accept: 'application/json', ...restAuthHeaders(blocks) };
+    if (body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
+    return { url, headers, body };
+  },
+
+  response(codec, response, context) {
+    const { status, statusText } = response;
+    const operation = context.operation;
+    const text = responseBodyText(response, operation);
+    if (isSuccess(status)) {
+      const { output } = codec.json.decodeResponse(text, { unknownElements: context.unknownElements });
+      return { output, headers: {} };
+    }
+    // An error status: SuperOffice's error object says what failed; anything else is an HTTP error.
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const info = restErrorInfo(json);
+    if (info !== undefined) throw new SoExceptionError(info, operation);
+    throw new HttpError(status, statusText, bodyExcerpt(context.clean(text)), operation);
+  },
+};

@@ -1,0 +1,48 @@
+// The SOAP transport (the default): a SOAP 1.1/1.2 envelope to the agent's endpoint, and the
+// response envelope back to the typed output — a Fault becomes SoapFaultError, `Succeeded` false
+// or an `ExceptionInfo` header SoExceptionError, an error status without a SOAP body HttpError.
+import { DecodeError, HttpError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
+import { bodyExcerpt, responseBodyText, type Transport } from './transport.js';
+
+export const soapTransport: Transport = {
+  kind: 'soap',
+
+  request(codec, input, address, blocks) {
+    const body = codec.encodeRequest(input, blocks);
+    const headers: Record<string, string> = {};
+    if (codec.soapVersion === '1.2') {
+      headers['Content-Type'] = `application/soap+xml; charset=utf-8; action="${codec.soapAction}"`;
+    } else {
+      headers['Content-Type'] = 'text/xml; charset=utf-8';
+      headers['SOAPAction'] = `"${codec.soapAction}"`;
+    }
+    return { url: address.endpoint, headers, body };
+  },
+
+  response(codec, response, context) {
+    const { status, statusText } = response;
+    const name = context.operation;
+    const text = responseBodyText(response, name);
+    const failed = status < 200 || status >= 300;
+    const httpError = () => new HttpError(status, statusText, bodyExcerpt(context.clean(text)), name);
+    if (!/^\s*</.test(text)) {
+      if (failed) throw httpError();
+      if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
+      throw new DecodeError(`the response is not XML: ${bodyExcerpt(context.clean(text))}`, '', name);
+    }
+    let decoded;
+    try {
+      decoded = codec.decodeResponse(text, { unknownElements: context.unknownElements, soapVersion: codec.soapVersion });
+    } catch (err) {
+      if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
+      if (failed) throw httpError();
+      throw err;
+    }
+    if (failed) throw httpError();
+    const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
+    if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
+      throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
+    }
+    return decoded;
+  },
+};

@@ -1,0 +1,80 @@
+// What a transport is: the part of a call that knows the wire format. The agent (agent.ts) owns
+// the call — address, ticket, time budget, posting, size limit, redaction — and asks its transport
+// two things: the HTTP request for an operation's input, and the typed result (or typed error) for
+// the HTTP response. Two transports speak to the same agents with the same codecs and schema
+// tables: SOAP (transport-soap.ts, the default) and SuperOffice's REST Agents API
+// (transport-rest.ts, `transport: 'rest'`).
+import { decodeXmlBytes } from './charset.js';
+import { DecodeError } from './errors.js';
+import type { UnknownElements } from './decode.js';
+import type { AnyOperationCodec } from './operation.js';
+
+/** Which wire format an agent speaks: SOAP 1.1/1.2 envelopes (default) or the REST Agents API's JSON. */
+export type TransportKind = 'soap' | 'rest';
+
+/** Where an agent's calls go. */
+export interface TransportAddress {
+  /** The SOAP endpoint (from endpoint, baseUrl + servicePath, or the WSDL). */
+  readonly endpoint: string;
+  /** The agent's name in the REST path (`EMail`). */
+  readonly service: string;
+  /** The SOAP service path below the installation (`Remote/Services86/EMail.svc`). */
+  readonly servicePath: string;
+}
+
+/**
+ * What a request carries besides its input: the SOAP header blocks the agent assembled
+ * (ApplicationToken, Credentials with the ticket, TimeZone, and the call's own), which the REST
+ * transport sends as HTTP headers instead.
+ */
+export type RequestHeaderBlocks = Readonly<Record<string, unknown>>;
+
+export interface WireRequest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  /** The request body; undefined when there is none (a REST call with only query parameters). */
+  readonly body: string | undefined;
+}
+
+export interface WireResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly bytes: Uint8Array;
+  readonly contentType: string | null;
+}
+
+export interface TransportContext {
+  readonly operation: string;
+  /** Removes the agent's secrets from text that goes into an error. */
+  readonly clean: (text: string) => string;
+  readonly unknownElements: UnknownElements | undefined;
+}
+
+export interface Transport {
+  readonly kind: TransportKind;
+  request(codec: AnyOperationCodec, input: unknown, address: TransportAddress, blocks: RequestHeaderBlocks): WireRequest;
+  /** The typed output and response headers; throws the typed error the response means. */
+  response(codec: AnyOperationCodec, response: WireResponse, context: TransportContext): { output: unknown; headers: unknown };
+}
+
+/** The first 500 characters of a body, on one line, for error messages (after `clean`). */
+export function bodyExcerpt(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
+}
+
+/**
+ * The response body as text, in the encoding its byte order mark, Content-Type charset and XML
+ * declaration give (charset.ts; a DecodeError when they contradict each other or the bytes are
+ * invalid; JSON has no declaration and is read the same way). An error status with a body that
+ * cannot be read so (an HTML error page in some other encoding) is still reported as the
+ * HttpError it is: its body is then read leniently as UTF-8, for the excerpt.
+ */
+export function responseBodyText(response: WireResponse, operation: string): string {
+  try {
+    return decodeXmlBytes(response.bytes, response.contentType, operation);
+  } catch (err) {
+    if ((response.status >= 200 && response.status < 300) || !(err instanceof DecodeError)) throw err;
+    return new TextDecoder('utf-8').decode(response.bytes);
+  }
+}

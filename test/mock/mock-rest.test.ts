@@ -1,0 +1,48 @@
+// The mock's REST side over HTTP on 127.0.0.1: what it answers for requests the Agents API would
+// refuse, and where it listens. (Equal results on both transports: test/runtime/rest-switch.test.ts.)
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createEMailMockServer, type ListeningMock } from '../../generated/EMail/mock.js';
+
+describe('mock: the REST Agents API side', () => {
+  const mock = createEMailMockServer({ GetCurrentAccountId: () => ({ Response: 12 }) });
+  let server: ListeningMock;
+  before(async () => {
+    server = await mock.listen();
+  });
+  after(async () => {
+    await server.close();
+  });
+  const post = (path: string, body?: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers }, ...(body === undefined ? {} : { body }) });
+
+  test('a method answers its JSON; the method name matches ignoring case, as ASP.NET routes', async () => {
+    for (const path of ['/api/v1/Agents/EMail/GetCurrentAccountId', '/api/v1/agents/email/getcurrentaccountid']) {
+      const res = await post(path);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
+      assert.equal(await res.text(), '12');
+    }
+  });
+
+  test('an unknown method is 404, a missing handler 501, another agent\'s path 404', async () => {
+    const unknown = await post('/api/v1/Agents/EMail/NoSuchMethod');
+    assert.equal(unknown.status, 404);
+    assert.match(await unknown.text(), /no EMail operation is named "NoSuchMethod"/);
+    const missing = await post('/api/v1/Agents/EMail/GetCurrentAccount');
+    assert.equal(missing.status, 501);
+    assert.match(await missing.text(), /not implemented: GetCurrentAccount/);
+    assert.equal((await post('/api/v1/Agents/Person/GetPerson')).status, 404);
+  });
+
+  test('a body the schema does not allow is 400 with ASP.NET\'s error object; not JSON is 415; GET is 405', async () => {
+    const bad = await post('/api/v1/Agents/EMail/Send', '{"Emails":[{"Size":"big"}]}');
+    assert.equal(bad.status, 400);
+    const error = (await bad.json()) as { Message: string; MessageDetail: string };
+    assert.equal(error.Message, 'The request is invalid.');
+    assert.match(error.MessageDetail, /"big" is not an integer \(xs:int\) at Send\/Emails\[0\]\/Size/);
+    const xml = await fetch(`${server.baseUrl}/api/v1/Agents/EMail/Send`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: '<Send/>' });
+    assert.equal(xml.status, 415);
+    assert.equal((await fetch(`${server.baseUrl}/api/v1/Agents/EMail/Send`)).status, 405);
+  });
+});

@@ -1,0 +1,106 @@
+// The JSON codec's decisions, one by one, through the generated EMail codecs: how each schema form
+// is written and read (flags, dictionaries, nil, numbers JSON cannot hold, .NET offsets), what it
+// refuses and where, and that data cannot reach a prototype.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DecodeError, EMailOperations, EncodeError } from '../../generated/EMail/index.js';
+import { JsonDecoder, JsonEncoder } from '../../generated/runtime/json.js';
+import { complex, field } from '../../generated/runtime/schema.js';
+import { schemaIndex } from '../../generated/runtime/schema-index.js';
+
+const envelopes = EMailOperations.GetEMailEnvelopes.json;
+const send = EMailOperations.Send.json;
+
+function decodeError(fn: () => unknown): DecodeError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof DecodeError, String(err));
+    return err;
+  }
+  return assert.fail('expected a DecodeError');
+}
+
+describe('JSON codec', () => {
+  test('flags: .NET\'s "A, B" ↔ an array; none is 0 (and "" is read as none too)', () => {
+    const { body } = send.encodeRequest({ Emails: [{ Flags: ['Seen', 'Flagged'] }, { Flags: [] }] });
+    assert.deepEqual(JSON.parse(body!), { Emails: [{ Flags: 'Seen, Flagged' }, { Flags: 0 }] });
+    const { input } = send.decodeRequest('', '{"Emails":[{"Flags":"Seen,Flagged"},{"Flags":0},{"Flags":""}]}');
+    assert.deepEqual(input, { Emails: [{ Flags: ['Seen', 'Flagged'] }, { Flags: [] }, { Flags: [] }] });
+    assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"Flags":"Seen, harum"}]}')).message, /"harum" is not a known value .* at Send\/Emails\[0\]\/Flags\[1\]/);
+  });
+
+  test('date-times: offsets with and without a colon, 7-digit fractions, no offset as UTC; written as UTC', () => {
+    const text = '[{"Sent":"2014-08-25T14:19:03.3883958+02:00"},{"Sent":"2018-12-24T07:34:45-0500"},{"Sent":"2019-09-23T12:34:45"}]';
+    const out = envelopes.decodeResponse(text).output.Response!;
+    assert.deepEqual(
+      out.map((e) => e!.Sent!.toISOString()),
+      ['2014-08-25T12:19:03.388Z', '2018-12-24T12:34:45.000Z', '2019-09-23T12:34:45.000Z'],
+    );
+    assert.equal(JSON.parse(envelopes.encodeResponse({ Response: [{ Sent: new Date('2018-12-24T12:34:45Z') }] }))[0].Sent, '2018-12-24T12:34:45Z');
+  });
+
+  test('null where the schema allows nil, a DecodeError naming the path where it does not', () => {
+    assert.deepEqual(send.decodeRequest('', '{"Emails":[{"Subject":null,"From":null}]}').input, { Emails: [{ Subject: null, From: null }] });
+    assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"Size":null}]}')).message, /null, which the schema does not allow for Size \(not nillable\) at Send\/Emails\[0\]\/Size/);
+  });
+
+  test('numbers: integers range-checked as in XML; NaN and infinities as Json.NET writes them', () => {
+    assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"Size":2147483648}]}')).message, /2147483648 is out of range for xs:int at Send\/Emails\[0\]\/Size/);
+    assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"Size":1.5}]}')).message, /expected an integer \(xs:int\)/);
+    assert.equal(Object.is(send.decodeRequest('', '{"Emails":[{"Size":-0}]}').input.Emails![0]!.Size, 0), true, '-0 is read as 0');
+    const index = schemaIndex({ namespaces: ['urn:t'], types: { T: complex('T', 0, [field('D', 0, 'xs:double', 'optional repeated')]) } });
+    const root = { parent: undefined, name: 'T', index: -1 };
+    const written = new JsonEncoder(index).properties('T', { D: [1.5, NaN, Infinity, -Infinity] }, root);
+    assert.deepEqual(written, { D: [1.5, 'NaN', 'Infinity', '-Infinity'] });
+    const read = new JsonDecoder(index).properties('T', JSON.parse(JSON.stringify(written)), root);
+    assert.deepEqual(read, { D: [1.5, NaN, Infinity, -Infinity] });
+  });
+
+  test('dictionaries with string keys are Records; a key "__proto__" stays data and never becomes a prototype', () => {
+    const text = '[{"Subject":"x","To":[{"FieldProperties":{"__proto__":{"FieldType":"System.Int32","FieldLength":4},"name":{"FieldRight":null}}}]}]';
+    const value = envelopes.decodeResponse(text).output.Response![0]!;
+    const props = value.To![0]!.FieldProperties!;
+    assert.equal(Object.getPrototypeOf(props), Object.prototype);
+    assert.deepEqual(Object.keys(props), ['__proto__', 'name']);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(props, '__proto__')!.value, { FieldType: 'System.Int32', FieldLength: 4 });
+    assert.equal(({} as Record<string, unknown>)['FieldType'], undefined, 'Object.prototype untouched');
+    // …and is written back as data.
+    assert.deepEqual(JSON.parse(envelopes.encodeResponse({ Response: [value] }))[0].To[0].FieldProperties.__proto__, { FieldType: 'System.Int32', FieldLength: 4 });
+  });
+
+  test('properties the schema does not declare: skipped by default, a DecodeError with unknownElements: error', () => {
+    assert.deepEqual(envelopes.decodeResponse('[{"Subject":"s","NewerField":1}]').output, { Response: [{ Subject: 's' }] });
+    const err = decodeError(() => envelopes.decodeResponse('[{"Subject":"s","NewerField":1}]', { unknownElements: 'error' }));
+    assert.match(err.message, /unknown property NewerField: .* at GetEMailEnvelopesResponse\/Response\[0\]\/NewerField/);
+  });
+
+  test('binary: base64 ↔ Uint8Array; a placeholder is refused', () => {
+    const { body } = send.encodeRequest({ Emails: [{ Attachments: [{ Stream: new Uint8Array([0, 255, 1]) }] }] });
+    assert.equal(JSON.parse(body!).Emails[0].Attachments[0].Stream, 'AP8B');
+    assert.deepEqual(send.decodeRequest('', body).input.Emails![0]!.Attachments![0]!.Stream, new Uint8Array([0, 255, 1]));
+    assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"Attachments":[{"Stream":"GIF89....File contents as raw bytes..."}]}]}')).message, /not valid base64 at Send\/Emails\[0\]\/Attachments\[0\]\/Stream/);
+  });
+
+  test('wrong JSON types are refused with what came instead', () => {
+    assert.match(decodeError(() => send.decodeRequest('', '{"Emails":{"Subject":"s"}}')).message, /expected an array \(ArrayOfEMailEntity\), got an object at Send\/Emails/);
+    assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"IsSent":"yes"}]}')).message, /"yes" is not a boolean at Send\/Emails\[0\]\/IsSent/);
+    assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[')).message, /the message is not JSON/);
+  });
+
+  test('encoding refuses what the schema does not allow, with the path', () => {
+    assert.throws(() => send.encodeRequest({ Emails: [{ Size: 'big' as unknown as number }] }), (err: unknown) => err instanceof EncodeError && /expected an integer \(xs:int\), got string at Send\/Emails\[0\]\/Size/.test(err.message));
+    assert.throws(() => send.encodeRequest({ Emails: [{ Sent: 'today' as unknown as Date }] }), (err: unknown) => err instanceof EncodeError && /expected a Date/.test(err.message));
+  });
+});
+
+describe('JSON codec limits', () => {
+  test('objects nested deeper than 256 levels (a type that holds itself) are a DecodeError, not a stack overflow', () => {
+    const index = schemaIndex({ namespaces: ['urn:t'], types: { T: complex('T', 0, [field('Next', 0, 'T', 'optional nillable')]) } });
+    const root = { parent: undefined, name: 'T', index: -1 };
+    const deep = (n: number): string => (n === 0 ? '{}' : `{"Next":${deep(n - 1)}}`);
+    assert.doesNotThrow(() => new JsonDecoder(index).properties('T', JSON.parse(deep(250)), root));
+    const err = decodeError(() => new JsonDecoder(index).properties('T', JSON.parse(deep(5000)), root));
+    assert.match(err.message, /nests objects deeper than 256 levels at T(\/Next){256}$/);
+  });
+});

@@ -1,0 +1,250 @@
+// The generated EMailAgent with `transport: 'rest'` against a real HTTP server on 127.0.0.1: the
+// request it sends to the Agents API (path, query, body, credentials as HTTP headers), the values
+// it returns, and each way the Agents API reports a failure — an error object with HTTP 200 or an
+// error status, ASP.NET's Message/MessageDetail object, null where the result cannot be null, an
+// HTML error page, a body that is not JSON — as the same typed errors as SOAP, with the ticket and
+// token (which the server echoes back) removed.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { DecodeError, EMailAgent, EMailOperations, EncodeError, HttpError, SoapError, SoExceptionError, TransportError } from '../../generated/EMail/index.js';
+
+const TICKET = '7T:cmVzdCB0aWNrZXQ/Kw==';
+const TOKEN = 'rest-app-token-91';
+
+interface Received {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+let server: http.Server;
+let base = '';
+let received: Received[] = [];
+let answer: (req: Received, res: http.ServerResponse) => void = (_req, res) => res.end();
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      received.push(r);
+      answer(r, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function json(status: number, body: string, contentType = 'application/json; charset=utf-8') {
+  return (_req: Received, res: http.ServerResponse) => {
+    res.statusCode = status;
+    res.setHeader('Content-Type', contentType);
+    res.end(body);
+  };
+}
+
+function agent(extra: Partial<ConstructorParameters<typeof EMailAgent>[0]> = {}) {
+  received = [];
+  return new EMailAgent({ baseUrl: `${base}/Cust12345/`, ticket: TICKET, applicationToken: TOKEN, transport: 'rest', ...extra });
+}
+
+async function failure(call: Promise<unknown>): Promise<Error> {
+  return call.then(
+    () => assert.fail('the call should have failed'),
+    (err: unknown) => err as Error,
+  );
+}
+
+function assertNoSecrets(err: Error): void {
+  const text = `${err.message}\n${err.stack}\n${JSON.stringify(err)}`;
+  for (const s of [TICKET, TOKEN, encodeURIComponent(TICKET), JSON.stringify(TICKET).slice(1, -1)]) assert.ok(!text.includes(s), `"${s}" leaked: ${text}`);
+}
+
+describe("transport: 'rest' — the request", () => {
+  test('a single-id Get takes its id in the query string, no body; credentials, token and time zone as HTTP headers', async () => {
+    answer = json(200, '{"EMailAccountId":546,"EMailAddress":"anna@example.com","AccountStatus":1,"ErrorCount":0,"TableRight":null,"FieldProperties":{}}');
+    const account = await agent({ timeZone: { SoTimeZoneId: 261 } }).getEMailAccount({ EMailAccountId: 546 });
+    assert.deepEqual(account, { EMailAccountId: 546, EMailAddress: 'anna@example.com', AccountStatus: 1, ErrorCount: 0, TableRight: null, FieldProperties: {} });
+    const [r] = received;
+    assert.equal(r!.method, 'POST');
+    assert.equal(r!.url, '/Cust12345/api/v1/Agents/EMail/GetEMailAccount?EMailAccountId=546');
+    assert.equal(r!.body, '');
+    assert.equal(r!.headers['authorization'], `SOTicket ${TICKET}`);
+    assert.equal(r!.headers['so-apptoken'], TOKEN);
+    assert.equal(r!.headers['so-timezone'], '261');
+    assert.equal(r!.headers['accept'], 'application/json');
+    assert.equal(r!.headers['content-type'], undefined);
+    assert.equal(r!.headers['soapaction'], undefined);
+  });
+
+  test('other methods send a JSON body keyed by the WSDL parameter names: dates as ISO instants, flags as .NET\'s "A, B", bytes as base64', async () => {
+    answer = json(200, '[]');
+    const sent = new Date('2024-05-06T07:08:09.123Z');
+    const result = await agent({ timeZone: { SoTimeZoneLocationCode: 'NO' } }).send({
+      Emails: [{ Subject: 'Hi', Sent: sent, Flags: ['Seen', 'Answered'], Attachments: [{ Filename: 'a.txt', Stream: new Uint8Array([104, 105]) }], From: null }],
+    });
+    assert.deepEqual(result, []);
+    const [r] = received;
+    assert.equal(r!.url, '/Cust12345/api/v1/Agents/EMail/Send');
+    assert.equal(r!.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(r!.headers['so-timezone'], 'NO');
+    assert.deepEqual(JSON.parse(r!.body), {
+      Emails: [{ Subject: 'Hi', From: null, Sent: '2024-05-06T07:08:09.123Z', Flags: 'Seen, Answered', Attachments: [{ Filename: 'a.txt', Stream: 'aGk=' }] }],
+    });
+  });
+
+  test('SaveEMailAccount sends the entity itself as the body', async () => {
+    answer = json(200, '{"EMailAccountId":3}');
+    const saved = await agent().saveEMailAccount({ EMailAccount: { EMailAccountId: 3, EMailAddress: 'x@example.com' } });
+    assert.deepEqual(saved, { EMailAccountId: 3 });
+    assert.deepEqual(JSON.parse(received[0]!.body), { EMailAccountId: 3, EMailAddress: 'x@example.com' });
+  });
+
+  test('an input the schema does not allow is an EncodeError before anything is sent', async () => {
+    const err = await failure(agent().send({ Emails: [{ Flags: ['Shiny' as 'Seen'] }] }));
+    assert.ok(err instanceof EncodeError, String(err));
+    assert.match(err.message, /"Shiny" is not one of .* at Send\/Emails\[0\]\/Flags\[0\]/);
+    assert.equal(received.length, 0);
+  });
+
+  test('an endpoint that does not end in the service path cannot be turned into an installation address: SoapError, nothing sent', async () => {
+    const err = await failure(agent({ baseUrl: undefined, endpoint: `${base}/somewhere/else` }).getCurrentAccountId());
+    assert.ok(err instanceof SoapError && !(err instanceof HttpError), String(err));
+    assert.match(err.message, /transport 'rest' needs the installation address/);
+    assert.equal(received.length, 0);
+  });
+
+  test('an endpoint ending in the service path works: the installation address is what precedes it', async () => {
+    answer = json(200, '42');
+    const id = await agent({ baseUrl: undefined, endpoint: `${base}/Cust9/Remote/Services86/EMail.svc` }).getCurrentAccountId();
+    assert.equal(id, 42);
+    assert.equal(received[0]!.url, '/Cust9/api/v1/Agents/EMail/GetCurrentAccountId');
+  });
+});
+
+describe("transport: 'rest' — responses and failures", () => {
+  test('204 No Content: a void method returns undefined', async () => {
+    answer = (_req, res) => {
+      res.statusCode = 204;
+      res.end();
+    };
+    assert.equal(await agent().deleteEMailAccount({ EMailAccountId: 447 }), undefined);
+    assert.equal(received[0]!.url, '/Cust12345/api/v1/Agents/EMail/DeleteEMailAccount?EMailAccountId=447');
+  });
+
+  test('null for a nillable result is null ("nothing to return")', async () => {
+    answer = json(200, 'null');
+    assert.equal(await agent().getEMailAccount({ EMailAccountId: 9999 }), null);
+  });
+
+  test('null where the result cannot be null is the failure the Agents API means by it: SoExceptionError', async () => {
+    answer = json(200, 'null');
+    const err = await failure(agent().getCurrentAccountId());
+    assert.ok(err instanceof SoExceptionError, String(err));
+    assert.match(err.message, /answered null, which GetCurrentAccountId cannot return/);
+  });
+
+  test('HTTP 200 with an error object is a SoExceptionError, the ticket echoed in it removed', async () => {
+    answer = json(200, JSON.stringify({ Error: true, ErrorType: 'SoNotFoundException', ErrorMessage: `no account for ticket ${TICKET}`, ErrorSource: 'SuperOffice.Services' }));
+    const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof SoExceptionError, String(err));
+    assert.equal(err.exceptionType, 'SoNotFoundException');
+    assert.equal(err.source, 'SuperOffice.Services');
+    assert.equal(err.operation, 'GetEMailAccount');
+    assert.match(err.message, /^GetEMailAccount: SoNotFoundException: no account for ticket \*\*\*$/);
+    assertNoSecrets(err);
+  });
+
+  test("ASP.NET's { Message, MessageDetail } object is a SoExceptionError with both texts", async () => {
+    answer = json(200, JSON.stringify({ Message: 'The request is invalid.', MessageDetail: "The parameters dictionary contains a null entry for parameter 'eMailAccountId'." }));
+    const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof SoExceptionError, String(err));
+    assert.equal(err.message, "GetEMailAccount: The request is invalid. The parameters dictionary contains a null entry for parameter 'eMailAccountId'.");
+  });
+
+  test('an error status with an error object is a SoExceptionError; the JSON-escaped token echoed in it removed', async () => {
+    answer = json(500, JSON.stringify({ Error: true, ErrorType: 'SoSecurityException', ErrorMessage: `bad token "${TOKEN}" / ${TICKET}` }));
+    const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof SoExceptionError, String(err));
+    assert.equal(err.exceptionType, 'SoSecurityException');
+    assertNoSecrets(err);
+  });
+
+  test('an error status with any other body is an HttpError with a redacted excerpt', async () => {
+    answer = json(401, `<html><body>ticket ${TICKET} expired</body></html>`, 'text/html; charset=utf-8');
+    const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof HttpError, String(err));
+    assert.equal(err.status, 401);
+    assert.equal(err.bodyExcerpt, '<html><body>ticket *** expired</body></html>');
+    assertNoSecrets(err);
+  });
+
+  test('a 2xx body that is not JSON is a DecodeError', async () => {
+    answer = json(200, '<EMailAccount/>', 'application/xml');
+    const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof DecodeError, String(err));
+    assert.match(err.message, /the message is not JSON/);
+  });
+
+  test('a value the schema does not allow is a DecodeError naming the property path', async () => {
+    answer = json(200, '{"EMailAccountId":"five"}');
+    const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof DecodeError, String(err));
+    assert.match(err.message, /"five" is not an integer \(xs:int\) at GetEMailAccountResponse\/Response\/EMailAccountId/);
+  });
+
+  test('.NET date-times with offsets and 7-digit fractions become the right instants', async () => {
+    answer = json(200, '{"EMailSOInfoId":1,"ArchivedAt":"2014-08-25T14:19:03.3883958+02:00"}');
+    const info = await agent().getEMailSOInfo({ EMailSOInfoId: 57 });
+    assert.ok(info?.ArchivedAt instanceof Date);
+    assert.equal(info.ArchivedAt.toISOString(), '2014-08-25T12:19:03.388Z');
+    assert.equal(received[0]!.url, '/Cust12345/api/v1/Agents/EMail/GetEMailSOInfo?EMailSOInfoId=57');
+  });
+
+  test('a refused connection is a TransportError, as on SOAP', async () => {
+    const err = await failure(new EMailAgent({ baseUrl: 'http://127.0.0.1:9', ticket: TICKET, transport: 'rest' }).getCurrentAccountId());
+    assert.ok(err instanceof TransportError, String(err));
+    assert.equal(err.reason, 'network');
+  });
+
+  test('the codec is the public JSON side of each operation', () => {
+    const { query, body } = EMailOperations.DeleteEMailAccount.json.encodeRequest({ EMailAccountId: 447 });
+    assert.deepEqual(query, { EMailAccountId: '447' });
+    assert.equal(body, undefined);
+    assert.deepEqual(EMailOperations.DeleteEMailAccount.json.decodeRequest('eMailAccountId=447', undefined).input, { EMailAccountId: 447 });
+    assert.equal(EMailOperations.DeleteEMailAccount.json.encodeResponse({}), '');
+  });
+});
+
+describe("transport: 'rest' — safety shared with SOAP", () => {
+  test('a redirect is not followed (the request carries the ticket): HttpError with the location', async () => {
+    answer = (_req, res) => {
+      res.statusCode = 302;
+      res.setHeader('Location', 'http://127.0.0.1:9/elsewhere');
+      res.end();
+    };
+    const err = await failure(agent().getCurrentAccountId());
+    assert.ok(err instanceof HttpError, String(err));
+    assert.equal(err.status, 302);
+    assert.equal(received.length, 1, 'only the first request was made');
+  });
+
+  test('the time budget covers REST calls: a server that never answers is a timeout', async () => {
+    answer = () => undefined; // never answers
+    const err = await failure(agent({ timeoutMs: 200 }).getCurrentAccountId());
+    assert.ok(err instanceof TransportError, String(err));
+    assert.equal(err.reason, 'timeout');
+  });
+
+  test("an unknown transport is refused when the agent is built", () => {
+    assert.throws(() => new EMailAgent({ transport: 'grpc' as 'rest' }), /transport must be 'soap' or 'rest', not "grpc"/);
+  });
+});
