@@ -6,6 +6,7 @@
 //   ArrayOfEMailAddress → export type ArrayOfEMailAddress = (EMailAddress | null)[] (fields use the array directly)
 import { qnameKey, type ElementField } from '../model/types.js';
 import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
+import { fits } from './layout.js';
 import type { EmitPlan, PlannedType, TypeScope } from './plan.js';
 import { bare, fieldExpression, plannedType, provenance, typeExpression, typeLabel, type Qualify } from './type-expressions.js';
 
@@ -97,11 +98,11 @@ function declaration(plan: TypeScope, t: PlannedType): string | undefined {
       const doc = jsDoc([...docLines(def.documentation), ...(def.documentation ? [''] : []), `@xsd simpleType ${enumLabel(def.name.local)} (enumeration)`]);
       const literals = def.values.map((v) => stringLiteral(v.value));
       const valuesDoc = jsDoc([`Every value of {@link ${t.name}}, in schema order.`]);
-      // One line unless that passes 200 characters; then one value per line.
+      // One line when it fits; else one value per line.
       const typeHead = `export type ${t.name} =`;
-      const union = !literals.length ? ' never' : typeHead.length + 1 + literals.join(' | ').length + 1 <= 200 ? ` ${literals.join(' | ')}` : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
+      const union = !literals.length ? ' never' : fits(`${typeHead} ${literals.join(' | ')};`) ? ` ${literals.join(' | ')}` : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
       const valuesHead = `export const ${t.name}Values: readonly ${t.name}[] = `;
-      const values = valuesHead.length + literals.join(', ').length + 3 <= 200 ? `[${literals.join(', ')}]` : `[\n${literals.map((l) => `  ${l},`).join('\n')}\n]`;
+      const values = fits(`${valuesHead}[${literals.join(', ')}];`) ? `[${literals.join(', ')}]` : `[\n${literals.map((l) => `  ${l},`).join('\n')}\n]`;
       return `${doc}${typeHead}${union};\n\n${valuesDoc}${valuesHead}${values};`;
     }
     case 'list': {

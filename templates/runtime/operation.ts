@@ -5,11 +5,17 @@ import { decodeEnvelope, type DecodeOptions } from './decode.js';
 import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope } from './envelope.js';
-import type { MessageDesc, OperationDesc, SchemaDesc, SoapVersion } from './schema.js';
+import { fieldLine, type FieldDesc, type MessageDesc, type OperationDesc, type SchemaDesc, type SoapVersion } from './schema.js';
 import { schemaIndex, type SchemaIndex } from './schema-index.js';
 
+/**
+ * What an agent's method returns of a decoded response: nothing, the whole output, its Response
+ * element, or its Response element with null for an absent one (what SuperOffice sends for null).
+ */
+export type Returns = 'nothing' | 'output' | 'Response' | 'Response ?? null';
 
-export interface OperationCodec<I, O, IH, OH> {
+/** `R`: what the agent's method returns (`result`), so a generated method is one call. */
+export interface OperationCodec<I, O, IH, OH, R = O> {
   readonly name: string;
   readonly soapAction: string;
   readonly soapVersion: SoapVersion;
@@ -22,17 +28,19 @@ export interface OperationCodec<I, O, IH, OH> {
   encodeResponse(output: O, headers?: OH): string;
   /** Throws SoapFaultError for a Fault, DecodeError for anything the schema does not allow. */
   decodeResponse(xml: string, options?: DecodeOptions): { output: O; headers: OH };
+  /** What the agent's method returns of a decoded output (see `Returns`). */
+  result(output: O): R;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export type AnyOperationCodec = OperationCodec<any, any, any, any>;
-export type InputOf<C> = C extends OperationCodec<infer I, any, any, any> ? I : never;
-export type OutputOf<C> = C extends OperationCodec<any, infer O, any, any> ? O : never;
-export type RequestHeadersOf<C> = C extends OperationCodec<any, any, infer H, any> ? H : never;
-export type ResponseHeadersOf<C> = C extends OperationCodec<any, any, any, infer H> ? H : never;
+export type AnyOperationCodec = OperationCodec<any, any, any, any, any>;
+export type InputOf<C> = C extends OperationCodec<infer I, any, any, any, any> ? I : never;
+export type OutputOf<C> = C extends OperationCodec<any, infer O, any, any, any> ? O : never;
+export type RequestHeadersOf<C> = C extends OperationCodec<any, any, infer H, any, any> ? H : never;
+export type ResponseHeadersOf<C> = C extends OperationCodec<any, any, any, infer H, any> ? H : never;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: OperationDesc): OperationCodec<I, O, IH, OH> {
+export function defineOperation<I, O, IH, OH, R = O>(schema: SchemaDesc, desc: OperationDesc, returns: Returns = 'output'): OperationCodec<I, O, IH, OH, R> {
   const name = desc.name;
   // The schema index is shared by all operations of a service and built on first use.
   const index = (): SchemaIndex => schemaIndex(schema);
@@ -56,27 +64,58 @@ export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: Operatio
       const { body, headers } = decodeEnvelope(index(), output(), xml, name, options);
       return { output: body as O, headers: headers as OH };
     },
+    result: (out) => resultOf(returns, out) as R,
   };
+}
+
+function resultOf(returns: Returns, output: unknown): unknown {
+  switch (returns) {
+    case 'nothing':
+      return undefined;
+    case 'output':
+      return output;
+    case 'Response':
+      return (output as { Response?: unknown }).Response;
+    case 'Response ?? null':
+      return (output as { Response?: unknown }).Response ?? null;
+  }
+}
+
+/** A message as generated operations.ts files write it: `fieldLine` strings. */
+export interface MessageSpec {
+  readonly body: string;
+  readonly headers: readonly string[];
 }
 
 /** An operation as generated operations.ts files describe it: the SOAP version comes from the factory. */
 export interface OperationSpec {
   readonly name: string;
   readonly soapAction: string;
-  readonly input: MessageDesc;
-  readonly output?: MessageDesc;
+  readonly input: MessageSpec;
+  readonly output?: MessageSpec;
+  readonly returns: Returns;
 }
 
 /**
  * What a generated operations.ts calls once: a `defineOperation` for one agent, with its schema,
- * SOAP version and header types fixed, so each operation only names its request and response types.
+ * SOAP version and header types fixed, so each operation only names its request, response and
+ * result types. A header list shared by several operations is parsed once.
  */
 export function operationFactory<IH, OH>(
   schema: SchemaDesc,
   soapVersion: SoapVersion,
-): <I, O>(spec: OperationSpec) => OperationCodec<I, O, IH, OH> {
-  return <I, O>(spec: OperationSpec) => defineOperation<I, O, IH, OH>(schema, { ...spec, soapVersion });
-  // (A plain interface rather than Omit<OperationDesc, …>: the 1,500 generated calls type-check faster.)
+): <I, O, R>(spec: OperationSpec) => OperationCodec<I, O, IH, OH, R> {
+  const headerLists = new Map<readonly string[], readonly FieldDesc[]>();
+  const message = (m: MessageSpec): MessageDesc => {
+    let headers = headerLists.get(m.headers);
+    if (!headers) headerLists.set(m.headers, (headers = m.headers.map(fieldLine)));
+    return { body: fieldLine(m.body), headers };
+  };
+  return <I, O, R>(spec: OperationSpec) => {
+    const desc: OperationDesc = { name: spec.name, soapAction: spec.soapAction, soapVersion, input: message(spec.input) };
+    return defineOperation<I, O, IH, OH, R>(schema, spec.output ? { ...desc, output: message(spec.output) } : desc, spec.returns);
+  };
+  // (Plain interfaces rather than Omit<OperationDesc, …>: the 1,500 generated calls type-check faster.)
 }
 
 function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, value: unknown, headers: unknown): string {
