@@ -79,7 +79,7 @@ export function emitRun(services: readonly Service[], templatesDir: string, rege
     const types = sharedTypes(plans);
     const scope = { byKey: new Map(types.map((t) => [t.key, t])), namespaces: plans[0].namespaces };
     common.push(
-      { path: `${SHARED_FOLDER}/types.ts`, content: `${runHeader}\n${emitSharedTypes(scope, types)}` },
+      { path: `${SHARED_FOLDER}/types.ts`, content: emitSharedTypes(scope, types, templatesDir, runHeader) },
       { path: `${SHARED_FOLDER}/metadata.ts`, content: emitSharedMetadata(scope, types, templatesDir, runHeader) },
     );
   }
@@ -98,7 +98,7 @@ function emitAgentFiles(plan: EmitPlan, templatesDir: string, regenerate: string
     plan,
     folder,
     files: [
-      file('types.ts', header + '\n' + (own ? emitTypes(plan) : emitAgentTypeExports(plan, `../${SHARED_FOLDER}/types.js`))),
+      file('types.ts', own ? emitTypes(plan, templatesDir, header) : emitAgentTypeExports(plan, `../${SHARED_FOLDER}/types.js`, templatesDir, header)),
       file('metadata.ts', own ? emitMetadata(plan, templatesDir, header) : emitAgentTable(plan, templatesDir, header)),
       file('operations.ts', emitOperations(plan, templatesDir, header)),
       file('client.ts', emitClient(plan, templatesDir, header)),

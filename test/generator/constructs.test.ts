@@ -15,7 +15,7 @@ const ARRAYS_NS = 'http://schemas.microsoft.com/2003/10/Serialization/Arrays';
 const SER_NS = 'http://schemas.microsoft.com/2003/10/Serialization/';
 
 function typesOf(options: MiniWsdlOptions): string {
-  return emitTypes(planEmit(readWsdl(miniWsdl(options), 'Test.wsdl')));
+  return emitTypes(planEmit(readWsdl(miniWsdl(options), 'Test.wsdl')), join(repoRoot, 'templates'));
 }
 
 /** Asserts that `block` (lines, indentation included) occurs in `output` as consecutive lines. */
@@ -29,7 +29,7 @@ function assertBlock(output: string, block: string): void {
 function assertGenerateError(options: MiniWsdlOptions | string, pattern: RegExp): GenerateError {
   const text = typeof options === 'string' ? options : miniWsdl(options);
   try {
-    emitTypes(planEmit(readWsdl(text, 'Test.wsdl')));
+    emitTypes(planEmit(readWsdl(text, 'Test.wsdl')), join(repoRoot, 'templates'));
   } catch (err) {
     assert.ok(err instanceof GenerateError, `expected a GenerateError, got ${String(err)}`);
     assert.match(err.describe(), pattern);
