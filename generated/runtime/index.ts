@@ -14,7 +14,7 @@
 // the generated code, the mock server and tests.
 //
 // Assembled from templates/runtime/: errors.ts, charset.ts, schema.ts, scalars.ts, schema-index.ts,
-// xml.ts, encode.ts, envelope.ts, decode.ts, operation.ts, agent.ts.
+// xml.ts, encode.ts, envelope.ts, decode.ts, http.ts, operation.ts, redact.ts, agent.ts.
 
 // ----------------------------------------------------------------------------------------------
 // errors.ts
@@ -116,17 +116,20 @@ export class SoExceptionError extends SoapError {
   }
 }
 
-/** An HTTP error status with a body that is not a SOAP fault. */
+/** An HTTP error status with a body that is not a SOAP fault, or a redirect (never followed). */
 export class HttpError extends SoapError {
   readonly status: number;
   readonly statusText: string;
   /** The start of the response body (at most 500 characters), secrets removed. */
   readonly bodyExcerpt: string;
-  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string) {
+  /** A redirect's Location (3xx), which the agent never follows (secrets removed). */
+  readonly location: string | undefined;
+  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string, location?: string) {
     super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, operation);
     this.status = status;
     this.statusText = statusText;
     this.bodyExcerpt = bodyExcerpt;
+    this.location = location;
   }
 }
 
@@ -405,7 +408,11 @@ export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null | u
   const declared = declaredEncoding(text);
   if (declared !== undefined && source !== 'XML declaration') {
     const named = LABELS[declared.toLowerCase()];
-    if (named === undefined || !compatible(named, enc)) {
+    // With a byte order mark the declaration must name the mark's own encoding: US-ASCII after a
+    // UTF-8 mark, or UTF-16LE/BE after a UTF-16 mark (whose labels forbid a mark), contradict it
+    // (XML 1.0 Appendix F; the W3C suite's eduni/misc 007 and 008).
+    const bomOk = named !== undefined && (enc === 'UTF-8' ? named === 'UTF-8' : named === 'UTF-16');
+    if (named === undefined || !compatible(named, enc) || (source === 'byte order mark' && !bomOk)) {
       const how = source === 'default' ? 'it is read as UTF-8 (the default)' : `the ${source} ${source === 'first bytes' ? 'say' : 'says'} ${enc}`;
       fail(`the XML declaration says encoding="${declared}", but ${how}`, operation);
     }
@@ -2994,7 +3001,99 @@ function textContent(el: XmlElement): string {
   return el.children.length === 0 ? el.text : el.text + el.children.map(textContent).join('');
 }
 
-/** The SoapFaultError a Fault element (SOAP 1.1 or 1.2) describes. */
+/**
+ * How much of a fault's reason and detail an error keeps, in characters: a server's fault text is
+ * data from the network, and a 20 MiB faultstring must not become a 20 MiB error message. Longer
+ * text is cut, with `… (N characters in all)` after it. With the code (at most 256 characters),
+ * a SoapFaultError's message stays under 64 KiB.
+ */
+export const FAULT_TEXT_CAP = 32 * 1024;
+const FAULT_CODE_CAP = 256;
+
+/** Collects text up to a cap, counting what it drops. */
+class CappedText {
+  #parts: string[] = [];
+  #kept = 0;
+  #total = 0;
+  constructor(private readonly cap: number) {}
+  add(text: string): void {
+    this.#total += text.length;
+    if (this.#kept >= this.cap) return;
+    const piece = text.length <= this.cap - this.#kept ? text : text.slice(0, this.cap - this.#kept);
+    this.#parts.push(piece);
+    this.#kept += piece.length;
+  }
+  /** The text kept; when cut, with the cut mark and the whole length. */
+  value(trim: boolean): string {
+    const kept = this.#parts.join('');
+    if (this.#total <= this.cap) return trim ? kept.trim() : kept;
+    return `${trim ? kept.trimStart() : kept}… (${this.#total} characters in all)`;
+  }
+}
+
+function capped(text: string, cap: number, trim: boolean): string {
+  const c = new CappedText(cap);
+  c.add(text);
+  return c.value(trim);
+}
+
+/**
+ * The SoapFaultError of the Fault element at the reader's current start tag (SOAP 1.1 or 1.2),
+ * read as events through its end tag: no tree is built, and the code, reason and detail are kept
+ * only up to their caps, so a Fault costs no more memory than any other response of its size.
+ */
+export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: string): SoapFaultError {
+  const envNs = version === '1.2' ? SOAP12_NS : '';
+  const code = new CappedText(FAULT_CODE_CAP);
+  const reason = new CappedText(FAULT_TEXT_CAP);
+  const detail = new CappedText(FAULT_TEXT_CAP);
+  let sawCode = false;
+  let sawReason = false;
+  let sawDetail = false;
+  // What the text of the element open at each depth (0 = Fault) belongs to.
+  const NONE = 0, CODE = 1, REASON = 2, DETAIL = 3, CODE_12 = 4, REASON_12 = 5;
+  const role: number[] = [NONE];
+  for (let ev = r.next(); ev !== XML_EOF && (ev !== XML_END || role.length > 1); ev = r.next()) {
+    if (ev === XML_START) {
+      const depth = role.length; // 1: a child of Fault
+      const parent = role[depth - 1] as number;
+      const local = r.name.local;
+      let next = parent === DETAIL ? DETAIL : NONE;
+      if (depth === 1 && r.ns === envNs) {
+        // Only the first of each counts, as in the tree reader.
+        if (local === (version === '1.1' ? 'faultcode' : 'Code') && !sawCode) {
+          sawCode = true;
+          next = version === '1.1' ? CODE : CODE_12;
+        } else if (local === (version === '1.1' ? 'faultstring' : 'Reason') && !sawReason) {
+          sawReason = true;
+          next = version === '1.1' ? REASON : REASON_12;
+        } else if (local === (version === '1.1' ? 'detail' : 'Detail') && !sawDetail) {
+          sawDetail = true;
+          next = DETAIL;
+        }
+      } else if (depth === 2 && r.ns === SOAP12_NS && (parent === CODE_12 || parent === REASON_12)) {
+        // SOAP 1.2: the first Code/Value and the first Reason/Text.
+        if (parent === CODE_12 && local === 'Value') next = CODE;
+        if (parent === REASON_12 && local === 'Text') next = REASON;
+        if (next !== NONE) role[depth - 1] = NONE;
+      }
+      role.push(next);
+    } else if (ev === XML_END) {
+      role.pop();
+    } else if (ev === XML_TEXT) {
+      const current = role[role.length - 1] as number;
+      if (current === CODE) code.add(r.text());
+      else if (current === REASON) reason.add(r.text());
+      else if (current === DETAIL) detail.add(r.text());
+    }
+  }
+  return new SoapFaultError(
+    { code: code.value(true), reason: reason.value(false), detail: sawDetail ? detail.value(true) : undefined },
+    operation,
+  );
+}
+
+/** The SoapFaultError a Fault element (SOAP 1.1 or 1.2) describes; texts capped as by readFaultFrom. */
 export function readFault(fault: XmlElement, version: SoapVersion, operation?: string): SoapFaultError {
   if (version === '1.1') {
     // SOAP 1.1 fault children are unqualified.
@@ -3002,7 +3101,11 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
     const reason = child(fault, '', 'faultstring');
     const detail = child(fault, '', 'detail');
     return new SoapFaultError(
-      { code: code?.text.trim() ?? '', reason: reason?.text ?? '', detail: detail ? textContent(detail).trim() : undefined },
+      {
+        code: capped(code?.text ?? '', FAULT_CODE_CAP, true),
+        reason: capped(reason?.text ?? '', FAULT_TEXT_CAP, false),
+        detail: detail ? capped(textContent(detail), FAULT_TEXT_CAP, true) : undefined,
+      },
       operation,
     );
   }
@@ -3012,7 +3115,11 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
   const text = reasonEl && child(reasonEl, SOAP12_NS, 'Text');
   const detail = child(fault, SOAP12_NS, 'Detail');
   return new SoapFaultError(
-    { code: value?.text.trim() ?? '', reason: text?.text ?? '', detail: detail ? textContent(detail).trim() : undefined },
+    {
+      code: capped(value?.text ?? '', FAULT_CODE_CAP, true),
+      reason: capped(text?.text ?? '', FAULT_TEXT_CAP, false),
+      detail: detail ? capped(textContent(detail), FAULT_TEXT_CAP, true) : undefined,
+    },
     operation,
   );
 }
@@ -3034,8 +3141,8 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
 //
 // Which error is reported when a message has several: the message is always read to its end, so
 //   1. a well-formedness error (anywhere) comes first, then
-//   2. the envelope's shape: not an Envelope, no Body, an empty Body, a Fault, the wrong body element
-//      (of the last Body, when there are several), then
+//   2. the envelope's shape: not an Envelope, the other SOAP version, no Body or several, an empty
+//      Body, a Fault, the wrong body element, then
 //   3. the first error in the body element, in document order, then
 //   4. the first error in the header blocks, in the order the operation declares its headers.
 // An error therefore costs one parse, like a success.
@@ -3061,6 +3168,12 @@ export interface DecodeOptions {
    * SOAP header blocks the WSDL does not declare are always ignored.
    */
   readonly unknownElements?: UnknownElements | undefined;
+  /**
+   * The SOAP version the message must have (the operation's binding): an envelope of the other
+   * version is then a DecodeError, as in WCF. The agent passes it for responses; without it both
+   * versions are read (SuperOffice documents its SOAP 1.1 services with SOAP 1.2 envelopes).
+   */
+  readonly soapVersion?: SoapVersion | undefined;
 }
 
 /**
@@ -3069,7 +3182,7 @@ export interface DecodeOptions {
  */
 export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeOptions): DecodedMessage {
   try {
-    return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg);
+    return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg, options?.soapVersion);
   } catch (err) {
     // Well-formedness errors take precedence over everything (the reader throws them as it reads).
     if (err instanceof XmlSyntaxError) throw new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation);
@@ -3259,7 +3372,7 @@ class EnvelopeDecoder {
     this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined, true);
   }
 
-  decode(msg: MessageDesc): DecodedMessage {
+  decode(msg: MessageDesc, expected: SoapVersion | undefined): DecodedMessage {
     const r = this.r;
     r.next(); // the document element's start tag: the reader refuses anything else first
     const envNs = r.ns;
@@ -3273,7 +3386,7 @@ class EnvelopeDecoder {
     // Header blocks: children of Header, then (as SuperOffice's documentation writes them) other
     // children of Envelope. For each declared header, the first such block counts.
     const headers = new Map<FieldDesc, { value: unknown; inHeader: boolean }>();
-    let sawBody = false;
+    let bodies = 0;
     let body: BodyOutcome | undefined;
     for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
       if (ev !== XML_START) continue; // text between the envelope's children
@@ -3283,17 +3396,24 @@ class EnvelopeDecoder {
           if (e === XML_START) this.headerBlock(msg, headers, true);
         }
       } else if (r.ns === envNs && local === 'Body') {
-        sawBody = true; // with several Bodies, the last one counts
-        body = this.body(msg, envNs, version);
+        // A second Body is refused below (as WCF does); it is only read for well-formedness.
+        if (++bodies === 1) body = this.body(msg, envNs, version);
+        else r.skipElement();
       } else {
         this.headerBlock(msg, headers, false);
       }
     }
     this.finish();
 
-    if (!sawBody) throw new DecodeError('the SOAP envelope has no Body', 'Envelope', this.operation);
+    if (bodies === 0) throw new DecodeError('the SOAP envelope has no Body', 'Envelope', this.operation);
+    if (bodies > 1) throw new DecodeError(`the SOAP envelope has ${bodies} Body elements; SOAP allows one`, 'Envelope', this.operation);
     if (body === undefined) throw new DecodeError('the SOAP Body is empty', 'Envelope/Body', this.operation);
     if ('fault' in body) throw body.fault;
+    if (expected !== undefined && version !== expected) {
+      // As WCF: an operation bound to one SOAP version does not read the other's envelope. A
+      // Fault of either version is still reported as the fault it is (above): it says why.
+      throw new DecodeError(`the operation uses SOAP ${expected}, but the message is a SOAP ${version} envelope ("${envNs}")`, 'Envelope', this.operation);
+    }
     if ('found' in body) {
       const expected = `{${this.index.namespace(msg.body.ns)}}${msg.body.name}`;
       throw new DecodeError(`expected the body element ${expected}, found ${body.found}`, 'Envelope/Body', this.operation);
@@ -3318,7 +3438,7 @@ class EnvelopeDecoder {
       if (result !== undefined) {
         r.skipElement(); // only the first element in Body counts
       } else if (r.name.local === 'Fault' && r.ns === envNs) {
-        result = { fault: readFault(readElement(r), version, this.operation) };
+        result = { fault: readFaultFrom(r, version, this.operation) };
       } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
         this.prefix = '';
         // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
@@ -3613,17 +3733,23 @@ class EnvelopeDecoder {
     }
     const name = resolveQNameIn(scope, value.trim());
     if (!name) return this.fail(`xsi:type "${value}" uses an undeclared prefix`, this.sp);
+    // On a complex type, an xsi:type naming anything but it or a type derived from it contradicts
+    // the schema (WCF refuses it): reading on would drop the element's content silently.
+    const contradicts = (): never =>
+      this.fail(`xsi:type "${value}" contradicts the declared type ${desc?.kind === 'complex' ? desc.name : declared}`, this.sp);
     if (name.ns === XSD_NS) {
       // For anyType the scalar type comes from xsi:type; elsewhere it merely restates the schema.
-      return declared === 'xs:anyType' ? `xs:${name.local === 'anyType' ? 'string' : name.local}` : declared;
+      if (declared === 'xs:anyType') return `xs:${name.local === 'anyType' ? 'string' : name.local}`;
+      return desc?.kind === 'complex' ? contradicts() : declared;
     }
     const key = index.complexByXmlName(name.ns, name.local);
     if (key === undefined) {
-      return declared === 'xs:anyType' ? this.fail(`xsi:type "${value}" is not a type of this service`, this.sp) : declared;
+      if (declared === 'xs:anyType') return this.fail(`xsi:type "${value}" is not a type of this service`, this.sp);
+      return desc?.kind === 'complex' ? contradicts() : declared;
     }
     if (declared === 'xs:anyType') return key;
-    if (index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && index.complexInfo(key).ancestry.has(declared)) return key;
-    return declared;
+    if (key === declared || (index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && index.complexInfo(key).ancestry.has(declared))) return key;
+    return desc?.kind === 'complex' ? contradicts() : declared;
   }
 
   /** At the end tag of frame `fr`'s element: its value. */
@@ -3813,7 +3939,7 @@ function keepDecoderAlive(): unknown {
     '<s:Header><K xmlns="urn:k"><s>h</s></K></s:Header><s:Body><K xmlns="urn:k"><s>t &amp; t</s><i>1</i><i>2</i>' +
     '<a><K i:nil="true"/><K><e>x</e></K></a></K></s:Body></s:Envelope>';
   const decoder = new EnvelopeDecoder(schemaIndex(schema), 'KeepAlive', xml, undefined, false);
-  return [decoder, decoder.decode(msg)];
+  return [decoder, decoder.decode(msg, undefined)];
 }
 
 /** Whether an xsi:nil attribute value says "nil". */
@@ -3831,6 +3957,176 @@ export function setProperty(obj: Record<string, unknown>, key: string, value: un
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
   return value;
+}
+
+// ----------------------------------------------------------------------------------------------
+// http.ts
+// ----------------------------------------------------------------------------------------------
+
+// Posting one SOAP request: the call's time budget, the request itself with redirects refused,
+// and reading the body under the size limit. agent.ts orchestrates a call; this file only moves
+// bytes, and turns every way that can fail into a TransportError or HttpError.
+
+/** What came back: status and the whole body, read under the size limit. */
+export interface HttpReply {
+  readonly status: number;
+  readonly statusText: string;
+  readonly bytes: Uint8Array;
+  readonly contentType: string | null;
+}
+
+/**
+ * The time budget of one call, from its first await to its last byte: `timeoutMs` (0 = none) and
+ * the caller's signal. Everything the call waits for — the ticket function, the request, the body —
+ * runs through `wait` or gets `signal`, so a ticket function that never settles ends the call too.
+ */
+export class CallBudget {
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #caller: AbortSignal | undefined;
+  readonly #onAbort = (): void => this.#controller.abort();
+  readonly #timeoutMs: number;
+  readonly #operation: string;
+  #timedOut = false;
+
+  constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string) {
+    this.#timeoutMs = timeoutMs;
+    this.#operation = operation;
+    this.#caller = caller;
+    if (caller?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
+    this.#timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            this.#timedOut = true;
+            this.#controller.abort();
+          }, timeoutMs)
+        : undefined;
+    caller?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** Aborted when the call times out or the caller aborts. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** The error that ends the call now: timeout or abort when the budget is spent, else a network failure. */
+  failure(err: unknown): TransportError {
+    if (err instanceof TransportError) return err;
+    if (this.#timedOut) return new TransportError('timeout', `no complete response within ${this.#timeoutMs} ms`, this.#operation);
+    if (this.#caller?.aborted) return new TransportError('aborted', 'the call was aborted', this.#operation);
+    const e = err as { cause?: { code?: string; message?: string }; message?: string };
+    const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+    return new TransportError('network', `the request failed: ${detail}`, this.#operation, err);
+  }
+
+  /**
+   * `promise`, or the budget's TransportError as soon as the budget is spent (for waits that take
+   * no signal, such as the ticket function). An error of `promise` itself passes unchanged.
+   */
+  wait<T>(promise: Promise<T> | T): Promise<T> {
+    const signal = this.signal;
+    if (signal.aborted) return Promise.reject(this.failure(undefined));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(this.failure(undefined));
+      signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(promise).then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  /** Stops the timer and lets go of the caller's signal. */
+  end(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#caller?.removeEventListener('abort', this.#onAbort);
+  }
+}
+
+/**
+ * POSTs `body` and reads the reply. Redirects are never followed (`redirect: 'manual'`): the
+ * request carries the ticket and application token, which go only to the address the user named;
+ * a 3xx is an HttpError naming the status and the Location (secrets removed later, with every
+ * error), and nothing is sent anywhere else.
+ */
+export async function postSoap(
+  fetchImpl: typeof fetch,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  maxResponseBytes: number,
+  budget: CallBudget,
+  operation: string,
+): Promise<HttpReply> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { method: 'POST', headers, body, signal: budget.signal, redirect: 'manual' });
+  } catch (err) {
+    throw budget.failure(err);
+  }
+  if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+    await response.body?.cancel().catch(() => undefined);
+    const location = response.headers.get('location');
+    throw new HttpError(
+      response.status,
+      response.statusText,
+      `redirect${location !== null ? ` to ${withoutUserInfo(location)}` : ''} not followed: the request carries credentials, which go only to the address you named`,
+      operation,
+      location !== null ? withoutUserInfo(location) : undefined,
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readLimited(response, maxResponseBytes, operation);
+  } catch (err) {
+    throw budget.failure(err);
+  }
+  return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
+}
+
+/** A Location without `user:password@` (secrets of the call itself are removed with the whole error). */
+function withoutUserInfo(location: string): string {
+  return location.length > 2000 ? `${location.slice(0, 2000)}…` : location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+}
+
+/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
+async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return joinChunks(chunks, received);
+}
+
+/** Checks a numeric option: finite and not negative, else a TypeError naming it. */
+export function checkLimitOption(name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${name} must be a finite number of at least 0, got ${typeof value === 'number' ? String(value) : typeof value}`);
+  }
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -3964,13 +4260,193 @@ function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, 
 }
 
 // ----------------------------------------------------------------------------------------------
+// redact.ts
+// ----------------------------------------------------------------------------------------------
+
+// Keeping secrets (ticket, application token, the caller's `secrets`) out of every error the
+// runtime throws: its message, stack, every own field (strings, and the keys and values of
+// objects such as ExceptionInfo's Parameters) and its whole `cause` chain. A hostile server can
+// echo a secret in any form, so a secret is matched whatever mix of forms spells its characters:
+// raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`), URL escape
+// (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`): the text is read once with those
+// escapes undone, the secrets are looked for in that plain view, and matches are replaced in the
+// original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
+// ticket of the failing call (issue 15: an agent shared by many users sees a new ticket per call,
+// and keeping them all made each failure slower).
+
+/** Secrets shorter than this are not redacted (they would match ordinary text). */
+const MIN_SECRET_LENGTH = 4;
+
+/** The escapes a secret's characters may hide behind (one fixed expression: nothing is compiled per secret). */
+const ESCAPE = /&#([0-9]{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|%([0-9a-fA-F]{2})|\\[uU]([0-9a-fA-F]{4})|\\(["\\/])/g;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * `text` with every escape above replaced by its character, and for each character of that plain
+ * view the offset in `text` where it starts (plus the end), so a match maps back to the original.
+ */
+function plainView(text: string): { plain: string; starts: number[] } | undefined {
+  ESCAPE.lastIndex = 0;
+  if (!ESCAPE.test(text)) return undefined;
+  ESCAPE.lastIndex = 0;
+  let plain = '';
+  const starts: number[] = [];
+  let last = 0;
+  for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
+    for (let i = last; i < m.index; i++) starts.push(i);
+    plain += text.slice(last, m.index);
+    let ch: string;
+    if (m[1] !== undefined || m[2] !== undefined) {
+      const code = m[1] !== undefined ? Number(m[1]) : parseInt(m[2] as string, 16);
+      ch = code <= 0x10ffff ? String.fromCodePoint(code) : m[0];
+    } else if (m[3] !== undefined) ch = NAMED[m[3]] as string;
+    else if (m[4] !== undefined) ch = String.fromCharCode(parseInt(m[4], 16));
+    else if (m[5] !== undefined) ch = String.fromCharCode(parseInt(m[5], 16));
+    else ch = m[6] as string;
+    for (let i = 0; i < ch.length; i++) starts.push(m.index);
+    plain += ch;
+    last = m.index + m[0].length;
+  }
+  for (let i = last; i < text.length; i++) starts.push(i);
+  plain += text.slice(last);
+  starts.push(text.length);
+  return { plain, starts };
+}
+
+/**
+ * Replaces every secret with `***`, whatever mix of forms spells it, and — where an excerpt or a
+ * capped fault text was cut off (`…`) — a beginning of a secret of at least 4 characters before the cut.
+ */
+function scrub(text: string, secrets: readonly string[]): string {
+  const view = plainView(text);
+  const plain = view?.plain ?? text;
+  const ranges: [number, number][] = [];
+  for (const s of secrets) {
+    for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push([i, i + s.length]);
+    for (let cut = plain.indexOf('…'); cut >= 0; cut = plain.indexOf('…', cut + 1)) {
+      for (let k = Math.min(s.length - 1, cut); k >= MIN_SECRET_LENGTH; k--) {
+        if (plain.startsWith(s.slice(0, k), cut - k)) {
+          ranges.push([cut - k, cut]);
+          break;
+        }
+      }
+    }
+  }
+  if (ranges.length === 0) return text;
+  ranges.sort((x, y) => x[0] - y[0]);
+  const at = (i: number) => (view ? (view.starts[i] as number) : i);
+  let out = '';
+  let pos = 0;
+  for (const [from, to] of ranges) {
+    const start = at(from);
+    const end = at(to);
+    if (end <= pos) continue;
+    out += text.slice(pos, Math.max(pos, start)) + (start >= pos ? '***' : '');
+    pos = end;
+  }
+  return out + text.slice(pos);
+}
+
+/**
+ * The secrets of one agent: fixed ones given at construction, and the current and previous ticket
+ * (a ticket function may return a new one per call; older tickets are forgotten).
+ */
+export class Redactor {
+  readonly #fixed: readonly string[];
+  #current: string | undefined;
+  #previous: string | undefined;
+
+  constructor(fixed: readonly unknown[]) {
+    this.#fixed = fixed.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
+  }
+
+  /** Notes the ticket a call is about to send: it becomes the current one, the last one the previous. */
+  noteTicket(ticket: string | undefined): void {
+    if (ticket === undefined || ticket === this.#current) return;
+    this.#previous = this.#current;
+    this.#current = ticket;
+  }
+
+  /** The secrets for one call: fixed, current, previous, and the call's own ticket (longest first). */
+  #secrets(callTicket: string | undefined): string[] {
+    const all = new Set(this.#fixed);
+    for (const t of [this.#current, this.#previous, callTicket]) if (t !== undefined && t.length >= MIN_SECRET_LENGTH) all.add(t);
+    return [...all].sort((a, b) => b.length - a.length);
+  }
+
+  /** `text` with every secret replaced by `***`. */
+  text(text: string, callTicket?: string): string {
+    return scrub(text, this.#secrets(callTicket));
+  }
+
+  /** `err` with every secret removed from it and its cause chain (see redactError). */
+  error(err: unknown, callTicket?: string): unknown {
+    const secrets = this.#secrets(callTicket);
+    return secrets.length === 0 ? err : redactError(err, (s) => scrub(s, secrets), 0);
+  }
+}
+
+/** Causes deeper than this are cut off (a cycle or a hostile chain). */
+const MAX_CAUSE_DEPTH = 8;
+
+/**
+ * A runtime error (SoapError) is cleaned in place: message, stack, every own field. Anything else
+ * in a cause chain (a fetch failure quoting the request …) is replaced by a plain Error carrying
+ * its cleaned name, message, code and stack, so no field of a foreign object survives unread.
+ */
+function redactError(err: unknown, clean: (s: string) => string, depth: number): unknown {
+  if (!(err instanceof SoapError)) {
+    if (depth === 0) return err; // an error of the caller's own code (a ticket function) reaches them unchanged
+    return foreignCause(err, clean, depth);
+  }
+  define(err, 'message', clean(err.message));
+  // The stack text starts with the message; whenever it was first formatted, clean it too.
+  if (typeof err.stack === 'string') define(err, 'stack', clean(err.stack));
+  for (const key of Object.keys(err)) {
+    const v = (err as unknown as Record<string, unknown>)[key];
+    define(err, key, deep(v, clean), true);
+  }
+  if ('cause' in err) define(err, 'cause', depth >= MAX_CAUSE_DEPTH ? undefined : redactError(err.cause, clean, depth + 1));
+  return err;
+}
+
+function foreignCause(cause: unknown, clean: (s: string) => string, depth: number): unknown {
+  if (cause === undefined || cause === null) return cause;
+  if (typeof cause !== 'object') return deep(cause, clean);
+  const c = cause as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
+  const out = new Error(clean(String(c.message ?? '')));
+  define(out, 'name', clean(String(c.name ?? 'Error')));
+  define(out, 'stack', typeof c.stack === 'string' ? clean(c.stack) : `${out.name}: ${out.message}`);
+  if (typeof c.code === 'string' || typeof c.code === 'number') define(out, 'code', deep(c.code, clean), true);
+  if (c.cause !== undefined && depth < MAX_CAUSE_DEPTH) define(out, 'cause', foreignCause(c.cause, clean, depth + 1));
+  return out;
+}
+
+function define(obj: object, key: string, value: unknown, enumerable = false): void {
+  Object.defineProperty(obj, key, { value, enumerable, writable: true, configurable: true });
+}
+
+/** A copy of `value` with every string (also object keys) cleaned. */
+function deep(value: unknown, clean: (s: string) => string, depth = 0): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => deep(v, clean, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    Object.defineProperty(out, clean(k), { value: deep(v, clean, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+// ----------------------------------------------------------------------------------------------
 // agent.ts
 // ----------------------------------------------------------------------------------------------
 
-// The HTTP side of a generated agent class: builds the request with the operation's codec,
-// posts it with fetch (injectable), enforces timeout, abort and a response size limit while
-// streaming, and turns every failure into one of the typed errors. Never retries: a SOAP call
-// may not be idempotent.
+// The orchestrator of a generated agent class's calls: one time budget for the whole call
+// (http.ts), the ticket inside it, the request built with the operation's codec, posted with
+// redirects refused and the body read under the size limit (http.ts), the reply decoded, every
+// failure turned into one of the typed errors and every error cleaned of secrets (redact.ts).
+// Never retries: a SOAP call may not be idempotent.
 
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
@@ -4048,30 +4524,30 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
-  readonly #secrets: string[];
+  readonly #redactor: Redactor;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
+    checkAgentOptions(options);
     this.operations = operations;
     this.#options = options;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
-    this.#secrets = [];
-    for (const s of [options.ticket, options.applicationToken, ...(options.secrets ?? [])]) this.#addSecret(s);
+    this.#redactor = new Redactor([typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...(options.secrets ?? [])]);
   }
 
-  /** Keeps `value` (and its XML- and URL-escaped forms) out of every error message of this agent. */
-  #addSecret(value: unknown): void {
-    if (typeof value !== 'string' || value.length === 0) return;
-    for (const form of [value, escapeText(value), encodeURIComponent(value)]) if (!this.#secrets.includes(form)) this.#secrets.push(form);
-  }
-
-  /** The ticket for one request: the fixed one, or what the ticket function returns now. */
-  async #ticket(): Promise<string | undefined> {
+  /**
+   * The ticket for one request: the fixed one, or what the ticket function returns now — inside
+   * the call's time budget, so a function that never settles ends with the call's timeout or abort.
+   */
+  async #ticket(budget: CallBudget, call: { ticket?: string | undefined }): Promise<string | undefined> {
     const source = this.#options.ticket;
     if (typeof source !== 'function') return source;
-    const ticket = await source();
-    // A renewed ticket is as secret as the first one.
-    this.#addSecret(ticket);
+    const ticket = await budget.wait(source());
+    // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
+    if (typeof ticket === 'string') {
+      call.ticket = ticket;
+      this.#redactor.noteTicket(ticket);
+    }
     return ticket;
   }
 
@@ -4081,10 +4557,11 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     input: InputOf<Ops[K]>,
     options: CallOptions = {},
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const call: { ticket?: string | undefined } = {};
     try {
-      return await this.#call(name, input, options);
+      return await this.#call(name, input, options, call);
     } catch (err) {
-      throw this.#redacted(err);
+      throw this.#redactor.error(err, call.ticket);
     }
   }
 
@@ -4103,12 +4580,32 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     name: K,
     input: InputOf<Ops[K]>,
     options: CallOptions,
+    call: { ticket?: string | undefined },
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const codec = this.operations[name];
     if (!codec) throw new SoapError(`unknown operation`, name);
     const endpoint = this.endpoint;
     if (!endpoint) throw new SoapError(this.#noAddress(), name);
-    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options)) as RequestHeadersOf<Ops[K]>);
+    checkLimitOption('timeoutMs', options.timeoutMs);
+    // One budget from the first await on: the ticket function, the request and the body.
+    const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name);
+    try {
+      return await this.#send(codec, name, input, options, budget, endpoint, call);
+    } finally {
+      budget.end();
+    }
+  }
+
+  async #send<K extends keyof Ops & string>(
+    codec: Ops[K],
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions,
+    budget: CallBudget,
+    endpoint: string,
+    call: { ticket?: string | undefined },
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options, budget, call)) as RequestHeadersOf<Ops[K]>);
 
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
     if (codec.soapVersion === '1.2') {
@@ -4117,7 +4614,9 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
       httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
       httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
     }
-    const response = await this.#post(endpoint, httpHeaders, body, name, options);
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const response = await postSoap(fetchImpl, endpoint, httpHeaders, body, limit, budget, name);
     const { status, statusText } = response;
     const text = responseText(response.bytes, response.contentType, status, name);
 
@@ -4125,22 +4624,22 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (looksLikeXml) {
       let decoded;
       try {
-        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements });
+        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements, soapVersion: codec.soapVersion });
       } catch (err) {
         if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
-        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
         throw err;
       }
-      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
       const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
       if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
         throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
       }
       return { output: decoded.output, headers: decoded.headers, httpStatus: status };
     }
-    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
     if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
-    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text))}`, '', name);
+    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text, call.ticket))}`, '', name);
   }
 
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
@@ -4151,90 +4650,27 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 
-  async #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Promise<Record<string, unknown>> {
+  async #requestHeaders(
+    codec: AnyOperationCodec,
+    options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
+  ): Promise<Record<string, unknown>> {
     const o = this.#options;
     const declared = new Set(codec.desc.input.headers.map((h) => h.name));
     const headers: Record<string, unknown> = {};
     if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
     if (declared.has('Credentials') && o.ticket !== undefined) {
-      const ticket = await this.#ticket();
+      const ticket = await this.#ticket(budget, call);
       if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
     }
     if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
     return { ...headers, ...options.headers };
   }
 
-  async #post(
-    endpoint: string,
-    headers: Record<string, string>,
-    body: string,
-    operation: string,
-    options: CallOptions,
-  ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null }> {
-    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const signal = options.signal;
-    if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, timeoutMs)
-        : undefined;
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const failure = (err: unknown): TransportError => {
-      if (timedOut) return new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation);
-      if (signal?.aborted) return new TransportError('aborted', 'the call was aborted', operation);
-      const cause = err as { cause?: { code?: string; message?: string }; message?: string };
-      const detail = cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(err);
-      return new TransportError('network', `the request failed: ${detail}`, operation, err);
-    };
-    try {
-      let response: Response;
-      try {
-        response = await fetchImpl(endpoint, { method: 'POST', headers, body, signal: controller.signal });
-      } catch (err) {
-        throw failure(err);
-      }
-      const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      let bytes: Uint8Array;
-      try {
-        bytes = await readLimited(response, limit, operation);
-      } catch (err) {
-        if (err instanceof TransportError) throw err;
-        throw failure(err);
-      }
-      return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
   /** Text with the secrets removed, before anything cuts or reflows it. */
-  #clean(text: string): string {
-    return redact(text, this.#secrets);
-  }
-
-  #redacted(err: unknown): unknown {
-    if (!(err instanceof SoapError) || this.#secrets.length === 0) return err;
-    const clean = (s: string) => this.#clean(s);
-    err.message = clean(err.message);
-    // The stack text starts with the message; whenever it was first formatted, clean it too.
-    if (typeof err.stack === 'string') err.stack = clean(err.stack);
-    for (const key of ['bodyExcerpt', 'reason', 'detail', 'code', 'statusText', 'friendlyText', 'serverStackTrace', 'exceptionType', 'source'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (typeof v === 'string') Object.defineProperty(err, key, { value: clean(v) });
-    }
-    for (const key of ['info', 'inner', 'parameters'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (v !== undefined) Object.defineProperty(err, key, { value: redactDeep(v, clean) });
-    }
-    return err;
+  #clean(text: string, callTicket: string | undefined): string {
+    return this.#redactor.text(text, callTicket);
   }
 }
 
@@ -4267,6 +4703,7 @@ export class SoapSession<Service extends string> {
   readonly #agents = new Map<Service, unknown>();
 
   constructor(options: SessionOptions<Service> = {}) {
+    checkAgentOptions(options);
     this.#options = options;
   }
 
@@ -4281,15 +4718,6 @@ export class SoapSession<Service extends string> {
     }
     return agent;
   }
-}
-
-function redactDeep(value: unknown, clean: (s: string) => string): unknown {
-  if (typeof value === 'string') return clean(value);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, clean));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)]));
-  }
-  return value;
 }
 
 function excerpt(text: string): string {
@@ -4313,28 +4741,8 @@ function responseText(bytes: Uint8Array, contentType: string | null, status: num
   }
 }
 
-/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
-async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return joinChunks(chunks, received);
+/** Refuses options that would silently disable a limit (NaN, Infinity, negative): a TypeError naming the option. */
+function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number }): void {
+  checkLimitOption('timeoutMs', options.timeoutMs);
+  checkLimitOption('maxResponseBytes', options.maxResponseBytes);
 }

@@ -1,12 +1,14 @@
-// The HTTP side of a generated agent class: builds the request with the operation's codec,
-// posts it with fetch (injectable), enforces timeout, abort and a response size limit while
-// streaming, and turns every failure into one of the typed errors. Never retries: a SOAP call
-// may not be idempotent.
-import { decodeXmlBytes, joinChunks } from './charset.js';
-import { DecodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError, TransportError, type SoExceptionInfoFields } from './errors.js';
+// The orchestrator of a generated agent class's calls: one time budget for the whole call
+// (http.ts), the ticket inside it, the request built with the operation's codec, posted with
+// redirects refused and the body read under the size limit (http.ts), the reply decoded, every
+// failure turned into one of the typed errors and every error cleaned of secrets (redact.ts).
+// Never retries: a SOAP call may not be idempotent.
+import { decodeXmlBytes } from './charset.js';
+import { DecodeError, HttpError, SoapError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
+import { CallBudget, checkLimitOption, postSoap } from './http.js';
+import { Redactor } from './redact.js';
 import type { UnknownElements } from './decode.js';
 import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
-import { escapeText } from './xml.js';
 
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
@@ -84,30 +86,30 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
-  readonly #secrets: string[];
+  readonly #redactor: Redactor;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
+    checkAgentOptions(options);
     this.operations = operations;
     this.#options = options;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
-    this.#secrets = [];
-    for (const s of [options.ticket, options.applicationToken, ...(options.secrets ?? [])]) this.#addSecret(s);
+    this.#redactor = new Redactor([typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...(options.secrets ?? [])]);
   }
 
-  /** Keeps `value` (and its XML- and URL-escaped forms) out of every error message of this agent. */
-  #addSecret(value: unknown): void {
-    if (typeof value !== 'string' || value.length === 0) return;
-    for (const form of [value, escapeText(value), encodeURIComponent(value)]) if (!this.#secrets.includes(form)) this.#secrets.push(form);
-  }
-
-  /** The ticket for one request: the fixed one, or what the ticket function returns now. */
-  async #ticket(): Promise<string | undefined> {
+  /**
+   * The ticket for one request: the fixed one, or what the ticket function returns now — inside
+   * the call's time budget, so a function that never settles ends with the call's timeout or abort.
+   */
+  async #ticket(budget: CallBudget, call: { ticket?: string | undefined }): Promise<string | undefined> {
     const source = this.#options.ticket;
     if (typeof source !== 'function') return source;
-    const ticket = await source();
-    // A renewed ticket is as secret as the first one.
-    this.#addSecret(ticket);
+    const ticket = await budget.wait(source());
+    // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
+    if (typeof ticket === 'string') {
+      call.ticket = ticket;
+      this.#redactor.noteTicket(ticket);
+    }
     return ticket;
   }
 
@@ -117,10 +119,11 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     input: InputOf<Ops[K]>,
     options: CallOptions = {},
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const call: { ticket?: string | undefined } = {};
     try {
-      return await this.#call(name, input, options);
+      return await this.#call(name, input, options, call);
     } catch (err) {
-      throw this.#redacted(err);
+      throw this.#redactor.error(err, call.ticket);
     }
   }
 
@@ -139,12 +142,32 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     name: K,
     input: InputOf<Ops[K]>,
     options: CallOptions,
+    call: { ticket?: string | undefined },
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const codec = this.operations[name];
     if (!codec) throw new SoapError(`unknown operation`, name);
     const endpoint = this.endpoint;
     if (!endpoint) throw new SoapError(this.#noAddress(), name);
-    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options)) as RequestHeadersOf<Ops[K]>);
+    checkLimitOption('timeoutMs', options.timeoutMs);
+    // One budget from the first await on: the ticket function, the request and the body.
+    const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name);
+    try {
+      return await this.#send(codec, name, input, options, budget, endpoint, call);
+    } finally {
+      budget.end();
+    }
+  }
+
+  async #send<K extends keyof Ops & string>(
+    codec: Ops[K],
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions,
+    budget: CallBudget,
+    endpoint: string,
+    call: { ticket?: string | undefined },
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options, budget, call)) as RequestHeadersOf<Ops[K]>);
 
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
     if (codec.soapVersion === '1.2') {
@@ -153,7 +176,9 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
       httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
       httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
     }
-    const response = await this.#post(endpoint, httpHeaders, body, name, options);
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const response = await postSoap(fetchImpl, endpoint, httpHeaders, body, limit, budget, name);
     const { status, statusText } = response;
     const text = responseText(response.bytes, response.contentType, status, name);
 
@@ -161,22 +186,22 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (looksLikeXml) {
       let decoded;
       try {
-        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements });
+        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements, soapVersion: codec.soapVersion });
       } catch (err) {
         if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
-        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
         throw err;
       }
-      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
       const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
       if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
         throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
       }
       return { output: decoded.output, headers: decoded.headers, httpStatus: status };
     }
-    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
     if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
-    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text))}`, '', name);
+    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text, call.ticket))}`, '', name);
   }
 
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
@@ -187,90 +212,27 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 
-  async #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Promise<Record<string, unknown>> {
+  async #requestHeaders(
+    codec: AnyOperationCodec,
+    options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
+  ): Promise<Record<string, unknown>> {
     const o = this.#options;
     const declared = new Set(codec.desc.input.headers.map((h) => h.name));
     const headers: Record<string, unknown> = {};
     if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
     if (declared.has('Credentials') && o.ticket !== undefined) {
-      const ticket = await this.#ticket();
+      const ticket = await this.#ticket(budget, call);
       if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
     }
     if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
     return { ...headers, ...options.headers };
   }
 
-  async #post(
-    endpoint: string,
-    headers: Record<string, string>,
-    body: string,
-    operation: string,
-    options: CallOptions,
-  ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null }> {
-    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const signal = options.signal;
-    if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, timeoutMs)
-        : undefined;
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const failure = (err: unknown): TransportError => {
-      if (timedOut) return new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation);
-      if (signal?.aborted) return new TransportError('aborted', 'the call was aborted', operation);
-      const cause = err as { cause?: { code?: string; message?: string }; message?: string };
-      const detail = cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(err);
-      return new TransportError('network', `the request failed: ${detail}`, operation, err);
-    };
-    try {
-      let response: Response;
-      try {
-        response = await fetchImpl(endpoint, { method: 'POST', headers, body, signal: controller.signal });
-      } catch (err) {
-        throw failure(err);
-      }
-      const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      let bytes: Uint8Array;
-      try {
-        bytes = await readLimited(response, limit, operation);
-      } catch (err) {
-        if (err instanceof TransportError) throw err;
-        throw failure(err);
-      }
-      return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
   /** Text with the secrets removed, before anything cuts or reflows it. */
-  #clean(text: string): string {
-    return redact(text, this.#secrets);
-  }
-
-  #redacted(err: unknown): unknown {
-    if (!(err instanceof SoapError) || this.#secrets.length === 0) return err;
-    const clean = (s: string) => this.#clean(s);
-    err.message = clean(err.message);
-    // The stack text starts with the message; whenever it was first formatted, clean it too.
-    if (typeof err.stack === 'string') err.stack = clean(err.stack);
-    for (const key of ['bodyExcerpt', 'reason', 'detail', 'code', 'statusText', 'friendlyText', 'serverStackTrace', 'exceptionType', 'source'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (typeof v === 'string') Object.defineProperty(err, key, { value: clean(v) });
-    }
-    for (const key of ['info', 'inner', 'parameters'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (v !== undefined) Object.defineProperty(err, key, { value: redactDeep(v, clean) });
-    }
-    return err;
+  #clean(text: string, callTicket: string | undefined): string {
+    return this.#redactor.text(text, callTicket);
   }
 }
 
@@ -303,6 +265,7 @@ export class SoapSession<Service extends string> {
   readonly #agents = new Map<Service, unknown>();
 
   constructor(options: SessionOptions<Service> = {}) {
+    checkAgentOptions(options);
     this.#options = options;
   }
 
@@ -317,15 +280,6 @@ export class SoapSession<Service extends string> {
     }
     return agent;
   }
-}
-
-function redactDeep(value: unknown, clean: (s: string) => string): unknown {
-  if (typeof value === 'string') return clean(value);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, clean));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)]));
-  }
-  return value;
 }
 
 function excerpt(text: string): string {
@@ -349,28 +303,8 @@ function responseText(bytes: Uint8Array, contentType: string | null, status: num
   }
 }
 
-/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
-async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return joinChunks(chunks, received);
+/** Refuses options that would silently disable a limit (NaN, Infinity, negative): a TypeError naming the option. */
+function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number }): void {
+  checkLimitOption('timeoutMs', options.timeoutMs);
+  checkLimitOption('maxResponseBytes', options.maxResponseBytes);
 }

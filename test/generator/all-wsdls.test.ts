@@ -121,8 +121,9 @@ describe('generated files', () => {
       const lines = err.describe().split('\n');
       assert.equal(lines.length, 3, err.describe());
       assert.match(lines[0]!, /missing\.wsdl: no such file$/);
-      assert.match(lines[1]!, /^Broken\.wsdl:\d+:\d+: type "Missing"/);
-      assert.match(lines[2]!, /^Broken2\.wsdl:\d+:\d+: /);
+      // Each WSDL named as given (docLabel: relative to the working directory when inside it), then line:column.
+      assert.ok(lines[1]!.startsWith(`${broken}:`) && /\/Broken\.wsdl:\d+:\d+: type "Missing"/.test(lines[1]!), lines[1]);
+      assert.ok(lines[2]!.startsWith(`${broken2}:`) && /\/Broken2\.wsdl:\d+:\d+: /.test(lines[2]!), lines[2]);
       return true;
     });
   });
