@@ -42,7 +42,7 @@ describe('config file', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(
       r.stdout.trimEnd().split('\n').map((l) => l.replace(/ \(.*/, '').replace(/(→ .*?): .*/, '$1')),
-      ['EMail.wsdl → src/superoffice/EMail/', 'Tooltips.wsdl → src/superoffice/Tooltips/', 'gen-services86: src/superoffice: 15 written, 0 unchanged, 0 removed'],
+      ['EMail.wsdl → src/superoffice/EMail/', 'Tooltips.wsdl → src/superoffice/Tooltips/', 'gen-services86: src/superoffice: 17 written, 0 unchanged, 0 removed'],
     );
     assert.deepEqual(readdirSync(join(dir, 'src', 'superoffice')).sort(), ['.gen-services86-manifest.json', 'EMail', 'Tooltips', 'index.ts', 'runtime', 'shared']);
     const header = readFileSync(join(dir, 'src', 'superoffice', 'EMail', 'client.ts'), 'utf8').split('\n').slice(0, 2);

@@ -8,10 +8,11 @@
 // TransportError, SoExceptionInfoFields, TransportFailure, readEnvelope, writeEnvelope, writeFault,
 // SOAP11_NS, SOAP12_NS, FaultFields, ParsedEnvelope, DecodeOptions, UnknownElements,
 // JsonDecodeOptions, JsonOperationCodec, JsonQuery, JsonRequest, TransportKind, defineOperation,
-// operationFactory, OperationSpec, AnyOperationCodec, InputOf, OperationCodec, OutputOf,
-// RequestHeadersOf, ResponseHeadersOf, array, complex, dictionary, enumeration, extension, field,
-// list, restricted, FieldDesc, MessageDesc, OperationDesc, SchemaDesc, SoapVersion, TypeDesc. The
-// other exports serve the generated code, the mock server and tests.
+// operationFactory, MessageSpec, OperationSpec, Returns, AnyOperationCodec, InputOf,
+// OperationCodec, OutputOf, RequestHeadersOf, ResponseHeadersOf, array, complex, dictionary,
+// enumeration, extension, field, fieldLine, list, restricted, schema, FieldDesc, MessageDesc,
+// OperationDesc, SchemaDesc, SoapVersion, TypeDesc, TypeForm. The other exports serve the generated
+// code, the mock server and tests.
 //
 // Assembled from templates/runtime/: errors.ts, schema.ts, scalars.ts, schema-index.ts, xml.ts,
 // encode.ts, envelope.ts, decode.ts, charset.ts, http.ts, json.ts, json-operation.ts, operation.ts,
@@ -289,17 +290,16 @@ export interface OperationDesc {
   readonly entity?: string;
 }
 
-// The forms generated metadata.ts files are written in: one call per type, one line per element.
-// Each builds the plain descriptor above; they exist so that a table reads like the schema and
-// type-checks quickly (a call with literal arguments, not a large literal object matched against
-// the TypeDesc union).
+// The forms generated metadata.ts files are written in (see TypeForm below): one per type, one
+// string per element. Each builds the plain descriptor above; they exist so that a table reads like
+// the schema and costs a consumer's type check almost nothing (string literals, not a call or an
+// object per element).
 
 /**
  * One element: `field('Address', 0, 'xs:string', 'optional nillable')`. `occurrence` lists
  * 'optional' (minOccurs=0), 'nillable' and 'repeated' (maxOccurs > 1), space-separated.
  */
 export function field(name: string, ns: number, type: string, occurrence = ''): FieldDesc {
-  // Runs for every element of every metadata table on import: the words come from the generator.
   return {
     name,
     ns,
@@ -310,24 +310,56 @@ export function field(name: string, ns: number, type: string, occurrence = ''): 
   };
 }
 
-/** A complexType with a sequence. */
-export function complex(name: string, ns: number, fields: readonly FieldDesc[]): ComplexDesc {
-  return { kind: 'complex', name, ns, fields };
+/**
+ * One element as generated tables write it, `'Address 0 xs:string optional nillable'`: the words of
+ * `field` separated by spaces (XML names and type keys hold none). The type `-` is a dictionary
+ * entry's, which has no type of its own (the dictionary describes it).
+ */
+export function fieldLine(line: string): FieldDesc {
+  const words = line.split(' ');
+  const type = words[2] ?? '';
+  return field(words[0] ?? '', Number(words[1]), type === '-' ? '' : type, words.slice(3).join(' '));
+}
+
+/**
+ * A complexType with a sequence, its elements as `fieldLine` strings. They are parsed when the
+ * type is first used, so importing a table costs only the types a program actually sends or reads.
+ */
+export function complex(name: string, ns: number, lines: readonly string[]): ComplexDesc {
+  let fields: readonly FieldDesc[] | undefined;
+  return {
+    kind: 'complex',
+    name,
+    ns,
+    get fields() {
+      return (fields ??= lines.map(fieldLine));
+    },
+  };
 }
 
 /** A complexType extending `base` (complexContent/extension): the base's fields come first. */
-export function extension(name: string, ns: number, base: string, fields: readonly FieldDesc[]): ComplexDesc {
-  return { kind: 'complex', name, ns, base, fields };
+export function extension(name: string, ns: number, base: string, lines: readonly string[]): ComplexDesc {
+  let fields: readonly FieldDesc[] | undefined;
+  return {
+    kind: 'complex',
+    name,
+    ns,
+    base,
+    get fields() {
+      return (fields ??= lines.map(fieldLine));
+    },
+  };
 }
 
-/** WCF `ArrayOfX`. */
-export function array(name: string, ns: number, item: FieldDesc): ArrayDesc {
-  return { kind: 'array', name, ns, item };
+/** WCF `ArrayOfX`: `item` is a `fieldLine`. */
+export function array(name: string, ns: number, item: string): ArrayDesc {
+  return { kind: 'array', name, ns, item: fieldLine(item) };
 }
 
-/** WCF dictionary; a Record when the key is a string (`xs:string`), else an array of { Key, Value }. */
-export function dictionary(name: string, ns: number, entry: FieldDesc, key: FieldDesc, value: FieldDesc): DictDesc {
-  return { kind: 'dict', name, ns, entry, key, value, record: key.type === 'xs:string' };
+/** WCF dictionary (`fieldLine`s); a Record when the key is a string (`xs:string`), else an array of { Key, Value }. */
+export function dictionary(name: string, ns: number, entry: string, key: string, value: string): DictDesc {
+  const k = fieldLine(key);
+  return { kind: 'dict', name, ns, entry: fieldLine(entry), key: k, value: fieldLine(value), record: k.type === 'xs:string' };
 }
 
 export function enumeration(values: readonly string[]): EnumDesc {
@@ -340,6 +372,28 @@ export function list(item: string): ListDesc {
 
 export function restricted(base: string, patterns: readonly string[]): RestrictedDesc {
   return { kind: 'restricted', base, patterns };
+}
+
+/**
+ * A type as a generated metadata.ts writes it: the arguments of one of the forms above, led by the
+ * form's name, e.g. `['extension', 'EMailAddress', 0, 'Carrier', ['ContactId 0 xs:int optional']]`.
+ * Plain arrays rather than calls: a bundler drops every one a program does not use, and a
+ * consumer's type check reads thousands of them almost for free.
+ */
+export type TypeForm = readonly (string | number | readonly string[])[];
+
+const FORMS: Readonly<Record<string, (...args: never[]) => TypeDesc>> = { complex, extension, array, dictionary, enumeration, list, restricted };
+
+/** One agent's table: its namespaces and its types, each built from its form. */
+export function schema(namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>): SchemaDesc {
+  const types: Record<string, TypeDesc> = {};
+  for (const key of Object.keys(forms)) {
+    const [form, ...args] = forms[key]!;
+    const build = typeof form === 'string' && Object.prototype.hasOwnProperty.call(FORMS, form) ? FORMS[form] : undefined;
+    if (!build) throw new Error(`internal: type ${key} has no known form (${String(form)})`);
+    types[key] = build(...(args as never[]));
+  }
+  return { namespaces, types };
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -4874,8 +4928,14 @@ export function restErrorObject(info: SoExceptionInfoFields | undefined): Record
 // Generated `operations.ts` files call defineOperation once per WSDL operation; the client,
 // mock servers and tests all go through these four functions.
 
+/**
+ * What an agent's method returns of a decoded response: nothing, the whole output, its Response
+ * element, or its Response element with null for an absent one (what SuperOffice sends for null).
+ */
+export type Returns = 'nothing' | 'output' | 'Response' | 'Response ?? null';
 
-export interface OperationCodec<I, O, IH, OH> {
+/** `R`: what the agent's method returns (`result`), so a generated method is one call. */
+export interface OperationCodec<I, O, IH, OH, R = O> {
   readonly name: string;
   readonly soapAction: string;
   readonly soapVersion: SoapVersion;
@@ -4890,17 +4950,19 @@ export interface OperationCodec<I, O, IH, OH> {
   decodeResponse(xml: string, options?: DecodeOptions): { output: O; headers: OH };
   /** The same operation on SuperOffice's REST Agents API: JSON bodies and query-string parameters (json-operation.ts). */
   readonly json: JsonOperationCodec<I, O>;
+  /** What the agent's method returns of a decoded output (see `Returns`). */
+  result(output: O): R;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export type AnyOperationCodec = OperationCodec<any, any, any, any>;
-export type InputOf<C> = C extends OperationCodec<infer I, any, any, any> ? I : never;
-export type OutputOf<C> = C extends OperationCodec<any, infer O, any, any> ? O : never;
-export type RequestHeadersOf<C> = C extends OperationCodec<any, any, infer H, any> ? H : never;
-export type ResponseHeadersOf<C> = C extends OperationCodec<any, any, any, infer H> ? H : never;
+export type AnyOperationCodec = OperationCodec<any, any, any, any, any>;
+export type InputOf<C> = C extends OperationCodec<infer I, any, any, any, any> ? I : never;
+export type OutputOf<C> = C extends OperationCodec<any, infer O, any, any, any> ? O : never;
+export type RequestHeadersOf<C> = C extends OperationCodec<any, any, infer H, any, any> ? H : never;
+export type ResponseHeadersOf<C> = C extends OperationCodec<any, any, any, infer H, any> ? H : never;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: OperationDesc): OperationCodec<I, O, IH, OH> {
+export function defineOperation<I, O, IH, OH, R = O>(schema: SchemaDesc, desc: OperationDesc, returns: Returns = 'output'): OperationCodec<I, O, IH, OH, R> {
   const name = desc.name;
   // The schema index is shared by all operations of a service and built on first use.
   const index = (): SchemaIndex => schemaIndex(schema);
@@ -4925,15 +4987,37 @@ export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: Operatio
       return { output: body as O, headers: headers as OH };
     },
     json: jsonOperation<I, O>(index, desc),
+    result: (out) => resultOf(returns, out) as R,
   };
+}
+
+function resultOf(returns: Returns, output: unknown): unknown {
+  switch (returns) {
+    case 'nothing':
+      return undefined;
+    case 'output':
+      return output;
+    case 'Response':
+      return (output as { Response?: unknown }).Response;
+    case 'Response ?? null':
+      return (output as { Response?: unknown }).Response ?? null;
+  }
+}
+
+/** A message as generated operations.ts files write it: `fieldLine` strings. */
+export interface MessageSpec {
+  readonly body: string;
+  readonly headers: readonly string[];
 }
 
 /** An operation as generated operations.ts files describe it: the SOAP version comes from the factory. */
 export interface OperationSpec {
   readonly name: string;
-  readonly soapAction: string;
-  readonly input: MessageDesc;
-  readonly output?: MessageDesc;
+  /** The SOAPAction; absent when it is the factory's `actionBase` followed by the name (WCF's convention). */
+  readonly soapAction?: string;
+  readonly input: MessageSpec;
+  readonly output?: MessageSpec;
+  readonly returns: Returns;
   /** REST: the request fields sent in the query string (single-id Get…/Delete… methods only). */
   readonly query?: readonly string[];
   /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
@@ -4942,14 +5026,33 @@ export interface OperationSpec {
 
 /**
  * What a generated operations.ts calls once: a `defineOperation` for one agent, with its schema,
- * SOAP version and header types fixed, so each operation only names its request and response types.
+ * SOAP version and header types fixed, so each operation only names its request, response and
+ * result types. A header list shared by several operations is parsed once.
  */
 export function operationFactory<IH, OH>(
   schema: SchemaDesc,
   soapVersion: SoapVersion,
-): <I, O>(spec: OperationSpec) => OperationCodec<I, O, IH, OH> {
-  return <I, O>(spec: OperationSpec) => defineOperation<I, O, IH, OH>(schema, { ...spec, soapVersion });
-  // (A plain interface rather than Omit<OperationDesc, …>: the 1,500 generated calls type-check faster.)
+  actionBase = '',
+): <I, O, R>(spec: OperationSpec) => OperationCodec<I, O, IH, OH, R> {
+  const headerLists = new Map<readonly string[], readonly FieldDesc[]>();
+  const message = (m: MessageSpec): MessageDesc => {
+    let headers = headerLists.get(m.headers);
+    if (!headers) headerLists.set(m.headers, (headers = m.headers.map(fieldLine)));
+    return { body: fieldLine(m.body), headers };
+  };
+  return <I, O, R>(spec: OperationSpec) => {
+    const desc: OperationDesc = {
+      name: spec.name,
+      soapAction: spec.soapAction ?? actionBase + spec.name,
+      soapVersion,
+      input: message(spec.input),
+      ...(spec.output ? { output: message(spec.output) } : {}),
+      ...(spec.query ? { query: spec.query } : {}),
+      ...(spec.entity !== undefined ? { entity: spec.entity } : {}),
+    };
+    return defineOperation<I, O, IH, OH, R>(schema, desc, spec.returns);
+  };
+  // (Plain interfaces rather than Omit<OperationDesc, …>: the 1,500 generated calls type-check faster.)
 }
 
 function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, value: unknown, headers: unknown): string {
@@ -5498,12 +5601,14 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   }
 
   /**
-   * What generated methods call: `invoke` for one of this agent's own codecs. Taking the codec
-   * rather than its name keeps type-checking of large generated clients cheap (its types are
-   * read off the codec instead of being computed from the operations table for every method).
+   * What generated methods call: `invoke` for one of this agent's own codecs, returning what the
+   * codec's `result` makes of the output. Taking the codec rather than its name, and returning its
+   * result type, keeps type-checking of large generated clients cheap: a method is one plain call
+   * whose types are read off the codec (no await, no destructuring per method).
    */
-  protected call<I, O, IH, OH>(codec: OperationCodec<I, O, IH, OH>, input: I, options?: CallOptions): Promise<CallResult<O, OH>> {
-    return this.invoke(codec.name, input as never, options) as Promise<CallResult<O, OH>>;
+  protected async call<I, O, IH, OH, R>(codec: OperationCodec<I, O, IH, OH, R>, input: I, options?: CallOptions): Promise<R> {
+    const { output } = await this.invoke(codec.name, input as never, options);
+    return codec.result(output as O);
   }
 
   async #call<K extends keyof Ops & string>(
