@@ -7,12 +7,14 @@
 //
 // Cases: generate-email, generate-all, watch (one WSDL of 56 changed under --watch), cold-start, decode, decode-json, encode, memory, output (`generate` = both
 // generate cases; `output` = bytes and consumer type-check time of all 56 against the design
-// before shared types, built from git). Writes bench/results.md and bench/results.json and prints the table. With
+// before shared types, built from git; `bundle` = one call bundled with esbuild from a folder of all
+// 56 agents and from a folder of that agent alone). Writes bench/results.md and bench/results.json and prints the table. With
 // --only, the other cases' earlier results are kept in the files (each row has its own date).
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { basename, join } from 'node:path';
 import {
   alternate,
@@ -35,7 +37,7 @@ import { importKnockedOut, knockOut, TRICKS } from './lib/tricks.mjs';
 import { updateReadme } from './readme-tricks.mjs';
 import { buildPreviousDesign, folderBytes, PREVIOUS_DESIGN_COMMIT, TSC, writeConsumerTsconfig } from './lib/design.mjs';
 
-const CASES = ['generate-email', 'generate-all', 'watch', 'cold-start', 'decode', 'decode-json', 'encode', 'memory', 'tricks', 'output'];
+const CASES = ['generate-email', 'generate-all', 'watch', 'cold-start', 'decode', 'decode-json', 'encode', 'memory', 'tricks', 'output', 'bundle'];
 const MIN_ROUNDS = 10;
 /** WSDLs wsdl-tsclient 1.7.1 cannot generate (it reports the error, carries on and exits 1). */
 const PEER_GENERATE_FAILURES = new Set(['List.wsdl']);
@@ -388,6 +390,67 @@ async function outputCase(wsdls, rounds) {
   } finally {
     rmSync(root, { recursive: true, force: true });
     previous.cleanup();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1c. Bundle size of one call (esbuild, minified, gzip): the same program importing EMailAgent from a
+//     folder of all 56 agents and from a folder holding only EMail. The metadata is one plain-data
+//     constant per type and each agent's table imports only its own, so the bundler keeps what
+//     EMail uses and drops the rest; wanted: the 56-agent bundle at most 1.1× the one-agent bundle.
+
+/** The program bundled: one call of one agent, as an application (or an edge function) would make it. */
+const ONE_CALL = [
+  "import { EMailAgent } from './EMail/index.js';",
+  "const email = new EMailAgent({ baseUrl: 'https://online.superoffice.com/Cust12345', ticket: 'ticket' });",
+  'console.log(await email.getEMailEnvelopes({ Ids: [1] }));',
+  '',
+].join('\n');
+
+async function bundleCase(wsdls) {
+  log(`\nBundle of one call (EMailAgent.getEMailEnvelopes): a folder of ${wsdls.length} agents vs a folder of EMail alone`);
+  const { build } = requireFromRoot('esbuild');
+  const root = mkdtempSync(join(os.tmpdir(), 'gen-services86-bench-bundle-'));
+  try {
+    const sizes = {};
+    for (const [which, inputs] of [['all', wsdls], ['one', [emailWsdl]]]) {
+      const out = join(root, which);
+      const res = await runNode([OUR_CLI, ...inputs, '-o', out, '-q']);
+      if (res.code !== 0) throw new Error(`generation for the bundle case failed (exit ${res.code})\n${res.stderr}`);
+      const result = await build({
+        stdin: { contents: ONE_CALL, resolveDir: out, sourcefile: 'app.ts', loader: 'ts' },
+        bundle: true,
+        minify: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2022',
+        external: ['node:*'],
+        write: false,
+        logLevel: 'silent',
+      });
+      const bytes = result.outputFiles[0].contents;
+      sizes[which] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+      log(`  ${which === 'all' ? `${wsdls.length} agents` : 'EMail alone'}: ${sizes[which].raw} B minified, ${sizes[which].gzip} B gzip`);
+    }
+    const one = (x) => ({ min: x, median: x, max: x, n: 1 });
+    return [
+      row({
+        id: 'bundle-one-call',
+        title: `One call bundled (esbuild, minified, gzip) from a folder of ${wsdls.length} agents vs from a folder of that agent alone`,
+        unit: 'B',
+        ours: one(sizes.all.gzip),
+        peer: one(sizes.one.gzip),
+        oursLabel: `EMailAgent from a folder of ${wsdls.length} agents`,
+        peerLabel: 'EMailAgent from a folder of EMail alone',
+        target: 1 / 1.1,
+        targetText: '≥ 0.91× (ours ≤ 1.1× the one-agent bundle)',
+        notes: [
+          `esbuild ${packageVersion('esbuild')}, bundle + minify, ESM for the browser (node: built-ins external), gzip level 9; minified: ${sizes.all.raw} B vs ${sizes.one.raw} B`,
+        ],
+      }),
+    ];
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 }
 
@@ -888,6 +951,7 @@ async function main() {
     if (c === 'memory') rows.push(...(await memoryCase(opts.rounds)));
     if (c === 'tricks') rows.push(...(await tricksCase(opts.rounds)));
     if (c === 'output') rows.push(...(await outputCase(allWsdls, opts.rounds)));
+    if (c === 'bundle') rows.push(...(await bundleCase(allWsdls)));
   }
 
   // Keep earlier rows of cases this run did not measure (with --only).

@@ -129,7 +129,10 @@ describe('--check compares code, not the command line', () => {
     assert.match(check.stdout, /^gen-services86: gen is up to date \(\d+ files, /);
     // Code that differs is still found.
     const client = join(out, 'Alpha', 'client.ts');
-    writeFileSync(client, readFileSync(client, 'utf8').replace('async ping(', 'async pong('));
+    const code = readFileSync(client, 'utf8');
+    const edited = code.replace('\n  ping(', '\n  pong(');
+    assert.notEqual(edited, code, 'the method to rename is in client.ts');
+    writeFileSync(client, edited);
     const stale = await runCli(['wsdl/Alpha.wsdl', 'wsdl/Beta.wsdl', '-o', 'gen', '--check'], dir);
     assert.equal(stale.code, 1);
     assert.match(stale.stderr, /^ {2}differs {2}Alpha\/client\.ts$/m);

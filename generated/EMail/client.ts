@@ -20,7 +20,15 @@ import type * as T from './types.js';
  */
 export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   constructor(options: rt.AgentOptions = {}) {
-    super(EMailOperations, { service: 'EMail', defaultEndpoint: 'https://sod.superoffice.com/Cust12345/Remote/Services86/EMail.svc', servicePath: 'Remote/Services86/EMail.svc' }, options);
+    super(
+      EMailOperations,
+      {
+        service: 'EMail',
+        defaultEndpoint: 'https://sod.superoffice.com/Cust12345/Remote/Services86/EMail.svc',
+        servicePath: 'Remote/Services86/EMail.svc',
+      },
+      options,
+    );
   }
 
   /**
@@ -31,9 +39,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAddress
    */
-  async createDefaultEMailAddress(input: T.CreateDefaultEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAddress | null> {
-    const { output } = await this.call(EMailOperations.CreateDefaultEMailAddress, input, options);
-    return output.Response ?? null;
+  createDefaultEMailAddress(input: T.CreateDefaultEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAddress | null> {
+    return this.call(EMailOperations.CreateDefaultEMailAddress, input, options);
   }
 
   /**
@@ -44,9 +51,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAttachment
    */
-  async createDefaultEMailAttachment(input: T.CreateDefaultEMailAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    const { output } = await this.call(EMailOperations.CreateDefaultEMailAttachment, input, options);
-    return output.Response ?? null;
+  createDefaultEMailAttachment(input: T.CreateDefaultEMailAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
+    return this.call(EMailOperations.CreateDefaultEMailAttachment, input, options);
   }
 
   /**
@@ -57,9 +63,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailConnectionInfo
    */
-  async createDefaultEMailConnectionInfo(input: T.CreateDefaultEMailConnectionInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailConnectionInfo | null> {
-    const { output } = await this.call(EMailOperations.CreateDefaultEMailConnectionInfo, input, options);
-    return output.Response ?? null;
+  createDefaultEMailConnectionInfo(input: T.CreateDefaultEMailConnectionInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailConnectionInfo | null> {
+    return this.call(EMailOperations.CreateDefaultEMailConnectionInfo, input, options);
   }
 
   /**
@@ -70,9 +75,11 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailConnectionInfoExtended
    */
-  async createDefaultEMailConnectionInfoExtended(input: T.CreateDefaultEMailConnectionInfoExtendedRequest = {}, options?: rt.CallOptions): Promise<T.EMailConnectionInfoExtended | null> {
-    const { output } = await this.call(EMailOperations.CreateDefaultEMailConnectionInfoExtended, input, options);
-    return output.Response ?? null;
+  createDefaultEMailConnectionInfoExtended(
+    input: T.CreateDefaultEMailConnectionInfoExtendedRequest = {},
+    options?: rt.CallOptions,
+  ): Promise<T.EMailConnectionInfoExtended | null> {
+    return this.call(EMailOperations.CreateDefaultEMailConnectionInfoExtended, input, options);
   }
 
   /**
@@ -83,9 +90,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailCustomHeader
    */
-  async createDefaultEMailCustomHeader(input: T.CreateDefaultEMailCustomHeaderRequest = {}, options?: rt.CallOptions): Promise<T.EMailCustomHeader | null> {
-    const { output } = await this.call(EMailOperations.CreateDefaultEMailCustomHeader, input, options);
-    return output.Response ?? null;
+  createDefaultEMailCustomHeader(input: T.CreateDefaultEMailCustomHeaderRequest = {}, options?: rt.CallOptions): Promise<T.EMailCustomHeader | null> {
+    return this.call(EMailOperations.CreateDefaultEMailCustomHeader, input, options);
   }
 
   /**
@@ -96,9 +102,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailEntity
    */
-  async createDefaultEMailEntity(input: T.CreateDefaultEMailEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.CreateDefaultEMailEntity, input, options);
-    return output.Response ?? null;
+  createDefaultEMailEntity(input: T.CreateDefaultEMailEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.CreateDefaultEMailEntity, input, options);
   }
 
   /**
@@ -109,9 +114,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailEnvelope
    */
-  async createDefaultEMailEnvelope(input: T.CreateDefaultEMailEnvelopeRequest = {}, options?: rt.CallOptions): Promise<T.EMailEnvelope | null> {
-    const { output } = await this.call(EMailOperations.CreateDefaultEMailEnvelope, input, options);
-    return output.Response ?? null;
+  createDefaultEMailEnvelope(input: T.CreateDefaultEMailEnvelopeRequest = {}, options?: rt.CallOptions): Promise<T.EMailEnvelope | null> {
+    return this.call(EMailOperations.CreateDefaultEMailEnvelope, input, options);
   }
 
   /**
@@ -122,9 +126,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailFolder
    */
-  async createDefaultEMailFolder(input: T.CreateDefaultEMailFolderRequest = {}, options?: rt.CallOptions): Promise<T.EMailFolder | null> {
-    const { output } = await this.call(EMailOperations.CreateDefaultEMailFolder, input, options);
-    return output.Response ?? null;
+  createDefaultEMailFolder(input: T.CreateDefaultEMailFolderRequest = {}, options?: rt.CallOptions): Promise<T.EMailFolder | null> {
+    return this.call(EMailOperations.CreateDefaultEMailFolder, input, options);
   }
 
   /**
@@ -135,9 +138,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailSOInfo
    */
-  async createDefaultEMailSOInfo(input: T.CreateDefaultEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
-    const { output } = await this.call(EMailOperations.CreateDefaultEMailSOInfo, input, options);
-    return output.Response ?? null;
+  createDefaultEMailSOInfo(input: T.CreateDefaultEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
+    return this.call(EMailOperations.CreateDefaultEMailSOInfo, input, options);
   }
 
   /**
@@ -148,9 +150,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAccount
    */
-  async createDefaultEMailAccount(input: T.CreateDefaultEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.call(EMailOperations.CreateDefaultEMailAccount, input, options);
-    return output.Response ?? null;
+  createDefaultEMailAccount(input: T.CreateDefaultEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
+    return this.call(EMailOperations.CreateDefaultEMailAccount, input, options);
   }
 
   /**
@@ -161,9 +162,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SaveEMailAccount
    */
-  async saveEMailAccount(input: T.SaveEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.call(EMailOperations.SaveEMailAccount, input, options);
-    return output.Response ?? null;
+  saveEMailAccount(input: T.SaveEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
+    return this.call(EMailOperations.SaveEMailAccount, input, options);
   }
 
   /**
@@ -173,8 +173,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation DeleteEMailAccount
    */
-  async deleteEMailAccount(input: T.DeleteEMailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.DeleteEMailAccount, input, options);
+  deleteEMailAccount(input: T.DeleteEMailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.DeleteEMailAccount, input, options);
   }
 
   /**
@@ -185,9 +185,11 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetPersonEntitiesFromEmailAddress
    */
-  async getPersonEntitiesFromEmailAddress(input: T.GetPersonEntitiesFromEmailAddressRequest = {}, options?: rt.CallOptions): Promise<(T.PersonEntity | null)[] | null> {
-    const { output } = await this.call(EMailOperations.GetPersonEntitiesFromEmailAddress, input, options);
-    return output.Response ?? null;
+  getPersonEntitiesFromEmailAddress(
+    input: T.GetPersonEntitiesFromEmailAddressRequest = {},
+    options?: rt.CallOptions,
+  ): Promise<(T.PersonEntity | null)[] | null> {
+    return this.call(EMailOperations.GetPersonEntitiesFromEmailAddress, input, options);
   }
 
   /**
@@ -198,9 +200,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromId
    */
-  async getEMailFromId(input: T.GetEMailFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.GetEMailFromId, input, options);
-    return output.Response ?? null;
+  getEMailFromId(input: T.GetEMailFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.GetEMailFromId, input, options);
   }
 
   /**
@@ -211,9 +212,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SendEMails
    */
-  async sendEMails(input: T.SendEMailsRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
-    const { output } = await this.call(EMailOperations.SendEMails, input, options);
-    return output.Response ?? null;
+  sendEMails(input: T.SendEMailsRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
+    return this.call(EMailOperations.SendEMails, input, options);
   }
 
   /**
@@ -224,9 +224,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SaveEMail
    */
-  async saveEMail(input: T.SaveEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.SaveEMail, input, options);
-    return output.Response ?? null;
+  saveEMail(input: T.SaveEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.SaveEMail, input, options);
   }
 
   /**
@@ -237,9 +236,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation AuthenticateIncoming
    */
-  async authenticateIncoming(input: T.AuthenticateIncomingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.call(EMailOperations.AuthenticateIncoming, input, options);
-    return output.Response;
+  authenticateIncoming(input: T.AuthenticateIncomingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+    return this.call(EMailOperations.AuthenticateIncoming, input, options);
   }
 
   /**
@@ -250,9 +248,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation AuthenticateOutgoing
    */
-  async authenticateOutgoing(input: T.AuthenticateOutgoingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.call(EMailOperations.AuthenticateOutgoing, input, options);
-    return output.Response;
+  authenticateOutgoing(input: T.AuthenticateOutgoingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+    return this.call(EMailOperations.AuthenticateOutgoing, input, options);
   }
 
   /**
@@ -263,9 +260,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetFolderList
    */
-  async getFolderList(input: T.GetFolderListRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    const { output } = await this.call(EMailOperations.GetFolderList, input, options);
-    return output.Response ?? null;
+  getFolderList(input: T.GetFolderListRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
+    return this.call(EMailOperations.GetFolderList, input, options);
   }
 
   /**
@@ -276,9 +272,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetAttachment
    */
-  async getAttachment(input: T.GetAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    const { output } = await this.call(EMailOperations.GetAttachment, input, options);
-    return output.Response ?? null;
+  getAttachment(input: T.GetAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
+    return this.call(EMailOperations.GetAttachment, input, options);
   }
 
   /**
@@ -288,8 +283,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation MarkAsRead
    */
-  async markAsRead(input: T.MarkAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.MarkAsRead, input, options);
+  markAsRead(input: T.MarkAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.MarkAsRead, input, options);
   }
 
   /**
@@ -300,9 +295,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetFolderEMailCount
    */
-  async getFolderEMailCount(input: T.GetFolderEMailCountRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.call(EMailOperations.GetFolderEMailCount, input, options);
-    return output.Response;
+  getFolderEMailCount(input: T.GetFolderEMailCountRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
+    return this.call(EMailOperations.GetFolderEMailCount, input, options);
   }
 
   /**
@@ -312,8 +306,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation Delete
    */
-  async delete(input: T.DeleteRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.Delete, input, options);
+  delete(input: T.DeleteRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.Delete, input, options);
   }
 
   /**
@@ -323,8 +317,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation MoveToFolder
    */
-  async moveToFolder(input: T.MoveToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.MoveToFolder, input, options);
+  moveToFolder(input: T.MoveToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.MoveToFolder, input, options);
   }
 
   /**
@@ -334,8 +328,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation EmptyFolder
    */
-  async emptyFolder(input: T.EmptyFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.EmptyFolder, input, options);
+  emptyFolder(input: T.EmptyFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.EmptyFolder, input, options);
   }
 
   /**
@@ -346,9 +340,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAsStream
    */
-  async getEMailAsStream(input: T.GetEMailAsStreamRequest = {}, options?: rt.CallOptions): Promise<Uint8Array | null> {
-    const { output } = await this.call(EMailOperations.GetEMailAsStream, input, options);
-    return output.Response ?? null;
+  getEMailAsStream(input: T.GetEMailAsStreamRequest = {}, options?: rt.CallOptions): Promise<Uint8Array | null> {
+    return this.call(EMailOperations.GetEMailAsStream, input, options);
   }
 
   /**
@@ -359,9 +352,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation FindAddress
    */
-  async findAddress(input: T.FindAddressRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
-    const { output } = await this.call(EMailOperations.FindAddress, input, options);
-    return output.Response ?? null;
+  findAddress(input: T.FindAddressRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
+    return this.call(EMailOperations.FindAddress, input, options);
   }
 
   /**
@@ -372,9 +364,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromDocumentId
    */
-  async getEMailFromDocumentId(input: T.GetEMailFromDocumentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.GetEMailFromDocumentId, input, options);
-    return output.Response ?? null;
+  getEMailFromDocumentId(input: T.GetEMailFromDocumentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.GetEMailFromDocumentId, input, options);
   }
 
   /**
@@ -385,9 +376,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromAttachmentId
    */
-  async getEMailFromAttachmentId(input: T.GetEMailFromAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.GetEMailFromAttachmentId, input, options);
-    return output.Response ?? null;
+  getEMailFromAttachmentId(input: T.GetEMailFromAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.GetEMailFromAttachmentId, input, options);
   }
 
   /**
@@ -398,9 +388,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromDocumentAttachmentId
    */
-  async getEMailFromDocumentAttachmentId(input: T.GetEMailFromDocumentAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.GetEMailFromDocumentAttachmentId, input, options);
-    return output.Response ?? null;
+  getEMailFromDocumentAttachmentId(input: T.GetEMailFromDocumentAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.GetEMailFromDocumentAttachmentId, input, options);
   }
 
   /**
@@ -411,9 +400,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailEnvelopes
    */
-  async getEMailEnvelopes(input: T.GetEMailEnvelopesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
-    const { output } = await this.call(EMailOperations.GetEMailEnvelopes, input, options);
-    return output.Response ?? null;
+  getEMailEnvelopes(input: T.GetEMailEnvelopesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
+    return this.call(EMailOperations.GetEMailEnvelopes, input, options);
   }
 
   /**
@@ -423,8 +411,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation SetSubscription
    */
-  async setSubscription(input: T.SetSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.SetSubscription, input, options);
+  setSubscription(input: T.SetSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.SetSubscription, input, options);
   }
 
   /**
@@ -434,8 +422,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation CreateFolder
    */
-  async createFolder(input: T.CreateFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.CreateFolder, input, options);
+  createFolder(input: T.CreateFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.CreateFolder, input, options);
   }
 
   /**
@@ -445,8 +433,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation DeleteFolder
    */
-  async deleteFolder(input: T.DeleteFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.DeleteFolder, input, options);
+  deleteFolder(input: T.DeleteFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.DeleteFolder, input, options);
   }
 
   /**
@@ -457,9 +445,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateEMailFromDocumentEntity
    */
-  async createEMailFromDocumentEntity(input: T.CreateEMailFromDocumentEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.CreateEMailFromDocumentEntity, input, options);
-    return output.Response ?? null;
+  createEMailFromDocumentEntity(input: T.CreateEMailFromDocumentEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.CreateEMailFromDocumentEntity, input, options);
   }
 
   /**
@@ -470,9 +457,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateEMailFromMimeMessage
    */
-  async createEMailFromMimeMessage(input: T.CreateEMailFromMimeMessageRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.CreateEMailFromMimeMessage, input, options);
-    return output.Response ?? null;
+  createEMailFromMimeMessage(input: T.CreateEMailFromMimeMessageRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.CreateEMailFromMimeMessage, input, options);
   }
 
   /**
@@ -483,9 +469,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetFolderInfo
    */
-  async getFolderInfo(input: T.GetFolderInfoRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
-    const { output } = await this.call(EMailOperations.GetFolderInfo, input, options);
-    return output.Response ?? null;
+  getFolderInfo(input: T.GetFolderInfoRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
+    return this.call(EMailOperations.GetFolderInfo, input, options);
   }
 
   /**
@@ -496,9 +481,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetFolderHasNewEMail
    */
-  async getFolderHasNewEMail(input: T.GetFolderHasNewEMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.call(EMailOperations.GetFolderHasNewEMail, input, options);
-    return output.Response;
+  getFolderHasNewEMail(input: T.GetFolderHasNewEMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+    return this.call(EMailOperations.GetFolderHasNewEMail, input, options);
   }
 
   /**
@@ -509,9 +493,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAddresses
    */
-  async getEMailAddresses(input: T.GetEMailAddressesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
-    const { output } = await this.call(EMailOperations.GetEMailAddresses, input, options);
-    return output.Response ?? null;
+  getEMailAddresses(input: T.GetEMailAddressesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
+    return this.call(EMailOperations.GetEMailAddresses, input, options);
   }
 
   /**
@@ -522,9 +505,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation RefreshFolder
    */
-  async refreshFolder(input: T.RefreshFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.call(EMailOperations.RefreshFolder, input, options);
-    return output.Response;
+  refreshFolder(input: T.RefreshFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
+    return this.call(EMailOperations.RefreshFolder, input, options);
   }
 
   /**
@@ -533,9 +515,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromTemp
    */
-  async getEMailFromTemp(input: T.GetEMailFromTempRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.GetEMailFromTemp, input, options);
-    return output.Response ?? null;
+  getEMailFromTemp(input: T.GetEMailFromTempRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.GetEMailFromTemp, input, options);
   }
 
   /**
@@ -544,9 +525,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation Authenticate
    */
-  async authenticate(input: T.AuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.call(EMailOperations.Authenticate, input, options);
-    return output.Response;
+  authenticate(input: T.AuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+    return this.call(EMailOperations.Authenticate, input, options);
   }
 
   /**
@@ -555,9 +535,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEmailMessageIds
    */
-  async getEmailMessageIds(input: T.GetEmailMessageIdsRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    const { output } = await this.call(EMailOperations.GetEmailMessageIds, input, options);
-    return output.Response ?? null;
+  getEmailMessageIds(input: T.GetEmailMessageIdsRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
+    return this.call(EMailOperations.GetEmailMessageIds, input, options);
   }
 
   /**
@@ -566,9 +545,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEmailsAsString
    */
-  async getEmailsAsString(input: T.GetEmailsAsStringRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    const { output } = await this.call(EMailOperations.GetEmailsAsString, input, options);
-    return output.Response ?? null;
+  getEmailsAsString(input: T.GetEmailsAsStringRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
+    return this.call(EMailOperations.GetEmailsAsString, input, options);
   }
 
   /**
@@ -576,8 +554,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation DeleteExtended
    */
-  async deleteExtended(input: T.DeleteExtendedRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.DeleteExtended, input, options);
+  deleteExtended(input: T.DeleteExtendedRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.DeleteExtended, input, options);
   }
 
   /**
@@ -585,8 +563,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation RelayMessage
    */
-  async relayMessage(input: T.RelayMessageRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.RelayMessage, input, options);
+  relayMessage(input: T.RelayMessageRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.RelayMessage, input, options);
   }
 
   /**
@@ -597,9 +575,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMail
    */
-  async getEMail(input: T.GetEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.GetEMail, input, options);
-    return output.Response ?? null;
+  getEMail(input: T.GetEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.GetEMail, input, options);
   }
 
   /**
@@ -609,8 +586,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation MarkEmailsAsRead
    */
-  async markEmailsAsRead(input: T.MarkEmailsAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.MarkEmailsAsRead, input, options);
+  markEmailsAsRead(input: T.MarkEmailsAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.MarkEmailsAsRead, input, options);
   }
 
   /**
@@ -620,8 +597,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation DeleteEmails
    */
-  async deleteEmails(input: T.DeleteEmailsRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.DeleteEmails, input, options);
+  deleteEmails(input: T.DeleteEmailsRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.DeleteEmails, input, options);
   }
 
   /**
@@ -631,8 +608,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation MoveEmailsToTrash
    */
-  async moveEmailsToTrash(input: T.MoveEmailsToTrashRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.MoveEmailsToTrash, input, options);
+  moveEmailsToTrash(input: T.MoveEmailsToTrashRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.MoveEmailsToTrash, input, options);
   }
 
   /**
@@ -643,9 +620,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation Save
    */
-  async save(input: T.SaveRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.Save, input, options);
-    return output.Response ?? null;
+  save(input: T.SaveRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.Save, input, options);
   }
 
   /**
@@ -656,9 +632,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SaveToMailServer
    */
-  async saveToMailServer(input: T.SaveToMailServerRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.SaveToMailServer, input, options);
-    return output.Response ?? null;
+  saveToMailServer(input: T.SaveToMailServerRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.SaveToMailServer, input, options);
   }
 
   /**
@@ -669,9 +644,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation Send
    */
-  async send(input: T.SendRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
-    const { output } = await this.call(EMailOperations.Send, input, options);
-    return output.Response ?? null;
+  send(input: T.SendRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
+    return this.call(EMailOperations.Send, input, options);
   }
 
   /**
@@ -682,9 +656,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateForwardEmail
    */
-  async createForwardEmail(input: T.CreateForwardEmailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.CreateForwardEmail, input, options);
-    return output.Response ?? null;
+  createForwardEmail(input: T.CreateForwardEmailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.CreateForwardEmail, input, options);
   }
 
   /**
@@ -693,9 +666,11 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation FindContactOrPersonByEmailName
    */
-  async findContactOrPersonByEmailName(input: T.FindContactOrPersonByEmailNameRequest = {}, options?: rt.CallOptions): Promise<(T.ContactOrPersonFromEmail | null)[] | null> {
-    const { output } = await this.call(EMailOperations.FindContactOrPersonByEmailName, input, options);
-    return output.Response ?? null;
+  findContactOrPersonByEmailName(
+    input: T.FindContactOrPersonByEmailNameRequest = {},
+    options?: rt.CallOptions,
+  ): Promise<(T.ContactOrPersonFromEmail | null)[] | null> {
+    return this.call(EMailOperations.FindContactOrPersonByEmailName, input, options);
   }
 
   /**
@@ -706,9 +681,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation RefreshFolderForAssociate
    */
-  async refreshFolderForAssociate(input: T.RefreshFolderForAssociateRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.call(EMailOperations.RefreshFolderForAssociate, input, options);
-    return output.Response ?? null;
+  refreshFolderForAssociate(input: T.RefreshFolderForAssociateRequest = {}, options?: rt.CallOptions): Promise<string | null> {
+    return this.call(EMailOperations.RefreshFolderForAssociate, input, options);
   }
 
   /**
@@ -719,9 +693,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetNewMail
    */
-  async getNewMail(input: T.GetNewMailRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
-    const { output } = await this.call(EMailOperations.GetNewMail, input, options);
-    return output.Response ?? null;
+  getNewMail(input: T.GetNewMailRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
+    return this.call(EMailOperations.GetNewMail, input, options);
   }
 
   /**
@@ -732,9 +705,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CacheFolderList
    */
-  async cacheFolderList(input: T.CacheFolderListRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
-    const { output } = await this.call(EMailOperations.CacheFolderList, input, options);
-    return output.Response ?? null;
+  cacheFolderList(input: T.CacheFolderListRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
+    return this.call(EMailOperations.CacheFolderList, input, options);
   }
 
   /**
@@ -744,8 +716,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation MoveEmailsToFolder
    */
-  async moveEmailsToFolder(input: T.MoveEmailsToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.MoveEmailsToFolder, input, options);
+  moveEmailsToFolder(input: T.MoveEmailsToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.MoveEmailsToFolder, input, options);
   }
 
   /**
@@ -756,9 +728,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetMailFromMessageId
    */
-  async getMailFromMessageId(input: T.GetMailFromMessageIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.GetMailFromMessageId, input, options);
-    return output.Response ?? null;
+  getMailFromMessageId(input: T.GetMailFromMessageIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.GetMailFromMessageId, input, options);
   }
 
   /**
@@ -769,9 +740,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetMailFromInReplyTo
    */
-  async getMailFromInReplyTo(input: T.GetMailFromInReplyToRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.GetMailFromInReplyTo, input, options);
-    return output.Response ?? null;
+  getMailFromInReplyTo(input: T.GetMailFromInReplyToRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.GetMailFromInReplyTo, input, options);
   }
 
   /**
@@ -782,9 +752,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SendAndSaveEmailToTmpDocument
    */
-  async sendAndSaveEmailToTmpDocument(input: T.SendAndSaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.call(EMailOperations.SendAndSaveEmailToTmpDocument, input, options);
-    return output.Response ?? null;
+  sendAndSaveEmailToTmpDocument(input: T.SendAndSaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
+    return this.call(EMailOperations.SendAndSaveEmailToTmpDocument, input, options);
   }
 
   /**
@@ -795,9 +764,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SaveEmailToTmpDocument
    */
-  async saveEmailToTmpDocument(input: T.SaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.call(EMailOperations.SaveEmailToTmpDocument, input, options);
-    return output.Response ?? null;
+  saveEmailToTmpDocument(input: T.SaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
+    return this.call(EMailOperations.SaveEmailToTmpDocument, input, options);
   }
 
   /**
@@ -808,9 +776,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SaveDraft
    */
-  async saveDraft(input: T.SaveDraftRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.SaveDraft, input, options);
-    return output.Response ?? null;
+  saveDraft(input: T.SaveDraftRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.SaveDraft, input, options);
   }
 
   /**
@@ -820,8 +787,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation SetRepliedAt
    */
-  async setRepliedAt(input: T.SetRepliedAtRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.SetRepliedAt, input, options);
+  setRepliedAt(input: T.SetRepliedAtRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.SetRepliedAt, input, options);
   }
 
   /**
@@ -832,9 +799,11 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromDocumentIdWithoutAttachmentStream
    */
-  async getEMailFromDocumentIdWithoutAttachmentStream(input: T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    const { output } = await this.call(EMailOperations.GetEMailFromDocumentIdWithoutAttachmentStream, input, options);
-    return output.Response ?? null;
+  getEMailFromDocumentIdWithoutAttachmentStream(
+    input: T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest = {},
+    options?: rt.CallOptions,
+  ): Promise<T.EMailEntity | null> {
+    return this.call(EMailOperations.GetEMailFromDocumentIdWithoutAttachmentStream, input, options);
   }
 
   /**
@@ -845,9 +814,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetAttachmentFromId
    */
-  async getAttachmentFromId(input: T.GetAttachmentFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    const { output } = await this.call(EMailOperations.GetAttachmentFromId, input, options);
-    return output.Response ?? null;
+  getAttachmentFromId(input: T.GetAttachmentFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
+    return this.call(EMailOperations.GetAttachmentFromId, input, options);
   }
 
   /**
@@ -858,9 +826,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation TestAuthenticate
    */
-  async testAuthenticate(input: T.TestAuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.call(EMailOperations.TestAuthenticate, input, options);
-    return output.Response;
+  testAuthenticate(input: T.TestAuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+    return this.call(EMailOperations.TestAuthenticate, input, options);
   }
 
   /**
@@ -870,8 +837,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation ToggleSubscription
    */
-  async toggleSubscription(input: T.ToggleSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.ToggleSubscription, input, options);
+  toggleSubscription(input: T.ToggleSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.ToggleSubscription, input, options);
   }
 
   /**
@@ -882,9 +849,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation HasNewMail
    */
-  async hasNewMail(input: T.HasNewMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    const { output } = await this.call(EMailOperations.HasNewMail, input, options);
-    return output.Response;
+  hasNewMail(input: T.HasNewMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+    return this.call(EMailOperations.HasNewMail, input, options);
   }
 
   /**
@@ -895,9 +861,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation LatestItemIdByFolder
    */
-  async latestItemIdByFolder(input: T.LatestItemIdByFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.call(EMailOperations.LatestItemIdByFolder, input, options);
-    return output.Response;
+  latestItemIdByFolder(input: T.LatestItemIdByFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
+    return this.call(EMailOperations.LatestItemIdByFolder, input, options);
   }
 
   /**
@@ -908,9 +873,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateInlineHtmlHeader
    */
-  async createInlineHtmlHeader(input: T.CreateInlineHtmlHeaderRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    const { output } = await this.call(EMailOperations.CreateInlineHtmlHeader, input, options);
-    return output.Response ?? null;
+  createInlineHtmlHeader(input: T.CreateInlineHtmlHeaderRequest = {}, options?: rt.CallOptions): Promise<string | null> {
+    return this.call(EMailOperations.CreateInlineHtmlHeader, input, options);
   }
 
   /**
@@ -921,9 +885,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailSOInfo
    */
-  async getEMailSOInfo(input: T.GetEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
-    const { output } = await this.call(EMailOperations.GetEMailSOInfo, input, options);
-    return output.Response ?? null;
+  getEMailSOInfo(input: T.GetEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
+    return this.call(EMailOperations.GetEMailSOInfo, input, options);
   }
 
   /**
@@ -934,9 +897,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAccount
    */
-  async getEMailAccount(input: T.GetEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.call(EMailOperations.GetEMailAccount, input, options);
-    return output.Response ?? null;
+  getEMailAccount(input: T.GetEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
+    return this.call(EMailOperations.GetEMailAccount, input, options);
   }
 
   /**
@@ -947,9 +909,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAccountFromEMailAddress
    */
-  async getEMailAccountFromEMailAddress(input: T.GetEMailAccountFromEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.call(EMailOperations.GetEMailAccountFromEMailAddress, input, options);
-    return output.Response ?? null;
+  getEMailAccountFromEMailAddress(input: T.GetEMailAccountFromEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
+    return this.call(EMailOperations.GetEMailAccountFromEMailAddress, input, options);
   }
 
   /**
@@ -960,9 +921,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetCurrentAccountId
    */
-  async getCurrentAccountId(input: T.GetCurrentAccountIdRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    const { output } = await this.call(EMailOperations.GetCurrentAccountId, input, options);
-    return output.Response;
+  getCurrentAccountId(input: T.GetCurrentAccountIdRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
+    return this.call(EMailOperations.GetCurrentAccountId, input, options);
   }
 
   /**
@@ -973,9 +933,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetCurrentAccount
    */
-  async getCurrentAccount(input: T.GetCurrentAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    const { output } = await this.call(EMailOperations.GetCurrentAccount, input, options);
-    return output.Response ?? null;
+  getCurrentAccount(input: T.GetCurrentAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
+    return this.call(EMailOperations.GetCurrentAccount, input, options);
   }
 
   /**
@@ -986,9 +945,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetReadySyncEmailAccounts
    */
-  async getReadySyncEmailAccounts(input: T.GetReadySyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<(T.SyncUserAccount | null)[] | null> {
-    const { output } = await this.call(EMailOperations.GetReadySyncEmailAccounts, input, options);
-    return output.Response ?? null;
+  getReadySyncEmailAccounts(input: T.GetReadySyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<(T.SyncUserAccount | null)[] | null> {
+    return this.call(EMailOperations.GetReadySyncEmailAccounts, input, options);
   }
 
   /**
@@ -998,8 +956,8 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation SyncEmailAccount
    */
-  async syncEmailAccount(input: T.SyncEmailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.SyncEmailAccount, input, options);
+  syncEmailAccount(input: T.SyncEmailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.SyncEmailAccount, input, options);
   }
 
   /**
@@ -1009,7 +967,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation SyncEmailAccounts
    */
-  async syncEmailAccounts(input: T.SyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<void> {
-    await this.call(EMailOperations.SyncEmailAccounts, input, options);
+  syncEmailAccounts(input: T.SyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<void> {
+    return this.call(EMailOperations.SyncEmailAccounts, input, options);
   }
 }

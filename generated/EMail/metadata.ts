@@ -3,1074 +3,1161 @@
 
 import * as ri from '../runtime/internal.js';
 
-// How to read this table (the runtime's schema.ts defines each form):
-//   ri.complex(xml name, namespace, [fields])              a complexType with a sequence
-//   ri.extension(xml name, namespace, base, [fields])      the same, extending base (whose fields come first)
-//   ri.array(xml name, namespace, item)                     WCF ArrayOfX: repeated item elements, a JS array
-//   ri.dictionary(xml name, namespace, entry, key, value)   WCF dictionary: Record<string, V> for string keys
-//   ri.enumeration([values])   ri.list(item type)   ri.restricted(base type, [anchored patterns])
-// One element per line: f(element name, namespace, type, occurrence), where namespace is an index
-// into `namespaces` (-1: unqualified), type is a key of `types` or xs:<built-in>, and occurrence
-// lists 'optional' (minOccurs=0), 'nillable' (xsi:nil allowed) and 'repeated' (maxOccurs > 1).
-const f = ri.field;
+// How to read these constants (each is one schema type, in a form of the runtime's schema.ts):
+//   ['complex', xml name, namespace, [elements]]             a complexType with a sequence
+//   ['extension', xml name, namespace, base, [elements]]     the same, extending base (whose elements come first)
+//   ['array', xml name, namespace, item element]             WCF ArrayOfX: repeated item elements, a JS array
+//   ['dictionary', xml name, namespace, entry, key, value]   WCF dictionary: Record<string, V> for string keys
+//   ['enumeration', [values]]   ['list', item type]   ['restricted', base type, [anchored patterns]]
+// An element is one string, 'name namespace type occurrence…': namespace is an index into the
+// table's `namespaces` (-1: unqualified), type is a type's constant or xs:<built-in> (- for none),
+// and occurrence lists 'optional' (minOccurs=0), 'nillable' (xsi:nil allowed) and 'repeated'
+// (maxOccurs > 1). Plain data: a bundler drops the types a program does not use.
+export const CreateDefaultEMailAddressRequest = ['complex', 'CreateDefaultEMailAddress', 0, []];
+export const SoCredentials = ['complex', 'SoCredentials', 0, ['Ticket 0 xs:string optional nillable']];
+export const SoTimeZone = ['complex', 'SoTimeZone', 0, ['SoTimeZoneId 0 xs:int optional', 'SoTimeZoneLocationCode 0 xs:string optional nillable']];
+export const CreateDefaultEMailAddressResponse = ['complex', 'CreateDefaultEMailAddressResponse', 0, ['Response 0 EMailAddress optional nillable']];
+export const EMailAddress = ['extension', 'EMailAddress', 0, 'Carrier', [
+  'ContactId 0 xs:int optional',
+  'ContactName 0 xs:string optional nillable',
+  'PersonId 0 xs:int optional',
+  'PersonName 0 xs:string optional nillable',
+  'AssociateId 0 xs:int optional',
+  'Address 0 xs:string optional nillable',
+  'EmailId 0 xs:int optional',
+  'DuplicatePersonIds 0 ArrayOfint optional nillable',
+  'Name 0 xs:string optional nillable',
+]];
+export const Carrier = ['complex', 'Carrier', 0, ['TableRight 0 TableRight optional nillable', 'FieldProperties 0 FieldPropertyDictionary optional nillable']];
+export const TableRight = ['complex', 'TableRight', 0, ['Mask 0 ETableRight optional', 'Reason 0 xs:string optional nillable']];
+export const ETableRightItem = ['enumeration', ['Select', 'Update', 'Insert', 'Delete', 'Filtering', 'RestrictedUpdate']];
+export const ETableRight = ['list', 'ETableRightItem'];
+export const FieldPropertyDictionary = [
+  'dictionary',
+  'FieldPropertyDictionary',
+  0,
+  'FieldPropertyDictionaryKeyValuePair 0 - optional repeated',
+  'Key 0 xs:string nillable',
+  'Value 0 FieldProperty nillable',
+];
+export const FieldProperty = ['complex', 'FieldProperty', 0, [
+  'FieldRight 0 FieldRight optional nillable',
+  'FieldType 0 xs:string optional nillable',
+  'FieldLength 0 xs:int optional',
+]];
+export const FieldRight = ['complex', 'FieldRight', 0, ['Mask 0 EFieldRight optional', 'Reason 0 xs:string optional nillable']];
+export const EFieldRightItem = ['enumeration', [
+  'Read',
+  'Write',
+  'Unused1',
+  'Unused2',
+  'Unused3',
+  'Unused4',
+  'UIHintMandatory',
+  'UIHintReadOnly',
+  'UndefinedValue256',
+]];
+export const EFieldRight = ['list', 'EFieldRightItem'];
+export const SoExceptionInfo = ['complex', 'SoExceptionInfo', 0, [
+  'Message 0 xs:string optional nillable',
+  'StackTrace 0 xs:string optional nillable',
+  'FriendlyText 0 xs:string optional nillable',
+  'ExceptionType 0 xs:string optional nillable',
+  'Source 0 xs:string optional nillable',
+  'InnerException 0 SoExceptionInfo optional nillable',
+  'Parameters 0 SoExceptionInfoParameters optional nillable',
+]];
+export const SoExceptionInfoParameters = [
+  'dictionary',
+  'SoExceptionInfoParameters',
+  0,
+  'SoExceptionInfoParametersKeyValuePair 0 - optional repeated',
+  'Key 0 xs:string nillable',
+  'Value 0 xs:string nillable',
+];
+export const SoExtraInfo = [
+  'dictionary',
+  'SoExtraInfo',
+  0,
+  'ExtraInfoNameValuePair 0 - optional repeated',
+  'Key 0 xs:string nillable',
+  'Value 0 xs:string nillable',
+];
+export const CreateDefaultEMailAttachmentRequest = ['complex', 'CreateDefaultEMailAttachment', 0, []];
+export const CreateDefaultEMailAttachmentResponse = ['complex', 'CreateDefaultEMailAttachmentResponse', 0, ['Response 0 EMailAttachment optional nillable']];
+export const EMailAttachment = ['extension', 'EMailAttachment', 0, 'Carrier', [
+  'Description 0 xs:string optional nillable',
+  'Filename 0 xs:string optional nillable',
+  'Size 0 xs:int optional',
+  'Type 0 xs:string optional nillable',
+  'Encoding 0 xs:string optional nillable',
+  'Id 0 xs:string optional nillable',
+  'Disposition 0 xs:string optional nillable',
+  'Stream 0 xs:base64Binary optional nillable',
+]];
+export const CreateDefaultEMailConnectionInfoRequest = ['complex', 'CreateDefaultEMailConnectionInfo', 0, []];
+export const CreateDefaultEMailConnectionInfoResponse = ['complex', 'CreateDefaultEMailConnectionInfoResponse', 0, [
+  'Response 0 EMailConnectionInfo optional nillable',
+]];
+export const EMailConnectionInfo = ['extension', 'EMailConnectionInfo', 0, 'Carrier', [
+  'ServerName 0 xs:string optional nillable',
+  'UserName 0 xs:string optional nillable',
+  'Password 0 xs:string optional nillable',
+  'Folder 0 xs:string optional nillable',
+  'UseSSL 0 xs:boolean optional',
+]];
+export const CreateDefaultEMailConnectionInfoExtendedRequest = ['complex', 'CreateDefaultEMailConnectionInfoExtended', 0, []];
+export const CreateDefaultEMailConnectionInfoExtendedResponse = ['complex', 'CreateDefaultEMailConnectionInfoExtendedResponse', 0, [
+  'Response 0 EMailConnectionInfoExtended optional nillable',
+]];
+export const EMailConnectionInfoExtended = ['extension', 'EMailConnectionInfoExtended', 0, 'Carrier', [
+  'Port 0 xs:int optional',
+  'ServerName 0 xs:string optional nillable',
+  'Protocol 0 xs:string optional nillable',
+  'UserName 0 xs:string optional nillable',
+  'Password 0 xs:string optional nillable',
+  'UseSSL 0 xs:boolean optional',
+  'Folder 0 xs:string optional nillable',
+]];
+export const CreateDefaultEMailCustomHeaderRequest = ['complex', 'CreateDefaultEMailCustomHeader', 0, []];
+export const CreateDefaultEMailCustomHeaderResponse = ['complex', 'CreateDefaultEMailCustomHeaderResponse', 0, [
+  'Response 0 EMailCustomHeader optional nillable',
+]];
+export const EMailCustomHeader = ['extension', 'EMailCustomHeader', 0, 'Carrier', [
+  'Name 0 xs:string optional nillable',
+  'Values 0 ArrayOfstring optional nillable',
+]];
+export const CreateDefaultEMailEntityRequest = ['complex', 'CreateDefaultEMailEntity', 0, []];
+export const CreateDefaultEMailEntityResponse = ['complex', 'CreateDefaultEMailEntityResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const EMailEntity = ['extension', 'EMailEntity', 0, 'Carrier', [
+  'To 0 ArrayOfEMailAddress optional nillable',
+  'Cc 0 ArrayOfEMailAddress optional nillable',
+  'Bcc 0 ArrayOfEMailAddress optional nillable',
+  'Subject 0 xs:string optional nillable',
+  'HTMLBody 0 xs:string optional nillable',
+  'From 0 EMailAddress optional nillable',
+  'Sent 0 xs:dateTime optional',
+  'Size 0 xs:int optional',
+  'Priority 0 EMailPriority optional',
+  'Flags 0 EMailFlags optional',
+  'MessageID 0 xs:string optional nillable',
+  'PlainBody 0 xs:string optional nillable',
+  'IsSent 0 xs:boolean optional',
+  'EMailSOInfo 0 EMailSOInfo optional nillable',
+  'ServerId 0 xs:int optional',
+  'Attachments 0 ArrayOfEMailAttachment optional nillable',
+  'CustomHeaderList 0 ArrayOfEMailCustomHeader optional nillable',
+  'FolderName 0 xs:string optional nillable',
+  'EmailItemId 0 xs:int optional',
+  'AccountId 0 xs:int optional',
+  'ReceivedAt 0 xs:dateTime optional',
+  'InReplyTo 0 EMailEnvelope optional nillable',
+  'RepliedAt 0 xs:dateTime optional',
+]];
+export const ArrayOfEMailAddress = ['array', 'ArrayOfEMailAddress', 0, 'EMailAddress 0 EMailAddress optional nillable repeated'];
+export const EMailPriority = ['enumeration', ['NoPriority', 'Highest', 'High', 'Normal', 'Low', 'Lowest']];
+export const EMailFlagsItem = ['enumeration', ['Seen', 'Deleted', 'Recent', 'Flagged', 'Draft', 'Answered']];
+export const EMailFlags = ['list', 'EMailFlagsItem'];
+export const EMailSOInfo = ['extension', 'EMailSOInfo', 0, 'Carrier', [
+  'DocumentId 0 xs:int optional',
+  'AppointmentId 0 xs:int optional',
+  'ProjectId 0 xs:int optional',
+  'SaleId 0 xs:int optional',
+  'Archived 0 xs:boolean optional',
+  'ArchivedAt 0 xs:dateTime optional',
+  'ArchivedBy 0 xs:int optional',
+  'ArchivedDisplayName 0 xs:string optional nillable',
+]];
+export const ArrayOfEMailAttachment = ['array', 'ArrayOfEMailAttachment', 0, 'EMailAttachment 0 EMailAttachment optional nillable repeated'];
+export const ArrayOfEMailCustomHeader = ['array', 'ArrayOfEMailCustomHeader', 0, 'EMailCustomHeader 0 EMailCustomHeader optional nillable repeated'];
+export const EMailEnvelope = ['extension', 'EMailEnvelope', 0, 'Carrier', [
+  'ServerId 0 xs:int optional',
+  'MessageId 0 xs:string optional nillable',
+  'Subject 0 xs:string optional nillable',
+  'From 0 EMailAddress optional nillable',
+  'To 0 ArrayOfEMailAddress optional nillable',
+  'Sent 0 xs:dateTime optional',
+  'Priority 0 EMailPriority optional',
+  'Flags 0 EMailFlags optional',
+  'Size 0 xs:int optional',
+  'EMailSOInfo 0 EMailSOInfo optional nillable',
+]];
+export const CreateDefaultEMailEnvelopeRequest = ['complex', 'CreateDefaultEMailEnvelope', 0, []];
+export const CreateDefaultEMailEnvelopeResponse = ['complex', 'CreateDefaultEMailEnvelopeResponse', 0, ['Response 0 EMailEnvelope optional nillable']];
+export const CreateDefaultEMailFolderRequest = ['complex', 'CreateDefaultEMailFolder', 0, []];
+export const CreateDefaultEMailFolderResponse = ['complex', 'CreateDefaultEMailFolderResponse', 0, ['Response 0 EMailFolder optional nillable']];
+export const EMailFolder = ['extension', 'EMailFolder', 0, 'Carrier', [
+  'Name 0 xs:string optional nillable',
+  'Delimiter 0 xs:string optional nillable',
+  'Flags 0 xs:string optional nillable',
+  'TotalItems 0 xs:int optional',
+  'UnreadItems 0 xs:int optional',
+  'Subscribed 0 xs:boolean optional',
+  'EmailFolderId 0 xs:int optional',
+]];
+export const CreateDefaultEMailSOInfoRequest = ['complex', 'CreateDefaultEMailSOInfo', 0, []];
+export const CreateDefaultEMailSOInfoResponse = ['complex', 'CreateDefaultEMailSOInfoResponse', 0, ['Response 0 EMailSOInfo optional nillable']];
+export const CreateDefaultEMailAccountRequest = ['complex', 'CreateDefaultEMailAccount', 0, []];
+export const CreateDefaultEMailAccountResponse = ['complex', 'CreateDefaultEMailAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
+export const EMailAccount = ['extension', 'EMailAccount', 0, 'Carrier', [
+  'EMailAccountId 0 xs:int optional',
+  'EMailAddress 0 xs:string optional nillable',
+  'AssociateId 0 xs:int optional',
+  'IncomingCredentials 0 ServiceAuth optional nillable',
+  'OutgoingCredentials 0 ServiceAuth optional nillable',
+  'AccountStatus 0 xs:short optional',
+  'ErrorCount 0 xs:int optional',
+  'ErrorReason 0 xs:string optional nillable',
+]];
+export const ServiceAuth = ['extension', 'ServiceAuth', 0, 'Carrier', [
+  'ServiceAuthId 0 xs:int optional',
+  'Server 0 xs:string optional nillable',
+  'Port 0 xs:int optional',
+  'AuthType 0 xs:string optional nillable',
+  'Username 0 xs:string optional nillable',
+  'Password 0 xs:string optional nillable',
+]];
+export const SaveEMailAccountRequest = ['complex', 'SaveEMailAccount', 0, ['EMailAccount 0 EMailAccount optional nillable']];
+export const SaveEMailAccountResponse = ['complex', 'SaveEMailAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
+export const DeleteEMailAccountRequest = ['complex', 'DeleteEMailAccount', 0, ['EMailAccountId 0 xs:int optional']];
+export const DeleteEMailAccountResponse = ['complex', 'DeleteEMailAccountResponse', 0, []];
+export const GetPersonEntitiesFromEmailAddressRequest = ['complex', 'GetPersonEntitiesFromEmailAddress', 0, ['EmailAddress 0 xs:string optional nillable']];
+export const GetPersonEntitiesFromEmailAddressResponse = ['complex', 'GetPersonEntitiesFromEmailAddressResponse', 0, [
+  'Response 0 ArrayOfPersonEntity optional nillable',
+]];
+export const ArrayOfPersonEntity = ['array', 'ArrayOfPersonEntity', 0, 'PersonEntity 0 PersonEntity optional nillable repeated'];
+export const PersonEntity = ['extension', 'PersonEntity', 0, 'Carrier', [
+  'PersonId 0 xs:int optional',
+  'Firstname 0 xs:string optional nillable',
+  'MiddleName 0 xs:string optional nillable',
+  'Lastname 0 xs:string optional nillable',
+  'Mrmrs 0 xs:string optional nillable',
+  'Title 0 xs:string optional nillable',
+  'UpdatedDate 0 xs:dateTime optional',
+  'CreatedDate 0 xs:dateTime optional',
+  'BirthDate 0 xs:dateTime optional',
+  'CreatedBy 0 Associate optional nillable',
+  'Emails 0 ArrayOfEntityElement optional nillable',
+  'Description 0 xs:string optional nillable',
+  'IsAssociate 0 xs:boolean optional',
+  'PrivatePhones 0 ArrayOfEntityElement optional nillable',
+  'Faxes 0 ArrayOfEntityElement optional nillable',
+  'MobilePhones 0 ArrayOfEntityElement optional nillable',
+  'OfficePhones 0 ArrayOfEntityElement optional nillable',
+  'OtherPhones 0 ArrayOfEntityElement optional nillable',
+  'Position 0 Position optional nillable',
+  'UpdatedBy 0 Associate optional nillable',
+  'Contact 0 Contact optional nillable',
+  'Country 0 Country optional nillable',
+  'Interests 0 ArrayOfSelectableMDOListItem optional nillable',
+  'PersonNumber 0 xs:string optional nillable',
+  'FullName 0 xs:string optional nillable',
+  'NoMailing 0 xs:boolean optional',
+  'UsePersonAddress 0 xs:boolean optional',
+  'Retired 0 xs:boolean optional',
+  'Urls 0 ArrayOfEntityElement optional nillable',
+  'FormalName 0 xs:string optional nillable',
+  'Address 0 Address optional nillable',
+  'Post3 0 xs:string optional nillable',
+  'Post2 0 xs:string optional nillable',
+  'Post1 0 xs:string optional nillable',
+  'Kanalname 0 xs:string optional nillable',
+  'Kanafname 0 xs:string optional nillable',
+  'CorrespondingAssociate 0 Associate optional nillable',
+  'Category 0 Category optional nillable',
+  'Business 0 Business optional nillable',
+  'Associate 0 Associate optional nillable',
+  'Salutation 0 xs:string optional nillable',
+  'ActiveInterests 0 xs:int optional',
+  'SupportAssociate 0 Associate optional nillable',
+  'TicketPriority 0 TicketPriority optional nillable',
+  'CustomerLanguage 0 CustomerLanguage optional nillable',
+  'DbiAgentId 0 xs:int optional',
+  'DbiKey 0 xs:string optional nillable',
+  'DbiLastModified 0 xs:dateTime optional',
+  'DbiLastSyncronized 0 xs:dateTime optional',
+  'SentInfo 0 xs:short optional',
+  'ShowContactTickets 0 xs:short optional',
+  'UserInfo 0 UserInfo optional nillable',
+  'ChatEmails 0 ArrayOfEntityElement optional nillable',
+  'InternetPhones 0 ArrayOfEntityElement optional nillable',
+  'Source 0 xs:short optional',
+  'ActiveErpLinks 0 xs:int optional',
+  'ShipmentTypes 0 ArrayOfSelectableMDOListItem optional nillable',
+  'Consents 0 ArrayOfConsentInfo optional nillable',
+  'UserDefinedFields 0 StringDictionary optional nillable',
+  'ExtraFields 0 StringDictionary optional nillable',
+]];
+export const Associate = ['extension', 'Associate', 0, 'Carrier', [
+  'AssociateId 0 xs:int optional',
+  'Name 0 xs:string optional nillable',
+  'PersonId 0 xs:int optional',
+  'Rank 0 xs:short optional',
+  'Tooltip 0 xs:string optional nillable',
+  'Type 0 UserType optional',
+  'GroupIdx 0 xs:int optional',
+  'FullName 0 xs:string optional nillable',
+  'FormalName 0 xs:string optional nillable',
+  'Deleted 0 xs:boolean optional',
+  'EjUserId 0 xs:int optional',
+  'UserName 0 xs:string optional nillable',
+]];
+export const UserType = ['enumeration', ['Unknown', 'InternalAssociate', 'ResourceAssociate', 'ExternalAssociate', 'AnonymousAssociate', 'SystemAssociate']];
+export const ArrayOfEntityElement = ['array', 'ArrayOfEntityElement', 0, 'EntityElement 0 EntityElement optional nillable repeated'];
+export const EntityElement = ['extension', 'EntityElement', 0, 'Carrier', [
+  'Value 0 xs:string optional nillable',
+  'StrippedValue 0 xs:string optional nillable',
+  'Description 0 xs:string optional nillable',
+]];
+export const Position = ['extension', 'Position', 0, 'Carrier', [
+  'Id 0 xs:int optional',
+  'Value 0 xs:string optional nillable',
+  'Tooltip 0 xs:string optional nillable',
+]];
+export const Contact = ['extension', 'Contact', 0, 'Carrier', [
+  'ContactId 0 xs:int optional',
+  'Name 0 xs:string optional nillable',
+  'OrgNr 0 xs:string optional nillable',
+  'Department 0 xs:string optional nillable',
+  'URL 0 xs:string optional nillable',
+  'City 0 xs:string optional nillable',
+  'DirectPhone 0 xs:string optional nillable',
+  'AssociateId 0 xs:int optional',
+  'CountryId 0 xs:int optional',
+  'EmailAddress 0 xs:string optional nillable',
+  'Kananame 0 xs:string optional nillable',
+  'EmailAddressName 0 xs:string optional nillable',
+  'URLName 0 xs:string optional nillable',
+  'AssociateFullName 0 xs:string optional nillable',
+  'BusinessName 0 xs:string optional nillable',
+  'CategoryName 0 xs:string optional nillable',
+  'CountryName 0 xs:string optional nillable',
+  'Address 0 Address optional nillable',
+  'FormattedAddress 0 xs:string optional nillable',
+  'FullName 0 xs:string optional nillable',
+  'IsOwnerContact 0 xs:boolean optional',
+  'ActiveErpLinks 0 xs:int optional',
+]];
+export const Address = ['extension', 'Address', 0, 'Carrier', [
+  'Wgs84Latitude 0 xs:double optional',
+  'Wgs84Longitude 0 xs:double optional',
+  'LocalizedAddress 0 ArrayOfArrayOfLocalizedField optional nillable',
+  'Street 0 StructuredAddress optional nillable',
+  'Postal 0 StructuredAddress optional nillable',
+]];
+export const ArrayOfArrayOfLocalizedField = [
+  'array',
+  'ArrayOfArrayOfLocalizedField',
+  0,
+  'ArrayOfLocalizedField 0 ArrayOfLocalizedField optional nillable repeated',
+];
+export const ArrayOfLocalizedField = ['array', 'ArrayOfLocalizedField', 0, 'LocalizedField 0 LocalizedField optional nillable repeated'];
+export const LocalizedField = ['extension', 'LocalizedField', 0, 'Carrier', [
+  'Name 0 xs:string optional nillable',
+  'Value 0 xs:string optional nillable',
+  'Tooltip 0 xs:string optional nillable',
+  'Label 0 xs:string optional nillable',
+  'ValueLength 0 xs:int optional',
+  'AddressType 0 xs:string optional nillable',
+]];
+export const StructuredAddress = ['complex', 'StructuredAddress', 0, [
+  'AtypeIdx 0 AddressType optional',
+  'Address1 0 xs:string optional nillable',
+  'Address2 0 xs:string optional nillable',
+  'Address3 0 xs:string optional nillable',
+  'City 0 xs:string optional nillable',
+  'County 0 xs:string optional nillable',
+  'State 0 xs:string optional nillable',
+  'Zipcode 0 xs:string optional nillable',
+]];
+export const AddressType = ['enumeration', [
+  'Unknown',
+  'ContactPostalAddress',
+  'ContactStreetAddress',
+  'PersonPrivateAddress',
+  'QuoteBillingAddress',
+  'QuoteShippingAddress',
+]];
+export const Country = ['extension', 'Country', 0, 'Carrier', [
+  'CountryId 0 xs:int optional',
+  'Name 0 xs:string optional nillable',
+  'CurrencyId 0 xs:int optional',
+  'EnglishName 0 xs:string optional nillable',
+  'TwoLetterISOCountry 0 xs:string optional nillable',
+  'ThreeLetterISOCountry 0 xs:string optional nillable',
+  'ImageDescription 0 xs:string optional nillable',
+  'OrgNrText 0 xs:string optional nillable',
+  'InterAreaPrefix 0 xs:string optional nillable',
+  'DialInPrefix 0 xs:string optional nillable',
+  'ZipPrefix 0 xs:string optional nillable',
+  'DomainName 0 xs:string optional nillable',
+  'AddressLayoutId 0 xs:int optional',
+  'DomesticAddressLayoutId 0 xs:int optional',
+  'ForeignAddressLayoutId 0 xs:int optional',
+  'Rank 0 xs:short optional',
+  'Tooltip 0 xs:string optional nillable',
+  'Deleted 0 xs:boolean optional',
+]];
+export const ArrayOfSelectableMDOListItem = [
+  'array',
+  'ArrayOfSelectableMDOListItem',
+  0,
+  'SelectableMDOListItem 0 SelectableMDOListItem optional nillable repeated',
+];
+export const SelectableMDOListItem = ['extension', 'SelectableMDOListItem', 0, 'Carrier', [
+  'Id 0 xs:int optional',
+  'Name 0 xs:string optional nillable',
+  'ToolTip 0 xs:string optional nillable',
+  'Deleted 0 xs:boolean optional',
+  'Rank 0 xs:int optional',
+  'Type 0 xs:string optional nillable',
+  'ColorBlock 0 xs:int optional',
+  'IconHint 0 xs:string optional nillable',
+  'Selected 0 xs:boolean optional',
+  'LastChanged 0 xs:dateTime optional',
+  'ChildItems 0 ArrayOfSelectableMDOListItem optional nillable',
+  'ExtraInfo 0 xs:string optional nillable',
+  'StyleHint 0 xs:string optional nillable',
+  'Hidden 0 xs:boolean optional',
+  'FullName 0 xs:string optional nillable',
+]];
+export const Category = ['extension', 'Category', 0, 'Carrier', [
+  'Id 0 xs:int optional',
+  'Value 0 xs:string optional nillable',
+  'Tooltip 0 xs:string optional nillable',
+]];
+export const Business = ['extension', 'Business', 0, 'Carrier', [
+  'Id 0 xs:int optional',
+  'Value 0 xs:string optional nillable',
+  'Tooltip 0 xs:string optional nillable',
+]];
+export const TicketPriority = ['extension', 'TicketPriority', 0, 'Carrier', [
+  'Id 0 xs:int optional',
+  'Value 0 xs:string optional nillable',
+  'Tooltip 0 xs:string optional nillable',
+]];
+export const CustomerLanguage = ['extension', 'CustomerLanguage', 0, 'Carrier', [
+  'Id 0 xs:int optional',
+  'Value 0 xs:string optional nillable',
+  'Tooltip 0 xs:string optional nillable',
+]];
+export const UserInfo = ['extension', 'UserInfo', 0, 'Carrier', [
+  'Deleted 0 xs:boolean optional',
+  'UserInfoId 0 xs:int optional',
+  'UserName 0 xs:string optional nillable',
+  'PersonId 0 xs:int optional',
+  'Rank 0 xs:short optional',
+  'Tooltip 0 xs:string optional nillable',
+  'UserGroupId 0 xs:int optional',
+  'EjUserId 0 xs:int optional',
+  'UserType 0 UserType optional',
+  'GrantedLicenses 0 ArrayOfstring optional nillable',
+  'CanLogon 0 xs:boolean optional',
+  'RoleName 0 xs:string optional nillable',
+  'RoleTooltip 0 xs:string optional nillable',
+  'UserGroupName 0 xs:string optional nillable',
+  'UserGroupTooltip 0 xs:string optional nillable',
+]];
+export const ArrayOfConsentInfo = ['array', 'ArrayOfConsentInfo', 0, 'ConsentInfo 0 ConsentInfo optional nillable repeated'];
+export const ConsentInfo = ['extension', 'ConsentInfo', 0, 'Carrier', [
+  'ConsentPersonId 0 xs:int optional',
+  'Comment 0 xs:string optional nillable',
+  'Registered 0 xs:dateTime optional',
+  'RegisteredAssociateId 0 xs:int optional',
+  'Updated 0 xs:dateTime optional',
+  'UpdatedAssociateId 0 xs:int optional',
+  'LegalBaseId 0 xs:int optional',
+  'LegalBaseKey 0 xs:string optional nillable',
+  'LegalBaseName 0 xs:string optional nillable',
+  'ConsentPurposeId 0 xs:int optional',
+  'ConsentPurposeKey 0 xs:string optional nillable',
+  'ConsentPurposeName 0 xs:string optional nillable',
+  'ConsentSourceId 0 xs:int optional',
+  'ConsentSourceKey 0 xs:string optional nillable',
+  'ConsentSourceName 0 xs:string optional nillable',
+]];
+export const StringDictionary = [
+  'dictionary',
+  'StringDictionary',
+  0,
+  'StringKeyValuePair 0 - optional repeated',
+  'Key 0 xs:string nillable',
+  'Value 0 xs:string nillable',
+];
+export const GetEMailFromIdRequest = ['complex', 'GetEMailFromId', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'MessageServerId 0 xs:int optional',
+  'LookupAddresses 0 xs:boolean optional',
+  'Flags 0 EMailFlags optional',
+  'IncludeAttachments 0 xs:boolean optional',
+]];
+export const GetEMailFromIdResponse = ['complex', 'GetEMailFromIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const SendEMailsRequest = ['complex', 'SendEMails', 0, [
+  'OutgoingConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'Emails 0 ArrayOfEMailEntity optional nillable',
+  'SentItemsConnectionInfo 0 EMailConnectionInfo optional nillable',
+]];
+export const ArrayOfEMailEntity = ['array', 'ArrayOfEMailEntity', 0, 'EMailEntity 0 EMailEntity optional nillable repeated'];
+export const SendEMailsResponse = ['complex', 'SendEMailsResponse', 0, ['Response 0 ArrayOfEMailEntity optional nillable']];
+export const SaveEMailRequest = ['complex', 'SaveEMail', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'Email 0 EMailEntity optional nillable',
+]];
+export const SaveEMailResponse = ['complex', 'SaveEMailResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const AuthenticateIncomingRequest = ['complex', 'AuthenticateIncoming', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const AuthenticateIncomingResponse = ['complex', 'AuthenticateIncomingResponse', 0, ['Response 0 xs:boolean optional']];
+export const AuthenticateOutgoingRequest = ['complex', 'AuthenticateOutgoing', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const AuthenticateOutgoingResponse = ['complex', 'AuthenticateOutgoingResponse', 0, ['Response 0 xs:boolean optional']];
+export const GetFolderListRequest = ['complex', 'GetFolderList', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'IncludeItemCount 0 xs:boolean optional',
+]];
+export const GetFolderListResponse = ['complex', 'GetFolderListResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
+export const GetAttachmentRequest = ['complex', 'GetAttachment', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'MessageServerId 0 xs:int optional',
+  'AttachmentId 0 xs:string optional nillable',
+]];
+export const GetAttachmentResponse = ['complex', 'GetAttachmentResponse', 0, ['Response 0 EMailAttachment optional nillable']];
+export const MarkAsReadRequest = ['complex', 'MarkAsRead', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'MessageServerIds 0 ArrayOfint optional nillable',
+  'Read 0 xs:boolean optional',
+]];
+export const MarkAsReadResponse = ['complex', 'MarkAsReadResponse', 0, []];
+export const GetFolderEMailCountRequest = ['complex', 'GetFolderEMailCount', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'OnlyUnread 0 xs:boolean optional',
+]];
+export const GetFolderEMailCountResponse = ['complex', 'GetFolderEMailCountResponse', 0, ['Response 0 xs:int optional']];
+export const DeleteRequest = ['complex', 'Delete', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'MessageServerIds 0 ArrayOfint optional nillable',
+  'MoveToFolder 0 xs:string optional nillable',
+]];
+export const DeleteResponse = ['complex', 'DeleteResponse', 0, []];
+export const MoveToFolderRequest = ['complex', 'MoveToFolder', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'MessageServerIds 0 ArrayOfint optional nillable',
+  'TargetFolder 0 xs:string optional nillable',
+]];
+export const MoveToFolderResponse = ['complex', 'MoveToFolderResponse', 0, []];
+export const EmptyFolderRequest = ['complex', 'EmptyFolder', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'MoveToFolder 0 xs:string optional nillable',
+]];
+export const EmptyFolderResponse = ['complex', 'EmptyFolderResponse', 0, []];
+export const GetEMailAsStreamRequest = ['complex', 'GetEMailAsStream', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'MessageServerId 0 xs:int optional',
+  'StripAttachments 0 xs:boolean optional',
+]];
+export const GetEMailAsStreamResponse = ['complex', 'GetEMailAsStreamResponse', 0, ['Response 0 xs:base64Binary optional nillable']];
+export const FindAddressRequest = ['complex', 'FindAddress', 0, ['Address 0 xs:string optional nillable']];
+export const FindAddressResponse = ['complex', 'FindAddressResponse', 0, ['Response 0 ArrayOfEMailAddress optional nillable']];
+export const GetEMailFromDocumentIdRequest = ['complex', 'GetEMailFromDocumentId', 0, ['DocumentId 0 xs:int optional']];
+export const GetEMailFromDocumentIdResponse = ['complex', 'GetEMailFromDocumentIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const GetEMailFromAttachmentIdRequest = ['complex', 'GetEMailFromAttachmentId', 0, [
+  'EmailId 0 xs:int optional',
+  'AttachmentIds 0 ArrayOfstring optional nillable',
+  'IncludeAttachments 0 xs:boolean optional',
+]];
+export const GetEMailFromAttachmentIdResponse = ['complex', 'GetEMailFromAttachmentIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const GetEMailFromDocumentAttachmentIdRequest = ['complex', 'GetEMailFromDocumentAttachmentId', 0, [
+  'DocId 0 xs:int optional',
+  'AttachmentIds 0 ArrayOfstring optional nillable',
+  'IncludeAttachments 0 xs:boolean optional',
+]];
+export const GetEMailFromDocumentAttachmentIdResponse = ['complex', 'GetEMailFromDocumentAttachmentIdResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
+export const GetEMailEnvelopesRequest = ['complex', 'GetEMailEnvelopes', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'MessageServerIds 0 ArrayOfint optional nillable',
+]];
+export const GetEMailEnvelopesResponse = ['complex', 'GetEMailEnvelopesResponse', 0, ['Response 0 ArrayOfEMailEnvelope optional nillable']];
+export const ArrayOfEMailEnvelope = ['array', 'ArrayOfEMailEnvelope', 0, 'EMailEnvelope 0 EMailEnvelope optional nillable repeated'];
+export const SetSubscriptionRequest = ['complex', 'SetSubscription', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'Folders 0 ArrayOfEMailFolder optional nillable',
+]];
+export const ArrayOfEMailFolder = ['array', 'ArrayOfEMailFolder', 0, 'EMailFolder 0 EMailFolder optional nillable repeated'];
+export const SetSubscriptionResponse = ['complex', 'SetSubscriptionResponse', 0, []];
+export const CreateFolderRequest = ['complex', 'CreateFolder', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const CreateFolderResponse = ['complex', 'CreateFolderResponse', 0, []];
+export const DeleteFolderRequest = ['complex', 'DeleteFolder', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const DeleteFolderResponse = ['complex', 'DeleteFolderResponse', 0, []];
+export const CreateEMailFromDocumentEntityRequest = ['complex', 'CreateEMailFromDocumentEntity', 0, ['DocumentEntity 0 DocumentEntity optional nillable']];
+export const DocumentEntity = ['extension', 'DocumentEntity', 0, 'Carrier', [
+  'DocumentId 0 xs:int optional',
+  'UpdatedBy 0 Associate optional nillable',
+  'CreatedBy 0 Associate optional nillable',
+  'Attention 0 xs:string optional nillable',
+  'Header 0 xs:string optional nillable',
+  'Name 0 xs:string optional nillable',
+  'OurRef 0 xs:string optional nillable',
+  'YourRef 0 xs:string optional nillable',
+  'CreatedDate 0 xs:dateTime optional',
+  'UpdatedDate 0 xs:dateTime optional',
+  'Description 0 xs:string optional nillable',
+  'DocumentTemplate 0 DocumentTemplate optional nillable',
+  'Person 0 Person optional nillable',
+  'Associate 0 Associate optional nillable',
+  'Contact 0 Contact optional nillable',
+  'Project 0 Project optional nillable',
+  'Date 0 xs:dateTime optional',
+  'ExternalRef 0 xs:string optional nillable',
+  'Completed 0 ActivityStatus optional',
+  'ActiveLinks 0 xs:int optional',
+  'Type 0 AppointmentType optional',
+  'Links 0 ArrayOfLink optional nillable',
+  'LockSemantics 0 DocumentLockSemantics optional',
+  'Sale 0 Sale optional nillable',
+  'SuggestedDocumentId 0 xs:int optional',
+  'UserDefinedFields 0 StringDictionary optional nillable',
+  'ExtraFields 0 StringDictionary optional nillable',
+  'PublishEventDate 0 xs:dateTime optional',
+  'PublishTo 0 xs:dateTime optional',
+  'PublishFrom 0 xs:dateTime optional',
+  'IsPublished 0 xs:boolean optional',
+  'VisibleFor 0 ArrayOfVisibleFor optional nillable',
+]];
+export const DocumentTemplate = ['extension', 'DocumentTemplate', 0, 'Carrier', [
+  'DocumentTemplateId 0 xs:int optional',
+  'Name 0 xs:string optional nillable',
+  'Tooltip 0 xs:string optional nillable',
+  'SaveInDb 0 xs:short optional',
+  'Filename 0 xs:string optional nillable',
+  'DefaultOref 0 xs:string optional nillable',
+  'RecordType 0 DocTmplType optional',
+  'Deleted 0 xs:short optional',
+  'Direction 0 DocTmplDirection optional',
+  'AutoeventId 0 xs:int optional',
+  'QuoteDocType 0 DocTmplQuoteType optional',
+]];
+export const DocTmplType = ['enumeration', ['Unknown', 'Appointment', 'Document', 'Email', 'Fax', 'Phone', 'Todo', 'MergeDraft', 'MergeFinal', 'SavedReport']];
+export const DocTmplDirection = ['enumeration', ['Unknown', 'Incoming', 'Outgoing', 'SaintAll']];
+export const DocTmplQuoteType = ['enumeration', ['None', 'MailBody', 'MainDocument', 'QuoteLines', 'ConfirmationMailBody', 'ConfirmationLines']];
+export const Person = ['extension', 'Person', 0, 'Carrier', [
+  'Position 0 xs:string optional nillable',
+  'PersonId 0 xs:int optional',
+  'Mrmrs 0 xs:string optional nillable',
+  'Firstname 0 xs:string optional nillable',
+  'Lastname 0 xs:string optional nillable',
+  'MiddleName 0 xs:string optional nillable',
+  'Title 0 xs:string optional nillable',
+  'Description 0 xs:string optional nillable',
+  'Email 0 xs:string optional nillable',
+  'FullName 0 xs:string optional nillable',
+  'DirectPhone 0 xs:string optional nillable',
+  'FormalName 0 xs:string optional nillable',
+  'CountryId 0 xs:int optional',
+  'ContactId 0 xs:int optional',
+  'ContactName 0 xs:string optional nillable',
+  'Retired 0 xs:short optional',
+  'Rank 0 xs:short optional',
+  'ActiveInterests 0 xs:short optional',
+  'ContactDepartment 0 xs:string optional nillable',
+  'ContactCountryId 0 xs:int optional',
+  'ContactOrgNr 0 xs:string optional nillable',
+  'FaxPhone 0 xs:string optional nillable',
+  'MobilePhone 0 xs:string optional nillable',
+  'ContactPhone 0 xs:string optional nillable',
+  'AssociateName 0 xs:string optional nillable',
+  'AssociateId 0 xs:int optional',
+  'UsePersonAddress 0 xs:boolean optional',
+  'ContactFax 0 xs:string optional nillable',
+  'Kanafname 0 xs:string optional nillable',
+  'Kanalname 0 xs:string optional nillable',
+  'Post1 0 xs:string optional nillable',
+  'Post2 0 xs:string optional nillable',
+  'Post3 0 xs:string optional nillable',
+  'EmailName 0 xs:string optional nillable',
+  'ContactFullName 0 xs:string optional nillable',
+  'ActiveErpLinks 0 xs:int optional',
+  'TicketPriorityId 0 xs:int optional',
+  'SupportLanguageId 0 xs:int optional',
+  'SupportAssociateId 0 xs:int optional',
+]];
+export const Project = ['extension', 'Project', 0, 'Carrier', [
+  'ProjectId 0 xs:int optional',
+  'Name 0 xs:string optional nillable',
+  'Description 0 xs:string optional nillable',
+  'URL 0 xs:string optional nillable',
+  'Type 0 xs:string optional nillable',
+  'AssociateId 0 xs:int optional',
+  'AssociateFullName 0 xs:string optional nillable',
+  'TypeId 0 xs:int optional',
+  'Updated 0 xs:dateTime optional',
+  'StatusId 0 xs:int optional',
+  'Status 0 xs:string optional nillable',
+  'TextId 0 xs:int optional',
+  'PublishTo 0 xs:dateTime optional',
+  'PublishFrom 0 xs:dateTime optional',
+  'IsPublished 0 xs:boolean optional',
+  'URLName 0 xs:string optional nillable',
+  'ProjectNumber 0 xs:string optional nillable',
+  'ActiveErpLinks 0 xs:int optional',
+]];
+export const ActivityStatus = ['enumeration', ['Unknown', 'NotStarted', 'Started', 'Completed']];
+export const AppointmentType = ['enumeration', [
+  'Unknown',
+  'inDiary',
+  'inChecklist',
+  'Note',
+  'Document',
+  'SavedReport',
+  'BookingForDiary',
+  'BookingForChecklist',
+  'MergeDraft',
+  'MergeFinal',
+]];
+export const ArrayOfLink = ['array', 'ArrayOfLink', 0, 'Link 0 Link optional nillable repeated'];
+export const Link = ['extension', 'Link', 0, 'Carrier', [
+  'EntityName 0 xs:string optional nillable',
+  'Id 0 xs:int optional',
+  'Description 0 xs:string optional nillable',
+  'ExtraInfo 0 xs:string optional nillable',
+  'LinkId 0 xs:int optional',
+]];
+export const DocumentLockSemantics = ['enumeration', ['None', 'Locking', 'Versioning']];
+export const Sale = ['extension', 'Sale', 0, 'Carrier', [
+  'ContactName 0 xs:string optional nillable',
+  'SaleDate 0 xs:dateTime optional',
+  'SaleId 0 xs:int optional',
+  'Probability 0 xs:short optional',
+  'Title 0 xs:string optional nillable',
+  'Amount 0 xs:double optional',
+  'Currency 0 xs:string optional nillable',
+  'ProjectName 0 xs:string optional nillable',
+  'AssociateFullName 0 xs:string optional nillable',
+  'Description 0 xs:string optional nillable',
+  'Status 0 SaleStatus optional',
+  'WeightedAmount 0 xs:double optional',
+  'ProjectId 0 xs:int optional',
+  'EarningPercent 0 xs:double optional',
+  'Earning 0 xs:double optional',
+  'ContactId 0 xs:int optional',
+  'AssociateId 0 xs:int optional',
+  'PersonId 0 xs:int optional',
+  'SaleTypeId 0 xs:int optional',
+  'SaleTypeName 0 xs:string optional nillable',
+  'PersonFullName 0 xs:string optional nillable',
+  'Completed 0 ActivityStatus optional',
+  'ActiveErpLinks 0 xs:int optional',
+  'NextDueDate 0 xs:dateTime optional',
+]];
+export const SaleStatus = ['enumeration', ['Unknown', 'Open', 'Sold', 'Lost', 'Stalled', 'SaintAll']];
+export const ArrayOfVisibleFor = ['array', 'ArrayOfVisibleFor', 0, 'VisibleFor 0 VisibleFor optional nillable repeated'];
+export const VisibleFor = ['extension', 'VisibleFor', 0, 'Carrier', [
+  'VisibleId 0 xs:int optional',
+  'Visibility 0 Visibility optional',
+  'DisplayValue 0 xs:string optional nillable',
+]];
+export const Visibility = ['enumeration', ['All', 'Associate', 'Group']];
+export const CreateEMailFromDocumentEntityResponse = ['complex', 'CreateEMailFromDocumentEntityResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const CreateEMailFromMimeMessageRequest = ['complex', 'CreateEMailFromMimeMessage', 0, ['MimeMessage 0 xs:string optional nillable']];
+export const CreateEMailFromMimeMessageResponse = ['complex', 'CreateEMailFromMimeMessageResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const GetFolderInfoRequest = ['complex', 'GetFolderInfo', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'Folders 0 ArrayOfstring optional nillable',
+]];
+export const GetFolderInfoResponse = ['complex', 'GetFolderInfoResponse', 0, ['Response 0 ArrayOfEMailFolder optional nillable']];
+export const GetFolderHasNewEMailRequest = ['complex', 'GetFolderHasNewEMail', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const GetFolderHasNewEMailResponse = ['complex', 'GetFolderHasNewEMailResponse', 0, ['Response 0 xs:boolean optional']];
+export const GetEMailAddressesRequest = ['complex', 'GetEMailAddresses', 0, ['EmailIds 0 ArrayOfint optional nillable']];
+export const GetEMailAddressesResponse = ['complex', 'GetEMailAddressesResponse', 0, ['Response 0 ArrayOfEMailAddress optional nillable']];
+export const RefreshFolderRequest = ['complex', 'RefreshFolder', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+  'Folders 0 ArrayOfstring optional nillable',
+]];
+export const RefreshFolderResponse = ['complex', 'RefreshFolderResponse', 0, ['Response 0 xs:int optional']];
+export const GetEMailFromTempRequest = ['complex', 'GetEMailFromTemp', 0, ['FileName 0 xs:string optional nillable']];
+export const GetEMailFromTempResponse = ['complex', 'GetEMailFromTempResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const AuthenticateRequest = ['complex', 'Authenticate', 0, ['ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable']];
+export const AuthenticateResponse = ['complex', 'AuthenticateResponse', 0, ['Response 0 xs:boolean optional']];
+export const GetEmailMessageIdsRequest = ['complex', 'GetEmailMessageIds', 0, ['ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable']];
+export const GetEmailMessageIdsResponse = ['complex', 'GetEmailMessageIdsResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
+export const GetEmailsAsStringRequest = ['complex', 'GetEmailsAsString', 0, [
+  'ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable',
+  'MessageIds 0 ArrayOfstring optional nillable',
+]];
+export const GetEmailsAsStringResponse = ['complex', 'GetEmailsAsStringResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
+export const DeleteExtendedRequest = ['complex', 'DeleteExtended', 0, [
+  'ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable',
+  'MessageIds 0 ArrayOfstring optional nillable',
+]];
+export const DeleteExtendedResponse = ['complex', 'DeleteExtendedResponse', 0, []];
+export const RelayMessageRequest = ['complex', 'RelayMessage', 0, [
+  'ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable',
+  'Rfc822 0 xs:string optional nillable',
+  'From 0 xs:string optional nillable',
+  'Recipients 0 ArrayOfstring optional nillable',
+]];
+export const RelayMessageResponse = ['complex', 'RelayMessageResponse', 0, []];
+export const GetEMailRequest = ['complex', 'GetEMail', 0, ['Id 0 xs:int optional', 'IncludeAttachments 0 xs:boolean optional']];
+export const GetEMailResponse = ['complex', 'GetEMailResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const MarkEmailsAsReadRequest = ['complex', 'MarkEmailsAsRead', 0, ['Ids 0 ArrayOfint optional nillable', 'Read 0 xs:boolean optional']];
+export const MarkEmailsAsReadResponse = ['complex', 'MarkEmailsAsReadResponse', 0, []];
+export const DeleteEmailsRequest = ['complex', 'DeleteEmails', 0, ['Ids 0 ArrayOfint optional nillable', 'MoveToFolder 0 xs:string optional nillable']];
+export const DeleteEmailsResponse = ['complex', 'DeleteEmailsResponse', 0, []];
+export const MoveEmailsToTrashRequest = ['complex', 'MoveEmailsToTrash', 0, ['Ids 0 ArrayOfint optional nillable']];
+export const MoveEmailsToTrashResponse = ['complex', 'MoveEmailsToTrashResponse', 0, []];
+export const SaveRequest = ['complex', 'Save', 0, ['Email 0 EMailEntity optional nillable']];
+export const SaveResponse = ['complex', 'SaveResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const SaveToMailServerRequest = ['complex', 'SaveToMailServer', 0, ['Email 0 EMailEntity optional nillable']];
+export const SaveToMailServerResponse = ['complex', 'SaveToMailServerResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const SendRequest = ['complex', 'Send', 0, ['Emails 0 ArrayOfEMailEntity optional nillable']];
+export const SendResponse = ['complex', 'SendResponse', 0, ['Response 0 ArrayOfEMailEntity optional nillable']];
+export const CreateForwardEmailRequest = ['complex', 'CreateForwardEmail', 0, ['Email 0 EMailEntity optional nillable']];
+export const CreateForwardEmailResponse = ['complex', 'CreateForwardEmailResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const FindContactOrPersonByEmailNameRequest = ['complex', 'FindContactOrPersonByEmailName', 0, [
+  'Name 0 xs:string optional nillable',
+  'EmailAddress 0 xs:string optional nillable',
+]];
+export const FindContactOrPersonByEmailNameResponse = ['complex', 'FindContactOrPersonByEmailNameResponse', 0, [
+  'Response 0 ArrayOfContactOrPersonFromEmail optional nillable',
+]];
+export const ArrayOfContactOrPersonFromEmail = [
+  'array',
+  'ArrayOfContactOrPersonFromEmail',
+  0,
+  'ContactOrPersonFromEmail 0 ContactOrPersonFromEmail optional nillable repeated',
+];
+export const ContactOrPersonFromEmail = ['extension', 'ContactOrPersonFromEmail', 0, 'Carrier', [
+  'PersonId 0 xs:int optional',
+  'FullName 0 xs:string optional nillable',
+  'EmailAddress 0 xs:string optional nillable',
+  'ContactId 0 xs:int optional',
+  'ContactName 0 xs:string optional nillable',
+  'ContactDepartment 0 xs:string optional nillable',
+  'SortName 0 xs:string optional nillable',
+]];
+export const RefreshFolderForAssociateRequest = ['complex', 'RefreshFolderForAssociate', 0, ['Folders 0 ArrayOfstring optional nillable']];
+export const RefreshFolderForAssociateResponse = ['complex', 'RefreshFolderForAssociateResponse', 0, ['Response 0 xs:string optional nillable']];
+export const GetNewMailRequest = ['complex', 'GetNewMail', 0, ['Folders 0 ArrayOfint optional nillable']];
+export const GetNewMailResponse = ['complex', 'GetNewMailResponse', 0, ['Response 0 ArrayOfEMailEnvelope optional nillable']];
+export const CacheFolderListRequest = ['complex', 'CacheFolderList', 0, []];
+export const CacheFolderListResponse = ['complex', 'CacheFolderListResponse', 0, ['Response 0 ArrayOfEMailFolder optional nillable']];
+export const MoveEmailsToFolderRequest = ['complex', 'MoveEmailsToFolder', 0, ['FolderId 0 xs:int optional', 'EmailItemIds 0 ArrayOfint optional nillable']];
+export const MoveEmailsToFolderResponse = ['complex', 'MoveEmailsToFolderResponse', 0, []];
+export const GetMailFromMessageIdRequest = ['complex', 'GetMailFromMessageId', 0, ['MessageId 0 xs:string optional nillable']];
+export const GetMailFromMessageIdResponse = ['complex', 'GetMailFromMessageIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const GetMailFromInReplyToRequest = ['complex', 'GetMailFromInReplyTo', 0, ['MessageId 0 xs:string optional nillable']];
+export const GetMailFromInReplyToResponse = ['complex', 'GetMailFromInReplyToResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const SendAndSaveEmailToTmpDocumentRequest = ['complex', 'SendAndSaveEmailToTmpDocument', 0, [
+  'Email 0 EMailEntity optional nillable',
+  'StripAttachments 0 xs:boolean optional',
+]];
+export const SendAndSaveEmailToTmpDocumentResponse = ['complex', 'SendAndSaveEmailToTmpDocumentResponse', 0, ['Response 0 xs:string optional nillable']];
+export const SaveEmailToTmpDocumentRequest = ['complex', 'SaveEmailToTmpDocument', 0, [
+  'Email 0 EMailEntity optional nillable',
+  'FolderId 0 xs:int optional',
+  'StripAttachments 0 xs:boolean optional',
+]];
+export const SaveEmailToTmpDocumentResponse = ['complex', 'SaveEmailToTmpDocumentResponse', 0, ['Response 0 xs:string optional nillable']];
+export const SaveDraftRequest = ['complex', 'SaveDraft', 0, ['Entity 0 EMailEntity optional nillable']];
+export const SaveDraftResponse = ['complex', 'SaveDraftResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const SetRepliedAtRequest = ['complex', 'SetRepliedAt', 0, ['MessageId 0 xs:string optional nillable']];
+export const SetRepliedAtResponse = ['complex', 'SetRepliedAtResponse', 0, []];
+export const GetEMailFromDocumentIdWithoutAttachmentStreamRequest = ['complex', 'GetEMailFromDocumentIdWithoutAttachmentStream', 0, [
+  'DocumentId 0 xs:int optional',
+]];
+export const GetEMailFromDocumentIdWithoutAttachmentStreamResponse = ['complex', 'GetEMailFromDocumentIdWithoutAttachmentStreamResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
+export const GetAttachmentFromIdRequest = ['complex', 'GetAttachmentFromId', 0, ['MailItemId 0 xs:int optional', 'AttachmentId 0 xs:string optional nillable']];
+export const GetAttachmentFromIdResponse = ['complex', 'GetAttachmentFromIdResponse', 0, ['Response 0 EMailAttachment optional nillable']];
+export const TestAuthenticateRequest = ['complex', 'TestAuthenticate', 0, []];
+export const TestAuthenticateResponse = ['complex', 'TestAuthenticateResponse', 0, ['Response 0 xs:boolean optional']];
+export const ToggleSubscriptionRequest = ['complex', 'ToggleSubscription', 0, ['FolderId 0 xs:int optional', 'SubscriptionStatus 0 xs:boolean optional']];
+export const ToggleSubscriptionResponse = ['complex', 'ToggleSubscriptionResponse', 0, []];
+export const HasNewMailRequest = ['complex', 'HasNewMail', 0, ['MailItemId 0 xs:int optional', 'FolderId 0 xs:int optional']];
+export const HasNewMailResponse = ['complex', 'HasNewMailResponse', 0, ['Response 0 xs:boolean optional']];
+export const LatestItemIdByFolderRequest = ['complex', 'LatestItemIdByFolder', 0, ['FolderId 0 xs:int optional']];
+export const LatestItemIdByFolderResponse = ['complex', 'LatestItemIdByFolderResponse', 0, ['Response 0 xs:int optional']];
+export const CreateInlineHtmlHeaderRequest = ['complex', 'CreateInlineHtmlHeader', 0, ['Email 0 EMailEntity optional nillable']];
+export const CreateInlineHtmlHeaderResponse = ['complex', 'CreateInlineHtmlHeaderResponse', 0, ['Response 0 xs:string optional nillable']];
+export const GetEMailSOInfoRequest = ['complex', 'GetEMailSOInfo', 0, ['EMailSOInfoId 0 xs:int optional']];
+export const GetEMailSOInfoResponse = ['complex', 'GetEMailSOInfoResponse', 0, ['Response 0 EMailSOInfo optional nillable']];
+export const GetEMailAccountRequest = ['complex', 'GetEMailAccount', 0, ['EMailAccountId 0 xs:int optional']];
+export const GetEMailAccountResponse = ['complex', 'GetEMailAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
+export const GetEMailAccountFromEMailAddressRequest = ['complex', 'GetEMailAccountFromEMailAddress', 0, ['FromAddress 0 xs:string optional nillable']];
+export const GetEMailAccountFromEMailAddressResponse = ['complex', 'GetEMailAccountFromEMailAddressResponse', 0, ['Response 0 EMailAccount optional nillable']];
+export const GetCurrentAccountIdRequest = ['complex', 'GetCurrentAccountId', 0, []];
+export const GetCurrentAccountIdResponse = ['complex', 'GetCurrentAccountIdResponse', 0, ['Response 0 xs:int optional']];
+export const GetCurrentAccountRequest = ['complex', 'GetCurrentAccount', 0, []];
+export const GetCurrentAccountResponse = ['complex', 'GetCurrentAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
+export const GetReadySyncEmailAccountsRequest = ['complex', 'GetReadySyncEmailAccounts', 0, []];
+export const GetReadySyncEmailAccountsResponse = ['complex', 'GetReadySyncEmailAccountsResponse', 0, ['Response 0 ArrayOfSyncUserAccount optional nillable']];
+export const ArrayOfSyncUserAccount = ['array', 'ArrayOfSyncUserAccount', 0, 'SyncUserAccount 0 SyncUserAccount optional nillable repeated'];
+export const SyncUserAccount = ['extension', 'SyncUserAccount', 0, 'Carrier', [
+  'AccountId 0 xs:int optional',
+  'AssociateName 0 xs:string optional nillable',
+  'AssociateId 0 xs:int optional',
+]];
+export const SyncEmailAccountRequest = ['complex', 'SyncEmailAccount', 0, ['SyncUserAccount 0 SyncUserAccount optional nillable']];
+export const SyncEmailAccountResponse = ['complex', 'SyncEmailAccountResponse', 0, []];
+export const SyncEmailAccountsRequest = ['complex', 'SyncEmailAccounts', 0, ['SyncUserAccounts 0 ArrayOfSyncUserAccount optional nillable']];
+export const SyncEmailAccountsResponse = ['complex', 'SyncEmailAccountsResponse', 0, []];
+export const char = ['restricted', 'xs:char', []];
+export const duration = ['restricted', 'xs:duration', ['^(?:\\-?P(\\d*D)?(T(\\d*H)?(\\d*M)?(\\d*(\\.\\d*)?S)?)?)$']];
+export const guid = ['restricted', 'xs:string', ['^(?:[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12})$']];
+export const ArrayOfint = ['array', 'ArrayOfint', 2, 'int 2 xs:int optional repeated'];
+export const ArrayOfstring = ['array', 'ArrayOfstring', 2, 'string 2 xs:string optional nillable repeated'];
 
 /** How the types of EMail.wsdl look on the wire; read by the runtime's encoder and decoder. */
-export const EMailSchema: ri.SchemaDesc = {
-  namespaces: [
+export const EMailSchema: ri.SchemaDesc = ri.schema(
+  [
     'http://www.superoffice.net/ws/crm/NetServer/Services86', // 0
     'http://schemas.microsoft.com/2003/10/Serialization/', // 1
     'http://schemas.microsoft.com/2003/10/Serialization/Arrays', // 2
   ],
-  types: {
-    CreateDefaultEMailAddressRequest: ri.complex('CreateDefaultEMailAddress', 0, []),
-    SoCredentials: ri.complex('SoCredentials', 0, [
-      f('Ticket', 0, 'xs:string', 'optional nillable'),
-    ]),
-    SoTimeZone: ri.complex('SoTimeZone', 0, [
-      f('SoTimeZoneId', 0, 'xs:int', 'optional'),
-      f('SoTimeZoneLocationCode', 0, 'xs:string', 'optional nillable'),
-    ]),
-    CreateDefaultEMailAddressResponse: ri.complex('CreateDefaultEMailAddressResponse', 0, [
-      f('Response', 0, 'EMailAddress', 'optional nillable'),
-    ]),
-    EMailAddress: ri.extension('EMailAddress', 0, 'Carrier', [
-      f('ContactId', 0, 'xs:int', 'optional'),
-      f('ContactName', 0, 'xs:string', 'optional nillable'),
-      f('PersonId', 0, 'xs:int', 'optional'),
-      f('PersonName', 0, 'xs:string', 'optional nillable'),
-      f('AssociateId', 0, 'xs:int', 'optional'),
-      f('Address', 0, 'xs:string', 'optional nillable'),
-      f('EmailId', 0, 'xs:int', 'optional'),
-      f('DuplicatePersonIds', 0, 'ArrayOfint', 'optional nillable'),
-      f('Name', 0, 'xs:string', 'optional nillable'),
-    ]),
-    Carrier: ri.complex('Carrier', 0, [
-      f('TableRight', 0, 'TableRight', 'optional nillable'),
-      f('FieldProperties', 0, 'FieldPropertyDictionary', 'optional nillable'),
-    ]),
-    TableRight: ri.complex('TableRight', 0, [
-      f('Mask', 0, 'ETableRight', 'optional'),
-      f('Reason', 0, 'xs:string', 'optional nillable'),
-    ]),
-    ETableRightItem: ri.enumeration(['Select', 'Update', 'Insert', 'Delete', 'Filtering', 'RestrictedUpdate']),
-    ETableRight: ri.list('ETableRightItem'),
-    FieldPropertyDictionary: ri.dictionary('FieldPropertyDictionary', 0,
-      f('FieldPropertyDictionaryKeyValuePair', 0, '', 'optional repeated'),
-      f('Key', 0, 'xs:string', 'nillable'),
-      f('Value', 0, 'FieldProperty', 'nillable'),
-    ),
-    FieldProperty: ri.complex('FieldProperty', 0, [
-      f('FieldRight', 0, 'FieldRight', 'optional nillable'),
-      f('FieldType', 0, 'xs:string', 'optional nillable'),
-      f('FieldLength', 0, 'xs:int', 'optional'),
-    ]),
-    FieldRight: ri.complex('FieldRight', 0, [
-      f('Mask', 0, 'EFieldRight', 'optional'),
-      f('Reason', 0, 'xs:string', 'optional nillable'),
-    ]),
-    EFieldRightItem: ri.enumeration(['Read', 'Write', 'Unused1', 'Unused2', 'Unused3', 'Unused4', 'UIHintMandatory', 'UIHintReadOnly', 'UndefinedValue256']),
-    EFieldRight: ri.list('EFieldRightItem'),
-    SoExceptionInfo: ri.complex('SoExceptionInfo', 0, [
-      f('Message', 0, 'xs:string', 'optional nillable'),
-      f('StackTrace', 0, 'xs:string', 'optional nillable'),
-      f('FriendlyText', 0, 'xs:string', 'optional nillable'),
-      f('ExceptionType', 0, 'xs:string', 'optional nillable'),
-      f('Source', 0, 'xs:string', 'optional nillable'),
-      f('InnerException', 0, 'SoExceptionInfo', 'optional nillable'),
-      f('Parameters', 0, 'SoExceptionInfoParameters', 'optional nillable'),
-    ]),
-    SoExceptionInfoParameters: ri.dictionary('SoExceptionInfoParameters', 0,
-      f('SoExceptionInfoParametersKeyValuePair', 0, '', 'optional repeated'),
-      f('Key', 0, 'xs:string', 'nillable'),
-      f('Value', 0, 'xs:string', 'nillable'),
-    ),
-    SoExtraInfo: ri.dictionary('SoExtraInfo', 0,
-      f('ExtraInfoNameValuePair', 0, '', 'optional repeated'),
-      f('Key', 0, 'xs:string', 'nillable'),
-      f('Value', 0, 'xs:string', 'nillable'),
-    ),
-    CreateDefaultEMailAttachmentRequest: ri.complex('CreateDefaultEMailAttachment', 0, []),
-    CreateDefaultEMailAttachmentResponse: ri.complex('CreateDefaultEMailAttachmentResponse', 0, [
-      f('Response', 0, 'EMailAttachment', 'optional nillable'),
-    ]),
-    EMailAttachment: ri.extension('EMailAttachment', 0, 'Carrier', [
-      f('Description', 0, 'xs:string', 'optional nillable'),
-      f('Filename', 0, 'xs:string', 'optional nillable'),
-      f('Size', 0, 'xs:int', 'optional'),
-      f('Type', 0, 'xs:string', 'optional nillable'),
-      f('Encoding', 0, 'xs:string', 'optional nillable'),
-      f('Id', 0, 'xs:string', 'optional nillable'),
-      f('Disposition', 0, 'xs:string', 'optional nillable'),
-      f('Stream', 0, 'xs:base64Binary', 'optional nillable'),
-    ]),
-    CreateDefaultEMailConnectionInfoRequest: ri.complex('CreateDefaultEMailConnectionInfo', 0, []),
-    CreateDefaultEMailConnectionInfoResponse: ri.complex('CreateDefaultEMailConnectionInfoResponse', 0, [
-      f('Response', 0, 'EMailConnectionInfo', 'optional nillable'),
-    ]),
-    EMailConnectionInfo: ri.extension('EMailConnectionInfo', 0, 'Carrier', [
-      f('ServerName', 0, 'xs:string', 'optional nillable'),
-      f('UserName', 0, 'xs:string', 'optional nillable'),
-      f('Password', 0, 'xs:string', 'optional nillable'),
-      f('Folder', 0, 'xs:string', 'optional nillable'),
-      f('UseSSL', 0, 'xs:boolean', 'optional'),
-    ]),
-    CreateDefaultEMailConnectionInfoExtendedRequest: ri.complex('CreateDefaultEMailConnectionInfoExtended', 0, []),
-    CreateDefaultEMailConnectionInfoExtendedResponse: ri.complex('CreateDefaultEMailConnectionInfoExtendedResponse', 0, [
-      f('Response', 0, 'EMailConnectionInfoExtended', 'optional nillable'),
-    ]),
-    EMailConnectionInfoExtended: ri.extension('EMailConnectionInfoExtended', 0, 'Carrier', [
-      f('Port', 0, 'xs:int', 'optional'),
-      f('ServerName', 0, 'xs:string', 'optional nillable'),
-      f('Protocol', 0, 'xs:string', 'optional nillable'),
-      f('UserName', 0, 'xs:string', 'optional nillable'),
-      f('Password', 0, 'xs:string', 'optional nillable'),
-      f('UseSSL', 0, 'xs:boolean', 'optional'),
-      f('Folder', 0, 'xs:string', 'optional nillable'),
-    ]),
-    CreateDefaultEMailCustomHeaderRequest: ri.complex('CreateDefaultEMailCustomHeader', 0, []),
-    CreateDefaultEMailCustomHeaderResponse: ri.complex('CreateDefaultEMailCustomHeaderResponse', 0, [
-      f('Response', 0, 'EMailCustomHeader', 'optional nillable'),
-    ]),
-    EMailCustomHeader: ri.extension('EMailCustomHeader', 0, 'Carrier', [
-      f('Name', 0, 'xs:string', 'optional nillable'),
-      f('Values', 0, 'ArrayOfstring', 'optional nillable'),
-    ]),
-    CreateDefaultEMailEntityRequest: ri.complex('CreateDefaultEMailEntity', 0, []),
-    CreateDefaultEMailEntityResponse: ri.complex('CreateDefaultEMailEntityResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    EMailEntity: ri.extension('EMailEntity', 0, 'Carrier', [
-      f('To', 0, 'ArrayOfEMailAddress', 'optional nillable'),
-      f('Cc', 0, 'ArrayOfEMailAddress', 'optional nillable'),
-      f('Bcc', 0, 'ArrayOfEMailAddress', 'optional nillable'),
-      f('Subject', 0, 'xs:string', 'optional nillable'),
-      f('HTMLBody', 0, 'xs:string', 'optional nillable'),
-      f('From', 0, 'EMailAddress', 'optional nillable'),
-      f('Sent', 0, 'xs:dateTime', 'optional'),
-      f('Size', 0, 'xs:int', 'optional'),
-      f('Priority', 0, 'EMailPriority', 'optional'),
-      f('Flags', 0, 'EMailFlags', 'optional'),
-      f('MessageID', 0, 'xs:string', 'optional nillable'),
-      f('PlainBody', 0, 'xs:string', 'optional nillable'),
-      f('IsSent', 0, 'xs:boolean', 'optional'),
-      f('EMailSOInfo', 0, 'EMailSOInfo', 'optional nillable'),
-      f('ServerId', 0, 'xs:int', 'optional'),
-      f('Attachments', 0, 'ArrayOfEMailAttachment', 'optional nillable'),
-      f('CustomHeaderList', 0, 'ArrayOfEMailCustomHeader', 'optional nillable'),
-      f('FolderName', 0, 'xs:string', 'optional nillable'),
-      f('EmailItemId', 0, 'xs:int', 'optional'),
-      f('AccountId', 0, 'xs:int', 'optional'),
-      f('ReceivedAt', 0, 'xs:dateTime', 'optional'),
-      f('InReplyTo', 0, 'EMailEnvelope', 'optional nillable'),
-      f('RepliedAt', 0, 'xs:dateTime', 'optional'),
-    ]),
-    ArrayOfEMailAddress: ri.array('ArrayOfEMailAddress', 0, f('EMailAddress', 0, 'EMailAddress', 'optional nillable repeated')),
-    EMailPriority: ri.enumeration(['NoPriority', 'Highest', 'High', 'Normal', 'Low', 'Lowest']),
-    EMailFlagsItem: ri.enumeration(['Seen', 'Deleted', 'Recent', 'Flagged', 'Draft', 'Answered']),
-    EMailFlags: ri.list('EMailFlagsItem'),
-    EMailSOInfo: ri.extension('EMailSOInfo', 0, 'Carrier', [
-      f('DocumentId', 0, 'xs:int', 'optional'),
-      f('AppointmentId', 0, 'xs:int', 'optional'),
-      f('ProjectId', 0, 'xs:int', 'optional'),
-      f('SaleId', 0, 'xs:int', 'optional'),
-      f('Archived', 0, 'xs:boolean', 'optional'),
-      f('ArchivedAt', 0, 'xs:dateTime', 'optional'),
-      f('ArchivedBy', 0, 'xs:int', 'optional'),
-      f('ArchivedDisplayName', 0, 'xs:string', 'optional nillable'),
-    ]),
-    ArrayOfEMailAttachment: ri.array('ArrayOfEMailAttachment', 0, f('EMailAttachment', 0, 'EMailAttachment', 'optional nillable repeated')),
-    ArrayOfEMailCustomHeader: ri.array('ArrayOfEMailCustomHeader', 0, f('EMailCustomHeader', 0, 'EMailCustomHeader', 'optional nillable repeated')),
-    EMailEnvelope: ri.extension('EMailEnvelope', 0, 'Carrier', [
-      f('ServerId', 0, 'xs:int', 'optional'),
-      f('MessageId', 0, 'xs:string', 'optional nillable'),
-      f('Subject', 0, 'xs:string', 'optional nillable'),
-      f('From', 0, 'EMailAddress', 'optional nillable'),
-      f('To', 0, 'ArrayOfEMailAddress', 'optional nillable'),
-      f('Sent', 0, 'xs:dateTime', 'optional'),
-      f('Priority', 0, 'EMailPriority', 'optional'),
-      f('Flags', 0, 'EMailFlags', 'optional'),
-      f('Size', 0, 'xs:int', 'optional'),
-      f('EMailSOInfo', 0, 'EMailSOInfo', 'optional nillable'),
-    ]),
-    CreateDefaultEMailEnvelopeRequest: ri.complex('CreateDefaultEMailEnvelope', 0, []),
-    CreateDefaultEMailEnvelopeResponse: ri.complex('CreateDefaultEMailEnvelopeResponse', 0, [
-      f('Response', 0, 'EMailEnvelope', 'optional nillable'),
-    ]),
-    CreateDefaultEMailFolderRequest: ri.complex('CreateDefaultEMailFolder', 0, []),
-    CreateDefaultEMailFolderResponse: ri.complex('CreateDefaultEMailFolderResponse', 0, [
-      f('Response', 0, 'EMailFolder', 'optional nillable'),
-    ]),
-    EMailFolder: ri.extension('EMailFolder', 0, 'Carrier', [
-      f('Name', 0, 'xs:string', 'optional nillable'),
-      f('Delimiter', 0, 'xs:string', 'optional nillable'),
-      f('Flags', 0, 'xs:string', 'optional nillable'),
-      f('TotalItems', 0, 'xs:int', 'optional'),
-      f('UnreadItems', 0, 'xs:int', 'optional'),
-      f('Subscribed', 0, 'xs:boolean', 'optional'),
-      f('EmailFolderId', 0, 'xs:int', 'optional'),
-    ]),
-    CreateDefaultEMailSOInfoRequest: ri.complex('CreateDefaultEMailSOInfo', 0, []),
-    CreateDefaultEMailSOInfoResponse: ri.complex('CreateDefaultEMailSOInfoResponse', 0, [
-      f('Response', 0, 'EMailSOInfo', 'optional nillable'),
-    ]),
-    CreateDefaultEMailAccountRequest: ri.complex('CreateDefaultEMailAccount', 0, []),
-    CreateDefaultEMailAccountResponse: ri.complex('CreateDefaultEMailAccountResponse', 0, [
-      f('Response', 0, 'EMailAccount', 'optional nillable'),
-    ]),
-    EMailAccount: ri.extension('EMailAccount', 0, 'Carrier', [
-      f('EMailAccountId', 0, 'xs:int', 'optional'),
-      f('EMailAddress', 0, 'xs:string', 'optional nillable'),
-      f('AssociateId', 0, 'xs:int', 'optional'),
-      f('IncomingCredentials', 0, 'ServiceAuth', 'optional nillable'),
-      f('OutgoingCredentials', 0, 'ServiceAuth', 'optional nillable'),
-      f('AccountStatus', 0, 'xs:short', 'optional'),
-      f('ErrorCount', 0, 'xs:int', 'optional'),
-      f('ErrorReason', 0, 'xs:string', 'optional nillable'),
-    ]),
-    ServiceAuth: ri.extension('ServiceAuth', 0, 'Carrier', [
-      f('ServiceAuthId', 0, 'xs:int', 'optional'),
-      f('Server', 0, 'xs:string', 'optional nillable'),
-      f('Port', 0, 'xs:int', 'optional'),
-      f('AuthType', 0, 'xs:string', 'optional nillable'),
-      f('Username', 0, 'xs:string', 'optional nillable'),
-      f('Password', 0, 'xs:string', 'optional nillable'),
-    ]),
-    SaveEMailAccountRequest: ri.complex('SaveEMailAccount', 0, [
-      f('EMailAccount', 0, 'EMailAccount', 'optional nillable'),
-    ]),
-    SaveEMailAccountResponse: ri.complex('SaveEMailAccountResponse', 0, [
-      f('Response', 0, 'EMailAccount', 'optional nillable'),
-    ]),
-    DeleteEMailAccountRequest: ri.complex('DeleteEMailAccount', 0, [
-      f('EMailAccountId', 0, 'xs:int', 'optional'),
-    ]),
-    DeleteEMailAccountResponse: ri.complex('DeleteEMailAccountResponse', 0, []),
-    GetPersonEntitiesFromEmailAddressRequest: ri.complex('GetPersonEntitiesFromEmailAddress', 0, [
-      f('EmailAddress', 0, 'xs:string', 'optional nillable'),
-    ]),
-    GetPersonEntitiesFromEmailAddressResponse: ri.complex('GetPersonEntitiesFromEmailAddressResponse', 0, [
-      f('Response', 0, 'ArrayOfPersonEntity', 'optional nillable'),
-    ]),
-    ArrayOfPersonEntity: ri.array('ArrayOfPersonEntity', 0, f('PersonEntity', 0, 'PersonEntity', 'optional nillable repeated')),
-    PersonEntity: ri.extension('PersonEntity', 0, 'Carrier', [
-      f('PersonId', 0, 'xs:int', 'optional'),
-      f('Firstname', 0, 'xs:string', 'optional nillable'),
-      f('MiddleName', 0, 'xs:string', 'optional nillable'),
-      f('Lastname', 0, 'xs:string', 'optional nillable'),
-      f('Mrmrs', 0, 'xs:string', 'optional nillable'),
-      f('Title', 0, 'xs:string', 'optional nillable'),
-      f('UpdatedDate', 0, 'xs:dateTime', 'optional'),
-      f('CreatedDate', 0, 'xs:dateTime', 'optional'),
-      f('BirthDate', 0, 'xs:dateTime', 'optional'),
-      f('CreatedBy', 0, 'Associate', 'optional nillable'),
-      f('Emails', 0, 'ArrayOfEntityElement', 'optional nillable'),
-      f('Description', 0, 'xs:string', 'optional nillable'),
-      f('IsAssociate', 0, 'xs:boolean', 'optional'),
-      f('PrivatePhones', 0, 'ArrayOfEntityElement', 'optional nillable'),
-      f('Faxes', 0, 'ArrayOfEntityElement', 'optional nillable'),
-      f('MobilePhones', 0, 'ArrayOfEntityElement', 'optional nillable'),
-      f('OfficePhones', 0, 'ArrayOfEntityElement', 'optional nillable'),
-      f('OtherPhones', 0, 'ArrayOfEntityElement', 'optional nillable'),
-      f('Position', 0, 'Position', 'optional nillable'),
-      f('UpdatedBy', 0, 'Associate', 'optional nillable'),
-      f('Contact', 0, 'Contact', 'optional nillable'),
-      f('Country', 0, 'Country', 'optional nillable'),
-      f('Interests', 0, 'ArrayOfSelectableMDOListItem', 'optional nillable'),
-      f('PersonNumber', 0, 'xs:string', 'optional nillable'),
-      f('FullName', 0, 'xs:string', 'optional nillable'),
-      f('NoMailing', 0, 'xs:boolean', 'optional'),
-      f('UsePersonAddress', 0, 'xs:boolean', 'optional'),
-      f('Retired', 0, 'xs:boolean', 'optional'),
-      f('Urls', 0, 'ArrayOfEntityElement', 'optional nillable'),
-      f('FormalName', 0, 'xs:string', 'optional nillable'),
-      f('Address', 0, 'Address', 'optional nillable'),
-      f('Post3', 0, 'xs:string', 'optional nillable'),
-      f('Post2', 0, 'xs:string', 'optional nillable'),
-      f('Post1', 0, 'xs:string', 'optional nillable'),
-      f('Kanalname', 0, 'xs:string', 'optional nillable'),
-      f('Kanafname', 0, 'xs:string', 'optional nillable'),
-      f('CorrespondingAssociate', 0, 'Associate', 'optional nillable'),
-      f('Category', 0, 'Category', 'optional nillable'),
-      f('Business', 0, 'Business', 'optional nillable'),
-      f('Associate', 0, 'Associate', 'optional nillable'),
-      f('Salutation', 0, 'xs:string', 'optional nillable'),
-      f('ActiveInterests', 0, 'xs:int', 'optional'),
-      f('SupportAssociate', 0, 'Associate', 'optional nillable'),
-      f('TicketPriority', 0, 'TicketPriority', 'optional nillable'),
-      f('CustomerLanguage', 0, 'CustomerLanguage', 'optional nillable'),
-      f('DbiAgentId', 0, 'xs:int', 'optional'),
-      f('DbiKey', 0, 'xs:string', 'optional nillable'),
-      f('DbiLastModified', 0, 'xs:dateTime', 'optional'),
-      f('DbiLastSyncronized', 0, 'xs:dateTime', 'optional'),
-      f('SentInfo', 0, 'xs:short', 'optional'),
-      f('ShowContactTickets', 0, 'xs:short', 'optional'),
-      f('UserInfo', 0, 'UserInfo', 'optional nillable'),
-      f('ChatEmails', 0, 'ArrayOfEntityElement', 'optional nillable'),
-      f('InternetPhones', 0, 'ArrayOfEntityElement', 'optional nillable'),
-      f('Source', 0, 'xs:short', 'optional'),
-      f('ActiveErpLinks', 0, 'xs:int', 'optional'),
-      f('ShipmentTypes', 0, 'ArrayOfSelectableMDOListItem', 'optional nillable'),
-      f('Consents', 0, 'ArrayOfConsentInfo', 'optional nillable'),
-      f('UserDefinedFields', 0, 'StringDictionary', 'optional nillable'),
-      f('ExtraFields', 0, 'StringDictionary', 'optional nillable'),
-    ]),
-    Associate: ri.extension('Associate', 0, 'Carrier', [
-      f('AssociateId', 0, 'xs:int', 'optional'),
-      f('Name', 0, 'xs:string', 'optional nillable'),
-      f('PersonId', 0, 'xs:int', 'optional'),
-      f('Rank', 0, 'xs:short', 'optional'),
-      f('Tooltip', 0, 'xs:string', 'optional nillable'),
-      f('Type', 0, 'UserType', 'optional'),
-      f('GroupIdx', 0, 'xs:int', 'optional'),
-      f('FullName', 0, 'xs:string', 'optional nillable'),
-      f('FormalName', 0, 'xs:string', 'optional nillable'),
-      f('Deleted', 0, 'xs:boolean', 'optional'),
-      f('EjUserId', 0, 'xs:int', 'optional'),
-      f('UserName', 0, 'xs:string', 'optional nillable'),
-    ]),
-    UserType: ri.enumeration(['Unknown', 'InternalAssociate', 'ResourceAssociate', 'ExternalAssociate', 'AnonymousAssociate', 'SystemAssociate']),
-    ArrayOfEntityElement: ri.array('ArrayOfEntityElement', 0, f('EntityElement', 0, 'EntityElement', 'optional nillable repeated')),
-    EntityElement: ri.extension('EntityElement', 0, 'Carrier', [
-      f('Value', 0, 'xs:string', 'optional nillable'),
-      f('StrippedValue', 0, 'xs:string', 'optional nillable'),
-      f('Description', 0, 'xs:string', 'optional nillable'),
-    ]),
-    Position: ri.extension('Position', 0, 'Carrier', [
-      f('Id', 0, 'xs:int', 'optional'),
-      f('Value', 0, 'xs:string', 'optional nillable'),
-      f('Tooltip', 0, 'xs:string', 'optional nillable'),
-    ]),
-    Contact: ri.extension('Contact', 0, 'Carrier', [
-      f('ContactId', 0, 'xs:int', 'optional'),
-      f('Name', 0, 'xs:string', 'optional nillable'),
-      f('OrgNr', 0, 'xs:string', 'optional nillable'),
-      f('Department', 0, 'xs:string', 'optional nillable'),
-      f('URL', 0, 'xs:string', 'optional nillable'),
-      f('City', 0, 'xs:string', 'optional nillable'),
-      f('DirectPhone', 0, 'xs:string', 'optional nillable'),
-      f('AssociateId', 0, 'xs:int', 'optional'),
-      f('CountryId', 0, 'xs:int', 'optional'),
-      f('EmailAddress', 0, 'xs:string', 'optional nillable'),
-      f('Kananame', 0, 'xs:string', 'optional nillable'),
-      f('EmailAddressName', 0, 'xs:string', 'optional nillable'),
-      f('URLName', 0, 'xs:string', 'optional nillable'),
-      f('AssociateFullName', 0, 'xs:string', 'optional nillable'),
-      f('BusinessName', 0, 'xs:string', 'optional nillable'),
-      f('CategoryName', 0, 'xs:string', 'optional nillable'),
-      f('CountryName', 0, 'xs:string', 'optional nillable'),
-      f('Address', 0, 'Address', 'optional nillable'),
-      f('FormattedAddress', 0, 'xs:string', 'optional nillable'),
-      f('FullName', 0, 'xs:string', 'optional nillable'),
-      f('IsOwnerContact', 0, 'xs:boolean', 'optional'),
-      f('ActiveErpLinks', 0, 'xs:int', 'optional'),
-    ]),
-    Address: ri.extension('Address', 0, 'Carrier', [
-      f('Wgs84Latitude', 0, 'xs:double', 'optional'),
-      f('Wgs84Longitude', 0, 'xs:double', 'optional'),
-      f('LocalizedAddress', 0, 'ArrayOfArrayOfLocalizedField', 'optional nillable'),
-      f('Street', 0, 'StructuredAddress', 'optional nillable'),
-      f('Postal', 0, 'StructuredAddress', 'optional nillable'),
-    ]),
-    ArrayOfArrayOfLocalizedField: ri.array('ArrayOfArrayOfLocalizedField', 0, f('ArrayOfLocalizedField', 0, 'ArrayOfLocalizedField', 'optional nillable repeated')),
-    ArrayOfLocalizedField: ri.array('ArrayOfLocalizedField', 0, f('LocalizedField', 0, 'LocalizedField', 'optional nillable repeated')),
-    LocalizedField: ri.extension('LocalizedField', 0, 'Carrier', [
-      f('Name', 0, 'xs:string', 'optional nillable'),
-      f('Value', 0, 'xs:string', 'optional nillable'),
-      f('Tooltip', 0, 'xs:string', 'optional nillable'),
-      f('Label', 0, 'xs:string', 'optional nillable'),
-      f('ValueLength', 0, 'xs:int', 'optional'),
-      f('AddressType', 0, 'xs:string', 'optional nillable'),
-    ]),
-    StructuredAddress: ri.complex('StructuredAddress', 0, [
-      f('AtypeIdx', 0, 'AddressType', 'optional'),
-      f('Address1', 0, 'xs:string', 'optional nillable'),
-      f('Address2', 0, 'xs:string', 'optional nillable'),
-      f('Address3', 0, 'xs:string', 'optional nillable'),
-      f('City', 0, 'xs:string', 'optional nillable'),
-      f('County', 0, 'xs:string', 'optional nillable'),
-      f('State', 0, 'xs:string', 'optional nillable'),
-      f('Zipcode', 0, 'xs:string', 'optional nillable'),
-    ]),
-    AddressType: ri.enumeration(['Unknown', 'ContactPostalAddress', 'ContactStreetAddress', 'PersonPrivateAddress', 'QuoteBillingAddress', 'QuoteShippingAddress']),
-    Country: ri.extension('Country', 0, 'Carrier', [
-      f('CountryId', 0, 'xs:int', 'optional'),
-      f('Name', 0, 'xs:string', 'optional nillable'),
-      f('CurrencyId', 0, 'xs:int', 'optional'),
-      f('EnglishName', 0, 'xs:string', 'optional nillable'),
-      f('TwoLetterISOCountry', 0, 'xs:string', 'optional nillable'),
-      f('ThreeLetterISOCountry', 0, 'xs:string', 'optional nillable'),
-      f('ImageDescription', 0, 'xs:string', 'optional nillable'),
-      f('OrgNrText', 0, 'xs:string', 'optional nillable'),
-      f('InterAreaPrefix', 0, 'xs:string', 'optional nillable'),
-      f('DialInPrefix', 0, 'xs:string', 'optional nillable'),
-      f('ZipPrefix', 0, 'xs:string', 'optional nillable'),
-      f('DomainName', 0, 'xs:string', 'optional nillable'),
-      f('AddressLayoutId', 0, 'xs:int', 'optional'),
-      f('DomesticAddressLayoutId', 0, 'xs:int', 'optional'),
-      f('ForeignAddressLayoutId', 0, 'xs:int', 'optional'),
-      f('Rank', 0, 'xs:short', 'optional'),
-      f('Tooltip', 0, 'xs:string', 'optional nillable'),
-      f('Deleted', 0, 'xs:boolean', 'optional'),
-    ]),
-    ArrayOfSelectableMDOListItem: ri.array('ArrayOfSelectableMDOListItem', 0, f('SelectableMDOListItem', 0, 'SelectableMDOListItem', 'optional nillable repeated')),
-    SelectableMDOListItem: ri.extension('SelectableMDOListItem', 0, 'Carrier', [
-      f('Id', 0, 'xs:int', 'optional'),
-      f('Name', 0, 'xs:string', 'optional nillable'),
-      f('ToolTip', 0, 'xs:string', 'optional nillable'),
-      f('Deleted', 0, 'xs:boolean', 'optional'),
-      f('Rank', 0, 'xs:int', 'optional'),
-      f('Type', 0, 'xs:string', 'optional nillable'),
-      f('ColorBlock', 0, 'xs:int', 'optional'),
-      f('IconHint', 0, 'xs:string', 'optional nillable'),
-      f('Selected', 0, 'xs:boolean', 'optional'),
-      f('LastChanged', 0, 'xs:dateTime', 'optional'),
-      f('ChildItems', 0, 'ArrayOfSelectableMDOListItem', 'optional nillable'),
-      f('ExtraInfo', 0, 'xs:string', 'optional nillable'),
-      f('StyleHint', 0, 'xs:string', 'optional nillable'),
-      f('Hidden', 0, 'xs:boolean', 'optional'),
-      f('FullName', 0, 'xs:string', 'optional nillable'),
-    ]),
-    Category: ri.extension('Category', 0, 'Carrier', [
-      f('Id', 0, 'xs:int', 'optional'),
-      f('Value', 0, 'xs:string', 'optional nillable'),
-      f('Tooltip', 0, 'xs:string', 'optional nillable'),
-    ]),
-    Business: ri.extension('Business', 0, 'Carrier', [
-      f('Id', 0, 'xs:int', 'optional'),
-      f('Value', 0, 'xs:string', 'optional nillable'),
-      f('Tooltip', 0, 'xs:string', 'optional nillable'),
-    ]),
-    TicketPriority: ri.extension('TicketPriority', 0, 'Carrier', [
-      f('Id', 0, 'xs:int', 'optional'),
-      f('Value', 0, 'xs:string', 'optional nillable'),
-      f('Tooltip', 0, 'xs:string', 'optional nillable'),
-    ]),
-    CustomerLanguage: ri.extension('CustomerLanguage', 0, 'Carrier', [
-      f('Id', 0, 'xs:int', 'optional'),
-      f('Value', 0, 'xs:string', 'optional nillable'),
-      f('Tooltip', 0, 'xs:string', 'optional nillable'),
-    ]),
-    UserInfo: ri.extension('UserInfo', 0, 'Carrier', [
-      f('Deleted', 0, 'xs:boolean', 'optional'),
-      f('UserInfoId', 0, 'xs:int', 'optional'),
-      f('UserName', 0, 'xs:string', 'optional nillable'),
-      f('PersonId', 0, 'xs:int', 'optional'),
-      f('Rank', 0, 'xs:short', 'optional'),
-      f('Tooltip', 0, 'xs:string', 'optional nillable'),
-      f('UserGroupId', 0, 'xs:int', 'optional'),
-      f('EjUserId', 0, 'xs:int', 'optional'),
-      f('UserType', 0, 'UserType', 'optional'),
-      f('GrantedLicenses', 0, 'ArrayOfstring', 'optional nillable'),
-      f('CanLogon', 0, 'xs:boolean', 'optional'),
-      f('RoleName', 0, 'xs:string', 'optional nillable'),
-      f('RoleTooltip', 0, 'xs:string', 'optional nillable'),
-      f('UserGroupName', 0, 'xs:string', 'optional nillable'),
-      f('UserGroupTooltip', 0, 'xs:string', 'optional nillable'),
-    ]),
-    ArrayOfConsentInfo: ri.array('ArrayOfConsentInfo', 0, f('ConsentInfo', 0, 'ConsentInfo', 'optional nillable repeated')),
-    ConsentInfo: ri.extension('ConsentInfo', 0, 'Carrier', [
-      f('ConsentPersonId', 0, 'xs:int', 'optional'),
-      f('Comment', 0, 'xs:string', 'optional nillable'),
-      f('Registered', 0, 'xs:dateTime', 'optional'),
-      f('RegisteredAssociateId', 0, 'xs:int', 'optional'),
-      f('Updated', 0, 'xs:dateTime', 'optional'),
-      f('UpdatedAssociateId', 0, 'xs:int', 'optional'),
-      f('LegalBaseId', 0, 'xs:int', 'optional'),
-      f('LegalBaseKey', 0, 'xs:string', 'optional nillable'),
-      f('LegalBaseName', 0, 'xs:string', 'optional nillable'),
-      f('ConsentPurposeId', 0, 'xs:int', 'optional'),
-      f('ConsentPurposeKey', 0, 'xs:string', 'optional nillable'),
-      f('ConsentPurposeName', 0, 'xs:string', 'optional nillable'),
-      f('ConsentSourceId', 0, 'xs:int', 'optional'),
-      f('ConsentSourceKey', 0, 'xs:string', 'optional nillable'),
-      f('ConsentSourceName', 0, 'xs:string', 'optional nillable'),
-    ]),
-    StringDictionary: ri.dictionary('StringDictionary', 0,
-      f('StringKeyValuePair', 0, '', 'optional repeated'),
-      f('Key', 0, 'xs:string', 'nillable'),
-      f('Value', 0, 'xs:string', 'nillable'),
-    ),
-    GetEMailFromIdRequest: ri.complex('GetEMailFromId', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('MessageServerId', 0, 'xs:int', 'optional'),
-      f('LookupAddresses', 0, 'xs:boolean', 'optional'),
-      f('Flags', 0, 'EMailFlags', 'optional'),
-      f('IncludeAttachments', 0, 'xs:boolean', 'optional'),
-    ]),
-    GetEMailFromIdResponse: ri.complex('GetEMailFromIdResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    SendEMailsRequest: ri.complex('SendEMails', 0, [
-      f('OutgoingConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('Emails', 0, 'ArrayOfEMailEntity', 'optional nillable'),
-      f('SentItemsConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-    ]),
-    ArrayOfEMailEntity: ri.array('ArrayOfEMailEntity', 0, f('EMailEntity', 0, 'EMailEntity', 'optional nillable repeated')),
-    SendEMailsResponse: ri.complex('SendEMailsResponse', 0, [
-      f('Response', 0, 'ArrayOfEMailEntity', 'optional nillable'),
-    ]),
-    SaveEMailRequest: ri.complex('SaveEMail', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('Email', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    SaveEMailResponse: ri.complex('SaveEMailResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    AuthenticateIncomingRequest: ri.complex('AuthenticateIncoming', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-    ]),
-    AuthenticateIncomingResponse: ri.complex('AuthenticateIncomingResponse', 0, [
-      f('Response', 0, 'xs:boolean', 'optional'),
-    ]),
-    AuthenticateOutgoingRequest: ri.complex('AuthenticateOutgoing', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-    ]),
-    AuthenticateOutgoingResponse: ri.complex('AuthenticateOutgoingResponse', 0, [
-      f('Response', 0, 'xs:boolean', 'optional'),
-    ]),
-    GetFolderListRequest: ri.complex('GetFolderList', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('IncludeItemCount', 0, 'xs:boolean', 'optional'),
-    ]),
-    GetFolderListResponse: ri.complex('GetFolderListResponse', 0, [
-      f('Response', 0, 'ArrayOfstring', 'optional nillable'),
-    ]),
-    GetAttachmentRequest: ri.complex('GetAttachment', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('MessageServerId', 0, 'xs:int', 'optional'),
-      f('AttachmentId', 0, 'xs:string', 'optional nillable'),
-    ]),
-    GetAttachmentResponse: ri.complex('GetAttachmentResponse', 0, [
-      f('Response', 0, 'EMailAttachment', 'optional nillable'),
-    ]),
-    MarkAsReadRequest: ri.complex('MarkAsRead', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('MessageServerIds', 0, 'ArrayOfint', 'optional nillable'),
-      f('Read', 0, 'xs:boolean', 'optional'),
-    ]),
-    MarkAsReadResponse: ri.complex('MarkAsReadResponse', 0, []),
-    GetFolderEMailCountRequest: ri.complex('GetFolderEMailCount', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('OnlyUnread', 0, 'xs:boolean', 'optional'),
-    ]),
-    GetFolderEMailCountResponse: ri.complex('GetFolderEMailCountResponse', 0, [
-      f('Response', 0, 'xs:int', 'optional'),
-    ]),
-    DeleteRequest: ri.complex('Delete', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('MessageServerIds', 0, 'ArrayOfint', 'optional nillable'),
-      f('MoveToFolder', 0, 'xs:string', 'optional nillable'),
-    ]),
-    DeleteResponse: ri.complex('DeleteResponse', 0, []),
-    MoveToFolderRequest: ri.complex('MoveToFolder', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('MessageServerIds', 0, 'ArrayOfint', 'optional nillable'),
-      f('TargetFolder', 0, 'xs:string', 'optional nillable'),
-    ]),
-    MoveToFolderResponse: ri.complex('MoveToFolderResponse', 0, []),
-    EmptyFolderRequest: ri.complex('EmptyFolder', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('MoveToFolder', 0, 'xs:string', 'optional nillable'),
-    ]),
-    EmptyFolderResponse: ri.complex('EmptyFolderResponse', 0, []),
-    GetEMailAsStreamRequest: ri.complex('GetEMailAsStream', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('MessageServerId', 0, 'xs:int', 'optional'),
-      f('StripAttachments', 0, 'xs:boolean', 'optional'),
-    ]),
-    GetEMailAsStreamResponse: ri.complex('GetEMailAsStreamResponse', 0, [
-      f('Response', 0, 'xs:base64Binary', 'optional nillable'),
-    ]),
-    FindAddressRequest: ri.complex('FindAddress', 0, [
-      f('Address', 0, 'xs:string', 'optional nillable'),
-    ]),
-    FindAddressResponse: ri.complex('FindAddressResponse', 0, [
-      f('Response', 0, 'ArrayOfEMailAddress', 'optional nillable'),
-    ]),
-    GetEMailFromDocumentIdRequest: ri.complex('GetEMailFromDocumentId', 0, [
-      f('DocumentId', 0, 'xs:int', 'optional'),
-    ]),
-    GetEMailFromDocumentIdResponse: ri.complex('GetEMailFromDocumentIdResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    GetEMailFromAttachmentIdRequest: ri.complex('GetEMailFromAttachmentId', 0, [
-      f('EmailId', 0, 'xs:int', 'optional'),
-      f('AttachmentIds', 0, 'ArrayOfstring', 'optional nillable'),
-      f('IncludeAttachments', 0, 'xs:boolean', 'optional'),
-    ]),
-    GetEMailFromAttachmentIdResponse: ri.complex('GetEMailFromAttachmentIdResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    GetEMailFromDocumentAttachmentIdRequest: ri.complex('GetEMailFromDocumentAttachmentId', 0, [
-      f('DocId', 0, 'xs:int', 'optional'),
-      f('AttachmentIds', 0, 'ArrayOfstring', 'optional nillable'),
-      f('IncludeAttachments', 0, 'xs:boolean', 'optional'),
-    ]),
-    GetEMailFromDocumentAttachmentIdResponse: ri.complex('GetEMailFromDocumentAttachmentIdResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    GetEMailEnvelopesRequest: ri.complex('GetEMailEnvelopes', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('MessageServerIds', 0, 'ArrayOfint', 'optional nillable'),
-    ]),
-    GetEMailEnvelopesResponse: ri.complex('GetEMailEnvelopesResponse', 0, [
-      f('Response', 0, 'ArrayOfEMailEnvelope', 'optional nillable'),
-    ]),
-    ArrayOfEMailEnvelope: ri.array('ArrayOfEMailEnvelope', 0, f('EMailEnvelope', 0, 'EMailEnvelope', 'optional nillable repeated')),
-    SetSubscriptionRequest: ri.complex('SetSubscription', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('Folders', 0, 'ArrayOfEMailFolder', 'optional nillable'),
-    ]),
-    ArrayOfEMailFolder: ri.array('ArrayOfEMailFolder', 0, f('EMailFolder', 0, 'EMailFolder', 'optional nillable repeated')),
-    SetSubscriptionResponse: ri.complex('SetSubscriptionResponse', 0, []),
-    CreateFolderRequest: ri.complex('CreateFolder', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-    ]),
-    CreateFolderResponse: ri.complex('CreateFolderResponse', 0, []),
-    DeleteFolderRequest: ri.complex('DeleteFolder', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-    ]),
-    DeleteFolderResponse: ri.complex('DeleteFolderResponse', 0, []),
-    CreateEMailFromDocumentEntityRequest: ri.complex('CreateEMailFromDocumentEntity', 0, [
-      f('DocumentEntity', 0, 'DocumentEntity', 'optional nillable'),
-    ]),
-    DocumentEntity: ri.extension('DocumentEntity', 0, 'Carrier', [
-      f('DocumentId', 0, 'xs:int', 'optional'),
-      f('UpdatedBy', 0, 'Associate', 'optional nillable'),
-      f('CreatedBy', 0, 'Associate', 'optional nillable'),
-      f('Attention', 0, 'xs:string', 'optional nillable'),
-      f('Header', 0, 'xs:string', 'optional nillable'),
-      f('Name', 0, 'xs:string', 'optional nillable'),
-      f('OurRef', 0, 'xs:string', 'optional nillable'),
-      f('YourRef', 0, 'xs:string', 'optional nillable'),
-      f('CreatedDate', 0, 'xs:dateTime', 'optional'),
-      f('UpdatedDate', 0, 'xs:dateTime', 'optional'),
-      f('Description', 0, 'xs:string', 'optional nillable'),
-      f('DocumentTemplate', 0, 'DocumentTemplate', 'optional nillable'),
-      f('Person', 0, 'Person', 'optional nillable'),
-      f('Associate', 0, 'Associate', 'optional nillable'),
-      f('Contact', 0, 'Contact', 'optional nillable'),
-      f('Project', 0, 'Project', 'optional nillable'),
-      f('Date', 0, 'xs:dateTime', 'optional'),
-      f('ExternalRef', 0, 'xs:string', 'optional nillable'),
-      f('Completed', 0, 'ActivityStatus', 'optional'),
-      f('ActiveLinks', 0, 'xs:int', 'optional'),
-      f('Type', 0, 'AppointmentType', 'optional'),
-      f('Links', 0, 'ArrayOfLink', 'optional nillable'),
-      f('LockSemantics', 0, 'DocumentLockSemantics', 'optional'),
-      f('Sale', 0, 'Sale', 'optional nillable'),
-      f('SuggestedDocumentId', 0, 'xs:int', 'optional'),
-      f('UserDefinedFields', 0, 'StringDictionary', 'optional nillable'),
-      f('ExtraFields', 0, 'StringDictionary', 'optional nillable'),
-      f('PublishEventDate', 0, 'xs:dateTime', 'optional'),
-      f('PublishTo', 0, 'xs:dateTime', 'optional'),
-      f('PublishFrom', 0, 'xs:dateTime', 'optional'),
-      f('IsPublished', 0, 'xs:boolean', 'optional'),
-      f('VisibleFor', 0, 'ArrayOfVisibleFor', 'optional nillable'),
-    ]),
-    DocumentTemplate: ri.extension('DocumentTemplate', 0, 'Carrier', [
-      f('DocumentTemplateId', 0, 'xs:int', 'optional'),
-      f('Name', 0, 'xs:string', 'optional nillable'),
-      f('Tooltip', 0, 'xs:string', 'optional nillable'),
-      f('SaveInDb', 0, 'xs:short', 'optional'),
-      f('Filename', 0, 'xs:string', 'optional nillable'),
-      f('DefaultOref', 0, 'xs:string', 'optional nillable'),
-      f('RecordType', 0, 'DocTmplType', 'optional'),
-      f('Deleted', 0, 'xs:short', 'optional'),
-      f('Direction', 0, 'DocTmplDirection', 'optional'),
-      f('AutoeventId', 0, 'xs:int', 'optional'),
-      f('QuoteDocType', 0, 'DocTmplQuoteType', 'optional'),
-    ]),
-    DocTmplType: ri.enumeration(['Unknown', 'Appointment', 'Document', 'Email', 'Fax', 'Phone', 'Todo', 'MergeDraft', 'MergeFinal', 'SavedReport']),
-    DocTmplDirection: ri.enumeration(['Unknown', 'Incoming', 'Outgoing', 'SaintAll']),
-    DocTmplQuoteType: ri.enumeration(['None', 'MailBody', 'MainDocument', 'QuoteLines', 'ConfirmationMailBody', 'ConfirmationLines']),
-    Person: ri.extension('Person', 0, 'Carrier', [
-      f('Position', 0, 'xs:string', 'optional nillable'),
-      f('PersonId', 0, 'xs:int', 'optional'),
-      f('Mrmrs', 0, 'xs:string', 'optional nillable'),
-      f('Firstname', 0, 'xs:string', 'optional nillable'),
-      f('Lastname', 0, 'xs:string', 'optional nillable'),
-      f('MiddleName', 0, 'xs:string', 'optional nillable'),
-      f('Title', 0, 'xs:string', 'optional nillable'),
-      f('Description', 0, 'xs:string', 'optional nillable'),
-      f('Email', 0, 'xs:string', 'optional nillable'),
-      f('FullName', 0, 'xs:string', 'optional nillable'),
-      f('DirectPhone', 0, 'xs:string', 'optional nillable'),
-      f('FormalName', 0, 'xs:string', 'optional nillable'),
-      f('CountryId', 0, 'xs:int', 'optional'),
-      f('ContactId', 0, 'xs:int', 'optional'),
-      f('ContactName', 0, 'xs:string', 'optional nillable'),
-      f('Retired', 0, 'xs:short', 'optional'),
-      f('Rank', 0, 'xs:short', 'optional'),
-      f('ActiveInterests', 0, 'xs:short', 'optional'),
-      f('ContactDepartment', 0, 'xs:string', 'optional nillable'),
-      f('ContactCountryId', 0, 'xs:int', 'optional'),
-      f('ContactOrgNr', 0, 'xs:string', 'optional nillable'),
-      f('FaxPhone', 0, 'xs:string', 'optional nillable'),
-      f('MobilePhone', 0, 'xs:string', 'optional nillable'),
-      f('ContactPhone', 0, 'xs:string', 'optional nillable'),
-      f('AssociateName', 0, 'xs:string', 'optional nillable'),
-      f('AssociateId', 0, 'xs:int', 'optional'),
-      f('UsePersonAddress', 0, 'xs:boolean', 'optional'),
-      f('ContactFax', 0, 'xs:string', 'optional nillable'),
-      f('Kanafname', 0, 'xs:string', 'optional nillable'),
-      f('Kanalname', 0, 'xs:string', 'optional nillable'),
-      f('Post1', 0, 'xs:string', 'optional nillable'),
-      f('Post2', 0, 'xs:string', 'optional nillable'),
-      f('Post3', 0, 'xs:string', 'optional nillable'),
-      f('EmailName', 0, 'xs:string', 'optional nillable'),
-      f('ContactFullName', 0, 'xs:string', 'optional nillable'),
-      f('ActiveErpLinks', 0, 'xs:int', 'optional'),
-      f('TicketPriorityId', 0, 'xs:int', 'optional'),
-      f('SupportLanguageId', 0, 'xs:int', 'optional'),
-      f('SupportAssociateId', 0, 'xs:int', 'optional'),
-    ]),
-    Project: ri.extension('Project', 0, 'Carrier', [
-      f('ProjectId', 0, 'xs:int', 'optional'),
-      f('Name', 0, 'xs:string', 'optional nillable'),
-      f('Description', 0, 'xs:string', 'optional nillable'),
-      f('URL', 0, 'xs:string', 'optional nillable'),
-      f('Type', 0, 'xs:string', 'optional nillable'),
-      f('AssociateId', 0, 'xs:int', 'optional'),
-      f('AssociateFullName', 0, 'xs:string', 'optional nillable'),
-      f('TypeId', 0, 'xs:int', 'optional'),
-      f('Updated', 0, 'xs:dateTime', 'optional'),
-      f('StatusId', 0, 'xs:int', 'optional'),
-      f('Status', 0, 'xs:string', 'optional nillable'),
-      f('TextId', 0, 'xs:int', 'optional'),
-      f('PublishTo', 0, 'xs:dateTime', 'optional'),
-      f('PublishFrom', 0, 'xs:dateTime', 'optional'),
-      f('IsPublished', 0, 'xs:boolean', 'optional'),
-      f('URLName', 0, 'xs:string', 'optional nillable'),
-      f('ProjectNumber', 0, 'xs:string', 'optional nillable'),
-      f('ActiveErpLinks', 0, 'xs:int', 'optional'),
-    ]),
-    ActivityStatus: ri.enumeration(['Unknown', 'NotStarted', 'Started', 'Completed']),
-    AppointmentType: ri.enumeration(['Unknown', 'inDiary', 'inChecklist', 'Note', 'Document', 'SavedReport', 'BookingForDiary', 'BookingForChecklist', 'MergeDraft', 'MergeFinal']),
-    ArrayOfLink: ri.array('ArrayOfLink', 0, f('Link', 0, 'Link', 'optional nillable repeated')),
-    Link: ri.extension('Link', 0, 'Carrier', [
-      f('EntityName', 0, 'xs:string', 'optional nillable'),
-      f('Id', 0, 'xs:int', 'optional'),
-      f('Description', 0, 'xs:string', 'optional nillable'),
-      f('ExtraInfo', 0, 'xs:string', 'optional nillable'),
-      f('LinkId', 0, 'xs:int', 'optional'),
-    ]),
-    DocumentLockSemantics: ri.enumeration(['None', 'Locking', 'Versioning']),
-    Sale: ri.extension('Sale', 0, 'Carrier', [
-      f('ContactName', 0, 'xs:string', 'optional nillable'),
-      f('SaleDate', 0, 'xs:dateTime', 'optional'),
-      f('SaleId', 0, 'xs:int', 'optional'),
-      f('Probability', 0, 'xs:short', 'optional'),
-      f('Title', 0, 'xs:string', 'optional nillable'),
-      f('Amount', 0, 'xs:double', 'optional'),
-      f('Currency', 0, 'xs:string', 'optional nillable'),
-      f('ProjectName', 0, 'xs:string', 'optional nillable'),
-      f('AssociateFullName', 0, 'xs:string', 'optional nillable'),
-      f('Description', 0, 'xs:string', 'optional nillable'),
-      f('Status', 0, 'SaleStatus', 'optional'),
-      f('WeightedAmount', 0, 'xs:double', 'optional'),
-      f('ProjectId', 0, 'xs:int', 'optional'),
-      f('EarningPercent', 0, 'xs:double', 'optional'),
-      f('Earning', 0, 'xs:double', 'optional'),
-      f('ContactId', 0, 'xs:int', 'optional'),
-      f('AssociateId', 0, 'xs:int', 'optional'),
-      f('PersonId', 0, 'xs:int', 'optional'),
-      f('SaleTypeId', 0, 'xs:int', 'optional'),
-      f('SaleTypeName', 0, 'xs:string', 'optional nillable'),
-      f('PersonFullName', 0, 'xs:string', 'optional nillable'),
-      f('Completed', 0, 'ActivityStatus', 'optional'),
-      f('ActiveErpLinks', 0, 'xs:int', 'optional'),
-      f('NextDueDate', 0, 'xs:dateTime', 'optional'),
-    ]),
-    SaleStatus: ri.enumeration(['Unknown', 'Open', 'Sold', 'Lost', 'Stalled', 'SaintAll']),
-    ArrayOfVisibleFor: ri.array('ArrayOfVisibleFor', 0, f('VisibleFor', 0, 'VisibleFor', 'optional nillable repeated')),
-    VisibleFor: ri.extension('VisibleFor', 0, 'Carrier', [
-      f('VisibleId', 0, 'xs:int', 'optional'),
-      f('Visibility', 0, 'Visibility', 'optional'),
-      f('DisplayValue', 0, 'xs:string', 'optional nillable'),
-    ]),
-    Visibility: ri.enumeration(['All', 'Associate', 'Group']),
-    CreateEMailFromDocumentEntityResponse: ri.complex('CreateEMailFromDocumentEntityResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    CreateEMailFromMimeMessageRequest: ri.complex('CreateEMailFromMimeMessage', 0, [
-      f('MimeMessage', 0, 'xs:string', 'optional nillable'),
-    ]),
-    CreateEMailFromMimeMessageResponse: ri.complex('CreateEMailFromMimeMessageResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    GetFolderInfoRequest: ri.complex('GetFolderInfo', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('Folders', 0, 'ArrayOfstring', 'optional nillable'),
-    ]),
-    GetFolderInfoResponse: ri.complex('GetFolderInfoResponse', 0, [
-      f('Response', 0, 'ArrayOfEMailFolder', 'optional nillable'),
-    ]),
-    GetFolderHasNewEMailRequest: ri.complex('GetFolderHasNewEMail', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-    ]),
-    GetFolderHasNewEMailResponse: ri.complex('GetFolderHasNewEMailResponse', 0, [
-      f('Response', 0, 'xs:boolean', 'optional'),
-    ]),
-    GetEMailAddressesRequest: ri.complex('GetEMailAddresses', 0, [
-      f('EmailIds', 0, 'ArrayOfint', 'optional nillable'),
-    ]),
-    GetEMailAddressesResponse: ri.complex('GetEMailAddressesResponse', 0, [
-      f('Response', 0, 'ArrayOfEMailAddress', 'optional nillable'),
-    ]),
-    RefreshFolderRequest: ri.complex('RefreshFolder', 0, [
-      f('ConnectionInfo', 0, 'EMailConnectionInfo', 'optional nillable'),
-      f('Folders', 0, 'ArrayOfstring', 'optional nillable'),
-    ]),
-    RefreshFolderResponse: ri.complex('RefreshFolderResponse', 0, [
-      f('Response', 0, 'xs:int', 'optional'),
-    ]),
-    GetEMailFromTempRequest: ri.complex('GetEMailFromTemp', 0, [
-      f('FileName', 0, 'xs:string', 'optional nillable'),
-    ]),
-    GetEMailFromTempResponse: ri.complex('GetEMailFromTempResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    AuthenticateRequest: ri.complex('Authenticate', 0, [
-      f('ConnectionInfoExtended', 0, 'EMailConnectionInfoExtended', 'optional nillable'),
-    ]),
-    AuthenticateResponse: ri.complex('AuthenticateResponse', 0, [
-      f('Response', 0, 'xs:boolean', 'optional'),
-    ]),
-    GetEmailMessageIdsRequest: ri.complex('GetEmailMessageIds', 0, [
-      f('ConnectionInfoExtended', 0, 'EMailConnectionInfoExtended', 'optional nillable'),
-    ]),
-    GetEmailMessageIdsResponse: ri.complex('GetEmailMessageIdsResponse', 0, [
-      f('Response', 0, 'ArrayOfstring', 'optional nillable'),
-    ]),
-    GetEmailsAsStringRequest: ri.complex('GetEmailsAsString', 0, [
-      f('ConnectionInfoExtended', 0, 'EMailConnectionInfoExtended', 'optional nillable'),
-      f('MessageIds', 0, 'ArrayOfstring', 'optional nillable'),
-    ]),
-    GetEmailsAsStringResponse: ri.complex('GetEmailsAsStringResponse', 0, [
-      f('Response', 0, 'ArrayOfstring', 'optional nillable'),
-    ]),
-    DeleteExtendedRequest: ri.complex('DeleteExtended', 0, [
-      f('ConnectionInfoExtended', 0, 'EMailConnectionInfoExtended', 'optional nillable'),
-      f('MessageIds', 0, 'ArrayOfstring', 'optional nillable'),
-    ]),
-    DeleteExtendedResponse: ri.complex('DeleteExtendedResponse', 0, []),
-    RelayMessageRequest: ri.complex('RelayMessage', 0, [
-      f('ConnectionInfoExtended', 0, 'EMailConnectionInfoExtended', 'optional nillable'),
-      f('Rfc822', 0, 'xs:string', 'optional nillable'),
-      f('From', 0, 'xs:string', 'optional nillable'),
-      f('Recipients', 0, 'ArrayOfstring', 'optional nillable'),
-    ]),
-    RelayMessageResponse: ri.complex('RelayMessageResponse', 0, []),
-    GetEMailRequest: ri.complex('GetEMail', 0, [
-      f('Id', 0, 'xs:int', 'optional'),
-      f('IncludeAttachments', 0, 'xs:boolean', 'optional'),
-    ]),
-    GetEMailResponse: ri.complex('GetEMailResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    MarkEmailsAsReadRequest: ri.complex('MarkEmailsAsRead', 0, [
-      f('Ids', 0, 'ArrayOfint', 'optional nillable'),
-      f('Read', 0, 'xs:boolean', 'optional'),
-    ]),
-    MarkEmailsAsReadResponse: ri.complex('MarkEmailsAsReadResponse', 0, []),
-    DeleteEmailsRequest: ri.complex('DeleteEmails', 0, [
-      f('Ids', 0, 'ArrayOfint', 'optional nillable'),
-      f('MoveToFolder', 0, 'xs:string', 'optional nillable'),
-    ]),
-    DeleteEmailsResponse: ri.complex('DeleteEmailsResponse', 0, []),
-    MoveEmailsToTrashRequest: ri.complex('MoveEmailsToTrash', 0, [
-      f('Ids', 0, 'ArrayOfint', 'optional nillable'),
-    ]),
-    MoveEmailsToTrashResponse: ri.complex('MoveEmailsToTrashResponse', 0, []),
-    SaveRequest: ri.complex('Save', 0, [
-      f('Email', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    SaveResponse: ri.complex('SaveResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    SaveToMailServerRequest: ri.complex('SaveToMailServer', 0, [
-      f('Email', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    SaveToMailServerResponse: ri.complex('SaveToMailServerResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    SendRequest: ri.complex('Send', 0, [
-      f('Emails', 0, 'ArrayOfEMailEntity', 'optional nillable'),
-    ]),
-    SendResponse: ri.complex('SendResponse', 0, [
-      f('Response', 0, 'ArrayOfEMailEntity', 'optional nillable'),
-    ]),
-    CreateForwardEmailRequest: ri.complex('CreateForwardEmail', 0, [
-      f('Email', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    CreateForwardEmailResponse: ri.complex('CreateForwardEmailResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    FindContactOrPersonByEmailNameRequest: ri.complex('FindContactOrPersonByEmailName', 0, [
-      f('Name', 0, 'xs:string', 'optional nillable'),
-      f('EmailAddress', 0, 'xs:string', 'optional nillable'),
-    ]),
-    FindContactOrPersonByEmailNameResponse: ri.complex('FindContactOrPersonByEmailNameResponse', 0, [
-      f('Response', 0, 'ArrayOfContactOrPersonFromEmail', 'optional nillable'),
-    ]),
-    ArrayOfContactOrPersonFromEmail: ri.array('ArrayOfContactOrPersonFromEmail', 0, f('ContactOrPersonFromEmail', 0, 'ContactOrPersonFromEmail', 'optional nillable repeated')),
-    ContactOrPersonFromEmail: ri.extension('ContactOrPersonFromEmail', 0, 'Carrier', [
-      f('PersonId', 0, 'xs:int', 'optional'),
-      f('FullName', 0, 'xs:string', 'optional nillable'),
-      f('EmailAddress', 0, 'xs:string', 'optional nillable'),
-      f('ContactId', 0, 'xs:int', 'optional'),
-      f('ContactName', 0, 'xs:string', 'optional nillable'),
-      f('ContactDepartment', 0, 'xs:string', 'optional nillable'),
-      f('SortName', 0, 'xs:string', 'optional nillable'),
-    ]),
-    RefreshFolderForAssociateRequest: ri.complex('RefreshFolderForAssociate', 0, [
-      f('Folders', 0, 'ArrayOfstring', 'optional nillable'),
-    ]),
-    RefreshFolderForAssociateResponse: ri.complex('RefreshFolderForAssociateResponse', 0, [
-      f('Response', 0, 'xs:string', 'optional nillable'),
-    ]),
-    GetNewMailRequest: ri.complex('GetNewMail', 0, [
-      f('Folders', 0, 'ArrayOfint', 'optional nillable'),
-    ]),
-    GetNewMailResponse: ri.complex('GetNewMailResponse', 0, [
-      f('Response', 0, 'ArrayOfEMailEnvelope', 'optional nillable'),
-    ]),
-    CacheFolderListRequest: ri.complex('CacheFolderList', 0, []),
-    CacheFolderListResponse: ri.complex('CacheFolderListResponse', 0, [
-      f('Response', 0, 'ArrayOfEMailFolder', 'optional nillable'),
-    ]),
-    MoveEmailsToFolderRequest: ri.complex('MoveEmailsToFolder', 0, [
-      f('FolderId', 0, 'xs:int', 'optional'),
-      f('EmailItemIds', 0, 'ArrayOfint', 'optional nillable'),
-    ]),
-    MoveEmailsToFolderResponse: ri.complex('MoveEmailsToFolderResponse', 0, []),
-    GetMailFromMessageIdRequest: ri.complex('GetMailFromMessageId', 0, [
-      f('MessageId', 0, 'xs:string', 'optional nillable'),
-    ]),
-    GetMailFromMessageIdResponse: ri.complex('GetMailFromMessageIdResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    GetMailFromInReplyToRequest: ri.complex('GetMailFromInReplyTo', 0, [
-      f('MessageId', 0, 'xs:string', 'optional nillable'),
-    ]),
-    GetMailFromInReplyToResponse: ri.complex('GetMailFromInReplyToResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    SendAndSaveEmailToTmpDocumentRequest: ri.complex('SendAndSaveEmailToTmpDocument', 0, [
-      f('Email', 0, 'EMailEntity', 'optional nillable'),
-      f('StripAttachments', 0, 'xs:boolean', 'optional'),
-    ]),
-    SendAndSaveEmailToTmpDocumentResponse: ri.complex('SendAndSaveEmailToTmpDocumentResponse', 0, [
-      f('Response', 0, 'xs:string', 'optional nillable'),
-    ]),
-    SaveEmailToTmpDocumentRequest: ri.complex('SaveEmailToTmpDocument', 0, [
-      f('Email', 0, 'EMailEntity', 'optional nillable'),
-      f('FolderId', 0, 'xs:int', 'optional'),
-      f('StripAttachments', 0, 'xs:boolean', 'optional'),
-    ]),
-    SaveEmailToTmpDocumentResponse: ri.complex('SaveEmailToTmpDocumentResponse', 0, [
-      f('Response', 0, 'xs:string', 'optional nillable'),
-    ]),
-    SaveDraftRequest: ri.complex('SaveDraft', 0, [
-      f('Entity', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    SaveDraftResponse: ri.complex('SaveDraftResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    SetRepliedAtRequest: ri.complex('SetRepliedAt', 0, [
-      f('MessageId', 0, 'xs:string', 'optional nillable'),
-    ]),
-    SetRepliedAtResponse: ri.complex('SetRepliedAtResponse', 0, []),
-    GetEMailFromDocumentIdWithoutAttachmentStreamRequest: ri.complex('GetEMailFromDocumentIdWithoutAttachmentStream', 0, [
-      f('DocumentId', 0, 'xs:int', 'optional'),
-    ]),
-    GetEMailFromDocumentIdWithoutAttachmentStreamResponse: ri.complex('GetEMailFromDocumentIdWithoutAttachmentStreamResponse', 0, [
-      f('Response', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    GetAttachmentFromIdRequest: ri.complex('GetAttachmentFromId', 0, [
-      f('MailItemId', 0, 'xs:int', 'optional'),
-      f('AttachmentId', 0, 'xs:string', 'optional nillable'),
-    ]),
-    GetAttachmentFromIdResponse: ri.complex('GetAttachmentFromIdResponse', 0, [
-      f('Response', 0, 'EMailAttachment', 'optional nillable'),
-    ]),
-    TestAuthenticateRequest: ri.complex('TestAuthenticate', 0, []),
-    TestAuthenticateResponse: ri.complex('TestAuthenticateResponse', 0, [
-      f('Response', 0, 'xs:boolean', 'optional'),
-    ]),
-    ToggleSubscriptionRequest: ri.complex('ToggleSubscription', 0, [
-      f('FolderId', 0, 'xs:int', 'optional'),
-      f('SubscriptionStatus', 0, 'xs:boolean', 'optional'),
-    ]),
-    ToggleSubscriptionResponse: ri.complex('ToggleSubscriptionResponse', 0, []),
-    HasNewMailRequest: ri.complex('HasNewMail', 0, [
-      f('MailItemId', 0, 'xs:int', 'optional'),
-      f('FolderId', 0, 'xs:int', 'optional'),
-    ]),
-    HasNewMailResponse: ri.complex('HasNewMailResponse', 0, [
-      f('Response', 0, 'xs:boolean', 'optional'),
-    ]),
-    LatestItemIdByFolderRequest: ri.complex('LatestItemIdByFolder', 0, [
-      f('FolderId', 0, 'xs:int', 'optional'),
-    ]),
-    LatestItemIdByFolderResponse: ri.complex('LatestItemIdByFolderResponse', 0, [
-      f('Response', 0, 'xs:int', 'optional'),
-    ]),
-    CreateInlineHtmlHeaderRequest: ri.complex('CreateInlineHtmlHeader', 0, [
-      f('Email', 0, 'EMailEntity', 'optional nillable'),
-    ]),
-    CreateInlineHtmlHeaderResponse: ri.complex('CreateInlineHtmlHeaderResponse', 0, [
-      f('Response', 0, 'xs:string', 'optional nillable'),
-    ]),
-    GetEMailSOInfoRequest: ri.complex('GetEMailSOInfo', 0, [
-      f('EMailSOInfoId', 0, 'xs:int', 'optional'),
-    ]),
-    GetEMailSOInfoResponse: ri.complex('GetEMailSOInfoResponse', 0, [
-      f('Response', 0, 'EMailSOInfo', 'optional nillable'),
-    ]),
-    GetEMailAccountRequest: ri.complex('GetEMailAccount', 0, [
-      f('EMailAccountId', 0, 'xs:int', 'optional'),
-    ]),
-    GetEMailAccountResponse: ri.complex('GetEMailAccountResponse', 0, [
-      f('Response', 0, 'EMailAccount', 'optional nillable'),
-    ]),
-    GetEMailAccountFromEMailAddressRequest: ri.complex('GetEMailAccountFromEMailAddress', 0, [
-      f('FromAddress', 0, 'xs:string', 'optional nillable'),
-    ]),
-    GetEMailAccountFromEMailAddressResponse: ri.complex('GetEMailAccountFromEMailAddressResponse', 0, [
-      f('Response', 0, 'EMailAccount', 'optional nillable'),
-    ]),
-    GetCurrentAccountIdRequest: ri.complex('GetCurrentAccountId', 0, []),
-    GetCurrentAccountIdResponse: ri.complex('GetCurrentAccountIdResponse', 0, [
-      f('Response', 0, 'xs:int', 'optional'),
-    ]),
-    GetCurrentAccountRequest: ri.complex('GetCurrentAccount', 0, []),
-    GetCurrentAccountResponse: ri.complex('GetCurrentAccountResponse', 0, [
-      f('Response', 0, 'EMailAccount', 'optional nillable'),
-    ]),
-    GetReadySyncEmailAccountsRequest: ri.complex('GetReadySyncEmailAccounts', 0, []),
-    GetReadySyncEmailAccountsResponse: ri.complex('GetReadySyncEmailAccountsResponse', 0, [
-      f('Response', 0, 'ArrayOfSyncUserAccount', 'optional nillable'),
-    ]),
-    ArrayOfSyncUserAccount: ri.array('ArrayOfSyncUserAccount', 0, f('SyncUserAccount', 0, 'SyncUserAccount', 'optional nillable repeated')),
-    SyncUserAccount: ri.extension('SyncUserAccount', 0, 'Carrier', [
-      f('AccountId', 0, 'xs:int', 'optional'),
-      f('AssociateName', 0, 'xs:string', 'optional nillable'),
-      f('AssociateId', 0, 'xs:int', 'optional'),
-    ]),
-    SyncEmailAccountRequest: ri.complex('SyncEmailAccount', 0, [
-      f('SyncUserAccount', 0, 'SyncUserAccount', 'optional nillable'),
-    ]),
-    SyncEmailAccountResponse: ri.complex('SyncEmailAccountResponse', 0, []),
-    SyncEmailAccountsRequest: ri.complex('SyncEmailAccounts', 0, [
-      f('SyncUserAccounts', 0, 'ArrayOfSyncUserAccount', 'optional nillable'),
-    ]),
-    SyncEmailAccountsResponse: ri.complex('SyncEmailAccountsResponse', 0, []),
-    char: ri.restricted('xs:char', []),
-    duration: ri.restricted('xs:duration', ['^(?:\\-?P(\\d*D)?(T(\\d*H)?(\\d*M)?(\\d*(\\.\\d*)?S)?)?)$']),
-    guid: ri.restricted('xs:string', ['^(?:[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12})$']),
-    ArrayOfint: ri.array('ArrayOfint', 2, f('int', 2, 'xs:int', 'optional repeated')),
-    ArrayOfstring: ri.array('ArrayOfstring', 2, f('string', 2, 'xs:string', 'optional nillable repeated')),
+  {
+    CreateDefaultEMailAddressRequest,
+    SoCredentials,
+    SoTimeZone,
+    CreateDefaultEMailAddressResponse,
+    EMailAddress,
+    Carrier,
+    TableRight,
+    ETableRightItem,
+    ETableRight,
+    FieldPropertyDictionary,
+    FieldProperty,
+    FieldRight,
+    EFieldRightItem,
+    EFieldRight,
+    SoExceptionInfo,
+    SoExceptionInfoParameters,
+    SoExtraInfo,
+    CreateDefaultEMailAttachmentRequest,
+    CreateDefaultEMailAttachmentResponse,
+    EMailAttachment,
+    CreateDefaultEMailConnectionInfoRequest,
+    CreateDefaultEMailConnectionInfoResponse,
+    EMailConnectionInfo,
+    CreateDefaultEMailConnectionInfoExtendedRequest,
+    CreateDefaultEMailConnectionInfoExtendedResponse,
+    EMailConnectionInfoExtended,
+    CreateDefaultEMailCustomHeaderRequest,
+    CreateDefaultEMailCustomHeaderResponse,
+    EMailCustomHeader,
+    CreateDefaultEMailEntityRequest,
+    CreateDefaultEMailEntityResponse,
+    EMailEntity,
+    ArrayOfEMailAddress,
+    EMailPriority,
+    EMailFlagsItem,
+    EMailFlags,
+    EMailSOInfo,
+    ArrayOfEMailAttachment,
+    ArrayOfEMailCustomHeader,
+    EMailEnvelope,
+    CreateDefaultEMailEnvelopeRequest,
+    CreateDefaultEMailEnvelopeResponse,
+    CreateDefaultEMailFolderRequest,
+    CreateDefaultEMailFolderResponse,
+    EMailFolder,
+    CreateDefaultEMailSOInfoRequest,
+    CreateDefaultEMailSOInfoResponse,
+    CreateDefaultEMailAccountRequest,
+    CreateDefaultEMailAccountResponse,
+    EMailAccount,
+    ServiceAuth,
+    SaveEMailAccountRequest,
+    SaveEMailAccountResponse,
+    DeleteEMailAccountRequest,
+    DeleteEMailAccountResponse,
+    GetPersonEntitiesFromEmailAddressRequest,
+    GetPersonEntitiesFromEmailAddressResponse,
+    ArrayOfPersonEntity,
+    PersonEntity,
+    Associate,
+    UserType,
+    ArrayOfEntityElement,
+    EntityElement,
+    Position,
+    Contact,
+    Address,
+    ArrayOfArrayOfLocalizedField,
+    ArrayOfLocalizedField,
+    LocalizedField,
+    StructuredAddress,
+    AddressType,
+    Country,
+    ArrayOfSelectableMDOListItem,
+    SelectableMDOListItem,
+    Category,
+    Business,
+    TicketPriority,
+    CustomerLanguage,
+    UserInfo,
+    ArrayOfConsentInfo,
+    ConsentInfo,
+    StringDictionary,
+    GetEMailFromIdRequest,
+    GetEMailFromIdResponse,
+    SendEMailsRequest,
+    ArrayOfEMailEntity,
+    SendEMailsResponse,
+    SaveEMailRequest,
+    SaveEMailResponse,
+    AuthenticateIncomingRequest,
+    AuthenticateIncomingResponse,
+    AuthenticateOutgoingRequest,
+    AuthenticateOutgoingResponse,
+    GetFolderListRequest,
+    GetFolderListResponse,
+    GetAttachmentRequest,
+    GetAttachmentResponse,
+    MarkAsReadRequest,
+    MarkAsReadResponse,
+    GetFolderEMailCountRequest,
+    GetFolderEMailCountResponse,
+    DeleteRequest,
+    DeleteResponse,
+    MoveToFolderRequest,
+    MoveToFolderResponse,
+    EmptyFolderRequest,
+    EmptyFolderResponse,
+    GetEMailAsStreamRequest,
+    GetEMailAsStreamResponse,
+    FindAddressRequest,
+    FindAddressResponse,
+    GetEMailFromDocumentIdRequest,
+    GetEMailFromDocumentIdResponse,
+    GetEMailFromAttachmentIdRequest,
+    GetEMailFromAttachmentIdResponse,
+    GetEMailFromDocumentAttachmentIdRequest,
+    GetEMailFromDocumentAttachmentIdResponse,
+    GetEMailEnvelopesRequest,
+    GetEMailEnvelopesResponse,
+    ArrayOfEMailEnvelope,
+    SetSubscriptionRequest,
+    ArrayOfEMailFolder,
+    SetSubscriptionResponse,
+    CreateFolderRequest,
+    CreateFolderResponse,
+    DeleteFolderRequest,
+    DeleteFolderResponse,
+    CreateEMailFromDocumentEntityRequest,
+    DocumentEntity,
+    DocumentTemplate,
+    DocTmplType,
+    DocTmplDirection,
+    DocTmplQuoteType,
+    Person,
+    Project,
+    ActivityStatus,
+    AppointmentType,
+    ArrayOfLink,
+    Link,
+    DocumentLockSemantics,
+    Sale,
+    SaleStatus,
+    ArrayOfVisibleFor,
+    VisibleFor,
+    Visibility,
+    CreateEMailFromDocumentEntityResponse,
+    CreateEMailFromMimeMessageRequest,
+    CreateEMailFromMimeMessageResponse,
+    GetFolderInfoRequest,
+    GetFolderInfoResponse,
+    GetFolderHasNewEMailRequest,
+    GetFolderHasNewEMailResponse,
+    GetEMailAddressesRequest,
+    GetEMailAddressesResponse,
+    RefreshFolderRequest,
+    RefreshFolderResponse,
+    GetEMailFromTempRequest,
+    GetEMailFromTempResponse,
+    AuthenticateRequest,
+    AuthenticateResponse,
+    GetEmailMessageIdsRequest,
+    GetEmailMessageIdsResponse,
+    GetEmailsAsStringRequest,
+    GetEmailsAsStringResponse,
+    DeleteExtendedRequest,
+    DeleteExtendedResponse,
+    RelayMessageRequest,
+    RelayMessageResponse,
+    GetEMailRequest,
+    GetEMailResponse,
+    MarkEmailsAsReadRequest,
+    MarkEmailsAsReadResponse,
+    DeleteEmailsRequest,
+    DeleteEmailsResponse,
+    MoveEmailsToTrashRequest,
+    MoveEmailsToTrashResponse,
+    SaveRequest,
+    SaveResponse,
+    SaveToMailServerRequest,
+    SaveToMailServerResponse,
+    SendRequest,
+    SendResponse,
+    CreateForwardEmailRequest,
+    CreateForwardEmailResponse,
+    FindContactOrPersonByEmailNameRequest,
+    FindContactOrPersonByEmailNameResponse,
+    ArrayOfContactOrPersonFromEmail,
+    ContactOrPersonFromEmail,
+    RefreshFolderForAssociateRequest,
+    RefreshFolderForAssociateResponse,
+    GetNewMailRequest,
+    GetNewMailResponse,
+    CacheFolderListRequest,
+    CacheFolderListResponse,
+    MoveEmailsToFolderRequest,
+    MoveEmailsToFolderResponse,
+    GetMailFromMessageIdRequest,
+    GetMailFromMessageIdResponse,
+    GetMailFromInReplyToRequest,
+    GetMailFromInReplyToResponse,
+    SendAndSaveEmailToTmpDocumentRequest,
+    SendAndSaveEmailToTmpDocumentResponse,
+    SaveEmailToTmpDocumentRequest,
+    SaveEmailToTmpDocumentResponse,
+    SaveDraftRequest,
+    SaveDraftResponse,
+    SetRepliedAtRequest,
+    SetRepliedAtResponse,
+    GetEMailFromDocumentIdWithoutAttachmentStreamRequest,
+    GetEMailFromDocumentIdWithoutAttachmentStreamResponse,
+    GetAttachmentFromIdRequest,
+    GetAttachmentFromIdResponse,
+    TestAuthenticateRequest,
+    TestAuthenticateResponse,
+    ToggleSubscriptionRequest,
+    ToggleSubscriptionResponse,
+    HasNewMailRequest,
+    HasNewMailResponse,
+    LatestItemIdByFolderRequest,
+    LatestItemIdByFolderResponse,
+    CreateInlineHtmlHeaderRequest,
+    CreateInlineHtmlHeaderResponse,
+    GetEMailSOInfoRequest,
+    GetEMailSOInfoResponse,
+    GetEMailAccountRequest,
+    GetEMailAccountResponse,
+    GetEMailAccountFromEMailAddressRequest,
+    GetEMailAccountFromEMailAddressResponse,
+    GetCurrentAccountIdRequest,
+    GetCurrentAccountIdResponse,
+    GetCurrentAccountRequest,
+    GetCurrentAccountResponse,
+    GetReadySyncEmailAccountsRequest,
+    GetReadySyncEmailAccountsResponse,
+    ArrayOfSyncUserAccount,
+    SyncUserAccount,
+    SyncEmailAccountRequest,
+    SyncEmailAccountResponse,
+    SyncEmailAccountsRequest,
+    SyncEmailAccountsResponse,
+    char,
+    duration,
+    guid,
+    ArrayOfint,
+    ArrayOfstring,
   },
-};
+);

@@ -5,519 +5,542 @@ import * as ri from '../runtime/internal.js';
 import { EMailSchema } from './metadata.js';
 import type * as T from './types.js';
 
-const f = ri.field;
-
 /** SOAP header blocks of EMail requests (ApplicationToken, Credentials, TimeZone), shared by the operations below. */
-const requestHeaders: readonly ri.FieldDesc[] = [
-  f('ApplicationToken', 0, 'xs:string', 'optional nillable'),
-  f('Credentials', 0, 'SoCredentials', 'optional nillable'),
-  f('TimeZone', 0, 'SoTimeZone', 'optional nillable'),
+const requestHeaders = [
+  'ApplicationToken 0 xs:string optional nillable',
+  'Credentials 0 SoCredentials optional nillable',
+  'TimeZone 0 SoTimeZone optional nillable',
 ];
 
 /** SOAP header blocks of EMail responses (ExceptionInfo, ExtraInfo, Succeeded, TimeZone), shared by the operations below. */
-const responseHeaders: readonly ri.FieldDesc[] = [
-  f('ExceptionInfo', 0, 'SoExceptionInfo', 'optional nillable'),
-  f('ExtraInfo', 0, 'SoExtraInfo', 'optional nillable'),
-  f('Succeeded', 0, 'xs:boolean', 'optional'),
-  f('TimeZone', 0, 'SoTimeZone', 'optional nillable'),
+const responseHeaders = [
+  'ExceptionInfo 0 SoExceptionInfo optional nillable',
+  'ExtraInfo 0 SoExtraInfo optional nillable',
+  'Succeeded 0 xs:boolean optional',
+  'TimeZone 0 SoTimeZone optional nillable',
 ];
 
-/** Defines one EMail operation (SOAP 1.1) over EMailSchema, with the EMail header types. */
-const operation = ri.operationFactory<T.EMailRequestHeaders, T.EMailResponseHeaders>(EMailSchema, '1.1');
+/**
+ * Defines one EMail operation (SOAP 1.1) over EMailSchema, with the EMail header types;
+ * its SOAPAction is the base given here followed by the operation name, unless the operation names its own.
+ */
+const operation = ri.operationFactory<T.EMailRequestHeaders, T.EMailResponseHeaders>(
+  EMailSchema,
+  '1.1',
+  'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/',
+);
 
 /**
  * The codecs of every EMail operation, keyed by WSDL operation name: encode and decode whole
  * SOAP envelopes of requests and responses (SOAP 1.1), and (`.json`) the same messages on the
  * REST Agents API, for clients, servers and tests. `query` lists the request fields the Agents API
  * takes in the query string; `entity` names the field whose value is the whole JSON body.
- * Each operation's documentation is on its EMailAgent method.
+ * Type arguments: the request content, the response content, and what the EMailAgent method
+ * returns of it (`returns`). Each operation's documentation is on its EMailAgent method.
  */
 export const EMailOperations = {
-  CreateDefaultEMailAddress: operation<T.CreateDefaultEMailAddressRequest, T.CreateDefaultEMailAddressResponse>({
+  CreateDefaultEMailAddress: operation<T.CreateDefaultEMailAddressRequest, T.CreateDefaultEMailAddressResponse, T.EMailAddress | null>({
     name: 'CreateDefaultEMailAddress',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailAddress',
-    input: { body: f('CreateDefaultEMailAddress', 0, 'CreateDefaultEMailAddressRequest'), headers: requestHeaders },
-    output: { body: f('CreateDefaultEMailAddressResponse', 0, 'CreateDefaultEMailAddressResponse'), headers: responseHeaders },
+    input: { body: 'CreateDefaultEMailAddress 0 CreateDefaultEMailAddressRequest', headers: requestHeaders },
+    output: { body: 'CreateDefaultEMailAddressResponse 0 CreateDefaultEMailAddressResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CreateDefaultEMailAttachment: operation<T.CreateDefaultEMailAttachmentRequest, T.CreateDefaultEMailAttachmentResponse>({
+  CreateDefaultEMailAttachment: operation<T.CreateDefaultEMailAttachmentRequest, T.CreateDefaultEMailAttachmentResponse, T.EMailAttachment | null>({
     name: 'CreateDefaultEMailAttachment',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailAttachment',
-    input: { body: f('CreateDefaultEMailAttachment', 0, 'CreateDefaultEMailAttachmentRequest'), headers: requestHeaders },
-    output: { body: f('CreateDefaultEMailAttachmentResponse', 0, 'CreateDefaultEMailAttachmentResponse'), headers: responseHeaders },
+    input: { body: 'CreateDefaultEMailAttachment 0 CreateDefaultEMailAttachmentRequest', headers: requestHeaders },
+    output: { body: 'CreateDefaultEMailAttachmentResponse 0 CreateDefaultEMailAttachmentResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CreateDefaultEMailConnectionInfo: operation<T.CreateDefaultEMailConnectionInfoRequest, T.CreateDefaultEMailConnectionInfoResponse>({
+  CreateDefaultEMailConnectionInfo: operation<
+    T.CreateDefaultEMailConnectionInfoRequest,
+    T.CreateDefaultEMailConnectionInfoResponse,
+    T.EMailConnectionInfo | null
+  >({
     name: 'CreateDefaultEMailConnectionInfo',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailConnectionInfo',
-    input: { body: f('CreateDefaultEMailConnectionInfo', 0, 'CreateDefaultEMailConnectionInfoRequest'), headers: requestHeaders },
-    output: { body: f('CreateDefaultEMailConnectionInfoResponse', 0, 'CreateDefaultEMailConnectionInfoResponse'), headers: responseHeaders },
+    input: { body: 'CreateDefaultEMailConnectionInfo 0 CreateDefaultEMailConnectionInfoRequest', headers: requestHeaders },
+    output: { body: 'CreateDefaultEMailConnectionInfoResponse 0 CreateDefaultEMailConnectionInfoResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CreateDefaultEMailConnectionInfoExtended: operation<T.CreateDefaultEMailConnectionInfoExtendedRequest, T.CreateDefaultEMailConnectionInfoExtendedResponse>({
+  CreateDefaultEMailConnectionInfoExtended: operation<
+    T.CreateDefaultEMailConnectionInfoExtendedRequest,
+    T.CreateDefaultEMailConnectionInfoExtendedResponse,
+    T.EMailConnectionInfoExtended | null
+  >({
     name: 'CreateDefaultEMailConnectionInfoExtended',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailConnectionInfoExtended',
-    input: { body: f('CreateDefaultEMailConnectionInfoExtended', 0, 'CreateDefaultEMailConnectionInfoExtendedRequest'), headers: requestHeaders },
-    output: { body: f('CreateDefaultEMailConnectionInfoExtendedResponse', 0, 'CreateDefaultEMailConnectionInfoExtendedResponse'), headers: responseHeaders },
+    input: { body: 'CreateDefaultEMailConnectionInfoExtended 0 CreateDefaultEMailConnectionInfoExtendedRequest', headers: requestHeaders },
+    output: { body: 'CreateDefaultEMailConnectionInfoExtendedResponse 0 CreateDefaultEMailConnectionInfoExtendedResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CreateDefaultEMailCustomHeader: operation<T.CreateDefaultEMailCustomHeaderRequest, T.CreateDefaultEMailCustomHeaderResponse>({
+  CreateDefaultEMailCustomHeader: operation<T.CreateDefaultEMailCustomHeaderRequest, T.CreateDefaultEMailCustomHeaderResponse, T.EMailCustomHeader | null>({
     name: 'CreateDefaultEMailCustomHeader',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailCustomHeader',
-    input: { body: f('CreateDefaultEMailCustomHeader', 0, 'CreateDefaultEMailCustomHeaderRequest'), headers: requestHeaders },
-    output: { body: f('CreateDefaultEMailCustomHeaderResponse', 0, 'CreateDefaultEMailCustomHeaderResponse'), headers: responseHeaders },
+    input: { body: 'CreateDefaultEMailCustomHeader 0 CreateDefaultEMailCustomHeaderRequest', headers: requestHeaders },
+    output: { body: 'CreateDefaultEMailCustomHeaderResponse 0 CreateDefaultEMailCustomHeaderResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CreateDefaultEMailEntity: operation<T.CreateDefaultEMailEntityRequest, T.CreateDefaultEMailEntityResponse>({
+  CreateDefaultEMailEntity: operation<T.CreateDefaultEMailEntityRequest, T.CreateDefaultEMailEntityResponse, T.EMailEntity | null>({
     name: 'CreateDefaultEMailEntity',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailEntity',
-    input: { body: f('CreateDefaultEMailEntity', 0, 'CreateDefaultEMailEntityRequest'), headers: requestHeaders },
-    output: { body: f('CreateDefaultEMailEntityResponse', 0, 'CreateDefaultEMailEntityResponse'), headers: responseHeaders },
+    input: { body: 'CreateDefaultEMailEntity 0 CreateDefaultEMailEntityRequest', headers: requestHeaders },
+    output: { body: 'CreateDefaultEMailEntityResponse 0 CreateDefaultEMailEntityResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CreateDefaultEMailEnvelope: operation<T.CreateDefaultEMailEnvelopeRequest, T.CreateDefaultEMailEnvelopeResponse>({
+  CreateDefaultEMailEnvelope: operation<T.CreateDefaultEMailEnvelopeRequest, T.CreateDefaultEMailEnvelopeResponse, T.EMailEnvelope | null>({
     name: 'CreateDefaultEMailEnvelope',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailEnvelope',
-    input: { body: f('CreateDefaultEMailEnvelope', 0, 'CreateDefaultEMailEnvelopeRequest'), headers: requestHeaders },
-    output: { body: f('CreateDefaultEMailEnvelopeResponse', 0, 'CreateDefaultEMailEnvelopeResponse'), headers: responseHeaders },
+    input: { body: 'CreateDefaultEMailEnvelope 0 CreateDefaultEMailEnvelopeRequest', headers: requestHeaders },
+    output: { body: 'CreateDefaultEMailEnvelopeResponse 0 CreateDefaultEMailEnvelopeResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CreateDefaultEMailFolder: operation<T.CreateDefaultEMailFolderRequest, T.CreateDefaultEMailFolderResponse>({
+  CreateDefaultEMailFolder: operation<T.CreateDefaultEMailFolderRequest, T.CreateDefaultEMailFolderResponse, T.EMailFolder | null>({
     name: 'CreateDefaultEMailFolder',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailFolder',
-    input: { body: f('CreateDefaultEMailFolder', 0, 'CreateDefaultEMailFolderRequest'), headers: requestHeaders },
-    output: { body: f('CreateDefaultEMailFolderResponse', 0, 'CreateDefaultEMailFolderResponse'), headers: responseHeaders },
+    input: { body: 'CreateDefaultEMailFolder 0 CreateDefaultEMailFolderRequest', headers: requestHeaders },
+    output: { body: 'CreateDefaultEMailFolderResponse 0 CreateDefaultEMailFolderResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CreateDefaultEMailSOInfo: operation<T.CreateDefaultEMailSOInfoRequest, T.CreateDefaultEMailSOInfoResponse>({
+  CreateDefaultEMailSOInfo: operation<T.CreateDefaultEMailSOInfoRequest, T.CreateDefaultEMailSOInfoResponse, T.EMailSOInfo | null>({
     name: 'CreateDefaultEMailSOInfo',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailSOInfo',
-    input: { body: f('CreateDefaultEMailSOInfo', 0, 'CreateDefaultEMailSOInfoRequest'), headers: requestHeaders },
-    output: { body: f('CreateDefaultEMailSOInfoResponse', 0, 'CreateDefaultEMailSOInfoResponse'), headers: responseHeaders },
+    input: { body: 'CreateDefaultEMailSOInfo 0 CreateDefaultEMailSOInfoRequest', headers: requestHeaders },
+    output: { body: 'CreateDefaultEMailSOInfoResponse 0 CreateDefaultEMailSOInfoResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CreateDefaultEMailAccount: operation<T.CreateDefaultEMailAccountRequest, T.CreateDefaultEMailAccountResponse>({
+  CreateDefaultEMailAccount: operation<T.CreateDefaultEMailAccountRequest, T.CreateDefaultEMailAccountResponse, T.EMailAccount | null>({
     name: 'CreateDefaultEMailAccount',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateDefaultEMailAccount',
-    input: { body: f('CreateDefaultEMailAccount', 0, 'CreateDefaultEMailAccountRequest'), headers: requestHeaders },
-    output: { body: f('CreateDefaultEMailAccountResponse', 0, 'CreateDefaultEMailAccountResponse'), headers: responseHeaders },
+    input: { body: 'CreateDefaultEMailAccount 0 CreateDefaultEMailAccountRequest', headers: requestHeaders },
+    output: { body: 'CreateDefaultEMailAccountResponse 0 CreateDefaultEMailAccountResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  SaveEMailAccount: operation<T.SaveEMailAccountRequest, T.SaveEMailAccountResponse>({
+  SaveEMailAccount: operation<T.SaveEMailAccountRequest, T.SaveEMailAccountResponse, T.EMailAccount | null>({
     name: 'SaveEMailAccount',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SaveEMailAccount',
-    input: { body: f('SaveEMailAccount', 0, 'SaveEMailAccountRequest'), headers: requestHeaders },
-    output: { body: f('SaveEMailAccountResponse', 0, 'SaveEMailAccountResponse'), headers: responseHeaders },
+    input: { body: 'SaveEMailAccount 0 SaveEMailAccountRequest', headers: requestHeaders },
+    output: { body: 'SaveEMailAccountResponse 0 SaveEMailAccountResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
     entity: 'EMailAccount',
   }),
-  DeleteEMailAccount: operation<T.DeleteEMailAccountRequest, T.DeleteEMailAccountResponse>({
+  DeleteEMailAccount: operation<T.DeleteEMailAccountRequest, T.DeleteEMailAccountResponse, void>({
     name: 'DeleteEMailAccount',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/DeleteEMailAccount',
-    input: { body: f('DeleteEMailAccount', 0, 'DeleteEMailAccountRequest'), headers: requestHeaders },
-    output: { body: f('DeleteEMailAccountResponse', 0, 'DeleteEMailAccountResponse'), headers: responseHeaders },
+    input: { body: 'DeleteEMailAccount 0 DeleteEMailAccountRequest', headers: requestHeaders },
+    output: { body: 'DeleteEMailAccountResponse 0 DeleteEMailAccountResponse', headers: responseHeaders },
+    returns: 'nothing',
     query: ['EMailAccountId'],
   }),
-  GetPersonEntitiesFromEmailAddress: operation<T.GetPersonEntitiesFromEmailAddressRequest, T.GetPersonEntitiesFromEmailAddressResponse>({
+  GetPersonEntitiesFromEmailAddress: operation<
+    T.GetPersonEntitiesFromEmailAddressRequest,
+    T.GetPersonEntitiesFromEmailAddressResponse,
+    (T.PersonEntity | null)[] | null
+  >({
     name: 'GetPersonEntitiesFromEmailAddress',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetPersonEntitiesFromEmailAddress',
-    input: { body: f('GetPersonEntitiesFromEmailAddress', 0, 'GetPersonEntitiesFromEmailAddressRequest'), headers: requestHeaders },
-    output: { body: f('GetPersonEntitiesFromEmailAddressResponse', 0, 'GetPersonEntitiesFromEmailAddressResponse'), headers: responseHeaders },
+    input: { body: 'GetPersonEntitiesFromEmailAddress 0 GetPersonEntitiesFromEmailAddressRequest', headers: requestHeaders },
+    output: { body: 'GetPersonEntitiesFromEmailAddressResponse 0 GetPersonEntitiesFromEmailAddressResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetEMailFromId: operation<T.GetEMailFromIdRequest, T.GetEMailFromIdResponse>({
+  GetEMailFromId: operation<T.GetEMailFromIdRequest, T.GetEMailFromIdResponse, T.EMailEntity | null>({
     name: 'GetEMailFromId',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromId',
-    input: { body: f('GetEMailFromId', 0, 'GetEMailFromIdRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailFromIdResponse', 0, 'GetEMailFromIdResponse'), headers: responseHeaders },
+    input: { body: 'GetEMailFromId 0 GetEMailFromIdRequest', headers: requestHeaders },
+    output: { body: 'GetEMailFromIdResponse 0 GetEMailFromIdResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  SendEMails: operation<T.SendEMailsRequest, T.SendEMailsResponse>({
+  SendEMails: operation<T.SendEMailsRequest, T.SendEMailsResponse, (T.EMailEntity | null)[] | null>({
     name: 'SendEMails',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SendEMails',
-    input: { body: f('SendEMails', 0, 'SendEMailsRequest'), headers: requestHeaders },
-    output: { body: f('SendEMailsResponse', 0, 'SendEMailsResponse'), headers: responseHeaders },
+    input: { body: 'SendEMails 0 SendEMailsRequest', headers: requestHeaders },
+    output: { body: 'SendEMailsResponse 0 SendEMailsResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  SaveEMail: operation<T.SaveEMailRequest, T.SaveEMailResponse>({
+  SaveEMail: operation<T.SaveEMailRequest, T.SaveEMailResponse, T.EMailEntity | null>({
     name: 'SaveEMail',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SaveEMail',
-    input: { body: f('SaveEMail', 0, 'SaveEMailRequest'), headers: requestHeaders },
-    output: { body: f('SaveEMailResponse', 0, 'SaveEMailResponse'), headers: responseHeaders },
+    input: { body: 'SaveEMail 0 SaveEMailRequest', headers: requestHeaders },
+    output: { body: 'SaveEMailResponse 0 SaveEMailResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  AuthenticateIncoming: operation<T.AuthenticateIncomingRequest, T.AuthenticateIncomingResponse>({
+  AuthenticateIncoming: operation<T.AuthenticateIncomingRequest, T.AuthenticateIncomingResponse, boolean | undefined>({
     name: 'AuthenticateIncoming',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/AuthenticateIncoming',
-    input: { body: f('AuthenticateIncoming', 0, 'AuthenticateIncomingRequest'), headers: requestHeaders },
-    output: { body: f('AuthenticateIncomingResponse', 0, 'AuthenticateIncomingResponse'), headers: responseHeaders },
+    input: { body: 'AuthenticateIncoming 0 AuthenticateIncomingRequest', headers: requestHeaders },
+    output: { body: 'AuthenticateIncomingResponse 0 AuthenticateIncomingResponse', headers: responseHeaders },
+    returns: 'Response',
   }),
-  AuthenticateOutgoing: operation<T.AuthenticateOutgoingRequest, T.AuthenticateOutgoingResponse>({
+  AuthenticateOutgoing: operation<T.AuthenticateOutgoingRequest, T.AuthenticateOutgoingResponse, boolean | undefined>({
     name: 'AuthenticateOutgoing',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/AuthenticateOutgoing',
-    input: { body: f('AuthenticateOutgoing', 0, 'AuthenticateOutgoingRequest'), headers: requestHeaders },
-    output: { body: f('AuthenticateOutgoingResponse', 0, 'AuthenticateOutgoingResponse'), headers: responseHeaders },
+    input: { body: 'AuthenticateOutgoing 0 AuthenticateOutgoingRequest', headers: requestHeaders },
+    output: { body: 'AuthenticateOutgoingResponse 0 AuthenticateOutgoingResponse', headers: responseHeaders },
+    returns: 'Response',
   }),
-  GetFolderList: operation<T.GetFolderListRequest, T.GetFolderListResponse>({
+  GetFolderList: operation<T.GetFolderListRequest, T.GetFolderListResponse, (string | null)[] | null>({
     name: 'GetFolderList',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetFolderList',
-    input: { body: f('GetFolderList', 0, 'GetFolderListRequest'), headers: requestHeaders },
-    output: { body: f('GetFolderListResponse', 0, 'GetFolderListResponse'), headers: responseHeaders },
+    input: { body: 'GetFolderList 0 GetFolderListRequest', headers: requestHeaders },
+    output: { body: 'GetFolderListResponse 0 GetFolderListResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetAttachment: operation<T.GetAttachmentRequest, T.GetAttachmentResponse>({
+  GetAttachment: operation<T.GetAttachmentRequest, T.GetAttachmentResponse, T.EMailAttachment | null>({
     name: 'GetAttachment',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetAttachment',
-    input: { body: f('GetAttachment', 0, 'GetAttachmentRequest'), headers: requestHeaders },
-    output: { body: f('GetAttachmentResponse', 0, 'GetAttachmentResponse'), headers: responseHeaders },
+    input: { body: 'GetAttachment 0 GetAttachmentRequest', headers: requestHeaders },
+    output: { body: 'GetAttachmentResponse 0 GetAttachmentResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  MarkAsRead: operation<T.MarkAsReadRequest, T.MarkAsReadResponse>({
+  MarkAsRead: operation<T.MarkAsReadRequest, T.MarkAsReadResponse, void>({
     name: 'MarkAsRead',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/MarkAsRead',
-    input: { body: f('MarkAsRead', 0, 'MarkAsReadRequest'), headers: requestHeaders },
-    output: { body: f('MarkAsReadResponse', 0, 'MarkAsReadResponse'), headers: responseHeaders },
+    input: { body: 'MarkAsRead 0 MarkAsReadRequest', headers: requestHeaders },
+    output: { body: 'MarkAsReadResponse 0 MarkAsReadResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  GetFolderEMailCount: operation<T.GetFolderEMailCountRequest, T.GetFolderEMailCountResponse>({
+  GetFolderEMailCount: operation<T.GetFolderEMailCountRequest, T.GetFolderEMailCountResponse, number | undefined>({
     name: 'GetFolderEMailCount',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetFolderEMailCount',
-    input: { body: f('GetFolderEMailCount', 0, 'GetFolderEMailCountRequest'), headers: requestHeaders },
-    output: { body: f('GetFolderEMailCountResponse', 0, 'GetFolderEMailCountResponse'), headers: responseHeaders },
+    input: { body: 'GetFolderEMailCount 0 GetFolderEMailCountRequest', headers: requestHeaders },
+    output: { body: 'GetFolderEMailCountResponse 0 GetFolderEMailCountResponse', headers: responseHeaders },
+    returns: 'Response',
   }),
-  Delete: operation<T.DeleteRequest, T.DeleteResponse>({
+  Delete: operation<T.DeleteRequest, T.DeleteResponse, void>({
     name: 'Delete',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/Delete',
-    input: { body: f('Delete', 0, 'DeleteRequest'), headers: requestHeaders },
-    output: { body: f('DeleteResponse', 0, 'DeleteResponse'), headers: responseHeaders },
+    input: { body: 'Delete 0 DeleteRequest', headers: requestHeaders },
+    output: { body: 'DeleteResponse 0 DeleteResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  MoveToFolder: operation<T.MoveToFolderRequest, T.MoveToFolderResponse>({
+  MoveToFolder: operation<T.MoveToFolderRequest, T.MoveToFolderResponse, void>({
     name: 'MoveToFolder',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/MoveToFolder',
-    input: { body: f('MoveToFolder', 0, 'MoveToFolderRequest'), headers: requestHeaders },
-    output: { body: f('MoveToFolderResponse', 0, 'MoveToFolderResponse'), headers: responseHeaders },
+    input: { body: 'MoveToFolder 0 MoveToFolderRequest', headers: requestHeaders },
+    output: { body: 'MoveToFolderResponse 0 MoveToFolderResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  EmptyFolder: operation<T.EmptyFolderRequest, T.EmptyFolderResponse>({
+  EmptyFolder: operation<T.EmptyFolderRequest, T.EmptyFolderResponse, void>({
     name: 'EmptyFolder',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/EmptyFolder',
-    input: { body: f('EmptyFolder', 0, 'EmptyFolderRequest'), headers: requestHeaders },
-    output: { body: f('EmptyFolderResponse', 0, 'EmptyFolderResponse'), headers: responseHeaders },
+    input: { body: 'EmptyFolder 0 EmptyFolderRequest', headers: requestHeaders },
+    output: { body: 'EmptyFolderResponse 0 EmptyFolderResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  GetEMailAsStream: operation<T.GetEMailAsStreamRequest, T.GetEMailAsStreamResponse>({
+  GetEMailAsStream: operation<T.GetEMailAsStreamRequest, T.GetEMailAsStreamResponse, Uint8Array | null>({
     name: 'GetEMailAsStream',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailAsStream',
-    input: { body: f('GetEMailAsStream', 0, 'GetEMailAsStreamRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailAsStreamResponse', 0, 'GetEMailAsStreamResponse'), headers: responseHeaders },
+    input: { body: 'GetEMailAsStream 0 GetEMailAsStreamRequest', headers: requestHeaders },
+    output: { body: 'GetEMailAsStreamResponse 0 GetEMailAsStreamResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  FindAddress: operation<T.FindAddressRequest, T.FindAddressResponse>({
+  FindAddress: operation<T.FindAddressRequest, T.FindAddressResponse, (T.EMailAddress | null)[] | null>({
     name: 'FindAddress',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/FindAddress',
-    input: { body: f('FindAddress', 0, 'FindAddressRequest'), headers: requestHeaders },
-    output: { body: f('FindAddressResponse', 0, 'FindAddressResponse'), headers: responseHeaders },
+    input: { body: 'FindAddress 0 FindAddressRequest', headers: requestHeaders },
+    output: { body: 'FindAddressResponse 0 FindAddressResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetEMailFromDocumentId: operation<T.GetEMailFromDocumentIdRequest, T.GetEMailFromDocumentIdResponse>({
+  GetEMailFromDocumentId: operation<T.GetEMailFromDocumentIdRequest, T.GetEMailFromDocumentIdResponse, T.EMailEntity | null>({
     name: 'GetEMailFromDocumentId',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromDocumentId',
-    input: { body: f('GetEMailFromDocumentId', 0, 'GetEMailFromDocumentIdRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailFromDocumentIdResponse', 0, 'GetEMailFromDocumentIdResponse'), headers: responseHeaders },
+    input: { body: 'GetEMailFromDocumentId 0 GetEMailFromDocumentIdRequest', headers: requestHeaders },
+    output: { body: 'GetEMailFromDocumentIdResponse 0 GetEMailFromDocumentIdResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetEMailFromAttachmentId: operation<T.GetEMailFromAttachmentIdRequest, T.GetEMailFromAttachmentIdResponse>({
+  GetEMailFromAttachmentId: operation<T.GetEMailFromAttachmentIdRequest, T.GetEMailFromAttachmentIdResponse, T.EMailEntity | null>({
     name: 'GetEMailFromAttachmentId',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromAttachmentId',
-    input: { body: f('GetEMailFromAttachmentId', 0, 'GetEMailFromAttachmentIdRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailFromAttachmentIdResponse', 0, 'GetEMailFromAttachmentIdResponse'), headers: responseHeaders },
+    input: { body: 'GetEMailFromAttachmentId 0 GetEMailFromAttachmentIdRequest', headers: requestHeaders },
+    output: { body: 'GetEMailFromAttachmentIdResponse 0 GetEMailFromAttachmentIdResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetEMailFromDocumentAttachmentId: operation<T.GetEMailFromDocumentAttachmentIdRequest, T.GetEMailFromDocumentAttachmentIdResponse>({
+  GetEMailFromDocumentAttachmentId: operation<T.GetEMailFromDocumentAttachmentIdRequest, T.GetEMailFromDocumentAttachmentIdResponse, T.EMailEntity | null>({
     name: 'GetEMailFromDocumentAttachmentId',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromDocumentAttachmentId',
-    input: { body: f('GetEMailFromDocumentAttachmentId', 0, 'GetEMailFromDocumentAttachmentIdRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailFromDocumentAttachmentIdResponse', 0, 'GetEMailFromDocumentAttachmentIdResponse'), headers: responseHeaders },
+    input: { body: 'GetEMailFromDocumentAttachmentId 0 GetEMailFromDocumentAttachmentIdRequest', headers: requestHeaders },
+    output: { body: 'GetEMailFromDocumentAttachmentIdResponse 0 GetEMailFromDocumentAttachmentIdResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetEMailEnvelopes: operation<T.GetEMailEnvelopesRequest, T.GetEMailEnvelopesResponse>({
+  GetEMailEnvelopes: operation<T.GetEMailEnvelopesRequest, T.GetEMailEnvelopesResponse, (T.EMailEnvelope | null)[] | null>({
     name: 'GetEMailEnvelopes',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailEnvelopes',
-    input: { body: f('GetEMailEnvelopes', 0, 'GetEMailEnvelopesRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailEnvelopesResponse', 0, 'GetEMailEnvelopesResponse'), headers: responseHeaders },
+    input: { body: 'GetEMailEnvelopes 0 GetEMailEnvelopesRequest', headers: requestHeaders },
+    output: { body: 'GetEMailEnvelopesResponse 0 GetEMailEnvelopesResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  SetSubscription: operation<T.SetSubscriptionRequest, T.SetSubscriptionResponse>({
+  SetSubscription: operation<T.SetSubscriptionRequest, T.SetSubscriptionResponse, void>({
     name: 'SetSubscription',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SetSubscription',
-    input: { body: f('SetSubscription', 0, 'SetSubscriptionRequest'), headers: requestHeaders },
-    output: { body: f('SetSubscriptionResponse', 0, 'SetSubscriptionResponse'), headers: responseHeaders },
+    input: { body: 'SetSubscription 0 SetSubscriptionRequest', headers: requestHeaders },
+    output: { body: 'SetSubscriptionResponse 0 SetSubscriptionResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  CreateFolder: operation<T.CreateFolderRequest, T.CreateFolderResponse>({
+  CreateFolder: operation<T.CreateFolderRequest, T.CreateFolderResponse, void>({
     name: 'CreateFolder',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateFolder',
-    input: { body: f('CreateFolder', 0, 'CreateFolderRequest'), headers: requestHeaders },
-    output: { body: f('CreateFolderResponse', 0, 'CreateFolderResponse'), headers: responseHeaders },
+    input: { body: 'CreateFolder 0 CreateFolderRequest', headers: requestHeaders },
+    output: { body: 'CreateFolderResponse 0 CreateFolderResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  DeleteFolder: operation<T.DeleteFolderRequest, T.DeleteFolderResponse>({
+  DeleteFolder: operation<T.DeleteFolderRequest, T.DeleteFolderResponse, void>({
     name: 'DeleteFolder',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/DeleteFolder',
-    input: { body: f('DeleteFolder', 0, 'DeleteFolderRequest'), headers: requestHeaders },
-    output: { body: f('DeleteFolderResponse', 0, 'DeleteFolderResponse'), headers: responseHeaders },
+    input: { body: 'DeleteFolder 0 DeleteFolderRequest', headers: requestHeaders },
+    output: { body: 'DeleteFolderResponse 0 DeleteFolderResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  CreateEMailFromDocumentEntity: operation<T.CreateEMailFromDocumentEntityRequest, T.CreateEMailFromDocumentEntityResponse>({
+  CreateEMailFromDocumentEntity: operation<T.CreateEMailFromDocumentEntityRequest, T.CreateEMailFromDocumentEntityResponse, T.EMailEntity | null>({
     name: 'CreateEMailFromDocumentEntity',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateEMailFromDocumentEntity',
-    input: { body: f('CreateEMailFromDocumentEntity', 0, 'CreateEMailFromDocumentEntityRequest'), headers: requestHeaders },
-    output: { body: f('CreateEMailFromDocumentEntityResponse', 0, 'CreateEMailFromDocumentEntityResponse'), headers: responseHeaders },
+    input: { body: 'CreateEMailFromDocumentEntity 0 CreateEMailFromDocumentEntityRequest', headers: requestHeaders },
+    output: { body: 'CreateEMailFromDocumentEntityResponse 0 CreateEMailFromDocumentEntityResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CreateEMailFromMimeMessage: operation<T.CreateEMailFromMimeMessageRequest, T.CreateEMailFromMimeMessageResponse>({
+  CreateEMailFromMimeMessage: operation<T.CreateEMailFromMimeMessageRequest, T.CreateEMailFromMimeMessageResponse, T.EMailEntity | null>({
     name: 'CreateEMailFromMimeMessage',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateEMailFromMimeMessage',
-    input: { body: f('CreateEMailFromMimeMessage', 0, 'CreateEMailFromMimeMessageRequest'), headers: requestHeaders },
-    output: { body: f('CreateEMailFromMimeMessageResponse', 0, 'CreateEMailFromMimeMessageResponse'), headers: responseHeaders },
+    input: { body: 'CreateEMailFromMimeMessage 0 CreateEMailFromMimeMessageRequest', headers: requestHeaders },
+    output: { body: 'CreateEMailFromMimeMessageResponse 0 CreateEMailFromMimeMessageResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetFolderInfo: operation<T.GetFolderInfoRequest, T.GetFolderInfoResponse>({
+  GetFolderInfo: operation<T.GetFolderInfoRequest, T.GetFolderInfoResponse, (T.EMailFolder | null)[] | null>({
     name: 'GetFolderInfo',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetFolderInfo',
-    input: { body: f('GetFolderInfo', 0, 'GetFolderInfoRequest'), headers: requestHeaders },
-    output: { body: f('GetFolderInfoResponse', 0, 'GetFolderInfoResponse'), headers: responseHeaders },
+    input: { body: 'GetFolderInfo 0 GetFolderInfoRequest', headers: requestHeaders },
+    output: { body: 'GetFolderInfoResponse 0 GetFolderInfoResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetFolderHasNewEMail: operation<T.GetFolderHasNewEMailRequest, T.GetFolderHasNewEMailResponse>({
+  GetFolderHasNewEMail: operation<T.GetFolderHasNewEMailRequest, T.GetFolderHasNewEMailResponse, boolean | undefined>({
     name: 'GetFolderHasNewEMail',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetFolderHasNewEMail',
-    input: { body: f('GetFolderHasNewEMail', 0, 'GetFolderHasNewEMailRequest'), headers: requestHeaders },
-    output: { body: f('GetFolderHasNewEMailResponse', 0, 'GetFolderHasNewEMailResponse'), headers: responseHeaders },
+    input: { body: 'GetFolderHasNewEMail 0 GetFolderHasNewEMailRequest', headers: requestHeaders },
+    output: { body: 'GetFolderHasNewEMailResponse 0 GetFolderHasNewEMailResponse', headers: responseHeaders },
+    returns: 'Response',
   }),
-  GetEMailAddresses: operation<T.GetEMailAddressesRequest, T.GetEMailAddressesResponse>({
+  GetEMailAddresses: operation<T.GetEMailAddressesRequest, T.GetEMailAddressesResponse, (T.EMailAddress | null)[] | null>({
     name: 'GetEMailAddresses',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailAddresses',
-    input: { body: f('GetEMailAddresses', 0, 'GetEMailAddressesRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailAddressesResponse', 0, 'GetEMailAddressesResponse'), headers: responseHeaders },
+    input: { body: 'GetEMailAddresses 0 GetEMailAddressesRequest', headers: requestHeaders },
+    output: { body: 'GetEMailAddressesResponse 0 GetEMailAddressesResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  RefreshFolder: operation<T.RefreshFolderRequest, T.RefreshFolderResponse>({
+  RefreshFolder: operation<T.RefreshFolderRequest, T.RefreshFolderResponse, number | undefined>({
     name: 'RefreshFolder',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/RefreshFolder',
-    input: { body: f('RefreshFolder', 0, 'RefreshFolderRequest'), headers: requestHeaders },
-    output: { body: f('RefreshFolderResponse', 0, 'RefreshFolderResponse'), headers: responseHeaders },
+    input: { body: 'RefreshFolder 0 RefreshFolderRequest', headers: requestHeaders },
+    output: { body: 'RefreshFolderResponse 0 RefreshFolderResponse', headers: responseHeaders },
+    returns: 'Response',
   }),
-  GetEMailFromTemp: operation<T.GetEMailFromTempRequest, T.GetEMailFromTempResponse>({
+  GetEMailFromTemp: operation<T.GetEMailFromTempRequest, T.GetEMailFromTempResponse, T.EMailEntity | null>({
     name: 'GetEMailFromTemp',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromTemp',
-    input: { body: f('GetEMailFromTemp', 0, 'GetEMailFromTempRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailFromTempResponse', 0, 'GetEMailFromTempResponse'), headers: responseHeaders },
+    input: { body: 'GetEMailFromTemp 0 GetEMailFromTempRequest', headers: requestHeaders },
+    output: { body: 'GetEMailFromTempResponse 0 GetEMailFromTempResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  Authenticate: operation<T.AuthenticateRequest, T.AuthenticateResponse>({
+  Authenticate: operation<T.AuthenticateRequest, T.AuthenticateResponse, boolean | undefined>({
     name: 'Authenticate',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/Authenticate',
-    input: { body: f('Authenticate', 0, 'AuthenticateRequest'), headers: requestHeaders },
-    output: { body: f('AuthenticateResponse', 0, 'AuthenticateResponse'), headers: responseHeaders },
+    input: { body: 'Authenticate 0 AuthenticateRequest', headers: requestHeaders },
+    output: { body: 'AuthenticateResponse 0 AuthenticateResponse', headers: responseHeaders },
+    returns: 'Response',
   }),
-  GetEmailMessageIds: operation<T.GetEmailMessageIdsRequest, T.GetEmailMessageIdsResponse>({
+  GetEmailMessageIds: operation<T.GetEmailMessageIdsRequest, T.GetEmailMessageIdsResponse, (string | null)[] | null>({
     name: 'GetEmailMessageIds',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEmailMessageIds',
-    input: { body: f('GetEmailMessageIds', 0, 'GetEmailMessageIdsRequest'), headers: requestHeaders },
-    output: { body: f('GetEmailMessageIdsResponse', 0, 'GetEmailMessageIdsResponse'), headers: responseHeaders },
+    input: { body: 'GetEmailMessageIds 0 GetEmailMessageIdsRequest', headers: requestHeaders },
+    output: { body: 'GetEmailMessageIdsResponse 0 GetEmailMessageIdsResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetEmailsAsString: operation<T.GetEmailsAsStringRequest, T.GetEmailsAsStringResponse>({
+  GetEmailsAsString: operation<T.GetEmailsAsStringRequest, T.GetEmailsAsStringResponse, (string | null)[] | null>({
     name: 'GetEmailsAsString',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEmailsAsString',
-    input: { body: f('GetEmailsAsString', 0, 'GetEmailsAsStringRequest'), headers: requestHeaders },
-    output: { body: f('GetEmailsAsStringResponse', 0, 'GetEmailsAsStringResponse'), headers: responseHeaders },
+    input: { body: 'GetEmailsAsString 0 GetEmailsAsStringRequest', headers: requestHeaders },
+    output: { body: 'GetEmailsAsStringResponse 0 GetEmailsAsStringResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  DeleteExtended: operation<T.DeleteExtendedRequest, T.DeleteExtendedResponse>({
+  DeleteExtended: operation<T.DeleteExtendedRequest, T.DeleteExtendedResponse, void>({
     name: 'DeleteExtended',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/DeleteExtended',
-    input: { body: f('DeleteExtended', 0, 'DeleteExtendedRequest'), headers: requestHeaders },
-    output: { body: f('DeleteExtendedResponse', 0, 'DeleteExtendedResponse'), headers: responseHeaders },
+    input: { body: 'DeleteExtended 0 DeleteExtendedRequest', headers: requestHeaders },
+    output: { body: 'DeleteExtendedResponse 0 DeleteExtendedResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  RelayMessage: operation<T.RelayMessageRequest, T.RelayMessageResponse>({
+  RelayMessage: operation<T.RelayMessageRequest, T.RelayMessageResponse, void>({
     name: 'RelayMessage',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/RelayMessage',
-    input: { body: f('RelayMessage', 0, 'RelayMessageRequest'), headers: requestHeaders },
-    output: { body: f('RelayMessageResponse', 0, 'RelayMessageResponse'), headers: responseHeaders },
+    input: { body: 'RelayMessage 0 RelayMessageRequest', headers: requestHeaders },
+    output: { body: 'RelayMessageResponse 0 RelayMessageResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  GetEMail: operation<T.GetEMailRequest, T.GetEMailResponse>({
+  GetEMail: operation<T.GetEMailRequest, T.GetEMailResponse, T.EMailEntity | null>({
     name: 'GetEMail',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMail',
-    input: { body: f('GetEMail', 0, 'GetEMailRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailResponse', 0, 'GetEMailResponse'), headers: responseHeaders },
+    input: { body: 'GetEMail 0 GetEMailRequest', headers: requestHeaders },
+    output: { body: 'GetEMailResponse 0 GetEMailResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  MarkEmailsAsRead: operation<T.MarkEmailsAsReadRequest, T.MarkEmailsAsReadResponse>({
+  MarkEmailsAsRead: operation<T.MarkEmailsAsReadRequest, T.MarkEmailsAsReadResponse, void>({
     name: 'MarkEmailsAsRead',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/MarkEmailsAsRead',
-    input: { body: f('MarkEmailsAsRead', 0, 'MarkEmailsAsReadRequest'), headers: requestHeaders },
-    output: { body: f('MarkEmailsAsReadResponse', 0, 'MarkEmailsAsReadResponse'), headers: responseHeaders },
+    input: { body: 'MarkEmailsAsRead 0 MarkEmailsAsReadRequest', headers: requestHeaders },
+    output: { body: 'MarkEmailsAsReadResponse 0 MarkEmailsAsReadResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  DeleteEmails: operation<T.DeleteEmailsRequest, T.DeleteEmailsResponse>({
+  DeleteEmails: operation<T.DeleteEmailsRequest, T.DeleteEmailsResponse, void>({
     name: 'DeleteEmails',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/DeleteEmails',
-    input: { body: f('DeleteEmails', 0, 'DeleteEmailsRequest'), headers: requestHeaders },
-    output: { body: f('DeleteEmailsResponse', 0, 'DeleteEmailsResponse'), headers: responseHeaders },
+    input: { body: 'DeleteEmails 0 DeleteEmailsRequest', headers: requestHeaders },
+    output: { body: 'DeleteEmailsResponse 0 DeleteEmailsResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  MoveEmailsToTrash: operation<T.MoveEmailsToTrashRequest, T.MoveEmailsToTrashResponse>({
+  MoveEmailsToTrash: operation<T.MoveEmailsToTrashRequest, T.MoveEmailsToTrashResponse, void>({
     name: 'MoveEmailsToTrash',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/MoveEmailsToTrash',
-    input: { body: f('MoveEmailsToTrash', 0, 'MoveEmailsToTrashRequest'), headers: requestHeaders },
-    output: { body: f('MoveEmailsToTrashResponse', 0, 'MoveEmailsToTrashResponse'), headers: responseHeaders },
+    input: { body: 'MoveEmailsToTrash 0 MoveEmailsToTrashRequest', headers: requestHeaders },
+    output: { body: 'MoveEmailsToTrashResponse 0 MoveEmailsToTrashResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  Save: operation<T.SaveRequest, T.SaveResponse>({
+  Save: operation<T.SaveRequest, T.SaveResponse, T.EMailEntity | null>({
     name: 'Save',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/Save',
-    input: { body: f('Save', 0, 'SaveRequest'), headers: requestHeaders },
-    output: { body: f('SaveResponse', 0, 'SaveResponse'), headers: responseHeaders },
+    input: { body: 'Save 0 SaveRequest', headers: requestHeaders },
+    output: { body: 'SaveResponse 0 SaveResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  SaveToMailServer: operation<T.SaveToMailServerRequest, T.SaveToMailServerResponse>({
+  SaveToMailServer: operation<T.SaveToMailServerRequest, T.SaveToMailServerResponse, T.EMailEntity | null>({
     name: 'SaveToMailServer',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SaveToMailServer',
-    input: { body: f('SaveToMailServer', 0, 'SaveToMailServerRequest'), headers: requestHeaders },
-    output: { body: f('SaveToMailServerResponse', 0, 'SaveToMailServerResponse'), headers: responseHeaders },
+    input: { body: 'SaveToMailServer 0 SaveToMailServerRequest', headers: requestHeaders },
+    output: { body: 'SaveToMailServerResponse 0 SaveToMailServerResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  Send: operation<T.SendRequest, T.SendResponse>({
+  Send: operation<T.SendRequest, T.SendResponse, (T.EMailEntity | null)[] | null>({
     name: 'Send',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/Send',
-    input: { body: f('Send', 0, 'SendRequest'), headers: requestHeaders },
-    output: { body: f('SendResponse', 0, 'SendResponse'), headers: responseHeaders },
+    input: { body: 'Send 0 SendRequest', headers: requestHeaders },
+    output: { body: 'SendResponse 0 SendResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CreateForwardEmail: operation<T.CreateForwardEmailRequest, T.CreateForwardEmailResponse>({
+  CreateForwardEmail: operation<T.CreateForwardEmailRequest, T.CreateForwardEmailResponse, T.EMailEntity | null>({
     name: 'CreateForwardEmail',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateForwardEmail',
-    input: { body: f('CreateForwardEmail', 0, 'CreateForwardEmailRequest'), headers: requestHeaders },
-    output: { body: f('CreateForwardEmailResponse', 0, 'CreateForwardEmailResponse'), headers: responseHeaders },
+    input: { body: 'CreateForwardEmail 0 CreateForwardEmailRequest', headers: requestHeaders },
+    output: { body: 'CreateForwardEmailResponse 0 CreateForwardEmailResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  FindContactOrPersonByEmailName: operation<T.FindContactOrPersonByEmailNameRequest, T.FindContactOrPersonByEmailNameResponse>({
+  FindContactOrPersonByEmailName: operation<
+    T.FindContactOrPersonByEmailNameRequest,
+    T.FindContactOrPersonByEmailNameResponse,
+    (T.ContactOrPersonFromEmail | null)[] | null
+  >({
     name: 'FindContactOrPersonByEmailName',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/FindContactOrPersonByEmailName',
-    input: { body: f('FindContactOrPersonByEmailName', 0, 'FindContactOrPersonByEmailNameRequest'), headers: requestHeaders },
-    output: { body: f('FindContactOrPersonByEmailNameResponse', 0, 'FindContactOrPersonByEmailNameResponse'), headers: responseHeaders },
+    input: { body: 'FindContactOrPersonByEmailName 0 FindContactOrPersonByEmailNameRequest', headers: requestHeaders },
+    output: { body: 'FindContactOrPersonByEmailNameResponse 0 FindContactOrPersonByEmailNameResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  RefreshFolderForAssociate: operation<T.RefreshFolderForAssociateRequest, T.RefreshFolderForAssociateResponse>({
+  RefreshFolderForAssociate: operation<T.RefreshFolderForAssociateRequest, T.RefreshFolderForAssociateResponse, string | null>({
     name: 'RefreshFolderForAssociate',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/RefreshFolderForAssociate',
-    input: { body: f('RefreshFolderForAssociate', 0, 'RefreshFolderForAssociateRequest'), headers: requestHeaders },
-    output: { body: f('RefreshFolderForAssociateResponse', 0, 'RefreshFolderForAssociateResponse'), headers: responseHeaders },
+    input: { body: 'RefreshFolderForAssociate 0 RefreshFolderForAssociateRequest', headers: requestHeaders },
+    output: { body: 'RefreshFolderForAssociateResponse 0 RefreshFolderForAssociateResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetNewMail: operation<T.GetNewMailRequest, T.GetNewMailResponse>({
+  GetNewMail: operation<T.GetNewMailRequest, T.GetNewMailResponse, (T.EMailEnvelope | null)[] | null>({
     name: 'GetNewMail',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetNewMail',
-    input: { body: f('GetNewMail', 0, 'GetNewMailRequest'), headers: requestHeaders },
-    output: { body: f('GetNewMailResponse', 0, 'GetNewMailResponse'), headers: responseHeaders },
+    input: { body: 'GetNewMail 0 GetNewMailRequest', headers: requestHeaders },
+    output: { body: 'GetNewMailResponse 0 GetNewMailResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  CacheFolderList: operation<T.CacheFolderListRequest, T.CacheFolderListResponse>({
+  CacheFolderList: operation<T.CacheFolderListRequest, T.CacheFolderListResponse, (T.EMailFolder | null)[] | null>({
     name: 'CacheFolderList',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CacheFolderList',
-    input: { body: f('CacheFolderList', 0, 'CacheFolderListRequest'), headers: requestHeaders },
-    output: { body: f('CacheFolderListResponse', 0, 'CacheFolderListResponse'), headers: responseHeaders },
+    input: { body: 'CacheFolderList 0 CacheFolderListRequest', headers: requestHeaders },
+    output: { body: 'CacheFolderListResponse 0 CacheFolderListResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  MoveEmailsToFolder: operation<T.MoveEmailsToFolderRequest, T.MoveEmailsToFolderResponse>({
+  MoveEmailsToFolder: operation<T.MoveEmailsToFolderRequest, T.MoveEmailsToFolderResponse, void>({
     name: 'MoveEmailsToFolder',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/MoveEmailsToFolder',
-    input: { body: f('MoveEmailsToFolder', 0, 'MoveEmailsToFolderRequest'), headers: requestHeaders },
-    output: { body: f('MoveEmailsToFolderResponse', 0, 'MoveEmailsToFolderResponse'), headers: responseHeaders },
+    input: { body: 'MoveEmailsToFolder 0 MoveEmailsToFolderRequest', headers: requestHeaders },
+    output: { body: 'MoveEmailsToFolderResponse 0 MoveEmailsToFolderResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  GetMailFromMessageId: operation<T.GetMailFromMessageIdRequest, T.GetMailFromMessageIdResponse>({
+  GetMailFromMessageId: operation<T.GetMailFromMessageIdRequest, T.GetMailFromMessageIdResponse, T.EMailEntity | null>({
     name: 'GetMailFromMessageId',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetMailFromMessageId',
-    input: { body: f('GetMailFromMessageId', 0, 'GetMailFromMessageIdRequest'), headers: requestHeaders },
-    output: { body: f('GetMailFromMessageIdResponse', 0, 'GetMailFromMessageIdResponse'), headers: responseHeaders },
+    input: { body: 'GetMailFromMessageId 0 GetMailFromMessageIdRequest', headers: requestHeaders },
+    output: { body: 'GetMailFromMessageIdResponse 0 GetMailFromMessageIdResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetMailFromInReplyTo: operation<T.GetMailFromInReplyToRequest, T.GetMailFromInReplyToResponse>({
+  GetMailFromInReplyTo: operation<T.GetMailFromInReplyToRequest, T.GetMailFromInReplyToResponse, T.EMailEntity | null>({
     name: 'GetMailFromInReplyTo',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetMailFromInReplyTo',
-    input: { body: f('GetMailFromInReplyTo', 0, 'GetMailFromInReplyToRequest'), headers: requestHeaders },
-    output: { body: f('GetMailFromInReplyToResponse', 0, 'GetMailFromInReplyToResponse'), headers: responseHeaders },
+    input: { body: 'GetMailFromInReplyTo 0 GetMailFromInReplyToRequest', headers: requestHeaders },
+    output: { body: 'GetMailFromInReplyToResponse 0 GetMailFromInReplyToResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  SendAndSaveEmailToTmpDocument: operation<T.SendAndSaveEmailToTmpDocumentRequest, T.SendAndSaveEmailToTmpDocumentResponse>({
+  SendAndSaveEmailToTmpDocument: operation<T.SendAndSaveEmailToTmpDocumentRequest, T.SendAndSaveEmailToTmpDocumentResponse, string | null>({
     name: 'SendAndSaveEmailToTmpDocument',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SendAndSaveEmailToTmpDocument',
-    input: { body: f('SendAndSaveEmailToTmpDocument', 0, 'SendAndSaveEmailToTmpDocumentRequest'), headers: requestHeaders },
-    output: { body: f('SendAndSaveEmailToTmpDocumentResponse', 0, 'SendAndSaveEmailToTmpDocumentResponse'), headers: responseHeaders },
+    input: { body: 'SendAndSaveEmailToTmpDocument 0 SendAndSaveEmailToTmpDocumentRequest', headers: requestHeaders },
+    output: { body: 'SendAndSaveEmailToTmpDocumentResponse 0 SendAndSaveEmailToTmpDocumentResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  SaveEmailToTmpDocument: operation<T.SaveEmailToTmpDocumentRequest, T.SaveEmailToTmpDocumentResponse>({
+  SaveEmailToTmpDocument: operation<T.SaveEmailToTmpDocumentRequest, T.SaveEmailToTmpDocumentResponse, string | null>({
     name: 'SaveEmailToTmpDocument',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SaveEmailToTmpDocument',
-    input: { body: f('SaveEmailToTmpDocument', 0, 'SaveEmailToTmpDocumentRequest'), headers: requestHeaders },
-    output: { body: f('SaveEmailToTmpDocumentResponse', 0, 'SaveEmailToTmpDocumentResponse'), headers: responseHeaders },
+    input: { body: 'SaveEmailToTmpDocument 0 SaveEmailToTmpDocumentRequest', headers: requestHeaders },
+    output: { body: 'SaveEmailToTmpDocumentResponse 0 SaveEmailToTmpDocumentResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  SaveDraft: operation<T.SaveDraftRequest, T.SaveDraftResponse>({
+  SaveDraft: operation<T.SaveDraftRequest, T.SaveDraftResponse, T.EMailEntity | null>({
     name: 'SaveDraft',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SaveDraft',
-    input: { body: f('SaveDraft', 0, 'SaveDraftRequest'), headers: requestHeaders },
-    output: { body: f('SaveDraftResponse', 0, 'SaveDraftResponse'), headers: responseHeaders },
+    input: { body: 'SaveDraft 0 SaveDraftRequest', headers: requestHeaders },
+    output: { body: 'SaveDraftResponse 0 SaveDraftResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  SetRepliedAt: operation<T.SetRepliedAtRequest, T.SetRepliedAtResponse>({
+  SetRepliedAt: operation<T.SetRepliedAtRequest, T.SetRepliedAtResponse, void>({
     name: 'SetRepliedAt',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SetRepliedAt',
-    input: { body: f('SetRepliedAt', 0, 'SetRepliedAtRequest'), headers: requestHeaders },
-    output: { body: f('SetRepliedAtResponse', 0, 'SetRepliedAtResponse'), headers: responseHeaders },
+    input: { body: 'SetRepliedAt 0 SetRepliedAtRequest', headers: requestHeaders },
+    output: { body: 'SetRepliedAtResponse 0 SetRepliedAtResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  GetEMailFromDocumentIdWithoutAttachmentStream: operation<T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest, T.GetEMailFromDocumentIdWithoutAttachmentStreamResponse>({
+  GetEMailFromDocumentIdWithoutAttachmentStream: operation<
+    T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest,
+    T.GetEMailFromDocumentIdWithoutAttachmentStreamResponse,
+    T.EMailEntity | null
+  >({
     name: 'GetEMailFromDocumentIdWithoutAttachmentStream',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailFromDocumentIdWithoutAttachmentStream',
-    input: { body: f('GetEMailFromDocumentIdWithoutAttachmentStream', 0, 'GetEMailFromDocumentIdWithoutAttachmentStreamRequest'), headers: requestHeaders },
-    output: {
-      body: f('GetEMailFromDocumentIdWithoutAttachmentStreamResponse', 0, 'GetEMailFromDocumentIdWithoutAttachmentStreamResponse'),
-      headers: responseHeaders,
-    },
+    input: { body: 'GetEMailFromDocumentIdWithoutAttachmentStream 0 GetEMailFromDocumentIdWithoutAttachmentStreamRequest', headers: requestHeaders },
+    output: { body: 'GetEMailFromDocumentIdWithoutAttachmentStreamResponse 0 GetEMailFromDocumentIdWithoutAttachmentStreamResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetAttachmentFromId: operation<T.GetAttachmentFromIdRequest, T.GetAttachmentFromIdResponse>({
+  GetAttachmentFromId: operation<T.GetAttachmentFromIdRequest, T.GetAttachmentFromIdResponse, T.EMailAttachment | null>({
     name: 'GetAttachmentFromId',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetAttachmentFromId',
-    input: { body: f('GetAttachmentFromId', 0, 'GetAttachmentFromIdRequest'), headers: requestHeaders },
-    output: { body: f('GetAttachmentFromIdResponse', 0, 'GetAttachmentFromIdResponse'), headers: responseHeaders },
+    input: { body: 'GetAttachmentFromId 0 GetAttachmentFromIdRequest', headers: requestHeaders },
+    output: { body: 'GetAttachmentFromIdResponse 0 GetAttachmentFromIdResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  TestAuthenticate: operation<T.TestAuthenticateRequest, T.TestAuthenticateResponse>({
+  TestAuthenticate: operation<T.TestAuthenticateRequest, T.TestAuthenticateResponse, boolean | undefined>({
     name: 'TestAuthenticate',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/TestAuthenticate',
-    input: { body: f('TestAuthenticate', 0, 'TestAuthenticateRequest'), headers: requestHeaders },
-    output: { body: f('TestAuthenticateResponse', 0, 'TestAuthenticateResponse'), headers: responseHeaders },
+    input: { body: 'TestAuthenticate 0 TestAuthenticateRequest', headers: requestHeaders },
+    output: { body: 'TestAuthenticateResponse 0 TestAuthenticateResponse', headers: responseHeaders },
+    returns: 'Response',
   }),
-  ToggleSubscription: operation<T.ToggleSubscriptionRequest, T.ToggleSubscriptionResponse>({
+  ToggleSubscription: operation<T.ToggleSubscriptionRequest, T.ToggleSubscriptionResponse, void>({
     name: 'ToggleSubscription',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/ToggleSubscription',
-    input: { body: f('ToggleSubscription', 0, 'ToggleSubscriptionRequest'), headers: requestHeaders },
-    output: { body: f('ToggleSubscriptionResponse', 0, 'ToggleSubscriptionResponse'), headers: responseHeaders },
+    input: { body: 'ToggleSubscription 0 ToggleSubscriptionRequest', headers: requestHeaders },
+    output: { body: 'ToggleSubscriptionResponse 0 ToggleSubscriptionResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  HasNewMail: operation<T.HasNewMailRequest, T.HasNewMailResponse>({
+  HasNewMail: operation<T.HasNewMailRequest, T.HasNewMailResponse, boolean | undefined>({
     name: 'HasNewMail',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/HasNewMail',
-    input: { body: f('HasNewMail', 0, 'HasNewMailRequest'), headers: requestHeaders },
-    output: { body: f('HasNewMailResponse', 0, 'HasNewMailResponse'), headers: responseHeaders },
+    input: { body: 'HasNewMail 0 HasNewMailRequest', headers: requestHeaders },
+    output: { body: 'HasNewMailResponse 0 HasNewMailResponse', headers: responseHeaders },
+    returns: 'Response',
   }),
-  LatestItemIdByFolder: operation<T.LatestItemIdByFolderRequest, T.LatestItemIdByFolderResponse>({
+  LatestItemIdByFolder: operation<T.LatestItemIdByFolderRequest, T.LatestItemIdByFolderResponse, number | undefined>({
     name: 'LatestItemIdByFolder',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/LatestItemIdByFolder',
-    input: { body: f('LatestItemIdByFolder', 0, 'LatestItemIdByFolderRequest'), headers: requestHeaders },
-    output: { body: f('LatestItemIdByFolderResponse', 0, 'LatestItemIdByFolderResponse'), headers: responseHeaders },
+    input: { body: 'LatestItemIdByFolder 0 LatestItemIdByFolderRequest', headers: requestHeaders },
+    output: { body: 'LatestItemIdByFolderResponse 0 LatestItemIdByFolderResponse', headers: responseHeaders },
+    returns: 'Response',
   }),
-  CreateInlineHtmlHeader: operation<T.CreateInlineHtmlHeaderRequest, T.CreateInlineHtmlHeaderResponse>({
+  CreateInlineHtmlHeader: operation<T.CreateInlineHtmlHeaderRequest, T.CreateInlineHtmlHeaderResponse, string | null>({
     name: 'CreateInlineHtmlHeader',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/CreateInlineHtmlHeader',
-    input: { body: f('CreateInlineHtmlHeader', 0, 'CreateInlineHtmlHeaderRequest'), headers: requestHeaders },
-    output: { body: f('CreateInlineHtmlHeaderResponse', 0, 'CreateInlineHtmlHeaderResponse'), headers: responseHeaders },
+    input: { body: 'CreateInlineHtmlHeader 0 CreateInlineHtmlHeaderRequest', headers: requestHeaders },
+    output: { body: 'CreateInlineHtmlHeaderResponse 0 CreateInlineHtmlHeaderResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetEMailSOInfo: operation<T.GetEMailSOInfoRequest, T.GetEMailSOInfoResponse>({
+  GetEMailSOInfo: operation<T.GetEMailSOInfoRequest, T.GetEMailSOInfoResponse, T.EMailSOInfo | null>({
     name: 'GetEMailSOInfo',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailSOInfo',
-    input: { body: f('GetEMailSOInfo', 0, 'GetEMailSOInfoRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailSOInfoResponse', 0, 'GetEMailSOInfoResponse'), headers: responseHeaders },
+    input: { body: 'GetEMailSOInfo 0 GetEMailSOInfoRequest', headers: requestHeaders },
+    output: { body: 'GetEMailSOInfoResponse 0 GetEMailSOInfoResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
     query: ['EMailSOInfoId'],
   }),
-  GetEMailAccount: operation<T.GetEMailAccountRequest, T.GetEMailAccountResponse>({
+  GetEMailAccount: operation<T.GetEMailAccountRequest, T.GetEMailAccountResponse, T.EMailAccount | null>({
     name: 'GetEMailAccount',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailAccount',
-    input: { body: f('GetEMailAccount', 0, 'GetEMailAccountRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailAccountResponse', 0, 'GetEMailAccountResponse'), headers: responseHeaders },
+    input: { body: 'GetEMailAccount 0 GetEMailAccountRequest', headers: requestHeaders },
+    output: { body: 'GetEMailAccountResponse 0 GetEMailAccountResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
     query: ['EMailAccountId'],
   }),
-  GetEMailAccountFromEMailAddress: operation<T.GetEMailAccountFromEMailAddressRequest, T.GetEMailAccountFromEMailAddressResponse>({
+  GetEMailAccountFromEMailAddress: operation<T.GetEMailAccountFromEMailAddressRequest, T.GetEMailAccountFromEMailAddressResponse, T.EMailAccount | null>({
     name: 'GetEMailAccountFromEMailAddress',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailAccountFromEMailAddress',
-    input: { body: f('GetEMailAccountFromEMailAddress', 0, 'GetEMailAccountFromEMailAddressRequest'), headers: requestHeaders },
-    output: { body: f('GetEMailAccountFromEMailAddressResponse', 0, 'GetEMailAccountFromEMailAddressResponse'), headers: responseHeaders },
+    input: { body: 'GetEMailAccountFromEMailAddress 0 GetEMailAccountFromEMailAddressRequest', headers: requestHeaders },
+    output: { body: 'GetEMailAccountFromEMailAddressResponse 0 GetEMailAccountFromEMailAddressResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetCurrentAccountId: operation<T.GetCurrentAccountIdRequest, T.GetCurrentAccountIdResponse>({
+  GetCurrentAccountId: operation<T.GetCurrentAccountIdRequest, T.GetCurrentAccountIdResponse, number | undefined>({
     name: 'GetCurrentAccountId',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetCurrentAccountId',
-    input: { body: f('GetCurrentAccountId', 0, 'GetCurrentAccountIdRequest'), headers: requestHeaders },
-    output: { body: f('GetCurrentAccountIdResponse', 0, 'GetCurrentAccountIdResponse'), headers: responseHeaders },
+    input: { body: 'GetCurrentAccountId 0 GetCurrentAccountIdRequest', headers: requestHeaders },
+    output: { body: 'GetCurrentAccountIdResponse 0 GetCurrentAccountIdResponse', headers: responseHeaders },
+    returns: 'Response',
   }),
-  GetCurrentAccount: operation<T.GetCurrentAccountRequest, T.GetCurrentAccountResponse>({
+  GetCurrentAccount: operation<T.GetCurrentAccountRequest, T.GetCurrentAccountResponse, T.EMailAccount | null>({
     name: 'GetCurrentAccount',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetCurrentAccount',
-    input: { body: f('GetCurrentAccount', 0, 'GetCurrentAccountRequest'), headers: requestHeaders },
-    output: { body: f('GetCurrentAccountResponse', 0, 'GetCurrentAccountResponse'), headers: responseHeaders },
+    input: { body: 'GetCurrentAccount 0 GetCurrentAccountRequest', headers: requestHeaders },
+    output: { body: 'GetCurrentAccountResponse 0 GetCurrentAccountResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  GetReadySyncEmailAccounts: operation<T.GetReadySyncEmailAccountsRequest, T.GetReadySyncEmailAccountsResponse>({
+  GetReadySyncEmailAccounts: operation<T.GetReadySyncEmailAccountsRequest, T.GetReadySyncEmailAccountsResponse, (T.SyncUserAccount | null)[] | null>({
     name: 'GetReadySyncEmailAccounts',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetReadySyncEmailAccounts',
-    input: { body: f('GetReadySyncEmailAccounts', 0, 'GetReadySyncEmailAccountsRequest'), headers: requestHeaders },
-    output: { body: f('GetReadySyncEmailAccountsResponse', 0, 'GetReadySyncEmailAccountsResponse'), headers: responseHeaders },
+    input: { body: 'GetReadySyncEmailAccounts 0 GetReadySyncEmailAccountsRequest', headers: requestHeaders },
+    output: { body: 'GetReadySyncEmailAccountsResponse 0 GetReadySyncEmailAccountsResponse', headers: responseHeaders },
+    returns: 'Response ?? null',
   }),
-  SyncEmailAccount: operation<T.SyncEmailAccountRequest, T.SyncEmailAccountResponse>({
+  SyncEmailAccount: operation<T.SyncEmailAccountRequest, T.SyncEmailAccountResponse, void>({
     name: 'SyncEmailAccount',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SyncEmailAccount',
-    input: { body: f('SyncEmailAccount', 0, 'SyncEmailAccountRequest'), headers: requestHeaders },
-    output: { body: f('SyncEmailAccountResponse', 0, 'SyncEmailAccountResponse'), headers: responseHeaders },
+    input: { body: 'SyncEmailAccount 0 SyncEmailAccountRequest', headers: requestHeaders },
+    output: { body: 'SyncEmailAccountResponse 0 SyncEmailAccountResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
-  SyncEmailAccounts: operation<T.SyncEmailAccountsRequest, T.SyncEmailAccountsResponse>({
+  SyncEmailAccounts: operation<T.SyncEmailAccountsRequest, T.SyncEmailAccountsResponse, void>({
     name: 'SyncEmailAccounts',
-    soapAction: 'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/SyncEmailAccounts',
-    input: { body: f('SyncEmailAccounts', 0, 'SyncEmailAccountsRequest'), headers: requestHeaders },
-    output: { body: f('SyncEmailAccountsResponse', 0, 'SyncEmailAccountsResponse'), headers: responseHeaders },
+    input: { body: 'SyncEmailAccounts 0 SyncEmailAccountsRequest', headers: requestHeaders },
+    output: { body: 'SyncEmailAccountsResponse 0 SyncEmailAccountsResponse', headers: responseHeaders },
+    returns: 'nothing',
   }),
 };

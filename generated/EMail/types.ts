@@ -96,7 +96,17 @@ export interface FieldRight {
 export type EFieldRightItem = 'Read' | 'Write' | 'Unused1' | 'Unused2' | 'Unused3' | 'Unused4' | 'UIHintMandatory' | 'UIHintReadOnly' | 'UndefinedValue256';
 
 /** Every value of {@link EFieldRightItem}, in schema order. */
-export const EFieldRightItemValues: readonly EFieldRightItem[] = ['Read', 'Write', 'Unused1', 'Unused2', 'Unused3', 'Unused4', 'UIHintMandatory', 'UIHintReadOnly', 'UndefinedValue256'];
+export const EFieldRightItemValues: readonly EFieldRightItem[] = [
+  'Read',
+  'Write',
+  'Unused1',
+  'Unused2',
+  'Unused3',
+  'Unused4',
+  'UIHintMandatory',
+  'UIHintReadOnly',
+  'UndefinedValue256',
+];
 
 /** @xsd simpleType EFieldRight (xs:list: space-separated on the wire) */
 export type EFieldRight = EFieldRightItem[];
@@ -630,7 +640,14 @@ export interface Associate extends Carrier {
 export type UserType = 'Unknown' | 'InternalAssociate' | 'ResourceAssociate' | 'ExternalAssociate' | 'AnonymousAssociate' | 'SystemAssociate';
 
 /** Every value of {@link UserType}, in schema order. */
-export const UserTypeValues: readonly UserType[] = ['Unknown', 'InternalAssociate', 'ResourceAssociate', 'ExternalAssociate', 'AnonymousAssociate', 'SystemAssociate'];
+export const UserTypeValues: readonly UserType[] = [
+  'Unknown',
+  'InternalAssociate',
+  'ResourceAssociate',
+  'ExternalAssociate',
+  'AnonymousAssociate',
+  'SystemAssociate',
+];
 
 /** @xsd complexType ArrayOfEntityElement (array of EntityElement) */
 export type ArrayOfEntityElement = (EntityElement | null)[];
@@ -763,7 +780,14 @@ export interface StructuredAddress {
 export type AddressType = 'Unknown' | 'ContactPostalAddress' | 'ContactStreetAddress' | 'PersonPrivateAddress' | 'QuoteBillingAddress' | 'QuoteShippingAddress';
 
 /** Every value of {@link AddressType}, in schema order. */
-export const AddressTypeValues: readonly AddressType[] = ['Unknown', 'ContactPostalAddress', 'ContactStreetAddress', 'PersonPrivateAddress', 'QuoteBillingAddress', 'QuoteShippingAddress'];
+export const AddressTypeValues: readonly AddressType[] = [
+  'Unknown',
+  'ContactPostalAddress',
+  'ContactStreetAddress',
+  'PersonPrivateAddress',
+  'QuoteBillingAddress',
+  'QuoteShippingAddress',
+];
 
 /** @xsd complexType Country */
 export interface Country extends Carrier {
@@ -1352,7 +1376,18 @@ export interface DocumentTemplate extends Carrier {
 export type DocTmplType = 'Unknown' | 'Appointment' | 'Document' | 'Email' | 'Fax' | 'Phone' | 'Todo' | 'MergeDraft' | 'MergeFinal' | 'SavedReport';
 
 /** Every value of {@link DocTmplType}, in schema order. */
-export const DocTmplTypeValues: readonly DocTmplType[] = ['Unknown', 'Appointment', 'Document', 'Email', 'Fax', 'Phone', 'Todo', 'MergeDraft', 'MergeFinal', 'SavedReport'];
+export const DocTmplTypeValues: readonly DocTmplType[] = [
+  'Unknown',
+  'Appointment',
+  'Document',
+  'Email',
+  'Fax',
+  'Phone',
+  'Todo',
+  'MergeDraft',
+  'MergeFinal',
+  'SavedReport',
+];
 
 /** @xsd simpleType DocTmplDirection (enumeration) */
 export type DocTmplDirection = 'Unknown' | 'Incoming' | 'Outgoing' | 'SaintAll';
@@ -1364,7 +1399,14 @@ export const DocTmplDirectionValues: readonly DocTmplDirection[] = ['Unknown', '
 export type DocTmplQuoteType = 'None' | 'MailBody' | 'MainDocument' | 'QuoteLines' | 'ConfirmationMailBody' | 'ConfirmationLines';
 
 /** Every value of {@link DocTmplQuoteType}, in schema order. */
-export const DocTmplQuoteTypeValues: readonly DocTmplQuoteType[] = ['None', 'MailBody', 'MainDocument', 'QuoteLines', 'ConfirmationMailBody', 'ConfirmationLines'];
+export const DocTmplQuoteTypeValues: readonly DocTmplQuoteType[] = [
+  'None',
+  'MailBody',
+  'MainDocument',
+  'QuoteLines',
+  'ConfirmationMailBody',
+  'ConfirmationLines',
+];
 
 /** @xsd complexType Person */
 export interface Person extends Carrier {
@@ -1495,7 +1537,17 @@ export type ActivityStatus = 'Unknown' | 'NotStarted' | 'Started' | 'Completed';
 export const ActivityStatusValues: readonly ActivityStatus[] = ['Unknown', 'NotStarted', 'Started', 'Completed'];
 
 /** @xsd simpleType AppointmentType (enumeration) */
-export type AppointmentType = 'Unknown' | 'inDiary' | 'inChecklist' | 'Note' | 'Document' | 'SavedReport' | 'BookingForDiary' | 'BookingForChecklist' | 'MergeDraft' | 'MergeFinal';
+export type AppointmentType =
+  | 'Unknown'
+  | 'inDiary'
+  | 'inChecklist'
+  | 'Note'
+  | 'Document'
+  | 'SavedReport'
+  | 'BookingForDiary'
+  | 'BookingForChecklist'
+  | 'MergeDraft'
+  | 'MergeFinal';
 
 /** Every value of {@link AppointmentType}, in schema order. */
 export const AppointmentTypeValues: readonly AppointmentType[] = [

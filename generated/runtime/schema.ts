@@ -126,17 +126,16 @@ export interface OperationDesc {
   readonly entity?: string;
 }
 
-// The forms generated metadata.ts files are written in: one call per type, one line per element.
-// Each builds the plain descriptor above; they exist so that a table reads like the schema and
-// type-checks quickly (a call with literal arguments, not a large literal object matched against
-// the TypeDesc union).
+// The forms generated metadata.ts files are written in (see TypeForm below): one per type, one
+// string per element. Each builds the plain descriptor above; they exist so that a table reads like
+// the schema and costs a consumer's type check almost nothing (string literals, not a call or an
+// object per element).
 
 /**
  * One element: `field('Address', 0, 'xs:string', 'optional nillable')`. `occurrence` lists
  * 'optional' (minOccurs=0), 'nillable' and 'repeated' (maxOccurs > 1), space-separated.
  */
 export function field(name: string, ns: number, type: string, occurrence = ''): FieldDesc {
-  // Runs for every element of every metadata table on import: the words come from the generator.
   return {
     name,
     ns,
@@ -147,24 +146,56 @@ export function field(name: string, ns: number, type: string, occurrence = ''): 
   };
 }
 
-/** A complexType with a sequence. */
-export function complex(name: string, ns: number, fields: readonly FieldDesc[]): ComplexDesc {
-  return { kind: 'complex', name, ns, fields };
+/**
+ * One element as generated tables write it, `'Address 0 xs:string optional nillable'`: the words of
+ * `field` separated by spaces (XML names and type keys hold none). The type `-` is a dictionary
+ * entry's, which has no type of its own (the dictionary describes it).
+ */
+export function fieldLine(line: string): FieldDesc {
+  const words = line.split(' ');
+  const type = words[2] ?? '';
+  return field(words[0] ?? '', Number(words[1]), type === '-' ? '' : type, words.slice(3).join(' '));
+}
+
+/**
+ * A complexType with a sequence, its elements as `fieldLine` strings. They are parsed when the
+ * type is first used, so importing a table costs only the types a program actually sends or reads.
+ */
+export function complex(name: string, ns: number, lines: readonly string[]): ComplexDesc {
+  let fields: readonly FieldDesc[] | undefined;
+  return {
+    kind: 'complex',
+    name,
+    ns,
+    get fields() {
+      return (fields ??= lines.map(fieldLine));
+    },
+  };
 }
 
 /** A complexType extending `base` (complexContent/extension): the base's fields come first. */
-export function extension(name: string, ns: number, base: string, fields: readonly FieldDesc[]): ComplexDesc {
-  return { kind: 'complex', name, ns, base, fields };
+export function extension(name: string, ns: number, base: string, lines: readonly string[]): ComplexDesc {
+  let fields: readonly FieldDesc[] | undefined;
+  return {
+    kind: 'complex',
+    name,
+    ns,
+    base,
+    get fields() {
+      return (fields ??= lines.map(fieldLine));
+    },
+  };
 }
 
-/** WCF `ArrayOfX`. */
-export function array(name: string, ns: number, item: FieldDesc): ArrayDesc {
-  return { kind: 'array', name, ns, item };
+/** WCF `ArrayOfX`: `item` is a `fieldLine`. */
+export function array(name: string, ns: number, item: string): ArrayDesc {
+  return { kind: 'array', name, ns, item: fieldLine(item) };
 }
 
-/** WCF dictionary; a Record when the key is a string (`xs:string`), else an array of { Key, Value }. */
-export function dictionary(name: string, ns: number, entry: FieldDesc, key: FieldDesc, value: FieldDesc): DictDesc {
-  return { kind: 'dict', name, ns, entry, key, value, record: key.type === 'xs:string' };
+/** WCF dictionary (`fieldLine`s); a Record when the key is a string (`xs:string`), else an array of { Key, Value }. */
+export function dictionary(name: string, ns: number, entry: string, key: string, value: string): DictDesc {
+  const k = fieldLine(key);
+  return { kind: 'dict', name, ns, entry: fieldLine(entry), key: k, value: fieldLine(value), record: k.type === 'xs:string' };
 }
 
 export function enumeration(values: readonly string[]): EnumDesc {
@@ -177,4 +208,26 @@ export function list(item: string): ListDesc {
 
 export function restricted(base: string, patterns: readonly string[]): RestrictedDesc {
   return { kind: 'restricted', base, patterns };
+}
+
+/**
+ * A type as a generated metadata.ts writes it: the arguments of one of the forms above, led by the
+ * form's name, e.g. `['extension', 'EMailAddress', 0, 'Carrier', ['ContactId 0 xs:int optional']]`.
+ * Plain arrays rather than calls: a bundler drops every one a program does not use, and a
+ * consumer's type check reads thousands of them almost for free.
+ */
+export type TypeForm = readonly (string | number | readonly string[])[];
+
+const FORMS: Readonly<Record<string, (...args: never[]) => TypeDesc>> = { complex, extension, array, dictionary, enumeration, list, restricted };
+
+/** One agent's table: its namespaces and its types, each built from its form. */
+export function schema(namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>): SchemaDesc {
+  const types: Record<string, TypeDesc> = {};
+  for (const key of Object.keys(forms)) {
+    const [form, ...args] = forms[key]!;
+    const build = typeof form === 'string' && Object.prototype.hasOwnProperty.call(FORMS, form) ? FORMS[form] : undefined;
+    if (!build) throw new Error(`internal: type ${key} has no known form (${String(form)})`);
+    types[key] = build(...(args as never[]));
+  }
+  return { namespaces, types };
 }

@@ -2,17 +2,18 @@
 // the top-level entry point with the session class, and the runtime folder.
 //   one WSDL:   <out>/EMail/{types,metadata,operations,client,index,mock}.ts  + <out>/index.ts
 //   several:    <out>/shared/{types,metadata}.ts (every schema type once)
-//               <out>/<Agent>/{types,operations,client,index,mock}.ts (types.ts re-exports)  + <out>/index.ts
+//               <out>/<Agent>/{types,metadata,operations,client,index,mock}.ts (types.ts re-exports,
+//               metadata.ts is the agent's table of the shared type constants)  + <out>/index.ts
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Service } from '../model/types.js';
 import { emitClient, emitIndex, emitOperations } from './emit-client.js';
 import { wrapWords } from './identifiers.js';
 import { emitEntry } from './emit-entry.js';
-import { emitMetadata, emitSchemaTable } from './emit-metadata.js';
+import { emitAgentTable, emitMetadata, emitSharedMetadata } from './emit-metadata.js';
 import { emitMock } from './emit-mock.js';
 import { emitAgentTypeExports, emitSharedTypes, emitTypes } from './emit-types.js';
-import { planAgents, sharedTypes, SHARED_FOLDER, SHARED_SCHEMA, type EmitPlan } from './plan.js';
+import { planAgents, sharedTypes, SHARED_FOLDER, type EmitPlan } from './plan.js';
 
 export interface GeneratedFile {
   /** Path relative to the output folder, with `/` separators. */
@@ -77,10 +78,9 @@ export function emitRun(services: readonly Service[], templatesDir: string, rege
     // operation wrappers) are never referenced by other types.
     const types = sharedTypes(plans);
     const scope = { byKey: new Map(types.map((t) => [t.key, t])), namespaces: plans[0].namespaces };
-    const label = `the WSDLs of this folder (${sources})`;
     common.push(
-      { path: `${SHARED_FOLDER}/types.ts`, content: `${runHeader}\n${emitSharedTypes(scope, types)}` },
-      { path: `${SHARED_FOLDER}/metadata.ts`, content: `${runHeader}\n${emitSchemaTable(scope, types, SHARED_SCHEMA, label, '../runtime/internal.js')}` },
+      { path: `${SHARED_FOLDER}/types.ts`, content: emitSharedTypes(scope, types, templatesDir, runHeader) },
+      { path: `${SHARED_FOLDER}/metadata.ts`, content: emitSharedMetadata(scope, types, templatesDir, runHeader) },
     );
   }
   common.push({ path: 'index.ts', content: emitEntry(plans, templatesDir, fileHeader(sources, regenerate, true)) });
@@ -98,8 +98,8 @@ function emitAgentFiles(plan: EmitPlan, templatesDir: string, regenerate: string
     plan,
     folder,
     files: [
-      file('types.ts', header + '\n' + (own ? emitTypes(plan) : emitAgentTypeExports(plan, `../${SHARED_FOLDER}/types.js`))),
-      ...(own ? [file('metadata.ts', header + '\n' + emitMetadata(plan))] : []),
+      file('types.ts', own ? emitTypes(plan, templatesDir, header) : emitAgentTypeExports(plan, `../${SHARED_FOLDER}/types.js`, templatesDir, header)),
+      file('metadata.ts', own ? emitMetadata(plan, templatesDir, header) : emitAgentTable(plan, templatesDir, header)),
       file('operations.ts', emitOperations(plan, templatesDir, header)),
       file('client.ts', emitClient(plan, templatesDir, header)),
       file('index.ts', emitIndex(plan, templatesDir, header)),

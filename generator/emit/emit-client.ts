@@ -3,10 +3,11 @@
 // hold only text.
 import { GenerateError } from '../errors.js';
 import { qnameKey, type ElementField, type MessagePart, type Operation, type OperationMessage } from '../model/types.js';
-import { fieldCall } from './emit-metadata.js';
+import { fieldLine } from './emit-metadata.js';
 import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
+import { fits } from './layout.js';
 import { restBinding } from './rest-binding.js';
-import { SHARED_FOLDER, SHARED_SCHEMA, type EmitPlan, type PlannedOperation, type PlannedType } from './plan.js';
+import type { EmitPlan, PlannedOperation, PlannedType } from './plan.js';
 import { template } from './templates.js';
 import { fieldExpression } from './type-expressions.js';
 
@@ -27,7 +28,7 @@ function bodyType(plan: EmitPlan, op: Operation, msg: OperationMessage): Planned
 
 function bodyCall(plan: EmitPlan, msg: OperationMessage, typeName: string): string {
   const el = plan.service.elements.get(qnameKey(msg.body))!;
-  return fieldCall(plan, { name: el.name.local, ns: el.name.ns, type: el.type, minOccurs: 1, maxOccurs: 1, nillable: false }, typeName);
+  return fieldLine(plan, { name: el.name.local, ns: el.name.ns, type: el.type, minOccurs: 1, maxOccurs: 1, nillable: false }, typeName);
 }
 
 /** A named list of header descriptors, defined once in operations.ts and shared by the operations using it. */
@@ -40,14 +41,14 @@ interface HeaderSet {
 function headerFields(plan: EmitPlan, parts: readonly MessagePart[]): string[] {
   return parts.map((p) => {
     const el = plan.service.elements.get(qnameKey(p.element))!;
-    return fieldCall(plan, { name: el.name.local, ns: el.name.ns, type: el.type, minOccurs: 0, maxOccurs: 1, nillable: el.nillable });
+    return fieldLine(plan, { name: el.name.local, ns: el.name.ns, type: el.type, minOccurs: 0, maxOccurs: 1, nillable: el.nillable });
   });
 }
 
-/** `input: { body: f(…), headers: requestHeaders },` — on one line when it is short, else one entry per line. */
+/** `input: { body: '…', headers: requestHeaders },` — on one line when it fits, else one entry per line. */
 function messageLines(label: string, body: string, headers: string): string {
   const oneLine = `    ${label}: { body: ${body}, headers: ${headers} },`;
-  return oneLine.length <= 160 ? oneLine : `    ${label}: {\n      body: ${body},\n      headers: ${headers},\n    },`;
+  return fits(oneLine) ? oneLine : `    ${label}: {\n      body: ${body},\n      headers: ${headers},\n    },`;
 }
 
 export function emitOperations(plan: EmitPlan, templatesDir: string, header: string): string {
@@ -71,37 +72,44 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
     }
     return set.name;
   };
-  const operations = plan.operations.map(({ op }) => {
+  // WCF's SOAPAction is `{namespace}/{portType}/{operation}`: the factory is given that base once,
+  // and only an operation whose action differs from it spells its action out.
+  const actionBase = commonActionBase(plan.operations.map(({ op }) => op));
+  const operations = plan.operations.map((planned) => {
+    const { op } = planned;
     const input = bodyType(plan, op, op.input);
     const output = op.output ? bodyType(plan, op, op.output) : undefined;
     const rest = restBinding(op.name, input.shape.def);
+    const { resultType, returns } = methodResult(plan, planned);
+    const key = propertyKey(op.name);
+    const typeArgs = [T(input.name), output ? T(output.name) : 'undefined', resultType];
     return {
-      key: propertyKey(op.name),
+      key,
+      typeArgs,
+      longTypeArgs: !fits(`  ${key}: operation<${typeArgs.join(', ')}>({`),
       nameLiteral: stringLiteral(op.name),
-      soapActionLiteral: stringLiteral(op.soapAction),
-      inputType: T(input.name),
-      outputType: output ? T(output.name) : 'undefined',
+      soapActionLiteral: op.soapAction === actionBase + op.name ? '' : stringLiteral(op.soapAction),
       input: messageLines('input', bodyCall(plan, op.input, input.name), headerSet('request', op.input.headers)),
       output: op.output && output ? messageLines('output', bodyCall(plan, op.output, output.name), headerSet('response', op.output.headers)) : '',
+      returnsLiteral: stringLiteral(returns),
       query: rest.query.map(stringLiteral).join(', '),
       entity: rest.entity === undefined ? '' : stringLiteral(rest.entity),
     };
   });
-  const schemaImport =
-    plan.layout === 'own'
-      ? `import { ${plan.schemaConst} } from './metadata.js';`
-      : `import { ${SHARED_SCHEMA} as ${plan.schemaConst} } from '../${SHARED_FOLDER}/metadata.js';`;
   return template(templatesDir, 'operations.ts.hbs')({
     header,
     agent: plan.agent,
     agentClass: plan.agentClass,
-    schemaImport,
     schemaConst: plan.schemaConst,
     operationsConst: plan.operationsConst,
     requestHeadersType: plan.requestHeadersType,
     responseHeadersType: plan.responseHeadersType,
     soapVersion: plan.service.soapVersion,
     soapLabel: `SOAP ${plan.service.soapVersion}`,
+    actionBaseLiteral: actionBase === '' ? '' : stringLiteral(actionBase),
+    longFactory: !fits(
+      `const operation = rt.operationFactory<T.${plan.requestHeadersType}, T.${plan.responseHeadersType}>(${plan.schemaConst}, '${plan.service.soapVersion}'${actionBase === '' ? '' : `, ${stringLiteral(actionBase)}`});`,
+    ),
     headerSets: [...sets.values()],
     operations,
   });
@@ -113,30 +121,32 @@ interface MethodView {
   inputType: string;
   inputDefault: boolean;
   returnType: string;
-  returnsVoid: boolean;
-  returnsResponse: boolean;
-  nullDefault: boolean;
-  /** The one-line signature would pass 200 characters: one parameter per line. */
+  /** The one-line signature does not fit: one parameter per line. */
   longSignature: boolean;
   /** The operation's entry in the operations table: `.Send` (or `['Odd-Name']`). */
   opAccess: string;
 }
 
-function methodView(plan: EmitPlan, { op, method }: PlannedOperation): MethodView {
-  const input = bodyType(plan, op, op.input);
+/**
+ * What an operation's method returns, as a type and as the codec's `returns` (the runtime's
+ * operation.ts): nothing; the reply's one Response element (null when absent and nillable: the
+ * service sends nothing for a null Response); or the whole reply content.
+ */
+function methodResult(plan: EmitPlan, { op }: PlannedOperation): { resultType: string; returns: string; response: boolean } {
   const output = op.output ? bodyType(plan, op, op.output) : undefined;
   const outFields = output?.shape.def.fields ?? [];
   const response: ElementField | undefined = outFields.length === 1 && outFields[0]!.name === 'Response' ? outFields[0] : undefined;
-  let returnType: string;
-  let nullDefault = false;
-  if (!output || outFields.length === 0) returnType = 'void';
-  else if (response) {
-    const t = fieldExpression(plan, response, T);
-    if (response.minOccurs === 0 && response.nillable) {
-      returnType = t; // absent is reported as null: the service sends nothing for a null Response
-      nullDefault = true;
-    } else returnType = response.minOccurs === 0 ? `${t} | undefined` : t;
-  } else returnType = T(output.name);
+  if (!output || outFields.length === 0) return { resultType: 'void', returns: 'nothing', response: false };
+  if (!response) return { resultType: T(output.name), returns: 'output', response: false };
+  const t = fieldExpression(plan, response, T);
+  if (response.minOccurs === 0 && response.nillable) return { resultType: t, returns: 'Response ?? null', response: true };
+  return { resultType: response.minOccurs === 0 ? `${t} | undefined` : t, returns: 'Response', response: true };
+}
+
+function methodView(plan: EmitPlan, planned: PlannedOperation): MethodView {
+  const { op, method } = planned;
+  const input = bodyType(plan, op, op.input);
+  const { resultType: returnType, response } = methodResult(plan, planned);
   const returns =
     returnType === 'void'
       ? []
@@ -161,10 +171,7 @@ function methodView(plan: EmitPlan, { op, method }: PlannedOperation): MethodVie
     inputType: T(input.name),
     inputDefault,
     returnType,
-    returnsVoid: returnType === 'void',
-    returnsResponse: response !== undefined,
-    nullDefault,
-    longSignature: `  async ${method}(input: ${T(input.name)}${inputDefault ? ' = {}' : ''}, options?: rt.CallOptions): Promise<${returnType}> {`.length > 200,
+    longSignature: !fits(`  ${method}(input: ${T(input.name)}${inputDefault ? ' = {}' : ''}, options?: rt.CallOptions): Promise<${returnType}> {`),
     opAccess: propertyKey(op.name) === op.name ? `.${op.name}` : `[${stringLiteral(op.name)}]`,
   };
 }
@@ -192,7 +199,7 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
   const infoLine = `    super(${plan.operationsConst}, { service: ${serviceLiteral}, defaultEndpoint: ${endpointLiteral}, servicePath: ${servicePathLiteral} }, options);`;
   return template(templatesDir, 'client.ts.hbs')({
     header,
-    longInfo: infoLine.length > 200,
+    longInfo: !fits(infoLine),
     operationsConst: plan.operationsConst,
     agentClass: plan.agentClass,
     instance,
@@ -216,11 +223,25 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
 export function emitIndex(plan: EmitPlan, templatesDir: string, header: string): string {
   return template(templatesDir, 'index.ts.hbs')({
     header,
-    schemaExport:
-      plan.layout === 'own'
-        ? `export { ${plan.schemaConst} } from './metadata.js';`
-        : `export { ${SHARED_SCHEMA} as ${plan.schemaConst} } from '../${SHARED_FOLDER}/metadata.js';`,
+    schemaConst: plan.schemaConst,
     operationsConst: plan.operationsConst,
     agentClass: plan.agentClass,
   });
+}
+
+/** The SOAPAction prefix most operations share as `<prefix><operation name>` ('' when none does). */
+function commonActionBase(ops: readonly Operation[]): string {
+  const counts = new Map<string, number>();
+  for (const op of ops) {
+    if (op.soapAction.endsWith(op.name)) {
+      const base = op.soapAction.slice(0, op.soapAction.length - op.name.length);
+      counts.set(base, (counts.get(base) ?? 0) + 1);
+    }
+  }
+  let best = '';
+  let bestCount = 0;
+  for (const [base, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (n > bestCount) [best, bestCount] = [base, n];
+  }
+  return best;
 }

@@ -6,6 +6,7 @@
 //       get email(): EMailAgent { … }  get person(): PersonAgent { … }  get soPrincipal(): SoPrincipalAgent { … }
 //     }
 import { stringLiteral } from './identifiers.js';
+import { fits } from './layout.js';
 import { SESSION_CLASS, SESSION_OPTIONS, SESSION_SERVICE, type EmitPlan } from './plan.js';
 import { template } from './templates.js';
 
@@ -43,7 +44,7 @@ export function emitEntry(plans: readonly EmitPlan[], templatesDir: string, head
   });
   const literals = sorted.map((p) => stringLiteral(p.service.name));
   const oneLine = ` ${literals.join(' | ')}`;
-  const names = `export type ${SESSION_SERVICE} =${oneLine};`.length <= 200 ? oneLine : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
+  const names = fits(`export type ${SESSION_SERVICE} =${oneLine};`) ? oneLine : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
   const first = agents[0]!;
   return template(templatesDir, 'entry.ts.hbs')({
     header,

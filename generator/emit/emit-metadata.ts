@@ -1,14 +1,21 @@
-// metadata.ts: the wire description the runtime's encoder/decoder interprets, one line per element.
+// metadata.ts: the wire description the runtime's encoder and decoder interpret: one exported
+// constant per schema type, plain data (a form of the runtime's schema.ts: a bundler keeps only the
+// types a program uses, and a consumer's type check reads them almost for free), one string per element:
 //   complexType EMailAddress (extension of Carrier) →
-//     EMailAddress: ri.extension('EMailAddress', 0, 'Carrier', [
-//       f('ContactId', 0, 'xs:int', 'optional'),
-//       f('ContactName', 0, 'xs:string', 'optional nillable'),
-//     ]),
-// The file explains its own notation in its first comment (METADATA_LEGEND).
+//     export const EMailAddress = ['extension', 'EMailAddress', 0, 'Carrier', [
+//       'ContactId 0 xs:int optional',
+//       'ContactName 0 xs:string optional nillable',
+//     ]];
+// and one table per agent naming its WSDL's types (`EMailSchema = ri.schema(namespaces, { … })`). With one WSDL, both live in the
+// agent's metadata.ts; with several, the constants live once in shared/metadata.ts and each
+// agent's metadata.ts imports the ones its table names. The file explains its notation in its
+// first comment (templates/metadata.ts.hbs).
 import { GenerateError } from '../errors.js';
 import type { ElementField, SourceLocation } from '../model/types.js';
-import { propertyKey, stringLiteral } from './identifiers.js';
-import type { EmitPlan, PlannedType, TypeScope } from './plan.js';
+import { stringLiteral } from './identifiers.js';
+import { fits } from './layout.js';
+import { SHARED_FOLDER, type EmitPlan, type PlannedType, type TypeScope } from './plan.js';
+import { template } from './templates.js';
 import { restrictionMapping, runtimeTypeKey } from './type-expressions.js';
 
 export function namespaceIndex(plan: TypeScope, ns: string): number {
@@ -19,115 +26,118 @@ export function namespaceIndex(plan: TypeScope, ns: string): number {
 }
 
 /** The occurrence words of a field: 'optional' (minOccurs=0), 'nillable', 'repeated' (maxOccurs > 1). */
-function occurrence(f: Pick<ElementField, 'minOccurs' | 'maxOccurs' | 'nillable'>): string {
+function occurrence(f: Pick<ElementField, 'minOccurs' | 'maxOccurs' | 'nillable'>): string[] {
   const words: string[] = [];
   if (f.minOccurs === 0) words.push('optional');
   if (f.nillable) words.push('nillable');
   if (f.maxOccurs === 'unbounded' || f.maxOccurs > 1) words.push('repeated');
-  return words.join(' ');
+  return words;
 }
-
-/** `f('ContactId', 0, 'xs:int', 'optional')` */
-export function fieldCall(plan: TypeScope, f: Pick<ElementField, 'name' | 'ns' | 'type' | 'minOccurs' | 'maxOccurs' | 'nillable'>, typeKey?: string): string {
-  const args = [stringLiteral(f.name), String(namespaceIndex(plan, f.ns)), stringLiteral(typeKey ?? runtimeTypeKey(plan, f.type))];
-  const words = occurrence(f);
-  if (words) args.push(stringLiteral(words));
-  return `f(${args.join(', ')})`;
-}
-
-/** The notation of metadata tables, written at the top of every metadata.ts. */
-export const METADATA_LEGEND = [
-  '// How to read this table (the runtime\'s schema.ts defines each form):',
-  '//   ri.complex(xml name, namespace, [fields])              a complexType with a sequence',
-  '//   ri.extension(xml name, namespace, base, [fields])      the same, extending base (whose fields come first)',
-  '//   ri.array(xml name, namespace, item)                     WCF ArrayOfX: repeated item elements, a JS array',
-  '//   ri.dictionary(xml name, namespace, entry, key, value)   WCF dictionary: Record<string, V> for string keys',
-  '//   ri.enumeration([values])   ri.list(item type)   ri.restricted(base type, [anchored patterns])',
-  '// One element per line: f(element name, namespace, type, occurrence), where namespace is an index',
-  '// into `namespaces` (-1: unqualified), type is a key of `types` or xs:<built-in>, and occurrence',
-  '// lists \'optional\' (minOccurs=0), \'nillable\' (xsi:nil allowed) and \'repeated\' (maxOccurs > 1).',
-].join('\n');
 
 /**
- * A metadata table: `constName` describes `types` (each once) for the encoder and decoder.
- * `source` names what the table describes in its comment (EMail.wsdl, or the WSDLs of a run).
+ * One element as the runtime's `fieldLine` reads it: `'ContactId 0 xs:int optional'` (name,
+ * namespace index, type key or `-` for none, occurrence words). XML names and type keys hold no spaces.
  */
-export function emitSchemaTable(scope: TypeScope, types: readonly PlannedType[], constName: string, source: string, runtimeImport: string): string {
-  const entries: string[] = [];
-  for (const t of types) {
-    const desc = descriptor(scope, t);
-    if (desc) entries.push(`    ${propertyKey(t.name)}: ${desc},`);
-  }
-  return [
-    `import * as ri from '${runtimeImport}';`,
-    '',
-    METADATA_LEGEND,
-    'const f = ri.field;',
-    '',
-    `/** How the types of ${source} look on the wire; read by the runtime's encoder and decoder. */`,
-    `export const ${constName}: ri.SchemaDesc = {`,
-    '  namespaces: [',
-    ...scope.namespaces.map((ns, i) => `    ${stringLiteral(ns)}, // ${i}`),
-    '  ],',
-    '  types: {',
-    ...entries,
-    '  },',
-    '};',
-    '',
-  ].join('\n');
+export function fieldLine(plan: TypeScope, f: Pick<ElementField, 'name' | 'ns' | 'type' | 'minOccurs' | 'maxOccurs' | 'nillable'>, typeKey?: string): string {
+  const type = typeKey ?? runtimeTypeKey(plan, f.type);
+  return stringLiteral([f.name, String(namespaceIndex(plan, f.ns)), type === '' ? '-' : type, ...occurrence(f)].join(' '));
 }
 
-/** An agent's metadata.ts when it owns its types (one WSDL in the run). */
-export function emitMetadata(plan: EmitPlan): string {
-  return emitSchemaTable(plan, plan.types, plan.schemaConst, plan.service.sourceFile, '../runtime/internal.js');
+/** One type's constant: on one line when it fits, else `open`, one item per line, `close`. */
+interface TypeConstView {
+  readonly name: string;
+  readonly line?: string;
+  readonly open?: string;
+  readonly items?: readonly string[];
+  readonly close?: string;
 }
 
-/** Items one per line at `indent` + 2, each with a comma, between a line break and `indent`. */
-function itemLines(items: readonly string[], indent: string): string {
-  return `\n${items.map((i) => `${indent}  ${i},`).join('\n')}\n${indent}`;
+/** The table of one agent: its name, its WSDL and the constants it lists. */
+interface TableView {
+  readonly name: string;
+  readonly source: string;
+  readonly types: readonly string[];
 }
 
-/** A list of call lines at `indent`: `[` + one item per line + `]`, or `[]`. */
-function lines(items: readonly string[], indent: string): string {
-  return items.length === 0 ? '[]' : `[${itemLines(items, indent)}]`;
+function metadataFile(
+  scope: TypeScope,
+  templatesDir: string,
+  header: string,
+  parts: { types?: readonly PlannedType[]; imports?: readonly string[]; table?: TableView },
+): string {
+  return template(templatesDir, 'metadata.ts.hbs')({
+    header,
+    imports: parts.imports ?? [],
+    sharedModule: `../${SHARED_FOLDER}/metadata.js`,
+    types: (parts.types ?? []).map((t) => typeConst(scope, t)).filter((v): v is TypeConstView => v !== undefined),
+    table: parts.table ?? false,
+    namespaces: scope.namespaces.map((ns, i) => ({ literal: stringLiteral(ns), index: i })),
+  });
 }
 
-/** Values on one line unless that passes 200 characters, else one per line. */
-function valueList(values: readonly string[], indent: string, head: number): string {
-  const oneLine = `[${values.join(', ')}]`;
-  return head + oneLine.length + 2 <= 200 ? oneLine : lines(values, indent);
+/** Types that have a constant (a dictionary's entry type is folded into its dictionary). */
+function described(types: readonly PlannedType[]): PlannedType[] {
+  return types.filter((t) => t.shape.kind !== 'entry');
 }
 
-function descriptor(plan: TypeScope, t: PlannedType): string | undefined {
+/** An agent's metadata.ts when it owns its types (one WSDL in the run): the constants and the table. */
+export function emitMetadata(plan: EmitPlan, templatesDir: string, header = ''): string {
+  const types = described(plan.types);
+  return metadataFile(plan, templatesDir, header, { types, table: { name: plan.schemaConst, source: plan.service.sourceFile, types: types.map((t) => t.name) } });
+}
+
+/** shared/metadata.ts (several WSDLs in one run): every type's constant, once. */
+export function emitSharedMetadata(scope: TypeScope, types: readonly PlannedType[], templatesDir: string, header: string): string {
+  return metadataFile(scope, templatesDir, header, { types: described(types) });
+}
+
+/** An agent's metadata.ts when its types are shared: its table, importing the constants it names. */
+export function emitAgentTable(plan: EmitPlan, templatesDir: string, header: string): string {
+  const names = described(plan.types).map((t) => t.name);
+  return metadataFile(plan, templatesDir, header, {
+    imports: [...names].sort(),
+    table: { name: plan.schemaConst, source: plan.service.sourceFile, types: names },
+  });
+}
+
+/** A form `[name, …args]`: on one line when it fits, else one argument per line. */
+function form(name: string, args: readonly string[]): TypeConstView {
+  const oneLine = `[${args.join(', ')}]`;
+  if (fits(`export const ${name} = ${oneLine};`)) return { name, line: oneLine };
+  return { name, open: '[', items: args, close: ']' };
+}
+
+/** A form whose last argument is a list (elements, values, patterns): the list one item per line when the whole does not fit. */
+function listForm(name: string, args: readonly string[], items: readonly string[]): TypeConstView {
+  const oneLine = `[${[...args, `[${items.join(', ')}]`].join(', ')}]`;
+  if (items.length === 0 || fits(`export const ${name} = ${oneLine};`)) return { name, line: oneLine };
+  return { name, open: `[${args.join(', ')}, [`, items, close: ']]' };
+}
+
+function typeConst(plan: TypeScope, t: PlannedType): TypeConstView | undefined {
   const s = t.shape;
-  const head = 4 + t.name.length + 2;
+  const xmlName = (local: string, ns: string) => [stringLiteral(local.replace(/^\//, '')), String(namespaceIndex(plan, ns))];
   switch (s.kind) {
     case 'interface': {
       const def = s.def;
-      const name = stringLiteral(def.name.local.replace(/^\//, ''));
-      const ns = namespaceIndex(plan, def.name.ns);
-      const fields = lines(def.fields.map((f) => fieldCall(plan, f)), '    ');
-      if (!def.base) return `ri.complex(${name}, ${ns}, ${fields})`;
-      return `ri.extension(${name}, ${ns}, ${stringLiteral(plan.byKey.get(`{${def.base.ns}}${def.base.local}`)!.name)}, ${fields})`;
+      const lines = def.fields.map((f) => fieldLine(plan, f));
+      if (!def.base) return listForm(t.name, [`'complex'`, ...xmlName(def.name.local, def.name.ns)], lines);
+      const base = stringLiteral(plan.byKey.get(`{${def.base.ns}}${def.base.local}`)!.name);
+      return listForm(t.name, [`'extension'`, ...xmlName(def.name.local, def.name.ns), base], lines);
     }
     case 'array':
-      return `ri.array(${stringLiteral(s.def.name.local)}, ${namespaceIndex(plan, s.def.name.ns)}, ${fieldCall(plan, s.item)})`;
+      return form(t.name, [`'array'`, ...xmlName(s.def.name.local, s.def.name.ns), fieldLine(plan, s.item)]);
     case 'dict':
-      return (
-        `ri.dictionary(${stringLiteral(s.def.name.local)}, ${namespaceIndex(plan, s.def.name.ns)},` +
-        itemLines([fieldCall(plan, s.entry, ''), fieldCall(plan, s.key), fieldCall(plan, s.value)], '    ') +
-        ')'
-      );
+      return form(t.name, [`'dictionary'`, ...xmlName(s.def.name.local, s.def.name.ns), fieldLine(plan, s.entry, ''), fieldLine(plan, s.key), fieldLine(plan, s.value)]);
     case 'entry':
       return undefined;
     case 'enum':
-      return `ri.enumeration(${valueList(s.def.values.map((v) => stringLiteral(v.value)), '    ', head + 'ri.enumeration('.length)})`;
+      return listForm(t.name, [`'enumeration'`], s.def.values.map((v) => stringLiteral(v.value)));
     case 'list':
-      return `ri.list(${stringLiteral(runtimeTypeKey(plan, s.def.item))})`;
+      return form(t.name, [`'list'`, stringLiteral(runtimeTypeKey(plan, s.def.item))]);
     case 'restriction': {
       const patterns = s.def.patterns.map((p) => stringLiteral(jsPattern(p, s.def.location)));
-      const base = stringLiteral(restrictionMapping(plan, t).runtime);
-      return `ri.restricted(${base}, ${valueList(patterns, '    ', head + 'ri.restricted('.length + base.length + 2)})`;
+      return listForm(t.name, [`'restricted'`, stringLiteral(restrictionMapping(plan, t).runtime)], patterns);
     }
   }
 }

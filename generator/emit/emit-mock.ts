@@ -3,12 +3,20 @@
 // so neither the generated folder nor a user's dist/ carries a copy of it.
 import { servicePath } from './emit-client.js';
 import { propertyKey, stringLiteral } from './identifiers.js';
+import { fits } from './layout.js';
 import type { EmitPlan } from './plan.js';
 import { template } from './templates.js';
 
 export function emitMock(plan: EmitPlan, templatesDir: string, header: string): string {
   const first = plan.operations[0];
+  const a = plan.agent;
+  const serviceLiteral = stringLiteral(plan.service.name);
+  const servicePathLiteral = stringLiteral(servicePath(plan.service.address, plan.service.name));
+  const signature = `export function create${a}MockServer(handlers: ${a}MockHandlers = {}, options: rtm.MockServerOptions = {}): ${a}MockServer {`;
+  const callLine = `  return rtm.createMockServer(${plan.operationsConst}, handlers, { service: ${serviceLiteral}, servicePath: ${servicePathLiteral} }, options);`;
   return template(templatesDir, 'mock.ts.hbs')({
+    longSignature: !fits(signature),
+    longCall: !fits(callLine),
     header,
     agent: plan.agent,
     agentClass: plan.agentClass,
@@ -18,7 +26,7 @@ export function emitMock(plan: EmitPlan, templatesDir: string, header: string): 
     wsdlFile: plan.service.sourceFile,
     soapLabel: `SOAP ${plan.service.soapVersion}`,
     exampleKey: first ? propertyKey(first.op.name) : 'Operation',
-    serviceLiteral: stringLiteral(plan.service.name),
-    servicePathLiteral: stringLiteral(servicePath(plan.service.address, plan.service.name)),
+    serviceLiteral,
+    servicePathLiteral,
   });
 }

@@ -6,28 +6,43 @@
 //   ArrayOfEMailAddress → export type ArrayOfEMailAddress = (EMailAddress | null)[] (fields use the array directly)
 import { qnameKey, type ElementField } from '../model/types.js';
 import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
+import { fits } from './layout.js';
+import { template } from './templates.js';
 import type { EmitPlan, PlannedType, TypeScope } from './plan.js';
 import { bare, fieldExpression, plannedType, provenance, typeExpression, typeLabel, type Qualify } from './type-expressions.js';
 
+/** One declaration of types.ts as templates/types.ts.hbs writes it; `doc` is a JSDoc block or ''. */
+interface DeclarationView {
+  readonly doc: string;
+  readonly name: string;
+  /** An interface: its ` extends Base` and its properties (none: `{}`). */
+  readonly interface?: true;
+  readonly extends?: string;
+  readonly props?: readonly { readonly doc: string; readonly line: string }[];
+  /** An enumeration: the union after `=` (one line or one value per line), its values' doc and array. */
+  readonly enumeration?: true;
+  readonly union?: string;
+  readonly valuesDoc?: string;
+  readonly values?: string;
+  /** A type alias: the type after `=`. */
+  readonly type?: string;
+}
+
+function typesFile(templatesDir: string, header: string, view: { declarations: readonly DeclarationView[]; sharedModule?: string; source?: string; typeNames?: readonly string[]; valueNames?: readonly string[] }): string {
+  return template(templatesDir, 'types.ts.hbs')({ sharedModule: false, source: '', typeNames: [], valueNames: [], ...view, header });
+}
+
 /** An agent's types.ts when it owns its types (one WSDL in the run). */
-export function emitTypes(plan: EmitPlan): string {
-  const out: string[] = [];
-  for (const t of plan.types) {
-    const decl = declaration(plan, t);
-    if (decl) out.push(decl);
-  }
-  out.push(headerTypes(plan, 'input', plan.requestHeadersType, bare), headerTypes(plan, 'output', plan.responseHeadersType, bare));
-  return out.join('\n\n') + '\n';
+export function emitTypes(plan: EmitPlan, templatesDir: string, header = ''): string {
+  const declarations = plan.types.map((t) => declaration(plan, t)).filter((d): d is DeclarationView => d !== undefined);
+  declarations.push(headerTypes(plan, 'input', plan.requestHeadersType, bare), headerTypes(plan, 'output', plan.responseHeadersType, bare));
+  return typesFile(templatesDir, header, { declarations });
 }
 
 /** shared/types.ts: every type of the run's agents, each declared once. */
-export function emitSharedTypes(scope: TypeScope, types: readonly PlannedType[]): string {
-  const out: string[] = [];
-  for (const t of types) {
-    const decl = declaration(scope, t);
-    if (decl) out.push(decl);
-  }
-  return out.join('\n\n') + '\n';
+export function emitSharedTypes(scope: TypeScope, types: readonly PlannedType[], templatesDir: string, header: string): string {
+  const declarations = types.map((t) => declaration(scope, t)).filter((d): d is DeclarationView => d !== undefined);
+  return typesFile(templatesDir, header, { declarations });
 }
 
 /** Whether a planned type is declared (restrictions and dictionary entries are folded into others). */
@@ -40,45 +55,36 @@ function isDeclared(t: PlannedType): boolean {
  * defines (the same declarations, so two agents' index files can be re-exported side by side),
  * and declares its own header interfaces.
  */
-export function emitAgentTypeExports(plan: EmitPlan, sharedModule: string): string {
+export function emitAgentTypeExports(plan: EmitPlan, sharedModule: string, templatesDir: string, header: string): string {
   const declared = plan.types.filter(isDeclared);
-  const types = [...new Set(declared.map((t) => t.name))].sort();
-  const values = [...new Set(declared.filter((t) => t.shape.kind === 'enum').map((t) => `${t.name}Values`))].sort();
-  const block = (keyword: string, names: readonly string[]) =>
-    names.length === 0 ? [] : [`${keyword} {\n${names.map((n) => `  ${n},`).join('\n')}\n} from '${sharedModule}';`];
-  return [
-    `import type * as T from '${sharedModule}';`,
-    '',
-    `/** The schema types of ${plan.service.sourceFile}; declared once for all agents in ${sharedModule}. */`,
-    ...block('export type', types),
-    ...(values.length ? ['', '/** Every value of each enumeration, in schema order. */', ...block('export', values)] : []),
-    '',
-    headerTypes(plan, 'input', plan.requestHeadersType, (n) => `T.${n}`),
-    '',
-    headerTypes(plan, 'output', plan.responseHeadersType, (n) => `T.${n}`),
-    '',
-  ].join('\n');
+  return typesFile(templatesDir, header, {
+    sharedModule,
+    source: plan.service.sourceFile,
+    typeNames: [...new Set(declared.map((t) => t.name))].sort(),
+    valueNames: [...new Set(declared.filter((t) => t.shape.kind === 'enum').map((t) => `${t.name}Values`))].sort(),
+    declarations: [headerTypes(plan, 'input', plan.requestHeadersType, (n) => `T.${n}`), headerTypes(plan, 'output', plan.responseHeadersType, (n) => `T.${n}`)],
+  });
 }
 
-/** A JSDoc block followed by a newline; one line is written compactly; none gives nothing. */
+/** A JSDoc block; one line is written compactly; none gives ''. */
 function jsDoc(lines: readonly string[], indent = ''): string {
-  return lines.length === 0 ? '' : `${jsDocBlock(lines, indent, { compact: true })}\n`;
+  return lines.length === 0 ? '' : jsDocBlock(lines, indent, { compact: true });
 }
 
-function declaration(plan: TypeScope, t: PlannedType): string | undefined {
+function declaration(plan: TypeScope, t: PlannedType): DeclarationView | undefined {
   const shape = t.shape;
+  const name = t.name;
   switch (shape.kind) {
     case 'interface': {
       const def = shape.def;
       const what = def.anonymous ? `element ${def.name.local.replace(/^\//, '').replace(/\//g, ' / ')} (inline type)` : `complexType ${def.name.local}`;
       const doc = jsDoc([...docLines(def.documentation), ...(def.documentation ? [''] : []), `@xsd ${what}`]);
       const base = def.base ? ` extends ${plannedType(plan, { kind: 'named', name: def.base }).name}` : '';
-      const body = def.fields.map((f) => property(plan, f)).join('\n');
-      return body ? `${doc}export interface ${t.name}${base} {\n${body}\n}` : `${doc}export interface ${t.name}${base} {}`;
+      return { doc, name, interface: true, extends: base, props: def.fields.map((f) => property(plan, f)) };
     }
     case 'array': {
       const doc = jsDoc([...docLines(shape.def.documentation), `@xsd complexType ${shape.def.name.local} (array of ${shape.item.name})`]);
-      return `${doc}export type ${t.name} = ${typeExpression(plan, { kind: 'named', name: shape.def.name }, bare)};`;
+      return { doc, name, type: typeExpression(plan, { kind: 'named', name: shape.def.name }, bare) };
     }
     case 'dict': {
       const value = fieldExpression(plan, shape.value, bare);
@@ -87,8 +93,7 @@ function declaration(plan: TypeScope, t: PlannedType): string | undefined {
         ...docLines(shape.def.documentation),
         `@xsd complexType ${shape.def.name.local} (WCF dictionary of ${shape.entry.name} entries)`,
       ]);
-      const type = shape.record ? `Record<string, ${value}>` : `{ Key: ${key}; Value: ${value}; }[]`;
-      return `${doc}export type ${t.name} = ${type};`;
+      return { doc, name, type: shape.record ? `Record<string, ${value}>` : `{ Key: ${key}; Value: ${value}; }[]` };
     }
     case 'entry':
       return undefined;
@@ -96,18 +101,15 @@ function declaration(plan: TypeScope, t: PlannedType): string | undefined {
       const def = shape.def;
       const doc = jsDoc([...docLines(def.documentation), ...(def.documentation ? [''] : []), `@xsd simpleType ${enumLabel(def.name.local)} (enumeration)`]);
       const literals = def.values.map((v) => stringLiteral(v.value));
-      const valuesDoc = jsDoc([`Every value of {@link ${t.name}}, in schema order.`]);
-      // One line unless that passes 200 characters; then one value per line.
-      const typeHead = `export type ${t.name} =`;
-      const union = !literals.length ? ' never' : typeHead.length + 1 + literals.join(' | ').length + 1 <= 200 ? ` ${literals.join(' | ')}` : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
-      const valuesHead = `export const ${t.name}Values: readonly ${t.name}[] = `;
-      const values = valuesHead.length + literals.join(', ').length + 3 <= 200 ? `[${literals.join(', ')}]` : `[\n${literals.map((l) => `  ${l},`).join('\n')}\n]`;
-      return `${doc}${typeHead}${union};\n\n${valuesDoc}${valuesHead}${values};`;
+      // One line when it fits; else one value per line.
+      const union = !literals.length ? ' never' : fits(`export type ${name} = ${literals.join(' | ')};`) ? ` ${literals.join(' | ')}` : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
+      const values = fits(`export const ${name}Values: readonly ${name}[] = [${literals.join(', ')}];`) ? `[${literals.join(', ')}]` : `[\n${literals.map((l) => `  ${l},`).join('\n')}\n]`;
+      return { doc, name, enumeration: true, union, valuesDoc: jsDoc([`Every value of {@link ${name}}, in schema order.`]), values };
     }
     case 'list': {
       const def = shape.def;
       const doc = jsDoc([...docLines(def.documentation), `@xsd simpleType ${def.name.local} (xs:list: space-separated on the wire)`]);
-      return `${doc}export type ${t.name} = ${listItem(plan, t)}[];`;
+      return { doc, name, type: `${listItem(plan, t)}[]` };
     }
     case 'restriction':
       return undefined; // shown as their base type where used (guid → string, duration → string …)
@@ -124,14 +126,13 @@ function listItem(plan: TypeScope, t: PlannedType): string {
   return /[|&\s]/.test(item) ? `(${item})` : item;
 }
 
-function property(plan: TypeScope, f: ElementField): string {
-  const doc = jsDoc([...docLines(f.documentation), `@xsd ${provenance(f, typeLabel(f.type))}`], '  ');
+function property(plan: TypeScope, f: ElementField): { doc: string; line: string } {
   const optional = f.minOccurs === 0 ? '?' : '';
-  return `${doc}  ${propertyKey(f.name)}${optional}: ${fieldExpression(plan, f, bare)};`;
+  return { doc: jsDoc([...docLines(f.documentation), `@xsd ${provenance(f, typeLabel(f.type))}`], '  '), line: `${propertyKey(f.name)}${optional}: ${fieldExpression(plan, f, bare)};` };
 }
 
 /** The header blocks an agent's operations send (input) or receive (output), all optional. */
-function headerTypes(plan: EmitPlan, direction: 'input' | 'output', name: string, q: Qualify): string {
+function headerTypes(plan: EmitPlan, direction: 'input' | 'output', name: string, q: Qualify): DeclarationView {
   const parts = new Map<string, ElementField>();
   for (const { op } of plan.operations) {
     const msg = direction === 'input' ? op.input : op.output;
@@ -151,9 +152,14 @@ function headerTypes(plan: EmitPlan, direction: 'input' | 'output', name: string
     }
   }
   const what = direction === 'input' ? 'request' : 'response';
-  const doc = jsDoc([`SOAP header blocks of ${plan.agent} ${what}s (soap:header parts of the binding).`]);
-  const body = [...parts.values()]
-    .map((f) => `${jsDoc([`@xsd header ${f.name}, element ${typeLabel(f.type)}`], '  ')}  ${propertyKey(f.name)}?: ${fieldExpression(plan, f, q)};`)
-    .join('\n');
-  return body ? `${doc}export interface ${name} {\n${body}\n}` : `${doc}export interface ${name} {}`;
+  return {
+    doc: jsDoc([`SOAP header blocks of ${plan.agent} ${what}s (soap:header parts of the binding).`]),
+    name,
+    interface: true,
+    extends: '',
+    props: [...parts.values()].map((f) => ({
+      doc: jsDoc([`@xsd header ${f.name}, element ${typeLabel(f.type)}`], '  '),
+      line: `${propertyKey(f.name)}?: ${fieldExpression(plan, f, q)};`,
+    })),
+  };
 }

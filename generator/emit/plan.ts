@@ -80,9 +80,8 @@ const AGENT_MEMBERS = new Set(['constructor', 'invoke', 'endpoint', 'wsdlAddress
 export const SESSION_CLASS = 'SuperOfficeClient';
 export const SESSION_OPTIONS = 'SuperOfficeClientOptions';
 export const SESSION_SERVICE = 'SuperOfficeService';
-/** The shared module's folder and schema table (several WSDLs in one run). */
+/** The shared module's folder (several WSDLs in one run). */
 export const SHARED_FOLDER = 'shared';
-export const SHARED_SCHEMA = 'SharedSchema';
 
 /** The names of one agent's own exports. */
 function agentNames(service: Service) {
@@ -123,7 +122,6 @@ export function planAgents(services: readonly Service[]): EmitPlan[] {
   reserve(SESSION_OPTIONS);
   reserve(SESSION_SERVICE);
   reserve('TicketSource');
-  if (layout === 'shared') reserve(SHARED_SCHEMA);
 
   const views = planTypes(services, taken);
   const namespaces = layout === 'shared' ? sharedNamespaces(services) : undefined;

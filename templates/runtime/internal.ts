@@ -9,12 +9,15 @@ export {
   enumeration,
   extension,
   field,
+  fieldLine,
   list,
   restricted,
+  schema,
   type FieldDesc,
   type MessageDesc,
   type OperationDesc,
   type SchemaDesc,
   type TypeDesc,
+  type TypeForm,
 } from './schema.js';
-export { defineOperation, operationFactory, type OperationSpec } from './operation.js';
+export { defineOperation, operationFactory, type MessageSpec, type OperationSpec, type Returns } from './operation.js';

@@ -6,11 +6,17 @@ import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope } from './envelope.js';
 import { jsonOperation, type JsonOperationCodec } from './json-operation.js';
-import type { MessageDesc, OperationDesc, SchemaDesc, SoapVersion } from './schema.js';
+import { fieldLine, type FieldDesc, type MessageDesc, type OperationDesc, type SchemaDesc, type SoapVersion } from './schema.js';
 import { schemaIndex, type SchemaIndex } from './schema-index.js';
 
+/**
+ * What an agent's method returns of a decoded response: nothing, the whole output, its Response
+ * element, or its Response element with null for an absent one (what SuperOffice sends for null).
+ */
+export type Returns = 'nothing' | 'output' | 'Response' | 'Response ?? null';
 
-export interface OperationCodec<I, O, IH, OH> {
+/** `R`: what the agent's method returns (`result`), so a generated method is one call. */
+export interface OperationCodec<I, O, IH, OH, R = O> {
   readonly name: string;
   readonly soapAction: string;
   readonly soapVersion: SoapVersion;
@@ -25,17 +31,19 @@ export interface OperationCodec<I, O, IH, OH> {
   decodeResponse(xml: string, options?: DecodeOptions): { output: O; headers: OH };
   /** The same operation on SuperOffice's REST Agents API: JSON bodies and query-string parameters (json-operation.ts). */
   readonly json: JsonOperationCodec<I, O>;
+  /** What the agent's method returns of a decoded output (see `Returns`). */
+  result(output: O): R;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export type AnyOperationCodec = OperationCodec<any, any, any, any>;
-export type InputOf<C> = C extends OperationCodec<infer I, any, any, any> ? I : never;
-export type OutputOf<C> = C extends OperationCodec<any, infer O, any, any> ? O : never;
-export type RequestHeadersOf<C> = C extends OperationCodec<any, any, infer H, any> ? H : never;
-export type ResponseHeadersOf<C> = C extends OperationCodec<any, any, any, infer H> ? H : never;
+export type AnyOperationCodec = OperationCodec<any, any, any, any, any>;
+export type InputOf<C> = C extends OperationCodec<infer I, any, any, any, any> ? I : never;
+export type OutputOf<C> = C extends OperationCodec<any, infer O, any, any, any> ? O : never;
+export type RequestHeadersOf<C> = C extends OperationCodec<any, any, infer H, any, any> ? H : never;
+export type ResponseHeadersOf<C> = C extends OperationCodec<any, any, any, infer H, any> ? H : never;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: OperationDesc): OperationCodec<I, O, IH, OH> {
+export function defineOperation<I, O, IH, OH, R = O>(schema: SchemaDesc, desc: OperationDesc, returns: Returns = 'output'): OperationCodec<I, O, IH, OH, R> {
   const name = desc.name;
   // The schema index is shared by all operations of a service and built on first use.
   const index = (): SchemaIndex => schemaIndex(schema);
@@ -60,15 +68,37 @@ export function defineOperation<I, O, IH, OH>(schema: SchemaDesc, desc: Operatio
       return { output: body as O, headers: headers as OH };
     },
     json: jsonOperation<I, O>(index, desc),
+    result: (out) => resultOf(returns, out) as R,
   };
+}
+
+function resultOf(returns: Returns, output: unknown): unknown {
+  switch (returns) {
+    case 'nothing':
+      return undefined;
+    case 'output':
+      return output;
+    case 'Response':
+      return (output as { Response?: unknown }).Response;
+    case 'Response ?? null':
+      return (output as { Response?: unknown }).Response ?? null;
+  }
+}
+
+/** A message as generated operations.ts files write it: `fieldLine` strings. */
+export interface MessageSpec {
+  readonly body: string;
+  readonly headers: readonly string[];
 }
 
 /** An operation as generated operations.ts files describe it: the SOAP version comes from the factory. */
 export interface OperationSpec {
   readonly name: string;
-  readonly soapAction: string;
-  readonly input: MessageDesc;
-  readonly output?: MessageDesc;
+  /** The SOAPAction; absent when it is the factory's `actionBase` followed by the name (WCF's convention). */
+  readonly soapAction?: string;
+  readonly input: MessageSpec;
+  readonly output?: MessageSpec;
+  readonly returns: Returns;
   /** REST: the request fields sent in the query string (single-id Get…/Delete… methods only). */
   readonly query?: readonly string[];
   /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
@@ -77,14 +107,33 @@ export interface OperationSpec {
 
 /**
  * What a generated operations.ts calls once: a `defineOperation` for one agent, with its schema,
- * SOAP version and header types fixed, so each operation only names its request and response types.
+ * SOAP version and header types fixed, so each operation only names its request, response and
+ * result types. A header list shared by several operations is parsed once.
  */
 export function operationFactory<IH, OH>(
   schema: SchemaDesc,
   soapVersion: SoapVersion,
-): <I, O>(spec: OperationSpec) => OperationCodec<I, O, IH, OH> {
-  return <I, O>(spec: OperationSpec) => defineOperation<I, O, IH, OH>(schema, { ...spec, soapVersion });
-  // (A plain interface rather than Omit<OperationDesc, …>: the 1,500 generated calls type-check faster.)
+  actionBase = '',
+): <I, O, R>(spec: OperationSpec) => OperationCodec<I, O, IH, OH, R> {
+  const headerLists = new Map<readonly string[], readonly FieldDesc[]>();
+  const message = (m: MessageSpec): MessageDesc => {
+    let headers = headerLists.get(m.headers);
+    if (!headers) headerLists.set(m.headers, (headers = m.headers.map(fieldLine)));
+    return { body: fieldLine(m.body), headers };
+  };
+  return <I, O, R>(spec: OperationSpec) => {
+    const desc: OperationDesc = {
+      name: spec.name,
+      soapAction: spec.soapAction ?? actionBase + spec.name,
+      soapVersion,
+      input: message(spec.input),
+      ...(spec.output ? { output: message(spec.output) } : {}),
+      ...(spec.query ? { query: spec.query } : {}),
+      ...(spec.entity !== undefined ? { entity: spec.entity } : {}),
+    };
+    return defineOperation<I, O, IH, OH, R>(schema, desc, spec.returns);
+  };
+  // (Plain interfaces rather than Omit<OperationDesc, …>: the 1,500 generated calls type-check faster.)
 }
 
 function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, value: unknown, headers: unknown): string {

@@ -20,7 +20,7 @@ function planEmit(service: Parameters<typeof planAgents>[0][number]): EmitPlan {
 }
 
 function typesOf(options: MiniWsdlOptions): string {
-  return emitTypes(planEmit(readWsdl(miniWsdl(options), 'Test.wsdl')));
+  return emitTypes(planEmit(readWsdl(miniWsdl(options), 'Test.wsdl')), join(repoRoot, 'templates'));
 }
 
 /** Asserts that `block` (lines, indentation included) occurs in `output` as consecutive lines. */
@@ -34,7 +34,7 @@ function assertBlock(output: string, block: string): void {
 function assertGenerateError(options: MiniWsdlOptions | string, pattern: RegExp): GenerateError {
   const text = typeof options === 'string' ? options : miniWsdl(options);
   try {
-    emitTypes(planEmit(readWsdl(text, 'Test.wsdl')));
+    emitTypes(planEmit(readWsdl(text, 'Test.wsdl')), join(repoRoot, 'templates'));
   } catch (err) {
     assert.ok(err instanceof GenerateError, `expected a GenerateError, got ${String(err)}`);
     assert.match(err.describe(), pattern);
@@ -227,14 +227,14 @@ describe('names', () => {
       ['ping', 'delete', 'invoke_', 'wsdlAddress_', 'call_'],
     );
     const client = emitClient(plan, join(repoRoot, 'templates'), '// header\n');
-    assert.match(client, /async delete\(input: T\.deleteRequest = \{\}, options\?: rt\.CallOptions\): Promise<void>/);
+    assert.match(client, /delete\(input: T\.deleteRequest = \{\}, options\?: rt\.CallOptions\): Promise<void>/);
   });
 
   test('the same WSDL always gives the same names and metadata (no traversal-order state)', () => {
     const a = planEmit(readWsdl(miniWsdl(hostile), 'Test.wsdl'));
     const b = planEmit(readWsdl(miniWsdl(hostile), 'Test.wsdl'));
     assert.deepEqual(a.types.map((t) => t.name), b.types.map((t) => t.name));
-    assert.equal(emitMetadata(a), emitMetadata(b));
+    assert.equal(emitMetadata(a, join(repoRoot, 'templates')), emitMetadata(b, join(repoRoot, 'templates')));
   });
 });
 
@@ -243,14 +243,17 @@ describe('bindings', () => {
     const templates = join(repoRoot, 'templates');
     const soap12 = planEmit(readWsdl(miniWsdl({ soap12: true }), 'Test.wsdl'));
     assert.equal(soap12.service.soapVersion, '1.2');
-    assert.match(emitOperations(soap12, templates, ''), /ri\.operationFactory<.*>\(TestSchema, '1\.2'\);/);
+    const ops12 = emitOperations(soap12, templates, '');
+    // WCF's SOAPAction convention: the base is given once; no operation needs its own.
+    assert.match(ops12, /ri\.operationFactory<.*>\(TestSchema, '1\.2', 'http:\/\/example\.com\/test\/'\);/);
+    assert.doesNotMatch(ops12, /soapAction:/);
     const both = miniWsdl({}).replace(
       '</wsdl:definitions>',
       '<wsdl:binding name="Binding12" type="tns:Test" xmlns:soap12="http://schemas.xmlsoap.org/wsdl/soap12/"><soap12:binding transport="http://schemas.xmlsoap.org/soap/http"/></wsdl:binding></wsdl:definitions>',
     );
     const plan = planEmit(readWsdl(both, 'Test.wsdl'));
     assert.equal(plan.service.soapVersion, '1.1');
-    assert.match(emitOperations(plan, templates, ''), /ri\.operationFactory<.*>\(TestSchema, '1\.1'\);/);
+    assert.match(emitOperations(plan, templates, ''), /ri\.operationFactory<.*>\(TestSchema, '1\.1', 'http:\/\/example\.com\/test\/'\);/);
   });
 });
 

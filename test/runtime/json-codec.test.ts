@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DecodeError, EMailOperations, EncodeError } from '../../generated/EMail/index.js';
 import { JsonDecoder, JsonEncoder } from '../../generated/runtime/json.js';
-import { complex, field } from '../../generated/runtime/schema.js';
+import { complex } from '../../generated/runtime/schema.js';
 import { schemaIndex } from '../../generated/runtime/schema-index.js';
 
 const envelopes = EMailOperations.GetEMailEnvelopes.json;
@@ -49,7 +49,7 @@ describe('JSON codec', () => {
     assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"Size":2147483648}]}')).message, /2147483648 is out of range for xs:int at Send\/Emails\[0\]\/Size/);
     assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"Size":1.5}]}')).message, /expected an integer \(xs:int\)/);
     assert.equal(Object.is(send.decodeRequest('', '{"Emails":[{"Size":-0}]}').input.Emails![0]!.Size, 0), true, '-0 is read as 0');
-    const index = schemaIndex({ namespaces: ['urn:t'], types: { T: complex('T', 0, [field('D', 0, 'xs:double', 'optional repeated')]) } });
+    const index = schemaIndex({ namespaces: ['urn:t'], types: { T: complex('T', 0, ['D 0 xs:double optional repeated']) } });
     const root = { parent: undefined, name: 'T', index: -1 };
     const written = new JsonEncoder(index).properties('T', { D: [1.5, NaN, Infinity, -Infinity] }, root);
     assert.deepEqual(written, { D: [1.5, 'NaN', 'Infinity', '-Infinity'] });
@@ -96,7 +96,7 @@ describe('JSON codec', () => {
 
 describe('JSON codec limits', () => {
   test('objects nested deeper than 256 levels (a type that holds itself) are a DecodeError, not a stack overflow', () => {
-    const index = schemaIndex({ namespaces: ['urn:t'], types: { T: complex('T', 0, [field('Next', 0, 'T', 'optional nillable')]) } });
+    const index = schemaIndex({ namespaces: ['urn:t'], types: { T: complex('T', 0, ['Next 0 T optional nillable']) } });
     const root = { parent: undefined, name: 'T', index: -1 };
     const deep = (n: number): string => (n === 0 ? '{}' : `{"Next":${deep(n - 1)}}`);
     assert.doesNotThrow(() => new JsonDecoder(index).properties('T', JSON.parse(deep(250)), root));
