@@ -1,10 +1,20 @@
 // The HTTP side of a generated agent class: builds the request with the operation's codec,
 // posts it with fetch (injectable), enforces timeout, abort and a response size limit while
-// streaming, and turns every failure into one of the typed errors. Never retries: a SOAP call
-// may not be idempotent.
+// streaming, and turns every failure into one of the typed errors.
+//
+// One call is a loop of attempts (#call → #attempt). An attempt is repeated only when the server
+// certainly did not run it: once after HTTP 421 with the tenant re-resolved (tenant.ts), once
+// after a refusal for credentials with the ticket renewed (ticket-source.ts), and — only when the
+// `retry` option is given — after 429/503 or a refused connection, or any failure of an operation
+// marked safe (retry.ts). Hooks (hooks.ts) see every attempt and every call.
 import { decodeXmlBytes, joinChunks } from './charset.js';
 import { DecodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError, TransportError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
+import { displayUrl, notify, requestHeadersFromHook, type CallEvent, type Hooks } from './hooks.js';
+import type { OnlineEnvironment } from './online-environment.js';
+import { retryDelay, sleep, type RetryOptions } from './retry.js';
+import { TenantResolver } from './tenant.js';
+import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, type CredentialRefusalList, type TicketProvider } from './ticket-source.js';
 import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
 import { escapeText } from './xml.js';
 
@@ -14,6 +24,28 @@ export interface AgentOptions {
   /** The full endpoint URL; wins over baseUrl. */
   endpoint?: string;
   /**
+   * SuperOffice Online environment: 'sod', 'stage', 'online', or the http(s) URL of a login host.
+   * Needed by systemUserTicket and, with `tenant` and no baseUrl/endpoint, for tenant routing.
+   */
+  environment?: OnlineEnvironment;
+  /**
+   * The tenant (context identifier, `Cust12345`). With no baseUrl or endpoint, calls go to the
+   * tenant's current Endpoint from `GET {environment}/api/state/{tenant}`, cached until its
+   * ValidUntil, asked again once after HTTP 421; a tenant that is not running fails the call with
+   * TenantNotRunningError before anything is sent.
+   */
+  tenant?: string;
+  /** Time limit of the tenant state request (default 10000 ms); it is never retried in a loop. */
+  stateTimeoutMs?: number;
+  /** The resolver of `tenant`, shared by the agents of a session (made by the session; rarely given by hand). */
+  tenantResolver?: TenantResolver;
+  /** Hooks for logging and tracing (hooks.ts): per attempt, per call, extra HTTP headers, raw XML (redacted). */
+  hooks?: Hooks;
+  /** Opt-in retries (retry.ts). Without it, a call is repeated only after 421 and a credential refusal, once each. */
+  retry?: RetryOptions;
+  /** Which replies mean "refused for its credentials" (default DEFAULT_CREDENTIAL_REFUSALS). */
+  credentialRefusal?: CredentialRefusalList;
+  /**
    * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: a call
    * without an address fails before anything is sent, because SuperOffice's WSDLs carry a
    * placeholder address on a real SuperOffice host (`https://sod.superoffice.com/Cust12345/…`),
@@ -21,8 +53,10 @@ export interface AgentOptions {
    */
   useWsdlAddress?: boolean;
   /**
-   * SuperOffice ticket, sent as the Credentials header: the ticket, or a function returning it (or
-   * a promise of it), called once for each request, so an expired ticket can be renewed. Never
+   * SuperOffice ticket, sent as the Credentials header: the ticket; a function returning it (or a
+   * promise of it), called once for each request; or a TicketProvider (systemUserTicket,
+   * usernamePasswordTicket, renewingTicket) that caches and renews it. When a call is refused for
+   * its credentials, a function or provider is asked again and the call retried once. Never
    * appears in errors. An error thrown by the function reaches the caller unchanged.
    */
   ticket?: TicketSource;
@@ -51,7 +85,7 @@ export interface AgentOptions {
  * A ticket, or a function that returns the current one (called for each request); a function
  * may return undefined while there is none (before logging in): the call then sends no ticket.
  */
-export type TicketSource = string | (() => string | undefined | Promise<string | undefined>);
+export type TicketSource = string | (() => string | undefined | Promise<string | undefined>) | TicketProvider;
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -85,12 +119,17 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
   readonly #secrets: string[];
+  readonly #info: ServiceInfo;
+  /** Where the tenant lives now, when calls are routed by tenant (no baseUrl or endpoint). */
+  readonly #resolver: TenantResolver | undefined;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     this.operations = operations;
     this.#options = options;
+    this.#info = info;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
+    this.#resolver = this.endpoint === undefined ? resolverOf(options) : undefined;
     this.#secrets = [];
     for (const s of [options.ticket, options.applicationToken, ...(options.secrets ?? [])]) this.#addSecret(s);
   }
@@ -101,11 +140,14 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     for (const form of [value, escapeText(value), encodeURIComponent(value)]) if (!this.#secrets.includes(form)) this.#secrets.push(form);
   }
 
-  /** The ticket for one request: the fixed one, or what the ticket function returns now. */
-  async #ticket(): Promise<string | undefined> {
-    const source = this.#options.ticket;
-    if (typeof source !== 'function') return source;
-    const ticket = await source();
+  /** The ticket for one request: the fixed one, what the ticket function returns now, or the provider's. */
+  async #ticket(signal: AbortSignal | undefined): Promise<string | undefined> {
+    const o = this.#options;
+    const source = o.ticket;
+    if (typeof source === 'string' || source === undefined) return source;
+    const ticket = isTicketProvider(source)
+      ? await source.ticket({ environment: o.environment, tenant: o.tenant, applicationToken: o.applicationToken, fetch: o.fetch ?? globalThis.fetch, signal })
+      : await source();
     // A renewed ticket is as secret as the first one.
     this.#addSecret(ticket);
     return ticket;
@@ -133,27 +175,112 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return this.invoke(codec.name, input as never, options) as Promise<CallResult<O, OH>>;
   }
 
+  /**
+   * The attempts of one call (see the header): each failure is either the call's error, or — when
+   * the server certainly did not run it, or the operation is marked safe — a reason to try again.
+   */
   async #call<K extends keyof Ops & string>(
     name: K,
     input: InputOf<Ops[K]>,
     options: CallOptions,
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const o = this.#options;
+    const hooks = o.hooks;
+    const started = Date.now();
+    let rerouted = false;
+    let renewed = false;
+    for (let attempt = 1; ; attempt++) {
+      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, retryAfter: null, ticket: undefined };
+      try {
+        const result = await this.#attempt(name, input, options, a);
+        if (hooks) this.#report(hooks, name, a, started, undefined, false);
+        return result;
+      } catch (err) {
+        let delay: number | undefined;
+        if (err instanceof HttpError && err.status === 421 && this.#resolver && a.base !== undefined && !rerouted) {
+          // The host does not serve the tenant (it moved): ask where it is now, once.
+          rerouted = true;
+          this.#resolver.invalidate(a.base);
+          delay = 0;
+        } else if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string' && isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
+          // Refused for its credentials, so not run: renew the ticket and try once more.
+          renewed = true;
+          if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
+          delay = 0;
+        } else if (o.retry) {
+          delay = retryDelay(o.retry, { error: err, service: this.#info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
+        }
+        if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined);
+        if (delay === undefined) throw err;
+        if (delay > 0) {
+          try {
+            await sleep(delay, options.signal);
+          } catch {
+            throw new TransportError('aborted', 'the call was aborted while waiting to retry', name);
+          }
+        }
+      }
+    }
+  }
+
+  /** The hook events of an attempt (and, when it is the last one, of the call). */
+  #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean): void {
+    const error = err === undefined ? undefined : this.#redacted(err);
+    const event: CallEvent = {
+      service: this.#info.service,
+      operation,
+      url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url)),
+      attempt: a.number,
+      status: a.status,
+      startTime: a.started,
+      durationMs: Date.now() - a.started,
+      requestBytes: a.requestBytes,
+      responseBytes: a.responseBytes,
+      ...(error === undefined ? {} : { error }),
+    };
+    notify(hooks.onAttempt, { ...event, willRetry });
+    if (!willRetry) notify(hooks.onCall, { ...event, startTime: callStarted, durationMs: Date.now() - callStarted });
+  }
+
+  /** Where this attempt goes: the fixed endpoint, or the tenant's current Endpoint + the service path. */
+  async #address(name: string, a: Attempt, signal: AbortSignal | undefined): Promise<string> {
+    if (this.endpoint !== undefined) return this.endpoint;
+    if (this.#resolver === undefined) throw new SoapError(this.#noAddress(), name);
+    a.base = await this.#resolver.endpoint(signal);
+    return `${a.base}/${this.#info.servicePath}`;
+  }
+
+  /** One HTTP attempt: address, ticket, request, response, decoding. */
+  async #attempt<K extends keyof Ops & string>(
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions,
+    a: Attempt,
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const codec = this.operations[name];
     if (!codec) throw new SoapError(`unknown operation`, name);
-    const endpoint = this.endpoint;
-    if (!endpoint) throw new SoapError(this.#noAddress(), name);
-    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options)) as RequestHeadersOf<Ops[K]>);
+    const endpoint = await this.#address(name, a, options.signal);
+    a.url = endpoint;
+    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options, a)) as RequestHeadersOf<Ops[K]>);
+    const hooks = this.#options.hooks;
+    if (hooks?.onXml) notify(hooks.onXml, { service: this.#info.service, operation: name, attempt: a.number, direction: 'request', xml: this.#clean(body) });
 
-    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
+    const fromHook = hooks ? await requestHeadersFromHook(hooks, { service: this.#info.service, operation: name, url: this.#clean(displayUrl(endpoint)), attempt: a.number }) : {};
+    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook };
     if (codec.soapVersion === '1.2') {
       httpHeaders['Content-Type'] = `application/soap+xml; charset=utf-8; action="${codec.soapAction}"`;
     } else {
       httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
       httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
     }
+    a.requestBytes = new TextEncoder().encode(body).byteLength;
     const response = await this.#post(endpoint, httpHeaders, body, name, options);
     const { status, statusText } = response;
+    a.status = status;
+    a.responseBytes = response.bytes.byteLength;
+    a.retryAfter = response.retryAfter;
     const text = responseText(response.bytes, response.contentType, status, name);
+    if (hooks?.onXml) notify(hooks.onXml, { service: this.#info.service, operation: name, attempt: a.number, direction: 'response', xml: this.#clean(text) });
 
     const looksLikeXml = /^\s*</.test(text);
     if (looksLikeXml) {
@@ -185,13 +312,14 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 
-  async #requestHeaders(codec: AnyOperationCodec, options: CallOptions): Promise<Record<string, unknown>> {
+  async #requestHeaders(codec: AnyOperationCodec, options: CallOptions, a: Attempt): Promise<Record<string, unknown>> {
     const o = this.#options;
     const declared = new Set(codec.desc.input.headers.map((h) => h.name));
     const headers: Record<string, unknown> = {};
     if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
     if (declared.has('Credentials') && o.ticket !== undefined) {
-      const ticket = await this.#ticket();
+      const ticket = await this.#ticket(options.signal);
+      a.ticket = ticket;
       if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
     }
     if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
@@ -204,7 +332,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     body: string,
     operation: string,
     options: CallOptions,
-  ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null }> {
+  ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null; retryAfter: string | null }> {
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const signal = options.signal;
@@ -242,7 +370,13 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
         if (err instanceof TransportError) throw err;
         throw failure(err);
       }
-      return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
+      return {
+        status: response.status,
+        statusText: response.statusText,
+        bytes,
+        contentType: response.headers.get('content-type'),
+        retryAfter: response.headers.get('retry-after'),
+      };
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -270,6 +404,33 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     }
     return err;
   }
+}
+
+/** What the call loop and the hooks know of one attempt. */
+interface Attempt {
+  readonly number: number;
+  readonly started: number;
+  url: string | undefined;
+  /** The tenant Endpoint the attempt used (tenant routing only). */
+  base: string | undefined;
+  status: number | undefined;
+  requestBytes: number;
+  responseBytes: number;
+  retryAfter: string | null;
+  ticket: string | undefined;
+}
+
+/** The tenant resolver of an agent without baseUrl/endpoint: the session's, or one of its own for `tenant`. */
+function resolverOf(options: AgentOptions): TenantResolver | undefined {
+  if (options.tenantResolver) return options.tenantResolver;
+  if (options.tenant === undefined) return undefined;
+  if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
+  return new TenantResolver({
+    environment: options.environment,
+    tenant: options.tenant,
+    fetch: options.fetch ?? globalThis.fetch,
+    ...(options.stateTimeoutMs === undefined ? {} : { timeoutMs: options.stateTimeoutMs }),
+  });
 }
 
 /**
@@ -301,7 +462,9 @@ export class SoapSession<Service extends string> {
   readonly #agents = new Map<Service, unknown>();
 
   constructor(options: SessionOptions<Service> = {}) {
-    this.#options = options;
+    // One tenant resolver for all agents: one state request, one cache.
+    const needsResolver = options.baseUrl === undefined && options.tenant !== undefined && options.tenantResolver === undefined;
+    this.#options = needsResolver ? { ...options, tenantResolver: resolverOf(options) } : options;
   }
 
   /** The agent of `service`, created with the session's options the first time it is asked for. */

@@ -34,7 +34,7 @@ export interface CallEvent {
   readonly willRetry?: boolean;
 }
 
-export interface RequestInfo {
+export interface HookRequestInfo {
   readonly service: string;
   readonly operation: string;
   readonly url: string;
@@ -51,7 +51,7 @@ export interface XmlEvent {
 }
 
 export interface Hooks {
-  onRequest?(info: RequestInfo): Record<string, string> | void | Promise<Record<string, string> | void>;
+  onRequest?(info: HookRequestInfo): Record<string, string> | void | Promise<Record<string, string> | void>;
   onAttempt?(event: CallEvent): void;
   onCall?(event: CallEvent): void;
   onXml?(event: XmlEvent): void;
@@ -78,7 +78,7 @@ export function notify<E>(hook: ((event: E) => void) | undefined, event: E): voi
 }
 
 /** The headers onRequest adds (none when it is absent or fails). */
-export async function requestHeadersFromHook(hooks: Hooks | undefined, info: RequestInfo): Promise<Record<string, string>> {
+export async function requestHeadersFromHook(hooks: Hooks | undefined, info: HookRequestInfo): Promise<Record<string, string>> {
   if (!hooks?.onRequest) return {};
   try {
     return (await hooks.onRequest(info)) ?? {};

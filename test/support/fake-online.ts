@@ -31,9 +31,18 @@ export interface FakeTenant {
   validForMs: number;
 }
 
+export interface FakeHost {
+  readonly url: string;
+  requests: number;
+  /** The HTTP headers of the last request. */
+  lastHeaders: http.IncomingHttpHeaders | undefined;
+  /** Canned answers given (and removed) before anything else: 503 with Retry-After, 500 … */
+  readonly queue: { status: number; headers?: Record<string, string>; body?: string }[];
+}
+
 export interface FakeOnline {
   readonly origin: string;
-  readonly hosts: readonly { readonly url: string; requests: number }[];
+  readonly hosts: readonly FakeHost[];
   readonly systemUserToken: string;
   readonly applicationToken: string;
   /** The application's key pair (its private key signs; the fake verifies with the public one). */
@@ -183,11 +192,19 @@ export async function startFakeOnline(options: { tenants?: Record<string, Partia
   });
   (fake as { origin: string }).origin = origin;
 
-  const hosts: { url: string; requests: number }[] = [];
+  const hosts: FakeHost[] = [];
   for (let i = 0; i < 2; i++) {
-    const host = { url: '', requests: 0 };
+    const host: { -readonly [K in keyof FakeHost]: FakeHost[K] } = { url: '', requests: 0, lastHeaders: undefined, queue: [] };
     host.url = await listen((req, res) => {
       host.requests++;
+      host.lastHeaders = req.headers;
+      const canned = host.queue.shift();
+      if (canned) {
+        req.resume();
+        res.statusCode = canned.status;
+        for (const [k, v] of Object.entries(canned.headers ?? {})) res.setHeader(k, v);
+        return res.end(canned.body ?? '');
+      }
       const m = /^\/([^/]+)\/Remote\/Services86\/EMail\.svc$/.exec((req.url ?? '').split('?')[0]!);
       const t = m ? tenants.get(m[1]!) : undefined;
       if (!m || !t || fake.hosts[t.host] !== host) {
