@@ -40,10 +40,22 @@ const RENAMES = [
   [/\boperation</g, 'psuOperation<'],
 ];
 
+/**
+ * The schema types' TypeScript names get the prefix `PartnerSystemUser`, so they cannot collide with
+ * a user's own generated types (SoPrincipal's `AuthenticateRequest` …) in the same folder. Only the
+ * declarations of types.ts and the `T.` references are renamed; the schema table's keys stay.
+ */
+const PREFIX = 'PartnerSystemUser';
+
 /** The module text, from the generated folder `dir` (IPartnerSystemUserService/). */
 export function assemble(dir) {
+  const typesText = readFileSync(join(dir, 'types.ts'), 'utf8');
+  const typeNames = [...typesText.matchAll(/^export (?:interface|type|const) (\w+)/gm)].map((m) => m[1]).filter((n) => !n.startsWith(`I${PREFIX}`));
+  const prefixed = (text) => typeNames.reduce((t, n) => t.replace(new RegExp(`\\b${n}\\b`, 'g'), `${PREFIX}${n}`), text);
   const parts = ['types.ts', 'metadata.ts', 'operations.ts', 'client.ts'].map((name) => {
     let text = readFileSync(join(dir, name), 'utf8');
+    if (name === 'types.ts') text = prefixed(text);
+    text = text.replace(/\bT\.(\w+)/g, (_m, n) => `T.${typeNames.includes(n) ? PREFIX : ''}${n}`);
     text = text.replace(/^\/\/ @generated[^\n]*\n\/\/ Regenerate with:[^\n]*\n\n/, '');
     text = text.replace(/^import [^;]*;\n/gm, '').replace(/^\n+/, '');
     for (const [from, to] of RENAMES) text = text.replace(from, to);

@@ -464,7 +464,8 @@ export class SoapSession<Service extends string> {
   constructor(options: SessionOptions<Service> = {}) {
     // One tenant resolver for all agents: one state request, one cache.
     const needsResolver = options.baseUrl === undefined && options.tenant !== undefined && options.tenantResolver === undefined;
-    this.#options = needsResolver ? { ...options, tenantResolver: resolverOf(options) } : options;
+    const tenantResolver = needsResolver ? resolverOf(options) : undefined;
+    this.#options = tenantResolver ? { ...options, tenantResolver } : options;
   }
 
   /** The agent of `service`, created with the session's options the first time it is asked for. */

@@ -9,21 +9,21 @@ import { type FieldDesc, type SchemaDesc, complex, enumeration, field, restricte
 const psuField = field;
 
 /** @xsd element AuthenticationRequest (inline type) */
-export interface AuthenticateRequest {
+export interface PartnerSystemUserAuthenticateRequest {
   /** @xsd element SignedSystemToken, xs:string, minOccurs=0, nillable */
   SignedSystemToken?: string | null;
-  /** @xsd element ReturnTokenType, TokenType, minOccurs=0 */
-  ReturnTokenType?: TokenType;
+  /** @xsd element ReturnTokenType, PartnerSystemUserTokenType, minOccurs=0 */
+  ReturnTokenType?: PartnerSystemUserTokenType;
 }
 
-/** @xsd simpleType TokenType (enumeration) */
-export type TokenType = 'Jwt' | 'Saml';
+/** @xsd simpleType PartnerSystemUserTokenType (enumeration) */
+export type PartnerSystemUserTokenType = 'Jwt' | 'Saml';
 
-/** Every value of {@link TokenType}, in schema order. */
-export const TokenTypeValues: readonly TokenType[] = ['Jwt', 'Saml'];
+/** Every value of {@link PartnerSystemUserTokenType}, in schema order. */
+export const PartnerSystemUserTokenTypeValues: readonly PartnerSystemUserTokenType[] = ['Jwt', 'Saml'];
 
-/** @xsd element AuthenticationResponse (inline type) */
-export interface AuthenticationResponse {
+/** @xsd element PartnerSystemUserAuthenticationResponse (inline type) */
+export interface PartnerSystemUserAuthenticationResponse {
   /** @xsd element IsSuccessful, xs:boolean, minOccurs=0 */
   IsSuccessful?: boolean;
   /** @xsd element Token, xs:string, minOccurs=0, nillable */
@@ -91,7 +91,7 @@ const psuOperation = operationFactory<IPartnerSystemUserServiceRequestHeaders, I
  * Each operation's documentation is on its IPartnerSystemUserServiceAgent method.
  */
 export const IPartnerSystemUserServiceOperations = {
-  Authenticate: psuOperation<AuthenticateRequest, AuthenticationResponse>({
+  Authenticate: psuOperation<PartnerSystemUserAuthenticateRequest, PartnerSystemUserAuthenticationResponse>({
     name: 'Authenticate',
     soapAction: 'http://www.superoffice.com/superid/partnersystemuser/0.1/IPartnerSystemUserService/Authenticate',
     input: { body: psuField('AuthenticationRequest', 0, 'AuthenticateRequest'), headers: psuRequestHeaders },
@@ -129,7 +129,7 @@ export class IPartnerSystemUserServiceAgent extends SoapAgent<typeof IPartnerSys
    * @returns The AuthenticationResponse element's content.
    * @xsd operation Authenticate
    */
-  async authenticate(input: AuthenticateRequest = {}, options?: CallOptions): Promise<AuthenticationResponse> {
+  async authenticate(input: PartnerSystemUserAuthenticateRequest = {}, options?: CallOptions): Promise<PartnerSystemUserAuthenticationResponse> {
     const { output } = await this.call(IPartnerSystemUserServiceOperations.Authenticate, input, options);
     return output;
   }

@@ -13,7 +13,7 @@ import { importRsaPrivateKey, type RsaKeyInput } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
 import { environmentUrl, OnlineError } from './online-environment.js';
-import { IPartnerSystemUserServiceAgent, type AuthenticationResponse } from './partner-system-user-service.js';
+import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
 import { renewingTicket, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
 
 export interface SystemUserTicketOptions extends RenewingTicketOptions {
@@ -93,7 +93,7 @@ async function exchangeSoap(
   signed: string,
   timeoutMs: number,
   secrets: string[],
-): Promise<AuthenticationResponse> {
+): Promise<PartnerSystemUserAuthenticationResponse> {
   const agent = new IPartnerSystemUserServiceAgent({
     endpoint: `${origin}/login/services/PartnerSystemUserService.svc`,
     applicationToken,
@@ -111,7 +111,7 @@ async function exchangeRest(
   applicationToken: string,
   signed: string,
   timeoutMs: number,
-): Promise<AuthenticationResponse> {
+): Promise<PartnerSystemUserAuthenticationResponse> {
   const url = `${origin}/Login/api/PartnerSystemUser/Authenticate`;
   const body = JSON.stringify({ SignedSystemToken: signed, ApplicationToken: applicationToken, ContextIdentifier: tenant, ReturnTokenType: 'JWT' });
   let response: Response;
@@ -131,7 +131,7 @@ async function exchangeRest(
   const text = await response.text();
   if (response.status !== 200) throw new OnlineError(`system user sign-in failed (${url}): HTTP ${response.status}`);
   try {
-    return JSON.parse(text) as AuthenticationResponse;
+    return JSON.parse(text) as PartnerSystemUserAuthenticationResponse;
   } catch {
     throw new OnlineError(`system user sign-in answer (${url}) is not JSON`);
   }

@@ -17,7 +17,7 @@ import { createVerify } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMockServer } from '../../templates/runtime/mock-server.js';
-import { IPartnerSystemUserServiceOperations, type AuthenticationResponse } from '../../templates/runtime/partner-system-user-service.js';
+import { IPartnerSystemUserServiceOperations, type PartnerSystemUserAuthenticationResponse as AuthenticationResponse } from '../../templates/runtime/partner-system-user-service.js';
 import { CONTEXT_CLAIM, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
 import { createEMailMockServer, type EMailMockServer } from '../../generated/EMail/mock.js';
 import { makeKeyPair, signJwt, type TestKeyPair } from './online-test-keys.js';
