@@ -4874,7 +4874,8 @@ export class SoapSession<Service extends string> {
   constructor(options: SessionOptions<Service> = {}) {
     // One tenant resolver for all agents: one state request, one cache.
     const needsResolver = options.baseUrl === undefined && options.tenant !== undefined && options.tenantResolver === undefined;
-    this.#options = needsResolver ? { ...options, tenantResolver: resolverOf(options) } : options;
+    const tenantResolver = needsResolver ? resolverOf(options) : undefined;
+    this.#options = tenantResolver ? { ...options, tenantResolver } : options;
   }
 
   /** The agent of `service`, created with the session's options the first time it is asked for. */
@@ -5365,21 +5366,21 @@ export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): 
 const psuField = field;
 
 /** @xsd element AuthenticationRequest (inline type) */
-export interface AuthenticateRequest {
+export interface PartnerSystemUserAuthenticateRequest {
   /** @xsd element SignedSystemToken, xs:string, minOccurs=0, nillable */
   SignedSystemToken?: string | null;
-  /** @xsd element ReturnTokenType, TokenType, minOccurs=0 */
-  ReturnTokenType?: TokenType;
+  /** @xsd element ReturnTokenType, PartnerSystemUserTokenType, minOccurs=0 */
+  ReturnTokenType?: PartnerSystemUserTokenType;
 }
 
-/** @xsd simpleType TokenType (enumeration) */
-export type TokenType = 'Jwt' | 'Saml';
+/** @xsd simpleType PartnerSystemUserTokenType (enumeration) */
+export type PartnerSystemUserTokenType = 'Jwt' | 'Saml';
 
-/** Every value of {@link TokenType}, in schema order. */
-export const TokenTypeValues: readonly TokenType[] = ['Jwt', 'Saml'];
+/** Every value of {@link PartnerSystemUserTokenType}, in schema order. */
+export const PartnerSystemUserTokenTypeValues: readonly PartnerSystemUserTokenType[] = ['Jwt', 'Saml'];
 
-/** @xsd element AuthenticationResponse (inline type) */
-export interface AuthenticationResponse {
+/** @xsd element PartnerSystemUserAuthenticationResponse (inline type) */
+export interface PartnerSystemUserAuthenticationResponse {
   /** @xsd element IsSuccessful, xs:boolean, minOccurs=0 */
   IsSuccessful?: boolean;
   /** @xsd element Token, xs:string, minOccurs=0, nillable */
@@ -5447,7 +5448,7 @@ const psuOperation = operationFactory<IPartnerSystemUserServiceRequestHeaders, I
  * Each operation's documentation is on its IPartnerSystemUserServiceAgent method.
  */
 export const IPartnerSystemUserServiceOperations = {
-  Authenticate: psuOperation<AuthenticateRequest, AuthenticationResponse>({
+  Authenticate: psuOperation<PartnerSystemUserAuthenticateRequest, PartnerSystemUserAuthenticationResponse>({
     name: 'Authenticate',
     soapAction: 'http://www.superoffice.com/superid/partnersystemuser/0.1/IPartnerSystemUserService/Authenticate',
     input: { body: psuField('AuthenticationRequest', 0, 'AuthenticateRequest'), headers: psuRequestHeaders },
@@ -5485,7 +5486,7 @@ export class IPartnerSystemUserServiceAgent extends SoapAgent<typeof IPartnerSys
    * @returns The AuthenticationResponse element's content.
    * @xsd operation Authenticate
    */
-  async authenticate(input: AuthenticateRequest = {}, options?: CallOptions): Promise<AuthenticationResponse> {
+  async authenticate(input: PartnerSystemUserAuthenticateRequest = {}, options?: CallOptions): Promise<PartnerSystemUserAuthenticationResponse> {
     const { output } = await this.call(IPartnerSystemUserServiceOperations.Authenticate, input, options);
     return output;
   }
@@ -5583,7 +5584,7 @@ async function exchangeSoap(
   signed: string,
   timeoutMs: number,
   secrets: string[],
-): Promise<AuthenticationResponse> {
+): Promise<PartnerSystemUserAuthenticationResponse> {
   const agent = new IPartnerSystemUserServiceAgent({
     endpoint: `${origin}/login/services/PartnerSystemUserService.svc`,
     applicationToken,
@@ -5601,7 +5602,7 @@ async function exchangeRest(
   applicationToken: string,
   signed: string,
   timeoutMs: number,
-): Promise<AuthenticationResponse> {
+): Promise<PartnerSystemUserAuthenticationResponse> {
   const url = `${origin}/Login/api/PartnerSystemUser/Authenticate`;
   const body = JSON.stringify({ SignedSystemToken: signed, ApplicationToken: applicationToken, ContextIdentifier: tenant, ReturnTokenType: 'JWT' });
   let response: Response;
@@ -5621,7 +5622,7 @@ async function exchangeRest(
   const text = await response.text();
   if (response.status !== 200) throw new OnlineError(`system user sign-in failed (${url}): HTTP ${response.status}`);
   try {
-    return JSON.parse(text) as AuthenticationResponse;
+    return JSON.parse(text) as PartnerSystemUserAuthenticationResponse;
   } catch {
     throw new OnlineError(`system user sign-in answer (${url}) is not JSON`);
   }
