@@ -4,24 +4,16 @@
 // `import * as rt from '../runtime/index.js'`, so none of its names can clash with schema names.
 // Public API (templates/runtime/index.ts): SoapAgent, SoapSession, AgentOptions, CallOptions,
 // CallResult, ServiceInfo, SessionOptions, TicketSource, charsetParameter, decodeXmlBytes,
-// CallEvent, HookRequestInfo, Hooks, XmlEvent, OnlineError, OnlineEnvironment, JwtError,
-// KeyFormatError, RsaKeyInput, usernamePasswordTicket, UsernamePasswordAuthenticator,
-// UsernamePasswordTicketOptions, RetryOptions, systemUserTicket, SystemUserSignInError,
-// SystemUserTicketOptions, TenantNotRunningError, TenantResolver, TenantResolverOptions,
-// DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, renewingTicket, CredentialRefusalList,
-// RenewingTicketOptions, TicketContext, TicketProvider, DecodeError, EncodeError, HttpError,
-// redact, SoapError, SoapFaultError, SoExceptionError, TransportError, SoExceptionInfoFields,
-// TransportFailure, readEnvelope, writeEnvelope, writeFault, SOAP11_NS, SOAP12_NS, FaultFields,
-// ParsedEnvelope, DecodeOptions, UnknownElements, defineOperation, operationFactory, OperationSpec,
-// AnyOperationCodec, InputOf, OperationCodec, OutputOf, RequestHeadersOf, ResponseHeadersOf, array,
-// complex, dictionary, enumeration, extension, field, list, restricted, FieldDesc, MessageDesc,
-// OperationDesc, SchemaDesc, SoapVersion, TypeDesc. The other exports serve the generated code, the
-// mock server and tests.
+// DecodeError, EncodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError,
+// TransportError, SoExceptionInfoFields, TransportFailure, readEnvelope, writeEnvelope, writeFault,
+// SOAP11_NS, SOAP12_NS, FaultFields, ParsedEnvelope, DecodeOptions, UnknownElements,
+// defineOperation, operationFactory, OperationSpec, AnyOperationCodec, InputOf, OperationCodec,
+// OutputOf, RequestHeadersOf, ResponseHeadersOf, array, complex, dictionary, enumeration,
+// extension, field, list, restricted, FieldDesc, MessageDesc, OperationDesc, SchemaDesc,
+// SoapVersion, TypeDesc. The other exports serve the generated code, the mock server and tests.
 //
 // Assembled from templates/runtime/: errors.ts, charset.ts, schema.ts, scalars.ts, schema-index.ts,
-// xml.ts, encode.ts, envelope.ts, decode.ts, hooks.ts, online-environment.ts, operation.ts,
-// retry.ts, tenant.ts, ticket-source.ts, agent.ts, online-keys.ts, online-jwt.ts, online-sign.ts,
-// onsite-ticket.ts, partner-system-user-service.ts, system-user.ts.
+// xml.ts, encode.ts, envelope.ts, decode.ts, http.ts, operation.ts, redact.ts, agent.ts.
 
 // ----------------------------------------------------------------------------------------------
 // errors.ts
@@ -123,17 +115,20 @@ export class SoExceptionError extends SoapError {
   }
 }
 
-/** An HTTP error status with a body that is not a SOAP fault. */
+/** An HTTP error status with a body that is not a SOAP fault, or a redirect (never followed). */
 export class HttpError extends SoapError {
   readonly status: number;
   readonly statusText: string;
   /** The start of the response body (at most 500 characters), secrets removed. */
   readonly bodyExcerpt: string;
-  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string) {
+  /** A redirect's Location (3xx), which the agent never follows (secrets removed). */
+  readonly location: string | undefined;
+  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string, location?: string) {
     super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, operation);
     this.status = status;
     this.statusText = statusText;
     this.bodyExcerpt = bodyExcerpt;
+    this.location = location;
   }
 }
 
@@ -412,7 +407,11 @@ export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null | u
   const declared = declaredEncoding(text);
   if (declared !== undefined && source !== 'XML declaration') {
     const named = LABELS[declared.toLowerCase()];
-    if (named === undefined || !compatible(named, enc)) {
+    // With a byte order mark the declaration must name the mark's own encoding: US-ASCII after a
+    // UTF-8 mark, or UTF-16LE/BE after a UTF-16 mark (whose labels forbid a mark), contradict it
+    // (XML 1.0 Appendix F; the W3C suite's eduni/misc 007 and 008).
+    const bomOk = named !== undefined && (enc === 'UTF-8' ? named === 'UTF-8' : named === 'UTF-16');
+    if (named === undefined || !compatible(named, enc) || (source === 'byte order mark' && !bomOk)) {
       const how = source === 'default' ? 'it is read as UTF-8 (the default)' : `the ${source} ${source === 'first bytes' ? 'say' : 'says'} ${enc}`;
       fail(`the XML declaration says encoding="${declared}", but ${how}`, operation);
     }
@@ -2948,7 +2947,99 @@ function textContent(el: XmlElement): string {
   return el.children.length === 0 ? el.text : el.text + el.children.map(textContent).join('');
 }
 
-/** The SoapFaultError a Fault element (SOAP 1.1 or 1.2) describes. */
+/**
+ * How much of a fault's reason and detail an error keeps, in characters: a server's fault text is
+ * data from the network, and a 20 MiB faultstring must not become a 20 MiB error message. Longer
+ * text is cut, with `… (N characters in all)` after it. With the code (at most 256 characters),
+ * a SoapFaultError's message stays under 64 KiB.
+ */
+export const FAULT_TEXT_CAP = 32 * 1024;
+const FAULT_CODE_CAP = 256;
+
+/** Collects text up to a cap, counting what it drops. */
+class CappedText {
+  #parts: string[] = [];
+  #kept = 0;
+  #total = 0;
+  constructor(private readonly cap: number) {}
+  add(text: string): void {
+    this.#total += text.length;
+    if (this.#kept >= this.cap) return;
+    const piece = text.length <= this.cap - this.#kept ? text : text.slice(0, this.cap - this.#kept);
+    this.#parts.push(piece);
+    this.#kept += piece.length;
+  }
+  /** The text kept; when cut, with the cut mark and the whole length. */
+  value(trim: boolean): string {
+    const kept = this.#parts.join('');
+    if (this.#total <= this.cap) return trim ? kept.trim() : kept;
+    return `${trim ? kept.trimStart() : kept}… (${this.#total} characters in all)`;
+  }
+}
+
+function capped(text: string, cap: number, trim: boolean): string {
+  const c = new CappedText(cap);
+  c.add(text);
+  return c.value(trim);
+}
+
+/**
+ * The SoapFaultError of the Fault element at the reader's current start tag (SOAP 1.1 or 1.2),
+ * read as events through its end tag: no tree is built, and the code, reason and detail are kept
+ * only up to their caps, so a Fault costs no more memory than any other response of its size.
+ */
+export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: string): SoapFaultError {
+  const envNs = version === '1.2' ? SOAP12_NS : '';
+  const code = new CappedText(FAULT_CODE_CAP);
+  const reason = new CappedText(FAULT_TEXT_CAP);
+  const detail = new CappedText(FAULT_TEXT_CAP);
+  let sawCode = false;
+  let sawReason = false;
+  let sawDetail = false;
+  // What the text of the element open at each depth (0 = Fault) belongs to.
+  const NONE = 0, CODE = 1, REASON = 2, DETAIL = 3, CODE_12 = 4, REASON_12 = 5;
+  const role: number[] = [NONE];
+  for (let ev = r.next(); ev !== XML_EOF && (ev !== XML_END || role.length > 1); ev = r.next()) {
+    if (ev === XML_START) {
+      const depth = role.length; // 1: a child of Fault
+      const parent = role[depth - 1] as number;
+      const local = r.name.local;
+      let next = parent === DETAIL ? DETAIL : NONE;
+      if (depth === 1 && r.ns === envNs) {
+        // Only the first of each counts, as in the tree reader.
+        if (local === (version === '1.1' ? 'faultcode' : 'Code') && !sawCode) {
+          sawCode = true;
+          next = version === '1.1' ? CODE : CODE_12;
+        } else if (local === (version === '1.1' ? 'faultstring' : 'Reason') && !sawReason) {
+          sawReason = true;
+          next = version === '1.1' ? REASON : REASON_12;
+        } else if (local === (version === '1.1' ? 'detail' : 'Detail') && !sawDetail) {
+          sawDetail = true;
+          next = DETAIL;
+        }
+      } else if (depth === 2 && r.ns === SOAP12_NS && (parent === CODE_12 || parent === REASON_12)) {
+        // SOAP 1.2: the first Code/Value and the first Reason/Text.
+        if (parent === CODE_12 && local === 'Value') next = CODE;
+        if (parent === REASON_12 && local === 'Text') next = REASON;
+        if (next !== NONE) role[depth - 1] = NONE;
+      }
+      role.push(next);
+    } else if (ev === XML_END) {
+      role.pop();
+    } else if (ev === XML_TEXT) {
+      const current = role[role.length - 1] as number;
+      if (current === CODE) code.add(r.text());
+      else if (current === REASON) reason.add(r.text());
+      else if (current === DETAIL) detail.add(r.text());
+    }
+  }
+  return new SoapFaultError(
+    { code: code.value(true), reason: reason.value(false), detail: sawDetail ? detail.value(true) : undefined },
+    operation,
+  );
+}
+
+/** The SoapFaultError a Fault element (SOAP 1.1 or 1.2) describes; texts capped as by readFaultFrom. */
 export function readFault(fault: XmlElement, version: SoapVersion, operation?: string): SoapFaultError {
   if (version === '1.1') {
     // SOAP 1.1 fault children are unqualified.
@@ -2956,7 +3047,11 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
     const reason = child(fault, '', 'faultstring');
     const detail = child(fault, '', 'detail');
     return new SoapFaultError(
-      { code: code?.text.trim() ?? '', reason: reason?.text ?? '', detail: detail ? textContent(detail).trim() : undefined },
+      {
+        code: capped(code?.text ?? '', FAULT_CODE_CAP, true),
+        reason: capped(reason?.text ?? '', FAULT_TEXT_CAP, false),
+        detail: detail ? capped(textContent(detail), FAULT_TEXT_CAP, true) : undefined,
+      },
       operation,
     );
   }
@@ -2966,7 +3061,11 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
   const text = reasonEl && child(reasonEl, SOAP12_NS, 'Text');
   const detail = child(fault, SOAP12_NS, 'Detail');
   return new SoapFaultError(
-    { code: value?.text.trim() ?? '', reason: text?.text ?? '', detail: detail ? textContent(detail).trim() : undefined },
+    {
+      code: capped(value?.text ?? '', FAULT_CODE_CAP, true),
+      reason: capped(text?.text ?? '', FAULT_TEXT_CAP, false),
+      detail: detail ? capped(textContent(detail), FAULT_TEXT_CAP, true) : undefined,
+    },
     operation,
   );
 }
@@ -2988,8 +3087,8 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
 //
 // Which error is reported when a message has several: the message is always read to its end, so
 //   1. a well-formedness error (anywhere) comes first, then
-//   2. the envelope's shape: not an Envelope, no Body, an empty Body, a Fault, the wrong body element
-//      (of the last Body, when there are several), then
+//   2. the envelope's shape: not an Envelope, the other SOAP version, no Body or several, an empty
+//      Body, a Fault, the wrong body element, then
 //   3. the first error in the body element, in document order, then
 //   4. the first error in the header blocks, in the order the operation declares its headers.
 // An error therefore costs one parse, like a success.
@@ -3015,6 +3114,12 @@ export interface DecodeOptions {
    * SOAP header blocks the WSDL does not declare are always ignored.
    */
   readonly unknownElements?: UnknownElements | undefined;
+  /**
+   * The SOAP version the message must have (the operation's binding): an envelope of the other
+   * version is then a DecodeError, as in WCF. The agent passes it for responses; without it both
+   * versions are read (SuperOffice documents its SOAP 1.1 services with SOAP 1.2 envelopes).
+   */
+  readonly soapVersion?: SoapVersion | undefined;
 }
 
 /**
@@ -3023,7 +3128,7 @@ export interface DecodeOptions {
  */
 export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeOptions): DecodedMessage {
   try {
-    return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg);
+    return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg, options?.soapVersion);
   } catch (err) {
     // Well-formedness errors take precedence over everything (the reader throws them as it reads).
     if (err instanceof XmlSyntaxError) throw new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation);
@@ -3213,7 +3318,7 @@ class EnvelopeDecoder {
     this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined, true);
   }
 
-  decode(msg: MessageDesc): DecodedMessage {
+  decode(msg: MessageDesc, expected: SoapVersion | undefined): DecodedMessage {
     const r = this.r;
     r.next(); // the document element's start tag: the reader refuses anything else first
     const envNs = r.ns;
@@ -3227,7 +3332,7 @@ class EnvelopeDecoder {
     // Header blocks: children of Header, then (as SuperOffice's documentation writes them) other
     // children of Envelope. For each declared header, the first such block counts.
     const headers = new Map<FieldDesc, { value: unknown; inHeader: boolean }>();
-    let sawBody = false;
+    let bodies = 0;
     let body: BodyOutcome | undefined;
     for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
       if (ev !== XML_START) continue; // text between the envelope's children
@@ -3237,17 +3342,24 @@ class EnvelopeDecoder {
           if (e === XML_START) this.headerBlock(msg, headers, true);
         }
       } else if (r.ns === envNs && local === 'Body') {
-        sawBody = true; // with several Bodies, the last one counts
-        body = this.body(msg, envNs, version);
+        // A second Body is refused below (as WCF does); it is only read for well-formedness.
+        if (++bodies === 1) body = this.body(msg, envNs, version);
+        else r.skipElement();
       } else {
         this.headerBlock(msg, headers, false);
       }
     }
     this.finish();
 
-    if (!sawBody) throw new DecodeError('the SOAP envelope has no Body', 'Envelope', this.operation);
+    if (bodies === 0) throw new DecodeError('the SOAP envelope has no Body', 'Envelope', this.operation);
+    if (bodies > 1) throw new DecodeError(`the SOAP envelope has ${bodies} Body elements; SOAP allows one`, 'Envelope', this.operation);
     if (body === undefined) throw new DecodeError('the SOAP Body is empty', 'Envelope/Body', this.operation);
     if ('fault' in body) throw body.fault;
+    if (expected !== undefined && version !== expected) {
+      // As WCF: an operation bound to one SOAP version does not read the other's envelope. A
+      // Fault of either version is still reported as the fault it is (above): it says why.
+      throw new DecodeError(`the operation uses SOAP ${expected}, but the message is a SOAP ${version} envelope ("${envNs}")`, 'Envelope', this.operation);
+    }
     if ('found' in body) {
       const expected = `{${this.index.namespace(msg.body.ns)}}${msg.body.name}`;
       throw new DecodeError(`expected the body element ${expected}, found ${body.found}`, 'Envelope/Body', this.operation);
@@ -3272,7 +3384,7 @@ class EnvelopeDecoder {
       if (result !== undefined) {
         r.skipElement(); // only the first element in Body counts
       } else if (r.name.local === 'Fault' && r.ns === envNs) {
-        result = { fault: readFault(readElement(r), version, this.operation) };
+        result = { fault: readFaultFrom(r, version, this.operation) };
       } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
         this.prefix = '';
         // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
@@ -3567,17 +3679,23 @@ class EnvelopeDecoder {
     }
     const name = resolveQNameIn(scope, value.trim());
     if (!name) return this.fail(`xsi:type "${value}" uses an undeclared prefix`, this.sp);
+    // On a complex type, an xsi:type naming anything but it or a type derived from it contradicts
+    // the schema (WCF refuses it): reading on would drop the element's content silently.
+    const contradicts = (): never =>
+      this.fail(`xsi:type "${value}" contradicts the declared type ${desc?.kind === 'complex' ? desc.name : declared}`, this.sp);
     if (name.ns === XSD_NS) {
       // For anyType the scalar type comes from xsi:type; elsewhere it merely restates the schema.
-      return declared === 'xs:anyType' ? `xs:${name.local === 'anyType' ? 'string' : name.local}` : declared;
+      if (declared === 'xs:anyType') return `xs:${name.local === 'anyType' ? 'string' : name.local}`;
+      return desc?.kind === 'complex' ? contradicts() : declared;
     }
     const key = index.complexByXmlName(name.ns, name.local);
     if (key === undefined) {
-      return declared === 'xs:anyType' ? this.fail(`xsi:type "${value}" is not a type of this service`, this.sp) : declared;
+      if (declared === 'xs:anyType') return this.fail(`xsi:type "${value}" is not a type of this service`, this.sp);
+      return desc?.kind === 'complex' ? contradicts() : declared;
     }
     if (declared === 'xs:anyType') return key;
-    if (index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && index.complexInfo(key).ancestry.has(declared)) return key;
-    return declared;
+    if (key === declared || (index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && index.complexInfo(key).ancestry.has(declared))) return key;
+    return desc?.kind === 'complex' ? contradicts() : declared;
   }
 
   /** At the end tag of frame `fr`'s element: its value. */
@@ -3767,7 +3885,7 @@ function keepDecoderAlive(): unknown {
     '<s:Header><K xmlns="urn:k"><s>h</s></K></s:Header><s:Body><K xmlns="urn:k"><s>t &amp; t</s><i>1</i><i>2</i>' +
     '<a><K i:nil="true"/><K><e>x</e></K></a></K></s:Body></s:Envelope>';
   const decoder = new EnvelopeDecoder(schemaIndex(schema), 'KeepAlive', xml, undefined, false);
-  return [decoder, decoder.decode(msg)];
+  return [decoder, decoder.decode(msg, undefined)];
 }
 
 /** Whether an xsi:nil attribute value says "nil". */
@@ -3788,167 +3906,172 @@ export function setProperty(obj: Record<string, unknown>, key: string, value: un
 }
 
 // ----------------------------------------------------------------------------------------------
-// hooks.ts
+// http.ts
 // ----------------------------------------------------------------------------------------------
 
-// Hooks for logging and tracing, with no dependency: plain functions the session or agent calls.
-//
-//   onRequest(info)   before each HTTP attempt; may return HTTP headers to add (trace context …)
-//   onAttempt(event)  after each HTTP attempt (its status, sizes, duration, error)
-//   onCall(event)     once per call, after its last attempt (what a span or a log line wants)
-//   onXml(xml)        the raw request and response envelopes — only when this hook is given, and
-//                     with every secret (ticket, application token, …) replaced by [redacted]
-//
-// Events never carry a ticket, token or password: the URL is shown without query or credentials,
-// and every text passes the agent's redaction. A hook that throws does not change the outcome of
-// the call: its error is dropped (a logging bug must not fail business calls).
+// Posting one SOAP request: the call's time budget, the request itself with redirects refused,
+// and reading the body under the size limit. agent.ts orchestrates a call; this file only moves
+// bytes, and turns every way that can fail into a TransportError or HttpError.
 
-export interface CallEvent {
-  /** The agent's service name ('EMail'). */
-  readonly service: string;
-  /** The WSDL operation name. */
-  readonly operation: string;
-  /** Where the request went (origin and path only); undefined when it failed before an address was known. */
-  readonly url: string | undefined;
-  /** 1 for the first attempt; in onCall, the number of attempts made. */
-  readonly attempt: number;
-  /** HTTP status of the (last) response; undefined when none arrived. */
-  readonly status: number | undefined;
-  /** When the call (onCall) or attempt (onAttempt) started, epoch milliseconds. */
-  readonly startTime: number;
-  readonly durationMs: number;
-  /** Bytes of the request body sent (last attempt). */
-  readonly requestBytes: number;
-  /** Bytes of the response body read (last attempt). */
-  readonly responseBytes: number;
-  /** The error the call (or attempt) ended with, already redacted. */
-  readonly error?: unknown;
-  /** onAttempt only: whether another attempt follows. */
-  readonly willRetry?: boolean;
+/** What came back: status and the whole body, read under the size limit. */
+export interface HttpReply {
+  readonly status: number;
+  readonly statusText: string;
+  readonly bytes: Uint8Array;
+  readonly contentType: string | null;
 }
 
-export interface HookRequestInfo {
-  readonly service: string;
-  readonly operation: string;
-  readonly url: string;
-  readonly attempt: number;
-}
+/**
+ * The time budget of one call, from its first await to its last byte: `timeoutMs` (0 = none) and
+ * the caller's signal. Everything the call waits for — the ticket function, the request, the body —
+ * runs through `wait` or gets `signal`, so a ticket function that never settles ends the call too.
+ */
+export class CallBudget {
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #caller: AbortSignal | undefined;
+  readonly #onAbort = (): void => this.#controller.abort();
+  readonly #timeoutMs: number;
+  readonly #operation: string;
+  #timedOut = false;
 
-export interface XmlEvent {
-  readonly service: string;
-  readonly operation: string;
-  readonly attempt: number;
-  readonly direction: 'request' | 'response';
-  /** The envelope, secrets replaced by [redacted]. */
-  readonly xml: string;
-}
+  constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string) {
+    this.#timeoutMs = timeoutMs;
+    this.#operation = operation;
+    this.#caller = caller;
+    if (caller?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
+    this.#timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            this.#timedOut = true;
+            this.#controller.abort();
+          }, timeoutMs)
+        : undefined;
+    caller?.addEventListener('abort', this.#onAbort, { once: true });
+  }
 
-export interface Hooks {
-  onRequest?(info: HookRequestInfo): Record<string, string> | void | Promise<Record<string, string> | void>;
-  onAttempt?(event: CallEvent): void;
-  onCall?(event: CallEvent): void;
-  onXml?(event: XmlEvent): void;
-}
+  /** Aborted when the call times out or the caller aborts. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
 
-/** `url` without credentials, query or fragment. */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return '(invalid URL)';
+  /** The error that ends the call now: timeout or abort when the budget is spent, else a network failure. */
+  failure(err: unknown): TransportError {
+    if (err instanceof TransportError) return err;
+    if (this.#timedOut) return new TransportError('timeout', `no complete response within ${this.#timeoutMs} ms`, this.#operation);
+    if (this.#caller?.aborted) return new TransportError('aborted', 'the call was aborted', this.#operation);
+    const e = err as { cause?: { code?: string; message?: string }; message?: string };
+    const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+    return new TransportError('network', `the request failed: ${detail}`, this.#operation, err);
+  }
+
+  /**
+   * `promise`, or the budget's TransportError as soon as the budget is spent (for waits that take
+   * no signal, such as the ticket function). An error of `promise` itself passes unchanged.
+   */
+  wait<T>(promise: Promise<T> | T): Promise<T> {
+    const signal = this.signal;
+    if (signal.aborted) return Promise.reject(this.failure(undefined));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(this.failure(undefined));
+      signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(promise).then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  /** Stops the timer and lets go of the caller's signal. */
+  end(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#caller?.removeEventListener('abort', this.#onAbort);
   }
 }
 
-/** Calls a hook; a hook's own failure is dropped. */
-export function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
-  if (!hook) return;
-  try {
-    hook(event);
-  } catch {
-    // See the header: hooks observe, they never decide.
-  }
-}
-
-/** The headers onRequest adds (none when it is absent or fails). */
-export async function requestHeadersFromHook(hooks: Hooks | undefined, info: HookRequestInfo): Promise<Record<string, string>> {
-  if (!hooks?.onRequest) return {};
-  try {
-    return (await hooks.onRequest(info)) ?? {};
-  } catch {
-    return {};
-  }
-}
-
-// ----------------------------------------------------------------------------------------------
-// online-environment.ts
-// ----------------------------------------------------------------------------------------------
-
-// Where SuperOffice Online lives: the three environments by name (app-envir.md), or the URL of a
-// login host (tests with the fake Online, private clouds), and one small JSON GET with its own
-// time limit, used for the tenant state, the OpenID metadata and the JWKS. None of these requests
-// carries a secret.
-
-/** 'sod' (development), 'stage', 'online' (production), or the http(s) URL of a login host. */
-export type OnlineEnvironment = 'sod' | 'stage' | 'online' | (string & {});
-
-const ENVIRONMENTS: Readonly<Record<string, string>> = {
-  sod: 'https://sod.superoffice.com',
-  stage: 'https://qaonline.superoffice.com',
-  online: 'https://online.superoffice.com',
-};
-
-/** A failure of SuperOffice Online's own services (state, metadata, keys, the ticket exchange). */
-export class OnlineError extends SoapError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, undefined, options);
-  }
-}
-
-/** The origin of an environment: `https://sod.superoffice.com`, or the URL given (no trailing slash). */
-export function environmentUrl(environment: OnlineEnvironment): string {
-  const known = ENVIRONMENTS[environment];
-  if (known !== undefined) return known;
-  let url: URL;
-  try {
-    url = new URL(environment);
-  } catch {
-    throw new OnlineError(`environment "${environment}" is neither sod, stage, online nor an http(s) URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OnlineError(`environment URL must be http(s), got ${url.protocol}`);
-  if (url.username || url.password || url.search || url.hash) throw new OnlineError('environment URL must not carry credentials, a query or a fragment');
-  return url.href.replace(/\/+$/, '');
-}
-
-/** Whether the environment is one of SuperOffice's own (so its hosts must be https://*.superoffice.com). */
-export function isNamedEnvironment(environment: OnlineEnvironment): boolean {
-  return ENVIRONMENTS[environment] !== undefined;
-}
-
-/** GET a JSON document within `timeoutMs` (and the caller's signal); redirects are not followed. */
-export async function getJson(
+/**
+ * POSTs `body` and reads the reply. Redirects are never followed (`redirect: 'manual'`): the
+ * request carries the ticket and application token, which go only to the address the user named;
+ * a 3xx is an HttpError naming the status and the Location (secrets removed later, with every
+ * error), and nothing is sent anywhere else.
+ */
+export async function postSoap(
   fetchImpl: typeof fetch,
   url: string,
-  what: string,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<unknown> {
-  const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
+  headers: Record<string, string>,
+  body: string,
+  maxResponseBytes: number,
+  budget: CallBudget,
+  operation: string,
+): Promise<HttpReply> {
   let response: Response;
   try {
-    response = await fetchImpl(url, { method: 'GET', headers: { Accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.any(signals) });
+    response = await fetchImpl(url, { method: 'POST', headers, body, signal: budget.signal, redirect: 'manual' });
   } catch (err) {
-    if (signal?.aborted) throw new OnlineError(`${what}: aborted`, { cause: err });
-    const name = (err as { name?: string }).name;
-    const detail = name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as { cause?: { code?: string } }).cause?.code ?? String(err);
-    throw new OnlineError(`${what} failed (${url}): ${detail}`, { cause: err });
+    throw budget.failure(err);
   }
-  const text = await response.text();
-  if (response.status !== 200) throw new OnlineError(`${what} failed (${url}): HTTP ${response.status}`);
+  if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+    await response.body?.cancel().catch(() => undefined);
+    const location = response.headers.get('location');
+    throw new HttpError(
+      response.status,
+      response.statusText,
+      `redirect${location !== null ? ` to ${withoutUserInfo(location)}` : ''} not followed: the request carries credentials, which go only to the address you named`,
+      operation,
+      location !== null ? withoutUserInfo(location) : undefined,
+    );
+  }
+  let bytes: Uint8Array;
   try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new OnlineError(`${what} (${url}) is not JSON`);
+    bytes = await readLimited(response, maxResponseBytes, operation);
+  } catch (err) {
+    throw budget.failure(err);
+  }
+  return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
+}
+
+/** A Location without `user:password@` (secrets of the call itself are removed with the whole error). */
+function withoutUserInfo(location: string): string {
+  return location.length > 2000 ? `${location.slice(0, 2000)}…` : location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+}
+
+/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
+async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return joinChunks(chunks, received);
+}
+
+/** Checks a numeric option: finite and not negative, else a TypeError naming it. */
+export function checkLimitOption(name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${name} must be a finite number of at least 0, got ${typeof value === 'number' ? String(value) : typeof value}`);
   }
 }
 
@@ -4044,417 +4167,199 @@ function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, 
 }
 
 // ----------------------------------------------------------------------------------------------
-// retry.ts
+// redact.ts
 // ----------------------------------------------------------------------------------------------
 
-// Opt-in retries that never repeat a write by accident. A call is retried automatically only when
-// the server certainly did not run it:
-//   - HTTP 429 and 503, after Retry-After (seconds or an HTTP date) when it is within
-//     maxRetryAfterMs — a longer wait is not retried, the error reaches the caller;
-//   - a connection refused before any byte was sent (ECONNREFUSED);
-//   (and, in the agent, HTTP 421 → re-resolve the tenant, and a credential refusal → renew the
-//   ticket: each once, whether or not retries are on).
-// Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
-// (`safeOperations`), since the server may have run it. Waits grow exponentially with full
-// jitter, the whole call stops at maxTotalMs, and the caller's signal ends any wait at once.
+// Keeping secrets (ticket, application token, the caller's `secrets`) out of every error the
+// runtime throws: its message, stack, every own field (strings, and the keys and values of
+// objects such as ExceptionInfo's Parameters) and its whole `cause` chain. A hostile server can
+// echo a secret in any form, so a secret is matched whatever mix of forms spells its characters:
+// raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`), URL escape
+// (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`): the text is read once with those
+// escapes undone, the secrets are looked for in that plain view, and matches are replaced in the
+// original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
+// ticket of the failing call (issue 15: an agent shared by many users sees a new ticket per call,
+// and keeping them all made each failure slower).
 
-export interface RetryOptions {
-  /** Most attempts per call, the first included (default 3). */
-  maxAttempts?: number;
-  /** First backoff step (default 200 ms); doubles each attempt, up to maxDelayMs (default 5 s). */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** No attempt starts after this many ms since the call started (default 30 s). */
-  maxTotalMs?: number;
-  /** A longer Retry-After is not waited for (default 30 s). */
-  maxRetryAfterMs?: number;
-  /** Operations the server may safely run twice (reads): names, or a test of service and operation. */
-  safeOperations?: readonly string[] | ((service: string, operation: string) => boolean);
-  /** Random source for the jitter (tests). */
-  random?: () => number;
-}
+/** Secrets shorter than this are not redacted (they would match ordinary text). */
+const MIN_SECRET_LENGTH = 4;
 
-/** What the agent knows of a failed attempt besides the error. */
-export interface AttemptFailure {
-  readonly error: unknown;
-  readonly service: string;
-  readonly operation: string;
-  /** 1-based number of the attempt that failed. */
-  readonly attempt: number;
-  /** Retry-After of the response, as sent. */
-  readonly retryAfter: string | null | undefined;
-  /** Milliseconds since the call started. */
-  readonly elapsedMs: number;
-  readonly now: number;
-}
-
-/** How long to wait before the next attempt, or undefined for no retry. */
-export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
-  const maxAttempts = options.maxAttempts ?? 3;
-  if (f.attempt >= maxAttempts) return undefined;
-  const backoff = jitteredBackoff(options, f.attempt);
-  let delay: number | undefined;
-  if (f.error instanceof HttpError && (f.error.status === 429 || f.error.status === 503)) {
-    const after = retryAfterMs(f.retryAfter, f.now);
-    if (after === undefined) delay = backoff;
-    else if (after <= (options.maxRetryAfterMs ?? 30_000)) delay = after;
-  } else if (refusedBeforeSending(f.error)) {
-    delay = backoff;
-  } else if (isSafe(options, f.service, f.operation)) {
-    delay = backoff;
-  }
-  if (delay === undefined) return undefined;
-  return f.elapsedMs + delay <= (options.maxTotalMs ?? 30_000) ? delay : undefined;
-}
-
-/** A connection that was refused: nothing reached the server. */
-export function refusedBeforeSending(err: unknown): boolean {
-  if (!(err instanceof TransportError) || err.reason !== 'network') return false;
-  for (let e: unknown = err.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;
-  }
-  return false;
-}
-
-function isSafe(options: RetryOptions, service: string, operation: string): boolean {
-  const safe = options.safeOperations;
-  if (!safe) return false;
-  return typeof safe === 'function' ? safe(service, operation) : safe.includes(operation);
-}
-
-/** Full jitter: a random wait between 0 and min(maxDelay, base · 2^(attempt-1)). */
-function jitteredBackoff(options: RetryOptions, attempt: number): number {
-  const cap = Math.min(options.maxDelayMs ?? 5_000, (options.baseDelayMs ?? 200) * 2 ** (attempt - 1));
-  return Math.floor((options.random ?? Math.random)() * cap);
-}
-
-/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | null | undefined, now: number): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const date = Date.parse(v);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Waits `ms`, or rejects as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-// ----------------------------------------------------------------------------------------------
-// tenant.ts
-// ----------------------------------------------------------------------------------------------
-
-// Tenant routing (check-status.md, status-page.md): a tenant's Endpoint moves between hosts
-// (sod2 → sod3) routinely, so with `tenant` and no `baseUrl` the session asks
-// `GET {environment}/api/state/{tenant}` and sends calls to Endpoint + the service path.
-//
-//   - the answer is kept until its ValidUntil (at least 5 s, at most 1 h), one request however many
-//     calls wait for it;
-//   - IsRunning false → TenantNotRunningError before anything is sent, carrying State and when to
-//     ask again (ValidUntil); that answer is cached too, so a tenant in maintenance is not hammered;
-//   - the state request has its own timeout and is never retried here (the agent re-resolves once
-//     after HTTP 421, and that is all);
-//   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
-//     segment is that tenant — on https://*.superoffice.com for a named environment — so a wrong or
-//     hostile answer cannot send tickets to another host or tenant.
-
-/** The tenant is not running (maintenance, suspended …): nothing was sent. */
-export class TenantNotRunningError extends OnlineError {
-  /** The tenant (context identifier). */
-  readonly tenant: string;
-  /** The State of the answer: 'OfflineMaintenance', 'Suspended', 'Provisioning' … */
-  readonly state: string;
-  /** When to ask again (the answer's ValidUntil). */
-  readonly retryAt: Date;
-  constructor(tenant: string, state: string, retryAt: Date) {
-    super(`tenant ${tenant} is not running (State ${state}); nothing was sent; ask again after ${retryAt.toISOString()}`);
-    this.tenant = tenant;
-    this.state = state;
-    this.retryAt = retryAt;
-  }
-}
-
-/** The fields of a state answer this client reads. */
-export interface TenantState {
-  readonly ContextIdentifier: string;
-  readonly Endpoint: string;
-  readonly State: string;
-  readonly IsRunning: boolean;
-  readonly ValidUntil: string;
-}
-
-export interface TenantResolverOptions {
-  readonly environment: OnlineEnvironment;
-  readonly tenant: string;
-  readonly fetch: typeof fetch;
-  /** Time limit of the state request (default 10 s). */
-  readonly timeoutMs?: number;
-  readonly now?: () => number;
-}
-
-const MIN_CACHE_MS = 5_000;
-const MAX_CACHE_MS = 60 * 60 * 1000;
-
-/** Resolves and caches one tenant's Endpoint. */
-export class TenantResolver {
-  readonly tenant: string;
-  readonly #options: TenantResolverOptions;
-  readonly #now: () => number;
-  #cached: { until: number; endpoint?: string; notRunning?: TenantNotRunningError } | undefined;
-  #pending: Promise<string> | undefined;
-
-  constructor(options: TenantResolverOptions) {
-    if (!/^[A-Za-z0-9_-]+$/.test(options.tenant)) throw new OnlineError(`tenant "${options.tenant}" is not a context identifier (e.g. Cust12345)`);
-    environmentUrl(options.environment); // fails now, not at the first call
-    this.tenant = options.tenant;
-    this.#options = options;
-    this.#now = options.now ?? Date.now;
-  }
-
-  /** The tenant's Endpoint (`https://sod3.superoffice.com/Cust12345`), from the cache or asked now. */
-  endpoint(signal?: AbortSignal): Promise<string> {
-    const c = this.#cached;
-    if (c && this.#now() < c.until) return c.notRunning ? Promise.reject(c.notRunning) : Promise.resolve(c.endpoint!);
-    this.#pending ??= this.#resolve(signal).finally(() => (this.#pending = undefined));
-    return this.#pending;
-  }
-
-  /** The host at `endpoint` refused the tenant (HTTP 421): forget it, so the next endpoint() asks again. */
-  invalidate(endpoint: string): void {
-    if (this.#cached?.endpoint === endpoint) this.#cached = undefined;
-  }
-
-  async #resolve(signal: AbortSignal | undefined): Promise<string> {
-    const o = this.#options;
-    const url = `${environmentUrl(o.environment)}/api/state/${encodeURIComponent(this.tenant)}`;
-    const state = checkState(await getJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000, signal), this.tenant, o.environment);
-    const validUntil = Date.parse(state.ValidUntil);
-    const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
-    if (!state.IsRunning) {
-      const notRunning = new TenantNotRunningError(this.tenant, state.State, new Date(until));
-      this.#cached = { until, notRunning };
-      throw notRunning;
-    }
-    const endpoint = state.Endpoint.replace(/\/+$/, '');
-    this.#cached = { until, endpoint };
-    return endpoint;
-  }
-}
-
-function checkState(value: unknown, tenant: string, environment: OnlineEnvironment): TenantState {
-  const s = value as Partial<TenantState> | null;
-  const bad = (why: string) => new OnlineError(`the state answer for tenant ${tenant} is refused: ${why}`);
-  if (!s || typeof s !== 'object') throw bad('not a JSON object');
-  if (typeof s.ContextIdentifier !== 'string' || s.ContextIdentifier.toLowerCase() !== tenant.toLowerCase()) {
-    throw bad(`it is about ${JSON.stringify(s.ContextIdentifier)}`);
-  }
-  if (typeof s.IsRunning !== 'boolean' || typeof s.State !== 'string') throw bad('IsRunning or State missing');
-  if (!s.IsRunning) return s as TenantState;
-  if (typeof s.Endpoint !== 'string') throw bad('no Endpoint');
-  let url: URL;
-  try {
-    url = new URL(s.Endpoint);
-  } catch {
-    throw bad('Endpoint is not a URL');
-  }
-  const named = isNamedEnvironment(environment);
-  if (named ? url.protocol !== 'https:' || !url.hostname.endsWith('.superoffice.com') : url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw bad(`Endpoint ${url.origin} is not ${named ? 'an https://*.superoffice.com host' : 'http(s)'}`);
-  }
-  if (url.username || url.password || url.search || url.hash) throw bad('Endpoint carries credentials, a query or a fragment');
-  const last = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
-  if (last.toLowerCase() !== tenant.toLowerCase()) throw bad(`Endpoint ${url.href} is not the tenant's path`);
-  return s as TenantState;
-}
-
-// ----------------------------------------------------------------------------------------------
-// ticket-source.ts
-// ----------------------------------------------------------------------------------------------
-
-// A ticket that renews itself (best-practices.md, "Credential management"): SuperOffice tickets
-// live 6 hours from their last use (a sliding window), and the docs ask apps to cache the ticket and
-// sign in again only when it has expired or is about to — never once per call.
-//
-//   renewingTicket(fetchTicket)   cache + single flight (one sign-in however many calls wait) +
-//                                 renewal before the window ends + `refused(ticket)` after a call was
-//                                 refused for its credentials, so the next call signs in again.
-//   isCredentialRefusal(err)      which replies count as "refused for its credentials" (the agent
-//                                 then renews the ticket and retries that call once).
-// The ticket lives in this object's memory only; it is never logged.
-
-/** What a ticket provider gets from the session it serves. */
-export interface TicketContext {
-  /** The session's environment ('sod' | 'stage' | 'online' | login host URL), when it has one. */
-  readonly environment?: string | undefined;
-  /** The tenant (context identifier), when the session has one. */
-  readonly tenant?: string | undefined;
-  readonly applicationToken?: string | undefined;
-  readonly fetch: typeof fetch;
-  /** The calling request's signal (its time budget); a sign-in shared by several calls is not cut by one caller. */
-  readonly signal?: AbortSignal | undefined;
-}
-
-/** A managed ticket: what `renewingTicket`, `systemUserTicket` and `usernamePasswordTicket` return. */
-export interface TicketProvider {
-  /** The current ticket: the cached one, or a new one (one sign-in however many calls wait). */
-  ticket(context: TicketContext): Promise<string>;
-  /** A call sent `ticket` and was refused for its credentials: forget it, so the next ticket() signs in again. */
-  refused(ticket: string): void;
-}
-
-export function isTicketProvider(value: unknown): value is TicketProvider {
-  return typeof value === 'object' && value !== null && typeof (value as TicketProvider).ticket === 'function' && typeof (value as TicketProvider).refused === 'function';
-}
-
-export interface RenewingTicketOptions {
-  /** The ticket's sliding window: how long it stays valid after its last use (default 6 hours). */
-  slidingWindowMs?: number;
-  /** Sign in again this long before the window would end (default 10 minutes). */
-  renewBeforeMs?: number;
-  /** Time source in milliseconds (tests). */
-  now?: () => number;
-}
-
-const SIX_HOURS = 6 * 60 * 60 * 1000;
+/** The escapes a secret's characters may hide behind (one fixed expression: nothing is compiled per secret). */
+const ESCAPE = /&#([0-9]{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|%([0-9a-fA-F]{2})|\\[uU]([0-9a-fA-F]{4})|\\(["\\/])/g;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /**
- * Wraps any sign-in (`fetchTicket`) into a cached, self-renewing ticket. The sliding window restarts
- * each time the ticket is handed out for a call, as SuperOffice's does each time the ticket is used.
+ * `text` with every escape above replaced by its character, and for each character of that plain
+ * view the offset in `text` where it starts (plus the end), so a match maps back to the original.
  */
-export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<string>, options: RenewingTicketOptions = {}): TicketProvider {
-  const windowMs = options.slidingWindowMs ?? SIX_HOURS;
-  const renewBefore = Math.min(options.renewBeforeMs ?? 10 * 60 * 1000, windowMs / 2);
-  const now = options.now ?? Date.now;
-  let current: { ticket: string; lastUsed: number } | undefined;
-  let pending: Promise<string> | undefined;
-  return {
-    async ticket(context) {
-      if (current && now() - current.lastUsed < windowMs - renewBefore) {
-        current.lastUsed = now();
-        return current.ticket;
+function plainView(text: string): { plain: string; starts: number[] } | undefined {
+  ESCAPE.lastIndex = 0;
+  if (!ESCAPE.test(text)) return undefined;
+  ESCAPE.lastIndex = 0;
+  let plain = '';
+  const starts: number[] = [];
+  let last = 0;
+  for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
+    for (let i = last; i < m.index; i++) starts.push(i);
+    plain += text.slice(last, m.index);
+    let ch: string;
+    if (m[1] !== undefined || m[2] !== undefined) {
+      const code = m[1] !== undefined ? Number(m[1]) : parseInt(m[2] as string, 16);
+      ch = code <= 0x10ffff ? String.fromCodePoint(code) : m[0];
+    } else if (m[3] !== undefined) ch = NAMED[m[3]] as string;
+    else if (m[4] !== undefined) ch = String.fromCharCode(parseInt(m[4], 16));
+    else if (m[5] !== undefined) ch = String.fromCharCode(parseInt(m[5], 16));
+    else ch = m[6] as string;
+    for (let i = 0; i < ch.length; i++) starts.push(m.index);
+    plain += ch;
+    last = m.index + m[0].length;
+  }
+  for (let i = last; i < text.length; i++) starts.push(i);
+  plain += text.slice(last);
+  starts.push(text.length);
+  return { plain, starts };
+}
+
+/**
+ * Replaces every secret with `***`, whatever mix of forms spells it, and — where an excerpt or a
+ * capped fault text was cut off (`…`) — a beginning of a secret of at least 4 characters before the cut.
+ */
+function scrub(text: string, secrets: readonly string[]): string {
+  const view = plainView(text);
+  const plain = view?.plain ?? text;
+  const ranges: [number, number][] = [];
+  for (const s of secrets) {
+    for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push([i, i + s.length]);
+    for (let cut = plain.indexOf('…'); cut >= 0; cut = plain.indexOf('…', cut + 1)) {
+      for (let k = Math.min(s.length - 1, cut); k >= MIN_SECRET_LENGTH; k--) {
+        if (plain.startsWith(s.slice(0, k), cut - k)) {
+          ranges.push([cut - k, cut]);
+          break;
+        }
       }
-      current = undefined;
-      // Single flight: calls arriving while a sign-in runs wait for that one. It is not tied to the
-      // first caller's signal, so one caller giving up does not fail the others.
-      pending ??= fetchTicket({ ...context, signal: undefined }).then(
-        (ticket) => {
-          pending = undefined;
-          current = { ticket, lastUsed: now() };
-          return ticket;
-        },
-        (err: unknown) => {
-          pending = undefined;
-          throw err;
-        },
-      );
-      return context.signal ? abortable(pending, context.signal) : pending;
-    },
-    refused(ticket) {
-      if (current?.ticket === ticket) current = undefined;
-    },
-  };
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+    }
+  }
+  if (ranges.length === 0) return text;
+  ranges.sort((x, y) => x[0] - y[0]);
+  const at = (i: number) => (view ? (view.starts[i] as number) : i);
+  let out = '';
+  let pos = 0;
+  for (const [from, to] of ranges) {
+    const start = at(from);
+    const end = at(to);
+    if (end <= pos) continue;
+    out += text.slice(pos, Math.max(pos, start)) + (start >= pos ? '***' : '');
+    pos = end;
+  }
+  return out + text.slice(pos);
 }
 
 /**
- * Which replies mean "refused for its credentials" — the server did not run the call, and a new
- * ticket may get it through. Override any part in the session options (`credentialRefusal`).
+ * The secrets of one agent: fixed ones given at construction, and the current and previous ticket
+ * (a ticket function may return a new one per call; older tickets are forgotten).
  */
-export interface CredentialRefusalList {
-  /** HTTP statuses (REST and IIS answer 401 for a missing or expired ticket; best-practices.md renews on 403). */
-  readonly httpStatuses: readonly number[];
-  /**
-   * SoExceptionInfo ExceptionType names (the last dot-separated segment is compared,
-   * case-insensitively), as NetServer reports an invalid or expired ticket in the ExceptionInfo
-   * header with Succeeded=false.
-   */
-  readonly exceptionTypes: readonly string[];
-  /** SOAP fault codes (local part, e.g. 'FailedAuthentication' of WS-Security). */
-  readonly faultCodes: readonly string[];
+export class Redactor {
+  readonly #fixed: readonly string[];
+  #current: string | undefined;
+  #previous: string | undefined;
+
+  constructor(fixed: readonly unknown[]) {
+    this.#fixed = fixed.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
+  }
+
+  /** Notes the ticket a call is about to send: it becomes the current one, the last one the previous. */
+  noteTicket(ticket: string | undefined): void {
+    if (ticket === undefined || ticket === this.#current) return;
+    this.#previous = this.#current;
+    this.#current = ticket;
+  }
+
+  /** The secrets for one call: fixed, current, previous, and the call's own ticket (longest first). */
+  #secrets(callTicket: string | undefined): string[] {
+    const all = new Set(this.#fixed);
+    for (const t of [this.#current, this.#previous, callTicket]) if (t !== undefined && t.length >= MIN_SECRET_LENGTH) all.add(t);
+    return [...all].sort((a, b) => b.length - a.length);
+  }
+
+  /** `text` with every secret replaced by `***`. */
+  text(text: string, callTicket?: string): string {
+    return scrub(text, this.#secrets(callTicket));
+  }
+
+  /** `err` with every secret removed from it and its cause chain (see redactError). */
+  error(err: unknown, callTicket?: string): unknown {
+    const secrets = this.#secrets(callTicket);
+    return secrets.length === 0 ? err : redactError(err, (s) => scrub(s, secrets), 0);
+  }
 }
 
-export const DEFAULT_CREDENTIAL_REFUSALS: CredentialRefusalList = {
-  httpStatuses: [401, 403],
-  exceptionTypes: ['SoSecurityException', 'SoCredentialsException', 'SoInvalidTicketException', 'SoTicketExpiredException', 'SecurityTokenException'],
-  faultCodes: ['FailedAuthentication', 'InvalidSecurityToken'],
-};
+/** Causes deeper than this are cut off (a cycle or a hostile chain). */
+const MAX_CAUSE_DEPTH = 8;
 
-/** Whether `err` is a refusal for credentials, by `list` (default DEFAULT_CREDENTIAL_REFUSALS). */
-export function isCredentialRefusal(err: unknown, list: CredentialRefusalList = DEFAULT_CREDENTIAL_REFUSALS): boolean {
-  if (err instanceof HttpError) return list.httpStatuses.includes(err.status);
-  if (err instanceof SoExceptionError) {
-    const type = (err.exceptionType ?? '').split('.').pop()!.toLowerCase();
-    return type !== '' && list.exceptionTypes.some((t) => t.toLowerCase() === type);
+/**
+ * A runtime error (SoapError) is cleaned in place: message, stack, every own field. Anything else
+ * in a cause chain (a fetch failure quoting the request …) is replaced by a plain Error carrying
+ * its cleaned name, message, code and stack, so no field of a foreign object survives unread.
+ */
+function redactError(err: unknown, clean: (s: string) => string, depth: number): unknown {
+  if (!(err instanceof SoapError)) {
+    if (depth === 0) return err; // an error of the caller's own code (a ticket function) reaches them unchanged
+    return foreignCause(err, clean, depth);
   }
-  if (err instanceof SoapFaultError) {
-    const local = err.code.split(':').pop()!;
-    return list.faultCodes.includes(local) || (err.httpStatus !== undefined && list.httpStatuses.includes(err.httpStatus));
+  define(err, 'message', clean(err.message));
+  // The stack text starts with the message; whenever it was first formatted, clean it too.
+  if (typeof err.stack === 'string') define(err, 'stack', clean(err.stack));
+  for (const key of Object.keys(err)) {
+    const v = (err as unknown as Record<string, unknown>)[key];
+    define(err, key, deep(v, clean), true);
   }
-  return false;
+  if ('cause' in err) define(err, 'cause', depth >= MAX_CAUSE_DEPTH ? undefined : redactError(err.cause, clean, depth + 1));
+  return err;
+}
+
+function foreignCause(cause: unknown, clean: (s: string) => string, depth: number): unknown {
+  if (cause === undefined || cause === null) return cause;
+  if (typeof cause !== 'object') return deep(cause, clean);
+  const c = cause as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
+  const out = new Error(clean(String(c.message ?? '')));
+  define(out, 'name', clean(String(c.name ?? 'Error')));
+  define(out, 'stack', typeof c.stack === 'string' ? clean(c.stack) : `${out.name}: ${out.message}`);
+  if (typeof c.code === 'string' || typeof c.code === 'number') define(out, 'code', deep(c.code, clean), true);
+  if (c.cause !== undefined && depth < MAX_CAUSE_DEPTH) define(out, 'cause', foreignCause(c.cause, clean, depth + 1));
+  return out;
+}
+
+function define(obj: object, key: string, value: unknown, enumerable = false): void {
+  Object.defineProperty(obj, key, { value, enumerable, writable: true, configurable: true });
+}
+
+/** A copy of `value` with every string (also object keys) cleaned. */
+function deep(value: unknown, clean: (s: string) => string, depth = 0): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => deep(v, clean, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    Object.defineProperty(out, clean(k), { value: deep(v, clean, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 // ----------------------------------------------------------------------------------------------
 // agent.ts
 // ----------------------------------------------------------------------------------------------
 
-// The HTTP side of a generated agent class: builds the request with the operation's codec,
-// posts it with fetch (injectable), enforces timeout, abort and a response size limit while
-// streaming, and turns every failure into one of the typed errors.
-//
-// One call is a loop of attempts (#call → #attempt). An attempt is repeated only when the server
-// certainly did not run it: once after HTTP 421 with the tenant re-resolved (tenant.ts), once
-// after a refusal for credentials with the ticket renewed (ticket-source.ts), and — only when the
-// `retry` option is given — after 429/503 or a refused connection, or any failure of an operation
-// marked safe (retry.ts). Hooks (hooks.ts) see every attempt and every call.
+// The orchestrator of a generated agent class's calls: one time budget for the whole call
+// (http.ts), the ticket inside it, the request built with the operation's codec, posted with
+// redirects refused and the body read under the size limit (http.ts), the reply decoded, every
+// failure turned into one of the typed errors and every error cleaned of secrets (redact.ts).
+// Never retries: a SOAP call may not be idempotent.
 
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
   baseUrl?: string;
   /** The full endpoint URL; wins over baseUrl. */
   endpoint?: string;
-  /**
-   * SuperOffice Online environment: 'sod', 'stage', 'online', or the http(s) URL of a login host.
-   * Needed by systemUserTicket and, with `tenant` and no baseUrl/endpoint, for tenant routing.
-   */
-  environment?: OnlineEnvironment;
-  /**
-   * The tenant (context identifier, `Cust12345`). With no baseUrl or endpoint, calls go to the
-   * tenant's current Endpoint from `GET {environment}/api/state/{tenant}`, cached until its
-   * ValidUntil, asked again once after HTTP 421; a tenant that is not running fails the call with
-   * TenantNotRunningError before anything is sent.
-   */
-  tenant?: string;
-  /** Time limit of the tenant state request (default 10000 ms); it is never retried in a loop. */
-  stateTimeoutMs?: number;
-  /** The resolver of `tenant`, shared by the agents of a session (made by the session; rarely given by hand). */
-  tenantResolver?: TenantResolver;
-  /** Hooks for logging and tracing (hooks.ts): per attempt, per call, extra HTTP headers, raw XML (redacted). */
-  hooks?: Hooks;
-  /** Opt-in retries (retry.ts). Without it, a call is repeated only after 421 and a credential refusal, once each. */
-  retry?: RetryOptions;
-  /** Which replies mean "refused for its credentials" (default DEFAULT_CREDENTIAL_REFUSALS). */
-  credentialRefusal?: CredentialRefusalList;
   /**
    * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: a call
    * without an address fails before anything is sent, because SuperOffice's WSDLs carry a
@@ -4463,10 +4368,8 @@ export interface AgentOptions {
    */
   useWsdlAddress?: boolean;
   /**
-   * SuperOffice ticket, sent as the Credentials header: the ticket; a function returning it (or a
-   * promise of it), called once for each request; or a TicketProvider (systemUserTicket,
-   * usernamePasswordTicket, renewingTicket) that caches and renews it. When a call is refused for
-   * its credentials, a function or provider is asked again and the call retried once. Never
+   * SuperOffice ticket, sent as the Credentials header: the ticket, or a function returning it (or
+   * a promise of it), called once for each request, so an expired ticket can be renewed. Never
    * appears in errors. An error thrown by the function reaches the caller unchanged.
    */
   ticket?: TicketSource;
@@ -4495,7 +4398,7 @@ export interface AgentOptions {
  * A ticket, or a function that returns the current one (called for each request); a function
  * may return undefined while there is none (before logging in): the call then sends no ticket.
  */
-export type TicketSource = string | (() => string | undefined | Promise<string | undefined>) | TicketProvider;
+export type TicketSource = string | (() => string | undefined | Promise<string | undefined>);
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -4528,38 +4431,30 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
-  readonly #secrets: string[];
-  readonly #info: ServiceInfo;
-  /** Where the tenant lives now, when calls are routed by tenant (no baseUrl or endpoint). */
-  readonly #resolver: TenantResolver | undefined;
+  readonly #redactor: Redactor;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
+    checkAgentOptions(options);
     this.operations = operations;
     this.#options = options;
-    this.#info = info;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
-    this.#resolver = this.endpoint === undefined ? resolverOf(options) : undefined;
-    this.#secrets = [];
-    for (const s of [options.ticket, options.applicationToken, ...(options.secrets ?? [])]) this.#addSecret(s);
+    this.#redactor = new Redactor([typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...(options.secrets ?? [])]);
   }
 
-  /** Keeps `value` (and its XML- and URL-escaped forms) out of every error message of this agent. */
-  #addSecret(value: unknown): void {
-    if (typeof value !== 'string' || value.length === 0) return;
-    for (const form of [value, escapeText(value), encodeURIComponent(value)]) if (!this.#secrets.includes(form)) this.#secrets.push(form);
-  }
-
-  /** The ticket for one request: the fixed one, what the ticket function returns now, or the provider's. */
-  async #ticket(signal: AbortSignal | undefined): Promise<string | undefined> {
-    const o = this.#options;
-    const source = o.ticket;
-    if (typeof source === 'string' || source === undefined) return source;
-    const ticket = isTicketProvider(source)
-      ? await source.ticket({ environment: o.environment, tenant: o.tenant, applicationToken: o.applicationToken, fetch: o.fetch ?? globalThis.fetch, signal })
-      : await source();
-    // A renewed ticket is as secret as the first one.
-    this.#addSecret(ticket);
+  /**
+   * The ticket for one request: the fixed one, or what the ticket function returns now — inside
+   * the call's time budget, so a function that never settles ends with the call's timeout or abort.
+   */
+  async #ticket(budget: CallBudget, call: { ticket?: string | undefined }): Promise<string | undefined> {
+    const source = this.#options.ticket;
+    if (typeof source !== 'function') return source;
+    const ticket = await budget.wait(source());
+    // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
+    if (typeof ticket === 'string') {
+      call.ticket = ticket;
+      this.#redactor.noteTicket(ticket);
+    }
     return ticket;
   }
 
@@ -4569,10 +4464,11 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     input: InputOf<Ops[K]>,
     options: CallOptions = {},
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const call: { ticket?: string | undefined } = {};
     try {
-      return await this.#call(name, input, options);
+      return await this.#call(name, input, options, call);
     } catch (err) {
-      throw this.#redacted(err);
+      throw this.#redactor.error(err, call.ticket);
     }
   }
 
@@ -4585,133 +4481,70 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return this.invoke(codec.name, input as never, options) as Promise<CallResult<O, OH>>;
   }
 
-  /**
-   * The attempts of one call (see the header): each failure is either the call's error, or — when
-   * the server certainly did not run it, or the operation is marked safe — a reason to try again.
-   */
   async #call<K extends keyof Ops & string>(
     name: K,
     input: InputOf<Ops[K]>,
     options: CallOptions,
-  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
-    const o = this.#options;
-    const hooks = o.hooks;
-    const started = Date.now();
-    let rerouted = false;
-    let renewed = false;
-    for (let attempt = 1; ; attempt++) {
-      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, retryAfter: null, ticket: undefined };
-      try {
-        const result = await this.#attempt(name, input, options, a);
-        if (hooks) this.#report(hooks, name, a, started, undefined, false);
-        return result;
-      } catch (err) {
-        let delay: number | undefined;
-        if (err instanceof HttpError && err.status === 421 && this.#resolver && a.base !== undefined && !rerouted) {
-          // The host does not serve the tenant (it moved): ask where it is now, once.
-          rerouted = true;
-          this.#resolver.invalidate(a.base);
-          delay = 0;
-        } else if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string' && isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
-          // Refused for its credentials, so not run: renew the ticket and try once more.
-          renewed = true;
-          if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
-          delay = 0;
-        } else if (o.retry) {
-          delay = retryDelay(o.retry, { error: err, service: this.#info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
-        }
-        if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined);
-        if (delay === undefined) throw err;
-        if (delay > 0) {
-          try {
-            await sleep(delay, options.signal);
-          } catch {
-            throw new TransportError('aborted', 'the call was aborted while waiting to retry', name);
-          }
-        }
-      }
-    }
-  }
-
-  /** The hook events of an attempt (and, when it is the last one, of the call). */
-  #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean): void {
-    const error = err === undefined ? undefined : this.#redacted(err);
-    const event: CallEvent = {
-      service: this.#info.service,
-      operation,
-      url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url)),
-      attempt: a.number,
-      status: a.status,
-      startTime: a.started,
-      durationMs: Date.now() - a.started,
-      requestBytes: a.requestBytes,
-      responseBytes: a.responseBytes,
-      ...(error === undefined ? {} : { error }),
-    };
-    notify(hooks.onAttempt, { ...event, willRetry });
-    if (!willRetry) notify(hooks.onCall, { ...event, startTime: callStarted, durationMs: Date.now() - callStarted });
-  }
-
-  /** Where this attempt goes: the fixed endpoint, or the tenant's current Endpoint + the service path. */
-  async #address(name: string, a: Attempt, signal: AbortSignal | undefined): Promise<string> {
-    if (this.endpoint !== undefined) return this.endpoint;
-    if (this.#resolver === undefined) throw new SoapError(this.#noAddress(), name);
-    a.base = await this.#resolver.endpoint(signal);
-    return `${a.base}/${this.#info.servicePath}`;
-  }
-
-  /** One HTTP attempt: address, ticket, request, response, decoding. */
-  async #attempt<K extends keyof Ops & string>(
-    name: K,
-    input: InputOf<Ops[K]>,
-    options: CallOptions,
-    a: Attempt,
+    call: { ticket?: string | undefined },
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const codec = this.operations[name];
     if (!codec) throw new SoapError(`unknown operation`, name);
-    const endpoint = await this.#address(name, a, options.signal);
-    a.url = endpoint;
-    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options, a)) as RequestHeadersOf<Ops[K]>);
-    const hooks = this.#options.hooks;
-    if (hooks?.onXml) notify(hooks.onXml, { service: this.#info.service, operation: name, attempt: a.number, direction: 'request', xml: this.#clean(body) });
+    const endpoint = this.endpoint;
+    if (!endpoint) throw new SoapError(this.#noAddress(), name);
+    checkLimitOption('timeoutMs', options.timeoutMs);
+    // One budget from the first await on: the ticket function, the request and the body.
+    const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name);
+    try {
+      return await this.#send(codec, name, input, options, budget, endpoint, call);
+    } finally {
+      budget.end();
+    }
+  }
 
-    const fromHook = hooks ? await requestHeadersFromHook(hooks, { service: this.#info.service, operation: name, url: this.#clean(displayUrl(endpoint)), attempt: a.number }) : {};
-    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook };
+  async #send<K extends keyof Ops & string>(
+    codec: Ops[K],
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions,
+    budget: CallBudget,
+    endpoint: string,
+    call: { ticket?: string | undefined },
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options, budget, call)) as RequestHeadersOf<Ops[K]>);
+
+    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders };
     if (codec.soapVersion === '1.2') {
       httpHeaders['Content-Type'] = `application/soap+xml; charset=utf-8; action="${codec.soapAction}"`;
     } else {
       httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
       httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
     }
-    a.requestBytes = new TextEncoder().encode(body).byteLength;
-    const response = await this.#post(endpoint, httpHeaders, body, name, options);
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const response = await postSoap(fetchImpl, endpoint, httpHeaders, body, limit, budget, name);
     const { status, statusText } = response;
-    a.status = status;
-    a.responseBytes = response.bytes.byteLength;
-    a.retryAfter = response.retryAfter;
     const text = responseText(response.bytes, response.contentType, status, name);
-    if (hooks?.onXml) notify(hooks.onXml, { service: this.#info.service, operation: name, attempt: a.number, direction: 'response', xml: this.#clean(text) });
 
     const looksLikeXml = /^\s*</.test(text);
     if (looksLikeXml) {
       let decoded;
       try {
-        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements });
+        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements, soapVersion: codec.soapVersion });
       } catch (err) {
         if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
-        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
         throw err;
       }
-      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
       const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
       if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
         throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
       }
       return { output: decoded.output, headers: decoded.headers, httpStatus: status };
     }
-    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
     if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
-    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text))}`, '', name);
+    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text, call.ticket))}`, '', name);
   }
 
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
@@ -4722,125 +4555,28 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 
-  async #requestHeaders(codec: AnyOperationCodec, options: CallOptions, a: Attempt): Promise<Record<string, unknown>> {
+  async #requestHeaders(
+    codec: AnyOperationCodec,
+    options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
+  ): Promise<Record<string, unknown>> {
     const o = this.#options;
     const declared = new Set(codec.desc.input.headers.map((h) => h.name));
     const headers: Record<string, unknown> = {};
     if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
     if (declared.has('Credentials') && o.ticket !== undefined) {
-      const ticket = await this.#ticket(options.signal);
-      a.ticket = ticket;
+      const ticket = await this.#ticket(budget, call);
       if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
     }
     if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
     return { ...headers, ...options.headers };
   }
 
-  async #post(
-    endpoint: string,
-    headers: Record<string, string>,
-    body: string,
-    operation: string,
-    options: CallOptions,
-  ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null; retryAfter: string | null }> {
-    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const signal = options.signal;
-    if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, timeoutMs)
-        : undefined;
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const failure = (err: unknown): TransportError => {
-      if (timedOut) return new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation);
-      if (signal?.aborted) return new TransportError('aborted', 'the call was aborted', operation);
-      const cause = err as { cause?: { code?: string; message?: string }; message?: string };
-      const detail = cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(err);
-      return new TransportError('network', `the request failed: ${detail}`, operation, err);
-    };
-    try {
-      let response: Response;
-      try {
-        response = await fetchImpl(endpoint, { method: 'POST', headers, body, signal: controller.signal });
-      } catch (err) {
-        throw failure(err);
-      }
-      const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      let bytes: Uint8Array;
-      try {
-        bytes = await readLimited(response, limit, operation);
-      } catch (err) {
-        if (err instanceof TransportError) throw err;
-        throw failure(err);
-      }
-      return {
-        status: response.status,
-        statusText: response.statusText,
-        bytes,
-        contentType: response.headers.get('content-type'),
-        retryAfter: response.headers.get('retry-after'),
-      };
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
   /** Text with the secrets removed, before anything cuts or reflows it. */
-  #clean(text: string): string {
-    return redact(text, this.#secrets);
+  #clean(text: string, callTicket: string | undefined): string {
+    return this.#redactor.text(text, callTicket);
   }
-
-  #redacted(err: unknown): unknown {
-    if (!(err instanceof SoapError) || this.#secrets.length === 0) return err;
-    const clean = (s: string) => this.#clean(s);
-    err.message = clean(err.message);
-    // The stack text starts with the message; whenever it was first formatted, clean it too.
-    if (typeof err.stack === 'string') err.stack = clean(err.stack);
-    for (const key of ['bodyExcerpt', 'reason', 'detail', 'code', 'statusText', 'friendlyText', 'serverStackTrace', 'exceptionType', 'source'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (typeof v === 'string') Object.defineProperty(err, key, { value: clean(v) });
-    }
-    for (const key of ['info', 'inner', 'parameters'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (v !== undefined) Object.defineProperty(err, key, { value: redactDeep(v, clean) });
-    }
-    return err;
-  }
-}
-
-/** What the call loop and the hooks know of one attempt. */
-interface Attempt {
-  readonly number: number;
-  readonly started: number;
-  url: string | undefined;
-  /** The tenant Endpoint the attempt used (tenant routing only). */
-  base: string | undefined;
-  status: number | undefined;
-  requestBytes: number;
-  responseBytes: number;
-  retryAfter: string | null;
-  ticket: string | undefined;
-}
-
-/** The tenant resolver of an agent without baseUrl/endpoint: the session's, or one of its own for `tenant`. */
-function resolverOf(options: AgentOptions): TenantResolver | undefined {
-  if (options.tenantResolver) return options.tenantResolver;
-  if (options.tenant === undefined) return undefined;
-  if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
-  return new TenantResolver({
-    environment: options.environment,
-    tenant: options.tenant,
-    fetch: options.fetch ?? globalThis.fetch,
-    ...(options.stateTimeoutMs === undefined ? {} : { timeoutMs: options.stateTimeoutMs }),
-  });
 }
 
 /**
@@ -4872,10 +4608,8 @@ export class SoapSession<Service extends string> {
   readonly #agents = new Map<Service, unknown>();
 
   constructor(options: SessionOptions<Service> = {}) {
-    // One tenant resolver for all agents: one state request, one cache.
-    const needsResolver = options.baseUrl === undefined && options.tenant !== undefined && options.tenantResolver === undefined;
-    const tenantResolver = needsResolver ? resolverOf(options) : undefined;
-    this.#options = tenantResolver ? { ...options, tenantResolver } : options;
+    checkAgentOptions(options);
+    this.#options = options;
   }
 
   /** The agent of `service`, created with the session's options the first time it is asked for. */
@@ -4889,15 +4623,6 @@ export class SoapSession<Service extends string> {
     }
     return agent;
   }
-}
-
-function redactDeep(value: unknown, clean: (s: string) => string): unknown {
-  if (typeof value === 'string') return clean(value);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, clean));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)]));
-  }
-  return value;
 }
 
 function excerpt(text: string): string {
@@ -4921,709 +4646,8 @@ function responseText(bytes: Uint8Array, contentType: string | null, status: num
   }
 }
 
-/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
-async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return joinChunks(chunks, received);
-}
-
-// ----------------------------------------------------------------------------------------------
-// online-keys.ts
-// ----------------------------------------------------------------------------------------------
-
-// RSA keys for SuperOffice Online, imported into WebCrypto (globalThis.crypto.subtle) so the
-// sign-in runs wherever WebCrypto does (Node >= 20, Deno, Bun, edge runtimes) with no dependency.
-//
-//   private keys (to sign the system user token): PEM "PRIVATE KEY" (PKCS#8), PEM "RSA PRIVATE KEY"
-//     (PKCS#1, wrapped into PKCS#8 here, since WebCrypto reads only PKCS#8), or the RSA XML
-//     (<RSAKeyValue>…) that SuperOffice's developer portal hands out (read as a JWK).
-//   public keys (to verify a JWT): PEM "PUBLIC KEY" (SPKI), "RSA PUBLIC KEY" (PKCS#1), "CERTIFICATE"
-//     (X.509; its SubjectPublicKeyInfo is cut out), RSA XML, or a JWK.
-// Every key is imported as RSASSA-PKCS1-v1_5 with SHA-256 and is not extractable: the key material
-// lives in the CryptoKey only. Errors never quote the key.
-
-/** RSASSA-PKCS1-v1_5 with SHA-256: the only algorithm of the system user flow (signing, and RS256). */
-const RS256_IMPORT = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
-
-/** A key given in the options: PEM text, RSA XML text, a JWK, or a CryptoKey already imported. */
-export type RsaKeyInput = string | JsonWebKey | CryptoKey;
-
-/** A key that cannot be read. The message says what kind of input was seen, never its content. */
-export class KeyFormatError extends SoapError {
-  constructor(message: string) {
-    super(message);
-  }
-}
-
-function subtle(): SubtleCrypto {
-  const s = globalThis.crypto?.subtle;
-  if (!s) throw new KeyFormatError('WebCrypto (globalThis.crypto.subtle) is not available in this runtime');
-  return s;
-}
-
-/** The RSA private key that signs system user tokens. */
-export async function importRsaPrivateKey(key: RsaKeyInput): Promise<CryptoKey> {
-  if (isCryptoKey(key)) return checkKey(key, 'private', 'sign');
-  if (typeof key !== 'string') return subtle().importKey('jwk', { ...key, alg: 'RS256' }, RS256_IMPORT, false, ['sign']);
-  const text = key.trim();
-  if (text.startsWith('<')) return subtle().importKey('jwk', rsaXmlToJwk(text, true), RS256_IMPORT, false, ['sign']);
-  const { label, der } = readPem(text);
-  if (label === 'PRIVATE KEY') return subtle().importKey('pkcs8', arrayBuffer(der), RS256_IMPORT, false, ['sign']);
-  if (label === 'RSA PRIVATE KEY') return subtle().importKey('pkcs8', arrayBuffer(pkcs1PrivateToPkcs8(der)), RS256_IMPORT, false, ['sign']);
-  if (label === 'ENCRYPTED PRIVATE KEY') throw new KeyFormatError('the private key is encrypted; decrypt it first (openssl pkey -in key.pem -out plain.pem)');
-  throw new KeyFormatError(`expected a private key (PEM "PRIVATE KEY" or "RSA PRIVATE KEY", or <RSAKeyValue> XML), got PEM "${label}"`);
-}
-
-/** An RSA public key that verifies RS256 signatures. */
-export async function importRsaPublicKey(key: RsaKeyInput): Promise<CryptoKey> {
-  if (isCryptoKey(key)) return checkKey(key, 'public', 'verify');
-  if (typeof key !== 'string') return importJwkPublicKey(key);
-  const text = key.trim();
-  if (text.startsWith('<')) return subtle().importKey('jwk', rsaXmlToJwk(text, false), RS256_IMPORT, false, ['verify']);
-  const { label, der } = readPem(text);
-  if (label === 'PUBLIC KEY') return subtle().importKey('spki', arrayBuffer(der), RS256_IMPORT, false, ['verify']);
-  if (label === 'RSA PUBLIC KEY') return subtle().importKey('spki', arrayBuffer(pkcs1PublicToSpki(der)), RS256_IMPORT, false, ['verify']);
-  if (label === 'CERTIFICATE') return subtle().importKey('spki', arrayBuffer(certificateSpki(der)), RS256_IMPORT, false, ['verify']);
-  throw new KeyFormatError(`expected a public key (PEM "PUBLIC KEY", "RSA PUBLIC KEY" or "CERTIFICATE", or <RSAKeyValue> XML), got PEM "${label}"`);
-}
-
-/** A JWK of a JWKS: its n/e, or else the first certificate of its x5c chain. Only RSA keys. */
-export async function importJwkPublicKey(jwk: JsonWebKey & { x5c?: string[]; kid?: string }): Promise<CryptoKey> {
-  if (jwk.kty !== 'RSA') throw new KeyFormatError(`the key is not an RSA key (kty ${String(jwk.kty)})`);
-  if (typeof jwk.n === 'string' && typeof jwk.e === 'string') {
-    return subtle().importKey('jwk', { kty: 'RSA', n: jwk.n, e: jwk.e, alg: 'RS256', ext: true }, RS256_IMPORT, false, ['verify']);
-  }
-  const cert = jwk.x5c?.[0];
-  if (typeof cert === 'string') return subtle().importKey('spki', arrayBuffer(certificateSpki(base64Bytes(cert))), RS256_IMPORT, false, ['verify']);
-  throw new KeyFormatError('the RSA key has neither n/e nor an x5c certificate');
-}
-
-function isCryptoKey(key: unknown): key is CryptoKey {
-  return typeof CryptoKey !== 'undefined' && key instanceof CryptoKey;
-}
-
-function checkKey(key: CryptoKey, type: KeyType, usage: KeyUsage): CryptoKey {
-  const alg = key.algorithm as RsaHashedKeyAlgorithm;
-  if (key.type !== type || alg.name !== 'RSASSA-PKCS1-v1_5' || alg.hash?.name !== 'SHA-256' || !key.usages.includes(usage)) {
-    throw new KeyFormatError(`the CryptoKey must be an RSASSA-PKCS1-v1_5 SHA-256 ${type} key usable to ${usage}`);
-  }
-  return key;
-}
-
-/** PEM → its label and DER bytes. Exactly one PEM block is expected. */
-function readPem(text: string): { label: string; der: Uint8Array } {
-  const m = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----\s*$/.exec(text);
-  if (!m) throw new KeyFormatError('the key is neither PEM (-----BEGIN …-----) nor RSA XML (<RSAKeyValue>)');
-  const body = m[2]!;
-  if (/^[A-Za-z-]+:/m.test(body)) throw new KeyFormatError(`the PEM "${m[1]}" has headers (a legacy encrypted key?); convert it to unencrypted PKCS#8`);
-  return { label: m[1]!, der: base64Bytes(body) };
-}
-
-/** Standard or URL-safe base64 (whitespace ignored) → bytes. */
-export function base64Bytes(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) throw new KeyFormatError('invalid base64 in the key');
-  const binary = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-/** The bytes as an ArrayBuffer of their own (what WebCrypto's typings ask for in every TypeScript version). */
-export function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-/** Bytes → standard base64 (with padding), as the system user signature is sent. */
-export function bytesBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-/** The RSA XML of .NET (RSACryptoServiceProvider.ToXmlString) as a JWK: the same numbers, base64url. */
-function rsaXmlToJwk(xml: string, wantPrivate: boolean): JsonWebKey {
-  if (!/^<RSAKeyValue>/.test(xml) || !/<\/RSAKeyValue>$/.test(xml)) throw new KeyFormatError('RSA XML must be one <RSAKeyValue> element');
-  const part = (name: string): string | undefined => {
-    const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
-    return m ? base64Url(m[1]!) : undefined;
-  };
-  const n = part('Modulus');
-  const e = part('Exponent');
-  if (!n || !e) throw new KeyFormatError('RSA XML without <Modulus> or <Exponent>');
-  const jwk: JsonWebKey = { kty: 'RSA', n, e, alg: 'RS256', ext: true };
-  if (!wantPrivate) return jwk;
-  const fields = { d: 'D', p: 'P', q: 'Q', dp: 'DP', dq: 'DQ', qi: 'InverseQ' } as const;
-  for (const [jwkName, xmlName] of Object.entries(fields)) {
-    const v = part(xmlName);
-    if (!v) throw new KeyFormatError(`RSA XML without <${xmlName}>: a public key was given where the private key is needed`);
-    (jwk as Record<string, unknown>)[jwkName] = v;
-  }
-  return jwk;
-}
-
-function base64Url(b64: string): string {
-  return bytesBase64(base64Bytes(b64)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-}
-
-// --- DER, only as much as these keys need -------------------------------------------------------
-
-/** AlgorithmIdentifier { rsaEncryption (1.2.840.113549.1.1.1), NULL }. */
-const RSA_ALGORITHM = Uint8Array.of(0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00);
-
-function derLength(length: number): number[] {
-  if (length < 0x80) return [length];
-  const bytes: number[] = [];
-  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
-  return [0x80 | bytes.length, ...bytes];
-}
-
-function der(tag: number, ...parts: Uint8Array[]): Uint8Array {
-  const length = parts.reduce((sum, p) => sum + p.length, 0);
-  const head = [tag, ...derLength(length)];
-  const out = new Uint8Array(head.length + length);
-  out.set(head);
-  let at = head.length;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** PrivateKeyInfo { version 0, rsaEncryption, OCTET STRING { RSAPrivateKey } } (RFC 5208). */
-function pkcs1PrivateToPkcs8(pkcs1: Uint8Array): Uint8Array {
-  return der(0x30, Uint8Array.of(0x02, 0x01, 0x00), RSA_ALGORITHM, der(0x04, pkcs1));
-}
-
-/** SubjectPublicKeyInfo { rsaEncryption, BIT STRING { RSAPublicKey } } (RFC 5280). */
-function pkcs1PublicToSpki(pkcs1: Uint8Array): Uint8Array {
-  return der(0x30, RSA_ALGORITHM, der(0x03, Uint8Array.of(0), pkcs1));
-}
-
-/** One DER element at `at`: its tag, where its content starts and where the element ends. */
-function derElement(bytes: Uint8Array, at: number): { tag: number; start: number; end: number } {
-  const fail = () => new KeyFormatError('the certificate is not valid DER');
-  if (at + 2 > bytes.length) throw fail();
-  const tag = bytes[at]!;
-  let length = bytes[at + 1]!;
-  let start = at + 2;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    if (count === 0 || count > 4 || start + count > bytes.length) throw fail();
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + bytes[start + i]!;
-    start += count;
-  }
-  if (start + length > bytes.length) throw fail();
-  return { tag, start, end: start + length };
-}
-
-/**
- * The SubjectPublicKeyInfo of an X.509 certificate: Certificate { TBSCertificate { [0] version
- * (optional), serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo … } … }.
- * The certificate's own signature and validity are not checked: it is given by the user as the
- * key to trust, as the .NET samples do with CertificateValidator.None.
- */
-function certificateSpki(cert: Uint8Array): Uint8Array {
-  const outer = derElement(cert, 0);
-  const tbs = derElement(cert, outer.start);
-  if (outer.tag !== 0x30 || tbs.tag !== 0x30) throw new KeyFormatError('the certificate is not an X.509 certificate');
-  let at = tbs.start;
-  if (derElement(cert, at).tag === 0xa0) at = derElement(cert, at).end;
-  for (let skip = 0; skip < 5; skip++) at = derElement(cert, at).end; // serial, signature, issuer, validity, subject
-  const spki = derElement(cert, at);
-  if (spki.tag !== 0x30) throw new KeyFormatError('the certificate has no SubjectPublicKeyInfo');
-  return cert.subarray(at, spki.end);
-}
-
-// ----------------------------------------------------------------------------------------------
-// online-jwt.ts
-// ----------------------------------------------------------------------------------------------
-
-// Verifying the JWT the system user exchange returns, before its ticket is used
-// (validate-security-tokens.md). Only RS256 is accepted: `none`, HS256 (which an attacker could
-// sign with the public key as the HMAC secret) and every other algorithm are refused before any key
-// is looked at. The key is the one given in the options (public key or certificate), or the one of
-// the environment's JWKS whose `kid` the header names (from /login/.well-known/openid-configuration,
-// cached). Then: expiry with a small clock skew, and the ticket claim.
-
-/** The claim that carries the ticket. */
-export const TICKET_CLAIM = 'http://schemes.superoffice.net/identity/ticket';
-/** The claim that carries the tenant (context identifier). */
-export const CONTEXT_CLAIM = 'http://schemes.superoffice.net/identity/ctx';
-
-/** A JWT that is not trusted. Never carries the token. */
-export class JwtError extends OnlineError {}
-
-export interface JwtClaims {
-  readonly [claim: string]: unknown;
-}
-
-/** Where verification keys come from: `key(kid)` gives the key for a header's kid (or none). */
-export interface JwtKeys {
-  key(kid: string | undefined): Promise<CryptoKey | undefined>;
-}
-
-/** Checks a JWT and returns its claims. `now` in milliseconds; `skewMs` tolerance for exp/nbf. */
-export async function verifyJwt(jwt: string, keys: JwtKeys, now: number, skewMs: number): Promise<JwtClaims> {
-  const parts = jwt.split('.');
-  if (parts.length !== 3) throw new JwtError('the token is not a JWT (three dot-separated parts)');
-  const [head, body, signature] = parts as [string, string, string];
-  const header = jsonPart(head, 'header') as { alg?: unknown; kid?: unknown; typ?: unknown };
-  if (header.alg !== 'RS256') throw new JwtError(`the token's algorithm ${JSON.stringify(header.alg)} is refused: only RS256 is accepted`);
-  if (header.kid !== undefined && typeof header.kid !== 'string') throw new JwtError('the token header has a kid that is not a string');
-  const key = await keys.key(header.kid);
-  if (!key) throw new JwtError(`no trusted key matches the token's kid ${JSON.stringify(header.kid ?? null)}`);
-  const valid = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, arrayBuffer(base64Bytes(signature)), arrayBuffer(new TextEncoder().encode(`${head}.${body}`)));
-  if (!valid) throw new JwtError('the token signature does not verify with the trusted key');
-  const claims = jsonPart(body, 'payload') as JwtClaims;
-  const exp = numericDate(claims['exp']);
-  if (exp === undefined) throw new JwtError('the token has no exp claim');
-  if (now - skewMs >= exp * 1000) throw new JwtError(`the token expired at ${new Date(exp * 1000).toISOString()}`);
-  const nbf = numericDate(claims['nbf']);
-  if (nbf !== undefined && now + skewMs < nbf * 1000) throw new JwtError(`the token is not valid before ${new Date(nbf * 1000).toISOString()}`);
-  return claims;
-}
-
-function jsonPart(part: string, what: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64Bytes(part)));
-  } catch {
-    throw new JwtError(`the token ${what} is not base64url JSON`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new JwtError(`the token ${what} is not a JSON object`);
-  return value;
-}
-
-/** exp/nbf/iat: a number of seconds (SuperOffice also sends numeric strings). */
-function numericDate(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
-  return undefined;
-}
-
-/** One key given by the user (PEM public key, certificate, RSA XML, JWK, CryptoKey): used whatever the kid. */
-export function fixedJwtKey(input: RsaKeyInput): JwtKeys {
-  let key: Promise<CryptoKey> | undefined;
-  return { key: () => (key ??= importRsaPublicKey(input)) };
-}
-
-export interface JwksOptions {
-  /** Login host origin (environmentUrl()). */
-  readonly origin: string;
-  readonly fetch: typeof fetch;
-  readonly timeoutMs: number;
-  /** Time source in milliseconds. */
-  readonly now: () => number;
-  /** How long a fetched key set is used (default 24 hours). */
-  readonly maxAgeMs?: number;
-}
-
-/**
- * The environment's keys: openid-configuration → jwks_uri → keys, fetched on first use and kept
- * for maxAgeMs. An unknown kid refetches once (keys rotate), at most once a minute, so a token with
- * a made-up kid cannot make us hammer the login host. The jwks_uri must be on the login host's own
- * origin: metadata cannot send us to fetch trusted keys elsewhere.
- */
-export function jwksKeys(options: JwksOptions): JwtKeys {
-  let cached: { at: number; keys: Promise<Map<string | undefined, CryptoKey>> } | undefined;
-  const load = (): Promise<Map<string | undefined, CryptoKey>> => {
-    const promise = fetchKeySet(options);
-    cached = { at: options.now(), keys: promise };
-    promise.catch(() => {
-      if (cached?.keys === promise) cached = undefined; // a failed fetch is not cached
-    });
-    return promise;
-  };
-  const maxAge = options.maxAgeMs ?? 24 * 60 * 60 * 1000;
-  return {
-    async key(kid) {
-      let keys = cached && options.now() - cached.at < maxAge ? await cached.keys : await load();
-      if (!keys.has(kid) && cached && options.now() - cached.at >= 60_000) keys = await load();
-      return keys.get(kid);
-    },
-  };
-}
-
-async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, CryptoKey>> {
-  const metadataUrl = `${o.origin}/login/.well-known/openid-configuration`;
-  const metadata = (await getJson(o.fetch, metadataUrl, 'the OpenID metadata', o.timeoutMs)) as { jwks_uri?: unknown };
-  if (typeof metadata.jwks_uri !== 'string') throw new JwtError(`the OpenID metadata (${metadataUrl}) has no jwks_uri`);
-  let jwksUrl: URL;
-  try {
-    jwksUrl = new URL(metadata.jwks_uri);
-  } catch {
-    throw new JwtError(`the OpenID metadata's jwks_uri is not a URL`);
-  }
-  if (jwksUrl.origin !== new URL(o.origin).origin) throw new JwtError(`the OpenID metadata's jwks_uri (${jwksUrl.origin}) is not on the login host ${o.origin}`);
-  const set = (await getJson(o.fetch, jwksUrl.href, 'the JWKS', o.timeoutMs)) as { keys?: unknown };
-  if (!Array.isArray(set.keys)) throw new JwtError(`the JWKS (${jwksUrl.href}) has no keys`);
-  const keys = new Map<string | undefined, CryptoKey>();
-  const usable = (set.keys as Record<string, unknown>[]).filter(
-    (k) => k && k['kty'] === 'RSA' && (k['use'] === undefined || k['use'] === 'sig') && (k['alg'] === undefined || k['alg'] === 'RS256'),
-  );
-  for (const k of usable) keys.set(typeof k['kid'] === 'string' ? k['kid'] : undefined, await importJwkPublicKey(k as JsonWebKey));
-  // A token without kid is accepted only when the set has exactly one key: no guessing among several.
-  if (usable.length === 1 && !keys.has(undefined)) keys.set(undefined, [...keys.values()][0]!);
-  if (usable.length > 1) keys.delete(undefined);
-  return keys;
-}
-
-// ----------------------------------------------------------------------------------------------
-// online-sign.ts
-// ----------------------------------------------------------------------------------------------
-
-// Signing the system user token, exactly as SuperOffice documents it (sign-system-user-token.md):
-//
-//   signThis = systemUserToken + "." + yyyyMMddHHmm      (UTC, leading zeros)
-//   signed   = signThis + "." + base64(RSASSA-PKCS1-v1_5(SHA-256, UTF-8 bytes of signThis))
-//
-// Standard base64 with padding (Convert.ToBase64String), not base64url.
-
-/** `yyyyMMddHHmm` of `date` in UTC, with leading zeros. */
-export function systemUserTimestamp(date: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${date.getUTCFullYear()}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}`;
-}
-
-/** The SignedSystemToken for the exchange: token, timestamp and signature, joined by periods. */
-export async function signSystemUserToken(systemUserToken: string, privateKey: CryptoKey, now: Date = new Date()): Promise<string> {
-  const signThis = `${systemUserToken}.${systemUserTimestamp(now)}`;
-  const signature = await globalThis.crypto.subtle.sign('RSASSA-PKCS1-v1_5', privateKey, arrayBuffer(new TextEncoder().encode(signThis)));
-  return `${signThis}.${bytesBase64(new Uint8Array(signature))}`;
-}
-
-// ----------------------------------------------------------------------------------------------
-// onsite-ticket.ts
-// ----------------------------------------------------------------------------------------------
-
-// On-site sign-in with a user name and password (SoPrincipal.AuthenticateUsernamePassword), as a
-// self-renewing ticket. The SoPrincipal agent is the one generated from SoPrincipal.wsdl; pass one
-// created without a ticket:
-//
-//   const principal = new SoPrincipalAgent({ baseUrl });
-//   const so = new SuperOfficeClient({ baseUrl, ticket: usernamePasswordTicket({ principal, userName, password }) });
-
-/** What the generated SoPrincipalAgent offers (typed by shape, so the runtime needs no SoPrincipal code). */
-export interface UsernamePasswordAuthenticator {
-  authenticateUsernamePassword(input: {
-    UserName?: string | null;
-    Password?: string | null;
-  }): Promise<{ Credentials?: { Ticket?: string | null } | null; AuthenticationSucceeded?: boolean } | null | undefined>;
-}
-
-export interface UsernamePasswordTicketOptions extends RenewingTicketOptions {
-  principal: UsernamePasswordAuthenticator;
-  userName: string;
-  /** Kept in memory only, sent only to the principal agent's address. */
-  password: string;
-}
-
-/** A self-renewing ticket from SoPrincipal.AuthenticateUsernamePassword. */
-export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): TicketProvider {
-  const { principal, userName, password } = options;
-  return renewingTicket(async () => {
-    const answer = await principal.authenticateUsernamePassword({ UserName: userName, Password: password });
-    const ticket = answer?.Credentials?.Ticket;
-    if (answer?.AuthenticationSucceeded !== true || typeof ticket !== 'string' || ticket === '') {
-      throw new OnlineError(`sign-in of user ${JSON.stringify(userName)} refused (AuthenticationSucceeded ${String(answer?.AuthenticationSucceeded)})`);
-    }
-    return ticket;
-  }, options);
-}
-
-// ----------------------------------------------------------------------------------------------
-// partner-system-user-service.ts
-// ----------------------------------------------------------------------------------------------
-
-// @generated by gen-services86 from PartnerSystemUserService.wsdl — do not edit.
-// The client of the system user ticket exchange over SOAP: this generator's output for
-// test/fixtures/wsdl/Online/PartnerSystemUserService.wsdl (types, metadata, operations, client),
-// joined into one runtime module by `node scripts/partner-system-user-agent.mjs`.
-
-const psuField = field;
-
-/** @xsd element AuthenticationRequest (inline type) */
-export interface PartnerSystemUserAuthenticateRequest {
-  /** @xsd element SignedSystemToken, xs:string, minOccurs=0, nillable */
-  SignedSystemToken?: string | null;
-  /** @xsd element ReturnTokenType, PartnerSystemUserTokenType, minOccurs=0 */
-  ReturnTokenType?: PartnerSystemUserTokenType;
-}
-
-/** @xsd simpleType PartnerSystemUserTokenType (enumeration) */
-export type PartnerSystemUserTokenType = 'Jwt' | 'Saml';
-
-/** Every value of {@link PartnerSystemUserTokenType}, in schema order. */
-export const PartnerSystemUserTokenTypeValues: readonly PartnerSystemUserTokenType[] = ['Jwt', 'Saml'];
-
-/** @xsd element PartnerSystemUserAuthenticationResponse (inline type) */
-export interface PartnerSystemUserAuthenticationResponse {
-  /** @xsd element IsSuccessful, xs:boolean, minOccurs=0 */
-  IsSuccessful?: boolean;
-  /** @xsd element Token, xs:string, minOccurs=0, nillable */
-  Token?: string | null;
-  /** @xsd element ErrorMessage, xs:string, minOccurs=0, nillable */
-  ErrorMessage?: string | null;
-}
-
-/** SOAP header blocks of IPartnerSystemUserService requests (soap:header parts of the binding). */
-export interface IPartnerSystemUserServiceRequestHeaders {
-  /** @xsd header ApplicationToken, element xs:string */
-  ApplicationToken?: string | null;
-  /** @xsd header ContextIdentifier, element xs:string */
-  ContextIdentifier?: string | null;
-}
-
-/** SOAP header blocks of IPartnerSystemUserService responses (soap:header parts of the binding). */
-export interface IPartnerSystemUserServiceResponseHeaders {}
-
-// How to read this table (the runtime's schema.ts defines each form):
-//   complex(xml name, namespace, [fields])              a complexType with a sequence
-//   extension(xml name, namespace, base, [fields])      the same, extending base (whose fields come first)
-//   array(xml name, namespace, item)                     WCF ArrayOfX: repeated item elements, a JS array
-//   dictionary(xml name, namespace, entry, key, value)   WCF dictionary: Record<string, V> for string keys
-//   enumeration([values])   list(item type)   restricted(base type, [anchored patterns])
-// One element per line: psuField(element name, namespace, type, occurrence), where namespace is an index
-// into `namespaces` (-1: unqualified), type is a key of `types` or xs:<built-in>, and occurrence
-// lists 'optional' (minOccurs=0), 'nillable' (xsi:nil allowed) and 'repeated' (maxOccurs > 1).
-
-/** How the types of PartnerSystemUserService.wsdl look on the wire; read by the runtime's encoder and decoder. */
-export const IPartnerSystemUserServiceSchema: SchemaDesc = {
-  namespaces: [
-    'http://www.superoffice.com/superid/partnersystemuser/0.1', // 0
-    'http://schemas.microsoft.com/2003/10/Serialization/', // 1
-  ],
-  types: {
-    AuthenticateRequest: complex('AuthenticationRequest', 0, [
-      psuField('SignedSystemToken', 0, 'xs:string', 'optional nillable'),
-      psuField('ReturnTokenType', 0, 'TokenType', 'optional'),
-    ]),
-    TokenType: enumeration(['Jwt', 'Saml']),
-    AuthenticationResponse: complex('AuthenticationResponse', 0, [
-      psuField('IsSuccessful', 0, 'xs:boolean', 'optional'),
-      psuField('Token', 0, 'xs:string', 'optional nillable'),
-      psuField('ErrorMessage', 0, 'xs:string', 'optional nillable'),
-    ]),
-    char: restricted('xs:char', []),
-    duration: restricted('xs:duration', ['^(?:\\-?P(\\d*D)?(T(\\d*H)?(\\d*M)?(\\d*(\\.\\d*)?S)?)?)$']),
-    guid: restricted('xs:string', ['^(?:[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12})$']),
-  },
-};
-
-/** SOAP header blocks of IPartnerSystemUserService requests (ApplicationToken, ContextIdentifier), shared by the operations below. */
-const psuRequestHeaders: readonly FieldDesc[] = [
-  psuField('ApplicationToken', 0, 'xs:string', 'optional nillable'),
-  psuField('ContextIdentifier', 0, 'xs:string', 'optional nillable'),
-];
-
-/** Defines one IPartnerSystemUserService operation (SOAP 1.1) over IPartnerSystemUserServiceSchema, with the IPartnerSystemUserService header types. */
-const psuOperation = operationFactory<IPartnerSystemUserServiceRequestHeaders, IPartnerSystemUserServiceResponseHeaders>(IPartnerSystemUserServiceSchema, '1.1');
-
-/**
- * The codecs of every IPartnerSystemUserService operation, keyed by WSDL operation name: encode and decode whole
- * SOAP envelopes of requests and responses (SOAP 1.1), for clients, servers and tests.
- * Each operation's documentation is on its IPartnerSystemUserServiceAgent method.
- */
-export const IPartnerSystemUserServiceOperations = {
-  Authenticate: psuOperation<PartnerSystemUserAuthenticateRequest, PartnerSystemUserAuthenticationResponse>({
-    name: 'Authenticate',
-    soapAction: 'http://www.superoffice.com/superid/partnersystemuser/0.1/IPartnerSystemUserService/Authenticate',
-    input: { body: psuField('AuthenticationRequest', 0, 'AuthenticateRequest'), headers: psuRequestHeaders },
-    output: { body: psuField('AuthenticationResponse', 0, 'AuthenticationResponse'), headers: [] },
-  }),
-};
-
-/**
- * Typed client of the IPartnerSystemUserService agent (PartnerSystemUserService.wsdl, SOAP 1.1).
- * One method per operation; each takes the request element's content and returns the reply.
- * Calls go to the baseUrl or endpoint option; to the WSDL's soap:address only with useWsdlAddress: true.
- * Errors: SoExceptionError (the service reported a failure), SoapFaultError, HttpError,
- * TransportError (timeout, abort, network), DecodeError / EncodeError (data that does not fit the schema).
- *
- * @example
- * const ipartnersystemuserservice = new IPartnerSystemUserServiceAgent({ baseUrl: 'https://online.superoffice.com/Cust12345', ticket });
- * const result = await ipartnersystemuserservice.authenticate();
- */
-export class IPartnerSystemUserServiceAgent extends SoapAgent<typeof IPartnerSystemUserServiceOperations> {
-  constructor(options: AgentOptions = {}) {
-    super(
-      IPartnerSystemUserServiceOperations,
-      {
-        service: 'IPartnerSystemUserService',
-        defaultEndpoint: 'http://bud2.superoffice.no/Login/services/PartnerSystemUserService.svc',
-        servicePath: 'PartnerSystemUserService.svc',
-      },
-      options,
-    );
-  }
-
-  /**
-   * @param input The content of the AuthenticationRequest request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
-   * @returns The AuthenticationResponse element's content.
-   * @xsd operation Authenticate
-   */
-  async authenticate(input: PartnerSystemUserAuthenticateRequest = {}, options?: CallOptions): Promise<PartnerSystemUserAuthenticationResponse> {
-    const { output } = await this.call(IPartnerSystemUserServiceOperations.Authenticate, input, options);
-    return output;
-  }
-}
-
-// ----------------------------------------------------------------------------------------------
-// system-user.ts
-// ----------------------------------------------------------------------------------------------
-
-// System user sign-in (system-user-flow.md): sign the system user token, exchange it at the login
-// host for a JWT, verify the JWT, and use its ticket claim — cached and renewed by renewingTicket.
-//
-//   const so = new SuperOfficeClient({ environment: 'online', tenant: 'Cust12345', applicationToken,
-//                                      ticket: systemUserTicket({ systemUserToken, privateKey }) });
-//
-// The exchange goes over SOAP with the client this generator makes from PartnerSystemUserService.wsdl
-// (partner-system-user-service.ts), or over the documented REST endpoint (`exchange: 'rest'`).
-// The private key is imported once into a non-extractable CryptoKey; it, the signed token, the
-// application token and the ticket stay in memory and out of every error message.
-
-export interface SystemUserTicketOptions extends RenewingTicketOptions {
-  /** The system user token of the application and tenant (the system_token claim; "AppName-xxxxxxxx"). */
-  systemUserToken: string;
-  /** The application's RSA private key: PEM (PKCS#1 or PKCS#8), the portal's <RSAKeyValue> XML, a JWK or a CryptoKey. */
-  privateKey: RsaKeyInput;
-  /** 'soap' (default: the PartnerSystemUserService agent) or 'rest' (POST /Login/api/PartnerSystemUser/Authenticate). */
-  exchange?: 'soap' | 'rest';
-  /**
-   * The key that signs the returned JWT (PEM public key or certificate, RSA XML, JWK). Default: the
-   * environment's JWKS, found through /login/.well-known/openid-configuration.
-   */
-  publicKey?: RsaKeyInput;
-  /** Tolerated clock difference for the JWT's exp/nbf (default 60 s). */
-  clockSkewMs?: number;
-  /** Time limit of each sign-in request (default 30 s). */
-  timeoutMs?: number;
-}
-
-/** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp …). */
-export class SystemUserSignInError extends OnlineError {
-  /** The ErrorMessage of the answer. */
-  readonly errorMessage: string;
-  constructor(errorMessage: string) {
-    super(`system user sign-in refused: ${errorMessage || '(no ErrorMessage)'}`);
-    this.errorMessage = errorMessage;
-  }
-}
-
-/** A self-renewing system user ticket; environment, tenant and application token come from the session. */
-export function systemUserTicket(options: SystemUserTicketOptions): TicketProvider {
-  const { systemUserToken, privateKey } = options;
-  if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
-  if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
-  const now = options.now ?? Date.now;
-  let key: Promise<CryptoKey> | undefined;
-  const keysByOrigin = new Map<string, JwtKeys>();
-  return renewingTicket(async (context) => {
-    const { environment, tenant, applicationToken } = context;
-    if (environment === undefined || tenant === undefined || applicationToken === undefined) {
-      throw new OnlineError('systemUserTicket needs the session options environment, tenant and applicationToken');
-    }
-    const origin = environmentUrl(environment);
-    key ??= importRsaPrivateKey(privateKey);
-    key.catch(() => (key = undefined));
-    const signed = await signSystemUserToken(systemUserToken, await key, new Date(now()));
-    const secrets = [signed, applicationToken, systemUserToken];
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    const answer =
-      options.exchange === 'rest'
-        ? await exchangeRest(context, origin, tenant, applicationToken, signed, timeoutMs)
-        : await exchangeSoap(context, origin, tenant, applicationToken, signed, timeoutMs, secrets);
-    if (answer.IsSuccessful !== true) throw new SystemUserSignInError(redact(answer.ErrorMessage ?? '', secrets));
-    if (typeof answer.Token !== 'string' || answer.Token === '') throw new JwtError('the sign-in answer has no Token');
-    let keys = keysByOrigin.get(origin);
-    if (!keys) {
-      keys = options.publicKey !== undefined ? fixedJwtKey(options.publicKey) : jwksKeys({ origin, fetch: context.fetch, timeoutMs, now });
-      keysByOrigin.set(origin, keys);
-    }
-    const claims = await verifyJwt(answer.Token, keys, now(), options.clockSkewMs ?? 60_000);
-    const ctx = claims[CONTEXT_CLAIM];
-    if (ctx !== undefined && (typeof ctx !== 'string' || ctx.toLowerCase() !== tenant.toLowerCase())) {
-      throw new JwtError(`the token is for tenant ${JSON.stringify(ctx)}, not ${tenant}`);
-    }
-    const ticket = claims[TICKET_CLAIM];
-    if (typeof ticket !== 'string' || ticket === '') throw new JwtError(`the token has no ${TICKET_CLAIM} claim`);
-    return ticket;
-  }, options);
-}
-
-async function exchangeSoap(
-  context: TicketContext,
-  origin: string,
-  tenant: string,
-  applicationToken: string,
-  signed: string,
-  timeoutMs: number,
-  secrets: string[],
-): Promise<PartnerSystemUserAuthenticationResponse> {
-  const agent = new IPartnerSystemUserServiceAgent({
-    endpoint: `${origin}/login/services/PartnerSystemUserService.svc`,
-    applicationToken,
-    fetch: context.fetch,
-    timeoutMs,
-    secrets,
-  });
-  return agent.authenticate({ SignedSystemToken: signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: tenant } });
-}
-
-async function exchangeRest(
-  context: TicketContext,
-  origin: string,
-  tenant: string,
-  applicationToken: string,
-  signed: string,
-  timeoutMs: number,
-): Promise<PartnerSystemUserAuthenticationResponse> {
-  const url = `${origin}/Login/api/PartnerSystemUser/Authenticate`;
-  const body = JSON.stringify({ SignedSystemToken: signed, ApplicationToken: applicationToken, ContextIdentifier: tenant, ReturnTokenType: 'JWT' });
-  let response: Response;
-  try {
-    response = await context.fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body,
-      // The body carries the signed token and the application token: never along a redirect.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    const detail = (err as { name?: string }).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((err as { cause?: { code?: string } }).cause?.code ?? 'network error');
-    throw new OnlineError(`system user sign-in failed (${url}): ${detail}`);
-  }
-  const text = await response.text();
-  if (response.status !== 200) throw new OnlineError(`system user sign-in failed (${url}): HTTP ${response.status}`);
-  try {
-    return JSON.parse(text) as PartnerSystemUserAuthenticationResponse;
-  } catch {
-    throw new OnlineError(`system user sign-in answer (${url}) is not JSON`);
-  }
+/** Refuses options that would silently disable a limit (NaN, Infinity, negative): a TypeError naming the option. */
+function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number }): void {
+  checkLimitOption('timeoutMs', options.timeoutMs);
+  checkLimitOption('maxResponseBytes', options.maxResponseBytes);
 }

@@ -1,14 +1,18 @@
-// The HTTP side of a generated agent class: builds the request with the operation's codec,
-// posts it with fetch (injectable), enforces timeout, abort and a response size limit while
-// streaming, and turns every failure into one of the typed errors.
+// The orchestrator of a generated agent class's calls: one time budget for the whole call
+// (http.ts), the address (fixed, or the tenant's current host: tenant.ts), the ticket inside the
+// budget (ticket-source.ts), the request built with the operation's codec, posted with redirects
+// refused and the body read under the size limit (http.ts), the reply decoded, every failure
+// turned into one of the typed errors and every error cleaned of secrets (redact.ts).
 //
 // One call is a loop of attempts (#call → #attempt). An attempt is repeated only when the server
-// certainly did not run it: once after HTTP 421 with the tenant re-resolved (tenant.ts), once
-// after a refusal for credentials with the ticket renewed (ticket-source.ts), and — only when the
-// `retry` option is given — after 429/503 or a refused connection, or any failure of an operation
-// marked safe (retry.ts). Hooks (hooks.ts) see every attempt and every call.
-import { decodeXmlBytes, joinChunks } from './charset.js';
-import { DecodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError, TransportError, type SoExceptionInfoFields } from './errors.js';
+// certainly did not run it: once after HTTP 421 with the tenant re-resolved, once after a refusal
+// for credentials with the ticket renewed, and — only with the `retry` option — after 429/503 or a
+// refused connection, or any failure of an operation marked safe (retry.ts). Hooks (hooks.ts) see
+// every attempt and every call.
+import { decodeXmlBytes } from './charset.js';
+import { DecodeError, HttpError, SoapError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
+import { CallBudget, checkLimitOption, postSoap } from './http.js';
+import { Redactor } from './redact.js';
 import type { UnknownElements } from './decode.js';
 import { displayUrl, notify, requestHeadersFromHook, type CallEvent, type Hooks } from './hooks.js';
 import type { OnlineEnvironment } from './online-environment.js';
@@ -16,7 +20,6 @@ import { retryDelay, sleep, type RetryOptions } from './retry.js';
 import { TenantResolver } from './tenant.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, type CredentialRefusalList, type TicketProvider } from './ticket-source.js';
 import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
-import { escapeText } from './xml.js';
 
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
@@ -82,8 +85,9 @@ export interface AgentOptions {
 }
 
 /**
- * A ticket, or a function that returns the current one (called for each request); a function
- * may return undefined while there is none (before logging in): the call then sends no ticket.
+ * A ticket, a function that returns the current one (called for each request), or a provider that
+ * caches and renews it; a function may return undefined while there is none (before logging in):
+ * the call then sends no ticket.
  */
 export type TicketSource = string | (() => string | undefined | Promise<string | undefined>) | TicketProvider;
 
@@ -118,38 +122,40 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
-  readonly #secrets: string[];
+  readonly #redactor: Redactor;
   readonly #info: ServiceInfo;
   /** Where the tenant lives now, when calls are routed by tenant (no baseUrl or endpoint). */
   readonly #resolver: TenantResolver | undefined;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
+    checkAgentOptions(options);
     this.operations = operations;
     this.#options = options;
     this.#info = info;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
     this.#resolver = this.endpoint === undefined ? resolverOf(options) : undefined;
-    this.#secrets = [];
-    for (const s of [options.ticket, options.applicationToken, ...(options.secrets ?? [])]) this.#addSecret(s);
+    this.#redactor = new Redactor([typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...(options.secrets ?? [])]);
   }
 
-  /** Keeps `value` (and its XML- and URL-escaped forms) out of every error message of this agent. */
-  #addSecret(value: unknown): void {
-    if (typeof value !== 'string' || value.length === 0) return;
-    for (const form of [value, escapeText(value), encodeURIComponent(value)]) if (!this.#secrets.includes(form)) this.#secrets.push(form);
-  }
-
-  /** The ticket for one request: the fixed one, what the ticket function returns now, or the provider's. */
-  async #ticket(signal: AbortSignal | undefined): Promise<string | undefined> {
+  /**
+   * The ticket for one request: the fixed one, or what the ticket function returns now — inside
+   * the call's time budget, so a function that never settles ends with the call's timeout or abort.
+   */
+  async #ticket(budget: CallBudget, call: { ticket?: string | undefined }): Promise<string | undefined> {
     const o = this.#options;
     const source = o.ticket;
     if (typeof source === 'string' || source === undefined) return source;
-    const ticket = isTicketProvider(source)
-      ? await source.ticket({ environment: o.environment, tenant: o.tenant, applicationToken: o.applicationToken, fetch: o.fetch ?? globalThis.fetch, signal })
-      : await source();
-    // A renewed ticket is as secret as the first one.
-    this.#addSecret(ticket);
+    const ticket = await budget.wait(
+      isTicketProvider(source)
+        ? source.ticket({ environment: o.environment, tenant: o.tenant, applicationToken: o.applicationToken, fetch: o.fetch ?? globalThis.fetch, signal: budget.signal })
+        : source(),
+    );
+    // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
+    if (typeof ticket === 'string') {
+      call.ticket = ticket;
+      this.#redactor.noteTicket(ticket);
+    }
     return ticket;
   }
 
@@ -159,10 +165,11 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     input: InputOf<Ops[K]>,
     options: CallOptions = {},
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const call: { ticket?: string | undefined } = {};
     try {
-      return await this.#call(name, input, options);
+      return await this.#call(name, input, options, call);
     } catch (err) {
-      throw this.#redacted(err);
+      throw this.#redactor.error(err, call.ticket);
     }
   }
 
@@ -175,14 +182,37 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return this.invoke(codec.name, input as never, options) as Promise<CallResult<O, OH>>;
   }
 
-  /**
-   * The attempts of one call (see the header): each failure is either the call's error, or — when
-   * the server certainly did not run it, or the operation is marked safe — a reason to try again.
-   */
   async #call<K extends keyof Ops & string>(
     name: K,
     input: InputOf<Ops[K]>,
     options: CallOptions,
+    call: { ticket?: string | undefined },
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const codec = this.operations[name];
+    if (!codec) throw new SoapError(`unknown operation`, name);
+    if (this.endpoint === undefined && this.#resolver === undefined) throw new SoapError(this.#noAddress(), name);
+    checkLimitOption('timeoutMs', options.timeoutMs);
+    // One budget from the first await on, for all attempts: the tenant state, the ticket, the
+    // requests, the bodies and the waits between attempts.
+    const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name);
+    try {
+      return await this.#attempts(codec, name, input, options, budget, call);
+    } finally {
+      budget.end();
+    }
+  }
+
+  /**
+   * The attempts of one call (see the header): each failure is either the call's error, or — when
+   * the server certainly did not run it, or the operation is marked safe — a reason to try again.
+   */
+  async #attempts<K extends keyof Ops & string>(
+    codec: Ops[K],
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const o = this.#options;
     const hooks = o.hooks;
@@ -192,7 +222,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     for (let attempt = 1; ; attempt++) {
       const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, retryAfter: null, ticket: undefined };
       try {
-        const result = await this.#attempt(name, input, options, a);
+        const result = await this.#send(codec, name, input, options, budget, call, a);
         if (hooks) this.#report(hooks, name, a, started, undefined, false);
         return result;
       } catch (err) {
@@ -207,29 +237,29 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
           renewed = true;
           if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
           delay = 0;
-        } else if (o.retry) {
+        } else if (o.retry && !budget.signal.aborted) {
           delay = retryDelay(o.retry, { error: err, service: this.#info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
         }
         if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined);
         if (delay === undefined) throw err;
         if (delay > 0) {
           try {
-            await sleep(delay, options.signal);
+            await sleep(delay, budget.signal);
           } catch {
-            throw new TransportError('aborted', 'the call was aborted while waiting to retry', name);
+            throw budget.failure(undefined); // the call's timeout or the caller's abort, while waiting
           }
         }
       }
     }
   }
 
-  /** The hook events of an attempt (and, when it is the last one, of the call). */
+  /** The hook events of an attempt (and, when it is the last one, of the call); secrets removed. */
   #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean): void {
-    const error = err === undefined ? undefined : this.#redacted(err);
+    const error = err === undefined ? undefined : this.#redactor.error(err, a.ticket);
     const event: CallEvent = {
       service: this.#info.service,
       operation,
-      url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url)),
+      url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url), a.ticket),
       attempt: a.number,
       status: a.status,
       startTime: a.started,
@@ -243,29 +273,29 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   }
 
   /** Where this attempt goes: the fixed endpoint, or the tenant's current Endpoint + the service path. */
-  async #address(name: string, a: Attempt, signal: AbortSignal | undefined): Promise<string> {
+  async #address(a: Attempt, budget: CallBudget): Promise<string> {
     if (this.endpoint !== undefined) return this.endpoint;
-    if (this.#resolver === undefined) throw new SoapError(this.#noAddress(), name);
-    a.base = await this.#resolver.endpoint(signal);
+    a.base = await budget.wait(this.#resolver!.endpoint(budget.signal));
     return `${a.base}/${this.#info.servicePath}`;
   }
 
   /** One HTTP attempt: address, ticket, request, response, decoding. */
-  async #attempt<K extends keyof Ops & string>(
+  async #send<K extends keyof Ops & string>(
+    codec: Ops[K],
     name: K,
     input: InputOf<Ops[K]>,
     options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
     a: Attempt,
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
-    const codec = this.operations[name];
-    if (!codec) throw new SoapError(`unknown operation`, name);
-    const endpoint = await this.#address(name, a, options.signal);
+    const endpoint = await this.#address(a, budget);
     a.url = endpoint;
-    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options, a)) as RequestHeadersOf<Ops[K]>);
+    const body = codec.encodeRequest(input, (await this.#requestHeaders(codec, options, budget, call, a)) as RequestHeadersOf<Ops[K]>);
     const hooks = this.#options.hooks;
-    if (hooks?.onXml) notify(hooks.onXml, { service: this.#info.service, operation: name, attempt: a.number, direction: 'request', xml: this.#clean(body) });
+    if (hooks?.onXml) notify(hooks.onXml, { service: this.#info.service, operation: name, attempt: a.number, direction: 'request', xml: this.#clean(body, a.ticket) });
 
-    const fromHook = hooks ? await requestHeadersFromHook(hooks, { service: this.#info.service, operation: name, url: this.#clean(displayUrl(endpoint)), attempt: a.number }) : {};
+    const fromHook = hooks ? await requestHeadersFromHook(hooks, { service: this.#info.service, operation: name, url: this.#clean(displayUrl(endpoint), a.ticket), attempt: a.number }) : {};
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook };
     if (codec.soapVersion === '1.2') {
       httpHeaders['Content-Type'] = `application/soap+xml; charset=utf-8; action="${codec.soapAction}"`;
@@ -273,35 +303,37 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
       httpHeaders['Content-Type'] = 'text/xml; charset=utf-8';
       httpHeaders['SOAPAction'] = `"${codec.soapAction}"`;
     }
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     a.requestBytes = new TextEncoder().encode(body).byteLength;
-    const response = await this.#post(endpoint, httpHeaders, body, name, options);
+    const response = await postSoap(fetchImpl, endpoint, httpHeaders, body, limit, budget, name);
     const { status, statusText } = response;
     a.status = status;
     a.responseBytes = response.bytes.byteLength;
     a.retryAfter = response.retryAfter;
     const text = responseText(response.bytes, response.contentType, status, name);
-    if (hooks?.onXml) notify(hooks.onXml, { service: this.#info.service, operation: name, attempt: a.number, direction: 'response', xml: this.#clean(text) });
+    if (hooks?.onXml) notify(hooks.onXml, { service: this.#info.service, operation: name, attempt: a.number, direction: 'response', xml: this.#clean(text, a.ticket) });
 
     const looksLikeXml = /^\s*</.test(text);
     if (looksLikeXml) {
       let decoded;
       try {
-        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements });
+        decoded = codec.decodeResponse(text, { unknownElements: this.#options.unknownElements, soapVersion: codec.soapVersion });
       } catch (err) {
         if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
-        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+        if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
         throw err;
       }
-      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+      if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
       const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
       if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
         throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
       }
       return { output: decoded.output, headers: decoded.headers, httpStatus: status };
     }
-    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text)), name);
+    if (status < 200 || status >= 300) throw new HttpError(status, statusText, excerpt(this.#clean(text, call.ticket)), name);
     if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
-    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text))}`, '', name);
+    throw new DecodeError(`the response is not XML: ${excerpt(this.#clean(text, call.ticket))}`, '', name);
   }
 
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
@@ -312,13 +344,19 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 
-  async #requestHeaders(codec: AnyOperationCodec, options: CallOptions, a: Attempt): Promise<Record<string, unknown>> {
+  async #requestHeaders(
+    codec: AnyOperationCodec,
+    options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
+    a: Attempt,
+  ): Promise<Record<string, unknown>> {
     const o = this.#options;
     const declared = new Set(codec.desc.input.headers.map((h) => h.name));
     const headers: Record<string, unknown> = {};
     if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
     if (declared.has('Credentials') && o.ticket !== undefined) {
-      const ticket = await this.#ticket(options.signal);
+      const ticket = await this.#ticket(budget, call);
       a.ticket = ticket;
       if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
     }
@@ -326,83 +364,9 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return { ...headers, ...options.headers };
   }
 
-  async #post(
-    endpoint: string,
-    headers: Record<string, string>,
-    body: string,
-    operation: string,
-    options: CallOptions,
-  ): Promise<{ status: number; statusText: string; bytes: Uint8Array; contentType: string | null; retryAfter: string | null }> {
-    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const signal = options.signal;
-    if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, timeoutMs)
-        : undefined;
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const failure = (err: unknown): TransportError => {
-      if (timedOut) return new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation);
-      if (signal?.aborted) return new TransportError('aborted', 'the call was aborted', operation);
-      const cause = err as { cause?: { code?: string; message?: string }; message?: string };
-      const detail = cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? String(err);
-      return new TransportError('network', `the request failed: ${detail}`, operation, err);
-    };
-    try {
-      let response: Response;
-      try {
-        response = await fetchImpl(endpoint, { method: 'POST', headers, body, signal: controller.signal });
-      } catch (err) {
-        throw failure(err);
-      }
-      const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      let bytes: Uint8Array;
-      try {
-        bytes = await readLimited(response, limit, operation);
-      } catch (err) {
-        if (err instanceof TransportError) throw err;
-        throw failure(err);
-      }
-      return {
-        status: response.status,
-        statusText: response.statusText,
-        bytes,
-        contentType: response.headers.get('content-type'),
-        retryAfter: response.headers.get('retry-after'),
-      };
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
   /** Text with the secrets removed, before anything cuts or reflows it. */
-  #clean(text: string): string {
-    return redact(text, this.#secrets);
-  }
-
-  #redacted(err: unknown): unknown {
-    if (!(err instanceof SoapError) || this.#secrets.length === 0) return err;
-    const clean = (s: string) => this.#clean(s);
-    err.message = clean(err.message);
-    // The stack text starts with the message; whenever it was first formatted, clean it too.
-    if (typeof err.stack === 'string') err.stack = clean(err.stack);
-    for (const key of ['bodyExcerpt', 'reason', 'detail', 'code', 'statusText', 'friendlyText', 'serverStackTrace', 'exceptionType', 'source'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (typeof v === 'string') Object.defineProperty(err, key, { value: clean(v) });
-    }
-    for (const key of ['info', 'inner', 'parameters'] as const) {
-      const v = (err as unknown as Record<string, unknown>)[key];
-      if (v !== undefined) Object.defineProperty(err, key, { value: redactDeep(v, clean) });
-    }
-    return err;
+  #clean(text: string, callTicket: string | undefined): string {
+    return this.#redactor.text(text, callTicket);
   }
 }
 
@@ -462,6 +426,7 @@ export class SoapSession<Service extends string> {
   readonly #agents = new Map<Service, unknown>();
 
   constructor(options: SessionOptions<Service> = {}) {
+    checkAgentOptions(options);
     // One tenant resolver for all agents: one state request, one cache.
     const needsResolver = options.baseUrl === undefined && options.tenant !== undefined && options.tenantResolver === undefined;
     const tenantResolver = needsResolver ? resolverOf(options) : undefined;
@@ -479,15 +444,6 @@ export class SoapSession<Service extends string> {
     }
     return agent;
   }
-}
-
-function redactDeep(value: unknown, clean: (s: string) => string): unknown {
-  if (typeof value === 'string') return clean(value);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, clean));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)]));
-  }
-  return value;
 }
 
 function excerpt(text: string): string {
@@ -511,28 +467,9 @@ function responseText(bytes: Uint8Array, contentType: string | null, status: num
   }
 }
 
-/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
-async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return joinChunks(chunks, received);
+/** Refuses options that would silently disable a limit (NaN, Infinity, negative): a TypeError naming the option. */
+function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number; stateTimeoutMs?: number }): void {
+  checkLimitOption('timeoutMs', options.timeoutMs);
+  checkLimitOption('maxResponseBytes', options.maxResponseBytes);
+  checkLimitOption('stateTimeoutMs', options.stateTimeoutMs);
 }

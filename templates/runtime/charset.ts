@@ -245,7 +245,11 @@ export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null | u
   const declared = declaredEncoding(text);
   if (declared !== undefined && source !== 'XML declaration') {
     const named = LABELS[declared.toLowerCase()];
-    if (named === undefined || !compatible(named, enc)) {
+    // With a byte order mark the declaration must name the mark's own encoding: US-ASCII after a
+    // UTF-8 mark, or UTF-16LE/BE after a UTF-16 mark (whose labels forbid a mark), contradict it
+    // (XML 1.0 Appendix F; the W3C suite's eduni/misc 007 and 008).
+    const bomOk = named !== undefined && (enc === 'UTF-8' ? named === 'UTF-8' : named === 'UTF-16');
+    if (named === undefined || !compatible(named, enc) || (source === 'byte order mark' && !bomOk)) {
       const how = source === 'default' ? 'it is read as UTF-8 (the default)' : `the ${source} ${source === 'first bytes' ? 'say' : 'says'} ${enc}`;
       fail(`the XML declaration says encoding="${declared}", but ${how}`, operation);
     }

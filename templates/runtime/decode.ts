@@ -11,8 +11,8 @@
 //
 // Which error is reported when a message has several: the message is always read to its end, so
 //   1. a well-formedness error (anywhere) comes first, then
-//   2. the envelope's shape: not an Envelope, no Body, an empty Body, a Fault, the wrong body element
-//      (of the last Body, when there are several), then
+//   2. the envelope's shape: not an Envelope, the other SOAP version, no Body or several, an empty
+//      Body, a Fault, the wrong body element, then
 //   3. the first error in the body element, in document order, then
 //   4. the first error in the header blocks, in the order the operation declares its headers.
 // An error therefore costs one parse, like a success.
@@ -22,11 +22,11 @@
 // scalar …); reader events fill it, and at the element's end tag its value goes to the frame below.
 import { DecodeError, type SoapFaultError } from './errors.js';
 import { compiledPattern } from './encode.js';
-import { readFault, SOAP11_NS, SOAP12_NS } from './envelope.js';
+import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { fastScalarCode, parseScalar, parseScalarAt, ScalarError } from './scalars.js';
 import { field, type ArrayDesc, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type RestrictedDesc, type ScalarKind, type SchemaDesc, type SoapVersion, type TypeDesc } from './schema.js';
 import { scalarKind, schemaIndex, XSD_NS, XSI_NS, type SchemaIndex } from './schema-index.js';
-import { readElement, resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError, type NamespaceScope } from './xml.js';
+import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError, type NamespaceScope } from './xml.js';
 
 export interface DecodedMessage {
   readonly body: Record<string, unknown>;
@@ -45,6 +45,12 @@ export interface DecodeOptions {
    * SOAP header blocks the WSDL does not declare are always ignored.
    */
   readonly unknownElements?: UnknownElements | undefined;
+  /**
+   * The SOAP version the message must have (the operation's binding): an envelope of the other
+   * version is then a DecodeError, as in WCF. The agent passes it for responses; without it both
+   * versions are read (SuperOffice documents its SOAP 1.1 services with SOAP 1.2 envelopes).
+   */
+  readonly soapVersion?: SoapVersion | undefined;
 }
 
 /**
@@ -53,7 +59,7 @@ export interface DecodeOptions {
  */
 export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeOptions): DecodedMessage {
   try {
-    return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg);
+    return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg, options?.soapVersion);
   } catch (err) {
     // Well-formedness errors take precedence over everything (the reader throws them as it reads).
     if (err instanceof XmlSyntaxError) throw new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation);
@@ -243,7 +249,7 @@ class EnvelopeDecoder {
     this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined, true);
   }
 
-  decode(msg: MessageDesc): DecodedMessage {
+  decode(msg: MessageDesc, expected: SoapVersion | undefined): DecodedMessage {
     const r = this.r;
     r.next(); // the document element's start tag: the reader refuses anything else first
     const envNs = r.ns;
@@ -257,7 +263,7 @@ class EnvelopeDecoder {
     // Header blocks: children of Header, then (as SuperOffice's documentation writes them) other
     // children of Envelope. For each declared header, the first such block counts.
     const headers = new Map<FieldDesc, { value: unknown; inHeader: boolean }>();
-    let sawBody = false;
+    let bodies = 0;
     let body: BodyOutcome | undefined;
     for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
       if (ev !== XML_START) continue; // text between the envelope's children
@@ -267,17 +273,24 @@ class EnvelopeDecoder {
           if (e === XML_START) this.headerBlock(msg, headers, true);
         }
       } else if (r.ns === envNs && local === 'Body') {
-        sawBody = true; // with several Bodies, the last one counts
-        body = this.body(msg, envNs, version);
+        // A second Body is refused below (as WCF does); it is only read for well-formedness.
+        if (++bodies === 1) body = this.body(msg, envNs, version);
+        else r.skipElement();
       } else {
         this.headerBlock(msg, headers, false);
       }
     }
     this.finish();
 
-    if (!sawBody) throw new DecodeError('the SOAP envelope has no Body', 'Envelope', this.operation);
+    if (bodies === 0) throw new DecodeError('the SOAP envelope has no Body', 'Envelope', this.operation);
+    if (bodies > 1) throw new DecodeError(`the SOAP envelope has ${bodies} Body elements; SOAP allows one`, 'Envelope', this.operation);
     if (body === undefined) throw new DecodeError('the SOAP Body is empty', 'Envelope/Body', this.operation);
     if ('fault' in body) throw body.fault;
+    if (expected !== undefined && version !== expected) {
+      // As WCF: an operation bound to one SOAP version does not read the other's envelope. A
+      // Fault of either version is still reported as the fault it is (above): it says why.
+      throw new DecodeError(`the operation uses SOAP ${expected}, but the message is a SOAP ${version} envelope ("${envNs}")`, 'Envelope', this.operation);
+    }
     if ('found' in body) {
       const expected = `{${this.index.namespace(msg.body.ns)}}${msg.body.name}`;
       throw new DecodeError(`expected the body element ${expected}, found ${body.found}`, 'Envelope/Body', this.operation);
@@ -302,7 +315,7 @@ class EnvelopeDecoder {
       if (result !== undefined) {
         r.skipElement(); // only the first element in Body counts
       } else if (r.name.local === 'Fault' && r.ns === envNs) {
-        result = { fault: readFault(readElement(r), version, this.operation) };
+        result = { fault: readFaultFrom(r, version, this.operation) };
       } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
         this.prefix = '';
         // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
@@ -597,17 +610,23 @@ class EnvelopeDecoder {
     }
     const name = resolveQNameIn(scope, value.trim());
     if (!name) return this.fail(`xsi:type "${value}" uses an undeclared prefix`, this.sp);
+    // On a complex type, an xsi:type naming anything but it or a type derived from it contradicts
+    // the schema (WCF refuses it): reading on would drop the element's content silently.
+    const contradicts = (): never =>
+      this.fail(`xsi:type "${value}" contradicts the declared type ${desc?.kind === 'complex' ? desc.name : declared}`, this.sp);
     if (name.ns === XSD_NS) {
       // For anyType the scalar type comes from xsi:type; elsewhere it merely restates the schema.
-      return declared === 'xs:anyType' ? `xs:${name.local === 'anyType' ? 'string' : name.local}` : declared;
+      if (declared === 'xs:anyType') return `xs:${name.local === 'anyType' ? 'string' : name.local}`;
+      return desc?.kind === 'complex' ? contradicts() : declared;
     }
     const key = index.complexByXmlName(name.ns, name.local);
     if (key === undefined) {
-      return declared === 'xs:anyType' ? this.fail(`xsi:type "${value}" is not a type of this service`, this.sp) : declared;
+      if (declared === 'xs:anyType') return this.fail(`xsi:type "${value}" is not a type of this service`, this.sp);
+      return desc?.kind === 'complex' ? contradicts() : declared;
     }
     if (declared === 'xs:anyType') return key;
-    if (index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && index.complexInfo(key).ancestry.has(declared)) return key;
-    return declared;
+    if (key === declared || (index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && index.complexInfo(key).ancestry.has(declared))) return key;
+    return desc?.kind === 'complex' ? contradicts() : declared;
   }
 
   /** At the end tag of frame `fr`'s element: its value. */
@@ -797,7 +816,7 @@ function keepDecoderAlive(): unknown {
     '<s:Header><K xmlns="urn:k"><s>h</s></K></s:Header><s:Body><K xmlns="urn:k"><s>t &amp; t</s><i>1</i><i>2</i>' +
     '<a><K i:nil="true"/><K><e>x</e></K></a></K></s:Body></s:Envelope>';
   const decoder = new EnvelopeDecoder(schemaIndex(schema), 'KeepAlive', xml, undefined, false);
-  return [decoder, decoder.decode(msg)];
+  return [decoder, decoder.decode(msg, undefined)];
 }
 
 /** Whether an xsi:nil attribute value says "nil". */

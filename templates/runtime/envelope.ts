@@ -5,7 +5,7 @@ import { DecodeError, SoapFaultError } from './errors.js';
 import type { SoapVersion } from './schema.js';
 import type { SchemaIndex } from './schema-index.js';
 import { XSD_NS, XSI_NS } from './schema-index.js';
-import { escapeAttribute, escapeText, parseXml, XmlSyntaxError, type XmlElement } from './xml.js';
+import { escapeAttribute, escapeText, parseXml, XML_END, XML_EOF, XML_START, XML_TEXT, XmlSyntaxError, type XmlElement, type XmlReader } from './xml.js';
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
@@ -87,7 +87,99 @@ function textContent(el: XmlElement): string {
   return el.children.length === 0 ? el.text : el.text + el.children.map(textContent).join('');
 }
 
-/** The SoapFaultError a Fault element (SOAP 1.1 or 1.2) describes. */
+/**
+ * How much of a fault's reason and detail an error keeps, in characters: a server's fault text is
+ * data from the network, and a 20 MiB faultstring must not become a 20 MiB error message. Longer
+ * text is cut, with `… (N characters in all)` after it. With the code (at most 256 characters),
+ * a SoapFaultError's message stays under 64 KiB.
+ */
+export const FAULT_TEXT_CAP = 32 * 1024;
+const FAULT_CODE_CAP = 256;
+
+/** Collects text up to a cap, counting what it drops. */
+class CappedText {
+  #parts: string[] = [];
+  #kept = 0;
+  #total = 0;
+  constructor(private readonly cap: number) {}
+  add(text: string): void {
+    this.#total += text.length;
+    if (this.#kept >= this.cap) return;
+    const piece = text.length <= this.cap - this.#kept ? text : text.slice(0, this.cap - this.#kept);
+    this.#parts.push(piece);
+    this.#kept += piece.length;
+  }
+  /** The text kept; when cut, with the cut mark and the whole length. */
+  value(trim: boolean): string {
+    const kept = this.#parts.join('');
+    if (this.#total <= this.cap) return trim ? kept.trim() : kept;
+    return `${trim ? kept.trimStart() : kept}… (${this.#total} characters in all)`;
+  }
+}
+
+function capped(text: string, cap: number, trim: boolean): string {
+  const c = new CappedText(cap);
+  c.add(text);
+  return c.value(trim);
+}
+
+/**
+ * The SoapFaultError of the Fault element at the reader's current start tag (SOAP 1.1 or 1.2),
+ * read as events through its end tag: no tree is built, and the code, reason and detail are kept
+ * only up to their caps, so a Fault costs no more memory than any other response of its size.
+ */
+export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: string): SoapFaultError {
+  const envNs = version === '1.2' ? SOAP12_NS : '';
+  const code = new CappedText(FAULT_CODE_CAP);
+  const reason = new CappedText(FAULT_TEXT_CAP);
+  const detail = new CappedText(FAULT_TEXT_CAP);
+  let sawCode = false;
+  let sawReason = false;
+  let sawDetail = false;
+  // What the text of the element open at each depth (0 = Fault) belongs to.
+  const NONE = 0, CODE = 1, REASON = 2, DETAIL = 3, CODE_12 = 4, REASON_12 = 5;
+  const role: number[] = [NONE];
+  for (let ev = r.next(); ev !== XML_EOF && (ev !== XML_END || role.length > 1); ev = r.next()) {
+    if (ev === XML_START) {
+      const depth = role.length; // 1: a child of Fault
+      const parent = role[depth - 1] as number;
+      const local = r.name.local;
+      let next = parent === DETAIL ? DETAIL : NONE;
+      if (depth === 1 && r.ns === envNs) {
+        // Only the first of each counts, as in the tree reader.
+        if (local === (version === '1.1' ? 'faultcode' : 'Code') && !sawCode) {
+          sawCode = true;
+          next = version === '1.1' ? CODE : CODE_12;
+        } else if (local === (version === '1.1' ? 'faultstring' : 'Reason') && !sawReason) {
+          sawReason = true;
+          next = version === '1.1' ? REASON : REASON_12;
+        } else if (local === (version === '1.1' ? 'detail' : 'Detail') && !sawDetail) {
+          sawDetail = true;
+          next = DETAIL;
+        }
+      } else if (depth === 2 && r.ns === SOAP12_NS && (parent === CODE_12 || parent === REASON_12)) {
+        // SOAP 1.2: the first Code/Value and the first Reason/Text.
+        if (parent === CODE_12 && local === 'Value') next = CODE;
+        if (parent === REASON_12 && local === 'Text') next = REASON;
+        if (next !== NONE) role[depth - 1] = NONE;
+      }
+      role.push(next);
+    } else if (ev === XML_END) {
+      role.pop();
+    } else if (ev === XML_TEXT) {
+      const current = role[role.length - 1] as number;
+      if (current === CODE) code.add(r.text());
+      else if (current === REASON) reason.add(r.text());
+      else if (current === DETAIL) detail.add(r.text());
+    }
+  }
+  return new SoapFaultError(
+    { code: code.value(true), reason: reason.value(false), detail: sawDetail ? detail.value(true) : undefined },
+    operation,
+  );
+}
+
+/** The SoapFaultError a Fault element (SOAP 1.1 or 1.2) describes; texts capped as by readFaultFrom. */
 export function readFault(fault: XmlElement, version: SoapVersion, operation?: string): SoapFaultError {
   if (version === '1.1') {
     // SOAP 1.1 fault children are unqualified.
@@ -95,7 +187,11 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
     const reason = child(fault, '', 'faultstring');
     const detail = child(fault, '', 'detail');
     return new SoapFaultError(
-      { code: code?.text.trim() ?? '', reason: reason?.text ?? '', detail: detail ? textContent(detail).trim() : undefined },
+      {
+        code: capped(code?.text ?? '', FAULT_CODE_CAP, true),
+        reason: capped(reason?.text ?? '', FAULT_TEXT_CAP, false),
+        detail: detail ? capped(textContent(detail), FAULT_TEXT_CAP, true) : undefined,
+      },
       operation,
     );
   }
@@ -105,7 +201,11 @@ export function readFault(fault: XmlElement, version: SoapVersion, operation?: s
   const text = reasonEl && child(reasonEl, SOAP12_NS, 'Text');
   const detail = child(fault, SOAP12_NS, 'Detail');
   return new SoapFaultError(
-    { code: value?.text.trim() ?? '', reason: text?.text ?? '', detail: detail ? textContent(detail).trim() : undefined },
+    {
+      code: capped(value?.text ?? '', FAULT_CODE_CAP, true),
+      reason: capped(text?.text ?? '', FAULT_TEXT_CAP, false),
+      detail: detail ? capped(textContent(detail), FAULT_TEXT_CAP, true) : undefined,
+    },
     operation,
   );
 }

@@ -94,17 +94,20 @@ export class SoExceptionError extends SoapError {
   }
 }
 
-/** An HTTP error status with a body that is not a SOAP fault. */
+/** An HTTP error status with a body that is not a SOAP fault, or a redirect (never followed). */
 export class HttpError extends SoapError {
   readonly status: number;
   readonly statusText: string;
   /** The start of the response body (at most 500 characters), secrets removed. */
   readonly bodyExcerpt: string;
-  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string) {
+  /** A redirect's Location (3xx), which the agent never follows (secrets removed). */
+  readonly location: string | undefined;
+  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string, location?: string) {
     super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, operation);
     this.status = status;
     this.statusText = statusText;
     this.bodyExcerpt = bodyExcerpt;
+    this.location = location;
   }
 }
 

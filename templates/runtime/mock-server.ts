@@ -7,7 +7,7 @@
 // anything shaped like them), and `listen()` loads node:http only when it is called, so the
 // generated folder still compiles without @types/node and bundles without node:http.
 //
-// One request:
+// One request (on the service path only; any other path answers 404 naming it):
 //   GET  …?wsdl   the WSDL given as the `wsdl` option, its soap:address rewritten to this server
 //   POST          dispatch on SOAPAction (SOAP 1.1) or the Content-Type action parameter (SOAP 1.2),
 //                 else on the Body element → decode with the operation's codec → record the call →
@@ -17,6 +17,7 @@
 // SuperOffice sends for a refused call: HTTP 200, Succeeded=false and the ExceptionInfo header
 // around an empty response element. A thrown SoapFaultError is sent as that fault; any other
 // thrown value becomes a Server/Receiver fault carrying its message only, never a stack trace.
+// A missing handler answers 501 (not 500), and a handler gets handlerTimeoutMs to finish.
 import { decodeXmlBytes, joinChunks } from './charset.js';
 import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
@@ -103,13 +104,32 @@ export interface MockServerOptions {
    * Generated mocks do not carry their WSDL; without this option `?wsdl` answers 404.
    */
   readonly wsdl?: string | (() => string | Promise<string>);
+  /**
+   * The path the mock answers on (default: `/` + the service path, e.g.
+   * `/Remote/Services86/EMail.svc`, where `listen()` puts it). Any other path answers 404 naming
+   * this one, as a real server would, so a test catches a client pointed at the wrong address.
+   */
+  readonly path?: string;
+  /**
+   * How long a handler may take, in milliseconds (default 10000; 0 = no limit). A handler still
+   * running then gets a Server/Receiver fault (HTTP 500) naming this option, so a handler that
+   * never resolves does not hold the client's connection open for good.
+   */
+  readonly handlerTimeoutMs?: number;
 }
+
+/** Default handler time limit: 10 s. */
+export const DEFAULT_HANDLER_TIMEOUT_MS = 10_000;
 
 export interface ListenOptions {
   /** Default 0: a free port chosen by the system. */
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
+  /** Time for a request's headers to arrive, in milliseconds (default 10000); then the connection is closed. */
+  readonly headersTimeoutMs?: number;
+  /** Time for a whole request (headers and body) to arrive, in milliseconds (default 30000). */
+  readonly requestTimeoutMs?: number;
 }
 
 /** A mock listening on a port. */
@@ -193,6 +213,9 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
   const unknownElements = options.unknownElements ?? 'error';
   const calls: MockCall<Ops>[] = [];
   const soapContentType = version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8';
+  const servicePath = options.path ?? `/${info.servicePath.replace(/^\/+/, '')}`;
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
+  if (!Number.isFinite(handlerTimeoutMs) || handlerTimeoutMs < 0) throw new TypeError(`handlerTimeoutMs must be a finite number of at least 0, got ${handlerTimeoutMs}`);
 
   const fault = (client: boolean, reason: string, status?: number, code?: string, detail?: string): Reply => {
     const faultCode = code ?? (version === '1.2' ? (client ? 's:Sender' : 's:Receiver') : client ? 's:Client' : 's:Server');
@@ -205,6 +228,11 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
   async function respond(request: MockHttpRequest): Promise<Reply> {
     const method = (request.method ?? 'GET').toUpperCase();
     const url = new URL(request.url ?? '/', 'http://mock.invalid');
+    // Only the service's own path, as a real server: a client sent elsewhere must not pass its tests.
+    if (url.pathname.toLowerCase() !== servicePath.toLowerCase()) {
+      const asked = url.pathname.length > 200 ? `${url.pathname.slice(0, 200)}…` : url.pathname;
+      return new Reply(404, `${info.service} mock: nothing at ${asked}; this mock serves ${servicePath}\n`, 'text/plain; charset=utf-8');
+    }
     if (method === 'GET' || method === 'HEAD') {
       const wantsWsdl = /^\?(?:[^#]*&)?(?:single)?wsdl(?:[=&]|$)/i.test(url.search);
       if (!wantsWsdl) {
@@ -291,12 +319,16 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
     const handler = Object.prototype.hasOwnProperty.call(handlers, name)
       ? (handlers as unknown as Record<string, MockHandler<unknown, unknown, unknown, Record<string, unknown>> | undefined>)[name]
       : undefined;
-    if (typeof handler !== 'function') throw fault(false, `not implemented: ${name}`);
+    // A missing handler answers HTTP 501 (a throwing one 500), so a test can tell them apart.
+    if (typeof handler !== 'function') throw fault(false, `not implemented: ${name}`, 501, undefined, 'the mock has no handler for this operation');
 
     let output: unknown;
     try {
-      output = await handler(decoded.input, ctx);
+      output = await withinTime(Promise.resolve(handler(decoded.input, ctx)), handlerTimeoutMs, () =>
+        fault(false, `the ${name} handler did not finish within ${handlerTimeoutMs} ms (handlerTimeoutMs)`),
+      );
     } catch (err) {
+      if (err instanceof Reply) throw err;
       options.onError?.(err, name);
       const exception = soExceptionInfoOf(err);
       if (exception && codec.desc.output && declared.has('Succeeded')) {
@@ -411,6 +443,16 @@ export function rewriteAddress(wsdl: string, endpoint: string): string {
   );
 }
 
+/** `promise`, or `late()` thrown when it has not settled within `ms` (0 = no limit). */
+function withinTime<T>(promise: Promise<T>, ms: number, late: () => Reply): Promise<T> {
+  if (ms === 0) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(late()), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
 /** The ExceptionInfo a thrown value asks for, when it is a SoExceptionError or carries `soExceptionInfo`. */
 function soExceptionInfoOf(err: unknown): { info: SoExceptionInfoFields | undefined } | undefined {
   if (err instanceof SoExceptionError) return { info: err.info };
@@ -448,7 +490,10 @@ interface NodeHttpServer {
   closeAllConnections?(): void;
 }
 interface NodeHttp {
-  createServer(listener: (request: MockHttpRequest, response: MockHttpResponse) => void): NodeHttpServer;
+  createServer(
+    options: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number },
+    listener: (request: MockHttpRequest, response: MockHttpResponse) => void,
+  ): NodeHttpServer;
 }
 const NODE_HTTP: string = 'node:http';
 
@@ -459,7 +504,13 @@ async function listen<Ops extends Record<string, AnyOperationCodec>>(
 ): Promise<ListeningMock> {
   const http = (await import(NODE_HTTP)) as NodeHttp;
   const host = options.host ?? '127.0.0.1';
-  const server = http.createServer(mock);
+  // Slow-drip headers or bodies are cut off (node:http checks at connectionsCheckingInterval).
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
+  const server = http.createServer(
+    { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 2)) },
+    mock,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

@@ -262,12 +262,13 @@ describe('SuperOffice exceptions and SOAP faults', () => {
     assert.match(err.reason, /^the GetEMailSOInfo handler threw exception info the schema does not allow: .*Parameters/);
   });
 
-  test('an operation without a handler answers the fault "not implemented"', async () => {
+  test('an operation without a handler answers the fault "not implemented" with HTTP 501 (a throwing handler: 500)', async () => {
     const err = await email.getEMailEnvelopes({ MessageServerIds: [1, 2] }).catch((e: unknown) => e);
     assert.ok(err instanceof SoapFaultError);
     assert.equal(err.code, 's:Server');
     assert.equal(err.reason, 'not implemented: GetEMailEnvelopes');
-    assert.equal(err.httpStatus, 500);
+    assert.equal(err.detail, 'the mock has no handler for this operation');
+    assert.equal(err.httpStatus, 501);
     assert.deepEqual(mock.calls[0]?.input, { MessageServerIds: [1, 2] });
   });
 
@@ -413,7 +414,7 @@ describe('?wsdl', () => {
 
   test('the address follows the Host header and path; a strange Host is not written into the WSDL', async () => {
     const viaHost = await new Promise<string>((resolve, reject) => {
-      const req = httpRequest(`${server.baseUrl}/Other/Path.svc?wsdl`, { headers: { Host: 'mock.example:8080' } }, (res) => {
+      const req = httpRequest(`${server.url}?wsdl`, { headers: { Host: 'mock.example:8080' } }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));
@@ -422,7 +423,7 @@ describe('?wsdl', () => {
       req.on('error', reject);
       req.end();
     });
-    assert.match(viaHost, /<soap:address location="http:\/\/mock\.example:8080\/Other\/Path\.svc"\/>/);
+    assert.match(viaHost, /<soap:address location="http:\/\/mock\.example:8080\/Remote\/Services86\/EMail\.svc"\/>/);
     const hostile = await new Promise<string>((resolve, reject) => {
       const req = httpRequest(`${server.url}?wsdl`, { headers: { Host: 'a"b<c' } }, (res) => {
         let text = '';

@@ -150,7 +150,13 @@ describe('EMail golden envelopes (SuperOffice documentation)', () => {
 describe('SyncEmailAccount through the client', () => {
   test('syncEmailAccount(...) with ticket and token sends exactly the documented request', async () => {
     let sent: { url: string; init: RequestInit } | undefined;
-    const response = readFileSync(join(envelopesDir, 'SyncEmailAccount.response.xml'), 'utf8');
+    // SuperOffice documents its SOAP 1.1 services with SOAP 1.2 envelopes; a real server answers in
+    // the binding's version, and the agent refuses the other one (issue 15), so the reply is 1.1 here.
+    const response = readFileSync(join(envelopesDir, 'SyncEmailAccount.response.xml'), 'utf8').replace(
+      'xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope"',
+      'xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"',
+    );
+    assert.match(response, /xmlns:SOAP-ENV="http:\/\/schemas\.xmlsoap\.org\/soap\/envelope\/"/);
     const email = new EMailAgent({
       endpoint: 'http://127.0.0.1:9/Remote/Services86/EMail.svc',
       ticket: '7T:1234abcxyzExample==',

@@ -1,0 +1,175 @@
+// Posting one SOAP request: the call's time budget, the request itself with redirects refused,
+// and reading the body under the size limit. agent.ts orchestrates a call; this file only moves
+// bytes, and turns every way that can fail into a TransportError or HttpError.
+import { joinChunks } from './charset.js';
+import { HttpError, TransportError } from './errors.js';
+
+/** What came back: status and the whole body, read under the size limit. */
+export interface HttpReply {
+  readonly status: number;
+  readonly statusText: string;
+  readonly bytes: Uint8Array;
+  readonly contentType: string | null;
+  /** The Retry-After header (for the retry decision after 429/503). */
+  readonly retryAfter: string | null;
+}
+
+/**
+ * The time budget of one call, from its first await to its last byte: `timeoutMs` (0 = none) and
+ * the caller's signal. Everything the call waits for — the ticket function, the request, the body —
+ * runs through `wait` or gets `signal`, so a ticket function that never settles ends the call too.
+ */
+export class CallBudget {
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #caller: AbortSignal | undefined;
+  readonly #onAbort = (): void => this.#controller.abort();
+  readonly #timeoutMs: number;
+  readonly #operation: string;
+  #timedOut = false;
+
+  constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string) {
+    this.#timeoutMs = timeoutMs;
+    this.#operation = operation;
+    this.#caller = caller;
+    if (caller?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
+    this.#timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            this.#timedOut = true;
+            this.#controller.abort();
+          }, timeoutMs)
+        : undefined;
+    caller?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** Aborted when the call times out or the caller aborts. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** The error that ends the call now: timeout or abort when the budget is spent, else a network failure. */
+  failure(err: unknown): TransportError {
+    if (err instanceof TransportError) return err;
+    if (this.#timedOut) return new TransportError('timeout', `no complete response within ${this.#timeoutMs} ms`, this.#operation);
+    if (this.#caller?.aborted) return new TransportError('aborted', 'the call was aborted', this.#operation);
+    const e = err as { cause?: { code?: string; message?: string }; message?: string };
+    const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+    return new TransportError('network', `the request failed: ${detail}`, this.#operation, err);
+  }
+
+  /**
+   * `promise`, or the budget's TransportError as soon as the budget is spent (for waits that take
+   * no signal, such as the ticket function). An error of `promise` itself passes unchanged.
+   */
+  wait<T>(promise: Promise<T> | T): Promise<T> {
+    const signal = this.signal;
+    if (signal.aborted) return Promise.reject(this.failure(undefined));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(this.failure(undefined));
+      signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(promise).then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  /** Stops the timer and lets go of the caller's signal. */
+  end(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#caller?.removeEventListener('abort', this.#onAbort);
+  }
+}
+
+/**
+ * POSTs `body` and reads the reply. Redirects are never followed (`redirect: 'manual'`): the
+ * request carries the ticket and application token, which go only to the address the user named;
+ * a 3xx is an HttpError naming the status and the Location (secrets removed later, with every
+ * error), and nothing is sent anywhere else.
+ */
+export async function postSoap(
+  fetchImpl: typeof fetch,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  maxResponseBytes: number,
+  budget: CallBudget,
+  operation: string,
+): Promise<HttpReply> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { method: 'POST', headers, body, signal: budget.signal, redirect: 'manual' });
+  } catch (err) {
+    throw budget.failure(err);
+  }
+  if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+    await response.body?.cancel().catch(() => undefined);
+    const location = response.headers.get('location');
+    throw new HttpError(
+      response.status,
+      response.statusText,
+      `redirect${location !== null ? ` to ${withoutUserInfo(location)}` : ''} not followed: the request carries credentials, which go only to the address you named`,
+      operation,
+      location !== null ? withoutUserInfo(location) : undefined,
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readLimited(response, maxResponseBytes, operation);
+  } catch (err) {
+    throw budget.failure(err);
+  }
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    bytes,
+    contentType: response.headers.get('content-type'),
+    retryAfter: response.headers.get('retry-after'),
+  };
+}
+
+/** A Location without `user:password@` (secrets of the call itself are removed with the whole error). */
+function withoutUserInfo(location: string): string {
+  return location.length > 2000 ? `${location.slice(0, 2000)}…` : location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+}
+
+/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
+async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return joinChunks(chunks, received);
+}
+
+/** Checks a numeric option: finite and not negative, else a TypeError naming it. */
+export function checkLimitOption(name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${name} must be a finite number of at least 0, got ${typeof value === 'number' ? String(value) : typeof value}`);
+  }
+}

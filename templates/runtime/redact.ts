@@ -1,0 +1,175 @@
+// Keeping secrets (ticket, application token, the caller's `secrets`) out of every error the
+// runtime throws: its message, stack, every own field (strings, and the keys and values of
+// objects such as ExceptionInfo's Parameters) and its whole `cause` chain. A hostile server can
+// echo a secret in any form, so a secret is matched whatever mix of forms spells its characters:
+// raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`), URL escape
+// (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`): the text is read once with those
+// escapes undone, the secrets are looked for in that plain view, and matches are replaced in the
+// original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
+// ticket of the failing call (issue 15: an agent shared by many users sees a new ticket per call,
+// and keeping them all made each failure slower).
+import { SoapError } from './errors.js';
+
+/** Secrets shorter than this are not redacted (they would match ordinary text). */
+const MIN_SECRET_LENGTH = 4;
+
+/** The escapes a secret's characters may hide behind (one fixed expression: nothing is compiled per secret). */
+const ESCAPE = /&#([0-9]{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|%([0-9a-fA-F]{2})|\\[uU]([0-9a-fA-F]{4})|\\(["\\/])/g;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * `text` with every escape above replaced by its character, and for each character of that plain
+ * view the offset in `text` where it starts (plus the end), so a match maps back to the original.
+ */
+function plainView(text: string): { plain: string; starts: number[] } | undefined {
+  ESCAPE.lastIndex = 0;
+  if (!ESCAPE.test(text)) return undefined;
+  ESCAPE.lastIndex = 0;
+  let plain = '';
+  const starts: number[] = [];
+  let last = 0;
+  for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
+    for (let i = last; i < m.index; i++) starts.push(i);
+    plain += text.slice(last, m.index);
+    let ch: string;
+    if (m[1] !== undefined || m[2] !== undefined) {
+      const code = m[1] !== undefined ? Number(m[1]) : parseInt(m[2] as string, 16);
+      ch = code <= 0x10ffff ? String.fromCodePoint(code) : m[0];
+    } else if (m[3] !== undefined) ch = NAMED[m[3]] as string;
+    else if (m[4] !== undefined) ch = String.fromCharCode(parseInt(m[4], 16));
+    else if (m[5] !== undefined) ch = String.fromCharCode(parseInt(m[5], 16));
+    else ch = m[6] as string;
+    for (let i = 0; i < ch.length; i++) starts.push(m.index);
+    plain += ch;
+    last = m.index + m[0].length;
+  }
+  for (let i = last; i < text.length; i++) starts.push(i);
+  plain += text.slice(last);
+  starts.push(text.length);
+  return { plain, starts };
+}
+
+/**
+ * Replaces every secret with `***`, whatever mix of forms spells it, and — where an excerpt or a
+ * capped fault text was cut off (`…`) — a beginning of a secret of at least 4 characters before the cut.
+ */
+function scrub(text: string, secrets: readonly string[]): string {
+  const view = plainView(text);
+  const plain = view?.plain ?? text;
+  const ranges: [number, number][] = [];
+  for (const s of secrets) {
+    for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push([i, i + s.length]);
+    for (let cut = plain.indexOf('…'); cut >= 0; cut = plain.indexOf('…', cut + 1)) {
+      for (let k = Math.min(s.length - 1, cut); k >= MIN_SECRET_LENGTH; k--) {
+        if (plain.startsWith(s.slice(0, k), cut - k)) {
+          ranges.push([cut - k, cut]);
+          break;
+        }
+      }
+    }
+  }
+  if (ranges.length === 0) return text;
+  ranges.sort((x, y) => x[0] - y[0]);
+  const at = (i: number) => (view ? (view.starts[i] as number) : i);
+  let out = '';
+  let pos = 0;
+  for (const [from, to] of ranges) {
+    const start = at(from);
+    const end = at(to);
+    if (end <= pos) continue;
+    out += text.slice(pos, Math.max(pos, start)) + (start >= pos ? '***' : '');
+    pos = end;
+  }
+  return out + text.slice(pos);
+}
+
+/**
+ * The secrets of one agent: fixed ones given at construction, and the current and previous ticket
+ * (a ticket function may return a new one per call; older tickets are forgotten).
+ */
+export class Redactor {
+  readonly #fixed: readonly string[];
+  #current: string | undefined;
+  #previous: string | undefined;
+
+  constructor(fixed: readonly unknown[]) {
+    this.#fixed = fixed.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH);
+  }
+
+  /** Notes the ticket a call is about to send: it becomes the current one, the last one the previous. */
+  noteTicket(ticket: string | undefined): void {
+    if (ticket === undefined || ticket === this.#current) return;
+    this.#previous = this.#current;
+    this.#current = ticket;
+  }
+
+  /** The secrets for one call: fixed, current, previous, and the call's own ticket (longest first). */
+  #secrets(callTicket: string | undefined): string[] {
+    const all = new Set(this.#fixed);
+    for (const t of [this.#current, this.#previous, callTicket]) if (t !== undefined && t.length >= MIN_SECRET_LENGTH) all.add(t);
+    return [...all].sort((a, b) => b.length - a.length);
+  }
+
+  /** `text` with every secret replaced by `***`. */
+  text(text: string, callTicket?: string): string {
+    return scrub(text, this.#secrets(callTicket));
+  }
+
+  /** `err` with every secret removed from it and its cause chain (see redactError). */
+  error(err: unknown, callTicket?: string): unknown {
+    const secrets = this.#secrets(callTicket);
+    return secrets.length === 0 ? err : redactError(err, (s) => scrub(s, secrets), 0);
+  }
+}
+
+/** Causes deeper than this are cut off (a cycle or a hostile chain). */
+const MAX_CAUSE_DEPTH = 8;
+
+/**
+ * A runtime error (SoapError) is cleaned in place: message, stack, every own field. Anything else
+ * in a cause chain (a fetch failure quoting the request …) is replaced by a plain Error carrying
+ * its cleaned name, message, code and stack, so no field of a foreign object survives unread.
+ */
+function redactError(err: unknown, clean: (s: string) => string, depth: number): unknown {
+  if (!(err instanceof SoapError)) {
+    if (depth === 0) return err; // an error of the caller's own code (a ticket function) reaches them unchanged
+    return foreignCause(err, clean, depth);
+  }
+  define(err, 'message', clean(err.message));
+  // The stack text starts with the message; whenever it was first formatted, clean it too.
+  if (typeof err.stack === 'string') define(err, 'stack', clean(err.stack));
+  for (const key of Object.keys(err)) {
+    const v = (err as unknown as Record<string, unknown>)[key];
+    define(err, key, deep(v, clean), true);
+  }
+  if ('cause' in err) define(err, 'cause', depth >= MAX_CAUSE_DEPTH ? undefined : redactError(err.cause, clean, depth + 1));
+  return err;
+}
+
+function foreignCause(cause: unknown, clean: (s: string) => string, depth: number): unknown {
+  if (cause === undefined || cause === null) return cause;
+  if (typeof cause !== 'object') return deep(cause, clean);
+  const c = cause as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
+  const out = new Error(clean(String(c.message ?? '')));
+  define(out, 'name', clean(String(c.name ?? 'Error')));
+  define(out, 'stack', typeof c.stack === 'string' ? clean(c.stack) : `${out.name}: ${out.message}`);
+  if (typeof c.code === 'string' || typeof c.code === 'number') define(out, 'code', deep(c.code, clean), true);
+  if (c.cause !== undefined && depth < MAX_CAUSE_DEPTH) define(out, 'cause', foreignCause(c.cause, clean, depth + 1));
+  return out;
+}
+
+function define(obj: object, key: string, value: unknown, enumerable = false): void {
+  Object.defineProperty(obj, key, { value, enumerable, writable: true, configurable: true });
+}
+
+/** A copy of `value` with every string (also object keys) cleaned. */
+function deep(value: unknown, clean: (s: string) => string, depth = 0): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => deep(v, clean, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    Object.defineProperty(out, clean(k), { value: deep(v, clean, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+// Issue 15, item 8: the mock answers only on its service path, limits how long a handler and a
+// request may take, and tells a missing handler (501) from a throwing one (500). On 127.0.0.1.
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { EMailAgent, HttpError, SoapFaultError } from '../../generated/EMail/index.js';
+import { createEMailMockServer, type ListeningMock } from '../../generated/EMail/mock.js';
+
+const mock = createEMailMockServer(
+  {
+    GetEMailAccount: async () => ({ Response: { EMailAccountId: 1 } }),
+    CreateDefaultEMailFolder: () => new Promise(() => undefined), // never resolves
+    CreateDefaultEMailEntity: () => {
+      throw new Error('handler bug');
+    },
+  },
+  { handlerTimeoutMs: 300 },
+);
+let server: ListeningMock;
+before(async () => {
+  server = await mock.listen({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
+});
+after(() => server.close());
+
+describe('the mock answers only on its service path', () => {
+  for (const path of ['/totally/wrong/Person.svc', '/Remote/Services86/Remote/Services86/EMail.svc', '/']) {
+    test(`POST ${path} is a 404 naming the path it serves`, async () => {
+      const res = await fetch(server.baseUrl + path, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: '<x/>' });
+      assert.equal(res.status, 404);
+      assert.equal(await res.text(), `EMail mock: nothing at ${path}; this mock serves /Remote/Services86/EMail.svc\n`);
+    });
+  }
+
+  test('a client whose baseUrl already ends in the service folder gets an HttpError 404, not "ok"', async () => {
+    const err = await new EMailAgent({ baseUrl: `${server.baseUrl}/Remote/Services86` }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof HttpError, String(err));
+    assert.equal(err.status, 404);
+    assert.match(err.message, /this mock serves \/Remote\/Services86\/EMail\.svc/);
+  });
+
+  test('the right path answers; the `path` option moves it', async () => {
+    assert.deepEqual(await new EMailAgent({ baseUrl: server.baseUrl }).getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 1 });
+    const moved = createEMailMockServer({ GetEMailAccount: () => ({ Response: { EMailAccountId: 2 } }) }, { path: '/Cust1/EMail.svc' });
+    const s = await moved.listen();
+    try {
+      assert.deepEqual(await new EMailAgent({ endpoint: `${s.baseUrl}/Cust1/EMail.svc` }).getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 2 });
+      const res = await fetch(s.url, { method: 'POST', body: 'x' });
+      assert.equal(res.status, 404);
+      assert.match(await res.text(), /this mock serves \/Cust1\/EMail\.svc/);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('handlers: time limit, missing vs throwing', () => {
+  test('a handler that never resolves ends in a Server fault naming handlerTimeoutMs', async () => {
+    const started = Date.now();
+    const err = await new EMailAgent({ baseUrl: server.baseUrl }).createDefaultEMailFolder().catch((e: unknown) => e);
+    assert.ok(err instanceof SoapFaultError, String(err));
+    assert.equal(err.code, 's:Server');
+    assert.equal(err.httpStatus, 500);
+    assert.match(err.reason, /^the CreateDefaultEMailFolder handler did not finish within 300 ms \(handlerTimeoutMs\)$/);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  test('a missing handler is HTTP 501, a throwing one HTTP 500', async () => {
+    const agent = new EMailAgent({ baseUrl: server.baseUrl });
+    const missing = await agent.getEMailEnvelopes({ MessageServerIds: [1] }).catch((e: unknown) => e);
+    const throwing = await agent.createDefaultEMailEntity().catch((e: unknown) => e);
+    assert.ok(missing instanceof SoapFaultError && throwing instanceof SoapFaultError);
+    assert.equal(missing.httpStatus, 501);
+    assert.equal(missing.detail, 'the mock has no handler for this operation');
+    assert.equal(throwing.httpStatus, 500);
+    assert.equal(throwing.reason, 'handler bug');
+  });
+
+  test('handlerTimeoutMs must be a finite number of at least 0', () => {
+    assert.throws(() => createEMailMockServer({}, { handlerTimeoutMs: Number.NaN }), /handlerTimeoutMs must be/);
+  });
+});
+
+describe('slow requests are cut off', () => {
+  /** Opens a connection, writes `first`, then drips `drip` a byte every 100 ms; resolves with what came back and when. */
+  function slow(first: string, drip: string): Promise<{ text: string; ms: number }> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const socket = connect(server.port, '127.0.0.1');
+      let text = '';
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i < drip.length && !socket.destroyed) socket.write(drip[i++]!);
+      }, 100);
+      socket.setEncoding('utf8');
+      socket.on('data', (c: string) => (text += c));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve({ text, ms: Date.now() - started });
+      });
+      socket.on('connect', () => socket.write(first));
+      setTimeout(() => reject(new Error('the connection stayed open for 8 s')), 8000).unref();
+    });
+  }
+
+  test('headers dripped slower than headersTimeoutMs: 408 and the connection closed', async () => {
+    const { text, ms } = await slow('POST /Remote/Services86/EMail.svc HTTP/1.1\r\nHost: x\r\n', 'X-Slow: '.repeat(100));
+    assert.match(text, /^HTTP\/1\.1 408/);
+    assert.ok(ms < 5000, `${ms} ms`);
+  });
+
+  test('a body dripped slower than requestTimeoutMs: 408 and the connection closed', async () => {
+    const { text, ms } = await slow('POST /Remote/Services86/EMail.svc HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 500\r\n\r\n', 'x'.repeat(500));
+    assert.match(text, /^HTTP\/1\.1 408/);
+    assert.ok(ms < 5000, `${ms} ms`);
+  });
+});

@@ -1,0 +1,378 @@
+// Issue 15, as an attacker tries it against the generated EMail client on 127.0.0.1: redirects
+// never carry credentials, one time budget covers the ticket function, no field of any error keeps
+// a secret, faults cost bounded memory and text, the redaction list is bounded, limits are
+// validated, and the envelope is read as strictly as WCF reads it.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { inspect } from 'node:util';
+import fc from 'fast-check';
+import { DecodeError, EMailAgent, EMailOperations, HttpError, SoapFaultError, SoExceptionError, TransportError } from '../../generated/EMail/index.js';
+import * as rt from '../../generated/runtime/index.js';
+
+const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
+const SOAP12 = 'http://www.w3.org/2003/05/soap-envelope';
+const TNS = 'http://www.superoffice.net/ws/crm/NetServer/Services86';
+
+type Responder = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
+let respond: Responder = (_req, _body, res) => res.end();
+let hits = 0;
+let server: http.Server;
+let base: string;
+/** Another origin (another port): must never be reached. */
+let other: http.Server;
+let otherBase: string;
+let otherHits = 0;
+
+function listen(s: http.Server): Promise<string> {
+  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
+}
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    hits++;
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => respond(req, body, res));
+  });
+  other = http.createServer((req, res) => {
+    otherHits++;
+    req.resume();
+    res.end('stolen');
+  });
+  base = await listen(server);
+  otherBase = await listen(other);
+});
+after(async () => {
+  server.closeAllConnections();
+  other.closeAllConnections();
+  await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => other.close(r))]);
+});
+
+function xml(res: http.ServerResponse, status: number, body: string, contentType = 'text/xml; charset=utf-8'): void {
+  res.writeHead(status, { 'Content-Type': contentType, Connection: 'close' });
+  res.end(body);
+}
+
+function envelope(inner: string, ns = SOAP11): string {
+  return `<s:Envelope xmlns:s="${ns}"><s:Body>${inner}</s:Body></s:Envelope>`;
+}
+
+const agentAt = (options: rt.AgentOptions = {}) => new EMailAgent({ baseUrl: base, ...options });
+
+describe('1. no redirect carries credentials', () => {
+  for (const status of [301, 302, 303, 307, 308]) {
+    test(`a ${status} to another origin is an HttpError naming status and Location; nothing is sent there`, async () => {
+      const ticket = 'TkT-redirect-0123456789';
+      otherHits = 0;
+      respond = (_req, _body, res) => {
+        res.writeHead(status, { Location: `${otherBase}/steal?ticket=${encodeURIComponent(ticket)}` });
+        res.end();
+      };
+      const err = await agentAt({ ticket, applicationToken: 'AppTok-redirect-987654' }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+      assert.ok(err instanceof HttpError, String(err));
+      assert.equal(err.status, status);
+      assert.equal(err.location, `${otherBase}/steal?ticket=***`);
+      assert.match(err.message, new RegExp(`HTTP ${status}.*redirect to ${otherBase}/steal\\?ticket=\\*\\*\\* not followed`));
+      assert.equal(otherHits, 0, 'nothing reached the other origin');
+    });
+  }
+
+  test('https → http: a downgrade is refused the same way (never followed)', async () => {
+    let seen: RequestInit | undefined;
+    const agent = new EMailAgent({
+      endpoint: 'https://127.0.0.1:1/Remote/Services86/EMail.svc',
+      ticket: 'TkT-downgrade-0123456789',
+      fetch: async (url, init) => {
+        seen = init;
+        // What fetch answers with redirect: 'manual' (the real 3xx, not followed).
+        return new Response(null, { status: 308, headers: { Location: `http://127.0.0.1:1/Remote/Services86/EMail.svc` } });
+      },
+    });
+    const err = await agent.getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.equal(seen?.redirect, 'manual');
+    assert.ok(err instanceof HttpError && err.status === 308 && err.location === 'http://127.0.0.1:1/Remote/Services86/EMail.svc');
+  });
+});
+
+describe('2. one time budget per call, the ticket function included', () => {
+  test('timeoutMs ends a call whose ticket function never settles, before anything is sent', async () => {
+    hits = 0;
+    const started = Date.now();
+    const err = await agentAt({ ticket: () => new Promise<string>(() => undefined), timeoutMs: 200 })
+      .getEMailAccount({ EMailAccountId: 1 })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError, String(err));
+    assert.equal(err.reason, 'timeout');
+    assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+    assert.equal(hits, 0);
+  });
+
+  test("the caller's signal ends it too (aborted)", async () => {
+    hits = 0;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const err = await agentAt({ ticket: () => new Promise<string>(() => undefined), timeoutMs: 0 })
+      .getEMailAccount({ EMailAccountId: 1 }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'aborted', String(err));
+    assert.equal(hits, 0);
+  });
+
+  test('the budget starts before the ticket: a slow ticket and a slow body share one timeout', async () => {
+    respond = (_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.write('<s:Envelope');
+      setTimeout(() => res.end(), 1000).unref();
+    };
+    const err = await agentAt({ ticket: () => new Promise<string>((r) => setTimeout(() => r('TkT-slow-0123456789'), 150)), timeoutMs: 300 })
+      .getEMailAccount({ EMailAccountId: 1 })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
+    assert.match(err.message, /within 300 ms/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 3. Redaction reaches every field
+
+/** Every form a hostile server may echo a secret in; `mix` picks one form per character. */
+const forms: Record<string, (s: string) => string> = {
+  raw: (s) => s,
+  xmlDecimal: (s) => [...s].map((c) => `&#${c.codePointAt(0)};`).join(''),
+  xmlHex: (s) => [...s].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join(''),
+  urlUpper: (s) => [...s].map((c) => `%${c.codePointAt(0)!.toString(16).toUpperCase()}`).join(''),
+  urlLower: (s) => [...s].map((c) => `%${c.codePointAt(0)!.toString(16).toLowerCase()}`).join(''),
+  json: (s) => [...s].map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`).join(''),
+  mix: (s) => [...s].map((c, i) => [(x: string) => x, forms['xmlHex']!, forms['urlLower']!, forms['json']!][i % 4]!(c)).join(''),
+};
+/** XML text carrying `s` so that, read, it is the form (`&` of character references escaped). */
+const inText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+function assertNoPiece(err: unknown, secrets: readonly string[], where: string): void {
+  const e = err as Error;
+  const texts = { inspect: inspect(err, { depth: null }), json: JSON.stringify(err), stack: String(e.stack) };
+  for (const [name, text] of Object.entries(texts)) {
+    for (const s of secrets) {
+      for (let i = 0; i + 8 <= s.length; i++) {
+        assert.ok(!text.includes(s.slice(i, i + 8)), `${where}: "${s.slice(i, i + 8)}" of a secret survives in ${name}:\n${text.slice(0, 3000)}`);
+      }
+      for (const [formName, form] of Object.entries(forms)) {
+        assert.ok(!text.includes(form(s)), `${where}: the ${formName} form of a secret survives in ${name}`);
+      }
+    }
+  }
+}
+
+// Characters drawn one by one (fc.stringMatching favours words such as "hasOwnProperty", which
+// stack frames contain): a secret that also is an XML name, so it can name an unknown element.
+const secretArb = fc
+  .tuple(fc.constantFrom(...'ABCDEFGHKMNPQRSTXYZ'), fc.array(fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789'), { minLength: 11, maxLength: 31 }))
+  .map(([a, b]) => a + b.join(''));
+
+describe('3. secrets leave no trace in any error field', () => {
+  test('property: ticket and token planted in every field a hostile server controls, in every form', async () => {
+    const scenarios: { name: string; run: (ticket: string, token: string, form: (s: string) => string) => Promise<unknown> }[] = [
+      {
+        name: 'fault reason, detail and code',
+        run: (t, k, f) => {
+          respond = (_q, _b, res) =>
+            xml(res, 500, envelope(`<s:Fault><faultcode>s:${t}</faultcode><faultstring>${inText(f(t))} / ${inText(f(k))}</faultstring><detail><x>${inText(f(k))}</x>${inText(f(t))}</detail></s:Fault>`));
+          return agentAt({ ticket: () => t, applicationToken: k }).getEMailAccount({ EMailAccountId: 1 });
+        },
+      },
+      {
+        name: 'HTTP body excerpt and status text',
+        run: (t, k, f) => {
+          respond = (_q, _b, res) => {
+            res.writeHead(502, `Bad ${t}`, { 'Content-Type': 'text/plain' });
+            res.end(`upstream said ${f(t)} and ${f(k)}`);
+          };
+          return agentAt({ ticket: t, applicationToken: k }).getEMailAccount({ EMailAccountId: 1 });
+        },
+      },
+      {
+        name: 'DecodeError path (an unknown element named after the secret) and message',
+        run: (t, k) => {
+          respond = (_q, _b, res) =>
+            xml(res, 200, envelope(`<GetEMailAccountResponse xmlns="${TNS}"><Response><${t}>1</${t}><${k}/></Response></GetEMailAccountResponse>`));
+          return agentAt({ ticket: () => t, applicationToken: k, unknownElements: 'error' }).getEMailAccount({ EMailAccountId: 1 });
+        },
+      },
+      {
+        name: 'ExceptionInfo: message, stack, inner, Parameters keys and values',
+        run: (t, k, f) => {
+          const info = {
+            Message: `bad ticket ${f(t)}`,
+            StackTrace: `at ${f(k)}`,
+            FriendlyText: f(t),
+            ExceptionType: k,
+            Source: f(k),
+            InnerException: { Message: f(t), Parameters: { [t]: f(k) } },
+            Parameters: { [k]: f(t), plain: t },
+          };
+          respond = (_q, _b, res) =>
+            xml(res, 200, EMailOperations.GetEMailAccount.encodeResponse({ Response: null }, { Succeeded: false, ExceptionInfo: info }));
+          return agentAt({ ticket: () => t, applicationToken: k }).getEMailAccount({ EMailAccountId: 1 });
+        },
+      },
+      {
+        name: 'redirect Location',
+        run: (t, k, f) => {
+          respond = (_q, _b, res) => {
+            res.writeHead(307, { Location: `${otherBase}/${f(t)}?k=${f(k)}` });
+            res.end();
+          };
+          return agentAt({ ticket: t, applicationToken: k }).getEMailAccount({ EMailAccountId: 1 });
+        },
+      },
+      {
+        name: 'a foreign cause chain (a fetch wrapper quoting the request)',
+        run: (t, k, f) => {
+          const fetchImpl: typeof fetch = async (_url, init) => {
+            const inner = Object.assign(new Error(`socket said ${f(k)}`), { code: `E_${t}`, request: String(init?.body) });
+            throw new Error(`proxy refused: ${String(init?.body)}`, { cause: inner });
+          };
+          return agentAt({ ticket: () => t, applicationToken: k, fetch: fetchImpl }).getEMailAccount({ EMailAccountId: 1 });
+        },
+      },
+    ];
+    await fc.assert(
+      fc.asyncProperty(secretArb, secretArb, fc.constantFrom(...Object.keys(forms)), async (ticket, token, formName) => {
+        fc.pre(!ticket.includes(token) && !token.includes(ticket));
+        for (const s of scenarios) {
+          const err = await s.run(ticket, token, forms[formName]!).then(
+            () => assert.fail(`${s.name}: the call succeeded`),
+            (e: unknown) => e,
+          );
+          assert.ok(err instanceof rt.SoapError, `${s.name}: ${String(err)}`);
+          assertNoPiece(err, [ticket, token], `${s.name} (${formName})`);
+        }
+      }),
+      { numRuns: 25, seed: 20261204 },
+    );
+  });
+
+  test('each kind of error seen above is the one expected (the property is not vacuous)', async () => {
+    respond = (_q, _b, res) => xml(res, 200, EMailOperations.GetEMailAccount.encodeResponse({ Response: null }, { Succeeded: false, ExceptionInfo: { Message: 'm', Parameters: { a: 'b' } } }));
+    const so = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(so instanceof SoExceptionError);
+    assert.deepEqual(so.parameters, { a: 'b' });
+  });
+});
+
+describe('4. bounded faults', () => {
+  test('a 2 MiB faultstring and 200,000 detail children: capped text naming the original length, message under 64 KiB', async () => {
+    const reason = 'r'.repeat(2 * 1024 * 1024);
+    const detail = '<i>d</i>'.repeat(200_000);
+    respond = (_q, _b, res) => xml(res, 500, envelope(`<s:Fault><faultcode>s:Server</faultcode><faultstring>${reason}</faultstring><detail>${detail}</detail></s:Fault>`));
+    const err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof SoapFaultError, String(err));
+    assert.ok(err.message.length < 64 * 1024, `${err.message.length} characters`);
+    assert.ok(err.reason.endsWith(`… (${reason.length} characters in all)`), err.reason.slice(-80));
+    assert.equal(err.reason.slice(0, 32 * 1024), reason.slice(0, 32 * 1024));
+    assert.ok(err.detail!.endsWith('… (200000 characters in all)'), err.detail!.slice(-80));
+    assert.ok(err.detail!.length < 33 * 1024);
+  });
+
+  test('SOAP 1.2: the first Reason/Text and Code/Value, capped the same way', async () => {
+    const fault = `<s:Fault><s:Code><s:Value>s:Receiver</s:Value></s:Code><s:Reason><s:Text xml:lang="en">${'x'.repeat(40_000)}</s:Text><s:Text xml:lang="no">nei</s:Text></s:Reason><s:Detail><a>1</a><b>2</b></s:Detail></s:Fault>`;
+    respond = (_q, _b, res) => xml(res, 500, envelope(fault, SOAP12), 'application/soap+xml');
+    const err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof SoapFaultError, String(err));
+    assert.equal(err.code, 's:Receiver');
+    assert.ok(err.reason.startsWith('xxxx') && err.reason.endsWith('… (40000 characters in all)'));
+    assert.equal(err.detail, '12');
+  });
+});
+
+describe('5. the redaction list is bounded', () => {
+  test('after 20,000 tickets only the current and previous one (and the call\'s own) are kept', async () => {
+    let n = 0;
+    const ticketOf = (i: number) => `Ticket-${String(i).padStart(6, '0')}-abcdefgh`;
+    let echo = '';
+    const agent = new EMailAgent({
+      endpoint: `${base}/Remote/Services86/EMail.svc`,
+      ticket: () => ticketOf(++n),
+      fetch: async () =>
+        new Response(envelope(`<s:Fault><faultcode>s:Server</faultcode><faultstring>${echo}</faultstring></s:Fault>`), { status: 500, headers: { 'Content-Type': 'text/xml' } }),
+    });
+    echo = 'x';
+    for (let i = 0; i < 20_000; i++) await agent.getEMailAccount({ EMailAccountId: 1 }).catch(() => undefined);
+    // The next call's own ticket (20001), the previous (20000) are redacted; ticket 1 is forgotten.
+    echo = `${ticketOf(20_001)} ${ticketOf(20_000)} ${ticketOf(1)}`;
+    const err = await agent.getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof SoapFaultError);
+    assert.equal(err.reason, `*** *** ${ticketOf(1)}`);
+  });
+});
+
+describe('6. options validated at construction', () => {
+  for (const [name, value] of [
+    ['timeoutMs', Number.NaN],
+    ['timeoutMs', -1],
+    ['timeoutMs', Number.POSITIVE_INFINITY],
+    ['maxResponseBytes', Number.NaN],
+    ['maxResponseBytes', -5],
+  ] as const) {
+    test(`${name}: ${value} is a TypeError naming the option (agent and session)`, () => {
+      assert.throws(() => new EMailAgent({ baseUrl: base, [name]: value }), (e: unknown) => e instanceof TypeError && e.message.startsWith(`${name} must be`));
+      assert.throws(() => new rt.SoapSession({ [name]: value }), (e: unknown) => e instanceof TypeError && e.message.includes(name));
+    });
+  }
+  test('a per-call timeoutMs: NaN is refused too; 0 and finite values pass', async () => {
+    await assert.rejects(agentAt().getEMailAccount({ EMailAccountId: 1 }, { timeoutMs: Number.NaN }), TypeError);
+    assert.ok(new EMailAgent({ baseUrl: base, timeoutMs: 0, maxResponseBytes: 10 }));
+  });
+});
+
+describe('7. envelope strictness, as WCF', () => {
+  const ok = `<GetEMailAccountResponse xmlns="${TNS}"><Response><EMailAccountId>1</EMailAccountId></Response></GetEMailAccountResponse>`;
+  const cases: [string, () => string, RegExp][] = [
+    ['two Bodies', () => `<s:Envelope xmlns:s="${SOAP11}"><s:Body>${ok}</s:Body><s:Body>${ok}</s:Body></s:Envelope>`, /the SOAP envelope has 2 Body elements; SOAP allows one at Envelope/],
+    ['a SOAP 1.2 envelope answering a SOAP 1.1 operation', () => envelope(ok, SOAP12), /the operation uses SOAP 1\.1, but the message is a SOAP 1\.2 envelope/],
+    [
+      'xsi:type="xs:string" on the complex Response',
+      () =>
+        envelope(`<GetEMailAccountResponse xmlns="${TNS}" xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns:xs="http://www.w3.org/2001/XMLSchema"><Response i:type="xs:string">text</Response></GetEMailAccountResponse>`),
+      /xsi:type "xs:string" contradicts the declared type EMailAccount at GetEMailAccountResponse\/Response/,
+    ],
+  ];
+  for (const [name, body, message] of cases) {
+    test(`${name} is a DecodeError naming what was found`, async () => {
+      respond = (_q, _b, res) => xml(res, 200, body());
+      const err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+      assert.ok(err instanceof DecodeError, String(err));
+      assert.match(err.message, message);
+    });
+  }
+  test('the same envelope with one Body and the right version decodes', async () => {
+    respond = (_q, _b, res) => xml(res, 200, envelope(ok));
+    assert.deepEqual(await agentAt().getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 1 });
+  });
+
+  const utf16le = (s: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
+  for (const [name, bytes, message] of [
+    ['eduni/misc 007-style: a UTF-8 byte order mark with encoding="US-ASCII"', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`<?xml version="1.0" encoding="US-ASCII"?>${envelope(ok)}`)]), /encoding="US-ASCII", but the byte order mark says UTF-8/],
+    ['eduni/misc 008-style: a UTF-16 byte order mark with encoding="UTF-16LE"', utf16le(`<?xml version="1.0" encoding="UTF-16LE"?>${envelope(ok)}`), /encoding="UTF-16LE", but the byte order mark says UTF-16LE/],
+  ] as const) {
+    test(`${name} is refused`, async () => {
+      respond = (_q, _b, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/xml' });
+        res.end(bytes);
+      };
+      const err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+      assert.ok(err instanceof DecodeError, String(err));
+      assert.match(err.message, message);
+    });
+  }
+  test('a UTF-16 byte order mark with encoding="UTF-16" is still read', async () => {
+    respond = (_q, _b, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.end(utf16le(`<?xml version="1.0" encoding="UTF-16"?>${envelope(ok)}`));
+    };
+    assert.deepEqual(await agentAt().getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 1 });
+  });
+});
