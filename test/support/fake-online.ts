@@ -212,6 +212,8 @@ export async function startFakeOnline(options: { tenants?: Record<string, Partia
         res.setHeader('content-type', 'text/plain');
         return res.end('Misdirected Request: this host does not serve that tenant');
       }
+      // The EMail mock serves /Remote/Services86/EMail.svc; the tenant prefix is this host's routing.
+      req.url = req.url!.slice(m[1]!.length + 1);
       return email(req, res);
     });
     hosts.push(host);
