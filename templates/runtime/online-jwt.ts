@@ -4,7 +4,7 @@
 // is looked at. The key is the one given in the options (public key or certificate), or the one of
 // the environment's JWKS whose `kid` the header names (from /login/.well-known/openid-configuration,
 // cached). Then: expiry with a small clock skew, and the ticket claim.
-import { arrayBuffer, base64Bytes, importJwkPublicKey, importRsaPublicKey, type RsaKeyInput } from './online-keys.js';
+import { arrayBuffer, base64Bytes, importJwkPublicKey, importRsaPublicKey, type RsaJwk, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { getJson, OnlineError } from './online-environment.js';
 
 /** The claim that carries the ticket. */
@@ -21,7 +21,7 @@ export interface JwtClaims {
 
 /** Where verification keys come from: `key(kid)` gives the key for a header's kid (or none). */
 export interface JwtKeys {
-  key(kid: string | undefined): Promise<CryptoKey | undefined>;
+  key(kid: string | undefined): Promise<WebCryptoKey | undefined>;
 }
 
 /** Checks a JWT and returns its claims. `now` in milliseconds; `skewMs` tolerance for exp/nbf. */
@@ -65,7 +65,7 @@ function numericDate(value: unknown): number | undefined {
 
 /** One key given by the user (PEM public key, certificate, RSA XML, JWK, CryptoKey): used whatever the kid. */
 export function fixedJwtKey(input: RsaKeyInput): JwtKeys {
-  let key: Promise<CryptoKey> | undefined;
+  let key: Promise<WebCryptoKey> | undefined;
   return { key: () => (key ??= importRsaPublicKey(input)) };
 }
 
@@ -87,8 +87,8 @@ export interface JwksOptions {
  * origin: metadata cannot send us to fetch trusted keys elsewhere.
  */
 export function jwksKeys(options: JwksOptions): JwtKeys {
-  let cached: { at: number; keys: Promise<Map<string | undefined, CryptoKey>> } | undefined;
-  const load = (): Promise<Map<string | undefined, CryptoKey>> => {
+  let cached: { at: number; keys: Promise<Map<string | undefined, WebCryptoKey>> } | undefined;
+  const load = (): Promise<Map<string | undefined, WebCryptoKey>> => {
     const promise = fetchKeySet(options);
     cached = { at: options.now(), keys: promise };
     promise.catch(() => {
@@ -106,7 +106,7 @@ export function jwksKeys(options: JwksOptions): JwtKeys {
   };
 }
 
-async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, CryptoKey>> {
+async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, WebCryptoKey>> {
   const metadataUrl = `${o.origin}/login/.well-known/openid-configuration`;
   const metadata = (await getJson(o.fetch, metadataUrl, 'the OpenID metadata', o.timeoutMs)) as { jwks_uri?: unknown };
   if (typeof metadata.jwks_uri !== 'string') throw new JwtError(`the OpenID metadata (${metadataUrl}) has no jwks_uri`);
@@ -119,11 +119,11 @@ async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, Cryp
   if (jwksUrl.origin !== new URL(o.origin).origin) throw new JwtError(`the OpenID metadata's jwks_uri (${jwksUrl.origin}) is not on the login host ${o.origin}`);
   const set = (await getJson(o.fetch, jwksUrl.href, 'the JWKS', o.timeoutMs)) as { keys?: unknown };
   if (!Array.isArray(set.keys)) throw new JwtError(`the JWKS (${jwksUrl.href}) has no keys`);
-  const keys = new Map<string | undefined, CryptoKey>();
+  const keys = new Map<string | undefined, WebCryptoKey>();
   const usable = (set.keys as Record<string, unknown>[]).filter(
     (k) => k && k['kty'] === 'RSA' && (k['use'] === undefined || k['use'] === 'sig') && (k['alg'] === undefined || k['alg'] === 'RS256'),
   );
-  for (const k of usable) keys.set(typeof k['kid'] === 'string' ? k['kid'] : undefined, await importJwkPublicKey(k as JsonWebKey));
+  for (const k of usable) keys.set(typeof k['kid'] === 'string' ? k['kid'] : undefined, await importJwkPublicKey(k as RsaJwk));
   // A token without kid is accepted only when the set has exactly one key: no guessing among several.
   if (usable.length === 1 && !keys.has(undefined)) keys.set(undefined, [...keys.values()][0]!);
   if (usable.length > 1) keys.delete(undefined);

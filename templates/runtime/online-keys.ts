@@ -10,11 +10,36 @@
 // lives in the CryptoKey only. Errors never quote the key.
 import { SoapError } from './errors.js';
 
+// The WebCrypto types are named through globalThis.crypto, not as the DOM's global names
+// (CryptoKey, JsonWebKey …): a project compiled with @types/node and no "DOM" lib has the
+// `crypto` global but not those names.
+type WebCryptoSubtle = typeof globalThis.crypto.subtle;
+/** A WebCrypto key (the DOM's CryptoKey, node's webcrypto.CryptoKey). */
+export type WebCryptoKey = Awaited<ReturnType<WebCryptoSubtle['importKey']>>;
+
+/** An RSA JSON Web Key (RFC 7517/7518), as far as these keys use it. */
+export interface RsaJwk {
+  kty?: string;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  ext?: boolean;
+  n?: string;
+  e?: string;
+  d?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  x5c?: string[];
+}
+
 /** RSASSA-PKCS1-v1_5 with SHA-256: the only algorithm of the system user flow (signing, and RS256). */
 const RS256_IMPORT = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
 /** A key given in the options: PEM text, RSA XML text, a JWK, or a CryptoKey already imported. */
-export type RsaKeyInput = string | JsonWebKey | CryptoKey;
+export type RsaKeyInput = string | RsaJwk | WebCryptoKey;
 
 /** A key that cannot be read. The message says what kind of input was seen, never its content. */
 export class KeyFormatError extends SoapError {
@@ -23,14 +48,14 @@ export class KeyFormatError extends SoapError {
   }
 }
 
-function subtle(): SubtleCrypto {
+function subtle(): WebCryptoSubtle {
   const s = globalThis.crypto?.subtle;
   if (!s) throw new KeyFormatError('WebCrypto (globalThis.crypto.subtle) is not available in this runtime');
   return s;
 }
 
 /** The RSA private key that signs system user tokens. */
-export async function importRsaPrivateKey(key: RsaKeyInput): Promise<CryptoKey> {
+export async function importRsaPrivateKey(key: RsaKeyInput): Promise<WebCryptoKey> {
   if (isCryptoKey(key)) return checkKey(key, 'private', 'sign');
   if (typeof key !== 'string') return subtle().importKey('jwk', { ...key, alg: 'RS256' }, RS256_IMPORT, false, ['sign']);
   const text = key.trim();
@@ -43,7 +68,7 @@ export async function importRsaPrivateKey(key: RsaKeyInput): Promise<CryptoKey> 
 }
 
 /** An RSA public key that verifies RS256 signatures. */
-export async function importRsaPublicKey(key: RsaKeyInput): Promise<CryptoKey> {
+export async function importRsaPublicKey(key: RsaKeyInput): Promise<WebCryptoKey> {
   if (isCryptoKey(key)) return checkKey(key, 'public', 'verify');
   if (typeof key !== 'string') return importJwkPublicKey(key);
   const text = key.trim();
@@ -56,7 +81,7 @@ export async function importRsaPublicKey(key: RsaKeyInput): Promise<CryptoKey> {
 }
 
 /** A JWK of a JWKS: its n/e, or else the first certificate of its x5c chain. Only RSA keys. */
-export async function importJwkPublicKey(jwk: JsonWebKey & { x5c?: string[]; kid?: string }): Promise<CryptoKey> {
+export async function importJwkPublicKey(jwk: RsaJwk): Promise<WebCryptoKey> {
   if (jwk.kty !== 'RSA') throw new KeyFormatError(`the key is not an RSA key (kty ${String(jwk.kty)})`);
   if (typeof jwk.n === 'string' && typeof jwk.e === 'string') {
     return subtle().importKey('jwk', { kty: 'RSA', n: jwk.n, e: jwk.e, alg: 'RS256', ext: true }, RS256_IMPORT, false, ['verify']);
@@ -66,12 +91,14 @@ export async function importJwkPublicKey(jwk: JsonWebKey & { x5c?: string[]; kid
   throw new KeyFormatError('the RSA key has neither n/e nor an x5c certificate');
 }
 
-function isCryptoKey(key: unknown): key is CryptoKey {
-  return typeof CryptoKey !== 'undefined' && key instanceof CryptoKey;
+/** A CryptoKey already imported (it has the fields every WebCrypto key has). */
+function isCryptoKey(key: unknown): key is WebCryptoKey {
+  const k = key as { type?: unknown; algorithm?: unknown; usages?: unknown } | null;
+  return typeof k === 'object' && k !== null && typeof k.type === 'string' && typeof k.algorithm === 'object' && Array.isArray(k.usages);
 }
 
-function checkKey(key: CryptoKey, type: KeyType, usage: KeyUsage): CryptoKey {
-  const alg = key.algorithm as RsaHashedKeyAlgorithm;
+function checkKey(key: WebCryptoKey, type: 'private' | 'public', usage: 'sign' | 'verify'): WebCryptoKey {
+  const alg = key.algorithm as { name?: string; hash?: { name?: string } };
   if (key.type !== type || alg.name !== 'RSASSA-PKCS1-v1_5' || alg.hash?.name !== 'SHA-256' || !key.usages.includes(usage)) {
     throw new KeyFormatError(`the CryptoKey must be an RSASSA-PKCS1-v1_5 SHA-256 ${type} key usable to ${usage}`);
   }
@@ -110,7 +137,7 @@ export function bytesBase64(bytes: Uint8Array): string {
 }
 
 /** The RSA XML of .NET (RSACryptoServiceProvider.ToXmlString) as a JWK: the same numbers, base64url. */
-function rsaXmlToJwk(xml: string, wantPrivate: boolean): JsonWebKey {
+function rsaXmlToJwk(xml: string, wantPrivate: boolean): RsaJwk {
   if (!/^<RSAKeyValue>/.test(xml) || !/<\/RSAKeyValue>$/.test(xml)) throw new KeyFormatError('RSA XML must be one <RSAKeyValue> element');
   const part = (name: string): string | undefined => {
     const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
@@ -119,7 +146,7 @@ function rsaXmlToJwk(xml: string, wantPrivate: boolean): JsonWebKey {
   const n = part('Modulus');
   const e = part('Exponent');
   if (!n || !e) throw new KeyFormatError('RSA XML without <Modulus> or <Exponent>');
-  const jwk: JsonWebKey = { kty: 'RSA', n, e, alg: 'RS256', ext: true };
+  const jwk: RsaJwk = { kty: 'RSA', n, e, alg: 'RS256', ext: true };
   if (!wantPrivate) return jwk;
   const fields = { d: 'D', p: 'P', q: 'Q', dp: 'DP', dq: 'DQ', qi: 'InverseQ' } as const;
   for (const [jwkName, xmlName] of Object.entries(fields)) {

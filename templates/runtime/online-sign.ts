@@ -4,7 +4,7 @@
 //   signed   = signThis + "." + base64(RSASSA-PKCS1-v1_5(SHA-256, UTF-8 bytes of signThis))
 //
 // Standard base64 with padding (Convert.ToBase64String), not base64url.
-import { arrayBuffer, bytesBase64 } from './online-keys.js';
+import { arrayBuffer, bytesBase64, type WebCryptoKey } from './online-keys.js';
 
 /** `yyyyMMddHHmm` of `date` in UTC, with leading zeros. */
 export function systemUserTimestamp(date: Date): string {
@@ -13,7 +13,7 @@ export function systemUserTimestamp(date: Date): string {
 }
 
 /** The SignedSystemToken for the exchange: token, timestamp and signature, joined by periods. */
-export async function signSystemUserToken(systemUserToken: string, privateKey: CryptoKey, now: Date = new Date()): Promise<string> {
+export async function signSystemUserToken(systemUserToken: string, privateKey: WebCryptoKey, now: Date = new Date()): Promise<string> {
   const signThis = `${systemUserToken}.${systemUserTimestamp(now)}`;
   const signature = await globalThis.crypto.subtle.sign('RSASSA-PKCS1-v1_5', privateKey, arrayBuffer(new TextEncoder().encode(signThis)));
   return `${signThis}.${bytesBase64(new Uint8Array(signature))}`;

@@ -9,7 +9,7 @@
 // The private key is imported once into a non-extractable CryptoKey; it, the signed token, the
 // application token and the ticket stay in memory and out of every error message.
 import { redact } from './errors.js';
-import { importRsaPrivateKey, type RsaKeyInput } from './online-keys.js';
+import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
 import { environmentUrl, OnlineError } from './online-environment.js';
@@ -50,7 +50,7 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
   if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
   const now = options.now ?? Date.now;
-  let key: Promise<CryptoKey> | undefined;
+  let key: Promise<WebCryptoKey> | undefined;
   const keysByOrigin = new Map<string, JwtKeys>();
   return renewingTicket(async (context) => {
     const { environment, tenant, applicationToken } = context;
