@@ -5383,11 +5383,36 @@ function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: num
 // Every key is imported as RSASSA-PKCS1-v1_5 with SHA-256 and is not extractable: the key material
 // lives in the CryptoKey only. Errors never quote the key.
 
+// The WebCrypto types are named through globalThis.crypto, not as the DOM's global names
+// (CryptoKey, JsonWebKey …): a project compiled with @types/node and no "DOM" lib has the
+// `crypto` global but not those names.
+type WebCryptoSubtle = typeof globalThis.crypto.subtle;
+/** A WebCrypto key (the DOM's CryptoKey, node's webcrypto.CryptoKey). */
+export type WebCryptoKey = Awaited<ReturnType<WebCryptoSubtle['importKey']>>;
+
+/** An RSA JSON Web Key (RFC 7517/7518), as far as these keys use it. */
+export interface RsaJwk {
+  kty?: string;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  ext?: boolean;
+  n?: string;
+  e?: string;
+  d?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  x5c?: string[];
+}
+
 /** RSASSA-PKCS1-v1_5 with SHA-256: the only algorithm of the system user flow (signing, and RS256). */
 const RS256_IMPORT = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
 /** A key given in the options: PEM text, RSA XML text, a JWK, or a CryptoKey already imported. */
-export type RsaKeyInput = string | JsonWebKey | CryptoKey;
+export type RsaKeyInput = string | RsaJwk | WebCryptoKey;
 
 /** A key that cannot be read. The message says what kind of input was seen, never its content. */
 export class KeyFormatError extends SoapError {
@@ -5396,14 +5421,14 @@ export class KeyFormatError extends SoapError {
   }
 }
 
-function subtle(): SubtleCrypto {
+function subtle(): WebCryptoSubtle {
   const s = globalThis.crypto?.subtle;
   if (!s) throw new KeyFormatError('WebCrypto (globalThis.crypto.subtle) is not available in this runtime');
   return s;
 }
 
 /** The RSA private key that signs system user tokens. */
-export async function importRsaPrivateKey(key: RsaKeyInput): Promise<CryptoKey> {
+export async function importRsaPrivateKey(key: RsaKeyInput): Promise<WebCryptoKey> {
   if (isCryptoKey(key)) return checkKey(key, 'private', 'sign');
   if (typeof key !== 'string') return subtle().importKey('jwk', { ...key, alg: 'RS256' }, RS256_IMPORT, false, ['sign']);
   const text = key.trim();
@@ -5416,7 +5441,7 @@ export async function importRsaPrivateKey(key: RsaKeyInput): Promise<CryptoKey> 
 }
 
 /** An RSA public key that verifies RS256 signatures. */
-export async function importRsaPublicKey(key: RsaKeyInput): Promise<CryptoKey> {
+export async function importRsaPublicKey(key: RsaKeyInput): Promise<WebCryptoKey> {
   if (isCryptoKey(key)) return checkKey(key, 'public', 'verify');
   if (typeof key !== 'string') return importJwkPublicKey(key);
   const text = key.trim();
@@ -5429,7 +5454,7 @@ export async function importRsaPublicKey(key: RsaKeyInput): Promise<CryptoKey> {
 }
 
 /** A JWK of a JWKS: its n/e, or else the first certificate of its x5c chain. Only RSA keys. */
-export async function importJwkPublicKey(jwk: JsonWebKey & { x5c?: string[]; kid?: string }): Promise<CryptoKey> {
+export async function importJwkPublicKey(jwk: RsaJwk): Promise<WebCryptoKey> {
   if (jwk.kty !== 'RSA') throw new KeyFormatError(`the key is not an RSA key (kty ${String(jwk.kty)})`);
   if (typeof jwk.n === 'string' && typeof jwk.e === 'string') {
     return subtle().importKey('jwk', { kty: 'RSA', n: jwk.n, e: jwk.e, alg: 'RS256', ext: true }, RS256_IMPORT, false, ['verify']);
@@ -5439,12 +5464,14 @@ export async function importJwkPublicKey(jwk: JsonWebKey & { x5c?: string[]; kid
   throw new KeyFormatError('the RSA key has neither n/e nor an x5c certificate');
 }
 
-function isCryptoKey(key: unknown): key is CryptoKey {
-  return typeof CryptoKey !== 'undefined' && key instanceof CryptoKey;
+/** A CryptoKey already imported (it has the fields every WebCrypto key has). */
+function isCryptoKey(key: unknown): key is WebCryptoKey {
+  const k = key as { type?: unknown; algorithm?: unknown; usages?: unknown } | null;
+  return typeof k === 'object' && k !== null && typeof k.type === 'string' && typeof k.algorithm === 'object' && Array.isArray(k.usages);
 }
 
-function checkKey(key: CryptoKey, type: KeyType, usage: KeyUsage): CryptoKey {
-  const alg = key.algorithm as RsaHashedKeyAlgorithm;
+function checkKey(key: WebCryptoKey, type: 'private' | 'public', usage: 'sign' | 'verify'): WebCryptoKey {
+  const alg = key.algorithm as { name?: string; hash?: { name?: string } };
   if (key.type !== type || alg.name !== 'RSASSA-PKCS1-v1_5' || alg.hash?.name !== 'SHA-256' || !key.usages.includes(usage)) {
     throw new KeyFormatError(`the CryptoKey must be an RSASSA-PKCS1-v1_5 SHA-256 ${type} key usable to ${usage}`);
   }
@@ -5483,7 +5510,7 @@ export function bytesBase64(bytes: Uint8Array): string {
 }
 
 /** The RSA XML of .NET (RSACryptoServiceProvider.ToXmlString) as a JWK: the same numbers, base64url. */
-function rsaXmlToJwk(xml: string, wantPrivate: boolean): JsonWebKey {
+function rsaXmlToJwk(xml: string, wantPrivate: boolean): RsaJwk {
   if (!/^<RSAKeyValue>/.test(xml) || !/<\/RSAKeyValue>$/.test(xml)) throw new KeyFormatError('RSA XML must be one <RSAKeyValue> element');
   const part = (name: string): string | undefined => {
     const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
@@ -5492,7 +5519,7 @@ function rsaXmlToJwk(xml: string, wantPrivate: boolean): JsonWebKey {
   const n = part('Modulus');
   const e = part('Exponent');
   if (!n || !e) throw new KeyFormatError('RSA XML without <Modulus> or <Exponent>');
-  const jwk: JsonWebKey = { kty: 'RSA', n, e, alg: 'RS256', ext: true };
+  const jwk: RsaJwk = { kty: 'RSA', n, e, alg: 'RS256', ext: true };
   if (!wantPrivate) return jwk;
   const fields = { d: 'D', p: 'P', q: 'Q', dp: 'DP', dq: 'DQ', qi: 'InverseQ' } as const;
   for (const [jwkName, xmlName] of Object.entries(fields)) {
@@ -5603,7 +5630,7 @@ export interface JwtClaims {
 
 /** Where verification keys come from: `key(kid)` gives the key for a header's kid (or none). */
 export interface JwtKeys {
-  key(kid: string | undefined): Promise<CryptoKey | undefined>;
+  key(kid: string | undefined): Promise<WebCryptoKey | undefined>;
 }
 
 /** Checks a JWT and returns its claims. `now` in milliseconds; `skewMs` tolerance for exp/nbf. */
@@ -5647,7 +5674,7 @@ function numericDate(value: unknown): number | undefined {
 
 /** One key given by the user (PEM public key, certificate, RSA XML, JWK, CryptoKey): used whatever the kid. */
 export function fixedJwtKey(input: RsaKeyInput): JwtKeys {
-  let key: Promise<CryptoKey> | undefined;
+  let key: Promise<WebCryptoKey> | undefined;
   return { key: () => (key ??= importRsaPublicKey(input)) };
 }
 
@@ -5669,8 +5696,8 @@ export interface JwksOptions {
  * origin: metadata cannot send us to fetch trusted keys elsewhere.
  */
 export function jwksKeys(options: JwksOptions): JwtKeys {
-  let cached: { at: number; keys: Promise<Map<string | undefined, CryptoKey>> } | undefined;
-  const load = (): Promise<Map<string | undefined, CryptoKey>> => {
+  let cached: { at: number; keys: Promise<Map<string | undefined, WebCryptoKey>> } | undefined;
+  const load = (): Promise<Map<string | undefined, WebCryptoKey>> => {
     const promise = fetchKeySet(options);
     cached = { at: options.now(), keys: promise };
     promise.catch(() => {
@@ -5688,7 +5715,7 @@ export function jwksKeys(options: JwksOptions): JwtKeys {
   };
 }
 
-async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, CryptoKey>> {
+async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, WebCryptoKey>> {
   const metadataUrl = `${o.origin}/login/.well-known/openid-configuration`;
   const metadata = (await getJson(o.fetch, metadataUrl, 'the OpenID metadata', o.timeoutMs)) as { jwks_uri?: unknown };
   if (typeof metadata.jwks_uri !== 'string') throw new JwtError(`the OpenID metadata (${metadataUrl}) has no jwks_uri`);
@@ -5701,11 +5728,11 @@ async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, Cryp
   if (jwksUrl.origin !== new URL(o.origin).origin) throw new JwtError(`the OpenID metadata's jwks_uri (${jwksUrl.origin}) is not on the login host ${o.origin}`);
   const set = (await getJson(o.fetch, jwksUrl.href, 'the JWKS', o.timeoutMs)) as { keys?: unknown };
   if (!Array.isArray(set.keys)) throw new JwtError(`the JWKS (${jwksUrl.href}) has no keys`);
-  const keys = new Map<string | undefined, CryptoKey>();
+  const keys = new Map<string | undefined, WebCryptoKey>();
   const usable = (set.keys as Record<string, unknown>[]).filter(
     (k) => k && k['kty'] === 'RSA' && (k['use'] === undefined || k['use'] === 'sig') && (k['alg'] === undefined || k['alg'] === 'RS256'),
   );
-  for (const k of usable) keys.set(typeof k['kid'] === 'string' ? k['kid'] : undefined, await importJwkPublicKey(k as JsonWebKey));
+  for (const k of usable) keys.set(typeof k['kid'] === 'string' ? k['kid'] : undefined, await importJwkPublicKey(k as RsaJwk));
   // A token without kid is accepted only when the set has exactly one key: no guessing among several.
   if (usable.length === 1 && !keys.has(undefined)) keys.set(undefined, [...keys.values()][0]!);
   if (usable.length > 1) keys.delete(undefined);
@@ -5730,7 +5757,7 @@ export function systemUserTimestamp(date: Date): string {
 }
 
 /** The SignedSystemToken for the exchange: token, timestamp and signature, joined by periods. */
-export async function signSystemUserToken(systemUserToken: string, privateKey: CryptoKey, now: Date = new Date()): Promise<string> {
+export async function signSystemUserToken(systemUserToken: string, privateKey: WebCryptoKey, now: Date = new Date()): Promise<string> {
   const signThis = `${systemUserToken}.${systemUserTimestamp(now)}`;
   const signature = await globalThis.crypto.subtle.sign('RSASSA-PKCS1-v1_5', privateKey, arrayBuffer(new TextEncoder().encode(signThis)));
   return `${signThis}.${bytesBase64(new Uint8Array(signature))}`;
@@ -5962,7 +5989,7 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
   if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
   const now = options.now ?? Date.now;
-  let key: Promise<CryptoKey> | undefined;
+  let key: Promise<WebCryptoKey> | undefined;
   const keysByOrigin = new Map<string, JwtKeys>();
   return renewingTicket(async (context) => {
     const { environment, tenant, applicationToken } = context;
