@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // Arguments (or gen-services86.config.json) → generate() → messages and exit code. Nothing else lives here.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { GenerateError, GenerateErrors, generate, packageRoot, regenerateCommand } from './generate.js';
+import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
+import { commandAsRun } from './input/command.js';
 import { CONFIG_FILE, findConfig, readConfig, type LoadedConfig } from './input/config.js';
 import { interruptedWrite } from './output/write.js';
+import type { ReadCache } from './read-cache.js';
+import { watchAndRun } from './watch.js';
 
 const NAME = 'gen-services86';
 
@@ -18,9 +22,17 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** Where the CLI's messages go: the process's stdout and stderr, or a test running it in process. */
+export interface CliOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** Ends a run with exit code 1 and these lines on stderr (each prefixed with the tool's name). */
+class CliFailure extends Error {}
+
 function fail(message: string): never {
-  process.stderr.write(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));
-  process.exit(1);
+  throw new CliFailure(message);
 }
 
 function failWith(err: GenerateError): never {
@@ -33,18 +45,25 @@ interface Args {
   readonly out: string | undefined;
   readonly config: string | undefined;
   readonly check: boolean;
+  readonly watch: boolean;
   readonly quiet: boolean;
   readonly allowOrigin: readonly string[];
   readonly fetchTimeout: number | undefined;
+  readonly maxBytes: number | undefined;
 }
 
-/** Every option, once: yargs builds --help and its errors from it; parseQuick reads the same names. */
+/**
+ * Every option, once: yargs builds --help and its errors from it; parseQuick reads the same names.
+ * The keys of the config file are the same names (input/config.ts).
+ */
 const OPTIONS = {
   out: { alias: 'o', type: 'string', describe: 'Output folder [default: "generated"]', requiresArg: true },
   config: { type: 'string', describe: `Read inputs and options from this JSON file [default: ./${CONFIG_FILE} when no WSDL is given]`, requiresArg: true },
-  check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 if the output is stale' },
+  check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 if the output is stale (missing, different or obsolete files)' },
+  watch: { alias: 'w', type: 'boolean', default: false, describe: 'Run again whenever a local WSDL or the config file changes; Ctrl-C ends' },
   'allow-origin': { type: 'string', array: true, describe: 'For URL inputs: another origin (https://host) schemas may be imported from', requiresArg: true },
   'fetch-timeout': { type: 'number', describe: 'For URL inputs: timeout per document, in ms [default: 30000]', requiresArg: true },
+  'max-bytes': { type: 'number', describe: 'For URL inputs: the largest accepted document, in bytes [default: 67108864]', requiresArg: true },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' },
 } as const;
 
@@ -67,8 +86,10 @@ function parseQuick(args: readonly string[]): Args | undefined {
         out: { type: 'string', short: 'o' },
         config: { type: 'string' },
         check: { type: 'boolean' },
+        watch: { type: 'boolean', short: 'w' },
         'allow-origin': { type: 'string', multiple: true },
         'fetch-timeout': { type: 'string' },
+        'max-bytes': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
       },
     });
@@ -83,16 +104,20 @@ function parseQuick(args: readonly string[]): Args | undefined {
     if (t.value === '') return undefined;
   }
   const v = parsed.values;
-  const timeout = v['fetch-timeout'] === undefined ? undefined : Number(v['fetch-timeout']);
-  if (timeout !== undefined && !Number.isFinite(timeout)) return undefined;
+  const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
+  const timeout = num(v['fetch-timeout']);
+  const maxBytes = num(v['max-bytes']);
+  if ((timeout !== undefined && !Number.isFinite(timeout)) || (maxBytes !== undefined && !Number.isFinite(maxBytes))) return undefined;
   return {
     wsdl: parsed.positionals,
     out: v.out,
     config: v.config,
     check: v.check ?? false,
+    watch: v.watch ?? false,
     quiet: v.quiet ?? false,
     allowOrigin: v['allow-origin'] ?? [],
     fetchTimeout: timeout,
+    maxBytes,
   };
 }
 
@@ -103,7 +128,8 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
     .usage(
       `$0 [wsdl...] [options]\n\nGenerate typed TypeScript SOAP clients from SuperOffice Services86 WSDLs (files or http(s) URLs).\n` +
         `Without WSDL arguments, the inputs and options come from ${CONFIG_FILE} in the working directory\n` +
-        `(or the file --config names): { "wsdl": ["wsdl/*.wsdl"], "out": "src/superoffice" }.`,
+        `(or the file --config names): { "wsdl": ["wsdl/*.wsdl"], "out": "src/superoffice" }; its keys are the option names below.\n` +
+        `The output folder is one project: each run makes it hold exactly that run's agents.`,
     )
     .command('$0 [wsdl...]', false)
     .positional('wsdl', { type: 'string', array: true, describe: 'WSDL files or http(s) URLs to read' })
@@ -112,6 +138,7 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
     .example('$0 wsdl/*.wsdl -o src/superoffice', 'several agents in one run')
     .example("$0 'https://host/EMail.svc?wsdl'", 'from the service (?wsdl or ?singleWsdl)')
     .example('$0 EMail.wsdl --check', 'in CI: fail when generated code is out of date')
+    .example('$0 --watch', `regenerate what ${CONFIG_FILE} lists on every change`)
     .example('$0', `everything ${CONFIG_FILE} lists`)
     .strict()
     .version(version())
@@ -124,7 +151,7 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
       fail(`${message ?? err?.message}\nRun "${NAME} --help" for usage.`);
     })
     .parseAsync();
-  for (const name of ['out', 'config', 'fetch-timeout'] as const) {
+  for (const name of ['out', 'config', 'fetch-timeout', 'max-bytes'] as const) {
     if (Array.isArray(argv[name])) fail(`--${name} is given more than once\nRun "${NAME} --help" for usage.`);
   }
   return {
@@ -132,68 +159,100 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
     out: argv.out,
     config: argv.config,
     check: argv.check,
+    watch: argv.watch,
     quiet: argv.quiet,
     allowOrigin: (argv['allow-origin'] ?? []) as string[],
     fetchTimeout: argv['fetch-timeout'],
+    maxBytes: argv['max-bytes'],
   };
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const argv = parseQuick(args) ?? (await parseWithYargs(args));
-  const positional = argv.wsdl;
-  const allowOrigins = argv.allowOrigin;
-  const fetchTimeout = argv.fetchTimeout;
-  if (fetchTimeout !== undefined && !(fetchTimeout > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
+/** One run's inputs and options, from the arguments and the config file. */
+interface RunSettings {
+  readonly wsdl: readonly string[];
+  readonly out: string;
+  readonly allowedOrigins: readonly string[];
+  readonly timeoutMs: number | undefined;
+  readonly maxBytes: number | undefined;
+  /** The config file read, if any. */
+  readonly configPath: string | undefined;
+  /** The run as the user made it, for messages. */
+  readonly asRun: string;
+}
 
-  // Inputs: the arguments, or the config file (named, or found in the working directory).
+/** Arguments (+ config file) → the settings of a run. Throws GenerateError for a bad config. */
+function settingsFrom(argv: Args): RunSettings {
   let config: LoadedConfig | undefined;
-  try {
-    if (argv.config !== undefined) {
-      if (positional.length > 0) fail(`give WSDLs as arguments or with --config, not both\nRun "${NAME} --help" for usage.`);
-      config = readConfig(argv.config);
-    } else if (positional.length === 0) {
-      const found = findConfig();
-      if (!found) fail(`no WSDL given, and there is no ${CONFIG_FILE} in ${process.cwd()}\nRun "${NAME} --help" for usage.`);
-      config = readConfig(found);
-    }
-  } catch (err) {
-    if (err instanceof GenerateError) failWith(err);
-    throw err;
+  if (argv.config !== undefined) {
+    if (argv.wsdl.length > 0) throw new GenerateError(`give WSDLs as arguments or with --config, not both\nRun "${NAME} --help" for usage.`);
+    config = readConfig(argv.config);
+  } else if (argv.wsdl.length === 0) {
+    const found = findConfig();
+    // Thrown, not exited: in watch mode a config that disappears is an error of that run only.
+    if (!found) throw new GenerateError(`no WSDL given, and there is no ${CONFIG_FILE} in ${process.cwd()}\nRun "${NAME} --help" for usage.`);
+    config = readConfig(found);
   }
-  const wsdl = config ? config.wsdl : positional;
+  const wsdl = config ? config.wsdl : argv.wsdl;
   const out = argv.out ?? config?.out ?? 'generated';
   const extraArgs = [
     ...(config && argv.out !== undefined ? ['-o', argv.out] : []),
-    ...allowOrigins.flatMap((o) => ['--allow-origin', o]),
-    ...(fetchTimeout !== undefined ? ['--fetch-timeout', String(fetchTimeout)] : []),
+    ...argv.allowOrigin.flatMap((o) => ['--allow-origin', o]),
+    ...(argv.fetchTimeout !== undefined ? ['--fetch-timeout', String(argv.fetchTimeout)] : []),
+    ...(argv.maxBytes !== undefined ? ['--max-bytes', String(argv.maxBytes)] : []),
   ];
-  const regenerate = regenerateCommand({ inputs: wsdl, outDir: out, extraArgs, ...(config ? { configFile: config.path } : {}) });
-  const timeoutMs = fetchTimeout ?? config?.timeoutMs;
+  return {
+    wsdl,
+    out,
+    allowedOrigins: [...(config?.allowOrigins ?? []), ...argv.allowOrigin],
+    timeoutMs: argv.fetchTimeout ?? config?.timeoutMs,
+    maxBytes: argv.maxBytes ?? config?.maxBytes,
+    configPath: config?.path,
+    asRun: commandAsRun({ inputs: wsdl, outDir: out, extraArgs, ...(config ? { configFile: config.path } : {}) }),
+  };
+}
 
-  let result;
-  try {
-    result = await generate({
-      wsdl,
-      outDir: out,
-      check: argv.check,
-      regenerate,
-      allowedOrigins: [...(config?.allowOrigins ?? []), ...allowOrigins],
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(config?.maxBytes !== undefined ? { maxBytes: config.maxBytes } : {}),
-    });
-  } catch (err) {
-    if (err instanceof GenerateError) failWith(err);
-    const e = err as NodeJS.ErrnoException;
-    if (e && typeof e.code === 'string' && typeof e.message === 'string') fail(`cannot write ${out}: ${e.message}`);
-    fail(`internal error: ${(err as Error)?.stack ?? String(err)}`);
-  }
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The summary of a run that wrote: `out: 3 written, 30 unchanged, 7 removed (1.2 s)`. */
+function summaryLine(outLabel: string, written: WriteSummary, ms: number): string {
+  return `${outLabel}: ${written.written.length} written, ${written.unchanged} unchanged, ${written.removed.length} removed (${seconds(ms)})`;
+}
+
+/** Files a run left in place although it no longer generates them: one line each, on stderr. */
+function keptLines(outLabel: string, kept: readonly KeptFile[]): string {
+  return kept
+    .map(
+      (k) =>
+        `${NAME}: ${outLabel}/${k.path}: kept, although no longer generated: ` +
+        (k.reason === 'edited'
+          ? 'it changed since gen-services86 wrote it (maybe edited by hand); save any edits elsewhere and delete it\n'
+          : 'gen-services86 did not write it, and its folder belongs to an agent no longer generated; move or delete it\n'),
+    )
+    .join('');
+}
+
+/** One normal (or --check) run: generate, report. Returns the exit code. */
+async function runOnce(argv: Args, settings: RunSettings, io: CliOutput, cache?: ReadCache): Promise<{ code: number; line: string }> {
+  const { out } = settings;
+  const started = performance.now();
+  const result = await generate({
+    wsdl: settings.wsdl,
+    outDir: out,
+    check: argv.check,
+    allowedOrigins: settings.allowedOrigins,
+    ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+    ...(settings.maxBytes !== undefined ? { maxBytes: settings.maxBytes } : {}),
+    ...(cache ? { cache } : {}),
+  });
+  const ms = performance.now() - started;
   const outLabel = relative(process.cwd(), out) || '.';
-  const command = regenerate.replace(/^npx gen-services86/, NAME);
+  const command = settings.asRun;
   if (argv.check) {
     if (result.stale.length > 0) {
       if (interruptedWrite(out)) {
-        process.stderr.write(`${NAME}: an earlier run writing ${outLabel} was interrupted; a normal run recovers it first\n`);
+        io.err(`${NAME}: an earlier run writing ${outLabel} was interrupted; a normal run recovers it first\n`);
       }
       const foreign = result.stale.filter((s) => s.reason === 'foreign');
       const how =
@@ -201,22 +260,123 @@ async function main(): Promise<void> {
           ? `run "${command}" to update it`
           : `${plural(foreign.length, 'file')} lost the generated header (maybe edited by hand), so a run would refuse to overwrite ` +
             `${foreign.length === 1 ? 'it' : 'them'}: save any edits elsewhere, delete ${foreign.length === 1 ? 'it' : 'them'}, then run "${command}"`;
-      process.stderr.write(
+      io.err(
         `${NAME}: ${outLabel} is stale (${plural(result.stale.length, 'file')}); ${how}:\n` +
           result.stale.map((s) => `  ${s.reason.padEnd(8)} ${s.path}\n`).join(''),
       );
-      process.exit(1);
+      return { code: 1, line: `${outLabel} is stale (${plural(result.stale.length, 'file')})` };
     }
-    if (!argv.quiet) process.stdout.write(`${NAME}: ${outLabel} is up to date (${result.files.length} files)\n`);
-    return;
+    const line = `${outLabel} is up to date (${result.files.length} files, ${seconds(ms)})`;
+    if (!argv.quiet && !argv.watch) io.out(`${NAME}: ${line}\n`);
+    return { code: 0, line };
   }
-  if (!argv.quiet) {
+  const written = result.written!;
+  if (written.kept.length > 0) io.err(keptLines(outLabel, written.kept));
+  const line = summaryLine(outLabel, written, ms);
+  if (!argv.quiet && !argv.watch) {
     for (const a of result.agents) {
-      process.stdout.write(
+      io.out(
         `${a.wsdl} → ${outLabel}/${a.agent}/: ${plural(a.types, 'type')}, ${plural(a.operations, 'operation')}, ${plural(a.files, 'file')}, ${a.ms} ms\n`,
       );
     }
+    io.out(`${NAME}: ${line}\n`);
+  }
+  return { code: 0, line };
+}
+
+/** A run's failure as the lines the CLI prints (without exiting). */
+function failureText(err: unknown, out: string): string {
+  if (err instanceof GenerateErrors) return `${err.describe()}\n${err.errors.length} errors; nothing was written`;
+  if (err instanceof GenerateError) return err.describe();
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && typeof e.message === 'string') return `cannot write ${out}: ${e.message}`;
+  return `internal error: ${(err as Error)?.stack ?? String(err)}`;
+}
+
+/** --watch: a line per run (`[12:03:04] out: 1 written, 32 unchanged, 0 removed (140 ms)`), errors as they come, until Ctrl-C. */
+async function watchMode(argv: Args, io: CliOutput): Promise<number> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const clock = () => new Date().toTimeString().slice(0, 8);
+  let lastFiles: readonly string[] = [];
+  await watchAndRun({
+    signal: controller.signal,
+    run: async (cache) => {
+      let settings: RunSettings | undefined;
+      try {
+        settings = settingsFrom(argv);
+        const { line } = await runOnce(argv, settings, io, cache);
+        io.out(`[${clock()}] ${line}\n`);
+      } catch (err) {
+        const text = failureText(err, settings?.out ?? argv.out ?? 'generated');
+        io.err(
+          `[${clock()}] ${NAME}: the last good output stays; waiting for the next change\n` + text.split('\n').map((l) => `${NAME}: ${l}\n`).join(''),
+        );
+      }
+      // The config file is always watched; the WSDLs of the last run that read the config.
+      if (settings) lastFiles = [...settings.wsdl, ...(settings.configPath !== undefined ? [settings.configPath] : [])];
+      const config = argv.config ?? (argv.wsdl.length === 0 ? CONFIG_FILE : undefined);
+      return { files: [...new Set([...lastFiles, ...(config !== undefined ? [config] : [])])] };
+    },
+  });
+  process.removeListener('SIGINT', stop);
+  process.removeListener('SIGTERM', stop);
+  io.out(`${NAME}: stopped watching\n`);
+  return 0;
+}
+
+async function main(args: readonly string[], io: CliOutput): Promise<number> {
+  const argv = parseQuick(args) ?? (await parseWithYargs(args));
+  if (argv.fetchTimeout !== undefined && !(argv.fetchTimeout > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
+  if (argv.maxBytes !== undefined && !(argv.maxBytes > 0)) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
+  if (argv.watch && argv.check) fail(`--watch and --check do not go together: --check is for CI, --watch for editing\nRun "${NAME} --help" for usage.`);
+  if (argv.watch) return watchMode(argv, io);
+
+  let settings: RunSettings;
+  try {
+    settings = settingsFrom(argv);
+  } catch (err) {
+    if (err instanceof GenerateError) failWith(err);
+    throw err;
+  }
+  let outcome;
+  try {
+    outcome = await runOnce(argv, settings, io);
+  } catch (err) {
+    fail(failureText(err, settings.out));
+  }
+  return outcome.code;
+}
+
+/**
+ * Runs the command line `args` in the working directory and returns the exit code. `--help`,
+ * `--version` and yargs' own exits end the process (yargs exits itself), so tests run those as a
+ * child process.
+ */
+export async function runCommand(args: readonly string[], io: CliOutput): Promise<number> {
+  try {
+    return await main(args, io);
+  } catch (err) {
+    const message = err instanceof CliFailure ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`;
+    io.err(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));
+    return 1;
   }
 }
 
-main().catch((err: unknown) => fail(`internal error: ${(err as Error)?.stack ?? String(err)}`));
+/** True when this module is the program node was started with (through npm's bin link, too). */
+function isEntryPoint(): boolean {
+  const started = process.argv[1];
+  if (started === undefined) return false;
+  try {
+    return realpathSync(started) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const code = await runCommand(process.argv.slice(2), { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) });
+  if (code !== 0) process.exit(code);
+}

@@ -14,14 +14,27 @@ export class GenerateError extends Error {
     this.file = where?.file;
   }
 
-  /** `EMail.wsdl:1:2345: <message> (at /definitions/types/schema[1]/…)` */
+  /**
+   * One form for every place: `wsdl/EMail.wsdl:1:2345: <message> (at /definitions/types/schema[1]/…)`;
+   * the line and column only when known (`file:line:` without a column, `file:` without a line),
+   * never `0:0`.
+   */
   describe(): string {
     const loc = this.location;
     if (loc) {
       const path = loc.path ? ` (at ${loc.path})` : '';
-      return `${loc.file}:${loc.line}:${loc.column}: ${this.message}${path}`;
+      const place = loc.line > 0 ? (loc.column > 0 ? `${loc.file}:${loc.line}:${loc.column}` : `${loc.file}:${loc.line}`) : loc.file;
+      return `${place}: ${this.message}${path}`;
     }
     return this.file ? `${this.file}: ${this.message}` : this.message;
+  }
+
+  /** The same error naming `file` as `as` (a WSDL read under its base name, named in messages as the user gave it). */
+  renamed(file: string, as: string): GenerateError {
+    if (this instanceof GenerateErrors) return new GenerateErrors(this.errors.map((e) => e.renamed(file, as)));
+    if (this.file !== file) return this;
+    const loc = this.location;
+    return new GenerateError(this.message, loc ? { file: as, line: loc.line, column: loc.column, path: loc.path } : { file: as });
   }
 }
 

@@ -9,7 +9,9 @@ import { safeIdentifier } from './emit/identifiers.js';
 import { SHARED_FOLDER } from './emit/plan.js';
 import { combineErrors, GenerateError } from './errors.js';
 import { readAgent, type AgentSummary, type ReadResult } from './generate-agent.js';
-import { regenerateCommand } from './input/command.js';
+import { ReadCache } from './read-cache.js';
+import { headerCommand, regenerateCommand } from './input/command.js';
+import { docLabel } from './input/documents.js';
 import { loadInput, loadLocalInput, type InputOptions, type LoadedInput } from './input/load.js';
 import { findStale, writeOutput, type StaleFile, type WriteSummary } from './output/write.js';
 import { readInParallel } from './parallel/pool.js';
@@ -18,8 +20,9 @@ import { fromFailure, toOutcome, type Outcome } from './parallel/protocol.js';
 export { GenerateError, GenerateErrors } from './errors.js';
 export type { GeneratedFile } from './emit/emit-agent.js';
 export type { AgentSummary, ReadResult } from './generate-agent.js';
-export type { StaleFile, WriteSummary } from './output/write.js';
-export { regenerateCommand, type InvocationInfo } from './input/command.js';
+export type { KeptFile, StaleFile, WriteSummary } from './output/write.js';
+export { headerCommand, projectRoot, regenerateCommand, type InvocationInfo } from './input/command.js';
+export { ReadCache } from './read-cache.js';
 
 export interface GenerateOptions {
   /** WSDL files or http(s) URLs to read. */
@@ -28,13 +31,17 @@ export interface GenerateOptions {
   readonly outDir?: string;
   /** Only compare with what is on disk; write nothing. */
   readonly check?: boolean;
-  /** Where the templates and runtime sources are; default: the package's own `templates/`. */
-  readonly templatesDir?: string;
   /**
-   * The command the generated files' "Regenerate with" line shows. Default: the equivalent
-   * command line (`npx gen-services86 <wsdl…> -o <outDir>`, paths relative to the working directory).
+   * The command the generated files' "Regenerate with" line shows. Default: the command that
+   * regenerates this output (`npx gen-services86 <wsdl…> -o <outDir> [options]`, inputs sorted, paths
+   * relative to the project root; see input/command.ts), the same however the run was started.
    */
   readonly regenerate?: string;
+  /**
+   * Models of earlier runs, by WSDL content (watch mode): an input whose text is unchanged is not
+   * read again. Inputs that import other documents are always read.
+   */
+  readonly cache?: ReadCache;
   /** For URL inputs: per-document timeout (default 30 000 ms). */
   readonly timeoutMs?: number;
   /** For URL inputs: the largest accepted document (default 64 MiB). */
@@ -54,14 +61,16 @@ export interface GenerateResult {
 }
 
 export interface BuildOptions {
-  readonly templatesDir?: string;
   /** See GenerateOptions.regenerate; default: the command for these inputs and `-o generated`. */
   readonly regenerate?: string;
+  /** See GenerateOptions.cache. */
+  readonly cache?: ReadCache;
 }
 
 /** The package root: `dist/generator/generate.js` → two levels up. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const defaultTemplatesDir = join(packageRoot, 'templates');
+/** The templates and runtime sources the package ships. */
+const templatesDir = join(packageRoot, 'templates');
 
 // ---------------------------------------------------------------------------------------------
 // Input phase: everything is read (or fetched) first; every failing input is reported at once.
@@ -185,7 +194,7 @@ function assemble(results: readonly ReadResult[], templatesDir: string, regenera
 }
 
 /** Outcomes and earlier errors, in input order → the results, or every error at once. */
-function collect(outcomes: readonly (Outcome | undefined)[], errors: readonly (GenerateError | undefined)[]): ReadResult[] {
+function collect(outcomes: readonly (Outcome | undefined)[], errors: readonly (GenerateError | undefined)[], loaded: readonly (LoadedInput | undefined)[]): ReadResult[] {
   const results: ReadResult[] = [];
   const failures: GenerateError[] = [];
   for (let i = 0; i < errors.length; i++) {
@@ -196,26 +205,23 @@ function collect(outcomes: readonly (Outcome | undefined)[], errors: readonly (G
     else if ('failure' in outcome) {
       const err = fromFailure(outcome.failure);
       if (!(err instanceof GenerateError)) throw err; // a bug: reported as an internal error
-      failures.push(err);
+      // The reader names a local WSDL by its file name (as the headers do); messages name it as given.
+      const input = loaded[i];
+      failures.push(input && input.ref.kind === 'file' ? err.renamed(input.file, docLabel(input.ref)) : err);
     } else results.push(outcome.result);
   }
   if (failures.length > 0) throw combineErrors(failures);
   return results;
 }
 
-function templatesOf(options: string | BuildOptions | undefined): { templatesDir: string; regenerate: string | undefined } {
-  if (typeof options === 'string') return { templatesDir: options, regenerate: undefined };
-  return { templatesDir: options?.templatesDir ?? defaultTemplatesDir, regenerate: options?.regenerate };
-}
-
 /** Builds every file in memory from local WSDL files, in this thread; throws GenerateError (every failing input) before anything is written. */
-export function buildFiles(wsdlPaths: readonly string[], options?: string | BuildOptions): { agents: AgentSummary[]; files: GeneratedFile[] } {
-  const { templatesDir, regenerate } = templatesOf(options);
+export function buildFiles(wsdlPaths: readonly string[], options: BuildOptions = {}): { agents: AgentSummary[]; files: GeneratedFile[] } {
+  const { regenerate } = options;
   const { loaded, errors } = loadAllLocal(wsdlPaths);
   const clashes = checkFolderClashes(loaded, 'generated');
   if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
   const outcomes = loaded.map((input) => (input ? toOutcome(() => readAgent(input)) : undefined));
-  return assemble(collect(outcomes, errors), templatesDir, regenerate ?? regenerateCommand({ inputs: wsdlPaths, outDir: 'generated' }));
+  return assemble(collect(outcomes, errors, loaded), templatesDir, regenerate ?? headerCommand(regenerateCommand({ inputs: wsdlPaths, outDir: 'generated' })));
 }
 
 /**
@@ -225,25 +231,34 @@ export function buildFiles(wsdlPaths: readonly string[], options?: string | Buil
  */
 export async function buildFilesParallel(
   inputs: readonly string[],
-  options?: string | (BuildOptions & InputOptions & { readonly outDir?: string }),
+  options: BuildOptions & InputOptions & { readonly outDir?: string } = {},
 ): Promise<{ agents: AgentSummary[]; files: GeneratedFile[] }> {
-  const { templatesDir, regenerate } = templatesOf(options);
-  const inputOptions: InputOptions = typeof options === 'object' ? options : {};
-  const outDir = (typeof options === 'object' && options.outDir) || 'generated';
-  const { loaded, errors } = await loadAll(inputs, inputOptions);
+  const { regenerate, cache } = options;
+  const outDir = options.outDir || 'generated';
+  const { loaded, errors } = await loadAll(inputs, options);
   const clashes = checkFolderClashes(loaded, outDir);
   if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
-  const present = loaded.flatMap((input, i) => (input ? [{ input, i }] : []));
-  const outcomes = await readInParallel(present.map((p) => p.input));
   const byIndex: (Outcome | undefined)[] = new Array(inputs.length);
-  present.forEach((p, k) => (byIndex[p.i] = outcomes[k]));
-  return assemble(collect(byIndex, errors), templatesDir, regenerate ?? regenerateCommand({ inputs, outDir }));
+  // Inputs whose model an earlier run (watch mode) already read from the same text are not read again.
+  const present = loaded.flatMap((input, i) => {
+    const known = input && cache?.get(input);
+    if (known) byIndex[i] = { result: known };
+    return input && !known ? [{ input, i }] : [];
+  });
+  const outcomes = await readInParallel(present.map((p) => p.input));
+  present.forEach((p, k) => {
+    const outcome = outcomes[k]!;
+    byIndex[p.i] = outcome;
+    if (cache && 'result' in outcome) cache.set(p.input, outcome.result);
+  });
+  const command = headerCommand(regenerateCommand({ ...options, inputs, outDir }));
+  return assemble(collect(byIndex, errors, loaded), templatesDir, regenerate ?? command);
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const outDir = options.outDir ?? 'generated';
   const { agents, files } = await buildFilesParallel(options.wsdl, { ...options, outDir });
   if (options.check) return { agents, files, stale: findStale(outDir, files) };
-  const written = writeOutput(outDir, files);
+  const written = writeOutput(outDir, files, { command: regenerateCommand({ inputs: options.wsdl, outDir, ...options }) });
   return { agents, files, stale: [], written };
 }

@@ -1,6 +1,7 @@
 // The command line as a user meets it: arguments, summary lines, --check, --quiet, and every kind
 // of bad input. Each bad input must give exactly one `gen-services86: …` line on stderr, exit 1,
-// and leave an existing output folder byte-identical. The CLI always runs as a child process.
+// and leave an existing output folder byte-identical. The CLI runs in this process (runCommand, as
+// the bin does), except --help and --version, which run as a child process: yargs exits after them.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -177,8 +178,11 @@ describe('generating', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     const lines = r.stdout.split('\n');
-    assert.equal(lines.length, 2, `one line: ${r.stdout}`);
-    assert.equal(lines[1], '');
+    assert.equal(lines.length, 3, `one line for the agent, one for the run: ${r.stdout}`);
+    assert.equal(lines[2], '');
+    assert.match(lines[1]!, /^gen-services86: out: \d+ written, 0 unchanged, 0 removed \(\d+(?: ms|\.\d s)\)$/);
+    const filesOnDisk = Object.keys(snapshot(join(dir, 'out'))).filter((k) => !k.endsWith('/') && k !== '.gen-services86-manifest.json');
+    assert.equal(Number(/(\d+) written/.exec(lines[1]!)![1]), filesOnDisk.length, 'the run line counts every file written');
     assert.match(lines[0]!, SUMMARY_EMAIL);
     assert.match(lines[0]!, /^EMail\.wsdl → out\/EMail\/: /);
     const out = join(dir, 'out');
@@ -196,7 +200,8 @@ describe('generating', () => {
     const r = await runCli([emailWsdl, join(wsdlFixturesDir, 'Tooltips.wsdl'), '-o', 'out'], dir);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
-    assert.equal(lines.length, 2, r.stdout);
+    assert.equal(lines.length, 3, r.stdout);
+    assert.match(lines[2]!, /^gen-services86: out: \d+ written, 0 unchanged, 0 removed \(/);
     assert.match(lines[0]!, SUMMARY_EMAIL);
     assert.match(lines[1]!, new RegExp(`^Tooltips\\.wsdl → out/Tooltips/: \\d+ types, \\d+ operations?, ${SUMMARY_EMAIL.exec(lines[0]!)?.[1]} files, \\d+ ms$`));
     const out = join(dir, 'out');

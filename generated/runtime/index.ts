@@ -1447,7 +1447,7 @@ class Scope implements NamespaceScope {
       this.lastBinding = found;
       // Found beyond the parent: the parent does not declare it, so the answer holds there too.
       // Memoised only past a few steps (short walks are cheaper than the map): a guard of linear
-      // time in xml-scaling.test.ts, family "a deep chain of scopes", not a speed trick.
+      // time in xml-scaling.slow.test.ts, family "a deep chain of scopes", not a speed trick.
       if (steps > 4 && this.parent !== null) (this.parent.memo ??= new Map()).set(prefix, found);
     }
     return found;
@@ -2281,7 +2281,7 @@ export class XmlReader {
    * per piece until the result is read, so text with millions of references would keep millions of
    * them alive and garbage collection would grow faster than the text. Every 256 pieces the rope is
    * therefore flattened (reading a character does that in V8) and set aside; joinAside joins the
-   * parts. A guard of linear time and memory, not a speed trick: test/runtime/xml-scaling.test.ts,
+   * parts. A guard of linear time and memory, not a speed trick: test/runtime/xml-scaling.slow.test.ts,
    * family "many character references".
    */
   private append(out: string, piece: string): string {
@@ -2571,7 +2571,7 @@ export function readElement(r: XmlReader): XmlElement {
       texts[textsTop++] = r.text();
       // Many text pieces in one element (text between thousands of children): join them in
       // batches, so that they are not all kept alive as separate strings (see append; guarded by
-      // xml-scaling.test.ts, family "many tiny text nodes").
+      // xml-scaling.slow.test.ts, family "many tiny text nodes").
       const ts = textStarts[textStarts.length - 1] as number;
       if (textsTop - ts > 256) {
         texts[ts] = (texts[ts] as string) + texts.slice(ts + 1, textsTop).join('');
@@ -2606,27 +2606,12 @@ export function parseXml(text: string, options?: ParseOptions): XmlElement {
   return root;
 }
 
-
-/** The value of the attribute {ns}local, or undefined. Use ns '' for unprefixed attributes. */
-export function attribute(el: XmlElement, ns: string, local: string): string | undefined {
-  const attrs = el.attrs;
-  for (let i = 0; i < attrs.length; i++) {
-    const a = attrs[i] as XmlAttribute;
-    if (a.local === local && a.ns === ns) return a.value;
-  }
-  return undefined;
-}
-
 /**
- * Resolves a QName-valued string (such as an xsi:type value) against the element's in-scope
- * namespaces. An unprefixed name takes the default namespace ('' when none). Returns undefined
- * when the prefix is unbound or the string is not a QName. Surrounding whitespace is ignored.
+ * Resolves a QName-valued string (such as an xsi:type value) against a namespace scope (such as
+ * XmlReader.scope or an element's). An unprefixed name takes the default namespace ('' when
+ * none). Returns undefined when the prefix is unbound or the string is not a QName. Surrounding
+ * whitespace is ignored.
  */
-export function resolveQName(el: XmlElement, qname: string): { ns: string; local: string } | undefined {
-  return resolveQNameIn(el.scope, qname);
-}
-
-/** resolveQName against a scope (such as XmlReader.scope) rather than an element's. */
 export function resolveQNameIn(scope: NamespaceScope, qname: string): { ns: string; local: string } | undefined {
   const s = qname.trim();
   const colon = s.indexOf(':');

@@ -114,11 +114,6 @@ function agentNames(service: Service) {
   };
 }
 
-/** The plan of one WSDL generated alone: its types live in its own folder. */
-export function planEmit(service: Service): EmitPlan {
-  return planAgents([service])[0]!;
-}
-
 /**
  * Plans every agent of one run together. With one WSDL, its types are its own (today's layout).
  * With several, each XSD type (namespace + name) is planned once, for a shared module, and every

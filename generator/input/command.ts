@@ -1,28 +1,85 @@
-// The command line written into every generated file's "Regenerate with" header: the run as the
-// user made it, with paths relative to the working directory, so it regenerates the same files
-// when pasted in the same place.
-import { relative, resolve, sep } from 'node:path';
+// The command that regenerates an output folder, as written into its files' "Regenerate with"
+// header and its manifest. It depends only on what was generated and where — never on how the run
+// was started — so the same inputs and options give byte-identical files whatever the working
+// directory, the order of the arguments, or whether they came from a config file:
+//
+// - paths are relative to the project root: the nearest folder at or above the output folder
+//   that holds a package.json (without one: the output folder's parent) — the folder to paste
+//   the command in;
+// - inputs are sorted; options come in one fixed order, each written once;
+// - it is one line. When that line would be longer than MAX_HEADER_LINE, the headers point to the
+//   manifest, which holds the command on one line (`"command"`).
+//
+// The messages of a run (`--check`'s "run … to update it") use commandAsRun instead: the run as the
+// user made it, relative to the working directory.
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isUrl, redactUrl } from './documents.js';
 
-export interface InvocationInfo {
-  /** The inputs as given (paths, URLs). */
+/** The options of a run that are part of its command (the ones that change what is read). */
+export interface CommandOptions {
+  readonly allowedOrigins?: readonly string[];
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+}
+
+export interface InvocationInfo extends CommandOptions {
+  /** The inputs as given (paths relative to `cwd`, or URLs). */
   readonly inputs: readonly string[];
   readonly outDir: string;
-  /** When the run came from a config file: its path. The command then names only that file. */
-  readonly configFile?: string;
-  /** Extra arguments (e.g. `--allow-origin …`, or `-o` beside a config file), already split. */
-  readonly extraArgs?: readonly string[];
-  /** Default: process.cwd(). */
+  /** What relative paths in `inputs` and `outDir` are relative to. Default: process.cwd(). */
   readonly cwd?: string;
 }
 
+/** The longest "// Regenerate with: …" line written into the files; a longer command lives in the manifest only. */
+export const MAX_HEADER_LINE = 160;
+
+/**
+ * The project root of an output folder: the nearest folder at or above it with a package.json
+ * (where `npx gen-services86` runs); without one, the output folder's parent.
+ */
+export function projectRoot(outDir: string): string {
+  const out = resolve(outDir);
+  for (let dir = out; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return dirname(out);
+  }
+}
+
+/** The command that regenerates this output, relative to its project root (see the top of this file). */
 export function regenerateCommand(info: InvocationInfo): string {
   const cwd = info.cwd ?? process.cwd();
+  const root = projectRoot(resolve(cwd, info.outDir));
+  const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(root, resolve(cwd, p)) || '.').split(sep).join('/'));
+  const inputs = [...new Set(info.inputs.map(rel))].sort();
+  return ['npx', 'gen-services86', ...inputs, '-o', rel(info.outDir), ...optionArgs(info)].map(shellWord).join(' ');
+}
+
+/** What the headers' "Regenerate with" line says: the command when it fits on the line, else where to find it. */
+export function headerCommand(command: string): string {
+  const line = `// Regenerate with: ${command}`;
+  return line.length <= MAX_HEADER_LINE ? command : `the "command" in .gen-services86-manifest.json of the output folder (too long for this line)`;
+}
+
+/** The run as the user made it, for messages: its config file (and extra arguments), or its arguments, relative to `cwd`. */
+export function commandAsRun(info: { readonly inputs: readonly string[]; readonly outDir: string; readonly configFile?: string; readonly extraArgs?: readonly string[]; readonly cwd?: string }): string {
+  const cwd = info.cwd ?? process.cwd();
   const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(cwd, resolve(cwd, p)) || '.').split(sep).join('/'));
-  if (info.configFile !== undefined) {
-    return ['npx', 'gen-services86', '--config', rel(info.configFile), ...(info.extraArgs ?? [])].map(shellWord).join(' ');
-  }
-  return ['npx', 'gen-services86', ...info.inputs.map(rel), '-o', rel(info.outDir), ...(info.extraArgs ?? [])].map(shellWord).join(' ');
+  const words =
+    info.configFile !== undefined
+      ? ['gen-services86', '--config', rel(info.configFile), ...(info.extraArgs ?? [])]
+      : ['gen-services86', ...info.inputs.map(rel), '-o', rel(info.outDir), ...(info.extraArgs ?? [])];
+  return words.map(shellWord).join(' ');
+}
+
+/** The options as command-line arguments, in one fixed order, origins sorted and normalised. */
+function optionArgs(options: CommandOptions): string[] {
+  const origins = [...new Set((options.allowedOrigins ?? []).map((o) => o.replace(/\/+$/, '')))].sort();
+  return [
+    ...origins.flatMap((o) => ['--allow-origin', o]),
+    ...(options.timeoutMs !== undefined ? ['--fetch-timeout', String(options.timeoutMs)] : []),
+    ...(options.maxBytes !== undefined ? ['--max-bytes', String(options.maxBytes)] : []),
+  ];
 }
 
 /** Quotes a word for a POSIX shell when it needs it (`?wsdl` URLs, spaces). */

@@ -1,9 +1,12 @@
 // gen-services86.config.json: the inputs and options of a run, for repositories with many
 // agents. Paths and globs in it are relative to the config file's folder, like tsconfig.json.
+// Every key has the name of its command-line option (`out` ↔ `--out`, `allow-origin` ↔
+// `--allow-origin`); the package ships a JSON Schema for editors (gen-services86.schema.json).
 //
-//   { "wsdl": ["wsdl/*.wsdl", "https://host/Remote/Services86/EMail.svc?singleWsdl"],
+//   { "$schema": "./node_modules/gen-services86/gen-services86.schema.json",
+//     "wsdl": ["wsdl/*.wsdl", "https://host/Remote/Services86/EMail.svc?singleWsdl"],
 //     "out": "src/superoffice",
-//     "allowOrigins": ["https://schemas.example.com"], "timeoutMs": 30000, "maxBytes": 67108864 }
+//     "allow-origin": ["https://schemas.example.com"], "fetch-timeout": 30000, "max-bytes": 67108864 }
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { GenerateError } from '../errors.js';
@@ -12,13 +15,15 @@ import { isUrl } from './documents.js';
 export const CONFIG_FILE = 'gen-services86.config.json';
 
 export interface ConfigFile {
+  /** The JSON Schema the file follows (for editors); not read. */
+  readonly $schema?: string;
   /** WSDL paths, globs (`*`, `?`, `**`) or http(s) URLs. */
   readonly wsdl: readonly string[];
   /** Output folder; default `generated`. */
   readonly out?: string;
-  readonly allowOrigins?: readonly string[];
-  readonly timeoutMs?: number;
-  readonly maxBytes?: number;
+  readonly 'allow-origin'?: readonly string[];
+  readonly 'fetch-timeout'?: number;
+  readonly 'max-bytes'?: number;
 }
 
 export interface LoadedConfig {
@@ -34,12 +39,28 @@ export interface LoadedConfig {
 }
 
 const KEYS: Record<keyof ConfigFile, string> = {
+  $schema: 'a string (the path or URL of the JSON Schema)',
   wsdl: 'an array of WSDL paths, globs or URLs',
   out: 'a folder path',
-  allowOrigins: 'an array of origins such as "https://host"',
-  timeoutMs: 'a positive number of milliseconds',
-  maxBytes: 'a positive number of bytes',
+  'allow-origin': 'an array of origins such as "https://host"',
+  'fetch-timeout': 'a positive number of milliseconds',
+  'max-bytes': 'a positive number of bytes',
 };
+
+/** Keys of earlier versions: each now has the name of its command-line option. */
+const RENAMED: Readonly<Record<string, keyof ConfigFile>> = {
+  allowOrigins: 'allow-origin',
+  timeoutMs: 'fetch-timeout',
+  maxBytes: 'max-bytes',
+};
+
+/** Glob syntax we do not support, and what it is called in messages. */
+const UNSUPPORTED_GLOB: readonly [RegExp, string][] = [
+  [/\[[^\]]*\]/, 'character classes ([…])'],
+  [/\{[^}]*\}/, 'brace alternatives ({a,b})'],
+  [/^!/, 'negation (a leading !)'],
+  [/[@!+*?]\(/, 'extended globs (…(…))'],
+];
 
 export function readConfig(path: string): LoadedConfig {
   const file = path;
@@ -63,12 +84,17 @@ export function readConfig(path: string): LoadedConfig {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new GenerateError('must be a JSON object: { "wsdl": [...], "out": "..." }', { file });
   const obj = json as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
-    if (!(key in KEYS)) throw new GenerateError(`unknown key "${key}" (known: ${Object.keys(KEYS).join(', ')})`, { file });
-  }
   const bad = (key: keyof ConfigFile): never => {
     throw new GenerateError(`"${key}" must be ${KEYS[key]}`, { file });
   };
+  for (const key of Object.keys(obj)) {
+    const renamed = RENAMED[key];
+    if (renamed !== undefined) {
+      throw new GenerateError(`the key "${key}" was renamed "${renamed}", the name of the command-line option --${renamed}`, { file });
+    }
+    if (!(key in KEYS)) throw new GenerateError(`unknown key "${key}" (known: ${Object.keys(KEYS).join(', ')})`, { file });
+  }
+  if (obj['$schema'] !== undefined && typeof obj['$schema'] !== 'string') bad('$schema');
   const strings = (key: keyof ConfigFile): string[] | undefined => {
     const v = obj[key];
     if (v === undefined) return undefined;
@@ -90,23 +116,30 @@ export function readConfig(path: string): LoadedConfig {
   const wsdl: string[] = [];
   for (const pattern of patterns) {
     if (isUrl(pattern)) wsdl.push(pattern);
-    else if (!/[*?]/.test(pattern)) wsdl.push(cwdRelative(resolve(base, pattern)));
+    else if (unsupportedGlob(pattern) !== undefined) {
+      throw new GenerateError(`"wsdl": the pattern "${pattern}" uses ${unsupportedGlob(pattern)}, which is not supported: only *, ? and ** are`, { file });
+    } else if (!/[*?]/.test(pattern)) wsdl.push(cwdRelative(resolve(base, pattern)));
     else {
       const matches = expandGlob(base, pattern);
       if (matches.length === 0) throw new GenerateError(`"wsdl": the pattern "${pattern}" matches no file (relative to ${cwdRelative(base)}/)`, { file });
       wsdl.push(...matches.map(cwdRelative));
     }
   }
-  const timeoutMs = positive('timeoutMs');
-  const maxBytes = positive('maxBytes');
+  const timeoutMs = positive('fetch-timeout');
+  const maxBytes = positive('max-bytes');
   return {
     path,
     wsdl: [...new Set(wsdl)],
     out: cwdRelative(resolve(base, (obj['out'] as string | undefined) ?? 'generated')),
-    allowOrigins: strings('allowOrigins') ?? [],
+    allowOrigins: strings('allow-origin') ?? [],
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(maxBytes !== undefined ? { maxBytes } : {}),
   };
+}
+
+/** The name of the glob syntax `pattern` uses that expandGlob does not support; undefined when there is none. */
+export function unsupportedGlob(pattern: string): string | undefined {
+  return UNSUPPORTED_GLOB.find(([re]) => re.test(pattern))?.[1];
 }
 
 /** The config file of the working directory, when there is one. */

@@ -32,7 +32,9 @@ const MAX_DOCUMENTS = 100;
 /** A local WSDL file, read (its imports are read when the WSDL is, relative to it). */
 export function loadLocalInput(input: string): LoadedInput {
   const path = resolvePath(input);
-  return { input, file: basename(input), ref: { kind: 'file', path }, text: readLocalXml(path, input), documents: {}, origins: [] };
+  const ref: DocRef = { kind: 'file', path };
+  // Messages name the file as docLabel does (relative to the working directory); headers by its name.
+  return { input, file: basename(input), ref, text: readLocalXml(path, docLabel(ref)), documents: {}, origins: [] };
 }
 
 export async function loadInput(input: string, options: InputOptions = {}): Promise<LoadedInput> {

@@ -5,6 +5,10 @@
 // Folders and files whose content did not change are not touched at all (incremental writes).
 // Files we did not write (no generated header, not in our manifest) are never deleted: they are
 // carried over into the new folder, and we refuse to overwrite one.
+// The folder is owned: the manifest lists what the last run wrote (with hashes), and a run removes
+// what it no longer produces — the folders of inputs no longer given included — as long as each
+// file is still exactly as we wrote it. Edited or foreign files are kept and reported by name.
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
@@ -15,25 +19,44 @@ const STAGING = '.gen-services86-staging';
 const OLD = '.gen-services86-old';
 const TRASH = '.gen-services86-trash';
 
+/**
+ * What the last run wrote. `files` lists every generated file; `sha256` holds the hash of each as
+ * written, so a file is removed only while it is exactly what we wrote. A manifest of an older
+ * version has no hashes: its files are then recognised by their header alone.
+ */
 interface Manifest {
   readonly generator: 'gen-services86';
+  /** The command that regenerates the folder (input/command.ts), on one line. */
+  readonly command?: string;
   readonly files: readonly string[];
+  readonly sha256?: Readonly<Record<string, string>>;
 }
 
-function readManifest(outDir: string): Set<string> {
+/** The files of the last manifest, each with its hash (undefined: an older manifest without hashes). */
+function readManifest(outDir: string): Map<string, string | undefined> {
   const path = join(outDir, MANIFEST);
-  if (!existsSync(path)) return new Set();
+  if (!existsSync(path)) return new Map();
   try {
     const m = JSON.parse(readFileSync(path, 'utf8')) as Partial<Manifest>;
-    return new Set(Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string') : []);
+    const hashes = m.sha256 && typeof m.sha256 === 'object' ? m.sha256 : {};
+    const files = Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string') : [];
+    return new Map(files.map((f) => [f, typeof hashes[f] === 'string' ? hashes[f] : undefined]));
   } catch {
-    return new Set(); // an unreadable manifest owns nothing: we then only trust the header
+    return new Map(); // an unreadable manifest owns nothing: we then only trust the header
   }
 }
 
-/** A file we may delete: listed in our last manifest and still carrying our header. */
-function isOurs(path: string, manifest: Set<string>, rel: string): boolean {
-  return manifest.has(rel) && hasGeneratedHeader(path);
+function sha256(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** A file we may delete: listed in our last manifest, still carrying our header, and (when the manifest has its hash) exactly as we wrote it. */
+function isOurs(path: string, manifest: ReadonlyMap<string, string | undefined>, rel: string): boolean {
+  if (!manifest.has(rel)) return false;
+  const content = currentContent(path);
+  if (content === undefined || !content.startsWith(GENERATED_MARK)) return false;
+  const hash = manifest.get(rel);
+  return hash === undefined || sha256(content) === hash;
 }
 
 /** A regular file (not a link) whose first line is our generated-file mark. */
@@ -45,9 +68,18 @@ function hasGeneratedHeader(path: string): boolean {
   }
 }
 
+/**
+ * The code of a generated file: without its "Regenerate with" header lines (everything between the
+ * first line and the first empty line), so `--check` compares code, not the command line.
+ */
+export function codeOf(content: string): string {
+  const blank = content.indexOf('\n\n');
+  return !content.startsWith(GENERATED_MARK) || blank < 0 ? content : `${GENERATED_MARK}${content.slice(blank)}`;
+}
+
 /** Files below `dir`, relative to it, with `/` separators. */
 function listFiles(dir: string, prefix = ''): string[] {
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir) || !lstatSync(dir).isDirectory()) return [];
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
@@ -55,6 +87,42 @@ function listFiles(dir: string, prefix = ''): string[] {
     else out.push(rel);
   }
   return out.sort();
+}
+
+/** A file no longer generated that a run leaves in place, and why. */
+export interface KeptFile {
+  readonly path: string;
+  /** `edited`: we wrote it, but it changed since (or lost its header); `foreign`: we never wrote it. */
+  readonly reason: 'edited' | 'foreign';
+}
+
+/**
+ * The files a run with these `files` no longer produces: every file of the last manifest that is
+ * not among them. Those still exactly as we wrote them are removed; edited ones stay. In a folder
+ * that no run produces any more (an agent whose WSDL is no longer an input), foreign files stay too,
+ * and with them the folder. Both kinds are reported by name.
+ */
+function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest: ReadonlyMap<string, string | undefined>): { removable: string[]; kept: KeptFile[]; goneFolders: string[] } {
+  const wanted = new Set(files.map((f) => f.path));
+  const liveFolders = new Set(foldersOf(files));
+  const removable: string[] = [];
+  const kept: KeptFile[] = [];
+  for (const rel of [...manifest.keys()].sort()) {
+    if (wanted.has(rel)) continue;
+    const path = join(outDir, rel);
+    if (!pathExists(path)) continue;
+    if (isOurs(path, manifest, rel)) removable.push(rel);
+    else kept.push({ path: rel, reason: 'edited' });
+  }
+  const goneFolders = [...new Set([...manifest.keys()].filter((rel) => rel.includes('/') && !wanted.has(rel)).map((rel) => rel.split('/')[0]!))]
+    .filter((folder) => !liveFolders.has(folder) && existsSync(join(outDir, folder)) && lstatSync(join(outDir, folder)).isDirectory())
+    .sort();
+  for (const folder of goneFolders) {
+    for (const rel of listFiles(join(outDir, folder), folder)) {
+      if (!manifest.has(rel)) kept.push({ path: rel, reason: 'foreign' });
+    }
+  }
+  return { removable, kept: kept.sort((a, b) => (a.path < b.path ? -1 : 1)), goneFolders };
 }
 
 /** Restores folders left in the old-folder area by an interrupted swap. */
@@ -78,22 +146,21 @@ export interface StaleFile {
   readonly reason: 'missing' | 'differs' | 'obsolete' | 'foreign';
 }
 
-/** What `--check` reports: generated files that are missing or differ, obsolete ones we own, and foreign files in the way. */
+/**
+ * What `--check` reports: generated files that are missing or whose code differs (the "Regenerate
+ * with" header lines are not compared), files a run would remove (`obsolete`), and foreign files in
+ * the way.
+ */
 export function findStale(outDir: string, files: readonly GeneratedFile[]): StaleFile[] {
   const stale: StaleFile[] = [];
-  const wanted = new Set(files.map((f) => f.path));
   const manifest = readManifest(outDir);
   for (const f of files) {
     const path = join(outDir, f.path);
     if (!pathExists(path)) stale.push({ path: f.path, reason: 'missing' });
     else if (!hasGeneratedHeader(path)) stale.push({ path: f.path, reason: 'foreign' });
-    else if (readFileSync(path, 'utf8') !== f.content) stale.push({ path: f.path, reason: 'differs' });
+    else if (codeOf(readFileSync(path, 'utf8')) !== codeOf(f.content)) stale.push({ path: f.path, reason: 'differs' });
   }
-  for (const folder of foldersOf(files)) {
-    for (const rel of listFiles(join(outDir, folder), folder)) {
-      if (!wanted.has(rel) && isOurs(join(outDir, rel), manifest, rel)) stale.push({ path: rel, reason: 'obsolete' });
-    }
-  }
+  for (const rel of obsoleteFiles(outDir, files, manifest).removable) stale.push({ path: rel, reason: 'obsolete' });
   return stale.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
@@ -106,16 +173,13 @@ function topLevelFilesOf(files: readonly GeneratedFile[]): string[] {
   return files.filter((f) => !f.path.includes('/')).map((f) => f.path).sort();
 }
 
-/** Hook for tests of interrupted writes: exits hard at a named point. Never set in normal use. */
-function crashPoint(name: string): void {
-  if (process.env['GEN_SERVICES86_CRASH_AT'] === name) process.kill(process.pid, 'SIGKILL');
-}
-
 export interface WriteSummary {
   /** Files written because they were new or their content changed. */
   readonly written: readonly string[];
-  /** Our files deleted because the WSDL no longer produces them. */
+  /** Our files deleted because the run no longer produces them (their folders go with them). */
   readonly removed: readonly string[];
+  /** Files the run no longer produces, left in place because they were edited or are not ours. */
+  readonly kept: readonly KeptFile[];
   /** Files already up to date: left untouched (same inode, same mtime). */
   readonly unchanged: number;
 }
@@ -136,7 +200,7 @@ function currentContent(path: string): string | undefined {
  * link to the current one, so unchanged files keep their inode and mtime and watchers and
  * incremental builds see only the files that really changed.
  */
-export function writeOutput(outDir: string, files: readonly GeneratedFile[]): WriteSummary {
+export function writeOutput(outDir: string, files: readonly GeneratedFile[], options: { readonly command?: string } = {}): WriteSummary {
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
     throw new GenerateError('the output path is not a directory', { file: outDir });
   }
@@ -172,14 +236,16 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): Wr
   }
   if (refused.length > 0) throw refusal(outDir, refused, manifest);
 
-  // 2. What changes, per folder.
+  // 2. What changes, per folder. Files of the last run that this one no longer produces go when
+  //    they are still exactly ours; a folder no run produces any more goes with them, unless
+  //    something edited or foreign is left in it.
+  const { removable, kept, goneFolders } = obsoleteFiles(outDir, files, manifest);
+  const removedFiles = new Set(removable);
   const written: string[] = [];
-  const removed: string[] = [];
   let unchanged = 0;
   const changedFolders: string[] = [];
-  const wanted = new Set(files.map((f) => f.path));
   for (const folder of folders) {
-    let changed = false;
+    let changed = removable.some((rel) => rel.startsWith(`${folder}/`));
     for (const f of files) {
       if (!f.path.startsWith(`${folder}/`)) continue;
       if (currentContent(join(outDir, f.path)) === f.content) unchanged++;
@@ -188,14 +254,13 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): Wr
         changed = true;
       }
     }
-    for (const rel of listFiles(join(outDir, folder), folder)) {
-      if (!wanted.has(rel) && isOurs(join(outDir, rel), manifest, rel)) {
-        removed.push(rel);
-        changed = true;
-      }
-    }
     if (changed) changedFolders.push(folder);
   }
+  const keptFolders = new Set(kept.map((k) => k.path.split('/')[0]!));
+  // A gone folder with nothing to keep is removed whole; one with kept files is staged without our files.
+  const removedUnits = goneFolders.filter((folder) => !keptFolders.has(folder));
+  changedFolders.push(...goneFolders.filter((folder) => keptFolders.has(folder) && removable.some((rel) => rel.startsWith(`${folder}/`))));
+  removedUnits.push(...removable.filter((rel) => !rel.includes('/')));
   // Top-level files are units of their own: each changed one is staged and swapped like a folder.
   const changedTopLevel: string[] = [];
   for (const f of files) {
@@ -210,7 +275,6 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): Wr
   // 3. Stage each changed folder completely: what is there (unchanged files and foreign files
   //    linked, links and empty folders kept), minus our obsolete files, plus the new content.
   const changedFiles = new Set(written);
-  const removedFiles = new Set(removed);
   try {
     for (const folder of changedFolders) {
       const current = join(outDir, folder);
@@ -223,26 +287,30 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): Wr
     rmSync(staging, { recursive: true, force: true });
     throw err;
   }
-  crashPoint('staged');
 
-  // 4. Swap: move each old folder (or top-level file) aside, move the staged one in. Then the
-  //    manifest, then cleanup.
-  const units = [...changedFolders, ...changedTopLevel];
+  // 4. Swap: move each old folder (or top-level file) aside, move the staged one in (a removed
+  //    unit has none). Then the manifest, then cleanup.
+  const units = [...changedFolders, ...changedTopLevel, ...removedUnits];
   if (units.length > 0) {
     const oldArea = join(outDir, OLD);
     mkdirSync(oldArea, { recursive: true });
     for (const unit of units) {
       const current = join(outDir, unit);
       if (existsSync(current)) renameSync(current, join(oldArea, unit));
-      crashPoint('swapping');
-      renameSync(join(staging, unit), current);
+      if (!removedUnits.includes(unit)) renameSync(join(staging, unit), current);
     }
     // Renaming the old area away is the commit point: from here on, recovery keeps the new tree.
     renameSync(oldArea, join(outDir, TRASH));
     rmSync(join(outDir, TRASH), { recursive: true, force: true });
   }
-  const previous = [...manifest].filter((rel) => !folders.includes(rel.split('/')[0]!) && !topLevel.includes(rel));
-  const nextManifest: Manifest = { generator: 'gen-services86', files: [...new Set([...previous, ...files.map((f) => f.path)])].sort() };
+  // The manifest lists exactly this run's files: runs into one folder are one project (README).
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const nextManifest: Manifest = {
+    generator: 'gen-services86',
+    ...(options.command !== undefined ? { command: options.command } : {}),
+    files: sorted.map((f) => f.path),
+    sha256: Object.fromEntries(sorted.map((f) => [f.path, sha256(f.content)])),
+  };
   const manifestText = JSON.stringify(nextManifest, null, 2) + '\n';
   if (currentContent(join(outDir, MANIFEST)) !== manifestText) {
     mkdirSync(staging, { recursive: true });
@@ -250,11 +318,11 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[]): Wr
     renameSync(join(staging, MANIFEST), join(outDir, MANIFEST));
   }
   if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
-  return { written, removed, unchanged };
+  return { written, removed: removable, kept, unchanged };
 }
 
 /** The overwrite refusal: one line per file, saying why and what to do. */
-function refusal(outDir: string, refused: readonly string[], manifest: Set<string>): GenerateError {
+function refusal(outDir: string, refused: readonly string[], manifest: ReadonlyMap<string, string | undefined>): GenerateError {
   return combineErrors(
     refused.map(
       (rel) =>

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { emitClient, emitOperations } from '../../generator/emit/emit-client.js';
 import { emitMetadata } from '../../generator/emit/emit-metadata.js';
 import { emitTypes } from '../../generator/emit/emit-types.js';
-import { planEmit } from '../../generator/emit/plan.js';
+import { planAgents, type EmitPlan } from '../../generator/emit/plan.js';
 import { GenerateError } from '../../generator/errors.js';
 import { readWsdl } from '../../generator/wsdl/read-wsdl.js';
 import { miniWsdl, type MiniWsdlOptions } from '../support/mini-wsdl.js';
@@ -13,6 +13,11 @@ import { join } from 'node:path';
 
 const ARRAYS_NS = 'http://schemas.microsoft.com/2003/10/Serialization/Arrays';
 const SER_NS = 'http://schemas.microsoft.com/2003/10/Serialization/';
+
+/** The plan of one WSDL generated alone (its types in its own folder), as a run of one plans it. */
+function planEmit(service: Parameters<typeof planAgents>[0][number]): EmitPlan {
+  return planAgents([service])[0]!;
+}
 
 function typesOf(options: MiniWsdlOptions): string {
   return emitTypes(planEmit(readWsdl(miniWsdl(options), 'Test.wsdl')));

@@ -1,145 +1,23 @@
-// Several WSDLs in one run: each XSD type is declared once in shared/, every agent refers to it,
-// the top-level index.ts and any two agents' index files re-export side by side without a clash,
-// and definitions that differ between WSDLs are never merged silently.
+// Several WSDLs in one run: definitions that differ between WSDLs are never merged silently, and
+// the session's property names. (All 56 in one folder — each type declared once, two agents'
+// index files side by side, the session — are checked in all-wsdls.test.ts and its slow part,
+// on the one generation of all 56 that each of those files makes.)
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sessionProperty } from '../../generator/emit/emit-entry.js';
-import { buildFiles, GenerateError, type GeneratedFile } from '../../generator/generate.js';
+import { buildFiles, GenerateError } from '../../generator/generate.js';
 import { miniWsdl } from '../support/mini-wsdl.js';
-import { wsdlFixturesDir } from '../support/paths.js';
-import { STRICTEST, typeCheck } from '../support/tsc.js';
-
-const wsdlPaths = readdirSync(wsdlFixturesDir)
-  .filter((f) => f.endsWith('.wsdl'))
-  .sort()
-  .map((f) => join(wsdlFixturesDir, f));
 
 let workDir: string;
-let files: GeneratedFile[];
-
-/** Every `export interface X` / `export type X =` / `export const X` declaration: name → files. */
-function declarations(all: readonly GeneratedFile[]): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  for (const f of all) {
-    // (`export type { A, B } from …` re-exports do not match: `{` is not a name.)
-    for (const m of f.content.matchAll(/^export (?:interface|type|const|class) ([A-Za-z_$][\w$]*)/gm)) {
-      found.set(m[1]!, [...(found.get(m[1]!) ?? []), f.path]);
-    }
-  }
-  return found;
-}
-
-function writeAll(dir: string, all: readonly GeneratedFile[]): void {
-  for (const f of all) {
-    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-    writeFileSync(join(dir, f.path), f.content);
-  }
-  writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-}
 
 before(() => {
   workDir = mkdtempSync(join(tmpdir(), 'gen-services86-shared-'));
-  files = buildFiles(wsdlPaths).files;
 });
 
 after(() => rmSync(workDir, { recursive: true, force: true }));
-
-describe('all 56 WSDLs into one folder', () => {
-  test('each schema type is declared once, in shared/types.ts (Carrier in exactly one file)', () => {
-    const decls = declarations(files);
-    assert.deepEqual(decls.get('Carrier'), ['shared/types.ts']);
-    assert.deepEqual(decls.get('SoCredentials'), ['shared/types.ts']);
-    const twice = [...decls].filter(([, paths]) => paths.length > 1);
-    assert.deepEqual(twice, [], 'no name is declared in two files');
-    // The agents declare only their own header interfaces; everything else comes from shared/.
-    for (const f of files.filter((f) => /^[A-Za-z]+\/types\.ts$/.test(f.path) && !f.path.startsWith('shared/'))) {
-      const own = [...f.content.matchAll(/^export interface (\w+)/gm)].map((m) => m[1]);
-      const agent = f.path.split('/')[0]!;
-      assert.deepEqual(own, [`${agent}RequestHeaders`, `${agent}ResponseHeaders`], f.path);
-    }
-    assert.ok(!files.some((f) => /^[A-Za-z]+\/metadata\.ts$/.test(f.path) && !f.path.startsWith('shared/')), 'the metadata is shared too');
-  });
-
-  test('operation wrappers that differ between agents get the agent name; equal ones are shared', () => {
-    const types = files.find((f) => f.path === 'shared/types.ts')!.content;
-    // Appointment's and EMail's Save take different arguments; SoPrincipal's Authenticate reply differs from EMail's.
-    for (const name of ['AppointmentSaveRequest', 'EMailSaveRequest', 'EMailAuthenticateResponse', 'SoPrincipalAuthenticateResponse']) {
-      assert.match(types, new RegExp(`^export interface ${name} \\{`, 'm'), name);
-    }
-    assert.doesNotMatch(types, /^export interface SaveRequest \{/m);
-    const appointmentClient = files.find((f) => f.path === 'Appointment/client.ts')!.content;
-    assert.match(appointmentClient, /async save\(input: T\.AppointmentSaveRequest/);
-  });
-
-  test('the entry point, two agents re-exported side by side and the session compile strictly', () => {
-    const dir = join(workDir, 'all');
-    writeAll(dir, files);
-    writeFileSync(
-      join(dir, 'two-agents.ts'),
-      "export * from './EMail/index.js';\nexport * from './Person/index.js';\nexport * from './Contact/index.js';\n",
-    );
-    writeFileSync(
-      join(dir, 'use.ts'),
-      [
-        "import { SuperOfficeClient, SoExceptionError, type Carrier, type PersonEntity } from './index.js';",
-        "import type { Person as ContactsPerson } from './Contact/index.js';",
-        "import type { Person as PersonsPerson } from './Person/index.js';",
-        '',
-        "const so = new SuperOfficeClient({ baseUrl: 'http://127.0.0.1:1', ticket: async () => 'ticket', endpoints: { EMail: 'http://127.0.0.1:2/EMail.svc' } });",
-        '// One declaration: the Person of the Person agent is the Person of the Contact agent.',
-        'const p: PersonsPerson = {} as ContactsPerson;',
-        'const c: Carrier = {};',
-        'export async function use(): Promise<PersonEntity | null> {',
-        '  try {',
-        '    await so.email.getEMailAccount({ EMailAccountId: 1 });',
-        '    await so.crmScript.getCRMScriptEntity({ CRMScriptEntityId: 1 });',
-        '    return await so.person.getPersonEntity({ PersonEntityId: 1 });',
-        '  } catch (err) {',
-        '    if (err instanceof SoExceptionError) return null;',
-        '    throw err;',
-        '  }',
-        '}',
-        'void p;',
-        'void c;',
-        '',
-      ].join('\n'),
-    );
-    const roots = [...files.map((f) => join(dir, f.path)), join(dir, 'two-agents.ts'), join(dir, 'use.ts')];
-    assert.deepEqual(
-      typeCheck(roots, dir, STRICTEST).map((d) => d.text),
-      [],
-    );
-  });
-
-  test('the output is lean: at most 4.4 MB, no WSDL in mock.ts, no code line over 200 characters', () => {
-    const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
-    assert.ok(bytes <= 4_400_000, `${bytes} bytes`);
-    for (const f of files.filter((f) => f.path.endsWith('/mock.ts'))) {
-      assert.doesNotMatch(f.content, /wsdl:definitions/, f.path);
-      assert.ok(f.content.length < 5000, `${f.path} is small`);
-    }
-    for (const f of files.filter((f) => !f.path.startsWith('runtime/'))) {
-      f.content.split('\n').forEach((line, i) => {
-        // Documentation text (JSDoc and line comments) may be as long as the WSDL wrote it.
-        if (line.length > 200 && !/^\s*(\/\*\*|\*|\/\/)/.test(line)) assert.fail(`${f.path}:${i + 1} has ${line.length} characters`);
-      });
-    }
-  });
-
-  test('metadata explains its notation, one element per line', () => {
-    const meta = files.find((f) => f.path === 'shared/metadata.ts')!.content;
-    assert.match(meta, /^\/\/ How to read this table/m);
-    assert.match(meta, /^\/\/ lists 'optional' \(minOccurs=0\), 'nillable' \(xsi:nil allowed\) and 'repeated' \(maxOccurs > 1\)\.$/m);
-    assert.match(meta, /^ {4}Carrier: rt\.complex\('Carrier', 0, \[\n {6}f\('TableRight', 0, 'TableRight', 'optional nillable'\),\n {6}f\('FieldProperties', 0, 'FieldPropertyDictionary', 'optional nillable'\),\n {4}\]\),$/m);
-    // The header descriptors are defined once per agent, not per operation.
-    const ops = files.find((f) => f.path === 'EMail/operations.ts')!.content;
-    assert.equal(ops.match(/f\('ApplicationToken'/g)?.length, 1);
-    assert.equal(ops.match(/headers: requestHeaders/g)?.length, 80);
-  });
-});
 
 describe('definitions that differ between WSDLs', () => {
   const write = (name: string, text: string): string => {
@@ -221,10 +99,4 @@ describe('session properties', () => {
     );
   });
 
-  test('the entry of all 56 has one getter per agent', () => {
-    const entry = files.find((f) => f.path === 'index.ts')!.content;
-    const getters = [...entry.matchAll(/^ {2}get (\w+)\(\): (\w+)Agent \{$/gm)].map((m) => m[1]);
-    assert.equal(getters.length, 56);
-    for (const p of ['email', 'person', 'contact', 'list', 'appointment', 'soPrincipal', 'crmScript', 'blob', 'mdo']) assert.ok(getters.includes(p), p);
-  });
 });

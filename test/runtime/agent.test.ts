@@ -423,8 +423,8 @@ describe('EMailAgent over HTTP', () => {
       await assertRequestCount(1);
     });
 
-    // KNOWN BUG (runtime agent.ts #redacted): `parameters` is not among the redacted fields, so the
-    // secrets stay in err.parameters and in JSON.stringify(err) (info.Parameters is redacted).
+    // `parameters` is redacted like every other field: otherwise the secrets would stay in
+    // err.parameters and in JSON.stringify(err) while info.Parameters is clean.
     test('secrets in ExceptionInfo Parameters are removed from err.parameters and err.info', async () => {
       const info = { ...exceptionInfo, Parameters: { ticket: TICKET, applicationToken: TOKEN, AccountId: '5' } };
       handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: null }, { Succeeded: false, ExceptionInfo: info }));
@@ -801,9 +801,8 @@ describe('EMailAgent over HTTP', () => {
       await assertRequestCount(0);
     });
 
-    // KNOWN BUG (runtime agent.ts #post): the timeout timer is armed before the already-aborted
-    // check, which throws outside the try/finally that clears it; the timer stays armed for
-    // timeoutMs (default 120 s), keeping a short-lived Node process alive that long.
+    // A call refused because its signal is already aborted must not leave its timeout timer armed:
+    // it would keep a short-lived Node process alive for timeoutMs (default 120 s).
     test('an already-aborted call leaves no timer armed', async () => {
       const { pending } = await trackingTimers(() =>
         agent().getEMailAccount({ EMailAccountId: 5 }, { signal: AbortSignal.abort() }).catch(() => undefined),
@@ -930,10 +929,10 @@ describe('EMailAgent over HTTP', () => {
       assert.equal(err.bodyExcerpt, '<!DOCTYPE html><html><body>bad ticket ***</body></html>');
     });
 
-    // KNOWN BUG (runtime agent.ts): excerpt() cuts the body to 500 characters before #redacted()
-    // runs, so a secret straddling the cut is no longer found and its first characters stay in
-    // bodyExcerpt and message. Redacting before cutting fixes it (same for the 40-character value
-    // excerpts in decode/scalars messages).
+    // Redaction runs before the body is cut to its 500-character excerpt: cut first, a secret
+    // straddling the cut would no longer be found and its first characters would stay in
+    // bodyExcerpt and message (the same holds for the 40-character value excerpts in
+    // decode/scalars messages).
     test('a secret cut by the 500-character excerpt boundary does not leak a prefix', async () => {
       // The ticket starts 10 characters before the excerpt's end: the excerpt holds "7T:1234abc".
       const html = `${'<p>'.padEnd(490, 'x')}${TICKET}${'y'.repeat(200)}`;

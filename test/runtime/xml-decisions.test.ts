@@ -4,7 +4,7 @@
 //   features are then refused (or read) exactly as 1.0 would.
 // - No colon in a processing-instruction target (Namespaces in XML 1.0, section 7).
 // - A BOM with an encoding declaration that cannot go with one is a contradiction.
-// - Names are limited to MAX_NAME_LENGTH characters (see xml-scaling.test.ts).
+// - Names are limited to MAX_NAME_LENGTH characters (see xml-scaling.slow.test.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseXml, XML_EOF, XmlReader, XmlSyntaxError } from '../../templates/runtime/xml.js';

@@ -3,14 +3,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  attribute,
   escapeAttribute,
   escapeText,
   parseXml,
-  resolveQName,
   XmlSyntaxError,
   type XmlElement,
 } from '../../templates/runtime/xml.js';
+import { attribute, resolveQName } from '../support/xml-lookup.js';
 
 const SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';

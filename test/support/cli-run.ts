@@ -1,9 +1,12 @@
-// Running the CLI as a child process, and snapshots of output folders to prove what changed.
+// Running the CLI — in this process by default (the fast tier: no Node start, no module loading
+// per run), or as a child process where a test needs a real process — and snapshots of output
+// folders to prove what changed.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliPath } from './paths.js';
+import { pathToFileURL } from 'node:url';
+import { cliPath, repoRoot } from './paths.js';
 
 export interface Run {
   readonly code: number | null;
@@ -15,17 +18,57 @@ export interface Run {
 
 export interface RunOptions {
   readonly timeoutMs?: number;
-  /** The test hook of generator/output/write.ts: SIGKILL at that point. */
+  /** Run as a child process and SIGKILL it at that point of writing (see support/crash-at.ts). */
   readonly crashAt?: 'staged' | 'swapping';
+  /** Run as a real child process (`node dist/generator/cli.js …`) rather than in this process. */
+  readonly process?: boolean;
 }
 
+/**
+ * Runs `gen-services86 <args>` in `cwd`. In process unless `options` asks for a child, or the
+ * arguments are --help / --version, after which yargs ends the process itself. In-process runs
+ * are queued one at a time: each changes the working directory while it runs.
+ */
 export function runCli(args: readonly string[], cwd: string, options: RunOptions = {}): Promise<Run> {
+  const exitsItself = args.some((a) => a === '--help' || a === '-h' || a === '--version');
+  if (options.process || options.crashAt || exitsItself) return runChild(args, cwd, options);
+  const run = queue.then(() => runInProcess(args, cwd));
+  queue = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
+}
+
+let queue: Promise<void> = Promise.resolve();
+
+async function runInProcess(args: readonly string[], cwd: string): Promise<Run> {
+  const { runCommand } = (await import(pathToFileURL(cliPath).href)) as typeof import('../../generator/cli.js');
+  let stdout = '';
+  let stderr = '';
+  const started = performance.now();
+  const home = process.cwd();
+  process.chdir(cwd);
+  try {
+    const code = await runCommand(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+    return { code, signal: null, stdout, stderr, ms: performance.now() - started };
+  } finally {
+    process.chdir(home);
+  }
+}
+
+function runChild(args: readonly string[], cwd: string, options: RunOptions): Promise<Run> {
   const env = { ...process.env };
-  delete env['GEN_SERVICES86_CRASH_AT'];
-  if (options.crashAt) env['GEN_SERVICES86_CRASH_AT'] = options.crashAt;
+  delete env['GEN_SERVICES86_TEST_CRASH_AT'];
+  delete env['NODE_TEST_CONTEXT'];
+  const preload: string[] = [];
+  if (options.crashAt) {
+    env['GEN_SERVICES86_TEST_CRASH_AT'] = options.crashAt;
+    preload.push('--import', pathToFileURL(join(repoRoot, 'dist', 'test', 'support', 'crash-at.js')).href);
+  }
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...preload, cliPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -9,7 +9,7 @@
 //
 // 1. `npm pack --ignore-scripts`. Without it npm runs `prepare` (= `tsc -p tsconfig.json` over the
 //    whole repository, test/ and generated/ included) inside the pack. The suite has just done
-//    exactly that build (`npm test` = build, then node --test), so a second one would only cost
+//    exactly that build (`npm run test:all` = build, then node --test), so a second one would only cost
 //    time, would rewrite dist/test/ while node --test is running files from it, and would make
 //    this test fail for a compile error in any unrelated test file. Instead the test refuses to
 //    pack a dist/generator/ that is missing or older than generator/ (see checkBuildIsFresh).
@@ -88,7 +88,7 @@ interface RunResult {
 }
 
 /**
- * The environment for npm in the temp project. Variables that an outer `npm test` exports
+ * The environment for npm in the temp project. Variables that an outer `npm run test:all` exports
  * (npm_config_local_prefix, npm_package_*, npm_lifecycle_*, INIT_CWD …) would point the inner npm
  * at this repository, and NODE_TEST_CONTEXT would tell child node processes they are test workers.
  * The cache location is kept: the offline install depends on it.
@@ -284,7 +284,7 @@ function onlyChild(parent: XmlElement, ns: string, localName: string): XmlElemen
 
 // ---------------------------------------------------------------------------------------------
 
-describe('consumer project: npm pack → offline install from the tarball → prebuild/build/start', { timeout: 240_000 }, () => {
+describe('consumer project: npm pack → offline install from the tarball → prebuild/build/start', { timeout: 480_000 }, () => {
   let tmp = '';
   let tarball = '';
   let app = '';
@@ -304,9 +304,9 @@ describe('consumer project: npm pack → offline install from the tarball → pr
   });
 
   after(() => {
-    if (timings.length > 0) process.stdout.write(`# consumer.test: ${timings.join(', ')}\n`);
+    if (timings.length > 0) process.stdout.write(`# consumer.slow.test: ${timings.join(', ')}\n`);
     if (!tmp) return;
-    if (keepTemp) process.stdout.write(`# consumer.test: kept ${tmp}\n`);
+    if (keepTemp) process.stdout.write(`# consumer.slow.test: kept ${tmp}\n`);
     else rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -455,5 +455,40 @@ describe('consumer project: npm pack → offline install from the tarball → pr
         ['AssociateId', '0'],
       ],
     );
+  });
+
+  // The README promises TypeScript 5.0 or later, 7 included. 5.0 and 7 come from
+  // test/tsc-versions/ (npm aliases typescript-5.0 and typescript-7, pinned by its lockfile), which
+  // `npm run test:all` installs first (pretest:all); they are not root devDependencies because two
+  // packages there would both link node_modules/.bin/tsc. 5.9 is the consumer's own `typescript`,
+  // which `npm run build` used above.
+  test('the consumer project type-checks with TypeScript 5.0, 5.9 and 7', async () => {
+    assert.ok(app, 'the install test ran first');
+    const versionsDir = join(repoRoot, 'test', 'tsc-versions');
+    const pinned = readJson<PackageJson>(join(versionsDir, 'package.json')).devDependencies ?? {};
+    const compiler = (alias: string): string => {
+      const path = join(versionsDir, 'node_modules', alias, 'bin', 'tsc');
+      assert.ok(existsSync(path), `${alias} is not installed: run "npm install --prefix test/tsc-versions" (npm run test:all does)`);
+      return path;
+    };
+    const compilers: [string, string][] = [
+      [compiler('typescript-5.0'), pinned['typescript-5.0'] ?? ''],
+      [join(app, 'node_modules', 'typescript', 'bin', 'tsc'), readJson<PackageJson>(join(consumerSource, 'package.json')).devDependencies?.['typescript'] ?? ''],
+      [compiler('typescript-7'), pinned['typescript-7'] ?? ''],
+    ];
+    const versions: string[] = [];
+    for (const [tsc, spec] of compilers) {
+      const version = /(\d+\.\d+\.\d+)$/.exec(spec)?.[1];
+      assert.ok(version, `no exact TypeScript version in "${spec}"`);
+      assert.equal((await run(process.execPath, [tsc, '--version'], app)).stdout.trim(), `Version ${version}`);
+      versions.push(version);
+      // 5.9 compiled the project in `npm run build` above.
+      if (tsc.startsWith(app)) continue;
+      // A failure rejects with tsc's output: the errors and where they are.
+      const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit'], app);
+      timings.push(`tsc ${version} ${checked.ms} ms`);
+    }
+    assert.deepEqual(versions.map((v) => v.split('.')[0]), ['5', '5', '7']);
+    assert.deepEqual(versions.slice(0, 2).map((v) => v.split('.')[1]), ['0', '9']);
   });
 });

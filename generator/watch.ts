@@ -1,0 +1,116 @@
+// Watch mode: run, then run again whenever a local WSDL or the config file changes. Changes are
+// debounced (an editor's save is several events), runs never overlap, and a failing run leaves the
+// last good output as it is (a run writes nothing unless it succeeds). Each WSDL's model is kept by
+// content (ReadCache), so a run after one file changed reads only that file.
+import { statSync, watch as watchFile, type FSWatcher } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isUrl } from './input/documents.js';
+import { ReadCache } from './read-cache.js';
+
+/** What one run of the watch loop needs: the files to watch and the run itself. */
+export interface WatchRun {
+  /** Local files whose change triggers a run (the WSDLs, the config file). */
+  readonly files: readonly string[];
+}
+
+export interface WatchOptions {
+  /**
+   * One run. It gets the cache to pass to generate(), and returns the files to watch from then on
+   * (a changed config may name other WSDLs); it reports its own outcome (a line, an error) and
+   * throws only on a bug.
+   */
+  readonly run: (cache: ReadCache) => Promise<WatchRun>;
+  /** Ends the loop: the watchers close and the returned promise settles after a run in progress. */
+  readonly signal: AbortSignal;
+  /** Quiet time after the last change before a run starts. Default 100 ms. */
+  readonly debounceMs?: number;
+}
+
+/** Runs once, then on every change until `signal` aborts. */
+export async function watchAndRun(options: WatchOptions): Promise<void> {
+  const cache = new ReadCache();
+  const debounceMs = options.debounceMs ?? 100;
+  let watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const closeWatchers = () => {
+    for (const w of watchers) w.close();
+    watchers = [];
+  };
+  const arm = (files: readonly string[]) => {
+    closeWatchers();
+    // The folder of each file is watched rather than the file: editors that save by writing a new
+    // file and renaming it over the old one would otherwise end a file watch after the first save.
+    const byFolder = new Map<string, Set<string>>();
+    for (const f of files) {
+      if (isUrl(f)) continue;
+      const abs = resolve(f);
+      const folder = dirname(abs);
+      if (!byFolder.has(folder)) byFolder.set(folder, new Set());
+      byFolder.get(folder)!.add(abs.slice(folder.length + 1));
+    }
+    for (const [folder, names] of byFolder) {
+      try {
+        const w = watchFile(folder, (_event, name) => {
+          if (name === null || names.has(name.toString())) schedule();
+        });
+        w.on('error', () => schedule());
+        watchers.push(w);
+      } catch {
+        // A folder that vanished: the next run reports the missing file.
+      }
+    }
+  };
+  const runOnce = async () => {
+    const started = Date.now();
+    const { files } = await options.run(cache);
+    if (options.signal.aborted) return;
+    arm(files);
+    // A file saved while the run was reading (before its folder was watched) gets a run of its own.
+    if (files.some((f) => !isUrl(f) && modifiedSince(f, started))) schedule();
+  };
+  const schedule = () => {
+    if (options.signal.aborted) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = (async () => {
+        do {
+          again = false;
+          await runOnce();
+        } while (again && !options.signal.aborted);
+      })().finally(() => (running = undefined));
+    }, debounceMs);
+  };
+
+  await runOnce();
+  if (options.signal.aborted) {
+    closeWatchers();
+    return;
+  }
+  await new Promise<void>((resolveDone) => {
+    options.signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        closeWatchers();
+        void (running ?? Promise.resolve()).then(() => resolveDone());
+      },
+      { once: true },
+    );
+  });
+}
+
+function modifiedSince(file: string, time: number): boolean {
+  try {
+    const mtime = statSync(file).mtimeMs;
+    return mtime >= time && mtime <= Date.now(); // a time in the future (clock skew) would rerun forever
+  } catch {
+    return false;
+  }
+}

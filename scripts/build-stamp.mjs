@@ -1,0 +1,59 @@
+// The build's fingerprint: a hash of everything `npm run build` reads (the TypeScript sources tsc
+// includes, the templates, tsconfig.json, this package's package.json and lock file, the compiler's
+// version). `npm run build` writes it to dist/.build-stamp when it ends (after making the bin
+// executable); `prepare` (npm ci, npm pack) builds only when the stamp differs, so packing a
+// freshly built tree does not rebuild it (≈ 14 s → well under a second).
+//
+//   node scripts/build-stamp.mjs write   after a build: bin chmod +x, stamp written
+//   node scripts/build-stamp.mjs check   exit 0 when dist/ is the build of the current sources
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const stampPath = join(root, 'dist', '.build-stamp');
+const bin = join(root, 'dist', 'generator', 'cli.js');
+
+/** Files below `dir` (skipping folders tsc excludes), sorted. */
+function files(dir, keep) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name === 'node_modules' || e.name === 'dist') continue;
+      out.push(...files(p, keep));
+    } else if (keep(p)) out.push(p);
+  }
+  return out.sort();
+}
+
+export function fingerprint() {
+  const ts = (p) => p.endsWith('.ts');
+  const inputs = [
+    ...['generator', 'templates', 'generated', 'test', 'bench'].flatMap((d) => files(join(root, d), d === 'templates' ? () => true : ts)),
+    ...['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/precompile-templates.mjs', 'scripts/build-stamp.mjs'].map((f) => join(root, f)),
+  ];
+  const hash = createHash('sha256');
+  for (const p of inputs) {
+    if (!existsSync(p)) continue;
+    hash.update(`${relative(root, p)}\n`).update(readFileSync(p)).update('\n');
+  }
+  const tsPkg = join(root, 'node_modules', 'typescript', 'package.json');
+  hash.update(existsSync(tsPkg) ? JSON.parse(readFileSync(tsPkg, 'utf8')).version : 'no typescript');
+  return hash.digest('hex');
+}
+
+const mode = process.argv[2];
+if (mode === 'write') {
+  // tsc writes cli.js without the execute bit; the bin needs it (npx gen-services86 in this repository).
+  chmodSync(bin, 0o755);
+  writeFileSync(stampPath, `${fingerprint()}\n`);
+} else if (mode === 'check') {
+  const current = existsSync(stampPath) && existsSync(bin) ? readFileSync(stampPath, 'utf8').trim() : '';
+  process.exit(current === fingerprint() ? 0 : 1);
+} else {
+  process.stderr.write('usage: node scripts/build-stamp.mjs write|check\n');
+  process.exit(2);
+}

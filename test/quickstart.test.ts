@@ -1,0 +1,50 @@
+// The README's Quickstart, package.json's test scripts and .ci/run tell one story: `npm test` is
+// the fast tier (every test file but *.slow.test.*), `npm run test:all` both tiers, CI runs the
+// README's test:all command after the README's apt line.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { repoRoot } from './support/paths.js';
+
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const ciRun = readFileSync(join(repoRoot, '.ci', 'run'), 'utf8');
+const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+/** The commands of the Quickstart's sh block, comments removed. */
+function quickstart(): string[] {
+  const section = readme.slice(readme.indexOf('## Quickstart'));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(block, 'the Quickstart has a sh block');
+  return block
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l !== '');
+}
+
+test('the Quickstart names both tiers, after the apt line', () => {
+  const lines = quickstart();
+  const apt = lines.findIndex((l) => l.includes('apt-get install'));
+  const fast = lines.indexOf('npm test');
+  const all = lines.indexOf('npm run test:all');
+  assert.ok(apt >= 0 && fast >= 0 && all >= 0, lines.join('\n'));
+  assert.ok(apt < fast && apt < all, 'the apt line comes before the test commands');
+});
+
+test('.ci/run installs the Quickstart apt packages and runs exactly its test:all command, last', () => {
+  const packages = (line: string) => line.slice(line.indexOf('install')).split(/\s+/).filter((w) => /^[a-z0-9][a-z0-9.+-]*$/.test(w) && w !== 'install');
+  const readmeApt = quickstart().find((l) => l.includes('apt-get install'))!;
+  const ciApt = ciRun.split('\n').find((l) => l.includes('apt-get install'));
+  assert.ok(ciApt, '.ci/run installs the apt packages');
+  assert.deepEqual(packages(ciApt).sort(), packages(readmeApt).sort());
+  const commands = ciRun.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  assert.equal(commands.at(-1), 'npm run test:all');
+  assert.ok(commands.indexOf('npm ci --no-audit --no-fund') < commands.length - 1, 'dependencies are installed first');
+});
+
+test('npm test takes every test file except *.slow.test.js; test:all takes them all', () => {
+  assert.match(scripts['test']!, /^npm run build && node --test .*\$\(find dist\/test -name '\*\.test\.js' ! -name '\*\.slow\.test\.js' \| sort\)$/);
+  assert.match(scripts['test:all']!, /^npm run build && node --test .*\$\(find dist\/test -name '\*\.test\.js' \| sort\)$/);
+  // Both end with the runner's summary: the spec reporter prints it last.
+  for (const name of ['test', 'test:all']) assert.match(scripts[name]!, /--test-reporter=spec /);
+});

@@ -1,0 +1,116 @@
+// --watch: one child process, bounded in time, driven through its output: a line per run (files
+// written / unchanged / removed, the time), a run after a WSDL or the config changed, the last good
+// output kept when a run fails, a clean end on Ctrl-C (SIGINT). In process: the model cache reads
+// only the WSDL that changed.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { generate } from '../generator/generate.js';
+import { ReadCache } from '../generator/read-cache.js';
+import { snapshot } from './support/cli-run.js';
+import { miniWsdl } from './support/mini-wsdl.js';
+import { cliPath } from './support/paths.js';
+
+let work: string;
+before(() => {
+  work = mkdtempSync(join(tmpdir(), 'gen-services86-watch-'));
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const wsdlText = (portType: string, doc = 'Pings.') => miniWsdl({ portType, operations: [{ name: 'Ping', request: '', response: '', documentation: doc }] });
+
+function project(name: string): string {
+  const dir = mkdtempSync(join(work, `${name}-`));
+  mkdirSync(join(dir, 'wsdl'));
+  writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), wsdlText('Alpha'));
+  writeFileSync(join(dir, 'wsdl', 'Beta.wsdl'), wsdlText('Beta'));
+  writeFileSync(join(dir, 'gen-services86.config.json'), JSON.stringify({ wsdl: ['wsdl/*.wsdl'], out: 'gen' }));
+  return dir;
+}
+
+const RUN_LINE = /^\[\d\d:\d\d:\d\d\] gen: (\d+) written, (\d+) unchanged, (\d+) removed \(\d+(?: ms|\.\d s)\)$/;
+
+test('--watch: a line per run, runs on changes, keeps the last good output on error, ends on SIGINT', { timeout: 90_000 }, async () => {
+  const dir = project('cli');
+  const child = spawn(process.execPath, [cliPath, '--watch'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 80_000);
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  let stdout = '';
+  let stderr = '';
+  const waiters: (() => void)[] = [];
+  const poke = () => waiters.splice(0).forEach((w) => w());
+  child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), poke()));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), poke()));
+  /** Waits until stdout has `n` run lines (or stderr matches), then returns them. */
+  const lines = () => stdout.split('\n').filter((l) => RUN_LINE.test(l));
+  const until = async (done: () => boolean, what: string) => {
+    const deadline = Date.now() + 30_000;
+    while (!done()) {
+      if (Date.now() > deadline || child.exitCode !== null) assert.fail(`waiting for ${what}; stdout: ${stdout}\nstderr: ${stderr}`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  };
+  const counts = (line: string) => RUN_LINE.exec(line)!.slice(1, 4).map(Number);
+  try {
+    await until(() => lines().length === 1, 'the first run');
+    const [written, unchanged, removed] = counts(lines()[0]!);
+    assert.ok(written! > 0 && unchanged === 0 && removed === 0, lines()[0]);
+    const out = join(dir, 'gen');
+
+    // A WSDL changes: one more run, which rewrites only some files.
+    writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), wsdlText('Alpha', 'Pings, now documented differently.'));
+    await until(() => lines().length === 2, 'a run after Alpha.wsdl changed');
+    const [w2, u2] = counts(lines()[1]!);
+    assert.ok(w2! > 0 && u2! > 0, lines()[1]);
+    const good = snapshot(out);
+
+    // A broken WSDL: the error is printed, the output stays as it was.
+    writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), '<wsdl:definitions');
+    await until(() => /wsdl\/Alpha\.wsdl:\d+:\d+: malformed XML/.test(stderr), 'the error of the broken WSDL');
+    assert.match(stderr, /^\[\d\d:\d\d:\d\d\] gen-services86: the last good output stays; waiting for the next change$/m);
+    assert.deepEqual(snapshot(out), good);
+
+    // Fixed again; then the config drops Beta: its folder goes.
+    writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), wsdlText('Alpha'));
+    await until(() => lines().length === 3, 'a run after the fix');
+    writeFileSync(join(dir, 'gen-services86.config.json'), JSON.stringify({ wsdl: ['wsdl/Alpha.wsdl'], out: 'gen' }));
+    await until(() => lines().length === 4, 'a run after the config changed');
+    assert.ok(counts(lines()[3]!)[2]! > 0, `files removed: ${lines()[3]}`);
+    assert.ok(!Object.keys(snapshot(out)).some((k) => k.startsWith('Beta/')), 'Beta/ is gone');
+
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, stderr);
+    assert.match(stdout, /gen-services86: stopped watching\n$/);
+  } finally {
+    clearTimeout(killer);
+    child.kill('SIGKILL');
+  }
+});
+
+test('the model cache: a second run reads only the WSDL whose text changed, and writes the same as a run without it', async () => {
+  const dir = mkdtempSync(join(work, 'cache-'));
+  const names = ['Alpha', 'Beta', 'Gamma'];
+  const paths = names.map((n) => {
+    const p = join(dir, `${n}.wsdl`);
+    writeFileSync(p, wsdlText(n));
+    return p;
+  });
+  const cache = new ReadCache();
+  const out = join(dir, 'gen');
+  await generate({ wsdl: paths, outDir: out, cache });
+  assert.equal(cache.hits, 0);
+  writeFileSync(paths[1]!, wsdlText('Beta', 'Another text.'));
+  const second = await generate({ wsdl: paths, outDir: out, cache });
+  assert.equal(cache.hits, 2, 'Alpha and Gamma came from the cache');
+  assert.ok(second.written!.written.length > 0 && second.written!.written.every((f) => f.startsWith('Beta/') || f.startsWith('shared/')), second.written!.written.join(', '));
+  const cached = snapshot(out);
+  rmSync(out, { recursive: true });
+  await generate({ wsdl: paths, outDir: out });
+  assert.deepEqual(cached, snapshot(out), 'the same bytes as a run without the cache');
+});
