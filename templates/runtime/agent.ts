@@ -146,11 +146,12 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const o = this.#options;
     const source = o.ticket;
     if (typeof source === 'string' || source === undefined) return source;
-    const ticket = await budget.wait(
+    const cached = isTicketProvider(source) ? source.cached?.() : undefined;
+    const ticket = cached ?? (await budget.wait(
       isTicketProvider(source)
         ? source.ticket({ environment: o.environment, tenant: o.tenant, applicationToken: o.applicationToken, fetch: o.fetch ?? globalThis.fetch, signal: budget.signal })
         : source(),
-    );
+    ));
     // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
     if (typeof ticket === 'string') {
       call.ticket = ticket;
@@ -275,7 +276,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** Where this attempt goes: the fixed endpoint, or the tenant's current Endpoint + the service path. */
   async #address(a: Attempt, budget: CallBudget): Promise<string> {
     if (this.endpoint !== undefined) return this.endpoint;
-    a.base = await budget.wait(this.#resolver!.endpoint(budget.signal));
+    a.base = this.#resolver!.cachedEndpoint() ?? (await budget.wait(this.#resolver!.endpoint(budget.signal)));
     return `${a.base}/${this.#info.servicePath}`;
   }
 

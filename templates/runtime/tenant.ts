@@ -66,6 +66,12 @@ export class TenantResolver {
     this.#now = options.now ?? Date.now;
   }
 
+  /** The cached Endpoint while it is valid, else undefined (the agent's fast path: no promise). */
+  cachedEndpoint(): string | undefined {
+    const c = this.#cached;
+    return c && c.endpoint !== undefined && this.#now() < c.until ? c.endpoint : undefined;
+  }
+
   /** The tenant's Endpoint (`https://sod3.superoffice.com/Cust12345`), from the cache or asked now. */
   endpoint(signal?: AbortSignal): Promise<string> {
     const c = this.#cached;
