@@ -4,19 +4,26 @@
 // `import * as rt from '../runtime/index.js'`, so none of its names can clash with schema names.
 // Public API (templates/runtime/index.ts): SoapAgent, SoapSession, AgentOptions, CallOptions,
 // CallResult, ServiceInfo, SessionOptions, TicketSource, charsetParameter, decodeXmlBytes,
-// DecodeError, EncodeError, HttpError, redact, SoapError, SoapFaultError, SoExceptionError,
-// TransportError, SoExceptionInfoFields, TransportFailure, readEnvelope, writeEnvelope, writeFault,
-// SOAP11_NS, SOAP12_NS, FaultFields, ParsedEnvelope, DecodeOptions, UnknownElements,
-// JsonDecodeOptions, JsonOperationCodec, JsonQuery, JsonRequest, TransportKind, defineOperation,
-// operationFactory, MessageSpec, OperationSpec, Returns, AnyOperationCodec, InputOf,
-// OperationCodec, OutputOf, RequestHeadersOf, ResponseHeadersOf, array, complex, dictionary,
-// enumeration, extension, field, fieldLine, list, restricted, schema, FieldDesc, MessageDesc,
-// OperationDesc, SchemaDesc, SoapVersion, TypeDesc, TypeForm. The other exports serve the generated
-// code, the mock server and tests.
+// CallEvent, HookRequestInfo, Hooks, XmlEvent, OnlineError, OnlineEnvironment, JwtError,
+// KeyFormatError, RsaKeyInput, usernamePasswordTicket, UsernamePasswordAuthenticator,
+// UsernamePasswordTicketOptions, RetryOptions, systemUserTicket, SystemUserSignInError,
+// SystemUserTicketOptions, TenantNotRunningError, TenantResolver, TenantResolverOptions,
+// DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, renewingTicket, CredentialRefusalList,
+// RenewingTicketOptions, TicketContext, TicketProvider, DecodeError, EncodeError, HttpError,
+// redact, SoapError, SoapFaultError, SoExceptionError, TransportError, SoExceptionInfoFields,
+// TransportFailure, readEnvelope, writeEnvelope, writeFault, SOAP11_NS, SOAP12_NS, FaultFields,
+// ParsedEnvelope, DecodeOptions, UnknownElements, JsonDecodeOptions, JsonOperationCodec, JsonQuery,
+// JsonRequest, TransportKind, defineOperation, operationFactory, MessageSpec, OperationSpec,
+// Returns, AnyOperationCodec, InputOf, OperationCodec, OutputOf, RequestHeadersOf,
+// ResponseHeadersOf, array, complex, dictionary, enumeration, extension, field, fieldLine, list,
+// restricted, schema, FieldDesc, MessageDesc, OperationDesc, SchemaDesc, SoapVersion, TypeDesc,
+// TypeForm. The other exports serve the generated code, the mock server and tests.
 //
 // Assembled from templates/runtime/: errors.ts, schema.ts, scalars.ts, schema-index.ts, xml.ts,
-// encode.ts, envelope.ts, decode.ts, charset.ts, http.ts, json.ts, json-operation.ts, operation.ts,
-// redact.ts, transport.ts, transport-rest.ts, transport-soap.ts, agent.ts.
+// encode.ts, envelope.ts, decode.ts, hooks.ts, charset.ts, http.ts, online-environment.ts, json.ts,
+// json-operation.ts, operation.ts, redact.ts, retry.ts, tenant.ts, ticket-source.ts, transport.ts,
+// transport-rest.ts, transport-soap.ts, agent.ts, online-keys.ts, online-jwt.ts, online-sign.ts,
+// onsite-ticket.ts, partner-system-user-service.ts, system-user.ts.
 
 // ----------------------------------------------------------------------------------------------
 // errors.ts
@@ -3680,6 +3687,99 @@ export function setProperty(obj: Record<string, unknown>, key: string, value: un
 }
 
 // ----------------------------------------------------------------------------------------------
+// hooks.ts
+// ----------------------------------------------------------------------------------------------
+
+// Hooks for logging and tracing, with no dependency: plain functions the session or agent calls.
+//
+//   onRequest(info)   before each HTTP attempt; may return HTTP headers to add (trace context …)
+//   onAttempt(event)  after each HTTP attempt (its status, sizes, duration, error)
+//   onCall(event)     once per call, after its last attempt (what a span or a log line wants)
+//   onXml(xml)        the raw request and response envelopes — only when this hook is given, and
+//                     with every secret (ticket, application token, …) replaced by [redacted]
+//
+// Events never carry a ticket, token or password: the URL is shown without query or credentials,
+// and every text passes the agent's redaction. A hook that throws does not change the outcome of
+// the call: its error is dropped (a logging bug must not fail business calls).
+
+export interface CallEvent {
+  /** The agent's service name ('EMail'). */
+  readonly service: string;
+  /** The WSDL operation name. */
+  readonly operation: string;
+  /** Where the request went (origin and path only); undefined when it failed before an address was known. */
+  readonly url: string | undefined;
+  /** 1 for the first attempt; in onCall, the number of attempts made. */
+  readonly attempt: number;
+  /** HTTP status of the (last) response; undefined when none arrived. */
+  readonly status: number | undefined;
+  /** When the call (onCall) or attempt (onAttempt) started, epoch milliseconds. */
+  readonly startTime: number;
+  readonly durationMs: number;
+  /** Bytes of the request body sent (last attempt). */
+  readonly requestBytes: number;
+  /** Bytes of the response body read (last attempt). */
+  readonly responseBytes: number;
+  /** The error the call (or attempt) ended with, already redacted. */
+  readonly error?: unknown;
+  /** onAttempt only: whether another attempt follows. */
+  readonly willRetry?: boolean;
+}
+
+export interface HookRequestInfo {
+  readonly service: string;
+  readonly operation: string;
+  readonly url: string;
+  readonly attempt: number;
+}
+
+export interface XmlEvent {
+  readonly service: string;
+  readonly operation: string;
+  readonly attempt: number;
+  readonly direction: 'request' | 'response';
+  /** The envelope, secrets replaced by [redacted]. */
+  readonly xml: string;
+}
+
+export interface Hooks {
+  onRequest?(info: HookRequestInfo): Record<string, string> | void | Promise<Record<string, string> | void>;
+  onAttempt?(event: CallEvent): void;
+  onCall?(event: CallEvent): void;
+  onXml?(event: XmlEvent): void;
+}
+
+/** `url` without credentials, query or fragment. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** Calls a hook; a hook's own failure is dropped. */
+export function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  if (!hook) return;
+  try {
+    hook(event);
+  } catch {
+    // See the header: hooks observe, they never decide.
+  }
+}
+
+/** The headers onRequest adds (none when it is absent or fails). */
+export async function requestHeadersFromHook(hooks: Hooks | undefined, info: HookRequestInfo): Promise<Record<string, string>> {
+  if (!hooks?.onRequest) return {};
+  try {
+    return (await hooks.onRequest(info)) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
 // charset.ts
 // ----------------------------------------------------------------------------------------------
 
@@ -3967,6 +4067,8 @@ export interface HttpReply {
   readonly statusText: string;
   readonly bytes: Uint8Array;
   readonly contentType: string | null;
+  /** The Retry-After header (for the retry decision after 429/503). */
+  readonly retryAfter: string | null;
 }
 
 /**
@@ -4081,7 +4183,13 @@ export async function postSoap(
   } catch (err) {
     throw budget.failure(err);
   }
-  return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    bytes,
+    contentType: response.headers.get('content-type'),
+    retryAfter: response.headers.get('retry-after'),
+  };
 }
 
 /** A Location without `user:password@` (secrets of the call itself are removed with the whole error). */
@@ -4120,6 +4228,78 @@ export function checkLimitOption(name: string, value: unknown): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new TypeError(`${name} must be a finite number of at least 0, got ${typeof value === 'number' ? String(value) : typeof value}`);
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// online-environment.ts
+// ----------------------------------------------------------------------------------------------
+
+// Where SuperOffice Online lives: the three environments by name (app-envir.md), or the URL of a
+// login host (tests with the fake Online, private clouds), and one small JSON GET with its own
+// time limit, used for the tenant state, the OpenID metadata and the JWKS. None of these requests
+// carries a secret.
+
+/** 'sod' (development), 'stage', 'online' (production), or the http(s) URL of a login host. */
+export type OnlineEnvironment = 'sod' | 'stage' | 'online' | (string & {});
+
+const ENVIRONMENTS: Readonly<Record<string, string>> = {
+  sod: 'https://sod.superoffice.com',
+  stage: 'https://qaonline.superoffice.com',
+  online: 'https://online.superoffice.com',
+};
+
+/** A failure of SuperOffice Online's own services (state, metadata, keys, the ticket exchange). */
+export class OnlineError extends SoapError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, undefined, options);
+  }
+}
+
+/** The origin of an environment: `https://sod.superoffice.com`, or the URL given (no trailing slash). */
+export function environmentUrl(environment: OnlineEnvironment): string {
+  const known = ENVIRONMENTS[environment];
+  if (known !== undefined) return known;
+  let url: URL;
+  try {
+    url = new URL(environment);
+  } catch {
+    throw new OnlineError(`environment "${environment}" is neither sod, stage, online nor an http(s) URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OnlineError(`environment URL must be http(s), got ${url.protocol}`);
+  if (url.username || url.password || url.search || url.hash) throw new OnlineError('environment URL must not carry credentials, a query or a fragment');
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Whether the environment is one of SuperOffice's own (so its hosts must be https://*.superoffice.com). */
+export function isNamedEnvironment(environment: OnlineEnvironment): boolean {
+  return ENVIRONMENTS[environment] !== undefined;
+}
+
+/** GET a JSON document within `timeoutMs` (and the caller's signal); redirects are not followed. */
+export async function getJson(
+  fetchImpl: typeof fetch,
+  url: string,
+  what: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<unknown> {
+  const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { method: 'GET', headers: { Accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.any(signals) });
+  } catch (err) {
+    if (signal?.aborted) throw new OnlineError(`${what}: aborted`, { cause: err });
+    const name = (err as { name?: string }).name;
+    const detail = name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as { cause?: { code?: string } }).cause?.code ?? String(err);
+    throw new OnlineError(`${what} failed (${url}): ${detail}`, { cause: err });
+  }
+  const text = await response.text();
+  if (response.status !== 200) throw new OnlineError(`${what} failed (${url}): HTTP ${response.status}`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new OnlineError(`${what} (${url}) is not JSON`);
   }
 }
 
@@ -5238,12 +5418,400 @@ function define(obj: object, key: string, value: unknown, enumerable = false): v
 function deep(value: unknown, clean: (s: string) => string, depth = 0): unknown {
   if (typeof value === 'string') return clean(value);
   if (depth > 64 || value === null || typeof value !== 'object') return value;
+  // A Date holds no text (TenantNotRunningError.retryAt): kept as the Date it is.
+  if (value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((v) => deep(v, clean, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     Object.defineProperty(out, clean(k), { value: deep(v, clean, depth + 1), enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+// ----------------------------------------------------------------------------------------------
+// retry.ts
+// ----------------------------------------------------------------------------------------------
+
+// Opt-in retries that never repeat a write by accident. A call is retried automatically only when
+// the server certainly did not run it:
+//   - HTTP 429 and 503, after Retry-After (seconds or an HTTP date) when it is within
+//     maxRetryAfterMs — a longer wait is not retried, the error reaches the caller;
+//   - a connection refused before any byte was sent (ECONNREFUSED);
+//   (and, in the agent, HTTP 421 → re-resolve the tenant, and a credential refusal → renew the
+//   ticket: each once, whether or not retries are on).
+// Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
+// (`safeOperations`), since the server may have run it. Waits grow exponentially with full
+// jitter, the whole call stops at maxTotalMs, and the caller's signal ends any wait at once.
+
+export interface RetryOptions {
+  /** Most attempts per call, the first included (default 3). */
+  maxAttempts?: number;
+  /** First backoff step (default 200 ms); doubles each attempt, up to maxDelayMs (default 5 s). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** No attempt starts after this many ms since the call started (default 30 s). */
+  maxTotalMs?: number;
+  /** A longer Retry-After is not waited for (default 30 s). */
+  maxRetryAfterMs?: number;
+  /** Operations the server may safely run twice (reads): names, or a test of service and operation. */
+  safeOperations?: readonly string[] | ((service: string, operation: string) => boolean);
+  /** Random source for the jitter (tests). */
+  random?: () => number;
+}
+
+/** What the agent knows of a failed attempt besides the error. */
+export interface AttemptFailure {
+  readonly error: unknown;
+  readonly service: string;
+  readonly operation: string;
+  /** 1-based number of the attempt that failed. */
+  readonly attempt: number;
+  /** Retry-After of the response, as sent. */
+  readonly retryAfter: string | null | undefined;
+  /** Milliseconds since the call started. */
+  readonly elapsedMs: number;
+  readonly now: number;
+}
+
+/** How long to wait before the next attempt, or undefined for no retry. */
+export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
+  const maxAttempts = options.maxAttempts ?? 3;
+  if (f.attempt >= maxAttempts) return undefined;
+  const backoff = jitteredBackoff(options, f.attempt);
+  let delay: number | undefined;
+  if (f.error instanceof HttpError && (f.error.status === 429 || f.error.status === 503)) {
+    const after = retryAfterMs(f.retryAfter, f.now);
+    if (after === undefined) delay = backoff;
+    else if (after <= (options.maxRetryAfterMs ?? 30_000)) delay = after;
+  } else if (refusedBeforeSending(f.error)) {
+    delay = backoff;
+  } else if (isSafe(options, f.service, f.operation)) {
+    delay = backoff;
+  }
+  if (delay === undefined) return undefined;
+  return f.elapsedMs + delay <= (options.maxTotalMs ?? 30_000) ? delay : undefined;
+}
+
+/** A connection that was refused: nothing reached the server. */
+export function refusedBeforeSending(err: unknown): boolean {
+  if (!(err instanceof TransportError) || err.reason !== 'network') return false;
+  for (let e: unknown = err.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;
+  }
+  return false;
+}
+
+function isSafe(options: RetryOptions, service: string, operation: string): boolean {
+  const safe = options.safeOperations;
+  if (!safe) return false;
+  return typeof safe === 'function' ? safe(service, operation) : safe.includes(operation);
+}
+
+/** Full jitter: a random wait between 0 and min(maxDelay, base · 2^(attempt-1)). */
+function jitteredBackoff(options: RetryOptions, attempt: number): number {
+  const cap = Math.min(options.maxDelayMs ?? 5_000, (options.baseDelayMs ?? 200) * 2 ** (attempt - 1));
+  return Math.floor((options.random ?? Math.random)() * cap);
+}
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null | undefined, now: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const date = Date.parse(v);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+// ----------------------------------------------------------------------------------------------
+// tenant.ts
+// ----------------------------------------------------------------------------------------------
+
+// Tenant routing (check-status.md, status-page.md): a tenant's Endpoint moves between hosts
+// (sod2 → sod3) routinely, so with `tenant` and no `baseUrl` the session asks
+// `GET {environment}/api/state/{tenant}` and sends calls to Endpoint + the service path.
+//
+//   - the answer is kept until its ValidUntil (at least 5 s, at most 1 h), one request however many
+//     calls wait for it;
+//   - IsRunning false → TenantNotRunningError before anything is sent, carrying State and when to
+//     ask again (ValidUntil); that answer is cached too, so a tenant in maintenance is not hammered;
+//   - the state request has its own timeout and is never retried here (the agent re-resolves once
+//     after HTTP 421, and that is all);
+//   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
+//     segment is that tenant — on https://*.superoffice.com for a named environment — so a wrong or
+//     hostile answer cannot send tickets to another host or tenant.
+
+/** The tenant is not running (maintenance, suspended …): nothing was sent. */
+export class TenantNotRunningError extends OnlineError {
+  /** The tenant (context identifier). */
+  readonly tenant: string;
+  /** The State of the answer: 'OfflineMaintenance', 'Suspended', 'Provisioning' … */
+  readonly state: string;
+  /** When to ask again (the answer's ValidUntil). */
+  readonly retryAt: Date;
+  constructor(tenant: string, state: string, retryAt: Date) {
+    super(`tenant ${tenant} is not running (State ${state}); nothing was sent; ask again after ${retryAt.toISOString()}`);
+    this.tenant = tenant;
+    this.state = state;
+    this.retryAt = retryAt;
+  }
+}
+
+/** The fields of a state answer this client reads. */
+export interface TenantState {
+  readonly ContextIdentifier: string;
+  readonly Endpoint: string;
+  readonly State: string;
+  readonly IsRunning: boolean;
+  readonly ValidUntil: string;
+}
+
+export interface TenantResolverOptions {
+  readonly environment: OnlineEnvironment;
+  readonly tenant: string;
+  readonly fetch: typeof fetch;
+  /** Time limit of the state request (default 10 s). */
+  readonly timeoutMs?: number;
+  readonly now?: () => number;
+}
+
+const MIN_CACHE_MS = 5_000;
+const MAX_CACHE_MS = 60 * 60 * 1000;
+
+/** Resolves and caches one tenant's Endpoint. */
+export class TenantResolver {
+  readonly tenant: string;
+  readonly #options: TenantResolverOptions;
+  readonly #now: () => number;
+  #cached: { until: number; endpoint?: string; notRunning?: TenantNotRunningError } | undefined;
+  #pending: Promise<string> | undefined;
+
+  constructor(options: TenantResolverOptions) {
+    if (!/^[A-Za-z0-9_-]+$/.test(options.tenant)) throw new OnlineError(`tenant "${options.tenant}" is not a context identifier (e.g. Cust12345)`);
+    environmentUrl(options.environment); // fails now, not at the first call
+    this.tenant = options.tenant;
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The cached Endpoint while it is valid, else undefined (the agent's fast path: no promise). */
+  cachedEndpoint(): string | undefined {
+    const c = this.#cached;
+    return c && c.endpoint !== undefined && this.#now() < c.until ? c.endpoint : undefined;
+  }
+
+  /** The tenant's Endpoint (`https://sod3.superoffice.com/Cust12345`), from the cache or asked now. */
+  endpoint(signal?: AbortSignal): Promise<string> {
+    const c = this.#cached;
+    if (c && this.#now() < c.until) return c.notRunning ? Promise.reject(c.notRunning) : Promise.resolve(c.endpoint!);
+    this.#pending ??= this.#resolve(signal).finally(() => (this.#pending = undefined));
+    return this.#pending;
+  }
+
+  /** The host at `endpoint` refused the tenant (HTTP 421): forget it, so the next endpoint() asks again. */
+  invalidate(endpoint: string): void {
+    if (this.#cached?.endpoint === endpoint) this.#cached = undefined;
+  }
+
+  async #resolve(signal: AbortSignal | undefined): Promise<string> {
+    const o = this.#options;
+    const url = `${environmentUrl(o.environment)}/api/state/${encodeURIComponent(this.tenant)}`;
+    const state = checkState(await getJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000, signal), this.tenant, o.environment);
+    const validUntil = Date.parse(state.ValidUntil);
+    const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
+    if (!state.IsRunning) {
+      const notRunning = new TenantNotRunningError(this.tenant, state.State, new Date(until));
+      this.#cached = { until, notRunning };
+      throw notRunning;
+    }
+    const endpoint = state.Endpoint.replace(/\/+$/, '');
+    this.#cached = { until, endpoint };
+    return endpoint;
+  }
+}
+
+function checkState(value: unknown, tenant: string, environment: OnlineEnvironment): TenantState {
+  const s = value as Partial<TenantState> | null;
+  const bad = (why: string) => new OnlineError(`the state answer for tenant ${tenant} is refused: ${why}`);
+  if (!s || typeof s !== 'object') throw bad('not a JSON object');
+  if (typeof s.ContextIdentifier !== 'string' || s.ContextIdentifier.toLowerCase() !== tenant.toLowerCase()) {
+    throw bad(`it is about ${JSON.stringify(s.ContextIdentifier)}`);
+  }
+  if (typeof s.IsRunning !== 'boolean' || typeof s.State !== 'string') throw bad('IsRunning or State missing');
+  if (!s.IsRunning) return s as TenantState;
+  if (typeof s.Endpoint !== 'string') throw bad('no Endpoint');
+  let url: URL;
+  try {
+    url = new URL(s.Endpoint);
+  } catch {
+    throw bad('Endpoint is not a URL');
+  }
+  const named = isNamedEnvironment(environment);
+  if (named ? url.protocol !== 'https:' || !url.hostname.endsWith('.superoffice.com') : url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw bad(`Endpoint ${url.origin} is not ${named ? 'an https://*.superoffice.com host' : 'http(s)'}`);
+  }
+  if (url.username || url.password || url.search || url.hash) throw bad('Endpoint carries credentials, a query or a fragment');
+  const last = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
+  if (last.toLowerCase() !== tenant.toLowerCase()) throw bad(`Endpoint ${url.href} is not the tenant's path`);
+  return s as TenantState;
+}
+
+// ----------------------------------------------------------------------------------------------
+// ticket-source.ts
+// ----------------------------------------------------------------------------------------------
+
+// A ticket that renews itself (best-practices.md, "Credential management"): SuperOffice tickets
+// live 6 hours from their last use (a sliding window), and the docs ask apps to cache the ticket and
+// sign in again only when it has expired or is about to — never once per call.
+//
+//   renewingTicket(fetchTicket)   cache + single flight (one sign-in however many calls wait) +
+//                                 renewal before the window ends + `refused(ticket)` after a call was
+//                                 refused for its credentials, so the next call signs in again.
+//   isCredentialRefusal(err)      which replies count as "refused for its credentials" (the agent
+//                                 then renews the ticket and retries that call once).
+// The ticket lives in this object's memory only; it is never logged.
+
+/** What a ticket provider gets from the session it serves. */
+export interface TicketContext {
+  /** The session's environment ('sod' | 'stage' | 'online' | login host URL), when it has one. */
+  readonly environment?: string | undefined;
+  /** The tenant (context identifier), when the session has one. */
+  readonly tenant?: string | undefined;
+  readonly applicationToken?: string | undefined;
+  readonly fetch: typeof fetch;
+  /** The calling request's signal (its time budget); a sign-in shared by several calls is not cut by one caller. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A managed ticket: what `renewingTicket`, `systemUserTicket` and `usernamePasswordTicket` return. */
+export interface TicketProvider {
+  /** The current ticket: the cached one, or a new one (one sign-in however many calls wait). */
+  ticket(context: TicketContext): Promise<string>;
+  /** A call sent `ticket` and was refused for its credentials: forget it, so the next ticket() signs in again. */
+  refused(ticket: string): void;
+  /**
+   * The cached ticket when it is still good (counted as a use), else undefined — the agent's fast
+   * path: a call with a cached ticket waits for no promise (bench case online-session).
+   */
+  cached?(): string | undefined;
+}
+
+export function isTicketProvider(value: unknown): value is TicketProvider {
+  return typeof value === 'object' && value !== null && typeof (value as TicketProvider).ticket === 'function' && typeof (value as TicketProvider).refused === 'function';
+}
+
+export interface RenewingTicketOptions {
+  /** The ticket's sliding window: how long it stays valid after its last use (default 6 hours). */
+  slidingWindowMs?: number;
+  /** Sign in again this long before the window would end (default 10 minutes). */
+  renewBeforeMs?: number;
+  /** Time source in milliseconds (tests). */
+  now?: () => number;
+}
+
+const SIX_HOURS = 6 * 60 * 60 * 1000;
+
+/**
+ * Wraps any sign-in (`fetchTicket`) into a cached, self-renewing ticket. The sliding window restarts
+ * each time the ticket is handed out for a call, as SuperOffice's does each time the ticket is used.
+ */
+export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<string>, options: RenewingTicketOptions = {}): TicketProvider {
+  const windowMs = options.slidingWindowMs ?? SIX_HOURS;
+  const renewBefore = Math.min(options.renewBeforeMs ?? 10 * 60 * 1000, windowMs / 2);
+  const now = options.now ?? Date.now;
+  let current: { ticket: string; lastUsed: number } | undefined;
+  let pending: Promise<string> | undefined;
+  const cached = (): string | undefined => {
+    if (!current || now() - current.lastUsed >= windowMs - renewBefore) return undefined;
+    current.lastUsed = now();
+    return current.ticket;
+  };
+  return {
+    cached,
+    async ticket(context) {
+      const ticket = cached();
+      if (ticket !== undefined) return ticket;
+      current = undefined;
+      // Single flight: calls arriving while a sign-in runs wait for that one. It is not tied to the
+      // first caller's signal, so one caller giving up does not fail the others.
+      pending ??= fetchTicket({ ...context, signal: undefined }).then(
+        (ticket) => {
+          pending = undefined;
+          current = { ticket, lastUsed: now() };
+          return ticket;
+        },
+        (err: unknown) => {
+          pending = undefined;
+          throw err;
+        },
+      );
+      return context.signal ? abortable(pending, context.signal) : pending;
+    },
+    refused(ticket) {
+      if (current?.ticket === ticket) current = undefined;
+    },
+  };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Which replies mean "refused for its credentials" — the server did not run the call, and a new
+ * ticket may get it through. Override any part in the session options (`credentialRefusal`).
+ */
+export interface CredentialRefusalList {
+  /** HTTP statuses (REST and IIS answer 401 for a missing or expired ticket; best-practices.md renews on 403). */
+  readonly httpStatuses: readonly number[];
+  /**
+   * SoExceptionInfo ExceptionType names (the last dot-separated segment is compared,
+   * case-insensitively), as NetServer reports an invalid or expired ticket in the ExceptionInfo
+   * header with Succeeded=false.
+   */
+  readonly exceptionTypes: readonly string[];
+  /** SOAP fault codes (local part, e.g. 'FailedAuthentication' of WS-Security). */
+  readonly faultCodes: readonly string[];
+}
+
+export const DEFAULT_CREDENTIAL_REFUSALS: CredentialRefusalList = {
+  httpStatuses: [401, 403],
+  exceptionTypes: ['SoSecurityException', 'SoCredentialsException', 'SoInvalidTicketException', 'SoTicketExpiredException', 'SecurityTokenException'],
+  faultCodes: ['FailedAuthentication', 'InvalidSecurityToken'],
+};
+
+/** Whether `err` is a refusal for credentials, by `list` (default DEFAULT_CREDENTIAL_REFUSALS). */
+export function isCredentialRefusal(err: unknown, list: CredentialRefusalList = DEFAULT_CREDENTIAL_REFUSALS): boolean {
+  if (err instanceof HttpError) return list.httpStatuses.includes(err.status);
+  if (err instanceof SoExceptionError) {
+    const type = (err.exceptionType ?? '').split('.').pop()!.toLowerCase();
+    return type !== '' && list.exceptionTypes.some((t) => t.toLowerCase() === type);
+  }
+  if (err instanceof SoapFaultError) {
+    const local = err.code.split(':').pop()!;
+    return list.faultCodes.includes(local) || (err.httpStatus !== undefined && list.httpStatuses.includes(err.httpStatus));
+  }
+  return false;
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -5468,17 +6036,46 @@ export const soapTransport: Transport = {
 // ----------------------------------------------------------------------------------------------
 
 // The orchestrator of a generated agent class's calls: one time budget for the whole call
-// (http.ts), the ticket inside it, the request built by its transport (SOAP envelopes,
-// transport-soap.ts, or the REST Agents API's JSON, transport-rest.ts) with the operation's codec, posted with
-// redirects refused and the body read under the size limit (http.ts), the reply decoded, every
-// failure turned into one of the typed errors and every error cleaned of secrets (redact.ts).
-// Never retries: a SOAP call may not be idempotent.
+// (http.ts), the address (fixed, or the tenant's current host: tenant.ts), the ticket inside the
+// budget (ticket-source.ts), the request built by the agent's transport (SOAP envelopes,
+// transport-soap.ts, or the REST Agents API's JSON, transport-rest.ts) with the operation's codec,
+// posted with redirects refused and the body read under the size limit (http.ts), the reply
+// decoded by the transport into the typed result or one of the typed errors, and every error
+// cleaned of secrets (redact.ts).
+//
+// One call is a loop of attempts (#call → #attempt). An attempt is repeated only when the server
+// certainly did not run it: once after HTTP 421 with the tenant re-resolved, once after a refusal
+// for credentials with the ticket renewed, and — only with the `retry` option — after 429/503 or a
+// refused connection, or any failure of an operation marked safe (retry.ts). Hooks (hooks.ts) see
+// every attempt and every call.
 
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
   baseUrl?: string;
   /** The full endpoint URL; wins over baseUrl. */
   endpoint?: string;
+  /**
+   * SuperOffice Online environment: 'sod', 'stage', 'online', or the http(s) URL of a login host.
+   * Needed by systemUserTicket and, with `tenant` and no baseUrl/endpoint, for tenant routing.
+   */
+  environment?: OnlineEnvironment;
+  /**
+   * The tenant (context identifier, `Cust12345`). With no baseUrl or endpoint, calls go to the
+   * tenant's current Endpoint from `GET {environment}/api/state/{tenant}`, cached until its
+   * ValidUntil, asked again once after HTTP 421; a tenant that is not running fails the call with
+   * TenantNotRunningError before anything is sent.
+   */
+  tenant?: string;
+  /** Time limit of the tenant state request (default 10000 ms); it is never retried in a loop. */
+  stateTimeoutMs?: number;
+  /** The resolver of `tenant`, shared by the agents of a session (made by the session; rarely given by hand). */
+  tenantResolver?: TenantResolver;
+  /** Hooks for logging and tracing (hooks.ts): per attempt, per call, extra HTTP headers, raw XML (redacted). */
+  hooks?: Hooks;
+  /** Opt-in retries (retry.ts). Without it, a call is repeated only after 421 and a credential refusal, once each. */
+  retry?: RetryOptions;
+  /** Which replies mean "refused for its credentials" (default DEFAULT_CREDENTIAL_REFUSALS). */
+  credentialRefusal?: CredentialRefusalList;
   /**
    * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: a call
    * without an address fails before anything is sent, because SuperOffice's WSDLs carry a
@@ -5487,8 +6084,10 @@ export interface AgentOptions {
    */
   useWsdlAddress?: boolean;
   /**
-   * SuperOffice ticket, sent as the Credentials header: the ticket, or a function returning it (or
-   * a promise of it), called once for each request, so an expired ticket can be renewed. Never
+   * SuperOffice ticket, sent as the Credentials header: the ticket; a function returning it (or a
+   * promise of it), called once for each request; or a TicketProvider (systemUserTicket,
+   * usernamePasswordTicket, renewingTicket) that caches and renews it. When a call is refused for
+   * its credentials, a function or provider is asked again and the call retried once. Never
    * appears in errors. An error thrown by the function reaches the caller unchanged.
    */
   ticket?: TicketSource;
@@ -5521,10 +6120,11 @@ export interface AgentOptions {
 }
 
 /**
- * A ticket, or a function that returns the current one (called for each request); a function
- * may return undefined while there is none (before logging in): the call then sends no ticket.
+ * A ticket, a function that returns the current one (called for each request), or a provider that
+ * caches and renews it; a function may return undefined while there is none (before logging in):
+ * the call then sends no ticket.
  */
-export type TicketSource = string | (() => string | undefined | Promise<string | undefined>);
+export type TicketSource = string | (() => string | undefined | Promise<string | undefined>) | TicketProvider;
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -5557,8 +6157,10 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
-  readonly #info: ServiceInfo;
   readonly #redactor: Redactor;
+  readonly #info: ServiceInfo;
+  /** Where the tenant lives now, when calls are routed by tenant (no baseUrl or endpoint). */
+  readonly #resolver: TenantResolver | undefined;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     checkAgentOptions(options);
@@ -5567,6 +6169,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     this.#info = info;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
+    this.#resolver = this.endpoint === undefined ? resolverOf(options) : undefined;
     this.#redactor = new Redactor([typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...(options.secrets ?? [])]);
   }
 
@@ -5575,9 +6178,15 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
    * the call's time budget, so a function that never settles ends with the call's timeout or abort.
    */
   async #ticket(budget: CallBudget, call: { ticket?: string | undefined }): Promise<string | undefined> {
-    const source = this.#options.ticket;
-    if (typeof source !== 'function') return source;
-    const ticket = await budget.wait(source());
+    const o = this.#options;
+    const source = o.ticket;
+    if (typeof source === 'string' || source === undefined) return source;
+    const cached = isTicketProvider(source) ? source.cached?.() : undefined;
+    const ticket = cached ?? (await budget.wait(
+      isTicketProvider(source)
+        ? source.ticket({ environment: o.environment, tenant: o.tenant, applicationToken: o.applicationToken, fetch: o.fetch ?? globalThis.fetch, signal: budget.signal })
+        : source(),
+    ));
     // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
     if (typeof ticket === 'string') {
       call.ticket = ticket;
@@ -5619,35 +6228,130 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const codec = this.operations[name];
     if (!codec) throw new SoapError(`unknown operation`, name);
-    const endpoint = this.endpoint;
-    if (!endpoint) throw new SoapError(this.#noAddress(), name);
+    if (this.endpoint === undefined && this.#resolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
-    // One budget from the first await on: the ticket function, the request and the body.
+    // One budget from the first await on, for all attempts: the tenant state, the ticket, the
+    // requests, the bodies and the waits between attempts.
     const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name);
     try {
-      return await this.#send(codec, name, input, options, budget, endpoint, call);
+      return await this.#attempts(codec, name, input, options, budget, call);
     } finally {
       budget.end();
     }
   }
 
+  /**
+   * The attempts of one call (see the header): each failure is either the call's error, or — when
+   * the server certainly did not run it, or the operation is marked safe — a reason to try again.
+   */
+  async #attempts<K extends keyof Ops & string>(
+    codec: Ops[K],
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const o = this.#options;
+    const hooks = o.hooks;
+    const started = Date.now();
+    let rerouted = false;
+    let renewed = false;
+    for (let attempt = 1; ; attempt++) {
+      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, retryAfter: null, ticket: undefined };
+      try {
+        const result = await this.#send(codec, name, input, options, budget, call, a);
+        if (hooks) this.#report(hooks, name, a, started, undefined, false);
+        return result;
+      } catch (err) {
+        let delay: number | undefined;
+        if (err instanceof HttpError && err.status === 421 && this.#resolver && a.base !== undefined && !rerouted) {
+          // The host does not serve the tenant (it moved): ask where it is now, once.
+          rerouted = true;
+          this.#resolver.invalidate(a.base);
+          delay = 0;
+        } else if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string' && isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
+          // Refused for its credentials, so not run: renew the ticket and try once more.
+          renewed = true;
+          if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
+          delay = 0;
+        } else if (o.retry && !budget.signal.aborted) {
+          delay = retryDelay(o.retry, { error: err, service: this.#info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
+        }
+        if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined);
+        if (delay === undefined) throw err;
+        if (delay > 0) {
+          try {
+            await sleep(delay, budget.signal);
+          } catch {
+            throw budget.failure(undefined); // the call's timeout or the caller's abort, while waiting
+          }
+        }
+      }
+    }
+  }
+
+  /** The hook events of an attempt (and, when it is the last one, of the call); secrets removed. */
+  #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean): void {
+    const error = err === undefined ? undefined : this.#redactor.error(err, a.ticket);
+    const event: CallEvent = {
+      service: this.#info.service,
+      operation,
+      url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url), a.ticket),
+      attempt: a.number,
+      status: a.status,
+      startTime: a.started,
+      durationMs: Date.now() - a.started,
+      requestBytes: a.requestBytes,
+      responseBytes: a.responseBytes,
+      ...(error === undefined ? {} : { error }),
+    };
+    notify(hooks.onAttempt, { ...event, willRetry });
+    if (!willRetry) notify(hooks.onCall, { ...event, startTime: callStarted, durationMs: Date.now() - callStarted });
+  }
+
+  /** Where this attempt goes: the fixed endpoint, or the tenant's current Endpoint + the service path. */
+  async #address(a: Attempt, budget: CallBudget): Promise<string> {
+    if (this.endpoint !== undefined) return this.endpoint;
+    a.base = this.#resolver!.cachedEndpoint() ?? (await budget.wait(this.#resolver!.endpoint(budget.signal)));
+    return `${a.base}/${this.#info.servicePath}`;
+  }
+
+  /** One HTTP attempt: address, ticket, request, response, decoding. */
   async #send<K extends keyof Ops & string>(
     codec: Ops[K],
     name: K,
     input: InputOf<Ops[K]>,
     options: CallOptions,
     budget: CallBudget,
-    endpoint: string,
     call: { ticket?: string | undefined },
+    a: Attempt,
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const endpoint = await this.#address(a, budget);
+    a.url = endpoint;
     // The transport writes the request and reads the response; the agent does the HTTP.
     const transport = this.#options.transport === 'rest' ? restTransport : soapTransport;
     const address = { endpoint, service: this.#info.service, servicePath: this.#info.servicePath };
-    const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call));
-    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...wire.headers };
+    const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call, a));
+    const hooks = this.#options.hooks;
+    const service = this.#info.service;
+    if (hooks?.onXml && wire.body !== undefined) {
+      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'request', xml: this.#clean(wire.body, a.ticket) });
+    }
+
+    const fromHook = hooks ? await requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket), attempt: a.number }) : {};
+    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook, ...wire.headers };
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    a.requestBytes = wire.body === undefined ? 0 : new TextEncoder().encode(wire.body).byteLength;
     const response = await postSoap(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
+    a.status = response.status;
+    a.responseBytes = response.bytes.byteLength;
+    a.retryAfter = response.retryAfter;
+    if (hooks?.onXml) {
+      const text = responseBodyText(response, name);
+      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'response', xml: this.#clean(text, a.ticket) });
+    }
     const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket), unknownElements: this.#options.unknownElements };
     const decoded = transport.response(codec, response, context);
     return { output: decoded.output as OutputOf<Ops[K]>, headers: decoded.headers as ResponseHeadersOf<Ops[K]>, httpStatus: response.status };
@@ -5666,6 +6370,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     options: CallOptions,
     budget: CallBudget,
     call: { ticket?: string | undefined },
+    a: Attempt,
   ): Promise<Record<string, unknown>> {
     const o = this.#options;
     const declared = new Set(codec.desc.input.headers.map((h) => h.name));
@@ -5673,6 +6378,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
     if (declared.has('Credentials') && o.ticket !== undefined) {
       const ticket = await this.#ticket(budget, call);
+      a.ticket = ticket;
       if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
     }
     if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
@@ -5683,6 +6389,33 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   #clean(text: string, callTicket: string | undefined): string {
     return this.#redactor.text(text, callTicket);
   }
+}
+
+/** What the call loop and the hooks know of one attempt. */
+interface Attempt {
+  readonly number: number;
+  readonly started: number;
+  url: string | undefined;
+  /** The tenant Endpoint the attempt used (tenant routing only). */
+  base: string | undefined;
+  status: number | undefined;
+  requestBytes: number;
+  responseBytes: number;
+  retryAfter: string | null;
+  ticket: string | undefined;
+}
+
+/** The tenant resolver of an agent without baseUrl/endpoint: the session's, or one of its own for `tenant`. */
+function resolverOf(options: AgentOptions): TenantResolver | undefined {
+  if (options.tenantResolver) return options.tenantResolver;
+  if (options.tenant === undefined) return undefined;
+  if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
+  return new TenantResolver({
+    environment: options.environment,
+    tenant: options.tenant,
+    fetch: options.fetch ?? globalThis.fetch,
+    ...(options.stateTimeoutMs === undefined ? {} : { timeoutMs: options.stateTimeoutMs }),
+  });
 }
 
 /**
@@ -5715,7 +6448,10 @@ export class SoapSession<Service extends string> {
 
   constructor(options: SessionOptions<Service> = {}) {
     checkAgentOptions(options);
-    this.#options = options;
+    // One tenant resolver for all agents: one state request, one cache.
+    const needsResolver = options.baseUrl === undefined && options.tenant !== undefined && options.tenantResolver === undefined;
+    const tenantResolver = needsResolver ? resolverOf(options) : undefined;
+    this.#options = tenantResolver ? { ...options, tenantResolver } : options;
   }
 
   /** The agent of `service`, created with the session's options the first time it is asked for. */
@@ -5732,11 +6468,734 @@ export class SoapSession<Service extends string> {
 }
 
 /** Refuses options that would silently disable a limit (NaN, Infinity, negative): a TypeError naming the option. */
-function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number; transport?: TransportKind }): void {
+function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number; stateTimeoutMs?: number; transport?: TransportKind }): void {
   checkLimitOption('timeoutMs', options.timeoutMs);
   checkLimitOption('maxResponseBytes', options.maxResponseBytes);
+  checkLimitOption('stateTimeoutMs', options.stateTimeoutMs);
   const transport: unknown = options.transport;
   if (transport !== undefined && transport !== 'soap' && transport !== 'rest') {
     throw new TypeError(`transport must be 'soap' or 'rest', not ${JSON.stringify(transport) ?? String(transport)}`);
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// online-keys.ts
+// ----------------------------------------------------------------------------------------------
+
+// RSA keys for SuperOffice Online, imported into WebCrypto (globalThis.crypto.subtle) so the
+// sign-in runs wherever WebCrypto does (Node >= 20, Deno, Bun, edge runtimes) with no dependency.
+//
+//   private keys (to sign the system user token): PEM "PRIVATE KEY" (PKCS#8), PEM "RSA PRIVATE KEY"
+//     (PKCS#1, wrapped into PKCS#8 here, since WebCrypto reads only PKCS#8), or the RSA XML
+//     (<RSAKeyValue>…) that SuperOffice's developer portal hands out (read as a JWK).
+//   public keys (to verify a JWT): PEM "PUBLIC KEY" (SPKI), "RSA PUBLIC KEY" (PKCS#1), "CERTIFICATE"
+//     (X.509; its SubjectPublicKeyInfo is cut out), RSA XML, or a JWK.
+// Every key is imported as RSASSA-PKCS1-v1_5 with SHA-256 and is not extractable: the key material
+// lives in the CryptoKey only. Errors never quote the key.
+
+// The WebCrypto types are named through globalThis.crypto, not as the DOM's global names
+// (CryptoKey, JsonWebKey …): a project compiled with @types/node and no "DOM" lib has the
+// `crypto` global but not those names.
+type WebCryptoSubtle = typeof globalThis.crypto.subtle;
+/** A WebCrypto key (the DOM's CryptoKey, node's webcrypto.CryptoKey). */
+export type WebCryptoKey = Awaited<ReturnType<WebCryptoSubtle['importKey']>>;
+
+/** An RSA JSON Web Key (RFC 7517/7518), as far as these keys use it. */
+export interface RsaJwk {
+  kty?: string;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  ext?: boolean;
+  n?: string;
+  e?: string;
+  d?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  x5c?: string[];
+}
+
+/** RSASSA-PKCS1-v1_5 with SHA-256: the only algorithm of the system user flow (signing, and RS256). */
+const RS256_IMPORT = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
+
+/** A key given in the options: PEM text, RSA XML text, a JWK, or a CryptoKey already imported. */
+export type RsaKeyInput = string | RsaJwk | WebCryptoKey;
+
+/** A key that cannot be read. The message says what kind of input was seen, never its content. */
+export class KeyFormatError extends SoapError {
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+function subtle(): WebCryptoSubtle {
+  const s = globalThis.crypto?.subtle;
+  if (!s) throw new KeyFormatError('WebCrypto (globalThis.crypto.subtle) is not available in this runtime');
+  return s;
+}
+
+/** The RSA private key that signs system user tokens. */
+export async function importRsaPrivateKey(key: RsaKeyInput): Promise<WebCryptoKey> {
+  if (isCryptoKey(key)) return checkKey(key, 'private', 'sign');
+  if (typeof key !== 'string') return subtle().importKey('jwk', { ...key, alg: 'RS256' }, RS256_IMPORT, false, ['sign']);
+  const text = key.trim();
+  if (text.startsWith('<')) return subtle().importKey('jwk', rsaXmlToJwk(text, true), RS256_IMPORT, false, ['sign']);
+  const { label, der } = readPem(text);
+  if (label === 'PRIVATE KEY') return subtle().importKey('pkcs8', arrayBuffer(der), RS256_IMPORT, false, ['sign']);
+  if (label === 'RSA PRIVATE KEY') return subtle().importKey('pkcs8', arrayBuffer(pkcs1PrivateToPkcs8(der)), RS256_IMPORT, false, ['sign']);
+  if (label === 'ENCRYPTED PRIVATE KEY') throw new KeyFormatError('the private key is encrypted; decrypt it first (openssl pkey -in key.pem -out plain.pem)');
+  throw new KeyFormatError(`expected a private key (PEM "PRIVATE KEY" or "RSA PRIVATE KEY", or <RSAKeyValue> XML), got PEM "${label}"`);
+}
+
+/** An RSA public key that verifies RS256 signatures. */
+export async function importRsaPublicKey(key: RsaKeyInput): Promise<WebCryptoKey> {
+  if (isCryptoKey(key)) return checkKey(key, 'public', 'verify');
+  if (typeof key !== 'string') return importJwkPublicKey(key);
+  const text = key.trim();
+  if (text.startsWith('<')) return subtle().importKey('jwk', rsaXmlToJwk(text, false), RS256_IMPORT, false, ['verify']);
+  const { label, der } = readPem(text);
+  if (label === 'PUBLIC KEY') return subtle().importKey('spki', arrayBuffer(der), RS256_IMPORT, false, ['verify']);
+  if (label === 'RSA PUBLIC KEY') return subtle().importKey('spki', arrayBuffer(pkcs1PublicToSpki(der)), RS256_IMPORT, false, ['verify']);
+  if (label === 'CERTIFICATE') return subtle().importKey('spki', arrayBuffer(certificateSpki(der)), RS256_IMPORT, false, ['verify']);
+  throw new KeyFormatError(`expected a public key (PEM "PUBLIC KEY", "RSA PUBLIC KEY" or "CERTIFICATE", or <RSAKeyValue> XML), got PEM "${label}"`);
+}
+
+/** A JWK of a JWKS: its n/e, or else the first certificate of its x5c chain. Only RSA keys. */
+export async function importJwkPublicKey(jwk: RsaJwk): Promise<WebCryptoKey> {
+  if (jwk.kty !== 'RSA') throw new KeyFormatError(`the key is not an RSA key (kty ${String(jwk.kty)})`);
+  if (typeof jwk.n === 'string' && typeof jwk.e === 'string') {
+    return subtle().importKey('jwk', { kty: 'RSA', n: jwk.n, e: jwk.e, alg: 'RS256', ext: true }, RS256_IMPORT, false, ['verify']);
+  }
+  const cert = jwk.x5c?.[0];
+  if (typeof cert === 'string') return subtle().importKey('spki', arrayBuffer(certificateSpki(base64Bytes(cert))), RS256_IMPORT, false, ['verify']);
+  throw new KeyFormatError('the RSA key has neither n/e nor an x5c certificate');
+}
+
+/** A CryptoKey already imported (it has the fields every WebCrypto key has). */
+function isCryptoKey(key: unknown): key is WebCryptoKey {
+  const k = key as { type?: unknown; algorithm?: unknown; usages?: unknown } | null;
+  return typeof k === 'object' && k !== null && typeof k.type === 'string' && typeof k.algorithm === 'object' && Array.isArray(k.usages);
+}
+
+function checkKey(key: WebCryptoKey, type: 'private' | 'public', usage: 'sign' | 'verify'): WebCryptoKey {
+  const alg = key.algorithm as { name?: string; hash?: { name?: string } };
+  if (key.type !== type || alg.name !== 'RSASSA-PKCS1-v1_5' || alg.hash?.name !== 'SHA-256' || !key.usages.includes(usage)) {
+    throw new KeyFormatError(`the CryptoKey must be an RSASSA-PKCS1-v1_5 SHA-256 ${type} key usable to ${usage}`);
+  }
+  return key;
+}
+
+/** PEM → its label and DER bytes. Exactly one PEM block is expected. */
+function readPem(text: string): { label: string; der: Uint8Array } {
+  const m = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----\s*$/.exec(text);
+  if (!m) throw new KeyFormatError('the key is neither PEM (-----BEGIN …-----) nor RSA XML (<RSAKeyValue>)');
+  const body = m[2]!;
+  if (/^[A-Za-z-]+:/m.test(body)) throw new KeyFormatError(`the PEM "${m[1]}" has headers (a legacy encrypted key?); convert it to unencrypted PKCS#8`);
+  return { label: m[1]!, der: base64Bytes(body) };
+}
+
+/** Standard or URL-safe base64 (whitespace ignored) → bytes. */
+export function base64Bytes(text: string): Uint8Array {
+  const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) throw new KeyFormatError('invalid base64 in the key');
+  const binary = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The bytes as an ArrayBuffer of their own (what WebCrypto's typings ask for in every TypeScript version). */
+export function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/** Bytes → standard base64 (with padding), as the system user signature is sent. */
+export function bytesBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** The RSA XML of .NET (RSACryptoServiceProvider.ToXmlString) as a JWK: the same numbers, base64url. */
+function rsaXmlToJwk(xml: string, wantPrivate: boolean): RsaJwk {
+  if (!/^<RSAKeyValue>/.test(xml) || !/<\/RSAKeyValue>$/.test(xml)) throw new KeyFormatError('RSA XML must be one <RSAKeyValue> element');
+  const part = (name: string): string | undefined => {
+    const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
+    return m ? base64Url(m[1]!) : undefined;
+  };
+  const n = part('Modulus');
+  const e = part('Exponent');
+  if (!n || !e) throw new KeyFormatError('RSA XML without <Modulus> or <Exponent>');
+  const jwk: RsaJwk = { kty: 'RSA', n, e, alg: 'RS256', ext: true };
+  if (!wantPrivate) return jwk;
+  const fields = { d: 'D', p: 'P', q: 'Q', dp: 'DP', dq: 'DQ', qi: 'InverseQ' } as const;
+  for (const [jwkName, xmlName] of Object.entries(fields)) {
+    const v = part(xmlName);
+    if (!v) throw new KeyFormatError(`RSA XML without <${xmlName}>: a public key was given where the private key is needed`);
+    (jwk as Record<string, unknown>)[jwkName] = v;
+  }
+  return jwk;
+}
+
+function base64Url(b64: string): string {
+  return bytesBase64(base64Bytes(b64)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+// --- DER, only as much as these keys need -------------------------------------------------------
+
+/** AlgorithmIdentifier { rsaEncryption (1.2.840.113549.1.1.1), NULL }. */
+const RSA_ALGORITHM = Uint8Array.of(0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00);
+
+function derLength(length: number): number[] {
+  if (length < 0x80) return [length];
+  const bytes: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
+  return [0x80 | bytes.length, ...bytes];
+}
+
+function der(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  const length = parts.reduce((sum, p) => sum + p.length, 0);
+  const head = [tag, ...derLength(length)];
+  const out = new Uint8Array(head.length + length);
+  out.set(head);
+  let at = head.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** PrivateKeyInfo { version 0, rsaEncryption, OCTET STRING { RSAPrivateKey } } (RFC 5208). */
+function pkcs1PrivateToPkcs8(pkcs1: Uint8Array): Uint8Array {
+  return der(0x30, Uint8Array.of(0x02, 0x01, 0x00), RSA_ALGORITHM, der(0x04, pkcs1));
+}
+
+/** SubjectPublicKeyInfo { rsaEncryption, BIT STRING { RSAPublicKey } } (RFC 5280). */
+function pkcs1PublicToSpki(pkcs1: Uint8Array): Uint8Array {
+  return der(0x30, RSA_ALGORITHM, der(0x03, Uint8Array.of(0), pkcs1));
+}
+
+/** One DER element at `at`: its tag, where its content starts and where the element ends. */
+function derElement(bytes: Uint8Array, at: number): { tag: number; start: number; end: number } {
+  const fail = () => new KeyFormatError('the certificate is not valid DER');
+  if (at + 2 > bytes.length) throw fail();
+  const tag = bytes[at]!;
+  let length = bytes[at + 1]!;
+  let start = at + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 4 || start + count > bytes.length) throw fail();
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + bytes[start + i]!;
+    start += count;
+  }
+  if (start + length > bytes.length) throw fail();
+  return { tag, start, end: start + length };
+}
+
+/**
+ * The SubjectPublicKeyInfo of an X.509 certificate: Certificate { TBSCertificate { [0] version
+ * (optional), serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo … } … }.
+ * The certificate's own signature and validity are not checked: it is given by the user as the
+ * key to trust, as the .NET samples do with CertificateValidator.None.
+ */
+function certificateSpki(cert: Uint8Array): Uint8Array {
+  const outer = derElement(cert, 0);
+  const tbs = derElement(cert, outer.start);
+  if (outer.tag !== 0x30 || tbs.tag !== 0x30) throw new KeyFormatError('the certificate is not an X.509 certificate');
+  let at = tbs.start;
+  if (derElement(cert, at).tag === 0xa0) at = derElement(cert, at).end;
+  for (let skip = 0; skip < 5; skip++) at = derElement(cert, at).end; // serial, signature, issuer, validity, subject
+  const spki = derElement(cert, at);
+  if (spki.tag !== 0x30) throw new KeyFormatError('the certificate has no SubjectPublicKeyInfo');
+  return cert.subarray(at, spki.end);
+}
+
+// ----------------------------------------------------------------------------------------------
+// online-jwt.ts
+// ----------------------------------------------------------------------------------------------
+
+// Verifying the JWT the system user exchange returns, before its ticket is used
+// (validate-security-tokens.md). Only RS256 is accepted: `none`, HS256 (which an attacker could
+// sign with the public key as the HMAC secret) and every other algorithm are refused before any key
+// is looked at. The key is the one given in the options (public key or certificate), or the one of
+// the environment's JWKS whose `kid` the header names (from /login/.well-known/openid-configuration,
+// cached). Then: expiry with a small clock skew, and the ticket claim.
+
+/** The claim that carries the ticket. */
+export const TICKET_CLAIM = 'http://schemes.superoffice.net/identity/ticket';
+/** The claim that carries the tenant (context identifier). */
+export const CONTEXT_CLAIM = 'http://schemes.superoffice.net/identity/ctx';
+
+/** A JWT that is not trusted. Never carries the token. */
+export class JwtError extends OnlineError {}
+
+export interface JwtClaims {
+  readonly [claim: string]: unknown;
+}
+
+/** Where verification keys come from: `key(kid)` gives the key for a header's kid (or none). */
+export interface JwtKeys {
+  key(kid: string | undefined): Promise<WebCryptoKey | undefined>;
+}
+
+/** Checks a JWT and returns its claims. `now` in milliseconds; `skewMs` tolerance for exp/nbf. */
+export async function verifyJwt(jwt: string, keys: JwtKeys, now: number, skewMs: number): Promise<JwtClaims> {
+  const parts = jwt.split('.');
+  if (parts.length !== 3) throw new JwtError('the token is not a JWT (three dot-separated parts)');
+  const [head, body, signature] = parts as [string, string, string];
+  const header = jsonPart(head, 'header') as { alg?: unknown; kid?: unknown; typ?: unknown };
+  if (header.alg !== 'RS256') throw new JwtError(`the token's algorithm ${JSON.stringify(header.alg)} is refused: only RS256 is accepted`);
+  if (header.kid !== undefined && typeof header.kid !== 'string') throw new JwtError('the token header has a kid that is not a string');
+  const key = await keys.key(header.kid);
+  if (!key) throw new JwtError(`no trusted key matches the token's kid ${JSON.stringify(header.kid ?? null)}`);
+  const valid = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, arrayBuffer(base64Bytes(signature)), arrayBuffer(new TextEncoder().encode(`${head}.${body}`)));
+  if (!valid) throw new JwtError('the token signature does not verify with the trusted key');
+  const claims = jsonPart(body, 'payload') as JwtClaims;
+  const exp = numericDate(claims['exp']);
+  if (exp === undefined) throw new JwtError('the token has no exp claim');
+  if (now - skewMs >= exp * 1000) throw new JwtError(`the token expired at ${new Date(exp * 1000).toISOString()}`);
+  const nbf = numericDate(claims['nbf']);
+  if (nbf !== undefined && now + skewMs < nbf * 1000) throw new JwtError(`the token is not valid before ${new Date(nbf * 1000).toISOString()}`);
+  return claims;
+}
+
+function jsonPart(part: string, what: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64Bytes(part)));
+  } catch {
+    throw new JwtError(`the token ${what} is not base64url JSON`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new JwtError(`the token ${what} is not a JSON object`);
+  return value;
+}
+
+/** exp/nbf/iat: a number of seconds (SuperOffice also sends numeric strings). */
+function numericDate(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** One key given by the user (PEM public key, certificate, RSA XML, JWK, CryptoKey): used whatever the kid. */
+export function fixedJwtKey(input: RsaKeyInput): JwtKeys {
+  let key: Promise<WebCryptoKey> | undefined;
+  return { key: () => (key ??= importRsaPublicKey(input)) };
+}
+
+export interface JwksOptions {
+  /** Login host origin (environmentUrl()). */
+  readonly origin: string;
+  readonly fetch: typeof fetch;
+  readonly timeoutMs: number;
+  /** Time source in milliseconds. */
+  readonly now: () => number;
+  /** How long a fetched key set is used (default 24 hours). */
+  readonly maxAgeMs?: number;
+}
+
+/**
+ * The environment's keys: openid-configuration → jwks_uri → keys, fetched on first use and kept
+ * for maxAgeMs. An unknown kid refetches once (keys rotate), at most once a minute, so a token with
+ * a made-up kid cannot make us hammer the login host. The jwks_uri must be on the login host's own
+ * origin: metadata cannot send us to fetch trusted keys elsewhere.
+ */
+export function jwksKeys(options: JwksOptions): JwtKeys {
+  let cached: { at: number; keys: Promise<Map<string | undefined, WebCryptoKey>> } | undefined;
+  const load = (): Promise<Map<string | undefined, WebCryptoKey>> => {
+    const promise = fetchKeySet(options);
+    cached = { at: options.now(), keys: promise };
+    promise.catch(() => {
+      if (cached?.keys === promise) cached = undefined; // a failed fetch is not cached
+    });
+    return promise;
+  };
+  const maxAge = options.maxAgeMs ?? 24 * 60 * 60 * 1000;
+  return {
+    async key(kid) {
+      let keys = cached && options.now() - cached.at < maxAge ? await cached.keys : await load();
+      if (!keys.has(kid) && cached && options.now() - cached.at >= 60_000) keys = await load();
+      return keys.get(kid);
+    },
+  };
+}
+
+async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, WebCryptoKey>> {
+  const metadataUrl = `${o.origin}/login/.well-known/openid-configuration`;
+  const metadata = (await getJson(o.fetch, metadataUrl, 'the OpenID metadata', o.timeoutMs)) as { jwks_uri?: unknown };
+  if (typeof metadata.jwks_uri !== 'string') throw new JwtError(`the OpenID metadata (${metadataUrl}) has no jwks_uri`);
+  let jwksUrl: URL;
+  try {
+    jwksUrl = new URL(metadata.jwks_uri);
+  } catch {
+    throw new JwtError(`the OpenID metadata's jwks_uri is not a URL`);
+  }
+  if (jwksUrl.origin !== new URL(o.origin).origin) throw new JwtError(`the OpenID metadata's jwks_uri (${jwksUrl.origin}) is not on the login host ${o.origin}`);
+  const set = (await getJson(o.fetch, jwksUrl.href, 'the JWKS', o.timeoutMs)) as { keys?: unknown };
+  if (!Array.isArray(set.keys)) throw new JwtError(`the JWKS (${jwksUrl.href}) has no keys`);
+  const keys = new Map<string | undefined, WebCryptoKey>();
+  const usable = (set.keys as Record<string, unknown>[]).filter(
+    (k) => k && k['kty'] === 'RSA' && (k['use'] === undefined || k['use'] === 'sig') && (k['alg'] === undefined || k['alg'] === 'RS256'),
+  );
+  for (const k of usable) keys.set(typeof k['kid'] === 'string' ? k['kid'] : undefined, await importJwkPublicKey(k as RsaJwk));
+  // A token without kid is accepted only when the set has exactly one key: no guessing among several.
+  if (usable.length === 1 && !keys.has(undefined)) keys.set(undefined, [...keys.values()][0]!);
+  if (usable.length > 1) keys.delete(undefined);
+  return keys;
+}
+
+// ----------------------------------------------------------------------------------------------
+// online-sign.ts
+// ----------------------------------------------------------------------------------------------
+
+// Signing the system user token, exactly as SuperOffice documents it (sign-system-user-token.md):
+//
+//   signThis = systemUserToken + "." + yyyyMMddHHmm      (UTC, leading zeros)
+//   signed   = signThis + "." + base64(RSASSA-PKCS1-v1_5(SHA-256, UTF-8 bytes of signThis))
+//
+// Standard base64 with padding (Convert.ToBase64String), not base64url.
+
+/** `yyyyMMddHHmm` of `date` in UTC, with leading zeros. */
+export function systemUserTimestamp(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getUTCFullYear()}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}`;
+}
+
+/** The SignedSystemToken for the exchange: token, timestamp and signature, joined by periods. */
+export async function signSystemUserToken(systemUserToken: string, privateKey: WebCryptoKey, now: Date = new Date()): Promise<string> {
+  const signThis = `${systemUserToken}.${systemUserTimestamp(now)}`;
+  const signature = await globalThis.crypto.subtle.sign('RSASSA-PKCS1-v1_5', privateKey, arrayBuffer(new TextEncoder().encode(signThis)));
+  return `${signThis}.${bytesBase64(new Uint8Array(signature))}`;
+}
+
+// ----------------------------------------------------------------------------------------------
+// onsite-ticket.ts
+// ----------------------------------------------------------------------------------------------
+
+// On-site sign-in with a user name and password (SoPrincipal.AuthenticateUsernamePassword), as a
+// self-renewing ticket. The SoPrincipal agent is the one generated from SoPrincipal.wsdl; pass one
+// created without a ticket:
+//
+//   const principal = new SoPrincipalAgent({ baseUrl });
+//   const so = new SuperOfficeClient({ baseUrl, ticket: usernamePasswordTicket({ principal, userName, password }) });
+
+/** What the generated SoPrincipalAgent offers (typed by shape, so the runtime needs no SoPrincipal code). */
+export interface UsernamePasswordAuthenticator {
+  authenticateUsernamePassword(input: {
+    UserName?: string | null;
+    Password?: string | null;
+  }): Promise<{ Credentials?: { Ticket?: string | null } | null; AuthenticationSucceeded?: boolean } | null | undefined>;
+}
+
+export interface UsernamePasswordTicketOptions extends RenewingTicketOptions {
+  principal: UsernamePasswordAuthenticator;
+  userName: string;
+  /** Kept in memory only, sent only to the principal agent's address. */
+  password: string;
+}
+
+/** A self-renewing ticket from SoPrincipal.AuthenticateUsernamePassword. */
+export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): TicketProvider {
+  const { principal, userName, password } = options;
+  return renewingTicket(async () => {
+    const answer = await principal.authenticateUsernamePassword({ UserName: userName, Password: password });
+    const ticket = answer?.Credentials?.Ticket;
+    if (answer?.AuthenticationSucceeded !== true || typeof ticket !== 'string' || ticket === '') {
+      throw new OnlineError(`sign-in of user ${JSON.stringify(userName)} refused (AuthenticationSucceeded ${String(answer?.AuthenticationSucceeded)})`);
+    }
+    return ticket;
+  }, options);
+}
+
+// ----------------------------------------------------------------------------------------------
+// partner-system-user-service.ts
+// ----------------------------------------------------------------------------------------------
+
+// @generated by gen-services86 from PartnerSystemUserService.wsdl — do not edit.
+// The client of the system user ticket exchange over SOAP: this generator's output for
+// test/fixtures/wsdl/Online/PartnerSystemUserService.wsdl (types, metadata, operations, client),
+// joined into one runtime module by `node scripts/partner-system-user-agent.mjs`.
+
+/** @xsd element AuthenticationRequest (inline type) */
+export interface PartnerSystemUserAuthenticateRequest {
+  /** @xsd element SignedSystemToken, xs:string, minOccurs=0, nillable */
+  SignedSystemToken?: string | null;
+  /** @xsd element ReturnTokenType, PartnerSystemUserTokenType, minOccurs=0 */
+  ReturnTokenType?: PartnerSystemUserTokenType;
+}
+
+/** @xsd simpleType PartnerSystemUserTokenType (enumeration) */
+export type PartnerSystemUserTokenType = 'Jwt' | 'Saml';
+
+/** Every value of {@link PartnerSystemUserTokenType}, in schema order. */
+export const PartnerSystemUserTokenTypeValues: readonly PartnerSystemUserTokenType[] = ['Jwt', 'Saml'];
+
+/** @xsd element PartnerSystemUserAuthenticationResponse (inline type) */
+export interface PartnerSystemUserAuthenticationResponse {
+  /** @xsd element IsSuccessful, xs:boolean, minOccurs=0 */
+  IsSuccessful?: boolean;
+  /** @xsd element Token, xs:string, minOccurs=0, nillable */
+  Token?: string | null;
+  /** @xsd element ErrorMessage, xs:string, minOccurs=0, nillable */
+  ErrorMessage?: string | null;
+}
+
+/** SOAP header blocks of IPartnerSystemUserService requests (soap:header parts of the binding). */
+export interface IPartnerSystemUserServiceRequestHeaders {
+  /** @xsd header ApplicationToken, element xs:string */
+  ApplicationToken?: string | null;
+  /** @xsd header ContextIdentifier, element xs:string */
+  ContextIdentifier?: string | null;
+}
+
+/** SOAP header blocks of IPartnerSystemUserService responses (soap:header parts of the binding). */
+export interface IPartnerSystemUserServiceResponseHeaders {}
+
+// How to read these constants (each is one schema type, in a form of the runtime's schema.ts):
+//   ['complex', xml name, namespace, [elements]]             a complexType with a sequence
+//   ['extension', xml name, namespace, base, [elements]]     the same, extending base (whose elements come first)
+//   ['array', xml name, namespace, item element]             WCF ArrayOfX: repeated item elements, a JS array
+//   ['dictionary', xml name, namespace, entry, key, value]   WCF dictionary: Record<string, V> for string keys
+//   ['enumeration', [values]]   ['list', item type]   ['restricted', base type, [anchored patterns]]
+// An element is one string, 'name namespace type occurrence…': namespace is an index into the
+// table's `namespaces` (-1: unqualified), type is a type's constant or xs:<built-in> (- for none),
+// and occurrence lists 'optional' (minOccurs=0), 'nillable' (xsi:nil allowed) and 'repeated'
+// (maxOccurs > 1). Plain data: a bundler drops the types a program does not use.
+const psuAuthenticateRequest = ['complex', 'AuthenticationRequest', 0, [
+  'SignedSystemToken 0 xs:string optional nillable',
+  'ReturnTokenType 0 TokenType optional',
+]];
+const psuTokenType = ['enumeration', ['Jwt', 'Saml']];
+const psuAuthenticationResponse = ['complex', 'AuthenticationResponse', 0, [
+  'IsSuccessful 0 xs:boolean optional',
+  'Token 0 xs:string optional nillable',
+  'ErrorMessage 0 xs:string optional nillable',
+]];
+const psuchar = ['restricted', 'xs:char', []];
+const psuduration = ['restricted', 'xs:duration', ['^(?:\\-?P(\\d*D)?(T(\\d*H)?(\\d*M)?(\\d*(\\.\\d*)?S)?)?)$']];
+const psuguid = ['restricted', 'xs:string', ['^(?:[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12})$']];
+
+/** How the types of PartnerSystemUserService.wsdl look on the wire; read by the runtime's encoder and decoder. */
+export const IPartnerSystemUserServiceSchema: SchemaDesc = schema(
+  [
+    'http://www.superoffice.com/superid/partnersystemuser/0.1', // 0
+    'http://schemas.microsoft.com/2003/10/Serialization/', // 1
+  ],
+  {
+    AuthenticateRequest: psuAuthenticateRequest,
+    TokenType: psuTokenType,
+    AuthenticationResponse: psuAuthenticationResponse,
+    char: psuchar,
+    duration: psuduration,
+    guid: psuguid,
+  },
+);
+
+/** SOAP header blocks of IPartnerSystemUserService requests (ApplicationToken, ContextIdentifier), shared by the operations below. */
+const psuRequestHeaders = [
+  'ApplicationToken 0 xs:string optional nillable',
+  'ContextIdentifier 0 xs:string optional nillable',
+];
+
+/**
+ * Defines one IPartnerSystemUserService operation (SOAP 1.1) over IPartnerSystemUserServiceSchema, with the IPartnerSystemUserService header types;
+ * its SOAPAction is the base given here followed by the operation name, unless the operation names its own.
+ */
+const psuOperation = operationFactory<IPartnerSystemUserServiceRequestHeaders, IPartnerSystemUserServiceResponseHeaders>(
+  IPartnerSystemUserServiceSchema,
+  '1.1',
+  'http://www.superoffice.com/superid/partnersystemuser/0.1/IPartnerSystemUserService/',
+);
+
+/**
+ * The codecs of every IPartnerSystemUserService operation, keyed by WSDL operation name: encode and decode whole
+ * SOAP envelopes of requests and responses (SOAP 1.1), and (`.json`) the same messages on the
+ * REST Agents API, for clients, servers and tests. `query` lists the request fields the Agents API
+ * takes in the query string; `entity` names the field whose value is the whole JSON body.
+ * Type arguments: the request content, the response content, and what the IPartnerSystemUserServiceAgent method
+ * returns of it (`returns`). Each operation's documentation is on its IPartnerSystemUserServiceAgent method.
+ */
+export const IPartnerSystemUserServiceOperations = {
+  Authenticate: psuOperation<PartnerSystemUserAuthenticateRequest, PartnerSystemUserAuthenticationResponse, PartnerSystemUserAuthenticationResponse>({
+    name: 'Authenticate',
+    input: { body: 'AuthenticationRequest 0 AuthenticateRequest', headers: psuRequestHeaders },
+    output: { body: 'AuthenticationResponse 0 AuthenticationResponse', headers: [] },
+    returns: 'output',
+  }),
+};
+
+/**
+ * Typed client of the IPartnerSystemUserService agent (PartnerSystemUserService.wsdl, SOAP 1.1).
+ * One method per operation; each takes the request element's content and returns the reply.
+ * Calls go to the baseUrl or endpoint option; to the WSDL's soap:address only with useWsdlAddress: true.
+ * Errors: SoExceptionError (the service reported a failure), SoapFaultError, HttpError,
+ * TransportError (timeout, abort, network), DecodeError / EncodeError (data that does not fit the schema).
+ *
+ * @example
+ * const ipartnersystemuserservice = new IPartnerSystemUserServiceAgent({ baseUrl: 'https://online.superoffice.com/Cust12345', ticket });
+ * const result = await ipartnersystemuserservice.authenticate();
+ */
+export class IPartnerSystemUserServiceAgent extends SoapAgent<typeof IPartnerSystemUserServiceOperations> {
+  constructor(options: AgentOptions = {}) {
+    super(
+      IPartnerSystemUserServiceOperations,
+      {
+        service: 'IPartnerSystemUserService',
+        defaultEndpoint: 'http://bud2.superoffice.no/Login/services/PartnerSystemUserService.svc',
+        servicePath: 'PartnerSystemUserService.svc',
+      },
+      options,
+    );
+  }
+
+  /**
+   * @param input The content of the AuthenticationRequest request element.
+   * @param options Per-call options: abort signal, timeout, extra headers.
+   * @returns The AuthenticationResponse element's content.
+   * @xsd operation Authenticate
+   */
+  authenticate(input: PartnerSystemUserAuthenticateRequest = {}, options?: CallOptions): Promise<PartnerSystemUserAuthenticationResponse> {
+    return this.call(IPartnerSystemUserServiceOperations.Authenticate, input, options);
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// system-user.ts
+// ----------------------------------------------------------------------------------------------
+
+// System user sign-in (system-user-flow.md): sign the system user token, exchange it at the login
+// host for a JWT, verify the JWT, and use its ticket claim — cached and renewed by renewingTicket.
+//
+//   const so = new SuperOfficeClient({ environment: 'online', tenant: 'Cust12345', applicationToken,
+//                                      ticket: systemUserTicket({ systemUserToken, privateKey }) });
+//
+// The exchange goes over SOAP with the client this generator makes from PartnerSystemUserService.wsdl
+// (partner-system-user-service.ts), or over the documented REST endpoint (`exchange: 'rest'`).
+// The private key is imported once into a non-extractable CryptoKey; it, the signed token, the
+// application token and the ticket stay in memory and out of every error message.
+
+export interface SystemUserTicketOptions extends RenewingTicketOptions {
+  /** The system user token of the application and tenant (the system_token claim; "AppName-xxxxxxxx"). */
+  systemUserToken: string;
+  /** The application's RSA private key: PEM (PKCS#1 or PKCS#8), the portal's <RSAKeyValue> XML, a JWK or a CryptoKey. */
+  privateKey: RsaKeyInput;
+  /** 'soap' (default: the PartnerSystemUserService agent) or 'rest' (POST /Login/api/PartnerSystemUser/Authenticate). */
+  exchange?: 'soap' | 'rest';
+  /**
+   * The key that signs the returned JWT (PEM public key or certificate, RSA XML, JWK). Default: the
+   * environment's JWKS, found through /login/.well-known/openid-configuration.
+   */
+  publicKey?: RsaKeyInput;
+  /** Tolerated clock difference for the JWT's exp/nbf (default 60 s). */
+  clockSkewMs?: number;
+  /** Time limit of each sign-in request (default 30 s). */
+  timeoutMs?: number;
+}
+
+/** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp …). */
+export class SystemUserSignInError extends OnlineError {
+  /** The ErrorMessage of the answer. */
+  readonly errorMessage: string;
+  constructor(errorMessage: string) {
+    super(`system user sign-in refused: ${errorMessage || '(no ErrorMessage)'}`);
+    this.errorMessage = errorMessage;
+  }
+}
+
+/** A self-renewing system user ticket; environment, tenant and application token come from the session. */
+export function systemUserTicket(options: SystemUserTicketOptions): TicketProvider {
+  const { systemUserToken, privateKey } = options;
+  if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
+  if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
+  const now = options.now ?? Date.now;
+  let key: Promise<WebCryptoKey> | undefined;
+  const keysByOrigin = new Map<string, JwtKeys>();
+  return renewingTicket(async (context) => {
+    const { environment, tenant, applicationToken } = context;
+    if (environment === undefined || tenant === undefined || applicationToken === undefined) {
+      throw new OnlineError('systemUserTicket needs the session options environment, tenant and applicationToken');
+    }
+    const origin = environmentUrl(environment);
+    key ??= importRsaPrivateKey(privateKey);
+    key.catch(() => (key = undefined));
+    const signed = await signSystemUserToken(systemUserToken, await key, new Date(now()));
+    const secrets = [signed, applicationToken, systemUserToken];
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const answer =
+      options.exchange === 'rest'
+        ? await exchangeRest(context, origin, tenant, applicationToken, signed, timeoutMs)
+        : await exchangeSoap(context, origin, tenant, applicationToken, signed, timeoutMs, secrets);
+    if (answer.IsSuccessful !== true) throw new SystemUserSignInError(redact(answer.ErrorMessage ?? '', secrets));
+    if (typeof answer.Token !== 'string' || answer.Token === '') throw new JwtError('the sign-in answer has no Token');
+    let keys = keysByOrigin.get(origin);
+    if (!keys) {
+      keys = options.publicKey !== undefined ? fixedJwtKey(options.publicKey) : jwksKeys({ origin, fetch: context.fetch, timeoutMs, now });
+      keysByOrigin.set(origin, keys);
+    }
+    const claims = await verifyJwt(answer.Token, keys, now(), options.clockSkewMs ?? 60_000);
+    const ctx = claims[CONTEXT_CLAIM];
+    if (ctx !== undefined && (typeof ctx !== 'string' || ctx.toLowerCase() !== tenant.toLowerCase())) {
+      throw new JwtError(`the token is for tenant ${JSON.stringify(ctx)}, not ${tenant}`);
+    }
+    const ticket = claims[TICKET_CLAIM];
+    if (typeof ticket !== 'string' || ticket === '') throw new JwtError(`the token has no ${TICKET_CLAIM} claim`);
+    return ticket;
+  }, options);
+}
+
+async function exchangeSoap(
+  context: TicketContext,
+  origin: string,
+  tenant: string,
+  applicationToken: string,
+  signed: string,
+  timeoutMs: number,
+  secrets: string[],
+): Promise<PartnerSystemUserAuthenticationResponse> {
+  const agent = new IPartnerSystemUserServiceAgent({
+    endpoint: `${origin}/login/services/PartnerSystemUserService.svc`,
+    applicationToken,
+    fetch: context.fetch,
+    timeoutMs,
+    secrets,
+  });
+  return agent.authenticate({ SignedSystemToken: signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: tenant } });
+}
+
+async function exchangeRest(
+  context: TicketContext,
+  origin: string,
+  tenant: string,
+  applicationToken: string,
+  signed: string,
+  timeoutMs: number,
+): Promise<PartnerSystemUserAuthenticationResponse> {
+  const url = `${origin}/Login/api/PartnerSystemUser/Authenticate`;
+  const body = JSON.stringify({ SignedSystemToken: signed, ApplicationToken: applicationToken, ContextIdentifier: tenant, ReturnTokenType: 'JWT' });
+  let response: Response;
+  try {
+    response = await context.fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body,
+      // The body carries the signed token and the application token: never along a redirect.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    const detail = (err as { name?: string }).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((err as { cause?: { code?: string } }).cause?.code ?? 'network error');
+    throw new OnlineError(`system user sign-in failed (${url}): ${detail}`);
+  }
+  const text = await response.text();
+  if (response.status !== 200) throw new OnlineError(`system user sign-in failed (${url}): HTTP ${response.status}`);
+  try {
+    return JSON.parse(text) as PartnerSystemUserAuthenticationResponse;
+  } catch {
+    throw new OnlineError(`system user sign-in answer (${url}) is not JSON`);
   }
 }
