@@ -5,7 +5,7 @@
 //
 //   node bench/run.mjs [--rounds N] [--only case[,case…]]
 //
-// Cases: generate-email, generate-all, watch (one WSDL of 56 changed under --watch), cold-start, decode, decode-json, encode, memory, output (`generate` = both
+// Cases: generate-email, generate-all, watch (one WSDL of 56 changed under --watch), cold-start, decode, decode-json, encode, memory, output, online-session (`generate` = both
 // generate cases; `output` = bytes and consumer type-check time of all 56 against the design
 // before shared types, built from git; `bundle` = one call bundled with esbuild from a folder of all
 // 56 agents and from a folder of that agent alone). Writes bench/results.md and bench/results.json and prints the table. With
@@ -32,12 +32,13 @@ import {
   wsdlDir,
 } from './lib/common.mjs';
 import { buildEnvelopesResponse, buildSendInput, toPeerArgs } from './lib/fixtures.mjs';
+import { measureOnlineSession } from './lib/online.mjs';
 import { createPeerClient, peerRequest } from './lib/peer.mjs';
 import { importKnockedOut, knockOut, TRICKS } from './lib/tricks.mjs';
 import { updateReadme } from './readme-tricks.mjs';
 import { buildPreviousDesign, folderBytes, PREVIOUS_DESIGN_COMMIT, TSC, writeConsumerTsconfig } from './lib/design.mjs';
 
-const CASES = ['generate-email', 'generate-all', 'watch', 'cold-start', 'decode', 'decode-json', 'encode', 'memory', 'tricks', 'output', 'bundle'];
+const CASES = ['generate-email', 'generate-all', 'watch', 'cold-start', 'decode', 'decode-json', 'encode', 'memory', 'tricks', 'output', 'bundle', 'online-session'];
 const MIN_ROUNDS = 10;
 /** WSDLs wsdl-tsclient 1.7.1 cannot generate (it reports the error, carries on and exits 1). */
 const PEER_GENERATE_FAILURES = new Set(['List.wsdl']);
@@ -773,6 +774,28 @@ async function encodeCase(rounds) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 7. SuperOffice Online: a call through the session (cached ticket and tenant state) against a
+// plain agent with a fixed baseUrl and ticket (bench/lib/online.mjs). Target: ≤ 1.1× the plain call.
+async function onlineSessionCase(rounds) {
+  log(`\nonline-session: GetEMailAccount through SuperOfficeClient (environment + tenant + systemUserTicket, cached) vs a plain EMailAgent (baseUrl + ticket); in-memory fetch, ${rounds} rounds`);
+  const result = await measureOnlineSession(rounds, log);
+  return [
+    row({
+      id: 'online-session',
+      title: 'A call through the Online session (cached ticket and tenant state) vs a plain agent',
+      unit: 'µs',
+      ours: result.ours,
+      peer: result.peer,
+      oursLabel: 'SuperOfficeClient({ environment, tenant, ticket: systemUserTicket(…) }).email.getEMailAccount',
+      peerLabel: 'new EMailAgent({ baseUrl, ticket }).getEMailAccount',
+      target: 1 / 1.1,
+      targetText: '≥ 0.91× (session ≤ 1.1× plain)',
+      notes: [`both through the same in-memory fetch (canned response); batches of ${result.calls} sequential calls; the session signed in and resolved the tenant once, before timing, against the fake Online`],
+    }),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
 // 5. Memory: peak RSS of the decode case, fresh process each.
 
 async function memoryCase(rounds) {
@@ -952,6 +975,7 @@ async function main() {
     if (c === 'tricks') rows.push(...(await tricksCase(opts.rounds)));
     if (c === 'output') rows.push(...(await outputCase(allWsdls, opts.rounds)));
     if (c === 'bundle') rows.push(...(await bundleCase(allWsdls)));
+    if (c === 'online-session') rows.push(...(await onlineSessionCase(opts.rounds)));
   }
 
   // Keep earlier rows of cases this run did not measure (with --only).
@@ -961,6 +985,7 @@ async function main() {
     try {
       const earlier = JSON.parse(readFileSync(jsonPath, 'utf8'));
       const order = ['generate-email', 'generate-all', 'watch', 'cold-start', 'cold-start-process', 'decode', 'decode-invalid-at-end', 'decode-vs-json', 'decode-floor-tokenizer', 'decode-floor-sax', 'decode-xml-reader', 'decode-json-vs-json-parse', 'encode', 'memory', 'memory-single-decode', ...TRICKS.map((t) => t.id), 'output-bytes', 'output-tsc'];
+      const order = ['generate-email', 'generate-all', 'watch', 'cold-start', 'cold-start-process', 'decode', 'decode-invalid-at-end', 'decode-vs-json', 'decode-floor-tokenizer', 'decode-floor-sax', 'decode-xml-reader', 'encode', 'memory', 'memory-single-decode', ...TRICKS.map((t) => t.id), 'output-bytes', 'output-tsc', 'online-session'];
       // Rows of cases that no longer exist (a trick that was removed) are dropped.
       const byCase = new Map(earlier.filter((r) => order.includes(r.case)).map((r) => [r.case, r]));
       for (const r of rows) byCase.set(r.case, r);

@@ -5,12 +5,27 @@ import * as rt from './runtime/index.js';
 import { EMailAgent } from './EMail/client.js';
 
 export * from './EMail/index.js';
-export type { TicketSource } from './runtime/index.js';
+export {
+  JwtError,
+  OnlineError,
+  renewingTicket,
+  systemUserTicket,
+  SystemUserSignInError,
+  TenantNotRunningError,
+  usernamePasswordTicket,
+  type CallEvent,
+  type CredentialRefusalList,
+  type Hooks,
+  type OnlineEnvironment,
+  type RetryOptions,
+  type TicketProvider,
+  type TicketSource,
+} from './runtime/index.js';
 
 /**
- * Options of a SuperOfficeClient: what every agent needs (baseUrl, ticket, applicationToken,
- * timeZone, fetch, timeoutMs, httpHeaders …), given once, plus `endpoints` for an agent that is
- * not below `baseUrl`.
+ * Options of a SuperOfficeClient: what every agent needs (baseUrl — or environment and tenant —,
+ * ticket, applicationToken, timeZone, fetch, timeoutMs, httpHeaders, hooks, retry …), given once,
+ * plus `endpoints` for an agent that is not below `baseUrl`.
  */
 export type SuperOfficeClientOptions = rt.SessionOptions<SuperOfficeService>;
 
@@ -19,11 +34,17 @@ export type SuperOfficeService = 'EMail';
 
 /**
  * One connection to a SuperOffice installation: the options are given once, and each agent is a
- * property, created on first use and then kept. `ticket` may be a function; it is called for
- * each request, so a renewed ticket is used as soon as the function returns it.
+ * property, created on first use and then kept. `ticket` may be a string, a function (called for
+ * each request) or a self-renewing provider such as systemUserTicket(…). With `environment` and
+ * `tenant` and no `baseUrl`, calls go to the tenant's current host (asked at /api/state/{tenant}).
  *
  * @example
- * const so = new SuperOfficeClient({ baseUrl: 'https://online.superoffice.com/Cust12345', ticket, applicationToken });
+ * const so = new SuperOfficeClient({
+ *   environment: 'online',
+ *   tenant: 'Cust12345',
+ *   applicationToken,
+ *   ticket: systemUserTicket({ systemUserToken, privateKey }),
+ * });
  * const result = await so.email.…;
  */
 export class SuperOfficeClient extends rt.SoapSession<SuperOfficeService> {

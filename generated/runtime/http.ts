@@ -12,6 +12,8 @@ export interface HttpReply {
   readonly statusText: string;
   readonly bytes: Uint8Array;
   readonly contentType: string | null;
+  /** The Retry-After header (for the retry decision after 429/503). */
+  readonly retryAfter: string | null;
 }
 
 /**
@@ -126,7 +128,13 @@ export async function postSoap(
   } catch (err) {
     throw budget.failure(err);
   }
-  return { status: response.status, statusText: response.statusText, bytes, contentType: response.headers.get('content-type') };
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    bytes,
+    contentType: response.headers.get('content-type'),
+    retryAfter: response.headers.get('retry-after'),
+  };
 }
 
 /** A Location without `user:password@` (secrets of the call itself are removed with the whole error). */

@@ -19,6 +19,23 @@ export {
   type TicketSource,
 } from './agent.js';
 export { charsetParameter, decodeXmlBytes } from './charset.js';
+export { type CallEvent, type HookRequestInfo, type Hooks, type XmlEvent } from './hooks.js';
+export { OnlineError, type OnlineEnvironment } from './online-environment.js';
+export { JwtError } from './online-jwt.js';
+export { KeyFormatError, type RsaKeyInput } from './online-keys.js';
+export { usernamePasswordTicket, type UsernamePasswordAuthenticator, type UsernamePasswordTicketOptions } from './onsite-ticket.js';
+export { type RetryOptions } from './retry.js';
+export { systemUserTicket, SystemUserSignInError, type SystemUserTicketOptions } from './system-user.js';
+export { TenantNotRunningError, TenantResolver, type TenantResolverOptions } from './tenant.js';
+export {
+  DEFAULT_CREDENTIAL_REFUSALS,
+  isCredentialRefusal,
+  renewingTicket,
+  type CredentialRefusalList,
+  type RenewingTicketOptions,
+  type TicketContext,
+  type TicketProvider,
+} from './ticket-source.js';
 export {
   DecodeError,
   EncodeError,

@@ -168,6 +168,8 @@ function define(obj: object, key: string, value: unknown, enumerable = false): v
 function deep(value: unknown, clean: (s: string) => string, depth = 0): unknown {
   if (typeof value === 'string') return clean(value);
   if (depth > 64 || value === null || typeof value !== 'object') return value;
+  // A Date holds no text (TenantNotRunningError.retryAt): kept as the Date it is.
+  if (value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((v) => deep(v, clean, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {

@@ -80,6 +80,23 @@ const AGENT_MEMBERS = new Set(['constructor', 'invoke', 'endpoint', 'wsdlAddress
 export const SESSION_CLASS = 'SuperOfficeClient';
 export const SESSION_OPTIONS = 'SuperOfficeClientOptions';
 export const SESSION_SERVICE = 'SuperOfficeService';
+/** The runtime names the entry (index.ts) re-exports; a schema type may not take them. */
+export const ENTRY_RUNTIME_EXPORTS = [
+  'CallEvent',
+  'CredentialRefusalList',
+  'Hooks',
+  'JwtError',
+  'OnlineEnvironment',
+  'OnlineError',
+  'renewingTicket',
+  'RetryOptions',
+  'systemUserTicket',
+  'SystemUserSignInError',
+  'TenantNotRunningError',
+  'TicketProvider',
+  'TicketSource',
+  'usernamePasswordTicket',
+] as const;
 /** The shared module's folder (several WSDLs in one run). */
 export const SHARED_FOLDER = 'shared';
 
@@ -121,7 +138,8 @@ export function planAgents(services: readonly Service[]): EmitPlan[] {
   reserve(SESSION_CLASS);
   reserve(SESSION_OPTIONS);
   reserve(SESSION_SERVICE);
-  reserve('TicketSource');
+  // What the entry re-exports from the runtime (templates/entry.ts.hbs).
+  for (const name of ENTRY_RUNTIME_EXPORTS) reserve(name);
 
   const views = planTypes(services, taken);
   const namespaces = layout === 'shared' ? sharedNamespaces(services) : undefined;

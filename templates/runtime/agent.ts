@@ -1,15 +1,27 @@
 // The orchestrator of a generated agent class's calls: one time budget for the whole call
-// (http.ts), the ticket inside it, the request built by its transport (SOAP envelopes,
-// transport-soap.ts, or the REST Agents API's JSON, transport-rest.ts) with the operation's codec, posted with
-// redirects refused and the body read under the size limit (http.ts), the reply decoded, every
-// failure turned into one of the typed errors and every error cleaned of secrets (redact.ts).
-// Never retries: a SOAP call may not be idempotent.
-import { SoapError } from './errors.js';
+// (http.ts), the address (fixed, or the tenant's current host: tenant.ts), the ticket inside the
+// budget (ticket-source.ts), the request built by the agent's transport (SOAP envelopes,
+// transport-soap.ts, or the REST Agents API's JSON, transport-rest.ts) with the operation's codec,
+// posted with redirects refused and the body read under the size limit (http.ts), the reply
+// decoded by the transport into the typed result or one of the typed errors, and every error
+// cleaned of secrets (redact.ts).
+//
+// One call is a loop of attempts (#call → #attempt). An attempt is repeated only when the server
+// certainly did not run it: once after HTTP 421 with the tenant re-resolved, once after a refusal
+// for credentials with the ticket renewed, and — only with the `retry` option — after 429/503 or a
+// refused connection, or any failure of an operation marked safe (retry.ts). Hooks (hooks.ts) see
+// every attempt and every call.
+import { HttpError, SoapError } from './errors.js';
 import { CallBudget, checkLimitOption, postSoap } from './http.js';
 import { Redactor } from './redact.js';
 import type { UnknownElements } from './decode.js';
+import { displayUrl, notify, requestHeadersFromHook, type CallEvent, type Hooks } from './hooks.js';
+import type { OnlineEnvironment } from './online-environment.js';
+import { retryDelay, sleep, type RetryOptions } from './retry.js';
+import { TenantResolver } from './tenant.js';
+import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, type CredentialRefusalList, type TicketProvider } from './ticket-source.js';
 import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, ResponseHeadersOf } from './operation.js';
-import type { TransportKind } from './transport.js';
+import { responseBodyText, type TransportKind } from './transport.js';
 import { restTransport } from './transport-rest.js';
 import { soapTransport } from './transport-soap.js';
 
@@ -19,6 +31,28 @@ export interface AgentOptions {
   /** The full endpoint URL; wins over baseUrl. */
   endpoint?: string;
   /**
+   * SuperOffice Online environment: 'sod', 'stage', 'online', or the http(s) URL of a login host.
+   * Needed by systemUserTicket and, with `tenant` and no baseUrl/endpoint, for tenant routing.
+   */
+  environment?: OnlineEnvironment;
+  /**
+   * The tenant (context identifier, `Cust12345`). With no baseUrl or endpoint, calls go to the
+   * tenant's current Endpoint from `GET {environment}/api/state/{tenant}`, cached until its
+   * ValidUntil, asked again once after HTTP 421; a tenant that is not running fails the call with
+   * TenantNotRunningError before anything is sent.
+   */
+  tenant?: string;
+  /** Time limit of the tenant state request (default 10000 ms); it is never retried in a loop. */
+  stateTimeoutMs?: number;
+  /** The resolver of `tenant`, shared by the agents of a session (made by the session; rarely given by hand). */
+  tenantResolver?: TenantResolver;
+  /** Hooks for logging and tracing (hooks.ts): per attempt, per call, extra HTTP headers, raw XML (redacted). */
+  hooks?: Hooks;
+  /** Opt-in retries (retry.ts). Without it, a call is repeated only after 421 and a credential refusal, once each. */
+  retry?: RetryOptions;
+  /** Which replies mean "refused for its credentials" (default DEFAULT_CREDENTIAL_REFUSALS). */
+  credentialRefusal?: CredentialRefusalList;
+  /**
    * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: a call
    * without an address fails before anything is sent, because SuperOffice's WSDLs carry a
    * placeholder address on a real SuperOffice host (`https://sod.superoffice.com/Cust12345/…`),
@@ -26,8 +60,10 @@ export interface AgentOptions {
    */
   useWsdlAddress?: boolean;
   /**
-   * SuperOffice ticket, sent as the Credentials header: the ticket, or a function returning it (or
-   * a promise of it), called once for each request, so an expired ticket can be renewed. Never
+   * SuperOffice ticket, sent as the Credentials header: the ticket; a function returning it (or a
+   * promise of it), called once for each request; or a TicketProvider (systemUserTicket,
+   * usernamePasswordTicket, renewingTicket) that caches and renews it. When a call is refused for
+   * its credentials, a function or provider is asked again and the call retried once. Never
    * appears in errors. An error thrown by the function reaches the caller unchanged.
    */
   ticket?: TicketSource;
@@ -60,10 +96,11 @@ export interface AgentOptions {
 }
 
 /**
- * A ticket, or a function that returns the current one (called for each request); a function
- * may return undefined while there is none (before logging in): the call then sends no ticket.
+ * A ticket, a function that returns the current one (called for each request), or a provider that
+ * caches and renews it; a function may return undefined while there is none (before logging in):
+ * the call then sends no ticket.
  */
-export type TicketSource = string | (() => string | undefined | Promise<string | undefined>);
+export type TicketSource = string | (() => string | undefined | Promise<string | undefined>) | TicketProvider;
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -96,8 +133,10 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
-  readonly #info: ServiceInfo;
   readonly #redactor: Redactor;
+  readonly #info: ServiceInfo;
+  /** Where the tenant lives now, when calls are routed by tenant (no baseUrl or endpoint). */
+  readonly #resolver: TenantResolver | undefined;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     checkAgentOptions(options);
@@ -106,6 +145,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     this.#info = info;
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
+    this.#resolver = this.endpoint === undefined ? resolverOf(options) : undefined;
     this.#redactor = new Redactor([typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...(options.secrets ?? [])]);
   }
 
@@ -114,9 +154,15 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
    * the call's time budget, so a function that never settles ends with the call's timeout or abort.
    */
   async #ticket(budget: CallBudget, call: { ticket?: string | undefined }): Promise<string | undefined> {
-    const source = this.#options.ticket;
-    if (typeof source !== 'function') return source;
-    const ticket = await budget.wait(source());
+    const o = this.#options;
+    const source = o.ticket;
+    if (typeof source === 'string' || source === undefined) return source;
+    const cached = isTicketProvider(source) ? source.cached?.() : undefined;
+    const ticket = cached ?? (await budget.wait(
+      isTicketProvider(source)
+        ? source.ticket({ environment: o.environment, tenant: o.tenant, applicationToken: o.applicationToken, fetch: o.fetch ?? globalThis.fetch, signal: budget.signal })
+        : source(),
+    ));
     // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
     if (typeof ticket === 'string') {
       call.ticket = ticket;
@@ -158,35 +204,130 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const codec = this.operations[name];
     if (!codec) throw new SoapError(`unknown operation`, name);
-    const endpoint = this.endpoint;
-    if (!endpoint) throw new SoapError(this.#noAddress(), name);
+    if (this.endpoint === undefined && this.#resolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
-    // One budget from the first await on: the ticket function, the request and the body.
+    // One budget from the first await on, for all attempts: the tenant state, the ticket, the
+    // requests, the bodies and the waits between attempts.
     const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name);
     try {
-      return await this.#send(codec, name, input, options, budget, endpoint, call);
+      return await this.#attempts(codec, name, input, options, budget, call);
     } finally {
       budget.end();
     }
   }
 
+  /**
+   * The attempts of one call (see the header): each failure is either the call's error, or — when
+   * the server certainly did not run it, or the operation is marked safe — a reason to try again.
+   */
+  async #attempts<K extends keyof Ops & string>(
+    codec: Ops[K],
+    name: K,
+    input: InputOf<Ops[K]>,
+    options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
+  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const o = this.#options;
+    const hooks = o.hooks;
+    const started = Date.now();
+    let rerouted = false;
+    let renewed = false;
+    for (let attempt = 1; ; attempt++) {
+      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, retryAfter: null, ticket: undefined };
+      try {
+        const result = await this.#send(codec, name, input, options, budget, call, a);
+        if (hooks) this.#report(hooks, name, a, started, undefined, false);
+        return result;
+      } catch (err) {
+        let delay: number | undefined;
+        if (err instanceof HttpError && err.status === 421 && this.#resolver && a.base !== undefined && !rerouted) {
+          // The host does not serve the tenant (it moved): ask where it is now, once.
+          rerouted = true;
+          this.#resolver.invalidate(a.base);
+          delay = 0;
+        } else if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string' && isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
+          // Refused for its credentials, so not run: renew the ticket and try once more.
+          renewed = true;
+          if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
+          delay = 0;
+        } else if (o.retry && !budget.signal.aborted) {
+          delay = retryDelay(o.retry, { error: err, service: this.#info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
+        }
+        if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined);
+        if (delay === undefined) throw err;
+        if (delay > 0) {
+          try {
+            await sleep(delay, budget.signal);
+          } catch {
+            throw budget.failure(undefined); // the call's timeout or the caller's abort, while waiting
+          }
+        }
+      }
+    }
+  }
+
+  /** The hook events of an attempt (and, when it is the last one, of the call); secrets removed. */
+  #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean): void {
+    const error = err === undefined ? undefined : this.#redactor.error(err, a.ticket);
+    const event: CallEvent = {
+      service: this.#info.service,
+      operation,
+      url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url), a.ticket),
+      attempt: a.number,
+      status: a.status,
+      startTime: a.started,
+      durationMs: Date.now() - a.started,
+      requestBytes: a.requestBytes,
+      responseBytes: a.responseBytes,
+      ...(error === undefined ? {} : { error }),
+    };
+    notify(hooks.onAttempt, { ...event, willRetry });
+    if (!willRetry) notify(hooks.onCall, { ...event, startTime: callStarted, durationMs: Date.now() - callStarted });
+  }
+
+  /** Where this attempt goes: the fixed endpoint, or the tenant's current Endpoint + the service path. */
+  async #address(a: Attempt, budget: CallBudget): Promise<string> {
+    if (this.endpoint !== undefined) return this.endpoint;
+    a.base = this.#resolver!.cachedEndpoint() ?? (await budget.wait(this.#resolver!.endpoint(budget.signal)));
+    return `${a.base}/${this.#info.servicePath}`;
+  }
+
+  /** One HTTP attempt: address, ticket, request, response, decoding. */
   async #send<K extends keyof Ops & string>(
     codec: Ops[K],
     name: K,
     input: InputOf<Ops[K]>,
     options: CallOptions,
     budget: CallBudget,
-    endpoint: string,
     call: { ticket?: string | undefined },
+    a: Attempt,
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const endpoint = await this.#address(a, budget);
+    a.url = endpoint;
     // The transport writes the request and reads the response; the agent does the HTTP.
     const transport = this.#options.transport === 'rest' ? restTransport : soapTransport;
     const address = { endpoint, service: this.#info.service, servicePath: this.#info.servicePath };
-    const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call));
-    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...wire.headers };
+    const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call, a));
+    const hooks = this.#options.hooks;
+    const service = this.#info.service;
+    if (hooks?.onXml && wire.body !== undefined) {
+      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'request', xml: this.#clean(wire.body, a.ticket) });
+    }
+
+    const fromHook = hooks ? await requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket), attempt: a.number }) : {};
+    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook, ...wire.headers };
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    a.requestBytes = wire.body === undefined ? 0 : new TextEncoder().encode(wire.body).byteLength;
     const response = await postSoap(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
+    a.status = response.status;
+    a.responseBytes = response.bytes.byteLength;
+    a.retryAfter = response.retryAfter;
+    if (hooks?.onXml) {
+      const text = responseBodyText(response, name);
+      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'response', xml: this.#clean(text, a.ticket) });
+    }
     const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket), unknownElements: this.#options.unknownElements };
     const decoded = transport.response(codec, response, context);
     return { output: decoded.output as OutputOf<Ops[K]>, headers: decoded.headers as ResponseHeadersOf<Ops[K]>, httpStatus: response.status };
@@ -205,6 +346,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     options: CallOptions,
     budget: CallBudget,
     call: { ticket?: string | undefined },
+    a: Attempt,
   ): Promise<Record<string, unknown>> {
     const o = this.#options;
     const declared = new Set(codec.desc.input.headers.map((h) => h.name));
@@ -212,6 +354,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
     if (declared.has('Credentials') && o.ticket !== undefined) {
       const ticket = await this.#ticket(budget, call);
+      a.ticket = ticket;
       if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
     }
     if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
@@ -222,6 +365,33 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   #clean(text: string, callTicket: string | undefined): string {
     return this.#redactor.text(text, callTicket);
   }
+}
+
+/** What the call loop and the hooks know of one attempt. */
+interface Attempt {
+  readonly number: number;
+  readonly started: number;
+  url: string | undefined;
+  /** The tenant Endpoint the attempt used (tenant routing only). */
+  base: string | undefined;
+  status: number | undefined;
+  requestBytes: number;
+  responseBytes: number;
+  retryAfter: string | null;
+  ticket: string | undefined;
+}
+
+/** The tenant resolver of an agent without baseUrl/endpoint: the session's, or one of its own for `tenant`. */
+function resolverOf(options: AgentOptions): TenantResolver | undefined {
+  if (options.tenantResolver) return options.tenantResolver;
+  if (options.tenant === undefined) return undefined;
+  if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
+  return new TenantResolver({
+    environment: options.environment,
+    tenant: options.tenant,
+    fetch: options.fetch ?? globalThis.fetch,
+    ...(options.stateTimeoutMs === undefined ? {} : { timeoutMs: options.stateTimeoutMs }),
+  });
 }
 
 /**
@@ -254,7 +424,10 @@ export class SoapSession<Service extends string> {
 
   constructor(options: SessionOptions<Service> = {}) {
     checkAgentOptions(options);
-    this.#options = options;
+    // One tenant resolver for all agents: one state request, one cache.
+    const needsResolver = options.baseUrl === undefined && options.tenant !== undefined && options.tenantResolver === undefined;
+    const tenantResolver = needsResolver ? resolverOf(options) : undefined;
+    this.#options = tenantResolver ? { ...options, tenantResolver } : options;
   }
 
   /** The agent of `service`, created with the session's options the first time it is asked for. */
@@ -271,9 +444,10 @@ export class SoapSession<Service extends string> {
 }
 
 /** Refuses options that would silently disable a limit (NaN, Infinity, negative): a TypeError naming the option. */
-function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number; transport?: TransportKind }): void {
+function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number; stateTimeoutMs?: number; transport?: TransportKind }): void {
   checkLimitOption('timeoutMs', options.timeoutMs);
   checkLimitOption('maxResponseBytes', options.maxResponseBytes);
+  checkLimitOption('stateTimeoutMs', options.stateTimeoutMs);
   const transport: unknown = options.transport;
   if (transport !== undefined && transport !== 'soap' && transport !== 'rest') {
     throw new TypeError(`transport must be 'soap' or 'rest', not ${JSON.stringify(transport) ?? String(transport)}`);

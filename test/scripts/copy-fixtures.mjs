@@ -5,6 +5,9 @@
 //   node test/scripts/copy-fixtures.mjs [sharedDir]      (default: <repo>/../shared)
 //
 // - wsdl/Services86/*.wsdl            -> test/fixtures/wsdl/<Name>.wsdl (byte for byte)
+// - wsdl/Online/PartnerSystemUserService.wsdl
+//                                     -> test/fixtures/wsdl/Online/PartnerSystemUserService.wsdl
+//   (the system user exchange; the runtime's partner-system-user-service.ts is generated from it)
 // - docs/Services86/EMail/<Op>.md     -> test/golden/EMail/envelopes/<Op>.request.xml
 //                                        test/golden/EMail/envelopes/<Op>.response.xml
 //   (the ```xml block under "## <Op> Request" / "## <Op> Response", verbatim, one final newline)
@@ -105,6 +108,8 @@ function main() {
   const docsSrc = join(sharedDir, 'docs', 'Services86', 'EMail');
   if (!isDirectory(wsdlSrc)) throw new FixtureError('WSDL directory not found', show(wsdlSrc));
   if (!isDirectory(docsSrc)) throw new FixtureError('EMail docs directory not found', show(docsSrc));
+  const partnerWsdl = join(sharedDir, 'wsdl', 'Online', 'PartnerSystemUserService.wsdl');
+  if (!existsSync(partnerWsdl)) throw new FixtureError('PartnerSystemUserService.wsdl not found', show(partnerWsdl));
 
   const wsdlNames = readdirSync(wsdlSrc).filter((f) => f.endsWith('.wsdl')).sort();
   if (wsdlNames.length === 0) throw new FixtureError('no .wsdl files', show(wsdlSrc));
@@ -161,6 +166,8 @@ function main() {
   const wsdlDest = join(repoRoot, 'test', 'fixtures', 'wsdl');
   mkdirSync(wsdlDest, { recursive: true });
   for (const name of wsdlNames) copyFileSync(join(wsdlSrc, name), join(wsdlDest, name));
+  mkdirSync(join(wsdlDest, 'Online'), { recursive: true });
+  copyFileSync(partnerWsdl, join(wsdlDest, 'Online', 'PartnerSystemUserService.wsdl'));
 
   const envDest = join(repoRoot, 'test', 'golden', 'EMail', 'envelopes');
   mkdirSync(envDest, { recursive: true });
@@ -199,7 +206,7 @@ function main() {
   }
 
   console.log(
-    `copied ${wsdlNames.length} WSDLs, ${written.size} envelopes of ${envelopes.length} EMail operations, ${restWritten.size} REST samples of ${restPages.length} operations` +
+    `copied ${wsdlNames.length} Services86 WSDLs and PartnerSystemUserService.wsdl, ${written.size} envelopes of ${envelopes.length} EMail operations, ${restWritten.size} REST samples of ${restPages.length} operations` +
       (removed > 0 ? ` (removed ${removed} stale envelope files)` : ''),
   );
 }

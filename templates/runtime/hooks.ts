@@ -1,0 +1,88 @@
+// Hooks for logging and tracing, with no dependency: plain functions the session or agent calls.
+//
+//   onRequest(info)   before each HTTP attempt; may return HTTP headers to add (trace context …)
+//   onAttempt(event)  after each HTTP attempt (its status, sizes, duration, error)
+//   onCall(event)     once per call, after its last attempt (what a span or a log line wants)
+//   onXml(xml)        the raw request and response envelopes — only when this hook is given, and
+//                     with every secret (ticket, application token, …) replaced by [redacted]
+//
+// Events never carry a ticket, token or password: the URL is shown without query or credentials,
+// and every text passes the agent's redaction. A hook that throws does not change the outcome of
+// the call: its error is dropped (a logging bug must not fail business calls).
+
+export interface CallEvent {
+  /** The agent's service name ('EMail'). */
+  readonly service: string;
+  /** The WSDL operation name. */
+  readonly operation: string;
+  /** Where the request went (origin and path only); undefined when it failed before an address was known. */
+  readonly url: string | undefined;
+  /** 1 for the first attempt; in onCall, the number of attempts made. */
+  readonly attempt: number;
+  /** HTTP status of the (last) response; undefined when none arrived. */
+  readonly status: number | undefined;
+  /** When the call (onCall) or attempt (onAttempt) started, epoch milliseconds. */
+  readonly startTime: number;
+  readonly durationMs: number;
+  /** Bytes of the request body sent (last attempt). */
+  readonly requestBytes: number;
+  /** Bytes of the response body read (last attempt). */
+  readonly responseBytes: number;
+  /** The error the call (or attempt) ended with, already redacted. */
+  readonly error?: unknown;
+  /** onAttempt only: whether another attempt follows. */
+  readonly willRetry?: boolean;
+}
+
+export interface HookRequestInfo {
+  readonly service: string;
+  readonly operation: string;
+  readonly url: string;
+  readonly attempt: number;
+}
+
+export interface XmlEvent {
+  readonly service: string;
+  readonly operation: string;
+  readonly attempt: number;
+  readonly direction: 'request' | 'response';
+  /** The envelope, secrets replaced by [redacted]. */
+  readonly xml: string;
+}
+
+export interface Hooks {
+  onRequest?(info: HookRequestInfo): Record<string, string> | void | Promise<Record<string, string> | void>;
+  onAttempt?(event: CallEvent): void;
+  onCall?(event: CallEvent): void;
+  onXml?(event: XmlEvent): void;
+}
+
+/** `url` without credentials, query or fragment. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** Calls a hook; a hook's own failure is dropped. */
+export function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  if (!hook) return;
+  try {
+    hook(event);
+  } catch {
+    // See the header: hooks observe, they never decide.
+  }
+}
+
+/** The headers onRequest adds (none when it is absent or fails). */
+export async function requestHeadersFromHook(hooks: Hooks | undefined, info: HookRequestInfo): Promise<Record<string, string>> {
+  if (!hooks?.onRequest) return {};
+  try {
+    return (await hooks.onRequest(info)) ?? {};
+  } catch {
+    return {};
+  }
+}

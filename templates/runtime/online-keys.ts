@@ -1,0 +1,233 @@
+// RSA keys for SuperOffice Online, imported into WebCrypto (globalThis.crypto.subtle) so the
+// sign-in runs wherever WebCrypto does (Node >= 20, Deno, Bun, edge runtimes) with no dependency.
+//
+//   private keys (to sign the system user token): PEM "PRIVATE KEY" (PKCS#8), PEM "RSA PRIVATE KEY"
+//     (PKCS#1, wrapped into PKCS#8 here, since WebCrypto reads only PKCS#8), or the RSA XML
+//     (<RSAKeyValue>…) that SuperOffice's developer portal hands out (read as a JWK).
+//   public keys (to verify a JWT): PEM "PUBLIC KEY" (SPKI), "RSA PUBLIC KEY" (PKCS#1), "CERTIFICATE"
+//     (X.509; its SubjectPublicKeyInfo is cut out), RSA XML, or a JWK.
+// Every key is imported as RSASSA-PKCS1-v1_5 with SHA-256 and is not extractable: the key material
+// lives in the CryptoKey only. Errors never quote the key.
+import { SoapError } from './errors.js';
+
+// The WebCrypto types are named through globalThis.crypto, not as the DOM's global names
+// (CryptoKey, JsonWebKey …): a project compiled with @types/node and no "DOM" lib has the
+// `crypto` global but not those names.
+type WebCryptoSubtle = typeof globalThis.crypto.subtle;
+/** A WebCrypto key (the DOM's CryptoKey, node's webcrypto.CryptoKey). */
+export type WebCryptoKey = Awaited<ReturnType<WebCryptoSubtle['importKey']>>;
+
+/** An RSA JSON Web Key (RFC 7517/7518), as far as these keys use it. */
+export interface RsaJwk {
+  kty?: string;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  ext?: boolean;
+  n?: string;
+  e?: string;
+  d?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  x5c?: string[];
+}
+
+/** RSASSA-PKCS1-v1_5 with SHA-256: the only algorithm of the system user flow (signing, and RS256). */
+const RS256_IMPORT = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
+
+/** A key given in the options: PEM text, RSA XML text, a JWK, or a CryptoKey already imported. */
+export type RsaKeyInput = string | RsaJwk | WebCryptoKey;
+
+/** A key that cannot be read. The message says what kind of input was seen, never its content. */
+export class KeyFormatError extends SoapError {
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+function subtle(): WebCryptoSubtle {
+  const s = globalThis.crypto?.subtle;
+  if (!s) throw new KeyFormatError('WebCrypto (globalThis.crypto.subtle) is not available in this runtime');
+  return s;
+}
+
+/** The RSA private key that signs system user tokens. */
+export async function importRsaPrivateKey(key: RsaKeyInput): Promise<WebCryptoKey> {
+  if (isCryptoKey(key)) return checkKey(key, 'private', 'sign');
+  if (typeof key !== 'string') return subtle().importKey('jwk', { ...key, alg: 'RS256' }, RS256_IMPORT, false, ['sign']);
+  const text = key.trim();
+  if (text.startsWith('<')) return subtle().importKey('jwk', rsaXmlToJwk(text, true), RS256_IMPORT, false, ['sign']);
+  const { label, der } = readPem(text);
+  if (label === 'PRIVATE KEY') return subtle().importKey('pkcs8', arrayBuffer(der), RS256_IMPORT, false, ['sign']);
+  if (label === 'RSA PRIVATE KEY') return subtle().importKey('pkcs8', arrayBuffer(pkcs1PrivateToPkcs8(der)), RS256_IMPORT, false, ['sign']);
+  if (label === 'ENCRYPTED PRIVATE KEY') throw new KeyFormatError('the private key is encrypted; decrypt it first (openssl pkey -in key.pem -out plain.pem)');
+  throw new KeyFormatError(`expected a private key (PEM "PRIVATE KEY" or "RSA PRIVATE KEY", or <RSAKeyValue> XML), got PEM "${label}"`);
+}
+
+/** An RSA public key that verifies RS256 signatures. */
+export async function importRsaPublicKey(key: RsaKeyInput): Promise<WebCryptoKey> {
+  if (isCryptoKey(key)) return checkKey(key, 'public', 'verify');
+  if (typeof key !== 'string') return importJwkPublicKey(key);
+  const text = key.trim();
+  if (text.startsWith('<')) return subtle().importKey('jwk', rsaXmlToJwk(text, false), RS256_IMPORT, false, ['verify']);
+  const { label, der } = readPem(text);
+  if (label === 'PUBLIC KEY') return subtle().importKey('spki', arrayBuffer(der), RS256_IMPORT, false, ['verify']);
+  if (label === 'RSA PUBLIC KEY') return subtle().importKey('spki', arrayBuffer(pkcs1PublicToSpki(der)), RS256_IMPORT, false, ['verify']);
+  if (label === 'CERTIFICATE') return subtle().importKey('spki', arrayBuffer(certificateSpki(der)), RS256_IMPORT, false, ['verify']);
+  throw new KeyFormatError(`expected a public key (PEM "PUBLIC KEY", "RSA PUBLIC KEY" or "CERTIFICATE", or <RSAKeyValue> XML), got PEM "${label}"`);
+}
+
+/** A JWK of a JWKS: its n/e, or else the first certificate of its x5c chain. Only RSA keys. */
+export async function importJwkPublicKey(jwk: RsaJwk): Promise<WebCryptoKey> {
+  if (jwk.kty !== 'RSA') throw new KeyFormatError(`the key is not an RSA key (kty ${String(jwk.kty)})`);
+  if (typeof jwk.n === 'string' && typeof jwk.e === 'string') {
+    return subtle().importKey('jwk', { kty: 'RSA', n: jwk.n, e: jwk.e, alg: 'RS256', ext: true }, RS256_IMPORT, false, ['verify']);
+  }
+  const cert = jwk.x5c?.[0];
+  if (typeof cert === 'string') return subtle().importKey('spki', arrayBuffer(certificateSpki(base64Bytes(cert))), RS256_IMPORT, false, ['verify']);
+  throw new KeyFormatError('the RSA key has neither n/e nor an x5c certificate');
+}
+
+/** A CryptoKey already imported (it has the fields every WebCrypto key has). */
+function isCryptoKey(key: unknown): key is WebCryptoKey {
+  const k = key as { type?: unknown; algorithm?: unknown; usages?: unknown } | null;
+  return typeof k === 'object' && k !== null && typeof k.type === 'string' && typeof k.algorithm === 'object' && Array.isArray(k.usages);
+}
+
+function checkKey(key: WebCryptoKey, type: 'private' | 'public', usage: 'sign' | 'verify'): WebCryptoKey {
+  const alg = key.algorithm as { name?: string; hash?: { name?: string } };
+  if (key.type !== type || alg.name !== 'RSASSA-PKCS1-v1_5' || alg.hash?.name !== 'SHA-256' || !key.usages.includes(usage)) {
+    throw new KeyFormatError(`the CryptoKey must be an RSASSA-PKCS1-v1_5 SHA-256 ${type} key usable to ${usage}`);
+  }
+  return key;
+}
+
+/** PEM → its label and DER bytes. Exactly one PEM block is expected. */
+function readPem(text: string): { label: string; der: Uint8Array } {
+  const m = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----\s*$/.exec(text);
+  if (!m) throw new KeyFormatError('the key is neither PEM (-----BEGIN …-----) nor RSA XML (<RSAKeyValue>)');
+  const body = m[2]!;
+  if (/^[A-Za-z-]+:/m.test(body)) throw new KeyFormatError(`the PEM "${m[1]}" has headers (a legacy encrypted key?); convert it to unencrypted PKCS#8`);
+  return { label: m[1]!, der: base64Bytes(body) };
+}
+
+/** Standard or URL-safe base64 (whitespace ignored) → bytes. */
+export function base64Bytes(text: string): Uint8Array {
+  const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) throw new KeyFormatError('invalid base64 in the key');
+  const binary = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The bytes as an ArrayBuffer of their own (what WebCrypto's typings ask for in every TypeScript version). */
+export function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/** Bytes → standard base64 (with padding), as the system user signature is sent. */
+export function bytesBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** The RSA XML of .NET (RSACryptoServiceProvider.ToXmlString) as a JWK: the same numbers, base64url. */
+function rsaXmlToJwk(xml: string, wantPrivate: boolean): RsaJwk {
+  if (!/^<RSAKeyValue>/.test(xml) || !/<\/RSAKeyValue>$/.test(xml)) throw new KeyFormatError('RSA XML must be one <RSAKeyValue> element');
+  const part = (name: string): string | undefined => {
+    const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
+    return m ? base64Url(m[1]!) : undefined;
+  };
+  const n = part('Modulus');
+  const e = part('Exponent');
+  if (!n || !e) throw new KeyFormatError('RSA XML without <Modulus> or <Exponent>');
+  const jwk: RsaJwk = { kty: 'RSA', n, e, alg: 'RS256', ext: true };
+  if (!wantPrivate) return jwk;
+  const fields = { d: 'D', p: 'P', q: 'Q', dp: 'DP', dq: 'DQ', qi: 'InverseQ' } as const;
+  for (const [jwkName, xmlName] of Object.entries(fields)) {
+    const v = part(xmlName);
+    if (!v) throw new KeyFormatError(`RSA XML without <${xmlName}>: a public key was given where the private key is needed`);
+    (jwk as Record<string, unknown>)[jwkName] = v;
+  }
+  return jwk;
+}
+
+function base64Url(b64: string): string {
+  return bytesBase64(base64Bytes(b64)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+// --- DER, only as much as these keys need -------------------------------------------------------
+
+/** AlgorithmIdentifier { rsaEncryption (1.2.840.113549.1.1.1), NULL }. */
+const RSA_ALGORITHM = Uint8Array.of(0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00);
+
+function derLength(length: number): number[] {
+  if (length < 0x80) return [length];
+  const bytes: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
+  return [0x80 | bytes.length, ...bytes];
+}
+
+function der(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  const length = parts.reduce((sum, p) => sum + p.length, 0);
+  const head = [tag, ...derLength(length)];
+  const out = new Uint8Array(head.length + length);
+  out.set(head);
+  let at = head.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** PrivateKeyInfo { version 0, rsaEncryption, OCTET STRING { RSAPrivateKey } } (RFC 5208). */
+function pkcs1PrivateToPkcs8(pkcs1: Uint8Array): Uint8Array {
+  return der(0x30, Uint8Array.of(0x02, 0x01, 0x00), RSA_ALGORITHM, der(0x04, pkcs1));
+}
+
+/** SubjectPublicKeyInfo { rsaEncryption, BIT STRING { RSAPublicKey } } (RFC 5280). */
+function pkcs1PublicToSpki(pkcs1: Uint8Array): Uint8Array {
+  return der(0x30, RSA_ALGORITHM, der(0x03, Uint8Array.of(0), pkcs1));
+}
+
+/** One DER element at `at`: its tag, where its content starts and where the element ends. */
+function derElement(bytes: Uint8Array, at: number): { tag: number; start: number; end: number } {
+  const fail = () => new KeyFormatError('the certificate is not valid DER');
+  if (at + 2 > bytes.length) throw fail();
+  const tag = bytes[at]!;
+  let length = bytes[at + 1]!;
+  let start = at + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 4 || start + count > bytes.length) throw fail();
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + bytes[start + i]!;
+    start += count;
+  }
+  if (start + length > bytes.length) throw fail();
+  return { tag, start, end: start + length };
+}
+
+/**
+ * The SubjectPublicKeyInfo of an X.509 certificate: Certificate { TBSCertificate { [0] version
+ * (optional), serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo … } … }.
+ * The certificate's own signature and validity are not checked: it is given by the user as the
+ * key to trust, as the .NET samples do with CertificateValidator.None.
+ */
+function certificateSpki(cert: Uint8Array): Uint8Array {
+  const outer = derElement(cert, 0);
+  const tbs = derElement(cert, outer.start);
+  if (outer.tag !== 0x30 || tbs.tag !== 0x30) throw new KeyFormatError('the certificate is not an X.509 certificate');
+  let at = tbs.start;
+  if (derElement(cert, at).tag === 0xa0) at = derElement(cert, at).end;
+  for (let skip = 0; skip < 5; skip++) at = derElement(cert, at).end; // serial, signature, issuer, validity, subject
+  const spki = derElement(cert, at);
+  if (spki.tag !== 0x30) throw new KeyFormatError('the certificate has no SubjectPublicKeyInfo');
+  return cert.subarray(at, spki.end);
+}

@@ -1,0 +1,36 @@
+// On-site sign-in with a user name and password (SoPrincipal.AuthenticateUsernamePassword), as a
+// self-renewing ticket. The SoPrincipal agent is the one generated from SoPrincipal.wsdl; pass one
+// created without a ticket:
+//
+//   const principal = new SoPrincipalAgent({ baseUrl });
+//   const so = new SuperOfficeClient({ baseUrl, ticket: usernamePasswordTicket({ principal, userName, password }) });
+import { OnlineError } from './online-environment.js';
+import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
+
+/** What the generated SoPrincipalAgent offers (typed by shape, so the runtime needs no SoPrincipal code). */
+export interface UsernamePasswordAuthenticator {
+  authenticateUsernamePassword(input: {
+    UserName?: string | null;
+    Password?: string | null;
+  }): Promise<{ Credentials?: { Ticket?: string | null } | null; AuthenticationSucceeded?: boolean } | null | undefined>;
+}
+
+export interface UsernamePasswordTicketOptions extends RenewingTicketOptions {
+  principal: UsernamePasswordAuthenticator;
+  userName: string;
+  /** Kept in memory only, sent only to the principal agent's address. */
+  password: string;
+}
+
+/** A self-renewing ticket from SoPrincipal.AuthenticateUsernamePassword. */
+export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): TicketProvider {
+  const { principal, userName, password } = options;
+  return renewingTicket(async () => {
+    const answer = await principal.authenticateUsernamePassword({ UserName: userName, Password: password });
+    const ticket = answer?.Credentials?.Ticket;
+    if (answer?.AuthenticationSucceeded !== true || typeof ticket !== 'string' || ticket === '') {
+      throw new OnlineError(`sign-in of user ${JSON.stringify(userName)} refused (AuthenticationSucceeded ${String(answer?.AuthenticationSucceeded)})`);
+    }
+    return ticket;
+  }, options);
+}

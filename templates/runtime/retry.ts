@@ -1,0 +1,106 @@
+// Opt-in retries that never repeat a write by accident. A call is retried automatically only when
+// the server certainly did not run it:
+//   - HTTP 429 and 503, after Retry-After (seconds or an HTTP date) when it is within
+//     maxRetryAfterMs — a longer wait is not retried, the error reaches the caller;
+//   - a connection refused before any byte was sent (ECONNREFUSED);
+//   (and, in the agent, HTTP 421 → re-resolve the tenant, and a credential refusal → renew the
+//   ticket: each once, whether or not retries are on).
+// Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
+// (`safeOperations`), since the server may have run it. Waits grow exponentially with full
+// jitter, the whole call stops at maxTotalMs, and the caller's signal ends any wait at once.
+import { HttpError, TransportError } from './errors.js';
+
+export interface RetryOptions {
+  /** Most attempts per call, the first included (default 3). */
+  maxAttempts?: number;
+  /** First backoff step (default 200 ms); doubles each attempt, up to maxDelayMs (default 5 s). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** No attempt starts after this many ms since the call started (default 30 s). */
+  maxTotalMs?: number;
+  /** A longer Retry-After is not waited for (default 30 s). */
+  maxRetryAfterMs?: number;
+  /** Operations the server may safely run twice (reads): names, or a test of service and operation. */
+  safeOperations?: readonly string[] | ((service: string, operation: string) => boolean);
+  /** Random source for the jitter (tests). */
+  random?: () => number;
+}
+
+/** What the agent knows of a failed attempt besides the error. */
+export interface AttemptFailure {
+  readonly error: unknown;
+  readonly service: string;
+  readonly operation: string;
+  /** 1-based number of the attempt that failed. */
+  readonly attempt: number;
+  /** Retry-After of the response, as sent. */
+  readonly retryAfter: string | null | undefined;
+  /** Milliseconds since the call started. */
+  readonly elapsedMs: number;
+  readonly now: number;
+}
+
+/** How long to wait before the next attempt, or undefined for no retry. */
+export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
+  const maxAttempts = options.maxAttempts ?? 3;
+  if (f.attempt >= maxAttempts) return undefined;
+  const backoff = jitteredBackoff(options, f.attempt);
+  let delay: number | undefined;
+  if (f.error instanceof HttpError && (f.error.status === 429 || f.error.status === 503)) {
+    const after = retryAfterMs(f.retryAfter, f.now);
+    if (after === undefined) delay = backoff;
+    else if (after <= (options.maxRetryAfterMs ?? 30_000)) delay = after;
+  } else if (refusedBeforeSending(f.error)) {
+    delay = backoff;
+  } else if (isSafe(options, f.service, f.operation)) {
+    delay = backoff;
+  }
+  if (delay === undefined) return undefined;
+  return f.elapsedMs + delay <= (options.maxTotalMs ?? 30_000) ? delay : undefined;
+}
+
+/** A connection that was refused: nothing reached the server. */
+export function refusedBeforeSending(err: unknown): boolean {
+  if (!(err instanceof TransportError) || err.reason !== 'network') return false;
+  for (let e: unknown = err.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;
+  }
+  return false;
+}
+
+function isSafe(options: RetryOptions, service: string, operation: string): boolean {
+  const safe = options.safeOperations;
+  if (!safe) return false;
+  return typeof safe === 'function' ? safe(service, operation) : safe.includes(operation);
+}
+
+/** Full jitter: a random wait between 0 and min(maxDelay, base · 2^(attempt-1)). */
+function jitteredBackoff(options: RetryOptions, attempt: number): number {
+  const cap = Math.min(options.maxDelayMs ?? 5_000, (options.baseDelayMs ?? 200) * 2 ** (attempt - 1));
+  return Math.floor((options.random ?? Math.random)() * cap);
+}
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null | undefined, now: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const date = Date.parse(v);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,138 @@
+// System user sign-in (system-user-flow.md): sign the system user token, exchange it at the login
+// host for a JWT, verify the JWT, and use its ticket claim — cached and renewed by renewingTicket.
+//
+//   const so = new SuperOfficeClient({ environment: 'online', tenant: 'Cust12345', applicationToken,
+//                                      ticket: systemUserTicket({ systemUserToken, privateKey }) });
+//
+// The exchange goes over SOAP with the client this generator makes from PartnerSystemUserService.wsdl
+// (partner-system-user-service.ts), or over the documented REST endpoint (`exchange: 'rest'`).
+// The private key is imported once into a non-extractable CryptoKey; it, the signed token, the
+// application token and the ticket stay in memory and out of every error message.
+import { redact } from './errors.js';
+import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
+import { signSystemUserToken } from './online-sign.js';
+import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
+import { environmentUrl, OnlineError } from './online-environment.js';
+import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
+import { renewingTicket, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
+
+export interface SystemUserTicketOptions extends RenewingTicketOptions {
+  /** The system user token of the application and tenant (the system_token claim; "AppName-xxxxxxxx"). */
+  systemUserToken: string;
+  /** The application's RSA private key: PEM (PKCS#1 or PKCS#8), the portal's <RSAKeyValue> XML, a JWK or a CryptoKey. */
+  privateKey: RsaKeyInput;
+  /** 'soap' (default: the PartnerSystemUserService agent) or 'rest' (POST /Login/api/PartnerSystemUser/Authenticate). */
+  exchange?: 'soap' | 'rest';
+  /**
+   * The key that signs the returned JWT (PEM public key or certificate, RSA XML, JWK). Default: the
+   * environment's JWKS, found through /login/.well-known/openid-configuration.
+   */
+  publicKey?: RsaKeyInput;
+  /** Tolerated clock difference for the JWT's exp/nbf (default 60 s). */
+  clockSkewMs?: number;
+  /** Time limit of each sign-in request (default 30 s). */
+  timeoutMs?: number;
+}
+
+/** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp …). */
+export class SystemUserSignInError extends OnlineError {
+  /** The ErrorMessage of the answer. */
+  readonly errorMessage: string;
+  constructor(errorMessage: string) {
+    super(`system user sign-in refused: ${errorMessage || '(no ErrorMessage)'}`);
+    this.errorMessage = errorMessage;
+  }
+}
+
+/** A self-renewing system user ticket; environment, tenant and application token come from the session. */
+export function systemUserTicket(options: SystemUserTicketOptions): TicketProvider {
+  const { systemUserToken, privateKey } = options;
+  if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
+  if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
+  const now = options.now ?? Date.now;
+  let key: Promise<WebCryptoKey> | undefined;
+  const keysByOrigin = new Map<string, JwtKeys>();
+  return renewingTicket(async (context) => {
+    const { environment, tenant, applicationToken } = context;
+    if (environment === undefined || tenant === undefined || applicationToken === undefined) {
+      throw new OnlineError('systemUserTicket needs the session options environment, tenant and applicationToken');
+    }
+    const origin = environmentUrl(environment);
+    key ??= importRsaPrivateKey(privateKey);
+    key.catch(() => (key = undefined));
+    const signed = await signSystemUserToken(systemUserToken, await key, new Date(now()));
+    const secrets = [signed, applicationToken, systemUserToken];
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const answer =
+      options.exchange === 'rest'
+        ? await exchangeRest(context, origin, tenant, applicationToken, signed, timeoutMs)
+        : await exchangeSoap(context, origin, tenant, applicationToken, signed, timeoutMs, secrets);
+    if (answer.IsSuccessful !== true) throw new SystemUserSignInError(redact(answer.ErrorMessage ?? '', secrets));
+    if (typeof answer.Token !== 'string' || answer.Token === '') throw new JwtError('the sign-in answer has no Token');
+    let keys = keysByOrigin.get(origin);
+    if (!keys) {
+      keys = options.publicKey !== undefined ? fixedJwtKey(options.publicKey) : jwksKeys({ origin, fetch: context.fetch, timeoutMs, now });
+      keysByOrigin.set(origin, keys);
+    }
+    const claims = await verifyJwt(answer.Token, keys, now(), options.clockSkewMs ?? 60_000);
+    const ctx = claims[CONTEXT_CLAIM];
+    if (ctx !== undefined && (typeof ctx !== 'string' || ctx.toLowerCase() !== tenant.toLowerCase())) {
+      throw new JwtError(`the token is for tenant ${JSON.stringify(ctx)}, not ${tenant}`);
+    }
+    const ticket = claims[TICKET_CLAIM];
+    if (typeof ticket !== 'string' || ticket === '') throw new JwtError(`the token has no ${TICKET_CLAIM} claim`);
+    return ticket;
+  }, options);
+}
+
+async function exchangeSoap(
+  context: TicketContext,
+  origin: string,
+  tenant: string,
+  applicationToken: string,
+  signed: string,
+  timeoutMs: number,
+  secrets: string[],
+): Promise<PartnerSystemUserAuthenticationResponse> {
+  const agent = new IPartnerSystemUserServiceAgent({
+    endpoint: `${origin}/login/services/PartnerSystemUserService.svc`,
+    applicationToken,
+    fetch: context.fetch,
+    timeoutMs,
+    secrets,
+  });
+  return agent.authenticate({ SignedSystemToken: signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: tenant } });
+}
+
+async function exchangeRest(
+  context: TicketContext,
+  origin: string,
+  tenant: string,
+  applicationToken: string,
+  signed: string,
+  timeoutMs: number,
+): Promise<PartnerSystemUserAuthenticationResponse> {
+  const url = `${origin}/Login/api/PartnerSystemUser/Authenticate`;
+  const body = JSON.stringify({ SignedSystemToken: signed, ApplicationToken: applicationToken, ContextIdentifier: tenant, ReturnTokenType: 'JWT' });
+  let response: Response;
+  try {
+    response = await context.fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body,
+      // The body carries the signed token and the application token: never along a redirect.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    const detail = (err as { name?: string }).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((err as { cause?: { code?: string } }).cause?.code ?? 'network error');
+    throw new OnlineError(`system user sign-in failed (${url}): ${detail}`);
+  }
+  const text = await response.text();
+  if (response.status !== 200) throw new OnlineError(`system user sign-in failed (${url}): HTTP ${response.status}`);
+  try {
+    return JSON.parse(text) as PartnerSystemUserAuthenticationResponse;
+  } catch {
+    throw new OnlineError(`system user sign-in answer (${url}) is not JSON`);
+  }
+}

@@ -1,0 +1,129 @@
+// Tenant routing (check-status.md, status-page.md): a tenant's Endpoint moves between hosts
+// (sod2 → sod3) routinely, so with `tenant` and no `baseUrl` the session asks
+// `GET {environment}/api/state/{tenant}` and sends calls to Endpoint + the service path.
+//
+//   - the answer is kept until its ValidUntil (at least 5 s, at most 1 h), one request however many
+//     calls wait for it;
+//   - IsRunning false → TenantNotRunningError before anything is sent, carrying State and when to
+//     ask again (ValidUntil); that answer is cached too, so a tenant in maintenance is not hammered;
+//   - the state request has its own timeout and is never retried here (the agent re-resolves once
+//     after HTTP 421, and that is all);
+//   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
+//     segment is that tenant — on https://*.superoffice.com for a named environment — so a wrong or
+//     hostile answer cannot send tickets to another host or tenant.
+import { environmentUrl, getJson, isNamedEnvironment, OnlineError, type OnlineEnvironment } from './online-environment.js';
+
+/** The tenant is not running (maintenance, suspended …): nothing was sent. */
+export class TenantNotRunningError extends OnlineError {
+  /** The tenant (context identifier). */
+  readonly tenant: string;
+  /** The State of the answer: 'OfflineMaintenance', 'Suspended', 'Provisioning' … */
+  readonly state: string;
+  /** When to ask again (the answer's ValidUntil). */
+  readonly retryAt: Date;
+  constructor(tenant: string, state: string, retryAt: Date) {
+    super(`tenant ${tenant} is not running (State ${state}); nothing was sent; ask again after ${retryAt.toISOString()}`);
+    this.tenant = tenant;
+    this.state = state;
+    this.retryAt = retryAt;
+  }
+}
+
+/** The fields of a state answer this client reads. */
+export interface TenantState {
+  readonly ContextIdentifier: string;
+  readonly Endpoint: string;
+  readonly State: string;
+  readonly IsRunning: boolean;
+  readonly ValidUntil: string;
+}
+
+export interface TenantResolverOptions {
+  readonly environment: OnlineEnvironment;
+  readonly tenant: string;
+  readonly fetch: typeof fetch;
+  /** Time limit of the state request (default 10 s). */
+  readonly timeoutMs?: number;
+  readonly now?: () => number;
+}
+
+const MIN_CACHE_MS = 5_000;
+const MAX_CACHE_MS = 60 * 60 * 1000;
+
+/** Resolves and caches one tenant's Endpoint. */
+export class TenantResolver {
+  readonly tenant: string;
+  readonly #options: TenantResolverOptions;
+  readonly #now: () => number;
+  #cached: { until: number; endpoint?: string; notRunning?: TenantNotRunningError } | undefined;
+  #pending: Promise<string> | undefined;
+
+  constructor(options: TenantResolverOptions) {
+    if (!/^[A-Za-z0-9_-]+$/.test(options.tenant)) throw new OnlineError(`tenant "${options.tenant}" is not a context identifier (e.g. Cust12345)`);
+    environmentUrl(options.environment); // fails now, not at the first call
+    this.tenant = options.tenant;
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The cached Endpoint while it is valid, else undefined (the agent's fast path: no promise). */
+  cachedEndpoint(): string | undefined {
+    const c = this.#cached;
+    return c && c.endpoint !== undefined && this.#now() < c.until ? c.endpoint : undefined;
+  }
+
+  /** The tenant's Endpoint (`https://sod3.superoffice.com/Cust12345`), from the cache or asked now. */
+  endpoint(signal?: AbortSignal): Promise<string> {
+    const c = this.#cached;
+    if (c && this.#now() < c.until) return c.notRunning ? Promise.reject(c.notRunning) : Promise.resolve(c.endpoint!);
+    this.#pending ??= this.#resolve(signal).finally(() => (this.#pending = undefined));
+    return this.#pending;
+  }
+
+  /** The host at `endpoint` refused the tenant (HTTP 421): forget it, so the next endpoint() asks again. */
+  invalidate(endpoint: string): void {
+    if (this.#cached?.endpoint === endpoint) this.#cached = undefined;
+  }
+
+  async #resolve(signal: AbortSignal | undefined): Promise<string> {
+    const o = this.#options;
+    const url = `${environmentUrl(o.environment)}/api/state/${encodeURIComponent(this.tenant)}`;
+    const state = checkState(await getJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000, signal), this.tenant, o.environment);
+    const validUntil = Date.parse(state.ValidUntil);
+    const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
+    if (!state.IsRunning) {
+      const notRunning = new TenantNotRunningError(this.tenant, state.State, new Date(until));
+      this.#cached = { until, notRunning };
+      throw notRunning;
+    }
+    const endpoint = state.Endpoint.replace(/\/+$/, '');
+    this.#cached = { until, endpoint };
+    return endpoint;
+  }
+}
+
+function checkState(value: unknown, tenant: string, environment: OnlineEnvironment): TenantState {
+  const s = value as Partial<TenantState> | null;
+  const bad = (why: string) => new OnlineError(`the state answer for tenant ${tenant} is refused: ${why}`);
+  if (!s || typeof s !== 'object') throw bad('not a JSON object');
+  if (typeof s.ContextIdentifier !== 'string' || s.ContextIdentifier.toLowerCase() !== tenant.toLowerCase()) {
+    throw bad(`it is about ${JSON.stringify(s.ContextIdentifier)}`);
+  }
+  if (typeof s.IsRunning !== 'boolean' || typeof s.State !== 'string') throw bad('IsRunning or State missing');
+  if (!s.IsRunning) return s as TenantState;
+  if (typeof s.Endpoint !== 'string') throw bad('no Endpoint');
+  let url: URL;
+  try {
+    url = new URL(s.Endpoint);
+  } catch {
+    throw bad('Endpoint is not a URL');
+  }
+  const named = isNamedEnvironment(environment);
+  if (named ? url.protocol !== 'https:' || !url.hostname.endsWith('.superoffice.com') : url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw bad(`Endpoint ${url.origin} is not ${named ? 'an https://*.superoffice.com host' : 'http(s)'}`);
+  }
+  if (url.username || url.password || url.search || url.hash) throw bad('Endpoint carries credentials, a query or a fragment');
+  const last = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
+  if (last.toLowerCase() !== tenant.toLowerCase()) throw bad(`Endpoint ${url.href} is not the tenant's path`);
+  return s as TenantState;
+}

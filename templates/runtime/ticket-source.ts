@@ -1,0 +1,139 @@
+// A ticket that renews itself (best-practices.md, "Credential management"): SuperOffice tickets
+// live 6 hours from their last use (a sliding window), and the docs ask apps to cache the ticket and
+// sign in again only when it has expired or is about to — never once per call.
+//
+//   renewingTicket(fetchTicket)   cache + single flight (one sign-in however many calls wait) +
+//                                 renewal before the window ends + `refused(ticket)` after a call was
+//                                 refused for its credentials, so the next call signs in again.
+//   isCredentialRefusal(err)      which replies count as "refused for its credentials" (the agent
+//                                 then renews the ticket and retries that call once).
+// The ticket lives in this object's memory only; it is never logged.
+import { HttpError, SoapFaultError, SoExceptionError } from './errors.js';
+
+/** What a ticket provider gets from the session it serves. */
+export interface TicketContext {
+  /** The session's environment ('sod' | 'stage' | 'online' | login host URL), when it has one. */
+  readonly environment?: string | undefined;
+  /** The tenant (context identifier), when the session has one. */
+  readonly tenant?: string | undefined;
+  readonly applicationToken?: string | undefined;
+  readonly fetch: typeof fetch;
+  /** The calling request's signal (its time budget); a sign-in shared by several calls is not cut by one caller. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A managed ticket: what `renewingTicket`, `systemUserTicket` and `usernamePasswordTicket` return. */
+export interface TicketProvider {
+  /** The current ticket: the cached one, or a new one (one sign-in however many calls wait). */
+  ticket(context: TicketContext): Promise<string>;
+  /** A call sent `ticket` and was refused for its credentials: forget it, so the next ticket() signs in again. */
+  refused(ticket: string): void;
+  /**
+   * The cached ticket when it is still good (counted as a use), else undefined — the agent's fast
+   * path: a call with a cached ticket waits for no promise (bench case online-session).
+   */
+  cached?(): string | undefined;
+}
+
+export function isTicketProvider(value: unknown): value is TicketProvider {
+  return typeof value === 'object' && value !== null && typeof (value as TicketProvider).ticket === 'function' && typeof (value as TicketProvider).refused === 'function';
+}
+
+export interface RenewingTicketOptions {
+  /** The ticket's sliding window: how long it stays valid after its last use (default 6 hours). */
+  slidingWindowMs?: number;
+  /** Sign in again this long before the window would end (default 10 minutes). */
+  renewBeforeMs?: number;
+  /** Time source in milliseconds (tests). */
+  now?: () => number;
+}
+
+const SIX_HOURS = 6 * 60 * 60 * 1000;
+
+/**
+ * Wraps any sign-in (`fetchTicket`) into a cached, self-renewing ticket. The sliding window restarts
+ * each time the ticket is handed out for a call, as SuperOffice's does each time the ticket is used.
+ */
+export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<string>, options: RenewingTicketOptions = {}): TicketProvider {
+  const windowMs = options.slidingWindowMs ?? SIX_HOURS;
+  const renewBefore = Math.min(options.renewBeforeMs ?? 10 * 60 * 1000, windowMs / 2);
+  const now = options.now ?? Date.now;
+  let current: { ticket: string; lastUsed: number } | undefined;
+  let pending: Promise<string> | undefined;
+  const cached = (): string | undefined => {
+    if (!current || now() - current.lastUsed >= windowMs - renewBefore) return undefined;
+    current.lastUsed = now();
+    return current.ticket;
+  };
+  return {
+    cached,
+    async ticket(context) {
+      const ticket = cached();
+      if (ticket !== undefined) return ticket;
+      current = undefined;
+      // Single flight: calls arriving while a sign-in runs wait for that one. It is not tied to the
+      // first caller's signal, so one caller giving up does not fail the others.
+      pending ??= fetchTicket({ ...context, signal: undefined }).then(
+        (ticket) => {
+          pending = undefined;
+          current = { ticket, lastUsed: now() };
+          return ticket;
+        },
+        (err: unknown) => {
+          pending = undefined;
+          throw err;
+        },
+      );
+      return context.signal ? abortable(pending, context.signal) : pending;
+    },
+    refused(ticket) {
+      if (current?.ticket === ticket) current = undefined;
+    },
+  };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Which replies mean "refused for its credentials" — the server did not run the call, and a new
+ * ticket may get it through. Override any part in the session options (`credentialRefusal`).
+ */
+export interface CredentialRefusalList {
+  /** HTTP statuses (REST and IIS answer 401 for a missing or expired ticket; best-practices.md renews on 403). */
+  readonly httpStatuses: readonly number[];
+  /**
+   * SoExceptionInfo ExceptionType names (the last dot-separated segment is compared,
+   * case-insensitively), as NetServer reports an invalid or expired ticket in the ExceptionInfo
+   * header with Succeeded=false.
+   */
+  readonly exceptionTypes: readonly string[];
+  /** SOAP fault codes (local part, e.g. 'FailedAuthentication' of WS-Security). */
+  readonly faultCodes: readonly string[];
+}
+
+export const DEFAULT_CREDENTIAL_REFUSALS: CredentialRefusalList = {
+  httpStatuses: [401, 403],
+  exceptionTypes: ['SoSecurityException', 'SoCredentialsException', 'SoInvalidTicketException', 'SoTicketExpiredException', 'SecurityTokenException'],
+  faultCodes: ['FailedAuthentication', 'InvalidSecurityToken'],
+};
+
+/** Whether `err` is a refusal for credentials, by `list` (default DEFAULT_CREDENTIAL_REFUSALS). */
+export function isCredentialRefusal(err: unknown, list: CredentialRefusalList = DEFAULT_CREDENTIAL_REFUSALS): boolean {
+  if (err instanceof HttpError) return list.httpStatuses.includes(err.status);
+  if (err instanceof SoExceptionError) {
+    const type = (err.exceptionType ?? '').split('.').pop()!.toLowerCase();
+    return type !== '' && list.exceptionTypes.some((t) => t.toLowerCase() === type);
+  }
+  if (err instanceof SoapFaultError) {
+    const local = err.code.split(':').pop()!;
+    return list.faultCodes.includes(local) || (err.httpStatus !== undefined && list.httpStatuses.includes(err.httpStatus));
+  }
+  return false;
+}

@@ -1,0 +1,85 @@
+// On-site sign-in: usernamePasswordTicket over the generated SoPrincipal agent and mock (EMail and
+// SoPrincipal generated into one folder): one sign-in for many calls, a refused ticket renewed and
+// the call retried once, a wrong password an OnlineError that never shows the password.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { buildFiles } from '../../generator/generate.js';
+import { repoRoot, wsdlFixturesDir } from '../support/paths.js';
+
+interface Listening {
+  url: string;
+  close(): Promise<void>;
+}
+interface Mock {
+  listen(): Promise<Listening>;
+}
+type Handler = (input: Record<string, unknown>, ctx: { ticket: string | undefined }) => unknown;
+interface Lib {
+  SuperOfficeClient: new (options: object) => { email: { getEMailAccount(input: { EMailAccountId: number }): Promise<{ EMailAddress?: string | null } | null> } };
+  SoPrincipalAgent: new (options: object) => unknown;
+  usernamePasswordTicket(options: object): unknown;
+  OnlineError: new (...args: never[]) => Error;
+}
+
+let dir: string;
+let lib: Lib;
+let servers: Listening[];
+let signIns = 0;
+const valid = new Set<string>();
+
+before(async () => {
+  const { files } = buildFiles(['EMail', 'SoPrincipal'].map((n) => join(wsdlFixturesDir, `${n}.wsdl`)));
+  dir = mkdtempSync(join(repoRoot, 'dist', 'onsite-check-'));
+  for (const f of files) {
+    const path = join(dir, f.path.replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, ts.transpileModule(f.content, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+  }
+  const load = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(dir, path)).href)) as T;
+  lib = await load<Lib>('index.js');
+  const email = (await load<{ createEMailMockServer(h: Record<string, Handler>): Mock }>('EMail/mock.js')).createEMailMockServer({
+    GetEMailAccount: (input, ctx) => {
+      if (!ctx.ticket || !valid.has(ctx.ticket)) throw { soExceptionInfo: { Message: 'ticket expired', ExceptionType: 'SuperOffice.Exceptions.SoSecurityException' } };
+      return { Response: { EMailAccountId: input['EMailAccountId'], EMailAddress: 'a@example.com' } };
+    },
+  });
+  const principal = (await load<{ createSoPrincipalMockServer(h: Record<string, Handler>): Mock }>('SoPrincipal/mock.js')).createSoPrincipalMockServer({
+    AuthenticateUsernamePassword: (input) => {
+      signIns++;
+      const ok = input['UserName'] === 'jdoe' && input['Password'] === 's3cret-pw';
+      const ticket = `7T:onsite-${signIns}`;
+      if (ok) valid.add(ticket);
+      return { Credentials: ok ? { Ticket: ticket } : null, AuthenticationSucceeded: ok };
+    },
+  });
+  servers = [await email.listen(), await principal.listen()];
+});
+after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('usernamePasswordTicket: one sign-in for many calls; renewed once after a refusal', async () => {
+  const so = new lib.SuperOfficeClient({
+    endpoints: { EMail: servers[0]!.url },
+    ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: 'jdoe', password: 's3cret-pw' }),
+  });
+  signIns = 0;
+  await Promise.all([1, 2, 3].map((id) => so.email.getEMailAccount({ EMailAccountId: id })));
+  assert.equal(signIns, 1);
+  valid.clear(); // the server restarted: every ticket is gone
+  assert.equal((await so.email.getEMailAccount({ EMailAccountId: 4 }))?.EMailAddress, 'a@example.com');
+  assert.equal(signIns, 2, 'signed in again once');
+});
+
+test('usernamePasswordTicket: a refused sign-in is an OnlineError without the password', async () => {
+  const so = new lib.SuperOfficeClient({
+    endpoints: { EMail: servers[0]!.url },
+    ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: 'jdoe', password: 'wrong-pw' }),
+  });
+  await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof lib.OnlineError && /sign-in of user "jdoe" refused/.test(e.message) && !e.message.includes('wrong-pw'));
+});

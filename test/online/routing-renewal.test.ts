@@ -1,0 +1,192 @@
+// Tenant resolution, the self-renewing ticket and the retry policy, each on its own: a real HTTP
+// state endpoint on 127.0.0.1 for the resolver; counted sign-ins and a controllable clock for the
+// ticket; the retry decisions for every kind of failure.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { TenantNotRunningError, TenantResolver } from '../../templates/runtime/tenant.js';
+import { OnlineError } from '../../templates/runtime/online-environment.js';
+import { isCredentialRefusal, renewingTicket } from '../../templates/runtime/ticket-source.js';
+import { retryAfterMs, retryDelay, sleep } from '../../templates/runtime/retry.js';
+import { HttpError, SoapFaultError, SoExceptionError, TransportError } from '../../templates/runtime/errors.js';
+
+describe('tenant resolver', () => {
+  let server: http.Server;
+  let origin: string;
+  const answers = new Map<string, () => unknown>();
+  let requests = 0;
+  let delayMs = 0;
+  before(async () => {
+    server = http.createServer((req, res) => {
+      requests++;
+      const tenant = decodeURIComponent(req.url!.replace('/api/state/', ''));
+      const answer = answers.get(tenant);
+      setTimeout(() => {
+        res.statusCode = answer ? 200 : 404;
+        res.setHeader('content-type', 'application/json');
+        res.end(answer ? JSON.stringify(answer()) : '{}');
+      }, delayMs);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  const running = (tenant: string, host: string, validUntil: string) => ({
+    ContextIdentifier: tenant,
+    Endpoint: `${host}/${tenant}`,
+    State: 'Running',
+    IsRunning: true,
+    ValidUntil: validUntil,
+  });
+
+  test('asks once, caches until ValidUntil, one request for concurrent callers, then asks again', async () => {
+    let now = Date.UTC(2026, 11, 4, 12);
+    answers.set('Cust1', () => running('Cust1', 'http://127.0.0.1:1111', new Date(now + 60_000).toISOString()));
+    const r = new TenantResolver({ environment: origin, tenant: 'Cust1', fetch, now: () => now });
+    requests = 0;
+    const all = await Promise.all([r.endpoint(), r.endpoint(), r.endpoint()]);
+    assert.deepEqual(all, Array(3).fill('http://127.0.0.1:1111/Cust1'));
+    assert.equal(requests, 1);
+    now += 59_000;
+    await r.endpoint();
+    assert.equal(requests, 1, 'still valid');
+    answers.set('Cust1', () => running('Cust1', 'http://127.0.0.1:2222', new Date(now + 60_000).toISOString()));
+    now += 2_000;
+    assert.equal(await r.endpoint(), 'http://127.0.0.1:2222/Cust1', 'the tenant moved');
+    assert.equal(requests, 2);
+    r.invalidate('http://127.0.0.1:2222/Cust1');
+    await r.endpoint();
+    assert.equal(requests, 3, 'invalidate (after a 421) asks again');
+  });
+
+  test('not running: a typed error with State and when to ask again; the answer is cached', async () => {
+    const now = Date.UTC(2026, 11, 4, 12);
+    const until = new Date(now + 120_000).toISOString();
+    answers.set('Cust2', () => ({ ContextIdentifier: 'Cust2', Endpoint: '', State: 'OfflineMaintenance', IsRunning: false, ValidUntil: until }));
+    const r = new TenantResolver({ environment: origin, tenant: 'Cust2', fetch, now: () => now });
+    requests = 0;
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(r.endpoint(), (e: unknown) => {
+        assert.ok(e instanceof TenantNotRunningError);
+        assert.equal(e.state, 'OfflineMaintenance');
+        assert.equal(e.retryAt.toISOString(), until);
+        assert.match(e.message, /tenant Cust2 is not running \(State OfflineMaintenance\); nothing was sent/);
+        return true;
+      });
+    }
+    assert.equal(requests, 1);
+  });
+
+  test('hostile answers are refused: another tenant, another tenant path, a non-superoffice host for a named environment', async () => {
+    answers.set('Cust3', () => running('Cust4', 'http://127.0.0.1:3333', new Date(Date.now() + 60_000).toISOString()));
+    await assert.rejects(new TenantResolver({ environment: origin, tenant: 'Cust3', fetch }).endpoint(), /refused: it is about "Cust4"/);
+    answers.set('Cust5', () => ({ ...running('Cust5', 'http://127.0.0.1:3333', ''), Endpoint: 'http://127.0.0.1:3333/Cust6' }));
+    await assert.rejects(new TenantResolver({ environment: origin, tenant: 'Cust5', fetch }).endpoint(), /is not the tenant's path/);
+    const fakeFetch = (async () => Response.json(running('Cust7', 'https://evil.example.com', ''))) as unknown as typeof fetch;
+    await assert.rejects(new TenantResolver({ environment: 'sod', tenant: 'Cust7', fetch: fakeFetch }).endpoint(), /not an https:\/\/\*\.superoffice\.com host/);
+    assert.throws(() => new TenantResolver({ environment: 'ftp://x', tenant: 'Cust1', fetch }), /must be http\(s\)/);
+    assert.throws(() => new TenantResolver({ environment: origin, tenant: '../x', fetch }), /not a context identifier/);
+  });
+
+  test('the state request has its own timeout and is not retried', async () => {
+    answers.set('Cust8', () => running('Cust8', 'http://127.0.0.1:1', ''));
+    delayMs = 3000;
+    requests = 0;
+    try {
+      await assert.rejects(new TenantResolver({ environment: origin, tenant: 'Cust8', fetch, timeoutMs: 100 }).endpoint(), (e: unknown) => e instanceof OnlineError && /no answer within 100 ms/.test(e.message));
+    } finally {
+      delayMs = 0;
+    }
+    assert.equal(requests, 1);
+  });
+});
+
+describe('renewing ticket', () => {
+  const fetchStub = (() => Promise.reject(new Error('unused'))) as unknown as typeof fetch;
+  test('one sign-in for concurrent callers; reused within the sliding window; renewed before it ends', async () => {
+    let now = 0;
+    let signIns = 0;
+    const provider = renewingTicket(
+      async () => {
+        signIns++;
+        await sleep(20);
+        return `ticket-${signIns}`;
+      },
+      { now: () => now, slidingWindowMs: 6 * 3600_000, renewBeforeMs: 600_000 },
+    );
+    const ctx = { fetch: fetchStub };
+    assert.deepEqual(await Promise.all([1, 2, 3, 4].map(() => provider.ticket(ctx))), Array(4).fill('ticket-1'));
+    assert.equal(signIns, 1);
+    now += 5 * 3600_000; // used 5 h later: still inside 6 h − 10 min; the window restarts
+    assert.equal(await provider.ticket(ctx), 'ticket-1');
+    now += 5.9 * 3600_000; // 5 h 54 min since the last use: inside the 10 min renewal margin
+    assert.equal(await provider.ticket(ctx), 'ticket-2');
+    provider.refused('ticket-1'); // an old ticket refused: nothing to forget
+    assert.equal(await provider.ticket(ctx), 'ticket-2');
+    provider.refused('ticket-2');
+    assert.equal(await provider.ticket(ctx), 'ticket-3', 'a refused ticket is renewed');
+  });
+
+  test('a failed sign-in is not cached; one caller giving up does not fail the others', async () => {
+    let attempt = 0;
+    const provider = renewingTicket(async () => {
+      attempt++;
+      await sleep(30);
+      if (attempt === 1) throw new Error('down');
+      return 'ok';
+    });
+    await assert.rejects(provider.ticket({ fetch: fetchStub }), /down/);
+    const ac = new AbortController();
+    const first = provider.ticket({ fetch: fetchStub, signal: ac.signal });
+    const second = provider.ticket({ fetch: fetchStub });
+    ac.abort(new Error('caller gave up'));
+    await assert.rejects(first, /caller gave up/);
+    assert.equal(await second, 'ok');
+  });
+
+  test('credential refusals: by HTTP status, SoExceptionInfo type, fault code; the list is overridable', () => {
+    assert.ok(isCredentialRefusal(new HttpError(401, 'Unauthorized', '', 'Op')));
+    assert.ok(!isCredentialRefusal(new HttpError(500, 'Error', '', 'Op')));
+    assert.ok(isCredentialRefusal(new SoExceptionError({ ExceptionType: 'SuperOffice.Exceptions.SoSecurityException', Message: 'bad ticket' } as never, 'Op')));
+    assert.ok(!isCredentialRefusal(new SoExceptionError({ ExceptionType: 'SoNotFoundException' } as never, 'Op')));
+    assert.ok(isCredentialRefusal(new SoapFaultError({ code: 'wsse:FailedAuthentication', reason: 'x' }, 'Op')));
+    assert.ok(isCredentialRefusal(new SoExceptionError({ ExceptionType: 'MyTicketGone' } as never, 'Op'), { httpStatuses: [], exceptionTypes: ['MyTicketGone'], faultCodes: [] }));
+    assert.ok(!isCredentialRefusal(new HttpError(401, '', '', 'Op'), { httpStatuses: [], exceptionTypes: [], faultCodes: [] }));
+  });
+});
+
+describe('retry policy', () => {
+  const base = { service: 'EMail', operation: 'SaveEMail', attempt: 1, retryAfter: undefined, elapsedMs: 0, now: 0 };
+  const opts = { random: () => 0.5, baseDelayMs: 100 };
+  const refused = new TransportError('network', 'refused', 'Op', new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }));
+  test('retried without marking: 429/503 (Retry-After within bounds), a refused connection', () => {
+    assert.equal(retryDelay(opts, { ...base, error: new HttpError(503, '', '', 'Op'), retryAfter: '2' }), 2000);
+    assert.equal(retryDelay(opts, { ...base, error: new HttpError(429, '', '', 'Op') }), 50, 'no Retry-After: jittered backoff');
+    assert.equal(retryDelay(opts, { ...base, error: new HttpError(429, '', '', 'Op'), retryAfter: '3600' }), undefined, 'too long a wait is not retried');
+    assert.equal(retryDelay(opts, { ...base, error: refused }), 50);
+  });
+  test('anything else only for operations marked safe; never past maxAttempts or maxTotalMs', () => {
+    const timeout = new TransportError('timeout', 'slow', 'Op');
+    const reset = new TransportError('network', 'reset', 'Op', new Error('x', { cause: { code: 'ECONNRESET' } }));
+    for (const error of [timeout, reset, new HttpError(500, '', '', 'Op'), new HttpError(502, '', '', 'Op')]) {
+      assert.equal(retryDelay(opts, { ...base, error }), undefined, `${String(error)} is not retried for a write`);
+      assert.equal(retryDelay({ ...opts, safeOperations: ['SaveEMail'] }, { ...base, error }), 50);
+    }
+    assert.equal(retryDelay({ ...opts, safeOperations: (_s, op) => op.startsWith('Get') }, { ...base, operation: 'GetEMail', error: timeout }), 50);
+    assert.equal(retryDelay(opts, { ...base, attempt: 2, error: refused }), 100, 'exponential');
+    assert.equal(retryDelay(opts, { ...base, attempt: 3, error: refused }), undefined, 'maxAttempts 3');
+    assert.equal(retryDelay({ ...opts, maxTotalMs: 1000 }, { ...base, elapsedMs: 990, error: refused }), undefined);
+  });
+  test('Retry-After as seconds or HTTP date; sleep ends at once on abort', async () => {
+    assert.equal(retryAfterMs('7', 0), 7000);
+    assert.equal(retryAfterMs('Thu, 01 Jan 1970 00:00:10 GMT', 4000), 6000);
+    assert.equal(retryAfterMs('soon', 0), undefined);
+    const ac = new AbortController();
+    const started = Date.now();
+    setTimeout(() => ac.abort(new Error('stop')), 20);
+    await assert.rejects(sleep(10_000, ac.signal), /stop/);
+    assert.ok(Date.now() - started < 2000);
+  });
+});

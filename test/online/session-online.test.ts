@@ -1,0 +1,215 @@
+// The generated SuperOfficeClient against the fake Online: system user sign-in, tenant routing
+// (a tenant that moves, one in maintenance, a 421 loop, a hostile state answer), ticket renewal
+// after a credential refusal, hooks and opt-in retries — all over real HTTP on 127.0.0.1.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import {
+  EMailAgent,
+  HttpError,
+  OnlineError,
+  SoExceptionError,
+  SuperOfficeClient,
+  systemUserTicket,
+  TenantNotRunningError,
+  TransportError,
+  type CallEvent,
+  type SuperOfficeClientOptions,
+} from '../../generated/index.js';
+import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
+
+let fake: FakeOnline;
+before(async () => {
+  fake = await startFakeOnline({
+    tenants: { Cust12345: {}, CustMaint: { state: 'OfflineMaintenance', isRunning: false, validForMs: 90_000 }, CustMoving: {} },
+  });
+});
+after(() => fake.close());
+beforeEach(() => {
+  fake.stateOverrides.clear();
+  for (const h of fake.hosts) h.queue.length = 0;
+});
+
+const client = (extra: Partial<SuperOfficeClientOptions> = {}) =>
+  new SuperOfficeClient({
+    environment: fake.origin,
+    tenant: 'Cust12345',
+    applicationToken: fake.applicationToken,
+    ticket: systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem }),
+    ...extra,
+  });
+const totalRequests = () => fake.hosts[0]!.requests + fake.hosts[1]!.requests;
+/** A free port on 127.0.0.1 that nothing listens on (a port fetch does not block, unlike 9). */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+// Note: fetch itself repeats a request that got HTTP 421 once on a new connection (the Fetch
+// standard's "HTTP-network-or-cache fetch"), so a host answering 421 sees that request twice; the
+// agent's own attempts are counted through the onAttempt hook.
+
+describe('SuperOfficeClient on SuperOffice Online', () => {
+  test('first call: one state request, one sign-in; later calls reuse both', async () => {
+    const so = client();
+    const before = { ...fake.counts };
+    const [a, b, c] = await Promise.all([1, 2, 3].map((id) => so.email.getEMailAccount({ EMailAccountId: id })));
+    assert.deepEqual([a?.EMailAddress, b?.EMailAddress, c?.EMailAddress], ['account1@example.com', 'account2@example.com', 'account3@example.com']);
+    assert.equal(fake.counts.state - before.state, 1, 'one state request for three concurrent calls');
+    assert.equal(fake.counts.soapSignIns - before.soapSignIns, 1, 'one sign-in for three concurrent calls');
+    await so.email.getEMailAccount({ EMailAccountId: 4 });
+    assert.equal(fake.counts.state - before.state, 1);
+    assert.equal(fake.counts.soapSignIns - before.soapSignIns, 1);
+  });
+
+  test('the tenant moves (sod2 → sod3): HTTP 421, re-resolved once, the call succeeds on the new host', async () => {
+    const t = fake.tenants.get('CustMoving')!;
+    t.host = 0;
+    const attempts: CallEvent[] = [];
+    const so = client({ tenant: 'CustMoving', hooks: { onAttempt: (e) => attempts.push(e) } });
+    await so.email.getEMailAccount({ EMailAccountId: 1 });
+    const [h1, states] = [fake.hosts[1]!.requests, fake.counts.state];
+    t.host = 1;
+    attempts.length = 0;
+    const got = await so.email.getEMailAccount({ EMailAccountId: 2 });
+    assert.equal(got?.EMailAddress, 'account2@example.com');
+    assert.deepEqual(
+      attempts.map((e) => [e.url, e.status]),
+      [
+        [`${fake.hosts[0]!.url}/CustMoving/Remote/Services86/EMail.svc`, 421],
+        [`${fake.hosts[1]!.url}/CustMoving/Remote/Services86/EMail.svc`, 200],
+      ],
+    );
+    assert.equal(fake.hosts[1]!.requests - h1, 1, 'the new host ran the call');
+    assert.equal(fake.counts.state - states, 1, 'asked once where the tenant is now');
+  });
+
+  test('a 421 loop ends after one re-resolution with the HttpError', async () => {
+    const so = client();
+    await so.email.getEMailAccount({ EMailAccountId: 1 });
+    // The state now names a host that does not serve the tenant, every time.
+    fake.stateOverrides.set('Cust12345', { ContextIdentifier: 'Cust12345', Endpoint: `${fake.hosts[1]!.url}/Cust12345`, State: 'Running', IsRunning: true, ValidUntil: new Date(Date.now() + 60_000).toISOString() });
+    fake.tenants.get('Cust12345')!.host = 0;
+    const attempts: CallEvent[] = [];
+    const so2 = client({ hooks: { onAttempt: (e) => attempts.push(e) } });
+    const states = fake.counts.state;
+    await assert.rejects(so2.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof HttpError && e.status === 421);
+    assert.deepEqual(attempts.map((e) => [e.status, e.willRetry]), [[421, true], [421, false]], 'two attempts, no more');
+    assert.equal(fake.counts.state - states, 2, 'two state requests, no more');
+  });
+
+  test('a tenant in maintenance: TenantNotRunningError with State and when to ask again; nothing sent', async () => {
+    const so = client({ tenant: 'CustMaint' });
+    const [requests, signIns] = [totalRequests(), fake.counts.soapSignIns];
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => {
+      assert.ok(e instanceof TenantNotRunningError);
+      assert.equal(e.state, 'OfflineMaintenance');
+      assert.ok(e.retryAt.getTime() > Date.now() + 60_000);
+      return true;
+    });
+    assert.equal(totalRequests(), requests, 'no request reached a tenant host');
+    assert.equal(fake.counts.soapSignIns, signIns, 'no sign-in either');
+  });
+
+  test('a state answer pointing at another host for a different tenant is refused; nothing sent', async () => {
+    fake.stateOverrides.set('Cust12345', { ContextIdentifier: 'Cust999', Endpoint: `${fake.hosts[1]!.url}/Cust999`, State: 'Running', IsRunning: true, ValidUntil: new Date(Date.now() + 60_000).toISOString() });
+    const so = client();
+    const requests = totalRequests();
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof OnlineError && /refused: it is about "Cust999"/.test(e.message));
+    assert.equal(totalRequests(), requests);
+  });
+
+  test('a refused ticket is renewed once and the call retried; a second refusal is the error', async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    const so = client();
+    await so.email.getEMailAccount({ EMailAccountId: 1 });
+    const signIns = fake.counts.soapSignIns;
+    fake.tickets.clear(); // the server forgot every ticket (expired)
+    assert.equal((await so.email.getEMailAccount({ EMailAccountId: 5 }))?.EMailAddress, 'account5@example.com');
+    assert.equal(fake.counts.soapSignIns - signIns, 1, 'signed in again once');
+    // A ticket function the user wrote gets the same renewal: called again, the call retried once.
+    let calls = 0;
+    const good = [...fake.tickets][0]!;
+    const so2 = client({ ticket: () => (++calls === 1 ? '7T:stale==' : good) });
+    assert.equal((await so2.email.getEMailAccount({ EMailAccountId: 6 }))?.EMailAddress, 'account6@example.com');
+    assert.equal(calls, 2);
+    const so3 = client({ ticket: () => '7T:never-valid==' });
+    const requests = totalRequests();
+    await assert.rejects(so3.email.getEMailAccount({ EMailAccountId: 7 }), (e: unknown) => e instanceof SoExceptionError && !String(e.message).includes('never-valid'));
+    assert.equal(totalRequests() - requests, 2, 'one renewal, not a loop');
+  });
+
+  test('hooks: one event per attempt and per call, extra headers, redacted XML', async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    const attempts: CallEvent[] = [];
+    const calls: CallEvent[] = [];
+    const xml: string[] = [];
+    const so = client({
+      hooks: {
+        onAttempt: (e) => attempts.push(e),
+        onCall: (e) => calls.push(e),
+        onRequest: (info) => ({ traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`, 'x-attempt': String(info.attempt) }),
+        onXml: (e) => xml.push(`${e.direction}:${e.xml}`),
+      },
+      retry: { baseDelayMs: 1 },
+    });
+    fake.hosts[0]!.queue.push({ status: 503, headers: { 'retry-after': '0' }, body: 'busy' });
+    await so.email.getEMailAccount({ EMailAccountId: 8 });
+    assert.equal(attempts.length, 2);
+    assert.deepEqual(attempts.map((e) => [e.attempt, e.status, e.willRetry]), [[1, 503, true], [2, 200, false]]);
+    assert.equal(calls.length, 1);
+    const call = calls[0]!;
+    assert.equal(call.service, 'EMail');
+    assert.equal(call.operation, 'GetEMailAccount');
+    assert.equal(call.url, `${fake.hosts[0]!.url}/Cust12345/Remote/Services86/EMail.svc`);
+    assert.equal(call.attempt, 2);
+    assert.equal(call.status, 200);
+    assert.ok(call.requestBytes > 200 && call.responseBytes > 200);
+    assert.equal(call.error, undefined);
+    assert.equal(fake.hosts[0]!.lastHeaders?.['traceparent'], `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`);
+    assert.equal(fake.hosts[0]!.lastHeaders?.['x-attempt'], '2');
+    const all = xml.join('\n');
+    assert.match(all, /^request:<\?xml|^request:</);
+    assert.ok(!all.includes(fake.applicationToken), 'no application token in hook XML');
+    for (const ticket of fake.tickets) assert.ok(!all.includes(ticket), 'no ticket in hook XML');
+    assert.match(all, /<ns0:Ticket>\*\*\*<\/ns0:Ticket>/, 'the ticket is replaced by ***');
+    assert.ok(!JSON.stringify(attempts).includes(fake.applicationToken));
+  });
+
+  test('retries: 503 with a too long Retry-After is not waited for; a write is not retried after 500; a safe read is', async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    const so = client({ retry: { baseDelayMs: 1, maxRetryAfterMs: 1000 } });
+    await so.email.getEMailAccount({ EMailAccountId: 1 });
+    let requests = totalRequests();
+    fake.hosts[0]!.queue.push({ status: 503, headers: { 'retry-after': '120' } });
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof HttpError && e.status === 503);
+    assert.equal(totalRequests() - requests, 1);
+    requests = totalRequests();
+    fake.hosts[0]!.queue.push({ status: 500, body: 'oops' });
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof HttpError && e.status === 500);
+    assert.equal(totalRequests() - requests, 1, 'not marked safe: not retried');
+    const safe = client({ retry: { baseDelayMs: 1, safeOperations: ['GetEMailAccount'] } });
+    await safe.email.getEMailAccount({ EMailAccountId: 1 });
+    requests = totalRequests();
+    fake.hosts[0]!.queue.push({ status: 500, body: 'oops' });
+    assert.equal((await safe.email.getEMailAccount({ EMailAccountId: 9 }))?.EMailAddress, 'account9@example.com');
+    assert.equal(totalRequests() - requests, 2);
+  });
+
+  test('retries: a refused connection is retried up to maxAttempts; the signal ends the wait', async () => {
+    const closed = `http://127.0.0.1:${await closedPort()}`;
+    const attempts: CallEvent[] = [];
+    const agent = new EMailAgent({ baseUrl: closed, ticket: 't', retry: { maxAttempts: 3, baseDelayMs: 1 }, hooks: { onAttempt: (e) => attempts.push(e) } });
+    await assert.rejects(agent.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof TransportError && e.reason === 'network');
+    assert.equal(attempts.length, 3);
+    const slow = new EMailAgent({ baseUrl: closed, ticket: 't', retry: { maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, maxTotalMs: 600_000, random: () => 1 } });
+    const ac = new AbortController();
+    const started = Date.now();
+    setTimeout(() => ac.abort(), 50);
+    await assert.rejects(slow.getEMailAccount({ EMailAccountId: 1 }, { signal: ac.signal }), (e: unknown) => e instanceof TransportError && e.reason === 'aborted');
+    assert.ok(Date.now() - started < 5_000);
+  });
+});

@@ -1,0 +1,134 @@
+// The pieces of the system user sign-in, each against an independent tool: key import in every
+// form the runtime accepts (PEM PKCS#1/PKCS#8, the portal's RSA XML, certificates), the signed
+// token checked by `openssl dgst -sha256 -verify`, and JWT verification refusing every hostile
+// token (another key, expired, alg none, HS256 with the public key as secret, a kid that matches
+// nothing, a tampered payload).
+import assert from 'node:assert/strict';
+import { createVerify } from 'node:crypto';
+import { before, describe, test } from 'node:test';
+import { importRsaPrivateKey, importRsaPublicKey, KeyFormatError } from '../../templates/runtime/online-keys.js';
+import { signSystemUserToken, systemUserTimestamp } from '../../templates/runtime/online-sign.js';
+import { fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt } from '../../templates/runtime/online-jwt.js';
+import { makeKeyPair, opensslVerifies, selfSignedCertificate, signJwt, signJwtHs256, unsignedJwt, type TestKeyPair } from '../support/online-test-keys.js';
+
+let app: TestKeyPair;
+let issuer: TestKeyPair;
+let stranger: TestKeyPair;
+before(() => {
+  app = makeKeyPair();
+  issuer = makeKeyPair();
+  stranger = makeKeyPair();
+});
+
+describe('signing the system user token', () => {
+  test('the timestamp is yyyyMMddHHmm in UTC with leading zeros', () => {
+    assert.equal(systemUserTimestamp(new Date(Date.UTC(2026, 0, 2, 3, 4, 59))), '202601020304');
+    assert.equal(systemUserTimestamp(new Date('2026-12-31T23:59:00-05:00')), '202701010459');
+  });
+
+  for (const form of ['pkcs8Pem', 'pkcs1Pem', 'rsaXml'] as const) {
+    test(`a key given as ${form} signs token.timestamp; openssl dgst -sha256 -verify accepts it`, async () => {
+      const key = await importRsaPrivateKey(app[form]);
+      const now = new Date(Date.UTC(2026, 11, 4, 7, 5));
+      const signed = await signSystemUserToken('My App-pzqc70604i', key, now);
+      const [token, stamp, signature] = [signed.slice(0, signed.indexOf('.')), ...signed.slice(signed.indexOf('.') + 1).split('.')] as [string, string, string];
+      assert.equal(token, 'My App-pzqc70604i');
+      assert.equal(stamp, '202612040705');
+      assert.match(signature, /^[A-Za-z0-9+/]+={0,2}$/, 'standard base64, not base64url');
+      assert.ok(opensslVerifies(app.spkiPem, `${token}.${stamp}`, signature), 'openssl verifies the signature over token.timestamp');
+      assert.ok(!opensslVerifies(app.spkiPem, `${token}.202612040706`, signature), 'and not over another timestamp');
+      assert.ok(!opensslVerifies(stranger.spkiPem, `${token}.${stamp}`, signature), 'nor with another key');
+    });
+  }
+
+  test('a token with non-ASCII characters is signed as UTF-8', async () => {
+    const key = await importRsaPrivateKey(app.pkcs8Pem);
+    const signed = await signSystemUserToken('Søknad Æ-x', key, new Date(0));
+    const signature = signed.slice(signed.lastIndexOf('.') + 1);
+    const ok = createVerify('SHA256').update(Buffer.from('Søknad Æ-x.197001010000', 'utf8')).verify(app.publicKey, Buffer.from(signature, 'base64'));
+    assert.ok(ok);
+  });
+
+  test('unreadable keys are refused with what was seen, never the key', async () => {
+    await assert.rejects(importRsaPrivateKey('not a key at all'), (e: unknown) => e instanceof KeyFormatError && /neither PEM/.test(e.message));
+    await assert.rejects(importRsaPrivateKey(app.spkiPem), (e: unknown) => e instanceof KeyFormatError && /got PEM "PUBLIC KEY"/.test(e.message));
+    await assert.rejects(importRsaPrivateKey(app.rsaXmlPublic), (e: unknown) => e instanceof KeyFormatError && /public key was given/.test(e.message) && !e.message.includes(app.jwk.n.slice(0, 20)));
+    const encrypted = '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----';
+    await assert.rejects(importRsaPrivateKey(encrypted), /encrypted; decrypt it first/);
+  });
+});
+
+const NOW = Date.UTC(2026, 11, 4, 12, 0, 0);
+const claims = (extra: Record<string, unknown> = {}) => ({ [TICKET_CLAIM]: '7T:ticket==', exp: NOW / 1000 + 300, ...extra });
+
+describe('verifying the returned JWT', () => {
+  for (const form of ['spkiPem', 'pkcs1PublicPem', 'rsaXmlPublic', 'jwk', 'certificate'] as const) {
+    test(`a token signed by the trusted key (given as ${form}) verifies and yields its claims`, async () => {
+      const trusted = form === 'certificate' ? selfSignedCertificate(issuer) : issuer[form];
+      const jwt = signJwt({ alg: 'RS256' }, claims(), issuer.privateKey);
+      const got = await verifyJwt(jwt, fixedJwtKey(trusted), NOW, 60_000);
+      assert.equal(got[TICKET_CLAIM], '7T:ticket==');
+    });
+  }
+
+  const refused: [string, () => string, RegExp][] = [
+    ['signed by another key', () => signJwt({ alg: 'RS256' }, claims(), stranger.privateKey), /does not verify/],
+    ['expired (beyond the skew)', () => signJwt({ alg: 'RS256' }, claims({ exp: NOW / 1000 - 61 }), issuer.privateKey), /expired/],
+    ['without exp', () => signJwt({ alg: 'RS256' }, { [TICKET_CLAIM]: 'x' }, issuer.privateKey), /no exp/],
+    ['not yet valid (nbf)', () => signJwt({ alg: 'RS256' }, claims({ nbf: NOW / 1000 + 120 }), issuer.privateKey), /not valid before/],
+    ['alg none', () => unsignedJwt(claims()), /"none" is refused/],
+    ['HS256 with the public key PEM as HMAC secret', () => signJwtHs256({}, claims(), issuer.spkiPem), /"HS256" is refused/],
+    ['a tampered payload', () => {
+      const [h, , s] = signJwt({ alg: 'RS256' }, claims(), issuer.privateKey).split('.');
+      return `${h}.${Buffer.from(JSON.stringify(claims({ [TICKET_CLAIM]: 'stolen' }))).toString('base64url')}.${s}`;
+    }, /does not verify/],
+    ['not a JWT', () => 'abc.def', /not a JWT/],
+  ];
+  for (const [name, make, why] of refused) {
+    test(`refused: ${name}`, async () => {
+      await assert.rejects(verifyJwt(make(), fixedJwtKey(issuer.spkiPem), NOW, 60_000), (e: unknown) => e instanceof JwtError && why.test(e.message));
+    });
+  }
+
+  test('expiry within the clock skew is accepted', async () => {
+    const jwt = signJwt({ alg: 'RS256' }, claims({ exp: NOW / 1000 - 30 }), issuer.privateKey);
+    assert.ok(await verifyJwt(jwt, fixedJwtKey(issuer.spkiPem), NOW, 60_000));
+  });
+
+  test('JWKS: the key is chosen by kid; a kid that matches nothing is refused after one refetch', async () => {
+    let fetches = 0;
+    let t = NOW;
+    const fakeFetch = (async (url: string | URL) => {
+      fetches++;
+      const u = String(url);
+      if (u.endsWith('/openid-configuration')) return Response.json({ jwks_uri: 'http://127.0.0.1:9/login/.well-known/jwks' });
+      return Response.json({ keys: [{ kid: 'k1', use: 'sig', ...stranger.jwk }, { kid: 'k2', use: 'sig', ...issuer.jwk }] });
+    }) as typeof fetch;
+    const keys = jwksKeys({ origin: 'http://127.0.0.1:9', fetch: fakeFetch, timeoutMs: 1000, now: () => t });
+    const good = signJwt({ alg: 'RS256', kid: 'k2' }, claims(), issuer.privateKey);
+    assert.equal((await verifyJwt(good, keys, NOW, 0))[TICKET_CLAIM], '7T:ticket==');
+    assert.equal(fetches, 2, 'metadata + JWKS, once');
+    await verifyJwt(good, keys, NOW, 0);
+    assert.equal(fetches, 2, 'cached');
+    const wrongKid = signJwt({ alg: 'RS256', kid: 'k1' }, claims(), issuer.privateKey);
+    await assert.rejects(verifyJwt(wrongKid, keys, NOW, 0), /does not verify/);
+    const unknownKid = signJwt({ alg: 'RS256', kid: 'k9' }, claims(), issuer.privateKey);
+    await assert.rejects(verifyJwt(unknownKid, keys, NOW, 0), /no trusted key matches the token's kid "k9"/);
+    assert.equal(fetches, 2, 'a fresh set is not refetched for an unknown kid');
+    t += 61_000;
+    await assert.rejects(verifyJwt(unknownKid, keys, NOW, 0), /no trusted key/);
+    assert.equal(fetches, 4, 'an older set is refetched once for an unknown kid');
+    const noKid = signJwt({ alg: 'RS256' }, claims(), issuer.privateKey);
+    await assert.rejects(verifyJwt(noKid, keys, NOW, 0), /no trusted key/, 'no kid and two keys: no guessing');
+  });
+
+  test('JWKS: metadata pointing the keys at another origin is refused', async () => {
+    const fakeFetch = (async () => Response.json({ jwks_uri: 'http://127.0.0.2:9/jwks' })) as unknown as typeof fetch;
+    const keys = jwksKeys({ origin: 'http://127.0.0.1:9', fetch: fakeFetch, timeoutMs: 1000, now: () => NOW });
+    await assert.rejects(verifyJwt(signJwt({ alg: 'RS256' }, claims(), issuer.privateKey), keys, NOW, 0), /jwks_uri \(http:\/\/127\.0\.0\.2:9\) is not on the login host/);
+  });
+
+  test('a public key is not accepted where the private key is needed, nor the reverse', async () => {
+    await assert.rejects(importRsaPublicKey(issuer.pkcs8Pem), /got PEM "PRIVATE KEY"/);
+  });
+});

@@ -1,0 +1,85 @@
+// systemUserTicket against the fake Online: the exchange over SOAP (the generated
+// PartnerSystemUserService client against the mock generated from the same WSDL) and over REST,
+// the signature checked by the fake with node:crypto and by openssl, the JWT checked against the
+// fake's JWKS, and every hostile answer refused.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { systemUserTicket, SystemUserSignInError } from '../../templates/runtime/system-user.js';
+import { JwtError, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
+import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
+import { makeKeyPair, opensslVerifies, signJwt, signJwtHs256, unsignedJwt } from '../support/online-test-keys.js';
+
+let fake: FakeOnline;
+let defaultMint: FakeOnline['mintJwt'];
+before(async () => {
+  fake = await startFakeOnline();
+  defaultMint = fake.mintJwt;
+});
+after(() => fake.close());
+beforeEach(() => {
+  fake.mintJwt = defaultMint;
+});
+
+const context = () => ({ environment: fake.origin, tenant: 'Cust12345', applicationToken: fake.applicationToken, fetch });
+
+describe('system user sign-in', () => {
+  for (const exchange of ['soap', 'rest'] as const) {
+    test(`over ${exchange.toUpperCase()}: signs, exchanges, verifies the JWT against the JWKS, returns the ticket claim`, async () => {
+      const before = { ...fake.counts };
+      const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.rsaXml, exchange });
+      const ticket = await provider.ticket(context());
+      assert.ok(fake.tickets.has(ticket), 'a ticket the fake issued');
+      assert.equal(fake.counts[exchange === 'soap' ? 'soapSignIns' : 'restSignIns'], before[exchange === 'soap' ? 'soapSignIns' : 'restSignIns'] + 1);
+      const signed = fake.signedTokens.at(-1)!;
+      const cut = signed.lastIndexOf('.');
+      assert.ok(opensslVerifies(fake.appKey.spkiPem, signed.slice(0, cut), signed.slice(cut + 1)), 'openssl dgst -sha256 -verify accepts the signed token');
+      assert.equal(await provider.ticket(context()), ticket, 'cached: no second exchange');
+      assert.equal(fake.counts[exchange === 'soap' ? 'soapSignIns' : 'restSignIns'], before[exchange === 'soap' ? 'soapSignIns' : 'restSignIns'] + 1);
+    });
+  }
+
+  test('the SOAP exchange carries ApplicationToken and ContextIdentifier as SOAP headers (as documented)', async () => {
+    const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs1Pem });
+    await provider.ticket(context());
+    // The fake's exchange() refuses an unknown application token or tenant, so a ticket means both arrived.
+    assert.equal(fake.counts.soapSignIns > 0, true);
+  });
+
+  test('IsSuccessful false becomes SystemUserSignInError with ErrorMessage (a key the fake does not know)', async () => {
+    const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: makeKeyPair().pkcs8Pem });
+    await assert.rejects(provider.ticket(context()), (e: unknown) => e instanceof SystemUserSignInError && e.errorMessage === 'InvalidSignature');
+    const wrongToken = systemUserTicket({ systemUserToken: 'Other App-x', privateKey: fake.appKey.pkcs8Pem, exchange: 'rest' });
+    await assert.rejects(wrongToken.ticket(context()), (e: unknown) => e instanceof SystemUserSignInError && e.errorMessage === 'Revoked');
+  });
+
+  const other = makeKeyPair();
+  const claims = (ticket: string, exp = Math.floor(Date.now() / 1000) + 3600) => ({ [TICKET_CLAIM]: ticket, exp });
+  const hostile: [string, (tenant: string, ticket: string) => string, RegExp][] = [
+    ['a JWT signed by another key', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, claims(ticket), other.privateKey), /does not verify/],
+    ['an expired JWT', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, claims(ticket, Math.floor(Date.now() / 1000) - 600), fake.issuerKey.privateKey), /expired/],
+    ['alg none', (_t, ticket) => unsignedJwt(claims(ticket)), /"none" is refused/],
+    ['HS256 with the public key as secret', (_t, ticket) => signJwtHs256({ kid: 'test-key' }, claims(ticket), fake.issuerKey.spkiPem), /"HS256" is refused/],
+    ['a kid the JWKS does not have', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'rotated-away' }, claims(ticket), fake.issuerKey.privateKey), /no trusted key matches/],
+    ['a JWT for another tenant', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, { ...claims(ticket), 'http://schemes.superoffice.net/identity/ctx': 'Cust999' }, fake.issuerKey.privateKey), /for tenant "Cust999"/],
+  ];
+  for (const [name, mint, why] of hostile) {
+    test(`refused: ${name}; no ticket is handed out`, async () => {
+      fake.mintJwt = mint;
+      const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+      await assert.rejects(provider.ticket(context()), (e: unknown) => e instanceof JwtError && why.test(e.message) && !e.message.includes('7T:'));
+    });
+  }
+
+  test('with publicKey given, the JWKS is not fetched', async () => {
+    const before = fake.counts.jwks;
+    const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, publicKey: fake.issuerKey.spkiPem });
+    assert.ok(fake.tickets.has(await provider.ticket(context())));
+    assert.equal(fake.counts.jwks, before);
+  });
+
+  test('missing session options are named', async () => {
+    const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+    await assert.rejects(provider.ticket({ fetch }), /needs the session options environment, tenant and applicationToken/);
+    assert.throws(() => systemUserTicket({ systemUserToken: '', privateKey: 'x' }), /systemUserToken is required/);
+  });
+});
