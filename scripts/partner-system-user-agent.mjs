@@ -3,7 +3,7 @@
 // over SOAP) is this generator's own output for test/fixtures/wsdl/Online/PartnerSystemUserService.wsdl:
 // types.ts, metadata.ts, operations.ts and client.ts, joined into one flat runtime module
 // (templates/runtime/partner-system-user-service.ts) — imports replaced by the runtime's own, the
-// `rt.`/`T.` qualifiers dropped, and the module-private names prefixed so they cannot clash with
+// `rt.`/`ri.`/`T.` qualifiers dropped, and the module-private names prefixed so they cannot clash with
 // another runtime file. Nothing else is changed.
 //
 //   node scripts/partner-system-user-agent.mjs          (after npm run build) rewrites the module
@@ -65,8 +65,8 @@ export function assemble(dir) {
   });
   let body = parts.join('\n\n').replace(/\n{3,}/g, '\n\n');
   const code = body.replace(/^\s*(?:\/\/|\*|\/\*\*).*$/gm, ''); // comments name forms the code may not use
-  const used = new Set([...code.matchAll(/\brt\.(\w+)/g)].map((m) => m[1]));
-  body = body.replace(/\brt\.(\w+)/g, '$1').replace(/\bT\.(\w+)/g, '$1');
+  const used = new Set([...code.matchAll(/\br[ti]\.(\w+)/g)].map((m) => m[1]));
+  body = body.replace(/\br[ti]\.(\w+)/g, '$1').replace(/\bT\.(\w+)/g, '$1');
   const byModule = new Map();
   for (const name of [...used].sort()) {
     const from = RUNTIME_SOURCES[name];

@@ -17,8 +17,8 @@ const emailWsdl = join(wsdlFixturesDir, 'EMail.wsdl');
 const SUMMARY_EMAIL = /^EMail\.wsdl → .*EMail\/: \d+ types, 80 operations, (\d+) files, \d+ ms$/;
 /** The files every agent folder holds (more may be added, e.g. mock.ts; the summary count must match the disk). */
 const CORE_AGENT_FILES = ['client.ts', 'index.ts', 'metadata.ts', 'operations.ts', 'types.ts'];
-/** The generated runtime: the sources of templates/runtime/ assembled into two modules (emit/runtime-bundle.ts). */
-const RUNTIME_SOURCES = ['index.ts', 'mock-server.ts'];
+/** The generated runtime: every source of templates/runtime/, copied as it is. */
+const RUNTIME_SOURCES = readdirSync(join(repoRoot, 'templates', 'runtime')).filter((n) => n.endsWith('.ts'));
 
 // ---------------------------------------------------------------------------------------------
 // Helpers (kept local: each test file stands alone)

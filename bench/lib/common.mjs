@@ -43,23 +43,33 @@ export function stats(samples) {
   const s = [...samples].sort((a, b) => a - b);
   const n = s.length;
   const median = n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-  return { min: s[0], median, max: s[n - 1], n };
+  // Quartiles by the median of each half (Tukey's hinges): an interquartile range is [q1, q3].
+  const half = (a) => (a.length % 2 === 1 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2);
+  const lower = s.slice(0, Math.floor(n / 2));
+  const upper = s.slice(Math.ceil(n / 2));
+  return { min: s[0], q1: n > 1 ? half(lower) : s[0], median, q3: n > 1 ? half(upper) : s[0], max: s[n - 1], n };
 }
 
 export function nowMs() {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
+/** CPU time of this process (user + system) in ms: what a knock-out saves, whatever else runs on the machine. */
+export function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /**
  * Times `fn` in batches of `iters` calls after a forced GC (not timed) and returns the time per
  * call in ms. Batching keeps each sample well above timer and scheduling noise.
  */
-export function timeBatch(fn, iters) {
+export function timeBatch(fn, iters, clock = nowMs) {
   gc();
   let sink;
-  const t0 = nowMs();
+  const t0 = clock();
   for (let i = 0; i < iters; i++) sink = fn();
-  const t1 = nowMs();
+  const t1 = clock();
   if (sink === undefined) throw new Error('a benchmarked function returned nothing');
   return (t1 - t0) / iters;
 }
@@ -80,13 +90,13 @@ export function calibrate(fn, { warmMs = 400, batchMs = 120, minIters = 1 } = {}
  * Runs the contenders alternately: every round times each once, the order rotating from round
  * to round so that no contender always follows the same one.
  */
-export function alternate(contenders, rounds, { batchMs = 120, warmMs = 400, log } = {}) {
+export function alternate(contenders, rounds, { batchMs = 120, warmMs = 400, log, clock = nowMs } = {}) {
   const iters = new Map();
   for (const c of contenders) iters.set(c.key, calibrate(c.fn, { batchMs, warmMs }));
   const samples = new Map(contenders.map((c) => [c.key, []]));
   for (let r = 0; r < rounds; r++) {
     const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]);
-    for (const c of order) samples.get(c.key).push(timeBatch(c.fn, iters.get(c.key)));
+    for (const c of order) samples.get(c.key).push(timeBatch(c.fn, iters.get(c.key), clock));
     log?.(`  round ${r + 1}/${rounds}: ` + contenders.map((c) => `${c.key} ${fmt(samples.get(c.key).at(-1))} ms`).join(', '));
   }
   const out = {};

@@ -4,6 +4,7 @@
 //   several:    <out>/shared/{types,metadata}.ts (every schema type once)
 //               <out>/<Agent>/{types,metadata,operations,client,index,mock}.ts (types.ts re-exports,
 //               metadata.ts is the agent's table of the shared type constants)  + <out>/index.ts
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Service } from '../model/types.js';
 import { emitClient, emitIndex, emitOperations } from './emit-client.js';
@@ -13,7 +14,6 @@ import { emitAgentTable, emitMetadata, emitSharedMetadata } from './emit-metadat
 import { emitMock } from './emit-mock.js';
 import { emitAgentTypeExports, emitSharedTypes, emitTypes } from './emit-types.js';
 import { planAgents, sharedTypes, SHARED_FOLDER, type EmitPlan } from './plan.js';
-import { bundleRuntime } from './runtime-bundle.js';
 
 export interface GeneratedFile {
   /** Path relative to the output folder, with `/` separators. */
@@ -110,10 +110,18 @@ function emitAgentFiles(plan: EmitPlan, templatesDir: string, regenerate: string
 
 export const RUNTIME_FOLDER = 'runtime';
 
-/** The runtime: its TypeScript sources assembled into two modules (runtime-bundle.ts), under a generated-file header. */
+/**
+ * The runtime: each templates/runtime/*.ts copied into runtime/ as the file it is (imports kept),
+ * under a generated-file header, so a stack trace points at decode.ts:300, not at one big module.
+ * Every file is copied, whoever added it: the folder is the list.
+ */
 export function runtimeFiles(templatesDir: string): GeneratedFile[] {
-  return bundleRuntime(join(templatesDir, 'runtime')).map(({ name, content }) => ({
-    path: `${RUNTIME_FOLDER}/${name}`,
-    content: `${GENERATED_MARK} (runtime, assembled from templates/runtime/) — do not edit.\n\n${content}`,
-  }));
+  const dir = join(templatesDir, 'runtime');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
+    .sort()
+    .map((name) => ({
+      path: `${RUNTIME_FOLDER}/${name}`,
+      content: `${GENERATED_MARK} (runtime, copied from templates/runtime/${name}) — do not edit.\n\n${readFileSync(join(dir, name), 'utf8')}`,
+    }));
 }

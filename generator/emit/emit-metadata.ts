@@ -6,7 +6,7 @@
 //       'ContactId 0 xs:int optional',
 //       'ContactName 0 xs:string optional nillable',
 //     ]];
-// and one table per agent naming its WSDL's types (`EMailSchema = rt.schema(namespaces, { … })`). With one WSDL, both live in the
+// and one table per agent naming its WSDL's types (`EMailSchema = ri.schema(namespaces, { … })`). With one WSDL, both live in the
 // agent's metadata.ts; with several, the constants live once in shared/metadata.ts and each
 // agent's metadata.ts imports the ones its table names. The file explains its notation in its
 // first comment (templates/metadata.ts.hbs).

@@ -21,7 +21,7 @@
 // header block). A frame knows what its element is (a complex value, an array, a dictionary, a
 // scalar …); reader events fill it, and at the element's end tag its value goes to the frame below.
 import { DecodeError, type SoapFaultError } from './errors.js';
-import { compiledPattern } from './encode.js';
+import { enumProblem, listItems, patternProblem } from './facets.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { fastScalarCode, parseScalar, parseScalarAt, ScalarError } from './scalars.js';
 import { field, type ArrayDesc, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type RestrictedDesc, type ScalarKind, type SchemaDesc, type SoapVersion, type TypeDesc } from './schema.js';
@@ -694,19 +694,16 @@ class EnvelopeDecoder {
     switch (desc.kind) {
       case 'enum':
         return this.enumValue(desc, raw.trim(), depth);
-      case 'list': {
-        const text = raw.trim();
-        if (text === '') return [];
-        return text.split(/[ \t\n\r]+/).map((item, i) => this.listItem(desc.item, item, depth, i));
-      }
+      case 'list':
+        return listItems(raw).map((item, i) => this.listItem(desc.item, item, depth, i));
       case 'restricted':
         return this.restricted(desc, raw, depth);
     }
   }
 
   private enumValue(desc: EnumDesc, text: string, depth: number, item?: number): string {
-    if (desc.values.includes(text)) return text;
-    return this.fail(`"${short(text)}" is not a known value (expected one of ${desc.values.join(', ')})`, depth, item === undefined ? undefined : 'item', item ?? -1);
+    const problem = enumProblem(desc.values, text);
+    return problem === undefined ? text : this.fail(problem, depth, item === undefined ? undefined : 'item', item ?? -1);
   }
 
   private listItem(itemKey: string, text: string, depth: number, i: number): unknown {
@@ -723,12 +720,8 @@ class EnvelopeDecoder {
     if (!kind) return this.fail(`internal: restriction base ${desc.base} is not a scalar`, depth);
     const value = this.scalar(kind, raw, depth, item);
     const lexical = kind === 'string' ? raw : raw.trim();
-    for (const p of desc.patterns) {
-      if (!compiledPattern(p).test(lexical)) {
-        return this.fail(`"${short(lexical)}" does not match the pattern ${p}`, depth, item === undefined ? undefined : 'item', item ?? -1);
-      }
-    }
-    return value;
+    const problem = patternProblem(desc.patterns, lexical);
+    return problem === undefined ? value : this.fail(problem, depth, item === undefined ? undefined : 'item', item ?? -1);
   }
 }
 
@@ -823,10 +816,6 @@ function keepDecoderAlive(): unknown {
 export function isNilFlag(value: string): boolean {
   const flag = value.trim();
   return flag === 'true' || flag === '1';
-}
-
-function short(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /** Sets a property without ever touching the prototype (a key "__proto__" from a server is data). */

@@ -6,18 +6,7 @@ import { formatScalar, ScalarError } from './scalars.js';
 import type { FieldDesc, ScalarKind } from './schema.js';
 import { pathString, scalarKind, type Path, type SchemaIndex } from './schema-index.js';
 import { escapeText } from './xml.js';
-
-const patternCache = new Map<string, RegExp>();
-
-/** Restriction patterns are compiled once per process. */
-export function compiledPattern(pattern: string): RegExp {
-  let re = patternCache.get(pattern);
-  if (!re) {
-    re = new RegExp(pattern);
-    patternCache.set(pattern, re);
-  }
-  return re;
-}
+import { enumProblem, listItemProblem, patternProblem } from './facets.js';
 
 export class Encoder {
   private readonly index: SchemaIndex;
@@ -26,6 +15,17 @@ export class Encoder {
   constructor(index: SchemaIndex, operation?: string) {
     this.index = index;
     this.operation = operation;
+  }
+
+  /**
+   * The header blocks of a message: each declared header whose value is given, in declaration
+   * order (what the client sends and the mock answers with).
+   */
+  headerBlocks(fields: readonly FieldDesc[], values: Readonly<Record<string, unknown>> | null | undefined): string {
+    let xml = '';
+    if (values === undefined || values === null) return xml;
+    for (const f of fields) xml += this.field(f, values[f.name], { parent: undefined, name: 'Header', index: -1 });
+    return xml;
   }
 
   private fail(message: string, path: Path | undefined): never {
@@ -114,10 +114,9 @@ export class Encoder {
   }
 
   private enumValue(values: readonly string[], value: unknown, path: Path): string {
-    if (typeof value !== 'string' || !values.includes(value)) {
-      return this.fail(`${JSON.stringify(value)} is not one of ${values.map((v) => `"${v}"`).join(', ')}`, path);
-    }
-    return value;
+    if (typeof value !== 'string') return this.fail(`${JSON.stringify(value)} is not a string (expected one of ${values.join(', ')})`, path);
+    const problem = enumProblem(values, value);
+    return problem === undefined ? value : this.fail(problem, path);
   }
 
   private listItem(itemKey: string, value: unknown, path: Path): string {
@@ -130,8 +129,8 @@ export class Encoder {
       else if (desc?.kind === 'restricted') text = this.restricted(desc.base, desc.patterns, value, path);
       else return this.fail(`internal: list item type ${itemKey} is not simple`, path);
     }
-    if (text === '' || /[ \t\n\r]/.test(text)) return this.fail('a list item cannot be empty or contain whitespace', path);
-    return text;
+    const problem = listItemProblem(text);
+    return problem === undefined ? text : this.fail(problem, path);
   }
 
   private rawScalar(kind: ScalarKind, value: unknown, path: Path): string {
@@ -147,10 +146,8 @@ export class Encoder {
     const kind = scalarKind(base);
     if (!kind) return this.fail(`internal: restriction base ${base} is not a scalar`, path);
     const text = this.rawScalar(kind, value, path);
-    for (const p of patterns) {
-      if (!compiledPattern(p).test(text)) return this.fail(`"${text}" does not match the pattern ${p}`, path);
-    }
-    return text;
+    const problem = patternProblem(patterns, text);
+    return problem === undefined ? text : this.fail(problem, path);
   }
 
   private recordEntries(value: unknown, path: Path): [string, unknown][] {

@@ -1,11 +1,10 @@
-// SOAP envelopes: writing them (version from the binding) and reading them (SOAP 1.1 or 1.2,
-// any prefixes, header blocks in Header or — as SuperOffice's documentation shows them —
-// directly under Envelope). A Fault in the body becomes a SoapFaultError.
-import { DecodeError, SoapFaultError } from './errors.js';
+// SOAP envelopes: writing them (version from the binding) and reading a Fault as events. The
+// envelope itself is read by decode.ts (the one envelope reader of the client).
+import { SoapFaultError } from './errors.js';
 import type { SoapVersion } from './schema.js';
 import type { SchemaIndex } from './schema-index.js';
 import { XSD_NS, XSI_NS } from './schema-index.js';
-import { escapeAttribute, escapeText, parseXml, XML_END, XML_EOF, XML_START, XML_TEXT, XmlSyntaxError, type XmlElement, type XmlReader } from './xml.js';
+import { escapeAttribute, escapeText, XML_END, XML_EOF, XML_START, XML_TEXT, type XmlReader } from './xml.js';
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
@@ -41,52 +40,6 @@ export function writeFault(version: SoapVersion, fault: FaultFields): string {
   return `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${envelopeNamespace(version)}"><s:Body>${body}</s:Body></s:Envelope>`;
 }
 
-export interface ParsedEnvelope {
-  readonly version: SoapVersion;
-  readonly envelope: XmlElement;
-  /** Header blocks: children of Header, then other non-Body children of Envelope. */
-  readonly headers: readonly XmlElement[];
-  /** The first element in Body (a Fault has already been thrown). */
-  readonly body: XmlElement;
-}
-
-/** Parses an envelope; throws DecodeError (not XML, not SOAP) or SoapFaultError. */
-export function readEnvelope(xml: string, operation?: string, maxDepth?: number): ParsedEnvelope {
-  let root: XmlElement;
-  try {
-    root = parseXml(xml, maxDepth !== undefined ? { maxDepth } : {});
-  } catch (err) {
-    if (err instanceof XmlSyntaxError) throw new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation);
-    throw err;
-  }
-  const version: SoapVersion | undefined = root.ns === SOAP11_NS ? '1.1' : root.ns === SOAP12_NS ? '1.2' : undefined;
-  if (root.local !== 'Envelope' || !version) {
-    const what = root.local === 'Envelope' ? `an Envelope in namespace "${root.ns}"` : `<${root.local}>`;
-    throw new DecodeError(`not a SOAP envelope: the root element is ${what}`, '', operation);
-  }
-  const headers: XmlElement[] = [];
-  const direct: XmlElement[] = [];
-  let body: XmlElement | undefined;
-  for (const child of root.children) {
-    if (child.ns === root.ns && child.local === 'Header') headers.push(...child.children);
-    else if (child.ns === root.ns && child.local === 'Body') body = child;
-    else direct.push(child);
-  }
-  if (!body) throw new DecodeError('the SOAP envelope has no Body', 'Envelope', operation);
-  const first = body.children[0];
-  if (!first) throw new DecodeError('the SOAP Body is empty', 'Envelope/Body', operation);
-  if (first.ns === root.ns && first.local === 'Fault') throw readFault(first, version, operation);
-  return { version, envelope: root, headers: [...headers, ...direct], body: first };
-}
-
-function child(el: XmlElement, ns: string, local: string): XmlElement | undefined {
-  return el.children.find((c) => c.local === local && c.ns === ns);
-}
-
-function textContent(el: XmlElement): string {
-  return el.children.length === 0 ? el.text : el.text + el.children.map(textContent).join('');
-}
-
 /**
  * How much of a fault's reason and detail an error keeps, in characters: a server's fault text is
  * data from the network, and a 20 MiB faultstring must not become a 20 MiB error message. Longer
@@ -94,10 +47,10 @@ function textContent(el: XmlElement): string {
  * a SoapFaultError's message stays under 64 KiB.
  */
 export const FAULT_TEXT_CAP = 32 * 1024;
-const FAULT_CODE_CAP = 256;
+export const FAULT_CODE_CAP = 256;
 
 /** Collects text up to a cap, counting what it drops. */
-class CappedText {
+export class CappedText {
   #parts: string[] = [];
   #kept = 0;
   #total = 0;
@@ -115,12 +68,6 @@ class CappedText {
     if (this.#total <= this.cap) return trim ? kept.trim() : kept;
     return `${trim ? kept.trimStart() : kept}… (${this.#total} characters in all)`;
   }
-}
-
-function capped(text: string, cap: number, trim: boolean): string {
-  const c = new CappedText(cap);
-  c.add(text);
-  return c.value(trim);
 }
 
 /**
@@ -175,37 +122,6 @@ export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: st
   }
   return new SoapFaultError(
     { code: code.value(true), reason: reason.value(false), detail: sawDetail ? detail.value(true) : undefined },
-    operation,
-  );
-}
-
-/** The SoapFaultError a Fault element (SOAP 1.1 or 1.2) describes; texts capped as by readFaultFrom. */
-export function readFault(fault: XmlElement, version: SoapVersion, operation?: string): SoapFaultError {
-  if (version === '1.1') {
-    // SOAP 1.1 fault children are unqualified.
-    const code = child(fault, '', 'faultcode');
-    const reason = child(fault, '', 'faultstring');
-    const detail = child(fault, '', 'detail');
-    return new SoapFaultError(
-      {
-        code: capped(code?.text ?? '', FAULT_CODE_CAP, true),
-        reason: capped(reason?.text ?? '', FAULT_TEXT_CAP, false),
-        detail: detail ? capped(textContent(detail), FAULT_TEXT_CAP, true) : undefined,
-      },
-      operation,
-    );
-  }
-  const codeEl = child(fault, SOAP12_NS, 'Code');
-  const value = codeEl && child(codeEl, SOAP12_NS, 'Value');
-  const reasonEl = child(fault, SOAP12_NS, 'Reason');
-  const text = reasonEl && child(reasonEl, SOAP12_NS, 'Text');
-  const detail = child(fault, SOAP12_NS, 'Detail');
-  return new SoapFaultError(
-    {
-      code: capped(value?.text ?? '', FAULT_CODE_CAP, true),
-      reason: capped(text?.text ?? '', FAULT_TEXT_CAP, false),
-      detail: detail ? capped(textContent(detail), FAULT_TEXT_CAP, true) : undefined,
-    },
     operation,
   );
 }

@@ -21,7 +21,7 @@
 // Strict about values (a DecodeError naming the property path); about properties the schema does
 // not declare, lenient by default (skipped) or strict with unknownElements: 'error', as in XML.
 import { DecodeError, EncodeError } from './errors.js';
-import { compiledPattern } from './encode.js';
+import { compiledPattern } from './facets.js';
 import { setProperty, type UnknownElements } from './decode.js';
 import { fastScalarCode, formatScalar, parseScalar, parseScalarAt, ScalarError } from './scalars.js';
 import { field, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type RestrictedDesc, type ScalarKind, type TypeDesc } from './schema.js';

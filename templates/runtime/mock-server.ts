@@ -24,7 +24,8 @@ import { decodeXmlBytes, joinChunks } from './charset.js';
 import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
 import { Encoder } from './encode.js';
-import { readEnvelope, writeEnvelope, writeFault, type ParsedEnvelope } from './envelope.js';
+import { writeEnvelope, writeFault } from './envelope.js';
+import { readEnvelope, type ParsedEnvelope } from './mock-envelope.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
 import type { SoapVersion } from './schema.js';
 import { schemaIndex } from './schema-index.js';
@@ -552,9 +553,7 @@ function encodeEmptyResponse(codec: AnyOperationCodec, headers: Record<string, u
   const output = codec.desc.output!;
   const index = schemaIndex(codec.schema);
   const encoder = new Encoder(index, codec.name);
-  let headerXml = '';
-  for (const f of output.headers) headerXml += encoder.field(f, headers[f.name], { parent: undefined, name: 'Header', index: -1 });
-  return writeEnvelope(index, codec.soapVersion, headerXml, `<${index.tag(output.body)}/>`);
+  return writeEnvelope(index, codec.soapVersion, encoder.headerBlocks(output.headers, headers), `<${index.tag(output.body)}/>`);
 }
 
 // The slice of node:http that listen() uses. It is loaded by a computed specifier so that

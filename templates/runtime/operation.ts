@@ -138,11 +138,7 @@ export function operationFactory<IH, OH>(
 
 function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, value: unknown, headers: unknown): string {
   const encoder = new Encoder(index, op.name);
-  let headerXml = '';
-  if (headers !== undefined && headers !== null) {
-    const h = headers as Record<string, unknown>;
-    for (const f of msg.headers) headerXml += encoder.field(f, h[f.name], { parent: undefined, name: 'Header', index: -1 });
-  }
+  const headerXml = encoder.headerBlocks(msg.headers, headers as Record<string, unknown> | null | undefined);
   const bodyValue = value === undefined ? {} : value;
   const body = encoder.element(msg.body, bodyValue, { parent: undefined, name: msg.body.name, index: -1 });
   return writeEnvelope(index, op.soapVersion, headerXml, body);

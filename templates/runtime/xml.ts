@@ -4,8 +4,8 @@
 //
 // Design notes
 // - XmlReader is a pull reader: next() returns start tag, text and end tag events. All checking
-//   happens there, so its consumers see the same errors: parseXml/readElement build trees from
-//   the events, and the decoder (decode.ts) turns them into typed values directly.
+//   happens there, so its consumers see the same errors: the decoder (decode.ts) turns them into
+//   typed values directly; xml-tree.ts (tests and the mock's fault reading only) builds trees.
 // - The input is scanned with indexOf/charCodeAt; strings are only created by slicing whole runs
 //   (names, attribute values, text between markup), never character by character, and text and
 //   attribute values that need no decoding are handed out as extents of the input.
@@ -19,32 +19,6 @@
 //   newline index that is built the first time any position is asked for.
 // - Namespace scopes form a chain with one link per declaration; elements that declare nothing
 //   share their parent's scope object.
-
-/** A parsed element. Namespaces are resolved while parsing. */
-export interface XmlElement {
-  /** Namespace URI ('' when none). */
-  readonly ns: string;
-  /** Local name. */
-  readonly local: string;
-  /** Attributes in document order; xmlns declarations are NOT included. */
-  readonly attrs: readonly XmlAttribute[];
-  /** Child elements in document order. */
-  readonly children: XmlElement[];
-  /** Concatenated character data directly inside this element (entities decoded, CDATA included). */
-  text: string;
-  /** 1-based line of the '<' of the start tag. */
-  readonly line: number;
-  /** 1-based column (in characters, i.e. code points) of the '<' of the start tag. */
-  readonly column: number;
-  /** In-scope prefix bindings, for resolving QName-valued attributes such as xsi:type. */
-  readonly scope: NamespaceScope;
-}
-
-export interface XmlAttribute {
-  readonly ns: string;
-  readonly local: string;
-  readonly value: string;
-}
 
 export interface NamespaceScope {
   /**
@@ -369,47 +343,6 @@ class UriIds {
   }
 }
 
-class AttributeNode implements XmlAttribute {
-  readonly ns: string;
-  readonly local: string;
-  readonly value: string;
-  constructor(ns: string, local: string, value: string) {
-    this.ns = ns;
-    this.local = local;
-    this.value = value;
-  }
-}
-
-const NO_ATTRS: readonly XmlAttribute[] = Object.freeze([]);
-
-class ElementNode implements XmlElement {
-  readonly ns: string;
-  readonly local: string;
-  readonly attrs: readonly XmlAttribute[];
-  children: XmlElement[];
-  text: string;
-  readonly scope: NamespaceScope;
-  private readonly offset: number;
-
-  constructor(ns: string, local: string, attrs: readonly XmlAttribute[], scope: Scope, offset: number) {
-    this.ns = ns;
-    this.local = local;
-    this.attrs = attrs;
-    this.children = [];
-    this.text = '';
-    this.scope = scope;
-    this.offset = offset;
-  }
-
-  get line(): number {
-    return ((this.scope as Scope).lines as LineMap).line(this.offset);
-  }
-
-  get column(): number {
-    return ((this.scope as Scope).lines as LineMap).column(this.offset);
-  }
-}
-
 /**
  * An interned qualified name: one object per distinct name per document (see XmlReader.intern),
  * so names can be compared by identity.
@@ -617,24 +550,6 @@ export class XmlReader {
   /** Whether attribute `i`'s value is exactly its extent in `src` (no references, no normalisation). */
   attrValueIsRaw(i: number): boolean {
     return this.aValues[i] === null;
-  }
-
-  /** The non-declaration attributes of the current start tag, as nodes. */
-  attributes(): readonly XmlAttribute[] {
-    const plain = this.plainAttrCount;
-    if (plain === 0) return NO_ATTRS;
-    const list: AttributeNode[] = new Array(plain);
-    let k = 0;
-    for (let i = 0; i < this.attrCount; i++) {
-      const ns = this.aNs[i];
-      if (ns !== null && ns !== undefined) list[k++] = new AttributeNode(ns, (this.aNames[i] as XmlName).local, this.attrValue(i));
-    }
-    return list;
-  }
-
-  /** The current start tag as a tree node (without children or text). */
-  node(): ElementNode {
-    return new ElementNode(this.ns, this.name.local, this.attributes(), this.scope, this.start);
   }
 
   /** After XML_START: reads through the element's end tag, ignoring (but checking) everything in it. */
@@ -1399,78 +1314,6 @@ export class XmlReader {
       p = vEnd + 1;
     }
   }
-}
-
-/**
- * After XML_START: reads the element and everything in it, through its end tag, into a tree.
- * Children and text pieces are collected on shared stacks, and each element's array and string
- * are made once, at its end tag: exactly sized arrays and flat strings.
- */
-export function readElement(r: XmlReader): XmlElement {
-  const root = r.node();
-  if (r.selfClosing) {
-    r.next(); // its XML_END
-    return root;
-  }
-  let cur = root;
-  const stack: ElementNode[] = [root];
-  const kidStarts: number[] = [0];
-  const textStarts: number[] = [0];
-  const kids: ElementNode[] = [];
-  const texts: string[] = [];
-  // Logical tops of `kids` and `texts` (cheaper than truncating the arrays through .length).
-  let kidsTop = 0;
-  let textsTop = 0;
-  for (;;) {
-    const ev = r.next();
-    if (ev === XML_START) {
-      const el = r.node();
-      kids[kidsTop++] = el;
-      if (r.selfClosing) {
-        r.next();
-      } else {
-        stack.push(el);
-        kidStarts.push(kidsTop);
-        textStarts.push(textsTop);
-        cur = el;
-      }
-    } else if (ev === XML_TEXT) {
-      texts[textsTop++] = r.text();
-      // Many text pieces in one element (text between thousands of children): join them in
-      // batches, so that they are not all kept alive as separate strings (see append; guarded by
-      // xml-scaling.slow.test.ts, family "many tiny text nodes").
-      const ts = textStarts[textStarts.length - 1] as number;
-      if (textsTop - ts > 256) {
-        texts[ts] = (texts[ts] as string) + texts.slice(ts + 1, textsTop).join('');
-        textsTop = ts + 1;
-      }
-    } else if (ev === XML_END) {
-      const ks = kidStarts.pop() as number;
-      if (ks < kidsTop) {
-        cur.children = kids.slice(ks, kidsTop);
-        kidsTop = ks;
-      }
-      const ts = textStarts.pop() as number;
-      const pieces = textsTop - ts;
-      if (pieces === 1) cur.text = texts[ts] as string;
-      else if (pieces > 1) cur.text = texts.slice(ts, textsTop).join('');
-      textsTop = ts;
-      stack.pop();
-      if (stack.length === 0) return root;
-      cur = stack[stack.length - 1] as ElementNode;
-    } else {
-      throw new Error('internal: the XML reader ended inside an element');
-    }
-  }
-}
-
-/** Parses a complete XML document and returns its document element. Throws XmlSyntaxError. */
-export function parseXml(text: string, options?: ParseOptions): XmlElement {
-  const r = new XmlReader(text, options);
-  r.next(); // the document element's start tag: the reader refuses anything else first
-  const root = readElement(r);
-  r.next(); // XML_EOF: the reader refuses anything but comments, PIs and whitespace after it
-  return root;
 }
 
 /**

@@ -131,7 +131,7 @@ describe('all 56 (and the hostile one) into one folder: shared types', () => {
     }
     // The metadata is shared too: an agent's metadata.ts is only its table of the shared constants.
     for (const f of allFiles.filter((f) => /^[A-Za-z]+\/metadata\.ts$/.test(f.path) && !f.path.startsWith('shared/'))) {
-      assert.doesNotMatch(f.content, /^export const (?!\w+Schema: rt\.SchemaDesc = rt\.schema\()/m, f.path);
+      assert.doesNotMatch(f.content, /^export const (?!\w+Schema: ri\.SchemaDesc = ri\.schema\()/m, f.path);
       assert.match(f.content, /^\} from '\.\.\/shared\/metadata\.js';$/m, f.path);
     }
   });

@@ -245,7 +245,7 @@ describe('bindings', () => {
     assert.equal(soap12.service.soapVersion, '1.2');
     const ops12 = emitOperations(soap12, templates, '');
     // WCF's SOAPAction convention: the base is given once; no operation needs its own.
-    assert.match(ops12, /rt\.operationFactory<.*>\(TestSchema, '1\.2', 'http:\/\/example\.com\/test\/'\);/);
+    assert.match(ops12, /ri\.operationFactory<.*>\(TestSchema, '1\.2', 'http:\/\/example\.com\/test\/'\);/);
     assert.doesNotMatch(ops12, /soapAction:/);
     const both = miniWsdl({}).replace(
       '</wsdl:definitions>',
@@ -253,7 +253,7 @@ describe('bindings', () => {
     );
     const plan = planEmit(readWsdl(both, 'Test.wsdl'));
     assert.equal(plan.service.soapVersion, '1.1');
-    assert.match(emitOperations(plan, templates, ''), /rt\.operationFactory<.*>\(TestSchema, '1\.1', 'http:\/\/example\.com\/test\/'\);/);
+    assert.match(emitOperations(plan, templates, ''), /ri\.operationFactory<.*>\(TestSchema, '1\.1', 'http:\/\/example\.com\/test\/'\);/);
   });
 });
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EMailAgent, EMailOperations, EMailSchema } from '../../generated/EMail/index.js';
 import { createEMailMockServer, type ListeningMock } from '../../generated/EMail/mock.js';
-import type { FieldDesc, TypeDesc } from '../../generated/runtime/index.js';
+import type { FieldDesc, TypeDesc } from '../../generated/runtime/internal.js';
 
 const TICKET = '7T:bW9jayB0aWNrZXQ=';
 const TOKEN = 'app-token-0c5e';

@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DecodeError, EMailOperations, EncodeError } from '../../generated/EMail/index.js';
-import { complex, JsonDecoder, JsonEncoder, schemaIndex } from '../../generated/runtime/index.js';
+import { JsonDecoder, JsonEncoder } from '../../generated/runtime/json.js';
+import { complex } from '../../generated/runtime/schema.js';
+import { schemaIndex } from '../../generated/runtime/schema-index.js';
 
 const envelopes = EMailOperations.GetEMailEnvelopes.json;
 const send = EMailOperations.Send.json;

@@ -2,13 +2,8 @@
 // well-formedness errors with positions, security limits, escaping round trips and a large document.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  escapeAttribute,
-  escapeText,
-  parseXml,
-  XmlSyntaxError,
-  type XmlElement,
-} from '../../templates/runtime/xml.js';
+import { escapeAttribute, escapeText, XmlSyntaxError } from '../../templates/runtime/xml.js';
+import { parseXml, type XmlElement } from '../../templates/runtime/xml-tree.js';
 import { attribute, resolveQName } from '../support/xml-lookup.js';
 
 const SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
