@@ -168,7 +168,9 @@ function queryEntries(query: JsonQuery): Map<string, string> {
     if (v !== undefined && !out.has(k.toLowerCase())) out.set(k.toLowerCase(), v);
   };
   if (typeof query === 'string' || query instanceof URLSearchParams) {
-    for (const [k, v] of new URLSearchParams(query)) add(k, v);
+    // forEach, not for…of: iterating URLSearchParams needs lib DOM.Iterable, which a consumer with
+    // `"lib": ["ES2022", "DOM"]` (the README's setting) does not have.
+    new URLSearchParams(query).forEach((v, k) => add(k, v));
   } else {
     for (const k of Object.keys(query)) add(k, query[k]);
   }
