@@ -123,17 +123,3 @@ export class TransportError extends SoapError {
     this.reason = reason;
   }
 }
-
-/**
- * Replaces every occurrence of each secret (ticket, token, password …) in `text` with `***`,
- * including a secret's beginning where an excerpt was cut off (`…7T:12…` → `…***…`).
- */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (!s || s.length < 4) continue;
-    out = out.split(s).join('***');
-    for (let k = s.length - 1; k >= 4 && out.includes('…'); k--) out = out.split(`${s.slice(0, k)}…`).join('***…');
-  }
-  return out;
-}

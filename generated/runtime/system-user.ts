@@ -10,7 +10,7 @@
 // (partner-system-user-service.ts), or over the documented REST endpoint (`exchange: 'rest'`).
 // The private key is imported once into a non-extractable CryptoKey; it, the signed token, the
 // application token and the ticket stay in memory and out of every error message.
-import { redact } from './errors.js';
+import { redact } from './redact.js';
 import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';

@@ -38,7 +38,6 @@ export {
   DecodeError,
   EncodeError,
   HttpError,
-  redact,
   SoapError,
   SoapFaultError,
   SoExceptionError,
@@ -47,6 +46,7 @@ export {
   type TransportFailure,
 } from './errors.js';
 export { type DecodeOptions, type UnknownElements } from './decode.js';
+export { redact } from './redact.js';
 export { type JsonDecodeOptions, type JsonOperationCodec, type JsonQuery, type JsonRequest } from './json-operation.js';
 export { type TransportKind } from './transport.js';
 export {

@@ -84,6 +84,16 @@ function scrub(text: string, secrets: readonly string[]): string {
 }
 
 /**
+ * `text` with every secret (ticket, token, password …; those under 4 characters are skipped) replaced
+ * by `***`, in any of the forms above, and a secret's beginning where an excerpt was cut off (`…`).
+ * The one rule for redacting text: agents use it through Redactor, sign-in code directly.
+ */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  const usable = secrets.filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH);
+  return scrub(text, [...new Set(usable)].sort((a, b) => b.length - a.length));
+}
+
+/**
  * The secrets of one agent: fixed ones given at construction, and the current and previous ticket
  * (a ticket function may return a new one per call; older tickets are forgotten).
  */
