@@ -321,7 +321,8 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook, ...wire.headers };
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    a.requestBytes = wire.body === undefined ? 0 : new TextEncoder().encode(wire.body).byteLength;
+    // Only hooks report sizes: a call without hooks does not encode its body a second time to count it.
+    if (hooks && wire.body !== undefined) a.requestBytes = new TextEncoder().encode(wire.body).byteLength;
     const response = await postSoap(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
     a.status = response.status;
     a.responseBytes = response.bytes.byteLength;
