@@ -4,7 +4,7 @@
 // replaced by the plain way, in a copy of dist/generated; each replacement is asserted to apply,
 // so renaming a trick's code without updating this file fails the bench instead of measuring
 // nothing.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,11 +13,11 @@ import { distDir } from './common.mjs';
 export const TRICKS = [
   {
     id: 'trick-keep-alive',
-    title: 'One decoder kept alive, so a full GC keeps the optimized code (decode.ts KEEP_ALIVE)',
+    title: 'Decoders kept alive, so a full GC keeps the optimized code (decode.ts KEEP_ALIVE)',
     conditions:
-      'a full garbage collection between two decodes (timed here: gc(), then one decode, both variants alike) — a long-running process that calls SuperOffice now and then; back-to-back decodes show no difference',
+      'a full garbage collection before each decode (not timed) — a long-running process that calls SuperOffice now and then; back-to-back decodes show no difference',
     gcBetween: true,
-    replace: [['const KEEP_ALIVE = keepDecoderAlive();', 'const KEEP_ALIVE = null;']],
+    replace: [['const KEEP_ALIVE = keepDecodersAlive();', 'const KEEP_ALIVE = null;']],
   },
   {
     id: 'trick-name-prediction',
@@ -36,47 +36,35 @@ export const TRICKS = [
     replace: [['function canonical(s) {', 'function canonical(s) {\n    return s;']],
   },
   {
-    id: 'trick-scalar-fast-path',
-    title: 'Scalars parsed in place from the document text (scalars.ts parseScalarAt)',
+    id: 'trick-scalar-in-place',
+    title: 'Scalars parsed where they are in the message, no string made for them (decode.ts close, scalars.ts parseScalar)',
     conditions: 'leaf values without entities or comments (nearly all values WCF writes): strings, booleans, integers, dateTime',
-    replace: [['const value = fr.pieces === 1 && fr.raw ? parseScalarAt(fr.fast, src, fr.tStart, fr.tEnd) : undefined;', 'const value = undefined;']],
-  },
-  {
-    id: 'trick-frame-reuse',
-    title: 'Decoder frames reused from one element to the next at the same depth (decode.ts Frame)',
-    conditions: 'every decode: one frame per element otherwise, i.e. one allocation of a 20-field object per element',
-    replace: [['if (++this.sp === frames.length)\n                    frames.push(new Frame());', 'frames[++this.sp] = new Frame();']],
-  },
-  {
-    id: 'trick-same-chars',
-    title: 'Names compared by char codes instead of startsWith (xml.ts sameChars)',
-    conditions: 'every name looked up in the name cache and every end tag checked against its start tag',
-    replace: [['function sameChars(src, start, s) {', 'function sameChars(src, start, s) {\n    return src.startsWith(s, start);']],
-  },
-  {
-    id: 'trick-chars-as-read',
-    title: 'Characters XML forbids checked while reading, not in a pass of their own (xml.ts charsAsRead)',
-    conditions: 'every decode: the message is scanned once instead of twice',
-    replace: [['this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined, true);', 'this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined, false);']],
+    replace: [['if (fr.pieces === 1 && fr.raw)\n                    return this.scalar(fr.scalar, src, fr.tStart, fr.tEnd, sp);', '']],
   },
 ];
 
-/** A copy of dist/generated with `trick` knocked out; the folder that holds it (import `${dir}/generated/EMail/index.js`). */
-export function knockOut(trick) {
-  const dir = mkdtempSync(join(os.tmpdir(), `gen-services86-${trick.id}-`));
+/**
+ * A copy of dist/generated in a temp folder (removed when the process exits) with each `replace`
+ * pair applied to its compiled runtime; the folder that holds it (see importCopy). With no pairs,
+ * the runtime as it is, loaded the same way as a knock-out.
+ */
+export function copyRuntime(name, replace = []) {
+  const dir = mkdtempSync(join(os.tmpdir(), `gen-services86-${name}-`));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   cpSync(join(distDir, 'generated'), join(dir, 'generated'), { recursive: true });
   const runtime = join(dir, 'generated', 'runtime');
   const files = readdirSync(runtime).filter((n) => n.endsWith('.js'));
   const texts = new Map(files.map((n) => [n, readFileSync(join(runtime, n), 'utf8')]));
-  for (const [from, to] of trick.replace) {
+  for (const [from, to] of replace) {
     const hits = files.flatMap((n) => Array(texts.get(n).split(from).length - 1).fill(n));
-    if (hits.length !== 1) throw new Error(`bench: the code of ${trick.id} is not found exactly once in the compiled runtime (${hits.length} times): ${from}`);
+    if (hits.length !== 1) throw new Error(`bench: the code of ${name} is not found exactly once in the compiled runtime (${hits.length} times): ${from}`);
     texts.set(hits[0], texts.get(hits[0]).replace(from, to));
   }
   for (const [n, text] of texts) writeFileSync(join(runtime, n), text);
   return dir;
 }
 
-export async function importKnockedOut(dir) {
+/** The generated EMail client of a copyRuntime folder. */
+export async function importCopy(dir) {
   return import(pathToFileURL(join(dir, 'generated', 'EMail', 'index.js')).href);
 }

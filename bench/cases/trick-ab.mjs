@@ -1,0 +1,77 @@
+// One speed trick of the runtime, with and without: node bench/cases/trick-ab.mjs TRICK-ID.
+// bench/run.mjs (case `tricks`) starts one such process per trick, so no trick's copies share a
+// heap, JIT feedback or interned strings with another's, and drives them round by round: each
+// stdin line "round" times one round and answers one JSON line { with, without } (CPU ms per
+// decode); "end" ends the process. Round r of every trick runs before round r + 1 of any, so a
+// burst of load from a neighbour on this shared machine spoils a round or two of each trick rather
+// than a whole run of one.
+//
+// Both contenders are copies of the compiled runtime made the same way (bench/lib/tricks.mjs):
+// "with" unchanged, "without" with the trick's code replaced by the plain way. Each is checked to
+// decode the bench's response to the same values and warmed up on its own before the first round
+// ("ready" is printed then). In a round both are timed, in an order that swaps every round. A
+// sample is the CPU time of a fixed batch of decodes after a forced GC, per decode: large enough
+// that a scavenge more or less or a timer tick is a small part of it. For a trick that targets
+// decodes after a full GC (gcBetween), every decode of the batch follows a gc() that is not timed.
+import assert from 'node:assert/strict';
+import { createInterface } from 'node:readline';
+import { cpuMs, gc } from '../lib/common.mjs';
+import { buildEnvelopesResponse } from '../lib/fixtures.mjs';
+import { copyRuntime, importCopy, TRICKS } from '../lib/tricks.mjs';
+
+/** Items of the decoded response: the decode case's (bench/run.mjs DECODE_ITEMS). */
+const ITEMS = 1000;
+/** Decodes per sample (≈ 0.2–0.3 s of CPU on this machine). */
+const BATCH = 8;
+/** Warm-up per contender: decodes before any sample (the optimizing compiler settles). */
+const WARM_UP = 40;
+
+const [id] = process.argv.slice(2);
+const trick = TRICKS.find((t) => t.id === id);
+if (!trick) {
+  process.stderr.write(`usage: trick-ab.mjs ${TRICKS.map((t) => t.id).join('|')}\n`);
+  process.exit(2);
+}
+
+const { xml } = buildEnvelopesResponse(ITEMS);
+const contenders = [];
+for (const [key, replace] of [
+  ['with', []],
+  ['without', trick.replace],
+]) {
+  const op = (await importCopy(copyRuntime(`${trick.id}-${key}`, replace))).EMailOperations.GetEMailEnvelopes;
+  contenders.push({ key, decode: () => op.decodeResponse(xml).output });
+}
+assert.deepStrictEqual(contenders[1].decode(), contenders[0].decode(), `${trick.id}: the knocked-out runtime decodes the same values`);
+
+/** CPU ms per decode over one batch. */
+function sample(decode) {
+  gc();
+  let sink;
+  let spent = 0;
+  if (trick.gcBetween) {
+    for (let i = 0; i < BATCH; i++) {
+      gc();
+      const t0 = cpuMs();
+      sink = decode();
+      spent += cpuMs() - t0;
+    }
+  } else {
+    const t0 = cpuMs();
+    for (let i = 0; i < BATCH; i++) sink = decode();
+    spent = cpuMs() - t0;
+  }
+  if (sink === undefined) throw new Error('a decode returned nothing');
+  return spent / BATCH;
+}
+
+for (const c of contenders) for (let i = 0; i < WARM_UP; i++) c.decode();
+process.stdout.write(JSON.stringify({ ready: true, batch: BATCH }) + '\n');
+let round = 0;
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line !== 'round') break;
+  const order = round++ % 2 === 0 ? contenders : [...contenders].reverse();
+  const out = {};
+  for (const c of order) out[c.key] = sample(c.decode);
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
