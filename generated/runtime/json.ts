@@ -25,14 +25,12 @@
 import { DecodeError, EncodeError } from './errors.js';
 import { compiledPattern } from './facets.js';
 import { setProperty, type UnknownElements } from './decode.js';
-import { fastScalarCode, formatScalar, parseScalar, parseScalarAt, ScalarError } from './scalars.js';
+import { formatScalar, parseScalar, ScalarError } from './scalars.js';
 import { field, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type RestrictedDesc, type ScalarKind, type TypeDesc } from './schema.js';
 import { pathString, scalarKind, type Path, type SchemaIndex } from './schema-index.js';
 
 /** A JSON value as JSON.parse returns it and JSON.stringify writes it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-const JSON_DATETIME_FAST = fastScalarCode('dateTime');
 
 /** Default nesting limit of decoded objects, as the XML reader's 256 levels. */
 export const JSON_MAX_DEPTH = 256;
@@ -252,8 +250,7 @@ interface JsonSlot {
 const JSON_STRING = 1;
 const JSON_INT = 2;
 const JSON_BOOLEAN = 3;
-const JSON_DATETIME = 4;
-const JSON_FAST_CODES: Partial<Record<ScalarKind, number>> = { string: JSON_STRING, int: JSON_INT, boolean: JSON_BOOLEAN, dateTime: JSON_DATETIME };
+const JSON_FAST_CODES: Partial<Record<ScalarKind, number>> = { string: JSON_STRING, int: JSON_INT, boolean: JSON_BOOLEAN };
 
 /** A complex type as the decoder reads it: its fields by property name, and the required ones. */
 interface JsonComplexPlan {
@@ -389,12 +386,6 @@ export class JsonDecoder {
         break;
       case JSON_BOOLEAN:
         if (typeof json === 'boolean') return json;
-        break;
-      case JSON_DATETIME:
-        if (typeof json === 'string') {
-          const date = parseScalarAt(JSON_DATETIME_FAST, json, 0, json.length);
-          if (date !== undefined) return date;
-        }
     }
     if (slot.scalar !== undefined) return this.scalar(slot.scalar, json, parent, name, index);
     if (slot.desc === undefined) return this.any(json, parent, name, index);
@@ -488,8 +479,6 @@ export class JsonDecoder {
           break;
         case 'dateTime': {
           if (typeof json !== 'string') break;
-          const fast = parseScalarAt(JSON_DATETIME_FAST, json, 0, json.length);
-          if (fast !== undefined) return fast;
           return parseScalar(kind, json.replace(JSON_COMPACT_OFFSET, '$1:$2'));
         }
         case 'duration':

@@ -18,25 +18,29 @@ const INTEGER_RANGES: Partial<Record<ScalarKind, readonly [number, number]>> = {
   unsignedLong: [0, Number.MAX_SAFE_INTEGER],
 };
 
-const INTEGER_RE = /^[+-]?\d+$/;
 const DECIMAL_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const DOUBLE_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const DATETIME_RE = /^(-?\d{4,})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)?$/;
 const DURATION_RE = /^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-// XSD collapses whitespace for every type but string (and its restrictions); values are trimmed.
-const XML_SPACE = /^[ \t\n\r]+|[ \t\n\r]+$/g;
-
-/** The JS value of the text of a scalar element. */
-export function parseScalar(kind: ScalarKind, raw: string): unknown {
-  if (kind === 'string') return raw;
-  const text = hasOuterSpace(raw) ? raw.replace(XML_SPACE, '') : raw;
+/**
+ * The JS value of the text of a scalar element: src[start, end), by default all of `src`. The
+ * decoder passes the extent of the text in the message, so most values (booleans, integers,
+ * dateTime) are read from their characters without a string of their own being made.
+ * Bench: the `tricks` case, row trick-scalar-in-place.
+ */
+export function parseScalar(kind: ScalarKind, src: string, start = 0, end = src.length): unknown {
+  if (kind === 'string') return src.slice(start, end);
+  // XSD collapses whitespace for every type but string (and its restrictions); values are trimmed.
+  while (start < end && isXmlSpace(src.charCodeAt(start))) start++;
+  while (end > start && isXmlSpace(src.charCodeAt(end - 1))) end--;
   switch (kind) {
-    case 'boolean':
-      if (text === 'true' || text === '1') return true;
-      if (text === 'false' || text === '0') return false;
-      throw new ScalarError(`"${shortText(text)}" is not a boolean`);
+    case 'boolean': {
+      const n = end - start;
+      if ((n === 4 && src.startsWith('true', start)) || (n === 1 && src.charCodeAt(start) === 49)) return true;
+      if ((n === 5 && src.startsWith('false', start)) || (n === 1 && src.charCodeAt(start) === 48)) return false;
+      throw new ScalarError(`"${shortText(src.slice(start, end))}" is not a boolean`);
+    }
     case 'byte':
     case 'short':
     case 'int':
@@ -45,92 +49,63 @@ export function parseScalar(kind: ScalarKind, raw: string): unknown {
     case 'unsignedShort':
     case 'unsignedInt':
     case 'unsignedLong': {
-      if (!INTEGER_RE.test(text)) throw new ScalarError(`"${shortText(text)}" is not an integer (xs:${kind})`);
-      const n = Number(text);
-      checkRange(kind, n, text);
-      return n === 0 ? 0 : n; // no -0
+      const n = integerAt(src, start, end);
+      if (Number.isNaN(n)) throw new ScalarError(`"${shortText(src.slice(start, end))}" is not an integer (xs:${kind})`);
+      if (!inRange(kind, n)) throw outOfRange(kind, src.slice(start, end));
+      return n;
     }
     case 'float':
-    case 'double':
+    case 'double': {
+      const text = src.slice(start, end);
       if (text === 'INF' || text === '+INF') return Infinity;
       if (text === '-INF') return -Infinity;
       if (text === 'NaN') return NaN;
       if (!DOUBLE_RE.test(text)) throw new ScalarError(`"${shortText(text)}" is not a number (xs:${kind})`);
       return Number(text);
-    case 'decimal':
+    }
+    case 'decimal': {
+      const text = src.slice(start, end);
       if (!DECIMAL_RE.test(text)) throw new ScalarError(`"${shortText(text)}" is not a decimal`);
       return Number(text);
+    }
     case 'dateTime':
-      return parseDateTime(text);
-    case 'duration':
+      return parseDateTime(src, start, end);
+    case 'duration': {
+      const text = src.slice(start, end);
       if (!DURATION_RE.test(text)) throw new ScalarError(`"${shortText(text)}" is not an ISO 8601 duration`);
       return text;
+    }
     case 'base64Binary':
-      return decodeBase64(text);
+      return decodeBase64(src.slice(start, end));
     case 'anyURI':
     case 'QName':
-      return text;
+      return src.slice(start, end);
     case 'char': {
-      if (!INTEGER_RE.test(text)) throw new ScalarError(`"${shortText(text)}" is not a char code`);
-      const code = Number(text);
-      if (code < 0 || code > 0xffff) throw new ScalarError(`${text} is not a UTF-16 code unit`);
+      const code = integerAt(src, start, end);
+      if (Number.isNaN(code)) throw new ScalarError(`"${shortText(src.slice(start, end))}" is not a char code`);
+      if (code < 0 || code > 0xffff) throw new ScalarError(`${src.slice(start, end)} is not a UTF-16 code unit`);
       return String.fromCharCode(code);
     }
   }
 }
 
-// A fast path for the most common scalars, used by the decoder: it reads the text
-// straight from the document, without making a string for numbers and booleans.
-// Bench: the `tricks` case, row trick-scalar-fast-path.
-const FAST_KINDS: readonly ScalarKind[] = ['string', 'boolean', 'dateTime', 'byte', 'short', 'int', 'long', 'unsignedByte', 'unsignedShort', 'unsignedInt', 'unsignedLong'];
-const FAST_DATETIME = 3;
-const FAST_FIRST_INTEGER = 4;
-const FAST_MIN: number[] = [];
-const FAST_MAX: number[] = [];
-FAST_KINDS.forEach((kind, i) => {
-  const range = INTEGER_RANGES[kind];
-  FAST_MIN[i + 1] = range ? range[0] : 0;
-  FAST_MAX[i + 1] = range ? range[1] : 0;
-});
-
-/** The code parseScalarAt takes for `kind`; 0 when it has no fast path. */
-export function fastScalarCode(kind: ScalarKind): number {
-  return FAST_KINDS.indexOf(kind) + 1;
-}
-
 /**
- * parseScalar's fast path for a text that is exactly src[start, end) (`code` from fastScalarCode):
- * the value, or undefined when the text needs parseScalar (which also makes any error). Whatever it
- * returns, parseScalar returns the same for that text.
+ * The integer written in src[start, end) (an optional sign and ASCII digits), or NaN. Exact up to
+ * Number.MAX_SAFE_INTEGER; beyond it only approximately, but always beyond it, so the range check
+ * refuses it.
  */
-export function parseScalarAt(code: number, src: string, start: number, end: number): unknown {
-  if (code === 1) return src.slice(start, end);
-  const n = end - start;
-  if (code === 2) {
-    if (n === 4 && src.startsWith('true', start)) return true;
-    if (n === 5 && src.startsWith('false', start)) return false;
-    if (n === 1) {
-      const c = src.charCodeAt(start);
-      if (c === 49) return true;
-      if (c === 48) return false;
-    }
-    return undefined;
-  }
-  if (code === FAST_DATETIME) return dateTimeAt(src, start, end);
-  if (code < FAST_FIRST_INTEGER) return undefined;
-  // Integers: an optional sign and 1 to 15 ASCII digits (exact in a double), within range.
+function integerAt(src: string, start: number, end: number): number {
   let p = start;
   const sign = src.charCodeAt(p);
   if (sign === 45 || sign === 43) p++;
-  if (end - p < 1 || end - p > 15) return undefined;
+  if (p === end) return NaN;
   let value = 0;
   for (; p < end; p++) {
     const d = src.charCodeAt(p) - 48;
-    if (d < 0 || d > 9) return undefined;
+    if (d < 0 || d > 9) return NaN;
     value = value * 10 + d;
   }
   if (sign === 45) value = -value;
-  if (value < (FAST_MIN[code] as number) || value > (FAST_MAX[code] as number)) return undefined;
   return value === 0 ? 0 : value; // no -0
 }
 
@@ -145,85 +120,18 @@ function digitsAt(src: string, p: number, n: number): number {
   return value;
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * parseDateTime's fast path: `YYYY-MM-DDThh:mm:ss[.f…][Z|±hh:mm]` with a year from 0100 to 9999
- * and an hour below 24, a valid date, and fractions that do not round up to a whole second. Anything
- * else (other years, hour 24, invalid dates, whitespace) is left to parseDateTime: undefined.
- */
-function dateTimeAt(src: string, start: number, end: number): Date | undefined {
-  if (end - start < 19) return undefined;
-  const year = digitsAt(src, start, 4);
-  const month = digitsAt(src, start + 5, 2);
-  const day = digitsAt(src, start + 8, 2);
-  const hour = digitsAt(src, start + 11, 2);
-  const minute = digitsAt(src, start + 14, 2);
-  const second = digitsAt(src, start + 17, 2);
-  if (
-    src.charCodeAt(start + 4) !== 45 ||
-    src.charCodeAt(start + 7) !== 45 ||
-    src.charCodeAt(start + 10) !== 84 ||
-    src.charCodeAt(start + 13) !== 58 ||
-    src.charCodeAt(start + 16) !== 58 ||
-    year < 100 ||
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    hour < 0 ||
-    hour > 23 ||
-    minute < 0 ||
-    minute > 59 ||
-    second < 0 ||
-    second > 59
-  ) {
-    return undefined;
-  }
-  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (DAYS_IN_MONTH[month - 1] as number) + (leap ? 1 : 0)) return undefined;
-  let p = start + 19;
-  let ms = 0;
-  if (src.charCodeAt(p) === 46 /* . */) {
-    const dot = p;
-    for (p++; p < end; p++) {
-      const c = src.charCodeAt(p);
-      if (c < 48 || c > 57) break;
-    }
-    if (p === dot + 1) return undefined;
-    ms = Math.round(Number(src.slice(dot, p)) * 1000); // as parseDateTime rounds `0.f…`
-    if (ms > 999) return undefined;
-  }
-  let offset = 0;
-  if (p < end) {
-    const c = src.charCodeAt(p);
-    if (c === 90 /* Z */) {
-      p++;
-    } else if ((c === 43 || c === 45) && end - p === 6 && src.charCodeAt(p + 3) === 58) {
-      const h = digitsAt(src, p + 1, 2);
-      const m = digitsAt(src, p + 4, 2);
-      if (h < 0 || m < 0) return undefined;
-      offset = (c === 45 ? -1 : 1) * (h * 60 + m);
-      p += 6;
-    }
-    if (p !== end) return undefined;
-  }
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60000);
-}
-
 function isXmlSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
-function hasOuterSpace(text: string): boolean {
-  return text.length > 0 && (isXmlSpace(text.charCodeAt(0)) || isXmlSpace(text.charCodeAt(text.length - 1)));
+function inRange(kind: ScalarKind, n: number): boolean {
+  const range = INTEGER_RANGES[kind]!;
+  return n >= range[0] && n <= range[1];
 }
 
-function checkRange(kind: ScalarKind, n: number, shown: string): void {
-  const range = INTEGER_RANGES[kind]!;
-  if (n < range[0] || n > range[1]) {
-    const why = kind === 'long' || kind === 'unsignedLong' ? ' (beyond Number.MAX_SAFE_INTEGER a JS number loses digits)' : '';
-    throw new ScalarError(`${shown} is out of range for xs:${kind}${why}`);
-  }
+function outOfRange(kind: ScalarKind, shown: string): ScalarError {
+  const why = kind === 'long' || kind === 'unsignedLong' ? ' (beyond Number.MAX_SAFE_INTEGER a JS number loses digits)' : '';
+  return new ScalarError(`${shown} is out of range for xs:${kind}${why}`);
 }
 
 /** The lexical form of a JS value, or a ScalarError saying why it does not fit. */
@@ -247,7 +155,7 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
     case 'unsignedInt':
     case 'unsignedLong':
       if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`an integer (xs:${kind})`, value);
-      checkRange(kind, value, String(value));
+      if (!inRange(kind, value)) throw outOfRange(kind, String(value));
       return String(value === 0 ? 0 : value);
     case 'float':
     case 'double':
@@ -311,29 +219,74 @@ function plainDecimal(n: number): string {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
-function parseDateTime(text: string): Date {
-  const m = DATETIME_RE.exec(text);
-  if (!m) throw new ScalarError(`"${shortText(text)}" is not an xs:dateTime`);
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 59) {
-    throw new ScalarError(`"${shortText(text)}" is not a valid date and time`);
+/**
+ * `[-]YYYY[Y…]-MM-DDThh:mm:ss[.f…][Z|±hh:mm]` in src[start, end) (already trimmed). Hour 24 is
+ * read as the next day's midnight; a date that does not exist, or that the fraction rounds into the
+ * next day, is refused.
+ */
+function parseDateTime(src: string, start: number, end: number): Date {
+  const bad = (why: string): ScalarError => new ScalarError(`"${shortText(src.slice(start, end))}" ${why}`);
+  let p = start;
+  const negative = src.charCodeAt(p) === 45;
+  if (negative) p++;
+  const yearStart = p;
+  while (p < end && digitsAt(src, p, 1) >= 0) p++;
+  const yearDigits = p - yearStart;
+  if (yearDigits < 4 || end - p < 15) throw bad('is not an xs:dateTime');
+  const year = (negative ? -1 : 1) * Number(src.slice(yearStart, p));
+  const month = digitsAt(src, p + 1, 2);
+  const day = digitsAt(src, p + 4, 2);
+  const hour = digitsAt(src, p + 7, 2);
+  const minute = digitsAt(src, p + 10, 2);
+  const second = digitsAt(src, p + 13, 2);
+  if (
+    src.charCodeAt(p) !== 45 /* - */ ||
+    src.charCodeAt(p + 3) !== 45 ||
+    src.charCodeAt(p + 6) !== 84 /* T */ ||
+    src.charCodeAt(p + 9) !== 58 /* : */ ||
+    src.charCodeAt(p + 12) !== 58 ||
+    month < 0 ||
+    day < 0 ||
+    hour < 0 ||
+    minute < 0 ||
+    second < 0
+  ) {
+    throw bad('is not an xs:dateTime');
   }
-  const ms = frac ? Math.round(Number(`0${frac}`) * 1000) : 0;
-  // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear does not (WCF sends 0001-01-01 as MinValue).
-  const date = new Date(0);
-  date.setUTCFullYear(Number(y), month - 1, day);
-  date.setUTCHours(hour, minute, second, ms);
-  if (date.getUTCDate() !== day && hour !== 24) throw new ScalarError(`"${shortText(text)}" is not a valid date`);
-  if (zone && zone !== 'Z') {
-    const sign = zone[0] === '-' ? -1 : 1;
-    const offset = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
-    date.setTime(date.getTime() - offset * 60000);
+  p += 15;
+  let ms = 0;
+  if (p < end && src.charCodeAt(p) === 46 /* . */) {
+    const dot = p;
+    for (p++; p < end && digitsAt(src, p, 1) >= 0; p++);
+    if (p === dot + 1) throw bad('is not an xs:dateTime');
+    ms = Math.round(Number(src.slice(dot, p)) * 1000);
   }
+  let offset = 0;
+  if (p < end) {
+    const c = src.charCodeAt(p);
+    if (c === 90 /* Z */) {
+      p++;
+    } else if ((c === 43 || c === 45) && end - p === 6 && src.charCodeAt(p + 3) === 58) {
+      const h = digitsAt(src, p + 1, 2);
+      const m = digitsAt(src, p + 4, 2);
+      if (h < 0 || m < 0) throw bad('is not an xs:dateTime');
+      offset = (c === 45 ? -1 : 1) * (h * 60 + m);
+      p += 6;
+    }
+    if (p !== end) throw bad('is not an xs:dateTime');
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 59) throw bad('is not a valid date and time');
+  let date: Date;
+  if (year >= 100) {
+    date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
+  } else {
+    // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not (WCF sends 0001-01-01 as MinValue).
+    date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, second, ms);
+  }
+  if (date.getUTCDate() !== day && hour !== 24) throw bad('is not a valid date');
+  if (offset !== 0) date.setTime(date.getTime() - offset * 60000);
   return date;
 }
 

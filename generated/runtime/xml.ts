@@ -139,16 +139,6 @@ function canonical(s: string): string {
   return key;
 }
 
-/** Whether src[start, start + s.length) is `s` (faster than startsWith for short strings). */
-function sameChars(src: string, start: number, s: string): boolean {
-  const n = s.length;
-  if (start + n > src.length) return false;
-  for (let i = 0; i < n; i++) {
-    if (src.charCodeAt(start + i) !== s.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
 /** Offset of `needle` at or after `from`, or `src.length` when absent. */
 function find(src: string, needle: string, from: number): number {
   const i = src.indexOf(needle, from);
@@ -403,8 +393,6 @@ export class XmlReader {
   private readonly maxDepth: number;
   private readonly lines: LineMap;
   private readonly rootScope: Scope;
-  /** Characters are checked as they are read rather than all up front (see the constructor). */
-  private readonly charsAsRead: boolean;
   private pos: number;
   private rootSeen = false;
   /** The last START was self-closing: the next call returns its END without reading. */
@@ -481,14 +469,7 @@ export class XmlReader {
   /** Created with the document's first namespace declaration. */
   private uriIds: UriIds | null = null;
 
-  /**
-   * `charsAsRead`: check for characters XML does not allow as the text is read, instead of in one
-   * pass over the whole document first. Faster (markup is checked by its own syntax, so only text,
-   * attribute values, comments, PIs and names with surrogates need looking at), and the same
-   * documents are refused, but not always with the same error when a document has several: the
-   * first pass reports the first bad character even if another error comes before it.
-   */
-  constructor(src: string, options?: ParseOptions, charsAsRead = false) {
+  constructor(src: string, options?: ParseOptions) {
     const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
     if (!(maxDepth >= 1) || (maxDepth !== Infinity && !Number.isInteger(maxDepth))) {
       throw new RangeError(`maxDepth must be a positive integer, not ${maxDepth}`);
@@ -500,8 +481,7 @@ export class XmlReader {
     this.rootScope = new Scope(BUILTIN_SCOPE, [], [], this.lines);
     this.scope = this.rootScope;
     this.name = new XmlName('', -1, 0);
-    this.charsAsRead = charsAsRead;
-    if (!charsAsRead) this.checkChars();
+    this.checkChars();
     let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
     if (src.startsWith('<?xml', pos) && isWs(src.charCodeAt(pos + 5))) pos = this.xmlDecl(pos);
     this.pos = pos;
@@ -566,11 +546,8 @@ export class XmlReader {
   private isNameAt(name: XmlName, p: number): boolean {
     const src = this.src;
     const qname = name.qname;
-    const n = qname.length;
-    for (let i = 0; i < n; i++) {
-      if (src.charCodeAt(p + i) !== qname.charCodeAt(i)) return false;
-    }
-    const c = src.charCodeAt(p + n);
+    if (!src.startsWith(qname, p)) return false;
+    const c = src.charCodeAt(p + qname.length);
     return c < 128 ? NAME_ASCII[c] === 0 : !(isNonAsciiNameChar(c) || (c >= 0xd800 && c <= 0xdb7f));
   }
 
@@ -595,7 +572,7 @@ export class XmlReader {
     for (let probe = 0; probe < NAME_PROBES; probe++) {
       const hit = names[slot];
       if (hit === undefined) break;
-      if (hit.hash === hash && hit.qname.length === n && sameChars(src, start, hit.qname)) return hit;
+      if (hit.hash === hash && hit.qname.length === n && src.startsWith(hit.qname, start)) return hit;
       slot = (slot + 1) & (NAME_CACHE_SIZE - 1);
     }
     const name = new XmlName(src.slice(start, end), colon < 0 ? -1 : colon - start, hash, this.compactLeft-- > 0);
@@ -650,7 +627,7 @@ export class XmlReader {
         let p = lt + 2 + qname.length;
         const after = src.charCodeAt(p);
         if (
-          !sameChars(src, lt + 2, qname) ||
+          !src.startsWith(qname, lt + 2) ||
           (after < 128 ? NAME_ASCII[after] !== 0 : isNonAsciiNameChar(after) || (after >= 0xd800 && after <= 0xdb7f))
         ) {
           const end = this.scanNameLoose(lt + 2);
@@ -668,7 +645,6 @@ export class XmlReader {
           if (end < 0) throw this.error('Unterminated comment', lt);
           const dd = src.indexOf('--', lt + 4);
           if (dd < end) throw this.error("'--' is not allowed inside a comment", dd);
-          if (this.charsAsRead) this.checkCharsIn(lt + 4, end);
           this.pos = end + 3;
           continue;
         }
@@ -810,39 +786,6 @@ export class XmlReader {
       const what = c >= 0xd800 && c <= 0xdfff ? `Unpaired surrogate ${hex(c)}` : `Character ${hex(c)}`;
       throw this.error(`${what} is not allowed in XML`, i);
     }
-  }
-
-  /** The error for the character at `i`, which XML 1.0 does not allow. */
-  private badChar(i: number): XmlSyntaxError {
-    const c = this.src.charCodeAt(i);
-    const what = c >= 0xd800 && c <= 0xdfff ? `Unpaired surrogate ${hex(c)}` : `Character ${hex(c)}`;
-    return this.error(`${what} is not allowed in XML`, i);
-  }
-
-  /** With charsAsRead: checks src[start, end) for characters XML 1.0 does not allow. */
-  private checkCharsIn(start: number, end: number): void {
-    const src = this.src;
-    for (let i = start; i < end; i++) {
-      const c = src.charCodeAt(i);
-      if (c < 32) {
-        if (c !== 10 && c !== 9 && c !== 13) throw this.badChar(i);
-      } else if (c >= 0xd800) {
-        i = this.checkWideChar(i);
-      }
-    }
-  }
-
-  /** For a character at `i` from U+D800 up: throws unless it is allowed; returns the offset of its last code unit. */
-  private checkWideChar(i: number): number {
-    const src = this.src;
-    const c = src.charCodeAt(i);
-    if (c <= 0xdbff) {
-      const d = src.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) return i + 1;
-      throw this.badChar(i);
-    }
-    if (c <= 0xdfff || c >= 0xfffe) throw this.badChar(i);
-    return i;
   }
 
   /**
@@ -1009,8 +952,7 @@ export class XmlReader {
     if (c < 128) {
       if (NAME_ASCII[c] !== 1) throw this.error(`Invalid ${what}`, p);
     } else if (c >= 0xd800 && c <= 0xdb7f) {
-      // High surrogate of a U+10000..U+EFFFF name character (pairing checked up front, or now).
-      if (this.charsAsRead) this.checkWideChar(p);
+      // High surrogate of a U+10000..U+EFFFF name character (its pairing was checked up front).
       p++;
     } else if (!isNonAsciiNameStart(c)) {
       throw this.error(`Invalid ${what}`, p);
@@ -1025,7 +967,6 @@ export class XmlReader {
           colon = p;
         }
       } else if (c >= 0xd800 && c <= 0xdb7f) {
-        if (this.charsAsRead) this.checkWideChar(p);
         p++;
       } else if (!isNonAsciiNameChar(c)) {
         break; // includes NaN at end of input
@@ -1093,7 +1034,6 @@ export class XmlReader {
    */
   private charData(start: number, end: number): string | null {
     const src = this.src;
-    if (this.charsAsRead) this.checkCharsIn(start, end);
     if (this.nextAmp < start) this.nextAmp = find(src, '&', start);
     if (this.nextCr < start) this.nextCr = find(src, '\r', start);
     if (this.nextCdEnd < start) this.nextCdEnd = find(src, ']]>', start);
@@ -1119,7 +1059,6 @@ export class XmlReader {
   /** CDATA content: only line endings change. */
   private normaliseNewlines(start: number, end: number): string {
     const src = this.src;
-    if (this.charsAsRead) this.checkCharsIn(start, end);
     if (this.nextCr < start) this.nextCr = find(src, '\r', start);
     if (this.nextCr >= end) return src.slice(start, end);
     let out = '';
@@ -1144,11 +1083,7 @@ export class XmlReader {
     let seg = start;
     for (let i = start; i < end; i++) {
       const c = src.charCodeAt(i);
-      if (c > 60) {
-        if (c >= 0xd800 && this.charsAsRead) i = this.checkWideChar(i);
-        continue;
-      }
-      if (c >= 32 && c !== 38 && c !== 60) continue;
+      if (c > 60 || (c >= 32 && c !== 38 && c !== 60)) continue;
       if (c === 38) {
         out = this.append(out, src.slice(seg, i) + this.decodeRef(i, end));
         i = this.refEnd;
@@ -1162,8 +1097,6 @@ export class XmlReader {
         out = this.append(out, src.slice(seg, i) + ' ');
         if (src.charCodeAt(i + 1) === 10) i++;
         seg = i + 1;
-      } else if (this.charsAsRead) {
-        throw this.badChar(i);
       }
     }
     return seg === start ? null : this.joinAside(out + src.slice(seg, end));
@@ -1263,7 +1196,6 @@ export class XmlReader {
     }
     const close = src.indexOf('?>', end);
     if (close < 0) throw this.error('Unterminated processing instruction', lt);
-    if (this.charsAsRead) this.checkCharsIn(end, close);
     return close + 2;
   }
 
