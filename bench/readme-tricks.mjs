@@ -16,7 +16,7 @@ export function tricksTable(resultsMd) {
   const header = lines.findIndex((l) => l.startsWith('| case |'));
   if (header < 0) throw new Error('bench/results.md has no results table');
   const rows = lines.filter((l) => l.startsWith('| Trick:'));
-  if (rows.length === 0) throw new Error('bench/results.md has no Trick rows; run `node --expose-gc bench/run.mjs --only tricks`');
+  if (rows.length === 0) throw new Error('bench/results.md has no Trick rows; run `node bench/run.mjs --only tricks`');
   return [lines[header], lines[header + 1], ...rows].join('\n');
 }
 

@@ -35,12 +35,6 @@ export const TRICKS = [
     conditions: 'names compared many times per document (every element is matched against the schema by name and namespace); a few hundred distinct names per message',
     replace: [['function canonical(s) {', 'function canonical(s) {\n    return s;']],
   },
-  {
-    id: 'trick-scalar-in-place',
-    title: 'Scalars parsed where they are in the message, no string made for them (decode.ts close, scalars.ts parseScalar)',
-    conditions: 'leaf values without entities or comments (nearly all values WCF writes): strings, booleans, integers, dateTime',
-    replace: [['if (fr.pieces === 1 && fr.raw)\n                    return this.scalar(fr.scalar, src, fr.tStart, fr.tEnd, sp);', '']],
-  },
 ];
 
 /**
