@@ -215,12 +215,8 @@ interface EntryFrame extends Open {
   hasValue: boolean;
 }
 
-/** The text of an element whose value is its text; while `raw`, exactly src[tStart, tEnd). */
+/** The text so far of an element whose value is its text. */
 interface Text {
-  pieces: number;
-  raw: boolean;
-  tStart: number;
-  tEnd: number;
   text: string;
 }
 
@@ -433,13 +429,12 @@ class EnvelopeDecoder {
   /** Reads events until the element of frame 0 ends; its value. */
   private run(): unknown {
     const r = this.r;
-    const src = r.src;
     const frames = this.frames;
     let top = frames[this.sp]!;
     for (;;) {
       const ev = r.next();
       if (ev === XML_TEXT) {
-        if (isLeaf(top)) addText(top, r);
+        if (isLeaf(top)) top.text += r.text();
         continue;
       }
       if (ev === XML_START) {
@@ -457,7 +452,7 @@ class EnvelopeDecoder {
       if (ev !== XML_END) throw new Error('internal: the XML reader ended inside an element');
 
       // The end of the innermost open element: its value, delivered to its parent.
-      const value = this.close(top, src);
+      const value = this.close(top);
       if (this.sp === 0) return value;
       const child = top;
       top = frames[--this.sp]!;
@@ -554,7 +549,7 @@ class EnvelopeDecoder {
       case 'dict':
         return this.dictFrame(slot, name, index, slot.desc);
       case 'simple':
-        return { kind: 'simple', slot, name, index, start: r.start, desc: slot.desc, pieces: 0, raw: false, tStart: 0, tEnd: 0, text: '' };
+        return { kind: 'simple', slot, name, index, start: r.start, desc: slot.desc, text: '' };
       case 'any':
         return this.anyFrame(slot, name, index, xsiType);
       case 'entry':
@@ -580,11 +575,11 @@ class EnvelopeDecoder {
   }
 
   private scalarFrame(scalar: ScalarKind, slot: Slot, name: string, index: number): ScalarFrame {
-    return { kind: 'scalar', slot, name, index, start: this.r.start, scalar, pieces: 0, raw: false, tStart: 0, tEnd: 0, text: '' };
+    return { kind: 'scalar', slot, name, index, start: this.r.start, scalar, text: '' };
   }
 
   private textFrame(kind: 'nil' | 'text', slot: Slot, name: string, index: number): TextFrame {
-    return { kind, slot, name, index, start: this.r.start, pieces: 0, raw: false, tStart: 0, tEnd: 0, text: '' };
+    return { kind, slot, name, index, start: this.r.start, text: '' };
   }
 
   /** An xs:anyType element: what its xsi:type names (a scalar, or a type of this service), or text. */
@@ -637,7 +632,7 @@ class EnvelopeDecoder {
   }
 
   /** At the end tag of frame `fr`'s element: its value. */
-  private close(fr: Frame, src: string): unknown {
+  private close(fr: Frame): unknown {
     const sp = this.sp;
     switch (fr.kind) {
       case 'complex': {
@@ -658,27 +653,22 @@ class EnvelopeDecoder {
         if (!fr.hasValue && !fr.dict.value.nillable) this.fail('a dictionary entry has no Value', sp);
         if (fr.dict.record && typeof fr.key !== 'string') this.fail('a dictionary key is nil', sp);
         return { Key: fr.key, Value: fr.hasValue ? fr.value : null };
-      case 'scalar': {
-        // Text that is exactly a run of the message is parsed where it is: no string is made for it.
-        // Bench: the `tricks` case, row trick-scalar-in-place.
-        if (fr.pieces === 1 && fr.raw) return this.scalar(fr.scalar, src, fr.tStart, fr.tEnd, sp);
-        const text = textOf(fr, src);
-        return this.scalar(fr.scalar, text, 0, text.length, sp);
-      }
+      case 'scalar':
+        return this.scalar(fr.scalar, fr.text, sp);
       case 'simple':
-        return this.simple(fr.desc, textOf(fr, src), sp);
+        return this.simple(fr.desc, fr.text, sp);
       case 'nil':
-        if (fr.pieces > 0 && textOf(fr, src).trim() !== '') this.fail('an element with xsi:nil="true" must be empty', sp);
+        if (fr.text.trim() !== '') this.fail('an element with xsi:nil="true" must be empty', sp);
         return null;
       case 'text':
-        return textOf(fr, src);
+        return fr.text;
     }
   }
 
-  /** The value of the scalar text src[start, end) of the element of frame `depth` (or of its list item `item`). */
-  private scalar(kind: ScalarKind, src: string, start: number, end: number, depth: number, item?: number): unknown {
+  /** The value of the scalar `text` of the element of frame `depth` (or of its list item `item`). */
+  private scalar(kind: ScalarKind, text: string, depth: number, item?: number): unknown {
     try {
-      return parseScalar(kind, src, start, end);
+      return parseScalar(kind, text);
     } catch (err) {
       if (err instanceof ScalarError) return this.fail(err.message, depth, item === undefined ? undefined : 'item', item ?? -1);
       throw err;
@@ -704,7 +694,7 @@ class EnvelopeDecoder {
 
   private listItem(itemKey: string, text: string, depth: number, i: number): unknown {
     const kind = scalarKind(itemKey);
-    if (kind) return this.scalar(kind, text, 0, text.length, depth, i);
+    if (kind) return this.scalar(kind, text, depth, i);
     const desc = this.index.type(itemKey);
     if (desc?.kind === 'enum') return this.enumValue(desc, text, depth, i);
     if (desc?.kind === 'restricted') return this.restricted(desc, text, depth, i);
@@ -714,7 +704,7 @@ class EnvelopeDecoder {
   private restricted(desc: RestrictedDesc, raw: string, depth: number, item?: number): unknown {
     const kind = scalarKind(desc.base);
     if (!kind) return this.fail(`internal: restriction base ${desc.base} is not a scalar`, depth);
-    const value = this.scalar(kind, raw, 0, raw.length, depth, item);
+    const value = this.scalar(kind, raw, depth, item);
     const lexical = kind === 'string' ? raw : raw.trim();
     const problem = patternProblem(desc.patterns, lexical);
     return problem === undefined ? value : this.fail(problem, depth, item === undefined ? undefined : 'item', item ?? -1);
@@ -774,28 +764,6 @@ function deliver(parent: Frame, child: Frame, value: unknown): void {
 
 function isLeaf(fr: Frame): fr is LeafFrame {
   return fr.kind === 'scalar' || fr.kind === 'simple' || fr.kind === 'nil' || fr.kind === 'text';
-}
-
-function addText(fr: LeafFrame, r: XmlReader): void {
-  if (fr.pieces === 0) {
-    const decoded = r.textValue;
-    if (decoded === null) {
-      fr.raw = true;
-      fr.tStart = r.textStart;
-      fr.tEnd = r.textEnd;
-    } else {
-      fr.raw = false;
-      fr.text = decoded;
-    }
-  } else {
-    fr.text = textOf(fr, r.src) + r.text();
-    fr.raw = false;
-  }
-  fr.pieces++;
-}
-
-function textOf(fr: Text, src: string): string {
-  return fr.pieces === 0 ? '' : fr.raw ? src.slice(fr.tStart, fr.tEnd) : fr.text;
 }
 
 // ---------------------------------------------------------------------------------------------
