@@ -121,6 +121,7 @@ async function startTrick(trick) {
   const ready = await next();
   return {
     batch: ready.batch,
+    repeats: ready.repeats,
     round() {
       child.stdin.write('round\n');
       return next();
@@ -166,7 +167,7 @@ async function tricksCase(rounds) {
       separated: true,
       notes: [
         `conditions: ${trick.conditions}`,
-        `interquartile ranges: with ${iqr(ours)}, without ${iqr(peer)} ms CPU per decode; a sample is the CPU time of ${procs[i].batch} decodes${trick.gcBetween ? ', each after an untimed gc()' : ' after a gc()'}, in node --single-threaded`,
+        `interquartile ranges: with ${iqr(ours)}, without ${iqr(peer)} ms CPU per decode; a sample is the fastest of ${procs[i].repeats} batches, each the CPU time of ${procs[i].batch} decodes${trick.gcBetween ? ', each after an untimed gc()' : ' after a gc()'}, in node --single-threaded`,
       ],
     });
     log(`  ${r.met ? 'kept' : 'GOES'}  ${r.case}: ${ratioText(r.ratio)} (${r.notes[1]})`);

