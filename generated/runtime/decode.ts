@@ -168,7 +168,10 @@ function planOf(index: SchemaIndex): Plan {
 // ---------------------------------------------------------------------------------------------
 // Frames
 
-/** What every frame has: its element's field, and for error messages its path segment (field name, and index when repeated, else -1) and the offset of its start tag. */
+/**
+ * What every frame has: its element's field, and for error messages its path segment (the field
+ * name, and the index when repeated, else -1) and the offset of its start tag.
+ */
 interface Open {
   readonly slot: Slot;
   readonly name: string;
@@ -215,25 +218,25 @@ interface EntryFrame extends Open {
   hasValue: boolean;
 }
 
-/** The text so far of an element whose value is its text. */
-interface Text {
+/** An element whose value is its text: the text so far. */
+interface Leaf extends Open {
   text: string;
 }
 
 /** A scalar (from the field, or from xsi:type for xs:anyType). */
-interface ScalarFrame extends Open, Text {
+interface ScalarFrame extends Leaf {
   readonly kind: 'scalar';
   readonly scalar: ScalarKind;
 }
 
 /** An enumeration, xs:list or restriction. */
-interface SimpleFrame extends Open, Text {
+interface SimpleFrame extends Leaf {
   readonly kind: 'simple';
   readonly desc: EnumDesc | ListDesc | RestrictedDesc;
 }
 
 /** An element with xsi:nil="true" (its text may only be whitespace), or xs:anyType without xsi:type (text only). */
-interface TextFrame extends Open, Text {
+interface TextFrame extends Leaf {
   readonly kind: 'nil' | 'text';
 }
 

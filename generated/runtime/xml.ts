@@ -11,9 +11,7 @@
 // - The input is scanned with indexOf/charCodeAt; strings are only created by slicing whole runs
 //   (names, attribute values, text between markup), never character by character, and text and
 //   attribute values that need no decoding are handed out as extents of the input.
-// - Names are interned per document (one XmlName per distinct name, as a compact interned string)
-//   and predicted: documents repeat their structure, so the next element's name is most likely
-//   the one that followed the same previous sibling last time; a predicted name is only compared.
+// - Names are interned per document (one XmlName per distinct name, as a compact interned string).
 // - Security: a DOCTYPE is refused outright, so no entity is ever declared or expanded. Only the
 //   five predefined entities and numeric character references are decoded. Nesting depth is
 //   limited. Every check is linear in the input, including duplicate-attribute detection.
@@ -351,12 +349,6 @@ export class XmlName {
   uri = '';
   /** The id of `uri` (see UriIds), cached with it. */
   uriId = 0;
-  /**
-   * Name predictions (see XmlReader.startTag): the name of the element that last followed an
-   * element of this name as its next sibling, and that was last the first child of one.
-   */
-  nextSibling: XmlName | null = null;
-  firstChild: XmlName | null = null;
 
   /** `compact`: make the strings canonical (see canonical()); worth it for names that repeat. */
   constructor(qname: string, colon: number, hash: number, compact = true) {
@@ -397,8 +389,6 @@ export class XmlReader {
   private rootSeen = false;
   /** The last START was self-closing: the next call returns its END without reading. */
   private pendingEnd = false;
-  /** The element closed last, while its parent is still the innermost open element; else null. */
-  private prevSibling: XmlName | null = null;
   // Open elements: names (for end tags), start offsets (for messages) and scopes, by depth - 1.
   private readonly openNames: XmlName[] = [];
   private readonly openStarts: number[] = [];
@@ -542,15 +532,6 @@ export class XmlReader {
     }
   }
 
-  /** Whether the name at `p` is exactly `name` (the same characters, and no name character after them). */
-  private isNameAt(name: XmlName, p: number): boolean {
-    const src = this.src;
-    const qname = name.qname;
-    if (!src.startsWith(qname, p)) return false;
-    const c = src.charCodeAt(p + qname.length);
-    return c < 128 ? NAME_ASCII[c] === 0 : !(isNonAsciiNameChar(c) || (c >= 0xd800 && c <= 0xdb7f));
-  }
-
   /** The URI `name`'s prefix is bound to in `scope` (cached on the name with its id), or undefined. */
   private resolve(name: XmlName, scope: Scope): string | undefined {
     if (name.scope === scope) return name.uri;
@@ -675,7 +656,6 @@ export class XmlReader {
   private pop(): void {
     const depth = --this.depth;
     this.name = this.openNames[depth] as XmlName;
-    this.prevSibling = this.name;
     this.scope = depth > 0 ? (this.openScopes[depth - 1] as Scope) : this.rootScope;
   }
 
@@ -686,24 +666,9 @@ export class XmlReader {
     const depth = this.depth;
     if (depth === 0 && this.rootSeen) throw this.error('Only one document element is allowed', lt);
     if (depth >= this.maxDepth) throw this.error(`Element nesting deeper than ${this.maxDepth} levels`, lt);
-    // Documents repeat their structure: the name is most likely the one that followed the previous
-    // sibling last time (or was the parent's first child). A predicted name only needs comparing;
-    // equal to a name that was checked when first seen, it is valid as it stands.
-    // Bench: the `tricks` case, row trick-name-prediction.
     const nameStart = lt + 1;
-    const prev = this.prevSibling;
-    const parent = depth > 0 ? (this.openNames[depth - 1] as XmlName) : null;
-    const guess = prev !== null ? prev.nextSibling : parent !== null ? parent.firstChild : null;
-    let name: XmlName;
-    if (guess !== null && this.isNameAt(guess, nameStart)) {
-      name = guess;
-    } else {
-      const nameEnd = this.scanName(nameStart, 'element name');
-      name = this.intern(nameStart, nameEnd, this.colon, this.hash);
-      if (prev !== null) prev.nextSibling = name;
-      else if (parent !== null) parent.firstChild = name;
-    }
-    let p = nameStart + name.qname.length;
+    let p = this.scanName(nameStart, 'element name');
+    const name = this.intern(nameStart, p, this.colon, this.hash);
     let count = 0;
     let selfClosing = false;
     for (;;) {
@@ -725,17 +690,10 @@ export class XmlReader {
       do ch = src.charCodeAt(++p);
       while (isWs(ch));
       if (ch === 62 || ch === 47) continue;
-      // Attribute; likely named as the previous tag's attribute at the same position.
+      // Attribute.
       const aStart = p;
-      const aGuess = this.aNames[count];
-      let aName: XmlName;
-      if (aGuess !== undefined && this.isNameAt(aGuess, aStart)) {
-        aName = aGuess;
-      } else {
-        const aEnd = this.scanName(p, 'attribute name');
-        aName = this.intern(aStart, aEnd, this.colon, this.hash);
-      }
-      p = aStart + aName.qname.length;
+      p = this.scanName(aStart, 'attribute name');
+      const aName = this.intern(aStart, p, this.colon, this.hash);
       while (isWs(src.charCodeAt(p))) p++;
       if (src.charCodeAt(p) !== 61 /* = */) {
         throw this.error(`Expected '=' after attribute name '${aName.qname}'`, p);
@@ -763,7 +721,6 @@ export class XmlReader {
     this.openStarts[depth] = lt;
     this.openScopes[depth] = this.scope;
     this.depth = depth + 1;
-    this.prevSibling = null;
     this.pendingEnd = selfClosing;
     this.pos = p;
   }
