@@ -598,7 +598,7 @@ function noop() {}
 
 async function decodeCase(rounds) {
   const { EMailOperations } = await import('../dist/generated/EMail/index.js');
-  const { parseXml } = await import('../dist/generated/runtime/xml-tree.js');
+  const { parseXml } = await import('../dist/test/support/xml-tree.js');
   const { client } = await createPeerClient();
   const sax = requireFromRoot('sax');
   const saxVersion = packageVersion('sax');

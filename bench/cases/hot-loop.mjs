@@ -5,7 +5,7 @@ import { buildEnvelopesResponse, buildSendInput } from '../lib/fixtures.mjs';
 
 const [what = 'decode', msArg = '4000'] = process.argv.slice(2);
 const { EMailOperations } = await import('../../dist/generated/EMail/index.js');
-const { parseXml } = await import('../../dist/generated/runtime/xml-tree.js');
+const { parseXml } = await import('../../dist/test/support/xml-tree.js');
 let fn;
 if (what === 'decode' || what === 'reader') {
   const { xml } = buildEnvelopesResponse(1000);

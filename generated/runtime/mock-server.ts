@@ -14,9 +14,10 @@
 //   POST …/api/v1/Agents/{Agent}/{Method}   the REST Agents API (JSON, mock-rest.ts): the same
 //                 handlers, the same recorded calls, answered as the Agents API answers
 //   POST          dispatch on SOAPAction (SOAP 1.1) or the Content-Type action parameter (SOAP 1.2),
-//                 else on the Body element → decode with the operation's codec → record the call →
-//                 the handler → encode its output with the headers Succeeded=true and TimeZone
-//                 (echoed when the request sent one).
+//                 else on the Body element; the envelope is read once, by the client's decoder
+//                 (decode.ts decodeRequestOf), which picks the operation's request message as it
+//                 meets the Body element → record the call → the handler → encode its output
+//                 with the headers Succeeded=true and TimeZone (echoed when the request sent one).
 // A handler that throws a SoExceptionError (or any object with `soExceptionInfo`) produces what
 // SuperOffice sends for a refused call: HTTP 200, Succeeded=false and the ExceptionInfo header
 // around an empty response element. A thrown SoapFaultError is sent as that fault; any other
@@ -24,12 +25,11 @@
 // A missing handler answers 501 (not 500), and a handler gets handlerTimeoutMs to finish.
 import { decodeXmlBytes, joinChunks } from './charset.js';
 import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
-import type { UnknownElements } from './decode.js';
+import { decodeRequestOf, type DecodedRequest, type UnknownElements } from './decode.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope, writeFault } from './envelope.js';
-import { readEnvelope, type ParsedEnvelope } from './mock-envelope.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
-import type { SoapVersion } from './schema.js';
+import type { MessageDesc, SoapVersion } from './schema.js';
 import { schemaIndex } from './schema-index.js';
 import { escapeAttribute } from './xml.js';
 import { decodeRestRequest, restExceptionReply, restMethodOf, restOperationOf, restOutputReply, restReply, restRequestHeaders, type RestMockReply } from './mock-rest.js';
@@ -196,6 +196,29 @@ interface Dispatch {
   readonly codec: AnyOperationCodec;
 }
 
+/**
+ * The operations a request may be for (all of them, or those of its SOAP action), by their
+ * request element `{namespace}local`; `otherwise`: the one a request naming another element is
+ * decoded as (the first of its action's), so the error names the element that operation expects.
+ */
+interface Candidates {
+  readonly byElement: ReadonlyMap<string, Dispatch>;
+  readonly messages: ReadonlyMap<string, MessageDesc>;
+  readonly otherwise: Dispatch | undefined;
+}
+
+function candidatesOf(dispatches: readonly Dispatch[], elementOf: (d: Dispatch) => string, otherwise?: Dispatch): Candidates {
+  const byElement = new Map<string, Dispatch>();
+  const messages = new Map<string, MessageDesc>();
+  for (const d of dispatches) {
+    const element = elementOf(d);
+    if (byElement.has(element)) continue; // the first operation with a request element answers it
+    byElement.set(element, d);
+    messages.set(element, d.codec.desc.input);
+  }
+  return { byElement, messages, otherwise };
+}
+
 export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
   operations: Ops,
   handlers: MockHandlers<Ops>,
@@ -204,16 +227,19 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
 ): MockServer<Ops> {
   const names = Object.keys(operations);
   const codecs: Dispatch[] = names.map((name) => ({ name, codec: operations[name]! }));
-  // The binding decides the SOAP version; all operations of a generated agent share it.
+  // The binding decides the SOAP version; all operations of a generated agent share it, and its schema.
   const version: SoapVersion = codecs[0]?.codec.soapVersion ?? '1.1';
-  const byAction = new Map<string, Dispatch[]>();
-  const byBody = new Map<string, Dispatch>();
+  const index = schemaIndex(codecs[0]?.codec.schema ?? { namespaces: [], types: {} });
+  const other = codecs.find((d) => schemaIndex(d.codec.schema) !== index);
+  if (other) throw new TypeError(`the operations of one mock must share one schema (one agent's), but ${other.name}'s differs from ${codecs[0]!.name}'s`);
+  const elementOf = (d: Dispatch): string => `{${index.namespace(d.codec.desc.input.body.ns)}}${d.codec.desc.input.body.name}`;
+  const actions = new Map<string, Dispatch[]>();
   for (const d of codecs) {
-    if (d.codec.soapAction) byAction.set(d.codec.soapAction, [...(byAction.get(d.codec.soapAction) ?? []), d]);
-    const body = d.codec.desc.input.body;
-    const key = `{${schemaIndex(d.codec.schema).namespace(body.ns)}}${body.name}`;
-    if (!byBody.has(key)) byBody.set(key, d);
+    if (d.codec.soapAction) actions.set(d.codec.soapAction, [...(actions.get(d.codec.soapAction) ?? []), d]);
   }
+  const anyOperation = candidatesOf(codecs, elementOf);
+  const byAction = new Map([...actions].map(([action, ds]) => [action, candidatesOf(ds, elementOf, ds[0])]));
+  const noOperation = candidatesOf([], elementOf);
   const record = options.record ?? true;
   const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   const unknownElements = options.unknownElements ?? 'error';
@@ -277,41 +303,35 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
     const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
     const action = soapActionOf(request, contentType);
 
-    let envelope: ParsedEnvelope;
+    // One read of the envelope: the decoder takes the operation's request message from the Body
+    // element as it meets it. What is no request at all (not XML, not SOAP, no Body, a Fault) is
+    // refused first; then the operation, its SOAP version and Content-Type; then the message's
+    // own errors (a value, a header block). An unknown action is reported after the envelope's
+    // errors, so the envelope is read (against no message) for it too.
+    const candidates = action ? (byAction.get(action) ?? noOperation) : anyOperation;
+    let read: DecodedRequest;
     try {
-      envelope = readEnvelope(xml);
+      read = decodeRequestOf(index, candidates.messages, xml, { unknownElements, otherwise: candidates.otherwise?.codec.desc.input });
     } catch (err) {
       if (err instanceof SoapFaultError) throw fault(true, 'the request is a SOAP Fault');
       if (err instanceof DecodeError) throw fault(true, err.message);
       throw err;
     }
-    const bodyKey = `{${envelope.body.ns}}${envelope.body.local}`;
-    let target: Dispatch | undefined;
-    if (action) {
-      const candidates = byAction.get(action);
-      if (!candidates) throw fault(true, `unknown operation: no ${info.service} operation has the SOAP action "${action}"`);
-      target = candidates.find((d) => byBody.get(bodyKey) === d) ?? candidates[0];
-    } else {
-      target = byBody.get(bodyKey);
-      if (!target) throw fault(true, `unknown operation: no ${info.service} operation has the request element ${bodyKey}`);
-    }
-    const { name, codec } = target!;
+    if (candidates === noOperation) throw fault(true, `unknown operation: no ${info.service} operation has the SOAP action "${action}"`);
+    const target = candidates.byElement.get(read.element) ?? candidates.otherwise;
+    if (!target || !read.decoded) throw fault(true, `unknown operation: no ${info.service} operation has the request element ${read.element}`);
+    const { name, codec } = target;
 
-    if (envelope.version !== codec.soapVersion) {
-      throw fault(true, `${name} uses SOAP ${codec.soapVersion}; the request is a SOAP ${envelope.version} envelope`, 500, `s:VersionMismatch`);
+    if (read.version !== codec.soapVersion) {
+      throw fault(true, `${name} uses SOAP ${codec.soapVersion}; the request is a SOAP ${read.version} envelope`, 500, `s:VersionMismatch`);
     }
     const expectedMedia = codec.soapVersion === '1.2' ? 'application/soap+xml' : 'text/xml';
     if (mediaType !== expectedMedia) {
       throw fault(true, `${name}: expected Content-Type ${expectedMedia} (SOAP ${codec.soapVersion}), got "${contentType}"`, 415);
     }
-
-    let decoded: { input: unknown; headers: unknown };
-    try {
-      decoded = codec.decodeRequest(xml, { unknownElements });
-    } catch (err) {
-      if (err instanceof DecodeError) throw fault(true, err.message);
-      throw err;
-    }
+    // The decoder did not know the operation: its errors are named here, as the codec's would be.
+    if (read.decoded instanceof DecodeError) throw fault(true, `${name}: ${read.decoded.message}`);
+    const decoded = { input: read.decoded.body, headers: read.decoded.headers };
     const outcome = await runHandler(name, codec, decoded, action, request);
     const declared = new Set((codec.desc.output?.headers ?? []).map((h) => h.name));
     if ('exception' in outcome) {

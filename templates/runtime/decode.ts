@@ -264,6 +264,13 @@ class EnvelopeDecoder {
   private prefix = '';
   /** Elements the schema does not declare are errors (unknownElements: 'error'). */
   private readonly strict: boolean;
+  /**
+   * Set by decodeRequestOf only (a server reading a request before it knows the operation):
+   * called at the Body's first element (unless a Fault) with its name and the envelope's
+   * version; the message it returns is the one decoded, body and headers. `picked` keeps it.
+   */
+  pick: ((ns: string, local: string, version: SoapVersion) => MessageDesc | undefined) | undefined = undefined;
+  private picked: MessageDesc | undefined = undefined;
 
   constructor(index: SchemaIndex, operation: string, xml: string, maxDepth: number | undefined, strict: boolean) {
     this.index = index;
@@ -305,6 +312,7 @@ class EnvelopeDecoder {
       }
     }
     this.finish();
+    if (this.picked !== undefined) msg = this.picked; // decodeRequestOf: the headers of the message the body element named
 
     if (bodies === 0) throw new DecodeError('the SOAP envelope has no Body', 'Envelope', this.operation);
     if (bodies > 1) throw new DecodeError(`the SOAP envelope has ${bodies} Body elements; SOAP allows one`, 'Envelope', this.operation);
@@ -336,6 +344,10 @@ class EnvelopeDecoder {
     let result: BodyOutcome | undefined;
     for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
       if (ev !== XML_START) continue;
+      if (result === undefined && this.pick !== undefined && !(r.name.local === 'Fault' && r.ns === envNs)) {
+        this.picked = this.pick(r.ns, r.name.local, version); // decodeRequestOf: this element names the message
+        if (this.picked !== undefined) msg = this.picked;
+      }
       if (result !== undefined) {
         r.skipElement(); // only the first element in Body counts
       } else if (r.name.local === 'Fault' && r.ns === envNs) {
@@ -821,4 +833,99 @@ export function setProperty(obj: Record<string, unknown>, key: string, value: un
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
   return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A request whose operation is known by its body element only (the mock server): read once, by
+// the same decoder, which chooses the message as it meets the Body's first element.
+
+/** What decodeRequestOf read. */
+export interface DecodedRequest {
+  /** The envelope's SOAP version. */
+  readonly version: SoapVersion;
+  /** The Body's first element, as `{namespace}local`. */
+  readonly element: string;
+  /**
+   * The body and headers of the message that element names in `messages` (else `otherwise`), or
+   * the first DecodeError in them, in decodeEnvelope's order; undefined when neither has one.
+   */
+  readonly decoded: DecodedMessage | DecodeError | undefined;
+}
+
+export interface RequestDecodeOptions {
+  readonly maxDepth?: number | undefined;
+  readonly unknownElements?: UnknownElements | undefined;
+  /** The message to decode when `messages` has none for the body element (its error names the element expected). */
+  readonly otherwise?: MessageDesc | undefined;
+}
+
+/**
+ * Decodes a request envelope as whichever of `messages` (request messages keyed by their body
+ * element, `{namespace}local`) its Body's first element names: one pass over the XML, as
+ * decodeEnvelope. Header blocks are decoded as they come (before the Body, so for any of the
+ * messages that declares them) and the result keeps those of the message chosen. Throws what
+ * makes it no request at all, before any message is chosen: DecodeError (not well-formed XML,
+ * not a SOAP envelope, no Body, an empty Body) and SoapFaultError (a Fault). The rest is returned,
+ * so that the caller can check the version and the operation first. Error messages name no
+ * operation (the caller knows which it chose).
+ */
+export function decodeRequestOf(index: SchemaIndex, messages: ReadonlyMap<string, MessageDesc>, xml: string, options?: RequestDecodeOptions): DecodedRequest {
+  const set = requestSetOf(index, messages);
+  const decoder = new EnvelopeDecoder(index, '', xml, options?.maxDepth, options?.unknownElements === 'error');
+  let met: { version: SoapVersion; element: string } | undefined;
+  decoder.pick = (ns, local, version) => {
+    met = { version, element: `{${ns}}${local}` };
+    return set.byElement.get(met.element);
+  };
+  const otherwise = options?.otherwise;
+  let decoded: DecodedMessage | DecodeError;
+  try {
+    decoded = decoder.decode({ body: otherwise?.body ?? NO_ELEMENT, headers: set.headers }, undefined);
+  } catch (err) {
+    if (err instanceof XmlSyntaxError) throw new DecodeError(`the message is not well-formed XML: ${err.message}`, '', undefined); // as decodeEnvelope
+    // Before the body element: the envelope's errors. After it: the message's (several Bodies,
+    // the wrong body element, its values, its header blocks).
+    if (met === undefined || !(err instanceof DecodeError)) throw err;
+    decoded = err;
+  }
+  if (met === undefined) throw new Error('internal: a request decoded without a body element');
+  const known = messages.has(met.element) || otherwise !== undefined;
+  return { version: met.version, element: met.element, decoded: known ? decoded : undefined };
+}
+
+/** A body element no message has (an element's name is never empty). */
+const NO_ELEMENT: FieldDesc = field('', -1, '');
+
+/**
+ * `messages` as the decoder reads them: by body element, their header fields made one object per
+ * header element (the decoder matches a header's value to its message by field identity, and the
+ * blocks are read before the message is known). Built once per map.
+ */
+interface RequestSet {
+  readonly byElement: ReadonlyMap<string, MessageDesc>;
+  readonly headers: readonly FieldDesc[];
+}
+
+const requestSets = new WeakMap<ReadonlyMap<string, MessageDesc>, RequestSet>();
+
+function requestSetOf(index: SchemaIndex, messages: ReadonlyMap<string, MessageDesc>): RequestSet {
+  let set = requestSets.get(messages);
+  if (set === undefined) {
+    const headers = new Map<string, FieldDesc>();
+    const one = (f: FieldDesc): FieldDesc => {
+      const key = `{${index.namespace(f.ns)}}${f.name}`;
+      const first = headers.get(key);
+      if (first !== undefined) return first;
+      headers.set(key, f);
+      return f;
+    };
+    const byElement = new Map<string, MessageDesc>();
+    for (const [element, msg] of messages) {
+      const own = msg.headers.map(one);
+      byElement.set(element, own.every((f, i) => f === msg.headers[i]) ? msg : { body: msg.body, headers: own });
+    }
+    set = { byElement, headers: [...headers.values()] };
+    requestSets.set(messages, set);
+  }
+  return set;
 }

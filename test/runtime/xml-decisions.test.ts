@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { XML_EOF, XmlReader, XmlSyntaxError } from '../../templates/runtime/xml.js';
-import { parseXml } from '../../templates/runtime/xml-tree.js';
+import { parseXml } from '../support/xml-tree.js';
 
 /** Both ways of reading must refuse the same document with the same message. */
 function refused(xml: string, message: RegExp): void {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from '../../templates/runtime/xml.js';
-import { parseXml, readElement, type XmlElement } from '../../templates/runtime/xml-tree.js';
+import { parseXml, readElement, type XmlElement } from '../support/xml-tree.js';
 
 /** The reader's events as strings, e.g. `<{urn:a}x a=1>`, `"text"`, `</x>`. */
 function events(xml: string): string[] {

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EMailOperations } from '../../generated/EMail/index.js';
 import { MAX_NAME_LENGTH, XML_EOF, XmlReader } from '../../templates/runtime/xml.js';
-import { parseXml } from '../../templates/runtime/xml-tree.js';
+import { parseXml } from '../support/xml-tree.js';
 
 const MAX_RATIO = 15;
 /**

@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeAttribute, escapeText, XmlSyntaxError } from '../../templates/runtime/xml.js';
-import { parseXml, type XmlElement } from '../../templates/runtime/xml-tree.js';
+import { parseXml, type XmlElement } from '../support/xml-tree.js';
 import { attribute, resolveQName } from '../support/xml-lookup.js';
 
 const SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';

@@ -1,7 +1,7 @@
 // Lookups on the runtime's XML tree (parseXml) that only tests need: the runtime itself reads
 // attributes and QNames while streaming (decode.ts), not from a tree.
 import { resolveQNameIn } from '../../templates/runtime/xml.js';
-import type { XmlElement } from '../../templates/runtime/xml-tree.js';
+import type { XmlElement } from './xml-tree.js';
 
 /** The value of the attribute {ns}local, or undefined. Use ns '' for unprefixed attributes. */
 export function attribute(el: XmlElement, ns: string, local: string): string | undefined {

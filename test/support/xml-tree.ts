@@ -1,7 +1,7 @@
-// XML as a tree: parseXml and readElement build elements from XmlReader's events. The client
-// does not use it (the decoder reads events straight into typed values); the mock reads a Fault
-// with it, and tests compare documents with it.
-import { XmlReader, XML_END, XML_START, XML_TEXT, type NamespaceScope, type ParseOptions } from './xml.js';
+// XML as a tree, for tests (and the bench's reader row): parseXml and readElement build elements
+// from the runtime's XmlReader events. The runtime itself builds no tree: the decoder reads events
+// straight into typed values, for the client and the mock alike.
+import { XmlReader, XML_END, XML_START, XML_TEXT, type NamespaceScope, type ParseOptions } from '../../templates/runtime/xml.js';
 
 /** A parsed element. Namespaces are resolved while parsing. */
 export interface XmlElement {
