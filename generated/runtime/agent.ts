@@ -13,18 +13,22 @@
 // for credentials with the ticket renewed, and — only with the `retry` option — after 429/503 or a
 // refused connection, or any failure of an operation marked safe (retry.ts). Hooks (hooks.ts) see
 // every attempt and every call.
+//
+// What only some agents use is loaded by the first call that needs it, not when the agent is
+// imported: the REST transport (`transport: 'rest'`), tenant routing (`tenant` without baseUrl) and
+// the retry policy (`retry`). A SOAP agent with a baseUrl never loads them (cold start: bench case
+// cold-start).
 import { HttpError, SoapError } from './errors.js';
 import { CallBudget, checkLimitOption, postSoap } from './http.js';
 import { Redactor } from './redact.js';
 import type { UnknownElements } from './decode.js';
 import { displayUrl, notify, requestHeadersFromHook, type CallEvent, type Hooks } from './hooks.js';
 import type { OnlineEnvironment } from './online-environment.js';
-import { retryDelay, sleep, type RetryOptions } from './retry.js';
-import { TenantResolver } from './tenant.js';
+import type { RetryOptions } from './retry.js';
+import type { TenantResolver, TenantResolverOptions } from './tenant.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, type CredentialRefusalList, type TicketProvider } from './ticket-source.js';
 import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, ResponseHeadersOf } from './operation.js';
-import { responseBodyText, type TransportKind } from './transport.js';
-import { restTransport } from './transport-rest.js';
+import { responseBodyText, type Transport, type TransportKind } from './transport.js';
 import { soapTransport } from './transport-soap.js';
 
 export interface AgentOptions {
@@ -47,7 +51,7 @@ export interface AgentOptions {
   /** Time limit of the tenant state request (default 10000 ms); it is never retried in a loop. */
   stateTimeoutMs?: number;
   /** The resolver of `tenant`, shared by the agents of a session (made by the session; rarely given by hand). */
-  tenantResolver?: TenantResolver;
+  tenantResolver?: TenantRouting;
   /** Hooks for logging and tracing (hooks.ts): per attempt, per call, extra HTTP headers, raw XML (redacted). */
   hooks?: Hooks;
   /** Opt-in retries (retry.ts). Without it, a call is repeated only after 421 and a credential refusal, once each. */
@@ -125,6 +129,9 @@ export interface CallResult<O, H> {
   readonly httpStatus: number;
 }
 
+/** What an agent asks of a tenant resolver: a TenantResolver (tenant.ts), or the session's, loaded on first use. */
+export type TenantRouting = Pick<TenantResolver, 'cachedEndpoint' | 'endpoint' | 'invalidate'>;
+
 const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
@@ -138,7 +145,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   readonly #redactor: Redactor;
   readonly #info: ServiceInfo;
   /** Where the tenant lives now, when calls are routed by tenant (no baseUrl or endpoint). */
-  readonly #resolver: TenantResolver | undefined;
+  readonly #resolver: TenantRouting | undefined;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     checkAgentOptions(options);
@@ -254,11 +261,14 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
           if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
           delay = 0;
         } else if (o.retry && !budget.signal.aborted) {
+          const { retryDelay } = await retryPolicy();
           delay = retryDelay(o.retry, { error: err, service: this.#info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
         }
         if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined);
         if (delay === undefined) throw err;
         if (delay > 0) {
+          // Only the retry policy waits (421 and a renewed ticket try again at once), so it is loaded.
+          const { sleep } = await retryPolicy();
           try {
             await sleep(delay, budget.signal);
           } catch {
@@ -308,7 +318,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const endpoint = await this.#address(a, budget);
     a.url = endpoint;
     // The transport writes the request and reads the response; the agent does the HTTP.
-    const transport = this.#options.transport === 'rest' ? restTransport : soapTransport;
+    const transport = this.#options.transport === 'rest' ? await restTransport() : soapTransport;
     const address = { endpoint, service: this.#info.service, servicePath: this.#info.servicePath };
     const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call, a));
     const hooks = this.#options.hooks;
@@ -385,16 +395,56 @@ interface Attempt {
 }
 
 /** The tenant resolver of an agent without baseUrl/endpoint: the session's, or one of its own for `tenant`. */
-function resolverOf(options: AgentOptions): TenantResolver | undefined {
+function resolverOf(options: AgentOptions): TenantRouting | undefined {
   if (options.tenantResolver) return options.tenantResolver;
   if (options.tenant === undefined) return undefined;
   if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
-  return new TenantResolver({
+  return new LazyTenantResolver({
     environment: options.environment,
     tenant: options.tenant,
     fetch: options.fetch ?? globalThis.fetch,
     ...(options.stateTimeoutMs === undefined ? {} : { timeoutMs: options.stateTimeoutMs }),
   });
+}
+
+/**
+ * A TenantResolver made on the first call (tenant.ts is loaded then, not when the agent is
+ * imported). A tenant or environment it refuses fails that call, and every later one, before
+ * anything is sent.
+ */
+class LazyTenantResolver implements TenantRouting {
+  readonly #options: TenantResolverOptions;
+  #resolver: Promise<TenantResolver> | undefined;
+  #loaded: TenantResolver | undefined;
+
+  constructor(options: TenantResolverOptions) {
+    this.#options = options;
+  }
+
+  cachedEndpoint(): string | undefined {
+    return this.#loaded?.cachedEndpoint();
+  }
+
+  async endpoint(signal?: AbortSignal): Promise<string> {
+    this.#resolver ??= import('./tenant.js').then((m) => (this.#loaded = new m.TenantResolver(this.#options)));
+    return (await this.#resolver).endpoint(signal);
+  }
+
+  invalidate(endpoint: string): void {
+    this.#loaded?.invalidate(endpoint);
+  }
+}
+
+let restModule: Promise<Transport> | undefined;
+/** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */
+function restTransport(): Promise<Transport> {
+  return (restModule ??= import('./transport-rest.js').then((m) => m.restTransport));
+}
+
+let retryModule: Promise<typeof import('./retry.js')> | undefined;
+/** The retry policy (retry.ts), loaded by the first failed attempt of an agent with the `retry` option. */
+function retryPolicy(): Promise<typeof import('./retry.js')> {
+  return (retryModule ??= import('./retry.js'));
 }
 
 /**
