@@ -123,8 +123,8 @@ interface MethodView {
   returnType: string;
   /** The one-line signature does not fit: one parameter per line. */
   longSignature: boolean;
-  /** The operation's entry in the operations table: `.Send` (or `['Odd-Name']`). */
-  opAccess: string;
+  /** The operation's WSDL name as a string literal (`'Send'`): what the method passes to `call`. */
+  operationLiteral: string;
 }
 
 /**
@@ -172,7 +172,7 @@ function methodView(plan: EmitPlan, planned: PlannedOperation): MethodView {
     inputDefault,
     returnType,
     longSignature: !fits(`  ${method}(input: ${T(input.name)}${inputDefault ? ' = {}' : ''}, options?: rt.CallOptions): Promise<${returnType}> {`),
-    opAccess: propertyKey(op.name) === op.name ? `.${op.name}` : `[${stringLiteral(op.name)}]`,
+    operationLiteral: stringLiteral(op.name),
   };
 }
 
