@@ -40,7 +40,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailAddress
    */
   createDefaultEMailAddress(input: T.CreateDefaultEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAddress | null> {
-    return this.call(EMailOperations.CreateDefaultEMailAddress, input, options);
+    return this.call('CreateDefaultEMailAddress', input, options);
   }
 
   /**
@@ -52,7 +52,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailAttachment
    */
   createDefaultEMailAttachment(input: T.CreateDefaultEMailAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    return this.call(EMailOperations.CreateDefaultEMailAttachment, input, options);
+    return this.call('CreateDefaultEMailAttachment', input, options);
   }
 
   /**
@@ -64,7 +64,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailConnectionInfo
    */
   createDefaultEMailConnectionInfo(input: T.CreateDefaultEMailConnectionInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailConnectionInfo | null> {
-    return this.call(EMailOperations.CreateDefaultEMailConnectionInfo, input, options);
+    return this.call('CreateDefaultEMailConnectionInfo', input, options);
   }
 
   /**
@@ -79,7 +79,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
     input: T.CreateDefaultEMailConnectionInfoExtendedRequest = {},
     options?: rt.CallOptions,
   ): Promise<T.EMailConnectionInfoExtended | null> {
-    return this.call(EMailOperations.CreateDefaultEMailConnectionInfoExtended, input, options);
+    return this.call('CreateDefaultEMailConnectionInfoExtended', input, options);
   }
 
   /**
@@ -91,7 +91,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailCustomHeader
    */
   createDefaultEMailCustomHeader(input: T.CreateDefaultEMailCustomHeaderRequest = {}, options?: rt.CallOptions): Promise<T.EMailCustomHeader | null> {
-    return this.call(EMailOperations.CreateDefaultEMailCustomHeader, input, options);
+    return this.call('CreateDefaultEMailCustomHeader', input, options);
   }
 
   /**
@@ -103,7 +103,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailEntity
    */
   createDefaultEMailEntity(input: T.CreateDefaultEMailEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.CreateDefaultEMailEntity, input, options);
+    return this.call('CreateDefaultEMailEntity', input, options);
   }
 
   /**
@@ -115,7 +115,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailEnvelope
    */
   createDefaultEMailEnvelope(input: T.CreateDefaultEMailEnvelopeRequest = {}, options?: rt.CallOptions): Promise<T.EMailEnvelope | null> {
-    return this.call(EMailOperations.CreateDefaultEMailEnvelope, input, options);
+    return this.call('CreateDefaultEMailEnvelope', input, options);
   }
 
   /**
@@ -127,7 +127,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailFolder
    */
   createDefaultEMailFolder(input: T.CreateDefaultEMailFolderRequest = {}, options?: rt.CallOptions): Promise<T.EMailFolder | null> {
-    return this.call(EMailOperations.CreateDefaultEMailFolder, input, options);
+    return this.call('CreateDefaultEMailFolder', input, options);
   }
 
   /**
@@ -139,7 +139,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailSOInfo
    */
   createDefaultEMailSOInfo(input: T.CreateDefaultEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
-    return this.call(EMailOperations.CreateDefaultEMailSOInfo, input, options);
+    return this.call('CreateDefaultEMailSOInfo', input, options);
   }
 
   /**
@@ -151,7 +151,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailAccount
    */
   createDefaultEMailAccount(input: T.CreateDefaultEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    return this.call(EMailOperations.CreateDefaultEMailAccount, input, options);
+    return this.call('CreateDefaultEMailAccount', input, options);
   }
 
   /**
@@ -163,7 +163,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveEMailAccount
    */
   saveEMailAccount(input: T.SaveEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    return this.call(EMailOperations.SaveEMailAccount, input, options);
+    return this.call('SaveEMailAccount', input, options);
   }
 
   /**
@@ -174,7 +174,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteEMailAccount
    */
   deleteEMailAccount(input: T.DeleteEMailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.DeleteEMailAccount, input, options);
+    return this.call('DeleteEMailAccount', input, options);
   }
 
   /**
@@ -189,7 +189,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
     input: T.GetPersonEntitiesFromEmailAddressRequest = {},
     options?: rt.CallOptions,
   ): Promise<(T.PersonEntity | null)[] | null> {
-    return this.call(EMailOperations.GetPersonEntitiesFromEmailAddress, input, options);
+    return this.call('GetPersonEntitiesFromEmailAddress', input, options);
   }
 
   /**
@@ -201,7 +201,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromId
    */
   getEMailFromId(input: T.GetEMailFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.GetEMailFromId, input, options);
+    return this.call('GetEMailFromId', input, options);
   }
 
   /**
@@ -213,7 +213,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SendEMails
    */
   sendEMails(input: T.SendEMailsRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
-    return this.call(EMailOperations.SendEMails, input, options);
+    return this.call('SendEMails', input, options);
   }
 
   /**
@@ -225,7 +225,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveEMail
    */
   saveEMail(input: T.SaveEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.SaveEMail, input, options);
+    return this.call('SaveEMail', input, options);
   }
 
   /**
@@ -237,7 +237,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation AuthenticateIncoming
    */
   authenticateIncoming(input: T.AuthenticateIncomingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    return this.call(EMailOperations.AuthenticateIncoming, input, options);
+    return this.call('AuthenticateIncoming', input, options);
   }
 
   /**
@@ -249,7 +249,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation AuthenticateOutgoing
    */
   authenticateOutgoing(input: T.AuthenticateOutgoingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    return this.call(EMailOperations.AuthenticateOutgoing, input, options);
+    return this.call('AuthenticateOutgoing', input, options);
   }
 
   /**
@@ -261,7 +261,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderList
    */
   getFolderList(input: T.GetFolderListRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    return this.call(EMailOperations.GetFolderList, input, options);
+    return this.call('GetFolderList', input, options);
   }
 
   /**
@@ -273,7 +273,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetAttachment
    */
   getAttachment(input: T.GetAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    return this.call(EMailOperations.GetAttachment, input, options);
+    return this.call('GetAttachment', input, options);
   }
 
   /**
@@ -284,7 +284,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MarkAsRead
    */
   markAsRead(input: T.MarkAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.MarkAsRead, input, options);
+    return this.call('MarkAsRead', input, options);
   }
 
   /**
@@ -296,7 +296,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderEMailCount
    */
   getFolderEMailCount(input: T.GetFolderEMailCountRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    return this.call(EMailOperations.GetFolderEMailCount, input, options);
+    return this.call('GetFolderEMailCount', input, options);
   }
 
   /**
@@ -307,7 +307,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Delete
    */
   delete(input: T.DeleteRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.Delete, input, options);
+    return this.call('Delete', input, options);
   }
 
   /**
@@ -318,7 +318,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MoveToFolder
    */
   moveToFolder(input: T.MoveToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.MoveToFolder, input, options);
+    return this.call('MoveToFolder', input, options);
   }
 
   /**
@@ -329,7 +329,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation EmptyFolder
    */
   emptyFolder(input: T.EmptyFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.EmptyFolder, input, options);
+    return this.call('EmptyFolder', input, options);
   }
 
   /**
@@ -341,7 +341,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAsStream
    */
   getEMailAsStream(input: T.GetEMailAsStreamRequest = {}, options?: rt.CallOptions): Promise<Uint8Array | null> {
-    return this.call(EMailOperations.GetEMailAsStream, input, options);
+    return this.call('GetEMailAsStream', input, options);
   }
 
   /**
@@ -353,7 +353,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation FindAddress
    */
   findAddress(input: T.FindAddressRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
-    return this.call(EMailOperations.FindAddress, input, options);
+    return this.call('FindAddress', input, options);
   }
 
   /**
@@ -365,7 +365,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromDocumentId
    */
   getEMailFromDocumentId(input: T.GetEMailFromDocumentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.GetEMailFromDocumentId, input, options);
+    return this.call('GetEMailFromDocumentId', input, options);
   }
 
   /**
@@ -377,7 +377,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromAttachmentId
    */
   getEMailFromAttachmentId(input: T.GetEMailFromAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.GetEMailFromAttachmentId, input, options);
+    return this.call('GetEMailFromAttachmentId', input, options);
   }
 
   /**
@@ -389,7 +389,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromDocumentAttachmentId
    */
   getEMailFromDocumentAttachmentId(input: T.GetEMailFromDocumentAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.GetEMailFromDocumentAttachmentId, input, options);
+    return this.call('GetEMailFromDocumentAttachmentId', input, options);
   }
 
   /**
@@ -401,7 +401,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailEnvelopes
    */
   getEMailEnvelopes(input: T.GetEMailEnvelopesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
-    return this.call(EMailOperations.GetEMailEnvelopes, input, options);
+    return this.call('GetEMailEnvelopes', input, options);
   }
 
   /**
@@ -412,7 +412,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SetSubscription
    */
   setSubscription(input: T.SetSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.SetSubscription, input, options);
+    return this.call('SetSubscription', input, options);
   }
 
   /**
@@ -423,7 +423,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateFolder
    */
   createFolder(input: T.CreateFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.CreateFolder, input, options);
+    return this.call('CreateFolder', input, options);
   }
 
   /**
@@ -434,7 +434,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteFolder
    */
   deleteFolder(input: T.DeleteFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.DeleteFolder, input, options);
+    return this.call('DeleteFolder', input, options);
   }
 
   /**
@@ -446,7 +446,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateEMailFromDocumentEntity
    */
   createEMailFromDocumentEntity(input: T.CreateEMailFromDocumentEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.CreateEMailFromDocumentEntity, input, options);
+    return this.call('CreateEMailFromDocumentEntity', input, options);
   }
 
   /**
@@ -458,7 +458,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateEMailFromMimeMessage
    */
   createEMailFromMimeMessage(input: T.CreateEMailFromMimeMessageRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.CreateEMailFromMimeMessage, input, options);
+    return this.call('CreateEMailFromMimeMessage', input, options);
   }
 
   /**
@@ -470,7 +470,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderInfo
    */
   getFolderInfo(input: T.GetFolderInfoRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
-    return this.call(EMailOperations.GetFolderInfo, input, options);
+    return this.call('GetFolderInfo', input, options);
   }
 
   /**
@@ -482,7 +482,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetFolderHasNewEMail
    */
   getFolderHasNewEMail(input: T.GetFolderHasNewEMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    return this.call(EMailOperations.GetFolderHasNewEMail, input, options);
+    return this.call('GetFolderHasNewEMail', input, options);
   }
 
   /**
@@ -494,7 +494,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAddresses
    */
   getEMailAddresses(input: T.GetEMailAddressesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
-    return this.call(EMailOperations.GetEMailAddresses, input, options);
+    return this.call('GetEMailAddresses', input, options);
   }
 
   /**
@@ -506,7 +506,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation RefreshFolder
    */
   refreshFolder(input: T.RefreshFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    return this.call(EMailOperations.RefreshFolder, input, options);
+    return this.call('RefreshFolder', input, options);
   }
 
   /**
@@ -516,7 +516,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromTemp
    */
   getEMailFromTemp(input: T.GetEMailFromTempRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.GetEMailFromTemp, input, options);
+    return this.call('GetEMailFromTemp', input, options);
   }
 
   /**
@@ -526,7 +526,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Authenticate
    */
   authenticate(input: T.AuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    return this.call(EMailOperations.Authenticate, input, options);
+    return this.call('Authenticate', input, options);
   }
 
   /**
@@ -536,7 +536,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEmailMessageIds
    */
   getEmailMessageIds(input: T.GetEmailMessageIdsRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    return this.call(EMailOperations.GetEmailMessageIds, input, options);
+    return this.call('GetEmailMessageIds', input, options);
   }
 
   /**
@@ -546,7 +546,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEmailsAsString
    */
   getEmailsAsString(input: T.GetEmailsAsStringRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
-    return this.call(EMailOperations.GetEmailsAsString, input, options);
+    return this.call('GetEmailsAsString', input, options);
   }
 
   /**
@@ -555,7 +555,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteExtended
    */
   deleteExtended(input: T.DeleteExtendedRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.DeleteExtended, input, options);
+    return this.call('DeleteExtended', input, options);
   }
 
   /**
@@ -564,7 +564,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation RelayMessage
    */
   relayMessage(input: T.RelayMessageRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.RelayMessage, input, options);
+    return this.call('RelayMessage', input, options);
   }
 
   /**
@@ -576,7 +576,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMail
    */
   getEMail(input: T.GetEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.GetEMail, input, options);
+    return this.call('GetEMail', input, options);
   }
 
   /**
@@ -587,7 +587,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MarkEmailsAsRead
    */
   markEmailsAsRead(input: T.MarkEmailsAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.MarkEmailsAsRead, input, options);
+    return this.call('MarkEmailsAsRead', input, options);
   }
 
   /**
@@ -598,7 +598,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation DeleteEmails
    */
   deleteEmails(input: T.DeleteEmailsRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.DeleteEmails, input, options);
+    return this.call('DeleteEmails', input, options);
   }
 
   /**
@@ -609,7 +609,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MoveEmailsToTrash
    */
   moveEmailsToTrash(input: T.MoveEmailsToTrashRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.MoveEmailsToTrash, input, options);
+    return this.call('MoveEmailsToTrash', input, options);
   }
 
   /**
@@ -621,7 +621,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Save
    */
   save(input: T.SaveRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.Save, input, options);
+    return this.call('Save', input, options);
   }
 
   /**
@@ -633,7 +633,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveToMailServer
    */
   saveToMailServer(input: T.SaveToMailServerRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.SaveToMailServer, input, options);
+    return this.call('SaveToMailServer', input, options);
   }
 
   /**
@@ -645,7 +645,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation Send
    */
   send(input: T.SendRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
-    return this.call(EMailOperations.Send, input, options);
+    return this.call('Send', input, options);
   }
 
   /**
@@ -657,7 +657,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateForwardEmail
    */
   createForwardEmail(input: T.CreateForwardEmailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.CreateForwardEmail, input, options);
+    return this.call('CreateForwardEmail', input, options);
   }
 
   /**
@@ -670,7 +670,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
     input: T.FindContactOrPersonByEmailNameRequest = {},
     options?: rt.CallOptions,
   ): Promise<(T.ContactOrPersonFromEmail | null)[] | null> {
-    return this.call(EMailOperations.FindContactOrPersonByEmailName, input, options);
+    return this.call('FindContactOrPersonByEmailName', input, options);
   }
 
   /**
@@ -682,7 +682,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation RefreshFolderForAssociate
    */
   refreshFolderForAssociate(input: T.RefreshFolderForAssociateRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    return this.call(EMailOperations.RefreshFolderForAssociate, input, options);
+    return this.call('RefreshFolderForAssociate', input, options);
   }
 
   /**
@@ -694,7 +694,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetNewMail
    */
   getNewMail(input: T.GetNewMailRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
-    return this.call(EMailOperations.GetNewMail, input, options);
+    return this.call('GetNewMail', input, options);
   }
 
   /**
@@ -706,7 +706,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CacheFolderList
    */
   cacheFolderList(input: T.CacheFolderListRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
-    return this.call(EMailOperations.CacheFolderList, input, options);
+    return this.call('CacheFolderList', input, options);
   }
 
   /**
@@ -717,7 +717,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation MoveEmailsToFolder
    */
   moveEmailsToFolder(input: T.MoveEmailsToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.MoveEmailsToFolder, input, options);
+    return this.call('MoveEmailsToFolder', input, options);
   }
 
   /**
@@ -729,7 +729,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetMailFromMessageId
    */
   getMailFromMessageId(input: T.GetMailFromMessageIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.GetMailFromMessageId, input, options);
+    return this.call('GetMailFromMessageId', input, options);
   }
 
   /**
@@ -741,7 +741,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetMailFromInReplyTo
    */
   getMailFromInReplyTo(input: T.GetMailFromInReplyToRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.GetMailFromInReplyTo, input, options);
+    return this.call('GetMailFromInReplyTo', input, options);
   }
 
   /**
@@ -753,7 +753,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SendAndSaveEmailToTmpDocument
    */
   sendAndSaveEmailToTmpDocument(input: T.SendAndSaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    return this.call(EMailOperations.SendAndSaveEmailToTmpDocument, input, options);
+    return this.call('SendAndSaveEmailToTmpDocument', input, options);
   }
 
   /**
@@ -765,7 +765,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveEmailToTmpDocument
    */
   saveEmailToTmpDocument(input: T.SaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    return this.call(EMailOperations.SaveEmailToTmpDocument, input, options);
+    return this.call('SaveEmailToTmpDocument', input, options);
   }
 
   /**
@@ -777,7 +777,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SaveDraft
    */
   saveDraft(input: T.SaveDraftRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.SaveDraft, input, options);
+    return this.call('SaveDraft', input, options);
   }
 
   /**
@@ -788,7 +788,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SetRepliedAt
    */
   setRepliedAt(input: T.SetRepliedAtRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.SetRepliedAt, input, options);
+    return this.call('SetRepliedAt', input, options);
   }
 
   /**
@@ -803,7 +803,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
     input: T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest = {},
     options?: rt.CallOptions,
   ): Promise<T.EMailEntity | null> {
-    return this.call(EMailOperations.GetEMailFromDocumentIdWithoutAttachmentStream, input, options);
+    return this.call('GetEMailFromDocumentIdWithoutAttachmentStream', input, options);
   }
 
   /**
@@ -815,7 +815,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetAttachmentFromId
    */
   getAttachmentFromId(input: T.GetAttachmentFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
-    return this.call(EMailOperations.GetAttachmentFromId, input, options);
+    return this.call('GetAttachmentFromId', input, options);
   }
 
   /**
@@ -827,7 +827,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation TestAuthenticate
    */
   testAuthenticate(input: T.TestAuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    return this.call(EMailOperations.TestAuthenticate, input, options);
+    return this.call('TestAuthenticate', input, options);
   }
 
   /**
@@ -838,7 +838,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation ToggleSubscription
    */
   toggleSubscription(input: T.ToggleSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.ToggleSubscription, input, options);
+    return this.call('ToggleSubscription', input, options);
   }
 
   /**
@@ -850,7 +850,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation HasNewMail
    */
   hasNewMail(input: T.HasNewMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
-    return this.call(EMailOperations.HasNewMail, input, options);
+    return this.call('HasNewMail', input, options);
   }
 
   /**
@@ -862,7 +862,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation LatestItemIdByFolder
    */
   latestItemIdByFolder(input: T.LatestItemIdByFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    return this.call(EMailOperations.LatestItemIdByFolder, input, options);
+    return this.call('LatestItemIdByFolder', input, options);
   }
 
   /**
@@ -874,7 +874,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateInlineHtmlHeader
    */
   createInlineHtmlHeader(input: T.CreateInlineHtmlHeaderRequest = {}, options?: rt.CallOptions): Promise<string | null> {
-    return this.call(EMailOperations.CreateInlineHtmlHeader, input, options);
+    return this.call('CreateInlineHtmlHeader', input, options);
   }
 
   /**
@@ -886,7 +886,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailSOInfo
    */
   getEMailSOInfo(input: T.GetEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
-    return this.call(EMailOperations.GetEMailSOInfo, input, options);
+    return this.call('GetEMailSOInfo', input, options);
   }
 
   /**
@@ -898,7 +898,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAccount
    */
   getEMailAccount(input: T.GetEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    return this.call(EMailOperations.GetEMailAccount, input, options);
+    return this.call('GetEMailAccount', input, options);
   }
 
   /**
@@ -910,7 +910,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailAccountFromEMailAddress
    */
   getEMailAccountFromEMailAddress(input: T.GetEMailAccountFromEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    return this.call(EMailOperations.GetEMailAccountFromEMailAddress, input, options);
+    return this.call('GetEMailAccountFromEMailAddress', input, options);
   }
 
   /**
@@ -922,7 +922,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetCurrentAccountId
    */
   getCurrentAccountId(input: T.GetCurrentAccountIdRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
-    return this.call(EMailOperations.GetCurrentAccountId, input, options);
+    return this.call('GetCurrentAccountId', input, options);
   }
 
   /**
@@ -934,7 +934,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetCurrentAccount
    */
   getCurrentAccount(input: T.GetCurrentAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
-    return this.call(EMailOperations.GetCurrentAccount, input, options);
+    return this.call('GetCurrentAccount', input, options);
   }
 
   /**
@@ -946,7 +946,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetReadySyncEmailAccounts
    */
   getReadySyncEmailAccounts(input: T.GetReadySyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<(T.SyncUserAccount | null)[] | null> {
-    return this.call(EMailOperations.GetReadySyncEmailAccounts, input, options);
+    return this.call('GetReadySyncEmailAccounts', input, options);
   }
 
   /**
@@ -957,7 +957,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SyncEmailAccount
    */
   syncEmailAccount(input: T.SyncEmailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.SyncEmailAccount, input, options);
+    return this.call('SyncEmailAccount', input, options);
   }
 
   /**
@@ -968,6 +968,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation SyncEmailAccounts
    */
   syncEmailAccounts(input: T.SyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<void> {
-    return this.call(EMailOperations.SyncEmailAccounts, input, options);
+    return this.call('SyncEmailAccounts', input, options);
   }
 }

@@ -195,16 +195,20 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   }
 
   /**
-   * What generated methods call: `invoke` for one of this agent's own codecs, returning what the
-   * codec's `result` makes of the output. Taking the codec rather than its name, and returning its
-   * result type, keeps type-checking of large generated clients cheap: a method is one plain call
-   * whose only inferred type is the result, read off the codec (no await, no destructuring per
-   * method); the input is typed by the method's own parameter. One type parameter, not five: a
-   * consumer's tsc instantiates this signature once per generated method (bench case output).
+   * What generated methods call: `invoke` of one of this agent's operations, by its WSDL name,
+   * returning what the operation's codec (`result`) makes of the output. Its result type is the
+   * generated method's declared return type (the generator writes both from the same schema), so a
+   * method is one plain call that a consumer's tsc checks without relating codec types: no await,
+   * no destructuring, no codec per method (bench case output). The name must be one of `Ops`.
+   * Passing the codec itself (the earlier form) works too.
    */
-  protected async call<R>(codec: OperationCodec<unknown, unknown, unknown, unknown, R>, input: unknown, options?: CallOptions): Promise<R> {
-    const { output } = await this.invoke(codec.name, input as never, options);
-    return codec.result(output);
+  protected call<R>(operation: keyof Ops & string, input: unknown, options?: CallOptions): Promise<R>;
+  protected call<R>(codec: OperationCodec<unknown, unknown, unknown, unknown, R>, input: unknown, options?: CallOptions): Promise<R>;
+  protected async call(operation: string | AnyOperationCodec, input: unknown, options?: CallOptions): Promise<unknown> {
+    const name = typeof operation === 'string' ? operation : operation.name;
+    const { output } = await this.invoke(name as keyof Ops & string, input as never, options);
+    // invoke has found the codec by this name, or thrown.
+    return (typeof operation === 'string' ? this.operations[name]! : operation).result(output);
   }
 
   async #call<K extends keyof Ops & string>(

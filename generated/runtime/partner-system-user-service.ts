@@ -147,6 +147,6 @@ export class IPartnerSystemUserServiceAgent extends SoapAgent<typeof IPartnerSys
    * @xsd operation Authenticate
    */
   authenticate(input: PartnerSystemUserAuthenticateRequest = {}, options?: CallOptions): Promise<PartnerSystemUserAuthenticationResponse> {
-    return this.call(IPartnerSystemUserServiceOperations.Authenticate, input, options);
+    return this.call('Authenticate', input, options);
   }
 }
