@@ -161,7 +161,8 @@ function methodView(plan: EmitPlan, planned: PlannedOperation): MethodView {
         ...docLines(op.documentation),
         ...(op.documentation ? [''] : []),
         `@param input The content of the ${op.input.body.local} request element.`,
-        '@param options Per-call options: abort signal, timeout, extra headers.',
+        // `options` (rt.CallOptions) is documented once, on its type: the same line under 1,500
+        // methods was 2.7 % of an output of all 56 agents (bench case output-bytes).
         ...returns,
         `@xsd operation ${op.name}`,
       ],
