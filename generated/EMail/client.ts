@@ -35,7 +35,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Loading default values into a new EMailAddress. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
    * @param input The content of the CreateDefaultEMailAddress request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAddress
    */
@@ -47,7 +46,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Loading default values into a new EMailAttachment. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
    * @param input The content of the CreateDefaultEMailAttachment request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAttachment
    */
@@ -59,7 +57,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Loading default values into a new EMailConnectionInfo. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
    * @param input The content of the CreateDefaultEMailConnectionInfo request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailConnectionInfo
    */
@@ -71,7 +68,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Loading default values into a new EMailConnectionInfoExtended. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
    * @param input The content of the CreateDefaultEMailConnectionInfoExtended request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailConnectionInfoExtended
    */
@@ -86,7 +82,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Loading default values into a new EMailCustomHeader. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
    * @param input The content of the CreateDefaultEMailCustomHeader request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailCustomHeader
    */
@@ -98,7 +93,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Loading default values into a new EMailEntity. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
    * @param input The content of the CreateDefaultEMailEntity request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailEntity
    */
@@ -110,7 +104,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Loading default values into a new EMailEnvelope. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
    * @param input The content of the CreateDefaultEMailEnvelope request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailEnvelope
    */
@@ -122,7 +115,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Loading default values into a new EMailFolder. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
    * @param input The content of the CreateDefaultEMailFolder request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailFolder
    */
@@ -134,7 +126,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Loading default values into a new EMailSOInfo. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
    * @param input The content of the CreateDefaultEMailSOInfo request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailSOInfo
    */
@@ -146,7 +137,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Loading default values into a new EMailAccount. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
    * @param input The content of the CreateDefaultEMailAccount request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAccount
    */
@@ -158,7 +148,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Updates the existing EMailAccount or creates a new EMailAccount if the id parameter is empty.
    *
    * @param input The content of the SaveEMailAccount request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation SaveEMailAccount
    */
@@ -170,7 +159,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Deletes the EMailAccount
    *
    * @param input The content of the DeleteEMailAccount request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation DeleteEMailAccount
    */
   deleteEMailAccount(input: T.DeleteEMailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -181,7 +169,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get all persons and contacts with the given email address
    *
    * @param input The content of the GetPersonEntitiesFromEmailAddress request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetPersonEntitiesFromEmailAddress
    */
@@ -196,7 +183,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get en e-mail based on its unique id
    *
    * @param input The content of the GetEMailFromId request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromId
    */
@@ -208,7 +194,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Send the provided e-mails
    *
    * @param input The content of the SendEMails request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation SendEMails
    */
@@ -220,7 +205,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Save the passed e-mail back to the server
    *
    * @param input The content of the SaveEMail request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation SaveEMail
    */
@@ -232,7 +216,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Authenticate against a mail-server to retrieve e-mails from
    *
    * @param input The content of the AuthenticateIncoming request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation AuthenticateIncoming
    */
@@ -244,7 +227,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Authenticate against a mail server to send items with
    *
    * @param input The content of the AuthenticateOutgoing request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation AuthenticateOutgoing
    */
@@ -256,7 +238,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Retrieve all folders for the mail account. String is separated in sections by the paragraph character. First section contains the folder delimeter char. Next is folder name. Additional sections may be unread and total items.
    *
    * @param input The content of the GetFolderList request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetFolderList
    */
@@ -268,7 +249,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Retrieve an attachment from an e-mail
    *
    * @param input The content of the GetAttachment request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetAttachment
    */
@@ -280,7 +260,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Mark one or more e-mails as (un)read
    *
    * @param input The content of the MarkAsRead request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation MarkAsRead
    */
   markAsRead(input: T.MarkAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -291,7 +270,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Retrieve total/unread mail items in current folder
    *
    * @param input The content of the GetFolderEMailCount request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetFolderEMailCount
    */
@@ -303,7 +281,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Delete specified mail items
    *
    * @param input The content of the Delete request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation Delete
    */
   delete(input: T.DeleteRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -314,7 +291,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Moved specified items from current folder to targetFolder
    *
    * @param input The content of the MoveToFolder request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation MoveToFolder
    */
   moveToFolder(input: T.MoveToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -325,7 +301,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Delete all items in folder specified in the connection object
    *
    * @param input The content of the EmptyFolder request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation EmptyFolder
    */
   emptyFolder(input: T.EmptyFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -336,7 +311,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Retrieve an e-mail optionally stripping attachments as a stream
    *
    * @param input The content of the GetEMailAsStream request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAsStream
    */
@@ -348,7 +322,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Search for contacts and persons with the specified e-mail address (exact match on the email address string required)
    *
    * @param input The content of the FindAddress request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation FindAddress
    */
@@ -360,7 +333,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get an e-mail based on an archived document
    *
    * @param input The content of the GetEMailFromDocumentId request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromDocumentId
    */
@@ -372,7 +344,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get an e-mail based on an email and attachment id
    *
    * @param input The content of the GetEMailFromAttachmentId request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromAttachmentId
    */
@@ -384,7 +355,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get an e-mail based on an email in the archive system and attachment id
    *
    * @param input The content of the GetEMailFromDocumentAttachmentId request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromDocumentAttachmentId
    */
@@ -396,7 +366,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Retrieve a set of e-mail envelopes
    *
    * @param input The content of the GetEMailEnvelopes request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailEnvelopes
    */
@@ -408,7 +377,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Set subscription on or off on a set of folders
    *
    * @param input The content of the SetSubscription request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation SetSubscription
    */
   setSubscription(input: T.SetSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -419,7 +387,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Create a new folder on the server
    *
    * @param input The content of the CreateFolder request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation CreateFolder
    */
   createFolder(input: T.CreateFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -430,7 +397,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Delete a folder from the server
    *
    * @param input The content of the DeleteFolder request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation DeleteFolder
    */
   deleteFolder(input: T.DeleteFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -441,7 +407,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get an e-mail based on the provided DocumentEntity
    *
    * @param input The content of the CreateEMailFromDocumentEntity request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateEMailFromDocumentEntity
    */
@@ -453,7 +418,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get an e-mail based on the provided MIME-message
    *
    * @param input The content of the CreateEMailFromMimeMessage request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateEMailFromMimeMessage
    */
@@ -465,7 +429,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Retrieve information about folders. If folders parameter is not specified(null), information about all subscribed folders will be returned.
    *
    * @param input The content of the GetFolderInfo request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetFolderInfo
    */
@@ -477,7 +440,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Check if folder has received new items since previous access.
    *
    * @param input The content of the GetFolderHasNewEMail request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetFolderHasNewEMail
    */
@@ -489,7 +451,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get information about one or more email addresses, identified by IDs
    *
    * @param input The content of the GetEMailAddresses request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAddresses
    */
@@ -501,7 +462,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Refresh the given folders - i.e., fetch data from the mail server and update the in-database cache. This may happen synchronously or as a batch task, the return value will be 0 if the processing was synchronous, or the batch task id if a batch task is used.
    *
    * @param input The content of the RefreshFolder request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation RefreshFolder
    */
@@ -511,7 +471,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
 
   /**
    * @param input The content of the GetEMailFromTemp request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromTemp
    */
@@ -521,7 +480,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
 
   /**
    * @param input The content of the Authenticate request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation Authenticate
    */
@@ -531,7 +489,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
 
   /**
    * @param input The content of the GetEmailMessageIds request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEmailMessageIds
    */
@@ -541,7 +498,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
 
   /**
    * @param input The content of the GetEmailsAsString request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEmailsAsString
    */
@@ -551,7 +507,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
 
   /**
    * @param input The content of the DeleteExtended request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation DeleteExtended
    */
   deleteExtended(input: T.DeleteExtendedRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -560,7 +515,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
 
   /**
    * @param input The content of the RelayMessage request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation RelayMessage
    */
   relayMessage(input: T.RelayMessageRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -571,7 +525,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get en e-mail based on its primary key in the DB
    *
    * @param input The content of the GetEMail request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMail
    */
@@ -583,7 +536,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Mark one or more e-mails as (un)read
    *
    * @param input The content of the MarkEmailsAsRead request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation MarkEmailsAsRead
    */
   markEmailsAsRead(input: T.MarkEmailsAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -594,7 +546,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Delete specified mail items and optionally move to the specified folder
    *
    * @param input The content of the DeleteEmails request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation DeleteEmails
    */
   deleteEmails(input: T.DeleteEmailsRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -605,7 +556,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Delete specified mail items and move to the Trash folder
    *
    * @param input The content of the MoveEmailsToTrash request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation MoveEmailsToTrash
    */
   moveEmailsToTrash(input: T.MoveEmailsToTrashRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -616,7 +566,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Save the e-mail back to the database
    *
    * @param input The content of the Save request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation Save
    */
@@ -628,7 +577,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Save the passed e-mail back to the mail server
    *
    * @param input The content of the SaveToMailServer request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation SaveToMailServer
    */
@@ -640,7 +588,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Send the provided e-mails
    *
    * @param input The content of the Send request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation Send
    */
@@ -652,7 +599,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Create forward email
    *
    * @param input The content of the CreateForwardEmail request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateForwardEmail
    */
@@ -662,7 +608,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
 
   /**
    * @param input The content of the FindContactOrPersonByEmailName request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation FindContactOrPersonByEmailName
    */
@@ -677,7 +622,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get all emails in folder(s) from current associate
    *
    * @param input The content of the RefreshFolderForAssociate request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation RefreshFolderForAssociate
    */
@@ -689,7 +633,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get new email in folder(s) for current associate
    *
    * @param input The content of the GetNewMail request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetNewMail
    */
@@ -701,7 +644,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Fetch list of folders from email server for the current account, and cache in DB
    *
    * @param input The content of the CacheFolderList request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CacheFolderList
    */
@@ -713,7 +655,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Move one or more emails to the specified folder in the DB, and on the server
    *
    * @param input The content of the MoveEmailsToFolder request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation MoveEmailsToFolder
    */
   moveEmailsToFolder(input: T.MoveEmailsToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -724,7 +665,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get email from db based on Message Id
    *
    * @param input The content of the GetMailFromMessageId request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetMailFromMessageId
    */
@@ -736,7 +676,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get email from db based on In-Reply-To Message Id
    *
    * @param input The content of the GetMailFromInReplyTo request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetMailFromInReplyTo
    */
@@ -748,7 +687,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Send the provided e-mail and create tmp document ready to archive
    *
    * @param input The content of the SendAndSaveEmailToTmpDocument request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation SendAndSaveEmailToTmpDocument
    */
@@ -760,7 +698,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Save the Email as a tmp document ready to archive
    *
    * @param input The content of the SaveEmailToTmpDocument request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation SaveEmailToTmpDocument
    */
@@ -772,7 +709,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Save the Email entity to the drafts folder
    *
    * @param input The content of the SaveDraft request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation SaveDraft
    */
@@ -784,7 +720,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Set the replied_at field based on the MessageID
    *
    * @param input The content of the SetRepliedAt request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation SetRepliedAt
    */
   setRepliedAt(input: T.SetRepliedAtRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -795,7 +730,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get an e-mail based on an archived document
    *
    * @param input The content of the GetEMailFromDocumentIdWithoutAttachmentStream request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromDocumentIdWithoutAttachmentStream
    */
@@ -810,7 +744,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Retrieve an attachment from an e-mail
    *
    * @param input The content of the GetAttachmentFromId request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetAttachmentFromId
    */
@@ -822,7 +755,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Test if logged-in user has a working mail account
    *
    * @param input The content of the TestAuthenticate request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation TestAuthenticate
    */
@@ -834,7 +766,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Set subscription on or off on a set of folders
    *
    * @param input The content of the ToggleSubscription request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation ToggleSubscription
    */
   toggleSubscription(input: T.ToggleSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -845,7 +776,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Fast check for new mail in the database
    *
    * @param input The content of the HasNewMail request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation HasNewMail
    */
@@ -857,7 +787,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Returns the latest id of the mail item by folder
    *
    * @param input The content of the LatestItemIdByFolder request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation LatestItemIdByFolder
    */
@@ -869,7 +798,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Create Outlook style HTML header to use in for instance reply entities and when printing
    *
    * @param input The content of the CreateInlineHtmlHeader request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation CreateInlineHtmlHeader
    */
@@ -881,7 +809,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Gets a EMailSOInfo object..
    *
    * @param input The content of the GetEMailSOInfo request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailSOInfo
    */
@@ -893,7 +820,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Gets a EMailAccount object..
    *
    * @param input The content of the GetEMailAccount request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAccount
    */
@@ -905,7 +831,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Returns the email account corresponding to this email address (for the current associate).
    *
    * @param input The content of the GetEMailAccountFromEMailAddress request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAccountFromEMailAddress
    */
@@ -917,7 +842,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get current accountId (last logged into should normally be current) for logged in associate
    *
    * @param input The content of the GetCurrentAccountId request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetCurrentAccountId
    */
@@ -929,7 +853,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Get current account (last logged into should normally be current) for logged in associate
    *
    * @param input The content of the GetCurrentAccount request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetCurrentAccount
    */
@@ -941,7 +864,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Gets the list of SyncUserAccounts that should be synced.
    *
    * @param input The content of the GetReadySyncEmailAccounts request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The Response element of the reply.
    * @xsd operation GetReadySyncEmailAccounts
    */
@@ -953,7 +875,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Sync the given account
    *
    * @param input The content of the SyncEmailAccount request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation SyncEmailAccount
    */
   syncEmailAccount(input: T.SyncEmailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
@@ -964,7 +885,6 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * Start syncing of the given accounts
    *
    * @param input The content of the SyncEmailAccounts request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @xsd operation SyncEmailAccounts
    */
   syncEmailAccounts(input: T.SyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<void> {

@@ -108,8 +108,10 @@ export interface AgentOptions {
  */
 export type TicketSource = string | (() => string | undefined | Promise<string | undefined>) | TicketProvider;
 
+/** Per-call options of every generated method: abort signal, timeout, extra SOAP and HTTP headers. */
 export interface CallOptions {
   signal?: AbortSignal;
+  /** This call's time limit in milliseconds, instead of the agent's timeoutMs (0 = none). */
   timeoutMs?: number;
   /** SOAP header blocks for this call, merged over those from the agent options. */
   headers?: Record<string, unknown>;

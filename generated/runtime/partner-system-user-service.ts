@@ -142,7 +142,6 @@ export class IPartnerSystemUserServiceAgent extends SoapAgent<typeof IPartnerSys
 
   /**
    * @param input The content of the AuthenticationRequest request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The AuthenticationResponse element's content.
    * @xsd operation Authenticate
    */
