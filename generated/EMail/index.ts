@@ -5,14 +5,5 @@ export * from './types.js';
 export { EMailSchema } from './metadata.js';
 export { EMailOperations } from './operations.js';
 export { EMailAgent } from './client.js';
-export {
-  DecodeError,
-  EncodeError,
-  HttpError,
-  SoapError,
-  SoapFaultError,
-  SoExceptionError,
-  TransportError,
-  type AgentOptions,
-  type CallOptions,
-} from '../runtime/index.js';
+export { DecodeError, EncodeError, HttpError, SoapError, SoapFaultError, SoExceptionError, TransportError } from '../runtime/errors.js';
+export type { AgentOptions, CallOptions } from '../runtime/agent.js';

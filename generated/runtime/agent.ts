@@ -13,18 +13,22 @@
 // for credentials with the ticket renewed, and — only with the `retry` option — after 429/503 or a
 // refused connection, or any failure of an operation marked safe (retry.ts). Hooks (hooks.ts) see
 // every attempt and every call.
+//
+// What only some agents use is loaded by the first call that needs it, not when the agent is
+// imported: the REST transport (`transport: 'rest'`), tenant routing (`tenant` without baseUrl) and
+// the retry policy (`retry`). A SOAP agent with a baseUrl never loads them (cold start: bench case
+// cold-start).
 import { HttpError, SoapError } from './errors.js';
 import { CallBudget, checkLimitOption, postSoap } from './http.js';
 import { Redactor } from './redact.js';
 import type { UnknownElements } from './decode.js';
 import { displayUrl, notify, requestHeadersFromHook, type CallEvent, type Hooks } from './hooks.js';
 import type { OnlineEnvironment } from './online-environment.js';
-import { retryDelay, sleep, type RetryOptions } from './retry.js';
-import { TenantResolver } from './tenant.js';
+import type { RetryOptions } from './retry.js';
+import type { TenantResolver, TenantResolverOptions } from './tenant.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, type CredentialRefusalList, type TicketProvider } from './ticket-source.js';
 import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, ResponseHeadersOf } from './operation.js';
-import { responseBodyText, type TransportKind } from './transport.js';
-import { restTransport } from './transport-rest.js';
+import { responseBodyText, type Transport, type TransportKind } from './transport.js';
 import { soapTransport } from './transport-soap.js';
 
 export interface AgentOptions {
@@ -47,7 +51,7 @@ export interface AgentOptions {
   /** Time limit of the tenant state request (default 10000 ms); it is never retried in a loop. */
   stateTimeoutMs?: number;
   /** The resolver of `tenant`, shared by the agents of a session (made by the session; rarely given by hand). */
-  tenantResolver?: TenantResolver;
+  tenantResolver?: TenantRouting;
   /** Hooks for logging and tracing (hooks.ts): per attempt, per call, extra HTTP headers, raw XML (redacted). */
   hooks?: Hooks;
   /** Opt-in retries (retry.ts). Without it, a call is repeated only after 421 and a credential refusal, once each. */
@@ -104,8 +108,10 @@ export interface AgentOptions {
  */
 export type TicketSource = string | (() => string | undefined | Promise<string | undefined>) | TicketProvider;
 
+/** Per-call options of every generated method: abort signal, timeout, extra SOAP and HTTP headers. */
 export interface CallOptions {
   signal?: AbortSignal;
+  /** This call's time limit in milliseconds, instead of the agent's timeoutMs (0 = none). */
   timeoutMs?: number;
   /** SOAP header blocks for this call, merged over those from the agent options. */
   headers?: Record<string, unknown>;
@@ -125,6 +131,9 @@ export interface CallResult<O, H> {
   readonly httpStatus: number;
 }
 
+/** What an agent asks of a tenant resolver: a TenantResolver (tenant.ts), or the session's, loaded on first use. */
+export type TenantRouting = Pick<TenantResolver, 'cachedEndpoint' | 'endpoint' | 'invalidate'>;
+
 const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
@@ -138,7 +147,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   readonly #redactor: Redactor;
   readonly #info: ServiceInfo;
   /** Where the tenant lives now, when calls are routed by tenant (no baseUrl or endpoint). */
-  readonly #resolver: TenantResolver | undefined;
+  readonly #resolver: TenantRouting | undefined;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     checkAgentOptions(options);
@@ -188,14 +197,20 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   }
 
   /**
-   * What generated methods call: `invoke` for one of this agent's own codecs, returning what the
-   * codec's `result` makes of the output. Taking the codec rather than its name, and returning its
-   * result type, keeps type-checking of large generated clients cheap: a method is one plain call
-   * whose types are read off the codec (no await, no destructuring per method).
+   * What generated methods call: `invoke` of one of this agent's operations, by its WSDL name,
+   * returning what the operation's codec (`result`) makes of the output. Its result type is the
+   * generated method's declared return type (the generator writes both from the same schema), so a
+   * method is one plain call that a consumer's tsc checks without relating codec types: no await,
+   * no destructuring, no codec per method (bench case output). The name must be one of `Ops`.
+   * Passing the codec itself (the earlier form) works too.
    */
-  protected async call<I, O, IH, OH, R>(codec: OperationCodec<I, O, IH, OH, R>, input: I, options?: CallOptions): Promise<R> {
-    const { output } = await this.invoke(codec.name, input as never, options);
-    return codec.result(output as O);
+  protected call<R>(operation: keyof Ops & string, input: unknown, options?: CallOptions): Promise<R>;
+  protected call<R>(codec: OperationCodec<unknown, unknown, unknown, unknown, R>, input: unknown, options?: CallOptions): Promise<R>;
+  protected async call(operation: string | AnyOperationCodec, input: unknown, options?: CallOptions): Promise<unknown> {
+    const name = typeof operation === 'string' ? operation : operation.name;
+    const { output } = await this.invoke(name as keyof Ops & string, input as never, options);
+    // invoke has found the codec by this name, or thrown.
+    return (typeof operation === 'string' ? this.operations[name]! : operation).result(output);
   }
 
   async #call<K extends keyof Ops & string>(
@@ -254,11 +269,14 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
           if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
           delay = 0;
         } else if (o.retry && !budget.signal.aborted) {
+          const { retryDelay } = await retryPolicy();
           delay = retryDelay(o.retry, { error: err, service: this.#info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
         }
         if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined);
         if (delay === undefined) throw err;
         if (delay > 0) {
+          // Only the retry policy waits (421 and a renewed ticket try again at once), so it is loaded.
+          const { sleep } = await retryPolicy();
           try {
             await sleep(delay, budget.signal);
           } catch {
@@ -308,7 +326,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const endpoint = await this.#address(a, budget);
     a.url = endpoint;
     // The transport writes the request and reads the response; the agent does the HTTP.
-    const transport = this.#options.transport === 'rest' ? restTransport : soapTransport;
+    const transport = this.#options.transport === 'rest' ? await restTransport() : soapTransport;
     const address = { endpoint, service: this.#info.service, servicePath: this.#info.servicePath };
     const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call, a));
     const hooks = this.#options.hooks;
@@ -385,16 +403,56 @@ interface Attempt {
 }
 
 /** The tenant resolver of an agent without baseUrl/endpoint: the session's, or one of its own for `tenant`. */
-function resolverOf(options: AgentOptions): TenantResolver | undefined {
+function resolverOf(options: AgentOptions): TenantRouting | undefined {
   if (options.tenantResolver) return options.tenantResolver;
   if (options.tenant === undefined) return undefined;
   if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
-  return new TenantResolver({
+  return new LazyTenantResolver({
     environment: options.environment,
     tenant: options.tenant,
     fetch: options.fetch ?? globalThis.fetch,
     ...(options.stateTimeoutMs === undefined ? {} : { timeoutMs: options.stateTimeoutMs }),
   });
+}
+
+/**
+ * A TenantResolver made on the first call (tenant.ts is loaded then, not when the agent is
+ * imported). A tenant or environment it refuses fails that call, and every later one, before
+ * anything is sent.
+ */
+class LazyTenantResolver implements TenantRouting {
+  readonly #options: TenantResolverOptions;
+  #resolver: Promise<TenantResolver> | undefined;
+  #loaded: TenantResolver | undefined;
+
+  constructor(options: TenantResolverOptions) {
+    this.#options = options;
+  }
+
+  cachedEndpoint(): string | undefined {
+    return this.#loaded?.cachedEndpoint();
+  }
+
+  async endpoint(signal?: AbortSignal): Promise<string> {
+    this.#resolver ??= import('./tenant.js').then((m) => (this.#loaded = new m.TenantResolver(this.#options)));
+    return (await this.#resolver).endpoint(signal);
+  }
+
+  invalidate(endpoint: string): void {
+    this.#loaded?.invalidate(endpoint);
+  }
+}
+
+let restModule: Promise<Transport> | undefined;
+/** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */
+function restTransport(): Promise<Transport> {
+  return (restModule ??= import('./transport-rest.js').then((m) => m.restTransport));
+}
+
+let retryModule: Promise<typeof import('./retry.js')> | undefined;
+/** The retry policy (retry.ts), loaded by the first failed attempt of an agent with the `retry` option. */
+function retryPolicy(): Promise<typeof import('./retry.js')> {
+  return (retryModule ??= import('./retry.js'));
 }
 
 /**

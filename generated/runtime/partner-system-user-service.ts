@@ -142,11 +142,10 @@ export class IPartnerSystemUserServiceAgent extends SoapAgent<typeof IPartnerSys
 
   /**
    * @param input The content of the AuthenticationRequest request element.
-   * @param options Per-call options: abort signal, timeout, extra headers.
    * @returns The AuthenticationResponse element's content.
    * @xsd operation Authenticate
    */
   authenticate(input: PartnerSystemUserAuthenticateRequest = {}, options?: CallOptions): Promise<PartnerSystemUserAuthenticationResponse> {
-    return this.call(IPartnerSystemUserServiceOperations.Authenticate, input, options);
+    return this.call('Authenticate', input, options);
   }
 }

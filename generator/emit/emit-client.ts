@@ -123,8 +123,8 @@ interface MethodView {
   returnType: string;
   /** The one-line signature does not fit: one parameter per line. */
   longSignature: boolean;
-  /** The operation's entry in the operations table: `.Send` (or `['Odd-Name']`). */
-  opAccess: string;
+  /** The operation's WSDL name as a string literal (`'Send'`): what the method passes to `call`. */
+  operationLiteral: string;
 }
 
 /**
@@ -161,7 +161,8 @@ function methodView(plan: EmitPlan, planned: PlannedOperation): MethodView {
         ...docLines(op.documentation),
         ...(op.documentation ? [''] : []),
         `@param input The content of the ${op.input.body.local} request element.`,
-        '@param options Per-call options: abort signal, timeout, extra headers.',
+        // `options` (rt.CallOptions) is documented once, on its type: the same line under 1,500
+        // methods was 2.7 % of an output of all 56 agents (bench case output-bytes).
         ...returns,
         `@xsd operation ${op.name}`,
       ],
@@ -172,7 +173,7 @@ function methodView(plan: EmitPlan, planned: PlannedOperation): MethodView {
     inputDefault,
     returnType,
     longSignature: !fits(`  ${method}(input: ${T(input.name)}${inputDefault ? ' = {}' : ''}, options?: rt.CallOptions): Promise<${returnType}> {`),
-    opAccess: propertyKey(op.name) === op.name ? `.${op.name}` : `[${stringLiteral(op.name)}]`,
+    operationLiteral: stringLiteral(op.name),
   };
 }
 

@@ -51,6 +51,7 @@ export function defineOperation<I, O, IH, OH, R = O>(schema: SchemaDesc, desc: O
     if (!desc.output) throw new DecodeError('the operation is one-way: it has no response', '', name);
     return desc.output;
   };
+  let json: JsonOperationCodec<I, O> | undefined;
   return {
     name,
     soapAction: desc.soapAction,
@@ -67,7 +68,10 @@ export function defineOperation<I, O, IH, OH, R = O>(schema: SchemaDesc, desc: O
       const { body, headers } = decodeEnvelope(index(), output(), xml, name, options);
       return { output: body as O, headers: headers as OH };
     },
-    json: jsonOperation<I, O>(index, desc),
+    // Made on first use: most programs speak SOAP only.
+    get json() {
+      return (json ??= jsonOperation<I, O>(index, desc));
+    },
     result: (out) => resultOf(returns, out) as R,
   };
 }

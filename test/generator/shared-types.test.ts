@@ -57,7 +57,7 @@ describe('definitions that differ between WSDLs', () => {
     assert.match(types, /^export interface BetaPingRequest \{\n {2}\/\*\* @xsd element Name, xs:string \*\/\n {2}Name: string;\n\}/m);
     // The equal response wrapper keeps its plain name.
     assert.match(types, /^export interface PingResponse \{/m);
-    assert.match(out.find((f) => f.path === 'Beta/client.ts')!.content, /^ {2}ping\(input: T\.BetaPingRequest, options\?: rt\.CallOptions\): Promise<T\.Address \| undefined> \{\n {4}return this\.call\(BetaOperations\.Ping, input, options\);/m);
+    assert.match(out.find((f) => f.path === 'Beta/client.ts')!.content, /^ {2}ping\(input: T\.BetaPingRequest, options\?: rt\.CallOptions\): Promise<T\.Address \| undefined> \{\n {4}return this\.call\('Ping', input, options\);/m);
     // The same names whatever the input order.
     assert.deepEqual(
       buildFiles([b, a], { regenerate }).files.find((f) => f.path === 'shared/types.ts')!.content,

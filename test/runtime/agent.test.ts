@@ -316,6 +316,25 @@ describe('EMailAgent over HTTP', () => {
       assert.equal(textOf(child(op, NS, 'EMailAccountId')), '5');
     });
 
+    test('a subclass may call an operation by its codec (the earlier form of call) as well as by its name', async () => {
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
+      class ByCodec extends EMailAgent {
+        byCodec(id: number): Promise<EMailAccount | null> {
+          return this.call(EMailOperations.GetEMailAccount, { EMailAccountId: id });
+        }
+        byName(id: number): Promise<EMailAccount | null> {
+          return this.call('GetEMailAccount', { EMailAccountId: id });
+        }
+      }
+      const a = new ByCodec({ endpoint, ticket: TICKET, applicationToken: TOKEN });
+      assert.deepEqual(await a.byCodec(5), await a.getEMailAccount({ EMailAccountId: 5 }));
+      assert.deepEqual(await a.byName(6), await a.getEMailAccount({ EMailAccountId: 6 }));
+      assert.deepEqual(
+        received.map((r) => textOf(child(child(parseRequest(r.body).body, NS, 'GetEMailAccount'), NS, 'EMailAccountId'))),
+        ['5', '5', '6', '6'],
+      );
+    });
+
     test('no TimeZone header without the timeZone option', async () => {
       handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
       await agent().getEMailAccount({ EMailAccountId: 5 });
