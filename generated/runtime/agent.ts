@@ -23,7 +23,7 @@ import { CallBudget, checkLimitOption, postSoap } from './http.js';
 import { Redactor } from './redact.js';
 import type { UnknownElements } from './decode.js';
 import { displayUrl, notify, requestHeadersFromHook, type CallEvent, type Hooks } from './hooks.js';
-import type { OnlineEnvironment } from './online-environment.js';
+import { checkTenantRouting, type OnlineEnvironment } from './online-environment.js';
 import type { RetryOptions } from './retry.js';
 import type { TenantResolver, TenantResolverOptions } from './tenant.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, type CredentialRefusalList, type TicketProvider } from './ticket-source.js';
@@ -407,6 +407,7 @@ function resolverOf(options: AgentOptions): TenantRouting | undefined {
   if (options.tenantResolver) return options.tenantResolver;
   if (options.tenant === undefined) return undefined;
   if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
+  checkTenantRouting(options.tenant, options.environment);
   return new LazyTenantResolver({
     environment: options.environment,
     tenant: options.tenant,
@@ -417,8 +418,8 @@ function resolverOf(options: AgentOptions): TenantRouting | undefined {
 
 /**
  * A TenantResolver made on the first call (tenant.ts is loaded then, not when the agent is
- * imported). A tenant or environment it refuses fails that call, and every later one, before
- * anything is sent.
+ * imported). Its options are checked before (checkTenantRouting), so a bad tenant or environment
+ * fails when the agent or session is made, as with a TenantResolver.
  */
 class LazyTenantResolver implements TenantRouting {
   readonly #options: TenantResolverOptions;

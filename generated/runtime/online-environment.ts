@@ -37,6 +37,15 @@ export function environmentUrl(environment: OnlineEnvironment): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/**
+ * Fails now (OnlineError) when `tenant` is not a context identifier or `environment` is not one:
+ * what an agent or session with tenant routing checks when it is made, before tenant.ts is loaded.
+ */
+export function checkTenantRouting(tenant: string, environment: OnlineEnvironment): void {
+  if (!/^[A-Za-z0-9_-]+$/.test(tenant)) throw new OnlineError(`tenant "${tenant}" is not a context identifier (e.g. Cust12345)`);
+  environmentUrl(environment);
+}
+
 /** Whether the environment is one of SuperOffice's own (so its hosts must be https://*.superoffice.com). */
 export function isNamedEnvironment(environment: OnlineEnvironment): boolean {
   return ENVIRONMENTS[environment] !== undefined;

@@ -13,7 +13,7 @@
 //   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
 //     segment is that tenant — on https://*.superoffice.com for a named environment — so a wrong or
 //     hostile answer cannot send tickets to another host or tenant.
-import { environmentUrl, getJson, isNamedEnvironment, OnlineError, type OnlineEnvironment } from './online-environment.js';
+import { checkTenantRouting, environmentUrl, getJson, isNamedEnvironment, OnlineError, type OnlineEnvironment } from './online-environment.js';
 
 /** The tenant is not running (maintenance, suspended …): nothing was sent. */
 export class TenantNotRunningError extends OnlineError {
@@ -61,8 +61,7 @@ export class TenantResolver {
   #pending: Promise<string> | undefined;
 
   constructor(options: TenantResolverOptions) {
-    if (!/^[A-Za-z0-9_-]+$/.test(options.tenant)) throw new OnlineError(`tenant "${options.tenant}" is not a context identifier (e.g. Cust12345)`);
-    environmentUrl(options.environment); // fails now, not at the first call
+    checkTenantRouting(options.tenant, options.environment); // fails now, not at the first call
     this.tenant = options.tenant;
     this.#options = options;
     this.#now = options.now ?? Date.now;

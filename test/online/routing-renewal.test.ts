@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { SoapAgent, SoapSession, type AgentOptions } from '../../templates/runtime/agent.js';
 import { TenantNotRunningError, TenantResolver } from '../../templates/runtime/tenant.js';
 import { OnlineError } from '../../templates/runtime/online-environment.js';
 import { isCredentialRefusal, renewingTicket } from '../../templates/runtime/ticket-source.js';
@@ -88,6 +89,15 @@ describe('tenant resolver', () => {
     await assert.rejects(new TenantResolver({ environment: 'sod', tenant: 'Cust7', fetch: fakeFetch }).endpoint(), /not an https:\/\/\*\.superoffice\.com host/);
     assert.throws(() => new TenantResolver({ environment: 'ftp://x', tenant: 'Cust1', fetch }), /must be http\(s\)/);
     assert.throws(() => new TenantResolver({ environment: origin, tenant: '../x', fetch }), /not a context identifier/);
+  });
+
+  test('an agent or session routed by tenant refuses a bad tenant or environment when it is made, before tenant.ts is loaded', () => {
+    for (const make of [(o: AgentOptions) => new SoapAgent({}, { service: 'EMail', defaultEndpoint: '', servicePath: 'Remote/Services86/EMail.svc' }, o), (o: AgentOptions) => new SoapSession(o)]) {
+      assert.throws(() => make({ tenant: '../x', environment: origin }), (e: unknown) => e instanceof OnlineError && /not a context identifier/.test(e.message));
+      assert.throws(() => make({ tenant: 'Cust1', environment: 'ftp://x' }), (e: unknown) => e instanceof OnlineError && /must be http\(s\)/.test(e.message));
+      assert.throws(() => make({ tenant: 'Cust1', environment: 'nowhere' }), (e: unknown) => e instanceof OnlineError && /neither sod, stage, online/.test(e.message));
+      assert.doesNotThrow(() => make({ tenant: 'Cust1', environment: origin }));
+    }
   });
 
   test('the state request has its own timeout and is not retried', async () => {
