@@ -7,7 +7,8 @@
 // Design notes
 // - XmlReader is a pull reader: next() returns start tag, text and end tag events. All checking
 //   happens there, so its consumers see the same errors: the decoder (decode.ts) turns them into
-//   typed values directly; xml-tree.ts (tests and the mock's fault reading only) builds trees.
+//   typed values directly (the client's responses and the mock's requests alike); only the tests'
+//   own tree builder (test/support/xml-tree.ts) makes trees of them.
 // - The input is scanned with indexOf/charCodeAt; strings are only created by slicing whole runs
 //   (names, attribute values, text between markup), never character by character, and text and
 //   attribute values that need no decoding are handed out as extents of the input.
@@ -376,7 +377,7 @@ const NAME_PROBES = 4;
 /**
  * A pull reader over a whole document: `next()` returns the next event (XML_START, XML_TEXT,
  * XML_END, XML_EOF) and leaves its details in fields. Every well-formedness check happens here,
- * in document order, so any consumer (the tree builder behind parseXml, the decoder)
+ * in document order, so any consumer (the decoder, envelope.ts's Fault reader, the tests' trees)
  * sees exactly the same errors at exactly the same places; consumers only decide what to keep.
  */
 export class XmlReader {

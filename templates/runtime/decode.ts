@@ -1,6 +1,7 @@
 // The decoder: a whole SOAP envelope (text) → typed values, in one pass over the XML reader's
-// events, driven by the schema metadata. No tree is built for the message; the only trees are a
-// Fault's (read to report it).
+// events, driven by the schema metadata. No tree is built, for the message or for a Fault
+// (envelope.ts readFaultFrom reads it from the same events). The mock reads requests with it too
+// (decodeRequestOf, at the end).
 //
 // Strict about values (a bad number, an unknown enum value, a nil where the schema forbids one is
 // a DecodeError naming the element path, line and column). About elements the schema does not
@@ -62,10 +63,13 @@ export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string
   try {
     return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg, options?.soapVersion);
   } catch (err) {
-    // Well-formedness errors take precedence over everything (the reader throws them as it reads).
-    if (err instanceof XmlSyntaxError) throw new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation);
-    throw err;
+    throw notWellFormed(err, operation);
   }
+}
+
+/** Well-formedness errors take precedence over everything (the reader throws them as it reads). */
+function notWellFormed(err: unknown, operation: string | undefined): unknown {
+  return err instanceof XmlSyntaxError ? new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation) : err;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -882,7 +886,7 @@ export function decodeRequestOf(index: SchemaIndex, messages: ReadonlyMap<string
   try {
     decoded = decoder.decode({ body: otherwise?.body ?? NO_ELEMENT, headers: set.headers }, undefined);
   } catch (err) {
-    if (err instanceof XmlSyntaxError) throw new DecodeError(`the message is not well-formed XML: ${err.message}`, '', undefined); // as decodeEnvelope
+    if (err instanceof XmlSyntaxError) throw notWellFormed(err, undefined);
     // Before the body element: the envelope's errors. After it: the message's (several Bodies,
     // the wrong body element, its values, its header blocks).
     if (met === undefined || !(err instanceof DecodeError)) throw err;
