@@ -8,9 +8,9 @@
 //   node scripts/build-stamp.mjs write   after a build: bin chmod +x, stamp written
 //   node scripts/build-stamp.mjs check   exit 0 when dist/ is the build of the current sources
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stampPath = join(root, 'dist', '.build-stamp');
@@ -58,7 +58,8 @@ export function stampMatches() {
   return current === fingerprint();
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a command (not imported by scripts/build.mjs): real paths compared, a symlinked checkout included.
+if (process.argv[1] && existsSync(process.argv[1]) && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const mode = process.argv[2];
   if (mode === 'write') {
     writeStamp();
