@@ -2,12 +2,13 @@
 // includes, the templates, tsconfig.json, this package's package.json and lock file, the compiler's
 // version). `npm run build` writes it to dist/.build-stamp when it ends (after making the bin
 // executable); `prepare` (npm ci, npm pack) builds only when the stamp differs, so packing a
-// freshly built tree does not rebuild it (≈ 14 s → well under a second).
+// freshly built tree does not rebuild it (≈ 14 s → well under a second); `npm run build` itself
+// (scripts/build.mjs) does nothing when it matches.
 //
 //   node scripts/build-stamp.mjs write   after a build: bin chmod +x, stamp written
 //   node scripts/build-stamp.mjs check   exit 0 when dist/ is the build of the current sources
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +34,7 @@ export function fingerprint() {
   const ts = (p) => p.endsWith('.ts');
   const inputs = [
     ...['generator', 'templates', 'generated', 'test', 'bench'].flatMap((d) => files(join(root, d), d === 'templates' ? () => true : ts)),
-    ...['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/precompile-templates.mjs', 'scripts/build-stamp.mjs'].map((f) => join(root, f)),
+    ...['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/precompile-templates.mjs', 'scripts/build-stamp.mjs'].map((f) => join(root, f)),
   ];
   const hash = createHash('sha256');
   for (const p of inputs) {
@@ -45,15 +46,27 @@ export function fingerprint() {
   return hash.digest('hex');
 }
 
-const mode = process.argv[2];
-if (mode === 'write') {
-  // tsc writes cli.js without the execute bit; the bin needs it (npx gen-services86 in this repository).
+/** After a build: the bin made executable (tsc writes cli.js without the bit), the stamp written. */
+export function writeStamp() {
   chmodSync(bin, 0o755);
   writeFileSync(stampPath, `${fingerprint()}\n`);
-} else if (mode === 'check') {
+}
+
+/** True when dist/ is the build of the current sources (the stamp written by the last build matches). */
+export function stampMatches() {
   const current = existsSync(stampPath) && existsSync(bin) ? readFileSync(stampPath, 'utf8').trim() : '';
-  process.exit(current === fingerprint() ? 0 : 1);
-} else {
-  process.stderr.write('usage: node scripts/build-stamp.mjs write|check\n');
-  process.exit(2);
+  return current === fingerprint();
+}
+
+// Run as a command (not imported by scripts/build.mjs): real paths compared, a symlinked checkout included.
+if (process.argv[1] && existsSync(process.argv[1]) && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const mode = process.argv[2];
+  if (mode === 'write') {
+    writeStamp();
+  } else if (mode === 'check') {
+    process.exit(stampMatches() ? 0 : 1);
+  } else {
+    process.stderr.write('usage: node scripts/build-stamp.mjs write|check\n');
+    process.exit(2);
+  }
 }

@@ -12,7 +12,7 @@
 //    exactly that build (`npm run test:all` = build, then node --test), so a second one would only cost
 //    time, would rewrite dist/test/ while node --test is running files from it, and would make
 //    this test fail for a compile error in any unrelated test file. Instead the test refuses to
-//    pack a dist/generator/ that is missing or older than generator/ (see checkBuildIsFresh).
+//    pack a dist/ that is not the build of the current sources (see checkBuildIsFresh).
 //
 // 2. A package-lock.json for the consumer, derived from the root one. `npm install --offline`
 //    without a lockfile has to resolve version ranges (yargs → cliui@^9 …), which needs the
@@ -23,9 +23,9 @@
 //    from the cache by its integrity. The lockfile is computed here rather than committed, so it
 //    cannot go stale when the root's dependencies change.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -149,7 +149,12 @@ function run(command: string, args: readonly string[], cwd: string, timeoutMs = 
 // ---------------------------------------------------------------------------------------------
 // Preparing the temp project
 
-/** Every generator/**.ts must have a dist/generator/**.js at least as new, or we would pack stale code. */
+/**
+ * dist/ must be the build of the current sources, or we would pack stale code: the build stamp
+ * (scripts/build-stamp.mjs, written by `npm run build`) matches, and every generator/**.ts has its
+ * dist/generator/**.js. Not file times: an incremental build leaves the output of a file that was
+ * touched but not changed as it was.
+ */
 function checkBuildIsFresh(): void {
   const problems: string[] = [];
   const walk = (dir: string): void => {
@@ -160,11 +165,12 @@ function checkBuildIsFresh(): void {
         const rel = relative(repoRoot, path);
         const built = join(repoRoot, 'dist', rel.replace(/\.ts$/, '.js'));
         if (!existsSync(built)) problems.push(`${rel}: ${relative(repoRoot, built)} is missing`);
-        else if (statSync(built).mtimeMs + 1 < statSync(path).mtimeMs) problems.push(`${rel} is newer than its build`);
       }
     }
   };
   walk(join(repoRoot, 'generator'));
+  const stamp = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build-stamp.mjs'), 'check']);
+  if (stamp.status !== 0) problems.push('dist/.build-stamp does not match the sources');
   if (problems.length > 0) {
     assert.fail(`dist/generator/ is not a build of generator/; run "npm run build" first:\n  ${problems.join('\n  ')}`);
   }

@@ -2,13 +2,13 @@
 // one SuperOfficeClient with one options object, a ticket function called once per request that
 // carries a ticket, and the application token on every call.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import ts from 'typescript';
 import { buildFiles } from '../generator/generate.js';
 import { repoRoot, wsdlFixturesDir } from './support/paths.js';
+import { writeTranspiled } from './support/transpile.js';
 
 // The generated folder is compiled for this test only (type-checking it is the job of the
 // compile tests), so the shapes used here are spelled out.
@@ -60,11 +60,7 @@ const seen: [string, string | undefined, string | undefined][] = [];
 before(async () => {
   const { files } = buildFiles(['EMail', 'Person', 'SoPrincipal'].map((n) => join(wsdlFixturesDir, `${n}.wsdl`)));
   dir = mkdtempSync(join(repoRoot, 'dist', 'session-check-'));
-  for (const f of files) {
-    const path = join(dir, f.path.replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, ts.transpileModule(f.content, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
-  }
+  writeTranspiled(files, dir);
   const load = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(dir, path)).href)) as T;
   lib = await load<Generated>('index.js');
   const note = (operation: string): Handler => (_input, ctx) => {

@@ -2,13 +2,13 @@
 // SoPrincipal generated into one folder): one sign-in for many calls, a refused ticket renewed and
 // the call retried once, a wrong password an OnlineError that never shows the password.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import ts from 'typescript';
 import { buildFiles } from '../../generator/generate.js';
 import { repoRoot, wsdlFixturesDir } from '../support/paths.js';
+import { writeTranspiled } from '../support/transpile.js';
 
 interface Listening {
   url: string;
@@ -34,11 +34,7 @@ const valid = new Set<string>();
 before(async () => {
   const { files } = buildFiles(['EMail', 'SoPrincipal'].map((n) => join(wsdlFixturesDir, `${n}.wsdl`)));
   dir = mkdtempSync(join(repoRoot, 'dist', 'onsite-check-'));
-  for (const f of files) {
-    const path = join(dir, f.path.replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, ts.transpileModule(f.content, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
-  }
+  writeTranspiled(files, dir);
   const load = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(dir, path)).href)) as T;
   lib = await load<Lib>('index.js');
   const email = (await load<{ createEMailMockServer(h: Record<string, Handler>): Mock }>('EMail/mock.js')).createEMailMockServer({

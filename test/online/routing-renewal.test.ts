@@ -23,11 +23,13 @@ describe('tenant resolver', () => {
       requests++;
       const tenant = decodeURIComponent(req.url!.replace('/api/state/', ''));
       const answer = answers.get(tenant);
-      setTimeout(() => {
+      const timer = setTimeout(() => {
         res.statusCode = answer ? 200 : 404;
         res.setHeader('content-type', 'application/json');
         res.end(answer ? JSON.stringify(answer()) : '{}');
       }, delayMs);
+      // A client that gave up closes the connection: no answer is due, and the timer would hold the process open.
+      res.on('close', () => clearTimeout(timer));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -105,6 +105,16 @@ function agent(options: AgentOptions = {}): EMailAgent {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Waits for `event`, but at most `ms`; the timer is cleared when the event comes (else it would hold the process open). */
+async function waitAtMost(event: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([event, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Resolves when the next request has been fully received by the server. */
 function nextRequest(): Promise<void> {
   return new Promise((resolve) => {
@@ -658,7 +668,7 @@ describe('EMailAgent over HTTP', () => {
       assert.equal(err.reason, 'too-large');
       assert.match(err.message, /100000 bytes/);
       assert.equal(serverFinished, false, 'rejected before the server finished writing');
-      await Promise.race([closed, sleep(2000)]);
+      await waitAtMost(closed, 2000);
       assert.ok(writtenAtClose >= 0, `the client closed the connection early (writeFailed=${writeFailed})`);
       assert.ok(writtenAtClose < total / 2, `the server had written ${writtenAtClose} bytes when the socket closed`);
       await assertRequestCount(1);
@@ -688,7 +698,7 @@ describe('EMailAgent over HTTP', () => {
       );
       assert.equal(err.reason, 'too-large', err.message);
       // …and the client dropped the connection instead of leaving it open (bound generous for a loaded machine).
-      await Promise.race([closed, sleep(20_000)]);
+      await waitAtMost(closed, 20_000);
       assert.ok(closedAfterMs >= 0, 'the client dropped the connection');
       await assertRequestCount(1);
     });

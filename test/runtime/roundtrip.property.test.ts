@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { EMailOperations, EMailSchema } from '../../generated/EMail/index.js';
-import { defineOperation } from '../../templates/runtime/operation.js';
-import { field, type FieldDesc, type MessageDesc } from '../../templates/runtime/schema.js';
+// The runtime the EMail agent imports (generated/runtime/, templates/runtime/ copied under a header,
+// see runtime-files.test.ts), not a second copy of it: one set of functions for the JIT to warm.
+import { defineOperation } from '../../generated/runtime/operation.js';
+import { field, type FieldDesc, type MessageDesc } from '../../generated/runtime/schema.js';
 import { complexArbitrary } from '../support/arbitraries.js';
 
 const runs = Number(process.env['FUZZ_RUNS'] ?? 200);

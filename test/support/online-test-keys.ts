@@ -3,10 +3,11 @@
 // reads, a self-signed certificate (openssl), and JWTs signed properly or in the hostile ways a
 // verifier must refuse.
 import { execFileSync } from 'node:child_process';
-import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHmac, createPrivateKey, createPublicKey, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testCacheDir } from './paths.js';
 
 export interface TestKeyPair {
   readonly privateKey: KeyObject;
@@ -27,8 +28,28 @@ export interface TestKeyPair {
   readonly jwk: { kty: string; n: string; e: string };
 }
 
+let keysMade = 0;
+
+/**
+ * A 2048-bit RSA private key, a different one at each call in this process. Making one costs
+ * 0.2–1 s of CPU, so the n-th key of a process is kept in the tests' cache and read back by the
+ * next test file that asks for its n-th key (test keys only: they protect nothing).
+ */
+function rsaPrivateKey(): KeyObject {
+  const path = join(testCacheDir, `rsa-2048-${keysMade++}.pem`);
+  if (existsSync(path)) return createPrivateKey(readFileSync(path, 'utf8'));
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  mkdirSync(testCacheDir, { recursive: true });
+  // Written aside and renamed: a test file starting meanwhile reads the whole key or none.
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, privateKey.export({ format: 'pem', type: 'pkcs8' }));
+  renameSync(temp, path);
+  return privateKey;
+}
+
 export function makeKeyPair(): TestKeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const privateKey = rsaPrivateKey();
+  const publicKey = createPublicKey(privateKey);
   const jwk = privateKey.export({ format: 'jwk' }) as Record<string, string>;
   const b64 = (s: string) => Buffer.from(s, 'base64url').toString('base64');
   const pub = `<Modulus>${b64(jwk['n']!)}</Modulus><Exponent>${b64(jwk['e']!)}</Exponent>`;

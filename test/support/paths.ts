@@ -19,3 +19,8 @@ export const fixturesDir = join(repoRoot, 'test', 'fixtures');
 export const wsdlFixturesDir = join(fixturesDir, 'wsdl');
 export const goldenDir = join(repoRoot, 'test', 'golden');
 export const cliPath = join(repoRoot, 'dist', 'generator', 'cli.js');
+/**
+ * What test files share with each other and with later runs (RSA keys, …): inside dist/, so a
+ * clean build starts it afresh, and never committed.
+ */
+export const testCacheDir = join(repoRoot, 'dist', 'test', '.cache');
