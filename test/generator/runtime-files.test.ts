@@ -23,7 +23,7 @@ function documentedNames(): string[] {
 
 /** The names a module exports (values and types), by the TypeScript checker. */
 function exportedNames(file: string): string[] {
-  const program = ts.createProgram({ rootNames: [file], options: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, types: [] } });
+  const program = ts.createProgram({ rootNames: [file], options: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, noLib: true, types: [] } });
   const checker = program.getTypeChecker();
   const symbol = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
   return checker.getExportsOfModule(symbol).map((s) => s.name).sort();
