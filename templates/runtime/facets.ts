@@ -5,7 +5,7 @@
 const patternCache = new Map<string, RegExp>();
 
 /** Restriction patterns are compiled once per process. */
-export function compiledPattern(pattern: string): RegExp {
+function compiledPattern(pattern: string): RegExp {
   let re = patternCache.get(pattern);
   if (!re) {
     re = new RegExp(pattern);

@@ -21,7 +21,7 @@
 // Strict about values (a DecodeError naming the property path); about properties the schema does
 // not declare, lenient by default (skipped) or strict with unknownElements: 'error', as in XML.
 import { DecodeError, EncodeError } from './errors.js';
-import { compiledPattern } from './facets.js';
+import { patternProblem } from './facets.js';
 import { setProperty, type UnknownElements } from './decode.js';
 import { formatScalar, parseScalar, ScalarError } from './scalars.js';
 import { field, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type RestrictedDesc, type ScalarKind, type TypeDesc } from './schema.js';
@@ -180,11 +180,8 @@ export class JsonEncoder {
     const kind = scalarKind(desc.base);
     if (!kind) return this.fail(`internal: restriction base ${desc.base} is not a scalar`, path);
     const json = this.scalar(kind, value, path);
-    const lexical = typeof json === 'string' ? json : formatScalar(kind, value);
-    for (const p of desc.patterns) {
-      if (!compiledPattern(p).test(lexical)) return this.fail(`"${jsonShort(lexical)}" does not match the pattern ${p}`, path);
-    }
-    return json;
+    const problem = patternProblem(desc.patterns, typeof json === 'string' ? json : formatScalar(kind, value));
+    return problem === undefined ? json : this.fail(problem, path);
   }
 
   private dict(desc: DictDesc, value: unknown, path: Path): JsonValue {
@@ -511,13 +508,9 @@ export class JsonDecoder {
     const kind = scalarKind(desc.base);
     if (!kind) return this.failAt(`internal: restriction base ${desc.base} is not a scalar`, parent, name, index);
     const value = this.scalar(kind, json, parent, name, index);
-    if (desc.patterns.length > 0) {
-      const lexical = typeof json === 'string' ? json : formatScalar(kind, value);
-      for (const p of desc.patterns) {
-        if (!compiledPattern(p).test(lexical)) return this.failAt(`"${jsonShort(lexical)}" does not match the pattern ${p}`, parent, name, index);
-      }
-    }
-    return value;
+    if (desc.patterns.length === 0) return value;
+    const problem = patternProblem(desc.patterns, typeof json === 'string' ? json : formatScalar(kind, value));
+    return problem === undefined ? value : this.failAt(problem, parent, name, index);
   }
 
   private dict(desc: DictDesc, json: unknown, path: Path): unknown {
