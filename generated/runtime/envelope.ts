@@ -48,11 +48,11 @@ export function writeFault(version: SoapVersion, fault: FaultFields): string {
  * text is cut, with `… (N characters in all)` after it. With the code (at most 256 characters),
  * a SoapFaultError's message stays under 64 KiB.
  */
-export const FAULT_TEXT_CAP = 32 * 1024;
-export const FAULT_CODE_CAP = 256;
+const FAULT_TEXT_CAP = 32 * 1024;
+const FAULT_CODE_CAP = 256;
 
 /** Collects text up to a cap, counting what it drops. */
-export class CappedText {
+class CappedText {
   #parts: string[] = [];
   #kept = 0;
   #total = 0;

@@ -33,7 +33,7 @@ import { pathString, scalarKind, type Path, type SchemaIndex } from './schema-in
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** Default nesting limit of decoded objects, as the XML reader's 256 levels. */
-export const JSON_MAX_DEPTH = 256;
+const JSON_MAX_DEPTH = 256;
 
 /** `-0500` (an offset without a colon, as SO-TimeZone's includeTZOffset writes it) → `-05:00`. */
 const JSON_COMPACT_OFFSET = /([+-]\d\d)(\d\d)$/;

@@ -98,7 +98,7 @@ export function restExceptionReply(info: SoExceptionInfoFields | undefined): Res
   return restJsonReply(500, restErrorObject(info));
 }
 
-export function restJsonReply(status: number, value: unknown): RestMockReply {
+function restJsonReply(status: number, value: unknown): RestMockReply {
   return { status, body: JSON.stringify(value), contentType: JSON_TYPE };
 }
 
