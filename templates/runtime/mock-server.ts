@@ -243,11 +243,10 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
   const unknownElements = options.unknownElements ?? 'error';
   const calls: MockCall<Ops>[] = [];
   const soapContentType = version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8';
-  const servicePath = options.path ?? `/${info.servicePath.replace(/^\/+/, '')}`;
+  const ownPath = `/${info.servicePath.replace(/^\/+/, '')}`;
+  const servicePath = options.path ?? ownPath;
   // The installation address the service path hangs below ('' for /Remote/Services86/EMail.svc): the REST API's base.
-  const restPrefix = servicePath.toLowerCase().endsWith(`/${info.servicePath.replace(/^\/+/, '')}`.toLowerCase())
-    ? servicePath.slice(0, servicePath.length - info.servicePath.replace(/^\/+/, '').length - 1)
-    : '';
+  const restPrefix = servicePath.toLowerCase().endsWith(ownPath.toLowerCase()) ? servicePath.slice(0, servicePath.length - ownPath.length) : '';
   const handlerTimeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
   if (!Number.isFinite(handlerTimeoutMs) || handlerTimeoutMs < 0) throw new TypeError(`handlerTimeoutMs must be a finite number of at least 0, got ${handlerTimeoutMs}`);
 
