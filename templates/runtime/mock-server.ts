@@ -537,10 +537,10 @@ export function rewriteAddress(wsdl: string, endpoint: string): string {
   );
 }
 
-/** `promise`, or `late()` thrown when it has not settled within `ms` (0 = no limit). */
 /** What a handler that outlives handlerTimeoutMs becomes (a Server fault on SOAP, HTTP 500 on REST). */
 class MockHandlerLate extends Error {}
 
+/** `promise`, or `late()` thrown when it has not settled within `ms` (0 = no limit). */
 function withinTime<T>(promise: Promise<T>, ms: number, late: () => Error): Promise<T> {
   if (ms === 0) return promise;
   let timer: ReturnType<typeof setTimeout> | undefined;
