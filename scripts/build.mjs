@@ -1,8 +1,8 @@
 // npm run build: makes dist/ the build of the current sources, doing only the work that changed
 // (a full build costs ≈ 13 s of CPU; `npm test` starts with one).
 //
-//   1. dist/.build-stamp matches the sources (scripts/build-stamp.mjs) and every output listed in
-//      dist/.build-outputs is there: dist/ is their build, nothing to do (`prepare` makes the same
+//   1. dist/.build-stamp matches the sources and every output listed in
+//      dist/.build-outputs is there (scripts/build-stamp.mjs distIsCurrent): nothing to do (`prepare` makes the same
 //      test before `npm pack`).
 //   2. tsc, incremental (its state in dist/.tsbuildinfo): it re-checks and re-emits only what
 //      changed and starts over by itself for a new compiler version or changed options.
@@ -15,22 +15,19 @@
 //
 // `node scripts/build.mjs --clean` (or deleting dist/) builds from nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stampMatches, writeStamp } from './build-stamp.mjs';
+import { distIsCurrent, outputList, writeStamp } from './build-stamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const buildInfo = join(dist, '.tsbuildinfo');
-const outputList = join(dist, '.build-outputs');
 const require = createRequire(import.meta.url);
 
 if (process.argv.includes('--clean')) rmSync(dist, { recursive: true, force: true });
-/** Every output the last build listed is on disk. */
-const outputsPresent = () => existsSync(outputList) && readFileSync(outputList, 'utf8').split('\n').every((rel) => rel === '' || existsSync(join(dist, rel)));
-if (stampMatches() && outputsPresent()) {
+if (distIsCurrent()) {
   process.stdout.write('build: dist/ is the build of the current sources\n');
   process.exit(0);
 }
