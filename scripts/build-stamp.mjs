@@ -47,10 +47,14 @@ export function fingerprint() {
   return hash.digest('hex');
 }
 
-/** After a build: the bin made executable (tsc writes cli.js without the bit), the stamp written. */
-export function writeStamp() {
+/**
+ * After a build: the bin made executable (tsc writes cli.js without the bit), the stamp written.
+ * `stamp`: the fingerprint of the sources as the build started (scripts/build.mjs takes it before
+ * tsc), so a file saved during the build leaves the stamp stale rather than marking an old output current.
+ */
+export function writeStamp(stamp = fingerprint()) {
   chmodSync(bin, 0o755);
-  writeFileSync(stampPath, `${fingerprint()}\n`);
+  writeFileSync(stampPath, `${stamp}\n`);
 }
 
 /** The list of dist/ files the last build made (scripts/build.mjs writes it), one a line. */
@@ -60,9 +64,9 @@ export const outputList = join(root, 'dist', '.build-outputs');
  * True when dist/ is the build of the current sources: the stamp written by the last build matches
  * and every output it listed is on disk (one deleted by hand makes dist/ stale too).
  */
-export function distIsCurrent() {
+export function distIsCurrent(stamp = fingerprint()) {
   const current = existsSync(stampPath) && existsSync(bin) ? readFileSync(stampPath, 'utf8').trim() : '';
-  if (current !== fingerprint() || !existsSync(outputList)) return false;
+  if (current !== stamp || !existsSync(outputList)) return false;
   return readFileSync(outputList, 'utf8').split('\n').every((rel) => rel === '' || existsSync(join(root, 'dist', rel)));
 }
 

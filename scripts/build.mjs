@@ -19,7 +19,7 @@ import { existsSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { distIsCurrent, outputList, writeStamp } from './build-stamp.mjs';
+import { distIsCurrent, fingerprint, outputList, writeStamp } from './build-stamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -27,7 +27,9 @@ const buildInfo = join(dist, '.tsbuildinfo');
 const require = createRequire(import.meta.url);
 
 if (process.argv.includes('--clean')) rmSync(dist, { recursive: true, force: true });
-if (distIsCurrent()) {
+// The sources as this build reads them: a file saved while tsc runs must leave the stamp stale.
+const stamp = fingerprint();
+if (distIsCurrent(stamp)) {
   process.stdout.write('build: dist/ is the build of the current sources\n');
   process.exit(0);
 }
@@ -74,4 +76,4 @@ if ([...outputs].some((out) => !existsSync(out))) {
 
 await import('./precompile-templates.mjs');
 writeFileSync(outputList, [...outputs].map((out) => relative(dist, out)).sort().join('\n') + '\n');
-writeStamp();
+writeStamp(stamp);
