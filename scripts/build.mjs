@@ -49,7 +49,8 @@ for (const file of config.fileNames) {
   const out = join(dist, relative(root, file)).replace(/\.ts$/, '');
   outputs.add(`${out}.js`).add(`${out}.d.ts`);
 }
-const keep = new Set([buildInfo, outputList, join(dist, '.build-stamp'), join(dist, 'generator', 'emit', 'templates.precompiled.cjs')]);
+const precompiled = join(dist, 'generator', 'emit', 'templates.precompiled.cjs');
+const keep = new Set([buildInfo, outputList, join(dist, '.build-stamp'), precompiled]);
 const cache = join(dist, 'test', '.cache') + sep;
 
 /** Removes what is neither an output nor kept below `dir`; true when `dir` is left empty. */
@@ -75,5 +76,6 @@ if ([...outputs].some((out) => !existsSync(out))) {
 }
 
 await import('./precompile-templates.mjs');
-writeFileSync(outputList, [...outputs].map((out) => relative(dist, out)).sort().join('\n') + '\n');
+// The precompiled templates are listed too: without them a run compiles every template (and npm pack would ship none).
+writeFileSync(outputList, [...outputs, precompiled].map((out) => relative(dist, out)).sort().join('\n') + '\n');
 writeStamp(stamp);
