@@ -7,6 +7,7 @@
 //
 //   node scripts/build-stamp.mjs write   after a build: bin chmod +x, stamp written
 //   node scripts/build-stamp.mjs check   exit 0 when dist/ is the build of the current sources
+//                                        (stamp matches, every output of dist/.build-outputs there)
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -46,16 +47,27 @@ export function fingerprint() {
   return hash.digest('hex');
 }
 
-/** After a build: the bin made executable (tsc writes cli.js without the bit), the stamp written. */
-export function writeStamp() {
+/**
+ * After a build: the bin made executable (tsc writes cli.js without the bit), the stamp written.
+ * `stamp`: the fingerprint of the sources as the build started (scripts/build.mjs takes it before
+ * tsc), so a file saved during the build leaves the stamp stale rather than marking an old output current.
+ */
+export function writeStamp(stamp = fingerprint()) {
   chmodSync(bin, 0o755);
-  writeFileSync(stampPath, `${fingerprint()}\n`);
+  writeFileSync(stampPath, `${stamp}\n`);
 }
 
-/** True when dist/ is the build of the current sources (the stamp written by the last build matches). */
-export function stampMatches() {
+/** The list of dist/ files the last build made (scripts/build.mjs writes it), one a line. */
+export const outputList = join(root, 'dist', '.build-outputs');
+
+/**
+ * True when dist/ is the build of the current sources: the stamp written by the last build matches
+ * and every output it listed is on disk (one deleted by hand makes dist/ stale too).
+ */
+export function distIsCurrent(stamp = fingerprint()) {
   const current = existsSync(stampPath) && existsSync(bin) ? readFileSync(stampPath, 'utf8').trim() : '';
-  return current === fingerprint();
+  if (current !== stamp || !existsSync(outputList)) return false;
+  return readFileSync(outputList, 'utf8').split('\n').every((rel) => rel === '' || existsSync(join(root, 'dist', rel)));
 }
 
 // Run as a command (not imported by scripts/build.mjs): real paths compared, a symlinked checkout included.
@@ -64,7 +76,7 @@ if (process.argv[1] && existsSync(process.argv[1]) && realpathSync(process.argv[
   if (mode === 'write') {
     writeStamp();
   } else if (mode === 'check') {
-    process.exit(stampMatches() ? 0 : 1);
+    process.exit(distIsCurrent() ? 0 : 1);
   } else {
     process.stderr.write('usage: node scripts/build-stamp.mjs write|check\n');
     process.exit(2);

@@ -1,8 +1,8 @@
 // npm run build: makes dist/ the build of the current sources, doing only the work that changed
 // (a full build costs ≈ 13 s of CPU; `npm test` starts with one).
 //
-//   1. dist/.build-stamp matches the sources (scripts/build-stamp.mjs) and every output listed in
-//      dist/.build-outputs is there: dist/ is their build, nothing to do (`prepare` makes the same
+//   1. dist/.build-stamp matches the sources and every output listed in
+//      dist/.build-outputs is there (scripts/build-stamp.mjs distIsCurrent): nothing to do (`prepare` makes the same
 //      test before `npm pack`).
 //   2. tsc, incremental (its state in dist/.tsbuildinfo): it re-checks and re-emits only what
 //      changed and starts over by itself for a new compiler version or changed options.
@@ -15,22 +15,21 @@
 //
 // `node scripts/build.mjs --clean` (or deleting dist/) builds from nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stampMatches, writeStamp } from './build-stamp.mjs';
+import { distIsCurrent, fingerprint, outputList, writeStamp } from './build-stamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const buildInfo = join(dist, '.tsbuildinfo');
-const outputList = join(dist, '.build-outputs');
 const require = createRequire(import.meta.url);
 
 if (process.argv.includes('--clean')) rmSync(dist, { recursive: true, force: true });
-/** Every output the last build listed is on disk. */
-const outputsPresent = () => existsSync(outputList) && readFileSync(outputList, 'utf8').split('\n').every((rel) => rel === '' || existsSync(join(dist, rel)));
-if (stampMatches() && outputsPresent()) {
+// The sources as this build reads them: a file saved while tsc runs must leave the stamp stale.
+const stamp = fingerprint();
+if (distIsCurrent(stamp)) {
   process.stdout.write('build: dist/ is the build of the current sources\n');
   process.exit(0);
 }
@@ -50,7 +49,8 @@ for (const file of config.fileNames) {
   const out = join(dist, relative(root, file)).replace(/\.ts$/, '');
   outputs.add(`${out}.js`).add(`${out}.d.ts`);
 }
-const keep = new Set([buildInfo, outputList, join(dist, '.build-stamp'), join(dist, 'generator', 'emit', 'templates.precompiled.cjs')]);
+const precompiled = join(dist, 'generator', 'emit', 'templates.precompiled.cjs');
+const keep = new Set([buildInfo, outputList, join(dist, '.build-stamp'), precompiled]);
 const cache = join(dist, 'test', '.cache') + sep;
 
 /** Removes what is neither an output nor kept below `dir`; true when `dir` is left empty. */
@@ -76,5 +76,6 @@ if ([...outputs].some((out) => !existsSync(out))) {
 }
 
 await import('./precompile-templates.mjs');
-writeFileSync(outputList, [...outputs].map((out) => relative(dist, out)).sort().join('\n') + '\n');
-writeStamp();
+// The precompiled templates are listed too: without them a run compiles every template (and npm pack would ship none).
+writeFileSync(outputList, [...outputs, precompiled].map((out) => relative(dist, out)).sort().join('\n') + '\n');
+writeStamp(stamp);

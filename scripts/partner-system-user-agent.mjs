@@ -7,11 +7,11 @@
 // another runtime file. Nothing else is changed.
 //
 //   node scripts/partner-system-user-agent.mjs          (after npm run build) rewrites the module
-// test/runtime/partner-system-user-service.test.ts checks that the committed module is up to date.
+// test/online/partner-agent.test.ts checks that the committed module is up to date.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const wsdlPath = join(repoRoot, 'test', 'fixtures', 'wsdl', 'Online', 'PartnerSystemUserService.wsdl');
@@ -89,7 +89,7 @@ export function assemble(dir) {
 
 /** Generates the WSDL with the built generator into a temporary folder and assembles the module. */
 export async function generateModule() {
-  const { generate } = await import(join(repoRoot, 'dist', 'generator', 'generate.js'));
+  const { generate } = await import(pathToFileURL(join(repoRoot, 'dist', 'generator', 'generate.js')).href);
   const out = mkdtempSync(join(tmpdir(), 'psu-'));
   try {
     await generate({ wsdl: [wsdlPath], outDir: out });

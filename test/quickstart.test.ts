@@ -39,7 +39,8 @@ test('.ci/run installs the Quickstart apt packages and runs exactly its test:all
   assert.deepEqual(packages(ciApt).sort(), packages(readmeApt).sort());
   const commands = ciRun.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   assert.equal(commands.at(-1), 'npm run test:all');
-  assert.ok(commands.indexOf('npm ci --no-audit --no-fund') < commands.length - 1, 'dependencies are installed first');
+  const install = commands.indexOf('npm ci --no-audit --no-fund');
+  assert.ok(install >= 0 && install < commands.length - 1, 'dependencies are installed first');
 });
 
 test('npm test takes every test file except *.slow.test.js; test:all takes them all', () => {

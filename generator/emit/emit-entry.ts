@@ -7,7 +7,7 @@
 //     }
 import { stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
-import { SESSION_CLASS, SESSION_OPTIONS, SESSION_SERVICE, type EmitPlan } from './plan.js';
+import { ENTRY_RUNTIME_TYPES, ENTRY_RUNTIME_VALUES, SESSION_CLASS, SESSION_OPTIONS, SESSION_SERVICE, type EmitPlan } from './plan.js';
 import { template } from './templates.js';
 
 /** Members of the runtime's SoapSession: an agent property must not shadow them. */
@@ -53,6 +53,7 @@ export function emitEntry(plans: readonly EmitPlan[], templatesDir: string, head
     serviceType: SESSION_SERVICE,
     serviceNames: names,
     agents,
+    runtimeExports: [...ENTRY_RUNTIME_VALUES, ...ENTRY_RUNTIME_TYPES.map((n) => `type ${n}`)],
     exampleProperty: first.property,
   });
 }

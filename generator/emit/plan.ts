@@ -80,23 +80,12 @@ const AGENT_MEMBERS = new Set(['constructor', 'invoke', 'endpoint', 'wsdlAddress
 export const SESSION_CLASS = 'SuperOfficeClient';
 export const SESSION_OPTIONS = 'SuperOfficeClientOptions';
 export const SESSION_SERVICE = 'SuperOfficeService';
-/** The runtime names the entry (index.ts) re-exports; a schema type may not take them. */
-export const ENTRY_RUNTIME_EXPORTS = [
-  'CallEvent',
-  'CredentialRefusalList',
-  'Hooks',
-  'JwtError',
-  'OnlineEnvironment',
-  'OnlineError',
-  'renewingTicket',
-  'RetryOptions',
-  'systemUserTicket',
-  'SystemUserSignInError',
-  'TenantNotRunningError',
-  'TicketProvider',
-  'TicketSource',
-  'usernamePasswordTicket',
-] as const;
+/**
+ * The runtime names the entry (index.ts) re-exports (emit-entry.ts writes the list from these); a
+ * schema type may not take them.
+ */
+export const ENTRY_RUNTIME_VALUES = ['JwtError', 'OnlineError', 'renewingTicket', 'systemUserTicket', 'SystemUserSignInError', 'TenantNotRunningError', 'usernamePasswordTicket'] as const;
+export const ENTRY_RUNTIME_TYPES = ['CallEvent', 'CredentialRefusalList', 'Hooks', 'OnlineEnvironment', 'RetryOptions', 'TicketProvider', 'TicketSource'] as const;
 /** The shared module's folder (several WSDLs in one run). */
 export const SHARED_FOLDER = 'shared';
 
@@ -139,7 +128,7 @@ export function planAgents(services: readonly Service[]): EmitPlan[] {
   reserve(SESSION_OPTIONS);
   reserve(SESSION_SERVICE);
   // What the entry re-exports from the runtime (templates/entry.ts.hbs).
-  for (const name of ENTRY_RUNTIME_EXPORTS) reserve(name);
+  for (const name of [...ENTRY_RUNTIME_VALUES, ...ENTRY_RUNTIME_TYPES]) reserve(name);
 
   const views = planTypes(services, taken);
   const namespaces = layout === 'shared' ? sharedNamespaces(services) : undefined;
