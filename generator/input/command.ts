@@ -31,7 +31,11 @@ export interface InvocationInfo extends CommandOptions {
   readonly cwd?: string;
 }
 
-/** The longest "// Regenerate with: …" line written into the files; a longer command lives in the manifest only. */
+/**
+ * The longest "// Regenerate with: …" line written into the files; a longer command lives in the
+ * manifest only. It is the generated code's one line-length rule (emit/layout.ts MAX_LINE), repeated
+ * here because input/ does not import the emitters; test/generator/headers.test.ts holds them equal.
+ */
 export const MAX_HEADER_LINE = 160;
 
 /**

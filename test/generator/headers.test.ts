@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { MAX_LINE } from '../../generator/emit/layout.js';
 import { buildFiles } from '../../generator/generate.js';
+import { MAX_HEADER_LINE } from '../../generator/input/command.js';
 import { miniWsdl } from '../support/mini-wsdl.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gen-services86-headers-'));
@@ -15,6 +17,10 @@ const inputs = ['Alpha', 'Beta'].map((name) => {
   const path = join(dir, `${name}.wsdl`);
   writeFileSync(path, miniWsdl({ portType: name }));
   return path;
+});
+
+test('the header line limit is the one line-length rule of generated code', () => {
+  assert.equal(MAX_HEADER_LINE, MAX_LINE);
 });
 
 test('a short command is the second line of every file', () => {
