@@ -51,20 +51,12 @@ export function isNamedEnvironment(environment: OnlineEnvironment): boolean {
   return ENVIRONMENTS[environment] !== undefined;
 }
 
-/** GET a JSON document within `timeoutMs` (and the caller's signal); redirects are not followed. */
-export async function getJson(
-  fetchImpl: typeof fetch,
-  url: string,
-  what: string,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<unknown> {
-  const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
+/** GET a JSON document within `timeoutMs`; redirects are not followed. */
+export async function getJson(fetchImpl: typeof fetch, url: string, what: string, timeoutMs: number): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetchImpl(url, { method: 'GET', headers: { Accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.any(signals) });
+    response = await fetchImpl(url, { method: 'GET', headers: { Accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    if (signal?.aborted) throw new OnlineError(`${what}: aborted`, { cause: err });
     const name = (err as { name?: string }).name;
     const detail = name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as { cause?: { code?: string } }).cause?.code ?? String(err);
     throw new OnlineError(`${what} failed (${url}): ${detail}`, { cause: err });
