@@ -7,7 +7,7 @@
 // the environment's JWKS whose `kid` the header names (from /login/.well-known/openid-configuration,
 // cached). Then: expiry with a small clock skew, and the ticket claim.
 import { arrayBuffer, base64Bytes, importJwkPublicKey, importRsaPublicKey, type RsaJwk, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
-import { getJson, OnlineError } from './online-environment.js';
+import { requestJson, OnlineError } from './online-environment.js';
 
 /** The claim that carries the ticket. */
 export const TICKET_CLAIM = 'http://schemes.superoffice.net/identity/ticket';
@@ -110,7 +110,7 @@ export function jwksKeys(options: JwksOptions): JwtKeys {
 
 async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, WebCryptoKey>> {
   const metadataUrl = `${o.origin}/login/.well-known/openid-configuration`;
-  const metadata = (await getJson(o.fetch, metadataUrl, 'the OpenID metadata', o.timeoutMs)) as { jwks_uri?: unknown };
+  const metadata = (await requestJson(o.fetch, metadataUrl, 'the OpenID metadata', o.timeoutMs)) as { jwks_uri?: unknown };
   if (typeof metadata.jwks_uri !== 'string') throw new JwtError(`the OpenID metadata (${metadataUrl}) has no jwks_uri`);
   let jwksUrl: URL;
   try {
@@ -119,7 +119,7 @@ async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, WebC
     throw new JwtError(`the OpenID metadata's jwks_uri is not a URL`);
   }
   if (jwksUrl.origin !== new URL(o.origin).origin) throw new JwtError(`the OpenID metadata's jwks_uri (${jwksUrl.origin}) is not on the login host ${o.origin}`);
-  const set = (await getJson(o.fetch, jwksUrl.href, 'the JWKS', o.timeoutMs)) as { keys?: unknown };
+  const set = (await requestJson(o.fetch, jwksUrl.href, 'the JWKS', o.timeoutMs)) as { keys?: unknown };
   if (!Array.isArray(set.keys)) throw new JwtError(`the JWKS (${jwksUrl.href}) has no keys`);
   const keys = new Map<string | undefined, WebCryptoKey>();
   const usable = (set.keys as Record<string, unknown>[]).filter(

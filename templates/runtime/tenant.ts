@@ -11,7 +11,7 @@
 //   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
 //     segment is that tenant — on https://*.superoffice.com for a named environment — so a wrong or
 //     hostile answer cannot send tickets to another host or tenant.
-import { checkTenantRouting, environmentUrl, getJson, isNamedEnvironment, OnlineError, type OnlineEnvironment } from './online-environment.js';
+import { checkTenantRouting, environmentUrl, requestJson, isNamedEnvironment, OnlineError, type OnlineEnvironment } from './online-environment.js';
 import { abortable } from './ticket-source.js';
 
 /** The tenant is not running (maintenance, suspended …): nothing was sent. */
@@ -92,7 +92,7 @@ export class TenantResolver {
   async #resolve(): Promise<string> {
     const o = this.#options;
     const url = `${environmentUrl(o.environment)}/api/state/${encodeURIComponent(this.tenant)}`;
-    const state = checkState(await getJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000), this.tenant, o.environment);
+    const state = checkState(await requestJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000), this.tenant, o.environment);
     const validUntil = Date.parse(state.ValidUntil);
     const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
     if (!state.IsRunning) {

@@ -7,6 +7,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { systemUserTicket, SystemUserSignInError } from '../../templates/runtime/system-user.js';
 import { JwtError, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
+import { OnlineError } from '../../templates/runtime/online-environment.js';
 import { makeKeyPair, opensslVerifies, signJwt, signJwtHs256, unsignedJwt } from '../support/online-test-keys.js';
 
 let fake: FakeOnline;
@@ -75,6 +76,18 @@ describe('system user sign-in', () => {
     const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, publicKey: fake.issuerKey.spkiPem });
     assert.ok(fake.tickets.has(await provider.ticket(context())));
     assert.equal(fake.counts.jwks, before);
+  });
+
+  test('a REST answer that is null, an array or has a non-string ErrorMessage is a clear error, not a TypeError', async () => {
+    const answering = (body: unknown) => (async () => Response.json(body)) as unknown as typeof fetch;
+    const provider = () => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, exchange: 'rest' });
+    for (const body of [null, []]) {
+      await assert.rejects(provider().ticket({ ...context(), fetch: answering(body) }), (e: unknown) => e instanceof OnlineError && /system user sign-in \(.*\) is not a JSON object/.test(e.message));
+    }
+    await assert.rejects(
+      provider().ticket({ ...context(), fetch: answering({ IsSuccessful: false, ErrorMessage: { x: 1 } }) }),
+      (e: unknown) => e instanceof SystemUserSignInError && e.errorMessage === '',
+    );
   });
 
   test('missing session options are named', async () => {
