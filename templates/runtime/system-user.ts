@@ -34,6 +34,9 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
   timeoutMs?: number;
 }
 
+/** The issuer of system user tokens (validate-security-tokens.md). */
+const SYSTEM_USER_ISSUER = 'SuperOffice AS';
+
 /** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp …). */
 export class SystemUserSignInError extends OnlineError {
   /** The ErrorMessage of the answer. */
@@ -76,6 +79,11 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     if (ctx !== undefined && (typeof ctx !== 'string' || ctx.toLowerCase() !== tenant.toLowerCase())) {
       throw new JwtError(`the token is for tenant ${JSON.stringify(ctx)}, not ${tenant}`);
     }
+    // validate-security-tokens.md, "Validation parameters": a system user token is issued by
+    // "SuperOffice AS" to "spn:{serial}". The same keys sign the OpenID id_tokens (iss
+    // https://{env}.superoffice.com, aud the application ID): those are not a system user's answer.
+    if (claims['iss'] !== SYSTEM_USER_ISSUER) throw new JwtError(`the token's issuer ${JSON.stringify(claims['iss'] ?? null)} is not "${SYSTEM_USER_ISSUER}"`);
+    if (typeof claims['aud'] !== 'string' || !claims['aud'].startsWith('spn:')) throw new JwtError(`the token's audience ${JSON.stringify(claims['aud'] ?? null)} is not "spn:{serial}"`);
     const ticket = claims[TICKET_CLAIM];
     if (typeof ticket !== 'string' || ticket === '') throw new JwtError(`the token has no ${TICKET_CLAIM} claim`);
     return ticket;
