@@ -34,7 +34,7 @@ export async function verifyJwt(jwt: string, keys: JwtKeys, now: number, skewMs:
   if (header.kid !== undefined && typeof header.kid !== 'string') throw new JwtError('the token header has a kid that is not a string');
   const key = await keys.key(header.kid);
   if (!key) throw new JwtError(`no trusted key matches the token's kid ${JSON.stringify(header.kid ?? null)}`);
-  const valid = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, arrayBuffer(base64Bytes(signature)), arrayBuffer(new TextEncoder().encode(`${head}.${body}`)));
+  const valid = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signatureBytes(signature), arrayBuffer(new TextEncoder().encode(`${head}.${body}`)));
   if (!valid) throw new JwtError('the token signature does not verify with the trusted key');
   const claims = jsonPart(body, 'payload') as JwtClaims;
   const exp = numericDate(claims['exp']);
@@ -54,6 +54,15 @@ function jsonPart(part: string, what: string): unknown {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new JwtError(`the token ${what} is not a JSON object`);
   return value;
+}
+
+/** The signature part's bytes; bad base64 is the token's fault (JwtError), not a key's. */
+function signatureBytes(part: string): ArrayBuffer {
+  try {
+    return arrayBuffer(base64Bytes(part));
+  } catch {
+    throw new JwtError('the token signature is not base64url');
+  }
 }
 
 /** exp/nbf/iat: a number of seconds (SuperOffice also sends numeric strings). */
