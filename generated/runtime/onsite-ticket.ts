@@ -7,6 +7,7 @@
 //   const principal = new SoPrincipalAgent({ baseUrl });
 //   const so = new SuperOfficeClient({ baseUrl, ticket: usernamePasswordTicket({ principal, userName, password }) });
 import { OnlineError } from './online-environment.js';
+import { Redactor } from './redact.js';
 import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
 
 /** What the generated SoPrincipalAgent offers (typed by shape, so the runtime needs no SoPrincipal code). */
@@ -27,8 +28,16 @@ export interface UsernamePasswordTicketOptions extends RenewingTicketOptions {
 /** A self-renewing ticket from SoPrincipal.AuthenticateUsernamePassword. */
 export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): TicketProvider {
   const { principal, userName, password } = options;
+  // The principal agent was made without the password, so it cannot remove it from its errors: a
+  // server that echoes it in a fault or an exception message would put it in the error thrown here.
+  const redactor = new Redactor([password]);
   return renewingTicket(async () => {
-    const answer = await principal.authenticateUsernamePassword({ UserName: userName, Password: password });
+    let answer: Awaited<ReturnType<UsernamePasswordAuthenticator['authenticateUsernamePassword']>>;
+    try {
+      answer = await principal.authenticateUsernamePassword({ UserName: userName, Password: password });
+    } catch (err) {
+      throw redactor.error(err);
+    }
     const ticket = answer?.Credentials?.Ticket;
     if (answer?.AuthenticationSucceeded !== true || typeof ticket !== 'string' || ticket === '') {
       throw new OnlineError(`sign-in of user ${JSON.stringify(userName)} refused (AuthenticationSucceeded ${String(answer?.AuthenticationSucceeded)})`);

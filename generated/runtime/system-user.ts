@@ -14,9 +14,9 @@ import { redact } from './redact.js';
 import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
-import { environmentUrl, OnlineError } from './online-environment.js';
+import { environmentUrl, OnlineError, requestJson } from './online-environment.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
-import { renewingTicket, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
+import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
 
 export interface SystemUserTicketOptions extends RenewingTicketOptions {
   /** The system user token of the application and tenant (the system_token claim; "AppName-xxxxxxxx"). */
@@ -35,6 +35,9 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
   /** Time limit of each sign-in request (default 30 s). */
   timeoutMs?: number;
 }
+
+/** The issuer of system user tokens (validate-security-tokens.md). */
+const SYSTEM_USER_ISSUER = 'SuperOffice AS';
 
 /** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp …). */
 export class SystemUserSignInError extends OnlineError {
@@ -64,16 +67,13 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     key.catch(() => (key = undefined));
     const signed = await signSystemUserToken(systemUserToken, await key, new Date(now()));
     const secrets = [signed, applicationToken, systemUserToken];
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    const answer =
-      options.exchange === 'rest'
-        ? await exchangeRest(context, origin, tenant, applicationToken, signed, timeoutMs)
-        : await exchangeSoap(context, origin, tenant, applicationToken, signed, timeoutMs, secrets);
-    if (answer.IsSuccessful !== true) throw new SystemUserSignInError(redact(answer.ErrorMessage ?? '', secrets));
+    const request: ExchangeRequest = { fetch: context.fetch, origin, tenant, applicationToken, signed, timeoutMs: options.timeoutMs ?? 30_000 };
+    const answer = options.exchange === 'rest' ? await exchangeRest(request) : await exchangeSoap(request, secrets);
+    if (answer.IsSuccessful !== true) throw new SystemUserSignInError(redact(typeof answer.ErrorMessage === 'string' ? answer.ErrorMessage : '', secrets));
     if (typeof answer.Token !== 'string' || answer.Token === '') throw new JwtError('the sign-in answer has no Token');
     let keys = keysByOrigin.get(origin);
     if (!keys) {
-      keys = options.publicKey !== undefined ? fixedJwtKey(options.publicKey) : jwksKeys({ origin, fetch: context.fetch, timeoutMs, now });
+      keys = options.publicKey !== undefined ? fixedJwtKey(options.publicKey) : jwksKeys({ origin, fetch: context.fetch, timeoutMs: request.timeoutMs, now });
       keysByOrigin.set(origin, keys);
     }
     const claims = await verifyJwt(answer.Token, keys, now(), options.clockSkewMs ?? 60_000);
@@ -81,60 +81,40 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     if (ctx !== undefined && (typeof ctx !== 'string' || ctx.toLowerCase() !== tenant.toLowerCase())) {
       throw new JwtError(`the token is for tenant ${JSON.stringify(ctx)}, not ${tenant}`);
     }
+    // validate-security-tokens.md, "Validation parameters": a system user token is issued by
+    // "SuperOffice AS" to "spn:{serial}". The same keys sign the OpenID id_tokens (iss
+    // https://{env}.superoffice.com, aud the application ID): those are not a system user's answer.
+    if (claims['iss'] !== SYSTEM_USER_ISSUER) throw new JwtError(`the token's issuer ${JSON.stringify(claims['iss'] ?? null)} is not "${SYSTEM_USER_ISSUER}"`);
+    if (typeof claims['aud'] !== 'string' || !claims['aud'].startsWith('spn:')) throw new JwtError(`the token's audience ${JSON.stringify(claims['aud'] ?? null)} is not "spn:{serial}"`);
     const ticket = claims[TICKET_CLAIM];
     if (typeof ticket !== 'string' || ticket === '') throw new JwtError(`the token has no ${TICKET_CLAIM} claim`);
     return ticket;
   }, options);
 }
 
-async function exchangeSoap(
-  context: TicketContext,
-  origin: string,
-  tenant: string,
-  applicationToken: string,
-  signed: string,
-  timeoutMs: number,
-  secrets: string[],
-): Promise<PartnerSystemUserAuthenticationResponse> {
-  const agent = new IPartnerSystemUserServiceAgent({
-    endpoint: `${origin}/login/services/PartnerSystemUserService.svc`,
-    applicationToken,
-    fetch: context.fetch,
-    timeoutMs,
-    secrets,
-  });
-  return agent.authenticate({ SignedSystemToken: signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: tenant } });
+/** What both exchanges send: the signed token, the application token and the tenant, to the login host. */
+interface ExchangeRequest {
+  readonly fetch: typeof fetch;
+  readonly origin: string;
+  readonly tenant: string;
+  readonly applicationToken: string;
+  readonly signed: string;
+  readonly timeoutMs: number;
 }
 
-async function exchangeRest(
-  context: TicketContext,
-  origin: string,
-  tenant: string,
-  applicationToken: string,
-  signed: string,
-  timeoutMs: number,
-): Promise<PartnerSystemUserAuthenticationResponse> {
-  const url = `${origin}/Login/api/PartnerSystemUser/Authenticate`;
-  const body = JSON.stringify({ SignedSystemToken: signed, ApplicationToken: applicationToken, ContextIdentifier: tenant, ReturnTokenType: 'JWT' });
-  let response: Response;
-  try {
-    response = await context.fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body,
-      // The body carries the signed token and the application token: never along a redirect.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    const detail = (err as { name?: string }).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((err as { cause?: { code?: string } }).cause?.code ?? 'network error');
-    throw new OnlineError(`system user sign-in failed (${url}): ${detail}`);
-  }
-  const text = await response.text();
-  if (response.status !== 200) throw new OnlineError(`system user sign-in failed (${url}): HTTP ${response.status}`);
-  try {
-    return JSON.parse(text) as PartnerSystemUserAuthenticationResponse;
-  } catch {
-    throw new OnlineError(`system user sign-in answer (${url}) is not JSON`);
-  }
+async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<PartnerSystemUserAuthenticationResponse> {
+  const agent = new IPartnerSystemUserServiceAgent({
+    endpoint: `${r.origin}/login/services/PartnerSystemUserService.svc`,
+    applicationToken: r.applicationToken,
+    fetch: r.fetch,
+    timeoutMs: r.timeoutMs,
+    secrets,
+  });
+  return agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant } });
+}
+
+/** The documented REST endpoint; the body carries the signed token and the application token, so never along a redirect. */
+async function exchangeRest(r: ExchangeRequest): Promise<PartnerSystemUserAuthenticationResponse> {
+  const body = JSON.stringify({ SignedSystemToken: r.signed, ApplicationToken: r.applicationToken, ContextIdentifier: r.tenant, ReturnTokenType: 'JWT' });
+  return (await requestJson(r.fetch, `${r.origin}/Login/api/PartnerSystemUser/Authenticate`, 'system user sign-in', r.timeoutMs, body)) as PartnerSystemUserAuthenticationResponse;
 }

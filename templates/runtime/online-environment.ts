@@ -1,7 +1,7 @@
 // Where SuperOffice Online lives: the three environments by name (app-envir.md), or the URL of a
-// login host (tests with the fake Online, private clouds), and one small JSON GET with its own
-// time limit, used for the tenant state, the OpenID metadata and the JWKS. None of these requests
-// carries a secret.
+// login host (tests with the fake Online, private clouds), and one small JSON request with its own
+// time limit: GET for the tenant state, the OpenID metadata and the JWKS (no secret), POST for the
+// REST ticket exchange.
 import { SoapError } from './errors.js';
 
 /** 'sod' (development), 'stage', 'online' (production), or the http(s) URL of a login host. */
@@ -49,29 +49,37 @@ export function isNamedEnvironment(environment: OnlineEnvironment): boolean {
   return ENVIRONMENTS[environment] !== undefined;
 }
 
-/** GET a JSON document within `timeoutMs` (and the caller's signal); redirects are not followed. */
-export async function getJson(
-  fetchImpl: typeof fetch,
-  url: string,
-  what: string,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<unknown> {
-  const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
+/**
+ * One JSON request within `timeoutMs`: a GET, or a POST of `secretBody` (the ticket exchange's JSON,
+ * which carries the signed token and the application token). Redirects are not followed. The answer
+ * must be a JSON object, so a server answering `null` or `[]` gets a clear error, not a TypeError.
+ */
+export async function requestJson(fetchImpl: typeof fetch, url: string, what: string, timeoutMs: number, secretBody?: string): Promise<Record<string, unknown>> {
+  const post = secretBody !== undefined;
   let response: Response;
   try {
-    response = await fetchImpl(url, { method: 'GET', headers: { Accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.any(signals) });
+    response = await fetchImpl(url, {
+      method: post ? 'POST' : 'GET',
+      headers: post ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
+      ...(post ? { body: secretBody } : {}),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (err) {
-    if (signal?.aborted) throw new OnlineError(`${what}: aborted`, { cause: err });
     const name = (err as { name?: string }).name;
-    const detail = name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as { cause?: { code?: string } }).cause?.code ?? String(err);
-    throw new OnlineError(`${what} failed (${url}): ${detail}`, { cause: err });
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    // The error of a fetch the user wrapped could quote a POST's body: then only its code, no cause.
+    const detail = name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : code ?? (post ? 'network error' : String(err));
+    throw new OnlineError(`${what} failed (${url}): ${detail}`, post ? undefined : { cause: err });
   }
   const text = await response.text();
   if (response.status !== 200) throw new OnlineError(`${what} failed (${url}): HTTP ${response.status}`);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text);
   } catch {
     throw new OnlineError(`${what} (${url}) is not JSON`);
   }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OnlineError(`${what} (${url}) is not a JSON object`);
+  return value as Record<string, unknown>;
 }

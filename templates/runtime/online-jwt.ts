@@ -5,7 +5,7 @@
 // the environment's JWKS whose `kid` the header names (from /login/.well-known/openid-configuration,
 // cached). Then: expiry with a small clock skew, and the ticket claim.
 import { arrayBuffer, base64Bytes, importJwkPublicKey, importRsaPublicKey, type RsaJwk, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
-import { getJson, OnlineError } from './online-environment.js';
+import { requestJson, OnlineError } from './online-environment.js';
 
 /** The claim that carries the ticket. */
 export const TICKET_CLAIM = 'http://schemes.superoffice.net/identity/ticket';
@@ -34,7 +34,7 @@ export async function verifyJwt(jwt: string, keys: JwtKeys, now: number, skewMs:
   if (header.kid !== undefined && typeof header.kid !== 'string') throw new JwtError('the token header has a kid that is not a string');
   const key = await keys.key(header.kid);
   if (!key) throw new JwtError(`no trusted key matches the token's kid ${JSON.stringify(header.kid ?? null)}`);
-  const valid = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, arrayBuffer(base64Bytes(signature)), arrayBuffer(new TextEncoder().encode(`${head}.${body}`)));
+  const valid = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signatureBytes(signature), arrayBuffer(new TextEncoder().encode(`${head}.${body}`)));
   if (!valid) throw new JwtError('the token signature does not verify with the trusted key');
   const claims = jsonPart(body, 'payload') as JwtClaims;
   const exp = numericDate(claims['exp']);
@@ -54,6 +54,15 @@ function jsonPart(part: string, what: string): unknown {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new JwtError(`the token ${what} is not a JSON object`);
   return value;
+}
+
+/** The signature part's bytes; bad base64 is the token's fault (JwtError), not a key's. */
+function signatureBytes(part: string): ArrayBuffer {
+  try {
+    return arrayBuffer(base64Bytes(part));
+  } catch {
+    throw new JwtError('the token signature is not base64url');
+  }
 }
 
 /** exp/nbf/iat: a number of seconds (SuperOffice also sends numeric strings). */
@@ -108,7 +117,7 @@ export function jwksKeys(options: JwksOptions): JwtKeys {
 
 async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, WebCryptoKey>> {
   const metadataUrl = `${o.origin}/login/.well-known/openid-configuration`;
-  const metadata = (await getJson(o.fetch, metadataUrl, 'the OpenID metadata', o.timeoutMs)) as { jwks_uri?: unknown };
+  const metadata = (await requestJson(o.fetch, metadataUrl, 'the OpenID metadata', o.timeoutMs)) as { jwks_uri?: unknown };
   if (typeof metadata.jwks_uri !== 'string') throw new JwtError(`the OpenID metadata (${metadataUrl}) has no jwks_uri`);
   let jwksUrl: URL;
   try {
@@ -117,7 +126,7 @@ async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, WebC
     throw new JwtError(`the OpenID metadata's jwks_uri is not a URL`);
   }
   if (jwksUrl.origin !== new URL(o.origin).origin) throw new JwtError(`the OpenID metadata's jwks_uri (${jwksUrl.origin}) is not on the login host ${o.origin}`);
-  const set = (await getJson(o.fetch, jwksUrl.href, 'the JWKS', o.timeoutMs)) as { keys?: unknown };
+  const set = (await requestJson(o.fetch, jwksUrl.href, 'the JWKS', o.timeoutMs)) as { keys?: unknown };
   if (!Array.isArray(set.keys)) throw new JwtError(`the JWKS (${jwksUrl.href}) has no keys`);
   const keys = new Map<string | undefined, WebCryptoKey>();
   const usable = (set.keys as Record<string, unknown>[]).filter(

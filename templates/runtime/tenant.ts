@@ -11,7 +11,8 @@
 //   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
 //     segment is that tenant — on https://*.superoffice.com for a named environment — so a wrong or
 //     hostile answer cannot send tickets to another host or tenant.
-import { checkTenantRouting, environmentUrl, getJson, isNamedEnvironment, OnlineError, type OnlineEnvironment } from './online-environment.js';
+import { checkTenantRouting, environmentUrl, requestJson, isNamedEnvironment, OnlineError, type OnlineEnvironment } from './online-environment.js';
+import { abortable } from './ticket-source.js';
 
 /** The tenant is not running (maintenance, suspended …): nothing was sent. */
 export class TenantNotRunningError extends OnlineError {
@@ -71,12 +72,16 @@ export class TenantResolver {
     return c && c.endpoint !== undefined && this.#now() < c.until ? c.endpoint : undefined;
   }
 
-  /** The tenant's Endpoint (`https://sod3.superoffice.com/Cust12345`), from the cache or asked now. */
+  /**
+   * The tenant's Endpoint (`https://sod3.superoffice.com/Cust12345`), from the cache or asked now.
+   * `signal` ends this caller's wait only: the state request is shared by every caller waiting for
+   * it, so one caller giving up does not fail the others.
+   */
   endpoint(signal?: AbortSignal): Promise<string> {
     const c = this.#cached;
     if (c && this.#now() < c.until) return c.notRunning ? Promise.reject(c.notRunning) : Promise.resolve(c.endpoint!);
-    this.#pending ??= this.#resolve(signal).finally(() => (this.#pending = undefined));
-    return this.#pending;
+    this.#pending ??= this.#resolve().finally(() => (this.#pending = undefined));
+    return signal ? abortable(this.#pending, signal) : this.#pending;
   }
 
   /** The host at `endpoint` refused the tenant (HTTP 421): forget it, so the next endpoint() asks again. */
@@ -84,10 +89,10 @@ export class TenantResolver {
     if (this.#cached?.endpoint === endpoint) this.#cached = undefined;
   }
 
-  async #resolve(signal: AbortSignal | undefined): Promise<string> {
+  async #resolve(): Promise<string> {
     const o = this.#options;
     const url = `${environmentUrl(o.environment)}/api/state/${encodeURIComponent(this.tenant)}`;
-    const state = checkState(await getJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000, signal), this.tenant, o.environment);
+    const state = checkState(await requestJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000), this.tenant, o.environment);
     const validUntil = Date.parse(state.ValidUntil);
     const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
     if (!state.IsRunning) {

@@ -46,6 +46,7 @@ before(async () => {
   const principal = (await load<{ createSoPrincipalMockServer(h: Record<string, Handler>): Mock }>('SoPrincipal/mock.js')).createSoPrincipalMockServer({
     AuthenticateUsernamePassword: (input) => {
       signIns++;
+      if (input['UserName'] === 'echo') throw { soExceptionInfo: { Message: `bad password ${String(input['Password'])}`, ExceptionType: 'SoException' } };
       const ok = input['UserName'] === 'jdoe' && input['Password'] === 's3cret-pw';
       const ticket = `7T:onsite-${signIns}`;
       if (ok) valid.add(ticket);
@@ -78,4 +79,16 @@ test('usernamePasswordTicket: a refused sign-in is an OnlineError without the pa
     ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: 'jdoe', password: 'wrong-pw' }),
   });
   await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof lib.OnlineError && /sign-in of user "jdoe" refused/.test(e.message) && !e.message.includes('wrong-pw'));
+});
+
+test('usernamePasswordTicket: a sign-in failure that echoes the password does not carry it', async () => {
+  const so = new lib.SuperOfficeClient({
+    endpoints: { EMail: servers[0]!.url },
+    ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: 'echo', password: 'echoed-pw-123' }),
+  });
+  await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => {
+    assert.match((e as Error).message, /bad password \*\*\*/);
+    assert.ok(!JSON.stringify({ ...(e as object), message: (e as Error).message, stack: (e as Error).stack }).includes('echoed-pw-123'));
+    return true;
+  });
 });

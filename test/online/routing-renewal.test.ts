@@ -102,6 +102,24 @@ describe('tenant resolver', () => {
     }
   });
 
+  test('one caller giving up does not fail the others waiting for the same state request', async () => {
+    answers.set('Cust9', () => running('Cust9', 'http://127.0.0.1:9999', new Date(Date.now() + 60_000).toISOString()));
+    delayMs = 100;
+    requests = 0;
+    try {
+      const r = new TenantResolver({ environment: origin, tenant: 'Cust9', fetch });
+      const ac = new AbortController();
+      const first = r.endpoint(ac.signal);
+      const second = r.endpoint();
+      ac.abort(new Error('caller gave up'));
+      await assert.rejects(first, /caller gave up/);
+      assert.equal(await second, 'http://127.0.0.1:9999/Cust9');
+    } finally {
+      delayMs = 0;
+    }
+    assert.equal(requests, 1);
+  });
+
   test('the state request has its own timeout and is not retried', async () => {
     answers.set('Cust8', () => running('Cust8', 'http://127.0.0.1:1', ''));
     delayMs = 3000;

@@ -83,6 +83,7 @@ describe('verifying the returned JWT', () => {
       return `${h}.${Buffer.from(JSON.stringify(claims({ [TICKET_CLAIM]: 'stolen' }))).toString('base64url')}.${s}`;
     }, /does not verify/],
     ['not a JWT', () => 'abc.def', /not a JWT/],
+    ['a signature that is not base64url', () => `${signJwt({ alg: 'RS256' }, claims(), issuer.privateKey).split('.').slice(0, 2).join('.')}.not*base64`, /signature is not base64url/],
   ];
   for (const [name, make, why] of refused) {
     test(`refused: ${name}`, async () => {

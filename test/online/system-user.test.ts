@@ -7,6 +7,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { systemUserTicket, SystemUserSignInError } from '../../templates/runtime/system-user.js';
 import { JwtError, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
+import { OnlineError } from '../../templates/runtime/online-environment.js';
 import { makeKeyPair, opensslVerifies, signJwt, signJwtHs256, unsignedJwt } from '../support/online-test-keys.js';
 
 let fake: FakeOnline;
@@ -53,7 +54,7 @@ describe('system user sign-in', () => {
   });
 
   const other = makeKeyPair();
-  const claims = (ticket: string, exp = Math.floor(Date.now() / 1000) + 3600) => ({ [TICKET_CLAIM]: ticket, exp });
+  const claims = (ticket: string, exp = Math.floor(Date.now() / 1000) + 3600) => ({ [TICKET_CLAIM]: ticket, iss: 'SuperOffice AS', aud: 'spn:1234', exp });
   const hostile: [string, (tenant: string, ticket: string) => string, RegExp][] = [
     ['a JWT signed by another key', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, claims(ticket), other.privateKey), /does not verify/],
     ['an expired JWT', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, claims(ticket, Math.floor(Date.now() / 1000) - 600), fake.issuerKey.privateKey), /expired/],
@@ -61,6 +62,9 @@ describe('system user sign-in', () => {
     ['HS256 with the public key as secret', (_t, ticket) => signJwtHs256({ kid: 'test-key' }, claims(ticket), fake.issuerKey.spkiPem), /"HS256" is refused/],
     ['a kid the JWKS does not have', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'rotated-away' }, claims(ticket), fake.issuerKey.privateKey), /no trusted key matches/],
     ['a JWT for another tenant', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, { ...claims(ticket), 'http://schemes.superoffice.net/identity/ctx': 'Cust999' }, fake.issuerKey.privateKey), /for tenant "Cust999"/],
+    ['an OpenID id_token signed by the same key (iss https://…, aud the application ID)', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, { ...claims(ticket), iss: fake.origin, aud: '6cf25376616343b38d14ddcd804f2891' }, fake.issuerKey.privateKey), /issuer ".*" is not "SuperOffice AS"/],
+    ['a JWT without iss', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, { [TICKET_CLAIM]: ticket, aud: 'spn:1234', exp: Math.floor(Date.now() / 1000) + 3600 }, fake.issuerKey.privateKey), /issuer null is not/],
+    ['a JWT for another audience', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, { ...claims(ticket), aud: 'someone-else' }, fake.issuerKey.privateKey), /audience "someone-else" is not "spn:\{serial\}"/],
   ];
   for (const [name, mint, why] of hostile) {
     test(`refused: ${name}; no ticket is handed out`, async () => {
@@ -75,6 +79,18 @@ describe('system user sign-in', () => {
     const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, publicKey: fake.issuerKey.spkiPem });
     assert.ok(fake.tickets.has(await provider.ticket(context())));
     assert.equal(fake.counts.jwks, before);
+  });
+
+  test('a REST answer that is null, an array or has a non-string ErrorMessage is a clear error, not a TypeError', async () => {
+    const answering = (body: unknown) => (async () => Response.json(body)) as unknown as typeof fetch;
+    const provider = () => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, exchange: 'rest' });
+    for (const body of [null, []]) {
+      await assert.rejects(provider().ticket({ ...context(), fetch: answering(body) }), (e: unknown) => e instanceof OnlineError && /system user sign-in \(.*\) is not a JSON object/.test(e.message));
+    }
+    await assert.rejects(
+      provider().ticket({ ...context(), fetch: answering({ IsSuccessful: false, ErrorMessage: { x: 1 } }) }),
+      (e: unknown) => e instanceof SystemUserSignInError && e.errorMessage === '',
+    );
   });
 
   test('missing session options are named', async () => {
