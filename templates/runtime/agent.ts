@@ -327,6 +327,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const transport = this.#options.transport === 'rest' ? await restTransport() : soapTransport;
     const address = { endpoint, service: this.#info.service, servicePath: this.#info.servicePath };
     const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call, a));
+    a.url = wire.url; // REST: the Agents API URL, not the SOAP endpoint it is made from
     const hooks = this.#options.hooks;
     const service = this.#info.service;
     if (hooks?.onXml && wire.body !== undefined) {
