@@ -424,7 +424,7 @@ function resolverOf(options: AgentOptions): TenantRouting | undefined {
  */
 class LazyTenantResolver implements TenantRouting {
   readonly #options: TenantResolverOptions;
-  #resolver: Promise<TenantResolver> | undefined;
+  readonly #resolver = loadOnce(() => import('./tenant.js').then((m) => (this.#loaded = new m.TenantResolver(this.#options))));
   #loaded: TenantResolver | undefined;
 
   constructor(options: TenantResolverOptions) {
@@ -436,8 +436,7 @@ class LazyTenantResolver implements TenantRouting {
   }
 
   async endpoint(signal?: AbortSignal): Promise<string> {
-    this.#resolver ??= import('./tenant.js').then((m) => (this.#loaded = new m.TenantResolver(this.#options)));
-    return (await this.#resolver).endpoint(signal);
+    return (await this.#resolver()).endpoint(signal);
   }
 
   invalidate(endpoint: string): void {
@@ -445,17 +444,25 @@ class LazyTenantResolver implements TenantRouting {
   }
 }
 
-let restModule: Promise<Transport> | undefined;
-/** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */
-function restTransport(): Promise<Transport> {
-  return (restModule ??= import('./transport-rest.js').then((m) => m.restTransport));
+/**
+ * `load()` run once, its promise shared by every caller — unless it fails: a failed import (a file
+ * briefly unreadable, too many open files) is forgotten, so the next call loads again, as a plain
+ * `import()` would, instead of failing every call of the process.
+ */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () =>
+    (loading ??= load().catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    }));
 }
 
-let retryModule: Promise<typeof import('./retry.js')> | undefined;
+/** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */
+const restTransport: () => Promise<Transport> = loadOnce(() => import('./transport-rest.js').then((m) => m.restTransport));
+
 /** The retry policy (retry.ts), loaded by the first failed attempt of an agent with the `retry` option. */
-function retryPolicy(): Promise<typeof import('./retry.js')> {
-  return (retryModule ??= import('./retry.js'));
-}
+const retryPolicy = loadOnce(() => import('./retry.js'));
 
 /**
  * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else — only when the

@@ -22,6 +22,7 @@ import {
   type EMailAccount,
   type EMailResponseHeaders,
 } from '../../generated/EMail/index.js';
+import { loadOnce } from '../../generated/runtime/agent.js';
 
 const TICKET = '7T:1234abcxyzExample==';
 const TOKEN = '1234567-1234-9876';
@@ -972,5 +973,20 @@ describe('EMailAgent over HTTP', () => {
         assert.ok(!text.includes(prefix), `a prefix of the ticket leaked: ${JSON.stringify(text.slice(-60))}`);
       }
     });
+  });
+});
+
+describe('loadOnce (the lazy imports of the REST transport, tenant routing and retries)', () => {
+  test('loads once and shares the result; a failed load is not kept, the next call loads again', async () => {
+    let loads = 0;
+    const load = loadOnce(async () => {
+      loads++;
+      if (loads === 1) throw new Error('EMFILE: too many open files');
+      return loads;
+    });
+    await assert.rejects(load(), /EMFILE/);
+    assert.equal(await load(), 2);
+    assert.equal(await load(), 2);
+    assert.equal(loads, 2);
   });
 });
