@@ -157,7 +157,12 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
     this.#resolver = this.endpoint === undefined ? resolverOf(options) : undefined;
-    this.#redactor = new Redactor([typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...(options.secrets ?? [])]);
+    this.#redactor = new Redactor([
+      typeof options.ticket === 'string' ? options.ticket : undefined,
+      options.applicationToken,
+      ...passwordOf(this.endpoint),
+      ...(options.secrets ?? []),
+    ]);
   }
 
   /**
@@ -386,6 +391,20 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** Text with the secrets removed, before anything cuts or reflows it. */
   #clean(text: string, callTicket: string | undefined): string {
     return this.#redactor.text(text, callTicket);
+  }
+}
+
+/**
+ * The password of a `user:password@` address, as written and decoded: fetch refuses such a URL with
+ * an error quoting it whole, and a custom fetch may accept it and quote it in its own errors.
+ */
+function passwordOf(url: string | undefined): string[] {
+  let password = '';
+  try {
+    password = url === undefined ? '' : new URL(url).password;
+    return password === '' ? [] : [password, decodeURIComponent(password)];
+  } catch {
+    return password === '' ? [] : [password];
   }
 }
 

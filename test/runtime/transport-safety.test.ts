@@ -92,6 +92,13 @@ describe('1. no redirect carries credentials', () => {
     }
   });
 
+  test('a password in baseUrl (user:password@) is not in the error fetch makes of it, nor in its cause', async () => {
+    const err = await new EMailAgent({ baseUrl: 'http://carol:hunter2%40pw@127.0.0.1:1/x' }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError, String(err));
+    const text = `${err.message}\n${err.stack}\n${inspect(err, { depth: 8 })}`;
+    assert.ok(!text.includes('hunter2'), `the password leaked: ${text}`);
+  });
+
   test('https → http: a downgrade is refused the same way (never followed)', async () => {
     let seen: RequestInit | undefined;
     const agent = new EMailAgent({
