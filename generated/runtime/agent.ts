@@ -376,15 +376,16 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     a: Attempt,
   ): Promise<Record<string, unknown>> {
     const o = this.#options;
-    const declared = new Set(codec.desc.input.headers.map((h) => h.name));
     const headers: Record<string, unknown> = {};
-    if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
-    if (declared.has('Credentials') && o.ticket !== undefined) {
-      const ticket = await this.#ticket(budget, call);
-      a.ticket = ticket;
-      if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
+    // The blocks the operation declares, filled from the agent's options.
+    for (const { name } of codec.desc.input.headers) {
+      if (name === 'ApplicationToken' && o.applicationToken !== undefined) headers[name] = o.applicationToken;
+      else if (name === 'Credentials' && o.ticket !== undefined) {
+        const ticket = await this.#ticket(budget, call);
+        a.ticket = ticket;
+        if (ticket !== undefined) headers[name] = { Ticket: ticket };
+      } else if (name === 'TimeZone' && o.timeZone !== undefined) headers[name] = o.timeZone;
     }
-    if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
     return { ...headers, ...options.headers };
   }
 
