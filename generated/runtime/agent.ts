@@ -285,17 +285,32 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
           try {
             await sleep(delay, budget.signal);
           } catch {
-            throw budget.failure(undefined); // the call's timeout or the caller's abort, while waiting
+            // The call's timeout or the caller's abort, while waiting: the call ends here, and onCall says so.
+            const failure = budget.failure(undefined);
+            if (hooks) this.#reportCall(hooks, this.#event(name, a, failure), started);
+            throw failure;
           }
         }
       }
     }
   }
 
-  /** The hook events of an attempt (and, when it is the last one, of the call); secrets removed. */
+  /** The hook events of an attempt (and, when it is the last one, of the call). */
   #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean): void {
+    const event = this.#event(operation, a, err);
+    notify(hooks.onAttempt, { ...event, willRetry });
+    if (!willRetry) this.#reportCall(hooks, event, callStarted);
+  }
+
+  /** onCall: the last attempt's event, timed from the start of the call. */
+  #reportCall(hooks: Hooks, event: CallEvent, callStarted: number): void {
+    notify(hooks.onCall, { ...event, startTime: callStarted, durationMs: Date.now() - callStarted });
+  }
+
+  /** What the hooks are told of an attempt; secrets removed. */
+  #event(operation: string, a: Attempt, err: unknown): CallEvent {
     const error = err === undefined ? undefined : this.#redactor.error(err, a.ticket);
-    const event: CallEvent = {
+    return {
       service: this.#info.service,
       operation,
       url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url), a.ticket),
@@ -307,8 +322,6 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
       responseBytes: a.responseBytes,
       ...(error === undefined ? {} : { error }),
     };
-    notify(hooks.onAttempt, { ...event, willRetry });
-    if (!willRetry) notify(hooks.onCall, { ...event, startTime: callStarted, durationMs: Date.now() - callStarted });
   }
 
   /** Where this attempt goes: the fixed endpoint, or the tenant's current Endpoint + the service path. */

@@ -990,3 +990,25 @@ describe('loadOnce (the lazy imports of the REST transport, tenant routing and r
     assert.equal(loads, 2);
   });
 });
+
+describe('hooks when a call ends while waiting to retry', () => {
+  test('a timeout during the Retry-After wait still ends the call in onCall, with the TransportError', async () => {
+    handler = (_req, res) => {
+      res.writeHead(503, { 'Retry-After': '5', 'Content-Type': 'text/plain' });
+      res.end('busy');
+    };
+    const events: string[] = [];
+    const err = await agent({
+      timeoutMs: 300,
+      retry: {},
+      hooks: {
+        onAttempt: (e) => void events.push(`attempt ${e.attempt} ${(e.error as Error).name} willRetry=${e.willRetry}`),
+        onCall: (e) => void events.push(`call ${e.attempt} ${(e.error as Error).name} ${(e.error as TransportError).reason} status=${e.status}`),
+      },
+    })
+      .getEMailAccount({ EMailAccountId: 1 })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
+    assert.deepEqual(events, ['attempt 1 HttpError willRetry=true', 'call 1 TransportError timeout status=503']);
+  });
+});
