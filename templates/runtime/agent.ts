@@ -476,9 +476,9 @@ class LazyTenantResolver implements TenantRouting {
 }
 
 /**
- * `load()` run once, its promise shared by every caller — unless it fails: a failed import (a file
+ * `load()` run once, its promise shared by every caller — unless it fails: a failed load (a file
  * briefly unreadable, too many open files) is forgotten, so the next call loads again, as a plain
- * `import()` would, instead of failing every call of the process.
+ * dynamic import would, instead of failing every call of the process.
  */
 export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;
