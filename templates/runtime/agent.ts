@@ -155,7 +155,12 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     this.wsdlAddress = info.defaultEndpoint;
     this.endpoint = endpointOf(options, info);
     this.#resolver = this.endpoint === undefined ? resolverOf(options) : undefined;
-    this.#redactor = new Redactor([typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...(options.secrets ?? [])]);
+    this.#redactor = new Redactor([
+      typeof options.ticket === 'string' ? options.ticket : undefined,
+      options.applicationToken,
+      ...passwordOf(this.endpoint),
+      ...(options.secrets ?? []),
+    ]);
   }
 
   /**
@@ -278,17 +283,32 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
           try {
             await sleep(delay, budget.signal);
           } catch {
-            throw budget.failure(undefined); // the call's timeout or the caller's abort, while waiting
+            // The call's timeout or the caller's abort, while waiting: the call ends here, and onCall says so.
+            const failure = budget.failure(undefined);
+            if (hooks) this.#reportCall(hooks, this.#event(name, a, failure), started);
+            throw failure;
           }
         }
       }
     }
   }
 
-  /** The hook events of an attempt (and, when it is the last one, of the call); secrets removed. */
+  /** The hook events of an attempt (and, when it is the last one, of the call). */
   #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean): void {
+    const event = this.#event(operation, a, err);
+    notify(hooks.onAttempt, { ...event, willRetry });
+    if (!willRetry) this.#reportCall(hooks, event, callStarted);
+  }
+
+  /** onCall: the last attempt's event, timed from the start of the call. */
+  #reportCall(hooks: Hooks, event: CallEvent, callStarted: number): void {
+    notify(hooks.onCall, { ...event, startTime: callStarted, durationMs: Date.now() - callStarted });
+  }
+
+  /** What the hooks are told of an attempt; secrets removed. */
+  #event(operation: string, a: Attempt, err: unknown): CallEvent {
     const error = err === undefined ? undefined : this.#redactor.error(err, a.ticket);
-    const event: CallEvent = {
+    return {
       service: this.#info.service,
       operation,
       url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url), a.ticket),
@@ -300,8 +320,6 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
       responseBytes: a.responseBytes,
       ...(error === undefined ? {} : { error }),
     };
-    notify(hooks.onAttempt, { ...event, willRetry });
-    if (!willRetry) notify(hooks.onCall, { ...event, startTime: callStarted, durationMs: Date.now() - callStarted });
   }
 
   /** Where this attempt goes: the fixed endpoint, or the tenant's current Endpoint + the service path. */
@@ -327,6 +345,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const transport = this.#options.transport === 'rest' ? await restTransport() : soapTransport;
     const address = { endpoint, service: this.#info.service, servicePath: this.#info.servicePath };
     const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call, a));
+    a.url = wire.url; // REST: the Agents API URL, not the SOAP endpoint it is made from
     const hooks = this.#options.hooks;
     const service = this.#info.service;
     if (hooks?.onXml && wire.body !== undefined) {
@@ -368,21 +387,36 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     a: Attempt,
   ): Promise<Record<string, unknown>> {
     const o = this.#options;
-    const declared = new Set(codec.desc.input.headers.map((h) => h.name));
     const headers: Record<string, unknown> = {};
-    if (declared.has('ApplicationToken') && o.applicationToken !== undefined) headers['ApplicationToken'] = o.applicationToken;
-    if (declared.has('Credentials') && o.ticket !== undefined) {
-      const ticket = await this.#ticket(budget, call);
-      a.ticket = ticket;
-      if (ticket !== undefined) headers['Credentials'] = { Ticket: ticket };
+    // The blocks the operation declares, filled from the agent's options.
+    for (const { name } of codec.desc.input.headers) {
+      if (name === 'ApplicationToken' && o.applicationToken !== undefined) headers[name] = o.applicationToken;
+      else if (name === 'Credentials' && o.ticket !== undefined) {
+        const ticket = await this.#ticket(budget, call);
+        a.ticket = ticket;
+        if (ticket !== undefined) headers[name] = { Ticket: ticket };
+      } else if (name === 'TimeZone' && o.timeZone !== undefined) headers[name] = o.timeZone;
     }
-    if (declared.has('TimeZone') && o.timeZone !== undefined) headers['TimeZone'] = o.timeZone;
     return { ...headers, ...options.headers };
   }
 
   /** Text with the secrets removed, before anything cuts or reflows it. */
   #clean(text: string, callTicket: string | undefined): string {
     return this.#redactor.text(text, callTicket);
+  }
+}
+
+/**
+ * The password of a `user:password@` address, as written and decoded: fetch refuses such a URL with
+ * an error quoting it whole, and a custom fetch may accept it and quote it in its own errors.
+ */
+function passwordOf(url: string | undefined): string[] {
+  let password = '';
+  try {
+    password = url === undefined ? '' : new URL(url).password;
+    return password === '' ? [] : [password, decodeURIComponent(password)];
+  } catch {
+    return password === '' ? [] : [password];
   }
 }
 
@@ -421,7 +455,7 @@ function resolverOf(options: AgentOptions): TenantRouting | undefined {
  */
 class LazyTenantResolver implements TenantRouting {
   readonly #options: TenantResolverOptions;
-  #resolver: Promise<TenantResolver> | undefined;
+  readonly #resolver = loadOnce(() => import('./tenant.js').then((m) => (this.#loaded = new m.TenantResolver(this.#options))));
   #loaded: TenantResolver | undefined;
 
   constructor(options: TenantResolverOptions) {
@@ -433,8 +467,7 @@ class LazyTenantResolver implements TenantRouting {
   }
 
   async endpoint(signal?: AbortSignal): Promise<string> {
-    this.#resolver ??= import('./tenant.js').then((m) => (this.#loaded = new m.TenantResolver(this.#options)));
-    return (await this.#resolver).endpoint(signal);
+    return (await this.#resolver()).endpoint(signal);
   }
 
   invalidate(endpoint: string): void {
@@ -442,17 +475,25 @@ class LazyTenantResolver implements TenantRouting {
   }
 }
 
-let restModule: Promise<Transport> | undefined;
-/** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */
-function restTransport(): Promise<Transport> {
-  return (restModule ??= import('./transport-rest.js').then((m) => m.restTransport));
+/**
+ * `load()` run once, its promise shared by every caller — unless it fails: a failed load (a file
+ * briefly unreadable, too many open files) is forgotten, so the next call loads again, as a plain
+ * dynamic import would, instead of failing every call of the process.
+ */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () =>
+    (loading ??= load().catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    }));
 }
 
-let retryModule: Promise<typeof import('./retry.js')> | undefined;
+/** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */
+const restTransport: () => Promise<Transport> = loadOnce(() => import('./transport-rest.js').then((m) => m.restTransport));
+
 /** The retry policy (retry.ts), loaded by the first failed attempt of an agent with the `retry` option. */
-function retryPolicy(): Promise<typeof import('./retry.js')> {
-  return (retryModule ??= import('./retry.js'));
-}
+const retryPolicy = loadOnce(() => import('./retry.js'));
 
 /**
  * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else — only when the

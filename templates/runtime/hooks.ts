@@ -4,7 +4,7 @@
 //   onAttempt(event)  after each HTTP attempt (its status, sizes, duration, error)
 //   onCall(event)     once per call, after its last attempt (what a span or a log line wants)
 //   onXml(xml)        the raw request and response envelopes — only when this hook is given, and
-//                     with every secret (ticket, application token, …) replaced by [redacted]
+//                     with every secret (ticket, application token, …) replaced by ***
 //
 // Events never carry a ticket, token or password: the URL is shown without query or credentials,
 // and every text passes the agent's redaction. A hook that throws does not change the outcome of
@@ -46,7 +46,7 @@ export interface XmlEvent {
   readonly operation: string;
   readonly attempt: number;
   readonly direction: 'request' | 'response';
-  /** The envelope, secrets replaced by [redacted]. */
+  /** The envelope, secrets replaced by `***`. */
   readonly xml: string;
 }
 

@@ -111,13 +111,14 @@ export async function postSoap(
   }
   if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
     await response.body?.cancel().catch(() => undefined);
-    const location = response.headers.get('location');
+    const raw = response.headers.get('location');
+    const location = raw === null ? undefined : withoutUserInfo(raw);
     throw new HttpError(
       response.status,
       response.statusText,
-      `redirect${location !== null ? ` to ${withoutUserInfo(location)}` : ''} not followed: the request carries credentials, which go only to the address you named`,
+      `redirect${location !== undefined ? ` to ${location}` : ''} not followed: the request carries credentials, which go only to the address you named`,
       operation,
-      location !== null ? withoutUserInfo(location) : undefined,
+      location,
     );
   }
   let bytes: Uint8Array;
@@ -135,9 +136,13 @@ export async function postSoap(
   };
 }
 
-/** A Location without `user:password@` (secrets of the call itself are removed with the whole error). */
+/**
+ * A Location without `user:password@`, cut after 2000 characters (secrets of the call itself are
+ * removed with the whole error). The user info goes first, so a long Location loses it too.
+ */
 function withoutUserInfo(location: string): string {
-  return location.length > 2000 ? `${location.slice(0, 2000)}…` : location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+  const clean = location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+  return clean.length > 2000 ? `${clean.slice(0, 2000)}…` : clean;
 }
 
 /** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */

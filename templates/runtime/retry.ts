@@ -60,7 +60,7 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
 }
 
 /** A connection that was refused: nothing reached the server. */
-export function refusedBeforeSending(err: unknown): boolean {
+function refusedBeforeSending(err: unknown): boolean {
   if (!(err instanceof TransportError) || err.reason !== 'network') return false;
   for (let e: unknown = err.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;

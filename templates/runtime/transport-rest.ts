@@ -16,7 +16,7 @@ import type { AnyOperationCodec } from './operation.js';
 import { bodyExcerpt, responseBodyText, type RequestHeaderBlocks, type Transport, type TransportAddress, type WireRequest } from './transport.js';
 
 /** The installation address of `address`: the SOAP endpoint without the agent's service path. */
-export function restBase(address: TransportAddress, operation: string): string {
+function restBase(address: TransportAddress, operation: string): string {
   const endpoint = address.endpoint.replace(/[?#].*$/s, '').replace(/\/+$/, '');
   const path = `/${address.servicePath.replace(/^\/+/, '')}`;
   if (!endpoint.toLowerCase().endsWith(path.toLowerCase())) {
@@ -29,7 +29,7 @@ export function restBase(address: TransportAddress, operation: string): string {
 }
 
 /** `{base}/api/v1/Agents/{Agent}/{Method}` with the query string. */
-export function restUrl(base: string, service: string, operation: string, query: Readonly<Record<string, string>>): string {
+function restUrl(base: string, service: string, operation: string, query: Readonly<Record<string, string>>): string {
   const search = new URLSearchParams(query).toString();
   return `${base}/api/v1/Agents/${encodeURIComponent(service)}/${encodeURIComponent(operation)}${search ? `?${search}` : ''}`;
 }

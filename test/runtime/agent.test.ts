@@ -22,6 +22,7 @@ import {
   type EMailAccount,
   type EMailResponseHeaders,
 } from '../../generated/EMail/index.js';
+import { loadOnce } from '../../generated/runtime/agent.js';
 
 const TICKET = '7T:1234abcxyzExample==';
 const TOKEN = '1234567-1234-9876';
@@ -972,5 +973,42 @@ describe('EMailAgent over HTTP', () => {
         assert.ok(!text.includes(prefix), `a prefix of the ticket leaked: ${JSON.stringify(text.slice(-60))}`);
       }
     });
+  });
+});
+
+describe('loadOnce (the lazy imports of the REST transport, tenant routing and retries)', () => {
+  test('loads once and shares the result; a failed load is not kept, the next call loads again', async () => {
+    let loads = 0;
+    const load = loadOnce(async () => {
+      loads++;
+      if (loads === 1) throw new Error('EMFILE: too many open files');
+      return loads;
+    });
+    await assert.rejects(load(), /EMFILE/);
+    assert.equal(await load(), 2);
+    assert.equal(await load(), 2);
+    assert.equal(loads, 2);
+  });
+});
+
+describe('hooks when a call ends while waiting to retry', () => {
+  test('a timeout during the Retry-After wait still ends the call in onCall, with the TransportError', async () => {
+    handler = (_req, res) => {
+      res.writeHead(503, { 'Retry-After': '5', 'Content-Type': 'text/plain' });
+      res.end('busy');
+    };
+    const events: string[] = [];
+    const err = await agent({
+      timeoutMs: 300,
+      retry: {},
+      hooks: {
+        onAttempt: (e) => void events.push(`attempt ${e.attempt} ${(e.error as Error).name} willRetry=${e.willRetry}`),
+        onCall: (e) => void events.push(`call ${e.attempt} ${(e.error as Error).name} ${(e.error as TransportError).reason} status=${e.status}`),
+      },
+    })
+      .getEMailAccount({ EMailAccountId: 1 })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
+    assert.deepEqual(events, ['attempt 1 HttpError willRetry=true', 'call 1 TransportError timeout status=503']);
   });
 });

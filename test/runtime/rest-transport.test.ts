@@ -244,6 +244,15 @@ describe("transport: 'rest' — safety shared with SOAP", () => {
     assert.equal(err.reason, 'timeout');
   });
 
+  test('hooks name the URL the request went to: the Agents API, not the SOAP endpoint', async () => {
+    answer = json(200, '{"EMailAccountId":546,"EMailAddress":"anna@example.com","AccountStatus":1,"ErrorCount":0,"TableRight":null,"FieldProperties":{}}');
+    const urls: (string | undefined)[] = [];
+    await agent({ hooks: { onRequest: (info) => void urls.push(info.url), onAttempt: (e) => void urls.push(e.url), onCall: (e) => void urls.push(e.url) } }).getEMailAccount({
+      EMailAccountId: 546,
+    });
+    assert.deepEqual(urls, Array(3).fill(`${base}/Cust12345/api/v1/Agents/EMail/GetEMailAccount`));
+  });
+
   test("an unknown transport is refused when the agent is built", () => {
     assert.throws(() => new EMailAgent({ transport: 'grpc' as 'rest' }), /transport must be 'soap' or 'rest', not "grpc"/);
   });

@@ -80,6 +80,25 @@ describe('1. no redirect carries credentials', () => {
     });
   }
 
+  test("a Location's user:password@ is not shown, short or cut after 2000 characters", async () => {
+    for (const pathLength of [10, 5000]) {
+      const location = `http://carol:hunter2-pw@127.0.0.1:1/${'p'.repeat(pathLength)}`;
+      const agent = new EMailAgent({ baseUrl: base, fetch: async () => new Response(null, { status: 302, headers: { Location: location } }) });
+      const err = await agent.getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+      assert.ok(err instanceof HttpError, String(err));
+      assert.ok(err.location?.startsWith('http://***@127.0.0.1:1/pppp'), err.location);
+      assert.ok((err.location ?? '').length <= 2001, `${err.location?.length} characters`);
+      assert.ok(!`${err.message}${err.location}`.includes('hunter2'), 'the password leaked');
+    }
+  });
+
+  test('a password in baseUrl (user:password@) is not in the error fetch makes of it, nor in its cause', async () => {
+    const err = await new EMailAgent({ baseUrl: 'http://carol:hunter2%40pw@127.0.0.1:1/x' }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError, String(err));
+    const text = `${err.message}\n${err.stack}\n${inspect(err, { depth: 8 })}`;
+    assert.ok(!text.includes('hunter2'), `the password leaked: ${text}`);
+  });
+
   test('https → http: a downgrade is refused the same way (never followed)', async () => {
     let seen: RequestInit | undefined;
     const agent = new EMailAgent({
