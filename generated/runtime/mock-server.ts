@@ -140,7 +140,7 @@ export interface ListenOptions {
 
 /** A mock listening on a port. */
 export interface ListeningMock {
-  /** The agent's endpoint, e.g. `http://127.0.0.1:41234/Remote/Services86/EMail.svc`. */
+  /** The agent's endpoint, e.g. `http://127.0.0.1:41234/Remote/Services86/EMail.svc` (the `path` option, when given). */
   readonly url: string;
   /** The installation URL for `AgentOptions.baseUrl`, e.g. `http://127.0.0.1:41234`. */
   readonly baseUrl: string;
@@ -246,6 +246,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
   const calls: MockCall<Ops>[] = [];
   const soapContentType = version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8';
   const ownPath = `/${info.servicePath.replace(/^\/+/, '')}`;
+  if (options.path !== undefined && !options.path.startsWith('/')) throw new TypeError(`path must start with "/", got ${JSON.stringify(options.path)}`);
   const servicePath = options.path ?? ownPath;
   // The installation address the service path hangs below ('' for /Remote/Services86/EMail.svc): the REST API's base.
   const restPrefix = servicePath.toLowerCase().endsWith(ownPath.toLowerCase()) ? servicePath.slice(0, servicePath.length - ownPath.length) : '';
@@ -482,7 +483,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
       calls.length = 0;
     },
     handle,
-    listen: (listenOptions: ListenOptions = {}) => listen(server, info, listenOptions),
+    listen: (listenOptions: ListenOptions = {}) => listen(server, servicePath, listenOptions),
   });
 }
 
@@ -594,9 +595,10 @@ interface NodeHttp {
 }
 const NODE_HTTP: string = 'node:http';
 
+/** Serves `mock` over HTTP; `servicePath` is where it answers (MockOptions.path, or its own service path). */
 async function listen<Ops extends Record<string, AnyOperationCodec>>(
   mock: MockServer<Ops>,
-  info: MockServiceInfo,
+  servicePath: string,
   options: ListenOptions,
 ): Promise<ListeningMock> {
   const http = (await import(NODE_HTTP)) as NodeHttp;
@@ -615,7 +617,7 @@ async function listen<Ops extends Record<string, AnyOperationCodec>>(
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 0);
   const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const url = `${baseUrl}/${info.servicePath.replace(/^\/+/, '')}`;
+  const url = `${baseUrl}${servicePath}`;
   return {
     url,
     baseUrl,

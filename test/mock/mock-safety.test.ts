@@ -44,9 +44,13 @@ describe('the mock answers only on its service path', () => {
     const s = await moved.listen();
     try {
       assert.deepEqual(await new EMailAgent({ endpoint: `${s.baseUrl}/Cust1/EMail.svc` }).getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 2 });
-      const res = await fetch(s.url, { method: 'POST', body: 'x' });
+      // url is where the mock answers: the moved path, not the service's own.
+      assert.equal(s.url, `${s.baseUrl}/Cust1/EMail.svc`);
+      assert.deepEqual(await new EMailAgent({ endpoint: s.url }).getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 2 });
+      const res = await fetch(`${s.baseUrl}/Remote/Services86/EMail.svc`, { method: 'POST', body: 'x' });
       assert.equal(res.status, 404);
       assert.match(await res.text(), /this mock serves \/Cust1\/EMail\.svc/);
+      assert.throws(() => createEMailMockServer({}, { path: 'Cust1/EMail.svc' }), (e: unknown) => e instanceof TypeError && /path must start with "\/"/.test(e.message));
     } finally {
       await s.close();
     }
