@@ -89,10 +89,10 @@ export class Encoder {
    * One element of `slot` holding `value`, at path parent/name[index]. Its path object is made
    * only for an error or for the children of a structured value: most elements are scalars.
    */
-  private write(slot: Slot, value: unknown, parent: Path | undefined, index: number): void {
+  private write(slot: Slot, value: unknown, parent: Path | undefined, index: number, name = slot.field.name): void {
     if (value === null || value === undefined) {
       if (!slot.field.nillable) {
-        this.fail(value === null ? 'null is not allowed here (the element is not nillable)' : 'a value is required', { parent, name: slot.field.name, index });
+        this.fail(value === null ? 'null is not allowed here (the element is not nillable)' : 'a value is required', { parent, name, index });
       }
       this.out += `<${slot.tag} xsi:nil="true"/>`;
       return;
@@ -101,11 +101,11 @@ export class Encoder {
       try {
         this.out += slot.open + escapeText(formatScalar(slot.kind, value)) + slot.close;
       } catch (err) {
-        this.rethrow(err, { parent, name: slot.field.name, index });
+        this.rethrow(err, { parent, name, index });
       }
       return;
     }
-    const path: Path = { parent, name: slot.field.name, index };
+    const path: Path = { parent, name, index };
     if (slot.desc) this.typed(slot.open, slot.close, slot.field.type, slot.desc, value, path);
     else if (slot.field.type === 'xs:anyType') this.any(slot.tag, value, path);
     else this.fail(`internal: unknown type ${slot.field.type}`, path);
@@ -142,8 +142,8 @@ export class Encoder {
           const entryPath: Path = { parent: path, name: desc.entry.name, index: i };
           const [k, v] = entries[i]!;
           this.out += entry.open;
-          this.write(key, k, entryPath, -1);
-          this.write(val, v, entryPath, -1);
+          this.write(key, k, entryPath, -1, 'Key'); // named as in the JS value
+          this.write(val, v, entryPath, -1, 'Value');
           this.out += entry.close;
         }
         this.out += close;
