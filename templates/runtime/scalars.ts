@@ -183,8 +183,9 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
   }
 }
 
-// Characters XML 1.0 cannot carry at all (not even escaped), and unpaired surrogates.
-const NOT_XML_CHAR = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Characters XML 1.0 cannot carry at all (not even escaped), and unpaired surrogates: with the u
+// flag a surrogate pair is one character, so [\uD800-\uDFFF] matches only a surrogate on its own.
+const NOT_XML_CHAR = /[\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/u;
 
 function checkXmlChars(value: string): void {
   const m = NOT_XML_CHAR.exec(value);
