@@ -3,18 +3,38 @@
 // allows it and an EncodeError (naming the path) where it does not.
 import { EncodeError } from './errors.js';
 import { formatScalar, ScalarError } from './scalars.js';
-import type { FieldDesc, ScalarKind } from './schema.js';
+import type { FieldDesc, ScalarKind, TypeDesc } from './schema.js';
 import { pathString, scalarKind, type Path, type SchemaIndex } from './schema-index.js';
 import { escapeText } from './xml.js';
 import { enumProblem, listItemProblem, patternProblem } from './facets.js';
 
+/** A field as it is written: its tags and what its type is, worked out once per schema. */
+interface Slot {
+  readonly field: FieldDesc;
+  readonly tag: string;
+  readonly open: string;
+  readonly close: string;
+  /** The built-in scalar kind of the field's type, if it is one. */
+  readonly kind: ScalarKind | undefined;
+  /** Else the schema type (undefined for xs:anyType). */
+  readonly desc: TypeDesc | undefined;
+}
+
+const slotsOfIndex = new WeakMap<SchemaIndex, Map<FieldDesc, Slot>>();
+
 export class Encoder {
   private readonly index: SchemaIndex;
   private readonly operation: string | undefined;
+  private readonly slots: Map<FieldDesc, Slot>;
+  /** The XML written so far: elements append to it rather than return their text. */
+  private out = '';
 
   constructor(index: SchemaIndex, operation?: string) {
     this.index = index;
     this.operation = operation;
+    let slots = slotsOfIndex.get(index);
+    if (!slots) slotsOfIndex.set(index, (slots = new Map()));
+    this.slots = slots;
   }
 
   /**
@@ -22,94 +42,139 @@ export class Encoder {
    * order (what the client sends and the mock answers with).
    */
   headerBlocks(fields: readonly FieldDesc[], values: Readonly<Record<string, unknown>> | null | undefined): string {
-    let xml = '';
-    if (values === undefined || values === null) return xml;
-    for (const f of fields) xml += this.field(f, values[f.name], { parent: undefined, name: 'Header', index: -1 });
-    return xml;
+    if (values === undefined || values === null) return '';
+    this.out = '';
+    const header: Path = { parent: undefined, name: 'Header', index: -1 };
+    for (const f of fields) this.field(this.slot(f), values[f.name], header);
+    return this.out;
+  }
+
+  /** One element for `field` holding `value` (null → xsi:nil) at `path`. */
+  element(field: FieldDesc, value: unknown, path: Path): string {
+    this.out = '';
+    this.write(this.slot(field), value, path.parent, path.index);
+    return this.out;
   }
 
   private fail(message: string, path: Path | undefined): never {
     throw new EncodeError(message, pathString(path), this.operation);
   }
 
-  /** Writes the element(s) of `field` holding `value` (none for undefined). */
-  field(field: FieldDesc, value: unknown, parent: Path | undefined): string {
+  private slot(field: FieldDesc): Slot {
+    let slot = this.slots.get(field);
+    if (!slot) {
+      const tag = this.index.tag(field);
+      const kind = scalarKind(field.type);
+      const desc = kind || field.type === 'xs:anyType' ? undefined : this.index.type(field.type);
+      slot = { field, tag, open: `<${tag}>`, close: `</${tag}>`, kind, desc };
+      this.slots.set(field, slot);
+    }
+    return slot;
+  }
+
+  /** The element(s) of a field holding `value` (none for undefined). */
+  private field(slot: Slot, value: unknown, parent: Path | undefined): void {
+    const field = slot.field;
     if (value === undefined) {
       if (!field.optional) this.fail(`the required element ${field.name} is missing`, { parent, name: field.name, index: -1 });
-      return '';
-    }
-    if (field.repeated) {
+    } else if (!field.repeated) {
+      this.write(slot, value, parent, -1);
+    } else {
       if (!Array.isArray(value)) this.fail('expected an array (the element repeats)', { parent, name: field.name, index: -1 });
-      let out = '';
-      for (let i = 0; i < value.length; i++) out += this.element(field, value[i], { parent, name: field.name, index: i });
-      return out;
+      for (let i = 0; i < value.length; i++) this.write(slot, value[i], parent, i);
     }
-    return this.element(field, value, { parent, name: field.name, index: -1 });
   }
 
-  /** One element for `field` holding `value` (null → xsi:nil). */
-  element(field: FieldDesc, value: unknown, path: Path): string {
-    const tag = this.index.tag(field);
+  /**
+   * One element of `slot` holding `value`, at path parent/name[index]. Its path object is made
+   * only for an error or for the children of a structured value: most elements are scalars.
+   */
+  private write(slot: Slot, value: unknown, parent: Path | undefined, index: number, name = slot.field.name): void {
     if (value === null || value === undefined) {
-      if (!field.nillable) this.fail(value === null ? 'null is not allowed here (the element is not nillable)' : 'a value is required', path);
-      return `<${tag} xsi:nil="true"/>`;
+      if (!slot.field.nillable) {
+        this.fail(value === null ? 'null is not allowed here (the element is not nillable)' : 'a value is required', { parent, name, index });
+      }
+      this.out += `<${slot.tag} xsi:nil="true"/>`;
+      return;
     }
-    return this.typed(tag, field.type, value, path);
+    if (slot.kind !== undefined) {
+      try {
+        this.out += slot.open + escapeText(formatScalar(slot.kind, value)) + slot.close;
+      } catch (err) {
+        this.rethrow(err, { parent, name, index });
+      }
+      return;
+    }
+    const path: Path = { parent, name, index };
+    if (slot.desc) this.typed(slot.open, slot.close, slot.field.type, slot.desc, value, path);
+    else if (slot.field.type === 'xs:anyType') this.any(slot.tag, value, path);
+    else this.fail(`internal: unknown type ${slot.field.type}`, path);
   }
 
-  private typed(tag: string, typeKey: string, value: unknown, path: Path, xsiType = ''): string {
-    const kind = scalarKind(typeKey);
-    if (kind) return `<${tag}${xsiType}>${this.scalar(kind, value, path)}</${tag}>`;
-    if (typeKey === 'xs:anyType') return this.any(tag, value, path);
-    const desc = this.index.type(typeKey);
-    if (!desc) return this.fail(`internal: unknown type ${typeKey}`, path);
+  /** An element of a schema type between the tags `open` and `close`. */
+  private typed(open: string, close: string, typeKey: string, desc: TypeDesc, value: unknown, path: Path): void {
     switch (desc.kind) {
       case 'complex': {
         if (typeof value !== 'object' || Array.isArray(value) || value instanceof Date || value instanceof Uint8Array) {
           return this.fail(`expected an object (${desc.name})`, path);
         }
         const record = value as Record<string, unknown>;
-        let inner = '';
-        for (const f of this.index.complexInfo(typeKey).fields) inner += this.field(f, record[f.name], path);
-        return `<${tag}${xsiType}>${inner}</${tag}>`;
+        this.out += open;
+        for (const f of this.index.complexInfo(typeKey).fields) this.field(this.slot(f), record[f.name], path);
+        this.out += close;
+        return;
       }
       case 'array': {
         if (!Array.isArray(value)) return this.fail(`expected an array (${desc.name})`, path);
-        let inner = '';
-        for (let i = 0; i < value.length; i++) {
-          inner += this.element(desc.item, value[i], { parent: path, name: desc.item.name, index: i });
-        }
-        return `<${tag}${xsiType}>${inner}</${tag}>`;
+        const item = this.slot(desc.item);
+        this.out += open;
+        for (let i = 0; i < value.length; i++) this.write(item, value[i], path, i);
+        this.out += close;
+        return;
       }
       case 'dict': {
         const entries = desc.record ? this.recordEntries(value, path) : this.entryList(value, path);
-        const entryTag = this.index.tag(desc.entry);
-        let inner = '';
+        const entry = this.slot(desc.entry);
+        const key = this.slot(desc.key);
+        const val = this.slot(desc.value);
+        this.out += open;
         for (let i = 0; i < entries.length; i++) {
           const entryPath: Path = { parent: path, name: desc.entry.name, index: i };
           const [k, v] = entries[i]!;
-          inner += `<${entryTag}>${this.element(desc.key, k, { parent: entryPath, name: 'Key', index: -1 })}${this.element(desc.value, v, { parent: entryPath, name: 'Value', index: -1 })}</${entryTag}>`;
+          this.out += entry.open;
+          this.write(key, k, entryPath, -1, 'Key'); // named as in the JS value
+          this.write(val, v, entryPath, -1, 'Value');
+          this.out += entry.close;
         }
-        return `<${tag}${xsiType}>${inner}</${tag}>`;
+        this.out += close;
+        return;
       }
       case 'enum':
-        return `<${tag}${xsiType}>${escapeText(this.enumValue(desc.values, value, path))}</${tag}>`;
+        this.out += open + escapeText(this.enumValue(desc.values, value, path)) + close;
+        return;
       case 'list': {
         if (!Array.isArray(value)) return this.fail('expected an array (xs:list)', path);
         const items = value.map((item, i) => this.listItem(desc.item, item, { parent: path, name: 'item', index: i }));
-        return `<${tag}${xsiType}>${escapeText(items.join(' '))}</${tag}>`;
+        this.out += open + escapeText(items.join(' ')) + close;
+        return;
       }
       case 'restricted':
-        return `<${tag}${xsiType}>${escapeText(this.restricted(desc.base, desc.patterns, value, path))}</${tag}>`;
+        this.out += open + escapeText(this.restricted(desc.base, desc.patterns, value, path)) + close;
+        return;
     }
   }
 
-  private scalar(kind: ScalarKind, value: unknown, path: Path): string {
+  /** A ScalarError as an EncodeError at `path`; anything else as it is. */
+  private rethrow(err: unknown, path: Path): never {
+    if (err instanceof ScalarError) this.fail(err.message, path);
+    throw err;
+  }
+
+  private rawScalar(kind: ScalarKind, value: unknown, path: Path): string {
     try {
-      return escapeText(formatScalar(kind, value));
+      return formatScalar(kind, value);
     } catch (err) {
-      if (err instanceof ScalarError) return this.fail(err.message, path);
-      throw err;
+      return this.rethrow(err, path);
     }
   }
 
@@ -131,15 +196,6 @@ export class Encoder {
     }
     const problem = listItemProblem(text);
     return problem === undefined ? text : this.fail(problem, path);
-  }
-
-  private rawScalar(kind: ScalarKind, value: unknown, path: Path): string {
-    try {
-      return formatScalar(kind, value);
-    } catch (err) {
-      if (err instanceof ScalarError) return this.fail(err.message, path);
-      throw err;
-    }
   }
 
   private restricted(base: string, patterns: readonly string[], value: unknown, path: Path): string {
@@ -165,7 +221,7 @@ export class Encoder {
   }
 
   /** xs:anyType: the value's JS type picks the xsi:type. */
-  private any(tag: string, value: unknown, path: Path): string {
+  private any(tag: string, value: unknown, path: Path): void {
     let key: string;
     let xsi: string;
     if (typeof value === 'string') [key, xsi] = ['xs:string', 'xsd:string'];
@@ -186,6 +242,9 @@ export class Encoder {
     } else {
       return this.fail('an xs:anyType value must be a string, number, boolean, Date, Uint8Array, null or an object with $type', path);
     }
-    return this.typed(tag, key, value, path, ` xsi:type="${xsi}"`);
+    const open = `<${tag} xsi:type="${xsi}">`;
+    const kind = scalarKind(key);
+    if (kind) this.out += open + escapeText(this.rawScalar(kind, value, path)) + `</${tag}>`;
+    else this.typed(open, `</${tag}>`, key, this.index.type(key)!, value, path);
   }
 }

@@ -183,8 +183,9 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
   }
 }
 
-// Characters XML 1.0 cannot carry at all (not even escaped), and unpaired surrogates.
-const NOT_XML_CHAR = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Characters XML 1.0 cannot carry at all (not even escaped), and unpaired surrogates: with the u
+// flag a surrogate pair is one character, so [\uD800-\uDFFF] matches only a surrogate on its own.
+const NOT_XML_CHAR = /[\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/u;
 
 function checkXmlChars(value: string): void {
   const m = NOT_XML_CHAR.exec(value);
@@ -312,25 +313,31 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
+const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
+let asciiDecoder: TextDecoder | undefined;
+
+/** Base64 of `bytes`: the characters are written as ASCII bytes, then made a string at once. */
 export function encodeBase64(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  let chunk = '';
+  const n = bytes.length;
+  const out = new Uint8Array(Math.ceil(n / 3) * 4);
+  let o = 0;
   let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    chunk += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
-    if (chunk.length >= 8192) {
-      parts.push(chunk);
-      chunk = '';
-    }
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = B64_CODES[v >> 18]!;
+    out[o++] = B64_CODES[(v >> 12) & 63]!;
+    out[o++] = B64_CODES[(v >> 6) & 63]!;
+    out[o++] = B64_CODES[v & 63]!;
   }
-  if (i < bytes.length) {
-    const rest = bytes.length - i;
-    const n = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
-    chunk += B64[n >> 18]! + B64[(n >> 12) & 63]! + (rest === 2 ? B64[(n >> 6) & 63]! : '=') + '=';
+  if (i < n) {
+    const two = n - i === 2;
+    const v = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
+    out[o++] = B64_CODES[v >> 18]!;
+    out[o++] = B64_CODES[(v >> 12) & 63]!;
+    out[o++] = two ? B64_CODES[(v >> 6) & 63]! : 61; // =
+    out[o++] = 61;
   }
-  parts.push(chunk);
-  return parts.join('');
+  return (asciiDecoder ??= new TextDecoder()).decode(out);
 }
 
 export function decodeBase64(text: string): Uint8Array {
