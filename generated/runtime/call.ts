@@ -15,7 +15,8 @@
 // every attempt and every call.
 //
 // The REST transport and the retry policy are loaded further on, by the first call that needs
-// them: a SOAP agent without `retry` never loads them.
+// them: a SOAP agent without `retry` never loads them. (agent.ts, which loads this file, is loaded
+// before it: importing its loadOnce and types from it adds nothing.)
 import { loadOnce, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
 import { HttpError } from './errors.js';
 import { CallBudget, postSoap } from './http.js';
