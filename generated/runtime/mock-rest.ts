@@ -14,7 +14,7 @@
 //   any other failure     its HTTP status (a SoapFaultError's, else 500) with the message as text
 import { DecodeError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
-import { restErrorObject } from './json-operation.js';
+import { restErrorObject } from './json.js';
 import type { AnyOperationCodec } from './operation.js';
 
 /** An HTTP answer of the REST side. */

@@ -2,7 +2,7 @@
 
 // The REST transport: the same operations, types and errors over SuperOffice's Agents WebAPI
 // (`POST {installation}/api/v1/Agents/{Agent}/{Method}`, JSON both ways), chosen with
-// `transport: 'rest'`. The JSON itself is json-operation.ts's; this module adds HTTP:
+// `transport: 'rest'`. The JSON itself is json.ts's; this module adds HTTP:
 //
 //   request   URL from the installation address (baseUrl, or the SOAP endpoint without its
 //             service path), query-string parameters, and the credentials SOAP sends as header
@@ -13,7 +13,7 @@
 //             error object's SoExceptionError when the body is one, else HttpError; a 2xx body
 //             that is not JSON: DecodeError.
 import { HttpError, SoapError, SoExceptionError } from './errors.js';
-import { restErrorInfo } from './json-operation.js';
+import { restErrorInfo } from './json.js';
 import type { AnyOperationCodec } from './operation.js';
 import { bodyExcerpt, responseBodyText, type RequestHeaderBlocks, type Transport, type TransportAddress, type WireRequest } from './transport.js';
 

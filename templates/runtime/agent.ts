@@ -1,33 +1,23 @@
-// The orchestrator of a generated agent class's calls: one time budget for the whole call
-// (http.ts), the address (fixed, or the tenant's current host: tenant.ts), the ticket inside the
-// budget (ticket-source.ts), the request built by the agent's transport (SOAP envelopes,
-// transport-soap.ts, or the REST Agents API's JSON, transport-rest.ts) with the operation's codec,
-// posted with redirects refused and the body read under the size limit (http.ts), the reply
-// decoded by the transport into the typed result or one of the typed errors, and every error
-// cleaned of secrets (redact.ts).
+// A generated agent class's base: its options, checked when it is made (a bad limit, tenant or
+// environment fails the constructor, before anything is sent), the address calls go to (fixed, or
+// the tenant's current host: tenant.ts), and the session that makes agents on first use.
 //
-// One call is a loop of attempts (#call → #attempt). An attempt is repeated only when the server
-// certainly did not run it: once after HTTP 421 with the tenant re-resolved, once after a refusal
-// for credentials with the ticket renewed, and — only with the `retry` option — after 429/503 or a
-// refused connection, or any failure of an operation marked safe (retry.ts). Hooks (hooks.ts) see
-// every attempt and every call.
-//
-// What only some agents use is loaded by the first call that needs it, not when the agent is
-// imported: the REST transport (`transport: 'rest'`), tenant routing (`tenant` without baseUrl) and
-// the retry policy (`retry`). A SOAP agent with a baseUrl never loads them (cold start: bench case
-// cold-start).
-import { HttpError, SoapError } from './errors.js';
-import { CallBudget, checkLimitOption, postSoap } from './http.js';
-import { Redactor } from './redact.js';
+// The calls themselves (call.ts: the time budget, ticket, transport, HTTP, retries, hooks and
+// redaction of errors) are loaded by the agent's first call, not when the agent is imported: an
+// application that imports an agent to encode a request, or makes its first call later, loads
+// only what this file needs (cold start: bench case cold-start). Further on, the first call that
+// needs them loads the REST transport (`transport: 'rest'`), tenant routing (`tenant` without
+// baseUrl) and the retry policy (`retry`).
+import { SoapError } from './errors.js';
 import type { UnknownElements } from './decode.js';
-import { displayUrl, notify, requestHeadersFromHook, type CallEvent, type Hooks } from './hooks.js';
+import type { Caller } from './call.js';
+import type { Hooks } from './hooks.js';
 import { checkTenantRouting, type OnlineEnvironment } from './online-environment.js';
 import type { RetryOptions } from './retry.js';
 import type { TenantResolver, TenantResolverOptions } from './tenant.js';
-import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, type CredentialRefusalList, type TicketProvider } from './ticket-source.js';
+import type { CredentialRefusalList, TicketProvider } from './ticket-source.js';
 import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, ResponseHeadersOf } from './operation.js';
-import { responseBodyText, type Transport, type TransportKind } from './transport.js';
-import { soapTransport } from './transport-soap.js';
+import type { TransportKind } from './transport.js';
 
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
@@ -132,9 +122,6 @@ export interface CallResult<O, H> {
 /** What an agent asks of a tenant resolver: a TenantResolver (tenant.ts), or the session's, loaded on first use. */
 export type TenantRouting = Pick<TenantResolver, 'cachedEndpoint' | 'endpoint' | 'invalidate'>;
 
-const DEFAULT_TIMEOUT_MS = 120_000;
-const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-
 export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   readonly operations: Ops;
   /** Where calls go: from endpoint, baseUrl or (with useWsdlAddress) the WSDL; undefined when none was given. */
@@ -142,47 +129,22 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
-  readonly #redactor: Redactor;
-  readonly #info: ServiceInfo;
   /** Where the tenant lives now, when calls are routed by tenant (no baseUrl or endpoint). */
   readonly #resolver: TenantRouting | undefined;
+  /** This agent's calls (call.ts), loaded and made by the first call; `#caller` once made. */
+  readonly #loadCaller: () => Promise<Caller>;
+  #caller: Caller | undefined;
 
   constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     checkAgentOptions(options);
     this.operations = operations;
     this.#options = options;
-    this.#info = info;
     this.wsdlAddress = info.defaultEndpoint;
-    this.endpoint = endpointOf(options, info);
-    this.#resolver = this.endpoint === undefined ? resolverOf(options) : undefined;
-    this.#redactor = new Redactor([
-      typeof options.ticket === 'string' ? options.ticket : undefined,
-      options.applicationToken,
-      ...passwordOf(this.endpoint),
-      ...(options.secrets ?? []),
-    ]);
-  }
-
-  /**
-   * The ticket for one request: the fixed one, or what the ticket function returns now — inside
-   * the call's time budget, so a function that never settles ends with the call's timeout or abort.
-   */
-  async #ticket(budget: CallBudget, call: { ticket?: string | undefined }): Promise<string | undefined> {
-    const o = this.#options;
-    const source = o.ticket;
-    if (typeof source === 'string' || source === undefined) return source;
-    const cached = isTicketProvider(source) ? source.cached?.() : undefined;
-    const ticket = cached ?? (await budget.wait(
-      isTicketProvider(source)
-        ? source.ticket({ environment: o.environment, tenant: o.tenant, applicationToken: o.applicationToken, fetch: o.fetch ?? globalThis.fetch, signal: budget.signal })
-        : source(),
-    ));
-    // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
-    if (typeof ticket === 'string') {
-      call.ticket = ticket;
-      this.#redactor.noteTicket(ticket);
-    }
-    return ticket;
+    const endpoint = (this.endpoint = endpointOf(options, info));
+    const resolver = (this.#resolver = endpoint === undefined ? resolverOf(options) : undefined);
+    // Known now, so that no error of any call can carry them (a renewed ticket is added per call).
+    const secrets = [typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...passwordOf(endpoint), ...(options.secrets ?? [])];
+    this.#loadCaller = loadOnce(() => loadCalls().then((m) => (this.#caller = new m.Caller({ operations, info, options, endpoint, resolver, secrets }))));
   }
 
   /** Calls an operation by WSDL name; returns the whole response content and its SOAP headers. */
@@ -191,12 +153,12 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     input: InputOf<Ops[K]>,
     options: CallOptions = {},
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
-    const call: { ticket?: string | undefined } = {};
-    try {
-      return await this.#call(name, input, options, call);
-    } catch (err) {
-      throw this.#redactor.error(err, call.ticket);
-    }
+    // What fails before anything is loaded or sent: no such operation, no address, a bad time limit.
+    if (!this.operations[name]) throw new SoapError(`unknown operation`, name);
+    if (this.endpoint === undefined && this.#resolver === undefined) throw new SoapError(this.#noAddress(), name);
+    checkLimitOption('timeoutMs', options.timeoutMs);
+    const caller = this.#caller ?? (await this.#loadCaller());
+    return (await caller.invoke(name, input, options)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
   }
 
   /**
@@ -216,193 +178,11 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return (typeof operation === 'string' ? this.operations[name]! : operation).result(output);
   }
 
-  async #call<K extends keyof Ops & string>(
-    name: K,
-    input: InputOf<Ops[K]>,
-    options: CallOptions,
-    call: { ticket?: string | undefined },
-  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
-    const codec = this.operations[name];
-    if (!codec) throw new SoapError(`unknown operation`, name);
-    if (this.endpoint === undefined && this.#resolver === undefined) throw new SoapError(this.#noAddress(), name);
-    checkLimitOption('timeoutMs', options.timeoutMs);
-    // One budget from the first await on, for all attempts: the tenant state, the ticket, the
-    // requests, the bodies and the waits between attempts.
-    const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name);
-    try {
-      return await this.#attempts(codec, name, input, options, budget, call);
-    } finally {
-      budget.end();
-    }
-  }
-
-  /**
-   * The attempts of one call (see the header): each failure is either the call's error, or — when
-   * the server certainly did not run it, or the operation is marked safe — a reason to try again.
-   */
-  async #attempts<K extends keyof Ops & string>(
-    codec: Ops[K],
-    name: K,
-    input: InputOf<Ops[K]>,
-    options: CallOptions,
-    budget: CallBudget,
-    call: { ticket?: string | undefined },
-  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
-    const o = this.#options;
-    const hooks = o.hooks;
-    const started = Date.now();
-    let rerouted = false;
-    let renewed = false;
-    for (let attempt = 1; ; attempt++) {
-      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, retryAfter: null, ticket: undefined };
-      try {
-        const result = await this.#send(codec, name, input, options, budget, call, a);
-        if (hooks) this.#report(hooks, name, a, started, undefined, false);
-        return result;
-      } catch (err) {
-        let delay: number | undefined;
-        if (err instanceof HttpError && err.status === 421 && this.#resolver && a.base !== undefined && !rerouted) {
-          // The host does not serve the tenant (it moved): ask where it is now, once.
-          rerouted = true;
-          this.#resolver.invalidate(a.base);
-          delay = 0;
-        } else if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string' && isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
-          // Refused for its credentials, so not run: renew the ticket and try once more.
-          renewed = true;
-          if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
-          delay = 0;
-        } else if (o.retry && !budget.signal.aborted) {
-          const { retryDelay } = await retryPolicy();
-          delay = retryDelay(o.retry, { error: err, service: this.#info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
-        }
-        if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined);
-        if (delay === undefined) throw err;
-        if (delay > 0) {
-          // Only the retry policy waits (421 and a renewed ticket try again at once), so it is loaded.
-          const { sleep } = await retryPolicy();
-          try {
-            await sleep(delay, budget.signal);
-          } catch {
-            // The call's timeout or the caller's abort, while waiting: the call ends here, and onCall says so.
-            const failure = budget.failure(undefined);
-            if (hooks) this.#reportCall(hooks, this.#event(name, a, failure), started);
-            throw failure;
-          }
-        }
-      }
-    }
-  }
-
-  /** The hook events of an attempt (and, when it is the last one, of the call). */
-  #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean): void {
-    const event = this.#event(operation, a, err);
-    notify(hooks.onAttempt, { ...event, willRetry });
-    if (!willRetry) this.#reportCall(hooks, event, callStarted);
-  }
-
-  /** onCall: the last attempt's event, timed from the start of the call. */
-  #reportCall(hooks: Hooks, event: CallEvent, callStarted: number): void {
-    notify(hooks.onCall, { ...event, startTime: callStarted, durationMs: Date.now() - callStarted });
-  }
-
-  /** What the hooks are told of an attempt; secrets removed. */
-  #event(operation: string, a: Attempt, err: unknown): CallEvent {
-    const error = err === undefined ? undefined : this.#redactor.error(err, a.ticket);
-    return {
-      service: this.#info.service,
-      operation,
-      url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url), a.ticket),
-      attempt: a.number,
-      status: a.status,
-      startTime: a.started,
-      durationMs: Date.now() - a.started,
-      requestBytes: a.requestBytes,
-      responseBytes: a.responseBytes,
-      ...(error === undefined ? {} : { error }),
-    };
-  }
-
-  /** Where this attempt goes: the fixed endpoint, or the tenant's current Endpoint + the service path. */
-  async #address(a: Attempt, budget: CallBudget): Promise<string> {
-    if (this.endpoint !== undefined) return this.endpoint;
-    a.base = this.#resolver!.cachedEndpoint() ?? (await budget.wait(this.#resolver!.endpoint(budget.signal)));
-    return `${a.base}/${this.#info.servicePath}`;
-  }
-
-  /** One HTTP attempt: address, ticket, request, response, decoding. */
-  async #send<K extends keyof Ops & string>(
-    codec: Ops[K],
-    name: K,
-    input: InputOf<Ops[K]>,
-    options: CallOptions,
-    budget: CallBudget,
-    call: { ticket?: string | undefined },
-    a: Attempt,
-  ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
-    const endpoint = await this.#address(a, budget);
-    a.url = endpoint;
-    // The transport writes the request and reads the response; the agent does the HTTP.
-    const transport = this.#options.transport === 'rest' ? await restTransport() : soapTransport;
-    const address = { endpoint, service: this.#info.service, servicePath: this.#info.servicePath };
-    const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call, a));
-    a.url = wire.url; // REST: the Agents API URL, not the SOAP endpoint it is made from
-    const hooks = this.#options.hooks;
-    const service = this.#info.service;
-    if (hooks?.onXml && wire.body !== undefined) {
-      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'request', xml: this.#clean(wire.body, a.ticket) });
-    }
-
-    const fromHook = hooks ? await requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket), attempt: a.number }) : {};
-    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook, ...wire.headers };
-    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
-    const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    // Only hooks report sizes: a call without hooks does not encode its body a second time to count it.
-    if (hooks && wire.body !== undefined) a.requestBytes = new TextEncoder().encode(wire.body).byteLength;
-    const response = await postSoap(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
-    a.status = response.status;
-    a.responseBytes = response.bytes.byteLength;
-    a.retryAfter = response.retryAfter;
-    if (hooks?.onXml) {
-      const text = responseBodyText(response, name);
-      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'response', xml: this.#clean(text, a.ticket) });
-    }
-    const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket), unknownElements: this.#options.unknownElements };
-    const decoded = transport.response(codec, response, context);
-    return { output: decoded.output as OutputOf<Ops[K]>, headers: decoded.headers as ResponseHeadersOf<Ops[K]>, httpStatus: response.status };
-  }
-
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
   #noAddress(): string {
-    const o = this.#options;
-    if (o.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
+    if (this.#options.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
     const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress})` : '';
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
-  }
-
-  async #requestHeaders(
-    codec: AnyOperationCodec,
-    options: CallOptions,
-    budget: CallBudget,
-    call: { ticket?: string | undefined },
-    a: Attempt,
-  ): Promise<Record<string, unknown>> {
-    const o = this.#options;
-    const headers: Record<string, unknown> = {};
-    // The blocks the operation declares, filled from the agent's options.
-    for (const { name } of codec.desc.input.headers) {
-      if (name === 'ApplicationToken' && o.applicationToken !== undefined) headers[name] = o.applicationToken;
-      else if (name === 'Credentials' && o.ticket !== undefined) {
-        const ticket = await this.#ticket(budget, call);
-        a.ticket = ticket;
-        if (ticket !== undefined) headers[name] = { Ticket: ticket };
-      } else if (name === 'TimeZone' && o.timeZone !== undefined) headers[name] = o.timeZone;
-    }
-    return { ...headers, ...options.headers };
-  }
-
-  /** Text with the secrets removed, before anything cuts or reflows it. */
-  #clean(text: string, callTicket: string | undefined): string {
-    return this.#redactor.text(text, callTicket);
   }
 }
 
@@ -418,20 +198,6 @@ function passwordOf(url: string | undefined): string[] {
   } catch {
     return password === '' ? [] : [password];
   }
-}
-
-/** What the call loop and the hooks know of one attempt. */
-interface Attempt {
-  readonly number: number;
-  readonly started: number;
-  url: string | undefined;
-  /** The tenant Endpoint the attempt used (tenant routing only). */
-  base: string | undefined;
-  status: number | undefined;
-  requestBytes: number;
-  responseBytes: number;
-  retryAfter: string | null;
-  ticket: string | undefined;
 }
 
 /** The tenant resolver of an agent without baseUrl/endpoint: the session's, or one of its own for `tenant`. */
@@ -489,11 +255,8 @@ export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
     }));
 }
 
-/** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */
-const restTransport: () => Promise<Transport> = loadOnce(() => import('./transport-rest.js').then((m) => m.restTransport));
-
-/** The retry policy (retry.ts), loaded by the first failed attempt of an agent with the `retry` option. */
-const retryPolicy = loadOnce(() => import('./retry.js'));
+/** The call loop (call.ts), loaded by the first call of any agent. */
+const loadCalls = loadOnce(() => import('./call.js'));
 
 /**
  * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else — only when the
@@ -552,5 +315,13 @@ function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: num
   const transport: unknown = options.transport;
   if (transport !== undefined && transport !== 'soap' && transport !== 'rest') {
     throw new TypeError(`transport must be 'soap' or 'rest', not ${JSON.stringify(transport) ?? String(transport)}`);
+  }
+}
+
+/** Checks a numeric option: finite and not negative, else a TypeError naming it. */
+function checkLimitOption(name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${name} must be a finite number of at least 0, got ${typeof value === 'number' ? String(value) : typeof value}`);
   }
 }

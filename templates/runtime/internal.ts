@@ -1,7 +1,8 @@
-// What generated metadata.ts and operations.ts files call to describe a schema and define its
-// operations. These names are not application API: generated files import them as
-// `import * as ri from '../runtime/internal.js'`, so that `rt.` (the public index.ts) completes
-// only to what an application uses.
+// The runtime's names that are not application API, in one place for tools and tests: the schema
+// builders of generated metadata.ts files and operationFactory of generated operations.ts files.
+// Generated files import the module that defines them (`import * as ri from '../runtime/schema.js'`,
+// `'../runtime/operation.js'`) rather than this list, which would be one more module to load;
+// either way `rt.` (the public index.ts) completes only to what an application uses.
 export {
   array,
   complex,

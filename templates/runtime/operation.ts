@@ -5,7 +5,7 @@ import { decodeEnvelope, type DecodeOptions } from './decode.js';
 import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope } from './envelope.js';
-import { jsonOperation, type JsonOperationCodec } from './json-operation.js';
+import { jsonOperation, type JsonOperationCodec } from './json.js';
 import { fieldLine, type FieldDesc, type MessageDesc, type OperationDesc, type SchemaDesc, type SoapVersion } from './schema.js';
 import { schemaIndex, type SchemaIndex } from './schema-index.js';
 
@@ -29,7 +29,7 @@ export interface OperationCodec<I, O, IH, OH, R = O> {
   encodeResponse(output: O, headers?: OH): string;
   /** Throws SoapFaultError for a Fault, DecodeError for anything the schema does not allow. */
   decodeResponse(xml: string, options?: DecodeOptions): { output: O; headers: OH };
-  /** The same operation on SuperOffice's REST Agents API: JSON bodies and query-string parameters (json-operation.ts). */
+  /** The same operation on SuperOffice's REST Agents API: JSON bodies and query-string parameters (json.ts). */
   readonly json: JsonOperationCodec<I, O>;
   /** What the agent's method returns of a decoded output (see `Returns`). */
   result(output: O): R;

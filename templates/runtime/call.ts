@@ -1,0 +1,282 @@
+// One agent's calls, loaded by its first call (agent.ts), so that importing an agent loads none of
+// this: one time budget for the whole call (http.ts), the address (fixed, or the tenant's current
+// host: tenant.ts), the ticket inside the budget (ticket-source.ts), the request built by the
+// agent's transport (SOAP envelopes, transport-soap.ts, or the REST Agents API's JSON,
+// transport-rest.ts) with the operation's codec, posted with redirects refused and the body read
+// under the size limit (http.ts), the reply decoded by the transport into the typed result or one
+// of the typed errors, and every error cleaned of secrets (redact.ts).
+//
+// One call is a loop of attempts (#call → #attempts). An attempt is repeated only when the server
+// certainly did not run it: once after HTTP 421 with the tenant re-resolved, once after a refusal
+// for credentials with the ticket renewed, and — only with the `retry` option — after 429/503 or a
+// refused connection, or any failure of an operation marked safe (retry.ts). Hooks (hooks.ts) see
+// every attempt and every call.
+//
+// The REST transport and the retry policy are loaded further on, by the first call that needs
+// them: a SOAP agent without `retry` never loads them. (agent.ts, which loads this file, is loaded
+// before it: importing its loadOnce and types from it adds nothing.)
+import { loadOnce, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
+import { HttpError } from './errors.js';
+import { CallBudget, postSoap } from './http.js';
+import { displayUrl, notify, requestHeadersFromHook, type CallEvent, type Hooks } from './hooks.js';
+import type { AnyOperationCodec } from './operation.js';
+import { Redactor } from './redact.js';
+import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider } from './ticket-source.js';
+import { responseBodyText, type Transport } from './transport.js';
+import { soapTransport } from './transport-soap.js';
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** What an agent knows when its first call loads this file: all of it fixed at construction. */
+export interface CallerSetup {
+  readonly operations: Readonly<Record<string, AnyOperationCodec>>;
+  readonly info: ServiceInfo;
+  readonly options: AgentOptions;
+  /** Where calls go, or undefined when they are routed by tenant (then `resolver` is set). */
+  readonly endpoint: string | undefined;
+  readonly resolver: TenantRouting | undefined;
+  /** The secrets known at construction (ticket, application token, the address's password, `secrets`). */
+  readonly secrets: readonly unknown[];
+}
+
+/** The calls of one agent. Its checks (operation, address, timeout) were made by SoapAgent.invoke. */
+export class Caller {
+  readonly #setup: CallerSetup;
+  readonly #options: AgentOptions;
+  readonly #redactor: Redactor;
+
+  constructor(setup: CallerSetup) {
+    this.#setup = setup;
+    this.#options = setup.options;
+    this.#redactor = new Redactor(setup.secrets);
+  }
+
+  /** One call: its result, or its error with every secret removed. */
+  async invoke(name: string, input: unknown, options: CallOptions): Promise<CallResult<unknown, unknown>> {
+    const call: { ticket?: string | undefined } = {};
+    try {
+      return await this.#call(name, input, options, call);
+    } catch (err) {
+      throw this.#redactor.error(err, call.ticket);
+    }
+  }
+
+  /**
+   * The ticket for one request: the fixed one, or what the ticket function returns now — inside
+   * the call's time budget, so a function that never settles ends with the call's timeout or abort.
+   */
+  async #ticket(budget: CallBudget, call: { ticket?: string | undefined }): Promise<string | undefined> {
+    const o = this.#options;
+    const source = o.ticket;
+    if (typeof source === 'string' || source === undefined) return source;
+    const cached = isTicketProvider(source) ? source.cached?.() : undefined;
+    const ticket = cached ?? (await budget.wait(
+      isTicketProvider(source)
+        ? source.ticket({ environment: o.environment, tenant: o.tenant, applicationToken: o.applicationToken, fetch: o.fetch ?? globalThis.fetch, signal: budget.signal })
+        : source(),
+    ));
+    // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
+    if (typeof ticket === 'string') {
+      call.ticket = ticket;
+      this.#redactor.noteTicket(ticket);
+    }
+    return ticket;
+  }
+
+  async #call(name: string, input: unknown, options: CallOptions, call: { ticket?: string | undefined }): Promise<CallResult<unknown, unknown>> {
+    // invoke has checked that the operation exists.
+    const codec = this.#setup.operations[name]!;
+    // One budget from the first await on, for all attempts: the tenant state, the ticket, the
+    // requests, the bodies and the waits between attempts.
+    const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name);
+    try {
+      return await this.#attempts(codec, name, input, options, budget, call);
+    } finally {
+      budget.end();
+    }
+  }
+
+  /**
+   * The attempts of one call (see the header): each failure is either the call's error, or — when
+   * the server certainly did not run it, or the operation is marked safe — a reason to try again.
+   */
+  async #attempts(
+    codec: AnyOperationCodec,
+    name: string,
+    input: unknown,
+    options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
+  ): Promise<CallResult<unknown, unknown>> {
+    const o = this.#options;
+    const resolver = this.#setup.resolver;
+    const hooks = o.hooks;
+    const started = Date.now();
+    let rerouted = false;
+    let renewed = false;
+    for (let attempt = 1; ; attempt++) {
+      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, retryAfter: null, ticket: undefined };
+      try {
+        const result = await this.#send(codec, name, input, options, budget, call, a);
+        if (hooks) this.#report(hooks, name, a, started, undefined, false);
+        return result;
+      } catch (err) {
+        let delay: number | undefined;
+        if (err instanceof HttpError && err.status === 421 && resolver && a.base !== undefined && !rerouted) {
+          // The host does not serve the tenant (it moved): ask where it is now, once.
+          rerouted = true;
+          resolver.invalidate(a.base);
+          delay = 0;
+        } else if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string' && isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
+          // Refused for its credentials, so not run: renew the ticket and try once more.
+          renewed = true;
+          if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
+          delay = 0;
+        } else if (o.retry && !budget.signal.aborted) {
+          const { retryDelay } = await retryPolicy();
+          delay = retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
+        }
+        if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined);
+        if (delay === undefined) throw err;
+        if (delay > 0) {
+          // Only the retry policy waits (421 and a renewed ticket try again at once), so it is loaded.
+          const { sleep } = await retryPolicy();
+          try {
+            await sleep(delay, budget.signal);
+          } catch {
+            // The call's timeout or the caller's abort, while waiting: the call ends here, and onCall says so.
+            const failure = budget.failure(undefined);
+            if (hooks) this.#reportCall(hooks, this.#event(name, a, failure), started);
+            throw failure;
+          }
+        }
+      }
+    }
+  }
+
+  /** The hook events of an attempt (and, when it is the last one, of the call). */
+  #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean): void {
+    const event = this.#event(operation, a, err);
+    notify(hooks.onAttempt, { ...event, willRetry });
+    if (!willRetry) this.#reportCall(hooks, event, callStarted);
+  }
+
+  /** onCall: the last attempt's event, timed from the start of the call. */
+  #reportCall(hooks: Hooks, event: CallEvent, callStarted: number): void {
+    notify(hooks.onCall, { ...event, startTime: callStarted, durationMs: Date.now() - callStarted });
+  }
+
+  /** What the hooks are told of an attempt; secrets removed. */
+  #event(operation: string, a: Attempt, err: unknown): CallEvent {
+    const error = err === undefined ? undefined : this.#redactor.error(err, a.ticket);
+    return {
+      service: this.#setup.info.service,
+      operation,
+      url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url), a.ticket),
+      attempt: a.number,
+      status: a.status,
+      startTime: a.started,
+      durationMs: Date.now() - a.started,
+      requestBytes: a.requestBytes,
+      responseBytes: a.responseBytes,
+      ...(error === undefined ? {} : { error }),
+    };
+  }
+
+  /** Where this attempt goes: the fixed endpoint, or the tenant's current Endpoint + the service path. */
+  async #address(a: Attempt, budget: CallBudget): Promise<string> {
+    const { endpoint, resolver, info } = this.#setup;
+    if (endpoint !== undefined) return endpoint;
+    a.base = resolver!.cachedEndpoint() ?? (await budget.wait(resolver!.endpoint(budget.signal)));
+    return `${a.base}/${info.servicePath}`;
+  }
+
+  /** One HTTP attempt: address, ticket, request, response, decoding. */
+  async #send(
+    codec: AnyOperationCodec,
+    name: string,
+    input: unknown,
+    options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
+    a: Attempt,
+  ): Promise<CallResult<unknown, unknown>> {
+    const endpoint = await this.#address(a, budget);
+    a.url = endpoint;
+    const { service, servicePath } = this.#setup.info;
+    // The transport writes the request and reads the response; the agent does the HTTP.
+    const transport = this.#options.transport === 'rest' ? await restTransport() : soapTransport;
+    const address = { endpoint, service, servicePath };
+    const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call, a));
+    a.url = wire.url; // REST: the Agents API URL, not the SOAP endpoint it is made from
+    const hooks = this.#options.hooks;
+    if (hooks?.onXml && wire.body !== undefined) {
+      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'request', xml: this.#clean(wire.body, a.ticket) });
+    }
+
+    const fromHook = hooks ? await requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket), attempt: a.number }) : {};
+    const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook, ...wire.headers };
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    // Only hooks report sizes: a call without hooks does not encode its body a second time to count it.
+    if (hooks && wire.body !== undefined) a.requestBytes = new TextEncoder().encode(wire.body).byteLength;
+    const response = await postSoap(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
+    a.status = response.status;
+    a.responseBytes = response.bytes.byteLength;
+    a.retryAfter = response.retryAfter;
+    if (hooks?.onXml) {
+      const text = responseBodyText(response, name);
+      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'response', xml: this.#clean(text, a.ticket) });
+    }
+    const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket), unknownElements: this.#options.unknownElements };
+    const decoded = transport.response(codec, response, context);
+    return { output: decoded.output, headers: decoded.headers, httpStatus: response.status };
+  }
+
+  async #requestHeaders(
+    codec: AnyOperationCodec,
+    options: CallOptions,
+    budget: CallBudget,
+    call: { ticket?: string | undefined },
+    a: Attempt,
+  ): Promise<Record<string, unknown>> {
+    const o = this.#options;
+    const headers: Record<string, unknown> = {};
+    // The blocks the operation declares, filled from the agent's options.
+    for (const { name } of codec.desc.input.headers) {
+      if (name === 'ApplicationToken' && o.applicationToken !== undefined) headers[name] = o.applicationToken;
+      else if (name === 'Credentials' && o.ticket !== undefined) {
+        const ticket = await this.#ticket(budget, call);
+        a.ticket = ticket;
+        if (ticket !== undefined) headers[name] = { Ticket: ticket };
+      } else if (name === 'TimeZone' && o.timeZone !== undefined) headers[name] = o.timeZone;
+    }
+    return { ...headers, ...options.headers };
+  }
+
+  /** Text with the secrets removed, before anything cuts or reflows it. */
+  #clean(text: string, callTicket: string | undefined): string {
+    return this.#redactor.text(text, callTicket);
+  }
+}
+
+/** What the call loop and the hooks know of one attempt. */
+interface Attempt {
+  readonly number: number;
+  readonly started: number;
+  url: string | undefined;
+  /** The tenant Endpoint the attempt used (tenant routing only). */
+  base: string | undefined;
+  status: number | undefined;
+  requestBytes: number;
+  responseBytes: number;
+  retryAfter: string | null;
+  ticket: string | undefined;
+}
+
+/** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */
+const restTransport: () => Promise<Transport> = loadOnce(() => import('./transport-rest.js').then((m) => m.restTransport));
+
+/** The retry policy (retry.ts), loaded by the first failed attempt of an agent with the `retry` option. */
+const retryPolicy = loadOnce(() => import('./retry.js'));
