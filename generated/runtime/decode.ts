@@ -3,7 +3,7 @@
 // The decoder: a whole SOAP envelope (text) → typed values, in one pass over the XML reader's
 // events, driven by the schema metadata. No tree is built, for the message or for a Fault
 // (envelope.ts readFaultFrom reads it from the same events). The mock reads requests with it too
-// (decodeRequestOf, at the end).
+// (decode-request.ts).
 //
 // Strict about values (a bad number, an unknown enum value, a nil where the schema forbids one is
 // a DecodeError naming the element path, line and column). About elements the schema does not
@@ -21,15 +21,15 @@
 // An error therefore costs one parse, like a success.
 //
 // How values are read: an element whose value is its text (a leaf: a scalar, an enumeration …) is
-// read at once, from its start tag through its end tag (readLeaf). An element that holds elements
-// (a complex value, an array, a dictionary or one of its entries) gets a frame on an explicit
-// stack; its children's values go into it, and at its end tag its value goes to the frame below.
+// read at once through its end tag (readLeaf). An element that holds elements (a complex value, an
+// array, a dictionary or one of its entries) gets a frame on an explicit stack; its children's
+// values go into it, and at its end tag its value goes to the frame below.
 import { DecodeError, type SoapFaultError } from './errors.js';
-import { enumProblem, listItems, patternProblem } from './facets.js';
+import { ListItemError, parseSimple } from './facets.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
-import { field, type ArrayDesc, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type RestrictedDesc, type ScalarKind, type SchemaDesc, type SoapVersion } from './schema.js';
-import { scalarKind, schemaIndex, XSD_NS, XSI_NS, type SchemaIndex } from './schema-index.js';
+import { fieldLine, schema, type ArrayDesc, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type RestrictedDesc, type ScalarKind, type SoapVersion } from './schema.js';
+import { scalarKind, schemaIndex, XSI_NS, type SchemaIndex } from './schema-index.js';
 import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from './xml.js';
 
 export interface DecodedMessage {
@@ -71,7 +71,7 @@ export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string
 }
 
 /** Well-formedness errors take precedence over everything (the reader throws them as it reads). */
-function notWellFormed(err: unknown, operation: string | undefined): unknown {
+export function notWellFormed(err: unknown, operation: string | undefined): unknown {
   return err instanceof XmlSyntaxError ? new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation) : err;
 }
 
@@ -119,20 +119,11 @@ class Plan {
     if (type === 'xs:anyType') return { field, ns, kind: 'any' };
     if (type === '') return { field, ns, kind: 'entry' };
     const desc = this.index.type(type);
-    switch (desc?.kind) {
-      case 'complex':
-        return { field, ns, kind: 'complex' };
-      case 'array':
-        return { field, ns, kind: 'array', desc };
-      case 'dict':
-        return { field, ns, kind: 'dict', desc };
-      case 'enum':
-      case 'list':
-      case 'restricted':
-        return { field, ns, kind: 'simple', desc };
-      default:
-        throw new Error(`internal: unknown type ${type}`);
-    }
+    if (desc === undefined) throw new Error(`internal: unknown type ${type}`);
+    if (desc.kind === 'complex') return { field, ns, kind: 'complex' };
+    if (desc.kind === 'array') return { field, ns, kind: 'array', desc };
+    if (desc.kind === 'dict') return { field, ns, kind: 'dict', desc };
+    return { field, ns, kind: 'simple', desc };
   }
 
   complex(key: string): ComplexPlan {
@@ -148,61 +139,23 @@ class Plan {
 
 const plans = new WeakMap<SchemaIndex, Plan>();
 
-function planOf(index: SchemaIndex): Plan {
-  let plan = plans.get(index);
-  if (plan === undefined) {
-    plan = new Plan(index);
-    plans.set(index, plan);
-  }
-  return plan;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Frames: one per open element that holds elements.
 
-/** What every frame has: its element's field, its path segment (name, and index when repeated, else -1) and its start tag's offset. */
-interface Open {
-  readonly slot: Slot;
-  readonly name: string;
-  readonly index: number;
-  readonly start: number;
-}
-
-/** A complex value being filled; for xs:anyType, also the type key to record as $type. */
-interface ComplexFrame extends Open {
-  readonly kind: 'complex';
-  readonly plan: ComplexPlan;
-  readonly out: Record<string, unknown>;
-  readonly anyType: string | undefined;
-}
-
-interface ArrayFrame extends Open {
-  readonly kind: 'array';
-  readonly item: Slot;
-  readonly items: unknown[];
-}
-
-/** A dictionary: its entries by key (a record, when the keys are strings) or as a list; `count` for paths. */
-interface DictFrame extends Open {
-  readonly kind: 'dict';
-  readonly dict: DictDesc;
-  readonly entry: Slot;
-  readonly record: Record<string, unknown> | undefined;
-  readonly entries: { readonly Key: unknown; readonly Value: unknown }[];
-  count: number;
-}
-
-/** A dictionary entry: its Key and Value, when seen (the last of each counts). */
-interface EntryFrame extends Open {
-  readonly kind: 'entry';
-  readonly dict: DictDesc;
-  key: unknown;
-  hasKey: boolean;
-  value: unknown;
-  hasValue: boolean;
-}
-
-type Frame = ComplexFrame | ArrayFrame | DictFrame | EntryFrame;
+/** Every frame: its element's field, path segment (name, and index when repeated, else -1) and start tag. */
+type Frame = { readonly slot: Slot; readonly name: string; readonly index: number; readonly start: number } & (
+  | /** A complex value being filled; for xs:anyType, the type key to record as $type. */ { readonly kind: 'complex'; readonly plan: ComplexPlan; readonly out: Record<string, unknown>; readonly anyType: string | undefined }
+  | { readonly kind: 'array'; readonly item: Slot; readonly items: unknown[] }
+  | /** A dictionary: its entries by key (a record, when the keys are strings) or as a list; `count` for paths. */ {
+      readonly kind: 'dict';
+      readonly dict: DictDesc;
+      readonly entry: Slot;
+      readonly record: Record<string, unknown> | undefined;
+      readonly entries: { readonly Key: unknown; readonly Value: unknown }[];
+      count: number;
+    }
+  | /** A dictionary entry: its Key and Value, when seen (the last of each counts). */ { readonly kind: 'entry'; readonly dict: DictDesc; key: unknown; hasKey: boolean; value: unknown; hasValue: boolean }
+);
 
 /**
  * How a leaf's text becomes its value: as a scalar (from the field, or from xsi:type for
@@ -227,7 +180,7 @@ function segment(name: string, index: number): string {
  */
 type BodyOutcome = { value: Record<string, unknown> | DecodeError } | { fault: SoapFaultError } | { found: string };
 
-class EnvelopeDecoder {
+export class EnvelopeDecoder {
   private readonly plan: Plan;
   private readonly r: XmlReader;
   /** The open elements that hold elements, outermost first (frames beyond `sp` are stale). */
@@ -257,7 +210,8 @@ class EnvelopeDecoder {
     maxDepth: number | undefined,
     private readonly strict: boolean,
   ) {
-    this.plan = planOf(index);
+    this.plan = plans.get(index) ?? new Plan(index);
+    plans.set(index, this.plan);
     this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined);
   }
 
@@ -405,9 +359,7 @@ class EnvelopeDecoder {
   private decodeBody(slot: Slot): Record<string, unknown> | DecodeError {
     const depth = this.r.depth;
     try {
-      this.sp = 0;
-      const root = this.complexFrame(slot, slot.field.name, -1, slot.field.type, undefined);
-      this.frames[0] = root;
+      const root = (this.frames[(this.sp = 0)] = this.complexFrame(slot, slot.field.name, -1, slot.field.type, undefined));
       this.run();
       return root.out;
     } catch (err) {
@@ -541,20 +493,20 @@ class EnvelopeDecoder {
     }
   }
 
-  private complexFrame(slot: Slot, name: string, index: number, key: string, anyType: string | undefined): ComplexFrame {
+  private complexFrame(slot: Slot, name: string, index: number, key: string, anyType: string | undefined): Frame & { readonly kind: 'complex' } {
     return { kind: 'complex', slot, name, index, start: this.r.start, plan: this.plan.complex(key), out: {}, anyType };
   }
 
-  private arrayFrame(slot: Slot, name: string, index: number, array: ArrayDesc): ArrayFrame {
+  private arrayFrame(slot: Slot, name: string, index: number, array: ArrayDesc): Frame {
     return { kind: 'array', slot, name, index, start: this.r.start, item: this.plan.slot(array.item), items: [] };
   }
 
-  private dictFrame(slot: Slot, name: string, index: number, dict: DictDesc): DictFrame {
+  private dictFrame(slot: Slot, name: string, index: number, dict: DictDesc): Frame {
     const record = dict.record ? {} : undefined;
     return { kind: 'dict', slot, name, index, start: this.r.start, dict, entry: this.plan.slot(dict.entry), record, entries: [], count: 0 };
   }
 
-  private entryFrame(slot: Slot, dict: DictDesc, index: number): EntryFrame {
+  private entryFrame(slot: Slot, dict: DictDesc, index: number): Frame {
     return { kind: 'entry', slot, name: slot.field.name, index, start: this.r.start, dict, key: undefined, hasKey: false, value: undefined, hasValue: false };
   }
 
@@ -588,23 +540,12 @@ class EnvelopeDecoder {
     }
     const name = resolveQNameIn(scope, value.trim());
     if (!name) return this.failHere(`xsi:type "${value}" uses an undeclared prefix`, elName, elIndex);
+    const key = index.xsiType(name.ns, name.local, declared);
+    if (key !== undefined) return key;
+    if (declared === 'xs:anyType') return this.failHere(`xsi:type "${value}" is not a type of this service`, elName, elIndex);
     // On a complex type, an xsi:type naming anything but it or a type derived from it contradicts
     // the schema (WCF refuses it): reading on would drop the element's content silently.
-    const contradicts = (): never =>
-      this.failHere(`xsi:type "${value}" contradicts the declared type ${desc?.kind === 'complex' ? desc.name : declared}`, elName, elIndex);
-    if (name.ns === XSD_NS) {
-      // For anyType the scalar type comes from xsi:type; elsewhere it merely restates the schema.
-      if (declared === 'xs:anyType') return `xs:${name.local === 'anyType' ? 'string' : name.local}`;
-      return desc?.kind === 'complex' ? contradicts() : declared;
-    }
-    const key = index.complexByXmlName(name.ns, name.local);
-    if (key === undefined) {
-      if (declared === 'xs:anyType') return this.failHere(`xsi:type "${value}" is not a type of this service`, elName, elIndex);
-      return desc?.kind === 'complex' ? contradicts() : declared;
-    }
-    if (declared === 'xs:anyType') return key;
-    if (key === declared || (index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && index.complexInfo(key).ancestry.has(declared))) return key;
-    return desc?.kind === 'complex' ? contradicts() : declared;
+    return this.failHere(`xsi:type "${value}" contradicts the declared type ${desc?.kind === 'complex' ? desc.name : declared}`, elName, elIndex);
   }
 
   /**
@@ -625,65 +566,19 @@ class EnvelopeDecoder {
       else if (leaf.kind === 'scalar') this.fail(`expected text (xs:${leaf.scalar}), found element ${r.name.local}`, this.sp, segment(name, index), r.start);
       else this.failLeaf(leaf.kind === 'nil' ? 'an element with xsi:nil="true" must be empty' : 'an xs:anyType value with elements needs an xsi:type');
     }
-    switch (leaf.kind) {
-      case 'scalar':
-        this.leaf = this.scalar(leaf.scalar, text);
-        break;
-      case 'simple':
-        this.leaf = this.simple(leaf.desc, text);
-        break;
-      case 'nil':
-        if (text.trim() !== '') this.failLeaf('an element with xsi:nil="true" must be empty');
-        this.leaf = null;
-        break;
-      case 'text':
-        this.leaf = text;
-    }
+    if (leaf.kind === 'nil' && text.trim() !== '') this.failLeaf('an element with xsi:nil="true" must be empty');
+    this.leaf = leaf.kind === 'nil' ? null : this.value(leaf, text);
     return null;
   }
 
-  /** The value of the scalar `text` of the leaf (or of its list item `item`). */
-  private scalar(kind: ScalarKind, text: string, item = -1): unknown {
+  /** The value of the leaf's text: a scalar's or a simple type's. */
+  private value(leaf: Leaf, text: string): unknown {
     try {
-      return parseScalar(kind, text);
+      return leaf.kind === 'scalar' ? parseScalar(leaf.scalar, text) : leaf.kind === 'simple' ? parseSimple(this.index, leaf.desc, text) : text;
     } catch (err) {
-      if (err instanceof ScalarError) return this.failLeaf(err.message, item);
+      if (err instanceof ScalarError) return this.failLeaf(err.message, err instanceof ListItemError ? err.item : -1);
       throw err;
     }
-  }
-
-  /** The value of a simple-typed leaf (enumeration, xs:list, restriction) with text `raw`. */
-  private simple(desc: SimpleDesc, raw: string): unknown {
-    switch (desc.kind) {
-      case 'enum':
-        return this.enumValue(desc, raw.trim());
-      case 'list':
-        return listItems(raw).map((item, i) => this.listItem(desc.item, item, i));
-      case 'restricted':
-        return this.restricted(desc, raw);
-    }
-  }
-
-  private enumValue(desc: EnumDesc, text: string, item = -1): string {
-    const problem = enumProblem(desc.values, text);
-    return problem === undefined ? text : this.failLeaf(problem, item);
-  }
-
-  private listItem(itemKey: string, text: string, i: number): unknown {
-    const kind = scalarKind(itemKey);
-    if (kind) return this.scalar(kind, text, i);
-    const desc = this.index.type(itemKey);
-    if (desc?.kind === 'enum') return this.enumValue(desc, text, i);
-    if (desc?.kind === 'restricted') return this.restricted(desc, text, i);
-    return this.failLeaf(`internal: list item type ${itemKey} is not simple`);
-  }
-
-  private restricted(desc: RestrictedDesc, raw: string, item = -1): unknown {
-    const kind = scalarKind(desc.base);
-    if (!kind) return this.failLeaf(`internal: restriction base ${desc.base} is not a scalar`);
-    const value = this.scalar(kind, raw, item);
-    const problem = patternProblem(desc.patterns, kind === 'string' ? raw : raw.trim());
-    return problem === undefined ? value : this.failLeaf(problem, item);
   }
 
   /** At the end tag of frame `fr`'s element: its value (an entry's Key and Value stay in its frame, see deliver). */
@@ -764,48 +659,37 @@ function deliver(parent: Frame, slot: Slot, value: unknown, child: Frame | null)
 
 /**
  * Decoders kept alive for the life of the module, with their readers, names, scopes and frames.
- * Optimized code relies on the hidden classes (V8's "maps") of the objects it handles; a full
- * garbage collection drops the maps that no live object has any more — between two messages,
- * every per-message class — and with them the optimized code, so the next message was decoded by
- * unoptimized code, several times slower. Keeping one instance of each alive keeps the maps and
- * the code. Each message below leaves its decoder holding frames of other kinds (a decoder keeps
- * the last frame it opened at each depth), so that together they hold one of every kind. It
- * matters in a long-running process where a full GC runs between calls (a service that calls
- * SuperOffice now and then); back-to-back decodes show no difference. They are made by the first
- * decode, not at import, so a process pays for them only once it decodes (bench case cold-start).
- * Bench: the `tricks` case, row trick-keep-alive.
+ * Optimized code relies on the hidden classes (V8's "maps") of the objects it handles; a full GC
+ * drops the maps no live object has any more — between two messages, every per-message class —
+ * and with them the optimized code, so the next message was decoded by unoptimized code, several
+ * times slower. Keeping one instance of each alive keeps the maps and the code (each message below
+ * leaves its decoder holding frames of other kinds: a decoder keeps the last frame it opened at
+ * each depth). It matters in a long-running process where a full GC runs between calls; they are
+ * made by the first decode, not at import (bench case cold-start). Bench: the `tricks` case, row
+ * trick-keep-alive.
  */
 let KEEP_ALIVE: unknown;
 
-function keepDecodersAlive(): void {
+export function keepDecodersAlive(): void {
   if (KEEP_ALIVE !== undefined) return;
   KEEP_ALIVE = []; // the decodes below pass through here too
   KEEP_ALIVE = decodersToKeep();
 }
 
 function decodersToKeep(): unknown {
-  const schema: SchemaDesc = {
-    namespaces: ['urn:k'],
-    types: {
-      K: {
-        kind: 'complex',
-        name: 'K',
-        ns: 0,
-        fields: [field('s', 0, 'xs:string', 'optional nillable'), field('i', 0, 'xs:int', 'optional repeated'), field('a', 0, 'A', 'optional'), field('e', 0, 'E', 'optional'), field('d', 0, 'D', 'optional'), field('t', 0, 'xs:anyType', 'optional')],
-      },
-      A: { kind: 'array', name: 'A', ns: 0, item: field('K', 0, 'K', 'nillable') },
-      E: { kind: 'enum', values: ['x'] },
-      D: { kind: 'dict', name: 'D', ns: 0, entry: field('E', 0, ''), key: field('Key', 0, 'xs:string'), value: field('Value', 0, 'xs:string', 'nillable'), record: true },
-    },
-  };
-  const index = schemaIndex(schema);
-  const msg: MessageDesc = { body: field('K', 0, 'K'), headers: [field('K', 0, 'K', 'optional')] };
+  const types = schema(['urn:k'], {
+    K: ['complex', 'K', 0, ['s 0 xs:string optional nillable', 'i 0 xs:int optional repeated', 'a 0 A optional', 'e 0 E optional', 'd 0 D optional', 't 0 xs:anyType optional']],
+    A: ['array', 'A', 0, 'K 0 K nillable'],
+    E: ['enumeration', ['x']],
+    D: ['dictionary', 'D', 0, 'E 0 -', 'Key 0 xs:string', 'Value 0 xs:string nillable'],
+  });
+  const msg: MessageDesc = { body: fieldLine('K 0 K'), headers: [fieldLine('K 0 K optional')] };
   const bodies = ['<s>t &amp; t</s><i>1</i><i>2</i>', '<e>x</e>', '<a><K i:nil="true"/><K><t>x</t></K></a>', '<d><E><Key>k</Key><Value>v</Value></E></d>', '<s i:nil="true"/>'];
   return bodies.map((body) => {
     const xml =
       '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">' +
       `<s:Header><K xmlns="urn:k"><s>h</s></K></s:Header><s:Body><K xmlns="urn:k">${body}</K></s:Body></s:Envelope>`;
-    const decoder = new EnvelopeDecoder(index, 'KeepAlive', xml, undefined, false);
+    const decoder = new EnvelopeDecoder(schemaIndex(types), 'KeepAlive', xml, undefined, false);
     return [decoder, decoder.decode(msg, undefined)];
   });
 }
@@ -821,100 +705,4 @@ export function setProperty(obj: Record<string, unknown>, key: string, value: un
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
   return value;
-}
-
-// ---------------------------------------------------------------------------------------------
-// A request whose operation is known by its body element only (the mock server): read once, by
-// the same decoder, which chooses the message as it meets the Body's first element.
-
-/** What decodeRequestOf read. */
-export interface DecodedRequest {
-  /** The envelope's SOAP version. */
-  readonly version: SoapVersion;
-  /** The Body's first element, as `{namespace}local`. */
-  readonly element: string;
-  /**
-   * The body and headers of the message that element names in `messages` (else `otherwise`), or
-   * the first DecodeError in them, in decodeEnvelope's order; undefined when neither has one.
-   */
-  readonly decoded: DecodedMessage | DecodeError | undefined;
-}
-
-export interface RequestDecodeOptions {
-  readonly maxDepth?: number | undefined;
-  readonly unknownElements?: UnknownElements | undefined;
-  /** The message to decode when `messages` has none for the body element (its error names the element expected). */
-  readonly otherwise?: MessageDesc | undefined;
-}
-
-/**
- * Decodes a request envelope as whichever of `messages` (request messages keyed by their body
- * element, `{namespace}local`) its Body's first element names: one pass over the XML, as
- * decodeEnvelope. Header blocks are decoded as they come (before the Body, so for any of the
- * messages that declares them) and the result keeps those of the message chosen. Throws what
- * makes it no request at all, before any message is chosen: DecodeError (not well-formed XML,
- * not a SOAP envelope, no Body, an empty Body) and SoapFaultError (a Fault). The rest is returned,
- * so that the caller can check the version and the operation first. Error messages name no
- * operation (the caller knows which it chose).
- */
-export function decodeRequestOf(index: SchemaIndex, messages: ReadonlyMap<string, MessageDesc>, xml: string, options?: RequestDecodeOptions): DecodedRequest {
-  keepDecodersAlive();
-  const set = requestSetOf(index, messages);
-  const decoder = new EnvelopeDecoder(index, '', xml, options?.maxDepth, options?.unknownElements === 'error');
-  let met: { version: SoapVersion; element: string } | undefined;
-  decoder.pick = (ns, local, version) => {
-    met = { version, element: `{${ns}}${local}` };
-    return set.byElement.get(met.element);
-  };
-  const otherwise = options?.otherwise;
-  let decoded: DecodedMessage | DecodeError;
-  try {
-    decoded = decoder.decode({ body: otherwise?.body ?? NO_ELEMENT, headers: set.headers }, undefined);
-  } catch (err) {
-    if (err instanceof XmlSyntaxError) throw notWellFormed(err, undefined);
-    // Before the body element: the envelope's errors. After it: the message's (several Bodies,
-    // the wrong body element, its values, its header blocks).
-    if (met === undefined || !(err instanceof DecodeError)) throw err;
-    decoded = err;
-  }
-  if (met === undefined) throw new Error('internal: a request decoded without a body element');
-  const known = messages.has(met.element) || otherwise !== undefined;
-  return { version: met.version, element: met.element, decoded: known ? decoded : undefined };
-}
-
-/** A body element no message has (an element's name is never empty). */
-const NO_ELEMENT: FieldDesc = field('', -1, '');
-
-/**
- * `messages` as the decoder reads them: by body element, their header fields made one object per
- * header element (the decoder matches a header's value to its message by field identity, and the
- * blocks are read before the message is known). Built once per map.
- */
-interface RequestSet {
-  readonly byElement: ReadonlyMap<string, MessageDesc>;
-  readonly headers: readonly FieldDesc[];
-}
-
-const requestSets = new WeakMap<ReadonlyMap<string, MessageDesc>, RequestSet>();
-
-function requestSetOf(index: SchemaIndex, messages: ReadonlyMap<string, MessageDesc>): RequestSet {
-  let set = requestSets.get(messages);
-  if (set === undefined) {
-    const headers = new Map<string, FieldDesc>();
-    const one = (f: FieldDesc): FieldDesc => {
-      const key = `{${index.namespace(f.ns)}}${f.name}`;
-      const first = headers.get(key);
-      if (first !== undefined) return first;
-      headers.set(key, f);
-      return f;
-    };
-    const byElement = new Map<string, MessageDesc>();
-    for (const [element, msg] of messages) {
-      const own = msg.headers.map(one);
-      byElement.set(element, own.every((f, i) => f === msg.headers[i]) ? msg : { body: msg.body, headers: own });
-    }
-    set = { byElement, headers: [...headers.values()] };
-    requestSets.set(messages, set);
-  }
-  return set;
 }
