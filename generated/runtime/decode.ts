@@ -180,6 +180,7 @@ function segment(name: string, index: number): string {
  */
 type BodyOutcome = { value: Record<string, unknown> | DecodeError } | { fault: SoapFaultError } | { found: string };
 
+/** One message's decoding (one per message: it holds the reader). Exported for decode-request.ts. */
 export class EnvelopeDecoder {
   private readonly plan: Plan;
   private readonly r: XmlReader;
@@ -664,9 +665,9 @@ function deliver(parent: Frame, slot: Slot, value: unknown, child: Frame | null)
  * and with them the optimized code, so the next message was decoded by unoptimized code, several
  * times slower. Keeping one instance of each alive keeps the maps and the code (each message below
  * leaves its decoder holding frames of other kinds: a decoder keeps the last frame it opened at
- * each depth). It matters in a long-running process where a full GC runs between calls; they are
- * made by the first decode, not at import (bench case cold-start). Bench: the `tricks` case, row
- * trick-keep-alive.
+ * each depth). It matters in a long-running process where a full GC runs between calls. They are
+ * made by the first decode, not when the module loads (bench case cold-start). Bench: the `tricks`
+ * case, row trick-keep-alive.
  */
 let KEEP_ALIVE: unknown;
 
