@@ -2,7 +2,11 @@
 
 // The value rules of simple types, in one place for the encoder and the decoder: enumeration
 // values, xs:list items and restriction patterns. Each check returns what is wrong (the codec adds
-// the element path and throws its own error), or undefined when the text is allowed.
+// the element path and throws its own error), or undefined when the text is allowed; parseSimple
+// reads a simple type's text into its value.
+import { parseScalar, ScalarError } from './scalars.js';
+import type { EnumDesc, ListDesc, RestrictedDesc } from './schema.js';
+import { scalarKind, type SchemaIndex } from './schema-index.js';
 
 const patternCache = new Map<string, RegExp>();
 
@@ -39,6 +43,57 @@ export function listItemProblem(text: string): string | undefined {
 export function listItems(text: string): string[] {
   const t = text.trim();
   return t === '' ? [] : t.split(/[ \t\n\r]+/);
+}
+
+/** A ScalarError in item `item` of an xs:list. */
+export class ListItemError extends ScalarError {
+  readonly item: number;
+  constructor(message: string, item: number) {
+    super(message);
+    this.item = item;
+  }
+}
+
+/**
+ * The value of the text `raw` of an enumeration (the value), xs:list (its items) or restriction
+ * (its base's scalar, matching every pattern). Throws ScalarError, ListItemError for an item.
+ */
+export function parseSimple(index: SchemaIndex, desc: EnumDesc | ListDesc | RestrictedDesc, raw: string): unknown {
+  switch (desc.kind) {
+    case 'enum':
+      return enumValue(desc, raw.trim());
+    case 'list': {
+      const item = index.type(desc.item);
+      const kind = scalarKind(desc.item);
+      return listItems(raw).map((text, i) => {
+        try {
+          if (kind !== undefined) return parseScalar(kind, text);
+          if (item?.kind === 'enum') return enumValue(item, text);
+          if (item?.kind === 'restricted') return restrictedValue(item, text);
+          throw new Error(`internal: list item type ${desc.item} is not simple`);
+        } catch (err) {
+          throw err instanceof ScalarError ? new ListItemError(err.message, i) : err;
+        }
+      });
+    }
+    case 'restricted':
+      return restrictedValue(desc, raw);
+  }
+}
+
+function enumValue(desc: EnumDesc, text: string): string {
+  const problem = enumProblem(desc.values, text);
+  if (problem !== undefined) throw new ScalarError(problem);
+  return text;
+}
+
+function restrictedValue(desc: RestrictedDesc, raw: string): unknown {
+  const kind = scalarKind(desc.base);
+  if (kind === undefined) throw new Error(`internal: restriction base ${desc.base} is not a scalar`);
+  const value = parseScalar(kind, raw);
+  const problem = patternProblem(desc.patterns, kind === 'string' ? raw : raw.trim());
+  if (problem !== undefined) throw new ScalarError(problem);
+  return value;
 }
 
 /** A value as quoted in a message: at most 40 characters. */

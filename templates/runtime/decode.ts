@@ -1,7 +1,7 @@
 // The decoder: a whole SOAP envelope (text) → typed values, in one pass over the XML reader's
 // events, driven by the schema metadata. No tree is built, for the message or for a Fault
 // (envelope.ts readFaultFrom reads it from the same events). The mock reads requests with it too
-// (decodeRequestOf, at the end).
+// (decode-request.ts).
 //
 // Strict about values (a bad number, an unknown enum value, a nil where the schema forbids one is
 // a DecodeError naming the element path, line and column). About elements the schema does not
@@ -18,17 +18,17 @@
 //   4. the first error in the header blocks, in the order the operation declares its headers.
 // An error therefore costs one parse, like a success.
 //
-// How values are read: an explicit stack of frames, one per open element of the body (or of a
-// header block). A frame is one of a few kinds (a complex value, an array, a dictionary, a scalar's
-// text …, see Frame), each with the fields it needs; reader events fill it, and at the element's
-// end tag its value goes to the frame below.
+// How values are read: an element whose value is its text (a leaf: a scalar, an enumeration …) is
+// read at once through its end tag (readLeaf). An element that holds elements (a complex value, an
+// array, a dictionary or one of its entries) gets a frame on an explicit stack; its children's
+// values go into it, and at its end tag its value goes to the frame below.
 import { DecodeError, type SoapFaultError } from './errors.js';
-import { enumProblem, listItems, patternProblem } from './facets.js';
+import { ListItemError, parseSimple } from './facets.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
-import { field, type ArrayDesc, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type RestrictedDesc, type ScalarKind, type SchemaDesc, type SoapVersion } from './schema.js';
-import { scalarKind, schemaIndex, XSD_NS, XSI_NS, type SchemaIndex } from './schema-index.js';
-import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError, type NamespaceScope } from './xml.js';
+import { fieldLine, schema, type ArrayDesc, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type RestrictedDesc, type ScalarKind, type SoapVersion } from './schema.js';
+import { scalarKind, schemaIndex, XSI_NS, type SchemaIndex } from './schema-index.js';
+import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from './xml.js';
 
 export interface DecodedMessage {
   readonly body: Record<string, unknown>;
@@ -69,50 +69,37 @@ export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string
 }
 
 /** Well-formedness errors take precedence over everything (the reader throws them as it reads). */
-function notWellFormed(err: unknown, operation: string | undefined): unknown {
+export function notWellFormed(err: unknown, operation: string | undefined): unknown {
   return err instanceof XmlSyntaxError ? new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation) : err;
 }
 
 // ---------------------------------------------------------------------------------------------
 // What the decoder knows about a field: derived once per schema from its metadata.
 
-/**
- * A field as the decoder reads it: its element's namespace URI and how its value is read, by
- * `kind`. Every slot has the same fields (`scalar` and `desc` undefined where they do not apply).
- */
+type SimpleDesc = EnumDesc | ListDesc | RestrictedDesc;
+
+/** A field as the decoder reads it: its element's namespace URI and how its value is read, by `kind`. */
 type Slot = { readonly field: FieldDesc; readonly ns: string } & (
-  | /** A built-in scalar (xs:int …): its text. */ { readonly kind: 'scalar'; readonly scalar: ScalarKind; readonly desc: undefined }
-  | { readonly kind: 'complex'; readonly scalar: undefined; readonly desc: undefined }
-  | { readonly kind: 'array'; readonly scalar: undefined; readonly desc: ArrayDesc }
-  | { readonly kind: 'dict'; readonly scalar: undefined; readonly desc: DictDesc }
-  | /** An enumeration, xs:list or restriction: the element's own text (elements inside are ignored). */ {
-      readonly kind: 'simple';
-      readonly scalar: undefined;
-      readonly desc: EnumDesc | ListDesc | RestrictedDesc;
-    }
-  | /** xs:anyType (its xsi:type says what it is; without one, text), or a dictionary's entry element (it holds Key and Value). */ {
-      readonly kind: 'any' | 'entry';
-      readonly scalar: undefined;
-      readonly desc: undefined;
-    }
+  | /** A built-in scalar (xs:int …): its text. */ { readonly kind: 'scalar'; readonly scalar: ScalarKind }
+  | /** An enumeration, xs:list or restriction: the element's own text (elements inside are ignored). */ { readonly kind: 'simple'; readonly desc: SimpleDesc }
+  | { readonly kind: 'complex' }
+  | { readonly kind: 'array'; readonly desc: ArrayDesc }
+  | { readonly kind: 'dict'; readonly desc: DictDesc }
+  | /** xs:anyType (its xsi:type says what it is; without one, text), or a dictionary's entry element (it holds Key and Value). */ { readonly kind: 'any' | 'entry' }
 );
 
 /** A complex type as the decoder reads it: its fields by element name, and the required ones. */
 interface ComplexPlan {
-  readonly key: string;
   readonly slots: ReadonlyMap<string, Slot>;
   readonly required: readonly FieldDesc[];
 }
 
 /** The decoder's view of one schema, built on first use and kept as long as the schema. */
 class Plan {
-  private readonly index: SchemaIndex;
   private readonly slotsByField = new Map<FieldDesc, Slot>();
   private readonly complexByKey = new Map<string, ComplexPlan>();
 
-  constructor(index: SchemaIndex) {
-    this.index = index;
-  }
+  constructor(private readonly index: SchemaIndex) {}
 
   slot(field: FieldDesc): Slot {
     let slot = this.slotsByField.get(field);
@@ -126,31 +113,22 @@ class Plan {
   private newSlot(field: FieldDesc, ns: string): Slot {
     const type = field.type;
     const scalar = scalarKind(type);
-    if (scalar !== undefined) return { field, ns, kind: 'scalar', scalar, desc: undefined };
-    if (type === 'xs:anyType') return { field, ns, kind: 'any', scalar: undefined, desc: undefined };
-    if (type === '') return { field, ns, kind: 'entry', scalar: undefined, desc: undefined };
+    if (scalar !== undefined) return { field, ns, kind: 'scalar', scalar };
+    if (type === 'xs:anyType') return { field, ns, kind: 'any' };
+    if (type === '') return { field, ns, kind: 'entry' };
     const desc = this.index.type(type);
-    switch (desc?.kind) {
-      case 'complex':
-        return { field, ns, kind: 'complex', scalar: undefined, desc: undefined };
-      case 'array':
-        return { field, ns, kind: 'array', scalar: undefined, desc };
-      case 'dict':
-        return { field, ns, kind: 'dict', scalar: undefined, desc };
-      case 'enum':
-      case 'list':
-      case 'restricted':
-        return { field, ns, kind: 'simple', scalar: undefined, desc };
-      default:
-        throw new Error(`internal: unknown type ${type}`);
-    }
+    if (desc === undefined) throw new Error(`internal: unknown type ${type}`);
+    if (desc.kind === 'complex') return { field, ns, kind: 'complex' };
+    if (desc.kind === 'array') return { field, ns, kind: 'array', desc };
+    if (desc.kind === 'dict') return { field, ns, kind: 'dict', desc };
+    return { field, ns, kind: 'simple', desc };
   }
 
   complex(key: string): ComplexPlan {
     let plan = this.complexByKey.get(key);
     if (plan === undefined) {
       const info = this.index.complexInfo(key);
-      plan = { key, slots: new Map(info.fields.map((f) => [f.name, this.slot(f)])), required: info.required };
+      plan = { slots: new Map(info.fields.map((f) => [f.name, this.slot(f)])), required: info.required };
       this.complexByKey.set(key, plan);
     }
     return plan;
@@ -159,94 +137,38 @@ class Plan {
 
 const plans = new WeakMap<SchemaIndex, Plan>();
 
-function planOf(index: SchemaIndex): Plan {
-  let plan = plans.get(index);
-  if (plan === undefined) {
-    plan = new Plan(index);
-    plans.set(index, plan);
-  }
-  return plan;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Frames
+// Frames: one per open element that holds elements.
+
+/** Every frame: its element's field, path segment (name, and index when repeated, else -1) and start tag. */
+type Frame = { readonly slot: Slot; readonly name: string; readonly index: number; readonly start: number } & (
+  | /** A complex value being filled; for xs:anyType, the type key to record as $type. */ { readonly kind: 'complex'; readonly plan: ComplexPlan; readonly out: Record<string, unknown>; readonly anyType: string | undefined }
+  | { readonly kind: 'array'; readonly item: Slot; readonly items: unknown[] }
+  | /** A dictionary: its entries by key (a record, when the keys are strings) or as a list; `count` for paths. */ {
+      readonly kind: 'dict';
+      readonly dict: DictDesc;
+      readonly entry: Slot;
+      readonly record: Record<string, unknown> | undefined;
+      readonly entries: { readonly Key: unknown; readonly Value: unknown }[];
+      count: number;
+    }
+  | /** A dictionary entry: its Key and Value, when seen (the last of each counts). */ { readonly kind: 'entry'; readonly dict: DictDesc; key: unknown; hasKey: boolean; value: unknown; hasValue: boolean }
+);
 
 /**
- * What every frame has: its element's field, and for error messages its path segment (the field
- * name, and the index when repeated, else -1) and the offset of its start tag.
+ * How a leaf's text becomes its value: as a scalar (from the field, or from xsi:type for
+ * xs:anyType), a simple type, xsi:nil="true" (the text may only be whitespace) or xs:anyType's text.
+ * A field's slot is its leaf when it is a scalar or simple type.
  */
-interface Open {
-  readonly slot: Slot;
-  readonly name: string;
-  readonly index: number;
-  readonly start: number;
+type Leaf = { readonly kind: 'scalar'; readonly scalar: ScalarKind } | { readonly kind: 'simple'; readonly desc: SimpleDesc } | { readonly kind: 'nil' | 'text' };
+
+const NIL: Leaf = { kind: 'nil' };
+const TEXT: Leaf = { kind: 'text' };
+
+/** A path segment: `name`, or `name[index]` for a repeated element. */
+function segment(name: string, index: number): string {
+  return index >= 0 ? `${name}[${index}]` : name;
 }
-
-/** A complex value being filled; for xs:anyType, also the type key to record as $type. */
-interface ComplexFrame extends Open {
-  readonly kind: 'complex';
-  readonly plan: ComplexPlan;
-  readonly out: Record<string, unknown>;
-  readonly anyType: string | undefined;
-}
-
-interface ArrayFrame extends Open {
-  readonly kind: 'array';
-  readonly item: Slot;
-  readonly items: unknown[];
-}
-
-/** A dictionary: its entries by key (a record, when the keys are strings) or as a list; `count` for paths. */
-interface DictFrame extends Open {
-  readonly kind: 'dict';
-  readonly dict: DictDesc;
-  readonly entry: Slot;
-  readonly record: Record<string, unknown> | undefined;
-  readonly entries: DictEntry[];
-  count: number;
-}
-
-interface DictEntry {
-  readonly Key: unknown;
-  readonly Value: unknown;
-}
-
-/** A dictionary entry: its Key and Value, when seen (the last of each counts). */
-interface EntryFrame extends Open {
-  readonly kind: 'entry';
-  readonly dict: DictDesc;
-  key: unknown;
-  hasKey: boolean;
-  value: unknown;
-  hasValue: boolean;
-}
-
-/** An element whose value is its text: the text so far. */
-interface Leaf extends Open {
-  text: string;
-}
-
-/** A scalar (from the field, or from xsi:type for xs:anyType). */
-interface ScalarFrame extends Leaf {
-  readonly kind: 'scalar';
-  readonly scalar: ScalarKind;
-}
-
-/** An enumeration, xs:list or restriction. */
-interface SimpleFrame extends Leaf {
-  readonly kind: 'simple';
-  readonly desc: EnumDesc | ListDesc | RestrictedDesc;
-}
-
-/** An element with xsi:nil="true" (its text may only be whitespace), or xs:anyType without xsi:type (text only). */
-interface TextFrame extends Leaf {
-  readonly kind: 'nil' | 'text';
-}
-
-/** One open element. */
-type Frame = ComplexFrame | ArrayFrame | DictFrame | EntryFrame | ScalarFrame | SimpleFrame | TextFrame;
-
-type LeafFrame = ScalarFrame | SimpleFrame | TextFrame;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -256,19 +178,21 @@ type LeafFrame = ScalarFrame | SimpleFrame | TextFrame;
  */
 type BodyOutcome = { value: Record<string, unknown> | DecodeError } | { fault: SoapFaultError } | { found: string };
 
-class EnvelopeDecoder {
+/** One message's decoding (one per message: it holds the reader). Exported for decode-request.ts. */
+export class EnvelopeDecoder {
   private readonly plan: Plan;
-  private readonly index: SchemaIndex;
-  private readonly operation: string;
   private readonly r: XmlReader;
-  /** The open elements, outermost first (frames beyond `sp` are stale). */
+  /** The open elements that hold elements, outermost first (frames beyond `sp` are stale). */
   private readonly frames: Frame[] = [];
-  /** Top frame index. */
+  /** Top frame index (-1: none yet). */
   private sp = 0;
   /** The path prefix of the element being decoded ('' for the body, 'Header' for header blocks). */
   private prefix = '';
-  /** Elements the schema does not declare are errors (unknownElements: 'error'). */
-  private readonly strict: boolean;
+  /** The leaf being read (readLeaf): its path segment and start tag, for errors; then its value. */
+  private leafName = '';
+  private leafIndex = -1;
+  private leafStart = 0;
+  private leaf: unknown = undefined;
   /**
    * Set by decodeRequestOf only (a server reading a request before it knows the operation):
    * called at the Body's first element (unless a Fault) with its name and the envelope's
@@ -277,11 +201,16 @@ class EnvelopeDecoder {
   pick: ((ns: string, local: string, version: SoapVersion) => MessageDesc | undefined) | undefined = undefined;
   private picked: MessageDesc | undefined = undefined;
 
-  constructor(index: SchemaIndex, operation: string, xml: string, maxDepth: number | undefined, strict: boolean) {
-    this.index = index;
-    this.plan = planOf(index);
-    this.operation = operation;
-    this.strict = strict;
+  /** `strict`: elements the schema does not declare are errors (unknownElements: 'error'). */
+  constructor(
+    private readonly index: SchemaIndex,
+    private readonly operation: string,
+    xml: string,
+    maxDepth: number | undefined,
+    private readonly strict: boolean,
+  ) {
+    this.plan = plans.get(index) ?? new Plan(index);
+    plans.set(index, this.plan);
     this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined);
   }
 
@@ -349,13 +278,14 @@ class EnvelopeDecoder {
     let result: BodyOutcome | undefined;
     for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
       if (ev !== XML_START) continue;
-      if (result === undefined && this.pick !== undefined && !(r.name.local === 'Fault' && r.ns === envNs)) {
+      const fault = r.name.local === 'Fault' && r.ns === envNs;
+      if (result === undefined && this.pick !== undefined && !fault) {
         this.picked = this.pick(r.ns, r.name.local, version); // decodeRequestOf: this element names the message
         if (this.picked !== undefined) msg = this.picked;
       }
       if (result !== undefined) {
         r.skipElement(); // only the first element in Body counts
-      } else if (r.name.local === 'Fault' && r.ns === envNs) {
+      } else if (fault) {
         result = { fault: readFaultFrom(r, version, this.operation) };
       } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
         this.prefix = '';
@@ -385,22 +315,39 @@ class EnvelopeDecoder {
 
   /** Reads the rest of the document, which the reader checks: a well-formedness error anywhere wins. */
   private finish(): void {
-    const r = this.r;
-    while (r.next() !== XML_EOF) {
+    while (this.r.next() !== XML_EOF) {
       // nothing: the events after the point of interest are only checked
     }
   }
 
-  /** The error `message` at the element of frame `depth` (or a child of it named `child`). */
-  private fail(message: string, depth: number, child?: string, childIndex = -1, offset?: number): never {
+  /**
+   * Throws the error `message` at the element of frame `depth` followed by the path segments
+   * `tail` (a child, a leaf, a list item), located at `offset` (default: the frame's start tag).
+   */
+  private fail(message: string, depth: number, tail = '', offset = this.frames[depth]!.start): never {
     const parts: string[] = this.prefix ? [this.prefix] : [];
-    for (let i = 0; i <= depth; i++) {
-      const f = this.frames[i]!;
-      parts.push(f.index >= 0 ? `${f.name}[${f.index}]` : f.name);
-    }
-    if (child !== undefined) parts.push(childIndex >= 0 ? `${child}[${childIndex}]` : child);
-    const at = this.r.lineColumn(offset ?? this.frames[depth]!.start);
-    throw new DecodeError(message, parts.join('/'), this.operation, at);
+    for (let i = 0; i <= depth; i++) parts.push(segment(this.frames[i]!.name, this.frames[i]!.index));
+    if (tail) parts.push(tail);
+    throw new DecodeError(message, parts.join('/'), this.operation, this.r.lineColumn(offset));
+  }
+
+  /** The error `message` at the element whose start tag the reader is at: child `name`/`index` of the top frame's element. */
+  private failHere(message: string, name: string, index: number): never {
+    return this.fail(message, this.sp, segment(name, index), this.r.start);
+  }
+
+  /** The error `message` at the leaf being read (or at its list item `item`). */
+  private failLeaf(message: string, item = -1): never {
+    const tail = segment(this.leafName, this.leafIndex);
+    return this.fail(message, this.sp, item >= 0 ? `${tail}/item[${item}]` : tail, this.leafStart);
+  }
+
+  /** In strict mode: the error for the element at the reader's start tag, which the schema does not declare in the top frame's element (or in its child `within`). */
+  private unknown(within = ''): never {
+    const r = this.r;
+    const where = r.ns === '' ? 'in no namespace' : `in namespace "${r.ns}"`;
+    const message = `unknown element ${r.name.local} ${where}: the schema does not declare it here (unknownElements: 'error')`;
+    return this.fail(message, this.sp, within + r.name.local, r.start);
   }
 
   /**
@@ -409,12 +356,9 @@ class EnvelopeDecoder {
    * through its end tag either way.
    */
   private decodeBody(slot: Slot): Record<string, unknown> | DecodeError {
-    const r = this.r;
-    const depth = r.depth;
+    const depth = this.r.depth;
     try {
-      this.sp = 0;
-      const root = this.complexFrame(slot, slot.field.name, -1, this.plan.complex(slot.field.type), undefined);
-      this.frames[0] = root;
+      const root = (this.frames[(this.sp = 0)] = this.complexFrame(slot, slot.field.name, -1, slot.field.type, undefined));
       this.run();
       return root.out;
     } catch (err) {
@@ -424,12 +368,12 @@ class EnvelopeDecoder {
 
   /** At a header block's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
   private decodeHeader(slot: Slot): unknown {
-    const r = this.r;
-    const depth = r.depth;
+    const depth = this.r.depth;
     try {
       this.sp = -1; // no frame yet: an error in the block's start tag names the block alone
-      this.frames[0] = this.open(slot, slot.field.name, -1);
-      this.sp = 0;
+      const frame = this.open(slot, slot.field.name, -1);
+      if (frame === null) return this.leaf;
+      this.frames[(this.sp = 0)] = frame;
       return this.run();
     } catch (err) {
       return this.stopped(err, depth);
@@ -439,8 +383,7 @@ class EnvelopeDecoder {
   /** A DecodeError `err` that stopped decoding the element at `depth`: read through its end tag (the reader still checks everything in it). */
   private stopped(err: unknown, depth: number): DecodeError {
     if (!(err instanceof DecodeError)) throw err;
-    const r = this.r;
-    while (r.depth >= depth) r.next();
+    while (this.r.depth >= depth) this.r.next();
     return err;
   }
 
@@ -451,30 +394,31 @@ class EnvelopeDecoder {
     let top = frames[this.sp]!;
     for (;;) {
       const ev = r.next();
-      if (ev === XML_TEXT) {
-        if (isLeaf(top)) top.text += r.text();
-        continue;
-      }
       if (ev === XML_START) {
-        const child = this.childSlot(top);
-        if (child === null) {
+        const slot = this.childSlot(top);
+        if (slot === null) {
           if (this.strict) this.unknown();
           r.skipElement(); // an element the schema does not have here: forward compatible
           continue;
         }
-        const index = childIndex(top, child);
-        top = top.kind === 'dict' ? this.entryFrame(child, top.dict, index) : this.open(child, child.field.name, index);
-        frames[++this.sp] = top;
-        continue;
-      }
-      if (ev !== XML_END) throw new Error('internal: the XML reader ended inside an element');
-
-      // The end of the innermost open element: its value, delivered to its parent.
-      const value = this.close(top);
-      if (this.sp === 0) return value;
-      const child = top;
-      top = frames[--this.sp]!;
-      deliver(top, child, value);
+        const index = childIndex(top, slot);
+        const child = top.kind === 'dict' ? this.entryFrame(slot, top.dict, index) : this.open(slot, slot.field.name, index);
+        if (child === null) {
+          deliver(top, slot, this.leaf, null); // a leaf, read through its end tag
+        } else {
+          frames[++this.sp] = child;
+          top = child;
+        }
+      } else if (ev === XML_END) {
+        // The end of the innermost open element: its value, delivered to its parent.
+        const value = this.close(top);
+        if (this.sp === 0) return value;
+        const child = top;
+        top = frames[--this.sp]!;
+        deliver(top, child.slot, value, child);
+      } else if (ev !== XML_TEXT) {
+        throw new Error('internal: the XML reader ended inside an element');
+      } // (text between a container's elements is ignored)
     }
   }
 
@@ -484,22 +428,19 @@ class EnvelopeDecoder {
    */
   private childSlot(top: Frame): Slot | null {
     const r = this.r;
-    const sp = this.sp;
     switch (top.kind) {
       case 'complex': {
         const s = top.plan.slots.get(r.name.local);
         if (s === undefined || s.ns !== r.ns) return null;
         const f = s.field;
-        if (!f.repeated && Object.prototype.hasOwnProperty.call(top.out, f.name)) this.fail(`${f.name} occurs more than once`, sp, f.name, -1, r.start);
+        if (!f.repeated && Object.prototype.hasOwnProperty.call(top.out, f.name)) this.failHere(`${f.name} occurs more than once`, f.name, -1);
         return s;
       }
       case 'array': {
         const item = top.item;
         if (r.name.local !== item.field.name) return null;
-        if (r.ns !== item.ns) {
-          // An item in the wrong namespace is a peer's bug; skipping it would lose data silently.
-          this.fail(`array item ${item.field.name} is in namespace "${r.ns}", expected "${item.ns}"`, sp, item.field.name, top.items.length, r.start);
-        }
+        // An item in the wrong namespace is a peer's bug; skipping it would lose data silently.
+        if (r.ns !== item.ns) this.failHere(`array item ${item.field.name} is in namespace "${r.ns}", expected "${item.ns}"`, item.field.name, top.items.length);
         return item;
       }
       case 'dict':
@@ -508,118 +449,86 @@ class EnvelopeDecoder {
         const key = this.plan.slot(top.dict.key);
         if (r.name.local === 'Key' && r.ns === key.ns) return key;
         const value = this.plan.slot(top.dict.value);
-        if (r.name.local === 'Value' && r.ns === value.ns) return value;
-        return null;
+        return r.name.local === 'Value' && r.ns === value.ns ? value : null;
       }
-      case 'simple':
-        return null; // elements inside a simple value are ignored, with their text
-      case 'scalar':
-        return this.fail(`expected text (xs:${top.scalar}), found element ${r.name.local}`, sp, undefined, -1, r.start);
-      case 'nil':
-        return this.fail('an element with xsi:nil="true" must be empty', sp);
-      case 'text':
-        return this.fail('an xs:anyType value with elements needs an xsi:type', sp);
     }
   }
 
-  /** The error `message` at the element whose start tag the reader is at: child `name`/`index` of the top frame's element. */
-  private failHere(message: string, name: string, index: number): never {
-    return this.fail(message, this.sp, name, index, this.r.start);
-  }
-
-  /** In strict mode: the error for the element at the reader's start tag, which the schema does not declare inside `top`'s. */
-  private unknown(): never {
-    const r = this.r;
-    const where = r.ns === '' ? 'in no namespace' : `in namespace "${r.ns}"`;
-    return this.fail(`unknown element ${r.name.local} ${where}: the schema does not declare it here (unknownElements: 'error')`, this.sp, r.name.local, -1, r.start);
-  }
-
-  /** The frame for the element at the reader's current start tag, of field `slot`, with path segment `name`/`index`. */
-  private open(slot: Slot, name: string, index: number): Frame {
+  /**
+   * At the start tag of an element of field `slot`, with path segment `name`/`index`: its frame,
+   * or null when it is a leaf, which is then read through its end tag (its value in `leaf`).
+   */
+  private open(slot: Slot, name: string, index: number): Frame | null {
     const r = this.r;
     const field = slot.field;
-
-    // xsi:nil and xsi:type.
+    // xsi:nil and xsi:type (whose value is read only where it can matter).
     let nil = false;
-    let xsiType: string | undefined;
+    let typeAt = -1;
     if (r.plainAttrCount > 0) {
       for (let i = 0, n = r.attrCount; i < n; i++) {
         const local = r.attrName(i).local;
         if (local === 'nil' && r.attrNs(i) === XSI_NS) nil = isNilFlag(r.attrValue(i));
-        else if (local === 'type' && r.attrNs(i) === XSI_NS) xsiType = r.attrValue(i);
+        else if (local === 'type' && r.attrNs(i) === XSI_NS) typeAt = i;
       }
     }
     if (nil) {
       if (!field.nillable) this.failHere(`xsi:nil on ${field.name}, which the schema does not allow to be nil`, name, index);
-      return this.textFrame('nil', slot, name, index);
+      return this.readLeaf(NIL, name, index);
     }
     switch (slot.kind) {
-      case 'scalar':
-        // A scalar's xsi:type can only restate the schema.
-        return this.scalarFrame(slot.scalar, slot, name, index);
-      case 'complex': {
-        // xsi:type may name a type derived from the declared one.
-        const key = xsiType === undefined ? field.type : this.xsiType(r.scope, xsiType, field.type, name, index);
-        return this.complexFrame(slot, name, index, this.plan.complex(key), undefined);
-      }
+      case 'scalar': // (a scalar's or simple type's xsi:type can only restate the schema)
+      case 'simple':
+        return this.readLeaf(slot, name, index);
+      case 'complex': // xsi:type may name a type derived from the declared one
+        return this.complexFrame(slot, name, index, typeAt < 0 ? field.type : this.xsiType(r.attrValue(typeAt), field.type, name, index), undefined);
       case 'array':
         return this.arrayFrame(slot, name, index, slot.desc);
       case 'dict':
         return this.dictFrame(slot, name, index, slot.desc);
-      case 'simple':
-        return { kind: 'simple', slot, name, index, start: r.start, desc: slot.desc, text: '' };
       case 'any':
-        return this.anyFrame(slot, name, index, xsiType);
+        return typeAt < 0 ? this.readLeaf(TEXT, name, index) : this.anyFrame(slot, name, index, r.attrValue(typeAt));
       case 'entry':
         return this.failHere('internal: a dictionary entry outside a dictionary', name, index);
     }
   }
 
-  private complexFrame(slot: Slot, name: string, index: number, plan: ComplexPlan, anyType: string | undefined): ComplexFrame {
-    return { kind: 'complex', slot, name, index, start: this.r.start, plan, out: {}, anyType };
+  private complexFrame(slot: Slot, name: string, index: number, key: string, anyType: string | undefined): Frame & { readonly kind: 'complex' } {
+    return { kind: 'complex', slot, name, index, start: this.r.start, plan: this.plan.complex(key), out: {}, anyType };
   }
 
-  private arrayFrame(slot: Slot, name: string, index: number, array: ArrayDesc): ArrayFrame {
+  private arrayFrame(slot: Slot, name: string, index: number, array: ArrayDesc): Frame {
     return { kind: 'array', slot, name, index, start: this.r.start, item: this.plan.slot(array.item), items: [] };
   }
 
-  private dictFrame(slot: Slot, name: string, index: number, dict: DictDesc): DictFrame {
+  private dictFrame(slot: Slot, name: string, index: number, dict: DictDesc): Frame {
     const record = dict.record ? {} : undefined;
     return { kind: 'dict', slot, name, index, start: this.r.start, dict, entry: this.plan.slot(dict.entry), record, entries: [], count: 0 };
   }
 
-  private entryFrame(slot: Slot, dict: DictDesc, index: number): EntryFrame {
+  private entryFrame(slot: Slot, dict: DictDesc, index: number): Frame {
     return { kind: 'entry', slot, name: slot.field.name, index, start: this.r.start, dict, key: undefined, hasKey: false, value: undefined, hasValue: false };
   }
 
-  private scalarFrame(scalar: ScalarKind, slot: Slot, name: string, index: number): ScalarFrame {
-    return { kind: 'scalar', slot, name, index, start: this.r.start, scalar, text: '' };
-  }
-
-  private textFrame(kind: 'nil' | 'text', slot: Slot, name: string, index: number): TextFrame {
-    return { kind, slot, name, index, start: this.r.start, text: '' };
-  }
-
-  /** An xs:anyType element: what its xsi:type names (a scalar, or a type of this service), or text. */
-  private anyFrame(slot: Slot, name: string, index: number, xsiType: string | undefined): Frame {
-    if (xsiType === undefined) return this.textFrame('text', slot, name, index);
-    const key = this.xsiType(this.r.scope, xsiType, 'xs:anyType', name, index);
+  /** An xs:anyType element with xsi:type `value`: a scalar, or a type of this service. */
+  private anyFrame(slot: Slot, name: string, index: number, value: string): Frame | null {
+    const key = this.xsiType(value, 'xs:anyType', name, index);
     const scalar = scalarKind(key);
-    if (scalar !== undefined) return this.scalarFrame(scalar, slot, name, index);
+    if (scalar !== undefined) return this.readLeaf({ kind: 'scalar', scalar }, name, index);
     const desc = this.index.type(key);
-    if (desc?.kind === 'complex') return this.complexFrame(slot, name, index, this.plan.complex(key), key);
+    if (desc?.kind === 'complex') return this.complexFrame(slot, name, index, key, key);
     if (desc?.kind === 'array') return this.arrayFrame(slot, name, index, desc);
     if (desc?.kind === 'dict') return this.dictFrame(slot, name, index, desc);
     return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
   }
 
   /**
-   * The type key an xsi:type value selects: for xs:anyType a scalar or any type of this service;
+   * The type key an xsi:type `value` selects: for xs:anyType a scalar or any type of this service;
    * elsewhere a type derived from `declared`, or `declared` itself when it names anything else.
    * (`elName`/`elIndex`: the element's path segment, for errors.)
    */
-  private xsiType(scope: NamespaceScope, value: string, declared: string, elName: string, elIndex: number): string {
+  private xsiType(value: string, declared: string, elName: string, elIndex: number): string {
     const index = this.index;
+    const scope = this.r.scope;
     const desc = index.type(declared);
     // The common case (WCF and SuperOffice's documentation annotate everything): xsi:type names the declared type.
     if (desc?.kind === 'complex') {
@@ -630,26 +539,48 @@ class EnvelopeDecoder {
     }
     const name = resolveQNameIn(scope, value.trim());
     if (!name) return this.failHere(`xsi:type "${value}" uses an undeclared prefix`, elName, elIndex);
+    const key = index.xsiType(name.ns, name.local, declared);
+    if (key !== undefined) return key;
+    if (declared === 'xs:anyType') return this.failHere(`xsi:type "${value}" is not a type of this service`, elName, elIndex);
     // On a complex type, an xsi:type naming anything but it or a type derived from it contradicts
     // the schema (WCF refuses it): reading on would drop the element's content silently.
-    const contradicts = (): never =>
-      this.failHere(`xsi:type "${value}" contradicts the declared type ${desc?.kind === 'complex' ? desc.name : declared}`, elName, elIndex);
-    if (name.ns === XSD_NS) {
-      // For anyType the scalar type comes from xsi:type; elsewhere it merely restates the schema.
-      if (declared === 'xs:anyType') return `xs:${name.local === 'anyType' ? 'string' : name.local}`;
-      return desc?.kind === 'complex' ? contradicts() : declared;
-    }
-    const key = index.complexByXmlName(name.ns, name.local);
-    if (key === undefined) {
-      if (declared === 'xs:anyType') return this.failHere(`xsi:type "${value}" is not a type of this service`, elName, elIndex);
-      return desc?.kind === 'complex' ? contradicts() : declared;
-    }
-    if (declared === 'xs:anyType') return key;
-    if (key === declared || (index.type(key)?.kind === 'complex' && desc?.kind === 'complex' && index.complexInfo(key).ancestry.has(declared))) return key;
-    return desc?.kind === 'complex' ? contradicts() : declared;
+    return this.failHere(`xsi:type "${value}" contradicts the declared type ${desc?.kind === 'complex' ? desc.name : declared}`, elName, elIndex);
   }
 
-  /** At the end tag of frame `fr`'s element: its value. */
+  /**
+   * After the start tag of a leaf (path segment `name`/`index`): reads through its end tag and
+   * leaves its value in `leaf`; null (no frame). Elements inside are errors, except in a simple
+   * value, where they are ignored with their text (or refused as unknown in strict mode).
+   */
+  private readLeaf(leaf: Leaf, name: string, index: number): null {
+    const r = this.r;
+    this.leafName = name;
+    this.leafIndex = index;
+    this.leafStart = r.start;
+    let text = '';
+    for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
+      if (ev === XML_TEXT) text += r.text();
+      else if (leaf.kind === 'simple' && this.strict) this.unknown(`${segment(name, index)}/`);
+      else if (leaf.kind === 'simple') r.skipElement();
+      else if (leaf.kind === 'scalar') this.fail(`expected text (xs:${leaf.scalar}), found element ${r.name.local}`, this.sp, segment(name, index), r.start);
+      else this.failLeaf(leaf.kind === 'nil' ? 'an element with xsi:nil="true" must be empty' : 'an xs:anyType value with elements needs an xsi:type');
+    }
+    if (leaf.kind === 'nil' && text.trim() !== '') this.failLeaf('an element with xsi:nil="true" must be empty');
+    this.leaf = leaf.kind === 'nil' ? null : this.value(leaf, text);
+    return null;
+  }
+
+  /** The value of the leaf's text: a scalar's or a simple type's. */
+  private value(leaf: Leaf, text: string): unknown {
+    try {
+      return leaf.kind === 'scalar' ? parseScalar(leaf.scalar, text) : leaf.kind === 'simple' ? parseSimple(this.index, leaf.desc, text) : text;
+    } catch (err) {
+      if (err instanceof ScalarError) return this.failLeaf(err.message, err instanceof ListItemError ? err.item : -1);
+      throw err;
+    }
+  }
+
+  /** At the end tag of frame `fr`'s element: its value (an entry's Key and Value stay in its frame, see deliver). */
   private close(fr: Frame): unknown {
     const sp = this.sp;
     switch (fr.kind) {
@@ -670,66 +601,12 @@ class EnvelopeDecoder {
         if (!fr.hasKey) this.fail('a dictionary entry has no Key', sp);
         if (!fr.hasValue && !fr.dict.value.nillable) this.fail('a dictionary entry has no Value', sp);
         if (fr.dict.record && typeof fr.key !== 'string') this.fail('a dictionary key is nil', sp);
-        return { Key: fr.key, Value: fr.hasValue ? fr.value : null };
-      case 'scalar':
-        return this.scalar(fr.scalar, fr.text, sp);
-      case 'simple':
-        return this.simple(fr.desc, fr.text, sp);
-      case 'nil':
-        if (fr.text.trim() !== '') this.fail('an element with xsi:nil="true" must be empty', sp);
-        return null;
-      case 'text':
-        return fr.text;
+        return undefined;
     }
-  }
-
-  /** The value of the scalar `text` of the element of frame `depth` (or of its list item `item`). */
-  private scalar(kind: ScalarKind, text: string, depth: number, item?: number): unknown {
-    try {
-      return parseScalar(kind, text);
-    } catch (err) {
-      if (err instanceof ScalarError) return this.fail(err.message, depth, item === undefined ? undefined : 'item', item ?? -1);
-      throw err;
-    }
-  }
-
-  /** The value of a simple-typed element (enumeration, xs:list, restriction) with text `raw`. */
-  private simple(desc: EnumDesc | ListDesc | RestrictedDesc, raw: string, depth: number): unknown {
-    switch (desc.kind) {
-      case 'enum':
-        return this.enumValue(desc, raw.trim(), depth);
-      case 'list':
-        return listItems(raw).map((item, i) => this.listItem(desc.item, item, depth, i));
-      case 'restricted':
-        return this.restricted(desc, raw, depth);
-    }
-  }
-
-  private enumValue(desc: EnumDesc, text: string, depth: number, item?: number): string {
-    const problem = enumProblem(desc.values, text);
-    return problem === undefined ? text : this.fail(problem, depth, item === undefined ? undefined : 'item', item ?? -1);
-  }
-
-  private listItem(itemKey: string, text: string, depth: number, i: number): unknown {
-    const kind = scalarKind(itemKey);
-    if (kind) return this.scalar(kind, text, depth, i);
-    const desc = this.index.type(itemKey);
-    if (desc?.kind === 'enum') return this.enumValue(desc, text, depth, i);
-    if (desc?.kind === 'restricted') return this.restricted(desc, text, depth, i);
-    return this.fail(`internal: list item type ${itemKey} is not simple`, depth);
-  }
-
-  private restricted(desc: RestrictedDesc, raw: string, depth: number, item?: number): unknown {
-    const kind = scalarKind(desc.base);
-    if (!kind) return this.fail(`internal: restriction base ${desc.base} is not a scalar`, depth);
-    const value = this.scalar(kind, raw, depth, item);
-    const lexical = kind === 'string' ? raw : raw.trim();
-    const problem = patternProblem(desc.patterns, lexical);
-    return problem === undefined ? value : this.fail(problem, depth, item === undefined ? undefined : 'item', item ?? -1);
   }
 }
 
-/** The index of a new child in its parent's path: the position of a repeated field's or an array's item, else -1. */
+/** The index of a new child of field `child` in its parent's path: the position of a repeated field's or an array's item, else -1. */
 function childIndex(parent: Frame, child: Slot): number {
   switch (parent.kind) {
     case 'array':
@@ -746,11 +623,11 @@ function childIndex(parent: Frame, child: Slot): number {
   }
 }
 
-/** Stores the value of `child` (just closed) in its parent's frame. */
-function deliver(parent: Frame, child: Frame, value: unknown): void {
+/** Stores `value`, of field `slot` (a leaf's, or the just closed frame `child`'s), in its parent's frame. */
+function deliver(parent: Frame, slot: Slot, value: unknown, child: Frame | null): void {
   switch (parent.kind) {
     case 'complex': {
-      const f = child.slot.field;
+      const f = slot.field;
       const list = f.repeated ? parent.out[f.name] : undefined;
       if (Array.isArray(list)) list.push(value);
       else setProperty(parent.out, f.name, f.repeated ? [value] : value);
@@ -761,81 +638,63 @@ function deliver(parent: Frame, child: Frame, value: unknown): void {
       return;
     case 'dict':
       parent.count++;
-      if (child.kind !== 'entry') return; // (a dictionary's children are its entries)
+      if (child?.kind !== 'entry') return; // (a dictionary's children are its entries)
       if (parent.record !== undefined) setProperty(parent.record, String(child.key), child.hasValue ? child.value : null);
       else parent.entries.push({ Key: child.key, Value: child.hasValue ? child.value : null });
       return;
     case 'entry':
       // Key or Value (the last of each counts).
-      if (child.slot.field === parent.dict.key) {
+      if (slot.field === parent.dict.key) {
         parent.key = value;
         parent.hasKey = true;
       } else {
         parent.value = value;
         parent.hasValue = true;
       }
-      return;
-    default:
-      return; // a leaf has no children
   }
-}
-
-function isLeaf(fr: Frame): fr is LeafFrame {
-  return fr.kind === 'scalar' || fr.kind === 'simple' || fr.kind === 'nil' || fr.kind === 'text';
 }
 
 // ---------------------------------------------------------------------------------------------
 
 /**
  * Decoders kept alive for the life of the module, with their readers, names, scopes and frames.
- * Optimized code relies on the hidden classes (V8's "maps") of the objects it handles; a full
- * garbage collection drops the maps that no live object has any more — between two messages,
- * every per-message class — and with them the optimized code, so the next message was decoded by
- * unoptimized code, several times slower. Keeping one instance of each alive keeps the maps and
- * the code. Each message below leaves its decoder holding frames of other kinds (a decoder keeps
- * the last frame it opened at each depth), so that together they hold one of every kind. It
- * matters in a long-running process where a full GC runs between calls (a service that calls
- * SuperOffice now and then); back-to-back decodes show no difference. They are made by the first
- * decode, not at import, so a process pays for them only once it decodes (bench case cold-start).
- * Bench: the `tricks` case, row trick-keep-alive.
+ * Optimized code relies on the hidden classes (V8's "maps") of the objects it handles; a full GC
+ * drops the maps no live object has any more — between two messages, every per-message class —
+ * and with them the optimized code, so the next message was decoded by unoptimized code, several
+ * times slower. Keeping one instance of each alive keeps the maps and the code (each message below
+ * leaves its decoder holding frames of other kinds: a decoder keeps the last frame it opened at
+ * each depth). It matters in a long-running process where a full GC runs between calls. They are
+ * made by the first decode, not when the module loads (bench case cold-start). Bench: the `tricks`
+ * case, row trick-keep-alive.
  */
 let KEEP_ALIVE: unknown;
 
-function keepDecodersAlive(): void {
+export function keepDecodersAlive(): void {
   if (KEEP_ALIVE !== undefined) return;
   KEEP_ALIVE = []; // the decodes below pass through here too
   KEEP_ALIVE = decodersToKeep();
 }
 
 function decodersToKeep(): unknown {
-  const schema: SchemaDesc = {
-    namespaces: ['urn:k'],
-    types: {
-      K: {
-        kind: 'complex',
-        name: 'K',
-        ns: 0,
-        fields: [field('s', 0, 'xs:string', 'optional nillable'), field('i', 0, 'xs:int', 'optional repeated'), field('a', 0, 'A', 'optional'), field('e', 0, 'E', 'optional'), field('d', 0, 'D', 'optional'), field('t', 0, 'xs:anyType', 'optional')],
-      },
-      A: { kind: 'array', name: 'A', ns: 0, item: field('K', 0, 'K', 'nillable') },
-      E: { kind: 'enum', values: ['x'] },
-      D: { kind: 'dict', name: 'D', ns: 0, entry: field('E', 0, ''), key: field('Key', 0, 'xs:string'), value: field('Value', 0, 'xs:string', 'nillable'), record: true },
-    },
-  };
-  const index = schemaIndex(schema);
-  const msg: MessageDesc = { body: field('K', 0, 'K'), headers: [field('K', 0, 'K', 'optional')] };
+  const types = schema(['urn:k'], {
+    K: ['complex', 'K', 0, ['s 0 xs:string optional nillable', 'i 0 xs:int optional repeated', 'a 0 A optional', 'e 0 E optional', 'd 0 D optional', 't 0 xs:anyType optional']],
+    A: ['array', 'A', 0, 'K 0 K nillable'],
+    E: ['enumeration', ['x']],
+    D: ['dictionary', 'D', 0, 'E 0 -', 'Key 0 xs:string', 'Value 0 xs:string nillable'],
+  });
+  const msg: MessageDesc = { body: fieldLine('K 0 K'), headers: [fieldLine('K 0 K optional')] };
   const bodies = ['<s>t &amp; t</s><i>1</i><i>2</i>', '<e>x</e>', '<a><K i:nil="true"/><K><t>x</t></K></a>', '<d><E><Key>k</Key><Value>v</Value></E></d>', '<s i:nil="true"/>'];
   return bodies.map((body) => {
     const xml =
       '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">' +
       `<s:Header><K xmlns="urn:k"><s>h</s></K></s:Header><s:Body><K xmlns="urn:k">${body}</K></s:Body></s:Envelope>`;
-    const decoder = new EnvelopeDecoder(index, 'KeepAlive', xml, undefined, false);
+    const decoder = new EnvelopeDecoder(schemaIndex(types), 'KeepAlive', xml, undefined, false);
     return [decoder, decoder.decode(msg, undefined)];
   });
 }
 
 /** Whether an xsi:nil attribute value says "nil". */
-export function isNilFlag(value: string): boolean {
+function isNilFlag(value: string): boolean {
   const flag = value.trim();
   return flag === 'true' || flag === '1';
 }
@@ -845,100 +704,4 @@ export function setProperty(obj: Record<string, unknown>, key: string, value: un
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
   return value;
-}
-
-// ---------------------------------------------------------------------------------------------
-// A request whose operation is known by its body element only (the mock server): read once, by
-// the same decoder, which chooses the message as it meets the Body's first element.
-
-/** What decodeRequestOf read. */
-export interface DecodedRequest {
-  /** The envelope's SOAP version. */
-  readonly version: SoapVersion;
-  /** The Body's first element, as `{namespace}local`. */
-  readonly element: string;
-  /**
-   * The body and headers of the message that element names in `messages` (else `otherwise`), or
-   * the first DecodeError in them, in decodeEnvelope's order; undefined when neither has one.
-   */
-  readonly decoded: DecodedMessage | DecodeError | undefined;
-}
-
-export interface RequestDecodeOptions {
-  readonly maxDepth?: number | undefined;
-  readonly unknownElements?: UnknownElements | undefined;
-  /** The message to decode when `messages` has none for the body element (its error names the element expected). */
-  readonly otherwise?: MessageDesc | undefined;
-}
-
-/**
- * Decodes a request envelope as whichever of `messages` (request messages keyed by their body
- * element, `{namespace}local`) its Body's first element names: one pass over the XML, as
- * decodeEnvelope. Header blocks are decoded as they come (before the Body, so for any of the
- * messages that declares them) and the result keeps those of the message chosen. Throws what
- * makes it no request at all, before any message is chosen: DecodeError (not well-formed XML,
- * not a SOAP envelope, no Body, an empty Body) and SoapFaultError (a Fault). The rest is returned,
- * so that the caller can check the version and the operation first. Error messages name no
- * operation (the caller knows which it chose).
- */
-export function decodeRequestOf(index: SchemaIndex, messages: ReadonlyMap<string, MessageDesc>, xml: string, options?: RequestDecodeOptions): DecodedRequest {
-  keepDecodersAlive();
-  const set = requestSetOf(index, messages);
-  const decoder = new EnvelopeDecoder(index, '', xml, options?.maxDepth, options?.unknownElements === 'error');
-  let met: { version: SoapVersion; element: string } | undefined;
-  decoder.pick = (ns, local, version) => {
-    met = { version, element: `{${ns}}${local}` };
-    return set.byElement.get(met.element);
-  };
-  const otherwise = options?.otherwise;
-  let decoded: DecodedMessage | DecodeError;
-  try {
-    decoded = decoder.decode({ body: otherwise?.body ?? NO_ELEMENT, headers: set.headers }, undefined);
-  } catch (err) {
-    if (err instanceof XmlSyntaxError) throw notWellFormed(err, undefined);
-    // Before the body element: the envelope's errors. After it: the message's (several Bodies,
-    // the wrong body element, its values, its header blocks).
-    if (met === undefined || !(err instanceof DecodeError)) throw err;
-    decoded = err;
-  }
-  if (met === undefined) throw new Error('internal: a request decoded without a body element');
-  const known = messages.has(met.element) || otherwise !== undefined;
-  return { version: met.version, element: met.element, decoded: known ? decoded : undefined };
-}
-
-/** A body element no message has (an element's name is never empty). */
-const NO_ELEMENT: FieldDesc = field('', -1, '');
-
-/**
- * `messages` as the decoder reads them: by body element, their header fields made one object per
- * header element (the decoder matches a header's value to its message by field identity, and the
- * blocks are read before the message is known). Built once per map.
- */
-interface RequestSet {
-  readonly byElement: ReadonlyMap<string, MessageDesc>;
-  readonly headers: readonly FieldDesc[];
-}
-
-const requestSets = new WeakMap<ReadonlyMap<string, MessageDesc>, RequestSet>();
-
-function requestSetOf(index: SchemaIndex, messages: ReadonlyMap<string, MessageDesc>): RequestSet {
-  let set = requestSets.get(messages);
-  if (set === undefined) {
-    const headers = new Map<string, FieldDesc>();
-    const one = (f: FieldDesc): FieldDesc => {
-      const key = `{${index.namespace(f.ns)}}${f.name}`;
-      const first = headers.get(key);
-      if (first !== undefined) return first;
-      headers.set(key, f);
-      return f;
-    };
-    const byElement = new Map<string, MessageDesc>();
-    for (const [element, msg] of messages) {
-      const own = msg.headers.map(one);
-      byElement.set(element, own.every((f, i) => f === msg.headers[i]) ? msg : { body: msg.body, headers: own });
-    }
-    set = { byElement, headers: [...headers.values()] };
-    requestSets.set(messages, set);
-  }
-  return set;
 }

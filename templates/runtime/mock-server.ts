@@ -13,7 +13,7 @@
 //                 handlers, the same recorded calls, answered as the Agents API answers
 //   POST          dispatch on SOAPAction (SOAP 1.1) or the Content-Type action parameter (SOAP 1.2),
 //                 else on the Body element; the envelope is read once, by the client's decoder
-//                 (decode.ts decodeRequestOf), which picks the operation's request message as it
+//                 (decode-request.ts decodeRequestOf), which picks the operation's request message as it
 //                 meets the Body element → record the call → the handler → encode its output
 //                 with the headers Succeeded=true and TimeZone (echoed when the request sent one).
 // A handler that throws a SoExceptionError (or any object with `soExceptionInfo`) produces what
@@ -23,7 +23,8 @@
 // A missing handler answers 501 (not 500), and a handler gets handlerTimeoutMs to finish.
 import { decodeXmlBytes, joinChunks } from './charset.js';
 import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
-import { decodeRequestOf, type DecodedRequest, type UnknownElements } from './decode.js';
+import type { UnknownElements } from './decode.js';
+import { decodeRequestOf, type DecodedRequest } from './decode-request.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope, writeFault } from './envelope.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';

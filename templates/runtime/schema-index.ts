@@ -74,6 +74,25 @@ export class SchemaIndex {
     }
     return this.byXmlName.get(`{${ns}}${local}`);
   }
+
+  /**
+   * The type key an xsi:type naming {`ns`}`local` selects on an element declared of type
+   * `declared`: for xs:anyType a scalar (`xs:…`) or any type of this schema; elsewhere a type
+   * derived from `declared`, or `declared` itself when it is not complex (xsi:type then merely
+   * restates it). Undefined when xsi:type contradicts a complex `declared`, or names no type of
+   * this schema for xs:anyType.
+   */
+  xsiType(ns: string, local: string, declared: string): string | undefined {
+    const complex = this.type(declared)?.kind === 'complex';
+    if (ns === XSD_NS) {
+      if (declared === 'xs:anyType') return `xs:${local === 'anyType' ? 'string' : local}`;
+      return complex ? undefined : declared;
+    }
+    const key = this.complexByXmlName(ns, local);
+    if (declared === 'xs:anyType') return key;
+    if (key !== undefined && (key === declared || (complex && this.type(key)?.kind === 'complex' && this.complexInfo(key).ancestry.has(declared)))) return key;
+    return complex ? undefined : declared;
+  }
 }
 
 const indexes = new WeakMap<SchemaDesc, SchemaIndex>();
