@@ -13,8 +13,10 @@
 // decides the ratio is noise, and the case is built to keep it small: a batch is timed in CPU time
 // of this process (nothing here waits for I/O, so that is the work of the calls, while wall time on
 // a shared machine adds whatever other processes ran meanwhile), and at least 30 rounds are taken.
-// Six runs of one build on the loaded 2-core machine: 10 rounds of wall time gave session/plain
-// medians from 0.84× to 1.35×, 30 rounds of CPU time from 0.96× to 1.05×.
+// Session/plain medians on the shared 2-core machine under load (load average 10–15), same code:
+// 21 runs of 10 rounds of wall time gave 0.74×–1.59× (8 above 1.1×); 39 runs of 30 rounds of CPU
+// time 0.92×–1.12×, median 1.02× (3 above 1.1×); and two identical plain agents timed that way
+// (5 runs) 0.83×–1.05× — what remains is noise, not the session.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
