@@ -61,8 +61,9 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
   let current: { ticket: string; lastUsed: number } | undefined;
   let pending: Promise<string> | undefined;
   const cached = (): string | undefined => {
-    if (!current || now() - current.lastUsed >= windowMs - renewBefore) return undefined;
-    current.lastUsed = now();
+    const t = now();
+    if (!current || t - current.lastUsed >= windowMs - renewBefore) return undefined;
+    current.lastUsed = t;
     return current.ticket;
   };
   return {
