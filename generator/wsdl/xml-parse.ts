@@ -1,0 +1,262 @@
+// XML text → the readers' tree (xml-tree.ts), in one of two ways:
+//
+//   parseWellFormed: a small scanner for the documents WSDLs are — elements, attributes with the
+//     five predefined entities and character references, text, comments, CDATA, an XML
+//     declaration. It accepts only input xmldom accepts too, and builds the tree xmldom would
+//     (the same names, namespaces, attribute values, text runs and line:column). On anything
+//     else — a processing instruction, a non-ASCII name, an unusual character, every kind of
+//     mistake — it gives up and returns undefined, without judging the input.
+//   fromXmldom: xmldom's DOM converted to the same tree. xmldom reads whatever the scanner gave up
+//     on, and its messages are the ones the generator reports for malformed XML.
+//
+// The scanner is ten times faster than xmldom and its tree a fraction of xmldom's DOM in memory;
+// reading the 56 Services86 WSDLs spent most of its time in xmldom and its garbage.
+// test/generator/xml-parse.test.ts checks the two against each other on valid and broken input.
+import type { Element as XmldomElement, Node as XmldomNode } from '@xmldom/xmldom';
+import { XML_NAMESPACE, XMLNS_NAMESPACE, XmlDocument, XmlElement, type XmlAttribute } from './xml-tree.js';
+
+/** Line ends as xmldom normalises them before parsing (its `normalizeLineEndings`). */
+export function normalizeLineEndings(text: string): string {
+  return /[\r\u0085\u2028\u2029]/.test(text) ? text.replace(/\r[\n\u0085]/g, '\n').replace(/[\r\u0085\u2028\u2029]/g, '\n') : text;
+}
+
+/**
+ * Characters the scanner leaves to xmldom: those XML forbids, surrogates (xmldom's checks of
+ * them differ by place), and U+FFFD, for which xmldom warns that the encoding may be wrong.
+ */
+const UNUSUAL_CHARACTER = /[^\t\n\x20-\uD7FF\uE000-\uFFFC]/;
+
+/** `<?xml version="1.x" encoding="…" standalone="…"?>`, as xmldom's XMLDecl production has it. */
+const XML_DECLARATION =
+  /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:'1\.\d+'|"1\.\d+")(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][-A-Za-z0-9._]*"|'[A-Za-z][-A-Za-z0-9._]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:'(?:yes|no)'|"(?:yes|no)"))?[ \t\n]*\?>/;
+
+const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+// The scanner works tag by tag with sticky regular expressions (compiled to machine code at once)
+// rather than character by character in JavaScript, which is slow until the JIT has warmed up —
+// and a generator run reads each WSDL only once. Names are ASCII QNames; whitespace is the XML
+// kind (after line-end normalisation: space, tab, \n).
+const NAME = '[A-Za-z_][\\w.-]*(?::[A-Za-z_][\\w.-]*)?';
+const VALUE = `(?:"[^"<]*"|'[^'<]*')`;
+/** `<name`, attributes each after whitespace (values without `<`), then `>` or `/>`. */
+const START_TAG = new RegExp(`<(${NAME})((?:[ \\t\\n]+${NAME}[ \\t\\n]*=[ \\t\\n]*${VALUE})*)[ \\t\\n]*(/?)>`, 'y');
+/** One attribute of a START_TAG match's second group. */
+const ATTRIBUTE = new RegExp(`[ \\t\\n]+(${NAME})[ \\t\\n]*=[ \\t\\n]*(?:"([^"<]*)"|'([^'<]*)')`, 'y');
+const END_TAG = new RegExp(`</(${NAME})[ \\t\\n]*>`, 'y');
+const SPACE = /[ \t\n]*/y;
+
+const SLASH = 0x2f;
+const BANG = 0x21;
+
+/** Replaces the predefined entities and character references; undefined for any other `&`. */
+function decodeReferences(raw: string): string | undefined {
+  let amp = raw.indexOf('&');
+  if (amp < 0) return raw;
+  let out = '';
+  let from = 0;
+  while (amp >= 0) {
+    const semicolon = raw.indexOf(';', amp + 1);
+    if (semicolon < 0) return undefined;
+    const name = raw.slice(amp + 1, semicolon);
+    let replacement = PREDEFINED[name];
+    if (replacement === undefined) {
+      const code = /^#[0-9]{1,7}$/.test(name) ? parseInt(name.slice(1), 10) : /^#x[0-9a-fA-F]{1,6}$/.test(name) ? parseInt(name.slice(2), 16) : -1;
+      const valid = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+      if (!valid) return undefined;
+      replacement = String.fromCodePoint(code);
+    }
+    out += raw.slice(from, amp) + replacement;
+    from = semicolon + 1;
+    amp = raw.indexOf('&', from);
+  }
+  return out + raw.slice(from);
+}
+
+/** The end of the comment starting at `p` (`<!--`), or -1 when xmldom would refuse it (`--` inside, `--->`). */
+function commentEnd(text: string, p: number): number {
+  const end = text.indexOf('-->', p + 4);
+  if (end < 0) return -1;
+  const body = text.slice(p + 4, end);
+  return body.includes('--') || body.endsWith('-') ? -1 : end + 3;
+}
+
+/** After whitespace and comments from `p` (outside the document element): the next position, or -1. */
+function skipMisc(text: string, p: number): number {
+  for (;;) {
+    SPACE.lastIndex = p;
+    SPACE.test(text);
+    p = SPACE.lastIndex;
+    if (!text.startsWith('<!--', p)) return p;
+    p = commentEnd(text, p);
+    if (p < 0) return -1;
+  }
+}
+
+/** Scratch space for one start tag's attributes (names and values), reused from tag to tag. */
+const names: string[] = [];
+const values: string[] = [];
+
+/**
+ * The URI `prefix` is bound to at an element that declares `declared`, below `parent`: null for
+ * none ('' is "no default namespace"), undefined for an unbound prefix.
+ */
+function namespaceOf(prefix: string, declared: Record<string, string> | null, parent: XmlElement | null): string | null | undefined {
+  if (declared !== null && Object.hasOwn(declared, prefix)) return declared[prefix];
+  for (let el = parent; el !== null; el = el.parentNode) {
+    const d = el.namespaces;
+    if (d !== null && Object.hasOwn(d, prefix)) return d[prefix];
+  }
+  return prefix === '' ? null : prefix === 'xml' ? XML_NAMESPACE : undefined;
+}
+
+/**
+ * The element of a START_TAG match (name, attribute text), with its namespaces resolved as
+ * xmldom resolves them; undefined where xmldom would refuse it or might differ.
+ */
+function openElement(doc: XmlDocument, parent: XmlElement | null, tagName: string, attributeText: string, line: number, column: number): XmlElement | undefined {
+  names.length = 0;
+  values.length = 0;
+  let declared: Record<string, string> | null = null;
+  for (let p = 0; p < attributeText.length; p = ATTRIBUTE.lastIndex) {
+    ATTRIBUTE.lastIndex = p;
+    const m = ATTRIBUTE.exec(attributeText)!;
+    const name = m[1]!;
+    if (names.includes(name)) return undefined;
+    const raw = m[2] ?? m[3]!;
+    // Attribute-value normalisation: each tab and line end becomes a space, before references are replaced.
+    const value = decodeReferences(raw.includes('\t') || raw.includes('\n') ? raw.replace(/[\t\n]/g, ' ') : raw);
+    if (value === undefined) return undefined;
+    names.push(name);
+    values.push(value);
+    // A namespace declaration: xmlns="…" (the default namespace) or xmlns:prefix="…".
+    if (name === 'xmlns') (declared ??= Object.create(null) as Record<string, string>)[''] = value;
+    else if (name.startsWith('xmlns:')) {
+      const prefix = name.slice(6);
+      if (prefix === 'xml' || prefix === 'xmlns' || value === '') return undefined;
+      (declared ??= Object.create(null) as Record<string, string>)[prefix] = value;
+    }
+  }
+  const colon = tagName.indexOf(':');
+  let namespaceURI: string | null;
+  if (colon < 0) namespaceURI = namespaceOf('', declared, parent) || null;
+  else {
+    const prefix = tagName.slice(0, colon);
+    if (prefix === 'xml' || prefix === 'xmlns') return undefined;
+    namespaceURI = namespaceOf(prefix, declared, parent) || null;
+    if (namespaceURI === null) return undefined;
+  }
+  const attributes: XmlAttribute[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const c = name.indexOf(':');
+    let uri: string | null = null;
+    if (c >= 0) {
+      const prefix = name.slice(0, c);
+      uri = prefix === 'xmlns' ? XMLNS_NAMESPACE : namespaceOf(prefix, declared, parent) || null;
+      if (uri === null) return undefined;
+    } else if (name === 'xmlns') uri = XMLNS_NAMESPACE;
+    attributes.push({ name, value: values[i]!, namespaceURI: uri, localName: c < 0 ? name : name.slice(c + 1) });
+  }
+  const localName = colon < 0 ? tagName : tagName.slice(colon + 1);
+  return new XmlElement(doc, parent, tagName, namespaceURI, localName, attributes, declared, line, column);
+}
+
+/**
+ * The fast path: the document element of `source`, or undefined when the scanner leaves the
+ * input to xmldom (see the top of this file). Never throws for bad input.
+ */
+export function parseWellFormed(source: string): XmlElement | undefined {
+  const text = normalizeLineEndings(source);
+  if (UNUSUAL_CHARACTER.test(text)) return undefined;
+  const doc = new XmlDocument();
+  let p = 0;
+  if (text.startsWith('<?')) {
+    const declaration = XML_DECLARATION.exec(text);
+    if (!declaration) return undefined;
+    p = declaration[0].length;
+  }
+  p = skipMisc(text, p);
+  if (p < 0) return undefined;
+
+  const open: XmlElement[] = [];
+  // Line and column of the element starts, which only move forward.
+  let line = 1;
+  let lineStart = 0;
+  let nextNewline = text.indexOf('\n');
+  let root: XmlElement | undefined;
+  while (root === undefined || open.length > 0) {
+    const lt = text.indexOf('<', p);
+    if (lt < 0) return undefined;
+    const parent = open.length > 0 ? open[open.length - 1]! : null;
+    if (lt > p) {
+      // Character data: only inside the document element.
+      const data = parent === null ? undefined : decodeReferences(text.slice(p, lt));
+      if (data === undefined) return undefined;
+      parent!.children.push(data);
+      p = lt;
+    }
+    const next = text.charCodeAt(p + 1);
+    if (next === SLASH) {
+      END_TAG.lastIndex = p;
+      const m = END_TAG.exec(text);
+      if (!m || parent === null || m[1] !== parent.tagName) return undefined;
+      p = END_TAG.lastIndex;
+      open.pop();
+    } else if (next === BANG) {
+      if (parent === null) return undefined;
+      if (text.startsWith('<!--', p)) {
+        p = commentEnd(text, p);
+        if (p < 0) return undefined;
+      } else if (text.startsWith('<![CDATA[', p)) {
+        const end = text.indexOf(']]>', p + 9);
+        if (end < 0) return undefined;
+        if (end > p + 9) parent.children.push(text.slice(p + 9, end));
+        p = end + 3;
+      } else return undefined;
+    } else {
+      START_TAG.lastIndex = p;
+      const m = START_TAG.exec(text);
+      if (!m) return undefined;
+      while (nextNewline >= 0 && nextNewline < p) {
+        line++;
+        lineStart = nextNewline + 1;
+        nextNewline = text.indexOf('\n', lineStart);
+      }
+      const element = openElement(doc, parent, m[1]!, m[2]!, line, p - lineStart + 1);
+      if (!element) return undefined;
+      p = START_TAG.lastIndex;
+      if (parent) parent.children.push(element);
+      else root = element;
+      if (m[3] !== '/') open.push(element);
+    }
+  }
+  // After the document element: whitespace and comments only.
+  return skipMisc(text, p) === text.length ? root : undefined;
+}
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+const CDATA_SECTION_NODE = 4;
+
+/** xmldom's document element as the readers' tree (the path for everything parseWellFormed leaves to xmldom). */
+export function fromXmldom(root: XmldomElement): XmlElement {
+  const doc = new XmlDocument();
+  const convert = (el: XmldomElement, parent: XmlElement | null): XmlElement => {
+    const attributes: XmlAttribute[] = [];
+    let declared: Record<string, string> | null = null;
+    for (let i = 0; i < el.attributes.length; i++) {
+      const a = el.attributes[i]!;
+      attributes.push({ name: a.name, value: a.value, namespaceURI: a.namespaceURI, localName: a.localName ?? a.name });
+      // As xmldom records declarations for lookupNamespaceURI: by prefix, '' for xmlns="…".
+      if (a.namespaceURI === XMLNS_NAMESPACE) (declared ??= Object.create(null) as Record<string, string>)[a.prefix ? (a.localName ?? '') : ''] = a.value;
+    }
+    const located = el as unknown as { lineNumber?: number; columnNumber?: number };
+    const out = new XmlElement(doc, parent, el.tagName, el.namespaceURI, el.localName ?? el.tagName, attributes, declared, located.lineNumber ?? 0, located.columnNumber ?? 0);
+    for (let c: XmldomNode | null = el.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType === ELEMENT_NODE) out.children.push(convert(c as XmldomElement, out));
+      else if (c.nodeType === TEXT_NODE || c.nodeType === CDATA_SECTION_NODE) out.children.push(c.nodeValue ?? '');
+    }
+    return out;
+  };
+  return convert(root, null);
+}
