@@ -151,40 +151,36 @@ export function collapsedText(el: XmlElement): string {
 }
 
 export function location(el: XmlElement, file: string): SourceLocation {
-  const { lineNumber: line, columnNumber: column } = el;
-  // The path is only needed when an error is reported, so it is computed on first use.
-  let path: string | undefined;
-  return {
-    file,
-    line,
-    column,
-    get path() {
-      return (path ??= elementPath(el));
-    },
-  };
+  // The path is computed now (from its parent's, see elementPath), not when an error asks for it:
+  // holding the element for later would keep the whole document alive as long as the model.
+  return { file, line: el.lineNumber, column: el.columnNumber, path: elementPath(el) };
 }
+
+/** Paths already computed, by element: a path extends its parent's, and reading a WSDL asks for many. */
+const paths = new WeakMap<XmlElement, string>();
 
 /** `/definitions/types/schema[1]/complexType[@name='X']`: names where the element has one, else positions. */
 export function elementPath(el: XmlElement): string {
-  const steps: string[] = [];
-  for (let n: XmlElement | null = el; n; n = n.parentNode) {
-    const name = attr(n, 'name');
-    if (name) {
-      steps.push(`${n.localName}[@name='${name}']`);
-      continue;
-    }
-    const parent: XmlElement | null = n.parentNode;
+  let path = paths.get(el);
+  if (path !== undefined) return path;
+  const parent = el.parentNode;
+  const name = attr(el, 'name');
+  let step: string;
+  if (name) step = `${el.localName}[@name='${name}']`;
+  else {
     let index = 0;
     let count = 0;
     if (parent) {
-      for (const sib of childElements(parent, n.namespaceURI ?? '', n.localName)) {
+      for (const sib of childElements(parent, el.namespaceURI ?? '', el.localName)) {
         count++;
-        if (sib === n) index = count;
+        if (sib === el) index = count;
       }
     }
-    steps.push(count > 1 ? `${n.localName}[${index}]` : `${n.localName}`);
+    step = count > 1 ? `${el.localName}[${index}]` : el.localName;
   }
-  return '/' + steps.reverse().join('/');
+  path = `${parent ? elementPath(parent) : ''}/${step}`;
+  paths.set(el, path);
+  return path;
 }
 
 /**
