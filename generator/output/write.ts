@@ -62,7 +62,7 @@ function isOurs(path: string, manifest: ReadonlyMap<string, string | undefined>,
 /** A regular file (not a link) whose first line is our generated-file mark. */
 function hasGeneratedHeader(path: string): boolean {
   try {
-    return lstatSync(path).isFile() && readFileSync(path, 'utf8').startsWith(GENERATED_MARK);
+    return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true && readFileSync(path, 'utf8').startsWith(GENERATED_MARK);
   } catch {
     return false;
   }
@@ -187,7 +187,8 @@ export interface WriteSummary {
 /** The file's content when it is a regular file, else undefined. */
 function currentContent(path: string): string | undefined {
   try {
-    return lstatSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+    // (No exception for a missing file: a first run asks this for every file.)
+    return lstatSync(path, { throwIfNoEntry: false })?.isFile() ? readFileSync(path, 'utf8') : undefined;
   } catch {
     return undefined;
   }
@@ -282,7 +283,8 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[], opt
       mkdirSync(staged, { recursive: true });
       if (existsSync(current)) linkTree(current, staged, folder, (rel) => changedFiles.has(rel) || removedFiles.has(rel));
     }
-    for (const f of files) if (changedFiles.has(f.path)) copyInto(staging, f.path, f.content);
+    const made = new Set<string>();
+    for (const f of files) if (changedFiles.has(f.path)) copyInto(staging, f.path, f.content, made);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw err;
@@ -373,15 +375,19 @@ export function interruptedWrite(outDir: string): boolean {
 /** Exists as anything, including a broken symbolic link. */
 function pathExists(path: string): boolean {
   try {
-    lstatSync(path);
-    return true;
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }
 }
 
-function copyInto(root: string, rel: string, content: string | Buffer): void {
+/** Writes `content` to `root`/`rel`, making its folder first unless `made` lists it. */
+function copyInto(root: string, rel: string, content: string | Buffer, made: Set<string>): void {
   const path = join(root, rel);
-  mkdirSync(dirname(path), { recursive: true });
+  const dir = dirname(path);
+  if (!made.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  }
   writeFileSync(path, content);
 }

@@ -40,12 +40,14 @@ const NAME = '[A-Za-z_][\\w.-]*(?::[A-Za-z_][\\w.-]*)?';
 const VALUE = `(?:"[^"<]*"|'[^'<]*')`;
 /** `<name`, attributes each after whitespace (values without `<`), then `>` or `/>`. */
 const START_TAG = new RegExp(`<(${NAME})((?:[ \\t\\n]+${NAME}[ \\t\\n]*=[ \\t\\n]*${VALUE})*)[ \\t\\n]*(/?)>`, 'y');
-/** One attribute of a START_TAG match's second group. */
-const ATTRIBUTE = new RegExp(`[ \\t\\n]+(${NAME})[ \\t\\n]*=[ \\t\\n]*(?:"([^"<]*)"|'([^'<]*)')`, 'y');
 const END_TAG = new RegExp(`</(${NAME})[ \\t\\n]*>`, 'y');
 const SPACE = /[ \t\n]*/y;
 
 const SLASH = 0x2f;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09;
+}
 const BANG = 0x21;
 
 /** Replaces the predefined entities and character references; undefined for any other `&`. */
@@ -117,12 +119,20 @@ function openElement(doc: XmlDocument, parent: XmlElement | null, tagName: strin
   names.length = 0;
   values.length = 0;
   let declared: Record<string, string> | null = null;
-  for (let p = 0; p < attributeText.length; p = ATTRIBUTE.lastIndex) {
-    ATTRIBUTE.lastIndex = p;
-    const m = ATTRIBUTE.exec(attributeText)!;
-    const name = m[1]!;
+  // START_TAG has checked the attributes' syntax, so they are split here without a second regular
+  // expression: whitespace, the name up to `=`, whitespace, the quoted value.
+  for (let p = 0; p < attributeText.length; ) {
+    while (isSpace(attributeText.charCodeAt(p))) p++;
+    const equals = attributeText.indexOf('=', p);
+    let nameEnd = equals;
+    while (isSpace(attributeText.charCodeAt(nameEnd - 1))) nameEnd--;
+    const name = attributeText.slice(p, nameEnd);
     if (names.includes(name)) return undefined;
-    const raw = m[2] ?? m[3]!;
+    p = equals + 1;
+    while (isSpace(attributeText.charCodeAt(p))) p++;
+    const close = attributeText.indexOf(attributeText[p]!, p + 1);
+    const raw = attributeText.slice(p + 1, close);
+    p = close + 1;
     // Attribute-value normalisation: each tab and line end becomes a space, before references are replaced.
     const value = decodeReferences(raw.includes('\t') || raw.includes('\n') ? raw.replace(/[\t\n]/g, ' ') : raw);
     if (value === undefined) return undefined;
