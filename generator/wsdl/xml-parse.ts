@@ -172,13 +172,104 @@ function openElement(doc: XmlDocument, parent: XmlElement | null, tagName: strin
 }
 
 /**
+ * The scanner's state between pieces. Each piece (text run, start tag, end tag, comment, CDATA)
+ * is one small method call: V8 optimises small, often-called methods early, and a rare piece
+ * that meets optimised code without type feedback costs one bail-out for that piece only — in
+ * one long loop it sent the rest of the document back to the interpreter.
+ */
+class Scanner {
+  readonly doc = new XmlDocument();
+  /** The open elements, innermost last. */
+  readonly open: XmlElement[] = [];
+  root: XmlElement | undefined = undefined;
+  // Line and column of the element starts, which only move forward.
+  line = 1;
+  lineStart = 0;
+  nextNewline: number;
+
+  constructor(
+    readonly text: string,
+    public p: number,
+  ) {
+    this.nextNewline = text.indexOf('\n');
+  }
+
+  /** Reads the next piece; false to leave the document to xmldom. */
+  step(): boolean {
+    const lt = this.text.indexOf('<', this.p);
+    if (lt < 0) return false;
+    if (lt > this.p && !this.characters(lt)) return false;
+    const next = this.text.charCodeAt(lt + 1);
+    return next === SLASH ? this.endTag() : next === BANG ? this.markup() : this.startTag();
+  }
+
+  /** Character data up to `lt`: only inside the document element. */
+  characters(lt: number): boolean {
+    const parent = this.open[this.open.length - 1];
+    const data = parent === undefined ? undefined : decodeReferences(this.text.slice(this.p, lt));
+    if (data === undefined) return false;
+    parent!.children.push(data);
+    this.p = lt;
+    return true;
+  }
+
+  /** `</name>` closing the innermost open element. */
+  endTag(): boolean {
+    END_TAG.lastIndex = this.p;
+    const m = END_TAG.exec(this.text);
+    const parent = this.open[this.open.length - 1];
+    if (!m || parent === undefined || m[1] !== parent.tagName) return false;
+    this.p = END_TAG.lastIndex;
+    this.open.pop();
+    return true;
+  }
+
+  /** A comment or a CDATA section inside the document element. */
+  markup(): boolean {
+    const { text, p } = this;
+    const parent = this.open[this.open.length - 1];
+    if (parent === undefined) return false;
+    if (text.startsWith('<!--', p)) {
+      this.p = commentEnd(text, p);
+      return this.p >= 0;
+    }
+    if (!text.startsWith('<![CDATA[', p)) return false;
+    const end = text.indexOf(']]>', p + 9);
+    if (end < 0) return false;
+    if (end > p + 9) parent.children.push(text.slice(p + 9, end));
+    this.p = end + 3;
+    return true;
+  }
+
+  /** A start tag: the element, added to its parent (or as the root) and, unless `/>`, opened. */
+  startTag(): boolean {
+    const { text, p } = this;
+    START_TAG.lastIndex = p;
+    const m = START_TAG.exec(text);
+    if (!m) return false;
+    while (this.nextNewline >= 0 && this.nextNewline < p) {
+      this.line++;
+      this.lineStart = this.nextNewline + 1;
+      this.nextNewline = text.indexOf('\n', this.lineStart);
+    }
+    const parent = this.open.length > 0 ? this.open[this.open.length - 1]! : null;
+    const element = openElement(this.doc, parent, m[1]!, m[2]!, this.line, p - this.lineStart + 1);
+    if (!element) return false;
+    this.p = START_TAG.lastIndex;
+    if (parent) parent.children.push(element);
+    else this.root = element;
+    if (m[3] !== '/') this.open.push(element);
+    return true;
+  }
+}
+
+/**
  * The fast path: the document element of `source`, or undefined when the scanner leaves the
  * input to xmldom (see the top of this file). Never throws for bad input.
  */
 export function parseWellFormed(source: string): XmlElement | undefined {
   const text = normalizeLineEndings(source);
   if (UNUSUAL_CHARACTER.test(text)) return undefined;
-  const doc = new XmlDocument();
   let p = 0;
   if (text.startsWith('<?')) {
     const declaration = XML_DECLARATION.exec(text);
@@ -187,61 +278,13 @@ export function parseWellFormed(source: string): XmlElement | undefined {
   }
   p = skipMisc(text, p);
   if (p < 0) return undefined;
-
-  const open: XmlElement[] = [];
-  // Line and column of the element starts, which only move forward.
-  let line = 1;
-  let lineStart = 0;
-  let nextNewline = text.indexOf('\n');
-  let root: XmlElement | undefined;
-  while (root === undefined || open.length > 0) {
-    const lt = text.indexOf('<', p);
-    if (lt < 0) return undefined;
-    const parent = open.length > 0 ? open[open.length - 1]! : null;
-    if (lt > p) {
-      // Character data: only inside the document element.
-      const data = parent === null ? undefined : decodeReferences(text.slice(p, lt));
-      if (data === undefined) return undefined;
-      parent!.children.push(data);
-      p = lt;
-    }
-    const next = text.charCodeAt(p + 1);
-    if (next === SLASH) {
-      END_TAG.lastIndex = p;
-      const m = END_TAG.exec(text);
-      if (!m || parent === null || m[1] !== parent.tagName) return undefined;
-      p = END_TAG.lastIndex;
-      open.pop();
-    } else if (next === BANG) {
-      if (parent === null) return undefined;
-      if (text.startsWith('<!--', p)) {
-        p = commentEnd(text, p);
-        if (p < 0) return undefined;
-      } else if (text.startsWith('<![CDATA[', p)) {
-        const end = text.indexOf(']]>', p + 9);
-        if (end < 0) return undefined;
-        if (end > p + 9) parent.children.push(text.slice(p + 9, end));
-        p = end + 3;
-      } else return undefined;
-    } else {
-      START_TAG.lastIndex = p;
-      const m = START_TAG.exec(text);
-      if (!m) return undefined;
-      while (nextNewline >= 0 && nextNewline < p) {
-        line++;
-        lineStart = nextNewline + 1;
-        nextNewline = text.indexOf('\n', lineStart);
-      }
-      const element = openElement(doc, parent, m[1]!, m[2]!, line, p - lineStart + 1);
-      if (!element) return undefined;
-      p = START_TAG.lastIndex;
-      if (parent) parent.children.push(element);
-      else root = element;
-      if (m[3] !== '/') open.push(element);
-    }
-  }
+  // The document element (the first piece must be its start tag), then everything inside it.
+  const scanner = new Scanner(text, p);
+  do {
+    if (!scanner.step()) return undefined;
+  } while (scanner.open.length > 0);
   // After the document element: whitespace and comments only.
-  return skipMisc(text, p) === text.length ? root : undefined;
+  return skipMisc(text, scanner.p) === text.length ? scanner.root : undefined;
 }
 
 const ELEMENT_NODE = 1;
