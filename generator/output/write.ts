@@ -230,10 +230,13 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[], opt
       });
     }
   }
+  // What each file holds now (undefined: missing, or not a regular file), read once: for the
+  // header check here and the comparison below — a --watch run compares every file.
+  const onDisk = new Map(files.map((f) => [f.path, currentContent(join(outDir, f.path))]));
   const refused: string[] = [];
   for (const f of files) {
-    const path = join(outDir, f.path);
-    if (pathExists(path) && !hasGeneratedHeader(path)) refused.push(f.path);
+    const content = onDisk.get(f.path);
+    if (content === undefined ? pathExists(join(outDir, f.path)) : !content.startsWith(GENERATED_MARK)) refused.push(f.path);
   }
   if (refused.length > 0) throw refusal(outDir, refused, manifest);
 
@@ -249,7 +252,7 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[], opt
     let changed = removable.some((rel) => rel.startsWith(`${folder}/`));
     for (const f of files) {
       if (!f.path.startsWith(`${folder}/`)) continue;
-      if (currentContent(join(outDir, f.path)) === f.content) unchanged++;
+      if (onDisk.get(f.path) === f.content) unchanged++;
       else {
         written.push(f.path);
         changed = true;
@@ -266,7 +269,7 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[], opt
   const changedTopLevel: string[] = [];
   for (const f of files) {
     if (f.path.includes('/')) continue;
-    if (currentContent(join(outDir, f.path)) === f.content) unchanged++;
+    if (onDisk.get(f.path) === f.content) unchanged++;
     else {
       written.push(f.path);
       changedTopLevel.push(f.path);
