@@ -1,7 +1,7 @@
 // The whole pipeline as one readable function:
 //   input (read files, fetch URLs and their imports; refuse folder clashes)
-//   → read (xmldom + locator) → model (typed IR) → plan names (all agents of the run together,
-//     shared types) → emit → write (atomic, incremental)
+//   → read (XML scanner, else xmldom; line:column kept) → model (typed IR) → plan names (all agents
+//     of the run together, shared types) → emit → write (atomic, incremental)
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitRun, runtimeFiles, type GeneratedFile } from './emit/emit-agent.js';
@@ -14,7 +14,7 @@ import { headerCommand, regenerateCommand } from './input/command.js';
 import { docLabel } from './input/documents.js';
 import { loadInput, loadLocalInput, type InputOptions, type LoadedInput } from './input/load.js';
 import { findStale, writeOutput, type StaleFile, type WriteSummary } from './output/write.js';
-import { readInParallel } from './parallel/pool.js';
+import { ReaderPool } from './parallel/pool.js';
 import { fromFailure, toOutcome, type Outcome } from './parallel/protocol.js';
 
 export { GenerateError, GenerateErrors } from './errors.js';
@@ -235,24 +235,31 @@ export async function buildFilesParallel(
 ): Promise<{ agents: AgentSummary[]; files: GeneratedFile[] }> {
   const { regenerate, cache } = options;
   const outDir = options.outDir || 'generated';
-  const { loaded, errors } = await loadAll(inputs, options);
-  const clashes = checkFolderClashes(loaded, outDir);
-  if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
-  const byIndex: (Outcome | undefined)[] = new Array(inputs.length);
-  // Inputs whose model an earlier run (watch mode) already read from the same text are not read again.
-  const present = loaded.flatMap((input, i) => {
-    const known = input && cache?.get(input);
-    if (known) byIndex[i] = { result: known };
-    return input && !known ? [{ input, i }] : [];
-  });
-  const outcomes = await readInParallel(present.map((p) => p.input));
-  present.forEach((p, k) => {
-    const outcome = outcomes[k]!;
-    byIndex[p.i] = outcome;
-    if (cache && 'result' in outcome) cache.set(p.input, outcome.result);
-  });
-  const command = headerCommand(regenerateCommand({ ...options, inputs, outDir }));
-  return assemble(collect(byIndex, errors, loaded), templatesDir, regenerate ?? command);
+  // Without a cache every input is read, so the workers can start while the inputs load.
+  let pool = cache ? undefined : ReaderPool.start(inputs.length);
+  try {
+    const { loaded, errors } = await loadAll(inputs, options);
+    const clashes = checkFolderClashes(loaded, outDir);
+    if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
+    const byIndex: (Outcome | undefined)[] = new Array(inputs.length);
+    // Inputs whose model an earlier run (watch mode) already read from the same text are not read again.
+    const present = loaded.flatMap((input, i) => {
+      const known = input && cache?.get(input);
+      if (known) byIndex[i] = { result: known };
+      return input && !known ? [{ input, i }] : [];
+    });
+    pool ??= ReaderPool.start(present.length);
+    const outcomes = await pool.read(present.map((p) => p.input));
+    present.forEach((p, k) => {
+      const outcome = outcomes[k]!;
+      byIndex[p.i] = outcome;
+      if (cache && 'result' in outcome) cache.set(p.input, outcome.result);
+    });
+    const command = headerCommand(regenerateCommand({ ...options, inputs, outDir }));
+    return assemble(collect(byIndex, errors, loaded), templatesDir, regenerate ?? command);
+  } finally {
+    pool?.close();
+  }
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {

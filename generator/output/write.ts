@@ -62,7 +62,7 @@ function isOurs(path: string, manifest: ReadonlyMap<string, string | undefined>,
 /** A regular file (not a link) whose first line is our generated-file mark. */
 function hasGeneratedHeader(path: string): boolean {
   try {
-    return lstatSync(path).isFile() && readFileSync(path, 'utf8').startsWith(GENERATED_MARK);
+    return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true && readFileSync(path, 'utf8').startsWith(GENERATED_MARK);
   } catch {
     return false;
   }
@@ -187,7 +187,8 @@ export interface WriteSummary {
 /** The file's content when it is a regular file, else undefined. */
 function currentContent(path: string): string | undefined {
   try {
-    return lstatSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+    // (No exception for a missing file: a first run asks this for every file.)
+    return lstatSync(path, { throwIfNoEntry: false })?.isFile() ? readFileSync(path, 'utf8') : undefined;
   } catch {
     return undefined;
   }
@@ -229,10 +230,13 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[], opt
       });
     }
   }
+  // What each file holds now (undefined: missing, or not a regular file), read once: for the
+  // header check here and the comparison below — a --watch run compares every file.
+  const onDisk = new Map(files.map((f) => [f.path, currentContent(join(outDir, f.path))]));
   const refused: string[] = [];
   for (const f of files) {
-    const path = join(outDir, f.path);
-    if (pathExists(path) && !hasGeneratedHeader(path)) refused.push(f.path);
+    const content = onDisk.get(f.path);
+    if (content === undefined ? pathExists(join(outDir, f.path)) : !content.startsWith(GENERATED_MARK)) refused.push(f.path);
   }
   if (refused.length > 0) throw refusal(outDir, refused, manifest);
 
@@ -248,7 +252,7 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[], opt
     let changed = removable.some((rel) => rel.startsWith(`${folder}/`));
     for (const f of files) {
       if (!f.path.startsWith(`${folder}/`)) continue;
-      if (currentContent(join(outDir, f.path)) === f.content) unchanged++;
+      if (onDisk.get(f.path) === f.content) unchanged++;
       else {
         written.push(f.path);
         changed = true;
@@ -265,7 +269,7 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[], opt
   const changedTopLevel: string[] = [];
   for (const f of files) {
     if (f.path.includes('/')) continue;
-    if (currentContent(join(outDir, f.path)) === f.content) unchanged++;
+    if (onDisk.get(f.path) === f.content) unchanged++;
     else {
       written.push(f.path);
       changedTopLevel.push(f.path);
@@ -282,7 +286,8 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[], opt
       mkdirSync(staged, { recursive: true });
       if (existsSync(current)) linkTree(current, staged, folder, (rel) => changedFiles.has(rel) || removedFiles.has(rel));
     }
-    for (const f of files) if (changedFiles.has(f.path)) copyInto(staging, f.path, f.content);
+    const made = new Set<string>();
+    for (const f of files) if (changedFiles.has(f.path)) copyInto(staging, f.path, f.content, made);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw err;
@@ -373,15 +378,19 @@ export function interruptedWrite(outDir: string): boolean {
 /** Exists as anything, including a broken symbolic link. */
 function pathExists(path: string): boolean {
   try {
-    lstatSync(path);
-    return true;
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }
 }
 
-function copyInto(root: string, rel: string, content: string | Buffer): void {
+/** Writes `content` to `root`/`rel`, making its folder first unless `made` lists it. */
+function copyInto(root: string, rel: string, content: string | Buffer, made: Set<string>): void {
   const path = join(root, rel);
-  mkdirSync(dirname(path), { recursive: true });
+  const dir = dirname(path);
+  if (!made.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  }
   writeFileSync(path, content);
 }

@@ -1,6 +1,10 @@
 // Reads many WSDLs on worker threads: one per spare core, plus the main thread. Each WSDL is
 // independent, so the split only changes the wall time, never the output: outcomes are returned
 // in input order, one per input, failures included (every failing input is reported).
+//
+// The workers are started before the inputs are loaded (ReaderPool.start), so the start-up of a
+// thread — a fresh V8 isolate loading the reader's modules — overlaps the loading instead of
+// delaying the reading. Until it is given work, a worker does not keep the process alive.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { readAgent } from '../generate-agent.js';
@@ -10,39 +14,77 @@ import { toOutcome, type Outcome, type WorkerRequest } from './protocol.js';
 /** Below this many WSDLs, starting a worker costs more than it saves. */
 const MIN_WSDLS_FOR_WORKERS = 6;
 
-export async function readInParallel(inputs: readonly LoadedInput[]): Promise<Outcome[]> {
-  const workers = Math.min(availableParallelism() - 1, 3, Math.floor(inputs.length / MIN_WSDLS_FOR_WORKERS));
-  if (workers <= 0) return inputs.map((input) => toOutcome(() => readAgent(input)));
-
-  // Largest inputs first, each to the least-loaded lane; lane 0 is the main thread.
-  const lanes = Array.from({ length: workers + 1 }, () => ({ load: 0, indexes: [] as number[] }));
-  const order = inputs.map((input, i) => ({ i, size: input.text.length })).sort((a, b) => b.size - a.size || a.i - b.i);
-  for (const { i, size } of order) {
-    const lane = lanes.reduce((min, l) => (l.load < min.load ? l : min));
-    lane.indexes.push(i);
-    lane.load += size + 50_000; // a fixed cost per WSDL, so many small files spread too
-  }
-  for (const lane of lanes) lane.indexes.sort((a, b) => a - b);
-
-  const outcomes: Outcome[] = new Array(inputs.length);
-  const jobs = lanes.slice(1).map((lane) => runWorker(lane.indexes, inputs, outcomes));
-  // The main thread does its share meanwhile.
-  for (const i of lanes[0]!.indexes) outcomes[i] = toOutcome(() => readAgent(inputs[i]!));
-  await Promise.all(jobs);
-  for (let i = 0; i < inputs.length; i++) {
-    outcomes[i] ??= { failure: { kind: 'internal', message: `a generator worker returned no result for ${inputs[i]!.input}` } };
-  }
-  return outcomes;
+/** A started worker and its end: resolved when it exits normally, rejected when it fails (also before it was given work). */
+interface Started {
+  readonly worker: Worker;
+  readonly ended: Promise<void>;
 }
 
-function runWorker(indexes: readonly number[], inputs: readonly LoadedInput[], outcomes: Outcome[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request: WorkerRequest = { indexes: [...indexes], inputs: indexes.map((i) => inputs[i]!) };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: request });
-    worker.on('message', (m: { index: number; outcome: Outcome }) => {
-      outcomes[m.index] = m.outcome;
-    });
+function startWorker(): Started {
+  const worker = new Worker(new URL('./worker.js', import.meta.url));
+  worker.unref();
+  const ended = new Promise<void>((resolve, reject) => {
     worker.on('error', reject);
     worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a generator worker exited with code ${code}`))));
   });
+  ended.catch(() => {}); // reported by read(), when the worker's results are awaited
+  return { worker, ended };
+}
+
+export class ReaderPool {
+  readonly #workers: Started[];
+
+  private constructor(workers: Started[]) {
+    this.#workers = workers;
+  }
+
+  /** A pool for about `count` inputs: no workers for a few, or on one core. */
+  static start(count: number): ReaderPool {
+    const n = Math.min(availableParallelism() - 1, 3, Math.floor(count / MIN_WSDLS_FOR_WORKERS));
+    return new ReaderPool(Array.from({ length: Math.max(0, n) }, startWorker));
+  }
+
+  /**
+   * Reads `inputs` on the main thread and the pool's workers; each worker serves one call. The
+   * threads take the next input from one shared counter (largest inputs first), so however fast
+   * each thread turns out to be, none waits while another still has a queue.
+   */
+  async read(inputs: readonly LoadedInput[]): Promise<Outcome[]> {
+    const workers = this.#workers.splice(0);
+    if (workers.length === 0) return inputs.map((input) => toOutcome(() => readAgent(input)));
+
+    const order = inputs.map((input, i) => ({ i, size: input.text.length })).sort((a, b) => b.size - a.size || a.i - b.i);
+    const request: WorkerRequest = {
+      indexes: order.map((o) => o.i),
+      inputs: order.map((o) => inputs[o.i]!),
+      next: new SharedArrayBuffer(4),
+    };
+    const outcomes: Outcome[] = new Array(inputs.length);
+    const jobs = workers.map((worker) => runWorker(worker, request, outcomes));
+    // The main thread takes its share meanwhile.
+    const next = new Int32Array(request.next);
+    for (let k = Atomics.add(next, 0, 1); k < order.length; k = Atomics.add(next, 0, 1)) {
+      outcomes[request.indexes[k]!] = toOutcome(() => readAgent(request.inputs[k]!));
+    }
+    await Promise.all(jobs);
+    for (let i = 0; i < inputs.length; i++) {
+      outcomes[i] ??= { failure: { kind: 'internal', message: `a generator worker returned no result for ${inputs[i]!.input}` } };
+    }
+    return outcomes;
+  }
+
+  /** Stops the workers that were given no work (a run that failed before reading). */
+  close(): void {
+    for (const { worker } of this.#workers.splice(0)) void worker.terminate();
+  }
+}
+
+/** Sets a started worker to work on `request`; resolves once it has posted its outcomes and ended. */
+function runWorker({ worker, ended }: Started, request: WorkerRequest, outcomes: Outcome[]): Promise<void> {
+  worker.ref();
+  worker.on('message', (m: { index: number; outcome: Outcome }) => {
+    outcomes[m.index] = m.outcome;
+  });
+  worker.postMessage(request);
+  return ended;
 }

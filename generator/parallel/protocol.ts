@@ -4,9 +4,12 @@ import { GenerateError } from '../errors.js';
 import type { ReadResult } from '../generate-agent.js';
 import type { LoadedInput } from '../input/load.js';
 
+/** Every input of a run (largest first), its index in the run, and the counter from which each thread takes the next. */
 export interface WorkerRequest {
   readonly indexes: readonly number[];
   readonly inputs: readonly LoadedInput[];
+  /** An Int32: the position in `inputs` the next thread to ask reads. */
+  readonly next: SharedArrayBuffer;
 }
 
 export type Failure =

@@ -1,11 +1,15 @@
-// A generator worker: reads its share of the WSDLs in order and posts each outcome, failures
-// included, so every failing input is reported.
-import { parentPort, workerData } from 'node:worker_threads';
+// A generator worker: waits for the run's inputs, then reads the next one not yet taken (by the
+// main thread or another worker) until none is left, posting each outcome, failures included, so
+// every failing input is reported; then it ends.
+import { parentPort } from 'node:worker_threads';
 import { readAgent } from '../generate-agent.js';
 import { toOutcome, type WorkerRequest } from './protocol.js';
 
-const request = workerData as WorkerRequest;
-for (let k = 0; k < request.inputs.length; k++) {
-  const outcome = toOutcome(() => readAgent(request.inputs[k]!));
-  parentPort!.postMessage({ index: request.indexes[k], outcome });
-}
+parentPort!.once('message', (request: WorkerRequest) => {
+  const next = new Int32Array(request.next);
+  for (let k = Atomics.add(next, 0, 1); k < request.inputs.length; k = Atomics.add(next, 0, 1)) {
+    const outcome = toOutcome(() => readAgent(request.inputs[k]!));
+    parentPort!.postMessage({ index: request.indexes[k], outcome });
+  }
+  parentPort!.close();
+});

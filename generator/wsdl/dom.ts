@@ -1,10 +1,13 @@
-// Reading XML for the generator: xmldom with its locator, so every node we build the model from
-// can say where it came from. DOCTYPEs are refused before parsing: a WSDL has no business
-// declaring entities, and refusing them means no entity is ever expanded or fetched.
-import { DOMParser } from '@xmldom/xmldom';
-import type { Element as XmlElement, Node as XmlNode } from '@xmldom/xmldom';
+// Reading XML for the generator: XML text → the tree of xml-tree.ts (fast path, else xmldom; see
+// xml-parse.ts), in which every node we build the model from can say where it came from. DOCTYPEs
+// are refused before parsing: a WSDL has no business declaring entities, and refusing them means
+// no entity is ever expanded or fetched.
+import { createRequire } from 'node:module';
+import type { DOMParser as XmldomParser } from '@xmldom/xmldom';
 import { GenerateError } from '../errors.js';
 import type { QName, SourceLocation } from '../model/types.js';
+import { fromXmldom, parseWellFormed } from './xml-parse.js';
+import type { XmlElement } from './xml-tree.js';
 
 export type { XmlElement };
 
@@ -19,13 +22,17 @@ export const NS = {
   wsam: 'http://www.w3.org/2007/05/addressing/metadata',
 } as const;
 
-const ELEMENT_NODE = 1;
-const TEXT_NODE = 3;
-const CDATA_SECTION_NODE = 4;
+const require = createRequire(import.meta.url);
 
 /** Parses `text` into a document element; malformed XML becomes a GenerateError with line:column. */
 export function parseXmlDocument(text: string, file: string): XmlElement {
   refuseDoctype(text, file);
+  return parseWellFormed(text) ?? parseWithXmldom(text, file);
+}
+
+/** What the fast path leaves: xmldom decides, and its first complaint is the error. Loaded only then. */
+function parseWithXmldom(text: string, file: string): XmlElement {
+  const { DOMParser } = require('@xmldom/xmldom') as { DOMParser: typeof XmldomParser };
   let firstError: { message: string; line: number; column: number } | undefined;
   const parser = new DOMParser({
     locator: true,
@@ -46,7 +53,7 @@ export function parseXmlDocument(text: string, file: string): XmlElement {
   }
   const root = doc.documentElement;
   if (!root) throw new GenerateError('malformed XML: no root element', { file });
-  return root;
+  return fromXmldom(root);
 }
 
 function cleanXmldomMessage(message: string): string {
@@ -101,15 +108,11 @@ function lineColumnAt(text: string, offset: number): { line: number; column: num
   return { line, column: offset - lineStart + 1 };
 }
 
-export function isElement(node: XmlNode | null): node is XmlElement {
-  return node !== null && node.nodeType === ELEMENT_NODE;
-}
-
 /** Child elements, optionally only those in namespace `ns` (and with local name `local`). */
 export function childElements(parent: XmlElement, ns?: string, local?: string): XmlElement[] {
   const out: XmlElement[] = [];
-  for (let n = parent.firstChild; n; n = n.nextSibling) {
-    if (!isElement(n)) continue;
+  for (const n of parent.children) {
+    if (typeof n === 'string') continue;
     if (ns !== undefined && n.namespaceURI !== ns) continue;
     if (local !== undefined && n.localName !== local) continue;
     out.push(n);
@@ -118,34 +121,29 @@ export function childElements(parent: XmlElement, ns?: string, local?: string): 
 }
 
 export function firstChild(parent: XmlElement, ns: string, local: string): XmlElement | undefined {
-  for (let n = parent.firstChild; n; n = n.nextSibling) {
-    if (isElement(n) && n.namespaceURI === ns && n.localName === local) return n;
+  for (const n of parent.children) {
+    if (typeof n !== 'string' && n.namespaceURI === ns && n.localName === local) return n;
   }
   return undefined;
 }
 
 export function attr(el: XmlElement, name: string): string | undefined {
-  // A direct scan: xmldom's hasAttribute + getAttribute look the name up twice, which showed up
-  // as a quarter of the reading time.
-  const attributes = el.attributes;
-  for (let i = 0; i < attributes.length; i++) {
-    const a = attributes[i]!;
-    if (a.name === name) return a.value;
-  }
+  for (const a of el.attributes) if (a.name === name) return a.value;
   return undefined;
 }
 
 export function attrNS(el: XmlElement, ns: string, local: string): string | undefined {
-  return el.hasAttributeNS(ns, local) ? el.getAttributeNS(ns, local) ?? undefined : undefined;
+  for (const a of el.attributes) if (a.namespaceURI === ns && a.localName === local) return a.value;
+  return undefined;
 }
 
 /** Character data of an element and its descendants, whitespace collapsed (for documentation). */
 export function collapsedText(el: XmlElement): string {
   const parts: string[] = [];
-  const walk = (n: XmlNode): void => {
-    for (let c = n.firstChild; c; c = c.nextSibling) {
-      if (c.nodeType === TEXT_NODE || c.nodeType === CDATA_SECTION_NODE) parts.push(c.nodeValue ?? '');
-      else if (isElement(c)) walk(c);
+  const walk = (n: XmlElement): void => {
+    for (const c of n.children) {
+      if (typeof c === 'string') parts.push(c);
+      else walk(c);
     }
   };
   walk(el);
@@ -153,54 +151,48 @@ export function collapsedText(el: XmlElement): string {
 }
 
 export function location(el: XmlElement, file: string): SourceLocation {
-  const line = (el as unknown as { lineNumber?: number }).lineNumber ?? 0;
-  const column = (el as unknown as { columnNumber?: number }).columnNumber ?? 0;
-  // The path is only needed when an error is reported, so it is computed on first use.
-  let path: string | undefined;
-  return {
-    file,
-    line,
-    column,
-    get path() {
-      return (path ??= elementPath(el));
-    },
-  };
+  // The path is computed now (from its parent's, see elementPath), not when an error asks for it:
+  // holding the element for later would keep the whole document alive as long as the model.
+  return { file, line: el.lineNumber, column: el.columnNumber, path: elementPath(el) };
 }
+
+/** Paths already computed, by element: a path extends its parent's, and reading a WSDL asks for many. */
+const paths = new WeakMap<XmlElement, string>();
 
 /** `/definitions/types/schema[1]/complexType[@name='X']`: names where the element has one, else positions. */
 export function elementPath(el: XmlElement): string {
-  const steps: string[] = [];
-  for (let n: XmlElement | null = el; n; n = isElement(n.parentNode) ? n.parentNode : null) {
-    const name = n.getAttribute('name');
-    if (name) {
-      steps.push(`${n.localName}[@name='${name}']`);
-      continue;
-    }
-    const parent: XmlNode | null = n.parentNode;
+  let path = paths.get(el);
+  if (path !== undefined) return path;
+  const parent = el.parentNode;
+  const name = attr(el, 'name');
+  let step: string;
+  if (name) step = `${el.localName}[@name='${name}']`;
+  else {
     let index = 0;
     let count = 0;
-    if (isElement(parent)) {
-      for (const sib of childElements(parent, n.namespaceURI ?? '', n.localName ?? '')) {
+    if (parent) {
+      for (const sib of childElements(parent, el.namespaceURI ?? '', el.localName)) {
         count++;
-        if (sib === n) index = count;
+        if (sib === el) index = count;
       }
     }
-    steps.push(count > 1 ? `${n.localName}[${index}]` : `${n.localName}`);
+    step = count > 1 ? `${el.localName}[${index}]` : el.localName;
   }
-  return '/' + steps.reverse().join('/');
+  path = `${parent ? elementPath(parent) : ''}/${step}`;
+  paths.set(el, path);
+  return path;
 }
 
 /**
  * Resolves a QName-valued attribute (`type="q1:ArrayOfint"`) against the namespaces in scope
- * at `el`. An unprefixed name takes the default namespace, as XSD specifies for QNames.
+ * at `el`. An unprefixed name is read as in no namespace — as the generator always has (xmldom's
+ * lookupNamespaceURI(null) found no binding), although XSD gives it the default namespace.
  */
 export function resolveQName(el: XmlElement, value: string, file: string): QName {
   const colon = value.indexOf(':');
-  const prefix = colon >= 0 ? value.slice(0, colon) : null;
-  const local = colon >= 0 ? value.slice(colon + 1) : value;
+  if (colon < 0) return { ns: '', local: value };
+  const prefix = value.slice(0, colon);
   const ns = el.lookupNamespaceURI(prefix);
-  if (prefix !== null && !ns) {
-    throw new GenerateError(`the prefix "${prefix}" in "${value}" is not bound to a namespace`, location(el, file));
-  }
-  return { ns: ns ?? '', local };
+  if (!ns) throw new GenerateError(`the prefix "${prefix}" in "${value}" is not bound to a namespace`, location(el, file));
+  return { ns, local: value.slice(colon + 1) };
 }
