@@ -21,14 +21,16 @@
 // Strict about values (a DecodeError naming the property path); about properties the schema does
 // not declare, lenient by default (skipped) or strict with unknownElements: 'error', as in XML.
 //
-// Below the values, one operation's messages on the Agents API (`jsonOperation`, the `.json` of an
-// operation codec, and the error objects that stand for a failure).
+// Below the values, one operation's messages on the Agents API (`restCodec(operation)`, the JSON
+// side of an operation codec, and the error objects that stand for a failure). Only REST loads this
+// module: the REST transport, the mock's REST side, and applications that call restCodec.
 import { DecodeError, EncodeError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import { patternProblem } from './facets.js';
 import { setProperty, type UnknownElements } from './decode.js';
+import type { OperationCodec } from './operation.js';
 import { formatScalar, parseScalar, ScalarError } from './scalars.js';
 import { field, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type OperationDesc, type RestrictedDesc, type ScalarKind, type TypeDesc } from './schema.js';
-import { pathString, scalarKind, type Path, type SchemaIndex } from './schema-index.js';
+import { pathString, scalarKind, schemaIndex, type Path, type SchemaIndex } from './schema-index.js';
 
 /** A JSON value as JSON.parse returns it and JSON.stringify writes it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -582,7 +584,7 @@ export interface JsonRequest {
 /** Query-string parameters as a server receives them. */
 export type JsonQuery = URLSearchParams | Readonly<Record<string, string | undefined>> | string;
 
-/** The JSON side of an operation codec (`EMailOperations.Send.json`), for clients, servers, mocks and tests. */
+/** The JSON side of an operation codec (`restCodec(EMailOperations.Send)`), for clients, servers, mocks and tests. */
 export interface JsonOperationCodec<I, O> {
   /** The request fields sent as query-string parameters (names as in the WSDL; servers match them case-insensitively). */
   readonly query: readonly string[];
@@ -599,7 +601,23 @@ export interface JsonOperationCodec<I, O> {
   decodeResponse(text: string, options?: JsonDecodeOptions): { output: O };
 }
 
-export function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): JsonOperationCodec<I, O> {
+const restCodecs = new WeakMap<object, JsonOperationCodec<unknown, unknown>>();
+
+/**
+ * The same operation on SuperOffice's REST Agents API: `restCodec(EMailOperations.Send)` encodes and
+ * decodes its JSON bodies and query-string parameters from the codec's schema tables. Made on first
+ * use and kept as long as the operation codec.
+ */
+export function restCodec<I, O>(operation: OperationCodec<I, O, unknown, unknown, unknown>): JsonOperationCodec<I, O> {
+  let codec = restCodecs.get(operation);
+  if (codec === undefined) {
+    codec = jsonOperation<unknown, unknown>(() => schemaIndex(operation.schema), operation.desc);
+    restCodecs.set(operation, codec);
+  }
+  return codec as JsonOperationCodec<I, O>;
+}
+
+function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): JsonOperationCodec<I, O> {
   const name = desc.name;
   const queryNames = desc.query ?? [];
   const skip = new Set(queryNames);

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DecodeError, EMailOperations, EncodeError } from '../../generated/EMail/index.js';
-import { JsonDecoder, JsonEncoder } from '../../generated/runtime/json.js';
+import { JsonDecoder, JsonEncoder, restCodec } from '../../generated/runtime/json.js';
 import { complex } from '../../generated/runtime/schema.js';
 import { schemaIndex } from '../../generated/runtime/schema-index.js';
 
-const envelopes = EMailOperations.GetEMailEnvelopes.json;
-const send = EMailOperations.Send.json;
+const envelopes = restCodec(EMailOperations.GetEMailEnvelopes);
+const send = restCodec(EMailOperations.Send);
 
 function decodeError(fn: () => unknown): DecodeError {
   try {
