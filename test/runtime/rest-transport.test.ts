@@ -112,7 +112,7 @@ describe("transport: 'rest' — the request", () => {
   test('an input the schema does not allow is an EncodeError before anything is sent', async () => {
     const err = await failure(agent().send({ Emails: [{ Flags: ['Shiny' as 'Seen'] }] }));
     assert.ok(err instanceof EncodeError, String(err));
-    assert.match(err.message, /"Shiny" is not one of .* at Send\/Emails\[0\]\/Flags\[0\]/);
+    assert.match(err.message, /"Shiny" is not a known value \(expected one of Seen, .*\) at Send\/Emails\[0\]\/Flags\[0\]/);
     assert.equal(received.length, 0);
   });
 
