@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { createInterface } from 'node:readline';
 import { cpuMs, gc } from '../lib/common.mjs';
 import { buildEnvelopesResponse } from '../lib/fixtures.mjs';
-import { copyRuntime, importCopy, TRICKS } from '../lib/tricks.mjs';
+import { copyRuntime, importCopy, importCopyRuntime, TRICKS } from '../lib/tricks.mjs';
 
 /** Items of the decoded response: the decode case's (bench/run.mjs DECODE_ITEMS). */
 const ITEMS = 1000;
@@ -46,10 +46,12 @@ for (const [key, replace] of [
   ['with', []],
   ['without', trick.replace],
 ]) {
-  const op = (await importCopy(copyRuntime(`${trick.id}-${key}`, replace))).EMailOperations.GetEMailEnvelopes;
+  const dir = copyRuntime(`${trick.id}-${key}`, replace);
+  const op = (await importCopy(dir)).EMailOperations.GetEMailEnvelopes;
   if (trick.json) {
-    json ??= op.json.encodeResponse(op.decodeResponse(xml).output);
-    contenders.push({ key, decode: () => op.json.decodeResponse(json).output });
+    const rest = (await importCopyRuntime(dir, 'json.js')).restCodec(op);
+    json ??= rest.encodeResponse(op.decodeResponse(xml).output);
+    contenders.push({ key, decode: () => rest.decodeResponse(json).output });
   } else {
     contenders.push({ key, decode: () => op.decodeResponse(xml).output });
   }

@@ -74,3 +74,8 @@ export function copyRuntime(name, replace = []) {
 export async function importCopy(dir) {
   return import(pathToFileURL(join(dir, 'generated', 'EMail', 'index.js')).href);
 }
+
+/** A runtime module of a copyRuntime folder (`json.js`: its restCodec). */
+export async function importCopyRuntime(dir, file) {
+  return import(pathToFileURL(join(dir, 'generated', 'runtime', file)).href);
+}

@@ -181,9 +181,8 @@ export class Encoder {
   }
 
   private enumValue(values: readonly string[], value: unknown, path: Path): string {
-    if (typeof value !== 'string') return this.fail(`${JSON.stringify(value)} is not a string (expected one of ${values.join(', ')})`, path);
     const problem = enumProblem(values, value);
-    return problem === undefined ? value : this.fail(problem, path);
+    return problem === undefined ? (value as string) : this.fail(problem, path);
   }
 
   private listItem(itemKey: string, value: unknown, path: Path): string {

@@ -51,7 +51,7 @@ export {
 } from './errors.js';
 export { type DecodeOptions, type UnknownElements } from './decode.js';
 export { redact } from './redact.js';
-export { type JsonDecodeOptions, type JsonOperationCodec, type JsonQuery, type JsonRequest } from './json.js';
+export { restCodec, type JsonDecodeOptions, type JsonOperationCodec, type JsonQuery, type JsonRequest } from './json.js';
 export { type TransportKind } from './transport.js';
 export {
   type AnyOperationCodec,

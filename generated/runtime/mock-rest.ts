@@ -14,7 +14,7 @@
 //   any other failure     its HTTP status (a SoapFaultError's, else 500) with the message as text
 import { DecodeError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
-import { restErrorObject } from './json.js';
+import { restCodec, restErrorObject } from './json.js';
 import type { AnyOperationCodec } from './operation.js';
 
 /** An HTTP answer of the REST side. */
@@ -82,7 +82,7 @@ export function decodeRestRequest(
     return { reply: restReply(415, `${codec.name}: expected Content-Type application/json, got "${contentType}"`) };
   }
   try {
-    return { input: codec.json.decodeRequest(search, body, { unknownElements }).input };
+    return { input: restCodec(codec).decodeRequest(search, body, { unknownElements }).input };
   } catch (err) {
     if (err instanceof DecodeError) return { reply: restJsonReply(400, { Message: 'The request is invalid.', MessageDetail: err.message }) };
     throw err;
@@ -91,8 +91,9 @@ export function decodeRestRequest(
 
 /** The reply for a handler's result. */
 export function restOutputReply(codec: AnyOperationCodec, output: unknown): RestMockReply {
-  const body = codec.json.encodeResponse(output ?? {});
-  return codec.json.noContent ? { status: 204, body: '', contentType: JSON_TYPE } : { status: 200, body, contentType: JSON_TYPE };
+  const json = restCodec(codec);
+  const body = json.encodeResponse(output ?? {});
+  return json.noContent ? { status: 204, body: '', contentType: JSON_TYPE } : { status: 200, body, contentType: JSON_TYPE };
 }
 
 /** The reply for a SoExceptionError (or `soExceptionInfo`) a handler threw: SuperOffice's error object. */

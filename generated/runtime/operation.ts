@@ -2,12 +2,12 @@
 
 // One operation's codecs: whole request and response envelopes to and from typed values.
 // Generated `operations.ts` files call defineOperation once per WSDL operation; the client,
-// mock servers and tests all go through these four functions.
+// mock servers and tests all go through these four functions. The same operation's JSON side, for
+// the REST Agents API, is `restCodec(codec)` of json.ts: a module only REST users load.
 import { decodeEnvelope, type DecodeOptions } from './decode.js';
 import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope } from './envelope.js';
-import { jsonOperation, type JsonOperationCodec } from './json.js';
 import { fieldLine, type FieldDesc, type MessageDesc, type OperationDesc, type SchemaDesc, type SoapVersion } from './schema.js';
 import { schemaIndex, type SchemaIndex } from './schema-index.js';
 
@@ -31,8 +31,6 @@ export interface OperationCodec<I, O, IH, OH, R = O> {
   encodeResponse(output: O, headers?: OH): string;
   /** Throws SoapFaultError for a Fault, DecodeError for anything the schema does not allow. */
   decodeResponse(xml: string, options?: DecodeOptions): { output: O; headers: OH };
-  /** The same operation on SuperOffice's REST Agents API: JSON bodies and query-string parameters (json.ts). */
-  readonly json: JsonOperationCodec<I, O>;
   /** What the agent's method returns of a decoded output (see `Returns`). */
   result(output: O): R;
 }
@@ -53,7 +51,6 @@ export function defineOperation<I, O, IH, OH, R = O>(schema: SchemaDesc, desc: O
     if (!desc.output) throw new DecodeError('the operation is one-way: it has no response', '', name);
     return desc.output;
   };
-  let json: JsonOperationCodec<I, O> | undefined;
   return {
     name,
     soapAction: desc.soapAction,
@@ -69,10 +66,6 @@ export function defineOperation<I, O, IH, OH, R = O>(schema: SchemaDesc, desc: O
     decodeResponse: (xml, options) => {
       const { body, headers } = decodeEnvelope(index(), output(), xml, name, options);
       return { output: body as O, headers: headers as OH };
-    },
-    // Made on first use: most programs speak SOAP only.
-    get json() {
-      return (json ??= jsonOperation<I, O>(index, desc));
     },
     result: (out) => resultOf(returns, out) as R,
   };

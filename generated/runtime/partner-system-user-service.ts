@@ -101,9 +101,10 @@ const psuOperation = operationFactory<IPartnerSystemUserServiceRequestHeaders, I
 
 /**
  * The codecs of every IPartnerSystemUserService operation, keyed by WSDL operation name: encode and decode whole
- * SOAP envelopes of requests and responses (SOAP 1.1), and (`.json`) the same messages on the
- * REST Agents API, for clients, servers and tests. `query` lists the request fields the Agents API
- * takes in the query string; `entity` names the field whose value is the whole JSON body.
+ * SOAP envelopes of requests and responses (SOAP 1.1), and (with the runtime's `restCodec`) the
+ * same messages on the REST Agents API, for clients, servers and tests. `query` lists the request
+ * fields the Agents API takes in the query string; `entity` names the field whose value is the
+ * whole JSON body.
  * Type arguments: the request content, the response content, and what the IPartnerSystemUserServiceAgent method
  * returns of it (`returns`). Each operation's documentation is on its IPartnerSystemUserServiceAgent method.
  */

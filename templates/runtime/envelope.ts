@@ -9,7 +9,7 @@ import { escapeAttribute, escapeText, XML_END, XML_EOF, XML_START, XML_TEXT, typ
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 
-export function envelopeNamespace(version: SoapVersion): string {
+function envelopeNamespace(version: SoapVersion): string {
   return version === '1.2' ? SOAP12_NS : SOAP11_NS;
 }
 

@@ -1,9 +1,10 @@
-// The value rules of simple types, in one place for the encoder and the decoder: enumeration
-// values, xs:list items and restriction patterns. Each check returns what is wrong (the codec adds
-// the element path and throws its own error), or undefined when the text is allowed; parseSimple
-// reads a simple type's text into its value.
+// The value rules of simple types (enumeration values, xs:list items, restriction patterns) in one
+// place for the XML encoder and decoder and the JSON codec (json.ts), so that a bad value gets the
+// same message on SOAP and on REST. Each check returns what is wrong (the codec adds the element
+// path and throws its own error), or undefined when the value is allowed; parseSimple reads a
+// simple type's text into its value.
 import { parseScalar, ScalarError } from './scalars.js';
-import type { EnumDesc, ListDesc, RestrictedDesc } from './schema.js';
+import type { EnumDesc, ListDesc, RestrictedDesc, ScalarKind } from './schema.js';
 import { scalarKind, type SchemaIndex } from './schema-index.js';
 
 const patternCache = new Map<string, RegExp>();
@@ -18,10 +19,14 @@ function compiledPattern(pattern: string): RegExp {
   return re;
 }
 
-/** `text` as one of an enumeration's `values`. */
-export function enumProblem(values: readonly string[], text: string): string | undefined {
-  if (values.includes(text)) return undefined;
-  return `"${short(text)}" is not a known value (expected one of ${values.join(', ')})`;
+/**
+ * `value` as one of an enumeration's `values`: the text of an XML element, or a typed or JSON value
+ * (which may be anything: a number is not an enumeration value, whatever its digits).
+ */
+export function enumProblem(values: readonly string[], value: unknown): string | undefined {
+  if (typeof value !== 'string') return `${shown(value)} is not a string (expected one of ${values.join(', ')})`;
+  if (values.includes(value)) return undefined;
+  return `"${short(value)}" is not a known value (expected one of ${values.join(', ')})`;
 }
 
 /** The lexical form `text` against every pattern of a restriction. */
@@ -30,6 +35,14 @@ export function patternProblem(patterns: readonly string[], text: string): strin
     if (!compiledPattern(p).test(text)) return `"${short(text)}" does not match the pattern ${p}`;
   }
   return undefined;
+}
+
+/**
+ * The text `raw` of a restriction of the scalar `kind` against its patterns: a string's text as it
+ * is, another type's without its leading and trailing whitespace (XSD's whiteSpace collapse).
+ */
+export function restrictionProblem(kind: ScalarKind, patterns: readonly string[], raw: string): string | undefined {
+  return patterns.length === 0 ? undefined : patternProblem(patterns, kind === 'string' ? raw : raw.trim());
 }
 
 /** One item of an xs:list as written: items are separated by whitespace, so none can hold any. */
@@ -89,7 +102,7 @@ function restrictedValue(desc: RestrictedDesc, raw: string): unknown {
   const kind = scalarKind(desc.base);
   if (kind === undefined) throw new Error(`internal: restriction base ${desc.base} is not a scalar`);
   const value = parseScalar(kind, raw);
-  const problem = patternProblem(desc.patterns, kind === 'string' ? raw : raw.trim());
+  const problem = restrictionProblem(kind, desc.patterns, raw);
   if (problem !== undefined) throw new ScalarError(problem);
   return value;
 }
@@ -97,4 +110,15 @@ function restrictedValue(desc: RestrictedDesc, raw: string): unknown {
 /** A value as quoted in a message: at most 40 characters. */
 function short(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** A value that is not a string, as quoted in a message: its JSON, else its type (a BigInt, a function). */
+function shown(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // a BigInt, or an object that refers to itself
+  }
+  return short(text ?? typeof value);
 }

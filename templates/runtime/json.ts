@@ -17,18 +17,21 @@
 //   float/double NaN, ±∞        number                    "NaN", "Infinity", "-Infinity" (Json.NET's strings)
 //
 // Lexical rules are not repeated here: scalars are checked and parsed by scalars.ts (the same
-// range checks, date and base64 parsing as SOAP), enumeration and pattern rules are the schema's.
+// range checks, date and base64 parsing as SOAP); enumeration values, list items and patterns are
+// checked by facets.ts, so a bad value gets the same message as on SOAP.
 // Strict about values (a DecodeError naming the property path); about properties the schema does
 // not declare, lenient by default (skipped) or strict with unknownElements: 'error', as in XML.
 //
-// Below the values, one operation's messages on the Agents API (`jsonOperation`, the `.json` of an
-// operation codec, and the error objects that stand for a failure).
+// Below the values, one operation's messages on the Agents API (`restCodec(operation)`, the JSON
+// side of an operation codec, and the error objects that stand for a failure). Only REST loads this
+// module: the REST transport, the mock's REST side, and applications that call restCodec.
 import { DecodeError, EncodeError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
-import { patternProblem } from './facets.js';
+import { enumProblem, listItemProblem, patternProblem, restrictionProblem } from './facets.js';
 import { setProperty, type UnknownElements } from './decode.js';
+import type { OperationCodec } from './operation.js';
 import { formatScalar, parseScalar, ScalarError } from './scalars.js';
 import { field, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type OperationDesc, type RestrictedDesc, type ScalarKind, type TypeDesc } from './schema.js';
-import { pathString, scalarKind, type Path, type SchemaIndex } from './schema-index.js';
+import { pathString, scalarKind, schemaIndex, type Path, type SchemaIndex } from './schema-index.js';
 
 /** A JSON value as JSON.parse returns it and JSON.stringify writes it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -128,11 +131,10 @@ export class JsonEncoder {
         return this.enumValue(desc, value, path);
       case 'list': {
         if (!Array.isArray(value)) return this.fail(`expected an array (xs:list), got ${jsonDescribe(value)}`, path);
-        const flags = jsonFlagsOf(this.index, desc.item);
-        if (flags === undefined) return value.map((item, i) => this.typed(desc.item, item, { parent: path.parent, name: path.name, index: i }));
+        const items = value.map((item, i) => this.listItem(desc.item, item, { parent: path.parent, name: path.name, index: i }));
+        if (jsonFlagsOf(this.index, desc.item) === undefined) return items;
         // .NET writes a [Flags] enum as its names joined by ", "; no flag at all is the number 0.
-        if (value.length === 0) return 0;
-        return value.map((item, i) => this.enumValue(flags, item, { parent: path.parent, name: path.name, index: i })).join(', ');
+        return items.length === 0 ? 0 : items.join(', ');
       }
       case 'restricted':
         return this.restricted(desc, value, path);
@@ -173,10 +175,15 @@ export class JsonEncoder {
   }
 
   private enumValue(desc: EnumDesc, value: unknown, path: Path): string {
-    if (typeof value !== 'string' || !desc.values.includes(value)) {
-      return this.fail(`${JSON.stringify(value) ?? jsonDescribe(value)} is not one of ${desc.values.map((v) => `"${v}"`).join(', ')}`, path);
-    }
-    return value;
+    const problem = enumProblem(desc.values, value);
+    return problem === undefined ? (value as string) : this.fail(problem, path);
+  }
+
+  /** One item of an xs:list: its type's value, under the list's own rule (as the XML encoder's). */
+  private listItem(itemKey: string, value: unknown, path: Path): JsonValue {
+    const json = this.typed(itemKey, value, path);
+    const problem = typeof json === 'string' ? listItemProblem(json) : undefined;
+    return problem === undefined ? json : this.fail(problem, path);
   }
 
   private restricted(desc: RestrictedDesc, value: unknown, path: Path): JsonValue {
@@ -438,7 +445,12 @@ export class JsonDecoder {
         if (flags === undefined) {
           if (!Array.isArray(json)) return this.failAt(`expected an array (xs:list), got ${jsonDescribe(json)}`, parent, name, index);
           const item = this.plan.listItem(desc);
-          for (let i = 0; i < json.length; i++) json[i] = this.item(item, json[i], parent, name, i);
+          for (let i = 0; i < json.length; i++) {
+            const text = json[i];
+            const problem = typeof text === 'string' ? listItemProblem(text) : undefined;
+            if (problem !== undefined) this.failAt(problem, parent, name, i);
+            json[i] = this.item(item, text, parent, name, i);
+          }
           return json;
         }
         // .NET flags: "A, B"; 0 (or "") when no flag is set.
@@ -504,8 +516,8 @@ export class JsonDecoder {
   }
 
   private enumValue(desc: EnumDesc, json: unknown, parent: Path | undefined, name: string, index: number): string {
-    if (typeof json === 'string' && desc.values.includes(json)) return json;
-    return this.failAt(`${jsonShort(JSON.stringify(json) ?? String(json))} is not a known value (expected one of ${desc.values.join(', ')})`, parent, name, index);
+    const problem = enumProblem(desc.values, json);
+    return problem === undefined ? (json as string) : this.failAt(problem, parent, name, index);
   }
 
   private restricted(desc: RestrictedDesc, json: unknown, parent: Path | undefined, name: string, index: number): unknown {
@@ -513,7 +525,8 @@ export class JsonDecoder {
     if (!kind) return this.failAt(`internal: restriction base ${desc.base} is not a scalar`, parent, name, index);
     const value = this.scalar(kind, json, parent, name, index);
     if (desc.patterns.length === 0) return value;
-    const problem = patternProblem(desc.patterns, typeof json === 'string' ? json : formatScalar(kind, value));
+    // The text as sent, as the XML decoder checks it; a JSON number by its XML lexical form.
+    const problem = typeof json === 'string' ? restrictionProblem(kind, desc.patterns, json) : patternProblem(desc.patterns, formatScalar(kind, value));
     return problem === undefined ? value : this.failAt(problem, parent, name, index);
   }
 
@@ -582,7 +595,7 @@ export interface JsonRequest {
 /** Query-string parameters as a server receives them. */
 export type JsonQuery = URLSearchParams | Readonly<Record<string, string | undefined>> | string;
 
-/** The JSON side of an operation codec (`EMailOperations.Send.json`), for clients, servers, mocks and tests. */
+/** The JSON side of an operation codec (`restCodec(EMailOperations.Send)`), for clients, servers, mocks and tests. */
 export interface JsonOperationCodec<I, O> {
   /** The request fields sent as query-string parameters (names as in the WSDL; servers match them case-insensitively). */
   readonly query: readonly string[];
@@ -599,7 +612,23 @@ export interface JsonOperationCodec<I, O> {
   decodeResponse(text: string, options?: JsonDecodeOptions): { output: O };
 }
 
-export function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): JsonOperationCodec<I, O> {
+const restCodecs = new WeakMap<object, JsonOperationCodec<unknown, unknown>>();
+
+/**
+ * The same operation on SuperOffice's REST Agents API: `restCodec(EMailOperations.Send)` encodes and
+ * decodes its JSON bodies and query-string parameters from the codec's schema tables. Made on first
+ * use and kept as long as the operation codec.
+ */
+export function restCodec<I, O>(operation: OperationCodec<I, O, unknown, unknown, unknown>): JsonOperationCodec<I, O> {
+  let codec = restCodecs.get(operation);
+  if (codec === undefined) {
+    codec = jsonOperation<unknown, unknown>(() => schemaIndex(operation.schema), operation.desc);
+    restCodecs.set(operation, codec);
+  }
+  return codec as JsonOperationCodec<I, O>;
+}
+
+function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): JsonOperationCodec<I, O> {
   const name = desc.name;
   const queryNames = desc.query ?? [];
   const skip = new Set(queryNames);

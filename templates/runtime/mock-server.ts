@@ -124,7 +124,7 @@ export interface MockServerOptions {
 }
 
 /** Default handler time limit: 10 s. */
-export const DEFAULT_HANDLER_TIMEOUT_MS = 10_000;
+const DEFAULT_HANDLER_TIMEOUT_MS = 10_000;
 
 export interface ListenOptions {
   /** Default 0: a free port chosen by the system. */
@@ -178,7 +178,7 @@ export interface MockServiceInfo {
 }
 
 /** Default request size limit: 16 MiB. */
-export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
 /** Thrown inside the request pipeline: becomes one HTTP response. */
 class Reply {
@@ -532,7 +532,7 @@ async function serveWsdl(request: MockHttpRequest, url: URL, info: MockServiceIn
 }
 
 /** Every soap:address / soap12:address location in `wsdl`, set to `endpoint`. */
-export function rewriteAddress(wsdl: string, endpoint: string): string {
+function rewriteAddress(wsdl: string, endpoint: string): string {
   return wsdl.replace(
     /(<(?:[A-Za-z_][\w.-]*:)?address\b[^>]*?\blocation\s*=\s*)("[^"]*"|'[^']*')/g,
     (_, start: string) => `${start}"${escapeAttribute(endpoint)}"`,

@@ -317,7 +317,7 @@ const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
 let asciiDecoder: TextDecoder | undefined;
 
 /** Base64 of `bytes`: the characters are written as ASCII bytes, then made a string at once. */
-export function encodeBase64(bytes: Uint8Array): string {
+function encodeBase64(bytes: Uint8Array): string {
   const n = bytes.length;
   const out = new Uint8Array(Math.ceil(n / 3) * 4);
   let o = 0;
@@ -340,7 +340,7 @@ export function encodeBase64(bytes: Uint8Array): string {
   return (asciiDecoder ??= new TextDecoder()).decode(out);
 }
 
-export function decodeBase64(text: string): Uint8Array {
+function decodeBase64(text: string): Uint8Array {
   const clean = text.replace(/[ \t\n\r]+/g, '');
   if (clean.length % 4 !== 0 || !BASE64_RE.test(clean)) throw new ScalarError('the text is not valid base64');
   const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;

@@ -11,7 +11,7 @@
 //             error object's SoExceptionError when the body is one, else HttpError; a 2xx body
 //             that is not JSON: DecodeError.
 import { HttpError, SoapError, SoExceptionError } from './errors.js';
-import { restErrorInfo } from './json.js';
+import { restCodec, restErrorInfo } from './json.js';
 import type { AnyOperationCodec } from './operation.js';
 import { bodyExcerpt, responseBodyText, type RequestHeaderBlocks, type Transport, type TransportAddress, type WireRequest } from './transport.js';
 
@@ -55,7 +55,7 @@ export const restTransport: Transport = {
   kind: 'rest',
 
   request(codec: AnyOperationCodec, input: unknown, address: TransportAddress, blocks: RequestHeaderBlocks): WireRequest {
-    const { query, body } = codec.json.encodeRequest(input);
+    const { query, body } = restCodec(codec).encodeRequest(input);
     const url = restUrl(restBase(address, codec.name), address.service, codec.name, query);
     const headers: Record<string, string> = { Accept: 'application/json', ...restAuthHeaders(blocks) };
     if (body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
@@ -67,7 +67,7 @@ export const restTransport: Transport = {
     const operation = context.operation;
     const text = responseBodyText(response, operation);
     if (isSuccess(status)) {
-      const { output } = codec.json.decodeResponse(text, { unknownElements: context.unknownElements });
+      const { output } = restCodec(codec).decodeResponse(text, { unknownElements: context.unknownElements });
       return { output, headers: {} };
     }
     // An error status: SuperOffice's error object says what failed; anything else is an HTTP error.

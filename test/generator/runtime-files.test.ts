@@ -46,11 +46,15 @@ describe('the runtime as files', () => {
     assert.deepEqual(exportedNames(join(generatedRuntime, 'index.ts')), documentedNames());
   });
 
-  test('the client path: what an agent index.ts pulls in, the mock server excluded', () => {
+  test('the client path: what an agent index.ts pulls in, the mock server and the REST codec excluded', () => {
     const reached = importClosure(join(repoRoot, 'generated', 'EMail', 'index.ts'), repoRoot);
     const runtime = reached.filter((f) => f.startsWith('generated/runtime/'));
     assert.ok(!runtime.includes('generated/runtime/mock-server.ts'), runtime.join(', '));
     const lines = runtime.reduce((n, f) => n + lineCount(join(repoRoot, f)), 0);
     process.stdout.write(`# client-path runtime: ${runtime.length} files, ${lines} lines\n`);
+    // What importing an agent loads before its first call: not the JSON codec (only REST, through restCodec, loads json.ts).
+    const loaded = importClosure(join(repoRoot, 'generated', 'EMail', 'index.ts'), repoRoot, { typeOnly: false, dynamic: false });
+    assert.ok(loaded.includes('generated/runtime/operation.ts'), loaded.join(', '));
+    assert.ok(!loaded.includes('generated/runtime/json.ts'), `json.ts is loaded by importing an agent: ${loaded.join(', ')}`);
   });
 });

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DecodeError, EMailOperations } from '../../generated/EMail/index.js';
+import { restCodec } from '../../generated/runtime/index.js';
 import { goldenDir } from '../support/paths.js';
 
 const restDir = join(goldenDir, 'EMail', 'rest');
@@ -95,6 +96,7 @@ interface Outcome {
 }
 
 function requestRoundTrip(codec: Codec): Outcome {
+  const rest = restCodec(codec);
   const sample = `${codec.name}.request`;
   const documented = readHttp(`${sample}.http`);
   assert.equal(documented.start, `POST /api/v1/Agents/EMail/${codec.name}`);
@@ -105,16 +107,16 @@ function requestRoundTrip(codec: Codec): Outcome {
   const documentedQuery = new URLSearchParams(queryLine?.slice(queryLine.indexOf('?') + 1) ?? '');
   assert.deepEqual(
     [...documentedQuery.keys()].map((k) => k.toLowerCase()),
-    codec.json.query.map((k) => k.toLowerCase()),
+    rest.query.map((k) => k.toLowerCase()),
     'the generator marks exactly the documented query parameters',
   );
   let encoded: { query: Readonly<Record<string, string>>; body: string | undefined };
   try {
-    const { input } = codec.json.decodeRequest(documentedQuery, documented.body, { unknownElements: 'error' });
+    const { input } = rest.decodeRequest(documentedQuery, documented.body, { unknownElements: 'error' });
     const fields = input as Record<string, unknown>;
-    if (codec.json.entity !== undefined) checkTyped(fields[codec.json.entity], JSON.parse(documented.body ?? 'null'), codec.name);
+    if (rest.entity !== undefined) checkTyped(fields[rest.entity], JSON.parse(documented.body ?? 'null'), codec.name);
     else if (documented.body !== undefined) checkTyped(fields, JSON.parse(documented.body), codec.name);
-    encoded = (codec.json.encodeRequest as (i: unknown) => typeof encoded)(input);
+    encoded = (rest.encodeRequest as (i: unknown) => typeof encoded)(input);
   } catch (err) {
     if (err instanceof DecodeError) return { sample, equal: false, reason: err.message };
     throw err;
@@ -136,20 +138,21 @@ function requestRoundTrip(codec: Codec): Outcome {
 }
 
 function responseRoundTrip(codec: Codec): Outcome {
+  const rest = restCodec(codec);
   const sample = `${codec.name}.response`;
   const documented = readHttp(`${sample}.http`);
   const status = Number(documented.start.split(' ')[1]);
-  assert.equal(status, codec.json.noContent ? 204 : 200, 'the documented status: 204 exactly when the response has no fields');
+  assert.equal(status, rest.noContent ? 204 : 200, 'the documented status: 204 exactly when the response has no fields');
   let encoded: string;
   try {
-    const { output } = codec.json.decodeResponse(documented.body ?? '', { unknownElements: 'error' });
-    if (!codec.json.noContent) checkTyped((output as { Response?: unknown }).Response, JSON.parse(documented.body ?? 'null'), codec.name);
-    encoded = (codec.json.encodeResponse as (o: unknown) => string)(output);
+    const { output } = rest.decodeResponse(documented.body ?? '', { unknownElements: 'error' });
+    if (!rest.noContent) checkTyped((output as { Response?: unknown }).Response, JSON.parse(documented.body ?? 'null'), codec.name);
+    encoded = (rest.encodeResponse as (o: unknown) => string)(output);
   } catch (err) {
     if (err instanceof DecodeError) return { sample, equal: false, reason: err.message };
     throw err;
   }
-  if (codec.json.noContent) {
+  if (rest.noContent) {
     // The pages show a 204's empty body as `null`.
     assert.equal(encoded, '');
     assert.ok(documented.body === undefined || documented.body === 'null');

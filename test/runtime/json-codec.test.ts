@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DecodeError, EMailOperations, EncodeError } from '../../generated/EMail/index.js';
-import { JsonDecoder, JsonEncoder } from '../../generated/runtime/json.js';
-import { complex } from '../../generated/runtime/schema.js';
+import { Encoder } from '../../generated/runtime/encode.js';
+import { JsonDecoder, JsonEncoder, restCodec } from '../../generated/runtime/json.js';
+import { complex, enumeration, field, list, restricted } from '../../generated/runtime/schema.js';
 import { schemaIndex } from '../../generated/runtime/schema-index.js';
 
-const envelopes = EMailOperations.GetEMailEnvelopes.json;
-const send = EMailOperations.Send.json;
+const envelopes = restCodec(EMailOperations.GetEMailEnvelopes);
+const send = restCodec(EMailOperations.Send);
 
 function decodeError(fn: () => unknown): DecodeError {
   try {
@@ -91,6 +92,61 @@ describe('JSON codec', () => {
   test('encoding refuses what the schema does not allow, with the path', () => {
     assert.throws(() => send.encodeRequest({ Emails: [{ Size: 'big' as unknown as number }] }), (err: unknown) => err instanceof EncodeError && /expected an integer \(xs:int\), got string at Send\/Emails\[0\]\/Size/.test(err.message));
     assert.throws(() => send.encodeRequest({ Emails: [{ Sent: 'today' as unknown as Date }] }), (err: unknown) => err instanceof EncodeError && /expected a Date/.test(err.message));
+  });
+});
+
+describe('JSON codec: the value rules and messages of the XML codec (facets.ts)', () => {
+  /** What an EncodeError or DecodeError says, without where (the paths differ: `Flags/item[1]` in XML, `Flags[1]` in JSON). */
+  function what(fn: () => unknown): string {
+    try {
+      fn();
+    } catch (err) {
+      assert.ok(err instanceof EncodeError || err instanceof DecodeError, String(err));
+      return err.message.slice(0, err.message.lastIndexOf(' at '));
+    }
+    return assert.fail('expected an EncodeError or a DecodeError');
+  }
+
+  test('a bad enumeration value: the same message on SOAP and REST, encoding and decoding', () => {
+    const soap = EMailOperations.Send;
+    for (const flags of [['Seen', 'Shiny'], ['Seen', 3]]) {
+      const input = { Emails: [{ Flags: flags as 'Seen'[] }] };
+      const message = what(() => soap.encodeRequest(input));
+      assert.match(message, /^Send: (?:"Shiny" is not a known value|3 is not a string) \(expected one of Seen, Deleted, Recent, Flagged, Draft, Answered\)$/);
+      assert.equal(what(() => send.encodeRequest(input)), message);
+    }
+    const xml = soap.encodeRequest({ Emails: [{ Flags: ['Seen', 'Answered'] }] });
+    assert.ok(xml.includes('>Seen Answered<'), xml);
+    const fromXml = what(() => soap.decodeRequest(xml.replace('>Seen Answered<', '>Seen harum<')));
+    assert.equal(fromXml, 'Send: "harum" is not a known value (expected one of Seen, Deleted, Recent, Flagged, Draft, Answered)');
+    assert.equal(what(() => send.decodeRequest('', '{"Emails":[{"Flags":"Seen, harum"}]}')), fromXml);
+  });
+
+  test('a pattern, a list item and an enumeration of a restriction: the same message from both encoders and the JSON decoder', () => {
+    const index = schemaIndex({
+      namespaces: ['urn:t'],
+      types: {
+        T: complex('T', 0, ['Code 0 Hex4 optional', 'Words 0 Words optional', 'Kind 0 Kind optional']),
+        Hex4: restricted('xs:string', ['^[0-9A-F]{4}$']),
+        Words: list('xs:string'),
+        Kind: enumeration(['A', 'B']),
+      },
+    });
+    const t = field('T', 0, 'T');
+    const root = { parent: undefined, name: 'T', index: -1 };
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ Code: '0a1f' }, /^"0a1f" does not match the pattern \^\[0-9A-F\]\{4\}\$$/],
+      [{ Words: ['one', 'two words'] }, /^a list item cannot be empty or contain whitespace$/],
+      [{ Words: ['one', ''] }, /^a list item cannot be empty or contain whitespace$/],
+      [{ Kind: 'C' }, /^"C" is not a known value \(expected one of A, B\)$/],
+      [{ Kind: 1 }, /^1 is not a string \(expected one of A, B\)$/],
+    ];
+    for (const [value, expected] of cases) {
+      const message = what(() => new Encoder(index).element(t, value, root));
+      assert.match(message, expected);
+      assert.equal(what(() => new JsonEncoder(index).element(t, value, root)), message, JSON.stringify(value));
+      assert.equal(what(() => new JsonDecoder(index).element(t, JSON.parse(JSON.stringify(value)), root)), message, JSON.stringify(value));
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DecodeError, EMailAgent, EMailOperations, SoExceptionError } from '../../generated/EMail/index.js';
 import { SuperOfficeClient } from '../../generated/index.js';
+import { restCodec } from '../../generated/runtime/index.js';
 import { createEMailMockServer, type ListeningMock } from '../../generated/EMail/mock.js';
 import { goldenDir } from '../support/paths.js';
 
@@ -41,7 +42,7 @@ function soapEnvelope(codec: Codec, direction: 'request' | 'response'): string {
 /** The documented request input: from the REST sample, else the SOAP envelope. */
 function documentedInput(codec: Codec): unknown {
   try {
-    return codec.json.decodeRequest(queryOf(codec), restSampleBody(`${codec.name}.request.http`)).input;
+    return restCodec(codec).decodeRequest(queryOf(codec), restSampleBody(`${codec.name}.request.http`)).input;
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
     return codec.decodeRequest(soapEnvelope(codec, 'request')).input;
@@ -51,7 +52,7 @@ function documentedInput(codec: Codec): unknown {
 /** The documented result: from the REST sample, else the SOAP envelope. */
 function documentedOutput(codec: Codec): unknown {
   try {
-    return codec.json.decodeResponse(restSampleBody(`${codec.name}.response.http`)).output;
+    return restCodec(codec).decodeResponse(restSampleBody(`${codec.name}.response.http`)).output;
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
     return codec.decodeResponse(soapEnvelope(codec, 'response')).output;

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { DecodeError, EMailAgent, EMailOperations, EncodeError, HttpError, SoapError, SoExceptionError, TransportError } from '../../generated/EMail/index.js';
+import { restCodec } from '../../generated/runtime/index.js';
 
 const TICKET = '7T:cmVzdCB0aWNrZXQ/Kw==';
 const TOKEN = 'rest-app-token-91';
@@ -111,7 +112,7 @@ describe("transport: 'rest' — the request", () => {
   test('an input the schema does not allow is an EncodeError before anything is sent', async () => {
     const err = await failure(agent().send({ Emails: [{ Flags: ['Shiny' as 'Seen'] }] }));
     assert.ok(err instanceof EncodeError, String(err));
-    assert.match(err.message, /"Shiny" is not one of .* at Send\/Emails\[0\]\/Flags\[0\]/);
+    assert.match(err.message, /"Shiny" is not a known value \(expected one of Seen, .*\) at Send\/Emails\[0\]\/Flags\[0\]/);
     assert.equal(received.length, 0);
   });
 
@@ -216,11 +217,12 @@ describe("transport: 'rest' — responses and failures", () => {
   });
 
   test('the codec is the public JSON side of each operation', () => {
-    const { query, body } = EMailOperations.DeleteEMailAccount.json.encodeRequest({ EMailAccountId: 447 });
+    const { query, body } = restCodec(EMailOperations.DeleteEMailAccount).encodeRequest({ EMailAccountId: 447 });
     assert.deepEqual(query, { EMailAccountId: '447' });
     assert.equal(body, undefined);
-    assert.deepEqual(EMailOperations.DeleteEMailAccount.json.decodeRequest('eMailAccountId=447', undefined).input, { EMailAccountId: 447 });
-    assert.equal(EMailOperations.DeleteEMailAccount.json.encodeResponse({}), '');
+    assert.deepEqual(restCodec(EMailOperations.DeleteEMailAccount).decodeRequest('eMailAccountId=447', undefined).input, { EMailAccountId: 447 });
+    assert.equal(restCodec(EMailOperations.DeleteEMailAccount).encodeResponse({}), '');
+    assert.equal(restCodec(EMailOperations.DeleteEMailAccount), restCodec(EMailOperations.DeleteEMailAccount), 'made once per operation');
   });
 });
 
