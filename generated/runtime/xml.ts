@@ -233,6 +233,11 @@ export class XmlName {
   }
 }
 
+/** Whether a character may need decoding: '&', '<', or a control (tab, LF, CR: the others were refused up front). */
+function needsDecoding(c: number): boolean {
+  return c < 32 || c === 38 || c === 60;
+}
+
 /** Whether an attribute is a namespace declaration (xmlns or xmlns:p). */
 function isDecl(n: XmlName): boolean {
   return n.prefix === 'xmlns' || n.qname === 'xmlns';
@@ -499,7 +504,9 @@ export class XmlReader {
     this.aOffsets[i] = p;
     this.aStarts[i] = q + 1;
     this.aEnds[i] = close;
-    this.aValues[i] = this.decoded(q + 1, close, ATTRIBUTE, q + 1);
+    let special = q + 1; // the first character that needs decoding, if any
+    while (special < close && !needsDecoding(src.charCodeAt(special))) special++;
+    this.aValues[i] = special < close ? this.decoded(q + 1, close, ATTRIBUTE, special) : null;
     return close + 1;
   }
 
@@ -664,7 +671,8 @@ export class XmlReader {
     if (this.nextCr < start) this.nextCr = find(src, '\r', start);
     if (this.nextCdEnd < start) this.nextCdEnd = find(src, ']]>', start);
     if (this.nextCdEnd < end) throw this.error("']]>' is not allowed in character data", this.nextCdEnd);
-    return this.textEvent(start, end, end, this.decoded(start, end, TEXT, Math.min(this.nextAmp, this.nextCr)));
+    const from = Math.min(this.nextAmp, this.nextCr);
+    return this.textEvent(start, end, end, from < end ? this.decoded(start, end, TEXT, from) : null);
   }
 
   /** The CDATA section whose '<' is at `lt` as the current event, or the refusal of other '<!' markup. */
@@ -679,7 +687,7 @@ export class XmlReader {
     const end = src.indexOf(']]>', start);
     if (end < 0) throw this.error('Unterminated CDATA section', lt);
     if (this.nextCr < start) this.nextCr = find(src, '\r', start);
-    return this.textEvent(start, end, end + 3, this.decoded(start, end, CDATA, this.nextCr));
+    return this.textEvent(start, end, end + 3, this.nextCr < end ? this.decoded(start, end, CDATA, this.nextCr) : null);
   }
 
   /** Makes src[start, end) the current XML_TEXT, decoded as `value` (null: as it is); reading goes on at `next`. */
@@ -702,7 +710,7 @@ export class XmlReader {
     let seg = start;
     for (let i = from; i < end; i++) {
       const c = src.charCodeAt(i);
-      if (c > 60 || (c >= 32 && c !== 38 && c !== 60)) continue;
+      if (!needsDecoding(c)) continue;
       const at = i;
       let piece: string;
       if (c === 13) {
@@ -753,16 +761,19 @@ export class XmlReader {
   /** Decodes the reference whose '&' is at `amp` (before `end`); sets `refEnd` to its ';'. */
   private reference(amp: number, end: number): string {
     const src = this.src;
-    if (src.charCodeAt(amp + 1) === 35 /* # */) {
-      const hex = src.charCodeAt(amp + 2) === 120; /* x */
-      const first = hex ? amp + 3 : amp + 2;
+    let p = amp + 1;
+    if (src.charCodeAt(p) === 35 /* # */) {
+      const hex = src.charCodeAt(++p) === 120; /* x */
+      if (hex) p++;
+      const first = p;
       let cp = 0;
-      let p = first;
       for (; p < end; p++) {
         const c = src.charCodeAt(p);
-        const lower = c | 32; // 'A'-'F' as 'a'-'f'
-        const digit = c >= 48 && c <= 57 ? c - 48 : hex && lower >= 97 && lower <= 102 ? lower - 87 : -1;
-        if (digit < 0) break;
+        let digit: number;
+        if (c >= 48 && c <= 57) digit = c - 48;
+        else if (hex && c >= 97 && c <= 102) digit = c - 87;
+        else if (hex && c >= 65 && c <= 70) digit = c - 55;
+        else break;
         cp = Math.min(cp * (hex ? 16 : 10) + digit, 0x110000);
       }
       if (p === first || p >= end || src.charCodeAt(p) !== 59) throw this.error('Malformed character reference', amp);
@@ -770,11 +781,12 @@ export class XmlReader {
       this.refEnd = p;
       return String.fromCodePoint(cp);
     }
-    // One of the five predefined entities (no DOCTYPE can declare more).
-    const semi = src.indexOf(';', amp + 2);
-    if (semi > 0 && semi < end && semi <= amp + 5) {
-      this.refEnd = semi;
-      switch (src.slice(amp + 1, semi)) {
+    // One of the five predefined entities (no DOCTYPE can declare more)?
+    const limit = Math.min(end, amp + 6);
+    while (p < limit && src.charCodeAt(p) !== 59) p++;
+    if (p < end && src.charCodeAt(p) === 59) {
+      this.refEnd = p;
+      switch (src.slice(amp + 1, p)) {
         case 'amp':
           return '&';
         case 'lt':
