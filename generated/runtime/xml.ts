@@ -456,7 +456,11 @@ export class XmlReader {
     return XML_EOF;
   }
 
-  /** The start tag whose '<' is at `lt`: its name and attributes; opens its element. */
+  /**
+   * The start tag whose '<' is at `lt`: its name and attributes; opens its element. (The attribute
+   * loop is written out here rather than in a method: called from the decoder's loop, a method of
+   * its own was not inlined, and the decode bench took 6 % longer.)
+   */
   private startTag(lt: number): void {
     const src = this.src;
     const depth = this.depth;
@@ -471,8 +475,27 @@ export class XmlReader {
         throw this.error(`Expected whitespace, '>' or '/>' in start tag <${name.qname}>`, p);
       }
       p = this.skipWs(p + 1);
-      const d = src.charCodeAt(p);
-      if (d !== 62 && d !== 47) p = this.attribute(p, count++);
+      c = src.charCodeAt(p);
+      if (c === 62 || c === 47) break;
+      // An attribute: name = "value" or 'value'.
+      const at = p;
+      p = this.scanName(at, 'attribute name');
+      const aName = this.intern(at, p, this.colon, this.hash);
+      p = this.skipWs(p);
+      if (src.charCodeAt(p) !== 61 /* = */) throw this.error(`Expected '=' after attribute name '${aName.qname}'`, p);
+      p = this.skipWs(p + 1);
+      const quote = src.charCodeAt(p);
+      if (quote !== 34 && quote !== 39) throw this.error(`Value of attribute '${aName.qname}' must be quoted`, p);
+      const close = src.indexOf(quote === 34 ? '"' : "'", p + 1);
+      if (close < 0) throw this.error('Unterminated attribute value', p);
+      let special = p + 1; // the first character that needs decoding, if any
+      while (special < close && !needsDecoding(src.charCodeAt(special))) special++;
+      this.aNames[count] = aName;
+      this.aOffsets[count] = at;
+      this.aStarts[count] = p + 1;
+      this.aEnds[count] = close;
+      this.aValues[count++] = special < close ? this.decoded(p + 1, close, ATTRIBUTE, special) : null;
+      p = close + 1;
     }
     const selfClosing = src.charCodeAt(p) === 47;
     if (selfClosing && src.charCodeAt(p + 1) !== 62) throw this.error("Expected '>' after '/'", p + 1);
@@ -486,28 +509,6 @@ export class XmlReader {
     this.openScopes[depth] = this.scope;
     this.depth = depth + 1;
     this.pos = selfClosing ? p + 2 : p + 1;
-  }
-
-  /** Scans the attribute whose name is at `p` as attribute `i` of the current tag; returns the offset after it. */
-  private attribute(p: number, i: number): number {
-    const src = this.src;
-    const nameEnd = this.scanName(p, 'attribute name');
-    const name = this.intern(p, nameEnd, this.colon, this.hash);
-    let q = this.skipWs(nameEnd);
-    if (src.charCodeAt(q) !== 61 /* = */) throw this.error(`Expected '=' after attribute name '${name.qname}'`, q);
-    q = this.skipWs(q + 1);
-    const quote = src.charCodeAt(q);
-    if (quote !== 34 && quote !== 39) throw this.error(`Value of attribute '${name.qname}' must be quoted`, q);
-    const close = src.indexOf(quote === 34 ? '"' : "'", q + 1);
-    if (close < 0) throw this.error('Unterminated attribute value', q);
-    this.aNames[i] = name;
-    this.aOffsets[i] = p;
-    this.aStarts[i] = q + 1;
-    this.aEnds[i] = close;
-    let special = q + 1; // the first character that needs decoding, if any
-    while (special < close && !needsDecoding(src.charCodeAt(special))) special++;
-    this.aValues[i] = special < close ? this.decoded(q + 1, close, ATTRIBUTE, special) : null;
-    return close + 1;
   }
 
   /**
