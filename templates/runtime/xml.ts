@@ -1,23 +1,15 @@
-// A small, strict, namespace-aware XML reader for SOAP messages, plus the two escaping helpers the
-// encoder needs. Self-contained on purpose: no imports, so the file runs unchanged in Node,
-// browsers and Deno.
+// A small, strict, namespace-aware XML pull reader for SOAP messages, and the two escaping helpers
+// the encoder needs. No imports: the file runs unchanged in Node, browsers and Deno.
 //
-// Design notes
-// - XmlReader is a pull reader: next() returns start tag, text and end tag events. All checking
-//   happens there, so its consumers see the same errors: the decoder (decode.ts) turns them into
-//   typed values directly (the client's responses and the mock's requests alike); only the tests'
-//   own tree builder (test/support/xml-tree.ts) makes trees of them.
-// - The input is scanned with indexOf/charCodeAt; strings are only created by slicing whole runs
-//   (names, attribute values, text between markup), never character by character, and text and
-//   attribute values that need no decoding are handed out as extents of the input.
-// - Names are interned per document (one XmlName per distinct name, as a compact interned string).
-// - Security: a DOCTYPE is refused outright, so no entity is ever declared or expanded. Only the
-//   five predefined entities and numeric character references are decoded. Nesting depth is
-//   limited. Every check is linear in the input, including duplicate-attribute detection.
-// - Positions: elements store only their offset; line and column are computed on demand from a
-//   newline index that is built the first time any position is asked for.
-// - Namespace scopes form a chain with one link per declaration; elements that declare nothing
-//   share their parent's scope object.
+// - XmlReader.next() returns start tag, text and end tag events and leaves their details in fields.
+//   Every well-formedness check happens there, in document order, so all its readers (the decoder,
+//   envelope.ts's Fault reader, the tests' trees) see the same errors at the same places.
+// - The input is scanned with indexOf/charCodeAt; strings are made only by slicing whole runs, and
+//   text or attribute values that need no decoding are handed out as extents of the input.
+// - Security: a DOCTYPE is refused, so no entity is ever declared or expanded; only the five
+//   predefined entities and character references are decoded. Depth and name length are limited,
+//   and every check is linear in the input, hostile input too (xml-scaling.slow.test.ts).
+// - Positions are offsets; lines and columns are counted only when asked for (error messages).
 
 export interface NamespaceScope {
   /**
@@ -33,19 +25,16 @@ export interface ParseOptions {
 }
 
 export class XmlSyntaxError extends Error {
-  readonly line: number;
-  readonly column: number;
-  constructor(message: string, line: number, column: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     super(`${message} at line ${line}, column ${column}`);
     this.name = 'XmlSyntaxError';
-    this.line = line;
-    this.column = column;
   }
 }
 
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
-const DEFAULT_MAX_DEPTH = 256;
 /**
  * Longest element, attribute or processing-instruction name accepted, in UTF-16 units (libxml2's
  * default limit is 50000). Below V8's 16384, beyond which a string's hash is its length alone, so
@@ -53,10 +42,22 @@ const DEFAULT_MAX_DEPTH = 256;
  */
 export const MAX_NAME_LENGTH = 10_000;
 
-// Candidates for characters XML 1.0 does not allow anywhere, raw: C0 controls other than
-// tab/LF/CR, U+FFFE, U+FFFF, and surrogates (which are fine when properly paired). One native scan
-// over the whole input; a match that is the high half of a valid pair is skipped. (A `u`-flag class
-// would express this directly but is several times slower in V8.)
+// Reader events (XmlReader.next).
+/** End of the document (everything after the document element was checked too). */
+export const XML_EOF = 0;
+/** A start tag: name, ns, scope, attributes. A self-closing tag is followed by its XML_END. */
+export const XML_START = 1;
+/** An end tag (or the end of a self-closing tag). */
+export const XML_END = 2;
+/** Character data inside an element: a run between markup, or a CDATA section. */
+export const XML_TEXT = 3;
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+// Characters XML 1.0 does not allow anywhere, raw: C0 controls but tab/LF/CR, U+FFFE, U+FFFF, and
+// surrogates that are not part of a pair. One native scan over the whole input (checkChars); a
+// `u`-flag class would say it directly but is several times slower in V8.
 const SUSPECT_CHAR = /[\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/g;
 
 // ASCII name characters: 1 = may start a name, 2 = may only continue one.
@@ -66,47 +67,51 @@ for (let c = 0; c < 128; c++) {
   else if ((c >= 48 && c <= 57) || c === 45 || c === 46) NAME_ASCII[c] = 2;
 }
 
-function isNonAsciiNameStart(c: number): boolean {
+/** NameStartChar of XML 1.0 beyond ASCII, in the BMP (astral ones are taken by their high surrogate). */
+function isNameStartHigh(c: number): boolean {
   return (
-    (c >= 0xc0 && c <= 0xd6) ||
-    (c >= 0xd8 && c <= 0xf6) ||
-    (c >= 0xf8 && c <= 0x2ff) ||
-    (c >= 0x370 && c <= 0x37d) ||
-    (c >= 0x37f && c <= 0x1fff) ||
-    c === 0x200c ||
-    c === 0x200d ||
-    (c >= 0x2070 && c <= 0x218f) ||
-    (c >= 0x2c00 && c <= 0x2fef) ||
-    (c >= 0x3001 && c <= 0xd7ff) ||
-    (c >= 0xf900 && c <= 0xfdcf) ||
-    (c >= 0xfdf0 && c <= 0xfffd)
+    (c >= 0xc0 && c <= 0x2ff && c !== 0xd7 && c !== 0xf7) || (c >= 0x370 && c <= 0x1fff && c !== 0x37e) || c === 0x200c || c === 0x200d ||
+    (c >= 0x2070 && c <= 0x218f) || (c >= 0x2c00 && c <= 0x2fef) || (c >= 0x3001 && c <= 0xd7ff) || (c >= 0xf900 && c <= 0xfdcf) || (c >= 0xfdf0 && c <= 0xfffd)
   );
 }
 
-function isNonAsciiNameChar(c: number): boolean {
-  return (
-    isNonAsciiNameStart(c) || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040
-  );
+/** NameChar of XML 1.0 beyond ASCII, in the BMP. */
+function isNameCharHigh(c: number): boolean {
+  return isNameStartHigh(c) || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040;
 }
 
-/** Code points allowed by the XML 1.0 Char production (for character references). */
-function isXmlChar(cp: number): boolean {
-  return (
-    cp === 0x9 ||
-    cp === 0xa ||
-    cp === 0xd ||
-    (cp >= 0x20 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd) ||
-    (cp >= 0x10000 && cp <= 0x10ffff)
-  );
+/** A high surrogate of a U+10000..U+EFFFF name character (that it is paired was checked up front). */
+function isNameSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdb7f;
 }
-
-/** Encoding names that a byte order mark can go with. */
-const UNICODE_ENCODING = /^(utf-?(8|16|32)(le|be)?|ucs-?[24]|iso-10646-ucs-[24])$/i;
 
 function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
+
+/** Code points of the XML 1.0 Char production (what a character reference may stand for). */
+function isXmlChar(cp: number): boolean {
+  return cp === 9 || cp === 10 || cp === 13 || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+
+// What a run of characters is (XmlReader.decoded).
+const TEXT = 0;
+const ATTRIBUTE = 1;
+const CDATA = 2;
+
+/** The XML declaration's pseudo-attributes, in the only order allowed, and what each value must be. */
+const DECLARATION: readonly (readonly [string, RegExp, (value: string) => string])[] = [
+  // XML 1.0 (5th edition, 2.8): a 1.0 processor reads a document of another 1.x version as if it
+  // were 1.0. So 1.1 is read by the 1.0 rules: what only 1.1 allows is refused or read as 1.0
+  // reads it (test/runtime/xml-decisions.test.ts).
+  ['version', /^1\.[0-9]+$/, (v) => `Unsupported XML version '${v}' (1.x is read as 1.0)`],
+  ['encoding', /^[A-Za-z][A-Za-z0-9._-]*$/, (v) => `Invalid encoding name '${v}'`],
+  ['standalone', /^(yes|no)$/, () => "standalone must be 'yes' or 'no'"],
+];
+
+/** Encoding names that a byte order mark can go with. */
+const UNICODE_ENCODING = /^(utf-?(8|16|32)(le|be)?|ucs-?[24]|iso-10646-ucs-[24])$/i;
 
 const INTERN: Record<string, number> = Object.create(null) as Record<string, number>;
 
@@ -142,109 +147,41 @@ function find(src: string, needle: string, from: number): number {
   return i < 0 ? src.length : i;
 }
 
-function hex(cp: number): string {
+function codePoint(cp: number): string {
   return 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
 }
 
-/** Lazily built index of line starts; turns offsets into 1-based line/column pairs. */
-class LineMap {
-  private readonly src: string;
-  private starts: number[] | undefined;
-
-  constructor(src: string) {
-    this.src = src;
-    this.starts = undefined;
-  }
-
-  private build(): number[] {
-    const src = this.src;
-    // The BOM is not a character of line 1 for column purposes.
-    const starts = [src.charCodeAt(0) === 0xfeff ? 1 : 0];
-    if (src.indexOf('\r') < 0) {
-      for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) starts.push(i + 1);
-    } else {
-      for (let i = 0, n = src.length; i < n; i++) {
-        const c = src.charCodeAt(i);
-        if (c === 10) starts.push(i + 1);
-        else if (c === 13) {
-          if (src.charCodeAt(i + 1) === 10) i++;
-          starts.push(i + 1);
-        }
-      }
-    }
-    this.starts = starts;
+/** Offsets where lines start (after LF, CR LF or a lone CR); a BOM is not a column of line 1. */
+function lineStarts(src: string): number[] {
+  const starts = [src.charCodeAt(0) === 0xfeff ? 1 : 0];
+  if (src.indexOf('\r') < 0) {
+    for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) starts.push(i + 1);
     return starts;
   }
-
-  line(offset: number): number {
-    const starts = this.starts ?? this.build();
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+  for (let i = 0; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 13 && src.charCodeAt(i + 1) === 10) i++;
+    if (c === 10 || c === 13) starts.push(i + 1);
   }
-
-  column(offset: number): number {
-    const starts = this.starts ?? this.build();
-    const start = Math.min(starts[this.line(offset) - 1] as number, offset);
-    // Count code points, not UTF-16 units: a surrogate pair is one column.
-    let col = 1;
-    const src = this.src;
-    for (let i = start; i < offset; i++) {
-      const c = src.charCodeAt(i);
-      if (c >= 0xdc00 && c <= 0xdfff && i > start) {
-        const p = src.charCodeAt(i - 1);
-        if (p >= 0xd800 && p <= 0xdbff) continue;
-      }
-      col++;
-    }
-    return col;
-  }
+  return starts;
 }
 
-/** One namespace binding: the URI and its per-document id (equal URIs, equal ids; see UriIds). */
+/** A namespace binding: one per distinct URI and document (XmlReader.bindingOf); `id` numbers it, for keys. */
 interface Binding {
   readonly uri: string;
   readonly id: number;
 }
 
-const EMPTY_BINDING: Binding = { uri: '', id: -3 };
-
-/**
- * The bindings declared on one element, linked to the enclosing scope. The chain is at most as long
- * as the nesting depth; an element declaring many prefixes gets a Map, so lookups stay cheap even
- * for hostile documents. A lookup that had to walk far leaves its answer in the parent scope's
- * memo, so the siblings and descendants that ask next stop there: a deep chain of scopes costs one
- * walk per prefix and parent, not one per lookup.
- */
+/** The namespaces in scope: an element's declarations, then its parent's. Elements that declare nothing share their parent's. */
 class Scope implements NamespaceScope {
-  readonly parent: Scope | null;
-  private readonly prefixes: readonly string[];
-  private readonly bindings: readonly Binding[];
-  private readonly map: Map<string, Binding> | null;
-  /** Bindings found beyond this scope by earlier long walks (see binding()). */
-  private memo: Map<string, Binding> | null = null;
-  /** The document's line index (kept here rather than on every element, to keep elements small). */
-  readonly lines: LineMap | null;
   private lastPrefix: string | undefined = undefined;
   private lastBinding: Binding | undefined = undefined;
 
-  constructor(parent: Scope | null, prefixes: string[], bindings: Binding[], lines: LineMap | null) {
-    this.parent = parent;
-    this.prefixes = prefixes;
-    this.bindings = bindings;
-    let map: Map<string, Binding> | null = null;
-    if (prefixes.length > 8) {
-      map = new Map();
-      for (let i = 0; i < prefixes.length; i++) map.set(prefixes[i] as string, bindings[i] as Binding);
-    }
-    this.map = map;
-    this.lines = lines;
-  }
+  constructor(
+    readonly parent: Scope | null,
+    /** The bindings declared here, and those found beyond here by earlier long walks (see binding()). */
+    private readonly known: Map<string, Binding>,
+  ) {}
 
   lookup(prefix: string): string | undefined {
     return this.binding(prefix)?.uri;
@@ -252,183 +189,118 @@ class Scope implements NamespaceScope {
 
   /** The binding of `prefix` in this scope, or undefined when it is unbound. */
   binding(prefix: string): Binding | undefined {
-    // Elements sharing a scope mostly ask for the same prefix: remember the last answer.
+    // Elements sharing a scope mostly ask for the same prefix: the last answer is kept.
     if (prefix === this.lastPrefix) return this.lastBinding;
-    let s: Scope = this;
-    let steps = 0;
     let found: Binding | undefined;
-    for (;;) {
-      found = s.own(prefix);
-      if (found !== undefined) break;
-      if (s.memo !== null) {
-        found = s.memo.get(prefix);
-        if (found !== undefined) break;
-      }
-      const up = s.parent;
-      if (up === null) {
-        found = prefix === '' ? EMPTY_BINDING : undefined;
-        break;
-      }
-      s = up;
-      steps++;
-    }
-    if (found !== undefined) {
-      this.lastPrefix = prefix;
-      this.lastBinding = found;
-      // Found beyond the parent: the parent does not declare it, so the answer holds there too.
-      // Memoised only past a few steps (short walks are cheaper than the map): a guard of linear
-      // time in xml-scaling.slow.test.ts, family "a deep chain of scopes", not a speed trick.
-      if (steps > 4 && this.parent !== null) (this.parent.memo ??= new Map()).set(prefix, found);
-    }
+    let steps = 0;
+    for (let s: Scope | null = this; s !== null && (found = s.known.get(prefix)) === undefined; s = s.parent) steps++;
+    if (found === undefined) return undefined;
+    this.lastPrefix = prefix;
+    this.lastBinding = found;
+    // Found far up: the parent does not declare it, so the answer holds there too, and the siblings
+    // and descendants asking next stop there. A deep chain of scopes then costs one walk per prefix
+    // and parent, not one per lookup: a guard of linear time (xml-scaling.slow.test.ts, family "a
+    // deep chain of scopes"), not a speed trick. Short walks are cheaper than growing the map.
+    if (steps > 4 && this.parent !== null) this.parent.known.set(prefix, found);
     return found;
   }
-
-  /** The binding this scope itself declares for `prefix`, or undefined. */
-  private own(prefix: string): Binding | undefined {
-    if (this.map !== null) return this.map.get(prefix);
-    const prefixes = this.prefixes;
-    for (let i = 0; i < prefixes.length; i++) {
-      if (prefixes[i] === prefix) return this.bindings[i];
-    }
-    return undefined;
-  }
 }
 
-const BUILTIN_SCOPE = new Scope(null, ['xml', 'xmlns'], [{ uri: XML_NS, id: -1 }, { uri: XMLNS_NS, id: -2 }], null);
+/** Every document's outermost scope: the two built-in prefixes and the empty default namespace. */
+const ROOT_SCOPE = new Scope(null, new Map([['', { uri: '', id: -3 }], ['xml', { uri: XML_NS, id: -1 }], ['xmlns', { uri: XMLNS_NS, id: -2 }]]));
 
-/**
- * Per-document ids for namespace URIs: equal URIs get equal ids, so attributes' namespaces are
- * compared as numbers. Comparing the strings could cost their length every time (a hostile
- * document binds two prefixes to equal 200 KB URIs), and V8 hashes strings longer than 16383
- * characters by their length alone, so a Map keyed by such URIs degrades to a list. URIs are
- * hashed here instead, once per declaration, with a seed chosen per document.
- */
-class UriIds {
-  private readonly buckets = new Map<number, number[]>();
-  private readonly uris: string[] = [];
-  private readonly seed = (Math.random() * 0x100000000) | 0;
-
-  /** The id of `uri`; a URI seen for the first time is kept as `keep(uri)` (see uri()). */
-  id(uri: string, keep: (uri: string) => string = (u) => u): number {
-    let h = this.seed ^ uri.length;
-    for (let i = 0; i < uri.length; i++) {
-      h = Math.imul(h ^ uri.charCodeAt(i), 0x5bd1e995);
-      h ^= h >>> 13;
-    }
-    const bucket = this.buckets.get(h);
-    if (bucket === undefined) {
-      this.buckets.set(h, [this.uris.length]);
-    } else {
-      for (const id of bucket) if (this.uris[id] === uri) return id;
-      bucket.push(this.uris.length);
-    }
-    this.uris.push(keep(uri));
-    return this.uris.length - 1;
-  }
-
-  /** The URI of `id`, as kept when first seen: every binding to it shares that one string. */
-  uri(id: number): string {
-    return this.uris[id] as string;
-  }
-}
-
-/**
- * An interned qualified name: one object per distinct name per document (see XmlReader.intern),
- * so names can be compared by identity.
- */
+/** A qualified name: one object per distinct name per document (XmlReader.intern), so names compare by identity. */
 export class XmlName {
   readonly qname: string;
   /** '' when unprefixed. */
   readonly prefix: string;
   readonly local: string;
-  /** Hash of the qualified name (computed while scanning it; 30 bits). */
-  readonly hash: number;
-  /** The scope `uri` was resolved in (resolution cache; see XmlReader.resolve). */
+  /** The binding of the prefix, and the scope it was looked up in (a cache: see XmlReader.resolve). */
+  binding: Binding | undefined = undefined;
   scope: Scope | null = null;
-  uri = '';
-  /** The id of `uri` (see UriIds), cached with it. */
-  uriId = 0;
 
-  /** `compact`: make the strings canonical (see canonical()); worth it for names that repeat. */
-  constructor(qname: string, colon: number, hash: number, compact = true) {
+  /**
+   * `hash`: of the qualified name, computed while scanning it (30 bits). `compact`: make the
+   * strings canonical (see canonical()), which pays off for names that recur.
+   */
+  constructor(qname: string, colon: number, readonly hash: number, compact: boolean) {
     const c = compact ? canonical : (s: string) => s;
     this.qname = c(qname);
     this.prefix = colon < 0 ? '' : c(qname.slice(0, colon));
     this.local = colon < 0 ? this.qname : c(qname.slice(colon + 1));
-    this.hash = hash;
   }
 }
 
-// Reader events (XmlReader.next).
-/** End of the document (everything after the document element was checked too). */
-export const XML_EOF = 0;
-/** A start tag: name, ns, scope, attributes. A self-closing tag is followed by its XML_END. */
-export const XML_START = 1;
-/** An end tag (or the end of a self-closing tag). */
-export const XML_END = 2;
-/** Character data inside an element: a run between markup, or a CDATA section. */
-export const XML_TEXT = 3;
+/** Whether a character may need decoding: '&', '<', or a control (tab, LF, CR: the others were refused up front). */
+function needsDecoding(c: number): boolean {
+  return c < 32 || c === 38 || c === 60;
+}
+
+/** Whether an attribute is a namespace declaration (xmlns or xmlns:p). */
+function isDecl(n: XmlName): boolean {
+  return n.prefix === 'xmlns' || n.qname === 'xmlns';
+}
+
+/** A prefixed attribute's namespace binding (once resolved), or undefined for the others. */
+function prefixedBinding(n: XmlName): Binding | undefined {
+  return n.prefix === '' || n.prefix === 'xmlns' ? undefined : n.binding;
+}
 
 const NAME_CACHE_SIZE = 2048; // power of two
 const NAME_PROBES = 4;
 
 /**
  * A pull reader over a whole document: `next()` returns the next event (XML_START, XML_TEXT,
- * XML_END, XML_EOF) and leaves its details in fields. Every well-formedness check happens here,
- * in document order, so any consumer (the decoder, envelope.ts's Fault reader, the tests' trees)
- * sees exactly the same errors at exactly the same places; consumers only decide what to keep.
+ * XML_END, XML_EOF) and leaves its details in the fields below, valid until the next call.
  */
 export class XmlReader {
   readonly src: string;
   private readonly len: number;
   private readonly maxDepth: number;
-  private readonly lines: LineMap;
-  private readonly rootScope: Scope;
   private pos: number;
   private rootSeen = false;
   /** The last START was self-closing: the next call returns its END without reading. */
   private pendingEnd = false;
-  // Open elements: names (for end tags), start offsets (for messages) and scopes, by depth - 1.
+  // Open elements, by depth - 1: names (for end tags), start offsets (for messages), scopes.
   private readonly openNames: XmlName[] = [];
   private readonly openStarts: number[] = [];
   private readonly openScopes: Scope[] = [];
-  // Cached offsets of the next '&', '\r' and ']]>' (src.length when none), so that plain text runs
-  // are recognised without scanning them character by character.
+  // Offsets of the next '&', '\r' and ']]>' (src.length when none), each searched for once and kept
+  // until passed, so that plain text is recognised without looking at its characters.
   private nextAmp = -1;
   private nextCr = -1;
   private nextCdEnd = -1;
-  /** Set by scanName: offset of the name's colon, or -1; and the name's hash. */
+  /** Set by scanName: offset of the name's colon (or -1), and the name's hash; by reference: the offset of its ';'. */
   private colon = -1;
   private hash = 0;
-  /** Set by decodeRef: offset of the reference's ';'. */
   private refEnd = 0;
-  /** Pieces appended to the text being decoded since the last flattening (see append). */
+  /** Text being decoded: pieces appended since the last flattening, and the flattened parts (see append). */
   private pieces = 0;
-  /** Flattened parts of the text being decoded (see append). */
   private readonly asides: string[] = [];
-  /**
-   * Open-addressed cache of names seen in this document. Documents repeat a few dozen names many
-   * thousand times; sharing one object per name saves memory and string comparisons.
-   */
+  /** Where lines start, found when a position is first asked for. */
+  private lines: number[] | null = null;
+  /** Names seen in this document, open-addressed by hash: documents repeat a few dozen names many thousand times. */
   private readonly names: (XmlName | undefined)[] = new Array(NAME_CACHE_SIZE);
+  /** Bindings declared in this document, by a hash of their URI (see bindingOf). */
+  private readonly bindings = new Map<number, Binding[]>();
+  private bindingCount = 0;
+  private readonly seed = (Math.random() * 0x100000000) | 0;
   /**
-   * How many more names and namespace URIs are made canonical. Making a string canonical costs
-   * about a microsecond, repaid when the name recurs; a real message has a few hundred distinct
-   * names, while a hostile one can have a new name in every tag, and those are left as they are.
+   * How many more names and namespace URIs are made canonical. It costs about a microsecond, repaid
+   * when the name recurs; a real message has a few hundred distinct names, while a hostile one can
+   * have a new name in every tag, and those are left as they are.
    */
   private compactLeft = NAME_CACHE_SIZE;
-  /** How a namespace URI declared for the first time is kept (see UriIds.id). */
-  private readonly keepUri = (uri: string): string => (this.compactLeft-- > 0 ? canonical(uri) : uri);
 
-  // ---- The current event (valid until the next call) -------------------------------------------
+  // ---- The current event ----------------------------------------------------------------------
   /** Nesting depth: after XML_START the element's own depth (the document element is 1). */
   depth = 0;
   /** XML_START / XML_END: the element's name. */
-  name: XmlName;
+  name: XmlName = new XmlName('', -1, 0, false);
   /** XML_START: the element's namespace URI. */
   ns = '';
   /** XML_START: the element's in-scope namespaces. */
-  scope: Scope;
+  scope: Scope = ROOT_SCOPE;
   /** XML_START: offset of the '<' of the start tag. */
   start = 0;
   /** XML_START: the tag was self-closing. */
@@ -443,47 +315,52 @@ export class XmlReader {
   /** XML_TEXT: the decoded text, or null when it is exactly src[textStart, textEnd). */
   textValue: string | null = null;
 
-  // Attributes of the current start tag, by index in document order.
+  // Attributes of the current start tag, by index in document order: name, offset of the name,
+  // extent of the value, and the decoded value (null when it is exactly its extent).
   private readonly aNames: XmlName[] = [];
-  /** Decoded value, or null when the value is exactly src[aStarts[i], aEnds[i]). */
-  private readonly aValues: (string | null)[] = [];
+  private readonly aOffsets: number[] = [];
   private readonly aStarts: number[] = [];
   private readonly aEnds: number[] = [];
-  /** Offset of the attribute's name. */
-  private readonly aOffsets: number[] = [];
-  /** Namespace URI of a plain attribute; null for a namespace declaration. */
-  private readonly aNs: (string | null)[] = [];
-  /** Id of a prefixed attribute's namespace URI (see UriIds), for the duplicate check. */
-  private readonly aNsIds: number[] = [];
-  /** Created with the document's first namespace declaration. */
-  private uriIds: UriIds | null = null;
+  private readonly aValues: (string | null)[] = [];
 
   constructor(src: string, options?: ParseOptions) {
-    const maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
+    const maxDepth = options?.maxDepth ?? 256;
     if (!(maxDepth >= 1) || (maxDepth !== Infinity && !Number.isInteger(maxDepth))) {
       throw new RangeError(`maxDepth must be a positive integer, not ${maxDepth}`);
     }
     this.src = src;
     this.len = src.length;
     this.maxDepth = maxDepth;
-    this.lines = new LineMap(src);
-    this.rootScope = new Scope(BUILTIN_SCOPE, [], [], this.lines);
-    this.scope = this.rootScope;
-    this.name = new XmlName('', -1, 0);
     this.checkChars();
-    let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
-    if (src.startsWith('<?xml', pos) && isWs(src.charCodeAt(pos + 5))) pos = this.xmlDecl(pos);
-    this.pos = pos;
+    const pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
+    this.pos = src.startsWith('<?xml', pos) && isWs(src.charCodeAt(pos + 5)) ? this.xmlDecl(pos) : pos;
   }
 
   /** The 1-based line and column of `offset` (a surrogate pair is one column). */
   lineColumn(offset: number): { line: number; column: number } {
-    return { line: this.lines.line(offset), column: this.lines.column(offset) };
+    const src = this.src;
+    const starts = (this.lines ??= lineStarts(src));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const first = Math.min(starts[lo] as number, offset);
+    let column = 1;
+    for (let i = first; i < offset; i++) {
+      const c = src.charCodeAt(i);
+      const p = src.charCodeAt(i - 1);
+      if (!(c >= 0xdc00 && c <= 0xdfff && i > first && p >= 0xd800 && p <= 0xdbff)) column++; // not the low half of a pair
+    }
+    return { line: lo + 1, column };
   }
 
   /** An XmlSyntaxError at `offset`. */
   error(message: string, offset: number): XmlSyntaxError {
-    return new XmlSyntaxError(message, this.lines.line(offset), this.lines.column(offset));
+    const { line, column } = this.lineColumn(offset);
+    return new XmlSyntaxError(message, line, column);
   }
 
   /** The current text event's string. */
@@ -493,7 +370,7 @@ export class XmlReader {
 
   /** Whether attribute `i` of the current start tag is a namespace declaration. */
   attrIsDecl(i: number): boolean {
-    return this.aNs[i] === null;
+    return isDecl(this.aNames[i] as XmlName);
   }
 
   attrName(i: number): XmlName {
@@ -502,7 +379,7 @@ export class XmlReader {
 
   /** Namespace URI of attribute `i` ('' for unprefixed attributes and declarations). */
   attrNs(i: number): string {
-    return this.aNs[i] ?? '';
+    return prefixedBinding(this.aNames[i] as XmlName)?.uri ?? '';
   }
 
   attrValue(i: number): string {
@@ -531,36 +408,6 @@ export class XmlReader {
     }
   }
 
-  /** The URI `name`'s prefix is bound to in `scope` (cached on the name with its id), or undefined. */
-  private resolve(name: XmlName, scope: Scope): string | undefined {
-    if (name.scope === scope) return name.uri;
-    const binding = scope.binding(name.prefix);
-    if (binding === undefined) return undefined;
-    name.scope = scope;
-    name.uri = binding.uri;
-    name.uriId = binding.id;
-    return binding.uri;
-  }
-
-  /** The XmlName for src[start, end), a valid QName whose colon (or -1) is `colon` and hash `hash`. */
-  private intern(start: number, end: number, colon: number, hash: number): XmlName {
-    const src = this.src;
-    const names = this.names;
-    const n = end - start;
-    const home = hash & (NAME_CACHE_SIZE - 1);
-    let slot = home;
-    for (let probe = 0; probe < NAME_PROBES; probe++) {
-      const hit = names[slot];
-      if (hit === undefined) break;
-      if (hit.hash === hash && hit.qname.length === n && src.startsWith(hit.qname, start)) return hit;
-      slot = (slot + 1) & (NAME_CACHE_SIZE - 1);
-    }
-    const name = new XmlName(src.slice(start, end), colon < 0 ? -1 : colon - start, hash, this.compactLeft-- > 0);
-    // A free slot among the probed ones, else the home slot is reused.
-    names[names[slot] === undefined ? slot : home] = name;
-    return name;
-  }
-
   /** Reads up to and including the next event; see XML_START, XML_TEXT, XML_END, XML_EOF. */
   next(): number {
     if (this.pendingEnd) {
@@ -569,273 +416,134 @@ export class XmlReader {
       return XML_END;
     }
     const src = this.src;
-    const len = this.len;
     for (;;) {
       const pos = this.pos;
-      // Markup often follows markup or text directly: no search needed then.
+      // Markup often follows markup directly: no search needed then.
       const lt = src.charCodeAt(pos) === 60 ? pos : src.indexOf('<', pos);
-      const textEnd = lt < 0 ? len : lt;
-      if (textEnd > pos) {
-        if (this.depth > 0) {
-          this.textValue = this.charData(pos, textEnd);
-          this.textStart = pos;
-          this.textEnd = textEnd;
-          this.pos = textEnd;
-          return XML_TEXT;
+      const end = lt < 0 ? this.len : lt;
+      if (end > pos) {
+        if (this.depth > 0) return this.textRun(pos, end);
+        for (let i = pos; i < end; i++) {
+          if (!isWs(src.charCodeAt(i))) throw this.error(`Text is not allowed ${this.rootSeen ? 'after' : 'before'} the document element`, i);
         }
-        this.outsideText(pos, textEnd, this.rootSeen);
       }
-      if (lt < 0) {
-        this.pos = len;
-        if (this.depth > 0) {
-          const qname = (this.openNames[this.depth - 1] as XmlName).qname;
-          const opened = this.openStarts[this.depth - 1] as number;
-          throw this.error(
-            `Unclosed element <${qname}> (opened at line ${this.lines.line(opened)}, column ${this.lines.column(opened)})`,
-            len,
-          );
-        }
-        if (!this.rootSeen) throw this.error('No document element', len);
-        return XML_EOF;
-      }
+      if (lt < 0) return this.endOfInput();
       const c = src.charCodeAt(lt + 1);
-
-      if (c === 47 /* / */) {
-        if (this.depth === 0) throw this.error('Unexpected end tag', lt);
-        const name = this.openNames[this.depth - 1] as XmlName;
-        const qname = name.qname;
-        let p = lt + 2 + qname.length;
-        const after = src.charCodeAt(p);
-        if (
-          !src.startsWith(qname, lt + 2) ||
-          (after < 128 ? NAME_ASCII[after] !== 0 : isNonAsciiNameChar(after) || (after >= 0xd800 && after <= 0xdb7f))
-        ) {
-          const end = this.scanNameLoose(lt + 2);
-          throw this.error(`Mismatched end tag: expected </${qname}>, found </${src.slice(lt + 2, end)}>`, lt);
-        }
-        while (isWs(src.charCodeAt(p))) p++;
-        if (src.charCodeAt(p) !== 62) throw this.error(`Expected '>' to close end tag </${qname}>`, p);
-        this.pos = p + 1;
-        this.pop();
-        return XML_END;
-      }
+      if (c === 47 /* / */) return this.endTag(lt);
       if (c === 33 /* ! */) {
-        if (src.startsWith('--', lt + 2)) {
-          const end = src.indexOf('-->', lt + 4);
-          if (end < 0) throw this.error('Unterminated comment', lt);
-          const dd = src.indexOf('--', lt + 4);
-          if (dd < end) throw this.error("'--' is not allowed inside a comment", dd);
-          this.pos = end + 3;
-          continue;
-        }
-        if (src.startsWith('[CDATA[', lt + 2)) {
-          if (this.depth === 0) throw this.error('CDATA section outside the document element', lt);
-          const start = lt + 9;
-          const end = src.indexOf(']]>', start);
-          if (end < 0) throw this.error('Unterminated CDATA section', lt);
-          this.textValue = this.normaliseNewlines(start, end);
-          this.textStart = start;
-          this.textEnd = end;
-          this.pos = end + 3;
-          return XML_TEXT;
-        }
-        if (src.startsWith('DOCTYPE', lt + 2)) throw this.error('DOCTYPE is not allowed', lt);
-        throw this.error("Unexpected '<!'", lt);
+        if (!src.startsWith('--', lt + 2)) return this.cdata(lt);
+        this.comment(lt);
+      } else if (c === 63 /* ? */) {
+        this.processingInstruction(lt);
+      } else {
+        this.startTag(lt);
+        return XML_START;
       }
-      if (c === 63 /* ? */) {
-        this.pos = this.processingInstruction(lt);
-        continue;
-      }
-      this.startTag(lt);
-      return XML_START;
     }
   }
 
-  /** Closes the innermost open element. */
-  private pop(): void {
-    const depth = --this.depth;
-    this.name = this.openNames[depth] as XmlName;
-    this.scope = depth > 0 ? (this.openScopes[depth - 1] as Scope) : this.rootScope;
+  /** No markup is left: the end of the document, if the document element was there and is closed. */
+  private endOfInput(): number {
+    this.pos = this.len;
+    if (this.depth > 0) {
+      const opened = this.lineColumn(this.openStarts[this.depth - 1] as number);
+      const qname = (this.openNames[this.depth - 1] as XmlName).qname;
+      throw this.error(`Unclosed element <${qname}> (opened at line ${opened.line}, column ${opened.column})`, this.len);
+    }
+    if (!this.rootSeen) throw this.error('No document element', this.len);
+    return XML_EOF;
   }
 
-  /** Reads the start tag whose '<' is at `lt`, and opens its element. */
+  /**
+   * The start tag whose '<' is at `lt`: its name and attributes; opens its element. (The attribute
+   * loop is written out here rather than in a method: called from the decoder's loop, a method of
+   * its own was not inlined, and the decode bench took 6 % longer.)
+   */
   private startTag(lt: number): void {
     const src = this.src;
-    const len = this.len;
     const depth = this.depth;
     if (depth === 0 && this.rootSeen) throw this.error('Only one document element is allowed', lt);
     if (depth >= this.maxDepth) throw this.error(`Element nesting deeper than ${this.maxDepth} levels`, lt);
-    const nameStart = lt + 1;
-    let p = this.scanName(nameStart, 'element name');
-    const name = this.intern(nameStart, p, this.colon, this.hash);
+    let p = this.scanName(lt + 1, 'element name');
+    const name = this.intern(lt + 1, p, this.colon, this.hash);
     let count = 0;
-    let selfClosing = false;
-    for (;;) {
-      let ch = src.charCodeAt(p);
-      if (ch === 62 /* > */) {
-        p++;
-        break;
-      }
-      if (ch === 47 /* / */) {
-        if (src.charCodeAt(p + 1) !== 62) throw this.error("Expected '>' after '/'", p + 1);
-        p += 2;
-        selfClosing = true;
-        break;
-      }
-      if (!isWs(ch)) {
-        if (p >= len) throw this.error(`Unexpected end of input in start tag <${name.qname}>`, p);
+    for (let c = src.charCodeAt(p); c !== 62 /* > */ && c !== 47 /* / */; c = src.charCodeAt(p)) {
+      if (!isWs(c)) {
+        if (p >= this.len) throw this.error(`Unexpected end of input in start tag <${name.qname}>`, p);
         throw this.error(`Expected whitespace, '>' or '/>' in start tag <${name.qname}>`, p);
       }
-      do ch = src.charCodeAt(++p);
-      while (isWs(ch));
-      if (ch === 62 || ch === 47) continue;
-      // Attribute.
-      const aStart = p;
-      p = this.scanName(aStart, 'attribute name');
-      const aName = this.intern(aStart, p, this.colon, this.hash);
-      while (isWs(src.charCodeAt(p))) p++;
-      if (src.charCodeAt(p) !== 61 /* = */) {
-        throw this.error(`Expected '=' after attribute name '${aName.qname}'`, p);
-      }
-      p++;
-      while (isWs(src.charCodeAt(p))) p++;
-      const q = src.charCodeAt(p);
-      if (q !== 34 && q !== 39) throw this.error(`Value of attribute '${aName.qname}' must be quoted`, p);
-      const vEnd = src.indexOf(q === 34 ? '"' : "'", p + 1);
-      if (vEnd < 0) throw this.error('Unterminated attribute value', p);
+      p = this.skipWs(p + 1);
+      c = src.charCodeAt(p);
+      if (c === 62 || c === 47) break;
+      // An attribute: name = "value" or 'value'.
+      const at = p;
+      p = this.scanName(at, 'attribute name');
+      const aName = this.intern(at, p, this.colon, this.hash);
+      p = this.skipWs(p);
+      if (src.charCodeAt(p) !== 61 /* = */) throw this.error(`Expected '=' after attribute name '${aName.qname}'`, p);
+      p = this.skipWs(p + 1);
+      const quote = src.charCodeAt(p);
+      if (quote !== 34 && quote !== 39) throw this.error(`Value of attribute '${aName.qname}' must be quoted`, p);
+      const close = src.indexOf(quote === 34 ? '"' : "'", p + 1);
+      if (close < 0) throw this.error('Unterminated attribute value', p);
+      let special = p + 1; // the first character that needs decoding, if any
+      while (special < close && !needsDecoding(src.charCodeAt(special))) special++;
       this.aNames[count] = aName;
-      this.aValues[count] = this.attrValueText(p + 1, vEnd);
+      this.aOffsets[count] = at;
       this.aStarts[count] = p + 1;
-      this.aEnds[count] = vEnd;
-      this.aOffsets[count] = aStart;
-      count++;
-      p = vEnd + 1;
+      this.aEnds[count] = close;
+      this.aValues[count++] = special < close ? this.decoded(p + 1, close, ATTRIBUTE, special) : null;
+      p = close + 1;
     }
-    this.attributesOf(name, lt, count, depth > 0 ? (this.openScopes[depth - 1] as Scope) : this.rootScope);
+    const selfClosing = src.charCodeAt(p) === 47;
+    if (selfClosing && src.charCodeAt(p + 1) !== 62) throw this.error("Expected '>' after '/'", p + 1);
+    this.namespaces(name, lt, count);
     this.rootSeen = true;
     this.name = name;
     this.start = lt;
-    this.selfClosing = selfClosing;
+    this.selfClosing = this.pendingEnd = selfClosing;
     this.openNames[depth] = name;
     this.openStarts[depth] = lt;
     this.openScopes[depth] = this.scope;
     this.depth = depth + 1;
-    this.pendingEnd = selfClosing;
-    this.pos = p;
-  }
-
-  /** Refuses characters that XML 1.0 does not allow (raw, anywhere in the document). */
-  private checkChars(): void {
-    const src = this.src;
-    SUSPECT_CHAR.lastIndex = 0;
-    for (let m = SUSPECT_CHAR.exec(src); m !== null; m = SUSPECT_CHAR.exec(src)) {
-      const i = m.index;
-      const c = src.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff) {
-        const d = src.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          SUSPECT_CHAR.lastIndex = i + 2;
-          continue;
-        }
-      }
-      SUSPECT_CHAR.lastIndex = 0;
-      const what = c >= 0xd800 && c <= 0xdfff ? `Unpaired surrogate ${hex(c)}` : `Character ${hex(c)}`;
-      throw this.error(`${what} is not allowed in XML`, i);
-    }
+    this.pos = selfClosing ? p + 2 : p + 1;
   }
 
   /**
-   * Processes the scanned start tag's attributes: namespace declarations (making a new scope when
-   * there are any), the element's namespace, attribute namespaces and duplicates. Sets `ns`,
-   * `scope`, `attrCount` and `plainAttrCount`.
+   * The namespaces of the tag just scanned, checked in the order Namespaces in XML 1.0 implies:
+   * attributes unique by raw name, its declarations (a new scope if there are any), the element's
+   * and the attributes' prefixes bound, attributes unique by expanded name. Sets ns, scope,
+   * attrCount and plainAttrCount.
    */
-  private attributesOf(name: XmlName, lt: number, count: number, parentScope: Scope): void {
+  private namespaces(name: XmlName, lt: number, count: number): void {
     const names = this.aNames;
-    const offsets = this.aOffsets;
-    const nsOf = this.aNs;
-    let scope = parentScope;
-    let plain = 0; // attributes that are not namespace declarations
-
-    // Duplicate raw names. Small tags compare pairwise; large
-    // ones use a Set, so the check stays linear.
-    if (count > 1) {
-      if (count <= 12) {
-        for (let i = 1; i < count; i++) {
-          const n = names[i] as XmlName;
-          for (let j = 0; j < i; j++) {
-            if ((names[j] as XmlName).qname === n.qname) {
-              throw this.error(`Duplicate attribute '${n.qname}'`, offsets[i] as number);
-            }
-          }
-        }
-      } else {
-        const seen = new Set<string>();
-        for (let i = 0; i < count; i++) {
-          const n = (names[i] as XmlName).qname;
-          if (seen.has(n)) throw this.error(`Duplicate attribute '${n}'`, offsets[i] as number);
-          seen.add(n);
-        }
-      }
-    }
-
-    let declared: string[] | null = null;
-    let declaredUris: Binding[] | null = null;
+    if (count > 1) this.checkDuplicates(count, false);
+    let declared: Map<string, Binding> | null = null;
     for (let i = 0; i < count; i++) {
       const n = names[i] as XmlName;
-      if (n.prefix === 'xmlns' || n.qname === 'xmlns') {
-        const prefix = n.prefix === '' ? '' : n.local;
-        const uri = this.checkDeclaration(prefix, this.attrValue(i), offsets[i] as number);
-        // A URI is made canonical once, when first declared: repeated declarations (WCF puts
-        // xmlns on every item) neither pay for it again nor use up the budget of names.
-        const ids = (this.uriIds ??= new UriIds());
-        const id = ids.id(uri, this.keepUri);
-        const binding: Binding = { uri: ids.uri(id), id };
-        nsOf[i] = null;
-        if (declared === null || declaredUris === null) {
-          declared = [prefix];
-          declaredUris = [binding];
-        } else {
-          declared.push(prefix);
-          declaredUris.push(binding);
-        }
-      } else {
-        plain++;
-      }
+      if (!isDecl(n)) continue;
+      const prefix = n.prefix === '' ? '' : n.local;
+      (declared ??= new Map()).set(prefix, this.bindingOf(this.checkDeclaration(prefix, this.attrValue(i), this.aOffsets[i] as number)));
     }
-    if (declared !== null && declaredUris !== null) scope = new Scope(scope, declared, declaredUris, this.lines);
-
-    let ns: string;
-    if (name.prefix === '') {
-      ns = this.resolve(name, scope) as string; // the default namespace is always bound ('' when undeclared)
-    } else {
-      if (name.prefix === 'xmlns') throw this.error("Element names must not use the prefix 'xmlns'", lt + 1);
-      const uri = this.resolve(name, scope);
-      if (uri === undefined) {
-        throw this.error(`Unbound namespace prefix '${name.prefix}' in <${name.qname}>`, lt + 1);
+    const scope = declared === null ? this.scope : new Scope(this.scope, declared);
+    if (name.prefix === 'xmlns') throw this.error("Element names must not use the prefix 'xmlns'", lt + 1);
+    const ns = this.resolve(name, scope); // the default namespace is always bound ('' when undeclared)
+    if (ns === undefined) throw this.error(`Unbound namespace prefix '${name.prefix}' in <${name.qname}>`, lt + 1);
+    let plain = 0;
+    let prefixed = 0;
+    for (let i = 0; i < count; i++) {
+      const n = names[i] as XmlName;
+      if (isDecl(n)) continue;
+      plain++;
+      if (n.prefix === '') continue;
+      if (this.resolve(n, scope) === undefined) {
+        throw this.error(`Unbound namespace prefix '${n.prefix}' in attribute '${n.qname}'`, this.aOffsets[i] as number);
       }
-      ns = uri;
+      prefixed++;
     }
-
-    if (plain > 0) {
-      let prefixed = 0;
-      for (let i = 0; i < count; i++) {
-        const n = names[i] as XmlName;
-        if (n.prefix === '') {
-          if (n.qname !== 'xmlns') nsOf[i] = '';
-        } else if (n.prefix !== 'xmlns') {
-          const uri = this.resolve(n, scope);
-          if (uri === undefined) {
-            throw this.error(`Unbound namespace prefix '${n.prefix}' in attribute '${n.qname}'`, offsets[i] as number);
-          }
-          nsOf[i] = uri;
-          this.aNsIds[i] = n.uriId;
-          prefixed++;
-        }
-      }
-      // Duplicates by expanded name can only arise between prefixed attributes (a prefixed
-      // attribute always has a non-empty namespace; unprefixed ones were checked by raw name).
-      if (prefixed > 1) this.checkExpandedDuplicates(count);
-    }
+    // Only prefixed attributes can share an expanded name: an unprefixed one is in no namespace,
+    // a prefixed one never in none, and unprefixed ones were compared by raw name.
+    if (prefixed > 1) this.checkDuplicates(count, true);
     this.ns = ns;
     this.scope = scope;
     this.attrCount = count;
@@ -843,37 +551,30 @@ export class XmlReader {
   }
 
   /**
-   * Throws if two prefixed attributes of the current tag share an expanded name. Namespaces are
-   * compared by id, never as strings: a URI can be long, and comparing or hashing it once per
-   * attribute made a 383 KB document take seconds.
+   * Throws at the first attribute of the current tag whose raw name (or, `expanded`, whose
+   * namespace and local name, for prefixed attributes) an earlier one has. Small tags compare
+   * pairwise, large ones use a Set: linear either way.
    */
-  private checkExpandedDuplicates(count: number): void {
+  private checkDuplicates(count: number, expanded: boolean): void {
     const names = this.aNames;
-    const nsOf = this.aNs;
-    const ids = this.aNsIds;
-    const fail = (i: number): XmlSyntaxError => {
+    const seen = count > 12 ? new Set<string>() : null;
+    for (let i = 0; i < count; i++) {
       const n = names[i] as XmlName;
-      return this.error(`Duplicate attribute '${n.qname}' (expanded name {${nsOf[i] as string}}${n.local})`, this.aOffsets[i] as number);
-    };
-    if (count <= 12) {
-      for (let i = 1; i < count; i++) {
-        const a = nsOf[i];
-        if (a === null || a === '' || a === undefined) continue;
-        const id = ids[i];
-        const local = (names[i] as XmlName).local;
-        for (let j = 0; j < i; j++) {
-          const b = nsOf[j];
-          if (b !== null && b !== '' && ids[j] === id && (names[j] as XmlName).local === local) throw fail(i);
-        }
-      }
-    } else {
-      const seen = new Set<string>();
-      for (let i = 0; i < count; i++) {
-        const a = nsOf[i];
-        if (a === null || a === '' || a === undefined) continue;
-        const key = (ids[i] as number) + '}' + (names[i] as XmlName).local;
-        if (seen.has(key)) throw fail(i);
+      const ns = expanded ? prefixedBinding(n) : undefined;
+      if (expanded && ns === undefined) continue;
+      let dup = false;
+      if (seen !== null) {
+        const key = ns === undefined ? n.qname : ns.id + '}' + n.local;
+        dup = seen.has(key);
         seen.add(key);
+      }
+      for (let j = 0; seen === null && j < i && !dup; j++) {
+        const m = names[j] as XmlName;
+        dup = ns === undefined ? m.qname === n.qname : prefixedBinding(m) === ns && m.local === n.local;
+      }
+      if (dup) {
+        const expandedName = ns === undefined ? '' : ` (expanded name {${ns.uri}}${n.local})`;
+        throw this.error(`Duplicate attribute '${n.qname}'${expandedName}`, this.aOffsets[i] as number);
       }
     }
   }
@@ -887,10 +588,250 @@ export class XmlReader {
     }
     if (uri === XML_NS) throw this.error(`Only the prefix 'xml' can be bound to ${XML_NS}`, offset);
     if (uri === XMLNS_NS) throw this.error(`The namespace ${XMLNS_NS} must not be declared`, offset);
-    if (prefix !== '' && uri === '') {
-      throw this.error(`The prefix '${prefix}' cannot be undeclared in XML 1.0`, offset);
-    }
+    if (prefix !== '' && uri === '') throw this.error(`The prefix '${prefix}' cannot be undeclared in XML 1.0`, offset);
     return uri;
+  }
+
+  /**
+   * The binding of a declared URI: the same object for equal URIs, its string made canonical once
+   * (WCF repeats declarations on every item). URIs are hashed here, with a seed chosen per
+   * document, rather than used as Map keys: V8 hashes a string longer than 16383 characters by its
+   * length alone, so hostile long URIs would turn a Map into a list.
+   */
+  private bindingOf(uri: string): Binding {
+    let h = this.seed ^ uri.length;
+    for (let i = 0; i < uri.length; i++) {
+      h = Math.imul(h ^ uri.charCodeAt(i), 0x5bd1e995);
+      h ^= h >>> 13;
+    }
+    const bucket = this.bindings.get(h) ?? [];
+    for (const b of bucket) if (b.uri === uri) return b;
+    const binding = { uri: this.compactLeft-- > 0 ? canonical(uri) : uri, id: this.bindingCount++ };
+    if (bucket.push(binding) === 1) this.bindings.set(h, bucket);
+    return binding;
+  }
+
+  /** The URI `name`'s prefix is bound to in `scope` (cached on the name), or undefined. */
+  private resolve(name: XmlName, scope: Scope): string | undefined {
+    if (name.scope !== scope) {
+      const binding = scope.binding(name.prefix);
+      if (binding === undefined) return undefined;
+      name.scope = scope;
+      name.binding = binding;
+    }
+    return (name.binding as Binding).uri;
+  }
+
+  /** The XmlName for src[start, end), a valid QName whose colon (or -1) is `colon` and hash `hash`. */
+  private intern(start: number, end: number, colon: number, hash: number): XmlName {
+    const src = this.src;
+    const names = this.names;
+    const home = hash & (NAME_CACHE_SIZE - 1);
+    let slot = home;
+    for (let probe = 0; probe < NAME_PROBES; probe++) {
+      const hit = names[slot];
+      if (hit === undefined) break;
+      if (hit.hash === hash && hit.qname.length === end - start && src.startsWith(hit.qname, start)) return hit;
+      slot = (slot + 1) & (NAME_CACHE_SIZE - 1);
+    }
+    const name = new XmlName(src.slice(start, end), colon < 0 ? -1 : colon - start, hash, this.compactLeft-- > 0);
+    names[names[slot] === undefined ? slot : home] = name; // a free slot among the probed ones, else the home slot
+    return name;
+  }
+
+  /** The end tag whose '<' is at `lt`: it must close the innermost open element. */
+  private endTag(lt: number): number {
+    const src = this.src;
+    if (this.depth === 0) throw this.error('Unexpected end tag', lt);
+    const qname = (this.openNames[this.depth - 1] as XmlName).qname;
+    const after = src.charCodeAt(lt + 2 + qname.length);
+    if (!src.startsWith(qname, lt + 2) || (after < 128 ? NAME_ASCII[after] !== 0 : isNameCharHigh(after) || isNameSurrogate(after))) {
+      const found = (/^[^\t\n\r <>]*/.exec(src.slice(lt + 2, lt + 202)) as RegExpExecArray)[0];
+      throw this.error(`Mismatched end tag: expected </${qname}>, found </${found}>`, lt);
+    }
+    const p = this.skipWs(lt + 2 + qname.length);
+    if (src.charCodeAt(p) !== 62) throw this.error(`Expected '>' to close end tag </${qname}>`, p);
+    this.pos = p + 1;
+    this.pop();
+    return XML_END;
+  }
+
+  /** Closes the innermost open element. */
+  private pop(): void {
+    const depth = --this.depth;
+    this.name = this.openNames[depth] as XmlName;
+    this.scope = depth > 0 ? (this.openScopes[depth - 1] as Scope) : ROOT_SCOPE;
+  }
+
+  /** Text between markup, src[start, end), as the current event. */
+  private textRun(start: number, end: number): number {
+    const src = this.src;
+    if (this.nextAmp < start) this.nextAmp = find(src, '&', start);
+    if (this.nextCr < start) this.nextCr = find(src, '\r', start);
+    if (this.nextCdEnd < start) this.nextCdEnd = find(src, ']]>', start);
+    if (this.nextCdEnd < end) throw this.error("']]>' is not allowed in character data", this.nextCdEnd);
+    const from = Math.min(this.nextAmp, this.nextCr);
+    return this.textEvent(start, end, end, from < end ? this.decoded(start, end, TEXT, from) : null);
+  }
+
+  /** The CDATA section whose '<' is at `lt` as the current event, or the refusal of other '<!' markup. */
+  private cdata(lt: number): number {
+    const src = this.src;
+    if (!src.startsWith('[CDATA[', lt + 2)) {
+      // No DOCTYPE, so no entity can be declared: nothing can make the reader expand one.
+      throw this.error(src.startsWith('DOCTYPE', lt + 2) ? 'DOCTYPE is not allowed' : "Unexpected '<!'", lt);
+    }
+    if (this.depth === 0) throw this.error('CDATA section outside the document element', lt);
+    const start = lt + 9;
+    const end = src.indexOf(']]>', start);
+    if (end < 0) throw this.error('Unterminated CDATA section', lt);
+    if (this.nextCr < start) this.nextCr = find(src, '\r', start);
+    return this.textEvent(start, end, end + 3, this.nextCr < end ? this.decoded(start, end, CDATA, this.nextCr) : null);
+  }
+
+  /** Makes src[start, end) the current XML_TEXT, decoded as `value` (null: as it is); reading goes on at `next`. */
+  private textEvent(start: number, end: number, next: number, value: string | null): number {
+    this.textStart = start;
+    this.textEnd = end;
+    this.textValue = value;
+    this.pos = next;
+    return XML_TEXT;
+  }
+
+  /**
+   * src[start, end) as XML reads it, or null when that is the extent itself (nothing before `from`
+   * needs decoding). Text: references decoded, CR LF and CR read as LF. An attribute value: the
+   * same, tab and line ends read as a space, '<' refused. CDATA: only line ends.
+   */
+  private decoded(start: number, end: number, kind: number, from: number): string | null {
+    const src = this.src;
+    let out = '';
+    let seg = start;
+    for (let i = from; i < end; i++) {
+      const c = src.charCodeAt(i);
+      if (!needsDecoding(c)) continue;
+      const at = i;
+      let piece: string;
+      if (c === 13) {
+        piece = kind === ATTRIBUTE ? ' ' : '\n';
+        if (src.charCodeAt(i + 1) === 10) i++;
+      } else if (kind === CDATA) {
+        continue;
+      } else if (c === 38 /* & */) {
+        piece = this.reference(i, end);
+        i = this.refEnd;
+      } else if (kind === TEXT) {
+        continue;
+      } else if (c === 60) {
+        throw this.error("'<' is not allowed in attribute values", i);
+      } else {
+        piece = ' '; // tab or LF (other controls were refused up front)
+      }
+      out = this.append(out, src.slice(seg, at) + piece);
+      seg = i + 1;
+    }
+    return seg === start ? null : this.joinAside(out + src.slice(seg, end));
+  }
+
+  /**
+   * `out + piece`, for text decoded piece by piece. Appending makes a rope, one live object per
+   * piece until the result is read, so text with millions of references would keep millions alive
+   * and garbage collection would grow faster than the text. Every 256 pieces the rope is therefore
+   * flattened (reading a character does that in V8) and set aside; joinAside joins the parts. A
+   * guard of linear time and memory (xml-scaling.slow.test.ts, family "many character references").
+   */
+  private append(out: string, piece: string): string {
+    out += piece;
+    if (++this.pieces < 256) return out;
+    out.charCodeAt(0);
+    this.asides.push(out);
+    this.pieces = 0;
+    return '';
+  }
+
+  private joinAside(last: string): string {
+    this.pieces = 0;
+    if (this.asides.length === 0) return last;
+    const text = this.asides.join('') + last;
+    this.asides.length = 0;
+    return text;
+  }
+
+  /** Decodes the reference whose '&' is at `amp` (before `end`); sets `refEnd` to its ';'. */
+  private reference(amp: number, end: number): string {
+    const src = this.src;
+    let p = amp + 1;
+    if (src.charCodeAt(p) === 35 /* # */) {
+      const hex = src.charCodeAt(++p) === 120; /* x */
+      if (hex) p++;
+      const first = p;
+      let cp = 0;
+      for (; p < end; p++) {
+        const c = src.charCodeAt(p);
+        let digit: number;
+        if (c >= 48 && c <= 57) digit = c - 48;
+        else if (hex && c >= 97 && c <= 102) digit = c - 87;
+        else if (hex && c >= 65 && c <= 70) digit = c - 55;
+        else break;
+        cp = Math.min(cp * (hex ? 16 : 10) + digit, 0x110000);
+      }
+      if (p === first || p >= end || src.charCodeAt(p) !== 59) throw this.error('Malformed character reference', amp);
+      if (!isXmlChar(cp)) throw this.error(`Character reference to ${cp > 0x10ffff ? 'beyond U+10FFFF' : codePoint(cp)} is not allowed in XML`, amp);
+      this.refEnd = p;
+      return String.fromCodePoint(cp);
+    }
+    // One of the five predefined entities (no DOCTYPE can declare more)?
+    const limit = Math.min(end, amp + 6);
+    while (p < limit && src.charCodeAt(p) !== 59) p++;
+    if (p < end && src.charCodeAt(p) === 59) {
+      this.refEnd = p;
+      switch (src.slice(amp + 1, p)) {
+        case 'amp':
+          return '&';
+        case 'lt':
+          return '<';
+        case 'gt':
+          return '>';
+        case 'quot':
+          return '"';
+        case 'apos':
+          return "'";
+      }
+    }
+    // Report the whole name when it looks like one, so the message is useful.
+    let q = amp + 1;
+    while (q < end && q < amp + 64 && !(src.charCodeAt(q) < 128 && NAME_ASCII[src.charCodeAt(q)] === 0)) q++;
+    if (q > amp + 1 && src.charCodeAt(q) === 59) throw this.error(`Unknown entity '&${src.slice(amp + 1, q)};'`, amp);
+    throw this.error("'&' must start an entity or character reference (escape it as &amp;)", amp);
+  }
+
+  /** Skips the comment whose '<' is at `lt`. */
+  private comment(lt: number): void {
+    const end = this.src.indexOf('-->', lt + 4);
+    if (end < 0) throw this.error('Unterminated comment', lt);
+    const dashes = this.src.indexOf('--', lt + 4);
+    if (dashes < end) throw this.error("'--' is not allowed inside a comment", dashes);
+    this.pos = end + 3;
+  }
+
+  /** Skips the processing instruction whose '<' is at `lt`. */
+  private processingInstruction(lt: number): void {
+    const src = this.src;
+    const end = this.scanName(lt + 2, 'processing instruction target');
+    // Namespaces in XML 1.0 (section 7): no colon in PI targets.
+    if (this.colon >= 0) throw this.error("Invalid processing instruction target: ':' is not allowed (Namespaces in XML)", this.colon);
+    if (end - lt === 5 && src.slice(lt + 2, end).toLowerCase() === 'xml') {
+      throw this.error('The XML declaration is only allowed at the very start of the document', lt);
+    }
+    if (!src.startsWith('?>', end) && !isWs(src.charCodeAt(end))) throw this.error('Invalid processing instruction target', lt + 2);
+    const close = src.indexOf('?>', end);
+    if (close < 0) throw this.error('Unterminated processing instruction', lt);
+    this.pos = close + 2;
+  }
+
+  private skipWs(p: number): number {
+    while (isWs(this.src.charCodeAt(p))) p++;
+    return p;
   }
 
   /**
@@ -905,15 +846,9 @@ export class XmlReader {
     if (p >= this.len) throw this.error(`Unexpected end of input, expected ${what}`, p);
     let c = src.charCodeAt(p);
     let h = c;
-    if (c < 128) {
-      if (NAME_ASCII[c] !== 1) throw this.error(`Invalid ${what}`, p);
-    } else if (c >= 0xd800 && c <= 0xdb7f) {
-      // High surrogate of a U+10000..U+EFFFF name character (its pairing was checked up front).
-      p++;
-    } else if (!isNonAsciiNameStart(c)) {
-      throw this.error(`Invalid ${what}`, p);
-    }
+    if (c < 128 ? NAME_ASCII[c] !== 1 : !isNameSurrogate(c) && !isNameStartHigh(c)) throw this.error(`Invalid ${what}`, p);
     if (c === 58) throw this.error(`Invalid ${what}: a name must not start with ':'`, p);
+    if (isNameSurrogate(c)) p++;
     for (p++; ; p++) {
       c = src.charCodeAt(p);
       if (c < 128) {
@@ -922,9 +857,9 @@ export class XmlReader {
           if (colon >= 0) throw this.error(`Invalid ${what}: more than one ':'`, start);
           colon = p;
         }
-      } else if (c >= 0xd800 && c <= 0xdb7f) {
+      } else if (isNameSurrogate(c)) {
         p++;
-      } else if (!isNonAsciiNameChar(c)) {
+      } else if (!isNameCharHigh(c)) {
         break; // includes NaN at end of input
       }
       h = (Math.imul(h, 31) + c) | 0;
@@ -936,271 +871,57 @@ export class XmlReader {
     return p;
   }
 
-  /** For error messages only: the extent of whatever name-like run starts at `p`. */
-  private scanNameLoose(p: number): number {
+  /** Refuses characters that XML 1.0 does not allow (raw, anywhere in the document). */
+  private checkChars(): void {
     const src = this.src;
-    let c = src.charCodeAt(p);
-    const limit = Math.min(this.len, p + 200);
-    while (p < limit && !isWs(c) && c !== 62 && c !== 60) c = src.charCodeAt(++p);
-    return p;
-  }
-
-  private outsideText(start: number, end: number, afterRoot: boolean): void {
-    const src = this.src;
-    for (let i = start; i < end; i++) {
-      if (!isWs(src.charCodeAt(i))) {
-        throw this.error(
-          afterRoot ? 'Text is not allowed after the document element' : 'Text is not allowed before the document element',
-          i,
-        );
-      }
-    }
-  }
-
-  /**
-   * `out + piece`, for decoded text built piece by piece. Appending makes a rope: one live object
-   * per piece until the result is read, so text with millions of references would keep millions of
-   * them alive and garbage collection would grow faster than the text. Every 256 pieces the rope is
-   * therefore flattened (reading a character does that in V8) and set aside; joinAside joins the
-   * parts. A guard of linear time and memory, not a speed trick: test/runtime/xml-scaling.slow.test.ts,
-   * family "many character references".
-   */
-  private append(out: string, piece: string): string {
-    out += piece;
-    if (++this.pieces < 256) return out;
-    out.charCodeAt(0);
-    this.asides.push(out);
-    this.pieces = 0;
-    return '';
-  }
-
-  private joinAside(last: string): string {
-    const asides = this.asides;
-    this.pieces = 0;
-    if (asides.length === 0) return last;
-    asides.push(last);
-    const text = asides.join('');
-    asides.length = 0;
-    return text;
-  }
-
-  /**
-   * Character data between markup: entities decoded, line endings normalised. Returns null when
-   * the text is exactly src[start, end) (no reference, no carriage return), so no string is made.
-   */
-  private charData(start: number, end: number): string | null {
-    const src = this.src;
-    if (this.nextAmp < start) this.nextAmp = find(src, '&', start);
-    if (this.nextCr < start) this.nextCr = find(src, '\r', start);
-    if (this.nextCdEnd < start) this.nextCdEnd = find(src, ']]>', start);
-    if (this.nextCdEnd < end) throw this.error("']]>' is not allowed in character data", this.nextCdEnd);
-    if (this.nextAmp >= end && this.nextCr >= end) return null;
-    let out = '';
-    let seg = start;
-    for (let i = start; i < end; i++) {
+    SUSPECT_CHAR.lastIndex = 0;
+    for (let m = SUSPECT_CHAR.exec(src); m !== null; m = SUSPECT_CHAR.exec(src)) {
+      const i = m.index;
       const c = src.charCodeAt(i);
-      if (c === 38) {
-        out = this.append(out, src.slice(seg, i) + this.decodeRef(i, end));
-        i = this.refEnd;
-        seg = i + 1;
-      } else if (c === 13) {
-        out = this.append(out, src.slice(seg, i) + '\n');
-        if (src.charCodeAt(i + 1) === 10) i++;
-        seg = i + 1;
+      const d = src.charCodeAt(i + 1);
+      if (c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        SUSPECT_CHAR.lastIndex = i + 2; // a valid pair
+        continue;
       }
+      SUSPECT_CHAR.lastIndex = 0;
+      const what = c >= 0xd800 && c <= 0xdfff ? `Unpaired surrogate ${codePoint(c)}` : `Character ${codePoint(c)}`;
+      throw this.error(`${what} is not allowed in XML`, i);
     }
-    return this.joinAside(out + src.slice(seg, end));
   }
 
-  /** CDATA content: only line endings change. */
-  private normaliseNewlines(start: number, end: number): string {
-    const src = this.src;
-    if (this.nextCr < start) this.nextCr = find(src, '\r', start);
-    if (this.nextCr >= end) return src.slice(start, end);
-    let out = '';
-    let seg = start;
-    for (let i = this.nextCr; i < end; i++) {
-      if (src.charCodeAt(i) === 13) {
-        out = this.append(out, src.slice(seg, i) + '\n');
-        if (src.charCodeAt(i + 1) === 10) i++;
-        seg = i + 1;
-      }
-    }
-    return this.joinAside(out + src.slice(seg, end));
-  }
-
-  /**
-   * Attribute value: references decoded, whitespace normalised as for CDATA-typed attributes.
-   * Returns null when the value is exactly src[start, end), so no string is made.
-   */
-  private attrValueText(start: number, end: number): string | null {
-    const src = this.src;
-    let out = '';
-    let seg = start;
-    for (let i = start; i < end; i++) {
-      const c = src.charCodeAt(i);
-      if (c > 60 || (c >= 32 && c !== 38 && c !== 60)) continue;
-      if (c === 38) {
-        out = this.append(out, src.slice(seg, i) + this.decodeRef(i, end));
-        i = this.refEnd;
-        seg = i + 1;
-      } else if (c === 60) {
-        throw this.error("'<' is not allowed in attribute values", i);
-      } else if (c === 9 || c === 10) {
-        out = this.append(out, src.slice(seg, i) + ' ');
-        seg = i + 1;
-      } else if (c === 13) {
-        out = this.append(out, src.slice(seg, i) + ' ');
-        if (src.charCodeAt(i + 1) === 10) i++;
-        seg = i + 1;
-      }
-    }
-    return seg === start ? null : this.joinAside(out + src.slice(seg, end));
-  }
-
-  /** Decodes the reference whose '&' is at `amp` (not beyond `end`); sets `this.refEnd` to its ';'. */
-  private decodeRef(amp: number, end: number): string {
-    const src = this.src;
-    let p = amp + 1;
-    if (src.charCodeAt(p) === 35 /* # */) {
-      p++;
-      let cp = 0;
-      let digits = 0;
-      if (src.charCodeAt(p) === 120 /* x */) {
-        p++;
-        for (; p < end; p++, digits++) {
-          const c = src.charCodeAt(p);
-          let d: number;
-          if (c >= 48 && c <= 57) d = c - 48;
-          else if (c >= 97 && c <= 102) d = c - 87;
-          else if (c >= 65 && c <= 70) d = c - 55;
-          else break;
-          cp = Math.min(cp * 16 + d, 0x110000);
-        }
-      } else {
-        for (; p < end; p++, digits++) {
-          const c = src.charCodeAt(p);
-          if (c < 48 || c > 57) break;
-          cp = Math.min(cp * 10 + (c - 48), 0x110000);
-        }
-      }
-      if (digits === 0 || p >= end || src.charCodeAt(p) !== 59) {
-        throw this.error('Malformed character reference', amp);
-      }
-      if (!isXmlChar(cp)) {
-        const shown = cp > 0x10ffff ? 'beyond U+10FFFF' : hex(cp);
-        throw this.error(`Character reference to ${shown} is not allowed in XML`, amp);
-      }
-      this.refEnd = p;
-      return String.fromCodePoint(cp);
-    }
-    const limit = Math.min(end, amp + 6);
-    for (; p < limit; p++) {
-      const c = src.charCodeAt(p);
-      if (c === 59) break;
-    }
-    if (p < end && src.charCodeAt(p) === 59) {
-      const name = src.slice(amp + 1, p);
-      let value: string | undefined;
-      switch (name) {
-        case 'lt':
-          value = '<';
-          break;
-        case 'gt':
-          value = '>';
-          break;
-        case 'amp':
-          value = '&';
-          break;
-        case 'quot':
-          value = '"';
-          break;
-        case 'apos':
-          value = "'";
-          break;
-      }
-      if (value !== undefined) {
-        this.refEnd = p;
-        return value;
-      }
-    }
-    // Report the whole name when it looks like one, so the message is useful.
-    let q = amp + 1;
-    while (q < end && q < amp + 64) {
-      const c = src.charCodeAt(q);
-      if (c < 128 ? NAME_ASCII[c] === 0 : false) break;
-      q++;
-    }
-    if (q > amp + 1 && src.charCodeAt(q) === 59) {
-      throw this.error(`Unknown entity '&${src.slice(amp + 1, q)};'`, amp);
-    }
-    throw this.error("'&' must start an entity or character reference (escape it as &amp;)", amp);
-  }
-
-  /** Skips a processing instruction whose '<' is at `lt`; returns the offset after '?>'. */
-  private processingInstruction(lt: number): number {
-    const src = this.src;
-    const end = this.scanName(lt + 2, 'processing instruction target');
-    // Namespaces in XML 1.0 (section 7): no colon in PI targets.
-    if (this.colon >= 0) throw this.error("Invalid processing instruction target: ':' is not allowed (Namespaces in XML)", this.colon);
-    const target = src.slice(lt + 2, end);
-    if (target.length === 3 && target.toLowerCase() === 'xml') {
-      throw this.error('The XML declaration is only allowed at the very start of the document', lt);
-    }
-    if (!src.startsWith('?>', end) && !isWs(src.charCodeAt(end))) {
-      throw this.error('Invalid processing instruction target', lt + 2);
-    }
-    const close = src.indexOf('?>', end);
-    if (close < 0) throw this.error('Unterminated processing instruction', lt);
-    return close + 2;
-  }
-
-  /** Parses `<?xml version="1.0" encoding="…" standalone="…"?>` at `start` (1 after a BOM); returns the offset after it. */
+  /** Reads `<?xml version="1.0" encoding="…" standalone="…"?>` at `start` (1 after a BOM); returns the offset after it. */
   private xmlDecl(start: number): number {
     const src = this.src;
     let p = start + 5;
-    let seen = 0; // 1 = version, 2 = encoding, 3 = standalone
+    let seen = 0; // how many of DECLARATION's entries are behind
     for (;;) {
       const wsStart = p;
-      while (isWs(src.charCodeAt(p))) p++;
+      p = this.skipWs(p);
       if (src.startsWith('?>', p)) {
         if (seen === 0) throw this.error('The XML declaration must specify a version', p);
         return p + 2;
       }
       if (p === wsStart) throw this.error("Expected whitespace or '?>' in the XML declaration", p);
       const nameStart = p;
-      const nameEnd = this.scanName(p, 'XML declaration attribute');
-      const name = src.slice(nameStart, nameEnd);
-      p = nameEnd;
-      while (isWs(src.charCodeAt(p))) p++;
+      p = this.scanName(p, 'XML declaration attribute');
+      const name = src.slice(nameStart, p);
+      p = this.skipWs(p);
       if (src.charCodeAt(p) !== 61) throw this.error("Expected '=' in the XML declaration", p);
-      p++;
-      while (isWs(src.charCodeAt(p))) p++;
+      p = this.skipWs(p + 1);
       const q = src.charCodeAt(p);
       if (q !== 34 && q !== 39) throw this.error('XML declaration values must be quoted', p);
       const vEnd = src.indexOf(q === 34 ? '"' : "'", p + 1);
       const close = src.indexOf('?>', p);
       if (vEnd < 0 || (close >= 0 && vEnd > close)) throw this.error('Unterminated XML declaration value', p);
       const value = src.slice(p + 1, vEnd);
-      if (name === 'version' && seen === 0) {
-        // XML 1.0 (5th edition, 2.8): a 1.0 processor reads a document of another 1.x version as
-        // if it were 1.0. So 1.1 is read by the 1.0 rules: what only 1.1 allows is refused or read
-        // as 1.0 reads it (test/runtime/xml-decisions.test.ts).
-        if (!/^1\.[0-9]+$/.test(value)) throw this.error(`Unsupported XML version '${value}' (1.x is read as 1.0)`, p);
-        seen = 1;
-      } else if (name === 'encoding' && seen === 1) {
-        if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(value)) throw this.error(`Invalid encoding name '${value}'`, p);
-        // A byte order mark exists only in the Unicode encodings: with it, any other name is a contradiction.
-        if (start > 0 && !UNICODE_ENCODING.test(value)) {
-          throw this.error(`The encoding '${value}' contradicts the byte order mark`, p);
-        }
-        seen = 2;
-      } else if (name === 'standalone' && (seen === 1 || seen === 2)) {
-        if (value !== 'yes' && value !== 'no') throw this.error("standalone must be 'yes' or 'no'", p);
-        seen = 3;
-      } else {
-        throw this.error(`Unexpected '${name}' in the XML declaration`, nameStart);
-      }
+      // version first, then encoding and standalone, each optional.
+      const k = DECLARATION.findIndex((entry) => entry[0] === name);
+      const rule = DECLARATION[k];
+      if (rule === undefined || (k === 0 ? seen !== 0 : seen === 0 || seen > k)) throw this.error(`Unexpected '${name}' in the XML declaration`, nameStart);
+      if (!rule[1].test(value)) throw this.error(rule[2](value), p);
+      // A byte order mark exists only in the Unicode encodings: with it, any other name is a contradiction.
+      if (k === 1 && start > 0 && !UNICODE_ENCODING.test(value)) throw this.error(`The encoding '${value}' contradicts the byte order mark`, p);
+      seen = k + 1;
       p = vEnd + 1;
     }
   }
@@ -1215,13 +936,9 @@ export class XmlReader {
 export function resolveQNameIn(scope: NamespaceScope, qname: string): { ns: string; local: string } | undefined {
   const s = qname.trim();
   const colon = s.indexOf(':');
-  if (s === '' || colon === 0 || colon === s.length - 1 || (colon > 0 && s.indexOf(':', colon + 1) >= 0)) {
-    return undefined;
-  }
-  const prefix = colon < 0 ? '' : s.slice(0, colon);
-  const ns = scope.lookup(prefix);
-  if (ns === undefined) return undefined;
-  return { ns, local: colon < 0 ? s : s.slice(colon + 1) };
+  if (s === '' || colon === 0 || colon === s.length - 1 || (colon > 0 && s.indexOf(':', colon + 1) >= 0)) return undefined;
+  const ns = scope.lookup(colon < 0 ? '' : s.slice(0, colon));
+  return ns === undefined ? undefined : { ns, local: colon < 0 ? s : s.slice(colon + 1) };
 }
 
 const TEXT_SPECIAL = /[&<>\r]/;
