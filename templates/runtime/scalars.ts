@@ -314,7 +314,9 @@ const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
 const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
-let asciiDecoder: TextDecoder | undefined;
+// Typed by its shape: a consumer whose tsconfig has no DOM library knows TextDecoder as a value
+// (from @types/node) but not as a type.
+let asciiDecoder: { decode(bytes: Uint8Array): string } | undefined;
 
 /** Base64 of `bytes`: the characters are written as ASCII bytes, then made a string at once. */
 function encodeBase64(bytes: Uint8Array): string {
