@@ -94,6 +94,15 @@ function skipMisc(text: string, p: number): number {
   }
 }
 
+/**
+ * Beyond these the scanner leaves the document to xmldom: it checks attribute names and looks up
+ * namespaces by walking lists, which is quick for what WSDLs hold (a few attributes, a few dozen
+ * levels) and quadratic for what they do not (a tag with thousands of attributes, thousands of
+ * nested elements); xmldom reads such input in linear time.
+ */
+const MAX_ATTRIBUTES = 32;
+const MAX_DEPTH = 128;
+
 /** Scratch space for one start tag's attributes (names and values), reused from tag to tag. */
 const names: string[] = [];
 const values: string[] = [];
@@ -127,7 +136,7 @@ function openElement(doc: XmlDocument, parent: XmlElement | null, tagName: strin
     let nameEnd = equals;
     while (isSpace(attributeText.charCodeAt(nameEnd - 1))) nameEnd--;
     const name = attributeText.slice(p, nameEnd);
-    if (names.includes(name)) return undefined;
+    if (names.length === MAX_ATTRIBUTES || names.includes(name)) return undefined;
     p = equals + 1;
     while (isSpace(attributeText.charCodeAt(p))) p++;
     const close = attributeText.indexOf(attributeText[p]!, p + 1);
@@ -139,6 +148,8 @@ function openElement(doc: XmlDocument, parent: XmlElement | null, tagName: strin
     names.push(name);
     values.push(value);
     // A namespace declaration: xmlns="…" (the default namespace) or xmlns:prefix="…".
+    // Binding the xml or xmlns namespace URI is refused by xmldom; it decides.
+    if ((name === 'xmlns' || name.startsWith('xmlns:')) && (value === XML_NAMESPACE || value === XMLNS_NAMESPACE)) return undefined;
     if (name === 'xmlns') (declared ??= Object.create(null) as Record<string, string>)[''] = value;
     else if (name.startsWith('xmlns:')) {
       const prefix = name.slice(6);
@@ -165,7 +176,11 @@ function openElement(doc: XmlDocument, parent: XmlElement | null, tagName: strin
       uri = prefix === 'xmlns' ? XMLNS_NAMESPACE : namespaceOf(prefix, declared, parent) || null;
       if (uri === null) return undefined;
     } else if (name === 'xmlns') uri = XMLNS_NAMESPACE;
-    attributes.push({ name, value: values[i]!, namespaceURI: uri, localName: c < 0 ? name : name.slice(c + 1) });
+    const localName = c < 0 ? name : name.slice(c + 1);
+    // Two prefixes bound to one URI can give two attributes one expanded name (a:x and b:x), which
+    // xmldom merges into one; it decides.
+    if (c >= 0 && attributes.some((other) => other.namespaceURI === uri && other.localName === localName)) return undefined;
+    attributes.push({ name, value: values[i]!, namespaceURI: uri, localName });
   }
   const localName = colon < 0 ? tagName : tagName.slice(colon + 1);
   return new XmlElement(doc, parent, tagName, namespaceURI, localName, attributes, declared, line, column);
@@ -252,6 +267,7 @@ class Scanner {
       this.lineStart = this.nextNewline + 1;
       this.nextNewline = text.indexOf('\n', this.lineStart);
     }
+    if (this.open.length === MAX_DEPTH) return false;
     const parent = this.open.length > 0 ? this.open[this.open.length - 1]! : null;
     const element = openElement(this.doc, parent, m[1]!, m[2]!, this.line, p - this.lineStart + 1);
     if (!element) return false;
