@@ -209,8 +209,9 @@ export class EnvelopeDecoder {
     maxDepth: number | undefined,
     private readonly strict: boolean,
   ) {
-    this.plan = plans.get(index) ?? new Plan(index);
-    plans.set(index, this.plan);
+    let plan = plans.get(index);
+    if (plan === undefined) plans.set(index, (plan = new Plan(index)));
+    this.plan = plan;
     this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined);
   }
 
