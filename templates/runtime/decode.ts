@@ -538,7 +538,7 @@ export class EnvelopeDecoder {
         return declared;
       }
     }
-    const name = resolveQNameIn(scope, value.trim());
+    const name = resolveQNameIn(scope, value); // (which ignores surrounding whitespace)
     if (!name) return this.failHere(`xsi:type "${value}" uses an undeclared prefix`, elName, elIndex);
     const key = index.xsiType(name.ns, name.local, declared);
     if (key !== undefined) return key;
