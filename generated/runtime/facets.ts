@@ -53,7 +53,7 @@ export function listItemProblem(text: string): string | undefined {
 }
 
 /** The items of an xs:list's text (whitespace-separated; none when the text is blank). */
-export function listItems(text: string): string[] {
+function listItems(text: string): string[] {
   const t = text.trim();
   return t === '' ? [] : t.split(/[ \t\n\r]+/);
 }
