@@ -5,7 +5,7 @@
 // same message on SOAP and on REST. Each check returns what is wrong (the codec adds the element
 // path and throws its own error), or undefined when the value is allowed; parseSimple reads a
 // simple type's text into its value.
-import { parseScalar, ScalarError } from './scalars.js';
+import { parseScalar, ScalarError, shortText } from './scalars.js';
 import type { EnumDesc, ListDesc, RestrictedDesc, ScalarKind } from './schema.js';
 import { scalarKind, type SchemaIndex } from './schema-index.js';
 
@@ -28,13 +28,13 @@ function compiledPattern(pattern: string): RegExp {
 export function enumProblem(values: readonly string[], value: unknown): string | undefined {
   if (typeof value !== 'string') return `${shown(value)} is not a string (expected one of ${values.join(', ')})`;
   if (values.includes(value)) return undefined;
-  return `"${short(value)}" is not a known value (expected one of ${values.join(', ')})`;
+  return `"${shortText(value)}" is not a known value (expected one of ${values.join(', ')})`;
 }
 
 /** The lexical form `text` against every pattern of a restriction. */
 export function patternProblem(patterns: readonly string[], text: string): string | undefined {
   for (const p of patterns) {
-    if (!compiledPattern(p).test(text)) return `"${short(text)}" does not match the pattern ${p}`;
+    if (!compiledPattern(p).test(text)) return `"${shortText(text)}" does not match the pattern ${p}`;
   }
   return undefined;
 }
@@ -53,7 +53,7 @@ export function listItemProblem(text: string): string | undefined {
 }
 
 /** The items of an xs:list's text (whitespace-separated; none when the text is blank). */
-export function listItems(text: string): string[] {
+function listItems(text: string): string[] {
   const t = text.trim();
   return t === '' ? [] : t.split(/[ \t\n\r]+/);
 }
@@ -109,11 +109,6 @@ function restrictedValue(desc: RestrictedDesc, raw: string): unknown {
   return value;
 }
 
-/** A value as quoted in a message: at most 40 characters. */
-function short(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
-
 /** A value that is not a string, as quoted in a message: its JSON, else its type (a BigInt, a function). */
 function shown(value: unknown): string {
   let text: string | undefined;
@@ -122,5 +117,5 @@ function shown(value: unknown): string {
   } catch {
     // a BigInt, or an object that refers to itself
   }
-  return short(text ?? typeof value);
+  return shortText(text ?? typeof value);
 }

@@ -202,7 +202,8 @@ function typeError(expected: string, value: unknown): ScalarError {
   return new ScalarError(`expected ${expected}, got ${got}`);
 }
 
-function shortText(text: string): string {
+/** A value as quoted in a message: at most 40 characters (facets.ts quotes with it too). */
+export function shortText(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 

@@ -209,8 +209,9 @@ export class EnvelopeDecoder {
     maxDepth: number | undefined,
     private readonly strict: boolean,
   ) {
-    this.plan = plans.get(index) ?? new Plan(index);
-    plans.set(index, this.plan);
+    let plan = plans.get(index);
+    if (plan === undefined) plans.set(index, (plan = new Plan(index)));
+    this.plan = plan;
     this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined);
   }
 
@@ -537,7 +538,7 @@ export class EnvelopeDecoder {
         return declared;
       }
     }
-    const name = resolveQNameIn(scope, value.trim());
+    const name = resolveQNameIn(scope, value); // (which ignores surrounding whitespace)
     if (!name) return this.failHere(`xsi:type "${value}" uses an undeclared prefix`, elName, elIndex);
     const key = index.xsiType(name.ns, name.local, declared);
     if (key !== undefined) return key;

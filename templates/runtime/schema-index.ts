@@ -62,8 +62,8 @@ export class SchemaIndex {
     return info;
   }
 
-  /** The type key for an xsi:type naming a complex type of this schema, if any. */
-  complexByXmlName(ns: string, local: string): string | undefined {
+  /** The key of the complex, array or dictionary type of this schema named {`ns`}`local`, if any (for xsiType). */
+  private complexByXmlName(ns: string, local: string): string | undefined {
     if (!this.byXmlName) {
       this.byXmlName = new Map();
       for (const [key, t] of Object.entries(this.schema.types)) {

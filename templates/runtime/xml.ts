@@ -5,7 +5,8 @@
 //   Every well-formedness check happens there, in document order, so all its readers (the decoder,
 //   envelope.ts's Fault reader, the tests' trees) see the same errors at the same places.
 // - The input is scanned with indexOf/charCodeAt; strings are made only by slicing whole runs, and
-//   text or attribute values that need no decoding are handed out as extents of the input.
+//   text or attribute values that need no decoding are kept as extents of the input, sliced only
+//   when asked for (text(), attrValue()).
 // - Security: a DOCTYPE is refused, so no entity is ever declared or expanded; only the five
 //   predefined entities and character references are decoded. Depth and name length are limited,
 //   and every check is linear in the input, hostile input too (xml-scaling.slow.test.ts).
@@ -303,17 +304,15 @@ export class XmlReader {
   scope: Scope = ROOT_SCOPE;
   /** XML_START: offset of the '<' of the start tag. */
   start = 0;
-  /** XML_START: the tag was self-closing. */
-  selfClosing = false;
   /** XML_START: number of attributes, namespace declarations included (see attrIsDecl). */
   attrCount = 0;
   /** XML_START: number of attributes that are not namespace declarations. */
   plainAttrCount = 0;
-  /** XML_TEXT: the text's extent in `src`. */
-  textStart = 0;
-  textEnd = 0;
-  /** XML_TEXT: the decoded text, or null when it is exactly src[textStart, textEnd). */
-  textValue: string | null = null;
+  // XML_TEXT: the text's extent in `src`, and its decoded text, or null when it is exactly that
+  // extent (read it with text()).
+  private textStart = 0;
+  private textEnd = 0;
+  private textValue: string | null = null;
 
   // Attributes of the current start tag, by index in document order: name, offset of the name,
   // extent of the value, and the decoded value (null when it is exactly its extent).
@@ -363,6 +362,11 @@ export class XmlReader {
     return new XmlSyntaxError(message, line, column);
   }
 
+  /** XML_START: the tag was self-closing (its XML_END is what next() returns). */
+  get selfClosing(): boolean {
+    return this.pendingEnd;
+  }
+
   /** The current text event's string. */
   text(): string {
     return this.textValue ?? this.src.slice(this.textStart, this.textEnd);
@@ -384,20 +388,6 @@ export class XmlReader {
 
   attrValue(i: number): string {
     return this.aValues[i] ?? this.src.slice(this.aStarts[i] as number, this.aEnds[i] as number);
-  }
-
-  /** Extent of attribute `i`'s value in `src`; meaningful only when attrValueIsRaw(i). */
-  attrValueStart(i: number): number {
-    return this.aStarts[i] as number;
-  }
-
-  attrValueEnd(i: number): number {
-    return this.aEnds[i] as number;
-  }
-
-  /** Whether attribute `i`'s value is exactly its extent in `src` (no references, no normalisation). */
-  attrValueIsRaw(i: number): boolean {
-    return this.aValues[i] === null;
   }
 
   /** After XML_START: reads through the element's end tag, ignoring (but checking) everything in it. */
@@ -501,7 +491,7 @@ export class XmlReader {
     this.rootSeen = true;
     this.name = name;
     this.start = lt;
-    this.selfClosing = this.pendingEnd = selfClosing;
+    this.pendingEnd = selfClosing;
     this.openNames[depth] = name;
     this.openStarts[depth] = lt;
     this.openScopes[depth] = this.scope;

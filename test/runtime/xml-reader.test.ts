@@ -62,21 +62,23 @@ describe('XmlReader: events', () => {
     const r = new XmlReader('<a>plain<b/>a&amp;b</a>');
     assert.equal(r.next(), XML_START);
     assert.equal(r.next(), XML_TEXT);
-    assert.equal(r.textValue, null);
-    assert.equal(r.src.slice(r.textStart, r.textEnd), 'plain');
+    assert.equal(r['textValue'], null);
+    assert.equal(r.src.slice(r['textStart'], r['textEnd']), 'plain');
     r.next(); // <b/>
     r.next(); // </b>
     assert.equal(r.next(), XML_TEXT);
-    assert.equal(r.textValue, 'a&b');
+    assert.equal(r['textValue'], 'a&b');
   });
 
   it('attribute values are given as their extent when they need no decoding', () => {
     const r = new XmlReader('<a x="abc" y="a&amp;b" z="a\tb"/>');
     r.next();
-    assert.ok(r.attrValueIsRaw(0));
-    assert.equal(r.src.slice(r.attrValueStart(0), r.attrValueEnd(0)), 'abc');
-    assert.ok(!r.attrValueIsRaw(1) && r.attrValue(1) === 'a&b');
-    assert.ok(!r.attrValueIsRaw(2) && r.attrValue(2) === 'a b');
+    // (the reader's private state: only text() and attrValue() read the extents, the runtime needs no more)
+    const raw = (i: number): boolean => r['aValues'][i] === null;
+    assert.ok(raw(0));
+    assert.equal(r.src.slice(r['aStarts'][0], r['aEnds'][0]), 'abc');
+    assert.ok(!raw(1) && r.attrValue(1) === 'a&b');
+    assert.ok(!raw(2) && r.attrValue(2) === 'a b');
   });
 
   it('skipElement reads through the element (checking it), readElement makes a tree of it', () => {
