@@ -316,33 +316,20 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
-const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
-// Typed by its shape: a consumer whose tsconfig has no DOM library knows TextDecoder as a value
-// (from @types/node) but not as a type.
-let asciiDecoder: { decode(bytes: Uint8Array): string } | undefined;
-
-/** Base64 of `bytes`: the characters are written as ASCII bytes, then made a string at once. */
+/** Base64 of `bytes`: each three bytes become four characters, `=` pads the last group. */
 function encodeBase64(bytes: Uint8Array): string {
-  const n = bytes.length;
-  const out = new Uint8Array(Math.ceil(n / 3) * 4);
-  let o = 0;
+  let out = '';
   let i = 0;
-  for (; i + 2 < n; i += 3) {
+  for (; i + 2 < bytes.length; i += 3) {
     const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out[o++] = B64_CODES[v >> 18]!;
-    out[o++] = B64_CODES[(v >> 12) & 63]!;
-    out[o++] = B64_CODES[(v >> 6) & 63]!;
-    out[o++] = B64_CODES[v & 63]!;
+    out += B64[v >> 18]! + B64[(v >> 12) & 63]! + B64[(v >> 6) & 63]! + B64[v & 63]!;
   }
-  if (i < n) {
-    const two = n - i === 2;
+  if (i < bytes.length) {
+    const two = bytes.length - i === 2;
     const v = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
-    out[o++] = B64_CODES[v >> 18]!;
-    out[o++] = B64_CODES[(v >> 12) & 63]!;
-    out[o++] = two ? B64_CODES[(v >> 6) & 63]! : 61; // =
-    out[o++] = 61;
+    out += B64[v >> 18]! + B64[(v >> 12) & 63]! + (two ? B64[(v >> 6) & 63]! : '=') + '=';
   }
-  return (asciiDecoder ??= new TextDecoder()).decode(out);
+  return out;
 }
 
 function decodeBase64(text: string): Uint8Array {
