@@ -1009,6 +1009,24 @@ describe('loadOnce (the lazy imports of the REST transport, tenant routing and r
   });
 });
 
+describe('an onRequest hook inside the call budget', () => {
+  test('a hook that never settles ends with the call\'s timeout (TransportError), and nothing is sent', async () => {
+    let hits = 0;
+    handler = (_req, res) => {
+      hits++;
+      res.writeHead(500);
+      res.end();
+    };
+    const started = Date.now();
+    const err = await agent({ timeoutMs: 200, hooks: { onRequest: () => new Promise<Record<string, string>>(() => {}) } })
+      .getEMailAccount({ EMailAccountId: 1 })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
+    assert.ok(Date.now() - started < 5_000, 'the call waited past its timeout');
+    assert.equal(hits, 0);
+  });
+});
+
 describe('hooks when a call ends while waiting to retry', () => {
   test('a timeout during the Retry-After wait still ends the call in onCall, with the TransportError', async () => {
     handler = (_req, res) => {
