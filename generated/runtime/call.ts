@@ -217,7 +217,8 @@ export class Caller {
       notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'request', xml: this.#clean(wire.body, a.ticket) });
     }
 
-    const fromHook = hooks ? await requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket), attempt: a.number }) : {};
+    // Inside the budget: a hook that never settles ends with the call's timeout or abort.
+    const fromHook = hooks ? await budget.wait(requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket), attempt: a.number })) : {};
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook, ...wire.headers };
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;

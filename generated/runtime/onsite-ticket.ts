@@ -2,7 +2,8 @@
 
 // On-site sign-in with a user name and password (SoPrincipal.AuthenticateUsernamePassword), as a
 // self-renewing ticket. The SoPrincipal agent is the one generated from SoPrincipal.wsdl; pass one
-// created without a ticket:
+// created without a ticket (and, when it has hooks, with `secrets: [password]`: its onXml would
+// otherwise show the request envelope with the password in it; its errors are cleaned here):
 //
 //   const principal = new SoPrincipalAgent({ baseUrl });
 //   const so = new SuperOfficeClient({ baseUrl, ticket: usernamePasswordTicket({ principal, userName, password }) });

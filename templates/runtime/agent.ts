@@ -244,14 +244,16 @@ class LazyTenantResolver implements TenantRouting {
 /**
  * `load()` run once, its promise shared by every caller — unless it fails: a failed load (a file
  * briefly unreadable, too many open files) is forgotten, so the next call loads again, as a plain
- * dynamic import would, instead of failing every call of the process.
+ * dynamic import would, instead of failing every call of the process. The failure reaches the call
+ * as a SoapError (errors.ts: every error of a call is one), the import's own error as its cause.
  */
 export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;
   return () =>
     (loading ??= load().catch((err: unknown) => {
       loading = undefined;
-      throw err;
+      if (err instanceof SoapError) throw err;
+      throw new SoapError(`a runtime module could not be loaded: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
     }));
 }
 

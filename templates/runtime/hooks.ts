@@ -1,6 +1,7 @@
 // Hooks for logging and tracing, with no dependency: plain functions the session or agent calls.
 //
-//   onRequest(info)   before each HTTP attempt; may return HTTP headers to add (trace context …)
+//   onRequest(info)   before each HTTP attempt; may return HTTP headers to add (trace context …),
+//                     awaited within the call's timeout and abort
 //   onAttempt(event)  after each HTTP attempt (its status, sizes, duration, error)
 //   onCall(event)     once per call, after its last attempt (what a span or a log line wants)
 //   onXml(xml)        the raw request and response envelopes — only when this hook is given, and

@@ -138,10 +138,11 @@ export async function postSoap(
 
 /**
  * A Location without `user:password@`, cut after 2000 characters (secrets of the call itself are
- * removed with the whole error). The user info goes first, so a long Location loses it too.
+ * removed with the whole error). The user info goes first, so a long Location loses it too. It ends
+ * at the authority's last `@`, as URL parsers read it: a password may hold a raw `@`.
  */
 function withoutUserInfo(location: string): string {
-  const clean = location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+  const clean = location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
   return clean.length > 2000 ? `${clean.slice(0, 2000)}…` : clean;
 }
 

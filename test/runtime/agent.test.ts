@@ -989,6 +989,42 @@ describe('loadOnce (the lazy imports of the REST transport, tenant routing and r
     assert.equal(await load(), 2);
     assert.equal(loads, 2);
   });
+
+  test('two first calls at once share one load; a failed load is a SoapError with the import error as cause', async () => {
+    let loads = 0;
+    const failure = new Error('EMFILE: too many open files');
+    const load = loadOnce(async () => {
+      loads++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (loads === 1) throw failure;
+      return loads;
+    });
+    const [a, b] = await Promise.allSettled([load(), load()]);
+    assert.equal(loads, 1);
+    for (const r of [a, b]) {
+      assert.ok(r.status === 'rejected' && r.reason instanceof SoapError && r.reason.cause === failure && /EMFILE/.test(r.reason.message), String(r.status === 'rejected' ? r.reason : r.value));
+    }
+    assert.deepEqual(await Promise.all([load(), load()]), [2, 2]);
+    assert.equal(loads, 2);
+  });
+});
+
+describe('an onRequest hook inside the call budget', () => {
+  test('a hook that never settles ends with the call\'s timeout (TransportError), and nothing is sent', async () => {
+    let hits = 0;
+    handler = (_req, res) => {
+      hits++;
+      res.writeHead(500);
+      res.end();
+    };
+    const started = Date.now();
+    const err = await agent({ timeoutMs: 200, hooks: { onRequest: () => new Promise<Record<string, string>>(() => {}) } })
+      .getEMailAccount({ EMailAccountId: 1 })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
+    assert.ok(Date.now() - started < 5_000, 'the call waited past its timeout');
+    assert.equal(hits, 0);
+  });
 });
 
 describe('hooks when a call ends while waiting to retry', () => {

@@ -92,6 +92,16 @@ describe('1. no redirect carries credentials', () => {
     }
   });
 
+  test("a Location's user info up to its last @ is not shown (a password with a raw @, as URL parsers read it)", async () => {
+    const location = 'http://carol:hunter2@secret-pw@127.0.0.1:1/next';
+    assert.equal(new URL(location).host, '127.0.0.1:1');
+    const agent = new EMailAgent({ baseUrl: base, fetch: async () => new Response(null, { status: 302, headers: { Location: location } }) });
+    const err = await agent.getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof HttpError, String(err));
+    assert.equal(err.location, 'http://***@127.0.0.1:1/next');
+    assert.ok(!`${err.message}${err.location}`.includes('secret-pw'), 'a part of the password leaked');
+  });
+
   test('a password in baseUrl (user:password@) is not in the error fetch makes of it, nor in its cause', async () => {
     const err = await new EMailAgent({ baseUrl: 'http://carol:hunter2%40pw@127.0.0.1:1/x' }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
     assert.ok(err instanceof TransportError, String(err));
