@@ -30,6 +30,10 @@ test('check: the stamp must match the sources and every listed output must exist
   assert.equal(stamp('check'), 1, 'a listed output deleted by hand');
   writeFileSync(join(root, 'dist', 'generator', 'a.js'), '');
   assert.equal(stamp('check'), 0);
+  rmSync(join(root, 'dist', '.build-outputs'));
+  assert.equal(stamp('check'), 1, 'no list of outputs (a build by an older script, or interrupted)');
+  writeFileSync(join(root, 'dist', '.build-outputs'), 'generator/a.js\ngenerator/cli.js\n');
+  assert.equal(stamp('check'), 0);
 
   writeFileSync(join(root, 'generator', 'a.ts'), 'export const a = 2;\n');
   assert.equal(stamp('check'), 1, 'a source changed since the build');

@@ -7,13 +7,14 @@
 //   that holds a package.json (without one: the output folder's parent) — the folder to paste
 //   the command in;
 // - inputs are sorted; options come in one fixed order, each written once;
-// - it is one line. When that line would be longer than MAX_HEADER_LINE, the headers point to the
-//   manifest, which holds the command on one line (`"command"`).
+// - it is one line. When that line does not fit (emit/layout.ts, the generated code's one
+//   line-length rule), the headers point to the manifest, which holds the command on one line (`"command"`).
 //
 // The messages of a run (`--check`'s "run … to update it") use commandAsRun instead: the run as the
 // user made it, relative to the working directory.
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fits } from '../emit/layout.js';
 import { isUrl, redactUrl } from './documents.js';
 
 /** The options of a run that are part of its command (the ones that change what is read). */
@@ -30,13 +31,6 @@ export interface InvocationInfo extends CommandOptions {
   /** What relative paths in `inputs` and `outDir` are relative to. Default: process.cwd(). */
   readonly cwd?: string;
 }
-
-/**
- * The longest "// Regenerate with: …" line written into the files; a longer command lives in the
- * manifest only. It is the generated code's one line-length rule (emit/layout.ts MAX_LINE), repeated
- * here because input/ does not import the emitters; test/generator/headers.test.ts holds them equal.
- */
-export const MAX_HEADER_LINE = 160;
 
 /**
  * The project root of an output folder: the nearest folder at or above it with a package.json
@@ -62,7 +56,8 @@ export function regenerateCommand(info: InvocationInfo): string {
 /** What the headers' "Regenerate with" line says: the command when it fits on the line, else where to find it. */
 export function headerCommand(command: string): string {
   const line = `// Regenerate with: ${command}`;
-  return line.length <= MAX_HEADER_LINE ? command : `the "command" in .gen-services86-manifest.json of the output folder (too long for this line)`;
+  // A longer command lives in the manifest only.
+  return fits(line) ? command : `the "command" in .gen-services86-manifest.json of the output folder (too long for this line)`;
 }
 
 /** The run as the user made it, for messages: its config file (and extra arguments), or its arguments, relative to `cwd`. */

@@ -59,15 +59,6 @@ function isOurs(path: string, manifest: ReadonlyMap<string, string | undefined>,
   return hash === undefined || sha256(content) === hash;
 }
 
-/** A regular file (not a link) whose first line is our generated-file mark. */
-function hasGeneratedHeader(path: string): boolean {
-  try {
-    return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true && readFileSync(path, 'utf8').startsWith(GENERATED_MARK);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The code of a generated file: without its "Regenerate with" header lines (everything between the
  * first line and the first empty line), so `--check` compares code, not the command line.
@@ -156,9 +147,11 @@ export function findStale(outDir: string, files: readonly GeneratedFile[]): Stal
   const manifest = readManifest(outDir);
   for (const f of files) {
     const path = join(outDir, f.path);
-    if (!pathExists(path)) stale.push({ path: f.path, reason: 'missing' });
-    else if (!hasGeneratedHeader(path)) stale.push({ path: f.path, reason: 'foreign' });
-    else if (codeOf(readFileSync(path, 'utf8')) !== codeOf(f.content)) stale.push({ path: f.path, reason: 'differs' });
+    // Read once (undefined: missing, or not a regular file), as writeOutput does.
+    const content = currentContent(path);
+    if (content === undefined) stale.push({ path: f.path, reason: pathExists(path) ? 'foreign' : 'missing' });
+    else if (!content.startsWith(GENERATED_MARK)) stale.push({ path: f.path, reason: 'foreign' });
+    else if (codeOf(content) !== codeOf(f.content)) stale.push({ path: f.path, reason: 'differs' });
   }
   for (const rel of obsoleteFiles(outDir, files, manifest).removable) stale.push({ path: rel, reason: 'obsolete' });
   return stale.sort((a, b) => (a.path < b.path ? -1 : 1));

@@ -1,6 +1,7 @@
-// Reads many WSDLs on worker threads: one per spare core, plus the main thread. Each WSDL is
-// independent, so the split only changes the wall time, never the output: outcomes are returned
-// in input order, one per input, failures included (every failing input is reported).
+// Reads many WSDLs on worker threads: one per spare core and per 6 inputs, three at most, plus the
+// main thread. Each WSDL is independent, so the split only changes the wall time, never the
+// output: outcomes are returned in input order, one per input, failures included (every failing
+// input is reported).
 //
 // The workers are started before the inputs are loaded (ReaderPool.start), so the start-up of a
 // thread — a fresh V8 isolate loading the reader's modules — overlaps the loading instead of

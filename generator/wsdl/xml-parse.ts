@@ -16,7 +16,7 @@ import type { Element as XmldomElement, Node as XmldomNode } from '@xmldom/xmldo
 import { XML_NAMESPACE, XMLNS_NAMESPACE, XmlDocument, XmlElement, type XmlAttribute } from './xml-tree.js';
 
 /** Line ends as xmldom normalises them before parsing (its `normalizeLineEndings`). */
-export function normalizeLineEndings(text: string): string {
+function normalizeLineEndings(text: string): string {
   return /[\r\u0085\u2028\u2029]/.test(text) ? text.replace(/\r[\n\u0085]/g, '\n').replace(/[\r\u0085\u2028\u2029]/g, '\n') : text;
 }
 
@@ -44,11 +44,11 @@ const END_TAG = new RegExp(`</(${NAME})[ \\t\\n]*>`, 'y');
 const SPACE = /[ \t\n]*/y;
 
 const SLASH = 0x2f;
+const BANG = 0x21;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09;
 }
-const BANG = 0x21;
 
 /** Replaces the predefined entities and character references; undefined for any other `&`. */
 function decodeReferences(raw: string): string | undefined {

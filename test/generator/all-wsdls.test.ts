@@ -58,7 +58,7 @@ describe('generated files', () => {
   test('in parallel runs, every failing WSDL is reported, in input order', async () => {
     const broken = join(workDir, 'Broken.wsdl');
     writeFileSync(broken, miniWsdl({ portType: 'BrokenOne', schema: '<xs:complexType name="A"><xs:sequence><xs:element name="B" type="tns:Missing"/></xs:sequence></xs:complexType>' }));
-    // The 12 smallest WSDLs: enough for worker threads (one per 6 inputs, up to the cores less one);
+    // The 12 smallest WSDLs: enough for worker threads (one per 6 inputs, up to the cores less one, three at most);
     // all 56 on workers, byte-identical to one thread, is all-wsdls.slow.test.ts's.
     const inputs = wsdlNames
       .map((n) => join(wsdlFixturesDir, n))

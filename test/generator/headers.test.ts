@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MAX_LINE } from '../../generator/emit/layout.js';
 import { buildFiles } from '../../generator/generate.js';
-import { MAX_HEADER_LINE } from '../../generator/input/command.js';
+import { headerCommand } from '../../generator/input/command.js';
 import { miniWsdl } from '../support/mini-wsdl.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gen-services86-headers-'));
@@ -20,7 +20,11 @@ const inputs = ['Alpha', 'Beta'].map((name) => {
 });
 
 test('the header line limit is the one line-length rule of generated code', () => {
-  assert.equal(MAX_HEADER_LINE, MAX_LINE);
+  // A command whose "// Regenerate with: …" line has exactly MAX_LINE characters is kept; one more and it is not.
+  const command = (lineLength: number) => `npx gen-services86 ${'x'.repeat(lineLength - '// Regenerate with: npx gen-services86 '.length)}`;
+  assert.equal(`// Regenerate with: ${command(MAX_LINE)}`.length, MAX_LINE);
+  assert.equal(headerCommand(command(MAX_LINE)), command(MAX_LINE));
+  assert.match(headerCommand(command(MAX_LINE + 1)), /^the "command" in \.gen-services86-manifest\.json/);
 });
 
 test('a short command is the second line of every file', () => {
