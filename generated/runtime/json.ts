@@ -30,7 +30,7 @@
 import { DecodeError, EncodeError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import { enumProblem, listItemProblem, patternProblem, restrictionProblem } from './facets.js';
 import { setProperty, type UnknownElements } from './decode.js';
-import type { OperationCodec } from './operation.js';
+import { responseMessage, type OperationCodec } from './operation.js';
 import { formatScalar, parseScalar, ScalarError } from './scalars.js';
 import { field, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type OperationDesc, type RestrictedDesc, type ScalarKind, type TypeDesc } from './schema.js';
 import { pathString, scalarKind, schemaIndex, type Path, type SchemaIndex } from './schema-index.js';
@@ -635,10 +635,7 @@ function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): Jso
   const queryNames = desc.query ?? [];
   const skip = new Set(queryNames);
   const inputType = desc.input.body.type;
-  const output = (): MessageDesc => {
-    if (!desc.output) throw new DecodeError('the operation is one-way: it has no response', '', name);
-    return desc.output;
-  };
+  const output = (): MessageDesc => responseMessage(desc);
   const root = (msg: MessageDesc): Path => ({ parent: undefined, name: msg.body.name, index: -1 });
   return {
     query: queryNames,
