@@ -705,7 +705,7 @@ function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): Jso
       if (info !== undefined) throw new SoExceptionError(info, name);
       const decoder = new JsonDecoder(index(), name, options?.unknownElements, options?.maxDepth);
       if (fields.length === 0) {
-        if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed}`, root(msg));
+        if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${jsonShort(trimmed)}`, root(msg));
         return { output: {} as O };
       }
       if (only === undefined) return { output: decoder.properties(msg.body.type, json, root(msg)) as O };
