@@ -47,7 +47,14 @@ function jsonDescribe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return 'a Date';
   if (value instanceof Uint8Array) return 'a Uint8Array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${jsonShort(JSON.stringify(value) ?? String(value))}`;
+  if (typeof value === 'object') return 'an object';
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // a BigInt: described by its digits, so the caller's EncodeError is thrown rather than a TypeError
+  }
+  return `${typeof value} ${jsonShort(text ?? String(value))}`;
 }
 
 function jsonShort(text: string): string {
