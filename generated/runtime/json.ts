@@ -49,7 +49,14 @@ function jsonDescribe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return 'a Date';
   if (value instanceof Uint8Array) return 'a Uint8Array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${jsonShort(JSON.stringify(value) ?? String(value))}`;
+  if (typeof value === 'object') return 'an object';
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // a BigInt: described by its digits, so the caller's EncodeError is thrown rather than a TypeError
+  }
+  return `${typeof value} ${jsonShort(text ?? String(value))}`;
 }
 
 function jsonShort(text: string): string {
@@ -707,7 +714,7 @@ function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): Jso
       if (info !== undefined) throw new SoExceptionError(info, name);
       const decoder = new JsonDecoder(index(), name, options?.unknownElements, options?.maxDepth);
       if (fields.length === 0) {
-        if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed}`, root(msg));
+        if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${jsonShort(trimmed)}`, root(msg));
         return { output: {} as O };
       }
       if (only === undefined) return { output: decoder.properties(msg.body.type, json, root(msg)) as O };
