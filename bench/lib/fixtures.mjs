@@ -24,7 +24,7 @@ const SUBJECTS = [
 const NAMES = ['Anna Ås', 'Bjørn O\'Neil', 'Chloé & Co', 'Dmitri <Dima> Ivanov', 'Eve "E" Smith', 'Fredrik'];
 const COMPANIES = ['Ørsted & Sønner AS', 'SuperOffice AS', 'Acme <Europe> Ltd', 'Küche "Gourmet" GmbH', 'Nordic Trading', ''];
 
-export function escapeXml(s) {
+function escapeXml(s) {
   return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;'));
 }
 
