@@ -30,7 +30,7 @@ import {
   stats,
   wsdlDir,
 } from './lib/common.mjs';
-import { buildEnvelopesResponse, buildSendInput, toPeerArgs } from './lib/fixtures.mjs';
+import { buildEnvelopesResponse, buildSendInput, DECODE_ITEMS, toPeerArgs } from './lib/fixtures.mjs';
 import { measureOnlineSession, ONLINE_ROUNDS } from './lib/online.mjs';
 import { createPeerClient, peerRequest } from './lib/peer.mjs';
 import { TRICKS } from './lib/tricks.mjs';
@@ -565,9 +565,7 @@ async function verifyColdRequests(oursXml, peerXml) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 3. Decode: a GetEMailEnvelopes response with 1,000 EMailEnvelope items.
-
-const DECODE_ITEMS = 1000;
+// 3. Decode: a GetEMailEnvelopes response with DECODE_ITEMS (1,000) EMailEnvelope items.
 
 /** A bare tokenizer pass: indexOf from tag to tag, counting start tags (no names, no text). */
 function scanTags(xml) {
@@ -972,7 +970,7 @@ function markdown(rows, info, opts) {
   lines.push(`- Decode/encode inputs: \`bench/lib/fixtures.mjs\` (the decode response is templated from the documented GetEMailEnvelopes response, SOAP 1.1, xsi:type on every element, values varied). Both sides are checked to produce/accept the same data before timing.`);
   lines.push('- Ours at run time is the compiled checked-in client: `dist/generated/EMail/` and its runtime copy `dist/generated/runtime/` (copied from `templates/runtime/` by the generator). After changing `templates/runtime/`, regenerate `generated/` (`npm run golden:update`) before benchmarking.');
   lines.push('- Profile ours: `node bench/profile.mjs decode|encode|reader|cold-start|generate-email|generate-all`.');
-  lines.push('- Tricks: `bench/cases/trick-ab.mjs` per trick, in `node --single-threaded` processes driven round by round (round r of every trick before round r + 1 of any); with and without the trick alternate, a sample is the fastest of 3 batches of 8 decodes in CPU time, each batch after a forced GC; a trick is kept only if it wins ≥ 1.05× with the interquartile ranges apart.');
+  lines.push('- Tricks: `bench/cases/trick-ab.mjs` per trick, in `node --single-threaded` processes driven round by round (round r of every trick before round r + 1 of any); with and without the trick alternate, a sample is the fastest of a few batches of decodes in CPU time, each batch after a forced GC (the counts are in the notes of each row); a trick is kept only if it wins ≥ 1.05× with the interquartile ranges apart.');
   lines.push('- Memory: `bench/cases/decode-memory.mjs` in fresh processes; peak RSS is VmHWM from /proc/self/status at the end of the child.');
   lines.push(`- Output: the generator of commit ${PREVIOUS_DESIGN_COMMIT} (before shared types) is extracted with \`git archive\` into a temp folder and built (\`bench/lib/design.mjs\`); both generate all 56 WSDLs in one run, then \`tsc -p\` type-checks each output as a consumer project would.`);
   lines.push('');

@@ -8,7 +8,7 @@ const { EMailOperations } = await import('../../dist/generated/EMail/index.js');
 const { parseXml } = await import('../../dist/test/support/xml-tree.js');
 let fn;
 if (what === 'decode' || what === 'reader') {
-  const { xml } = buildEnvelopesResponse(1000);
+  const { xml } = buildEnvelopesResponse();
   fn = what === 'decode' ? () => EMailOperations.GetEMailEnvelopes.decodeResponse(xml) : () => parseXml(xml);
 } else if (what === 'encode') {
   const input = buildSendInput(100);

@@ -19,11 +19,9 @@
 import assert from 'node:assert/strict';
 import { createInterface } from 'node:readline';
 import { cpuMs, gc } from '../lib/common.mjs';
-import { buildEnvelopesResponse } from '../lib/fixtures.mjs';
+import { buildEnvelopesResponse, DECODE_ITEMS } from '../lib/fixtures.mjs';
 import { copyRuntime, importCopy, importCopyRuntime, TRICKS } from '../lib/tricks.mjs';
 
-/** Items of the decoded response: the decode case's (bench/run.mjs DECODE_ITEMS). */
-const ITEMS = 1000;
 /** Batches per contender and round, alternating; the fastest counts. */
 const REPEATS = 3;
 /** Warm-up per contender: decodes before any sample (the optimizing compiler settles). */
@@ -38,7 +36,7 @@ if (!trick) {
 /** Decodes per sample (≈ 0.2–0.3 s of CPU on this machine); a JSON decode costs about a sixth of an XML one. */
 const BATCH = trick.json ? 48 : 8;
 
-const { xml } = buildEnvelopesResponse(ITEMS);
+const { xml } = buildEnvelopesResponse(DECODE_ITEMS);
 const contenders = [];
 /** A JSON trick (trick.json) decodes the same response as the Agents API sends it, written by the "with" copy's JSON codec. */
 let json;

@@ -50,7 +50,7 @@ export function stats(samples) {
   return { min: s[0], q1: n > 1 ? half(lower) : s[0], median, q3: n > 1 ? half(upper) : s[0], max: s[n - 1], n };
 }
 
-export function nowMs() {
+function nowMs() {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
@@ -64,7 +64,7 @@ export function cpuMs() {
  * Times `fn` in batches of `iters` calls after a forced GC (not timed) and returns the time per
  * call in ms. Batching keeps each sample well above timer and scheduling noise.
  */
-export function timeBatch(fn, iters, clock = nowMs) {
+function timeBatch(fn, iters, clock = nowMs) {
   gc();
   let sink;
   const t0 = clock();
@@ -75,7 +75,7 @@ export function timeBatch(fn, iters, clock = nowMs) {
 }
 
 /** Warms `fn` up (JIT) for about `warmMs` and picks a batch size so one batch takes about `batchMs`. */
-export function calibrate(fn, { warmMs = 400, batchMs = 120, minIters = 1 } = {}) {
+function calibrate(fn, { warmMs = 400, batchMs = 120, minIters = 1 } = {}) {
   const start = nowMs();
   let calls = 0;
   do {

@@ -6,7 +6,7 @@
 import { emailWsdl, REQUEST_HEADERS, requireFromRoot, TNS } from './common.mjs';
 
 /** A recording stand-in for node-soap's HttpClient. `last` is the last request body. */
-export class CaptureHttpClient {
+class CaptureHttpClient {
   constructor() {
     this.last = undefined;
     this.count = 0;
@@ -18,7 +18,7 @@ export class CaptureHttpClient {
   }
 }
 
-export const PEER_ENDPOINT = 'http://127.0.0.1:9/Remote/Services86/EMail.svc';
+const PEER_ENDPOINT = 'http://127.0.0.1:9/Remote/Services86/EMail.svc';
 
 /** createClientAsync on EMail.wsdl with the recording HTTP client and the standard headers. */
 export async function createPeerClient(soap = requireFromRoot('soap')) {
@@ -29,7 +29,7 @@ export async function createPeerClient(soap = requireFromRoot('soap')) {
 }
 
 /** The SOAP headers SuperOffice wants (application token, ticket), as node-soap header objects. */
-export function addPeerHeaders(client) {
+function addPeerHeaders(client) {
   client.addSoapHeader({ ApplicationToken: REQUEST_HEADERS.ApplicationToken }, '', 'tns', TNS);
   client.addSoapHeader({ Credentials: { Ticket: REQUEST_HEADERS.Credentials.Ticket } }, '', 'tns', TNS);
 }

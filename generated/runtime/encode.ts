@@ -22,6 +22,10 @@ interface Slot {
   readonly desc: TypeDesc | undefined;
 }
 
+/**
+ * The slots of each schema, made as its fields are first written. Bounded: the keys are the
+ * FieldDescs of the schema's own tables (the fields of its types and messages), one Slot each.
+ */
 const slotsOfIndex = new WeakMap<SchemaIndex, Map<FieldDesc, Slot>>();
 
 export class Encoder {
@@ -221,31 +225,28 @@ export class Encoder {
     });
   }
 
-  /** xs:anyType: the value's JS type picks the xsi:type. */
+  /** xs:anyType: the value's JS type picks the xsi:type (a built-in scalar, or the `$type` of an object). */
   private any(tag: string, value: unknown, path: Path): void {
-    let key: string;
-    let xsi: string;
-    if (typeof value === 'string') [key, xsi] = ['xs:string', 'xsd:string'];
-    else if (typeof value === 'boolean') [key, xsi] = ['xs:boolean', 'xsd:boolean'];
+    let kind: ScalarKind;
+    if (typeof value === 'string') kind = 'string';
+    else if (typeof value === 'boolean') kind = 'boolean';
     else if (typeof value === 'number') {
-      if (Number.isInteger(value) && value >= -2147483648 && value <= 2147483647) [key, xsi] = ['xs:int', 'xsd:int'];
-      else if (Number.isSafeInteger(value)) [key, xsi] = ['xs:long', 'xsd:long'];
-      else [key, xsi] = ['xs:double', 'xsd:double'];
-    } else if (value instanceof Date) [key, xsi] = ['xs:dateTime', 'xsd:dateTime'];
-    else if (value instanceof Uint8Array) [key, xsi] = ['xs:base64Binary', 'xsd:base64Binary'];
+      if (Number.isInteger(value) && value >= -2147483648 && value <= 2147483647) kind = 'int';
+      else if (Number.isSafeInteger(value)) kind = 'long';
+      else kind = 'double';
+    } else if (value instanceof Date) kind = 'dateTime';
+    else if (value instanceof Uint8Array) kind = 'base64Binary';
     else if (typeof value === 'object' && value !== null && typeof (value as { $type?: unknown }).$type === 'string') {
-      key = (value as { $type: string }).$type;
+      const key = (value as { $type: string }).$type;
       const desc = this.index.type(key);
       if (!desc || (desc.kind !== 'complex' && desc.kind !== 'array' && desc.kind !== 'dict')) {
         return this.fail(`$type "${key}" is not a complex type of this service`, path);
       }
-      xsi = desc.ns < 0 ? desc.name : `${this.index.prefixes[desc.ns]}:${desc.name}`;
+      const xsi = desc.ns < 0 ? desc.name : `${this.index.prefixes[desc.ns]}:${desc.name}`;
+      return this.typed(`<${tag} xsi:type="${xsi}">`, `</${tag}>`, key, desc, value, path);
     } else {
       return this.fail('an xs:anyType value must be a string, number, boolean, Date, Uint8Array, null or an object with $type', path);
     }
-    const open = `<${tag} xsi:type="${xsi}">`;
-    const kind = scalarKind(key);
-    if (kind) this.out += open + escapeText(this.rawScalar(kind, value, path)) + `</${tag}>`;
-    else this.typed(open, `</${tag}>`, key, this.index.type(key)!, value, path);
+    this.out += `<${tag} xsi:type="xsd:${kind}">` + escapeText(this.rawScalar(kind, value, path)) + `</${tag}>`;
   }
 }

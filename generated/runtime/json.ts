@@ -30,7 +30,7 @@
 import { DecodeError, EncodeError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import { enumProblem, listItemProblem, patternProblem, restrictionProblem } from './facets.js';
 import { setProperty, type UnknownElements } from './decode.js';
-import type { OperationCodec } from './operation.js';
+import { responseMessage, type OperationCodec } from './operation.js';
 import { formatScalar, parseScalar, ScalarError } from './scalars.js';
 import { field, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type OperationDesc, type RestrictedDesc, type ScalarKind, type TypeDesc } from './schema.js';
 import { pathString, scalarKind, schemaIndex, type Path, type SchemaIndex } from './schema-index.js';
@@ -49,7 +49,14 @@ function jsonDescribe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Date) return 'a Date';
   if (value instanceof Uint8Array) return 'a Uint8Array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${jsonShort(JSON.stringify(value) ?? String(value))}`;
+  if (typeof value === 'object') return 'an object';
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // a BigInt: described by its digits, so the caller's EncodeError is thrown rather than a TypeError
+  }
+  return `${typeof value} ${jsonShort(text ?? String(value))}`;
 }
 
 function jsonShort(text: string): string {
@@ -635,10 +642,7 @@ function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): Jso
   const queryNames = desc.query ?? [];
   const skip = new Set(queryNames);
   const inputType = desc.input.body.type;
-  const output = (): MessageDesc => {
-    if (!desc.output) throw new DecodeError('the operation is one-way: it has no response', '', name);
-    return desc.output;
-  };
+  const output = (): MessageDesc => responseMessage(desc);
   const root = (msg: MessageDesc): Path => ({ parent: undefined, name: msg.body.name, index: -1 });
   return {
     query: queryNames,
@@ -670,14 +674,15 @@ function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): Jso
       const path = root(desc.input);
       const preset: Record<string, unknown> = {};
       const params = queryEntries(query);
-      for (const f of index().complexInfo(inputType).fields) {
+      const fields = index().complexInfo(inputType).fields;
+      for (const f of fields) {
         if (!skip.has(f.name)) continue;
         // ASP.NET binds query parameters by name, ignoring case (the docs write both eMailAccountId and EMailAccountId).
         const text = params.get(f.name.toLowerCase());
         if (text !== undefined) preset[f.name] = decoder.element(f, text, { parent: path, name: f.name, index: -1 });
       }
       const empty = body === undefined || body.trim() === '';
-      const entity = entityField(index().complexInfo(inputType).fields, desc.entity);
+      const entity = entityField(fields, desc.entity);
       if (entity !== undefined) {
         // The body is the entity itself; no body (or null) is a null entity.
         const json = empty ? null : parseJson(body, name);
@@ -709,7 +714,7 @@ function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): Jso
       if (info !== undefined) throw new SoExceptionError(info, name);
       const decoder = new JsonDecoder(index(), name, options?.unknownElements, options?.maxDepth);
       if (fields.length === 0) {
-        if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed}`, root(msg));
+        if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${jsonShort(trimmed)}`, root(msg));
         return { output: {} as O };
       }
       if (only === undefined) return { output: decoder.properties(msg.body.type, json, root(msg)) as O };
@@ -772,11 +777,10 @@ export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: Field
     const t = index.type(result.type);
     return t?.kind === 'complex' && index.complexInfo(result.type).fields.some((f) => f.name === prop);
   };
-  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   if (o['Error'] === true && !declares('Error')) {
-    const info: SoExceptionInfoFields = { Message: text(o['ErrorMessage']) ?? 'the Agents API reported an error without a message' };
-    if (text(o['ErrorType']) !== undefined) info.ExceptionType = text(o['ErrorType'])!;
-    if (text(o['ErrorSource']) !== undefined) info.Source = text(o['ErrorSource'])!;
+    const info: SoExceptionInfoFields = { Message: stringProp(o['ErrorMessage']) ?? 'the Agents API reported an error without a message' };
+    if (stringProp(o['ErrorType']) !== undefined) info.ExceptionType = stringProp(o['ErrorType'])!;
+    if (stringProp(o['ErrorSource']) !== undefined) info.Source = stringProp(o['ErrorSource'])!;
     return info;
   }
   const keys = Object.keys(o);
@@ -786,17 +790,21 @@ export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: Field
   return undefined;
 }
 
+/** A property of an error object, if it is a string. */
+function stringProp(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
 function aspNetErrorInfo(o: Record<string, unknown>, depth: number): SoExceptionInfoFields {
-  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  const message = text(o['Message']);
-  const detail = text(o['MessageDetail']);
-  const exceptionMessage = text(o['ExceptionMessage']);
+  const message = stringProp(o['Message']);
+  const detail = stringProp(o['MessageDetail']);
+  const exceptionMessage = stringProp(o['ExceptionMessage']);
   const info: SoExceptionInfoFields = {
     Message: exceptionMessage ?? ([message, detail].filter((s) => s !== undefined).join(' ') || 'the Agents API reported an error without a message'),
   };
   if (exceptionMessage !== undefined && message !== undefined) info.FriendlyText = message;
-  if (text(o['ExceptionType']) !== undefined) info.ExceptionType = text(o['ExceptionType'])!;
-  if (text(o['StackTrace']) !== undefined) info.StackTrace = text(o['StackTrace'])!;
+  if (stringProp(o['ExceptionType']) !== undefined) info.ExceptionType = stringProp(o['ExceptionType'])!;
+  if (stringProp(o['StackTrace']) !== undefined) info.StackTrace = stringProp(o['StackTrace'])!;
   const inner = o['InnerException'];
   if (depth < 16 && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
     info.InnerException = aspNetErrorInfo(inner as Record<string, unknown>, depth + 1);

@@ -47,10 +47,7 @@ export function defineOperation<I, O, IH, OH, R = O>(schema: SchemaDesc, desc: O
   const name = desc.name;
   // The schema index is shared by all operations of a service and built on first use.
   const index = (): SchemaIndex => schemaIndex(schema);
-  const output = (): MessageDesc => {
-    if (!desc.output) throw new DecodeError('the operation is one-way: it has no response', '', name);
-    return desc.output;
-  };
+  const output = (): MessageDesc => responseMessage(desc);
   return {
     name,
     soapAction: desc.soapAction,
@@ -69,6 +66,12 @@ export function defineOperation<I, O, IH, OH, R = O>(schema: SchemaDesc, desc: O
     },
     result: (out) => resultOf(returns, out) as R,
   };
+}
+
+/** The operation's response message; a DecodeError for a one-way operation (SOAP and REST codecs alike). */
+export function responseMessage(desc: OperationDesc): MessageDesc {
+  if (!desc.output) throw new DecodeError('the operation is one-way: it has no response', '', desc.name);
+  return desc.output;
 }
 
 function resultOf(returns: Returns, output: unknown): unknown {

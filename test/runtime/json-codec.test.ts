@@ -92,6 +92,9 @@ describe('JSON codec', () => {
   test('encoding refuses what the schema does not allow, with the path', () => {
     assert.throws(() => send.encodeRequest({ Emails: [{ Size: 'big' as unknown as number }] }), (err: unknown) => err instanceof EncodeError && /expected an integer \(xs:int\), got string at Send\/Emails\[0\]\/Size/.test(err.message));
     assert.throws(() => send.encodeRequest({ Emails: [{ Sent: 'today' as unknown as Date }] }), (err: unknown) => err instanceof EncodeError && /expected a Date/.test(err.message));
+    // A BigInt (JSON.stringify throws on one) is described, not a TypeError.
+    assert.throws(() => send.encodeRequest({ Emails: [{ Subject: 5n as unknown as string }] }), (err: unknown) => err instanceof EncodeError && /expected a string, got bigint 5 at Send\/Emails\[0\]\/Subject$/.test(err.message));
+    assert.throws(() => send.encodeRequest({ Emails: [{ Flags: 5n as unknown as [] }] }), (err: unknown) => err instanceof EncodeError && /expected an array \(xs:list\), got bigint 5 at Send\/Emails\[0\]\/Flags$/.test(err.message));
   });
 });
 
