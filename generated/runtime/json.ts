@@ -31,7 +31,7 @@ import { DecodeError, EncodeError, SoExceptionError, type SoExceptionInfoFields 
 import { enumProblem, listItemProblem, patternProblem, restrictionProblem } from './facets.js';
 import { setProperty, type UnknownElements } from './decode.js';
 import { responseMessage, type OperationCodec } from './operation.js';
-import { formatScalar, parseScalar, ScalarError } from './scalars.js';
+import { formatScalar, parseScalar, ScalarError, shortText } from './scalars.js';
 import { field, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type OperationDesc, type RestrictedDesc, type ScalarKind, type TypeDesc } from './schema.js';
 import { pathString, scalarKind, schemaIndex, type Path, type SchemaIndex } from './schema-index.js';
 
@@ -56,11 +56,7 @@ function jsonDescribe(value: unknown): string {
   } catch {
     // a BigInt: described by its digits, so the caller's EncodeError is thrown rather than a TypeError
   }
-  return `${typeof value} ${jsonShort(text ?? String(value))}`;
-}
-
-function jsonShort(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return `${typeof value} ${shortText(text ?? String(value))}`;
 }
 
 function isJsonObject(value: unknown): value is Record<string, unknown> {
@@ -415,7 +411,7 @@ export class JsonDecoder {
     for (const key in json) {
       const slot = plan.slots.get(key);
       if (slot === undefined) {
-        if (this.strict) this.failAt(`unknown property ${jsonShort(key)}: the schema does not declare it here (unknownElements: 'error')`, path, key, -1);
+        if (this.strict) this.failAt(`unknown property ${shortText(key)}: the schema does not declare it here (unknownElements: 'error')`, path, key, -1);
         delete json[key];
         continue;
       }
@@ -563,7 +559,7 @@ export class JsonDecoder {
       const key = json['$type'];
       const desc = this.index.type(key);
       if (!desc || (desc.kind !== 'complex' && desc.kind !== 'array' && desc.kind !== 'dict')) {
-        return this.failAt(`$type "${jsonShort(key)}" is not a complex type of this service`, parent, name, index);
+        return this.failAt(`$type "${shortText(key)}" is not a complex type of this service`, parent, name, index);
       }
       const { $type: _, ...rest } = json;
       const value = this.described(key, desc, rest, parent, name, index);
@@ -714,7 +710,7 @@ function jsonOperation<I, O>(index: () => SchemaIndex, desc: OperationDesc): Jso
       if (info !== undefined) throw new SoExceptionError(info, name);
       const decoder = new JsonDecoder(index(), name, options?.unknownElements, options?.maxDepth);
       if (fields.length === 0) {
-        if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${jsonShort(trimmed)}`, root(msg));
+        if (json !== null) decoder.fail(`expected no content (the response has no fields), got ${shortText(trimmed)}`, root(msg));
         return { output: {} as O };
       }
       if (only === undefined) return { output: decoder.properties(msg.body.type, json, root(msg)) as O };
