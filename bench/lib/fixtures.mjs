@@ -107,6 +107,8 @@ const TO_COUNTS = [1, 2, 1, 0];
 
 /** Items of the decode cases' response (decode, decode-json, memory, tricks, hot-loop). */
 export const DECODE_ITEMS = 1000;
+/** Send request items in the encode case and the encode trick (bench/cases/trick-ab.mjs). */
+export const ENCODE_ITEMS = 100;
 
 /**
  * The GetEMailEnvelopes response with `count` varied EMailEnvelope items, in the documented
