@@ -25,6 +25,7 @@ interface Slot {
 /**
  * The slots of each schema, made as its fields are first written. Bounded: the keys are the
  * FieldDescs of the schema's own tables (the fields of its types and messages), one Slot each.
+ * A speed trick: its bench row is `trick-encode-slots` (bench/lib/tricks.mjs).
  */
 const slotsOfIndex = new WeakMap<SchemaIndex, Map<FieldDesc, Slot>>();
 
