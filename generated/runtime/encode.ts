@@ -5,8 +5,7 @@
 // allows it and an EncodeError (naming the path) where it does not.
 import { EncodeError } from './errors.js';
 import { formatScalar, ScalarError } from './scalars.js';
-import type { FieldDesc, ScalarKind, TypeDesc } from './schema.js';
-import { pathString, scalarKind, type Path, type SchemaIndex } from './schema-index.js';
+import { pathString, scalarKind, type FieldDesc, type Path, type ScalarKind, type SchemaIndex, type TypeDesc } from './schema.js';
 import { escapeText } from './xml.js';
 import { enumProblem, listItemProblem, patternProblem } from './facets.js';
 

@@ -3,9 +3,7 @@
 // SOAP envelopes: writing them (version from the binding) and reading a Fault as events. The
 // envelope itself is read by decode.ts (the one envelope reader of the client).
 import { SoapFaultError } from './errors.js';
-import type { SoapVersion } from './schema.js';
-import type { SchemaIndex } from './schema-index.js';
-import { XSD_NS, XSI_NS } from './schema-index.js';
+import { XSD_NS, XSI_NS, type SchemaIndex, type SoapVersion } from './schema.js';
 import { escapeAttribute, escapeText, XML_END, XML_EOF, XML_START, XML_TEXT, type XmlReader } from './xml.js';
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';

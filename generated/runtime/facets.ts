@@ -6,8 +6,7 @@
 // path and throws its own error), or undefined when the value is allowed; parseSimple reads a
 // simple type's text into its value.
 import { parseScalar, ScalarError, shortText } from './scalars.js';
-import type { EnumDesc, ListDesc, RestrictedDesc, ScalarKind } from './schema.js';
-import { scalarKind, type SchemaIndex } from './schema-index.js';
+import { scalarKind, type EnumDesc, type ListDesc, type RestrictedDesc, type ScalarKind, type SchemaIndex } from './schema.js';
 
 const patternCache = new Map<string, RegExp>();
 

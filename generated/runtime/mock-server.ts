@@ -30,8 +30,7 @@ import { decodeRequestOf, type DecodedRequest } from './decode-request.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope, writeFault } from './envelope.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
-import type { MessageDesc, SoapVersion } from './schema.js';
-import { schemaIndex } from './schema-index.js';
+import { schemaIndex, type MessageDesc, type SoapVersion } from './schema.js';
 import { escapeAttribute } from './xml.js';
 import { decodeRestRequest, restExceptionReply, restMethodOf, restOperationOf, restOutputReply, restReply, restRequestHeaders, type RestMockReply } from './mock-rest.js';
 
