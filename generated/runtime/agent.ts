@@ -10,11 +10,10 @@
 // only what this file needs (cold start: bench case cold-start). Further on, the first call that
 // needs them loads the REST transport (`transport: 'rest'`), tenant routing (`tenant` without
 // baseUrl) and the retry policy (`retry`).
-import { SoapError } from './errors.js';
+import { OnlineError, SoapError } from './errors.js';
 import type { UnknownElements } from './decode.js';
 import type { Caller } from './call.js';
 import type { Hooks } from './hooks.js';
-import { checkTenantRouting, type OnlineEnvironment } from './online-environment.js';
 import type { RetryOptions } from './retry.js';
 import type { TenantResolver, TenantResolverOptions } from './tenant.js';
 import type { CredentialRefusalList, TicketProvider } from './ticket-source.js';
@@ -203,7 +202,7 @@ function passwordOf(url: string | undefined): string[] {
 }
 
 /** The tenant resolver of an agent without baseUrl/endpoint: the session's, or one of its own for `tenant`. */
-function resolverOf(options: AgentOptions): TenantRouting | undefined {
+export function resolverOf(options: AgentOptions): TenantRouting | undefined {
   if (options.tenantResolver) return options.tenantResolver;
   if (options.tenant === undefined) return undefined;
   if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
@@ -273,46 +272,53 @@ function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefine
   return options.useWsdlAddress === true ? info.defaultEndpoint : undefined;
 }
 
-/** Options of a session (a generated SuperOfficeClient): every agent's options, given once. */
-export interface SessionOptions<Service extends string> extends Omit<AgentOptions, 'endpoint'> {
-  /**
-   * Full endpoint URLs of agents that are not below `baseUrl`, keyed by service name
-   * (`{ EMail: 'http://127.0.0.1:8080/EMail.svc' }`); they win over baseUrl.
-   */
-  endpoints?: Partial<Record<Service, string>>;
+/** 'sod' (development), 'stage', 'online' (production), or the http(s) URL of a login host. */
+export type OnlineEnvironment = 'sod' | 'stage' | 'online' | (string & {});
+
+/** The origin of one of SuperOffice Online's three environments by name (app-envir.md). */
+function namedOrigin(environment: string): string | undefined {
+  switch (environment) {
+    case 'sod':
+      return 'https://sod.superoffice.com';
+    case 'stage':
+      return 'https://qaonline.superoffice.com';
+    case 'online':
+      return 'https://online.superoffice.com';
+  }
+  return undefined;
+}
+
+/** The origin of an environment: `https://sod.superoffice.com`, or the URL given (no trailing slash). */
+export function environmentUrl(environment: OnlineEnvironment): string {
+  const known = namedOrigin(environment);
+  if (known !== undefined) return known;
+  let url: URL;
+  try {
+    url = new URL(environment);
+  } catch {
+    throw new OnlineError(`environment "${environment}" is neither sod, stage, online nor an http(s) URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OnlineError(`environment URL must be http(s), got ${url.protocol}`);
+  if (url.username || url.password || url.search || url.hash) throw new OnlineError('environment URL must not carry credentials, a query or a fragment');
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Whether the environment is one of SuperOffice's own (so its hosts must be https://*.superoffice.com). */
+export function isNamedEnvironment(environment: OnlineEnvironment): boolean {
+  return namedOrigin(environment) !== undefined;
 }
 
 /**
- * The base of generated session classes: holds the options, and creates each agent on first use
- * with them, then keeps it. Agents share nothing else: each call is independent.
+ * Fails now (OnlineError) when `tenant` is not a context identifier or `environment` is not one:
+ * what an agent or session with tenant routing checks when it is made, before tenant.ts is loaded.
  */
-export class SoapSession<Service extends string> {
-  readonly #options: SessionOptions<Service>;
-  readonly #agents = new Map<Service, unknown>();
-
-  constructor(options: SessionOptions<Service> = {}) {
-    checkAgentOptions(options);
-    // One tenant resolver for all agents: one state request, one cache.
-    const needsResolver = options.baseUrl === undefined && options.tenant !== undefined && options.tenantResolver === undefined;
-    const tenantResolver = needsResolver ? resolverOf(options) : undefined;
-    this.#options = tenantResolver ? { ...options, tenantResolver } : options;
-  }
-
-  /** The agent of `service`, created with the session's options the first time it is asked for. */
-  protected agent<A>(service: Service, create: new (options: AgentOptions) => A): A {
-    let agent = this.#agents.get(service) as A | undefined;
-    if (agent === undefined) {
-      const { endpoints, ...shared } = this.#options;
-      const endpoint = endpoints?.[service];
-      agent = new create(endpoint !== undefined ? { ...shared, endpoint } : shared);
-      this.#agents.set(service, agent);
-    }
-    return agent;
-  }
+export function checkTenantRouting(tenant: string, environment: OnlineEnvironment): void {
+  if (!/^[A-Za-z0-9_-]+$/.test(tenant)) throw new OnlineError(`tenant "${tenant}" is not a context identifier (e.g. Cust12345)`);
+  environmentUrl(environment);
 }
 
 /** Refuses options that would silently disable a limit (NaN, Infinity, negative): a TypeError naming the option. */
-function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number; stateTimeoutMs?: number; transport?: TransportKind }): void {
+export function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number; stateTimeoutMs?: number; transport?: TransportKind }): void {
   checkLimitOption('timeoutMs', options.timeoutMs);
   checkLimitOption('maxResponseBytes', options.maxResponseBytes);
   checkLimitOption('stateTimeoutMs', options.stateTimeoutMs);

@@ -28,23 +28,8 @@ import { DecodeError, type SoapFaultError } from './errors.js';
 import { ListItemError, parseSimple } from './facets.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
-import {
-  fieldLine,
-  scalarKind,
-  schema,
-  schemaIndex,
-  XSI_NS,
-  type ArrayDesc,
-  type DictDesc,
-  type EnumDesc,
-  type FieldDesc,
-  type ListDesc,
-  type MessageDesc,
-  type RestrictedDesc,
-  type ScalarKind,
-  type SchemaIndex,
-  type SoapVersion,
-} from './schema.js';
+import { fieldLine, scalarKind, schema, schemaIndex, XSI_NS } from './schema.js';
+import type { ArrayDesc, DictDesc, EnumDesc, FieldDesc, ListDesc, MessageDesc, RestrictedDesc, ScalarKind, SchemaIndex, SoapVersion } from './schema.js';
 import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from './xml.js';
 
 export interface DecodedMessage {

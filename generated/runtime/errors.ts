@@ -123,3 +123,10 @@ export class TransportError extends SoapError {
     this.reason = reason;
   }
 }
+
+/** A failure of SuperOffice Online's own services (tenant state, OpenID metadata, keys, sign-in) or options for them. */
+export class OnlineError extends SoapError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, undefined, options);
+  }
+}

@@ -32,23 +32,8 @@ import { enumProblem, listItemProblem, patternProblem, restrictionProblem } from
 import { setProperty, type UnknownElements } from './decode.js';
 import { responseMessage, type OperationCodec } from './operation.js';
 import { formatScalar, parseScalar, ScalarError, shortText } from './scalars.js';
-import {
-  field,
-  pathString,
-  scalarKind,
-  schemaIndex,
-  type DictDesc,
-  type EnumDesc,
-  type FieldDesc,
-  type ListDesc,
-  type MessageDesc,
-  type OperationDesc,
-  type Path,
-  type RestrictedDesc,
-  type ScalarKind,
-  type SchemaIndex,
-  type TypeDesc,
-} from './schema.js';
+import { field, pathString, scalarKind, schemaIndex } from './schema.js';
+import type { DictDesc, EnumDesc, FieldDesc, ListDesc, MessageDesc, OperationDesc, Path, RestrictedDesc, ScalarKind, SchemaIndex, TypeDesc } from './schema.js';
 
 /** A JSON value as JSON.parse returns it and JSON.stringify writes it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

@@ -7,7 +7,8 @@
 // the environment's JWKS whose `kid` the header names (from /login/.well-known/openid-configuration,
 // cached). Then: expiry with a small clock skew, and the ticket claim.
 import { arrayBuffer, base64Bytes, importJwkPublicKey, importRsaPublicKey, type RsaJwk, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
-import { requestJson, OnlineError } from './online-environment.js';
+import { OnlineError } from './errors.js';
+import { requestJson } from './online-request.js';
 
 /** The claim that carries the ticket. */
 export const TICKET_CLAIM = 'http://schemes.superoffice.net/identity/ticket';

@@ -14,7 +14,9 @@ import { redact } from './redact.js';
 import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
-import { environmentUrl, OnlineError, requestJson } from './online-environment.js';
+import { environmentUrl } from './agent.js';
+import { OnlineError } from './errors.js';
+import { requestJson } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
 import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
 

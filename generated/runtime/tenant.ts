@@ -13,7 +13,9 @@
 //   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
 //     segment is that tenant — on https://*.superoffice.com for a named environment — so a wrong or
 //     hostile answer cannot send tickets to another host or tenant.
-import { checkTenantRouting, environmentUrl, requestJson, isNamedEnvironment, OnlineError, type OnlineEnvironment } from './online-environment.js';
+import { checkTenantRouting, environmentUrl, isNamedEnvironment, type OnlineEnvironment } from './agent.js';
+import { OnlineError } from './errors.js';
+import { requestJson } from './online-request.js';
 import { abortable } from './ticket-source.js';
 
 /** The tenant is not running (maintenance, suspended …): nothing was sent. */
