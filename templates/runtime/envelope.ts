@@ -41,7 +41,7 @@ export function writeFault(version: SoapVersion, fault: FaultFields): string {
 /**
  * How much of a fault's reason and detail an error keeps, in characters: a server's fault text is
  * data from the network, and a 20 MiB faultstring must not become a 20 MiB error message. Longer
- * text is cut, with `… (N characters in all)` after it. With the code (at most 256 characters),
+ * text is cut, with `... (N characters in all)` after it. With the code (at most 256 characters),
  * a SoapFaultError's message stays under 64 KiB.
  */
 const FAULT_TEXT_CAP = 32 * 1024;
@@ -64,7 +64,7 @@ class CappedText {
   value(trim: boolean): string {
     const kept = this.#parts.join('');
     if (this.#total <= this.cap) return trim ? kept.trim() : kept;
-    return `${trim ? kept.trimStart() : kept}… (${this.#total} characters in all)`;
+    return `${trim ? kept.trimStart() : kept}\u2026 (${this.#total} characters in all)`;
   }
 }
 
