@@ -91,7 +91,7 @@ export interface JwksOptions {
 }
 
 /**
- * The environment's keys: openid-configuration → jwks_uri → keys, fetched on first use and kept
+ * The environment's keys: openid-configuration -> jwks_uri -> keys, fetched on first use and kept
  * for maxAgeMs. An unknown kid refetches once (keys rotate), at most once a minute, so a token with
  * a made-up kid cannot make us hammer the login host. The jwks_uri must be on the login host's own
  * origin: metadata cannot send us to fetch trusted keys elsewhere.

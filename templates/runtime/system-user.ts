@@ -1,5 +1,5 @@
 // System user sign-in (system-user-flow.md): sign the system user token, exchange it at the login
-// host for a JWT, verify the JWT, and use its ticket claim — cached and renewed by renewingTicket.
+// host for a JWT, verify the JWT, and use its ticket claim -- cached and renewed by renewingTicket.
 //
 //   const so = new SuperOfficeClient({ environment: 'online', tenant: 'Cust12345', applicationToken,
 //                                      ticket: systemUserTicket({ systemUserToken, privateKey }) });
@@ -39,7 +39,7 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
 /** The issuer of system user tokens (validate-security-tokens.md). */
 const SYSTEM_USER_ISSUER = 'SuperOffice AS';
 
-/** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp …). */
+/** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp ...). */
 export class SystemUserSignInError extends OnlineError {
   /** The ErrorMessage of the answer. */
   readonly errorMessage: string;
