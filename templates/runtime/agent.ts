@@ -48,7 +48,7 @@ export interface AgentOptions {
   /**
    * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: a call
    * without an address fails before anything is sent, because SuperOffice's WSDLs carry a
-   * placeholder address on a real SuperOffice host (`https://sod.superoffice.com/Cust12345/…`),
+   * placeholder address on a real SuperOffice host (`https://sod.superoffice.com/Cust12345/...`),
    * and the ticket and application token must not go to an address nobody chose.
    */
   useWsdlAddress?: boolean;
@@ -72,7 +72,7 @@ export interface AgentOptions {
   maxResponseBytes?: number;
   /** Extra HTTP headers on every request. */
   httpHeaders?: Record<string, string>;
-  /** More values to keep out of error messages (passwords …). */
+  /** More values to keep out of error messages (passwords ...). */
   secrets?: readonly string[];
   /**
    * Response elements the WSDL does not declare: 'ignore' (default: skipped, so a newer server
@@ -82,7 +82,7 @@ export interface AgentOptions {
   /**
    * The wire format: 'soap' (default: SOAP envelopes to `{baseUrl}/Remote/Services86/{Agent}.svc`)
    * or 'rest' (SuperOffice's REST Agents API: JSON to `{baseUrl}/api/v1/Agents/{Agent}/{Method}`,
-   * the ticket as `Authorization: SOTicket …`, the token as `SO-AppToken`, the time zone as
+   * the ticket as `Authorization: SOTicket ...`, the token as `SO-AppToken`, the time zone as
    * `SO-TimeZone`). The same methods, types and errors either way.
    */
   transport?: TransportKind;
@@ -241,7 +241,7 @@ class LazyTenantResolver implements TenantRouting {
 }
 
 /**
- * `load()` run once, its promise shared by every caller — unless it fails: a failed load (a file
+ * `load()` run once, its promise shared by every caller -- unless it fails: a failed load (a file
  * briefly unreadable, too many open files) is forgotten, so the next call loads again, as a plain
  * dynamic import would, instead of failing every call of the process. The failure reaches the call
  * as a SoapError (errors.ts: every error of a call is one), the import's own error as its cause.
@@ -260,8 +260,8 @@ export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
 const loadCalls = loadOnce(() => import('./call.js'));
 
 /**
- * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else — only when the
- * user opted in with useWsdlAddress — the WSDL's soap:address; otherwise undefined, and calls fail
+ * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else -- only when the
+ * user opted in with useWsdlAddress -- the WSDL's soap:address; otherwise undefined, and calls fail
  * before anything is sent.
  */
 function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefined {

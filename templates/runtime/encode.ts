@@ -1,4 +1,4 @@
-// Typed values → XML text, driven by the schema metadata. Elements are written in schema order
+// Typed values -> XML text, driven by the schema metadata. Elements are written in schema order
 // (base-type fields first); undefined is omitted; null becomes xsi:nil="true" where the schema
 // allows it and an EncodeError (naming the path) where it does not.
 import { EncodeError } from './errors.js';
@@ -53,7 +53,7 @@ export class Encoder {
     return this.out;
   }
 
-  /** One element for `field` holding `value` (null → xsi:nil) at `path`. */
+  /** One element for `field` holding `value` (null -> xsi:nil) at `path`. */
   element(field: FieldDesc, value: unknown, path: Path): string {
     this.out = '';
     this.write(this.slot(field), value, path.parent, path.index);

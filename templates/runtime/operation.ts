@@ -113,7 +113,7 @@ export interface OperationSpec {
   readonly input: MessageSpec;
   readonly output?: MessageSpec;
   readonly returns: Returns;
-  /** REST: the request fields sent in the query string (single-id Get…/Delete… methods only). */
+  /** REST: the request fields sent in the query string (single-id Get.../Delete... methods only). */
   readonly query?: readonly string[];
   /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
   readonly entity?: string;
@@ -150,7 +150,7 @@ export function operationFactory<IH, OH>(
       });
     return codec<I, O, IH, OH, R>(schema, spec.name, soapAction, soapVersion, descOf, spec.returns);
   };
-  // (Plain interfaces rather than Omit<OperationDesc, …>: the 1,500 generated calls type-check faster.)
+  // (Plain interfaces rather than Omit<OperationDesc, ...>: the 1,500 generated calls type-check faster.)
 }
 
 function encodeMessage(index: SchemaIndex, op: OperationDesc, which: 'input' | 'output', value: unknown, headers: unknown): string {

@@ -85,7 +85,7 @@ export interface ListDesc {
   readonly item: string;
 }
 
-/** A restriction of a scalar (guid pattern, duration …). */
+/** A restriction of a scalar (guid pattern, duration ...). */
 export interface RestrictedDesc {
   readonly kind: 'restricted';
   readonly base: string;
@@ -104,7 +104,7 @@ export interface SchemaDesc {
 export interface MessageDesc {
   /** The body wrapper element. */
   readonly body: FieldDesc;
-  /** Header blocks, keyed by part name (ApplicationToken, Credentials …). */
+  /** Header blocks, keyed by part name (ApplicationToken, Credentials ...). */
   readonly headers: readonly FieldDesc[];
 }
 
@@ -118,7 +118,7 @@ export interface OperationDesc {
   readonly output?: MessageDesc;
   /**
    * REST (Agents API): the request fields sent as query-string parameters rather than in the JSON
-   * body. The generator lists them only for single-id Get…/Delete… methods (`?EMailAccountId=546`).
+   * body. The generator lists them only for single-id Get.../Delete... methods (`?EMailAccountId=546`).
    */
   readonly query?: readonly string[];
   /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
@@ -200,7 +200,7 @@ export type TypeForm = readonly (string | number | readonly string[])[];
 /**
  * One agent's table: its namespaces and its types, each built from its form the first time it is
  * asked for, so that importing a table costs only the types a program actually sends or reads
- * (bench case cold-start: building all of EMail's 245 at import took ≈ 1 ms of its ≈ 35).
+ * (bench case cold-start: building all of EMail's 245 at import took ~1 ms of its ~35).
  */
 export function schema(namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>): SchemaDesc {
   return new FormTable(namespaces, forms);
@@ -236,7 +236,7 @@ class FormTable implements SchemaDesc {
 /**
  * One form's type. The form's items are read by position rather than spread into its builder:
  * types are built by code not yet optimized, where spreading an array walks its iterator (reading
- * by position built the EMail table in ≈ 2/3 of the time, minima of fresh processes).
+ * by position built the EMail table in ~2/3 of the time, minima of fresh processes).
  */
 function typeOf(key: string, f: TypeForm): TypeDesc {
   switch (f[0]) {
@@ -273,13 +273,13 @@ export interface ComplexInfo {
   readonly fields: readonly FieldDesc[];
   /** Keys of this type and all its bases. */
   readonly ancestry: ReadonlySet<string>;
-  /** The fields that must occur (minOccurs ≥ 1), in `fields` order. */
+  /** The fields that must occur (minOccurs >= 1), in `fields` order. */
   readonly required: readonly FieldDesc[];
 }
 
 export class SchemaIndex {
   readonly schema: SchemaDesc;
-  /** Prefix used for each namespace index when writing (`ns0`, `ns1` …). */
+  /** Prefix used for each namespace index when writing (`ns0`, `ns1` ...). */
   readonly prefixes: readonly string[];
   private readonly complex = new Map<string, ComplexInfo>();
   private byXmlName: Map<string, string> | undefined;
@@ -338,7 +338,7 @@ export class SchemaIndex {
 
   /**
    * The type key an xsi:type naming {`ns`}`local` selects on an element declared of type
-   * `declared`: for xs:anyType a scalar (`xs:…`) or any type of this schema; elsewhere a type
+   * `declared`: for xs:anyType a scalar (`xs:...`) or any type of this schema; elsewhere a type
    * derived from `declared`, or `declared` itself when it is not complex (xsi:type then merely
    * restates it). Undefined when xsi:type contradicts a complex `declared`, or names no type of
    * this schema for xs:anyType.
@@ -367,7 +367,7 @@ export function schemaIndex(schema: SchemaDesc): SchemaIndex {
   return index;
 }
 
-/** `xs:int` → `int`; undefined for keys that are not built-in scalars. */
+/** `xs:int` -> `int`; undefined for keys that are not built-in scalars. */
 export function scalarKind(typeKey: string): ScalarKind | undefined {
   return typeKey.startsWith('xs:') && typeKey !== 'xs:anyType' ? (typeKey.slice(3) as ScalarKind) : undefined;
 }
