@@ -1,29 +1,12 @@
-// The metadata format that generated `metadata.ts` files use to describe their types, and the
-// views of it that the encoder and decoder share (SchemaIndex). One interpreter, many small
-// tables: the tables are plain data, so a change in wire behaviour is a change in one tested
-// place, not in 56 generated files.
+// The metadata format that generated `metadata.ts` files use to describe their types, the views
+// of it that the encoder and decoder share (SchemaIndex), and the value rules of its simple types
+// (enumerations, lists, patterns). One interpreter, many small tables: the tables are plain data,
+// so a change in wire behaviour is a change in one tested place, not in 56 generated files.
+import { parseScalar, ScalarError, shortText } from './scalars.js';
 
 /** Built-in scalar kinds: the XSD primitives plus WCF's `char` (an int code on the wire). */
-export type ScalarKind =
-  | 'string'
-  | 'boolean'
-  | 'byte'
-  | 'short'
-  | 'int'
-  | 'long'
-  | 'unsignedByte'
-  | 'unsignedShort'
-  | 'unsignedInt'
-  | 'unsignedLong'
-  | 'float'
-  | 'double'
-  | 'decimal'
-  | 'dateTime'
-  | 'duration'
-  | 'base64Binary'
-  | 'anyURI'
-  | 'QName'
-  | 'char';
+export type ScalarKind = 'string' | 'boolean' | 'char' | 'decimal' | 'float' | 'double' | 'dateTime' | 'duration' | 'base64Binary' | 'anyURI' | 'QName'
+  | 'byte' | 'short' | 'int' | 'long' | 'unsignedByte' | 'unsignedShort' | 'unsignedInt' | 'unsignedLong';
 
 /** An element inside a complex type, array or dictionary entry. */
 export interface FieldDesc {
@@ -135,14 +118,7 @@ export interface OperationDesc {
  * 'optional' (minOccurs=0), 'nillable' and 'repeated' (maxOccurs > 1), space-separated.
  */
 export function field(name: string, ns: number, type: string, occurrence = ''): FieldDesc {
-  return {
-    name,
-    ns,
-    type,
-    optional: occurrence.includes('optional'),
-    nillable: occurrence.includes('nillable'),
-    repeated: occurrence.includes('repeated'),
-  };
+  return { name, ns, type, optional: occurrence.includes('optional'), nillable: occurrence.includes('nillable'), repeated: occurrence.includes('repeated') };
 }
 
 /**
@@ -267,8 +243,6 @@ export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 export const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
 
 export interface ComplexInfo {
-  readonly key: string;
-  readonly desc: ComplexDesc;
   /** Base fields first, in schema order: the order elements are written in. */
   readonly fields: readonly FieldDesc[];
   /** Keys of this type and all its bases. */
@@ -286,7 +260,9 @@ export class SchemaIndex {
 
   constructor(schema: SchemaDesc) {
     this.schema = schema;
-    this.prefixes = schema.namespaces.map((_, i) => `ns${i}`);
+    const prefixes: string[] = [];
+    for (let i = 0; i < schema.namespaces.length; i++) prefixes.push(`ns${i}`);
+    this.prefixes = prefixes;
   }
 
   type(key: string): TypeDesc | undefined {
@@ -306,8 +282,7 @@ export class SchemaIndex {
   complexInfo(key: string): ComplexInfo {
     let info = this.complex.get(key);
     if (info) return info;
-    const desc = this.type(key);
-    if (!desc || desc.kind !== 'complex') throw new Error(`internal: ${key} is not a complex type`);
+    if (this.type(key)?.kind !== 'complex') throw new Error(`internal: ${key} is not a complex type`);
     const chain: ComplexDesc[] = [];
     const ancestry = new Set<string>();
     for (let k: string | undefined = key; k !== undefined; ) {
@@ -318,7 +293,7 @@ export class SchemaIndex {
       k = d.base;
     }
     const fields = chain.flatMap((d) => d.fields);
-    info = { key, desc, fields, ancestry, required: fields.filter((f) => !f.optional) };
+    info = { fields, ancestry, required: fields.filter((f) => !f.optional) };
     this.complex.set(key, info);
     return info;
   }
@@ -328,9 +303,7 @@ export class SchemaIndex {
     if (!this.byXmlName) {
       this.byXmlName = new Map();
       for (const [key, t] of Object.entries(this.schema.types)) {
-        if (t.kind === 'complex' || t.kind === 'array' || t.kind === 'dict') {
-          this.byXmlName.set(`{${this.namespace(t.ns)}}${t.name}`, key);
-        }
+        if (t.kind === 'complex' || t.kind === 'array' || t.kind === 'dict') this.byXmlName.set(`{${this.namespace(t.ns)}}${t.name}`, key);
       }
     }
     return this.byXmlName.get(`{${ns}}${local}`);
@@ -383,4 +356,115 @@ export function pathString(path: Path | undefined): string {
   const parts: string[] = [];
   for (let p = path; p; p = p.parent) parts.push(p.index >= 0 ? `${p.name}[${p.index}]` : p.name);
   return parts.reverse().join('/');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The value rules of simple types (enumeration values, xs:list items, restriction patterns) in one
+// place for the XML encoder and decoder and the JSON codec (json.ts), so that a bad value gets the
+// same message on SOAP and on REST. Each check returns what is wrong (the codec adds the element
+// path and throws its own error), or undefined when the value is allowed; parseSimple reads a
+// simple type's text into its value.
+
+/** Restriction patterns, compiled once per process. */
+const patternCache = new Map<string, RegExp>();
+
+/**
+ * `value` as one of an enumeration's `values`: the text of an XML element, or a typed or JSON value
+ * (which may be anything: a number is not an enumeration value, whatever its digits).
+ */
+export function enumProblem(values: readonly string[], value: unknown): string | undefined {
+  if (typeof value !== 'string') return `${shown(value)} is not a string (expected one of ${values.join(', ')})`;
+  if (values.includes(value)) return undefined;
+  return `"${shortText(value)}" is not a known value (expected one of ${values.join(', ')})`;
+}
+
+/** The lexical form `text` against every pattern of a restriction. */
+export function patternProblem(patterns: readonly string[], text: string): string | undefined {
+  for (const p of patterns) {
+    let re = patternCache.get(p);
+    if (!re) patternCache.set(p, (re = new RegExp(p)));
+    if (!re.test(text)) return `"${shortText(text)}" does not match the pattern ${p}`;
+  }
+  return undefined;
+}
+
+/**
+ * The text `raw` of a restriction of the scalar `kind` against its patterns: a string's text as it
+ * is, another type's without its leading and trailing whitespace (XSD's whiteSpace collapse).
+ */
+export function restrictionProblem(kind: ScalarKind, patterns: readonly string[], raw: string): string | undefined {
+  return patterns.length === 0 ? undefined : patternProblem(patterns, kind === 'string' ? raw : raw.trim());
+}
+
+/** One item of an xs:list as written: items are separated by whitespace, so none can hold any. */
+export function listItemProblem(text: string): string | undefined {
+  return text === '' || /[ \t\n\r]/.test(text) ? 'a list item cannot be empty or contain whitespace' : undefined;
+}
+
+/** The items of an xs:list's text (whitespace-separated; none when the text is blank). */
+function listItems(text: string): string[] {
+  const t = text.trim();
+  return t === '' ? [] : t.split(/[ \t\n\r]+/);
+}
+
+/** A ScalarError in item `item` of an xs:list. */
+export class ListItemError extends ScalarError {
+  readonly item: number;
+  constructor(message: string, item: number) {
+    super(message);
+    this.item = item;
+  }
+}
+
+/**
+ * The value of the text `raw` of an enumeration (the value), xs:list (its items) or restriction
+ * (its base's scalar, matching every pattern). Throws ScalarError, ListItemError for an item.
+ */
+export function parseSimple(index: SchemaIndex, desc: EnumDesc | ListDesc | RestrictedDesc, raw: string): unknown {
+  switch (desc.kind) {
+    case 'enum':
+      return enumValue(desc, raw.trim());
+    case 'list': {
+      const item = index.type(desc.item);
+      const kind = scalarKind(desc.item);
+      return listItems(raw).map((text, i) => {
+        try {
+          if (kind !== undefined) return parseScalar(kind, text);
+          if (item?.kind === 'enum') return enumValue(item, text);
+          if (item?.kind === 'restricted') return restrictedValue(item, text);
+          throw new Error(`internal: list item type ${desc.item} is not simple`);
+        } catch (err) {
+          throw err instanceof ScalarError ? new ListItemError(err.message, i) : err;
+        }
+      });
+    }
+    case 'restricted':
+      return restrictedValue(desc, raw);
+  }
+}
+
+function enumValue(desc: EnumDesc, text: string): string {
+  const problem = enumProblem(desc.values, text);
+  if (problem !== undefined) throw new ScalarError(problem);
+  return text;
+}
+
+function restrictedValue(desc: RestrictedDesc, raw: string): unknown {
+  const kind = scalarKind(desc.base);
+  if (kind === undefined) throw new Error(`internal: restriction base ${desc.base} is not a scalar`);
+  const value = parseScalar(kind, raw);
+  const problem = restrictionProblem(kind, desc.patterns, raw);
+  if (problem !== undefined) throw new ScalarError(problem);
+  return value;
+}
+
+/** A value that is not a string, as quoted in a message: its JSON, else its type (a BigInt, a function). */
+function shown(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // a BigInt, or an object that refers to itself
+  }
+  return shortText(text ?? typeof value);
 }

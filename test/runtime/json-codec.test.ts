@@ -97,7 +97,7 @@ describe('JSON codec', () => {
   });
 });
 
-describe('JSON codec: the value rules and messages of the XML codec (facets.ts)', () => {
+describe('JSON codec: the value rules and messages of the XML codec (schema.ts)', () => {
   /** What an EncodeError or DecodeError says, without where (the paths differ: `Flags/item[1]` in XML, `Flags[1]` in JSON). */
   function what(fn: () => unknown): string {
     try {
