@@ -275,18 +275,9 @@ function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefine
 /** 'sod' (development), 'stage', 'online' (production), or the http(s) URL of a login host. */
 export type OnlineEnvironment = 'sod' | 'stage' | 'online' | (string & {});
 
-/** The origin of one of SuperOffice Online's three environments by name (app-envir.md). */
-function namedOrigin(environment: string): string | undefined {
-  switch (environment) {
-    case 'sod':
-      return 'https://sod.superoffice.com';
-    case 'stage':
-      return 'https://qaonline.superoffice.com';
-    case 'online':
-      return 'https://online.superoffice.com';
-  }
-  return undefined;
-}
+/** SuperOffice Online's three environments by name (app-envir.md), and their origins. */
+const ENVIRONMENTS: Readonly<Record<string, string>> = { sod: 'https://sod.superoffice.com', stage: 'https://qaonline.superoffice.com', online: 'https://online.superoffice.com' };
+const namedOrigin = (environment: string): string | undefined => (Object.prototype.hasOwnProperty.call(ENVIRONMENTS, environment) ? ENVIRONMENTS[environment] : undefined);
 
 /** The origin of an environment: `https://sod.superoffice.com`, or the URL given (no trailing slash). */
 export function environmentUrl(environment: OnlineEnvironment): string {

@@ -25,10 +25,9 @@
 // array, a dictionary or one of its entries) gets a frame on an explicit stack; its children's
 // values go into it, and at its end tag its value goes to the frame below.
 import { DecodeError, type SoapFaultError } from './errors.js';
-import { ListItemError, parseSimple } from './facets.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
-import { fieldLine, scalarKind, schema, schemaIndex, XSI_NS } from './schema.js';
+import { fieldLine, ListItemError, parseSimple, scalarKind, schema, schemaIndex, XSI_NS } from './schema.js';
 import type { ArrayDesc, DictDesc, EnumDesc, FieldDesc, ListDesc, MessageDesc, RestrictedDesc, ScalarKind, SchemaIndex, SoapVersion } from './schema.js';
 import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from './xml.js';
 

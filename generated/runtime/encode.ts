@@ -5,9 +5,8 @@
 // allows it and an EncodeError (naming the path) where it does not.
 import { EncodeError } from './errors.js';
 import { formatScalar, ScalarError } from './scalars.js';
-import { pathString, scalarKind, type FieldDesc, type Path, type ScalarKind, type SchemaIndex, type TypeDesc } from './schema.js';
+import { enumProblem, listItemProblem, pathString, patternProblem, scalarKind, type FieldDesc, type Path, type ScalarKind, type SchemaIndex, type TypeDesc } from './schema.js';
 import { escapeText } from './xml.js';
-import { enumProblem, listItemProblem, patternProblem } from './facets.js';
 
 /** A field as it is written: its tags and what its type is, worked out once per schema. */
 interface Slot {

@@ -20,7 +20,7 @@
 //
 // Lexical rules are not repeated here: scalars are checked and parsed by scalars.ts (the same
 // range checks, date and base64 parsing as SOAP); enumeration values, list items and patterns are
-// checked by facets.ts, so a bad value gets the same message as on SOAP.
+// checked by schema.ts, so a bad value gets the same message as on SOAP.
 // Strict about values (a DecodeError naming the property path); about properties the schema does
 // not declare, lenient by default (skipped) or strict with unknownElements: 'error', as in XML.
 //
@@ -28,11 +28,10 @@
 // side of an operation codec, and the error objects that stand for a failure). Only REST loads this
 // module: the REST transport, the mock's REST side, and applications that call restCodec.
 import { DecodeError, EncodeError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
-import { enumProblem, listItemProblem, patternProblem, restrictionProblem } from './facets.js';
 import { setProperty, type UnknownElements } from './decode.js';
 import { responseMessage, type OperationCodec } from './operation.js';
 import { formatScalar, parseScalar, ScalarError, shortText } from './scalars.js';
-import { field, pathString, scalarKind, schemaIndex } from './schema.js';
+import { enumProblem, field, listItemProblem, pathString, patternProblem, restrictionProblem, scalarKind, schemaIndex } from './schema.js';
 import type { DictDesc, EnumDesc, FieldDesc, ListDesc, MessageDesc, OperationDesc, Path, RestrictedDesc, ScalarKind, SchemaIndex, TypeDesc } from './schema.js';
 
 /** A JSON value as JSON.parse returns it and JSON.stringify writes it. */

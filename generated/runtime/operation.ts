@@ -50,14 +50,7 @@ export function defineOperation<I, O, IH, OH, R = O>(schema: SchemaDesc, desc: O
  * The codec of one operation, whose description `descOf` makes on first use: an agent's module
  * defines all its operations at import, and most programs use a few (bench case cold-start).
  */
-function codec<I, O, IH, OH, R>(
-  schema: SchemaDesc,
-  name: string,
-  soapAction: string,
-  soapVersion: SoapVersion,
-  descOf: () => OperationDesc,
-  returns: Returns,
-): OperationCodec<I, O, IH, OH, R> {
+function codec<I, O, IH, OH, R>(schema: SchemaDesc, name: string, soapAction: string, soapVersion: SoapVersion, descOf: () => OperationDesc, returns: Returns): OperationCodec<I, O, IH, OH, R> {
   // The schema index is shared by all operations of a service and built on first use.
   const index = (): SchemaIndex => schemaIndex(schema);
   return {
@@ -89,16 +82,10 @@ export function responseMessage(desc: OperationDesc): MessageDesc {
 }
 
 function resultOf(returns: Returns, output: unknown): unknown {
-  switch (returns) {
-    case 'nothing':
-      return undefined;
-    case 'output':
-      return output;
-    case 'Response':
-      return (output as { Response?: unknown }).Response;
-    case 'Response ?? null':
-      return (output as { Response?: unknown }).Response ?? null;
-  }
+  if (returns === 'nothing') return undefined;
+  if (returns === 'output') return output;
+  const response = (output as { Response?: unknown }).Response;
+  return returns === 'Response' ? response : (response ?? null);
 }
 
 /** A message as generated operations.ts files write it: `fieldLine` strings. */

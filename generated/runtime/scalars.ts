@@ -202,7 +202,7 @@ function typeError(expected: string, value: unknown): ScalarError {
   return new ScalarError(`expected ${expected}, got ${got}`);
 }
 
-/** A value as quoted in a message: at most 40 characters (facets.ts quotes with it too). */
+/** A value as quoted in a message: at most 40 characters (schema.ts's value rules quote with it too). */
 export function shortText(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}\u2026` : text;
 }
