@@ -1,6 +1,6 @@
 // A generated agent class's base: its options, checked when it is made (a bad limit, tenant or
-// environment fails the constructor, before anything is sent), the address calls go to (fixed, or
-// the tenant's current host: tenant.ts), and the session that makes agents on first use.
+// environment fails the constructor, before anything is sent), and the address calls go to (fixed,
+// or the tenant's current host: tenant.ts). A session (session.ts) makes agents on first use.
 //
 // The calls themselves (call.ts: the time budget, ticket, transport, HTTP, retries, hooks and
 // redaction of errors) are loaded by the agent's first call, not when the agent is imported: an
@@ -205,7 +205,7 @@ export function resolverOf(options: AgentOptions): TenantRouting | undefined {
   if (options.tenant === undefined) return undefined;
   if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
   checkTenantRouting(options.tenant, options.environment);
-  return new LazyTenantResolver({
+  return lazyTenantResolver({
     environment: options.environment,
     tenant: options.tenant,
     fetch: options.fetch ?? globalThis.fetch,
@@ -218,26 +218,14 @@ export function resolverOf(options: AgentOptions): TenantRouting | undefined {
  * imported). Its options are checked before (checkTenantRouting), so a bad tenant or environment
  * fails when the agent or session is made, as with a TenantResolver.
  */
-class LazyTenantResolver implements TenantRouting {
-  readonly #options: TenantResolverOptions;
-  readonly #resolver = loadOnce(() => import('./tenant.js').then((m) => (this.#loaded = new m.TenantResolver(this.#options))));
-  #loaded: TenantResolver | undefined;
-
-  constructor(options: TenantResolverOptions) {
-    this.#options = options;
-  }
-
-  cachedEndpoint(): string | undefined {
-    return this.#loaded?.cachedEndpoint();
-  }
-
-  async endpoint(signal?: AbortSignal): Promise<string> {
-    return (await this.#resolver()).endpoint(signal);
-  }
-
-  invalidate(endpoint: string): void {
-    this.#loaded?.invalidate(endpoint);
-  }
+function lazyTenantResolver(options: TenantResolverOptions): TenantRouting {
+  let loaded: TenantResolver | undefined;
+  const load = loadOnce(() => import('./tenant.js').then((m) => (loaded = new m.TenantResolver(options))));
+  return {
+    cachedEndpoint: () => loaded?.cachedEndpoint(),
+    endpoint: async (signal) => (await load()).endpoint(signal),
+    invalidate: (endpoint) => loaded?.invalidate(endpoint),
+  };
 }
 
 /**
