@@ -213,7 +213,7 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
       `Errors: SoExceptionError (the service reported a failure), SoapFaultError, HttpError,`,
       'TransportError (timeout, abort, network), DecodeError / EncodeError (data that does not fit the schema).',
     ],
-    exampleCall: first ? `const result = await ${instance}.${first.method}(${first.inputDefault ? '' : '{ … }'});` : '',
+    exampleCall: first ? `const result = await ${instance}.${first.method}(${first.inputDefault ? '' : '{ ... }'});` : '',
     serviceLiteral,
     endpointLiteral,
     servicePathLiteral,

@@ -1,6 +1,6 @@
 // A generated agent class's base: its options, checked when it is made (a bad limit, tenant or
-// environment fails the constructor, before anything is sent), the address calls go to (fixed, or
-// the tenant's current host: tenant.ts), and the session that makes agents on first use.
+// environment fails the constructor, before anything is sent), and the address calls go to (fixed,
+// or the tenant's current host: tenant.ts). A session (session.ts) makes agents on first use.
 //
 // The calls themselves (call.ts: the time budget, ticket, transport, HTTP, retries, hooks and
 // redaction of errors) are loaded by the agent's first call, not when the agent is imported: an
@@ -8,11 +8,10 @@
 // only what this file needs (cold start: bench case cold-start). Further on, the first call that
 // needs them loads the REST transport (`transport: 'rest'`), tenant routing (`tenant` without
 // baseUrl) and the retry policy (`retry`).
-import { SoapError } from './errors.js';
+import { OnlineError, SoapError } from './errors.js';
 import type { UnknownElements } from './decode.js';
 import type { Caller } from './call.js';
 import type { Hooks } from './hooks.js';
-import { checkTenantRouting, type OnlineEnvironment } from './online-environment.js';
 import type { RetryOptions } from './retry.js';
 import type { TenantResolver, TenantResolverOptions } from './tenant.js';
 import type { CredentialRefusalList, TicketProvider } from './ticket-source.js';
@@ -49,7 +48,7 @@ export interface AgentOptions {
   /**
    * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: a call
    * without an address fails before anything is sent, because SuperOffice's WSDLs carry a
-   * placeholder address on a real SuperOffice host (`https://sod.superoffice.com/Cust12345/…`),
+   * placeholder address on a real SuperOffice host (`https://sod.superoffice.com/Cust12345/...`),
    * and the ticket and application token must not go to an address nobody chose.
    */
   useWsdlAddress?: boolean;
@@ -73,7 +72,7 @@ export interface AgentOptions {
   maxResponseBytes?: number;
   /** Extra HTTP headers on every request. */
   httpHeaders?: Record<string, string>;
-  /** More values to keep out of error messages (passwords …). */
+  /** More values to keep out of error messages (passwords ...). */
   secrets?: readonly string[];
   /**
    * Response elements the WSDL does not declare: 'ignore' (default: skipped, so a newer server
@@ -83,7 +82,7 @@ export interface AgentOptions {
   /**
    * The wire format: 'soap' (default: SOAP envelopes to `{baseUrl}/Remote/Services86/{Agent}.svc`)
    * or 'rest' (SuperOffice's REST Agents API: JSON to `{baseUrl}/api/v1/Agents/{Agent}/{Method}`,
-   * the ticket as `Authorization: SOTicket …`, the token as `SO-AppToken`, the time zone as
+   * the ticket as `Authorization: SOTicket ...`, the token as `SO-AppToken`, the time zone as
    * `SO-TimeZone`). The same methods, types and errors either way.
    */
   transport?: TransportKind;
@@ -201,12 +200,12 @@ function passwordOf(url: string | undefined): string[] {
 }
 
 /** The tenant resolver of an agent without baseUrl/endpoint: the session's, or one of its own for `tenant`. */
-function resolverOf(options: AgentOptions): TenantRouting | undefined {
+export function resolverOf(options: AgentOptions): TenantRouting | undefined {
   if (options.tenantResolver) return options.tenantResolver;
   if (options.tenant === undefined) return undefined;
   if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
   checkTenantRouting(options.tenant, options.environment);
-  return new LazyTenantResolver({
+  return lazyTenantResolver({
     environment: options.environment,
     tenant: options.tenant,
     fetch: options.fetch ?? globalThis.fetch,
@@ -219,30 +218,18 @@ function resolverOf(options: AgentOptions): TenantRouting | undefined {
  * imported). Its options are checked before (checkTenantRouting), so a bad tenant or environment
  * fails when the agent or session is made, as with a TenantResolver.
  */
-class LazyTenantResolver implements TenantRouting {
-  readonly #options: TenantResolverOptions;
-  readonly #resolver = loadOnce(() => import('./tenant.js').then((m) => (this.#loaded = new m.TenantResolver(this.#options))));
-  #loaded: TenantResolver | undefined;
-
-  constructor(options: TenantResolverOptions) {
-    this.#options = options;
-  }
-
-  cachedEndpoint(): string | undefined {
-    return this.#loaded?.cachedEndpoint();
-  }
-
-  async endpoint(signal?: AbortSignal): Promise<string> {
-    return (await this.#resolver()).endpoint(signal);
-  }
-
-  invalidate(endpoint: string): void {
-    this.#loaded?.invalidate(endpoint);
-  }
+function lazyTenantResolver(options: TenantResolverOptions): TenantRouting {
+  let loaded: TenantResolver | undefined;
+  const load = loadOnce(() => import('./tenant.js').then((m) => (loaded = new m.TenantResolver(options))));
+  return {
+    cachedEndpoint: () => loaded?.cachedEndpoint(),
+    endpoint: async (signal) => (await load()).endpoint(signal),
+    invalidate: (endpoint) => loaded?.invalidate(endpoint),
+  };
 }
 
 /**
- * `load()` run once, its promise shared by every caller — unless it fails: a failed load (a file
+ * `load()` run once, its promise shared by every caller -- unless it fails: a failed load (a file
  * briefly unreadable, too many open files) is forgotten, so the next call loads again, as a plain
  * dynamic import would, instead of failing every call of the process. The failure reaches the call
  * as a SoapError (errors.ts: every error of a call is one), the import's own error as its cause.
@@ -261,8 +248,8 @@ export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
 const loadCalls = loadOnce(() => import('./call.js'));
 
 /**
- * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else — only when the
- * user opted in with useWsdlAddress — the WSDL's soap:address; otherwise undefined, and calls fail
+ * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else -- only when the
+ * user opted in with useWsdlAddress -- the WSDL's soap:address; otherwise undefined, and calls fail
  * before anything is sent.
  */
 function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefined {
@@ -271,46 +258,44 @@ function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefine
   return options.useWsdlAddress === true ? info.defaultEndpoint : undefined;
 }
 
-/** Options of a session (a generated SuperOfficeClient): every agent's options, given once. */
-export interface SessionOptions<Service extends string> extends Omit<AgentOptions, 'endpoint'> {
-  /**
-   * Full endpoint URLs of agents that are not below `baseUrl`, keyed by service name
-   * (`{ EMail: 'http://127.0.0.1:8080/EMail.svc' }`); they win over baseUrl.
-   */
-  endpoints?: Partial<Record<Service, string>>;
+/** 'sod' (development), 'stage', 'online' (production), or the http(s) URL of a login host. */
+export type OnlineEnvironment = 'sod' | 'stage' | 'online' | (string & {});
+
+/** SuperOffice Online's three environments by name (app-envir.md), and their origins. */
+const ENVIRONMENTS: Readonly<Record<string, string>> = { sod: 'https://sod.superoffice.com', stage: 'https://qaonline.superoffice.com', online: 'https://online.superoffice.com' };
+const namedOrigin = (environment: string): string | undefined => (Object.prototype.hasOwnProperty.call(ENVIRONMENTS, environment) ? ENVIRONMENTS[environment] : undefined);
+
+/** The origin of an environment: `https://sod.superoffice.com`, or the URL given (no trailing slash). */
+export function environmentUrl(environment: OnlineEnvironment): string {
+  const known = namedOrigin(environment);
+  if (known !== undefined) return known;
+  let url: URL;
+  try {
+    url = new URL(environment);
+  } catch {
+    throw new OnlineError(`environment "${environment}" is neither sod, stage, online nor an http(s) URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OnlineError(`environment URL must be http(s), got ${url.protocol}`);
+  if (url.username || url.password || url.search || url.hash) throw new OnlineError('environment URL must not carry credentials, a query or a fragment');
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Whether the environment is one of SuperOffice's own (so its hosts must be https://*.superoffice.com). */
+export function isNamedEnvironment(environment: OnlineEnvironment): boolean {
+  return namedOrigin(environment) !== undefined;
 }
 
 /**
- * The base of generated session classes: holds the options, and creates each agent on first use
- * with them, then keeps it. Agents share nothing else: each call is independent.
+ * Fails now (OnlineError) when `tenant` is not a context identifier or `environment` is not one:
+ * what an agent or session with tenant routing checks when it is made, before tenant.ts is loaded.
  */
-export class SoapSession<Service extends string> {
-  readonly #options: SessionOptions<Service>;
-  readonly #agents = new Map<Service, unknown>();
-
-  constructor(options: SessionOptions<Service> = {}) {
-    checkAgentOptions(options);
-    // One tenant resolver for all agents: one state request, one cache.
-    const needsResolver = options.baseUrl === undefined && options.tenant !== undefined && options.tenantResolver === undefined;
-    const tenantResolver = needsResolver ? resolverOf(options) : undefined;
-    this.#options = tenantResolver ? { ...options, tenantResolver } : options;
-  }
-
-  /** The agent of `service`, created with the session's options the first time it is asked for. */
-  protected agent<A>(service: Service, create: new (options: AgentOptions) => A): A {
-    let agent = this.#agents.get(service) as A | undefined;
-    if (agent === undefined) {
-      const { endpoints, ...shared } = this.#options;
-      const endpoint = endpoints?.[service];
-      agent = new create(endpoint !== undefined ? { ...shared, endpoint } : shared);
-      this.#agents.set(service, agent);
-    }
-    return agent;
-  }
+export function checkTenantRouting(tenant: string, environment: OnlineEnvironment): void {
+  if (!/^[A-Za-z0-9_-]+$/.test(tenant)) throw new OnlineError(`tenant "${tenant}" is not a context identifier (e.g. Cust12345)`);
+  environmentUrl(environment);
 }
 
 /** Refuses options that would silently disable a limit (NaN, Infinity, negative): a TypeError naming the option. */
-function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number; stateTimeoutMs?: number; transport?: TransportKind }): void {
+export function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number; stateTimeoutMs?: number; transport?: TransportKind }): void {
   checkLimitOption('timeoutMs', options.timeoutMs);
   checkLimitOption('maxResponseBytes', options.maxResponseBytes);
   checkLimitOption('stateTimeoutMs', options.stateTimeoutMs);

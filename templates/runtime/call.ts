@@ -6,9 +6,9 @@
 // under the size limit (http.ts), the reply decoded by the transport into the typed result or one
 // of the typed errors, and every error cleaned of secrets (redact.ts).
 //
-// One call is a loop of attempts (#call → #attempts). An attempt is repeated only when the server
+// One call is a loop of attempts (#call -> #attempts). An attempt is repeated only when the server
 // certainly did not run it: once after HTTP 421 with the tenant re-resolved, once after a refusal
-// for credentials with the ticket renewed, and — only with the `retry` option — after 429/503 or a
+// for credentials with the ticket renewed, and -- only with the `retry` option -- after 429/503 or a
 // refused connection, or any failure of an operation marked safe (retry.ts). Hooks (hooks.ts) see
 // every attempt and every call.
 //
@@ -63,7 +63,7 @@ export class Caller {
   }
 
   /**
-   * The ticket for one request: the fixed one, or what the ticket function returns now — inside
+   * The ticket for one request: the fixed one, or what the ticket function returns now -- inside
    * the call's time budget, so a function that never settles ends with the call's timeout or abort.
    */
   async #ticket(budget: CallBudget, call: { ticket?: string | undefined }): Promise<string | undefined> {
@@ -98,8 +98,8 @@ export class Caller {
   }
 
   /**
-   * The attempts of one call (see the header): each failure is either the call's error, or — when
-   * the server certainly did not run it, or the operation is marked safe — a reason to try again.
+   * The attempts of one call (see the header): each failure is either the call's error, or -- when
+   * the server certainly did not run it, or the operation is marked safe -- a reason to try again.
    */
   async #attempts(
     codec: AnyOperationCodec,

@@ -1,4 +1,4 @@
-// Bytes of an XML message → text, as XML 1.0 (Appendix F) and RFC 7303 (XML media types) say:
+// Bytes of an XML message -> text, as XML 1.0 (Appendix F) and RFC 7303 (XML media types) say:
 // the byte order mark, the charset parameter of the Content-Type and the encoding declaration
 // decide the encoding. Never a guess and never a silent repair: bytes that are invalid in their
 // encoding, two of those three that name different encodings, and encodings this runtime does not
@@ -42,7 +42,7 @@ const LABELS: Record<string, Encoding> = {
 
 const SUPPORTED = 'UTF-8, UTF-16 (LE/BE), ISO-8859-1, windows-1252 and US-ASCII';
 
-/** windows-1252's characters for the bytes 0x80–0x9F (where it differs from ISO-8859-1; the 5 unassigned bytes stay C1 controls, as in the WHATWG table). */
+/** windows-1252's characters for the bytes 0x80-0x9F (where it differs from ISO-8859-1; the 5 unassigned bytes stay C1 controls, as in the WHATWG table). */
 const CP1252_HIGH =
   '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F' +
   '\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
@@ -122,7 +122,7 @@ function declaredEncoding(text: string): string | undefined {
 
 /**
  * Bytes as ISO-8859-1 (each byte the code point of the same value). By hand because
- * TextDecoder('iso-8859-1') is windows-1252 under the WHATWG rules, which maps 0x80–0x9F elsewhere.
+ * TextDecoder('iso-8859-1') is windows-1252 under the WHATWG rules, which maps 0x80-0x9F elsewhere.
  */
 function latin1(bytes: Uint8Array): string {
   let text = '';
@@ -150,7 +150,7 @@ function invalidUtf8At(bytes: Uint8Array): number {
       if (c === undefined || (c & 0xc0) !== 0x80) return i;
       cp = (cp << 6) | (c & 0x3f);
     }
-    // Overlong forms, encoded surrogates (ED A0 80 …) and values beyond U+10FFFF.
+    // Overlong forms, encoded surrogates (ED A0 80 ...) and values beyond U+10FFFF.
     if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return i;
     i += n + 1;
   }

@@ -3,8 +3,7 @@
 // element. Only the mock imports this file.
 import { EnvelopeDecoder, keepDecodersAlive, notWellFormed, type DecodedMessage, type UnknownElements } from './decode.js';
 import { DecodeError } from './errors.js';
-import { field, type FieldDesc, type MessageDesc, type SoapVersion } from './schema.js';
-import type { SchemaIndex } from './schema-index.js';
+import { field, type FieldDesc, type MessageDesc, type SchemaIndex, type SoapVersion } from './schema.js';
 import { XmlSyntaxError } from './xml.js';
 
 /** What decodeRequestOf read. */

@@ -1,4 +1,4 @@
-// The decoder: a whole SOAP envelope (text) → typed values, in one pass over the XML reader's
+// The decoder: a whole SOAP envelope (text) -> typed values, in one pass over the XML reader's
 // events, driven by the schema metadata. No tree is built, for the message or for a Fault
 // (envelope.ts readFaultFrom reads it from the same events). The mock reads requests with it too
 // (decode-request.ts).
@@ -18,16 +18,15 @@
 //   4. the first error in the header blocks, in the order the operation declares its headers.
 // An error therefore costs one parse, like a success.
 //
-// How values are read: an element whose value is its text (a leaf: a scalar, an enumeration …) is
+// How values are read: an element whose value is its text (a leaf: a scalar, an enumeration ...) is
 // read at once through its end tag (readLeaf). An element that holds elements (a complex value, an
 // array, a dictionary or one of its entries) gets a frame on an explicit stack; its children's
 // values go into it, and at its end tag its value goes to the frame below.
 import { DecodeError, type SoapFaultError } from './errors.js';
-import { ListItemError, parseSimple } from './facets.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
-import { fieldLine, schema, type ArrayDesc, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type RestrictedDesc, type ScalarKind, type SoapVersion } from './schema.js';
-import { scalarKind, schemaIndex, XSI_NS, type SchemaIndex } from './schema-index.js';
+import { fieldLine, ListItemError, parseSimple, scalarKind, schema, schemaIndex, XSI_NS } from './schema.js';
+import type { ArrayDesc, DictDesc, EnumDesc, FieldDesc, ListDesc, MessageDesc, RestrictedDesc, ScalarKind, SchemaIndex, SoapVersion } from './schema.js';
 import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from './xml.js';
 
 export interface DecodedMessage {
@@ -80,7 +79,7 @@ type SimpleDesc = EnumDesc | ListDesc | RestrictedDesc;
 
 /** A field as the decoder reads it: its element's namespace URI and how its value is read, by `kind`. */
 type Slot = { readonly field: FieldDesc; readonly ns: string } & (
-  | /** A built-in scalar (xs:int …): its text. */ { readonly kind: 'scalar'; readonly scalar: ScalarKind }
+  | /** A built-in scalar (xs:int ...): its text. */ { readonly kind: 'scalar'; readonly scalar: ScalarKind }
   | /** An enumeration, xs:list or restriction: the element's own text (elements inside are ignored). */ { readonly kind: 'simple'; readonly desc: SimpleDesc }
   | { readonly kind: 'complex' }
   | { readonly kind: 'array'; readonly desc: ArrayDesc }
@@ -660,7 +659,7 @@ function deliver(parent: Frame, slot: Slot, value: unknown, child: Frame | null)
 /**
  * Decoders kept alive for the life of the module, with their readers, names, scopes and frames.
  * Optimized code relies on the hidden classes (V8's "maps") of the objects it handles; a full GC
- * drops the maps no live object has any more — between two messages, every per-message class —
+ * drops the maps no live object has any more -- between two messages, every per-message class --
  * and with them the optimized code, so the next message was decoded by unoptimized code, several
  * times slower. Keeping one instance of each alive keeps the maps and the code (each message below
  * leaves its decoder holding frames of other kinds: a decoder keeps the last frame it opened at

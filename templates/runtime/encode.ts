@@ -1,12 +1,10 @@
-// Typed values → XML text, driven by the schema metadata. Elements are written in schema order
+// Typed values -> XML text, driven by the schema metadata. Elements are written in schema order
 // (base-type fields first); undefined is omitted; null becomes xsi:nil="true" where the schema
 // allows it and an EncodeError (naming the path) where it does not.
 import { EncodeError } from './errors.js';
 import { formatScalar, ScalarError } from './scalars.js';
-import type { FieldDesc, ScalarKind, TypeDesc } from './schema.js';
-import { pathString, scalarKind, type Path, type SchemaIndex } from './schema-index.js';
+import { enumProblem, listItemProblem, pathString, patternProblem, scalarKind, type FieldDesc, type Path, type ScalarKind, type SchemaIndex, type TypeDesc } from './schema.js';
 import { escapeText } from './xml.js';
-import { enumProblem, listItemProblem, patternProblem } from './facets.js';
 
 /** A field as it is written: its tags and what its type is, worked out once per schema. */
 interface Slot {
@@ -54,7 +52,7 @@ export class Encoder {
     return this.out;
   }
 
-  /** One element for `field` holding `value` (null → xsi:nil) at `path`. */
+  /** One element for `field` holding `value` (null -> xsi:nil) at `path`. */
   element(field: FieldDesc, value: unknown, path: Path): string {
     this.out = '';
     this.write(this.slot(field), value, path.parent, path.index);

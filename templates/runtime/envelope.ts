@@ -1,9 +1,7 @@
 // SOAP envelopes: writing them (version from the binding) and reading a Fault as events. The
 // envelope itself is read by decode.ts (the one envelope reader of the client).
 import { SoapFaultError } from './errors.js';
-import type { SoapVersion } from './schema.js';
-import type { SchemaIndex } from './schema-index.js';
-import { XSD_NS, XSI_NS } from './schema-index.js';
+import { XSD_NS, XSI_NS, type SchemaIndex, type SoapVersion } from './schema.js';
 import { escapeAttribute, escapeText, XML_END, XML_EOF, XML_START, XML_TEXT, type XmlReader } from './xml.js';
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -43,7 +41,7 @@ export function writeFault(version: SoapVersion, fault: FaultFields): string {
 /**
  * How much of a fault's reason and detail an error keeps, in characters: a server's fault text is
  * data from the network, and a 20 MiB faultstring must not become a 20 MiB error message. Longer
- * text is cut, with `… (N characters in all)` after it. With the code (at most 256 characters),
+ * text is cut, with `... (N characters in all)` after it. With the code (at most 256 characters),
  * a SoapFaultError's message stays under 64 KiB.
  */
 const FAULT_TEXT_CAP = 32 * 1024;
@@ -66,7 +64,7 @@ class CappedText {
   value(trim: boolean): string {
     const kept = this.#parts.join('');
     if (this.#total <= this.cap) return trim ? kept.trim() : kept;
-    return `${trim ? kept.trimStart() : kept}… (${this.#total} characters in all)`;
+    return `${trim ? kept.trimStart() : kept}\u2026 (${this.#total} characters in all)`;
   }
 }
 

@@ -13,7 +13,7 @@ export class SoapError extends Error {
   }
 }
 
-/** A value does not fit the schema while writing a message (wrong type, null where not nillable …). */
+/** A value does not fit the schema while writing a message (wrong type, null where not nillable ...). */
 export class EncodeError extends SoapError {
   /** Element path from the message root, e.g. `Send/Emails/EMailEntity[0]/Sent`. */
   readonly path: string;
@@ -23,7 +23,7 @@ export class EncodeError extends SoapError {
   }
 }
 
-/** A received message is not what the schema allows (bad number, nil where not nillable, not XML …). */
+/** A received message is not what the schema allows (bad number, nil where not nillable, not XML ...). */
 export class DecodeError extends SoapError {
   /** The element the error is about, e.g. `GetEMailAccountResponse/Response/AccountId` ('' for the whole message). */
   readonly path: string;
@@ -119,5 +119,12 @@ export class TransportError extends SoapError {
   constructor(reason: TransportFailure, message: string, operation?: string, cause?: unknown) {
     super(message, operation, cause === undefined ? undefined : { cause });
     this.reason = reason;
+  }
+}
+
+/** A failure of SuperOffice Online's own services (tenant state, OpenID metadata, keys, sign-in) or options for them. */
+export class OnlineError extends SoapError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, undefined, options);
   }
 }

@@ -1,11 +1,11 @@
 // Hooks for logging and tracing, with no dependency: plain functions the session or agent calls.
 //
-//   onRequest(info)   before each HTTP attempt; may return HTTP headers to add (trace context …),
+//   onRequest(info)   before each HTTP attempt; may return HTTP headers to add (trace context ...),
 //                     awaited within the call's timeout and abort
 //   onAttempt(event)  after each HTTP attempt (its status, sizes, duration, error)
 //   onCall(event)     once per call, after its last attempt (what a span or a log line wants)
-//   onXml(xml)        the raw request and response envelopes — only when this hook is given, and
-//                     with every secret (ticket, application token, …) replaced by ***
+//   onXml(xml)        the raw request and response envelopes -- only when this hook is given, and
+//                     with every secret (ticket, application token, ...) replaced by ***
 //
 // Events never carry a ticket, token or password: the URL is shown without query or credentials,
 // and every text passes the agent's redaction. A hook that throws does not change the outcome of

@@ -16,7 +16,7 @@ export interface HttpReply {
 
 /**
  * The time budget of one call, from its first await to its last byte: `timeoutMs` (0 = none) and
- * the caller's signal. Everything the call waits for — the ticket function, the request, the body —
+ * the caller's signal. Everything the call waits for -- the ticket function, the request, the body --
  * runs through `wait` or gets `signal`, so a ticket function that never settles ends the call too.
  */
 export class CallBudget {
@@ -143,7 +143,7 @@ export async function postSoap(
  */
 function withoutUserInfo(location: string): string {
   const clean = location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
-  return clean.length > 2000 ? `${clean.slice(0, 2000)}…` : clean;
+  return clean.length > 2000 ? `${clean.slice(0, 2000)}\u2026` : clean;
 }
 
 /** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */

@@ -8,19 +8,10 @@
 // Not here, on purpose: the schema builders and operationFactory that generated metadata.ts and
 // operations.ts call (schema.ts and operation.ts; internal.ts lists them), the mock server (mock-server.ts, imported by generated mock.ts
 // only), and the reader, encoder and decoder internals (each in its own file).
-export {
-  SoapAgent,
-  SoapSession,
-  type AgentOptions,
-  type CallOptions,
-  type CallResult,
-  type ServiceInfo,
-  type SessionOptions,
-  type TicketSource,
-} from './agent.js';
+export { SoapAgent, type AgentOptions, type CallOptions, type CallResult, type OnlineEnvironment, type ServiceInfo, type TicketSource } from './agent.js';
+export { SoapSession, type SessionOptions } from './session.js';
 export { charsetParameter, decodeXmlBytes } from './charset.js';
 export { type CallEvent, type HookRequestInfo, type Hooks, type XmlEvent } from './hooks.js';
-export { OnlineError, type OnlineEnvironment } from './online-environment.js';
 export { JwtError } from './online-jwt.js';
 export { KeyFormatError, type RsaKeyInput } from './online-keys.js';
 export { usernamePasswordTicket, type UsernamePasswordAuthenticator, type UsernamePasswordTicketOptions } from './onsite-ticket.js';
@@ -40,6 +31,7 @@ export {
   DecodeError,
   EncodeError,
   HttpError,
+  OnlineError,
   SoapError,
   SoapFaultError,
   SoExceptionError,

@@ -1,4 +1,4 @@
-// Typed values ↔ JSON values, driven by the same schema metadata as the XML codec (encode.ts,
+// Typed values <-> JSON values, driven by the same schema metadata as the XML codec (encode.ts,
 // decode.ts): the second interpreter of those tables, for SuperOffice's REST Agents API
 // (`POST {installation}/api/v1/Agents/{Agent}/{Method}`), which carries the very same carriers as
 // JSON, the way .NET's Json.NET writes them:
@@ -14,11 +14,11 @@
 //   dictionary (other keys)     { Key, Value }[]          array of { "Key", "Value" }
 //   nillable                    null                      null
 //   xs:char                     one-character string      one-character string (a code number is read too)
-//   float/double NaN, ±∞        number                    "NaN", "Infinity", "-Infinity" (Json.NET's strings)
+//   float/double NaN, ±Infinity number                    "NaN", "Infinity", "-Infinity" (Json.NET's strings)
 //
 // Lexical rules are not repeated here: scalars are checked and parsed by scalars.ts (the same
 // range checks, date and base64 parsing as SOAP); enumeration values, list items and patterns are
-// checked by facets.ts, so a bad value gets the same message as on SOAP.
+// checked by schema.ts, so a bad value gets the same message as on SOAP.
 // Strict about values (a DecodeError naming the property path); about properties the schema does
 // not declare, lenient by default (skipped) or strict with unknownElements: 'error', as in XML.
 //
@@ -26,12 +26,11 @@
 // side of an operation codec, and the error objects that stand for a failure). Only REST loads this
 // module: the REST transport, the mock's REST side, and applications that call restCodec.
 import { DecodeError, EncodeError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
-import { enumProblem, listItemProblem, patternProblem, restrictionProblem } from './facets.js';
 import { setProperty, type UnknownElements } from './decode.js';
 import { responseMessage, type OperationCodec } from './operation.js';
 import { formatScalar, parseScalar, ScalarError, shortText } from './scalars.js';
-import { field, type DictDesc, type EnumDesc, type FieldDesc, type ListDesc, type MessageDesc, type OperationDesc, type RestrictedDesc, type ScalarKind, type TypeDesc } from './schema.js';
-import { pathString, scalarKind, schemaIndex, type Path, type SchemaIndex } from './schema-index.js';
+import { enumProblem, field, listItemProblem, pathString, patternProblem, restrictionProblem, scalarKind, schemaIndex } from './schema.js';
+import type { DictDesc, EnumDesc, FieldDesc, ListDesc, MessageDesc, OperationDesc, Path, RestrictedDesc, ScalarKind, SchemaIndex, TypeDesc } from './schema.js';
 
 /** A JSON value as JSON.parse returns it and JSON.stringify writes it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -39,7 +38,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /** Default nesting limit of decoded objects, as the XML reader's 256 levels. */
 const JSON_MAX_DEPTH = 256;
 
-/** `-0500` (an offset without a colon, as SO-TimeZone's includeTZOffset writes it) → `-05:00`. */
+/** `-0500` (an offset without a colon, as SO-TimeZone's includeTZOffset writes it) -> `-05:00`. */
 const JSON_COMPACT_OFFSET = /([+-]\d\d)(\d\d)$/;
 
 function jsonDescribe(value: unknown): string {
@@ -68,7 +67,7 @@ function jsonFlagsOf(index: SchemaIndex, itemKey: string): EnumDesc | undefined 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Typed value → JSON value
+// Typed value -> JSON value
 
 export class JsonEncoder {
   private readonly index: SchemaIndex;
@@ -236,12 +235,12 @@ export class JsonEncoder {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON value → typed value
+// JSON value -> typed value
 //
 // The decoder works on what JSON.parse returned and converts it in place: strings become Dates,
 // Uint8Arrays and flag arrays where the schema says so, and properties the schema does not declare
-// are removed (or refused). Everything else — numbers, booleans, strings, the objects and arrays
-// themselves — is checked and kept, so decoding allocates little beyond JSON.parse.
+// are removed (or refused). Everything else -- numbers, booleans, strings, the objects and arrays
+// themselves -- is checked and kept, so decoding allocates little beyond JSON.parse.
 // Bench: the `decode-json` case (within 3× of JSON.parse alone).
 
 /** How the decoder reads one field, derived once per field from the schema. */
@@ -251,7 +250,7 @@ interface JsonSlot {
   readonly scalar: ScalarKind | undefined;
   /** The field's type description (undefined for scalars and xs:anyType). */
   readonly desc: TypeDesc | undefined;
-  /** JSON_STRING …: the common scalars, checked without going through `scalar`; 0 for the others. */
+  /** JSON_STRING ...: the common scalars, checked without going through `scalar`; 0 for the others. */
   readonly fast: number;
 }
 
@@ -415,7 +414,7 @@ export class JsonDecoder {
       }
       const v = json[key];
       const decoded = this.slotValue(slot, v, path, key, -1);
-      // Written back only when it changed (a Date for a string …; 0 for -0, which === cannot tell); a key "__proto__" stays data.
+      // Written back only when it changed (a Date for a string ...; 0 for -0, which === cannot tell); a key "__proto__" stays data.
       if (decoded !== v || decoded === 0) setProperty(json, key, decoded);
       if (!slot.field.optional) requiredSeen++;
     }
@@ -568,11 +567,11 @@ export class JsonDecoder {
 }
 
 // ---------------------------------------------------------------------------------------------
-// One operation's messages on SuperOffice's REST Agents API (`POST …/api/v1/Agents/{Agent}/{Method}`),
+// One operation's messages on SuperOffice's REST Agents API (`POST .../api/v1/Agents/{Agent}/{Method}`),
 // read and written by the codecs above from the same schema tables as its SOAP envelopes:
 //
 //   request   the request element's fields as a JSON object keyed by the WSDL's parameter names;
-//             the fields the generator marks as query parameters (a single-id Get…/Delete…:
+//             the fields the generator marks as query parameters (a single-id Get.../Delete...:
 //             `?EMailAccountId=546`) go in the query string instead. No field left: no body.
 //             A Save<X> method taking the entity X has that entity as the whole body (`entity`).
 //   response  the value of the response element's one field (`Response`) as the whole body; a
@@ -745,7 +744,7 @@ function queryEntries(query: JsonQuery): Map<string, string> {
     if (v !== undefined && !out.has(k.toLowerCase())) out.set(k.toLowerCase(), v);
   };
   if (typeof query === 'string' || query instanceof URLSearchParams) {
-    // forEach, not for…of: iterating URLSearchParams needs lib DOM.Iterable, which a consumer with
+    // forEach, not for...of: iterating URLSearchParams needs lib DOM.Iterable, which a consumer with
     // `"lib": ["ES2022", "DOM"]` (the README's setting) does not have.
     new URLSearchParams(query).forEach((v, k) => add(k, v));
   } else {
@@ -754,7 +753,7 @@ function queryEntries(query: JsonQuery): Map<string, string> {
   return out;
 }
 
-/** The property names of ASP.NET's error object (`Message`, `MessageDetail` …). */
+/** The property names of ASP.NET's error object (`Message`, `MessageDetail` ...). */
 const ASPNET_ERROR_KEYS = new Set(['Message', 'MessageDetail', 'ExceptionMessage', 'ExceptionType', 'StackTrace', 'InnerException', 'ModelState']);
 
 /**

@@ -1,5 +1,5 @@
 // The REST side of the mock server (mock-server.ts): the Agents API's requests
-// (`POST …/api/v1/Agents/{Agent}/{Method}`, JSON) read into the same decoded call a SOAP request
+// (`POST .../api/v1/Agents/{Agent}/{Method}`, JSON) read into the same decoded call a SOAP request
 // becomes, and a handler's outcome written as the Agents API answers. The mock runs the same typed
 // handlers for both, so a consumer's tests can run on either transport. Pure functions, no
 // node:http: the mock server does the HTTP.
@@ -27,7 +27,7 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 /**
  * The method name of an Agents API path for `service` below the installation path `prefix`
- * (`/api/v1/Agents/EMail/Send` → `Send`), or undefined when the path is not one.
+ * (`/api/v1/Agents/EMail/Send` -> `Send`), or undefined when the path is not one.
  */
 export function restMethodOf(pathname: string, prefix: string, service: string): string | undefined {
   const start = `${prefix}/api/v1/Agents/${service}/`.toLowerCase();
@@ -49,8 +49,8 @@ export function restOperationOf<Ops extends Record<string, AnyOperationCodec>>(o
 }
 
 /**
- * The SOAP header blocks a REST request's HTTP headers stand for — `Authorization: SOTicket …` →
- * Credentials, `SO-AppToken` → ApplicationToken, `SO-TimeZone` → TimeZone — as far as the
+ * The SOAP header blocks a REST request's HTTP headers stand for -- `Authorization: SOTicket ...` ->
+ * Credentials, `SO-AppToken` -> ApplicationToken, `SO-TimeZone` -> TimeZone -- as far as the
  * operation declares them, so handlers see the same `ctx.headers` on both transports.
  */
 export function restRequestHeaders(codec: AnyOperationCodec, header: (name: string) => string | undefined): Record<string, unknown> {

@@ -8,13 +8,13 @@
 // generated folder still compiles without @types/node and bundles without node:http.
 //
 // One request (on the service path only; any other path answers 404 naming it):
-//   GET  …?wsdl   the WSDL given as the `wsdl` option, its soap:address rewritten to this server
-//   POST …/api/v1/Agents/{Agent}/{Method}   the REST Agents API (JSON, mock-rest.ts): the same
+//   GET  ...?wsdl   the WSDL given as the `wsdl` option, its soap:address rewritten to this server
+//   POST .../api/v1/Agents/{Agent}/{Method}   the REST Agents API (JSON, mock-rest.ts): the same
 //                 handlers, the same recorded calls, answered as the Agents API answers
 //   POST          dispatch on SOAPAction (SOAP 1.1) or the Content-Type action parameter (SOAP 1.2),
 //                 else on the Body element; the envelope is read once, by the client's decoder
 //                 (decode-request.ts decodeRequestOf), which picks the operation's request message as it
-//                 meets the Body element → record the call → the handler → encode its output
+//                 meets the Body element -> record the call -> the handler -> encode its output
 //                 with the headers Succeeded=true and TimeZone (echoed when the request sent one).
 // A handler that throws a SoExceptionError (or any object with `soExceptionInfo`) produces what
 // SuperOffice sends for a refused call: HTTP 200, Succeeded=false and the ExceptionInfo header
@@ -28,8 +28,7 @@ import { decodeRequestOf, type DecodedRequest } from './decode-request.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope, writeFault } from './envelope.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
-import type { MessageDesc, SoapVersion } from './schema.js';
-import { schemaIndex } from './schema-index.js';
+import { schemaIndex, type MessageDesc, type SoapVersion } from './schema.js';
 import { escapeAttribute } from './xml.js';
 import { decodeRestRequest, restExceptionReply, restMethodOf, restOperationOf, restOutputReply, restReply, restRequestHeaders, type RestMockReply } from './mock-rest.js';
 
@@ -51,7 +50,7 @@ export interface MockHttpResponse {
 export interface MockContext<IH, OH> {
   /** The WSDL operation name. */
   readonly operation: string;
-  /** The decoded SOAP request headers (ApplicationToken, Credentials, TimeZone …). */
+  /** The decoded SOAP request headers (ApplicationToken, Credentials, TimeZone ...). */
   readonly headers: IH;
   /** Credentials/Ticket from the request headers. */
   readonly ticket: string | undefined;
@@ -100,7 +99,7 @@ export interface MockServerOptions {
    * element's path) or 'ignore' (skipped, as a tolerant server would). Strict by default because
    * the mock is where a test learns what its client really sends: an element the server would
    * silently drop is data the code under test believes it sent. Undeclared SOAP header blocks
-   * (WS-Addressing …) are ignored either way.
+   * (WS-Addressing ...) are ignored either way.
    */
   readonly unknownElements?: UnknownElements;
   /**
@@ -273,7 +272,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
     }
     // Only the service's own path, as a real server: a client sent elsewhere must not pass its tests.
     if (url.pathname.toLowerCase() !== servicePath.toLowerCase()) {
-      const asked = url.pathname.length > 200 ? `${url.pathname.slice(0, 200)}…` : url.pathname;
+      const asked = url.pathname.length > 200 ? `${url.pathname.slice(0, 200)}\u2026` : url.pathname;
       return new Reply(404, `${info.service} mock: nothing at ${asked}; this mock serves ${servicePath}\n`, 'text/plain; charset=utf-8');
     }
     if (method === 'GET' || method === 'HEAD') {

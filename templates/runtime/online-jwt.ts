@@ -5,7 +5,8 @@
 // the environment's JWKS whose `kid` the header names (from /login/.well-known/openid-configuration,
 // cached). Then: expiry with a small clock skew, and the ticket claim.
 import { arrayBuffer, base64Bytes, importJwkPublicKey, importRsaPublicKey, type RsaJwk, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
-import { requestJson, OnlineError } from './online-environment.js';
+import { OnlineError } from './errors.js';
+import { requestJson } from './online-request.js';
 
 /** The claim that carries the ticket. */
 export const TICKET_CLAIM = 'http://schemes.superoffice.net/identity/ticket';
@@ -90,7 +91,7 @@ export interface JwksOptions {
 }
 
 /**
- * The environment's keys: openid-configuration → jwks_uri → keys, fetched on first use and kept
+ * The environment's keys: openid-configuration -> jwks_uri -> keys, fetched on first use and kept
  * for maxAgeMs. An unknown kid refetches once (keys rotate), at most once a minute, so a token with
  * a made-up kid cannot make us hammer the login host. The jwks_uri must be on the login host's own
  * origin: metadata cannot send us to fetch trusted keys elsewhere.

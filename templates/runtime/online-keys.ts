@@ -3,7 +3,7 @@
 //
 //   private keys (to sign the system user token): PEM "PRIVATE KEY" (PKCS#8), PEM "RSA PRIVATE KEY"
 //     (PKCS#1, wrapped into PKCS#8 here, since WebCrypto reads only PKCS#8), or the RSA XML
-//     (<RSAKeyValue>…) that SuperOffice's developer portal hands out (read as a JWK).
+//     (<RSAKeyValue>...) that SuperOffice's developer portal hands out (read as a JWK).
 //   public keys (to verify a JWT): PEM "PUBLIC KEY" (SPKI), "RSA PUBLIC KEY" (PKCS#1), "CERTIFICATE"
 //     (X.509; its SubjectPublicKeyInfo is cut out), RSA XML, or a JWK.
 // Every key is imported as RSASSA-PKCS1-v1_5 with SHA-256 and is not extractable: the key material
@@ -11,7 +11,7 @@
 import { SoapError } from './errors.js';
 
 // The WebCrypto types are named through globalThis.crypto, not as the DOM's global names
-// (CryptoKey, JsonWebKey …): a project compiled with @types/node and no "DOM" lib has the
+// (CryptoKey, JsonWebKey ...): a project compiled with @types/node and no "DOM" lib has the
 // `crypto` global but not those names.
 type WebCryptoSubtle = typeof globalThis.crypto.subtle;
 /** A WebCrypto key (the DOM's CryptoKey, node's webcrypto.CryptoKey). */
@@ -105,16 +105,16 @@ function checkKey(key: WebCryptoKey, type: 'private' | 'public', usage: 'sign' |
   return key;
 }
 
-/** PEM → its label and DER bytes. Exactly one PEM block is expected. */
+/** PEM -> its label and DER bytes. Exactly one PEM block is expected. */
 function readPem(text: string): { label: string; der: Uint8Array } {
   const m = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----\s*$/.exec(text);
-  if (!m) throw new KeyFormatError('the key is neither PEM (-----BEGIN …-----) nor RSA XML (<RSAKeyValue>)');
+  if (!m) throw new KeyFormatError('the key is neither PEM (-----BEGIN \u2026-----) nor RSA XML (<RSAKeyValue>)');
   const body = m[2]!;
   if (/^[A-Za-z-]+:/m.test(body)) throw new KeyFormatError(`the PEM "${m[1]}" has headers (a legacy encrypted key?); convert it to unencrypted PKCS#8`);
   return { label: m[1]!, der: base64Bytes(body) };
 }
 
-/** Standard or URL-safe base64 (whitespace ignored) → bytes. */
+/** Standard or URL-safe base64 (whitespace ignored) -> bytes. */
 export function base64Bytes(text: string): Uint8Array {
   const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) throw new KeyFormatError('invalid base64 in the key');
@@ -129,7 +129,7 @@ export function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-/** Bytes → standard base64 (with padding), as the system user signature is sent. */
+/** Bytes -> standard base64 (with padding), as the system user signature is sent. */
 export function bytesBase64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -216,7 +216,7 @@ function derElement(bytes: Uint8Array, at: number): { tag: number; start: number
 
 /**
  * The SubjectPublicKeyInfo of an X.509 certificate: Certificate { TBSCertificate { [0] version
- * (optional), serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo … } … }.
+ * (optional), serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo ... } ... }.
  * The certificate's own signature and validity are not checked: it is given by the user as the
  * key to trust, as the .NET samples do with CertificateValidator.None.
  */

@@ -5,7 +5,7 @@
 //
 //   const principal = new SoPrincipalAgent({ baseUrl });
 //   const so = new SuperOfficeClient({ baseUrl, ticket: usernamePasswordTicket({ principal, userName, password }) });
-import { OnlineError } from './online-environment.js';
+import { OnlineError } from './errors.js';
 import { Redactor } from './redact.js';
 import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
 

@@ -6,8 +6,7 @@ import { decodeEnvelope, type DecodeOptions } from './decode.js';
 import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope } from './envelope.js';
-import { fieldLine, type FieldDesc, type MessageDesc, type OperationDesc, type SchemaDesc, type SoapVersion } from './schema.js';
-import { schemaIndex, type SchemaIndex } from './schema-index.js';
+import { fieldLine, schemaIndex, type FieldDesc, type MessageDesc, type OperationDesc, type SchemaDesc, type SchemaIndex, type SoapVersion } from './schema.js';
 
 /**
  * What an agent's method returns of a decoded response: nothing, the whole output, its Response
@@ -42,27 +41,35 @@ export type ResponseHeadersOf<C> = C extends OperationCodec<any, any, any, infer
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export function defineOperation<I, O, IH, OH, R = O>(schema: SchemaDesc, desc: OperationDesc, returns: Returns = 'output'): OperationCodec<I, O, IH, OH, R> {
-  const name = desc.name;
+  return codec(schema, desc.name, desc.soapAction, desc.soapVersion, () => desc, returns);
+}
+
+/**
+ * The codec of one operation, whose description `descOf` makes on first use: an agent's module
+ * defines all its operations at import, and most programs use a few (bench case cold-start).
+ */
+function codec<I, O, IH, OH, R>(schema: SchemaDesc, name: string, soapAction: string, soapVersion: SoapVersion, descOf: () => OperationDesc, returns: Returns): OperationCodec<I, O, IH, OH, R> {
   // The schema index is shared by all operations of a service and built on first use.
   const index = (): SchemaIndex => schemaIndex(schema);
-  const output = (): MessageDesc => responseMessage(desc);
   return {
     name,
-    soapAction: desc.soapAction,
-    soapVersion: desc.soapVersion,
-    desc,
+    soapAction,
+    soapVersion,
+    get desc() {
+      return descOf();
+    },
     schema,
-    encodeRequest: (input, headers) => encodeMessage(index(), desc, desc.input, input, headers),
+    encodeRequest: (input, headers) => encodeMessage(index(), descOf(), 'input', input, headers),
     decodeRequest: (xml, options) => {
-      const { body, headers } = decodeEnvelope(index(), desc.input, xml, name, options);
+      const { body, headers } = decodeEnvelope(index(), descOf().input, xml, name, options);
       return { input: body as I, headers: headers as IH };
     },
-    encodeResponse: (out, headers) => encodeMessage(index(), desc, output(), out, headers),
+    encodeResponse: (output, headers) => encodeMessage(index(), descOf(), 'output', output, headers),
     decodeResponse: (xml, options) => {
-      const { body, headers } = decodeEnvelope(index(), output(), xml, name, options);
+      const { body, headers } = decodeEnvelope(index(), responseMessage(descOf()), xml, name, options);
       return { output: body as O, headers: headers as OH };
     },
-    result: (out) => resultOf(returns, out) as R,
+    result: (output) => resultOf(returns, output) as R,
   };
 }
 
@@ -73,16 +80,10 @@ export function responseMessage(desc: OperationDesc): MessageDesc {
 }
 
 function resultOf(returns: Returns, output: unknown): unknown {
-  switch (returns) {
-    case 'nothing':
-      return undefined;
-    case 'output':
-      return output;
-    case 'Response':
-      return (output as { Response?: unknown }).Response;
-    case 'Response ?? null':
-      return (output as { Response?: unknown }).Response ?? null;
-  }
+  if (returns === 'nothing') return undefined;
+  if (returns === 'output') return output;
+  const response = (output as { Response?: unknown }).Response;
+  return returns === 'Response' ? response : (response ?? null);
 }
 
 /** A message as generated operations.ts files write it: `fieldLine` strings. */
@@ -99,7 +100,7 @@ export interface OperationSpec {
   readonly input: MessageSpec;
   readonly output?: MessageSpec;
   readonly returns: Returns;
-  /** REST: the request fields sent in the query string (single-id Get…/Delete… methods only). */
+  /** REST: the request fields sent in the query string (single-id Get.../Delete... methods only). */
   readonly query?: readonly string[];
   /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
   readonly entity?: string;
@@ -122,24 +123,27 @@ export function operationFactory<IH, OH>(
     return { body: fieldLine(m.body), headers };
   };
   return <I, O, R>(spec: OperationSpec) => {
-    const desc: OperationDesc = {
-      name: spec.name,
-      soapAction: spec.soapAction ?? actionBase + spec.name,
-      soapVersion,
-      input: message(spec.input),
-      ...(spec.output ? { output: message(spec.output) } : {}),
-      ...(spec.query ? { query: spec.query } : {}),
-      ...(spec.entity !== undefined ? { entity: spec.entity } : {}),
-    };
-    return defineOperation<I, O, IH, OH, R>(schema, desc, spec.returns);
+    const soapAction = spec.soapAction ?? actionBase + spec.name;
+    let desc: OperationDesc | undefined;
+    const descOf = (): OperationDesc =>
+      (desc ??= {
+        name: spec.name,
+        soapAction,
+        soapVersion,
+        input: message(spec.input),
+        ...(spec.output ? { output: message(spec.output) } : {}),
+        ...(spec.query ? { query: spec.query } : {}),
+        ...(spec.entity !== undefined ? { entity: spec.entity } : {}),
+      });
+    return codec<I, O, IH, OH, R>(schema, spec.name, soapAction, soapVersion, descOf, spec.returns);
   };
-  // (Plain interfaces rather than Omit<OperationDesc, …>: the 1,500 generated calls type-check faster.)
+  // (Plain interfaces rather than Omit<OperationDesc, ...>: the 1,500 generated calls type-check faster.)
 }
 
-function encodeMessage(index: SchemaIndex, op: OperationDesc, msg: MessageDesc, value: unknown, headers: unknown): string {
+function encodeMessage(index: SchemaIndex, op: OperationDesc, which: 'input' | 'output', value: unknown, headers: unknown): string {
+  const msg = which === 'input' ? op.input : responseMessage(op);
   const encoder = new Encoder(index, op.name);
   const headerXml = encoder.headerBlocks(msg.headers, headers as Record<string, unknown> | null | undefined);
-  const bodyValue = value === undefined ? {} : value;
-  const body = encoder.element(msg.body, bodyValue, { parent: undefined, name: msg.body.name, index: -1 });
+  const body = encoder.element(msg.body, value === undefined ? {} : value, { parent: undefined, name: msg.body.name, index: -1 });
   return writeEnvelope(index, op.soapVersion, headerXml, body);
 }

@@ -50,8 +50,8 @@ function plainView(text: string): { plain: string; starts: number[] } | undefine
 }
 
 /**
- * Replaces every secret with `***`, whatever mix of forms spells it, and — where an excerpt or a
- * capped fault text was cut off (`…`) — a beginning of a secret of at least 4 characters before the cut.
+ * Replaces every secret with `***`, whatever mix of forms spells it, and -- where an excerpt or a
+ * capped fault text was cut off (`...`) -- a beginning of a secret of at least 4 characters before the cut.
  */
 function scrub(text: string, secrets: readonly string[]): string {
   const view = plainView(text);
@@ -59,7 +59,7 @@ function scrub(text: string, secrets: readonly string[]): string {
   const ranges: [number, number][] = [];
   for (const s of secrets) {
     for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push([i, i + s.length]);
-    for (let cut = plain.indexOf('…'); cut >= 0; cut = plain.indexOf('…', cut + 1)) {
+    for (let cut = plain.indexOf('\u2026'); cut >= 0; cut = plain.indexOf('\u2026', cut + 1)) {
       for (let k = Math.min(s.length - 1, cut); k >= MIN_SECRET_LENGTH; k--) {
         if (plain.startsWith(s.slice(0, k), cut - k)) {
           ranges.push([cut - k, cut]);
@@ -84,8 +84,8 @@ function scrub(text: string, secrets: readonly string[]): string {
 }
 
 /**
- * `text` with every secret (ticket, token, password …; those under 4 characters are skipped) replaced
- * by `***`, in any of the forms above, and a secret's beginning where an excerpt was cut off (`…`).
+ * `text` with every secret (ticket, token, password ...; those under 4 characters are skipped) replaced
+ * by `***`, in any of the forms above, and a secret's beginning where an excerpt was cut off (`...`).
  * The one rule for redacting text: agents use it through Redactor, sign-in code directly.
  */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
@@ -137,7 +137,7 @@ const MAX_CAUSE_DEPTH = 8;
 
 /**
  * A runtime error (SoapError) is cleaned in place: message, stack, every own field. Anything else
- * in a cause chain (a fetch failure quoting the request …) is replaced by a plain Error carrying
+ * in a cause chain (a fetch failure quoting the request ...) is replaced by a plain Error carrying
  * its cleaned name, message, code and stack, so no field of a foreign object survives unread.
  */
 function redactError(err: unknown, clean: (s: string) => string, depth: number): unknown {

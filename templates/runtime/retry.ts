@@ -1,9 +1,9 @@
 // Opt-in retries that never repeat a write by accident. A call is retried automatically only when
 // the server certainly did not run it:
 //   - HTTP 429 and 503, after Retry-After (seconds or an HTTP date) when it is within
-//     maxRetryAfterMs — a longer wait is not retried, the error reaches the caller;
+//     maxRetryAfterMs -- a longer wait is not retried, the error reaches the caller;
 //   - a connection refused before any byte was sent (ECONNREFUSED);
-//   (and, in the agent, HTTP 421 → re-resolve the tenant, and a credential refusal → renew the
+//   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
 //   ticket: each once, whether or not retries are on).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
 // (`safeOperations`), since the server may have run it. Waits grow exponentially with full

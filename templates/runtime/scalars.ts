@@ -200,9 +200,9 @@ function typeError(expected: string, value: unknown): ScalarError {
   return new ScalarError(`expected ${expected}, got ${got}`);
 }
 
-/** A value as quoted in a message: at most 40 characters (facets.ts quotes with it too). */
+/** A value as quoted in a message: at most 40 characters (schema.ts's value rules quote with it too). */
 export function shortText(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return text.length > 40 ? `${text.slice(0, 40)}\u2026` : text;
 }
 
 /**
@@ -222,7 +222,7 @@ function plainDecimal(n: number): string {
 }
 
 /**
- * `[-]YYYY[Y…]-MM-DDThh:mm:ss[.f…][Z|±hh:mm]` in src[start, end) (already trimmed). Hour 24 is
+ * `[-]YYYY[Y...]-MM-DDThh:mm:ss[.f...][Z|±hh:mm]` in src[start, end) (already trimmed). Hour 24 is
  * read as the next day's midnight; a date that does not exist, or that the fraction rounds into the
  * next day, is refused.
  */
@@ -282,7 +282,7 @@ function parseDateTime(src: string, start: number, end: number): Date {
   if (year >= 100) {
     date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
   } else {
-    // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear does not (WCF sends 0001-01-01 as MinValue).
+    // Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear does not (WCF sends 0001-01-01 as MinValue).
     date = new Date(0);
     date.setUTCFullYear(year, month - 1, day);
     date.setUTCHours(hour, minute, second, ms);
@@ -301,7 +301,7 @@ function formatDateTime(date: Date): string {
   const t = date.getTime();
   if (Number.isNaN(t)) throw new ScalarError('the Date is invalid');
   const year = date.getUTCFullYear();
-  if (year < 1 || year > 9999) throw new ScalarError(`year ${year} is outside 0001–9999`);
+  if (year < 1 || year > 9999) throw new ScalarError(`year ${year} is outside 0001\u20139999`);
   const ms = date.getUTCMilliseconds();
   return (
     `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}` +

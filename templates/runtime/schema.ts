@@ -1,28 +1,12 @@
-// The metadata format that generated `metadata.ts` files use to describe their types, and that
-// the encoder and decoder interpret. One interpreter, many small tables: the tables are plain
-// data, so a change in wire behaviour is a change in one tested place, not in 56 generated files.
+// The metadata format that generated `metadata.ts` files use to describe their types, the views
+// of it that the encoder and decoder share (SchemaIndex), and the value rules of its simple types
+// (enumerations, lists, patterns). One interpreter, many small tables: the tables are plain data,
+// so a change in wire behaviour is a change in one tested place, not in 56 generated files.
+import { parseScalar, ScalarError, shortText } from './scalars.js';
 
 /** Built-in scalar kinds: the XSD primitives plus WCF's `char` (an int code on the wire). */
-export type ScalarKind =
-  | 'string'
-  | 'boolean'
-  | 'byte'
-  | 'short'
-  | 'int'
-  | 'long'
-  | 'unsignedByte'
-  | 'unsignedShort'
-  | 'unsignedInt'
-  | 'unsignedLong'
-  | 'float'
-  | 'double'
-  | 'decimal'
-  | 'dateTime'
-  | 'duration'
-  | 'base64Binary'
-  | 'anyURI'
-  | 'QName'
-  | 'char';
+export type ScalarKind = 'string' | 'boolean' | 'char' | 'decimal' | 'float' | 'double' | 'dateTime' | 'duration' | 'base64Binary' | 'anyURI' | 'QName'
+  | 'byte' | 'short' | 'int' | 'long' | 'unsignedByte' | 'unsignedShort' | 'unsignedInt' | 'unsignedLong';
 
 /** An element inside a complex type, array or dictionary entry. */
 export interface FieldDesc {
@@ -84,7 +68,7 @@ export interface ListDesc {
   readonly item: string;
 }
 
-/** A restriction of a scalar (guid pattern, duration …). */
+/** A restriction of a scalar (guid pattern, duration ...). */
 export interface RestrictedDesc {
   readonly kind: 'restricted';
   readonly base: string;
@@ -103,7 +87,7 @@ export interface SchemaDesc {
 export interface MessageDesc {
   /** The body wrapper element. */
   readonly body: FieldDesc;
-  /** Header blocks, keyed by part name (ApplicationToken, Credentials …). */
+  /** Header blocks, keyed by part name (ApplicationToken, Credentials ...). */
   readonly headers: readonly FieldDesc[];
 }
 
@@ -117,7 +101,7 @@ export interface OperationDesc {
   readonly output?: MessageDesc;
   /**
    * REST (Agents API): the request fields sent as query-string parameters rather than in the JSON
-   * body. The generator lists them only for single-id Get…/Delete… methods (`?EMailAccountId=546`).
+   * body. The generator lists them only for single-id Get.../Delete... methods (`?EMailAccountId=546`).
    */
   readonly query?: readonly string[];
   /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
@@ -134,14 +118,7 @@ export interface OperationDesc {
  * 'optional' (minOccurs=0), 'nillable' and 'repeated' (maxOccurs > 1), space-separated.
  */
 export function field(name: string, ns: number, type: string, occurrence = ''): FieldDesc {
-  return {
-    name,
-    ns,
-    type,
-    optional: occurrence.includes('optional'),
-    nillable: occurrence.includes('nillable'),
-    repeated: occurrence.includes('repeated'),
-  };
+  return { name, ns, type, optional: occurrence.includes('optional'), nillable: occurrence.includes('nillable'), repeated: occurrence.includes('repeated') };
 }
 
 /**
@@ -155,34 +132,14 @@ export function fieldLine(line: string): FieldDesc {
   return field(words[0] ?? '', Number(words[1]), type === '-' ? '' : type, words.slice(3).join(' '));
 }
 
-/**
- * A complexType with a sequence, its elements as `fieldLine` strings. They are parsed when the
- * type is first used, so importing a table costs only the types a program actually sends or reads.
- */
+/** A complexType with a sequence, its elements as `fieldLine` strings. */
 export function complex(name: string, ns: number, lines: readonly string[]): ComplexDesc {
-  let fields: readonly FieldDesc[] | undefined;
-  return {
-    kind: 'complex',
-    name,
-    ns,
-    get fields() {
-      return (fields ??= lines.map(fieldLine));
-    },
-  };
+  return { kind: 'complex', name, ns, fields: lines.map(fieldLine) };
 }
 
 /** A complexType extending `base` (complexContent/extension): the base's fields come first. */
 export function extension(name: string, ns: number, base: string, lines: readonly string[]): ComplexDesc {
-  let fields: readonly FieldDesc[] | undefined;
-  return {
-    kind: 'complex',
-    name,
-    ns,
-    base,
-    get fields() {
-      return (fields ??= lines.map(fieldLine));
-    },
-  };
+  return { kind: 'complex', name, ns, base, fields: lines.map(fieldLine) };
 }
 
 /** WCF `ArrayOfX`: `item` is a `fieldLine`. */
@@ -216,18 +173,46 @@ export function restricted(base: string, patterns: readonly string[]): Restricte
  */
 export type TypeForm = readonly (string | number | readonly string[])[];
 
-/** One agent's table: its namespaces and its types, each built from its form. */
+/**
+ * One agent's table: its namespaces and its types, each built from its form the first time it is
+ * asked for, so that importing a table costs only the types a program actually sends or reads
+ * (bench case cold-start: building all of EMail's 245 at import took ~1 ms of its ~35).
+ */
 export function schema(namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>): SchemaDesc {
-  const types: Record<string, TypeDesc> = {};
-  for (const key of Object.keys(forms)) types[key] = typeOf(key, forms[key]!);
-  return { namespaces, types };
+  return new FormTable(namespaces, forms);
+}
+
+/** A SchemaDesc of forms: `types` (all of them) is built when read; SchemaIndex asks for one type at a time. */
+class FormTable implements SchemaDesc {
+  readonly namespaces: readonly string[];
+  readonly #forms: Readonly<Record<string, TypeForm>>;
+  readonly #built = new Map<string, TypeDesc>();
+  #all: Record<string, TypeDesc> | undefined;
+
+  constructor(namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>) {
+    this.namespaces = namespaces;
+    this.#forms = forms;
+  }
+
+  get types(): Readonly<Record<string, TypeDesc>> {
+    if (!this.#all) {
+      this.#all = {};
+      for (const key of Object.keys(this.#forms)) this.#all[key] = this.type(key)!;
+    }
+    return this.#all;
+  }
+
+  type(key: string): TypeDesc | undefined {
+    let desc = this.#built.get(key);
+    if (desc === undefined && Object.prototype.hasOwnProperty.call(this.#forms, key)) this.#built.set(key, (desc = typeOf(key, this.#forms[key]!)));
+    return desc;
+  }
 }
 
 /**
- * One form's type. The form's items are read by position rather than spread into its builder: a
- * table is built once, at import, by code not yet optimized, where spreading an array walks its
- * iterator (reading by position builds the EMail table in ≈ 2/3 of the time, minima of fresh
- * processes).
+ * One form's type. The form's items are read by position rather than spread into its builder:
+ * types are built by code not yet optimized, where spreading an array walks its iterator (reading
+ * by position built the EMail table in ~2/3 of the time, minima of fresh processes).
  */
 function typeOf(key: string, f: TypeForm): TypeDesc {
   switch (f[0]) {
@@ -247,4 +232,239 @@ function typeOf(key: string, f: TypeForm): TypeDesc {
       return restricted(f[1] as string, f[2] as readonly string[]);
   }
   throw new Error(`internal: type ${key} has no known form (${String(f[0])})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Precomputed views of a SchemaDesc that the encoder and decoder share: each complex type's full
+// field list (base fields first), its required fields, namespace prefixes, and which types derive
+// from which (for xsi:type). Built once per schema, on first use.
+
+export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
+export const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
+
+export interface ComplexInfo {
+  /** Base fields first, in schema order: the order elements are written in. */
+  readonly fields: readonly FieldDesc[];
+  /** Keys of this type and all its bases. */
+  readonly ancestry: ReadonlySet<string>;
+  /** The fields that must occur (minOccurs >= 1), in `fields` order. */
+  readonly required: readonly FieldDesc[];
+}
+
+export class SchemaIndex {
+  readonly schema: SchemaDesc;
+  /** Prefix used for each namespace index when writing (`ns0`, `ns1` ...). */
+  readonly prefixes: readonly string[];
+  private readonly complex = new Map<string, ComplexInfo>();
+  private byXmlName: Map<string, string> | undefined;
+
+  constructor(schema: SchemaDesc) {
+    this.schema = schema;
+    const prefixes: string[] = [];
+    for (let i = 0; i < schema.namespaces.length; i++) prefixes.push(`ns${i}`);
+    this.prefixes = prefixes;
+  }
+
+  type(key: string): TypeDesc | undefined {
+    if (this.schema instanceof FormTable) return this.schema.type(key);
+    return Object.prototype.hasOwnProperty.call(this.schema.types, key) ? this.schema.types[key] : undefined;
+  }
+
+  namespace(index: number): string {
+    return index < 0 ? '' : this.schema.namespaces[index]!;
+  }
+
+  /** `ns0:Name`, or `Name` for unqualified elements. */
+  tag(field: FieldDesc): string {
+    return field.ns < 0 ? field.name : `${this.prefixes[field.ns]}:${field.name}`;
+  }
+
+  complexInfo(key: string): ComplexInfo {
+    let info = this.complex.get(key);
+    if (info) return info;
+    if (this.type(key)?.kind !== 'complex') throw new Error(`internal: ${key} is not a complex type`);
+    const chain: ComplexDesc[] = [];
+    const ancestry = new Set<string>();
+    for (let k: string | undefined = key; k !== undefined; ) {
+      const d = this.type(k);
+      if (!d || d.kind !== 'complex' || ancestry.has(k)) throw new Error(`internal: bad base chain at ${k}`);
+      ancestry.add(k);
+      chain.unshift(d);
+      k = d.base;
+    }
+    const fields = chain.flatMap((d) => d.fields);
+    info = { fields, ancestry, required: fields.filter((f) => !f.optional) };
+    this.complex.set(key, info);
+    return info;
+  }
+
+  /** The key of the complex, array or dictionary type of this schema named {`ns`}`local`, if any (for xsiType). */
+  private complexByXmlName(ns: string, local: string): string | undefined {
+    if (!this.byXmlName) {
+      this.byXmlName = new Map();
+      for (const [key, t] of Object.entries(this.schema.types)) {
+        if (t.kind === 'complex' || t.kind === 'array' || t.kind === 'dict') this.byXmlName.set(`{${this.namespace(t.ns)}}${t.name}`, key);
+      }
+    }
+    return this.byXmlName.get(`{${ns}}${local}`);
+  }
+
+  /**
+   * The type key an xsi:type naming {`ns`}`local` selects on an element declared of type
+   * `declared`: for xs:anyType a scalar (`xs:...`) or any type of this schema; elsewhere a type
+   * derived from `declared`, or `declared` itself when it is not complex (xsi:type then merely
+   * restates it). Undefined when xsi:type contradicts a complex `declared`, or names no type of
+   * this schema for xs:anyType.
+   */
+  xsiType(ns: string, local: string, declared: string): string | undefined {
+    const complex = this.type(declared)?.kind === 'complex';
+    if (ns === XSD_NS) {
+      if (declared === 'xs:anyType') return `xs:${local === 'anyType' ? 'string' : local}`;
+      return complex ? undefined : declared;
+    }
+    const key = this.complexByXmlName(ns, local);
+    if (declared === 'xs:anyType') return key;
+    if (key !== undefined && (key === declared || (complex && this.type(key)?.kind === 'complex' && this.complexInfo(key).ancestry.has(declared)))) return key;
+    return complex ? undefined : declared;
+  }
+}
+
+const indexes = new WeakMap<SchemaDesc, SchemaIndex>();
+
+export function schemaIndex(schema: SchemaDesc): SchemaIndex {
+  let index = indexes.get(schema);
+  if (!index) {
+    index = new SchemaIndex(schema);
+    indexes.set(schema, index);
+  }
+  return index;
+}
+
+/** `xs:int` -> `int`; undefined for keys that are not built-in scalars. */
+export function scalarKind(typeKey: string): ScalarKind | undefined {
+  return typeKey.startsWith('xs:') && typeKey !== 'xs:anyType' ? (typeKey.slice(3) as ScalarKind) : undefined;
+}
+
+/** Element path segments, built only when an error needs them. */
+export interface Path {
+  readonly parent: Path | undefined;
+  readonly name: string;
+  readonly index: number;
+}
+
+export function pathString(path: Path | undefined): string {
+  const parts: string[] = [];
+  for (let p = path; p; p = p.parent) parts.push(p.index >= 0 ? `${p.name}[${p.index}]` : p.name);
+  return parts.reverse().join('/');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The value rules of simple types (enumeration values, xs:list items, restriction patterns) in one
+// place for the XML encoder and decoder and the JSON codec (json.ts), so that a bad value gets the
+// same message on SOAP and on REST. Each check returns what is wrong (the codec adds the element
+// path and throws its own error), or undefined when the value is allowed; parseSimple reads a
+// simple type's text into its value.
+
+/** Restriction patterns, compiled once per process. */
+const patternCache = new Map<string, RegExp>();
+
+/**
+ * `value` as one of an enumeration's `values`: the text of an XML element, or a typed or JSON value
+ * (which may be anything: a number is not an enumeration value, whatever its digits).
+ */
+export function enumProblem(values: readonly string[], value: unknown): string | undefined {
+  if (typeof value !== 'string') return `${shown(value)} is not a string (expected one of ${values.join(', ')})`;
+  if (values.includes(value)) return undefined;
+  return `"${shortText(value)}" is not a known value (expected one of ${values.join(', ')})`;
+}
+
+/** The lexical form `text` against every pattern of a restriction. */
+export function patternProblem(patterns: readonly string[], text: string): string | undefined {
+  for (const p of patterns) {
+    let re = patternCache.get(p);
+    if (!re) patternCache.set(p, (re = new RegExp(p)));
+    if (!re.test(text)) return `"${shortText(text)}" does not match the pattern ${p}`;
+  }
+  return undefined;
+}
+
+/**
+ * The text `raw` of a restriction of the scalar `kind` against its patterns: a string's text as it
+ * is, another type's without its leading and trailing whitespace (XSD's whiteSpace collapse).
+ */
+export function restrictionProblem(kind: ScalarKind, patterns: readonly string[], raw: string): string | undefined {
+  return patterns.length === 0 ? undefined : patternProblem(patterns, kind === 'string' ? raw : raw.trim());
+}
+
+/** One item of an xs:list as written: items are separated by whitespace, so none can hold any. */
+export function listItemProblem(text: string): string | undefined {
+  return text === '' || /[ \t\n\r]/.test(text) ? 'a list item cannot be empty or contain whitespace' : undefined;
+}
+
+/** The items of an xs:list's text (whitespace-separated; none when the text is blank). */
+function listItems(text: string): string[] {
+  const t = text.trim();
+  return t === '' ? [] : t.split(/[ \t\n\r]+/);
+}
+
+/** A ScalarError in item `item` of an xs:list. */
+export class ListItemError extends ScalarError {
+  readonly item: number;
+  constructor(message: string, item: number) {
+    super(message);
+    this.item = item;
+  }
+}
+
+/**
+ * The value of the text `raw` of an enumeration (the value), xs:list (its items) or restriction
+ * (its base's scalar, matching every pattern). Throws ScalarError, ListItemError for an item.
+ */
+export function parseSimple(index: SchemaIndex, desc: EnumDesc | ListDesc | RestrictedDesc, raw: string): unknown {
+  switch (desc.kind) {
+    case 'enum':
+      return enumValue(desc, raw.trim());
+    case 'list': {
+      const item = index.type(desc.item);
+      const kind = scalarKind(desc.item);
+      return listItems(raw).map((text, i) => {
+        try {
+          if (kind !== undefined) return parseScalar(kind, text);
+          if (item?.kind === 'enum') return enumValue(item, text);
+          if (item?.kind === 'restricted') return restrictedValue(item, text);
+          throw new Error(`internal: list item type ${desc.item} is not simple`);
+        } catch (err) {
+          throw err instanceof ScalarError ? new ListItemError(err.message, i) : err;
+        }
+      });
+    }
+    case 'restricted':
+      return restrictedValue(desc, raw);
+  }
+}
+
+function enumValue(desc: EnumDesc, text: string): string {
+  const problem = enumProblem(desc.values, text);
+  if (problem !== undefined) throw new ScalarError(problem);
+  return text;
+}
+
+function restrictedValue(desc: RestrictedDesc, raw: string): unknown {
+  const kind = scalarKind(desc.base);
+  if (kind === undefined) throw new Error(`internal: restriction base ${desc.base} is not a scalar`);
+  const value = parseScalar(kind, raw);
+  const problem = restrictionProblem(kind, desc.patterns, raw);
+  if (problem !== undefined) throw new ScalarError(problem);
+  return value;
+}
+
+/** A value that is not a string, as quoted in a message: its JSON, else its type (a BigInt, a function). */
+function shown(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // a BigInt, or an object that refers to itself
+  }
+  return shortText(text ?? typeof value);
 }

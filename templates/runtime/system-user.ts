@@ -1,5 +1,5 @@
 // System user sign-in (system-user-flow.md): sign the system user token, exchange it at the login
-// host for a JWT, verify the JWT, and use its ticket claim — cached and renewed by renewingTicket.
+// host for a JWT, verify the JWT, and use its ticket claim -- cached and renewed by renewingTicket.
 //
 //   const so = new SuperOfficeClient({ environment: 'online', tenant: 'Cust12345', applicationToken,
 //                                      ticket: systemUserTicket({ systemUserToken, privateKey }) });
@@ -12,7 +12,9 @@ import { redact } from './redact.js';
 import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
-import { environmentUrl, OnlineError, requestJson } from './online-environment.js';
+import { environmentUrl } from './agent.js';
+import { OnlineError } from './errors.js';
+import { requestJson } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
 import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
 
@@ -37,7 +39,7 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
 /** The issuer of system user tokens (validate-security-tokens.md). */
 const SYSTEM_USER_ISSUER = 'SuperOffice AS';
 
-/** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp …). */
+/** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp ...). */
 export class SystemUserSignInError extends OnlineError {
   /** The ErrorMessage of the answer. */
   readonly errorMessage: string;

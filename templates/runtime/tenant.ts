@@ -1,24 +1,26 @@
 // Tenant routing (check-status.md, status-page.md): a tenant's Endpoint moves between hosts
-// (sod2 → sod3) routinely, so with `tenant` and no `baseUrl` the session asks
+// (sod2 -> sod3) routinely, so with `tenant` and no `baseUrl` the session asks
 // `GET {environment}/api/state/{tenant}` and sends calls to Endpoint + the service path.
 //
 //   - the answer is kept until its ValidUntil (at least 5 s, at most 1 h), one request however many
 //     calls wait for it;
-//   - IsRunning false → TenantNotRunningError before anything is sent, carrying State and when to
+//   - IsRunning false -> TenantNotRunningError before anything is sent, carrying State and when to
 //     ask again (ValidUntil); that answer is cached too, so a tenant in maintenance is not hammered;
 //   - the state request has its own timeout and is never retried here (the agent re-resolves once
 //     after HTTP 421, and that is all);
 //   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
-//     segment is that tenant — on https://*.superoffice.com for a named environment — so a wrong or
+//     segment is that tenant -- on https://*.superoffice.com for a named environment -- so a wrong or
 //     hostile answer cannot send tickets to another host or tenant.
-import { checkTenantRouting, environmentUrl, requestJson, isNamedEnvironment, OnlineError, type OnlineEnvironment } from './online-environment.js';
+import { checkTenantRouting, environmentUrl, isNamedEnvironment, type OnlineEnvironment } from './agent.js';
+import { OnlineError } from './errors.js';
+import { requestJson } from './online-request.js';
 import { abortable } from './ticket-source.js';
 
-/** The tenant is not running (maintenance, suspended …): nothing was sent. */
+/** The tenant is not running (maintenance, suspended ...): nothing was sent. */
 export class TenantNotRunningError extends OnlineError {
   /** The tenant (context identifier). */
   readonly tenant: string;
-  /** The State of the answer: 'OfflineMaintenance', 'Suspended', 'Provisioning' … */
+  /** The State of the answer: 'OfflineMaintenance', 'Suspended', 'Provisioning' ... */
   readonly state: string;
   /** When to ask again (the answer's ValidUntil). */
   readonly retryAt: Date;

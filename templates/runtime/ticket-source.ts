@@ -1,6 +1,6 @@
 // A ticket that renews itself (best-practices.md, "Credential management"): SuperOffice tickets
 // live 6 hours from their last use (a sliding window), and the docs ask apps to cache the ticket and
-// sign in again only when it has expired or is about to — never once per call.
+// sign in again only when it has expired or is about to -- never once per call.
 //
 //   renewingTicket(fetchTicket)   cache + single flight (one sign-in however many calls wait) +
 //                                 renewal before the window ends + `refused(ticket)` after a call was
@@ -29,7 +29,7 @@ export interface TicketProvider {
   /** A call sent `ticket` and was refused for its credentials: forget it, so the next ticket() signs in again. */
   refused(ticket: string): void;
   /**
-   * The cached ticket when it is still good (counted as a use), else undefined — the agent's fast
+   * The cached ticket when it is still good (counted as a use), else undefined -- the agent's fast
    * path: a call with a cached ticket waits for no promise (bench case online-session).
    */
   cached?(): string | undefined;
@@ -104,7 +104,7 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
 }
 
 /**
- * Which replies mean "refused for its credentials" — the server did not run the call, and a new
+ * Which replies mean "refused for its credentials" -- the server did not run the call, and a new
  * ticket may get it through. Override any part in the session options (`credentialRefusal`).
  */
 export interface CredentialRefusalList {

@@ -1,5 +1,5 @@
 // The SOAP transport (the default): a SOAP 1.1/1.2 envelope to the agent's endpoint, and the
-// response envelope back to the typed output — a Fault becomes SoapFaultError, `Succeeded` false
+// response envelope back to the typed output -- a Fault becomes SoapFaultError, `Succeeded` false
 // or an `ExceptionInfo` header SoExceptionError, an error status without a SOAP body HttpError.
 import { DecodeError, HttpError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import { bodyExcerpt, responseBodyText, type Transport } from './transport.js';

@@ -1,5 +1,5 @@
 // What a transport is: the part of a call that knows the wire format. The agent (agent.ts) owns
-// the call — address, ticket, time budget, posting, size limit, redaction — and asks its transport
+// the call -- address, ticket, time budget, posting, size limit, redaction -- and asks its transport
 // two things: the HTTP request for an operation's input, and the typed result (or typed error) for
 // the HTTP response. Two transports speak to the same agents with the same codecs and schema
 // tables: SOAP (transport-soap.ts, the default) and SuperOffice's REST Agents API
@@ -60,7 +60,7 @@ export interface Transport {
 /** The first 500 characters of a body, on one line, for error messages (after `clean`). */
 export function bodyExcerpt(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}…` : oneLine;
+  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}\u2026` : oneLine;
 }
 
 /**

@@ -879,7 +879,7 @@ export class XmlReader {
     }
   }
 
-  /** Reads `<?xml version="1.0" encoding="…" standalone="…"?>` at `start` (1 after a BOM); returns the offset after it. */
+  /** Reads `<?xml version="1.0" encoding="..." standalone="..."?>` at `start` (1 after a BOM); returns the offset after it. */
   private xmlDecl(start: number): number {
     const src = this.src;
     let p = start + 5;

@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { systemUserTicket, SystemUserSignInError } from '../../templates/runtime/system-user.js';
 import { JwtError, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
-import { OnlineError } from '../../templates/runtime/online-environment.js';
+import { OnlineError } from '../../templates/runtime/errors.js';
 import { makeKeyPair, opensslVerifies, signJwt, signJwtHs256, unsignedJwt } from '../support/online-test-keys.js';
 
 let fake: FakeOnline;

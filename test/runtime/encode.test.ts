@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EMailOperations, EncodeError } from '../../generated/EMail/index.js';
 import { Encoder } from '../../generated/runtime/encode.js';
-import { field, type SchemaDesc } from '../../generated/runtime/schema.js';
-import { schemaIndex } from '../../generated/runtime/schema-index.js';
+import { field, schemaIndex, type SchemaDesc } from '../../generated/runtime/schema.js';
 
 const send = EMailOperations.Send;
 const HEADERS = { ApplicationToken: 'app', Credentials: { Ticket: 't' } };

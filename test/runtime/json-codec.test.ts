@@ -6,8 +6,7 @@ import { describe, test } from 'node:test';
 import { DecodeError, EMailOperations, EncodeError } from '../../generated/EMail/index.js';
 import { Encoder } from '../../generated/runtime/encode.js';
 import { JsonDecoder, JsonEncoder, restCodec } from '../../generated/runtime/json.js';
-import { complex, enumeration, field, list, restricted } from '../../generated/runtime/schema.js';
-import { schemaIndex } from '../../generated/runtime/schema-index.js';
+import { complex, enumeration, field, list, restricted, schemaIndex } from '../../generated/runtime/schema.js';
 
 const envelopes = restCodec(EMailOperations.GetEMailEnvelopes);
 const send = restCodec(EMailOperations.Send);
@@ -98,7 +97,7 @@ describe('JSON codec', () => {
   });
 });
 
-describe('JSON codec: the value rules and messages of the XML codec (facets.ts)', () => {
+describe('JSON codec: the value rules and messages of the XML codec (schema.ts)', () => {
   /** What an EncodeError or DecodeError says, without where (the paths differ: `Flags/item[1]` in XML, `Flags[1]` in JSON). */
   function what(fn: () => unknown): string {
     try {

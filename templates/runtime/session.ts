@@ -1,0 +1,42 @@
+// A generated session class's base (the SuperOfficeClient of the output's index.ts): one set of
+// options for every agent, each agent made on first use. Only the session file imports it, so an
+// application that imports one agent does not load it.
+import { checkAgentOptions, resolverOf, type AgentOptions } from './agent.js';
+
+/** Options of a session (a generated SuperOfficeClient): every agent's options, given once. */
+export interface SessionOptions<Service extends string> extends Omit<AgentOptions, 'endpoint'> {
+  /**
+   * Full endpoint URLs of agents that are not below `baseUrl`, keyed by service name
+   * (`{ EMail: 'http://127.0.0.1:8080/EMail.svc' }`); they win over baseUrl.
+   */
+  endpoints?: Partial<Record<Service, string>>;
+}
+
+/**
+ * The base of generated session classes: holds the options, and creates each agent on first use
+ * with them, then keeps it. Agents share nothing else: each call is independent.
+ */
+export class SoapSession<Service extends string> {
+  readonly #options: SessionOptions<Service>;
+  readonly #agents = new Map<Service, unknown>();
+
+  constructor(options: SessionOptions<Service> = {}) {
+    checkAgentOptions(options);
+    // One tenant resolver for all agents: one state request, one cache.
+    const needsResolver = options.baseUrl === undefined && options.tenant !== undefined && options.tenantResolver === undefined;
+    const tenantResolver = needsResolver ? resolverOf(options) : undefined;
+    this.#options = tenantResolver ? { ...options, tenantResolver } : options;
+  }
+
+  /** The agent of `service`, created with the session's options the first time it is asked for. */
+  protected agent<A>(service: Service, create: new (options: AgentOptions) => A): A {
+    let agent = this.#agents.get(service) as A | undefined;
+    if (agent === undefined) {
+      const { endpoints, ...shared } = this.#options;
+      const endpoint = endpoints?.[service];
+      agent = new create(endpoint !== undefined ? { ...shared, endpoint } : shared);
+      this.#agents.set(service, agent);
+    }
+    return agent;
+  }
+}
