@@ -45,10 +45,20 @@ function headerFields(plan: EmitPlan, parts: readonly MessagePart[]): string[] {
   });
 }
 
-/** `input: { body: '…', headers: requestHeaders },` — on one line when it fits, else one entry per line. */
-function messageLines(label: string, body: string, headers: string): string {
-  const oneLine = `    ${label}: { body: ${body}, headers: ${headers} },`;
-  return fits(oneLine) ? oneLine : `    ${label}: {\n      body: ${body},\n      headers: ${headers},\n    },`;
+/** The name most often given (the first of equals): an agent's usual header list. */
+function mostCommon(names: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [n, c] of counts) if (best === undefined || c > counts.get(best)!) best = n;
+  return best;
+}
+
+/** `{ soapAction: '…', query: ['Id'] }` — on one line when it fits, else one property per line. */
+function extrasObject(props: readonly string[]): string {
+  if (props.length === 0) return '';
+  const oneLine = `    { ${props.join(', ')} },`;
+  return fits(oneLine) ? `{ ${props.join(', ')} }` : `{\n${props.map((p) => `      ${p},`).join('\n')}\n    }`;
 }
 
 export function emitOperations(plan: EmitPlan, templatesDir: string, header: string): string {
@@ -73,9 +83,14 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
     return set.name;
   };
   // WCF's SOAPAction is `{namespace}/{portType}/{operation}`: the factory is given that base once,
-  // and only an operation whose action differs from it spells its action out.
+  // and only an operation whose action differs from it spells its action out. The same for the
+  // header lists: the factory is given the usual ones, an operation names only others.
   const actionBase = commonActionBase(plan.operations.map(({ op }) => op));
-  const operations = plan.operations.map((planned) => {
+  const inputHeaders = plan.operations.map(({ op }) => headerSet('request', op.input.headers));
+  const outputHeaders = plan.operations.map(({ op }) => (op.output ? headerSet('response', op.output.headers) : undefined));
+  const defaultInput = mostCommon(inputHeaders) ?? '[]';
+  const defaultOutput = mostCommon(outputHeaders.filter((h) => h !== undefined)) ?? '[]';
+  const operations = plan.operations.map((planned, i) => {
     const { op } = planned;
     const input = bodyType(plan, op, op.input);
     const output = op.output ? bodyType(plan, op, op.output) : undefined;
@@ -83,19 +98,33 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
     const { resultType, returns } = methodResult(plan, planned);
     const key = propertyKey(op.name);
     const typeArgs = [T(input.name), output ? T(output.name) : 'undefined', resultType];
+    const extras = [
+      ...(op.soapAction === actionBase + op.name ? [] : [`soapAction: ${stringLiteral(op.soapAction)}`]),
+      ...(inputHeaders[i] === defaultInput ? [] : [`inputHeaders: ${inputHeaders[i]}`]),
+      ...(outputHeaders[i] === undefined || outputHeaders[i] === defaultOutput ? [] : [`outputHeaders: ${outputHeaders[i]}`]),
+      ...(rest.query.length > 0 ? [`query: [${rest.query.map(stringLiteral).join(', ')}]`] : []),
+      ...(rest.entity === undefined ? [] : [`entity: ${stringLiteral(rest.entity)}`]),
+    ];
     return {
       key,
       typeArgs,
-      longTypeArgs: !fits(`  ${key}: operation<${typeArgs.join(', ')}>({`),
-      nameLiteral: stringLiteral(op.name),
-      soapActionLiteral: op.soapAction === actionBase + op.name ? '' : stringLiteral(op.soapAction),
-      input: messageLines('input', bodyCall(plan, op.input, input.name), headerSet('request', op.input.headers)),
-      output: op.output && output ? messageLines('output', bodyCall(plan, op.output, output.name), headerSet('response', op.output.headers)) : '',
-      returnsLiteral: stringLiteral(returns),
-      query: rest.query.map(stringLiteral).join(', '),
-      entity: rest.entity === undefined ? '' : stringLiteral(rest.entity),
+      longTypeArgs: !fits(`  ${key}: operation<${typeArgs.join(', ')}>(`),
+      args: [
+        stringLiteral(op.name),
+        bodyCall(plan, op.input, input.name),
+        op.output && output ? bodyCall(plan, op.output, output.name) : 'undefined',
+        stringLiteral(returns),
+        ...(extras.length > 0 ? [extrasObject(extras)] : []),
+      ],
     };
   });
+  const headersArg = defaultInput === '[]' && defaultOutput === '[]' ? '' : `{ input: ${defaultInput}, output: ${defaultOutput} }`;
+  const factoryArgs = [
+    plan.schemaConst,
+    `'${plan.service.soapVersion}'`,
+    ...(actionBase !== '' || headersArg !== '' ? [stringLiteral(actionBase)] : []),
+    ...(headersArg !== '' ? [headersArg] : []),
+  ];
   return template(templatesDir, 'operations.ts.hbs')({
     header,
     agent: plan.agent,
@@ -104,12 +133,11 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
     operationsConst: plan.operationsConst,
     requestHeadersType: plan.requestHeadersType,
     responseHeadersType: plan.responseHeadersType,
-    soapVersion: plan.service.soapVersion,
     soapLabel: `SOAP ${plan.service.soapVersion}`,
-    actionBaseLiteral: actionBase === '' ? '' : stringLiteral(actionBase),
-    longFactory: !fits(
-      `const operation = rt.operationFactory<T.${plan.requestHeadersType}, T.${plan.responseHeadersType}>(${plan.schemaConst}, '${plan.service.soapVersion}'${actionBase === '' ? '' : `, ${stringLiteral(actionBase)}`});`,
-    ),
+    withActionBase: actionBase !== '',
+    withHeaders: headersArg !== '',
+    factoryArgs,
+    longFactory: !fits(`const operation = ri.operationFactory<T.${plan.requestHeadersType}, T.${plan.responseHeadersType}>(${factoryArgs.join(', ')});`),
     headerSets: [...sets.values()],
     operations,
   });

@@ -21,4 +21,4 @@ export {
   type TypeDesc,
   type TypeForm,
 } from './schema.js';
-export { defineOperation, operationFactory, type MessageSpec, type OperationSpec, type Returns } from './operation.js';
+export { defineOperation, operationFactory, type HeaderLines, type OperationExtras, type Returns } from './operation.js';

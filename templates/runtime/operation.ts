@@ -86,20 +86,22 @@ function resultOf(returns: Returns, output: unknown): unknown {
   return returns === 'Response' ? response : (response ?? null);
 }
 
-/** A message as generated operations.ts files write it: `fieldLine` strings. */
-export interface MessageSpec {
-  readonly body: string;
-  readonly headers: readonly string[];
+/** An agent's SOAP header blocks as `fieldLine` strings: those of its requests and of its responses. */
+export interface HeaderLines {
+  readonly input: readonly string[];
+  readonly output: readonly string[];
 }
 
-/** An operation as generated operations.ts files describe it: the SOAP version comes from the factory. */
-export interface OperationSpec {
-  readonly name: string;
+/**
+ * What an operation in a generated operations.ts states besides its name, body elements and
+ * result, each only when it has one: the SOAP version and header blocks come from the factory.
+ */
+export interface OperationExtras {
   /** The SOAPAction; absent when it is the factory's `actionBase` followed by the name (WCF's convention). */
   readonly soapAction?: string;
-  readonly input: MessageSpec;
-  readonly output?: MessageSpec;
-  readonly returns: Returns;
+  /** Header blocks other than the factory's (`HeaderLines`). */
+  readonly inputHeaders?: readonly string[];
+  readonly outputHeaders?: readonly string[];
   /** REST: the request fields sent in the query string (single-id Get.../Delete... methods only). */
   readonly query?: readonly string[];
   /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
@@ -108,36 +110,39 @@ export interface OperationSpec {
 
 /**
  * What a generated operations.ts calls once: a `defineOperation` for one agent, with its schema,
- * SOAP version and header types fixed, so each operation only names its request, response and
- * result types. A header list shared by several operations is parsed once.
+ * SOAP version, header blocks and header types fixed, so each operation only names its request,
+ * response and result types, its body elements (`fieldLine` strings; no output: one-way) and what
+ * its method returns. A header list shared by several operations is parsed once.
+ * (Strings in place of an object per operation and per message: the 1,500 generated calls
+ * type-check with a fraction of the types and symbols.)
  */
 export function operationFactory<IH, OH>(
   schema: SchemaDesc,
   soapVersion: SoapVersion,
   actionBase = '',
-): <I, O, R>(spec: OperationSpec) => OperationCodec<I, O, IH, OH, R> {
+  headers: HeaderLines = { input: [], output: [] },
+): <I, O, R>(name: string, input: string, output: string | undefined, returns: Returns, extras?: OperationExtras) => OperationCodec<I, O, IH, OH, R> {
   const headerLists = new Map<readonly string[], readonly FieldDesc[]>();
-  const message = (m: MessageSpec): MessageDesc => {
-    let headers = headerLists.get(m.headers);
-    if (!headers) headerLists.set(m.headers, (headers = m.headers.map(fieldLine)));
-    return { body: fieldLine(m.body), headers };
+  const message = (body: string, lines: readonly string[]): MessageDesc => {
+    let parsed = headerLists.get(lines);
+    if (!parsed) headerLists.set(lines, (parsed = lines.map(fieldLine)));
+    return { body: fieldLine(body), headers: parsed };
   };
-  return <I, O, R>(spec: OperationSpec) => {
-    const soapAction = spec.soapAction ?? actionBase + spec.name;
+  return <I, O, R>(name: string, input: string, output: string | undefined, returns: Returns, extras: OperationExtras = {}) => {
+    const soapAction = extras.soapAction ?? actionBase + name;
     let desc: OperationDesc | undefined;
     const descOf = (): OperationDesc =>
       (desc ??= {
-        name: spec.name,
+        name,
         soapAction,
         soapVersion,
-        input: message(spec.input),
-        ...(spec.output ? { output: message(spec.output) } : {}),
-        ...(spec.query ? { query: spec.query } : {}),
-        ...(spec.entity !== undefined ? { entity: spec.entity } : {}),
+        input: message(input, extras.inputHeaders ?? headers.input),
+        ...(output !== undefined ? { output: message(output, extras.outputHeaders ?? headers.output) } : {}),
+        ...(extras.query ? { query: extras.query } : {}),
+        ...(extras.entity !== undefined ? { entity: extras.entity } : {}),
       });
-    return codec<I, O, IH, OH, R>(schema, spec.name, soapAction, soapVersion, descOf, spec.returns);
+    return codec<I, O, IH, OH, R>(schema, name, soapAction, soapVersion, descOf, returns);
   };
-  // (Plain interfaces rather than Omit<OperationDesc, ...>: the 1,500 generated calls type-check faster.)
 }
 
 function encodeMessage(index: SchemaIndex, op: OperationDesc, which: 'input' | 'output', value: unknown, headers: unknown): string {

@@ -88,31 +88,35 @@ const psuRequestHeaders = [
 ];
 
 /**
- * Defines one IPartnerSystemUserService operation (SOAP 1.1) over IPartnerSystemUserServiceSchema, with the IPartnerSystemUserService header types;
- * its SOAPAction is the base given here followed by the operation name, unless the operation names its own.
+ * Defines one IPartnerSystemUserService operation (SOAP 1.1) over IPartnerSystemUserServiceSchema, with the IPartnerSystemUserService header types and
+ * header blocks; its SOAPAction is the base given here followed by the operation name, unless
+ * the operation names its own.
  */
 const psuOperation = operationFactory<IPartnerSystemUserServiceRequestHeaders, IPartnerSystemUserServiceResponseHeaders>(
   IPartnerSystemUserServiceSchema,
   '1.1',
   'http://www.superoffice.com/superid/partnersystemuser/0.1/IPartnerSystemUserService/',
+  { input: psuRequestHeaders, output: [] },
 );
 
 /**
  * The codecs of every IPartnerSystemUserService operation, keyed by WSDL operation name: encode and decode whole
  * SOAP envelopes of requests and responses (SOAP 1.1), and (with the runtime's `restCodec`) the
- * same messages on the REST Agents API, for clients, servers and tests. `query` lists the request
- * fields the Agents API takes in the query string; `entity` names the field whose value is the
- * whole JSON body.
+ * same messages on the REST Agents API, for clients, servers and tests.
  * Type arguments: the request content, the response content, and what the IPartnerSystemUserServiceAgent method
- * returns of it (`returns`). Each operation's documentation is on its IPartnerSystemUserServiceAgent method.
+ * returns of it. Arguments: the operation's name, its request and response body elements
+ * (undefined: one-way), what the method returns of the response (the runtime's `Returns`), and
+ * when there are any, its other facts (operation.ts `OperationExtras`: `query` lists the request
+ * fields the Agents API takes in the query string, `entity` names the field whose value is the
+ * whole JSON body). Each operation's documentation is on its IPartnerSystemUserServiceAgent method.
  */
 export const IPartnerSystemUserServiceOperations = {
-  Authenticate: psuOperation<PartnerSystemUserAuthenticateRequest, PartnerSystemUserAuthenticationResponse, PartnerSystemUserAuthenticationResponse>({
-    name: 'Authenticate',
-    input: { body: 'AuthenticationRequest 0 AuthenticateRequest', headers: psuRequestHeaders },
-    output: { body: 'AuthenticationResponse 0 AuthenticationResponse', headers: [] },
-    returns: 'output',
-  }),
+  Authenticate: psuOperation<PartnerSystemUserAuthenticateRequest, PartnerSystemUserAuthenticationResponse, PartnerSystemUserAuthenticationResponse>(
+    'Authenticate',
+    'AuthenticationRequest 0 AuthenticateRequest',
+    'AuthenticationResponse 0 AuthenticationResponse',
+    'output',
+  ),
 };
 
 /**

@@ -213,8 +213,10 @@ function plainDecimal(n: number): string {
   const s = String(n === 0 ? 0 : n);
   const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
   if (!m) return s;
-  const [, sign, lead, frac = '', exp] = m;
-  const digits = lead! + frac;
+  // Read by index: destructuring a RegExpExecArray makes a consumer's tsc relate it to ReadonlyArray.
+  const sign = m[1]!;
+  const digits = m[2]! + (m[3] ?? '');
+  const exp = m[4];
   const point = 1 + Number(exp); // position of the decimal point within `digits`
   if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
   if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;

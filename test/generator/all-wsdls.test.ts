@@ -151,10 +151,12 @@ describe('all 56 (and the hostile one) into one folder: shared types', () => {
     assert.match(meta, /^\/\/ and occurrence lists 'optional' \(minOccurs=0\), 'nillable' \(xsi:nil allowed\) and 'repeated'$/m);
     assert.match(meta, /^export const Carrier = \['complex', 'Carrier', 0, \['TableRight 0 TableRight optional nillable', 'FieldProperties 0 FieldPropertyDictionary optional nillable'\]\];$/m);
     assert.match(meta, /^export const EMailAddress = \['extension', 'EMailAddress', 0, 'Carrier', \[\n {2}'ContactId 0 xs:int optional',\n/m);
-    // The header descriptors are defined once per agent, not per operation.
+    // The header descriptors are defined once per agent and given once to the factory, not per operation.
     const ops = allFiles.find((f) => f.path === 'EMail/operations.ts')!.content;
     assert.equal(ops.match(/'ApplicationToken 0 xs:string optional nillable'/g)?.length, 1);
-    assert.equal(ops.match(/headers: requestHeaders/g)?.length, 80);
+    assert.equal(ops.match(/\{ input: requestHeaders, output: responseHeaders \}/g)?.length, 1);
+    assert.equal(ops.match(/\b(request|response)Headers\b/g)?.length, 4); // requestHeaders and responseHeaders: defined, then given to the factory
+    assert.equal(ops.match(/^ {4}'Send 0 SendRequest',$/gm)?.length, 1);
   });
 
   test('the entry of all 56 and the hostile one has one getter per agent', () => {

@@ -9,6 +9,7 @@ import { GenerateError } from '../../generator/errors.js';
 import { readWsdl } from '../../generator/wsdl/read-wsdl.js';
 import { miniWsdl, type MiniWsdlOptions } from '../support/mini-wsdl.js';
 import { repoRoot } from '../support/paths.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ARRAYS_NS = 'http://schemas.microsoft.com/2003/10/Serialization/Arrays';
@@ -254,6 +255,32 @@ describe('bindings', () => {
     const plan = planEmit(readWsdl(both, 'Test.wsdl'));
     assert.equal(plan.service.soapVersion, '1.1');
     assert.match(emitOperations(plan, templates, ''), /ri\.operationFactory<.*>\(TestSchema, '1\.1', 'http:\/\/example\.com\/test\/'\);/);
+  });
+});
+
+describe('header lists', () => {
+  test("the factory gets the agent's usual header lists; an operation with others names them", async () => {
+    const email = readFileSync(join(repoRoot, 'test', 'fixtures', 'wsdl', 'EMail.wsdl'), 'utf8');
+    // TestAuthenticate's request without its SOAP headers: the one operation whose list differs.
+    const input = /(<wsdl:input name="TestAuthenticateRequest">)((?:<soap:header [^>]*\/>)+)/;
+    assert.match(email, input);
+    const plan = planEmit(readWsdl(email.replace(input, '$1'), 'EMail.wsdl'));
+    const ops = emitOperations(plan, join(repoRoot, 'templates'), '');
+    assert.match(ops, /^ {2}\{ input: requestHeaders, output: responseHeaders \},$/m);
+    assert.equal(ops.match(/inputHeaders: \[\]/g)?.length, 1);
+    assert.match(ops, /TestAuthenticate: operation<[^>]*>\(\n {4}'TestAuthenticate',\n {4}'TestAuthenticate 0 TestAuthenticateRequest',\n[^\n]*\n[^\n]*\n {4}\{ inputHeaders: \[\] \},\n {2}\),/);
+    assert.doesNotMatch(ops, /outputHeaders/);
+    // What the factory makes of it: the usual list for the others, the operation's own (none) for it.
+    const { operationFactory } = await import('../../generated/runtime/operation.js');
+    const { EMailSchema } = await import('../../generated/EMail/metadata.js');
+    const operation = operationFactory(EMailSchema, '1.1', 'urn:x/', { input: ['ApplicationToken 0 xs:string optional nillable'], output: [] });
+    const usual = operation('GetCurrentAccountId', 'GetCurrentAccountId 0 GetCurrentAccountIdRequest', undefined, 'nothing');
+    const own = operation('TestAuthenticate', 'TestAuthenticate 0 TestAuthenticateRequest', undefined, 'nothing', { inputHeaders: [] });
+    assert.deepEqual(usual.desc.input.headers.map((h) => h.name), ['ApplicationToken']);
+    assert.deepEqual(own.desc.input.headers, []);
+    assert.equal(own.soapAction, 'urn:x/TestAuthenticate');
+    assert.match(usual.encodeRequest({}, { ApplicationToken: 'app' }), /<ns0:ApplicationToken>app<\/ns0:ApplicationToken>/);
+    assert.doesNotMatch(own.encodeRequest({}, { ApplicationToken: 'app' }), /ApplicationToken/);
   });
 });
 
