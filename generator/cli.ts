@@ -334,8 +334,10 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
  * V8's optimising compiler (TurboFan) would compile the reader and the emitters on background
  * threads — on the two cores the reading threads use — and the run would end before most of that
  * code paid back. A ~15× larger interrupt budget leaves optimising to the functions that are
- * really hot (the scanner on a very large WSDL still gets it). Measured on all 56 Services86 WSDLs,
- * alternating runs: 1.43× less wall time, 1.28× less CPU; a 10 MB WSDL as fast as before. Flags
+ * really hot (the scanner on a very large WSDL still gets it). Measured on all 56 Services86 WSDLs
+ * (whole process, 8 alternating rounds with and without, on a shared 2-core machine): 1.43× less
+ * wall time, 1.28× less CPU; a 10 MB WSDL as fast as before (turning TurboFan off, --max-opt=1,
+ * gained as much on the 56 but made the 10 MB WSDL ≈ 20 % slower). Flags
  * apply to the whole process (the worker threads too), so a test running the CLI in process,
  * or --watch, which runs long enough to gain from TurboFan, keeps V8's defaults.
  */
