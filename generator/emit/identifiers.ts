@@ -58,8 +58,13 @@ export function propertyKey(name: string): string {
   return IDENTIFIER.test(name) ? name : JSON.stringify(name);
 }
 
+const NEEDS_ESCAPE = /[\\'\r\n\u2028\u2029]/;
+
 /** A string literal (for names, namespaces and actions taken from the WSDL). */
 export function stringLiteral(value: string): string {
+  // Nearly every value needs no escape: one test instead of six replacements (the emitters make
+  // ≈ 30,000 literals for the 56 Services86 WSDLs).
+  if (!NEEDS_ESCAPE.test(value)) return `'${value}'`;
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
 }
 

@@ -62,10 +62,14 @@ export class ReaderPool {
     };
     const outcomes: Outcome[] = new Array(inputs.length);
     const jobs = workers.map((worker) => runWorker(worker, request, outcomes));
-    // The main thread takes its share meanwhile.
+    // The main thread takes its share meanwhile. After each input it lets the workers' outcomes
+    // that have arrived in: receiving one (deserialising a model) is work of this thread too, and
+    // done here it counts in the shared split, instead of piling up after the last input while the
+    // workers idle.
     const next = new Int32Array(request.next);
     for (let k = Atomics.add(next, 0, 1); k < order.length; k = Atomics.add(next, 0, 1)) {
       outcomes[request.indexes[k]!] = toOutcome(() => readAgent(request.inputs[k]!));
+      await new Promise(setImmediate);
     }
     await Promise.all(jobs);
     for (let i = 0; i < inputs.length; i++) {

@@ -156,13 +156,9 @@ export function location(el: XmlElement, file: string): SourceLocation {
   return { file, line: el.lineNumber, column: el.columnNumber, path: elementPath(el) };
 }
 
-/** Paths already computed, by element: a path extends its parent's, and reading a WSDL asks for many. */
-const paths = new WeakMap<XmlElement, string>();
-
 /** `/definitions/types/schema[1]/complexType[@name='X']`: names where the element has one, else positions. */
 export function elementPath(el: XmlElement): string {
-  let path = paths.get(el);
-  if (path !== undefined) return path;
+  if (el.path !== undefined) return el.path;
   const parent = el.parentNode;
   const name = attr(el, 'name');
   let step: string;
@@ -171,16 +167,16 @@ export function elementPath(el: XmlElement): string {
     let index = 0;
     let count = 0;
     if (parent) {
-      for (const sib of childElements(parent, el.namespaceURI ?? '', el.localName)) {
+      const ns = el.namespaceURI ?? '';
+      for (const sib of parent.children) {
+        if (typeof sib === 'string' || sib.namespaceURI !== ns || sib.localName !== el.localName) continue;
         count++;
         if (sib === el) index = count;
       }
     }
     step = count > 1 ? `${el.localName}[${index}]` : el.localName;
   }
-  path = `${parent ? elementPath(parent) : ''}/${step}`;
-  paths.set(el, path);
-  return path;
+  return (el.path = `${parent ? elementPath(parent) : ''}/${step}`);
 }
 
 /**

@@ -23,6 +23,12 @@ export class XmlDocument {}
 export class XmlElement {
   /** Child elements and character data (a string per text run or CDATA section), in document order. */
   readonly children: (XmlElement | string)[] = [];
+  /**
+   * The element's path (dom.ts elementPath), once asked for: a path extends its parent's, and
+   * reading a WSDL asks for many. Kept here rather than in a WeakMap beside the tree, whose
+   * tens of thousands of entries every garbage collection had to walk.
+   */
+  path: string | undefined = undefined;
 
   constructor(
     readonly ownerDocument: XmlDocument,
