@@ -8,7 +8,8 @@
 //   envelope.ts's Fault reader, the tests' trees) see the same errors at the same places.
 // - The input is scanned with indexOf/charCodeAt; strings are made only by slicing whole runs, and
 //   text or attribute values that need no decoding are kept as extents of the input, sliced only
-//   when asked for (text(), attrValue()).
+//   when asked for (text(), attrValue()). Names are interned per document and, as messages repeat
+//   their structure, predicted: a predicted name is only compared (startTag).
 // - Security: a DOCTYPE is refused, so no entity is ever declared or expanded; only the five
 //   predefined entities and character references are decoded. Depth and name length are limited,
 //   and every check is linear in the input, hostile input too (xml-scaling.slow.test.ts).
@@ -218,9 +219,18 @@ export class XmlName {
   /** '' when unprefixed. */
   readonly prefix: string;
   readonly local: string;
+  /**
+   * The qualified name's UTF-16 code units, which isNameAt compares with the input: reading a typed
+   * array is cheaper than reading a string, which must be told apart by representation on every
+   * character. Bench: the `tricks` case, row trick-name-codes.
+   */
+  readonly codes: Uint16Array;
   /** The binding of the prefix, and the scope it was looked up in (a cache: see XmlReader.resolve). */
   binding: Binding | undefined = undefined;
   scope: Scope | null = null;
+  /** Name predictions (XmlReader.startTag): the element that last followed this one as its next sibling, and last its first child. */
+  nextSibling: XmlName | null = null;
+  firstChild: XmlName | null = null;
 
   /**
    * `hash`: of the qualified name, computed while scanning it (30 bits). `compact`: make the
@@ -231,6 +241,8 @@ export class XmlName {
     this.qname = c(qname);
     this.prefix = colon < 0 ? '' : c(qname.slice(0, colon));
     this.local = colon < 0 ? this.qname : c(qname.slice(colon + 1));
+    this.codes = new Uint16Array(qname.length);
+    for (let i = 0; i < qname.length; i++) this.codes[i] = qname.charCodeAt(i);
   }
 }
 
@@ -264,6 +276,8 @@ export class XmlReader {
   private rootSeen = false;
   /** The last START was self-closing: the next call returns its END without reading. */
   private pendingEnd = false;
+  /** The element closed last, while its parent is the innermost open element; else null. */
+  private prevSibling: XmlName | null = null;
   // Open elements, by depth - 1: names (for end tags), start offsets (for messages), scopes.
   private readonly openNames: XmlName[] = [];
   private readonly openStarts: number[] = [];
@@ -400,6 +414,29 @@ export class XmlReader {
     }
   }
 
+  /**
+   * After XML_START: the element's text when it holds nothing else, read through its end tag (the
+   * events next() would return, in one call); otherwise null, and nothing is read.
+   */
+  textOnly(): string | null {
+    if (this.pendingEnd) {
+      this.pendingEnd = false;
+      this.pop();
+      return '';
+    }
+    const src = this.src;
+    const pos = this.pos;
+    const lt = src.indexOf('<', pos);
+    if (lt < 0 || src.charCodeAt(lt + 1) !== 47 /* / */) return null;
+    let text = '';
+    if (lt > pos) {
+      this.textRun(pos, lt);
+      text = this.text();
+    }
+    this.endTag(lt);
+    return text;
+  }
+
   /** Reads up to and including the next event; see XML_START, XML_TEXT, XML_END, XML_EOF. */
   next(): number {
     if (this.pendingEnd) {
@@ -456,8 +493,24 @@ export class XmlReader {
     const depth = this.depth;
     if (depth === 0 && this.rootSeen) throw this.error('Only one document element is allowed', lt);
     if (depth >= this.maxDepth) throw this.error(`Element nesting deeper than ${this.maxDepth} levels`, lt);
-    let p = this.scanName(lt + 1, 'element name');
-    const name = this.intern(lt + 1, p, this.colon, this.hash);
+    // Messages repeat their structure: the name is most likely the one that followed the previous
+    // sibling last time (or was the parent's first child), and an attribute's the one the previous
+    // tag had at its place. A name predicted so is only compared: equal to a name checked when
+    // first seen, it is valid as it is. Bench: the `tricks` case, row trick-name-prediction.
+    const prev = this.prevSibling;
+    const parent = depth > 0 ? (this.openNames[depth - 1] as XmlName) : null;
+    const guess = prev !== null ? prev.nextSibling : parent !== null ? parent.firstChild : null;
+    let p: number;
+    let name: XmlName;
+    if (guess !== null && this.isNameAt(guess, lt + 1)) {
+      name = guess;
+      p = lt + 1 + guess.qname.length;
+    } else {
+      p = this.scanName(lt + 1, 'element name');
+      name = this.intern(lt + 1, p, this.colon, this.hash);
+      if (prev !== null) prev.nextSibling = name;
+      else if (parent !== null) parent.firstChild = name;
+    }
     let count = 0;
     for (let c = src.charCodeAt(p); c !== 62 /* > */ && c !== 47 /* / */; c = src.charCodeAt(p)) {
       if (!isWs(c)) {
@@ -469,8 +522,15 @@ export class XmlReader {
       if (c === 62 || c === 47) break;
       // An attribute: name = "value" or 'value'.
       const at = p;
-      p = this.scanName(at, 'attribute name');
-      const aName = this.intern(at, p, this.colon, this.hash);
+      const aGuess = this.aNames[count];
+      let aName: XmlName;
+      if (aGuess !== undefined && this.isNameAt(aGuess, at)) {
+        aName = aGuess;
+        p = at + aGuess.qname.length;
+      } else {
+        p = this.scanName(at, 'attribute name');
+        aName = this.intern(at, p, this.colon, this.hash);
+      }
       p = this.skipWs(p);
       if (src.charCodeAt(p) !== 61 /* = */) throw this.error(`Expected '=' after attribute name '${aName.qname}'`, p);
       p = this.skipWs(p + 1);
@@ -498,6 +558,7 @@ export class XmlReader {
     this.openStarts[depth] = lt;
     this.openScopes[depth] = this.scope;
     this.depth = depth + 1;
+    this.prevSibling = null;
     this.pos = selfClosing ? p + 2 : p + 1;
   }
 
@@ -631,13 +692,24 @@ export class XmlReader {
     return name;
   }
 
+  /** Whether the name at `p` is exactly `name`: the same characters, and no name character after them. */
+  private isNameAt(name: XmlName, p: number): boolean {
+    const src = this.src;
+    const codes = name.codes;
+    const n = codes.length;
+    let i = 0;
+    while (i < n && src.charCodeAt(p + i) === codes[i]) i++;
+    const c = src.charCodeAt(p + n);
+    return i === n && (c < 128 ? NAME_ASCII[c] === 0 : !(isNameCharHigh(c) || isNameSurrogate(c)));
+  }
+
   /** The end tag whose '<' is at `lt`: it must close the innermost open element. */
   private endTag(lt: number): number {
     const src = this.src;
     if (this.depth === 0) throw this.error('Unexpected end tag', lt);
-    const qname = (this.openNames[this.depth - 1] as XmlName).qname;
-    const after = src.charCodeAt(lt + 2 + qname.length);
-    if (!src.startsWith(qname, lt + 2) || (after < 128 ? NAME_ASCII[after] !== 0 : isNameCharHigh(after) || isNameSurrogate(after))) {
+    const open = this.openNames[this.depth - 1] as XmlName;
+    const qname = open.qname;
+    if (!this.isNameAt(open, lt + 2)) {
       const found = (/^[^\t\n\r <>]*/.exec(src.slice(lt + 2, lt + 202)) as RegExpExecArray)[0];
       throw this.error(`Mismatched end tag: expected </${qname}>, found </${found}>`, lt);
     }
@@ -652,6 +724,7 @@ export class XmlReader {
   private pop(): void {
     const depth = --this.depth;
     this.name = this.openNames[depth] as XmlName;
+    this.prevSibling = this.name;
     this.scope = depth > 0 ? (this.openScopes[depth - 1] as Scope) : ROOT_SCOPE;
   }
 
