@@ -155,21 +155,6 @@ function codePoint(cp: number): string {
   return 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
 }
 
-/** Offsets where lines start (after LF, CR LF or a lone CR); a BOM is not a column of line 1. */
-function lineStarts(src: string): number[] {
-  const starts = [src.charCodeAt(0) === 0xfeff ? 1 : 0];
-  if (src.indexOf('\r') < 0) {
-    for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) starts.push(i + 1);
-    return starts;
-  }
-  for (let i = 0; i < src.length; i++) {
-    const c = src.charCodeAt(i);
-    if (c === 13 && src.charCodeAt(i + 1) === 10) i++;
-    if (c === 10 || c === 13) starts.push(i + 1);
-  }
-  return starts;
-}
-
 /** A namespace binding: one per distinct URI and document (XmlReader.bindingOf); `id` numbers it, for keys. */
 interface Binding {
   readonly uri: string;
@@ -294,8 +279,6 @@ export class XmlReader {
   /** Text being decoded: pieces appended since the last flattening, and the flattened parts (see append). */
   private pieces = 0;
   private readonly asides: string[] = [];
-  /** Where lines start, found when a position is first asked for. */
-  private lines: number[] | null = null;
   /** Names seen in this document, open-addressed by hash: documents repeat a few dozen names many thousand times. */
   private readonly names: (XmlName | undefined)[] = new Array(NAME_CACHE_SIZE);
   /** Bindings declared in this document, by a hash of their URI (see bindingOf). */
@@ -351,25 +334,38 @@ export class XmlReader {
     this.pos = src.startsWith('<?xml', pos) && isWs(src.charCodeAt(pos + 5)) ? this.xmlDecl(pos) : pos;
   }
 
-  /** The 1-based line and column of `offset` (a surrogate pair is one column). */
+  /**
+   * The 1-based line and column of `offset`: lines end at LF, CR LF or a lone CR, a surrogate pair
+   * is one column, a BOM no column of line 1. Counted up to the offset each time (only an error
+   * asks, a few times per message at most), so that a success and an error cost alike.
+   */
   lineColumn(offset: number): { line: number; column: number } {
     const src = this.src;
-    const starts = (this.lines ??= lineStarts(src));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
+    let line = 1;
+    let start = src.charCodeAt(0) === 0xfeff ? 1 : 0; // of the line of `offset`
+    if (src.indexOf('\r') < 0) {
+      for (let i = src.indexOf('\n'); i >= 0 && i < offset; i = src.indexOf('\n', i + 1)) {
+        line++;
+        start = i + 1;
+      }
+    } else {
+      for (let i = 0; i < offset; i++) {
+        const c = src.charCodeAt(i);
+        if (c === 13 && src.charCodeAt(i + 1) === 10) i++;
+        if ((c === 10 || c === 13) && i < offset) {
+          line++;
+          start = i + 1;
+        }
+      }
     }
-    const first = Math.min(starts[lo] as number, offset);
+    const first = Math.min(start, offset);
     let column = 1;
     for (let i = first; i < offset; i++) {
       const c = src.charCodeAt(i);
       const p = src.charCodeAt(i - 1);
       if (!(c >= 0xdc00 && c <= 0xdfff && i > first && p >= 0xd800 && p <= 0xdbff)) column++; // not the low half of a pair
     }
-    return { line: lo + 1, column };
+    return { line, column };
   }
 
   /** An XmlSyntaxError at `offset`. */
