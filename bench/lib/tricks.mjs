@@ -20,6 +20,21 @@ export const TRICKS = [
     replace: [['    KEEP_ALIVE = decodersToKeep();', '    KEEP_ALIVE = null;']],
   },
   {
+    id: 'trick-name-prediction',
+    title: "Element and attribute names predicted from the previous sibling's successor and the previous tag's attributes, and only compared (xml.ts startTag)",
+    conditions: 'a message that repeats its structure (1000 items of the same type, an xsi:type on every element); the knock-out scans and looks up every name',
+    replace: [
+      ['const guess = prev !== null ? prev.nextSibling : parent !== null ? parent.firstChild : null;', 'const guess = null;'],
+      ['const aGuess = this.aNames[count];', 'const aGuess = undefined;'],
+    ],
+  },
+  {
+    id: 'trick-name-codes',
+    title: 'Names compared with the input as arrays of code units, not as strings (xml.ts XmlName.codes, XmlReader.isNameAt)',
+    conditions: 'every start and end tag: a predicted element or attribute name and every end tag is compared character by character (≈ 40 characters per leaf element of the bench response)',
+    replace: [['src.charCodeAt(p + i) === codes[i]', 'src.charCodeAt(p + i) === name.qname.charCodeAt(i)']],
+  },
+  {
     id: 'trick-canonical-names',
     title: 'Names and namespace URIs made compact and interned (xml.ts canonical)',
     conditions: 'names compared many times per document (every element is matched against the schema by name and namespace); a few hundred distinct names per message',

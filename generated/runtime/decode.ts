@@ -559,6 +559,15 @@ export class EnvelopeDecoder {
     this.leafName = name;
     this.leafIndex = index;
     this.leafStart = r.start;
+    const text = r.textOnly() ?? this.mixedText(leaf, name, index);
+    if (leaf.kind === 'nil' && text.trim() !== '') this.failLeaf('an element with xsi:nil="true" must be empty');
+    this.leaf = leaf.kind === 'nil' ? null : this.value(leaf, text);
+    return null;
+  }
+
+  /** The text of a leaf that holds more than text, read event by event through its end tag. */
+  private mixedText(leaf: Leaf, name: string, index: number): string {
+    const r = this.r;
     let text = '';
     for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
       if (ev === XML_TEXT) text += r.text();
@@ -567,9 +576,7 @@ export class EnvelopeDecoder {
       else if (leaf.kind === 'scalar') this.fail(`expected text (xs:${leaf.scalar}), found element ${r.name.local}`, this.sp, segment(name, index), r.start);
       else this.failLeaf(leaf.kind === 'nil' ? 'an element with xsi:nil="true" must be empty' : 'an xs:anyType value with elements needs an xsi:type');
     }
-    if (leaf.kind === 'nil' && text.trim() !== '') this.failLeaf('an element with xsi:nil="true" must be empty');
-    this.leaf = leaf.kind === 'nil' ? null : this.value(leaf, text);
-    return null;
+    return text;
   }
 
   /** The value of the leaf's text: a scalar's or a simple type's. */

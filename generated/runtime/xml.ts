@@ -8,7 +8,8 @@
 //   envelope.ts's Fault reader, the tests' trees) see the same errors at the same places.
 // - The input is scanned with indexOf/charCodeAt; strings are made only by slicing whole runs, and
 //   text or attribute values that need no decoding are kept as extents of the input, sliced only
-//   when asked for (text(), attrValue()).
+//   when asked for (text(), attrValue()). Names are interned per document and, as messages repeat
+//   their structure, predicted: a predicted name is only compared (startTag).
 // - Security: a DOCTYPE is refused, so no entity is ever declared or expanded; only the five
 //   predefined entities and character references are decoded. Depth and name length are limited,
 //   and every check is linear in the input, hostile input too (xml-scaling.slow.test.ts).
@@ -154,21 +155,6 @@ function codePoint(cp: number): string {
   return 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
 }
 
-/** Offsets where lines start (after LF, CR LF or a lone CR); a BOM is not a column of line 1. */
-function lineStarts(src: string): number[] {
-  const starts = [src.charCodeAt(0) === 0xfeff ? 1 : 0];
-  if (src.indexOf('\r') < 0) {
-    for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) starts.push(i + 1);
-    return starts;
-  }
-  for (let i = 0; i < src.length; i++) {
-    const c = src.charCodeAt(i);
-    if (c === 13 && src.charCodeAt(i + 1) === 10) i++;
-    if (c === 10 || c === 13) starts.push(i + 1);
-  }
-  return starts;
-}
-
 /** A namespace binding: one per distinct URI and document (XmlReader.bindingOf); `id` numbers it, for keys. */
 interface Binding {
   readonly uri: string;
@@ -218,9 +204,18 @@ export class XmlName {
   /** '' when unprefixed. */
   readonly prefix: string;
   readonly local: string;
+  /**
+   * The qualified name's UTF-16 code units, which isNameAt compares with the input: reading a typed
+   * array is cheaper than reading a string, which must be told apart by representation on every
+   * character. Bench: the `tricks` case, row trick-name-codes.
+   */
+  readonly codes: Uint16Array;
   /** The binding of the prefix, and the scope it was looked up in (a cache: see XmlReader.resolve). */
   binding: Binding | undefined = undefined;
   scope: Scope | null = null;
+  /** Name predictions (XmlReader.startTag): the element that last followed this one as its next sibling, and last its first child. */
+  nextSibling: XmlName | null = null;
+  firstChild: XmlName | null = null;
 
   /**
    * `hash`: of the qualified name, computed while scanning it (30 bits). `compact`: make the
@@ -231,6 +226,8 @@ export class XmlName {
     this.qname = c(qname);
     this.prefix = colon < 0 ? '' : c(qname.slice(0, colon));
     this.local = colon < 0 ? this.qname : c(qname.slice(colon + 1));
+    this.codes = new Uint16Array(qname.length);
+    for (let i = 0; i < qname.length; i++) this.codes[i] = qname.charCodeAt(i);
   }
 }
 
@@ -264,6 +261,8 @@ export class XmlReader {
   private rootSeen = false;
   /** The last START was self-closing: the next call returns its END without reading. */
   private pendingEnd = false;
+  /** The element closed last, while its parent is the innermost open element; else null. */
+  private prevSibling: XmlName | null = null;
   // Open elements, by depth - 1: names (for end tags), start offsets (for messages), scopes.
   private readonly openNames: XmlName[] = [];
   private readonly openStarts: number[] = [];
@@ -280,8 +279,6 @@ export class XmlReader {
   /** Text being decoded: pieces appended since the last flattening, and the flattened parts (see append). */
   private pieces = 0;
   private readonly asides: string[] = [];
-  /** Where lines start, found when a position is first asked for. */
-  private lines: number[] | null = null;
   /** Names seen in this document, open-addressed by hash: documents repeat a few dozen names many thousand times. */
   private readonly names: (XmlName | undefined)[] = new Array(NAME_CACHE_SIZE);
   /** Bindings declared in this document, by a hash of their URI (see bindingOf). */
@@ -337,25 +334,38 @@ export class XmlReader {
     this.pos = src.startsWith('<?xml', pos) && isWs(src.charCodeAt(pos + 5)) ? this.xmlDecl(pos) : pos;
   }
 
-  /** The 1-based line and column of `offset` (a surrogate pair is one column). */
+  /**
+   * The 1-based line and column of `offset`: lines end at LF, CR LF or a lone CR, a surrogate pair
+   * is one column, a BOM no column of line 1. Counted up to the offset each time (only an error
+   * asks, a few times per message at most), so that a success and an error cost alike.
+   */
   lineColumn(offset: number): { line: number; column: number } {
     const src = this.src;
-    const starts = (this.lines ??= lineStarts(src));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
+    let line = 1;
+    let start = src.charCodeAt(0) === 0xfeff ? 1 : 0; // of the line of `offset`
+    if (src.indexOf('\r') < 0) {
+      for (let i = src.indexOf('\n'); i >= 0 && i < offset; i = src.indexOf('\n', i + 1)) {
+        line++;
+        start = i + 1;
+      }
+    } else {
+      for (let i = 0; i < offset; i++) {
+        const c = src.charCodeAt(i);
+        if (c === 13 && src.charCodeAt(i + 1) === 10) i++;
+        if ((c === 10 || c === 13) && i < offset) {
+          line++;
+          start = i + 1;
+        }
+      }
     }
-    const first = Math.min(starts[lo] as number, offset);
+    const first = Math.min(start, offset);
     let column = 1;
     for (let i = first; i < offset; i++) {
       const c = src.charCodeAt(i);
       const p = src.charCodeAt(i - 1);
       if (!(c >= 0xdc00 && c <= 0xdfff && i > first && p >= 0xd800 && p <= 0xdbff)) column++; // not the low half of a pair
     }
-    return { line: lo + 1, column };
+    return { line, column };
   }
 
   /** An XmlSyntaxError at `offset`. */
@@ -398,6 +408,29 @@ export class XmlReader {
     while (this.next() !== XML_END || this.depth >= depth) {
       // nothing: every event inside is read and checked, none is kept
     }
+  }
+
+  /**
+   * After XML_START: the element's text when it holds nothing else, read through its end tag (the
+   * events next() would return, in one call); otherwise null, and nothing is read.
+   */
+  textOnly(): string | null {
+    if (this.pendingEnd) {
+      this.pendingEnd = false;
+      this.pop();
+      return '';
+    }
+    const src = this.src;
+    const pos = this.pos;
+    const lt = src.indexOf('<', pos);
+    if (lt < 0 || src.charCodeAt(lt + 1) !== 47 /* / */) return null;
+    let text = '';
+    if (lt > pos) {
+      this.textRun(pos, lt);
+      text = this.text();
+    }
+    this.endTag(lt);
+    return text;
   }
 
   /** Reads up to and including the next event; see XML_START, XML_TEXT, XML_END, XML_EOF. */
@@ -456,8 +489,24 @@ export class XmlReader {
     const depth = this.depth;
     if (depth === 0 && this.rootSeen) throw this.error('Only one document element is allowed', lt);
     if (depth >= this.maxDepth) throw this.error(`Element nesting deeper than ${this.maxDepth} levels`, lt);
-    let p = this.scanName(lt + 1, 'element name');
-    const name = this.intern(lt + 1, p, this.colon, this.hash);
+    // Messages repeat their structure: the name is most likely the one that followed the previous
+    // sibling last time (or was the parent's first child), and an attribute's the one the previous
+    // tag had at its place. A name predicted so is only compared: equal to a name checked when
+    // first seen, it is valid as it is. Bench: the `tricks` case, row trick-name-prediction.
+    const prev = this.prevSibling;
+    const parent = depth > 0 ? (this.openNames[depth - 1] as XmlName) : null;
+    const guess = prev !== null ? prev.nextSibling : parent !== null ? parent.firstChild : null;
+    let p: number;
+    let name: XmlName;
+    if (guess !== null && this.isNameAt(guess, lt + 1)) {
+      name = guess;
+      p = lt + 1 + guess.qname.length;
+    } else {
+      p = this.scanName(lt + 1, 'element name');
+      name = this.intern(lt + 1, p, this.colon, this.hash);
+      if (prev !== null) prev.nextSibling = name;
+      else if (parent !== null) parent.firstChild = name;
+    }
     let count = 0;
     for (let c = src.charCodeAt(p); c !== 62 /* > */ && c !== 47 /* / */; c = src.charCodeAt(p)) {
       if (!isWs(c)) {
@@ -469,8 +518,15 @@ export class XmlReader {
       if (c === 62 || c === 47) break;
       // An attribute: name = "value" or 'value'.
       const at = p;
-      p = this.scanName(at, 'attribute name');
-      const aName = this.intern(at, p, this.colon, this.hash);
+      const aGuess = this.aNames[count];
+      let aName: XmlName;
+      if (aGuess !== undefined && this.isNameAt(aGuess, at)) {
+        aName = aGuess;
+        p = at + aGuess.qname.length;
+      } else {
+        p = this.scanName(at, 'attribute name');
+        aName = this.intern(at, p, this.colon, this.hash);
+      }
       p = this.skipWs(p);
       if (src.charCodeAt(p) !== 61 /* = */) throw this.error(`Expected '=' after attribute name '${aName.qname}'`, p);
       p = this.skipWs(p + 1);
@@ -498,6 +554,7 @@ export class XmlReader {
     this.openStarts[depth] = lt;
     this.openScopes[depth] = this.scope;
     this.depth = depth + 1;
+    this.prevSibling = null;
     this.pos = selfClosing ? p + 2 : p + 1;
   }
 
@@ -631,13 +688,24 @@ export class XmlReader {
     return name;
   }
 
+  /** Whether the name at `p` is exactly `name`: the same characters, and no name character after them. */
+  private isNameAt(name: XmlName, p: number): boolean {
+    const src = this.src;
+    const codes = name.codes;
+    const n = codes.length;
+    let i = 0;
+    while (i < n && src.charCodeAt(p + i) === codes[i]) i++;
+    const c = src.charCodeAt(p + n);
+    return i === n && (c < 128 ? NAME_ASCII[c] === 0 : !(isNameCharHigh(c) || isNameSurrogate(c)));
+  }
+
   /** The end tag whose '<' is at `lt`: it must close the innermost open element. */
   private endTag(lt: number): number {
     const src = this.src;
     if (this.depth === 0) throw this.error('Unexpected end tag', lt);
-    const qname = (this.openNames[this.depth - 1] as XmlName).qname;
-    const after = src.charCodeAt(lt + 2 + qname.length);
-    if (!src.startsWith(qname, lt + 2) || (after < 128 ? NAME_ASCII[after] !== 0 : isNameCharHigh(after) || isNameSurrogate(after))) {
+    const open = this.openNames[this.depth - 1] as XmlName;
+    const qname = open.qname;
+    if (!this.isNameAt(open, lt + 2)) {
       const found = (/^[^\t\n\r <>]*/.exec(src.slice(lt + 2, lt + 202)) as RegExpExecArray)[0];
       throw this.error(`Mismatched end tag: expected </${qname}>, found </${found}>`, lt);
     }
@@ -652,6 +720,7 @@ export class XmlReader {
   private pop(): void {
     const depth = --this.depth;
     this.name = this.openNames[depth] as XmlName;
+    this.prevSibling = this.name;
     this.scope = depth > 0 ? (this.openScopes[depth - 1] as Scope) : ROOT_SCOPE;
   }
 
