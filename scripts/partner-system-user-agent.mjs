@@ -25,8 +25,9 @@ const RUNTIME_SOURCES = {
   operationFactory: 'operation',
   schema: 'schema',
   SchemaDesc: 'schema',
+  EnumerationForm: 'schema',
 };
-const TYPE_ONLY = new Set(['AgentOptions', 'CallOptions', 'SchemaDesc']);
+const TYPE_ONLY = new Set(['AgentOptions', 'CallOptions', 'SchemaDesc', 'EnumerationForm']);
 /** Module-private names of the generated files, and their names in the runtime module. */
 const RENAMES = [
   [/\brequestHeaders\b/g, 'psuRequestHeaders'],
@@ -52,9 +53,12 @@ export function assemble(dir) {
     if (name === 'types.ts') text = prefixed(text);
     // The metadata's plain-data constants (one per schema type) stay private to the module, under
     // a `psu` prefix, and the schema table names them explicitly.
+    // An enumeration's `XValues` list stays exported, with the types' prefix.
     if (name === 'metadata.ts') {
-      const constants = [...text.matchAll(/^export const (\w+) = \[/gm)].map((m) => m[1]);
-      text = text.replace(/^export const (\w+) = \[/gm, 'const psu$1 = [');
+      for (const [, v] of text.matchAll(/^export const (\w+Values): readonly /gm)) text = text.replace(new RegExp(`\\b${v}\\b`, 'g'), `${PREFIX}${v}`);
+      const form = /^export const (\w+)((?:: ri\.\w+)?) = \[/gm;
+      const constants = [...text.matchAll(form)].map((m) => m[1]);
+      text = text.replace(form, 'const psu$1$2 = [');
       for (const c of constants) text = text.replace(new RegExp(`^(\\s+)${c},$`, 'm'), `$1${c}: psu${c},`);
     }
     text = text.replace(/\bT\.(\w+)/g, (_m, n) => `T.${typeNames.includes(n) ? PREFIX : ''}${n}`);

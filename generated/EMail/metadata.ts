@@ -2,17 +2,19 @@
 // Regenerate with: npx gen-services86 test/fixtures/wsdl/EMail.wsdl -o generated
 
 import * as ri from '../runtime/schema.js';
+import type * as T from './types.js';
 
 // How to read these constants (each is one schema type, in a form of the runtime's schema.ts):
 //   ['complex', xml name, namespace, [elements]]             a complexType with a sequence
 //   ['extension', xml name, namespace, base, [elements]]     the same, extending base (whose elements come first)
 //   ['array', xml name, namespace, item element]             WCF ArrayOfX: repeated item elements, a JS array
 //   ['dictionary', xml name, namespace, entry, key, value]   WCF dictionary: Record<string, V> for string keys
-//   ['enumeration', [values]]   ['list', item type]   ['restricted', base type, [anchored patterns]]
+//   ['enumeration', XValues]   ['list', item type]   ['restricted', base type, [anchored patterns]]
 // An element is one string, 'name namespace type occurrence...': namespace is an index into the
 // table's `namespaces` (-1: unqualified), type is a type's constant or xs:<built-in> (- for none),
 // and occurrence lists 'optional' (minOccurs=0), 'nillable' (xsi:nil allowed) and 'repeated'
-// (maxOccurs > 1). Plain data: a bundler drops the types a program does not use.
+// (maxOccurs > 1). An enumeration's values are its exported XValues list, typed with types.ts's
+// union. Plain data: a bundler drops the types a program does not use.
 export const CreateDefaultEMailAddressRequest = ['complex', 'CreateDefaultEMailAddress', 0, []];
 export const SoCredentials = ['complex', 'SoCredentials', 0, ['Ticket 0 xs:string optional nillable']];
 export const SoTimeZone = ['complex', 'SoTimeZone', 0, ['SoTimeZoneId 0 xs:int optional', 'SoTimeZoneLocationCode 0 xs:string optional nillable']];
@@ -30,7 +32,9 @@ export const EMailAddress = ['extension', 'EMailAddress', 0, 'Carrier', [
 ]];
 export const Carrier = ['complex', 'Carrier', 0, ['TableRight 0 TableRight optional nillable', 'FieldProperties 0 FieldPropertyDictionary optional nillable']];
 export const TableRight = ['complex', 'TableRight', 0, ['Mask 0 ETableRight optional', 'Reason 0 xs:string optional nillable']];
-export const ETableRightItem = ['enumeration', ['Select', 'Update', 'Insert', 'Delete', 'Filtering', 'RestrictedUpdate']];
+/** Every value of {@link T.ETableRightItem}, in schema order. */
+export const ETableRightItemValues: readonly T.ETableRightItem[] = ['Select', 'Update', 'Insert', 'Delete', 'Filtering', 'RestrictedUpdate'];
+export const ETableRightItem: ri.EnumerationForm = ['enumeration', ETableRightItemValues];
 export const ETableRight = ['list', 'ETableRightItem'];
 export const FieldPropertyDictionary = [
   'dictionary',
@@ -46,7 +50,8 @@ export const FieldProperty = ['complex', 'FieldProperty', 0, [
   'FieldLength 0 xs:int optional',
 ]];
 export const FieldRight = ['complex', 'FieldRight', 0, ['Mask 0 EFieldRight optional', 'Reason 0 xs:string optional nillable']];
-export const EFieldRightItem = ['enumeration', [
+/** Every value of {@link T.EFieldRightItem}, in schema order. */
+export const EFieldRightItemValues: readonly T.EFieldRightItem[] = [
   'Read',
   'Write',
   'Unused1',
@@ -56,7 +61,8 @@ export const EFieldRightItem = ['enumeration', [
   'UIHintMandatory',
   'UIHintReadOnly',
   'UndefinedValue256',
-]];
+];
+export const EFieldRightItem: ri.EnumerationForm = ['enumeration', EFieldRightItemValues];
 export const EFieldRight = ['list', 'EFieldRightItem'];
 export const SoExceptionInfo = ['complex', 'SoExceptionInfo', 0, [
   'Message 0 xs:string optional nillable',
@@ -155,8 +161,12 @@ export const EMailEntity = ['extension', 'EMailEntity', 0, 'Carrier', [
   'RepliedAt 0 xs:dateTime optional',
 ]];
 export const ArrayOfEMailAddress = ['array', 'ArrayOfEMailAddress', 0, 'EMailAddress 0 EMailAddress optional nillable repeated'];
-export const EMailPriority = ['enumeration', ['NoPriority', 'Highest', 'High', 'Normal', 'Low', 'Lowest']];
-export const EMailFlagsItem = ['enumeration', ['Seen', 'Deleted', 'Recent', 'Flagged', 'Draft', 'Answered']];
+/** Every value of {@link T.EMailPriority}, in schema order. */
+export const EMailPriorityValues: readonly T.EMailPriority[] = ['NoPriority', 'Highest', 'High', 'Normal', 'Low', 'Lowest'];
+export const EMailPriority: ri.EnumerationForm = ['enumeration', EMailPriorityValues];
+/** Every value of {@link T.EMailFlagsItem}, in schema order. */
+export const EMailFlagsItemValues: readonly T.EMailFlagsItem[] = ['Seen', 'Deleted', 'Recent', 'Flagged', 'Draft', 'Answered'];
+export const EMailFlagsItem: ri.EnumerationForm = ['enumeration', EMailFlagsItemValues];
 export const EMailFlags = ['list', 'EMailFlagsItem'];
 export const EMailSOInfo = ['extension', 'EMailSOInfo', 0, 'Carrier', [
   'DocumentId 0 xs:int optional',
@@ -302,7 +312,16 @@ export const Associate = ['extension', 'Associate', 0, 'Carrier', [
   'EjUserId 0 xs:int optional',
   'UserName 0 xs:string optional nillable',
 ]];
-export const UserType = ['enumeration', ['Unknown', 'InternalAssociate', 'ResourceAssociate', 'ExternalAssociate', 'AnonymousAssociate', 'SystemAssociate']];
+/** Every value of {@link T.UserType}, in schema order. */
+export const UserTypeValues: readonly T.UserType[] = [
+  'Unknown',
+  'InternalAssociate',
+  'ResourceAssociate',
+  'ExternalAssociate',
+  'AnonymousAssociate',
+  'SystemAssociate',
+];
+export const UserType: ri.EnumerationForm = ['enumeration', UserTypeValues];
 export const ArrayOfEntityElement = ['array', 'ArrayOfEntityElement', 0, 'EntityElement 0 EntityElement optional nillable repeated'];
 export const EntityElement = ['extension', 'EntityElement', 0, 'Carrier', [
   'Value 0 xs:string optional nillable',
@@ -370,14 +389,16 @@ export const StructuredAddress = ['complex', 'StructuredAddress', 0, [
   'State 0 xs:string optional nillable',
   'Zipcode 0 xs:string optional nillable',
 ]];
-export const AddressType = ['enumeration', [
+/** Every value of {@link T.AddressType}, in schema order. */
+export const AddressTypeValues: readonly T.AddressType[] = [
   'Unknown',
   'ContactPostalAddress',
   'ContactStreetAddress',
   'PersonPrivateAddress',
   'QuoteBillingAddress',
   'QuoteShippingAddress',
-]];
+];
+export const AddressType: ri.EnumerationForm = ['enumeration', AddressTypeValues];
 export const Country = ['extension', 'Country', 0, 'Carrier', [
   'CountryId 0 xs:int optional',
   'Name 0 xs:string optional nillable',
@@ -635,9 +656,33 @@ export const DocumentTemplate = ['extension', 'DocumentTemplate', 0, 'Carrier', 
   'AutoeventId 0 xs:int optional',
   'QuoteDocType 0 DocTmplQuoteType optional',
 ]];
-export const DocTmplType = ['enumeration', ['Unknown', 'Appointment', 'Document', 'Email', 'Fax', 'Phone', 'Todo', 'MergeDraft', 'MergeFinal', 'SavedReport']];
-export const DocTmplDirection = ['enumeration', ['Unknown', 'Incoming', 'Outgoing', 'SaintAll']];
-export const DocTmplQuoteType = ['enumeration', ['None', 'MailBody', 'MainDocument', 'QuoteLines', 'ConfirmationMailBody', 'ConfirmationLines']];
+/** Every value of {@link T.DocTmplType}, in schema order. */
+export const DocTmplTypeValues: readonly T.DocTmplType[] = [
+  'Unknown',
+  'Appointment',
+  'Document',
+  'Email',
+  'Fax',
+  'Phone',
+  'Todo',
+  'MergeDraft',
+  'MergeFinal',
+  'SavedReport',
+];
+export const DocTmplType: ri.EnumerationForm = ['enumeration', DocTmplTypeValues];
+/** Every value of {@link T.DocTmplDirection}, in schema order. */
+export const DocTmplDirectionValues: readonly T.DocTmplDirection[] = ['Unknown', 'Incoming', 'Outgoing', 'SaintAll'];
+export const DocTmplDirection: ri.EnumerationForm = ['enumeration', DocTmplDirectionValues];
+/** Every value of {@link T.DocTmplQuoteType}, in schema order. */
+export const DocTmplQuoteTypeValues: readonly T.DocTmplQuoteType[] = [
+  'None',
+  'MailBody',
+  'MainDocument',
+  'QuoteLines',
+  'ConfirmationMailBody',
+  'ConfirmationLines',
+];
+export const DocTmplQuoteType: ri.EnumerationForm = ['enumeration', DocTmplQuoteTypeValues];
 export const Person = ['extension', 'Person', 0, 'Carrier', [
   'Position 0 xs:string optional nillable',
   'PersonId 0 xs:int optional',
@@ -699,8 +744,11 @@ export const Project = ['extension', 'Project', 0, 'Carrier', [
   'ProjectNumber 0 xs:string optional nillable',
   'ActiveErpLinks 0 xs:int optional',
 ]];
-export const ActivityStatus = ['enumeration', ['Unknown', 'NotStarted', 'Started', 'Completed']];
-export const AppointmentType = ['enumeration', [
+/** Every value of {@link T.ActivityStatus}, in schema order. */
+export const ActivityStatusValues: readonly T.ActivityStatus[] = ['Unknown', 'NotStarted', 'Started', 'Completed'];
+export const ActivityStatus: ri.EnumerationForm = ['enumeration', ActivityStatusValues];
+/** Every value of {@link T.AppointmentType}, in schema order. */
+export const AppointmentTypeValues: readonly T.AppointmentType[] = [
   'Unknown',
   'inDiary',
   'inChecklist',
@@ -711,7 +759,8 @@ export const AppointmentType = ['enumeration', [
   'BookingForChecklist',
   'MergeDraft',
   'MergeFinal',
-]];
+];
+export const AppointmentType: ri.EnumerationForm = ['enumeration', AppointmentTypeValues];
 export const ArrayOfLink = ['array', 'ArrayOfLink', 0, 'Link 0 Link optional nillable repeated'];
 export const Link = ['extension', 'Link', 0, 'Carrier', [
   'EntityName 0 xs:string optional nillable',
@@ -720,7 +769,9 @@ export const Link = ['extension', 'Link', 0, 'Carrier', [
   'ExtraInfo 0 xs:string optional nillable',
   'LinkId 0 xs:int optional',
 ]];
-export const DocumentLockSemantics = ['enumeration', ['None', 'Locking', 'Versioning']];
+/** Every value of {@link T.DocumentLockSemantics}, in schema order. */
+export const DocumentLockSemanticsValues: readonly T.DocumentLockSemantics[] = ['None', 'Locking', 'Versioning'];
+export const DocumentLockSemantics: ri.EnumerationForm = ['enumeration', DocumentLockSemanticsValues];
 export const Sale = ['extension', 'Sale', 0, 'Carrier', [
   'ContactName 0 xs:string optional nillable',
   'SaleDate 0 xs:dateTime optional',
@@ -747,14 +798,18 @@ export const Sale = ['extension', 'Sale', 0, 'Carrier', [
   'ActiveErpLinks 0 xs:int optional',
   'NextDueDate 0 xs:dateTime optional',
 ]];
-export const SaleStatus = ['enumeration', ['Unknown', 'Open', 'Sold', 'Lost', 'Stalled', 'SaintAll']];
+/** Every value of {@link T.SaleStatus}, in schema order. */
+export const SaleStatusValues: readonly T.SaleStatus[] = ['Unknown', 'Open', 'Sold', 'Lost', 'Stalled', 'SaintAll'];
+export const SaleStatus: ri.EnumerationForm = ['enumeration', SaleStatusValues];
 export const ArrayOfVisibleFor = ['array', 'ArrayOfVisibleFor', 0, 'VisibleFor 0 VisibleFor optional nillable repeated'];
 export const VisibleFor = ['extension', 'VisibleFor', 0, 'Carrier', [
   'VisibleId 0 xs:int optional',
   'Visibility 0 Visibility optional',
   'DisplayValue 0 xs:string optional nillable',
 ]];
-export const Visibility = ['enumeration', ['All', 'Associate', 'Group']];
+/** Every value of {@link T.Visibility}, in schema order. */
+export const VisibilityValues: readonly T.Visibility[] = ['All', 'Associate', 'Group'];
+export const Visibility: ri.EnumerationForm = ['enumeration', VisibilityValues];
 export const CreateEMailFromDocumentEntityResponse = ['complex', 'CreateEMailFromDocumentEntityResponse', 0, ['Response 0 EMailEntity optional nillable']];
 export const CreateEMailFromMimeMessageRequest = ['complex', 'CreateEMailFromMimeMessage', 0, ['MimeMessage 0 xs:string optional nillable']];
 export const CreateEMailFromMimeMessageResponse = ['complex', 'CreateEMailFromMimeMessageResponse', 0, ['Response 0 EMailEntity optional nillable']];

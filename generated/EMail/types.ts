@@ -65,9 +65,6 @@ export interface TableRight {
 /** @xsd simpleType ETableRight item (enumeration) */
 export type ETableRightItem = 'Select' | 'Update' | 'Insert' | 'Delete' | 'Filtering' | 'RestrictedUpdate';
 
-/** Every value of {@link ETableRightItem}, in schema order. */
-export const ETableRightItemValues: readonly ETableRightItem[] = ['Select', 'Update', 'Insert', 'Delete', 'Filtering', 'RestrictedUpdate'];
-
 /** @xsd simpleType ETableRight (xs:list: space-separated on the wire) */
 export type ETableRight = ETableRightItem[];
 
@@ -94,19 +91,6 @@ export interface FieldRight {
 
 /** @xsd simpleType EFieldRight item (enumeration) */
 export type EFieldRightItem = 'Read' | 'Write' | 'Unused1' | 'Unused2' | 'Unused3' | 'Unused4' | 'UIHintMandatory' | 'UIHintReadOnly' | 'UndefinedValue256';
-
-/** Every value of {@link EFieldRightItem}, in schema order. */
-export const EFieldRightItemValues: readonly EFieldRightItem[] = [
-  'Read',
-  'Write',
-  'Unused1',
-  'Unused2',
-  'Unused3',
-  'Unused4',
-  'UIHintMandatory',
-  'UIHintReadOnly',
-  'UndefinedValue256',
-];
 
 /** @xsd simpleType EFieldRight (xs:list: space-separated on the wire) */
 export type EFieldRight = EFieldRightItem[];
@@ -296,14 +280,8 @@ export type ArrayOfEMailAddress = (EMailAddress | null)[];
 /** @xsd simpleType EMailPriority (enumeration) */
 export type EMailPriority = 'NoPriority' | 'Highest' | 'High' | 'Normal' | 'Low' | 'Lowest';
 
-/** Every value of {@link EMailPriority}, in schema order. */
-export const EMailPriorityValues: readonly EMailPriority[] = ['NoPriority', 'Highest', 'High', 'Normal', 'Low', 'Lowest'];
-
 /** @xsd simpleType EMailFlags item (enumeration) */
 export type EMailFlagsItem = 'Seen' | 'Deleted' | 'Recent' | 'Flagged' | 'Draft' | 'Answered';
-
-/** Every value of {@link EMailFlagsItem}, in schema order. */
-export const EMailFlagsItemValues: readonly EMailFlagsItem[] = ['Seen', 'Deleted', 'Recent', 'Flagged', 'Draft', 'Answered'];
 
 /** @xsd simpleType EMailFlags (xs:list: space-separated on the wire) */
 export type EMailFlags = EMailFlagsItem[];
@@ -639,16 +617,6 @@ export interface Associate extends Carrier {
 /** @xsd simpleType UserType (enumeration) */
 export type UserType = 'Unknown' | 'InternalAssociate' | 'ResourceAssociate' | 'ExternalAssociate' | 'AnonymousAssociate' | 'SystemAssociate';
 
-/** Every value of {@link UserType}, in schema order. */
-export const UserTypeValues: readonly UserType[] = [
-  'Unknown',
-  'InternalAssociate',
-  'ResourceAssociate',
-  'ExternalAssociate',
-  'AnonymousAssociate',
-  'SystemAssociate',
-];
-
 /** @xsd complexType ArrayOfEntityElement (array of EntityElement) */
 export type ArrayOfEntityElement = (EntityElement | null)[];
 
@@ -778,16 +746,6 @@ export interface StructuredAddress {
 
 /** @xsd simpleType AddressType (enumeration) */
 export type AddressType = 'Unknown' | 'ContactPostalAddress' | 'ContactStreetAddress' | 'PersonPrivateAddress' | 'QuoteBillingAddress' | 'QuoteShippingAddress';
-
-/** Every value of {@link AddressType}, in schema order. */
-export const AddressTypeValues: readonly AddressType[] = [
-  'Unknown',
-  'ContactPostalAddress',
-  'ContactStreetAddress',
-  'PersonPrivateAddress',
-  'QuoteBillingAddress',
-  'QuoteShippingAddress',
-];
 
 /** @xsd complexType Country */
 export interface Country extends Carrier {
@@ -1375,38 +1333,11 @@ export interface DocumentTemplate extends Carrier {
 /** @xsd simpleType DocTmplType (enumeration) */
 export type DocTmplType = 'Unknown' | 'Appointment' | 'Document' | 'Email' | 'Fax' | 'Phone' | 'Todo' | 'MergeDraft' | 'MergeFinal' | 'SavedReport';
 
-/** Every value of {@link DocTmplType}, in schema order. */
-export const DocTmplTypeValues: readonly DocTmplType[] = [
-  'Unknown',
-  'Appointment',
-  'Document',
-  'Email',
-  'Fax',
-  'Phone',
-  'Todo',
-  'MergeDraft',
-  'MergeFinal',
-  'SavedReport',
-];
-
 /** @xsd simpleType DocTmplDirection (enumeration) */
 export type DocTmplDirection = 'Unknown' | 'Incoming' | 'Outgoing' | 'SaintAll';
 
-/** Every value of {@link DocTmplDirection}, in schema order. */
-export const DocTmplDirectionValues: readonly DocTmplDirection[] = ['Unknown', 'Incoming', 'Outgoing', 'SaintAll'];
-
 /** @xsd simpleType DocTmplQuoteType (enumeration) */
 export type DocTmplQuoteType = 'None' | 'MailBody' | 'MainDocument' | 'QuoteLines' | 'ConfirmationMailBody' | 'ConfirmationLines';
-
-/** Every value of {@link DocTmplQuoteType}, in schema order. */
-export const DocTmplQuoteTypeValues: readonly DocTmplQuoteType[] = [
-  'None',
-  'MailBody',
-  'MainDocument',
-  'QuoteLines',
-  'ConfirmationMailBody',
-  'ConfirmationLines',
-];
 
 /** @xsd complexType Person */
 export interface Person extends Carrier {
@@ -1533,9 +1464,6 @@ export interface Project extends Carrier {
 /** @xsd simpleType ActivityStatus (enumeration) */
 export type ActivityStatus = 'Unknown' | 'NotStarted' | 'Started' | 'Completed';
 
-/** Every value of {@link ActivityStatus}, in schema order. */
-export const ActivityStatusValues: readonly ActivityStatus[] = ['Unknown', 'NotStarted', 'Started', 'Completed'];
-
 /** @xsd simpleType AppointmentType (enumeration) */
 export type AppointmentType =
   | 'Unknown'
@@ -1548,20 +1476,6 @@ export type AppointmentType =
   | 'BookingForChecklist'
   | 'MergeDraft'
   | 'MergeFinal';
-
-/** Every value of {@link AppointmentType}, in schema order. */
-export const AppointmentTypeValues: readonly AppointmentType[] = [
-  'Unknown',
-  'inDiary',
-  'inChecklist',
-  'Note',
-  'Document',
-  'SavedReport',
-  'BookingForDiary',
-  'BookingForChecklist',
-  'MergeDraft',
-  'MergeFinal',
-];
 
 /** @xsd complexType ArrayOfLink (array of Link) */
 export type ArrayOfLink = (Link | null)[];
@@ -1582,9 +1496,6 @@ export interface Link extends Carrier {
 
 /** @xsd simpleType DocumentLockSemantics (enumeration) */
 export type DocumentLockSemantics = 'None' | 'Locking' | 'Versioning';
-
-/** Every value of {@link DocumentLockSemantics}, in schema order. */
-export const DocumentLockSemanticsValues: readonly DocumentLockSemantics[] = ['None', 'Locking', 'Versioning'];
 
 /** @xsd complexType Sale */
 export interface Sale extends Carrier {
@@ -1641,9 +1552,6 @@ export interface Sale extends Carrier {
 /** @xsd simpleType SaleStatus (enumeration) */
 export type SaleStatus = 'Unknown' | 'Open' | 'Sold' | 'Lost' | 'Stalled' | 'SaintAll';
 
-/** Every value of {@link SaleStatus}, in schema order. */
-export const SaleStatusValues: readonly SaleStatus[] = ['Unknown', 'Open', 'Sold', 'Lost', 'Stalled', 'SaintAll'];
-
 /** @xsd complexType ArrayOfVisibleFor (array of VisibleFor) */
 export type ArrayOfVisibleFor = (VisibleFor | null)[];
 
@@ -1659,9 +1567,6 @@ export interface VisibleFor extends Carrier {
 
 /** @xsd simpleType Visibility (enumeration) */
 export type Visibility = 'All' | 'Associate' | 'Group';
-
-/** Every value of {@link Visibility}, in schema order. */
-export const VisibilityValues: readonly Visibility[] = ['All', 'Associate', 'Group'];
 
 /** @xsd element CreateEMailFromDocumentEntityResponse (inline type) */
 export interface CreateEMailFromDocumentEntityResponse {

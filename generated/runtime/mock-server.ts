@@ -238,7 +238,8 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
     if (d.codec.soapAction) actions.set(d.codec.soapAction, [...(actions.get(d.codec.soapAction) ?? []), d]);
   }
   const anyOperation = candidatesOf(codecs, elementOf);
-  const byAction = new Map([...actions].map(([action, ds]) => [action, candidatesOf(ds, elementOf, ds[0])]));
+  const byAction = new Map<string, Candidates>();
+  for (const [action, ds] of actions) byAction.set(action, candidatesOf(ds, elementOf, ds[0]));
   const noOperation = candidatesOf([], elementOf);
   const record = options.record ?? true;
   const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;

@@ -6,7 +6,7 @@
 // joined into one runtime module by `node scripts/partner-system-user-agent.mjs`.
 import { type AgentOptions, type CallOptions, SoapAgent } from './agent.js';
 import { operationFactory } from './operation.js';
-import { type SchemaDesc, schema } from './schema.js';
+import { type EnumerationForm, type SchemaDesc, schema } from './schema.js';
 
 /** @xsd element AuthenticationRequest (inline type) */
 export interface PartnerSystemUserAuthenticateRequest {
@@ -18,9 +18,6 @@ export interface PartnerSystemUserAuthenticateRequest {
 
 /** @xsd simpleType PartnerSystemUserTokenType (enumeration) */
 export type PartnerSystemUserTokenType = 'Jwt' | 'Saml';
-
-/** Every value of {@link PartnerSystemUserTokenType}, in schema order. */
-export const PartnerSystemUserTokenTypeValues: readonly PartnerSystemUserTokenType[] = ['Jwt', 'Saml'];
 
 /** @xsd element PartnerSystemUserAuthenticationResponse (inline type) */
 export interface PartnerSystemUserAuthenticationResponse {
@@ -48,16 +45,19 @@ export interface IPartnerSystemUserServiceResponseHeaders {}
 //   ['extension', xml name, namespace, base, [elements]]     the same, extending base (whose elements come first)
 //   ['array', xml name, namespace, item element]             WCF ArrayOfX: repeated item elements, a JS array
 //   ['dictionary', xml name, namespace, entry, key, value]   WCF dictionary: Record<string, V> for string keys
-//   ['enumeration', [values]]   ['list', item type]   ['restricted', base type, [anchored patterns]]
+//   ['enumeration', XValues]   ['list', item type]   ['restricted', base type, [anchored patterns]]
 // An element is one string, 'name namespace type occurrence...': namespace is an index into the
 // table's `namespaces` (-1: unqualified), type is a type's constant or xs:<built-in> (- for none),
 // and occurrence lists 'optional' (minOccurs=0), 'nillable' (xsi:nil allowed) and 'repeated'
-// (maxOccurs > 1). Plain data: a bundler drops the types a program does not use.
+// (maxOccurs > 1). An enumeration's values are its exported XValues list, typed with types.ts's
+// union. Plain data: a bundler drops the types a program does not use.
 const psuAuthenticateRequest = ['complex', 'AuthenticationRequest', 0, [
   'SignedSystemToken 0 xs:string optional nillable',
   'ReturnTokenType 0 TokenType optional',
 ]];
-const psuTokenType = ['enumeration', ['Jwt', 'Saml']];
+/** Every value of {@link PartnerSystemUserTokenType}, in schema order. */
+export const PartnerSystemUserTokenTypeValues: readonly PartnerSystemUserTokenType[] = ['Jwt', 'Saml'];
+const psuTokenType: EnumerationForm = ['enumeration', PartnerSystemUserTokenTypeValues];
 const psuAuthenticationResponse = ['complex', 'AuthenticationResponse', 0, [
   'IsSuccessful 0 xs:boolean optional',
   'Token 0 xs:string optional nillable',

@@ -3,11 +3,11 @@
 // hold only text.
 import { GenerateError } from '../errors.js';
 import { qnameKey, type ElementField, type MessagePart, type Operation, type OperationMessage } from '../model/types.js';
-import { fieldLine } from './emit-metadata.js';
+import { enumValueNames, fieldLine } from './emit-metadata.js';
 import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import { restBinding } from './rest-binding.js';
-import type { EmitPlan, PlannedOperation, PlannedType } from './plan.js';
+import { SHARED_FOLDER, type EmitPlan, type PlannedOperation, type PlannedType } from './plan.js';
 import { template } from './templates.js';
 import { fieldExpression } from './type-expressions.js';
 
@@ -250,9 +250,19 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
 }
 
 export function emitIndex(plan: EmitPlan, templatesDir: string, header: string): string {
+  // The enumerations' `XValues` lists live with the type constants: in the agent's metadata.ts,
+  // or in shared/metadata.ts when the run shares its types.
+  const shared = plan.layout === 'shared';
+  const values = enumValueNames(plan.types);
+  const exportList = (names: readonly string[], from: string) => {
+    const line = `export { ${names.join(', ')} } from '${from}';`;
+    return fits(line) ? line : `export {\n${names.map((n) => `  ${n},`).join('\n')}\n} from '${from}';`;
+  };
+  const metadataExports = [exportList(shared ? [plan.schemaConst] : [plan.schemaConst, ...values], './metadata.js')];
+  if (shared && values.length > 0) metadataExports.push(exportList(values, `../${SHARED_FOLDER}/metadata.js`));
   return template(templatesDir, 'index.ts.hbs')({
     header,
-    schemaConst: plan.schemaConst,
+    metadataExports,
     operationsConst: plan.operationsConst,
     agentClass: plan.agentClass,
   });

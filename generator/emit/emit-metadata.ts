@@ -43,9 +43,14 @@ export function fieldLine(plan: TypeScope, f: Pick<ElementField, 'name' | 'ns' |
   return stringLiteral([f.name, String(namespaceIndex(plan, f.ns)), type === '' ? '-' : type, ...occurrence(f)].join(' '));
 }
 
-/** One type's constant: on one line when it fits, else `open`, one item per line, `close`. */
+/**
+ * One constant: on one line when it fits, else `open`, one item per line, `close`; `doc` (a JSDoc
+ * line or '') and `annotation` (`: type` or '') for an enumeration's `XValues` list.
+ */
 interface TypeConstView {
+  readonly doc?: string;
   readonly name: string;
+  readonly annotation?: string;
   readonly line?: string;
   readonly open?: string;
   readonly items?: readonly string[];
@@ -65,11 +70,14 @@ function metadataFile(
   header: string,
   parts: { types?: readonly PlannedType[]; imports?: readonly string[]; table?: TableView },
 ): string {
+  const types = parts.types ?? [];
   return template(templatesDir, 'metadata.ts.hbs')({
     header,
     imports: parts.imports ?? [],
     sharedModule: `../${SHARED_FOLDER}/metadata.js`,
-    types: (parts.types ?? []).map((t) => typeConst(scope, t)).filter((v): v is TypeConstView => v !== undefined),
+    // The enumerations' `XValues` lists are typed with types.ts's unions.
+    typesImport: types.some((t) => t.shape.kind === 'enum'),
+    types: types.flatMap((t) => typeConsts(scope, t)),
     table: parts.table ?? false,
     namespaces: scope.namespaces.map((ns, i) => ({ literal: stringLiteral(ns), index: i })),
   });
@@ -100,6 +108,11 @@ export function emitAgentTable(plan: EmitPlan, templatesDir: string, header: str
   });
 }
 
+/** The `XValues` lists of the enumerations among `types`, sorted (what an agent's index.ts re-exports). */
+export function enumValueNames(types: readonly PlannedType[]): string[] {
+  return [...new Set(types.filter((t) => t.shape.kind === 'enum').map((t) => `${t.name}Values`))].sort();
+}
+
 /** A form `[name, …args]`: on one line when it fits, else one argument per line. */
 function form(name: string, args: readonly string[]): TypeConstView {
   const oneLine = `[${args.join(', ')}]`;
@@ -112,6 +125,26 @@ function listForm(name: string, args: readonly string[], items: readonly string[
   const oneLine = `[${[...args, `[${items.join(', ')}]`].join(', ')}]`;
   if (items.length === 0 || fits(`export const ${name} = ${oneLine};`)) return { name, line: oneLine };
   return { name, open: `[${args.join(', ')}, [`, items, close: ']]' };
+}
+
+/** A type's constant; an enumeration's is preceded by its `XValues` list, which it names. */
+function typeConsts(plan: TypeScope, t: PlannedType): TypeConstView[] {
+  if (t.shape.kind !== 'enum') {
+    const view = typeConst(plan, t);
+    return view ? [{ doc: '', annotation: '', ...view }] : [];
+  }
+  const literals = t.shape.def.values.map((v) => stringLiteral(v.value));
+  const values = `${t.name}Values`;
+  const annotation = `: readonly T.${t.name}[]`;
+  const oneLine = `[${literals.join(', ')}]`;
+  const list: TypeConstView =
+    literals.length === 0 || fits(`export const ${values}${annotation} = ${oneLine};`)
+      ? { name: values, annotation, line: oneLine }
+      : { name: values, annotation, open: '[', items: literals, close: ']' };
+  return [
+    { doc: `/** Every value of {@link T.${t.name}}, in schema order. */`, ...list },
+    { doc: '', annotation: ': ri.EnumerationForm', name: t.name, line: `['enumeration', ${values}]` },
+  ];
 }
 
 function typeConst(plan: TypeScope, t: PlannedType): TypeConstView | undefined {
@@ -132,7 +165,7 @@ function typeConst(plan: TypeScope, t: PlannedType): TypeConstView | undefined {
     case 'entry':
       return undefined;
     case 'enum':
-      return listForm(t.name, [`'enumeration'`], s.def.values.map((v) => stringLiteral(v.value)));
+      return undefined; // typeConsts
     case 'list':
       return form(t.name, [`'list'`, stringLiteral(runtimeTypeKey(plan, s.def.item))]);
     case 'restriction': {

@@ -1,6 +1,6 @@
 // types.ts: one declaration per schema type, in schema order.
 //   complexType EMailAddress (extension of Carrier) → export interface EMailAddress extends Carrier { … }
-//   enumeration EMailPriority → export type EMailPriority = 'NoPriority' | …; export const EMailPriorityValues
+//   enumeration EMailPriority → export type EMailPriority = 'NoPriority' | … (EMailPriorityValues: metadata.ts)
 //   xs:list EMailFlags of an inline enumeration → EMailFlagsItem union + export type EMailFlags = EMailFlagsItem[]
 //   IsDictionary FieldPropertyDictionary → export type FieldPropertyDictionary = Record<string, FieldProperty | null>
 //   ArrayOfEMailAddress → export type ArrayOfEMailAddress = (EMailAddress | null)[] (fields use the array directly)
@@ -19,17 +19,15 @@ interface DeclarationView {
   readonly interface?: true;
   readonly extends?: string;
   readonly props?: readonly { readonly doc: string; readonly line: string }[];
-  /** An enumeration: the union after `=` (one line or one value per line), its values' doc and array. */
+  /** An enumeration: the union after `=` (one line or one value per line); its values' array is in metadata.ts. */
   readonly enumeration?: true;
   readonly union?: string;
-  readonly valuesDoc?: string;
-  readonly values?: string;
   /** A type alias: the type after `=`. */
   readonly type?: string;
 }
 
-function typesFile(templatesDir: string, header: string, view: { declarations: readonly DeclarationView[]; sharedModule?: string; source?: string; typeNames?: readonly string[]; valueNames?: readonly string[] }): string {
-  return template(templatesDir, 'types.ts.hbs')({ sharedModule: false, source: '', typeNames: [], valueNames: [], ...view, header });
+function typesFile(templatesDir: string, header: string, view: { declarations: readonly DeclarationView[]; sharedModule?: string; source?: string; typeNames?: readonly string[] }): string {
+  return template(templatesDir, 'types.ts.hbs')({ sharedModule: false, source: '', typeNames: [], ...view, header });
 }
 
 /** An agent's types.ts when it owns its types (one WSDL in the run). */
@@ -61,7 +59,6 @@ export function emitAgentTypeExports(plan: EmitPlan, sharedModule: string, templ
     sharedModule,
     source: plan.service.sourceFile,
     typeNames: [...new Set(declared.map((t) => t.name))].sort(),
-    valueNames: [...new Set(declared.filter((t) => t.shape.kind === 'enum').map((t) => `${t.name}Values`))].sort(),
     declarations: [headerTypes(plan, 'input', plan.requestHeadersType, (n) => `T.${n}`), headerTypes(plan, 'output', plan.responseHeadersType, (n) => `T.${n}`)],
   });
 }
@@ -103,8 +100,7 @@ function declaration(plan: TypeScope, t: PlannedType): DeclarationView | undefin
       const literals = def.values.map((v) => stringLiteral(v.value));
       // One line when it fits; else one value per line.
       const union = !literals.length ? ' never' : fits(`export type ${name} = ${literals.join(' | ')};`) ? ` ${literals.join(' | ')}` : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
-      const values = fits(`export const ${name}Values: readonly ${name}[] = [${literals.join(', ')}];`) ? `[${literals.join(', ')}]` : `[\n${literals.map((l) => `  ${l},`).join('\n')}\n]`;
-      return { doc, name, enumeration: true, union, valuesDoc: jsDoc([`Every value of {@link ${name}}, in schema order.`]), values };
+      return { doc, name, enumeration: true, union };
     }
     case 'list': {
       const def = shape.def;

@@ -302,7 +302,9 @@ class JsonPlan {
     let plan = this.complexByKey.get(key);
     if (plan === undefined) {
       const info = this.index.complexInfo(key);
-      plan = { slots: new Map(info.fields.map((f) => [f.name, this.slot(f)])), required: info.required };
+      const slots = new Map<string, JsonSlot>();
+      for (const f of info.fields) slots.set(f.name, this.slot(f));
+      plan = { slots, required: info.required };
       this.complexByKey.set(key, plan);
     }
     return plan;

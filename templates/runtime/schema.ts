@@ -174,6 +174,13 @@ export function restricted(base: string, patterns: readonly string[]): Restricte
 export type TypeForm = readonly (string | number | readonly string[])[];
 
 /**
+ * An enumeration's form, `['enumeration', XValues]` (XValues typed with the generated union). The
+ * annotation keeps a consumer's type check cheap: without it each form is an array literal whose
+ * element union TypeScript reduces by comparing `string` with `readonly X[]` member by member.
+ */
+export type EnumerationForm = readonly ['enumeration', readonly string[]];
+
+/**
  * One agent's table: its namespaces and its types, each built from its form the first time it is
  * asked for, so that importing a table costs only the types a program actually sends or reads
  * (bench case cold-start: building all of EMail's 245 at import took ~1 ms of its ~35).

@@ -194,7 +194,10 @@ class Scope implements NamespaceScope {
 }
 
 /** Every document's outermost scope: the two built-in prefixes and the empty default namespace. */
-const ROOT_SCOPE = new Scope(null, new Map([['', { uri: '', id: -3 }], ['xml', { uri: XML_NS, id: -1 }], ['xmlns', { uri: XMLNS_NS, id: -2 }]]));
+const ROOT_SCOPE = new Scope(
+  null,
+  new Map<string, Binding>().set('', { uri: '', id: -3 }).set('xml', { uri: XML_NS, id: -1 }).set('xmlns', { uri: XMLNS_NS, id: -2 }),
+);
 
 /** A qualified name: one object per distinct name per document (XmlReader.intern), so names compare by identity. */
 export class XmlName {

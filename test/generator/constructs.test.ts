@@ -1,7 +1,7 @@
 // One XSD construct in → the exact TypeScript out. Each case is a small WSDL in the WCF style.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { emitClient, emitOperations } from '../../generator/emit/emit-client.js';
+import { emitClient, emitIndex, emitOperations } from '../../generator/emit/emit-client.js';
 import { emitMetadata } from '../../generator/emit/emit-metadata.js';
 import { emitTypes } from '../../generator/emit/emit-types.js';
 import { planAgents, type EmitPlan } from '../../generator/emit/plan.js';
@@ -128,19 +128,29 @@ describe('WCF shapes', () => {
     assertBlock(out, 'export type ArrayOfPerson = (Person | null)[];');
   });
 
-  test('enumeration → string-literal union plus a readonly list of values', () => {
-    const out = typesOf({
+  test('enumeration → string-literal union in types.ts; its readonly list of values in metadata.ts', () => {
+    const wsdl = miniWsdl({
       schema: '<xs:simpleType name="Priority"><xs:restriction base="xs:string"><xs:enumeration value="Low"/><xs:enumeration value="High"/></xs:restriction></xs:simpleType>',
     });
+    const plan = planEmit(readWsdl(wsdl, 'Test.wsdl'));
+    const types = emitTypes(plan, join(repoRoot, 'templates'));
     assertBlock(
-      out,
+      types,
       `
 /** @xsd simpleType Priority (enumeration) */
-export type Priority = 'Low' | 'High';
-
-/** Every value of {@link Priority}, in schema order. */
-export const PriorityValues: readonly Priority[] = ['Low', 'High'];`,
+export type Priority = 'Low' | 'High';`,
     );
+    assert.doesNotMatch(types, /^export const /m, 'types.ts declares types only');
+    const metadata = emitMetadata(plan, join(repoRoot, 'templates'));
+    assertBlock(metadata, "import type * as T from './types.js';");
+    assertBlock(
+      metadata,
+      `
+/** Every value of {@link T.Priority}, in schema order. */
+export const PriorityValues: readonly T.Priority[] = ['Low', 'High'];
+export const Priority: ri.EnumerationForm = ['enumeration', PriorityValues];`,
+    );
+    assertBlock(emitIndex(plan, join(repoRoot, 'templates'), ''), "export type * from './types.js';\nexport { TestSchema, PriorityValues } from './metadata.js';");
   });
 
   test('xs:list of an inline enumeration (WCF flags) → array of the item union', () => {
