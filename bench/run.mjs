@@ -155,7 +155,7 @@ async function tricksCase(rounds) {
     const peer = stats(samples[i].without);
     const what = trick.cold ? 'cold start' : trick.encode ? 'encode' : 'decode';
     const batchText = trick.cold
-      ? `the CPU time a fresh node process (bench/cases/cold-ours.mjs, started by the trick's process) reports from its import to its first request`
+      ? `the CPU time a fresh process reports from its import to its first request`
       : `the CPU time of ${procs[i].batch} ${what}s${trick.gcBetween ? ', each after an untimed gc()' : ' after a gc()'}`;
     const r = row({
       id: trick.id,
@@ -171,7 +171,7 @@ async function tricksCase(rounds) {
       separated: true,
       notes: [
         `conditions: ${trick.conditions}`,
-        `interquartile ranges: with ${iqr(ours)}, without ${iqr(peer)} ms CPU per ${what}; a sample is the fastest of ${procs[i].repeats} batches, each ${batchText}${trick.cold ? '' : ', in node --single-threaded'}`,
+        `interquartile ranges: with ${iqr(ours)}, without ${iqr(peer)} ms CPU per ${what}; a sample is the fastest of ${procs[i].repeats} batches, each ${batchText}, in node --single-threaded`,
       ],
     });
     log(`  ${r.met ? 'kept' : 'GOES'}  ${r.case}: ${ratioText(r.ratio)} (${r.notes[1]})`);
