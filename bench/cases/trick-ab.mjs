@@ -24,8 +24,8 @@ import { cpuMs, gc, REQUEST_HEADERS } from '../lib/common.mjs';
 import { buildEnvelopesResponse, buildSendInput, DECODE_ITEMS, ENCODE_ITEMS } from '../lib/fixtures.mjs';
 import { copyRuntime, importCopy, importCopyRuntime, TRICKS } from '../lib/tricks.mjs';
 
-/** Batches per contender and round, alternating; the fastest counts (set below: 5 fresh processes for a cold-start trick, whose samples spread more). */
-let REPEATS = 3;
+/** Batches per contender and round, alternating; the fastest counts. */
+const REPEATS = 3;
 /** Warm-up per contender: decodes before any sample (the optimizing compiler settles). */
 const WARM_UP = 40;
 
@@ -41,7 +41,6 @@ if (!trick) {
  * (trick.cold) times one fresh process per call.
  */
 const BATCH = trick.cold ? 1 : trick.json ? 48 : trick.encode ? 32 : 8;
-if (trick.cold) REPEATS = 5;
 /** A cold-start trick's call: a fresh `node bench/cases/cold-ours.mjs <copy>`; its CPU ms from import to the first request, and the request. */
 const COLD_CASE = fileURLToPath(new URL('./cold-ours.mjs', import.meta.url));
 function coldStart(dir) {
