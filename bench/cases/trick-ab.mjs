@@ -40,7 +40,7 @@ if (!trick) {
  * one, and an encode of the bench's Send request (trick.encode) about a quarter. A cold-start trick
  * (trick.cold) times one fresh process per call.
  */
-const BATCH = trick.cold ? 1 : trick.json ? 48 : trick.encode ? 32 : 8;
+const BATCH = trick.json ? 48 : trick.encode ? 32 : 1;
 /** A cold-start trick's call: a fresh `node bench/cases/cold-ours.mjs <copy>`; its CPU ms from import to the first request, and the request. */
 const COLD_CASE = fileURLToPath(new URL('./cold-ours.mjs', import.meta.url));
 function coldStart(dir) {
