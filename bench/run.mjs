@@ -153,25 +153,21 @@ async function tricksCase(rounds) {
   return TRICKS.map((trick, i) => {
     const ours = stats(samples[i].with);
     const peer = stats(samples[i].without);
-    const what = trick.cold ? 'cold start' : trick.encode ? 'encode' : 'decode';
-    const batchText = trick.cold
-      ? `the CPU time a fresh process reports from its import to its first request`
-      : `the CPU time of ${procs[i].batch} ${what}s${trick.gcBetween ? ', each after an untimed gc()' : ' after a gc()'}`;
     const r = row({
       id: trick.id,
       title: `Trick: ${trick.title}`,
       unit: 'ms CPU',
       ours,
-      oursLabel: `${what}, with every trick`,
+      oursLabel: `${trick.encode ? 'encode' : 'decode'}, with every trick`,
       peer,
-      peerLabel: `${what} without this trick`,
+      peerLabel: `${trick.encode ? 'encode' : 'decode'} without this trick`,
       // The smallest benefit we keep extra runtime code for; below it a trick is noise, and goes.
       target: 1.05,
       targetText: '≥ 1.05×, IQRs apart (else the trick goes)',
       separated: true,
       notes: [
         `conditions: ${trick.conditions}`,
-        `interquartile ranges: with ${iqr(ours)}, without ${iqr(peer)} ms CPU per ${what}; a sample is the fastest of ${procs[i].repeats} batches, each ${batchText}, in node --single-threaded`,
+        `interquartile ranges: with ${iqr(ours)}, without ${iqr(peer)} ms CPU per ${trick.encode ? 'encode' : 'decode'}; a sample is the fastest of ${procs[i].repeats} batches, each the CPU time of ${procs[i].batch} ${trick.encode ? 'encodes' : 'decodes'}${trick.gcBetween ? ', each after an untimed gc()' : ' after a gc()'}, in node --single-threaded`,
       ],
     });
     log(`  ${r.met ? 'kept' : 'GOES'}  ${r.case}: ${ratioText(r.ratio)} (${r.notes[1]})`);

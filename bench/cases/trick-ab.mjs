@@ -17,8 +17,6 @@
 // grows when a neighbour shares the core (this machine's two CPUs are shared by four engineers'
 // builds), and only ever grows, so the fastest batch is the one closest to what the code costs.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { cpuMs, gc, REQUEST_HEADERS } from '../lib/common.mjs';
 import { buildEnvelopesResponse, buildSendInput, DECODE_ITEMS, ENCODE_ITEMS } from '../lib/fixtures.mjs';
@@ -37,29 +35,19 @@ if (!trick) {
 }
 /**
  * Calls per sample (≈ 0.2–0.3 s of CPU on this machine); a JSON decode costs about a sixth of an XML
- * one, and an encode of the bench's Send request (trick.encode) about a quarter. A cold-start trick
- * (trick.cold) times one fresh process per call.
+ * one, and an encode of the bench's Send request (trick.encode) about a quarter.
  */
-const BATCH = trick.json ? 48 : trick.encode ? 32 : 1;
-/** A cold-start trick's call: a fresh `node bench/cases/cold-ours.mjs <copy>`; its CPU ms from import to the first request, and the request. */
-const COLD_CASE = fileURLToPath(new URL('./cold-ours.mjs', import.meta.url));
-function coldStart(dir) {
-  return JSON.parse(execFileSync(process.execPath, [COLD_CASE, dir], { encoding: 'utf8' }));
-}
+const BATCH = trick.json ? 48 : trick.encode ? 32 : 8;
 
 const { xml } = buildEnvelopesResponse(DECODE_ITEMS);
 const contenders = [];
 /** A JSON trick (trick.json) decodes the same response as the Agents API sends it, written by the "with" copy's JSON codec. */
 let json;
-for (const [key, replace, everyFile] of [
-  ['with', [], undefined],
-  ['without', trick.replace ?? [], trick.everyFile],
+for (const [key, replace] of [
+  ['with', []],
+  ['without', trick.replace],
 ]) {
-  const dir = copyRuntime(`${trick.id}-${key}`, replace, everyFile);
-  if (trick.cold) {
-    contenders.push({ key, decode: () => coldStart(dir).request, cpuMs: () => coldStart(dir).cpuMs });
-    continue;
-  }
+  const dir = copyRuntime(`${trick.id}-${key}`, replace);
   const op = (await importCopy(dir)).EMailOperations.GetEMailEnvelopes;
   if (trick.encode) {
     const send = (await importCopy(dir)).EMailOperations.Send;
@@ -75,9 +63,8 @@ for (const [key, replace, everyFile] of [
 }
 assert.deepStrictEqual(contenders[1].decode(), contenders[0].decode(), `${trick.id}: the knocked-out runtime decodes (or encodes) the same values`);
 
-/** CPU ms per decode over one batch (a cold-start trick: the CPU ms its fresh process reports). */
-function sample(decode, coldCpuMs = undefined) {
-  if (coldCpuMs) return coldCpuMs();
+/** CPU ms per decode over one batch. */
+function sample(decode) {
   gc();
   let sink;
   let spent = 0;
@@ -97,13 +84,13 @@ function sample(decode, coldCpuMs = undefined) {
   return spent / BATCH;
 }
 
-if (!trick.cold) for (const c of contenders) for (let i = 0; i < WARM_UP; i++) c.decode();
+for (const c of contenders) for (let i = 0; i < WARM_UP; i++) c.decode();
 process.stdout.write(JSON.stringify({ ready: true, batch: BATCH, repeats: REPEATS }) + '\n');
 let round = 0;
 for await (const line of createInterface({ input: process.stdin })) {
   if (line !== 'round') break;
   const order = round++ % 2 === 0 ? contenders : [...contenders].reverse();
   const out = { with: Infinity, without: Infinity };
-  for (let i = 0; i < REPEATS; i++) for (const c of order) out[c.key] = Math.min(out[c.key], sample(c.decode, c.cpuMs));
+  for (let i = 0; i < REPEATS; i++) for (const c of order) out[c.key] = Math.min(out[c.key], sample(c.decode));
   process.stdout.write(JSON.stringify(out) + '\n');
 }

@@ -69,23 +69,14 @@ export const TRICKS = [
     encode: true,
     replace: [['let slot = this.slots.get(field);', 'let slot = undefined;']],
   },
-  {
-    id: 'trick-latin1-sources',
-    title: 'Runtime and generated files hold no character above U+00FF, so V8 keeps each module text one byte per character (test/generator/runtime-files.test.ts)',
-    conditions:
-      'cold start: a fresh process imports the generated EMail agent and builds its first request (bench/cases/cold-ours.mjs); the knock-out adds one comment with an em dash to each of its files, as one such character in a header or comment would',
-    cold: true,
-    everyFile: (text) => `// \u2014\n${text}`,
-  },
 ];
 
 /**
  * A copy of dist/generated in a temp folder (removed when the process exits) with each `replace`
- * pair applied to its compiled runtime, and `everyFile` (a text transform) to every compiled file of
- * the runtime and of the EMail agent; the folder that holds it (see importCopy). With neither, the
- * runtime as it is, loaded the same way as a knock-out.
+ * pair applied to its compiled runtime; the folder that holds it (see importCopy). With no pairs,
+ * the runtime as it is, loaded the same way as a knock-out.
  */
-export function copyRuntime(name, replace = [], everyFile = undefined) {
+export function copyRuntime(name, replace = []) {
   const dir = mkdtempSync(join(os.tmpdir(), `gen-services86-${name}-`));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   cpSync(join(distDir, 'generated'), join(dir, 'generated'), { recursive: true });
@@ -97,11 +88,7 @@ export function copyRuntime(name, replace = [], everyFile = undefined) {
     if (hits.length !== 1) throw new Error(`bench: the code of ${name} is not found exactly once in the compiled runtime (${hits.length} times): ${from}`);
     texts.set(hits[0], texts.get(hits[0]).replace(from, to));
   }
-  for (const [n, text] of texts) writeFileSync(join(runtime, n), everyFile ? everyFile(text) : text);
-  if (everyFile) {
-    const agent = join(dir, 'generated', 'EMail');
-    for (const n of readdirSync(agent).filter((f) => f.endsWith('.js'))) writeFileSync(join(agent, n), everyFile(readFileSync(join(agent, n), 'utf8')));
-  }
+  for (const [n, text] of texts) writeFileSync(join(runtime, n), text);
   return dir;
 }
 

@@ -47,9 +47,8 @@ describe('the runtime as files', () => {
     // call) and stores all of it two bytes per character as soon as one character needs them (an
     // em dash in a comment): twice the memory to read, scan and collect. Loading 30 copies of
     // xml.js took ~1.3x the CPU time with one em dash each; an agent's cold start (bench case
-    // cold-start) ~1.15x with the runtime and generated files two-byte; the bench proves it in
-    // its row trick-latin1-sources (bench/lib/tricks.mjs). So comments say -- and ->, and literals
-    // write such characters as escapes (`\u2026`).
+    // cold-start) ~1.15x with the runtime and generated files two-byte. So comments say -- and ->,
+    // and literals write such characters as escapes (`\u2026`).
     const generated = join(repoRoot, 'generated');
     const files = readdirSync(generated, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
     assert.ok(files.includes(join('EMail', 'client.ts')) && files.includes(join('runtime', 'xml.ts')), files.join(', '));
