@@ -237,7 +237,7 @@ describe('(c) a user file at a path the generator writes is never overwritten', 
 describe('(d) obsolete generated files are removed, unknown ones kept', () => {
   test('a file with our header that the manifest lists goes; one the manifest does not list stays', async () => {
     const { dir, out } = outWith(newTree, 'obsolete');
-    const header = `${GENERATED_MARK} from EMail.wsdl -- do not edit.\n// Regenerate with: npx gen-services86 EMail.wsdl\n`;
+    const header = `${GENERATED_MARK} from EMail.wsdl — do not edit.\n// Regenerate with: npx gen-services86 EMail.wsdl\n`;
     const legacy = `${header}\nexport const removedLater = 1;\n`;
     const stray = `${header}\nexport const copiedFromElsewhere = 1;\n`;
     const edited = `// I replaced this generated file with my own code\nexport const mine = 1;\n`;
