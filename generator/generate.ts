@@ -76,7 +76,7 @@ const templatesDir = join(packageRoot, 'templates');
 // Input phase: everything is read (or fetched) first; every failing input is reported at once.
 
 /** Loads every input; returns the loaded ones (undefined where loading failed) and the errors. */
-async function loadAll(inputs: readonly string[], options: InputOptions): Promise<{ loaded: (LoadedInput | undefined)[]; errors: (GenerateError | undefined)[] }> {
+async function loadAll(inputs: readonly string[], options: InputOptions & { readonly cache?: ReadCache }): Promise<{ loaded: (LoadedInput | undefined)[]; errors: (GenerateError | undefined)[] }> {
   if (inputs.length === 0) throw new GenerateError('no WSDL file given');
   const errors: (GenerateError | undefined)[] = new Array(inputs.length);
   const loaded: (LoadedInput | undefined)[] = new Array(inputs.length);
@@ -86,7 +86,7 @@ async function loadAll(inputs: readonly string[], options: InputOptions): Promis
   const lane = async (): Promise<void> => {
     for (let i = next++; i < inputs.length; i = next++) {
       try {
-        loaded[i] = await loadInput(inputs[i]!, options);
+        loaded[i] = await loadInput(inputs[i]!, { ...options, files: options.cache?.files });
       } catch (err) {
         if (!(err instanceof GenerateError)) throw err;
         errors[i] = err;
@@ -266,6 +266,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const outDir = options.outDir ?? 'generated';
   const { agents, files } = await buildFilesParallel(options.wsdl, { ...options, outDir });
   if (options.check) return { agents, files, stale: findStale(outDir, files) };
-  const written = writeOutput(outDir, files, { command: regenerateCommand({ inputs: options.wsdl, outDir, ...options }) });
+  const written = writeOutput(outDir, files, { command: regenerateCommand({ inputs: options.wsdl, outDir, ...options }), seen: options.cache?.files });
   return { agents, files, stale: [], written };
 }

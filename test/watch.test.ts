@@ -4,12 +4,12 @@
 // only the WSDL that changed.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generate } from '../generator/generate.js';
-import { ReadCache } from '../generator/read-cache.js';
+import { FileTexts, ReadCache } from '../generator/read-cache.js';
 import { snapshot } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
 import { cliPath } from './support/paths.js';
@@ -113,4 +113,40 @@ test('the model cache: a second run reads only the WSDL whose text changed, and 
   rmSync(out, { recursive: true });
   await generate({ wsdl: paths, outDir: out });
   assert.deepEqual(cached, snapshot(out), 'the same bytes as a run without the cache');
+});
+
+test('FileTexts: a file is read again only when its stat changed; an edited output file is seen by the next watch run', async () => {
+  const dir = join(work, 'file-texts');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'a.txt');
+  writeFileSync(path, 'one');
+  const texts = new FileTexts();
+  let reads = 0;
+  const read = (): string => (reads++, readFileSync(path, 'utf8'));
+  assert.equal(texts.text(path, true, read), 'one');
+  assert.equal(texts.text(path, true, read), 'one');
+  assert.equal(reads, 1, 'an unchanged file is not read again');
+  writeFileSync(path, 'two!');
+  assert.equal(texts.text(path, true, read), 'two!');
+  assert.equal(reads, 2);
+  rmSync(path);
+  mkdirSync(path);
+  assert.equal(texts.text(path, false, read), undefined, 'a folder is not a file');
+
+  // Through generate(): a generated file edited between two runs that share a cache is restored.
+  const project = join(work, 'file-texts-project');
+  mkdirSync(project, { recursive: true });
+  const wsdl = join(project, 'Pinger.wsdl');
+  writeFileSync(wsdl, wsdlText('Pinger'));
+  const cache = new ReadCache();
+  const outDir = join(project, 'out');
+  const first = await generate({ wsdl: [wsdl], outDir, cache });
+  const clientPath = first.files.map((f) => f.path).find((p) => p.endsWith('/client.ts'));
+  assert.ok(clientPath, first.files.map((f) => f.path).join(', '));
+  const client = join(outDir, clientPath);
+  const original = readFileSync(client, 'utf8');
+  writeFileSync(client, original.replace('do not edit', 'do not edit (edited)'));
+  const second = await generate({ wsdl: [wsdl], outDir, cache });
+  assert.deepEqual(second.written?.written, [clientPath], 'only the edited file is written again');
+  assert.equal(readFileSync(client, 'utf8'), original);
 });

@@ -9,6 +9,7 @@ import { describeReference, referencedLocations, type DocumentResolver, type Ext
 import { docKey, docLabel, isUrl, originsFor, redactUrl, resolveLocation, type DocRef, type FetchPolicy } from './documents.js';
 import { fetchXml, type FetchLimits } from './fetch.js';
 import { readLocalXml } from './text.js';
+import type { FileTexts } from '../read-cache.js';
 
 export interface InputOptions extends FetchPolicy, FetchLimits {}
 
@@ -30,15 +31,17 @@ export interface LoadedInput {
 const MAX_DOCUMENTS = 100;
 
 /** A local WSDL file, read (its imports are read when the WSDL is, relative to it). */
-export function loadLocalInput(input: string): LoadedInput {
+export function loadLocalInput(input: string, files?: FileTexts): LoadedInput {
   const path = resolvePath(input);
   const ref: DocRef = { kind: 'file', path };
   // Messages name the file as docLabel does (relative to the working directory); headers by its name.
-  return { input, file: basename(input), ref, text: readLocalXml(path, docLabel(ref)), documents: {}, origins: [] };
+  const read = (): string => readLocalXml(path, docLabel(ref));
+  const text = files ? (files.text(path, true, read) ?? read()) : read();
+  return { input, file: basename(input), ref, text, documents: {}, origins: [] };
 }
 
-export async function loadInput(input: string, options: InputOptions = {}): Promise<LoadedInput> {
-  if (!isUrl(input)) return loadLocalInput(input);
+export async function loadInput(input: string, options: InputOptions & { readonly files?: FileTexts } = {}): Promise<LoadedInput> {
+  if (!isUrl(input)) return loadLocalInput(input, options.files);
   let parsed: URL;
   try {
     parsed = new URL(input);

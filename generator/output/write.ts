@@ -13,6 +13,7 @@ import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFi
 import { dirname, join } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
+import type { FileTexts } from '../read-cache.js';
 
 export const MANIFEST = '.gen-services86-manifest.json';
 const STAGING = '.gen-services86-staging';
@@ -178,8 +179,9 @@ export interface WriteSummary {
 }
 
 /** The file's content when it is a regular file, else undefined. */
-function currentContent(path: string): string | undefined {
+function currentContent(path: string, seen?: FileTexts): string | undefined {
   try {
+    if (seen) return seen.text(path, false, () => readFileSync(path, 'utf8'));
     // (No exception for a missing file: a first run asks this for every file.)
     return lstatSync(path, { throwIfNoEntry: false })?.isFile() ? readFileSync(path, 'utf8') : undefined;
   } catch {
@@ -194,7 +196,11 @@ function currentContent(path: string): string | undefined {
  * link to the current one, so unchanged files keep their inode and mtime and watchers and
  * incremental builds see only the files that really changed.
  */
-export function writeOutput(outDir: string, files: readonly GeneratedFile[], options: { readonly command?: string } = {}): WriteSummary {
+export function writeOutput(
+  outDir: string,
+  files: readonly GeneratedFile[],
+  options: { readonly command?: string; /** Output files as last read (watch mode, see FileTexts). */ readonly seen?: FileTexts } = {},
+): WriteSummary {
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
     throw new GenerateError('the output path is not a directory', { file: outDir });
   }
@@ -225,7 +231,7 @@ export function writeOutput(outDir: string, files: readonly GeneratedFile[], opt
   }
   // What each file holds now (undefined: missing, or not a regular file), read once: for the
   // header check here and the comparison below — a --watch run compares every file.
-  const onDisk = new Map(files.map((f) => [f.path, currentContent(join(outDir, f.path))]));
+  const onDisk = new Map(files.map((f) => [f.path, currentContent(join(outDir, f.path), options.seen)]));
   const refused: string[] = [];
   for (const f of files) {
     const content = onDisk.get(f.path);
