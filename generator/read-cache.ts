@@ -16,21 +16,38 @@ export class ReadCache {
   hits = 0;
   /** Local WSDL texts and output files as last read (see FileTexts). */
   readonly files = new FileTexts();
+  /**
+   * Each input's key as last worked out, with the text it is of: get() and set() ask for the same
+   * input's key, and a watch run for every input again, mostly with the very text FileTexts kept.
+   */
+  readonly #keys = new WeakMap<LoadedInput, string | undefined>();
+  readonly #lastKey = new Map<string, { readonly text: string; readonly key: string | undefined }>();
 
   /** The model read earlier from exactly this input's text; undefined when it must be read. */
   get(input: LoadedInput): ReadResult | undefined {
-    const key = keyOf(input);
+    const key = this.#keyOf(input);
     const result = key === undefined ? undefined : this.#results.get(key);
     if (result) this.hits++;
     return result && { ...result, ms: 0 };
   }
 
   set(input: LoadedInput, result: ReadResult): void {
-    const key = keyOf(input);
+    const key = this.#keyOf(input);
     if (key === undefined) return;
     // One entry per input: the model of an older text of the same input is dropped.
     for (const k of this.#results.keys()) if (k.startsWith(`${input.input}\n`)) this.#results.delete(k);
     this.#results.set(key, result);
+  }
+
+  /** keyOf(input), hashed once per input and text (a URL input's documents are hashed each time). */
+  #keyOf(input: LoadedInput): string | undefined {
+    if (this.#keys.has(input)) return this.#keys.get(input);
+    const local = Object.keys(input.documents).length === 0;
+    const last = local ? this.#lastKey.get(input.input) : undefined;
+    const key = last !== undefined && last.text === input.text ? last.key : keyOf(input);
+    if (local) this.#lastKey.set(input.input, { text: input.text, key });
+    this.#keys.set(input, key);
+    return key;
   }
 }
 
