@@ -1,6 +1,7 @@
 // One operation's codecs: whole request and response envelopes to and from typed values.
-// Generated `operations.ts` files call defineOperation once per WSDL operation; the client,
-// mock servers and tests all go through these four functions. The same operation's JSON side, for
+// Generated `operations.ts` files make one per WSDL operation through operationFactory (tests and
+// hand-written operations through defineOperation); the client, mock servers and tests all go
+// through these four functions. The same operation's JSON side, for
 // the REST Agents API, is `restCodec(codec)` of json.ts: a module only REST users load.
 import { decodeEnvelope, type DecodeOptions } from './decode.js';
 import { DecodeError } from './errors.js';
@@ -109,7 +110,7 @@ export interface OperationExtras {
 }
 
 /**
- * What a generated operations.ts calls once: a `defineOperation` for one agent, with its schema,
+ * What a generated operations.ts calls once: an operation definer for one agent, with its schema,
  * SOAP version, header blocks and header types fixed, so each operation only names its request,
  * response and result types, its body elements (`fieldLine` strings; no output: one-way) and what
  * its method returns. A header list shared by several operations is parsed once.
