@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from '../../templates/runtime/xml.js';
-import { parseXml, readElement, type XmlElement } from '../support/xml-tree.js';
+import { isNamespaceDeclaration, parseXml, readElement, type XmlElement } from '../support/xml-tree.js';
 
 /** The reader's events as strings, e.g. `<{urn:a}x a=1>`, `"text"`, `</x>`. */
 function events(xml: string): string[] {
@@ -16,7 +16,7 @@ function events(xml: string): string[] {
     if (ev === XML_START) {
       const attrs: string[] = [];
       for (let i = 0; i < r.attrCount; i++) {
-        if (!r.attrIsDecl(i)) attrs.push(` {${r.attrNs(i)}}${r.attrName(i).local}=${r.attrValue(i)}`);
+        if (!isNamespaceDeclaration(r.attrName(i))) attrs.push(` {${r.attrNs(i)}}${r.attrName(i).local}=${r.attrValue(i)}`);
       }
       out.push(`<{${r.ns}}${r.name.local}${attrs.join('')}${r.selfClosing ? '/' : ''}>@${r.depth}`);
     } else if (ev === XML_TEXT) {

@@ -1,7 +1,7 @@
 // XML as a tree, for tests (and the bench's reader row): parseXml and readElement build elements
 // from the runtime's XmlReader events. The runtime itself builds no tree: the decoder reads events
 // straight into typed values, for the client and the mock alike.
-import { XmlReader, XML_END, XML_START, XML_TEXT, type NamespaceScope, type ParseOptions } from '../../templates/runtime/xml.js';
+import { XmlReader, XML_END, XML_START, XML_TEXT, type NamespaceScope, type ParseOptions, type XmlName } from '../../templates/runtime/xml.js';
 
 /** A parsed element. Namespaces are resolved while parsing. */
 export interface XmlElement {
@@ -73,11 +73,16 @@ class ElementNode implements XmlElement {
   }
 }
 
+/** xmlns or xmlns:p: a namespace declaration, not an attribute of the element. */
+export function isNamespaceDeclaration(name: XmlName): boolean {
+  return name.prefix === 'xmlns' || name.qname === 'xmlns';
+}
+
 /** The non-declaration attributes of the reader's current start tag, as nodes. */
 function attributesOf(r: XmlReader): readonly XmlAttribute[] {
   const list: AttributeNode[] = [];
   for (let i = 0; i < r.attrCount; i++) {
-    if (!r.attrIsDecl(i)) list.push(new AttributeNode(r.attrNs(i), r.attrName(i).local, r.attrValue(i)));
+    if (!isNamespaceDeclaration(r.attrName(i))) list.push(new AttributeNode(r.attrNs(i), r.attrName(i).local, r.attrValue(i)));
   }
   return list.length === 0 ? NO_ATTRS : list;
 }
@@ -89,10 +94,6 @@ function attributesOf(r: XmlReader): readonly XmlAttribute[] {
  */
 export function readElement(r: XmlReader): XmlElement {
   const root = new ElementNode(r);
-  if (r.selfClosing) {
-    r.next(); // its XML_END
-    return root;
-  }
   let cur = root;
   const stack: ElementNode[] = [root];
   const kidStarts: number[] = [0];
@@ -107,14 +108,10 @@ export function readElement(r: XmlReader): XmlElement {
     if (ev === XML_START) {
       const el = new ElementNode(r);
       kids[kidsTop++] = el;
-      if (r.selfClosing) {
-        r.next();
-      } else {
-        stack.push(el);
-        kidStarts.push(kidsTop);
-        textStarts.push(textsTop);
-        cur = el;
-      }
+      stack.push(el);
+      kidStarts.push(kidsTop);
+      textStarts.push(textsTop);
+      cur = el;
     } else if (ev === XML_TEXT) {
       texts[textsTop++] = r.text();
       // Many text pieces in one element (text between thousands of children): join them in
