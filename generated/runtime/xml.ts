@@ -306,7 +306,7 @@ export class XmlReader {
   scope: Scope = ROOT_SCOPE;
   /** XML_START: offset of the '<' of the start tag. */
   start = 0;
-  /** XML_START: number of attributes, namespace declarations included (see attrIsDecl). */
+  /** XML_START: number of attributes, namespace declarations (xmlns, xmlns:p) included. */
   attrCount = 0;
   /** XML_START: number of attributes that are not namespace declarations. */
   plainAttrCount = 0;
@@ -385,11 +385,6 @@ export class XmlReader {
   /** The current text event's string. */
   text(): string {
     return this.textValue ?? this.src.slice(this.textStart, this.textEnd);
-  }
-
-  /** Whether attribute `i` of the current start tag is a namespace declaration. */
-  attrIsDecl(i: number): boolean {
-    return isDecl(this.aNames[i] as XmlName);
   }
 
   attrName(i: number): XmlName {
