@@ -99,6 +99,10 @@ describe('tenant resolver', () => {
       assert.throws(() => make({ tenant: '../x', environment: origin }), (e: unknown) => e instanceof OnlineError && /not a context identifier/.test(e.message));
       assert.throws(() => make({ tenant: 'Cust1', environment: 'ftp://x' }), (e: unknown) => e instanceof OnlineError && /must be http\(s\)/.test(e.message));
       assert.throws(() => make({ tenant: 'Cust1', environment: 'nowhere' }), (e: unknown) => e instanceof OnlineError && /neither sod, stage, online/.test(e.message));
+      assert.throws(
+        () => make({ tenant: 'Cust1', environment: 'https://carol:hunter2@[sod' }),
+        (e: unknown) => e instanceof OnlineError && /neither sod, stage, online/.test(e.message) && !e.message.includes('hunter2'),
+      );
       assert.doesNotThrow(() => make({ tenant: 'Cust1', environment: origin }));
     }
   });
