@@ -275,7 +275,9 @@ export function environmentUrl(environment: OnlineEnvironment): string {
   try {
     url = new URL(environment);
   } catch {
-    throw new OnlineError(`environment "${environment}" is neither sod, stage, online nor an http(s) URL`);
+    // Not echoed when it holds an @: a mistyped URL may carry a user's password before it.
+    const shown = environment.includes('@') ? '(not shown: it holds an @)' : `"${environment}"`;
+    throw new OnlineError(`environment ${shown} is neither sod, stage, online nor an http(s) URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OnlineError(`environment URL must be http(s), got ${url.protocol}`);
   if (url.username || url.password || url.search || url.hash) throw new OnlineError('environment URL must not carry credentials, a query or a fragment');
