@@ -33,6 +33,12 @@ export interface CallEvent {
   readonly error?: unknown;
   /** onAttempt only: whether another attempt follows. */
   readonly willRetry?: boolean;
+  /**
+   * Why a failed attempt was not retried although the `retry` option is on: the retry policy
+   * (retry.ts, loaded by the first failure that may be retried) could not be loaded, already
+   * redacted. The call then ends with the attempt's `error`, as without retries.
+   */
+  readonly retryError?: unknown;
 }
 
 export interface HookRequestInfo {
