@@ -15,7 +15,7 @@
 // The REST transport and the retry policy are loaded further on, by the first call that needs
 // them (within its budget): a SOAP agent without `retry` never loads them. (agent.ts, which loads
 // this file, is loaded before it: importing its loadOnce and types from it adds nothing.)
-import { loadOnce, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
+import { DEFAULT_TIMEOUT_MS, loadOnce, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
 import { HttpError, SoapError, TransportError } from './errors.js';
 import { CallBudget, postSoap } from './http.js';
 import { displayUrl, notify, requestHeadersFromHook, type CallEvent, type Hooks } from './hooks.js';
@@ -25,7 +25,6 @@ import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider } fr
 import { responseBodyText, type Transport } from './transport.js';
 import { soapTransport } from './transport-soap.js';
 
-const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** What an agent knows when its first call loads this file: all of it fixed at construction. */

@@ -161,6 +161,78 @@ function agentOf(lib: Lib, options: EMail.AgentOptions = {}): EMail.EMailAgent {
 
 // ---------------------------------------------------------------------------------------------
 
+describe("an agent's first call loads call.ts within the call's time limit and signal", () => {
+  test('an already-aborted signal rejects at once with TransportError "aborted", before call.ts is loaded', async () => {
+    const { lib, loads } = await freshCopy((_runtime, gate) => gate('call.js'));
+    const err = await settledWithin(agentOf(lib).getEMailAccount({ EMailAccountId: 5 }, { signal: AbortSignal.abort() }), 2_000);
+    assertCallError(err, lib.TransportError);
+    assert.equal(err.reason, 'aborted');
+    assert.equal(loads(), 0, 'call.ts was loaded for a call that was aborted before it started');
+    assert.equal(requests, 0);
+  });
+
+  test('a timeout that fires while call.ts loads rejects with the usual timeout error; the load goes on for the next call', async () => {
+    const { lib, open, loads } = await freshCopy((_runtime, gate) => gate('call.js'));
+    handler = success(lib);
+    const agent = agentOf(lib);
+    const started = performance.now();
+    const err = await settledWithin(agent.getEMailAccount({ EMailAccountId: 5 }, { timeoutMs: 150 }), 3_000);
+    const elapsed = performance.now() - started;
+    assertCallError(err, lib.TransportError);
+    assert.equal(err.reason, 'timeout');
+    assert.match(err.message, /within 150 ms/);
+    assert.ok(elapsed >= 140, `timed out after ${elapsed} ms`);
+    assert.equal(loads(), 1);
+    assert.equal(requests, 0, 'nothing is sent by a call that timed out while loading');
+    open();
+    assert.equal(await agent.getEMailAccount({ EMailAccountId: 5 }), null);
+    assert.equal(loads(), 1, 'the load was not started again');
+    assert.equal(requests, 1);
+  });
+
+  test('an abort while call.ts loads rejects with TransportError "aborted"', async () => {
+    const { lib } = await freshCopy((_runtime, gate) => gate('call.js'));
+    const controller = new AbortController();
+    const call = agentOf(lib).getEMailAccount({ EMailAccountId: 5 }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const err = await settledWithin(call, 3_000);
+    assertCallError(err, lib.TransportError);
+    assert.equal(err.reason, 'aborted');
+    assert.equal(requests, 0);
+  });
+
+  // The limit counts from the call, not from the end of the load: a 700 ms load leaves 300 ms of
+  // a 1000 ms limit for a server that never answers (a budget started after the load would end at
+  // 1700 ms).
+  test("the load counts against the call's time limit", async () => {
+    const { lib, open } = await freshCopy((_runtime, gate) => gate('call.js'));
+    handler = () => undefined; // never answers
+    const opened = setTimeout(open, 700);
+    const started = performance.now();
+    const err = await settledWithin(agentOf(lib).getEMailAccount({ EMailAccountId: 5 }, { timeoutMs: 1_000 }), 5_000);
+    const elapsed = performance.now() - started;
+    clearTimeout(opened);
+    assertCallError(err, lib.TransportError);
+    assert.equal(err.reason, 'timeout');
+    assert.ok(elapsed >= 950 && elapsed < 1_600, `timed out after ${Math.round(elapsed)} ms; the limit is 1000 ms from the call`);
+    assert.equal(requests, 1);
+  });
+
+  test('a failed load is a SoapError naming the operation, with the import error as cause; the next call loads again', async () => {
+    const { lib, runtime } = await freshCopy((dir) => rmSync(join(dir, 'call.js')));
+    handler = success(lib);
+    const agent = agentOf(lib);
+    const err = await settledWithin(agent.getEMailAccount({ EMailAccountId: 5 }), 3_000);
+    assertCallError(err, lib.SoapError);
+    assert.match(err.message, /a runtime module could not be loaded: .*call\.js/);
+    assert.equal((err.cause as { code?: unknown }).code, 'ERR_MODULE_NOT_FOUND');
+    assert.equal(requests, 0);
+    restore(runtime, 'call.js');
+    assert.equal(await agent.getEMailAccount({ EMailAccountId: 5 }), null);
+    assert.equal(requests, 1);
+  });
+});
+
 describe('the retry policy (retry.ts) failing to load after a failed attempt', () => {
   interface Seen {
     readonly attempts: CallEvent[];
