@@ -74,11 +74,16 @@ export function displayUrl(url: string): string {
   }
 }
 
-/** Calls a hook; a hook's own failure is dropped. */
+/**
+ * Calls a hook; a hook's own failure is dropped -- also an async hook's rejected promise (a `void`
+ * hook may be an async function), which would otherwise be an unhandled rejection: Node ends the
+ * process for one.
+ */
 export function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
   if (!hook) return;
   try {
-    hook(event);
+    const result: unknown = hook(event);
+    if (result !== undefined) Promise.resolve(result).catch(() => undefined);
   } catch {
     // See the header: hooks observe, they never decide.
   }
