@@ -124,8 +124,7 @@ export class Caller {
       } catch (err) {
         let delay: number | undefined;
         let policy: RetryPolicy | undefined;
-        /** Why a retry was not considered although `retry` is on: the retry policy could not be loaded. */
-        let retryError: unknown;
+        let retryError: unknown; // the retry policy could not be loaded: no retry (the hooks are told)
         if (err instanceof HttpError && err.status === 421 && resolver && a.base !== undefined && !rerouted) {
           // The host does not serve the tenant (it moved): ask where it is now, once.
           rerouted = true;
