@@ -427,7 +427,8 @@ export class ListItemError extends ScalarError {
 
 /**
  * The value of the text `raw` of an enumeration (the value), xs:list (its items) or restriction
- * (its base's scalar, matching every pattern). Throws ScalarError, ListItemError for an item.
+ * (its base's scalar, matching every pattern). Throws ScalarError, ListItemError for an item --
+ * also for a type it cannot read (a WSDL the generator accepted may hold one): a call's DecodeError.
  */
 export function parseSimple(index: SchemaIndex, desc: EnumDesc | ListDesc | RestrictedDesc, raw: string): unknown {
   switch (desc.kind) {
@@ -441,7 +442,7 @@ export function parseSimple(index: SchemaIndex, desc: EnumDesc | ListDesc | Rest
           if (kind !== undefined) return parseScalar(kind, text);
           if (item?.kind === 'enum') return enumValue(item, text);
           if (item?.kind === 'restricted') return restrictedValue(item, text);
-          throw new Error(`internal: list item type ${desc.item} is not simple`);
+          throw new ScalarError(`internal: list item type ${desc.item} is not simple`);
         } catch (err) {
           throw err instanceof ScalarError ? new ListItemError(err.message, i) : err;
         }
@@ -460,7 +461,7 @@ function enumValue(desc: EnumDesc, text: string): string {
 
 function restrictedValue(desc: RestrictedDesc, raw: string): unknown {
   const kind = scalarKind(desc.base);
-  if (kind === undefined) throw new Error(`internal: restriction base ${desc.base} is not a scalar`);
+  if (kind === undefined) throw new ScalarError(`internal: restriction base ${desc.base} is not a scalar`);
   const value = parseScalar(kind, raw);
   const problem = restrictionProblem(kind, desc.patterns, raw);
   if (problem !== undefined) throw new ScalarError(problem);

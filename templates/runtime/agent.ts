@@ -8,7 +8,7 @@
 // only what this file needs (cold start: bench case cold-start). Further on, the first call that
 // needs them loads the REST transport (`transport: 'rest'`), tenant routing (`tenant` without
 // baseUrl) and the retry policy (`retry`).
-import { OnlineError, SoapError } from './errors.js';
+import { OnlineError, SoapError, TransportError } from './errors.js';
 import type { UnknownElements } from './decode.js';
 import type { Caller } from './call.js';
 import type { Hooks } from './hooks.js';
@@ -152,12 +152,13 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     input: InputOf<Ops[K]>,
     options: CallOptions = {},
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
+    const started = performance.now();
     // What fails before anything is loaded or sent: no such operation, no address, a bad time limit.
     if (!this.operations[name]) throw new SoapError(`unknown operation`, name);
     if (this.endpoint === undefined && this.#resolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
-    const caller = this.#caller ?? (await this.#loadCaller());
-    return (await caller.invoke(name, input, options)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
+    const caller = this.#caller ?? (await firstLoad(this.#loadCaller, name, options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
   }
 
   /**
@@ -246,6 +247,24 @@ export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
 
 /** The call loop (call.ts), loaded by the first call of any agent. */
 const loadCalls = loadOnce(() => import('./call.js'));
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/**
+ * The first call's load of call.ts, within the call's time limit and signal as the rest of the call
+ * (CallBudget, http.ts, which makes the same errors): an aborted signal fails at once, before any
+ * load; a load outlasting the limit or signal fails then; a failed load names the operation.
+ */
+function firstLoad<T>(load: () => Promise<T>, operation: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
+  if (signal?.aborted) return Promise.reject(new TransportError('aborted', 'the call was aborted before it started', operation));
+  return new Promise<T>((resolve, reject) => {
+    const end = (): void => (clearTimeout(timer), signal?.removeEventListener('abort', onAbort));
+    const onAbort = (): void => (end(), reject(new TransportError('aborted', 'the call was aborted', operation)));
+    const onTimeout = (): void => (end(), reject(new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation)));
+    const timer = timeoutMs > 0 ? setTimeout(onTimeout, timeoutMs) : undefined;
+    signal?.addEventListener('abort', onAbort, { once: true });
+    load().then((v) => (end(), resolve(v)), (e: SoapError) => (end(), reject(new SoapError(e.message, operation, { cause: e.cause }))));
+  });
+}
 
 /**
  * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else -- only when the

@@ -13,10 +13,10 @@
 // every attempt and every call.
 //
 // The REST transport and the retry policy are loaded further on, by the first call that needs
-// them: a SOAP agent without `retry` never loads them. (agent.ts, which loads this file, is loaded
-// before it: importing its loadOnce and types from it adds nothing.)
-import { loadOnce, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
-import { HttpError } from './errors.js';
+// them (within its budget): a SOAP agent without `retry` never loads them. (agent.ts, which loads
+// this file, is loaded before it: importing its loadOnce and types from it adds nothing.)
+import { DEFAULT_TIMEOUT_MS, loadOnce, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
+import { HttpError, SoapError, TransportError } from './errors.js';
 import { CallBudget, postSoap } from './http.js';
 import { displayUrl, notify, requestHeadersFromHook, type CallEvent, type Hooks } from './hooks.js';
 import type { AnyOperationCodec } from './operation.js';
@@ -25,7 +25,6 @@ import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider } fr
 import { responseBodyText, type Transport } from './transport.js';
 import { soapTransport } from './transport-soap.js';
 
-const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** What an agent knows when its first call loads this file: all of it fixed at construction. */
@@ -52,11 +51,11 @@ export class Caller {
     this.#redactor = new Redactor(setup.secrets);
   }
 
-  /** One call: its result, or its error with every secret removed. */
-  async invoke(name: string, input: unknown, options: CallOptions): Promise<CallResult<unknown, unknown>> {
+  /** One call (asked of the agent at `started`, performance.now()): its result, or its error with every secret removed. */
+  async invoke(name: string, input: unknown, options: CallOptions, started?: number): Promise<CallResult<unknown, unknown>> {
     const call: { ticket?: string | undefined } = {};
     try {
-      return await this.#call(name, input, options, call);
+      return await this.#call(name, input, options, call, started);
     } catch (err) {
       throw this.#redactor.error(err, call.ticket);
     }
@@ -84,12 +83,13 @@ export class Caller {
     return ticket;
   }
 
-  async #call(name: string, input: unknown, options: CallOptions, call: { ticket?: string | undefined }): Promise<CallResult<unknown, unknown>> {
+  async #call(name: string, input: unknown, options: CallOptions, call: { ticket?: string | undefined }, started?: number): Promise<CallResult<unknown, unknown>> {
     // invoke has checked that the operation exists.
     const codec = this.#setup.operations[name]!;
-    // One budget from the first await on, for all attempts: the tenant state, the ticket, the
-    // requests, the bodies and the waits between attempts.
-    const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name);
+    // One budget from the moment the agent was asked (an agent's first call loaded this file
+    // within the same limit), for all attempts: the tenant state, the ticket, the modules loaded
+    // on first use, the requests, the bodies and the waits between attempts.
+    const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name, started);
     try {
       return await this.#attempts(codec, name, input, options, budget, call);
     } finally {
@@ -123,6 +123,8 @@ export class Caller {
         return result;
       } catch (err) {
         let delay: number | undefined;
+        let policy: RetryPolicy | undefined;
+        let retryError: unknown; // the retry policy could not be loaded: no retry (the hooks are told)
         if (err instanceof HttpError && err.status === 421 && resolver && a.base !== undefined && !rerouted) {
           // The host does not serve the tenant (it moved): ask where it is now, once.
           rerouted = true;
@@ -134,16 +136,23 @@ export class Caller {
           if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
           delay = 0;
         } else if (o.retry && !budget.signal.aborted) {
-          const { retryDelay } = await retryPolicy();
-          delay = retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
+          // Loaded by the first failure that may be retried. When it cannot be loaded (or the
+          // budget runs out meanwhile), the call ends with this attempt's error -- what the server
+          // said, which is what the caller handles -- and not the loader's: the hooks are told
+          // why there was no retry (retryError), and the next call loads it again (loadOnce).
+          try {
+            policy = await loadWithin(retryPolicy, budget, name);
+          } catch (loadErr) {
+            retryError = loadErr;
+          }
+          delay = policy?.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
         }
-        if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined);
+        if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined, retryError);
         if (delay === undefined) throw err;
         if (delay > 0) {
-          // Only the retry policy waits (421 and a renewed ticket try again at once), so it is loaded.
-          const { sleep } = await retryPolicy();
           try {
-            await sleep(delay, budget.signal);
+            // Only the retry policy waits (421 and a renewed ticket try again at once), so it is loaded.
+            await policy!.sleep(delay, budget.signal);
           } catch {
             // The call's timeout or the caller's abort, while waiting: the call ends here, and onCall says so.
             const failure = budget.failure(undefined);
@@ -156,8 +165,8 @@ export class Caller {
   }
 
   /** The hook events of an attempt (and, when it is the last one, of the call). */
-  #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean): void {
-    const event = this.#event(operation, a, err);
+  #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean, retryError?: unknown): void {
+    const event = this.#event(operation, a, err, retryError);
     notify(hooks.onAttempt, { ...event, willRetry });
     if (!willRetry) this.#reportCall(hooks, event, callStarted);
   }
@@ -168,7 +177,7 @@ export class Caller {
   }
 
   /** What the hooks are told of an attempt; secrets removed. */
-  #event(operation: string, a: Attempt, err: unknown): CallEvent {
+  #event(operation: string, a: Attempt, err: unknown, retryError?: unknown): CallEvent {
     const error = err === undefined ? undefined : this.#redactor.error(err, a.ticket);
     return {
       service: this.#setup.info.service,
@@ -181,6 +190,7 @@ export class Caller {
       requestBytes: a.requestBytes,
       responseBytes: a.responseBytes,
       ...(error === undefined ? {} : { error }),
+      ...(retryError === undefined ? {} : { retryError: this.#redactor.error(retryError, a.ticket) }),
     };
   }
 
@@ -206,7 +216,7 @@ export class Caller {
     a.url = endpoint;
     const { service, servicePath } = this.#setup.info;
     // The transport writes the request and reads the response; the agent does the HTTP.
-    const transport = this.#options.transport === 'rest' ? await restTransport() : soapTransport;
+    const transport = this.#options.transport === 'rest' ? await loadWithin(restTransport, budget, name) : soapTransport;
     const address = { endpoint, service, servicePath };
     const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call, a));
     a.url = wire.url; // REST: the Agents API URL, not the SOAP endpoint it is made from
@@ -279,5 +289,21 @@ interface Attempt {
 /** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */
 const restTransport: () => Promise<Transport> = loadOnce(() => import('./transport-rest.js').then((m) => m.restTransport));
 
+type RetryPolicy = typeof import('./retry.js');
+
 /** The retry policy (retry.ts), loaded by the first failed attempt of an agent with the `retry` option. */
-const retryPolicy = loadOnce(() => import('./retry.js'));
+const retryPolicy: () => Promise<RetryPolicy> = loadOnce(() => import('./retry.js'));
+
+/**
+ * A module loaded on first use (`load`, made by loadOnce), awaited within the call's budget: a
+ * load slower than the call's time limit or signal ends the call as any wait does, and a failed
+ * load (loadOnce's SoapError) names the call's operation, as every error of a call does.
+ */
+async function loadWithin<T>(load: () => Promise<T>, budget: CallBudget, operation: string): Promise<T> {
+  try {
+    return await budget.wait(load());
+  } catch (err) {
+    if (err instanceof TransportError || !(err instanceof SoapError) || err.operation !== undefined) throw err;
+    throw new SoapError(err.message, operation, { cause: err.cause });
+  }
+}

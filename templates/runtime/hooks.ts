@@ -33,6 +33,12 @@ export interface CallEvent {
   readonly error?: unknown;
   /** onAttempt only: whether another attempt follows. */
   readonly willRetry?: boolean;
+  /**
+   * Why a failed attempt was not retried although the `retry` option is on: the retry policy
+   * (retry.ts, loaded by the first failure that may be retried) could not be loaded, already
+   * redacted. The call then ends with the attempt's `error`, as without retries.
+   */
+  readonly retryError?: unknown;
 }
 
 export interface HookRequestInfo {
@@ -68,11 +74,16 @@ export function displayUrl(url: string): string {
   }
 }
 
-/** Calls a hook; a hook's own failure is dropped. */
+/**
+ * Calls a hook; a hook's own failure is dropped -- also an async hook's rejected promise (a `void`
+ * hook may be an async function), which would otherwise be an unhandled rejection: Node ends the
+ * process for one.
+ */
 export function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
   if (!hook) return;
   try {
-    hook(event);
+    const result: unknown = hook(event);
+    if (result !== undefined) Promise.resolve(result).catch(() => undefined);
   } catch {
     // See the header: hooks observe, they never decide.
   }

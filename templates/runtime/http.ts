@@ -1,5 +1,5 @@
 // Posting one SOAP request: the call's time budget, the request itself with redirects refused,
-// and reading the body under the size limit. agent.ts orchestrates a call; this file only moves
+// and reading the body under the size limit. call.ts orchestrates a call; this file only moves
 // bytes, and turns every way that can fail into a TransportError or HttpError.
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
@@ -15,7 +15,8 @@ export interface HttpReply {
 }
 
 /**
- * The time budget of one call, from its first await to its last byte: `timeoutMs` (0 = none) and
+ * The time budget of one call, from `started` (when the agent was asked: an agent's first call
+ * loaded this file meanwhile, within the same limit) to its last byte: `timeoutMs` (0 = none) and
  * the caller's signal. Everything the call waits for -- the ticket function, the request, the body --
  * runs through `wait` or gets `signal`, so a ticket function that never settles ends the call too.
  */
@@ -28,7 +29,7 @@ export class CallBudget {
   readonly #operation: string;
   #timedOut = false;
 
-  constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string) {
+  constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string, started = performance.now()) {
     this.#timeoutMs = timeoutMs;
     this.#operation = operation;
     this.#caller = caller;
@@ -38,7 +39,7 @@ export class CallBudget {
         ? setTimeout(() => {
             this.#timedOut = true;
             this.#controller.abort();
-          }, timeoutMs)
+          }, Math.max(0, started + timeoutMs - performance.now()))
         : undefined;
     caller?.addEventListener('abort', this.#onAbort, { once: true });
   }

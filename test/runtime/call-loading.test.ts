@@ -1,0 +1,321 @@
+// The modules a call loads on first use, through their real dynamic imports: agent.ts loads
+// call.ts on an agent's first call, call.ts loads retry.ts on the first failure that may be
+// retried and transport-rest.ts on the first REST call. Each test runs a fresh copy of the
+// compiled EMail agent and runtime (dist/generated) in its own folder under dist/, in which one
+// module is missing, throws when it is evaluated, or waits on a gate before it finishes loading,
+// against a real HTTP server on 127.0.0.1. What must hold: the call's time limit and signal cover
+// the loads (an aborted signal fails at once, a timeout during a load is the usual timeout error),
+// a failed load names the operation, and a retry policy that cannot be loaded leaves the caller
+// the server's error (the hooks get the load failure), with no secret in any of it.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
+import type * as EMail from '../../generated/EMail/index.js';
+import type { CallEvent } from '../../generated/runtime/hooks.js';
+import { repoRoot } from '../support/paths.js';
+
+const TICKET = '7T:loadingTicketExample==';
+const TOKEN = 'app-token-4f1e2d3c';
+const SERVICE_PATH = '/Remote/Services86/EMail.svc';
+
+type Lib = typeof EMail;
+interface Copy {
+  readonly lib: Lib;
+  readonly runtime: string;
+  /** Lets a gated module finish loading. */
+  readonly open: () => void;
+  /** How many times a gated module has started to load. */
+  readonly loads: () => number;
+}
+
+const distGenerated = join(repoRoot, 'dist', 'generated');
+const copies: string[] = [];
+const gates: (() => void)[] = [];
+let copyCount = 0;
+
+/**
+ * A fresh copy of the compiled EMail agent and runtime, changed by `edit` before anything of it is
+ * imported (a copy is a new set of module URLs: nothing is shared with other copies or tests).
+ */
+async function freshCopy(edit: (runtime: string, gate: (file: string) => void) => void = () => undefined): Promise<Copy> {
+  const dir = mkdtempSync(join(repoRoot, 'dist', 'call-loading-'));
+  copies.push(dir);
+  cpSync(join(distGenerated, 'EMail'), join(dir, 'EMail'), { recursive: true });
+  cpSync(join(distGenerated, 'runtime'), join(dir, 'runtime'), { recursive: true });
+  const runtime = join(dir, 'runtime');
+  const key = `call-loading gate ${process.pid} ${++copyCount}`;
+  const state = globalThis as unknown as Record<string, unknown>;
+  let open!: () => void;
+  state[key] = new Promise<void>((resolve) => (open = resolve));
+  state[`${key} loads`] = 0;
+  gates.push(open);
+  // The gated module: renamed, and in its place one that counts its load, waits for the gate
+  // (a top-level await: the importer's import() stays pending) and then re-exports it.
+  const gate = (file: string): void => {
+    const real = file.replace(/\.js$/, '.real.js');
+    renameSync(join(runtime, file), join(runtime, real));
+    const k = JSON.stringify(key);
+    writeFileSync(join(runtime, file), `globalThis[${k} + ' loads']++;\nawait globalThis[${k}];\nexport * from './${real}';\n`);
+  };
+  edit(runtime, gate);
+  const lib = (await import(pathToFileURL(join(dir, 'EMail', 'index.js')).href)) as Lib;
+  return { lib, runtime, open, loads: () => state[`${key} loads`] as number };
+}
+
+/** Puts back a runtime file the test removed or replaced. */
+function restore(runtime: string, file: string): void {
+  cpSync(join(distGenerated, 'runtime', file), join(runtime, file));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server.
+
+type Handler = (res: http.ServerResponse) => void;
+let server: http.Server;
+let endpoint = '';
+let baseUrl = '';
+let handler: Handler;
+let requests = 0;
+
+function replyXml(res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+function success(lib: Lib): Handler {
+  return (res) => replyXml(res, 200, lib.EMailOperations.GetEMailAccount.encodeResponse({ Response: null }, { Succeeded: true }));
+}
+
+/** 503 with Retry-After: 0, which the retry policy retries at once; the body echoes the secrets. */
+const busy: Handler = (res) => {
+  const body = `busy (ticket ${TICKET}, token ${TOKEN})`;
+  res.writeHead(503, { 'Retry-After': '0', 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+};
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    res.setHeader('Connection', 'close');
+    req.resume();
+    req.on('end', () => {
+      requests++;
+      handler(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = `${baseUrl}${SERVICE_PATH}`;
+});
+
+beforeEach(() => {
+  requests = 0;
+  handler = (res) => replyXml(res, 500, 'no handler set for this test');
+});
+
+after(async () => {
+  for (const open of gates) open();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Assertions.
+
+const NOT_SETTLED = Symbol('not settled');
+
+/** What `promise` settles with (its value or its error), or NOT_SETTLED after `ms`. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([promise.catch((err: unknown) => err), new Promise((resolve) => (timer = setTimeout(resolve, ms, NOT_SETTLED)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `err` is exactly `cls` (not a subclass) of GetEMailAccount, with no secret in anything a log would show. */
+function assertCallError<E extends Error>(err: unknown, cls: abstract new (...args: never[]) => E): asserts err is E {
+  assert.ok(err !== NOT_SETTLED, `the call did not settle in time (expected ${cls.name})`);
+  assert.ok(err instanceof Error && Object.getPrototypeOf(err) === cls.prototype, `expected exactly ${cls.name}, got ${inspect(err)}`);
+  assert.equal((err as { operation?: unknown }).operation, 'GetEMailAccount');
+  assert.match(err.message, /^GetEMailAccount: /);
+  assertNoSecrets(err);
+}
+
+function assertNoSecrets(value: unknown): void {
+  const shown = [inspect(value, { depth: null }), JSON.stringify(value) ?? '', String(value)];
+  for (const text of shown) {
+    for (const secret of [TICKET, TOKEN]) assert.ok(!text.includes(secret), `a secret leaked: ${text.slice(0, 400)}`);
+  }
+}
+
+function agentOf(lib: Lib, options: EMail.AgentOptions = {}): EMail.EMailAgent {
+  return new lib.EMailAgent({ endpoint, ticket: TICKET, applicationToken: TOKEN, ...options });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("an agent's first call loads call.ts within the call's time limit and signal", () => {
+  test('an already-aborted signal rejects at once with TransportError "aborted", before call.ts is loaded', async () => {
+    const { lib, loads } = await freshCopy((_runtime, gate) => gate('call.js'));
+    const err = await settledWithin(agentOf(lib).getEMailAccount({ EMailAccountId: 5 }, { signal: AbortSignal.abort() }), 2_000);
+    assertCallError(err, lib.TransportError);
+    assert.equal(err.reason, 'aborted');
+    assert.equal(loads(), 0, 'call.ts was loaded for a call that was aborted before it started');
+    assert.equal(requests, 0);
+  });
+
+  test('a timeout that fires while call.ts loads rejects with the usual timeout error; the load goes on for the next call', async () => {
+    const { lib, open, loads } = await freshCopy((_runtime, gate) => gate('call.js'));
+    handler = success(lib);
+    const agent = agentOf(lib);
+    const started = performance.now();
+    const err = await settledWithin(agent.getEMailAccount({ EMailAccountId: 5 }, { timeoutMs: 150 }), 3_000);
+    const elapsed = performance.now() - started;
+    assertCallError(err, lib.TransportError);
+    assert.equal(err.reason, 'timeout');
+    assert.match(err.message, /within 150 ms/);
+    assert.ok(elapsed >= 140, `timed out after ${elapsed} ms`);
+    assert.equal(loads(), 1);
+    assert.equal(requests, 0, 'nothing is sent by a call that timed out while loading');
+    open();
+    assert.equal(await agent.getEMailAccount({ EMailAccountId: 5 }), null);
+    assert.equal(loads(), 1, 'the load was not started again');
+    assert.equal(requests, 1);
+  });
+
+  test('an abort while call.ts loads rejects with TransportError "aborted"', async () => {
+    const { lib } = await freshCopy((_runtime, gate) => gate('call.js'));
+    const controller = new AbortController();
+    const call = agentOf(lib).getEMailAccount({ EMailAccountId: 5 }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const err = await settledWithin(call, 3_000);
+    assertCallError(err, lib.TransportError);
+    assert.equal(err.reason, 'aborted');
+    assert.equal(requests, 0);
+  });
+
+  // The limit counts from the call, not from the end of the load: a 700 ms load leaves 300 ms of
+  // a 1000 ms limit for a server that never answers (a budget started after the load would end at
+  // 1700 ms).
+  test("the load counts against the call's time limit", async () => {
+    const { lib, open } = await freshCopy((_runtime, gate) => gate('call.js'));
+    handler = () => undefined; // never answers
+    const opened = setTimeout(open, 700);
+    const started = performance.now();
+    const err = await settledWithin(agentOf(lib).getEMailAccount({ EMailAccountId: 5 }, { timeoutMs: 1_000 }), 5_000);
+    const elapsed = performance.now() - started;
+    clearTimeout(opened);
+    assertCallError(err, lib.TransportError);
+    assert.equal(err.reason, 'timeout');
+    assert.ok(elapsed >= 950 && elapsed < 1_600, `timed out after ${Math.round(elapsed)} ms; the limit is 1000 ms from the call`);
+    assert.equal(requests, 1);
+  });
+
+  test('a failed load is a SoapError naming the operation, with the import error as cause; the next call loads again', async () => {
+    const { lib, runtime } = await freshCopy((dir) => rmSync(join(dir, 'call.js')));
+    handler = success(lib);
+    const agent = agentOf(lib);
+    const err = await settledWithin(agent.getEMailAccount({ EMailAccountId: 5 }), 3_000);
+    assertCallError(err, lib.SoapError);
+    assert.match(err.message, /a runtime module could not be loaded: .*call\.js/);
+    assert.equal((err.cause as { code?: unknown }).code, 'ERR_MODULE_NOT_FOUND');
+    assert.equal(requests, 0);
+    restore(runtime, 'call.js');
+    assert.equal(await agent.getEMailAccount({ EMailAccountId: 5 }), null);
+    assert.equal(requests, 1);
+  });
+});
+
+describe('the retry policy (retry.ts) failing to load after a failed attempt', () => {
+  interface Seen {
+    readonly attempts: CallEvent[];
+    readonly calls: CallEvent[];
+  }
+  function recording(): { seen: Seen; hooks: EMail.AgentOptions['hooks'] } {
+    const seen: Seen = { attempts: [], calls: [] };
+    return { seen, hooks: { onAttempt: (e) => void seen.attempts.push(e), onCall: (e) => void seen.calls.push(e) } };
+  }
+
+  test("the caller gets the server's error, the hooks the load failure; the next call loads it and retries", async () => {
+    const { lib, runtime } = await freshCopy((dir) => rmSync(join(dir, 'retry.js')));
+    handler = busy;
+    const { seen, hooks } = recording();
+    const agent = agentOf(lib, { retry: { maxAttempts: 2 }, hooks });
+    const err = await settledWithin(agent.getEMailAccount({ EMailAccountId: 5 }), 3_000);
+    assertCallError(err, lib.HttpError);
+    assert.equal(err.status, 503);
+    assert.equal(requests, 1);
+    assert.equal(seen.attempts.length, 1);
+    assert.equal(seen.calls.length, 1);
+    for (const event of [seen.attempts[0]!, seen.calls[0]!]) {
+      assert.equal(event.error, err, 'the hooks see the error the caller gets');
+      const loadErr = event.retryError;
+      assertCallError(loadErr, lib.SoapError);
+      assert.match(loadErr.message, /a runtime module could not be loaded: .*retry\.js/);
+      assert.equal((loadErr.cause as { code?: unknown }).code, 'ERR_MODULE_NOT_FOUND');
+    }
+    assert.equal(seen.attempts[0]!.willRetry, false);
+
+    // A failed load is not kept: with retry.js back, the next call loads it and retries.
+    restore(runtime, 'retry.js');
+    let calls = 0;
+    handler = (res) => (++calls === 1 ? busy(res) : success(lib)(res));
+    requests = 0;
+    assert.equal(await agent.getEMailAccount({ EMailAccountId: 5 }), null);
+    assert.equal(requests, 2);
+    assert.equal(seen.attempts.at(-2)!.willRetry, true);
+    assert.equal(seen.attempts.at(-2)!.retryError, undefined);
+  });
+
+  test('a load failure quoting a secret: neither the caller nor the hooks see it', async () => {
+    const { lib } = await freshCopy((dir) =>
+      writeFileSync(join(dir, 'retry.js'), `throw new Error(${JSON.stringify(`cannot read /run/keys/${TICKET}/${TOKEN}`)});\n`),
+    );
+    handler = busy;
+    const { seen, hooks } = recording();
+    const err = await settledWithin(agentOf(lib, { retry: {}, hooks }).getEMailAccount({ EMailAccountId: 5 }), 3_000);
+    assertCallError(err, lib.HttpError);
+    assert.equal(requests, 1);
+    const loadErr = seen.calls[0]?.retryError;
+    assertCallError(loadErr, lib.SoapError);
+    assert.match(loadErr.message, /could not be loaded: cannot read \/run\/keys\/\*\*\*\/\*\*\*/);
+    assertNoSecrets(loadErr.cause);
+  });
+
+  test('without hooks, the caller gets the same server error', async () => {
+    const { lib } = await freshCopy((dir) => rmSync(join(dir, 'retry.js')));
+    handler = busy;
+    const err = await settledWithin(agentOf(lib, { retry: {} }).getEMailAccount({ EMailAccountId: 5 }), 3_000);
+    assertCallError(err, lib.HttpError);
+    assert.equal(err.status, 503);
+    assert.equal(requests, 1);
+  });
+});
+
+describe('the REST transport (transport-rest.ts) loads within the call budget', () => {
+  test('a timeout while it loads is the usual timeout error, and nothing is sent', async () => {
+    const { lib, open } = await freshCopy((_runtime, gate) => gate('transport-rest.js'));
+    const agent = new lib.EMailAgent({ baseUrl, transport: 'rest', ticket: TICKET, applicationToken: TOKEN });
+    const err = await settledWithin(agent.getEMailAccount({ EMailAccountId: 5 }, { timeoutMs: 150 }), 3_000);
+    open();
+    assertCallError(err, lib.TransportError);
+    assert.equal(err.reason, 'timeout');
+    assert.equal(requests, 0);
+  });
+
+  test('a failed load is a SoapError naming the operation', async () => {
+    const { lib } = await freshCopy((dir) => rmSync(join(dir, 'transport-rest.js')));
+    const agent = new lib.EMailAgent({ baseUrl, transport: 'rest', ticket: TICKET, applicationToken: TOKEN });
+    const err = await settledWithin(agent.getEMailAccount({ EMailAccountId: 5 }), 3_000);
+    assertCallError(err, lib.SoapError);
+    assert.match(err.message, /a runtime module could not be loaded: .*transport-rest\.js/);
+    assert.equal(requests, 0);
+  });
+});

@@ -1,0 +1,64 @@
+// Hooks observe, they never decide (hooks.ts): a hook that fails does not change the call. That
+// includes an async hook -- `onAttempt`, `onCall` and `onXml` are typed as returning void, which
+// an async function satisfies -- whose promise rejects: the rejection is dropped, not left
+// unhandled (Node ends the process for an unhandled rejection). Against a real server on 127.0.0.1.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { EMailAgent, EMailOperations, HttpError } from '../../generated/EMail/index.js';
+
+let server: http.Server;
+let endpoint = '';
+let status = 200;
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const body = status === 200 ? EMailOperations.GetEMailAccount.encodeResponse({ Response: null }, { Succeeded: true }) : 'down';
+      res.writeHead(status, { 'Content-Type': status === 200 ? 'text/xml; charset=utf-8' : 'text/plain', Connection: 'close' });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/Remote/Services86/EMail.svc`;
+});
+
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+/** Runs `fn` and returns the unhandled rejections seen meanwhile and shortly after. */
+async function unhandledDuring(fn: () => Promise<void>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const onRejection = (reason: unknown): void => void seen.push(reason);
+  process.on('unhandledRejection', onRejection);
+  try {
+    await fn();
+    // Unhandled rejections are reported after the microtask queue drains: let two turns pass.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+  return seen;
+}
+
+test('async hooks that reject change nothing and leave no unhandled rejection', async () => {
+  const called: string[] = [];
+  const failing = (name: string) => async (): Promise<void> => {
+    called.push(name);
+    throw new Error(`the log sink of ${name} is down`);
+  };
+  const hooks = { onAttempt: failing('onAttempt'), onCall: failing('onCall'), onXml: failing('onXml') };
+  const unhandled = await unhandledDuring(async () => {
+    status = 200;
+    assert.equal(await new EMailAgent({ endpoint, hooks }).getEMailAccount({ EMailAccountId: 1 }), null);
+    status = 503;
+    await assert.rejects(new EMailAgent({ endpoint, hooks }).getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof HttpError && e.status === 503);
+  });
+  assert.deepEqual(called.sort(), ['onAttempt', 'onAttempt', 'onCall', 'onCall', 'onXml', 'onXml', 'onXml', 'onXml']);
+  assert.deepEqual(unhandled.map(String), []);
+});
