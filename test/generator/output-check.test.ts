@@ -10,7 +10,8 @@
 // - a consumer's (consumerView, the files as generated) with flags stricter than we promise
 //   (noUnusedParameters, noImplicitReturns …): the output compiles cleanly, the broken copies are
 //   skipped (the directive is honoured), and wrong uses of the agent still fail — the public types
-//   bite although the files behind them are not re-checked.
+//   bite although the files behind them are not re-checked. Without fetch typings, the entry
+//   point's FetchTypings fails instead of the runtime's types silently turning any.
 // TypeScript 5.0 and 7 do the same in the slow tier (consumer.slow.test.ts).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -160,6 +161,17 @@ describe("the output as a consumer's compiler checks it: runtime and metadata sk
   test('the broken runtime file and metadata table are skipped: the directive is honoured', () => {
     assert.deepEqual(codes(theirs, relative(repoRoot, broken.runtime)), []);
     assert.deepEqual(codes(theirs, relative(repoRoot, broken.metadata)), []);
+  });
+
+  test('without fetch typings (no DOM, no @types/node) the entry point fails, rather than the runtime\'s types turning any', () => {
+    const bare = consumerView(generatedFiles, repoRoot, { ...PICKY, lib: ['lib.es2022.d.ts'], types: [] });
+    const entry = readFileSync(join(generatedDir, 'index.ts'), 'utf8').split('\n');
+    const line = entry.indexOf('export type FetchTypings = [typeof fetch, AbortSignal, Response];') + 1;
+    assert.ok(line > 0, 'generated/index.ts declares FetchTypings');
+    assert.deepEqual(
+      bare.map((d) => d.text),
+      ['fetch', 'AbortSignal', 'Response'].map((name) => `generated/index.ts:${line} TS2304 Cannot find name '${name}'.`),
+    );
   });
 
   test('wrong uses of the agent, its operations and its metadata exports still fail; right ones compile', () => {
