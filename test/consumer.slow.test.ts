@@ -479,7 +479,7 @@ describe('consumer project: npm pack → offline install from the tarball → pr
       writeFileSync(join(app, name), `${JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true, ...compilerOptions }, include }, null, 2)}\n`);
       return name;
     };
-    const consumerView = tsconfig('tsconfig.picky.json', picky, ['src/generated/**/*.ts', 'probe/*.ts']);
+    const consumerView = tsconfig('tsconfig.picky.json', { ...picky, rootDir: '.' }, ['src/generated/**/*.ts', 'probe/*.ts']);
     for (const file of readdirSync(join(app, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
       mkdirSync(dirname(join(app, 'checked', file)), { recursive: true });
       writeFileSync(join(app, 'checked', file), withoutNoCheck(readFileSync(join(app, 'src', file), 'utf8')));
