@@ -23,6 +23,13 @@ export {
 } from './runtime/index.js';
 
 /**
+ * The runtime's types name fetch, AbortSignal and Response: the tsconfig needs "lib": ["DOM"] or
+ * @types/node. The runtime's files are not re-checked in your build (@ts-nocheck), so without those
+ * typings their types would silently become any; this line fails to compile instead.
+ */
+export type FetchTypings = [typeof fetch, AbortSignal, Response];
+
+/**
  * Options of a SuperOfficeClient: what every agent needs (baseUrl -- or environment and tenant --,
  * ticket, applicationToken, timeZone, fetch, timeoutMs, httpHeaders, hooks, retry ...), given once,
  * plus `endpoints` for an agent that is not below `baseUrl`.

@@ -12,6 +12,7 @@ import { wrapWords } from './identifiers.js';
 import { emitEntry } from './emit-entry.js';
 import { emitAgentTable, emitMetadata, emitSharedMetadata } from './emit-metadata.js';
 import { emitMock } from './emit-mock.js';
+import { NO_CHECK_LINE } from './no-check.js';
 import { emitAgentTypeExports, emitSharedTypes, emitTypes } from './emit-types.js';
 import { planAgents, sharedTypes, SHARED_FOLDER, type EmitPlan } from './plan.js';
 import { fits } from './layout.js';
@@ -111,7 +112,8 @@ export const RUNTIME_FOLDER = 'runtime';
 /**
  * The runtime: each templates/runtime/*.ts copied into runtime/ as the file it is (imports kept),
  * under a generated-file header, so a stack trace points at decode.ts:300, not at one big module.
- * Every file is copied, whoever added it: the folder is the list.
+ * Every file is copied, whoever added it: the folder is the list. Each carries `// @ts-nocheck`
+ * after the header: library code, checked by our tests rather than by every consumer (no-check.ts).
  */
 export function runtimeFiles(templatesDir: string): GeneratedFile[] {
   const dir = join(templatesDir, 'runtime');
@@ -120,6 +122,6 @@ export function runtimeFiles(templatesDir: string): GeneratedFile[] {
     .sort()
     .map((name) => ({
       path: `${RUNTIME_FOLDER}/${name}`,
-      content: `${GENERATED_MARK} (runtime, copied from templates/runtime/${name}) — do not edit.\n\n${readFileSync(join(dir, name), 'utf8')}`,
+      content: `${GENERATED_MARK} (runtime, copied from templates/runtime/${name}) — do not edit.\n\n${NO_CHECK_LINE}\n${readFileSync(join(dir, name), 'utf8')}`,
     }));
 }

@@ -14,6 +14,7 @@ import { GenerateError } from '../errors.js';
 import type { ElementField, SourceLocation } from '../model/types.js';
 import { stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
+import { NO_CHECK_LINE } from './no-check.js';
 import { SHARED_FOLDER, type EmitPlan, type PlannedType, type TypeScope } from './plan.js';
 import { template } from './templates.js';
 import { restrictionMapping, runtimeTypeKey } from './type-expressions.js';
@@ -73,6 +74,8 @@ function metadataFile(
   const types = parts.types ?? [];
   return template(templatesDir, 'metadata.ts.hbs')({
     header,
+    // Plain data for the runtime, checked by our tests, not by every consumer (no-check.ts).
+    noCheck: NO_CHECK_LINE,
     imports: parts.imports ?? [],
     sharedModule: `../${SHARED_FOLDER}/metadata.js`,
     // The enumerations' `XValues` lists are typed with types.ts's unions.
