@@ -96,7 +96,6 @@ function isXmlChar(cp: number): boolean {
   return cp === 9 || cp === 10 || cp === 13 || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-
 // What a run of characters is (XmlReader.decoded).
 const TEXT = 0;
 const ATTRIBUTE = 1;
@@ -998,36 +997,17 @@ export function resolveQNameIn(scope: NamespaceScope, qname: string): { ns: stri
   return ns === undefined ? undefined : { ns, local: colon < 0 ? s : s.slice(colon + 1) };
 }
 
-const TEXT_SPECIAL = /[&<>\r]/;
-const TEXT_SPECIAL_ALL = /[&<>\r]/g;
-const ATTR_SPECIAL = /[&<>"\t\n\r]/;
-const ATTR_SPECIAL_ALL = /[&<>"\t\n\r]/g;
-
-function replaceSpecial(ch: string): string {
-  switch (ch) {
-    case '&':
-      return '&amp;';
-    case '<':
-      return '&lt;';
-    case '>':
-      return '&gt;';
-    case '"':
-      return '&quot;';
-    case '\t':
-      return '&#x9;';
-    case '\n':
-      return '&#xA;';
-    default:
-      return '&#xD;';
-  }
-}
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
+const escapeChar = (ch: string): string => ESCAPES[ch]!;
+const TEXT_SPECIAL = /[&<>\r]/g;
+const ATTR_SPECIAL = /[&<>"\t\n\r]/g;
 
 /** Escapes character data: & < > and \r (as &#xD;, which line-ending normalisation would lose). */
 export function escapeText(s: string): string {
-  return TEXT_SPECIAL.test(s) ? s.replace(TEXT_SPECIAL_ALL, replaceSpecial) : s;
+  return s.replace(TEXT_SPECIAL, escapeChar);
 }
 
 /** Escapes a value for a double-quoted attribute: & < > " and \t \n \r as character references. */
 export function escapeAttribute(s: string): string {
-  return ATTR_SPECIAL.test(s) ? s.replace(ATTR_SPECIAL_ALL, replaceSpecial) : s;
+  return s.replace(ATTR_SPECIAL, escapeChar);
 }
