@@ -4,15 +4,8 @@
 // `'../runtime/operation.js'`) rather than this list, which would be one more module to load;
 // either way `rt.` (the public index.ts) completes only to what an application uses.
 export {
-  array,
-  complex,
-  dictionary,
-  enumeration,
-  extension,
   field,
   fieldLine,
-  list,
-  restricted,
   schema,
   type FieldDesc,
   type MessageDesc,

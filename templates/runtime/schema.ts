@@ -108,11 +108,6 @@ export interface OperationDesc {
   readonly entity?: string;
 }
 
-// The forms generated metadata.ts files are written in (see TypeForm below): one per type, one
-// string per element. Each builds the plain descriptor above; they exist so that a table reads like
-// the schema and costs a consumer's type check almost nothing (string literals, not a call or an
-// object per element).
-
 /**
  * One element: `field('Address', 0, 'xs:string', 'optional nillable')`. `occurrence` lists
  * 'optional' (minOccurs=0), 'nillable' and 'repeated' (maxOccurs > 1), space-separated.
@@ -132,44 +127,12 @@ export function fieldLine(line: string): FieldDesc {
   return field(words[0] ?? '', Number(words[1]), type === '-' ? '' : type, words.slice(3).join(' '));
 }
 
-/** A complexType with a sequence, its elements as `fieldLine` strings. */
-export function complex(name: string, ns: number, lines: readonly string[]): ComplexDesc {
-  return { kind: 'complex', name, ns, fields: lines.map(fieldLine) };
-}
-
-/** A complexType extending `base` (complexContent/extension): the base's fields come first. */
-export function extension(name: string, ns: number, base: string, lines: readonly string[]): ComplexDesc {
-  return { kind: 'complex', name, ns, base, fields: lines.map(fieldLine) };
-}
-
-/** WCF `ArrayOfX`: `item` is a `fieldLine`. */
-export function array(name: string, ns: number, item: string): ArrayDesc {
-  return { kind: 'array', name, ns, item: fieldLine(item) };
-}
-
-/** WCF dictionary (`fieldLine`s); a Record when the key is a string (`xs:string`), else an array of { Key, Value }. */
-export function dictionary(name: string, ns: number, entry: string, key: string, value: string): DictDesc {
-  const k = fieldLine(key);
-  return { kind: 'dict', name, ns, entry: fieldLine(entry), key: k, value: fieldLine(value), record: k.type === 'xs:string' };
-}
-
-export function enumeration(values: readonly string[]): EnumDesc {
-  return { kind: 'enum', values };
-}
-
-export function list(item: string): ListDesc {
-  return { kind: 'list', item };
-}
-
-export function restricted(base: string, patterns: readonly string[]): RestrictedDesc {
-  return { kind: 'restricted', base, patterns };
-}
-
 /**
- * A type as a generated metadata.ts writes it: the arguments of one of the forms above, led by the
- * form's name, e.g. `['extension', 'EMailAddress', 0, 'Carrier', ['ContactId 0 xs:int optional']]`.
- * Plain arrays rather than calls: a bundler drops every one a program does not use, and a
- * consumer's type check reads thousands of them almost for free.
+ * A type as a generated metadata.ts writes it (its header explains the forms): the form's name,
+ * then its arguments, elements as `fieldLine` strings, e.g. `['extension', 'EMailAddress', 0,
+ * 'Carrier', ['ContactId 0 xs:int optional']]`. Plain arrays rather than calls: a bundler drops
+ * every one a program does not use, and a consumer's type check reads thousands of them almost
+ * for free.
  */
 export type TypeForm = readonly (string | number | readonly string[])[];
 
@@ -217,26 +180,30 @@ class FormTable implements SchemaDesc {
 }
 
 /**
- * One form's type. The form's items are read by position rather than spread into its builder:
- * types are built by code not yet optimized, where spreading an array walks its iterator (reading
- * by position built the EMail table in ~2/3 of the time, minima of fresh processes).
+ * One form's type. The form's items are read by position rather than spread: types are built by
+ * code not yet optimized, where spreading an array walks its iterator (reading by position built
+ * the EMail table in ~2/3 of the time, minima of fresh processes).
  */
 function typeOf(key: string, f: TypeForm): TypeDesc {
+  const name = f[1] as string;
+  const ns = f[2] as number;
   switch (f[0]) {
     case 'complex':
-      return complex(f[1] as string, f[2] as number, f[3] as readonly string[]);
-    case 'extension':
-      return extension(f[1] as string, f[2] as number, f[3] as string, f[4] as readonly string[]);
+      return { kind: 'complex', name, ns, fields: (f[3] as readonly string[]).map(fieldLine) };
+    case 'extension': // complexContent/extension: the base's fields come first
+      return { kind: 'complex', name, ns, base: f[3] as string, fields: (f[4] as readonly string[]).map(fieldLine) };
     case 'array':
-      return array(f[1] as string, f[2] as number, f[3] as string);
-    case 'dictionary':
-      return dictionary(f[1] as string, f[2] as number, f[3] as string, f[4] as string, f[5] as string);
+      return { kind: 'array', name, ns, item: fieldLine(f[3] as string) };
+    case 'dictionary': {
+      const k = fieldLine(f[4] as string);
+      return { kind: 'dict', name, ns, entry: fieldLine(f[3] as string), key: k, value: fieldLine(f[5] as string), record: k.type === 'xs:string' };
+    }
     case 'enumeration':
-      return enumeration(f[1] as readonly string[]);
+      return { kind: 'enum', values: f[1] as readonly string[] };
     case 'list':
-      return list(f[1] as string);
+      return { kind: 'list', item: f[1] as string };
     case 'restricted':
-      return restricted(f[1] as string, f[2] as readonly string[]);
+      return { kind: 'restricted', base: f[1] as string, patterns: f[2] as readonly string[] };
   }
   throw new Error(`internal: type ${key} has no known form (${String(f[0])})`);
 }
