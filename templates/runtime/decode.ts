@@ -1,27 +1,21 @@
 // The decoder: a whole SOAP envelope (text) -> typed values, in one pass over the XML reader's
-// events, driven by the schema metadata. No tree is built, for the message or for a Fault
-// (envelope.ts readFaultFrom reads it from the same events). The mock reads requests with it too
-// (decode-request.ts).
+// events, driven by the schema metadata. No tree is built, for the message or a Fault (envelope.ts
+// readFaultFrom reads it from the same events). The mock reads requests with it too.
 //
-// Strict about values (a bad number, an unknown enum value, a nil where the schema forbids one is
-// a DecodeError naming the element path, line and column). About elements the schema does not
-// declare, lenient by default (they are skipped, so a newer server that adds fields does not break
-// an older client) or strict with unknownElements 'error' (a DecodeError naming the element: for
-// tests, and for the mock, which checks what clients send). Header blocks the operation does not
-// declare are always skipped.
+// Strict about values: a bad number, an unknown enum value or a nil the schema forbids is a
+// DecodeError naming the element path, line and column. Elements the schema does not declare are
+// skipped (a newer server may add fields) or, with unknownElements 'error', refused (tests, and
+// the mock checking what clients send); undeclared header blocks are always skipped.
 //
-// Which error is reported when a message has several: the message is always read to its end, so
-//   1. a well-formedness error (anywhere) comes first, then
-//   2. the envelope's shape: not an Envelope, the other SOAP version, no Body or several, an empty
-//      Body, a Fault, the wrong body element, then
-//   3. the first error in the body element, in document order, then
-//   4. the first error in the header blocks, in the order the operation declares its headers.
-// An error therefore costs one parse, like a success.
+// The message is always read to its end, so an error costs one parse, like a success, and of
+// several errors the first of these is reported: a well-formedness error (anywhere); the envelope's
+// shape (not an Envelope, the other SOAP version, no Body or several, an empty Body, a Fault, the
+// wrong body element); the body element's first, in document order; the header blocks' first, in
+// the order the operation declares them.
 //
-// How values are read: an element whose value is its text (a leaf: a scalar, an enumeration ...) is
-// read at once through its end tag (readLeaf). An element that holds elements (a complex value, an
-// array, a dictionary or one of its entries) gets a frame on an explicit stack; its children's
-// values go into it, and at its end tag its value goes to the frame below.
+// A leaf (an element whose value is its text: a scalar, an enumeration ...) is read at once through
+// its end tag (readLeaf). An element that holds elements gets a frame on an explicit stack; its
+// children's values go into it, and at its end tag its value goes to the frame below.
 import { DecodeError, type SoapFaultError } from './errors.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
@@ -40,16 +34,12 @@ export type UnknownElements = 'ignore' | 'error';
 export interface DecodeOptions {
   /** Nesting limit of the XML reader (default 256). */
   readonly maxDepth?: number | undefined;
-  /**
-   * Elements the schema does not declare: 'ignore' (the default: skipped, so a newer server that
-   * adds fields does not break this client) or 'error' (a DecodeError naming the element's path).
-   * SOAP header blocks the WSDL does not declare are always ignored.
-   */
+  /** Elements the schema does not declare: 'ignore' (the default) or 'error' (a DecodeError naming its path). */
   readonly unknownElements?: UnknownElements | undefined;
   /**
-   * The SOAP version the message must have (the operation's binding): an envelope of the other
-   * version is then a DecodeError, as in WCF. The agent passes it for responses; without it both
-   * versions are read (SuperOffice documents its SOAP 1.1 services with SOAP 1.2 envelopes).
+   * The SOAP version the message must have (the operation's binding; the agent passes it for
+   * responses): the other is then a DecodeError, as in WCF. Without it both are read (SuperOffice
+   * documents its SOAP 1.1 services with SOAP 1.2 envelopes).
    */
   readonly soapVersion?: SoapVersion | undefined;
 }
@@ -668,13 +658,10 @@ function deliver(parent: Frame, slot: Slot, value: unknown, child: Frame | null)
 /**
  * Decoders kept alive for the life of the module, with their readers, names, scopes and frames.
  * Optimized code relies on the hidden classes (V8's "maps") of the objects it handles; a full GC
- * drops the maps no live object has any more -- between two messages, every per-message class --
- * and with them the optimized code, so the next message was decoded by unoptimized code, several
- * times slower. Keeping one instance of each alive keeps the maps and the code (each message below
- * leaves its decoder holding frames of other kinds: a decoder keeps the last frame it opened at
- * each depth). It matters in a long-running process where a full GC runs between calls. They are
- * made by the first decode, not when the module loads (bench case cold-start). Bench: the `tricks`
- * case, row trick-keep-alive.
+ * between two messages drops the maps no live object has, and with them the optimized code, so the
+ * next message was decoded several times slower. One live instance of each kind keeps them (each
+ * message below leaves frames of other kinds). Made by the first decode, not at load (bench case
+ * cold-start). Bench: the `tricks` case, row trick-keep-alive.
  */
 let KEEP_ALIVE: unknown;
 
