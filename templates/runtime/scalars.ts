@@ -50,8 +50,9 @@ export function parseScalar(kind: ScalarKind, src: string): unknown {
     case 'unsignedInt':
     case 'unsignedLong': {
       const n = integerAt(src, start, end);
+      const range = INTEGER_RANGES[kind]!;
       if (Number.isNaN(n)) throw new ScalarError(`"${shortText(src.slice(start, end))}" is not an integer (xs:${kind})`);
-      if (!inRange(kind, n)) throw outOfRange(kind, src.slice(start, end));
+      if (n < range[0] || n > range[1]) throw outOfRange(kind, src.slice(start, end));
       return n;
     }
     case 'float':
@@ -95,11 +96,18 @@ export function parseScalar(kind: ScalarKind, src: string): unknown {
  * refuses it.
  */
 function integerAt(src: string, start: number, end: number): number {
-  const sign = src.charCodeAt(start);
-  const p = sign === 45 || sign === 43 ? start + 1 : start;
-  const value = p === end ? -1 : digitsAt(src, p, end - p);
-  if (value < 0) return NaN;
-  return sign === 45 && value !== 0 ? -value : value; // no -0
+  let p = start;
+  const sign = src.charCodeAt(p);
+  if (sign === 45 || sign === 43) p++;
+  if (p === end) return NaN;
+  let value = 0;
+  for (; p < end; p++) {
+    const d = src.charCodeAt(p) - 48;
+    if (d < 0 || d > 9) return NaN;
+    value = value * 10 + d;
+  }
+  if (sign === 45) value = -value;
+  return value === 0 ? 0 : value; // no -0
 }
 
 /** The value of the ASCII digits src[p, p + n), or -1 if any is not a digit. */
@@ -117,11 +125,6 @@ function isXmlSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
-function inRange(kind: ScalarKind, n: number): boolean {
-  const range = INTEGER_RANGES[kind]!;
-  return n >= range[0] && n <= range[1];
-}
-
 function outOfRange(kind: ScalarKind, shown: string): ScalarError {
   const why = kind === 'long' || kind === 'unsignedLong' ? ' (beyond Number.MAX_SAFE_INTEGER a JS number loses digits)' : '';
   return new ScalarError(`${shown} is out of range for xs:${kind}${why}`);
@@ -129,6 +132,12 @@ function outOfRange(kind: ScalarKind, shown: string): ScalarError {
 
 /** The lexical form of a JS value, or a ScalarError saying why it does not fit. */
 export function formatScalar(kind: ScalarKind, value: unknown): string {
+  const range = INTEGER_RANGES[kind];
+  if (range !== undefined) {
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`an integer (xs:${kind})`, value);
+    if (value < range[0] || value > range[1]) throw outOfRange(kind, String(value));
+    return String(value === 0 ? 0 : value);
+  }
   switch (kind) {
     case 'string':
     case 'anyURI':
@@ -139,17 +148,6 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
     case 'boolean':
       if (typeof value !== 'boolean') throw typeError('a boolean', value);
       return value ? 'true' : 'false';
-    case 'byte':
-    case 'short':
-    case 'int':
-    case 'long':
-    case 'unsignedByte':
-    case 'unsignedShort':
-    case 'unsignedInt':
-    case 'unsignedLong':
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`an integer (xs:${kind})`, value);
-      if (!inRange(kind, value)) throw outOfRange(kind, String(value));
-      return String(value === 0 ? 0 : value);
     case 'float':
     case 'double':
       if (typeof value !== 'number') throw typeError('a number', value);
@@ -174,6 +172,7 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
       if (typeof value !== 'string' || value.length !== 1) throw typeError('a one-character string (WCF char)', value);
       return String(value.charCodeAt(0));
   }
+  throw new Error(`internal: ${String(kind)} is not a scalar kind`);
 }
 
 // Characters XML 1.0 cannot carry at all (not even escaped), and unpaired surrogates: with the u
@@ -305,18 +304,41 @@ function formatDateTime(date: Date): string {
   );
 }
 
-/** Base64 of `bytes` (btoa reads a string of byte values; spread in chunks, as arguments are limited). */
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+/** Base64 of `bytes`: each three bytes become four characters, `=` pads the last group. */
 function encodeBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += B64[v >> 18]! + B64[(v >> 12) & 63]! + B64[(v >> 6) & 63]! + B64[v & 63]!;
+  }
+  if (i < bytes.length) {
+    const two = bytes.length - i === 2;
+    const v = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
+    out += B64[v >> 18]! + B64[(v >> 12) & 63]! + (two ? B64[(v >> 6) & 63]! : '=') + '=';
+  }
+  return out;
 }
 
 function decodeBase64(text: string): Uint8Array {
   const clean = text.replace(/[ \t\n\r]+/g, '');
   if (!BASE64_RE.test(clean)) throw new ScalarError('the text is not valid base64');
-  const binary = atob(clean);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((clean.length / 4) * 3 - padding);
+  let o = 0;
+  for (let i = 0; i < clean.length; i += 4) {
+    const a = B64_INDEX[clean.charCodeAt(i)]!;
+    const b = B64_INDEX[clean.charCodeAt(i + 1)]!;
+    const c = clean[i + 2] === '=' ? 0 : B64_INDEX[clean.charCodeAt(i + 2)]!;
+    const d = clean[i + 3] === '=' ? 0 : B64_INDEX[clean.charCodeAt(i + 3)]!;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = n >> 16;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
   return out;
 }
