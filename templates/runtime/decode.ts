@@ -92,10 +92,7 @@ class Plan {
 
   slot(field: FieldDesc): Slot {
     let slot = this.slotsByField.get(field);
-    if (slot === undefined) {
-      slot = this.newSlot(field, this.index.namespace(field.ns));
-      this.slotsByField.set(field, slot);
-    }
+    if (slot === undefined) this.slotsByField.set(field, (slot = this.newSlot(field, this.index.namespace(field.ns))));
     return slot;
   }
 

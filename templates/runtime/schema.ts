@@ -307,10 +307,7 @@ const indexes = new WeakMap<SchemaDesc, SchemaIndex>();
 
 export function schemaIndex(schema: SchemaDesc): SchemaIndex {
   let index = indexes.get(schema);
-  if (!index) {
-    index = new SchemaIndex(schema);
-    indexes.set(schema, index);
-  }
+  if (!index) indexes.set(schema, (index = new SchemaIndex(schema)));
   return index;
 }
 
