@@ -44,10 +44,7 @@ export interface DecodeOptions {
   readonly soapVersion?: SoapVersion | undefined;
 }
 
-/**
- * Decodes the envelope `xml` of message `msg` (an operation's request or response). Throws
- * DecodeError for anything the schema or XML does not allow, SoapFaultError for a Fault.
- */
+/** Decodes the envelope `xml` of message `msg`. Throws DecodeError, or SoapFaultError for a Fault. */
 export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeOptions): DecodedMessage {
   keepDecodersAlive();
   try {
@@ -144,9 +141,8 @@ type Frame = { readonly slot: Slot; readonly name: string; readonly index: numbe
 );
 
 /**
- * How a leaf's text becomes its value: as a scalar (from the field, or from xsi:type for
- * xs:anyType), a simple type, xsi:nil="true" (the text may only be whitespace) or xs:anyType's text.
- * A field's slot is its leaf when it is a scalar or simple type.
+ * How a leaf's text becomes its value: as a scalar (the field's, or xs:anyType's xsi:type), a simple
+ * type, xsi:nil="true" (only whitespace) or xs:anyType's text. A scalar or simple slot is its own leaf.
  */
 type Leaf = { readonly kind: 'scalar'; readonly scalar: ScalarKind } | { readonly kind: 'simple'; readonly desc: SimpleDesc } | { readonly kind: 'nil' | 'text' };
 
@@ -160,10 +156,7 @@ function segment(name: string, index: number): string {
 
 // ---------------------------------------------------------------------------------------------
 
-/**
- * What the (last) Body holds: the decoded body element, or the error that stopped its decoding
- * (reported only once the whole message has been read), a Fault, or another element.
- */
+/** What the Body holds: the body element's value or the error that stopped it (thrown once all is read), a Fault, or another element. */
 type BodyOutcome = { value: Record<string, unknown> | DecodeError } | { fault: SoapFaultError } | { found: string };
 
 /** One message's decoding (one per message: it holds the reader). Exported for decode-request.ts. */
@@ -182,9 +175,8 @@ export class EnvelopeDecoder {
   private leafStart = 0;
   private leaf: unknown = undefined;
   /**
-   * Set by decodeRequestOf only (a server reading a request before it knows the operation):
-   * called at the Body's first element (unless a Fault) with its name and the envelope's
-   * version; the message it returns is the one decoded, body and headers. `picked` keeps it.
+   * Set by decodeRequestOf only (the mock, before it knows the operation): called at the Body's
+   * first element (unless a Fault); the message it returns is decoded, body and headers.
    */
   pick: ((ns: string, local: string, version: SoapVersion) => MessageDesc | undefined) | undefined = undefined;
   private picked: MessageDesc | undefined = undefined;
@@ -309,10 +301,7 @@ export class EnvelopeDecoder {
     }
   }
 
-  /**
-   * Throws the error `message` at the element of frame `depth` followed by the path segments
-   * `tail` (a child, a leaf, a list item), located at `offset` (default: the frame's start tag).
-   */
+  /** Throws `message` at frame `depth`'s element and path segments `tail`, located at `offset` (default: the frame's start tag). */
   private fail(message: string, depth: number, tail = '', offset = this.frames[depth]!.start): never {
     const parts: string[] = this.prefix ? [this.prefix] : [];
     for (let i = 0; i <= depth; i++) parts.push(segment(this.frames[i]!.name, this.frames[i]!.index));
@@ -339,11 +328,7 @@ export class EnvelopeDecoder {
     return this.fail(message, this.sp, within + r.name.local, r.start);
   }
 
-  /**
-   * At the body element's start tag: its value (a complex value: the operation's wrapper, whose own
-   * attributes, xsi:nil and xsi:type, are not read), or the DecodeError that stopped it; reads
-   * through its end tag either way.
-   */
+  /** At the body element's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
   private decodeBody(slot: Slot): Record<string, unknown> | DecodeError {
     const depth = this.r.depth;
     try {
@@ -411,10 +396,7 @@ export class EnvelopeDecoder {
     }
   }
 
-  /**
-   * At a child's start tag: the slot the child fills in `top`, or null when it is skipped. Errors
-   * for a child that may not be there.
-   */
+  /** At a child's start tag: the slot it fills in `top`, or null to skip it; an error when it may not be there. */
   private childSlot(top: Frame): Slot | null {
     const r = this.r;
     switch (top.kind) {
@@ -443,10 +425,7 @@ export class EnvelopeDecoder {
     }
   }
 
-  /**
-   * At the start tag of an element of field `slot`, with path segment `name`/`index`: its frame,
-   * or null when it is a leaf, which is then read through its end tag (its value in `leaf`).
-   */
+  /** At the start tag of an element of `slot` (path segment `name`/`index`): its frame, or null for a leaf, then read (value in `leaf`). */
   private open(slot: Slot, name: string, index: number): Frame | null {
     const r = this.r;
     const field = slot.field;
@@ -510,11 +489,7 @@ export class EnvelopeDecoder {
     return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
   }
 
-  /**
-   * The type key an xsi:type `value` selects: for xs:anyType a scalar or any type of this service;
-   * elsewhere a type derived from `declared`, or `declared` itself when it names anything else.
-   * (`elName`/`elIndex`: the element's path segment, for errors.)
-   */
+  /** The type key an xsi:type `value` selects (SchemaIndex.xsiType); `elName`/`elIndex`: the element's path segment, for errors. */
   private xsiType(value: string, declared: string, elName: string, elIndex: number): string {
     const index = this.index;
     const scope = this.r.scope;
@@ -537,9 +512,8 @@ export class EnvelopeDecoder {
   }
 
   /**
-   * After the start tag of a leaf (path segment `name`/`index`): reads through its end tag and
-   * leaves its value in `leaf`; null (no frame). Elements inside are errors, except in a simple
-   * value, where they are ignored with their text (or refused as unknown in strict mode).
+   * After a leaf's start tag: reads through its end tag, its value in `leaf`; null (no frame).
+   * Elements inside are errors, except in a simple value (ignored, or unknown in strict mode).
    */
   private readLeaf(leaf: Leaf, name: string, index: number): null {
     const r = this.r;

@@ -19,10 +19,9 @@ export function writeEnvelope(index: SchemaIndex, version: SoapVersion, headerBl
 }
 
 /**
- * How much of a fault's reason and detail an error keeps, in characters: a server's fault text is
- * data from the network, and a 20 MiB faultstring must not become a 20 MiB error message. Longer
- * text is cut, with `... (N characters in all)` after it. With the code (at most 256 characters),
- * a SoapFaultError's message stays under 64 KiB.
+ * How much of a fault's reason and detail an error keeps, in characters: a 20 MiB faultstring from
+ * the network must not become a 20 MiB error message. Longer text is cut, with `... (N characters
+ * in all)` after it; with the code (at most 256), a SoapFaultError's message stays under 64 KiB.
  */
 const FAULT_TEXT_CAP = 32 * 1024;
 const FAULT_CODE_CAP = 256;
@@ -49,9 +48,8 @@ class CappedText {
 }
 
 /**
- * The SoapFaultError of the Fault element at the reader's current start tag (SOAP 1.1 or 1.2),
- * read as events through its end tag: no tree is built, and the code, reason and detail are kept
- * only up to their caps, so a Fault costs no more memory than any other response of its size.
+ * The SoapFaultError of the Fault element at the reader's start tag (SOAP 1.1 or 1.2), read as
+ * events through its end tag, its texts kept up to their caps: no more memory than any response.
  */
 export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: string): SoapFaultError {
   const envNs = version === '1.2' ? SOAP12_NS : '';

@@ -144,9 +144,8 @@ export type TypeForm = readonly (string | number | readonly string[])[];
 export type EnumerationForm = readonly ['enumeration', readonly string[]];
 
 /**
- * One agent's table: its namespaces and its types, each built from its form the first time it is
- * asked for, so that importing a table costs only the types a program actually sends or reads
- * (bench case cold-start: building all of EMail's 245 at import took ~1 ms of its ~35).
+ * One agent's table: its namespaces and types, each built from its form when first asked for, so
+ * importing a table costs only the types a program uses (cold start: all 245 of EMail took ~1 ms).
  */
 export function schema(namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>): SchemaDesc {
   return new FormTable(namespaces, forms);
@@ -234,9 +233,7 @@ export class SchemaIndex {
 
   constructor(schema: SchemaDesc) {
     this.schema = schema;
-    const prefixes: string[] = [];
-    for (let i = 0; i < schema.namespaces.length; i++) prefixes.push(`ns${i}`);
-    this.prefixes = prefixes;
+    this.prefixes = schema.namespaces.map((_, i) => `ns${i}`);
   }
 
   type(key: string): TypeDesc | undefined {
@@ -284,11 +281,10 @@ export class SchemaIndex {
   }
 
   /**
-   * The type key an xsi:type naming {`ns`}`local` selects on an element declared of type
-   * `declared`: for xs:anyType a scalar (`xs:...`) or any type of this schema; elsewhere a type
-   * derived from `declared`, or `declared` itself when it is not complex (xsi:type then merely
-   * restates it). Undefined when xsi:type contradicts a complex `declared`, or names no type of
-   * this schema for xs:anyType.
+   * The type key an xsi:type naming {`ns`}`local` selects on an element declared `declared`: for
+   * xs:anyType a scalar (`xs:...`) or any type of this schema; elsewhere a type derived from
+   * `declared`, or `declared` itself when it is not complex (xsi:type merely restates it). Undefined
+   * when it contradicts a complex `declared`, or names no type of this schema for xs:anyType.
    */
   xsiType(ns: string, local: string, declared: string): string | undefined {
     const complex = this.type(declared)?.kind === 'complex';
@@ -330,11 +326,9 @@ export function pathString(path: Path | undefined): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The value rules of simple types (enumeration values, xs:list items, restriction patterns) in one
-// place for the XML encoder and decoder and the JSON codec (json.ts), so that a bad value gets the
-// same message on SOAP and on REST. Each check returns what is wrong (the codec adds the element
-// path and throws its own error), or undefined when the value is allowed; parseSimple reads a
-// simple type's text into its value.
+// The value rules of simple types (enumeration values, list items, patterns), one place for the
+// XML codecs and the JSON codec, so a bad value gets the same message on SOAP and REST. A check
+// returns what is wrong (the codec adds the path) or undefined; parseSimple reads a simple value.
 
 /** Restriction patterns, compiled once per process. */
 const patternCache = new Map<string, RegExp>();
