@@ -134,12 +134,6 @@ function outOfRange(kind: ScalarKind, shown: string): ScalarError {
 
 /** The lexical form of a JS value, or a ScalarError saying why it does not fit. */
 export function formatScalar(kind: ScalarKind, value: unknown): string {
-  const range = INTEGER_RANGES[kind];
-  if (range !== undefined) {
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`an integer (xs:${kind})`, value);
-    if (value < range[0] || value > range[1]) throw outOfRange(kind, String(value));
-    return String(value === 0 ? 0 : value);
-  }
   switch (kind) {
     case 'string':
     case 'anyURI':
@@ -150,6 +144,19 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
     case 'boolean':
       if (typeof value !== 'boolean') throw typeError('a boolean', value);
       return value ? 'true' : 'false';
+    case 'byte':
+    case 'short':
+    case 'int':
+    case 'long':
+    case 'unsignedByte':
+    case 'unsignedShort':
+    case 'unsignedInt':
+    case 'unsignedLong': {
+      const range = INTEGER_RANGES[kind]!;
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`an integer (xs:${kind})`, value);
+      if (value < range[0] || value > range[1]) throw outOfRange(kind, String(value));
+      return String(value === 0 ? 0 : value);
+    }
     case 'float':
     case 'double':
       if (typeof value !== 'number') throw typeError('a number', value);
@@ -174,7 +181,6 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
       if (typeof value !== 'string' || value.length !== 1) throw typeError('a one-character string (WCF char)', value);
       return String(value.charCodeAt(0));
   }
-  throw new Error(`internal: ${String(kind)} is not a scalar kind`);
 }
 
 // Characters XML 1.0 cannot carry at all (not even escaped), and unpaired surrogates: with the u
