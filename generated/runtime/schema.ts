@@ -101,10 +101,7 @@ export interface OperationDesc {
   readonly soapVersion: SoapVersion;
   readonly input: MessageDesc;
   readonly output?: MessageDesc;
-  /**
-   * REST (Agents API): the request fields sent as query-string parameters rather than in the JSON
-   * body. The generator lists them only for single-id Get.../Delete... methods (`?EMailAccountId=546`).
-   */
+  /** REST: the request fields sent in the query string, not the JSON body (single-id Get.../Delete...: `?EMailAccountId=546`). */
   readonly query?: readonly string[];
   /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
   readonly entity?: string;
