@@ -2,21 +2,18 @@
 
 // @ts-nocheck — library code: your compiler skips it as skipLibCheck skips a .d.ts; gen-services86's own tests type-check it (strict, TS 5.0, 5.9, 7).
 // SOAP envelopes: writing them (version from the binding) and reading a Fault as events. The
-// envelope itself is read by decode.ts (the one envelope reader of the client).
+// envelope itself is read by decode.ts (the one envelope reader of the client); the mock writes
+// its Faults itself (mock-server.ts writeFault).
 import { SoapFaultError } from './errors.js';
 import { XSD_NS, XSI_NS, type SchemaIndex, type SoapVersion } from './schema.js';
-import { escapeAttribute, escapeText, XML_END, XML_EOF, XML_START, XML_TEXT, type XmlReader } from './xml.js';
+import { escapeAttribute, XML_END, XML_EOF, XML_START, XML_TEXT, type XmlReader } from './xml.js';
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 
-function envelopeNamespace(version: SoapVersion): string {
-  return version === '1.2' ? SOAP12_NS : SOAP11_NS;
-}
-
 /** A whole envelope around already-encoded header blocks and body element. */
 export function writeEnvelope(index: SchemaIndex, version: SoapVersion, headerBlocks: string, body: string): string {
-  let decls = `xmlns:s="${envelopeNamespace(version)}" xmlns:xsi="${XSI_NS}" xmlns:xsd="${XSD_NS}"`;
+  let decls = `xmlns:s="${version === '1.2' ? SOAP12_NS : SOAP11_NS}" xmlns:xsi="${XSI_NS}" xmlns:xsd="${XSD_NS}"`;
   index.schema.namespaces.forEach((ns, i) => {
     decls += ` xmlns:${index.prefixes[i]}="${escapeAttribute(ns)}"`;
   });
@@ -24,28 +21,10 @@ export function writeEnvelope(index: SchemaIndex, version: SoapVersion, headerBl
   return `<?xml version="1.0" encoding="utf-8"?><s:Envelope ${decls}>${header}<s:Body>${body}</s:Body></s:Envelope>`;
 }
 
-export interface FaultFields {
-  /** faultcode / Code Value, as a QName string; for 1.1 use e.g. `s:Server`, for 1.2 `s:Receiver`. */
-  readonly code: string;
-  readonly reason: string;
-  /** Plain text placed in the detail element. */
-  readonly detail?: string;
-}
-
-/** A SOAP Fault envelope (used by servers and mocks). */
-export function writeFault(version: SoapVersion, fault: FaultFields): string {
-  const body =
-    version === '1.2'
-      ? `<s:Fault><s:Code><s:Value>${escapeText(fault.code)}</s:Value></s:Code><s:Reason><s:Text xml:lang="en">${escapeText(fault.reason)}</s:Text></s:Reason>${fault.detail !== undefined ? `<s:Detail>${escapeText(fault.detail)}</s:Detail>` : ''}</s:Fault>`
-      : `<s:Fault><faultcode>${escapeText(fault.code)}</faultcode><faultstring>${escapeText(fault.reason)}</faultstring>${fault.detail !== undefined ? `<detail>${escapeText(fault.detail)}</detail>` : ''}</s:Fault>`;
-  return `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${envelopeNamespace(version)}"><s:Body>${body}</s:Body></s:Envelope>`;
-}
-
 /**
- * How much of a fault's reason and detail an error keeps, in characters: a server's fault text is
- * data from the network, and a 20 MiB faultstring must not become a 20 MiB error message. Longer
- * text is cut, with `... (N characters in all)` after it. With the code (at most 256 characters),
- * a SoapFaultError's message stays under 64 KiB.
+ * How much of a fault's reason and detail an error keeps, in characters: a 20 MiB faultstring from
+ * the network must not become a 20 MiB error message. Longer text is cut, with `... (N characters
+ * in all)` after it; with the code (at most 256), a SoapFaultError's message stays under 64 KiB.
  */
 const FAULT_TEXT_CAP = 32 * 1024;
 const FAULT_CODE_CAP = 256;
@@ -72,9 +51,8 @@ class CappedText {
 }
 
 /**
- * The SoapFaultError of the Fault element at the reader's current start tag (SOAP 1.1 or 1.2),
- * read as events through its end tag: no tree is built, and the code, reason and detail are kept
- * only up to their caps, so a Fault costs no more memory than any other response of its size.
+ * The SoapFaultError of the Fault element at the reader's start tag (SOAP 1.1 or 1.2), read as
+ * events through its end tag, its texts kept up to their caps: no more memory than any response.
  */
 export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: string): SoapFaultError {
   const envNs = version === '1.2' ? SOAP12_NS : '';

@@ -29,10 +29,10 @@ import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExce
 import type { UnknownElements } from './decode.js';
 import { decodeRequestOf, type DecodedRequest } from './decode-request.js';
 import { Encoder } from './encode.js';
-import { writeEnvelope, writeFault } from './envelope.js';
+import { SOAP11_NS, SOAP12_NS, writeEnvelope } from './envelope.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
 import { schemaIndex, type MessageDesc, type SoapVersion } from './schema.js';
-import { escapeAttribute } from './xml.js';
+import { escapeAttribute, escapeText } from './xml.js';
 import { decodeRestRequest, restExceptionReply, restMethodOf, restOperationOf, restOutputReply, restReply, restRequestHeaders, type RestMockReply } from './mock-rest.js';
 
 /** What the mock reads from an HTTP request (node:http's IncomingMessage fits). */
@@ -631,4 +631,21 @@ async function listen<Ops extends Record<string, AnyOperationCodec>>(
         server.closeAllConnections?.();
       }),
   };
+}
+
+interface FaultFields {
+  /** faultcode / Code Value, as a QName string; for 1.1 use e.g. `s:Server`, for 1.2 `s:Receiver`. */
+  readonly code: string;
+  readonly reason: string;
+  /** Plain text placed in the detail element. */
+  readonly detail?: string;
+}
+
+/** A SOAP Fault envelope. */
+function writeFault(version: SoapVersion, fault: FaultFields): string {
+  const body =
+    version === '1.2'
+      ? `<s:Fault><s:Code><s:Value>${escapeText(fault.code)}</s:Value></s:Code><s:Reason><s:Text xml:lang="en">${escapeText(fault.reason)}</s:Text></s:Reason>${fault.detail !== undefined ? `<s:Detail>${escapeText(fault.detail)}</s:Detail>` : ''}</s:Fault>`
+      : `<s:Fault><faultcode>${escapeText(fault.code)}</faultcode><faultstring>${escapeText(fault.reason)}</faultstring>${fault.detail !== undefined ? `<detail>${escapeText(fault.detail)}</detail>` : ''}</s:Fault>`;
+  return `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${version === '1.2' ? SOAP12_NS : SOAP11_NS}"><s:Body>${body}</s:Body></s:Envelope>`;
 }

@@ -1,13 +1,8 @@
 // A generated agent class's base: its options, checked when it is made (a bad limit, tenant or
-// environment fails the constructor, before anything is sent), and the address calls go to (fixed,
-// or the tenant's current host: tenant.ts). A session (session.ts) makes agents on first use.
-//
-// The calls themselves (call.ts: the time budget, ticket, transport, HTTP, retries, hooks and
-// redaction of errors) are loaded by the agent's first call, not when the agent is imported: an
-// application that imports an agent to encode a request, or makes its first call later, loads
-// only what this file needs (cold start: bench case cold-start). Further on, the first call that
-// needs them loads the REST transport (`transport: 'rest'`), tenant routing (`tenant` without
-// baseUrl) and the retry policy (`retry`).
+// environment fails the constructor, before anything is sent), and the address calls go to.
+// The calls themselves (call.ts) are loaded by the agent's first call, not when the agent is
+// imported (bench case cold-start); the REST transport, tenant routing and retry policy by the
+// first call that needs them.
 import { OnlineError, SoapError, TransportError } from './errors.js';
 import type { UnknownElements } from './decode.js';
 import type { Caller } from './call.js';
@@ -23,16 +18,12 @@ export interface AgentOptions {
   baseUrl?: string;
   /** The full endpoint URL; wins over baseUrl. */
   endpoint?: string;
-  /**
-   * SuperOffice Online environment: 'sod', 'stage', 'online', or the http(s) URL of a login host.
-   * Needed by systemUserTicket and, with `tenant` and no baseUrl/endpoint, for tenant routing.
-   */
+  /** SuperOffice Online environment ('sod', 'stage', 'online' or a login host's URL): for systemUserTicket and tenant routing. */
   environment?: OnlineEnvironment;
   /**
-   * The tenant (context identifier, `Cust12345`). With no baseUrl or endpoint, calls go to the
-   * tenant's current Endpoint from `GET {environment}/api/state/{tenant}`, cached until its
-   * ValidUntil, asked again once after HTTP 421; a tenant that is not running fails the call with
-   * TenantNotRunningError before anything is sent.
+   * The tenant (`Cust12345`). Without baseUrl or endpoint, calls go to its current Endpoint from
+   * `GET {environment}/api/state/{tenant}` (cached until ValidUntil, asked again after HTTP 421);
+   * a tenant that is not running fails the call with TenantNotRunningError, nothing sent.
    */
   tenant?: string;
   /** Time limit of the tenant state request (default 10000 ms); it is never retried in a loop. */
@@ -46,18 +37,15 @@ export interface AgentOptions {
   /** Which replies mean "refused for its credentials" (default DEFAULT_CREDENTIAL_REFUSALS). */
   credentialRefusal?: CredentialRefusalList;
   /**
-   * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: a call
-   * without an address fails before anything is sent, because SuperOffice's WSDLs carry a
-   * placeholder address on a real SuperOffice host (`https://sod.superoffice.com/Cust12345/...`),
-   * and the ticket and application token must not go to an address nobody chose.
+   * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: the WSDLs
+   * carry a placeholder on a real SuperOffice host, and the ticket must not go where nobody chose.
    */
   useWsdlAddress?: boolean;
   /**
-   * SuperOffice ticket, sent as the Credentials header: the ticket; a function returning it (or a
-   * promise of it), called once for each request; or a TicketProvider (systemUserTicket,
-   * usernamePasswordTicket, renewingTicket) that caches and renews it. When a call is refused for
-   * its credentials, a function or provider is asked again and the call retried once. Never
-   * appears in errors. An error thrown by the function reaches the caller unchanged.
+   * SuperOffice ticket (the Credentials header): the ticket, a function returning it or its
+   * promise (called per request), or a TicketProvider (systemUserTicket, usernamePasswordTicket,
+   * renewingTicket). After a credential refusal a function or provider is asked again and the call
+   * retried once. Never appears in errors; an error thrown by the function reaches the caller.
    */
   ticket?: TicketSource;
   /** Application token (required by SuperOffice Online). Never appears in errors. */
@@ -74,25 +62,16 @@ export interface AgentOptions {
   httpHeaders?: Record<string, string>;
   /** More values to keep out of error messages (passwords ...). */
   secrets?: readonly string[];
-  /**
-   * Response elements the WSDL does not declare: 'ignore' (default: skipped, so a newer server
-   * that adds fields does not break this client) or 'error' (a DecodeError naming the element).
-   */
+  /** Response elements the WSDL does not declare: 'ignore' (default, for newer servers) or 'error' (a DecodeError). */
   unknownElements?: UnknownElements;
   /**
-   * The wire format: 'soap' (default: SOAP envelopes to `{baseUrl}/Remote/Services86/{Agent}.svc`)
-   * or 'rest' (SuperOffice's REST Agents API: JSON to `{baseUrl}/api/v1/Agents/{Agent}/{Method}`,
-   * the ticket as `Authorization: SOTicket ...`, the token as `SO-AppToken`, the time zone as
-   * `SO-TimeZone`). The same methods, types and errors either way.
+   * 'soap' (default: envelopes to `{baseUrl}/Remote/Services86/{Agent}.svc`) or 'rest' (the REST
+   * Agents API: JSON to `{baseUrl}/api/v1/Agents/{Agent}/{Method}`). Same methods, types, errors.
    */
   transport?: TransportKind;
 }
 
-/**
- * A ticket, a function that returns the current one (called for each request), or a provider that
- * caches and renews it; a function may return undefined while there is none (before logging in):
- * the call then sends no ticket.
- */
+/** A ticket, a function returning the current one (undefined: send none), or a renewing provider. */
 export type TicketSource = string | (() => string | undefined | Promise<string | undefined>) | TicketProvider;
 
 /** Per-call options of every generated method: abort signal, timeout, extra SOAP and HTTP headers. */
@@ -162,12 +141,9 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   }
 
   /**
-   * What generated methods call: `invoke` of one of this agent's operations, by its WSDL name,
-   * returning what the operation's codec (`result`) makes of the output. Its result type is the
-   * generated method's declared return type (the generator writes both from the same schema), so a
-   * method is one plain call that a consumer's tsc checks without relating codec types: no await,
-   * no destructuring, no codec per method (bench case output). The name must be one of `Ops`.
-   * Passing the codec itself (the earlier form) works too.
+   * What generated methods call: `invoke` by WSDL name, returning the codec's `result` of the
+   * output, typed as the method's declared return type, so a consumer's tsc relates no codec types
+   * (bench case output). Passing the codec itself (the earlier form) works too.
    */
   protected call<R>(operation: keyof Ops & string, input: unknown, options?: CallOptions): Promise<R>;
   protected call<R>(codec: OperationCodec<unknown, unknown, unknown, unknown, R>, input: unknown, options?: CallOptions): Promise<R>;
@@ -214,11 +190,7 @@ export function resolverOf(options: AgentOptions): TenantRouting | undefined {
   });
 }
 
-/**
- * A TenantResolver made on the first call (tenant.ts is loaded then, not when the agent is
- * imported). Its options are checked before (checkTenantRouting), so a bad tenant or environment
- * fails when the agent or session is made, as with a TenantResolver.
- */
+/** A TenantResolver made (tenant.ts loaded) on the first call; its options were checked before. */
 function lazyTenantResolver(options: TenantResolverOptions): TenantRouting {
   let loaded: TenantResolver | undefined;
   const load = loadOnce(() => import('./tenant.js').then((m) => (loaded = new m.TenantResolver(options))));
@@ -230,10 +202,9 @@ function lazyTenantResolver(options: TenantResolverOptions): TenantRouting {
 }
 
 /**
- * `load()` run once, its promise shared by every caller -- unless it fails: a failed load (a file
- * briefly unreadable, too many open files) is forgotten, so the next call loads again, as a plain
- * dynamic import would, instead of failing every call of the process. The failure reaches the call
- * as a SoapError (errors.ts: every error of a call is one), the import's own error as its cause.
+ * `load()` run once, its promise shared -- unless it fails: a failed load (a file briefly
+ * unreadable) is forgotten so the next call loads again, instead of failing every call of the
+ * process. The failure reaches the call as a SoapError, the import's error as its cause.
  */
 export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;
@@ -266,11 +237,7 @@ function firstLoad<T>(load: () => Promise<T>, operation: string, timeoutMs: numb
   });
 }
 
-/**
- * The address calls go to: `endpoint`, else `baseUrl` plus the service path, else -- only when the
- * user opted in with useWsdlAddress -- the WSDL's soap:address; otherwise undefined, and calls fail
- * before anything is sent.
- */
+/** `endpoint`, else `baseUrl` + the service path, else (useWsdlAddress only) the WSDL's soap:address. */
 function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefined {
   if (options.endpoint !== undefined) return options.endpoint;
   if (options.baseUrl !== undefined) return `${options.baseUrl.replace(/\/+$/, '')}/${info.servicePath}`;
@@ -306,10 +273,7 @@ export function isNamedEnvironment(environment: OnlineEnvironment): boolean {
   return namedOrigin(environment) !== undefined;
 }
 
-/**
- * Fails now (OnlineError) when `tenant` is not a context identifier or `environment` is not one:
- * what an agent or session with tenant routing checks when it is made, before tenant.ts is loaded.
- */
+/** Fails (OnlineError) for a bad tenant or environment: checked when an agent or session is made. */
 export function checkTenantRouting(tenant: string, environment: OnlineEnvironment): void {
   if (!/^[A-Za-z0-9_-]+$/.test(tenant)) throw new OnlineError(`tenant "${tenant}" is not a context identifier (e.g. Cust12345)`);
   environmentUrl(environment);

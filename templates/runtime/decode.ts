@@ -1,27 +1,21 @@
 // The decoder: a whole SOAP envelope (text) -> typed values, in one pass over the XML reader's
-// events, driven by the schema metadata. No tree is built, for the message or for a Fault
-// (envelope.ts readFaultFrom reads it from the same events). The mock reads requests with it too
-// (decode-request.ts).
+// events, driven by the schema metadata. No tree is built, for the message or a Fault (envelope.ts
+// readFaultFrom reads it from the same events). The mock reads requests with it too.
 //
-// Strict about values (a bad number, an unknown enum value, a nil where the schema forbids one is
-// a DecodeError naming the element path, line and column). About elements the schema does not
-// declare, lenient by default (they are skipped, so a newer server that adds fields does not break
-// an older client) or strict with unknownElements 'error' (a DecodeError naming the element: for
-// tests, and for the mock, which checks what clients send). Header blocks the operation does not
-// declare are always skipped.
+// Strict about values: a bad number, an unknown enum value or a nil the schema forbids is a
+// DecodeError naming the element path, line and column. Elements the schema does not declare are
+// skipped (a newer server may add fields) or, with unknownElements 'error', refused (tests, and
+// the mock checking what clients send); undeclared header blocks are always skipped.
 //
-// Which error is reported when a message has several: the message is always read to its end, so
-//   1. a well-formedness error (anywhere) comes first, then
-//   2. the envelope's shape: not an Envelope, the other SOAP version, no Body or several, an empty
-//      Body, a Fault, the wrong body element, then
-//   3. the first error in the body element, in document order, then
-//   4. the first error in the header blocks, in the order the operation declares its headers.
-// An error therefore costs one parse, like a success.
+// The message is always read to its end, so an error costs one parse, like a success, and of
+// several errors the first of these is reported: a well-formedness error (anywhere); the envelope's
+// shape (not an Envelope, the other SOAP version, no Body or several, an empty Body, a Fault, the
+// wrong body element); the body element's first, in document order; the header blocks' first, in
+// the order the operation declares them.
 //
-// How values are read: an element whose value is its text (a leaf: a scalar, an enumeration ...) is
-// read at once through its end tag (readLeaf). An element that holds elements (a complex value, an
-// array, a dictionary or one of its entries) gets a frame on an explicit stack; its children's
-// values go into it, and at its end tag its value goes to the frame below.
+// A leaf (an element whose value is its text: a scalar, an enumeration ...) is read at once through
+// its end tag (readLeaf). An element that holds elements gets a frame on an explicit stack; its
+// children's values go into it, and at its end tag its value goes to the frame below.
 import { DecodeError, type SoapFaultError } from './errors.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
@@ -40,24 +34,17 @@ export type UnknownElements = 'ignore' | 'error';
 export interface DecodeOptions {
   /** Nesting limit of the XML reader (default 256). */
   readonly maxDepth?: number | undefined;
-  /**
-   * Elements the schema does not declare: 'ignore' (the default: skipped, so a newer server that
-   * adds fields does not break this client) or 'error' (a DecodeError naming the element's path).
-   * SOAP header blocks the WSDL does not declare are always ignored.
-   */
+  /** Elements the schema does not declare: 'ignore' (the default) or 'error' (a DecodeError naming its path). */
   readonly unknownElements?: UnknownElements | undefined;
   /**
-   * The SOAP version the message must have (the operation's binding): an envelope of the other
-   * version is then a DecodeError, as in WCF. The agent passes it for responses; without it both
-   * versions are read (SuperOffice documents its SOAP 1.1 services with SOAP 1.2 envelopes).
+   * The SOAP version the message must have (the operation's binding; the agent passes it for
+   * responses): the other is then a DecodeError, as in WCF. Without it both are read (SuperOffice
+   * documents its SOAP 1.1 services with SOAP 1.2 envelopes).
    */
   readonly soapVersion?: SoapVersion | undefined;
 }
 
-/**
- * Decodes the envelope `xml` of message `msg` (an operation's request or response). Throws
- * DecodeError for anything the schema or XML does not allow, SoapFaultError for a Fault.
- */
+/** Decodes the envelope `xml` of message `msg`. Throws DecodeError, or SoapFaultError for a Fault. */
 export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeOptions): DecodedMessage {
   keepDecodersAlive();
   try {
@@ -102,10 +89,7 @@ class Plan {
 
   slot(field: FieldDesc): Slot {
     let slot = this.slotsByField.get(field);
-    if (slot === undefined) {
-      slot = this.newSlot(field, this.index.namespace(field.ns));
-      this.slotsByField.set(field, slot);
-    }
+    if (slot === undefined) this.slotsByField.set(field, (slot = this.newSlot(field, this.index.namespace(field.ns))));
     return slot;
   }
 
@@ -157,9 +141,8 @@ type Frame = { readonly slot: Slot; readonly name: string; readonly index: numbe
 );
 
 /**
- * How a leaf's text becomes its value: as a scalar (from the field, or from xsi:type for
- * xs:anyType), a simple type, xsi:nil="true" (the text may only be whitespace) or xs:anyType's text.
- * A field's slot is its leaf when it is a scalar or simple type.
+ * How a leaf's text becomes its value: as a scalar (the field's, or xs:anyType's xsi:type), a simple
+ * type, xsi:nil="true" (only whitespace) or xs:anyType's text. A scalar or simple slot is its own leaf.
  */
 type Leaf = { readonly kind: 'scalar'; readonly scalar: ScalarKind } | { readonly kind: 'simple'; readonly desc: SimpleDesc } | { readonly kind: 'nil' | 'text' };
 
@@ -173,10 +156,7 @@ function segment(name: string, index: number): string {
 
 // ---------------------------------------------------------------------------------------------
 
-/**
- * What the (last) Body holds: the decoded body element, or the error that stopped its decoding
- * (reported only once the whole message has been read), a Fault, or another element.
- */
+/** What the Body holds: the body element's value or the error that stopped it (thrown once all is read), a Fault, or another element. */
 type BodyOutcome = { value: Record<string, unknown> | DecodeError } | { fault: SoapFaultError } | { found: string };
 
 /** One message's decoding (one per message: it holds the reader). Exported for decode-request.ts. */
@@ -195,9 +175,8 @@ export class EnvelopeDecoder {
   private leafStart = 0;
   private leaf: unknown = undefined;
   /**
-   * Set by decodeRequestOf only (a server reading a request before it knows the operation):
-   * called at the Body's first element (unless a Fault) with its name and the envelope's
-   * version; the message it returns is the one decoded, body and headers. `picked` keeps it.
+   * Set by decodeRequestOf only (the mock, before it knows the operation): called at the Body's
+   * first element (unless a Fault); the message it returns is decoded, body and headers.
    */
   pick: ((ns: string, local: string, version: SoapVersion) => MessageDesc | undefined) | undefined = undefined;
   private picked: MessageDesc | undefined = undefined;
@@ -322,10 +301,7 @@ export class EnvelopeDecoder {
     }
   }
 
-  /**
-   * Throws the error `message` at the element of frame `depth` followed by the path segments
-   * `tail` (a child, a leaf, a list item), located at `offset` (default: the frame's start tag).
-   */
+  /** Throws `message` at frame `depth`'s element and path segments `tail`, located at `offset` (default: the frame's start tag). */
   private fail(message: string, depth: number, tail = '', offset = this.frames[depth]!.start): never {
     const parts: string[] = this.prefix ? [this.prefix] : [];
     for (let i = 0; i <= depth; i++) parts.push(segment(this.frames[i]!.name, this.frames[i]!.index));
@@ -352,11 +328,7 @@ export class EnvelopeDecoder {
     return this.fail(message, this.sp, within + r.name.local, r.start);
   }
 
-  /**
-   * At the body element's start tag: its value (a complex value: the operation's wrapper, whose own
-   * attributes, xsi:nil and xsi:type, are not read), or the DecodeError that stopped it; reads
-   * through its end tag either way.
-   */
+  /** At the body element's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
   private decodeBody(slot: Slot): Record<string, unknown> | DecodeError {
     const depth = this.r.depth;
     try {
@@ -424,10 +396,7 @@ export class EnvelopeDecoder {
     }
   }
 
-  /**
-   * At a child's start tag: the slot the child fills in `top`, or null when it is skipped. Errors
-   * for a child that may not be there.
-   */
+  /** At a child's start tag: the slot it fills in `top`, or null to skip it; an error when it may not be there. */
   private childSlot(top: Frame): Slot | null {
     const r = this.r;
     switch (top.kind) {
@@ -456,10 +425,7 @@ export class EnvelopeDecoder {
     }
   }
 
-  /**
-   * At the start tag of an element of field `slot`, with path segment `name`/`index`: its frame,
-   * or null when it is a leaf, which is then read through its end tag (its value in `leaf`).
-   */
+  /** At the start tag of an element of `slot` (path segment `name`/`index`): its frame, or null for a leaf, then read (value in `leaf`). */
   private open(slot: Slot, name: string, index: number): Frame | null {
     const r = this.r;
     const field = slot.field;
@@ -523,11 +489,7 @@ export class EnvelopeDecoder {
     return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
   }
 
-  /**
-   * The type key an xsi:type `value` selects: for xs:anyType a scalar or any type of this service;
-   * elsewhere a type derived from `declared`, or `declared` itself when it names anything else.
-   * (`elName`/`elIndex`: the element's path segment, for errors.)
-   */
+  /** The type key an xsi:type `value` selects (SchemaIndex.xsiType); `elName`/`elIndex`: the element's path segment, for errors. */
   private xsiType(value: string, declared: string, elName: string, elIndex: number): string {
     const index = this.index;
     const scope = this.r.scope;
@@ -550,9 +512,8 @@ export class EnvelopeDecoder {
   }
 
   /**
-   * After the start tag of a leaf (path segment `name`/`index`): reads through its end tag and
-   * leaves its value in `leaf`; null (no frame). Elements inside are errors, except in a simple
-   * value, where they are ignored with their text (or refused as unknown in strict mode).
+   * After a leaf's start tag: reads through its end tag, its value in `leaf`; null (no frame).
+   * Elements inside are errors, except in a simple value (ignored, or unknown in strict mode).
    */
   private readLeaf(leaf: Leaf, name: string, index: number): null {
     const r = this.r;
@@ -668,13 +629,10 @@ function deliver(parent: Frame, slot: Slot, value: unknown, child: Frame | null)
 /**
  * Decoders kept alive for the life of the module, with their readers, names, scopes and frames.
  * Optimized code relies on the hidden classes (V8's "maps") of the objects it handles; a full GC
- * drops the maps no live object has any more -- between two messages, every per-message class --
- * and with them the optimized code, so the next message was decoded by unoptimized code, several
- * times slower. Keeping one instance of each alive keeps the maps and the code (each message below
- * leaves its decoder holding frames of other kinds: a decoder keeps the last frame it opened at
- * each depth). It matters in a long-running process where a full GC runs between calls. They are
- * made by the first decode, not when the module loads (bench case cold-start). Bench: the `tricks`
- * case, row trick-keep-alive.
+ * between two messages drops the maps no live object has, and with them the optimized code, so the
+ * next message was decoded several times slower. One live instance of each kind keeps them (each
+ * message below leaves frames of other kinds). Made by the first decode, not at load (bench case
+ * cold-start). Bench: the `tricks` case, row trick-keep-alive.
  */
 let KEEP_ALIVE: unknown;
 

@@ -1,18 +1,14 @@
-// One operation's codecs: whole request and response envelopes to and from typed values.
-// Generated `operations.ts` files make one per WSDL operation through operationFactory (tests and
-// hand-written operations through defineOperation); the client, mock servers and tests all go
-// through these four functions. The same operation's JSON side, for
-// the REST Agents API, is `restCodec(codec)` of json.ts: a module only REST users load.
+// One operation's codecs: whole request and response envelopes to and from typed values, made by
+// generated `operations.ts` files through operationFactory (by tests through defineOperation).
+// The client, mock servers and tests all go through them. The JSON side, for the REST Agents
+// API, is `restCodec(codec)` of json.ts, a module only REST users load.
 import { decodeEnvelope, type DecodeOptions } from './decode.js';
 import { DecodeError } from './errors.js';
 import { Encoder } from './encode.js';
 import { writeEnvelope } from './envelope.js';
 import { fieldLine, schemaIndex, type FieldDesc, type MessageDesc, type OperationDesc, type SchemaDesc, type SchemaIndex, type SoapVersion } from './schema.js';
 
-/**
- * What an agent's method returns of a decoded response: nothing, the whole output, its Response
- * element, or its Response element with null for an absent one (what SuperOffice sends for null).
- */
+/** What an agent's method returns of a response: nothing, the output, or its Response element (`?? null`: null when absent). */
 export type Returns = 'nothing' | 'output' | 'Response' | 'Response ?? null';
 
 /** `R`: what the agent's method returns (`result`), so a generated method is one call. */
@@ -93,10 +89,7 @@ export interface HeaderLines {
   readonly output: readonly string[];
 }
 
-/**
- * What an operation in a generated operations.ts states besides its name, body elements and
- * result, each only when it has one: the SOAP version and header blocks come from the factory.
- */
+/** What a generated operation states besides its name, body elements and result, when it has it. */
 export interface OperationExtras {
   /** The SOAPAction; absent when it is the factory's `actionBase` followed by the name (WCF's convention). */
   readonly soapAction?: string;
@@ -110,12 +103,10 @@ export interface OperationExtras {
 }
 
 /**
- * What a generated operations.ts calls once: an operation definer for one agent, with its schema,
- * SOAP version, header blocks and header types fixed, so each operation only names its request,
- * response and result types, its body elements (`fieldLine` strings; no output: one-way) and what
- * its method returns. A header list shared by several operations is parsed once.
- * (Strings in place of an object per operation and per message: the 1,500 generated calls
- * type-check with a fraction of the types and symbols.)
+ * What a generated operations.ts calls once: an operation definer for one agent, its schema, SOAP
+ * version and header blocks fixed, so each operation only names its types, its body elements
+ * (`fieldLine` strings; no output: one-way) and what its method returns. Strings rather than an
+ * object per message: the 1,500 generated calls type-check with a fraction of the types.
  */
 export function operationFactory<IH, OH>(
   schema: SchemaDesc,

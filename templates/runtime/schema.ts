@@ -99,19 +99,11 @@ export interface OperationDesc {
   readonly soapVersion: SoapVersion;
   readonly input: MessageDesc;
   readonly output?: MessageDesc;
-  /**
-   * REST (Agents API): the request fields sent as query-string parameters rather than in the JSON
-   * body. The generator lists them only for single-id Get.../Delete... methods (`?EMailAccountId=546`).
-   */
+  /** REST: the request fields sent in the query string, not the JSON body (single-id Get.../Delete...: `?EMailAccountId=546`). */
   readonly query?: readonly string[];
   /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
   readonly entity?: string;
 }
-
-// The forms generated metadata.ts files are written in (see TypeForm below): one per type, one
-// string per element. Each builds the plain descriptor above; they exist so that a table reads like
-// the schema and costs a consumer's type check almost nothing (string literals, not a call or an
-// object per element).
 
 /**
  * One element: `field('Address', 0, 'xs:string', 'optional nillable')`. `occurrence` lists
@@ -132,44 +124,12 @@ export function fieldLine(line: string): FieldDesc {
   return field(words[0] ?? '', Number(words[1]), type === '-' ? '' : type, words.slice(3).join(' '));
 }
 
-/** A complexType with a sequence, its elements as `fieldLine` strings. */
-export function complex(name: string, ns: number, lines: readonly string[]): ComplexDesc {
-  return { kind: 'complex', name, ns, fields: lines.map(fieldLine) };
-}
-
-/** A complexType extending `base` (complexContent/extension): the base's fields come first. */
-export function extension(name: string, ns: number, base: string, lines: readonly string[]): ComplexDesc {
-  return { kind: 'complex', name, ns, base, fields: lines.map(fieldLine) };
-}
-
-/** WCF `ArrayOfX`: `item` is a `fieldLine`. */
-export function array(name: string, ns: number, item: string): ArrayDesc {
-  return { kind: 'array', name, ns, item: fieldLine(item) };
-}
-
-/** WCF dictionary (`fieldLine`s); a Record when the key is a string (`xs:string`), else an array of { Key, Value }. */
-export function dictionary(name: string, ns: number, entry: string, key: string, value: string): DictDesc {
-  const k = fieldLine(key);
-  return { kind: 'dict', name, ns, entry: fieldLine(entry), key: k, value: fieldLine(value), record: k.type === 'xs:string' };
-}
-
-export function enumeration(values: readonly string[]): EnumDesc {
-  return { kind: 'enum', values };
-}
-
-export function list(item: string): ListDesc {
-  return { kind: 'list', item };
-}
-
-export function restricted(base: string, patterns: readonly string[]): RestrictedDesc {
-  return { kind: 'restricted', base, patterns };
-}
-
 /**
- * A type as a generated metadata.ts writes it: the arguments of one of the forms above, led by the
- * form's name, e.g. `['extension', 'EMailAddress', 0, 'Carrier', ['ContactId 0 xs:int optional']]`.
- * Plain arrays rather than calls: a bundler drops every one a program does not use, and a
- * consumer's type check reads thousands of them almost for free.
+ * A type as a generated metadata.ts writes it (its header explains the forms): the form's name,
+ * then its arguments, elements as `fieldLine` strings, e.g. `['extension', 'EMailAddress', 0,
+ * 'Carrier', ['ContactId 0 xs:int optional']]`. Plain arrays rather than calls: a bundler drops
+ * every one a program does not use, and a consumer's type check reads thousands of them almost
+ * for free.
  */
 export type TypeForm = readonly (string | number | readonly string[])[];
 
@@ -181,9 +141,8 @@ export type TypeForm = readonly (string | number | readonly string[])[];
 export type EnumerationForm = readonly ['enumeration', readonly string[]];
 
 /**
- * One agent's table: its namespaces and its types, each built from its form the first time it is
- * asked for, so that importing a table costs only the types a program actually sends or reads
- * (bench case cold-start: building all of EMail's 245 at import took ~1 ms of its ~35).
+ * One agent's table: its namespaces and types, each built from its form when first asked for, so
+ * importing a table costs only the types a program uses (cold start: all 245 of EMail took ~1 ms).
  */
 export function schema(namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>): SchemaDesc {
   return new FormTable(namespaces, forms);
@@ -217,26 +176,30 @@ class FormTable implements SchemaDesc {
 }
 
 /**
- * One form's type. The form's items are read by position rather than spread into its builder:
- * types are built by code not yet optimized, where spreading an array walks its iterator (reading
- * by position built the EMail table in ~2/3 of the time, minima of fresh processes).
+ * One form's type. The form's items are read by position rather than spread: types are built by
+ * code not yet optimized, where spreading an array walks its iterator (reading by position built
+ * the EMail table in ~2/3 of the time, minima of fresh processes).
  */
 function typeOf(key: string, f: TypeForm): TypeDesc {
+  const name = f[1] as string;
+  const ns = f[2] as number;
   switch (f[0]) {
     case 'complex':
-      return complex(f[1] as string, f[2] as number, f[3] as readonly string[]);
-    case 'extension':
-      return extension(f[1] as string, f[2] as number, f[3] as string, f[4] as readonly string[]);
+      return { kind: 'complex', name, ns, fields: (f[3] as readonly string[]).map(fieldLine) };
+    case 'extension': // complexContent/extension: the base's fields come first
+      return { kind: 'complex', name, ns, base: f[3] as string, fields: (f[4] as readonly string[]).map(fieldLine) };
     case 'array':
-      return array(f[1] as string, f[2] as number, f[3] as string);
-    case 'dictionary':
-      return dictionary(f[1] as string, f[2] as number, f[3] as string, f[4] as string, f[5] as string);
+      return { kind: 'array', name, ns, item: fieldLine(f[3] as string) };
+    case 'dictionary': {
+      const k = fieldLine(f[4] as string);
+      return { kind: 'dict', name, ns, entry: fieldLine(f[3] as string), key: k, value: fieldLine(f[5] as string), record: k.type === 'xs:string' };
+    }
     case 'enumeration':
-      return enumeration(f[1] as readonly string[]);
+      return { kind: 'enum', values: f[1] as readonly string[] };
     case 'list':
-      return list(f[1] as string);
+      return { kind: 'list', item: f[1] as string };
     case 'restricted':
-      return restricted(f[1] as string, f[2] as readonly string[]);
+      return { kind: 'restricted', base: f[1] as string, patterns: f[2] as readonly string[] };
   }
   throw new Error(`internal: type ${key} has no known form (${String(f[0])})`);
 }
@@ -267,9 +230,7 @@ export class SchemaIndex {
 
   constructor(schema: SchemaDesc) {
     this.schema = schema;
-    const prefixes: string[] = [];
-    for (let i = 0; i < schema.namespaces.length; i++) prefixes.push(`ns${i}`);
-    this.prefixes = prefixes;
+    this.prefixes = schema.namespaces.map((_, i) => `ns${i}`);
   }
 
   type(key: string): TypeDesc | undefined {
@@ -317,11 +278,10 @@ export class SchemaIndex {
   }
 
   /**
-   * The type key an xsi:type naming {`ns`}`local` selects on an element declared of type
-   * `declared`: for xs:anyType a scalar (`xs:...`) or any type of this schema; elsewhere a type
-   * derived from `declared`, or `declared` itself when it is not complex (xsi:type then merely
-   * restates it). Undefined when xsi:type contradicts a complex `declared`, or names no type of
-   * this schema for xs:anyType.
+   * The type key an xsi:type naming {`ns`}`local` selects on an element declared `declared`: for
+   * xs:anyType a scalar (`xs:...`) or any type of this schema; elsewhere a type derived from
+   * `declared`, or `declared` itself when it is not complex (xsi:type merely restates it). Undefined
+   * when it contradicts a complex `declared`, or names no type of this schema for xs:anyType.
    */
   xsiType(ns: string, local: string, declared: string): string | undefined {
     const complex = this.type(declared)?.kind === 'complex';
@@ -340,10 +300,7 @@ const indexes = new WeakMap<SchemaDesc, SchemaIndex>();
 
 export function schemaIndex(schema: SchemaDesc): SchemaIndex {
   let index = indexes.get(schema);
-  if (!index) {
-    index = new SchemaIndex(schema);
-    indexes.set(schema, index);
-  }
+  if (!index) indexes.set(schema, (index = new SchemaIndex(schema)));
   return index;
 }
 
@@ -366,11 +323,9 @@ export function pathString(path: Path | undefined): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The value rules of simple types (enumeration values, xs:list items, restriction patterns) in one
-// place for the XML encoder and decoder and the JSON codec (json.ts), so that a bad value gets the
-// same message on SOAP and on REST. Each check returns what is wrong (the codec adds the element
-// path and throws its own error), or undefined when the value is allowed; parseSimple reads a
-// simple type's text into its value.
+// The value rules of simple types (enumeration values, list items, patterns), one place for the
+// XML codecs and the JSON codec, so a bad value gets the same message on SOAP and REST. A check
+// returns what is wrong (the codec adds the path) or undefined; parseSimple reads a simple value.
 
 /** Restriction patterns, compiled once per process. */
 const patternCache = new Map<string, RegExp>();

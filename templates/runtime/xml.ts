@@ -3,21 +3,17 @@
 //
 // - XmlReader.next() returns start tag, text and end tag events and leaves their details in fields.
 //   Every well-formedness check happens there, in document order, so all its readers (the decoder,
-//   envelope.ts's Fault reader, the tests' trees) see the same errors at the same places.
-// - The input is scanned with indexOf/charCodeAt; strings are made only by slicing whole runs, and
-//   text or attribute values that need no decoding are kept as extents of the input, sliced only
-//   when asked for (text(), attrValue()). Names are interned per document and, as messages repeat
-//   their structure, predicted: a predicted name is only compared (startTag).
-// - Security: a DOCTYPE is refused, so no entity is ever declared or expanded; only the five
-//   predefined entities and character references are decoded. Depth and name length are limited,
-//   and every check is linear in the input, hostile input too (xml-scaling.slow.test.ts).
-// - Positions are offsets; lines and columns are counted only when asked for (error messages).
+//   the Fault reader, the tests' trees) see the same errors at the same places.
+// - The input is scanned with indexOf/charCodeAt; text and attribute values that need no decoding
+//   are kept as extents of the input, sliced only when asked for. Names are interned per document
+//   and, as messages repeat their structure, predicted: a predicted name is only compared.
+// - Security: a DOCTYPE is refused, so no entity is ever declared or expanded (only the five
+//   predefined ones and character references are decoded). Depth and name length are limited,
+//   and every check is linear in the input (xml-scaling.slow.test.ts).
+// - Positions are offsets; lines and columns are counted only for error messages.
 
 export interface NamespaceScope {
-  /**
-   * The URI bound to `prefix`, or undefined when the prefix is unbound. `''` asks for the default
-   * namespace, which is `''` when none is declared (or after `xmlns=""`). `xml` is always bound.
-   */
+  /** The URI bound to `prefix` (undefined: unbound; `xml` always is); `''` asks for the default namespace ('' when none). */
   lookup(prefix: string): string | undefined;
 }
 
@@ -38,9 +34,8 @@ export class XmlSyntaxError extends Error {
 }
 
 /**
- * Longest element, attribute or processing-instruction name accepted, in UTF-16 units (libxml2's
- * default limit is 50000). Below V8's 16384, beyond which a string's hash is its length alone, so
- * every Map and Set the reader keys by name keeps its constant time on hostile input.
+ * Longest name accepted, in UTF-16 units: below V8's 16384, beyond which a string's hash is its
+ * length alone, so every Map and Set keyed by name keeps its constant time on hostile input.
  */
 export const MAX_NAME_LENGTH = 10_000;
 
@@ -96,7 +91,6 @@ function isXmlChar(cp: number): boolean {
   return cp === 9 || cp === 10 || cp === 13 || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-
 // What a run of characters is (XmlReader.decoded).
 const TEXT = 0;
 const ATTRIBUTE = 1;
@@ -118,11 +112,10 @@ const UNICODE_ENCODING = /^(utf-?(8|16|32)(le|be)?|ucs-?[24]|iso-10646-ucs-[24])
 const INTERN: Record<string, number> = Object.create(null) as Record<string, number>;
 
 /**
- * The same text as a string that compares fast: compact (one byte per character, when it can be)
- * and interned, so that comparing it with a literal or another interned name is one pointer test.
- * (Every engine has some such representation; in V8 a property key is interned, and a string made
- * by String.fromCharCode from codes below 256 is compact.) For names and namespace URIs: things
- * made once per document and compared many times. Bench: the `tricks` case, row trick-canonical-names.
+ * The same text as a string that compares fast: compact (one byte per character, when it can be:
+ * String.fromCharCode of codes below 256) and interned (in V8 a property key is), so comparing it
+ * with a literal or another interned name is one pointer test. For names and namespace URIs, made
+ * once per document and compared many times. Bench: the `tricks` case, row trick-canonical-names.
  */
 function canonical(s: string): string {
   const n = s.length;
@@ -176,7 +169,8 @@ class Scope implements NamespaceScope {
 
   /** The binding of `prefix` in this scope, or undefined when it is unbound. */
   binding(prefix: string): Binding | undefined {
-    // Elements sharing a scope mostly ask for the same prefix: the last answer is kept.
+    // Elements sharing a scope mostly ask for the same prefix: the last answer is kept (dropping it
+    // made the decode case ~3 % slower: every xsi:type there is looked up).
     if (prefix === this.lastPrefix) return this.lastBinding;
     let found: Binding | undefined;
     let steps = 0;
@@ -184,10 +178,9 @@ class Scope implements NamespaceScope {
     if (found === undefined) return undefined;
     this.lastPrefix = prefix;
     this.lastBinding = found;
-    // Found far up: the parent does not declare it, so the answer holds there too, and the siblings
-    // and descendants asking next stop there. A deep chain of scopes then costs one walk per prefix
-    // and parent, not one per lookup: a guard of linear time (xml-scaling.slow.test.ts, family "a
-    // deep chain of scopes"), not a speed trick. Short walks are cheaper than growing the map.
+    // Found far up: the answer holds at the parent too, so the siblings and descendants asking next
+    // stop there. A deep chain of scopes costs one walk per prefix and parent, not per lookup: a
+    // guard of linear time (xml-scaling.slow.test.ts, "a deep chain of scopes"), not a speed trick.
     if (steps > 4 && this.parent !== null) this.parent.known.set(prefix, found);
     return found;
   }
@@ -206,9 +199,8 @@ export class XmlName {
   readonly prefix: string;
   readonly local: string;
   /**
-   * The qualified name's UTF-16 code units, which isNameAt compares with the input: reading a typed
-   * array is cheaper than reading a string, which must be told apart by representation on every
-   * character. Bench: the `tricks` case, row trick-name-codes.
+   * The qualified name's code units, which isNameAt compares with the input: cheaper to read than a
+   * string, told apart by representation on every character. Bench: the `tricks` case, row trick-name-codes.
    */
   readonly codes: Uint16Array;
   /** The binding of the prefix, and the scope it was looked up in (a cache: see XmlReader.resolve). */
@@ -218,10 +210,7 @@ export class XmlName {
   nextSibling: XmlName | null = null;
   firstChild: XmlName | null = null;
 
-  /**
-   * `hash`: of the qualified name, computed while scanning it (30 bits). `compact`: make the
-   * strings canonical (see canonical()), which pays off for names that recur.
-   */
+  /** `hash`: of the qualified name, computed while scanning it (30 bits). `compact`: make the strings canonical. */
   constructor(qname: string, colon: number, readonly hash: number, compact: boolean) {
     const c = compact ? canonical : (s: string) => s;
     this.qname = c(qname);
@@ -287,9 +276,8 @@ export class XmlReader {
   private bindingCount = 0;
   private readonly seed = (Math.random() * 0x100000000) | 0;
   /**
-   * How many more names and namespace URIs are made canonical. It costs about a microsecond, repaid
-   * when the name recurs; a real message has a few hundred distinct names, while a hostile one can
-   * have a new name in every tag, and those are left as they are.
+   * How many more names and namespace URIs are made canonical (about a microsecond each, repaid when
+   * a name recurs): a real message has a few hundred, a hostile one a new name in every tag.
    */
   private compactLeft = NAME_CACHE_SIZE;
 
@@ -337,8 +325,7 @@ export class XmlReader {
 
   /**
    * The 1-based line and column of `offset`: lines end at LF, CR LF or a lone CR, a surrogate pair
-   * is one column, a BOM no column of line 1. Counted up to the offset each time (only an error
-   * asks, a few times per message at most), so that a success and an error cost alike.
+   * is one column, a BOM none. Counted each time: only an error asks.
    */
   lineColumn(offset: number): { line: number; column: number } {
     const src = this.src;
@@ -406,10 +393,7 @@ export class XmlReader {
     }
   }
 
-  /**
-   * After XML_START: the element's text when it holds nothing else, read through its end tag (the
-   * events next() would return, in one call); otherwise null, and nothing is read.
-   */
+  /** After XML_START: the element's text when it holds nothing else, read through its end tag; else null, nothing read. */
   textOnly(): string | null {
     if (this.pendingEnd) {
       this.pendingEnd = false;
@@ -477,8 +461,7 @@ export class XmlReader {
 
   /**
    * The start tag whose '<' is at `lt`: its name and attributes; opens its element. (The attribute
-   * loop is written out here rather than in a method: called from the decoder's loop, a method of
-   * its own was not inlined, and the decode bench took 6 % longer.)
+   * loop is written out here: a method of its own was not inlined, and decode took 6 % longer.)
    */
   private startTag(lt: number): void {
     const src = this.src;
@@ -486,9 +469,8 @@ export class XmlReader {
     if (depth === 0 && this.rootSeen) throw this.error('Only one document element is allowed', lt);
     if (depth >= this.maxDepth) throw this.error(`Element nesting deeper than ${this.maxDepth} levels`, lt);
     // Messages repeat their structure: the name is most likely the one that followed the previous
-    // sibling last time (or was the parent's first child), and an attribute's the one the previous
-    // tag had at its place. A name predicted so is only compared: equal to a name checked when
-    // first seen, it is valid as it is. Bench: the `tricks` case, row trick-name-prediction.
+    // sibling last time (or was the parent's first child), an attribute's the one the previous tag
+    // had at its place. A predicted name is only compared. Bench: row trick-name-prediction.
     const prev = this.prevSibling;
     const parent = depth > 0 ? (this.openNames[depth - 1] as XmlName) : null;
     const guess = prev !== null ? prev.nextSibling : parent !== null ? parent.firstChild : null;
@@ -556,9 +538,8 @@ export class XmlReader {
 
   /**
    * The namespaces of the tag just scanned, checked in the order Namespaces in XML 1.0 implies:
-   * attributes unique by raw name, its declarations (a new scope if there are any), the element's
-   * and the attributes' prefixes bound, attributes unique by expanded name. Sets ns, scope,
-   * attrCount and plainAttrCount.
+   * attributes unique by raw name, its declarations (a new scope if any), prefixes bound,
+   * attributes unique by expanded name. Sets ns, scope, attrCount and plainAttrCount.
    */
   private namespaces(name: XmlName, lt: number, count: number): void {
     const names = this.aNames;
@@ -596,31 +577,22 @@ export class XmlReader {
   }
 
   /**
-   * Throws at the first attribute of the current tag whose raw name (or, `expanded`, whose
-   * namespace and local name, for prefixed attributes) an earlier one has. Small tags compare
-   * pairwise, large ones use a Set: linear either way.
+   * Throws at the first attribute whose raw name (`expanded`: prefixed ones' namespace and local
+   * name) an earlier one has.
    */
   private checkDuplicates(count: number, expanded: boolean): void {
     const names = this.aNames;
-    const seen = count > 12 ? new Set<string>() : null;
+    const seen = new Set<string>();
     for (let i = 0; i < count; i++) {
       const n = names[i] as XmlName;
       const ns = expanded ? prefixedBinding(n) : undefined;
       if (expanded && ns === undefined) continue;
-      let dup = false;
-      if (seen !== null) {
-        const key = ns === undefined ? n.qname : ns.id + '}' + n.local;
-        dup = seen.has(key);
-        seen.add(key);
-      }
-      for (let j = 0; seen === null && j < i && !dup; j++) {
-        const m = names[j] as XmlName;
-        dup = ns === undefined ? m.qname === n.qname : prefixedBinding(m) === ns && m.local === n.local;
-      }
-      if (dup) {
+      const key = ns === undefined ? n.qname : ns.id + '}' + n.local;
+      if (seen.has(key)) {
         const expandedName = ns === undefined ? '' : ` (expanded name {${ns.uri}}${n.local})`;
         throw this.error(`Duplicate attribute '${n.qname}'${expandedName}`, this.aOffsets[i] as number);
       }
+      seen.add(key);
     }
   }
 
@@ -638,10 +610,9 @@ export class XmlReader {
   }
 
   /**
-   * The binding of a declared URI: the same object for equal URIs, its string made canonical once
-   * (WCF repeats declarations on every item). URIs are hashed here, with a seed chosen per
-   * document, rather than used as Map keys: V8 hashes a string longer than 16383 characters by its
-   * length alone, so hostile long URIs would turn a Map into a list.
+   * The binding of a declared URI: one object for equal URIs, made canonical once (WCF repeats
+   * declarations on every item). Hashed here with a per-document seed, not used as a Map key: V8
+   * hashes a string longer than 16383 characters by its length alone.
    */
   private bindingOf(uri: string): Binding {
     let h = this.seed ^ uri.length;
@@ -756,9 +727,9 @@ export class XmlReader {
   }
 
   /**
-   * src[start, end) as XML reads it, or null when that is the extent itself (nothing before `from`
-   * needs decoding). Text: references decoded, CR LF and CR read as LF. An attribute value: the
-   * same, tab and line ends read as a space, '<' refused. CDATA: only line ends.
+   * src[start, end) as XML reads it, or null when that is the extent itself (nothing from `from`
+   * needs decoding). Text: references decoded, CR LF and CR read as LF. An attribute value: also
+   * tab and line ends as a space, '<' refused. CDATA: only line ends.
    */
   private decoded(start: number, end: number, kind: number, from: number): string | null {
     const src = this.src;
@@ -791,11 +762,10 @@ export class XmlReader {
   }
 
   /**
-   * `out + piece`, for text decoded piece by piece. Appending makes a rope, one live object per
-   * piece until the result is read, so text with millions of references would keep millions alive
-   * and garbage collection would grow faster than the text. Every 256 pieces the rope is therefore
-   * flattened (reading a character does that in V8) and set aside; joinAside joins the parts. A
-   * guard of linear time and memory (xml-scaling.slow.test.ts, family "many character references").
+   * `out + piece`. Appending makes a rope, one live object per piece, so millions of references
+   * would make garbage collection grow faster than the text: every 256 pieces the rope is flattened
+   * (reading a character does that in V8) and set aside for joinAside. A guard of linear time and
+   * memory (xml-scaling.slow.test.ts, "many character references").
    */
   private append(out: string, piece: string): string {
     out += piece;
@@ -892,9 +862,8 @@ export class XmlReader {
   }
 
   /**
-   * Scans an XML Name starting at `p`; returns the offset after it. Enforces a namespace-valid
-   * QName shape (at most one colon, not first or last) and records the colon in `this.colon` and
-   * a hash of the name in `this.hash`.
+   * Scans an XML Name at `p`; returns the offset after it. Enforces a QName's shape (at most one
+   * colon, not first or last) and records the colon in `this.colon`, the name's hash in `this.hash`.
    */
   private scanName(p: number, what: string): number {
     const src = this.src;
@@ -985,10 +954,8 @@ export class XmlReader {
 }
 
 /**
- * Resolves a QName-valued string (such as an xsi:type value) against a namespace scope (such as
- * XmlReader.scope or an element's). An unprefixed name takes the default namespace ('' when
- * none). Returns undefined when the prefix is unbound or the string is not a QName. Surrounding
- * whitespace is ignored.
+ * Resolves a QName-valued string (an xsi:type value, surrounding whitespace ignored) in a scope; an
+ * unprefixed name takes the default namespace. Undefined when the prefix is unbound or not a QName.
  */
 export function resolveQNameIn(scope: NamespaceScope, qname: string): { ns: string; local: string } | undefined {
   const s = qname.trim();
@@ -998,36 +965,20 @@ export function resolveQNameIn(scope: NamespaceScope, qname: string): { ns: stri
   return ns === undefined ? undefined : { ns, local: colon < 0 ? s : s.slice(colon + 1) };
 }
 
-const TEXT_SPECIAL = /[&<>\r]/;
-const TEXT_SPECIAL_ALL = /[&<>\r]/g;
-const ATTR_SPECIAL = /[&<>"\t\n\r]/;
-const ATTR_SPECIAL_ALL = /[&<>"\t\n\r]/g;
-
-function replaceSpecial(ch: string): string {
-  switch (ch) {
-    case '&':
-      return '&amp;';
-    case '<':
-      return '&lt;';
-    case '>':
-      return '&gt;';
-    case '"':
-      return '&quot;';
-    case '\t':
-      return '&#x9;';
-    case '\n':
-      return '&#xA;';
-    default:
-      return '&#xD;';
-  }
-}
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' };
+const escapeChar = (ch: string): string => ESCAPES[ch]!;
+const TEXT_SPECIAL = /[&<>\r]/g;
+const ATTR_SPECIAL = /[&<>"\t\n\r]/g;
+// Most values need no escape: a test finds that faster than a replace that finds nothing.
+const TEXT_SPECIAL_ANY = /[&<>\r]/;
+const ATTR_SPECIAL_ANY = /[&<>"\t\n\r]/;
 
 /** Escapes character data: & < > and \r (as &#xD;, which line-ending normalisation would lose). */
 export function escapeText(s: string): string {
-  return TEXT_SPECIAL.test(s) ? s.replace(TEXT_SPECIAL_ALL, replaceSpecial) : s;
+  return TEXT_SPECIAL_ANY.test(s) ? s.replace(TEXT_SPECIAL, escapeChar) : s;
 }
 
 /** Escapes a value for a double-quoted attribute: & < > " and \t \n \r as character references. */
 export function escapeAttribute(s: string): string {
-  return ATTR_SPECIAL.test(s) ? s.replace(ATTR_SPECIAL_ALL, replaceSpecial) : s;
+  return ATTR_SPECIAL_ANY.test(s) ? s.replace(ATTR_SPECIAL, escapeChar) : s;
 }

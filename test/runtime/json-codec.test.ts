@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { DecodeError, EMailOperations, EncodeError } from '../../generated/EMail/index.js';
 import { Encoder } from '../../generated/runtime/encode.js';
 import { JsonDecoder, JsonEncoder, restCodec } from '../../generated/runtime/json.js';
-import { complex, enumeration, field, list, restricted, schemaIndex } from '../../generated/runtime/schema.js';
+import { field, schema, schemaIndex } from '../../generated/runtime/schema.js';
 
 const envelopes = restCodec(EMailOperations.GetEMailEnvelopes);
 const send = restCodec(EMailOperations.Send);
@@ -49,7 +49,7 @@ describe('JSON codec', () => {
     assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"Size":2147483648}]}')).message, /2147483648 is out of range for xs:int at Send\/Emails\[0\]\/Size/);
     assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"Size":1.5}]}')).message, /expected an integer \(xs:int\)/);
     assert.equal(Object.is(send.decodeRequest('', '{"Emails":[{"Size":-0}]}').input.Emails![0]!.Size, 0), true, '-0 is read as 0');
-    const index = schemaIndex({ namespaces: ['urn:t'], types: { T: complex('T', 0, ['D 0 xs:double optional repeated']) } });
+    const index = schemaIndex(schema(['urn:t'], { T: ['complex', 'T', 0, ['D 0 xs:double optional repeated']] }));
     const root = { parent: undefined, name: 'T', index: -1 };
     const written = new JsonEncoder(index).properties('T', { D: [1.5, NaN, Infinity, -Infinity] }, root);
     assert.deepEqual(written, { D: [1.5, 'NaN', 'Infinity', '-Infinity'] });
@@ -125,15 +125,14 @@ describe('JSON codec: the value rules and messages of the XML codec (schema.ts)'
   });
 
   test('a pattern, a list item and an enumeration of a restriction: the same message from both encoders and the JSON decoder', () => {
-    const index = schemaIndex({
-      namespaces: ['urn:t'],
-      types: {
-        T: complex('T', 0, ['Code 0 Hex4 optional', 'Words 0 Words optional', 'Kind 0 Kind optional']),
-        Hex4: restricted('xs:string', ['^[0-9A-F]{4}$']),
-        Words: list('xs:string'),
-        Kind: enumeration(['A', 'B']),
-      },
-    });
+    const index = schemaIndex(
+      schema(['urn:t'], {
+        T: ['complex', 'T', 0, ['Code 0 Hex4 optional', 'Words 0 Words optional', 'Kind 0 Kind optional']],
+        Hex4: ['restricted', 'xs:string', ['^[0-9A-F]{4}$']],
+        Words: ['list', 'xs:string'],
+        Kind: ['enumeration', ['A', 'B']],
+      }),
+    );
     const t = field('T', 0, 'T');
     const root = { parent: undefined, name: 'T', index: -1 };
     const cases: [Record<string, unknown>, RegExp][] = [
@@ -154,7 +153,7 @@ describe('JSON codec: the value rules and messages of the XML codec (schema.ts)'
 
 describe('JSON codec limits', () => {
   test('objects nested deeper than 256 levels (a type that holds itself) are a DecodeError, not a stack overflow', () => {
-    const index = schemaIndex({ namespaces: ['urn:t'], types: { T: complex('T', 0, ['Next 0 T optional nillable']) } });
+    const index = schemaIndex(schema(['urn:t'], { T: ['complex', 'T', 0, ['Next 0 T optional nillable']] }));
     const root = { parent: undefined, name: 'T', index: -1 };
     const deep = (n: number): string => (n === 0 ? '{}' : `{"Next":${deep(n - 1)}}`);
     assert.doesNotThrow(() => new JsonDecoder(index).properties('T', JSON.parse(deep(250)), root));
