@@ -4,7 +4,7 @@
 //     of the run together, shared types) → emit → write (atomic, incremental)
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emitRun, runtimeFiles, type GeneratedFile } from './emit/emit-agent.js';
+import { emitRun, runtimeFiles, type EmitReuse, type GeneratedFile } from './emit/emit-agent.js';
 import { safeIdentifier } from './emit/identifiers.js';
 import { SHARED_FOLDER } from './emit/plan.js';
 import { combineErrors, GenerateError } from './errors.js';
@@ -157,7 +157,12 @@ function checkFolderClashes(loaded: readonly (LoadedInput | undefined)[], outDir
  * Emits the agents of one run together (in input order) with the shared module, the entry point
  * and the runtime; refuses folder clashes first (the exact check, from the services' names).
  */
-function assemble(results: readonly ReadResult[], templatesDir: string, regenerate: string | undefined): { agents: AgentSummary[]; files: GeneratedFile[] } {
+function assemble(
+  results: readonly ReadResult[],
+  templatesDir: string,
+  regenerate: string | undefined,
+  memo?: EmitReuse,
+): { agents: AgentSummary[]; files: GeneratedFile[] } {
   const folders = new Map<string, string>();
   const errors: GenerateError[] = [];
   for (const r of results) {
@@ -177,6 +182,7 @@ function assemble(results: readonly ReadResult[], templatesDir: string, regenera
     results.map((r) => r.service),
     templatesDir,
     regenerate,
+    memo,
   );
   // Emitting is done for all agents at once; each agent's line shows its reading time plus an equal share.
   const emitShare = (performance.now() - started) / results.length;
@@ -256,7 +262,7 @@ export async function buildFilesParallel(
       if (cache && 'result' in outcome) cache.set(p.input, outcome.result);
     });
     const command = headerCommand(regenerateCommand({ ...options, inputs, outDir }));
-    return assemble(collect(byIndex, errors, loaded), templatesDir, regenerate ?? command);
+    return assemble(collect(byIndex, errors, loaded), templatesDir, regenerate ?? command, cache?.emits);
   } finally {
     pool?.close();
   }

@@ -1,0 +1,91 @@
+// What a watch run emitted, kept for the next run: an agent whose inputs did not change is not
+// emitted again. The rule is simple enough to check: each emitter is a pure function of its
+// arguments (the agent's plan — its model, the planned names and shapes of every type it refers
+// to, the namespace table —, the templates folder, the header's command), so its text is reused
+// exactly when every argument is deep-equal to the last call's in that slot. Nothing is keyed by
+// a hand-picked part of the inputs: a change in one WSDL that moves or renames a shared type
+// shows up in the plans of every agent that refers to it, and those agents are emitted again.
+//
+// Comparing is cheap because the models of unchanged WSDLs are the very objects of the last run
+// (ReadCache): most comparisons end at `Object.is`. The models are never mutated after reading
+// (ReadCache relies on that already), so a pair of objects once found equal stays equal.
+import type { EmitReuse } from './emit/emit-agent.js';
+
+/** Past this depth, two values count as different (emitted again): the models are shallow trees. */
+const MAX_DEPTH = 200;
+
+export class EmitCache implements EmitReuse {
+  readonly #last = new Map<string, { readonly inputs: readonly unknown[]; readonly result: unknown }>();
+  /** Pairs of objects found deep-equal (by either one); weak, so old runs' models can go. */
+  readonly #equal = new WeakMap<object, WeakSet<object>>();
+  /** Calls answered from the cache since it was made (tests, the bench's profile). */
+  hits = 0;
+  /** Calls that had to emit. */
+  misses = 0;
+
+  reuse<T>(slot: string, inputs: readonly unknown[], make: () => T): T {
+    const last = this.#last.get(slot);
+    if (last && this.#same(last.inputs, inputs, 0)) {
+      this.hits++;
+      return last.result as T;
+    }
+    this.misses++;
+    this.#last.delete(slot); // a failing make() leaves nothing behind
+    const result = make();
+    this.#last.set(slot, { inputs, result });
+    return result;
+  }
+
+  /**
+   * Deep equality of plain data: primitives by Object.is; arrays, Maps and Sets element by
+   * element in order; plain objects by their own keys in order (the emitters iterate them in
+   * that order). Anything else (a class instance, a function) is equal only to itself.
+   */
+  #same(a: unknown, b: unknown, depth: number): boolean {
+    if (Object.is(a, b)) return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+    if (this.#equal.get(a)?.has(b)) return true;
+    if (depth > MAX_DEPTH || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+    if (!this.#sameContent(a, b, depth + 1)) return false;
+    let set = this.#equal.get(a);
+    if (!set) this.#equal.set(a, (set = new WeakSet()));
+    set.add(b);
+    return true;
+  }
+
+  #sameContent(a: object, b: object, depth: number): boolean {
+    if (Array.isArray(a)) {
+      const bb = b as unknown[];
+      if (a.length !== bb.length) return false;
+      for (let i = 0; i < a.length; i++) if (!this.#same(a[i], bb[i], depth)) return false;
+      return true;
+    }
+    if (a instanceof Map) {
+      const bm = b as Map<unknown, unknown>;
+      if (a.size !== bm.size) return false;
+      const other = bm.entries();
+      for (const [k, v] of a) {
+        const [ok, ov] = other.next().value as [unknown, unknown];
+        if (!this.#same(k, ok, depth) || !this.#same(v, ov, depth)) return false;
+      }
+      return true;
+    }
+    if (a instanceof Set) {
+      const bs = b as Set<unknown>;
+      if (a.size !== bs.size) return false;
+      const other = bs.values();
+      for (const v of a) if (!this.#same(v, other.next().value, depth)) return false;
+      return true;
+    }
+    const proto = Object.getPrototypeOf(a) as unknown;
+    if (proto !== Object.prototype && proto !== null) return false;
+    const ka = Reflect.ownKeys(a);
+    const kb = Reflect.ownKeys(b);
+    if (ka.length !== kb.length) return false;
+    for (let i = 0; i < ka.length; i++) {
+      const k = ka[i]!;
+      if (k !== kb[i] || !this.#same((a as Record<PropertyKey, unknown>)[k], (b as Record<PropertyKey, unknown>)[k], depth)) return false;
+    }
+    return true;
+  }
+}
