@@ -39,7 +39,8 @@ export interface GenerateOptions {
   readonly regenerate?: string;
   /**
    * Models of earlier runs, by WSDL content (watch mode): an input whose text is unchanged is not
-   * read again. Inputs that import other documents are always read.
+   * read again (inputs that import other documents are always read), and an agent whose emitter
+   * arguments are unchanged is not emitted again (emit-cache.ts).
    */
   readonly cache?: ReadCache;
   /** For URL inputs: per-document timeout (default 30 000 ms). */
