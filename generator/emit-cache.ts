@@ -8,7 +8,7 @@
 //
 // Comparing is cheap because the models of unchanged WSDLs are the very objects of the last run
 // (ReadCache): most comparisons end at `Object.is`. The models are never mutated after reading
-// (ReadCache relies on that already), so a pair of objects once found equal stays equal.
+// (ReadCache relies on that already), so within a run a pair of objects compared once keeps its verdict.
 import type { EmitReuse } from './emit/emit-agent.js';
 
 /** Past this depth, two values count as different (emitted again): the models are shallow trees. */
@@ -16,12 +16,23 @@ const MAX_DEPTH = 200;
 
 export class EmitCache implements EmitReuse {
   readonly #last = new Map<string, { readonly inputs: readonly unknown[]; readonly result: unknown }>();
-  /** Pairs of objects found deep-equal (by either one); weak, so old runs' models can go. */
-  readonly #equal = new WeakMap<object, WeakSet<object>>();
+  /**
+   * This run's verdicts on pairs of objects: the later object → the earlier one it was compared
+   * with. Each run compares its new plans with the last run's, and one object is met many times
+   * (a shared type is in the plan of every agent that uses it; the entry's inputs are all plans).
+   */
+  #equal = new Map<object, object>();
+  #unequal = new Map<object, object>();
   /** Calls answered from the cache since it was made (tests, the bench's profile). */
   hits = 0;
   /** Calls that had to emit. */
   misses = 0;
+
+  /** Starts a run: the verdicts of the last run are of objects no longer compared. */
+  startRun(): void {
+    this.#equal = new Map();
+    this.#unequal = new Map();
+  }
 
   reuse<T>(slot: string, inputs: readonly unknown[], make: () => T): T {
     const last = this.#last.get(slot);
@@ -38,19 +49,19 @@ export class EmitCache implements EmitReuse {
 
   /**
    * Deep equality of plain data: primitives by Object.is; arrays, Maps and Sets element by
-   * element in order; plain objects by their own keys in order (the emitters iterate them in
-   * that order). Anything else (a class instance, a function) is equal only to itself.
+   * element in order; plain objects by their own enumerable keys in order (the emitters iterate
+   * them in that order). Anything else (a class instance, a function) is equal only to itself.
    */
   #same(a: unknown, b: unknown, depth: number): boolean {
     if (Object.is(a, b)) return true;
     if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-    if (this.#equal.get(a)?.has(b)) return true;
-    if (depth > MAX_DEPTH || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-    if (!this.#sameContent(a, b, depth + 1)) return false;
-    let set = this.#equal.get(a);
-    if (!set) this.#equal.set(a, (set = new WeakSet()));
-    set.add(b);
-    return true;
+    if (this.#equal.get(b) === a) return true;
+    if (this.#unequal.get(b) === a) return false;
+    // Too deep for the models' shallow trees: not worth proving, so taken as changed (and not remembered).
+    if (depth > MAX_DEPTH) return false;
+    const same = Object.getPrototypeOf(a) === Object.getPrototypeOf(b) && this.#sameContent(a, b, depth + 1);
+    (same ? this.#equal : this.#unequal).set(b, a);
+    return same;
   }
 
   #sameContent(a: object, b: object, depth: number): boolean {
@@ -79,12 +90,12 @@ export class EmitCache implements EmitReuse {
     }
     const proto = Object.getPrototypeOf(a) as unknown;
     if (proto !== Object.prototype && proto !== null) return false;
-    const ka = Reflect.ownKeys(a);
-    const kb = Reflect.ownKeys(b);
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
     if (ka.length !== kb.length) return false;
     for (let i = 0; i < ka.length; i++) {
       const k = ka[i]!;
-      if (k !== kb[i] || !this.#same((a as Record<PropertyKey, unknown>)[k], (b as Record<PropertyKey, unknown>)[k], depth)) return false;
+      if (k !== kb[i] || !this.#same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth)) return false;
     }
     return true;
   }

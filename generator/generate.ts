@@ -4,7 +4,8 @@
 //     of the run together, shared types) → emit → write (atomic, incremental)
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emitRun, runtimeFiles, type EmitReuse, type GeneratedFile } from './emit/emit-agent.js';
+import { emitRun, runtimeFiles, type GeneratedFile } from './emit/emit-agent.js';
+import type { EmitCache } from './emit-cache.js';
 import { safeIdentifier } from './emit/identifiers.js';
 import { SHARED_FOLDER } from './emit/plan.js';
 import { combineErrors, GenerateError } from './errors.js';
@@ -162,7 +163,7 @@ function assemble(
   results: readonly ReadResult[],
   templatesDir: string,
   regenerate: string | undefined,
-  memo?: EmitReuse,
+  memo?: EmitCache,
 ): { agents: AgentSummary[]; files: GeneratedFile[] } {
   const folders = new Map<string, string>();
   const errors: GenerateError[] = [];
@@ -179,6 +180,7 @@ function assemble(
   }
   if (errors.length > 0) throw combineErrors(errors);
   const started = performance.now();
+  memo?.startRun();
   const run = emitRun(
     results.map((r) => r.service),
     templatesDir,
