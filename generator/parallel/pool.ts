@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { readAgent } from '../generate-agent.js';
 import type { LoadedInput } from '../input/load.js';
-import { toOutcome, type Outcome, type WorkerRequest } from './protocol.js';
+import { toOutcome, type Outcome, type WorkerMessage, type WorkerRequest } from './protocol.js';
 
 /** Below this many WSDLs, starting a worker costs more than it saves. */
 const MIN_WSDLS_FOR_WORKERS = 6;
@@ -84,12 +84,23 @@ export class ReaderPool {
   }
 }
 
-/** Sets a started worker to work on `request`; resolves once it has posted its outcomes and ended. */
+/**
+ * Sets a started worker to work on `request`; resolves once it has posted all its outcomes (its
+ * `done` message) — not when it has ended: tearing a thread down takes a while (≈ 40 ms, more on
+ * a busy machine), and the run need not wait for it. Rejects when the worker fails first.
+ */
 function runWorker({ worker, ended }: Started, request: WorkerRequest, outcomes: Outcome[]): Promise<void> {
   worker.ref();
-  worker.on('message', (m: { index: number; outcome: Outcome }) => {
-    outcomes[m.index] = m.outcome;
+  const posted = new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: WorkerMessage) => {
+      if ('done' in m) {
+        worker.unref(); // it ends by itself; nothing waits for that
+        resolve();
+      } else outcomes[m.index] = m.outcome;
+    });
+    // An ending without `done` leaves outcomes missing: read() reports them.
+    ended.then(resolve, reject);
   });
   worker.postMessage(request);
-  return ended;
+  return posted;
 }

@@ -12,6 +12,9 @@ export interface WorkerRequest {
   readonly next: SharedArrayBuffer;
 }
 
+/** What a worker posts: each input's outcome as it is read, then `done` once it has taken its last one. */
+export type WorkerMessage = { readonly index: number; readonly outcome: Outcome } | { readonly done: true };
+
 export type Failure =
   | { readonly kind: 'generate'; readonly message: string; readonly file?: string; readonly line?: number; readonly column?: number; readonly path?: string }
   | { readonly kind: 'internal'; readonly message: string; readonly stack?: string };
