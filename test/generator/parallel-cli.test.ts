@@ -19,14 +19,21 @@ before(() => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** A project with `n` small WSDLs of distinct agents, `wsdl/Agent0.wsdl` …; returns their relative paths. */
+/**
+ * A project with `n` WSDLs of distinct agents, `wsdl/Agent0.wsdl` …; returns their relative paths.
+ * Each is larger than Node's pooled buffers (4 KB), so its bytes move to a worker rather than its
+ * text; one is UTF-16 with a BOM and the documentation texts are not ASCII, so the worker decodes
+ * what the main thread decoded.
+ */
 function project(name: string, n: number): { dir: string; inputs: string[] } {
   const dir = join(work, name);
   mkdirSync(join(dir, 'wsdl'), { recursive: true });
   const inputs = Array.from({ length: n }, (_, i) => {
     const rel = `wsdl/Agent${i}.wsdl`;
     const schema = `<xs:complexType name="Shared"><xs:sequence><xs:element name="Id" type="xs:int"/></xs:sequence></xs:complexType><xs:complexType name="Own${i}"><xs:sequence><xs:element name="S" type="tns:Shared"/></xs:sequence></xs:complexType>`;
-    writeFileSync(join(dir, rel), miniWsdl({ portType: `Agent${i}`, schema, operations: [{ name: `Get${i}`, request: '', response: `<xs:element name="R" type="tns:Own${i}"/>` }] }));
+    const documentation = `Henter én post — «${i}» ${'æøå '.repeat(1500)}`;
+    const text = miniWsdl({ portType: `Agent${i}`, schema, operations: [{ name: `Get${i}`, request: '', response: `<xs:element name="R" type="tns:Own${i}"/>`, documentation }] });
+    writeFileSync(join(dir, rel), i === 3 ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace('encoding="utf-8"', 'encoding="utf-16"'), 'utf16le')]) : text);
     return rel;
   });
   return { dir, inputs };
