@@ -28,13 +28,22 @@ export class EmitCache implements EmitReuse {
   /** Calls that had to emit. */
   misses = 0;
 
-  /** Starts a run: the verdicts of the last run are of objects no longer compared. */
+  /** The slots asked for since the run started. */
+  #used = new Set<string>();
+
+  /**
+   * Starts a run: the verdicts of the last run are of objects no longer compared, and the slots it
+   * did not ask for (an agent whose WSDL is no longer an input) are dropped.
+   */
   startRun(): void {
     this.#equal = new Map();
     this.#unequal = new Map();
+    for (const slot of this.#last.keys()) if (!this.#used.has(slot)) this.#last.delete(slot);
+    this.#used = new Set();
   }
 
   reuse<T>(slot: string, inputs: readonly unknown[], make: () => T): T {
+    this.#used.add(slot);
     const last = this.#last.get(slot);
     if (last && this.#same(last.inputs, inputs, 0)) {
       this.hits++;

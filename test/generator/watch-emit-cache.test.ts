@@ -98,6 +98,20 @@ describe('EmitCache.reuse', () => {
   });
 });
 
+test('EmitCache.startRun: a slot the last run did not ask for is dropped', () => {
+  const cache = new EmitCache();
+  let made = 0;
+  const make = () => ++made;
+  cache.startRun();
+  cache.reuse('Alpha', ['a'], make);
+  cache.reuse('Beta', ['b'], make);
+  cache.startRun(); // a run without Beta
+  assert.equal(cache.reuse('Alpha', ['a'], make), 1);
+  cache.startRun();
+  assert.equal(cache.reuse('Alpha', ['a'], make), 1, 'Alpha, asked for last run, is kept');
+  assert.equal(cache.reuse('Beta', ['b'], make), 3, 'Beta, not asked for last run, was dropped');
+});
+
 describe('watched runs with the emit cache write what a fresh run writes', () => {
   const address = (extra = '') =>
     `<xs:complexType name="Address"><xs:sequence><xs:element minOccurs="0" name="Street" nillable="true" type="xs:string"/>${extra}</xs:sequence></xs:complexType>`;
