@@ -1,397 +1,30 @@
 #!/usr/bin/env node
-// Arguments (or gen-services86.config.json) → generate() → messages and exit code. Nothing else lives here.
-import { readFileSync, realpathSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// The gen-services86 program: runCommand (command-line.ts) on the process's arguments and output.
+// Over many WSDLs it first starts the reader threads (parallel/threads.ts), then loads the
+// generator while they start: a thread takes longer to start than this one takes to load the
+// generator, and with a static import every module would be loaded before the first line here
+// runs. (Measured on all 56 Services86 WSDLs: see the note in generate-all of the bench.)
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
-import { commandAsRun } from './input/command.js';
-import { CONFIG_FILE, findConfig, readConfig, type LoadedConfig } from './input/config.js';
-import { interruptedWrite } from './output/write.js';
-import type { ReadCache } from './read-cache.js';
-import { watchAndRun } from './watch.js';
+import { prestartWorkers } from './parallel/threads.js';
 
-const NAME = 'gen-services86';
+export type { CliOutput } from './command-line.js';
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** Where the CLI's messages go: the process's stdout and stderr, or a test running it in process. */
-export interface CliOutput {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
-/** Ends a run with exit code 1 and these lines on stderr (each prefixed with the tool's name). */
-class CliFailure extends Error {}
-
-function fail(message: string): never {
-  throw new CliFailure(message);
-}
-
-function failWith(err: GenerateError): never {
-  fail(err instanceof GenerateErrors ? `${err.describe()}\n${err.errors.length} errors; nothing was written` : err.describe());
-}
-
-/** The parsed command line. */
-interface Args {
-  readonly wsdl: readonly string[];
-  readonly out: string | undefined;
-  readonly config: string | undefined;
-  readonly check: boolean;
-  readonly watch: boolean;
-  readonly quiet: boolean;
-  readonly allowOrigin: readonly string[];
-  readonly fetchTimeout: number | undefined;
-  readonly maxBytes: number | undefined;
-}
+/** Options that take a value (command-line.ts): their value is not an input. */
+const VALUE_OPTIONS = new Set(['-o', '--out', '--config', '--allow-origin', '--fetch-timeout', '--max-bytes']);
 
 /**
- * Every option, once: yargs builds --help and its errors from it; parseQuick reads the same names.
- * The keys of the config file are the same names (input/config.ts).
+ * How many inputs the command line names, read roughly: the arguments that are neither options nor
+ * their values. It only decides how many threads start early; the run's own parse decides the rest.
  */
-const OPTIONS = {
-  out: { alias: 'o', type: 'string', describe: 'Output folder [default: "generated"]', requiresArg: true },
-  config: { type: 'string', describe: `Read inputs and options from this JSON file [default: ./${CONFIG_FILE} when no WSDL is given]`, requiresArg: true },
-  check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 if the output is stale (missing, different or obsolete files)' },
-  watch: { alias: 'w', type: 'boolean', default: false, describe: 'Run again whenever a local WSDL or the config file changes; Ctrl-C ends' },
-  'allow-origin': { type: 'string', array: true, describe: 'For URL inputs: another origin (https://host) schemas may be imported from', requiresArg: true },
-  'fetch-timeout': { type: 'number', describe: 'For URL inputs: timeout per document, in ms [default: 30000]', requiresArg: true },
-  'max-bytes': { type: 'number', describe: 'For URL inputs: the largest accepted document, in bytes [default: 67108864]', requiresArg: true },
-  quiet: { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' },
-} as const;
-
-/**
- * The plain command lines (`<wsdl…> -o dir --check -q`, the form build scripts use) parsed with
- * node:util, because loading yargs costs a generator run ≈ 50 ms. Anything else — --help,
- * --version, a mistake, yargs' extra syntaxes — returns undefined and goes to yargs, which then
- * explains it; both read the option names of OPTIONS.
- */
-function parseQuick(args: readonly string[]): Args | undefined {
-  if (args.some((a) => a === '--' || a === '-h' || a === '--help' || a === '--version')) return undefined;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: true,
-      tokens: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        config: { type: 'string' },
-        check: { type: 'boolean' },
-        watch: { type: 'boolean', short: 'w' },
-        'allow-origin': { type: 'string', multiple: true },
-        'fetch-timeout': { type: 'string' },
-        'max-bytes': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-      },
-    });
-  } catch {
-    return undefined;
+function inputsNamed(args: readonly string[]): number {
+  let inputs = 0;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith('-')) inputs++;
   }
-  const seen = new Set<string>();
-  for (const t of parsed.tokens ?? []) {
-    if (t.kind !== 'option') continue;
-    if (t.name !== 'allow-origin' && seen.has(t.name)) return undefined; // yargs decides what a repeated option means
-    seen.add(t.name);
-    if (t.value === '') return undefined;
-  }
-  const v = parsed.values;
-  const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
-  const timeout = num(v['fetch-timeout']);
-  const maxBytes = num(v['max-bytes']);
-  if ((timeout !== undefined && !Number.isFinite(timeout)) || (maxBytes !== undefined && !Number.isFinite(maxBytes))) return undefined;
-  return {
-    wsdl: parsed.positionals,
-    out: v.out,
-    config: v.config,
-    check: v.check ?? false,
-    watch: v.watch ?? false,
-    quiet: v.quiet ?? false,
-    allowOrigin: v['allow-origin'] ?? [],
-    fetchTimeout: timeout,
-    maxBytes,
-  };
-}
-
-async function parseWithYargs(args: readonly string[]): Promise<Args> {
-  const { default: yargs } = await import('yargs');
-  const argv = await yargs([...args])
-    .scriptName(NAME)
-    .usage(
-      `$0 [wsdl...] [options]\n\nGenerate typed TypeScript SOAP clients from SuperOffice Services86 WSDLs (files or http(s) URLs).\n` +
-        `Without WSDL arguments, the inputs and options come from ${CONFIG_FILE} in the working directory\n` +
-        `(or the file --config names): { "wsdl": ["wsdl/*.wsdl"], "out": "src/superoffice" }; its keys are the option names below.\n` +
-        `The output folder is one project: each run makes it hold exactly that run's agents.`,
-    )
-    .command('$0 [wsdl...]', false)
-    .positional('wsdl', { type: 'string', array: true, describe: 'WSDL files or http(s) URLs to read' })
-    .options(OPTIONS)
-    .example('$0 EMail.wsdl', 'writes generated/EMail/ and generated/runtime/')
-    .example('$0 wsdl/*.wsdl -o src/superoffice', 'several agents in one run')
-    .example("$0 'https://host/EMail.svc?wsdl'", 'from the service (?wsdl or ?singleWsdl)')
-    .example('$0 EMail.wsdl --check', 'in CI: fail when generated code is out of date')
-    .example('$0 --watch', `regenerate what ${CONFIG_FILE} lists on every change`)
-    .example('$0', `everything ${CONFIG_FILE} lists`)
-    .strict()
-    .version(version())
-    .help()
-    .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns || 110))
-    .fail((message, err) => {
-      // yargs reports its own usage errors (e.g. a missing option value) through err as well.
-      if (err && err.name !== 'YError') throw err;
-      fail(`${message ?? err?.message}\nRun "${NAME} --help" for usage.`);
-    })
-    .parseAsync();
-  for (const name of ['out', 'config', 'fetch-timeout', 'max-bytes'] as const) {
-    if (Array.isArray(argv[name])) fail(`--${name} is given more than once\nRun "${NAME} --help" for usage.`);
-  }
-  return {
-    wsdl: (argv.wsdl ?? []) as string[],
-    out: argv.out,
-    config: argv.config,
-    check: argv.check,
-    watch: argv.watch,
-    quiet: argv.quiet,
-    allowOrigin: (argv['allow-origin'] ?? []) as string[],
-    fetchTimeout: argv['fetch-timeout'],
-    maxBytes: argv['max-bytes'],
-  };
-}
-
-/** One run's inputs and options, from the arguments and the config file. */
-interface RunSettings {
-  readonly wsdl: readonly string[];
-  readonly out: string;
-  readonly allowedOrigins: readonly string[];
-  readonly timeoutMs: number | undefined;
-  readonly maxBytes: number | undefined;
-  /** The config file read, if any. */
-  readonly configPath: string | undefined;
-  /** The run as the user made it, for messages. */
-  readonly asRun: string;
-}
-
-/** Arguments (+ config file) → the settings of a run. Throws GenerateError for a bad config. */
-function settingsFrom(argv: Args): RunSettings {
-  let config: LoadedConfig | undefined;
-  if (argv.config !== undefined) {
-    if (argv.wsdl.length > 0) throw new GenerateError(`give WSDLs as arguments or with --config, not both\nRun "${NAME} --help" for usage.`);
-    config = readConfig(argv.config);
-  } else if (argv.wsdl.length === 0) {
-    const found = findConfig();
-    // Thrown, not exited: in watch mode a config that disappears is an error of that run only.
-    if (!found) throw new GenerateError(`no WSDL given, and there is no ${CONFIG_FILE} in ${process.cwd()}\nRun "${NAME} --help" for usage.`);
-    config = readConfig(found);
-  }
-  const wsdl = config ? config.wsdl : argv.wsdl;
-  const out = argv.out ?? config?.out ?? 'generated';
-  const extraArgs = [
-    ...(config && argv.out !== undefined ? ['-o', argv.out] : []),
-    ...argv.allowOrigin.flatMap((o) => ['--allow-origin', o]),
-    ...(argv.fetchTimeout !== undefined ? ['--fetch-timeout', String(argv.fetchTimeout)] : []),
-    ...(argv.maxBytes !== undefined ? ['--max-bytes', String(argv.maxBytes)] : []),
-  ];
-  return {
-    wsdl,
-    out,
-    allowedOrigins: [...(config?.allowOrigins ?? []), ...argv.allowOrigin],
-    timeoutMs: argv.fetchTimeout ?? config?.timeoutMs,
-    maxBytes: argv.maxBytes ?? config?.maxBytes,
-    configPath: config?.path,
-    asRun: commandAsRun({ inputs: wsdl, outDir: out, extraArgs, ...(config ? { configFile: config.path } : {}) }),
-  };
-}
-
-function seconds(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** The summary of a run that wrote: `out: 3 written, 30 unchanged, 7 removed (1.2 s)`. */
-function summaryLine(outLabel: string, written: WriteSummary, ms: number): string {
-  return `${outLabel}: ${written.written.length} written, ${written.unchanged} unchanged, ${written.removed.length} removed (${seconds(ms)})`;
-}
-
-/** Files a run left in place although it no longer generates them: one line each, on stderr. */
-function keptLines(outLabel: string, kept: readonly KeptFile[]): string {
-  return kept
-    .map(
-      (k) =>
-        `${NAME}: ${outLabel}/${k.path}: kept, although no longer generated: ` +
-        (k.reason === 'edited'
-          ? 'it changed since gen-services86 wrote it (maybe edited by hand); save any edits elsewhere and delete it\n'
-          : 'gen-services86 did not write it, and its folder belongs to an agent no longer generated; move or delete it\n'),
-    )
-    .join('');
-}
-
-/** One normal (or --check) run: generate, report. Returns the exit code. */
-async function runOnce(argv: Args, settings: RunSettings, io: CliOutput, cache?: ReadCache): Promise<{ code: number; line: string }> {
-  const { out } = settings;
-  const started = performance.now();
-  const result = await generate({
-    wsdl: settings.wsdl,
-    outDir: out,
-    check: argv.check,
-    allowedOrigins: settings.allowedOrigins,
-    ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
-    ...(settings.maxBytes !== undefined ? { maxBytes: settings.maxBytes } : {}),
-    ...(cache ? { cache } : {}),
-  });
-  const ms = performance.now() - started;
-  const outLabel = relative(process.cwd(), out) || '.';
-  const command = settings.asRun;
-  if (argv.check) {
-    if (result.stale.length > 0) {
-      if (interruptedWrite(out)) {
-        io.err(`${NAME}: an earlier run writing ${outLabel} was interrupted; a normal run recovers it first\n`);
-      }
-      const foreign = result.stale.filter((s) => s.reason === 'foreign');
-      const how =
-        foreign.length === 0
-          ? `run "${command}" to update it`
-          : `${plural(foreign.length, 'file')} lost the generated header (maybe edited by hand), so a run would refuse to overwrite ` +
-            `${foreign.length === 1 ? 'it' : 'them'}: save any edits elsewhere, delete ${foreign.length === 1 ? 'it' : 'them'}, then run "${command}"`;
-      io.err(
-        `${NAME}: ${outLabel} is stale (${plural(result.stale.length, 'file')}); ${how}:\n` +
-          result.stale.map((s) => `  ${s.reason.padEnd(8)} ${s.path}\n`).join(''),
-      );
-      return { code: 1, line: `${outLabel} is stale (${plural(result.stale.length, 'file')})` };
-    }
-    const line = `${outLabel} is up to date (${result.files.length} files, ${seconds(ms)})`;
-    if (!argv.quiet && !argv.watch) io.out(`${NAME}: ${line}\n`);
-    return { code: 0, line };
-  }
-  const written = result.written!;
-  if (written.kept.length > 0) io.err(keptLines(outLabel, written.kept));
-  const line = summaryLine(outLabel, written, ms);
-  if (!argv.quiet && !argv.watch) {
-    for (const a of result.agents) {
-      io.out(
-        `${a.wsdl} → ${outLabel}/${a.agent}/: ${plural(a.types, 'type')}, ${plural(a.operations, 'operation')}, ${plural(a.files, 'file')}, ${a.ms} ms\n`,
-      );
-    }
-    io.out(`${NAME}: ${line}\n`);
-  }
-  return { code: 0, line };
-}
-
-/** A run's failure as the lines the CLI prints (without exiting). */
-function failureText(err: unknown, out: string): string {
-  if (err instanceof GenerateErrors) return `${err.describe()}\n${err.errors.length} errors; nothing was written`;
-  if (err instanceof GenerateError) return err.describe();
-  const e = err as NodeJS.ErrnoException;
-  if (e && typeof e.code === 'string' && typeof e.message === 'string') return `cannot write ${out}: ${e.message}`;
-  return `internal error: ${(err as Error)?.stack ?? String(err)}`;
-}
-
-/** --watch: a line per run (`[12:03:04] out: 1 written, 32 unchanged, 0 removed (140 ms)`), errors as they come, until Ctrl-C. */
-async function watchMode(argv: Args, io: CliOutput): Promise<number> {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const clock = () => new Date().toTimeString().slice(0, 8);
-  let lastFiles: readonly string[] = [];
-  await watchAndRun({
-    signal: controller.signal,
-    run: async (cache) => {
-      let settings: RunSettings | undefined;
-      try {
-        settings = settingsFrom(argv);
-        const { line } = await runOnce(argv, settings, io, cache);
-        io.out(`[${clock()}] ${line}\n`);
-      } catch (err) {
-        const text = failureText(err, settings?.out ?? argv.out ?? 'generated');
-        io.err(
-          `[${clock()}] ${NAME}: the last good output stays; waiting for the next change\n` + text.split('\n').map((l) => `${NAME}: ${l}\n`).join(''),
-        );
-      }
-      // The config file is always watched; the WSDLs of the last run that read the config.
-      if (settings) lastFiles = [...settings.wsdl, ...(settings.configPath !== undefined ? [settings.configPath] : [])];
-      const config = argv.config ?? (argv.wsdl.length === 0 ? CONFIG_FILE : undefined);
-      return { files: [...new Set([...lastFiles, ...(config !== undefined ? [config] : [])])] };
-    },
-  });
-  process.removeListener('SIGINT', stop);
-  process.removeListener('SIGTERM', stop);
-  io.out(`${NAME}: stopped watching\n`);
-  return 0;
-}
-
-/**
- * Tunes V8 for a process that generates once and exits (the CLI started as a program, not
- * --watch). Such a run is over in about a second, most of it code that runs only once per WSDL;
- * V8's optimising compiler (TurboFan) would compile the reader and the emitters on background
- * threads — on the two cores the reading threads use — and the run would end before most of that
- * code paid back. A ~15× larger interrupt budget leaves optimising to the functions that are
- * really hot (the scanner on a very large WSDL still gets it). Measured on all 56 Services86 WSDLs
- * (whole process, 8 alternating rounds with and without, on a shared 2-core machine): 1.43× less
- * wall time, 1.28× less CPU; a 10 MB WSDL as fast as before (turning TurboFan off, --max-opt=1,
- * gained as much on the 56 but made the 10 MB WSDL ≈ 20 % slower). Flags
- * apply to the whole process (the worker threads too), so a test running the CLI in process,
- * or --watch, which runs long enough to gain from TurboFan, keeps V8's defaults.
- */
-/** The V8 versions tuneForOneRun's flag is known and measured on. */
-const MEASURED_V8 = /^11\./;
-
-function tuneForOneRun(): void {
-  // Only on the V8 this was measured on (11.x, Node 20): V8's internal flags come and go between
-  // versions, and an unknown one makes V8 print "Error: unrecognized flag" on stderr, on every run.
-  if (MEASURED_V8.test(process.versions.v8)) setFlagsFromString('--interrupt-budget=1000000');
-}
-
-/** How runCommand runs: `program` when this process is the CLI (see tuneForOneRun). */
-interface RunOptions {
-  readonly program?: boolean;
-}
-
-async function main(args: readonly string[], io: CliOutput, options: RunOptions): Promise<number> {
-  const argv = parseQuick(args) ?? (await parseWithYargs(args));
-  if (argv.fetchTimeout !== undefined && !(argv.fetchTimeout > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
-  if (argv.maxBytes !== undefined && !(argv.maxBytes > 0)) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
-  if (argv.watch && argv.check) fail(`--watch and --check do not go together: --check is for CI, --watch for editing\nRun "${NAME} --help" for usage.`);
-  if (argv.watch) return watchMode(argv, io);
-  if (options.program) tuneForOneRun();
-
-  let settings: RunSettings;
-  try {
-    settings = settingsFrom(argv);
-  } catch (err) {
-    if (err instanceof GenerateError) failWith(err);
-    throw err;
-  }
-  let outcome;
-  try {
-    outcome = await runOnce(argv, settings, io);
-  } catch (err) {
-    fail(failureText(err, settings.out));
-  }
-  return outcome.code;
-}
-
-/**
- * Runs the command line `args` in the working directory and returns the exit code. `--help`,
- * `--version` and yargs' own exits end the process (yargs exits itself), so tests run those as a
- * child process.
- */
-export async function runCommand(args: readonly string[], io: CliOutput, options: RunOptions = {}): Promise<number> {
-  try {
-    return await main(args, io, options);
-  } catch (err) {
-    const message = err instanceof CliFailure ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`;
-    io.err(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));
-    return 1;
-  }
+  return inputs;
 }
 
 /** True when this module is the program node was started with (through npm's bin link, too). */
@@ -405,7 +38,12 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+const program = isEntryPoint();
+if (program) prestartWorkers(inputsNamed(process.argv.slice(2)));
+
+export const { runCommand } = await import('./command-line.js');
+
+if (program) {
   const code = await runCommand(process.argv.slice(2), { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) }, { program: true });
   if (code !== 0) process.exit(code);
 }

@@ -5,6 +5,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitRun, runtimeFiles, type GeneratedFile } from './emit/emit-agent.js';
+import type { EmitCache } from './emit-cache.js';
 import { safeIdentifier } from './emit/identifiers.js';
 import { SHARED_FOLDER } from './emit/plan.js';
 import { combineErrors, GenerateError } from './errors.js';
@@ -39,7 +40,8 @@ export interface GenerateOptions {
   readonly regenerate?: string;
   /**
    * Models of earlier runs, by WSDL content (watch mode): an input whose text is unchanged is not
-   * read again. Inputs that import other documents are always read.
+   * read again (inputs that import other documents are always read), and an agent whose emitter
+   * arguments are unchanged is not emitted again (emit-cache.ts).
    */
   readonly cache?: ReadCache;
   /** For URL inputs: per-document timeout (default 30 000 ms). */
@@ -157,7 +159,12 @@ function checkFolderClashes(loaded: readonly (LoadedInput | undefined)[], outDir
  * Emits the agents of one run together (in input order) with the shared module, the entry point
  * and the runtime; refuses folder clashes first (the exact check, from the services' names).
  */
-function assemble(results: readonly ReadResult[], templatesDir: string, regenerate: string | undefined): { agents: AgentSummary[]; files: GeneratedFile[] } {
+function assemble(
+  results: readonly ReadResult[],
+  templatesDir: string,
+  regenerate: string | undefined,
+  memo?: EmitCache,
+): { agents: AgentSummary[]; files: GeneratedFile[] } {
   const folders = new Map<string, string>();
   const errors: GenerateError[] = [];
   for (const r of results) {
@@ -173,10 +180,12 @@ function assemble(results: readonly ReadResult[], templatesDir: string, regenera
   }
   if (errors.length > 0) throw combineErrors(errors);
   const started = performance.now();
+  memo?.startRun();
   const run = emitRun(
     results.map((r) => r.service),
     templatesDir,
     regenerate,
+    memo,
   );
   // Emitting is done for all agents at once; each agent's line shows its reading time plus an equal share.
   const emitShare = (performance.now() - started) / results.length;
@@ -256,7 +265,7 @@ export async function buildFilesParallel(
       if (cache && 'result' in outcome) cache.set(p.input, outcome.result);
     });
     const command = headerCommand(regenerateCommand({ ...options, inputs, outDir }));
-    return assemble(collect(byIndex, errors, loaded), templatesDir, regenerate ?? command);
+    return assemble(collect(byIndex, errors, loaded), templatesDir, regenerate ?? command, cache?.emits);
   } finally {
     pool?.close();
   }

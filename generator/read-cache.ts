@@ -4,6 +4,7 @@
 // documents is not cached: those are read while reading, so their texts are not part of the key.
 import { createHash } from 'node:crypto';
 import { lstatSync, statSync } from 'node:fs';
+import { EmitCache } from './emit-cache.js';
 import type { ReadResult } from './generate-agent.js';
 import type { LoadedInput } from './input/load.js';
 
@@ -16,6 +17,8 @@ export class ReadCache {
   hits = 0;
   /** Local WSDL texts and output files as last read (see FileTexts). */
   readonly files = new FileTexts();
+  /** What the last run emitted, reused for the agents whose inputs are unchanged (see EmitCache). */
+  readonly emits = new EmitCache();
   /**
    * Each input's key as last worked out, with the text it is of: get() and set() ask for the same
    * input's key, and a watch run for every input again, mostly with the very text FileTexts kept.

@@ -1,7 +1,8 @@
 // Watch mode: run, then run again whenever a local WSDL or the config file changes. Changes are
 // debounced (an editor's save is several events), runs never overlap, and a failing run leaves the
 // last good output as it is (a run writes nothing unless it succeeds). Each WSDL's model is kept by
-// content (ReadCache), so a run after one file changed reads only that file.
+// content (ReadCache), so a run after one file changed reads only that file, and each agent's files
+// by their emitter's arguments (EmitCache), so it emits only what that change reaches.
 import { statSync, watch as watchFile, type FSWatcher } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isUrl } from './input/documents.js';

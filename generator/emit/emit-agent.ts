@@ -63,12 +63,27 @@ function sourcesLabel(files: readonly string[]): string {
 }
 
 /**
- * Every file of one run but the runtime, planned together. `regenerate`: the command the headers'
- * "Regenerate with" line shows (the run's own command line, or its config file).
+ * A watch run's memory of what it emitted (generator/emit-cache.ts): `make()` is a pure function
+ * of `inputs` (the emitter's arguments), and its result is reused while they stay deep-equal.
  */
-export function emitRun(services: readonly Service[], templatesDir: string, regenerate?: string): EmittedRun {
+export interface EmitReuse {
+  reuse<T>(slot: string, inputs: readonly unknown[], make: () => T): T;
+}
+
+/** Without a cache: emit. */
+const emitAlways: EmitReuse = { reuse: (_slot, _inputs, make) => make() };
+
+/**
+ * Every file of one run but the runtime, planned together. `regenerate`: the command the headers'
+ * "Regenerate with" line shows (the run's own command line, or its config file). `memo`: see
+ * EmitReuse; each emitter call below lists exactly its own arguments as its inputs.
+ */
+export function emitRun(services: readonly Service[], templatesDir: string, regenerate?: string, memo: EmitReuse = emitAlways): EmittedRun {
   const plans = planAgents(services);
-  const agents = plans.map((plan) => emitAgentFiles(plan, templatesDir, regenerate));
+  const agents = plans.map((plan) => ({
+    ...memo.reuse(`agent ${plan.agent}`, [plan, templatesDir, regenerate], () => emitAgentFiles(plan, templatesDir, regenerate)),
+    plan,
+  }));
   const common: GeneratedFile[] = [];
   const sources = sourcesLabel(services.map((s) => s.sourceFile));
   const runHeader = fileHeader(sources, regenerate);
@@ -77,12 +92,14 @@ export function emitRun(services: readonly Service[], templatesDir: string, rege
     // operation wrappers) are never referenced by other types.
     const types = sharedTypes(plans);
     const scope = { byKey: new Map(types.map((t) => [t.key, t])), namespaces: plans[0].namespaces };
+    const inputs = [scope, types, templatesDir, runHeader];
     common.push(
-      { path: `${SHARED_FOLDER}/types.ts`, content: emitSharedTypes(scope, types, templatesDir, runHeader) },
-      { path: `${SHARED_FOLDER}/metadata.ts`, content: emitSharedMetadata(scope, types, templatesDir, runHeader) },
+      { path: `${SHARED_FOLDER}/types.ts`, content: memo.reuse('shared types', inputs, () => emitSharedTypes(scope, types, templatesDir, runHeader)) },
+      { path: `${SHARED_FOLDER}/metadata.ts`, content: memo.reuse('shared metadata', inputs, () => emitSharedMetadata(scope, types, templatesDir, runHeader)) },
     );
   }
-  common.push({ path: 'index.ts', content: emitEntry(plans, templatesDir, fileHeader(sources, regenerate, true)) });
+  const entryHeader = fileHeader(sources, regenerate, true);
+  common.push({ path: 'index.ts', content: memo.reuse('entry', [plans, templatesDir, entryHeader], () => emitEntry(plans, templatesDir, entryHeader)) });
   return { agents, common };
 }
 

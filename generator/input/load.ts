@@ -8,7 +8,7 @@ import { location, parseXmlDocument } from '../wsdl/dom.js';
 import { describeReference, referencedLocations, type DocumentResolver, type ExternalDocument } from '../wsdl/external.js';
 import { docKey, docLabel, isUrl, originsFor, redactUrl, resolveLocation, type DocRef, type FetchPolicy } from './documents.js';
 import { fetchXml, type FetchLimits } from './fetch.js';
-import { readLocalXml } from './text.js';
+import { decodeXmlBytes, readLocalBytes, readLocalXml } from './text.js';
 import type { FileTexts } from '../read-cache.js';
 
 export interface InputOptions extends FetchPolicy, FetchLimits {}
@@ -30,14 +30,42 @@ export interface LoadedInput {
 /** At most this many documents per URL input (a WSDL and its schemas): a guard against import loops and floods. */
 const MAX_DOCUMENTS = 100;
 
+/**
+ * The bytes a local input's text was decoded from, while nothing else holds them: a worker thread
+ * that reads the input gets them moved (not copied) and decodes them itself, which costs less than
+ * sending it the text (parallel/pool.ts).
+ */
+const fileBytes = new WeakMap<LoadedInput, Uint8Array>();
+
+/** The bytes of `input` (see fileBytes), handed over once; undefined when there are none to move. */
+export function takeFileBytes(input: LoadedInput): Uint8Array | undefined {
+  const bytes = fileBytes.get(input);
+  fileBytes.delete(input);
+  return bytes;
+}
+
+/** The text of bytes from takeFileBytes: what the thread that loaded them decoded, exactly. */
+export function textOfFileBytes(bytes: Uint8Array, ref: DocRef): string {
+  return decodeXmlBytes(bytes, docLabel(ref));
+}
+
 /** A local WSDL file, read (its imports are read when the WSDL is, relative to it). */
 export function loadLocalInput(input: string, files?: FileTexts): LoadedInput {
   const path = resolvePath(input);
   const ref: DocRef = { kind: 'file', path };
   // Messages name the file as docLabel does (relative to the working directory); headers by its name.
-  const read = (): string => readLocalXml(path, docLabel(ref));
+  let bytes: Uint8Array | undefined;
+  const read = (): string => {
+    const raw = readLocalBytes(path, docLabel(ref));
+    const text = textOfFileBytes(raw, ref);
+    bytes = raw;
+    return text;
+  };
   const text = files ? (files.text(path, true, read) ?? read()) : read();
-  return { input, file: basename(input), ref, text, documents: {}, origins: [] };
+  const loaded: LoadedInput = { input, file: basename(input), ref, text, documents: {}, origins: [] };
+  // Only bytes with an ArrayBuffer of their own can be moved (small files share Node's buffer pool).
+  if (bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) fileBytes.set(loaded, bytes);
+  return loaded;
 }
 
 export async function loadInput(input: string, options: InputOptions & { readonly files?: FileTexts } = {}): Promise<LoadedInput> {

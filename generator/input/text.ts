@@ -18,6 +18,11 @@ export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
 
 /** A local file's text; `file` is how messages name it. */
 export function readLocalXml(path: string, file: string): string {
+  return decodeXmlBytes(readLocalBytes(path, file), file);
+}
+
+/** A local file's bytes, refused as readLocalXml refuses it (missing, a folder, unreadable). */
+export function readLocalBytes(path: string, file: string): Uint8Array {
   let stat;
   try {
     stat = statSync(path);
@@ -31,5 +36,5 @@ export function readLocalXml(path: string, file: string): string {
   } catch (err) {
     throw new GenerateError(`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
   }
-  return decodeXmlBytes(bytes, file);
+  return bytes;
 }

@@ -4,13 +4,19 @@ import { GenerateError } from '../errors.js';
 import type { ReadResult } from '../generate-agent.js';
 import type { LoadedInput } from '../input/load.js';
 
+/** A local input whose file's bytes travel instead of its text (moved, not copied); the worker decodes them. */
+export type MovedInput = Omit<LoadedInput, 'text'> & { readonly bytes: Uint8Array };
+
 /** Every input of a run (largest first), its index in the run, and the counter from which each thread takes the next. */
 export interface WorkerRequest {
   readonly indexes: readonly number[];
-  readonly inputs: readonly LoadedInput[];
+  readonly inputs: readonly (LoadedInput | MovedInput)[];
   /** An Int32: the position in `inputs` the next thread to ask reads. */
   readonly next: SharedArrayBuffer;
 }
+
+/** What a worker posts: each input's outcome as it is read, then `done` once it has taken its last one. */
+export type WorkerMessage = { readonly index: number; readonly outcome: Outcome } | { readonly done: true };
 
 export type Failure =
   | { readonly kind: 'generate'; readonly message: string; readonly file?: string; readonly line?: number; readonly column?: number; readonly path?: string }
