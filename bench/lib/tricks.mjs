@@ -29,12 +29,6 @@ export const TRICKS = [
     ],
   },
   {
-    id: 'trick-name-codes',
-    title: 'Names compared with the input as arrays of code units, not as strings (xml.ts XmlName.codes, XmlReader.isNameAt)',
-    conditions: 'every start and end tag: a predicted element or attribute name and every end tag is compared character by character (≈ 40 characters per leaf element of the bench response)',
-    replace: [['src.charCodeAt(p + i) === codes[i]', 'src.charCodeAt(p + i) === name.qname.charCodeAt(i)']],
-  },
-  {
     id: 'trick-canonical-names',
     title: 'Names and namespace URIs made compact and interned (xml.ts canonical)',
     conditions: 'names compared many times per document (every element is matched against the schema by name and namespace); a few hundred distinct names per message',
