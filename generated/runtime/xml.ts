@@ -201,11 +201,6 @@ export class XmlName {
   /** '' when unprefixed. */
   readonly prefix: string;
   readonly local: string;
-  /**
-   * The qualified name's code units, which isNameAt compares with the input: cheaper to read than a
-   * string, told apart by representation on every character. Bench: the `tricks` case, row trick-name-codes.
-   */
-  readonly codes: Uint16Array;
   /** The binding of the prefix, and the scope it was looked up in (a cache: see XmlReader.resolve). */
   binding: Binding | undefined = undefined;
   scope: Scope | null = null;
@@ -219,8 +214,6 @@ export class XmlName {
     this.qname = c(qname);
     this.prefix = colon < 0 ? '' : c(qname.slice(0, colon));
     this.local = colon < 0 ? this.qname : c(qname.slice(colon + 1));
-    this.codes = new Uint16Array(qname.length);
-    for (let i = 0; i < qname.length; i++) this.codes[i] = qname.charCodeAt(i);
   }
 }
 
@@ -661,10 +654,10 @@ export class XmlReader {
   /** Whether the name at `p` is exactly `name`: the same characters, and no name character after them. */
   private isNameAt(name: XmlName, p: number): boolean {
     const src = this.src;
-    const codes = name.codes;
-    const n = codes.length;
+    const qname = name.qname;
+    const n = qname.length;
     let i = 0;
-    while (i < n && src.charCodeAt(p + i) === codes[i]) i++;
+    while (i < n && src.charCodeAt(p + i) === qname.charCodeAt(i)) i++;
     const c = src.charCodeAt(p + n);
     return i === n && (c < 128 ? NAME_ASCII[c] === 0 : !(isNameCharHigh(c) || isNameSurrogate(c)));
   }
