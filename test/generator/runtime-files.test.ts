@@ -10,6 +10,9 @@ import { NO_CHECK_LINE } from '../../generator/emit/no-check.js';
 import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
+/** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
+const CLIENT_PATH_CEILING = 3_400;
+
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
 
@@ -52,11 +55,16 @@ describe('the runtime as files', () => {
     const reached = importClosure(join(repoRoot, 'generated', 'EMail', 'index.ts'), repoRoot);
     const runtime = reached.filter((f) => f.startsWith('generated/runtime/'));
     assert.ok(!runtime.includes('generated/runtime/mock-server.ts'), runtime.join(', '));
-    const lines = runtime.reduce((n, f) => n + lineCount(join(repoRoot, f)), 0);
-    process.stdout.write(`# client-path runtime: ${runtime.length} files, ${lines} lines\n`);
     // What importing an agent loads before its first call: not the JSON codec (only REST, through restCodec, loads json.ts).
     const loaded = importClosure(join(repoRoot, 'generated', 'EMail', 'index.ts'), repoRoot, { typeOnly: false, dynamic: false });
     assert.ok(loaded.includes('generated/runtime/operation.ts'), loaded.join(', '));
     assert.ok(!loaded.includes('generated/runtime/json.ts'), `json.ts is loaded by importing an agent: ${loaded.join(', ')}`);
+    // The client path's size as issue 16 counts it: the runtime files importing an agent loads.
+    const clientPath = loaded.filter((f) => f.startsWith('generated/runtime/'));
+    const lines = clientPath.reduce((n, f) => n + lineCount(join(repoRoot, f)), 0);
+    const all = runtime.reduce((n, f) => n + lineCount(join(repoRoot, f)), 0);
+    process.stdout.write(`# client path: ${clientPath.length} runtime files, ${lines} lines (with type imports and first-call loads: ${runtime.length} files, ${all} lines)\n`);
+    // The goal is 3,000 lines and is not met (3,388 on 2026-12-05); this ceiling keeps it from growing unnoticed.
+    assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
   });
 });
