@@ -103,6 +103,11 @@ describe('tenant resolver', () => {
         () => make({ tenant: 'Cust1', environment: 'https://carol:hunter2@[sod' }),
         (e: unknown) => e instanceof OnlineError && /neither sod, stage, online/.test(e.message) && !e.message.includes('hunter2'),
       );
+      assert.throws(
+        () => make({ tenant: 'Cust1', environment: 'login.example.com/?apikey=s3cr3t' }),
+        (e: unknown) => e instanceof OnlineError && /neither sod, stage, online/.test(e.message) && !e.message.includes('s3cr3t'),
+      );
+      assert.throws(() => make({ tenant: 'Cust1', environment: 'nowhere' }), (e: unknown) => e instanceof OnlineError && e.message.includes('"nowhere"'));
       assert.doesNotThrow(() => make({ tenant: 'Cust1', environment: origin }));
     }
   });
