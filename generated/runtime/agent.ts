@@ -262,8 +262,8 @@ export function environmentUrl(environment: OnlineEnvironment): string {
   try {
     url = new URL(environment);
   } catch {
-    // Not echoed when it holds an @: a mistyped URL may carry a user's password before it.
-    const shown = environment.includes('@') ? '(not shown: it holds an @)' : `"${environment}"`;
+    // Echoed only when it is plainly a name or host: a mistyped URL may carry a password or key.
+    const shown = /^[\w.:/-]*$/.test(environment) ? `"${environment}"` : '(not shown: it may hold a secret)';
     throw new OnlineError(`environment ${shown} is neither sod, stage, online nor an http(s) URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OnlineError(`environment URL must be http(s), got ${url.protocol}`);

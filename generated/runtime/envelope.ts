@@ -11,9 +11,14 @@ import { escapeAttribute, XML_END, XML_EOF, XML_START, XML_TEXT, type XmlReader 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 
+/** The envelope namespace of a SOAP version. */
+export function envelopeNamespace(version: SoapVersion): string {
+  return version === '1.2' ? SOAP12_NS : SOAP11_NS;
+}
+
 /** A whole envelope around already-encoded header blocks and body element. */
 export function writeEnvelope(index: SchemaIndex, version: SoapVersion, headerBlocks: string, body: string): string {
-  let decls = `xmlns:s="${version === '1.2' ? SOAP12_NS : SOAP11_NS}" xmlns:xsi="${XSI_NS}" xmlns:xsd="${XSD_NS}"`;
+  let decls = `xmlns:s="${envelopeNamespace(version)}" xmlns:xsi="${XSI_NS}" xmlns:xsd="${XSD_NS}"`;
   index.schema.namespaces.forEach((ns, i) => {
     decls += ` xmlns:${index.prefixes[i]}="${escapeAttribute(ns)}"`;
   });

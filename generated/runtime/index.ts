@@ -8,7 +8,7 @@
 // neither the Online sign-in modules nor this list. Each name below is listed in README.md ("The
 // runtime's public API"), and test/generator/runtime-files.test.ts compares the two lists.
 //
-// Not here, on purpose: the schema builders and operationFactory that generated metadata.ts and
+// Not here, on purpose: the schema table (`schema`) and operationFactory that generated metadata.ts and
 // operations.ts call (schema.ts and operation.ts; internal.ts lists them), the mock server (mock-server.ts, imported by generated mock.ts
 // only), and the reader, encoder and decoder internals (each in its own file).
 export { SoapAgent, type AgentOptions, type CallOptions, type CallResult, type OnlineEnvironment, type ServiceInfo, type TicketSource } from './agent.js';

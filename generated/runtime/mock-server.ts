@@ -29,7 +29,7 @@ import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExce
 import type { UnknownElements } from './decode.js';
 import { decodeRequestOf, type DecodedRequest } from './decode-request.js';
 import { Encoder } from './encode.js';
-import { SOAP11_NS, SOAP12_NS, writeEnvelope } from './envelope.js';
+import { envelopeNamespace, writeEnvelope } from './envelope.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
 import { schemaIndex, type MessageDesc, type SoapVersion } from './schema.js';
 import { escapeAttribute, escapeText } from './xml.js';
@@ -647,5 +647,5 @@ function writeFault(version: SoapVersion, fault: FaultFields): string {
     version === '1.2'
       ? `<s:Fault><s:Code><s:Value>${escapeText(fault.code)}</s:Value></s:Code><s:Reason><s:Text xml:lang="en">${escapeText(fault.reason)}</s:Text></s:Reason>${fault.detail !== undefined ? `<s:Detail>${escapeText(fault.detail)}</s:Detail>` : ''}</s:Fault>`
       : `<s:Fault><faultcode>${escapeText(fault.code)}</faultcode><faultstring>${escapeText(fault.reason)}</faultstring>${fault.detail !== undefined ? `<detail>${escapeText(fault.detail)}</detail>` : ''}</s:Fault>`;
-  return `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${version === '1.2' ? SOAP12_NS : SOAP11_NS}"><s:Body>${body}</s:Body></s:Envelope>`;
+  return `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${envelopeNamespace(version)}"><s:Body>${body}</s:Body></s:Envelope>`;
 }

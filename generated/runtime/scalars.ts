@@ -53,9 +53,8 @@ export function parseScalar(kind: ScalarKind, src: string): unknown {
     case 'unsignedInt':
     case 'unsignedLong': {
       const n = integerAt(src, start, end);
-      const range = INTEGER_RANGES[kind]!;
       if (Number.isNaN(n)) throw new ScalarError(`"${shortText(src.slice(start, end))}" is not an integer (xs:${kind})`);
-      if (n < range[0] || n > range[1]) throw outOfRange(kind, src.slice(start, end));
+      if (!inRange(kind, n)) throw outOfRange(kind, src.slice(start, end));
       return n;
     }
     case 'float':
@@ -128,6 +127,11 @@ function isXmlSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
+function inRange(kind: ScalarKind, n: number): boolean {
+  const range = INTEGER_RANGES[kind]!;
+  return n >= range[0] && n <= range[1];
+}
+
 function outOfRange(kind: ScalarKind, shown: string): ScalarError {
   const why = kind === 'long' || kind === 'unsignedLong' ? ' (beyond Number.MAX_SAFE_INTEGER a JS number loses digits)' : '';
   return new ScalarError(`${shown} is out of range for xs:${kind}${why}`);
@@ -153,9 +157,8 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
     case 'unsignedShort':
     case 'unsignedInt':
     case 'unsignedLong': {
-      const range = INTEGER_RANGES[kind]!;
       if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`an integer (xs:${kind})`, value);
-      if (value < range[0] || value > range[1]) throw outOfRange(kind, String(value));
+      if (!inRange(kind, value)) throw outOfRange(kind, String(value));
       return String(value === 0 ? 0 : value);
     }
     case 'float':

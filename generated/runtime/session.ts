@@ -26,8 +26,7 @@ export class SoapSession<Service extends string> {
   constructor(options: SessionOptions<Service> = {}) {
     checkAgentOptions(options);
     // One tenant resolver for all agents: one state request, one cache.
-    const needsResolver = options.baseUrl === undefined && options.tenant !== undefined && options.tenantResolver === undefined;
-    const tenantResolver = needsResolver ? resolverOf(options) : undefined;
+    const tenantResolver = options.baseUrl === undefined ? resolverOf(options) : undefined;
     this.#options = tenantResolver ? { ...options, tenantResolver } : options;
   }
 
