@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
 import { CONFIG_FILE, findConfig, readConfig, type LoadedConfig } from './input/config.js';
@@ -327,40 +326,12 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   return 0;
 }
 
-/**
- * Tunes V8 for a process that generates once and exits (the CLI started as a program, not
- * --watch). Such a run is over in about a second, most of it code that runs only once per WSDL;
- * V8's optimising compiler (TurboFan) would compile the reader and the emitters on background
- * threads — on the two cores the reading threads use — and the run would end before most of that
- * code paid back. A ~15× larger interrupt budget leaves optimising to the functions that are
- * really hot (the scanner on a very large WSDL still gets it). Measured on all 56 Services86 WSDLs
- * (whole process, 8 alternating rounds with and without, on a shared 2-core machine): 1.43× less
- * wall time, 1.28× less CPU; a 10 MB WSDL as fast as before (turning TurboFan off, --max-opt=1,
- * gained as much on the 56 but made the 10 MB WSDL ≈ 20 % slower). Flags
- * apply to the whole process (the worker threads too), so a test running the CLI in process,
- * or --watch, which runs long enough to gain from TurboFan, keeps V8's defaults.
- */
-/** The V8 versions tuneForOneRun's flag is known and measured on. */
-const MEASURED_V8 = /^11\./;
-
-function tuneForOneRun(): void {
-  // Only on the V8 this was measured on (11.x, Node 20): V8's internal flags come and go between
-  // versions, and an unknown one makes V8 print "Error: unrecognized flag" on stderr, on every run.
-  if (MEASURED_V8.test(process.versions.v8)) setFlagsFromString('--interrupt-budget=1000000');
-}
-
-/** How runCommand runs: `program` when this process is the CLI (see tuneForOneRun). */
-interface RunOptions {
-  readonly program?: boolean;
-}
-
-async function main(args: readonly string[], io: CliOutput, options: RunOptions): Promise<number> {
+async function main(args: readonly string[], io: CliOutput): Promise<number> {
   const argv = parseQuick(args) ?? (await parseWithYargs(args));
   if (argv.fetchTimeout !== undefined && !(argv.fetchTimeout > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
   if (argv.maxBytes !== undefined && !(argv.maxBytes > 0)) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
   if (argv.watch && argv.check) fail(`--watch and --check do not go together: --check is for CI, --watch for editing\nRun "${NAME} --help" for usage.`);
   if (argv.watch) return watchMode(argv, io);
-  if (options.program) tuneForOneRun();
 
   let settings: RunSettings;
   try {
@@ -383,9 +354,9 @@ async function main(args: readonly string[], io: CliOutput, options: RunOptions)
  * `--version` and yargs' own exits end the process (yargs exits itself), so tests run those as a
  * child process.
  */
-export async function runCommand(args: readonly string[], io: CliOutput, options: RunOptions = {}): Promise<number> {
+export async function runCommand(args: readonly string[], io: CliOutput): Promise<number> {
   try {
-    return await main(args, io, options);
+    return await main(args, io);
   } catch (err) {
     const message = err instanceof CliFailure ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`;
     io.err(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));
