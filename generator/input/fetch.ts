@@ -156,8 +156,9 @@ function describeFetchFailure(err: unknown, timeoutMs: number, url: string): str
     case 'UND_ERR_CONNECT_TIMEOUT':
       return `cannot connect to ${host}: no answer (${code})`;
     default: {
-      // Library messages may quote the URL: never with its secrets.
-      const message = `${e?.cause?.message ?? e?.message ?? String(err)}`.split(url).join(redactUrl(url));
+      // Library messages may quote the URL, in any of its forms (as given, normalised, without
+      // credentials): every http(s) URL in them is shown redacted.
+      const message = `${e?.cause?.message ?? e?.message ?? String(err)}`.replace(/https?:\/\/[^\s'"<>]+/g, (u) => redactUrl(u));
       return `cannot fetch: ${code ? `${code} ` : ''}${message}`;
     }
   }
