@@ -9,8 +9,8 @@ import { toOutcome, type MovedInput, type WorkerMessage, type WorkerRequest } fr
 parentPort!.once('message', (request: WorkerRequest) => {
   const next = new Int32Array(request.next);
   for (let k = Atomics.add(next, 0, 1); k < request.inputs.length; k = Atomics.add(next, 0, 1)) {
-    const loaded = loadedInput(request.inputs[k]!);
-    const message: WorkerMessage = { index: request.indexes[k]!, outcome: toOutcome(() => readAgent(loaded)) };
+    const input = request.inputs[k]!;
+    const message: WorkerMessage = { index: request.indexes[k]!, outcome: toOutcome(() => readAgent(loadedInput(input))) };
     parentPort!.postMessage(message);
   }
   parentPort!.postMessage({ done: true } satisfies WorkerMessage);
