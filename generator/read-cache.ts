@@ -20,10 +20,9 @@ export class ReadCache {
   /** What the last run emitted, reused for the agents whose inputs are unchanged (see EmitCache). */
   readonly emits = new EmitCache();
   /**
-   * Each input's key as last worked out, with the text it is of: get() and set() ask for the same
-   * input's key, and a watch run for every input again, mostly with the very text FileTexts kept.
+   * Each local input's key as last worked out, with the text it is of: get() and set() ask for the
+   * same input's key, and a watch run for every input again, mostly with the very text FileTexts kept.
    */
-  readonly #keys = new WeakMap<LoadedInput, string | undefined>();
   readonly #lastKey = new Map<string, { readonly text: string; readonly key: string | undefined }>();
 
   /** The model read earlier from exactly this input's text; undefined when it must be read. */
@@ -42,14 +41,12 @@ export class ReadCache {
     this.#results.set(key, result);
   }
 
-  /** keyOf(input), hashed once per input and text (a URL input's documents are hashed each time). */
+  /** keyOf(input), hashed once per local input and text (a URL input's documents are hashed each time). */
   #keyOf(input: LoadedInput): string | undefined {
-    if (this.#keys.has(input)) return this.#keys.get(input);
     const local = Object.keys(input.documents).length === 0;
     const last = local ? this.#lastKey.get(input.input) : undefined;
     const key = last !== undefined && last.text === input.text ? last.key : keyOf(input);
     if (local) this.#lastKey.set(input.input, { text: input.text, key });
-    this.#keys.set(input, key);
     return key;
   }
 }
