@@ -62,9 +62,9 @@ export function assemble(dir) {
       for (const c of constants) text = text.replace(new RegExp(`^(\\s+)${c},$`, 'm'), `$1${c}: psu${c},`);
     }
     text = text.replace(/\bT\.(\w+)/g, (_m, n) => `T.${typeNames.includes(n) ? PREFIX : ''}${n}`);
-    text = text.replace(/^\/\/ @generated[^\n]*\n\/\/ Regenerate with:[^\n]*\n\n/, '');
-    // metadata.ts's `// @ts-nocheck` and its reason: the module is checked with the runtime (and, copied, skipped as a whole).
-    text = text.replace(/^\/\/ @ts-nocheck [^\n]*\n/, '');
+    // The file's preamble: its generated header and, in metadata.ts, the `// @ts-nocheck` line (the
+    // module is checked with the runtime and, copied, skipped as a whole).
+    text = text.replace(/^(?:\/\/[^\n]*\n|\n)+/, '');
     text = text.replace(/^import [^;]*;\n/gm, '').replace(/^\n+/, '');
     for (const [from, to] of RENAMES) text = text.replace(from, to);
     return text.trimEnd();
