@@ -68,9 +68,12 @@ test('the program over 12 WSDLs, three failing: each reported in input order, no
   writeFileSync(join(dir, 'wsdl', 'Broken.wsdl'), miniWsdl({ portType: 'Broken', schema: '<xs:complexType name="A"><xs:sequence><xs:element name="B" type="tns:Missing"/></xs:sequence></xs:complexType>' }));
   writeFileSync(join(dir, 'wsdl', 'Bad.wsdl'), '<wsdl:definitions');
   const args = ['wsdl/missing.wsdl', ...inputs.slice(0, 6), 'wsdl/Broken.wsdl', ...inputs.slice(6), 'wsdl/Bad.wsdl', '-o', 'gen'];
+  const started = performance.now();
   const run = await runCli(args, dir, { process: true, timeoutMs: 60_000 });
+  const seconds = (performance.now() - started) / 1000;
   assert.equal(run.code, 1, run.stderr);
   assert.equal(run.signal, null);
+  assert.ok(seconds < 15, `the program took ${seconds.toFixed(1)} s to exit (a thread left running keeps it alive)`);
   const lines = run.stderr.trimEnd().split('\n');
   assert.match(lines[0]!, /^gen-services86: wsdl\/missing\.wsdl: no such file$/);
   assert.match(lines[1]!, /^gen-services86: wsdl\/Broken\.wsdl:\d+:\d+: type "Missing"/);
@@ -82,8 +85,11 @@ test('the program over 12 WSDLs, three failing: each reported in input order, no
 
 test('a program that names many WSDLs but stops before reading (a bad option value) exits at once', async () => {
   const { dir, inputs } = project('stops', 12);
+  const started = performance.now();
   const run = await runCli([...inputs, '--fetch-timeout', '0'], dir, { process: true, timeoutMs: 30_000 });
+  const seconds = (performance.now() - started) / 1000;
   assert.equal(run.code, 1);
+  assert.ok(seconds < 10, `the program took ${seconds.toFixed(1)} s to exit (its prestarted threads must not keep it alive)`);
   assert.match(run.stderr, /--fetch-timeout must be a positive number of milliseconds/);
   assert.ok(statSync(dir).isDirectory() && !existsSync(join(dir, 'generated')));
 });
