@@ -116,11 +116,11 @@ export function enumValueNames(types: readonly PlannedType[]): string[] {
   return [...new Set(types.filter((t) => t.shape.kind === 'enum').map((t) => `${t.name}Values`))].sort();
 }
 
-/** A form `[name, …args]`: on one line when it fits, else one argument per line. */
-function form(name: string, args: readonly string[]): TypeConstView {
+/** A form `[name, …args]` (its constant annotated when `annotation`): on one line when it fits, else one argument per line. */
+function form(name: string, args: readonly string[], annotation = ''): TypeConstView {
   const oneLine = `[${args.join(', ')}]`;
-  if (fits(`export const ${name} = ${oneLine};`)) return { name, line: oneLine };
-  return { name, open: '[', items: args, close: ']' };
+  if (fits(`export const ${name}${annotation} = ${oneLine};`)) return { name, annotation, line: oneLine };
+  return { name, annotation, open: '[', items: args, close: ']' };
 }
 
 /** A form whose last argument is a list (elements, values, patterns): the list one item per line when the whole does not fit. */
@@ -138,14 +138,8 @@ function typeConsts(plan: TypeScope, t: PlannedType): TypeConstView[] {
   }
   const literals = t.shape.def.values.map((v) => stringLiteral(v.value));
   const values = `${t.name}Values`;
-  const annotation = `: readonly T.${t.name}[]`;
-  const oneLine = `[${literals.join(', ')}]`;
-  const list: TypeConstView =
-    literals.length === 0 || fits(`export const ${values}${annotation} = ${oneLine};`)
-      ? { name: values, annotation, line: oneLine }
-      : { name: values, annotation, open: '[', items: literals, close: ']' };
   return [
-    { doc: `/** Every value of {@link T.${t.name}}, in schema order. */`, ...list },
+    { doc: `/** Every value of {@link T.${t.name}}, in schema order. */`, ...form(values, literals, `: readonly T.${t.name}[]`) },
     { doc: '', annotation: ': ri.EnumerationForm', name: t.name, line: `['enumeration', ${values}]` },
   ];
 }
