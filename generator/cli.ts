@@ -7,12 +7,15 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { OPTION_SYNTAX } from './options.js';
 import { prestartWorkers } from './parallel/threads.js';
 
 export type { CliOutput } from './command-line.js';
 
-/** Options that take a value (command-line.ts): their value is not an input. */
-const VALUE_OPTIONS = new Set(['-o', '--out', '--config', '--allow-origin', '--fetch-timeout', '--max-bytes']);
+/** Options that take a value (options.ts): their value is not an input. */
+const VALUE_OPTIONS = new Set(
+  Object.entries(OPTION_SYNTAX).flatMap(([name, o]) => (o.type === 'string' ? [`--${name}`, ...('short' in o ? [`-${o.short}`] : [])] : [])),
+);
 
 /**
  * How many inputs the command line names, read roughly: the arguments that are neither options nor

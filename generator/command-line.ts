@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
 import { CONFIG_FILE, findConfig, readConfig, type LoadedConfig } from './input/config.js';
+import { OPTION_SYNTAX } from './options.js';
 import { interruptedWrite } from './output/write.js';
 import type { ReadCache } from './read-cache.js';
 import { watchAndRun } from './watch.js';
@@ -81,16 +82,7 @@ function parseQuick(args: readonly string[]): Args | undefined {
       strict: true,
       allowPositionals: true,
       tokens: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        config: { type: 'string' },
-        check: { type: 'boolean' },
-        watch: { type: 'boolean', short: 'w' },
-        'allow-origin': { type: 'string', multiple: true },
-        'fetch-timeout': { type: 'string' },
-        'max-bytes': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-      },
+      options: OPTION_SYNTAX,
     });
   } catch {
     return undefined;
