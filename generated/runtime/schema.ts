@@ -151,7 +151,10 @@ export function schema(namespaces: readonly string[], forms: Readonly<Record<str
   return new FormTable(namespaces, forms);
 }
 
-/** A SchemaDesc of forms: `types` (all of them) is built when read; SchemaIndex asks for one type at a time. */
+/**
+ * A SchemaDesc of forms: SchemaIndex asks for one type at a time; `types` (all of them) is built when
+ * read, which SchemaIndex does only for the first xsi:type it meets (complexByXmlName).
+ */
 class FormTable implements SchemaDesc {
   readonly namespaces: readonly string[];
   readonly #forms: Readonly<Record<string, TypeForm>>;
