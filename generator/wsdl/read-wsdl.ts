@@ -267,7 +267,10 @@ function lookupMessage(el: XmlElement, files: FileOf, messages: Map<string, Mess
   return message;
 }
 
-/** Every type and element reference must resolve, and extension chains must end (no cycles). */
+/**
+ * Every type and element reference must resolve, extension and restriction chains must end (no
+ * cycles), and list items and restrictions must be types the runtime reads from text.
+ */
 function checkReferences(service: Service): void {
   const checkType = (ref: TypeRef, usedBy: string, loc: SourceLocation): void => {
     if (ref.kind === 'named' && !service.types.has(qnameKey(ref.name))) {
@@ -318,12 +321,62 @@ function checkTypeDef(
       }
       break;
     }
-    case 'list':
+    case 'list': {
       checkType(def.item, what, def.location);
+      const item = unreadable(def.item, service, 'item');
+      if (item) {
+        throw new GenerateError(
+          `the item type of xs:list ${what} is ${item}; a list item must be an XSD built-in other than xs:anyType, an enumeration or a restriction`,
+          def.location,
+        );
+      }
       break;
+    }
     case 'enum':
-    case 'restriction':
       checkType(def.base, what, def.location);
       break;
+    case 'restriction': {
+      checkType(def.base, what, def.location);
+      const base = unreadable(def.base, service, 'base');
+      if (base) {
+        throw new GenerateError(
+          `the base of xs:restriction ${what} is ${base}; a restriction without enumerations must restrict an XSD built-in other than xs:anyType, or another such restriction`,
+          def.location,
+        );
+      }
+      // The emitter and the runtime follow a restriction of a restriction to its built-in: it must end.
+      const seen = new Set<string>([qnameKey(def.name)]);
+      for (let next = def.base; next.kind === 'named'; ) {
+        if (seen.has(qnameKey(next.name))) throw new GenerateError(`the restriction chain of ${what} is circular`, def.location);
+        seen.add(qnameKey(next.name));
+        const nextDef = service.types.get(qnameKey(next.name));
+        if (nextDef?.kind !== 'restriction') break;
+        next = nextDef.base;
+      }
+      break;
+    }
+  }
+}
+
+/**
+ * Why the runtime could not read a value of `ref` from text as a list item or a restriction's
+ * base (schema.ts parseSimple), as "<type> (what it is)"; undefined when it can. A restriction is
+ * read as the built-in its chain of restrictions ends at; whether that chain ends well is checked
+ * with the restriction itself (every type is checked).
+ */
+function unreadable(ref: TypeRef, service: Service, role: 'item' | 'base'): string | undefined {
+  if (ref.kind === 'primitive') return ref.name === 'anyType' ? 'xs:anyType (not a simple type)' : undefined;
+  const def = service.types.get(qnameKey(ref.name));
+  const name = `"${ref.name.local.replace(/^\//, '')}"`;
+  switch (def?.kind) {
+    case undefined: // refused by checkType
+    case 'restriction':
+      return undefined;
+    case 'enum':
+      return role === 'item' ? undefined : `${name} (an enumeration)`;
+    case 'list':
+      return `${name} (an xs:list)`;
+    case 'complex':
+      return `${name} (a complex type)`;
   }
 }

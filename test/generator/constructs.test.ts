@@ -316,6 +316,83 @@ describe('refused constructs', () => {
       /type "Missing" \(namespace http:\/\/example\.com\/test\) is not defined; used by element B of type A/,
     );
   });
+  // The runtime reads list items and restrictions from text (schema.ts parseSimple); a type it
+  // cannot read that way is refused here, where it is declared, not at a user's first reply.
+  /** The error `options` must give: `message` at `needle`'s line and column, with the element path `path`. */
+  function assertRefusedAt(options: MiniWsdlOptions, needle: string, message: string, path: string): void {
+    const text = miniWsdl(options);
+    const before = text.slice(0, text.indexOf(needle));
+    assert.ok(before.length < text.length, `${needle} is in the WSDL`);
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const err = assertGenerateError(options, new RegExp(`^${escape(`Test.wsdl:${line}:${column}: ${message} (at /definitions[@name='TestService']/types/schema/${path})`)}$`));
+    assert.deepEqual([err.location?.line, err.location?.column], [line, column]);
+  }
+  const BOX = '<xs:complexType name="Box"><xs:sequence><xs:element name="A" type="xs:int"/></xs:sequence></xs:complexType>';
+  const INTS = '<xs:simpleType name="Ints"><xs:list itemType="xs:int"/></xs:simpleType>';
+  const E = '<xs:simpleType name="E"><xs:restriction base="xs:string"><xs:enumeration value="a"/></xs:restriction></xs:simpleType>';
+  const LIST_RULE = 'a list item must be an XSD built-in other than xs:anyType, an enumeration or a restriction';
+  const BASE_RULE = 'a restriction without enumerations must restrict an XSD built-in other than xs:anyType, or another such restriction';
+  test('an xs:list of a complex type, of xs:anyType, of another list', () => {
+    for (const [item, what] of [
+      ['tns:Box', '"Box" (a complex type)'],
+      ['xs:anyType', 'xs:anyType (not a simple type)'],
+      ['tns:Ints', '"Ints" (an xs:list)'],
+    ] as const) {
+      assertRefusedAt(
+        { schema: `${BOX}${INTS}<xs:simpleType name="L"><xs:list itemType="${item}"/></xs:simpleType>` },
+        '<xs:simpleType name="L">',
+        `the item type of xs:list type L is ${what}; ${LIST_RULE}`,
+        "simpleType[@name='L']",
+      );
+    }
+  });
+  test('an inline list item type that restricts xs:anyType is refused where it is declared', () => {
+    assertRefusedAt(
+      { schema: '<xs:simpleType name="L"><xs:list><xs:simpleType><xs:restriction base="xs:anyType"/></xs:simpleType></xs:list></xs:simpleType>' },
+      '<xs:simpleType><xs:restriction',
+      `the base of xs:restriction type /L/item is xs:anyType (not a simple type); ${BASE_RULE}`,
+      "simpleType[@name='L']/list/simpleType",
+    );
+  });
+  test('an xs:restriction of xs:anyType, of a complex type, of an enumeration, of a list', () => {
+    for (const [base, what] of [
+      ['xs:anyType', 'xs:anyType (not a simple type)'],
+      ['tns:Box', '"Box" (a complex type)'],
+      ['tns:E', '"E" (an enumeration)'],
+      ['tns:Ints', '"Ints" (an xs:list)'],
+    ] as const) {
+      assertRefusedAt(
+        { schema: `${BOX}${INTS}${E}<xs:simpleType name="R"><xs:restriction base="${base}"><xs:pattern value="a.*"/></xs:restriction></xs:simpleType>` },
+        '<xs:simpleType name="R">',
+        `the base of xs:restriction type R is ${what}; ${BASE_RULE}`,
+        "simpleType[@name='R']",
+      );
+    }
+  });
+  test('a circular chain of restrictions', () => {
+    assertRefusedAt(
+      { schema: '<xs:simpleType name="A"><xs:restriction base="tns:B"/></xs:simpleType><xs:simpleType name="B"><xs:restriction base="tns:A"/></xs:simpleType>' },
+      '<xs:simpleType name="A">',
+      'the restriction chain of type A is circular',
+      "simpleType[@name='A']",
+    );
+  });
+  test('what the runtime can read stays accepted: lists of built-ins, enumerations and restrictions; restrictions of restrictions', () => {
+    const out = typesOf({
+      schema:
+        '<xs:simpleType name="E"><xs:restriction base="xs:string"><xs:enumeration value="a"/></xs:restriction></xs:simpleType>' +
+        '<xs:simpleType name="R"><xs:restriction base="xs:int"/></xs:simpleType>' +
+        '<xs:simpleType name="RR"><xs:restriction base="tns:R"><xs:pattern value="1.*"/></xs:restriction></xs:simpleType>' +
+        '<xs:simpleType name="LI"><xs:list itemType="xs:int"/></xs:simpleType>' +
+        '<xs:simpleType name="LE"><xs:list itemType="tns:E"/></xs:simpleType>' +
+        '<xs:simpleType name="LR"><xs:list itemType="tns:RR"/></xs:simpleType>',
+      operations: [{ name: 'Get', request: '', response: '<xs:element name="X" type="tns:RR"/><xs:element name="Y" type="tns:LR"/><xs:element name="Z" type="tns:LE"/><xs:element name="W" type="tns:LI"/>' }],
+    });
+    assert.match(out, /export type LR = number\[\];/);
+    assert.match(out, /export type LE = E\[\];/);
+  });
   test('an unknown XSD built-in', () => {
     assertGenerateError(
       { schema: '<xs:complexType name="A"><xs:sequence><xs:element name="B" type="xs:gYearMonth"/></xs:sequence></xs:complexType>' },

@@ -1,13 +1,14 @@
 // parseSimple (schema.ts) and its "internal:" failures: reached by users, so typed errors.
 //
 // parseSimple reads the text of an xs:list or a pattern restriction by its item type or base, and
-// fails "internal:" when the item type is not simple or the base is not a scalar. That is not a
-// state only a generator bug could reach: the generator accepts a WSDL whose xs:list names a
-// complex item type, or whose restriction is based on xs:anyType (it checks only that the types
-// exist), and writes those types into metadata.ts as they are. A server's reply holding such an
-// element then reaches parseSimple, in the call of a user who did nothing wrong. So the failure is
-// a DecodeError with the element path, like every failure of a call (the encoder and the JSON codec
-// already fail these cases with their typed errors), never a plain Error escaping the agent.
+// fails "internal:" when the item type is not simple or the base is not a scalar. The generator now
+// refuses such a WSDL (read-wsdl.ts checkTypeDef; constructs.test.ts), but earlier versions accepted
+// an xs:list of a complex type and a restriction of xs:anyType and wrote them into metadata.ts as
+// they were, and a user may still run that output. A server's reply holding such an element then
+// reaches parseSimple, in the call of a user who did nothing wrong. So the failure is a DecodeError
+// with the element path, like every failure of a call, never a plain Error escaping the agent.
+// The fixture is that older output: the types generated readable, then their metadata forms
+// edited to what the older generator wrote.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -23,11 +24,16 @@ import { writeTranspiled } from '../support/transpile.js';
 
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
 
-/** A list of a complex type and a pattern restriction of xs:anyType: both accepted by the generator. */
+/** A list and a pattern restriction the generator accepts; FORMS makes them what older versions wrote. */
 const SCHEMA = `
 <xs:complexType name="Box"><xs:sequence><xs:element name="A" type="xs:int"/></xs:sequence></xs:complexType>
-<xs:simpleType name="Boxes"><xs:list itemType="tns:Box"/></xs:simpleType>
-<xs:simpleType name="Anything"><xs:restriction base="xs:anyType"><xs:pattern value="a.*"/></xs:restriction></xs:simpleType>`;
+<xs:simpleType name="Boxes"><xs:list itemType="xs:int"/></xs:simpleType>
+<xs:simpleType name="Anything"><xs:restriction base="xs:string"><xs:pattern value="a.*"/></xs:restriction></xs:simpleType>`;
+/** Each metadata.ts form as generated → as an older generator wrote it for itemType="tns:Box" and base="xs:anyType". */
+const FORMS: readonly (readonly [string, string])[] = [
+  ["export const Boxes = ['list', 'xs:int'];", "export const Boxes = ['list', 'Box'];"],
+  ["export const Anything = ['restricted', 'xs:string', ['^(?:a.*)$']];", "export const Anything = ['restricted', 'xs:anyType', ['^(?:a.*)$']];"],
+];
 const RESPONSE = '<xs:element name="L" type="tns:Boxes" minOccurs="0"/><xs:element name="R" type="tns:Anything" minOccurs="0"/>';
 
 interface Codec {
@@ -55,7 +61,16 @@ before(async () => {
   dir = mkdtempSync(join(repoRoot, 'dist', 'simple-type-errors-'));
   const wsdl = join(dir, 'Test.wsdl');
   writeFileSync(wsdl, miniWsdl({ schema: SCHEMA, operations: [{ name: 'Get', request: '', response: RESPONSE }] }));
-  const { files } = buildFiles([wsdl]);
+  const files = buildFiles([wsdl]).files.map((f) => {
+    if (f.path !== 'Test/metadata.ts') return f;
+    let content = f.content;
+    for (const [generated, older] of FORMS) {
+      assert.ok(content.includes(generated), `Test/metadata.ts holds ${generated}`);
+      content = content.replace(generated, () => older);
+    }
+    return { ...f, content };
+  });
+  assert.ok(files.some((f) => f.path === 'Test/metadata.ts' && f.content.includes("'Box'")), 'the older forms are in place');
   writeTranspiled(files, join(dir, 'out'));
   lib = (await import(pathToFileURL(join(dir, 'out', 'Test', 'index.js')).href)) as Lib;
   server = http.createServer((req, res) => {
@@ -90,7 +105,7 @@ async function decodeError(fn: () => unknown, path: string, message: RegExp): Pr
   assert.match(err.message, message);
 }
 
-describe('parseSimple on types the generator accepted but cannot read: a DecodeError with the path', () => {
+describe('parseSimple on types an older generator accepted but the runtime cannot read: a DecodeError with the path', () => {
   test('a list of a complex type: decoding its text fails at the list item', async () => {
     await decodeError(() => lib.TestOperations.Get.decodeResponse(response('<L>1 2</L>')), 'GetResponse/L/item[0]', /internal: list item type Box is not simple/);
   });
