@@ -249,9 +249,7 @@ function mergeTypes(services: readonly Service[]): Map<string, Variant[]> {
         variants.set(key, [{ key, def, services: [service] }]);
         continue;
       }
-      // Most QNames are defined alike in every WSDL of the run: equalExceptLocation says so without
-      // building firstDifference's descriptions (the 56 Services86 WSDLs: 1,612 comparisons).
-      const same = list.find((v) => equalExceptLocation(v.def, def));
+      const same = list.find((v) => differenceOf(v.def, def) === undefined);
       if (same) {
         same.services.push(service);
         continue;
@@ -312,48 +310,72 @@ function references(def: TypeDef): string[] {
   return refs;
 }
 
-/** firstDifference(a, b) === undefined, without describing anything (the common case is equal). */
-function equalExceptLocation(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    for (let i = 0; i < Math.max(a.length, b.length); i++) if (!equalExceptLocation(a[i], b[i])) return false;
-    return true;
-  }
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  for (const k of Object.keys(ra)) if (k !== 'location' && !equalExceptLocation(ra[k], rb[k])) return false;
-  for (const k of Object.keys(rb)) if (k !== 'location' && !Object.hasOwn(ra, k) && !equalExceptLocation(undefined, rb[k])) return false;
-  return true;
+/** Where two values differ: the keys and indexes from the root (innermost first) and the two values there. */
+interface Difference {
+  readonly path: (string | number)[];
+  readonly a: unknown;
+  readonly b: unknown;
 }
 
 /**
- * Where two definitions first differ, e.g. `fields[2].minOccurs is 0 in one and 1 in the other`;
- * undefined when they are equal. Source locations are not compared.
+ * The one rule for "defined alike": the first place where `a` and `b` differ, comparing everything
+ * but source locations (`location` at any depth); undefined when they are equal. Equal is the
+ * common case (1,612 comparisons over the 56 Services86 WSDLs), so nothing is allocated until a
+ * difference is found: the path is collected on the way back, and firstDifference words it.
  */
-export function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
+function differenceOf(a: unknown, b: unknown): Difference | undefined {
   if (Object.is(a, b)) return undefined;
-  const describe = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v).slice(0, 80));
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
-    return `${path || 'the definition'} is ${describe(a)} in one and ${describe(b)} in the other`;
+    return { path: [], a, b };
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      // An element is named by its name where it has one: fields[2] (Address).
-      const name = (a[i] as { name?: unknown } | undefined)?.name;
-      const d = firstDifference(a[i], b[i], `${path}[${i}]${typeof name === 'string' ? ` (${name})` : ''}`);
+      const d = below(i, a[i], b[i]);
       if (d) return d;
     }
     return undefined;
   }
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].filter((k) => k !== 'location');
-  for (const k of keys) {
-    const d = firstDifference(ra[k], rb[k], path ? `${path}.${k}` : k);
+  for (const k of Object.keys(ra)) {
+    const d = k === 'location' ? undefined : below(k, ra[k], rb[k]);
+    if (d) return d;
+  }
+  for (const k of Object.keys(rb)) {
+    const d = k === 'location' || Object.hasOwn(ra, k) ? undefined : below(k, undefined, rb[k]);
     if (d) return d;
   }
   return undefined;
+}
+
+/** differenceOf(x, y) of the values at `key` of two arrays or records, `key` added to its path. */
+function below(key: string | number, x: unknown, y: unknown): Difference | undefined {
+  const d = differenceOf(x, y);
+  d?.path.push(key);
+  return d;
+}
+
+/**
+ * Where two definitions first differ, e.g. `fields[2] (Address).minOccurs is 0 in one and 1 in the
+ * other` (an array element is named by its name where it has one); undefined when they are equal
+ * (differenceOf's rule).
+ */
+export function firstDifference(a: unknown, b: unknown): string | undefined {
+  const d = differenceOf(a, b);
+  if (!d) return undefined;
+  let path = '';
+  let node = a;
+  for (let i = d.path.length - 1; i >= 0; i--) {
+    const step = d.path[i]!;
+    node = (node as Record<string | number, unknown> | undefined)?.[step];
+    if (typeof step === 'string') path = path ? `${path}.${step}` : step;
+    else {
+      const name = (node as { name?: unknown } | undefined)?.name;
+      path = `${path}[${step}]${typeof name === 'string' ? ` (${name})` : ''}`;
+    }
+  }
+  const describe = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v).slice(0, 80));
+  return `${path || 'the definition'} is ${describe(d.a)} in one and ${describe(d.b)} in the other`;
 }
 
 /** Which anonymous wrapper belongs to which operation input: those become `<Op>Request`. */

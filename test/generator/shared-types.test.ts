@@ -44,6 +44,29 @@ describe('definitions that differ between WSDLs', () => {
     );
   });
 
+  // One rule decides "defined alike" and words the difference (plan.ts differenceOf): source
+  // locations at every depth are ignored, anything else below the type counts.
+  test('the first difference is named at its depth: an element by its name, then the property', () => {
+    const a = write('Alpha.wsdl', miniWsdl({ portType: 'Alpha', schema: address('<xs:element name="Zip" type="xs:int"/>') }));
+    const b = write('Beta.wsdl', miniWsdl({ portType: 'Beta', schema: address('<xs:element minOccurs="0" name="Zip" type="xs:int"/>') }));
+    assert.throws(
+      () => buildFiles([a, b]),
+      (err: unknown) =>
+        err instanceof GenerateError &&
+        err.message ===
+          ('type Address (namespace http://example.com/test) is defined differently in Alpha.wsdl and Beta.wsdl: ' +
+            'fields[1] (Zip).minOccurs is 1 in one and 0 in the other. Generate these WSDLs into separate folders'),
+    );
+  });
+
+  test('types alike but for where they are declared (line, column, element path) are one type', () => {
+    const a = write('Alpha.wsdl', miniWsdl({ portType: 'Alpha', schema: address('<xs:element name="Zip" type="xs:int"/>') }));
+    const moved = `\n\n<xs:simpleType name="Other"><xs:restriction base="xs:string"/></xs:simpleType>\n  ${address('\n  <xs:element name="Zip" type="xs:int"/>')}`;
+    const b = write('Beta.wsdl', miniWsdl({ portType: 'Beta', schema: moved }));
+    const types = buildFiles([a, b]).files.find((f) => f.path === 'shared/types.ts')!.content;
+    assert.equal(types.match(/^export interface Address \{/gm)?.length, 1);
+  });
+
   test('equal types are shared, differing operation wrappers are kept apart under the agent name', () => {
     const ping = (request: string) => [{ name: 'Ping', request, response: '<xs:element minOccurs="0" name="Response" type="tns:Address"/>' }];
     const a = write('Alpha.wsdl', miniWsdl({ portType: 'Alpha', schema: address(''), operations: ping('<xs:element name="Id" type="xs:int"/>') }));
