@@ -13,12 +13,13 @@
 // Slow tier: each tsc run loads TypeScript and its libraries.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ts from 'typescript';
 import { buildFiles } from '../generator/generate.js';
 import { repoRoot, wsdlFixturesDir } from './support/paths.js';
+import { tempDir } from './support/temp-dir.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const tsBlocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
@@ -60,7 +61,7 @@ function prelude(block: string): string {
 let work: string;
 
 before(() => {
-  work = mkdtempSync(join(repoRoot, 'dist', 'readme-check-'));
+  work = tempDir('readme');
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));

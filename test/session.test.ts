@@ -2,12 +2,13 @@
 // one SuperOfficeClient with one options object, a ticket function called once per request that
 // carries a ticket, and the application token on every call.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { buildFiles } from '../generator/generate.js';
-import { repoRoot, wsdlFixturesDir } from './support/paths.js';
+import { wsdlFixturesDir } from './support/paths.js';
+import { tempDir } from './support/temp-dir.js';
 import { writeTranspiled } from './support/transpile.js';
 
 // The generated folder is compiled for this test only (type-checking it is the job of the
@@ -59,7 +60,7 @@ const seen: [string, string | undefined, string | undefined][] = [];
 
 before(async () => {
   const { files } = buildFiles(['EMail', 'Person', 'SoPrincipal'].map((n) => join(wsdlFixturesDir, `${n}.wsdl`)));
-  dir = mkdtempSync(join(repoRoot, 'dist', 'session-check-'));
+  dir = tempDir('session');
   writeTranspiled(files, dir);
   const load = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(dir, path)).href)) as T;
   lib = await load<Generated>('index.js');

@@ -14,11 +14,12 @@
 //   point's FetchTypings fails instead of the runtime's types silently turning any.
 // TypeScript 5.0 and 7 do the same in the slow tier (consumer.slow.test.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NO_CHECK_LINE } from '../../generator/emit/no-check.js';
 import { repoRoot } from '../support/paths.js';
+import { tempDir } from '../support/temp-dir.js';
 import { consumerView, PICKY, STRICTEST, typeCheck, withoutNoCheck, type Diagnostic } from '../support/tsc.js';
 
 const generatedDir = join(repoRoot, 'generated');
@@ -93,7 +94,7 @@ let ours: Diagnostic[];
 let theirs: Diagnostic[];
 
 before(() => {
-  work = mkdtempSync(join(repoRoot, 'dist', 'output-check-'));
+  work = tempDir('output-check');
   generatedFiles = tsFiles(generatedDir);
   // A runtime file (errors.ts: no imports) with one error added at its end.
   const runtime = join(work, 'runtime-errors.ts');

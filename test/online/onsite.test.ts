@@ -2,12 +2,13 @@
 // SoPrincipal generated into one folder): one sign-in for many calls, a refused ticket renewed and
 // the call retried once, a wrong password an OnlineError that never shows the password.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { buildFiles } from '../../generator/generate.js';
-import { repoRoot, wsdlFixturesDir } from '../support/paths.js';
+import { wsdlFixturesDir } from '../support/paths.js';
+import { tempDir } from '../support/temp-dir.js';
 import { writeTranspiled } from '../support/transpile.js';
 
 interface Listening {
@@ -33,7 +34,7 @@ const valid = new Set<string>();
 
 before(async () => {
   const { files } = buildFiles(['EMail', 'SoPrincipal'].map((n) => join(wsdlFixturesDir, `${n}.wsdl`)));
-  dir = mkdtempSync(join(repoRoot, 'dist', 'onsite-check-'));
+  dir = tempDir('onsite');
   writeTranspiled(files, dir);
   const load = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(dir, path)).href)) as T;
   lib = await load<Lib>('index.js');

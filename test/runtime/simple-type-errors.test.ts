@@ -10,7 +10,7 @@
 // The fixture is that older output: the types generated readable, then their metadata forms
 // edited to what the older generator wrote.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { buildFiles } from '../../generator/generate.js';
 import { miniWsdl, TNS } from '../support/mini-wsdl.js';
-import { repoRoot } from '../support/paths.js';
+import { tempDir } from '../support/temp-dir.js';
 import { writeTranspiled } from '../support/transpile.js';
 
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -58,7 +58,7 @@ function response(content: string): string {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(repoRoot, 'dist', 'simple-type-errors-'));
+  dir = tempDir('simple-type-errors');
   const wsdl = join(dir, 'Test.wsdl');
   writeFileSync(wsdl, miniWsdl({ schema: SCHEMA, operations: [{ name: 'Get', request: '', response: RESPONSE }] }));
   const files = buildFiles([wsdl]).files.map((f) => {
