@@ -198,7 +198,7 @@ describe('renewing ticket', () => {
 });
 
 describe('retry policy', () => {
-  const base = { service: 'EMail', operation: 'SaveEMail', attempt: 1, retryAfter: undefined, elapsedMs: 0, now: 0 };
+  const base = { service: 'EMail', operation: 'SaveEMail', attempt: 1, retryAfter: undefined, elapsedMs: 0, remainingMs: Infinity, now: 0 };
   const opts = { random: () => 0.5, baseDelayMs: 100 };
   const refused = new TransportError('network', 'refused', 'Op', new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }));
   test('retried without marking: 429/503 (Retry-After within bounds), a refused connection', () => {
@@ -218,6 +218,14 @@ describe('retry policy', () => {
     assert.equal(retryDelay(opts, { ...base, attempt: 2, error: refused }), 100, 'exponential');
     assert.equal(retryDelay(opts, { ...base, attempt: 3, error: refused }), undefined, 'maxAttempts 3');
     assert.equal(retryDelay({ ...opts, maxTotalMs: 1000 }, { ...base, elapsedMs: 990, error: refused }), undefined);
+  });
+  test("no wait the call's time limit would end: Retry-After or backoff at or past the time left is not retried", () => {
+    const busy = new HttpError(503, '', '', 'Op');
+    assert.equal(retryDelay(opts, { ...base, error: busy, retryAfter: '2', remainingMs: 2001 }), 2000);
+    assert.equal(retryDelay(opts, { ...base, error: busy, retryAfter: '2', remainingMs: 2000 }), undefined, 'the wait would end with the time limit');
+    assert.equal(retryDelay(opts, { ...base, error: busy, retryAfter: '5', remainingMs: 3000 }), undefined);
+    assert.equal(retryDelay(opts, { ...base, error: refused, remainingMs: 51 }), 50);
+    assert.equal(retryDelay(opts, { ...base, error: refused, remainingMs: 50 }), undefined, 'backoff too');
   });
   test('Retry-After as seconds or HTTP date; sleep ends at once on abort', async () => {
     assert.equal(retryAfterMs('7', 0), 7000);

@@ -1027,24 +1027,71 @@ describe('an onRequest hook inside the call budget', () => {
   });
 });
 
-describe('hooks when a call ends while waiting to retry', () => {
-  test('a timeout during the Retry-After wait still ends the call in onCall, with the TransportError', async () => {
-    handler = (_req, res) => {
-      res.writeHead(503, { 'Retry-After': '5', 'Content-Type': 'text/plain' });
-      res.end('busy');
-    };
+// With `retry` on, a 429/503 is retried after its Retry-After only when that wait leaves time in
+// the call's limit (timeoutMs): a longer wait would end in a timeout, the server's answer lost. Then
+// the call fails at once with the server's HttpError, its Retry-After on it for the caller.
+describe('Retry-After and the time left of the call', () => {
+  const busy = (status: number, retryAfter: string) => (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.writeHead(status, { 'Retry-After': retryAfter, 'Content-Type': 'text/plain' });
+    res.end('busy');
+  };
+
+  test('a Retry-After longer than the time left: the HttpError at once (503 in seconds, 429 as an HTTP date), one request', async () => {
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    for (const [status, retryAfter] of [[503, '5'], [429, inTenSeconds]] as const) {
+      handler = busy(status, retryAfter);
+      received = [];
+      const events: string[] = [];
+      const started = Date.now();
+      const err = await agent({
+        timeoutMs: 3_000,
+        retry: {},
+        hooks: {
+          onAttempt: (e) => void events.push(`attempt ${e.attempt} ${(e.error as Error).name} willRetry=${e.willRetry}`),
+          onCall: (e) => void events.push(`call ${e.attempt} ${(e.error as Error).name} status=${e.status}`),
+        },
+      })
+        .getEMailAccount({ EMailAccountId: 1 })
+        .catch((e: unknown) => e);
+      const waited = Date.now() - started;
+      assert.ok(err instanceof HttpError, `expected the server's HttpError, got ${inspect(err)}`);
+      assert.equal(err.status, status);
+      assert.equal(err.retryAfter, retryAfter);
+      assert.equal(err.operation, 'GetEMailAccount');
+      assert.ok(waited < 1_500, `the call ended at once, not after waiting into its timeout (${waited} ms)`);
+      assert.deepEqual(events, ['attempt 1 HttpError willRetry=false', `call 1 HttpError status=${status}`]);
+      await assertRequestCount(1);
+    }
+  });
+
+  test('a Retry-After within the time left is waited for, and the call retried', async () => {
+    let hits = 0;
+    handler = (req, res) => (++hits === 1 ? busy(503, '1')(req, res) : reply(res, 200, rawEnvelope('<Response><EMailAddress>a@b.c</EMailAddress></Response>')));
+    const started = Date.now();
+    const account = await agent({ timeoutMs: 5_000, retry: {} }).getEMailAccount({ EMailAccountId: 1 });
+    assert.equal(account?.EMailAddress, 'a@b.c');
+    assert.equal(hits, 2);
+    assert.ok(Date.now() - started >= 950, 'the second request waited for Retry-After: 1');
+  });
+
+  test("the caller's abort during the Retry-After wait ends the call in onCall, with the TransportError", async () => {
+    handler = busy(503, '2');
     const events: string[] = [];
-    const err = await agent({
-      timeoutMs: 300,
+    const ac = new AbortController();
+    const call = agent({
+      timeoutMs: 10_000,
       retry: {},
       hooks: {
-        onAttempt: (e) => void events.push(`attempt ${e.attempt} ${(e.error as Error).name} willRetry=${e.willRetry}`),
+        onAttempt: (e) => {
+          events.push(`attempt ${e.attempt} ${(e.error as Error).name} willRetry=${e.willRetry}`);
+          if (e.willRetry) setTimeout(() => ac.abort(), 50);
+        },
         onCall: (e) => void events.push(`call ${e.attempt} ${(e.error as Error).name} ${(e.error as TransportError).reason} status=${e.status}`),
       },
-    })
-      .getEMailAccount({ EMailAccountId: 1 })
-      .catch((e: unknown) => e);
-    assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
-    assert.deepEqual(events, ['attempt 1 HttpError willRetry=true', 'call 1 TransportError timeout status=503']);
+    }).getEMailAccount({ EMailAccountId: 1 }, { signal: ac.signal });
+    const err = await call.catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'aborted', String(err));
+    assert.deepEqual(events, ['attempt 1 HttpError willRetry=true', 'call 1 TransportError aborted status=503']);
+    await assertRequestCount(1);
   });
 });
