@@ -148,7 +148,7 @@ export class Caller {
           } catch (loadErr) {
             retryError = loadErr;
           }
-          delay = policy?.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, now: Date.now() });
+          delay = policy?.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, remainingMs: budget.remainingMs, now: Date.now() });
         }
         if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined, retryError);
         if (delay === undefined) throw err;

@@ -29,11 +29,14 @@ export class CallBudget {
   readonly #caller: AbortSignal | undefined;
   readonly #onAbort = (): void => this.#controller.abort();
   readonly #timeoutMs: number;
+  /** performance.now() at the time limit (Infinity without one). */
+  readonly #deadline: number;
   readonly #operation: string;
   #timedOut = false;
 
   constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string, started = performance.now()) {
     this.#timeoutMs = timeoutMs;
+    this.#deadline = timeoutMs > 0 ? started + timeoutMs : Infinity;
     this.#operation = operation;
     this.#caller = caller;
     if (caller?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
@@ -42,7 +45,7 @@ export class CallBudget {
         ? setTimeout(() => {
             this.#timedOut = true;
             this.#controller.abort();
-          }, Math.max(0, started + timeoutMs - performance.now()))
+          }, Math.max(0, this.#deadline - performance.now()))
         : undefined;
     caller?.addEventListener('abort', this.#onAbort, { once: true });
   }
@@ -50,6 +53,11 @@ export class CallBudget {
   /** Aborted when the call times out or the caller aborts. */
   get signal(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /** Milliseconds left until the time limit (Infinity without one): a retry waits only within it. */
+  get remainingMs(): number {
+    return this.#deadline - performance.now();
   }
 
   /** The error that ends the call now: timeout or abort when the budget is spent, else a network failure. */

@@ -4,13 +4,16 @@
 // Opt-in retries that never repeat a write by accident. A call is retried automatically only when
 // the server certainly did not run it:
 //   - HTTP 429 and 503, after Retry-After (seconds or an HTTP date) when it is within
-//     maxRetryAfterMs -- a longer wait is not retried, the error reaches the caller;
+//     maxRetryAfterMs and the time left of the call -- a longer wait is not retried, the
+//     HttpError (with its retryAfter) reaches the caller at once;
 //   - a connection refused before any byte was sent (ECONNREFUSED);
 //   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
 //   ticket: each once, whether or not retries are on).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
 // (`safeOperations`), since the server may have run it. Waits grow exponentially with full
-// jitter, the whole call stops at maxTotalMs, and the caller's signal ends any wait at once.
+// jitter, the whole call stops at maxTotalMs, and the caller's signal ends any wait at once. No
+// wait is begun that the call's own time limit (timeoutMs) would end: the call would fail with a
+// timeout instead of what the server said.
 import { HttpError, TransportError } from './errors.js';
 
 export interface RetryOptions {
@@ -40,6 +43,8 @@ export interface AttemptFailure {
   readonly retryAfter: string | null | undefined;
   /** Milliseconds since the call started. */
   readonly elapsedMs: number;
+  /** Milliseconds left of the call's time limit (Infinity without one). */
+  readonly remainingMs: number;
   readonly now: number;
 }
 
@@ -58,7 +63,7 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
   } else if (isSafe(options, f.service, f.operation)) {
     delay = backoff;
   }
-  if (delay === undefined) return undefined;
+  if (delay === undefined || delay >= f.remainingMs) return undefined;
   return f.elapsedMs + delay <= (options.maxTotalMs ?? 30_000) ? delay : undefined;
 }
 

@@ -82,6 +82,6 @@ export const restTransport: Transport = {
     }
     const info = restErrorInfo(json);
     if (info !== undefined) throw new SoExceptionError(info, operation);
-    throw new HttpError(status, statusText, bodyExcerpt(context.clean(text)), operation);
+    throw new HttpError(status, statusText, bodyExcerpt(context.clean(text)), operation, undefined, response.retryAfter ?? undefined);
   },
 };

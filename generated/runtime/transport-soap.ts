@@ -27,7 +27,7 @@ export const soapTransport: Transport = {
     const name = context.operation;
     const text = responseBodyText(response, name);
     const failed = status < 200 || status >= 300;
-    const httpError = () => new HttpError(status, statusText, bodyExcerpt(context.clean(text)), name);
+    const httpError = () => new HttpError(status, statusText, bodyExcerpt(context.clean(text)), name, undefined, response.retryAfter ?? undefined);
     if (!/^\s*</.test(text)) {
       if (failed) throw httpError();
       if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);

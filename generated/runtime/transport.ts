@@ -44,6 +44,8 @@ export interface WireResponse {
   readonly statusText: string;
   readonly bytes: Uint8Array;
   readonly contentType: string | null;
+  /** The Retry-After header, which an HttpError carries to the caller. */
+  readonly retryAfter: string | null;
 }
 
 export interface TransportContext {
