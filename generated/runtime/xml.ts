@@ -207,6 +207,8 @@ export class XmlName {
   /** Name predictions (XmlReader.startTag): the element that last followed this one as its next sibling, and last its first child. */
   nextSibling: XmlName | null = null;
   firstChild: XmlName | null = null;
+  /** The last start tag of this name read the long way (XmlReader.startTag). */
+  tag: Tag | null = null;
 
   /** `hash`: of the qualified name, computed while scanning it (30 bits). `compact`: make the strings canonical. */
   constructor(qname: string, colon: number, readonly hash: number, compact: boolean) {
@@ -215,6 +217,14 @@ export class XmlName {
     this.prefix = colon < 0 ? '' : c(qname.slice(0, colon));
     this.local = colon < 0 ? this.qname : c(qname.slice(colon + 1));
   }
+}
+
+/** A start tag as read once: its text, from '<' to '>', and its attributes' names, offsets from the '<' and values. */
+interface Tag {
+  readonly text: string;
+  readonly names: readonly XmlName[];
+  readonly offsets: readonly number[];
+  readonly values: readonly string[];
 }
 
 /** Whether a character may need decoding: '&', '<', or a control (tab, LF, CR: the others were refused up front). */
@@ -456,8 +466,7 @@ export class XmlReader {
   }
 
   /**
-   * The start tag whose '<' is at `lt`: its name and attributes; opens its element. (The attribute
-   * loop is written out here: a method of its own was not inlined, and decode took 6 % longer.)
+   * The start tag whose '<' is at `lt`: its name and attributes; opens its element.
    */
   private startTag(lt: number): void {
     const src = this.src;
@@ -465,11 +474,49 @@ export class XmlReader {
     if (depth === 0 && this.rootSeen) throw this.error('Only one document element is allowed', lt);
     if (depth >= this.maxDepth) throw this.error(`Element nesting deeper than ${this.maxDepth} levels`, lt);
     // Messages repeat their structure: the name is most likely the one that followed the previous
-    // sibling last time (or was the parent's first child), an attribute's the one the previous tag
-    // had at its place. A predicted name is only compared. Bench: row trick-name-prediction.
+    // sibling last time (or was the parent's first child), and most often the whole tag is that
+    // name's last one, attributes and all. Then it reads as that one did, with one comparison (its
+    // namespaces, which depend on the scope, are resolved below). Bench: row trick-tag-prediction.
     const prev = this.prevSibling;
     const parent = depth > 0 ? (this.openNames[depth - 1] as XmlName) : null;
     const guess = prev !== null ? prev.nextSibling : parent !== null ? parent.firstChild : null;
+    const tag = guess !== null ? guess.tag : null;
+    let name: XmlName;
+    let count = 0;
+    let end: number; // after the tag's '>'
+    if (tag !== null && src.startsWith(tag.text, lt)) {
+      name = guess as XmlName;
+      for (; count < tag.names.length; count++) {
+        this.aNames[count] = tag.names[count] as XmlName;
+        this.aOffsets[count] = lt + (tag.offsets[count] as number);
+        this.aValues[count] = tag.values[count] as string;
+      }
+      end = lt + tag.text.length;
+    } else {
+      [name, count, end] = this.readTag(lt, guess, prev, parent);
+    }
+    const selfClosing = src.charCodeAt(end - 2) === 47;
+    this.namespaces(name, lt, count);
+    this.rootSeen = true;
+    this.name = name;
+    this.start = lt;
+    this.pendingEnd = selfClosing;
+    this.openNames[depth] = name;
+    this.openStarts[depth] = lt;
+    this.openScopes[depth] = this.scope;
+    this.depth = depth + 1;
+    this.prevSibling = null;
+    this.pos = end;
+  }
+
+  /**
+   * Reads the start tag whose '<' is at `lt` the long way and keeps it as its name's `tag`. Returns
+   * the name, the number of attributes and the offset after the '>'. A name is first compared with
+   * its prediction: `guess` for the element (see startTag), the previous tag's at its place for an
+   * attribute. Bench: row trick-name-prediction.
+   */
+  private readTag(lt: number, guess: XmlName | null, prev: XmlName | null, parent: XmlName | null): [XmlName, number, number] {
+    const src = this.src;
     let p: number;
     let name: XmlName;
     if (guess !== null && this.isNameAt(guess, lt + 1)) {
@@ -519,17 +566,16 @@ export class XmlReader {
     }
     const selfClosing = src.charCodeAt(p) === 47;
     if (selfClosing && src.charCodeAt(p + 1) !== 62) throw this.error("Expected '>' after '/'", p + 1);
-    this.namespaces(name, lt, count);
-    this.rootSeen = true;
-    this.name = name;
-    this.start = lt;
-    this.pendingEnd = selfClosing;
-    this.openNames[depth] = name;
-    this.openStarts[depth] = lt;
-    this.openScopes[depth] = this.scope;
-    this.depth = depth + 1;
-    this.prevSibling = null;
-    this.pos = selfClosing ? p + 2 : p + 1;
+    const end = selfClosing ? p + 2 : p + 1;
+    name.tag = this.tagOf(lt, end, count);
+    return [name, count, end];
+  }
+
+  /** The start tag src[lt, end) just read, with its `count` attributes, as a Tag (attributes' offsets from `lt`). */
+  private tagOf(lt: number, end: number, count: number): Tag {
+    const values: string[] = [];
+    for (let i = 0; i < count; i++) values.push(this.attrValue(i));
+    return { text: this.src.slice(lt, end), names: this.aNames.slice(0, count), offsets: this.aOffsets.slice(0, count).map((o) => o - lt), values };
   }
 
   /**
