@@ -220,12 +220,7 @@ export class XmlName {
 }
 
 /** A start tag as read once: its text, from '<' to '>', and its attributes' names, offsets from the '<' and values. */
-interface Tag {
-  readonly text: string;
-  readonly names: readonly XmlName[];
-  readonly offsets: readonly number[];
-  readonly values: readonly string[];
-}
+type Tag = { readonly text: string; readonly names: readonly XmlName[]; readonly offsets: readonly number[]; readonly values: readonly string[] };
 
 /** Whether a character may need decoding: '&', '<', or a control (tab, LF, CR: the others were refused up front). */
 function needsDecoding(c: number): boolean {
@@ -465,9 +460,7 @@ export class XmlReader {
     return XML_EOF;
   }
 
-  /**
-   * The start tag whose '<' is at `lt`: its name and attributes; opens its element.
-   */
+  /** The start tag whose '<' is at `lt`: its name and attributes; opens its element. */
   private startTag(lt: number): void {
     const src = this.src;
     const depth = this.depth;
