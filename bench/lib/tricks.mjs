@@ -20,15 +20,6 @@ export const TRICKS = [
     replace: [['    KEEP_ALIVE = decodersToKeep();', '    KEEP_ALIVE = null;']],
   },
   {
-    id: 'trick-name-prediction',
-    title: "Element and attribute names predicted from the previous sibling's successor and the previous tag's attributes, and only compared (xml.ts readTag)",
-    conditions: 'a message that repeats its structure (1000 items of the same type, an xsi:type on every element); the knock-out scans and looks up every name of a tag read the long way (not predicted whole, see trick-tag-prediction)',
-    replace: [
-      ['if (guess !== null && this.isNameAt(guess, lt + 1)) {', 'if (false) {'],
-      ['const aGuess = this.aNames[count];', 'const aGuess = undefined;'],
-    ],
-  },
-  {
     id: 'trick-tag-prediction',
     title: "A start tag compared whole with the predicted element's last one, whose name and attributes it then has (xml.ts startTag)",
     conditions: 'a message that repeats its structure (1000 items of the same type, the same xsi:type on every element of a name); the knock-out reads every tag name by name, attribute by attribute',
