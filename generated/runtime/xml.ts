@@ -9,7 +9,7 @@
 //   the Fault reader, the tests' trees) see the same errors at the same places.
 // - The input is scanned with indexOf/charCodeAt; text and attribute values that need no decoding
 //   are kept as extents of the input, sliced only when asked for. Names are interned per document
-//   and, as messages repeat their structure, predicted: a predicted name is only compared.
+//   and, as messages repeat their structure, start tags predicted: a predicted tag is only compared.
 // - Security: a DOCTYPE is refused, so no entity is ever declared or expanded (only the five
 //   predefined ones and character references are decoded). Depth and name length are limited,
 //   and every check is linear in the input (xml-scaling.slow.test.ts).
@@ -204,7 +204,7 @@ export class XmlName {
   /** The binding of the prefix, and the scope it was looked up in (a cache: see XmlReader.resolve). */
   binding: Binding | undefined = undefined;
   scope: Scope | null = null;
-  /** Name predictions (XmlReader.startTag): the element that last followed this one as its next sibling, and last its first child. */
+  /** Tag predictions (XmlReader.startTag): the element that last followed this one as its next sibling, and last its first child. */
   nextSibling: XmlName | null = null;
   firstChild: XmlName | null = null;
   /** The last start tag of this name read the long way (XmlReader.startTag). */
@@ -486,7 +486,7 @@ export class XmlReader {
       }
       end = lt + tag.text.length;
     } else {
-      [name, count, end] = this.readTag(lt, guess, prev, parent);
+      [name, count, end] = this.readTag(lt, prev, parent);
     }
     const selfClosing = src.charCodeAt(end - 2) === 47;
     this.namespaces(name, lt, count);
@@ -503,24 +503,16 @@ export class XmlReader {
   }
 
   /**
-   * Reads the start tag whose '<' is at `lt` the long way and keeps it as its name's `tag`. Returns
-   * the name, the number of attributes and the offset after the '>'. A name is first compared with
-   * its prediction: `guess` for the element (see startTag), the previous tag's at its place for an
-   * attribute. Bench: row trick-name-prediction.
+   * Reads the start tag whose '<' is at `lt` the long way and keeps it as its name's `tag`; its name
+   * becomes the prediction after `prev` (or as `parent`'s first child). Returns the name, the number
+   * of attributes and the offset after the '>'.
    */
-  private readTag(lt: number, guess: XmlName | null, prev: XmlName | null, parent: XmlName | null): [XmlName, number, number] {
+  private readTag(lt: number, prev: XmlName | null, parent: XmlName | null): [XmlName, number, number] {
     const src = this.src;
-    let p: number;
-    let name: XmlName;
-    if (guess !== null && this.isNameAt(guess, lt + 1)) {
-      name = guess;
-      p = lt + 1 + guess.qname.length;
-    } else {
-      p = this.scanName(lt + 1, 'element name');
-      name = this.intern(lt + 1, p, this.colon, this.hash);
-      if (prev !== null) prev.nextSibling = name;
-      else if (parent !== null) parent.firstChild = name;
-    }
+    let p = this.scanName(lt + 1, 'element name');
+    const name = this.intern(lt + 1, p, this.colon, this.hash);
+    if (prev !== null) prev.nextSibling = name;
+    else if (parent !== null) parent.firstChild = name;
     let count = 0;
     for (let c = src.charCodeAt(p); c !== 62 /* > */ && c !== 47 /* / */; c = src.charCodeAt(p)) {
       if (!isWs(c)) {
@@ -532,15 +524,8 @@ export class XmlReader {
       if (c === 62 || c === 47) break;
       // An attribute: name = "value" or 'value'.
       const at = p;
-      const aGuess = this.aNames[count];
-      let aName: XmlName;
-      if (aGuess !== undefined && this.isNameAt(aGuess, at)) {
-        aName = aGuess;
-        p = at + aGuess.qname.length;
-      } else {
-        p = this.scanName(at, 'attribute name');
-        aName = this.intern(at, p, this.colon, this.hash);
-      }
+      p = this.scanName(at, 'attribute name');
+      const aName = this.intern(at, p, this.colon, this.hash);
       p = this.skipWs(p);
       if (src.charCodeAt(p) !== 61 /* = */) throw this.error(`Expected '=' after attribute name '${aName.qname}'`, p);
       p = this.skipWs(p + 1);
