@@ -477,7 +477,8 @@ export class XmlReader {
     let name: XmlName;
     let count = 0;
     let end: number; // after the tag's '>'
-    if (tag !== null && src.startsWith(tag.text, lt)) {
+    // (A substring compared: startsWith calls into V8's runtime when tag.text is a slice, 10 % slower.)
+    if (tag !== null && src.substring(lt, lt + tag.text.length) === tag.text) {
       name = guess as XmlName;
       for (; count < tag.names.length; count++) {
         this.aNames[count] = tag.names[count] as XmlName;
