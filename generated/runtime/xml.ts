@@ -679,12 +679,9 @@ export class XmlReader {
   /** Whether the name at `p` is exactly `name`: the same characters, and no name character after them. */
   private isNameAt(name: XmlName, p: number): boolean {
     const src = this.src;
-    const qname = name.qname;
-    const n = qname.length;
-    let i = 0;
-    while (i < n && src.charCodeAt(p + i) === qname.charCodeAt(i)) i++;
+    const n = name.qname.length;
     const c = src.charCodeAt(p + n);
-    return i === n && (c < 128 ? NAME_ASCII[c] === 0 : !(isNameCharHigh(c) || isNameSurrogate(c)));
+    return src.substring(p, p + n) === name.qname && (c < 128 ? NAME_ASCII[c] === 0 : !(isNameCharHigh(c) || isNameSurrogate(c)));
   }
 
   /** The end tag whose '<' is at `lt`: it must close the innermost open element. */
