@@ -20,7 +20,7 @@ import { DecodeError, type SoapFaultError } from './errors.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
 import { fieldLine, ListItemError, parseSimple, scalarKind, schema, schemaIndex, XSI_NS } from './schema.js';
-import type { ArrayDesc, DictDesc, EnumDesc, FieldDesc, ListDesc, MessageDesc, RestrictedDesc, ScalarKind, SchemaIndex, SoapVersion } from './schema.js';
+import type { ArrayDesc, DictDesc, FieldDesc, MessageDesc, ScalarKind, SchemaIndex, SimpleDesc, SoapVersion } from './schema.js';
 import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from './xml.js';
 
 export interface DecodedMessage {
@@ -61,8 +61,6 @@ export function notWellFormed(err: unknown, operation: string | undefined): unkn
 
 // ---------------------------------------------------------------------------------------------
 // What the decoder knows about a field: derived once per schema from its metadata.
-
-type SimpleDesc = EnumDesc | ListDesc | RestrictedDesc;
 
 /** A field as the decoder reads it: its element's namespace URI and how its value is read, by `kind`. */
 type Slot = { readonly field: FieldDesc; readonly ns: string } & (
