@@ -190,7 +190,7 @@ export class EnvelopeDecoder {
     let plan = plans.get(index);
     if (plan === undefined) plans.set(index, (plan = new Plan(index)));
     this.plan = plan;
-    this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined);
+    this.r = new XmlReader(xml, maxDepth);
   }
 
   decode(msg: MessageDesc, expected: SoapVersion | undefined): DecodedMessage {
