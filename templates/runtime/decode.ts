@@ -19,7 +19,7 @@
 import { DecodeError, type SoapFaultError } from './errors.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
-import { fieldLine, ListItemError, parseSimple, scalarKind, schema, schemaIndex, XSI_NS } from './schema.js';
+import { fieldLine, ListItemError, parseSimple, scalarKind, schema, schemaIndex, segment, XSI_NS } from './schema.js';
 import type { ArrayDesc, DictDesc, FieldDesc, MessageDesc, ScalarKind, SchemaIndex, SimpleDesc, SoapVersion } from './schema.js';
 import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from './xml.js';
 
@@ -146,11 +146,6 @@ type Leaf = { readonly kind: 'scalar'; readonly scalar: ScalarKind } | { readonl
 
 const NIL: Leaf = { kind: 'nil' };
 const TEXT: Leaf = { kind: 'text' };
-
-/** A path segment: `name`, or `name[index]` for a repeated element. */
-function segment(name: string, index: number): string {
-  return index >= 0 ? `${name}[${index}]` : name;
-}
 
 // ---------------------------------------------------------------------------------------------
 

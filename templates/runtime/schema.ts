@@ -253,12 +253,11 @@ export class SchemaIndex {
   complexInfo(key: string): ComplexInfo {
     let info = this.complex.get(key);
     if (info) return info;
-    if (this.type(key)?.kind !== 'complex') throw new Error(`internal: ${key} is not a complex type`);
     const chain: ComplexDesc[] = [];
     const ancestry = new Set<string>();
     for (let k: string | undefined = key; k !== undefined; ) {
       const d = this.type(k);
-      if (!d || d.kind !== 'complex' || ancestry.has(k)) throw new Error(`internal: bad base chain at ${k}`);
+      if (!d || d.kind !== 'complex' || ancestry.has(k)) throw new Error(`internal: ${k} is not a complex type, or its base chain loops (of ${key})`);
       ancestry.add(k);
       chain.unshift(d);
       k = d.base;
@@ -321,8 +320,13 @@ export interface Path {
 
 export function pathString(path: Path | undefined): string {
   const parts: string[] = [];
-  for (let p = path; p; p = p.parent) parts.push(p.index >= 0 ? `${p.name}[${p.index}]` : p.name);
+  for (let p = path; p; p = p.parent) parts.push(segment(p.name, p.index));
   return parts.reverse().join('/');
+}
+
+/** A path segment: `name`, or `name[index]` for a repeated element or an item. */
+export function segment(name: string, index: number): string {
+  return index >= 0 ? `${name}[${index}]` : name;
 }
 
 // ---------------------------------------------------------------------------------------------
