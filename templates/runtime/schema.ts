@@ -390,9 +390,11 @@ export type SimpleDesc = EnumDesc | ListDesc | RestrictedDesc;
  */
 export function parseSimple(index: SchemaIndex, desc: SimpleDesc, raw: string): unknown {
   switch (desc.kind) {
-    case 'enum':
-      check(enumProblem(desc.values, raw.trim()));
-      return raw.trim();
+    case 'enum': {
+      const text = raw.trim();
+      check(enumProblem(desc.values, text));
+      return text;
+    }
     case 'list': {
       // Items are separated by whitespace; none when the text is blank.
       const text = raw.trim();
@@ -436,9 +438,9 @@ export function formatSimple(index: SchemaIndex, desc: SimpleDesc, value: unknow
 
 /** `each` of an xs:list's items, with the list's item type; a ScalarError in one is its ListItemError. */
 function eachItem<T, R>(index: SchemaIndex, list: ListDesc, items: readonly T[], each: (type: ScalarKind | EnumDesc | RestrictedDesc, item: T) => R): R[] {
+  const type = scalarKind(list.item) ?? index.type(list.item);
   return items.map((item, i) => {
     try {
-      const type = scalarKind(list.item) ?? index.type(list.item);
       if (typeof type === 'string' || type?.kind === 'enum' || type?.kind === 'restricted') return each(type, item);
       throw new ScalarError(`internal: list item type ${list.item} is not simple`);
     } catch (err) {
