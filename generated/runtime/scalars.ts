@@ -320,16 +320,20 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
-/**
- * Base64 of `bytes`: the platform's btoa (Node, browsers, Deno) of the bytes as a Latin-1 string,
- * made 32 K bytes per fromCharCode call (below any engine's limit on arguments).
- */
+/** Base64 of `bytes`: each three bytes become four characters, `=` pads the last group. */
 function encodeBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += B64[v >> 18]! + B64[(v >> 12) & 63]! + B64[(v >> 6) & 63]! + B64[v & 63]!;
   }
-  return btoa(binary);
+  if (i < bytes.length) {
+    const two = bytes.length - i === 2;
+    const v = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
+    out += B64[v >> 18]! + B64[(v >> 12) & 63]! + (two ? B64[(v >> 6) & 63]! : '=') + '=';
+  }
+  return out;
 }
 
 function decodeBase64(text: string): Uint8Array {
