@@ -22,8 +22,8 @@
 import { DecodeError, type SoapFaultError } from './errors.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
-import { fieldLine, ListItemError, parseSimple, scalarKind, schema, schemaIndex, XSI_NS } from './schema.js';
-import type { ArrayDesc, DictDesc, EnumDesc, FieldDesc, ListDesc, MessageDesc, RestrictedDesc, ScalarKind, SchemaIndex, SoapVersion } from './schema.js';
+import { fieldLine, ListItemError, parseSimple, scalarKind, schema, schemaIndex, segment, XSI_NS } from './schema.js';
+import type { ArrayDesc, DictDesc, FieldDesc, MessageDesc, ScalarKind, SchemaIndex, SimpleDesc, SoapVersion } from './schema.js';
 import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from './xml.js';
 
 export interface DecodedMessage {
@@ -64,8 +64,6 @@ export function notWellFormed(err: unknown, operation: string | undefined): unkn
 
 // ---------------------------------------------------------------------------------------------
 // What the decoder knows about a field: derived once per schema from its metadata.
-
-type SimpleDesc = EnumDesc | ListDesc | RestrictedDesc;
 
 /** A field as the decoder reads it: its element's namespace URI and how its value is read, by `kind`. */
 type Slot = { readonly field: FieldDesc; readonly ns: string } & (
@@ -152,11 +150,6 @@ type Leaf = { readonly kind: 'scalar'; readonly scalar: ScalarKind } | { readonl
 const NIL: Leaf = { kind: 'nil' };
 const TEXT: Leaf = { kind: 'text' };
 
-/** A path segment: `name`, or `name[index]` for a repeated element. */
-function segment(name: string, index: number): string {
-  return index >= 0 ? `${name}[${index}]` : name;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /** What the Body holds: the body element's value or the error that stopped it (thrown once all is read), a Fault, or another element. */
@@ -195,7 +188,7 @@ export class EnvelopeDecoder {
     let plan = plans.get(index);
     if (plan === undefined) plans.set(index, (plan = new Plan(index)));
     this.plan = plan;
-    this.r = new XmlReader(xml, maxDepth !== undefined ? { maxDepth } : undefined);
+    this.r = new XmlReader(xml, maxDepth);
   }
 
   decode(msg: MessageDesc, expected: SoapVersion | undefined): DecodedMessage {

@@ -5,7 +5,7 @@
 // of it that the encoder and decoder share (SchemaIndex), and the value rules of its simple types
 // (enumerations, lists, patterns). One interpreter, many small tables: the tables are plain data,
 // so a change in wire behaviour is a change in one tested place, not in 56 generated files.
-import { parseScalar, ScalarError, shortText } from './scalars.js';
+import { formatScalar, parseScalar, ScalarError, shortText } from './scalars.js';
 
 /** Built-in scalar kinds: the XSD primitives plus WCF's `char` (an int code on the wire). */
 export type ScalarKind = 'string' | 'boolean' | 'char' | 'decimal' | 'float' | 'double' | 'dateTime' | 'duration' | 'base64Binary' | 'anyURI' | 'QName'
@@ -256,12 +256,11 @@ export class SchemaIndex {
   complexInfo(key: string): ComplexInfo {
     let info = this.complex.get(key);
     if (info) return info;
-    if (this.type(key)?.kind !== 'complex') throw new Error(`internal: ${key} is not a complex type`);
     const chain: ComplexDesc[] = [];
     const ancestry = new Set<string>();
     for (let k: string | undefined = key; k !== undefined; ) {
       const d = this.type(k);
-      if (!d || d.kind !== 'complex' || ancestry.has(k)) throw new Error(`internal: bad base chain at ${k}`);
+      if (!d || d.kind !== 'complex' || ancestry.has(k)) throw new Error(`internal: ${k} is not a complex type, or its base chain loops (of ${key})`);
       ancestry.add(k);
       chain.unshift(d);
       k = d.base;
@@ -324,14 +323,20 @@ export interface Path {
 
 export function pathString(path: Path | undefined): string {
   const parts: string[] = [];
-  for (let p = path; p; p = p.parent) parts.push(p.index >= 0 ? `${p.name}[${p.index}]` : p.name);
+  for (let p = path; p; p = p.parent) parts.push(segment(p.name, p.index));
   return parts.reverse().join('/');
+}
+
+/** A path segment: `name`, or `name[index]` for a repeated element or an item. */
+export function segment(name: string, index: number): string {
+  return index >= 0 ? `${name}[${index}]` : name;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The value rules of simple types (enumeration values, list items, patterns), one place for the
 // XML codecs and the JSON codec, so a bad value gets the same message on SOAP and REST. A check
-// returns what is wrong (the codec adds the path) or undefined; parseSimple reads a simple value.
+// returns what is wrong (the codec adds the path) or undefined; parseSimple reads a simple value and
+// formatSimple writes one, for the XML codecs.
 
 /** Restriction patterns, compiled once per process. */
 const patternCache = new Map<string, RegExp>();
@@ -369,12 +374,6 @@ export function listItemProblem(text: string): string | undefined {
   return text === '' || /[ \t\n\r]/.test(text) ? 'a list item cannot be empty or contain whitespace' : undefined;
 }
 
-/** The items of an xs:list's text (whitespace-separated; none when the text is blank). */
-function listItems(text: string): string[] {
-  const t = text.trim();
-  return t === '' ? [] : t.split(/[ \t\n\r]+/);
-}
-
 /** A ScalarError in item `item` of an xs:list. */
 export class ListItemError extends ScalarError {
   readonly item: number;
@@ -384,47 +383,84 @@ export class ListItemError extends ScalarError {
   }
 }
 
+/** An enumeration, xs:list or restriction: a type whose value is an element's text. */
+export type SimpleDesc = EnumDesc | ListDesc | RestrictedDesc;
+
 /**
  * The value of the text `raw` of an enumeration (the value), xs:list (its items) or restriction
  * (its base's scalar, matching every pattern). Throws ScalarError, ListItemError for an item --
  * also for a type it cannot read (a WSDL the generator accepted may hold one): a call's DecodeError.
  */
-export function parseSimple(index: SchemaIndex, desc: EnumDesc | ListDesc | RestrictedDesc, raw: string): unknown {
+export function parseSimple(index: SchemaIndex, desc: SimpleDesc, raw: string): unknown {
   switch (desc.kind) {
-    case 'enum':
-      return enumValue(desc, raw.trim());
-    case 'list': {
-      const item = index.type(desc.item);
-      const kind = scalarKind(desc.item);
-      return listItems(raw).map((text, i) => {
-        try {
-          if (kind !== undefined) return parseScalar(kind, text);
-          if (item?.kind === 'enum') return enumValue(item, text);
-          if (item?.kind === 'restricted') return restrictedValue(item, text);
-          throw new ScalarError(`internal: list item type ${desc.item} is not simple`);
-        } catch (err) {
-          throw err instanceof ScalarError ? new ListItemError(err.message, i) : err;
-        }
-      });
+    case 'enum': {
+      const text = raw.trim();
+      check(enumProblem(desc.values, text));
+      return text;
     }
-    case 'restricted':
-      return restrictedValue(desc, raw);
+    case 'list': {
+      // Items are separated by whitespace; none when the text is blank.
+      const text = raw.trim();
+      const items = text === '' ? [] : text.split(/[ \t\n\r]+/);
+      return eachItem(index, desc, items, (item, t) => (typeof item === 'string' ? parseScalar(item, t) : parseSimple(index, item, t)));
+    }
+    case 'restricted': {
+      const kind = baseKind(desc);
+      const value = parseScalar(kind, raw);
+      check(restrictionProblem(kind, desc.patterns, raw));
+      return value;
+    }
   }
 }
 
-function enumValue(desc: EnumDesc, text: string): string {
-  const problem = enumProblem(desc.values, text);
-  if (problem !== undefined) throw new ScalarError(problem);
-  return text;
+/**
+ * The text of `value` as an enumeration, xs:list or restriction (its base's lexical form, matching
+ * every pattern): the text parseSimple reads back. Throws as parseSimple does.
+ */
+export function formatSimple(index: SchemaIndex, desc: SimpleDesc, value: unknown): string {
+  switch (desc.kind) {
+    case 'enum':
+      check(enumProblem(desc.values, value));
+      return value as string;
+    case 'list': {
+      if (!Array.isArray(value)) throw new ScalarError('expected an array (xs:list)');
+      const texts = eachItem(index, desc, value, (item, v) => {
+        const text = typeof item === 'string' ? formatScalar(item, v) : formatSimple(index, item, v);
+        check(listItemProblem(text));
+        return text;
+      });
+      return texts.join(' ');
+    }
+    case 'restricted': {
+      const text = formatScalar(baseKind(desc), value);
+      check(patternProblem(desc.patterns, text));
+      return text;
+    }
+  }
 }
 
-function restrictedValue(desc: RestrictedDesc, raw: string): unknown {
+/** `each` of an xs:list's items, with the list's item type; a ScalarError in one is its ListItemError. */
+function eachItem<T, R>(index: SchemaIndex, list: ListDesc, items: readonly T[], each: (type: ScalarKind | EnumDesc | RestrictedDesc, item: T) => R): R[] {
+  const type = scalarKind(list.item) ?? index.type(list.item);
+  return items.map((item, i) => {
+    try {
+      if (typeof type === 'string' || type?.kind === 'enum' || type?.kind === 'restricted') return each(type, item);
+      throw new ScalarError(`internal: list item type ${list.item} is not simple`);
+    } catch (err) {
+      throw err instanceof ScalarError ? new ListItemError(err.message, i) : err;
+    }
+  });
+}
+
+function baseKind(desc: RestrictedDesc): ScalarKind {
   const kind = scalarKind(desc.base);
   if (kind === undefined) throw new ScalarError(`internal: restriction base ${desc.base} is not a scalar`);
-  const value = parseScalar(kind, raw);
-  const problem = restrictionProblem(kind, desc.patterns, raw);
+  return kind;
+}
+
+/** A value rule's problem, if any, as the ScalarError the codecs turn into theirs (with the path). */
+function check(problem: string | undefined): void {
   if (problem !== undefined) throw new ScalarError(problem);
-  return value;
 }
 
 /** A value that is not a string, as quoted in a message: its JSON, else its type (a BigInt, a function). */

@@ -15,16 +15,6 @@
 //   and every check is linear in the input (xml-scaling.slow.test.ts).
 // - Positions are offsets; lines and columns are counted only for error messages.
 
-export interface NamespaceScope {
-  /** The URI bound to `prefix` (undefined: unbound; `xml` always is); `''` asks for the default namespace ('' when none). */
-  lookup(prefix: string): string | undefined;
-}
-
-export interface ParseOptions {
-  /** Maximum element nesting depth; the document element is depth 1. Default 256. */
-  maxDepth?: number;
-}
-
 export class XmlSyntaxError extends Error {
   constructor(
     message: string,
@@ -156,7 +146,7 @@ interface Binding {
 }
 
 /** The namespaces in scope: an element's declarations, then its parent's. Elements that declare nothing share their parent's. */
-class Scope implements NamespaceScope {
+export class Scope {
   private lastPrefix: string | undefined = undefined;
   private lastBinding: Binding | undefined = undefined;
 
@@ -166,6 +156,7 @@ class Scope implements NamespaceScope {
     private readonly known: Map<string, Binding>,
   ) {}
 
+  /** The URI bound to `prefix` (undefined: unbound; `xml` always is); `''` asks for the default namespace ('' when none). */
   lookup(prefix: string): string | undefined {
     return this.binding(prefix)?.uri;
   }
@@ -311,8 +302,8 @@ export class XmlReader {
   private readonly aEnds: number[] = [];
   private readonly aValues: (string | null)[] = [];
 
-  constructor(src: string, options?: ParseOptions) {
-    const maxDepth = options?.maxDepth ?? 256;
+  /** `maxDepth`: the deepest element nesting read; the document element is depth 1. */
+  constructor(src: string, maxDepth = 256) {
     if (!(maxDepth >= 1) || (maxDepth !== Infinity && !Number.isInteger(maxDepth))) {
       throw new RangeError(`maxDepth must be a positive integer, not ${maxDepth}`);
     }
@@ -361,11 +352,6 @@ export class XmlReader {
   error(message: string, offset: number): XmlSyntaxError {
     const { line, column } = this.lineColumn(offset);
     return new XmlSyntaxError(message, line, column);
-  }
-
-  /** XML_START: the tag was self-closing (its XML_END is what next() returns). */
-  get selfClosing(): boolean {
-    return this.pendingEnd;
   }
 
   /** The current text event's string. */
@@ -975,7 +961,7 @@ export class XmlReader {
  * Resolves a QName-valued string (an xsi:type value, surrounding whitespace ignored) in a scope; an
  * unprefixed name takes the default namespace. Undefined when the prefix is unbound or not a QName.
  */
-export function resolveQNameIn(scope: NamespaceScope, qname: string): { ns: string; local: string } | undefined {
+export function resolveQNameIn(scope: Scope, qname: string): { ns: string; local: string } | undefined {
   const s = qname.trim();
   const colon = s.indexOf(':');
   if (s === '' || colon === 0 || colon === s.length - 1 || (colon > 0 && s.indexOf(':', colon + 1) >= 0)) return undefined;

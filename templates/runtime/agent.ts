@@ -249,7 +249,8 @@ export type OnlineEnvironment = 'sod' | 'stage' | 'online' | (string & {});
 
 /** SuperOffice Online's three environments by name (app-envir.md), and their origins. */
 const ENVIRONMENTS: Readonly<Record<string, string>> = { sod: 'https://sod.superoffice.com', stage: 'https://qaonline.superoffice.com', online: 'https://online.superoffice.com' };
-const namedOrigin = (environment: string): string | undefined => (Object.prototype.hasOwnProperty.call(ENVIRONMENTS, environment) ? ENVIRONMENTS[environment] : undefined);
+/** The origin of one of SuperOffice's own environments (whose hosts must be https://*.superoffice.com); undefined for a URL. */
+export const namedOrigin = (environment: string): string | undefined => (Object.prototype.hasOwnProperty.call(ENVIRONMENTS, environment) ? ENVIRONMENTS[environment] : undefined);
 
 /** The origin of an environment: `https://sod.superoffice.com`, or the URL given (no trailing slash). */
 export function environmentUrl(environment: OnlineEnvironment): string {
@@ -266,11 +267,6 @@ export function environmentUrl(environment: OnlineEnvironment): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OnlineError(`environment URL must be http(s), got ${url.protocol}`);
   if (url.username || url.password || url.search || url.hash) throw new OnlineError('environment URL must not carry credentials, a query or a fragment');
   return url.href.replace(/\/+$/, '');
-}
-
-/** Whether the environment is one of SuperOffice's own (so its hosts must be https://*.superoffice.com). */
-export function isNamedEnvironment(environment: OnlineEnvironment): boolean {
-  return namedOrigin(environment) !== undefined;
 }
 
 /** Fails (OnlineError) for a bad tenant or environment: checked when an agent or session is made. */

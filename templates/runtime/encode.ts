@@ -3,7 +3,7 @@
 // allows it and an EncodeError (naming the path) where it does not.
 import { EncodeError } from './errors.js';
 import { formatScalar, ScalarError } from './scalars.js';
-import { enumProblem, listItemProblem, pathString, patternProblem, scalarKind, type FieldDesc, type Path, type ScalarKind, type SchemaIndex, type TypeDesc } from './schema.js';
+import { formatSimple, ListItemError, pathString, scalarKind, type FieldDesc, type Path, type ScalarKind, type SchemaIndex, type TypeDesc } from './schema.js';
 import { escapeText } from './xml.js';
 
 /** A field as it is written: its tags and what its type is, worked out once per schema. */
@@ -152,18 +152,16 @@ export class Encoder {
         this.out += close;
         return;
       }
-      case 'enum':
-        this.out += open + escapeText(this.enumValue(desc.values, value, path)) + close;
-        return;
-      case 'list': {
-        if (!Array.isArray(value)) return this.fail('expected an array (xs:list)', path);
-        const items = value.map((item, i) => this.listItem(desc.item, item, { parent: path, name: 'item', index: i }));
-        this.out += open + escapeText(items.join(' ')) + close;
-        return;
+      default: {
+        // An enumeration, xs:list or restriction: its text, as the decoder's parseSimple reads it back.
+        let text: string;
+        try {
+          text = formatSimple(this.index, desc, value);
+        } catch (err) {
+          return this.rethrow(err, err instanceof ListItemError ? { parent: path, name: 'item', index: err.item } : path);
+        }
+        this.out += open + escapeText(text) + close;
       }
-      case 'restricted':
-        this.out += open + escapeText(this.restricted(desc.base, desc.patterns, value, path)) + close;
-        return;
     }
   }
 
@@ -179,33 +177,6 @@ export class Encoder {
     } catch (err) {
       return this.rethrow(err, path);
     }
-  }
-
-  private enumValue(values: readonly string[], value: unknown, path: Path): string {
-    const problem = enumProblem(values, value);
-    return problem === undefined ? (value as string) : this.fail(problem, path);
-  }
-
-  private listItem(itemKey: string, value: unknown, path: Path): string {
-    const kind = scalarKind(itemKey);
-    let text: string;
-    if (kind) text = this.rawScalar(kind, value, path);
-    else {
-      const desc = this.index.type(itemKey);
-      if (desc?.kind === 'enum') text = this.enumValue(desc.values, value, path);
-      else if (desc?.kind === 'restricted') text = this.restricted(desc.base, desc.patterns, value, path);
-      else return this.fail(`internal: list item type ${itemKey} is not simple`, path);
-    }
-    const problem = listItemProblem(text);
-    return problem === undefined ? text : this.fail(problem, path);
-  }
-
-  private restricted(base: string, patterns: readonly string[], value: unknown, path: Path): string {
-    const kind = scalarKind(base);
-    if (!kind) return this.fail(`internal: restriction base ${base} is not a scalar`, path);
-    const text = this.rawScalar(kind, value, path);
-    const problem = patternProblem(patterns, text);
-    return problem === undefined ? text : this.fail(problem, path);
   }
 
   private recordEntries(value: unknown, path: Path): [string, unknown][] {

@@ -33,20 +33,16 @@ const FAULT_CODE_CAP = 256;
 
 /** Collects text up to a cap, counting what it drops. */
 class CappedText {
-  #parts: string[] = [];
-  #kept = 0;
+  #kept = '';
   #total = 0;
   constructor(private readonly cap: number) {}
   add(text: string): void {
     this.#total += text.length;
-    if (this.#kept >= this.cap) return;
-    const piece = text.length <= this.cap - this.#kept ? text : text.slice(0, this.cap - this.#kept);
-    this.#parts.push(piece);
-    this.#kept += piece.length;
+    if (this.#kept.length < this.cap) this.#kept += text.slice(0, this.cap - this.#kept.length);
   }
   /** The text kept; when cut, with the cut mark and the whole length. */
   value(trim: boolean): string {
-    const kept = this.#parts.join('');
+    const kept = this.#kept;
     if (this.#total <= this.cap) return trim ? kept.trim() : kept;
     return `${trim ? kept.trimStart() : kept}\u2026 (${this.#total} characters in all)`;
   }
@@ -61,12 +57,13 @@ export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: st
   const code = new CappedText(FAULT_CODE_CAP);
   const reason = new CappedText(FAULT_TEXT_CAP);
   const detail = new CappedText(FAULT_TEXT_CAP);
-  let sawCode = false;
-  let sawReason = false;
-  let sawDetail = false;
   // What the text of the element open at each depth (0 = Fault) belongs to.
   const NONE = 0, CODE = 1, REASON = 2, DETAIL = 3, CODE_12 = 4, REASON_12 = 5;
   const role: number[] = [NONE];
+  // Fault's children whose text is kept: their names in this version, and what their text is.
+  const names = version === '1.1' ? ['faultcode', 'faultstring', 'detail'] : ['Code', 'Reason', 'Detail'];
+  const roles = version === '1.1' ? [CODE, REASON, DETAIL] : [CODE_12, REASON_12, DETAIL];
+  const seen = [false, false, false];
   for (let ev = r.next(); ev !== XML_EOF && (ev !== XML_END || role.length > 1); ev = r.next()) {
     if (ev === XML_START) {
       const depth = role.length; // 1: a child of Fault
@@ -75,15 +72,10 @@ export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: st
       let next = parent === DETAIL ? DETAIL : NONE;
       if (depth === 1 && r.ns === envNs) {
         // Only the first of each counts, as in the tree reader.
-        if (local === (version === '1.1' ? 'faultcode' : 'Code') && !sawCode) {
-          sawCode = true;
-          next = version === '1.1' ? CODE : CODE_12;
-        } else if (local === (version === '1.1' ? 'faultstring' : 'Reason') && !sawReason) {
-          sawReason = true;
-          next = version === '1.1' ? REASON : REASON_12;
-        } else if (local === (version === '1.1' ? 'detail' : 'Detail') && !sawDetail) {
-          sawDetail = true;
-          next = DETAIL;
+        const i = names.indexOf(local);
+        if (i >= 0 && !seen[i]) {
+          seen[i] = true;
+          next = roles[i]!;
         }
       } else if (depth === 2 && r.ns === SOAP12_NS && (parent === CODE_12 || parent === REASON_12)) {
         // SOAP 1.2: the first Code/Value and the first Reason/Text.
@@ -102,7 +94,7 @@ export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: st
     }
   }
   return new SoapFaultError(
-    { code: code.value(true), reason: reason.value(false), detail: sawDetail ? detail.value(true) : undefined },
+    { code: code.value(true), reason: reason.value(false), detail: seen[2] ? detail.value(true) : undefined },
     operation,
   );
 }

@@ -11,7 +11,7 @@
 //   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
 //     segment is that tenant -- on https://*.superoffice.com for a named environment -- so a wrong or
 //     hostile answer cannot send tickets to another host or tenant.
-import { checkTenantRouting, environmentUrl, isNamedEnvironment, type OnlineEnvironment } from './agent.js';
+import { checkTenantRouting, environmentUrl, namedOrigin, type OnlineEnvironment } from './agent.js';
 import { OnlineError } from './errors.js';
 import { requestJson } from './online-request.js';
 import { abortable } from './ticket-source.js';
@@ -124,7 +124,7 @@ function checkState(value: unknown, tenant: string, environment: OnlineEnvironme
   } catch {
     throw bad('Endpoint is not a URL');
   }
-  const named = isNamedEnvironment(environment);
+  const named = namedOrigin(environment) !== undefined;
   if (named ? url.protocol !== 'https:' || !url.hostname.endsWith('.superoffice.com') : url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw bad(`Endpoint ${url.origin} is not ${named ? 'an https://*.superoffice.com host' : 'http(s)'}`);
   }

@@ -18,7 +18,7 @@ function events(xml: string): string[] {
       for (let i = 0; i < r.attrCount; i++) {
         if (!isNamespaceDeclaration(r.attrName(i))) attrs.push(` {${r.attrNs(i)}}${r.attrName(i).local}=${r.attrValue(i)}`);
       }
-      out.push(`<{${r.ns}}${r.name.local}${attrs.join('')}${r.selfClosing ? '/' : ''}>@${r.depth}`);
+      out.push(`<{${r.ns}}${r.name.local}${attrs.join('')}${r['pendingEnd'] ? '/' : ''}>@${r.depth}`);
     } else if (ev === XML_TEXT) {
       out.push(JSON.stringify(r.text()));
     } else if (ev === XML_END) {

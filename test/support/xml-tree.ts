@@ -1,7 +1,7 @@
 // XML as a tree, for tests (and the bench's reader row): parseXml and readElement build elements
 // from the runtime's XmlReader events. The runtime itself builds no tree: the decoder reads events
 // straight into typed values, for the client and the mock alike.
-import { XmlReader, XML_END, XML_START, XML_TEXT, type NamespaceScope, type ParseOptions, type XmlName } from '../../templates/runtime/xml.js';
+import { XmlReader, XML_END, XML_START, XML_TEXT, type Scope, type XmlName } from '../../templates/runtime/xml.js';
 
 /** A parsed element. Namespaces are resolved while parsing. */
 export interface XmlElement {
@@ -20,7 +20,7 @@ export interface XmlElement {
   /** 1-based column (in characters, i.e. code points) of the '<' of the start tag. */
   readonly column: number;
   /** In-scope prefix bindings, for resolving QName-valued attributes such as xsi:type. */
-  readonly scope: NamespaceScope;
+  readonly scope: Scope;
 }
 
 export interface XmlAttribute {
@@ -48,7 +48,7 @@ class ElementNode implements XmlElement {
   readonly attrs: readonly XmlAttribute[];
   children: XmlElement[];
   text: string;
-  readonly scope: NamespaceScope;
+  readonly scope: Scope;
   private readonly reader: XmlReader;
   private readonly offset: number;
 
@@ -143,8 +143,8 @@ export function readElement(r: XmlReader): XmlElement {
 }
 
 /** Parses a complete XML document and returns its document element. Throws XmlSyntaxError. */
-export function parseXml(text: string, options?: ParseOptions): XmlElement {
-  const r = new XmlReader(text, options);
+export function parseXml(text: string, options?: { maxDepth?: number }): XmlElement {
+  const r = new XmlReader(text, options?.maxDepth);
   r.next(); // the document element's start tag: the reader refuses anything else first
   const root = readElement(r);
   r.next(); // XML_EOF: the reader refuses anything but comments, PIs and whitespace after it
