@@ -1,5 +1,6 @@
-// Every error the runtime throws is one of these classes, so callers can branch with instanceof. Messages
-// name the operation and, for data errors, the element path, never the ticket, token or another secret (redact.ts).
+// Every error the runtime throws is one of these classes, so callers can branch with instanceof.
+// Messages name the operation and, for data errors, the element path. They never contain the
+// ticket, application token or any other value the caller marked secret (see `redact`).
 
 /** Base class of all errors thrown by generated clients and codecs. */
 export class SoapError extends Error {
@@ -93,7 +94,7 @@ export class SoExceptionError extends SoapError {
   }
 }
 
-/** An HTTP error status with a body that is not a SOAP fault (`retryAfter`: its Retry-After header, as sent), or a redirect (never followed). */
+/** An HTTP error status with a body that is not a SOAP fault, or a redirect (never followed). */
 export class HttpError extends SoapError {
   readonly status: number;
   readonly statusText: string;
@@ -101,6 +102,7 @@ export class HttpError extends SoapError {
   readonly bodyExcerpt: string;
   /** A redirect's Location (3xx), which the agent never follows (secrets removed). */
   readonly location: string | undefined;
+  /** The response's Retry-After header, as sent (undefined when it had none). */
   readonly retryAfter: string | undefined;
   constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string, location?: string, retryAfter?: string) {
     super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, operation);
