@@ -17,7 +17,7 @@ import { fits } from './layout.js';
 import { NO_CHECK_LINE } from './no-check.js';
 import { SHARED_FOLDER, type EmitPlan, type PlannedType, type TypeScope } from './plan.js';
 import { template } from './templates.js';
-import { restrictionMapping, runtimeTypeKey } from './type-expressions.js';
+import { restrictionChain, restrictionMapping, runtimeTypeKey } from './type-expressions.js';
 
 export function namespaceIndex(plan: TypeScope, ns: string): number {
   if (ns === '') return -1;
@@ -166,10 +166,18 @@ function typeConst(plan: TypeScope, t: PlannedType): TypeConstView | undefined {
     case 'list':
       return form(t.name, [`'list'`, stringLiteral(runtimeTypeKey(plan, s.def.item))]);
     case 'restriction': {
-      const patterns = s.def.patterns.map((p) => stringLiteral(jsPattern(p, s.def.location)));
+      // Every level of the chain holds (the runtime checks each pattern); one level's patterns are alternatives.
+      const levels = restrictionChain(plan, t).filter((d) => d.patterns.length > 0);
+      const patterns = levels.map((d) => stringLiteral(levelPattern(d.patterns, d.location)));
       return listForm(t.name, [`'restricted'`, stringLiteral(restrictionMapping(plan, t).runtime)], patterns);
     }
   }
+}
+
+/** The patterns of one restriction as one anchored JS regular expression: XSD reads them as alternatives. */
+function levelPattern(patterns: readonly string[], location: SourceLocation): string {
+  if (patterns.length === 1) return jsPattern(patterns[0]!, location);
+  return `^(?:${patterns.map((p) => jsPattern(p, location).slice(1, -1)).join('|')})$`;
 }
 
 /**

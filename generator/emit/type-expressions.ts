@@ -1,7 +1,7 @@
 // TypeScript type expressions and runtime metadata keys for schema references. Both the types
 // file and the client use these, so a field's TS type and its codec can never disagree.
 import { GenerateError } from '../errors.js';
-import { qnameKey, type ElementField, type TypeRef } from '../model/types.js';
+import { qnameKey, type ElementField, type RestrictionTypeDef, type TypeRef } from '../model/types.js';
 import type { PlannedType, TypeScope } from './plan.js';
 import { CHAR_MAPPING, MS_SERIALIZATION_NS, PRIMITIVE_MAPPING, type PrimitiveMapping } from './type-mapping.js';
 
@@ -22,6 +22,20 @@ export function restrictionMapping(plan: TypeScope, t: PlannedType): PrimitiveMa
   if (def.name.ns === MS_SERIALIZATION_NS && def.name.local === 'char') return CHAR_MAPPING;
   if (def.base.kind === 'primitive') return PRIMITIVE_MAPPING[def.base.name];
   return restrictionMapping(plan, plannedType(plan, def.base));
+}
+
+/**
+ * A restriction and the restrictions it restricts, itself first: a value must satisfy every one
+ * of them (XSD), while the patterns of one of them are alternatives.
+ */
+export function restrictionChain(plan: TypeScope, t: PlannedType): RestrictionTypeDef[] {
+  const chain: RestrictionTypeDef[] = [];
+  for (let shape = t.shape; shape.kind === 'restriction'; ) {
+    chain.push(shape.def);
+    if (shape.def.base.kind !== 'named') break;
+    shape = plannedType(plan, shape.def.base).shape;
+  }
+  return chain;
 }
 
 /** The TS type of one value of `ref` (not counting optionality, nil or repetition). */

@@ -393,6 +393,37 @@ describe('refused constructs', () => {
     assert.match(out, /export type LR = number\[\];/);
     assert.match(out, /export type LE = E\[\];/);
   });
+  test('a restriction of a restriction checks the patterns of both; the patterns of one restriction are alternatives', () => {
+    const plan = planEmit(
+      readWsdl(
+        miniWsdl({
+          schema:
+            '<xs:simpleType name="R"><xs:restriction base="xs:string"><xs:pattern value="[0-9]+"/></xs:restriction></xs:simpleType>' +
+            '<xs:simpleType name="RR"><xs:restriction base="tns:R"><xs:pattern value="1.*"/></xs:restriction></xs:simpleType>' +
+            '<xs:simpleType name="AB"><xs:restriction base="xs:string"><xs:pattern value="a+"/><xs:pattern value="b+"/></xs:restriction></xs:simpleType>',
+          operations: [{ name: 'Get', request: '', response: '<xs:element name="X" type="tns:RR"/><xs:element name="Y" type="tns:AB"/>' }],
+        }),
+        'Test.wsdl',
+      ),
+    );
+    const metadata = emitMetadata(plan, join(repoRoot, 'templates'));
+    // The patterns of a restricted form, as the runtime compiles them (schema.ts patternProblem: every one must match).
+    const patternsOf = (name: string): RegExp[] => {
+      const form = new RegExp(`^export const ${name} = \\['restricted', 'xs:string', \\[(.*)\\]\\];$`, 'm').exec(metadata);
+      assert.ok(form, `no restricted form of ${name} in:\n${metadata}`);
+      return [...form[1]!.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => new RegExp(m[1]!.replace(/\\\\/g, '\\')));
+    };
+    const matches = (res: RegExp[], value: string): boolean => res.every((re) => re.test(value));
+    const rr = patternsOf('RR');
+    assert.equal(rr.length, 2);
+    assert.ok(matches(rr, '123'));
+    assert.ok(!matches(rr, '1abc'), "RR's base R allows digits only");
+    assert.ok(!matches(rr, '23'), 'RR allows only what starts with 1');
+    const ab = patternsOf('AB');
+    assert.equal(ab.length, 1);
+    assert.ok(matches(ab, 'aa') && matches(ab, 'bb'), 'either pattern of one restriction');
+    assert.ok(!matches(ab, 'ab'));
+  });
   test('an unknown XSD built-in', () => {
     assertGenerateError(
       { schema: '<xs:complexType name="A"><xs:sequence><xs:element name="B" type="xs:gYearMonth"/></xs:sequence></xs:complexType>' },
