@@ -321,8 +321,9 @@ describe('refused constructs', () => {
   /** The error `options` must give: `message` at `needle`'s line and column, with the element path `path`. */
   function assertRefusedAt(options: MiniWsdlOptions, needle: string, message: string, path: string): void {
     const text = miniWsdl(options);
-    const before = text.slice(0, text.indexOf(needle));
-    assert.ok(before.length < text.length, `${needle} is in the WSDL`);
+    const at = text.indexOf(needle);
+    assert.notEqual(at, -1, `${needle} is in the WSDL`);
+    const before = text.slice(0, at);
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
     const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
