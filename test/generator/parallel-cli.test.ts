@@ -4,18 +4,18 @@
 // thread, every failing input reported in input order with nothing written, and a prompt exit
 // whatever the threads started early are doing.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildFiles, headerCommand, regenerateCommand } from '../../generator/generate.js';
 import { MANIFEST } from '../../generator/output/write.js';
 import { runCli, snapshot } from '../support/cli-run.js';
 import { miniWsdl } from '../support/mini-wsdl.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let work: string;
 before(() => {
-  work = mkdtempSync(join(tmpdir(), 'gen-services86-parallel-cli-'));
+  work = tempDir('parallel-cli');
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
