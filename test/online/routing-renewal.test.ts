@@ -108,6 +108,12 @@ describe('tenant resolver', () => {
         (e: unknown) => e instanceof OnlineError && /neither sod, stage, online/.test(e.message) && !e.message.includes('s3cr3t'),
       );
       assert.throws(() => make({ tenant: 'Cust1', environment: 'nowhere' }), (e: unknown) => e instanceof OnlineError && e.message.includes('"nowhere"'));
+      // A ticket or token put in the wrong option is not quoted; a host name is.
+      const ticket = '7T:dGhpcyBpcyBhIHRpY2tldA==';
+      assert.throws(() => make({ tenant: ticket, environment: origin }), (e: unknown) => e instanceof OnlineError && /not a context identifier/.test(e.message) && !e.message.includes('dGhpcyBp'));
+      const token = 'a3f9c2e1b7d45e6f8a9b0c1d2e3f4a5b';
+      assert.throws(() => make({ tenant: 'Cust1', environment: token }), (e: unknown) => e instanceof OnlineError && /neither sod/.test(e.message) && !e.message.includes(token));
+      assert.throws(() => make({ tenant: 'Cust1', environment: 'online.superoffice.cm' }), (e: unknown) => e instanceof OnlineError && e.message.includes('"online.superoffice.cm"'));
       assert.doesNotThrow(() => make({ tenant: 'Cust1', environment: origin }));
     }
   });
