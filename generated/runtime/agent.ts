@@ -263,18 +263,25 @@ export function environmentUrl(environment: OnlineEnvironment): string {
   try {
     url = new URL(environment);
   } catch {
-    // Echoed only when it is plainly a name or host: a mistyped URL may carry a password or key.
-    const shown = /^[\w.:/-]*$/.test(environment) ? `"${environment}"` : '(not shown: it may hold a secret)';
-    throw new OnlineError(`environment ${shown} is neither sod, stage, online nor an http(s) URL`);
+    throw new OnlineError(`environment ${quoted(environment)} is neither sod, stage, online nor an http(s) URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OnlineError(`environment URL must be http(s), got ${url.protocol}`);
   if (url.username || url.password || url.search || url.hash) throw new OnlineError('environment URL must not carry credentials, a query or a fragment');
   return url.href.replace(/\/+$/, '');
 }
 
+/**
+ * A refused option value as its error quotes it: only a short word (a mistyped name) or a host
+ * name. Anything else may be a ticket, token or password put in the wrong option, or a URL
+ * carrying one, and is not shown.
+ */
+function quoted(value: string): string {
+  return /^[A-Za-z]{1,12}$/.test(value) || /^[\w-]+(\.[\w-]+)+(:\d+)?$/.test(value) ? `"${value}"` : '(not shown: it may hold a secret)';
+}
+
 /** Fails (OnlineError) for a bad tenant or environment: checked when an agent or session is made. */
 export function checkTenantRouting(tenant: string, environment: OnlineEnvironment): void {
-  if (!/^[A-Za-z0-9_-]+$/.test(tenant)) throw new OnlineError(`tenant "${tenant}" is not a context identifier (e.g. Cust12345)`);
+  if (!/^[A-Za-z0-9_-]+$/.test(tenant)) throw new OnlineError(`tenant ${quoted(tenant)} is not a context identifier (e.g. Cust12345)`);
   environmentUrl(environment);
 }
 
