@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DOMParser, XMLSerializer, type Element as XmlElement } from '@xmldom/xmldom';
 import { buildFiles, buildFilesParallel, GenerateError, type GeneratedFile } from '../generator/generate.js';
+import { redactUrl } from '../generator/input/documents.js';
 import { runCli } from './support/cli-run.js';
 import { wsdlFixturesDir } from './support/paths.js';
 
@@ -378,4 +379,10 @@ describe('URL inputs: where imports may come from', () => {
       assert.equal(got.get(path), content, path);
     }
   });
+});
+
+test('a URL the parser cannot read is shown without its user info, query and fragment', () => {
+  assert.equal(redactUrl('https://carol:hunter2@[bad/Remote/EMail.svc?wsdl&token=s3cr3t#x'), 'https://***@[bad/Remote/EMail.svc?***');
+  assert.equal(redactUrl('https://[bad/EMail.svc'), 'https://[bad/EMail.svc');
+  assert.equal(redactUrl('https://carol:hunter2@example.com/EMail.svc?token=s3cr3t'), 'https://***@example.com/EMail.svc?token=***');
 });

@@ -43,7 +43,8 @@ export function redactUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    return url;
+    // Not a URL the parser reads, so its parts are unknown: no user info, no query, no fragment.
+    return url.replace(/\/\/[^/?#]*@/, '//***@').replace(/[?#].*$/s, '?***');
   }
   if (u.username || u.password) {
     u.username = '***';
