@@ -147,9 +147,6 @@ interface Binding {
 
 /** The namespaces in scope: an element's declarations, then its parent's. Elements that declare nothing share their parent's. */
 export class Scope {
-  private lastPrefix: string | undefined = undefined;
-  private lastBinding: Binding | undefined = undefined;
-
   constructor(
     readonly parent: Scope | null,
     /** The bindings declared here, and those found beyond here by earlier long walks (see binding()). */
@@ -163,15 +160,10 @@ export class Scope {
 
   /** The binding of `prefix` in this scope, or undefined when it is unbound. */
   binding(prefix: string): Binding | undefined {
-    // Elements sharing a scope mostly ask for the same prefix: the last answer is kept (dropping it
-    // made the decode case ~3 % slower: every xsi:type there is looked up).
-    if (prefix === this.lastPrefix) return this.lastBinding;
     let found: Binding | undefined;
     let steps = 0;
     for (let s: Scope | null = this; s !== null && (found = s.known.get(prefix)) === undefined; s = s.parent) steps++;
     if (found === undefined) return undefined;
-    this.lastPrefix = prefix;
-    this.lastBinding = found;
     // Found far up: the answer holds at the parent too, so the siblings and descendants asking next
     // stop there. A deep chain of scopes costs one walk per prefix and parent, not per lookup: a
     // guard of linear time (xml-scaling.slow.test.ts, "a deep chain of scopes"), not a speed trick.
