@@ -145,7 +145,7 @@ export type EnumerationForm = readonly ['enumeration', readonly string[]];
 
 /**
  * One agent's table: its namespaces and types, each built from its form when first asked for, so
- * importing a table costs only the types a program uses (cold start: all 245 of EMail took ~1 ms).
+ * importing a table costs only the types a program uses (bench case cold-start).
  */
 export function schema(namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>): SchemaDesc {
   return new FormTable(namespaces, forms);
@@ -181,24 +181,19 @@ class FormTable implements SchemaDesc {
   }
 }
 
-/**
- * One form's type. The form's items are read by position rather than spread: types are built by
- * code not yet optimized, where spreading an array walks its iterator (reading by position built
- * the EMail table in ~2/3 of the time, minima of fresh processes).
- */
+/** One form's type, from its arguments by position (the header of a generated metadata.ts lists the forms). */
 function typeOf(key: string, f: TypeForm): TypeDesc {
-  const name = f[1] as string;
-  const ns = f[2] as number;
   switch (f[0]) {
     case 'complex':
-      return { kind: 'complex', name, ns, fields: (f[3] as readonly string[]).map(fieldLine) };
+      return { kind: 'complex', name: f[1] as string, ns: f[2] as number, fields: (f[3] as readonly string[]).map(fieldLine) };
     case 'extension': // complexContent/extension: the base's fields come first
-      return { kind: 'complex', name, ns, base: f[3] as string, fields: (f[4] as readonly string[]).map(fieldLine) };
+      return { kind: 'complex', name: f[1] as string, ns: f[2] as number, base: f[3] as string, fields: (f[4] as readonly string[]).map(fieldLine) };
     case 'array':
-      return { kind: 'array', name, ns, item: fieldLine(f[3] as string) };
+      return { kind: 'array', name: f[1] as string, ns: f[2] as number, item: fieldLine(f[3] as string) };
     case 'dictionary': {
-      const k = fieldLine(f[4] as string);
-      return { kind: 'dict', name, ns, entry: fieldLine(f[3] as string), key: k, value: fieldLine(f[5] as string), record: k.type === 'xs:string' };
+      const keyField = fieldLine(f[4] as string);
+      const record = keyField.type === 'xs:string'; // string keys: a Record, others: { Key, Value } entries
+      return { kind: 'dict', name: f[1] as string, ns: f[2] as number, entry: fieldLine(f[3] as string), key: keyField, value: fieldLine(f[5] as string), record };
     }
     case 'enumeration':
       return { kind: 'enum', values: f[1] as readonly string[] };

@@ -943,7 +943,8 @@ const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '
 const escapeChar = (ch: string): string => ESCAPES[ch]!;
 const TEXT_SPECIAL = /[&<>\r]/g;
 const ATTR_SPECIAL = /[&<>"\t\n\r]/g;
-// Most values need no escape: a test finds that faster than a replace that finds nothing.
+// Most values need no escape: a test finds that faster than a replace that finds nothing (without
+// the test, encode took 1.11x the time: A/B of 8 fresh processes, 2026-12-05; it has no tricks row yet).
 const TEXT_SPECIAL_ANY = /[&<>\r]/;
 const ATTR_SPECIAL_ANY = /[&<>"\t\n\r]/;
 
