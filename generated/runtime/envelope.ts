@@ -74,7 +74,7 @@ export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: st
       const local = r.name.local;
       let next = parent === DETAIL ? DETAIL : NONE;
       if (depth === 1 && r.ns === envNs) {
-        // Only the first of each counts, as in the tree reader.
+        // Only the first of each counts.
         const i = names.indexOf(local);
         if (i >= 0 && !seen[i]) {
           seen[i] = true;
@@ -97,7 +97,7 @@ export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: st
     }
   }
   return new SoapFaultError(
-    { code: code.value(true), reason: reason.value(false), detail: seen[2] ? detail.value(true) : undefined },
+    { code: code.value(true), reason: reason.value(false), detail: seen[roles.indexOf(DETAIL)] ? detail.value(true) : undefined },
     operation,
   );
 }

@@ -397,7 +397,7 @@ export function parseSimple(index: SchemaIndex, desc: SimpleDesc, raw: string): 
       // Items are separated by whitespace; none when the text is blank.
       const text = raw.trim();
       const items = text === '' ? [] : text.split(/[ \t\n\r]+/);
-      return eachItem(index, desc, items, (item, t) => (typeof item === 'string' ? parseScalar(item, t) : parseSimple(index, item, t)));
+      return eachItem(index, desc, items, (type, text) => (typeof type === 'string' ? parseScalar(type, text) : parseSimple(index, type, text)));
     }
     case 'restricted': {
       const kind = baseKind(desc);
@@ -419,8 +419,8 @@ export function formatSimple(index: SchemaIndex, desc: SimpleDesc, value: unknow
       return value as string;
     case 'list': {
       if (!Array.isArray(value)) throw new ScalarError('expected an array (xs:list)');
-      const texts = eachItem(index, desc, value, (item, v) => {
-        const text = typeof item === 'string' ? formatScalar(item, v) : formatSimple(index, item, v);
+      const texts = eachItem(index, desc, value, (type, item) => {
+        const text = typeof type === 'string' ? formatScalar(type, item) : formatSimple(index, type, item);
         check(listItemProblem(text));
         return text;
       });
