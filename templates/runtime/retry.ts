@@ -10,7 +10,8 @@
 // (`safeOperations`), since the server may have run it. Waits grow exponentially with full
 // jitter, the whole call stops at maxTotalMs, and the caller's signal ends any wait at once. No
 // wait is begun that the call's own time limit (timeoutMs) would end: the call would fail with a
-// timeout instead of what the server said.
+// timeout instead of what the server said. (A wait ending just inside the limit is begun; the
+// attempt after it may still run out of time.)
 import { HttpError, TransportError } from './errors.js';
 
 export interface RetryOptions {
