@@ -18,6 +18,8 @@ function events(xml: string): string[] {
       for (let i = 0; i < r.attrCount; i++) {
         if (!isNamespaceDeclaration(r.attrName(i))) attrs.push(` {${r.attrNs(i)}}${r.attrName(i).local}=${r.attrValue(i)}`);
       }
+      // Self-closing or not is the reader's private state (no client code needs it, so no getter):
+      // the events alone are the same for <a/> and <a></a>.
       out.push(`<{${r.ns}}${r.name.local}${attrs.join('')}${r['pendingEnd'] ? '/' : ''}>@${r.depth}`);
     } else if (ev === XML_TEXT) {
       out.push(JSON.stringify(r.text()));
