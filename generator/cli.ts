@@ -3,14 +3,13 @@
 // Over many WSDLs it first starts the reader threads (parallel/threads.ts), then loads the
 // generator while they start: a thread takes longer to start than this one takes to load the
 // generator, and with a static import every module would be loaded before the first line here
-// runs. (Measured on all 56 Services86 WSDLs: see the note in generate-all of the bench.)
+// runs. (Seen in profiles; A/B runs of generate-all could not separate it from loading first, see
+// the README's performance notes: a claim without a bench case, so a candidate to go.)
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { OPTION_SYNTAX } from './options.js';
 import { prestartWorkers } from './parallel/threads.js';
-
-export type { CliOutput } from './command-line.js';
 
 /** Options that take a value (options.ts): their value is not an input. */
 const VALUE_OPTIONS = new Set(
