@@ -116,7 +116,7 @@ export class Caller {
     let rerouted = false;
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
-      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, retryAfter: null, ticket: undefined };
+      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, ticket: undefined };
       try {
         const result = await this.#send(codec, name, input, options, budget, call, a);
         if (hooks) this.#report(hooks, name, a, started, undefined, false);
@@ -145,7 +145,8 @@ export class Caller {
           } catch (loadErr) {
             retryError = loadErr;
           }
-          delay = policy?.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, remainingMs: budget.remainingMs, now: Date.now() });
+          // A 429/503's Retry-After is on its HttpError (err), where the policy reads it.
+          delay = policy?.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, elapsedMs: Date.now() - started, remainingMs: budget.remainingMs, now: Date.now() });
         }
         if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined, retryError);
         if (delay === undefined) throw err;
@@ -235,7 +236,6 @@ export class Caller {
     const response = await postSoap(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
     a.status = response.status;
     a.responseBytes = response.bytes.byteLength;
-    a.retryAfter = response.retryAfter;
     if (hooks?.onXml) {
       const text = responseBodyText(response, name);
       notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'response', xml: this.#clean(text, a.ticket) });
@@ -282,7 +282,6 @@ interface Attempt {
   status: number | undefined;
   requestBytes: number;
   responseBytes: number;
-  retryAfter: string | null;
   ticket: string | undefined;
 }
 

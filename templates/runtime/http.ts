@@ -4,14 +4,14 @@
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
 
-/** What came back: status and the whole body, read under the size limit. */
+/** What came back: status and the whole body, read under the size limit; what a transport decodes. */
 export interface HttpReply {
   readonly status: number;
   readonly statusText: string;
   readonly bytes: Uint8Array;
   readonly contentType: string | null;
-  /** The Retry-After header (for the retry decision after 429/503). */
-  readonly retryAfter: string | null;
+  /** The Retry-After header, for the HttpError of an error status (transport.ts's httpError), where the retry policy reads it. */
+  readonly retryAfter: string | undefined;
 }
 
 /**
@@ -127,7 +127,7 @@ export async function postSoap(
       response.statusText,
       `redirect${location !== undefined ? ` to ${location}` : ''} not followed: the request carries credentials, which go only to the address you named`,
       operation,
-      location,
+      { location },
     );
   }
   let bytes: Uint8Array;
@@ -141,7 +141,7 @@ export async function postSoap(
     statusText: response.statusText,
     bytes,
     contentType: response.headers.get('content-type'),
-    retryAfter: response.headers.get('retry-after'),
+    retryAfter: response.headers.get('retry-after') ?? undefined,
   };
 }
 

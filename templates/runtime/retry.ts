@@ -32,17 +32,17 @@ export interface RetryOptions {
 
 /** What the agent knows of a failed attempt besides the error. */
 export interface AttemptFailure {
+  /** The attempt's error; a 429/503 HttpError carries the response's Retry-After. */
   readonly error: unknown;
   readonly service: string;
   readonly operation: string;
   /** 1-based number of the attempt that failed. */
   readonly attempt: number;
-  /** Retry-After of the response, as sent. */
-  readonly retryAfter: string | null | undefined;
   /** Milliseconds since the call started. */
   readonly elapsedMs: number;
   /** Milliseconds left of the call's time limit (Infinity without one). */
   readonly remainingMs: number;
+  /** Wall-clock time (Date.now()), to read a Retry-After given as an HTTP date. */
   readonly now: number;
 }
 
@@ -53,7 +53,7 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
   const backoff = jitteredBackoff(options, f.attempt);
   let delay: number | undefined;
   if (f.error instanceof HttpError && (f.error.status === 429 || f.error.status === 503)) {
-    const after = retryAfterMs(f.retryAfter, f.now);
+    const after = retryAfterMs(f.error.retryAfter, f.now);
     if (after === undefined) delay = backoff;
     else if (after <= (options.maxRetryAfterMs ?? 30_000)) delay = after;
   } else if (refusedBeforeSending(f.error)) {
@@ -87,8 +87,8 @@ function jitteredBackoff(options: RetryOptions, attempt: number): number {
 }
 
 /** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | null | undefined, now: number): number | undefined {
-  if (value === null || value === undefined) return undefined;
+export function retryAfterMs(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
   const v = value.trim();
   if (/^\d+$/.test(v)) return Number(v) * 1000;
   const date = Date.parse(v);

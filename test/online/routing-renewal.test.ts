@@ -204,13 +204,16 @@ describe('renewing ticket', () => {
 });
 
 describe('retry policy', () => {
-  const base = { service: 'EMail', operation: 'SaveEMail', attempt: 1, retryAfter: undefined, elapsedMs: 0, remainingMs: Infinity, now: 0 };
+  const base = { service: 'EMail', operation: 'SaveEMail', attempt: 1, elapsedMs: 0, remainingMs: Infinity, now: 0 };
+  /** An HttpError with the response's Retry-After on it, where the policy reads it (the one place it is kept). */
+  const httpError = (status: number, retryAfter?: string) => new HttpError(status, '', '', 'Op', { retryAfter });
   const opts = { random: () => 0.5, baseDelayMs: 100 };
   const refused = new TransportError('network', 'refused', 'Op', new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }));
   test('retried without marking: 429/503 (Retry-After within bounds), a refused connection', () => {
-    assert.equal(retryDelay(opts, { ...base, error: new HttpError(503, '', '', 'Op'), retryAfter: '2' }), 2000);
-    assert.equal(retryDelay(opts, { ...base, error: new HttpError(429, '', '', 'Op') }), 50, 'no Retry-After: jittered backoff');
-    assert.equal(retryDelay(opts, { ...base, error: new HttpError(429, '', '', 'Op'), retryAfter: '3600' }), undefined, 'too long a wait is not retried');
+    assert.equal(retryDelay(opts, { ...base, error: httpError(503, '2') }), 2000);
+    assert.equal(retryDelay(opts, { ...base, error: httpError(429, 'Thu, 01 Jan 1970 00:00:03 GMT'), now: 1000 }), 2000, 'an HTTP date, from now');
+    assert.equal(retryDelay(opts, { ...base, error: httpError(429) }), 50, 'no Retry-After: jittered backoff');
+    assert.equal(retryDelay(opts, { ...base, error: httpError(429, '3600') }), undefined, 'too long a wait is not retried');
     assert.equal(retryDelay(opts, { ...base, error: refused }), 50);
   });
   test('anything else only for operations marked safe; never past maxAttempts or maxTotalMs', () => {
@@ -226,10 +229,9 @@ describe('retry policy', () => {
     assert.equal(retryDelay({ ...opts, maxTotalMs: 1000 }, { ...base, elapsedMs: 990, error: refused }), undefined);
   });
   test("no wait the call's time limit would end: Retry-After or backoff at or past the time left is not retried", () => {
-    const busy = new HttpError(503, '', '', 'Op');
-    assert.equal(retryDelay(opts, { ...base, error: busy, retryAfter: '2', remainingMs: 2001 }), 2000);
-    assert.equal(retryDelay(opts, { ...base, error: busy, retryAfter: '2', remainingMs: 2000 }), undefined, 'the wait would end with the time limit');
-    assert.equal(retryDelay(opts, { ...base, error: busy, retryAfter: '5', remainingMs: 3000 }), undefined);
+    assert.equal(retryDelay(opts, { ...base, error: httpError(503, '2'), remainingMs: 2001 }), 2000);
+    assert.equal(retryDelay(opts, { ...base, error: httpError(503, '2'), remainingMs: 2000 }), undefined, 'the wait would end with the time limit');
+    assert.equal(retryDelay(opts, { ...base, error: httpError(503, '5'), remainingMs: 3000 }), undefined);
     assert.equal(retryDelay(opts, { ...base, error: refused, remainingMs: 51 }), 50);
     assert.equal(retryDelay(opts, { ...base, error: refused, remainingMs: 50 }), undefined, 'backoff too');
   });

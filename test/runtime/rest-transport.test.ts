@@ -188,6 +188,20 @@ describe("transport: 'rest' — responses and failures", () => {
     assertNoSecrets(err);
   });
 
+  // The Retry-After reaches the caller and the retry policy on the HttpError alone: a wait past the
+  // time left is not begun (a policy that did not see it would back off and send again).
+  test("a 503's Retry-After is on the HttpError, where the retry policy reads it: 60 s is not waited for, one request", async () => {
+    answer = (_req, res) => {
+      res.writeHead(503, { 'Retry-After': '60', 'Content-Type': 'text/plain' });
+      res.end('busy');
+    };
+    const err = await failure(agent({ timeoutMs: 5_000, retry: { random: () => 0 } }).getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof HttpError, String(err));
+    assert.equal(err.status, 503);
+    assert.equal(err.retryAfter, '60');
+    assert.equal(received.length, 1);
+  });
+
   test('a 2xx body that is not JSON is a DecodeError', async () => {
     answer = json(200, '<EMailAccount/>', 'application/xml');
     const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
