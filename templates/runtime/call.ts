@@ -112,6 +112,7 @@ export class Caller {
     const o = this.#options;
     const resolver = this.#setup.resolver;
     const hooks = o.hooks;
+    // The hooks' onCall startTime (epoch ms); the retry policy's times come from the budget.
     const started = Date.now();
     let rerouted = false;
     let renewed = false;
@@ -145,8 +146,9 @@ export class Caller {
           } catch (loadErr) {
             retryError = loadErr;
           }
-          // A 429/503's Retry-After is on its HttpError (err), where the policy reads it.
-          delay = policy?.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, elapsedMs: Date.now() - started, remainingMs: budget.remainingMs, now: Date.now() });
+          // elapsedMs and remainingMs: one reading of the budget's clock, from when the agent was
+          // asked (as timeoutMs counts); a 429/503's Retry-After is on its HttpError (err).
+          delay = policy?.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, ...budget.times(), now: Date.now() });
         }
         if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined, retryError);
         if (delay === undefined) throw err;

@@ -26,13 +26,15 @@ export class CallBudget {
   readonly #caller: AbortSignal | undefined;
   readonly #onAbort = (): void => this.#controller.abort();
   readonly #timeoutMs: number;
-  /** performance.now() at the time limit (Infinity without one). */
+  /** performance.now() when the agent was asked, and at the time limit (Infinity without one). */
+  readonly #started: number;
   readonly #deadline: number;
   readonly #operation: string;
   #timedOut = false;
 
   constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string, started = performance.now()) {
     this.#timeoutMs = timeoutMs;
+    this.#started = started;
     this.#deadline = timeoutMs > 0 ? started + timeoutMs : Infinity;
     this.#operation = operation;
     this.#caller = caller;
@@ -52,9 +54,15 @@ export class CallBudget {
     return this.#controller.signal;
   }
 
-  /** Milliseconds left until the time limit (Infinity without one): a retry waits only within it. */
-  get remainingMs(): number {
-    return this.#deadline - performance.now();
+  /**
+   * Where the call stands, from one reading of the budget's clock (performance.now()): the ms
+   * since the agent was asked (the retry policy's maxTotalMs counts them) and the ms left until the
+   * time limit (Infinity without one; a retry waits only within it). Both from the same start and
+   * reading: with a limit, elapsedMs + remainingMs is the call's timeoutMs.
+   */
+  times(): { elapsedMs: number; remainingMs: number } {
+    const now = performance.now();
+    return { elapsedMs: now - this.#started, remainingMs: this.#deadline - now };
   }
 
   /** The error that ends the call now: timeout or abort when the budget is spent, else a network failure. */

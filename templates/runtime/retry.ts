@@ -20,7 +20,7 @@ export interface RetryOptions {
   /** First backoff step (default 200 ms); doubles each attempt, up to maxDelayMs (default 5 s). */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** No attempt starts after this many ms since the call started (default 30 s). */
+  /** No attempt starts after this many ms since the call started, counted as timeoutMs is (default 30 s). */
   maxTotalMs?: number;
   /** A longer Retry-After is not waited for (default 30 s). */
   maxRetryAfterMs?: number;
@@ -38,9 +38,9 @@ export interface AttemptFailure {
   readonly operation: string;
   /** 1-based number of the attempt that failed. */
   readonly attempt: number;
-  /** Milliseconds since the call started. */
+  /** Milliseconds since the call started, by the call budget's clock (CallBudget.times in http.ts). */
   readonly elapsedMs: number;
-  /** Milliseconds left of the call's time limit (Infinity without one). */
+  /** Milliseconds left of the call's time limit (Infinity without one), by the same clock and start. */
   readonly remainingMs: number;
   /** Wall-clock time (Date.now()), to read a Retry-After given as an HTTP date. */
   readonly now: number;

@@ -10,6 +10,7 @@ import { SoapSession } from '../../templates/runtime/session.js';
 import { TenantNotRunningError, TenantResolver } from '../../templates/runtime/tenant.js';
 import { OnlineError } from '../../templates/runtime/errors.js';
 import { isCredentialRefusal, renewingTicket } from '../../templates/runtime/ticket-source.js';
+import { CallBudget } from '../../templates/runtime/http.js';
 import { retryAfterMs, retryDelay, sleep } from '../../templates/runtime/retry.js';
 import { HttpError, SoapFaultError, SoExceptionError, TransportError } from '../../templates/runtime/errors.js';
 
@@ -234,6 +235,24 @@ describe('retry policy', () => {
     assert.equal(retryDelay(opts, { ...base, error: httpError(503, '5'), remainingMs: 3000 }), undefined);
     assert.equal(retryDelay(opts, { ...base, error: refused, remainingMs: 51 }), 50);
     assert.equal(retryDelay(opts, { ...base, error: refused, remainingMs: 50 }), undefined, 'backoff too');
+  });
+  // What call.ts hands the policy: both times from one reading of the budget's clock, counted from
+  // when the agent was asked (the start timeoutMs counts from), not from the first attempt.
+  test('elapsedMs and remainingMs come from the call budget: one clock, one start', () => {
+    const asked = performance.now() - 400;
+    const limited = new CallBudget(1_000, undefined, 'Op', asked);
+    const unlimited = new CallBudget(0, undefined, 'Op', asked);
+    try {
+      const { elapsedMs, remainingMs } = limited.times();
+      assert.ok(elapsedMs >= 400 && elapsedMs < 5_000, `elapsedMs ${elapsedMs} counts from when the agent was asked`);
+      assert.ok(Math.abs(elapsedMs + remainingMs - 1_000) < 1e-6, `${elapsedMs} + ${remainingMs} is the time limit`);
+      const free = unlimited.times();
+      assert.ok(free.elapsedMs >= 400, `elapsedMs ${free.elapsedMs}`);
+      assert.equal(free.remainingMs, Infinity);
+    } finally {
+      limited.end();
+      unlimited.end();
+    }
   });
   test('Retry-After as seconds or HTTP date; sleep ends at once on abort', async () => {
     assert.equal(retryAfterMs('7', 0), 7000);

@@ -229,6 +229,28 @@ describe("an agent's first call loads call.ts within the call's time limit and s
     else assert.ok(requests <= 1, `${requests} requests`);
   });
 
+  // The retry policy's maxTotalMs counts from the same start as timeoutMs (the call budget's): a
+  // 1000 ms load leaves no room in maxTotalMs 800 for another attempt, so the 503 (Retry-After: 0)
+  // ends the call after one request. A policy timed from the first attempt would see a few ms
+  // elapsed and retry at once. The next call, with nothing to load, is retried: the same policy
+  // retries when the time allows. A slow machine only adds to the elapsed time of the first call.
+  test("the load counts against the retry policy's maxTotalMs too", async () => {
+    const { lib, open } = await freshCopy((_runtime, gate) => gate('call.js'));
+    handler = busy;
+    const agent = agentOf(lib, { retry: { maxTotalMs: 800 } });
+    const opened = setTimeout(open, 1_000);
+    const err = await settledWithin(agent.getEMailAccount({ EMailAccountId: 5 }, { timeoutMs: 10_000 }), 8_000);
+    clearTimeout(opened);
+    assertCallError(err, lib.HttpError);
+    assert.equal(err.status, 503);
+    assert.equal(requests, 1, 'retried as if the call had started when call.ts was loaded');
+    let calls = 0;
+    handler = (res) => (++calls === 1 ? busy(res) : success(lib)(res));
+    requests = 0;
+    assert.equal(await agent.getEMailAccount({ EMailAccountId: 5 }, { timeoutMs: 10_000 }), null);
+    assert.equal(requests, 2);
+  });
+
   test('a failed load is a SoapError naming the operation, with the import error as cause; the next call loads again', async () => {
     const { lib, runtime } = await freshCopy((dir) => rmSync(join(dir, 'call.js')));
     handler = success(lib);
