@@ -115,11 +115,12 @@ export class Caller {
     const o = this.#options;
     const resolver = this.#setup.resolver;
     const hooks = o.hooks;
+    // The hooks' onCall startTime (epoch ms); the retry policy's times come from the budget.
     const started = Date.now();
     let rerouted = false;
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
-      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, retryAfter: null, ticket: undefined };
+      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, ticket: undefined };
       try {
         const result = await this.#send(codec, name, input, options, budget, call, a);
         if (hooks) this.#report(hooks, name, a, started, undefined, false);
@@ -148,7 +149,9 @@ export class Caller {
           } catch (loadErr) {
             retryError = loadErr;
           }
-          delay = policy?.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, retryAfter: a.retryAfter, elapsedMs: Date.now() - started, remainingMs: budget.remainingMs, now: Date.now() });
+          // elapsedMs and remainingMs: one reading of the budget's clock, from when the agent was
+          // asked (as timeoutMs counts); a 429/503's Retry-After is on its HttpError (err).
+          delay = policy?.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, ...budget.times(), now: Date.now() });
         }
         if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined, retryError);
         if (delay === undefined) throw err;
@@ -238,7 +241,6 @@ export class Caller {
     const response = await postSoap(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
     a.status = response.status;
     a.responseBytes = response.bytes.byteLength;
-    a.retryAfter = response.retryAfter;
     if (hooks?.onXml) {
       const text = responseBodyText(response, name);
       notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'response', xml: this.#clean(text, a.ticket) });
@@ -285,7 +287,6 @@ interface Attempt {
   status: number | undefined;
   requestBytes: number;
   responseBytes: number;
-  retryAfter: string | null;
   ticket: string | undefined;
 }
 

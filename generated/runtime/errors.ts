@@ -105,15 +105,15 @@ export class HttpError extends SoapError {
   readonly bodyExcerpt: string;
   /** A redirect's Location (3xx), which the agent never follows (secrets removed). */
   readonly location: string | undefined;
-  /** The response's Retry-After header, as sent (undefined when it had none). */
+  /** The response's Retry-After header, as sent (undefined when it had none); the retry policy reads it here. */
   readonly retryAfter: string | undefined;
-  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string, location?: string, retryAfter?: string) {
+  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string, headers?: { location?: string | undefined; retryAfter?: string | undefined }) {
     super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, operation);
     this.status = status;
     this.statusText = statusText;
     this.bodyExcerpt = bodyExcerpt;
-    this.location = location;
-    this.retryAfter = retryAfter;
+    this.location = headers?.location;
+    this.retryAfter = headers?.retryAfter;
   }
 }
 

@@ -7,14 +7,14 @@
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
 
-/** What came back: status and the whole body, read under the size limit. */
+/** What came back: status and the whole body, read under the size limit; what a transport decodes. */
 export interface HttpReply {
   readonly status: number;
   readonly statusText: string;
   readonly bytes: Uint8Array;
   readonly contentType: string | null;
-  /** The Retry-After header (for the retry decision after 429/503). */
-  readonly retryAfter: string | null;
+  /** The Retry-After header, for the HttpError of an error status (transport.ts's httpError), where the retry policy reads it. */
+  readonly retryAfter: string | undefined;
 }
 
 /**
@@ -29,13 +29,15 @@ export class CallBudget {
   readonly #caller: AbortSignal | undefined;
   readonly #onAbort = (): void => this.#controller.abort();
   readonly #timeoutMs: number;
-  /** performance.now() at the time limit (Infinity without one). */
+  /** performance.now() when the agent was asked, and at the time limit (Infinity without one). */
+  readonly #started: number;
   readonly #deadline: number;
   readonly #operation: string;
   #timedOut = false;
 
   constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string, started = performance.now()) {
     this.#timeoutMs = timeoutMs;
+    this.#started = started;
     this.#deadline = timeoutMs > 0 ? started + timeoutMs : Infinity;
     this.#operation = operation;
     this.#caller = caller;
@@ -55,9 +57,15 @@ export class CallBudget {
     return this.#controller.signal;
   }
 
-  /** Milliseconds left until the time limit (Infinity without one): a retry waits only within it. */
-  get remainingMs(): number {
-    return this.#deadline - performance.now();
+  /**
+   * Where the call stands, from one reading of the budget's clock (performance.now()): the ms
+   * since the agent was asked (the retry policy's maxTotalMs counts them) and the ms left until the
+   * time limit (Infinity without one; a retry waits only within it). Both from the same start and
+   * reading: with a limit, elapsedMs + remainingMs is the call's timeoutMs.
+   */
+  times(): { elapsedMs: number; remainingMs: number } {
+    const now = performance.now();
+    return { elapsedMs: now - this.#started, remainingMs: this.#deadline - now };
   }
 
   /** The error that ends the call now: timeout or abort when the budget is spent, else a network failure. */
@@ -130,7 +138,7 @@ export async function postSoap(
       response.statusText,
       `redirect${location !== undefined ? ` to ${location}` : ''} not followed: the request carries credentials, which go only to the address you named`,
       operation,
-      location,
+      { location },
     );
   }
   let bytes: Uint8Array;
@@ -144,7 +152,7 @@ export async function postSoap(
     statusText: response.statusText,
     bytes,
     contentType: response.headers.get('content-type'),
-    retryAfter: response.headers.get('retry-after'),
+    retryAfter: response.headers.get('retry-after') ?? undefined,
   };
 }
 

@@ -23,7 +23,7 @@ export interface RetryOptions {
   /** First backoff step (default 200 ms); doubles each attempt, up to maxDelayMs (default 5 s). */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** No attempt starts after this many ms since the call started (default 30 s). */
+  /** No attempt starts after this many ms since the call started, counted as timeoutMs is (default 30 s). */
   maxTotalMs?: number;
   /** A longer Retry-After is not waited for (default 30 s). */
   maxRetryAfterMs?: number;
@@ -35,17 +35,17 @@ export interface RetryOptions {
 
 /** What the agent knows of a failed attempt besides the error. */
 export interface AttemptFailure {
+  /** The attempt's error; a 429/503 HttpError carries the response's Retry-After. */
   readonly error: unknown;
   readonly service: string;
   readonly operation: string;
   /** 1-based number of the attempt that failed. */
   readonly attempt: number;
-  /** Retry-After of the response, as sent. */
-  readonly retryAfter: string | null | undefined;
-  /** Milliseconds since the call started. */
+  /** Milliseconds since the call started, by the call budget's clock (CallBudget.times in http.ts). */
   readonly elapsedMs: number;
-  /** Milliseconds left of the call's time limit (Infinity without one). */
+  /** Milliseconds left of the call's time limit (Infinity without one), by the same clock and start. */
   readonly remainingMs: number;
+  /** Wall-clock time (Date.now()), to read a Retry-After given as an HTTP date. */
   readonly now: number;
 }
 
@@ -56,7 +56,7 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
   const backoff = jitteredBackoff(options, f.attempt);
   let delay: number | undefined;
   if (f.error instanceof HttpError && (f.error.status === 429 || f.error.status === 503)) {
-    const after = retryAfterMs(f.retryAfter, f.now);
+    const after = retryAfterMs(f.error.retryAfter, f.now);
     if (after === undefined) delay = backoff;
     else if (after <= (options.maxRetryAfterMs ?? 30_000)) delay = after;
   } else if (refusedBeforeSending(f.error)) {
@@ -90,8 +90,8 @@ function jitteredBackoff(options: RetryOptions, attempt: number): number {
 }
 
 /** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | null | undefined, now: number): number | undefined {
-  if (value === null || value === undefined) return undefined;
+export function retryAfterMs(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
   const v = value.trim();
   if (/^\d+$/.test(v)) return Number(v) * 1000;
   const date = Date.parse(v);

@@ -13,10 +13,10 @@
 //             does not allow: SoExceptionError, as SOAP's ExceptionInfo; another status: the
 //             error object's SoExceptionError when the body is one, else HttpError; a 2xx body
 //             that is not JSON: DecodeError.
-import { HttpError, SoapError, SoExceptionError } from './errors.js';
+import { SoapError, SoExceptionError } from './errors.js';
 import { restCodec, restErrorInfo } from './json.js';
 import type { AnyOperationCodec } from './operation.js';
-import { bodyExcerpt, responseBodyText, type RequestHeaderBlocks, type Transport, type TransportAddress, type WireRequest } from './transport.js';
+import { httpError, responseBodyText, type RequestHeaderBlocks, type Transport, type TransportAddress, type WireRequest } from './transport.js';
 
 /** The installation address of `address`: the SOAP endpoint without the agent's service path. */
 function restBase(address: TransportAddress, operation: string): string {
@@ -66,7 +66,7 @@ export const restTransport: Transport = {
   },
 
   response(codec, response, context) {
-    const { status, statusText } = response;
+    const { status } = response;
     const operation = context.operation;
     const text = responseBodyText(response, operation);
     if (isSuccess(status)) {
@@ -82,6 +82,6 @@ export const restTransport: Transport = {
     }
     const info = restErrorInfo(json);
     if (info !== undefined) throw new SoExceptionError(info, operation);
-    throw new HttpError(status, statusText, bodyExcerpt(context.clean(text)), operation, undefined, response.retryAfter ?? undefined);
+    throw httpError(response, text, context);
   },
 };

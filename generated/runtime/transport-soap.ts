@@ -4,8 +4,8 @@
 // The SOAP transport (the default): a SOAP 1.1/1.2 envelope to the agent's endpoint, and the
 // response envelope back to the typed output -- a Fault becomes SoapFaultError, `Succeeded` false
 // or an `ExceptionInfo` header SoExceptionError, an error status without a SOAP body HttpError.
-import { DecodeError, HttpError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
-import { bodyExcerpt, responseBodyText, type Transport } from './transport.js';
+import { DecodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
+import { bodyExcerpt, httpError, responseBodyText, type Transport } from './transport.js';
 
 export const soapTransport: Transport = {
   kind: 'soap',
@@ -23,13 +23,12 @@ export const soapTransport: Transport = {
   },
 
   response(codec, response, context) {
-    const { status, statusText } = response;
+    const { status } = response;
     const name = context.operation;
     const text = responseBodyText(response, name);
     const failed = status < 200 || status >= 300;
-    const httpError = () => new HttpError(status, statusText, bodyExcerpt(context.clean(text)), name, undefined, response.retryAfter ?? undefined);
     if (!/^\s*</.test(text)) {
-      if (failed) throw httpError();
+      if (failed) throw httpError(response, text, context);
       if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
       throw new DecodeError(`the response is not XML: ${bodyExcerpt(context.clean(text))}`, '', name);
     }
@@ -38,10 +37,10 @@ export const soapTransport: Transport = {
       decoded = codec.decodeResponse(text, { unknownElements: context.unknownElements, soapVersion: codec.soapVersion });
     } catch (err) {
       if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
-      if (failed) throw httpError();
+      if (failed) throw httpError(response, text, context);
       throw err;
     }
-    if (failed) throw httpError();
+    if (failed) throw httpError(response, text, context);
     const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
     if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
       throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);

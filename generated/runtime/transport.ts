@@ -8,8 +8,9 @@
 // tables: SOAP (transport-soap.ts, the default) and SuperOffice's REST Agents API
 // (transport-rest.ts, `transport: 'rest'`).
 import { decodeXmlBytes } from './charset.js';
-import { DecodeError } from './errors.js';
+import { DecodeError, HttpError } from './errors.js';
 import type { UnknownElements } from './decode.js';
+import type { HttpReply } from './http.js';
 import type { AnyOperationCodec } from './operation.js';
 
 /** Which wire format an agent speaks: SOAP 1.1/1.2 envelopes (default) or the REST Agents API's JSON. */
@@ -39,15 +40,6 @@ export interface WireRequest {
   readonly body: string | undefined;
 }
 
-export interface WireResponse {
-  readonly status: number;
-  readonly statusText: string;
-  readonly bytes: Uint8Array;
-  readonly contentType: string | null;
-  /** The Retry-After header, which an HttpError carries to the caller. */
-  readonly retryAfter: string | null;
-}
-
 export interface TransportContext {
   readonly operation: string;
   /** Removes the agent's secrets from text that goes into an error. */
@@ -59,7 +51,7 @@ export interface Transport {
   readonly kind: TransportKind;
   request(codec: AnyOperationCodec, input: unknown, address: TransportAddress, blocks: RequestHeaderBlocks): WireRequest;
   /** The typed output and response headers; throws the typed error the response means. */
-  response(codec: AnyOperationCodec, response: WireResponse, context: TransportContext): { output: unknown; headers: unknown };
+  response(codec: AnyOperationCodec, response: HttpReply, context: TransportContext): { output: unknown; headers: unknown };
 }
 
 /** The first 500 characters of a body, on one line, for error messages (after `clean`). */
@@ -69,13 +61,23 @@ export function bodyExcerpt(text: string): string {
 }
 
 /**
+ * The HttpError of an error status whose body is not the transport's own error report: the
+ * status, the start of the body (secrets removed) and the response's Retry-After, which the retry
+ * policy and the caller read from this error (the one place it is kept).
+ */
+export function httpError(response: HttpReply, text: string, context: TransportContext): HttpError {
+  const excerpt = bodyExcerpt(context.clean(text));
+  return new HttpError(response.status, response.statusText, excerpt, context.operation, { retryAfter: response.retryAfter });
+}
+
+/**
  * The response body as text, in the encoding its byte order mark, Content-Type charset and XML
  * declaration give (charset.ts; a DecodeError when they contradict each other or the bytes are
  * invalid; JSON has no declaration and is read the same way). An error status with a body that
  * cannot be read so (an HTML error page in some other encoding) is still reported as the
  * HttpError it is: its body is then read leniently as UTF-8, for the excerpt.
  */
-export function responseBodyText(response: WireResponse, operation: string): string {
+export function responseBodyText(response: HttpReply, operation: string): string {
   try {
     return decodeXmlBytes(response.bytes, response.contentType, operation);
   } catch (err) {
