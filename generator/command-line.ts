@@ -318,12 +318,19 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   return 0;
 }
 
-async function main(args: readonly string[], io: CliOutput): Promise<number> {
+/** What the program (cli.ts) adds to a run; a test running the CLI in process gives none. */
+export interface CommandHooks {
+  /** Called once the command line is read, before a run that is not --watch starts reading. */
+  readonly beforeOneRun?: () => void;
+}
+
+async function main(args: readonly string[], io: CliOutput, hooks: CommandHooks): Promise<number> {
   const argv = parseQuick(args) ?? (await parseWithYargs(args));
   if (argv.fetchTimeout !== undefined && !(argv.fetchTimeout > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
   if (argv.maxBytes !== undefined && !(argv.maxBytes > 0)) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
   if (argv.watch && argv.check) fail(`--watch and --check do not go together: --check is for CI, --watch for editing\nRun "${NAME} --help" for usage.`);
   if (argv.watch) return watchMode(argv, io);
+  hooks.beforeOneRun?.();
 
   let settings: RunSettings;
   try {
@@ -346,9 +353,9 @@ async function main(args: readonly string[], io: CliOutput): Promise<number> {
  * `--version` and yargs' own exits end the process (yargs exits itself), so tests run those as a
  * child process.
  */
-export async function runCommand(args: readonly string[], io: CliOutput): Promise<number> {
+export async function runCommand(args: readonly string[], io: CliOutput, hooks: CommandHooks = {}): Promise<number> {
   try {
-    return await main(args, io);
+    return await main(args, io, hooks);
   } catch (err) {
     const message = err instanceof CliFailure ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`;
     io.err(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));

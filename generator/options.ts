@@ -1,7 +1,5 @@
 // The command line's options as node:util's parseArgs reads them: names, short forms, and which take
-// a value. One table for the two places that read a command line before yargs would: the program
-// (cli.ts, which counts the inputs to start its reader threads before anything else loads, so this
-// module imports nothing) and command-line.ts's quick parse. yargs' OPTIONS there use the same names.
+// a value. command-line.ts's quick parse reads it; yargs' OPTIONS there use the same names.
 export const OPTION_SYNTAX = {
   out: { type: 'string', short: 'o' },
   config: { type: 'string' },
