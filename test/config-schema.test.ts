@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GenerateError } from '../generator/errors.js';
 import { readConfig, unsupportedGlob } from '../generator/input/config.js';
+import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from '../generator/input/fetch.js';
 import { runCli } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
 import { cliPath, repoRoot } from './support/paths.js';
@@ -28,7 +29,7 @@ function project(name: string, config: unknown): string {
 }
 
 const schema = JSON.parse(readFileSync(join(repoRoot, 'gen-services86.schema.json'), 'utf8')) as {
-  properties: Record<string, unknown>;
+  properties: Record<string, { default?: unknown }>;
   required: string[];
   additionalProperties: boolean;
 };
@@ -46,6 +47,15 @@ describe('config keys = option names', () => {
         assert.match(help.stdout, new RegExp(`--${key}\\b`), `--help lists --${key}`);
       }
     });
+  });
+
+  test('the schema states the defaults a run uses, as --help does', async () => {
+    const defaults = { out: 'generated', 'fetch-timeout': DEFAULT_FETCH_TIMEOUT_MS, 'max-bytes': DEFAULT_MAX_DOCUMENT_BYTES };
+    const help = await runCli(['--help'], work);
+    for (const [key, value] of Object.entries(defaults)) {
+      assert.equal(schema.properties[key]!.default, value, `the schema's default of "${key}"`);
+      assert.match(help.stdout, new RegExp(`--${key}\\b[^\\n]*\\[default: ${JSON.stringify(value)}\\]`), `--help states the default of --${key}`);
+    }
   });
 
   test('a config with $schema and every option is read; the options have their values', () => {
