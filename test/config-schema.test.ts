@@ -34,6 +34,10 @@ const schema = JSON.parse(readFileSync(join(repoRoot, 'gen-services86.schema.jso
   additionalProperties: boolean;
 };
 
+/** `gen-services86 --help`, run once (a child process: yargs exits after it). */
+let helpRun: Promise<string> | undefined;
+const help = (): Promise<string> => (helpRun ??= runCli(['--help'], work).then((r) => r.stdout));
+
 describe('config keys = option names', () => {
   test('the schema is in the package and lists exactly the keys the config reader accepts', () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { files: string[] };
@@ -42,19 +46,19 @@ describe('config keys = option names', () => {
     assert.deepEqual(schema.required, ['wsdl']);
     assert.equal(schema.additionalProperties, false);
     // Every key but $schema and wsdl (the positional arguments) is a command-line option of the same name.
-    return runCli(['--help'], work).then((help) => {
+    return help().then((text) => {
       for (const key of Object.keys(schema.properties).filter((k) => k !== '$schema' && k !== 'wsdl')) {
-        assert.match(help.stdout, new RegExp(`--${key}\\b`), `--help lists --${key}`);
+        assert.match(text, new RegExp(`--${key}\\b`), `--help lists --${key}`);
       }
     });
   });
 
   test('the schema states the defaults a run uses, as --help does', async () => {
     const defaults = { out: 'generated', 'fetch-timeout': DEFAULT_FETCH_TIMEOUT_MS, 'max-bytes': DEFAULT_MAX_DOCUMENT_BYTES };
-    const help = await runCli(['--help'], work);
+    const text = await help();
     for (const [key, value] of Object.entries(defaults)) {
       assert.equal(schema.properties[key]!.default, value, `the schema's default of "${key}"`);
-      assert.match(help.stdout, new RegExp(`--${key}\\b[^\\n]*\\[default: ${JSON.stringify(value)}\\]`), `--help states the default of --${key}`);
+      assert.match(text, new RegExp(`--${key}\\b[^\\n]*\\[default: ${JSON.stringify(value)}\\]`), `--help states the default of --${key}`);
     }
   });
 
