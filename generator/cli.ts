@@ -1,34 +1,12 @@
 #!/usr/bin/env node
-// The gen-services86 program: runCommand (command-line.ts) on the process's arguments and output.
-// Over many WSDLs it first starts the reader threads (parallel/threads.ts), then loads the
-// generator while they start: a thread takes longer to start than this one takes to load the
-// generator, and with a static import every module would be loaded before the first line here
-// runs. (Seen in profiles; A/B runs of generate-all could not separate it from loading first, see
-// the README's performance notes: a claim without a bench case, so a candidate to go.)
+// The gen-services86 program: runCommand (command-line.ts) on the process's arguments and output,
+// with V8 tuned for a run that generates once and exits.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { OPTION_SYNTAX } from './options.js';
-import { prestartWorkers } from './parallel/threads.js';
+import { runCommand } from './command-line.js';
 
-/** Options that take a value (options.ts): their value is not an input. */
-const VALUE_OPTIONS = new Set(
-  Object.entries(OPTION_SYNTAX).flatMap(([name, o]) => (o.type === 'string' ? [`--${name}`, ...('short' in o ? [`-${o.short}`] : [])] : [])),
-);
-
-/**
- * How many inputs the command line names, read roughly: the arguments that are neither options nor
- * their values. It only decides how many threads start early; the run's own parse decides the rest.
- */
-function inputsNamed(args: readonly string[]): number {
-  let inputs = 0;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (VALUE_OPTIONS.has(a)) i++;
-    else if (!a.startsWith('-')) inputs++;
-  }
-  return inputs;
-}
+export { runCommand };
 
 /**
  * Tunes V8 for a process that generates once and exits (the CLI started as a program, not
@@ -40,22 +18,14 @@ function inputsNamed(args: readonly string[]): number {
  * (whole process, 8 alternating rounds with and without, on a shared 2-core machine): 1.43× less
  * wall time, 1.28× less CPU; a 10 MB WSDL as fast as before (turning TurboFan off, --max-opt=1,
  * gained as much on the 56 but made the 10 MB WSDL ≈ 20 % slower). Flags apply to the whole
- * process, and a worker thread takes them when it starts: so this runs before the reader threads
- * start. A test running the CLI in process, or --watch, which runs long enough to gain from
- * TurboFan, keeps V8's defaults.
+ * process, and a worker thread takes them when it starts: runCommand calls this once the command
+ * line is read, before the run starts its reader threads. A test running the CLI in process, or
+ * --watch, which runs long enough to gain from TurboFan, keeps V8's defaults.
  */
-/** The V8 versions tuneForOneRun's flag is known and measured on. */
-const MEASURED_V8 = /^11\./;
-
 function tuneForOneRun(): void {
   // Only on the V8 this was measured on (11.x, Node 20): V8's internal flags come and go between
   // versions, and an unknown one makes V8 print "Error: unrecognized flag" on stderr, on every run.
-  if (MEASURED_V8.test(process.versions.v8)) setFlagsFromString('--interrupt-budget=1000000');
-}
-
-/** Whether the command line asks for --watch (or -w, alone or among other short flags), read roughly as inputsNamed. */
-function watching(args: readonly string[]): boolean {
-  return args.some((a) => a.startsWith('--watch') || /^-[a-z]*w/.test(a));
+  if (/^11\./.test(process.versions.v8)) setFlagsFromString('--interrupt-budget=1000000');
 }
 
 /** True when this module is the program node was started with (through npm's bin link, too). */
@@ -69,13 +39,11 @@ function isEntryPoint(): boolean {
   }
 }
 
-const program = isEntryPoint();
-if (program && !watching(process.argv.slice(2))) tuneForOneRun();
-if (program) prestartWorkers(inputsNamed(process.argv.slice(2)));
-
-export const { runCommand } = await import('./command-line.js');
-
-if (program) {
-  const code = await runCommand(process.argv.slice(2), { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) });
+if (isEntryPoint()) {
+  const code = await runCommand(
+    process.argv.slice(2),
+    { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) },
+    { beforeOneRun: tuneForOneRun },
+  );
   if (code !== 0) process.exit(code);
 }

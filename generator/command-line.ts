@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
 import { CONFIG_FILE, findConfig, readConfig, type LoadedConfig } from './input/config.js';
-import { OPTION_SYNTAX } from './options.js';
+import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
 import { interruptedWrite } from './output/write.js';
 import type { ReadCache } from './read-cache.js';
 import { watchAndRun } from './watch.js';
@@ -39,22 +39,10 @@ function failWith(err: GenerateError): never {
   fail(err instanceof GenerateErrors ? `${err.describe()}\n${err.errors.length} errors; nothing was written` : err.describe());
 }
 
-/** The parsed command line. */
-interface Args {
-  readonly wsdl: readonly string[];
-  readonly out: string | undefined;
-  readonly config: string | undefined;
-  readonly check: boolean;
-  readonly watch: boolean;
-  readonly quiet: boolean;
-  readonly allowOrigin: readonly string[];
-  readonly fetchTimeout: number | undefined;
-  readonly maxBytes: number | undefined;
-}
-
 /**
- * Every option, once: yargs builds --help and its errors from it; parseQuick reads the same names.
- * The keys of the config file are the same names (input/config.ts).
+ * Every option, once: yargs builds --help and its errors from it, parseQuick reads it through
+ * node:util (QUICK_OPTIONS), and Args takes its names and value types from it. The keys of the
+ * config file are the same names (input/config.ts).
  */
 const OPTIONS = {
   out: { alias: 'o', type: 'string', describe: 'Output folder [default: "generated"]', requiresArg: true },
@@ -62,54 +50,61 @@ const OPTIONS = {
   check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 if the output is stale (missing, different or obsolete files)' },
   watch: { alias: 'w', type: 'boolean', default: false, describe: 'Run again whenever a local WSDL or the config file changes; Ctrl-C ends' },
   'allow-origin': { type: 'string', array: true, describe: 'For URL inputs: another origin (https://host) schemas may be imported from', requiresArg: true },
-  'fetch-timeout': { type: 'number', describe: 'For URL inputs: timeout per document, in ms [default: 30000]', requiresArg: true },
-  'max-bytes': { type: 'number', describe: 'For URL inputs: the largest accepted document, in bytes [default: 67108864]', requiresArg: true },
+  'fetch-timeout': { type: 'number', describe: `For URL inputs: timeout per document, in ms [default: ${DEFAULT_FETCH_TIMEOUT_MS}]`, requiresArg: true },
+  'max-bytes': { type: 'number', describe: `For URL inputs: the largest accepted document, in bytes [default: ${DEFAULT_MAX_DOCUMENT_BYTES}]`, requiresArg: true },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' },
 } as const;
+
+type OptionName = keyof typeof OPTIONS;
+type Option = (typeof OPTIONS)[OptionName];
+
+/** An option's value as the run reads it: a list of strings, a number, a flag or a string. */
+type ValueOf<O extends Option> = O extends { array: true } ? readonly string[] : O extends { type: 'number' } ? number : O extends { type: 'boolean' } ? boolean : string;
+
+/** The parsed command line: the inputs, and each option given (or defaulted) by its name in OPTIONS. */
+type Args = { readonly wsdl: readonly string[] } & { readonly [K in OptionName]?: ValueOf<(typeof OPTIONS)[K]> };
+
+const optionNames = Object.keys(OPTIONS) as OptionName[];
+const isList = (o: Option): boolean => 'array' in o;
+/** The options that take one value: given twice, they are a usage error. */
+const SINGLE_VALUED = optionNames.filter((name) => OPTIONS[name].type !== 'boolean' && !isList(OPTIONS[name]));
+
+/** OPTIONS as node:util's parseArgs reads them: a number is read as a string, and converted by parseQuick. */
+const QUICK_OPTIONS: { [name: string]: { type: 'string' | 'boolean'; short?: string; multiple?: boolean } } = Object.fromEntries(
+  optionNames.map((name) => {
+    const o: Option = OPTIONS[name];
+    return [name, { type: o.type === 'boolean' ? 'boolean' : 'string', ...('alias' in o ? { short: o.alias } : {}), ...(isList(o) ? { multiple: true } : {}) }];
+  }),
+);
 
 /**
  * The plain command lines (`<wsdl…> -o dir --check -q`, the form build scripts use) parsed with
  * node:util, because loading yargs costs a generator run ≈ 50 ms. Anything else — --help,
  * --version, a mistake, yargs' extra syntaxes — returns undefined and goes to yargs, which then
- * explains it; both read the option names of OPTIONS.
+ * explains it.
  */
 function parseQuick(args: readonly string[]): Args | undefined {
   if (args.some((a) => a === '--' || a === '-h' || a === '--help' || a === '--version')) return undefined;
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: true,
-      tokens: true,
-      options: OPTION_SYNTAX,
-    });
+    parsed = parseArgs({ args: [...args], strict: true, allowPositionals: true, tokens: true, options: QUICK_OPTIONS });
   } catch {
     return undefined;
   }
   const seen = new Set<string>();
   for (const t of parsed.tokens ?? []) {
     if (t.kind !== 'option') continue;
-    if (t.name !== 'allow-origin' && seen.has(t.name)) return undefined; // yargs decides what a repeated option means
+    if (!isList(OPTIONS[t.name as OptionName]) && seen.has(t.name)) return undefined; // yargs decides what a repeated option means
     seen.add(t.name);
     if (t.value === '') return undefined;
   }
-  const v = parsed.values;
-  const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
-  const timeout = num(v['fetch-timeout']);
-  const maxBytes = num(v['max-bytes']);
-  if ((timeout !== undefined && !Number.isFinite(timeout)) || (maxBytes !== undefined && !Number.isFinite(maxBytes))) return undefined;
-  return {
-    wsdl: parsed.positionals,
-    out: v.out,
-    config: v.config,
-    check: v.check ?? false,
-    watch: v.watch ?? false,
-    quiet: v.quiet ?? false,
-    allowOrigin: v['allow-origin'] ?? [],
-    fetchTimeout: timeout,
-    maxBytes,
-  };
+  const values: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (OPTIONS[name as OptionName].type !== 'number') values[name] = value;
+    else if (Number.isFinite(Number(value))) values[name] = Number(value);
+    else return undefined;
+  }
+  return { wsdl: parsed.positionals, ...values };
 }
 
 async function parseWithYargs(args: readonly string[]): Promise<Args> {
@@ -142,20 +137,10 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
       fail(`${message ?? err?.message}\nRun "${NAME} --help" for usage.`);
     })
     .parseAsync();
-  for (const name of ['out', 'config', 'fetch-timeout', 'max-bytes'] as const) {
+  for (const name of SINGLE_VALUED) {
     if (Array.isArray(argv[name])) fail(`--${name} is given more than once\nRun "${NAME} --help" for usage.`);
   }
-  return {
-    wsdl: (argv.wsdl ?? []) as string[],
-    out: argv.out,
-    config: argv.config,
-    check: argv.check,
-    watch: argv.watch,
-    quiet: argv.quiet,
-    allowOrigin: (argv['allow-origin'] ?? []) as string[],
-    fetchTimeout: argv['fetch-timeout'],
-    maxBytes: argv['max-bytes'],
-  };
+  return { wsdl: (argv.wsdl ?? []) as string[], ...Object.fromEntries(optionNames.map((name) => [name, argv[name]])) };
 }
 
 /** One run's inputs and options, from the arguments and the config file. */
@@ -187,16 +172,16 @@ function settingsFrom(argv: Args): RunSettings {
   const out = argv.out ?? config?.out ?? 'generated';
   const extraArgs = [
     ...(config && argv.out !== undefined ? ['-o', argv.out] : []),
-    ...argv.allowOrigin.flatMap((o) => ['--allow-origin', o]),
-    ...(argv.fetchTimeout !== undefined ? ['--fetch-timeout', String(argv.fetchTimeout)] : []),
-    ...(argv.maxBytes !== undefined ? ['--max-bytes', String(argv.maxBytes)] : []),
+    ...(argv['allow-origin'] ?? []).flatMap((o) => ['--allow-origin', o]),
+    ...(argv['fetch-timeout'] !== undefined ? ['--fetch-timeout', String(argv['fetch-timeout'])] : []),
+    ...(argv['max-bytes'] !== undefined ? ['--max-bytes', String(argv['max-bytes'])] : []),
   ];
   return {
     wsdl,
     out,
-    allowedOrigins: [...(config?.allowOrigins ?? []), ...argv.allowOrigin],
-    timeoutMs: argv.fetchTimeout ?? config?.timeoutMs,
-    maxBytes: argv.maxBytes ?? config?.maxBytes,
+    allowedOrigins: [...(config?.allowOrigins ?? []), ...(argv['allow-origin'] ?? [])],
+    timeoutMs: argv['fetch-timeout'] ?? config?.timeoutMs,
+    maxBytes: argv['max-bytes'] ?? config?.maxBytes,
     configPath: config?.path,
     asRun: commandAsRun({ inputs: wsdl, outDir: out, extraArgs, ...(config ? { configFile: config.path } : {}) }),
   };
@@ -318,12 +303,19 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   return 0;
 }
 
-async function main(args: readonly string[], io: CliOutput): Promise<number> {
+/** What the program (cli.ts) adds to a run; a test running the CLI in process gives none. */
+export interface CommandHooks {
+  /** Called once the command line is read, before a run that is not --watch starts reading. */
+  readonly beforeOneRun?: () => void;
+}
+
+async function main(args: readonly string[], io: CliOutput, hooks: CommandHooks): Promise<number> {
   const argv = parseQuick(args) ?? (await parseWithYargs(args));
-  if (argv.fetchTimeout !== undefined && !(argv.fetchTimeout > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
-  if (argv.maxBytes !== undefined && !(argv.maxBytes > 0)) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
+  if (argv['fetch-timeout'] !== undefined && !(argv['fetch-timeout'] > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
+  if (argv['max-bytes'] !== undefined && !(argv['max-bytes'] > 0)) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
   if (argv.watch && argv.check) fail(`--watch and --check do not go together: --check is for CI, --watch for editing\nRun "${NAME} --help" for usage.`);
   if (argv.watch) return watchMode(argv, io);
+  hooks.beforeOneRun?.();
 
   let settings: RunSettings;
   try {
@@ -346,9 +338,9 @@ async function main(args: readonly string[], io: CliOutput): Promise<number> {
  * `--version` and yargs' own exits end the process (yargs exits itself), so tests run those as a
  * child process.
  */
-export async function runCommand(args: readonly string[], io: CliOutput): Promise<number> {
+export async function runCommand(args: readonly string[], io: CliOutput, hooks: CommandHooks = {}): Promise<number> {
   try {
-    return await main(args, io);
+    return await main(args, io, hooks);
   } catch (err) {
     const message = err instanceof CliFailure ? err.message : `internal error: ${(err as Error)?.stack ?? String(err)}`;
     io.err(message.split('\n').map((line) => `${NAME}: ${line}\n`).join(''));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GenerateError } from '../generator/errors.js';
 import { readConfig, unsupportedGlob } from '../generator/input/config.js';
+import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from '../generator/input/fetch.js';
 import { runCli } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
 import { cliPath, repoRoot } from './support/paths.js';
@@ -28,10 +29,14 @@ function project(name: string, config: unknown): string {
 }
 
 const schema = JSON.parse(readFileSync(join(repoRoot, 'gen-services86.schema.json'), 'utf8')) as {
-  properties: Record<string, unknown>;
+  properties: Record<string, { default?: unknown }>;
   required: string[];
   additionalProperties: boolean;
 };
+
+/** `gen-services86 --help`, run once (a child process: yargs exits after it). */
+let helpRun: Promise<string> | undefined;
+const help = (): Promise<string> => (helpRun ??= runCli(['--help'], work).then((r) => r.stdout));
 
 describe('config keys = option names', () => {
   test('the schema is in the package and lists exactly the keys the config reader accepts', () => {
@@ -41,11 +46,20 @@ describe('config keys = option names', () => {
     assert.deepEqual(schema.required, ['wsdl']);
     assert.equal(schema.additionalProperties, false);
     // Every key but $schema and wsdl (the positional arguments) is a command-line option of the same name.
-    return runCli(['--help'], work).then((help) => {
+    return help().then((text) => {
       for (const key of Object.keys(schema.properties).filter((k) => k !== '$schema' && k !== 'wsdl')) {
-        assert.match(help.stdout, new RegExp(`--${key}\\b`), `--help lists --${key}`);
+        assert.match(text, new RegExp(`--${key}\\b`), `--help lists --${key}`);
       }
     });
+  });
+
+  test('the schema states the defaults a run uses, as --help does', async () => {
+    const defaults = { out: 'generated', 'fetch-timeout': DEFAULT_FETCH_TIMEOUT_MS, 'max-bytes': DEFAULT_MAX_DOCUMENT_BYTES };
+    const text = await help();
+    for (const [key, value] of Object.entries(defaults)) {
+      assert.equal(schema.properties[key]!.default, value, `the schema's default of "${key}"`);
+      assert.match(text, new RegExp(`--${key}\\b[^\\n]*\\[default: ${JSON.stringify(value)}\\]`), `--help states the default of --${key}`);
+    }
   });
 
   test('a config with $schema and every option is read; the options have their values', () => {

@@ -3,12 +3,35 @@
 // output: outcomes are returned in input order, one per input, failures included (every failing
 // input is reported).
 //
-// The workers are started before the inputs are loaded (ReaderPool.start), or earlier still by the
-// CLI (threads.ts), so the start-up of a thread overlaps other work instead of delaying the reading.
+// The workers are started before the inputs are loaded (ReaderPool.start), so the start-up of a
+// thread — a fresh V8 isolate loading Node's internals and the reader's modules — overlaps the
+// loading instead of delaying the reading.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { readAgent } from '../generate-agent.js';
 import { takeFileBytes, type LoadedInput } from '../input/load.js';
 import { toOutcome, type Outcome, type WorkerMessage, type WorkerRequest } from './protocol.js';
-import { takeWorkers, workersFor, type Started } from './threads.js';
+
+/** Below this many WSDLs, starting a worker costs more than it saves. */
+const MIN_WSDLS_FOR_WORKERS = 6;
+
+/** A started worker and its end: resolved when it exits normally, rejected when it fails (also before it was given work). */
+interface Started {
+  readonly worker: Worker;
+  readonly ended: Promise<void>;
+}
+
+function startWorker(): Started {
+  const worker = new Worker(new URL('./worker.js', import.meta.url));
+  // Until it is given work, a worker does not keep the process alive.
+  worker.unref();
+  const ended = new Promise<void>((resolve, reject) => {
+    worker.on('error', reject);
+    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a generator worker exited with code ${code}`))));
+  });
+  ended.catch(() => {}); // reported by read(), when the worker's results are awaited
+  return { worker, ended };
+}
 
 export class ReaderPool {
   readonly #workers: Started[];
@@ -17,9 +40,10 @@ export class ReaderPool {
     this.#workers = workers;
   }
 
-  /** A pool for about `count` inputs: no workers for a few, or on one core (threads.ts). */
+  /** A pool for about `count` inputs: one worker per spare core and per 6 inputs, three at most (none for a few, or on one core). */
   static start(count: number): ReaderPool {
-    return new ReaderPool(takeWorkers(workersFor(count)));
+    const n = Math.min(availableParallelism() - 1, 3, Math.floor(count / MIN_WSDLS_FOR_WORKERS));
+    return new ReaderPool(Array.from({ length: Math.max(0, n) }, startWorker));
   }
 
   /**

@@ -1,8 +1,8 @@
-// The program over many WSDLs starts its reader threads before it loads the generator (cli.ts,
-// parallel/threads.ts), and a run goes on once each worker has posted its last outcome, not when
-// the thread has ended (parallel/pool.ts). As a real child process: the same bytes as a run on one
-// thread, every failing input reported in input order with nothing written, and a prompt exit
-// whatever the threads started early are doing.
+// The program over many WSDLs reads them on worker threads too, started before the inputs load,
+// and a run goes on once each worker has posted its last outcome, not when the thread has ended
+// (parallel/pool.ts). As a real child process: the same bytes as a run on one thread, every
+// failing input reported in input order with nothing written, and a prompt exit whatever the
+// threads are doing.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -39,7 +39,7 @@ function project(name: string, n: number): { dir: string; inputs: string[] } {
   return { dir, inputs };
 }
 
-test('the program over 12 WSDLs (reader threads started first) writes what one thread builds', async () => {
+test('the program over 12 WSDLs (on reader threads) writes what one thread builds', async () => {
   const { dir, inputs } = project('same', 12);
   const run = await runCli([...inputs, '-o', 'gen', '-q'], dir, { process: true });
   assert.equal(run.code, 0, run.stderr);
@@ -89,7 +89,7 @@ test('a program that names many WSDLs but stops before reading (a bad option val
   const run = await runCli([...inputs, '--fetch-timeout', '0'], dir, { process: true, timeoutMs: 30_000 });
   const seconds = (performance.now() - started) / 1000;
   assert.equal(run.code, 1);
-  assert.ok(seconds < 10, `the program took ${seconds.toFixed(1)} s to exit (its prestarted threads must not keep it alive)`);
+  assert.ok(seconds < 10, `the program took ${seconds.toFixed(1)} s to exit (no thread may keep it alive)`);
   assert.match(run.stderr, /--fetch-timeout must be a positive number of milliseconds/);
   assert.ok(statSync(dir).isDirectory() && !existsSync(join(dir, 'generated')));
 });
