@@ -35,11 +35,9 @@ export interface CallerSetup {
   /** Where calls go, or undefined when they are routed by tenant (then `resolver` is set). */
   readonly endpoint: string | undefined;
   readonly resolver: TenantRouting | undefined;
-  /** The secrets known at construction (ticket, application token, the address's password, `secrets`). */
-  readonly secrets: readonly unknown[];
 }
 
-/** The calls of one agent. Its checks (operation, address, timeout) were made by SoapAgent.invoke. */
+/** The calls of one agent. Its checks (operation, timeout) were made by SoapAgent.invoke. */
 export class Caller {
   readonly #setup: CallerSetup;
   readonly #options: AgentOptions;
@@ -47,12 +45,15 @@ export class Caller {
 
   constructor(setup: CallerSetup) {
     this.#setup = setup;
-    this.#options = setup.options;
-    this.#redactor = new Redactor(setup.secrets);
+    const o = (this.#options = setup.options);
+    // Known before any call, so that no error of any call can carry them (a renewed ticket is added per call).
+    this.#redactor = new Redactor([typeof o.ticket === 'string' ? o.ticket : undefined, o.applicationToken, ...passwordOf(setup.endpoint), ...(o.secrets ?? [])]);
   }
 
   /** One call (asked of the agent at `started`, performance.now()): its result, or its error with every secret removed. */
   async invoke(name: string, input: unknown, options: CallOptions, started?: number): Promise<CallResult<unknown, unknown>> {
+    const { endpoint, resolver, info } = this.#setup;
+    if (endpoint === undefined && resolver === undefined) throw new SoapError(noAddress(this.#options, info), name);
     const call: { ticket?: string | undefined } = {};
     try {
       return await this.#call(name, input, options, call, started);
@@ -270,6 +271,27 @@ export class Caller {
   #clean(text: string, callTicket: string | undefined): string {
     return this.#redactor.text(text, callTicket);
   }
+}
+
+/**
+ * The password of a `user:password@` address, as written and decoded: fetch refuses such a URL with
+ * an error quoting it whole, and a custom fetch may accept it and quote it in its own errors.
+ */
+function passwordOf(url: string | undefined): string[] {
+  let password = '';
+  try {
+    password = url === undefined ? '' : new URL(url).password;
+    return password === '' ? [] : [password, decodeURIComponent(password)];
+  } catch {
+    return password === '' ? [] : [password];
+  }
+}
+
+/** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
+function noAddress(options: AgentOptions, info: ServiceInfo): string {
+  if (options.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
+  const wsdl = info.defaultEndpoint !== undefined ? ` (${info.defaultEndpoint})` : '';
+  return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
 }
 
 /** What the call loop and the hooks know of one attempt. */
