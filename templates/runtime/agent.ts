@@ -8,7 +8,7 @@ import type { UnknownElements } from './decode.js';
 import type { Caller } from './call.js';
 import type { Hooks } from './hooks.js';
 import type { RetryOptions } from './retry.js';
-import type { TenantResolver, TenantResolverOptions } from './tenant.js';
+import type { TenantResolver } from './tenant.js';
 import type { CredentialRefusalList, TicketProvider } from './ticket-source.js';
 import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, ResponseHeadersOf } from './operation.js';
 import type { TransportKind } from './transport.js';
@@ -117,8 +117,8 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     this.#options = options;
     this.wsdlAddress = info.defaultEndpoint;
     const endpoint = (this.endpoint = endpointOf(options, info));
-    const resolver = endpoint === undefined ? resolverOf(options) : undefined;
-    this.#loadCaller = loadOnce(() => loadCalls().then((m) => (this.#caller = new m.Caller({ operations, info, options, endpoint, resolver }))));
+    if (endpoint === undefined) checkTenantOptions(options);
+    this.#loadCaller = loadOnce(() => loadCalls().then((m) => (this.#caller = new m.Caller({ operations, info, options, endpoint }))));
   }
 
   /** Calls an operation by WSDL name; returns the whole response content and its SOAP headers. */
@@ -150,29 +150,11 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   }
 }
 
-/** The tenant resolver of an agent without baseUrl/endpoint: the session's, or one of its own for `tenant`. */
-export function resolverOf(options: AgentOptions): TenantRouting | undefined {
-  if (options.tenantResolver) return options.tenantResolver;
-  if (options.tenant === undefined) return undefined;
+/** Refuses tenant routing that cannot work (no environment, a bad tenant or environment): checked when an agent or session is made. */
+export function checkTenantOptions(options: AgentOptions): void {
+  if (options.tenantResolver || options.tenant === undefined) return;
   if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
   checkTenantRouting(options.tenant, options.environment);
-  return lazyTenantResolver({
-    environment: options.environment,
-    tenant: options.tenant,
-    fetch: options.fetch ?? globalThis.fetch,
-    ...(options.stateTimeoutMs === undefined ? {} : { timeoutMs: options.stateTimeoutMs }),
-  });
-}
-
-/** A TenantResolver made (tenant.ts loaded) on the first call; its options were checked before. */
-function lazyTenantResolver(options: TenantResolverOptions): TenantRouting {
-  let loaded: TenantResolver | undefined;
-  const load = loadOnce(() => import('./tenant.js').then((m) => (loaded = new m.TenantResolver(options))));
-  return {
-    cachedEndpoint: () => loaded?.cachedEndpoint(),
-    endpoint: async (signal) => (await load()).endpoint(signal),
-    invalidate: (endpoint) => loaded?.invalidate(endpoint),
-  };
 }
 
 /**
