@@ -174,14 +174,6 @@ export class Encoder {
     throw err;
   }
 
-  private rawScalar(kind: ScalarKind, value: unknown, path: Path): string {
-    try {
-      return formatScalar(kind, value);
-    } catch (err) {
-      return this.rethrow(err, path);
-    }
-  }
-
   private recordEntries(value: unknown, path: Path): [string, unknown][] {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.fail('expected an object (dictionary)', path);
     return Object.keys(value).map((k) => [k, (value as Record<string, unknown>)[k]]);
@@ -218,6 +210,10 @@ export class Encoder {
     } else {
       return this.fail('an xs:anyType value must be a string, number, boolean, Date, Uint8Array, null or an object with $type', path);
     }
-    this.out += `<${tag} xsi:type="xsd:${kind}">` + escapeText(this.rawScalar(kind, value, path)) + `</${tag}>`;
+    try {
+      this.out += `<${tag} xsi:type="xsd:${kind}">` + escapeText(formatScalar(kind, value)) + `</${tag}>`;
+    } catch (err) {
+      this.rethrow(err, path);
+    }
   }
 }

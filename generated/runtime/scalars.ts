@@ -98,18 +98,11 @@ export function parseScalar(kind: ScalarKind, src: string): unknown {
  * refuses it.
  */
 function integerAt(src: string, start: number, end: number): number {
-  let p = start;
-  const sign = src.charCodeAt(p);
-  if (sign === 45 || sign === 43) p++;
-  if (p === end) return NaN;
-  let value = 0;
-  for (; p < end; p++) {
-    const d = src.charCodeAt(p) - 48;
-    if (d < 0 || d > 9) return NaN;
-    value = value * 10 + d;
-  }
-  if (sign === 45) value = -value;
-  return value === 0 ? 0 : value; // no -0
+  const sign = src.charCodeAt(start);
+  const p = sign === 45 || sign === 43 ? start + 1 : start;
+  const value = p === end ? -1 : digitsAt(src, p, end - p);
+  if (value < 0) return NaN;
+  return sign === 45 && value !== 0 ? -value : value; // no -0
 }
 
 /** The value of the ASCII digits src[p, p + n), or -1 if any is not a digit. */

@@ -4,7 +4,8 @@
 // A generated session class's base (the SuperOfficeClient of the output's index.ts): one set of
 // options for every agent, each agent made on first use. Only the session file imports it, so an
 // application that imports one agent does not load it.
-import { checkAgentOptions, resolverOf, type AgentOptions } from './agent.js';
+import { checkAgentOptions, type AgentOptions } from './agent.js';
+import { resolverOf } from './tenant-routing.js';
 
 /** Options of a session (a generated SuperOfficeClient): every agent's options, given once. */
 export interface SessionOptions<Service extends string> extends Omit<AgentOptions, 'endpoint'> {

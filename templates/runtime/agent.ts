@@ -8,7 +8,7 @@ import type { UnknownElements } from './decode.js';
 import type { Caller } from './call.js';
 import type { Hooks } from './hooks.js';
 import type { RetryOptions } from './retry.js';
-import type { TenantResolver, TenantResolverOptions } from './tenant.js';
+import type { TenantResolver } from './tenant.js';
 import type { CredentialRefusalList, TicketProvider } from './ticket-source.js';
 import type { AnyOperationCodec, InputOf, OperationCodec, OutputOf, ResponseHeadersOf } from './operation.js';
 import type { TransportKind } from './transport.js';
@@ -107,8 +107,6 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
-  /** Where the tenant lives now, when calls are routed by tenant (no baseUrl or endpoint). */
-  readonly #resolver: TenantRouting | undefined;
   /** This agent's calls (call.ts), loaded and made by the first call; `#caller` once made. */
   readonly #loadCaller: () => Promise<Caller>;
   #caller: Caller | undefined;
@@ -119,10 +117,8 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     this.#options = options;
     this.wsdlAddress = info.defaultEndpoint;
     const endpoint = (this.endpoint = endpointOf(options, info));
-    const resolver = (this.#resolver = endpoint === undefined ? resolverOf(options) : undefined);
-    // Known now, so that no error of any call can carry them (a renewed ticket is added per call).
-    const secrets = [typeof options.ticket === 'string' ? options.ticket : undefined, options.applicationToken, ...passwordOf(endpoint), ...(options.secrets ?? [])];
-    this.#loadCaller = loadOnce(() => loadCalls().then((m) => (this.#caller = new m.Caller({ operations, info, options, endpoint, resolver, secrets }))));
+    if (endpoint === undefined) checkTenantOptions(options);
+    this.#loadCaller = loadOnce(() => loadCalls().then((m) => (this.#caller = new m.Caller({ operations, info, options, endpoint }))));
   }
 
   /** Calls an operation by WSDL name; returns the whole response content and its SOAP headers. */
@@ -132,9 +128,8 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     options: CallOptions = {},
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const started = performance.now();
-    // What fails before anything is loaded or sent: no such operation, no address, a bad time limit.
+    // What fails before anything is loaded: no such operation, a bad time limit.
     if (!this.operations[name]) throw new SoapError(`unknown operation`, name);
-    if (this.endpoint === undefined && this.#resolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
     const caller = this.#caller ?? (await firstLoad(this.#loadCaller, name, options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
     return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
@@ -153,52 +148,13 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     // invoke has found the codec by this name, or thrown.
     return (typeof operation === 'string' ? this.operations[name]! : operation).result(output);
   }
-
-  /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
-  #noAddress(): string {
-    if (this.#options.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
-    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress})` : '';
-    return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
-  }
 }
 
-/**
- * The password of a `user:password@` address, as written and decoded: fetch refuses such a URL with
- * an error quoting it whole, and a custom fetch may accept it and quote it in its own errors.
- */
-function passwordOf(url: string | undefined): string[] {
-  let password = '';
-  try {
-    password = url === undefined ? '' : new URL(url).password;
-    return password === '' ? [] : [password, decodeURIComponent(password)];
-  } catch {
-    return password === '' ? [] : [password];
-  }
-}
-
-/** The tenant resolver of an agent without baseUrl/endpoint: the session's, or one of its own for `tenant`. */
-export function resolverOf(options: AgentOptions): TenantRouting | undefined {
-  if (options.tenantResolver) return options.tenantResolver;
-  if (options.tenant === undefined) return undefined;
+/** Refuses tenant routing that cannot work (no environment, a bad tenant or environment): checked when an agent or session is made. */
+export function checkTenantOptions(options: AgentOptions): void {
+  if (options.tenantResolver || options.tenant === undefined) return;
   if (options.environment === undefined) throw new SoapError('tenant routing needs the environment option (sod, stage, online or a login host URL) besides tenant');
   checkTenantRouting(options.tenant, options.environment);
-  return lazyTenantResolver({
-    environment: options.environment,
-    tenant: options.tenant,
-    fetch: options.fetch ?? globalThis.fetch,
-    ...(options.stateTimeoutMs === undefined ? {} : { timeoutMs: options.stateTimeoutMs }),
-  });
-}
-
-/** A TenantResolver made (tenant.ts loaded) on the first call; its options were checked before. */
-function lazyTenantResolver(options: TenantResolverOptions): TenantRouting {
-  let loaded: TenantResolver | undefined;
-  const load = loadOnce(() => import('./tenant.js').then((m) => (loaded = new m.TenantResolver(options))));
-  return {
-    cachedEndpoint: () => loaded?.cachedEndpoint(),
-    endpoint: async (signal) => (await load()).endpoint(signal),
-    invalidate: (endpoint) => loaded?.invalidate(endpoint),
-  };
 }
 
 /**

@@ -1,6 +1,6 @@
 // One agent's calls, loaded by its first call (agent.ts), so that importing an agent loads none of
 // this: one time budget for the whole call (http.ts), the address (fixed, or the tenant's current
-// host: tenant.ts), the ticket inside the budget (ticket-source.ts), the request built by the
+// host: tenant-routing.ts, tenant.ts), the ticket inside the budget (ticket-source.ts), the request built by the
 // agent's transport (SOAP envelopes, transport-soap.ts, or the REST Agents API's JSON,
 // transport-rest.ts) with the operation's codec, posted with redirects refused and the body read
 // under the size limit (http.ts), the reply decoded by the transport into the typed result or one
@@ -23,6 +23,7 @@ import type { AnyOperationCodec } from './operation.js';
 import { Redactor } from './redact.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider } from './ticket-source.js';
 import { responseBodyText, type Transport } from './transport.js';
+import { resolverOf } from './tenant-routing.js';
 import { soapTransport } from './transport-soap.js';
 
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -32,27 +33,29 @@ export interface CallerSetup {
   readonly operations: Readonly<Record<string, AnyOperationCodec>>;
   readonly info: ServiceInfo;
   readonly options: AgentOptions;
-  /** Where calls go, or undefined when they are routed by tenant (then `resolver` is set). */
+  /** Where calls go, or undefined when they are routed by tenant (tenant-routing.ts). */
   readonly endpoint: string | undefined;
-  readonly resolver: TenantRouting | undefined;
-  /** The secrets known at construction (ticket, application token, the address's password, `secrets`). */
-  readonly secrets: readonly unknown[];
 }
 
-/** The calls of one agent. Its checks (operation, address, timeout) were made by SoapAgent.invoke. */
+/** The calls of one agent. Its checks (operation, timeout) were made by SoapAgent.invoke. */
 export class Caller {
   readonly #setup: CallerSetup;
   readonly #options: AgentOptions;
   readonly #redactor: Redactor;
+  /** Where the tenant lives now, when calls are routed by tenant (no baseUrl or endpoint). */
+  readonly #resolver: TenantRouting | undefined;
 
   constructor(setup: CallerSetup) {
     this.#setup = setup;
-    this.#options = setup.options;
-    this.#redactor = new Redactor(setup.secrets);
+    const o = (this.#options = setup.options);
+    // Known before any call, so that no error of any call can carry them (a renewed ticket is added per call).
+    this.#redactor = new Redactor([typeof o.ticket === 'string' ? o.ticket : undefined, o.applicationToken, ...passwordOf(setup.endpoint), ...(o.secrets ?? [])]);
+    this.#resolver = setup.endpoint === undefined ? resolverOf(o) : undefined;
   }
 
   /** One call (asked of the agent at `started`, performance.now()): its result, or its error with every secret removed. */
   async invoke(name: string, input: unknown, options: CallOptions, started?: number): Promise<CallResult<unknown, unknown>> {
+    if (this.#setup.endpoint === undefined && this.#resolver === undefined) throw new SoapError(noAddress(this.#options, this.#setup.info), name);
     const call: { ticket?: string | undefined } = {};
     try {
       return await this.#call(name, input, options, call, started);
@@ -110,7 +113,7 @@ export class Caller {
     call: { ticket?: string | undefined },
   ): Promise<CallResult<unknown, unknown>> {
     const o = this.#options;
-    const resolver = this.#setup.resolver;
+    const resolver = this.#resolver;
     const hooks = o.hooks;
     // The hooks' onCall startTime (epoch ms); the retry policy's times come from the budget.
     const started = Date.now();
@@ -199,7 +202,8 @@ export class Caller {
 
   /** Where this attempt goes: the fixed endpoint, or the tenant's current Endpoint + the service path. */
   async #address(a: Attempt, budget: CallBudget): Promise<string> {
-    const { endpoint, resolver, info } = this.#setup;
+    const { endpoint, info } = this.#setup;
+    const resolver = this.#resolver;
     if (endpoint !== undefined) return endpoint;
     a.base = resolver!.cachedEndpoint() ?? (await budget.wait(resolver!.endpoint(budget.signal)));
     return `${a.base}/${info.servicePath}`;
@@ -272,6 +276,27 @@ export class Caller {
   #clean(text: string, callTicket: string | undefined): string {
     return this.#redactor.text(text, callTicket);
   }
+}
+
+/**
+ * The password of a `user:password@` address, as written and decoded: fetch refuses such a URL with
+ * an error quoting it whole, and a custom fetch may accept it and quote it in its own errors.
+ */
+function passwordOf(url: string | undefined): string[] {
+  let password = '';
+  try {
+    password = url === undefined ? '' : new URL(url).password;
+    return password === '' ? [] : [password, decodeURIComponent(password)];
+  } catch {
+    return password === '' ? [] : [password];
+  }
+}
+
+/** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
+function noAddress(options: AgentOptions, info: ServiceInfo): string {
+  if (options.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
+  const wsdl = info.defaultEndpoint !== undefined ? ` (${info.defaultEndpoint})` : '';
+  return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
 }
 
 /** What the call loop and the hooks know of one attempt. */
