@@ -9,7 +9,7 @@
 //   the Fault reader, the tests' trees) see the same errors at the same places.
 // - The input is scanned with indexOf/charCodeAt; text and attribute values that need no decoding
 //   are kept as extents of the input, sliced only when asked for. Names are interned per document
-//   and, as messages repeat their structure, predicted: a predicted name is only compared.
+//   and, as messages repeat their structure, start tags predicted: a predicted tag is only compared.
 // - Security: a DOCTYPE is refused, so no entity is ever declared or expanded (only the five
 //   predefined ones and character references are decoded). Depth and name length are limited,
 //   and every check is linear in the input (xml-scaling.slow.test.ts).
@@ -187,9 +187,11 @@ export class XmlName {
   /** The binding of the prefix, and the scope it was looked up in (a cache: see XmlReader.resolve). */
   binding: Binding | undefined = undefined;
   scope: Scope | null = null;
-  /** Name predictions (XmlReader.startTag): the element that last followed this one as its next sibling, and last its first child. */
+  /** Tag predictions (XmlReader.startTag): the element that last followed this one as its next sibling, and last its first child. */
   nextSibling: XmlName | null = null;
   firstChild: XmlName | null = null;
+  /** The last start tag of this name read the long way (XmlReader.startTag). */
+  tag: Tag | null = null;
 
   /** `hash`: of the qualified name, computed while scanning it (30 bits). `compact`: make the strings canonical. */
   constructor(qname: string, colon: number, readonly hash: number, compact: boolean) {
@@ -199,6 +201,9 @@ export class XmlName {
     this.local = colon < 0 ? this.qname : c(qname.slice(colon + 1));
   }
 }
+
+/** A start tag as read once: its text, from '<' to '>', and its attributes' names, offsets from the '<' and values. */
+type Tag = { readonly text: string; readonly names: readonly XmlName[]; readonly offsets: readonly number[]; readonly values: readonly string[] };
 
 /** Whether a character may need decoding: '&', '<', or a control (tab, LF, CR: the others were refused up front). */
 function needsDecoding(c: number): boolean {
@@ -255,8 +260,9 @@ export class XmlReader {
   private bindingCount = 0;
   private readonly seed = (Math.random() * 0x100000000) | 0;
   /**
-   * How many more names and namespace URIs are made canonical (about a microsecond each, repaid when
-   * a name recurs): a real message has a few hundred, a hostile one a new name in every tag.
+   * How many more names, namespace URIs and start tags are made canonical (about a microsecond
+   * each, repaid when one recurs): a real message has a few hundred, a hostile one a new name in
+   * every tag.
    */
   private compactLeft = NAME_CACHE_SIZE;
 
@@ -433,32 +439,61 @@ export class XmlReader {
     return XML_EOF;
   }
 
-  /**
-   * The start tag whose '<' is at `lt`: its name and attributes; opens its element. (The attribute
-   * loop is written out here: a method of its own was not inlined, and decode took 6 % longer.)
-   */
+  /** The start tag whose '<' is at `lt`: its name and attributes; opens its element. */
   private startTag(lt: number): void {
     const src = this.src;
     const depth = this.depth;
     if (depth === 0 && this.rootSeen) throw this.error('Only one document element is allowed', lt);
     if (depth >= this.maxDepth) throw this.error(`Element nesting deeper than ${this.maxDepth} levels`, lt);
     // Messages repeat their structure: the name is most likely the one that followed the previous
-    // sibling last time (or was the parent's first child), an attribute's the one the previous tag
-    // had at its place. A predicted name is only compared. Bench: row trick-name-prediction.
+    // sibling last time (or was the parent's first child), and most often the whole tag is that
+    // name's last one, attributes and all. Then it reads as that one did, with one comparison (its
+    // namespaces, which depend on the scope, are resolved below). Bench: row trick-tag-prediction.
     const prev = this.prevSibling;
     const parent = depth > 0 ? (this.openNames[depth - 1] as XmlName) : null;
     const guess = prev !== null ? prev.nextSibling : parent !== null ? parent.firstChild : null;
-    let p: number;
+    const tag = guess !== null ? guess.tag : null;
     let name: XmlName;
-    if (guess !== null && this.isNameAt(guess, lt + 1)) {
-      name = guess;
-      p = lt + 1 + guess.qname.length;
+    let count = 0;
+    let end: number; // after the tag's '>'
+    // (tag.text is canonical, so startsWith compares in place. A substring compared instead made
+    // one string per tag: peak RSS of the memory case grew ~7 MB and decode times became bimodal.)
+    if (tag !== null && src.startsWith(tag.text, lt)) {
+      name = guess as XmlName;
+      for (; count < tag.names.length; count++) {
+        this.aNames[count] = tag.names[count] as XmlName;
+        this.aOffsets[count] = lt + (tag.offsets[count] as number);
+        this.aValues[count] = tag.values[count] as string;
+      }
+      end = lt + tag.text.length;
     } else {
-      p = this.scanName(lt + 1, 'element name');
-      name = this.intern(lt + 1, p, this.colon, this.hash);
-      if (prev !== null) prev.nextSibling = name;
-      else if (parent !== null) parent.firstChild = name;
+      [name, count, end] = this.readTag(lt, prev, parent);
     }
+    const selfClosing = src.charCodeAt(end - 2) === 47;
+    this.namespaces(name, lt, count);
+    this.rootSeen = true;
+    this.name = name;
+    this.start = lt;
+    this.pendingEnd = selfClosing;
+    this.openNames[depth] = name;
+    this.openStarts[depth] = lt;
+    this.openScopes[depth] = this.scope;
+    this.depth = depth + 1;
+    this.prevSibling = null;
+    this.pos = end;
+  }
+
+  /**
+   * Reads the start tag whose '<' is at `lt` the long way and keeps it as its name's `tag`; its name
+   * becomes the prediction after `prev` (or as `parent`'s first child). Returns the name, the number
+   * of attributes and the offset after the '>'.
+   */
+  private readTag(lt: number, prev: XmlName | null, parent: XmlName | null): [XmlName, number, number] {
+    const src = this.src;
+    let p = this.scanName(lt + 1, 'element name');
+    const name = this.intern(lt + 1, p, this.colon, this.hash);
+    if (prev !== null) prev.nextSibling = name;
+    else if (parent !== null) parent.firstChild = name;
     let count = 0;
     for (let c = src.charCodeAt(p); c !== 62 /* > */ && c !== 47 /* / */; c = src.charCodeAt(p)) {
       if (!isWs(c)) {
@@ -470,15 +505,8 @@ export class XmlReader {
       if (c === 62 || c === 47) break;
       // An attribute: name = "value" or 'value'.
       const at = p;
-      const aGuess = this.aNames[count];
-      let aName: XmlName;
-      if (aGuess !== undefined && this.isNameAt(aGuess, at)) {
-        aName = aGuess;
-        p = at + aGuess.qname.length;
-      } else {
-        p = this.scanName(at, 'attribute name');
-        aName = this.intern(at, p, this.colon, this.hash);
-      }
+      p = this.scanName(at, 'attribute name');
+      const aName = this.intern(at, p, this.colon, this.hash);
       p = this.skipWs(p);
       if (src.charCodeAt(p) !== 61 /* = */) throw this.error(`Expected '=' after attribute name '${aName.qname}'`, p);
       p = this.skipWs(p + 1);
@@ -497,17 +525,17 @@ export class XmlReader {
     }
     const selfClosing = src.charCodeAt(p) === 47;
     if (selfClosing && src.charCodeAt(p + 1) !== 62) throw this.error("Expected '>' after '/'", p + 1);
-    this.namespaces(name, lt, count);
-    this.rootSeen = true;
-    this.name = name;
-    this.start = lt;
-    this.pendingEnd = selfClosing;
-    this.openNames[depth] = name;
-    this.openStarts[depth] = lt;
-    this.openScopes[depth] = this.scope;
-    this.depth = depth + 1;
-    this.prevSibling = null;
-    this.pos = selfClosing ? p + 2 : p + 1;
+    const end = selfClosing ? p + 2 : p + 1;
+    name.tag = this.tagOf(lt, end, count);
+    return [name, count, end];
+  }
+
+  /** The start tag src[lt, end) just read, with its `count` attributes, as a Tag (attributes' offsets from `lt`). */
+  private tagOf(lt: number, end: number, count: number): Tag {
+    const values: string[] = [];
+    for (let i = 0; i < count; i++) values.push(this.attrValue(i));
+    const text = this.src.slice(lt, end);
+    return { text: this.compactLeft-- > 0 ? canonical(text) : text, names: this.aNames.slice(0, count), offsets: this.aOffsets.slice(0, count).map((o) => o - lt), values };
   }
 
   /**
@@ -632,12 +660,9 @@ export class XmlReader {
   /** Whether the name at `p` is exactly `name`: the same characters, and no name character after them. */
   private isNameAt(name: XmlName, p: number): boolean {
     const src = this.src;
-    const qname = name.qname;
-    const n = qname.length;
-    let i = 0;
-    while (i < n && src.charCodeAt(p + i) === qname.charCodeAt(i)) i++;
+    const n = name.qname.length;
     const c = src.charCodeAt(p + n);
-    return i === n && (c < 128 ? NAME_ASCII[c] === 0 : !(isNameCharHigh(c) || isNameSurrogate(c)));
+    return src.startsWith(name.qname, p) && (c < 128 ? NAME_ASCII[c] === 0 : !(isNameCharHigh(c) || isNameSurrogate(c)));
   }
 
   /** The end tag whose '<' is at `lt`: it must close the innermost open element. */
