@@ -190,8 +190,10 @@ export class XmlName {
   /** Tag predictions (XmlReader.startTag): the element that last followed this one as its next sibling, and last its first child. */
   nextSibling: XmlName | null = null;
   firstChild: XmlName | null = null;
-  /** The last start tag of this name read the long way (XmlReader.startTag). */
+  /** The start tag of this name kept for comparison (XmlReader.readTag says which), how many were kept, and misses since. */
   tag: Tag | null = null;
+  kept = 0;
+  misses = 0;
 
   /** `hash`: of the qualified name, computed while scanning it (30 bits). `compact`: make the strings canonical. */
   constructor(qname: string, colon: number, readonly hash: number, compact: boolean) {
@@ -221,6 +223,7 @@ function prefixedBinding(n: XmlName): Binding | undefined {
 }
 
 const NAME_CACHE_SIZE = 2048; // power of two
+const MAX_KEPT_TAGS = 4;
 const NAME_PROBES = 4;
 
 /**
@@ -446,9 +449,9 @@ export class XmlReader {
     if (depth === 0 && this.rootSeen) throw this.error('Only one document element is allowed', lt);
     if (depth >= this.maxDepth) throw this.error(`Element nesting deeper than ${this.maxDepth} levels`, lt);
     // Messages repeat their structure: the name is most likely the one that followed the previous
-    // sibling last time (or was the parent's first child), and most often the whole tag is that
-    // name's last one, attributes and all. Then it reads as that one did, with one comparison (its
-    // namespaces, which depend on the scope, are resolved below). Bench: row trick-tag-prediction.
+    // sibling last time (or was the parent's first child), and most often the whole tag is the one
+    // kept for that name, attributes and all. Then it reads as that one did, with one comparison
+    // (its namespaces, which depend on the scope, are resolved below). Bench: row trick-tag-prediction.
     const prev = this.prevSibling;
     const parent = depth > 0 ? (this.openNames[depth - 1] as XmlName) : null;
     const guess = prev !== null ? prev.nextSibling : parent !== null ? parent.firstChild : null;
@@ -456,8 +459,9 @@ export class XmlReader {
     let name: XmlName;
     let count = 0;
     let end: number; // after the tag's '>'
-    // (tag.text is canonical, so startsWith compares in place. A substring compared instead made
-    // one string per tag: peak RSS of the memory case grew ~7 MB and decode times became bimodal.)
+    // (tag.text is canonical when it can be, so startsWith compares in place. A substring compared
+    // instead made one string per tag: peak RSS of the memory case grew ~7 MB and decode times
+    // became bimodal.)
     if (tag !== null && src.startsWith(tag.text, lt)) {
       name = guess as XmlName;
       for (; count < tag.names.length; count++) {
@@ -466,8 +470,9 @@ export class XmlReader {
         this.aValues[count] = tag.values[count] as string;
       }
       end = lt + tag.text.length;
+      name.misses = 0;
     } else {
-      [name, count, end] = this.readTag(lt, prev, parent);
+      [name, count, end] = this.readTag(lt, prev, parent, guess);
     }
     const selfClosing = src.charCodeAt(end - 2) === 47;
     this.namespaces(name, lt, count);
@@ -484,16 +489,23 @@ export class XmlReader {
   }
 
   /**
-   * Reads the start tag whose '<' is at `lt` the long way and keeps it as its name's `tag`; its name
-   * becomes the prediction after `prev` (or as `parent`'s first child). Returns the name, the number
-   * of attributes and the offset after the '>'.
+   * Reads the start tag whose '<' is at `lt` the long way: its name (the predicted `guess` when the
+   * name is that one, else scanned, and then the prediction after `prev` or as `parent`'s first
+   * child) and attributes. Returns the name, the number of attributes and the offset after the '>'.
    */
-  private readTag(lt: number, prev: XmlName | null, parent: XmlName | null): [XmlName, number, number] {
+  private readTag(lt: number, prev: XmlName | null, parent: XmlName | null, guess: XmlName | null): [XmlName, number, number] {
     const src = this.src;
-    let p = this.scanName(lt + 1, 'element name');
-    const name = this.intern(lt + 1, p, this.colon, this.hash);
-    if (prev !== null) prev.nextSibling = name;
-    else if (parent !== null) parent.firstChild = name;
+    let name: XmlName;
+    let p: number;
+    if (guess !== null && this.isNameAt(guess, lt + 1)) {
+      name = guess; // the predicted element, with other attributes than the tag kept for it
+      p = lt + 1 + guess.qname.length;
+    } else {
+      p = this.scanName(lt + 1, 'element name');
+      name = this.intern(lt + 1, p, this.colon, this.hash);
+      if (prev !== null) prev.nextSibling = name;
+      else if (parent !== null) parent.firstChild = name;
+    }
     let count = 0;
     for (let c = src.charCodeAt(p); c !== 62 /* > */ && c !== 47 /* / */; c = src.charCodeAt(p)) {
       if (!isWs(c)) {
@@ -526,7 +538,14 @@ export class XmlReader {
     const selfClosing = src.charCodeAt(p) === 47;
     if (selfClosing && src.charCodeAt(p + 1) !== 62) throw this.error("Expected '>' after '/'", p + 1);
     const end = selfClosing ? p + 2 : p + 1;
-    name.tag = this.tagOf(lt, end, count);
+    // A name keeps its first tag, and takes a newer one only after the kept one missed twice in a
+    // row: tags alternating between two forms (nil and not) still hit half the time. A name whose
+    // tags keep changing (an id in an attribute) takes at most MAX_KEPT_TAGS, each costing a copy.
+    if (name.tag === null || (++name.misses >= 2 && name.kept < MAX_KEPT_TAGS)) {
+      name.tag = this.tagOf(lt, end, count);
+      name.kept++;
+      name.misses = 0;
+    }
     return [name, count, end];
   }
 
