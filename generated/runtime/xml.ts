@@ -190,10 +190,9 @@ export class XmlName {
   /** Tag predictions (XmlReader.startTag): the element that last followed this one as its next sibling, and last its first child. */
   nextSibling: XmlName | null = null;
   firstChild: XmlName | null = null;
-  /** The start tag of this name kept for comparison (XmlReader.readTag says which), how many were kept, and misses since. */
+  /** The start tag of this name kept for comparison (XmlReader.readTag says which), and how many were kept. */
   tag: Tag | null = null;
   kept = 0;
-  misses = 0;
 
   /** `hash`: of the qualified name, computed while scanning it (30 bits). `compact`: make the strings canonical. */
   constructor(qname: string, colon: number, readonly hash: number, compact: boolean) {
@@ -470,7 +469,6 @@ export class XmlReader {
         this.aValues[count] = tag.values[count] as string;
       }
       end = lt + tag.text.length;
-      name.misses = 0;
     } else {
       [name, count, end] = this.readTag(lt, prev, parent, guess);
     }
@@ -538,13 +536,12 @@ export class XmlReader {
     const selfClosing = src.charCodeAt(p) === 47;
     if (selfClosing && src.charCodeAt(p + 1) !== 62) throw this.error("Expected '>' after '/'", p + 1);
     const end = selfClosing ? p + 2 : p + 1;
-    // A name keeps its first tag, and takes a newer one only after the kept one missed twice in a
-    // row: tags alternating between two forms (nil and not) still hit half the time. A name whose
-    // tags keep changing (an id in an attribute) takes at most MAX_KEPT_TAGS, each costing a copy.
-    if (name.tag === null || (++name.misses >= 2 && name.kept < MAX_KEPT_TAGS)) {
+    // The tag read last is kept for comparison, for the first MAX_KEPT_TAGS of the name's tags read
+    // this way: a name whose tags keep changing (nil and not, an id in an attribute) then stops
+    // costing a copy per tag, and is read as here, by its predicted name.
+    if (name.kept < MAX_KEPT_TAGS) {
       name.tag = this.tagOf(lt, end, count);
       name.kept++;
-      name.misses = 0;
     }
     return [name, count, end];
   }
