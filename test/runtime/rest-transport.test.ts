@@ -188,17 +188,18 @@ describe("transport: 'rest' — responses and failures", () => {
     assertNoSecrets(err);
   });
 
-  // The Retry-After reaches the caller and the retry policy on the HttpError alone: a wait past the
-  // time left is not begun (a policy that did not see it would back off and send again).
-  test("a 503's Retry-After is on the HttpError, where the retry policy reads it: 60 s is not waited for, one request", async () => {
+  // The Retry-After reaches the caller and the retry policy on the HttpError alone: 10 s is under the
+  // policy's cap (maxRetryAfterMs, 30 s) but past the 5 s left, so no wait is begun (a policy that
+  // did not see it would back off for ~200 ms and send again).
+  test("a 503's Retry-After is on the HttpError, where the retry policy reads it: 10 s past the time left is not waited for, one request", async () => {
     answer = (_req, res) => {
-      res.writeHead(503, { 'Retry-After': '60', 'Content-Type': 'text/plain' });
+      res.writeHead(503, { 'Retry-After': '10', 'Content-Type': 'text/plain' });
       res.end('busy');
     };
     const err = await failure(agent({ timeoutMs: 5_000, retry: { random: () => 0 } }).getEMailAccount({ EMailAccountId: 1 }));
     assert.ok(err instanceof HttpError, String(err));
     assert.equal(err.status, 503);
-    assert.equal(err.retryAfter, '60');
+    assert.equal(err.retryAfter, '10');
     assert.equal(received.length, 1);
   });
 
