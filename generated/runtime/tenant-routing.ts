@@ -12,6 +12,7 @@ import type { TenantResolver, TenantResolverOptions } from './tenant.js';
 export function resolverOf(options: AgentOptions): TenantRouting | undefined {
   checkTenantOptions(options);
   if (options.tenantResolver) return options.tenantResolver;
+  // (checkTenantOptions has refused a tenant without an environment: the second test is for the type checker.)
   if (options.tenant === undefined || options.environment === undefined) return undefined;
   return lazyTenantResolver({
     environment: options.environment,
