@@ -21,7 +21,7 @@ export const TRICKS = [
   },
   {
     id: 'trick-tag-prediction',
-    title: "A start tag compared whole with the one kept for the predicted element, whose name and attributes it then has (xml.ts startTag)",
+    title: "A start tag compared whole with the predicted element's last one, whose name and attributes it then has (xml.ts startTag)",
     conditions: 'a message that repeats its structure (1000 items of the same type, the same xsi:type on every element of a name); the knock-out reads every tag the long way (its name still predicted, then compared), attribute by attribute',
     replace: [
       ['if (tag !== null && src.startsWith(tag.text, lt)) {', 'if (false) {'],
