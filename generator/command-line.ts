@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
-import { CONFIG_FILE, findConfig, readConfig, type LoadedConfig } from './input/config.js';
+import { CONFIG_FILE, DEFAULT_OUT_DIR, findConfig, readConfig, type LoadedConfig } from './input/config.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
 import { interruptedWrite } from './output/write.js';
 import type { ReadCache } from './read-cache.js';
@@ -45,7 +45,7 @@ function failWith(err: GenerateError): never {
  * config file are the same names (input/config.ts).
  */
 const OPTIONS = {
-  out: { alias: 'o', type: 'string', describe: 'Output folder [default: "generated"]', requiresArg: true },
+  out: { alias: 'o', type: 'string', describe: `Output folder [default: "${DEFAULT_OUT_DIR}"]`, requiresArg: true },
   config: { type: 'string', describe: `Read inputs and options from this JSON file [default: ./${CONFIG_FILE} when no WSDL is given]`, requiresArg: true },
   check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 if the output is stale (missing, different or obsolete files)' },
   watch: { alias: 'w', type: 'boolean', default: false, describe: 'Run again whenever a local WSDL or the config file changes; Ctrl-C ends' },
@@ -169,7 +169,7 @@ function settingsFrom(argv: Args): RunSettings {
     config = readConfig(found);
   }
   const wsdl = config ? config.wsdl : argv.wsdl;
-  const out = argv.out ?? config?.out ?? 'generated';
+  const out = argv.out ?? config?.out ?? DEFAULT_OUT_DIR;
   const extraArgs = [
     ...(config && argv.out !== undefined ? ['-o', argv.out] : []),
     ...(argv['allow-origin'] ?? []).flatMap((o) => ['--allow-origin', o]),
@@ -286,7 +286,7 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
         const { line } = await runOnce(argv, settings, io, cache);
         io.out(`[${clock()}] ${line}\n`);
       } catch (err) {
-        const text = failureText(err, settings?.out ?? argv.out ?? 'generated');
+        const text = failureText(err, settings?.out ?? argv.out ?? DEFAULT_OUT_DIR);
         io.err(
           `[${clock()}] ${NAME}: the last good output stays; waiting for the next change\n` + text.split('\n').map((l) => `${NAME}: ${l}\n`).join(''),
         );

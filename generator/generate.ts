@@ -12,6 +12,7 @@ import { combineErrors, GenerateError } from './errors.js';
 import { readAgent, type AgentSummary, type ReadResult } from './generate-agent.js';
 import { ReadCache } from './read-cache.js';
 import { headerCommand, regenerateCommand } from './input/command.js';
+import { DEFAULT_OUT_DIR } from './input/config.js';
 import { docLabel } from './input/documents.js';
 import { loadInput, loadLocalInput, type InputOptions, type LoadedInput } from './input/load.js';
 import { findStale, writeOutput, type StaleFile, type WriteSummary } from './output/write.js';
@@ -227,10 +228,10 @@ function collect(outcomes: readonly (Outcome | undefined)[], errors: readonly (G
 export function buildFiles(wsdlPaths: readonly string[], options: BuildOptions = {}): { agents: AgentSummary[]; files: GeneratedFile[] } {
   const { regenerate } = options;
   const { loaded, errors } = loadAllLocal(wsdlPaths);
-  const clashes = checkFolderClashes(loaded, 'generated');
+  const clashes = checkFolderClashes(loaded, DEFAULT_OUT_DIR);
   if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
   const outcomes = loaded.map((input) => (input ? toOutcome(() => readAgent(input)) : undefined));
-  return assemble(collect(outcomes, errors, loaded), templatesDir, regenerate ?? headerCommand(regenerateCommand({ inputs: wsdlPaths, outDir: 'generated' })));
+  return assemble(collect(outcomes, errors, loaded), templatesDir, regenerate ?? headerCommand(regenerateCommand({ inputs: wsdlPaths, outDir: DEFAULT_OUT_DIR })));
 }
 
 /**
@@ -243,7 +244,7 @@ export async function buildFilesParallel(
   options: BuildOptions & InputOptions & { readonly outDir?: string } = {},
 ): Promise<{ agents: AgentSummary[]; files: GeneratedFile[] }> {
   const { regenerate, cache } = options;
-  const outDir = options.outDir || 'generated';
+  const outDir = options.outDir || DEFAULT_OUT_DIR;
   // Without a cache every input is read, so the workers can start while the inputs load.
   let pool = cache ? undefined : ReaderPool.start(inputs.length);
   try {
@@ -272,7 +273,7 @@ export async function buildFilesParallel(
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
-  const outDir = options.outDir ?? 'generated';
+  const outDir = options.outDir ?? DEFAULT_OUT_DIR;
   const { agents, files } = await buildFilesParallel(options.wsdl, { ...options, outDir });
   if (options.check) return { agents, files, stale: findStale(outDir, files) };
   const written = writeOutput(outDir, files, { command: regenerateCommand({ inputs: options.wsdl, outDir, ...options }), seen: options.cache?.files });

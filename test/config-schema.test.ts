@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GenerateError } from '../generator/errors.js';
-import { readConfig, unsupportedGlob } from '../generator/input/config.js';
+import { DEFAULT_OUT_DIR, readConfig, unsupportedGlob } from '../generator/input/config.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from '../generator/input/fetch.js';
 import { runCli } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
@@ -54,7 +54,7 @@ describe('config keys = option names', () => {
   });
 
   test('the schema states the defaults a run uses, as --help does', async () => {
-    const defaults = { out: 'generated', 'fetch-timeout': DEFAULT_FETCH_TIMEOUT_MS, 'max-bytes': DEFAULT_MAX_DOCUMENT_BYTES };
+    const defaults = { out: DEFAULT_OUT_DIR, 'fetch-timeout': DEFAULT_FETCH_TIMEOUT_MS, 'max-bytes': DEFAULT_MAX_DOCUMENT_BYTES };
     const text = await help();
     for (const [key, value] of Object.entries(defaults)) {
       assert.equal(schema.properties[key]!.default, value, `the schema's default of "${key}"`);

@@ -13,6 +13,8 @@ import { GenerateError } from '../errors.js';
 import { isUrl } from './documents.js';
 
 export const CONFIG_FILE = 'gen-services86.config.json';
+/** The output folder when neither the command line nor the config file names one. */
+export const DEFAULT_OUT_DIR = 'generated';
 
 export interface ConfigFile {
   /** The JSON Schema the file follows (for editors); not read. */
@@ -130,7 +132,7 @@ export function readConfig(path: string): LoadedConfig {
   return {
     path,
     wsdl: [...new Set(wsdl)],
-    out: cwdRelative(resolve(base, (obj['out'] as string | undefined) ?? 'generated')),
+    out: cwdRelative(resolve(base, (obj['out'] as string | undefined) ?? DEFAULT_OUT_DIR)),
     allowOrigins: strings('allow-origin') ?? [],
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(maxBytes !== undefined ? { maxBytes } : {}),
