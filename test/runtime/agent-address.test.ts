@@ -67,6 +67,17 @@ describe('agent address', () => {
     assert.deepEqual(requests, [], 'the WSDL address saw no request');
   });
 
+  test('a missing address is reported before an aborted signal or a time limit: it is the configuration, not this call', async () => {
+    const agent = agentWithWsdlAddress({ ticket: TICKET });
+    const aborted = AbortSignal.abort();
+    await assert.rejects(agent.invoke('GetEMailAccount', { EMailAccountId: 3 }, { signal: aborted, timeoutMs: 1 }), (err: unknown) => {
+      assert.ok(err instanceof SoapError && err.constructor === SoapError, String(err));
+      assert.match(err.message, /^GetEMailAccount: no address: /);
+      return true;
+    });
+    assert.deepEqual(requests, [], 'the WSDL address saw no request');
+  });
+
   test('the generated EMailAgent without an address never calls fetch, and never names the ticket', async () => {
     let fetched = 0;
     const email = new EMailAgent({
