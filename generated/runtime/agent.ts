@@ -131,10 +131,12 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     options: CallOptions = {},
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const started = performance.now();
-    // What fails before anything is loaded: no such operation, a bad time limit.
+    // What fails before anything is loaded or sent: no such operation, no address, a bad time limit.
     if (!this.operations[name]) throw new SoapError(`unknown operation`, name);
+    const o = this.#options;
+    if (this.endpoint === undefined && o.tenant === undefined && o.tenantResolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
-    const caller = this.#caller ?? (await firstLoad(this.#loadCaller, name, options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    const caller = this.#caller ?? (await firstLoad(this.#loadCaller, name, options.timeoutMs ?? o.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
     return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
   }
 
@@ -150,6 +152,13 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const { output } = await this.invoke(name as keyof Ops & string, input as never, options);
     // invoke has found the codec by this name, or thrown.
     return (typeof operation === 'string' ? this.operations[name]! : operation).result(output);
+  }
+
+  /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
+  #noAddress(): string {
+    if (this.#options.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
+    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress})` : '';
+    return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 }
 

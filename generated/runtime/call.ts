@@ -40,7 +40,7 @@ export interface CallerSetup {
   readonly endpoint: string | undefined;
 }
 
-/** The calls of one agent. Its checks (operation, timeout) were made by SoapAgent.invoke. */
+/** The calls of one agent. Its checks (operation, address, timeout) were made by SoapAgent.invoke. */
 export class Caller {
   readonly #setup: CallerSetup;
   readonly #options: AgentOptions;
@@ -58,7 +58,6 @@ export class Caller {
 
   /** One call (asked of the agent at `started`, performance.now()): its result, or its error with every secret removed. */
   async invoke(name: string, input: unknown, options: CallOptions, started?: number): Promise<CallResult<unknown, unknown>> {
-    if (this.#setup.endpoint === undefined && this.#resolver === undefined) throw new SoapError(noAddress(this.#options, this.#setup.info), name);
     const call: { ticket?: string | undefined } = {};
     try {
       return await this.#call(name, input, options, call, started);
@@ -293,13 +292,6 @@ function passwordOf(url: string | undefined): string[] {
   } catch {
     return password === '' ? [] : [password];
   }
-}
-
-/** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
-function noAddress(options: AgentOptions, info: ServiceInfo): string {
-  if (options.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
-  const wsdl = info.defaultEndpoint !== undefined ? ` (${info.defaultEndpoint})` : '';
-  return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
 }
 
 /** What the call loop and the hooks know of one attempt. */

@@ -63,10 +63,12 @@ export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: st
   // What the text of the element open at each depth (0 = Fault) belongs to.
   const NONE = 0, CODE = 1, REASON = 2, DETAIL = 3, CODE_12 = 4, REASON_12 = 5;
   const role: number[] = [NONE];
-  // Fault's children whose text is kept: their names in this version, and what their text is.
+  // Fault's children whose text is kept, in this order: code, reason, detail -- their names in this
+  // version, what their text is, and whether one was seen (only the first of each counts).
   const names = version === '1.1' ? ['faultcode', 'faultstring', 'detail'] : ['Code', 'Reason', 'Detail'];
   const roles = version === '1.1' ? [CODE, REASON, DETAIL] : [CODE_12, REASON_12, DETAIL];
   const seen = [false, false, false];
+  const DETAIL_AT = 2;
   for (let ev = r.next(); ev !== XML_EOF && (ev !== XML_END || role.length > 1); ev = r.next()) {
     if (ev === XML_START) {
       const depth = role.length; // 1: a child of Fault
@@ -74,7 +76,6 @@ export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: st
       const local = r.name.local;
       let next = parent === DETAIL ? DETAIL : NONE;
       if (depth === 1 && r.ns === envNs) {
-        // Only the first of each counts.
         const i = names.indexOf(local);
         if (i >= 0 && !seen[i]) {
           seen[i] = true;
@@ -97,7 +98,7 @@ export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: st
     }
   }
   return new SoapFaultError(
-    { code: code.value(true), reason: reason.value(false), detail: seen[roles.indexOf(DETAIL)] ? detail.value(true) : undefined },
+    { code: code.value(true), reason: reason.value(false), detail: seen[DETAIL_AT] ? detail.value(true) : undefined },
     operation,
   );
 }
