@@ -4,7 +4,7 @@
 //   xs:list EMailFlags of an inline enumeration → EMailFlagsItem union + export type EMailFlags = EMailFlagsItem[]
 //   IsDictionary FieldPropertyDictionary → export type FieldPropertyDictionary = Record<string, FieldProperty | null>
 //   ArrayOfEMailAddress → export type ArrayOfEMailAddress = (EMailAddress | null)[] (fields use the array directly)
-import { qnameKey, type ElementField } from '../model/types.js';
+import { qnameKey, shownLocal, type ElementField } from '../model/types.js';
 import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import { template } from './templates.js';
@@ -74,7 +74,7 @@ function declaration(plan: TypeScope, t: PlannedType): DeclarationView | undefin
   switch (shape.kind) {
     case 'interface': {
       const def = shape.def;
-      const what = def.anonymous ? `element ${def.name.local.replace(/^\//, '').replace(/\//g, ' / ')} (inline type)` : `complexType ${def.name.local}`;
+      const what = def.anonymous ? `element ${shownLocal(def.name.local).replace(/\//g, ' / ')} (inline type)` : `complexType ${def.name.local}`;
       const doc = jsDoc([...docLines(def.documentation), ...(def.documentation ? [''] : []), `@xsd ${what}`]);
       const base = def.base ? ` extends ${plannedType(plan, { kind: 'named', name: def.base }).name}` : '';
       return { doc, name, interface: true, extends: base, props: def.fields.map((f) => property(plan, f)) };
@@ -113,7 +113,7 @@ function declaration(plan: TypeScope, t: PlannedType): DeclarationView | undefin
 }
 
 function enumLabel(local: string): string {
-  return local.endsWith('/item') ? `${local.slice(0, -'/item'.length).replace(/^\//, '')} item` : local;
+  return local.endsWith('/item') ? `${shownLocal(local.slice(0, -'/item'.length))} item` : local;
 }
 
 function listItem(plan: TypeScope, t: PlannedType): string {

@@ -4,6 +4,7 @@
 import { GenerateError } from '../errors.js';
 import {
   qnameKey,
+  shownLocal,
   type ComplexTypeDef,
   type ElementField,
   type EnumTypeDef,
@@ -258,7 +259,7 @@ function mergeTypes(services: readonly Service[]): Map<string, Variant[]> {
       if (!wrapperOnly(key, service) || !wrapperOnly(key, other.services[0]!)) {
         const diff = firstDifference(other.def, def)!;
         throw new GenerateError(
-          `type ${def.name.local.replace(/^\//, '')} (namespace ${def.name.ns}) is defined differently in ${other.services[0]!.sourceFile} ` +
+          `type ${shownLocal(def.name.local)} (namespace ${def.name.ns}) is defined differently in ${other.services[0]!.sourceFile} ` +
             `and ${service.sourceFile}: ${diff}. Generate these WSDLs into separate folders`,
           def.location,
         );
@@ -320,8 +321,8 @@ interface Difference {
 /**
  * The one rule for "defined alike": the first place where `a` and `b` differ, comparing everything
  * but source locations (`location` at any depth); undefined when they are equal. Equal is the
- * common case (1,612 comparisons over the 56 Services86 WSDLs), so nothing is allocated until a
- * difference is found: the path is collected on the way back, and firstDifference words it.
+ * common case (1,612 comparisons over the 56 Services86 WSDLs), so no path or description is built
+ * until a difference is found: the path is collected on the way back, and firstDifference words it.
  */
 function differenceOf(a: unknown, b: unknown): Difference | undefined {
   if (Object.is(a, b)) return undefined;
@@ -360,7 +361,7 @@ function below(key: string | number, x: unknown, y: unknown): Difference | undef
  * other` (an array element is named by its name where it has one); undefined when they are equal
  * (differenceOf's rule).
  */
-export function firstDifference(a: unknown, b: unknown): string | undefined {
+function firstDifference(a: unknown, b: unknown): string | undefined {
   const d = differenceOf(a, b);
   if (!d) return undefined;
   let path = '';

@@ -183,6 +183,11 @@ export interface Service {
   readonly operations: readonly Operation[];
 }
 
+/** A type's local name as messages and code show it: an inline type's path (`/Elem/Field`) without its leading '/'. */
+export function shownLocal(local: string): string {
+  return local.replace(/^\//, '');
+}
+
 /** `{ns}local` — the key under which types and elements are stored. */
 export function qnameKey(name: QName): string {
   return `{${name.ns}}${name.local}`;

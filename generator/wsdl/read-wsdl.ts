@@ -4,6 +4,7 @@
 import { GenerateError } from '../errors.js';
 import {
   qnameKey,
+  shownLocal,
   type ElementDecl,
   type MessagePart,
   type Operation,
@@ -305,20 +306,17 @@ function checkTypeDef(
   service: Service,
   checkType: (ref: TypeRef, usedBy: string, loc: SourceLocation) => void,
 ): void {
-  const what = `type ${def.name.local}`;
+  const what = `type ${shownLocal(def.name.local)}`;
   switch (def.kind) {
     case 'complex': {
       for (const f of def.fields) checkType(f.type, `element ${f.name} of ${what}`, f.location);
       for (const a of def.attributes) checkType(a.type, `attribute ${a.name} of ${what}`, a.location);
-      const seen = new Set<string>([qnameKey(def.name)]);
-      for (let base = def.base; base; ) {
+      checkChainEnds(def, def.base, 'extension', what, (base) => {
         const baseDef = service.types.get(qnameKey(base));
         if (!baseDef) throw new GenerateError(`base type "${base.local}" (namespace ${base.ns}) is not defined; used by ${what}`, def.location);
         if (baseDef.kind !== 'complex') throw new GenerateError(`base type "${base.local}" of ${what} is not a complex type`, def.location);
-        if (seen.has(qnameKey(base))) throw new GenerateError(`the extension chain of ${what} is circular`, def.location);
-        seen.add(qnameKey(base));
-        base = baseDef.base;
-      }
+        return baseDef.base;
+      });
       break;
     }
     case 'list': {
@@ -326,7 +324,7 @@ function checkTypeDef(
       const item = unreadable(def.item, service, 'item');
       if (item) {
         throw new GenerateError(
-          `the item type of xs:list ${what} is ${item}; a list item must be an XSD built-in other than xs:anyType, an enumeration or a restriction`,
+          `the item type of xs:list ${what} is ${item}; a list item must be an enumeration, a restriction, or an XSD built-in other than xs:anyType`,
           def.location,
         );
       }
@@ -340,21 +338,32 @@ function checkTypeDef(
       const base = unreadable(def.base, service, 'base');
       if (base) {
         throw new GenerateError(
-          `the base of xs:restriction ${what} is ${base}; a restriction without enumerations must restrict an XSD built-in other than xs:anyType, or another such restriction`,
+          `the base of xs:restriction ${what} is ${base}; a restriction without enumerations must restrict another such restriction, or an XSD built-in other than xs:anyType`,
           def.location,
         );
       }
       // The emitter and the runtime follow a restriction of a restriction to its built-in: it must end.
-      const seen = new Set<string>([qnameKey(def.name)]);
-      for (let next = def.base; next.kind === 'named'; ) {
-        if (seen.has(qnameKey(next.name))) throw new GenerateError(`the restriction chain of ${what} is circular`, def.location);
-        seen.add(qnameKey(next.name));
-        const nextDef = service.types.get(qnameKey(next.name));
-        if (nextDef?.kind !== 'restriction') break;
-        next = nextDef.base;
-      }
+      const named = (ref: TypeRef): QName | undefined => (ref.kind === 'named' ? ref.name : undefined);
+      checkChainEnds(def, named(def.base), 'restriction', what, (next) => {
+        const nextDef = service.types.get(qnameKey(next));
+        return nextDef?.kind === 'restriction' ? named(nextDef.base) : undefined;
+      });
       break;
     }
+  }
+}
+
+/**
+ * Follows a chain of base types from `def` (`first`, then `next` of each) and fails when it comes
+ * back to a type already passed: extension and restriction chains must end. `next` may throw for a
+ * base that cannot be one.
+ */
+function checkChainEnds(def: TypeDef, first: QName | undefined, chain: string, what: string, next: (base: QName) => QName | undefined): void {
+  const seen = new Set<string>([qnameKey(def.name)]);
+  for (let base = first; base; ) {
+    if (seen.has(qnameKey(base))) throw new GenerateError(`the ${chain} chain of ${what} is circular`, def.location);
+    seen.add(qnameKey(base));
+    base = next(base);
   }
 }
 
@@ -367,7 +376,7 @@ function checkTypeDef(
 function unreadable(ref: TypeRef, service: Service, role: 'item' | 'base'): string | undefined {
   if (ref.kind === 'primitive') return ref.name === 'anyType' ? 'xs:anyType (not a simple type)' : undefined;
   const def = service.types.get(qnameKey(ref.name));
-  const name = `"${ref.name.local.replace(/^\//, '')}"`;
+  const name = `"${shownLocal(ref.name.local)}"`;
   switch (def?.kind) {
     case undefined: // refused by checkType
     case 'restriction':
