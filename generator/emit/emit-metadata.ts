@@ -11,7 +11,7 @@
 // agent's metadata.ts imports the ones its table names. The file explains its notation in its
 // first comment (templates/metadata.ts.hbs).
 import { GenerateError } from '../errors.js';
-import type { ElementField, SourceLocation } from '../model/types.js';
+import { shownLocal, type ElementField, type SourceLocation } from '../model/types.js';
 import { stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import { NO_CHECK_LINE } from './no-check.js';
@@ -146,7 +146,7 @@ function typeConsts(plan: TypeScope, t: PlannedType): TypeConstView[] {
 
 function typeConst(plan: TypeScope, t: PlannedType): TypeConstView | undefined {
   const s = t.shape;
-  const xmlName = (local: string, ns: string) => [stringLiteral(local.replace(/^\//, '')), String(namespaceIndex(plan, ns))];
+  const xmlName = (local: string, ns: string) => [stringLiteral(shownLocal(local)), String(namespaceIndex(plan, ns))];
   switch (s.kind) {
     case 'interface': {
       const def = s.def;
@@ -174,29 +174,30 @@ function typeConst(plan: TypeScope, t: PlannedType): TypeConstView | undefined {
   }
 }
 
-/** The patterns of one restriction as one anchored JS regular expression: XSD reads them as alternatives. */
+/**
+ * The patterns of one restriction as one anchored JS regular expression: XSD patterns match the
+ * whole value and have no anchors, and several on one restriction are alternatives.
+ */
 function levelPattern(patterns: readonly string[], location: SourceLocation): string {
-  if (patterns.length === 1) return jsPattern(patterns[0]!, location);
-  return `^(?:${patterns.map((p) => jsPattern(p, location).slice(1, -1)).join('|')})$`;
+  return `^(?:${patterns.map((p) => jsPattern(p, location)).join('|')})$`;
 }
 
 /**
- * An XSD pattern as an anchored JS regular expression. XSD patterns match the whole value and
- * have no anchors; the XSD-only escapes (\i \c) and class subtraction have no JS equivalent and
- * are refused rather than approximated.
+ * An XSD pattern as JS regular expression syntax (levelPattern anchors it), checked to compile
+ * anchored; the XSD-only escapes (\i \c) and class subtraction have no JS equivalent and are
+ * refused rather than approximated.
  */
 function jsPattern(pattern: string, location: SourceLocation): string {
   const translated = escapeAnchorsOutsideClasses(pattern);
   if (translated === undefined) {
     throw new GenerateError(`unsupported XSD pattern "${pattern}" (XSD-only regular expression syntax)`, location);
   }
-  const js = `^(?:${translated})$`;
   try {
-    new RegExp(js);
+    new RegExp(`^(?:${translated})$`);
   } catch {
     throw new GenerateError(`unsupported XSD pattern "${pattern}" (not a valid regular expression here)`, location);
   }
-  return js;
+  return translated;
 }
 
 /**

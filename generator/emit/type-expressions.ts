@@ -1,7 +1,7 @@
 // TypeScript type expressions and runtime metadata keys for schema references. Both the types
 // file and the client use these, so a field's TS type and its codec can never disagree.
 import { GenerateError } from '../errors.js';
-import { qnameKey, type ElementField, type RestrictionTypeDef, type TypeRef } from '../model/types.js';
+import { qnameKey, shownLocal, type ElementField, type RestrictionTypeDef, type TypeRef } from '../model/types.js';
 import type { PlannedType, TypeScope } from './plan.js';
 import { CHAR_MAPPING, MS_SERIALIZATION_NS, PRIMITIVE_MAPPING, type PrimitiveMapping } from './type-mapping.js';
 
@@ -15,18 +15,18 @@ export function plannedType(plan: TypeScope, ref: TypeRef & { kind: 'named' }): 
   return t;
 }
 
-/** The primitive a restriction ends at (restrictions of restrictions are followed). */
+/** The primitive a restriction's chain ends at (WCF's char, at any level, is its own mapping). */
 export function restrictionMapping(plan: TypeScope, t: PlannedType): PrimitiveMapping {
-  if (t.shape.kind !== 'restriction') throw new GenerateError(`internal: ${t.name} is not a restriction`);
-  const def = t.shape.def;
-  if (def.name.ns === MS_SERIALIZATION_NS && def.name.local === 'char') return CHAR_MAPPING;
-  if (def.base.kind === 'primitive') return PRIMITIVE_MAPPING[def.base.name];
-  return restrictionMapping(plan, plannedType(plan, def.base));
+  const chain = restrictionChain(plan, t);
+  if (chain.some((d) => d.name.ns === MS_SERIALIZATION_NS && d.name.local === 'char')) return CHAR_MAPPING;
+  const last = chain[chain.length - 1]?.base;
+  if (last?.kind !== 'primitive') throw new GenerateError(`internal: the restriction chain of ${t.name} does not end at a built-in`);
+  return PRIMITIVE_MAPPING[last.name];
 }
 
 /**
- * A restriction and the restrictions it restricts, itself first: a value must satisfy every one
- * of them (XSD), while the patterns of one of them are alternatives.
+ * A restriction and the restrictions it restricts, itself first. A value must match the patterns
+ * of every one of them (XSD), while the patterns of one of them are alternatives.
  */
 export function restrictionChain(plan: TypeScope, t: PlannedType): RestrictionTypeDef[] {
   const chain: RestrictionTypeDef[] = [];
@@ -89,5 +89,5 @@ export function provenance(f: ElementField, typeLabel: string): string {
 }
 
 export function typeLabel(ref: TypeRef): string {
-  return ref.kind === 'primitive' ? `xs:${ref.name}` : ref.name.local.replace(/^\//, '');
+  return ref.kind === 'primitive' ? `xs:${ref.name}` : shownLocal(ref.name.local);
 }
