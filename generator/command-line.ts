@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
-import { CONFIG_FILE, DEFAULT_OUT_DIR, findConfig, readConfig, type LoadedConfig } from './input/config.js';
+import { CONFIG_FILE, DEFAULT_OUT_DIR, findConfig, isPositiveLimit, readConfig, type LoadedConfig } from './input/config.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
 import { interruptedWrite } from './output/write.js';
 import type { ReadCache } from './read-cache.js';
@@ -120,7 +120,7 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
     .command('$0 [wsdl...]', false)
     .positional('wsdl', { type: 'string', array: true, describe: 'WSDL files or http(s) URLs to read' })
     .options(OPTIONS)
-    .example('$0 EMail.wsdl', 'writes generated/EMail/ and generated/runtime/')
+    .example('$0 EMail.wsdl', `writes ${DEFAULT_OUT_DIR}/EMail/ and ${DEFAULT_OUT_DIR}/runtime/`)
     .example('$0 wsdl/*.wsdl -o src/superoffice', 'several agents in one run')
     .example("$0 'https://host/EMail.svc?wsdl'", 'from the service (?wsdl or ?singleWsdl)')
     .example('$0 EMail.wsdl --check', 'in CI: fail when generated code is out of date')
@@ -311,8 +311,8 @@ export interface CommandHooks {
 
 async function main(args: readonly string[], io: CliOutput, hooks: CommandHooks): Promise<number> {
   const argv = parseQuick(args) ?? (await parseWithYargs(args));
-  if (argv['fetch-timeout'] !== undefined && !(argv['fetch-timeout'] > 0)) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
-  if (argv['max-bytes'] !== undefined && !(argv['max-bytes'] > 0)) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
+  if (argv['fetch-timeout'] !== undefined && !isPositiveLimit(argv['fetch-timeout'])) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
+  if (argv['max-bytes'] !== undefined && !isPositiveLimit(argv['max-bytes'])) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
   if (argv.watch && argv.check) fail(`--watch and --check do not go together: --check is for CI, --watch for editing\nRun "${NAME} --help" for usage.`);
   if (argv.watch) return watchMode(argv, io);
   hooks.beforeOneRun?.();

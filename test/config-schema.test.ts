@@ -100,6 +100,14 @@ describe('config keys = option names', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^gen-services86: --max-bytes must be a positive number of bytes\n/);
   });
+
+  test('a limit of Infinity is refused on the command line as in the config file (it would disable the limit)', async () => {
+    for (const option of ['--max-bytes', '--fetch-timeout']) {
+      const r = await runCli(['x.wsdl', option, 'Infinity'], work);
+      assert.equal(r.code, 1, option);
+      assert.match(r.stderr, new RegExp(`^gen-services86: ${option} must be a positive number of `), option);
+    }
+  });
 });
 
 describe('glob syntax', () => {

@@ -40,6 +40,11 @@ export interface LoadedConfig {
   readonly maxBytes?: number;
 }
 
+/** What a limit option (fetch-timeout, max-bytes) must be, on the command line and in the config file. */
+export function isPositiveLimit(v: unknown): v is number {
+  return typeof v === 'number' && v > 0 && Number.isFinite(v);
+}
+
 const KEYS: Record<keyof ConfigFile, string> = {
   $schema: 'a string (the path or URL of the JSON Schema)',
   wsdl: 'an array of WSDL paths, globs or URLs',
@@ -106,8 +111,7 @@ export function readConfig(path: string): LoadedConfig {
   const positive = (key: keyof ConfigFile): number | undefined => {
     const v = obj[key];
     if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) return bad(key);
-    return v;
+    return isPositiveLimit(v) ? v : bad(key);
   };
   const patterns = strings('wsdl');
   if (!patterns || patterns.length === 0) throw new GenerateError('"wsdl" must list at least one WSDL path, glob or URL', { file });
