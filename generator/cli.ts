@@ -6,8 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runCommand } from './command-line.js';
 
-export { runCommand };
-
 /**
  * Tunes V8 for a process that generates once and exits (the CLI started as a program, not
  * --watch). Such a run is over in about a second, most of it code that runs only once per WSDL;

@@ -1,5 +1,5 @@
-// Reads many WSDLs on worker threads: one per spare core and per 6 inputs, three at most, plus the
-// main thread. Each WSDL is independent, so the split only changes the wall time, never the
+// Reads many WSDLs on worker threads (one per spare core and per MIN_WSDLS_FOR_WORKERS inputs,
+// MAX_WORKERS at most) and the main thread. Each WSDL is independent, so the split only changes the wall time, never the
 // output: outcomes are returned in input order, one per input, failures included (every failing
 // input is reported).
 //
@@ -14,6 +14,7 @@ import { toOutcome, type Outcome, type WorkerMessage, type WorkerRequest } from 
 
 /** Below this many WSDLs, starting a worker costs more than it saves. */
 const MIN_WSDLS_FOR_WORKERS = 6;
+const MAX_WORKERS = 3;
 
 /** A started worker and its end: resolved when it exits normally, rejected when it fails (also before it was given work). */
 interface Started {
@@ -40,9 +41,9 @@ export class ReaderPool {
     this.#workers = workers;
   }
 
-  /** A pool for about `count` inputs: one worker per spare core and per 6 inputs, three at most (none for a few, or on one core). */
+  /** A pool for about `count` inputs: one worker per spare core and per MIN_WSDLS_FOR_WORKERS inputs, MAX_WORKERS at most (none for a few, or on one core). */
   static start(count: number): ReaderPool {
-    const n = Math.min(availableParallelism() - 1, 3, Math.floor(count / MIN_WSDLS_FOR_WORKERS));
+    const n = Math.min(availableParallelism() - 1, MAX_WORKERS, Math.floor(count / MIN_WSDLS_FOR_WORKERS));
     return new ReaderPool(Array.from({ length: Math.max(0, n) }, startWorker));
   }
 

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cliPath, repoRoot } from './paths.js';
 
@@ -43,7 +43,7 @@ export function runCli(args: readonly string[], cwd: string, options: RunOptions
 let queue: Promise<void> = Promise.resolve();
 
 async function runInProcess(args: readonly string[], cwd: string): Promise<Run> {
-  const { runCommand } = (await import(pathToFileURL(cliPath).href)) as typeof import('../../generator/cli.js');
+  const { runCommand } = (await import(pathToFileURL(join(dirname(cliPath), 'command-line.js')).href)) as typeof import('../../generator/command-line.js');
   let stdout = '';
   let stderr = '';
   const started = performance.now();
