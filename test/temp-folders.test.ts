@@ -21,13 +21,22 @@ test('no test makes a folder inside the repository (dist/ included): each is mad
   const sources = testSources();
   assert.ok(sources.includes('temp-folders.test.ts') && sources.length > 50, `the test sources are found (${sources.length})`);
   const inRepository: string[] = [];
-  for (const file of sources) {
-    readFileSync(join(testDir, file), 'utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        // A folder named from the repository root, as mkdtemp or mkdir of join(repoRoot, 'dist', …) (code, not comments).
-        if (!/^\s*(\/\/|\*)/.test(line) && /\b(mkdtempSync|mkdirSync)\((.*\b)?(repoRoot|distDir)\b/.test(line)) inRepository.push(`test/${file}:${i + 1}: ${line.trim()}`);
-      });
+  let temporary = 0;
+  for (const file of sources.filter((f) => f !== 'temp-folders.test.ts')) {
+    const text = readFileSync(join(testDir, file), 'utf8');
+    const where = (offset: number) => `test/${file}:${text.slice(0, offset).split('\n').length}`;
+    // Every mkdtempSync names the OS temp folder, or `work`, a folder this file made there.
+    const workInTemp = /\bwork = (mkdtempSync\(join\(tmpdir\(\)|tempDir\()/.test(text);
+    for (const m of text.matchAll(/\bmkdtempSync\(\s*([^,)]*)/g)) {
+      const root = m[1]!.trim();
+      if (/^join\((os\.)?tmpdir\($/.test(root) || (root === 'join(work' && workInTemp)) temporary++;
+      else inRepository.push(`${where(m.index)}: mkdtempSync(${root}`);
+    }
+    // A folder named from the repository root, as mkdir of join(repoRoot, 'dist', …) (code, not comments).
+    text.split('\n').forEach((line, i) => {
+      if (!/^\s*(\/\/|\*)/.test(line) && /\bmkdirSync\((.*\b)?repoRoot\b/.test(line)) inRepository.push(`test/${file}:${i + 1}: ${line.trim()}`);
+    });
   }
+  assert.ok(temporary > 20, `the temp folders made with mkdtempSync are found (${temporary})`);
   assert.deepEqual(inRepository, []);
 });

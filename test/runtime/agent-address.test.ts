@@ -69,12 +69,16 @@ describe('agent address', () => {
 
   test('a missing address is reported before an aborted signal or a time limit: it is the configuration, not this call', async () => {
     const agent = agentWithWsdlAddress({ ticket: TICKET });
-    const aborted = AbortSignal.abort();
-    await assert.rejects(agent.invoke('GetEMailAccount', { EMailAccountId: 3 }, { signal: aborted, timeoutMs: 1 }), (err: unknown) => {
-      assert.ok(err instanceof SoapError && err.constructor === SoapError, String(err));
-      assert.match(err.message, /^GetEMailAccount: no address: /);
-      return true;
-    });
+    const expected = `GetEMailAccount: no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address (${wsdlHost}/${SERVICE_PATH}) (nothing was sent)`;
+    for (const options of [{ signal: AbortSignal.abort() }, { timeoutMs: 1 }]) {
+      await assert.rejects(agent.invoke('GetEMailAccount', { EMailAccountId: 3 }, options), (err: unknown) => {
+        assert.ok(err instanceof SoapError && err.constructor === SoapError, String(err));
+        assert.equal(err.message, expected);
+        assert.equal(err.operation, 'GetEMailAccount');
+        return true;
+      });
+    }
+    await sleep(50);
     assert.deepEqual(requests, [], 'the WSDL address saw no request');
   });
 

@@ -180,7 +180,8 @@ describe('XmlReader: a start tag read by comparison with the one kept for its na
     assert.deepEqual(outcome(() => parseXml(`<r>${ok}${ok}</r>`)), { ok: true });
     const result = outcome(() => parseXml(`<r>${ok}${clash}</r>`));
     assert.equal(result.ok, false);
-    assert.match(result.message!, /Duplicate attribute 'q:a' \(expanded name \{urn:1\}a\) at line 1, column 1\d\d/);
+    const column = '<r>'.length + ok.length + clash.indexOf('q:a') + 1; // at the second attribute, the duplicate
+    assert.equal(result.message, `Duplicate attribute 'q:a' (expanded name {urn:1}a) at line 1, column ${column}`);
   });
 
   it('a predicted tag whose prefix is unbound in its new scope is refused there', () => {
