@@ -34,6 +34,9 @@ if (distIsCurrent(stamp)) {
   process.exit(0);
 }
 
+// tsc writes its outputs even when it fails (a type error): until this build ends well, the stamp
+// must not say that dist/ is the build of sources it matched before.
+rmSync(join(dist, '.build-stamp'), { force: true });
 const tsc = () => {
   const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', buildInfo], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
