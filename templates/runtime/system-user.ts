@@ -12,7 +12,7 @@ import { redact } from './redact.js';
 import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
-import { environmentUrl } from './agent.js';
+import { checkLimitOption, environmentUrl } from './agent.js';
 import { OnlineError } from './errors.js';
 import { requestJson } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
@@ -54,6 +54,9 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   const { systemUserToken, privateKey } = options;
   if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
   if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
+  // NaN would switch a check off (\`now - NaN >= exp\` is false: an expired JWT would pass), as for an agent's limits.
+  checkLimitOption('clockSkewMs', options.clockSkewMs);
+  checkLimitOption('timeoutMs', options.timeoutMs);
   const now = options.now ?? Date.now;
   let key: Promise<WebCryptoKey> | undefined;
   const keysByOrigin = new Map<string, JwtKeys>();

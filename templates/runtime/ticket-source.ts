@@ -8,6 +8,7 @@
 //   isCredentialRefusal(err)      which replies count as "refused for its credentials" (the agent
 //                                 then renews the ticket and retries that call once).
 // The ticket lives in this object's memory only; it is never logged.
+import { checkLimitOption } from './agent.js';
 import { HttpError, SoapFaultError, SoExceptionError } from './errors.js';
 
 /** What a ticket provider gets from the session it serves. */
@@ -55,6 +56,9 @@ const SIX_HOURS = 6 * 60 * 60 * 1000;
  * each time the ticket is handed out for a call, as SuperOffice's does each time the ticket is used.
  */
 export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<string>, options: RenewingTicketOptions = {}): TicketProvider {
+  // A NaN window never ends (the ticket would never be renewed): refused, as an agent's limits are.
+  checkLimitOption('slidingWindowMs', options.slidingWindowMs);
+  checkLimitOption('renewBeforeMs', options.renewBeforeMs);
   const windowMs = options.slidingWindowMs ?? SIX_HOURS;
   const renewBefore = Math.min(options.renewBeforeMs ?? 10 * 60 * 1000, windowMs / 2);
   const now = options.now ?? Date.now;

@@ -1,0 +1,56 @@
+// What a demanding SuperOffice Online integration meets beyond the happy path, each against the
+// documentation it follows: time options that would switch a check off, the system user token's
+// audience (spn:{serial}), the size and time limits of the Online answers (state, metadata, keys,
+// the REST exchange), an https login host sending the ticket to plain http, and a login host that
+// is down while the ticket is still valid. Real HTTP on 127.0.0.1 (the fake Online, or a server of
+// the test's own); a stub fetch where no request may be made at all.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { systemUserTicket } from '../../templates/runtime/system-user.js';
+import { CONTEXT_CLAIM, JwtError, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
+import { renewingTicket } from '../../templates/runtime/ticket-source.js';
+import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
+import { signJwt } from '../support/online-test-keys.js';
+
+const SERIAL_CLAIM = 'http://schemes.superoffice.net/identity/serial';
+
+describe('Online sign-in: time options, audience', () => {
+  let fake: FakeOnline;
+  let defaultMint: FakeOnline['mintJwt'];
+  before(async () => {
+    fake = await startFakeOnline();
+    defaultMint = fake.mintJwt;
+  });
+  after(() => fake.close());
+  beforeEach(() => {
+    fake.mintJwt = defaultMint;
+  });
+  const context = () => ({ environment: fake.origin, tenant: 'Cust12345', applicationToken: fake.applicationToken, fetch });
+
+  // NaN in `now - skew >= exp` is false: the expiry check was off, and an expired JWT gave a ticket.
+  // A NaN sliding window never ends: the ticket was never renewed. As timeoutMs and maxResponseBytes
+  // of an agent (SECURITY.md), they are refused when the provider is made.
+  test('a time option that is NaN, Infinity or negative is a TypeError naming it, before anything is sent', () => {
+    const bad: [string, number][] = [
+      ['clockSkewMs', NaN],
+      ['clockSkewMs', Infinity],
+      ['clockSkewMs', -1],
+      ['timeoutMs', NaN],
+      ['slidingWindowMs', NaN],
+      ['renewBeforeMs', -5],
+    ];
+    for (const [name, value] of bad) {
+      const expected = (e: unknown) => e instanceof TypeError && e.message.startsWith(`${name} must be a finite number of at least 0`);
+      assert.throws(() => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, [name]: value }), expected, `${name} ${value}`);
+      if (name === 'slidingWindowMs' || name === 'renewBeforeMs') assert.throws(() => renewingTicket(async () => 't', { [name]: value }), expected);
+    }
+  });
+
+  test('with the default clock skew an expired JWT still gives no ticket (the check the NaN skew switched off)', async () => {
+    fake.mintJwt = (tenant, ticket) =>
+      signJwt({ alg: 'RS256', kid: 'test-key' }, { [TICKET_CLAIM]: ticket, [CONTEXT_CLAIM]: tenant, iss: 'SuperOffice AS', aud: 'spn:1234', [SERIAL_CLAIM]: '1234', exp: Math.floor(Date.now() / 1000) - 3600 }, fake.issuerKey.privateKey);
+    const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+    await assert.rejects(provider.ticket(context()), (e: unknown) => e instanceof JwtError && /expired/.test(e.message));
+  });
+
+});
