@@ -38,6 +38,8 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
 
 /** The issuer of system user tokens (validate-security-tokens.md). */
 const SYSTEM_USER_ISSUER = 'SuperOffice AS';
+/** The tenant database's serial number: a system user token's audience is `spn:` + this claim. */
+const SERIAL_CLAIM = 'http://schemes.superoffice.net/identity/serial';
 
 /** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp ...). */
 export class SystemUserSignInError extends OnlineError {
@@ -85,10 +87,14 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
       throw new JwtError(`the token is for tenant ${JSON.stringify(ctx)}, not ${tenant}`);
     }
     // validate-security-tokens.md, "Validation parameters": a system user token is issued by
-    // "SuperOffice AS" to "spn:{serial}". The same keys sign the OpenID id_tokens (iss
-    // https://{env}.superoffice.com, aud the application ID): those are not a system user's answer.
+    // "SuperOffice AS" to "spn:{serial claim value}". The same keys sign the OpenID id_tokens (iss
+    // https://{env}.superoffice.com, aud the application ID), and connector and mirroring tokens
+    // (iss "SuperOffice AS", aud "spn:{Application ID}"): those are not a system user's answer.
     if (claims['iss'] !== SYSTEM_USER_ISSUER) throw new JwtError(`the token's issuer ${JSON.stringify(claims['iss'] ?? null)} is not "${SYSTEM_USER_ISSUER}"`);
-    if (typeof claims['aud'] !== 'string' || !claims['aud'].startsWith('spn:')) throw new JwtError(`the token's audience ${JSON.stringify(claims['aud'] ?? null)} is not "spn:{serial}"`);
+    const serial = claims[SERIAL_CLAIM];
+    if ((typeof serial !== 'string' && typeof serial !== 'number') || serial === '' || claims['aud'] !== `spn:${serial}`) {
+      throw new JwtError(`the token's audience ${JSON.stringify(claims['aud'] ?? null)} is not "spn:{serial}" (serial ${JSON.stringify(serial ?? null)})`);
+    }
     const ticket = claims[TICKET_CLAIM];
     if (typeof ticket !== 'string' || ticket === '') throw new JwtError(`the token has no ${TICKET_CLAIM} claim`);
     return ticket;

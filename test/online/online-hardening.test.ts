@@ -26,6 +26,7 @@ describe('Online sign-in: time options, audience', () => {
     fake.mintJwt = defaultMint;
   });
   const context = () => ({ environment: fake.origin, tenant: 'Cust12345', applicationToken: fake.applicationToken, fetch });
+  const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 
   // NaN in `now - skew >= exp` is false: the expiry check was off, and an expired JWT gave a ticket.
   // A NaN sliding window never ends: the ticket was never renewed. As timeoutMs and maxResponseBytes
@@ -53,4 +54,29 @@ describe('Online sign-in: time options, audience', () => {
     await assert.rejects(provider.ticket(context()), (e: unknown) => e instanceof JwtError && /expired/.test(e.message));
   });
 
+  // validate-security-tokens.md, "Validation parameters": System User -- issuer SuperOffice AS,
+  // audience spn:{serial claim value}; Connectors and Database Mirroring -- the same issuer,
+  // audience spn:{Application ID}. Only the first is a system user's answer.
+  const minting = (claims: Record<string, unknown>) => (tenant: string, ticket: string) =>
+    signJwt({ alg: 'RS256', kid: 'test-key' }, { [TICKET_CLAIM]: ticket, [CONTEXT_CLAIM]: tenant, iss: 'SuperOffice AS', exp: inAnHour(), ...claims }, fake.issuerKey.privateKey);
+  const refusedAudiences: [string, Record<string, unknown>, RegExp][] = [
+    ['spn:{Application ID} (a connector or mirroring token)', { aud: 'spn:6cf25376616343b38d14ddcd804f2891', [SERIAL_CLAIM]: '1234' }, /audience "spn:6cf25376616343b38d14ddcd804f2891" is not "spn:\{serial\}" \(serial "1234"\)/],
+    ['spn: with another serial', { aud: 'spn:1235', [SERIAL_CLAIM]: '1234' }, /audience "spn:1235" is not "spn:\{serial\}"/],
+    ['an spn: audience without a serial claim to compare it with', { aud: 'spn:1234' }, /audience "spn:1234" is not "spn:\{serial\}" \(serial null\)/],
+  ];
+  for (const [name, claims, why] of refusedAudiences) {
+    test(`refused: a JWT whose audience is ${name}`, async () => {
+      fake.mintJwt = minting(claims);
+      const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+      await assert.rejects(provider.ticket(context()), (e: unknown) => e instanceof JwtError && why.test(e.message));
+    });
+  }
+
+  test('accepted: audience spn:{serial}, the serial as a string or a number', async () => {
+    for (const serial of ['1801550193', 1801550193]) {
+      fake.mintJwt = minting({ aud: 'spn:1801550193', [SERIAL_CLAIM]: serial });
+      const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+      assert.ok(fake.tickets.has(await provider.ticket(context())));
+    }
+  });
 });
