@@ -5,12 +5,16 @@
 // is down while the ticket is still valid. Real HTTP on 127.0.0.1 (the fake Online, or a server of
 // the test's own); a stub fetch where no request may be made at all.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { systemUserTicket } from '../../templates/runtime/system-user.js';
 import { CONTEXT_CLAIM, JwtError, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
+import { OnlineError } from '../../templates/runtime/errors.js';
+import { TenantResolver } from '../../templates/runtime/tenant.js';
 import { renewingTicket } from '../../templates/runtime/ticket-source.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
-import { signJwt } from '../support/online-test-keys.js';
+import { makeKeyPair, signJwt } from '../support/online-test-keys.js';
 
 const SERIAL_CLAIM = 'http://schemes.superoffice.net/identity/serial';
 
@@ -78,5 +82,64 @@ describe('Online sign-in: time options, audience', () => {
       const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
       assert.ok(fake.tickets.has(await provider.ticket(context())));
     }
+  });
+});
+
+describe('Online answers: size and time limits', () => {
+  let server: http.Server;
+  let origin: string;
+  /** How the server answers a path: a body of `bytes` bytes, or headers and then nothing. */
+  const behaviour = new Map<string, { bytes?: number; stall?: boolean; contentLength?: boolean }>();
+  before(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      const b = behaviour.get((req.url ?? '').split('?')[0]!) ?? {};
+      const head = '{"ContextIdentifier":"Cust1","pad":"';
+      const total = b.bytes ?? 0;
+      res.writeHead(200, { 'content-type': 'application/json', ...(b.contentLength ? { 'content-length': String(total) } : {}) });
+      if (b.stall) return void res.write(head); // the rest never comes
+      // Streamed in 64 KiB pieces, as long as the client reads.
+      let sent = 0;
+      res.write(head);
+      sent += head.length;
+      const pump = (): void => {
+        while (sent < total - 2) {
+          const n = Math.min(65_536, total - 2 - sent);
+          sent += n;
+          if (!res.write(Buffer.alloc(n, 'x'))) return void res.once('drain', pump);
+        }
+        res.end('"}');
+      };
+      pump();
+      res.on('close', () => (sent = total));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+
+  // A state answer, the metadata, a key set or the exchange's token is a few KB: a larger one is
+  // refused while it streams, as maxResponseBytes refuses a large response of an agent.
+  for (const contentLength of [false, true]) {
+    test(`a state answer over 1 MiB is refused (${contentLength ? 'from its Content-Length' : 'while streaming'}), not read whole`, async () => {
+      behaviour.set('/api/state/Cust1', { bytes: 64 * 1024 * 1024, contentLength });
+      const resolver = new TenantResolver({ environment: origin, tenant: 'Cust1', fetch, timeoutMs: 20_000 });
+      const started = Date.now();
+      await assert.rejects(resolver.endpoint(), (e: unknown) => e instanceof OnlineError && /the state of tenant Cust1 \(.*\) is larger than 1048576 bytes/.test(e.message));
+      assert.ok(Date.now() - started < 10_000, 'refused at the limit, not after reading 64 MiB');
+    });
+  }
+
+  test('an answer whose body stops after the headers ends with the timeout as an OnlineError (GET and the REST exchange)', async () => {
+    behaviour.set('/api/state/Cust1', { stall: true });
+    await assert.rejects(new TenantResolver({ environment: origin, tenant: 'Cust1', fetch, timeoutMs: 200 }).endpoint(), (e: unknown) => e instanceof OnlineError && /the state of tenant Cust1 failed \(.*\): no answer within 200 ms/.test(e.message));
+    behaviour.set('/Login/api/PartnerSystemUser/Authenticate', { stall: true });
+    const provider = systemUserTicket({ systemUserToken: 'Test App-x', privateKey: makeKeyPair().pkcs8Pem, exchange: 'rest', timeoutMs: 200 });
+    await assert.rejects(provider.ticket({ environment: origin, tenant: 'Cust1', applicationToken: 'app-token-0123456789', fetch }), (e: unknown) => {
+      assert.ok(e instanceof OnlineError, `an OnlineError, not ${String(e)}`);
+      assert.match(e.message, /system user sign-in failed \(.*\): no answer within 200 ms/);
+      assert.equal(e.cause, undefined, 'the POST carried the signed token: no foreign cause');
+      return true;
+    });
   });
 });
