@@ -143,3 +143,18 @@ describe('Online answers: size and time limits', () => {
     });
   });
 });
+
+describe('Online tenant routing: no downgrade to http', () => {
+  const stateAnswer = (endpoint: string) =>
+    (async () => Response.json({ ContextIdentifier: 'Cust1', Endpoint: endpoint, State: 'Running', IsRunning: true, ValidUntil: new Date(Date.now() + 60_000).toISOString() })) as unknown as typeof fetch;
+  // best-practices.md, Security: "deny network traffic over un-secure connections". A login host
+  // the user reached over https must not send the ticket and application token over http.
+  test('an https login host whose state answer names an http Endpoint is refused (no request is made: a stub fetch)', async () => {
+    await assert.rejects(
+      new TenantResolver({ environment: 'https://login.example.test', tenant: 'Cust1', fetch: stateAnswer('http://tenant.example.test/Cust1') }).endpoint(),
+      (e: unknown) => e instanceof OnlineError && /Endpoint http:\/\/tenant\.example\.test is not https, as the environment is/.test(e.message),
+    );
+    assert.equal(await new TenantResolver({ environment: 'https://login.example.test', tenant: 'Cust1', fetch: stateAnswer('https://tenant.example.test/Cust1') }).endpoint(), 'https://tenant.example.test/Cust1');
+    assert.equal(await new TenantResolver({ environment: 'http://127.0.0.1:9', tenant: 'Cust1', fetch: stateAnswer('http://127.0.0.1:10/Cust1') }).endpoint(), 'http://127.0.0.1:10/Cust1', 'an http login host (a test) may name http');
+  });
+});
