@@ -158,3 +158,55 @@ describe('Online tenant routing: no downgrade to http', () => {
     assert.equal(await new TenantResolver({ environment: 'http://127.0.0.1:9', tenant: 'Cust1', fetch: stateAnswer('http://127.0.0.1:10/Cust1') }).endpoint(), 'http://127.0.0.1:10/Cust1', 'an http login host (a test) may name http');
   });
 });
+
+describe('renewing ticket: the login host is down during the renewal margin', () => {
+  const fetchStub = (() => Promise.reject(new Error('unused'))) as unknown as typeof fetch;
+  // best-practices.md: sign in again "only when the current one has expired or is about to"; the
+  // login host's availability "is independent of the tenant". A ticket still inside its window
+  // keeps working while its early renewal fails; once the window has ended, the failure is the call's.
+  test('a failed early renewal hands out the still-valid ticket; after the window the failure reaches the caller', async () => {
+    let now = 0;
+    let down = false;
+    let signIns = 0;
+    const provider = renewingTicket(
+      async () => {
+        signIns++;
+        if (down) throw new Error('login host down');
+        return `ticket-${signIns}`;
+      },
+      { now: () => now, slidingWindowMs: 6 * 3600_000, renewBeforeMs: 600_000 },
+    );
+    const ctx = { fetch: fetchStub };
+    assert.equal(await provider.ticket(ctx), 'ticket-1');
+    down = true;
+    now += 6 * 3600_000 - 300_000; // 5 min before the window ends: renewal due
+    assert.equal(await provider.ticket(ctx), 'ticket-1', 'the renewal failed; the ticket is valid for 5 more minutes');
+    assert.equal(signIns, 2, 'a renewal was tried');
+    now += 6 * 3600_000 - 60_000; // that use restarted the window: again inside the margin
+    assert.equal(await provider.ticket(ctx), 'ticket-1');
+    now += 6 * 3600_000; // not used for 6 h: expired
+    await assert.rejects(provider.ticket(ctx), /login host down/);
+    down = false;
+    assert.equal(await provider.ticket(ctx), 'ticket-5');
+  });
+
+  test('a refused ticket is not handed out again when its renewal fails', async () => {
+    let now = 0;
+    let down = false;
+    const provider = renewingTicket(
+      async () => {
+        if (down) throw new Error('login host down');
+        return 'ticket-1';
+      },
+      { now: () => now },
+    );
+    const ctx = { fetch: fetchStub };
+    assert.equal(await provider.ticket(ctx), 'ticket-1');
+    down = true;
+    now += 6 * 3600_000 - 60_000;
+    const renewal = provider.ticket(ctx); // renewal running...
+    provider.refused('ticket-1'); // ...when a call with it is refused
+    await assert.rejects(renewal, /login host down/);
+    await assert.rejects(provider.ticket(ctx), /login host down/);
+  });
+});
