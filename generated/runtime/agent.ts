@@ -262,7 +262,7 @@ export function checkAgentOptions(options: { timeoutMs?: number; maxResponseByte
 }
 
 /** Checks a numeric option: finite and not negative, else a TypeError naming it. */
-function checkLimitOption(name: string, value: unknown): void {
+export function checkLimitOption(name: string, value: unknown): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new TypeError(`${name} must be a finite number of at least 0, got ${typeof value === 'number' ? String(value) : typeof value}`);
