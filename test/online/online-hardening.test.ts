@@ -130,6 +130,22 @@ describe('Online answers: size and time limits', () => {
     });
   }
 
+  // The options allow any finite number >= 0; AbortSignal.timeout takes only whole milliseconds up
+  // to 2^32 - 1, and its timer fires after 1 ms past 2^31 - 1: 0.1 * 3 * 1000 (300.00000000000006)
+  // or 2^32 made every state request fail, 2^31 each one slower than 1 ms.
+  test('a time limit that is not a whole number of ms, or longer than a timer can wait, still works (a stub fetch answering after 30 ms unless aborted)', async () => {
+    const stub = (async (_url: string, init: RequestInit) => {
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(resolve, 30);
+        init.signal!.addEventListener('abort', () => (clearTimeout(timer), reject(init.signal!.reason)));
+      });
+      return Response.json({ ContextIdentifier: 'Cust1', Endpoint: 'http://127.0.0.1:10/Cust1', State: 'Running', IsRunning: true, ValidUntil: new Date(Date.now() + 60_000).toISOString() });
+    }) as unknown as typeof fetch;
+    for (const timeoutMs of [0.1 * 3 * 1000, 2 ** 31, 2 ** 32, 1e12]) {
+      assert.equal(await new TenantResolver({ environment: 'http://127.0.0.1:9', tenant: 'Cust1', fetch: stub, timeoutMs }).endpoint(), 'http://127.0.0.1:10/Cust1', `timeoutMs ${timeoutMs}`);
+    }
+  });
+
   test('an answer whose body stops after the headers ends with the timeout as an OnlineError (GET and the REST exchange)', async () => {
     behaviour.set('/api/state/Cust1', { stall: true });
     await assert.rejects(new TenantResolver({ environment: origin, tenant: 'Cust1', fetch, timeoutMs: 200 }).endpoint(), (e: unknown) => e instanceof OnlineError && /the state of tenant Cust1 failed \(.*\): no answer within 200 ms/.test(e.message));
