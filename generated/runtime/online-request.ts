@@ -11,6 +11,8 @@ import { OnlineError } from './errors.js';
  * KB; a larger one is refused while it streams, as an agent's maxResponseBytes refuses a response.
  */
 const MAX_ANSWER_BYTES = 1024 * 1024;
+/** The longest timer Node keeps (ms): a longer one fires after 1 ms. AbortSignal.timeout takes whole ms only. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * One JSON request within `timeoutMs`, its body included: a GET, or a POST of `secretBody` (the
@@ -20,7 +22,8 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
  */
 export async function requestJson(fetchImpl: typeof fetch, url: string, what: string, timeoutMs: number, secretBody?: string): Promise<Record<string, unknown>> {
   const post = secretBody !== undefined;
-  const signal = AbortSignal.timeout(timeoutMs);
+  // The options allow any finite number >= 0 (a computed 300.00000000000006 too), as the agents' do.
+  const signal = AbortSignal.timeout(Math.min(Math.ceil(timeoutMs), MAX_TIMER_MS));
   let text: string;
   try {
     const response = await fetchImpl(url, {
