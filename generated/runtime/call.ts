@@ -117,8 +117,9 @@ export class Caller {
     const o = this.#options;
     const resolver = this.#resolver;
     const hooks = o.hooks;
-    // The hooks' onCall startTime (epoch ms); the retry policy's times come from the budget.
-    const started = Date.now();
+    // The hooks' onCall startTime (epoch ms): when the agent was asked, as the budget counts (an
+    // agent's first call loaded this file since); the retry policy's times come from the budget too.
+    const started = Date.now() - budget.times().elapsedMs;
     let rerouted = false;
     let renewed = false;
     for (let attempt = 1; ; attempt++) {

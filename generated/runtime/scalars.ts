@@ -314,7 +314,7 @@ const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
 /** Base64 of `bytes`: each three bytes become four characters, `=` pads the last group. */
-function encodeBase64(bytes: Uint8Array): string {
+export function encodeBase64(bytes: Uint8Array): string {
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
@@ -329,7 +329,7 @@ function encodeBase64(bytes: Uint8Array): string {
   return out;
 }
 
-function decodeBase64(text: string): Uint8Array {
+export function decodeBase64(text: string): Uint8Array {
   const clean = text.replace(/[ \t\n\r]+/g, '');
   if (!BASE64_RE.test(clean)) throw new ScalarError('the text is not valid base64');
   const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
