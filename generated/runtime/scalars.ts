@@ -222,8 +222,8 @@ function plainDecimal(n: number): string {
 
 /**
  * `[-]YYYY[Y...]-MM-DDThh:mm:ss[.f...][Z|±hh:mm]` in src[start, end) (already trimmed). Hour 24 is
- * read as the next day's midnight; a date that does not exist, or that the fraction rounds into the
- * next day, is refused.
+ * the next day's midnight; a date that does not exist is refused. Digits past milliseconds are cut,
+ * not rounded, so WCF's end of a day (23:59:59.9999999, DateTime.MaxValue) stays in its day.
  */
 function parseDateTime(src: string, start: number, end: number): Date {
   const bad = (why: string): ScalarError => new ScalarError(`"${shortText(src.slice(start, end))}" ${why}`);
@@ -260,7 +260,7 @@ function parseDateTime(src: string, start: number, end: number): Date {
     const dot = p;
     for (p++; p < end && digitsAt(src, p, 1) >= 0; p++);
     if (p === dot + 1) throw bad('is not an xs:dateTime');
-    ms = Math.round(Number(src.slice(dot, p)) * 1000);
+    ms = Number(src.slice(dot + 1, Math.min(p, dot + 4)).padEnd(3, '0'));
   }
   let offset = 0;
   if (p < end) {
