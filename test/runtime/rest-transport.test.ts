@@ -241,6 +241,84 @@ describe("transport: 'rest' — responses and failures", () => {
   });
 });
 
+// ASP.NET answers the statuses the call acts on with its own error object too (`[Authorize]`: 401
+// `{ "Message": "Authorization has been denied for this request." }`). The status, not that text,
+// says what the call does: renew the ticket (401, 403), ask where the tenant is now (421), wait and
+// try again (429, 503). So these are HttpErrors whatever the body, as on SOAP.
+describe("transport: 'rest' — error statuses the call acts on, whatever the body", () => {
+  const DENIED = '{"Message":"Authorization has been denied for this request."}';
+
+  test("401 with ASP.NET's { Message } object is a credential refusal: the ticket is renewed and the call sent again", async () => {
+    const tickets = ['7T:Zmlyc3QgdGlja2V0', '7T:c2Vjb25kIHRpY2tldA=='];
+    let asked = 0;
+    answer = (req, res) => (req.headers['authorization'] === `SOTicket ${tickets[0]}` ? json(401, DENIED) : json(200, '42'))(req, res);
+    assert.equal(await agent({ ticket: () => tickets[asked++] }).getCurrentAccountId(), 42);
+    assert.deepEqual(
+      received.map((r) => r.headers['authorization']),
+      tickets.map((t) => `SOTicket ${t}`),
+    );
+  });
+
+  test('a 401 that renewing does not cure is an HttpError 401 whose excerpt keeps the server\'s words', async () => {
+    answer = json(401, DENIED);
+    const err = await failure(agent().getCurrentAccountId());
+    assert.ok(err instanceof HttpError, String(err));
+    assert.equal(err.status, 401);
+    assert.equal(err.bodyExcerpt, DENIED);
+    assert.equal(received.length, 1, 'a fixed ticket is not renewed');
+  });
+
+  test('429 with a JSON error object and Retry-After: retried after it (retry option), the second answer returned', async () => {
+    answer = (req, res) => {
+      if (received.length > 1) return json(200, '42')(req, res);
+      res.writeHead(429, { 'Retry-After': '0', 'Content-Type': 'application/json; charset=utf-8' });
+      res.end('{"Message":"Too many requests."}');
+    };
+    assert.equal(await agent({ retry: { random: () => 0 } }).getCurrentAccountId(), 42);
+    assert.equal(received.length, 2);
+  });
+
+  test("503 with an error object keeps its Retry-After on the HttpError", async () => {
+    answer = (_req, res) => {
+      res.writeHead(503, { 'Retry-After': '120', 'Content-Type': 'application/json; charset=utf-8' });
+      res.end('{"Error":true,"ErrorType":"ServiceUnavailable","ErrorMessage":"down for maintenance"}');
+    };
+    const err = await failure(agent().getCurrentAccountId());
+    assert.ok(err instanceof HttpError, String(err));
+    assert.equal(err.status, 503);
+    assert.equal(err.retryAfter, '120');
+    assert.match(err.message, /down for maintenance/);
+  });
+
+  test('421 with an error object: the tenant is asked again and the call goes to where it is now', async () => {
+    const invalidated: string[] = [];
+    let where = `${base}/OldHost`;
+    const tenantResolver = {
+      cachedEndpoint: () => where,
+      endpoint: async () => where,
+      invalidate: (endpoint: string) => {
+        invalidated.push(endpoint);
+        where = `${base}/NewHost`;
+      },
+    };
+    answer = (req, res) => (req.url.startsWith('/OldHost/') ? json(421, '{"Message":"The tenant is not served here."}') : json(200, '42'))(req, res);
+    assert.equal(await agent({ baseUrl: undefined, tenantResolver }).getCurrentAccountId(), 42);
+    assert.deepEqual(invalidated, [`${base}/OldHost`]);
+    // Node's fetch itself sends a request answered 421 once more (on a new connection) before it
+    // returns the 421: the old host sees it once or twice, the new one once, last.
+    const urls = received.map((r) => r.url);
+    assert.equal(urls.at(-1), '/NewHost/api/v1/Agents/EMail/GetCurrentAccountId');
+    assert.ok(urls.length <= 3 && urls.slice(0, -1).every((u) => u === '/OldHost/api/v1/Agents/EMail/GetCurrentAccountId'), urls.join(', '));
+  });
+
+  test('another error status with an error object is still the SoExceptionError it reports', async () => {
+    answer = json(404, '{"Error":true,"ErrorType":"SoNotFoundException","ErrorMessage":"EMailAccount id 9 not found"}');
+    const err = await failure(agent().getEMailAccount({ EMailAccountId: 9 }));
+    assert.ok(err instanceof SoExceptionError, String(err));
+    assert.equal(err.exceptionType, 'SoNotFoundException');
+  });
+});
+
 describe("transport: 'rest' — safety shared with SOAP", () => {
   test('a redirect is not followed (the request carries the ticket): HttpError with the location', async () => {
     answer = (_req, res) => {
