@@ -794,9 +794,12 @@ function aspNetErrorInfo(o: Record<string, unknown>, depth: number): SoException
   const message = stringProp(o['Message']);
   const detail = stringProp(o['MessageDetail']);
   const exceptionMessage = stringProp(o['ExceptionMessage']);
+  const invalid = modelStateErrors(o['ModelState']);
+  const parts = [message, detail, ...Object.entries(invalid ?? {}).map(([k, v]) => `${k}: ${v}`)];
   const info: SoExceptionInfoFields = {
-    Message: exceptionMessage ?? ([message, detail].filter((s) => s !== undefined).join(' ') || 'the Agents API reported an error without a message'),
+    Message: exceptionMessage ?? (parts.filter((s) => s !== undefined).join(' ') || 'the Agents API reported an error without a message'),
   };
+  if (invalid !== undefined) info.Parameters = invalid;
   if (exceptionMessage !== undefined && message !== undefined) info.FriendlyText = message;
   if (stringProp(o['ExceptionType']) !== undefined) info.ExceptionType = stringProp(o['ExceptionType'])!;
   if (stringProp(o['StackTrace']) !== undefined) info.StackTrace = stringProp(o['StackTrace'])!;
@@ -805,6 +808,22 @@ function aspNetErrorInfo(o: Record<string, unknown>, depth: number): SoException
     info.InnerException = aspNetErrorInfo(inner as Record<string, unknown>, depth + 1);
   }
   return info;
+}
+
+/**
+ * ASP.NET's ModelState -- what model binding refused, by parameter: `{ "eMailAccountId": ["The
+ * value 'glops' is not valid for Int32."] }` (the only place a 400 says what was wrong) -- as
+ * each parameter's messages joined; undefined when there is none.
+ */
+function modelStateErrors(state: unknown): Record<string, string> | undefined {
+  if (!isParsedObject(state)) return undefined;
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(state)) {
+    const said = state[key];
+    const messages = (Array.isArray(said) ? said : [said]).filter((m): m is string => typeof m === 'string');
+    if (messages.length > 0) setProperty(out, key, messages.join(' '));
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** The error object the Agents API sends for a refused call (what the mock answers for a SoExceptionError). */

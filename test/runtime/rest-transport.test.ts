@@ -171,6 +171,25 @@ describe("transport: 'rest' — responses and failures", () => {
     assert.equal(err.message, "GetEMailAccount: The request is invalid. The parameters dictionary contains a null entry for parameter 'eMailAccountId'.");
   });
 
+  // ASP.NET's answer to a request its model binding refuses (the Agents API page's `?contactEntityId=glops`):
+  // what is wrong is only in ModelState, by parameter.
+  test("400 with ASP.NET's ModelState: the message says what each parameter got wrong, Parameters holds it by name", async () => {
+    answer = json(
+      400,
+      JSON.stringify({
+        Message: 'The request is invalid.',
+        ModelState: { eMailAccountId: ["The value 'glops' is not valid for Int32."], 'request.Emails[0].Size': ['Required.', 'Too large.'] },
+      }),
+    );
+    const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof SoExceptionError, String(err));
+    assert.equal(
+      err.message,
+      "GetEMailAccount: The request is invalid. eMailAccountId: The value 'glops' is not valid for Int32. request.Emails[0].Size: Required. Too large.",
+    );
+    assert.deepEqual(err.parameters, { eMailAccountId: "The value 'glops' is not valid for Int32.", 'request.Emails[0].Size': 'Required. Too large.' });
+  });
+
   test('an error status with an error object is a SoExceptionError; the JSON-escaped token echoed in it removed', async () => {
     answer = json(500, JSON.stringify({ Error: true, ErrorType: 'SoSecurityException', ErrorMessage: `bad token "${TOKEN}" / ${TICKET}` }));
     const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
