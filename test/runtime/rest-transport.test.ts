@@ -367,6 +367,20 @@ describe("transport: 'rest' — safety shared with SOAP", () => {
     assert.deepEqual(urls, Array(3).fill(`${base}/Cust12345/api/v1/Agents/EMail/GetEMailAccount`));
   });
 
+  // README: "pass httpHeaders: { Authorization: 'Bearer …' } without a ticket" -- that token is as secret as a ticket.
+  test('an access token sent in httpHeaders (Bearer, Basic) is removed from errors like the ticket', async () => {
+    for (const authorization of ['Bearer 8A:Cust12345.c2VjcmV0LWFjY2Vzcy10b2tlbg==', 'Basic dGplMDpUamUwLXNlY3JldA==']) {
+      const credentials = authorization.split(' ')[1]!;
+      answer = (req, res) => json(500, `rejected: ${req.headers['authorization']}`, 'text/plain; charset=utf-8')(req, res);
+      const err = await failure(agent({ ticket: undefined, httpHeaders: { authorization } }).getCurrentAccountId());
+      assert.ok(err instanceof HttpError, String(err));
+      assert.equal(received[0]!.headers['authorization'], authorization, 'sent as given');
+      const text = `${err.message}\n${err.stack}\n${JSON.stringify(err)}`;
+      assert.ok(!text.includes(credentials), `the credentials leaked: ${text}`);
+      assert.match(err.bodyExcerpt, /rejected: (Bearer|Basic) \*\*\*/);
+    }
+  });
+
   test("an unknown transport is refused when the agent is built", () => {
     assert.throws(() => new EMailAgent({ transport: 'grpc' as 'rest' }), /transport must be 'soap' or 'rest', not "grpc"/);
   });
