@@ -52,7 +52,13 @@ export class Caller {
     this.#setup = setup;
     const o = (this.#options = setup.options);
     // Known before any call, so that no error of any call can carry them (a renewed ticket is added per call).
-    this.#redactor = new Redactor([typeof o.ticket === 'string' ? o.ticket : undefined, o.applicationToken, ...passwordOf(setup.endpoint), ...(o.secrets ?? [])]);
+    this.#redactor = new Redactor([
+      typeof o.ticket === 'string' ? o.ticket : undefined,
+      o.applicationToken,
+      ...passwordOf(setup.endpoint),
+      ...credentialsIn(o.httpHeaders),
+      ...(o.secrets ?? []),
+    ]);
     this.#resolver = setup.endpoint === undefined ? resolverOf(o) : undefined;
   }
 
@@ -292,6 +298,21 @@ function passwordOf(url: string | undefined): string[] {
   } catch {
     return password === '' ? [] : [password];
   }
+}
+
+/**
+ * The credentials among the agent's own HTTP headers -- an `Authorization: Bearer …` access token
+ * (what README says to send on REST instead of a ticket), an `SO-AppToken` -- as secret as the
+ * ticket: the value, and an Authorization's credentials without their scheme.
+ */
+function credentialsIn(headers: Readonly<Record<string, string>> | undefined): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const key = name.toLowerCase();
+    if (key === 'so-apptoken') out.push(value);
+    else if (key === 'authorization' || key === 'proxy-authorization') out.push(/^\s*\S+\s+(\S.*?)\s*$/s.exec(value)?.[1] ?? value);
+  }
+  return out;
 }
 
 /** What the call loop and the hooks know of one attempt. */
