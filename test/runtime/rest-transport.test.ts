@@ -381,6 +381,27 @@ describe("transport: 'rest' — safety shared with SOAP", () => {
     }
   });
 
+  // One agent serving many users: each call (or the onRequest hook) brings its user's token.
+  test("a call's own httpHeaders and the onRequest hook's credentials are removed from its errors and hook events too", async () => {
+    const perCall = 'Bearer 8A:Cust12345.cGVyLWNhbGwtdG9rZW4=';
+    const fromHook = 'Bearer 8A:Cust12345.aG9vay10b2tlbi0xMjM=';
+    answer = (req, res) => json(500, `rejected: ${req.headers['authorization']} / ${req.headers['x-other']}`, 'text/plain; charset=utf-8')(req, res);
+    const events: unknown[] = [];
+    const hooks = { onRequest: () => ({ 'X-Other': 'x', Authorization: fromHook }), onAttempt: (e: unknown) => void events.push(e) };
+    for (const [options, sent] of [
+      [{}, perCall],
+      [{ hooks }, fromHook],
+    ] as const) {
+      const err = await failure(agent({ ticket: undefined, ...options }).getCurrentAccountId({}, { httpHeaders: { Authorization: perCall } }));
+      assert.ok(err instanceof HttpError, String(err));
+      assert.equal(received[0]!.headers['authorization'], sent, 'sent as given');
+      const text = `${err.message}\n${err.stack}\n${JSON.stringify(err)}\n${JSON.stringify(events.map((e) => String((e as { error?: unknown }).error)))}`;
+      for (const token of [perCall, fromHook]) assert.ok(!text.includes(token.split(' ')[1]!), `${token} leaked: ${text}`);
+      assert.match(err.bodyExcerpt, /^rejected: Bearer \*\*\* \//);
+    }
+    assert.equal(events.length, 1);
+  });
+
   test("an unknown transport is refused when the agent is built", () => {
     assert.throws(() => new EMailAgent({ transport: 'grpc' as 'rest' }), /transport must be 'soap' or 'rest', not "grpc"/);
   });
