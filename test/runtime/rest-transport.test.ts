@@ -402,6 +402,19 @@ describe("transport: 'rest' — safety shared with SOAP", () => {
     assert.equal(events.length, 1);
   });
 
+  test("a call's own Credentials and ApplicationToken header blocks (sent as HTTP headers on REST, in the envelope on SOAP) are removed from its errors", async () => {
+    const ticket = '7T:cGVyLWNhbGwgdGlja2V0';
+    const token = 'per-call-app-token-77';
+    answer = (req, res) => json(500, `echo ${req.headers['authorization']} ${req.headers['so-apptoken']} ${req.body}`, 'text/plain; charset=utf-8')(req, res);
+    for (const transport of ['rest', 'soap'] as const) {
+      const err = await failure(agent({ ticket: undefined, applicationToken: undefined, transport }).getCurrentAccountId({}, { headers: { Credentials: { Ticket: ticket }, ApplicationToken: token } }));
+      assert.ok(err instanceof HttpError, String(err));
+      assert.ok(received[0]!.headers['authorization'] === `SOTicket ${ticket}` || received[0]!.body.includes(ticket), `${transport}: the ticket was sent`);
+      const text = `${err.message}\n${err.stack}\n${JSON.stringify(err)}`;
+      for (const secret of [ticket, token]) assert.ok(!text.includes(secret), `${transport}: ${secret} leaked: ${text}`);
+    }
+  });
+
   test("an unknown transport is refused when the agent is built", () => {
     assert.throws(() => new EMailAgent({ transport: 'grpc' as 'rest' }), /transport must be 'soap' or 'rest', not "grpc"/);
   });
