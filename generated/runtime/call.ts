@@ -64,7 +64,7 @@ export class Caller {
 
   /** One call (asked of the agent at `started`, performance.now()): its result, or its error with every secret removed. */
   async invoke(name: string, input: unknown, options: CallOptions, started?: number): Promise<CallResult<unknown, unknown>> {
-    const call: CallSecrets = { headers: credentialsIn(options.httpHeaders) };
+    const call: CallSecrets = { headers: [...credentialsIn(options.httpHeaders), ...blockSecrets(options.headers)] };
     try {
       return await this.#call(name, input, options, call, started);
     } catch (err) {
@@ -317,10 +317,19 @@ function credentialsIn(headers: Readonly<Record<string, string>> | undefined): s
   return out;
 }
 
-/** The secrets of one call besides the agent's: its ticket, and the credentials of its own HTTP headers. */
+/**
+ * The ticket and application token of a call's own header blocks (`headers: { Credentials: { Ticket } }`),
+ * which the REST transport sends as HTTP headers and SOAP in the envelope.
+ */
+function blockSecrets(blocks: Readonly<Record<string, unknown>> | undefined): string[] {
+  const ticket = (blocks?.['Credentials'] as { Ticket?: unknown } | null | undefined)?.Ticket;
+  return [ticket, blocks?.['ApplicationToken']].filter((s): s is string => typeof s === 'string');
+}
+
+/** The secrets of one call besides the agent's: its ticket, and the credentials of its own headers. */
 interface CallSecrets {
   ticket?: string | undefined;
-  /** From the call's httpHeaders and the onRequest hook's headers (credentialsIn). */
+  /** From the call's httpHeaders and the onRequest hook's headers (credentialsIn), and its own header blocks (blockSecrets). */
   readonly headers: string[];
 }
 
