@@ -80,7 +80,7 @@ describe("transport: 'rest' — the request", () => {
     assert.equal(r!.body, '');
     assert.equal(r!.headers['authorization'], `SOTicket ${TICKET}`);
     assert.equal(r!.headers['so-apptoken'], TOKEN);
-    assert.equal(r!.headers['so-timezone'], '261');
+    assert.equal(r!.headers['so-timezone'], '261, includeTZOffset');
     assert.equal(r!.headers['accept'], 'application/json');
     assert.equal(r!.headers['content-type'], undefined);
     assert.equal(r!.headers['soapaction'], undefined);
@@ -96,7 +96,7 @@ describe("transport: 'rest' — the request", () => {
     const [r] = received;
     assert.equal(r!.url, '/Cust12345/api/v1/Agents/EMail/Send');
     assert.equal(r!.headers['content-type'], 'application/json; charset=utf-8');
-    assert.equal(r!.headers['so-timezone'], 'NO');
+    assert.equal(r!.headers['so-timezone'], 'NO, includeTZOffset');
     assert.deepEqual(JSON.parse(r!.body), {
       Emails: [{ Subject: 'Hi', From: null, Sent: '2024-05-06T07:08:09.123Z', Flags: 'Seen, Answered', Attachments: [{ Filename: 'a.txt', Stream: 'aGk=' }] }],
     });
@@ -242,6 +242,20 @@ describe("transport: 'rest' — responses and failures", () => {
     assert.ok(info?.ArchivedAt instanceof Date);
     assert.equal(info.ArchivedAt.toISOString(), '2014-08-25T12:19:03.388Z');
     assert.equal(received[0]!.url, '/Cust12345/api/v1/Agents/EMail/GetEMailSOInfo?EMailSOInfoId=57');
+  });
+
+  // http-headers.md: with SO-TimeZone the server converts dates to that zone "but it will leave the
+  // dates without a time zone specifier" -- read as UTC, a wrong instant -- unless includeTZOffset
+  // asks for the offsets: `SO-TimeZone: US-NY, includeTZOffset` -> "2018-12-24T07:34:45-0500".
+  test('with a time zone, the offsets are asked for (includeTZOffset): dates in that zone become the right instants', async () => {
+    answer = (req, res) => {
+      const flags = String(req.headers['so-timezone']).split(',').map((s) => s.trim());
+      const sent = flags.includes('includeTZOffset') ? '2018-12-24T07:34:45-0500' : '2018-12-24T07:34:45';
+      json(200, JSON.stringify([{ Sent: sent }]))(req, res);
+    };
+    const [envelope] = (await agent({ timeZone: { SoTimeZoneLocationCode: 'US-NY' } }).getEMailEnvelopes({}))!;
+    assert.equal(envelope!.Sent!.toISOString(), '2018-12-24T12:34:45.000Z');
+    assert.equal(received[0]!.headers['so-timezone'], 'US-NY, includeTZOffset');
   });
 
   test('a refused connection is a TransportError, as on SOAP', async () => {
