@@ -8,7 +8,7 @@
 //   request   URL from the installation address (baseUrl, or the SOAP endpoint without its
 //             service path), query-string parameters, and the credentials SOAP sends as header
 //             blocks sent as HTTP headers: `Authorization: SOTicket <ticket>`, `SO-AppToken`,
-//             `SO-TimeZone` (the time zone's location code, else its id).
+//             `SO-TimeZone` (the time zone's location code, else its id, with includeTZOffset).
 //   response  2xx: the codec's value; an error object (also with HTTP 200) or a null the result
 //             does not allow: SoExceptionError, as SOAP's ExceptionInfo; another status: the
 //             error object's SoExceptionError when the body is one, else HttpError -- except the
@@ -47,7 +47,9 @@ function restAuthHeaders(blocks: RequestHeaderBlocks): Record<string, string> {
   if (typeof token === 'string' && token !== '') headers['SO-AppToken'] = token;
   const zone = blocks['TimeZone'] as { SoTimeZoneId?: unknown; SoTimeZoneLocationCode?: unknown } | null | undefined;
   const zoneValue = typeof zone?.SoTimeZoneLocationCode === 'string' && zone.SoTimeZoneLocationCode !== '' ? zone.SoTimeZoneLocationCode : zone?.SoTimeZoneId;
-  if (typeof zoneValue === 'string' || typeof zoneValue === 'number') headers['SO-TimeZone'] = String(zoneValue);
+  // Dates come back in that zone; without includeTZOffset "without a time zone specifier"
+  // (http-headers.md), which a Date would read as UTC: a wrong instant.
+  if (typeof zoneValue === 'string' || typeof zoneValue === 'number') headers['SO-TimeZone'] = `${zoneValue}, includeTZOffset`;
   return headers;
 }
 
