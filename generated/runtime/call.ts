@@ -52,17 +52,23 @@ export class Caller {
     this.#setup = setup;
     const o = (this.#options = setup.options);
     // Known before any call, so that no error of any call can carry them (a renewed ticket is added per call).
-    this.#redactor = new Redactor([typeof o.ticket === 'string' ? o.ticket : undefined, o.applicationToken, ...passwordOf(setup.endpoint), ...(o.secrets ?? [])]);
+    this.#redactor = new Redactor([
+      typeof o.ticket === 'string' ? o.ticket : undefined,
+      o.applicationToken,
+      ...passwordOf(setup.endpoint),
+      ...credentialsIn(o.httpHeaders),
+      ...(o.secrets ?? []),
+    ]);
     this.#resolver = setup.endpoint === undefined ? resolverOf(o) : undefined;
   }
 
   /** One call (asked of the agent at `started`, performance.now()): its result, or its error with every secret removed. */
   async invoke(name: string, input: unknown, options: CallOptions, started?: number): Promise<CallResult<unknown, unknown>> {
-    const call: { ticket?: string | undefined } = {};
+    const call: CallSecrets = { headers: [...credentialsIn(options.httpHeaders), ...blockSecrets(options.headers)] };
     try {
       return await this.#call(name, input, options, call, started);
     } catch (err) {
-      throw this.#redactor.error(err, call.ticket);
+      throw this.#redactor.error(err, call.ticket, call.headers);
     }
   }
 
@@ -70,7 +76,7 @@ export class Caller {
    * The ticket for one request: the fixed one, or what the ticket function returns now -- inside
    * the call's time budget, so a function that never settles ends with the call's timeout or abort.
    */
-  async #ticket(budget: CallBudget, call: { ticket?: string | undefined }): Promise<string | undefined> {
+  async #ticket(budget: CallBudget, call: CallSecrets): Promise<string | undefined> {
     const o = this.#options;
     const source = o.ticket;
     if (typeof source === 'string' || source === undefined) return source;
@@ -88,7 +94,7 @@ export class Caller {
     return ticket;
   }
 
-  async #call(name: string, input: unknown, options: CallOptions, call: { ticket?: string | undefined }, started?: number): Promise<CallResult<unknown, unknown>> {
+  async #call(name: string, input: unknown, options: CallOptions, call: CallSecrets, started?: number): Promise<CallResult<unknown, unknown>> {
     // invoke has checked that the operation exists.
     const codec = this.#setup.operations[name]!;
     // One budget from the moment the agent was asked (an agent's first call loaded this file
@@ -112,17 +118,18 @@ export class Caller {
     input: unknown,
     options: CallOptions,
     budget: CallBudget,
-    call: { ticket?: string | undefined },
+    call: CallSecrets,
   ): Promise<CallResult<unknown, unknown>> {
     const o = this.#options;
     const resolver = this.#resolver;
     const hooks = o.hooks;
-    // The hooks' onCall startTime (epoch ms); the retry policy's times come from the budget.
-    const started = Date.now();
+    // The hooks' onCall startTime (epoch ms): when the agent was asked, as the budget counts (an
+    // agent's first call loaded this file since); the retry policy's times come from the budget too.
+    const started = Date.now() - budget.times().elapsedMs;
     let rerouted = false;
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
-      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, ticket: undefined };
+      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, ticket: undefined, headers: call.headers };
       try {
         const result = await this.#send(codec, name, input, options, budget, call, a);
         if (hooks) this.#report(hooks, name, a, started, undefined, false);
@@ -186,11 +193,11 @@ export class Caller {
 
   /** What the hooks are told of an attempt; secrets removed. */
   #event(operation: string, a: Attempt, err: unknown, retryError?: unknown): CallEvent {
-    const error = err === undefined ? undefined : this.#redactor.error(err, a.ticket);
+    const error = err === undefined ? undefined : this.#redactor.error(err, a.ticket, a.headers);
     return {
       service: this.#setup.info.service,
       operation,
-      url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url), a.ticket),
+      url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url), a.ticket, a.headers),
       attempt: a.number,
       status: a.status,
       startTime: a.started,
@@ -198,7 +205,7 @@ export class Caller {
       requestBytes: a.requestBytes,
       responseBytes: a.responseBytes,
       ...(error === undefined ? {} : { error }),
-      ...(retryError === undefined ? {} : { retryError: this.#redactor.error(retryError, a.ticket) }),
+      ...(retryError === undefined ? {} : { retryError: this.#redactor.error(retryError, a.ticket, a.headers) }),
     };
   }
 
@@ -218,7 +225,7 @@ export class Caller {
     input: unknown,
     options: CallOptions,
     budget: CallBudget,
-    call: { ticket?: string | undefined },
+    call: CallSecrets,
     a: Attempt,
   ): Promise<CallResult<unknown, unknown>> {
     const endpoint = await this.#address(a, budget);
@@ -231,11 +238,12 @@ export class Caller {
     a.url = wire.url; // REST: the Agents API URL, not the SOAP endpoint it is made from
     const hooks = this.#options.hooks;
     if (hooks?.onXml && wire.body !== undefined) {
-      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'request', xml: withoutCredentials(this.#clean(wire.body, a.ticket)) });
+      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'request', xml: withoutCredentials(this.#clean(wire.body, a.ticket, a.headers)) });
     }
 
     // Inside the budget: a hook that never settles ends with the call's timeout or abort.
-    const fromHook = hooks ? await budget.wait(requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket), attempt: a.number })) : {};
+    const fromHook = hooks ? await budget.wait(requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket, a.headers), attempt: a.number })) : {};
+    call.headers.push(...credentialsIn(fromHook));
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook, ...wire.headers };
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
     const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -246,9 +254,9 @@ export class Caller {
     a.responseBytes = response.bytes.byteLength;
     if (hooks?.onXml) {
       const text = responseBodyText(response, name);
-      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'response', xml: withoutCredentials(this.#clean(text, a.ticket)) });
+      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'response', xml: withoutCredentials(this.#clean(text, a.ticket, a.headers)) });
     }
-    const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket), unknownElements: this.#options.unknownElements };
+    const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket, call.headers), unknownElements: this.#options.unknownElements };
     const decoded = transport.response(codec, response, context);
     return { output: decoded.output, headers: decoded.headers, httpStatus: response.status };
   }
@@ -257,7 +265,7 @@ export class Caller {
     codec: AnyOperationCodec,
     options: CallOptions,
     budget: CallBudget,
-    call: { ticket?: string | undefined },
+    call: CallSecrets,
     a: Attempt,
   ): Promise<Record<string, unknown>> {
     const o = this.#options;
@@ -275,8 +283,8 @@ export class Caller {
   }
 
   /** Text with the secrets removed, before anything cuts or reflows it. */
-  #clean(text: string, callTicket: string | undefined): string {
-    return this.#redactor.text(text, callTicket);
+  #clean(text: string, callTicket: string | undefined, callHeaders: readonly string[]): string {
+    return this.#redactor.text(text, callTicket, callHeaders);
   }
 }
 
@@ -294,6 +302,38 @@ function passwordOf(url: string | undefined): string[] {
   }
 }
 
+/**
+ * The credentials among HTTP headers given by the user -- the agent's and the call's httpHeaders,
+ * the onRequest hook's: an `Authorization: Bearer …` access token (what README says to send on
+ * REST instead of a ticket), `Basic` user and password, an `SO-AppToken` -- as secret as the
+ * ticket: an Authorization's credentials without their scheme, a token's value.
+ */
+function credentialsIn(headers: Readonly<Record<string, string>> | undefined): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const key = name.toLowerCase();
+    if (key === 'so-apptoken') out.push(value);
+    else if (key === 'authorization' || key === 'proxy-authorization') out.push(/^\s*\S+\s+(\S.*?)\s*$/s.exec(value)?.[1] ?? value);
+  }
+  return out;
+}
+
+/**
+ * The ticket and application token of a call's own header blocks (`headers: { Credentials: { Ticket } }`),
+ * which the REST transport sends as HTTP headers and SOAP in the envelope.
+ */
+function blockSecrets(blocks: Readonly<Record<string, unknown>> | undefined): string[] {
+  const ticket = (blocks?.['Credentials'] as { Ticket?: unknown } | null | undefined)?.Ticket;
+  return [ticket, blocks?.['ApplicationToken']].filter((s): s is string => typeof s === 'string');
+}
+
+/** The secrets of one call besides the agent's: its ticket, and the credentials of its own headers. */
+interface CallSecrets {
+  ticket?: string | undefined;
+  /** From the call's httpHeaders and the onRequest hook's headers (credentialsIn), and its own header blocks (blockSecrets). */
+  readonly headers: string[];
+}
+
 /** What the call loop and the hooks know of one attempt. */
 interface Attempt {
   readonly number: number;
@@ -305,6 +345,8 @@ interface Attempt {
   requestBytes: number;
   responseBytes: number;
   ticket: string | undefined;
+  /** The call's header credentials (CallSecrets.headers). */
+  readonly headers: readonly string[];
 }
 
 /** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */

@@ -12,6 +12,7 @@
 // Every key is imported as RSASSA-PKCS1-v1_5 with SHA-256 and is not extractable: the key material
 // lives in the CryptoKey only. Errors never quote the key.
 import { SoapError } from './errors.js';
+import { decodeBase64, encodeBase64 } from './scalars.js';
 
 // The WebCrypto types are named through globalThis.crypto, not as the DOM's global names
 // (CryptoKey, JsonWebKey ...): a project compiled with @types/node and no "DOM" lib has the
@@ -117,26 +118,19 @@ function readPem(text: string): { label: string; der: Uint8Array } {
   return { label: m[1]!, der: base64Bytes(body) };
 }
 
-/** Standard or URL-safe base64 (whitespace ignored) -> bytes. */
+/** Standard or URL-safe base64, padded or not (whitespace ignored) -> bytes, by the runtime's one base64 rule (scalars.ts). */
 export function base64Bytes(text: string): Uint8Array {
   const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) throw new KeyFormatError('invalid base64 in the key');
-  const binary = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  try {
+    return decodeBase64(clean.length % 4 === 0 ? clean : clean.padEnd(clean.length + 4 - (clean.length % 4), '='));
+  } catch {
+    throw new KeyFormatError('invalid base64 in the key');
+  }
 }
 
 /** The bytes as an ArrayBuffer of their own (what WebCrypto's typings ask for in every TypeScript version). */
 export function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-/** Bytes -> standard base64 (with padding), as the system user signature is sent. */
-export function bytesBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 /** The RSA XML of .NET (RSACryptoServiceProvider.ToXmlString) as a JWK: the same numbers, base64url. */
@@ -161,7 +155,7 @@ function rsaXmlToJwk(xml: string, wantPrivate: boolean): RsaJwk {
 }
 
 function base64Url(b64: string): string {
-  return bytesBase64(base64Bytes(b64)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return encodeBase64(base64Bytes(b64)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 // --- DER, only as much as these keys need -------------------------------------------------------

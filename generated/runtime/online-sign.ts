@@ -7,7 +7,8 @@
 //   signed   = signThis + "." + base64(RSASSA-PKCS1-v1_5(SHA-256, UTF-8 bytes of signThis))
 //
 // Standard base64 with padding (Convert.ToBase64String), not base64url.
-import { arrayBuffer, bytesBase64, type WebCryptoKey } from './online-keys.js';
+import { arrayBuffer, type WebCryptoKey } from './online-keys.js';
+import { encodeBase64 } from './scalars.js';
 
 /** `yyyyMMddHHmm` of `date` in UTC, with leading zeros. */
 export function systemUserTimestamp(date: Date): string {
@@ -19,5 +20,5 @@ export function systemUserTimestamp(date: Date): string {
 export async function signSystemUserToken(systemUserToken: string, privateKey: WebCryptoKey, now: Date = new Date()): Promise<string> {
   const signThis = `${systemUserToken}.${systemUserTimestamp(now)}`;
   const signature = await globalThis.crypto.subtle.sign('RSASSA-PKCS1-v1_5', privateKey, arrayBuffer(new TextEncoder().encode(signThis)));
-  return `${signThis}.${bytesBase64(new Uint8Array(signature))}`;
+  return `${signThis}.${encodeBase64(new Uint8Array(signature))}`;
 }

@@ -878,7 +878,7 @@ export class XmlReader {
 
   /**
    * Scans an XML Name at `p`; returns the offset after it. Enforces a QName's shape (at most one
-   * colon, not first or last) and records the colon in `this.colon`, the name's hash in `this.hash`.
+   * colon, not first, and a name's first character after it) and records the colon in `this.colon`, the name's hash in `this.hash`.
    */
   private scanName(p: number, what: string): number {
     const src = this.src;
@@ -905,7 +905,9 @@ export class XmlReader {
       }
       h = (Math.imul(h, 31) + c) | 0;
     }
-    if (colon === p - 1) throw this.error(`Invalid ${what}: a name must not end with ':'`, start);
+    // After the colon, an NCName (Namespaces in XML 1.0): it starts as a name does, so not with '-', '.' or a digit.
+    const d = src.charCodeAt(colon + 1);
+    if (colon >= 0 && (d < 128 ? NAME_ASCII[d] !== 1 : !isNameSurrogate(d) && !isNameStartHigh(d))) throw this.error(`Invalid ${what}: ${colon === p - 1 ? "a name must not end with ':'" : "the part after ':' must start as a name does"}`, start);
     if (p - start > MAX_NAME_LENGTH) throw this.error(`Invalid ${what}: longer than ${MAX_NAME_LENGTH} characters`, start);
     this.colon = colon;
     this.hash = h & 0x3fffffff; // 30 bits: a small integer in V8, so the field never becomes a boxed number

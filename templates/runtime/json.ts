@@ -11,7 +11,9 @@
 //   other xs:list               array                     array
 //   ArrayOfX, repeated element  array                     array
 //   dictionary (string keys)    Record<string, V>         object
-//   dictionary (other keys)     { Key, Value }[]          array of { "Key", "Value" }
+//   dictionary (other keys)     { Key, Value }[]          object keyed by the key's text, as Json.NET writes
+//                                                         any dictionary: { "1": "a" } (List agent's
+//                                                         IntStringDictionary); a complex key: [{ "Key", "Value" }]
 //   nillable                    null                      null
 //   xs:char                     one-character string      one-character string (a code number is read too)
 //   float/double NaN, ±Infinity number                    "NaN", "Infinity", "-Infinity" (Json.NET's strings)
@@ -58,6 +60,17 @@ function jsonDescribe(value: unknown): string {
 
 function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
+}
+
+/**
+ * Whether a dictionary's keys are written as property names (Json.NET writes every dictionary as
+ * an object, its keys as text): string-like, number, date and enumeration keys. Only a complex
+ * key, which has no such text, keeps the { Key, Value } entries.
+ */
+function jsonKeyedByText(index: SchemaIndex, desc: DictDesc): boolean {
+  if (scalarKind(desc.key.type) !== undefined) return true;
+  const kind = index.type(desc.key.type)?.kind;
+  return kind === 'enum' || kind === 'restricted';
 }
 
 /** The enumeration an xs:list's items come from (then the list is .NET flags), if any. */
@@ -204,7 +217,7 @@ export class JsonEncoder {
       return out;
     }
     if (!Array.isArray(value)) return this.fail('expected an array of { Key, Value } entries (dictionary)', path);
-    return value.map((e, i) => {
+    const entries = value.map((e, i) => {
       const entryPath: Path = { parent: path.parent, name: path.name, index: i };
       if (!isJsonObject(e)) return this.fail('expected a { Key, Value } entry', entryPath);
       return {
@@ -212,6 +225,17 @@ export class JsonEncoder {
         Value: this.element(desc.value, e['Value'], { parent: entryPath, name: 'Value', index: -1 }),
       };
     });
+    if (!jsonKeyedByText(this.index, desc)) return entries;
+    // Json.NET's form: { "1": "a" }. A key is a property name, so it can be neither null nor repeated.
+    const out: Record<string, JsonValue> = {};
+    entries.forEach((e, i) => {
+      const keyPath: Path = { parent: { parent: path.parent, name: path.name, index: i }, name: 'Key', index: -1 };
+      if (e.Key === null) this.fail('a dictionary key cannot be null (it is written as a property name)', keyPath);
+      const key = typeof e.Key === 'string' ? e.Key : JSON.stringify(e.Key);
+      if (Object.prototype.hasOwnProperty.call(out, key)) this.fail(`the key ${shortText(key)} is repeated (a dictionary holds each key once)`, keyPath);
+      setProperty(out, key, e.Value);
+    });
+    return out;
   }
 
   /** xs:anyType: strings, numbers and booleans as they are; a Date or Uint8Array as its text; an object by its `$type`. */
@@ -541,8 +565,13 @@ export class JsonDecoder {
       for (const key in json) setProperty(json, key, this.item(value, json[key], path, key, -1));
       return json;
     }
-    if (!Array.isArray(json)) return this.fail(`expected an array of { Key, Value } entries (dictionary), got ${jsonDescribe(json)}`, path);
     const key = this.plan.slot(desc.key);
+    if (jsonKeyedByText(this.index, desc)) {
+      // Json.NET's form, { "1": "a" }: each property name is a key's text, read as the key's type.
+      if (!isParsedObject(json)) return this.fail(`expected an object keyed by ${desc.key.type} (dictionary), got ${jsonDescribe(json)}`, path);
+      return Object.keys(json).map((k) => ({ Key: this.item(key, k, path, k, -1), Value: this.item(value, json[k], path, k, -1) }));
+    }
+    if (!Array.isArray(json)) return this.fail(`expected an array of { Key, Value } entries (dictionary), got ${jsonDescribe(json)}`, path);
     return json.map((e: unknown, i) => {
       const entryPath: Path = { parent: path.parent, name: path.name, index: i };
       if (!isParsedObject(e)) return this.fail('expected a { Key, Value } entry', entryPath);
@@ -794,9 +823,12 @@ function aspNetErrorInfo(o: Record<string, unknown>, depth: number): SoException
   const message = stringProp(o['Message']);
   const detail = stringProp(o['MessageDetail']);
   const exceptionMessage = stringProp(o['ExceptionMessage']);
+  const invalid = modelStateErrors(o['ModelState']);
+  const parts = [message, detail, ...Object.entries(invalid ?? {}).map(([k, v]) => `${k}: ${v}`)];
   const info: SoExceptionInfoFields = {
-    Message: exceptionMessage ?? ([message, detail].filter((s) => s !== undefined).join(' ') || 'the Agents API reported an error without a message'),
+    Message: exceptionMessage ?? (parts.filter((s) => s !== undefined).join(' ') || 'the Agents API reported an error without a message'),
   };
+  if (invalid !== undefined) info.Parameters = invalid;
   if (exceptionMessage !== undefined && message !== undefined) info.FriendlyText = message;
   if (stringProp(o['ExceptionType']) !== undefined) info.ExceptionType = stringProp(o['ExceptionType'])!;
   if (stringProp(o['StackTrace']) !== undefined) info.StackTrace = stringProp(o['StackTrace'])!;
@@ -805,6 +837,22 @@ function aspNetErrorInfo(o: Record<string, unknown>, depth: number): SoException
     info.InnerException = aspNetErrorInfo(inner as Record<string, unknown>, depth + 1);
   }
   return info;
+}
+
+/**
+ * ASP.NET's ModelState -- what model binding refused, by parameter: `{ "eMailAccountId": ["The
+ * value 'glops' is not valid for Int32."] }` (the only place a 400 says what was wrong) -- as
+ * each parameter's messages joined; undefined when there is none.
+ */
+function modelStateErrors(state: unknown): Record<string, string> | undefined {
+  if (!isParsedObject(state)) return undefined;
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(state)) {
+    const said = state[key];
+    const messages = (Array.isArray(said) ? said : [said]).filter((m): m is string => typeof m === 'string');
+    if (messages.length > 0) setProperty(out, key, messages.join(' '));
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** The error object the Agents API sends for a refused call (what the mock answers for a SoExceptionError). */

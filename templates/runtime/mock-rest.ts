@@ -60,7 +60,8 @@ export function restRequestHeaders(codec: AnyOperationCodec, header: (name: stri
   if (auth && declared.has('Credentials')) out['Credentials'] = { Ticket: auth[1]! };
   const token = header('so-apptoken');
   if (token !== undefined && declared.has('ApplicationToken')) out['ApplicationToken'] = token;
-  const zone = header('so-timezone')?.trim();
+  // `NO, includeTZOffset` (offsets wanted in the JSON's dates): the zone is what precedes the comma.
+  const zone = header('so-timezone')?.split(',')[0]!.trim();
   if (zone !== undefined && zone !== '' && declared.has('TimeZone')) {
     out['TimeZone'] = /^\d+$/.test(zone) ? { SoTimeZoneId: Number(zone) } : { SoTimeZoneLocationCode: zone };
   }

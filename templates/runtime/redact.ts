@@ -113,21 +113,21 @@ export class Redactor {
     this.#current = ticket;
   }
 
-  /** The secrets for one call: fixed, current, previous, and the call's own ticket (longest first). */
-  #secrets(callTicket: string | undefined): string[] {
+  /** The secrets for one call: fixed, current, previous, the call's own ticket and other secrets of its own (longest first). */
+  #secrets(callTicket: string | undefined, callSecrets: readonly string[]): string[] {
     const all = new Set(this.#fixed);
-    for (const t of [this.#current, this.#previous, callTicket]) if (t !== undefined && t.length >= MIN_SECRET_LENGTH) all.add(t);
+    for (const t of [this.#current, this.#previous, callTicket, ...callSecrets]) if (typeof t === 'string' && t.length >= MIN_SECRET_LENGTH) all.add(t);
     return [...all].sort((a, b) => b.length - a.length);
   }
 
   /** `text` with every secret replaced by `***`. */
-  text(text: string, callTicket?: string): string {
-    return scrub(text, this.#secrets(callTicket));
+  text(text: string, callTicket?: string, callSecrets: readonly string[] = []): string {
+    return scrub(text, this.#secrets(callTicket, callSecrets));
   }
 
   /** `err` with every secret removed from it and its cause chain (see redactError). */
-  error(err: unknown, callTicket?: string): unknown {
-    const secrets = this.#secrets(callTicket);
+  error(err: unknown, callTicket?: string, callSecrets: readonly string[] = []): unknown {
+    const secrets = this.#secrets(callTicket, callSecrets);
     return secrets.length === 0 ? err : redactError(err, (s) => scrub(s, secrets), 0);
   }
 }

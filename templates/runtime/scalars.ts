@@ -219,8 +219,8 @@ function plainDecimal(n: number): string {
 
 /**
  * `[-]YYYY[Y...]-MM-DDThh:mm:ss[.f...][Z|±hh:mm]` in src[start, end) (already trimmed). Hour 24 is
- * read as the next day's midnight; a date that does not exist, or that the fraction rounds into the
- * next day, is refused.
+ * the next day's midnight; a date that does not exist is refused. Digits past milliseconds are cut,
+ * not rounded, so WCF's end of a day (23:59:59.9999999, DateTime.MaxValue) stays in its day.
  */
 function parseDateTime(src: string, start: number, end: number): Date {
   const bad = (why: string): ScalarError => new ScalarError(`"${shortText(src.slice(start, end))}" ${why}`);
@@ -257,7 +257,7 @@ function parseDateTime(src: string, start: number, end: number): Date {
     const dot = p;
     for (p++; p < end && digitsAt(src, p, 1) >= 0; p++);
     if (p === dot + 1) throw bad('is not an xs:dateTime');
-    ms = Math.round(Number(src.slice(dot, p)) * 1000);
+    ms = Number(src.slice(dot + 1, Math.min(p, dot + 4)).padEnd(3, '0'));
   }
   let offset = 0;
   if (p < end) {
@@ -311,7 +311,7 @@ const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
 /** Base64 of `bytes`: each three bytes become four characters, `=` pads the last group. */
-function encodeBase64(bytes: Uint8Array): string {
+export function encodeBase64(bytes: Uint8Array): string {
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
@@ -326,7 +326,7 @@ function encodeBase64(bytes: Uint8Array): string {
   return out;
 }
 
-function decodeBase64(text: string): Uint8Array {
+export function decodeBase64(text: string): Uint8Array {
   const clean = text.replace(/[ \t\n\r]+/g, '');
   if (!BASE64_RE.test(clean)) throw new ScalarError('the text is not valid base64');
   const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;

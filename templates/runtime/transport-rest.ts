@@ -5,11 +5,12 @@
 //   request   URL from the installation address (baseUrl, or the SOAP endpoint without its
 //             service path), query-string parameters, and the credentials SOAP sends as header
 //             blocks sent as HTTP headers: `Authorization: SOTicket <ticket>`, `SO-AppToken`,
-//             `SO-TimeZone` (the time zone's location code, else its id).
+//             `SO-TimeZone` (the time zone's location code, else its id, with includeTZOffset).
 //   response  2xx: the codec's value; an error object (also with HTTP 200) or a null the result
 //             does not allow: SoExceptionError, as SOAP's ExceptionInfo; another status: the
-//             error object's SoExceptionError when the body is one, else HttpError; a 2xx body
-//             that is not JSON: DecodeError.
+//             error object's SoExceptionError when the body is one, else HttpError -- except the
+//             statuses the call acts on (STATUS_ERRORS), always HttpError; a 2xx body that is not
+//             JSON: DecodeError.
 import { SoapError, SoExceptionError } from './errors.js';
 import { restCodec, restErrorInfo } from './json.js';
 import type { AnyOperationCodec } from './operation.js';
@@ -43,9 +44,20 @@ function restAuthHeaders(blocks: RequestHeaderBlocks): Record<string, string> {
   if (typeof token === 'string' && token !== '') headers['SO-AppToken'] = token;
   const zone = blocks['TimeZone'] as { SoTimeZoneId?: unknown; SoTimeZoneLocationCode?: unknown } | null | undefined;
   const zoneValue = typeof zone?.SoTimeZoneLocationCode === 'string' && zone.SoTimeZoneLocationCode !== '' ? zone.SoTimeZoneLocationCode : zone?.SoTimeZoneId;
-  if (typeof zoneValue === 'string' || typeof zoneValue === 'number') headers['SO-TimeZone'] = String(zoneValue);
+  // Dates come back in that zone; without includeTZOffset "without a time zone specifier"
+  // (http-headers.md), which a Date would read as UTC: a wrong instant.
+  if (typeof zoneValue === 'string' || typeof zoneValue === 'number') headers['SO-TimeZone'] = `${zoneValue}, includeTZOffset`;
   return headers;
 }
+
+/**
+ * The error statuses the call acts on by their number: 401 and 403 (a credential refusal: the
+ * ticket is renewed), 421 (the tenant moved), 429 and 503 (retried after Retry-After). ASP.NET
+ * answers them with an error object too (401: `{ "Message": "Authorization has been denied for
+ * this request." }`), which as a SoExceptionError would hide the status from the call and the
+ * caller: they are HttpErrors whatever the body, as on SOAP; the body stays in the excerpt.
+ */
+const STATUS_ERRORS: ReadonlySet<number> = new Set([401, 403, 421, 429, 503]);
 
 function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
@@ -71,6 +83,7 @@ export const restTransport: Transport = {
       return { output, headers: {} };
     }
     // An error status: SuperOffice's error object says what failed; anything else is an HTTP error.
+    if (STATUS_ERRORS.has(status)) throw httpError(response, text, context);
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -45,4 +45,24 @@ describe('mock: the REST Agents API side', () => {
     assert.equal(xml.status, 415);
     assert.equal((await fetch(`${server.baseUrl}/api/v1/Agents/EMail/Send`)).status, 405);
   });
+
+  // http-headers.md: `SO-TimeZone: NO, includeTZOffset` asks for offsets in the JSON; the zone is what precedes the comma.
+  test('SO-TimeZone with includeTZOffset: the handler sees the zone, by location code or id', async () => {
+    const seen: unknown[] = [];
+    const zoned = await createEMailMockServer({
+      GetCurrentAccountId: (_input, ctx) => {
+        seen.push(ctx.headers.TimeZone);
+        return { Response: 1 };
+      },
+    }).listen();
+    try {
+      for (const zone of ['NO, includeTZOffset', '261,includeTZOffset', 'US-NY']) {
+        const res = await fetch(`${zoned.baseUrl}/api/v1/Agents/EMail/GetCurrentAccountId`, { method: 'POST', headers: { 'SO-TimeZone': zone } });
+        assert.equal(res.status, 200);
+      }
+    } finally {
+      await zoned.close();
+    }
+    assert.deepEqual(seen, [{ SoTimeZoneLocationCode: 'NO' }, { SoTimeZoneId: 261 }, { SoTimeZoneLocationCode: 'US-NY' }]);
+  });
 });

@@ -56,6 +56,21 @@ describe('signing the system user token', () => {
     const encrypted = '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----';
     await assert.rejects(importRsaPrivateKey(encrypted), /encrypted; decrypt it first/);
   });
+
+  test('a key whose base64 is cut short or mangled is a KeyFormatError (one base64 rule with base64Binary, scalars.ts)', async () => {
+    const body = app.pkcs8Pem.split('\n').slice(1, -2).join('');
+    const pem = (b64: string) => `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----`;
+    // One character past a whole group (length 4n + 1) cannot be base64 at all; a '=' inside the text neither.
+    for (const bad of [body.slice(0, 4 * 100 + 1), `${body.slice(0, 40)}=${body.slice(41)}`, body.replace(/[A-Z]/, '*')]) {
+      await assert.rejects(importRsaPrivateKey(pem(bad)), (e: unknown) => e instanceof KeyFormatError && e.message === 'invalid base64 in the key', bad.slice(0, 12));
+    }
+    // Unpadded and URL-safe base64 of the same bytes reads as the padded standard form does.
+    const spki = issuer.spkiPem.split('\n').slice(1, -2).join('');
+    const urlSafe = spki.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const key = await importRsaPublicKey(`-----BEGIN PUBLIC KEY-----\n${urlSafe}\n-----END PUBLIC KEY-----`);
+    const jwt = signJwt({ alg: 'RS256' }, { [TICKET_CLAIM]: 't', exp: Date.now() / 1000 + 60 }, issuer.privateKey);
+    assert.equal((await verifyJwt(jwt, fixedJwtKey(key), Date.now(), 60_000))[TICKET_CLAIM], 't');
+  });
 });
 
 const NOW = Date.UTC(2026, 11, 4, 12, 0, 0);

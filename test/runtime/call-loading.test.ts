@@ -251,6 +251,27 @@ describe("an agent's first call loads call.ts within the call's time limit and s
     assert.equal(requests, 2);
   });
 
+  // onCall's startTime and durationMs span the call as its time limit does, from the method call:
+  // a 300 ms load is inside them. Timed from the end of the load, startTime would be >= 300 ms late.
+  test("onCall's startTime is when the agent was asked, before the load; durationMs covers the load", async () => {
+    const { lib, open } = await freshCopy((_runtime, gate) => gate('call.js'));
+    handler = success(lib);
+    const calls: CallEvent[] = [];
+    const attempts: CallEvent[] = [];
+    const agent = agentOf(lib, { hooks: { onCall: (e) => void calls.push(e), onAttempt: (e) => void attempts.push(e) } });
+    const asked = Date.now();
+    const opened = setTimeout(open, 300);
+    assert.equal(await agent.getEMailAccount({ EMailAccountId: 5 }), null);
+    const answered = Date.now();
+    clearTimeout(opened);
+    assert.equal(calls.length, 1);
+    const call = calls[0]!;
+    // Date.now() and the budget's clock (performance.now()) may disagree by a millisecond or two.
+    assert.ok(Math.abs(call.startTime - asked) <= 20, `startTime ${call.startTime - asked} ms after the call`);
+    assert.ok(call.durationMs >= 290 && call.startTime + call.durationMs <= answered + 20, `durationMs ${call.durationMs}`);
+    assert.ok(attempts[0]!.startTime >= asked + 290, 'the attempt started after the load');
+  });
+
   test('a failed load is a SoapError naming the operation, with the import error as cause; the next call loads again', async () => {
     const { lib, runtime } = await freshCopy((dir) => rmSync(join(dir, 'call.js')));
     handler = success(lib);

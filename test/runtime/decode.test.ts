@@ -203,6 +203,8 @@ const valid: [string, string][] = [
     '-0044-03-15T12:00:00+99:99',
     '2000-02-29T00:00:00.5',
     '1900-02-28T00:00:00.0000001Z',
+    '2023-01-31T23:59:59.9999Z', // cut to .999, so it stays in its day (it was refused when the fraction was rounded)
+    '9999-12-31T23:59:59.9999999', // DateTime.MaxValue as WCF writes it
   ].map((d): [string, string] => [`a date: ${d}`, so(`<t:When>${d}</t:When>`)]),
   ['a derived type by xsi:type, with another prefix for the same namespace', so(
     '<t:Item xmlns:u="urn:t" xsi:type="u:Derived"><t:Id>1</t:Id><t:Extra>true</t:Extra></t:Item>',
@@ -251,7 +253,6 @@ const invalid: [string, string, RegExp][] = [
   ['more than 15 digits beyond the range of xs:long', so('<t:L>9007199254740992</t:L>'), /out of range for xs:long/],
   ['a bad boolean', so('<t:B>yes</t:B>'), /"yes" is not a boolean/],
   ['a bad date', so('<t:When>2023-02-30T00:00:00Z</t:When>'), /is not a valid date/],
-  ['a date rounding up past midnight (refused as parseDateTime does)', so('<t:When>2023-01-31T23:59:59.9999Z</t:When>'), /is not a valid date/],
   ['nil where not nillable', so('<t:Rep xsi:nil="true"/>'), /xsi:nil on Rep, which the schema does not allow to be nil at GetResponse\/Result\/Rep\[0\]/],
   ['a nil with content', so('<t:Item xsi:nil="true"><t:Id>1</t:Id></t:Item>'), /an element with xsi:nil="true" must be empty/],
   ['a nil with text', so('<t:Item xsi:nil="true">x</t:Item>'), /an element with xsi:nil="true" must be empty/],
@@ -296,6 +297,8 @@ const invalid: [string, string, RegExp][] = [
  * The values the tree decoder (the reference before the one decoder, at 5157e48) gave for the
  * valid messages, frozen in test/golden/decoder/valid-values.json (Date and Uint8Array tagged as
  * {$date} and {$bytes}). A difference is a change of behaviour: reason it out, never regenerate.
+ * Two entries were written by hand: the end-of-day dates (…23:59:59.9999Z, DateTime.MaxValue), which
+ * the tree decoder refused (it rounded fractions into the next day) and are now cut to milliseconds.
  */
 const referenceValues = JSON.parse(readFileSync(join(goldenDir, 'decoder', 'valid-values.json'), 'utf8')) as Record<string, unknown>;
 

@@ -69,6 +69,33 @@ describe('JSON codec', () => {
     assert.deepEqual(JSON.parse(envelopes.encodeResponse({ Response: [value] }))[0].To[0].FieldProperties.__proto__, { FieldType: 'System.Int32', FieldLength: 4 });
   });
 
+  // Json.NET writes every dictionary as an object. SuperOffice's page of List.GetDocumentTypesForPlugin
+  // (an IntStringDictionary, Dictionary<int, string>) documents the response { "1": "magni", "2": "consequatur" }.
+  test('dictionaries with other keys are { Key, Value }[] in TypeScript and objects keyed by the key\'s text in JSON, as Json.NET writes them', () => {
+    const index = schemaIndex(
+      schema(['urn:t'], {
+        T: ['complex', 'T', 0, ['Types 0 IntStringDictionary optional nillable', 'Rules 0 DateDictionary optional nillable']],
+        IntStringDictionary: ['dictionary', 'IntStringDictionary', 0, 'IntStringKeyValuePair 0 - optional repeated', 'Key 0 xs:int', 'Value 0 xs:string nillable'],
+        DateDictionary: ['dictionary', 'DateDictionary', 0, 'DateKeyValuePair 0 - optional repeated', 'Key 0 xs:dateTime', 'Value 0 xs:int'],
+      }),
+    );
+    const root = { parent: undefined, name: 'T', index: -1 };
+    const documented = '{"Types":{"1":"magni","2":"consequatur"},"Rules":{"2020-03-29T01:00:00Z":60}}';
+    const read = new JsonDecoder(index).properties('T', JSON.parse(documented), root);
+    assert.deepEqual(read, {
+      Types: [
+        { Key: 1, Value: 'magni' },
+        { Key: 2, Value: 'consequatur' },
+      ],
+      Rules: [{ Key: new Date('2020-03-29T01:00:00Z'), Value: 60 }],
+    });
+    assert.deepEqual(new JsonEncoder(index).properties('T', read, root), JSON.parse(documented));
+    assert.match(decodeError(() => new JsonDecoder(index).properties('T', { Types: { one: 'x' } }, root)).message, /"one" is not an integer \(xs:int\) at T\/Types\/one$/);
+    assert.match(decodeError(() => new JsonDecoder(index).properties('T', { Types: [{ Key: 1, Value: 'x' }] }, root)).message, /expected an object keyed by xs:int \(dictionary\), got an array at T\/Types$/);
+    const twice = () => new JsonEncoder(index).properties('T', { Types: [{ Key: 1, Value: 'a' }, { Key: 1, Value: 'b' }] }, root);
+    assert.throws(twice, (err: unknown) => err instanceof EncodeError && /the key 1 is repeated .* at T\/Types\[1\]\/Key$/.test(err.message));
+  });
+
   test('properties the schema does not declare: skipped by default, a DecodeError with unknownElements: error', () => {
     assert.deepEqual(envelopes.decodeResponse('[{"Subject":"s","NewerField":1}]').output, { Response: [{ Subject: 's' }] });
     const err = decodeError(() => envelopes.decodeResponse('[{"Subject":"s","NewerField":1}]', { unknownElements: 'error' }));

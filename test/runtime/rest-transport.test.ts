@@ -80,7 +80,7 @@ describe("transport: 'rest' — the request", () => {
     assert.equal(r!.body, '');
     assert.equal(r!.headers['authorization'], `SOTicket ${TICKET}`);
     assert.equal(r!.headers['so-apptoken'], TOKEN);
-    assert.equal(r!.headers['so-timezone'], '261');
+    assert.equal(r!.headers['so-timezone'], '261, includeTZOffset');
     assert.equal(r!.headers['accept'], 'application/json');
     assert.equal(r!.headers['content-type'], undefined);
     assert.equal(r!.headers['soapaction'], undefined);
@@ -96,7 +96,7 @@ describe("transport: 'rest' — the request", () => {
     const [r] = received;
     assert.equal(r!.url, '/Cust12345/api/v1/Agents/EMail/Send');
     assert.equal(r!.headers['content-type'], 'application/json; charset=utf-8');
-    assert.equal(r!.headers['so-timezone'], 'NO');
+    assert.equal(r!.headers['so-timezone'], 'NO, includeTZOffset');
     assert.deepEqual(JSON.parse(r!.body), {
       Emails: [{ Subject: 'Hi', From: null, Sent: '2024-05-06T07:08:09.123Z', Flags: 'Seen, Answered', Attachments: [{ Filename: 'a.txt', Stream: 'aGk=' }] }],
     });
@@ -171,6 +171,25 @@ describe("transport: 'rest' — responses and failures", () => {
     assert.equal(err.message, "GetEMailAccount: The request is invalid. The parameters dictionary contains a null entry for parameter 'eMailAccountId'.");
   });
 
+  // ASP.NET's answer to a request its model binding refuses (the Agents API page's `?contactEntityId=glops`):
+  // what is wrong is only in ModelState, by parameter.
+  test("400 with ASP.NET's ModelState: the message says what each parameter got wrong, Parameters holds it by name", async () => {
+    answer = json(
+      400,
+      JSON.stringify({
+        Message: 'The request is invalid.',
+        ModelState: { eMailAccountId: ["The value 'glops' is not valid for Int32."], 'request.Emails[0].Size': ['Required.', 'Too large.'] },
+      }),
+    );
+    const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof SoExceptionError, String(err));
+    assert.equal(
+      err.message,
+      "GetEMailAccount: The request is invalid. eMailAccountId: The value 'glops' is not valid for Int32. request.Emails[0].Size: Required. Too large.",
+    );
+    assert.deepEqual(err.parameters, { eMailAccountId: "The value 'glops' is not valid for Int32.", 'request.Emails[0].Size': 'Required. Too large.' });
+  });
+
   test('an error status with an error object is a SoExceptionError; the JSON-escaped token echoed in it removed', async () => {
     answer = json(500, JSON.stringify({ Error: true, ErrorType: 'SoSecurityException', ErrorMessage: `bad token "${TOKEN}" / ${TICKET}` }));
     const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
@@ -225,6 +244,20 @@ describe("transport: 'rest' — responses and failures", () => {
     assert.equal(received[0]!.url, '/Cust12345/api/v1/Agents/EMail/GetEMailSOInfo?EMailSOInfoId=57');
   });
 
+  // http-headers.md: with SO-TimeZone the server converts dates to that zone "but it will leave the
+  // dates without a time zone specifier" -- read as UTC, a wrong instant -- unless includeTZOffset
+  // asks for the offsets: `SO-TimeZone: US-NY, includeTZOffset` -> "2018-12-24T07:34:45-0500".
+  test('with a time zone, the offsets are asked for (includeTZOffset): dates in that zone become the right instants', async () => {
+    answer = (req, res) => {
+      const flags = String(req.headers['so-timezone']).split(',').map((s) => s.trim());
+      const sent = flags.includes('includeTZOffset') ? '2018-12-24T07:34:45-0500' : '2018-12-24T07:34:45';
+      json(200, JSON.stringify([{ Sent: sent }]))(req, res);
+    };
+    const [envelope] = (await agent({ timeZone: { SoTimeZoneLocationCode: 'US-NY' } }).getEMailEnvelopes({}))!;
+    assert.equal(envelope!.Sent!.toISOString(), '2018-12-24T12:34:45.000Z');
+    assert.equal(received[0]!.headers['so-timezone'], 'US-NY, includeTZOffset');
+  });
+
   test('a refused connection is a TransportError, as on SOAP', async () => {
     const err = await failure(new EMailAgent({ baseUrl: 'http://127.0.0.1:9', ticket: TICKET, transport: 'rest' }).getCurrentAccountId());
     assert.ok(err instanceof TransportError, String(err));
@@ -238,6 +271,84 @@ describe("transport: 'rest' — responses and failures", () => {
     assert.deepEqual(restCodec(EMailOperations.DeleteEMailAccount).decodeRequest('eMailAccountId=447', undefined).input, { EMailAccountId: 447 });
     assert.equal(restCodec(EMailOperations.DeleteEMailAccount).encodeResponse({}), '');
     assert.equal(restCodec(EMailOperations.DeleteEMailAccount), restCodec(EMailOperations.DeleteEMailAccount), 'made once per operation');
+  });
+});
+
+// ASP.NET answers the statuses the call acts on with its own error object too (`[Authorize]`: 401
+// `{ "Message": "Authorization has been denied for this request." }`). The status, not that text,
+// says what the call does: renew the ticket (401, 403), ask where the tenant is now (421), wait and
+// try again (429, 503). So these are HttpErrors whatever the body, as on SOAP.
+describe("transport: 'rest' — error statuses the call acts on, whatever the body", () => {
+  const DENIED = '{"Message":"Authorization has been denied for this request."}';
+
+  test("401 with ASP.NET's { Message } object is a credential refusal: the ticket is renewed and the call sent again", async () => {
+    const tickets = ['7T:Zmlyc3QgdGlja2V0', '7T:c2Vjb25kIHRpY2tldA=='];
+    let asked = 0;
+    answer = (req, res) => (req.headers['authorization'] === `SOTicket ${tickets[0]}` ? json(401, DENIED) : json(200, '42'))(req, res);
+    assert.equal(await agent({ ticket: () => tickets[asked++] }).getCurrentAccountId(), 42);
+    assert.deepEqual(
+      received.map((r) => r.headers['authorization']),
+      tickets.map((t) => `SOTicket ${t}`),
+    );
+  });
+
+  test('a 401 that renewing does not cure is an HttpError 401 whose excerpt keeps the server\'s words', async () => {
+    answer = json(401, DENIED);
+    const err = await failure(agent().getCurrentAccountId());
+    assert.ok(err instanceof HttpError, String(err));
+    assert.equal(err.status, 401);
+    assert.equal(err.bodyExcerpt, DENIED);
+    assert.equal(received.length, 1, 'a fixed ticket is not renewed');
+  });
+
+  test('429 with a JSON error object and Retry-After: retried after it (retry option), the second answer returned', async () => {
+    answer = (req, res) => {
+      if (received.length > 1) return json(200, '42')(req, res);
+      res.writeHead(429, { 'Retry-After': '0', 'Content-Type': 'application/json; charset=utf-8' });
+      res.end('{"Message":"Too many requests."}');
+    };
+    assert.equal(await agent({ retry: { random: () => 0 } }).getCurrentAccountId(), 42);
+    assert.equal(received.length, 2);
+  });
+
+  test("503 with an error object keeps its Retry-After on the HttpError", async () => {
+    answer = (_req, res) => {
+      res.writeHead(503, { 'Retry-After': '120', 'Content-Type': 'application/json; charset=utf-8' });
+      res.end('{"Error":true,"ErrorType":"ServiceUnavailable","ErrorMessage":"down for maintenance"}');
+    };
+    const err = await failure(agent().getCurrentAccountId());
+    assert.ok(err instanceof HttpError, String(err));
+    assert.equal(err.status, 503);
+    assert.equal(err.retryAfter, '120');
+    assert.match(err.message, /down for maintenance/);
+  });
+
+  test('421 with an error object: the tenant is asked again and the call goes to where it is now', async () => {
+    const invalidated: string[] = [];
+    let where = `${base}/OldHost`;
+    const tenantResolver = {
+      cachedEndpoint: () => where,
+      endpoint: async () => where,
+      invalidate: (endpoint: string) => {
+        invalidated.push(endpoint);
+        where = `${base}/NewHost`;
+      },
+    };
+    answer = (req, res) => (req.url.startsWith('/OldHost/') ? json(421, '{"Message":"The tenant is not served here."}') : json(200, '42'))(req, res);
+    assert.equal(await agent({ baseUrl: undefined, tenantResolver }).getCurrentAccountId(), 42);
+    assert.deepEqual(invalidated, [`${base}/OldHost`]);
+    // Node's fetch itself sends a request answered 421 once more (on a new connection) before it
+    // returns the 421: the old host sees it once or twice, the new one once, last.
+    const urls = received.map((r) => r.url);
+    assert.equal(urls.at(-1), '/NewHost/api/v1/Agents/EMail/GetCurrentAccountId');
+    assert.ok(urls.length <= 3 && urls.slice(0, -1).every((u) => u === '/OldHost/api/v1/Agents/EMail/GetCurrentAccountId'), urls.join(', '));
+  });
+
+  test('another error status with an error object is still the SoExceptionError it reports', async () => {
+    answer = json(404, '{"Error":true,"ErrorType":"SoNotFoundException","ErrorMessage":"EMailAccount id 9 not found"}');
+    const err = await failure(agent().getEMailAccount({ EMailAccountId: 9 }));
+    assert.ok(err instanceof SoExceptionError, String(err));
+    assert.equal(err.exceptionType, 'SoNotFoundException');
   });
 });
 
@@ -268,6 +379,54 @@ describe("transport: 'rest' — safety shared with SOAP", () => {
       EMailAccountId: 546,
     });
     assert.deepEqual(urls, Array(3).fill(`${base}/Cust12345/api/v1/Agents/EMail/GetEMailAccount`));
+  });
+
+  // README: "pass httpHeaders: { Authorization: 'Bearer …' } without a ticket" -- that token is as secret as a ticket.
+  test('an access token sent in httpHeaders (Bearer, Basic) is removed from errors like the ticket', async () => {
+    for (const authorization of ['Bearer 8A:Cust12345.c2VjcmV0LWFjY2Vzcy10b2tlbg==', 'Basic dGplMDpUamUwLXNlY3JldA==']) {
+      const credentials = authorization.split(' ')[1]!;
+      answer = (req, res) => json(500, `rejected: ${req.headers['authorization']}`, 'text/plain; charset=utf-8')(req, res);
+      const err = await failure(agent({ ticket: undefined, httpHeaders: { authorization } }).getCurrentAccountId());
+      assert.ok(err instanceof HttpError, String(err));
+      assert.equal(received[0]!.headers['authorization'], authorization, 'sent as given');
+      const text = `${err.message}\n${err.stack}\n${JSON.stringify(err)}`;
+      assert.ok(!text.includes(credentials), `the credentials leaked: ${text}`);
+      assert.match(err.bodyExcerpt, /rejected: (Bearer|Basic) \*\*\*/);
+    }
+  });
+
+  // One agent serving many users: each call (or the onRequest hook) brings its user's token.
+  test("a call's own httpHeaders and the onRequest hook's credentials are removed from its errors and hook events too", async () => {
+    const perCall = 'Bearer 8A:Cust12345.cGVyLWNhbGwtdG9rZW4=';
+    const fromHook = 'Bearer 8A:Cust12345.aG9vay10b2tlbi0xMjM=';
+    answer = (req, res) => json(500, `rejected: ${req.headers['authorization']} / ${req.headers['x-other']}`, 'text/plain; charset=utf-8')(req, res);
+    const events: unknown[] = [];
+    const hooks = { onRequest: () => ({ 'X-Other': 'x', Authorization: fromHook }), onAttempt: (e: unknown) => void events.push(e) };
+    for (const [options, sent] of [
+      [{}, perCall],
+      [{ hooks }, fromHook],
+    ] as const) {
+      const err = await failure(agent({ ticket: undefined, ...options }).getCurrentAccountId({}, { httpHeaders: { Authorization: perCall } }));
+      assert.ok(err instanceof HttpError, String(err));
+      assert.equal(received[0]!.headers['authorization'], sent, 'sent as given');
+      const text = `${err.message}\n${err.stack}\n${JSON.stringify(err)}\n${JSON.stringify(events.map((e) => String((e as { error?: unknown }).error)))}`;
+      for (const token of [perCall, fromHook]) assert.ok(!text.includes(token.split(' ')[1]!), `${token} leaked: ${text}`);
+      assert.match(err.bodyExcerpt, /^rejected: Bearer \*\*\* \//);
+    }
+    assert.equal(events.length, 1);
+  });
+
+  test("a call's own Credentials and ApplicationToken header blocks (sent as HTTP headers on REST, in the envelope on SOAP) are removed from its errors", async () => {
+    const ticket = '7T:cGVyLWNhbGwgdGlja2V0';
+    const token = 'per-call-app-token-77';
+    answer = (req, res) => json(500, `echo ${req.headers['authorization']} ${req.headers['so-apptoken']} ${req.body}`, 'text/plain; charset=utf-8')(req, res);
+    for (const transport of ['rest', 'soap'] as const) {
+      const err = await failure(agent({ ticket: undefined, applicationToken: undefined, transport }).getCurrentAccountId({}, { headers: { Credentials: { Ticket: ticket }, ApplicationToken: token } }));
+      assert.ok(err instanceof HttpError, String(err));
+      assert.ok(received[0]!.headers['authorization'] === `SOTicket ${ticket}` || received[0]!.body.includes(ticket), `${transport}: the ticket was sent`);
+      const text = `${err.message}\n${err.stack}\n${JSON.stringify(err)}`;
+      for (const secret of [ticket, token]) assert.ok(!text.includes(secret), `${transport}: ${secret} leaked: ${text}`);
+    }
   });
 
   test("an unknown transport is refused when the agent is built", () => {

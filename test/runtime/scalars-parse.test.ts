@@ -42,7 +42,7 @@ function reference(kind: ScalarKind, raw: string): unknown {
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 59) throw new ScalarError(`"${short(text)}" is not a valid date and time`);
     const date = new Date(0);
     date.setUTCFullYear(Number(y), month - 1, day);
-    date.setUTCHours(hour, minute, second, frac ? Math.round(Number(`0${frac}`) * 1000) : 0);
+    date.setUTCHours(hour, minute, second, frac ? Number(frac.slice(1, 4).padEnd(3, '0')) : 0); // cut to milliseconds, not rounded
     if (date.getUTCDate() !== day && hour !== 24) throw new ScalarError(`"${short(text)}" is not a valid date`);
     if (zone && zone !== 'Z') date.setTime(date.getTime() - (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60000);
     return date;
@@ -152,6 +152,10 @@ describe('parseScalar: as the regular-expression parser it replaced', () => {
       }
     }
     assert.ok(answered > 5000, `${answered}`);
+    // WCF's end of a day and DateTime.MaxValue: seven fraction digits, cut to milliseconds, so the day stays.
+    assert.deepEqual(parseScalar('dateTime', '9999-12-31T23:59:59.9999999'), new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)));
+    assert.deepEqual(parseScalar('dateTime', '2023-01-31T23:59:59.9996+01:00'), new Date(Date.UTC(2023, 0, 31, 22, 59, 59, 999)));
+    assert.deepEqual(parseScalar('dateTime', '2023-01-31T12:00:00.0579Z'), new Date(Date.UTC(2023, 0, 31, 12, 0, 0, 57)));
     for (const t of ['0001-01-01T00:00:00', '0099-12-31T23:59:59Z', '10000-01-01T00:00:00Z', '-2023-01-01T00:00:00Z', '2023-1-01T00:00:00Z', '2023-01-01 00:00:00', ' 2023-01-01T00:00:00Z', '2023-01-01T00:00:00Z ', '2023-01-01T00:00:00', '2023-01-01T00:00']) {
       agree('dateTime', t);
     }

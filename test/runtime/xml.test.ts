@@ -309,6 +309,12 @@ describe('parseXml: well-formedness errors carry line and column', () => {
     assertSyntaxError('<a:b:c/>', 1, 2, /more than one ':'/);
     assertSyntaxError('<a: x="1"/>', 1, 2, /must not end with ':'/);
     assertSyntaxError('<:a/>', 1, 2, /must not start with ':'/);
+    // A prefixed name's local part is an NCName: it starts as a name does (found against expat, xml-expat.slow.test.ts).
+    assertSyntaxError('<a:-b xmlns:a="u"/>', 1, 2, /Invalid element name: the part after ':' must start as a name does/);
+    assertSyntaxError('<r xmlns:a="u" a:1b="x"/>', 1, 16, /Invalid attribute name: the part after ':' must start as a name does/);
+    assertSyntaxError('<r xmlns:.a="u"/>', 1, 4, /Invalid attribute name: the part after ':' must start as a name does/);
+    assertSyntaxError('<a:\u0300b xmlns:a="u"/>', 1, 2, /the part after ':' must start as a name does/);
+    assert.doesNotThrow(() => parseXml('<a.1-b:c-1.d xmlns:a.1-b="u" xmlns:\u00e9="v" \u00e9:_x="1"/>'));
   });
 
   it("'<' in attribute values", () => {
