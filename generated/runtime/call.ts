@@ -21,7 +21,7 @@
 import { DEFAULT_TIMEOUT_MS, loadOnce, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
 import { HttpError, SoapError, TransportError } from './errors.js';
 import { CallBudget, postSoap } from './http.js';
-import { displayUrl, notify, requestHeadersFromHook, type CallEvent, type Hooks } from './hooks.js';
+import { displayUrl, notify, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
 import type { AnyOperationCodec } from './operation.js';
 import { Redactor } from './redact.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider } from './ticket-source.js';
@@ -238,7 +238,7 @@ export class Caller {
     a.url = wire.url; // REST: the Agents API URL, not the SOAP endpoint it is made from
     const hooks = this.#options.hooks;
     if (hooks?.onXml && wire.body !== undefined) {
-      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'request', xml: this.#clean(wire.body, a.ticket, a.headers) });
+      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'request', xml: withoutCredentials(this.#clean(wire.body, a.ticket, a.headers)) });
     }
 
     // Inside the budget: a hook that never settles ends with the call's timeout or abort.
@@ -254,7 +254,7 @@ export class Caller {
     a.responseBytes = response.bytes.byteLength;
     if (hooks?.onXml) {
       const text = responseBodyText(response, name);
-      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'response', xml: this.#clean(text, a.ticket, a.headers) });
+      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'response', xml: withoutCredentials(this.#clean(text, a.ticket, a.headers)) });
     }
     const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket, call.headers), unknownElements: this.#options.unknownElements };
     const decoded = transport.response(codec, response, context);

@@ -8,7 +8,8 @@
 //   onAttempt(event)  after each HTTP attempt (its status, sizes, duration, error)
 //   onCall(event)     once per call, after its last attempt (what a span or a log line wants)
 //   onXml(xml)        the raw request and response envelopes -- only when this hook is given, and
-//                     with every secret (ticket, application token, ...) replaced by ***
+//                     with every secret (ticket, application token, ...) and every Ticket and
+//                     Password value replaced by ***
 //
 // Events never carry a ticket, token or password: the URL is shown without query or credentials,
 // and every text passes the agent's redaction. A hook that throws does not change the outcome of
@@ -65,6 +66,25 @@ export interface Hooks {
   onAttempt?(event: CallEvent): void;
   onCall?(event: CallEvent): void;
   onXml?(event: XmlEvent): void;
+}
+
+/**
+ * A Ticket or Password element with a value (text, or CDATA) and the value: `$1` the start tag.
+ * Elements with child elements (a customer service Ticket entity) do not match. No part scans past
+ * the next `<`, so a hostile envelope costs linear time.
+ */
+const CREDENTIAL_ELEMENT = /(<((?:[A-Za-z_][\w.-]*:)?(?:Ticket|Password))(?:\s[^<>]*)?(?<!\/)>)(?:[^<]+|<!\[CDATA\[[^\]<]*\]\]>)(?=<\/\2\s*>)/g;
+/** The same as a JSON property (the REST transport's bodies): `$1` the name and colon. */
+const CREDENTIAL_PROPERTY = /("(?:Ticket|Password)"\s*:\s*)"(?:[^"\\]|\\.)+"/g;
+
+/**
+ * The text onXml gets, beyond the agent's redaction of the secrets it knows: every Ticket and
+ * Password value replaced by `***` -- a sign-in's answer carries a ticket no agent has seen yet
+ * (SoPrincipal's AuthenticateUsernamePassword), and a request may carry a password the agent was
+ * not given in `secrets`.
+ */
+export function withoutCredentials(text: string): string {
+  return text.replace(CREDENTIAL_ELEMENT, '$1***').replace(CREDENTIAL_PROPERTY, '$1"***"');
 }
 
 /** `url` without credentials, query or fragment. */

@@ -7,6 +7,12 @@
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
 
+/**
+ * The longest timer Node keeps (ms, 24.8 days): a longer one fires after 1 ms, which made a timeoutMs
+ * meant as "practically no limit" (Number.MAX_SAFE_INTEGER) fail every call at once.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** What came back: status and the whole body, read under the size limit; what a transport decodes. */
 export interface HttpReply {
   readonly status: number;
@@ -47,7 +53,7 @@ export class CallBudget {
         ? setTimeout(() => {
             this.#timedOut = true;
             this.#controller.abort();
-          }, Math.max(0, this.#deadline - performance.now()))
+          }, Math.min(Math.max(0, this.#deadline - performance.now()), MAX_TIMER_MS))
         : undefined;
     caller?.addEventListener('abort', this.#onAbort, { once: true });
   }

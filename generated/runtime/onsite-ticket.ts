@@ -3,8 +3,9 @@
 // @ts-nocheck — library code: your compiler skips it as skipLibCheck skips a .d.ts; gen-services86's own tests type-check it (strict, TS 5.0, 5.9, 7).
 // On-site sign-in with a user name and password (SoPrincipal.AuthenticateUsernamePassword), as a
 // self-renewing ticket. The SoPrincipal agent is the one generated from SoPrincipal.wsdl; pass one
-// created without a ticket (and, when it has hooks, with `secrets: [password]`: its onXml would
-// otherwise show the request envelope with the password in it; its errors are cleaned here):
+// created without a ticket (and, when it has hooks, with `secrets: [password]`: the errors in its
+// hook events would otherwise show a password a server echoes; its onXml shows no Password or
+// Ticket value anyway, and its errors are cleaned here):
 //
 //   const principal = new SoPrincipalAgent({ baseUrl });
 //   const so = new SuperOfficeClient({ baseUrl, ticket: usernamePasswordTicket({ principal, userName, password }) });

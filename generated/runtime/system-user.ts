@@ -15,7 +15,7 @@ import { redact } from './redact.js';
 import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
-import { environmentUrl } from './agent.js';
+import { checkLimitOption, environmentUrl } from './agent.js';
 import { OnlineError } from './errors.js';
 import { requestJson } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
@@ -41,6 +41,8 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
 
 /** The issuer of system user tokens (validate-security-tokens.md). */
 const SYSTEM_USER_ISSUER = 'SuperOffice AS';
+/** The tenant database's serial number: a system user token's audience is `spn:` + this claim. */
+const SERIAL_CLAIM = 'http://schemes.superoffice.net/identity/serial';
 
 /** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp ...). */
 export class SystemUserSignInError extends OnlineError {
@@ -57,6 +59,9 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   const { systemUserToken, privateKey } = options;
   if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
   if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
+  // NaN would switch a check off (\`now - NaN >= exp\` is false: an expired JWT would pass), as for an agent's limits.
+  checkLimitOption('clockSkewMs', options.clockSkewMs);
+  checkLimitOption('timeoutMs', options.timeoutMs);
   const now = options.now ?? Date.now;
   let key: Promise<WebCryptoKey> | undefined;
   const keysByOrigin = new Map<string, JwtKeys>();
@@ -85,10 +90,14 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
       throw new JwtError(`the token is for tenant ${JSON.stringify(ctx)}, not ${tenant}`);
     }
     // validate-security-tokens.md, "Validation parameters": a system user token is issued by
-    // "SuperOffice AS" to "spn:{serial}". The same keys sign the OpenID id_tokens (iss
-    // https://{env}.superoffice.com, aud the application ID): those are not a system user's answer.
+    // "SuperOffice AS" to "spn:{serial claim value}". The same keys sign the OpenID id_tokens (iss
+    // https://{env}.superoffice.com, aud the application ID), and connector and mirroring tokens
+    // (iss "SuperOffice AS", aud "spn:{Application ID}"): those are not a system user's answer.
     if (claims['iss'] !== SYSTEM_USER_ISSUER) throw new JwtError(`the token's issuer ${JSON.stringify(claims['iss'] ?? null)} is not "${SYSTEM_USER_ISSUER}"`);
-    if (typeof claims['aud'] !== 'string' || !claims['aud'].startsWith('spn:')) throw new JwtError(`the token's audience ${JSON.stringify(claims['aud'] ?? null)} is not "spn:{serial}"`);
+    const serial = claims[SERIAL_CLAIM];
+    if ((typeof serial !== 'string' && typeof serial !== 'number') || serial === '' || claims['aud'] !== `spn:${serial}`) {
+      throw new JwtError(`the token's audience ${JSON.stringify(claims['aud'] ?? null)} is not "spn:{serial}" (serial ${JSON.stringify(serial ?? null)})`);
+    }
     const ticket = claims[TICKET_CLAIM];
     if (typeof ticket !== 'string' || ticket === '') throw new JwtError(`the token has no ${TICKET_CLAIM} claim`);
     return ticket;

@@ -131,6 +131,9 @@ function checkState(value: unknown, tenant: string, environment: OnlineEnvironme
   if (named ? url.protocol !== 'https:' || !url.hostname.endsWith('.superoffice.com') : url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw bad(`Endpoint ${url.origin} is not ${named ? 'an https://*.superoffice.com host' : 'http(s)'}`);
   }
+  // A login host asked over https does not send the ticket and application token over http
+  // (best-practices.md: "deny network traffic over un-secure connections"); an http one (a test's) may.
+  if (url.protocol !== 'https:' && environmentUrl(environment).startsWith('https:')) throw bad(`Endpoint ${url.origin} is not https, as the environment is`);
   if (url.username || url.password || url.search || url.hash) throw bad('Endpoint carries credentials, a query or a fragment');
   const last = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
   if (last.toLowerCase() !== tenant.toLowerCase()) throw bad(`Endpoint ${url.href} is not the tenant's path`);

@@ -6,11 +6,13 @@
 // sign in again only when it has expired or is about to -- never once per call.
 //
 //   renewingTicket(fetchTicket)   cache + single flight (one sign-in however many calls wait) +
-//                                 renewal before the window ends + `refused(ticket)` after a call was
-//                                 refused for its credentials, so the next call signs in again.
+//                                 renewal before the window ends (a failed one keeps the ticket while
+//                                 it lasts) + `refused(ticket)` after a call was refused for its
+//                                 credentials, so the next call signs in again.
 //   isCredentialRefusal(err)      which replies count as "refused for its credentials" (the agent
 //                                 then renews the ticket and retries that call once).
 // The ticket lives in this object's memory only; it is never logged.
+import { checkLimitOption } from './agent.js';
 import { HttpError, SoapFaultError, SoExceptionError } from './errors.js';
 
 /** What a ticket provider gets from the session it serves. */
@@ -58,6 +60,9 @@ const SIX_HOURS = 6 * 60 * 60 * 1000;
  * each time the ticket is handed out for a call, as SuperOffice's does each time the ticket is used.
  */
 export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<string>, options: RenewingTicketOptions = {}): TicketProvider {
+  // A NaN window never ends (the ticket would never be renewed): refused, as an agent's limits are.
+  checkLimitOption('slidingWindowMs', options.slidingWindowMs);
+  checkLimitOption('renewBeforeMs', options.renewBeforeMs);
   const windowMs = options.slidingWindowMs ?? SIX_HOURS;
   const renewBefore = Math.min(options.renewBeforeMs ?? 10 * 60 * 1000, windowMs / 2);
   const now = options.now ?? Date.now;
@@ -74,7 +79,9 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
     async ticket(context) {
       const ticket = cached();
       if (ticket !== undefined) return ticket;
-      current = undefined;
+      // An expired ticket is dropped; one about to expire is kept until its renewal succeeds.
+      if (current && now() - current.lastUsed >= windowMs) current = undefined;
+      const kept = current;
       // Single flight: calls arriving while a sign-in runs wait for that one. It is not tied to the
       // first caller's signal, so one caller giving up does not fail the others.
       pending ??= fetchTicket({ ...context, signal: undefined }).then(
@@ -88,7 +95,16 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
           throw err;
         },
       );
-      return context.signal ? abortable(pending, context.signal) : pending;
+      // A failed renewal while the ticket is still good (the login host is down; best-practices.md:
+      // its availability "is independent of the tenant"): the call goes on with the ticket, unless
+      // it was refused meanwhile or its window has ended.
+      const keptOnFailure = (err: unknown): string => {
+        if (kept === undefined || current !== kept || now() - kept.lastUsed >= windowMs) throw err;
+        kept.lastUsed = now();
+        return kept.ticket;
+      };
+      const renewed = kept === undefined ? pending : pending.catch(keptOnFailure);
+      return context.signal ? abortable(renewed, context.signal) : renewed;
     },
     refused(ticket) {
       if (current?.ticket === ticket) current = undefined;

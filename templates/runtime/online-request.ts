@@ -4,30 +4,45 @@
 import { OnlineError } from './errors.js';
 
 /**
- * One JSON request within `timeoutMs`: a GET, or a POST of `secretBody` (the ticket exchange's JSON,
- * which carries the signed token and the application token). Redirects are not followed. The answer
- * must be a JSON object, so a server answering `null` or `[]` gets a clear error, not a TypeError.
+ * The largest answer read. A state answer, the metadata, a key set or the exchange's token is a few
+ * KB; a larger one is refused while it streams, as an agent's maxResponseBytes refuses a response.
+ */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** The longest timer Node keeps (ms): a longer one fires after 1 ms. AbortSignal.timeout takes whole ms only. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * One JSON request within `timeoutMs`, its body included: a GET, or a POST of `secretBody` (the
+ * ticket exchange's JSON, which carries the signed token and the application token). Redirects are
+ * not followed. The answer must be a JSON object of at most MAX_ANSWER_BYTES, so a server answering
+ * `null`, `[]` or an endless body gets a clear OnlineError, not a TypeError or a full memory.
  */
 export async function requestJson(fetchImpl: typeof fetch, url: string, what: string, timeoutMs: number, secretBody?: string): Promise<Record<string, unknown>> {
   const post = secretBody !== undefined;
-  let response: Response;
+  // The options allow any finite number >= 0 (a computed 300.00000000000006 too), as the agents' do.
+  const signal = AbortSignal.timeout(Math.min(Math.ceil(timeoutMs), MAX_TIMER_MS));
+  let text: string;
   try {
-    response = await fetchImpl(url, {
+    const response = await fetchImpl(url, {
       method: post ? 'POST' : 'GET',
       headers: post ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
       ...(post ? { body: secretBody } : {}),
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
     });
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new OnlineError(`${what} failed (${url}): HTTP ${response.status}`);
+    }
+    text = await readAnswer(response, `${what} (${url})`);
   } catch (err) {
+    if (err instanceof OnlineError) throw err;
     const name = (err as { name?: string }).name;
     const code = (err as { cause?: { code?: string } }).cause?.code;
     // The error of a fetch the user wrapped could quote a POST's body: then only its code, no cause.
-    const detail = name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : code ?? (post ? 'network error' : String(err));
+    const detail = signal.aborted || name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : code ?? (post ? 'network error' : String(err));
     throw new OnlineError(`${what} failed (${url}): ${detail}`, post ? undefined : { cause: err });
   }
-  const text = await response.text();
-  if (response.status !== 200) throw new OnlineError(`${what} failed (${url}): HTTP ${response.status}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -36,4 +51,28 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OnlineError(`${what} (${url}) is not a JSON object`);
   return value as Record<string, unknown>;
+}
+
+/** The body as UTF-8 text, refused (and cancelled) from its Content-Length or as soon as it passes MAX_ANSWER_BYTES. */
+async function readAnswer(response: Response, what: string): Promise<string> {
+  const tooLarge = () => new OnlineError(`${what} is larger than ${MAX_ANSWER_BYTES} bytes`);
+  if (Number(response.headers.get('content-length')) > MAX_ANSWER_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    received += value.byteLength;
+    if (received > MAX_ANSWER_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }

@@ -13,6 +13,7 @@
 // timeout instead of what the server said. (A wait ending just inside the limit is begun; the
 // attempt after it may still run out of time.)
 import { HttpError, TransportError } from './errors.js';
+import { MAX_TIMER_MS } from './http.js';
 
 export interface RetryOptions {
   /** Most attempts per call, the first included (default 3). */
@@ -106,7 +107,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

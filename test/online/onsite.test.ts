@@ -93,3 +93,22 @@ test('usernamePasswordTicket: a sign-in failure that echoes the password does no
     return true;
   });
 });
+
+// The sign-in's answer carries a ticket no agent knows yet, so no redaction list can hold it: a
+// principal agent given hooks (with secrets: [password], as README says) logged it in onXml.
+test('onXml never shows a Ticket or Password element, also one no agent knows as a secret (the sign-in answer)', async () => {
+  const xml: string[] = [];
+  const hooks = { onXml: (e: { service: string; direction: string; xml: string }) => xml.push(`${e.service} ${e.direction}: ${e.xml}`) };
+  const principal = new lib.SoPrincipalAgent({ endpoint: servers[1]!.url, hooks });
+  const so = new lib.SuperOfficeClient({ endpoints: { EMail: servers[0]!.url }, hooks, ticket: lib.usernamePasswordTicket({ principal, userName: 'jdoe', password: 's3cret-pw' }) });
+  signIns = 0;
+  await so.email.getEMailAccount({ EMailAccountId: 1 });
+  assert.equal(xml.length, 4, xml.join('\n'));
+  const all = xml.join('\n');
+  assert.ok(!all.includes('7T:onsite-'), `a ticket in onXml:\n${all}`);
+  assert.ok(!all.includes('s3cret-pw'), 'no password in onXml, even without secrets: [password]');
+  assert.match(xml[0]!, /^SoPrincipal request: .*<(\w+:)?Password>\*\*\*<\/(\w+:)?Password>/);
+  assert.match(xml[1]!, /^SoPrincipal response: .*<(\w+:)?Ticket>\*\*\*<\/(\w+:)?Ticket>/);
+  assert.match(xml[2]!, /^EMail request: .*<(\w+:)?Ticket>\*\*\*<\/(\w+:)?Ticket>/);
+  assert.match(xml[1]!, /<(\w+:)?AuthenticationSucceeded>true</, 'the rest of the envelope is shown');
+});

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { EMailAgent, EMailOperations, HttpError } from '../../generated/EMail/index.js';
+import { withoutCredentials } from '../../templates/runtime/hooks.js';
 
 let server: http.Server;
 let endpoint = '';
@@ -61,4 +62,22 @@ test('async hooks that reject change nothing and leave no unhandled rejection', 
   });
   assert.deepEqual(called.sort(), ['onAttempt', 'onAttempt', 'onCall', 'onCall', 'onXml', 'onXml', 'onXml', 'onXml']);
   assert.deepEqual(unhandled.map(String), []);
+});
+
+test('onXml text: every Ticket and Password value is ***, in XML and JSON; empty, nil and complex elements kept; linear on hostile text', () => {
+  assert.equal(
+    withoutCredentials('<a:Ticket>7T:x</a:Ticket><Ticket xsi:nil="true"/><Ticket><Id>5</Id></Ticket><TicketId>9</TicketId><Password><![CDATA[pw]]></Password><b:Password></b:Password>'),
+    '<a:Ticket>***</a:Ticket><Ticket xsi:nil="true"/><Ticket><Id>5</Id></Ticket><TicketId>9</TicketId><Password>***</Password><b:Password></b:Password>',
+  );
+  assert.equal(
+    withoutCredentials(JSON.stringify({ Credentials: { Ticket: '7T:x"y' }, Password: 'p', TicketId: 3, Ticket2: 'k', Other: null })),
+    '{"Credentials":{"Ticket":"***"},"Password":"***","TicketId":3,"Ticket2":"k","Other":null}',
+  );
+  // Unclosed starts, CDATA and strings, each repeated: a pattern that scanned past the next `<`
+  // for each of them took minutes (quadratic); this one takes milliseconds.
+  for (const hostile of ['<Ticket '.repeat(200_000), '<Ticket><![CDATA['.repeat(200_000), '{"Ticket":"'.repeat(300_000), `<a:Ticket>${'x'.repeat(3_000_000)}`]) {
+    const started = performance.now();
+    withoutCredentials(hostile);
+    assert.ok(performance.now() - started < 5_000, `${hostile.slice(0, 20)}…: ${Math.round(performance.now() - started)} ms`);
+  }
 });

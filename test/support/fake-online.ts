@@ -22,6 +22,9 @@ import { CONTEXT_CLAIM, TICKET_CLAIM } from '../../templates/runtime/online-jwt.
 import { createEMailMockServer, type EMailMockServer } from '../../generated/EMail/mock.js';
 import { makeKeyPair, signJwt, type TestKeyPair } from './online-test-keys.js';
 
+/** The tenant database's serial number; a system user token's audience is spn:{serial} (validate-security-tokens.md). */
+const SERIAL_CLAIM = 'http://schemes.superoffice.net/identity/serial';
+
 export interface FakeTenant {
   /** Index into `hosts` of the host that serves the tenant now. */
   host: number;
@@ -101,7 +104,7 @@ export async function startFakeOnline(options: { tenants?: Record<string, Partia
     mintJwt: (tenant, ticket) =>
       signJwt(
         { alg: 'RS256', kid: 'test-key' },
-        { [TICKET_CLAIM]: ticket, [CONTEXT_CLAIM]: tenant, iss: 'SuperOffice AS', aud: 'spn:1234', exp: Math.floor(Date.now() / 1000) + 3600 },
+        { [TICKET_CLAIM]: ticket, [CONTEXT_CLAIM]: tenant, [SERIAL_CLAIM]: '1234', iss: 'SuperOffice AS', aud: 'spn:1234', exp: Math.floor(Date.now() / 1000) + 3600 },
         issuerKey.privateKey,
       ),
     close: async () => {

@@ -1,0 +1,228 @@
+// What a demanding SuperOffice Online integration meets beyond the happy path, each against the
+// documentation it follows: time options that would switch a check off, the system user token's
+// audience (spn:{serial}), the size and time limits of the Online answers (state, metadata, keys,
+// the REST exchange), an https login host sending the ticket to plain http, and a login host that
+// is down while the ticket is still valid. Real HTTP on 127.0.0.1 (the fake Online, or a server of
+// the test's own); a stub fetch where no request may be made at all.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { systemUserTicket } from '../../templates/runtime/system-user.js';
+import { CONTEXT_CLAIM, JwtError, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
+import { OnlineError } from '../../templates/runtime/errors.js';
+import { TenantResolver } from '../../templates/runtime/tenant.js';
+import { renewingTicket } from '../../templates/runtime/ticket-source.js';
+import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
+import { makeKeyPair, signJwt } from '../support/online-test-keys.js';
+
+const SERIAL_CLAIM = 'http://schemes.superoffice.net/identity/serial';
+
+describe('Online sign-in: time options, audience', () => {
+  let fake: FakeOnline;
+  let defaultMint: FakeOnline['mintJwt'];
+  before(async () => {
+    fake = await startFakeOnline();
+    defaultMint = fake.mintJwt;
+  });
+  after(() => fake.close());
+  beforeEach(() => {
+    fake.mintJwt = defaultMint;
+  });
+  const context = () => ({ environment: fake.origin, tenant: 'Cust12345', applicationToken: fake.applicationToken, fetch });
+  const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+  // NaN in `now - skew >= exp` is false: the expiry check was off, and an expired JWT gave a ticket.
+  // A NaN sliding window never ends: the ticket was never renewed. As timeoutMs and maxResponseBytes
+  // of an agent (SECURITY.md), they are refused when the provider is made.
+  test('a time option that is NaN, Infinity or negative is a TypeError naming it, before anything is sent', () => {
+    const bad: [string, number][] = [
+      ['clockSkewMs', NaN],
+      ['clockSkewMs', Infinity],
+      ['clockSkewMs', -1],
+      ['timeoutMs', NaN],
+      ['slidingWindowMs', NaN],
+      ['renewBeforeMs', -5],
+    ];
+    for (const [name, value] of bad) {
+      const expected = (e: unknown) => e instanceof TypeError && e.message.startsWith(`${name} must be a finite number of at least 0`);
+      assert.throws(() => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, [name]: value }), expected, `${name} ${value}`);
+      if (name === 'slidingWindowMs' || name === 'renewBeforeMs') assert.throws(() => renewingTicket(async () => 't', { [name]: value }), expected);
+    }
+  });
+
+  test('with the default clock skew an expired JWT still gives no ticket (the check the NaN skew switched off)', async () => {
+    fake.mintJwt = (tenant, ticket) =>
+      signJwt({ alg: 'RS256', kid: 'test-key' }, { [TICKET_CLAIM]: ticket, [CONTEXT_CLAIM]: tenant, iss: 'SuperOffice AS', aud: 'spn:1234', [SERIAL_CLAIM]: '1234', exp: Math.floor(Date.now() / 1000) - 3600 }, fake.issuerKey.privateKey);
+    const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+    await assert.rejects(provider.ticket(context()), (e: unknown) => e instanceof JwtError && /expired/.test(e.message));
+  });
+
+  // validate-security-tokens.md, "Validation parameters": System User -- issuer SuperOffice AS,
+  // audience spn:{serial claim value}; Connectors and Database Mirroring -- the same issuer,
+  // audience spn:{Application ID}. Only the first is a system user's answer.
+  const minting = (claims: Record<string, unknown>) => (tenant: string, ticket: string) =>
+    signJwt({ alg: 'RS256', kid: 'test-key' }, { [TICKET_CLAIM]: ticket, [CONTEXT_CLAIM]: tenant, iss: 'SuperOffice AS', exp: inAnHour(), ...claims }, fake.issuerKey.privateKey);
+  const refusedAudiences: [string, Record<string, unknown>, RegExp][] = [
+    ['spn:{Application ID} (a connector or mirroring token)', { aud: 'spn:6cf25376616343b38d14ddcd804f2891', [SERIAL_CLAIM]: '1234' }, /audience "spn:6cf25376616343b38d14ddcd804f2891" is not "spn:\{serial\}" \(serial "1234"\)/],
+    ['spn: with another serial', { aud: 'spn:1235', [SERIAL_CLAIM]: '1234' }, /audience "spn:1235" is not "spn:\{serial\}"/],
+    ['an spn: audience without a serial claim to compare it with', { aud: 'spn:1234' }, /audience "spn:1234" is not "spn:\{serial\}" \(serial null\)/],
+  ];
+  for (const [name, claims, why] of refusedAudiences) {
+    test(`refused: a JWT whose audience is ${name}`, async () => {
+      fake.mintJwt = minting(claims);
+      const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+      await assert.rejects(provider.ticket(context()), (e: unknown) => e instanceof JwtError && why.test(e.message));
+    });
+  }
+
+  test('accepted: audience spn:{serial}, the serial as a string or a number', async () => {
+    for (const serial of ['1801550193', 1801550193]) {
+      fake.mintJwt = minting({ aud: 'spn:1801550193', [SERIAL_CLAIM]: serial });
+      const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+      assert.ok(fake.tickets.has(await provider.ticket(context())));
+    }
+  });
+});
+
+describe('Online answers: size and time limits', () => {
+  let server: http.Server;
+  let origin: string;
+  /** How the server answers a path: a body of `bytes` bytes, or headers and then nothing. */
+  const behaviour = new Map<string, { bytes?: number; stall?: boolean; contentLength?: boolean }>();
+  before(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      const b = behaviour.get((req.url ?? '').split('?')[0]!) ?? {};
+      const head = '{"ContextIdentifier":"Cust1","pad":"';
+      const total = b.bytes ?? 0;
+      res.writeHead(200, { 'content-type': 'application/json', ...(b.contentLength ? { 'content-length': String(total) } : {}) });
+      if (b.stall) return void res.write(head); // the rest never comes
+      // Streamed in 64 KiB pieces, as long as the client reads.
+      let sent = 0;
+      res.write(head);
+      sent += head.length;
+      const pump = (): void => {
+        while (sent < total - 2) {
+          const n = Math.min(65_536, total - 2 - sent);
+          sent += n;
+          if (!res.write(Buffer.alloc(n, 'x'))) return void res.once('drain', pump);
+        }
+        res.end('"}');
+      };
+      pump();
+      res.on('close', () => (sent = total));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+
+  // A state answer, the metadata, a key set or the exchange's token is a few KB: a larger one is
+  // refused while it streams, as maxResponseBytes refuses a large response of an agent.
+  for (const contentLength of [false, true]) {
+    test(`a state answer over 1 MiB is refused (${contentLength ? 'from its Content-Length' : 'while streaming'}), not read whole`, async () => {
+      behaviour.set('/api/state/Cust1', { bytes: 64 * 1024 * 1024, contentLength });
+      const resolver = new TenantResolver({ environment: origin, tenant: 'Cust1', fetch, timeoutMs: 20_000 });
+      const started = Date.now();
+      await assert.rejects(resolver.endpoint(), (e: unknown) => e instanceof OnlineError && /the state of tenant Cust1 \(.*\) is larger than 1048576 bytes/.test(e.message));
+      assert.ok(Date.now() - started < 10_000, 'refused at the limit, not after reading 64 MiB');
+    });
+  }
+
+  // The options allow any finite number >= 0; AbortSignal.timeout takes only whole milliseconds up
+  // to 2^32 - 1, and its timer fires after 1 ms past 2^31 - 1: 0.1 * 3 * 1000 (300.00000000000006)
+  // or 2^32 made every state request fail, 2^31 each one slower than 1 ms.
+  test('a time limit that is not a whole number of ms, or longer than a timer can wait, still works (a stub fetch answering after 30 ms unless aborted)', async () => {
+    const stub = (async (_url: string, init: RequestInit) => {
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(resolve, 30);
+        init.signal!.addEventListener('abort', () => (clearTimeout(timer), reject(init.signal!.reason)));
+      });
+      return Response.json({ ContextIdentifier: 'Cust1', Endpoint: 'http://127.0.0.1:10/Cust1', State: 'Running', IsRunning: true, ValidUntil: new Date(Date.now() + 60_000).toISOString() });
+    }) as unknown as typeof fetch;
+    for (const timeoutMs of [0.1 * 3 * 1000, 2 ** 31, 2 ** 32, 1e12]) {
+      assert.equal(await new TenantResolver({ environment: 'http://127.0.0.1:9', tenant: 'Cust1', fetch: stub, timeoutMs }).endpoint(), 'http://127.0.0.1:10/Cust1', `timeoutMs ${timeoutMs}`);
+    }
+  });
+
+  test('an answer whose body stops after the headers ends with the timeout as an OnlineError (GET and the REST exchange)', async () => {
+    behaviour.set('/api/state/Cust1', { stall: true });
+    await assert.rejects(new TenantResolver({ environment: origin, tenant: 'Cust1', fetch, timeoutMs: 200 }).endpoint(), (e: unknown) => e instanceof OnlineError && /the state of tenant Cust1 failed \(.*\): no answer within 200 ms/.test(e.message));
+    behaviour.set('/Login/api/PartnerSystemUser/Authenticate', { stall: true });
+    const provider = systemUserTicket({ systemUserToken: 'Test App-x', privateKey: makeKeyPair().pkcs8Pem, exchange: 'rest', timeoutMs: 200 });
+    await assert.rejects(provider.ticket({ environment: origin, tenant: 'Cust1', applicationToken: 'app-token-0123456789', fetch }), (e: unknown) => {
+      assert.ok(e instanceof OnlineError, `an OnlineError, not ${String(e)}`);
+      assert.match(e.message, /system user sign-in failed \(.*\): no answer within 200 ms/);
+      assert.equal(e.cause, undefined, 'the POST carried the signed token: no foreign cause');
+      return true;
+    });
+  });
+});
+
+describe('Online tenant routing: no downgrade to http', () => {
+  const stateAnswer = (endpoint: string) =>
+    (async () => Response.json({ ContextIdentifier: 'Cust1', Endpoint: endpoint, State: 'Running', IsRunning: true, ValidUntil: new Date(Date.now() + 60_000).toISOString() })) as unknown as typeof fetch;
+  // best-practices.md, Security: "deny network traffic over un-secure connections". A login host
+  // the user reached over https must not send the ticket and application token over http.
+  test('an https login host whose state answer names an http Endpoint is refused (no request is made: a stub fetch)', async () => {
+    await assert.rejects(
+      new TenantResolver({ environment: 'https://login.example.test', tenant: 'Cust1', fetch: stateAnswer('http://tenant.example.test/Cust1') }).endpoint(),
+      (e: unknown) => e instanceof OnlineError && /Endpoint http:\/\/tenant\.example\.test is not https, as the environment is/.test(e.message),
+    );
+    assert.equal(await new TenantResolver({ environment: 'https://login.example.test', tenant: 'Cust1', fetch: stateAnswer('https://tenant.example.test/Cust1') }).endpoint(), 'https://tenant.example.test/Cust1');
+    assert.equal(await new TenantResolver({ environment: 'http://127.0.0.1:9', tenant: 'Cust1', fetch: stateAnswer('http://127.0.0.1:10/Cust1') }).endpoint(), 'http://127.0.0.1:10/Cust1', 'an http login host (a test) may name http');
+  });
+});
+
+describe('renewing ticket: the login host is down during the renewal margin', () => {
+  const fetchStub = (() => Promise.reject(new Error('unused'))) as unknown as typeof fetch;
+  // best-practices.md: sign in again "only when the current one has expired or is about to"; the
+  // login host's availability "is independent of the tenant". A ticket still inside its window
+  // keeps working while its early renewal fails; once the window has ended, the failure is the call's.
+  test('a failed early renewal hands out the still-valid ticket; after the window the failure reaches the caller', async () => {
+    let now = 0;
+    let down = false;
+    let signIns = 0;
+    const provider = renewingTicket(
+      async () => {
+        signIns++;
+        if (down) throw new Error('login host down');
+        return `ticket-${signIns}`;
+      },
+      { now: () => now, slidingWindowMs: 6 * 3600_000, renewBeforeMs: 600_000 },
+    );
+    const ctx = { fetch: fetchStub };
+    assert.equal(await provider.ticket(ctx), 'ticket-1');
+    down = true;
+    now += 6 * 3600_000 - 300_000; // 5 min before the window ends: renewal due
+    assert.equal(await provider.ticket(ctx), 'ticket-1', 'the renewal failed; the ticket is valid for 5 more minutes');
+    assert.equal(signIns, 2, 'a renewal was tried');
+    now += 6 * 3600_000 - 60_000; // that use restarted the window: again inside the margin
+    assert.equal(await provider.ticket(ctx), 'ticket-1');
+    now += 6 * 3600_000; // not used for 6 h: expired
+    await assert.rejects(provider.ticket(ctx), /login host down/);
+    down = false;
+    assert.equal(await provider.ticket(ctx), 'ticket-5');
+  });
+
+  test('a refused ticket is not handed out again when its renewal fails', async () => {
+    let now = 0;
+    let down = false;
+    const provider = renewingTicket(
+      async () => {
+        if (down) throw new Error('login host down');
+        return 'ticket-1';
+      },
+      { now: () => now },
+    );
+    const ctx = { fetch: fetchStub };
+    assert.equal(await provider.ticket(ctx), 'ticket-1');
+    down = true;
+    now += 6 * 3600_000 - 60_000;
+    const renewal = provider.ticket(ctx); // renewal running...
+    provider.refused('ticket-1'); // ...when a call with it is refused
+    await assert.rejects(renewal, /login host down/);
+    await assert.rejects(provider.ticket(ctx), /login host down/);
+  });
+});
