@@ -68,6 +68,22 @@ describe('handlers: time limit, missing vs throwing', () => {
     assert.ok(Date.now() - started < 5000);
   });
 
+  test('a handlerTimeoutMs past the longest timer (2^31 ms and more, meant as "no limit") lets a slow handler answer', async () => {
+    for (const handlerTimeoutMs of [2 ** 31, Number.MAX_SAFE_INTEGER]) {
+      const slow = createEMailMockServer(
+        { GetEMailAccount: () => new Promise((resolve) => setTimeout(resolve, 100, { Response: { EMailAccountId: 7 } })) },
+        { handlerTimeoutMs },
+      );
+      const s = await slow.listen();
+      try {
+        // Node fires a timer longer than 2^31 - 1 ms after 1 ms: the handler was "late" before it could answer.
+        assert.deepEqual(await new EMailAgent({ baseUrl: s.baseUrl }).getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 7 });
+      } finally {
+        await s.close();
+      }
+    }
+  });
+
   test('a missing handler is HTTP 501, a throwing one HTTP 500', async () => {
     const agent = new EMailAgent({ baseUrl: server.baseUrl });
     const missing = await agent.getEMailEnvelopes({ MessageServerIds: [1] }).catch((e: unknown) => e);
