@@ -199,7 +199,7 @@ function firstLoad<T>(load: () => Promise<T>, operation: string, timeoutMs: numb
     const end = (): void => (clearTimeout(timer), signal?.removeEventListener('abort', onAbort));
     const onAbort = (): void => (end(), reject(new TransportError('aborted', 'the call was aborted', operation)));
     const onTimeout = (): void => (end(), reject(new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation)));
-    const timer = timeoutMs > 0 ? setTimeout(onTimeout, Math.min(timeoutMs, 2 ** 31 - 1)) : undefined; // Node fires a longer timer after 1 ms
+    const timer = timeoutMs > 0 ? setTimeout(onTimeout, Math.min(timeoutMs, 2 ** 31 - 1)) : undefined; // http.ts MAX_TIMER_MS: Node fires a longer timer after 1 ms
     signal?.addEventListener('abort', onAbort, { once: true });
     load().then((v) => (end(), resolve(v)), (e: SoapError) => (end(), reject(new SoapError(e.message, operation, { cause: e.cause }))));
   });

@@ -28,6 +28,7 @@ import { decodeXmlBytes, joinChunks } from './charset.js';
 import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
 import { decodeRequestOf, type DecodedRequest } from './decode-request.js';
+import { MAX_TIMER_MS } from './http.js';
 import { Encoder } from './encode.js';
 import { envelopeNamespace, writeEnvelope } from './envelope.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
@@ -550,7 +551,7 @@ function withinTime<T>(promise: Promise<T>, ms: number, late: () => Error): Prom
   if (ms === 0) return promise;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(late()), ms);
+    timer = setTimeout(() => reject(late()), Math.min(ms, MAX_TIMER_MS)); // Node fires a longer timer after 1 ms
   });
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }

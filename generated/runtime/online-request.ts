@@ -5,14 +5,13 @@
 // environmentUrl in agent.ts): one small JSON request with its own time limit, a GET for the tenant
 // state, the OpenID metadata and the JWKS (no secret), a POST for the REST ticket exchange.
 import { OnlineError } from './errors.js';
+import { MAX_TIMER_MS } from './http.js';
 
 /**
  * The largest answer read. A state answer, the metadata, a key set or the exchange's token is a few
  * KB; a larger one is refused while it streams, as an agent's maxResponseBytes refuses a response.
  */
 const MAX_ANSWER_BYTES = 1024 * 1024;
-/** The longest timer Node keeps (ms): a longer one fires after 1 ms. AbortSignal.timeout takes whole ms only. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * One JSON request within `timeoutMs`, its body included: a GET, or a POST of `secretBody` (the
@@ -22,7 +21,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export async function requestJson(fetchImpl: typeof fetch, url: string, what: string, timeoutMs: number, secretBody?: string): Promise<Record<string, unknown>> {
   const post = secretBody !== undefined;
-  // The options allow any finite number >= 0 (a computed 300.00000000000006 too), as the agents' do.
+  // The options allow any finite number >= 0 (a computed 300.00000000000006 too), as the agents' do;
+  // AbortSignal.timeout takes whole ms only, and at most the longest timer Node keeps.
   const signal = AbortSignal.timeout(Math.min(Math.ceil(timeoutMs), MAX_TIMER_MS));
   let text: string;
   try {
