@@ -93,6 +93,16 @@ describe('encoding errors name the element path', () => {
   });
 });
 
+describe('properties the WSDL does not declare (README: "not sent")', () => {
+  test('an input with properties of its own is sent as the declared fields alone, at any depth', () => {
+    const declared = { Subject: 'Hi', To: [{ Address: 'a@example.com', Name: 'A' }] };
+    const own = { Subject: 'Hi', internalId: 17, To: [{ Address: 'a@example.com', Name: 'A', crmContactId: 'x' }], sendLater: new Date(0) };
+    assert.equal(emailsXml([own]), emailsXml([declared]));
+    // Not a way around the checks: a declared field of the wrong type is still refused.
+    assert.equal(encodeError(() => emailsXml([{ ...own, Subject: 5 }])).path, 'Send/Emails/EMailEntity[0]/Subject');
+  });
+});
+
 describe('dictionaries and xs:anyType', () => {
   const schema: SchemaDesc = {
     namespaces: ['urn:t'],
