@@ -278,7 +278,11 @@ describe('(e) interrupted runs', () => {
     const r = await runCli([newWsdl, '-o', 'out'], dir, { crashAt: 'staged' });
     assert.equal(r.signal, 'SIGKILL', `the process was killed at that point (code ${r.code}, stderr ${r.stderr})`);
     assert.deepEqual(visible(snapshot(out)), oldSnap, 'owned folders and manifest are the old ones');
-    assert.deepEqual(workFolders(out).filter((n) => n !== '.gen-services86-staging'), [], 'only a staging folder may exist');
+    assert.deepEqual(
+      workFolders(out).filter((n) => n !== '.gen-services86-staging'),
+      ['.gen-services86-lock'],
+      'only a staging folder may exist, and the lock the killed run held',
+    );
 
     // Recovery alone restores the old tree exactly (on a copy).
     const copy = join(dir, 'copy');
@@ -324,5 +328,46 @@ describe('(e) interrupted runs', () => {
     const next = await runCli([oldWsdl, '-o', 'out'], dir);
     assert.equal(next.code, 0, next.stderr);
     assert.deepEqual(snapshot(out), oldSnap);
+  });
+});
+
+/** Waits (polling) until `ready()` holds, at most `ms`. */
+async function waitFor(ready: () => boolean, ms = 20_000): Promise<void> {
+  for (const until = Date.now() + ms; !ready(); ) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('(f) two runs into one folder at once', () => {
+  test('a run started while another writes the folder is refused and changes nothing; the first completes', async () => {
+    const { dir, out } = outWith(oldTree, 'two-at-once');
+    const pause = join(dir, 'pause');
+    const first = runCli([newWsdl, '-o', 'out'], dir, { crashAt: 'pause-staged', pauseFile: pause });
+    await waitFor(() => existsSync(`${pause}.reached`));
+    const pid = readFileSync(`${pause}.reached`, 'utf8');
+    const during = snapshot(out);
+    const second = await runCli([oldWsdl, '-o', 'out'], dir);
+    assert.equal(second.code, 1, `the second run is refused: ${second.stderr}`);
+    assert.equal(
+      second.stderr,
+      `gen-services86: out: another gen-services86 run (process ${pid}) is writing this folder; run again when it has ended ` +
+        `(if no run is going on, delete out/.gen-services86-lock)\n`,
+    );
+    assert.deepEqual(snapshot(out), during, 'the second run changed nothing, the first one\'s staging included');
+    writeFileSync(`${pause}.go`, '');
+    const r = await first;
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(snapshot(out), newSnap, 'the first run completed: the new tree, no lock left');
+  });
+
+  test('a lock left by a run that was killed is taken over', async () => {
+    const { dir, out } = outWith(oldTree, 'stale-lock');
+    const r = await runCli([newWsdl, '-o', 'out'], dir, { crashAt: 'swapping' });
+    assert.equal(r.signal, 'SIGKILL');
+    assert.ok(existsSync(join(out, '.gen-services86-lock')), 'the killed run left its lock');
+    const next = await runCli([newWsdl, '-o', 'out'], dir);
+    assert.equal(next.code, 0, next.stderr);
+    assert.deepEqual(snapshot(out), newSnap);
   });
 });

@@ -10,7 +10,7 @@
 // file is still exactly as we wrote it. Edited or foreign files are kept and reported by name.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
 import type { FileTexts } from '../read-cache.js';
@@ -19,6 +19,8 @@ export const MANIFEST = '.gen-services86-manifest.json';
 const STAGING = '.gen-services86-staging';
 const OLD = '.gen-services86-old';
 const TRASH = '.gen-services86-trash';
+/** Held by the run writing the folder: its process id. */
+const LOCK = '.gen-services86-lock';
 
 /**
  * What the last run wrote. `files` lists every generated file; `sha256` holds the hash of each as
@@ -117,8 +119,22 @@ function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest
   return { removable, kept: kept.sort((a, b) => (a.path < b.path ? -1 : 1)), goneFolders };
 }
 
-/** Restores folders left in the old-folder area by an interrupted swap. */
+/**
+ * Restores folders left in the old-folder area by an interrupted swap. For a folder no run is
+ * writing (a run holds its lock; one left by a killed run is taken over).
+ */
 export function recoverInterruptedWrite(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  const release = lockOutput(outDir);
+  try {
+    rollBack(outDir);
+  } finally {
+    release();
+  }
+}
+
+/** recoverInterruptedWrite, for the run that holds the lock. */
+function rollBack(outDir: string): void {
   const oldArea = join(outDir, OLD);
   if (existsSync(oldArea)) {
     for (const folder of readdirSync(oldArea)) {
@@ -130,6 +146,67 @@ export function recoverInterruptedWrite(outDir: string): void {
   }
   rmSync(join(outDir, STAGING), { recursive: true, force: true });
   rmSync(join(outDir, TRASH), { recursive: true, force: true });
+}
+
+/**
+ * Makes this process the only one writing `outDir` until the returned function is called. Two
+ * runs writing one folder at once would each take the other's staging and old-folder area for an
+ * interrupted run's and undo them: one run fails half-way, and a folder can end up missing, or
+ * without the user files the other run had carried over. The lock file holds the writer's process
+ * id; a lock whose process no longer exists (a run that was killed) is taken over.
+ */
+function lockOutput(outDir: string): () => void {
+  const path = join(outDir, LOCK);
+  const key = resolvePath(outDir);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
+      heldLocks.add(key);
+      return () => {
+        heldLocks.delete(key);
+        rmSync(path, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = lockHolder(path);
+    if (attempt < 2 && holder === 'gone') continue; // the run that held it has just ended
+    if (attempt < 2 && typeof holder === 'number' && !isRunning(holder, key)) {
+      // Left by a run that no longer exists. Read again just before: another run may have taken it over meanwhile.
+      if (lockHolder(path) === holder) rmSync(path, { force: true });
+      continue;
+    }
+    // (An empty lock is one being written: its run has only just started.)
+    const who = typeof holder === 'number' ? `another gen-services86 run (process ${holder})` : 'another gen-services86 run';
+    throw new GenerateError(`${who} is writing this folder; run again when it has ended (if no run is going on, delete ${join(outDir, LOCK)})`, {
+      file: outDir,
+    });
+  }
+}
+
+/** The output folders this process holds the lock of (a lock with our own id that is not among them was left by an earlier process). */
+const heldLocks = new Set<string>();
+
+/** The process id in a lock file; 'gone' when there is no lock file any more, 'unknown' when it holds none (yet). */
+function lockHolder(path: string): number | 'gone' | 'unknown' {
+  let text;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unknown';
+  }
+  const pid = Number(text.trim());
+  return text.trim() !== '' && Number.isSafeInteger(pid) && pid > 0 ? pid : 'unknown';
+}
+
+function isRunning(pid: number, key: string): boolean {
+  if (pid === process.pid) return heldLocks.has(key);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // it exists, but is another user's
+  }
 }
 
 export interface StaleFile {
@@ -205,7 +282,17 @@ export function writeOutput(
     throw new GenerateError('the output path is not a directory', { file: outDir });
   }
   mkdirSync(outDir, { recursive: true });
-  recoverInterruptedWrite(outDir);
+  const release = lockOutput(outDir);
+  try {
+    return writeLocked(outDir, files, options);
+  } finally {
+    release();
+  }
+}
+
+/** writeOutput, for the run that holds the folder's lock. */
+function writeLocked(outDir: string, files: readonly GeneratedFile[], options: { readonly command?: string; readonly seen?: FileTexts }): WriteSummary {
+  rollBack(outDir);
   const manifest = readManifest(outDir);
   const folders = foldersOf(files);
   const staging = join(outDir, STAGING);
