@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { recoverInterruptedWrite } from '../generator/output/write.js';
 import { runCli, snapshot, mtimes } from './support/cli-run.js';
+import { miniWsdl } from './support/mini-wsdl.js';
 import { fixturesDir, wsdlFixturesDir } from './support/paths.js';
 
 const MANIFEST = '.gen-services86-manifest.json';
@@ -49,6 +50,8 @@ let work: string;
 let oldWsdl: string;
 /** `new/EMail.wsdl`: the real one. */
 let newWsdl: string;
+/** `alpha/Alpha.wsdl`: a second agent, so a run has folders to add (Alpha/, shared/) besides EMail/. */
+let alphaWsdl: string;
 /** Clean generations, never touched: compare against copies. */
 let oldTree: string;
 let newTree: string;
@@ -77,6 +80,9 @@ before(async () => {
   newWsdl = join(work, 'new', 'EMail.wsdl');
   writeFileSync(oldWsdl, original.replace(OLD_DOC, CHANGED_DOC));
   writeFileSync(newWsdl, original);
+  mkdirSync(join(work, 'alpha'));
+  alphaWsdl = join(work, 'alpha', 'Alpha.wsdl');
+  writeFileSync(alphaWsdl, miniWsdl({ portType: 'Alpha' }));
   // Generated as the tests run the CLI (from a fresh folder at the same depth, into `out`), so the
   // "Regenerate with" header lines are the same.
   const oldDir = freshDir('old-tree');
@@ -369,5 +375,31 @@ describe('(f) two runs into one folder at once', () => {
     const next = await runCli([newWsdl, '-o', 'out'], dir);
     assert.equal(next.code, 0, next.stderr);
     assert.deepEqual(snapshot(out), newSnap);
+  });
+});
+
+describe('(g) a run that fails half-way through the swap changes nothing', () => {
+  test('a folder that cannot be moved aside (EACCES) after others were swapped in: exit 1, the error names it, exactly the old tree', async () => {
+    const { dir, out } = outWith(oldTree, 'swap-fails');
+    // EMail changes and Alpha and shared/ are new, so index.ts changes too: the second folder moved aside is index.ts.
+    const r = await runCli([newWsdl, alphaWsdl, '-o', 'out'], dir, { crashAt: 'fail-aside-2' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^gen-services86: cannot write out: EACCES: permission denied, rename '(?:[^']*\/)?out\/index\.ts' -> /);
+    assert.deepEqual(snapshot(out), oldSnap);
+  });
+
+  test('SIGKILL just after a new agent folder was moved in: recovery removes it as well; the old tree exactly', async () => {
+    const { dir, out } = outWith(oldTree, 'crash-added');
+    const r = await runCli([newWsdl, alphaWsdl, '-o', 'out'], dir, { crashAt: 'added' });
+    assert.equal(r.signal, 'SIGKILL', `killed at that point (code ${r.code}, stderr ${r.stderr})`);
+    assert.ok(existsSync(join(out, 'Alpha', 'client.ts')), 'killed with the new folder in place');
+    const copy = join(dir, 'copy');
+    cpSync(out, copy, { recursive: true });
+    recoverInterruptedWrite(copy);
+    assert.deepEqual(snapshot(copy), oldSnap);
+    // A normal run with the old input recovers first: no Alpha/ left that no manifest lists.
+    const next = await runCli([oldWsdl, '-o', 'out'], dir);
+    assert.equal(next.code, 0, next.stderr);
+    assert.deepEqual(snapshot(out), oldSnap);
   });
 });

@@ -9,7 +9,7 @@
 // what it no longer produces — the folders of inputs no longer given included — as long as each
 // file is still exactly as we wrote it. Edited or foreign files are kept and reported by name.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
@@ -19,6 +19,8 @@ export const MANIFEST = '.gen-services86-manifest.json';
 const STAGING = '.gen-services86-staging';
 const OLD = '.gen-services86-old';
 const TRASH = '.gen-services86-trash';
+/** In the old-folder area: the units a swap moved in where there was none before (one name a line), which a rollback removes. */
+const ADDED = '.gen-services86-added';
 /** Held by the run writing the folder: its process id. */
 const LOCK = '.gen-services86-lock';
 
@@ -120,8 +122,9 @@ function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest
 }
 
 /**
- * Restores folders left in the old-folder area by an interrupted swap. For a folder no run is
- * writing (a run holds its lock; one left by a killed run is taken over).
+ * Restores what an interrupted swap left in the old-folder area, and removes what it had moved in
+ * where there was nothing before: the folder is then exactly as before that run. For a folder no
+ * run is writing (a run holds its lock; one left by a killed run is taken over).
  */
 export function recoverInterruptedWrite(outDir: string): void {
   if (!existsSync(outDir)) return;
@@ -137,6 +140,11 @@ export function recoverInterruptedWrite(outDir: string): void {
 function rollBack(outDir: string): void {
   const oldArea = join(outDir, OLD);
   if (existsSync(oldArea)) {
+    const added = join(oldArea, ADDED);
+    if (existsSync(added)) {
+      for (const unit of readFileSync(added, 'utf8').split('\n')) if (unit !== '') rmSync(join(outDir, unit), { recursive: true, force: true });
+      rmSync(added);
+    }
     for (const folder of readdirSync(oldArea)) {
       const target = join(outDir, folder);
       rmSync(target, { recursive: true, force: true });
@@ -380,15 +388,27 @@ function writeLocked(outDir: string, files: readonly GeneratedFile[], options: {
   }
 
   // 4. Swap: move each old folder (or top-level file) aside, move the staged one in (a removed
-  //    unit has none). Then the manifest, then cleanup.
+  //    unit has none; one that did not exist is noted, for a rollback to remove). Then the
+  //    manifest, then cleanup. A swap that fails half-way (a folder that cannot be moved) is
+  //    rolled back at once: a failed run changes nothing.
   const units = [...changedFolders, ...changedTopLevel, ...removedUnits];
   if (units.length > 0) {
     const oldArea = join(outDir, OLD);
     mkdirSync(oldArea, { recursive: true });
-    for (const unit of units) {
-      const current = join(outDir, unit);
-      if (existsSync(current)) renameSync(current, join(oldArea, unit));
-      if (!removedUnits.includes(unit)) renameSync(join(staging, unit), current);
+    try {
+      for (const unit of units) {
+        const current = join(outDir, unit);
+        if (pathExists(current)) renameSync(current, join(oldArea, unit));
+        else if (!removedUnits.includes(unit)) appendFileSync(join(oldArea, ADDED), `${unit}\n`);
+        if (!removedUnits.includes(unit)) renameSync(join(staging, unit), current);
+      }
+    } catch (err) {
+      try {
+        rollBack(outDir);
+      } catch {
+        // What is left, the next run rolls back before anything else.
+      }
+      throw err;
     }
     // Renaming the old area away is the commit point: from here on, recovery keeps the new tree.
     renameSync(oldArea, join(outDir, TRASH));
