@@ -4,6 +4,7 @@
 // process (support/cli-run.ts), except the interrupted runs: a child process killed with SIGKILL
 // at a point of writing (support/crash-at.ts).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -401,5 +402,28 @@ describe('(g) a run that fails half-way through the swap changes nothing', () =>
     const next = await runCli([oldWsdl, '-o', 'out'], dir);
     assert.equal(next.code, 0, next.stderr);
     assert.deepEqual(snapshot(out), oldSnap);
+  });
+});
+
+describe('(h) the manifest names files inside the folder only', () => {
+  test('an entry leading out of the folder (../) is not ours: nothing outside is removed, linked or reported', async () => {
+    const { dir, out } = outWith(newTree, 'manifest-escape');
+    // Another output folder beside it (as a second NetServer version's), byte-identical to this one.
+    const other = join(dir, 'other');
+    cpSync(newTree, other, { recursive: true });
+    const manifestPath = join(out, MANIFEST);
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: string[]; sha256: Record<string, string> };
+    const escape = '../other/EMail/client.ts';
+    manifest.files.push(escape);
+    manifest.sha256[escape] = createHash('sha256').update(readFileSync(join(other, 'EMail', 'client.ts'))).digest('hex');
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+
+    const check = await runCli([newWsdl, '-o', 'out', '--check'], dir);
+    assert.equal(check.code, 0, `nothing outside the folder is obsolete: ${check.stderr}`);
+    const r = await runCli([newWsdl, '-o', 'out'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.deepEqual(snapshot(other), newSnap, 'the folder beside it is untouched');
+    assert.deepEqual(snapshot(out), newSnap, 'this folder holds the generated files, and a manifest of exactly them');
   });
 });

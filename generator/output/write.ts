@@ -44,11 +44,18 @@ function readManifest(outDir: string): Map<string, string | undefined> {
   try {
     const m = JSON.parse(readFileSync(path, 'utf8')) as Partial<Manifest>;
     const hashes = m.sha256 && typeof m.sha256 === 'object' ? m.sha256 : {};
-    const files = Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string') : [];
+    // Only paths inside the folder: an entry such as `../other/EMail/client.ts` (a manifest edited
+    // or crafted) must not make a run remove, carry over or report anything outside it.
+    const files = Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string' && isInside(f)) : [];
     return new Map(files.map((f) => [f, typeof hashes[f] === 'string' ? hashes[f] : undefined]));
   } catch {
     return new Map(); // an unreadable manifest owns nothing: we then only trust the header
   }
+}
+
+/** A relative path below the folder, as the generator writes them: `/`-separated, no empty, `.` or `..` segment, no `\\`. */
+function isInside(rel: string): boolean {
+  return rel.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..' && !segment.includes('\\'));
 }
 
 function sha256(content: string | Buffer): string {
