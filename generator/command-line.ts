@@ -313,6 +313,9 @@ async function main(args: readonly string[], io: CliOutput, hooks: CommandHooks)
   const argv = parseQuick(args) ?? (await parseWithYargs(args));
   if (argv['fetch-timeout'] !== undefined && !isPositiveLimit(argv['fetch-timeout'])) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
   if (argv['max-bytes'] !== undefined && !isPositiveLimit(argv['max-bytes'])) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
+  // An empty value (`-o "$OUT"` with OUT unset) is a mistake, not the default: a run into "generated" named "." in every message.
+  if (argv.out === '') fail(`--out is given an empty value: name the output folder (without --out: "${DEFAULT_OUT_DIR}")\nRun "${NAME} --help" for usage.`);
+  if (argv.config === '') fail(`--config is given an empty value: name the config file\nRun "${NAME} --help" for usage.`);
   if (argv.watch && argv.check) fail(`--watch and --check do not go together: --check is for CI, --watch for editing\nRun "${NAME} --help" for usage.`);
   if (argv.watch) return watchMode(argv, io);
   hooks.beforeOneRun?.();

@@ -132,6 +132,20 @@ describe('arguments', () => {
     },
   );
 
+  test('an empty -o or --config (-o "$OUT" with OUT unset) is a usage error, not a run into the default folder', async () => {
+    const dir = freshDir('o-empty');
+    for (const args of [['-o', ''], ['--out='], ['--out', '']]) {
+      const r = await runCli([join(badDir, 'valid-minimal.wsdl'), ...args], dir);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, 'gen-services86: --out is given an empty value: name the output folder (without --out: "generated")\ngen-services86: Run "gen-services86 --help" for usage.\n');
+    }
+    const config = await runCli(['--config', ''], dir);
+    assert.equal(config.code, 1);
+    assert.equal(config.stderr, 'gen-services86: --config is given an empty value: name the config file\ngen-services86: Run "gen-services86 --help" for usage.\n');
+    assert.deepEqual(readdirSync(dir), [], 'nothing written');
+  });
+
   test('-o given twice is a usage error; --out=dir and -qo dir work like -o dir -q', async () => {
     const dir = freshDir('o-twice');
     const twice = await runCli([join(badDir, 'valid-minimal.wsdl'), '-o', 'a', '-o', 'b'], dir);
