@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { generate } from '../generator/generate.js';
 import { headerCommand, regenerateCommand } from '../generator/input/command.js';
 import { runCli, snapshot } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
@@ -86,6 +87,21 @@ describe('the output does not depend on how the run was started', () => {
         file,
       );
     }
+  });
+
+  test('generate() with outDir "" writes generated/ and its manifest names that folder, as the headers do', async () => {
+    const dir = project('empty-out', ['Alpha']);
+    const home = process.cwd();
+    process.chdir(dir);
+    try {
+      await generate({ wsdl: ['wsdl/Alpha.wsdl'], outDir: '' });
+    } finally {
+      process.chdir(home);
+    }
+    const out = join(dir, 'generated');
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { command: string };
+    assert.equal(manifest.command, 'npx gen-services86 wsdl/Alpha.wsdl -o generated');
+    assert.equal(readFileSync(join(out, 'Alpha', 'client.ts'), 'utf8').split('\n')[1], `// Regenerate with: ${manifest.command}`);
   });
 
   test('regenerateCommand: options in one fixed order, origins sorted; headerCommand keeps a line within 160 characters', () => {
