@@ -4,7 +4,7 @@
 // header line, it is in the manifest). --check compares code, not the header's command line.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -57,6 +57,21 @@ describe('the output does not depend on how the run was started', () => {
     writeFileSync(join(dir, 'gen-services86.config.json'), JSON.stringify({ wsdl: ['wsdl/*.wsdl'], out: 'src/so' }));
     await again([], dir);
     await again(['--config', '../gen-services86.config.json'], join(dir, 'wsdl'));
+  });
+
+  test("a project reached through a symbolic link: an input named by the shell's $PWD gives the same bytes as a relative one", () => {
+    const dir = project('linked', ['Alpha']);
+    const link = `${dir}-link`;
+    symlinkSync(dir, link);
+    // As a shell in the linked folder starts it: the working directory is the real folder, $PWD the link.
+    const run = (args: readonly string[]) => execFileSync(process.execPath, [cliPath, ...args, '-q'], { cwd: link, env: { ...process.env, PWD: link } });
+    const out = join(dir, 'out');
+    run(['wsdl/Alpha.wsdl', '-o', 'out']);
+    const reference = snapshot(out);
+    assert.equal(readFileSync(join(out, 'Alpha', 'client.ts'), 'utf8').split('\n')[1], '// Regenerate with: npx gen-services86 wsdl/Alpha.wsdl -o out');
+    rmSync(out, { recursive: true });
+    run([join(link, 'wsdl', 'Alpha.wsdl'), '-o', 'out']); // "$PWD/wsdl/Alpha.wsdl" in a script
+    assert.deepEqual(snapshot(out), reference);
   });
 
   test('the header command, pasted in the project root, regenerates the same bytes', async () => {
