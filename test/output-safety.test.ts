@@ -405,6 +405,18 @@ describe('(g) a run that fails half-way through the swap changes nothing', () =>
   });
 });
 
+describe('(i) the manifest is part of the swap', () => {
+  test('SIGKILL just after the commit point: the manifest already lists the new folders, so a later run without that input removes them', async () => {
+    const { dir, out } = outWith(oldTree, 'crash-committed');
+    const r = await runCli([newWsdl, alphaWsdl, '-o', 'out'], dir, { crashAt: 'committed' });
+    assert.equal(r.signal, 'SIGKILL', `killed at that point (code ${r.code}, stderr ${r.stderr})`);
+    assert.ok(readManifest(out).includes('Alpha/client.ts'), 'the manifest of the new tree is in place');
+    const next = await runCli([oldWsdl, '-o', 'out'], dir);
+    assert.equal(next.code, 0, next.stderr);
+    assert.deepEqual(snapshot(out), oldSnap);
+  });
+});
+
 describe('(h) the manifest names files inside the folder only', () => {
   test('an entry leading out of the folder (../) is not ours: nothing outside is removed, linked or reported', async () => {
     const { dir, out } = outWith(newTree, 'manifest-escape');

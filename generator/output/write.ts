@@ -377,6 +377,19 @@ function writeLocked(outDir: string, files: readonly GeneratedFile[], options: {
     }
   }
 
+  // The manifest lists exactly this run's files: runs into one folder are one project (README).
+  // It is swapped in with the folders, so a rollback restores the old one and after the commit
+  // point it lists what is on disk.
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const nextManifest: Manifest = {
+    generator: 'gen-services86',
+    ...(options.command !== undefined ? { command: options.command } : {}),
+    files: sorted.map((f) => f.path),
+    sha256: Object.fromEntries(sorted.map((f) => [f.path, sha256(f.content)])),
+  };
+  const manifestText = JSON.stringify(nextManifest, null, 2) + '\n';
+  if (currentContent(join(outDir, MANIFEST)) !== manifestText) changedTopLevel.push(MANIFEST);
+
   // 3. Stage each changed folder completely: what is there (unchanged files and foreign files
   //    linked, links and empty folders kept), minus our obsolete files, plus the new content.
   const changedFiles = new Set(written);
@@ -389,14 +402,15 @@ function writeLocked(outDir: string, files: readonly GeneratedFile[], options: {
     }
     const made = new Set<string>();
     for (const f of files) if (changedFiles.has(f.path)) copyInto(staging, f.path, f.content, made);
+    if (changedTopLevel.includes(MANIFEST)) copyInto(staging, MANIFEST, manifestText, made);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw err;
   }
 
-  // 4. Swap: move each old folder (or top-level file) aside, move the staged one in (a removed
-  //    unit has none; one that did not exist is noted, for a rollback to remove). Then the
-  //    manifest, then cleanup. A swap that fails half-way (a folder that cannot be moved) is
+  // 4. Swap: move each old folder (or top-level file, the manifest included) aside, move the
+  //    staged one in (a removed unit has none; one that did not exist is noted, for a rollback to
+  //    remove). Then cleanup. A swap that fails half-way (a folder that cannot be moved) is
   //    rolled back at once: a failed run changes nothing.
   const units = [...changedFolders, ...changedTopLevel, ...removedUnits];
   if (units.length > 0) {
@@ -420,20 +434,6 @@ function writeLocked(outDir: string, files: readonly GeneratedFile[], options: {
     // Renaming the old area away is the commit point: from here on, recovery keeps the new tree.
     renameSync(oldArea, join(outDir, TRASH));
     rmSync(join(outDir, TRASH), { recursive: true, force: true });
-  }
-  // The manifest lists exactly this run's files: runs into one folder are one project (README).
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const nextManifest: Manifest = {
-    generator: 'gen-services86',
-    ...(options.command !== undefined ? { command: options.command } : {}),
-    files: sorted.map((f) => f.path),
-    sha256: Object.fromEntries(sorted.map((f) => [f.path, sha256(f.content)])),
-  };
-  const manifestText = JSON.stringify(nextManifest, null, 2) + '\n';
-  if (currentContent(join(outDir, MANIFEST)) !== manifestText) {
-    mkdirSync(staging, { recursive: true });
-    writeFileSync(join(staging, MANIFEST), manifestText);
-    renameSync(join(staging, MANIFEST), join(outDir, MANIFEST));
   }
   if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   return { written, removed: removable, kept, unchanged };

@@ -6,6 +6,7 @@
 //   staged        when staging is complete: before the area for old folders is made or anything moves
 //   swapping      just after the first old folder (or file) was moved aside, before the new one is in
 //   added         just after the first new folder (or file) that had no old one was moved in
+//   committed     just after the old-folder area was renamed to the trash (the swap's commit point)
 //   pause-staged  at "staged", instead of dying: creates <GEN_SERVICES86_TEST_PAUSE>.reached and
 //                 waits until <GEN_SERVICES86_TEST_PAUSE>.go exists (a second run can go meanwhile)
 //   fail-aside-2  the second move aside fails with EACCES, as moving a folder the user may not
@@ -55,6 +56,7 @@ if (point !== undefined) {
     if (movesAside) movedAside.add(basename(String(to)));
     if (point === 'swapping' && movesAside) process.kill(process.pid, 'SIGKILL');
     if (point === 'added' && movesIn && !movedAside.has(basename(String(to)))) process.kill(process.pid, 'SIGKILL');
+    if (point === 'committed' && String(to).endsWith(`${sep}.gen-services86-trash`)) process.kill(process.pid, 'SIGKILL');
   };
   syncBuiltinESMExports();
 }
