@@ -4,7 +4,7 @@
 // content (ReadCache), so a run after one file changed reads only that file, and each agent's files
 // by their emitter's arguments (EmitCache), so it emits only what that change reaches.
 import { statSync, watch as watchFile, type FSWatcher } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { isUrl } from './input/documents.js';
 import { ReadCache } from './read-cache.js';
 
@@ -45,12 +45,19 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     // The folder of each file is watched rather than the file: editors that save by writing a new
     // file and renaming it over the old one would otherwise end a file watch after the first save.
     const byFolder = new Map<string, Set<string>>();
+    // A folder that does not exist (deleted by a branch switch, not made yet): the nearest one
+    // that does is watched for the name that leads there, so making it again starts a run —
+    // and with nothing watched, the process would end.
     for (const f of files) {
       if (isUrl(f)) continue;
-      const abs = resolve(f);
-      const folder = dirname(abs);
+      let folder = dirname(resolve(f));
+      let name = basename(resolve(f));
+      while (!isFolder(folder) && dirname(folder) !== folder) {
+        name = basename(folder);
+        folder = dirname(folder);
+      }
       if (!byFolder.has(folder)) byFolder.set(folder, new Set());
-      byFolder.get(folder)!.add(abs.slice(folder.length + 1));
+      byFolder.get(folder)!.add(name);
     }
     for (const [folder, names] of byFolder) {
       try {
@@ -60,7 +67,7 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
         w.on('error', () => schedule());
         watchers.push(w);
       } catch {
-        // A folder that vanished: the next run reports the missing file.
+        // A folder that vanished since: the next run reports the missing file.
       }
     }
   };
@@ -105,6 +112,10 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       { once: true },
     );
   });
+}
+
+function isFolder(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 function modifiedSince(file: string, time: number): boolean {
