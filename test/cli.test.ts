@@ -146,6 +146,18 @@ describe('arguments', () => {
     assert.deepEqual(readdirSync(dir), [], 'nothing written');
   });
 
+  test('--watch with URL inputs only has nothing to watch: a usage error, not one run and exit code 13', async () => {
+    const dir = freshDir('watch-url');
+    const r = await runCli(['--watch', 'http://127.0.0.1:9/EMail.svc?wsdl', '-o', 'out'], dir, { process: true });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(
+      r.stderr,
+      'gen-services86: --watch has nothing to watch: WSDLs from URLs are not watched (give local WSDL files, or a config file)\n' +
+        'gen-services86: Run "gen-services86 --help" for usage.\n',
+    );
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
   test('-o given twice is a usage error; --out=dir and -qo dir work like -o dir -q', async () => {
     const dir = freshDir('o-twice');
     const twice = await runCli([join(badDir, 'valid-minimal.wsdl'), '-o', 'a', '-o', 'b'], dir);
