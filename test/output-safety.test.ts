@@ -5,7 +5,7 @@
 // at a point of writing (support/crash-at.ts).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -368,13 +368,29 @@ describe('(f) two runs into one folder at once', () => {
     assert.deepEqual(snapshot(out), newSnap, 'the first run completed: the new tree, no lock left');
   });
 
+  test('a run with nothing to write takes no lock: the folder itself is not touched either (its time stays)', async () => {
+    const { dir, out } = outWith(newTree, 'no-lock');
+    const past = new Date('2026-01-01T00:00:00Z');
+    utimesSync(out, past, past);
+    const r = await runCli([newWsdl, '-o', 'out'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /out: 0 written, \d+ unchanged, 0 removed/);
+    assert.equal(statSync(out).mtimeMs, past.getTime());
+  });
+
   test('a lock left by a run that was killed is taken over', async () => {
     const { dir, out } = outWith(oldTree, 'stale-lock');
     const r = await runCli([newWsdl, '-o', 'out'], dir, { crashAt: 'swapping' });
     assert.equal(r.signal, 'SIGKILL');
     assert.ok(existsSync(join(out, '.gen-services86-lock')), 'the killed run left its lock');
+    const stale = readFileSync(join(out, '.gen-services86-lock'), 'utf8');
     const next = await runCli([newWsdl, '-o', 'out'], dir);
     assert.equal(next.code, 0, next.stderr);
+    assert.deepEqual(snapshot(out), newSnap);
+    // Also by a run with nothing to write: it removes the lock.
+    writeFileSync(join(out, '.gen-services86-lock'), stale);
+    const again = await runCli([newWsdl, '-o', 'out'], dir);
+    assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(snapshot(out), newSnap);
   });
 });

@@ -13,7 +13,7 @@ import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, rea
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
-import type { FileTexts } from '../read-cache.js';
+import { FileTexts } from '../read-cache.js';
 
 export const MANIFEST = '.gen-services86-manifest.json';
 const STAGING = '.gen-services86-staging';
@@ -23,6 +23,8 @@ const TRASH = '.gen-services86-trash';
 const ADDED = '.gen-services86-added';
 /** Held by the run writing the folder: its process id. */
 const LOCK = '.gen-services86-lock';
+/** What an interrupted or failed run may leave (a killed run its lock too), for the next run to roll back or clear. */
+const WORK_AREAS = [OLD, STAGING, TRASH, LOCK];
 
 /**
  * What the last run wrote. `files` lists every generated file; `sha256` holds the hash of each as
@@ -297,17 +299,32 @@ export function writeOutput(
     throw new GenerateError('the output path is not a directory', { file: outDir });
   }
   mkdirSync(outDir, { recursive: true });
+  // (The files as read by the first pass are reused by the second while their stat is the same.)
+  const seen = options.seen ?? new FileTexts();
+  // A run with nothing to write takes no lock: it changes nothing, not even the folder's time.
+  if (!WORK_AREAS.some((name) => existsSync(join(outDir, name)))) {
+    const summary = writeLocked(outDir, files, { ...options, seen }, false);
+    if (summary) return summary;
+  }
   const release = lockOutput(outDir);
   try {
-    return writeLocked(outDir, files, options);
+    return writeLocked(outDir, files, { ...options, seen }, true)!;
   } finally {
     release();
   }
 }
 
-/** writeOutput, for the run that holds the folder's lock. */
-function writeLocked(outDir: string, files: readonly GeneratedFile[], options: { readonly command?: string; readonly seen?: FileTexts }): WriteSummary {
-  rollBack(outDir);
+/**
+ * writeOutput, for the run that holds the folder's lock (`locked`). Without the lock it only
+ * plans: it returns the summary when there is nothing to write, else undefined.
+ */
+function writeLocked(
+  outDir: string,
+  files: readonly GeneratedFile[],
+  options: { readonly command?: string; readonly seen?: FileTexts },
+  locked: boolean,
+): WriteSummary | undefined {
+  if (locked) rollBack(outDir);
   const manifest = readManifest(outDir);
   const folders = foldersOf(files);
   const staging = join(outDir, STAGING);
@@ -389,6 +406,8 @@ function writeLocked(outDir: string, files: readonly GeneratedFile[], options: {
   };
   const manifestText = JSON.stringify(nextManifest, null, 2) + '\n';
   if (currentContent(join(outDir, MANIFEST)) !== manifestText) changedTopLevel.push(MANIFEST);
+  const units = [...changedFolders, ...changedTopLevel, ...removedUnits];
+  if (!locked) return units.length === 0 ? { written, removed: removable, kept, unchanged } : undefined;
 
   // 3. Stage each changed folder completely: what is there (unchanged files and foreign files
   //    linked, links and empty folders kept), minus our obsolete files, plus the new content.
@@ -412,7 +431,6 @@ function writeLocked(outDir: string, files: readonly GeneratedFile[], options: {
   //    staged one in (a removed unit has none; one that did not exist is noted, for a rollback to
   //    remove). Then cleanup. A swap that fails half-way (a folder that cannot be moved) is
   //    rolled back at once: a failed run changes nothing.
-  const units = [...changedFolders, ...changedTopLevel, ...removedUnits];
   if (units.length > 0) {
     const oldArea = join(outDir, OLD);
     mkdirSync(oldArea, { recursive: true });
