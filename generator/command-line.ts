@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
 import { CONFIG_FILE, DEFAULT_OUT_DIR, findConfig, isPositiveLimit, readConfig, type LoadedConfig } from './input/config.js';
+import { isUrl } from './input/documents.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
 import { interruptedWrite } from './output/write.js';
 import type { ReadCache } from './read-cache.js';
@@ -313,7 +314,14 @@ async function main(args: readonly string[], io: CliOutput, hooks: CommandHooks)
   const argv = parseQuick(args) ?? (await parseWithYargs(args));
   if (argv['fetch-timeout'] !== undefined && !isPositiveLimit(argv['fetch-timeout'])) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
   if (argv['max-bytes'] !== undefined && !isPositiveLimit(argv['max-bytes'])) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
+  // An empty value (`-o "$OUT"` with OUT unset) is a mistake, not the default: a run into "generated" named "." in every message.
+  if (argv.out === '') fail(`--out is given an empty value: name the output folder (without --out: "${DEFAULT_OUT_DIR}")\nRun "${NAME} --help" for usage.`);
+  if (argv.config === '') fail(`--config is given an empty value: name the config file\nRun "${NAME} --help" for usage.`);
   if (argv.watch && argv.check) fail(`--watch and --check do not go together: --check is for CI, --watch for editing\nRun "${NAME} --help" for usage.`);
+  // Without a local file to watch (URLs are not watched, README), --watch would run once and end.
+  if (argv.watch && argv.config === undefined && argv.wsdl.length > 0 && argv.wsdl.every(isUrl)) {
+    fail(`--watch has nothing to watch: WSDLs from URLs are not watched (give local WSDL files, or a config file)\nRun "${NAME} --help" for usage.`);
+  }
   if (argv.watch) return watchMode(argv, io);
   hooks.beforeOneRun?.();
 

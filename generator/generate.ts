@@ -276,6 +276,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const outDir = options.outDir || DEFAULT_OUT_DIR; // (as buildFilesParallel reads it: '' is the default too)
   const { agents, files } = await buildFilesParallel(options.wsdl, { ...options, outDir });
   if (options.check) return { agents, files, stale: findStale(outDir, files) };
-  const written = writeOutput(outDir, files, { command: regenerateCommand({ inputs: options.wsdl, outDir, ...options }), seen: options.cache?.files });
+  const written = writeOutput(outDir, files, { command: regenerateCommand({ ...options, inputs: options.wsdl, outDir }), seen: options.cache?.files });
   return { agents, files, stale: [], written };
 }

@@ -3,8 +3,8 @@
 // last good output as it is (a run writes nothing unless it succeeds). Each WSDL's model is kept by
 // content (ReadCache), so a run after one file changed reads only that file, and each agent's files
 // by their emitter's arguments (EmitCache), so it emits only what that change reaches.
-import { statSync, watch as watchFile, type FSWatcher } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, statSync, watch as watchFile, type FSWatcher } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { isUrl } from './input/documents.js';
 import { ReadCache } from './read-cache.js';
 
@@ -27,6 +27,9 @@ export interface WatchOptions {
   readonly debounceMs?: number;
 }
 
+/** How far file modification times may lag behind Date.now() (a tick of the kernel's coarse clock, with room to spare). */
+const COARSE_CLOCK_MS = 20;
+
 /** Runs once, then on every change until `signal` aborts. */
 export async function watchAndRun(options: WatchOptions): Promise<void> {
   const cache = new ReadCache();
@@ -40,17 +43,27 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     for (const w of watchers) w.close();
     watchers = [];
   };
+  /** The files the watchers are for. */
+  let watched: readonly string[] = [];
   const arm = (files: readonly string[]) => {
     closeWatchers();
+    watched = files;
     // The folder of each file is watched rather than the file: editors that save by writing a new
     // file and renaming it over the old one would otherwise end a file watch after the first save.
     const byFolder = new Map<string, Set<string>>();
+    // A folder that does not exist (deleted by a branch switch, not made yet): the nearest one
+    // that does is watched for the name that leads there, so making it again starts a run —
+    // and with nothing watched, the process would end.
     for (const f of files) {
       if (isUrl(f)) continue;
-      const abs = resolve(f);
-      const folder = dirname(abs);
+      let folder = dirname(resolve(f));
+      let name = basename(resolve(f));
+      while (!isFolder(folder) && dirname(folder) !== folder) {
+        name = basename(folder);
+        folder = dirname(folder);
+      }
       if (!byFolder.has(folder)) byFolder.set(folder, new Set());
-      byFolder.get(folder)!.add(abs.slice(folder.length + 1));
+      byFolder.get(folder)!.add(name);
     }
     for (const [folder, names] of byFolder) {
       try {
@@ -60,17 +73,21 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
         w.on('error', () => schedule());
         watchers.push(w);
       } catch {
-        // A folder that vanished: the next run reports the missing file.
+        // A folder that vanished since: the next run reports the missing file.
       }
     }
   };
   const runOnce = async () => {
-    const started = Date.now();
+    // File times come from the kernel's coarse clock, up to a tick (≤ 10 ms) behind Date.now(): a
+    // file saved just after the run started can carry an earlier time. At worst this runs once more.
+    const started = Date.now() - COARSE_CLOCK_MS;
+    const existed = new Set(watched.filter((f) => !isUrl(f) && existsSync(f)));
     const { files } = await options.run(cache);
     if (options.signal.aborted) return;
     arm(files);
-    // A file saved while the run was reading (before its folder was watched) gets a run of its own.
-    if (files.some((f) => !isUrl(f) && modifiedSince(f, started))) schedule();
+    // A file saved while the run was reading (before its folder was watched), or deleted meanwhile
+    // (re-arming drops the events the old watchers had not delivered yet), gets a run of its own.
+    if (files.some((f) => !isUrl(f) && (modifiedSince(f, started) || (existed.has(f) && !existsSync(f))))) schedule();
   };
   const schedule = () => {
     if (options.signal.aborted) return;
@@ -105,6 +122,10 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       { once: true },
     );
   });
+}
+
+function isFolder(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 function modifiedSince(file: string, time: number): boolean {

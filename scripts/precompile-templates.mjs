@@ -17,7 +17,7 @@ const entries = readdirSync(templatesDir)
   .filter((name) => name.endsWith('.hbs'))
   .sort()
   .map((name) => {
-    const source = readFileSync(join(templatesDir, name), 'utf8');
+    const source = readFileSync(join(templatesDir, name), 'utf8').replace(/\r\n/g, '\n'); // as generator/emit/templates.ts reads it
     return `  ${JSON.stringify(name)}: {\n    source: ${JSON.stringify(source)},\n    spec: ${Handlebars.precompile(source, OPTIONS)},\n  },\n`;
   });
 const text =

@@ -132,6 +132,32 @@ describe('arguments', () => {
     },
   );
 
+  test('an empty -o or --config (-o "$OUT" with OUT unset) is a usage error, not a run into the default folder', async () => {
+    const dir = freshDir('o-empty');
+    for (const args of [['-o', ''], ['--out='], ['--out', '']]) {
+      const r = await runCli([join(badDir, 'valid-minimal.wsdl'), ...args], dir);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, 'gen-services86: --out is given an empty value: name the output folder (without --out: "generated")\ngen-services86: Run "gen-services86 --help" for usage.\n');
+    }
+    const config = await runCli(['--config', ''], dir);
+    assert.equal(config.code, 1);
+    assert.equal(config.stderr, 'gen-services86: --config is given an empty value: name the config file\ngen-services86: Run "gen-services86 --help" for usage.\n');
+    assert.deepEqual(readdirSync(dir), [], 'nothing written');
+  });
+
+  test('--watch with URL inputs only has nothing to watch: a usage error, not one run and exit code 13', async () => {
+    const dir = freshDir('watch-url');
+    const r = await runCli(['--watch', 'http://127.0.0.1:9/EMail.svc?wsdl', '-o', 'out'], dir, { process: true });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(
+      r.stderr,
+      'gen-services86: --watch has nothing to watch: WSDLs from URLs are not watched (give local WSDL files, or a config file)\n' +
+        'gen-services86: Run "gen-services86 --help" for usage.\n',
+    );
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
   test('-o given twice is a usage error; --out=dir and -qo dir work like -o dir -q', async () => {
     const dir = freshDir('o-twice');
     const twice = await runCli([join(badDir, 'valid-minimal.wsdl'), '-o', 'a', '-o', 'b'], dir);
@@ -303,6 +329,14 @@ interface BadCase {
 
 const emailText = (): Buffer => readFileSync(emailWsdl);
 
+/** valid-minimal.wsdl declared as ISO-8859-1, with an "æ" (one byte, 0xE6, in that encoding) in a documentation text. */
+const latin1Wsdl = (): string =>
+  fixture('valid-minimal.wsdl')
+    .replace('encoding="utf-8"', 'encoding="ISO-8859-1"')
+    .replace('<wsdl:portType name="Note">', '<wsdl:portType name="Note">\n    <wsdl:documentation>Notat (\u00e6rlig)</wsdl:documentation>');
+/** valid-minimal.wsdl without an encoding in its declaration. */
+const undeclaredWsdl = (): string => fixture('valid-minimal.wsdl').replace('<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.0"?>');
+
 const badCases: readonly BadCase[] = [
   {
     name: 'a file that does not exist',
@@ -323,6 +357,35 @@ const badCases: readonly BadCase[] = [
     name: 'binary garbage (NUL bytes)',
     input: 'binary.wsdl',
     expect: errorLine('binary.wsdl', undefined, /.*binary.*not XML.*/),
+  },
+  {
+    name: 'a file in ISO-8859-1 (as its declaration says): not valid UTF-8, named with line, column, byte offset and what to do',
+    input: (dir) => {
+      writeFileSync(join(dir, 'latin1.wsdl'), Buffer.from(latin1Wsdl(), 'latin1'));
+      return 'latin1.wsdl';
+    },
+    expect: errorLine(
+      'latin1.wsdl',
+      positionOf(latin1Wsdl(), '\u00e6rlig'),
+      new RegExp(
+        `the file is not valid UTF-8 \\(an invalid byte sequence at byte offset ${latin1Wsdl().indexOf('\u00e6')}\\); ` +
+          'it declares encoding="ISO-8859-1", which gen-services86 does not read: save it as UTF-8',
+      ),
+    ),
+  },
+  {
+    name: 'invalid UTF-8 in a file without an encoding declaration: line, column and byte offset',
+    input: (dir) => {
+      const text = undeclaredWsdl();
+      const at = text.indexOf('<wsdl:portType');
+      writeFileSync(join(dir, 'bad-utf8.wsdl'), Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xc3, 0x28]), Buffer.from(text.slice(at))]));
+      return 'bad-utf8.wsdl';
+    },
+    expect: errorLine(
+      'bad-utf8.wsdl',
+      positionOf(undeclaredWsdl(), '<wsdl:portType'),
+      new RegExp(`the file is not valid UTF-8 \\(an invalid byte sequence at byte offset ${Buffer.byteLength(undeclaredWsdl().slice(0, undeclaredWsdl().indexOf('<wsdl:portType')))}\\)`),
+    ),
   },
   {
     name: 'malformed XML (unclosed tag): a malformed-XML message naming the tag',

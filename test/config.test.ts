@@ -85,6 +85,14 @@ describe('config file', () => {
     );
   });
 
+  test('a config saved with a byte order mark (Windows editors, PowerShell 5\'s Out-File) is read like one without', async () => {
+    const dir = project('bom');
+    writeFileSync(join(dir, 'gen-services86.config.json'), '\ufeff' + JSON.stringify({ wsdl: ['wsdl/old/Note.wsdl'], out: 'gen' }));
+    const r = await runCli(['-q'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(join(dir, 'gen')).sort(), ['.gen-services86-manifest.json', 'Note', 'index.ts', 'runtime']);
+  });
+
   const bad: { name: string; config: string; expect: RegExp }[] = [
     { name: 'malformed JSON names line and column', config: '{\n  "wsdl": ["a.wsdl"],\n  "out": \n}', expect: /^gen-services86: gen-services86\.config\.json:4:1: not valid JSON: / },
     { name: 'an unknown key is named', config: '{ "wsdl": ["wsdl/EMail.wsdl"], "output": "x" }', expect: /^gen-services86: gen-services86\.config\.json: unknown key "output" \(known: \$schema, wsdl, out, allow-origin, fetch-timeout, max-bytes\)$/ },

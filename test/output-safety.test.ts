@@ -4,12 +4,14 @@
 // process (support/cli-run.ts), except the interrupted runs: a child process killed with SIGKILL
 // at a point of writing (support/crash-at.ts).
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { recoverInterruptedWrite } from '../generator/output/write.js';
 import { runCli, snapshot, mtimes } from './support/cli-run.js';
+import { miniWsdl } from './support/mini-wsdl.js';
 import { fixturesDir, wsdlFixturesDir } from './support/paths.js';
 
 const MANIFEST = '.gen-services86-manifest.json';
@@ -49,6 +51,8 @@ let work: string;
 let oldWsdl: string;
 /** `new/EMail.wsdl`: the real one. */
 let newWsdl: string;
+/** `alpha/Alpha.wsdl`: a second agent, so a run has folders to add (Alpha/, shared/) besides EMail/. */
+let alphaWsdl: string;
 /** Clean generations, never touched: compare against copies. */
 let oldTree: string;
 let newTree: string;
@@ -77,6 +81,9 @@ before(async () => {
   newWsdl = join(work, 'new', 'EMail.wsdl');
   writeFileSync(oldWsdl, original.replace(OLD_DOC, CHANGED_DOC));
   writeFileSync(newWsdl, original);
+  mkdirSync(join(work, 'alpha'));
+  alphaWsdl = join(work, 'alpha', 'Alpha.wsdl');
+  writeFileSync(alphaWsdl, miniWsdl({ portType: 'Alpha' }));
   // Generated as the tests run the CLI (from a fresh folder at the same depth, into `out`), so the
   // "Regenerate with" header lines are the same.
   const oldDir = freshDir('old-tree');
@@ -278,7 +285,11 @@ describe('(e) interrupted runs', () => {
     const r = await runCli([newWsdl, '-o', 'out'], dir, { crashAt: 'staged' });
     assert.equal(r.signal, 'SIGKILL', `the process was killed at that point (code ${r.code}, stderr ${r.stderr})`);
     assert.deepEqual(visible(snapshot(out)), oldSnap, 'owned folders and manifest are the old ones');
-    assert.deepEqual(workFolders(out).filter((n) => n !== '.gen-services86-staging'), [], 'only a staging folder may exist');
+    assert.deepEqual(
+      workFolders(out).filter((n) => n !== '.gen-services86-staging'),
+      ['.gen-services86-lock'],
+      'only a staging folder may exist, and the lock the killed run held',
+    );
 
     // Recovery alone restores the old tree exactly (on a copy).
     const copy = join(dir, 'copy');
@@ -324,5 +335,123 @@ describe('(e) interrupted runs', () => {
     const next = await runCli([oldWsdl, '-o', 'out'], dir);
     assert.equal(next.code, 0, next.stderr);
     assert.deepEqual(snapshot(out), oldSnap);
+  });
+});
+
+/** Waits (polling) until `ready()` holds, at most `ms`. */
+async function waitFor(ready: () => boolean, ms = 20_000): Promise<void> {
+  for (const until = Date.now() + ms; !ready(); ) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('(f) two runs into one folder at once', () => {
+  test('a run started while another writes the folder is refused and changes nothing; the first completes', async () => {
+    const { dir, out } = outWith(oldTree, 'two-at-once');
+    const pause = join(dir, 'pause');
+    const first = runCli([newWsdl, '-o', 'out'], dir, { crashAt: 'pause-staged', pauseFile: pause });
+    await waitFor(() => existsSync(`${pause}.reached`));
+    const pid = readFileSync(`${pause}.reached`, 'utf8');
+    const during = snapshot(out);
+    const second = await runCli([oldWsdl, '-o', 'out'], dir);
+    assert.equal(second.code, 1, `the second run is refused: ${second.stderr}`);
+    assert.equal(
+      second.stderr,
+      `gen-services86: out: another gen-services86 run (process ${pid}) is writing this folder; run again when it has ended ` +
+        `(if no run is going on, delete out/.gen-services86-lock)\n`,
+    );
+    assert.deepEqual(snapshot(out), during, 'the second run changed nothing, the first one\'s staging included');
+    writeFileSync(`${pause}.go`, '');
+    const r = await first;
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(snapshot(out), newSnap, 'the first run completed: the new tree, no lock left');
+  });
+
+  test('a run with nothing to write takes no lock: the folder itself is not touched either (its time stays)', async () => {
+    const { dir, out } = outWith(newTree, 'no-lock');
+    const past = new Date('2026-01-01T00:00:00Z');
+    utimesSync(out, past, past);
+    const r = await runCli([newWsdl, '-o', 'out'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /out: 0 written, \d+ unchanged, 0 removed/);
+    assert.equal(statSync(out).mtimeMs, past.getTime());
+  });
+
+  test('a lock left by a run that was killed is taken over', async () => {
+    const { dir, out } = outWith(oldTree, 'stale-lock');
+    const r = await runCli([newWsdl, '-o', 'out'], dir, { crashAt: 'swapping' });
+    assert.equal(r.signal, 'SIGKILL');
+    assert.ok(existsSync(join(out, '.gen-services86-lock')), 'the killed run left its lock');
+    const stale = readFileSync(join(out, '.gen-services86-lock'), 'utf8');
+    const next = await runCli([newWsdl, '-o', 'out'], dir);
+    assert.equal(next.code, 0, next.stderr);
+    assert.deepEqual(snapshot(out), newSnap);
+    // Also by a run with nothing to write: it removes the lock.
+    writeFileSync(join(out, '.gen-services86-lock'), stale);
+    const again = await runCli([newWsdl, '-o', 'out'], dir);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(snapshot(out), newSnap);
+  });
+});
+
+describe('(g) a run that fails half-way through the swap changes nothing', () => {
+  test('a folder that cannot be moved aside (EACCES) after others were swapped in: exit 1, the error names it, exactly the old tree', async () => {
+    const { dir, out } = outWith(oldTree, 'swap-fails');
+    // EMail changes and Alpha and shared/ are new, so index.ts changes too: the second folder moved aside is index.ts.
+    const r = await runCli([newWsdl, alphaWsdl, '-o', 'out'], dir, { crashAt: 'fail-aside-2' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^gen-services86: cannot write out: EACCES: permission denied, rename '(?:[^']*\/)?out\/index\.ts' -> /);
+    assert.deepEqual(snapshot(out), oldSnap);
+  });
+
+  test('SIGKILL just after a new agent folder was moved in: recovery removes it as well; the old tree exactly', async () => {
+    const { dir, out } = outWith(oldTree, 'crash-added');
+    const r = await runCli([newWsdl, alphaWsdl, '-o', 'out'], dir, { crashAt: 'added' });
+    assert.equal(r.signal, 'SIGKILL', `killed at that point (code ${r.code}, stderr ${r.stderr})`);
+    assert.ok(existsSync(join(out, 'Alpha', 'client.ts')), 'killed with the new folder in place');
+    const copy = join(dir, 'copy');
+    cpSync(out, copy, { recursive: true });
+    recoverInterruptedWrite(copy);
+    assert.deepEqual(snapshot(copy), oldSnap);
+    // A normal run with the old input recovers first: no Alpha/ left that no manifest lists.
+    const next = await runCli([oldWsdl, '-o', 'out'], dir);
+    assert.equal(next.code, 0, next.stderr);
+    assert.deepEqual(snapshot(out), oldSnap);
+  });
+});
+
+describe('(i) the manifest is part of the swap', () => {
+  test('SIGKILL just after the commit point: the manifest already lists the new folders, so a later run without that input removes them', async () => {
+    const { dir, out } = outWith(oldTree, 'crash-committed');
+    const r = await runCli([newWsdl, alphaWsdl, '-o', 'out'], dir, { crashAt: 'committed' });
+    assert.equal(r.signal, 'SIGKILL', `killed at that point (code ${r.code}, stderr ${r.stderr})`);
+    assert.ok(readManifest(out).includes('Alpha/client.ts'), 'the manifest of the new tree is in place');
+    const next = await runCli([oldWsdl, '-o', 'out'], dir);
+    assert.equal(next.code, 0, next.stderr);
+    assert.deepEqual(snapshot(out), oldSnap);
+  });
+});
+
+describe('(h) the manifest names files inside the folder only', () => {
+  test('an entry leading out of the folder (../) is not ours: nothing outside is removed, linked or reported', async () => {
+    const { dir, out } = outWith(newTree, 'manifest-escape');
+    // Another output folder beside it (as a second NetServer version's), byte-identical to this one.
+    const other = join(dir, 'other');
+    cpSync(newTree, other, { recursive: true });
+    const manifestPath = join(out, MANIFEST);
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: string[]; sha256: Record<string, string> };
+    const escape = '../other/EMail/client.ts';
+    manifest.files.push(escape);
+    manifest.sha256[escape] = createHash('sha256').update(readFileSync(join(other, 'EMail', 'client.ts'))).digest('hex');
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+
+    const check = await runCli([newWsdl, '-o', 'out', '--check'], dir);
+    assert.equal(check.code, 0, `nothing outside the folder is obsolete: ${check.stderr}`);
+    const r = await runCli([newWsdl, '-o', 'out'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.deepEqual(snapshot(other), newSnap, 'the folder beside it is untouched');
+    assert.deepEqual(snapshot(out), newSnap, 'this folder holds the generated files, and a manifest of exactly them');
   });
 });

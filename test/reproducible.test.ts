@@ -4,10 +4,11 @@
 // header line, it is in the manifest). --check compares code, not the header's command line.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { generate } from '../generator/generate.js';
 import { headerCommand, regenerateCommand } from '../generator/input/command.js';
 import { runCli, snapshot } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
@@ -58,6 +59,21 @@ describe('the output does not depend on how the run was started', () => {
     await again(['--config', '../gen-services86.config.json'], join(dir, 'wsdl'));
   });
 
+  test("a project reached through a symbolic link: an input named by the shell's $PWD gives the same bytes as a relative one", () => {
+    const dir = project('linked', ['Alpha']);
+    const link = `${dir}-link`;
+    symlinkSync(dir, link);
+    // As a shell in the linked folder starts it: the working directory is the real folder, $PWD the link.
+    const run = (args: readonly string[]) => execFileSync(process.execPath, [cliPath, ...args, '-q'], { cwd: link, env: { ...process.env, PWD: link } });
+    const out = join(dir, 'out');
+    run(['wsdl/Alpha.wsdl', '-o', 'out']);
+    const reference = snapshot(out);
+    assert.equal(readFileSync(join(out, 'Alpha', 'client.ts'), 'utf8').split('\n')[1], '// Regenerate with: npx gen-services86 wsdl/Alpha.wsdl -o out');
+    rmSync(out, { recursive: true });
+    run([join(link, 'wsdl', 'Alpha.wsdl'), '-o', 'out']); // "$PWD/wsdl/Alpha.wsdl" in a script
+    assert.deepEqual(snapshot(out), reference);
+  });
+
   test('the header command, pasted in the project root, regenerates the same bytes', async () => {
     const dir = project('paste');
     await ok(['wsdl/Beta.wsdl', 'wsdl/Alpha.wsdl', '-o', 'gen'], dir);
@@ -86,6 +102,21 @@ describe('the output does not depend on how the run was started', () => {
         file,
       );
     }
+  });
+
+  test('generate() with outDir "" writes generated/ and its manifest names that folder, as the headers do', async () => {
+    const dir = project('empty-out', ['Alpha']);
+    const home = process.cwd();
+    process.chdir(dir);
+    try {
+      await generate({ wsdl: ['wsdl/Alpha.wsdl'], outDir: '' });
+    } finally {
+      process.chdir(home);
+    }
+    const out = join(dir, 'generated');
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { command: string };
+    assert.equal(manifest.command, 'npx gen-services86 wsdl/Alpha.wsdl -o generated');
+    assert.equal(readFileSync(join(out, 'Alpha', 'client.ts'), 'utf8').split('\n')[1], `// Regenerate with: ${manifest.command}`);
   });
 
   test('regenerateCommand: options in one fixed order, origins sorted; headerCommand keeps a line within 160 characters', () => {

@@ -242,6 +242,14 @@ describe('URL inputs: one clear line for each failure', () => {
     assert.ok(performance.now() - started < 10_000, 'gives up at the timeout');
   });
 
+  test('a timeout longer than a timer holds (2^31 ms and more, "no timeout" to a user) waits for the answer', async () => {
+    routes.set('/late/EMail.svc?singleWsdl', (_req, res) => void setTimeout(() => res.end(emailText), 100));
+    for (const timeoutMs of [2 ** 31, 1e12]) {
+      const { agents } = await buildFilesParallel([`${base}/late/EMail.svc?singleWsdl`], { timeoutMs });
+      assert.equal(agents[0]!.operations, 80, `timeoutMs ${timeoutMs}`);
+    }
+  });
+
   test('a body that stalls half-way is a timeout too', async () => {
     routes.set('/stall?wsdl', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/xml' });

@@ -33,9 +33,9 @@ function project(name: string): string {
 
 const RUN_LINE = /^\[\d\d:\d\d:\d\d\] gen: (\d+) written, (\d+) unchanged, (\d+) removed \(\d+(?: ms|\.\d s)\)$/;
 
-test('--watch: a line per run, runs on changes, keeps the last good output on error, ends on SIGINT', { timeout: 90_000 }, async () => {
-  const dir = project('cli');
-  const child = spawn(process.execPath, [cliPath, '--watch'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `gen-services86 <args>` as a child process in `cwd`, driven through its output. */
+function watchChild(args: readonly string[], cwd: string) {
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const killer = setTimeout(() => child.kill('SIGKILL'), 80_000);
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   let stdout = '';
@@ -44,18 +44,35 @@ test('--watch: a line per run, runs on changes, keeps the last good output on er
   const poke = () => waiters.splice(0).forEach((w) => w());
   child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), poke()));
   child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), poke()));
-  /** Waits until stdout has `n` run lines (or stderr matches), then returns them. */
-  const lines = () => stdout.split('\n').filter((l) => RUN_LINE.test(l));
-  const until = async (done: () => boolean, what: string) => {
-    const deadline = Date.now() + 30_000;
-    while (!done()) {
-      if (Date.now() > deadline || child.exitCode !== null) assert.fail(`waiting for ${what}; stdout: ${stdout}\nstderr: ${stderr}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
+  return {
+    child,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    /** The run lines so far. */
+    lines: () => stdout.split('\n').filter((l) => RUN_LINE.test(l)),
+    /** Waits until `done()` holds; fails when the process ended first, or after 30 s. */
+    until: async (done: () => boolean, what: string) => {
+      const deadline = Date.now() + 30_000;
+      while (!done()) {
+        if (Date.now() > deadline || child.exitCode !== null) assert.fail(`waiting for ${what}; stdout: ${stdout}\nstderr: ${stderr}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 200);
+        });
+      }
+    },
+    end: () => {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    },
   };
+}
+
+test('--watch: a line per run, runs on changes, keeps the last good output on error, ends on SIGINT', { timeout: 90_000 }, async () => {
+  const dir = project('cli');
+  const watch = watchChild(['--watch'], dir);
+  const { child, exited, lines, until } = watch;
   const counts = (line: string) => RUN_LINE.exec(line)!.slice(1, 4).map(Number);
   try {
     await until(() => lines().length === 1, 'the first run');
@@ -72,8 +89,8 @@ test('--watch: a line per run, runs on changes, keeps the last good output on er
 
     // A broken WSDL: the error is printed, the output stays as it was.
     writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), '<wsdl:definitions');
-    await until(() => /wsdl\/Alpha\.wsdl:\d+:\d+: malformed XML/.test(stderr), 'the error of the broken WSDL');
-    assert.match(stderr, /^\[\d\d:\d\d:\d\d\] gen-services86: the last good output stays; waiting for the next change$/m);
+    await until(() => /wsdl\/Alpha\.wsdl:\d+:\d+: malformed XML/.test(watch.stderr()), 'the error of the broken WSDL');
+    assert.match(watch.stderr(), /^\[\d\d:\d\d:\d\d\] gen-services86: the last good output stays; waiting for the next change$/m);
     assert.deepEqual(snapshot(out), good);
 
     // Fixed again; then the config drops Beta: its folder goes.
@@ -85,11 +102,35 @@ test('--watch: a line per run, runs on changes, keeps the last good output on er
     assert.ok(!Object.keys(snapshot(out)).some((k) => k.startsWith('Beta/')), 'Beta/ is gone');
 
     child.kill('SIGINT');
-    assert.equal(await exited, 0, stderr);
-    assert.match(stdout, /gen-services86: stopped watching\n$/);
+    assert.equal(await exited, 0, watch.stderr());
+    assert.match(watch.stdout(), /gen-services86: stopped watching\n$/);
   } finally {
-    clearTimeout(killer);
-    child.kill('SIGKILL');
+    watch.end();
+  }
+});
+
+test('--watch: a WSDL folder deleted and made again (a branch switch, a script re-creating it) is watched again', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(work, 'folder-gone-'));
+  mkdirSync(join(dir, 'wsdl'));
+  writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), wsdlText('Alpha'));
+  const watch = watchChild(['--watch', 'wsdl/Alpha.wsdl', '-o', 'gen'], dir);
+  const { exited, lines, until } = watch;
+  try {
+    await until(() => lines().length === 1, 'the first run');
+    // A change first: from then on a watcher is in place while a run goes (the first run's files are known only when it ends).
+    writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), wsdlText('Alpha', 'Pings, changed.'));
+    await until(() => lines().length === 2, 'a run after Alpha.wsdl changed');
+    rmSync(join(dir, 'wsdl'), { recursive: true });
+    await until(() => /wsdl\/Alpha\.wsdl: no such file/.test(watch.stderr()), 'the error of the missing WSDL');
+    mkdirSync(join(dir, 'wsdl'));
+    writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), wsdlText('Alpha', 'Pings, from the folder made again.'));
+    await until(() => lines().length === 3, 'a run once the WSDL is back');
+    assert.match(readFileSync(join(dir, 'gen', 'Alpha', 'client.ts'), 'utf8'), /from the folder made again/);
+    watch.child.kill('SIGINT');
+    assert.equal(await exited, 0, watch.stderr());
+    assert.match(watch.stdout(), /gen-services86: stopped watching\n$/);
+  } finally {
+    watch.end();
   }
 });
 

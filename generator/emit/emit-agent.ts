@@ -139,6 +139,7 @@ export function runtimeFiles(templatesDir: string): GeneratedFile[] {
     .sort()
     .map((name) => ({
       path: `${RUNTIME_FOLDER}/${name}`,
-      content: `${GENERATED_MARK} (runtime, copied from templates/runtime/${name}) — do not edit.\n\n${NO_CHECK_LINE}\n${readFileSync(join(dir, name), 'utf8')}`,
+      // With LF line ends whatever the checkout holds (see templates.ts).
+      content: `${GENERATED_MARK} (runtime, copied from templates/runtime/${name}) — do not edit.\n\n${NO_CHECK_LINE}\n${readFileSync(join(dir, name), 'utf8').replace(/\r\n/g, '\n')}`,
     }));
 }

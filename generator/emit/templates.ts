@@ -43,7 +43,8 @@ export function template(templatesDir: string, name: string): Template {
   const path = join(templatesDir, name);
   let t = compiled.get(path);
   if (!t) {
-    const source = readFileSync(path, 'utf8');
+    // LF whatever the checkout holds (git's core.autocrlf makes CRLF on Windows): the output is the same bytes on every machine.
+    const source = readFileSync(path, 'utf8').replace(/\r\n/g, '\n');
     const pre = resolve(templatesDir) === packageTemplates ? (precompiled ??= loadPrecompiled())?.[name] : undefined;
     t =
       pre && pre.source === source

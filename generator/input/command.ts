@@ -12,8 +12,8 @@
 //
 // The messages of a run (`--check`'s "run … to update it") use commandAsRun instead: the run as the
 // user made it, relative to the working directory.
-import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fits } from '../emit/layout.js';
 import { isUrl, redactUrl } from './documents.js';
 
@@ -28,7 +28,7 @@ export interface InvocationInfo extends CommandOptions {
   /** The inputs as given (paths relative to `cwd`, or URLs). */
   readonly inputs: readonly string[];
   readonly outDir: string;
-  /** What relative paths in `inputs` and `outDir` are relative to. Default: process.cwd(). */
+  /** What relative paths in `inputs` and `outDir` are relative to. Default: workingDirectory(). */
   readonly cwd?: string;
 }
 
@@ -44,9 +44,27 @@ export function projectRoot(outDir: string): string {
   }
 }
 
+/**
+ * The working directory as the shell names it: $PWD when that is the same folder as
+ * process.cwd(). In a folder reached through a symbolic link, process.cwd() is the real path
+ * while the shell's $PWD — and absolute paths a script builds from it — go through the link;
+ * resolving relative paths against the real path would make `wsdl/EMail.wsdl` and
+ * "$PWD/wsdl/EMail.wsdl" two different commands (`../link/wsdl/EMail.wsdl`).
+ */
+export function workingDirectory(): string {
+  const cwd = process.cwd();
+  const pwd = process.env['PWD'];
+  if (pwd === undefined || pwd === cwd || !isAbsolute(pwd)) return cwd;
+  try {
+    return realpathSync(pwd) === realpathSync(cwd) ? pwd : cwd;
+  } catch {
+    return cwd;
+  }
+}
+
 /** The command that regenerates this output, relative to its project root (see the top of this file). */
 export function regenerateCommand(info: InvocationInfo): string {
-  const cwd = info.cwd ?? process.cwd();
+  const cwd = info.cwd ?? workingDirectory();
   const root = projectRoot(resolve(cwd, info.outDir));
   const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(root, resolve(cwd, p)) || '.').split(sep).join('/'));
   const inputs = [...new Set(info.inputs.map(rel))].sort();
@@ -62,7 +80,7 @@ export function headerCommand(command: string): string {
 
 /** The run as the user made it, for messages: its config file (and extra arguments), or its arguments, relative to `cwd`. */
 export function commandAsRun(info: { readonly inputs: readonly string[]; readonly outDir: string; readonly configFile?: string; readonly extraArgs?: readonly string[]; readonly cwd?: string }): string {
-  const cwd = info.cwd ?? process.cwd();
+  const cwd = info.cwd ?? workingDirectory();
   const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(cwd, resolve(cwd, p)) || '.').split(sep).join('/'));
   const words =
     info.configFile !== undefined

@@ -74,7 +74,8 @@ export function readConfig(path: string): LoadedConfig {
   let text: string;
   try {
     if (statSync(path).isDirectory()) throw new GenerateError('is a directory, not a config file', { file });
-    text = readFileSync(path, 'utf8');
+    // Without a byte order mark: Windows editors and PowerShell 5 write one, and JSON.parse refuses it.
+    text = readFileSync(path, 'utf8').replace(/^\ufeff/, '');
   } catch (err) {
     if (err instanceof GenerateError) throw err;
     throw new GenerateError('no such config file', { file });

@@ -17,6 +17,8 @@ export interface FetchLimits {
 export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
+/** The longest wait a timer holds (≈ 24.8 days): a longer one would fire at once (Node sets it to 1 ms), or throw. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface Fetched {
   /** The URL the document finally came from (after redirects). */
@@ -32,7 +34,8 @@ export async function fetchXml(url: string, limits: FetchLimits = {}, checkRedir
   const timeoutMs = limits.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   const maxRedirects = limits.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const signal = AbortSignal.timeout(timeoutMs);
+  // A larger --fetch-timeout (a user's "no timeout") waits as long as a timer can.
+  const signal = AbortSignal.timeout(Math.min(timeoutMs, MAX_TIMER_MS));
   const file = redactUrl(url);
   const fail = (message: string): never => {
     throw new GenerateError(message, { file });

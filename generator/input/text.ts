@@ -13,7 +13,35 @@ export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
   if (buf[0] === 0xfe && buf[1] === 0xff) return Buffer.from(buf.subarray(2)).swap16().toString('utf16le');
   const text = buf.toString('utf8');
   if (text.includes('\u0000')) throw new GenerateError('the file is binary (it contains NUL bytes), not XML', { file });
+  // Invalid bytes decode to U+FFFD (so does a real U+FFFD, rarely): only then is the file checked.
+  if (text.includes('\ufffd')) refuseInvalidUtf8(buf, text, file);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Throws at the first invalid UTF-8 sequence, naming its line, column and byte offset, and the
+ * encoding the XML declaration names, if not UTF-8 (a WSDL saved as ISO-8859-1 or windows-1252).
+ */
+function refuseInvalidUtf8(buf: Buffer, text: string, file: string): void {
+  let offset = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.codePointAt(i)!;
+    // Up to the first invalid sequence every character is what its bytes say, so the offset is exact.
+    if (code === 0xfffd && !(buf[offset] === 0xef && buf[offset + 1] === 0xbf && buf[offset + 2] === 0xbd)) {
+      const before = text.slice(0, i);
+      const line = before.split('\n').length;
+      const declared = /^\ufeff?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/.exec(text)?.[1];
+      const advice = declared !== undefined && !/^utf-?8$/i.test(declared) ? `; it declares encoding="${declared}", which gen-services86 does not read: save it as UTF-8` : '';
+      throw new GenerateError(`the file is not valid UTF-8 (an invalid byte sequence at byte offset ${offset})${advice}`, {
+        file,
+        line,
+        column: i - before.lastIndexOf('\n'),
+        path: '',
+      });
+    }
+    offset += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (code >= 0x10000) i++;
+  }
 }
 
 /** A local file's text; `file` is how messages name it. */

@@ -9,16 +9,22 @@
 // what it no longer produces — the folders of inputs no longer given included — as long as each
 // file is still exactly as we wrote it. Edited or foreign files are kept and reported by name.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
-import type { FileTexts } from '../read-cache.js';
+import { FileTexts } from '../read-cache.js';
 
 export const MANIFEST = '.gen-services86-manifest.json';
 const STAGING = '.gen-services86-staging';
 const OLD = '.gen-services86-old';
 const TRASH = '.gen-services86-trash';
+/** In the old-folder area: the units a swap moved in where there was none before (one name a line), which a rollback removes. */
+const ADDED = '.gen-services86-added';
+/** Held by the run writing the folder: its process id. */
+const LOCK = '.gen-services86-lock';
+/** What an interrupted or failed run may leave (a killed run its lock too), for the next run to roll back or clear. */
+const WORK_AREAS = [OLD, STAGING, TRASH, LOCK];
 
 /**
  * What the last run wrote. `files` lists every generated file; `sha256` holds the hash of each as
@@ -40,11 +46,18 @@ function readManifest(outDir: string): Map<string, string | undefined> {
   try {
     const m = JSON.parse(readFileSync(path, 'utf8')) as Partial<Manifest>;
     const hashes = m.sha256 && typeof m.sha256 === 'object' ? m.sha256 : {};
-    const files = Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string') : [];
+    // Only paths inside the folder: an entry such as `../other/EMail/client.ts` (a manifest edited
+    // or crafted) must not make a run remove, carry over or report anything outside it.
+    const files = Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string' && isInside(f)) : [];
     return new Map(files.map((f) => [f, typeof hashes[f] === 'string' ? hashes[f] : undefined]));
   } catch {
     return new Map(); // an unreadable manifest owns nothing: we then only trust the header
   }
+}
+
+/** A relative path below the folder, as the generator writes them: `/`-separated, no empty, `.` or `..` segment, no `\\`. */
+function isInside(rel: string): boolean {
+  return rel.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..' && !segment.includes('\\'));
 }
 
 function sha256(content: string | Buffer): string {
@@ -117,10 +130,30 @@ function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest
   return { removable, kept: kept.sort((a, b) => (a.path < b.path ? -1 : 1)), goneFolders };
 }
 
-/** Restores folders left in the old-folder area by an interrupted swap. */
+/**
+ * Restores what an interrupted swap left in the old-folder area, and removes what it had moved in
+ * where there was nothing before: the folder is then exactly as before that run. For a folder no
+ * run is writing (a run holds its lock; one left by a killed run is taken over).
+ */
 export function recoverInterruptedWrite(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  const release = lockOutput(outDir);
+  try {
+    rollBack(outDir);
+  } finally {
+    release();
+  }
+}
+
+/** recoverInterruptedWrite, for the run that holds the lock. */
+function rollBack(outDir: string): void {
   const oldArea = join(outDir, OLD);
   if (existsSync(oldArea)) {
+    const added = join(oldArea, ADDED);
+    if (existsSync(added)) {
+      for (const unit of readFileSync(added, 'utf8').split('\n')) if (unit !== '') rmSync(join(outDir, unit), { recursive: true, force: true });
+      rmSync(added);
+    }
     for (const folder of readdirSync(oldArea)) {
       const target = join(outDir, folder);
       rmSync(target, { recursive: true, force: true });
@@ -130,6 +163,67 @@ export function recoverInterruptedWrite(outDir: string): void {
   }
   rmSync(join(outDir, STAGING), { recursive: true, force: true });
   rmSync(join(outDir, TRASH), { recursive: true, force: true });
+}
+
+/**
+ * Makes this process the only one writing `outDir` until the returned function is called. Two
+ * runs writing one folder at once would each take the other's staging and old-folder area for an
+ * interrupted run's and undo them: one run fails half-way, and a folder can end up missing, or
+ * without the user files the other run had carried over. The lock file holds the writer's process
+ * id; a lock whose process no longer exists (a run that was killed) is taken over.
+ */
+function lockOutput(outDir: string): () => void {
+  const path = join(outDir, LOCK);
+  const key = resolvePath(outDir);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
+      heldLocks.add(key);
+      return () => {
+        heldLocks.delete(key);
+        rmSync(path, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = lockHolder(path);
+    if (attempt < 2 && holder === 'gone') continue; // the run that held it has just ended
+    if (attempt < 2 && typeof holder === 'number' && !isRunning(holder, key)) {
+      // Left by a run that no longer exists. Read again just before: another run may have taken it over meanwhile.
+      if (lockHolder(path) === holder) rmSync(path, { force: true });
+      continue;
+    }
+    // (An empty lock is one being written: its run has only just started.)
+    const who = typeof holder === 'number' ? `another gen-services86 run (process ${holder})` : 'another gen-services86 run';
+    throw new GenerateError(`${who} is writing this folder; run again when it has ended (if no run is going on, delete ${join(outDir, LOCK)})`, {
+      file: outDir,
+    });
+  }
+}
+
+/** The output folders this process holds the lock of (a lock with our own id that is not among them was left by an earlier process). */
+const heldLocks = new Set<string>();
+
+/** The process id in a lock file; 'gone' when there is no lock file any more, 'unknown' when it holds none (yet). */
+function lockHolder(path: string): number | 'gone' | 'unknown' {
+  let text;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unknown';
+  }
+  const pid = Number(text.trim());
+  return text.trim() !== '' && Number.isSafeInteger(pid) && pid > 0 ? pid : 'unknown';
+}
+
+function isRunning(pid: number, key: string): boolean {
+  if (pid === process.pid) return heldLocks.has(key);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // it exists, but is another user's
+  }
 }
 
 export interface StaleFile {
@@ -205,7 +299,32 @@ export function writeOutput(
     throw new GenerateError('the output path is not a directory', { file: outDir });
   }
   mkdirSync(outDir, { recursive: true });
-  recoverInterruptedWrite(outDir);
+  // (The files as read by the first pass are reused by the second while their stat is the same.)
+  const seen = options.seen ?? new FileTexts();
+  // A run with nothing to write takes no lock: it changes nothing, not even the folder's time.
+  if (!WORK_AREAS.some((name) => existsSync(join(outDir, name)))) {
+    const summary = writeLocked(outDir, files, { ...options, seen }, false);
+    if (summary) return summary;
+  }
+  const release = lockOutput(outDir);
+  try {
+    return writeLocked(outDir, files, { ...options, seen }, true)!;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * writeOutput, for the run that holds the folder's lock (`locked`). Without the lock it only
+ * plans: it returns the summary when there is nothing to write, else undefined.
+ */
+function writeLocked(
+  outDir: string,
+  files: readonly GeneratedFile[],
+  options: { readonly command?: string; readonly seen?: FileTexts },
+  locked: boolean,
+): WriteSummary | undefined {
+  if (locked) rollBack(outDir);
   const manifest = readManifest(outDir);
   const folders = foldersOf(files);
   const staging = join(outDir, STAGING);
@@ -275,6 +394,21 @@ export function writeOutput(
     }
   }
 
+  // The manifest lists exactly this run's files: runs into one folder are one project (README).
+  // It is swapped in with the folders, so a rollback restores the old one and after the commit
+  // point it lists what is on disk.
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const nextManifest: Manifest = {
+    generator: 'gen-services86',
+    ...(options.command !== undefined ? { command: options.command } : {}),
+    files: sorted.map((f) => f.path),
+    sha256: Object.fromEntries(sorted.map((f) => [f.path, sha256(f.content)])),
+  };
+  const manifestText = JSON.stringify(nextManifest, null, 2) + '\n';
+  if (currentContent(join(outDir, MANIFEST)) !== manifestText) changedTopLevel.push(MANIFEST);
+  const units = [...changedFolders, ...changedTopLevel, ...removedUnits];
+  if (!locked) return units.length === 0 ? { written, removed: removable, kept, unchanged } : undefined;
+
   // 3. Stage each changed folder completely: what is there (unchanged files and foreign files
   //    linked, links and empty folders kept), minus our obsolete files, plus the new content.
   const changedFiles = new Set(written);
@@ -287,39 +421,37 @@ export function writeOutput(
     }
     const made = new Set<string>();
     for (const f of files) if (changedFiles.has(f.path)) copyInto(staging, f.path, f.content, made);
+    if (changedTopLevel.includes(MANIFEST)) copyInto(staging, MANIFEST, manifestText, made);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw err;
   }
 
-  // 4. Swap: move each old folder (or top-level file) aside, move the staged one in (a removed
-  //    unit has none). Then the manifest, then cleanup.
-  const units = [...changedFolders, ...changedTopLevel, ...removedUnits];
+  // 4. Swap: move each old folder (or top-level file, the manifest included) aside, move the
+  //    staged one in (a removed unit has none; one that did not exist is noted, for a rollback to
+  //    remove). Then cleanup. A swap that fails half-way (a folder that cannot be moved) is
+  //    rolled back at once: a failed run changes nothing.
   if (units.length > 0) {
     const oldArea = join(outDir, OLD);
     mkdirSync(oldArea, { recursive: true });
-    for (const unit of units) {
-      const current = join(outDir, unit);
-      if (existsSync(current)) renameSync(current, join(oldArea, unit));
-      if (!removedUnits.includes(unit)) renameSync(join(staging, unit), current);
+    try {
+      for (const unit of units) {
+        const current = join(outDir, unit);
+        if (pathExists(current)) renameSync(current, join(oldArea, unit));
+        else if (!removedUnits.includes(unit)) appendFileSync(join(oldArea, ADDED), `${unit}\n`);
+        if (!removedUnits.includes(unit)) renameSync(join(staging, unit), current);
+      }
+    } catch (err) {
+      try {
+        rollBack(outDir);
+      } catch {
+        // What is left, the next run rolls back before anything else.
+      }
+      throw err;
     }
     // Renaming the old area away is the commit point: from here on, recovery keeps the new tree.
     renameSync(oldArea, join(outDir, TRASH));
     rmSync(join(outDir, TRASH), { recursive: true, force: true });
-  }
-  // The manifest lists exactly this run's files: runs into one folder are one project (README).
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const nextManifest: Manifest = {
-    generator: 'gen-services86',
-    ...(options.command !== undefined ? { command: options.command } : {}),
-    files: sorted.map((f) => f.path),
-    sha256: Object.fromEntries(sorted.map((f) => [f.path, sha256(f.content)])),
-  };
-  const manifestText = JSON.stringify(nextManifest, null, 2) + '\n';
-  if (currentContent(join(outDir, MANIFEST)) !== manifestText) {
-    mkdirSync(staging, { recursive: true });
-    writeFileSync(join(staging, MANIFEST), manifestText);
-    renameSync(join(staging, MANIFEST), join(outDir, MANIFEST));
   }
   if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
   return { written, removed: removable, kept, unchanged };

@@ -18,8 +18,10 @@ export interface Run {
 
 export interface RunOptions {
   readonly timeoutMs?: number;
-  /** Run as a child process and SIGKILL it at that point of writing (see support/crash-at.ts). */
-  readonly crashAt?: 'staged' | 'swapping';
+  /** Run as a child process and SIGKILL it (pause it, make it fail) at that point of writing (see support/crash-at.ts). */
+  readonly crashAt?: 'staged' | 'swapping' | 'added' | 'committed' | 'pause-staged' | 'fail-aside-2';
+  /** With crashAt 'pause-staged': the path the paused run signals on (`<path>.reached`) and waits for (`<path>.go`). */
+  readonly pauseFile?: string;
   /** Run as a real child process (`node dist/generator/cli.js …`) rather than in this process. */
   readonly process?: boolean;
 }
@@ -60,10 +62,12 @@ async function runInProcess(args: readonly string[], cwd: string): Promise<Run> 
 function runChild(args: readonly string[], cwd: string, options: RunOptions): Promise<Run> {
   const env = { ...process.env };
   delete env['GEN_SERVICES86_TEST_CRASH_AT'];
+  delete env['GEN_SERVICES86_TEST_PAUSE'];
   delete env['NODE_TEST_CONTEXT'];
   const preload: string[] = [];
   if (options.crashAt) {
     env['GEN_SERVICES86_TEST_CRASH_AT'] = options.crashAt;
+    if (options.pauseFile !== undefined) env['GEN_SERVICES86_TEST_PAUSE'] = options.pauseFile;
     preload.push('--import', pathToFileURL(join(repoRoot, 'dist', 'test', 'support', 'crash-at.js')).href);
   }
   const started = performance.now();
