@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { systemUserTicket } from '../../templates/runtime/system-user.js';
 import { CONTEXT_CLAIM, JwtError, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
-import { OnlineError } from '../../templates/runtime/errors.js';
+import { OnlineError, TransportError } from '../../templates/runtime/errors.js';
 import { TenantResolver } from '../../templates/runtime/tenant.js';
 import { renewingTicket } from '../../templates/runtime/ticket-source.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
@@ -126,6 +126,23 @@ describe('Online answers: size and time limits', () => {
       const resolver = new TenantResolver({ environment: origin, tenant: 'Cust1', fetch, timeoutMs: 20_000 });
       const started = Date.now();
       await assert.rejects(resolver.endpoint(), (e: unknown) => e instanceof OnlineError && /the state of tenant Cust1 \(.*\) is larger than 1048576 bytes/.test(e.message));
+      assert.ok(Date.now() - started < 10_000, 'refused at the limit, not after reading 64 MiB');
+    });
+  }
+
+  // The default exchange goes over SOAP, through the generated PartnerSystemUserService agent: its
+  // answer is as small as the REST one's and is held to the same 1 MiB (SECURITY.md), not to an
+  // agent's default maxResponseBytes of 64 MiB.
+  for (const contentLength of [false, true]) {
+    test(`a SOAP exchange answer over 1 MiB is refused (${contentLength ? 'from its Content-Length' : 'while streaming'}), not read whole`, async () => {
+      behaviour.set('/login/services/PartnerSystemUserService.svc', { bytes: 64 * 1024 * 1024, contentLength });
+      const provider = systemUserTicket({ systemUserToken: 'Test App-x', privateKey: makeKeyPair().pkcs8Pem, timeoutMs: 20_000 });
+      const started = Date.now();
+      await assert.rejects(provider.ticket({ environment: origin, tenant: 'Cust1', applicationToken: 'app-token-0123456789', fetch }), (e: unknown) => {
+        assert.ok(e instanceof TransportError && e.reason === 'too-large', `too-large, not ${String(e)}`);
+        assert.match(e.message, /larger than the limit of 1048576 bytes/);
+        return true;
+      });
       assert.ok(Date.now() - started < 10_000, 'refused at the limit, not after reading 64 MiB');
     });
   }
