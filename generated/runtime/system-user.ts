@@ -17,7 +17,7 @@ import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
 import { checkLimitOption, environmentUrl } from './agent.js';
 import { OnlineError } from './errors.js';
-import { requestJson } from './online-request.js';
+import { MAX_ANSWER_BYTES, requestJson } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
 import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
 
@@ -120,6 +120,7 @@ async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<Part
     applicationToken: r.applicationToken,
     fetch: r.fetch,
     timeoutMs: r.timeoutMs,
+    maxResponseBytes: MAX_ANSWER_BYTES, // a token is a few KB, as over REST: not an agent's 64 MiB
     secrets,
   });
   return agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant } });
