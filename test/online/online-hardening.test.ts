@@ -5,10 +5,14 @@
 // is down while the ticket is still valid. Real HTTP on 127.0.0.1 (the fake Online, or a server of
 // the test's own); a stub fetch where no request may be made at all.
 import assert from 'node:assert/strict';
+import { createPrivateKey } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { systemUserTicket } from '../../templates/runtime/system-user.js';
+import type { RsaJwk } from '../../templates/runtime/online-keys.js';
 import { CONTEXT_CLAIM, JwtError, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
 import { OnlineError, TransportError } from '../../templates/runtime/errors.js';
 import { TenantResolver } from '../../templates/runtime/tenant.js';
@@ -75,6 +79,35 @@ describe('Online sign-in: time options, audience', () => {
       await assert.rejects(provider.ticket(context()), (e: unknown) => e instanceof JwtError && why.test(e.message));
     });
   }
+
+  // SECURITY.md: the private key is imported once into a non-extractable CryptoKey, and the text
+  // (or JWK) you passed is not kept by the runtime. A JWK object can be watched with a WeakRef: once
+  // the first sign-in has imported it, nothing of the provider may hold it (nor the options object).
+  test('the private key passed is not kept once imported: collectable while the provider lives on', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    let keyRef = new WeakRef<object>({});
+    let optionsRef = new WeakRef<object>({});
+    const provider = await (async () => {
+      const jwk = createPrivateKey(fake.appKey.pkcs8Pem).export({ format: 'jwk' }) as RsaJwk;
+      const options = { systemUserToken: fake.systemUserToken, privateKey: jwk };
+      keyRef = new WeakRef(jwk);
+      optionsRef = new WeakRef(options);
+      const made = systemUserTicket(options);
+      assert.ok(fake.tickets.has(await made.ticket(context())));
+      return made;
+    })();
+    for (let i = 0; i < 10 && (keyRef.deref() !== undefined || optionsRef.deref() !== undefined); i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    assert.equal(keyRef.deref(), undefined, 'the JWK passed as privateKey is still referenced after its import');
+    assert.equal(optionsRef.deref(), undefined, 'the options object (holding the key) is still referenced');
+    const first = await provider.ticket(context());
+    provider.refused(first); // the next ticket() signs in again
+    const second = await provider.ticket(context());
+    assert.ok(fake.tickets.has(second) && second !== first, 'the provider still signs in, with the imported key');
+  });
 
   test('accepted: audience spn:{serial}, the serial as a string or a number', async () => {
     for (const serial of ['1801550193', 1801550193]) {
