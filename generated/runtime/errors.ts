@@ -101,7 +101,7 @@ export class SoExceptionError extends SoapError {
 export class HttpError extends SoapError {
   readonly status: number;
   readonly statusText: string;
-  /** The start of the response body (at most 500 characters), secrets removed. */
+  /** The start of the response body (500 characters on one line, then `…`), secrets removed. */
   readonly bodyExcerpt: string;
   /** A redirect's Location (3xx), which the agent never follows (secrets removed). */
   readonly location: string | undefined;

@@ -14,7 +14,7 @@ import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
 import { checkLimitOption, environmentUrl } from './agent.js';
 import { OnlineError } from './errors.js';
-import { requestJson } from './online-request.js';
+import { MAX_ANSWER_BYTES, requestJson } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
 import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
 
@@ -53,12 +53,14 @@ export class SystemUserSignInError extends OnlineError {
 
 /** A self-renewing system user ticket; environment, tenant and application token come from the session. */
 export function systemUserTicket(options: SystemUserTicketOptions): TicketProvider {
-  const { systemUserToken, privateKey } = options;
+  // The closure below reads these copies, never `options`: it must not keep the key passed (SECURITY.md).
+  const { systemUserToken, exchange, publicKey, clockSkewMs, timeoutMs } = options;
+  let privateKey: RsaKeyInput | undefined = options.privateKey; // dropped once imported
   if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
   if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
   // NaN would switch a check off (\`now - NaN >= exp\` is false: an expired JWT would pass), as for an agent's limits.
-  checkLimitOption('clockSkewMs', options.clockSkewMs);
-  checkLimitOption('timeoutMs', options.timeoutMs);
+  checkLimitOption('clockSkewMs', clockSkewMs);
+  checkLimitOption('timeoutMs', timeoutMs);
   const now = options.now ?? Date.now;
   let key: Promise<WebCryptoKey> | undefined;
   const keysByOrigin = new Map<string, JwtKeys>();
@@ -68,20 +70,20 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
       throw new OnlineError('systemUserTicket needs the session options environment, tenant and applicationToken');
     }
     const origin = environmentUrl(environment);
-    key ??= importRsaPrivateKey(privateKey);
-    key.catch(() => (key = undefined));
+    key ??= importRsaPrivateKey(privateKey!);
+    key.then(() => (privateKey = undefined), () => (key = undefined));
     const signed = await signSystemUserToken(systemUserToken, await key, new Date(now()));
     const secrets = [signed, applicationToken, systemUserToken];
-    const request: ExchangeRequest = { fetch: context.fetch, origin, tenant, applicationToken, signed, timeoutMs: options.timeoutMs ?? 30_000 };
-    const answer = options.exchange === 'rest' ? await exchangeRest(request) : await exchangeSoap(request, secrets);
+    const request: ExchangeRequest = { fetch: context.fetch, origin, tenant, applicationToken, signed, timeoutMs: timeoutMs ?? 30_000 };
+    const answer = exchange === 'rest' ? await exchangeRest(request) : await exchangeSoap(request, secrets);
     if (answer.IsSuccessful !== true) throw new SystemUserSignInError(redact(typeof answer.ErrorMessage === 'string' ? answer.ErrorMessage : '', secrets));
     if (typeof answer.Token !== 'string' || answer.Token === '') throw new JwtError('the sign-in answer has no Token');
     let keys = keysByOrigin.get(origin);
     if (!keys) {
-      keys = options.publicKey !== undefined ? fixedJwtKey(options.publicKey) : jwksKeys({ origin, fetch: context.fetch, timeoutMs: request.timeoutMs, now });
+      keys = publicKey !== undefined ? fixedJwtKey(publicKey) : jwksKeys({ origin, fetch: context.fetch, timeoutMs: request.timeoutMs, now });
       keysByOrigin.set(origin, keys);
     }
-    const claims = await verifyJwt(answer.Token, keys, now(), options.clockSkewMs ?? 60_000);
+    const claims = await verifyJwt(answer.Token, keys, now(), clockSkewMs ?? 60_000);
     const ctx = claims[CONTEXT_CLAIM];
     if (ctx !== undefined && (typeof ctx !== 'string' || ctx.toLowerCase() !== tenant.toLowerCase())) {
       throw new JwtError(`the token is for tenant ${JSON.stringify(ctx)}, not ${tenant}`);
@@ -117,6 +119,7 @@ async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<Part
     applicationToken: r.applicationToken,
     fetch: r.fetch,
     timeoutMs: r.timeoutMs,
+    maxResponseBytes: MAX_ANSWER_BYTES, // a token is a few KB, as over REST: not an agent's 64 MiB
     secrets,
   });
   return agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant } });
