@@ -71,6 +71,7 @@ describe('Online sign-in: time options, audience', () => {
     ['spn:{Application ID} (a connector or mirroring token)', { aud: 'spn:6cf25376616343b38d14ddcd804f2891', [SERIAL_CLAIM]: '1234' }, /audience "spn:6cf25376616343b38d14ddcd804f2891" is not "spn:\{serial\}" \(serial "1234"\)/],
     ['spn: with another serial', { aud: 'spn:1235', [SERIAL_CLAIM]: '1234' }, /audience "spn:1235" is not "spn:\{serial\}"/],
     ['an spn: audience without a serial claim to compare it with', { aud: 'spn:1234' }, /audience "spn:1234" is not "spn:\{serial\}" \(serial null\)/],
+    ['a list of audiences without spn:{serial}', { aud: ['spn:6cf25376616343b38d14ddcd804f2891', 'spn:12345'], [SERIAL_CLAIM]: '1234' }, /audience \["spn:6cf25376616343b38d14ddcd804f2891","spn:12345"\] is not "spn:\{serial\}"/],
   ];
   for (const [name, claims, why] of refusedAudiences) {
     test(`refused: a JWT whose audience is ${name}`, async () => {
@@ -109,9 +110,9 @@ describe('Online sign-in: time options, audience', () => {
     assert.ok(fake.tickets.has(second) && second !== first, 'the provider still signs in, with the imported key');
   });
 
-  test('accepted: audience spn:{serial}, the serial as a string or a number', async () => {
-    for (const serial of ['1801550193', 1801550193]) {
-      fake.mintJwt = minting({ aud: 'spn:1801550193', [SERIAL_CLAIM]: serial });
+  test('accepted: audience spn:{serial}, the serial as a string or a number, alone or in a list of audiences (RFC 7519)', async () => {
+    for (const [serial, aud] of [['1801550193', 'spn:1801550193'], [1801550193, 'spn:1801550193'], ['1801550193', ['urn:other', 'spn:1801550193']]] as const) {
+      fake.mintJwt = minting({ aud, [SERIAL_CLAIM]: serial });
       const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
       assert.ok(fake.tickets.has(await provider.ticket(context())));
     }
