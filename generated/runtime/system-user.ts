@@ -61,7 +61,7 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   let privateKey: RsaKeyInput | undefined = options.privateKey; // dropped once imported
   if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
   if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
-  // NaN would switch a check off (\`now - NaN >= exp\` is false: an expired JWT would pass), as for an agent's limits.
+  // NaN would switch a check off (`now - NaN >= exp` is false: an expired JWT would pass), as for an agent's limits.
   checkLimitOption('clockSkewMs', clockSkewMs);
   checkLimitOption('timeoutMs', timeoutMs);
   const now = options.now ?? Date.now;
@@ -96,8 +96,10 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     // https://{env}.superoffice.com, aud the application ID), and connector and mirroring tokens
     // (iss "SuperOffice AS", aud "spn:{Application ID}"): those are not a system user's answer.
     if (claims['iss'] !== SYSTEM_USER_ISSUER) throw new JwtError(`the token's issuer ${JSON.stringify(claims['iss'] ?? null)} is not "${SYSTEM_USER_ISSUER}"`);
+    // (RFC 7519: aud is one string, or an array of them when a token has several audiences.)
     const serial = claims[SERIAL_CLAIM];
-    if ((typeof serial !== 'string' && typeof serial !== 'number') || serial === '' || claims['aud'] !== `spn:${serial}`) {
+    const audiences: unknown[] = Array.isArray(claims['aud']) ? claims['aud'] : [claims['aud']];
+    if ((typeof serial !== 'string' && typeof serial !== 'number') || serial === '' || !audiences.includes(`spn:${serial}`)) {
       throw new JwtError(`the token's audience ${JSON.stringify(claims['aud'] ?? null)} is not "spn:{serial}" (serial ${JSON.stringify(serial ?? null)})`);
     }
     const ticket = claims[TICKET_CLAIM];
