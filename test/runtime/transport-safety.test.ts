@@ -109,6 +109,21 @@ describe('1. no redirect carries credentials', () => {
     assert.ok(!text.includes('hunter2'), `the password leaked: ${text}`);
   });
 
+  for (const status of [300, 304]) {
+    test(`a ${status} without a Location is an HttpError ${status}, not a "redirect not followed"`, async () => {
+      respond = (_req, _body, res) => {
+        res.writeHead(status, { Connection: 'close' });
+        res.end();
+      };
+      const err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+      assert.ok(err instanceof HttpError, String(err));
+      assert.equal(err.status, status);
+      assert.equal(err.location, undefined);
+      assert.match(err.message, new RegExp(`HTTP ${status}`));
+      assert.doesNotMatch(err.message, /redirect|credentials/);
+    });
+  }
+
   test('https → http: a downgrade is refused the same way (never followed)', async () => {
     let seen: RequestInit | undefined;
     const agent = new EMailAgent({
