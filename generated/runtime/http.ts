@@ -114,6 +114,9 @@ export class CallBudget {
   }
 }
 
+/** The statuses fetch follows as redirects (its "redirect status"). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 /**
  * POSTs `body` and reads the reply. Redirects are never followed (`redirect: 'manual'`): the
  * request carries the ticket and application token, which go only to the address the user named;
@@ -135,9 +138,11 @@ export async function postSoap(
   } catch (err) {
     throw budget.failure(err);
   }
-  if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+  // A redirect is a status fetch would follow (301, 302, 303, 307, 308) or any 3xx naming a Location;
+  // a 304 or a bare 300 is not one, and is an error status like any other (transport.ts).
+  const raw = response.headers.get('location');
+  if (REDIRECTS.has(response.status) || (raw !== null && response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
     await response.body?.cancel().catch(() => undefined);
-    const raw = response.headers.get('location');
     const location = raw === null ? undefined : withoutUserInfo(raw);
     throw new HttpError(
       response.status,
