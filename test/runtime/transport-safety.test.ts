@@ -124,6 +124,24 @@ describe('1. no redirect carries credentials', () => {
     });
   }
 
+  test('a body that is not the gzip its Content-Encoding says, or cut off: a network error naming the response body', async () => {
+    respond = (_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Encoding': 'gzip', Connection: 'close' });
+      res.end(envelope(''));
+    };
+    let err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'network', String(err));
+    assert.match(err.message, /the response body could not be read \(Content-Encoding gzip\): Z_DATA_ERROR/);
+    respond = (_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': '1000' });
+      res.write('<s:Envelope');
+      setTimeout(() => res.socket?.destroy(), 10);
+    };
+    err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'network', String(err));
+    assert.match(err.message, /the response body could not be read: \w+/);
+  });
+
   test('https → http: a downgrade is refused the same way (never followed)', async () => {
     let seen: RequestInit | undefined;
     const agent = new EMailAgent({
