@@ -74,14 +74,17 @@ export class CallBudget {
     return { elapsedMs: now - this.#started, remainingMs: this.#deadline - now };
   }
 
-  /** The error that ends the call now: timeout or abort when the budget is spent, else a network failure. */
-  failure(err: unknown): TransportError {
+  /**
+   * The error that ends the call now: timeout or abort when the budget is spent, else a network
+   * failure, said as `what` (e.g. that the response body could not be read) and the cause's code.
+   */
+  failure(err: unknown, what = 'the request failed'): TransportError {
     if (err instanceof TransportError) return err;
     if (this.#timedOut) return new TransportError('timeout', `no complete response within ${this.#timeoutMs} ms`, this.#operation);
     if (this.#caller?.aborted) return new TransportError('aborted', 'the call was aborted', this.#operation);
     const e = err as { cause?: { code?: string; message?: string }; message?: string };
     const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
-    return new TransportError('network', `the request failed: ${detail}`, this.#operation, err);
+    return new TransportError('network', `${what}: ${detail}`, this.#operation, err);
   }
 
   /**
@@ -156,7 +159,9 @@ export async function postSoap(
   try {
     bytes = await readLimited(response, maxResponseBytes, operation);
   } catch (err) {
-    throw budget.failure(err);
+    // The request was answered: name the body (and its compression, whose errors are bare zlib codes).
+    const coding = response.headers.get('content-encoding');
+    throw budget.failure(err, `the response body could not be read${coding ? ` (Content-Encoding ${coding.slice(0, 100)})` : ''}`);
   }
   return {
     status: response.status,
