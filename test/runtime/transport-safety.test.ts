@@ -439,3 +439,24 @@ describe('7. envelope strictness, as WCF', () => {
     assert.deepEqual(await agentAt().getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 1 });
   });
 });
+
+describe('a 200 that is an HTML page (a proxy sign-in page, a web server default page)', () => {
+  const page = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form><input name=user><br></form></body></html>';
+
+  test('is a DecodeError saying so, with the start of the page; not an XML complaint about its DOCTYPE', async () => {
+    respond = (_req, _body, res) => xml(res, 200, page, 'text/html; charset=utf-8');
+    const err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof DecodeError, String(err));
+    assert.match(err.message, /the response is an HTML page \(Content-Type text\/html; charset=utf-8\), not a SOAP envelope: <!DOCTYPE html> <html><head><title>Sign in/);
+    assert.doesNotMatch(err.message, /DOCTYPE is not allowed/);
+  });
+
+  test('a SOAP envelope sent as text/html is still read; a DOCTYPE under text/xml is still refused as before', async () => {
+    const ok = `<GetEMailAccountResponse xmlns="${TNS}"><Response><EMailAccountId>1</EMailAccountId></Response></GetEMailAccountResponse>`;
+    respond = (_req, _body, res) => xml(res, 200, envelope(ok), 'text/html');
+    assert.deepEqual(await agentAt().getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 1 });
+    respond = (_req, _body, res) => xml(res, 200, page);
+    const err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof DecodeError && /DOCTYPE is not allowed/.test(err.message), String(err));
+  });
+});
