@@ -74,14 +74,17 @@ export class CallBudget {
     return { elapsedMs: now - this.#started, remainingMs: this.#deadline - now };
   }
 
-  /** The error that ends the call now: timeout or abort when the budget is spent, else a network failure. */
-  failure(err: unknown): TransportError {
+  /**
+   * The error that ends the call now: timeout or abort when the budget is spent, else a network
+   * failure, said as `what` (e.g. that the response body could not be read) and the cause's code.
+   */
+  failure(err: unknown, what = 'the request failed'): TransportError {
     if (err instanceof TransportError) return err;
     if (this.#timedOut) return new TransportError('timeout', `no complete response within ${this.#timeoutMs} ms`, this.#operation);
     if (this.#caller?.aborted) return new TransportError('aborted', 'the call was aborted', this.#operation);
     const e = err as { cause?: { code?: string; message?: string }; message?: string };
     const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
-    return new TransportError('network', `the request failed: ${detail}`, this.#operation, err);
+    return new TransportError('network', `${what}: ${detail}`, this.#operation, err);
   }
 
   /**
@@ -114,6 +117,9 @@ export class CallBudget {
   }
 }
 
+/** The statuses fetch follows as redirects (its "redirect status"). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 /**
  * POSTs `body` and reads the reply. Redirects are never followed (`redirect: 'manual'`): the
  * request carries the ticket and application token, which go only to the address the user named;
@@ -135,9 +141,11 @@ export async function postSoap(
   } catch (err) {
     throw budget.failure(err);
   }
-  if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+  // A redirect is a status fetch would follow (301, 302, 303, 307, 308) or any 3xx naming a Location;
+  // a 304 or a bare 300 is not one, and is an error status like any other (transport.ts).
+  const raw = response.headers.get('location');
+  if (REDIRECTS.has(response.status) || (raw !== null && response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
     await response.body?.cancel().catch(() => undefined);
-    const raw = response.headers.get('location');
     const location = raw === null ? undefined : withoutUserInfo(raw);
     throw new HttpError(
       response.status,
@@ -151,7 +159,9 @@ export async function postSoap(
   try {
     bytes = await readLimited(response, maxResponseBytes, operation);
   } catch (err) {
-    throw budget.failure(err);
+    // The request was answered: name the body (and its compression, whose errors are bare zlib codes).
+    const coding = response.headers.get('content-encoding');
+    throw budget.failure(err, `the response body could not be read${coding ? ` (Content-Encoding ${coding.slice(0, 100)})` : ''}`);
   }
   return {
     status: response.status,

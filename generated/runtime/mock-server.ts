@@ -273,6 +273,8 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
       if (method !== 'POST') return new Reply(405, `${info.service} mock: the Agents API takes POST, not ${method}\n`, 'text/plain; charset=utf-8', { Allow: 'POST' });
       const restBytes = await readBody(request, maxBytes);
       if (restBytes === undefined) return new Reply(413, `the request is larger than the limit of ${maxBytes} bytes\n`, 'text/plain; charset=utf-8');
+      const restCoding = unsupportedCoding(request);
+      if (restCoding !== undefined) return new Reply(415, `${restCoding}\n`, 'text/plain; charset=utf-8');
       return respondRest(request, url, restMethod, restBytes, headerValue(request, 'content-type') ?? '');
     }
     // Only the service's own path, as a real server: a client sent elsewhere must not pass its tests.
@@ -293,6 +295,8 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
 
     const bytes = await readBody(request, maxBytes);
     if (bytes === undefined) return fault(true, `the request is larger than the limit of ${maxBytes} bytes`, 413);
+    const coding = unsupportedCoding(request);
+    if (coding !== undefined) return fault(true, coding, 415);
 
     const contentType = headerValue(request, 'content-type') ?? '';
     // The same charset rules as the client's (charset.ts): BOM, charset parameter, XML declaration.
@@ -505,6 +509,18 @@ function soapActionOf(request: MockHttpRequest, contentType: string): string | u
   const param = /;\s*action\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(contentType);
   const action = param?.[1] ?? param?.[2];
   return action ? action : undefined;
+}
+
+/**
+ * Why the body cannot be read when it is compressed (Content-Encoding other than identity), else
+ * undefined. The mock reads bodies as sent; without this, gzip bytes were reported as invalid
+ * UTF-8 or XML, which sent the user looking at the envelope instead of the compression.
+ */
+function unsupportedCoding(request: MockHttpRequest): string | undefined {
+  const coding = headerValue(request, 'content-encoding')?.trim();
+  if (coding === undefined || coding === '' || coding.toLowerCase() === 'identity') return undefined;
+  const shown = coding.length > 100 ? `${coding.slice(0, 100)}\u2026` : coding;
+  return `Content-Encoding "${shown}" is not supported; send the request uncompressed`;
 }
 
 /** The body's bytes; undefined when it is larger than `limit` bytes. */

@@ -38,6 +38,11 @@ export const soapTransport: Transport = {
     } catch (err) {
       if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
       if (failed) throw httpError(response, text, context);
+      // A page instead of an envelope (a proxy's sign-in page): say so, not what the XML reader minds in it.
+      const type = response.contentType?.trim().slice(0, 100) ?? '';
+      if (/^text\/html\s*(;|$)/i.test(type)) {
+        throw new DecodeError(`the response is an HTML page (Content-Type ${type}), not a SOAP envelope: ${bodyExcerpt(context.clean(text))}`, '', name);
+      }
       throw err;
     }
     if (failed) throw httpError(response, text, context);

@@ -2,6 +2,7 @@
 // request may take, and tells a missing handler (501) from a throwing one (500). On 127.0.0.1.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { EMailAgent, HttpError, SoapFaultError } from '../../generated/EMail/index.js';
 import { createEMailMockServer, type ListeningMock } from '../../generated/EMail/mock.js';
@@ -133,5 +134,48 @@ describe('slow requests are cut off', () => {
     const { text, ms } = await slow('POST /Remote/Services86/EMail.svc HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 500\r\n\r\n', 'x'.repeat(500));
     assert.match(text, /^HTTP\/1\.1 408/);
     assert.ok(ms < 5000, `${ms} ms`);
+  });
+});
+
+describe('a compressed request body', () => {
+  const request = (encoding: string | undefined, body: Uint8Array<ArrayBuffer> | string) =>
+    fetch(server.url, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'text/xml; charset=utf-8',
+        SOAPAction: '"http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/GetEMailAccount"',
+        ...(encoding === undefined ? {} : { 'Content-Encoding': encoding }),
+      },
+      body,
+    });
+  const envelope =
+    '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetEMailAccount xmlns="http://www.superoffice.net/ws/crm/NetServer/Services86"><EMailAccountId>1</EMailAccountId></GetEMailAccount></s:Body></s:Envelope>';
+
+  for (const encoding of ['gzip', 'br', 'x-unknown']) {
+    test(`Content-Encoding ${encoding} is a 415 fault naming the coding (not a charset or XML error about the compressed bytes)`, async () => {
+      const res = await request(encoding, Uint8Array.from(gzipSync(envelope)));
+      assert.equal(res.status, 415);
+      const text = await res.text();
+      assert.match(text, new RegExp(`Content-Encoding "${encoding}" is not supported; send the request uncompressed`));
+      assert.doesNotMatch(text, /UTF-8|well-formed/);
+    });
+  }
+
+  test('the REST Agents API answers the same 415 (plain text)', async () => {
+    const res = await fetch(`${server.baseUrl}/api/v1/Agents/EMail/GetEMailAccount`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body: Uint8Array.from(gzipSync('{"EMailAccountId":1}')),
+    });
+    assert.equal(res.status, 415);
+    assert.equal(await res.text(), 'Content-Encoding "gzip" is not supported; send the request uncompressed\n');
+  });
+
+  test('Content-Encoding identity (or none) is read as before', async () => {
+    for (const encoding of ['identity', undefined]) {
+      const res = await request(encoding, envelope);
+      assert.equal(res.status, 200, String(encoding));
+      assert.match(await res.text(), /<ns0:EMailAccountId>1<\/ns0:EMailAccountId>/);
+    }
   });
 });

@@ -109,6 +109,39 @@ describe('1. no redirect carries credentials', () => {
     assert.ok(!text.includes('hunter2'), `the password leaked: ${text}`);
   });
 
+  for (const status of [300, 304]) {
+    test(`a ${status} without a Location is an HttpError ${status}, not a "redirect not followed"`, async () => {
+      respond = (_req, _body, res) => {
+        res.writeHead(status, { Connection: 'close' });
+        res.end();
+      };
+      const err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+      assert.ok(err instanceof HttpError, String(err));
+      assert.equal(err.status, status);
+      assert.equal(err.location, undefined);
+      assert.match(err.message, new RegExp(`HTTP ${status}`));
+      assert.doesNotMatch(err.message, /redirect|credentials/);
+    });
+  }
+
+  test('a body that is not the gzip its Content-Encoding says, or cut off: a network error naming the response body', async () => {
+    respond = (_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Encoding': 'gzip', Connection: 'close' });
+      res.end(envelope(''));
+    };
+    let err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'network', String(err));
+    assert.match(err.message, /the response body could not be read \(Content-Encoding gzip\): Z_DATA_ERROR/);
+    respond = (_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': '1000' });
+      res.write('<s:Envelope');
+      setTimeout(() => res.socket?.destroy(), 10);
+    };
+    err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'network', String(err));
+    assert.match(err.message, /the response body could not be read: \w+/);
+  });
+
   test('https → http: a downgrade is refused the same way (never followed)', async () => {
     let seen: RequestInit | undefined;
     const agent = new EMailAgent({
@@ -404,5 +437,26 @@ describe('7. envelope strictness, as WCF', () => {
       res.end(utf16le(`<?xml version="1.0" encoding="UTF-16"?>${envelope(ok)}`));
     };
     assert.deepEqual(await agentAt().getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 1 });
+  });
+});
+
+describe('a 200 that is an HTML page (a proxy sign-in page, a web server default page)', () => {
+  const page = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form><input name=user><br></form></body></html>';
+
+  test('is a DecodeError saying so, with the start of the page; not an XML complaint about its DOCTYPE', async () => {
+    respond = (_req, _body, res) => xml(res, 200, page, 'text/html; charset=utf-8');
+    const err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof DecodeError, String(err));
+    assert.match(err.message, /the response is an HTML page \(Content-Type text\/html; charset=utf-8\), not a SOAP envelope: <!DOCTYPE html> <html><head><title>Sign in/);
+    assert.doesNotMatch(err.message, /DOCTYPE is not allowed/);
+  });
+
+  test('a SOAP envelope sent as text/html is still read; a DOCTYPE under text/xml is still refused as before', async () => {
+    const ok = `<GetEMailAccountResponse xmlns="${TNS}"><Response><EMailAccountId>1</EMailAccountId></Response></GetEMailAccountResponse>`;
+    respond = (_req, _body, res) => xml(res, 200, envelope(ok), 'text/html');
+    assert.deepEqual(await agentAt().getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 1 });
+    respond = (_req, _body, res) => xml(res, 200, page);
+    const err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof DecodeError && /DOCTYPE is not allowed/.test(err.message), String(err));
   });
 });
