@@ -465,8 +465,7 @@ export class EnvelopeDecoder {
   }
 
   private dictFrame(slot: Slot, name: string, index: number, dict: DictDesc): Frame {
-    const record = dict.record ? {} : undefined;
-    return { kind: 'dict', slot, name, index, start: this.r.start, dict, entry: this.plan.slot(dict.entry), record, entries: [], count: 0 };
+    return { kind: 'dict', slot, name, index, start: this.r.start, dict, entry: this.plan.slot(dict.entry), record: dict.record ? {} : undefined, entries: [], count: 0 };
   }
 
   private entryFrame(slot: Slot, dict: DictDesc, index: number): Frame {
@@ -480,9 +479,11 @@ export class EnvelopeDecoder {
     if (scalar !== undefined) return this.readLeaf({ kind: 'scalar', scalar }, name, index);
     const desc = this.index.type(key);
     if (desc?.kind === 'complex') return this.complexFrame(slot, name, index, key, key);
-    if (desc?.kind === 'array') return this.arrayFrame(slot, name, index, desc);
-    if (desc?.kind === 'dict') return this.dictFrame(slot, name, index, desc);
-    return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
+    if (desc?.kind !== 'array' && desc?.kind !== 'dict') return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
+    // An array or dictionary carries its type's name too, to be written back: not enumerable (not an item, nor a key).
+    const frame = desc.kind === 'array' ? this.arrayFrame(slot, name, index, desc) : this.dictFrame(slot, name, index, desc);
+    Object.defineProperty(frame.kind === 'array' ? frame.items : frame.kind === 'dict' ? (frame.record ?? frame.entries) : {}, '$type', { value: key });
+    return frame;
   }
 
   /** The type key an xsi:type `value` selects (SchemaIndex.xsiType); `elName`/`elIndex`: the element's path segment, for errors. */
@@ -658,8 +659,7 @@ function decodersToKeep(): unknown {
 
 /** Whether an xsi:nil attribute value says "nil". */
 function isNilFlag(value: string): boolean {
-  const flag = value.trim();
-  return flag === 'true' || flag === '1';
+  return /^(?:true|1)$/.test(value.trim());
 }
 
 /** Sets a property without ever touching the prototype (a key "__proto__" from a server is data). */
