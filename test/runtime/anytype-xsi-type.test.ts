@@ -76,3 +76,8 @@ test('xs:anyType: an array, a dictionary and a complex value read by their xsi:t
   assert.equal(JSON.stringify(again), JSON.stringify(first));
   assert.equal((((again['Data'] as Record<string, unknown>)['list']) as { $type?: unknown }).$type, 'ArrayOfstring');
 });
+
+test('xs:anyType: a dictionary read by its xsi:type whose data holds a key "$type" keeps it as data (no TypeError)', () => {
+  const value = decodeValue('<Value i:type="D"><E><Key>$type</Key><Value>x</Value></E><E><Key>__proto__</Key><Value>y</Value></E></Value>');
+  assert.equal(JSON.stringify(value), '{"$type":"x","__proto__":"y"}');
+});
