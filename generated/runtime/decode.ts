@@ -482,7 +482,7 @@ export class EnvelopeDecoder {
     if (desc?.kind !== 'array' && desc?.kind !== 'dict') return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
     // An array or dictionary carries its type's name too, to be written back: not enumerable (not an item, nor a key).
     const frame = desc.kind === 'array' ? this.arrayFrame(slot, name, index, desc) : this.dictFrame(slot, name, index, desc);
-    Object.defineProperty(frame.kind === 'array' ? frame.items : frame.kind === 'dict' ? (frame.record ?? frame.entries) : {}, '$type', { value: key });
+    Object.defineProperty(frame.kind === 'array' ? frame.items : frame.kind === 'dict' ? (frame.record ?? frame.entries) : {}, '$type', { value: key, writable: true, configurable: true });
     return frame;
   }
 
@@ -662,9 +662,9 @@ function isNilFlag(value: string): boolean {
   return /^(?:true|1)$/.test(value.trim());
 }
 
-/** Sets a property without ever touching the prototype (a key "__proto__" from a server is data). */
+/** Sets a property without ever touching the prototype (a key "__proto__" from a server is data), nor `$type` (a key "$type" too). */
 export function setProperty(obj: Record<string, unknown>, key: string, value: unknown): unknown {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__' || key === '$type') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
   return value;
 }
