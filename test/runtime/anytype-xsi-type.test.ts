@@ -6,6 +6,8 @@
 // decoded to undefined, so a dictionary entry vanished without a word. And what is read can be
 // written back: an array or dictionary read by its xsi:type carries it as `$type` (not enumerable),
 // as a complex value does (GetWebhook, then SaveWebhook of the same Webhook once failed to encode).
+// WCF writes an enum in an object field with its contract's name (i:type="b:WebhookState"): read as
+// the enumeration's value (a string), or its flags (an array), checked against its values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeEnvelope } from '../../templates/runtime/decode.js';
@@ -21,6 +23,8 @@ const index = schemaIndex(
     D: ['dictionary', 'D', 0, 'E 0 - optional repeated', 'Key 0 xs:string nillable', 'Value 0 xs:anyType nillable'],
     ArrayOfstring: ['array', 'ArrayOfstring', 1, 'string 1 xs:string optional nillable repeated'],
     IntDict: ['dictionary', 'IntDict', 0, 'P 0 - optional repeated', 'Key 0 xs:int', 'Value 0 xs:string nillable'],
+    State: ['enumeration', ['Active', 'Stopped']],
+    Rights: ['list', 'State'],
   }),
 );
 const msg = { body: fieldLine('R 0 R'), headers: [] };
@@ -80,4 +84,11 @@ test('xs:anyType: an array, a dictionary and a complex value read by their xsi:t
 test('xs:anyType: a dictionary read by its xsi:type whose data holds a key "$type" keeps it as data (no TypeError)', () => {
   const value = decodeValue('<Value i:type="D"><E><Key>$type</Key><Value>x</Value></E><E><Key>__proto__</Key><Value>y</Value></E></Value>');
   assert.equal(JSON.stringify(value), '{"$type":"x","__proto__":"y"}');
+});
+
+test('xs:anyType: an enumeration or xs:list (flags) of the service by its xsi:type decodes as its value', () => {
+  assert.equal(decodeValue('<Value i:type="b:State" xmlns:b="urn:t">Active</Value>'), 'Active');
+  assert.deepEqual(decodeValue('<Value i:type="Rights">Active Stopped</Value>'), ['Active', 'Stopped']);
+  assert.throws(() => decodeValue('<Value i:type="State">Gone</Value>'), /"Gone" is not a known value .* at R\/Data\/E\[0\]\/Value/);
+  assert.throws(() => decodeValue('<Value i:type="b:State" xmlns:b="urn:other">Active</Value>'), /xsi:type "b:State" is not a type of this service/);
 });
