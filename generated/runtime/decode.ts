@@ -472,12 +472,12 @@ export class EnvelopeDecoder {
     return { kind: 'entry', slot, name: slot.field.name, index, start: this.r.start, dict, key: undefined, hasKey: false, value: undefined, hasValue: false };
   }
 
-  /** An xs:anyType element with xsi:type `value`: a scalar, or a type of this service. */
+  /** An xs:anyType element with xsi:type `value`: a scalar, or a type of this service (an enumeration or list: a leaf too). */
   private anyFrame(slot: Slot, name: string, index: number, value: string): Frame | null {
     const key = this.xsiType(value, 'xs:anyType', name, index);
     const scalar = scalarKind(key);
-    if (scalar !== undefined) return this.readLeaf({ kind: 'scalar', scalar }, name, index);
-    const desc = this.index.type(key);
+    const desc = scalar === undefined ? this.index.type(key) : undefined;
+    if (scalar !== undefined || desc?.kind === 'enum' || desc?.kind === 'list') return this.readLeaf(scalar !== undefined ? { kind: 'scalar', scalar } : { kind: 'simple', desc: desc as SimpleDesc }, name, index);
     if (desc?.kind === 'complex') return this.complexFrame(slot, name, index, key, key);
     if (desc?.kind !== 'array' && desc?.kind !== 'dict') return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
     // An array or dictionary carries its type's name too, to be written back: not enumerable (not an item, nor a key).
