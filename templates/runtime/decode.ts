@@ -462,24 +462,25 @@ export class EnvelopeDecoder {
   }
 
   private dictFrame(slot: Slot, name: string, index: number, dict: DictDesc): Frame {
-    const record = dict.record ? {} : undefined;
-    return { kind: 'dict', slot, name, index, start: this.r.start, dict, entry: this.plan.slot(dict.entry), record, entries: [], count: 0 };
+    return { kind: 'dict', slot, name, index, start: this.r.start, dict, entry: this.plan.slot(dict.entry), record: dict.record ? {} : undefined, entries: [], count: 0 };
   }
 
   private entryFrame(slot: Slot, dict: DictDesc, index: number): Frame {
     return { kind: 'entry', slot, name: slot.field.name, index, start: this.r.start, dict, key: undefined, hasKey: false, value: undefined, hasValue: false };
   }
 
-  /** An xs:anyType element with xsi:type `value`: a scalar, or a type of this service. */
+  /** An xs:anyType element with xsi:type `value`: a scalar, or a type of this service (an enumeration or list: a leaf too). */
   private anyFrame(slot: Slot, name: string, index: number, value: string): Frame | null {
     const key = this.xsiType(value, 'xs:anyType', name, index);
     const scalar = scalarKind(key);
-    if (scalar !== undefined) return this.readLeaf({ kind: 'scalar', scalar }, name, index);
-    const desc = this.index.type(key);
+    const desc = scalar === undefined ? this.index.type(key) : undefined;
+    if (scalar !== undefined || desc?.kind === 'enum' || desc?.kind === 'list') return this.readLeaf(scalar !== undefined ? { kind: 'scalar', scalar } : { kind: 'simple', desc: desc as SimpleDesc }, name, index);
     if (desc?.kind === 'complex') return this.complexFrame(slot, name, index, key, key);
-    if (desc?.kind === 'array') return this.arrayFrame(slot, name, index, desc);
-    if (desc?.kind === 'dict') return this.dictFrame(slot, name, index, desc);
-    return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
+    if (desc?.kind !== 'array' && desc?.kind !== 'dict') return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
+    // An array or dictionary carries its type's name too, to be written back: not enumerable (not an item, nor a key).
+    const frame = desc.kind === 'array' ? this.arrayFrame(slot, name, index, desc) : this.dictFrame(slot, name, index, desc);
+    Object.defineProperty(frame.kind === 'array' ? frame.items : frame.kind === 'dict' ? (frame.record ?? frame.entries) : {}, '$type', { value: key, writable: true, configurable: true });
+    return frame;
   }
 
   /** The type key an xsi:type `value` selects (SchemaIndex.xsiType); `elName`/`elIndex`: the element's path segment, for errors. */
@@ -655,13 +656,12 @@ function decodersToKeep(): unknown {
 
 /** Whether an xsi:nil attribute value says "nil". */
 function isNilFlag(value: string): boolean {
-  const flag = value.trim();
-  return flag === 'true' || flag === '1';
+  return /^(?:true|1)$/.test(value.trim());
 }
 
-/** Sets a property without ever touching the prototype (a key "__proto__" from a server is data). */
+/** Sets a property without ever touching the prototype (a key "__proto__" from a server is data), nor `$type` (a key "$type" too). */
 export function setProperty(obj: Record<string, unknown>, key: string, value: unknown): unknown {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__' || key === '$type') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
   return value;
 }

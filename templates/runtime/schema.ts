@@ -188,9 +188,8 @@ function typeOf(key: string, f: TypeForm): TypeDesc {
     case 'array':
       return { kind: 'array', name: f[1] as string, ns: f[2] as number, item: fieldLine(f[3] as string) };
     case 'dictionary': {
-      const keyField = fieldLine(f[4] as string);
-      const record = keyField.type === 'xs:string'; // string keys: a Record, others: { Key, Value } entries
-      return { kind: 'dict', name: f[1] as string, ns: f[2] as number, entry: fieldLine(f[3] as string), key: keyField, value: fieldLine(f[5] as string), record };
+      const keyField = fieldLine(f[4] as string); // string keys: a Record, others: { Key, Value } entries
+      return { kind: 'dict', name: f[1] as string, ns: f[2] as number, entry: fieldLine(f[3] as string), key: keyField, value: fieldLine(f[5] as string), record: keyField.type === 'xs:string' };
     }
     case 'enumeration':
       return { kind: 'enum', values: f[1] as readonly string[] };
@@ -209,6 +208,9 @@ function typeOf(key: string, f: TypeForm): TypeDesc {
 
 export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 export const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
+/** What an xsi:type on an xs:anyType element may name as a scalar, by `{namespace}local`: XSD's, and WCF's char, duration, guid (.NET char, TimeSpan, Guid). */
+const ANY_SCALARS = new Map([['char', 'xs:char'], ['duration', 'xs:duration'], ['guid', 'xs:string']].map(([k, v]) => [`{http://schemas.microsoft.com/2003/10/Serialization/}${k}`, v!]));
+for (const k of 'anyType string boolean decimal float double dateTime duration base64Binary anyURI QName byte short int long unsignedByte unsignedShort unsignedInt unsignedLong'.split(' ')) ANY_SCALARS.set(`{${XSD_NS}}${k}`, k === 'anyType' ? 'xs:string' : `xs:${k}`);
 
 export interface ComplexInfo {
   /** Base fields first, in schema order: the order elements are written in. */
@@ -276,18 +278,16 @@ export class SchemaIndex {
 
   /**
    * The type key an xsi:type naming {`ns`}`local` selects on an element declared `declared`: for
-   * xs:anyType a scalar (`xs:...`) or any type of this schema; elsewhere a type derived from
+   * xs:anyType a scalar (`xs:...`, ANY_SCALARS) or any type of this schema (an enumeration or list by key); elsewhere a type derived from
    * `declared`, or `declared` itself when it is not complex (xsi:type merely restates it). Undefined
    * when it contradicts a complex `declared`, or names no type of this schema for xs:anyType.
    */
   xsiType(ns: string, local: string, declared: string): string | undefined {
     const complex = this.type(declared)?.kind === 'complex';
-    if (ns === XSD_NS) {
-      if (declared === 'xs:anyType') return `xs:${local === 'anyType' ? 'string' : local}`;
-      return complex ? undefined : declared;
-    }
+    const named = declared === 'xs:anyType' && ['enum', 'list'].includes(this.type(local)?.kind ?? '') && this.schema.namespaces.includes(ns) ? local : undefined;
+    if (declared === 'xs:anyType') return ANY_SCALARS.get(`{${ns}}${local}`) ?? this.complexByXmlName(ns, local) ?? named;
+    if (ns === XSD_NS) return complex ? undefined : declared;
     const key = this.complexByXmlName(ns, local);
-    if (declared === 'xs:anyType') return key;
     if (key !== undefined && (key === declared || (complex && this.type(key)?.kind === 'complex' && this.complexInfo(key).ancestry.has(declared)))) return key;
     return complex ? undefined : declared;
   }
