@@ -460,3 +460,15 @@ describe('a 200 that is an HTML page (a proxy sign-in page, a web server default
     assert.ok(err instanceof DecodeError && /DOCTYPE is not allowed/.test(err.message), String(err));
   });
 });
+
+describe('response headers over the limit Node reads', () => {
+  test('a TransportError saying so (with undici\'s code), not a bare "the request failed"', async () => {
+    respond = (_req, _body, res) => {
+      res.setHeader('X-Padding', 'a'.repeat(40_000));
+      xml(res, 200, envelope(`<GetEMailAccountResponse xmlns="${TNS}"/>`));
+    };
+    const err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'network', String(err));
+    assert.match(err.message, /^GetEMailAccount: the response's headers are larger than Node reads \(16 KiB unless node --max-http-header-size\): UND_ERR_HEADERS_OVERFLOW$/);
+  });
+});
