@@ -83,6 +83,8 @@ export class CallBudget {
     if (this.#timedOut) return new TransportError('timeout', `no complete response within ${this.#timeoutMs} ms`, this.#operation);
     if (this.#caller?.aborted) return new TransportError('aborted', 'the call was aborted', this.#operation);
     const e = err as { cause?: { code?: string; message?: string }; message?: string };
+    // undici's code for response headers over Node's limit, which says nothing to most readers.
+    if (e?.cause?.code === 'UND_ERR_HEADERS_OVERFLOW') what = "the response's headers are larger than Node reads (16 KiB unless node --max-http-header-size)";
     const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
     return new TransportError('network', `${what}: ${detail}`, this.#operation, err);
   }
