@@ -476,13 +476,16 @@ export class EnvelopeDecoder {
   private anyFrame(slot: Slot, name: string, index: number, value: string): Frame | null {
     const key = this.xsiType(value, 'xs:anyType', name, index);
     const scalar = scalarKind(key);
-    const desc = scalar === undefined ? this.index.type(key) : undefined;
-    if (scalar !== undefined || desc?.kind === 'enum' || desc?.kind === 'list') return this.readLeaf(scalar !== undefined ? { kind: 'scalar', scalar } : { kind: 'simple', desc: desc as SimpleDesc }, name, index);
+    if (scalar !== undefined) return this.readLeaf({ kind: 'scalar', scalar }, name, index);
+    const desc = this.index.type(key);
+    if (desc?.kind === 'enum' || desc?.kind === 'list') return this.readLeaf({ kind: 'simple', desc }, name, index);
     if (desc?.kind === 'complex') return this.complexFrame(slot, name, index, key, key);
     if (desc?.kind !== 'array' && desc?.kind !== 'dict') return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
     // An array or dictionary carries its type's name too, to be written back: not enumerable (not an item, nor a key).
     const frame = desc.kind === 'array' ? this.arrayFrame(slot, name, index, desc) : this.dictFrame(slot, name, index, desc);
-    Object.defineProperty(frame.kind === 'array' ? frame.items : frame.kind === 'dict' ? (frame.record ?? frame.entries) : {}, '$type', { value: key, writable: true, configurable: true });
+    if (frame.kind === 'array' || frame.kind === 'dict') {
+      Object.defineProperty(frame.kind === 'array' ? frame.items : (frame.record ?? frame.entries), '$type', { value: key, writable: true, configurable: true });
+    }
     return frame;
   }
 
@@ -659,7 +662,8 @@ function decodersToKeep(): unknown {
 
 /** Whether an xsi:nil attribute value says "nil". */
 function isNilFlag(value: string): boolean {
-  return /^(?:true|1)$/.test(value.trim());
+  const flag = value.trim();
+  return flag === 'true' || flag === '1';
 }
 
 /** Sets a property without ever touching the prototype (a key "__proto__" from a server is data), nor `$type` (a key "$type" too). */

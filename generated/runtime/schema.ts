@@ -286,9 +286,14 @@ export class SchemaIndex {
    * when it contradicts a complex `declared`, or names no type of this schema for xs:anyType.
    */
   xsiType(ns: string, local: string, declared: string): string | undefined {
+    if (declared === 'xs:anyType') {
+      const found = ANY_SCALARS.get(`{${ns}}${local}`) ?? this.complexByXmlName(ns, local);
+      if (found !== undefined) return found;
+      // An enumeration or list of this schema (WCF writes an enum in an object slot by its own name), read as a leaf.
+      const kind = this.schema.namespaces.includes(ns) ? this.type(local)?.kind : undefined;
+      return kind === 'enum' || kind === 'list' ? local : undefined;
+    }
     const complex = this.type(declared)?.kind === 'complex';
-    const named = declared === 'xs:anyType' && ['enum', 'list'].includes(this.type(local)?.kind ?? '') && this.schema.namespaces.includes(ns) ? local : undefined;
-    if (declared === 'xs:anyType') return ANY_SCALARS.get(`{${ns}}${local}`) ?? this.complexByXmlName(ns, local) ?? named;
     if (ns === XSD_NS) return complex ? undefined : declared;
     const key = this.complexByXmlName(ns, local);
     if (key !== undefined && (key === declared || (complex && this.type(key)?.kind === 'complex' && this.complexInfo(key).ancestry.has(declared)))) return key;
