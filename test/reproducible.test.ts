@@ -74,6 +74,30 @@ describe('the output does not depend on how the run was started', () => {
     assert.deepEqual(snapshot(out), reference);
   });
 
+  // `..` from a folder reached through a link is its real parent (the kernel's, and process.cwd()'s, as
+  // every other module resolves paths): a second notion of the working directory from $PWD made the
+  // command name a project root beside the link's folder, which holds no such output.
+  test("an output named with '..' from inside a linked folder: the command names the real folders", () => {
+    const dir = project('parent', ['Alpha']);
+    const inner = join(dir, 'sub');
+    mkdirSync(inner);
+    const linkParent = mkdtempSync(join(work, 'elsewhere-'));
+    const link = join(linkParent, 'link');
+    symlinkSync(inner, link);
+    // As a shell in the linked folder starts it: the working directory is the real folder, $PWD the link.
+    const saved = { cwd: process.cwd(), pwd: process.env['PWD'] };
+    try {
+      process.chdir(link);
+      process.env['PWD'] = link;
+      assert.equal(regenerateCommand({ inputs: ['../wsdl/Alpha.wsdl'], outDir: '../out' }), 'npx gen-services86 wsdl/Alpha.wsdl -o out');
+    } finally {
+      process.chdir(saved.cwd);
+      process.env['PWD'] = saved.pwd;
+    }
+    // A path through the link is the real path it names.
+    assert.equal(regenerateCommand({ inputs: [join(link, 'x.wsdl')], outDir: join(link, 'out'), cwd: link }), 'npx gen-services86 sub/x.wsdl -o sub/out');
+  });
+
   test('the header command, pasted in the project root, regenerates the same bytes', async () => {
     const dir = project('paste');
     await ok(['wsdl/Beta.wsdl', 'wsdl/Alpha.wsdl', '-o', 'gen'], dir);

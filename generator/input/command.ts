@@ -13,7 +13,7 @@
 // The messages of a run (`--check`'s "run … to update it") use commandAsRun instead: the run as the
 // user made it, relative to the working directory.
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fits } from '../emit/layout.js';
 import { isUrl, redactUrl } from './documents.js';
 
@@ -28,7 +28,7 @@ export interface InvocationInfo extends CommandOptions {
   /** The inputs as given (paths relative to `cwd`, or URLs). */
   readonly inputs: readonly string[];
   readonly outDir: string;
-  /** What relative paths in `inputs` and `outDir` are relative to. Default: workingDirectory(). */
+  /** What relative paths in `inputs` and `outDir` are relative to. Default: process.cwd(). */
   readonly cwd?: string;
 }
 
@@ -45,28 +45,28 @@ export function projectRoot(outDir: string): string {
 }
 
 /**
- * The working directory as the shell names it: $PWD when that is the same folder as
- * process.cwd(). In a folder reached through a symbolic link, process.cwd() is the real path
- * while the shell's $PWD — and absolute paths a script builds from it — go through the link;
- * resolving relative paths against the real path would make `wsdl/EMail.wsdl` and
- * "$PWD/wsdl/EMail.wsdl" two different commands (`../link/wsdl/EMail.wsdl`).
+ * `p` (absolute) with its symbolic links resolved: the real path of its nearest existing folder,
+ * and the rest as given. Paths are compared as the kernel sees them, so `wsdl/EMail.wsdl` and
+ * "$PWD/wsdl/EMail.wsdl" in a folder reached through a link are one path, and `..` is the real
+ * parent, as process.cwd() and every other module resolve it.
  */
-export function workingDirectory(): string {
-  const cwd = process.cwd();
-  const pwd = process.env['PWD'];
-  if (pwd === undefined || pwd === cwd || !isAbsolute(pwd)) return cwd;
-  try {
-    return realpathSync(pwd) === realpathSync(cwd) ? pwd : cwd;
-  } catch {
-    return cwd;
+function physical(p: string): string {
+  const rest: string[] = [];
+  for (let dir = p; ; dir = dirname(dir)) {
+    try {
+      return join(realpathSync(dir), ...rest);
+    } catch {
+      if (dirname(dir) === dir) return p;
+      rest.unshift(basename(dir));
+    }
   }
 }
 
 /** The command that regenerates this output, relative to its project root (see the top of this file). */
 export function regenerateCommand(info: InvocationInfo): string {
-  const cwd = info.cwd ?? workingDirectory();
-  const root = projectRoot(resolve(cwd, info.outDir));
-  const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(root, resolve(cwd, p)) || '.').split(sep).join('/'));
+  const cwd = info.cwd ?? process.cwd();
+  const root = projectRoot(physical(resolve(cwd, info.outDir)));
+  const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(root, physical(resolve(cwd, p))) || '.').split(sep).join('/'));
   const inputs = [...new Set(info.inputs.map(rel))].sort();
   return ['npx', 'gen-services86', ...inputs, '-o', rel(info.outDir), ...optionArgs(info)].map(shellWord).join(' ');
 }
@@ -80,8 +80,8 @@ export function headerCommand(command: string): string {
 
 /** The run as the user made it, for messages: its config file (and extra arguments), or its arguments, relative to `cwd`. */
 export function commandAsRun(info: { readonly inputs: readonly string[]; readonly outDir: string; readonly configFile?: string; readonly extraArgs?: readonly string[]; readonly cwd?: string }): string {
-  const cwd = info.cwd ?? workingDirectory();
-  const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(cwd, resolve(cwd, p)) || '.').split(sep).join('/'));
+  const cwd = info.cwd ?? process.cwd();
+  const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(physical(cwd), physical(resolve(cwd, p))) || '.').split(sep).join('/'));
   const words =
     info.configFile !== undefined
       ? ['gen-services86', '--config', rel(info.configFile), ...(info.extraArgs ?? [])]
