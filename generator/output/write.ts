@@ -10,7 +10,7 @@
 // file is still exactly as we wrote it. Edited or foreign files are kept and reported by name.
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { dirname, join } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
 import { FileTexts } from '../read-cache.js';
@@ -23,8 +23,10 @@ const TRASH = '.gen-services86-trash';
 const ADDED = '.gen-services86-added';
 /** Held by the run writing the folder: its process id. */
 const LOCK = '.gen-services86-lock';
+/** What a swap that did not finish leaves, for the next run to roll back. */
+const INTERRUPTED = [OLD, STAGING];
 /** What an interrupted or failed run may leave (a killed run its lock too), for the next run to roll back or clear. */
-const WORK_AREAS = [OLD, STAGING, TRASH, LOCK];
+const WORK_AREAS = [...INTERRUPTED, TRASH, LOCK];
 
 /**
  * What the last run wrote. `files` lists every generated file; `sha256` holds the hash of each as
@@ -174,21 +176,16 @@ function rollBack(outDir: string): void {
  */
 function lockOutput(outDir: string): () => void {
   const path = join(outDir, LOCK);
-  const key = resolvePath(outDir);
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
-      heldLocks.add(key);
-      return () => {
-        heldLocks.delete(key);
-        rmSync(path, { force: true });
-      };
+      return () => rmSync(path, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = lockHolder(path);
     if (attempt < 2 && holder === 'gone') continue; // the run that held it has just ended
-    if (attempt < 2 && typeof holder === 'number' && !isRunning(holder, key)) {
+    if (attempt < 2 && typeof holder === 'number' && !isRunning(holder)) {
       // Left by a run that no longer exists. Read again just before: another run may have taken it over meanwhile.
       if (lockHolder(path) === holder) rmSync(path, { force: true });
       continue;
@@ -200,9 +197,6 @@ function lockOutput(outDir: string): () => void {
     });
   }
 }
-
-/** The output folders this process holds the lock of (a lock with our own id that is not among them was left by an earlier process). */
-const heldLocks = new Set<string>();
 
 /** The process id in a lock file; 'gone' when there is no lock file any more, 'unknown' when it holds none (yet). */
 function lockHolder(path: string): number | 'gone' | 'unknown' {
@@ -216,8 +210,10 @@ function lockHolder(path: string): number | 'gone' | 'unknown' {
   return text.trim() !== '' && Number.isSafeInteger(pid) && pid > 0 ? pid : 'unknown';
 }
 
-function isRunning(pid: number, key: string): boolean {
-  if (pid === process.pid) return heldLocks.has(key);
+function isRunning(pid: number): boolean {
+  // A run holds the lock only while it writes, synchronously, and releases it before anything else
+  // runs: a lock with this process's id was left by an earlier process that had it (a reused pid).
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -503,7 +499,7 @@ function linkTree(from: string, to: string, prefix: string, skip: (rel: string) 
 
 /** True when an earlier write was interrupted (the next normal run recovers it). */
 export function interruptedWrite(outDir: string): boolean {
-  return existsSync(join(outDir, OLD)) || existsSync(join(outDir, STAGING));
+  return INTERRUPTED.some((name) => existsSync(join(outDir, name)));
 }
 
 /** Exists as anything, including a broken symbolic link. */
