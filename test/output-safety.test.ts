@@ -350,19 +350,24 @@ describe('(f) two runs into one folder at once', () => {
   test('a run started while another writes the folder is refused and changes nothing; the first completes', async () => {
     const { dir, out } = outWith(oldTree, 'two-at-once');
     const pause = join(dir, 'pause');
-    const first = runCli([newWsdl, '-o', 'out'], dir, { crashAt: 'pause-staged', pauseFile: pause });
-    await waitFor(() => existsSync(`${pause}.reached`));
-    const pid = readFileSync(`${pause}.reached`, 'utf8');
-    const during = snapshot(out);
-    const second = await runCli([oldWsdl, '-o', 'out'], dir);
-    assert.equal(second.code, 1, `the second run is refused: ${second.stderr}`);
-    assert.equal(
-      second.stderr,
-      `gen-services86: out: another gen-services86 run (process ${pid}) is writing this folder; run again when it has ended ` +
-        `(if no run is going on, delete out/.gen-services86-lock)\n`,
-    );
-    assert.deepEqual(snapshot(out), during, 'the second run changed nothing, the first one\'s staging included');
-    writeFileSync(`${pause}.go`, '');
+    // The paused run lives through the checks below: 60 s before it is killed, not runCli's 30.
+    const first = runCli([newWsdl, '-o', 'out'], dir, { crashAt: 'pause-staged', pauseFile: pause, timeoutMs: 60_000 });
+    try {
+      await waitFor(() => existsSync(`${pause}.reached`));
+      const pid = readFileSync(`${pause}.reached`, 'utf8');
+      const during = snapshot(out);
+      const second = await runCli([oldWsdl, '-o', 'out'], dir);
+      assert.equal(second.code, 1, `the second run is refused: ${second.stderr}`);
+      assert.equal(
+        second.stderr,
+        `gen-services86: out: another gen-services86 run (process ${pid}) is writing this folder; run again when it has ended ` +
+          `(if no run is going on, delete out/.gen-services86-lock)\n`,
+      );
+      assert.deepEqual(snapshot(out), during, 'the second run changed nothing, the first one\'s staging included');
+    } finally {
+      // Also when a check failed: the paused run must not go on writing after the test folder is gone.
+      writeFileSync(`${pause}.go`, '');
+    }
     const r = await first;
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(snapshot(out), newSnap, 'the first run completed: the new tree, no lock left');

@@ -85,7 +85,10 @@ test('the program over 12 WSDLs, three failing: each reported in input order, no
 
 test('a run that names many WSDLs but stops before reading (a bad option value) writes nothing', async () => {
   const { dir, inputs } = project('stops', 12);
-  const run = await runCli([...inputs, '--fetch-timeout', '0'], dir);
+  // A child process: a thread started before the options are checked would keep it alive until
+  // runCli's kill (signal SIGKILL), which an in-process run could not show.
+  const run = await runCli([...inputs, '--fetch-timeout', '0'], dir, { process: true });
+  assert.equal(run.signal, null, 'the run exited by itself');
   assert.equal(run.code, 1);
   assert.match(run.stderr, /--fetch-timeout must be a positive number of milliseconds/);
   assert.ok(statSync(dir).isDirectory() && !existsSync(join(dir, 'generated')));

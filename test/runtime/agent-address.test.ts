@@ -67,17 +67,17 @@ describe('agent address', () => {
     assert.deepEqual(requests, [], 'the WSDL address saw no request');
   });
 
-  test('a missing address is reported before an aborted signal or a time limit: it is the configuration, not this call', async () => {
+  // (Before a time limit too: call-loading.test.ts holds that with call.ts's load held back, which
+  // this file, where call.ts is already loaded, cannot.)
+  test('a missing address is reported before an aborted signal: it is the configuration, not this call', async () => {
     const agent = agentWithWsdlAddress({ ticket: TICKET });
     const expected = `GetEMailAccount: no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address (${wsdlHost}/${SERVICE_PATH}) (nothing was sent)`;
-    for (const options of [{ signal: AbortSignal.abort() }, { timeoutMs: 1 }]) {
-      await assert.rejects(agent.invoke('GetEMailAccount', { EMailAccountId: 3 }, options), (err: unknown) => {
-        assert.ok(err instanceof SoapError && err.constructor === SoapError, String(err));
-        assert.equal(err.message, expected);
-        assert.equal(err.operation, 'GetEMailAccount');
-        return true;
-      });
-    }
+    await assert.rejects(agent.invoke('GetEMailAccount', { EMailAccountId: 3 }, { signal: AbortSignal.abort() }), (err: unknown) => {
+      assert.ok(err instanceof SoapError && err.constructor === SoapError, String(err));
+      assert.equal(err.message, expected);
+      assert.equal(err.operation, 'GetEMailAccount');
+      return true;
+    });
     await sleep(50);
     assert.deepEqual(requests, [], 'the WSDL address saw no request');
   });

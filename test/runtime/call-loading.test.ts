@@ -172,6 +172,17 @@ describe("an agent's first call loads call.ts within the call's time limit and s
     assert.equal(requests, 0);
   });
 
+  // A missing address is the configuration, not this call: reported before any load, so a time
+  // limit that would end during the load (1 ms, call.ts held) cannot hide it behind a timeout.
+  test('a missing address is reported before call.ts is loaded, whatever the time limit', async () => {
+    const { lib, loads } = await freshCopy((_runtime, gate) => gate('call.js'));
+    const err = await settledWithin(new lib.EMailAgent({ ticket: TICKET, applicationToken: TOKEN }).getEMailAccount({ EMailAccountId: 5 }, { timeoutMs: 1 }), 2_000);
+    assertCallError(err, lib.SoapError);
+    assert.match(err.message, /^GetEMailAccount: no address: pass baseUrl/);
+    assert.equal(loads(), 0, 'call.ts was loaded for a call that has no address');
+    assert.equal(requests, 0);
+  });
+
   test('a timeout that fires while call.ts loads rejects with the usual timeout error; the load goes on for the next call', async () => {
     const { lib, open, loads } = await freshCopy((_runtime, gate) => gate('call.js'));
     handler = success(lib);
