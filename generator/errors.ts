@@ -53,3 +53,14 @@ export class GenerateErrors extends GenerateError {
 export function combineErrors(errors: readonly GenerateError[]): GenerateError {
   return errors.length === 1 ? errors[0]! : new GenerateErrors(errors);
 }
+
+/** The 1-based line and column of `offset` in `text` (lines end at '\n'), for an error's location. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}

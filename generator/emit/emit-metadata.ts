@@ -167,9 +167,9 @@ function typeConst(plan: TypeScope, t: PlannedType): TypeConstView | undefined {
       return form(t.name, [`'list'`, stringLiteral(runtimeTypeKey(plan, s.def.item))]);
     case 'restriction': {
       // Every level of the chain holds (the runtime checks each pattern); one level's patterns are alternatives.
-      const levels = restrictionChain(plan, t).filter((d) => d.patterns.length > 0);
-      const patterns = levels.map((d) => stringLiteral(levelPattern(d.patterns, d.location)));
-      return listForm(t.name, [`'restricted'`, stringLiteral(restrictionMapping(plan, t).runtime)], patterns);
+      const chain = restrictionChain(plan, t);
+      const patterns = chain.filter((d) => d.patterns.length > 0).map((d) => stringLiteral(levelPattern(d.patterns, d.location)));
+      return listForm(t.name, [`'restricted'`, stringLiteral(restrictionMapping(plan, t, chain).runtime)], patterns);
     }
   }
 }

@@ -15,9 +15,8 @@ export function plannedType(plan: TypeScope, ref: TypeRef & { kind: 'named' }): 
   return t;
 }
 
-/** The primitive a restriction's chain ends at (WCF's char, at any level, is its own mapping). */
-export function restrictionMapping(plan: TypeScope, t: PlannedType): PrimitiveMapping {
-  const chain = restrictionChain(plan, t);
+/** The primitive a restriction's chain ends at (WCF's char, at any level, is its own mapping); `chain` when the caller has it. */
+export function restrictionMapping(plan: TypeScope, t: PlannedType, chain = restrictionChain(plan, t)): PrimitiveMapping {
   if (chain.some((d) => d.name.ns === MS_SERIALIZATION_NS && d.name.local === 'char')) return CHAR_MAPPING;
   const last = chain[chain.length - 1]?.base;
   if (last?.kind !== 'primitive') throw new GenerateError(`internal: the restriction chain of ${t.name} does not end at a built-in`);

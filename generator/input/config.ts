@@ -9,7 +9,7 @@
 //     "allow-origin": ["https://schemas.example.com"], "fetch-timeout": 30000, "max-bytes": 67108864 }
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { GenerateError } from '../errors.js';
+import { GenerateError, lineColumnAt } from '../errors.js';
 import { isUrl } from './documents.js';
 
 export const CONFIG_FILE = 'gen-services86.config.json';
@@ -85,7 +85,7 @@ export function readConfig(path: string): LoadedConfig {
     json = JSON.parse(text);
   } catch (err) {
     const offset = jsonErrorOffset(text);
-    const at = offset !== undefined ? lineColumn(text, offset) : undefined;
+    const at = offset !== undefined ? lineColumnAt(text, offset) : undefined;
     const first = (err as Error).message.split('\n')[0]!.replace(/,? ?(?:\.\.\.|in JSON at position).*$/, '');
     const message = `not valid JSON: ${first}`;
     throw new GenerateError(message, at ? { file, line: at.line, column: at.column, path: '' } : { file });
@@ -221,12 +221,6 @@ function jsonErrorOffset(text: string): number | undefined {
   } catch (at) {
     return typeof at === 'number' ? Math.min(at, text.length) : undefined;
   }
-}
-
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Bytes → XML text, for files and fetched documents alike: UTF-16 with a BOM, else UTF-8; a
 // file with NUL bytes is binary, not XML. File-level problems name the document as given.
 import { readFileSync, statSync } from 'node:fs';
-import { GenerateError } from '../errors.js';
+import { GenerateError, lineColumnAt } from '../errors.js';
 
 export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -28,14 +28,13 @@ function refuseInvalidUtf8(buf: Buffer, text: string, file: string): void {
     const code = text.codePointAt(i)!;
     // Up to the first invalid sequence every character is what its bytes say, so the offset is exact.
     if (code === 0xfffd && !(buf[offset] === 0xef && buf[offset + 1] === 0xbf && buf[offset + 2] === 0xbd)) {
-      const before = text.slice(0, i);
-      const line = before.split('\n').length;
+      const { line, column } = lineColumnAt(text, i);
       const declared = /^\ufeff?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/.exec(text)?.[1];
       const advice = declared !== undefined && !/^utf-?8$/i.test(declared) ? `; it declares encoding="${declared}", which gen-services86 does not read: save it as UTF-8` : '';
       throw new GenerateError(`the file is not valid UTF-8 (an invalid byte sequence at byte offset ${offset})${advice}`, {
         file,
         line,
-        column: i - before.lastIndexOf('\n'),
+        column,
         path: '',
       });
     }

@@ -4,7 +4,7 @@
 // no entity is ever expanded or fetched.
 import { createRequire } from 'node:module';
 import type { DOMParser as XmldomParser } from '@xmldom/xmldom';
-import { GenerateError } from '../errors.js';
+import { GenerateError, lineColumnAt } from '../errors.js';
 import type { QName, SourceLocation } from '../model/types.js';
 import { fromXmldom, parseWellFormed } from './xml-parse.js';
 import type { XmlElement } from './xml-tree.js';
@@ -98,15 +98,6 @@ function refuseDoctype(text: string, file: string): void {
   }
 }
 
-function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
 
 /** Child elements, optionally only those in namespace `ns` (and with local name `local`). */
 export function childElements(parent: XmlElement, ns?: string, local?: string): XmlElement[] {
