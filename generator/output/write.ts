@@ -297,17 +297,31 @@ export function writeOutput(
   mkdirSync(outDir, { recursive: true });
   // (The files as read by the first pass are reused by the second while their stat is the same.)
   const seen = options.seen ?? new FileTexts();
+  // Made once for both passes: it depends on the files and the command only, not on the disk.
+  const planned = { manifestText: manifestTextOf(files, options.command), seen };
   // A run with nothing to write takes no lock: it changes nothing, not even the folder's time.
   if (!WORK_AREAS.some((name) => existsSync(join(outDir, name)))) {
-    const summary = writeLocked(outDir, files, { ...options, seen }, false);
+    const summary = writeLocked(outDir, files, planned, false);
     if (summary) return summary;
   }
   const release = lockOutput(outDir);
   try {
-    return writeLocked(outDir, files, { ...options, seen }, true)!;
+    return writeLocked(outDir, files, planned, true)!;
   } finally {
     release();
   }
+}
+
+/** The manifest of this run: exactly its files, with their hashes (runs into one folder are one project, README). */
+function manifestTextOf(files: readonly GeneratedFile[], command: string | undefined): string {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const manifest: Manifest = {
+    generator: 'gen-services86',
+    ...(command !== undefined ? { command } : {}),
+    files: sorted.map((f) => f.path),
+    sha256: Object.fromEntries(sorted.map((f) => [f.path, sha256(f.content)])),
+  };
+  return JSON.stringify(manifest, null, 2) + '\n';
 }
 
 /**
@@ -317,7 +331,7 @@ export function writeOutput(
 function writeLocked(
   outDir: string,
   files: readonly GeneratedFile[],
-  options: { readonly command?: string; readonly seen?: FileTexts },
+  options: { readonly manifestText: string; readonly seen: FileTexts },
   locked: boolean,
 ): WriteSummary | undefined {
   if (locked) rollBack(outDir);
@@ -390,18 +404,10 @@ function writeLocked(
     }
   }
 
-  // The manifest lists exactly this run's files: runs into one folder are one project (README).
-  // It is swapped in with the folders, so a rollback restores the old one and after the commit
-  // point it lists what is on disk.
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const nextManifest: Manifest = {
-    generator: 'gen-services86',
-    ...(options.command !== undefined ? { command: options.command } : {}),
-    files: sorted.map((f) => f.path),
-    sha256: Object.fromEntries(sorted.map((f) => [f.path, sha256(f.content)])),
-  };
-  const manifestText = JSON.stringify(nextManifest, null, 2) + '\n';
-  if (currentContent(join(outDir, MANIFEST)) !== manifestText) changedTopLevel.push(MANIFEST);
+  // The manifest is swapped in with the folders, so a rollback restores the old one and after the
+  // commit point it lists what is on disk.
+  const manifestText = options.manifestText;
+  if (currentContent(join(outDir, MANIFEST), options.seen) !== manifestText) changedTopLevel.push(MANIFEST);
   const units = [...changedFolders, ...changedTopLevel, ...removedUnits];
   if (!locked) return units.length === 0 ? { written, removed: removable, kept, unchanged } : undefined;
 
