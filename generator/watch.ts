@@ -87,7 +87,7 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     arm(files);
     // A file saved while the run was reading (before its folder was watched), or deleted meanwhile
     // (re-arming drops the events the old watchers had not delivered yet), gets a run of its own.
-    if (files.some((f) => !isUrl(f) && (modifiedSince(f, started) || (existed.has(f) && !existsSync(f))))) schedule();
+    if (files.some((f) => !isUrl(f) && changedSince(f, started, existed.has(f)))) schedule();
   };
   const schedule = () => {
     if (options.signal.aborted) return;
@@ -128,11 +128,14 @@ function isFolder(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
-function modifiedSince(file: string, time: number): boolean {
+/** Whether `file` was saved at or after `time`, or is gone when it `existed` before: one stat. */
+function changedSince(file: string, time: number, existed: boolean): boolean {
+  let mtime: number | undefined;
   try {
-    const mtime = statSync(file).mtimeMs;
-    return mtime >= time && mtime <= Date.now(); // a time in the future (clock skew) would rerun forever
+    mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
   } catch {
-    return false;
+    return false; // unreadable (a folder on its path gone strange): the next event or run reports it
   }
+  if (mtime === undefined) return existed;
+  return mtime >= time && mtime <= Date.now(); // a time in the future (clock skew) would rerun forever
 }
