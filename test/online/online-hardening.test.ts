@@ -13,14 +13,13 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { systemUserTicket } from '../../templates/runtime/system-user.js';
 import type { RsaJwk } from '../../templates/runtime/online-keys.js';
-import { CONTEXT_CLAIM, JwtError, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
+import { CONTEXT_CLAIM, JwtError, SERIAL_CLAIM, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
 import { OnlineError, TransportError } from '../../templates/runtime/errors.js';
 import { TenantResolver } from '../../templates/runtime/tenant.js';
 import { renewingTicket } from '../../templates/runtime/ticket-source.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
 import { makeKeyPair, signJwt } from '../support/online-test-keys.js';
 
-const SERIAL_CLAIM = 'http://schemes.superoffice.net/identity/serial';
 
 describe('Online sign-in: time options, audience', () => {
   let fake: FakeOnline;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { systemUserTicket, SystemUserSignInError } from '../../templates/runtime/system-user.js';
-import { JwtError, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
+import { JwtError, SERIAL_CLAIM, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
 import { OnlineError } from '../../templates/runtime/errors.js';
 import { makeKeyPair, opensslVerifies, signJwt, signJwtHs256, unsignedJwt } from '../support/online-test-keys.js';
@@ -54,7 +54,7 @@ describe('system user sign-in', () => {
   });
 
   const other = makeKeyPair();
-  const claims = (ticket: string, exp = Math.floor(Date.now() / 1000) + 3600) => ({ [TICKET_CLAIM]: ticket, 'http://schemes.superoffice.net/identity/serial': '1234', iss: 'SuperOffice AS', aud: 'spn:1234', exp });
+  const claims = (ticket: string, exp = Math.floor(Date.now() / 1000) + 3600) => ({ [TICKET_CLAIM]: ticket, [SERIAL_CLAIM]: '1234', iss: 'SuperOffice AS', aud: 'spn:1234', exp });
   const hostile: [string, (tenant: string, ticket: string) => string, RegExp][] = [
     ['a JWT signed by another key', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, claims(ticket), other.privateKey), /does not verify/],
     ['an expired JWT', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, claims(ticket, Math.floor(Date.now() / 1000) - 600), fake.issuerKey.privateKey), /expired/],
@@ -63,7 +63,7 @@ describe('system user sign-in', () => {
     ['a kid the JWKS does not have', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'rotated-away' }, claims(ticket), fake.issuerKey.privateKey), /no trusted key matches/],
     ['a JWT for another tenant', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, { ...claims(ticket), 'http://schemes.superoffice.net/identity/ctx': 'Cust999' }, fake.issuerKey.privateKey), /for tenant "Cust999"/],
     ['an OpenID id_token signed by the same key (iss https://…, aud the application ID)', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, { ...claims(ticket), iss: fake.origin, aud: '6cf25376616343b38d14ddcd804f2891' }, fake.issuerKey.privateKey), /issuer ".*" is not "SuperOffice AS"/],
-    ['a JWT without iss', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, { [TICKET_CLAIM]: ticket, 'http://schemes.superoffice.net/identity/serial': '1234', aud: 'spn:1234', exp: Math.floor(Date.now() / 1000) + 3600 }, fake.issuerKey.privateKey), /issuer null is not/],
+    ['a JWT without iss', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, { [TICKET_CLAIM]: ticket, [SERIAL_CLAIM]: '1234', aud: 'spn:1234', exp: Math.floor(Date.now() / 1000) + 3600 }, fake.issuerKey.privateKey), /issuer null is not/],
     ['a JWT for another audience', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, { ...claims(ticket), aud: 'someone-else' }, fake.issuerKey.privateKey), /audience "someone-else" is not "spn:\{serial\}"/],
   ];
   for (const [name, mint, why] of hostile) {

@@ -18,12 +18,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMockServer } from '../../templates/runtime/mock-server.js';
 import { IPartnerSystemUserServiceOperations, type PartnerSystemUserAuthenticationResponse as AuthenticationResponse } from '../../templates/runtime/partner-system-user-service.js';
-import { CONTEXT_CLAIM, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
+import { CONTEXT_CLAIM, SERIAL_CLAIM, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
 import { createEMailMockServer, type EMailMockServer } from '../../generated/EMail/mock.js';
 import { makeKeyPair, signJwt, type TestKeyPair } from './online-test-keys.js';
 
-/** The tenant database's serial number; a system user token's audience is spn:{serial} (validate-security-tokens.md). */
-const SERIAL_CLAIM = 'http://schemes.superoffice.net/identity/serial';
 
 export interface FakeTenant {
   /** Index into `hosts` of the host that serves the tenant now. */
