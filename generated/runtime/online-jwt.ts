@@ -15,6 +15,8 @@ import { requestJson } from './online-request.js';
 export const TICKET_CLAIM = 'http://schemes.superoffice.net/identity/ticket';
 /** The claim that carries the tenant (context identifier). */
 export const CONTEXT_CLAIM = 'http://schemes.superoffice.net/identity/ctx';
+/** The claim that carries the tenant database's serial number: a system user token's audience is `spn:` + it. */
+export const SERIAL_CLAIM = 'http://schemes.superoffice.net/identity/serial';
 
 /** A JWT that is not trusted. Never carries the token. */
 export class JwtError extends OnlineError {}

@@ -14,7 +14,7 @@
 import { redact } from './redact.js';
 import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
-import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
+import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, SERIAL_CLAIM, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
 import { checkLimitOption, environmentUrl } from './agent.js';
 import { OnlineError } from './errors.js';
 import { MAX_ANSWER_BYTES, requestJson } from './online-request.js';
@@ -41,8 +41,6 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
 
 /** The issuer of system user tokens (validate-security-tokens.md). */
 const SYSTEM_USER_ISSUER = 'SuperOffice AS';
-/** The tenant database's serial number: a system user token's audience is `spn:` + this claim. */
-const SERIAL_CLAIM = 'http://schemes.superoffice.net/identity/serial';
 
 /** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp ...). */
 export class SystemUserSignInError extends OnlineError {
