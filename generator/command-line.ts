@@ -278,8 +278,22 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   process.once('SIGTERM', stop);
   const clock = () => new Date().toTimeString().slice(0, 8);
   let lastFiles: readonly string[] = [];
+  /** The files to watch after a run: the config file always; the WSDLs of the last run that read the config. */
+  const watchedFiles = (settings: RunSettings | undefined): readonly string[] => {
+    if (settings) lastFiles = [...settings.wsdl, ...(settings.configPath !== undefined ? [settings.configPath] : [])];
+    const config = argv.config ?? (argv.wsdl.length === 0 ? CONFIG_FILE : undefined);
+    return [...new Set([...lastFiles, ...(config !== undefined ? [config] : [])])];
+  };
+  let first: RunSettings | undefined;
+  try {
+    first = settingsFrom(argv);
+  } catch {
+    // The first run reports it.
+  }
   await watchAndRun({
     signal: controller.signal,
+    // Watched from the start: a WSDL saved or deleted while the first run reads gets a run of its own.
+    files: watchedFiles(first),
     run: async (cache) => {
       let settings: RunSettings | undefined;
       try {
@@ -292,10 +306,7 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
           `[${clock()}] ${NAME}: the last good output stays; waiting for the next change\n` + text.split('\n').map((l) => `${NAME}: ${l}\n`).join(''),
         );
       }
-      // The config file is always watched; the WSDLs of the last run that read the config.
-      if (settings) lastFiles = [...settings.wsdl, ...(settings.configPath !== undefined ? [settings.configPath] : [])];
-      const config = argv.config ?? (argv.wsdl.length === 0 ? CONFIG_FILE : undefined);
-      return { files: [...new Set([...lastFiles, ...(config !== undefined ? [config] : [])])] };
+      return { files: watchedFiles(settings) };
     },
   });
   process.removeListener('SIGINT', stop);

@@ -23,6 +23,12 @@ export interface WatchOptions {
   readonly run: (cache: ReadCache) => Promise<WatchRun>;
   /** Ends the loop: the watchers close and the returned promise settles after a run in progress. */
   readonly signal: AbortSignal;
+  /**
+   * The files to watch while the first run goes, as far as they are known before it (the WSDLs
+   * given, the config file and what it names): a save or a deletion while the first run reads
+   * gets a run of its own, like one during any later run. Default: none.
+   */
+  readonly files?: readonly string[];
   /** Quiet time after the last change before a run starts. Default 100 ms. */
   readonly debounceMs?: number;
 }
@@ -34,19 +40,19 @@ const COARSE_CLOCK_MS = 20;
 export async function watchAndRun(options: WatchOptions): Promise<void> {
   const cache = new ReadCache();
   const debounceMs = options.debounceMs ?? 100;
-  let watchers: FSWatcher[] = [];
+  /** A watcher per folder, with the names in it it is for. */
+  let watchers = new Map<string, { readonly names: string; readonly watcher: FSWatcher }>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
 
   const closeWatchers = () => {
-    for (const w of watchers) w.close();
-    watchers = [];
+    for (const { watcher } of watchers.values()) watcher.close();
+    watchers = new Map();
   };
   /** The files the watchers are for. */
   let watched: readonly string[] = [];
   const arm = (files: readonly string[]) => {
-    closeWatchers();
     watched = files;
     // The folder of each file is watched rather than the file: editors that save by writing a new
     // file and renaming it over the old one would otherwise end a file watch after the first save.
@@ -65,17 +71,29 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       if (!byFolder.has(folder)) byFolder.set(folder, new Set());
       byFolder.get(folder)!.add(name);
     }
+    // A watcher for the same folder and names is kept, not made again: closing it would drop the
+    // events it has not delivered yet (a save while a run ended without giving them a turn).
+    const kept = new Map<string, { readonly names: string; readonly watcher: FSWatcher }>();
     for (const [folder, names] of byFolder) {
+      const key = [...names].sort().join('\n');
+      const old = watchers.get(folder);
+      if (old?.names === key) {
+        kept.set(folder, old);
+        watchers.delete(folder);
+        continue;
+      }
       try {
-        const w = watchFile(folder, (_event, name) => {
+        const watcher = watchFile(folder, (_event, name) => {
           if (name === null || names.has(name.toString())) schedule();
         });
-        w.on('error', () => schedule());
-        watchers.push(w);
+        watcher.on('error', () => schedule());
+        kept.set(folder, { names: key, watcher });
       } catch {
         // A folder that vanished since: the next run reports the missing file.
       }
     }
+    closeWatchers();
+    watchers = kept;
   };
   const runOnce = async () => {
     // File times come from the kernel's coarse clock, up to a tick (≤ 10 ms) behind Date.now(): a
@@ -85,29 +103,33 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     const { files } = await options.run(cache);
     if (options.signal.aborted) return;
     arm(files);
-    // A file saved while the run was reading (before its folder was watched), or deleted meanwhile
-    // (re-arming drops the events the old watchers had not delivered yet), gets a run of its own.
+    // A file saved while the run was reading before its folder was watched (one the run named
+    // anew: a changed config), or deleted meanwhile, gets a run of its own.
     if (files.some((f) => !isUrl(f) && changedSince(f, started, existed.has(f)))) schedule();
   };
+  /** Runs now, and again while changes came during the run; one at a time (schedule waits for it). */
+  const runs = (): Promise<void> =>
+    (running = (async () => {
+      do {
+        again = false;
+        await runOnce();
+      } while (again && !options.signal.aborted);
+    })().finally(() => (running = undefined)));
   const schedule = () => {
     if (options.signal.aborted) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
-      if (running) {
-        again = true;
-        return;
-      }
-      running = (async () => {
-        do {
-          again = false;
-          await runOnce();
-        } while (again && !options.signal.aborted);
-      })().finally(() => (running = undefined));
+      if (options.signal.aborted) return;
+      if (running) again = true;
+      else void runs();
     }, debounceMs);
   };
 
-  await runOnce();
+  // The files known before the first run are watched while it reads, like those of any later run.
+  arm(options.files ?? []);
+  await runs();
   if (options.signal.aborted) {
+    clearTimeout(timer);
     closeWatchers();
     return;
   }

@@ -4,12 +4,13 @@
 // only the WSDL that changed.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generate } from '../generator/generate.js';
 import { FileTexts, ReadCache } from '../generator/read-cache.js';
+import { watchAndRun } from '../generator/watch.js';
 import { snapshot } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
 import { cliPath } from './support/paths.js';
@@ -132,6 +133,58 @@ test('--watch: a WSDL folder deleted and made again (a branch switch, a script r
   } finally {
     watch.end();
   }
+});
+
+/**
+ * watchAndRun in process, with a run that changes `file` while it goes (the first run, or the one
+ * numbered `during`): resolves with the number of runs once a second run has happened, or after 3 s.
+ */
+async function runsAfterChangeDuring(change: (file: string) => void, during = 1): Promise<number> {
+  const dir = mkdtempSync(join(work, 'during-'));
+  const file = join(dir, 'Alpha.wsdl');
+  writeFileSync(file, 'one');
+  const controller = new AbortController();
+  let runs = 0;
+  let enough: () => void = () => {};
+  const ran = new Promise<void>((resolve) => (enough = resolve));
+  const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 15));
+  const watching = watchAndRun({
+    signal: controller.signal,
+    debounceMs: 5,
+    files: [file],
+    run: async () => {
+      runs++;
+      if (runs === during) {
+        await tick(); // the run reads the file here …
+        change(file);
+        await tick(); // … and goes on a while
+      }
+      if (runs === during + 1) enough();
+      return { files: [file] };
+    },
+  });
+  const giveUp = setTimeout(enough, 3_000);
+  await ran;
+  clearTimeout(giveUp);
+  controller.abort();
+  await watching;
+  return runs;
+}
+
+/** A save by renaming a copy over the file, with the copy's older time (mv, cp -p, an unpacked archive). */
+const saveOlderCopy = (file: string) => {
+  writeFileSync(`${file}.new`, 'two');
+  utimesSync(`${file}.new`, new Date(2020, 0, 1), new Date(2020, 0, 1));
+  renameSync(`${file}.new`, file);
+};
+
+test('watch: a WSDL deleted or saved while the first run reads gets a run of its own, as during any later run', async () => {
+  // The first run's files used to be watched only once it ended: a deletion then, or a save that
+  // left an older modification time, was seen by nobody, and --watch waited for a change that had happened.
+  assert.equal(await runsAfterChangeDuring((f) => rmSync(f)), 2, 'deleted during the first run');
+  assert.equal(await runsAfterChangeDuring(saveOlderCopy), 2, 'an older copy saved over it during the first run');
+  assert.equal(await runsAfterChangeDuring((f) => writeFileSync(f, 'two')), 2, 'saved during the first run');
+  assert.equal(await runsAfterChangeDuring(saveOlderCopy, 2), 3, 'an older copy saved over it during the second run');
 });
 
 test('the model cache: a second run reads only the WSDL whose text changed, and writes the same as a run without it', async () => {
