@@ -2,7 +2,7 @@
 // WSDL is not embedded: a test that wants `?wsdl` served passes it as the mock's `wsdl` option,
 // so neither the generated folder nor a user's dist/ carries a copy of it.
 import { servicePath } from './emit-client.js';
-import { propertyKey, stringLiteral } from './identifiers.js';
+import { commentText, propertyKey, stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import type { EmitPlan } from './plan.js';
 import { template } from './templates.js';
@@ -22,10 +22,11 @@ export function emitMock(plan: EmitPlan, templatesDir: string, header: string): 
     agentClass: plan.agentClass,
     instance: plan.agent.toLowerCase(),
     operationsConst: plan.operationsConst,
-    service: plan.service.name,
-    wsdlFile: plan.service.sourceFile,
+    // In its JSDoc: as comment text.
+    service: commentText(plan.service.name),
+    wsdlFile: commentText(plan.service.sourceFile),
     soapLabel: `SOAP ${plan.service.soapVersion}`,
-    exampleKey: first ? propertyKey(first.op.name) : 'Operation',
+    exampleKey: first ? commentText(propertyKey(first.op.name)) : 'Operation',
     serviceLiteral,
     servicePathLiteral,
   });

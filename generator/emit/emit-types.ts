@@ -5,7 +5,7 @@
 //   IsDictionary FieldPropertyDictionary → export type FieldPropertyDictionary = Record<string, FieldProperty | null>
 //   ArrayOfEMailAddress → export type ArrayOfEMailAddress = (EMailAddress | null)[] (fields use the array directly)
 import { qnameKey, shownLocal, type ElementField } from '../model/types.js';
-import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
+import { commentText, docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import { template } from './templates.js';
 import type { EmitPlan, PlannedType, TypeScope } from './plan.js';
@@ -57,7 +57,7 @@ export function emitAgentTypeExports(plan: EmitPlan, sharedModule: string, templ
   const declared = plan.types.filter(isDeclared);
   return typesFile(templatesDir, header, {
     sharedModule,
-    source: plan.service.sourceFile,
+    source: commentText(plan.service.sourceFile),
     typeNames: [...new Set(declared.map((t) => t.name))].sort(),
     declarations: [headerTypes(plan, 'input', plan.requestHeadersType, (n) => `T.${n}`), headerTypes(plan, 'output', plan.responseHeadersType, (n) => `T.${n}`)],
   });

@@ -82,12 +82,23 @@ export function docLines(text: string | undefined): string[] {
 }
 
 /**
+ * Text from a WSDL (a name, an address) or a file name as a piece of a comment line: `*\/` cannot
+ * end the comment early, and a line break (which would end a `//` comment, or leave a JSDoc line
+ * without its ` * `) becomes a space. Names are NCNames in a valid WSDL, but nothing checks that.
+ */
+export function commentText(text: string): string {
+  return text.replace(/\*\//g, '*\\/').replace(/\r\n?|[\n\u2028\u2029]/g, ' ');
+}
+
+/**
  * A JSDoc comment of `lines` at `indent`, without a trailing newline. With `compact`, a single
- * line is written as `/** line *\/`.
+ * line is written as `/** line *\/`. Each line goes through commentText: a WSDL name in it (an
+ * operation's, an element's) cannot end the comment.
  */
 export function jsDocBlock(lines: readonly string[], indent = '', options: { compact?: boolean } = {}): string {
-  if (options.compact && lines.length === 1) return `${indent}/** ${lines[0]} */`;
-  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */`;
+  const safe = lines.map(commentText);
+  if (options.compact && safe.length === 1) return `${indent}/** ${safe[0]} */`;
+  return `${indent}/**\n${safe.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */`;
 }
 
 /** `words` joined by spaces into lines of at most `width` characters (a longer word stands alone). */

@@ -1,16 +1,19 @@
 // One XSD construct in → the exact TypeScript out. Each case is a small WSDL in the WCF style.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { emitClient, emitIndex, emitOperations } from '../../generator/emit/emit-client.js';
 import { emitMetadata } from '../../generator/emit/emit-metadata.js';
 import { emitTypes } from '../../generator/emit/emit-types.js';
 import { planAgents, type EmitPlan } from '../../generator/emit/plan.js';
 import { GenerateError } from '../../generator/errors.js';
 import { readWsdl } from '../../generator/wsdl/read-wsdl.js';
+import { buildFiles } from '../../generator/generate.js';
+import { codeIdentifiers, commentBreakingWsdl } from '../support/hostile-wsdl.js';
 import { miniWsdl, type MiniWsdlOptions } from '../support/mini-wsdl.js';
+import { tempDir } from '../support/temp-dir.js';
 import { repoRoot } from '../support/paths.js';
 import { patternProblem } from '../../templates/runtime/schema.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ARRAYS_NS = 'http://schemas.microsoft.com/2003/10/Serialization/Arrays';
@@ -240,6 +243,28 @@ describe('names', () => {
     );
     const client = emitClient(plan, join(repoRoot, 'templates'), '// header\n');
     assert.match(client, /delete\(input: T\.deleteRequest = \{\}, options\?: rt\.CallOptions\): Promise<void>/);
+  });
+
+  test('a name with */ in it (any WSDL name, in any comment it is shown in) stays comment text, never code', () => {
+    // Names were copied into JSDoc as they are (`@xsd element <name>`, the class and mock docs, the
+    // header lists): `N*\/globalThis.injected3=1;/*` closed the comment, and the assignment ran
+    // when the generated file was imported. A fetched WSDL could put code into a build that way.
+    const dir = tempDir('comment-breaking');
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'Breaking.wsdl'), commentBreakingWsdl());
+    writeFileSync(join(dir, 'Other.wsdl'), miniWsdl({ portType: 'Other' }));
+    // Alone (the agent owns its types), and beside another WSDL (the types in shared/).
+    for (const inputs of [['Breaking.wsdl'], ['Breaking.wsdl', 'Other.wsdl']]) {
+      const { files } = buildFiles(inputs.map((f) => join(dir, f)));
+      const injected = files
+        .filter((f) => !f.path.startsWith('runtime/'))
+        .flatMap((f) => codeIdentifiers(f.content).filter((id) => /^injected\d+$/.test(id)).map((id) => `${f.path}: ${id}`));
+      assert.deepEqual(injected, [], `${inputs.join(' ')}: WSDL text that became code`);
+      // The names are there, as data and as (escaped) comment text.
+      const client = files.find((f) => f.path.endsWith('/client.ts'))!.content;
+      assert.ok(client.includes("this.call('N*/globalThis.injected17=1;/*', input, options)"), client);
+      assert.ok(client.includes('@xsd operation N*\\/globalThis.injected17=1;/*'), client);
+    }
   });
 
   test('the same WSDL always gives the same names and metadata (no traversal-order state)', () => {
