@@ -87,7 +87,12 @@ export function docLines(text: string | undefined): string[] {
  * without its ` * `) becomes a space. Names are NCNames in a valid WSDL, but nothing checks that.
  */
 export function commentText(text: string): string {
-  return text.replace(/\*\//g, '*\\/').replace(/\r\n?|[\n\u2028\u2029]/g, ' ');
+  return oneLine(text.replace(/\*\//g, '*\\/'));
+}
+
+/** `text` with each line break (CR, LF, CRLF, and U+2028/U+2029, which end a line in TypeScript too) made a space. */
+export function oneLine(text: string): string {
+  return text.replace(/\r\n?|[\n\u2028\u2029]/g, ' ');
 }
 
 /**

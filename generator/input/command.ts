@@ -74,7 +74,9 @@ export function regenerateCommand(info: InvocationInfo): string {
 /** What the headers' "Regenerate with" line says: the command when it fits on the line, else where to find it. */
 export function headerCommand(command: string): string {
   const line = `// Regenerate with: ${command}`;
-  // A longer command lives in the manifest only.
+  // A longer command lives in the manifest only; so does one with a line break (a file name may
+  // hold one, quoted in the command), which would end the // comment and leave the rest as code.
+  if (/[\r\n\u2028\u2029]/.test(command)) return `the "command" in .gen-services86-manifest.json of the output folder (not one line)`;
   return fits(line) ? command : `the "command" in .gen-services86-manifest.json of the output folder (too long for this line)`;
 }
 
