@@ -26,8 +26,12 @@ interface DeclarationView {
   readonly type?: string;
 }
 
-function typesFile(templatesDir: string, header: string, view: { declarations: readonly DeclarationView[]; sharedModule?: string; source?: string; typeNames?: readonly string[] }): string {
-  return template(templatesDir, 'types.ts.hbs')({ sharedModule: false, source: '', typeNames: [], ...view, header });
+function typesFile(
+  templatesDir: string,
+  header: string,
+  view: { declarations: readonly DeclarationView[]; sharedModule?: string; importsT?: boolean; source?: string; typeNames?: readonly string[] },
+): string {
+  return template(templatesDir, 'types.ts.hbs')({ sharedModule: false, importsT: false, source: '', typeNames: [], ...view, header });
 }
 
 /** An agent's types.ts when it owns its types (one WSDL in the run). */
@@ -55,11 +59,18 @@ function isDeclared(t: PlannedType): boolean {
  */
 export function emitAgentTypeExports(plan: EmitPlan, sharedModule: string, templatesDir: string, header: string): string {
   const declared = plan.types.filter(isDeclared);
+  // The shared module is imported as T only when a header names one of its types: an agent whose
+  // headers are all built-ins (or that has none) would leave the import unused, which a consumer's
+  // noUnusedLocals reports (TS6133).
+  let importsT = false;
+  const q: Qualify = (n) => ((importsT = true), `T.${n}`);
+  const declarations = [headerTypes(plan, 'input', plan.requestHeadersType, q), headerTypes(plan, 'output', plan.responseHeadersType, q)];
   return typesFile(templatesDir, header, {
     sharedModule,
+    importsT,
     source: commentText(plan.service.sourceFile),
     typeNames: [...new Set(declared.map((t) => t.name))].sort(),
-    declarations: [headerTypes(plan, 'input', plan.requestHeadersType, (n) => `T.${n}`), headerTypes(plan, 'output', plan.responseHeadersType, (n) => `T.${n}`)],
+    declarations,
   });
 }
 

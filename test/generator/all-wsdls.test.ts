@@ -122,6 +122,19 @@ describe('generated files', () => {
     assert.ok(names > 400, `${names} names checked`);
   });
 
+  test("an agent's types.ts imports the shared types as T only when it uses them (noUnusedLocals)", () => {
+    // The hostile WSDL has no SOAP headers: its types.ts names no shared type, and an unused
+    // `import type * as T` failed a consumer's tsc --noUnusedLocals (TS6133), a flag the output
+    // is promised to pass (output-check.test.ts, PICKY).
+    const agentTypes = allFiles.filter((f) => /^[^/]+\/types\.ts$/.test(f.path) && !f.path.startsWith('shared/'));
+    assert.ok(agentTypes.length >= 57, `${agentTypes.length} agents' types.ts`);
+    for (const f of agentTypes) {
+      const imports = /^import type \* as T from /m.test(f.content);
+      assert.equal(imports, /\bT\.[A-Za-z_$]/.test(f.content.replace(/^import .*$/gm, '')), `${f.path}: imports T ${imports ? 'without using' : 'and uses'} it`);
+    }
+    assert.ok(!/^import type \* as T/m.test(allFiles.find((f) => f.path === 'Hostile/types.ts')!.content));
+  });
+
   test('no text from the hostile WSDL escapes into code', () => {
     const hostile = allFiles.filter((f) => f.path.startsWith('Hostile/'));
     for (const f of hostile) {
