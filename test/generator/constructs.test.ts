@@ -375,6 +375,21 @@ describe('refused constructs', () => {
       );
     }
   });
+  test("an extension's element named like one of a base type's (any level up)", () => {
+    // An extension's elements follow its base's on the wire, as one object's properties: a second
+    // "A" was a second value of one property, and with another type `interface C extends Box` did
+    // not compile (TS2430) after a run that exited 0. Within one sequence it was refused already.
+    const ext = (name: string, base: string, element: string) =>
+      `<xs:complexType name="${name}"><xs:complexContent><xs:extension base="tns:${base}"><xs:sequence>${element}</xs:sequence></xs:extension></xs:complexContent></xs:complexType>`;
+    for (const type of ['xs:string', 'xs:int']) {
+      assertRefusedAt(
+        { schema: `${BOX}${ext('Mid', 'Box', '<xs:element name="M" type="xs:int"/>')}${ext('C', 'Mid', `<xs:element minOccurs="0" name="A" type="${type}"/>`)}` },
+        `<xs:element minOccurs="0" name="A" type="${type}"/>`,
+        'element "A" of type C is also an element of its base type Box',
+        "complexType[@name='C']/complexContent/extension/sequence/element[@name='A']",
+      );
+    }
+  });
   test('an inline list item type that restricts xs:anyType is refused where it is declared', () => {
     assertRefusedAt(
       { schema: '<xs:simpleType name="L"><xs:list><xs:simpleType><xs:restriction base="xs:anyType"/></xs:simpleType></xs:list></xs:simpleType>' },
