@@ -19,13 +19,16 @@ const PREDEFINED_TYPES = new Set(
 /**
  * Globals the generated files refer to by name (Date, Uint8Array, Record, Promise …) plus other
  * well-known ones: a schema type called `Date` must not shadow the real Date inside types.ts.
+ * And the namespaces the files import the runtime and the types as (rt, ri, rtm, T): metadata.ts
+ * declares a constant per type, so a type named `ri` made `export const ri` beside
+ * `import * as ri`, a SyntaxError when the module loads.
  */
 const GLOBALS = new Set(
   (
     'Array ArrayBuffer BigInt Boolean DataView Date Error EvalError Function Infinity JSON Map Math NaN Number ' +
     'Object Partial Pick Omit Promise Proxy RangeError ReadonlyArray Readonly Record ReferenceError Reflect ' +
     'RegExp Required Set String Symbol SyntaxError TypeError URIError Uint8Array WeakMap WeakSet globalThis ' +
-    'undefined eval isFinite isNaN parseFloat parseInt arguments rt T'
+    'undefined eval isFinite isNaN parseFloat parseInt arguments rt ri rtm T'
   ).split(' '),
 );
 

@@ -234,6 +234,27 @@ describe('names', () => {
     assertBlock(out, '  when?: Date_;');
   });
 
+  test("a type named like a namespace the files import (ri, rtm, rt, T) gets a _: metadata.ts declares a constant per type", () => {
+    // metadata.ts imports the runtime as `ri` and declares `export const <Type>`: a type named ri
+    // made `export const ri` beside `import * as ri`, and loading the module threw a SyntaxError.
+    const types = ['ri', 'rtm', 'rt', 'T'];
+    const plan = planEmit(
+      readWsdl(
+        miniWsdl({
+          schema: types.map((n) => `<xs:complexType name="${n}"><xs:sequence><xs:element minOccurs="0" name="v" type="xs:int"/></xs:sequence></xs:complexType>`).join(''),
+          operations: [{ name: 'Ping', request: types.map((n) => `<xs:element minOccurs="0" name="f${n}" type="tns:${n}"/>`).join('') }],
+        }),
+        'Test.wsdl',
+      ),
+    );
+    const metadata = emitMetadata(plan, join(repoRoot, 'templates'));
+    for (const n of types) {
+      assert.match(metadata, new RegExp(`^export const ${n}_ = \\['complex', '${n}',`, 'm'), n);
+      assert.doesNotMatch(metadata, new RegExp(`^export const ${n} `, 'm'), n);
+    }
+    assert.match(metadata, /^import \* as ri from /m);
+  });
+
   test('operation names become camelCase methods; reserved words are legal method names', () => {
     const plan = planEmit(readWsdl(miniWsdl(hostile), 'Test.wsdl'));
     assert.deepEqual(
