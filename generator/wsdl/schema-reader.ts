@@ -144,6 +144,11 @@ function unsupported(el: XmlElement, file: string, what?: string): GenerateError
 function requiredName(el: XmlElement, file: string): string {
   const name = attr(el, 'name');
   if (!name) throw new GenerateError(`xs:${el.localName} has no name`, location(el, file));
+  // Not an XML name, and the metadata tables separate an element's name from its namespace and
+  // type by spaces: a value of element "a b" was dropped from every request without a word.
+  if (el.localName === 'element' && /\s/.test(name)) {
+    throw new GenerateError(`xs:element name "${name}" holds white space: not an XML name, so never an element on the wire`, location(el, file));
+  }
   return name;
 }
 

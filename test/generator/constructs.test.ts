@@ -411,6 +411,22 @@ describe('refused constructs', () => {
       );
     }
   });
+  test('an element name with white space in it (not an XML name), in a type or at the top', () => {
+    // The metadata tables write an element as 'name namespace type occurrence': the value of an
+    // element "a b" was dropped from every request, silently, after a run that exited 0.
+    assertRefusedAt(
+      { schema: '<xs:complexType name="W"><xs:sequence><xs:element minOccurs="0" name="a b" type="xs:int"/></xs:sequence></xs:complexType>' },
+      '<xs:element minOccurs="0" name="a b"',
+      'xs:element name "a b" holds white space: not an XML name, so never an element on the wire',
+      "complexType[@name='W']/sequence/element[@name='a b']",
+    );
+    assertRefusedAt(
+      { schema: '<xs:element name="top level" type="xs:int"/>' },
+      '<xs:element name="top level"',
+      'xs:element name "top level" holds white space: not an XML name, so never an element on the wire',
+      "element[@name='top level']",
+    );
+  });
   test('an inline list item type that restricts xs:anyType is refused where it is declared', () => {
     assertRefusedAt(
       { schema: '<xs:simpleType name="L"><xs:list><xs:simpleType><xs:restriction base="xs:anyType"/></xs:simpleType></xs:list></xs:simpleType>' },
