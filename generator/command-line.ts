@@ -10,7 +10,7 @@ import { isUrl } from './input/documents.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
 import { interruptedWrite } from './output/write.js';
 import type { ReadCache } from './read-cache.js';
-import { watchAndRun } from './watch.js';
+import { watchAndRun, type WatchRun } from './watch.js';
 
 const NAME = 'gen-services86';
 
@@ -147,6 +147,8 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
 /** One run's inputs and options, from the arguments and the config file. */
 interface RunSettings {
   readonly wsdl: readonly string[];
+  /** The config's globs, absolute (watched for new files in --watch). */
+  readonly globs: readonly string[];
   readonly out: string;
   readonly allowedOrigins: readonly string[];
   readonly timeoutMs: number | undefined;
@@ -179,6 +181,7 @@ function settingsFrom(argv: Args): RunSettings {
   ];
   return {
     wsdl,
+    globs: config?.globs ?? [],
     out,
     allowedOrigins: [...(config?.allowOrigins ?? []), ...(argv['allow-origin'] ?? [])],
     timeoutMs: argv['fetch-timeout'] ?? config?.timeoutMs,
@@ -277,12 +280,12 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const clock = () => new Date().toTimeString().slice(0, 8);
-  let lastFiles: readonly string[] = [];
-  /** The files to watch after a run: the config file always; the WSDLs of the last run that read the config. */
-  const watchedFiles = (settings: RunSettings | undefined): readonly string[] => {
-    if (settings) lastFiles = [...settings.wsdl, ...(settings.configPath !== undefined ? [settings.configPath] : [])];
+  let last: WatchRun = { files: [] };
+  /** What to watch after a run: the config file always; the WSDLs and globs of the last run that read the config. */
+  const watching = (settings: RunSettings | undefined): WatchRun => {
+    if (settings) last = { files: [...settings.wsdl, ...(settings.configPath !== undefined ? [settings.configPath] : [])], globs: settings.globs };
     const config = argv.config ?? (argv.wsdl.length === 0 ? CONFIG_FILE : undefined);
-    return [...new Set([...lastFiles, ...(config !== undefined ? [config] : [])])];
+    return { files: [...new Set([...last.files, ...(config !== undefined ? [config] : [])])], globs: last.globs ?? [] };
   };
   let first: RunSettings | undefined;
   try {
@@ -293,7 +296,7 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   await watchAndRun({
     signal: controller.signal,
     // Watched from the start: a WSDL saved or deleted while the first run reads gets a run of its own.
-    files: watchedFiles(first),
+    first: watching(first),
     run: async (cache) => {
       let settings: RunSettings | undefined;
       try {
@@ -306,7 +309,7 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
           `[${clock()}] ${NAME}: the last good output stays; waiting for the next change\n` + text.split('\n').map((l) => `${NAME}: ${l}\n`).join(''),
         );
       }
-      return { files: watchedFiles(settings) };
+      return watching(settings);
     },
   });
   process.removeListener('SIGINT', stop);

@@ -4,7 +4,8 @@
 // content (ReadCache), so a run after one file changed reads only that file, and each agent's files
 // by their emitter's arguments (EmitCache), so it emits only what that change reaches.
 import { existsSync, statSync, watch as watchFile, type FSWatcher } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { globWatchTarget } from './input/config.js';
 import { isUrl } from './input/documents.js';
 import { ReadCache } from './read-cache.js';
 
@@ -12,6 +13,11 @@ import { ReadCache } from './read-cache.js';
 export interface WatchRun {
   /** Local files whose change triggers a run (the WSDLs, the config file). */
   readonly files: readonly string[];
+  /**
+   * Globs (absolute) the inputs came from (a config's `wsdl/*.wsdl`): a file that appears where
+   * one matches triggers a run too, so a WSDL added to the folder is generated.
+   */
+  readonly globs?: readonly string[];
 }
 
 export interface WatchOptions {
@@ -24,11 +30,11 @@ export interface WatchOptions {
   /** Ends the loop: the watchers close and the returned promise settles after a run in progress. */
   readonly signal: AbortSignal;
   /**
-   * The files to watch while the first run goes, as far as they are known before it (the WSDLs
-   * given, the config file and what it names): a save or a deletion while the first run reads
-   * gets a run of its own, like one during any later run. Default: none.
+   * What to watch while the first run goes, as far as it is known before it (the WSDLs given, the
+   * config file and what it names): a save or a deletion while the first run reads gets a run of
+   * its own, like one during any later run. Default: nothing.
    */
-  readonly files?: readonly string[];
+  readonly first?: WatchRun;
   /** Quiet time after the last change before a run starts. Default 100 ms. */
   readonly debounceMs?: number;
 }
@@ -40,8 +46,8 @@ const COARSE_CLOCK_MS = 20;
 export async function watchAndRun(options: WatchOptions): Promise<void> {
   const cache = new ReadCache();
   const debounceMs = options.debounceMs ?? 100;
-  /** A watcher per folder, with the names in it it is for. */
-  let watchers = new Map<string, { readonly names: string; readonly watcher: FSWatcher }>();
+  /** A watcher per folder (and whether below it too), with what in it it is for. */
+  let watchers = new Map<string, { readonly key: string; readonly watcher: FSWatcher }>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -52,42 +58,61 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
   };
   /** The files the watchers are for. */
   let watched: readonly string[] = [];
-  const arm = (files: readonly string[]) => {
+  const arm = ({ files, globs = [] }: WatchRun) => {
     watched = files;
     // The folder of each file is watched rather than the file: editors that save by writing a new
     // file and renaming it over the old one would otherwise end a file watch after the first save.
-    const byFolder = new Map<string, Set<string>>();
+    /** Per folder: the names in it, the patterns of names, and whether a new folder in it matters (a glob's `**`). */
+    const byFolder = new Map<string, { names: Set<string>; patterns: RegExp[]; folders: boolean }>();
+    const target = (folder: string) => {
+      if (!byFolder.has(folder)) byFolder.set(folder, { names: new Set(), patterns: [], folders: false });
+      return byFolder.get(folder)!;
+    };
     // A folder that does not exist (deleted by a branch switch, not made yet): the nearest one
     // that does is watched for the name that leads there, so making it again starts a run —
     // and with nothing watched, the process would end.
-    for (const f of files) {
-      if (isUrl(f)) continue;
-      let folder = dirname(resolve(f));
-      let name = basename(resolve(f));
+    const addPath = (path: string) => {
+      let folder = dirname(resolve(path));
+      let name = basename(resolve(path));
       while (!isFolder(folder) && dirname(folder) !== folder) {
         name = basename(folder);
         folder = dirname(folder);
       }
-      if (!byFolder.has(folder)) byFolder.set(folder, new Set());
-      byFolder.get(folder)!.add(name);
+      target(folder).names.add(name);
+    };
+    for (const f of files) if (!isUrl(f)) addPath(f);
+    // A glob: each folder a match may appear in (its literal folder, and below a wildcard folder
+    // the ones it walks, each watched by itself: a recursive watch would walk node_modules and
+    // .git too), for the names its last segment matches; a folder made there starts a run, which
+    // watches it from then on.
+    for (const glob of globs) {
+      const where = globWatchTarget(glob);
+      if (!where) continue;
+      if (!isFolder(where.folder)) addPath(where.folder);
+      for (const folder of where.folders) {
+        const t = target(folder);
+        t.patterns.push(where.name);
+        t.folders ||= where.deep;
+      }
     }
     // A watcher for the same folder and names is kept, not made again: closing it would drop the
     // events it has not delivered yet (a save while a run ended without giving them a turn).
-    const kept = new Map<string, { readonly names: string; readonly watcher: FSWatcher }>();
-    for (const [folder, names] of byFolder) {
-      const key = [...names].sort().join('\n');
+    const kept = new Map<string, { readonly key: string; readonly watcher: FSWatcher }>();
+    for (const [folder, { names, patterns, folders }] of byFolder) {
+      const key = [...[...names].sort(), ...patterns.map((p) => p.source).sort(), String(folders)].join('\n');
       const old = watchers.get(folder);
-      if (old?.names === key) {
+      if (old?.key === key) {
         kept.set(folder, old);
         watchers.delete(folder);
         continue;
       }
       try {
         const watcher = watchFile(folder, (_event, name) => {
-          if (name === null || names.has(name.toString())) schedule();
+          if (name === null || names.has(name.toString()) || patterns.some((p) => p.test(name.toString()))) schedule();
+          else if (folders && !name.toString().startsWith('.') && name.toString() !== 'node_modules' && isFolder(join(folder, name.toString()))) schedule();
         });
         watcher.on('error', () => schedule());
-        kept.set(folder, { names: key, watcher });
+        kept.set(folder, { key, watcher });
       } catch {
         // A folder that vanished since: the next run reports the missing file.
       }
@@ -100,9 +125,10 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     // file saved just after the run started can carry an earlier time. At worst this runs once more.
     const started = Date.now() - COARSE_CLOCK_MS;
     const existed = new Set(watched.filter((f) => !isUrl(f) && existsSync(f)));
-    const { files } = await options.run(cache);
+    const next = await options.run(cache);
+    const { files } = next;
     if (options.signal.aborted) return;
-    arm(files);
+    arm(next);
     // A file saved while the run was reading before its folder was watched (one the run named
     // anew: a changed config), or deleted meanwhile, gets a run of its own.
     if (files.some((f) => !isUrl(f) && changedSince(f, started, existed.has(f)))) schedule();
@@ -126,7 +152,7 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
   };
 
   // The files known before the first run are watched while it reads, like those of any later run.
-  arm(options.files ?? []);
+  arm(options.first ?? { files: [] });
   await runs();
   if (options.signal.aborted) {
     clearTimeout(timer);

@@ -143,6 +143,7 @@ async function runsAfterChangeDuring(change: (file: string) => void, during = 1)
   const dir = mkdtempSync(join(work, 'during-'));
   const file = join(dir, 'Alpha.wsdl');
   writeFileSync(file, 'one');
+  utimesSync(file, new Date(2020, 0, 1), new Date(2020, 0, 1)); // saved long before the run: only the change counts
   const controller = new AbortController();
   let runs = 0;
   let enough: () => void = () => {};
@@ -151,9 +152,10 @@ async function runsAfterChangeDuring(change: (file: string) => void, during = 1)
   const watching = watchAndRun({
     signal: controller.signal,
     debounceMs: 5,
-    files: [file],
+    first: { files: [file] },
     run: async () => {
       runs++;
+      if (runs < during) writeFileSync(file, `saved during run ${runs}`); // an ordinary save: the next run
       if (runs === during) {
         await tick(); // the run reads the file here …
         change(file);
@@ -185,6 +187,60 @@ test('watch: a WSDL deleted or saved while the first run reads gets a run of its
   assert.equal(await runsAfterChangeDuring(saveOlderCopy), 2, 'an older copy saved over it during the first run');
   assert.equal(await runsAfterChangeDuring((f) => writeFileSync(f, 'two')), 2, 'saved during the first run');
   assert.equal(await runsAfterChangeDuring(saveOlderCopy, 2), 3, 'an older copy saved over it during the second run');
+});
+
+test("watch: a file added where a glob of the config matches gets a run (wsdl/*.wsdl, wsdl/**/*.wsdl, in a folder made since); another file does not", async () => {
+  // Only the files a glob matched were watched: a WSDL added to the folder was generated only
+  // once something else changed.
+  const dir = mkdtempSync(join(work, 'glob-'));
+  mkdirSync(join(dir, 'wsdl', 'sub'), { recursive: true });
+  const alpha = join(dir, 'wsdl', 'Alpha.wsdl');
+  writeFileSync(alpha, 'one');
+  utimesSync(alpha, new Date(2020, 0, 1), new Date(2020, 0, 1)); // saved long before the run
+  const tick = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  for (const [glob, added] of [
+    ['wsdl/*.wsdl', 'wsdl/Beta.wsdl'],
+    ['wsdl/**/*.wsdl', 'wsdl/sub/Gamma.wsdl'],
+  ] as const) {
+    const controller = new AbortController();
+    let runs = 0;
+    let ran: () => void = () => {};
+    const watching = watchAndRun({
+      signal: controller.signal,
+      debounceMs: 5,
+      run: async () => {
+        runs++;
+        ran();
+        return { files: [alpha], globs: [join(dir, glob)] };
+      },
+    });
+    const nextRun = () => new Promise<void>((resolve) => (ran = resolve));
+    try {
+      await tick(20); // the first run, and its watchers
+      assert.equal(runs, 1);
+      writeFileSync(join(dir, 'wsdl', 'sub', `notes-${runs}.txt`), 'not a match');
+      await tick(60);
+      assert.equal(runs, 1, `${glob}: a file it does not match`);
+      const second = nextRun();
+      writeFileSync(join(dir, added), 'two');
+      await Promise.race([second, tick(3_000)]);
+      assert.equal(runs, 2, `${glob}: ${added} was added`);
+      if (glob.includes('**')) {
+        // A folder made below: a run, which watches it; then a WSDL in it.
+        const third = nextRun();
+        mkdirSync(join(dir, 'wsdl', 'new'));
+        await Promise.race([third, tick(3_000)]);
+        await tick(10);
+        const fourth = nextRun();
+        writeFileSync(join(dir, 'wsdl', 'new', 'Delta.wsdl'), 'three');
+        await Promise.race([fourth, tick(3_000)]);
+        assert.equal(runs, 4, `${glob}: a folder made below it, then a WSDL in it`);
+      }
+    } finally {
+      controller.abort();
+      await watching;
+    }
+  }
 });
 
 test('the model cache: a second run reads only the WSDL whose text changed, and writes the same as a run without it', async () => {

@@ -33,6 +33,8 @@ export interface LoadedConfig {
   readonly path: string;
   /** Inputs after glob expansion, as paths relative to the working directory or URLs, in the config's order. */
   readonly wsdl: readonly string[];
+  /** The globs among them, absolute (--watch watches where a new file they match would appear). */
+  readonly globs: readonly string[];
   /** Output folder relative to the working directory. */
   readonly out: string;
   readonly allowOrigins: readonly string[];
@@ -121,12 +123,14 @@ export function readConfig(path: string): LoadedConfig {
   const base = dirname(resolve(path));
   const cwdRelative = (p: string) => relative(process.cwd(), p).split(sep).join('/') || '.';
   const wsdl: string[] = [];
+  const globs: string[] = [];
   for (const pattern of patterns) {
     if (isUrl(pattern)) wsdl.push(pattern);
     else if (unsupportedGlob(pattern) !== undefined) {
       throw new GenerateError(`"wsdl": the pattern "${pattern}" uses ${unsupportedGlob(pattern)}, which is not supported: only *, ? and ** are`, { file });
     } else if (!/[*?]/.test(pattern)) wsdl.push(cwdRelative(resolve(base, pattern)));
     else {
+      globs.push(resolve(base, pattern));
       const matches = expandGlob(base, pattern);
       if (matches.length === 0) throw new GenerateError(`"wsdl": the pattern "${pattern}" matches no file (relative to ${cwdRelative(base)}/)`, { file });
       wsdl.push(...matches.map(cwdRelative));
@@ -137,6 +141,7 @@ export function readConfig(path: string): LoadedConfig {
   return {
     path,
     wsdl: [...new Set(wsdl)],
+    globs,
     out: cwdRelative(resolve(base, (obj['out'] as string | undefined) ?? DEFAULT_OUT_DIR)),
     allowOrigins: strings('allow-origin') ?? [],
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -259,6 +264,29 @@ export function expandGlob(base: string, pattern: string): string[] {
   };
   walk(root, 0);
   return [...new Set(out)].sort();
+}
+
+/**
+ * Where a new file that `pattern` (absolute) matches would appear: in the folder its segments name
+ * before the first wildcard, and when a wildcard segment follows (`**`, `*\/`), in the folders below
+ * it too (`folders`: the ones expandGlob walks, without hidden ones and node_modules), under a name
+ * its last segment matches. Undefined when it matches no file (it ends in `**`).
+ */
+export function globWatchTarget(pattern: string): { readonly folder: string; readonly folders: readonly string[]; readonly deep: boolean; readonly name: RegExp } | undefined {
+  const segments = pattern.split(/[\\/]+/);
+  const last = segments[segments.length - 1]!;
+  if (last === '**' || last === '') return undefined;
+  const firstWild = segments.findIndex((s) => /[*?]/.test(s));
+  const literal = firstWild < 0 ? segments.length - 1 : firstWild;
+  const folder = segments.slice(0, literal).join('/') || '/';
+  const deep = literal < segments.length - 1;
+  const folders = [folder];
+  if (deep) {
+    for (let i = 0; i < folders.length; i++) {
+      for (const e of entries(folders[i]!)) if (e.isDirectory() && !hidden(e.name)) folders.push(join(folders[i]!, e.name));
+    }
+  }
+  return { folder, folders, deep, name: segmentRegExp(last) };
 }
 
 function segmentRegExp(seg: string): RegExp {
