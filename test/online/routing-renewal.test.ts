@@ -254,6 +254,24 @@ describe('retry policy', () => {
       unlimited.end();
     }
   });
+  // Date.parse reads almost anything as a date: '1.5' is 1 May 2001, '-1' the year -1, '1 2' and
+  // '5, 10' (two Retry-After headers, joined by fetch) dates long past -- each a wait of 0, an
+  // immediate retry the server asked not to get. Only delta-seconds and RFC 9110's date forms count.
+  test('Retry-After that is neither delta-seconds nor an HTTP date is unreadable: the backoff, not an immediate retry', () => {
+    for (const garbage of ['1.5', '-1', '1 2', '+3', '0x10', 'Mon', '12 Nov']) {
+      assert.equal(retryAfterMs(garbage, 1e12), undefined, JSON.stringify(garbage));
+      assert.equal(retryDelay(opts, { ...base, error: httpError(503, garbage), now: 1e12 }), 50, `${JSON.stringify(garbage)}: backoff`);
+    }
+    // Two headers of seconds (fetch joins them with ', '): the longest wait the server asked for.
+    assert.equal(retryAfterMs('5, 10', 0), 10_000);
+    assert.equal(retryAfterMs('10,5', 0), 10_000);
+    // RFC 9110's three date forms (IMF-fixdate, RFC 850, asctime), all in GMT.
+    const at = Date.UTC(1994, 10, 6, 8, 49, 37);
+    assert.equal(retryAfterMs('Sun, 06 Nov 1994 08:49:37 GMT', at - 3000), 3000);
+    assert.equal(retryAfterMs('Sunday, 06-Nov-94 08:49:37 GMT', at - 3000), 3000);
+    assert.equal(retryAfterMs('Sun Nov  6 08:49:37 1994', at - 3000), 3000);
+    assert.equal(retryAfterMs('Sun, 06 Nov 1994 08:49:37 GMT', at + 1000), 0, 'a date in the past: at once');
+  });
   test('Retry-After as seconds or HTTP date; sleep ends at once on abort', async () => {
     assert.equal(retryAfterMs('7', 0), 7000);
     assert.equal(retryAfterMs('Thu, 01 Jan 1970 00:00:10 GMT', 4000), 6000);
