@@ -23,3 +23,24 @@ test('redact skips undefined and short secrets and leaves other text alone', () 
   assert.equal(redact('abc and SYS-token&secret/42', [undefined, 'abc', TOKEN]), 'abc and ***');
   assert.equal(redact('nothing here', [TOKEN]), 'nothing here');
 });
+
+// XML joins the text around a CDATA section boundary or a comment: `7T:ab<![CDATA[cd]]>` and
+// `7T:ab<!-- -->cd` are the text `7T:abcd`, which the decoded fault reason carries -- and onXml,
+// which gets the raw envelope, and an HTML page's excerpt, saw the secret spelled so unredacted.
+test('redact removes a secret split by CDATA section boundaries or comments, and keeps the markup whole', () => {
+  const split = [
+    'SYS-token&secret<![CDATA[/42]]>',
+    '<![CDATA[SYS-tok]]><![CDATA[en&secret/42]]>',
+    'SYS-token&amp;sec<!-- hidden -->ret&#x2F;42',
+    'SYS-<!---->token&secret/42',
+  ];
+  for (const form of split) assert.ok(!redact(`refused: ${form}.`, [TOKEN]).includes('secret'), form);
+  assert.equal(redact('<r><![CDATA[SYS-token&secret/42]]></r>', [TOKEN]), '<r><![CDATA[***]]></r>', 'a secret inside one CDATA section: the section kept');
+  assert.equal(redact('<r>SYS-token&amp;secret/42<!-- c --></r>', [TOKEN]), '<r>***<!-- c --></r>', 'a comment after the secret is kept');
+  // An unclosed comment hides nothing, and text with many of them is read in linear time.
+  assert.equal(redact('<!-- SYS-token&secret/42', [TOKEN]), '<!-- ***');
+  const hostile = '<!--'.repeat(50_000) + TOKEN;
+  const started = performance.now();
+  assert.equal(redact(hostile, [TOKEN]), `${'<!--'.repeat(50_000)}***`);
+  assert.ok(performance.now() - started < 1_500, `${performance.now() - started} ms`);
+});
