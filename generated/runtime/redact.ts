@@ -6,9 +6,10 @@
 // objects such as ExceptionInfo's Parameters) and its whole `cause` chain. A hostile server can
 // echo a secret in any form, so a secret is matched whatever mix of forms spells its characters:
 // raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`), URL escape
-// (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`): the text is read once with those
-// escapes undone, the secrets are looked for in that plain view, and matches are replaced in the
-// original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
+// (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`), split by CDATA section boundaries or
+// comments (XML joins `7T:ab<![CDATA[cd]]>` and `7T:ab<!-- -->cd` into the text `7T:abcd`): the
+// text is read once with those escapes undone and that markup left out, the secrets are looked for
+// in that plain view, and matches are replaced in the original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
 // ticket of the failing call (issue 15: an agent shared by many users sees a new ticket per call,
 // and keeping them all made each failure slower).
 import { SoapError } from './errors.js';
@@ -16,13 +17,19 @@ import { SoapError } from './errors.js';
 /** Secrets shorter than this are not redacted (they would match ordinary text). */
 const MIN_SECRET_LENGTH = 4;
 
-/** The escapes a secret's characters may hide behind (one fixed expression: nothing is compiled per secret). */
-const ESCAPE = /&#([0-9]{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|%([0-9a-fA-F]{2})|\\[uU]([0-9a-fA-F]{4})|\\(["\\/])/g;
+/**
+ * The escapes a secret's characters may hide behind, and the markup that may split them (a CDATA
+ * section's start or end, a comment's start): one fixed expression, nothing is compiled per secret.
+ */
+const ESCAPE = /&#([0-9]{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|%([0-9a-fA-F]{2})|\\[uU]([0-9a-fA-F]{4})|\\(["\\/])|(<!\[CDATA\[|\]\]>)|<!--/g;
+/** The same, matched at one offset only: how long the escape of one character is (sourceEnd). */
+const ESCAPE_AT = new RegExp(ESCAPE.source, 'y');
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /**
- * `text` with every escape above replaced by its character, and for each character of that plain
- * view the offset in `text` where it starts (plus the end), so a match maps back to the original.
+ * `text` with every escape above replaced by its character and the splitting markup (CDATA
+ * section boundaries, whole comments) left out, and for each character of that plain view the
+ * offset in `text` where it starts (plus the end), so a match maps back to the original.
  */
 function plainView(text: string): { plain: string; starts: number[] } | undefined {
   ESCAPE.lastIndex = 0;
@@ -31,9 +38,23 @@ function plainView(text: string): { plain: string; starts: number[] } | undefine
   let plain = '';
   const starts: number[] = [];
   let last = 0;
+  // Once a comment is not closed, none after it is: no second search to the end (linear time).
+  let commentsClosed = true;
   for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
+    let skipTo = m.index + m[0].length;
+    if (m[0] === '<!--') {
+      const close = commentsClosed ? text.indexOf('-->', skipTo) : -1;
+      if (close < 0) {
+        commentsClosed = false;
+        ESCAPE.lastIndex = m.index + 1; // an unclosed `<!--` is text
+        continue;
+      }
+      skipTo = ESCAPE.lastIndex = close + 3;
+    }
     for (let i = last; i < m.index; i++) starts.push(i);
     plain += text.slice(last, m.index);
+    last = skipTo;
+    if (m[7] !== undefined || m[0] === '<!--') continue; // markup: no character
     let ch: string;
     if (m[1] !== undefined || m[2] !== undefined) {
       const code = m[1] !== undefined ? Number(m[1]) : parseInt(m[2] as string, 16);
@@ -44,12 +65,18 @@ function plainView(text: string): { plain: string; starts: number[] } | undefine
     else ch = m[6] as string;
     for (let i = 0; i < ch.length; i++) starts.push(m.index);
     plain += ch;
-    last = m.index + m[0].length;
   }
   for (let i = last; i < text.length; i++) starts.push(i);
   plain += text.slice(last);
   starts.push(text.length);
   return { plain, starts };
+}
+
+/** The end of the character spelled at `start`: its escape (`&amp;`, `%2F` ...), or the one character. */
+function sourceEnd(text: string, start: number): number {
+  ESCAPE_AT.lastIndex = start;
+  const m = ESCAPE_AT.exec(text);
+  return m !== null && m[7] === undefined && m[0] !== '<!--' ? start + m[0].length : start + 1;
 }
 
 /**
@@ -78,7 +105,8 @@ function scrub(text: string, secrets: readonly string[]): string {
   let pos = 0;
   for (const [from, to] of ranges) {
     const start = at(from);
-    const end = at(to);
+    // Where the last character's own spelling ends: markup after it (`]]>`, a comment) is kept.
+    const end = view ? sourceEnd(text, at(to - 1)) : to;
     if (end <= pos) continue;
     out += text.slice(pos, Math.max(pos, start)) + (start >= pos ? '***' : '');
     pos = end;

@@ -90,12 +90,24 @@ function jitteredBackoff(options: RetryOptions, attempt: number): number {
   return Math.floor((options.random ?? Math.random)() * cap);
 }
 
-/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+/**
+ * RFC 9110's HTTP-date forms: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850
+ * (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`, GMT by definition).
+ * Only these go to Date.parse, which reads almost anything as a date: `1.5` is 1 May 2001.
+ */
+const HTTP_DATE = /^[A-Za-z]{3,9}, \d{1,2}[ -][A-Za-z]{3}[ -]\d{2}(?:\d{2})? \d{2}:\d{2}:\d{2} GMT$/;
+const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
+
+/**
+ * Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or
+ * unreadable (the backoff applies then, not an immediate retry). Several delta-seconds (two
+ * headers, which fetch joins with `, `): the longest wait asked for.
+ */
 export function retryAfterMs(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const date = Date.parse(v);
+  if (/^\d+(?:\s*,\s*\d+)*$/.test(v)) return Math.max(...v.split(',').map(Number)) * 1000;
+  const date = HTTP_DATE.test(v) ? Date.parse(v) : ASCTIME_DATE.test(v) ? Date.parse(`${v} GMT`) : NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
