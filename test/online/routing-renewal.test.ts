@@ -193,6 +193,35 @@ describe('renewing ticket', () => {
     assert.equal(await second, 'ok');
   });
 
+  // The single flight shared every later call with a sign-in that never settles (a custom sign-in
+  // with no timeout, a principal agent with timeoutMs 0): each call timed out waiting for it, and no
+  // call ever signed in again -- the process needed a restart.
+  test('a sign-in that never settles is given up after 5 minutes: the next call signs in again, the hung one is told to stop', async () => {
+    let now = 0;
+    const signals: (AbortSignal | undefined)[] = [];
+    const provider = renewingTicket(
+      async ({ signal }) => {
+        signals.push(signal);
+        return signals.length === 1 ? new Promise<string>(() => undefined) : `ticket-${signals.length}`;
+      },
+      { now: () => now },
+    );
+    const waitShortly = (p: Promise<string>): Promise<string> => Promise.race([p, sleep(200).then(() => 'still waiting')]);
+    const first = new AbortController();
+    const hung = provider.ticket({ fetch: fetchStub, signal: first.signal });
+    first.abort(new Error('the call timed out'));
+    await assert.rejects(hung, /the call timed out/);
+    now += 4 * 60_000;
+    assert.equal(await waitShortly(provider.ticket({ fetch: fetchStub })), 'still waiting', 'a slow sign-in is still shared');
+    assert.equal(signals.length, 1);
+    now += 60_000;
+    assert.equal(await waitShortly(provider.ticket({ fetch: fetchStub })), 'ticket-2');
+    assert.equal(signals.length, 2);
+    assert.equal(signals[0]?.aborted, true, 'the hung sign-in is told to stop');
+    assert.equal(signals[1]?.aborted, false);
+    assert.equal(await provider.ticket({ fetch: fetchStub }), 'ticket-2', 'cached');
+  });
+
   test('credential refusals: by HTTP status, SoExceptionInfo type, fault code; the list is overridable', () => {
     assert.ok(isCredentialRefusal(new HttpError(401, 'Unauthorized', '', 'Op')));
     assert.ok(!isCredentialRefusal(new HttpError(500, 'Error', '', 'Op')));
