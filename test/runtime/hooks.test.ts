@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { EMailAgent, EMailOperations, HttpError } from '../../generated/EMail/index.js';
+import type { CallEvent } from '../../generated/runtime/index.js';
 import { withoutCredentials } from '../../templates/runtime/hooks.js';
 
 let server: http.Server;
@@ -80,4 +81,27 @@ test('onXml text: every Ticket and Password value is ***, in XML and JSON; empty
     withoutCredentials(hostile);
     assert.ok(performance.now() - started < 5_000, `${hostile.slice(0, 20)}…: ${Math.round(performance.now() - started)} ms`);
   }
+});
+
+// The retry decision runs the user's code -- a safeOperations function, a ticket provider's
+// refused() -- between the attempt and the hooks: when that code threw, its error replaced what the
+// server said, and neither onAttempt nor onCall saw the call (a span never ended).
+test("a safeOperations function or a provider's refused() that throws: the call ends with the server's error, and the hooks see it with retryError", async () => {
+  const events: unknown[] = [];
+  const hooks = {
+    onAttempt: (e: CallEvent) => void events.push(['attempt', e.attempt, e.willRetry, (e.error as HttpError).status, String(e.retryError)]),
+    onCall: (e: CallEvent) => void events.push(['call', e.attempt, (e.error as HttpError).status, String(e.retryError)]),
+  };
+  const isServers = (want: number) => (e: unknown) => e instanceof HttpError && e.status === want;
+  status = 500;
+  const predicateBug = new TypeError('SAFE[service] is undefined');
+  const throwing = { safeOperations: (): boolean => { throw predicateBug; } };
+  await assert.rejects(new EMailAgent({ endpoint, hooks, retry: throwing }).getEMailAccount({ EMailAccountId: 1 }), isServers(500));
+  assert.deepEqual(events, [['attempt', 1, false, 500, String(predicateBug)], ['call', 1, 500, String(predicateBug)]]);
+  events.length = 0;
+  status = 401;
+  const providerBug = new Error('refused() bug');
+  const ticket = { ticket: async () => '7T:ticket-1', refused: (): void => { throw providerBug; } };
+  await assert.rejects(new EMailAgent({ endpoint, hooks, ticket }).getEMailAccount({ EMailAccountId: 1 }), isServers(401));
+  assert.deepEqual(events, [['attempt', 1, false, 401, String(providerBug)], ['call', 1, 401, String(providerBug)]]);
 });
