@@ -137,7 +137,9 @@ export class Caller {
       } catch (err) {
         let delay: number | undefined;
         let policy: RetryPolicy | undefined;
-        let retryError: unknown; // the retry policy could not be loaded: no retry (the hooks are told)
+        // The retry policy could not be loaded, or the caller's code it runs (safeOperations, a
+        // provider's refused) threw: no retry, and the hooks are told why.
+        let retryError: unknown;
         if (err instanceof HttpError && err.status === 421 && resolver && a.base !== undefined && !rerouted) {
           // The host does not serve the tenant (it moved): ask where it is now, once.
           rerouted = true;
@@ -146,21 +148,26 @@ export class Caller {
         } else if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string' && isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
           // Refused for its credentials, so not run: renew the ticket and try once more.
           renewed = true;
-          if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
-          delay = 0;
+          try {
+            if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
+            delay = 0;
+          } catch (refusedErr) {
+            retryError = refusedErr;
+          }
         } else if (o.retry && !budget.signal.aborted) {
           // Loaded by the first failure that may be retried. When it cannot be loaded (or the
-          // budget runs out meanwhile), the call ends with this attempt's error -- what the server
-          // said, which is what the caller handles -- and not the loader's: the hooks are told
-          // why there was no retry (retryError), and the next call loads it again (loadOnce).
+          // budget runs out meanwhile) or its decision throws, the call ends with this attempt's
+          // error -- what the server said, which is what the caller handles -- and not the
+          // loader's or the caller's predicate's: the hooks are told why there was no retry
+          // (retryError), and the next call loads it again (loadOnce).
           try {
             policy = await loadWithin(retryPolicy, budget, name);
-          } catch (loadErr) {
-            retryError = loadErr;
+            // elapsedMs and remainingMs: one reading of the budget's clock, from when the agent was
+            // asked (as timeoutMs counts); a 429/503's Retry-After is on its HttpError (err).
+            delay = policy.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, ...budget.times(), now: Date.now() });
+          } catch (policyErr) {
+            retryError = policyErr;
           }
-          // elapsedMs and remainingMs: one reading of the budget's clock, from when the agent was
-          // asked (as timeoutMs counts); a 429/503's Retry-After is on its HttpError (err).
-          delay = policy?.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, ...budget.times(), now: Date.now() });
         }
         if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined, retryError);
         if (delay === undefined) throw err;

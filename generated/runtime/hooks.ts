@@ -38,9 +38,10 @@ export interface CallEvent {
   /** onAttempt only: whether another attempt follows. */
   readonly willRetry?: boolean;
   /**
-   * Why a failed attempt was not retried although the `retry` option is on: the retry policy
-   * (retry.ts, loaded by the first failure that may be retried) could not be loaded, already
-   * redacted. The call then ends with the attempt's `error`, as without retries.
+   * Why a failed attempt was not retried although it may have been, already redacted: the retry
+   * policy (retry.ts, loaded by the first failure that may be retried) could not be loaded, or
+   * your code it asks threw (a `safeOperations` function, a ticket provider's `refused`). The call
+   * then ends with the attempt's `error`, as without retries.
    */
   readonly retryError?: unknown;
 }
