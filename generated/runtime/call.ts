@@ -296,13 +296,15 @@ export class Caller {
 }
 
 /**
- * The password of a `user:password@` address, as written and decoded: fetch refuses such a URL with
- * an error quoting it whole, and a custom fetch may accept it and quote it in its own errors.
+ * The password of a `user:password@` address -- or the user name of a `token@` one, which is then
+ * the credential -- as written and decoded: fetch refuses such a URL with an error quoting it
+ * whole, and a custom fetch may accept it and quote it in its own errors.
  */
 function passwordOf(url: string | undefined): string[] {
   let password = '';
   try {
-    password = url === undefined ? '' : new URL(url).password;
+    const u = url === undefined ? undefined : new URL(url);
+    password = u === undefined ? '' : u.password || u.username;
     return password === '' ? [] : [password, decodeURIComponent(password)];
   } catch {
     return password === '' ? [] : [password];
