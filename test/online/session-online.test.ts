@@ -142,6 +142,22 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     assert.equal(totalRequests() - requests, 2, 'one renewal, not a loop');
   });
 
+  // A call may carry its own ticket (`headers: { Credentials: { Ticket } }`, merged over the
+  // session's): when the server refused that one, the session's ticket -- never sent -- was marked
+  // refused (a needless system user sign-in for every later call) and the same refused ticket sent again.
+  test("a call's own Credentials refused: the session's ticket is neither fetched for it nor renewed, and the call is not repeated", async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    const so = client();
+    await so.email.getEMailAccount({ EMailAccountId: 1 });
+    const signIns = fake.counts.soapSignIns;
+    const requests = totalRequests();
+    const own = { headers: { Credentials: { Ticket: '7T:a-user-ticket-long-expired==' } } };
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 2 }, own), (e: unknown) => e instanceof SoExceptionError && !e.message.includes('long-expired'));
+    assert.equal(totalRequests() - requests, 1, 'the refused ticket is not sent again');
+    assert.equal((await so.email.getEMailAccount({ EMailAccountId: 3 }))?.EMailAddress, 'account3@example.com');
+    assert.equal(fake.counts.soapSignIns - signIns, 0, "the session's ticket is still good: no sign-in");
+  });
+
   test('hooks: one event per attempt and per call, extra headers, redacted XML', async () => {
     fake.tenants.get('Cust12345')!.host = 0;
     const attempts: CallEvent[] = [];
