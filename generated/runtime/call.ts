@@ -277,8 +277,12 @@ export class Caller {
   ): Promise<Record<string, unknown>> {
     const o = this.#options;
     const headers: Record<string, unknown> = {};
-    // The blocks the operation declares, filled from the agent's options.
+    const own = options.headers ?? {};
+    // The blocks the operation declares, filled from the agent's options -- except those the call
+    // gives itself: a call with its own Credentials sends its ticket, not the agent's, so the
+    // agent's is neither fetched nor (a.ticket stays undefined) renewed when the server refuses it.
     for (const { name } of codec.desc.input.headers) {
+      if (Object.prototype.hasOwnProperty.call(own, name)) continue;
       if (name === 'ApplicationToken' && o.applicationToken !== undefined) headers[name] = o.applicationToken;
       else if (name === 'Credentials' && o.ticket !== undefined) {
         const ticket = await this.#ticket(budget, call);
@@ -286,7 +290,7 @@ export class Caller {
         if (ticket !== undefined) headers[name] = { Ticket: ticket };
       } else if (name === 'TimeZone' && o.timeZone !== undefined) headers[name] = o.timeZone;
     }
-    return { ...headers, ...options.headers };
+    return { ...headers, ...own };
   }
 
   /** Text with the secrets removed, before anything cuts or reflows it. */
