@@ -12,7 +12,7 @@ import { OnlineError } from '../../templates/runtime/errors.js';
 import { isCredentialRefusal, renewingTicket } from '../../templates/runtime/ticket-source.js';
 import { CallBudget } from '../../templates/runtime/http.js';
 import { retryAfterMs, retryDelay, sleep } from '../../templates/runtime/retry.js';
-import { HttpError, SoapFaultError, SoExceptionError, TransportError } from '../../templates/runtime/errors.js';
+import { EncodeError, HttpError, SoapFaultError, SoExceptionError, TransportError } from '../../templates/runtime/errors.js';
 
 describe('tenant resolver', () => {
   let server: http.Server;
@@ -257,6 +257,14 @@ describe('retry policy', () => {
     assert.equal(retryDelay(opts, { ...base, attempt: 2, error: refused }), 100, 'exponential');
     assert.equal(retryDelay(opts, { ...base, attempt: 3, error: refused }), undefined, 'maxAttempts 3');
     assert.equal(retryDelay({ ...opts, maxTotalMs: 1000 }, { ...base, elapsedMs: 990, error: refused }), undefined);
+  });
+  // An input that does not fit the schema fails the same way every time, before anything is sent:
+  // a safe operation's EncodeError was tried maxAttempts times, with the backoff between (0.5 s of
+  // waiting, three attempts in the hooks, for a typo).
+  test('an EncodeError is never retried, also for an operation marked safe', () => {
+    const error = new EncodeError('expected an integer (xs:int), got string', 'SaveEMail/Id', 'Op');
+    assert.equal(retryDelay({ ...opts, safeOperations: ['SaveEMail'] }, { ...base, error }), undefined);
+    assert.equal(retryDelay({ ...opts, safeOperations: () => true }, { ...base, error }), undefined);
   });
   test("no wait the call's time limit would end: Retry-After or backoff at or past the time left is not retried", () => {
     assert.equal(retryDelay(opts, { ...base, error: httpError(503, '2'), remainingMs: 2001 }), 2000);
