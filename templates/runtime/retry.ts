@@ -50,8 +50,8 @@ export interface AttemptFailure {
 
 /** How long to wait before the next attempt, or undefined for no retry. */
 export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
-  const maxAttempts = options.maxAttempts ?? 3;
-  if (f.attempt >= maxAttempts || f.error instanceof EncodeError) return undefined;
+  // Written so that a NaN limit means no retry, as NaN in the other options does (a comparison with NaN is false).
+  if (!(f.attempt < (options.maxAttempts ?? 3)) || f.error instanceof EncodeError) return undefined;
   const backoff = jitteredBackoff(options, f.attempt);
   let delay: number | undefined;
   if (f.error instanceof HttpError && (f.error.status === 429 || f.error.status === 503)) {

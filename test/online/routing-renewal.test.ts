@@ -266,6 +266,14 @@ describe('retry policy', () => {
     assert.equal(retryDelay({ ...opts, safeOperations: ['SaveEMail'] }, { ...base, error }), undefined);
     assert.equal(retryDelay({ ...opts, safeOperations: () => true }, { ...base, error }), undefined);
   });
+  // Every other NaN option of the policy already meant "no retry" (each comparison with NaN is
+  // false); a NaN maxAttempts (Number of an unset variable) meant no limit: 25 attempts in 28 s.
+  test('a NaN option never means unlimited retries: maxAttempts NaN retries nothing, as NaN in the other options does', () => {
+    for (const bad of [{ maxAttempts: NaN }, { maxTotalMs: NaN }, { baseDelayMs: NaN }, { maxDelayMs: NaN }]) {
+      assert.equal(retryDelay({ ...opts, ...bad }, { ...base, error: refused }), undefined, JSON.stringify(Object.keys(bad)));
+    }
+    assert.equal(retryDelay({ ...opts, maxRetryAfterMs: NaN }, { ...base, error: httpError(503, '1') }), undefined);
+  });
   test("no wait the call's time limit would end: Retry-After or backoff at or past the time left is not retried", () => {
     assert.equal(retryDelay(opts, { ...base, error: httpError(503, '2'), remainingMs: 2001 }), 2000);
     assert.equal(retryDelay(opts, { ...base, error: httpError(503, '2'), remainingMs: 2000 }), undefined, 'the wait would end with the time limit');
