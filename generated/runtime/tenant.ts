@@ -48,7 +48,7 @@ export interface TenantResolverOptions {
   readonly environment: OnlineEnvironment;
   readonly tenant: string;
   readonly fetch: typeof fetch;
-  /** Time limit of the state request (default 10 s). */
+  /** Time limit of the state request (default 10 s; 0 = none). */
   readonly timeoutMs?: number;
   readonly now?: () => number;
 }
