@@ -319,16 +319,34 @@ function passwordOf(url: string | undefined): string[] {
  * The credentials among HTTP headers given by the user -- the agent's and the call's httpHeaders,
  * the onRequest hook's: an `Authorization: Bearer …` access token (what README says to send on
  * REST instead of a ticket), `Basic` user and password, an `SO-AppToken` -- as secret as the
- * ticket: an Authorization's credentials without their scheme, a token's value.
+ * ticket: an Authorization's credentials without their scheme, a token's value, and Basic's
+ * password decoded (base64 hides nothing: a server may quote what it decoded).
  */
 function credentialsIn(headers: Readonly<Record<string, string>> | undefined): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(headers ?? {})) {
     const key = name.toLowerCase();
     if (key === 'so-apptoken') out.push(value);
-    else if (key === 'authorization' || key === 'proxy-authorization') out.push(/^\s*\S+\s+(\S.*?)\s*$/s.exec(value)?.[1] ?? value);
+    else if (key === 'authorization' || key === 'proxy-authorization') {
+      const [, scheme, credentials] = /^\s*(\S+)\s+(\S.*?)\s*$/s.exec(value) ?? [];
+      out.push(credentials ?? value);
+      if (scheme?.toLowerCase() === 'basic' && credentials !== undefined) out.push(...basicPassword(credentials));
+    }
   }
   return out;
+}
+
+/** The password of Basic credentials (`user:password` in base64) -- or the user name when there is none: then it is the credential. */
+function basicPassword(credentials: string): string[] {
+  let plain: string;
+  try {
+    plain = new TextDecoder().decode(Uint8Array.from(atob(credentials), (c) => c.charCodeAt(0)));
+  } catch {
+    return []; // not base64: the value itself is redacted
+  }
+  const colon = plain.indexOf(':');
+  const secret = colon < 0 ? plain : plain.slice(colon + 1) || plain.slice(0, colon);
+  return secret === '' ? [] : [secret];
 }
 
 /**
