@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { EMailAgent, EMailOperations, HttpError } from '../../generated/EMail/index.js';
+import { EMailAgent, EMailOperations, HttpError, TransportError } from '../../generated/EMail/index.js';
 import type { CallEvent } from '../../generated/runtime/index.js';
 import { withoutCredentials } from '../../templates/runtime/hooks.js';
 
@@ -109,4 +109,24 @@ test("a safeOperations function or a provider's refused() that throws: the call 
   const ticket = { ticket: async () => '7T:ticket-1', refused: (): void => { throw providerBug; } };
   await assert.rejects(new EMailAgent({ endpoint, hooks, ticket }).getEMailAccount({ EMailAccountId: 1 }), isServers(401));
   assert.deepEqual(events, [['attempt', 1, false, 401, String(providerBug)], ['call', 1, 401, String(providerBug)]]);
+});
+
+// A span per call: a call whose signal was aborted before it started (the agent's calls already
+// loaded) failed without onCall -- the one call no span ended for.
+test('a call aborted before it started: onCall once, with no attempt and the abort as its error', async () => {
+  status = 200;
+  const events: CallEvent[] = [];
+  const agent = new EMailAgent({ endpoint, hooks: { onAttempt: (e) => void events.push(e), onCall: (e) => void events.push(e) } });
+  await agent.getEMailAccount({ EMailAccountId: 1 }); // loads the agent's calls
+  events.length = 0;
+  const ac = new AbortController();
+  ac.abort();
+  const err = await agent.getEMailAccount({ EMailAccountId: 1 }, { signal: ac.signal }).catch((e: unknown) => e);
+  assert.ok(err instanceof TransportError && err.reason === 'aborted', String(err));
+  assert.equal(events.length, 1, 'onCall only: no attempt was made');
+  const [call] = events;
+  assert.equal(call!.attempt, 0);
+  assert.equal(call!.error, err);
+  assert.equal(call!.url, undefined);
+  assert.equal(call!.willRetry, undefined, 'an onCall event');
 });
