@@ -24,6 +24,7 @@ import { CallBudget, postSoap } from './http.js';
 import { displayUrl, notify, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
 import type { AnyOperationCodec } from './operation.js';
 import { Redactor } from './redact.js';
+import { decodeBase64 } from './scalars.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider } from './ticket-source.js';
 import { responseBodyText, type Transport } from './transport.js';
 import { resolverOf } from './tenant-routing.js';
@@ -350,7 +351,7 @@ function credentialsIn(headers: Readonly<Record<string, string>> | undefined): s
 function basicPassword(credentials: string): string[] {
   let plain: string;
   try {
-    plain = new TextDecoder().decode(Uint8Array.from(atob(credentials), (c) => c.charCodeAt(0)));
+    plain = new TextDecoder().decode(decodeBase64(credentials));
   } catch {
     return []; // not base64: the value itself is redacted
   }
