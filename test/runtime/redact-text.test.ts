@@ -19,6 +19,15 @@ test('redact removes a secret raw, XML-, URL- and JSON-escaped, and a cut-off be
   assert.equal(redact(`echo SYS-token&s…`, [TOKEN]), 'echo ***…');
 });
 
+// XML allows any number of leading zeros in a character reference (`&#0000000083;` is `S`); the
+// expression read at most 7 digits (6 hex), so a secret spelled so passed, in onXml and excerpts.
+test('redact removes a secret spelled with character references padded with zeros', () => {
+  const decimal = [...TOKEN].map((c) => `&#${'0'.repeat(9)}${c.codePointAt(0)};`).join('');
+  const hex = [...TOKEN].map((c) => `&#X${'0'.repeat(9)}${c.codePointAt(0)!.toString(16)};`).join('');
+  for (const form of [decimal, hex]) assert.equal(redact(`refused: ${form}.`, [TOKEN]), 'refused: ***.', form);
+  assert.equal(redact(`&#${'0'.repeat(100_000)}83;`, [TOKEN]), `&#${'0'.repeat(100_000)}83;`, 'no secret, and no quadratic scan');
+});
+
 test('redact skips undefined and short secrets and leaves other text alone', () => {
   assert.equal(redact('abc and SYS-token&secret/42', [undefined, 'abc', TOKEN]), 'abc and ***');
   assert.equal(redact('nothing here', [TOKEN]), 'nothing here');
