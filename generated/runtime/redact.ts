@@ -5,7 +5,7 @@
 // runtime throws: its message, stack, every own field (strings, and the keys and values of
 // objects such as ExceptionInfo's Parameters) and its whole `cause` chain. A hostile server can
 // echo a secret in any form, so a secret is matched whatever mix of forms spells its characters:
-// raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`), URL escape
+// raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`, `&#0065;`), URL escape
 // (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`), split by CDATA section boundaries or
 // comments (XML joins `7T:ab<![CDATA[cd]]>` and `7T:ab<!-- -->cd` into the text `7T:abcd`): the
 // text is read once with those escapes undone and that markup left out, the secrets are looked for
@@ -21,7 +21,7 @@ const MIN_SECRET_LENGTH = 4;
  * The escapes a secret's characters may hide behind, and the markup that may split them (a CDATA
  * section's start or end, a comment's start): one fixed expression, nothing is compiled per secret.
  */
-const ESCAPE = /&#([0-9]{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|%([0-9a-fA-F]{2})|\\[uU]([0-9a-fA-F]{4})|\\(["\\/])|(<!\[CDATA\[|\]\]>)|<!--/g;
+const ESCAPE = /&#0*([0-9]{1,7});|&#[xX]0*([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|%([0-9a-fA-F]{2})|\\[uU]([0-9a-fA-F]{4})|\\(["\\/])|(<!\[CDATA\[|\]\]>)|<!--/g;
 /** The same, matched at one offset only: how long the escape of one character is (sourceEnd). */
 const ESCAPE_AT = new RegExp(ESCAPE.source, 'y');
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
