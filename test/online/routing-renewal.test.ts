@@ -137,6 +137,25 @@ describe('tenant resolver', () => {
     assert.equal(requests, 1);
   });
 
+  // With stateTimeoutMs 0 (no limit) a state request that is never answered was shared by every
+  // later call: none of them could ask again (as a sign-in that never settles, ticket-source.ts).
+  test('a state request unanswered after 5 minutes (stateTimeoutMs 0) is given up: the next call asks again', async () => {
+    let now = Date.UTC(2026, 11, 4, 12);
+    let asked = 0;
+    const hangsFirst = (async () => {
+      if (++asked === 1) return new Promise<Response>(() => undefined);
+      return new Response(JSON.stringify(running('Cust7', 'http://127.0.0.1:9999', new Date(now + 60_000).toISOString())), { headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    const r = new TenantResolver({ environment: origin, tenant: 'Cust7', fetch: hangsFirst, timeoutMs: 0, now: () => now });
+    const waitShortly = (p: Promise<string>): Promise<string> => Promise.race([p, sleep(100).then(() => 'still waiting')]);
+    assert.equal(await waitShortly(r.endpoint()), 'still waiting');
+    now += 4 * 60_000;
+    assert.equal(await waitShortly(r.endpoint()), 'still waiting', 'a slow answer is still shared');
+    now += 60_000;
+    assert.equal(await waitShortly(r.endpoint()), 'http://127.0.0.1:9999/Cust7');
+    assert.equal(asked, 2);
+  });
+
   test('the state request has its own timeout and is not retried', async () => {
     answers.set('Cust8', () => running('Cust8', 'http://127.0.0.1:1', ''));
     delayMs = 3000;
