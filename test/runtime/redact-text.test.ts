@@ -46,6 +46,9 @@ test('redact removes a secret split by CDATA section boundaries or comments, and
   for (const form of split) assert.ok(!redact(`refused: ${form}.`, [TOKEN]).includes('secret'), form);
   assert.equal(redact('<r><![CDATA[SYS-token&secret/42]]></r>', [TOKEN]), '<r><![CDATA[***]]></r>', 'a secret inside one CDATA section: the section kept');
   assert.equal(redact('<r>SYS-token&amp;secret/42<!-- c --></r>', [TOKEN]), '<r>***<!-- c --></r>', 'a comment after the secret is kept');
+  // A comment hides no secret inside it either (an HTML error page's debug comment).
+  assert.equal(redact('<html><!-- debug: SYS-token&amp;secret/42 --><p>x</p></html>', [TOKEN]), '<html><!-- debug: *** --><p>x</p></html>');
+  assert.equal(redact('<!-- a SYS-token&secret/42 --> SYS-to<!---->ken&secret/42', [TOKEN]), '<!-- a *** --> ***');
   // An unclosed comment hides nothing, and text with many of them is read in linear time.
   assert.equal(redact('<!-- SYS-token&secret/42', [TOKEN]), '<!-- ***');
   const hostile = '<!--'.repeat(50_000) + TOKEN;
