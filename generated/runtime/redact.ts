@@ -8,8 +8,9 @@
 // raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`, `&#0065;`), URL escape
 // (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`), split by CDATA section boundaries or
 // comments (XML joins `7T:ab<![CDATA[cd]]>` and `7T:ab<!-- -->cd` into the text `7T:abcd`): the
-// text is read once with those escapes undone and that markup left out, the secrets are looked for
-// in that plain view, and matches are replaced in the original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
+// text is read with those escapes undone and that markup left out (and, when it has comments, once
+// more with them kept: a secret may be inside one), the secrets are looked for in that plain view,
+// and matches are replaced in the original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
 // ticket of the failing call (issue 15: an agent shared by many users sees a new ticket per call,
 // and keeping them all made each failure slower).
 import { SoapError } from './errors.js';
@@ -28,10 +29,10 @@ const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', a
 
 /**
  * `text` with every escape above replaced by its character and the splitting markup (CDATA
- * section boundaries, whole comments) left out, and for each character of that plain view the
- * offset in `text` where it starts (plus the end), so a match maps back to the original.
+ * section boundaries, and whole comments when `dropComments`) left out, and for each character of
+ * that plain view the offset in `text` where it starts (plus the end), so a match maps back to the original.
  */
-function plainView(text: string): { plain: string; starts: number[] } | undefined {
+function plainView(text: string, dropComments: boolean): { plain: string; starts: number[] } | undefined {
   ESCAPE.lastIndex = 0;
   if (!ESCAPE.test(text)) return undefined;
   ESCAPE.lastIndex = 0;
@@ -43,10 +44,10 @@ function plainView(text: string): { plain: string; starts: number[] } | undefine
   for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
     let skipTo = m.index + m[0].length;
     if (m[0] === '<!--') {
-      const close = commentsClosed ? text.indexOf('-->', skipTo) : -1;
+      const close = commentsClosed && dropComments ? text.indexOf('-->', skipTo) : -1;
       if (close < 0) {
-        commentsClosed = false;
-        ESCAPE.lastIndex = m.index + 1; // an unclosed `<!--` is text
+        commentsClosed &&= !dropComments;
+        ESCAPE.lastIndex = m.index + 1; // an unclosed `<!--` is text, as every `<!--` when comments are kept
         continue;
       }
       skipTo = ESCAPE.lastIndex = close + 3;
@@ -84,34 +85,41 @@ function sourceEnd(text: string, start: number): number {
  * capped fault text was cut off (`...`) -- a beginning of a secret of at least 4 characters before the cut.
  */
 function scrub(text: string, secrets: readonly string[]): string {
-  const view = plainView(text);
-  const plain = view?.plain ?? text;
-  const ranges: [number, number][] = [];
-  for (const s of secrets) {
-    for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push([i, i + s.length]);
-    for (let cut = plain.indexOf('\u2026'); cut >= 0; cut = plain.indexOf('\u2026', cut + 1)) {
-      for (let k = Math.min(s.length - 1, cut); k >= MIN_SECRET_LENGTH; k--) {
-        if (plain.startsWith(s.slice(0, k), cut - k)) {
-          ranges.push([cut - k, cut]);
-          break;
-        }
-      }
-    }
-  }
+  const ranges = found(text, secrets, true);
+  // A secret split by a comment is found with the comments left out; one inside a comment, with them kept.
+  if (text.includes('<!--')) ranges.push(...found(text, secrets, false));
   if (ranges.length === 0) return text;
   ranges.sort((x, y) => x[0] - y[0]);
-  const at = (i: number) => (view ? (view.starts[i] as number) : i);
   let out = '';
   let pos = 0;
-  for (const [from, to] of ranges) {
-    const start = at(from);
-    // Where the last character's own spelling ends: markup after it (`]]>`, a comment) is kept.
-    const end = view ? sourceEnd(text, at(to - 1)) : to;
+  for (const [start, end] of ranges) {
     if (end <= pos) continue;
     out += text.slice(pos, Math.max(pos, start)) + (start >= pos ? '***' : '');
     pos = end;
   }
   return out + text.slice(pos);
+}
+
+/** Where `secrets` (and their beginnings before a cut) are in `text`: offsets in `text`, from the plain view. */
+function found(text: string, secrets: readonly string[], dropComments: boolean): [number, number][] {
+  const view = plainView(text, dropComments);
+  const plain = view?.plain ?? text;
+  const at = (i: number) => (view ? (view.starts[i] as number) : i);
+  // Where the last character's own spelling ends: markup after it (`]]>`, a comment) is kept.
+  const range = (from: number, to: number): [number, number] => [at(from), view ? sourceEnd(text, at(to - 1)) : to];
+  const ranges: [number, number][] = [];
+  for (const s of secrets) {
+    for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push(range(i, i + s.length));
+    for (let cut = plain.indexOf('\u2026'); cut >= 0; cut = plain.indexOf('\u2026', cut + 1)) {
+      for (let k = Math.min(s.length - 1, cut); k >= MIN_SECRET_LENGTH; k--) {
+        if (plain.startsWith(s.slice(0, k), cut - k)) {
+          ranges.push(range(cut - k, cut));
+          break;
+        }
+      }
+    }
+  }
+  return ranges;
 }
 
 /**
