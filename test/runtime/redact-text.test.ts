@@ -49,6 +49,8 @@ test('redact removes a secret split by CDATA section boundaries or comments, and
   // A comment hides no secret inside it either (an HTML error page's debug comment).
   assert.equal(redact('<html><!-- debug: SYS-token&amp;secret/42 --><p>x</p></html>', [TOKEN]), '<html><!-- debug: *** --><p>x</p></html>');
   assert.equal(redact('<!-- a SYS-token&secret/42 --> SYS-to<!---->ken&secret/42', [TOKEN]), '<!-- a *** --> ***');
+  // A secret that spells such markup itself (a password with `]]>` or `<!--` in it) is still found as written.
+  assert.equal(redact('pw p]]>ss<!--w0rd and SYS-tok]]>en&secret/42', ['p]]>ss<!--w0rd', TOKEN]), 'pw *** and ***');
   // An unclosed comment hides nothing, and text with many of them is read in linear time.
   assert.equal(redact('<!-- SYS-token&secret/42', [TOKEN]), '<!-- ***');
   const hostile = '<!--'.repeat(50_000) + TOKEN;
