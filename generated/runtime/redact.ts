@@ -8,9 +8,9 @@
 // raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`, `&#0065;`), URL escape
 // (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`), split by CDATA section boundaries or
 // comments (XML joins `7T:ab<![CDATA[cd]]>` and `7T:ab<!-- -->cd` into the text `7T:abcd`): the
-// text is read with those escapes undone and that markup left out (and, when it has comments, once
-// more with them kept: a secret may be inside one), the secrets are looked for in that plain view,
-// and matches are replaced in the original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
+// text is read with those escapes undone and that markup left out (and, when it has such markup,
+// once more with it kept: a secret may be inside a comment, or spell `]]>` itself), the secrets are
+// looked for in that plain view, and matches are replaced in the original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
 // ticket of the failing call (issue 15: an agent shared by many users sees a new ticket per call,
 // and keeping them all made each failure slower).
 import { SoapError } from './errors.js';
@@ -26,13 +26,15 @@ const ESCAPE = /&#0*([0-9]{1,7});|&#[xX]0*([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|a
 /** The same, matched at one offset only: how long the escape of one character is (sourceEnd). */
 const ESCAPE_AT = new RegExp(ESCAPE.source, 'y');
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** The markup the plain view leaves out (ESCAPE's group 7 and comments). */
+const MARKUP = /<!\[CDATA\[|\]\]>|<!--/;
 
 /**
- * `text` with every escape above replaced by its character and the splitting markup (CDATA
- * section boundaries, and whole comments when `dropComments`) left out, and for each character of
- * that plain view the offset in `text` where it starts (plus the end), so a match maps back to the original.
+ * `text` with every escape above replaced by its character and, when `dropMarkup`, the splitting
+ * markup (CDATA section boundaries, whole comments) left out, and for each character of that plain
+ * view the offset in `text` where it starts (plus the end), so a match maps back to the original.
  */
-function plainView(text: string, dropComments: boolean): { plain: string; starts: number[] } | undefined {
+function plainView(text: string, dropMarkup: boolean): { plain: string; starts: number[] } | undefined {
   ESCAPE.lastIndex = 0;
   if (!ESCAPE.test(text)) return undefined;
   ESCAPE.lastIndex = 0;
@@ -44,13 +46,16 @@ function plainView(text: string, dropComments: boolean): { plain: string; starts
   for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
     let skipTo = m.index + m[0].length;
     if (m[0] === '<!--') {
-      const close = commentsClosed && dropComments ? text.indexOf('-->', skipTo) : -1;
+      const close = commentsClosed && dropMarkup ? text.indexOf('-->', skipTo) : -1;
       if (close < 0) {
-        commentsClosed &&= !dropComments;
-        ESCAPE.lastIndex = m.index + 1; // an unclosed `<!--` is text, as every `<!--` when comments are kept
+        commentsClosed &&= !dropMarkup;
+        ESCAPE.lastIndex = m.index + 1; // an unclosed `<!--` is text, as all markup when it is kept
         continue;
       }
       skipTo = ESCAPE.lastIndex = close + 3;
+    } else if (m[7] !== undefined && !dropMarkup) {
+      ESCAPE.lastIndex = m.index + 1;
+      continue;
     }
     for (let i = last; i < m.index; i++) starts.push(i);
     plain += text.slice(last, m.index);
@@ -86,8 +91,8 @@ function sourceEnd(text: string, start: number): number {
  */
 function scrub(text: string, secrets: readonly string[]): string {
   const ranges = found(text, secrets, true);
-  // A secret split by a comment is found with the comments left out; one inside a comment, with them kept.
-  if (text.includes('<!--')) ranges.push(...found(text, secrets, false));
+  // A secret split by markup is found with it left out; one inside a comment, or spelling `]]>`, with it kept.
+  if (MARKUP.test(text)) ranges.push(...found(text, secrets, false));
   if (ranges.length === 0) return text;
   ranges.sort((x, y) => x[0] - y[0]);
   let out = '';
@@ -101,8 +106,8 @@ function scrub(text: string, secrets: readonly string[]): string {
 }
 
 /** Where `secrets` (and their beginnings before a cut) are in `text`: offsets in `text`, from the plain view. */
-function found(text: string, secrets: readonly string[], dropComments: boolean): [number, number][] {
-  const view = plainView(text, dropComments);
+function found(text: string, secrets: readonly string[], dropMarkup: boolean): [number, number][] {
+  const view = plainView(text, dropMarkup);
   const plain = view?.plain ?? text;
   const at = (i: number) => (view ? (view.starts[i] as number) : i);
   // Where the last character's own spelling ends: markup after it (`]]>`, a comment) is kept.
