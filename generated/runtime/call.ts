@@ -24,6 +24,7 @@ import { CallBudget, postSoap } from './http.js';
 import { displayUrl, notify, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
 import type { AnyOperationCodec } from './operation.js';
 import { Redactor } from './redact.js';
+import { decodeBase64 } from './scalars.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider } from './ticket-source.js';
 import { responseBodyText, type Transport } from './transport.js';
 import { resolverOf } from './tenant-routing.js';
@@ -100,7 +101,17 @@ export class Caller {
     // One budget from the moment the agent was asked (an agent's first call loaded this file
     // within the same limit), for all attempts: the tenant state, the ticket, the modules loaded
     // on first use, the requests, the bodies and the waits between attempts.
-    const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name, started);
+    let budget: CallBudget;
+    try {
+      budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name, started);
+    } catch (err) {
+      // Aborted before it started: no attempt was made, and onCall (a span per call) says so.
+      const hooks = this.#options.hooks;
+      const now = Date.now();
+      const none: Attempt = { number: 0, started: now, url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, ticket: undefined, headers: call.headers };
+      if (hooks) this.#reportCall(hooks, this.#event(name, none, err), started === undefined ? now : now - (performance.now() - started));
+      throw err;
+    }
     try {
       return await this.#attempts(codec, name, input, options, budget, call);
     } finally {
@@ -137,7 +148,9 @@ export class Caller {
       } catch (err) {
         let delay: number | undefined;
         let policy: RetryPolicy | undefined;
-        let retryError: unknown; // the retry policy could not be loaded: no retry (the hooks are told)
+        // The retry policy could not be loaded, or the caller's code it runs (safeOperations, a
+        // provider's refused) threw: no retry, and the hooks are told why.
+        let retryError: unknown;
         if (err instanceof HttpError && err.status === 421 && resolver && a.base !== undefined && !rerouted) {
           // The host does not serve the tenant (it moved): ask where it is now, once.
           rerouted = true;
@@ -146,21 +159,26 @@ export class Caller {
         } else if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string' && isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
           // Refused for its credentials, so not run: renew the ticket and try once more.
           renewed = true;
-          if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
-          delay = 0;
+          try {
+            if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
+            delay = 0;
+          } catch (refusedErr) {
+            retryError = refusedErr;
+          }
         } else if (o.retry && !budget.signal.aborted) {
           // Loaded by the first failure that may be retried. When it cannot be loaded (or the
-          // budget runs out meanwhile), the call ends with this attempt's error -- what the server
-          // said, which is what the caller handles -- and not the loader's: the hooks are told
-          // why there was no retry (retryError), and the next call loads it again (loadOnce).
+          // budget runs out meanwhile) or its decision throws, the call ends with this attempt's
+          // error -- what the server said, which is what the caller handles -- and not the
+          // loader's or the caller's predicate's: the hooks are told why there was no retry
+          // (retryError), and the next call loads it again (loadOnce).
           try {
             policy = await loadWithin(retryPolicy, budget, name);
-          } catch (loadErr) {
-            retryError = loadErr;
+            // elapsedMs and remainingMs: one reading of the budget's clock, from when the agent was
+            // asked (as timeoutMs counts); a 429/503's Retry-After is on its HttpError (err).
+            delay = policy.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, ...budget.times(), now: Date.now() });
+          } catch (policyErr) {
+            retryError = policyErr;
           }
-          // elapsedMs and remainingMs: one reading of the budget's clock, from when the agent was
-          // asked (as timeoutMs counts); a 429/503's Retry-After is on its HttpError (err).
-          delay = policy?.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, ...budget.times(), now: Date.now() });
         }
         if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined, retryError);
         if (delay === undefined) throw err;
@@ -270,8 +288,12 @@ export class Caller {
   ): Promise<Record<string, unknown>> {
     const o = this.#options;
     const headers: Record<string, unknown> = {};
-    // The blocks the operation declares, filled from the agent's options.
+    const own = options.headers ?? {};
+    // The blocks the operation declares, filled from the agent's options -- except those the call
+    // gives itself: a call with its own Credentials sends its ticket, not the agent's, so the
+    // agent's is neither fetched nor (a.ticket stays undefined) renewed when the server refuses it.
     for (const { name } of codec.desc.input.headers) {
+      if (Object.prototype.hasOwnProperty.call(own, name)) continue;
       if (name === 'ApplicationToken' && o.applicationToken !== undefined) headers[name] = o.applicationToken;
       else if (name === 'Credentials' && o.ticket !== undefined) {
         const ticket = await this.#ticket(budget, call);
@@ -279,7 +301,7 @@ export class Caller {
         if (ticket !== undefined) headers[name] = { Ticket: ticket };
       } else if (name === 'TimeZone' && o.timeZone !== undefined) headers[name] = o.timeZone;
     }
-    return { ...headers, ...options.headers };
+    return { ...headers, ...own };
   }
 
   /** Text with the secrets removed, before anything cuts or reflows it. */
@@ -289,13 +311,15 @@ export class Caller {
 }
 
 /**
- * The password of a `user:password@` address, as written and decoded: fetch refuses such a URL with
- * an error quoting it whole, and a custom fetch may accept it and quote it in its own errors.
+ * The password of a `user:password@` address -- or the user name of a `token@` one, which is then
+ * the credential -- as written and decoded: fetch refuses such a URL with an error quoting it
+ * whole, and a custom fetch may accept it and quote it in its own errors.
  */
 function passwordOf(url: string | undefined): string[] {
   let password = '';
   try {
-    password = url === undefined ? '' : new URL(url).password;
+    const u = url === undefined ? undefined : new URL(url);
+    password = u === undefined ? '' : u.password || u.username;
     return password === '' ? [] : [password, decodeURIComponent(password)];
   } catch {
     return password === '' ? [] : [password];
@@ -306,16 +330,34 @@ function passwordOf(url: string | undefined): string[] {
  * The credentials among HTTP headers given by the user -- the agent's and the call's httpHeaders,
  * the onRequest hook's: an `Authorization: Bearer …` access token (what README says to send on
  * REST instead of a ticket), `Basic` user and password, an `SO-AppToken` -- as secret as the
- * ticket: an Authorization's credentials without their scheme, a token's value.
+ * ticket: an Authorization's credentials without their scheme, a token's value, and Basic's
+ * password decoded (base64 hides nothing: a server may quote what it decoded).
  */
 function credentialsIn(headers: Readonly<Record<string, string>> | undefined): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(headers ?? {})) {
     const key = name.toLowerCase();
     if (key === 'so-apptoken') out.push(value);
-    else if (key === 'authorization' || key === 'proxy-authorization') out.push(/^\s*\S+\s+(\S.*?)\s*$/s.exec(value)?.[1] ?? value);
+    else if (key === 'authorization' || key === 'proxy-authorization') {
+      const [, scheme, credentials] = /^\s*(\S+)\s+(\S.*?)\s*$/s.exec(value) ?? [];
+      out.push(credentials ?? value);
+      if (scheme?.toLowerCase() === 'basic' && credentials !== undefined) out.push(...basicPassword(credentials));
+    }
   }
   return out;
+}
+
+/** The password of Basic credentials (`user:password` in base64) -- or the user name when there is none: then it is the credential. */
+function basicPassword(credentials: string): string[] {
+  let plain: string;
+  try {
+    plain = new TextDecoder().decode(decodeBase64(credentials));
+  } catch {
+    return []; // not base64: the value itself is redacted
+  }
+  const colon = plain.indexOf(':');
+  const secret = colon < 0 ? plain : plain.slice(colon + 1) || plain.slice(0, colon);
+  return secret === '' ? [] : [secret];
 }
 
 /**

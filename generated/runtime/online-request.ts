@@ -14,7 +14,7 @@ import { MAX_TIMER_MS } from './http.js';
 export const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
- * One JSON request within `timeoutMs`, its body included: a GET, or a POST of `secretBody` (the
+ * One JSON request within `timeoutMs` (0 = none, as for an agent), its body included: a GET, or a POST of `secretBody` (the
  * ticket exchange's JSON, which carries the signed token and the application token). Redirects are
  * not followed. The answer must be a JSON object of at most MAX_ANSWER_BYTES, so a server answering
  * `null`, `[]` or an endless body gets a clear OnlineError, not a TypeError or a full memory.
@@ -23,7 +23,7 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
   const post = secretBody !== undefined;
   // The options allow any finite number >= 0 (a computed 300.00000000000006 too), as the agents' do;
   // AbortSignal.timeout takes whole ms only, and at most the longest timer Node keeps.
-  const signal = AbortSignal.timeout(Math.min(Math.ceil(timeoutMs), MAX_TIMER_MS));
+  const signal = timeoutMs > 0 ? AbortSignal.timeout(Math.min(Math.ceil(timeoutMs), MAX_TIMER_MS)) : undefined;
   let text: string;
   try {
     const response = await fetchImpl(url, {
@@ -31,7 +31,7 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
       headers: post ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
       ...(post ? { body: secretBody } : {}),
       redirect: 'manual',
-      signal,
+      ...(signal ? { signal } : {}),
     });
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined);
@@ -43,7 +43,7 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
     const name = (err as { name?: string }).name;
     const code = (err as { cause?: { code?: string } }).cause?.code;
     // The error of a fetch the user wrapped could quote a POST's body: then only its code, no cause.
-    const detail = signal.aborted || name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : code ?? (post ? 'network error' : String(err));
+    const detail = signal?.aborted || name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : code ?? (post ? 'network error' : String(err));
     throw new OnlineError(`${what} failed (${url}): ${detail}`, post ? undefined : { cause: err });
   }
   let value: unknown;

@@ -5,10 +5,12 @@
 // runtime throws: its message, stack, every own field (strings, and the keys and values of
 // objects such as ExceptionInfo's Parameters) and its whole `cause` chain. A hostile server can
 // echo a secret in any form, so a secret is matched whatever mix of forms spells its characters:
-// raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`), URL escape
-// (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`): the text is read once with those
-// escapes undone, the secrets are looked for in that plain view, and matches are replaced in the
-// original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
+// raw, XML entity or numeric character reference (`&amp;`, `&#65;`, `&#x41;`, `&#0065;`), URL escape
+// (`%41`, `%4a`/`%4A`) and JSON escape (`\u0041`, `\"`), split by CDATA section boundaries or
+// comments (XML joins `7T:ab<![CDATA[cd]]>` and `7T:ab<!-- -->cd` into the text `7T:abcd`): the
+// text is read with those escapes undone and that markup left out (and, when it has such markup,
+// once more with it kept: a secret may be inside a comment, or spell `]]>` itself), the secrets are
+// looked for in that plain view, and matches are replaced in the original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
 // ticket of the failing call (issue 15: an agent shared by many users sees a new ticket per call,
 // and keeping them all made each failure slower).
 import { SoapError } from './errors.js';
@@ -16,24 +18,49 @@ import { SoapError } from './errors.js';
 /** Secrets shorter than this are not redacted (they would match ordinary text). */
 const MIN_SECRET_LENGTH = 4;
 
-/** The escapes a secret's characters may hide behind (one fixed expression: nothing is compiled per secret). */
-const ESCAPE = /&#([0-9]{1,7});|&#[xX]([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|%([0-9a-fA-F]{2})|\\[uU]([0-9a-fA-F]{4})|\\(["\\/])/g;
+/**
+ * The escapes a secret's characters may hide behind, and the markup that may split them (a CDATA
+ * section's start or end, a comment's start): one fixed expression, nothing is compiled per secret.
+ */
+const ESCAPE = /&#0*([0-9]{1,7});|&#[xX]0*([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|apos);|%([0-9a-fA-F]{2})|\\[uU]([0-9a-fA-F]{4})|\\(["\\/])|(<!\[CDATA\[|\]\]>)|<!--/g;
+/** The same, matched at one offset only: how long the escape of one character is (sourceEnd). */
+const ESCAPE_AT = new RegExp(ESCAPE.source, 'y');
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** The markup the plain view leaves out (ESCAPE's group 7 and comments). */
+const MARKUP = /<!\[CDATA\[|\]\]>|<!--/;
 
 /**
- * `text` with every escape above replaced by its character, and for each character of that plain
+ * `text` with every escape above replaced by its character and, when `dropMarkup`, the splitting
+ * markup (CDATA section boundaries, whole comments) left out, and for each character of that plain
  * view the offset in `text` where it starts (plus the end), so a match maps back to the original.
  */
-function plainView(text: string): { plain: string; starts: number[] } | undefined {
+function plainView(text: string, dropMarkup: boolean): { plain: string; starts: number[] } | undefined {
   ESCAPE.lastIndex = 0;
   if (!ESCAPE.test(text)) return undefined;
   ESCAPE.lastIndex = 0;
   let plain = '';
   const starts: number[] = [];
   let last = 0;
+  // Once a comment is not closed, none after it is: no second search to the end (linear time).
+  let commentsClosed = true;
   for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
+    let skipTo = m.index + m[0].length;
+    if (m[0] === '<!--') {
+      const close = commentsClosed && dropMarkup ? text.indexOf('-->', skipTo) : -1;
+      if (close < 0) {
+        commentsClosed &&= !dropMarkup;
+        ESCAPE.lastIndex = m.index + 1; // an unclosed `<!--` is text, as all markup when it is kept
+        continue;
+      }
+      skipTo = ESCAPE.lastIndex = close + 3;
+    } else if (m[7] !== undefined && !dropMarkup) {
+      ESCAPE.lastIndex = m.index + 1;
+      continue;
+    }
     for (let i = last; i < m.index; i++) starts.push(i);
     plain += text.slice(last, m.index);
+    last = skipTo;
+    if (m[7] !== undefined || m[0] === '<!--') continue; // markup: no character
     let ch: string;
     if (m[1] !== undefined || m[2] !== undefined) {
       const code = m[1] !== undefined ? Number(m[1]) : parseInt(m[2] as string, 16);
@@ -44,7 +71,6 @@ function plainView(text: string): { plain: string; starts: number[] } | undefine
     else ch = m[6] as string;
     for (let i = 0; i < ch.length; i++) starts.push(m.index);
     plain += ch;
-    last = m.index + m[0].length;
   }
   for (let i = last; i < text.length; i++) starts.push(i);
   plain += text.slice(last);
@@ -52,38 +78,53 @@ function plainView(text: string): { plain: string; starts: number[] } | undefine
   return { plain, starts };
 }
 
+/** The end of the character spelled at `start`: its escape (`&amp;`, `%2F` ...), or the one character. */
+function sourceEnd(text: string, start: number): number {
+  ESCAPE_AT.lastIndex = start;
+  const m = ESCAPE_AT.exec(text);
+  return m !== null && m[7] === undefined && m[0] !== '<!--' ? start + m[0].length : start + 1;
+}
+
 /**
  * Replaces every secret with `***`, whatever mix of forms spells it, and -- where an excerpt or a
  * capped fault text was cut off (`...`) -- a beginning of a secret of at least 4 characters before the cut.
  */
 function scrub(text: string, secrets: readonly string[]): string {
-  const view = plainView(text);
-  const plain = view?.plain ?? text;
-  const ranges: [number, number][] = [];
-  for (const s of secrets) {
-    for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push([i, i + s.length]);
-    for (let cut = plain.indexOf('\u2026'); cut >= 0; cut = plain.indexOf('\u2026', cut + 1)) {
-      for (let k = Math.min(s.length - 1, cut); k >= MIN_SECRET_LENGTH; k--) {
-        if (plain.startsWith(s.slice(0, k), cut - k)) {
-          ranges.push([cut - k, cut]);
-          break;
-        }
-      }
-    }
-  }
+  const ranges = found(text, secrets, true);
+  // A secret split by markup is found with it left out; one inside a comment, or spelling `]]>`, with it kept.
+  if (MARKUP.test(text)) ranges.push(...found(text, secrets, false));
   if (ranges.length === 0) return text;
   ranges.sort((x, y) => x[0] - y[0]);
-  const at = (i: number) => (view ? (view.starts[i] as number) : i);
   let out = '';
   let pos = 0;
-  for (const [from, to] of ranges) {
-    const start = at(from);
-    const end = at(to);
+  for (const [start, end] of ranges) {
     if (end <= pos) continue;
     out += text.slice(pos, Math.max(pos, start)) + (start >= pos ? '***' : '');
     pos = end;
   }
   return out + text.slice(pos);
+}
+
+/** Where `secrets` (and their beginnings before a cut) are in `text`: offsets in `text`, from the plain view. */
+function found(text: string, secrets: readonly string[], dropMarkup: boolean): [number, number][] {
+  const view = plainView(text, dropMarkup);
+  const plain = view?.plain ?? text;
+  const at = (i: number) => (view ? (view.starts[i] as number) : i);
+  // Where the last character's own spelling ends: markup after it (`]]>`, a comment) is kept.
+  const range = (from: number, to: number): [number, number] => [at(from), view ? sourceEnd(text, at(to - 1)) : to];
+  const ranges: [number, number][] = [];
+  for (const s of secrets) {
+    for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push(range(i, i + s.length));
+    for (let cut = plain.indexOf('\u2026'); cut >= 0; cut = plain.indexOf('\u2026', cut + 1)) {
+      for (let k = Math.min(s.length - 1, cut); k >= MIN_SECRET_LENGTH; k--) {
+        if (plain.startsWith(s.slice(0, k), cut - k)) {
+          ranges.push(range(cut - k, cut));
+          break;
+        }
+      }
+    }
+  }
+  return ranges;
 }
 
 /**

@@ -35,7 +35,7 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
   publicKey?: RsaKeyInput;
   /** Tolerated clock difference for the JWT's exp/nbf (default 60 s). */
   clockSkewMs?: number;
-  /** Time limit of each sign-in request (default 30 s). */
+  /** Time limit of each sign-in request (default 30 s; 0 = none). */
   timeoutMs?: number;
 }
 

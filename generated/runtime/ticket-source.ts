@@ -5,7 +5,8 @@
 // live 6 hours from their last use (a sliding window), and the docs ask apps to cache the ticket and
 // sign in again only when it has expired or is about to -- never once per call.
 //
-//   renewingTicket(fetchTicket)   cache + single flight (one sign-in however many calls wait) +
+//   renewingTicket(fetchTicket)   cache + single flight (one sign-in however many calls wait; one
+//                                 still running after 5 minutes is given up as hung) +
 //                                 renewal before the window ends (a failed one keeps the ticket while
 //                                 it lasts) + `refused(ticket)` after a call was refused for its
 //                                 credentials, so the next call signs in again.
@@ -23,7 +24,10 @@ export interface TicketContext {
   readonly tenant?: string | undefined;
   readonly applicationToken?: string | undefined;
   readonly fetch: typeof fetch;
-  /** The calling request's signal (its time budget); a sign-in shared by several calls is not cut by one caller. */
+  /**
+   * When the sign-in should stop: a sign-in shared by several calls (renewingTicket) is not cut by
+   * one caller, and its signal aborts only when it is given up as hung (SIGN_IN_LIMIT_MS).
+   */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -54,6 +58,12 @@ export interface RenewingTicketOptions {
 }
 
 const SIX_HOURS = 6 * 60 * 60 * 1000;
+/**
+ * A sign-in still running after this long is given up as hung: the next call starts another (and
+ * the hung one's signal aborts). Far above a bounded sign-in's time (systemUserTicket's three
+ * requests of 30 s each, a principal agent's 120 s), so a slow one is still shared, not repeated.
+ */
+const SIGN_IN_LIMIT_MS = 5 * 60 * 1000;
 
 /**
  * Wraps any sign-in (`fetchTicket`) into a cached, self-renewing ticket. The sliding window restarts
@@ -67,7 +77,7 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
   const renewBefore = Math.min(options.renewBeforeMs ?? 10 * 60 * 1000, windowMs / 2);
   const now = options.now ?? Date.now;
   let current: { ticket: string; lastUsed: number } | undefined;
-  let pending: Promise<string> | undefined;
+  let pending: { readonly promise: Promise<string>; readonly started: number; readonly stop: AbortController } | undefined;
   const cached = (): string | undefined => {
     const t = now();
     if (!current || t - current.lastUsed >= windowMs - renewBefore) return undefined;
@@ -83,18 +93,13 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
       if (current && now() - current.lastUsed >= windowMs) current = undefined;
       const kept = current;
       // Single flight: calls arriving while a sign-in runs wait for that one. It is not tied to the
-      // first caller's signal, so one caller giving up does not fail the others.
-      pending ??= fetchTicket({ ...context, signal: undefined }).then(
-        (ticket) => {
-          pending = undefined;
-          current = { ticket, lastUsed: now() };
-          return ticket;
-        },
-        (err: unknown) => {
-          pending = undefined;
-          throw err;
-        },
-      );
+      // first caller's signal, so one caller giving up does not fail the others -- nor to none: one
+      // that never settles would be shared by every later call, none of which could sign in again.
+      if (pending && now() - pending.started >= SIGN_IN_LIMIT_MS) {
+        pending.stop.abort(new Error(`the sign-in did not settle within ${SIGN_IN_LIMIT_MS} ms`));
+        pending = undefined;
+      }
+      pending ??= signIn(context);
       // A failed renewal while the ticket is still good (the login host is down; best-practices.md:
       // its availability "is independent of the tenant"): the call goes on with the ticket, unless
       // it was refused meanwhile or its window has ended.
@@ -103,13 +108,34 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
         kept.lastUsed = now();
         return kept.ticket;
       };
-      const renewed = kept === undefined ? pending : pending.catch(keptOnFailure);
+      const renewed = kept === undefined ? pending.promise : pending.promise.catch(keptOnFailure);
       return context.signal ? abortable(renewed, context.signal) : renewed;
     },
     refused(ticket) {
       if (current?.ticket === ticket) current = undefined;
     },
   };
+
+  /** One sign-in: its ticket becomes the current one; it stops being the pending one when it settles. */
+  function signIn(context: TicketContext): NonNullable<typeof pending> {
+    const stop = new AbortController();
+    const done = () => {
+      if (pending === flight) pending = undefined;
+    };
+    const promise = fetchTicket({ ...context, signal: stop.signal }).then(
+      (ticket) => {
+        done();
+        current = { ticket, lastUsed: now() };
+        return ticket;
+      },
+      (err: unknown) => {
+        done();
+        throw err;
+      },
+    );
+    const flight = { promise, started: now(), stop };
+    return flight;
+  }
 }
 
 /** `promise`, or the signal's reason as soon as `signal` aborts (the promise itself runs on). */

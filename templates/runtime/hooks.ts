@@ -35,9 +35,10 @@ export interface CallEvent {
   /** onAttempt only: whether another attempt follows. */
   readonly willRetry?: boolean;
   /**
-   * Why a failed attempt was not retried although the `retry` option is on: the retry policy
-   * (retry.ts, loaded by the first failure that may be retried) could not be loaded, already
-   * redacted. The call then ends with the attempt's `error`, as without retries.
+   * Why a failed attempt was not retried although it may have been, already redacted: the retry
+   * policy (retry.ts, loaded by the first failure that may be retried) could not be loaded, or
+   * your code it asks threw (a `safeOperations` function, a ticket provider's `refused`). The call
+   * then ends with the attempt's `error`, as without retries.
    */
   readonly retryError?: unknown;
 }
@@ -66,11 +67,13 @@ export interface Hooks {
 }
 
 /**
- * A Ticket or Password element with a value (text, or CDATA) and the value: `$1` the start tag.
- * Elements with child elements (a customer service Ticket entity) do not match. No part scans past
- * the next `<`, so a hostile envelope costs linear time.
+ * A Ticket or Password element with a value and the value: `$1` the start tag. The value is text,
+ * CDATA sections and comments in any mix (XML joins them into one value). Elements with child
+ * elements (a customer service Ticket entity) do not match. Each run of text ends at the next `<`,
+ * and each run must be followed by a CDATA section or comment to repeat, so no text is read twice
+ * however the match fails: a hostile envelope costs linear time.
  */
-const CREDENTIAL_ELEMENT = /(<((?:[A-Za-z_][\w.-]*:)?(?:Ticket|Password))(?:\s[^<>]*)?(?<!\/)>)(?:[^<]+|<!\[CDATA\[[^\]<]*\]\]>)(?=<\/\2\s*>)/g;
+const CREDENTIAL_ELEMENT = /(<((?:[A-Za-z_][\w.-]*:)?(?:Ticket|Password))(?:\s[^<>]*)?(?<!\/)>)(?=[^<]|<!)(?:[^<]*(?:<!\[CDATA\[[^\]<]*\]\]>|<!--[^<>]*-->))*[^<]*(?=<\/\2\s*>)/g;
 /** The same as a JSON property (the REST transport's bodies): `$1` the name and colon. */
 const CREDENTIAL_PROPERTY = /("(?:Ticket|Password)"\s*:\s*)"(?:[^"\\]|\\.)+"/g;
 

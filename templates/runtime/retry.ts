@@ -7,12 +7,13 @@
 //   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
 //   ticket: each once, whether or not retries are on).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
-// (`safeOperations`), since the server may have run it. Waits grow exponentially with full
+// (`safeOperations`), since the server may have run it -- except an input that does not fit the
+// schema (EncodeError), which nothing sent and every attempt would fail alike. Waits grow exponentially with full
 // jitter, the whole call stops at maxTotalMs, and the caller's signal ends any wait at once. No
 // wait is begun that the call's own time limit (timeoutMs) would end: the call would fail with a
 // timeout instead of what the server said. (A wait ending just inside the limit is begun; the
 // attempt after it may still run out of time.)
-import { HttpError, TransportError } from './errors.js';
+import { EncodeError, HttpError, TransportError } from './errors.js';
 import { MAX_TIMER_MS } from './http.js';
 
 export interface RetryOptions {
@@ -49,8 +50,8 @@ export interface AttemptFailure {
 
 /** How long to wait before the next attempt, or undefined for no retry. */
 export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
-  const maxAttempts = options.maxAttempts ?? 3;
-  if (f.attempt >= maxAttempts) return undefined;
+  // Written so that a NaN limit means no retry, as NaN in the other options does (a comparison with NaN is false).
+  if (!(f.attempt < (options.maxAttempts ?? 3)) || f.error instanceof EncodeError) return undefined;
   const backoff = jitteredBackoff(options, f.attempt);
   let delay: number | undefined;
   if (f.error instanceof HttpError && (f.error.status === 429 || f.error.status === 503)) {
@@ -87,12 +88,24 @@ function jitteredBackoff(options: RetryOptions, attempt: number): number {
   return Math.floor((options.random ?? Math.random)() * cap);
 }
 
-/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+/**
+ * RFC 9110's HTTP-date forms: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850
+ * (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`, GMT by definition).
+ * Only these go to Date.parse, which reads almost anything as a date: `1.5` is 1 May 2001.
+ */
+const HTTP_DATE = /^[A-Za-z]{3,9}, \d{1,2}[ -][A-Za-z]{3}[ -]\d{2}(?:\d{2})? \d{2}:\d{2}:\d{2} GMT$/;
+const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
+
+/**
+ * Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or
+ * unreadable (the backoff applies then, not an immediate retry). Several delta-seconds (two
+ * headers, which fetch joins with `, `): the longest wait asked for.
+ */
 export function retryAfterMs(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const date = Date.parse(v);
+  if (/^\d+(?:\s*,\s*\d+)*$/.test(v)) return Math.max(...v.split(',').map(Number)) * 1000;
+  const date = HTTP_DATE.test(v) ? Date.parse(v) : ASCTIME_DATE.test(v) ? Date.parse(`${v} GMT`) : NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

@@ -3,7 +3,7 @@
 // `GET {environment}/api/state/{tenant}` and sends calls to Endpoint + the service path.
 //
 //   - the answer is kept until its ValidUntil (at least 5 s, at most 1 h), one request however many
-//     calls wait for it;
+//     calls wait for it (one unanswered after 5 minutes, possible only with timeoutMs 0, is given up);
 //   - IsRunning false -> TenantNotRunningError before anything is sent, carrying State and when to
 //     ask again (ValidUntil); that answer is cached too, so a tenant in maintenance is not hammered;
 //   - the state request has its own timeout and is never retried here (the agent re-resolves once
@@ -45,13 +45,15 @@ export interface TenantResolverOptions {
   readonly environment: OnlineEnvironment;
   readonly tenant: string;
   readonly fetch: typeof fetch;
-  /** Time limit of the state request (default 10 s). */
+  /** Time limit of the state request (default 10 s; 0 = none). */
   readonly timeoutMs?: number;
   readonly now?: () => number;
 }
 
 const MIN_CACHE_MS = 5_000;
 const MAX_CACHE_MS = 60 * 60 * 1000;
+/** A state request unanswered after this long (possible only without a time limit, timeoutMs 0) is given up: the next caller asks again. */
+const GIVE_UP_MS = 5 * 60 * 1000;
 
 /** Resolves and caches one tenant's Endpoint. */
 export class TenantResolver {
@@ -59,7 +61,7 @@ export class TenantResolver {
   readonly #options: TenantResolverOptions;
   readonly #now: () => number;
   #cached: { until: number; endpoint?: string; notRunning?: TenantNotRunningError } | undefined;
-  #pending: Promise<string> | undefined;
+  #pending: { readonly promise: Promise<string>; readonly started: number } | undefined;
 
   constructor(options: TenantResolverOptions) {
     checkTenantRouting(options.tenant, options.environment); // fails now, not at the first call
@@ -82,8 +84,17 @@ export class TenantResolver {
   endpoint(signal?: AbortSignal): Promise<string> {
     const c = this.#cached;
     if (c && this.#now() < c.until) return c.notRunning ? Promise.reject(c.notRunning) : Promise.resolve(c.endpoint!);
-    this.#pending ??= this.#resolve().finally(() => (this.#pending = undefined));
-    return signal ? abortable(this.#pending, signal) : this.#pending;
+    if (this.#pending && this.#now() - this.#pending.started >= GIVE_UP_MS) this.#pending = undefined;
+    if (!this.#pending) {
+      const flight = {
+        promise: this.#resolve().finally(() => {
+          if (this.#pending === flight) this.#pending = undefined;
+        }),
+        started: this.#now(),
+      };
+      this.#pending = flight;
+    }
+    return signal ? abortable(this.#pending.promise, signal) : this.#pending.promise;
   }
 
   /** The host at `endpoint` refused the tenant (HTTP 421): forget it, so the next endpoint() asks again. */

@@ -12,7 +12,7 @@ import { OnlineError } from '../../templates/runtime/errors.js';
 import { isCredentialRefusal, renewingTicket } from '../../templates/runtime/ticket-source.js';
 import { CallBudget } from '../../templates/runtime/http.js';
 import { retryAfterMs, retryDelay, sleep } from '../../templates/runtime/retry.js';
-import { HttpError, SoapFaultError, SoExceptionError, TransportError } from '../../templates/runtime/errors.js';
+import { EncodeError, HttpError, SoapFaultError, SoExceptionError, TransportError } from '../../templates/runtime/errors.js';
 
 describe('tenant resolver', () => {
   let server: http.Server;
@@ -137,6 +137,25 @@ describe('tenant resolver', () => {
     assert.equal(requests, 1);
   });
 
+  // With stateTimeoutMs 0 (no limit) a state request that is never answered was shared by every
+  // later call: none of them could ask again (as a sign-in that never settles, ticket-source.ts).
+  test('a state request unanswered after 5 minutes (stateTimeoutMs 0) is given up: the next call asks again', async () => {
+    let now = Date.UTC(2026, 11, 4, 12);
+    let asked = 0;
+    const hangsFirst = (async () => {
+      if (++asked === 1) return new Promise<Response>(() => undefined);
+      return new Response(JSON.stringify(running('Cust7', 'http://127.0.0.1:9999', new Date(now + 60_000).toISOString())), { headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    const r = new TenantResolver({ environment: origin, tenant: 'Cust7', fetch: hangsFirst, timeoutMs: 0, now: () => now });
+    const waitShortly = (p: Promise<string>): Promise<string> => Promise.race([p, sleep(100).then(() => 'still waiting')]);
+    assert.equal(await waitShortly(r.endpoint()), 'still waiting');
+    now += 4 * 60_000;
+    assert.equal(await waitShortly(r.endpoint()), 'still waiting', 'a slow answer is still shared');
+    now += 60_000;
+    assert.equal(await waitShortly(r.endpoint()), 'http://127.0.0.1:9999/Cust7');
+    assert.equal(asked, 2);
+  });
+
   test('the state request has its own timeout and is not retried', async () => {
     answers.set('Cust8', () => running('Cust8', 'http://127.0.0.1:1', ''));
     delayMs = 3000;
@@ -193,6 +212,35 @@ describe('renewing ticket', () => {
     assert.equal(await second, 'ok');
   });
 
+  // The single flight shared every later call with a sign-in that never settles (a custom sign-in
+  // with no timeout, a principal agent with timeoutMs 0): each call timed out waiting for it, and no
+  // call ever signed in again -- the process needed a restart.
+  test('a sign-in that never settles is given up after 5 minutes: the next call signs in again, the hung one is told to stop', async () => {
+    let now = 0;
+    const signals: (AbortSignal | undefined)[] = [];
+    const provider = renewingTicket(
+      async ({ signal }) => {
+        signals.push(signal);
+        return signals.length === 1 ? new Promise<string>(() => undefined) : `ticket-${signals.length}`;
+      },
+      { now: () => now },
+    );
+    const waitShortly = (p: Promise<string>): Promise<string> => Promise.race([p, sleep(200).then(() => 'still waiting')]);
+    const first = new AbortController();
+    const hung = provider.ticket({ fetch: fetchStub, signal: first.signal });
+    first.abort(new Error('the call timed out'));
+    await assert.rejects(hung, /the call timed out/);
+    now += 4 * 60_000;
+    assert.equal(await waitShortly(provider.ticket({ fetch: fetchStub })), 'still waiting', 'a slow sign-in is still shared');
+    assert.equal(signals.length, 1);
+    now += 60_000;
+    assert.equal(await waitShortly(provider.ticket({ fetch: fetchStub })), 'ticket-2');
+    assert.equal(signals.length, 2);
+    assert.equal(signals[0]?.aborted, true, 'the hung sign-in is told to stop');
+    assert.equal(signals[1]?.aborted, false);
+    assert.equal(await provider.ticket({ fetch: fetchStub }), 'ticket-2', 'cached');
+  });
+
   test('credential refusals: by HTTP status, SoExceptionInfo type, fault code; the list is overridable', () => {
     assert.ok(isCredentialRefusal(new HttpError(401, 'Unauthorized', '', 'Op')));
     assert.ok(!isCredentialRefusal(new HttpError(500, 'Error', '', 'Op')));
@@ -229,6 +277,22 @@ describe('retry policy', () => {
     assert.equal(retryDelay(opts, { ...base, attempt: 3, error: refused }), undefined, 'maxAttempts 3');
     assert.equal(retryDelay({ ...opts, maxTotalMs: 1000 }, { ...base, elapsedMs: 990, error: refused }), undefined);
   });
+  // An input that does not fit the schema fails the same way every time, before anything is sent:
+  // a safe operation's EncodeError was tried maxAttempts times, with the backoff between (0.5 s of
+  // waiting, three attempts in the hooks, for a typo).
+  test('an EncodeError is never retried, also for an operation marked safe', () => {
+    const error = new EncodeError('expected an integer (xs:int), got string', 'SaveEMail/Id', 'Op');
+    assert.equal(retryDelay({ ...opts, safeOperations: ['SaveEMail'] }, { ...base, error }), undefined);
+    assert.equal(retryDelay({ ...opts, safeOperations: () => true }, { ...base, error }), undefined);
+  });
+  // Every other NaN option of the policy already meant "no retry" (each comparison with NaN is
+  // false); a NaN maxAttempts (Number of an unset variable) meant no limit: 25 attempts in 28 s.
+  test('a NaN option never means unlimited retries: maxAttempts NaN retries nothing, as NaN in the other options does', () => {
+    for (const bad of [{ maxAttempts: NaN }, { maxTotalMs: NaN }, { baseDelayMs: NaN }, { maxDelayMs: NaN }]) {
+      assert.equal(retryDelay({ ...opts, ...bad }, { ...base, error: refused }), undefined, JSON.stringify(Object.keys(bad)));
+    }
+    assert.equal(retryDelay({ ...opts, maxRetryAfterMs: NaN }, { ...base, error: httpError(503, '1') }), undefined);
+  });
   test("no wait the call's time limit would end: Retry-After or backoff at or past the time left is not retried", () => {
     assert.equal(retryDelay(opts, { ...base, error: httpError(503, '2'), remainingMs: 2001 }), 2000);
     assert.equal(retryDelay(opts, { ...base, error: httpError(503, '2'), remainingMs: 2000 }), undefined, 'the wait would end with the time limit');
@@ -253,6 +317,24 @@ describe('retry policy', () => {
       limited.end();
       unlimited.end();
     }
+  });
+  // Date.parse reads almost anything as a date: '1.5' is 1 May 2001, '-1' the year -1, '1 2' and
+  // '5, 10' (two Retry-After headers, joined by fetch) dates long past -- each a wait of 0, an
+  // immediate retry the server asked not to get. Only delta-seconds and RFC 9110's date forms count.
+  test('Retry-After that is neither delta-seconds nor an HTTP date is unreadable: the backoff, not an immediate retry', () => {
+    for (const garbage of ['1.5', '-1', '1 2', '+3', '0x10', 'Mon', '12 Nov']) {
+      assert.equal(retryAfterMs(garbage, 1e12), undefined, JSON.stringify(garbage));
+      assert.equal(retryDelay(opts, { ...base, error: httpError(503, garbage), now: 1e12 }), 50, `${JSON.stringify(garbage)}: backoff`);
+    }
+    // Two headers of seconds (fetch joins them with ', '): the longest wait the server asked for.
+    assert.equal(retryAfterMs('5, 10', 0), 10_000);
+    assert.equal(retryAfterMs('10,5', 0), 10_000);
+    // RFC 9110's three date forms (IMF-fixdate, RFC 850, asctime), all in GMT.
+    const at = Date.UTC(1994, 10, 6, 8, 49, 37);
+    assert.equal(retryAfterMs('Sun, 06 Nov 1994 08:49:37 GMT', at - 3000), 3000);
+    assert.equal(retryAfterMs('Sunday, 06-Nov-94 08:49:37 GMT', at - 3000), 3000);
+    assert.equal(retryAfterMs('Sun Nov  6 08:49:37 1994', at - 3000), 3000);
+    assert.equal(retryAfterMs('Sun, 06 Nov 1994 08:49:37 GMT', at + 1000), 0, 'a date in the past: at once');
   });
   test('Retry-After as seconds or HTTP date; sleep ends at once on abort', async () => {
     assert.equal(retryAfterMs('7', 0), 7000);

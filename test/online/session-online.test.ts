@@ -142,6 +142,34 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     assert.equal(totalRequests() - requests, 2, 'one renewal, not a loop');
   });
 
+  // A call may carry its own ticket (`headers: { Credentials: { Ticket } }`, merged over the
+  // session's): when the server refused that one, the session's ticket -- never sent -- was marked
+  // refused (a needless system user sign-in for every later call) and the same refused ticket sent again.
+  test("a call's own Credentials refused: the session's ticket is neither fetched for it nor renewed, and the call is not repeated", async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    const so = client();
+    await so.email.getEMailAccount({ EMailAccountId: 1 });
+    const signIns = fake.counts.soapSignIns;
+    const requests = totalRequests();
+    const own = { headers: { Credentials: { Ticket: '7T:a-user-ticket-long-expired==' } } };
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 2 }, own), (e: unknown) => e instanceof SoExceptionError && !e.message.includes('long-expired'));
+    assert.equal(totalRequests() - requests, 1, 'the refused ticket is not sent again');
+    assert.equal((await so.email.getEMailAccount({ EMailAccountId: 3 }))?.EMailAddress, 'account3@example.com');
+    assert.equal(fake.counts.soapSignIns - signIns, 0, "the session's ticket is still good: no sign-in");
+  });
+
+  // 0 is "no limit" for an agent's timeoutMs, and was for the sign-in's SOAP exchange (an agent),
+  // but the JSON requests beside it (tenant state, OpenID metadata, JWKS) read it as 0 ms: every
+  // state request and every sign-in failed at once with "no answer within 0 ms".
+  test('timeoutMs 0 means no limit everywhere: the tenant state (stateTimeoutMs) and every request of the sign-in', async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    const ticket = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, timeoutMs: 0 });
+    for (const exchange of ['soap', 'rest'] as const) {
+      const so = client({ timeoutMs: 0, stateTimeoutMs: 0, ticket: exchange === 'soap' ? ticket : systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, timeoutMs: 0, exchange }) });
+      assert.equal((await so.email.getEMailAccount({ EMailAccountId: 4 }))?.EMailAddress, 'account4@example.com', exchange);
+    }
+  });
+
   test('hooks: one event per attempt and per call, extra headers, redacted XML', async () => {
     fake.tenants.get('Cust12345')!.host = 0;
     const attempts: CallEvent[] = [];

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { EMailAgent, EMailOperations, HttpError } from '../../generated/EMail/index.js';
+import { EMailAgent, EMailOperations, HttpError, TransportError } from '../../generated/EMail/index.js';
+import type { CallEvent } from '../../generated/runtime/index.js';
 import { withoutCredentials } from '../../templates/runtime/hooks.js';
 
 let server: http.Server;
@@ -73,11 +74,59 @@ test('onXml text: every Ticket and Password value is ***, in XML and JSON; empty
     withoutCredentials(JSON.stringify({ Credentials: { Ticket: '7T:x"y' }, Password: 'p', TicketId: 3, Ticket2: 'k', Other: null })),
     '{"Credentials":{"Ticket":"***"},"Password":"***","TicketId":3,"Ticket2":"k","Other":null}',
   );
+  // A value of several parts -- text and CDATA, CDATA sections, a comment inside -- is one value to
+  // XML (a pretty-printed `<Ticket>\n  <![CDATA[…]]>\n</Ticket>` is the ticket): it was shown whole.
+  for (const value of ['\n  <![CDATA[7T:abc]]>\n', '<![CDATA[7T:a]]><![CDATA[bc]]>', '7T:ab<!-- c -->cd', '7T:<![CDATA[abc]]>']) {
+    assert.equal(withoutCredentials(`<s:Ticket>${value}</s:Ticket><Password>pw<![CDATA[x]]></Password>`), '<s:Ticket>***</s:Ticket><Password>***</Password>', JSON.stringify(value));
+  }
   // Unclosed starts, CDATA and strings, each repeated: a pattern that scanned past the next `<`
   // for each of them took minutes (quadratic); this one takes milliseconds.
-  for (const hostile of ['<Ticket '.repeat(200_000), '<Ticket><![CDATA['.repeat(200_000), '{"Ticket":"'.repeat(300_000), `<a:Ticket>${'x'.repeat(3_000_000)}`]) {
+  for (const hostile of ['<Ticket '.repeat(200_000), '<Ticket><![CDATA['.repeat(200_000), '{"Ticket":"'.repeat(300_000), `<a:Ticket>${'x'.repeat(3_000_000)}`, `<Ticket>${'x<![CDATA[y]]>'.repeat(50_000)}`, '<Ticket>x<!-- '.repeat(50_000)]) {
     const started = performance.now();
     withoutCredentials(hostile);
     assert.ok(performance.now() - started < 5_000, `${hostile.slice(0, 20)}…: ${Math.round(performance.now() - started)} ms`);
   }
+});
+
+// The retry decision runs the user's code -- a safeOperations function, a ticket provider's
+// refused() -- between the attempt and the hooks: when that code threw, its error replaced what the
+// server said, and neither onAttempt nor onCall saw the call (a span never ended).
+test("a safeOperations function or a provider's refused() that throws: the call ends with the server's error, and the hooks see it with retryError", async () => {
+  const events: unknown[] = [];
+  const hooks = {
+    onAttempt: (e: CallEvent) => void events.push(['attempt', e.attempt, e.willRetry, (e.error as HttpError).status, String(e.retryError)]),
+    onCall: (e: CallEvent) => void events.push(['call', e.attempt, (e.error as HttpError).status, String(e.retryError)]),
+  };
+  const isServers = (want: number) => (e: unknown) => e instanceof HttpError && e.status === want;
+  status = 500;
+  const predicateBug = new TypeError('SAFE[service] is undefined');
+  const throwing = { safeOperations: (): boolean => { throw predicateBug; } };
+  await assert.rejects(new EMailAgent({ endpoint, hooks, retry: throwing }).getEMailAccount({ EMailAccountId: 1 }), isServers(500));
+  assert.deepEqual(events, [['attempt', 1, false, 500, String(predicateBug)], ['call', 1, 500, String(predicateBug)]]);
+  events.length = 0;
+  status = 401;
+  const providerBug = new Error('refused() bug');
+  const ticket = { ticket: async () => '7T:ticket-1', refused: (): void => { throw providerBug; } };
+  await assert.rejects(new EMailAgent({ endpoint, hooks, ticket }).getEMailAccount({ EMailAccountId: 1 }), isServers(401));
+  assert.deepEqual(events, [['attempt', 1, false, 401, String(providerBug)], ['call', 1, 401, String(providerBug)]]);
+});
+
+// A span per call: a call whose signal was aborted before it started (the agent's calls already
+// loaded) failed without onCall -- the one call no span ended for.
+test('a call aborted before it started: onCall once, with no attempt and the abort as its error', async () => {
+  status = 200;
+  const events: CallEvent[] = [];
+  const agent = new EMailAgent({ endpoint, hooks: { onAttempt: (e) => void events.push(e), onCall: (e) => void events.push(e) } });
+  await agent.getEMailAccount({ EMailAccountId: 1 }); // loads the agent's calls
+  events.length = 0;
+  const ac = new AbortController();
+  ac.abort();
+  const err = await agent.getEMailAccount({ EMailAccountId: 1 }, { signal: ac.signal }).catch((e: unknown) => e);
+  assert.ok(err instanceof TransportError && err.reason === 'aborted', String(err));
+  assert.equal(events.length, 1, 'onCall only: no attempt was made');
+  const [call] = events;
+  assert.equal(call!.attempt, 0);
+  assert.equal(call!.error, err);
+  assert.equal(call!.url, undefined);
+  assert.equal(call!.willRetry, undefined, 'an onCall event');
 });

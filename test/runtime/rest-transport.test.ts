@@ -395,6 +395,19 @@ describe("transport: 'rest' — safety shared with SOAP", () => {
     }
   });
 
+  // Basic's base64 is only an encoding: a proxy or server quoting the user and password it decoded
+  // ("login tje0:Tje0-secret refused") showed the password, which SECURITY.md says is removed.
+  test('the password of a Basic Authorization is removed as decoded too (or the user name, when it is the only credential)', async () => {
+    for (const [user, password, secret] of [['tje0', 'Tje0-secret-pw', 'Tje0-secret-pw'], ['Tok3n-as-user-name', '', 'Tok3n-as-user-name']] as const) {
+      const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+      answer = (req, res) => json(500, `login ${Buffer.from(req.headers['authorization']!.split(' ')[1]!, 'base64').toString()} refused`, 'text/plain; charset=utf-8')(req, res);
+      const err = await failure(agent({ ticket: undefined, httpHeaders: { authorization } }).getCurrentAccountId());
+      assert.ok(err instanceof HttpError, String(err));
+      const text = `${err.message}\n${err.stack}\n${JSON.stringify(err)}`;
+      assert.ok(!text.includes(secret), `the credential leaked: ${text}`);
+    }
+  });
+
   // One agent serving many users: each call (or the onRequest hook) brings its user's token.
   test("a call's own httpHeaders and the onRequest hook's credentials are removed from its errors and hook events too", async () => {
     const perCall = 'Bearer 8A:Cust12345.cGVyLWNhbGwtdG9rZW4=';

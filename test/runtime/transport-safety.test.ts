@@ -109,6 +109,18 @@ describe('1. no redirect carries credentials', () => {
     assert.ok(!text.includes('hunter2'), `the password leaked: ${text}`);
   });
 
+  // A token given as the user name alone (`https://TOKEN@host/`, Basic authentication with an
+  // empty password) is the credential: fetch's refusal quoted it whole, in the error and the hooks.
+  test('a user name without a password in baseUrl (TOKEN@) is not in the error nor in the hook events', async () => {
+    const events: unknown[] = [];
+    const hooks = { onAttempt: (e: unknown) => void events.push(e), onCall: (e: unknown) => void events.push(e) };
+    const err = await new EMailAgent({ baseUrl: 'http://tok3n-as-user%21@127.0.0.1:1/x', hooks }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError, String(err));
+    const text = `${err.message}\n${err.stack}\n${inspect(err, { depth: 8 })}\n${inspect(events, { depth: 8 })}`;
+    assert.equal(events.length, 2);
+    assert.ok(!text.includes('tok3n'), `the token leaked: ${text}`);
+  });
+
   for (const status of [300, 304]) {
     test(`a ${status} without a Location is an HttpError ${status}, not a "redirect not followed"`, async () => {
       respond = (_req, _body, res) => {
