@@ -96,6 +96,9 @@ const DECLARATION: readonly (readonly [string, RegExp, (value: string) => string
   ['standalone', /^(yes|no)$/, () => "standalone must be 'yes' or 'no'"],
 ];
 
+/** The five predefined entities, by name. */
+const ENTITIES = new Map([['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"]]);
+
 /** Encoding names that a byte order mark can go with. */
 const UNICODE_ENCODING = /^(utf-?(8|16|32)(le|be)?|ucs-?[24]|iso-10646-ucs-[24])$/i;
 
@@ -822,20 +825,10 @@ export class XmlReader {
     // One of the five predefined entities (no DOCTYPE can declare more)?
     const limit = Math.min(end, amp + 6);
     while (p < limit && src.charCodeAt(p) !== 59) p++;
-    if (p < end && src.charCodeAt(p) === 59) {
+    const entity = p < end && src.charCodeAt(p) === 59 ? ENTITIES.get(src.slice(amp + 1, p)) : undefined;
+    if (entity !== undefined) {
       this.refEnd = p;
-      switch (src.slice(amp + 1, p)) {
-        case 'amp':
-          return '&';
-        case 'lt':
-          return '<';
-        case 'gt':
-          return '>';
-        case 'quot':
-          return '"';
-        case 'apos':
-          return "'";
-      }
+      return entity;
     }
     // Report the whole name when it looks like one, so the message is useful.
     let q = amp + 1;
