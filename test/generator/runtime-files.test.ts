@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_356;
+const CLIENT_PATH_CEILING = 3_353;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -73,7 +73,9 @@ describe('the runtime as files', () => {
     // Session 12's cuts, each doing the same with less: 3,370 with the five predefined entities looked
     // up in a table (xml.ts reference) instead of a switch; 3,356 with one method for the body element
     // and a header block (decode.ts decodeElement: they differed only in how the first frame is made)
-    // and anyFrame's frames typed by kind, so the test that narrowed them again goes.
+    // and anyFrame's frames typed by kind, so the test that narrowed them again goes; 3,353 with one
+    // rule for the characters XML 1.0 does not allow (xml.ts notXmlChar, which the reader and the
+    // encoder's strings share; scalars.ts had its own copy of the class and of codePoint).
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
