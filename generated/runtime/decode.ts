@@ -266,8 +266,7 @@ export class EnvelopeDecoder {
         result = { fault: readFaultFrom(r, version, this.operation) };
       } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
         this.prefix = '';
-        // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
-        result = { value: this.decodeBody(this.plan.slot(msg.body)) };
+        result = { value: this.decodeElement(this.plan.slot(msg.body), true) as Record<string, unknown> | DecodeError };
       } else {
         result = { found: `{${r.ns}}${r.name.local}` };
         r.skipElement();
@@ -287,7 +286,7 @@ export class EnvelopeDecoder {
       return;
     }
     this.prefix = 'Header';
-    headers.set(field, { value: this.decodeHeader(this.plan.slot(field)), inHeader });
+    headers.set(field, { value: this.decodeElement(this.plan.slot(field), false), inHeader });
   }
 
   /** Reads the rest of the document, which the reader checks: a well-formedness error anywhere wins. */
@@ -324,24 +323,13 @@ export class EnvelopeDecoder {
     return this.fail(message, this.sp, within + r.name.local, r.start);
   }
 
-  /** At the body element's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
-  private decodeBody(slot: Slot): Record<string, unknown> | DecodeError {
+  /** At the body element's or a header block's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
+  private decodeElement(slot: Slot, isBody: boolean): unknown {
     const depth = this.r.depth;
     try {
-      const root = (this.frames[(this.sp = 0)] = this.complexFrame(slot, slot.field.name, -1, slot.field.type, undefined));
-      this.run();
-      return root.out;
-    } catch (err) {
-      return this.stopped(err, depth);
-    }
-  }
-
-  /** At a header block's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
-  private decodeHeader(slot: Slot): unknown {
-    const depth = this.r.depth;
-    try {
-      this.sp = -1; // no frame yet: an error in the block's start tag names the block alone
-      const frame = this.open(slot, slot.field.name, -1);
+      this.sp = -1; // no frame yet: an error in a header block's start tag names the block alone
+      // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
+      const frame = isBody ? this.complexFrame(slot, slot.field.name, -1, slot.field.type, undefined) : this.open(slot, slot.field.name, -1);
       if (frame === null) return this.leaf;
       this.frames[(this.sp = 0)] = frame;
       return this.run();
@@ -460,11 +448,11 @@ export class EnvelopeDecoder {
     return { kind: 'complex', slot, name, index, start: this.r.start, plan: this.plan.complex(key), out: {}, anyType };
   }
 
-  private arrayFrame(slot: Slot, name: string, index: number, array: ArrayDesc): Frame {
+  private arrayFrame(slot: Slot, name: string, index: number, array: ArrayDesc): Frame & { readonly kind: 'array' } {
     return { kind: 'array', slot, name, index, start: this.r.start, item: this.plan.slot(array.item), items: [] };
   }
 
-  private dictFrame(slot: Slot, name: string, index: number, dict: DictDesc): Frame {
+  private dictFrame(slot: Slot, name: string, index: number, dict: DictDesc): Frame & { readonly kind: 'dict' } {
     return { kind: 'dict', slot, name, index, start: this.r.start, dict, entry: this.plan.slot(dict.entry), record: dict.record ? {} : undefined, entries: [], count: 0 };
   }
 
@@ -483,9 +471,7 @@ export class EnvelopeDecoder {
     if (desc?.kind !== 'array' && desc?.kind !== 'dict') return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
     // An array or dictionary carries its type's name too, to be written back: not enumerable (not an item, nor a key).
     const frame = desc.kind === 'array' ? this.arrayFrame(slot, name, index, desc) : this.dictFrame(slot, name, index, desc);
-    if (frame.kind === 'array' || frame.kind === 'dict') {
-      Object.defineProperty(frame.kind === 'array' ? frame.items : (frame.record ?? frame.entries), '$type', { value: key, writable: true, configurable: true });
-    }
+    Object.defineProperty(frame.kind === 'array' ? frame.items : (frame.record ?? frame.entries), '$type', { value: key, writable: true, configurable: true });
     return frame;
   }
 
