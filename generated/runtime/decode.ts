@@ -23,7 +23,7 @@ import { DecodeError, type SoapFaultError } from './errors.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
 import { fieldLine, ListItemError, parseSimple, scalarKind, schema, schemaIndex, segment, XSI_NS } from './schema.js';
-import type { ArrayDesc, DictDesc, FieldDesc, MessageDesc, ScalarKind, SchemaIndex, SimpleDesc, SoapVersion } from './schema.js';
+import type { ArrayDesc, DictDesc, FieldDesc, MessageDesc, ScalarKind, SchemaIndex, SimpleDesc, Slot, SoapVersion } from './schema.js';
 import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from './xml.js';
 
 export interface DecodedMessage {
@@ -63,17 +63,7 @@ export function notWellFormed(err: unknown, operation: string | undefined): unkn
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the decoder knows about a field: derived once per schema from its metadata.
-
-/** A field as the decoder reads it: its element's namespace URI and how its value is read, by `kind`. */
-type Slot = { readonly field: FieldDesc; readonly ns: string } & (
-  | /** A built-in scalar (xs:int ...): its text. */ { readonly kind: 'scalar'; readonly scalar: ScalarKind }
-  | /** An enumeration, xs:list or restriction: the element's own text (elements inside are ignored). */ { readonly kind: 'simple'; readonly desc: SimpleDesc }
-  | { readonly kind: 'complex' }
-  | { readonly kind: 'array'; readonly desc: ArrayDesc }
-  | { readonly kind: 'dict'; readonly desc: DictDesc }
-  | /** xs:anyType (its xsi:type says what it is; without one, text), or a dictionary's entry element (it holds Key and Value). */ { readonly kind: 'any' | 'entry' }
-);
+// What the decoder knows about a complex type (and about a field: SchemaIndex.slot), derived once per schema.
 
 /** A complex type as the decoder reads it: its fields by element name, and the required ones. */
 interface ComplexPlan {
@@ -83,37 +73,16 @@ interface ComplexPlan {
 
 /** The decoder's view of one schema, built on first use and kept as long as the schema. */
 class Plan {
-  private readonly slotsByField = new Map<FieldDesc, Slot>();
   private readonly complexByKey = new Map<string, ComplexPlan>();
 
   constructor(private readonly index: SchemaIndex) {}
-
-  slot(field: FieldDesc): Slot {
-    let slot = this.slotsByField.get(field);
-    if (slot === undefined) this.slotsByField.set(field, (slot = this.newSlot(field, this.index.namespace(field.ns))));
-    return slot;
-  }
-
-  private newSlot(field: FieldDesc, ns: string): Slot {
-    const type = field.type;
-    const scalar = scalarKind(type);
-    if (scalar !== undefined) return { field, ns, kind: 'scalar', scalar };
-    if (type === 'xs:anyType') return { field, ns, kind: 'any' };
-    if (type === '') return { field, ns, kind: 'entry' };
-    const desc = this.index.type(type);
-    if (desc === undefined) throw new Error(`internal: unknown type ${type}`);
-    if (desc.kind === 'complex') return { field, ns, kind: 'complex' };
-    if (desc.kind === 'array') return { field, ns, kind: 'array', desc };
-    if (desc.kind === 'dict') return { field, ns, kind: 'dict', desc };
-    return { field, ns, kind: 'simple', desc };
-  }
 
   complex(key: string): ComplexPlan {
     let plan = this.complexByKey.get(key);
     if (plan === undefined) {
       const info = this.index.complexInfo(key);
       const slots = new Map<string, Slot>();
-      for (const f of info.fields) slots.set(f.name, this.slot(f));
+      for (const f of info.fields) slots.set(f.name, this.index.slot(f));
       plan = { slots, required: info.required };
       this.complexByKey.set(key, plan);
     }
@@ -266,7 +235,7 @@ export class EnvelopeDecoder {
         result = { fault: readFaultFrom(r, version, this.operation) };
       } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
         this.prefix = '';
-        result = { value: this.decodeElement(this.plan.slot(msg.body), true) as Record<string, unknown> | DecodeError };
+        result = { value: this.decodeElement(this.index.slot(msg.body), true) as Record<string, unknown> | DecodeError };
       } else {
         result = { found: `{${r.ns}}${r.name.local}` };
         r.skipElement();
@@ -286,7 +255,7 @@ export class EnvelopeDecoder {
       return;
     }
     this.prefix = 'Header';
-    headers.set(field, { value: this.decodeElement(this.plan.slot(field), false), inHeader });
+    headers.set(field, { value: this.decodeElement(this.index.slot(field), false), inHeader });
   }
 
   /** Reads the rest of the document, which the reader checks: a well-formedness error anywhere wins. */
@@ -401,9 +370,9 @@ export class EnvelopeDecoder {
       case 'dict':
         return r.name.local === top.entry.field.name && r.ns === top.entry.ns ? top.entry : null;
       case 'entry': {
-        const key = this.plan.slot(top.dict.key);
+        const key = this.index.slot(top.dict.key);
         if (r.name.local === 'Key' && r.ns === key.ns) return key;
-        const value = this.plan.slot(top.dict.value);
+        const value = this.index.slot(top.dict.value);
         return r.name.local === 'Value' && r.ns === value.ns ? value : null;
       }
     }
@@ -449,11 +418,11 @@ export class EnvelopeDecoder {
   }
 
   private arrayFrame(slot: Slot, name: string, index: number, array: ArrayDesc): Frame & { readonly kind: 'array' } {
-    return { kind: 'array', slot, name, index, start: this.r.start, item: this.plan.slot(array.item), items: [] };
+    return { kind: 'array', slot, name, index, start: this.r.start, item: this.index.slot(array.item), items: [] };
   }
 
   private dictFrame(slot: Slot, name: string, index: number, dict: DictDesc): Frame & { readonly kind: 'dict' } {
-    return { kind: 'dict', slot, name, index, start: this.r.start, dict, entry: this.plan.slot(dict.entry), record: dict.record ? {} : undefined, entries: [], count: 0 };
+    return { kind: 'dict', slot, name, index, start: this.r.start, dict, entry: this.index.slot(dict.entry), record: dict.record ? {} : undefined, entries: [], count: 0 };
   }
 
   private entryFrame(slot: Slot, dict: DictDesc, index: number): Frame {

@@ -224,12 +224,32 @@ export interface ComplexInfo {
   readonly required: readonly FieldDesc[];
 }
 
+/**
+ * A field as the encoder writes it and the decoder reads it: its element's namespace URI and tags,
+ * and how its value is read, by `kind`. Worked out once per schema (SchemaIndex.slot).
+ */
+export type Slot = { readonly field: FieldDesc; readonly ns: string; readonly tag: string; readonly open: string; readonly close: string } & (
+  | /** A built-in scalar (xs:int ...): its text. */ { readonly kind: 'scalar'; readonly scalar: ScalarKind }
+  | /** An enumeration, xs:list or restriction: the element's own text. */ { readonly kind: 'simple'; readonly desc: SimpleDesc }
+  | { readonly kind: 'complex'; readonly desc: ComplexDesc }
+  | { readonly kind: 'array'; readonly desc: ArrayDesc }
+  | { readonly kind: 'dict'; readonly desc: DictDesc }
+  | /** xs:anyType: its xsi:type says what it is (without one, text). */ { readonly kind: 'any' }
+  | /** A dictionary's entry element: it holds Key and Value. */ { readonly kind: 'entry' }
+);
+
 export class SchemaIndex {
   readonly schema: SchemaDesc;
   /** Prefix used for each namespace index when writing (`ns0`, `ns1` ...). */
   readonly prefixes: readonly string[];
   private readonly complex = new Map<string, ComplexInfo>();
   private byXmlName: Map<string, string> | undefined;
+  /**
+   * The slots of the fields written or read so far. Bounded: the keys are the FieldDescs of the
+   * schema's own tables (the fields of its types and messages), one Slot each. A speed trick: its
+   * bench row is `trick-encode-slots` (bench/lib/tricks.mjs).
+   */
+  private readonly slots = new Map<FieldDesc, Slot>();
 
   constructor(schema: SchemaDesc) {
     this.schema = schema;
@@ -248,6 +268,27 @@ export class SchemaIndex {
   /** `ns0:Name`, or `Name` for unqualified elements. */
   tag(field: FieldDesc): string {
     return field.ns < 0 ? field.name : `${this.prefixes[field.ns]}:${field.name}`;
+  }
+
+  slot(field: FieldDesc): Slot {
+    let slot = this.slots.get(field);
+    if (slot === undefined) this.slots.set(field, (slot = this.newSlot(field)));
+    return slot;
+  }
+
+  private newSlot(field: FieldDesc): Slot {
+    const tag = this.tag(field);
+    const at = { field, ns: this.namespace(field.ns), tag, open: `<${tag}>`, close: `</${tag}>` };
+    const scalar = scalarKind(field.type);
+    if (scalar !== undefined) return { ...at, kind: 'scalar', scalar };
+    if (field.type === 'xs:anyType') return { ...at, kind: 'any' };
+    if (field.type === '') return { ...at, kind: 'entry' };
+    const desc = this.type(field.type);
+    if (desc === undefined) throw new Error(`internal: unknown type ${field.type}`);
+    if (desc.kind === 'complex') return { ...at, kind: 'complex', desc };
+    if (desc.kind === 'array') return { ...at, kind: 'array', desc };
+    if (desc.kind === 'dict') return { ...at, kind: 'dict', desc };
+    return { ...at, kind: 'simple', desc };
   }
 
   complexInfo(key: string): ComplexInfo {
