@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_328;
+const CLIENT_PATH_CEILING = 3_297;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -77,7 +77,9 @@ describe('the runtime as files', () => {
     // rule for the characters XML 1.0 does not allow (xml.ts notXmlChar, which the reader and the
     // encoder's strings share; scalars.ts had its own copy of the class and of codePoint); 3,328 with
     // one Slot per field for both codecs (schema.ts SchemaIndex.slot: the encoder and the decoder
-    // each worked out and cached their own, from the same FieldDesc, per schema).
+    // each worked out and cached their own, from the same FieldDesc, per schema); 3,297 with a complex
+    // type's slots by name in its ComplexInfo (schema.ts), where its fields and required fields were
+    // already, instead of a decoder Plan per schema that cached a second view of each complex type.
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
