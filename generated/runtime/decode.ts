@@ -23,7 +23,7 @@ import { DecodeError, type SoapFaultError } from './errors.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
 import { fieldLine, ListItemError, parseSimple, scalarKind, schema, schemaIndex, segment, XSI_NS } from './schema.js';
-import type { ArrayDesc, DictDesc, FieldDesc, MessageDesc, ScalarKind, SchemaIndex, SimpleDesc, Slot, SoapVersion } from './schema.js';
+import type { ArrayDesc, ComplexInfo, DictDesc, FieldDesc, MessageDesc, ScalarKind, SchemaIndex, SimpleDesc, Slot, SoapVersion } from './schema.js';
 import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from './xml.js';
 
 export interface DecodedMessage {
@@ -63,41 +63,11 @@ export function notWellFormed(err: unknown, operation: string | undefined): unkn
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the decoder knows about a complex type (and about a field: SchemaIndex.slot), derived once per schema.
-
-/** A complex type as the decoder reads it: its fields by element name, and the required ones. */
-interface ComplexPlan {
-  readonly slots: ReadonlyMap<string, Slot>;
-  readonly required: readonly FieldDesc[];
-}
-
-/** The decoder's view of one schema, built on first use and kept as long as the schema. */
-class Plan {
-  private readonly complexByKey = new Map<string, ComplexPlan>();
-
-  constructor(private readonly index: SchemaIndex) {}
-
-  complex(key: string): ComplexPlan {
-    let plan = this.complexByKey.get(key);
-    if (plan === undefined) {
-      const info = this.index.complexInfo(key);
-      const slots = new Map<string, Slot>();
-      for (const f of info.fields) slots.set(f.name, this.index.slot(f));
-      plan = { slots, required: info.required };
-      this.complexByKey.set(key, plan);
-    }
-    return plan;
-  }
-}
-
-const plans = new WeakMap<SchemaIndex, Plan>();
-
-// ---------------------------------------------------------------------------------------------
 // Frames: one per open element that holds elements.
 
 /** Every frame: its element's field, path segment (name, and index when repeated, else -1) and start tag. */
 type Frame = { readonly slot: Slot; readonly name: string; readonly index: number; readonly start: number } & (
-  | /** A complex value being filled; for xs:anyType, the type key to record as $type. */ { readonly kind: 'complex'; readonly plan: ComplexPlan; readonly out: Record<string, unknown>; readonly anyType: string | undefined }
+  | /** A complex value being filled; for xs:anyType, the type key to record as $type. */ { readonly kind: 'complex'; readonly info: ComplexInfo; readonly out: Record<string, unknown>; readonly anyType: string | undefined }
   | { readonly kind: 'array'; readonly item: Slot; readonly items: unknown[] }
   | /** A dictionary: its entries by key (a record, when the keys are strings) or as a list; `count` for paths. */ {
       readonly kind: 'dict';
@@ -126,7 +96,6 @@ type BodyOutcome = { value: Record<string, unknown> | DecodeError } | { fault: S
 
 /** One message's decoding (one per message: it holds the reader). Exported for decode-request.ts. */
 export class EnvelopeDecoder {
-  private readonly plan: Plan;
   private readonly r: XmlReader;
   /** The open elements that hold elements, outermost first (frames beyond `sp` are stale). */
   private readonly frames: Frame[] = [];
@@ -154,9 +123,6 @@ export class EnvelopeDecoder {
     maxDepth: number | undefined,
     private readonly strict: boolean,
   ) {
-    let plan = plans.get(index);
-    if (plan === undefined) plans.set(index, (plan = new Plan(index)));
-    this.plan = plan;
     this.r = new XmlReader(xml, maxDepth);
   }
 
@@ -354,7 +320,7 @@ export class EnvelopeDecoder {
     const r = this.r;
     switch (top.kind) {
       case 'complex': {
-        const s = top.plan.slots.get(r.name.local);
+        const s = top.info.slots.get(r.name.local);
         if (s === undefined || s.ns !== r.ns) return null;
         const f = s.field;
         if (!f.repeated && Object.prototype.hasOwnProperty.call(top.out, f.name)) this.failHere(`${f.name} occurs more than once`, f.name, -1);
@@ -414,7 +380,7 @@ export class EnvelopeDecoder {
   }
 
   private complexFrame(slot: Slot, name: string, index: number, key: string, anyType: string | undefined): Frame & { readonly kind: 'complex' } {
-    return { kind: 'complex', slot, name, index, start: this.r.start, plan: this.plan.complex(key), out: {}, anyType };
+    return { kind: 'complex', slot, name, index, start: this.r.start, info: this.index.complexInfo(key), out: {}, anyType };
   }
 
   private arrayFrame(slot: Slot, name: string, index: number, array: ArrayDesc): Frame & { readonly kind: 'array' } {
@@ -511,7 +477,7 @@ export class EnvelopeDecoder {
     switch (fr.kind) {
       case 'complex': {
         const out = fr.out;
-        for (const f of fr.plan.required) {
+        for (const f of fr.info.required) {
           if (!Object.prototype.hasOwnProperty.call(out, f.name)) this.fail(`the required element ${f.name} is missing`, sp);
         }
         // A value whose type the schema left open carries its type's name, so it can be written back.

@@ -205,9 +205,10 @@ function typeOf(key: string, f: TypeForm): TypeDesc {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Precomputed views of a SchemaDesc that the encoder and decoder share: each complex type's full
-// field list (base fields first), its required fields, namespace prefixes, and which types derive
-// from which (for xsi:type). Built once per schema, on first use.
+// Precomputed views of a SchemaDesc that the encoder and decoder share: each field's Slot, each
+// complex type's full field list (base fields first), its required fields and its slots by name,
+// namespace prefixes, and which types derive from which (for xsi:type). Built once per schema, on
+// first use.
 
 export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 export const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
@@ -222,6 +223,8 @@ export interface ComplexInfo {
   readonly ancestry: ReadonlySet<string>;
   /** The fields that must occur (minOccurs >= 1), in `fields` order. */
   readonly required: readonly FieldDesc[];
+  /** The fields' slots by element name: what the decoder looks a child element up in. */
+  readonly slots: ReadonlyMap<string, Slot>;
 }
 
 /**
@@ -304,7 +307,7 @@ export class SchemaIndex {
       k = d.base;
     }
     const fields = chain.flatMap((d) => d.fields);
-    info = { fields, ancestry, required: fields.filter((f) => !f.optional) };
+    info = { fields, ancestry, required: fields.filter((f) => !f.optional), slots: new Map(fields.map((f) => [f.name, this.slot(f)])) };
     this.complex.set(key, info);
     return info;
   }
