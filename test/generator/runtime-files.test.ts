@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_297;
+const CLIENT_PATH_CEILING = 3_295;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -79,7 +79,9 @@ describe('the runtime as files', () => {
     // one Slot per field for both codecs (schema.ts SchemaIndex.slot: the encoder and the decoder
     // each worked out and cached their own, from the same FieldDesc, per schema); 3,297 with a complex
     // type's slots by name in its ComplexInfo (schema.ts), where its fields and required fields were
-    // already, instead of a decoder Plan per schema that cached a second view of each complex type.
+    // already, instead of a decoder Plan per schema that cached a second view of each complex type;
+    // 3,295 with the Encoder's index and operation declared once, as constructor parameters (as
+    // EnvelopeDecoder's are), not as fields assigned from same-named parameters.
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
