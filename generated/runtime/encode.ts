@@ -10,15 +10,13 @@ import { formatSimple, ListItemError, pathString, type FieldDesc, type Path, typ
 import { escapeText } from './xml.js';
 
 export class Encoder {
-  private readonly index: SchemaIndex;
-  private readonly operation: string | undefined;
   /** The XML written so far: elements append to it rather than return their text. */
   private out = '';
 
-  constructor(index: SchemaIndex, operation?: string) {
-    this.index = index;
-    this.operation = operation;
-  }
+  constructor(
+    private readonly index: SchemaIndex,
+    private readonly operation?: string,
+  ) {}
 
   /**
    * The header blocks of a message: each declared header whose value is given, in declaration
