@@ -4,7 +4,7 @@
 // Lexical forms of the XSD scalars: strict parsing (an error names what was wrong; the caller
 // adds the element path) and canonical writing. See the README's type mapping table.
 import type { ScalarKind } from './schema.js';
-import { codePoint, notXmlChar } from './xml.js';
+import { codePoint, isWs, notXmlChar } from './xml.js';
 
 /** Thrown by parse/format; the codecs turn it into a DecodeError/EncodeError with the path. */
 export class ScalarError extends Error {}
@@ -36,8 +36,8 @@ export function parseScalar(kind: ScalarKind, src: string): unknown {
   // XSD collapses whitespace for every type but string (and its restrictions); values are trimmed.
   let start = 0;
   let end = src.length;
-  while (start < end && isXmlSpace(src.charCodeAt(start))) start++;
-  while (end > start && isXmlSpace(src.charCodeAt(end - 1))) end--;
+  while (start < end && isWs(src.charCodeAt(start))) start++;
+  while (end > start && isWs(src.charCodeAt(end - 1))) end--;
   switch (kind) {
     case 'boolean': {
       const n = end - start;
@@ -115,10 +115,6 @@ function digitsAt(src: string, p: number, n: number): number {
     value = value * 10 + d;
   }
   return value;
-}
-
-function isXmlSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
 function inRange(kind: ScalarKind, n: number): boolean {

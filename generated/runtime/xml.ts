@@ -87,7 +87,8 @@ function isNameSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdb7f;
 }
 
-function isWs(c: number): boolean {
+/** XML's white space (the S production), which is also what XSD's whiteSpace facet collapses. */
+export function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
 
