@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_292;
+const CLIENT_PATH_CEILING = 3_297;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -82,7 +82,9 @@ describe('the runtime as files', () => {
     // already, instead of a decoder Plan per schema that cached a second view of each complex type;
     // 3,295 with the Encoder's index and operation declared once, as constructor parameters (as
     // EnvelopeDecoder's are), not as fields assigned from same-named parameters; 3,292 with one test
-    // for XML white space (xml.ts isWs), which scalars.ts had again as isXmlSpace for XSD's collapse.
+    // for XML white space (xml.ts isWs), which scalars.ts had again as isXmlSpace for XSD's collapse;
+    // 3,297 with SchemaIndex.newSlot making each slot as a whole literal, not as a spread of the common
+    // members, which V8 stores out of line (the spread made encode 8 % and decode 6 % slower).
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
