@@ -23,7 +23,7 @@ import { DecodeError, type SoapFaultError } from './errors.js';
 import { readFaultFrom, SOAP11_NS, SOAP12_NS } from './envelope.js';
 import { parseScalar, ScalarError } from './scalars.js';
 import { fieldLine, ListItemError, parseSimple, scalarKind, schema, schemaIndex, segment, XSI_NS } from './schema.js';
-import type { ArrayDesc, DictDesc, FieldDesc, MessageDesc, ScalarKind, SchemaIndex, SimpleDesc, SoapVersion } from './schema.js';
+import type { ArrayDesc, ComplexInfo, DictDesc, FieldDesc, MessageDesc, ScalarKind, SchemaIndex, SimpleDesc, Slot, SoapVersion } from './schema.js';
 import { resolveQNameIn, XML_END, XML_EOF, XML_START, XML_TEXT, XmlReader, XmlSyntaxError } from './xml.js';
 
 export interface DecodedMessage {
@@ -63,72 +63,11 @@ export function notWellFormed(err: unknown, operation: string | undefined): unkn
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the decoder knows about a field: derived once per schema from its metadata.
-
-/** A field as the decoder reads it: its element's namespace URI and how its value is read, by `kind`. */
-type Slot = { readonly field: FieldDesc; readonly ns: string } & (
-  | /** A built-in scalar (xs:int ...): its text. */ { readonly kind: 'scalar'; readonly scalar: ScalarKind }
-  | /** An enumeration, xs:list or restriction: the element's own text (elements inside are ignored). */ { readonly kind: 'simple'; readonly desc: SimpleDesc }
-  | { readonly kind: 'complex' }
-  | { readonly kind: 'array'; readonly desc: ArrayDesc }
-  | { readonly kind: 'dict'; readonly desc: DictDesc }
-  | /** xs:anyType (its xsi:type says what it is; without one, text), or a dictionary's entry element (it holds Key and Value). */ { readonly kind: 'any' | 'entry' }
-);
-
-/** A complex type as the decoder reads it: its fields by element name, and the required ones. */
-interface ComplexPlan {
-  readonly slots: ReadonlyMap<string, Slot>;
-  readonly required: readonly FieldDesc[];
-}
-
-/** The decoder's view of one schema, built on first use and kept as long as the schema. */
-class Plan {
-  private readonly slotsByField = new Map<FieldDesc, Slot>();
-  private readonly complexByKey = new Map<string, ComplexPlan>();
-
-  constructor(private readonly index: SchemaIndex) {}
-
-  slot(field: FieldDesc): Slot {
-    let slot = this.slotsByField.get(field);
-    if (slot === undefined) this.slotsByField.set(field, (slot = this.newSlot(field, this.index.namespace(field.ns))));
-    return slot;
-  }
-
-  private newSlot(field: FieldDesc, ns: string): Slot {
-    const type = field.type;
-    const scalar = scalarKind(type);
-    if (scalar !== undefined) return { field, ns, kind: 'scalar', scalar };
-    if (type === 'xs:anyType') return { field, ns, kind: 'any' };
-    if (type === '') return { field, ns, kind: 'entry' };
-    const desc = this.index.type(type);
-    if (desc === undefined) throw new Error(`internal: unknown type ${type}`);
-    if (desc.kind === 'complex') return { field, ns, kind: 'complex' };
-    if (desc.kind === 'array') return { field, ns, kind: 'array', desc };
-    if (desc.kind === 'dict') return { field, ns, kind: 'dict', desc };
-    return { field, ns, kind: 'simple', desc };
-  }
-
-  complex(key: string): ComplexPlan {
-    let plan = this.complexByKey.get(key);
-    if (plan === undefined) {
-      const info = this.index.complexInfo(key);
-      const slots = new Map<string, Slot>();
-      for (const f of info.fields) slots.set(f.name, this.slot(f));
-      plan = { slots, required: info.required };
-      this.complexByKey.set(key, plan);
-    }
-    return plan;
-  }
-}
-
-const plans = new WeakMap<SchemaIndex, Plan>();
-
-// ---------------------------------------------------------------------------------------------
 // Frames: one per open element that holds elements.
 
 /** Every frame: its element's field, path segment (name, and index when repeated, else -1) and start tag. */
 type Frame = { readonly slot: Slot; readonly name: string; readonly index: number; readonly start: number } & (
-  | /** A complex value being filled; for xs:anyType, the type key to record as $type. */ { readonly kind: 'complex'; readonly plan: ComplexPlan; readonly out: Record<string, unknown>; readonly anyType: string | undefined }
+  | /** A complex value being filled; for xs:anyType, the type key to record as $type. */ { readonly kind: 'complex'; readonly info: ComplexInfo; readonly out: Record<string, unknown>; readonly anyType: string | undefined }
   | { readonly kind: 'array'; readonly item: Slot; readonly items: unknown[] }
   | /** A dictionary: its entries by key (a record, when the keys are strings) or as a list; `count` for paths. */ {
       readonly kind: 'dict';
@@ -157,7 +96,6 @@ type BodyOutcome = { value: Record<string, unknown> | DecodeError } | { fault: S
 
 /** One message's decoding (one per message: it holds the reader). Exported for decode-request.ts. */
 export class EnvelopeDecoder {
-  private readonly plan: Plan;
   private readonly r: XmlReader;
   /** The open elements that hold elements, outermost first (frames beyond `sp` are stale). */
   private readonly frames: Frame[] = [];
@@ -185,9 +123,6 @@ export class EnvelopeDecoder {
     maxDepth: number | undefined,
     private readonly strict: boolean,
   ) {
-    let plan = plans.get(index);
-    if (plan === undefined) plans.set(index, (plan = new Plan(index)));
-    this.plan = plan;
     this.r = new XmlReader(xml, maxDepth);
   }
 
@@ -266,8 +201,7 @@ export class EnvelopeDecoder {
         result = { fault: readFaultFrom(r, version, this.operation) };
       } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
         this.prefix = '';
-        // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
-        result = { value: this.decodeBody(this.plan.slot(msg.body)) };
+        result = { value: this.decodeElement(this.index.slot(msg.body), true) as Record<string, unknown> | DecodeError };
       } else {
         result = { found: `{${r.ns}}${r.name.local}` };
         r.skipElement();
@@ -287,7 +221,7 @@ export class EnvelopeDecoder {
       return;
     }
     this.prefix = 'Header';
-    headers.set(field, { value: this.decodeHeader(this.plan.slot(field)), inHeader });
+    headers.set(field, { value: this.decodeElement(this.index.slot(field), false), inHeader });
   }
 
   /** Reads the rest of the document, which the reader checks: a well-formedness error anywhere wins. */
@@ -324,24 +258,13 @@ export class EnvelopeDecoder {
     return this.fail(message, this.sp, within + r.name.local, r.start);
   }
 
-  /** At the body element's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
-  private decodeBody(slot: Slot): Record<string, unknown> | DecodeError {
+  /** At the body element's or a header block's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
+  private decodeElement(slot: Slot, isBody: boolean): unknown {
     const depth = this.r.depth;
     try {
-      const root = (this.frames[(this.sp = 0)] = this.complexFrame(slot, slot.field.name, -1, slot.field.type, undefined));
-      this.run();
-      return root.out;
-    } catch (err) {
-      return this.stopped(err, depth);
-    }
-  }
-
-  /** At a header block's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
-  private decodeHeader(slot: Slot): unknown {
-    const depth = this.r.depth;
-    try {
-      this.sp = -1; // no frame yet: an error in the block's start tag names the block alone
-      const frame = this.open(slot, slot.field.name, -1);
+      this.sp = -1; // no frame yet: an error in a header block's start tag names the block alone
+      // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
+      const frame = isBody ? this.complexFrame(slot, slot.field.name, -1, slot.field.type, undefined) : this.open(slot, slot.field.name, -1);
       if (frame === null) return this.leaf;
       this.frames[(this.sp = 0)] = frame;
       return this.run();
@@ -397,7 +320,7 @@ export class EnvelopeDecoder {
     const r = this.r;
     switch (top.kind) {
       case 'complex': {
-        const s = top.plan.slots.get(r.name.local);
+        const s = top.info.slots.get(r.name.local);
         if (s === undefined || s.ns !== r.ns) return null;
         const f = s.field;
         if (!f.repeated && Object.prototype.hasOwnProperty.call(top.out, f.name)) this.failHere(`${f.name} occurs more than once`, f.name, -1);
@@ -413,9 +336,9 @@ export class EnvelopeDecoder {
       case 'dict':
         return r.name.local === top.entry.field.name && r.ns === top.entry.ns ? top.entry : null;
       case 'entry': {
-        const key = this.plan.slot(top.dict.key);
+        const key = this.index.slot(top.dict.key);
         if (r.name.local === 'Key' && r.ns === key.ns) return key;
-        const value = this.plan.slot(top.dict.value);
+        const value = this.index.slot(top.dict.value);
         return r.name.local === 'Value' && r.ns === value.ns ? value : null;
       }
     }
@@ -457,15 +380,15 @@ export class EnvelopeDecoder {
   }
 
   private complexFrame(slot: Slot, name: string, index: number, key: string, anyType: string | undefined): Frame & { readonly kind: 'complex' } {
-    return { kind: 'complex', slot, name, index, start: this.r.start, plan: this.plan.complex(key), out: {}, anyType };
+    return { kind: 'complex', slot, name, index, start: this.r.start, info: this.index.complexInfo(key), out: {}, anyType };
   }
 
-  private arrayFrame(slot: Slot, name: string, index: number, array: ArrayDesc): Frame {
-    return { kind: 'array', slot, name, index, start: this.r.start, item: this.plan.slot(array.item), items: [] };
+  private arrayFrame(slot: Slot, name: string, index: number, array: ArrayDesc): Frame & { readonly kind: 'array' } {
+    return { kind: 'array', slot, name, index, start: this.r.start, item: this.index.slot(array.item), items: [] };
   }
 
-  private dictFrame(slot: Slot, name: string, index: number, dict: DictDesc): Frame {
-    return { kind: 'dict', slot, name, index, start: this.r.start, dict, entry: this.plan.slot(dict.entry), record: dict.record ? {} : undefined, entries: [], count: 0 };
+  private dictFrame(slot: Slot, name: string, index: number, dict: DictDesc): Frame & { readonly kind: 'dict' } {
+    return { kind: 'dict', slot, name, index, start: this.r.start, dict, entry: this.index.slot(dict.entry), record: dict.record ? {} : undefined, entries: [], count: 0 };
   }
 
   private entryFrame(slot: Slot, dict: DictDesc, index: number): Frame {
@@ -483,9 +406,7 @@ export class EnvelopeDecoder {
     if (desc?.kind !== 'array' && desc?.kind !== 'dict') return this.failHere(`internal: xsi:type ${key} is not a complex type`, name, index);
     // An array or dictionary carries its type's name too, to be written back: not enumerable (not an item, nor a key).
     const frame = desc.kind === 'array' ? this.arrayFrame(slot, name, index, desc) : this.dictFrame(slot, name, index, desc);
-    if (frame.kind === 'array' || frame.kind === 'dict') {
-      Object.defineProperty(frame.kind === 'array' ? frame.items : (frame.record ?? frame.entries), '$type', { value: key, writable: true, configurable: true });
-    }
+    Object.defineProperty(frame.kind === 'array' ? frame.items : (frame.record ?? frame.entries), '$type', { value: key, writable: true, configurable: true });
     return frame;
   }
 
@@ -556,7 +477,7 @@ export class EnvelopeDecoder {
     switch (fr.kind) {
       case 'complex': {
         const out = fr.out;
-        for (const f of fr.plan.required) {
+        for (const f of fr.info.required) {
           if (!Object.prototype.hasOwnProperty.call(out, f.name)) this.fail(`the required element ${f.name} is missing`, sp);
         }
         // A value whose type the schema left open carries its type's name, so it can be written back.

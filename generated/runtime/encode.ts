@@ -6,42 +6,17 @@
 // allows it and an EncodeError (naming the path) where it does not.
 import { EncodeError } from './errors.js';
 import { formatScalar, ScalarError } from './scalars.js';
-import { formatSimple, ListItemError, pathString, scalarKind, type FieldDesc, type Path, type ScalarKind, type SchemaIndex, type TypeDesc } from './schema.js';
+import { formatSimple, ListItemError, pathString, type FieldDesc, type Path, type ScalarKind, type SchemaIndex, type Slot, type TypeDesc } from './schema.js';
 import { escapeText } from './xml.js';
 
-/** A field as it is written: its tags and what its type is, worked out once per schema. */
-interface Slot {
-  readonly field: FieldDesc;
-  readonly tag: string;
-  readonly open: string;
-  readonly close: string;
-  /** The built-in scalar kind of the field's type, if it is one. */
-  readonly kind: ScalarKind | undefined;
-  /** Else the schema type (undefined for xs:anyType). */
-  readonly desc: TypeDesc | undefined;
-}
-
-/**
- * The slots of each schema, made as its fields are first written. Bounded: the keys are the
- * FieldDescs of the schema's own tables (the fields of its types and messages), one Slot each.
- * A speed trick: its bench row is `trick-encode-slots` (bench/lib/tricks.mjs).
- */
-const slotsOfIndex = new WeakMap<SchemaIndex, Map<FieldDesc, Slot>>();
-
 export class Encoder {
-  private readonly index: SchemaIndex;
-  private readonly operation: string | undefined;
-  private readonly slots: Map<FieldDesc, Slot>;
   /** The XML written so far: elements append to it rather than return their text. */
   private out = '';
 
-  constructor(index: SchemaIndex, operation?: string) {
-    this.index = index;
-    this.operation = operation;
-    let slots = slotsOfIndex.get(index);
-    if (!slots) slotsOfIndex.set(index, (slots = new Map()));
-    this.slots = slots;
-  }
+  constructor(
+    private readonly index: SchemaIndex,
+    private readonly operation?: string,
+  ) {}
 
   /**
    * The header blocks of a message: each declared header whose value is given, in declaration
@@ -51,31 +26,19 @@ export class Encoder {
     if (values === undefined || values === null) return '';
     this.out = '';
     const header: Path = { parent: undefined, name: 'Header', index: -1 };
-    for (const f of fields) this.field(this.slot(f), values[f.name], header);
+    for (const f of fields) this.field(this.index.slot(f), values[f.name], header);
     return this.out;
   }
 
   /** One element for `field` holding `value` (null -> xsi:nil) at `path`. */
   element(field: FieldDesc, value: unknown, path: Path): string {
     this.out = '';
-    this.write(this.slot(field), value, path.parent, path.index);
+    this.write(this.index.slot(field), value, path.parent, path.index);
     return this.out;
   }
 
   private fail(message: string, path: Path | undefined): never {
     throw new EncodeError(message, pathString(path), this.operation);
-  }
-
-  private slot(field: FieldDesc): Slot {
-    let slot = this.slots.get(field);
-    if (!slot) {
-      const tag = this.index.tag(field);
-      const kind = scalarKind(field.type);
-      const desc = kind || field.type === 'xs:anyType' ? undefined : this.index.type(field.type);
-      slot = { field, tag, open: `<${tag}>`, close: `</${tag}>`, kind, desc };
-      this.slots.set(field, slot);
-    }
-    return slot;
   }
 
   /** The element(s) of a field holding `value` (none for undefined). */
@@ -103,18 +66,18 @@ export class Encoder {
       this.out += `<${slot.tag} xsi:nil="true"/>`;
       return;
     }
-    if (slot.kind !== undefined) {
+    if (slot.kind === 'scalar') {
       try {
-        this.out += slot.open + escapeText(formatScalar(slot.kind, value)) + slot.close;
+        this.out += slot.open + escapeText(formatScalar(slot.scalar, value)) + slot.close;
       } catch (err) {
         this.rethrow(err, { parent, name, index });
       }
       return;
     }
     const path: Path = { parent, name, index };
-    if (slot.desc) this.typed(slot.open, slot.close, slot.field.type, slot.desc, value, path);
-    else if (slot.field.type === 'xs:anyType') this.any(slot.tag, value, path);
-    else this.fail(`internal: unknown type ${slot.field.type}`, path);
+    if (slot.kind === 'any') this.any(slot.tag, value, path);
+    else if (slot.kind !== 'entry') this.typed(slot.open, slot.close, slot.field.type, slot.desc, value, path);
+    else this.fail('internal: a dictionary entry is written by its dictionary', path);
   }
 
   /** An element of a schema type between the tags `open` and `close`. */
@@ -126,13 +89,13 @@ export class Encoder {
         }
         const record = value as Record<string, unknown>;
         this.out += open;
-        for (const f of this.index.complexInfo(typeKey).fields) this.field(this.slot(f), record[f.name], path);
+        for (const f of this.index.complexInfo(typeKey).fields) this.field(this.index.slot(f), record[f.name], path);
         this.out += close;
         return;
       }
       case 'array': {
         if (!Array.isArray(value)) return this.fail(`expected an array (${desc.name})`, path);
-        const item = this.slot(desc.item);
+        const item = this.index.slot(desc.item);
         this.out += open;
         for (let i = 0; i < value.length; i++) this.write(item, value[i], path, i);
         this.out += close;
@@ -140,9 +103,9 @@ export class Encoder {
       }
       case 'dict': {
         const entries = desc.record ? this.recordEntries(value, path) : this.entryList(value, path);
-        const entry = this.slot(desc.entry);
-        const key = this.slot(desc.key);
-        const val = this.slot(desc.value);
+        const entry = this.index.slot(desc.entry);
+        const key = this.index.slot(desc.key);
+        const val = this.index.slot(desc.value);
         this.out += open;
         for (let i = 0; i < entries.length; i++) {
           const entryPath: Path = { parent: path, name: desc.entry.name, index: i };

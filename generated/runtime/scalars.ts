@@ -4,6 +4,7 @@
 // Lexical forms of the XSD scalars: strict parsing (an error names what was wrong; the caller
 // adds the element path) and canonical writing. See the README's type mapping table.
 import type { ScalarKind } from './schema.js';
+import { codePoint, isWs, notXmlChar } from './xml.js';
 
 /** Thrown by parse/format; the codecs turn it into a DecodeError/EncodeError with the path. */
 export class ScalarError extends Error {}
@@ -35,8 +36,8 @@ export function parseScalar(kind: ScalarKind, src: string): unknown {
   // XSD collapses whitespace for every type but string (and its restrictions); values are trimmed.
   let start = 0;
   let end = src.length;
-  while (start < end && isXmlSpace(src.charCodeAt(start))) start++;
-  while (end > start && isXmlSpace(src.charCodeAt(end - 1))) end--;
+  while (start < end && isWs(src.charCodeAt(start))) start++;
+  while (end > start && isWs(src.charCodeAt(end - 1))) end--;
   switch (kind) {
     case 'boolean': {
       const n = end - start;
@@ -116,10 +117,6 @@ function digitsAt(src: string, p: number, n: number): number {
   return value;
 }
 
-function isXmlSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13;
-}
-
 function inRange(kind: ScalarKind, n: number): boolean {
   const range = INTEGER_RANGES[kind]!;
   return n >= range[0] && n <= range[1];
@@ -180,16 +177,9 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
   }
 }
 
-// Characters XML 1.0 cannot carry at all (not even escaped), and unpaired surrogates: with the u
-// flag a surrogate pair is one character, so [\uD800-\uDFFF] matches only a surrogate on its own.
-const NOT_XML_CHAR = /[\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/u;
-
 function checkXmlChars(value: string): void {
-  const m = NOT_XML_CHAR.exec(value);
-  if (m) {
-    const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw new ScalarError(`the character U+${code} at index ${m.index} cannot be written in XML 1.0`);
-  }
+  const i = notXmlChar(value);
+  if (i >= 0) throw new ScalarError(`the character ${codePoint(value.charCodeAt(i))} at index ${i} cannot be written in XML 1.0`);
 }
 
 function typeError(expected: string, value: unknown): ScalarError {

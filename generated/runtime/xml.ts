@@ -46,9 +46,21 @@ const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 // Characters XML 1.0 does not allow anywhere, raw: C0 controls but tab/LF/CR, U+FFFE, U+FFFF, and
-// surrogates that are not part of a pair. One native scan over the whole input (checkChars); a
+// surrogates that are not part of a pair. One native scan over the whole input (notXmlChar); a
 // `u`-flag class would say it directly but is several times slower in V8.
 const SUSPECT_CHAR = /[\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/g;
+
+/** The offset of the first character of `s` that XML 1.0 does not allow, even escaped, or -1 (the reader's input, the encoder's strings). */
+export function notXmlChar(s: string): number {
+  SUSPECT_CHAR.lastIndex = 0;
+  for (let m = SUSPECT_CHAR.exec(s); m !== null; m = SUSPECT_CHAR.exec(s)) {
+    const c = s.charCodeAt(m.index);
+    const d = s.charCodeAt(m.index + 1);
+    if (!(c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff)) return m.index;
+    SUSPECT_CHAR.lastIndex = m.index + 2; // a valid pair
+  }
+  return -1;
+}
 
 // ASCII name characters: 1 = may start a name, 2 = may only continue one.
 const NAME_ASCII = new Uint8Array(128);
@@ -75,7 +87,8 @@ function isNameSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdb7f;
 }
 
-function isWs(c: number): boolean {
+/** XML's white space (the S production), which is also what XSD's whiteSpace facet collapses. */
+export function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
 
@@ -98,6 +111,9 @@ const DECLARATION: readonly (readonly [string, RegExp, (value: string) => string
   ['encoding', /^[A-Za-z][A-Za-z0-9._-]*$/, (v) => `Invalid encoding name '${v}'`],
   ['standalone', /^(yes|no)$/, () => "standalone must be 'yes' or 'no'"],
 ];
+
+/** The five predefined entities, by name. */
+const ENTITIES = new Map([['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"]]);
 
 /** Encoding names that a byte order mark can go with. */
 const UNICODE_ENCODING = /^(utf-?(8|16|32)(le|be)?|ucs-?[24]|iso-10646-ucs-[24])$/i;
@@ -135,7 +151,8 @@ function find(src: string, needle: string, from: number): number {
   return i < 0 ? src.length : i;
 }
 
-function codePoint(cp: number): string {
+/** `U+00E9`: a code point as messages write it. */
+export function codePoint(cp: number): string {
   return 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
 }
 
@@ -825,20 +842,10 @@ export class XmlReader {
     // One of the five predefined entities (no DOCTYPE can declare more)?
     const limit = Math.min(end, amp + 6);
     while (p < limit && src.charCodeAt(p) !== 59) p++;
-    if (p < end && src.charCodeAt(p) === 59) {
+    const entity = p < end && src.charCodeAt(p) === 59 ? ENTITIES.get(src.slice(amp + 1, p)) : undefined;
+    if (entity !== undefined) {
       this.refEnd = p;
-      switch (src.slice(amp + 1, p)) {
-        case 'amp':
-          return '&';
-        case 'lt':
-          return '<';
-        case 'gt':
-          return '>';
-        case 'quot':
-          return '"';
-        case 'apos':
-          return "'";
-      }
+      return entity;
     }
     // Report the whole name when it looks like one, so the message is useful.
     let q = amp + 1;
@@ -916,20 +923,10 @@ export class XmlReader {
 
   /** Refuses characters that XML 1.0 does not allow (raw, anywhere in the document). */
   private checkChars(): void {
-    const src = this.src;
-    SUSPECT_CHAR.lastIndex = 0;
-    for (let m = SUSPECT_CHAR.exec(src); m !== null; m = SUSPECT_CHAR.exec(src)) {
-      const i = m.index;
-      const c = src.charCodeAt(i);
-      const d = src.charCodeAt(i + 1);
-      if (c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-        SUSPECT_CHAR.lastIndex = i + 2; // a valid pair
-        continue;
-      }
-      SUSPECT_CHAR.lastIndex = 0;
-      const what = c >= 0xd800 && c <= 0xdfff ? `Unpaired surrogate ${codePoint(c)}` : `Character ${codePoint(c)}`;
-      throw this.error(`${what} is not allowed in XML`, i);
-    }
+    const i = notXmlChar(this.src);
+    if (i < 0) return;
+    const c = this.src.charCodeAt(i);
+    throw this.error(`${c >= 0xd800 && c <= 0xdfff ? 'Unpaired surrogate' : 'Character'} ${codePoint(c)} is not allowed in XML`, i);
   }
 
   /** Reads `<?xml version="1.0" encoding="..." standalone="..."?>` at `start` (1 after a BOM); returns the offset after it. */

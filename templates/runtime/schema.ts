@@ -202,9 +202,10 @@ function typeOf(key: string, f: TypeForm): TypeDesc {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Precomputed views of a SchemaDesc that the encoder and decoder share: each complex type's full
-// field list (base fields first), its required fields, namespace prefixes, and which types derive
-// from which (for xsi:type). Built once per schema, on first use.
+// Precomputed views of a SchemaDesc that the encoder and decoder share: each field's Slot, each
+// complex type's full field list (base fields first), its required fields and its slots by name,
+// namespace prefixes, and which types derive from which (for xsi:type). Built once per schema, on
+// first use.
 
 export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 export const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
@@ -219,7 +220,23 @@ export interface ComplexInfo {
   readonly ancestry: ReadonlySet<string>;
   /** The fields that must occur (minOccurs >= 1), in `fields` order. */
   readonly required: readonly FieldDesc[];
+  /** The fields' slots by element name: what the decoder looks a child element up in. */
+  readonly slots: ReadonlyMap<string, Slot>;
 }
+
+/**
+ * A field as the encoder writes it and the decoder reads it: its element's namespace URI and tags,
+ * and how its value is read, by `kind`. Worked out once per schema (SchemaIndex.slot).
+ */
+export type Slot = { readonly field: FieldDesc; readonly ns: string; readonly tag: string; readonly open: string; readonly close: string } & (
+  | /** A built-in scalar (xs:int ...): its text. */ { readonly kind: 'scalar'; readonly scalar: ScalarKind }
+  | /** An enumeration, xs:list or restriction: the element's own text. */ { readonly kind: 'simple'; readonly desc: SimpleDesc }
+  | { readonly kind: 'complex'; readonly desc: ComplexDesc }
+  | { readonly kind: 'array'; readonly desc: ArrayDesc }
+  | { readonly kind: 'dict'; readonly desc: DictDesc }
+  | /** xs:anyType: its xsi:type says what it is (without one, text). */ { readonly kind: 'any' }
+  | /** A dictionary's entry element: it holds Key and Value. */ { readonly kind: 'entry' }
+);
 
 export class SchemaIndex {
   readonly schema: SchemaDesc;
@@ -227,6 +244,12 @@ export class SchemaIndex {
   readonly prefixes: readonly string[];
   private readonly complex = new Map<string, ComplexInfo>();
   private byXmlName: Map<string, string> | undefined;
+  /**
+   * The slots of the fields written or read so far. Bounded: the keys are the FieldDescs of the
+   * schema's own tables (the fields of its types and messages), one Slot each. A speed trick: its
+   * bench row is `trick-encode-slots` (bench/lib/tricks.mjs).
+   */
+  private readonly slots = new Map<FieldDesc, Slot>();
 
   constructor(schema: SchemaDesc) {
     this.schema = schema;
@@ -247,6 +270,32 @@ export class SchemaIndex {
     return field.ns < 0 ? field.name : `${this.prefixes[field.ns]}:${field.name}`;
   }
 
+  slot(field: FieldDesc): Slot {
+    let slot = this.slots.get(field);
+    if (slot === undefined) this.slots.set(field, (slot = this.newSlot(field)));
+    return slot;
+  }
+
+  private newSlot(field: FieldDesc): Slot {
+    const ns = this.namespace(field.ns);
+    const tag = this.tag(field);
+    const open = `<${tag}>`;
+    const close = `</${tag}>`;
+    // Whole literals, not `{ ...common, kind }`: V8 keeps a spread's members beyond the copied
+    // object's own slots out of line, and the codecs read `kind` on every element (A/B: encode 8 %,
+    // decode 6 % slower with the spread).
+    const scalar = scalarKind(field.type);
+    if (scalar !== undefined) return { field, ns, tag, open, close, kind: 'scalar', scalar };
+    if (field.type === 'xs:anyType') return { field, ns, tag, open, close, kind: 'any' };
+    if (field.type === '') return { field, ns, tag, open, close, kind: 'entry' };
+    const desc = this.type(field.type);
+    if (desc === undefined) throw new Error(`internal: unknown type ${field.type}`);
+    if (desc.kind === 'complex') return { field, ns, tag, open, close, kind: 'complex', desc };
+    if (desc.kind === 'array') return { field, ns, tag, open, close, kind: 'array', desc };
+    if (desc.kind === 'dict') return { field, ns, tag, open, close, kind: 'dict', desc };
+    return { field, ns, tag, open, close, kind: 'simple', desc };
+  }
+
   complexInfo(key: string): ComplexInfo {
     let info = this.complex.get(key);
     if (info) return info;
@@ -260,7 +309,7 @@ export class SchemaIndex {
       k = d.base;
     }
     const fields = chain.flatMap((d) => d.fields);
-    info = { fields, ancestry, required: fields.filter((f) => !f.optional) };
+    info = { fields, ancestry, required: fields.filter((f) => !f.optional), slots: new Map(fields.map((f) => [f.name, this.slot(f)])) };
     this.complex.set(key, info);
     return info;
   }
