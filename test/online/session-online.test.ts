@@ -87,6 +87,29 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     assert.equal(fake.counts.state - states, 1, 'asked once where the tenant is now');
   });
 
+  // A host that answers 421 with a SOAP Fault (WCF writes one for any error) has not run the call
+  // either: the call re-routes as after a bare 421, and does not end with the fault.
+  test('the tenant moves and the old host answers 421 with a SOAP Fault: re-resolved once, the call succeeds', async () => {
+    const t = fake.tenants.get('CustMoving')!;
+    t.host = 0;
+    const attempts: CallEvent[] = [];
+    const so = client({ tenant: 'CustMoving', hooks: { onAttempt: (e) => attempts.push(e) } });
+    await so.email.getEMailAccount({ EMailAccountId: 1 });
+    t.host = 1;
+    attempts.length = 0;
+    const fault =
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode>' +
+      '<faultstring>The tenant is not served by this host</faultstring></s:Fault></s:Body></s:Envelope>';
+    // Twice: fetch repeats a 421 once on its own (see above).
+    for (let i = 0; i < 2; i++) fake.hosts[0]!.queue.push({ status: 421, headers: { 'content-type': 'text/xml; charset=utf-8' }, body: fault });
+    const got = await so.email.getEMailAccount({ EMailAccountId: 2 });
+    assert.equal(got?.EMailAddress, 'account2@example.com');
+    assert.deepEqual(attempts.map((e) => [e.status, (e.error as Error | undefined)?.message]), [
+      [421, 'GetEMailAccount: HTTP 421 Misdirected Request: SOAP fault s:Client: The tenant is not served by this host'],
+      [200, undefined],
+    ]);
+  });
+
   test('a 421 loop ends after one re-resolution with the HttpError', async () => {
     const so = client();
     await so.email.getEMailAccount({ EMailAccountId: 1 });

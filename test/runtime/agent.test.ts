@@ -23,6 +23,7 @@ import {
   type EMailResponseHeaders,
 } from '../../generated/EMail/index.js';
 import { loadOnce } from '../../generated/runtime/agent.js';
+import type { CallEvent } from '../../generated/runtime/hooks.js';
 
 const TICKET = '7T:1234abcxyzExample==';
 const TOKEN = '1234567-1234-9876';
@@ -1095,5 +1096,65 @@ describe('Retry-After and the time left of the call', () => {
     assert.ok(err instanceof TransportError && err.reason === 'aborted', String(err));
     assert.deepEqual(events, ['attempt 1 HttpError willRetry=true', 'call 1 TransportError aborted status=503']);
     await assertRequestCount(1);
+  });
+});
+
+// WCF and IIS answer 503 (and a gateway 429) when the service is too busy, sometimes with a SOAP
+// Fault as the body. The status still says the server did not run the operation: the call acts on
+// it as on any 429/503 (an HttpError the retry policy retries after Retry-After), and the fault
+// stays visible (the excerpt, and the SoapFaultError as cause). A credential refusal is still one.
+describe('429 and 503 whose body is a SOAP Fault', () => {
+  const faulted = (status: number, retryAfter: string, reason: string, code = 's:Server') => (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    const body = fault11(reason, `<Info>ticket ${TICKET}</Info>`, code);
+    res.writeHead(status, { 'Retry-After': retryAfter, 'Content-Type': TEXT_XML, 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+
+  test('a 503 Fault is an HttpError: retried after its Retry-After, the call succeeds', async () => {
+    let hits = 0;
+    const busy = faulted(503, '0', 'The server is too busy to process the request');
+    handler = (req, res) => (++hits === 1 ? busy(req, res) : reply(res, 200, rawEnvelope('<Response><EMailAddress>a@b.c</EMailAddress></Response>')));
+    const attempts: CallEvent[] = [];
+    const account = await agent({ retry: {}, hooks: { onAttempt: (e) => void attempts.push(e) } }).getEMailAccount({ EMailAccountId: 1 });
+    assert.equal(account?.EMailAddress, 'a@b.c');
+    assert.equal(hits, 2);
+    assert.ok(attempts[0]!.error instanceof HttpError && attempts[0]!.willRetry === true, inspect(attempts[0]));
+  });
+
+  test('without retries, or with a Retry-After past the time left: the HttpError with retryAfter, the fault in the excerpt and as cause', async () => {
+    for (const [status, options] of [[503, {}], [429, { retry: {}, timeoutMs: 5_000 }]] as const) {
+      handler = faulted(status, '20', `Too busy for ${TICKET}`);
+      received = [];
+      const err = await rejectsWith(agent(options).getEMailAccount({ EMailAccountId: 1 }), HttpError);
+      assert.equal(err.status, status);
+      assert.equal(err.retryAfter, '20');
+      assert.equal(err.bodyExcerpt, 'SOAP fault s:Server: Too busy for ***');
+      assert.ok(err.cause instanceof SoapFaultError, inspect(err.cause));
+      assert.deepEqual([err.cause.code, err.cause.reason, err.cause.detail, err.cause.httpStatus], ['s:Server', 'Too busy for ***', 'ticket ***', status]);
+      await assertRequestCount(1);
+    }
+  });
+
+  test('a 421 Fault is an HttpError too; 401 and 500 Faults stay SoapFaultErrors (a refusal renews the ticket)', async () => {
+    handler = faulted(421, '0', 'Misdirected');
+    assert.equal((await rejectsWith(agent().getEMailAccount({ EMailAccountId: 1 }), HttpError)).status, 421);
+    for (const [status, code] of [[401, 's:Client'], [500, 'wsse:FailedAuthentication']] as const) {
+      let tickets = 0;
+      handler = faulted(status, '0', 'ticket refused', code);
+      received = [];
+      const err = await rejectsWith(agent({ ticket: () => `${TICKET}${++tickets}`, secrets: [TICKET] }).getEMailAccount({ EMailAccountId: 1 }), SoapFaultError);
+      assert.equal(err.httpStatus, status);
+      assert.equal(tickets, 2, `the ticket was renewed after the ${status} fault`);
+      await assertRequestCount(2);
+    }
+  });
+
+  test('a ticket-refused Fault sent with 503 still renews the ticket', async () => {
+    let tickets = 0;
+    const refused = faulted(503, '0', 'ticket refused', 'wsse:FailedAuthentication');
+    handler = (req, res) => (received.length === 1 ? refused(req, res) : reply(res, 200, rawEnvelope('<Response><EMailAddress>a@b.c</EMailAddress></Response>')));
+    const account = await agent({ ticket: () => `${TICKET}${++tickets}`, secrets: [TICKET] }).getEMailAccount({ EMailAccountId: 1 });
+    assert.equal(account?.EMailAddress, 'a@b.c');
+    assert.equal(tickets, 2);
   });
 });
