@@ -42,7 +42,7 @@ export class DecodeError extends SoapError {
   }
 }
 
-/** A SOAP Fault (SOAP 1.1 or 1.2), whatever the HTTP status. */
+/** A SOAP Fault (SOAP 1.1 or 1.2), whatever the HTTP status -- but with 421, 429 or 503 it is the cause of the HttpError. */
 export class SoapFaultError extends SoapError {
   /** faultcode (1.1) or Code/Value (1.2), e.g. `s:Client`. */
   readonly code: string;
@@ -97,7 +97,7 @@ export class SoExceptionError extends SoapError {
   }
 }
 
-/** An HTTP error status with a body that is not a SOAP fault, or a redirect (never followed). */
+/** An HTTP error status with a body that is not a SOAP fault (421, 429, 503: whatever the body; a fault is the cause), or a redirect (never followed). */
 export class HttpError extends SoapError {
   readonly status: number;
   readonly statusText: string;
@@ -107,8 +107,8 @@ export class HttpError extends SoapError {
   readonly location: string | undefined;
   /** The response's Retry-After header, as sent (undefined when it had none); the retry policy reads it here. */
   readonly retryAfter: string | undefined;
-  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string, headers?: { location?: string | undefined; retryAfter?: string | undefined }) {
-    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, operation);
+  constructor(status: number, statusText: string, bodyExcerpt: string, operation?: string, headers?: { location?: string | undefined; retryAfter?: string | undefined; cause?: unknown }) {
+    super(`HTTP ${status}${statusText ? ` ${statusText}` : ''}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, operation, headers?.cause === undefined ? undefined : { cause: headers.cause });
     this.status = status;
     this.statusText = statusText;
     this.bodyExcerpt = bodyExcerpt;

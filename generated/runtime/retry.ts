@@ -3,7 +3,8 @@
 // @ts-nocheck — library code: your compiler skips it as skipLibCheck skips a .d.ts; gen-services86's own tests type-check it (strict, TS 5.0, 5.9, 7).
 // Opt-in retries that never repeat a write by accident. A call is retried automatically only when
 // the server certainly did not run it:
-//   - HTTP 429 and 503, after Retry-After (seconds or an HTTP date) when it is within
+//   - HTTP 429 and 503 (an HttpError whatever the body, a SOAP Fault too: transport.ts
+//     NOT_RUN_STATUSES), after Retry-After (seconds or an HTTP date) when it is within
 //     maxRetryAfterMs and the time left of the call -- a longer wait is not retried, the
 //     HttpError (with its retryAfter) reaches the caller at once;
 //   - a connection refused before any byte was sent (ECONNREFUSED);

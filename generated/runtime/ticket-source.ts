@@ -173,7 +173,8 @@ export const DEFAULT_CREDENTIAL_REFUSALS: CredentialRefusalList = {
 
 /** Whether `err` is a refusal for credentials, by `list` (default DEFAULT_CREDENTIAL_REFUSALS). */
 export function isCredentialRefusal(err: unknown, list: CredentialRefusalList = DEFAULT_CREDENTIAL_REFUSALS): boolean {
-  if (err instanceof HttpError) return list.httpStatuses.includes(err.status);
+  // A 421/429/503 whose body was a SOAP Fault is an HttpError with the fault as cause (transport-soap.ts).
+  if (err instanceof HttpError) return list.httpStatuses.includes(err.status) || (err.cause instanceof SoapFaultError && isCredentialRefusal(err.cause, list));
   if (err instanceof SoExceptionError) {
     const type = (err.exceptionType ?? '').split('.').pop()!.toLowerCase();
     return type !== '' && list.exceptionTypes.some((t) => t.toLowerCase() === type);

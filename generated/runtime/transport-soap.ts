@@ -4,8 +4,12 @@
 // The SOAP transport (the default): a SOAP 1.1/1.2 envelope to the agent's endpoint, and the
 // response envelope back to the typed output -- a Fault becomes SoapFaultError, `Succeeded` false
 // or an `ExceptionInfo` header SoExceptionError, an error status without a SOAP body HttpError.
+// A Fault with 421, 429 or 503 (NOT_RUN_STATUSES) is the HttpError of that status, the fault its
+// cause and in its excerpt: the server did not run the operation, which the call re-routes or
+// retries. A Fault with 401 or 403 stays a SoapFaultError: the credential refusal list reads its
+// code and its httpStatus (ticket-source.ts), and the ticket is renewed either way.
 import { DecodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
-import { bodyExcerpt, httpError, responseBodyText, type Transport } from './transport.js';
+import { bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, type Transport } from './transport.js';
 
 export const soapTransport: Transport = {
   kind: 'soap',
@@ -36,7 +40,10 @@ export const soapTransport: Transport = {
     try {
       decoded = codec.decodeResponse(text, { unknownElements: context.unknownElements, soapVersion: codec.soapVersion });
     } catch (err) {
-      if (err instanceof SoapFaultError) throw new SoapFaultError(err, name, status);
+      if (err instanceof SoapFaultError) {
+        const fault = new SoapFaultError(err, name, status);
+        throw NOT_RUN_STATUSES.has(status) ? httpError(response, `SOAP fault ${fault.code}: ${fault.reason}`, context, fault) : fault;
+      }
       if (failed) throw httpError(response, text, context);
       // A page instead of an envelope (a proxy's sign-in page): say so, not what the XML reader minds in it.
       const type = response.contentType?.trim().slice(0, 100) ?? '';

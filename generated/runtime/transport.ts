@@ -61,13 +61,23 @@ export function bodyExcerpt(text: string): string {
 }
 
 /**
- * The HttpError of an error status whose body is not the transport's own error report: the
- * status, the start of the body (secrets removed) and the response's Retry-After, which the retry
- * policy and the caller read from this error (the one place it is kept).
+ * The error statuses that say the server did not run the operation, which the call acts on by
+ * their number: 421 (the tenant moved: re-routed), 429 and 503 (too busy: retried after
+ * Retry-After). Both transports make them an HttpError whatever the body -- also a SOAP Fault or
+ * the REST error object, which would hide the status from the call and the caller (an IIS/WCF
+ * service too busy answers 503 with a Fault); the body's text stays in the excerpt.
  */
-export function httpError(response: HttpReply, text: string, context: TransportContext): HttpError {
+export const NOT_RUN_STATUSES: ReadonlySet<number> = new Set([421, 429, 503]);
+
+/**
+ * The HttpError of an error status whose body is not the transport's own error report (or whose
+ * status is one of NOT_RUN_STATUSES): the status, the start of `text` (secrets removed), the
+ * response's Retry-After, which the retry policy and the caller read from this error (the one
+ * place it is kept), and the error the body itself meant (a SOAP Fault) as cause.
+ */
+export function httpError(response: HttpReply, text: string, context: TransportContext, cause?: unknown): HttpError {
   const excerpt = bodyExcerpt(context.clean(text));
-  return new HttpError(response.status, response.statusText, excerpt, context.operation, { retryAfter: response.retryAfter });
+  return new HttpError(response.status, response.statusText, excerpt, context.operation, { retryAfter: response.retryAfter, cause });
 }
 
 /**
