@@ -136,7 +136,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const o = this.#options;
     if (this.endpoint === undefined && o.tenant === undefined && o.tenantResolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
-    const caller = this.#caller ?? (await firstLoad(this.#loadCaller, name, options.timeoutMs ?? o.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    const caller = this.#caller ?? (await withinLimit(this.#loadCaller, options.timeoutMs ?? o.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name, started));
     return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
   }
 
@@ -187,21 +187,21 @@ export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
 /** The call loop (call.ts), loaded by the first call of any agent. */
 const loadCalls = loadOnce(() => import('./call.js'));
 export const DEFAULT_TIMEOUT_MS = 120_000;
+export const MAX_TIMER_MS = 2 ** 31 - 1; // the longest timer Node keeps (24.8 days): it fires a longer one after 1 ms
 
 /**
- * The first call's load of call.ts, within the call's time limit and signal as the rest of the call
- * (CallBudget, http.ts, which makes the same errors): an aborted signal fails at once, before any
- * load; a load outlasting the limit or signal fails then; a failed load names the operation.
+ * A call's time limit and signal -- one rule for the first call's load of call.ts and for CallBudget (http.ts): `wait()`,
+ * unless `timeoutMs` (0 = none, counted from `started`) or the signal ends it first (TransportError); an aborted signal throws at once.
  */
-function firstLoad<T>(load: () => Promise<T>, operation: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
-  if (signal?.aborted) return Promise.reject(new TransportError('aborted', 'the call was aborted before it started', operation));
+export function withinLimit<T>(wait: () => Promise<T>, timeoutMs: number, signal: AbortSignal | undefined, operation: string, started: number): Promise<T> {
+  if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
   return new Promise<T>((resolve, reject) => {
     const end = (): void => (clearTimeout(timer), signal?.removeEventListener('abort', onAbort));
     const onAbort = (): void => (end(), reject(new TransportError('aborted', 'the call was aborted', operation)));
     const onTimeout = (): void => (end(), reject(new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation)));
-    const timer = timeoutMs > 0 ? setTimeout(onTimeout, Math.min(timeoutMs, 2 ** 31 - 1)) : undefined; // http.ts MAX_TIMER_MS: Node fires a longer timer after 1 ms
+    const timer = timeoutMs > 0 ? setTimeout(onTimeout, Math.min(Math.max(0, started + timeoutMs - performance.now()), MAX_TIMER_MS)) : undefined;
     signal?.addEventListener('abort', onAbort, { once: true });
-    load().then((v) => (end(), resolve(v)), (e: SoapError) => (end(), reject(new SoapError(e.message, operation, { cause: e.cause }))));
+    wait().then((v) => (end(), resolve(v)), (e: SoapError) => (end(), reject(new SoapError(e.message, operation, { cause: e.cause })))); // a failed load names the operation
   });
 }
 

@@ -4,14 +4,9 @@
 // Posting one SOAP request: the call's time budget, the request itself with redirects refused,
 // and reading the body under the size limit. call.ts orchestrates a call; this file only moves
 // bytes, and turns every way that can fail into a TransportError or HttpError.
+import { withinLimit } from './agent.js';
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
-
-/**
- * The longest timer Node keeps (ms, 24.8 days): a longer one fires after 1 ms, which made a timeoutMs
- * meant as "practically no limit" (Number.MAX_SAFE_INTEGER) fail every call at once.
- */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What came back: status and the whole body, read under the size limit; what a transport decodes. */
 export interface HttpReply {
@@ -31,31 +26,25 @@ export interface HttpReply {
  */
 export class CallBudget {
   readonly #controller = new AbortController();
-  readonly #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #caller: AbortSignal | undefined;
-  readonly #onAbort = (): void => this.#controller.abort();
-  readonly #timeoutMs: number;
   /** performance.now() when the agent was asked, and at the time limit (Infinity without one). */
   readonly #started: number;
   readonly #deadline: number;
   readonly #operation: string;
-  #timedOut = false;
+  /** The call's timeout or abort, once it has come. */
+  #ended: TransportError | undefined;
+  /** Ends the wait that withinLimit times: the call is over. */
+  #end = (): void => undefined;
 
   constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string, started = performance.now()) {
-    this.#timeoutMs = timeoutMs;
     this.#started = started;
     this.#deadline = timeoutMs > 0 ? started + timeoutMs : Infinity;
     this.#operation = operation;
-    this.#caller = caller;
-    if (caller?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
-    this.#timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            this.#timedOut = true;
-            this.#controller.abort();
-          }, Math.min(Math.max(0, this.#deadline - performance.now()), MAX_TIMER_MS))
-        : undefined;
-    caller?.addEventListener('abort', this.#onAbort, { once: true });
+    // The time limit and the caller's signal by the rule the first call's load of call.ts kept
+    // (agent.ts withinLimit; an aborted signal throws here), around a wait that lasts until end().
+    withinLimit(() => new Promise<void>((resolve) => (this.#end = resolve)), timeoutMs, caller, operation, started).catch((err: TransportError) => {
+      this.#ended = err;
+      this.#controller.abort();
+    });
   }
 
   /** Aborted when the call times out or the caller aborts. */
@@ -80,8 +69,7 @@ export class CallBudget {
    */
   failure(err: unknown, what = 'the request failed'): TransportError {
     if (err instanceof TransportError) return err;
-    if (this.#timedOut) return new TransportError('timeout', `no complete response within ${this.#timeoutMs} ms`, this.#operation);
-    if (this.#caller?.aborted) return new TransportError('aborted', 'the call was aborted', this.#operation);
+    if (this.#ended) return this.#ended;
     const e = err as { cause?: { code?: string; message?: string }; message?: string };
     // undici's code for response headers over Node's limit, which says nothing to most readers.
     if (e?.cause?.code === 'UND_ERR_HEADERS_OVERFLOW') what = "the response's headers are larger than Node reads (16 KiB unless node --max-http-header-size)";
@@ -114,8 +102,7 @@ export class CallBudget {
 
   /** Stops the timer and lets go of the caller's signal. */
   end(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#caller?.removeEventListener('abort', this.#onAbort);
+    this.#end();
   }
 }
 

@@ -28,7 +28,7 @@ import { decodeXmlBytes, joinChunks } from './charset.js';
 import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
 import { decodeRequestOf, type DecodedRequest } from './decode-request.js';
-import { MAX_TIMER_MS } from './http.js';
+import { MAX_TIMER_MS } from './agent.js';
 import { Encoder } from './encode.js';
 import { envelopeNamespace, writeEnvelope } from './envelope.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';

@@ -5,7 +5,7 @@
 // environmentUrl in agent.ts): one small JSON request with its own time limit, a GET for the tenant
 // state, the OpenID metadata and the JWKS (no secret), a POST for the REST ticket exchange.
 import { OnlineError } from './errors.js';
-import { MAX_TIMER_MS } from './http.js';
+import { MAX_TIMER_MS } from './agent.js';
 
 /**
  * The largest answer read. A state answer, the metadata, a key set or the exchange's token is a few

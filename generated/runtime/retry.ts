@@ -18,7 +18,7 @@
 // timeout instead of what the server said. (A wait ending just inside the limit is begun; the
 // attempt after it may still run out of time.)
 import { EncodeError, HttpError, TransportError } from './errors.js';
-import { MAX_TIMER_MS } from './http.js';
+import { MAX_TIMER_MS } from './agent.js';
 
 export interface RetryOptions {
   /** Most attempts per call, the first included (default 3). */
