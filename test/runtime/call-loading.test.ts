@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type * as EMail from '../../generated/EMail/index.js';
 import type { CallEvent } from '../../generated/runtime/hooks.js';
 import { repoRoot } from '../support/paths.js';
@@ -165,10 +167,13 @@ function agentOf(lib: Lib, options: EMail.AgentOptions = {}): EMail.EMailAgent {
 describe("an agent's first call loads call.ts within the call's time limit and signal", () => {
   test('an already-aborted signal rejects at once with TransportError "aborted", before call.ts is loaded', async () => {
     const { lib, loads } = await freshCopy((_runtime, gate) => gate('call.js'));
-    const err = await settledWithin(agentOf(lib).getEMailAccount({ EMailAccountId: 5 }, { signal: AbortSignal.abort() }), 2_000);
+    const heard: CallEvent[] = [];
+    const hooks = { onCall: (e: CallEvent) => void heard.push(e), onAttempt: (e: CallEvent) => void heard.push(e) };
+    const err = await settledWithin(agentOf(lib, { hooks }).getEMailAccount({ EMailAccountId: 5 }, { signal: AbortSignal.abort() }), 2_000);
     assertCallError(err, lib.TransportError);
     assert.equal(err.reason, 'aborted');
     assert.equal(loads(), 0, 'call.ts was loaded for a call that was aborted before it started');
+    assert.equal(heard.length, 0, 'a call refused before it started reaches no hook (hooks.ts), as on later calls');
     assert.equal(requests, 0);
   });
 
@@ -295,6 +300,84 @@ describe("an agent's first call loads call.ts within the call's time limit and s
     restore(runtime, 'call.js');
     assert.equal(await agent.getEMailAccount({ EMailAccountId: 5 }), null);
     assert.equal(requests, 1);
+  });
+});
+
+// A call that ends while its agent's first call loads call.ts is a call as any other: its time
+// limit counts from the method call and the load is inside it. onCall hears of it as of any failed
+// call -- the error the caller gets, startTime when the method was called -- after no attempt
+// (attempt 0, no url, status or bytes: nothing was sent); onAttempt does not, as there was none.
+describe('a call that ends while call.ts loads reaches onCall', () => {
+  function recording(): { calls: CallEvent[]; attempts: CallEvent[]; hooks: EMail.AgentOptions['hooks'] } {
+    const calls: CallEvent[] = [];
+    const attempts: CallEvent[] = [];
+    return { calls, attempts, hooks: { onCall: (e) => void calls.push(e), onAttempt: (e) => void attempts.push(e) } };
+  }
+
+  /** The one onCall event of a call that made no attempt, which ended with `err`, asked at `asked` (Date.now()). */
+  function assertEndedBeforeAttempt(calls: readonly CallEvent[], attempts: readonly CallEvent[], err: unknown, asked: number, minDurationMs: number): void {
+    assert.equal(attempts.length, 0, 'no attempt was made');
+    assert.equal(calls.length, 1, 'onCall heard of the call once');
+    const { error, startTime, durationMs, ...rest } = calls[0]!;
+    assert.equal(error, err, 'onCall gets the error the caller gets');
+    assert.deepEqual(rest, { service: 'EMail', operation: 'GetEMailAccount', url: undefined, attempt: 0, status: undefined, requestBytes: 0, responseBytes: 0 });
+    // Date.now() and the budget's clock (performance.now()) may disagree by a millisecond or two.
+    assert.ok(Math.abs(startTime - asked) <= 20, `startTime ${startTime - asked} ms after the method call`);
+    assert.ok(durationMs >= minDurationMs && startTime + durationMs <= Date.now() + 20, `durationMs ${durationMs}`);
+  }
+
+  // Both on one copy, at once: the call.ts load is one for all agents of the copy, held until open().
+  test('a timeout, and an abort, while call.ts loads', async () => {
+    const { lib, open } = await freshCopy((_runtime, gate) => gate('call.js'));
+    const timedOut = recording();
+    const aborted = recording();
+    const controller = new AbortController();
+    const asked = Date.now();
+    const calls = [
+      settledWithin(agentOf(lib, { hooks: timedOut.hooks }).getEMailAccount({ EMailAccountId: 5 }, { timeoutMs: 150 }), 3_000),
+      settledWithin(agentOf(lib, { hooks: aborted.hooks }).getEMailAccount({ EMailAccountId: 5 }, { signal: controller.signal }), 3_000),
+    ];
+    setTimeout(() => controller.abort(), 50);
+    const [timeout, abort] = await Promise.all(calls);
+    open();
+    assertCallError(timeout, lib.TransportError);
+    assert.equal(timeout.reason, 'timeout');
+    assertEndedBeforeAttempt(timedOut.calls, timedOut.attempts, timeout, asked, 140);
+    assertCallError(abort, lib.TransportError);
+    assert.equal(abort.reason, 'aborted');
+    assertEndedBeforeAttempt(aborted.calls, aborted.attempts, abort, asked, 40);
+    assert.equal(requests, 0);
+  });
+
+  // What a user tracing with OpenTelemetry sees (test/online/opentelemetry.test.ts wires the hooks
+  // the same way): the call that failed earliest is a span with the error status, not a gap.
+  test('a failed load: onCall, and in OpenTelemetry a span with the error status; a hook that throws changes nothing', async () => {
+    const { lib } = await freshCopy((dir) => rmSync(join(dir, 'call.js')));
+    const { calls, attempts, hooks } = recording();
+    const asked = Date.now();
+    const err = await settledWithin(agentOf(lib, { hooks }).getEMailAccount({ EMailAccountId: 5 }), 3_000);
+    assertCallError(err, lib.SoapError);
+    assert.match(err.message, /a runtime module could not be loaded: .*call\.js/);
+    assertEndedBeforeAttempt(calls, attempts, err, asked, 0);
+
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracer = provider.getTracer('gen-services86-test');
+    const tracing = {
+      onCall(event: CallEvent) {
+        const span = tracer.startSpan(`${event.service}/${event.operation}`, { kind: SpanKind.CLIENT, startTime: event.startTime, attributes: { 'rpc.system': 'soap' } });
+        if (event.error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: (event.error as Error).message });
+        span.end(event.startTime + event.durationMs);
+      },
+    };
+    const traced = await settledWithin(agentOf(lib, { hooks: tracing }).getEMailAccount({ EMailAccountId: 5 }), 3_000);
+    assertCallError(traced, lib.SoapError);
+    assert.deepEqual(exporter.getFinishedSpans().map((s) => [s.name, s.status.code, s.status.message]), [['EMail/GetEMailAccount', SpanStatusCode.ERROR, traced.message]]);
+    await provider.shutdown();
+
+    const failing = { onCall: (): void => { throw new Error('a logging bug'); } };
+    assertCallError(await settledWithin(agentOf(lib, { hooks: failing }).getEMailAccount({ EMailAccountId: 5 }), 3_000), lib.SoapError);
+    assert.equal(requests, 0);
   });
 });
 
