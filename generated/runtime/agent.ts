@@ -110,6 +110,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
   readonly wsdlAddress: string | undefined;
   readonly #options: AgentOptions;
+  readonly #service: string;
   /** This agent's calls (call.ts), loaded and made by the first call; `#caller` once made. */
   readonly #loadCaller: () => Promise<Caller>;
   #caller: Caller | undefined;
@@ -119,6 +120,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     this.operations = operations;
     this.#options = options;
     this.wsdlAddress = info.defaultEndpoint;
+    this.#service = info.service;
     const endpoint = (this.endpoint = endpointOf(options, info));
     if (endpoint === undefined) checkTenantOptions(options);
     this.#loadCaller = loadOnce(() => loadCalls().then((m) => (this.#caller = new m.Caller({ operations, info, options, endpoint }))));
@@ -136,7 +138,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const o = this.#options;
     if (this.endpoint === undefined && o.tenant === undefined && o.tenantResolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
-    const caller = this.#caller ?? (await withinLimit(this.#loadCaller, options.timeoutMs ?? o.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name, started));
+    const caller = this.#caller ?? (await withinLimit(this.#loadCaller, options.timeoutMs ?? o.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name, started).catch((error: SoapError) => this.#endedLoading(name, started, error)));
     return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
   }
 
@@ -152,6 +154,13 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const { output } = await this.invoke(name as keyof Ops & string, input as never, options);
     // invoke has found the codec by this name, or thrown.
     return (typeof operation === 'string' ? this.operations[name]! : operation).result(output);
+  }
+
+  /** A call ended while the first call loaded call.ts: onCall hears of it as of any failed call, after no attempt (hooks.ts). */
+  #endedLoading(operation: string, started: number, error: SoapError): never {
+    const durationMs = performance.now() - started;
+    notify(this.#options.hooks?.onCall, { service: this.#service, operation, url: undefined, attempt: 0, status: undefined, startTime: Date.now() - durationMs, durationMs, requestBytes: 0, responseBytes: 0, error });
+    throw error;
   }
 
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
@@ -204,6 +213,9 @@ export function withinLimit<T>(wait: () => Promise<T>, timeoutMs: number, signal
     wait().then((v) => (end(), resolve(v)), (e: SoapError) => (end(), reject(new SoapError(e.message, operation, { cause: e.cause })))); // a failed load names the operation
   });
 }
+
+/** Calls a hook; its throw or rejection (an async hook: unhandled, it would end the process) is dropped: hooks never decide (hooks.ts). */
+export const notify = <E>(hook: ((event: E) => void) | undefined, event: E): void => void (async () => hook?.(event))().catch(() => undefined);
 
 /** `endpoint`, else `baseUrl` + the service path, else (useWsdlAddress only) the WSDL's soap:address. */
 function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefined {

@@ -6,7 +6,12 @@
 //   onRequest(info)   before each HTTP attempt; may return HTTP headers to add (trace context ...),
 //                     awaited within the call's timeout and abort
 //   onAttempt(event)  after each HTTP attempt (its status, sizes, duration, error)
-//   onCall(event)     once per call, after its last attempt (what a span or a log line wants)
+//   onCall(event)     once per call, after its last attempt (what a span or a log line wants) --
+//                     also a call that ended while its agent's first call loaded call.ts (its
+//                     timeout, its abort, a failed load): after no attempt (attempt 0; no url,
+//                     status or bytes: nothing was sent). A call refused before it started (an
+//                     unknown operation, no address, a bad timeoutMs, an already-aborted signal)
+//                     is thrown at once and reaches no hook.
 //   onXml(xml)        the raw request and response envelopes -- only when this hook is given, and
 //                     with every secret (ticket, application token, ...) and every Ticket and
 //                     Password value replaced by ***
@@ -22,7 +27,7 @@ export interface CallEvent {
   readonly operation: string;
   /** Where the request went (origin and path only); undefined when it failed before an address was known. */
   readonly url: string | undefined;
-  /** 1 for the first attempt; in onCall, the number of attempts made. */
+  /** 1 for the first attempt; in onCall, the number of attempts made (0: the call ended while call.ts loaded). */
   readonly attempt: number;
   /** HTTP status of the (last) response; undefined when none arrived. */
   readonly status: number | undefined;
@@ -100,20 +105,8 @@ export function displayUrl(url: string): string {
   }
 }
 
-/**
- * Calls a hook; a hook's own failure is dropped -- also an async hook's rejected promise (a `void`
- * hook may be an async function), which would otherwise be an unhandled rejection: Node ends the
- * process for one.
- */
-export function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
-  if (!hook) return;
-  try {
-    const result: unknown = hook(event);
-    if (result !== undefined) Promise.resolve(result).catch(() => undefined);
-  } catch {
-    // See the header: hooks observe, they never decide.
-  }
-}
+/** Calls a hook, dropping its failure (see the header); in agent.ts, which tells onCall of a call that ended while call.ts loaded. */
+export { notify } from './agent.js';
 
 /** The headers onRequest adds (none when it is absent or fails). */
 export async function requestHeadersFromHook(hooks: Hooks | undefined, info: HookRequestInfo): Promise<Record<string, string>> {
