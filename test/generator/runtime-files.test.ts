@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_309;
+const CLIENT_PATH_CEILING = 3_330;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -85,8 +85,9 @@ describe('the runtime as files', () => {
     // for XML white space (xml.ts isWs), which scalars.ts had again as isXmlSpace for XSD's collapse;
     // 3,297 with SchemaIndex.newSlot making each slot as a whole literal, not as a spread of the common
     // members, which V8 stores out of line (the spread made encode 8 % and decode 6 % slower).
-    // 3,309 with onCall told of a call that ended while the agent's first call loaded call.ts
-    // (agent.ts #endedLoading, and hooks.ts's notify moved there: 12 lines; branch r12a-load-hooks).
+    // 3,330 with onCall told of a call that ended before any attempt while the agent's first call
+    // loaded call.ts, an already-aborted one included (agent.ts #firstLoad, and hooks.ts's notify
+    // moved there, both written out: +33; a 12-line draft had squeezed notify onto two lines).
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);

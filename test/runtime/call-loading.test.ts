@@ -173,7 +173,8 @@ describe("an agent's first call loads call.ts within the call's time limit and s
     assertCallError(err, lib.TransportError);
     assert.equal(err.reason, 'aborted');
     assert.equal(loads(), 0, 'call.ts was loaded for a call that was aborted before it started');
-    assert.equal(heard.length, 0, 'a call refused before it started reaches no hook (hooks.ts), as on later calls');
+    // onCall hears of it after no attempt, as of a later call aborted before it started (hooks.test.ts).
+    assert.deepEqual(heard.map((e) => [e.attempt, e.error]), [[0, err]], 'onCall once, with attempt 0 and the error the caller gets; no onAttempt');
     assert.equal(requests, 0);
   });
 
