@@ -138,7 +138,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const o = this.#options;
     if (this.endpoint === undefined && o.tenant === undefined && o.tenantResolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
-    const caller = this.#caller ?? (await withinLimit(this.#loadCaller, options.timeoutMs ?? o.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name, started).catch((error: SoapError) => this.#endedLoading(name, started, error)));
+    const caller = this.#caller ?? (await this.#firstLoad(name, options, started));
     return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
   }
 
@@ -156,11 +156,19 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return (typeof operation === 'string' ? this.operations[name]! : operation).result(output);
   }
 
-  /** A call ended while the first call loaded call.ts: onCall hears of it as of any failed call, after no attempt (hooks.ts). */
-  #endedLoading(operation: string, started: number, error: SoapError): never {
-    const durationMs = performance.now() - started;
-    notify(this.#options.hooks?.onCall, { service: this.#service, operation, url: undefined, attempt: 0, status: undefined, startTime: Date.now() - durationMs, durationMs, requestBytes: 0, responseBytes: 0, error });
-    throw error;
+  /**
+   * The first call's load of call.ts, within the call's time limit and signal. A call that ends
+   * here (an already-aborted signal, its timeout or abort, a failed load) reaches onCall as any
+   * failed call, after no attempt (hooks.ts).
+   */
+  async #firstLoad(operation: string, options: CallOptions, started: number): Promise<Caller> {
+    try {
+      return await withinLimit(this.#loadCaller, options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, operation, started);
+    } catch (error) {
+      const durationMs = performance.now() - started;
+      notify(this.#options.hooks?.onCall, { service: this.#service, operation, url: undefined, attempt: 0, status: undefined, startTime: Date.now() - durationMs, durationMs, requestBytes: 0, responseBytes: 0, error });
+      throw error;
+    }
   }
 
   /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
@@ -214,8 +222,21 @@ export function withinLimit<T>(wait: () => Promise<T>, timeoutMs: number, signal
   });
 }
 
-/** Calls a hook; its throw or rejection (an async hook: unhandled, it would end the process) is dropped: hooks never decide (hooks.ts). */
-export const notify = <E>(hook: ((event: E) => void) | undefined, event: E): void => void (async () => hook?.(event))().catch(() => undefined);
+/**
+ * Calls a hook; a hook's own failure is dropped -- also an async hook's rejected promise (a `void`
+ * hook may be an async function), which would otherwise be an unhandled rejection: Node ends the
+ * process for one. Its home is here, not in hooks.ts: an agent tells onCall of a call that ended
+ * while its first call loaded call.ts.
+ */
+export function notify<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  if (!hook) return;
+  try {
+    const result: unknown = hook(event);
+    if (result !== undefined) Promise.resolve(result).catch(() => undefined);
+  } catch {
+    // Hooks observe, they never decide (hooks.ts).
+  }
+}
 
 /** `endpoint`, else `baseUrl` + the service path, else (useWsdlAddress only) the WSDL's soap:address. */
 function endpointOf(options: AgentOptions, info: ServiceInfo): string | undefined {

@@ -7,11 +7,11 @@
 //                     awaited within the call's timeout and abort
 //   onAttempt(event)  after each HTTP attempt (its status, sizes, duration, error)
 //   onCall(event)     once per call, after its last attempt (what a span or a log line wants) --
-//                     also a call that ended while its agent's first call loaded call.ts (its
-//                     timeout, its abort, a failed load): after no attempt (attempt 0; no url,
-//                     status or bytes: nothing was sent). A call refused before it started (an
-//                     unknown operation, no address, a bad timeoutMs, an already-aborted signal)
-//                     is thrown at once and reaches no hook.
+//                     also a call that ended before any attempt (an already-aborted signal; or,
+//                     while its agent's first call loaded call.ts, its timeout, its abort, a
+//                     failed load): attempt 0, no url, status or bytes (nothing was sent). A call
+//                     refused before it started (an unknown operation, no address, a bad
+//                     timeoutMs) is thrown at once and reaches no hook.
 //   onXml(xml)        the raw request and response envelopes -- only when this hook is given, and
 //                     with every secret (ticket, application token, ...) and every Ticket and
 //                     Password value replaced by ***

@@ -12,11 +12,11 @@
 //   ticket: each once, whether or not retries are on).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
 // (`safeOperations`), since the server may have run it -- except an input that does not fit the
-// schema (EncodeError), which nothing sent and every attempt would fail alike. Waits grow exponentially with full
-// jitter, the whole call stops at maxTotalMs, and the caller's signal ends any wait at once. No
-// wait is begun that the call's own time limit (timeoutMs) would end: the call would fail with a
-// timeout instead of what the server said. (A wait ending just inside the limit is begun; the
-// attempt after it may still run out of time.)
+// schema (EncodeError), which nothing sent and every attempt would fail alike. Waits grow
+// exponentially with full jitter, the whole call stops at maxTotalMs, and the caller's signal ends
+// any wait at once. No wait is begun that the call's own time limit (timeoutMs) would end: the
+// call would fail with a timeout instead of what the server said. (A wait ending just inside the
+// limit is begun; the attempt after it may still run out of time.)
 import { EncodeError, HttpError, TransportError } from './errors.js';
 import { MAX_TIMER_MS } from './agent.js';
 
