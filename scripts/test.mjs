@@ -7,8 +7,9 @@
 // not one process per file: a process per file cost each of the ≈ 60 files a Node start-up and its
 // own loading of the generator and runtime modules, a third of the tier's CPU time (measured
 // alternately on this 2-core machine, 2026-12-05: 97 and 108 s of CPU per file, 61 and 68 s in two
-// groups). Each group is a module in dist/test/.cache/groups/ that imports its files in order, so
-// their tests run one file after another in one process, as `node --test` runs one file's tests.
+// groups). Each group is a module in dist/test/.cache/groups/<pid>/ that imports its files in
+// order, so their tests run one file after another in one process, as `node --test` runs one
+// file's tests. A file that fails to load (it throws at its top level) fails its whole group.
 // What files of one group share, and so what a fast test file must not rely on:
 //   - module instances (the runtime's lazily loaded call.ts may have been loaded by an earlier
 //     file; call-loading.test.ts makes its own copies of the runtime for that reason);
@@ -29,7 +30,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const testDir = join(root, 'dist', 'test');
 const cacheDir = join(testDir, '.cache');
-const groupDir = join(cacheDir, 'groups');
+// One folder per run: two runs at once in one checkout do not rewrite each other's group modules.
+const groupDir = join(cacheDir, 'groups', String(process.pid));
 const durationsFile = join(cacheDir, 'test-durations.json');
 const GROUPS = 2;
 const CONCURRENCY = 2;
@@ -94,7 +96,6 @@ if (list) {
   process.exit(0);
 }
 
-rmSync(groupDir, { recursive: true, force: true });
 mkdirSync(groupDir, { recursive: true });
 const entries = groups.map((g, i) => {
   const path = join(groupDir, `group-${i + 1}.js`);
@@ -134,4 +135,5 @@ if (existsSync(fresh) && passOn.length === 0) {
   }
 }
 rmSync(fresh, { force: true });
+rmSync(groupDir, { recursive: true, force: true });
 process.exit(run.status ?? 1);
