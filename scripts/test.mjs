@@ -20,7 +20,10 @@
 //
 // The files are split by the time their tests took in the last run (dist/test/.cache/
 // test-durations.json, written after each run by scripts/test-durations.mjs), longest first into
-// the group with the least so far; without that record (a clean build), by turns in name order.
+// the group with the least so far. Without that record (a fresh checkout, a clean build) the times
+// come from scripts/test-durations.default.json (a run of 2026-12-05; split by turns in name order
+// instead, that run's tests took 31 s in one process and 48 s in the other). A file missing from
+// the record counts as an average one; a stale record costs only balance, never a test.
 // The split changes only which process runs a file, never what runs: --list prints it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +36,7 @@ const cacheDir = join(testDir, '.cache');
 // One folder per run: two runs at once in one checkout do not rewrite each other's group modules.
 const groupDir = join(cacheDir, 'groups', String(process.pid));
 const durationsFile = join(cacheDir, 'test-durations.json');
+const defaultDurationsFile = join(root, 'scripts', 'test-durations.default.json');
 const GROUPS = 2;
 const CONCURRENCY = 2;
 
@@ -56,14 +60,20 @@ function testFiles() {
   return found.sort();
 }
 
-/** Milliseconds per file (relative path) from the last run, or {} when there is no usable record. */
-function lastDurations() {
+/** Milliseconds per file (relative path) recorded in `path`, or {} when there is no usable record. */
+function durationsIn(path) {
   try {
-    const parsed = JSON.parse(readFileSync(durationsFile, 'utf8'));
+    const parsed = JSON.parse(readFileSync(path, 'utf8'));
     return parsed && typeof parsed === 'object' ? parsed : {};
   } catch {
     return {};
   }
+}
+
+/** The last run's times, else (a fresh checkout or a clean build) the committed ones of an earlier run. */
+function lastDurations() {
+  const last = durationsIn(durationsFile);
+  return Object.keys(last).length > 0 ? last : durationsIn(defaultDurationsFile);
 }
 
 /** `files` in `n` groups of about equal time (a file new since the record counts as an average one); each group in name order. */
@@ -126,7 +136,7 @@ const run = spawnSync(
 if (existsSync(fresh) && passOn.length === 0) {
   try {
     const measured = JSON.parse(readFileSync(fresh, 'utf8'));
-    const merged = { ...lastDurations(), ...measured };
+    const merged = { ...durationsIn(durationsFile), ...measured };
     for (const f of Object.keys(merged)) if (!files.includes(f)) delete merged[f];
     writeFileSync(`${durationsFile}.${process.pid}.tmp`, `${JSON.stringify(merged, null, 1)}\n`);
     renameSync(`${durationsFile}.${process.pid}.tmp`, durationsFile);
