@@ -1,9 +1,10 @@
 // The README's Quickstart, package.json's test scripts and .ci/run tell one story: `npm test` is
-// the fast tier (every test file but *.slow.test.*), `npm run test:all` both tiers, CI runs the
-// README's test:all command after the README's apt line.
+// the fast tier (every test file but *.slow.test.*, run by scripts/test.mjs in a few processes),
+// `npm run test:all` both tiers, CI runs the README's test:all command after the README's apt line.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from './support/paths.js';
 
@@ -43,9 +44,33 @@ test('.ci/run installs the Quickstart apt packages and runs exactly its test:all
   assert.ok(install >= 0 && install < commands.length - 1, 'dependencies are installed first');
 });
 
-test('npm test takes every test file except *.slow.test.js; test:all takes them all', () => {
-  assert.match(scripts['test']!, /^npm run build && node --test .*\$\(find dist\/test -name '\*\.test\.js' ! -name '\*\.slow\.test\.js' \| sort\)$/);
-  assert.match(scripts['test:all']!, /^npm run build && node --test .*\$\(find dist\/test -name '\*\.test\.js' \| sort\)$/);
-  // Both end with the runner's summary: the spec reporter prints it last.
-  for (const name of ['test', 'test:all']) assert.match(scripts[name]!, /--test-reporter=spec /);
+test('npm test takes every test file except *.slow.test.js, each once; test:all takes them all, each slow file in a process of its own', () => {
+  assert.equal(scripts['test'], 'npm run build && node scripts/test.mjs');
+  assert.equal(scripts['test:all'], 'npm run build && node scripts/test.mjs --all');
+  const testDir = join(repoRoot, 'dist', 'test');
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory() && e.name !== '.cache') walk(join(dir, e.name));
+      else if (e.name.endsWith('.test.js')) files.push(relative(testDir, join(dir, e.name)).split(sep).join('/'));
+    }
+  };
+  walk(testDir);
+  const fast = files.filter((f) => !f.endsWith('.slow.test.js')).sort();
+  const slow = files.filter((f) => f.endsWith('.slow.test.js')).sort();
+  assert.ok(fast.includes('quickstart.test.js') && slow.includes('consumer.slow.test.js'), files.join(' '));
+  /** What scripts/test.mjs would run: the files of each group, and the files run alone. */
+  const plan = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'test.mjs'), ...args, '--list'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    const grouped = lines.filter((l) => l.startsWith('group ')).map((l) => l.replace(/^group \d+: /, '').split(' '));
+    return { grouped, alone: lines.filter((l) => l.startsWith('alone: ')).map((l) => l.slice('alone: '.length)) };
+  };
+  for (const { grouped } of [plan(), plan('--all')]) {
+    assert.ok(grouped.length >= 2 && grouped.every((g) => g.length > 0), 'two processes at least, none empty');
+    assert.deepEqual(grouped.flat().sort(), fast, 'each fast file in exactly one group');
+  }
+  assert.deepEqual(plan().alone, []);
+  assert.deepEqual(plan('--all').alone.sort(), slow);
 });

@@ -1,0 +1,149 @@
+// npm test / npm run test:all: Node's test runner over the compiled tests in dist/test/.
+//
+//   node scripts/test.mjs [--all] [--list] [other node --test options, passed on]
+//
+// The fast tier (npm test) is every dist/test/**/*.test.js except *.slow.test.js; --all (test:all,
+// what CI runs) adds the slow files. The fast tier's files run in GROUPS processes, two at a time,
+// not one process per file: a process per file cost each of the ≈ 60 files a Node start-up and its
+// own loading of the generator and runtime modules, a third of the tier's CPU time (measured
+// alternately on this 2-core machine, 2026-12-05: 97 and 108 s of CPU per file, 61 and 68 s in two
+// groups). Each group is a module in dist/test/.cache/groups/<pid>/ that imports its files in
+// order, so their tests run one file after another in one process, as `node --test` runs one
+// file's tests. A file that fails to load (it throws at its top level) fails its whole group.
+// What files of one group share, and so what a fast test file must not rely on:
+//   - module instances (the runtime's lazily loaded call.ts may have been loaded by an earlier
+//     file; call-loading.test.ts makes its own copies of the runtime for that reason);
+//   - the root test: all top-level before() hooks run before the group's first test, all after()
+//     hooks after its last, and a top-level beforeEach()/afterEach() runs around every test of the
+//     group (keep those to resetting the file's own state, or put them in a describe()).
+// A slow file keeps a process of its own (memory bounds, timing ratios, npm pack).
+//
+// The files are split by the time their tests took in the last run (dist/test/.cache/
+// test-durations.json, written after each run by scripts/test-durations.mjs), longest first into
+// the group with the least so far. Without that record (a fresh checkout, a clean build) the times
+// come from scripts/test-durations.default.json (a run of 2026-12-05; split by turns in name order
+// instead, that run's tests took 31 s in one process and 48 s in the other). A file missing from
+// the record counts as an average one; a stale record costs only balance, never a test.
+// The split changes only which process runs a file, never what runs: --list prints it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const testDir = join(root, 'dist', 'test');
+const cacheDir = join(testDir, '.cache');
+// One folder per run: two runs at once in one checkout do not rewrite each other's group modules.
+const groupDir = join(cacheDir, 'groups', String(process.pid));
+const durationsFile = join(cacheDir, 'test-durations.json');
+const defaultDurationsFile = join(root, 'scripts', 'test-durations.default.json');
+const GROUPS = 2;
+const CONCURRENCY = 2;
+
+const args = process.argv.slice(2);
+const all = args.includes('--all');
+const list = args.includes('--list');
+const passOn = args.filter((a) => a !== '--all' && a !== '--list');
+
+/** Every *.test.js below dist/test/ (the cache aside), sorted, as paths relative to dist/test/ with '/'. */
+function testFiles() {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (path !== cacheDir) walk(path);
+      } else if (entry.name.endsWith('.test.js')) found.push(relative(testDir, path).split(sep).join('/'));
+    }
+  };
+  walk(testDir);
+  return found.sort();
+}
+
+/** Milliseconds per file (relative path) recorded in `path`, or {} when there is no usable record. */
+function durationsIn(path) {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8'));
+    return parsed && typeof parsed === 'object' ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The last run's times, else (a fresh checkout or a clean build) the committed ones of an earlier run. */
+function lastDurations() {
+  const last = durationsIn(durationsFile);
+  return Object.keys(last).length > 0 ? last : durationsIn(defaultDurationsFile);
+}
+
+/** `files` in `n` groups of about equal time (a file new since the record counts as an average one); each group in name order. */
+function split(files, n) {
+  const known = lastDurations();
+  const times = files.map((f) => known[f]).filter((ms) => typeof ms === 'number');
+  const groups = Array.from({ length: n }, () => ({ files: [], ms: 0 }));
+  if (times.length === 0) {
+    files.forEach((file, i) => groups[i % n].files.push(file));
+  } else {
+    const average = times.reduce((a, b) => a + b, 0) / times.length;
+    const ms = (f) => (typeof known[f] === 'number' ? known[f] : average);
+    for (const file of [...files].sort((a, b) => ms(b) - ms(a) || (a < b ? -1 : 1))) {
+      const least = groups.reduce((l, g) => (g.ms < l.ms ? g : l));
+      least.files.push(file);
+      least.ms += ms(file);
+    }
+  }
+  return groups.map((g) => g.files.sort()).filter((g) => g.length > 0);
+}
+
+const files = testFiles();
+const fast = files.filter((f) => !f.endsWith('.slow.test.js'));
+const slow = all ? files.filter((f) => f.endsWith('.slow.test.js')) : [];
+const groups = split(fast, GROUPS);
+
+if (list) {
+  groups.forEach((g, i) => process.stdout.write(`group ${i + 1}: ${g.join(' ')}\n`));
+  for (const f of slow) process.stdout.write(`alone: ${f}\n`);
+  process.exit(0);
+}
+
+mkdirSync(groupDir, { recursive: true });
+const entries = groups.map((g, i) => {
+  const path = join(groupDir, `group-${i + 1}.js`);
+  writeFileSync(path, g.map((f) => `import ${JSON.stringify(pathToFileURL(join(testDir, f)).href)};\n`).join(''));
+  return path;
+});
+
+const fresh = `${durationsFile}.${process.pid}.new`;
+const reporter = pathToFileURL(join(root, 'scripts', 'test-durations.mjs')).href;
+const run = spawnSync(
+  process.execPath,
+  [
+    '--test',
+    `--test-concurrency=${CONCURRENCY}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${reporter}`,
+    `--test-reporter-destination=${fresh}`,
+    ...passOn,
+    ...entries,
+    ...slow.map((f) => join(testDir, f)),
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
+
+// The times of this run replace those of the files it ran (not of a run narrowed by options such
+// as --test-name-pattern); written aside and renamed.
+if (existsSync(fresh) && passOn.length === 0) {
+  try {
+    const measured = JSON.parse(readFileSync(fresh, 'utf8'));
+    const merged = { ...durationsIn(durationsFile), ...measured };
+    for (const f of Object.keys(merged)) if (!files.includes(f)) delete merged[f];
+    writeFileSync(`${durationsFile}.${process.pid}.tmp`, `${JSON.stringify(merged, null, 1)}\n`);
+    renameSync(`${durationsFile}.${process.pid}.tmp`, durationsFile);
+  } catch {
+    // An interrupted run: the next split uses the older record.
+  }
+}
+rmSync(fresh, { force: true });
+rmSync(groupDir, { recursive: true, force: true });
+process.exit(run.status ?? 1);
