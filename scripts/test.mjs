@@ -18,15 +18,16 @@
 //     group (keep those to resetting the file's own state, or put them in a describe()).
 // A slow file keeps a process of its own (memory bounds, timing ratios, npm pack).
 //
-// The files are split by the time their tests took in the last run (dist/test/.cache/
-// test-durations.json, written after each run by scripts/test-durations.mjs), longest first into
-// the group with the least so far. Without that record (a fresh checkout, a clean build) the times
-// come from scripts/test-durations.default.json (a run of 2026-12-05; split by turns in name order
-// instead, that run's tests took 31 s in one process and 48 s in the other). A file missing from
-// the record counts as an average one; a stale record costs only balance, never a test.
+// The files are split by the time their tests took in a recorded run (scripts/test-durations.
+// default.json, committed), longest first into the group with the least so far: the same files are
+// always split the same way, on every machine, so a failure that depends on what shared its process
+// runs again as it was. A file missing from the record (new since) counts as an average one; a stale
+// record costs only balance, never a test. `--record-durations` runs the tests and writes their
+// times there (scripts/test-durations.mjs), an explicit step like the golden files' update; by turns
+// in name order instead, the run of 2026-12-05 took 31 s in one process and 48 s in the other.
 // The split changes only which process runs a file, never what runs: --list prints it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -35,15 +36,15 @@ const testDir = join(root, 'dist', 'test');
 const cacheDir = join(testDir, '.cache');
 // One folder per run: two runs at once in one checkout do not rewrite each other's group modules.
 const groupDir = join(cacheDir, 'groups', String(process.pid));
-const durationsFile = join(cacheDir, 'test-durations.json');
-const defaultDurationsFile = join(root, 'scripts', 'test-durations.default.json');
+const durationsFile = join(root, 'scripts', 'test-durations.default.json');
 const GROUPS = 2;
 const CONCURRENCY = 2;
 
 const args = process.argv.slice(2);
 const all = args.includes('--all');
 const list = args.includes('--list');
-const passOn = args.filter((a) => a !== '--all' && a !== '--list');
+const record = args.includes('--record-durations');
+const passOn = args.filter((a) => a !== '--all' && a !== '--list' && a !== '--record-durations');
 
 /** Every *.test.js below dist/test/ (the cache aside), sorted, as paths relative to dist/test/ with '/'. */
 function testFiles() {
@@ -70,15 +71,9 @@ function durationsIn(path) {
   }
 }
 
-/** The last run's times, else (a fresh checkout or a clean build) the committed ones of an earlier run. */
-function lastDurations() {
-  const last = durationsIn(durationsFile);
-  return Object.keys(last).length > 0 ? last : durationsIn(defaultDurationsFile);
-}
-
 /** `files` in `n` groups of about equal time (a file new since the record counts as an average one); each group in name order. */
 function split(files, n) {
-  const known = lastDurations();
+  const known = durationsIn(durationsFile);
   const times = files.map((f) => known[f]).filter((ms) => typeof ms === 'number');
   const groups = Array.from({ length: n }, () => ({ files: [], ms: 0 }));
   if (times.length === 0) {
@@ -113,7 +108,7 @@ const entries = groups.map((g, i) => {
   return path;
 });
 
-const fresh = `${durationsFile}.${process.pid}.new`;
+const fresh = join(groupDir, 'durations.json');
 const reporter = pathToFileURL(join(root, 'scripts', 'test-durations.mjs')).href;
 const run = spawnSync(
   process.execPath,
@@ -122,8 +117,7 @@ const run = spawnSync(
     `--test-concurrency=${CONCURRENCY}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
-    `--test-reporter=${reporter}`,
-    `--test-reporter-destination=${fresh}`,
+    ...(record ? [`--test-reporter=${reporter}`, `--test-reporter-destination=${fresh}`] : []),
     ...passOn,
     ...entries,
     ...slow.map((f) => join(testDir, f)),
@@ -131,19 +125,20 @@ const run = spawnSync(
   { cwd: root, stdio: 'inherit' },
 );
 
-// The times of this run replace those of the files it ran (not of a run narrowed by options such
-// as --test-name-pattern); written aside and renamed.
-if (existsSync(fresh) && passOn.length === 0) {
-  try {
-    const measured = JSON.parse(readFileSync(fresh, 'utf8'));
+// --record-durations: this run's times replace those of the files it ran, and the record forgets
+// files that are gone. Only a run of every test whose tests all passed counts.
+if (record) {
+  if (run.status !== 0 || passOn.length > 0) {
+    process.stderr.write('test.mjs: durations not recorded (a test failed, or the run was narrowed by options)\n');
+  } else {
+    const measured = durationsIn(fresh);
     const merged = { ...durationsIn(durationsFile), ...measured };
     for (const f of Object.keys(merged)) if (!files.includes(f)) delete merged[f];
-    writeFileSync(`${durationsFile}.${process.pid}.tmp`, `${JSON.stringify(merged, null, 1)}\n`);
-    renameSync(`${durationsFile}.${process.pid}.tmp`, durationsFile);
-  } catch {
-    // An interrupted run: the next split uses the older record.
+    const sorted = Object.fromEntries(Object.keys(merged).sort().map((f) => [f, merged[f]]));
+    writeFileSync(`${durationsFile}.tmp`, `${JSON.stringify(sorted, null, 1)}\n`);
+    renameSync(`${durationsFile}.tmp`, durationsFile);
+    process.stdout.write(`test.mjs: recorded the times of ${Object.keys(measured).length} files in ${relative(root, durationsFile)}\n`);
   }
 }
-rmSync(fresh, { force: true });
 rmSync(groupDir, { recursive: true, force: true });
 process.exit(run.status ?? 1);
