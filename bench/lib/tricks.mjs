@@ -59,7 +59,7 @@ export const TRICKS = [
   },
   {
     id: 'trick-encode-slots',
-    title: "A field's tags, scalar kind and type worked out once per schema, not on every write (encode.ts Encoder.slot)",
+    title: "A field's tags, scalar kind and type worked out once per schema, not on every write or read (schema.ts SchemaIndex.slot)",
     conditions: 'the encode case: a Send request with 100 full EMailEntity values, every field written by the same few hundred schema fields',
     encode: true,
     replace: [['let slot = this.slots.get(field);', 'let slot = undefined;']],
