@@ -138,7 +138,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const o = this.#options;
     if (this.endpoint === undefined && o.tenant === undefined && o.tenantResolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
-    const caller = this.#caller ?? (await this.#firstLoad(name, options, started));
+    const caller = this.#caller !== undefined && options.signal?.aborted !== true ? this.#caller : await this.#beforeAttempt(name, options, started);
     return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
   }
 
@@ -157,11 +157,11 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   }
 
   /**
-   * The first call's load of call.ts, within the call's time limit and signal. A call that ends
-   * here (an already-aborted signal, its timeout or abort, a failed load) reaches onCall as any
-   * failed call, after no attempt (hooks.ts).
+   * The agent's calls (call.ts, loaded by its first call) within the call's time limit and signal.
+   * A call that ends here -- an already-aborted signal (any call), the load's timeout, abort or
+   * failure (the first) -- reaches onCall as any failed call, after no attempt (hooks.ts).
    */
-  async #firstLoad(operation: string, options: CallOptions, started: number): Promise<Caller> {
+  async #beforeAttempt(operation: string, options: CallOptions, started: number): Promise<Caller> {
     try {
       return await withinLimit(this.#loadCaller, options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, operation, started);
     } catch (error) {

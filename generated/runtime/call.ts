@@ -101,17 +101,8 @@ export class Caller {
     // One budget from the moment the agent was asked (an agent's first call loaded this file
     // within the same limit), for all attempts: the tenant state, the ticket, the modules loaded
     // on first use, the requests, the bodies and the waits between attempts.
-    let budget: CallBudget;
-    try {
-      budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name, started);
-    } catch (err) {
-      // Aborted before it started: no attempt was made, and onCall (a span per call) says so.
-      const hooks = this.#options.hooks;
-      const now = Date.now();
-      const none: Attempt = { number: 0, started: now, url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, ticket: undefined, headers: call.headers };
-      if (hooks) this.#reportCall(hooks, this.#event(name, none, err), started === undefined ? now : now - (performance.now() - started));
-      throw err;
-    }
+    // (A call whose signal was aborted before it started is the agent's, agent.ts #beforeAttempt.)
+    const budget = new CallBudget(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, name, started);
     try {
       return await this.#attempts(codec, name, input, options, budget, call);
     } finally {

@@ -17,7 +17,7 @@
 import { checkTenantRouting, environmentUrl, namedOrigin, type OnlineEnvironment } from './agent.js';
 import { OnlineError } from './errors.js';
 import { requestJson } from './online-request.js';
-import { abortable } from './ticket-source.js';
+import { abortable, SingleFlight } from './ticket-source.js';
 
 /** The tenant is not running (maintenance, suspended ...): nothing was sent. */
 export class TenantNotRunningError extends OnlineError {
@@ -64,13 +64,15 @@ export class TenantResolver {
   readonly #options: TenantResolverOptions;
   readonly #now: () => number;
   #cached: { until: number; endpoint?: string; notRunning?: TenantNotRunningError } | undefined;
-  #pending: { readonly promise: Promise<string>; readonly started: number } | undefined;
+  /** The state request in flight, shared by every caller waiting for it. */
+  readonly #stateRequests: SingleFlight<string>;
 
   constructor(options: TenantResolverOptions) {
     checkTenantRouting(options.tenant, options.environment); // fails now, not at the first call
     this.tenant = options.tenant;
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#stateRequests = new SingleFlight(GIVE_UP_MS, this.#now);
   }
 
   /** The cached Endpoint while it is valid, else undefined (the agent's fast path: no promise). */
@@ -87,17 +89,8 @@ export class TenantResolver {
   endpoint(signal?: AbortSignal): Promise<string> {
     const c = this.#cached;
     if (c && this.#now() < c.until) return c.notRunning ? Promise.reject(c.notRunning) : Promise.resolve(c.endpoint!);
-    if (this.#pending && this.#now() - this.#pending.started >= GIVE_UP_MS) this.#pending = undefined;
-    if (!this.#pending) {
-      const flight = {
-        promise: this.#resolve().finally(() => {
-          if (this.#pending === flight) this.#pending = undefined;
-        }),
-        started: this.#now(),
-      };
-      this.#pending = flight;
-    }
-    return signal ? abortable(this.#pending.promise, signal) : this.#pending.promise;
+    const request = this.#stateRequests.join(() => this.#resolve());
+    return signal ? abortable(request, signal) : request;
   }
 
   /** The host at `endpoint` refused the tenant (HTTP 421): forget it, so the next endpoint() asks again. */

@@ -77,7 +77,7 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
   const renewBefore = Math.min(options.renewBeforeMs ?? 10 * 60 * 1000, windowMs / 2);
   const now = options.now ?? Date.now;
   let current: { ticket: string; lastUsed: number } | undefined;
-  let pending: { readonly promise: Promise<string>; readonly started: number; readonly stop: AbortController } | undefined;
+  const signIns = new SingleFlight<string>(SIGN_IN_LIMIT_MS, now);
   const cached = (): string | undefined => {
     const t = now();
     if (!current || t - current.lastUsed >= windowMs - renewBefore) return undefined;
@@ -92,14 +92,14 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
       // An expired ticket is dropped; one about to expire is kept until its renewal succeeds.
       if (current && now() - current.lastUsed >= windowMs) current = undefined;
       const kept = current;
-      // Single flight: calls arriving while a sign-in runs wait for that one. It is not tied to the
-      // first caller's signal, so one caller giving up does not fail the others -- nor to none: one
-      // that never settles would be shared by every later call, none of which could sign in again.
-      if (pending && now() - pending.started >= SIGN_IN_LIMIT_MS) {
-        pending.stop.abort(new Error(`the sign-in did not settle within ${SIGN_IN_LIMIT_MS} ms`));
-        pending = undefined;
-      }
-      pending ??= signIn(context);
+      // Calls arriving while a sign-in runs wait for that one (SingleFlight): one caller giving up
+      // does not fail the others, and one that never settles is given up after SIGN_IN_LIMIT_MS.
+      const signedIn = signIns.join((signal) =>
+        fetchTicket({ ...context, signal }).then((ticket) => {
+          current = { ticket, lastUsed: now() };
+          return ticket;
+        }),
+      );
       // A failed renewal while the ticket is still good (the login host is down; best-practices.md:
       // its availability "is independent of the tenant"): the call goes on with the ticket, unless
       // it was refused meanwhile or its window has ended.
@@ -108,7 +108,7 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
         kept.lastUsed = now();
         return kept.ticket;
       };
-      const renewed = kept === undefined ? pending.promise : pending.promise.catch(keptOnFailure);
+      const renewed = kept === undefined ? signedIn : signedIn.catch(keptOnFailure);
       return context.signal ? abortable(renewed, context.signal) : renewed;
     },
     refused(ticket) {
@@ -116,25 +116,41 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
     },
   };
 
-  /** One sign-in: its ticket becomes the current one; it stops being the pending one when it settles. */
-  function signIn(context: TicketContext): NonNullable<typeof pending> {
-    const stop = new AbortController();
-    const done = () => {
-      if (pending === flight) pending = undefined;
-    };
-    const promise = fetchTicket({ ...context, signal: stop.signal }).then(
-      (ticket) => {
-        done();
-        current = { ticket, lastUsed: now() };
-        return ticket;
-      },
-      (err: unknown) => {
-        done();
-        throw err;
-      },
-    );
-    const flight = { promise, started: now(), stop };
-    return flight;
+}
+
+/**
+ * One run at a time, shared by every caller that asks while it goes (single flight): a sign-in, a
+ * tenant state request. A caller giving up (abortable) does not end it for the others; one still
+ * unsettled after `giveUpMs` is given up as hung -- its signal aborts and the next caller starts
+ * another -- so a run that never settles cannot hold every later call.
+ */
+export class SingleFlight<T> {
+  #flight: { readonly promise: Promise<T>; readonly started: number; readonly stop: AbortController } | undefined;
+
+  constructor(
+    private readonly giveUpMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** The run in flight, or a new one: `start(signal)`, `signal` aborting if it is given up. */
+  join(start: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const hung = this.#flight;
+    if (hung !== undefined && this.now() - hung.started >= this.giveUpMs) {
+      hung.stop.abort(new Error(`given up: it did not settle within ${this.giveUpMs} ms`));
+      this.#flight = undefined;
+    }
+    if (this.#flight === undefined) {
+      const stop = new AbortController();
+      const flight = {
+        promise: start(stop.signal).finally(() => {
+          if (this.#flight === flight) this.#flight = undefined;
+        }),
+        started: this.now(),
+        stop,
+      };
+      this.#flight = flight;
+    }
+    return this.#flight.promise;
   }
 }
 
