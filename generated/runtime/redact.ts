@@ -10,9 +10,10 @@
 // comments (XML joins `7T:ab<![CDATA[cd]]>` and `7T:ab<!-- -->cd` into the text `7T:abcd`): the
 // text is read with those escapes undone and that markup left out (and, when it has such markup,
 // once more with it kept: a secret may be inside a comment, or spell `]]>` itself), the secrets are
-// looked for in that plain view, and matches are replaced in the original text. The list is bounded: the fixed secrets, the current and previous ticket, and the
-// ticket of the failing call (issue 15: an agent shared by many users sees a new ticket per call,
-// and keeping them all made each failure slower).
+// looked for in that plain view, and matches are replaced in the original text. The list is
+// bounded: the fixed secrets, the current and previous ticket, and the ticket of the failing call
+// (issue 15: an agent shared by many users sees a new ticket per call, and keeping them all made
+// each failure slower).
 import { SoapError } from './errors.js';
 
 /** Secrets shorter than this are not redacted (they would match ordinary text). */
