@@ -185,6 +185,7 @@ test('watch: a WSDL deleted or saved while the first run reads gets a run of its
   // left an older modification time, was seen by nobody, and --watch waited for a change that had happened.
   assert.equal(await runsAfterChangeDuring((f) => rmSync(f)), 2, 'deleted during the first run');
   assert.equal(await runsAfterChangeDuring(saveOlderCopy), 2, 'an older copy saved over it during the first run');
+  // (A plain save was seen before too, by its modification time after the run began: changedSince.)
   assert.equal(await runsAfterChangeDuring((f) => writeFileSync(f, 'two')), 2, 'saved during the first run');
   assert.equal(await runsAfterChangeDuring(saveOlderCopy, 2), 3, 'an older copy saved over it during the second run');
 });
@@ -218,6 +219,8 @@ test("watch: a file added where a glob of the config matches gets a run (wsdl/*.
     try {
       await tick(20); // the first run, and its watchers
       assert.equal(runs, 1);
+      // Beside the WSDLs (the folder both globs watch) and below them: neither name matches.
+      writeFileSync(join(dir, 'wsdl', `notes-${runs}.txt`), 'not a match');
       writeFileSync(join(dir, 'wsdl', 'sub', `notes-${runs}.txt`), 'not a match');
       await tick(60);
       assert.equal(runs, 1, `${glob}: a file it does not match`);
