@@ -287,11 +287,17 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
     const config = argv.config ?? (argv.wsdl.length === 0 ? CONFIG_FILE : undefined);
     return { files: [...new Set([...last.files, ...(config !== undefined ? [config] : [])])], globs: last.globs ?? [] };
   };
+  // Read once, for what the first run watches and for that run itself (the config is watched from
+  // the start, so a save after this reading gets a run of its own); later runs read them anew.
   let first: RunSettings | undefined;
+  let firstSettings: (() => RunSettings) | undefined;
   try {
-    first = settingsFrom(argv);
-  } catch {
-    // The first run reports it.
+    const settings = (first = settingsFrom(argv));
+    firstSettings = () => settings;
+  } catch (err) {
+    firstSettings = () => {
+      throw err; // the first run reports it
+    };
   }
   await watchAndRun({
     signal: controller.signal,
@@ -299,8 +305,10 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
     first: watching(first),
     run: async (cache) => {
       let settings: RunSettings | undefined;
+      const read = firstSettings ?? (() => settingsFrom(argv));
+      firstSettings = undefined;
       try {
-        settings = settingsFrom(argv);
+        settings = read();
         const { line } = await runOnce(argv, settings, io, cache);
         io.out(`[${clock()}] ${line}\n`);
       } catch (err) {
