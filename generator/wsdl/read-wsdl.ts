@@ -315,20 +315,15 @@ function checkTypeDef(
         const baseDef = service.types.get(qnameKey(base));
         if (!baseDef) throw new GenerateError(`base type "${base.local}" (namespace ${base.ns}) is not defined; used by ${what}`, def.location);
         if (baseDef.kind !== 'complex') throw new GenerateError(`base type "${base.local}" of ${what} is not a complex type`, def.location);
-        return baseDef.base;
-      });
-      // An extension's elements follow its base's, and each becomes a property of one object: an
-      // element named like one of a base (refused within one sequence too) would be two values of
-      // one property, and `interface A extends B` with another type for it does not compile.
-      for (let base = def.base; base; ) {
-        const baseDef = service.types.get(qnameKey(base));
-        if (baseDef?.kind !== 'complex') break; // refused above
+        // An extension's elements follow its base's, and each becomes a property of one object: an
+        // element named like one of a base (refused within one sequence too) would be two values of
+        // one property, and `interface A extends B` with another type for it does not compile.
         const twice = def.fields.find((f) => baseDef.fields.some((b) => b.name === f.name));
         if (twice) {
           throw new GenerateError(`element "${twice.name}" of ${what} is also an element of its base type ${shownLocal(base.local)}`, twice.location);
         }
-        base = baseDef.base;
-      }
+        return baseDef.base;
+      });
       break;
     }
     case 'list': {
