@@ -74,16 +74,15 @@ export function regenerateCommand(info: InvocationInfo): string {
 /** What the headers' "Regenerate with" line says: the command when it fits on the line, else where to find it. */
 export function headerCommand(command: string): string {
   const line = `// Regenerate with: ${command}`;
-  // A longer command lives in the manifest only; so does one with a line break (a file name may
-  // hold one, quoted in the command), which would end the // comment and leave the rest as code.
-  if (/[\r\n\u2028\u2029]/.test(command)) return `the "command" in .gen-services86-manifest.json of the output folder (not one line)`;
+  // A longer command lives in the manifest only (one with a line break too: emit-agent.ts fileHeader).
   return fits(line) ? command : `the "command" in .gen-services86-manifest.json of the output folder (too long for this line)`;
 }
 
 /** The run as the user made it, for messages: its config file (and extra arguments), or its arguments, relative to `cwd`. */
 export function commandAsRun(info: { readonly inputs: readonly string[]; readonly outDir: string; readonly configFile?: string; readonly extraArgs?: readonly string[]; readonly cwd?: string }): string {
   const cwd = info.cwd ?? process.cwd();
-  const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(physical(cwd), physical(resolve(cwd, p))) || '.').split(sep).join('/'));
+  const realCwd = physical(cwd);
+  const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(realCwd, physical(resolve(cwd, p))) || '.').split(sep).join('/'));
   const words =
     info.configFile !== undefined
       ? ['gen-services86', '--config', rel(info.configFile), ...(info.extraArgs ?? [])]
