@@ -5,7 +5,7 @@
 // by their emitter's arguments (EmitCache), so it emits only what that change reaches.
 import { existsSync, statSync, watch as watchFile, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { globWatchTarget } from './input/config.js';
+import { globWatchTarget, hidden } from './input/config.js';
 import { isUrl } from './input/documents.js';
 import { ReadCache } from './read-cache.js';
 
@@ -74,6 +74,7 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     const addPath = (path: string) => {
       let folder = dirname(resolve(path));
       let name = basename(resolve(path));
+      if (byFolder.has(folder)) return void target(folder).names.add(name); // found already (56 WSDLs of one folder: one stat)
       while (!isFolder(folder) && dirname(folder) !== folder) {
         name = basename(folder);
         folder = dirname(folder);
@@ -109,7 +110,7 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       try {
         const watcher = watchFile(folder, (_event, name) => {
           if (name === null || names.has(name.toString()) || patterns.some((p) => p.test(name.toString()))) schedule();
-          else if (folders && !name.toString().startsWith('.') && name.toString() !== 'node_modules' && isFolder(join(folder, name.toString()))) schedule();
+          else if (folders && !hidden(name.toString()) && isFolder(join(folder, name.toString()))) schedule();
         });
         watcher.on('error', () => schedule());
         kept.set(folder, { key, watcher });
