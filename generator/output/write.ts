@@ -42,11 +42,11 @@ interface Manifest {
 }
 
 /** The files of the last manifest, each with its hash (undefined: an older manifest without hashes). */
-function readManifest(outDir: string): Map<string, string | undefined> {
-  const path = join(outDir, MANIFEST);
-  if (!existsSync(path)) return new Map();
+function readManifest(outDir: string, seen?: FileTexts): Map<string, string | undefined> {
+  const text = currentContent(join(outDir, MANIFEST), seen);
+  if (text === undefined) return new Map();
   try {
-    const m = JSON.parse(readFileSync(path, 'utf8')) as Partial<Manifest>;
+    const m = JSON.parse(text) as Partial<Manifest>;
     const hashes = m.sha256 && typeof m.sha256 === 'object' ? m.sha256 : {};
     // Only paths inside the folder: an entry such as `../other/EMail/client.ts` (a manifest edited
     // or crafted) must not make a run remove, carry over or report anything outside it.
@@ -67,9 +67,9 @@ function sha256(content: string | Buffer): string {
 }
 
 /** A file we may delete: listed in our last manifest, still carrying our header, and (when the manifest has its hash) exactly as we wrote it. */
-function isOurs(path: string, manifest: ReadonlyMap<string, string | undefined>, rel: string): boolean {
+function isOurs(path: string, manifest: ReadonlyMap<string, string | undefined>, rel: string, seen?: FileTexts): boolean {
   if (!manifest.has(rel)) return false;
-  const content = currentContent(path);
+  const content = currentContent(path, seen);
   if (content === undefined || !content.startsWith(GENERATED_MARK)) return false;
   const hash = manifest.get(rel);
   return hash === undefined || sha256(content) === hash;
@@ -109,7 +109,7 @@ export interface KeptFile {
  * that no run produces any more (an agent whose WSDL is no longer an input), foreign files stay too,
  * and with them the folder. Both kinds are reported by name.
  */
-function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest: ReadonlyMap<string, string | undefined>): { removable: string[]; kept: KeptFile[]; goneFolders: string[] } {
+function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest: ReadonlyMap<string, string | undefined>, seen?: FileTexts): { removable: string[]; kept: KeptFile[]; goneFolders: string[] } {
   const wanted = new Set(files.map((f) => f.path));
   const liveFolders = new Set(foldersOf(files));
   const removable: string[] = [];
@@ -118,7 +118,7 @@ function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest
     if (wanted.has(rel)) continue;
     const path = join(outDir, rel);
     if (!pathExists(path)) continue;
-    if (isOurs(path, manifest, rel)) removable.push(rel);
+    if (isOurs(path, manifest, rel, seen)) removable.push(rel);
     else kept.push({ path: rel, reason: 'edited' });
   }
   const goneFolders = [...new Set([...manifest.keys()].filter((rel) => rel.includes('/') && !wanted.has(rel)).map((rel) => rel.split('/')[0]!))]
@@ -335,7 +335,7 @@ function writeLocked(
   locked: boolean,
 ): WriteSummary | undefined {
   if (locked) rollBack(outDir);
-  const manifest = readManifest(outDir);
+  const manifest = readManifest(outDir, options.seen);
   const folders = foldersOf(files);
   const staging = join(outDir, STAGING);
 
@@ -371,7 +371,7 @@ function writeLocked(
   // 2. What changes, per folder. Files of the last run that this one no longer produces go when
   //    they are still exactly ours; a folder no run produces any more goes with them, unless
   //    something edited or foreign is left in it.
-  const { removable, kept, goneFolders } = obsoleteFiles(outDir, files, manifest);
+  const { removable, kept, goneFolders } = obsoleteFiles(outDir, files, manifest, options.seen);
   const removedFiles = new Set(removable);
   const written: string[] = [];
   let unchanged = 0;
