@@ -76,16 +76,13 @@ function split(files, n) {
   const known = durationsIn(durationsFile);
   const times = files.map((f) => known[f]).filter((ms) => typeof ms === 'number');
   const groups = Array.from({ length: n }, () => ({ files: [], ms: 0 }));
-  if (times.length === 0) {
-    files.forEach((file, i) => groups[i % n].files.push(file));
-  } else {
-    const average = times.reduce((a, b) => a + b, 0) / times.length;
-    const ms = (f) => (typeof known[f] === 'number' ? known[f] : average);
-    for (const file of [...files].sort((a, b) => ms(b) - ms(a) || (a < b ? -1 : 1))) {
-      const least = groups.reduce((l, g) => (g.ms < l.ms ? g : l));
-      least.files.push(file);
-      least.ms += ms(file);
-    }
+  // Without a record every file weighs the same, which deals them out by turns in name order.
+  const average = times.length > 0 ? times.reduce((a, b) => a + b, 0) / times.length : 1;
+  const ms = (f) => (typeof known[f] === 'number' ? known[f] : average);
+  for (const file of [...files].sort((a, b) => ms(b) - ms(a) || (a < b ? -1 : 1))) {
+    const least = groups.reduce((l, g) => (g.ms < l.ms ? g : l));
+    least.files.push(file);
+    least.ms += ms(file);
   }
   return groups.map((g) => g.files.sort()).filter((g) => g.length > 0);
 }
