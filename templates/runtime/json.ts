@@ -16,6 +16,7 @@
 //                                                         IntStringDictionary); a complex key: [{ "Key", "Value" }]
 //   nillable                    null                      null
 //   xs:char                     one-character string      one-character string (a code number is read too)
+//   xs:duration (.NET TimeSpan) ISO 8601 text (`PT15M`)    Json.NET's "c" format: "00:15:00", "1.02:03:04.5000000" (ISO is read too)
 //   float/double NaN, ±Infinity number                    "NaN", "Infinity", "-Infinity" (Json.NET's strings)
 //
 // Lexical rules are not repeated here: scalars are checked and parsed by scalars.ts (the same
@@ -42,6 +43,54 @@ const JSON_MAX_DEPTH = 256;
 
 /** `-0500` (an offset without a colon, as SO-TimeZone's includeTZOffset writes it) -> `-05:00`. */
 const JSON_COMPACT_OFFSET = /([+-]\d\d)(\d\d)$/;
+
+// .NET's TimeSpan: WCF writes it as xs:duration (ISO 8601, `PT15M`), Json.NET as its constant ("c")
+// format `[-][d.]hh:mm:ss[.fffffff]` and reads it with TimeSpan.Parse, which refuses `PT15M`. A real
+// AppointmentEntity from SuperOffice Online's REST API reads `"AlarmLeadTime":"00:00:00"` (FieldType
+// System.TimeSpan). The typed value stays the ISO text on both transports; only the JSON differs.
+// Whole seconds are counted in a Number (exact far beyond TimeSpan's range), the 100-ns ticks
+// below a second apart.
+
+const ISO_DURATION_PARTS = /^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d+))?S)?)?$/;
+const TIMESPAN_C = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d\d):(\d\d)(?:\.(\d{1,7}))?$/;
+/** TimeSpan.MaxValue, 10675199.02:48:05.4775807: its whole seconds and the ticks after them (MinValue has one tick more). */
+const TIMESPAN_MAX_SECONDS = 922_337_203_685;
+const TIMESPAN_MAX_TICKS = 4_775_807;
+
+/** An ISO 8601 duration (already checked by formatScalar) as Json.NET writes a TimeSpan: `PT90M` -> `01:30:00`. */
+function timeSpanText(iso: string): string {
+  const m = ISO_DURATION_PARTS.exec(iso)!;
+  const [, minus, years, months, days, hours, minutes, secs, fraction = ''] = m;
+  if (Number(years ?? 0) !== 0 || Number(months ?? 0) !== 0) throw new ScalarError(`"${shortText(iso)}" has years or months, which a .NET TimeSpan does not (give days)`);
+  if (/[1-9]/.test(fraction.slice(7))) throw new ScalarError(`"${shortText(iso)}" is finer than a TimeSpan's 100 ns (7 fractional digits)`);
+  const seconds = ((Number(days ?? 0) * 24 + Number(hours ?? 0)) * 60 + Number(minutes ?? 0)) * 60 + Number(secs ?? 0);
+  const ticks = Number(fraction.slice(0, 7).padEnd(7, '0'));
+  const maxTicks = minus ? TIMESPAN_MAX_TICKS + 1 : TIMESPAN_MAX_TICKS;
+  if (seconds > TIMESPAN_MAX_SECONDS || (seconds === TIMESPAN_MAX_SECONDS && ticks > maxTicks)) {
+    throw new ScalarError(`"${shortText(iso)}" is out of range for a .NET TimeSpan (10675199 days and 02:48:05.4775807 either way)`);
+  }
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const day = Math.floor(seconds / 86_400);
+  const clock = `${two(Math.floor(seconds / 3600) % 24)}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+  const sign = minus && (seconds > 0 || ticks > 0) ? '-' : ''; // -PT0S is TimeSpan.Zero
+  return `${sign}${day > 0 ? `${day}.` : ''}${clock}${ticks > 0 ? `.${String(ticks).padStart(7, '0')}` : ''}`;
+}
+
+/** A TimeSpan as Json.NET writes it (`01:30:00`) as the ISO 8601 duration of the typed value (`PT1H30M`); ISO text is read as it is. */
+function isoDuration(text: string): string {
+  if (/^-?P/.test(text)) return parseScalar('duration', text) as string;
+  const m = TIMESPAN_C.exec(text);
+  if (m === null) throw new ScalarError(`"${shortText(text)}" is not a .NET TimeSpan ([-][d.]hh:mm:ss[.fffffff]) or an ISO 8601 duration`);
+  const [, minus, days, hours, minutes, secs, fraction = ''] = m;
+  if (Number(hours) > 23 || Number(minutes) > 59 || Number(secs) > 59) throw new ScalarError(`"${shortText(text)}" is not a .NET TimeSpan (hours 0-23, minutes and seconds 0-59)`);
+  const part = (digits: string | undefined, unit: string): string => (Number(digits ?? 0) > 0 ? `${Number(digits)}${unit}` : '');
+  const fractionDigits = fraction.replace(/0+$/, '');
+  const second = fractionDigits !== '' ? `${Number(secs)}.${fractionDigits}S` : part(secs, 'S');
+  const time = `${part(hours, 'H')}${part(minutes, 'M')}${second}`;
+  const date = part(days, 'D');
+  if (date === '' && time === '') return 'PT0S';
+  return `${minus ?? ''}P${date}${time === '' ? '' : `T${time}`}`;
+}
 
 function jsonDescribe(value: unknown): string {
   if (value === null) return 'null';
@@ -178,8 +227,14 @@ export class JsonEncoder {
         if (Number.isFinite(n)) return n === 0 ? 0 : n;
         return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
       }
-      case 'dateTime':
       case 'duration':
+        try {
+          return timeSpanText(lexical);
+        } catch (err) {
+          if (err instanceof ScalarError) return this.fail(err.message, path);
+          throw err;
+        }
+      case 'dateTime':
       case 'base64Binary':
         return lexical;
       case 'char':
@@ -205,7 +260,8 @@ export class JsonEncoder {
     const kind = scalarKind(desc.base);
     if (!kind) return this.fail(`internal: restriction base ${desc.base} is not a scalar`, path);
     const json = this.scalar(kind, value, path);
-    const problem = patternProblem(desc.patterns, typeof json === 'string' ? json : formatScalar(kind, value));
+    // The pattern is the XML lexical form's: the JSON text, except a TimeSpan's and a number's.
+    const problem = patternProblem(desc.patterns, typeof json === 'string' && kind !== 'duration' ? json : formatScalar(kind, value));
     return problem === undefined ? json : this.fail(problem, path);
   }
 
@@ -521,6 +577,8 @@ export class JsonDecoder {
           return parseScalar(kind, json.replace(JSON_COMPACT_OFFSET, '$1:$2'));
         }
         case 'duration':
+          if (typeof json !== 'string') break;
+          return isoDuration(json);
         case 'base64Binary':
           if (typeof json !== 'string') break;
           return parseScalar(kind, json);
@@ -553,8 +611,8 @@ export class JsonDecoder {
     if (!kind) return this.failAt(`internal: restriction base ${desc.base} is not a scalar`, parent, name, index);
     const value = this.scalar(kind, json, parent, name, index);
     if (desc.patterns.length === 0) return value;
-    // The text as sent, as the XML decoder checks it; a JSON number by its XML lexical form.
-    const problem = typeof json === 'string' ? restrictionProblem(kind, desc.patterns, json) : patternProblem(desc.patterns, formatScalar(kind, value));
+    // The text as sent, as the XML decoder checks it; a JSON number and a TimeSpan by their XML lexical form.
+    const problem = typeof json === 'string' && kind !== 'duration' ? restrictionProblem(kind, desc.patterns, json) : patternProblem(desc.patterns, formatScalar(kind, value));
     return problem === undefined ? value : this.failAt(problem, parent, name, index);
   }
 

@@ -96,6 +96,42 @@ describe('JSON codec', () => {
     assert.throws(twice, (err: unknown) => err instanceof EncodeError && /the key 1 is repeated .* at T\/Types\[1\]\/Key$/.test(err.message));
   });
 
+  // WCF writes .NET's TimeSpan as xs:duration (`PT15M`); Json.NET as its constant format
+  // `[-][d.]hh:mm:ss[.fffffff]`, and reads it back with TimeSpan.Parse, which refuses `PT15M`. A real
+  // AppointmentEntity from SuperOffice Online's REST API has `"AlarmLeadTime":"00:00:00"` (FieldType
+  // System.TimeSpan). The typed value stays the ISO text on both transports.
+  test('TimeSpan (xs:duration): read from Json.NET\'s hh:mm:ss form (and ISO), written in it, range-checked', () => {
+    const index = schemaIndex(
+      schema(['urn:t'], {
+        T: ['complex', 'T', 0, ['AlarmLeadTime 0 duration optional repeated', 'Plain 0 xs:duration optional']],
+        duration: ['restricted', 'xs:duration', ['^(?:\\-?P(\\d*D)?(T(\\d*H)?(\\d*M)?(\\d*(\\.\\d*)?S)?)?)$']],
+      }),
+    );
+    const root = { parent: undefined, name: 'T', index: -1 };
+    const sent = ['00:00:00', '00:15:00', '1.02:03:04.5000000', '-00:00:01', '10675199.02:48:05.4775807', '-00:00:00.0000001', 'PT30M'];
+    const read = new JsonDecoder(index).properties('T', { AlarmLeadTime: [...sent] }, root);
+    const iso = ['PT0S', 'PT15M', 'P1DT2H3M4.5S', '-PT1S', 'P10675199DT2H48M5.4775807S', '-PT0.0000001S', 'PT30M'];
+    assert.deepEqual(read, { AlarmLeadTime: iso });
+    const written = new JsonEncoder(index).properties('T', { AlarmLeadTime: [...iso, 'PT90M', 'P2D', '-PT0S', 'PT0.25S'] }, root);
+    assert.deepEqual(written, { AlarmLeadTime: [...sent.slice(0, -1), '00:30:00', '01:30:00', '2.00:00:00', '00:00:00', '00:00:00.2500000'] });
+    const encodeError = (value: unknown) => {
+      try {
+        new JsonEncoder(index).properties('T', value as Record<string, unknown>, root);
+      } catch (err) {
+        assert.ok(err instanceof EncodeError, String(err));
+        return err.message;
+      }
+      return assert.fail('expected an EncodeError');
+    };
+    assert.match(encodeError({ Plain: 'P1Y' }), /"P1Y" has years or months, which a \.NET TimeSpan does not \(give days\) at T\/Plain$/);
+    assert.match(encodeError({ Plain: 'PT0.00000001S' }), /"PT0\.00000001S" is finer than a TimeSpan's 100 ns .* at T\/Plain$/);
+    assert.match(encodeError({ Plain: 'P10675200D' }), /"P10675200D" is out of range for a \.NET TimeSpan .* at T\/Plain$/);
+    assert.match(encodeError({ AlarmLeadTime: ['00:15:00'] }), /"00:15:00" is not an ISO 8601 duration at T\/AlarmLeadTime\[0\]$/);
+    for (const [bad, why] of [['24:00:00', /"24:00:00" is not a \.NET TimeSpan/], ['1:5:00', /"1:5:00" is not a \.NET TimeSpan/], ['quaerat', /"quaerat" is not a \.NET TimeSpan \(\[-\]\[d\.\]hh:mm:ss\[\.fffffff\]\) or an ISO 8601 duration/]] as const) {
+      assert.match(decodeError(() => new JsonDecoder(index).properties('T', { AlarmLeadTime: [bad] }, root)).message, why);
+    }
+  });
+
   test('properties the schema does not declare: skipped by default, a DecodeError with unknownElements: error', () => {
     assert.deepEqual(envelopes.decodeResponse('[{"Subject":"s","NewerField":1}]').output, { Response: [{ Subject: 's' }] });
     const err = decodeError(() => envelopes.decodeResponse('[{"Subject":"s","NewerField":1}]', { unknownElements: 'error' }));
