@@ -18,6 +18,9 @@
 //   xs:char                     one-character string      one-character string (a code number is read too)
 //   xs:duration (.NET TimeSpan) ISO 8601 text (`PT15M`)    Json.NET's "c" format: "00:15:00", "1.02:03:04.5000000" (ISO is read too)
 //   float/double NaN, ±Infinity number                    "NaN", "Infinity", "-Infinity" (Json.NET's strings)
+//   xs:anyType (.NET object)    unknown                   a scalar as itself (Date, Uint8Array as their text); an object
+//                                                         of a service type with "$type"; other arrays and objects as
+//                                                         plain JSON (Json.NET writes no $type unless told to)
 //
 // Lexical rules are not repeated here: scalars are checked and parsed by scalars.ts (the same
 // range checks, date and base64 parsing as SOAP); enumeration values, list items and patterns are
@@ -134,6 +137,8 @@ function jsonFlagsOf(index: SchemaIndex, itemKey: string): EnumDesc | undefined 
 export class JsonEncoder {
   private readonly index: SchemaIndex;
   private readonly operation: string | undefined;
+  /** Plain JSON values (xs:anyType) being written, outermost first. */
+  private plainDepth = 0;
 
   constructor(index: SchemaIndex, operation?: string) {
     this.index = index;
@@ -294,12 +299,16 @@ export class JsonEncoder {
     return out;
   }
 
-  /** xs:anyType: strings, numbers and booleans as they are; a Date or Uint8Array as its text; an object by its `$type`. */
+  /**
+   * xs:anyType: strings, numbers and booleans as they are; a Date or Uint8Array as its text; an
+   * object by its `$type`; an array, or an object without `$type`, as plain JSON (jsonPlain).
+   */
   private any(value: unknown, path: Path): JsonValue {
     if (typeof value === 'string' || typeof value === 'boolean') return value;
     if (typeof value === 'number') return this.scalar('double', value, path);
     if (value instanceof Date) return this.scalar('dateTime', value, path);
     if (value instanceof Uint8Array) return this.scalar('base64Binary', value, path);
+    if (Array.isArray(value) || (isJsonObject(value) && value['$type'] === undefined)) return this.plain(value, path);
     if (isJsonObject(value) && typeof value['$type'] === 'string') {
       const key = value['$type'];
       const desc = this.index.type(key);
@@ -310,8 +319,33 @@ export class JsonEncoder {
       if (isJsonObject(json)) return { $type: key, ...json };
       return json;
     }
-    return this.fail('an xs:anyType value must be a string, number, boolean, Date, Uint8Array, null or an object with $type', path);
+    return this.fail('an xs:anyType value must be a string, number, boolean, Date, Uint8Array, null, an array or an object', path);
   }
+
+  /** Plain JSON in an xs:anyType slot: each item and property is an xs:anyType value again (null stays null, undefined is left out). */
+  private plain(value: readonly unknown[] | Record<string, unknown>, path: Path): JsonValue {
+    // A cycle would recurse until the stack ends: refused at the decoder's nesting limit instead.
+    if (++this.plainDepth > JSON_MAX_DEPTH) this.fail(`the value nests arrays and objects deeper than ${JSON_MAX_DEPTH} levels (a cycle?)`, path);
+    let out: JsonValue;
+    if (Array.isArray(value)) {
+      out = value.map((v: unknown, i) => (v === null || v === undefined ? null : this.any(v, plainItemPath(path, i))));
+    } else {
+      const record = value as Record<string, unknown>;
+      const object: Record<string, JsonValue> = {};
+      for (const k of Object.keys(record)) {
+        const v = record[k];
+        if (v !== undefined) setProperty(object, k, v === null ? null : this.any(v, { parent: path, name: k, index: -1 }));
+      }
+      out = object;
+    }
+    this.plainDepth--;
+    return out;
+  }
+}
+
+/** Where item `i` of plain JSON at `path` is: `Data/k[1]`, or `Data/k[0]/item[1]` in an array's array. */
+function plainItemPath(path: Path, i: number): Path {
+  return path.index < 0 ? { parent: path.parent, name: path.name, index: i } : { parent: path, name: 'item', index: i };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -638,9 +672,16 @@ export class JsonDecoder {
     });
   }
 
-  /** xs:anyType: JSON strings, numbers and booleans as they are; an object needs a `$type` naming a type of this service. */
+  /**
+   * xs:anyType: JSON strings, numbers and booleans as they are; an object with `$type` as the type of
+   * this service it names; an array, or an object without `$type`, as plain JSON. Json.NET writes
+   * a .NET `object` (Webhook's Properties and SignalEvent's Data, StringObjectDictionary) by its
+   * value alone -- no `$type` without TypeNameHandling, which SuperOffice's samples never show:
+   * GetWebhook's reads `"Properties": { "fieldName": {} }`.
+   */
   private any(json: unknown, parent: Path | undefined, name: string, index: number): unknown {
     if (typeof json === 'string' || typeof json === 'number' || typeof json === 'boolean') return json;
+    if (Array.isArray(json) || (isParsedObject(json) && json['$type'] === undefined)) return this.plain(json, { parent, name, index });
     if (isParsedObject(json) && typeof json['$type'] === 'string') {
       const key = json['$type'];
       const desc = this.index.type(key);
@@ -651,7 +692,26 @@ export class JsonDecoder {
       const value = this.described(key, desc, rest, parent, name, index);
       return isParsedObject(value) ? { $type: key, ...value } : value;
     }
-    return this.failAt('an xs:anyType value must be a string, number, boolean or an object with $type', parent, name, index);
+    return this.failAt('an xs:anyType value must be a string, number, boolean, array or object', parent, name, index);
+  }
+
+  /** Plain JSON in an xs:anyType slot, kept as parsed: each item and property is an xs:anyType value again. */
+  private plain(json: unknown[] | Record<string, unknown>, path: Path): unknown {
+    if (++this.depth > this.maxDepth) this.fail(`the message nests objects deeper than ${this.maxDepth} levels`, path);
+    if (Array.isArray(json)) {
+      for (let i = 0; i < json.length; i++) {
+        const item = plainItemPath(path, i);
+        if (json[i] !== null) json[i] = this.any(json[i], item.parent, item.name, item.index);
+      }
+    } else {
+      for (const key in json) {
+        const v = json[key];
+        const decoded = v === null ? null : this.any(v, path, key, -1);
+        if (decoded !== v) setProperty(json, key, decoded);
+      }
+    }
+    this.depth--;
+    return json;
   }
 }
 

@@ -132,6 +132,35 @@ describe('JSON codec', () => {
     }
   });
 
+  // Webhook's Properties and SignalEvent's Data are StringObjectDictionary: a .NET `object` per key,
+  // which Json.NET writes by its value alone (no `$type` unless TypeNameHandling asks; no SuperOffice
+  // sample has one). GetWebhook's documented response: `"Properties": { "fieldName": {} }`.
+  test('xs:anyType: arrays and objects without $type are plain JSON both ways; an object of a service type keeps its $type', () => {
+    const index = schemaIndex(
+      schema(['urn:t'], {
+        Webhook: ['complex', 'Webhook', 0, ['Properties 0 StringObjectDictionary optional nillable']],
+        StringObjectDictionary: ['dictionary', 'StringObjectDictionary', 0, 'StringObjectKeyValuePair 0 - optional repeated', 'Key 0 xs:string nillable', 'Value 0 xs:anyType nillable'],
+        Link: ['complex', 'Link', 0, ['Id 0 xs:int optional']],
+      }),
+    );
+    const root = { parent: undefined, name: 'Webhook', index: -1 };
+    const documented = { Properties: { fieldName: {} } };
+    assert.deepEqual(new JsonDecoder(index).properties('Webhook', structuredClone(documented), root), documented);
+    const sent = { Properties: { tags: ['a', 1, true, null, { x: [2, []] }], nested: { a: { b: null } }, link: { $type: 'Link', Id: 7 }, n: 5 } };
+    const read = new JsonDecoder(index).properties('Webhook', structuredClone(sent), root);
+    assert.deepEqual(read, sent);
+    assert.deepEqual(new JsonEncoder(index).properties('Webhook', read, root), sent);
+    // Dates and bytes in plain JSON are written as text; an array read over SOAP (its $type not enumerable) is a plain array.
+    const soapArray = Object.defineProperty(['x'], '$type', { value: 'ArrayOfstring', enumerable: false });
+    const written = new JsonEncoder(index).properties('Webhook', { Properties: { at: [new Date('2024-01-02T03:04:05Z'), new Uint8Array([1])], list: soapArray, gone: { u: undefined } } }, root);
+    assert.deepEqual(written, { Properties: { at: ['2024-01-02T03:04:05Z', 'AQ=='], list: ['x'], gone: {} } });
+    // A cycle is an EncodeError at its path, not a stack overflow; a bad $type inside plain JSON is named where it is.
+    const cycle: Record<string, unknown> = {};
+    cycle['self'] = cycle;
+    assert.throws(() => new JsonEncoder(index).properties('Webhook', { Properties: { c: cycle } }, root), (err: unknown) => err instanceof EncodeError && /nests arrays and objects deeper than 256 levels \(a cycle\?\) at Webhook\/Properties\/c(\/self)+$/.test(err.message));
+    assert.match(decodeError(() => new JsonDecoder(index).properties('Webhook', { Properties: { k: [{ $type: 'Nope' }] } }, root)).message, /\$type "Nope" is not a complex type of this service at Webhook\/Properties\/k\[0\]$/);
+  });
+
   test('properties the schema does not declare: skipped by default, a DecodeError with unknownElements: error', () => {
     assert.deepEqual(envelopes.decodeResponse('[{"Subject":"s","NewerField":1}]').output, { Response: [{ Subject: 's' }] });
     const err = decodeError(() => envelopes.decodeResponse('[{"Subject":"s","NewerField":1}]', { unknownElements: 'error' }));
