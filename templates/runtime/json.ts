@@ -902,34 +902,43 @@ function queryEntries(query: JsonQuery): Map<string, string> {
   return out;
 }
 
-/** The property names of ASP.NET's error object (`Message`, `MessageDetail` ...). */
-const ASPNET_ERROR_KEYS = new Set(['Message', 'MessageDetail', 'ExceptionMessage', 'ExceptionType', 'StackTrace', 'InnerException', 'ModelState']);
+/** The property names of ASP.NET's error object (`Message`, `MessageDetail` ...), lower-cased. */
+const ASPNET_ERROR_KEYS = new Set(['message', 'messagedetail', 'exceptionmessage', 'exceptiontype', 'stacktrace', 'innerexception', 'modelstate']);
 
 /**
  * The exception info of an Agents API error object, or undefined when `json` is not one. An
  * object counts as an error object only where the expected result could not be one: with
  * `"Error": true`, or made only of ASP.NET's error properties with a string `Message`, unless the
- * result's own type declares that property (`Error` or `Message`).
+ * result's own type declares that property (`Error` or `Message`). Property names are matched
+ * ignoring case, as ASP.NET and Json.NET bind them: a server that writes camelCase (`"error":
+ * true, "errorMessage"`, as ASP.NET Core does by default) reports the same failure, which was
+ * otherwise read as a result with no known property (an empty object).
  */
 export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: FieldDesc): SoExceptionInfoFields | undefined {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
-  const o = json as Record<string, unknown>;
+  if (!isParsedObject(json)) return undefined;
+  const o = byLowerCaseName(json);
   const declares = (prop: string): boolean => {
     if (!index || !result) return false;
     const t = index.type(result.type);
-    return t?.kind === 'complex' && index.complexInfo(result.type).fields.some((f) => f.name === prop);
+    return t?.kind === 'complex' && index.complexInfo(result.type).fields.some((f) => f.name.toLowerCase() === prop);
   };
-  if (o['Error'] === true && !declares('Error')) {
-    const info: SoExceptionInfoFields = { Message: stringProp(o['ErrorMessage']) ?? 'the Agents API reported an error without a message' };
-    if (stringProp(o['ErrorType']) !== undefined) info.ExceptionType = stringProp(o['ErrorType'])!;
-    if (stringProp(o['ErrorSource']) !== undefined) info.Source = stringProp(o['ErrorSource'])!;
+  if (o.get('error') === true && !declares('error')) {
+    const info: SoExceptionInfoFields = { Message: stringProp(o.get('errormessage')) ?? 'the Agents API reported an error without a message' };
+    if (stringProp(o.get('errortype')) !== undefined) info.ExceptionType = stringProp(o.get('errortype'))!;
+    if (stringProp(o.get('errorsource')) !== undefined) info.Source = stringProp(o.get('errorsource'))!;
     return info;
   }
-  const keys = Object.keys(o);
-  if (typeof o['Message'] === 'string' && keys.every((k) => ASPNET_ERROR_KEYS.has(k)) && !declares('Message')) {
+  if (typeof o.get('message') === 'string' && [...o.keys()].every((k) => ASPNET_ERROR_KEYS.has(k)) && !declares('message')) {
     return aspNetErrorInfo(o, 0);
   }
   return undefined;
+}
+
+/** An object's properties by lower-cased name (the first of names that differ only in case counts). */
+function byLowerCaseName(o: Record<string, unknown>): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const k of Object.keys(o)) if (!out.has(k.toLowerCase())) out.set(k.toLowerCase(), o[k]);
+  return out;
 }
 
 /** A property of an error object, if it is a string. */
@@ -937,23 +946,21 @@ function stringProp(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function aspNetErrorInfo(o: Record<string, unknown>, depth: number): SoExceptionInfoFields {
-  const message = stringProp(o['Message']);
-  const detail = stringProp(o['MessageDetail']);
-  const exceptionMessage = stringProp(o['ExceptionMessage']);
-  const invalid = modelStateErrors(o['ModelState']);
+function aspNetErrorInfo(o: Map<string, unknown>, depth: number): SoExceptionInfoFields {
+  const message = stringProp(o.get('message'));
+  const detail = stringProp(o.get('messagedetail'));
+  const exceptionMessage = stringProp(o.get('exceptionmessage'));
+  const invalid = modelStateErrors(o.get('modelstate'));
   const parts = [message, detail, ...Object.entries(invalid ?? {}).map(([k, v]) => `${k}: ${v}`)];
   const info: SoExceptionInfoFields = {
     Message: exceptionMessage ?? (parts.filter((s) => s !== undefined).join(' ') || 'the Agents API reported an error without a message'),
   };
   if (invalid !== undefined) info.Parameters = invalid;
   if (exceptionMessage !== undefined && message !== undefined) info.FriendlyText = message;
-  if (stringProp(o['ExceptionType']) !== undefined) info.ExceptionType = stringProp(o['ExceptionType'])!;
-  if (stringProp(o['StackTrace']) !== undefined) info.StackTrace = stringProp(o['StackTrace'])!;
-  const inner = o['InnerException'];
-  if (depth < 16 && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
-    info.InnerException = aspNetErrorInfo(inner as Record<string, unknown>, depth + 1);
-  }
+  if (stringProp(o.get('exceptiontype')) !== undefined) info.ExceptionType = stringProp(o.get('exceptiontype'))!;
+  if (stringProp(o.get('stacktrace')) !== undefined) info.StackTrace = stringProp(o.get('stacktrace'))!;
+  const inner = o.get('innerexception');
+  if (depth < 16 && isParsedObject(inner)) info.InnerException = aspNetErrorInfo(byLowerCaseName(inner), depth + 1);
   return info;
 }
 

@@ -171,6 +171,24 @@ describe("transport: 'rest' — responses and failures", () => {
     assert.equal(err.message, "GetEMailAccount: The request is invalid. The parameters dictionary contains a null entry for parameter 'eMailAccountId'.");
   });
 
+  // ASP.NET and Json.NET bind property names ignoring case; a server writing camelCase (ASP.NET Core's
+  // default) sends the same error objects as `error`/`errorMessage`, `message`/`messageDetail`. They
+  // were read as a result with no known property: an empty object, with HTTP 200 no error at all.
+  test('error objects in camelCase are the same SoExceptionError, with HTTP 200 or an error status', async () => {
+    for (const status of [200, 500]) {
+      answer = json(status, JSON.stringify({ error: true, errorType: 'SoNotFoundException', errorMessage: `EMailAccount id 1 not found (${TICKET})`, errorSource: 'SuperOffice.Services' }));
+      let err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
+      assert.ok(err instanceof SoExceptionError, `${status}: ${String(err)}`);
+      assert.equal(err.message, 'GetEMailAccount: SoNotFoundException: EMailAccount id 1 not found (***)');
+      assert.equal(err.source, 'SuperOffice.Services');
+      answer = json(status, JSON.stringify({ message: 'The request is invalid.', messageDetail: 'No account.', modelState: { id: ['Bad.'] }, innerException: { message: 'inner' } }));
+      err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
+      assert.ok(err instanceof SoExceptionError, `${status}: ${String(err)}`);
+      assert.equal(err.message, 'GetEMailAccount: The request is invalid. No account. id: Bad.');
+      assert.deepEqual(err.inner, { Message: 'inner' });
+    }
+  });
+
   // ASP.NET's answer to a request its model binding refuses (the Agents API page's `?contactEntityId=glops`):
   // what is wrong is only in ModelState, by parameter.
   test("400 with ASP.NET's ModelState: the message says what each parameter got wrong, Parameters holds it by name", async () => {
