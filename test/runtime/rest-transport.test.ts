@@ -247,6 +247,16 @@ describe("transport: 'rest' — responses and failures", () => {
     assert.match(err.message, /the message is not JSON/);
   });
 
+  // A sign-in page answered with 200 (a proxy's, or a signed-out session's): the SOAP transport says
+  // "an HTML page"; REST said only JSON.parse's complaint about its first character.
+  test('a 2xx HTML page is a DecodeError that names its Content-Type and shows its start, secrets removed', async () => {
+    answer = json(200, `<!DOCTYPE html>\n<html><head><title>SuperOffice - Sign in</title></head><body><form action="/login?t=${TICKET}">`, 'text/html; charset=utf-8');
+    const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof DecodeError, String(err));
+    assert.match(err.message, /^GetEMailAccount: the message is not JSON \(Content-Type text\/html; charset=utf-8\): <!DOCTYPE html> <html><head><title>SuperOffice - Sign in<\/title>.*t=\*\*\*">$/);
+    assertNoSecrets(err);
+  });
+
   test('a value the schema does not allow is a DecodeError naming the property path', async () => {
     answer = json(200, '{"EMailAccountId":"five"}');
     const err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
