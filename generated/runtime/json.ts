@@ -19,7 +19,11 @@
 //                                                         IntStringDictionary); a complex key: [{ "Key", "Value" }]
 //   nillable                    null                      null
 //   xs:char                     one-character string      one-character string (a code number is read too)
+//   xs:duration (.NET TimeSpan) ISO 8601 text (`PT15M`)    Json.NET's "c" format: "00:15:00", "1.02:03:04.5000000" (ISO is read too)
 //   float/double NaN, ±Infinity number                    "NaN", "Infinity", "-Infinity" (Json.NET's strings)
+//   xs:anyType (.NET object)    unknown                   a scalar as itself (Date, Uint8Array as their text); an object
+//                                                         of a service type with "$type"; other arrays and objects as
+//                                                         plain JSON (Json.NET writes no $type unless told to)
 //
 // Lexical rules are not repeated here: scalars are checked and parsed by scalars.ts (the same
 // range checks, date and base64 parsing as SOAP); enumeration values, list items and patterns are
@@ -45,6 +49,54 @@ const JSON_MAX_DEPTH = 256;
 
 /** `-0500` (an offset without a colon, as SO-TimeZone's includeTZOffset writes it) -> `-05:00`. */
 const JSON_COMPACT_OFFSET = /([+-]\d\d)(\d\d)$/;
+
+// .NET's TimeSpan: WCF writes it as xs:duration (ISO 8601, `PT15M`), Json.NET as its constant ("c")
+// format `[-][d.]hh:mm:ss[.fffffff]` and reads it with TimeSpan.Parse, which refuses `PT15M`. A real
+// AppointmentEntity from SuperOffice Online's REST API reads `"AlarmLeadTime":"00:00:00"` (FieldType
+// System.TimeSpan). The typed value stays the ISO text on both transports; only the JSON differs.
+// Whole seconds are counted in a Number (exact far beyond TimeSpan's range), the 100-ns ticks
+// below a second apart.
+
+const ISO_DURATION_PARTS = /^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d+))?S)?)?$/;
+const TIMESPAN_C = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d\d):(\d\d)(?:\.(\d{1,7}))?$/;
+/** TimeSpan.MaxValue, 10675199.02:48:05.4775807: its whole seconds and the ticks after them (MinValue has one tick more). */
+const TIMESPAN_MAX_SECONDS = 922_337_203_685;
+const TIMESPAN_MAX_TICKS = 4_775_807;
+
+/** An ISO 8601 duration (already checked by formatScalar) as Json.NET writes a TimeSpan: `PT90M` -> `01:30:00`. */
+function timeSpanText(iso: string): string {
+  const m = ISO_DURATION_PARTS.exec(iso)!;
+  const [, minus, years, months, days, hours, minutes, secs, fraction = ''] = m;
+  if (Number(years ?? 0) !== 0 || Number(months ?? 0) !== 0) throw new ScalarError(`"${shortText(iso)}" has years or months, which a .NET TimeSpan does not (give days)`);
+  if (/[1-9]/.test(fraction.slice(7))) throw new ScalarError(`"${shortText(iso)}" is finer than a TimeSpan's 100 ns (7 fractional digits)`);
+  const seconds = ((Number(days ?? 0) * 24 + Number(hours ?? 0)) * 60 + Number(minutes ?? 0)) * 60 + Number(secs ?? 0);
+  const ticks = Number(fraction.slice(0, 7).padEnd(7, '0'));
+  const maxTicks = minus ? TIMESPAN_MAX_TICKS + 1 : TIMESPAN_MAX_TICKS;
+  if (seconds > TIMESPAN_MAX_SECONDS || (seconds === TIMESPAN_MAX_SECONDS && ticks > maxTicks)) {
+    throw new ScalarError(`"${shortText(iso)}" is out of range for a .NET TimeSpan (10675199 days and 02:48:05.4775807 either way)`);
+  }
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const day = Math.floor(seconds / 86_400);
+  const clock = `${two(Math.floor(seconds / 3600) % 24)}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+  const sign = minus && (seconds > 0 || ticks > 0) ? '-' : ''; // -PT0S is TimeSpan.Zero
+  return `${sign}${day > 0 ? `${day}.` : ''}${clock}${ticks > 0 ? `.${String(ticks).padStart(7, '0')}` : ''}`;
+}
+
+/** A TimeSpan as Json.NET writes it (`01:30:00`) as the ISO 8601 duration of the typed value (`PT1H30M`); ISO text is read as it is. */
+function isoDuration(text: string): string {
+  if (/^-?P/.test(text)) return parseScalar('duration', text) as string;
+  const m = TIMESPAN_C.exec(text);
+  if (m === null) throw new ScalarError(`"${shortText(text)}" is not a .NET TimeSpan ([-][d.]hh:mm:ss[.fffffff]) or an ISO 8601 duration`);
+  const [, minus, days, hours, minutes, secs, fraction = ''] = m;
+  if (Number(hours) > 23 || Number(minutes) > 59 || Number(secs) > 59) throw new ScalarError(`"${shortText(text)}" is not a .NET TimeSpan (hours 0-23, minutes and seconds 0-59)`);
+  const part = (digits: string | undefined, unit: string): string => (Number(digits ?? 0) > 0 ? `${Number(digits)}${unit}` : '');
+  const fractionDigits = fraction.replace(/0+$/, '');
+  const second = fractionDigits !== '' ? `${Number(secs)}.${fractionDigits}S` : part(secs, 'S');
+  const time = `${part(hours, 'H')}${part(minutes, 'M')}${second}`;
+  const date = part(days, 'D');
+  if (date === '' && time === '') return 'PT0S';
+  return `${minus ?? ''}P${date}${time === '' ? '' : `T${time}`}`;
+}
 
 function jsonDescribe(value: unknown): string {
   if (value === null) return 'null';
@@ -88,6 +140,8 @@ function jsonFlagsOf(index: SchemaIndex, itemKey: string): EnumDesc | undefined 
 export class JsonEncoder {
   private readonly index: SchemaIndex;
   private readonly operation: string | undefined;
+  /** Plain JSON values (xs:anyType) being written, outermost first. */
+  private plainDepth = 0;
 
   constructor(index: SchemaIndex, operation?: string) {
     this.index = index;
@@ -181,8 +235,14 @@ export class JsonEncoder {
         if (Number.isFinite(n)) return n === 0 ? 0 : n;
         return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
       }
-      case 'dateTime':
       case 'duration':
+        try {
+          return timeSpanText(lexical);
+        } catch (err) {
+          if (err instanceof ScalarError) return this.fail(err.message, path);
+          throw err;
+        }
+      case 'dateTime':
       case 'base64Binary':
         return lexical;
       case 'char':
@@ -208,7 +268,8 @@ export class JsonEncoder {
     const kind = scalarKind(desc.base);
     if (!kind) return this.fail(`internal: restriction base ${desc.base} is not a scalar`, path);
     const json = this.scalar(kind, value, path);
-    const problem = patternProblem(desc.patterns, typeof json === 'string' ? json : formatScalar(kind, value));
+    // The pattern is the XML lexical form's: the JSON text, except a TimeSpan's and a number's.
+    const problem = patternProblem(desc.patterns, typeof json === 'string' && kind !== 'duration' ? json : formatScalar(kind, value));
     return problem === undefined ? json : this.fail(problem, path);
   }
 
@@ -241,12 +302,16 @@ export class JsonEncoder {
     return out;
   }
 
-  /** xs:anyType: strings, numbers and booleans as they are; a Date or Uint8Array as its text; an object by its `$type`. */
+  /**
+   * xs:anyType: strings, numbers and booleans as they are; a Date or Uint8Array as its text; an
+   * object by its `$type`; an array, or an object without `$type`, as plain JSON (jsonPlain).
+   */
   private any(value: unknown, path: Path): JsonValue {
     if (typeof value === 'string' || typeof value === 'boolean') return value;
     if (typeof value === 'number') return this.scalar('double', value, path);
     if (value instanceof Date) return this.scalar('dateTime', value, path);
     if (value instanceof Uint8Array) return this.scalar('base64Binary', value, path);
+    if (Array.isArray(value) || (isJsonObject(value) && value['$type'] === undefined)) return this.plain(value, path);
     if (isJsonObject(value) && typeof value['$type'] === 'string') {
       const key = value['$type'];
       const desc = this.index.type(key);
@@ -257,8 +322,33 @@ export class JsonEncoder {
       if (isJsonObject(json)) return { $type: key, ...json };
       return json;
     }
-    return this.fail('an xs:anyType value must be a string, number, boolean, Date, Uint8Array, null or an object with $type', path);
+    return this.fail('an xs:anyType value must be a string, number, boolean, Date, Uint8Array, null, an array or an object', path);
   }
+
+  /** Plain JSON in an xs:anyType slot: each item and property is an xs:anyType value again (null stays null, undefined is left out). */
+  private plain(value: readonly unknown[] | Record<string, unknown>, path: Path): JsonValue {
+    // A cycle would recurse until the stack ends: refused at the decoder's nesting limit instead.
+    if (++this.plainDepth > JSON_MAX_DEPTH) this.fail(`the value nests arrays and objects deeper than ${JSON_MAX_DEPTH} levels (a cycle?)`, path);
+    let out: JsonValue;
+    if (Array.isArray(value)) {
+      out = value.map((v: unknown, i) => (v === null || v === undefined ? null : this.any(v, plainItemPath(path, i))));
+    } else {
+      const record = value as Record<string, unknown>;
+      const object: Record<string, JsonValue> = {};
+      for (const k of Object.keys(record)) {
+        const v = record[k];
+        if (v !== undefined) setProperty(object, k, v === null ? null : this.any(v, { parent: path, name: k, index: -1 }));
+      }
+      out = object;
+    }
+    this.plainDepth--;
+    return out;
+  }
+}
+
+/** Where item `i` of plain JSON at `path` is: `Data/k[1]`, or `Data/k[0]/item[1]` in an array's array. */
+function plainItemPath(path: Path, i: number): Path {
+  return path.index < 0 ? { parent: path.parent, name: path.name, index: i } : { parent: path, name: 'item', index: i };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,6 +614,8 @@ export class JsonDecoder {
           return parseScalar(kind, json.replace(JSON_COMPACT_OFFSET, '$1:$2'));
         }
         case 'duration':
+          if (typeof json !== 'string') break;
+          return isoDuration(json);
         case 'base64Binary':
           if (typeof json !== 'string') break;
           return parseScalar(kind, json);
@@ -556,8 +648,8 @@ export class JsonDecoder {
     if (!kind) return this.failAt(`internal: restriction base ${desc.base} is not a scalar`, parent, name, index);
     const value = this.scalar(kind, json, parent, name, index);
     if (desc.patterns.length === 0) return value;
-    // The text as sent, as the XML decoder checks it; a JSON number by its XML lexical form.
-    const problem = typeof json === 'string' ? restrictionProblem(kind, desc.patterns, json) : patternProblem(desc.patterns, formatScalar(kind, value));
+    // The text as sent, as the XML decoder checks it; a JSON number and a TimeSpan by their XML lexical form.
+    const problem = typeof json === 'string' && kind !== 'duration' ? restrictionProblem(kind, desc.patterns, json) : patternProblem(desc.patterns, formatScalar(kind, value));
     return problem === undefined ? value : this.failAt(problem, parent, name, index);
   }
 
@@ -583,9 +675,16 @@ export class JsonDecoder {
     });
   }
 
-  /** xs:anyType: JSON strings, numbers and booleans as they are; an object needs a `$type` naming a type of this service. */
+  /**
+   * xs:anyType: JSON strings, numbers and booleans as they are; an object with `$type` as the type of
+   * this service it names; an array, or an object without `$type`, as plain JSON. Json.NET writes
+   * a .NET `object` (Webhook's Properties and SignalEvent's Data, StringObjectDictionary) by its
+   * value alone -- no `$type` without TypeNameHandling, which SuperOffice's samples never show:
+   * GetWebhook's reads `"Properties": { "fieldName": {} }`.
+   */
   private any(json: unknown, parent: Path | undefined, name: string, index: number): unknown {
     if (typeof json === 'string' || typeof json === 'number' || typeof json === 'boolean') return json;
+    if (Array.isArray(json) || (isParsedObject(json) && json['$type'] === undefined)) return this.plain(json, { parent, name, index });
     if (isParsedObject(json) && typeof json['$type'] === 'string') {
       const key = json['$type'];
       const desc = this.index.type(key);
@@ -596,7 +695,26 @@ export class JsonDecoder {
       const value = this.described(key, desc, rest, parent, name, index);
       return isParsedObject(value) ? { $type: key, ...value } : value;
     }
-    return this.failAt('an xs:anyType value must be a string, number, boolean or an object with $type', parent, name, index);
+    return this.failAt('an xs:anyType value must be a string, number, boolean, array or object', parent, name, index);
+  }
+
+  /** Plain JSON in an xs:anyType slot, kept as parsed: each item and property is an xs:anyType value again. */
+  private plain(json: unknown[] | Record<string, unknown>, path: Path): unknown {
+    if (++this.depth > this.maxDepth) this.fail(`the message nests objects deeper than ${this.maxDepth} levels`, path);
+    if (Array.isArray(json)) {
+      for (let i = 0; i < json.length; i++) {
+        const item = plainItemPath(path, i);
+        if (json[i] !== null) json[i] = this.any(json[i], item.parent, item.name, item.index);
+      }
+    } else {
+      for (const key in json) {
+        const v = json[key];
+        const decoded = v === null ? null : this.any(v, path, key, -1);
+        if (decoded !== v) setProperty(json, key, decoded);
+      }
+    }
+    this.depth--;
+    return json;
   }
 }
 
@@ -787,34 +905,43 @@ function queryEntries(query: JsonQuery): Map<string, string> {
   return out;
 }
 
-/** The property names of ASP.NET's error object (`Message`, `MessageDetail` ...). */
-const ASPNET_ERROR_KEYS = new Set(['Message', 'MessageDetail', 'ExceptionMessage', 'ExceptionType', 'StackTrace', 'InnerException', 'ModelState']);
+/** The property names of ASP.NET's error object (`Message`, `MessageDetail` ...), lower-cased. */
+const ASPNET_ERROR_KEYS = new Set(['message', 'messagedetail', 'exceptionmessage', 'exceptiontype', 'stacktrace', 'innerexception', 'modelstate']);
 
 /**
  * The exception info of an Agents API error object, or undefined when `json` is not one. An
  * object counts as an error object only where the expected result could not be one: with
  * `"Error": true`, or made only of ASP.NET's error properties with a string `Message`, unless the
- * result's own type declares that property (`Error` or `Message`).
+ * result's own type declares that property (`Error` or `Message`). Property names are matched
+ * ignoring case, as ASP.NET and Json.NET bind them: a server that writes camelCase (`"error":
+ * true, "errorMessage"`, as ASP.NET Core does by default) reports the same failure, which was
+ * otherwise read as a result with no known property (an empty object).
  */
 export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: FieldDesc): SoExceptionInfoFields | undefined {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
-  const o = json as Record<string, unknown>;
+  if (!isParsedObject(json)) return undefined;
+  const o = byLowerCaseName(json);
   const declares = (prop: string): boolean => {
     if (!index || !result) return false;
     const t = index.type(result.type);
-    return t?.kind === 'complex' && index.complexInfo(result.type).fields.some((f) => f.name === prop);
+    return t?.kind === 'complex' && index.complexInfo(result.type).fields.some((f) => f.name.toLowerCase() === prop);
   };
-  if (o['Error'] === true && !declares('Error')) {
-    const info: SoExceptionInfoFields = { Message: stringProp(o['ErrorMessage']) ?? 'the Agents API reported an error without a message' };
-    if (stringProp(o['ErrorType']) !== undefined) info.ExceptionType = stringProp(o['ErrorType'])!;
-    if (stringProp(o['ErrorSource']) !== undefined) info.Source = stringProp(o['ErrorSource'])!;
+  if (o.get('error') === true && !declares('error')) {
+    const info: SoExceptionInfoFields = { Message: stringProp(o.get('errormessage')) ?? 'the Agents API reported an error without a message' };
+    if (stringProp(o.get('errortype')) !== undefined) info.ExceptionType = stringProp(o.get('errortype'))!;
+    if (stringProp(o.get('errorsource')) !== undefined) info.Source = stringProp(o.get('errorsource'))!;
     return info;
   }
-  const keys = Object.keys(o);
-  if (typeof o['Message'] === 'string' && keys.every((k) => ASPNET_ERROR_KEYS.has(k)) && !declares('Message')) {
+  if (typeof o.get('message') === 'string' && [...o.keys()].every((k) => ASPNET_ERROR_KEYS.has(k)) && !declares('message')) {
     return aspNetErrorInfo(o, 0);
   }
   return undefined;
+}
+
+/** An object's properties by lower-cased name (the first of names that differ only in case counts). */
+function byLowerCaseName(o: Record<string, unknown>): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const k of Object.keys(o)) if (!out.has(k.toLowerCase())) out.set(k.toLowerCase(), o[k]);
+  return out;
 }
 
 /** A property of an error object, if it is a string. */
@@ -822,23 +949,21 @@ function stringProp(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function aspNetErrorInfo(o: Record<string, unknown>, depth: number): SoExceptionInfoFields {
-  const message = stringProp(o['Message']);
-  const detail = stringProp(o['MessageDetail']);
-  const exceptionMessage = stringProp(o['ExceptionMessage']);
-  const invalid = modelStateErrors(o['ModelState']);
+function aspNetErrorInfo(o: Map<string, unknown>, depth: number): SoExceptionInfoFields {
+  const message = stringProp(o.get('message'));
+  const detail = stringProp(o.get('messagedetail'));
+  const exceptionMessage = stringProp(o.get('exceptionmessage'));
+  const invalid = modelStateErrors(o.get('modelstate'));
   const parts = [message, detail, ...Object.entries(invalid ?? {}).map(([k, v]) => `${k}: ${v}`)];
   const info: SoExceptionInfoFields = {
     Message: exceptionMessage ?? (parts.filter((s) => s !== undefined).join(' ') || 'the Agents API reported an error without a message'),
   };
   if (invalid !== undefined) info.Parameters = invalid;
   if (exceptionMessage !== undefined && message !== undefined) info.FriendlyText = message;
-  if (stringProp(o['ExceptionType']) !== undefined) info.ExceptionType = stringProp(o['ExceptionType'])!;
-  if (stringProp(o['StackTrace']) !== undefined) info.StackTrace = stringProp(o['StackTrace'])!;
-  const inner = o['InnerException'];
-  if (depth < 16 && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
-    info.InnerException = aspNetErrorInfo(inner as Record<string, unknown>, depth + 1);
-  }
+  if (stringProp(o.get('exceptiontype')) !== undefined) info.ExceptionType = stringProp(o.get('exceptiontype'))!;
+  if (stringProp(o.get('stacktrace')) !== undefined) info.StackTrace = stringProp(o.get('stacktrace'))!;
+  const inner = o.get('innerexception');
+  if (depth < 16 && isParsedObject(inner)) info.InnerException = aspNetErrorInfo(byLowerCaseName(inner), depth + 1);
   return info;
 }
 

@@ -13,11 +13,11 @@
 //             does not allow: SoExceptionError, as SOAP's ExceptionInfo; another status: the
 //             error object's SoExceptionError when the body is one, else HttpError -- except the
 //             statuses the call acts on (STATUS_ERRORS), always HttpError; a 2xx body that is not
-//             JSON: DecodeError.
-import { SoapError, SoExceptionError } from './errors.js';
+//             JSON: DecodeError (a page, `<...`, with its Content-Type and start).
+import { DecodeError, SoapError, SoExceptionError } from './errors.js';
 import { restCodec, restErrorInfo } from './json.js';
 import type { AnyOperationCodec } from './operation.js';
-import { httpError, NOT_RUN_STATUSES, responseBodyText, type RequestHeaderBlocks, type Transport, type TransportAddress, type WireRequest } from './transport.js';
+import { bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, type RequestHeaderBlocks, type Transport, type TransportAddress, type WireRequest } from './transport.js';
 
 /** The installation address of `address`: the SOAP endpoint without the agent's service path. */
 function restBase(address: TransportAddress, operation: string): string {
@@ -84,6 +84,12 @@ export const restTransport: Transport = {
     const operation = context.operation;
     const text = responseBodyText(response, operation);
     if (isSuccess(status)) {
+      // A page instead of JSON (a proxy's or a sign-in page; XML where Accept was ignored): say so,
+      // with its start, rather than what JSON.parse minds in it. No JSON text starts with `<`.
+      if (/^\s*</.test(text)) {
+        const type = response.contentType?.trim().slice(0, 100) ?? 'none';
+        throw new DecodeError(`the message is not JSON (Content-Type ${type}): ${bodyExcerpt(context.clean(text))}`, '', operation);
+      }
       const { output } = restCodec(codec).decodeResponse(text, { unknownElements: context.unknownElements });
       return { output, headers: {} };
     }
