@@ -30,6 +30,31 @@ describe('JSON codec', () => {
     assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"Flags":"Seen, harum"}]}')).message, /"harum" is not a known value .* at Send\/Emails\[0\]\/Flags\[1\]/);
   });
 
+  // Json.NET writes a [Flags] value that equals a named combination by that name. SuperOffice's
+  // ETableRight and EFieldRight (SuperOffice.Data) have such names, which the WSDL does not list: a
+  // real REST response reads "TableRight": { "Mask": "FULL" }, and http-headers.md documents
+  // "FieldRight": { "Mask": "Update, UIHintMandatory" }. Each was a DecodeError for the whole entity.
+  test('flags: .NET\'s combined names of ETableRight and EFieldRight (FULL, Update, ...) are read as the flags they stand for', () => {
+    const account = restCodec(EMailOperations.GetEMailAccount);
+    const text = (table: string, field: string) =>
+      JSON.stringify({ EMailAccountId: 1, TableRight: { Mask: table, Reason: '' }, FieldProperties: { Name: { FieldRight: { Mask: field, Reason: '[SR_MANDATORY_FIELD_1281]' }, FieldType: 'System.String', FieldLength: 219 } } });
+    const masks = (table: string, field: string) => {
+      const r = account.decodeResponse(text(table, field)).output.Response!;
+      return [r.TableRight!.Mask, r.FieldProperties!['Name']!.FieldRight!.Mask];
+    };
+    assert.deepEqual(masks('FULL', 'Update, UIHintMandatory'), [['Select', 'Update', 'Insert', 'Delete'], ['Read', 'Write', 'UIHintMandatory']]);
+    assert.deepEqual(masks('URU, Filtering', 'FULL'), [['Update', 'RestrictedUpdate', 'Filtering'], ['Read', 'Write']]);
+    assert.deepEqual(masks('R, UDR', 'UIHints'), [['Select', 'Update', 'Delete'], ['UIHintMandatory', 'UIHintReadOnly']]);
+    assert.deepEqual(masks('None', 'None'), [[], []]);
+    // Written as the WSDL's names, which Json.NET reads too.
+    const written = JSON.parse(account.encodeResponse(account.decodeResponse(text('FULL', 'Update, UIHintMandatory')).output));
+    assert.equal(written.TableRight.Mask, 'Select, Update, Insert, Delete');
+    assert.equal(written.FieldProperties.Name.FieldRight.Mask, 'Read, Write, UIHintMandatory');
+    // A name that is neither a value nor such a combination is still refused; so is an alias of another enumeration.
+    assert.match(decodeError(() => account.decodeResponse(text('Uninitialized', 'Read'))).message, /"Uninitialized" is not a known value .* at GetEMailAccountResponse\/Response\/TableRight\/Mask\[0\]$/);
+    assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"Flags":"FULL"}]}')).message, /"FULL" is not a known value/);
+  });
+
   test('date-times: offsets with and without a colon, 7-digit fractions, no offset as UTC; written as UTC', () => {
     const text = '[{"Sent":"2014-08-25T14:19:03.3883958+02:00"},{"Sent":"2018-12-24T07:34:45-0500"},{"Sent":"2019-09-23T12:34:45"}]';
     const out = envelopes.decodeResponse(text).output.Response!;
