@@ -11,6 +11,7 @@
 //   xs:base64Binary             Uint8Array                base64 string
 //   enumeration                 string-literal union      the value's name
 //   xs:list of an enumeration   array of the union        .NET flags: "Seen, Answered" (0 or "" for none)
+//                                                         (and .NET's combined names read: "FULL", DOTNET_FLAG_COMBINATIONS)
 //   other xs:list               array                     array
 //   ArrayOfX, repeated element  array                     array
 //   dictionary (string keys)    Record<string, V>         object
@@ -127,6 +128,45 @@ function jsonKeyedByText(index: SchemaIndex, desc: DictDesc): boolean {
   const kind = index.type(desc.key.type)?.kind;
   return kind === 'enum' || kind === 'restricted';
 }
+
+/**
+ * The names Json.NET writes for .NET flag combinations the WSDL's enumeration does not list (a value
+ * equal to a named combination is written as that name), by the list type's name: SuperOffice's
+ * ETableRight and EFieldRight (SuperOffice.Data in SoCore.dll, as its reference documents them).
+ * A real REST response reads `"TableRight": { "Mask": "FULL" }`, and http-headers.md documents
+ * `"FieldRight": { "Mask": "Update, UIHintMandatory" }`. Read as the flags they stand for (when
+ * those are the enumeration's values); written as those flags, which Json.NET reads as well.
+ * EFieldRight's Nullable is the bit the WSDL names Unused4.
+ */
+const DOTNET_FLAG_COMBINATIONS: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>> = new Map([
+  [
+    'ETableRight',
+    new Map([
+      ['None', []],
+      ['R', ['Select']],
+      ['F', ['Filtering']],
+      ['UR', ['Select', 'Update']],
+      ['RI', ['Select', 'Insert']],
+      ['URI', ['Select', 'Update', 'Insert']],
+      ['UDR', ['Select', 'Update', 'Delete']],
+      ['FULL', ['Select', 'Update', 'Insert', 'Delete']],
+      ['RF', ['Select', 'Filtering']],
+      ['FI', ['Filtering', 'Insert']],
+      ['URU', ['Update', 'RestrictedUpdate']],
+      ['WRITE', ['Update', 'Insert', 'RestrictedUpdate']],
+    ]),
+  ],
+  [
+    'EFieldRight',
+    new Map([
+      ['None', []],
+      ['Update', ['Read', 'Write']],
+      ['FULL', ['Read', 'Write']],
+      ['Nullable', ['Unused4']],
+      ['UIHints', ['UIHintMandatory', 'UIHintReadOnly']],
+    ]),
+  ],
+]);
 
 /** The enumeration an xs:list's items come from (then the list is .NET flags), if any. */
 function jsonFlagsOf(index: SchemaIndex, itemKey: string): EnumDesc | undefined {
@@ -577,8 +617,15 @@ export class JsonDecoder {
         // .NET flags: "A, B"; 0 (or "") when no flag is set.
         if (json === 0 || json === '') return [];
         if (typeof json !== 'string') return this.failAt(`expected a string of flags ("A, B"), got ${jsonDescribe(json)}`, parent, name, index);
-        const items = json.split(',');
-        for (let i = 0; i < items.length; i++) items[i] = this.enumValue(flags, items[i]!.trim(), parent, name, i);
+        const names = json.split(',');
+        const combined = DOTNET_FLAG_COMBINATIONS.get(typeKey);
+        const items: string[] = [];
+        for (let i = 0; i < names.length; i++) {
+          const item = names[i]!.trim();
+          const flagsOf = combined !== undefined && !flags.values.includes(item) ? combined.get(item) : undefined;
+          if (flagsOf === undefined || !flagsOf.every((f) => flags.values.includes(f))) items.push(this.enumValue(flags, item, parent, name, i));
+          else for (const f of flagsOf) if (!items.includes(f)) items.push(f);
+        }
         return items;
       }
       case 'restricted':
