@@ -344,7 +344,7 @@ export class JsonEncoder {
 
   /**
    * xs:anyType: strings, numbers and booleans as they are; a Date or Uint8Array as its text; an
-   * object by its `$type`; an array, or an object without `$type`, as plain JSON (jsonPlain).
+   * object by its `$type`; an array, or an object without `$type`, as plain JSON (`plain`).
    */
   private any(value: unknown, path: Path): JsonValue {
     if (typeof value === 'string' || typeof value === 'boolean') return value;
@@ -742,7 +742,7 @@ export class JsonDecoder {
       const value = this.described(key, desc, rest, parent, name, index);
       return isParsedObject(value) ? { $type: key, ...value } : value;
     }
-    return this.failAt('an xs:anyType value must be a string, number, boolean, array or object', parent, name, index);
+    return this.failAt('the $type of an xs:anyType object must be a string naming a type of this service', parent, name, index);
   }
 
   /** Plain JSON in an xs:anyType slot, kept as parsed: each item and property is an xs:anyType value again. */
