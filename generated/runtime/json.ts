@@ -617,20 +617,27 @@ export class JsonDecoder {
         // .NET flags: "A, B"; 0 (or "") when no flag is set.
         if (json === 0 || json === '') return [];
         if (typeof json !== 'string') return this.failAt(`expected a string of flags ("A, B"), got ${jsonDescribe(json)}`, parent, name, index);
-        const names = json.split(',');
+        const items = json.split(',');
         const combined = DOTNET_FLAG_COMBINATIONS.get(typeKey);
-        const items: string[] = [];
-        for (let i = 0; i < names.length; i++) {
-          const item = names[i]!.trim();
-          const flagsOf = combined !== undefined && !flags.values.includes(item) ? combined.get(item) : undefined;
-          if (flagsOf === undefined || !flagsOf.every((f) => flags.values.includes(f))) items.push(this.enumValue(flags, item, parent, name, i));
-          else for (const f of flagsOf) if (!items.includes(f)) items.push(f);
-        }
+        if (combined !== undefined) return this.combinedFlags(flags, combined, items, parent, name);
+        for (let i = 0; i < items.length; i++) items[i] = this.enumValue(flags, items[i]!.trim(), parent, name, i);
         return items;
       }
       case 'restricted':
         return this.restricted(desc, json, parent, name, index);
     }
+  }
+
+  /** The flags of .NET flag names that may include combined names (DOTNET_FLAG_COMBINATIONS), each flag once. */
+  private combinedFlags(flags: EnumDesc, combined: ReadonlyMap<string, readonly string[]>, names: readonly string[], parent: Path | undefined, name: string): string[] {
+    const items: string[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const item = names[i]!.trim();
+      const flagsOf = flags.values.includes(item) ? undefined : combined.get(item);
+      if (flagsOf === undefined || !flagsOf.every((f) => flags.values.includes(f))) items.push(this.enumValue(flags, item, parent, name, i));
+      else for (const f of flagsOf) if (!items.includes(f)) items.push(f);
+    }
+    return items;
   }
 
   private scalar(kind: ScalarKind, json: unknown, parent: Path | undefined, name: string, index: number): unknown {
