@@ -8,8 +8,9 @@
 //
 // One call is a loop of attempts (#call -> #attempts). An attempt is repeated only when the server
 // certainly did not run it: once after HTTP 421 with the tenant re-resolved, once after a refusal
-// for credentials with the ticket renewed, and -- only with the `retry` option -- after 429/503 or a
-// refused connection, or any failure of an operation marked safe (retry.ts). Hooks (hooks.ts) see
+// for credentials with the ticket renewed, and -- only with the `retry` option -- after 429/503, a
+// refused connection or a tenant not running (at its ValidUntil), or any failure of an operation
+// marked safe (retry.ts). Hooks (hooks.ts) see
 // every attempt and every call.
 //
 // The REST transport and the retry policy are loaded further on, by the first call that needs

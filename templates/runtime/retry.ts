@@ -5,6 +5,10 @@
 //     maxRetryAfterMs and the time left of the call -- a longer wait is not retried, the
 //     HttpError (with its retryAfter) reaches the caller at once;
 //   - a connection refused before any byte was sent (ECONNREFUSED);
+//   - a tenant that is not running (TenantNotRunningError: nothing was sent), only once its state
+//     may have changed: the state is cached until ValidUntil, "when to check next time"
+//     (status-page.md), so an earlier attempt would get the same answer; that wait is bounded as a
+//     Retry-After is (maxRetryAfterMs, the time left of the call), never the backoff;
 //   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
 //   ticket: each once, whether or not retries are on).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
@@ -14,8 +18,9 @@
 // any wait at once. No wait is begun that the call's own time limit (timeoutMs) would end: the
 // call would fail with a timeout instead of what the server said. (A wait ending just inside the
 // limit is begun; the attempt after it may still run out of time.)
-import { EncodeError, HttpError, TransportError } from './errors.js';
+import { EncodeError, HttpError, OnlineError, TransportError } from './errors.js';
 import { MAX_TIMER_MS } from './agent.js';
+import type { TenantNotRunningError } from './tenant.js';
 
 export interface RetryOptions {
   /** Most attempts per call, the first included (default 3). */
@@ -55,10 +60,15 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
   if (!(f.attempt < (options.maxAttempts ?? 3)) || f.error instanceof EncodeError) return undefined;
   const backoff = jitteredBackoff(options, f.attempt);
   let delay: number | undefined;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
   if (f.error instanceof HttpError && (f.error.status === 429 || f.error.status === 503)) {
     const after = retryAfterMs(f.error.retryAfter, f.now);
     if (after === undefined) delay = backoff;
-    else if (after <= (options.maxRetryAfterMs ?? 30_000)) delay = after;
+    else if (after <= maxRetryAfterMs) delay = after;
+  } else if (f.error instanceof OnlineError && f.error.name === 'TenantNotRunningError') {
+    // (By name: retries of an agent with a fixed address do not load tenant routing's code.)
+    const after = Math.max(0, (f.error as TenantNotRunningError).retryAt.getTime() - f.now);
+    if (after <= maxRetryAfterMs) delay = after;
   } else if (refusedBeforeSending(f.error)) {
     delay = backoff;
   } else if (isSafe(options, f.service, f.operation)) {

@@ -137,6 +137,49 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     assert.equal(fake.counts.soapSignIns, signIns, 'no sign-in either');
   });
 
+  // status-page.md: ValidUntil is "when to check next time"; until then the resolver answers from
+  // its cache. A safe read was retried on the backoff (3 attempts, the same cached error each time,
+  // the backoff's waits for nothing); a wait until ValidUntil is a wait the server asked for, as a
+  // Retry-After is: waited for only within maxRetryAfterMs and the call's time left.
+  test('a tenant in maintenance is not retried before ValidUntil (90 s away): one attempt, no backoff, one state request', async () => {
+    const attempts: CallEvent[] = [];
+    const so = client({ tenant: 'CustMaint', retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 100, random: () => 1 }, hooks: { onAttempt: (e) => attempts.push(e) } });
+    const [states, started] = [fake.counts.state, performance.now()];
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), TenantNotRunningError);
+    assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
+    assert.ok(performance.now() - started < 90, `no backoff waited: ${performance.now() - started} ms`);
+    assert.ok(fake.counts.state - states <= 1);
+  });
+
+  test('a tenant back within maxRetryAfterMs is asked again at ValidUntil, not sooner, for an operation not marked safe too (nothing was sent)', async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    let asked = 0;
+    let retryAt = 0;
+    // What a TenantResolver answers (tenant.ts): not running until ValidUntil, then the Endpoint.
+    const tenantResolver = {
+      cachedEndpoint: () => undefined,
+      endpoint: async () => {
+        if (++asked > 1) return `${fake.hosts[0]!.url}/Cust12345`;
+        retryAt = Date.now() + 150;
+        throw new TenantNotRunningError('Cust12345', 'OfflineMaintenance', new Date(retryAt));
+      },
+      invalidate: () => undefined,
+    };
+    const attempts: CallEvent[] = [];
+    const so = client({ tenantResolver, retry: { maxRetryAfterMs: 1_000 }, hooks: { onAttempt: (e) => attempts.push(e) } });
+    const requests = totalRequests();
+    assert.equal((await so.email.getEMailAccount({ EMailAccountId: 3 }))?.EMailAddress, 'account3@example.com');
+    assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, true], [2, false]]);
+    assert.ok(attempts[1]!.startTime >= retryAt, `the second attempt started ${retryAt - attempts[1]!.startTime} ms before ValidUntil`);
+    assert.equal(totalRequests() - requests, 1, 'one request: the second attempt');
+    // Beyond maxRetryAfterMs: the error at once, as for a Retry-After past it.
+    asked = 0;
+    attempts.length = 0;
+    const strict = client({ tenantResolver, retry: { maxRetryAfterMs: 100 }, hooks: { onAttempt: (e) => attempts.push(e) } });
+    await assert.rejects(strict.email.getEMailAccount({ EMailAccountId: 3 }), TenantNotRunningError);
+    assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
+  });
+
   test('a state answer pointing at another host for a different tenant is refused; nothing sent', async () => {
     fake.stateOverrides.set('Cust12345', { ContextIdentifier: 'Cust999', Endpoint: `${fake.hosts[1]!.url}/Cust999`, State: 'Running', IsRunning: true, ValidUntil: new Date(Date.now() + 60_000).toISOString() });
     const so = client();
