@@ -12,8 +12,10 @@
 //   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
 //   ticket: each once, whether or not retries are on).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
-// (`safeOperations`), since the server may have run it -- except an input that does not fit the
-// schema (EncodeError), which nothing sent and every attempt would fail alike. Waits grow
+// (`safeOperations`), since the server may have run it -- except what every attempt would repeat
+// alike: an input that does not fit the schema (EncodeError), which nothing sent, and a system user
+// sign-in the login host refused (SystemUserSignInError: revoked, unknown application ...) or whose
+// token does not verify (JwtError), where each attempt would sign in again for the same answer. Waits grow
 // exponentially with full jitter, the whole call stops at maxTotalMs, and the caller's signal ends
 // any wait at once. No wait is begun that the call's own time limit (timeoutMs) would end: the
 // call would fail with a timeout instead of what the server said. (A wait ending just inside the
@@ -57,7 +59,7 @@ export interface AttemptFailure {
 /** How long to wait before the next attempt, or undefined for no retry. */
 export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
   // Written so that a NaN limit means no retry, as NaN in the other options does (a comparison with NaN is false).
-  if (!(f.attempt < (options.maxAttempts ?? 3)) || f.error instanceof EncodeError) return undefined;
+  if (!(f.attempt < (options.maxAttempts ?? 3)) || f.error instanceof EncodeError || SIGN_IN_REFUSALS.has((f.error as Error | undefined)?.name ?? '')) return undefined;
   const backoff = jitteredBackoff(options, f.attempt);
   let delay: number | undefined;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
@@ -77,6 +79,9 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
   if (delay === undefined || delay >= f.remainingMs) return undefined;
   return f.elapsedMs + delay <= (options.maxTotalMs ?? 30_000) ? delay : undefined;
 }
+
+/** The sign-in's refusals (system-user.ts, online-jwt.ts), by name: retries do not load the sign-in's code. */
+const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError']);
 
 /** A connection that was refused: nothing reached the server. */
 function refusedBeforeSending(err: unknown): boolean {

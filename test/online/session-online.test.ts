@@ -12,6 +12,7 @@ import {
   SoExceptionError,
   SuperOfficeClient,
   systemUserTicket,
+  SystemUserSignInError,
   TenantNotRunningError,
   TransportError,
   type CallEvent,
@@ -178,6 +179,21 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     const strict = client({ tenantResolver, retry: { maxRetryAfterMs: 100 }, hooks: { onAttempt: (e) => attempts.push(e) } });
     await assert.rejects(strict.email.getEMailAccount({ EMailAccountId: 3 }), TenantNotRunningError);
     assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
+  });
+
+  // The login host's refusal (a revoked system user token) came back on each attempt of a safe read:
+  // three sign-ins, each with its signing and exchange, and the backoff's waits, for one call.
+  test('a refused system user sign-in is not retried for a safe read: one attempt, one exchange', async () => {
+    const attempts: CallEvent[] = [];
+    const so = client({
+      ticket: systemUserTicket({ systemUserToken: 'App-revoked000', privateKey: fake.appKey.pkcs8Pem }),
+      retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 1 },
+      hooks: { onAttempt: (e) => attempts.push(e) },
+    });
+    const signIns = fake.counts.soapSignIns;
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof SystemUserSignInError && /Revoked/.test(e.message));
+    assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
+    assert.equal(fake.counts.soapSignIns - signIns, 1);
   });
 
   test('a state answer pointing at another host for a different tenant is refused; nothing sent', async () => {
