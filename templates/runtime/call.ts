@@ -84,6 +84,7 @@ export class Caller {
       isTicketProvider(source)
         ? source.ticket({ environment: o.environment, tenant: o.tenant, applicationToken: o.applicationToken, fetch: o.fetch ?? globalThis.fetch, signal: budget.signal })
         : source(),
+      'its ticket',
     ));
     // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
     if (typeof ticket === 'string') {
@@ -174,7 +175,7 @@ export class Caller {
         if (delay > 0) {
           try {
             // Only the retry policy waits (421 and a renewed ticket try again at once), so it is loaded.
-            await policy!.sleep(delay, budget.signal);
+            await budget.wait(policy!.sleep(delay, budget.signal), 'its next attempt');
           } catch {
             // The call's timeout or the caller's abort, while waiting: the call ends here, and onCall says so.
             const failure = budget.failure(undefined);
@@ -221,7 +222,7 @@ export class Caller {
     const { endpoint, info } = this.#setup;
     const resolver = this.#resolver;
     if (endpoint !== undefined) return endpoint;
-    a.base = resolver!.cachedEndpoint() ?? (await budget.wait(resolver!.endpoint(budget.signal)));
+    a.base = resolver!.cachedEndpoint() ?? (await budget.wait(resolver!.endpoint(budget.signal), "the tenant's state"));
     return `${a.base}/${info.servicePath}`;
   }
 
@@ -249,7 +250,7 @@ export class Caller {
     }
 
     // Inside the budget: a hook that never settles ends with the call's timeout or abort.
-    const fromHook = hooks ? await budget.wait(requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket, a.headers), attempt: a.number })) : {};
+    const fromHook = hooks ? await budget.wait(requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket, a.headers), attempt: a.number }), 'the onRequest hook') : {};
     call.headers.push(...credentialsIn(fromHook));
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook, ...wire.headers };
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
@@ -395,7 +396,7 @@ const retryPolicy: () => Promise<RetryPolicy> = loadOnce(() => import('./retry.j
  */
 async function loadWithin<T>(load: () => Promise<T>, budget: CallBudget, operation: string): Promise<T> {
   try {
-    return await budget.wait(load());
+    return await budget.wait(load(), 'a runtime module to load');
   } catch (err) {
     if (err instanceof TransportError || !(err instanceof SoapError) || err.operation !== undefined) throw err;
     throw new SoapError(err.message, operation, { cause: err.cause });

@@ -1023,6 +1023,7 @@ describe('an onRequest hook inside the call budget', () => {
       .getEMailAccount({ EMailAccountId: 1 })
       .catch((e: unknown) => e);
     assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
+    assert.equal(err.message, 'GetEMailAccount: no request sent within 200 ms: the call was still waiting for the onRequest hook (nothing was sent)');
     assert.ok(Date.now() - started < 5_000, 'the call waited past its timeout');
     assert.equal(hits, 0);
   });

@@ -172,7 +172,9 @@ describe('1. no redirect carries credentials', () => {
 });
 
 describe('2. one time budget per call, the ticket function included', () => {
-  test('timeoutMs ends a call whose ticket function never settles, before anything is sent', async () => {
+  // The message said "no complete response within 200 ms" although no request had gone out: the
+  // reader looked at the server, and a caller could not tell that a write was certainly not sent.
+  test('timeoutMs ends a call whose ticket function never settles, before anything is sent, and says so', async () => {
     hits = 0;
     const started = Date.now();
     const err = await agentAt({ ticket: () => new Promise<string>(() => undefined), timeoutMs: 200 })
@@ -180,6 +182,7 @@ describe('2. one time budget per call, the ticket function included', () => {
       .catch((e: unknown) => e);
     assert.ok(err instanceof TransportError, String(err));
     assert.equal(err.reason, 'timeout');
+    assert.equal(err.message, 'GetEMailAccount: no request sent within 200 ms: the call was still waiting for its ticket (nothing was sent)');
     assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
     assert.equal(hits, 0);
   });
@@ -192,6 +195,7 @@ describe('2. one time budget per call, the ticket function included', () => {
       .getEMailAccount({ EMailAccountId: 1 }, { signal: controller.signal })
       .catch((e: unknown) => e);
     assert.ok(err instanceof TransportError && err.reason === 'aborted', String(err));
+    assert.equal(err.message, 'GetEMailAccount: the call was aborted while it waited for its ticket (nothing was sent)');
     assert.equal(hits, 0);
   });
 
@@ -205,7 +209,7 @@ describe('2. one time budget per call, the ticket function included', () => {
       .getEMailAccount({ EMailAccountId: 1 })
       .catch((e: unknown) => e);
     assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
-    assert.match(err.message, /within 300 ms/);
+    assert.equal(err.message, 'GetEMailAccount: no complete response within 300 ms', 'the request was sent');
   });
 });
 
