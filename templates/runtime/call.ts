@@ -146,14 +146,18 @@ export class Caller {
           rerouted = true;
           resolver.invalidate(a.base);
           delay = 0;
-        } else if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string' && isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
-          // Refused for its credentials, so not run: renew the ticket and try once more.
-          renewed = true;
-          try {
-            if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
-            delay = 0;
-          } catch (refusedErr) {
-            retryError = refusedErr;
+        } else if (isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
+          // Refused for its credentials, so not run: renew the ticket and try once more. Not the
+          // retry policy's: the same credentials -- a fixed ticket, the call's own, a renewed one
+          // refused again -- would be refused again.
+          if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string') {
+            renewed = true;
+            try {
+              if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
+              delay = 0;
+            } catch (refusedErr) {
+              retryError = refusedErr;
+            }
           }
         } else if (o.retry && !budget.signal.aborted) {
           // Loaded by the first failure that may be retried. When it cannot be loaded (or the

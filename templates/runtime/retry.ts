@@ -10,7 +10,7 @@
 //     (status-page.md), so an earlier attempt would get the same answer; that wait is bounded as a
 //     Retry-After is (maxRetryAfterMs, the time left of the call), never the backoff;
 //   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
-//   ticket: each once, whether or not retries are on).
+//   ticket: each once, whether or not retries are on; a credential refusal never reaches this policy).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
 // (`safeOperations`), since the server may have run it -- except what every attempt would repeat
 // alike: an input that does not fit the schema (EncodeError), which nothing sent, and a system user

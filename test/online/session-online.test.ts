@@ -224,6 +224,18 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     assert.equal(totalRequests() - requests, 2, 'one renewal, not a loop');
   });
 
+  // With `retry`, a safe read refused for its credentials went on to the backoff: a fixed ticket was
+  // sent three times (twice after the refusal said it is no good), a renewed one refused again a third time.
+  test('a credential refusal is not retried on the backoff for a safe read: a fixed ticket once, a renewable one twice (the renewal)', async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    for (const [ticket, expected] of [['7T:never-valid==', 1], [() => '7T:never-valid==', 2]] as const) {
+      const so = client({ ticket, retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 1 } });
+      const requests = totalRequests();
+      await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 7 }), SoExceptionError);
+      assert.equal(totalRequests() - requests, expected, typeof ticket);
+    }
+  });
+
   // A call may carry its own ticket (`headers: { Credentials: { Ticket } }`, merged over the
   // session's): when the server refused that one, the session's ticket -- never sent -- was marked
   // refused (a needless system user sign-in for every later call) and the same refused ticket sent again.
