@@ -236,6 +236,23 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     }
   });
 
+  // ticket-source.ts: "Override any part in the session options (`credentialRefusal`)". A list
+  // giving one part (JavaScript, or a cast past its type, which asked for all three) failed every
+  // SoExceptionError of a call with a ticket function with "TypeError: Cannot read properties of
+  // undefined (reading 'some')", in place of the server's error.
+  test('a credentialRefusal list giving only some parts keeps the defaults for the others', async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    const credentialRefusal = { httpStatuses: [401, 403, 419] };
+    const so = client();
+    await so.email.getEMailAccount({ EMailAccountId: 1 });
+    const good = [...fake.tickets][0]!;
+    let calls = 0;
+    const renewed = client({ credentialRefusal, ticket: () => (++calls === 1 ? '7T:stale==' : good) });
+    assert.equal((await renewed.email.getEMailAccount({ EMailAccountId: 6 }))?.EMailAddress, 'account6@example.com');
+    assert.equal(calls, 2, 'the SoSecurityException was a refusal by the default exceptionTypes: renewed');
+    await assert.rejects(client({ credentialRefusal, ticket: '7T:never-valid==' }).email.getEMailAccount({ EMailAccountId: 7 }), SoExceptionError);
+  });
+
   // A call may carry its own ticket (`headers: { Credentials: { Ticket } }`, merged over the
   // session's): when the server refused that one, the session's ticket -- never sent -- was marked
   // refused (a needless system user sign-in for every later call) and the same refused ticket sent again.
