@@ -16,7 +16,8 @@
 //   ticket: each once, whether or not retries are on; a credential refusal never reaches this policy).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
 // (`safeOperations`), since the server may have run it -- except what every attempt would repeat
-// alike: an input that does not fit the schema (EncodeError), which nothing sent, and a system user
+// alike: an input that does not fit the schema (EncodeError), which nothing sent, a response over
+// maxResponseBytes (TransportError too-large: the same answer is as large again), and a system user
 // sign-in the login host refused (SystemUserSignInError: revoked, unknown application ...) or whose
 // token does not verify (JwtError), where each attempt would sign in again for the same answer. Waits grow
 // exponentially with full jitter, the whole call stops at maxTotalMs, and the caller's signal ends
@@ -63,6 +64,7 @@ export interface AttemptFailure {
 export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
   // Written so that a NaN limit means no retry, as NaN in the other options does (a comparison with NaN is false).
   if (!(f.attempt < (options.maxAttempts ?? 3)) || f.error instanceof EncodeError || SIGN_IN_REFUSALS.has((f.error as Error | undefined)?.name ?? '')) return undefined;
+  if (f.error instanceof TransportError && f.error.reason === 'too-large') return undefined;
   const backoff = jitteredBackoff(options, f.attempt);
   let delay: number | undefined;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
