@@ -37,8 +37,8 @@ export interface AgentOptions {
   hooks?: Hooks;
   /** Opt-in retries (retry.ts). Without it, a call is repeated only after 421 and a credential refusal, once each. */
   retry?: RetryOptions;
-  /** Which replies mean "refused for its credentials" (default DEFAULT_CREDENTIAL_REFUSALS). */
-  credentialRefusal?: CredentialRefusalList;
+  /** Which replies mean "refused for its credentials" (DEFAULT_CREDENTIAL_REFUSALS for each part not given). */
+  credentialRefusal?: Partial<CredentialRefusalList>;
   /**
    * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: the WSDLs
    * carry a placeholder on a real SuperOffice host, and the ticket must not go where nobody chose.
@@ -283,21 +283,25 @@ export function checkTenantRouting(tenant: string, environment: OnlineEnvironmen
   environmentUrl(environment);
 }
 
-/** Refuses options that would silently disable a limit (NaN, Infinity, negative): a TypeError naming the option. */
-export function checkAgentOptions(options: { timeoutMs?: number; maxResponseBytes?: number; stateTimeoutMs?: number; transport?: TransportKind }): void {
-  checkLimitOption('timeoutMs', options.timeoutMs);
-  checkLimitOption('maxResponseBytes', options.maxResponseBytes);
-  checkLimitOption('stateTimeoutMs', options.stateTimeoutMs);
+/** Refuses options that would silently disable a limit or bend every call's retries (NaN, Infinity, negative, another type): a TypeError naming the option. */
+export function checkAgentOptions(options: Pick<AgentOptions, 'timeoutMs' | 'maxResponseBytes' | 'stateTimeoutMs' | 'transport' | 'retry'>): void {
+  for (const name of ['timeoutMs', 'maxResponseBytes', 'stateTimeoutMs'] as const) checkLimitOption(name, options[name]);
+  const retry: { readonly [K in keyof RetryOptions]?: unknown } = options.retry ?? {};
+  if (typeof retry !== 'object') throw new TypeError(`retry must be an object of retry options, got ${typeof retry}`);
+  for (const name of ['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxTotalMs', 'maxRetryAfterMs'] as const) checkLimitOption(`retry.${name}`, retry[name], name === 'maxAttempts');
+  const { safeOperations: safe, random } = retry;
+  if (safe !== undefined && typeof safe !== 'function' && !(Array.isArray(safe) && safe.every((op) => typeof op === 'string'))) throw new TypeError('retry.safeOperations must be an array of operation names or a function');
+  if (random !== undefined && typeof random !== 'function') throw new TypeError(`retry.random must be a function, got ${typeof random}`);
   const transport: unknown = options.transport;
   if (transport !== undefined && transport !== 'soap' && transport !== 'rest') {
     throw new TypeError(`transport must be 'soap' or 'rest', not ${JSON.stringify(transport) ?? String(transport)}`);
   }
 }
 
-/** Checks a numeric option: finite and not negative, else a TypeError naming it. */
-export function checkLimitOption(name: string, value: unknown): void {
+/** Checks a numeric option: finite and not negative -- a `count` (of attempts), a whole number of at least 1 -- else a TypeError naming it. */
+export function checkLimitOption(name: string, value: unknown, count = false): void {
   if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`${name} must be a finite number of at least 0, got ${typeof value === 'number' ? String(value) : typeof value}`);
+  if (typeof value !== 'number' || !(count ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0)) {
+    throw new TypeError(`${name} must be ${count ? 'a whole number of at least 1' : 'a finite number of at least 0'}, got ${typeof value === 'number' ? String(value) : typeof value}`);
   }
 }

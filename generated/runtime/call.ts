@@ -11,8 +11,9 @@
 //
 // One call is a loop of attempts (#call -> #attempts). An attempt is repeated only when the server
 // certainly did not run it: once after HTTP 421 with the tenant re-resolved, once after a refusal
-// for credentials with the ticket renewed, and -- only with the `retry` option -- after 429/503 or a
-// refused connection, or any failure of an operation marked safe (retry.ts). Hooks (hooks.ts) see
+// for credentials with the ticket renewed, and -- only with the `retry` option -- after 429/503, a
+// refused connection or a tenant not running (at its ValidUntil), or any failure of an operation
+// marked safe (retry.ts). Hooks (hooks.ts) see
 // every attempt and every call.
 //
 // The REST transport and the retry policy are loaded further on, by the first call that needs
@@ -86,6 +87,7 @@ export class Caller {
       isTicketProvider(source)
         ? source.ticket({ environment: o.environment, tenant: o.tenant, applicationToken: o.applicationToken, fetch: o.fetch ?? globalThis.fetch, signal: budget.signal })
         : source(),
+      'its ticket',
     ));
     // A renewed ticket is as secret as the first one; the agent keeps the current and previous one.
     if (typeof ticket === 'string') {
@@ -147,14 +149,18 @@ export class Caller {
           rerouted = true;
           resolver.invalidate(a.base);
           delay = 0;
-        } else if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string' && isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
-          // Refused for its credentials, so not run: renew the ticket and try once more.
-          renewed = true;
-          try {
-            if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
-            delay = 0;
-          } catch (refusedErr) {
-            retryError = refusedErr;
+        } else if (isCredentialRefusal(err, o.credentialRefusal ?? DEFAULT_CREDENTIAL_REFUSALS)) {
+          // Refused for its credentials, so not run: renew the ticket and try once more. Not the
+          // retry policy's: the same credentials -- a fixed ticket, the call's own, a renewed one
+          // refused again -- would be refused again.
+          if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string') {
+            renewed = true;
+            try {
+              if (isTicketProvider(o.ticket)) o.ticket.refused(a.ticket);
+              delay = 0;
+            } catch (refusedErr) {
+              retryError = refusedErr;
+            }
           }
         } else if (o.retry && !budget.signal.aborted) {
           // Loaded by the first failure that may be retried. When it cannot be loaded (or the
@@ -176,7 +182,7 @@ export class Caller {
         if (delay > 0) {
           try {
             // Only the retry policy waits (421 and a renewed ticket try again at once), so it is loaded.
-            await policy!.sleep(delay, budget.signal);
+            await budget.wait(policy!.sleep(delay, budget.signal), 'its next attempt');
           } catch {
             // The call's timeout or the caller's abort, while waiting: the call ends here, and onCall says so.
             const failure = budget.failure(undefined);
@@ -223,7 +229,7 @@ export class Caller {
     const { endpoint, info } = this.#setup;
     const resolver = this.#resolver;
     if (endpoint !== undefined) return endpoint;
-    a.base = resolver!.cachedEndpoint() ?? (await budget.wait(resolver!.endpoint(budget.signal)));
+    a.base = resolver!.cachedEndpoint() ?? (await budget.wait(resolver!.endpoint(budget.signal), "the tenant's state"));
     return `${a.base}/${info.servicePath}`;
   }
 
@@ -251,7 +257,7 @@ export class Caller {
     }
 
     // Inside the budget: a hook that never settles ends with the call's timeout or abort.
-    const fromHook = hooks ? await budget.wait(requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket, a.headers), attempt: a.number })) : {};
+    const fromHook = hooks ? await budget.wait(requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket, a.headers), attempt: a.number }), 'the onRequest hook') : {};
     call.headers.push(...credentialsIn(fromHook));
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook, ...wire.headers };
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
@@ -397,7 +403,7 @@ const retryPolicy: () => Promise<RetryPolicy> = loadOnce(() => import('./retry.j
  */
 async function loadWithin<T>(load: () => Promise<T>, budget: CallBudget, operation: string): Promise<T> {
   try {
-    return await budget.wait(load());
+    return await budget.wait(load(), 'a runtime module to load');
   } catch (err) {
     if (err instanceof TransportError || !(err instanceof SoapError) || err.operation !== undefined) throw err;
     throw new SoapError(err.message, operation, { cause: err.cause });

@@ -8,17 +8,25 @@
 //     maxRetryAfterMs and the time left of the call -- a longer wait is not retried, the
 //     HttpError (with its retryAfter) reaches the caller at once;
 //   - a connection refused before any byte was sent (ECONNREFUSED);
+//   - a tenant that is not running (TenantNotRunningError: nothing was sent), only once its state
+//     may have changed: the state is cached until ValidUntil, "when to check next time"
+//     (status-page.md), so an earlier attempt would get the same answer; that wait is bounded as a
+//     Retry-After is (maxRetryAfterMs, the time left of the call), never the backoff;
 //   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
-//   ticket: each once, whether or not retries are on).
+//   ticket: each once, whether or not retries are on; a credential refusal never reaches this policy).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
-// (`safeOperations`), since the server may have run it -- except an input that does not fit the
-// schema (EncodeError), which nothing sent and every attempt would fail alike. Waits grow
+// (`safeOperations`), since the server may have run it -- except what every attempt would repeat
+// alike: an input that does not fit the schema (EncodeError), which nothing sent, a response over
+// maxResponseBytes (TransportError too-large: the same answer is as large again), and a system user
+// sign-in the login host refused (SystemUserSignInError: revoked, unknown application ...) or whose
+// token does not verify (JwtError), where each attempt would sign in again for the same answer. Waits grow
 // exponentially with full jitter, the whole call stops at maxTotalMs, and the caller's signal ends
 // any wait at once. No wait is begun that the call's own time limit (timeoutMs) would end: the
 // call would fail with a timeout instead of what the server said. (A wait ending just inside the
 // limit is begun; the attempt after it may still run out of time.)
-import { EncodeError, HttpError, TransportError } from './errors.js';
+import { EncodeError, HttpError, OnlineError, TransportError } from './errors.js';
 import { MAX_TIMER_MS } from './agent.js';
+import type { TenantNotRunningError } from './tenant.js';
 
 export interface RetryOptions {
   /** Most attempts per call, the first included (default 3). */
@@ -55,13 +63,19 @@ export interface AttemptFailure {
 /** How long to wait before the next attempt, or undefined for no retry. */
 export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
   // Written so that a NaN limit means no retry, as NaN in the other options does (a comparison with NaN is false).
-  if (!(f.attempt < (options.maxAttempts ?? 3)) || f.error instanceof EncodeError) return undefined;
+  if (!(f.attempt < (options.maxAttempts ?? 3)) || f.error instanceof EncodeError || SIGN_IN_REFUSALS.has((f.error as Error | undefined)?.name ?? '')) return undefined;
+  if (f.error instanceof TransportError && f.error.reason === 'too-large') return undefined;
   const backoff = jitteredBackoff(options, f.attempt);
   let delay: number | undefined;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
   if (f.error instanceof HttpError && (f.error.status === 429 || f.error.status === 503)) {
     const after = retryAfterMs(f.error.retryAfter, f.now);
     if (after === undefined) delay = backoff;
-    else if (after <= (options.maxRetryAfterMs ?? 30_000)) delay = after;
+    else if (after <= maxRetryAfterMs) delay = after;
+  } else if (f.error instanceof OnlineError && f.error.name === 'TenantNotRunningError') {
+    // (By name: retries of an agent with a fixed address do not load tenant routing's code.)
+    const after = Math.max(0, (f.error as TenantNotRunningError).retryAt.getTime() - f.now);
+    if (after <= maxRetryAfterMs) delay = after;
   } else if (refusedBeforeSending(f.error)) {
     delay = backoff;
   } else if (isSafe(options, f.service, f.operation)) {
@@ -70,6 +84,9 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
   if (delay === undefined || delay >= f.remainingMs) return undefined;
   return f.elapsedMs + delay <= (options.maxTotalMs ?? 30_000) ? delay : undefined;
 }
+
+/** The sign-in's refusals (system-user.ts, online-jwt.ts), by name: retries do not load the sign-in's code. */
+const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError']);
 
 /** A connection that was refused: nothing reached the server. */
 function refusedBeforeSending(err: unknown): boolean {

@@ -166,7 +166,8 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
 
 /**
  * Which replies mean "refused for its credentials" -- the server did not run the call, and a new
- * ticket may get it through. Override any part in the session options (`credentialRefusal`).
+ * ticket may get it through. Override any part in the session options (`credentialRefusal`): the
+ * parts not given keep these.
  */
 export interface CredentialRefusalList {
   /** HTTP statuses (REST and IIS answer 401 for a missing or expired ticket; best-practices.md renews on 403). */
@@ -187,17 +188,21 @@ export const DEFAULT_CREDENTIAL_REFUSALS: CredentialRefusalList = {
   faultCodes: ['FailedAuthentication', 'InvalidSecurityToken'],
 };
 
-/** Whether `err` is a refusal for credentials, by `list` (default DEFAULT_CREDENTIAL_REFUSALS). */
-export function isCredentialRefusal(err: unknown, list: CredentialRefusalList = DEFAULT_CREDENTIAL_REFUSALS): boolean {
+/**
+ * Whether `err` is a refusal for credentials, by `list`: each part it does not give is
+ * DEFAULT_CREDENTIAL_REFUSALS's (a list of HTTP statuses alone keeps the default exception types).
+ */
+export function isCredentialRefusal(err: unknown, list: Partial<CredentialRefusalList> = DEFAULT_CREDENTIAL_REFUSALS): boolean {
+  const { httpStatuses = DEFAULT_CREDENTIAL_REFUSALS.httpStatuses, exceptionTypes = DEFAULT_CREDENTIAL_REFUSALS.exceptionTypes, faultCodes = DEFAULT_CREDENTIAL_REFUSALS.faultCodes } = list;
   // A 421/429/503 whose body was a SOAP Fault is an HttpError with the fault as cause (transport-soap.ts).
-  if (err instanceof HttpError) return list.httpStatuses.includes(err.status) || (err.cause instanceof SoapFaultError && isCredentialRefusal(err.cause, list));
+  if (err instanceof HttpError) return httpStatuses.includes(err.status) || (err.cause instanceof SoapFaultError && isCredentialRefusal(err.cause, list));
   if (err instanceof SoExceptionError) {
     const type = (err.exceptionType ?? '').split('.').pop()!.toLowerCase();
-    return type !== '' && list.exceptionTypes.some((t) => t.toLowerCase() === type);
+    return type !== '' && exceptionTypes.some((t) => t.toLowerCase() === type);
   }
   if (err instanceof SoapFaultError) {
     const local = err.code.split(':').pop()!;
-    return list.faultCodes.includes(local) || (err.httpStatus !== undefined && list.httpStatuses.includes(err.httpStatus));
+    return faultCodes.includes(local) || (err.httpStatus !== undefined && httpStatuses.includes(err.httpStatus));
   }
   return false;
 }

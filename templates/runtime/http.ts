@@ -26,15 +26,25 @@ export class CallBudget {
   /** performance.now() when the agent was asked, and at the time limit (Infinity without one). */
   readonly #started: number;
   readonly #deadline: number;
+  readonly #timeoutMs: number;
   readonly #operation: string;
   /** The call's timeout or abort, once it has come. */
   #ended: TransportError | undefined;
+  /**
+   * Whether a request of this call has gone out (postSoap), and what the call waited for last
+   * (wait): a timeout or abort before any request says that nothing was sent, and what held it --
+   * not "no complete response", which sends the reader to the server and leaves a caller unsure
+   * whether a write may have run.
+   */
+  #sent = false;
+  #waitingFor = 'its first attempt';
   /** Ends the wait that withinLimit times: the call is over. */
   #end = (): void => undefined;
 
   constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string, started = performance.now()) {
     this.#started = started;
     this.#deadline = timeoutMs > 0 ? started + timeoutMs : Infinity;
+    this.#timeoutMs = timeoutMs;
     this.#operation = operation;
     // The time limit and the caller's signal by the rule the first call's load of call.ts kept
     // (agent.ts withinLimit; an aborted signal throws here), around a wait that lasts until end().
@@ -66,6 +76,10 @@ export class CallBudget {
    */
   failure(err: unknown, what = 'the request failed'): TransportError {
     if (err instanceof TransportError) return err;
+    if (this.#ended && !this.#sent) {
+      const ended = this.#ended.reason === 'timeout' ? `no request sent within ${this.#timeoutMs} ms: the call was still waiting for` : 'the call was aborted while it waited for';
+      return new TransportError(this.#ended.reason, `${ended} ${this.#waitingFor} (nothing was sent)`, this.#operation);
+    }
     if (this.#ended) return this.#ended;
     const e = err as { cause?: { code?: string; message?: string }; message?: string };
     // undici's code for response headers over Node's limit, which says nothing to most readers.
@@ -77,8 +91,10 @@ export class CallBudget {
   /**
    * `promise`, or the budget's TransportError as soon as the budget is spent (for waits that take
    * no signal, such as the ticket function). An error of `promise` itself passes unchanged.
+   * `waitingFor` ('its ticket') is what that error names when no request has gone out yet.
    */
-  wait<T>(promise: Promise<T> | T): Promise<T> {
+  wait<T>(promise: Promise<T> | T, waitingFor: string): Promise<T> {
+    this.#waitingFor = waitingFor;
     const signal = this.signal;
     if (signal.aborted) return Promise.reject(this.failure(undefined));
     return new Promise<T>((resolve, reject) => {
@@ -95,6 +111,11 @@ export class CallBudget {
         },
       );
     });
+  }
+
+  /** A request of this call is going out: from now on the server may have it. */
+  sending(): void {
+    this.#sent = true;
   }
 
   /** Stops the timer and lets go of the caller's signal. */
@@ -122,6 +143,7 @@ export async function postSoap(
   operation: string,
 ): Promise<HttpReply> {
   let response: Response;
+  budget.sending();
   try {
     response = await fetchImpl(url, { method: 'POST', headers, body: body ?? null, signal: budget.signal, redirect: 'manual' });
   } catch (err) {

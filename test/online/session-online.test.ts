@@ -12,6 +12,7 @@ import {
   SoExceptionError,
   SuperOfficeClient,
   systemUserTicket,
+  SystemUserSignInError,
   TenantNotRunningError,
   TransportError,
   type CallEvent,
@@ -137,6 +138,64 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     assert.equal(fake.counts.soapSignIns, signIns, 'no sign-in either');
   });
 
+  // status-page.md: ValidUntil is "when to check next time"; until then the resolver answers from
+  // its cache. A safe read was retried on the backoff (3 attempts, the same cached error each time,
+  // the backoff's waits for nothing); a wait until ValidUntil is a wait the server asked for, as a
+  // Retry-After is: waited for only within maxRetryAfterMs and the call's time left.
+  test('a tenant in maintenance is not retried before ValidUntil (90 s away): one attempt, no backoff, one state request', async () => {
+    const attempts: CallEvent[] = [];
+    const so = client({ tenant: 'CustMaint', retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 100, random: () => 1 }, hooks: { onAttempt: (e) => attempts.push(e) } });
+    const [states, started] = [fake.counts.state, performance.now()];
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), TenantNotRunningError);
+    assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
+    assert.ok(performance.now() - started < 90, `no backoff waited: ${performance.now() - started} ms`);
+    assert.ok(fake.counts.state - states <= 1);
+  });
+
+  test('a tenant back within maxRetryAfterMs is asked again at ValidUntil, not sooner, for an operation not marked safe too (nothing was sent)', async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    let asked = 0;
+    let retryAt = 0;
+    // What a TenantResolver answers (tenant.ts): not running until ValidUntil, then the Endpoint.
+    const tenantResolver = {
+      cachedEndpoint: () => undefined,
+      endpoint: async () => {
+        if (++asked > 1) return `${fake.hosts[0]!.url}/Cust12345`;
+        retryAt = Date.now() + 150;
+        throw new TenantNotRunningError('Cust12345', 'OfflineMaintenance', new Date(retryAt));
+      },
+      invalidate: () => undefined,
+    };
+    const attempts: CallEvent[] = [];
+    const so = client({ tenantResolver, retry: { maxRetryAfterMs: 1_000 }, hooks: { onAttempt: (e) => attempts.push(e) } });
+    const requests = totalRequests();
+    assert.equal((await so.email.getEMailAccount({ EMailAccountId: 3 }))?.EMailAddress, 'account3@example.com');
+    assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, true], [2, false]]);
+    assert.ok(attempts[1]!.startTime >= retryAt, `the second attempt started ${retryAt - attempts[1]!.startTime} ms before ValidUntil`);
+    assert.equal(totalRequests() - requests, 1, 'one request: the second attempt');
+    // Beyond maxRetryAfterMs: the error at once, as for a Retry-After past it.
+    asked = 0;
+    attempts.length = 0;
+    const strict = client({ tenantResolver, retry: { maxRetryAfterMs: 100 }, hooks: { onAttempt: (e) => attempts.push(e) } });
+    await assert.rejects(strict.email.getEMailAccount({ EMailAccountId: 3 }), TenantNotRunningError);
+    assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
+  });
+
+  // The login host's refusal (a revoked system user token) came back on each attempt of a safe read:
+  // three sign-ins, each with its signing and exchange, and the backoff's waits, for one call.
+  test('a refused system user sign-in is not retried for a safe read: one attempt, one exchange', async () => {
+    const attempts: CallEvent[] = [];
+    const so = client({
+      ticket: systemUserTicket({ systemUserToken: 'App-revoked000', privateKey: fake.appKey.pkcs8Pem }),
+      retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 1 },
+      hooks: { onAttempt: (e) => attempts.push(e) },
+    });
+    const signIns = fake.counts.soapSignIns;
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof SystemUserSignInError && /Revoked/.test(e.message));
+    assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
+    assert.equal(fake.counts.soapSignIns - signIns, 1);
+  });
+
   test('a state answer pointing at another host for a different tenant is refused; nothing sent', async () => {
     fake.stateOverrides.set('Cust12345', { ContextIdentifier: 'Cust999', Endpoint: `${fake.hosts[1]!.url}/Cust999`, State: 'Running', IsRunning: true, ValidUntil: new Date(Date.now() + 60_000).toISOString() });
     const so = client();
@@ -163,6 +222,35 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     const requests = totalRequests();
     await assert.rejects(so3.email.getEMailAccount({ EMailAccountId: 7 }), (e: unknown) => e instanceof SoExceptionError && !String(e.message).includes('never-valid'));
     assert.equal(totalRequests() - requests, 2, 'one renewal, not a loop');
+  });
+
+  // With `retry`, a safe read refused for its credentials went on to the backoff: a fixed ticket was
+  // sent three times (twice after the refusal said it is no good), a renewed one refused again a third time.
+  test('a credential refusal is not retried on the backoff for a safe read: a fixed ticket once, a renewable one twice (the renewal)', async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    for (const [ticket, expected] of [['7T:never-valid==', 1], [() => '7T:never-valid==', 2]] as const) {
+      const so = client({ ticket, retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 1 } });
+      const requests = totalRequests();
+      await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 7 }), SoExceptionError);
+      assert.equal(totalRequests() - requests, expected, typeof ticket);
+    }
+  });
+
+  // ticket-source.ts: "Override any part in the session options (`credentialRefusal`)". A list
+  // giving one part (JavaScript, or a cast past its type, which asked for all three) failed every
+  // SoExceptionError of a call with a ticket function with "TypeError: Cannot read properties of
+  // undefined (reading 'some')", in place of the server's error.
+  test('a credentialRefusal list giving only some parts keeps the defaults for the others', async () => {
+    fake.tenants.get('Cust12345')!.host = 0;
+    const credentialRefusal = { httpStatuses: [401, 403, 419] };
+    const so = client();
+    await so.email.getEMailAccount({ EMailAccountId: 1 });
+    const good = [...fake.tickets][0]!;
+    let calls = 0;
+    const renewed = client({ credentialRefusal, ticket: () => (++calls === 1 ? '7T:stale==' : good) });
+    assert.equal((await renewed.email.getEMailAccount({ EMailAccountId: 6 }))?.EMailAddress, 'account6@example.com');
+    assert.equal(calls, 2, 'the SoSecurityException was a refusal by the default exceptionTypes: renewed');
+    await assert.rejects(client({ credentialRefusal, ticket: '7T:never-valid==' }).email.getEMailAccount({ EMailAccountId: 7 }), SoExceptionError);
   });
 
   // A call may carry its own ticket (`headers: { Credentials: { Ticket } }`, merged over the

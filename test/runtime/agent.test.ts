@@ -704,6 +704,17 @@ describe('EMailAgent over HTTP', () => {
       assert.ok(closedAfterMs >= 0, 'the client dropped the connection');
       await assertRequestCount(1);
     });
+
+    // The same answer is as large the next time: a safe read was fetched maxAttempts times, each
+    // streamed up to the limit (3 × 64 MiB with the defaults) before it was refused again.
+    test('a response over maxResponseBytes is not retried, also for an operation marked safe', async () => {
+      const big = rawEnvelope(`<Response><EMailAddress>${'x'.repeat(20_000)}</EMailAddress></Response>`);
+      handler = (_req, res) => reply(res, 200, big);
+      const retry = { safeOperations: ['GetEMailAccount'], baseDelayMs: 1 };
+      const err = await rejectsWith(agent({ maxResponseBytes: 10_000, retry }).getEMailAccount({ EMailAccountId: 5 }), TransportError);
+      assert.equal(err.reason, 'too-large', err.message);
+      await assertRequestCount(1);
+    });
   });
 
   describe('8. data errors and forward compatibility', () => {
@@ -1023,6 +1034,7 @@ describe('an onRequest hook inside the call budget', () => {
       .getEMailAccount({ EMailAccountId: 1 })
       .catch((e: unknown) => e);
     assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
+    assert.equal(err.message, 'GetEMailAccount: no request sent within 200 ms: the call was still waiting for the onRequest hook (nothing was sent)');
     assert.ok(Date.now() - started < 5_000, 'the call waited past its timeout');
     assert.equal(hits, 0);
   });

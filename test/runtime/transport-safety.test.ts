@@ -172,7 +172,9 @@ describe('1. no redirect carries credentials', () => {
 });
 
 describe('2. one time budget per call, the ticket function included', () => {
-  test('timeoutMs ends a call whose ticket function never settles, before anything is sent', async () => {
+  // The message said "no complete response within 200 ms" although no request had gone out: the
+  // reader looked at the server, and a caller could not tell that a write was certainly not sent.
+  test('timeoutMs ends a call whose ticket function never settles, before anything is sent, and says so', async () => {
     hits = 0;
     const started = Date.now();
     const err = await agentAt({ ticket: () => new Promise<string>(() => undefined), timeoutMs: 200 })
@@ -180,6 +182,7 @@ describe('2. one time budget per call, the ticket function included', () => {
       .catch((e: unknown) => e);
     assert.ok(err instanceof TransportError, String(err));
     assert.equal(err.reason, 'timeout');
+    assert.equal(err.message, 'GetEMailAccount: no request sent within 200 ms: the call was still waiting for its ticket (nothing was sent)');
     assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
     assert.equal(hits, 0);
   });
@@ -192,6 +195,7 @@ describe('2. one time budget per call, the ticket function included', () => {
       .getEMailAccount({ EMailAccountId: 1 }, { signal: controller.signal })
       .catch((e: unknown) => e);
     assert.ok(err instanceof TransportError && err.reason === 'aborted', String(err));
+    assert.equal(err.message, 'GetEMailAccount: the call was aborted while it waited for its ticket (nothing was sent)');
     assert.equal(hits, 0);
   });
 
@@ -205,7 +209,7 @@ describe('2. one time budget per call, the ticket function included', () => {
       .getEMailAccount({ EMailAccountId: 1 })
       .catch((e: unknown) => e);
     assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
-    assert.match(err.message, /within 300 ms/);
+    assert.equal(err.message, 'GetEMailAccount: no complete response within 300 ms', 'the request was sent');
   });
 });
 
@@ -400,6 +404,50 @@ describe('6. options validated at construction', () => {
   test('a per-call timeoutMs: NaN is refused too; 0 and finite values pass', async () => {
     await assert.rejects(agentAt().getEMailAccount({ EMailAccountId: 1 }, { timeoutMs: Number.NaN }), TypeError);
     assert.ok(new EMailAgent({ baseUrl: base, timeoutMs: 0, maxResponseBytes: 10 }));
+  });
+  // Each of these was taken when the agent was made, and bent the retries of every failed call:
+  // maxAttempts Infinity retried until maxTotalMs (4 requests in 0.5 s against a 503), 2.5 made 3
+  // attempts, a negative delay retried at once with no backoff (3 requests in 20 ms), a string
+  // was compared as a number, a string safeOperations matched by substring ('GetEMailAccountList'
+  // made GetEMailAccount safe), a Set failed every retry decision, a non-function random switched
+  // retries off -- the last two seen only in onAttempt's retryError, at call time.
+  const badRetry: [string, unknown][] = [
+    ['maxAttempts', Number.NaN],
+    ['maxAttempts', 0],
+    ['maxAttempts', -1],
+    ['maxAttempts', 2.5],
+    ['maxAttempts', Number.POSITIVE_INFINITY],
+    ['maxAttempts', '5'],
+    ['baseDelayMs', -100],
+    ['baseDelayMs', Number.POSITIVE_INFINITY],
+    ['maxDelayMs', -1],
+    ['maxDelayMs', Number.NaN],
+    ['maxTotalMs', Number.POSITIVE_INFINITY],
+    ['maxTotalMs', '100'],
+    ['maxRetryAfterMs', Number.NaN],
+    ['maxRetryAfterMs', -1],
+    ['safeOperations', 'GetEMailAccountList'],
+    ['safeOperations', new Set(['GetEMailAccount'])],
+    ['safeOperations', ['GetEMailAccount', 7]],
+    ['random', 0.5],
+  ];
+  test('a bad retry option is a TypeError naming it when the agent or session is made, before anything is sent', () => {
+    const before = hits;
+    for (const [name, value] of badRetry) {
+      const named = (e: unknown) => e instanceof TypeError && e.message.startsWith(`retry.${name} must be`);
+      assert.throws(() => new EMailAgent({ baseUrl: base, retry: { [name]: value } }), named, `${name}: ${inspect(value)}`);
+      assert.throws(() => new rt.SoapSession({ retry: { [name]: value } }), named, `session ${name}: ${inspect(value)}`);
+    }
+    for (const retry of [5, 'yes', true]) {
+      assert.throws(() => new EMailAgent({ baseUrl: base, retry: retry as never }), (e: unknown) => e instanceof TypeError && e.message.startsWith('retry must be'));
+    }
+    assert.equal(hits, before, 'nothing was sent');
+  });
+  test('good retry options pass: whole attempts from 1, finite delays from 0, names or a test, a random function', () => {
+    const retry = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0.5, maxTotalMs: 0, maxRetryAfterMs: 60_000, safeOperations: [] as string[], random: () => 0 };
+    assert.ok(new EMailAgent({ baseUrl: base, retry }));
+    assert.ok(new EMailAgent({ baseUrl: base, retry: { maxAttempts: 10, safeOperations: (_s, op) => op.startsWith('Get') } }));
+    assert.ok(new rt.SoapSession({ retry: {} }));
   });
 });
 
