@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
-import { CONFIG_FILE, DEFAULT_OUT_DIR, findConfig, isPositiveLimit, readConfig, type LoadedConfig } from './input/config.js';
+import { CONFIG_FILE, DEFAULT_OUT_DIR, findConfig, isPositiveLimit, readConfig, type GlobWatch, type LoadedConfig } from './input/config.js';
 import { isUrl } from './input/documents.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
 import { interruptedWrite } from './output/write.js';
@@ -147,8 +147,8 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
 /** One run's inputs and options, from the arguments and the config file. */
 interface RunSettings {
   readonly wsdl: readonly string[];
-  /** The config's globs, absolute (watched for new files in --watch). */
-  readonly globs: readonly string[];
+  /** Where a new file that one of the config's globs matches could appear (watched in --watch). */
+  readonly globs: readonly GlobWatch[];
   readonly out: string;
   readonly allowedOrigins: readonly string[];
   readonly timeoutMs: number | undefined;
