@@ -3,8 +3,8 @@
 // last good output as it is (a run writes nothing unless it succeeds). Each WSDL's model is kept by
 // content (ReadCache), so a run after one file changed reads only that file, and each agent's files
 // by their emitter's arguments (EmitCache), so it emits only what that change reaches.
-import { existsSync, statSync, watch as watchFile, type FSWatcher } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync, watch as watchFile, type FSWatcher } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { segmentMatcher, type GlobWatch } from './input/config.js';
 import { isUrl } from './input/documents.js';
 import { ReadCache } from './read-cache.js';
@@ -59,7 +59,8 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
   };
   /** The files the watchers are for. */
   let watched: readonly string[] = [];
-  const arm = ({ files, globs = [] }: WatchRun) => {
+  /** `afterRun`: the files and globs come from a run that has just ended (not from before the first). */
+  const arm = ({ files, globs = [] }: WatchRun, afterRun = false) => {
     watched = files;
     // The folder of each file is watched rather than the file: editors that save by writing a new
     // file and renaming it over the old one would otherwise end a file watch after the first save.
@@ -90,6 +91,15 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       if (!byFolder.has(folder) && !isFolder(folder)) addPath(folder);
       else (file ? target(folder).files : target(folder).folders).add(segment);
     }
+    const found = new Set(files.filter((f) => !isUrl(f)).map((f) => resolve(f)));
+    const walked = globs.map((g) => g.folder);
+    /** An entry of `folder` the walk would have followed had it been there: a file not among the run's, a folder with nothing walked in it. */
+    const addedSinceWalk = (folder: string, fileMatch: readonly Matcher[], folderMatch: readonly Matcher[]) =>
+      listing(folder).some(({ name, isFolder: isDir }) => {
+        const path = join(folder, name);
+        if (fileMatch.some((m) => m(name)) && !isDir) return !found.has(path);
+        return isDir && folderMatch.some((m) => m(name)) && !walked.some((w) => w === path || w.startsWith(path + sep));
+      });
     // A watcher for the same folder and names is kept, not made again: closing it would drop the
     // events it has not delivered yet (a save while a run ended without giving them a turn).
     const kept = new Map<string, { readonly key: string; readonly watcher: FSWatcher }>();
@@ -111,6 +121,9 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
         });
         watcher.on('error', () => schedule());
         kept.set(folder, { key, watcher });
+        // Watched from now on, but the run's walk read it earlier: a match added in between (a
+        // folder copied in over a while, `mkdir -p new/wsdl` then a save in it) gets a run of its own.
+        if (afterRun && (fileSegments.size > 0 || folderSegments.size > 0) && addedSinceWalk(folder, fileMatch, folderMatch)) schedule();
       } catch {
         // A folder that vanished since: the next run reports the missing file.
       }
@@ -126,7 +139,7 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     const next = await options.run(cache);
     const { files } = next;
     if (options.signal.aborted) return;
-    arm(next);
+    arm(next, true);
     // A file saved while the run was reading before its folder was watched (one the run named
     // anew: a changed config), or deleted meanwhile, gets a run of its own.
     if (files.some((f) => !isUrl(f) && changedSince(f, started, existed.has(f)))) schedule();
@@ -168,6 +181,17 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       { once: true },
     );
   });
+}
+
+type Matcher = (name: string) => boolean;
+
+/** The entries of a folder (none when it cannot be read), and which are folders. */
+function listing(folder: string): { readonly name: string; readonly isFolder: boolean }[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true }).map((e) => ({ name: e.name, isFolder: e.isDirectory() }));
+  } catch {
+    return [];
+  }
 }
 
 function isFolder(path: string): boolean {

@@ -161,9 +161,10 @@ function put(path: string, text = 'a WSDL'): void {
 
 /**
  * watchAndRun in process over a glob of `dir`, with runs that walk it as readConfig does (and
- * generate nothing): `runs` holds what each run found (paths relative to `dir`).
+ * generate nothing): `runs` holds what each run found (paths relative to `dir`). `during` may
+ * change files in the middle of run n, after its walk (a copy still going on).
  */
-function globWatch(dir: string, glob: string) {
+function globWatch(dir: string, glob: string, during?: (run: number) => void) {
   const controller = new AbortController();
   const runs: string[][] = [];
   const waiters: (() => void)[] = [];
@@ -173,6 +174,7 @@ function globWatch(dir: string, glob: string) {
     run: async () => {
       const { files, watch } = expandGlob(dir, glob);
       runs.push(files.map((f) => relative(dir, f).split(sep).join('/')));
+      during?.(runs.length);
       waiters.splice(0).forEach((w) => w());
       return { files, globs: watch };
     },
@@ -282,6 +284,25 @@ test('watch: test/*/wsdl/*.wsdl watches exactly the folders where a match can ap
     put(join(at('test/b/wsdl'), 'Beta.wsdl'));
     await w.until(() => w.found('test/b/wsdl/Beta.wsdl'), 'a run that finds test/b/wsdl/Beta.wsdl');
     assert.deepEqual(w.runs.at(-1), ['test/a/wsdl/Alpha.wsdl', 'test/b/wsdl/Beta.wsdl', 'test/c/wsdl/Gamma.wsdl']);
+  } finally {
+    await w.stop();
+  }
+});
+
+test('watch: a WSDL saved in a new matching folder after the run walked the glob, before the folder was watched, gets a run of its own', async () => {
+  // The folder is watched only once the run that found it ends: a save in between (a folder
+  // copied in over a while) was seen by nobody, and --watch waited for a change that had happened.
+  const dir = mkdtempSync(join(work, 'glob-late-'));
+  put(join(dir, 'test', 'a', 'wsdl', 'Alpha.wsdl'));
+  const w = globWatch(dir, 'test/*/wsdl/*.wsdl', (run) => {
+    if (run === 2) put(join(dir, 'test', 'b', 'wsdl', 'Late.wsdl')); // after run 2's walk found test/b/wsdl/Beta.wsdl
+  });
+  try {
+    await w.until(() => w.runs.length === 1, 'the first run');
+    put(join(dir, 'test', 'b', 'wsdl', 'Beta.wsdl'));
+    await w.until(() => w.found('test/b/wsdl/Beta.wsdl'), 'a run that finds test/b/wsdl/Beta.wsdl');
+    assert.deepEqual(w.runs[1], ['test/a/wsdl/Alpha.wsdl', 'test/b/wsdl/Beta.wsdl'], 'run 2 walked before Late.wsdl was saved');
+    await w.until(() => w.found('test/b/wsdl/Late.wsdl'), 'a run that finds test/b/wsdl/Late.wsdl');
   } finally {
     await w.stop();
   }
