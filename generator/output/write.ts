@@ -408,7 +408,10 @@ function writeLocked(
   // commit point it lists what is on disk.
   const manifestText = options.manifestText;
   if (currentContent(join(outDir, MANIFEST), options.seen) !== manifestText) changedTopLevel.push(MANIFEST);
-  const units = [...changedFolders, ...changedTopLevel, ...removedUnits];
+  // Removed units go aside first: on a case-insensitive file system (macOS, Windows) an agent folder
+  // renamed only in case (MailBox → Mailbox) is one folder, so moving the old name aside after the
+  // new folder came in would move the new one.
+  const units = [...removedUnits, ...changedFolders, ...changedTopLevel];
   if (!locked) return units.length === 0 ? { written, removed: removable, kept, unchanged } : undefined;
 
   // 3. Stage each changed folder completely: what is there (unchanged files and foreign files
