@@ -51,9 +51,13 @@ test('an agent folder renamed only in case by a later run, on a case-insensitive
     assert.deepEqual(agents(join(dir, 'out')), { Mailbox: 'MailboxAgent' });
     const manifest = JSON.parse(readFileSync(join(dir, 'out', '.gen-services86-manifest.json'), 'utf8')) as { files: string[] };
     assert.deepEqual(manifest.files.filter((f) => /^mailbox\//i.test(f)), ['Mailbox/client.ts', 'Mailbox/index.ts', 'Mailbox/metadata.ts', 'Mailbox/mock.ts', 'Mailbox/operations.ts', 'Mailbox/types.ts']);
-    // And back: the same again.
-    await run(dir, 'MailBox');
+    // And back, with a file of the user's in the folder: it stays there (the run failed with
+    // "cp returned EINVAL (src and dest cannot be the same)": both spellings were staged, as one folder).
+    writeFileSync(join(dir, 'out', 'Mailbox', 'notes.txt'), 'mine');
+    const back = await run(dir, 'MailBox');
     assert.deepEqual(agents(join(dir, 'out')), { MailBox: 'MailBoxAgent' });
+    assert.equal(readFileSync(join(dir, 'out', 'MailBox', 'notes.txt'), 'utf8'), 'mine');
+    assert.deepEqual([back.written!.removed, back.written!.kept], [[], []], 'nothing removed or kept: the folder is the same');
   } finally {
     restore();
   }

@@ -104,6 +104,38 @@ export interface KeptFile {
 }
 
 /**
+ * A path of the last manifest as this run spells it: on a case-insensitive file system (macOS,
+ * Windows) a folder of the last run whose name differs from one of this run only in case
+ * (MailBox → Mailbox, a renamed service) is that folder, not one to remove beside it.
+ */
+function sameFolderSpellings(outDir: string, liveFolders: ReadonlySet<string>, manifest: ReadonlyMap<string, string | undefined>): (rel: string) => string {
+  const byCase = new Map([...liveFolders].map((f) => [f.toLowerCase(), f]));
+  const live = new Map<string, string>();
+  for (const rel of manifest.keys()) {
+    const folder = rel.split('/')[0]!;
+    const other = byCase.get(folder.toLowerCase());
+    if (!rel.includes('/') || other === undefined || other === folder || live.has(folder)) continue;
+    if (sameEntry(join(outDir, folder), join(outDir, other))) live.set(folder, other);
+  }
+  if (live.size === 0) return (rel) => rel;
+  return (rel) => {
+    const folder = rel.split('/')[0]!;
+    return live.has(folder) ? `${live.get(folder)}${rel.slice(folder.length)}` : rel;
+  };
+}
+
+/** Whether two paths name one entry on disk (the same folder in two letter cases). */
+function sameEntry(a: string, b: string): boolean {
+  try {
+    const x = lstatSync(a, { throwIfNoEntry: false });
+    const y = lstatSync(b, { throwIfNoEntry: false });
+    return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The files a run with these `files` no longer produces: every file of the last manifest that is
  * not among them. Those still exactly as we wrote them are removed; edited ones stay. In a folder
  * that no run produces any more (an agent whose WSDL is no longer an input), foreign files stay too,
@@ -112,16 +144,18 @@ export interface KeptFile {
 function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest: ReadonlyMap<string, string | undefined>, seen?: FileTexts): { removable: string[]; kept: KeptFile[]; goneFolders: string[] } {
   const wanted = new Set(files.map((f) => f.path));
   const liveFolders = new Set(foldersOf(files));
+  const respell = sameFolderSpellings(outDir, liveFolders, manifest);
   const removable: string[] = [];
   const kept: KeptFile[] = [];
   for (const rel of [...manifest.keys()].sort()) {
-    if (wanted.has(rel)) continue;
+    const live = respell(rel);
+    if (wanted.has(live)) continue;
     const path = join(outDir, rel);
     if (!pathExists(path)) continue;
-    if (isOurs(path, manifest, rel, seen)) removable.push(rel);
-    else kept.push({ path: rel, reason: 'edited' });
+    if (isOurs(path, manifest, rel, seen)) removable.push(live);
+    else kept.push({ path: live, reason: 'edited' });
   }
-  const goneFolders = [...new Set([...manifest.keys()].filter((rel) => rel.includes('/') && !wanted.has(rel)).map((rel) => rel.split('/')[0]!))]
+  const goneFolders = [...new Set([...manifest.keys()].filter((rel) => rel.includes('/') && !wanted.has(respell(rel))).map((rel) => respell(rel).split('/')[0]!))]
     .filter((folder) => !liveFolders.has(folder) && existsSync(join(outDir, folder)) && lstatSync(join(outDir, folder)).isDirectory())
     .sort();
   for (const folder of goneFolders) {
