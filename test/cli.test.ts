@@ -3,7 +3,7 @@
 // and leave an existing output folder byte-identical. The CLI runs in this process (runCommand, as
 // the bin does), except --help and --version, which run as a child process: yargs exits after them.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -578,6 +578,18 @@ describe('bad inputs: one error line, exit 1, nothing written', { concurrency: 2
     baselineOut = join(dir, 'out');
     baselineSnapshot = snapshot(baselineOut);
     assert.ok(baselineSnapshot['Note/types.ts'], 'the baseline holds the Note agent');
+  });
+
+  test('a file too large to be read as one string (sparse, 1 GiB): named, and refused before it is read', async () => {
+    // It was read whole (seconds, and as much memory), then reported as "cannot write out: Cannot
+    // create a string longer than 0x1fffffe8 characters", naming neither the file nor reading; past
+    // 2 GiB as "cannot read the file: ERR_FS_FILE_TOO_LARGE". (Not among badCases: they snapshot the folder.)
+    const dir = freshDir('too-large');
+    writeFileSync(join(dir, 'Huge.wsdl'), '');
+    truncateSync(join(dir, 'Huge.wsdl'), 2 ** 30 + 2 ** 26);
+    const run = await runCli(['Huge.wsdl', '-o', 'out'], dir);
+    assertOneErrorLine(run, errorLine('Huge.wsdl', undefined, /the file is too large to read as text \(1140850688 bytes; a WSDL is read as one string of at most \d+ characters\)/));
+    assert.ok(!existsSync(join(dir, 'out')), 'nothing written');
   });
 
   for (const c of badCases) {
