@@ -208,7 +208,9 @@ function keptLines(outLabel: string, kept: readonly KeptFile[]): string {
         `${NAME}: ${outLabel}/${k.path}: kept, although no longer generated: ` +
         (k.reason === 'edited'
           ? 'it changed since gen-services86 wrote it (maybe edited by hand); save any edits elsewhere and delete it\n'
-          : 'gen-services86 did not write it, and its folder belongs to an agent no longer generated; move or delete it\n'),
+          : k.reason === 'linked'
+            ? 'its folder is a symbolic link, which gen-services86 does not delete through; delete the file or the link yourself\n'
+            : 'gen-services86 did not write it, and its folder belongs to an agent no longer generated; move or delete it\n'),
     )
     .join('');
 }

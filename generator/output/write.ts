@@ -99,8 +99,11 @@ function listFiles(dir: string, prefix = ''): string[] {
 /** A file no longer generated that a run leaves in place, and why. */
 export interface KeptFile {
   readonly path: string;
-  /** `edited`: we wrote it, but it changed since (or lost its header); `foreign`: we never wrote it. */
-  readonly reason: 'edited' | 'foreign';
+  /**
+   * `edited`: we wrote it, but it changed since (or lost its header); `foreign`: we never wrote it;
+   * `linked`: its folder in the output is now a symbolic link, which a run does not delete through.
+   */
+  readonly reason: 'edited' | 'foreign' | 'linked';
 }
 
 /**
@@ -122,6 +125,12 @@ function sameFolderSpellings(outDir: string, liveFolders: ReadonlySet<string>, m
     const folder = rel.split('/')[0]!;
     return live.has(folder) ? `${live.get(folder)}${rel.slice(folder.length)}` : rel;
   };
+}
+
+/** Whether a folder on the way from `outDir` to `rel` is a symbolic link. */
+function throughLink(outDir: string, rel: string): boolean {
+  const parts = rel.split('/').slice(0, -1);
+  return parts.some((_, i) => lstatSync(join(outDir, ...parts.slice(0, i + 1)), { throwIfNoEntry: false })?.isSymbolicLink() ?? false);
 }
 
 /** Whether two paths name one entry on disk (the same folder in two letter cases). */
@@ -152,7 +161,10 @@ function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest
     if (wanted.has(live)) continue;
     const path = join(outDir, rel);
     if (!pathExists(path)) continue;
-    if (isOurs(path, manifest, rel, seen)) removable.push(live);
+    // A folder replaced by a link (to one outside, say) is not ours: its files were counted as
+    // removed, yet stayed where the link leads, and the next run no longer knew them.
+    if (throughLink(outDir, rel)) kept.push({ path: live, reason: 'linked' });
+    else if (isOurs(path, manifest, rel, seen)) removable.push(live);
     else kept.push({ path: live, reason: 'edited' });
   }
   const goneFolders = [...new Set([...manifest.keys()].filter((rel) => rel.includes('/') && !wanted.has(respell(rel))).map((rel) => respell(rel).split('/')[0]!))]
