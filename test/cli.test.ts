@@ -3,7 +3,7 @@
 // and leave an existing output folder byte-identical. The CLI runs in this process (runCommand, as
 // the bin does), except --help and --version, which run as a child process: yargs exits after them.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -177,6 +177,22 @@ describe('arguments', () => {
     const r = await runCli([join(badDir, 'valid-minimal.wsdl'), '-o', 'out'], dir);
     assertOneErrorLine(r, /^gen-services86: out: .*not a directory/);
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'not a folder\n');
+  });
+
+  test('an output path below a file, or through a link to nowhere, is refused naming that part, not with mkdir\'s errno', async () => {
+    const dir = freshDir('out-below-file');
+    writeFileSync(join(dir, 'notes.txt'), 'a file\n');
+    symlinkSync(join(dir, 'deleted'), join(dir, 'gone'));
+    const wsdl = join(badDir, 'valid-minimal.wsdl');
+    const below = await runCli([wsdl, '-o', 'notes.txt/out'], dir);
+    // Was "cannot write notes.txt/out: ENOTDIR: not a directory, mkdir 'notes.txt/out'".
+    assertOneErrorLine(below, /^gen-services86: notes\.txt\/out: cannot make the output folder: notes\.txt is a file, not a folder$/);
+    const link = await runCli([wsdl, '-o', 'gone'], dir);
+    // Was "cannot write gone: ENOENT: no such file or directory, mkdir 'gone'".
+    assertOneErrorLine(link, new RegExp(`^gen-services86: gone: the output path is a symbolic link to ${join(dir, 'deleted').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, which does not exist: make that folder, or choose another -o$`));
+    const belowLink = await runCli([wsdl, '-o', 'gone/out'], dir);
+    assertOneErrorLine(belowLink, /^gen-services86: gone\/out: cannot make the output folder: gone is a symbolic link to .*deleted, which does not exist$/);
+    assert.deepEqual(readdirSync(dir).sort(), ['gone', 'notes.txt']);
   });
 });
 

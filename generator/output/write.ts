@@ -9,7 +9,7 @@
 // what it no longer produces — the folders of inputs no longer given included — as long as each
 // file is still exactly as we wrote it. Edited or foreign files are kept and reported by name.
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
@@ -326,6 +326,37 @@ function currentContent(path: string, seen?: FileTexts): string | undefined {
 }
 
 /**
+ * Makes the output folder (and those above it), or says in words why it cannot be made: mkdir's
+ * own errors named neither a file on the way (`-o notes.txt/out`: "ENOTDIR: not a directory, mkdir")
+ * nor a link to nowhere (`-o out` with out → a deleted folder: "ENOENT: no such file or directory").
+ */
+function makeOutputFolder(outDir: string): void {
+  /** What is at `path`, undefined when nothing is (or a file on its way: ENOTDIR). */
+  const entryAt = (path: string) => {
+    try {
+      return lstatSync(path, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+  };
+  const here = entryAt(outDir);
+  if (here?.isSymbolicLink() && !existsSync(outDir)) {
+    throw new GenerateError(`the output path is a symbolic link to ${readlinkSync(outDir)}, which does not exist: make that folder, or choose another -o`, { file: outDir });
+  }
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw new GenerateError('the output path is not a directory', { file: outDir });
+  }
+  // A file on the way (or a link to nowhere): the nearest part of the path that exists but is no folder.
+  for (let above = dirname(outDir); above !== dirname(above); above = dirname(above)) {
+    if (entryAt(above) === undefined) continue;
+    if (!existsSync(above)) throw new GenerateError(`cannot make the output folder: ${above} is a symbolic link to ${readlinkSync(above)}, which does not exist`, { file: outDir });
+    if (!statSync(above).isDirectory()) throw new GenerateError(`cannot make the output folder: ${above} is a file, not a folder`, { file: outDir });
+    break;
+  }
+  mkdirSync(outDir, { recursive: true });
+}
+
+/**
  * Writes the output, touching only what changed. A folder whose files are all up to date is left
  * alone. A folder with changes is staged beside it and swapped in by rename (readers see the old
  * or the new folder, never a mix); in the staged copy, every file that stays as it is is a hard
@@ -337,10 +368,7 @@ export function writeOutput(
   files: readonly GeneratedFile[],
   options: { readonly command?: string; /** Output files as last read (watch mode, see FileTexts). */ readonly seen?: FileTexts } = {},
 ): WriteSummary {
-  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
-    throw new GenerateError('the output path is not a directory', { file: outDir });
-  }
-  mkdirSync(outDir, { recursive: true });
+  makeOutputFolder(outDir);
   // (The files as read by the first pass are reused by the second while their stat is the same.)
   const seen = options.seen ?? new FileTexts();
   // Made once for both passes: it depends on the files and the command only, not on the disk.
