@@ -40,3 +40,22 @@ test('--watch, config glob test/*/wsdl/*.wsdl: a WSDL in a matching folder made 
     watch.end();
   }
 });
+
+test('--watch, a config glob that matches nothing yet (an empty wsdl/ folder): the first WSDL saved there is generated', { timeout: 120_000 }, async () => {
+  // The run failed ("matches no file") and watched only the config file: "waiting for the next
+  // change" waited for ever while WSDLs were added to wsdl/.
+  const dir = mkdtempSync(join(work, 'empty-'));
+  mkdirSync(join(dir, 'wsdl'));
+  writeFileSync(join(dir, 'gen-services86.config.json'), JSON.stringify({ wsdl: ['wsdl/*.wsdl'], out: 'gen' }));
+  const watch = watchChild(['--watch'], dir);
+  try {
+    await watch.until(() => /"wsdl\/\*\.wsdl" matches no file/.test(watch.stderr()), 'the error of the empty folder');
+    writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), wsdlText('Alpha'));
+    await watch.until(() => watch.lines().length === 1, 'a run after wsdl/Alpha.wsdl was saved');
+    assert.ok(existsSync(join(dir, 'gen', 'Alpha', 'client.ts')));
+    watch.child.kill('SIGINT');
+    assert.equal(await watch.exited, 0, watch.stderr());
+  } finally {
+    watch.end();
+  }
+});

@@ -42,6 +42,20 @@ export interface LoadedConfig {
   readonly maxBytes?: number;
 }
 
+/**
+ * A config whose glob matches no file (a project starting with an empty wsdl/ folder): `globs` is
+ * where a match may appear, which --watch watches, so the first WSDL saved there starts a run.
+ */
+export class NoMatchError extends GenerateError {
+  constructor(
+    message: string,
+    file: string,
+    readonly globs: readonly GlobWatch[],
+  ) {
+    super(message, { file });
+  }
+}
+
 /** What a limit option (fetch-timeout, max-bytes) must be, on the command line and in the config file. */
 export function isPositiveLimit(v: unknown): v is number {
   return typeof v === 'number' && v > 0 && Number.isFinite(v);
@@ -132,7 +146,7 @@ export function readConfig(path: string): LoadedConfig {
     else {
       const { files: matches, watch: where } = expandGlob(base, pattern);
       globs.push(...where);
-      if (matches.length === 0) throw new GenerateError(`"wsdl": the pattern "${pattern}" matches no file (relative to ${cwdRelative(base)}/)`, { file });
+      if (matches.length === 0) throw new NoMatchError(`"wsdl": the pattern "${pattern}" matches no file (relative to ${cwdRelative(base)}/)`, file, globs);
       wsdl.push(...matches.map(cwdRelative));
     }
   }
