@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
-import { CONFIG_FILE, DEFAULT_OUT_DIR, findConfig, isPositiveLimit, readConfig, type LoadedConfig } from './input/config.js';
+import { CONFIG_FILE, DEFAULT_OUT_DIR, findConfig, isPositiveLimit, NoMatchError, readConfig, type GlobWatch, type LoadedConfig } from './input/config.js';
 import { isUrl } from './input/documents.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
 import { interruptedWrite } from './output/write.js';
@@ -147,8 +147,8 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
 /** One run's inputs and options, from the arguments and the config file. */
 interface RunSettings {
   readonly wsdl: readonly string[];
-  /** The config's globs, absolute (watched for new files in --watch). */
-  readonly globs: readonly string[];
+  /** Where a new file that one of the config's globs matches could appear (watched in --watch). */
+  readonly globs: readonly GlobWatch[];
   readonly out: string;
   readonly allowedOrigins: readonly string[];
   readonly timeoutMs: number | undefined;
@@ -208,7 +208,9 @@ function keptLines(outLabel: string, kept: readonly KeptFile[]): string {
         `${NAME}: ${outLabel}/${k.path}: kept, although no longer generated: ` +
         (k.reason === 'edited'
           ? 'it changed since gen-services86 wrote it (maybe edited by hand); save any edits elsewhere and delete it\n'
-          : 'gen-services86 did not write it, and its folder belongs to an agent no longer generated; move or delete it\n'),
+          : k.reason === 'linked'
+            ? 'its folder is a symbolic link, which gen-services86 does not delete through; delete the file or the link yourself\n'
+            : 'gen-services86 did not write it, and its folder belongs to an agent no longer generated; move or delete it\n'),
     )
     .join('');
 }
@@ -281,20 +283,26 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   process.once('SIGTERM', stop);
   const clock = () => new Date().toTimeString().slice(0, 8);
   let last: WatchRun = { files: [] };
-  /** What to watch after a run: the config file always; the WSDLs and globs of the last run that read the config. */
-  const watching = (settings: RunSettings | undefined): WatchRun => {
+  /**
+   * What to watch after a run: the config file always; the WSDLs and globs of the last run that read
+   * the config; and after a config whose glob matched nothing (`failure`), where a match may appear.
+   */
+  const watching = (settings: RunSettings | undefined, failure?: unknown): WatchRun => {
     if (settings) last = { files: [...settings.wsdl, ...(settings.configPath !== undefined ? [settings.configPath] : [])], globs: settings.globs };
     const config = argv.config ?? (argv.wsdl.length === 0 ? CONFIG_FILE : undefined);
-    return { files: [...new Set([...last.files, ...(config !== undefined ? [config] : [])])], globs: last.globs ?? [] };
+    const globs = [...(last.globs ?? []), ...(failure instanceof NoMatchError ? failure.globs : [])];
+    return { files: [...new Set([...last.files, ...(config !== undefined ? [config] : [])])], globs };
   };
   // Read once, for what the first run watches and for that run itself (the config is watched from
   // the start, so a save after this reading gets a run of its own); later runs read them anew.
   let first: RunSettings | undefined;
+  let firstFailure: unknown;
   let firstSettings: (() => RunSettings) | undefined;
   try {
     const settings = (first = settingsFrom(argv));
     firstSettings = () => settings;
   } catch (err) {
+    firstFailure = err;
     firstSettings = () => {
       throw err; // the first run reports it
     };
@@ -302,9 +310,10 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   await watchAndRun({
     signal: controller.signal,
     // Watched from the start: a WSDL saved or deleted while the first run reads gets a run of its own.
-    first: watching(first),
+    first: watching(first, firstFailure),
     run: async (cache) => {
       let settings: RunSettings | undefined;
+      let failure: unknown;
       const read = firstSettings ?? (() => settingsFrom(argv));
       firstSettings = undefined;
       try {
@@ -312,12 +321,13 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
         const { line } = await runOnce(argv, settings, io, cache);
         io.out(`[${clock()}] ${line}\n`);
       } catch (err) {
+        failure = err;
         const text = failureText(err, settings?.out ?? argv.out ?? DEFAULT_OUT_DIR);
         io.err(
           `[${clock()}] ${NAME}: the last good output stays; waiting for the next change\n` + text.split('\n').map((l) => `${NAME}: ${l}\n`).join(''),
         );
       }
-      return watching(settings);
+      return watching(settings, failure);
     },
   });
   process.removeListener('SIGINT', stop);

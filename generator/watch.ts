@@ -3,9 +3,9 @@
 // last good output as it is (a run writes nothing unless it succeeds). Each WSDL's model is kept by
 // content (ReadCache), so a run after one file changed reads only that file, and each agent's files
 // by their emitter's arguments (EmitCache), so it emits only what that change reaches.
-import { existsSync, statSync, watch as watchFile, type FSWatcher } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { globWatchTarget, hidden } from './input/config.js';
+import { existsSync, readdirSync, statSync, watch as watchFile, type FSWatcher } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { segmentMatcher, type GlobWatch } from './input/config.js';
 import { isUrl } from './input/documents.js';
 import { ReadCache } from './read-cache.js';
 
@@ -14,10 +14,11 @@ export interface WatchRun {
   /** Local files whose change triggers a run (the WSDLs, the config file). */
   readonly files: readonly string[];
   /**
-   * Globs (absolute) the inputs came from (a config's `wsdl/*.wsdl`): a file that appears where
-   * one matches triggers a run too, so a WSDL added to the folder is generated.
+   * Where a file that a glob of the inputs (a config's `wsdl/*.wsdl`) could match may appear, as
+   * expandGlob found it: an entry appearing there that could lead to a match triggers a run too,
+   * so a WSDL added to the folder (or to a folder made since) is generated.
    */
-  readonly globs?: readonly string[];
+  readonly globs?: readonly GlobWatch[];
 }
 
 export interface WatchOptions {
@@ -58,14 +59,15 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
   };
   /** The files the watchers are for. */
   let watched: readonly string[] = [];
-  const arm = ({ files, globs = [] }: WatchRun) => {
+  /** `afterRun`: the files and globs come from a run that has just ended (not from before the first). */
+  const arm = ({ files, globs = [] }: WatchRun, afterRun = false) => {
     watched = files;
     // The folder of each file is watched rather than the file: editors that save by writing a new
     // file and renaming it over the old one would otherwise end a file watch after the first save.
-    /** Per folder: the names in it, the patterns of names, and whether a new folder in it matters (a glob's `**`). */
-    const byFolder = new Map<string, { names: Set<string>; patterns: RegExp[]; folders: boolean }>();
+    /** Per folder: the names in it, and the glob segments an entry (or a folder) in it may match. */
+    const byFolder = new Map<string, { names: Set<string>; files: Set<string>; folders: Set<string> }>();
     const target = (folder: string) => {
-      if (!byFolder.has(folder)) byFolder.set(folder, { names: new Set(), patterns: [], folders: false });
+      if (!byFolder.has(folder)) byFolder.set(folder, { names: new Set(), files: new Set(), folders: new Set() });
       return byFolder.get(folder)!;
     };
     // A folder that does not exist (deleted by a branch switch, not made yet): the nearest one
@@ -82,38 +84,46 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       target(folder).names.add(name);
     };
     for (const f of files) if (!isUrl(f)) addPath(f);
-    // A glob: each folder a match may appear in (its literal folder, and below a wildcard folder
-    // the ones it walks, each watched by itself: a recursive watch would walk node_modules and
-    // .git too), for the names its last segment matches; a folder made there starts a run, which
-    // watches it from then on.
-    for (const glob of globs) {
-      const where = globWatchTarget(glob);
-      if (!where) continue;
-      if (!isFolder(where.folder)) addPath(where.folder);
-      for (const folder of where.folders) {
-        const t = target(folder);
-        t.patterns.push(where.name);
-        t.folders ||= where.deep;
-      }
+    // A glob: the folders its walk found a match may appear in or below (each watched by itself:
+    // a recursive watch would walk node_modules and .git too); a folder made there starts a run,
+    // whose walk finds it and watches it from then on. One gone since the walk: as a file's folder.
+    for (const { folder, segment, file } of globs) {
+      if (!byFolder.has(folder) && !isFolder(folder)) addPath(folder);
+      else (file ? target(folder).files : target(folder).folders).add(segment);
     }
+    const found = new Set(files.filter((f) => !isUrl(f)).map((f) => resolve(f)));
+    const walked = globs.map((g) => g.folder);
+    /** An entry of `folder` the walk would have followed had it been there: a file not among the run's, a folder with nothing walked in it. */
+    const addedSinceWalk = (folder: string, fileMatch: readonly Matcher[], folderMatch: readonly Matcher[]) =>
+      listing(folder).some(({ name, isFolder: isDir }) => {
+        const path = join(folder, name);
+        if (fileMatch.some((m) => m(name)) && !isDir) return !found.has(path);
+        return isDir && folderMatch.some((m) => m(name)) && !walked.some((w) => w === path || w.startsWith(path + sep));
+      });
     // A watcher for the same folder and names is kept, not made again: closing it would drop the
     // events it has not delivered yet (a save while a run ended without giving them a turn).
     const kept = new Map<string, { readonly key: string; readonly watcher: FSWatcher }>();
-    for (const [folder, { names, patterns, folders }] of byFolder) {
-      const key = [...[...names].sort(), ...patterns.map((p) => p.source).sort(), String(folders)].join('\n');
+    for (const [folder, { names, files: fileSegments, folders: folderSegments }] of byFolder) {
+      const key = [...[...names].sort(), '', ...[...fileSegments].sort(), '', ...[...folderSegments].sort()].join('\n');
       const old = watchers.get(folder);
       if (old?.key === key) {
         kept.set(folder, old);
         watchers.delete(folder);
         continue;
       }
+      const fileMatch = [...fileSegments].map(segmentMatcher);
+      const folderMatch = [...folderSegments].map(segmentMatcher);
       try {
-        const watcher = watchFile(folder, (_event, name) => {
-          if (name === null || names.has(name.toString()) || patterns.some((p) => p.test(name.toString()))) schedule();
-          else if (folders && !hidden(name.toString()) && isFolder(join(folder, name.toString()))) schedule();
+        const watcher = watchFile(folder, (_event, entry) => {
+          const name = entry?.toString();
+          if (name === undefined || names.has(name) || fileMatch.some((m) => m(name))) schedule();
+          else if (folderMatch.some((m) => m(name)) && isFolder(join(folder, name))) schedule();
         });
         watcher.on('error', () => schedule());
         kept.set(folder, { key, watcher });
+        // Watched from now on, but the run's walk read it earlier: a match added in between (a
+        // folder copied in over a while, `mkdir -p new/wsdl` then a save in it) gets a run of its own.
+        if (afterRun && (fileSegments.size > 0 || folderSegments.size > 0) && addedSinceWalk(folder, fileMatch, folderMatch)) schedule();
       } catch {
         // A folder that vanished since: the next run reports the missing file.
       }
@@ -129,7 +139,7 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     const next = await options.run(cache);
     const { files } = next;
     if (options.signal.aborted) return;
-    arm(next);
+    arm(next, true);
     // A file saved while the run was reading before its folder was watched (one the run named
     // anew: a changed config), or deleted meanwhile, gets a run of its own.
     if (files.some((f) => !isUrl(f) && changedSince(f, started, existed.has(f)))) schedule();
@@ -171,6 +181,17 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       { once: true },
     );
   });
+}
+
+type Matcher = (name: string) => boolean;
+
+/** The entries of a folder (none when it cannot be read), and which are folders. */
+function listing(folder: string): { readonly name: string; readonly isFolder: boolean }[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true }).map((e) => ({ name: e.name, isFolder: e.isDirectory() }));
+  } catch {
+    return [];
+  }
 }
 
 function isFolder(path: string): boolean {

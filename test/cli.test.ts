@@ -3,7 +3,7 @@
 // and leave an existing output folder byte-identical. The CLI runs in this process (runCommand, as
 // the bin does), except --help and --version, which run as a child process: yargs exits after them.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -177,6 +177,22 @@ describe('arguments', () => {
     const r = await runCli([join(badDir, 'valid-minimal.wsdl'), '-o', 'out'], dir);
     assertOneErrorLine(r, /^gen-services86: out: .*not a directory/);
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'not a folder\n');
+  });
+
+  test('an output path below a file, or through a link to nowhere, is refused naming that part, not with mkdir\'s errno', async () => {
+    const dir = freshDir('out-below-file');
+    writeFileSync(join(dir, 'notes.txt'), 'a file\n');
+    symlinkSync(join(dir, 'deleted'), join(dir, 'gone'));
+    const wsdl = join(badDir, 'valid-minimal.wsdl');
+    const below = await runCli([wsdl, '-o', 'notes.txt/out'], dir);
+    // Was "cannot write notes.txt/out: ENOTDIR: not a directory, mkdir 'notes.txt/out'".
+    assertOneErrorLine(below, /^gen-services86: notes\.txt\/out: cannot make the output folder: notes\.txt is a file, not a folder$/);
+    const link = await runCli([wsdl, '-o', 'gone'], dir);
+    // Was "cannot write gone: ENOENT: no such file or directory, mkdir 'gone'".
+    assertOneErrorLine(link, new RegExp(`^gen-services86: gone: the output path is a symbolic link to ${join(dir, 'deleted').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, which does not exist: make that folder, or choose another -o$`));
+    const belowLink = await runCli([wsdl, '-o', 'gone/out'], dir);
+    assertOneErrorLine(belowLink, /^gen-services86: gone\/out: cannot make the output folder: gone is a symbolic link to .*deleted, which does not exist$/);
+    assert.deepEqual(readdirSync(dir).sort(), ['gone', 'notes.txt']);
   });
 });
 
@@ -578,6 +594,18 @@ describe('bad inputs: one error line, exit 1, nothing written', { concurrency: 2
     baselineOut = join(dir, 'out');
     baselineSnapshot = snapshot(baselineOut);
     assert.ok(baselineSnapshot['Note/types.ts'], 'the baseline holds the Note agent');
+  });
+
+  test('a file too large to be read as one string (sparse, 1 GiB): named, and refused before it is read', async () => {
+    // It was read whole (seconds, and as much memory), then reported as "cannot write out: Cannot
+    // create a string longer than 0x1fffffe8 characters", naming neither the file nor reading; past
+    // 2 GiB as "cannot read the file: ERR_FS_FILE_TOO_LARGE". (Not among badCases: they snapshot the folder.)
+    const dir = freshDir('too-large');
+    writeFileSync(join(dir, 'Huge.wsdl'), '');
+    truncateSync(join(dir, 'Huge.wsdl'), 2 ** 30 + 2 ** 26);
+    const run = await runCli(['Huge.wsdl', '-o', 'out'], dir);
+    assertOneErrorLine(run, errorLine('Huge.wsdl', undefined, /the file is too large to read as text \(1140850688 bytes; a WSDL is read as one string of at most \d+ characters\)/));
+    assert.ok(!existsSync(join(dir, 'out')), 'nothing written');
   });
 
   for (const c of badCases) {

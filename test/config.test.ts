@@ -139,9 +139,9 @@ describe('config file', () => {
     mkdirSync(join(dir, '.cache'));
     writeFileSync(join(dir, '.cache', 'B.wsdl'), '');
     const rel = (paths: string[]) => paths.map((p) => p.slice(dir.length + 1));
-    assert.deepEqual(rel(expandGlob(dir, '**/*.wsdl')), ['wsdl/EMail.wsdl', 'wsdl/Tooltips.wsdl', 'wsdl/old/Note.wsdl']);
-    assert.deepEqual(rel(expandGlob(dir, 'wsdl/?????.wsdl')), ['wsdl/EMail.wsdl']);
-    assert.deepEqual(rel(expandGlob(dir, 'wsdl/*/N*.wsdl')), ['wsdl/old/Note.wsdl']);
-    assert.deepEqual(expandGlob(dir, 'nothing/*.wsdl'), []);
+    assert.deepEqual(rel(expandGlob(dir, '**/*.wsdl').files), ['wsdl/EMail.wsdl', 'wsdl/Tooltips.wsdl', 'wsdl/old/Note.wsdl']);
+    assert.deepEqual(rel(expandGlob(dir, 'wsdl/?????.wsdl').files), ['wsdl/EMail.wsdl']);
+    assert.deepEqual(rel(expandGlob(dir, 'wsdl/*/N*.wsdl').files), ['wsdl/old/Note.wsdl']);
+    assert.deepEqual(expandGlob(dir, 'nothing/*.wsdl').files, []);
   });
 });

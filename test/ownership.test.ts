@@ -4,7 +4,7 @@
 // files a run would remove as `obsolete`. The session class lists what is on disk. The CLI runs as
 // a child process; the WSDLs are small (miniWsdl) so each run is quick.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -110,6 +110,24 @@ describe('a dropped input', () => {
     const again = await ok(args('Alpha', 'Beta'), dir);
     assert.equal(again.stderr, '');
     assert.ok(existsSync(client));
+  });
+
+  test('a dropped agent folder that is now a symbolic link (moved elsewhere and linked): its files are kept and named, not counted as removed', async () => {
+    // The run counted the files behind the link as removed ("8 removed"), left them where the link
+    // leads (it deletes nothing through one), and the next run no longer knew them.
+    const dir = project('linked');
+    const out = join(dir, 'out');
+    await ok(args('Alpha', 'Gamma'), dir);
+    renameSync(join(out, 'Gamma'), join(dir, 'Gamma-elsewhere'));
+    symlinkSync(join('..', 'Gamma-elsewhere'), join(out, 'Gamma'));
+    const before = snapshot(join(dir, 'Gamma-elsewhere'));
+    const r = await ok(args('Alpha'), dir);
+    assert.match(r.stdout, /^gen-services86: out: \d+ written, \d+ unchanged, 2 removed /m, 'the shared module only (shared/metadata.ts, shared/types.ts)');
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.deepEqual(lines, Object.keys(before).sort().map((f) => `gen-services86: out/Gamma/${f}: kept, although no longer generated: its folder is a symbolic link, which gen-services86 does not delete through; delete the file or the link yourself`));
+    assert.deepEqual(snapshot(join(dir, 'Gamma-elsewhere')), before, 'nothing changed where the link leads');
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { files: string[] };
+    assert.ok(!manifest.files.some((f) => f.startsWith('Gamma/')), 'the files are no longer ours');
   });
 
   test('a file the user added into a live agent folder stays and is not reported', async () => {

@@ -3,17 +3,17 @@
 // output kept when a run fails, a clean end on Ctrl-C (SIGINT). In process: the model cache reads
 // only the WSDL that changed.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generate } from '../generator/generate.js';
+import { expandGlob } from '../generator/input/config.js';
 import { FileTexts, ReadCache } from '../generator/read-cache.js';
 import { watchAndRun } from '../generator/watch.js';
 import { snapshot } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
-import { cliPath } from './support/paths.js';
+import { RUN_LINE, watchChild } from './support/watch-child.js';
 
 let work: string;
 before(() => {
@@ -30,44 +30,6 @@ function project(name: string): string {
   writeFileSync(join(dir, 'wsdl', 'Beta.wsdl'), wsdlText('Beta'));
   writeFileSync(join(dir, 'gen-services86.config.json'), JSON.stringify({ wsdl: ['wsdl/*.wsdl'], out: 'gen' }));
   return dir;
-}
-
-const RUN_LINE = /^\[\d\d:\d\d:\d\d\] gen: (\d+) written, (\d+) unchanged, (\d+) removed \(\d+(?: ms|\.\d s)\)$/;
-
-/** `gen-services86 <args>` as a child process in `cwd`, driven through its output. */
-function watchChild(args: readonly string[], cwd: string) {
-  const child = spawn(process.execPath, [cliPath, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 80_000);
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  let stdout = '';
-  let stderr = '';
-  const waiters: (() => void)[] = [];
-  const poke = () => waiters.splice(0).forEach((w) => w());
-  child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), poke()));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), poke()));
-  return {
-    child,
-    exited,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    /** The run lines so far. */
-    lines: () => stdout.split('\n').filter((l) => RUN_LINE.test(l)),
-    /** Waits until `done()` holds; fails when the process ended first, or after 30 s. */
-    until: async (done: () => boolean, what: string) => {
-      const deadline = Date.now() + 30_000;
-      while (!done()) {
-        if (Date.now() > deadline || child.exitCode !== null) assert.fail(`waiting for ${what}; stdout: ${stdout}\nstderr: ${stderr}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 200);
-        });
-      }
-    },
-    end: () => {
-      clearTimeout(killer);
-      child.kill('SIGKILL');
-    },
-  };
 }
 
 test('--watch: a line per run, runs on changes, keeps the last good output on error, ends on SIGINT', { timeout: 90_000 }, async () => {
@@ -190,59 +152,159 @@ test('watch: a WSDL deleted or saved while the first run reads gets a run of its
   assert.equal(await runsAfterChangeDuring(saveOlderCopy, 2), 3, 'an older copy saved over it during the second run');
 });
 
-test("watch: a file added where a glob of the config matches gets a run (wsdl/*.wsdl, wsdl/**/*.wsdl, in a folder made since); another file does not", async () => {
+/** Writes `path` (and its folders) with a time long before any run: only the event counts, not its modification time. */
+function put(path: string, text = 'a WSDL'): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  utimesSync(path, new Date(2020, 0, 1), new Date(2020, 0, 1));
+}
+
+/**
+ * watchAndRun in process over a glob of `dir`, with runs that walk it as readConfig does (and
+ * generate nothing): `runs` holds what each run found (paths relative to `dir`). `during` may
+ * change files in the middle of run n, after its walk (a copy still going on).
+ */
+function globWatch(dir: string, glob: string, during?: (run: number) => void) {
+  const controller = new AbortController();
+  const runs: string[][] = [];
+  const waiters: (() => void)[] = [];
+  const watching = watchAndRun({
+    signal: controller.signal,
+    debounceMs: 5,
+    run: async () => {
+      const { files, watch } = expandGlob(dir, glob);
+      runs.push(files.map((f) => relative(dir, f).split(sep).join('/')));
+      during?.(runs.length);
+      waiters.splice(0).forEach((w) => w());
+      return { files, globs: watch };
+    },
+  });
+  const after = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  return {
+    runs,
+    /** Waits (on each run, up to 20 s: a loaded machine) until `done()` holds. */
+    until: async (done: () => boolean, what: string) => {
+      const deadline = Date.now() + 20_000;
+      while (!done()) {
+        assert.ok(Date.now() < deadline, `waiting for ${what}; runs: ${JSON.stringify(runs)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 250);
+        });
+      }
+    },
+    /** Waits until no run came for `ms` (a change that does not count has had its chance to start one). */
+    quiet: async (ms = 150) => {
+      for (let n = -1; n !== runs.length; ) {
+        n = runs.length;
+        await after(ms);
+      }
+    },
+    /** Whether the last run found `file`. */
+    found: (file: string) => runs.at(-1)?.includes(file) ?? false,
+    stop: async () => {
+      controller.abort();
+      await watching;
+    },
+  };
+}
+
+test('watch: a file added where a glob of the config matches gets a run (wsdl/*.wsdl, wsdl/**/*.wsdl, in a folder made since); another file does not', async () => {
   // Only the files a glob matched were watched: a WSDL added to the folder was generated only
   // once something else changed.
-  const dir = mkdtempSync(join(work, 'glob-'));
-  mkdirSync(join(dir, 'wsdl', 'sub'), { recursive: true });
-  const alpha = join(dir, 'wsdl', 'Alpha.wsdl');
-  writeFileSync(alpha, 'one');
-  utimesSync(alpha, new Date(2020, 0, 1), new Date(2020, 0, 1)); // saved long before the run
-  const tick = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   for (const [glob, added] of [
     ['wsdl/*.wsdl', 'wsdl/Beta.wsdl'],
     ['wsdl/**/*.wsdl', 'wsdl/sub/Gamma.wsdl'],
   ] as const) {
-    const controller = new AbortController();
-    let runs = 0;
-    let ran: () => void = () => {};
-    const watching = watchAndRun({
-      signal: controller.signal,
-      debounceMs: 5,
-      run: async () => {
-        runs++;
-        ran();
-        return { files: [alpha], globs: [join(dir, glob)] };
-      },
-    });
-    const nextRun = () => new Promise<void>((resolve) => (ran = resolve));
+    const dir = mkdtempSync(join(work, 'glob-'));
+    put(join(dir, 'wsdl', 'Alpha.wsdl'));
+    mkdirSync(join(dir, 'wsdl', 'sub'));
+    const w = globWatch(dir, glob);
     try {
-      await tick(20); // the first run, and its watchers
-      assert.equal(runs, 1);
+      await w.until(() => w.runs.length === 1, 'the first run');
       // Beside the WSDLs (the folder both globs watch) and below them: neither name matches.
-      writeFileSync(join(dir, 'wsdl', `notes-${runs}.txt`), 'not a match');
-      writeFileSync(join(dir, 'wsdl', 'sub', `notes-${runs}.txt`), 'not a match');
-      await tick(60);
-      assert.equal(runs, 1, `${glob}: a file it does not match`);
-      const second = nextRun();
-      writeFileSync(join(dir, added), 'two');
-      await Promise.race([second, tick(3_000)]);
-      assert.equal(runs, 2, `${glob}: ${added} was added`);
+      put(join(dir, 'wsdl', 'notes.txt'));
+      put(join(dir, 'wsdl', 'sub', 'notes.txt'));
+      await w.quiet();
+      assert.equal(w.runs.length, 1, `${glob}: a file it does not match`);
+      put(join(dir, added));
+      await w.until(() => w.found(added), `${glob}: a run after ${added} was added`);
       if (glob.includes('**')) {
         // A folder made below: a run, which watches it; then a WSDL in it.
-        const third = nextRun();
+        const before = w.runs.length;
         mkdirSync(join(dir, 'wsdl', 'new'));
-        await Promise.race([third, tick(3_000)]);
-        await tick(10);
-        const fourth = nextRun();
-        writeFileSync(join(dir, 'wsdl', 'new', 'Delta.wsdl'), 'three');
-        await Promise.race([fourth, tick(3_000)]);
-        assert.equal(runs, 4, `${glob}: a folder made below it, then a WSDL in it`);
+        await w.until(() => w.runs.length > before, `${glob}: a run after a folder was made below it`);
+        put(join(dir, 'wsdl', 'new', 'Delta.wsdl'));
+        await w.until(() => w.found('wsdl/new/Delta.wsdl'), `${glob}: a run after a WSDL was saved in the folder made below it`);
       }
     } finally {
-      controller.abort();
-      await watching;
+      await w.stop();
     }
+  }
+});
+
+test('watch: test/*/wsdl/*.wsdl watches exactly the folders where a match can appear, and generates a WSDL saved in a matching folder made later', async () => {
+  // globWatchTarget walked the glob a second time and, below its first wildcard, watched every
+  // folder: a WSDL saved in test/a/other/ or test/fixtures/deep/ started a run that found nothing new.
+  const dir = mkdtempSync(join(work, 'glob-deep-'));
+  put(join(dir, 'test', 'a', 'wsdl', 'Alpha.wsdl'));
+  mkdirSync(join(dir, 'test', 'a', 'wsdl', 'old'));
+  mkdirSync(join(dir, 'test', 'a', 'other'));
+  mkdirSync(join(dir, 'test', 'b'));
+  mkdirSync(join(dir, 'test', 'fixtures', 'deep', 'er'), { recursive: true });
+  mkdirSync(join(dir, 'test', '.hidden', 'wsdl'), { recursive: true });
+  const glob = 'test/*/wsdl/*.wsdl';
+  const at = (folder: string) => join(dir, ...folder.split('/'));
+  assert.deepEqual(
+    expandGlob(dir, glob).watch.map((w) => ({ ...w, folder: relative(dir, w.folder).split(sep).join('/') })),
+    [
+      { folder: 'test', segment: '*', file: false }, // a new folder here may get a wsdl/
+      { folder: 'test/a/wsdl', segment: '*.wsdl', file: true }, // where the matches are
+      { folder: 'test/b', segment: 'wsdl', file: false }, // a wsdl/ made here may hold one
+      { folder: 'test/fixtures', segment: 'wsdl', file: false },
+    ],
+  );
+  assert.ok(existsSync(at('test/a/other')));
+  const w = globWatch(dir, glob);
+  try {
+    await w.until(() => w.runs.length === 1, 'the first run');
+    assert.deepEqual(w.runs[0], ['test/a/wsdl/Alpha.wsdl']);
+    // Where the glob cannot match: no run.
+    for (const stray of ['test/a/other', 'test/a/wsdl/old', 'test/fixtures/deep', 'test/fixtures/deep/er', 'test/.hidden/wsdl', 'test']) put(join(at(stray), 'Stray.wsdl'));
+    mkdirSync(at('test/a/other/wsdl'));
+    mkdirSync(at('test/b/other'));
+    await w.quiet();
+    assert.equal(w.runs.length, 1, `a WSDL or folder where the glob cannot match: ${JSON.stringify(w.runs)}`);
+    // A matching folder made later, at once with its WSDL (mkdir -p, a copied folder) …
+    put(join(at('test/c/wsdl'), 'Gamma.wsdl'));
+    await w.until(() => w.found('test/c/wsdl/Gamma.wsdl'), 'a run that finds test/c/wsdl/Gamma.wsdl');
+    // … or below a folder that was there without one.
+    mkdirSync(at('test/b/wsdl'));
+    await w.until(() => w.runs.at(-1)!.length === 2 && w.runs.length >= 3, 'a run after test/b/wsdl/ was made');
+    put(join(at('test/b/wsdl'), 'Beta.wsdl'));
+    await w.until(() => w.found('test/b/wsdl/Beta.wsdl'), 'a run that finds test/b/wsdl/Beta.wsdl');
+    assert.deepEqual(w.runs.at(-1), ['test/a/wsdl/Alpha.wsdl', 'test/b/wsdl/Beta.wsdl', 'test/c/wsdl/Gamma.wsdl']);
+  } finally {
+    await w.stop();
+  }
+});
+
+test('watch: a WSDL saved in a new matching folder after the run walked the glob, before the folder was watched, gets a run of its own', async () => {
+  // The folder is watched only once the run that found it ends: a save in between (a folder
+  // copied in over a while) was seen by nobody, and --watch waited for a change that had happened.
+  const dir = mkdtempSync(join(work, 'glob-late-'));
+  put(join(dir, 'test', 'a', 'wsdl', 'Alpha.wsdl'));
+  const w = globWatch(dir, 'test/*/wsdl/*.wsdl', (run) => {
+    if (run === 2) put(join(dir, 'test', 'b', 'wsdl', 'Late.wsdl')); // after run 2's walk found test/b/wsdl/Beta.wsdl
+  });
+  try {
+    await w.until(() => w.runs.length === 1, 'the first run');
+    put(join(dir, 'test', 'b', 'wsdl', 'Beta.wsdl'));
+    await w.until(() => w.found('test/b/wsdl/Beta.wsdl'), 'a run that finds test/b/wsdl/Beta.wsdl');
+    assert.deepEqual(w.runs[1], ['test/a/wsdl/Alpha.wsdl', 'test/b/wsdl/Beta.wsdl'], 'run 2 walked before Late.wsdl was saved');
+    await w.until(() => w.found('test/b/wsdl/Late.wsdl'), 'a run that finds test/b/wsdl/Late.wsdl');
+  } finally {
+    await w.stop();
   }
 });
 

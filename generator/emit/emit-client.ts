@@ -4,7 +4,7 @@
 import { GenerateError } from '../errors.js';
 import { qnameKey, type ElementField, type MessagePart, type Operation, type OperationMessage } from '../model/types.js';
 import { enumValueNames, fieldLine } from './emit-metadata.js';
-import { commentText, docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
+import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import { restBinding } from './rest-binding.js';
 import { SHARED_FOLDER, type EmitPlan, type PlannedOperation, type PlannedType } from './plan.js';
@@ -72,10 +72,10 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
     let set = sets.get(key);
     if (!set) {
       const n = ++counts[direction];
-      const names = commentText(parts.map((p) => p.name).join(', '));
+      const names = parts.map((p) => p.name).join(', ');
       set = {
         name: `${direction}Headers${n === 1 ? '' : n}`,
-        doc: `SOAP header blocks of ${plan.agent} ${direction}s (${names}), shared by the operations below.`,
+        doc: jsDocBlock([`SOAP header blocks of ${plan.agent} ${direction}s (${names}), shared by the operations below.`], '', { compact: true }),
         fields,
       };
       sets.set(key, set);
@@ -235,7 +235,7 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
     classDoc: [
       ...docLines(plan.service.documentation),
       ...(plan.service.documentation ? [''] : []),
-      `Typed client of the ${commentText(plan.service.name)} agent (${commentText(plan.service.sourceFile)}, SOAP ${plan.service.soapVersion}).`,
+      `Typed client of the ${plan.labels.service} agent (${plan.labels.source}, SOAP ${plan.service.soapVersion}).`,
       'One method per operation; each takes the request element\'s content and returns the reply.',
       "Calls go to the baseUrl or endpoint option; to the WSDL's soap:address only with useWsdlAddress: true.",
       `Errors: SoExceptionError (the service reported a failure), SoapFaultError, HttpError,`,

@@ -5,7 +5,7 @@
 //     export class SuperOfficeClient extends rt.SoapSession<'EMail' | 'Person' | 'SoPrincipal'> {
 //       get email(): EMailAgent { … }  get person(): PersonAgent { … }  get soPrincipal(): SoPrincipalAgent { … }
 //     }
-import { commentText, stringLiteral } from './identifiers.js';
+import { stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import { ENTRY_RUNTIME_TYPES, ENTRY_RUNTIME_VALUES, SESSION_CLASS, SESSION_OPTIONS, SESSION_SERVICE, type EmitPlan } from './plan.js';
 import { template } from './templates.js';
@@ -39,7 +39,7 @@ export function emitEntry(plans: readonly EmitPlan[], templatesDir: string, head
       agentClass: p.agentClass,
       property,
       serviceLiteral: stringLiteral(p.service.name),
-      wsdl: commentText(p.service.sourceFile),
+      wsdl: p.labels.source,
     };
   });
   const literals = sorted.map((p) => stringLiteral(p.service.name));

@@ -12,7 +12,7 @@
 // first comment (templates/metadata.ts.hbs).
 import { GenerateError } from '../errors.js';
 import { shownLocal, type ElementField, type SourceLocation } from '../model/types.js';
-import { commentText, stringLiteral } from './identifiers.js';
+import { stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import { NO_CHECK_LINE } from './no-check.js';
 import { SHARED_FOLDER, type EmitPlan, type PlannedType, type TypeScope } from './plan.js';
@@ -94,7 +94,7 @@ function described(types: readonly PlannedType[]): PlannedType[] {
 /** An agent's metadata.ts when it owns its types (one WSDL in the run): the constants and the table. */
 export function emitMetadata(plan: EmitPlan, templatesDir: string, header = ''): string {
   const types = described(plan.types);
-  return metadataFile(plan, templatesDir, header, { types, table: { name: plan.schemaConst, source: commentText(plan.service.sourceFile), types: types.map((t) => t.name) } });
+  return metadataFile(plan, templatesDir, header, { types, table: { name: plan.schemaConst, source: plan.labels.source, types: types.map((t) => t.name) } });
 }
 
 /** shared/metadata.ts (several WSDLs in one run): every type's constant, once. */
@@ -107,7 +107,7 @@ export function emitAgentTable(plan: EmitPlan, templatesDir: string, header: str
   const names = described(plan.types).map((t) => t.name);
   return metadataFile(plan, templatesDir, header, {
     imports: [...names].sort(),
-    table: { name: plan.schemaConst, source: commentText(plan.service.sourceFile), types: names },
+    table: { name: plan.schemaConst, source: plan.labels.source, types: names },
   });
 }
 

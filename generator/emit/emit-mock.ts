@@ -23,8 +23,8 @@ export function emitMock(plan: EmitPlan, templatesDir: string, header: string): 
     instance: plan.agent.toLowerCase(),
     operationsConst: plan.operationsConst,
     // In its JSDoc: as comment text.
-    service: commentText(plan.service.name),
-    wsdlFile: commentText(plan.service.sourceFile),
+    service: plan.labels.service,
+    wsdlFile: plan.labels.source,
     soapLabel: `SOAP ${plan.service.soapVersion}`,
     exampleKey: first ? commentText(propertyKey(first.op.name)) : 'Operation',
     serviceLiteral,

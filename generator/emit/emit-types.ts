@@ -5,7 +5,7 @@
 //   IsDictionary FieldPropertyDictionary → export type FieldPropertyDictionary = Record<string, FieldProperty | null>
 //   ArrayOfEMailAddress → export type ArrayOfEMailAddress = (EMailAddress | null)[] (fields use the array directly)
 import { qnameKey, shownLocal, type ElementField } from '../model/types.js';
-import { commentText, docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
+import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import { template } from './templates.js';
 import type { EmitPlan, PlannedType, TypeScope } from './plan.js';
@@ -68,7 +68,7 @@ export function emitAgentTypeExports(plan: EmitPlan, sharedModule: string, templ
   return typesFile(templatesDir, header, {
     sharedModule,
     importsT,
-    source: commentText(plan.service.sourceFile),
+    source: plan.labels.source,
     typeNames: [...new Set(declared.map((t) => t.name))].sort(),
     declarations,
   });

@@ -15,7 +15,7 @@ import {
   type TypeDef,
   type TypeRef,
 } from '../model/types.js';
-import { isReservedTypeName, safeIdentifier, pascalSegment } from './identifiers.js';
+import { commentText, isReservedTypeName, safeIdentifier, pascalSegment } from './identifiers.js';
 
 export type Shape =
   | { readonly kind: 'interface'; readonly def: ComplexTypeDef }
@@ -72,6 +72,11 @@ export interface EmitPlan extends TypeScope {
    * run), or once for all agents in the shared module (several WSDLs in one run).
    */
   readonly layout: 'own' | 'shared';
+  /**
+   * The service's name and its WSDL's file name (or URL) as comment text (commentText: a `*\/` or
+   * a line break in them cannot end a comment): every generated comment that shows them uses these.
+   */
+  readonly labels: { readonly service: string; readonly source: string };
 }
 
 /** Members of the runtime's SoapAgent base class: generated methods must not shadow them. */
@@ -144,6 +149,7 @@ export function planAgents(services: readonly Service[]): EmitPlan[] {
       operations: planOperations(service),
       namespaces: namespaces ?? collectNamespaces(service),
       layout,
+      labels: { service: commentText(service.name), source: commentText(service.sourceFile) },
     };
   });
 }

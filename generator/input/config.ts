@@ -33,13 +33,27 @@ export interface LoadedConfig {
   readonly path: string;
   /** Inputs after glob expansion, as paths relative to the working directory or URLs, in the config's order. */
   readonly wsdl: readonly string[];
-  /** The globs among them, absolute (--watch watches where a new file they match would appear). */
-  readonly globs: readonly string[];
+  /** Where a new file that one of its globs matches could appear (--watch watches there). */
+  readonly globs: readonly GlobWatch[];
   /** Output folder relative to the working directory. */
   readonly out: string;
   readonly allowOrigins: readonly string[];
   readonly timeoutMs?: number;
   readonly maxBytes?: number;
+}
+
+/**
+ * A config whose glob matches no file (a project starting with an empty wsdl/ folder): `globs` is
+ * where a match may appear, which --watch watches, so the first WSDL saved there starts a run.
+ */
+export class NoMatchError extends GenerateError {
+  constructor(
+    message: string,
+    file: string,
+    readonly globs: readonly GlobWatch[],
+  ) {
+    super(message, { file });
+  }
 }
 
 /** What a limit option (fetch-timeout, max-bytes) must be, on the command line and in the config file. */
@@ -123,16 +137,16 @@ export function readConfig(path: string): LoadedConfig {
   const base = dirname(resolve(path));
   const cwdRelative = (p: string) => relative(process.cwd(), p).split(sep).join('/') || '.';
   const wsdl: string[] = [];
-  const globs: string[] = [];
+  const globs: GlobWatch[] = [];
   for (const pattern of patterns) {
     if (isUrl(pattern)) wsdl.push(pattern);
     else if (unsupportedGlob(pattern) !== undefined) {
       throw new GenerateError(`"wsdl": the pattern "${pattern}" uses ${unsupportedGlob(pattern)}, which is not supported: only *, ? and ** are`, { file });
     } else if (!/[*?]/.test(pattern)) wsdl.push(cwdRelative(resolve(base, pattern)));
     else {
-      globs.push(resolve(base, pattern));
-      const matches = expandGlob(base, pattern);
-      if (matches.length === 0) throw new GenerateError(`"wsdl": the pattern "${pattern}" matches no file (relative to ${cwdRelative(base)}/)`, { file });
+      const { files: matches, watch: where } = expandGlob(base, pattern);
+      globs.push(...where);
+      if (matches.length === 0) throw new NoMatchError(`"wsdl": the pattern "${pattern}" matches no file (relative to ${cwdRelative(base)}/)`, file, globs);
       wsdl.push(...matches.map(cwdRelative));
     }
   }
@@ -229,18 +243,38 @@ function jsonErrorOffset(text: string): number | undefined {
 }
 
 /**
+ * A folder where a file that a glob matches may appear, or a folder that may hold one: `segment`
+ * is the glob's segment that an entry of the folder is matched against (its last one, for a file;
+ * an earlier one, for a folder a match may be below: a literal name not there yet, `*`, `**`).
+ */
+export interface GlobWatch {
+  readonly folder: string;
+  readonly segment: string;
+  /** Whether an entry matching `segment` matters as a file (the last segment), or only as a folder. */
+  readonly file: boolean;
+}
+
+/**
  * Files matching `pattern` below `base`, sorted: `*` and `?` within one path segment, `**` for
  * any number of folders. Hidden entries and node_modules are only matched when named literally.
+ * `watch`: where the walk found that a new match could appear (--watch watches those folders and
+ * no other): each folder it listed for a wildcard segment, each folder a match may be in, and
+ * where a literal folder it looked for is missing (a match may appear once it is made).
+ * `test/*\/wsdl/*.wsdl` watches `test/` for new folders, each `test/x/wsdl/` for WSDLs and each
+ * `test/x/` without a `wsdl/` for one, not every folder below `test/`.
  */
-export function expandGlob(base: string, pattern: string): string[] {
+export function expandGlob(base: string, pattern: string): { readonly files: string[]; readonly watch: GlobWatch[] } {
   const segments = pattern.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   const root = pattern.startsWith('/') ? '/' : base;
   const out: string[] = [];
+  const watch: GlobWatch[] = [];
   const walk = (dir: string, i: number): void => {
     if (i === segments.length) return;
     const seg = segments[i]!;
     const last = i === segments.length - 1;
     if (seg === '**') {
+      if (last) return; // ends in a folder: matches no file
+      watch.push({ folder: dir, segment: seg, file: false });
       walk(dir, i + 1);
       for (const e of entries(dir)) if (e.isDirectory() && !hidden(e.name)) walk(join(dir, e.name), i);
       return;
@@ -248,14 +282,16 @@ export function expandGlob(base: string, pattern: string): string[] {
     if (!/[*?]/.test(seg)) {
       const next = join(dir, seg);
       if (last) {
+        watch.push({ folder: dir, segment: seg, file: true });
         if (isFile(next)) out.push(next);
       } else if (isDir(next)) walk(next, i + 1);
+      else watch.push({ folder: dir, segment: seg, file: false });
       return;
     }
-    const re = segmentRegExp(seg);
+    watch.push({ folder: dir, segment: seg, file: last });
+    const matches = segmentMatcher(seg);
     for (const e of entries(dir)) {
-      if (hidden(e.name) && !seg.startsWith('.')) continue;
-      if (!re.test(e.name)) continue;
+      if (!matches(e.name)) continue;
       const next = join(dir, e.name);
       if (last) {
         if (isFile(next)) out.push(next);
@@ -263,30 +299,24 @@ export function expandGlob(base: string, pattern: string): string[] {
     }
   };
   walk(root, 0);
-  return [...new Set(out)].sort();
+  const seen = new Set<string>();
+  const unique = watch.filter((w) => {
+    const key = `${w.folder}\0${w.segment}\0${w.file}`;
+    return !seen.has(key) && (seen.add(key), true);
+  });
+  return { files: [...new Set(out)].sort(), watch: unique };
 }
 
 /**
- * Where a new file that `pattern` (absolute) matches would appear: in the folder its segments name
- * before the first wildcard, and when a wildcard segment follows (`**`, `*\/`), in the folders below
- * it too (`folders`: the ones expandGlob walks, without hidden ones and node_modules), under a name
- * its last segment matches. Undefined when it matches no file (it ends in `**`).
+ * Whether an entry named `name` matches one segment of a glob, as expandGlob matches it: a literal
+ * name exactly; `*` and `?` within the name, a hidden one (or node_modules) only when the segment
+ * starts with a dot; `**` any folder but hidden ones.
  */
-export function globWatchTarget(pattern: string): { readonly folder: string; readonly folders: readonly string[]; readonly deep: boolean; readonly name: RegExp } | undefined {
-  const segments = pattern.split(/[\\/]+/);
-  const last = segments[segments.length - 1]!;
-  if (last === '**' || last === '') return undefined;
-  const firstWild = segments.findIndex((s) => /[*?]/.test(s));
-  const literal = firstWild < 0 ? segments.length - 1 : firstWild;
-  const folder = segments.slice(0, literal).join('/') || '/';
-  const deep = literal < segments.length - 1;
-  const folders = [folder];
-  if (deep) {
-    for (let i = 0; i < folders.length; i++) {
-      for (const e of entries(folders[i]!)) if (e.isDirectory() && !hidden(e.name)) folders.push(join(folders[i]!, e.name));
-    }
-  }
-  return { folder, folders, deep, name: segmentRegExp(last) };
+export function segmentMatcher(seg: string): (name: string) => boolean {
+  if (seg === '**') return (name) => !hidden(name);
+  if (!/[*?]/.test(seg)) return (name) => name === seg;
+  const re = segmentRegExp(seg);
+  return (name) => (!hidden(name) || seg.startsWith('.')) && re.test(name);
 }
 
 function segmentRegExp(seg: string): RegExp {

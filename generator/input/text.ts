@@ -1,5 +1,6 @@
 // Bytes → XML text, for files and fetched documents alike: UTF-16 with a BOM, else UTF-8; a
 // file with NUL bytes is binary, not XML. File-level problems name the document as given.
+import { constants } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { GenerateError, lineColumnAt } from '../errors.js';
 
@@ -9,9 +10,17 @@ export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
   // UTF-16 WSDLs announce themselves with a BOM; anything else we read as UTF-8.
   const utf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff);
   if (utf16 && buf.length % 2 !== 0) throw new GenerateError('the file is truncated UTF-16 (odd number of bytes)', { file });
-  if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
-  if (buf[0] === 0xfe && buf[1] === 0xff) return Buffer.from(buf.subarray(2)).swap16().toString('utf16le');
-  const text = buf.toString('utf8');
+  let text: string;
+  try {
+    if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
+    if (buf[0] === 0xfe && buf[1] === 0xff) return Buffer.from(buf.subarray(2)).swap16().toString('utf16le');
+    text = buf.toString('utf8');
+  } catch (err) {
+    // More characters than a JavaScript string holds (~512 MiB): the error named neither the file
+    // nor reading ("cannot write <out>: Cannot create a string longer than 0x1fffffe8 characters").
+    if ((err as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') throw tooLarge(buf.length, file);
+    throw err;
+  }
   if (text.includes('\u0000')) throw new GenerateError('the file is binary (it contains NUL bytes), not XML', { file });
   // Invalid bytes decode to U+FFFD (so does a real U+FFFD, rarely): only then is the file checked.
   if (text.includes('\ufffd')) refuseInvalidUtf8(buf, text, file);
@@ -57,6 +66,9 @@ export function readLocalBytes(path: string, file: string): Uint8Array {
     throw new GenerateError('no such file', { file });
   }
   if (stat.isDirectory()) throw new GenerateError('is a directory, not a WSDL file', { file });
+  // Even at two bytes a character (UTF-16, or UTF-8's densest) more than one string holds: refused
+  // unread (reading it took seconds and as much memory, and past 2 GiB said ERR_FS_FILE_TOO_LARGE).
+  if (stat.size / 2 > constants.MAX_STRING_LENGTH) throw tooLarge(stat.size, file);
   let bytes;
   try {
     bytes = readFileSync(path);
@@ -64,4 +76,8 @@ export function readLocalBytes(path: string, file: string): Uint8Array {
     throw new GenerateError(`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
   }
   return bytes;
+}
+
+function tooLarge(bytes: number, file: string): GenerateError {
+  return new GenerateError(`the file is too large to read as text (${bytes} bytes; a WSDL is read as one string of at most ${constants.MAX_STRING_LENGTH} characters)`, { file });
 }

@@ -9,7 +9,7 @@
 // what it no longer produces — the folders of inputs no longer given included — as long as each
 // file is still exactly as we wrote it. Edited or foreign files are kept and reported by name.
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
@@ -99,8 +99,49 @@ function listFiles(dir: string, prefix = ''): string[] {
 /** A file no longer generated that a run leaves in place, and why. */
 export interface KeptFile {
   readonly path: string;
-  /** `edited`: we wrote it, but it changed since (or lost its header); `foreign`: we never wrote it. */
-  readonly reason: 'edited' | 'foreign';
+  /**
+   * `edited`: we wrote it, but it changed since (or lost its header); `foreign`: we never wrote it;
+   * `linked`: its folder in the output is now a symbolic link, which a run does not delete through.
+   */
+  readonly reason: 'edited' | 'foreign' | 'linked';
+}
+
+/**
+ * A path of the last manifest as this run spells it: on a case-insensitive file system (macOS,
+ * Windows) a folder of the last run whose name differs from one of this run only in case
+ * (MailBox → Mailbox, a renamed service) is that folder, not one to remove beside it.
+ */
+function sameFolderSpellings(outDir: string, liveFolders: ReadonlySet<string>, manifest: ReadonlyMap<string, string | undefined>): (rel: string) => string {
+  const byCase = new Map([...liveFolders].map((f) => [f.toLowerCase(), f]));
+  const live = new Map<string, string>();
+  for (const rel of manifest.keys()) {
+    const folder = rel.split('/')[0]!;
+    const other = byCase.get(folder.toLowerCase());
+    if (!rel.includes('/') || other === undefined || other === folder || live.has(folder)) continue;
+    if (sameEntry(join(outDir, folder), join(outDir, other))) live.set(folder, other);
+  }
+  if (live.size === 0) return (rel) => rel;
+  return (rel) => {
+    const folder = rel.split('/')[0]!;
+    return live.has(folder) ? `${live.get(folder)}${rel.slice(folder.length)}` : rel;
+  };
+}
+
+/** Whether a folder on the way from `outDir` to `rel` is a symbolic link. */
+function throughLink(outDir: string, rel: string): boolean {
+  const parts = rel.split('/').slice(0, -1);
+  return parts.some((_, i) => lstatSync(join(outDir, ...parts.slice(0, i + 1)), { throwIfNoEntry: false })?.isSymbolicLink() ?? false);
+}
+
+/** Whether two paths name one entry on disk (the same folder in two letter cases). */
+function sameEntry(a: string, b: string): boolean {
+  try {
+    const x = lstatSync(a, { throwIfNoEntry: false });
+    const y = lstatSync(b, { throwIfNoEntry: false });
+    return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -112,16 +153,21 @@ export interface KeptFile {
 function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest: ReadonlyMap<string, string | undefined>, seen?: FileTexts): { removable: string[]; kept: KeptFile[]; goneFolders: string[] } {
   const wanted = new Set(files.map((f) => f.path));
   const liveFolders = new Set(foldersOf(files));
+  const respell = sameFolderSpellings(outDir, liveFolders, manifest);
   const removable: string[] = [];
   const kept: KeptFile[] = [];
   for (const rel of [...manifest.keys()].sort()) {
-    if (wanted.has(rel)) continue;
+    const live = respell(rel);
+    if (wanted.has(live)) continue;
     const path = join(outDir, rel);
     if (!pathExists(path)) continue;
-    if (isOurs(path, manifest, rel, seen)) removable.push(rel);
-    else kept.push({ path: rel, reason: 'edited' });
+    // A folder replaced by a link (to one outside, say) is not ours: its files were counted as
+    // removed, yet stayed where the link leads, and the next run no longer knew them.
+    if (throughLink(outDir, rel)) kept.push({ path: live, reason: 'linked' });
+    else if (isOurs(path, manifest, rel, seen)) removable.push(live);
+    else kept.push({ path: live, reason: 'edited' });
   }
-  const goneFolders = [...new Set([...manifest.keys()].filter((rel) => rel.includes('/') && !wanted.has(rel)).map((rel) => rel.split('/')[0]!))]
+  const goneFolders = [...new Set([...manifest.keys()].filter((rel) => rel.includes('/') && !wanted.has(respell(rel))).map((rel) => respell(rel).split('/')[0]!))]
     .filter((folder) => !liveFolders.has(folder) && existsSync(join(outDir, folder)) && lstatSync(join(outDir, folder)).isDirectory())
     .sort();
   for (const folder of goneFolders) {
@@ -280,6 +326,37 @@ function currentContent(path: string, seen?: FileTexts): string | undefined {
 }
 
 /**
+ * Makes the output folder (and those above it), or says in words why it cannot be made: mkdir's
+ * own errors named neither a file on the way (`-o notes.txt/out`: "ENOTDIR: not a directory, mkdir")
+ * nor a link to nowhere (`-o out` with out → a deleted folder: "ENOENT: no such file or directory").
+ */
+function makeOutputFolder(outDir: string): void {
+  /** What is at `path`, undefined when nothing is (or a file on its way: ENOTDIR). */
+  const entryAt = (path: string) => {
+    try {
+      return lstatSync(path, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+  };
+  const here = entryAt(outDir);
+  if (here?.isSymbolicLink() && !existsSync(outDir)) {
+    throw new GenerateError(`the output path is a symbolic link to ${readlinkSync(outDir)}, which does not exist: make that folder, or choose another -o`, { file: outDir });
+  }
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw new GenerateError('the output path is not a directory', { file: outDir });
+  }
+  // A file on the way (or a link to nowhere): the nearest part of the path that exists but is no folder.
+  for (let above = dirname(outDir); above !== dirname(above); above = dirname(above)) {
+    if (entryAt(above) === undefined) continue;
+    if (!existsSync(above)) throw new GenerateError(`cannot make the output folder: ${above} is a symbolic link to ${readlinkSync(above)}, which does not exist`, { file: outDir });
+    if (!statSync(above).isDirectory()) throw new GenerateError(`cannot make the output folder: ${above} is a file, not a folder`, { file: outDir });
+    break;
+  }
+  mkdirSync(outDir, { recursive: true });
+}
+
+/**
  * Writes the output, touching only what changed. A folder whose files are all up to date is left
  * alone. A folder with changes is staged beside it and swapped in by rename (readers see the old
  * or the new folder, never a mix); in the staged copy, every file that stays as it is is a hard
@@ -291,10 +368,7 @@ export function writeOutput(
   files: readonly GeneratedFile[],
   options: { readonly command?: string; /** Output files as last read (watch mode, see FileTexts). */ readonly seen?: FileTexts } = {},
 ): WriteSummary {
-  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
-    throw new GenerateError('the output path is not a directory', { file: outDir });
-  }
-  mkdirSync(outDir, { recursive: true });
+  makeOutputFolder(outDir);
   // (The files as read by the first pass are reused by the second while their stat is the same.)
   const seen = options.seen ?? new FileTexts();
   // Made once for both passes: it depends on the files and the command only, not on the disk.
@@ -408,7 +482,10 @@ function writeLocked(
   // commit point it lists what is on disk.
   const manifestText = options.manifestText;
   if (currentContent(join(outDir, MANIFEST), options.seen) !== manifestText) changedTopLevel.push(MANIFEST);
-  const units = [...changedFolders, ...changedTopLevel, ...removedUnits];
+  // Removed units go aside first: on a case-insensitive file system (macOS, Windows) an agent folder
+  // renamed only in case (MailBox → Mailbox) is one folder, so moving the old name aside after the
+  // new folder came in would move the new one.
+  const units = [...removedUnits, ...changedFolders, ...changedTopLevel];
   if (!locked) return units.length === 0 ? { written, removed: removable, kept, unchanged } : undefined;
 
   // 3. Stage each changed folder completely: what is there (unchanged files and foreign files
