@@ -178,6 +178,20 @@ describe('arguments', () => {
     assertOneErrorLine(r, /^gen-services86: out: .*not a directory/);
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'not a folder\n');
   });
+
+  // It said `cannot write out/sub: ENOTDIR: not a directory, mkdir 'out/sub'` (Node's errno text),
+  // and --check listed every file as missing and told the user to run the command that fails.
+  test('an output path below a file is refused naming that file; --check of either says so too, not "stale"', async () => {
+    const dir = freshDir('out-below-file');
+    writeFileSync(join(dir, 'out'), 'not a folder\n');
+    const below = await runCli([join(badDir, 'valid-minimal.wsdl'), '-o', 'out/sub/api'], dir);
+    assertOneErrorLine(below, /^gen-services86: out\/sub\/api: cannot make the output folder: out is not a directory$/);
+    for (const out of ['out', 'out/sub']) {
+      const check = await runCli([join(badDir, 'valid-minimal.wsdl'), '-o', out, '--check'], dir);
+      assertOneErrorLine(check, out === 'out' ? /^gen-services86: out: the output path is not a directory$/ : /^gen-services86: out\/sub: cannot make the output folder: out is not a directory$/);
+    }
+    assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'not a folder\n');
+  });
 });
 
 describe('generating', () => {

@@ -222,6 +222,21 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/**
+ * The output folder, or else the nearest of its parents that exists, is a folder: otherwise a
+ * GenerateError naming the file in the way (mkdir's own `ENOTDIR: not a directory, mkdir 'out/sub'`
+ * does not say which part of the path it is).
+ */
+function assertOutputFolder(outDir: string): void {
+  for (let path = outDir; ; path = dirname(path)) {
+    if (existsSync(path)) {
+      if (statSync(path).isDirectory()) return;
+      throw new GenerateError(path === outDir ? 'the output path is not a directory' : `cannot make the output folder: ${path} is not a directory`, { file: outDir });
+    }
+    if (dirname(path) === path) return;
+  }
+}
+
 export interface StaleFile {
   readonly path: string;
   /** `foreign`: the file exists without our header, so a normal run would refuse to overwrite it. */
@@ -234,6 +249,8 @@ export interface StaleFile {
  * the way.
  */
 export function findStale(outDir: string, files: readonly GeneratedFile[]): StaleFile[] {
+  // A run could not write there: saying "stale, run …" would send the user to a command that fails.
+  assertOutputFolder(outDir);
   const stale: StaleFile[] = [];
   const manifest = readManifest(outDir);
   for (const f of files) {
@@ -291,9 +308,7 @@ export function writeOutput(
   files: readonly GeneratedFile[],
   options: { readonly command?: string; /** Output files as last read (watch mode, see FileTexts). */ readonly seen?: FileTexts } = {},
 ): WriteSummary {
-  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
-    throw new GenerateError('the output path is not a directory', { file: outDir });
-  }
+  assertOutputFolder(outDir);
   mkdirSync(outDir, { recursive: true });
   // (The files as read by the first pass are reused by the second while their stat is the same.)
   const seen = options.seen ?? new FileTexts();
