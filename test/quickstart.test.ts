@@ -87,3 +87,15 @@ test("the Quickstart's output of npm run generate counts the files a fresh clone
   assert.equal(Number(agent[1]), files.filter((f) => f.startsWith('EMail/')).length);
   assert.equal(Number(summary[1]), files.length);
 });
+
+test("trying test/consumer/ by hand (its README) leaves the checkout clean: the WSDLs it copies in are ignored, and the install saves nothing", () => {
+  const consumer = join(repoRoot, 'test', 'consumer');
+  const prebuild = (JSON.parse(readFileSync(join(consumer, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['prebuild'] ?? '';
+  const wsdls = prebuild.split(/\s+/).filter((w) => w.endsWith('.wsdl'));
+  assert.ok(wsdls.length >= 3, prebuild);
+  const ignored = readFileSync(join(consumer, '.gitignore'), 'utf8').split('\n').map((l) => l.trim());
+  for (const w of wsdls) assert.ok(ignored.includes(w), `${w} is not in test/consumer/.gitignore`);
+  const byHand = readFileSync(join(consumer, 'README.md'), 'utf8');
+  for (const w of wsdls) assert.ok(byHand.includes(`\`${w}\``), `the README's by-hand steps copy ${w}`);
+  assert.match(byHand, /`npm install --no-save \.\.\/\.\.\/gen-services86-<version>\.tgz`/, 'the install keeps package.json as committed');
+});
