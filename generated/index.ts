@@ -52,7 +52,7 @@ export type SuperOfficeService = 'EMail';
  *   applicationToken,
  *   ticket: systemUserTicket({ systemUserToken, privateKey }),
  * });
- * const result = await so.email....;
+ * const result = await so.email.createDefaultEMailAddress();
  */
 export class SuperOfficeClient extends rt.SoapSession<SuperOfficeService> {
   /** The EMail agent (EMail.wsdl). */

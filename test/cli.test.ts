@@ -194,6 +194,20 @@ describe('arguments', () => {
     assertOneErrorLine(belowLink, /^gen-services86: gone\/out: cannot make the output folder: gone is a symbolic link to .*deleted, which does not exist$/);
     assert.deepEqual(readdirSync(dir).sort(), ['gone', 'notes.txt']);
   });
+
+  // It said `cannot write out/sub: ENOTDIR: not a directory, mkdir 'out/sub'` (Node's errno text),
+  // and --check listed every file as missing and told the user to run the command that fails.
+  test('an output path below a file is refused naming that file; --check of either says so too, not "stale"', async () => {
+    const dir = freshDir('out-below-file-check');
+    writeFileSync(join(dir, 'out'), 'not a folder\n');
+    const below = await runCli([join(badDir, 'valid-minimal.wsdl'), '-o', 'out/sub/api'], dir);
+    assertOneErrorLine(below, /^gen-services86: out\/sub\/api: cannot make the output folder: out is a file, not a folder$/);
+    for (const out of ['out', 'out/sub']) {
+      const check = await runCli([join(badDir, 'valid-minimal.wsdl'), '-o', out, '--check'], dir);
+      assertOneErrorLine(check, out === 'out' ? /^gen-services86: out: the output path is not a directory$/ : /^gen-services86: out\/sub: cannot make the output folder: out is a file, not a folder$/);
+    }
+    assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'not a folder\n');
+  });
 });
 
 describe('generating', () => {
@@ -402,6 +416,15 @@ const badCases: readonly BadCase[] = [
       positionOf(undeclaredWsdl(), '<wsdl:portType'),
       new RegExp(`the file is not valid UTF-8 \\(an invalid byte sequence at byte offset ${Buffer.byteLength(undeclaredWsdl().slice(0, undeclaredWsdl().indexOf('<wsdl:portType')))}\\)`),
     ),
+  },
+  {
+    // xmldom's "malformed XML: missing root element" did not say that the file is not XML at all.
+    name: 'a file that is not XML at all (JSON given by mistake): not XML, quoting how it starts, as for a fetched document',
+    input: (dir) => {
+      writeFileSync(join(dir, 'package.json'), '\n  {"name": "my-integration", "version": "1.0.0", "private": true}\n');
+      return 'package.json';
+    },
+    expect: errorLine('package.json', undefined, /not XML: the file starts with "\{\\"name\\": \\"my-integration\\", \\"version\\": \\"1"$/),
   },
   {
     name: 'malformed XML (unclosed tag): a malformed-XML message naming the tag',

@@ -74,3 +74,28 @@ test('npm test takes every test file except *.slow.test.js, each once; test:all 
   assert.deepEqual(plan().alone, []);
   assert.deepEqual(plan('--all').alone.sort(), slow);
 });
+
+test("the Quickstart's output of npm run generate counts the files a fresh clone's generated/ holds", () => {
+  // `npm run generate` on a fresh clone rewrites nothing: every file of generated/ (the manifest's
+  // list) is "unchanged", and the agent line counts EMail/'s files.
+  const files = (JSON.parse(readFileSync(join(repoRoot, 'generated', '.gen-services86-manifest.json'), 'utf8')) as { files: string[] }).files;
+  const section = readme.slice(readme.indexOf('`npm run generate` runs'));
+  const output = /```\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  const agent = /^EMail\.wsdl → generated\/EMail\/: 242 types, 80 operations, (\d+) files, \d+ ms$/m.exec(output);
+  const summary = /^gen-services86: generated: 0 written, (\d+) unchanged, 0 removed \(\d+ ms\)$/m.exec(output);
+  assert.ok(agent && summary, output);
+  assert.equal(Number(agent[1]), files.filter((f) => f.startsWith('EMail/')).length);
+  assert.equal(Number(summary[1]), files.length);
+});
+
+test("trying test/consumer/ by hand (its README) leaves the checkout clean: the WSDLs it copies in are ignored, and the install saves nothing", () => {
+  const consumer = join(repoRoot, 'test', 'consumer');
+  const prebuild = (JSON.parse(readFileSync(join(consumer, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['prebuild'] ?? '';
+  const wsdls = prebuild.split(/\s+/).filter((w) => w.endsWith('.wsdl'));
+  assert.ok(wsdls.length >= 3, prebuild);
+  const ignored = readFileSync(join(consumer, '.gitignore'), 'utf8').split('\n').map((l) => l.trim());
+  for (const w of wsdls) assert.ok(ignored.includes(w), `${w} is not in test/consumer/.gitignore`);
+  const byHand = readFileSync(join(consumer, 'README.md'), 'utf8');
+  for (const w of wsdls) assert.ok(byHand.includes(`\`${w}\``), `the README's by-hand steps copy ${w}`);
+  assert.match(byHand, /`npm install --no-save \.\.\/\.\.\/gen-services86-<version>\.tgz`/, 'the install keeps package.json as committed');
+});

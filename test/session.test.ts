@@ -154,6 +154,22 @@ describe('SuperOfficeClient over the mocks', () => {
     await so.person.getPersonEntity({ PersonEntityId: 1 });
     assert.deepEqual(requested, ['https://so.example/Cust1/Remote/Services86/EMail.svc', endpoints.Person]);
   });
+
+  test('an option given as undefined is an option not given (the types allow it: exactOptionalPropertyTypes code passes values on)', async () => {
+    const names = ['baseUrl', 'environment', 'tenant', 'stateTimeoutMs', 'tenantResolver', 'hooks', 'retry', 'credentialRefusal', 'useWsdlAddress', 'ticket'];
+    names.push('applicationToken', 'timeZone', 'fetch', 'timeoutMs', 'maxResponseBytes', 'httpHeaders', 'secrets', 'unknownElements', 'transport');
+    const undefinedOptions = Object.fromEntries(names.map((n) => [n, undefined]));
+    const so = new lib.SuperOfficeClient({ ...undefinedOptions, endpoints });
+    const before = mocks.email.calls.length;
+    assert.equal((await so.email.getEMailAccount({ EMailAccountId: 4 }))?.EMailAddress, 'support@example.com');
+    const agent = new lib.EMailAgent({ ...undefinedOptions, endpoint: endpoints.EMail });
+    assert.equal((await agent.getEMailAccount({ EMailAccountId: 5 }))?.EMailAddress, 'support@example.com');
+    // Sent as without them: no ticket, no token, SOAP.
+    assert.deepEqual(mocks.email.calls.slice(before).map((c) => [c.operation, c.headers.Credentials, c.headers.ApplicationToken]), [
+      ['GetEMailAccount', undefined, undefined],
+      ['GetEMailAccount', undefined, undefined],
+    ]);
+  });
 });
 
 describe('a ticket function in a single agent', () => {

@@ -13,7 +13,7 @@ export interface SessionOptions<Service extends string> extends Omit<AgentOption
    * Full endpoint URLs of agents that are not below `baseUrl`, keyed by service name
    * (`{ EMail: 'http://127.0.0.1:8080/EMail.svc' }`); they win over baseUrl.
    */
-  endpoints?: Partial<Record<Service, string>>;
+  endpoints?: Partial<Record<Service, string>> | undefined;
 }
 
 /**

@@ -218,6 +218,17 @@ export function servicePath(address: string | undefined, agent: string): string 
   return remote >= 0 ? path.slice(remote + 1) : (path.split('/').filter(Boolean).pop() ?? `${agent}.svc`);
 }
 
+/** The doc examples' call of an agent's first method (`{ ... }` when its input is required); '' for an agent without operations. */
+function exampleCall(first: MethodView | undefined, instance: string): string {
+  return first ? `const result = await ${instance}.${first.method}(${first.inputDefault ? '' : '{ ... }'});` : '';
+}
+
+/** The session's doc example: the first method of an agent, called through the session's property for it (`so.email`). */
+export function sessionExampleCall(plan: EmitPlan, property: string): string {
+  const first = plan.operations[0];
+  return exampleCall(first && methodView(plan, first), `so.${property}`);
+}
+
 export function emitClient(plan: EmitPlan, templatesDir: string, header: string): string {
   const methods = plan.operations.map((o) => methodView(plan, o));
   const first = methods[0];
@@ -241,7 +252,7 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
       `Errors: SoExceptionError (the service reported a failure), SoapFaultError, HttpError,`,
       'TransportError (timeout, abort, network), DecodeError / EncodeError (data that does not fit the schema).',
     ],
-    exampleCall: first ? `const result = await ${instance}.${first.method}(${first.inputDefault ? '' : '{ ... }'});` : '',
+    exampleCall: exampleCall(first, instance),
     serviceLiteral,
     endpointLiteral,
     servicePathLiteral,

@@ -5,6 +5,7 @@
 //     export class SuperOfficeClient extends rt.SoapSession<'EMail' | 'Person' | 'SoPrincipal'> {
 //       get email(): EMailAgent { … }  get person(): PersonAgent { … }  get soPrincipal(): SoPrincipalAgent { … }
 //     }
+import { sessionExampleCall } from './emit-client.js';
 import { stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import { ENTRY_RUNTIME_TYPES, ENTRY_RUNTIME_VALUES, SESSION_CLASS, SESSION_OPTIONS, SESSION_SERVICE, type EmitPlan } from './plan.js';
@@ -54,6 +55,6 @@ export function emitEntry(plans: readonly EmitPlan[], templatesDir: string, head
     serviceNames: names,
     agents,
     runtimeExports: [...ENTRY_RUNTIME_VALUES, ...ENTRY_RUNTIME_TYPES.map((n) => `type ${n}`)],
-    exampleProperty: first.property,
+    exampleCall: sessionExampleCall(sorted[0]!, first.property),
   });
 }

@@ -280,6 +280,8 @@ export interface StaleFile {
  * the way.
  */
 export function findStale(outDir: string, files: readonly GeneratedFile[]): StaleFile[] {
+  // A run could not write there: saying "stale, run …" would send the user to a command that fails.
+  checkOutputFolder(outDir);
   const stale: StaleFile[] = [];
   const manifest = readManifest(outDir);
   for (const f of files) {
@@ -326,11 +328,12 @@ function currentContent(path: string, seen?: FileTexts): string | undefined {
 }
 
 /**
- * Makes the output folder (and those above it), or says in words why it cannot be made: mkdir's
- * own errors named neither a file on the way (`-o notes.txt/out`: "ENOTDIR: not a directory, mkdir")
- * nor a link to nowhere (`-o out` with out → a deleted folder: "ENOENT: no such file or directory").
+ * Says in words why the output folder cannot be made or used, if so: writeOutput then makes it,
+ * and --check (findStale) does not send the user to a run that would fail. mkdir's own errors named
+ * neither a file on the way (`-o notes.txt/out`: "ENOTDIR: not a directory, mkdir") nor a link to
+ * nowhere (`-o out` with out → a deleted folder: "ENOENT: no such file or directory").
  */
-function makeOutputFolder(outDir: string): void {
+function checkOutputFolder(outDir: string): void {
   /** What is at `path`, undefined when nothing is (or a file on its way: ENOTDIR). */
   const entryAt = (path: string) => {
     try {
@@ -353,7 +356,6 @@ function makeOutputFolder(outDir: string): void {
     if (!statSync(above).isDirectory()) throw new GenerateError(`cannot make the output folder: ${above} is a file, not a folder`, { file: outDir });
     break;
   }
-  mkdirSync(outDir, { recursive: true });
 }
 
 /**
@@ -368,7 +370,8 @@ export function writeOutput(
   files: readonly GeneratedFile[],
   options: { readonly command?: string; /** Output files as last read (watch mode, see FileTexts). */ readonly seen?: FileTexts } = {},
 ): WriteSummary {
-  makeOutputFolder(outDir);
+  checkOutputFolder(outDir);
+  mkdirSync(outDir, { recursive: true });
   // (The files as read by the first pass are reused by the second while their stat is the same.)
   const seen = options.seen ?? new FileTexts();
   // Made once for both passes: it depends on the files and the command only, not on the disk.

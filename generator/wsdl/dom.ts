@@ -26,6 +26,13 @@ const require = createRequire(import.meta.url);
 
 /** Parses `text` into a document element; malformed XML becomes a GenerateError with line:column. */
 export function parseXmlDocument(text: string, file: string): XmlElement {
+  // Not XML at all (JSON, plain text): said so, with how it starts, as for a fetched document
+  // (input/fetch.ts); xmldom would say only "missing root element".
+  const start = text.trimStart();
+  if (!start.startsWith('<')) {
+    const what = start === '' ? 'holds only white space' : `starts with ${JSON.stringify(start.slice(0, 40))}`;
+    throw new GenerateError(`not XML: the file ${what}`, { file });
+  }
   refuseDoctype(text, file);
   return parseWellFormed(text) ?? parseWithXmldom(text, file);
 }

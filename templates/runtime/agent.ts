@@ -15,60 +15,60 @@ import type { TransportKind } from './transport.js';
 
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The full endpoint URL; wins over baseUrl. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** SuperOffice Online environment ('sod', 'stage', 'online' or a login host's URL): for systemUserTicket and tenant routing. */
-  environment?: OnlineEnvironment;
+  environment?: OnlineEnvironment | undefined;
   /**
    * The tenant (`Cust12345`). Without baseUrl or endpoint, calls go to its current Endpoint from
    * `GET {environment}/api/state/{tenant}` (cached until ValidUntil, asked again after HTTP 421);
    * a tenant that is not running fails the call with TenantNotRunningError, nothing sent.
    */
-  tenant?: string;
+  tenant?: string | undefined;
   /** Time limit of the tenant state request (default 10000 ms); it is never retried in a loop. */
-  stateTimeoutMs?: number;
+  stateTimeoutMs?: number | undefined;
   /** The resolver of `tenant`, shared by the agents of a session (made by the session; rarely given by hand). */
-  tenantResolver?: TenantRouting;
+  tenantResolver?: TenantRouting | undefined;
   /** Hooks for logging and tracing (hooks.ts): per attempt, per call, extra HTTP headers, raw XML (redacted). */
-  hooks?: Hooks;
+  hooks?: Hooks | undefined;
   /** Opt-in retries (retry.ts). Without it, a call is repeated only after 421 and a credential refusal, once each. */
-  retry?: RetryOptions;
+  retry?: RetryOptions | undefined;
   /** Which replies mean "refused for its credentials" (DEFAULT_CREDENTIAL_REFUSALS for each part not given). */
-  credentialRefusal?: Partial<CredentialRefusalList>;
+  credentialRefusal?: Partial<CredentialRefusalList> | undefined;
   /**
    * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: the WSDLs
    * carry a placeholder on a real SuperOffice host, and the ticket must not go where nobody chose.
    */
-  useWsdlAddress?: boolean;
+  useWsdlAddress?: boolean | undefined;
   /**
    * SuperOffice ticket (the Credentials header): the ticket, a function returning it or its
    * promise (called per request), or a TicketProvider (systemUserTicket, usernamePasswordTicket,
    * renewingTicket). After a credential refusal a function or provider is asked again and the call
    * retried once. Never appears in errors; an error thrown by the function reaches the caller.
    */
-  ticket?: TicketSource;
+  ticket?: TicketSource | undefined;
   /** Application token (required by SuperOffice Online). Never appears in errors. */
-  applicationToken?: string;
+  applicationToken?: string | undefined;
   /** Sent as the TimeZone header. */
-  timeZone?: { SoTimeZoneId?: number; SoTimeZoneLocationCode?: string | null };
+  timeZone?: { SoTimeZoneId?: number; SoTimeZoneLocationCode?: string | null } | undefined;
   /** fetch implementation; default: the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Per-call timeout in milliseconds (default 120000; 0 = none). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Largest response body accepted, in bytes (default 64 MiB); larger ones are refused while streaming. */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /** Extra HTTP headers on every request. */
-  httpHeaders?: Record<string, string>;
+  httpHeaders?: Record<string, string> | undefined;
   /** More values to keep out of error messages (passwords ...). */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | undefined;
   /** Response elements the WSDL does not declare: 'ignore' (default, for newer servers) or 'error' (a DecodeError). */
-  unknownElements?: UnknownElements;
+  unknownElements?: UnknownElements | undefined;
   /**
    * 'soap' (default: envelopes to `{baseUrl}/Remote/Services86/{Agent}.svc`) or 'rest' (the REST
    * Agents API: JSON to `{baseUrl}/api/v1/Agents/{Agent}/{Method}`). Same methods, types, errors.
    */
-  transport?: TransportKind;
+  transport?: TransportKind | undefined;
 }
 
 /** A ticket, a function returning the current one (undefined: send none), or a renewing provider. */
@@ -76,12 +76,12 @@ export type TicketSource = string | (() => string | undefined | Promise<string |
 
 /** Per-call options of every generated method: abort signal, timeout, extra SOAP and HTTP headers. */
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** This call's time limit in milliseconds, instead of the agent's timeoutMs (0 = none). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** SOAP header blocks for this call, merged over those from the agent options. */
-  headers?: Record<string, unknown>;
-  httpHeaders?: Record<string, string>;
+  headers?: Record<string, unknown> | undefined;
+  httpHeaders?: Record<string, string> | undefined;
 }
 
 export interface ServiceInfo {

@@ -4,6 +4,7 @@
 import { withinLimit } from './agent.js';
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
+import { displayUrl } from './hooks.js';
 
 /** What came back: status and the whole body, read under the size limit; what a transport decodes. */
 export interface HttpReply {
@@ -147,7 +148,9 @@ export async function postSoap(
   try {
     response = await fetchImpl(url, { method: 'POST', headers, body: body ?? null, signal: budget.signal, redirect: 'manual' });
   } catch (err) {
-    throw budget.failure(err);
+    // Where it went, so a wrong baseUrl or port shows in the message: the URL as hook events show
+    // it (no user info, query or fragment).
+    throw budget.failure(err, `the request to ${displayUrl(url)} failed`);
   }
   // A redirect is a status fetch would follow (301, 302, 303, 307, 308) or any 3xx naming a Location;
   // a 304 or a bare 300 is not one, and is an error status like any other (transport.ts).

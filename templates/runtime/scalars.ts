@@ -144,7 +144,7 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
     case 'unsignedShort':
     case 'unsignedInt':
     case 'unsignedLong': {
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`an integer (xs:${kind})`, value);
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`an integer (xs:${kind})`, value, true);
       if (!inRange(kind, value)) throw outOfRange(kind, String(value));
       return String(value === 0 ? 0 : value);
     }
@@ -179,9 +179,9 @@ function checkXmlChars(value: string): void {
   if (i >= 0) throw new ScalarError(`the character ${codePoint(value.charCodeAt(i))} at index ${i} cannot be written in XML 1.0`);
 }
 
-function typeError(expected: string, value: unknown): ScalarError {
+function typeError(expected: string, value: unknown, numberShown = false): ScalarError {
   const got = value === null ? 'null' : value instanceof Date ? 'Date' : Array.isArray(value) ? 'array' : typeof value;
-  return new ScalarError(`expected ${expected}, got ${got}`);
+  return new ScalarError(`expected ${expected}, got ${numberShown && typeof value === 'number' ? value : got}`);
 }
 
 /** A value as quoted in a message: at most 40 characters (schema.ts's value rules quote with it too). */

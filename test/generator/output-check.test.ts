@@ -50,6 +50,16 @@ export async function right(): Promise<string> {
   return \`\${account?.EMailAddress ?? ''}\${viaSession?.AssociateId ?? 0}\${xml}\${right ?? ''}\${EMailSchema.namespaces.length}\`;
 }
 
+// Options passed on from values that may be undefined, under exactOptionalPropertyTypes: each
+// option is declared '?: T | undefined' (the runtime treats undefined as not given), or this
+// common code would need a spread per option.
+export async function passedOn(env: Record<string, string | undefined>, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<void> {
+  const agent = new EMailAgent({ baseUrl: env['SO_URL'], ticket: env['SO_TICKET'], applicationToken: env['SO_APP_TOKEN'], timeoutMs });
+  const session = new SuperOfficeClient({ baseUrl: env['SO_URL'], endpoints: undefined, ticket: env['SO_TICKET'], hooks: undefined });
+  await agent.getEMailAccount({ EMailAccountId: 1 }, { signal, timeoutMs });
+  await session.email.getEMailAccount({ EMailAccountId: 1 }, { signal, headers: undefined });
+}
+
 export async function wrong(): Promise<number> {
   // error TS2322
   await email.getEMailAccount({ EMailAccountId: 'one' });

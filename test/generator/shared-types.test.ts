@@ -122,4 +122,16 @@ describe('session properties', () => {
     );
   });
 
+  // It read `const result = await so.email....;`, which is not code: a user's editor shows it on hover.
+  test("the session's @example calls the first agent's first method, as an agent's own example does", () => {
+    const path = join(workDir, 'Beta.wsdl');
+    writeFileSync(path, miniWsdl({ portType: 'Beta', operations: [{ name: 'Find', request: '<xs:element name="Id" type="xs:int"/>' }, { name: 'Ping' }] }));
+    const files = buildFiles([path]).files;
+    const entry = files.find((f) => f.path === 'index.ts')!.content;
+    const client = files.find((f) => f.path === 'Beta/client.ts')!.content;
+    assert.match(client, /^ \* const result = await beta\.find\(\{ \.\.\. \}\);$/m);
+    assert.match(entry, /^ \* const result = await so\.beta\.find\(\{ \.\.\. \}\);$/m);
+    assert.doesNotMatch(entry, /\.\.\.\.;/);
+  });
+
 });

@@ -78,6 +78,10 @@ describe('encoding errors name the element path', () => {
     ['an object that is an array', [{ EMailSOInfo: [] }], 'Send/Emails/EMailEntity[0]/EMailSOInfo', 'expected an object (EMailSOInfo)'],
     ['an array that is an object', [{ To: {} }], 'Send/Emails/EMailEntity[0]/To', 'expected an array (ArrayOfEMailAddress)'],
     ['an integer out of range', [{ EMailSOInfo: { DocumentId: 2 ** 31 } }], 'Send/Emails/EMailEntity[0]/EMailSOInfo/DocumentId', '2147483648 is out of range for xs:int'],
+    // A number that is not an integer is named by its value: "got number" said nothing about Number('abc').
+    ['NaN for an integer', [{ EMailSOInfo: { DocumentId: Number('abc') } }], 'Send/Emails/EMailEntity[0]/EMailSOInfo/DocumentId', 'expected an integer (xs:int), got NaN'],
+    ['a fraction for an integer', [{ Size: 1.5 }], 'Send/Emails/EMailEntity[0]/Size', 'expected an integer (xs:int), got 1.5'],
+    ['a string for an integer', [{ Size: '12' }], 'Send/Emails/EMailEntity[0]/Size', 'expected an integer (xs:int), got string'],
   ];
   for (const [name, emails, path, message] of cases) {
     test(name, () => {
