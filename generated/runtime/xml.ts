@@ -151,6 +151,21 @@ function find(src: string, needle: string, from: number): number {
   return i < 0 ? src.length : i;
 }
 
+/**
+ * A sticky pattern for `text` as it is, then `then` (a pattern): how a kept start tag and a name's
+ * end tag are compared (matchAt). Irregexp compares several characters per load, startsWith one at
+ * a time, so a tag of 40 characters compares about 5 times faster. Bench: row trick-tag-patterns.
+ */
+function literal(text: string, then = ''): RegExp {
+  return new RegExp(text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&') + then, 'y');
+}
+
+/** The offset after the match of `pattern` (from literal) at `offset` in `src`, or -1. */
+function matchAt(pattern: RegExp, src: string, offset: number): number {
+  pattern.lastIndex = offset;
+  return pattern.test(src) ? pattern.lastIndex : -1;
+}
+
 /** `U+00E9`: a code point as messages write it. */
 export function codePoint(cp: number): string {
   return 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
@@ -210,18 +225,21 @@ export class XmlName {
   /** The start tag of this name kept for comparison (XmlReader.readTag says which), and how many were kept. */
   tag: Tag | null = null;
   kept = 0;
+  /** The usual end tag, `</qname>` (white space before the '>' allowed), as a pattern (XmlReader.endTag); null when not compact. */
+  readonly endTag: RegExp | null;
 
-  /** `hash`: of the qualified name, computed while scanning it (30 bits). `compact`: make the strings canonical. */
+  /** `hash`: of the qualified name, computed while scanning it (30 bits). `compact`: make the strings canonical, and the end tag's pattern. */
   constructor(qname: string, colon: number, readonly hash: number, compact: boolean) {
     const c = compact ? canonical : (s: string) => s;
     this.qname = c(qname);
     this.prefix = colon < 0 ? '' : c(qname.slice(0, colon));
     this.local = colon < 0 ? this.qname : c(qname.slice(colon + 1));
+    this.endTag = compact && qname.length <= MAX_PATTERN_LENGTH ? literal(`</${qname}`, '[\\t\\n\\r ]*>') : null;
   }
 }
 
-/** A start tag as read once: its text, from '<' to '>', and its attributes' names, offsets from the '<' and values. */
-type Tag = { readonly text: string; readonly names: readonly XmlName[]; readonly offsets: readonly number[]; readonly values: readonly string[] };
+/** A start tag as read once: its text, from '<' to '>', as a pattern, and its attributes' names, offsets from the '<' and values. */
+type Tag = { readonly pattern: RegExp; readonly names: readonly XmlName[]; readonly offsets: readonly number[]; readonly values: readonly string[] };
 
 /** Whether a character may need decoding: '&', '<', or a control (tab, LF, CR: the others were refused up front). */
 function needsDecoding(c: number): boolean {
@@ -240,6 +258,8 @@ function prefixedBinding(n: XmlName): Binding | undefined {
 
 const NAME_CACHE_SIZE = 2048; // power of two
 const MAX_KEPT_TAGS = 4;
+/** Longest tag kept as a pattern (literal), in UTF-16 units: a pattern costs microseconds to compile, more for a longer one. */
+const MAX_PATTERN_LENGTH = 1024;
 const NAME_PROBES = 4;
 
 /**
@@ -279,9 +299,9 @@ export class XmlReader {
   private bindingCount = 0;
   private readonly seed = (Math.random() * 0x100000000) | 0;
   /**
-   * How many more names, namespace URIs and start tags are made canonical (about a microsecond
-   * each, repaid when one recurs): a real message has a few hundred, a hostile one a new name in
-   * every tag.
+   * How many more names and namespace URIs are made canonical, and start tags kept as patterns (a
+   * few microseconds each, repaid when one recurs): a real message has a few hundred, a hostile
+   * one a new name in every tag.
    */
   private compactLeft = NAME_CACHE_SIZE;
 
@@ -298,8 +318,6 @@ export class XmlReader {
   start = 0;
   /** XML_START: number of attributes, namespace declarations (xmlns, xmlns:p) included. */
   attrCount = 0;
-  /** XML_START: number of attributes that are not namespace declarations. */
-  plainAttrCount = 0;
   // XML_TEXT: the text's extent in `src`, and its decoded text, or null when it is exactly that
   // extent (read it with text()).
   private textStart = 0;
@@ -474,20 +492,18 @@ export class XmlReader {
     const tag = guess !== null ? guess.tag : null;
     let name: XmlName;
     let count = 0;
-    let end: number; // after the tag's '>'
-    // (tag.text is canonical when it can be, so startsWith compares in place. A substring compared
-    // instead made one string per tag: peak RSS of the memory case grew ~7 MB and decode times
-    // became bimodal.)
-    if (tag !== null && src.startsWith(tag.text, lt)) {
+    // After the tag's '>'. (A substring compared instead of the pattern made one string per tag:
+    // peak RSS of the memory case grew ~7 MB and decode times became bimodal.)
+    let end = tag === null ? -1 : matchAt(tag.pattern, src, lt);
+    if (tag !== null && end >= 0) {
       name = guess as XmlName;
       for (; count < tag.names.length; count++) {
         this.aNames[count] = tag.names[count] as XmlName;
         this.aOffsets[count] = lt + (tag.offsets[count] as number);
         this.aValues[count] = tag.values[count] as string;
       }
-      end = lt + tag.text.length;
     } else {
-      [name, count, end] = this.readTag(lt, prev, parent, guess);
+      [name, count, end] = this.readTag(lt, prev, parent);
     }
     const selfClosing = src.charCodeAt(end - 2) === 47;
     this.namespaces(name, lt, count);
@@ -504,23 +520,16 @@ export class XmlReader {
   }
 
   /**
-   * Reads the start tag whose '<' is at `lt` the long way: its name (the predicted `guess` when the
-   * name is that one, else scanned, and then the prediction after `prev` or as `parent`'s first
-   * child) and attributes. Returns the name, the number of attributes and the offset after the '>'.
+   * Reads the start tag whose '<' is at `lt` the long way: its name (scanned, and then the
+   * prediction after `prev` or as `parent`'s first child) and attributes. Returns the name, the
+   * number of attributes and the offset after the '>'.
    */
-  private readTag(lt: number, prev: XmlName | null, parent: XmlName | null, guess: XmlName | null): [XmlName, number, number] {
+  private readTag(lt: number, prev: XmlName | null, parent: XmlName | null): [XmlName, number, number] {
     const src = this.src;
-    let name: XmlName;
-    let p: number;
-    if (guess !== null && this.isNameAt(guess, lt + 1)) {
-      name = guess; // the predicted element, with other attributes than the tag kept for it
-      p = lt + 1 + guess.qname.length;
-    } else {
-      p = this.scanName(lt + 1, 'element name');
-      name = this.intern(lt + 1, p, this.colon, this.hash);
-      if (prev !== null) prev.nextSibling = name;
-      else if (parent !== null) parent.firstChild = name;
-    }
+    let p = this.scanName(lt + 1, 'element name');
+    const name = this.intern(lt + 1, p, this.colon, this.hash);
+    if (prev !== null) prev.nextSibling = name;
+    else if (parent !== null) parent.firstChild = name;
     let count = 0;
     for (let c = src.charCodeAt(p); c !== 62 /* > */ && c !== 47 /* / */; c = src.charCodeAt(p)) {
       if (!isWs(c)) {
@@ -553,10 +562,10 @@ export class XmlReader {
     const selfClosing = src.charCodeAt(p) === 47;
     if (selfClosing && src.charCodeAt(p + 1) !== 62) throw this.error("Expected '>' after '/'", p + 1);
     const end = selfClosing ? p + 2 : p + 1;
-    // The tag read last is kept for comparison, for the first MAX_KEPT_TAGS of the name's tags read
-    // this way: a name whose tags keep changing (nil and not, an id in an attribute) then stops
-    // costing a copy per tag, and is read as here, by its predicted name.
-    if (name.kept < MAX_KEPT_TAGS) {
+    // The tag read last is kept for comparison (unless longer than a pattern may be, or past
+    // compactLeft), for the first MAX_KEPT_TAGS of the name's tags read this way: a name whose tags
+    // keep changing (nil and not, an id in an attribute) then stops costing a pattern per tag.
+    if (name.kept < MAX_KEPT_TAGS && end - lt <= MAX_PATTERN_LENGTH && this.compactLeft-- > 0) {
       name.tag = this.tagOf(lt, end, count);
       name.kept++;
     }
@@ -567,14 +576,13 @@ export class XmlReader {
   private tagOf(lt: number, end: number, count: number): Tag {
     const values: string[] = [];
     for (let i = 0; i < count; i++) values.push(this.attrValue(i));
-    const text = this.src.slice(lt, end);
-    return { text: this.compactLeft-- > 0 ? canonical(text) : text, names: this.aNames.slice(0, count), offsets: this.aOffsets.slice(0, count).map((o) => o - lt), values };
+    return { pattern: literal(this.src.slice(lt, end)), names: this.aNames.slice(0, count), offsets: this.aOffsets.slice(0, count).map((o) => o - lt), values };
   }
 
   /**
    * The namespaces of the tag just scanned, checked in the order Namespaces in XML 1.0 implies:
    * attributes unique by raw name, its declarations (a new scope if any), prefixes bound,
-   * attributes unique by expanded name. Sets ns, scope, attrCount and plainAttrCount.
+   * attributes unique by expanded name. Sets ns, scope and attrCount.
    */
   private namespaces(name: XmlName, lt: number, count: number): void {
     const names = this.aNames;
@@ -590,13 +598,10 @@ export class XmlReader {
     if (name.prefix === 'xmlns') throw this.error("Element names must not use the prefix 'xmlns'", lt + 1);
     const ns = this.resolve(name, scope); // the default namespace is always bound ('' when undeclared)
     if (ns === undefined) throw this.error(`Unbound namespace prefix '${name.prefix}' in <${name.qname}>`, lt + 1);
-    let plain = 0;
     let prefixed = 0;
     for (let i = 0; i < count; i++) {
       const n = names[i] as XmlName;
-      if (isDecl(n)) continue;
-      plain++;
-      if (n.prefix === '') continue;
+      if (n.prefix === '' || isDecl(n)) continue; // unprefixed: in no namespace
       if (this.resolve(n, scope) === undefined) {
         throw this.error(`Unbound namespace prefix '${n.prefix}' in attribute '${n.qname}'`, this.aOffsets[i] as number);
       }
@@ -608,7 +613,6 @@ export class XmlReader {
     this.ns = ns;
     this.scope = scope;
     this.attrCount = count;
-    this.plainAttrCount = plain;
   }
 
   /**
@@ -690,27 +694,25 @@ export class XmlReader {
     return name;
   }
 
-  /** Whether the name at `p` is exactly `name`: the same characters, and no name character after them. */
-  private isNameAt(name: XmlName, p: number): boolean {
-    const src = this.src;
-    const n = name.qname.length;
-    const c = src.charCodeAt(p + n);
-    return src.startsWith(name.qname, p) && (c < 128 ? NAME_ASCII[c] === 0 : !(isNameCharHigh(c) || isNameSurrogate(c)));
-  }
-
   /** The end tag whose '<' is at `lt`: it must close the innermost open element. */
   private endTag(lt: number): number {
     const src = this.src;
     if (this.depth === 0) throw this.error('Unexpected end tag', lt);
     const open = this.openNames[this.depth - 1] as XmlName;
     const qname = open.qname;
-    if (!this.isNameAt(open, lt + 2)) {
-      const found = (/^[^\t\n\r <>]*/.exec(src.slice(lt + 2, lt + 202)) as RegExpExecArray)[0];
-      throw this.error(`Mismatched end tag: expected </${qname}>, found </${found}>`, lt);
+    // Most end tags match their name's pattern; the others are read the long way, to their error if any.
+    let end = open.endTag === null ? -1 : matchAt(open.endTag, src, lt);
+    if (end < 0) {
+      const c = src.charCodeAt(lt + 2 + qname.length); // (no name character: the name ends there)
+      if (!src.startsWith(qname, lt + 2) || (c < 128 ? NAME_ASCII[c] !== 0 : isNameCharHigh(c) || isNameSurrogate(c))) {
+        const found = (/^[^\t\n\r <>]*/.exec(src.slice(lt + 2, lt + 202)) as RegExpExecArray)[0];
+        throw this.error(`Mismatched end tag: expected </${qname}>, found </${found}>`, lt);
+      }
+      const p = this.skipWs(lt + 2 + qname.length);
+      if (src.charCodeAt(p) !== 62) throw this.error(`Expected '>' to close end tag </${qname}>`, p);
+      end = p + 1;
     }
-    const p = this.skipWs(lt + 2 + qname.length);
-    if (src.charCodeAt(p) !== 62) throw this.error(`Expected '>' to close end tag </${qname}>`, p);
-    this.pos = p + 1;
+    this.pos = end;
     this.pop();
     return XML_END;
   }

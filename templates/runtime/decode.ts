@@ -348,12 +348,10 @@ export class EnvelopeDecoder {
     // xsi:nil and xsi:type (whose value is read only where it can matter).
     let nil = false;
     let typeAt = -1;
-    if (r.plainAttrCount > 0) {
-      for (let i = 0, n = r.attrCount; i < n; i++) {
-        const local = r.attrName(i).local;
-        if (local === 'nil' && r.attrNs(i) === XSI_NS) nil = isNilFlag(r.attrValue(i));
-        else if (local === 'type' && r.attrNs(i) === XSI_NS) typeAt = i;
-      }
+    for (let i = 0, n = r.attrCount; i < n; i++) {
+      const local = r.attrName(i).local;
+      if (local === 'nil' && r.attrNs(i) === XSI_NS) nil = isNilFlag(r.attrValue(i));
+      else if (local === 'type' && r.attrNs(i) === XSI_NS) typeAt = i;
     }
     if (nil) {
       if (!field.nillable) this.failHere(`xsi:nil on ${field.name}, which the schema does not allow to be nil`, name, index);

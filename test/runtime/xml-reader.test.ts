@@ -198,6 +198,32 @@ describe('XmlReader: a start tag read by comparison with the one kept for its na
       Array.from({ length: 12 }, (_, i) => (i % 2 ? `nil=true n=${i}` : `n=${i}`)),
     );
   });
+
+  // Kept start tags and names' end tags are compared as patterns (xml.ts literal): their text must
+  // match as written, never as a regular expression would read it.
+  it('a kept tag matches only its own text: regular expression characters in names and values are plain characters', () => {
+    // The third tag is compared with the second, kept: read as a pattern, `a.b` and "a.c" would match `aXb` and "abc".
+    const root = parseXml('<r><a.b v="abc"/><a.b v="a.c"/><aXb v="abc"/><e v="(x*)+$\\[1]{2}|^?"/><e v="(x*)+$\\[1]{2}|^?"/></r>');
+    assert.deepEqual(
+      root.children.map((c) => `${c.local} ${c.attrs[0]!.value}`),
+      ['a.b abc', 'a.b a.c', 'aXb abc', 'e (x*)+$\\[1]{2}|^?', 'e (x*)+$\\[1]{2}|^?'],
+    );
+  });
+
+  it("an end tag matches its name's pattern only as written, else it is read to its error", () => {
+    assert.deepEqual(events('<r><a.b>t</a.b \n></r>'), ['<{}r>@1', '<{}a.b>@2', '"t"', '</a.b>@1', '</r>@0']);
+    assert.equal(outcome(() => parseXml('<r><a.b>t</aXb></r>')).message, 'Mismatched end tag: expected </a.b>, found </aXb> at line 1, column 10');
+    assert.equal(outcome(() => parseXml('<r><a.b>t</a.bc></r>')).message, 'Mismatched end tag: expected </a.b>, found </a.bc> at line 1, column 10');
+    assert.equal(outcome(() => parseXml('<r><a.b>t</a.b x></r>')).message, "Expected '>' to close end tag </a.b> at line 1, column 16");
+  });
+
+  it('names and tags too long for a pattern are read the long way, with the same checks', () => {
+    const name = 'n'.repeat(1100);
+    const long = `<${name} v="${'x'.repeat(1100)}"/>`;
+    const root = parseXml(`<r>${long}${long}<${name}>t</${name}></r>`);
+    assert.deepEqual(root.children.map((c) => [c.local === name, c.attrs.length, c.text]), [[true, 1, ''], [true, 1, ''], [true, 0, 't']]);
+    assert.match(outcome(() => parseXml(`<r><${name}>t</${name}x></r>`)).message!, /^Mismatched end tag: expected <\/n{1100}>, found <\/n{200}> at line 1, column 1107$/); // (the name found is cut at 200 characters)
+  });
 });
 
 describe('XmlReader: characters XML does not allow are refused wherever they are', () => {
