@@ -54,7 +54,7 @@ export interface AgentOptions {
   /** Application token (required by SuperOffice Online). Never appears in errors. */
   applicationToken?: string | undefined;
   /** Sent as the TimeZone header. */
-  timeZone?: { SoTimeZoneId?: number; SoTimeZoneLocationCode?: string | null } | undefined;
+  timeZone?: { SoTimeZoneId?: number | undefined; SoTimeZoneLocationCode?: string | null | undefined } | undefined;
   /** fetch implementation; default: the global fetch. */
   fetch?: typeof fetch | undefined;
   /** Per-call timeout in milliseconds (default 120000; 0 = none). */
