@@ -72,7 +72,7 @@ export async function passedOnToHelpers(n: number | undefined, s: string | undef
   const resolver = new TenantResolver({ environment: 'online', tenant: 'Cust1', fetch, timeoutMs: n, now: f });
   const hooks: Hooks = { onCall: undefined };
   new SuperOfficeClient({ environment: 'online', tenant: 'Cust1', tenantResolver: resolver, ticket: s === undefined ? onsite : ticket, retry, hooks, timeZone: { SoTimeZoneId: n, SoTimeZoneLocationCode: s } });
-  const mock = createEMailMockServer({ GetEMailAccount: () => { throw new SoExceptionError({ Message: s, Source: s, InnerException: undefined }); } }, { record: undefined, maxRequestBytes: n, onError: undefined, unknownElements: undefined, wsdl: s, path: s, handlerTimeoutMs: n });
+  const mock = createEMailMockServer({ GetCurrentAccount: undefined, GetEMailAccount: () => { throw new SoExceptionError({ Message: s, Source: s, InnerException: undefined }); } }, { record: undefined, maxRequestBytes: n, onError: undefined, unknownElements: undefined, wsdl: s, path: s, handlerTimeoutMs: n });
   await (await mock.listen({ port: n, host: s, headersTimeoutMs: n, requestTimeoutMs: n })).close();
 }
 

@@ -107,7 +107,7 @@ describe('the runtime as files', () => {
  * The optional properties of the runtime's public types (generated/runtime/index.ts's and the mock server's
  * exports and every runtime type they name) that do not accept undefined under
  * exactOptionalPropertyTypes (README's recommended tsconfig), as `file:line name`: an optional
- * method, or a property typed without `| undefined` (unknown and any include it). schema.ts is
+ * method, or a property (or mapped type's `?:`) typed without `| undefined` (unknown and any include it). schema.ts is
  * left out: its descriptors are written by the generator into metadata.ts, never by users.
  */
 function optionalsWithoutUndefined(): string[] {
@@ -122,8 +122,12 @@ function optionalsWithoutUndefined(): string[] {
     if (seen.has(declaration) || !file.fileName.startsWith(generatedRuntime) || file.fileName.endsWith('/schema.ts')) return;
     seen.add(declaration);
     const walk = (n: ts.Node): void => {
-      const optional = (ts.isPropertySignature(n) && n.type !== undefined && !acceptsUndefined(n.type)) || ts.isMethodSignature(n);
-      if (optional && n.questionToken) found.add(`${file.fileName.slice(generatedRuntime.length + 1)}:${file.getLineAndCharacterOfPosition(n.getStart()).line + 1} ${n.name.getText()}`);
+      const where = `${file.fileName.slice(generatedRuntime.length + 1)}:${file.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
+      if ((ts.isPropertySignature(n) && n.type !== undefined && !acceptsUndefined(n.type)) || ts.isMethodSignature(n)) {
+        if (n.questionToken) found.add(`${where} ${n.name.getText()}`);
+      } else if (ts.isMappedTypeNode(n) && n.questionToken?.kind === ts.SyntaxKind.QuestionToken && n.type !== undefined && !acceptsUndefined(n.type)) {
+        found.add(`${where} [${n.typeParameter.name.text} in ...]?`);
+      }
       const reference = ts.isTypeReferenceNode(n) ? n.typeName : ts.isExpressionWithTypeArguments(n) ? n.expression : undefined;
       let symbol = reference && checker.getSymbolAtLocation(reference);
       if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
