@@ -76,9 +76,9 @@ export type MockResult<O> = [O] extends [undefined] ? void : {} extends O ? O | 
 
 export type MockHandler<I, O, IH, OH> = (input: I, ctx: MockContext<IH, OH>) => MockResult<O> | Promise<MockResult<O>>;
 
-/** One optional handler per operation, keyed by WSDL operation name. */
+/** One optional handler per operation, keyed by WSDL operation name (undefined: none, answered 501). */
 export type MockHandlers<Ops extends Record<string, AnyOperationCodec>> = {
-  [K in keyof Ops]?: MockHandler<InputOf<Ops[K]>, OutputOf<Ops[K]>, RequestHeadersOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
+  [K in keyof Ops]?: MockHandler<InputOf<Ops[K]>, OutputOf<Ops[K]>, RequestHeadersOf<Ops[K]>, ResponseHeadersOf<Ops[K]>> | undefined;
 };
 
 /** A recorded call: what the handler received (recorded before the handler runs). */
