@@ -65,10 +65,10 @@ export async function passedOn(env: Record<string, string | undefined>, signal: 
 }
 
 // The same for the options of everything else a user constructs: tickets, retries, tenant
-// routing, the mock and its listen(), the time zone and a JWK (undefined = not given, in the runtime too).
+// routing, the mock and its listen(), the time zone (undefined = not given, in the runtime too).
 export async function passedOnToHelpers(n: number | undefined, s: string | undefined, f: (() => number) | undefined, exchange: 'rest' | undefined): Promise<void> {
   const retry: RetryOptions = { maxAttempts: n, baseDelayMs: n, maxDelayMs: n, maxTotalMs: n, maxRetryAfterMs: n, safeOperations: undefined, random: f };
-  const ticket = systemUserTicket({ systemUserToken: 't', privateKey: { kty: 'RSA', n: s, e: s, d: s, kid: s }, exchange, publicKey: undefined, clockSkewMs: n, timeoutMs: n, slidingWindowMs: n, renewBeforeMs: n, now: f });
+  const ticket = systemUserTicket({ systemUserToken: 't', privateKey: s ?? '', exchange, publicKey: undefined, clockSkewMs: n, timeoutMs: n, slidingWindowMs: n, renewBeforeMs: n, now: f });
   const principal = { authenticateUsernamePassword: async () => ({ Credentials: { Ticket: s }, AuthenticationSucceeded: undefined }) };
   const onsite = usernamePasswordTicket({ principal, userName: 'u', password: 'p', now: f });
   const resolver = new TenantResolver({ environment: 'online', tenant: 'Cust1', fetch, timeoutMs: n, now: f });
