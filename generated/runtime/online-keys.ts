@@ -23,20 +23,20 @@ export type WebCryptoKey = Awaited<ReturnType<WebCryptoSubtle['importKey']>>;
 
 /** An RSA JSON Web Key (RFC 7517/7518), as far as these keys use it. */
 export interface RsaJwk {
-  kty?: string | undefined;
-  kid?: string | undefined;
-  use?: string | undefined;
-  alg?: string | undefined;
-  ext?: boolean | undefined;
-  n?: string | undefined;
-  e?: string | undefined;
-  d?: string | undefined;
-  p?: string | undefined;
-  q?: string | undefined;
-  dp?: string | undefined;
-  dq?: string | undefined;
-  qi?: string | undefined;
-  x5c?: string[] | undefined;
+  kty?: string;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  ext?: boolean;
+  n?: string;
+  e?: string;
+  d?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  x5c?: string[];
 }
 
 /** RSASSA-PKCS1-v1_5 with SHA-256: the only algorithm of the system user flow (signing, and RS256). */
