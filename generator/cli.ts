@@ -37,11 +37,30 @@ function isEntryPoint(): boolean {
   }
 }
 
+/**
+ * Ends the process with `code` once everything written to stdout and stderr is out (a write's
+ * callback runs after the writes before it), rather than letting Node end it when nothing is left
+ * to run: that way Node first waits for the reader threads to finish tearing down and then frees
+ * the heap the run filled (≈ 100 MB for 56 WSDLs) piece by piece. When runCommand returns, the
+ * files are written (synchronously) and every worker has posted its last result, so there is
+ * nothing left to wait for. Measured on all 56 Services86 WSDLs (whole process, alternating runs
+ * on a shared 2-core machine): the time from Node's 'exit' event to the process being gone fell
+ * from a median of ≈ 180 ms to ≈ 70 ms.
+ */
+function exitWhenFlushed(code: number): void {
+  let pending = 2;
+  const flushed = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
 if (isEntryPoint()) {
   const code = await runCommand(
     process.argv.slice(2),
     { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) },
     { beforeOneRun: tuneForOneRun },
   );
-  if (code !== 0) process.exit(code);
+  exitWhenFlushed(code);
 }
