@@ -184,6 +184,20 @@ describe('JSON codec', () => {
     cycle['self'] = cycle;
     assert.throws(() => new JsonEncoder(index).properties('Webhook', { Properties: { c: cycle } }, root), (err: unknown) => err instanceof EncodeError && /nests arrays and objects deeper than 256 levels \(a cycle\?\) at Webhook\/Properties\/c(\/self)+$/.test(err.message));
     assert.match(decodeError(() => new JsonDecoder(index).properties('Webhook', { Properties: { k: [{ $type: 'Nope' }] } }, root)).message, /\$type "Nope" is not a complex type of this service at Webhook\/Properties\/k\[0\]$/);
+    // Plain JSON is arrays and plain objects: a Map, a Set or a boxed string would be written as {}
+    // or by its indexes (as JSON.stringify does), their contents lost without a word. Refused at their path.
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    for (const [odd, at] of [[new Map([['a', 1]]), 'm'], [new Set(['a']), 's'], [Object('ab'), 'b'], [[new Point(1)], 'p\\[0\\]']] as const) {
+      const key = at.replace(/\\.*$/, '');
+      assert.throws(
+        () => new JsonEncoder(index).properties('Webhook', { Properties: { [key]: odd } }, root),
+        (err: unknown) => err instanceof EncodeError && new RegExp(`an xs:anyType value must be .* at Webhook/Properties/${at}$`).test(err.message),
+        key,
+      );
+    }
+    assert.deepEqual(new JsonEncoder(index).properties('Webhook', { Properties: { o: Object.assign(Object.create(null), { a: 1 }) } }, root), { Properties: { o: { a: 1 } } });
   });
 
   test('properties the schema does not declare: skipped by default, a DecodeError with unknownElements: error', () => {
