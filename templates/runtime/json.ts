@@ -972,10 +972,11 @@ const ASPNET_ERROR_KEYS = new Set(['message', 'messagedetail', 'exceptionmessage
  * The exception info of an Agents API error object, or undefined when `json` is not one. An
  * object counts as an error object only where the expected result could not be one: with
  * `"Error": true`, or made only of ASP.NET's error properties with a string `Message`, unless the
- * result's own type declares that property (`Error` or `Message`). Property names are matched
- * ignoring case, as ASP.NET and Json.NET bind them: a server that writes camelCase (`"error":
- * true, "errorMessage"`, as ASP.NET Core does by default) reports the same failure, which was
- * otherwise read as a result with no known property (an empty object).
+ * result's own type declares that property (`Error` or `Message`) or, for ASP.NET's, is a
+ * dictionary. Property names are matched ignoring case, as ASP.NET and Json.NET bind them: a
+ * server that writes camelCase (`"error": true, "errorMessage"`, as ASP.NET Core does by default)
+ * reports the same failure, which was otherwise read as a result with no known property (an
+ * empty object).
  */
 export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: FieldDesc): SoExceptionInfoFields | undefined {
   if (!isParsedObject(json)) return undefined;
@@ -991,7 +992,10 @@ export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: Field
     if (stringProp(o.get('errorsource')) !== undefined) info.Source = stringProp(o.get('errorsource'))!;
     return info;
   }
-  if (typeof o.get('message') === 'string' && [...o.keys()].every((k) => ASPNET_ERROR_KEYS.has(k)) && !declares('message')) {
+  // A dictionary result may hold any key, "message" too (GetDocumentProperties' StringDictionary):
+  // such an object is its entries. ("Error": true is a value none of them holds.)
+  const dictionary = index !== undefined && result !== undefined && index.type(result.type)?.kind === 'dict';
+  if (typeof o.get('message') === 'string' && [...o.keys()].every((k) => ASPNET_ERROR_KEYS.has(k)) && !declares('message') && !dictionary) {
     return aspNetErrorInfo(o, 0);
   }
   return undefined;

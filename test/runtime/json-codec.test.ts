@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DecodeError, EMailOperations, EncodeError } from '../../generated/EMail/index.js';
 import { Encoder } from '../../generated/runtime/encode.js';
-import { JsonDecoder, JsonEncoder, restCodec } from '../../generated/runtime/json.js';
+import { JsonDecoder, JsonEncoder, restCodec, restErrorInfo } from '../../generated/runtime/json.js';
 import { field, schema, schemaIndex } from '../../generated/runtime/schema.js';
 
 const envelopes = restCodec(EMailOperations.GetEMailEnvelopes);
@@ -217,6 +217,19 @@ describe('JSON codec', () => {
     assert.match(decodeError(() => send.decodeRequest('', '{"Emails":{"Subject":"s"}}')).message, /expected an array \(ArrayOfEMailEntity\), got an object at Send\/Emails/);
     assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"IsSent":"yes"}]}')).message, /"yes" is not a boolean at Send\/Emails\[0\]\/IsSent/);
     assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[')).message, /the message is not JSON/);
+  });
+
+  // A dictionary result (Document's GetDocumentProperties, Quote's GetConnectionConfigFields: a
+  // StringDictionary) may hold any key, "message" too: its entries are the result, not ASP.NET's
+  // error object, which the camelCase reading of error objects took them for. "Error": true still
+  // is one (a value no StringDictionary holds), spelled either way.
+  test("a dictionary result whose keys are ASP.NET's error properties is the result, not an error object", () => {
+    const index = schemaIndex(schema(['urn:t'], { StringDictionary: ['dictionary', 'StringDictionary', 0, 'StringKeyValuePair 0 - optional repeated', 'Key 0 xs:string nillable', 'Value 0 xs:string nillable'] }));
+    const result = field('Response', 0, 'StringDictionary', 'optional nillable');
+    assert.equal(restErrorInfo({ message: 'Hello', stacktrace: 'none' }, index, result), undefined);
+    assert.equal(restErrorInfo({ Message: 'Hello' }, index, result), undefined);
+    assert.deepEqual(restErrorInfo({ error: true, errorMessage: 'No such document' }, index, result), { Message: 'No such document' });
+    assert.deepEqual(restErrorInfo({ message: 'The request is invalid.' }), { Message: 'The request is invalid.' });
   });
 
   test('encoding refuses what the schema does not allow, with the path', () => {
