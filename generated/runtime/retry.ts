@@ -30,18 +30,18 @@ import type { TenantNotRunningError } from './tenant.js';
 
 export interface RetryOptions {
   /** Most attempts per call, the first included (default 3). */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** First backoff step (default 200 ms); doubles each attempt, up to maxDelayMs (default 5 s). */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
+  baseDelayMs?: number | undefined;
+  maxDelayMs?: number | undefined;
   /** No attempt starts after this many ms since the call started, counted as timeoutMs is (default 30 s). */
-  maxTotalMs?: number;
+  maxTotalMs?: number | undefined;
   /** A longer Retry-After is not waited for (default 30 s). */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs?: number | undefined;
   /** Operations the server may safely run twice (reads): names, or a test of service and operation. */
-  safeOperations?: readonly string[] | ((service: string, operation: string) => boolean);
+  safeOperations?: readonly string[] | ((service: string, operation: string) => boolean) | undefined;
   /** Random source for the jitter (tests). */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 /** What the agent knows of a failed attempt besides the error. */
