@@ -81,6 +81,16 @@ export function readLocalBytes(path: string, file: string): Uint8Array {
   return bytes;
 }
 
+/** Whether `path` is a pipe or a device (read as it streams, named as given), not a file or folder. */
+export function isStream(path: string): boolean {
+  try {
+    const stat = statSync(path);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The most bytes a WSDL may have: two bytes a character, a string's most characters. */
 const MAX_BYTES = 2 * constants.MAX_STRING_LENGTH;
 
