@@ -97,7 +97,8 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     const addedSinceWalk = (folder: string, fileMatch: readonly Matcher[], folderMatch: readonly Matcher[]) =>
       listing(folder).some(({ name, isFolder: isDir }) => {
         const path = join(folder, name);
-        if (fileMatch.some((m) => m(name)) && !isDir) return !found.has(path);
+        // A file as the walk takes one (through a link; not a link to nowhere, a FIFO): others it skips.
+        if (fileMatch.some((m) => m(name)) && !isDir) return !found.has(path) && isFile(path);
         return isDir && folderMatch.some((m) => m(name)) && !walked.some((w) => w === path || w.startsWith(path + sep));
       });
     // A watcher for the same folder and names is kept, not made again: closing it would drop the
@@ -192,6 +193,10 @@ function listing(folder: string): { readonly name: string; readonly isFolder: bo
   } catch {
     return [];
   }
+}
+
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 function isFolder(path: string): boolean {
