@@ -195,12 +195,22 @@ function listing(folder: string): { readonly name: string; readonly isFolder: bo
   }
 }
 
+// What an entry is, false when it cannot be told: a link loop (ELOOP) threw out of the watcher's
+// event handler and ended the watch.
 function isFile(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 function isFolder(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `file` was saved at or after `time`, or is gone when it `existed` before: one stat. */

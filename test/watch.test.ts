@@ -321,10 +321,29 @@ test('watch: an entry a glob names but no file (a link to nowhere, a link to a f
   const w = globWatch(dir, 'wsdl/*.wsdl');
   try {
     await w.until(() => w.runs.length === 1, 'the first run');
-    await w.quiet(300);
+    await w.quiet();
     assert.equal(w.runs.length, 1, `one run, not one after another: ${w.runs.length}`);
     put(join(dir, 'wsdl', 'Beta.wsdl'));
     await w.until(() => w.found('wsdl/Beta.wsdl'), 'a run after Beta.wsdl was added');
+  } finally {
+    await w.stop();
+  }
+});
+
+test('watch: a symbolic link loop made in a watched folder (where ** or a WSDL name matches) neither ends the watch nor stops later runs', async () => {
+  // Its stat throws ELOOP, not ENOENT: the watcher's "is it a folder?" threw out of the event
+  // handler and ended the process.
+  const dir = mkdtempSync(join(work, 'glob-loop-'));
+  put(join(dir, 'wsdl', 'Alpha.wsdl'));
+  const w = globWatch(dir, 'wsdl/**/*.wsdl');
+  try {
+    await w.until(() => w.runs.length === 1, 'the first run');
+    symlinkSync('loop', join(dir, 'wsdl', 'loop'));
+    symlinkSync('Loop.wsdl', join(dir, 'wsdl', 'Loop.wsdl'));
+    await w.quiet();
+    put(join(dir, 'wsdl', 'Beta.wsdl'));
+    await w.until(() => w.found('wsdl/Beta.wsdl'), 'a run after Beta.wsdl was added');
+    assert.deepEqual(w.runs.at(-1), ['wsdl/Alpha.wsdl', 'wsdl/Beta.wsdl']);
   } finally {
     await w.stop();
   }
