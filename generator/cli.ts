@@ -37,11 +37,31 @@ function isEntryPoint(): boolean {
   }
 }
 
+/**
+ * Ends the process with `code` once everything written to stdout and stderr is out (a write's
+ * callback runs after the writes before it), rather than letting it end by itself: ending by
+ * itself, Node tears its environment down first — it stops the reader threads and disposes of the
+ * heap the run filled (a peak of ≈ 175 MB resident for the 56 Services86 WSDLs). When runCommand
+ * returns, the files are written (synchronously) and every worker has posted its last result:
+ * nothing is left to wait for. Measured on all 56 (8 alternating runs each, shared 2-core
+ * machine), the time from Node's 'exit' event to the process being gone: medians 180 → 70 ms, and
+ * 95 → 50 ms in a quieter spell.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code; // the code also if the process should end by itself first
+  let pending = 2;
+  const flushed = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
 if (isEntryPoint()) {
   const code = await runCommand(
     process.argv.slice(2),
     { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) },
     { beforeOneRun: tuneForOneRun },
   );
-  if (code !== 0) process.exit(code);
+  exitWhenFlushed(code);
 }

@@ -4,7 +4,7 @@
 // content (ReadCache), so a run after one file changed reads only that file, and each agent's files
 // by their emitter's arguments (EmitCache), so it emits only what that change reaches.
 import { existsSync, readdirSync, statSync, watch as watchFile, type FSWatcher } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { segmentMatcher, type GlobWatch } from './input/config.js';
 import { isUrl } from './input/documents.js';
 import { ReadCache } from './read-cache.js';
@@ -92,13 +92,16 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       else (file ? target(folder).files : target(folder).folders).add(segment);
     }
     const found = new Set(files.filter((f) => !isUrl(f)).map((f) => resolve(f)));
-    const walked = globs.map((g) => g.folder);
+    /** The folders the walk listed, and every folder above one: a Set (a list searched per entry took seconds for 4,000 folders). */
+    const walked = new Set<string>();
+    for (const { folder } of globs) for (let f = folder; !walked.has(f) && dirname(f) !== f; f = dirname(f)) walked.add(f);
     /** An entry of `folder` the walk would have followed had it been there: a file not among the run's, a folder with nothing walked in it. */
     const addedSinceWalk = (folder: string, fileMatch: readonly Matcher[], folderMatch: readonly Matcher[]) =>
       listing(folder).some(({ name, isFolder: isDir }) => {
         const path = join(folder, name);
-        if (fileMatch.some((m) => m(name)) && !isDir) return !found.has(path);
-        return isDir && folderMatch.some((m) => m(name)) && !walked.some((w) => w === path || w.startsWith(path + sep));
+        // A file as the walk takes one (through a link; not a link to nowhere, a FIFO): others it skips.
+        if (fileMatch.some((m) => m(name)) && !isDir) return !found.has(path) && isFile(path);
+        return isDir && folderMatch.some((m) => m(name)) && !walked.has(path);
       });
     // A watcher for the same folder and names is kept, not made again: closing it would drop the
     // events it has not delivered yet (a save while a run ended without giving them a turn).
@@ -194,8 +197,22 @@ function listing(folder: string): { readonly name: string; readonly isFolder: bo
   }
 }
 
+// What an entry is, false when it cannot be told: a link loop (ELOOP) threw out of the watcher's
+// event handler and ended the watch.
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
+}
+
 function isFolder(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `file` was saved at or after `time`, or is gone when it `existed` before: one stat. */

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { readStreamBytes } from '../generator/input/text.js';
 import { runCli, snapshot, mtimes, type Run } from './support/cli-run.js';
 import { fixturesDir, repoRoot, wsdlFixturesDir } from './support/paths.js';
 
@@ -629,6 +630,17 @@ describe('bad inputs: one error line, exit 1, nothing written', { concurrency: 2
     const run = await runCli(['Huge.wsdl', '-o', 'out'], dir);
     assertOneErrorLine(run, errorLine('Huge.wsdl', undefined, /the file is too large to read as text \(1140850688 bytes; a WSDL is read as one string of at most \d+ characters\)/));
     assert.ok(!existsSync(join(dir, 'out')), 'nothing written');
+  });
+
+  test('a pipe or device is read up to the limit while it streams, and refused past it as too large', () => {
+    // Its size is 0 until it ends: the size check let it through, and /dev/zero was read until
+    // memory ran out (a hang). The limit here is small; the CLI's is the size check's (large-wsdl.slow.test.ts).
+    assert.throws(() => readStreamBytes('/dev/zero', 'zero', 3_000_000), /the file is too large to read as text \(more than 3000000 bytes; /);
+    const dir = freshDir('stream-cap');
+    const wsdl = readFileSync(join(badDir, 'valid-minimal.wsdl'));
+    assert.deepEqual(Buffer.from(readStreamBytes(join(badDir, 'valid-minimal.wsdl'), 'v', wsdl.length)), wsdl, 'exactly the limit is read');
+    assert.throws(() => readStreamBytes(join(badDir, 'valid-minimal.wsdl'), 'v', wsdl.length - 1), /more than \d+ bytes/);
+    assert.throws(() => readStreamBytes(join(dir, 'none'), 'none', 10), /cannot read the file: ENOENT/);
   });
 
   for (const c of badCases) {

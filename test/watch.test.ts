@@ -3,7 +3,8 @@
 // output kept when a run fails, a clean end on Ctrl-C (SIGINT). In process: the model cache reads
 // only the WSDL that changed.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -303,6 +304,46 @@ test('watch: a WSDL saved in a new matching folder after the run walked the glob
     await w.until(() => w.found('test/b/wsdl/Beta.wsdl'), 'a run that finds test/b/wsdl/Beta.wsdl');
     assert.deepEqual(w.runs[1], ['test/a/wsdl/Alpha.wsdl', 'test/b/wsdl/Beta.wsdl'], 'run 2 walked before Late.wsdl was saved');
     await w.until(() => w.found('test/b/wsdl/Late.wsdl'), 'a run that finds test/b/wsdl/Late.wsdl');
+  } finally {
+    await w.stop();
+  }
+});
+
+test('watch: an entry a glob names but no file (a link to nowhere, a link to a folder, a FIFO) does not start run after run', async () => {
+  // The check for a match added while a run walked the glob took every entry that is no folder
+  // for a file the walk had missed: the walk skips these, so each run scheduled the next, forever.
+  const dir = mkdtempSync(join(work, 'glob-nofile-'));
+  put(join(dir, 'wsdl', 'Alpha.wsdl'));
+  mkdirSync(join(dir, 'elsewhere'));
+  symlinkSync(join(dir, 'gone.wsdl'), join(dir, 'wsdl', 'Dangling.wsdl'));
+  symlinkSync(join(dir, 'elsewhere'), join(dir, 'wsdl', 'Folder.wsdl'));
+  execFileSync('mkfifo', [join(dir, 'wsdl', 'Pipe.wsdl')]);
+  const w = globWatch(dir, 'wsdl/*.wsdl');
+  try {
+    await w.until(() => w.runs.length === 1, 'the first run');
+    await w.quiet();
+    assert.equal(w.runs.length, 1, `one run, not one after another: ${w.runs.length}`);
+    put(join(dir, 'wsdl', 'Beta.wsdl'));
+    await w.until(() => w.found('wsdl/Beta.wsdl'), 'a run after Beta.wsdl was added');
+  } finally {
+    await w.stop();
+  }
+});
+
+test('watch: a symbolic link loop made in a watched folder (where ** or a WSDL name matches) neither ends the watch nor stops later runs', async () => {
+  // Its stat throws ELOOP, not ENOENT: the watcher's "is it a folder?" threw out of the event
+  // handler and ended the process.
+  const dir = mkdtempSync(join(work, 'glob-loop-'));
+  put(join(dir, 'wsdl', 'Alpha.wsdl'));
+  const w = globWatch(dir, 'wsdl/**/*.wsdl');
+  try {
+    await w.until(() => w.runs.length === 1, 'the first run');
+    symlinkSync('loop', join(dir, 'wsdl', 'loop'));
+    symlinkSync('Loop.wsdl', join(dir, 'wsdl', 'Loop.wsdl'));
+    await w.quiet();
+    put(join(dir, 'wsdl', 'Beta.wsdl'));
+    await w.until(() => w.found('wsdl/Beta.wsdl'), 'a run after Beta.wsdl was added');
+    assert.deepEqual(w.runs.at(-1), ['wsdl/Alpha.wsdl', 'wsdl/Beta.wsdl']);
   } finally {
     await w.stop();
   }

@@ -152,8 +152,11 @@ export async function postSoap(
     response = await fetchImpl(url, { method: 'POST', headers, body: body ?? null, signal: budget.signal, redirect: 'manual' });
   } catch (err) {
     // Where it went, so a wrong baseUrl or port shows in the message: the URL as hook events show
-    // it (no user info, query or fragment).
-    throw budget.failure(err, `the request to ${displayUrl(url)} failed`);
+    // it (no user info, query or fragment). fetch quotes the whole URL when it refuses one with user
+    // info or cannot parse it: that error is told with the URL as shown, and not kept as the cause,
+    // which holds the URL again (a short password or a key in the query escapes the redactor).
+    const quoted = err instanceof Error && err.message.includes(url);
+    throw budget.failure(quoted ? new Error(err.message.split(url).join(displayUrl(url))) : err, `the request to ${displayUrl(url)} failed`);
   }
   // A redirect is a status fetch would follow (301, 302, 303, 307, 308) or any 3xx naming a Location;
   // a 304 or a bare 300 is not one, and is an error status like any other (transport.ts).

@@ -118,6 +118,13 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
 }
 
+/** An object literal's kind of object (or one without a prototype): what xs:anyType writes as plain JSON. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /**
  * Whether a dictionary's keys are written as property names (Json.NET writes every dictionary as
  * an object, its keys as text): string-like, number, date and enumeration keys. Only a complex
@@ -351,7 +358,9 @@ export class JsonEncoder {
     if (typeof value === 'number') return this.scalar('double', value, path);
     if (value instanceof Date) return this.scalar('dateTime', value, path);
     if (value instanceof Uint8Array) return this.scalar('base64Binary', value, path);
-    if (Array.isArray(value) || (isJsonObject(value) && value['$type'] === undefined)) return this.plain(value, path);
+    // (Only a plain object: a Map, Set or class instance would be written as {} or by its own
+    // properties, as JSON.stringify does, its contents lost without a word.)
+    if (Array.isArray(value) || (isPlainObject(value) && value['$type'] === undefined)) return this.plain(value, path);
     if (isJsonObject(value) && typeof value['$type'] === 'string') {
       const key = value['$type'];
       const desc = this.index.type(key);
@@ -362,7 +371,7 @@ export class JsonEncoder {
       if (isJsonObject(json)) return { $type: key, ...json };
       return json;
     }
-    return this.fail('an xs:anyType value must be a string, number, boolean, Date, Uint8Array, null, an array or an object', path);
+    return this.fail('an xs:anyType value must be a string, number, boolean, Date, Uint8Array, null, an array or a plain object', path);
   }
 
   /** Plain JSON in an xs:anyType slot: each item and property is an xs:anyType value again (null stays null, undefined is left out). */
@@ -966,10 +975,11 @@ const ASPNET_ERROR_KEYS = new Set(['message', 'messagedetail', 'exceptionmessage
  * The exception info of an Agents API error object, or undefined when `json` is not one. An
  * object counts as an error object only where the expected result could not be one: with
  * `"Error": true`, or made only of ASP.NET's error properties with a string `Message`, unless the
- * result's own type declares that property (`Error` or `Message`). Property names are matched
- * ignoring case, as ASP.NET and Json.NET bind them: a server that writes camelCase (`"error":
- * true, "errorMessage"`, as ASP.NET Core does by default) reports the same failure, which was
- * otherwise read as a result with no known property (an empty object).
+ * result's own type declares that property (`Error` or `Message`) or, for ASP.NET's, is a
+ * dictionary. Property names are matched ignoring case, as ASP.NET and Json.NET bind them: a
+ * server that writes camelCase (`"error": true, "errorMessage"`, as ASP.NET Core does by default)
+ * reports the same failure, which was otherwise read as a result with no known property (an
+ * empty object).
  */
 export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: FieldDesc): SoExceptionInfoFields | undefined {
   if (!isParsedObject(json)) return undefined;
@@ -985,7 +995,10 @@ export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: Field
     if (stringProp(o.get('errorsource')) !== undefined) info.Source = stringProp(o.get('errorsource'))!;
     return info;
   }
-  if (typeof o.get('message') === 'string' && [...o.keys()].every((k) => ASPNET_ERROR_KEYS.has(k)) && !declares('message')) {
+  // A dictionary result may hold any key, "message" too (GetDocumentProperties' StringDictionary):
+  // such an object is its entries. ("Error": true is a value none of them holds.)
+  const dictionary = index !== undefined && result !== undefined && index.type(result.type)?.kind === 'dict';
+  if (typeof o.get('message') === 'string' && [...o.keys()].every((k) => ASPNET_ERROR_KEYS.has(k)) && !declares('message') && !dictionary) {
     return aspNetErrorInfo(o, 0);
   }
   return undefined;

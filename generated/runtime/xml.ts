@@ -258,8 +258,8 @@ function prefixedBinding(n: XmlName): Binding | undefined {
 
 const NAME_CACHE_SIZE = 2048; // power of two
 const MAX_KEPT_TAGS = 4;
-/** Longest tag kept as a pattern (literal), in UTF-16 units: a pattern costs microseconds to compile, more for a longer one. */
-const MAX_PATTERN_LENGTH = 1024;
+/** Longest tag kept as a pattern (literal), in UTF-16 units: real tags are far shorter, and a longer one costs more to compile than it saves. */
+const MAX_PATTERN_LENGTH = 256;
 const NAME_PROBES = 4;
 
 /**

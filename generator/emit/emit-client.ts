@@ -38,11 +38,10 @@ interface HeaderSet {
   readonly fields: readonly string[];
 }
 
-function headerFields(plan: EmitPlan, parts: readonly MessagePart[]): string[] {
-  return parts.map((p) => {
-    const el = plan.service.elements.get(qnameKey(p.element))!;
-    return fieldLine(plan, { name: el.name.local, ns: el.name.ns, type: el.type, minOccurs: 0, maxOccurs: 1, nillable: el.nillable });
-  });
+/** The descriptor of a header block: a function of its element alone. */
+function headerField(plan: EmitPlan, elementKey: string): string {
+  const el = plan.service.elements.get(elementKey)!;
+  return fieldLine(plan, { name: el.name.local, ns: el.name.ns, type: el.type, minOccurs: 0, maxOccurs: 1, nillable: el.nillable });
 }
 
 /** The name most often given (the first of equals): an agent's usual header list. */
@@ -65,9 +64,19 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
   // Header descriptor lists, each defined once: usually one for requests and one for responses.
   const sets = new Map<string, HeaderSet>();
   const counts = { request: 0, response: 0 };
+  // Every operation has header messages of its own, but they name the same few header elements
+  // (ApplicationToken, Credentials, …): each element's descriptor is worked out once per agent, not
+  // once per operation (56 Services86 WSDLs: 10,217 header parts, 335 distinct elements).
+  const fieldsByElement = new Map<string, string>();
+  const headerFieldOf = (part: MessagePart): string => {
+    const key = qnameKey(part.element);
+    let field = fieldsByElement.get(key);
+    if (field === undefined) fieldsByElement.set(key, (field = headerField(plan, key)));
+    return field;
+  };
   const headerSet = (direction: 'request' | 'response', parts: readonly MessagePart[]): string => {
     if (parts.length === 0) return '[]';
-    const fields = headerFields(plan, parts);
+    const fields = parts.map(headerFieldOf);
     const key = `${direction}:${fields.join('\n')}`;
     let set = sets.get(key);
     if (!set) {

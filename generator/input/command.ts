@@ -54,7 +54,10 @@ function physical(p: string): string {
   const rest: string[] = [];
   for (let dir = p; ; dir = dirname(dir)) {
     try {
-      return join(realpathSync(dir), ...rest);
+      const real = join(realpathSync(dir), ...rest);
+      // A pipe's link (/dev/fd/63 → /proc/<pid>/fd/pipe:[<inode>]) names no path, and a new one every
+      // run: the pipe is named as given.
+      return rest.length === 0 && !existsSync(real) ? p : real;
     } catch {
       if (dirname(dir) === dir) return p;
       rest.unshift(basename(dir));

@@ -8,7 +8,7 @@ import { location, parseXmlDocument } from '../wsdl/dom.js';
 import { describeReference, referencedLocations, type DocumentResolver, type ExternalDocument } from '../wsdl/external.js';
 import { docKey, docLabel, isUrl, originsFor, redactUrl, resolveLocation, type DocRef, type FetchPolicy } from './documents.js';
 import { fetchXml, type FetchLimits } from './fetch.js';
-import { decodeXmlBytes, readLocalBytes, readLocalXml } from './text.js';
+import { decodeXmlBytes, isStream, readLocalBytes, readLocalXml } from './text.js';
 import type { FileTexts } from '../read-cache.js';
 
 export interface InputOptions extends FetchPolicy, FetchLimits {}
@@ -62,7 +62,10 @@ export function loadLocalInput(input: string, files?: FileTexts): LoadedInput {
     return text;
   };
   const text = files ? (files.text(path, true, read) ?? read()) : read();
-  const loaded: LoadedInput = { input, file: basename(input), ref, text, documents: {}, origins: [] };
+  // A pipe (`<(curl …)` gives /dev/fd/63) has no file name of its own, "63" was its label: it is
+  // named as given, as its messages name it, and the same every run (the command too: command.ts).
+  const file = isStream(path) ? docLabel(ref) : basename(input);
+  const loaded: LoadedInput = { input, file, ref, text, documents: {}, origins: [] };
   // Only bytes with an ArrayBuffer of their own can be moved (small files share Node's buffer pool).
   if (bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) fileBytes.set(loaded, bytes);
   return loaded;

@@ -1,7 +1,7 @@
 // Bytes → XML text, for files and fetched documents alike: UTF-16 with a BOM, else UTF-8; a
 // file with NUL bytes is binary, not XML. File-level problems name the document as given.
 import { constants } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { GenerateError, lineColumnAt } from '../errors.js';
 
 export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
@@ -18,7 +18,7 @@ export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
   } catch (err) {
     // More characters than a JavaScript string holds (~512 MiB): the error named neither the file
     // nor reading ("cannot write <out>: Cannot create a string longer than 0x1fffffe8 characters").
-    if ((err as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') throw tooLarge(buf.length, file);
+    if ((err as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') throw tooLarge(`${buf.length} bytes`, file);
     throw err;
   }
   if (text.includes('\u0000')) throw new GenerateError('the file is binary (it contains NUL bytes), not XML', { file });
@@ -66,18 +66,61 @@ export function readLocalBytes(path: string, file: string): Uint8Array {
     throw new GenerateError('no such file', { file });
   }
   if (stat.isDirectory()) throw new GenerateError('is a directory, not a WSDL file', { file });
+  // A pipe or a device (`<(curl …)` is /dev/fd/63) has no size until it ends, and some never do
+  // (/dev/zero hung, growing until memory ran out): read up to the limit, refused past it.
+  if (!stat.isFile()) return readStreamBytes(path, file, MAX_BYTES);
   // Even at two bytes a character (UTF-16, or UTF-8's densest) more than one string holds: refused
   // unread (reading it took seconds and as much memory, and past 2 GiB said ERR_FS_FILE_TOO_LARGE).
-  if (stat.size / 2 > constants.MAX_STRING_LENGTH) throw tooLarge(stat.size, file);
+  if (stat.size > MAX_BYTES) throw tooLarge(`${stat.size} bytes`, file);
   let bytes;
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    throw new GenerateError(`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
+    throw cannotRead(err, file);
   }
   return bytes;
 }
 
-function tooLarge(bytes: number, file: string): GenerateError {
-  return new GenerateError(`the file is too large to read as text (${bytes} bytes; a WSDL is read as one string of at most ${constants.MAX_STRING_LENGTH} characters)`, { file });
+/** Whether `path` is a pipe or a device (read as it streams, named as given), not a file or folder. */
+export function isStream(path: string): boolean {
+  try {
+    const stat = statSync(path);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The most bytes a WSDL may have: two bytes a character, a string's most characters. */
+const MAX_BYTES = 2 * constants.MAX_STRING_LENGTH;
+
+/** What a pipe or device gives until it ends, refused as soon as it gives more than `maxBytes`. */
+export function readStreamBytes(path: string, file: string, maxBytes: number): Uint8Array {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  let total = 0;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw tooLarge(`more than ${maxBytes} bytes`, file);
+      chunks.push(Buffer.from(buffer.subarray(0, n)));
+    }
+  } catch (err) {
+    throw err instanceof GenerateError ? err : cannotRead(err, file);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function cannotRead(err: unknown, file: string): GenerateError {
+  return new GenerateError(`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file });
+}
+
+function tooLarge(size: string, file: string): GenerateError {
+  return new GenerateError(`the file is too large to read as text (${size}; a WSDL is read as one string of at most ${constants.MAX_STRING_LENGTH} characters)`, { file });
 }

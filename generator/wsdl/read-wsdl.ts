@@ -63,7 +63,8 @@ export function readWsdl(text: string, file: string, resolver?: DocumentResolver
   const targetNamespace = portTypeDoc.tns;
   const port = findPort(docs, files, { ns: targetNamespace, local: portTypeName });
 
-  const operations = childElements(portType, NS.wsdl, 'operation').map((opEl) => readOperation(opEl, files, messages, port.binding));
+  const bound = boundOperations(port.binding);
+  const operations = childElements(portType, NS.wsdl, 'operation').map((opEl) => readOperation(opEl, files, messages, bound));
   const service: Service = {
     sourceFile: file,
     name: portTypeName,
@@ -197,12 +198,32 @@ function findPort(docs: readonly Definitions[], files: FileOf, portType: QName):
   return chosen;
 }
 
-function readOperation(opEl: XmlElement, files: FileOf, messages: Map<string, MessageDef>, binding: XmlElement): Operation {
+/** What every operation of a binding looks up: its SOAP namespace and its wsdl:operation elements by name. */
+interface BoundOperations {
+  readonly soapNs: string;
+  /** The first wsdl:operation of each name (as a search in document order finds it). */
+  readonly byName: ReadonlyMap<string, XmlElement>;
+}
+
+/**
+ * Indexes the binding's operations once: searching them for each operation of the portType took
+ * time quadratic in their number (List.wsdl binds 260 operations).
+ */
+function boundOperations(binding: XmlElement): BoundOperations {
+  const byName = new Map<string, XmlElement>();
+  for (const op of childElements(binding, NS.wsdl, 'operation')) {
+    const name = attr(op, 'name');
+    if (name !== undefined && !byName.has(name)) byName.set(name, op);
+  }
+  return { soapNs: firstChild(binding, NS.soap11, 'binding') ? NS.soap11 : NS.soap12, byName };
+}
+
+function readOperation(opEl: XmlElement, files: FileOf, messages: Map<string, MessageDef>, bound: BoundOperations): Operation {
   const name = attr(opEl, 'name') ?? '';
   const loc = location(opEl, files(opEl));
-  const bindingOp = childElements(binding, NS.wsdl, 'operation').find((b) => attr(b, 'name') === name);
+  const bindingOp = bound.byName.get(name);
   if (!bindingOp) throw new GenerateError(`operation "${name}" has no wsdl:operation in the binding`, loc);
-  const soapNs = firstChild(binding, NS.soap11, 'binding') ? NS.soap11 : NS.soap12;
+  const soapNs = bound.soapNs;
   const soapOp = firstChild(bindingOp, soapNs, 'operation');
   const style = soapOp ? attr(soapOp, 'style') : undefined;
   if (style !== undefined && style !== 'document') {

@@ -35,7 +35,7 @@ export interface AgentOptions {
   /** Opt-in retries (retry.ts). Without it, a call is repeated only after 421 and a credential refusal, once each. */
   retry?: RetryOptions | undefined;
   /** Which replies mean "refused for its credentials" (DEFAULT_CREDENTIAL_REFUSALS for each part not given). */
-  credentialRefusal?: Partial<CredentialRefusalList> | undefined;
+  credentialRefusal?: { [K in keyof CredentialRefusalList]?: CredentialRefusalList[K] | undefined } | undefined;
   /**
    * Without baseUrl or endpoint, send calls to the WSDL's soap:address. Off by default: the WSDLs
    * carry a placeholder on a real SuperOffice host, and the ticket must not go where nobody chose.

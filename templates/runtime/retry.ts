@@ -127,18 +127,29 @@ export function retryAfterMs(value: string | undefined, now: number): number | u
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Waits `ms`, or rejects as soon as `signal` aborts. */
+/**
+ * Waits `ms` by the wall clock (Date.now()), or rejects as soon as `signal` aborts. A timer may
+ * fire a little early by that clock, which a Retry-After date and a tenant's retryAt are on (the
+ * resolver's cached refusal holds while Date.now() is before it): it is then set again for the rest.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
+  const until = Date.now() + ms;
   return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal!.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.min(ms, MAX_TIMER_MS));
+    const wait = (left: number): void => {
+      timer = setTimeout(() => {
+        const rest = until - Date.now();
+        if (rest > 0 && rest < ms) return wait(rest); // (more than `ms` left: the clock was set back; not waited for)
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.min(left, MAX_TIMER_MS));
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
+    wait(ms);
   });
 }

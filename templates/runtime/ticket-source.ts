@@ -189,7 +189,7 @@ export const DEFAULT_CREDENTIAL_REFUSALS: CredentialRefusalList = {
  * Whether `err` is a refusal for credentials, by `list`: each part it does not give is
  * DEFAULT_CREDENTIAL_REFUSALS's (a list of HTTP statuses alone keeps the default exception types).
  */
-export function isCredentialRefusal(err: unknown, list: Partial<CredentialRefusalList> = DEFAULT_CREDENTIAL_REFUSALS): boolean {
+export function isCredentialRefusal(err: unknown, list: { [K in keyof CredentialRefusalList]?: CredentialRefusalList[K] | undefined } = DEFAULT_CREDENTIAL_REFUSALS): boolean {
   const { httpStatuses = DEFAULT_CREDENTIAL_REFUSALS.httpStatuses, exceptionTypes = DEFAULT_CREDENTIAL_REFUSALS.exceptionTypes, faultCodes = DEFAULT_CREDENTIAL_REFUSALS.faultCodes } = list;
   // A 421/429/503 whose body was a SOAP Fault is an HttpError with the fault as cause (transport-soap.ts).
   if (err instanceof HttpError) return httpStatuses.includes(err.status) || (err.cause instanceof SoapFaultError && isCredentialRefusal(err.cause, list));

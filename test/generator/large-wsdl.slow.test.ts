@@ -45,3 +45,17 @@ test('a 10 MB WSDL generates with memory bounded by a multiple of its size', { t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a device that never ends (/dev/zero) is refused as too large once it passes the limit, not read forever', { timeout: 120_000 }, () => {
+  // Its size is 0 (a character device), so the size check let it through and it was read until
+  // memory ran out. The limit is the size check's: twice a string's most characters (~1 GiB).
+  const dir = mkdtempSync(join(tmpdir(), 'gen-services86-zero-'));
+  try {
+    const run = spawnSync(process.execPath, [cliPath, '/dev/zero', '-o', join(dir, 'out')], { encoding: 'utf8', timeout: 90_000 });
+    assert.equal(run.signal, null, 'ended by itself');
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /^gen-services86: \/dev\/zero: the file is too large to read as text \(more than \d+ bytes; a WSDL is read as one string of at most \d+ characters\)\n/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

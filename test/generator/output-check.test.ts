@@ -60,6 +60,9 @@ export async function passedOn(env: Record<string, string | undefined>, signal: 
   const session = new SuperOfficeClient({ baseUrl: env['SO_URL'], endpoints: undefined, ticket: env['SO_TICKET'], hooks: undefined });
   await agent.getEMailAccount({ EMailAccountId: 1 }, { signal, timeoutMs });
   await session.email.getEMailAccount({ EMailAccountId: 1 }, { signal, headers: undefined });
+  // The nested option objects too: retry, credentialRefusal and timeZone.
+  const retrying = new EMailAgent({ retry: { maxAttempts: timeoutMs, maxTotalMs: timeoutMs, safeOperations: undefined }, credentialRefusal: { httpStatuses: undefined }, timeZone: { SoTimeZoneId: timeoutMs } });
+  await retrying.getEMailAccount({ EMailAccountId: 1 });
   // The operations' own optional (minOccurs=0) elements too: the encoders omit undefined.
   await agent.saveEMailAccount({ EMailAccount: { EMailAccountId: timeoutMs, EMailAddress: env['SO_MAIL'], IncomingCredentials: undefined } });
 }

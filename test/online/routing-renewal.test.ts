@@ -346,4 +346,21 @@ describe('retry policy', () => {
     await assert.rejects(sleep(10_000, ac.signal), /stop/);
     assert.ok(Date.now() - started < 2000);
   });
+
+  // A timer may fire a little early by Date.now(), the clock of a Retry-After date and of a
+  // tenant's retryAt: the retry after a TenantNotRunningError then came while the resolver's
+  // cached answer (valid while Date.now() < until) still held, and got the same refusal. Here the
+  // wall clock runs at half the timers' speed: sleep ends only when Date.now() has moved by `ms`.
+  test('sleep waits by the wall clock (Date.now()), not only by its timer', async () => {
+    const realNow = Date.now;
+    const t0 = realNow();
+    Date.now = () => t0 + Math.floor((realNow() - t0) / 2);
+    try {
+      const from = Date.now();
+      await sleep(40);
+      assert.ok(Date.now() - from >= 40, `woke after ${Date.now() - from} ms of wall-clock time`);
+    } finally {
+      Date.now = realNow;
+    }
+  });
 });

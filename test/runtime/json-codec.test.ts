@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DecodeError, EMailOperations, EncodeError } from '../../generated/EMail/index.js';
 import { Encoder } from '../../generated/runtime/encode.js';
-import { JsonDecoder, JsonEncoder, restCodec } from '../../generated/runtime/json.js';
+import { JsonDecoder, JsonEncoder, restCodec, restErrorInfo } from '../../generated/runtime/json.js';
 import { field, schema, schemaIndex } from '../../generated/runtime/schema.js';
 
 const envelopes = restCodec(EMailOperations.GetEMailEnvelopes);
@@ -184,6 +184,20 @@ describe('JSON codec', () => {
     cycle['self'] = cycle;
     assert.throws(() => new JsonEncoder(index).properties('Webhook', { Properties: { c: cycle } }, root), (err: unknown) => err instanceof EncodeError && /nests arrays and objects deeper than 256 levels \(a cycle\?\) at Webhook\/Properties\/c(\/self)+$/.test(err.message));
     assert.match(decodeError(() => new JsonDecoder(index).properties('Webhook', { Properties: { k: [{ $type: 'Nope' }] } }, root)).message, /\$type "Nope" is not a complex type of this service at Webhook\/Properties\/k\[0\]$/);
+    // Plain JSON is arrays and plain objects: a Map, a Set or a boxed string would be written as {}
+    // or by its indexes (as JSON.stringify does), their contents lost without a word. Refused at their path.
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    for (const [odd, at] of [[new Map([['a', 1]]), 'm'], [new Set(['a']), 's'], [Object('ab'), 'b'], [[new Point(1)], 'p\\[0\\]']] as const) {
+      const key = at.replace(/\\.*$/, '');
+      assert.throws(
+        () => new JsonEncoder(index).properties('Webhook', { Properties: { [key]: odd } }, root),
+        (err: unknown) => err instanceof EncodeError && new RegExp(`an xs:anyType value must be .* at Webhook/Properties/${at}$`).test(err.message),
+        key,
+      );
+    }
+    assert.deepEqual(new JsonEncoder(index).properties('Webhook', { Properties: { o: Object.assign(Object.create(null), { a: 1 }) } }, root), { Properties: { o: { a: 1 } } });
   });
 
   test('properties the schema does not declare: skipped by default, a DecodeError with unknownElements: error', () => {
@@ -203,6 +217,19 @@ describe('JSON codec', () => {
     assert.match(decodeError(() => send.decodeRequest('', '{"Emails":{"Subject":"s"}}')).message, /expected an array \(ArrayOfEMailEntity\), got an object at Send\/Emails/);
     assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[{"IsSent":"yes"}]}')).message, /"yes" is not a boolean at Send\/Emails\[0\]\/IsSent/);
     assert.match(decodeError(() => send.decodeRequest('', '{"Emails":[')).message, /the message is not JSON/);
+  });
+
+  // A dictionary result (Document's GetDocumentProperties, Quote's GetConnectionConfigFields: a
+  // StringDictionary) may hold any key, "message" too: its entries are the result, not ASP.NET's
+  // error object, which the camelCase reading of error objects took them for. "Error": true still
+  // is one (a value no StringDictionary holds), spelled either way.
+  test("a dictionary result whose keys are ASP.NET's error properties is the result, not an error object", () => {
+    const index = schemaIndex(schema(['urn:t'], { StringDictionary: ['dictionary', 'StringDictionary', 0, 'StringKeyValuePair 0 - optional repeated', 'Key 0 xs:string nillable', 'Value 0 xs:string nillable'] }));
+    const result = field('Response', 0, 'StringDictionary', 'optional nillable');
+    assert.equal(restErrorInfo({ message: 'Hello', stacktrace: 'none' }, index, result), undefined);
+    assert.equal(restErrorInfo({ Message: 'Hello' }, index, result), undefined);
+    assert.deepEqual(restErrorInfo({ error: true, errorMessage: 'No such document' }, index, result), { Message: 'No such document' });
+    assert.deepEqual(restErrorInfo({ message: 'The request is invalid.' }), { Message: 'The request is invalid.' });
   });
 
   test('encoding refuses what the schema does not allow, with the path', () => {

@@ -109,6 +109,18 @@ describe('1. no redirect carries credentials', () => {
     assert.ok(!text.includes('hunter2'), `the password leaked: ${text}`);
   });
 
+  // fetch quotes the whole URL when it refuses it (user info) or cannot parse it (a bad port): a
+  // short password, below the redactor's minimum length, and a key in the query string were shown.
+  test('a URL that fetch refuses or cannot parse is not quoted: no user info, query or fragment in the error or its causes', async () => {
+    for (const baseUrl of ['http://bob:pw@127.0.0.1:1/x?apikey=k3y-0f-the-proxy#frag-x', 'http://127.0.0.1:99999/x?apikey=k3y-0f-the-proxy#frag-x']) {
+      const err = await new EMailAgent({ baseUrl }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+      assert.ok(err instanceof TransportError, String(err));
+      const text = `${err.message}\n${err.stack}\n${inspect(err, { depth: 8 })}`;
+      for (const secret of ['bob:pw', 'k3y-0f', 'frag-x']) assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
+      assert.match(err.message, /the request to (http:\/\/127\.0\.0\.1:1\/x|\(invalid URL\)) failed/);
+    }
+  });
+
   // A token given as the user name alone (`https://TOKEN@host/`, Basic authentication with an
   // empty password) is the credential: fetch's refusal quoted it whole, in the error and the hooks.
   test('a user name without a password in baseUrl (TOKEN@) is not in the error nor in the hook events', async () => {
