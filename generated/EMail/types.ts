@@ -7,59 +7,59 @@ export interface CreateDefaultEMailAddressRequest {}
 /** @xsd complexType SoCredentials */
 export interface SoCredentials {
   /** @xsd element Ticket, xs:string, minOccurs=0, nillable */
-  Ticket?: string | null;
+  Ticket?: string | null | undefined;
 }
 
 /** @xsd complexType SoTimeZone */
 export interface SoTimeZone {
   /** @xsd element SoTimeZoneId, xs:int, minOccurs=0 */
-  SoTimeZoneId?: number;
+  SoTimeZoneId?: number | undefined;
   /** @xsd element SoTimeZoneLocationCode, xs:string, minOccurs=0, nillable */
-  SoTimeZoneLocationCode?: string | null;
+  SoTimeZoneLocationCode?: string | null | undefined;
 }
 
 /** @xsd element CreateDefaultEMailAddressResponse (inline type) */
 export interface CreateDefaultEMailAddressResponse {
   /** @xsd element Response, EMailAddress, minOccurs=0, nillable */
-  Response?: EMailAddress | null;
+  Response?: EMailAddress | null | undefined;
 }
 
 /** @xsd complexType EMailAddress */
 export interface EMailAddress extends Carrier {
   /** @xsd element ContactId, xs:int, minOccurs=0 */
-  ContactId?: number;
+  ContactId?: number | undefined;
   /** @xsd element ContactName, xs:string, minOccurs=0, nillable */
-  ContactName?: string | null;
+  ContactName?: string | null | undefined;
   /** @xsd element PersonId, xs:int, minOccurs=0 */
-  PersonId?: number;
+  PersonId?: number | undefined;
   /** @xsd element PersonName, xs:string, minOccurs=0, nillable */
-  PersonName?: string | null;
+  PersonName?: string | null | undefined;
   /** @xsd element AssociateId, xs:int, minOccurs=0 */
-  AssociateId?: number;
+  AssociateId?: number | undefined;
   /** @xsd element Address, xs:string, minOccurs=0, nillable */
-  Address?: string | null;
+  Address?: string | null | undefined;
   /** @xsd element EmailId, xs:int, minOccurs=0 */
-  EmailId?: number;
+  EmailId?: number | undefined;
   /** @xsd element DuplicatePersonIds, ArrayOfint, minOccurs=0, nillable */
-  DuplicatePersonIds?: number[] | null;
+  DuplicatePersonIds?: number[] | null | undefined;
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
 }
 
 /** @xsd complexType Carrier */
 export interface Carrier {
   /** @xsd element TableRight, TableRight, minOccurs=0, nillable */
-  TableRight?: TableRight | null;
+  TableRight?: TableRight | null | undefined;
   /** @xsd element FieldProperties, FieldPropertyDictionary, minOccurs=0, nillable */
-  FieldProperties?: FieldPropertyDictionary | null;
+  FieldProperties?: FieldPropertyDictionary | null | undefined;
 }
 
 /** @xsd complexType TableRight */
 export interface TableRight {
   /** @xsd element Mask, ETableRight, minOccurs=0 */
-  Mask?: ETableRight;
+  Mask?: ETableRight | undefined;
   /** @xsd element Reason, xs:string, minOccurs=0, nillable */
-  Reason?: string | null;
+  Reason?: string | null | undefined;
 }
 
 /** @xsd simpleType ETableRight item (enumeration) */
@@ -74,19 +74,19 @@ export type FieldPropertyDictionary = Record<string, FieldProperty | null>;
 /** @xsd complexType FieldProperty */
 export interface FieldProperty {
   /** @xsd element FieldRight, FieldRight, minOccurs=0, nillable */
-  FieldRight?: FieldRight | null;
+  FieldRight?: FieldRight | null | undefined;
   /** @xsd element FieldType, xs:string, minOccurs=0, nillable */
-  FieldType?: string | null;
+  FieldType?: string | null | undefined;
   /** @xsd element FieldLength, xs:int, minOccurs=0 */
-  FieldLength?: number;
+  FieldLength?: number | undefined;
 }
 
 /** @xsd complexType FieldRight */
 export interface FieldRight {
   /** @xsd element Mask, EFieldRight, minOccurs=0 */
-  Mask?: EFieldRight;
+  Mask?: EFieldRight | undefined;
   /** @xsd element Reason, xs:string, minOccurs=0, nillable */
-  Reason?: string | null;
+  Reason?: string | null | undefined;
 }
 
 /** @xsd simpleType EFieldRight item (enumeration) */
@@ -98,19 +98,19 @@ export type EFieldRight = EFieldRightItem[];
 /** @xsd complexType SoExceptionInfo */
 export interface SoExceptionInfo {
   /** @xsd element Message, xs:string, minOccurs=0, nillable */
-  Message?: string | null;
+  Message?: string | null | undefined;
   /** @xsd element StackTrace, xs:string, minOccurs=0, nillable */
-  StackTrace?: string | null;
+  StackTrace?: string | null | undefined;
   /** @xsd element FriendlyText, xs:string, minOccurs=0, nillable */
-  FriendlyText?: string | null;
+  FriendlyText?: string | null | undefined;
   /** @xsd element ExceptionType, xs:string, minOccurs=0, nillable */
-  ExceptionType?: string | null;
+  ExceptionType?: string | null | undefined;
   /** @xsd element Source, xs:string, minOccurs=0, nillable */
-  Source?: string | null;
+  Source?: string | null | undefined;
   /** @xsd element InnerException, SoExceptionInfo, minOccurs=0, nillable */
-  InnerException?: SoExceptionInfo | null;
+  InnerException?: SoExceptionInfo | null | undefined;
   /** @xsd element Parameters, SoExceptionInfoParameters, minOccurs=0, nillable */
-  Parameters?: SoExceptionInfoParameters | null;
+  Parameters?: SoExceptionInfoParameters | null | undefined;
 }
 
 /** @xsd complexType SoExceptionInfoParameters (WCF dictionary of SoExceptionInfoParametersKeyValuePair entries) */
@@ -125,27 +125,27 @@ export interface CreateDefaultEMailAttachmentRequest {}
 /** @xsd element CreateDefaultEMailAttachmentResponse (inline type) */
 export interface CreateDefaultEMailAttachmentResponse {
   /** @xsd element Response, EMailAttachment, minOccurs=0, nillable */
-  Response?: EMailAttachment | null;
+  Response?: EMailAttachment | null | undefined;
 }
 
 /** @xsd complexType EMailAttachment */
 export interface EMailAttachment extends Carrier {
   /** @xsd element Description, xs:string, minOccurs=0, nillable */
-  Description?: string | null;
+  Description?: string | null | undefined;
   /** @xsd element Filename, xs:string, minOccurs=0, nillable */
-  Filename?: string | null;
+  Filename?: string | null | undefined;
   /** @xsd element Size, xs:int, minOccurs=0 */
-  Size?: number;
+  Size?: number | undefined;
   /** @xsd element Type, xs:string, minOccurs=0, nillable */
-  Type?: string | null;
+  Type?: string | null | undefined;
   /** @xsd element Encoding, xs:string, minOccurs=0, nillable */
-  Encoding?: string | null;
+  Encoding?: string | null | undefined;
   /** @xsd element Id, xs:string, minOccurs=0, nillable */
-  Id?: string | null;
+  Id?: string | null | undefined;
   /** @xsd element Disposition, xs:string, minOccurs=0, nillable */
-  Disposition?: string | null;
+  Disposition?: string | null | undefined;
   /** @xsd element Stream, xs:base64Binary, minOccurs=0, nillable */
-  Stream?: Uint8Array | null;
+  Stream?: Uint8Array | null | undefined;
 }
 
 /** @xsd element CreateDefaultEMailConnectionInfo (inline type) */
@@ -154,21 +154,21 @@ export interface CreateDefaultEMailConnectionInfoRequest {}
 /** @xsd element CreateDefaultEMailConnectionInfoResponse (inline type) */
 export interface CreateDefaultEMailConnectionInfoResponse {
   /** @xsd element Response, EMailConnectionInfo, minOccurs=0, nillable */
-  Response?: EMailConnectionInfo | null;
+  Response?: EMailConnectionInfo | null | undefined;
 }
 
 /** @xsd complexType EMailConnectionInfo */
 export interface EMailConnectionInfo extends Carrier {
   /** @xsd element ServerName, xs:string, minOccurs=0, nillable */
-  ServerName?: string | null;
+  ServerName?: string | null | undefined;
   /** @xsd element UserName, xs:string, minOccurs=0, nillable */
-  UserName?: string | null;
+  UserName?: string | null | undefined;
   /** @xsd element Password, xs:string, minOccurs=0, nillable */
-  Password?: string | null;
+  Password?: string | null | undefined;
   /** @xsd element Folder, xs:string, minOccurs=0, nillable */
-  Folder?: string | null;
+  Folder?: string | null | undefined;
   /** @xsd element UseSSL, xs:boolean, minOccurs=0 */
-  UseSSL?: boolean;
+  UseSSL?: boolean | undefined;
 }
 
 /** @xsd element CreateDefaultEMailConnectionInfoExtended (inline type) */
@@ -177,25 +177,25 @@ export interface CreateDefaultEMailConnectionInfoExtendedRequest {}
 /** @xsd element CreateDefaultEMailConnectionInfoExtendedResponse (inline type) */
 export interface CreateDefaultEMailConnectionInfoExtendedResponse {
   /** @xsd element Response, EMailConnectionInfoExtended, minOccurs=0, nillable */
-  Response?: EMailConnectionInfoExtended | null;
+  Response?: EMailConnectionInfoExtended | null | undefined;
 }
 
 /** @xsd complexType EMailConnectionInfoExtended */
 export interface EMailConnectionInfoExtended extends Carrier {
   /** @xsd element Port, xs:int, minOccurs=0 */
-  Port?: number;
+  Port?: number | undefined;
   /** @xsd element ServerName, xs:string, minOccurs=0, nillable */
-  ServerName?: string | null;
+  ServerName?: string | null | undefined;
   /** @xsd element Protocol, xs:string, minOccurs=0, nillable */
-  Protocol?: string | null;
+  Protocol?: string | null | undefined;
   /** @xsd element UserName, xs:string, minOccurs=0, nillable */
-  UserName?: string | null;
+  UserName?: string | null | undefined;
   /** @xsd element Password, xs:string, minOccurs=0, nillable */
-  Password?: string | null;
+  Password?: string | null | undefined;
   /** @xsd element UseSSL, xs:boolean, minOccurs=0 */
-  UseSSL?: boolean;
+  UseSSL?: boolean | undefined;
   /** @xsd element Folder, xs:string, minOccurs=0, nillable */
-  Folder?: string | null;
+  Folder?: string | null | undefined;
 }
 
 /** @xsd element CreateDefaultEMailCustomHeader (inline type) */
@@ -204,15 +204,15 @@ export interface CreateDefaultEMailCustomHeaderRequest {}
 /** @xsd element CreateDefaultEMailCustomHeaderResponse (inline type) */
 export interface CreateDefaultEMailCustomHeaderResponse {
   /** @xsd element Response, EMailCustomHeader, minOccurs=0, nillable */
-  Response?: EMailCustomHeader | null;
+  Response?: EMailCustomHeader | null | undefined;
 }
 
 /** @xsd complexType EMailCustomHeader */
 export interface EMailCustomHeader extends Carrier {
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element Values, ArrayOfstring, minOccurs=0, nillable */
-  Values?: (string | null)[] | null;
+  Values?: (string | null)[] | null | undefined;
 }
 
 /** @xsd element CreateDefaultEMailEntity (inline type) */
@@ -221,57 +221,57 @@ export interface CreateDefaultEMailEntityRequest {}
 /** @xsd element CreateDefaultEMailEntityResponse (inline type) */
 export interface CreateDefaultEMailEntityResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd complexType EMailEntity */
 export interface EMailEntity extends Carrier {
   /** @xsd element To, ArrayOfEMailAddress, minOccurs=0, nillable */
-  To?: (EMailAddress | null)[] | null;
+  To?: (EMailAddress | null)[] | null | undefined;
   /** @xsd element Cc, ArrayOfEMailAddress, minOccurs=0, nillable */
-  Cc?: (EMailAddress | null)[] | null;
+  Cc?: (EMailAddress | null)[] | null | undefined;
   /** @xsd element Bcc, ArrayOfEMailAddress, minOccurs=0, nillable */
-  Bcc?: (EMailAddress | null)[] | null;
+  Bcc?: (EMailAddress | null)[] | null | undefined;
   /** @xsd element Subject, xs:string, minOccurs=0, nillable */
-  Subject?: string | null;
+  Subject?: string | null | undefined;
   /** @xsd element HTMLBody, xs:string, minOccurs=0, nillable */
-  HTMLBody?: string | null;
+  HTMLBody?: string | null | undefined;
   /** @xsd element From, EMailAddress, minOccurs=0, nillable */
-  From?: EMailAddress | null;
+  From?: EMailAddress | null | undefined;
   /** @xsd element Sent, xs:dateTime, minOccurs=0 */
-  Sent?: Date;
+  Sent?: Date | undefined;
   /** @xsd element Size, xs:int, minOccurs=0 */
-  Size?: number;
+  Size?: number | undefined;
   /** @xsd element Priority, EMailPriority, minOccurs=0 */
-  Priority?: EMailPriority;
+  Priority?: EMailPriority | undefined;
   /** @xsd element Flags, EMailFlags, minOccurs=0 */
-  Flags?: EMailFlags;
+  Flags?: EMailFlags | undefined;
   /** @xsd element MessageID, xs:string, minOccurs=0, nillable */
-  MessageID?: string | null;
+  MessageID?: string | null | undefined;
   /** @xsd element PlainBody, xs:string, minOccurs=0, nillable */
-  PlainBody?: string | null;
+  PlainBody?: string | null | undefined;
   /** @xsd element IsSent, xs:boolean, minOccurs=0 */
-  IsSent?: boolean;
+  IsSent?: boolean | undefined;
   /** @xsd element EMailSOInfo, EMailSOInfo, minOccurs=0, nillable */
-  EMailSOInfo?: EMailSOInfo | null;
+  EMailSOInfo?: EMailSOInfo | null | undefined;
   /** @xsd element ServerId, xs:int, minOccurs=0 */
-  ServerId?: number;
+  ServerId?: number | undefined;
   /** @xsd element Attachments, ArrayOfEMailAttachment, minOccurs=0, nillable */
-  Attachments?: (EMailAttachment | null)[] | null;
+  Attachments?: (EMailAttachment | null)[] | null | undefined;
   /** @xsd element CustomHeaderList, ArrayOfEMailCustomHeader, minOccurs=0, nillable */
-  CustomHeaderList?: (EMailCustomHeader | null)[] | null;
+  CustomHeaderList?: (EMailCustomHeader | null)[] | null | undefined;
   /** @xsd element FolderName, xs:string, minOccurs=0, nillable */
-  FolderName?: string | null;
+  FolderName?: string | null | undefined;
   /** @xsd element EmailItemId, xs:int, minOccurs=0 */
-  EmailItemId?: number;
+  EmailItemId?: number | undefined;
   /** @xsd element AccountId, xs:int, minOccurs=0 */
-  AccountId?: number;
+  AccountId?: number | undefined;
   /** @xsd element ReceivedAt, xs:dateTime, minOccurs=0 */
-  ReceivedAt?: Date;
+  ReceivedAt?: Date | undefined;
   /** @xsd element InReplyTo, EMailEnvelope, minOccurs=0, nillable */
-  InReplyTo?: EMailEnvelope | null;
+  InReplyTo?: EMailEnvelope | null | undefined;
   /** @xsd element RepliedAt, xs:dateTime, minOccurs=0 */
-  RepliedAt?: Date;
+  RepliedAt?: Date | undefined;
 }
 
 /** @xsd complexType ArrayOfEMailAddress (array of EMailAddress) */
@@ -289,21 +289,21 @@ export type EMailFlags = EMailFlagsItem[];
 /** @xsd complexType EMailSOInfo */
 export interface EMailSOInfo extends Carrier {
   /** @xsd element DocumentId, xs:int, minOccurs=0 */
-  DocumentId?: number;
+  DocumentId?: number | undefined;
   /** @xsd element AppointmentId, xs:int, minOccurs=0 */
-  AppointmentId?: number;
+  AppointmentId?: number | undefined;
   /** @xsd element ProjectId, xs:int, minOccurs=0 */
-  ProjectId?: number;
+  ProjectId?: number | undefined;
   /** @xsd element SaleId, xs:int, minOccurs=0 */
-  SaleId?: number;
+  SaleId?: number | undefined;
   /** @xsd element Archived, xs:boolean, minOccurs=0 */
-  Archived?: boolean;
+  Archived?: boolean | undefined;
   /** @xsd element ArchivedAt, xs:dateTime, minOccurs=0 */
-  ArchivedAt?: Date;
+  ArchivedAt?: Date | undefined;
   /** @xsd element ArchivedBy, xs:int, minOccurs=0 */
-  ArchivedBy?: number;
+  ArchivedBy?: number | undefined;
   /** @xsd element ArchivedDisplayName, xs:string, minOccurs=0, nillable */
-  ArchivedDisplayName?: string | null;
+  ArchivedDisplayName?: string | null | undefined;
 }
 
 /** @xsd complexType ArrayOfEMailAttachment (array of EMailAttachment) */
@@ -315,25 +315,25 @@ export type ArrayOfEMailCustomHeader = (EMailCustomHeader | null)[];
 /** @xsd complexType EMailEnvelope */
 export interface EMailEnvelope extends Carrier {
   /** @xsd element ServerId, xs:int, minOccurs=0 */
-  ServerId?: number;
+  ServerId?: number | undefined;
   /** @xsd element MessageId, xs:string, minOccurs=0, nillable */
-  MessageId?: string | null;
+  MessageId?: string | null | undefined;
   /** @xsd element Subject, xs:string, minOccurs=0, nillable */
-  Subject?: string | null;
+  Subject?: string | null | undefined;
   /** @xsd element From, EMailAddress, minOccurs=0, nillable */
-  From?: EMailAddress | null;
+  From?: EMailAddress | null | undefined;
   /** @xsd element To, ArrayOfEMailAddress, minOccurs=0, nillable */
-  To?: (EMailAddress | null)[] | null;
+  To?: (EMailAddress | null)[] | null | undefined;
   /** @xsd element Sent, xs:dateTime, minOccurs=0 */
-  Sent?: Date;
+  Sent?: Date | undefined;
   /** @xsd element Priority, EMailPriority, minOccurs=0 */
-  Priority?: EMailPriority;
+  Priority?: EMailPriority | undefined;
   /** @xsd element Flags, EMailFlags, minOccurs=0 */
-  Flags?: EMailFlags;
+  Flags?: EMailFlags | undefined;
   /** @xsd element Size, xs:int, minOccurs=0 */
-  Size?: number;
+  Size?: number | undefined;
   /** @xsd element EMailSOInfo, EMailSOInfo, minOccurs=0, nillable */
-  EMailSOInfo?: EMailSOInfo | null;
+  EMailSOInfo?: EMailSOInfo | null | undefined;
 }
 
 /** @xsd element CreateDefaultEMailEnvelope (inline type) */
@@ -342,7 +342,7 @@ export interface CreateDefaultEMailEnvelopeRequest {}
 /** @xsd element CreateDefaultEMailEnvelopeResponse (inline type) */
 export interface CreateDefaultEMailEnvelopeResponse {
   /** @xsd element Response, EMailEnvelope, minOccurs=0, nillable */
-  Response?: EMailEnvelope | null;
+  Response?: EMailEnvelope | null | undefined;
 }
 
 /** @xsd element CreateDefaultEMailFolder (inline type) */
@@ -351,25 +351,25 @@ export interface CreateDefaultEMailFolderRequest {}
 /** @xsd element CreateDefaultEMailFolderResponse (inline type) */
 export interface CreateDefaultEMailFolderResponse {
   /** @xsd element Response, EMailFolder, minOccurs=0, nillable */
-  Response?: EMailFolder | null;
+  Response?: EMailFolder | null | undefined;
 }
 
 /** @xsd complexType EMailFolder */
 export interface EMailFolder extends Carrier {
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element Delimiter, xs:string, minOccurs=0, nillable */
-  Delimiter?: string | null;
+  Delimiter?: string | null | undefined;
   /** @xsd element Flags, xs:string, minOccurs=0, nillable */
-  Flags?: string | null;
+  Flags?: string | null | undefined;
   /** @xsd element TotalItems, xs:int, minOccurs=0 */
-  TotalItems?: number;
+  TotalItems?: number | undefined;
   /** @xsd element UnreadItems, xs:int, minOccurs=0 */
-  UnreadItems?: number;
+  UnreadItems?: number | undefined;
   /** @xsd element Subscribed, xs:boolean, minOccurs=0 */
-  Subscribed?: boolean;
+  Subscribed?: boolean | undefined;
   /** @xsd element EmailFolderId, xs:int, minOccurs=0 */
-  EmailFolderId?: number;
+  EmailFolderId?: number | undefined;
 }
 
 /** @xsd element CreateDefaultEMailSOInfo (inline type) */
@@ -378,7 +378,7 @@ export interface CreateDefaultEMailSOInfoRequest {}
 /** @xsd element CreateDefaultEMailSOInfoResponse (inline type) */
 export interface CreateDefaultEMailSOInfoResponse {
   /** @xsd element Response, EMailSOInfo, minOccurs=0, nillable */
-  Response?: EMailSOInfo | null;
+  Response?: EMailSOInfo | null | undefined;
 }
 
 /** @xsd element CreateDefaultEMailAccount (inline type) */
@@ -387,61 +387,61 @@ export interface CreateDefaultEMailAccountRequest {}
 /** @xsd element CreateDefaultEMailAccountResponse (inline type) */
 export interface CreateDefaultEMailAccountResponse {
   /** @xsd element Response, EMailAccount, minOccurs=0, nillable */
-  Response?: EMailAccount | null;
+  Response?: EMailAccount | null | undefined;
 }
 
 /** @xsd complexType EMailAccount */
 export interface EMailAccount extends Carrier {
   /** @xsd element EMailAccountId, xs:int, minOccurs=0 */
-  EMailAccountId?: number;
+  EMailAccountId?: number | undefined;
   /** @xsd element EMailAddress, xs:string, minOccurs=0, nillable */
-  EMailAddress?: string | null;
+  EMailAddress?: string | null | undefined;
   /** @xsd element AssociateId, xs:int, minOccurs=0 */
-  AssociateId?: number;
+  AssociateId?: number | undefined;
   /** @xsd element IncomingCredentials, ServiceAuth, minOccurs=0, nillable */
-  IncomingCredentials?: ServiceAuth | null;
+  IncomingCredentials?: ServiceAuth | null | undefined;
   /** @xsd element OutgoingCredentials, ServiceAuth, minOccurs=0, nillable */
-  OutgoingCredentials?: ServiceAuth | null;
+  OutgoingCredentials?: ServiceAuth | null | undefined;
   /** @xsd element AccountStatus, xs:short, minOccurs=0 */
-  AccountStatus?: number;
+  AccountStatus?: number | undefined;
   /** @xsd element ErrorCount, xs:int, minOccurs=0 */
-  ErrorCount?: number;
+  ErrorCount?: number | undefined;
   /** @xsd element ErrorReason, xs:string, minOccurs=0, nillable */
-  ErrorReason?: string | null;
+  ErrorReason?: string | null | undefined;
 }
 
 /** @xsd complexType ServiceAuth */
 export interface ServiceAuth extends Carrier {
   /** @xsd element ServiceAuthId, xs:int, minOccurs=0 */
-  ServiceAuthId?: number;
+  ServiceAuthId?: number | undefined;
   /** @xsd element Server, xs:string, minOccurs=0, nillable */
-  Server?: string | null;
+  Server?: string | null | undefined;
   /** @xsd element Port, xs:int, minOccurs=0 */
-  Port?: number;
+  Port?: number | undefined;
   /** @xsd element AuthType, xs:string, minOccurs=0, nillable */
-  AuthType?: string | null;
+  AuthType?: string | null | undefined;
   /** @xsd element Username, xs:string, minOccurs=0, nillable */
-  Username?: string | null;
+  Username?: string | null | undefined;
   /** @xsd element Password, xs:string, minOccurs=0, nillable */
-  Password?: string | null;
+  Password?: string | null | undefined;
 }
 
 /** @xsd element SaveEMailAccount (inline type) */
 export interface SaveEMailAccountRequest {
   /** @xsd element EMailAccount, EMailAccount, minOccurs=0, nillable */
-  EMailAccount?: EMailAccount | null;
+  EMailAccount?: EMailAccount | null | undefined;
 }
 
 /** @xsd element SaveEMailAccountResponse (inline type) */
 export interface SaveEMailAccountResponse {
   /** @xsd element Response, EMailAccount, minOccurs=0, nillable */
-  Response?: EMailAccount | null;
+  Response?: EMailAccount | null | undefined;
 }
 
 /** @xsd element DeleteEMailAccount (inline type) */
 export interface DeleteEMailAccountRequest {
   /** @xsd element EMailAccountId, xs:int, minOccurs=0 */
-  EMailAccountId?: number;
+  EMailAccountId?: number | undefined;
 }
 
 /** @xsd element DeleteEMailAccountResponse (inline type) */
@@ -450,13 +450,13 @@ export interface DeleteEMailAccountResponse {}
 /** @xsd element GetPersonEntitiesFromEmailAddress (inline type) */
 export interface GetPersonEntitiesFromEmailAddressRequest {
   /** @xsd element EmailAddress, xs:string, minOccurs=0, nillable */
-  EmailAddress?: string | null;
+  EmailAddress?: string | null | undefined;
 }
 
 /** @xsd element GetPersonEntitiesFromEmailAddressResponse (inline type) */
 export interface GetPersonEntitiesFromEmailAddressResponse {
   /** @xsd element Response, ArrayOfPersonEntity, minOccurs=0, nillable */
-  Response?: (PersonEntity | null)[] | null;
+  Response?: (PersonEntity | null)[] | null | undefined;
 }
 
 /** @xsd complexType ArrayOfPersonEntity (array of PersonEntity) */
@@ -465,153 +465,153 @@ export type ArrayOfPersonEntity = (PersonEntity | null)[];
 /** @xsd complexType PersonEntity */
 export interface PersonEntity extends Carrier {
   /** @xsd element PersonId, xs:int, minOccurs=0 */
-  PersonId?: number;
+  PersonId?: number | undefined;
   /** @xsd element Firstname, xs:string, minOccurs=0, nillable */
-  Firstname?: string | null;
+  Firstname?: string | null | undefined;
   /** @xsd element MiddleName, xs:string, minOccurs=0, nillable */
-  MiddleName?: string | null;
+  MiddleName?: string | null | undefined;
   /** @xsd element Lastname, xs:string, minOccurs=0, nillable */
-  Lastname?: string | null;
+  Lastname?: string | null | undefined;
   /** @xsd element Mrmrs, xs:string, minOccurs=0, nillable */
-  Mrmrs?: string | null;
+  Mrmrs?: string | null | undefined;
   /** @xsd element Title, xs:string, minOccurs=0, nillable */
-  Title?: string | null;
+  Title?: string | null | undefined;
   /** @xsd element UpdatedDate, xs:dateTime, minOccurs=0 */
-  UpdatedDate?: Date;
+  UpdatedDate?: Date | undefined;
   /** @xsd element CreatedDate, xs:dateTime, minOccurs=0 */
-  CreatedDate?: Date;
+  CreatedDate?: Date | undefined;
   /** @xsd element BirthDate, xs:dateTime, minOccurs=0 */
-  BirthDate?: Date;
+  BirthDate?: Date | undefined;
   /** @xsd element CreatedBy, Associate, minOccurs=0, nillable */
-  CreatedBy?: Associate | null;
+  CreatedBy?: Associate | null | undefined;
   /** @xsd element Emails, ArrayOfEntityElement, minOccurs=0, nillable */
-  Emails?: (EntityElement | null)[] | null;
+  Emails?: (EntityElement | null)[] | null | undefined;
   /** @xsd element Description, xs:string, minOccurs=0, nillable */
-  Description?: string | null;
+  Description?: string | null | undefined;
   /** @xsd element IsAssociate, xs:boolean, minOccurs=0 */
-  IsAssociate?: boolean;
+  IsAssociate?: boolean | undefined;
   /** @xsd element PrivatePhones, ArrayOfEntityElement, minOccurs=0, nillable */
-  PrivatePhones?: (EntityElement | null)[] | null;
+  PrivatePhones?: (EntityElement | null)[] | null | undefined;
   /** @xsd element Faxes, ArrayOfEntityElement, minOccurs=0, nillable */
-  Faxes?: (EntityElement | null)[] | null;
+  Faxes?: (EntityElement | null)[] | null | undefined;
   /** @xsd element MobilePhones, ArrayOfEntityElement, minOccurs=0, nillable */
-  MobilePhones?: (EntityElement | null)[] | null;
+  MobilePhones?: (EntityElement | null)[] | null | undefined;
   /** @xsd element OfficePhones, ArrayOfEntityElement, minOccurs=0, nillable */
-  OfficePhones?: (EntityElement | null)[] | null;
+  OfficePhones?: (EntityElement | null)[] | null | undefined;
   /** @xsd element OtherPhones, ArrayOfEntityElement, minOccurs=0, nillable */
-  OtherPhones?: (EntityElement | null)[] | null;
+  OtherPhones?: (EntityElement | null)[] | null | undefined;
   /** @xsd element Position, Position, minOccurs=0, nillable */
-  Position?: Position | null;
+  Position?: Position | null | undefined;
   /** @xsd element UpdatedBy, Associate, minOccurs=0, nillable */
-  UpdatedBy?: Associate | null;
+  UpdatedBy?: Associate | null | undefined;
   /** @xsd element Contact, Contact, minOccurs=0, nillable */
-  Contact?: Contact | null;
+  Contact?: Contact | null | undefined;
   /** @xsd element Country, Country, minOccurs=0, nillable */
-  Country?: Country | null;
+  Country?: Country | null | undefined;
   /** @xsd element Interests, ArrayOfSelectableMDOListItem, minOccurs=0, nillable */
-  Interests?: (SelectableMDOListItem | null)[] | null;
+  Interests?: (SelectableMDOListItem | null)[] | null | undefined;
   /** @xsd element PersonNumber, xs:string, minOccurs=0, nillable */
-  PersonNumber?: string | null;
+  PersonNumber?: string | null | undefined;
   /** @xsd element FullName, xs:string, minOccurs=0, nillable */
-  FullName?: string | null;
+  FullName?: string | null | undefined;
   /** @xsd element NoMailing, xs:boolean, minOccurs=0 */
-  NoMailing?: boolean;
+  NoMailing?: boolean | undefined;
   /** @xsd element UsePersonAddress, xs:boolean, minOccurs=0 */
-  UsePersonAddress?: boolean;
+  UsePersonAddress?: boolean | undefined;
   /** @xsd element Retired, xs:boolean, minOccurs=0 */
-  Retired?: boolean;
+  Retired?: boolean | undefined;
   /** @xsd element Urls, ArrayOfEntityElement, minOccurs=0, nillable */
-  Urls?: (EntityElement | null)[] | null;
+  Urls?: (EntityElement | null)[] | null | undefined;
   /** @xsd element FormalName, xs:string, minOccurs=0, nillable */
-  FormalName?: string | null;
+  FormalName?: string | null | undefined;
   /** @xsd element Address, Address, minOccurs=0, nillable */
-  Address?: Address | null;
+  Address?: Address | null | undefined;
   /** @xsd element Post3, xs:string, minOccurs=0, nillable */
-  Post3?: string | null;
+  Post3?: string | null | undefined;
   /** @xsd element Post2, xs:string, minOccurs=0, nillable */
-  Post2?: string | null;
+  Post2?: string | null | undefined;
   /** @xsd element Post1, xs:string, minOccurs=0, nillable */
-  Post1?: string | null;
+  Post1?: string | null | undefined;
   /** @xsd element Kanalname, xs:string, minOccurs=0, nillable */
-  Kanalname?: string | null;
+  Kanalname?: string | null | undefined;
   /** @xsd element Kanafname, xs:string, minOccurs=0, nillable */
-  Kanafname?: string | null;
+  Kanafname?: string | null | undefined;
   /** @xsd element CorrespondingAssociate, Associate, minOccurs=0, nillable */
-  CorrespondingAssociate?: Associate | null;
+  CorrespondingAssociate?: Associate | null | undefined;
   /** @xsd element Category, Category, minOccurs=0, nillable */
-  Category?: Category | null;
+  Category?: Category | null | undefined;
   /** @xsd element Business, Business, minOccurs=0, nillable */
-  Business?: Business | null;
+  Business?: Business | null | undefined;
   /** @xsd element Associate, Associate, minOccurs=0, nillable */
-  Associate?: Associate | null;
+  Associate?: Associate | null | undefined;
   /** @xsd element Salutation, xs:string, minOccurs=0, nillable */
-  Salutation?: string | null;
+  Salutation?: string | null | undefined;
   /** @xsd element ActiveInterests, xs:int, minOccurs=0 */
-  ActiveInterests?: number;
+  ActiveInterests?: number | undefined;
   /** @xsd element SupportAssociate, Associate, minOccurs=0, nillable */
-  SupportAssociate?: Associate | null;
+  SupportAssociate?: Associate | null | undefined;
   /** @xsd element TicketPriority, TicketPriority, minOccurs=0, nillable */
-  TicketPriority?: TicketPriority | null;
+  TicketPriority?: TicketPriority | null | undefined;
   /** @xsd element CustomerLanguage, CustomerLanguage, minOccurs=0, nillable */
-  CustomerLanguage?: CustomerLanguage | null;
+  CustomerLanguage?: CustomerLanguage | null | undefined;
   /** @xsd element DbiAgentId, xs:int, minOccurs=0 */
-  DbiAgentId?: number;
+  DbiAgentId?: number | undefined;
   /** @xsd element DbiKey, xs:string, minOccurs=0, nillable */
-  DbiKey?: string | null;
+  DbiKey?: string | null | undefined;
   /** @xsd element DbiLastModified, xs:dateTime, minOccurs=0 */
-  DbiLastModified?: Date;
+  DbiLastModified?: Date | undefined;
   /** @xsd element DbiLastSyncronized, xs:dateTime, minOccurs=0 */
-  DbiLastSyncronized?: Date;
+  DbiLastSyncronized?: Date | undefined;
   /** @xsd element SentInfo, xs:short, minOccurs=0 */
-  SentInfo?: number;
+  SentInfo?: number | undefined;
   /** @xsd element ShowContactTickets, xs:short, minOccurs=0 */
-  ShowContactTickets?: number;
+  ShowContactTickets?: number | undefined;
   /** @xsd element UserInfo, UserInfo, minOccurs=0, nillable */
-  UserInfo?: UserInfo | null;
+  UserInfo?: UserInfo | null | undefined;
   /** @xsd element ChatEmails, ArrayOfEntityElement, minOccurs=0, nillable */
-  ChatEmails?: (EntityElement | null)[] | null;
+  ChatEmails?: (EntityElement | null)[] | null | undefined;
   /** @xsd element InternetPhones, ArrayOfEntityElement, minOccurs=0, nillable */
-  InternetPhones?: (EntityElement | null)[] | null;
+  InternetPhones?: (EntityElement | null)[] | null | undefined;
   /** @xsd element Source, xs:short, minOccurs=0 */
-  Source?: number;
+  Source?: number | undefined;
   /** @xsd element ActiveErpLinks, xs:int, minOccurs=0 */
-  ActiveErpLinks?: number;
+  ActiveErpLinks?: number | undefined;
   /** @xsd element ShipmentTypes, ArrayOfSelectableMDOListItem, minOccurs=0, nillable */
-  ShipmentTypes?: (SelectableMDOListItem | null)[] | null;
+  ShipmentTypes?: (SelectableMDOListItem | null)[] | null | undefined;
   /** @xsd element Consents, ArrayOfConsentInfo, minOccurs=0, nillable */
-  Consents?: (ConsentInfo | null)[] | null;
+  Consents?: (ConsentInfo | null)[] | null | undefined;
   /** @xsd element UserDefinedFields, StringDictionary, minOccurs=0, nillable */
-  UserDefinedFields?: StringDictionary | null;
+  UserDefinedFields?: StringDictionary | null | undefined;
   /** @xsd element ExtraFields, StringDictionary, minOccurs=0, nillable */
-  ExtraFields?: StringDictionary | null;
+  ExtraFields?: StringDictionary | null | undefined;
 }
 
 /** @xsd complexType Associate */
 export interface Associate extends Carrier {
   /** @xsd element AssociateId, xs:int, minOccurs=0 */
-  AssociateId?: number;
+  AssociateId?: number | undefined;
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element PersonId, xs:int, minOccurs=0 */
-  PersonId?: number;
+  PersonId?: number | undefined;
   /** @xsd element Rank, xs:short, minOccurs=0 */
-  Rank?: number;
+  Rank?: number | undefined;
   /** @xsd element Tooltip, xs:string, minOccurs=0, nillable */
-  Tooltip?: string | null;
+  Tooltip?: string | null | undefined;
   /** @xsd element Type, UserType, minOccurs=0 */
-  Type?: UserType;
+  Type?: UserType | undefined;
   /** @xsd element GroupIdx, xs:int, minOccurs=0 */
-  GroupIdx?: number;
+  GroupIdx?: number | undefined;
   /** @xsd element FullName, xs:string, minOccurs=0, nillable */
-  FullName?: string | null;
+  FullName?: string | null | undefined;
   /** @xsd element FormalName, xs:string, minOccurs=0, nillable */
-  FormalName?: string | null;
+  FormalName?: string | null | undefined;
   /** @xsd element Deleted, xs:boolean, minOccurs=0 */
-  Deleted?: boolean;
+  Deleted?: boolean | undefined;
   /** @xsd element EjUserId, xs:int, minOccurs=0 */
-  EjUserId?: number;
+  EjUserId?: number | undefined;
   /** @xsd element UserName, xs:string, minOccurs=0, nillable */
-  UserName?: string | null;
+  UserName?: string | null | undefined;
 }
 
 /** @xsd simpleType UserType (enumeration) */
@@ -623,83 +623,83 @@ export type ArrayOfEntityElement = (EntityElement | null)[];
 /** @xsd complexType EntityElement */
 export interface EntityElement extends Carrier {
   /** @xsd element Value, xs:string, minOccurs=0, nillable */
-  Value?: string | null;
+  Value?: string | null | undefined;
   /** @xsd element StrippedValue, xs:string, minOccurs=0, nillable */
-  StrippedValue?: string | null;
+  StrippedValue?: string | null | undefined;
   /** @xsd element Description, xs:string, minOccurs=0, nillable */
-  Description?: string | null;
+  Description?: string | null | undefined;
 }
 
 /** @xsd complexType Position */
 export interface Position extends Carrier {
   /** @xsd element Id, xs:int, minOccurs=0 */
-  Id?: number;
+  Id?: number | undefined;
   /** @xsd element Value, xs:string, minOccurs=0, nillable */
-  Value?: string | null;
+  Value?: string | null | undefined;
   /** @xsd element Tooltip, xs:string, minOccurs=0, nillable */
-  Tooltip?: string | null;
+  Tooltip?: string | null | undefined;
 }
 
 /** @xsd complexType Contact */
 export interface Contact extends Carrier {
   /** @xsd element ContactId, xs:int, minOccurs=0 */
-  ContactId?: number;
+  ContactId?: number | undefined;
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element OrgNr, xs:string, minOccurs=0, nillable */
-  OrgNr?: string | null;
+  OrgNr?: string | null | undefined;
   /** @xsd element Department, xs:string, minOccurs=0, nillable */
-  Department?: string | null;
+  Department?: string | null | undefined;
   /** @xsd element URL, xs:string, minOccurs=0, nillable */
-  URL?: string | null;
+  URL?: string | null | undefined;
   /** @xsd element City, xs:string, minOccurs=0, nillable */
-  City?: string | null;
+  City?: string | null | undefined;
   /** @xsd element DirectPhone, xs:string, minOccurs=0, nillable */
-  DirectPhone?: string | null;
+  DirectPhone?: string | null | undefined;
   /** @xsd element AssociateId, xs:int, minOccurs=0 */
-  AssociateId?: number;
+  AssociateId?: number | undefined;
   /** @xsd element CountryId, xs:int, minOccurs=0 */
-  CountryId?: number;
+  CountryId?: number | undefined;
   /** @xsd element EmailAddress, xs:string, minOccurs=0, nillable */
-  EmailAddress?: string | null;
+  EmailAddress?: string | null | undefined;
   /** @xsd element Kananame, xs:string, minOccurs=0, nillable */
-  Kananame?: string | null;
+  Kananame?: string | null | undefined;
   /** @xsd element EmailAddressName, xs:string, minOccurs=0, nillable */
-  EmailAddressName?: string | null;
+  EmailAddressName?: string | null | undefined;
   /** @xsd element URLName, xs:string, minOccurs=0, nillable */
-  URLName?: string | null;
+  URLName?: string | null | undefined;
   /** @xsd element AssociateFullName, xs:string, minOccurs=0, nillable */
-  AssociateFullName?: string | null;
+  AssociateFullName?: string | null | undefined;
   /** @xsd element BusinessName, xs:string, minOccurs=0, nillable */
-  BusinessName?: string | null;
+  BusinessName?: string | null | undefined;
   /** @xsd element CategoryName, xs:string, minOccurs=0, nillable */
-  CategoryName?: string | null;
+  CategoryName?: string | null | undefined;
   /** @xsd element CountryName, xs:string, minOccurs=0, nillable */
-  CountryName?: string | null;
+  CountryName?: string | null | undefined;
   /** @xsd element Address, Address, minOccurs=0, nillable */
-  Address?: Address | null;
+  Address?: Address | null | undefined;
   /** @xsd element FormattedAddress, xs:string, minOccurs=0, nillable */
-  FormattedAddress?: string | null;
+  FormattedAddress?: string | null | undefined;
   /** @xsd element FullName, xs:string, minOccurs=0, nillable */
-  FullName?: string | null;
+  FullName?: string | null | undefined;
   /** @xsd element IsOwnerContact, xs:boolean, minOccurs=0 */
-  IsOwnerContact?: boolean;
+  IsOwnerContact?: boolean | undefined;
   /** @xsd element ActiveErpLinks, xs:int, minOccurs=0 */
-  ActiveErpLinks?: number;
+  ActiveErpLinks?: number | undefined;
 }
 
 /** @xsd complexType Address */
 export interface Address extends Carrier {
   /** @xsd element Wgs84Latitude, xs:double, minOccurs=0 */
-  Wgs84Latitude?: number;
+  Wgs84Latitude?: number | undefined;
   /** @xsd element Wgs84Longitude, xs:double, minOccurs=0 */
-  Wgs84Longitude?: number;
+  Wgs84Longitude?: number | undefined;
   /** @xsd element LocalizedAddress, ArrayOfArrayOfLocalizedField, minOccurs=0, nillable */
-  LocalizedAddress?: ((LocalizedField | null)[] | null)[] | null;
+  LocalizedAddress?: ((LocalizedField | null)[] | null)[] | null | undefined;
   /** @xsd element Street, StructuredAddress, minOccurs=0, nillable */
-  Street?: StructuredAddress | null;
+  Street?: StructuredAddress | null | undefined;
   /** @xsd element Postal, StructuredAddress, minOccurs=0, nillable */
-  Postal?: StructuredAddress | null;
+  Postal?: StructuredAddress | null | undefined;
 }
 
 /** @xsd complexType ArrayOfArrayOfLocalizedField (array of ArrayOfLocalizedField) */
@@ -711,37 +711,37 @@ export type ArrayOfLocalizedField = (LocalizedField | null)[];
 /** @xsd complexType LocalizedField */
 export interface LocalizedField extends Carrier {
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element Value, xs:string, minOccurs=0, nillable */
-  Value?: string | null;
+  Value?: string | null | undefined;
   /** @xsd element Tooltip, xs:string, minOccurs=0, nillable */
-  Tooltip?: string | null;
+  Tooltip?: string | null | undefined;
   /** @xsd element Label, xs:string, minOccurs=0, nillable */
-  Label?: string | null;
+  Label?: string | null | undefined;
   /** @xsd element ValueLength, xs:int, minOccurs=0 */
-  ValueLength?: number;
+  ValueLength?: number | undefined;
   /** @xsd element AddressType, xs:string, minOccurs=0, nillable */
-  AddressType?: string | null;
+  AddressType?: string | null | undefined;
 }
 
 /** @xsd complexType StructuredAddress */
 export interface StructuredAddress {
   /** @xsd element AtypeIdx, AddressType, minOccurs=0 */
-  AtypeIdx?: AddressType;
+  AtypeIdx?: AddressType | undefined;
   /** @xsd element Address1, xs:string, minOccurs=0, nillable */
-  Address1?: string | null;
+  Address1?: string | null | undefined;
   /** @xsd element Address2, xs:string, minOccurs=0, nillable */
-  Address2?: string | null;
+  Address2?: string | null | undefined;
   /** @xsd element Address3, xs:string, minOccurs=0, nillable */
-  Address3?: string | null;
+  Address3?: string | null | undefined;
   /** @xsd element City, xs:string, minOccurs=0, nillable */
-  City?: string | null;
+  City?: string | null | undefined;
   /** @xsd element County, xs:string, minOccurs=0, nillable */
-  County?: string | null;
+  County?: string | null | undefined;
   /** @xsd element State, xs:string, minOccurs=0, nillable */
-  State?: string | null;
+  State?: string | null | undefined;
   /** @xsd element Zipcode, xs:string, minOccurs=0, nillable */
-  Zipcode?: string | null;
+  Zipcode?: string | null | undefined;
 }
 
 /** @xsd simpleType AddressType (enumeration) */
@@ -750,41 +750,41 @@ export type AddressType = 'Unknown' | 'ContactPostalAddress' | 'ContactStreetAdd
 /** @xsd complexType Country */
 export interface Country extends Carrier {
   /** @xsd element CountryId, xs:int, minOccurs=0 */
-  CountryId?: number;
+  CountryId?: number | undefined;
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element CurrencyId, xs:int, minOccurs=0 */
-  CurrencyId?: number;
+  CurrencyId?: number | undefined;
   /** @xsd element EnglishName, xs:string, minOccurs=0, nillable */
-  EnglishName?: string | null;
+  EnglishName?: string | null | undefined;
   /** @xsd element TwoLetterISOCountry, xs:string, minOccurs=0, nillable */
-  TwoLetterISOCountry?: string | null;
+  TwoLetterISOCountry?: string | null | undefined;
   /** @xsd element ThreeLetterISOCountry, xs:string, minOccurs=0, nillable */
-  ThreeLetterISOCountry?: string | null;
+  ThreeLetterISOCountry?: string | null | undefined;
   /** @xsd element ImageDescription, xs:string, minOccurs=0, nillable */
-  ImageDescription?: string | null;
+  ImageDescription?: string | null | undefined;
   /** @xsd element OrgNrText, xs:string, minOccurs=0, nillable */
-  OrgNrText?: string | null;
+  OrgNrText?: string | null | undefined;
   /** @xsd element InterAreaPrefix, xs:string, minOccurs=0, nillable */
-  InterAreaPrefix?: string | null;
+  InterAreaPrefix?: string | null | undefined;
   /** @xsd element DialInPrefix, xs:string, minOccurs=0, nillable */
-  DialInPrefix?: string | null;
+  DialInPrefix?: string | null | undefined;
   /** @xsd element ZipPrefix, xs:string, minOccurs=0, nillable */
-  ZipPrefix?: string | null;
+  ZipPrefix?: string | null | undefined;
   /** @xsd element DomainName, xs:string, minOccurs=0, nillable */
-  DomainName?: string | null;
+  DomainName?: string | null | undefined;
   /** @xsd element AddressLayoutId, xs:int, minOccurs=0 */
-  AddressLayoutId?: number;
+  AddressLayoutId?: number | undefined;
   /** @xsd element DomesticAddressLayoutId, xs:int, minOccurs=0 */
-  DomesticAddressLayoutId?: number;
+  DomesticAddressLayoutId?: number | undefined;
   /** @xsd element ForeignAddressLayoutId, xs:int, minOccurs=0 */
-  ForeignAddressLayoutId?: number;
+  ForeignAddressLayoutId?: number | undefined;
   /** @xsd element Rank, xs:short, minOccurs=0 */
-  Rank?: number;
+  Rank?: number | undefined;
   /** @xsd element Tooltip, xs:string, minOccurs=0, nillable */
-  Tooltip?: string | null;
+  Tooltip?: string | null | undefined;
   /** @xsd element Deleted, xs:boolean, minOccurs=0 */
-  Deleted?: boolean;
+  Deleted?: boolean | undefined;
 }
 
 /** @xsd complexType ArrayOfSelectableMDOListItem (array of SelectableMDOListItem) */
@@ -793,109 +793,109 @@ export type ArrayOfSelectableMDOListItem = (SelectableMDOListItem | null)[];
 /** @xsd complexType SelectableMDOListItem */
 export interface SelectableMDOListItem extends Carrier {
   /** @xsd element Id, xs:int, minOccurs=0 */
-  Id?: number;
+  Id?: number | undefined;
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element ToolTip, xs:string, minOccurs=0, nillable */
-  ToolTip?: string | null;
+  ToolTip?: string | null | undefined;
   /** @xsd element Deleted, xs:boolean, minOccurs=0 */
-  Deleted?: boolean;
+  Deleted?: boolean | undefined;
   /** @xsd element Rank, xs:int, minOccurs=0 */
-  Rank?: number;
+  Rank?: number | undefined;
   /** @xsd element Type, xs:string, minOccurs=0, nillable */
-  Type?: string | null;
+  Type?: string | null | undefined;
   /** @xsd element ColorBlock, xs:int, minOccurs=0 */
-  ColorBlock?: number;
+  ColorBlock?: number | undefined;
   /** @xsd element IconHint, xs:string, minOccurs=0, nillable */
-  IconHint?: string | null;
+  IconHint?: string | null | undefined;
   /** @xsd element Selected, xs:boolean, minOccurs=0 */
-  Selected?: boolean;
+  Selected?: boolean | undefined;
   /** @xsd element LastChanged, xs:dateTime, minOccurs=0 */
-  LastChanged?: Date;
+  LastChanged?: Date | undefined;
   /** @xsd element ChildItems, ArrayOfSelectableMDOListItem, minOccurs=0, nillable */
-  ChildItems?: (SelectableMDOListItem | null)[] | null;
+  ChildItems?: (SelectableMDOListItem | null)[] | null | undefined;
   /** @xsd element ExtraInfo, xs:string, minOccurs=0, nillable */
-  ExtraInfo?: string | null;
+  ExtraInfo?: string | null | undefined;
   /** @xsd element StyleHint, xs:string, minOccurs=0, nillable */
-  StyleHint?: string | null;
+  StyleHint?: string | null | undefined;
   /** @xsd element Hidden, xs:boolean, minOccurs=0 */
-  Hidden?: boolean;
+  Hidden?: boolean | undefined;
   /** @xsd element FullName, xs:string, minOccurs=0, nillable */
-  FullName?: string | null;
+  FullName?: string | null | undefined;
 }
 
 /** @xsd complexType Category */
 export interface Category extends Carrier {
   /** @xsd element Id, xs:int, minOccurs=0 */
-  Id?: number;
+  Id?: number | undefined;
   /** @xsd element Value, xs:string, minOccurs=0, nillable */
-  Value?: string | null;
+  Value?: string | null | undefined;
   /** @xsd element Tooltip, xs:string, minOccurs=0, nillable */
-  Tooltip?: string | null;
+  Tooltip?: string | null | undefined;
 }
 
 /** @xsd complexType Business */
 export interface Business extends Carrier {
   /** @xsd element Id, xs:int, minOccurs=0 */
-  Id?: number;
+  Id?: number | undefined;
   /** @xsd element Value, xs:string, minOccurs=0, nillable */
-  Value?: string | null;
+  Value?: string | null | undefined;
   /** @xsd element Tooltip, xs:string, minOccurs=0, nillable */
-  Tooltip?: string | null;
+  Tooltip?: string | null | undefined;
 }
 
 /** @xsd complexType TicketPriority */
 export interface TicketPriority extends Carrier {
   /** @xsd element Id, xs:int, minOccurs=0 */
-  Id?: number;
+  Id?: number | undefined;
   /** @xsd element Value, xs:string, minOccurs=0, nillable */
-  Value?: string | null;
+  Value?: string | null | undefined;
   /** @xsd element Tooltip, xs:string, minOccurs=0, nillable */
-  Tooltip?: string | null;
+  Tooltip?: string | null | undefined;
 }
 
 /** @xsd complexType CustomerLanguage */
 export interface CustomerLanguage extends Carrier {
   /** @xsd element Id, xs:int, minOccurs=0 */
-  Id?: number;
+  Id?: number | undefined;
   /** @xsd element Value, xs:string, minOccurs=0, nillable */
-  Value?: string | null;
+  Value?: string | null | undefined;
   /** @xsd element Tooltip, xs:string, minOccurs=0, nillable */
-  Tooltip?: string | null;
+  Tooltip?: string | null | undefined;
 }
 
 /** @xsd complexType UserInfo */
 export interface UserInfo extends Carrier {
   /** @xsd element Deleted, xs:boolean, minOccurs=0 */
-  Deleted?: boolean;
+  Deleted?: boolean | undefined;
   /** @xsd element UserInfoId, xs:int, minOccurs=0 */
-  UserInfoId?: number;
+  UserInfoId?: number | undefined;
   /** @xsd element UserName, xs:string, minOccurs=0, nillable */
-  UserName?: string | null;
+  UserName?: string | null | undefined;
   /** @xsd element PersonId, xs:int, minOccurs=0 */
-  PersonId?: number;
+  PersonId?: number | undefined;
   /** @xsd element Rank, xs:short, minOccurs=0 */
-  Rank?: number;
+  Rank?: number | undefined;
   /** @xsd element Tooltip, xs:string, minOccurs=0, nillable */
-  Tooltip?: string | null;
+  Tooltip?: string | null | undefined;
   /** @xsd element UserGroupId, xs:int, minOccurs=0 */
-  UserGroupId?: number;
+  UserGroupId?: number | undefined;
   /** @xsd element EjUserId, xs:int, minOccurs=0 */
-  EjUserId?: number;
+  EjUserId?: number | undefined;
   /** @xsd element UserType, UserType, minOccurs=0 */
-  UserType?: UserType;
+  UserType?: UserType | undefined;
   /** @xsd element GrantedLicenses, ArrayOfstring, minOccurs=0, nillable */
-  GrantedLicenses?: (string | null)[] | null;
+  GrantedLicenses?: (string | null)[] | null | undefined;
   /** @xsd element CanLogon, xs:boolean, minOccurs=0 */
-  CanLogon?: boolean;
+  CanLogon?: boolean | undefined;
   /** @xsd element RoleName, xs:string, minOccurs=0, nillable */
-  RoleName?: string | null;
+  RoleName?: string | null | undefined;
   /** @xsd element RoleTooltip, xs:string, minOccurs=0, nillable */
-  RoleTooltip?: string | null;
+  RoleTooltip?: string | null | undefined;
   /** @xsd element UserGroupName, xs:string, minOccurs=0, nillable */
-  UserGroupName?: string | null;
+  UserGroupName?: string | null | undefined;
   /** @xsd element UserGroupTooltip, xs:string, minOccurs=0, nillable */
-  UserGroupTooltip?: string | null;
+  UserGroupTooltip?: string | null | undefined;
 }
 
 /** @xsd complexType ArrayOfConsentInfo (array of ConsentInfo) */
@@ -904,35 +904,35 @@ export type ArrayOfConsentInfo = (ConsentInfo | null)[];
 /** @xsd complexType ConsentInfo */
 export interface ConsentInfo extends Carrier {
   /** @xsd element ConsentPersonId, xs:int, minOccurs=0 */
-  ConsentPersonId?: number;
+  ConsentPersonId?: number | undefined;
   /** @xsd element Comment, xs:string, minOccurs=0, nillable */
-  Comment?: string | null;
+  Comment?: string | null | undefined;
   /** @xsd element Registered, xs:dateTime, minOccurs=0 */
-  Registered?: Date;
+  Registered?: Date | undefined;
   /** @xsd element RegisteredAssociateId, xs:int, minOccurs=0 */
-  RegisteredAssociateId?: number;
+  RegisteredAssociateId?: number | undefined;
   /** @xsd element Updated, xs:dateTime, minOccurs=0 */
-  Updated?: Date;
+  Updated?: Date | undefined;
   /** @xsd element UpdatedAssociateId, xs:int, minOccurs=0 */
-  UpdatedAssociateId?: number;
+  UpdatedAssociateId?: number | undefined;
   /** @xsd element LegalBaseId, xs:int, minOccurs=0 */
-  LegalBaseId?: number;
+  LegalBaseId?: number | undefined;
   /** @xsd element LegalBaseKey, xs:string, minOccurs=0, nillable */
-  LegalBaseKey?: string | null;
+  LegalBaseKey?: string | null | undefined;
   /** @xsd element LegalBaseName, xs:string, minOccurs=0, nillable */
-  LegalBaseName?: string | null;
+  LegalBaseName?: string | null | undefined;
   /** @xsd element ConsentPurposeId, xs:int, minOccurs=0 */
-  ConsentPurposeId?: number;
+  ConsentPurposeId?: number | undefined;
   /** @xsd element ConsentPurposeKey, xs:string, minOccurs=0, nillable */
-  ConsentPurposeKey?: string | null;
+  ConsentPurposeKey?: string | null | undefined;
   /** @xsd element ConsentPurposeName, xs:string, minOccurs=0, nillable */
-  ConsentPurposeName?: string | null;
+  ConsentPurposeName?: string | null | undefined;
   /** @xsd element ConsentSourceId, xs:int, minOccurs=0 */
-  ConsentSourceId?: number;
+  ConsentSourceId?: number | undefined;
   /** @xsd element ConsentSourceKey, xs:string, minOccurs=0, nillable */
-  ConsentSourceKey?: string | null;
+  ConsentSourceKey?: string | null | undefined;
   /** @xsd element ConsentSourceName, xs:string, minOccurs=0, nillable */
-  ConsentSourceName?: string | null;
+  ConsentSourceName?: string | null | undefined;
 }
 
 /** @xsd complexType StringDictionary (WCF dictionary of StringKeyValuePair entries) */
@@ -941,31 +941,31 @@ export type StringDictionary = Record<string, string | null>;
 /** @xsd element GetEMailFromId (inline type) */
 export interface GetEMailFromIdRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element MessageServerId, xs:int, minOccurs=0 */
-  MessageServerId?: number;
+  MessageServerId?: number | undefined;
   /** @xsd element LookupAddresses, xs:boolean, minOccurs=0 */
-  LookupAddresses?: boolean;
+  LookupAddresses?: boolean | undefined;
   /** @xsd element Flags, EMailFlags, minOccurs=0 */
-  Flags?: EMailFlags;
+  Flags?: EMailFlags | undefined;
   /** @xsd element IncludeAttachments, xs:boolean, minOccurs=0 */
-  IncludeAttachments?: boolean;
+  IncludeAttachments?: boolean | undefined;
 }
 
 /** @xsd element GetEMailFromIdResponse (inline type) */
 export interface GetEMailFromIdResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element SendEMails (inline type) */
 export interface SendEMailsRequest {
   /** @xsd element OutgoingConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  OutgoingConnectionInfo?: EMailConnectionInfo | null;
+  OutgoingConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element Emails, ArrayOfEMailEntity, minOccurs=0, nillable */
-  Emails?: (EMailEntity | null)[] | null;
+  Emails?: (EMailEntity | null)[] | null | undefined;
   /** @xsd element SentItemsConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  SentItemsConnectionInfo?: EMailConnectionInfo | null;
+  SentItemsConnectionInfo?: EMailConnectionInfo | null | undefined;
 }
 
 /** @xsd complexType ArrayOfEMailEntity (array of EMailEntity) */
@@ -974,85 +974,85 @@ export type ArrayOfEMailEntity = (EMailEntity | null)[];
 /** @xsd element SendEMailsResponse (inline type) */
 export interface SendEMailsResponse {
   /** @xsd element Response, ArrayOfEMailEntity, minOccurs=0, nillable */
-  Response?: (EMailEntity | null)[] | null;
+  Response?: (EMailEntity | null)[] | null | undefined;
 }
 
 /** @xsd element SaveEMail (inline type) */
 export interface SaveEMailRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element Email, EMailEntity, minOccurs=0, nillable */
-  Email?: EMailEntity | null;
+  Email?: EMailEntity | null | undefined;
 }
 
 /** @xsd element SaveEMailResponse (inline type) */
 export interface SaveEMailResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element AuthenticateIncoming (inline type) */
 export interface AuthenticateIncomingRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
 }
 
 /** @xsd element AuthenticateIncomingResponse (inline type) */
 export interface AuthenticateIncomingResponse {
   /** @xsd element Response, xs:boolean, minOccurs=0 */
-  Response?: boolean;
+  Response?: boolean | undefined;
 }
 
 /** @xsd element AuthenticateOutgoing (inline type) */
 export interface AuthenticateOutgoingRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
 }
 
 /** @xsd element AuthenticateOutgoingResponse (inline type) */
 export interface AuthenticateOutgoingResponse {
   /** @xsd element Response, xs:boolean, minOccurs=0 */
-  Response?: boolean;
+  Response?: boolean | undefined;
 }
 
 /** @xsd element GetFolderList (inline type) */
 export interface GetFolderListRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element IncludeItemCount, xs:boolean, minOccurs=0 */
-  IncludeItemCount?: boolean;
+  IncludeItemCount?: boolean | undefined;
 }
 
 /** @xsd element GetFolderListResponse (inline type) */
 export interface GetFolderListResponse {
   /** @xsd element Response, ArrayOfstring, minOccurs=0, nillable */
-  Response?: (string | null)[] | null;
+  Response?: (string | null)[] | null | undefined;
 }
 
 /** @xsd element GetAttachment (inline type) */
 export interface GetAttachmentRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element MessageServerId, xs:int, minOccurs=0 */
-  MessageServerId?: number;
+  MessageServerId?: number | undefined;
   /** @xsd element AttachmentId, xs:string, minOccurs=0, nillable */
-  AttachmentId?: string | null;
+  AttachmentId?: string | null | undefined;
 }
 
 /** @xsd element GetAttachmentResponse (inline type) */
 export interface GetAttachmentResponse {
   /** @xsd element Response, EMailAttachment, minOccurs=0, nillable */
-  Response?: EMailAttachment | null;
+  Response?: EMailAttachment | null | undefined;
 }
 
 /** @xsd element MarkAsRead (inline type) */
 export interface MarkAsReadRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element MessageServerIds, ArrayOfint, minOccurs=0, nillable */
-  MessageServerIds?: number[] | null;
+  MessageServerIds?: number[] | null | undefined;
   /** @xsd element Read, xs:boolean, minOccurs=0 */
-  Read?: boolean;
+  Read?: boolean | undefined;
 }
 
 /** @xsd element MarkAsReadResponse (inline type) */
@@ -1061,25 +1061,25 @@ export interface MarkAsReadResponse {}
 /** @xsd element GetFolderEMailCount (inline type) */
 export interface GetFolderEMailCountRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element OnlyUnread, xs:boolean, minOccurs=0 */
-  OnlyUnread?: boolean;
+  OnlyUnread?: boolean | undefined;
 }
 
 /** @xsd element GetFolderEMailCountResponse (inline type) */
 export interface GetFolderEMailCountResponse {
   /** @xsd element Response, xs:int, minOccurs=0 */
-  Response?: number;
+  Response?: number | undefined;
 }
 
 /** @xsd element Delete (inline type) */
 export interface DeleteRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element MessageServerIds, ArrayOfint, minOccurs=0, nillable */
-  MessageServerIds?: number[] | null;
+  MessageServerIds?: number[] | null | undefined;
   /** @xsd element MoveToFolder, xs:string, minOccurs=0, nillable */
-  MoveToFolder?: string | null;
+  MoveToFolder?: string | null | undefined;
 }
 
 /** @xsd element DeleteResponse (inline type) */
@@ -1088,11 +1088,11 @@ export interface DeleteResponse {}
 /** @xsd element MoveToFolder (inline type) */
 export interface MoveToFolderRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element MessageServerIds, ArrayOfint, minOccurs=0, nillable */
-  MessageServerIds?: number[] | null;
+  MessageServerIds?: number[] | null | undefined;
   /** @xsd element TargetFolder, xs:string, minOccurs=0, nillable */
-  TargetFolder?: string | null;
+  TargetFolder?: string | null | undefined;
 }
 
 /** @xsd element MoveToFolderResponse (inline type) */
@@ -1101,9 +1101,9 @@ export interface MoveToFolderResponse {}
 /** @xsd element EmptyFolder (inline type) */
 export interface EmptyFolderRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element MoveToFolder, xs:string, minOccurs=0, nillable */
-  MoveToFolder?: string | null;
+  MoveToFolder?: string | null | undefined;
 }
 
 /** @xsd element EmptyFolderResponse (inline type) */
@@ -1112,87 +1112,87 @@ export interface EmptyFolderResponse {}
 /** @xsd element GetEMailAsStream (inline type) */
 export interface GetEMailAsStreamRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element MessageServerId, xs:int, minOccurs=0 */
-  MessageServerId?: number;
+  MessageServerId?: number | undefined;
   /** @xsd element StripAttachments, xs:boolean, minOccurs=0 */
-  StripAttachments?: boolean;
+  StripAttachments?: boolean | undefined;
 }
 
 /** @xsd element GetEMailAsStreamResponse (inline type) */
 export interface GetEMailAsStreamResponse {
   /** @xsd element Response, xs:base64Binary, minOccurs=0, nillable */
-  Response?: Uint8Array | null;
+  Response?: Uint8Array | null | undefined;
 }
 
 /** @xsd element FindAddress (inline type) */
 export interface FindAddressRequest {
   /** @xsd element Address, xs:string, minOccurs=0, nillable */
-  Address?: string | null;
+  Address?: string | null | undefined;
 }
 
 /** @xsd element FindAddressResponse (inline type) */
 export interface FindAddressResponse {
   /** @xsd element Response, ArrayOfEMailAddress, minOccurs=0, nillable */
-  Response?: (EMailAddress | null)[] | null;
+  Response?: (EMailAddress | null)[] | null | undefined;
 }
 
 /** @xsd element GetEMailFromDocumentId (inline type) */
 export interface GetEMailFromDocumentIdRequest {
   /** @xsd element DocumentId, xs:int, minOccurs=0 */
-  DocumentId?: number;
+  DocumentId?: number | undefined;
 }
 
 /** @xsd element GetEMailFromDocumentIdResponse (inline type) */
 export interface GetEMailFromDocumentIdResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element GetEMailFromAttachmentId (inline type) */
 export interface GetEMailFromAttachmentIdRequest {
   /** @xsd element EmailId, xs:int, minOccurs=0 */
-  EmailId?: number;
+  EmailId?: number | undefined;
   /** @xsd element AttachmentIds, ArrayOfstring, minOccurs=0, nillable */
-  AttachmentIds?: (string | null)[] | null;
+  AttachmentIds?: (string | null)[] | null | undefined;
   /** @xsd element IncludeAttachments, xs:boolean, minOccurs=0 */
-  IncludeAttachments?: boolean;
+  IncludeAttachments?: boolean | undefined;
 }
 
 /** @xsd element GetEMailFromAttachmentIdResponse (inline type) */
 export interface GetEMailFromAttachmentIdResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element GetEMailFromDocumentAttachmentId (inline type) */
 export interface GetEMailFromDocumentAttachmentIdRequest {
   /** @xsd element DocId, xs:int, minOccurs=0 */
-  DocId?: number;
+  DocId?: number | undefined;
   /** @xsd element AttachmentIds, ArrayOfstring, minOccurs=0, nillable */
-  AttachmentIds?: (string | null)[] | null;
+  AttachmentIds?: (string | null)[] | null | undefined;
   /** @xsd element IncludeAttachments, xs:boolean, minOccurs=0 */
-  IncludeAttachments?: boolean;
+  IncludeAttachments?: boolean | undefined;
 }
 
 /** @xsd element GetEMailFromDocumentAttachmentIdResponse (inline type) */
 export interface GetEMailFromDocumentAttachmentIdResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element GetEMailEnvelopes (inline type) */
 export interface GetEMailEnvelopesRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element MessageServerIds, ArrayOfint, minOccurs=0, nillable */
-  MessageServerIds?: number[] | null;
+  MessageServerIds?: number[] | null | undefined;
 }
 
 /** @xsd element GetEMailEnvelopesResponse (inline type) */
 export interface GetEMailEnvelopesResponse {
   /** @xsd element Response, ArrayOfEMailEnvelope, minOccurs=0, nillable */
-  Response?: (EMailEnvelope | null)[] | null;
+  Response?: (EMailEnvelope | null)[] | null | undefined;
 }
 
 /** @xsd complexType ArrayOfEMailEnvelope (array of EMailEnvelope) */
@@ -1201,9 +1201,9 @@ export type ArrayOfEMailEnvelope = (EMailEnvelope | null)[];
 /** @xsd element SetSubscription (inline type) */
 export interface SetSubscriptionRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element Folders, ArrayOfEMailFolder, minOccurs=0, nillable */
-  Folders?: (EMailFolder | null)[] | null;
+  Folders?: (EMailFolder | null)[] | null | undefined;
 }
 
 /** @xsd complexType ArrayOfEMailFolder (array of EMailFolder) */
@@ -1215,7 +1215,7 @@ export interface SetSubscriptionResponse {}
 /** @xsd element CreateFolder (inline type) */
 export interface CreateFolderRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
 }
 
 /** @xsd element CreateFolderResponse (inline type) */
@@ -1224,7 +1224,7 @@ export interface CreateFolderResponse {}
 /** @xsd element DeleteFolder (inline type) */
 export interface DeleteFolderRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
 }
 
 /** @xsd element DeleteFolderResponse (inline type) */
@@ -1233,101 +1233,101 @@ export interface DeleteFolderResponse {}
 /** @xsd element CreateEMailFromDocumentEntity (inline type) */
 export interface CreateEMailFromDocumentEntityRequest {
   /** @xsd element DocumentEntity, DocumentEntity, minOccurs=0, nillable */
-  DocumentEntity?: DocumentEntity | null;
+  DocumentEntity?: DocumentEntity | null | undefined;
 }
 
 /** @xsd complexType DocumentEntity */
 export interface DocumentEntity extends Carrier {
   /** @xsd element DocumentId, xs:int, minOccurs=0 */
-  DocumentId?: number;
+  DocumentId?: number | undefined;
   /** @xsd element UpdatedBy, Associate, minOccurs=0, nillable */
-  UpdatedBy?: Associate | null;
+  UpdatedBy?: Associate | null | undefined;
   /** @xsd element CreatedBy, Associate, minOccurs=0, nillable */
-  CreatedBy?: Associate | null;
+  CreatedBy?: Associate | null | undefined;
   /** @xsd element Attention, xs:string, minOccurs=0, nillable */
-  Attention?: string | null;
+  Attention?: string | null | undefined;
   /** @xsd element Header, xs:string, minOccurs=0, nillable */
-  Header?: string | null;
+  Header?: string | null | undefined;
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element OurRef, xs:string, minOccurs=0, nillable */
-  OurRef?: string | null;
+  OurRef?: string | null | undefined;
   /** @xsd element YourRef, xs:string, minOccurs=0, nillable */
-  YourRef?: string | null;
+  YourRef?: string | null | undefined;
   /** @xsd element CreatedDate, xs:dateTime, minOccurs=0 */
-  CreatedDate?: Date;
+  CreatedDate?: Date | undefined;
   /** @xsd element UpdatedDate, xs:dateTime, minOccurs=0 */
-  UpdatedDate?: Date;
+  UpdatedDate?: Date | undefined;
   /** @xsd element Description, xs:string, minOccurs=0, nillable */
-  Description?: string | null;
+  Description?: string | null | undefined;
   /** @xsd element DocumentTemplate, DocumentTemplate, minOccurs=0, nillable */
-  DocumentTemplate?: DocumentTemplate | null;
+  DocumentTemplate?: DocumentTemplate | null | undefined;
   /** @xsd element Person, Person, minOccurs=0, nillable */
-  Person?: Person | null;
+  Person?: Person | null | undefined;
   /** @xsd element Associate, Associate, minOccurs=0, nillable */
-  Associate?: Associate | null;
+  Associate?: Associate | null | undefined;
   /** @xsd element Contact, Contact, minOccurs=0, nillable */
-  Contact?: Contact | null;
+  Contact?: Contact | null | undefined;
   /** @xsd element Project, Project, minOccurs=0, nillable */
-  Project?: Project | null;
+  Project?: Project | null | undefined;
   /** @xsd element Date, xs:dateTime, minOccurs=0 */
-  Date?: Date;
+  Date?: Date | undefined;
   /** @xsd element ExternalRef, xs:string, minOccurs=0, nillable */
-  ExternalRef?: string | null;
+  ExternalRef?: string | null | undefined;
   /** @xsd element Completed, ActivityStatus, minOccurs=0 */
-  Completed?: ActivityStatus;
+  Completed?: ActivityStatus | undefined;
   /** @xsd element ActiveLinks, xs:int, minOccurs=0 */
-  ActiveLinks?: number;
+  ActiveLinks?: number | undefined;
   /** @xsd element Type, AppointmentType, minOccurs=0 */
-  Type?: AppointmentType;
+  Type?: AppointmentType | undefined;
   /** @xsd element Links, ArrayOfLink, minOccurs=0, nillable */
-  Links?: (Link | null)[] | null;
+  Links?: (Link | null)[] | null | undefined;
   /** @xsd element LockSemantics, DocumentLockSemantics, minOccurs=0 */
-  LockSemantics?: DocumentLockSemantics;
+  LockSemantics?: DocumentLockSemantics | undefined;
   /** @xsd element Sale, Sale, minOccurs=0, nillable */
-  Sale?: Sale | null;
+  Sale?: Sale | null | undefined;
   /** @xsd element SuggestedDocumentId, xs:int, minOccurs=0 */
-  SuggestedDocumentId?: number;
+  SuggestedDocumentId?: number | undefined;
   /** @xsd element UserDefinedFields, StringDictionary, minOccurs=0, nillable */
-  UserDefinedFields?: StringDictionary | null;
+  UserDefinedFields?: StringDictionary | null | undefined;
   /** @xsd element ExtraFields, StringDictionary, minOccurs=0, nillable */
-  ExtraFields?: StringDictionary | null;
+  ExtraFields?: StringDictionary | null | undefined;
   /** @xsd element PublishEventDate, xs:dateTime, minOccurs=0 */
-  PublishEventDate?: Date;
+  PublishEventDate?: Date | undefined;
   /** @xsd element PublishTo, xs:dateTime, minOccurs=0 */
-  PublishTo?: Date;
+  PublishTo?: Date | undefined;
   /** @xsd element PublishFrom, xs:dateTime, minOccurs=0 */
-  PublishFrom?: Date;
+  PublishFrom?: Date | undefined;
   /** @xsd element IsPublished, xs:boolean, minOccurs=0 */
-  IsPublished?: boolean;
+  IsPublished?: boolean | undefined;
   /** @xsd element VisibleFor, ArrayOfVisibleFor, minOccurs=0, nillable */
-  VisibleFor?: (VisibleFor | null)[] | null;
+  VisibleFor?: (VisibleFor | null)[] | null | undefined;
 }
 
 /** @xsd complexType DocumentTemplate */
 export interface DocumentTemplate extends Carrier {
   /** @xsd element DocumentTemplateId, xs:int, minOccurs=0 */
-  DocumentTemplateId?: number;
+  DocumentTemplateId?: number | undefined;
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element Tooltip, xs:string, minOccurs=0, nillable */
-  Tooltip?: string | null;
+  Tooltip?: string | null | undefined;
   /** @xsd element SaveInDb, xs:short, minOccurs=0 */
-  SaveInDb?: number;
+  SaveInDb?: number | undefined;
   /** @xsd element Filename, xs:string, minOccurs=0, nillable */
-  Filename?: string | null;
+  Filename?: string | null | undefined;
   /** @xsd element DefaultOref, xs:string, minOccurs=0, nillable */
-  DefaultOref?: string | null;
+  DefaultOref?: string | null | undefined;
   /** @xsd element RecordType, DocTmplType, minOccurs=0 */
-  RecordType?: DocTmplType;
+  RecordType?: DocTmplType | undefined;
   /** @xsd element Deleted, xs:short, minOccurs=0 */
-  Deleted?: number;
+  Deleted?: number | undefined;
   /** @xsd element Direction, DocTmplDirection, minOccurs=0 */
-  Direction?: DocTmplDirection;
+  Direction?: DocTmplDirection | undefined;
   /** @xsd element AutoeventId, xs:int, minOccurs=0 */
-  AutoeventId?: number;
+  AutoeventId?: number | undefined;
   /** @xsd element QuoteDocType, DocTmplQuoteType, minOccurs=0 */
-  QuoteDocType?: DocTmplQuoteType;
+  QuoteDocType?: DocTmplQuoteType | undefined;
 }
 
 /** @xsd simpleType DocTmplType (enumeration) */
@@ -1342,123 +1342,123 @@ export type DocTmplQuoteType = 'None' | 'MailBody' | 'MainDocument' | 'QuoteLine
 /** @xsd complexType Person */
 export interface Person extends Carrier {
   /** @xsd element Position, xs:string, minOccurs=0, nillable */
-  Position?: string | null;
+  Position?: string | null | undefined;
   /** @xsd element PersonId, xs:int, minOccurs=0 */
-  PersonId?: number;
+  PersonId?: number | undefined;
   /** @xsd element Mrmrs, xs:string, minOccurs=0, nillable */
-  Mrmrs?: string | null;
+  Mrmrs?: string | null | undefined;
   /** @xsd element Firstname, xs:string, minOccurs=0, nillable */
-  Firstname?: string | null;
+  Firstname?: string | null | undefined;
   /** @xsd element Lastname, xs:string, minOccurs=0, nillable */
-  Lastname?: string | null;
+  Lastname?: string | null | undefined;
   /** @xsd element MiddleName, xs:string, minOccurs=0, nillable */
-  MiddleName?: string | null;
+  MiddleName?: string | null | undefined;
   /** @xsd element Title, xs:string, minOccurs=0, nillable */
-  Title?: string | null;
+  Title?: string | null | undefined;
   /** @xsd element Description, xs:string, minOccurs=0, nillable */
-  Description?: string | null;
+  Description?: string | null | undefined;
   /** @xsd element Email, xs:string, minOccurs=0, nillable */
-  Email?: string | null;
+  Email?: string | null | undefined;
   /** @xsd element FullName, xs:string, minOccurs=0, nillable */
-  FullName?: string | null;
+  FullName?: string | null | undefined;
   /** @xsd element DirectPhone, xs:string, minOccurs=0, nillable */
-  DirectPhone?: string | null;
+  DirectPhone?: string | null | undefined;
   /** @xsd element FormalName, xs:string, minOccurs=0, nillable */
-  FormalName?: string | null;
+  FormalName?: string | null | undefined;
   /** @xsd element CountryId, xs:int, minOccurs=0 */
-  CountryId?: number;
+  CountryId?: number | undefined;
   /** @xsd element ContactId, xs:int, minOccurs=0 */
-  ContactId?: number;
+  ContactId?: number | undefined;
   /** @xsd element ContactName, xs:string, minOccurs=0, nillable */
-  ContactName?: string | null;
+  ContactName?: string | null | undefined;
   /** @xsd element Retired, xs:short, minOccurs=0 */
-  Retired?: number;
+  Retired?: number | undefined;
   /** @xsd element Rank, xs:short, minOccurs=0 */
-  Rank?: number;
+  Rank?: number | undefined;
   /** @xsd element ActiveInterests, xs:short, minOccurs=0 */
-  ActiveInterests?: number;
+  ActiveInterests?: number | undefined;
   /** @xsd element ContactDepartment, xs:string, minOccurs=0, nillable */
-  ContactDepartment?: string | null;
+  ContactDepartment?: string | null | undefined;
   /** @xsd element ContactCountryId, xs:int, minOccurs=0 */
-  ContactCountryId?: number;
+  ContactCountryId?: number | undefined;
   /** @xsd element ContactOrgNr, xs:string, minOccurs=0, nillable */
-  ContactOrgNr?: string | null;
+  ContactOrgNr?: string | null | undefined;
   /** @xsd element FaxPhone, xs:string, minOccurs=0, nillable */
-  FaxPhone?: string | null;
+  FaxPhone?: string | null | undefined;
   /** @xsd element MobilePhone, xs:string, minOccurs=0, nillable */
-  MobilePhone?: string | null;
+  MobilePhone?: string | null | undefined;
   /** @xsd element ContactPhone, xs:string, minOccurs=0, nillable */
-  ContactPhone?: string | null;
+  ContactPhone?: string | null | undefined;
   /** @xsd element AssociateName, xs:string, minOccurs=0, nillable */
-  AssociateName?: string | null;
+  AssociateName?: string | null | undefined;
   /** @xsd element AssociateId, xs:int, minOccurs=0 */
-  AssociateId?: number;
+  AssociateId?: number | undefined;
   /** @xsd element UsePersonAddress, xs:boolean, minOccurs=0 */
-  UsePersonAddress?: boolean;
+  UsePersonAddress?: boolean | undefined;
   /** @xsd element ContactFax, xs:string, minOccurs=0, nillable */
-  ContactFax?: string | null;
+  ContactFax?: string | null | undefined;
   /** @xsd element Kanafname, xs:string, minOccurs=0, nillable */
-  Kanafname?: string | null;
+  Kanafname?: string | null | undefined;
   /** @xsd element Kanalname, xs:string, minOccurs=0, nillable */
-  Kanalname?: string | null;
+  Kanalname?: string | null | undefined;
   /** @xsd element Post1, xs:string, minOccurs=0, nillable */
-  Post1?: string | null;
+  Post1?: string | null | undefined;
   /** @xsd element Post2, xs:string, minOccurs=0, nillable */
-  Post2?: string | null;
+  Post2?: string | null | undefined;
   /** @xsd element Post3, xs:string, minOccurs=0, nillable */
-  Post3?: string | null;
+  Post3?: string | null | undefined;
   /** @xsd element EmailName, xs:string, minOccurs=0, nillable */
-  EmailName?: string | null;
+  EmailName?: string | null | undefined;
   /** @xsd element ContactFullName, xs:string, minOccurs=0, nillable */
-  ContactFullName?: string | null;
+  ContactFullName?: string | null | undefined;
   /** @xsd element ActiveErpLinks, xs:int, minOccurs=0 */
-  ActiveErpLinks?: number;
+  ActiveErpLinks?: number | undefined;
   /** @xsd element TicketPriorityId, xs:int, minOccurs=0 */
-  TicketPriorityId?: number;
+  TicketPriorityId?: number | undefined;
   /** @xsd element SupportLanguageId, xs:int, minOccurs=0 */
-  SupportLanguageId?: number;
+  SupportLanguageId?: number | undefined;
   /** @xsd element SupportAssociateId, xs:int, minOccurs=0 */
-  SupportAssociateId?: number;
+  SupportAssociateId?: number | undefined;
 }
 
 /** @xsd complexType Project */
 export interface Project extends Carrier {
   /** @xsd element ProjectId, xs:int, minOccurs=0 */
-  ProjectId?: number;
+  ProjectId?: number | undefined;
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element Description, xs:string, minOccurs=0, nillable */
-  Description?: string | null;
+  Description?: string | null | undefined;
   /** @xsd element URL, xs:string, minOccurs=0, nillable */
-  URL?: string | null;
+  URL?: string | null | undefined;
   /** @xsd element Type, xs:string, minOccurs=0, nillable */
-  Type?: string | null;
+  Type?: string | null | undefined;
   /** @xsd element AssociateId, xs:int, minOccurs=0 */
-  AssociateId?: number;
+  AssociateId?: number | undefined;
   /** @xsd element AssociateFullName, xs:string, minOccurs=0, nillable */
-  AssociateFullName?: string | null;
+  AssociateFullName?: string | null | undefined;
   /** @xsd element TypeId, xs:int, minOccurs=0 */
-  TypeId?: number;
+  TypeId?: number | undefined;
   /** @xsd element Updated, xs:dateTime, minOccurs=0 */
-  Updated?: Date;
+  Updated?: Date | undefined;
   /** @xsd element StatusId, xs:int, minOccurs=0 */
-  StatusId?: number;
+  StatusId?: number | undefined;
   /** @xsd element Status, xs:string, minOccurs=0, nillable */
-  Status?: string | null;
+  Status?: string | null | undefined;
   /** @xsd element TextId, xs:int, minOccurs=0 */
-  TextId?: number;
+  TextId?: number | undefined;
   /** @xsd element PublishTo, xs:dateTime, minOccurs=0 */
-  PublishTo?: Date;
+  PublishTo?: Date | undefined;
   /** @xsd element PublishFrom, xs:dateTime, minOccurs=0 */
-  PublishFrom?: Date;
+  PublishFrom?: Date | undefined;
   /** @xsd element IsPublished, xs:boolean, minOccurs=0 */
-  IsPublished?: boolean;
+  IsPublished?: boolean | undefined;
   /** @xsd element URLName, xs:string, minOccurs=0, nillable */
-  URLName?: string | null;
+  URLName?: string | null | undefined;
   /** @xsd element ProjectNumber, xs:string, minOccurs=0, nillable */
-  ProjectNumber?: string | null;
+  ProjectNumber?: string | null | undefined;
   /** @xsd element ActiveErpLinks, xs:int, minOccurs=0 */
-  ActiveErpLinks?: number;
+  ActiveErpLinks?: number | undefined;
 }
 
 /** @xsd simpleType ActivityStatus (enumeration) */
@@ -1483,15 +1483,15 @@ export type ArrayOfLink = (Link | null)[];
 /** @xsd complexType Link */
 export interface Link extends Carrier {
   /** @xsd element EntityName, xs:string, minOccurs=0, nillable */
-  EntityName?: string | null;
+  EntityName?: string | null | undefined;
   /** @xsd element Id, xs:int, minOccurs=0 */
-  Id?: number;
+  Id?: number | undefined;
   /** @xsd element Description, xs:string, minOccurs=0, nillable */
-  Description?: string | null;
+  Description?: string | null | undefined;
   /** @xsd element ExtraInfo, xs:string, minOccurs=0, nillable */
-  ExtraInfo?: string | null;
+  ExtraInfo?: string | null | undefined;
   /** @xsd element LinkId, xs:int, minOccurs=0 */
-  LinkId?: number;
+  LinkId?: number | undefined;
 }
 
 /** @xsd simpleType DocumentLockSemantics (enumeration) */
@@ -1500,53 +1500,53 @@ export type DocumentLockSemantics = 'None' | 'Locking' | 'Versioning';
 /** @xsd complexType Sale */
 export interface Sale extends Carrier {
   /** @xsd element ContactName, xs:string, minOccurs=0, nillable */
-  ContactName?: string | null;
+  ContactName?: string | null | undefined;
   /** @xsd element SaleDate, xs:dateTime, minOccurs=0 */
-  SaleDate?: Date;
+  SaleDate?: Date | undefined;
   /** @xsd element SaleId, xs:int, minOccurs=0 */
-  SaleId?: number;
+  SaleId?: number | undefined;
   /** @xsd element Probability, xs:short, minOccurs=0 */
-  Probability?: number;
+  Probability?: number | undefined;
   /** @xsd element Title, xs:string, minOccurs=0, nillable */
-  Title?: string | null;
+  Title?: string | null | undefined;
   /** @xsd element Amount, xs:double, minOccurs=0 */
-  Amount?: number;
+  Amount?: number | undefined;
   /** @xsd element Currency, xs:string, minOccurs=0, nillable */
-  Currency?: string | null;
+  Currency?: string | null | undefined;
   /** @xsd element ProjectName, xs:string, minOccurs=0, nillable */
-  ProjectName?: string | null;
+  ProjectName?: string | null | undefined;
   /** @xsd element AssociateFullName, xs:string, minOccurs=0, nillable */
-  AssociateFullName?: string | null;
+  AssociateFullName?: string | null | undefined;
   /** @xsd element Description, xs:string, minOccurs=0, nillable */
-  Description?: string | null;
+  Description?: string | null | undefined;
   /** @xsd element Status, SaleStatus, minOccurs=0 */
-  Status?: SaleStatus;
+  Status?: SaleStatus | undefined;
   /** @xsd element WeightedAmount, xs:double, minOccurs=0 */
-  WeightedAmount?: number;
+  WeightedAmount?: number | undefined;
   /** @xsd element ProjectId, xs:int, minOccurs=0 */
-  ProjectId?: number;
+  ProjectId?: number | undefined;
   /** @xsd element EarningPercent, xs:double, minOccurs=0 */
-  EarningPercent?: number;
+  EarningPercent?: number | undefined;
   /** @xsd element Earning, xs:double, minOccurs=0 */
-  Earning?: number;
+  Earning?: number | undefined;
   /** @xsd element ContactId, xs:int, minOccurs=0 */
-  ContactId?: number;
+  ContactId?: number | undefined;
   /** @xsd element AssociateId, xs:int, minOccurs=0 */
-  AssociateId?: number;
+  AssociateId?: number | undefined;
   /** @xsd element PersonId, xs:int, minOccurs=0 */
-  PersonId?: number;
+  PersonId?: number | undefined;
   /** @xsd element SaleTypeId, xs:int, minOccurs=0 */
-  SaleTypeId?: number;
+  SaleTypeId?: number | undefined;
   /** @xsd element SaleTypeName, xs:string, minOccurs=0, nillable */
-  SaleTypeName?: string | null;
+  SaleTypeName?: string | null | undefined;
   /** @xsd element PersonFullName, xs:string, minOccurs=0, nillable */
-  PersonFullName?: string | null;
+  PersonFullName?: string | null | undefined;
   /** @xsd element Completed, ActivityStatus, minOccurs=0 */
-  Completed?: ActivityStatus;
+  Completed?: ActivityStatus | undefined;
   /** @xsd element ActiveErpLinks, xs:int, minOccurs=0 */
-  ActiveErpLinks?: number;
+  ActiveErpLinks?: number | undefined;
   /** @xsd element NextDueDate, xs:dateTime, minOccurs=0 */
-  NextDueDate?: Date;
+  NextDueDate?: Date | undefined;
 }
 
 /** @xsd simpleType SaleStatus (enumeration) */
@@ -1558,11 +1558,11 @@ export type ArrayOfVisibleFor = (VisibleFor | null)[];
 /** @xsd complexType VisibleFor */
 export interface VisibleFor extends Carrier {
   /** @xsd element VisibleId, xs:int, minOccurs=0 */
-  VisibleId?: number;
+  VisibleId?: number | undefined;
   /** @xsd element Visibility, Visibility, minOccurs=0 */
-  Visibility?: Visibility;
+  Visibility?: Visibility | undefined;
   /** @xsd element DisplayValue, xs:string, minOccurs=0, nillable */
-  DisplayValue?: string | null;
+  DisplayValue?: string | null | undefined;
 }
 
 /** @xsd simpleType Visibility (enumeration) */
@@ -1571,129 +1571,129 @@ export type Visibility = 'All' | 'Associate' | 'Group';
 /** @xsd element CreateEMailFromDocumentEntityResponse (inline type) */
 export interface CreateEMailFromDocumentEntityResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element CreateEMailFromMimeMessage (inline type) */
 export interface CreateEMailFromMimeMessageRequest {
   /** @xsd element MimeMessage, xs:string, minOccurs=0, nillable */
-  MimeMessage?: string | null;
+  MimeMessage?: string | null | undefined;
 }
 
 /** @xsd element CreateEMailFromMimeMessageResponse (inline type) */
 export interface CreateEMailFromMimeMessageResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element GetFolderInfo (inline type) */
 export interface GetFolderInfoRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element Folders, ArrayOfstring, minOccurs=0, nillable */
-  Folders?: (string | null)[] | null;
+  Folders?: (string | null)[] | null | undefined;
 }
 
 /** @xsd element GetFolderInfoResponse (inline type) */
 export interface GetFolderInfoResponse {
   /** @xsd element Response, ArrayOfEMailFolder, minOccurs=0, nillable */
-  Response?: (EMailFolder | null)[] | null;
+  Response?: (EMailFolder | null)[] | null | undefined;
 }
 
 /** @xsd element GetFolderHasNewEMail (inline type) */
 export interface GetFolderHasNewEMailRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
 }
 
 /** @xsd element GetFolderHasNewEMailResponse (inline type) */
 export interface GetFolderHasNewEMailResponse {
   /** @xsd element Response, xs:boolean, minOccurs=0 */
-  Response?: boolean;
+  Response?: boolean | undefined;
 }
 
 /** @xsd element GetEMailAddresses (inline type) */
 export interface GetEMailAddressesRequest {
   /** @xsd element EmailIds, ArrayOfint, minOccurs=0, nillable */
-  EmailIds?: number[] | null;
+  EmailIds?: number[] | null | undefined;
 }
 
 /** @xsd element GetEMailAddressesResponse (inline type) */
 export interface GetEMailAddressesResponse {
   /** @xsd element Response, ArrayOfEMailAddress, minOccurs=0, nillable */
-  Response?: (EMailAddress | null)[] | null;
+  Response?: (EMailAddress | null)[] | null | undefined;
 }
 
 /** @xsd element RefreshFolder (inline type) */
 export interface RefreshFolderRequest {
   /** @xsd element ConnectionInfo, EMailConnectionInfo, minOccurs=0, nillable */
-  ConnectionInfo?: EMailConnectionInfo | null;
+  ConnectionInfo?: EMailConnectionInfo | null | undefined;
   /** @xsd element Folders, ArrayOfstring, minOccurs=0, nillable */
-  Folders?: (string | null)[] | null;
+  Folders?: (string | null)[] | null | undefined;
 }
 
 /** @xsd element RefreshFolderResponse (inline type) */
 export interface RefreshFolderResponse {
   /** @xsd element Response, xs:int, minOccurs=0 */
-  Response?: number;
+  Response?: number | undefined;
 }
 
 /** @xsd element GetEMailFromTemp (inline type) */
 export interface GetEMailFromTempRequest {
   /** @xsd element FileName, xs:string, minOccurs=0, nillable */
-  FileName?: string | null;
+  FileName?: string | null | undefined;
 }
 
 /** @xsd element GetEMailFromTempResponse (inline type) */
 export interface GetEMailFromTempResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element Authenticate (inline type) */
 export interface AuthenticateRequest {
   /** @xsd element ConnectionInfoExtended, EMailConnectionInfoExtended, minOccurs=0, nillable */
-  ConnectionInfoExtended?: EMailConnectionInfoExtended | null;
+  ConnectionInfoExtended?: EMailConnectionInfoExtended | null | undefined;
 }
 
 /** @xsd element AuthenticateResponse (inline type) */
 export interface AuthenticateResponse {
   /** @xsd element Response, xs:boolean, minOccurs=0 */
-  Response?: boolean;
+  Response?: boolean | undefined;
 }
 
 /** @xsd element GetEmailMessageIds (inline type) */
 export interface GetEmailMessageIdsRequest {
   /** @xsd element ConnectionInfoExtended, EMailConnectionInfoExtended, minOccurs=0, nillable */
-  ConnectionInfoExtended?: EMailConnectionInfoExtended | null;
+  ConnectionInfoExtended?: EMailConnectionInfoExtended | null | undefined;
 }
 
 /** @xsd element GetEmailMessageIdsResponse (inline type) */
 export interface GetEmailMessageIdsResponse {
   /** @xsd element Response, ArrayOfstring, minOccurs=0, nillable */
-  Response?: (string | null)[] | null;
+  Response?: (string | null)[] | null | undefined;
 }
 
 /** @xsd element GetEmailsAsString (inline type) */
 export interface GetEmailsAsStringRequest {
   /** @xsd element ConnectionInfoExtended, EMailConnectionInfoExtended, minOccurs=0, nillable */
-  ConnectionInfoExtended?: EMailConnectionInfoExtended | null;
+  ConnectionInfoExtended?: EMailConnectionInfoExtended | null | undefined;
   /** @xsd element MessageIds, ArrayOfstring, minOccurs=0, nillable */
-  MessageIds?: (string | null)[] | null;
+  MessageIds?: (string | null)[] | null | undefined;
 }
 
 /** @xsd element GetEmailsAsStringResponse (inline type) */
 export interface GetEmailsAsStringResponse {
   /** @xsd element Response, ArrayOfstring, minOccurs=0, nillable */
-  Response?: (string | null)[] | null;
+  Response?: (string | null)[] | null | undefined;
 }
 
 /** @xsd element DeleteExtended (inline type) */
 export interface DeleteExtendedRequest {
   /** @xsd element ConnectionInfoExtended, EMailConnectionInfoExtended, minOccurs=0, nillable */
-  ConnectionInfoExtended?: EMailConnectionInfoExtended | null;
+  ConnectionInfoExtended?: EMailConnectionInfoExtended | null | undefined;
   /** @xsd element MessageIds, ArrayOfstring, minOccurs=0, nillable */
-  MessageIds?: (string | null)[] | null;
+  MessageIds?: (string | null)[] | null | undefined;
 }
 
 /** @xsd element DeleteExtendedResponse (inline type) */
@@ -1702,13 +1702,13 @@ export interface DeleteExtendedResponse {}
 /** @xsd element RelayMessage (inline type) */
 export interface RelayMessageRequest {
   /** @xsd element ConnectionInfoExtended, EMailConnectionInfoExtended, minOccurs=0, nillable */
-  ConnectionInfoExtended?: EMailConnectionInfoExtended | null;
+  ConnectionInfoExtended?: EMailConnectionInfoExtended | null | undefined;
   /** @xsd element Rfc822, xs:string, minOccurs=0, nillable */
-  Rfc822?: string | null;
+  Rfc822?: string | null | undefined;
   /** @xsd element From, xs:string, minOccurs=0, nillable */
-  From?: string | null;
+  From?: string | null | undefined;
   /** @xsd element Recipients, ArrayOfstring, minOccurs=0, nillable */
-  Recipients?: (string | null)[] | null;
+  Recipients?: (string | null)[] | null | undefined;
 }
 
 /** @xsd element RelayMessageResponse (inline type) */
@@ -1717,23 +1717,23 @@ export interface RelayMessageResponse {}
 /** @xsd element GetEMail (inline type) */
 export interface GetEMailRequest {
   /** @xsd element Id, xs:int, minOccurs=0 */
-  Id?: number;
+  Id?: number | undefined;
   /** @xsd element IncludeAttachments, xs:boolean, minOccurs=0 */
-  IncludeAttachments?: boolean;
+  IncludeAttachments?: boolean | undefined;
 }
 
 /** @xsd element GetEMailResponse (inline type) */
 export interface GetEMailResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element MarkEmailsAsRead (inline type) */
 export interface MarkEmailsAsReadRequest {
   /** @xsd element Ids, ArrayOfint, minOccurs=0, nillable */
-  Ids?: number[] | null;
+  Ids?: number[] | null | undefined;
   /** @xsd element Read, xs:boolean, minOccurs=0 */
-  Read?: boolean;
+  Read?: boolean | undefined;
 }
 
 /** @xsd element MarkEmailsAsReadResponse (inline type) */
@@ -1742,9 +1742,9 @@ export interface MarkEmailsAsReadResponse {}
 /** @xsd element DeleteEmails (inline type) */
 export interface DeleteEmailsRequest {
   /** @xsd element Ids, ArrayOfint, minOccurs=0, nillable */
-  Ids?: number[] | null;
+  Ids?: number[] | null | undefined;
   /** @xsd element MoveToFolder, xs:string, minOccurs=0, nillable */
-  MoveToFolder?: string | null;
+  MoveToFolder?: string | null | undefined;
 }
 
 /** @xsd element DeleteEmailsResponse (inline type) */
@@ -1753,7 +1753,7 @@ export interface DeleteEmailsResponse {}
 /** @xsd element MoveEmailsToTrash (inline type) */
 export interface MoveEmailsToTrashRequest {
   /** @xsd element Ids, ArrayOfint, minOccurs=0, nillable */
-  Ids?: number[] | null;
+  Ids?: number[] | null | undefined;
 }
 
 /** @xsd element MoveEmailsToTrashResponse (inline type) */
@@ -1762,63 +1762,63 @@ export interface MoveEmailsToTrashResponse {}
 /** @xsd element Save (inline type) */
 export interface SaveRequest {
   /** @xsd element Email, EMailEntity, minOccurs=0, nillable */
-  Email?: EMailEntity | null;
+  Email?: EMailEntity | null | undefined;
 }
 
 /** @xsd element SaveResponse (inline type) */
 export interface SaveResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element SaveToMailServer (inline type) */
 export interface SaveToMailServerRequest {
   /** @xsd element Email, EMailEntity, minOccurs=0, nillable */
-  Email?: EMailEntity | null;
+  Email?: EMailEntity | null | undefined;
 }
 
 /** @xsd element SaveToMailServerResponse (inline type) */
 export interface SaveToMailServerResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element Send (inline type) */
 export interface SendRequest {
   /** @xsd element Emails, ArrayOfEMailEntity, minOccurs=0, nillable */
-  Emails?: (EMailEntity | null)[] | null;
+  Emails?: (EMailEntity | null)[] | null | undefined;
 }
 
 /** @xsd element SendResponse (inline type) */
 export interface SendResponse {
   /** @xsd element Response, ArrayOfEMailEntity, minOccurs=0, nillable */
-  Response?: (EMailEntity | null)[] | null;
+  Response?: (EMailEntity | null)[] | null | undefined;
 }
 
 /** @xsd element CreateForwardEmail (inline type) */
 export interface CreateForwardEmailRequest {
   /** @xsd element Email, EMailEntity, minOccurs=0, nillable */
-  Email?: EMailEntity | null;
+  Email?: EMailEntity | null | undefined;
 }
 
 /** @xsd element CreateForwardEmailResponse (inline type) */
 export interface CreateForwardEmailResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element FindContactOrPersonByEmailName (inline type) */
 export interface FindContactOrPersonByEmailNameRequest {
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element EmailAddress, xs:string, minOccurs=0, nillable */
-  EmailAddress?: string | null;
+  EmailAddress?: string | null | undefined;
 }
 
 /** @xsd element FindContactOrPersonByEmailNameResponse (inline type) */
 export interface FindContactOrPersonByEmailNameResponse {
   /** @xsd element Response, ArrayOfContactOrPersonFromEmail, minOccurs=0, nillable */
-  Response?: (ContactOrPersonFromEmail | null)[] | null;
+  Response?: (ContactOrPersonFromEmail | null)[] | null | undefined;
 }
 
 /** @xsd complexType ArrayOfContactOrPersonFromEmail (array of ContactOrPersonFromEmail) */
@@ -1827,43 +1827,43 @@ export type ArrayOfContactOrPersonFromEmail = (ContactOrPersonFromEmail | null)[
 /** @xsd complexType ContactOrPersonFromEmail */
 export interface ContactOrPersonFromEmail extends Carrier {
   /** @xsd element PersonId, xs:int, minOccurs=0 */
-  PersonId?: number;
+  PersonId?: number | undefined;
   /** @xsd element FullName, xs:string, minOccurs=0, nillable */
-  FullName?: string | null;
+  FullName?: string | null | undefined;
   /** @xsd element EmailAddress, xs:string, minOccurs=0, nillable */
-  EmailAddress?: string | null;
+  EmailAddress?: string | null | undefined;
   /** @xsd element ContactId, xs:int, minOccurs=0 */
-  ContactId?: number;
+  ContactId?: number | undefined;
   /** @xsd element ContactName, xs:string, minOccurs=0, nillable */
-  ContactName?: string | null;
+  ContactName?: string | null | undefined;
   /** @xsd element ContactDepartment, xs:string, minOccurs=0, nillable */
-  ContactDepartment?: string | null;
+  ContactDepartment?: string | null | undefined;
   /** @xsd element SortName, xs:string, minOccurs=0, nillable */
-  SortName?: string | null;
+  SortName?: string | null | undefined;
 }
 
 /** @xsd element RefreshFolderForAssociate (inline type) */
 export interface RefreshFolderForAssociateRequest {
   /** @xsd element Folders, ArrayOfstring, minOccurs=0, nillable */
-  Folders?: (string | null)[] | null;
+  Folders?: (string | null)[] | null | undefined;
 }
 
 /** @xsd element RefreshFolderForAssociateResponse (inline type) */
 export interface RefreshFolderForAssociateResponse {
   /** @xsd element Response, xs:string, minOccurs=0, nillable */
-  Response?: string | null;
+  Response?: string | null | undefined;
 }
 
 /** @xsd element GetNewMail (inline type) */
 export interface GetNewMailRequest {
   /** @xsd element Folders, ArrayOfint, minOccurs=0, nillable */
-  Folders?: number[] | null;
+  Folders?: number[] | null | undefined;
 }
 
 /** @xsd element GetNewMailResponse (inline type) */
 export interface GetNewMailResponse {
   /** @xsd element Response, ArrayOfEMailEnvelope, minOccurs=0, nillable */
-  Response?: (EMailEnvelope | null)[] | null;
+  Response?: (EMailEnvelope | null)[] | null | undefined;
 }
 
 /** @xsd element CacheFolderList (inline type) */
@@ -1872,15 +1872,15 @@ export interface CacheFolderListRequest {}
 /** @xsd element CacheFolderListResponse (inline type) */
 export interface CacheFolderListResponse {
   /** @xsd element Response, ArrayOfEMailFolder, minOccurs=0, nillable */
-  Response?: (EMailFolder | null)[] | null;
+  Response?: (EMailFolder | null)[] | null | undefined;
 }
 
 /** @xsd element MoveEmailsToFolder (inline type) */
 export interface MoveEmailsToFolderRequest {
   /** @xsd element FolderId, xs:int, minOccurs=0 */
-  FolderId?: number;
+  FolderId?: number | undefined;
   /** @xsd element EmailItemIds, ArrayOfint, minOccurs=0, nillable */
-  EmailItemIds?: number[] | null;
+  EmailItemIds?: number[] | null | undefined;
 }
 
 /** @xsd element MoveEmailsToFolderResponse (inline type) */
@@ -1889,73 +1889,73 @@ export interface MoveEmailsToFolderResponse {}
 /** @xsd element GetMailFromMessageId (inline type) */
 export interface GetMailFromMessageIdRequest {
   /** @xsd element MessageId, xs:string, minOccurs=0, nillable */
-  MessageId?: string | null;
+  MessageId?: string | null | undefined;
 }
 
 /** @xsd element GetMailFromMessageIdResponse (inline type) */
 export interface GetMailFromMessageIdResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element GetMailFromInReplyTo (inline type) */
 export interface GetMailFromInReplyToRequest {
   /** @xsd element MessageId, xs:string, minOccurs=0, nillable */
-  MessageId?: string | null;
+  MessageId?: string | null | undefined;
 }
 
 /** @xsd element GetMailFromInReplyToResponse (inline type) */
 export interface GetMailFromInReplyToResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element SendAndSaveEmailToTmpDocument (inline type) */
 export interface SendAndSaveEmailToTmpDocumentRequest {
   /** @xsd element Email, EMailEntity, minOccurs=0, nillable */
-  Email?: EMailEntity | null;
+  Email?: EMailEntity | null | undefined;
   /** @xsd element StripAttachments, xs:boolean, minOccurs=0 */
-  StripAttachments?: boolean;
+  StripAttachments?: boolean | undefined;
 }
 
 /** @xsd element SendAndSaveEmailToTmpDocumentResponse (inline type) */
 export interface SendAndSaveEmailToTmpDocumentResponse {
   /** @xsd element Response, xs:string, minOccurs=0, nillable */
-  Response?: string | null;
+  Response?: string | null | undefined;
 }
 
 /** @xsd element SaveEmailToTmpDocument (inline type) */
 export interface SaveEmailToTmpDocumentRequest {
   /** @xsd element Email, EMailEntity, minOccurs=0, nillable */
-  Email?: EMailEntity | null;
+  Email?: EMailEntity | null | undefined;
   /** @xsd element FolderId, xs:int, minOccurs=0 */
-  FolderId?: number;
+  FolderId?: number | undefined;
   /** @xsd element StripAttachments, xs:boolean, minOccurs=0 */
-  StripAttachments?: boolean;
+  StripAttachments?: boolean | undefined;
 }
 
 /** @xsd element SaveEmailToTmpDocumentResponse (inline type) */
 export interface SaveEmailToTmpDocumentResponse {
   /** @xsd element Response, xs:string, minOccurs=0, nillable */
-  Response?: string | null;
+  Response?: string | null | undefined;
 }
 
 /** @xsd element SaveDraft (inline type) */
 export interface SaveDraftRequest {
   /** @xsd element Entity, EMailEntity, minOccurs=0, nillable */
-  Entity?: EMailEntity | null;
+  Entity?: EMailEntity | null | undefined;
 }
 
 /** @xsd element SaveDraftResponse (inline type) */
 export interface SaveDraftResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element SetRepliedAt (inline type) */
 export interface SetRepliedAtRequest {
   /** @xsd element MessageId, xs:string, minOccurs=0, nillable */
-  MessageId?: string | null;
+  MessageId?: string | null | undefined;
 }
 
 /** @xsd element SetRepliedAtResponse (inline type) */
@@ -1964,27 +1964,27 @@ export interface SetRepliedAtResponse {}
 /** @xsd element GetEMailFromDocumentIdWithoutAttachmentStream (inline type) */
 export interface GetEMailFromDocumentIdWithoutAttachmentStreamRequest {
   /** @xsd element DocumentId, xs:int, minOccurs=0 */
-  DocumentId?: number;
+  DocumentId?: number | undefined;
 }
 
 /** @xsd element GetEMailFromDocumentIdWithoutAttachmentStreamResponse (inline type) */
 export interface GetEMailFromDocumentIdWithoutAttachmentStreamResponse {
   /** @xsd element Response, EMailEntity, minOccurs=0, nillable */
-  Response?: EMailEntity | null;
+  Response?: EMailEntity | null | undefined;
 }
 
 /** @xsd element GetAttachmentFromId (inline type) */
 export interface GetAttachmentFromIdRequest {
   /** @xsd element MailItemId, xs:int, minOccurs=0 */
-  MailItemId?: number;
+  MailItemId?: number | undefined;
   /** @xsd element AttachmentId, xs:string, minOccurs=0, nillable */
-  AttachmentId?: string | null;
+  AttachmentId?: string | null | undefined;
 }
 
 /** @xsd element GetAttachmentFromIdResponse (inline type) */
 export interface GetAttachmentFromIdResponse {
   /** @xsd element Response, EMailAttachment, minOccurs=0, nillable */
-  Response?: EMailAttachment | null;
+  Response?: EMailAttachment | null | undefined;
 }
 
 /** @xsd element TestAuthenticate (inline type) */
@@ -1993,15 +1993,15 @@ export interface TestAuthenticateRequest {}
 /** @xsd element TestAuthenticateResponse (inline type) */
 export interface TestAuthenticateResponse {
   /** @xsd element Response, xs:boolean, minOccurs=0 */
-  Response?: boolean;
+  Response?: boolean | undefined;
 }
 
 /** @xsd element ToggleSubscription (inline type) */
 export interface ToggleSubscriptionRequest {
   /** @xsd element FolderId, xs:int, minOccurs=0 */
-  FolderId?: number;
+  FolderId?: number | undefined;
   /** @xsd element SubscriptionStatus, xs:boolean, minOccurs=0 */
-  SubscriptionStatus?: boolean;
+  SubscriptionStatus?: boolean | undefined;
 }
 
 /** @xsd element ToggleSubscriptionResponse (inline type) */
@@ -2010,75 +2010,75 @@ export interface ToggleSubscriptionResponse {}
 /** @xsd element HasNewMail (inline type) */
 export interface HasNewMailRequest {
   /** @xsd element MailItemId, xs:int, minOccurs=0 */
-  MailItemId?: number;
+  MailItemId?: number | undefined;
   /** @xsd element FolderId, xs:int, minOccurs=0 */
-  FolderId?: number;
+  FolderId?: number | undefined;
 }
 
 /** @xsd element HasNewMailResponse (inline type) */
 export interface HasNewMailResponse {
   /** @xsd element Response, xs:boolean, minOccurs=0 */
-  Response?: boolean;
+  Response?: boolean | undefined;
 }
 
 /** @xsd element LatestItemIdByFolder (inline type) */
 export interface LatestItemIdByFolderRequest {
   /** @xsd element FolderId, xs:int, minOccurs=0 */
-  FolderId?: number;
+  FolderId?: number | undefined;
 }
 
 /** @xsd element LatestItemIdByFolderResponse (inline type) */
 export interface LatestItemIdByFolderResponse {
   /** @xsd element Response, xs:int, minOccurs=0 */
-  Response?: number;
+  Response?: number | undefined;
 }
 
 /** @xsd element CreateInlineHtmlHeader (inline type) */
 export interface CreateInlineHtmlHeaderRequest {
   /** @xsd element Email, EMailEntity, minOccurs=0, nillable */
-  Email?: EMailEntity | null;
+  Email?: EMailEntity | null | undefined;
 }
 
 /** @xsd element CreateInlineHtmlHeaderResponse (inline type) */
 export interface CreateInlineHtmlHeaderResponse {
   /** @xsd element Response, xs:string, minOccurs=0, nillable */
-  Response?: string | null;
+  Response?: string | null | undefined;
 }
 
 /** @xsd element GetEMailSOInfo (inline type) */
 export interface GetEMailSOInfoRequest {
   /** @xsd element EMailSOInfoId, xs:int, minOccurs=0 */
-  EMailSOInfoId?: number;
+  EMailSOInfoId?: number | undefined;
 }
 
 /** @xsd element GetEMailSOInfoResponse (inline type) */
 export interface GetEMailSOInfoResponse {
   /** @xsd element Response, EMailSOInfo, minOccurs=0, nillable */
-  Response?: EMailSOInfo | null;
+  Response?: EMailSOInfo | null | undefined;
 }
 
 /** @xsd element GetEMailAccount (inline type) */
 export interface GetEMailAccountRequest {
   /** @xsd element EMailAccountId, xs:int, minOccurs=0 */
-  EMailAccountId?: number;
+  EMailAccountId?: number | undefined;
 }
 
 /** @xsd element GetEMailAccountResponse (inline type) */
 export interface GetEMailAccountResponse {
   /** @xsd element Response, EMailAccount, minOccurs=0, nillable */
-  Response?: EMailAccount | null;
+  Response?: EMailAccount | null | undefined;
 }
 
 /** @xsd element GetEMailAccountFromEMailAddress (inline type) */
 export interface GetEMailAccountFromEMailAddressRequest {
   /** @xsd element FromAddress, xs:string, minOccurs=0, nillable */
-  FromAddress?: string | null;
+  FromAddress?: string | null | undefined;
 }
 
 /** @xsd element GetEMailAccountFromEMailAddressResponse (inline type) */
 export interface GetEMailAccountFromEMailAddressResponse {
   /** @xsd element Response, EMailAccount, minOccurs=0, nillable */
-  Response?: EMailAccount | null;
+  Response?: EMailAccount | null | undefined;
 }
 
 /** @xsd element GetCurrentAccountId (inline type) */
@@ -2087,7 +2087,7 @@ export interface GetCurrentAccountIdRequest {}
 /** @xsd element GetCurrentAccountIdResponse (inline type) */
 export interface GetCurrentAccountIdResponse {
   /** @xsd element Response, xs:int, minOccurs=0 */
-  Response?: number;
+  Response?: number | undefined;
 }
 
 /** @xsd element GetCurrentAccount (inline type) */
@@ -2096,7 +2096,7 @@ export interface GetCurrentAccountRequest {}
 /** @xsd element GetCurrentAccountResponse (inline type) */
 export interface GetCurrentAccountResponse {
   /** @xsd element Response, EMailAccount, minOccurs=0, nillable */
-  Response?: EMailAccount | null;
+  Response?: EMailAccount | null | undefined;
 }
 
 /** @xsd element GetReadySyncEmailAccounts (inline type) */
@@ -2105,7 +2105,7 @@ export interface GetReadySyncEmailAccountsRequest {}
 /** @xsd element GetReadySyncEmailAccountsResponse (inline type) */
 export interface GetReadySyncEmailAccountsResponse {
   /** @xsd element Response, ArrayOfSyncUserAccount, minOccurs=0, nillable */
-  Response?: (SyncUserAccount | null)[] | null;
+  Response?: (SyncUserAccount | null)[] | null | undefined;
 }
 
 /** @xsd complexType ArrayOfSyncUserAccount (array of SyncUserAccount) */
@@ -2114,17 +2114,17 @@ export type ArrayOfSyncUserAccount = (SyncUserAccount | null)[];
 /** @xsd complexType SyncUserAccount */
 export interface SyncUserAccount extends Carrier {
   /** @xsd element AccountId, xs:int, minOccurs=0 */
-  AccountId?: number;
+  AccountId?: number | undefined;
   /** @xsd element AssociateName, xs:string, minOccurs=0, nillable */
-  AssociateName?: string | null;
+  AssociateName?: string | null | undefined;
   /** @xsd element AssociateId, xs:int, minOccurs=0 */
-  AssociateId?: number;
+  AssociateId?: number | undefined;
 }
 
 /** @xsd element SyncEmailAccount (inline type) */
 export interface SyncEmailAccountRequest {
   /** @xsd element SyncUserAccount, SyncUserAccount, minOccurs=0, nillable */
-  SyncUserAccount?: SyncUserAccount | null;
+  SyncUserAccount?: SyncUserAccount | null | undefined;
 }
 
 /** @xsd element SyncEmailAccountResponse (inline type) */
@@ -2133,7 +2133,7 @@ export interface SyncEmailAccountResponse {}
 /** @xsd element SyncEmailAccounts (inline type) */
 export interface SyncEmailAccountsRequest {
   /** @xsd element SyncUserAccounts, ArrayOfSyncUserAccount, minOccurs=0, nillable */
-  SyncUserAccounts?: (SyncUserAccount | null)[] | null;
+  SyncUserAccounts?: (SyncUserAccount | null)[] | null | undefined;
 }
 
 /** @xsd element SyncEmailAccountsResponse (inline type) */
@@ -2148,21 +2148,21 @@ export type ArrayOfstring = (string | null)[];
 /** SOAP header blocks of EMail requests (soap:header parts of the binding). */
 export interface EMailRequestHeaders {
   /** @xsd header ApplicationToken, element xs:string */
-  ApplicationToken?: string | null;
+  ApplicationToken?: string | null | undefined;
   /** @xsd header Credentials, element SoCredentials */
-  Credentials?: SoCredentials | null;
+  Credentials?: SoCredentials | null | undefined;
   /** @xsd header TimeZone, element SoTimeZone */
-  TimeZone?: SoTimeZone | null;
+  TimeZone?: SoTimeZone | null | undefined;
 }
 
 /** SOAP header blocks of EMail responses (soap:header parts of the binding). */
 export interface EMailResponseHeaders {
   /** @xsd header ExceptionInfo, element SoExceptionInfo */
-  ExceptionInfo?: SoExceptionInfo | null;
+  ExceptionInfo?: SoExceptionInfo | null | undefined;
   /** @xsd header ExtraInfo, element SoExtraInfo */
-  ExtraInfo?: SoExtraInfo | null;
+  ExtraInfo?: SoExtraInfo | null | undefined;
   /** @xsd header Succeeded, element xs:boolean */
-  Succeeded?: boolean;
+  Succeeded?: boolean | undefined;
   /** @xsd header TimeZone, element SoTimeZone */
-  TimeZone?: SoTimeZone | null;
+  TimeZone?: SoTimeZone | null | undefined;
 }

@@ -41,7 +41,7 @@ export interface CallEvent {
   /** The error the call (or attempt) ended with, already redacted. */
   readonly error?: unknown;
   /** onAttempt only: whether another attempt follows. */
-  readonly willRetry?: boolean;
+  readonly willRetry?: boolean | undefined;
   /**
    * Why a failed attempt was not retried although it may have been, already redacted: the retry
    * policy (retry.ts, loaded by the first failure that may be retried) could not be loaded, or
@@ -68,10 +68,10 @@ export interface XmlEvent {
 }
 
 export interface Hooks {
-  onRequest?(info: HookRequestInfo): Record<string, string> | void | Promise<Record<string, string> | void>;
-  onAttempt?(event: CallEvent): void;
-  onCall?(event: CallEvent): void;
-  onXml?(event: XmlEvent): void;
+  onRequest?: ((info: HookRequestInfo) => Record<string, string> | void | Promise<Record<string, string> | void>) | undefined;
+  onAttempt?: ((event: CallEvent) => void) | undefined;
+  onCall?: ((event: CallEvent) => void) | undefined;
+  onXml?: ((event: XmlEvent) => void) | undefined;
 }
 
 /**

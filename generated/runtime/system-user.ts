@@ -27,16 +27,16 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
   /** The application's RSA private key: PEM (PKCS#1 or PKCS#8), the portal's <RSAKeyValue> XML, a JWK or a CryptoKey. */
   privateKey: RsaKeyInput;
   /** 'soap' (default: the PartnerSystemUserService agent) or 'rest' (POST /Login/api/PartnerSystemUser/Authenticate). */
-  exchange?: 'soap' | 'rest';
+  exchange?: 'soap' | 'rest' | undefined;
   /**
    * The key that signs the returned JWT (PEM public key or certificate, RSA XML, JWK). Default: the
    * environment's JWKS, found through /login/.well-known/openid-configuration.
    */
-  publicKey?: RsaKeyInput;
+  publicKey?: RsaKeyInput | undefined;
   /** Tolerated clock difference for the JWT's exp/nbf (default 60 s). */
-  clockSkewMs?: number;
+  clockSkewMs?: number | undefined;
   /** Time limit of each sign-in request (default 30 s; 0 = none). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** The issuer of system user tokens (validate-security-tokens.md). */

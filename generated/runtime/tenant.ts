@@ -49,8 +49,8 @@ export interface TenantResolverOptions {
   readonly tenant: string;
   readonly fetch: typeof fetch;
   /** Time limit of the state request (default 10 s; 0 = none). */
-  readonly timeoutMs?: number;
-  readonly now?: () => number;
+  readonly timeoutMs?: number | undefined;
+  readonly now?: (() => number) | undefined;
 }
 
 const MIN_CACHE_MS = 5_000;

@@ -41,7 +41,7 @@ export interface TicketProvider {
    * The cached ticket when it is still good (counted as a use), else undefined -- the agent's fast
    * path: a call with a cached ticket waits for no promise (bench case online-session).
    */
-  cached?(): string | undefined;
+  cached?: (() => string | undefined) | undefined;
 }
 
 export function isTicketProvider(value: unknown): value is TicketProvider {
@@ -50,11 +50,11 @@ export function isTicketProvider(value: unknown): value is TicketProvider {
 
 export interface RenewingTicketOptions {
   /** The ticket's sliding window: how long it stays valid after its last use (default 6 hours). */
-  slidingWindowMs?: number;
+  slidingWindowMs?: number | undefined;
   /** Sign in again this long before the window would end (default 10 minutes). */
-  renewBeforeMs?: number;
+  renewBeforeMs?: number | undefined;
   /** Time source in milliseconds (tests). */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 const SIX_HOURS = 6 * 60 * 60 * 1000;

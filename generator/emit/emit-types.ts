@@ -134,8 +134,10 @@ function listItem(plan: TypeScope, t: PlannedType): string {
 }
 
 function property(plan: TypeScope, f: ElementField): { doc: string; line: string } {
-  const optional = f.minOccurs === 0 ? '?' : '';
-  return { doc: jsDoc([...docLines(f.documentation), `@xsd ${provenance(f, typeLabel(f.type))}`], '  '), line: `${propertyKey(f.name)}${optional}: ${fieldExpression(plan, f, bare)};` };
+  // `?: T | undefined`: the encoders omit undefined as they omit a missing property, so code under
+  // exactOptionalPropertyTypes may pass on a value that may be undefined ({ Name: form.name }).
+  const optional = f.minOccurs === 0 ? ['?', ' | undefined'] : ['', ''];
+  return { doc: jsDoc([...docLines(f.documentation), `@xsd ${provenance(f, typeLabel(f.type))}`], '  '), line: `${propertyKey(f.name)}${optional[0]}: ${fieldExpression(plan, f, bare)}${optional[1]};` };
 }
 
 /** The header blocks an agent's operations send (input) or receive (output), all optional. */
@@ -166,7 +168,7 @@ function headerTypes(plan: EmitPlan, direction: 'input' | 'output', name: string
     extends: '',
     props: [...parts.values()].map((f) => ({
       doc: jsDoc([`@xsd header ${f.name}, element ${typeLabel(f.type)}`], '  '),
-      line: `${propertyKey(f.name)}?: ${fieldExpression(plan, f, q)};`,
+      line: `${propertyKey(f.name)}?: ${fieldExpression(plan, f, q)} | undefined;`,
     })),
   };
 }

@@ -59,13 +59,13 @@ export class SoapFaultError extends SoapError {
 
 /** SuperOffice's SoExceptionInfo header fields. */
 export interface SoExceptionInfoFields {
-  Message?: string | null;
-  StackTrace?: string | null;
-  FriendlyText?: string | null;
-  ExceptionType?: string | null;
-  Source?: string | null;
-  InnerException?: SoExceptionInfoFields | null;
-  Parameters?: Record<string, string | null> | null;
+  Message?: string | null | undefined;
+  StackTrace?: string | null | undefined;
+  FriendlyText?: string | null | undefined;
+  ExceptionType?: string | null | undefined;
+  Source?: string | null | undefined;
+  InnerException?: SoExceptionInfoFields | null | undefined;
+  Parameters?: Record<string, string | null> | null | undefined;
 }
 
 /**

@@ -73,9 +73,9 @@ export type MockResult<O> = [O] extends [undefined] ? void : {} extends O ? O | 
 
 export type MockHandler<I, O, IH, OH> = (input: I, ctx: MockContext<IH, OH>) => MockResult<O> | Promise<MockResult<O>>;
 
-/** One optional handler per operation, keyed by WSDL operation name. */
+/** One optional handler per operation, keyed by WSDL operation name (undefined: none, answered 501). */
 export type MockHandlers<Ops extends Record<string, AnyOperationCodec>> = {
-  [K in keyof Ops]?: MockHandler<InputOf<Ops[K]>, OutputOf<Ops[K]>, RequestHeadersOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
+  [K in keyof Ops]?: MockHandler<InputOf<Ops[K]>, OutputOf<Ops[K]>, RequestHeadersOf<Ops[K]>, ResponseHeadersOf<Ops[K]>> | undefined;
 };
 
 /** A recorded call: what the handler received (recorded before the handler runs). */
@@ -90,11 +90,11 @@ export type MockCall<Ops extends Record<string, AnyOperationCodec>, K extends ke
 
 export interface MockServerOptions {
   /** Record every decoded call in `calls` (default true). */
-  readonly record?: boolean;
+  readonly record?: boolean | undefined;
   /** Largest request body accepted, in bytes (default 16 MiB); larger ones get HTTP 413. */
-  readonly maxRequestBytes?: number;
+  readonly maxRequestBytes?: number | undefined;
   /** Called with every error a handler throws (also SoExceptionErrors), e.g. to log it. */
-  readonly onError?: (error: unknown, operation: string) => void;
+  readonly onError?: ((error: unknown, operation: string) => void) | undefined;
   /**
    * Request elements the WSDL does not declare: 'error' (the default: a Client fault naming the
    * element's path) or 'ignore' (skipped, as a tolerant server would). Strict by default because
@@ -102,25 +102,25 @@ export interface MockServerOptions {
    * silently drop is data the code under test believes it sent. Undeclared SOAP header blocks
    * (WS-Addressing ...) are ignored either way.
    */
-  readonly unknownElements?: UnknownElements;
+  readonly unknownElements?: UnknownElements | undefined;
   /**
    * The WSDL to serve at `GET ?wsdl` (its soap:address set to the mock's URL): the text, or a
    * function returning it, called on each request (e.g. `() => readFile('EMail.wsdl', 'utf8')`).
    * Generated mocks do not carry their WSDL; without this option `?wsdl` answers 404.
    */
-  readonly wsdl?: string | (() => string | Promise<string>);
+  readonly wsdl?: string | (() => string | Promise<string>) | undefined;
   /**
    * The path the mock answers on (default: `/` + the service path, e.g.
    * `/Remote/Services86/EMail.svc`, where `listen()` puts it). Any other path answers 404 naming
    * this one, as a real server would, so a test catches a client pointed at the wrong address.
    */
-  readonly path?: string;
+  readonly path?: string | undefined;
   /**
    * How long a handler may take, in milliseconds (default 10000; 0 = no limit). A handler still
    * running then gets a Server/Receiver fault (HTTP 500) naming this option, so a handler that
    * never resolves does not hold the client's connection open for good.
    */
-  readonly handlerTimeoutMs?: number;
+  readonly handlerTimeoutMs?: number | undefined;
 }
 
 /** Default handler time limit: 10 s. */
@@ -128,13 +128,13 @@ const DEFAULT_HANDLER_TIMEOUT_MS = 10_000;
 
 export interface ListenOptions {
   /** Default 0: a free port chosen by the system. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** Default 127.0.0.1. */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** Time for a request's headers to arrive, in milliseconds (default 10000); then the connection is closed. */
-  readonly headersTimeoutMs?: number;
+  readonly headersTimeoutMs?: number | undefined;
   /** Time for a whole request (headers and body) to arrive, in milliseconds (default 30000). */
-  readonly requestTimeoutMs?: number;
+  readonly requestTimeoutMs?: number | undefined;
 }
 
 /** A mock listening on a port. */

@@ -13,9 +13,9 @@ import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from 
 /** What the generated SoPrincipalAgent offers (typed by shape, so the runtime needs no SoPrincipal code). */
 export interface UsernamePasswordAuthenticator {
   authenticateUsernamePassword(input: {
-    UserName?: string | null;
-    Password?: string | null;
-  }): Promise<{ Credentials?: { Ticket?: string | null } | null; AuthenticationSucceeded?: boolean } | null | undefined>;
+    UserName?: string | null | undefined;
+    Password?: string | null | undefined;
+  }): Promise<{ Credentials?: { Ticket?: string | null | undefined } | null | undefined; AuthenticationSucceeded?: boolean | undefined } | null | undefined>;
 }
 
 export interface UsernamePasswordTicketOptions extends RenewingTicketOptions {

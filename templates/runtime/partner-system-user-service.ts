@@ -9,9 +9,9 @@ import { type EnumerationForm, type SchemaDesc, schema } from './schema.js';
 /** @xsd element AuthenticationRequest (inline type) */
 export interface PartnerSystemUserAuthenticateRequest {
   /** @xsd element SignedSystemToken, xs:string, minOccurs=0, nillable */
-  SignedSystemToken?: string | null;
+  SignedSystemToken?: string | null | undefined;
   /** @xsd element ReturnTokenType, PartnerSystemUserTokenType, minOccurs=0 */
-  ReturnTokenType?: PartnerSystemUserTokenType;
+  ReturnTokenType?: PartnerSystemUserTokenType | undefined;
 }
 
 /** @xsd simpleType PartnerSystemUserTokenType (enumeration) */
@@ -20,19 +20,19 @@ export type PartnerSystemUserTokenType = 'Jwt' | 'Saml';
 /** @xsd element PartnerSystemUserAuthenticationResponse (inline type) */
 export interface PartnerSystemUserAuthenticationResponse {
   /** @xsd element IsSuccessful, xs:boolean, minOccurs=0 */
-  IsSuccessful?: boolean;
+  IsSuccessful?: boolean | undefined;
   /** @xsd element Token, xs:string, minOccurs=0, nillable */
-  Token?: string | null;
+  Token?: string | null | undefined;
   /** @xsd element ErrorMessage, xs:string, minOccurs=0, nillable */
-  ErrorMessage?: string | null;
+  ErrorMessage?: string | null | undefined;
 }
 
 /** SOAP header blocks of IPartnerSystemUserService requests (soap:header parts of the binding). */
 export interface IPartnerSystemUserServiceRequestHeaders {
   /** @xsd header ApplicationToken, element xs:string */
-  ApplicationToken?: string | null;
+  ApplicationToken?: string | null | undefined;
   /** @xsd header ContextIdentifier, element xs:string */
-  ContextIdentifier?: string | null;
+  ContextIdentifier?: string | null | undefined;
 }
 
 /** SOAP header blocks of IPartnerSystemUserService responses (soap:header parts of the binding). */

@@ -67,9 +67,9 @@ export interface Person {
   /** @xsd element Id, xs:int */
   Id: number;
   /** @xsd element Name, xs:string, minOccurs=0, nillable */
-  Name?: string | null;
+  Name?: string | null | undefined;
   /** @xsd element Born, xs:dateTime, minOccurs=0 */
-  Born?: Date;
+  Born?: Date | undefined;
 }`,
     );
   });
@@ -86,7 +86,7 @@ export interface Person {
       `
 export interface Entity extends Carrier {
   /** @xsd element EntityId, xs:int, minOccurs=0 */
-  EntityId?: number;
+  EntityId?: number | undefined;
 }`,
     );
   });
@@ -95,7 +95,7 @@ export interface Entity extends Carrier {
     const out = typesOf({
       schema: '<xs:complexType name="Bag"><xs:sequence><xs:element minOccurs="0" maxOccurs="unbounded" name="Item" type="xs:string"/><xs:element name="Count" type="xs:int"/></xs:sequence></xs:complexType>',
     });
-    assertBlock(out, '  Item?: string[];');
+    assertBlock(out, '  Item?: string[] | undefined;');
   });
 
   test('documentation becomes JSDoc, and cannot close the comment or start a tag', () => {
@@ -128,8 +128,8 @@ describe('WCF shapes', () => {
         `<xs:element minOccurs="0" name="Ids" nillable="true" type="q1:ArrayOfint" xmlns:q1="${ARRAYS_NS}"/></xs:sequence></xs:complexType>`,
       extraSchemas: `<xs:schema elementFormDefault="qualified" targetNamespace="${ARRAYS_NS}" xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:complexType name="ArrayOfint"><xs:sequence><xs:element minOccurs="0" maxOccurs="unbounded" name="int" type="xs:int"/></xs:sequence></xs:complexType></xs:schema>`,
     });
-    assertBlock(out, '  Members?: (Person | null)[] | null;');
-    assertBlock(out, '  Ids?: number[] | null;');
+    assertBlock(out, '  Members?: (Person | null)[] | null | undefined;');
+    assertBlock(out, '  Ids?: number[] | null | undefined;');
     assertBlock(out, 'export type ArrayOfPerson = (Person | null)[];');
   });
 
@@ -166,7 +166,7 @@ export const Priority: ri.EnumerationForm = ['enumeration', PriorityValues];`,
     });
     assertBlock(out, "export type FlagsItem = 'Seen' | 'Draft';");
     assertBlock(out, 'export type Flags = FlagsItem[];');
-    assertBlock(out, '  Flags?: Flags;');
+    assertBlock(out, '  Flags?: Flags | undefined;');
   });
 
   test('IsDictionary with string keys → Record<string, V>; other keys → { Key, Value }[]', () => {
@@ -227,12 +227,12 @@ describe('names', () => {
     for (const name of ['delete_', 'class_', 'Date_', 'Promise_', '_1Thing', 'my_type', 'my_type_2', 'Foo', 'foo', 'string_']) {
       assert.match(out, new RegExp(`^export interface ${name.replace(/\$/g, '\\$')} \\{`, 'm'), name);
     }
-    assertBlock(out, '  delete?: number;');
-    assertBlock(out, '  "my-prop"?: number;');
+    assertBlock(out, '  delete?: number | undefined;');
+    assertBlock(out, '  "my-prop"?: number | undefined;');
     // A schema type named PingRequest keeps its name; the operation's wrapper yields to it.
     assert.match(out, /^export interface PingRequest \{\}/m);
     assert.match(out, /^export interface PingRequest_2 \{/m);
-    assertBlock(out, '  when?: Date_;');
+    assertBlock(out, '  when?: Date_ | undefined;');
   });
 
   test("a type named like a namespace the files import (ri, rtm, rt, T) gets a _: metadata.ts declares a constant per type", () => {

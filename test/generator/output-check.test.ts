@@ -37,7 +37,9 @@ function tsFiles(dir: string): string[] {
  * Imports by absolute path into generated/.
  */
 const CONSUMER_TS = `import { EMailAgent, EMailOperations, ETableRightItemValues, EMailSchema, type EMailAccount } from '${generatedDir}/EMail/index.js';
-import { SuperOfficeClient } from '${generatedDir}/index.js';
+import { SuperOfficeClient, systemUserTicket, usernamePasswordTicket, type Hooks, type RetryOptions } from '${generatedDir}/index.js';
+import { createEMailMockServer } from '${generatedDir}/EMail/mock.js';
+import { SoExceptionError, TenantResolver } from '${generatedDir}/runtime/index.js';
 
 const email = new EMailAgent({ baseUrl: 'http://127.0.0.1:1', ticket: async () => 'ticket' });
 const so = new SuperOfficeClient({ baseUrl: 'http://127.0.0.1:1', ticket: async () => 'ticket' });
@@ -61,6 +63,22 @@ export async function passedOn(env: Record<string, string | undefined>, signal: 
   // The nested option objects too: retry, credentialRefusal and timeZone.
   const retrying = new EMailAgent({ retry: { maxAttempts: timeoutMs, maxTotalMs: timeoutMs, safeOperations: undefined }, credentialRefusal: { httpStatuses: undefined }, timeZone: { SoTimeZoneId: timeoutMs } });
   await retrying.getEMailAccount({ EMailAccountId: 1 });
+  // The operations' own optional (minOccurs=0) elements too: the encoders omit undefined.
+  await agent.saveEMailAccount({ EMailAccount: { EMailAccountId: timeoutMs, EMailAddress: env['SO_MAIL'], IncomingCredentials: undefined } });
+}
+
+// The same for the options of everything else a user constructs: tickets, retries, tenant
+// routing, the mock and its listen(), the time zone (undefined = not given, in the runtime too).
+export async function passedOnToHelpers(n: number | undefined, s: string | undefined, f: (() => number) | undefined, exchange: 'rest' | undefined): Promise<void> {
+  const retry: RetryOptions = { maxAttempts: n, baseDelayMs: n, maxDelayMs: n, maxTotalMs: n, maxRetryAfterMs: n, safeOperations: undefined, random: f };
+  const ticket = systemUserTicket({ systemUserToken: 't', privateKey: s ?? '', exchange, publicKey: undefined, clockSkewMs: n, timeoutMs: n, slidingWindowMs: n, renewBeforeMs: n, now: f });
+  const principal = { authenticateUsernamePassword: async () => ({ Credentials: { Ticket: s }, AuthenticationSucceeded: undefined }) };
+  const onsite = usernamePasswordTicket({ principal, userName: 'u', password: 'p', now: f });
+  const resolver = new TenantResolver({ environment: 'online', tenant: 'Cust1', fetch, timeoutMs: n, now: f });
+  const hooks: Hooks = { onCall: undefined };
+  new SuperOfficeClient({ environment: 'online', tenant: 'Cust1', tenantResolver: resolver, ticket: s === undefined ? onsite : ticket, retry, hooks, timeZone: { SoTimeZoneId: n, SoTimeZoneLocationCode: s } });
+  const mock = createEMailMockServer({ GetCurrentAccount: undefined, GetEMailAccount: () => { throw new SoExceptionError({ Message: s, Source: s, InnerException: undefined }); } }, { record: undefined, maxRequestBytes: n, onError: undefined, unknownElements: undefined, wsdl: s, path: s, handlerTimeoutMs: n });
+  await (await mock.listen({ port: n, host: s, headersTimeoutMs: n, requestTimeoutMs: n })).close();
 }
 
 export async function wrong(): Promise<number> {

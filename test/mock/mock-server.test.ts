@@ -184,6 +184,41 @@ describe('typed handlers and headers', () => {
   });
 });
 
+// exactOptionalPropertyTypes code passes on values that may be undefined; the types allow it
+// (runtime-files.test.ts), so the runtime must read undefined as "not given", i.e. the default.
+describe('options given as undefined are options not given', () => {
+  test('mock handlers and options, listen() options, retry options, hooks, time zone fields and exception fields', async () => {
+    const undefinedMock = createEMailMockServer(
+      {
+        GetEMailAccount: () => { throw new SoExceptionError({ ExceptionType: 'SoX', Message: 'm', FriendlyText: undefined, Source: undefined, InnerException: undefined, Parameters: undefined }); },
+        GetCurrentAccount: undefined,
+      },
+      { record: undefined, maxRequestBytes: undefined, onError: undefined, unknownElements: undefined, wsdl: undefined, path: undefined, handlerTimeoutMs: undefined },
+    );
+    const listening = await undefinedMock.listen({ port: undefined, host: undefined, headersTimeoutMs: undefined, requestTimeoutMs: undefined });
+    try {
+      // The defaults: 127.0.0.1, a free port, the service path, calls recorded.
+      assert.match(listening.url, /^http:\/\/127\.0\.0\.1:\d+\/Remote\/Services86\/EMail\.svc$/);
+      const retry = { maxAttempts: undefined, baseDelayMs: undefined, maxDelayMs: undefined, maxTotalMs: undefined, maxRetryAfterMs: undefined, safeOperations: undefined, random: undefined };
+      const hooks = { onRequest: undefined, onAttempt: undefined, onCall: undefined, onXml: undefined };
+      const agent = new EMailAgent({ endpoint: listening.url, retry, hooks, timeZone: { SoTimeZoneId: 3, SoTimeZoneLocationCode: undefined } });
+      const err = await agent.getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+      assert.ok(err instanceof SoExceptionError);
+      assert.equal(err.message, 'GetEMailAccount: SoX: m');
+      assert.deepEqual([err.friendlyText, err.source, err.inner, err.parameters], [undefined, undefined, undefined, undefined]);
+      // A handler given as undefined: none, "not implemented" (HTTP 501).
+      const missing = await agent.getCurrentAccount().catch((e: unknown) => e);
+      assert.ok(missing instanceof SoapFaultError);
+      assert.deepEqual([missing.reason, missing.httpStatus], ['not implemented: GetCurrentAccount', 501]);
+      assert.deepEqual(undefinedMock.calls.map((c) => c.headers), [{ TimeZone: { SoTimeZoneId: 3 } }, { TimeZone: { SoTimeZoneId: 3 } }]);
+      // No WSDL given: ?wsdl answers 404, as without the option.
+      assert.equal((await fetch(listening.wsdlUrl)).status, 404);
+    } finally {
+      await listening.close();
+    }
+  });
+});
+
 describe('SuperOffice exceptions and SOAP faults', () => {
   test('a thrown SoExceptionError becomes Succeeded=false with the ExceptionInfo header (HTTP 200)', async () => {
     const err = await email.syncEmailAccounts({ SyncUserAccounts: [{ AccountId: 1 }] }).then(
