@@ -142,18 +142,28 @@ describe('tenant resolver', () => {
   test('a state request unanswered after 5 minutes (stateTimeoutMs 0) is given up: the next call asks again', async () => {
     let now = Date.UTC(2026, 11, 4, 12);
     let asked = 0;
-    const hangsFirst = (async () => {
-      if (++asked === 1) return new Promise<Response>(() => undefined);
+    let hungSignal: AbortSignal | undefined;
+    const hangsFirst = (async (_url: string, init?: RequestInit) => {
+      if (++asked === 1) {
+        // Like a real fetch: pending until its signal aborts.
+        hungSignal = init?.signal ?? undefined;
+        return new Promise<Response>((_resolve, reject) => hungSignal?.addEventListener('abort', () => reject(hungSignal!.reason)));
+      }
       return new Response(JSON.stringify(running('Cust7', 'http://127.0.0.1:9999', new Date(now + 60_000).toISOString())), { headers: { 'content-type': 'application/json' } });
     }) as typeof fetch;
     const r = new TenantResolver({ environment: origin, tenant: 'Cust7', fetch: hangsFirst, timeoutMs: 0, now: () => now });
     const waitShortly = (p: Promise<string>): Promise<string> => Promise.race([p, sleep(100).then(() => 'still waiting')]);
-    assert.equal(await waitShortly(r.endpoint()), 'still waiting');
+    const first = r.endpoint();
+    first.catch(() => undefined);
+    assert.equal(await waitShortly(first), 'still waiting');
     now += 4 * 60_000;
     assert.equal(await waitShortly(r.endpoint()), 'still waiting', 'a slow answer is still shared');
     now += 60_000;
-    assert.equal(await waitShortly(r.endpoint()), 'http://127.0.0.1:9999/Cust7');
+    assert.equal(await r.endpoint(), 'http://127.0.0.1:9999/Cust7');
     assert.equal(asked, 2);
+    // The hung request is ended, not left open: its callers get why.
+    assert.equal(hungSignal?.aborted, true, 'the hung state request was aborted');
+    await assert.rejects(first, (e: unknown) => e instanceof OnlineError && /given up as hung/.test(e.message));
   });
 
   test('the state request has its own timeout and is not retried', async () => {
@@ -234,7 +244,7 @@ describe('renewing ticket', () => {
     assert.equal(await waitShortly(provider.ticket({ fetch: fetchStub })), 'still waiting', 'a slow sign-in is still shared');
     assert.equal(signals.length, 1);
     now += 60_000;
-    assert.equal(await waitShortly(provider.ticket({ fetch: fetchStub })), 'ticket-2');
+    assert.equal(await provider.ticket({ fetch: fetchStub }), 'ticket-2');
     assert.equal(signals.length, 2);
     assert.equal(signals[0]?.aborted, true, 'the hung sign-in is told to stop');
     assert.equal(signals[1]?.aborted, false);
