@@ -76,12 +76,12 @@ test('onXml text: every Ticket and Password value is ***, in XML and JSON; empty
   );
   // A value of several parts -- text and CDATA, CDATA sections, a comment inside -- is one value to
   // XML (a pretty-printed `<Ticket>\n  <![CDATA[…]]>\n</Ticket>` is the ticket): it was shown whole.
-  for (const value of ['\n  <![CDATA[7T:abc]]>\n', '<![CDATA[7T:a]]><![CDATA[bc]]>', '7T:ab<!-- c -->cd', '7T:<![CDATA[abc]]>']) {
+  for (const value of ['\n  <![CDATA[7T:abc]]>\n', '<![CDATA[7T:a]]><![CDATA[bc]]>', '7T:ab<!-- c -->cd', '7T:<![CDATA[abc]]>', '<![CDATA[pa]ss]]>', '7T:ab<!-- a>b - c -->cd']) {
     assert.equal(withoutCredentials(`<s:Ticket>${value}</s:Ticket><Password>pw<![CDATA[x]]></Password>`), '<s:Ticket>***</s:Ticket><Password>***</Password>', JSON.stringify(value));
   }
   // Unclosed starts, CDATA and strings, each repeated: a pattern that scanned past the next `<`
   // for each of them took minutes (quadratic); this one takes milliseconds.
-  for (const hostile of ['<Ticket '.repeat(200_000), '<Ticket><![CDATA['.repeat(200_000), '{"Ticket":"'.repeat(300_000), `<a:Ticket>${'x'.repeat(3_000_000)}`, `<Ticket>${'x<![CDATA[y]]>'.repeat(50_000)}`, '<Ticket>x<!-- '.repeat(50_000)]) {
+  for (const hostile of ['<Ticket '.repeat(200_000), '<Ticket><![CDATA['.repeat(200_000), '{"Ticket":"'.repeat(300_000), `<a:Ticket>${'x'.repeat(3_000_000)}`, `<Ticket>${'x<![CDATA[y]]>'.repeat(50_000)}`, '<Ticket>x<!-- '.repeat(50_000), `<Ticket><![CDATA[${']'.repeat(1_000_000)}`, `<Ticket><!--${'-'.repeat(1_000_000)}`]) {
     const started = performance.now();
     withoutCredentials(hostile);
     assert.ok(performance.now() - started < 5_000, `${hostile.slice(0, 20)}…: ${Math.round(performance.now() - started)} ms`);
