@@ -19,10 +19,10 @@
 // The REST transport and the retry policy are loaded further on, by the first call that needs
 // them (within its budget): a SOAP agent without `retry` never loads them. (agent.ts, which loads
 // this file, is loaded before it: importing its loadOnce and types from it adds nothing.)
-import { DEFAULT_TIMEOUT_MS, loadOnce, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
+import { DEFAULT_TIMEOUT_MS, loadOnce, notify, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
 import { HttpError, SoapError, TransportError } from './errors.js';
 import { CallBudget, postSoap } from './http.js';
-import { displayUrl, notify, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
+import { displayUrl, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
 import type { AnyOperationCodec } from './operation.js';
 import { Redactor } from './redact.js';
 import { decodeBase64 } from './scalars.js';

@@ -76,12 +76,13 @@ export interface Hooks {
 
 /**
  * A Ticket or Password element with a value and the value: `$1` the start tag. The value is text,
- * CDATA sections and comments in any mix (XML joins them into one value). Elements with child
- * elements (a customer service Ticket entity) do not match. Each run of text ends at the next `<`,
- * and each run must be followed by a CDATA section or comment to repeat, so no text is read twice
- * however the match fails: a hostile envelope costs linear time.
+ * CDATA sections and comments in any mix (XML joins them into one value); a CDATA section or
+ * comment may hold any character but `<`. Elements with child elements (a customer service Ticket
+ * entity) do not match. No part reads past the next `<`, and each run must be followed by a CDATA
+ * section or comment to repeat, so no text is read twice however the match fails: a hostile
+ * envelope costs linear time.
  */
-const CREDENTIAL_ELEMENT = /(<((?:[A-Za-z_][\w.-]*:)?(?:Ticket|Password))(?:\s[^<>]*)?(?<!\/)>)(?=[^<]|<!)(?:[^<]*(?:<!\[CDATA\[[^\]<]*\]\]>|<!--[^<>]*-->))*[^<]*(?=<\/\2\s*>)/g;
+const CREDENTIAL_ELEMENT = /(<((?:[A-Za-z_][\w.-]*:)?(?:Ticket|Password))(?:\s[^<>]*)?(?<!\/)>)(?=[^<]|<!)(?:[^<]*(?:<!\[CDATA\[(?:[^\]<]|\](?!\]>))*\]\]>|<!--(?:[^<-]|-(?!->))*-->))*[^<]*(?=<\/\2\s*>)/g;
 /** The same as a JSON property (the REST transport's bodies): `$1` the name and colon. */
 const CREDENTIAL_PROPERTY = /("(?:Ticket|Password)"\s*:\s*)"(?:[^"\\]|\\.)+"/g;
 
@@ -104,9 +105,6 @@ export function displayUrl(url: string): string {
     return '(invalid URL)';
   }
 }
-
-/** Calls a hook, dropping its failure (see the header); in agent.ts, which tells onCall of a call that ended while call.ts loaded. */
-export { notify } from './agent.js';
 
 /** The headers onRequest adds (none when it is absent or fails). */
 export async function requestHeadersFromHook(hooks: Hooks | undefined, info: HookRequestInfo): Promise<Record<string, string>> {

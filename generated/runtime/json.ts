@@ -982,7 +982,8 @@ const ASPNET_ERROR_KEYS = new Set(['message', 'messagedetail', 'exceptionmessage
  * empty object).
  */
 export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: FieldDesc): SoExceptionInfoFields | undefined {
-  if (!isParsedObject(json)) return undefined;
+  // Most answers are no error object: without a property Error or Message (any case) nothing more is read.
+  if (!isParsedObject(json) || !Object.keys(json).some((k) => ERROR_OBJECT_KEY.test(k))) return undefined;
   const o = byLowerCaseName(json);
   const declares = (prop: string): boolean => {
     if (!index || !result) return false;
@@ -1003,6 +1004,9 @@ export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: Field
   }
   return undefined;
 }
+
+/** The property an error object has: `Error` (with `"Error": true`) or ASP.NET's `Message`, in any case. */
+const ERROR_OBJECT_KEY = /^(?:error|message)$/i;
 
 /** An object's properties by lower-cased name (the first of names that differ only in case counts). */
 function byLowerCaseName(o: Record<string, unknown>): Map<string, unknown> {

@@ -15,15 +15,17 @@ export const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
  * One JSON request within `timeoutMs` (0 = none, as for an agent), its body included: a GET, or a POST of `secretBody` (the
- * ticket exchange's JSON, which carries the signed token and the application token). Redirects are
+ * ticket exchange's JSON, which carries the signed token and the application token), ended early
+ * by `stop` (a shared sign-in or state request given up as hung: ticket-source.ts SingleFlight). Redirects are
  * not followed. The answer must be a JSON object of at most MAX_ANSWER_BYTES, so a server answering
  * `null`, `[]` or an endless body gets a clear OnlineError, not a TypeError or a full memory.
  */
-export async function requestJson(fetchImpl: typeof fetch, url: string, what: string, timeoutMs: number, secretBody?: string): Promise<Record<string, unknown>> {
+export async function requestJson(fetchImpl: typeof fetch, url: string, what: string, timeoutMs: number, secretBody?: string, stop?: AbortSignal): Promise<Record<string, unknown>> {
   const post = secretBody !== undefined;
   // The options allow any finite number >= 0 (a computed 300.00000000000006 too), as the agents' do;
   // AbortSignal.timeout takes whole ms only, and at most the longest timer Node keeps.
-  const signal = timeoutMs > 0 ? AbortSignal.timeout(Math.min(Math.ceil(timeoutMs), MAX_TIMER_MS)) : undefined;
+  const timeout = timeoutMs > 0 ? AbortSignal.timeout(Math.min(Math.ceil(timeoutMs), MAX_TIMER_MS)) : undefined;
+  const signal = timeout && stop ? AbortSignal.any([timeout, stop]) : (timeout ?? stop);
   let text: string;
   try {
     const response = await fetchImpl(url, {
@@ -43,7 +45,7 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
     const name = (err as { name?: string }).name;
     const code = (err as { cause?: { code?: string } }).cause?.code;
     // The error of a fetch the user wrapped could quote a POST's body: then only its code, no cause.
-    const detail = signal?.aborted || name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : code ?? (post ? 'network error' : String(err));
+    const detail = stop?.aborted ? 'given up as hung' : signal?.aborted || name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : code ?? (post ? 'network error' : String(err));
     throw new OnlineError(`${what} failed (${url}): ${detail}`, post ? undefined : { cause: err });
   }
   let value: unknown;

@@ -63,8 +63,7 @@ export interface AttemptFailure {
 /** How long to wait before the next attempt, or undefined for no retry. */
 export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
   // Written so that a NaN limit means no retry, as NaN in the other options does (a comparison with NaN is false).
-  if (!(f.attempt < (options.maxAttempts ?? 3)) || f.error instanceof EncodeError || SIGN_IN_REFUSALS.has((f.error as Error | undefined)?.name ?? '')) return undefined;
-  if (f.error instanceof TransportError && f.error.reason === 'too-large') return undefined;
+  if (!(f.attempt < (options.maxAttempts ?? 3)) || sameAnswerAgain(f.error)) return undefined;
   const backoff = jitteredBackoff(options, f.attempt);
   let delay: number | undefined;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
@@ -87,6 +86,13 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
 
 /** The sign-in's refusals (system-user.ts, online-jwt.ts), by name: retries do not load the sign-in's code. */
 const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError']);
+
+/** A failure every attempt would repeat alike (see the header): an input the schema refuses, a response too large, a refused sign-in. */
+function sameAnswerAgain(err: unknown): boolean {
+  if (err instanceof EncodeError) return true;
+  if (err instanceof TransportError && err.reason === 'too-large') return true;
+  return SIGN_IN_REFUSALS.has((err as Error | undefined)?.name ?? '');
+}
 
 /** A connection that was refused: nothing reached the server. */
 function refusedBeforeSending(err: unknown): boolean {

@@ -75,7 +75,7 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     key.then(() => (privateKey = undefined), () => (key = undefined));
     const signed = await signSystemUserToken(systemUserToken, await key, new Date(now()));
     const secrets = [signed, applicationToken, systemUserToken];
-    const request: ExchangeRequest = { fetch: context.fetch, origin, tenant, applicationToken, signed, timeoutMs: timeoutMs ?? 30_000 };
+    const request: ExchangeRequest = { fetch: context.fetch, origin, tenant, applicationToken, signed, timeoutMs: timeoutMs ?? 30_000, signal: context.signal };
     const answer = exchange === 'rest' ? await exchangeRest(request) : await exchangeSoap(request, secrets);
     if (answer.IsSuccessful !== true) throw new SystemUserSignInError(redact(typeof answer.ErrorMessage === 'string' ? answer.ErrorMessage : '', secrets));
     if (typeof answer.Token !== 'string' || answer.Token === '') throw new JwtError('the sign-in answer has no Token');
@@ -114,6 +114,8 @@ interface ExchangeRequest {
   readonly applicationToken: string;
   readonly signed: string;
   readonly timeoutMs: number;
+  /** Aborts the exchange when the sign-in is given up as hung (renewingTicket). */
+  readonly signal: AbortSignal | undefined;
 }
 
 async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<PartnerSystemUserAuthenticationResponse> {
@@ -125,11 +127,11 @@ async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<Part
     maxResponseBytes: MAX_ANSWER_BYTES, // a token is a few KB, as over REST: not an agent's 64 MiB
     secrets,
   });
-  return agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant } });
+  return agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant }, signal: r.signal });
 }
 
 /** The documented REST endpoint; the body carries the signed token and the application token, so never along a redirect. */
 async function exchangeRest(r: ExchangeRequest): Promise<PartnerSystemUserAuthenticationResponse> {
   const body = JSON.stringify({ SignedSystemToken: r.signed, ApplicationToken: r.applicationToken, ContextIdentifier: r.tenant, ReturnTokenType: 'JWT' });
-  return (await requestJson(r.fetch, `${r.origin}/Login/api/PartnerSystemUser/Authenticate`, 'system user sign-in', r.timeoutMs, body)) as PartnerSystemUserAuthenticationResponse;
+  return (await requestJson(r.fetch, `${r.origin}/Login/api/PartnerSystemUser/Authenticate`, 'system user sign-in', r.timeoutMs, body, r.signal)) as PartnerSystemUserAuthenticationResponse;
 }

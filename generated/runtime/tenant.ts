@@ -89,7 +89,7 @@ export class TenantResolver {
   endpoint(signal?: AbortSignal): Promise<string> {
     const c = this.#cached;
     if (c && this.#now() < c.until) return c.notRunning ? Promise.reject(c.notRunning) : Promise.resolve(c.endpoint!);
-    const request = this.#stateRequests.join(() => this.#resolve());
+    const request = this.#stateRequests.join((stop) => this.#resolve(stop));
     return signal ? abortable(request, signal) : request;
   }
 
@@ -98,10 +98,11 @@ export class TenantResolver {
     if (this.#cached?.endpoint === endpoint) this.#cached = undefined;
   }
 
-  async #resolve(): Promise<string> {
+  /** Asks the state now; `stop` aborts the request when it is given up as hung (SingleFlight). */
+  async #resolve(stop: AbortSignal): Promise<string> {
     const o = this.#options;
     const url = `${environmentUrl(o.environment)}/api/state/${encodeURIComponent(this.tenant)}`;
-    const state = checkState(await requestJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000), this.tenant, o.environment);
+    const state = checkState(await requestJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000, undefined, stop), this.tenant, o.environment);
     const validUntil = Date.parse(state.ValidUntil);
     const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
     if (!state.IsRunning) {

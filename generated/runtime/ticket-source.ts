@@ -115,7 +115,6 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
       if (current?.ticket === ticket) current = undefined;
     },
   };
-
 }
 
 /**
