@@ -334,27 +334,18 @@ function currentContent(path: string, seen?: FileTexts): string | undefined {
  * nowhere (`-o out` with out → a deleted folder: "ENOENT: no such file or directory").
  */
 function checkOutputFolder(outDir: string): void {
-  /** What is at `path`, undefined when nothing is (or a file on its way: ENOTDIR). */
-  const entryAt = (path: string) => {
-    try {
-      return lstatSync(path, { throwIfNoEntry: false });
-    } catch {
-      return undefined;
+  // The output path, else the nearest part of it that exists: it must be a folder (or a link to one).
+  for (let path = outDir; ; path = dirname(path)) {
+    if (pathExists(path)) {
+      const here = path === outDir;
+      if (!existsSync(path)) {
+        const link = `a symbolic link to ${readlinkSync(path)}, which does not exist`;
+        throw new GenerateError(here ? `the output path is ${link}: make that folder, or choose another -o` : `cannot make the output folder: ${path} is ${link}`, { file: outDir });
+      }
+      if (statSync(path).isDirectory()) return;
+      throw new GenerateError(here ? 'the output path is not a directory' : `cannot make the output folder: ${path} is a file, not a folder`, { file: outDir });
     }
-  };
-  const here = entryAt(outDir);
-  if (here?.isSymbolicLink() && !existsSync(outDir)) {
-    throw new GenerateError(`the output path is a symbolic link to ${readlinkSync(outDir)}, which does not exist: make that folder, or choose another -o`, { file: outDir });
-  }
-  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
-    throw new GenerateError('the output path is not a directory', { file: outDir });
-  }
-  // A file on the way (or a link to nowhere): the nearest part of the path that exists but is no folder.
-  for (let above = dirname(outDir); above !== dirname(above); above = dirname(above)) {
-    if (entryAt(above) === undefined) continue;
-    if (!existsSync(above)) throw new GenerateError(`cannot make the output folder: ${above} is a symbolic link to ${readlinkSync(above)}, which does not exist`, { file: outDir });
-    if (!statSync(above).isDirectory()) throw new GenerateError(`cannot make the output folder: ${above} is a file, not a folder`, { file: outDir });
-    break;
+    if (dirname(path) === path) return;
   }
 }
 
