@@ -136,8 +136,9 @@ function listItem(plan: TypeScope, t: PlannedType): string {
 function property(plan: TypeScope, f: ElementField): { doc: string; line: string } {
   // `?: T | undefined`: the encoders omit undefined as they omit a missing property, so code under
   // exactOptionalPropertyTypes may pass on a value that may be undefined ({ Name: form.name }).
-  const optional = f.minOccurs === 0 ? ['?', ' | undefined'] : ['', ''];
-  return { doc: jsDoc([...docLines(f.documentation), `@xsd ${provenance(f, typeLabel(f.type))}`], '  '), line: `${propertyKey(f.name)}${optional[0]}: ${fieldExpression(plan, f, bare)}${optional[1]};` };
+  const optional = f.minOccurs === 0;
+  const type = `${fieldExpression(plan, f, bare)}${optional ? ' | undefined' : ''}`;
+  return { doc: jsDoc([...docLines(f.documentation), `@xsd ${provenance(f, typeLabel(f.type))}`], '  '), line: `${propertyKey(f.name)}${optional ? '?' : ''}: ${type};` };
 }
 
 /** The header blocks an agent's operations send (input) or receive (output), all optional. */
