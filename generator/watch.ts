@@ -47,7 +47,7 @@ const COARSE_CLOCK_MS = 20;
 export async function watchAndRun(options: WatchOptions): Promise<void> {
   const cache = new ReadCache();
   const debounceMs = options.debounceMs ?? 100;
-  /** A watcher per folder (and whether below it too), with what in it it is for. */
+  /** A watcher per folder, with the key of the names and segments it was made for. */
   let watchers = new Map<string, { readonly key: string; readonly watcher: FSWatcher }>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

@@ -324,8 +324,8 @@ function segmentRegExp(seg: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-/** A folder a glob does not walk into (nor --watch watch): hidden ones and node_modules. */
-export function hidden(name: string): boolean {
+/** A folder a glob does not walk into: hidden ones and node_modules. */
+function hidden(name: string): boolean {
   return name.startsWith('.') || name === 'node_modules';
 }
 
