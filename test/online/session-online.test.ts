@@ -145,10 +145,10 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
   test('a tenant in maintenance is not retried before ValidUntil (90 s away): one attempt, no backoff, one state request', async () => {
     const attempts: CallEvent[] = [];
     const so = client({ tenant: 'CustMaint', retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 100, random: () => 1 }, hooks: { onAttempt: (e) => attempts.push(e) } });
-    const [states, started] = [fake.counts.state, performance.now()];
+    const states = fake.counts.state;
     await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), TenantNotRunningError);
+    // One attempt, told it is not retried: no backoff was waited (a wall-clock bound would only flake).
     assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
-    assert.ok(performance.now() - started < 90, `no backoff waited: ${performance.now() - started} ms`);
     assert.ok(fake.counts.state - states <= 1);
   });
 
