@@ -67,12 +67,15 @@ test('npm test takes every test file except *.slow.test.js, each once; test:all 
     const grouped = lines.filter((l) => l.startsWith('group ')).map((l) => l.replace(/^group \d+: /, '').split(' '));
     return { grouped, alone: lines.filter((l) => l.startsWith('alone: ')).map((l) => l.slice('alone: '.length)) };
   };
-  for (const { grouped } of [plan(), plan('--all')]) {
+  const [fastPlan, allPlan] = [plan(), plan('--all')];
+  for (const { grouped } of [fastPlan, allPlan]) {
     assert.ok(grouped.length >= 2 && grouped.every((g) => g.length > 0), 'two processes at least, none empty');
     assert.deepEqual(grouped.flat().sort(), fast, 'each fast file in exactly one group');
   }
-  assert.deepEqual(plan().alone, []);
-  assert.deepEqual(plan('--all').alone.sort(), slow);
+  assert.deepEqual(fastPlan.alone, []);
+  assert.deepEqual(allPlan.alone.sort(), slow);
+  // Both end with the runner's own summary: the spec reporter, to stdout.
+  assert.match(readFileSync(join(repoRoot, 'scripts', 'test.mjs'), 'utf8'), /'--test-reporter=spec',\s*'--test-reporter-destination=stdout',/);
 });
 
 test("the Quickstart's output of npm run generate counts the files a fresh clone's generated/ holds", () => {
