@@ -190,7 +190,7 @@ describe('arguments', () => {
     assertOneErrorLine(below, /^gen-services86: notes\.txt\/out: cannot make the output folder: notes\.txt is a file, not a folder$/);
     const link = await runCli([wsdl, '-o', 'gone'], dir);
     // Was "cannot write gone: ENOENT: no such file or directory, mkdir 'gone'".
-    assertOneErrorLine(link, new RegExp(`^gen-services86: gone: the output path is a symbolic link to ${join(dir, 'deleted').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, which does not exist: make that folder, or choose another -o$`));
+    assertOneErrorLine(link, new RegExp(`^gen-services86: gone: the output path is a symbolic link to ${esc(join(dir, 'deleted'))}, which does not exist: make that folder, or choose another -o$`));
     const belowLink = await runCli([wsdl, '-o', 'gone/out'], dir);
     assertOneErrorLine(belowLink, /^gen-services86: gone\/out: cannot make the output folder: gone is a symbolic link to .*deleted, which does not exist$/);
     assert.deepEqual(readdirSync(dir).sort(), ['gone', 'notes.txt']);
