@@ -3,9 +3,9 @@
 // last good output as it is (a run writes nothing unless it succeeds). Each WSDL's model is kept by
 // content (ReadCache), so a run after one file changed reads only that file, and each agent's files
 // by their emitter's arguments (EmitCache), so it emits only what that change reaches.
-import { existsSync, readdirSync, statSync, watch as watchFile, type FSWatcher } from 'node:fs';
+import { existsSync, statSync, watch as watchFile, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { segmentMatcher, type GlobWatch } from './input/config.js';
+import { entries, isDir, isFile, segmentMatcher, type GlobWatch } from './input/config.js';
 import { isUrl } from './input/documents.js';
 import { ReadCache } from './read-cache.js';
 
@@ -77,7 +77,7 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       let folder = dirname(resolve(path));
       let name = basename(resolve(path));
       if (byFolder.has(folder)) return void target(folder).names.add(name); // found already (56 WSDLs of one folder: one stat)
-      while (!isFolder(folder) && dirname(folder) !== folder) {
+      while (!isDir(folder) && dirname(folder) !== folder) {
         name = basename(folder);
         folder = dirname(folder);
       }
@@ -88,7 +88,7 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     // a recursive watch would walk node_modules and .git too); a folder made there starts a run,
     // whose walk finds it and watches it from then on. One gone since the walk: as a file's folder.
     for (const { folder, segment, file } of globs) {
-      if (!byFolder.has(folder) && !isFolder(folder)) addPath(folder);
+      if (!byFolder.has(folder) && !isDir(folder)) addPath(folder);
       else (file ? target(folder).files : target(folder).folders).add(segment);
     }
     const found = new Set(files.filter((f) => !isUrl(f)).map((f) => resolve(f)));
@@ -97,11 +97,13 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     for (const { folder } of globs) for (let f = folder; !walked.has(f) && dirname(f) !== f; f = dirname(f)) walked.add(f);
     /** An entry of `folder` the walk would have followed had it been there: a file not among the run's, a folder with nothing walked in it. */
     const addedSinceWalk = (folder: string, fileMatch: readonly Matcher[], folderMatch: readonly Matcher[]) =>
-      listing(folder).some(({ name, isFolder: isDir }) => {
+      entries(folder).some((entry) => {
+        const { name } = entry;
         const path = join(folder, name);
+        const folderEntry = entry.isDirectory();
         // A file as the walk takes one (through a link; not a link to nowhere, a FIFO): others it skips.
-        if (fileMatch.some((m) => m(name)) && !isDir) return !found.has(path) && isFile(path);
-        return isDir && folderMatch.some((m) => m(name)) && !walked.has(path);
+        if (fileMatch.some((m) => m(name)) && !folderEntry) return !found.has(path) && isFile(path);
+        return folderEntry && folderMatch.some((m) => m(name)) && !walked.has(path);
       });
     // A watcher for the same folder and names is kept, not made again: closing it would drop the
     // events it has not delivered yet (a save while a run ended without giving them a turn).
@@ -120,7 +122,7 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
         const watcher = watchFile(folder, (_event, entry) => {
           const name = entry?.toString();
           if (name === undefined || names.has(name) || fileMatch.some((m) => m(name))) schedule();
-          else if (folderMatch.some((m) => m(name)) && isFolder(join(folder, name))) schedule();
+          else if (folderMatch.some((m) => m(name)) && isDir(join(folder, name))) schedule();
         });
         watcher.on('error', () => schedule());
         kept.set(folder, { key, watcher });
@@ -187,33 +189,6 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
 }
 
 type Matcher = (name: string) => boolean;
-
-/** The entries of a folder (none when it cannot be read), and which are folders. */
-function listing(folder: string): { readonly name: string; readonly isFolder: boolean }[] {
-  try {
-    return readdirSync(folder, { withFileTypes: true }).map((e) => ({ name: e.name, isFolder: e.isDirectory() }));
-  } catch {
-    return [];
-  }
-}
-
-// What an entry is, false when it cannot be told: a link loop (ELOOP) threw out of the watcher's
-// event handler and ended the watch.
-function isFile(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch {
-    return false;
-  }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    return false;
-  }
-}
 
 /** Whether `file` was saved at or after `time`, or is gone when it `existed` before: one stat. */
 function changedSince(file: string, time: number, existed: boolean): boolean {

@@ -329,7 +329,8 @@ function hidden(name: string): boolean {
   return name.startsWith('.') || name === 'node_modules';
 }
 
-function entries(dir: string) {
+/** A folder's entries in name order; none when it cannot be read (the glob walk, --watch). */
+export function entries(dir: string) {
   try {
     return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
@@ -337,7 +338,11 @@ function entries(dir: string) {
   }
 }
 
-function isFile(p: string): boolean {
+/**
+ * What a path is, following links; false when it cannot be told (gone, or a link loop: ELOOP, which
+ * thrown out of --watch's event handler had ended the watch).
+ */
+export function isFile(p: string): boolean {
   try {
     return statSync(p).isFile();
   } catch {
@@ -345,7 +350,7 @@ function isFile(p: string): boolean {
   }
 }
 
-function isDir(p: string): boolean {
+export function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {
