@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_334;
+const CLIENT_PATH_CEILING = 3_335;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -96,7 +96,9 @@ describe('the runtime as files', () => {
     // moved there, both written out: +33; a 12-line draft had squeezed notify onto two lines).
     // Session 13: 3,334 with the retry options checked when an agent is made, as its limits are
     // (agent.ts checkAgentOptions: one rule, checkLimitOption, for the limits and the retry counts
-    // and delays; +4). A bad retry option had bent every call's retries instead.
+    // and delays; +4). A bad retry option had bent every call's retries instead. 3,335 with one
+    // timer rule that calls back (agent.ts callLimit) instead of a promise CallBudget had to give a
+    // wait that never settled (+1: the first call's load wraps it in its own promise).
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
