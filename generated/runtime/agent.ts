@@ -163,7 +163,10 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
    */
   async #beforeAttempt(operation: string, options: CallOptions, started: number): Promise<Caller> {
     try {
-      return await withinLimit(this.#loadCaller, options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, operation, started);
+      return await new Promise<Caller>((resolve, reject) => {
+        const release = callLimit(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, operation, started, reject);
+        this.#loadCaller().then((c) => (release(), resolve(c)), (e: SoapError) => (release(), reject(new SoapError(e.message, operation, { cause: e.cause })))); // a failed load names the operation
+      });
     } catch (error) {
       const durationMs = performance.now() - started;
       notify(this.#options.hooks?.onCall, { service: this.#service, operation, url: undefined, attempt: 0, status: undefined, startTime: Date.now() - durationMs, durationMs, requestBytes: 0, responseBytes: 0, error });
@@ -207,19 +210,17 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 export const MAX_TIMER_MS = 2 ** 31 - 1; // the longest timer Node keeps (24.8 days): it fires a longer one after 1 ms
 
 /**
- * A call's time limit and signal -- one rule for the first call's load of call.ts and for CallBudget (http.ts): `wait()`,
- * unless `timeoutMs` (0 = none, counted from `started`) or the signal ends it first (TransportError); an aborted signal throws at once.
+ * A call's time limit and signal, one rule for the first call's load of call.ts and for CallBudget (http.ts): `onEnd` gets
+ * the TransportError of `timeoutMs` (0 = none, from `started`) or of the abort, unless `release` (returned) came first. An aborted signal throws at once.
  */
-export function withinLimit<T>(wait: () => Promise<T>, timeoutMs: number, signal: AbortSignal | undefined, operation: string, started: number): Promise<T> {
+export function callLimit(timeoutMs: number, signal: AbortSignal | undefined, operation: string, started: number, onEnd: (err: TransportError) => void): () => void {
   if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
-  return new Promise<T>((resolve, reject) => {
-    const end = (): void => (clearTimeout(timer), signal?.removeEventListener('abort', onAbort));
-    const onAbort = (): void => (end(), reject(new TransportError('aborted', 'the call was aborted', operation)));
-    const onTimeout = (): void => (end(), reject(new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation)));
-    const timer = timeoutMs > 0 ? setTimeout(onTimeout, Math.min(Math.max(0, started + timeoutMs - performance.now()), MAX_TIMER_MS)) : undefined;
-    signal?.addEventListener('abort', onAbort, { once: true });
-    wait().then((v) => (end(), resolve(v)), (e: SoapError) => (end(), reject(new SoapError(e.message, operation, { cause: e.cause })))); // a failed load names the operation
-  });
+  const release = (): void => (clearTimeout(timer), signal?.removeEventListener('abort', onAbort));
+  const onAbort = (): void => (release(), onEnd(new TransportError('aborted', 'the call was aborted', operation)));
+  const onTimeout = (): void => (release(), onEnd(new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation)));
+  const timer = timeoutMs > 0 ? setTimeout(onTimeout, Math.min(Math.max(0, started + timeoutMs - performance.now()), MAX_TIMER_MS)) : undefined;
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return release;
 }
 
 /**

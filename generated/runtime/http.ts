@@ -4,7 +4,7 @@
 // Posting one SOAP request: the call's time budget, the request itself with redirects refused,
 // and reading the body under the size limit. call.ts orchestrates a call; this file only moves
 // bytes, and turns every way that can fail into a TransportError or HttpError.
-import { withinLimit } from './agent.js';
+import { callLimit } from './agent.js';
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
 import { displayUrl } from './hooks.js';
@@ -42,8 +42,8 @@ export class CallBudget {
    */
   #sent = false;
   #waitingFor = 'its first attempt';
-  /** Ends the wait that withinLimit times: the call is over. */
-  #end = (): void => undefined;
+  /** Stops the time limit and lets go of the caller's signal (callLimit). */
+  readonly #release: () => void;
 
   constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string, started = performance.now()) {
     this.#started = started;
@@ -51,8 +51,8 @@ export class CallBudget {
     this.#timeoutMs = timeoutMs;
     this.#operation = operation;
     // The time limit and the caller's signal by the rule the first call's load of call.ts kept
-    // (agent.ts withinLimit; an aborted signal throws here), around a wait that lasts until end().
-    withinLimit(() => new Promise<void>((resolve) => (this.#end = resolve)), timeoutMs, caller, operation, started).catch((err: TransportError) => {
+    // (agent.ts callLimit; an aborted signal throws here).
+    this.#release = callLimit(timeoutMs, caller, operation, started, (err) => {
       this.#ended = err;
       this.#controller.abort();
     });
@@ -124,7 +124,7 @@ export class CallBudget {
 
   /** Stops the timer and lets go of the caller's signal. */
   end(): void {
-    this.#end();
+    this.#release();
   }
 }
 
