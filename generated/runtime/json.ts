@@ -38,7 +38,7 @@
 import { DecodeError, EncodeError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import { setProperty, type UnknownElements } from './decode.js';
 import { responseMessage, type OperationCodec } from './operation.js';
-import { formatScalar, parseScalar, ScalarError, shortText } from './scalars.js';
+import { DURATION_RE, formatScalar, parseScalar, ScalarError, shortText } from './scalars.js';
 import { enumProblem, field, listItemProblem, pathString, patternProblem, restrictionProblem, scalarKind, schemaIndex } from './schema.js';
 import type { DictDesc, EnumDesc, FieldDesc, ListDesc, MessageDesc, OperationDesc, Path, RestrictedDesc, ScalarKind, SchemaIndex, TypeDesc } from './schema.js';
 
@@ -58,7 +58,6 @@ const JSON_COMPACT_OFFSET = /([+-]\d\d)(\d\d)$/;
 // Whole seconds are counted in a Number (exact far beyond TimeSpan's range), the 100-ns ticks
 // below a second apart.
 
-const ISO_DURATION_PARTS = /^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d+))?S)?)?$/;
 const TIMESPAN_C = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d\d):(\d\d)(?:\.(\d{1,7}))?$/;
 /** TimeSpan.MaxValue, 10675199.02:48:05.4775807: its whole seconds and the ticks after them (MinValue has one tick more). */
 const TIMESPAN_MAX_SECONDS = 922_337_203_685;
@@ -66,7 +65,7 @@ const TIMESPAN_MAX_TICKS = 4_775_807;
 
 /** An ISO 8601 duration (already checked by formatScalar) as Json.NET writes a TimeSpan: `PT90M` -> `01:30:00`. */
 function timeSpanText(iso: string): string {
-  const m = ISO_DURATION_PARTS.exec(iso)!;
+  const m = DURATION_RE.exec(iso)!;
   const [, minus, years, months, days, hours, minutes, secs, fraction = ''] = m;
   if (Number(years ?? 0) !== 0 || Number(months ?? 0) !== 0) throw new ScalarError(`"${shortText(iso)}" has years or months, which a .NET TimeSpan does not (give days)`);
   if (/[1-9]/.test(fraction.slice(7))) throw new ScalarError(`"${shortText(iso)}" is finer than a TimeSpan's 100 ns (7 fractional digits)`);
