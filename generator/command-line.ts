@@ -282,42 +282,42 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const clock = () => new Date().toTimeString().slice(0, 8);
+  const config = argv.config ?? (argv.wsdl.length === 0 ? CONFIG_FILE : undefined);
+  /** The WSDLs, config file and globs of the last reading of the settings that succeeded. */
   let last: WatchRun = { files: [] };
+  /** The settings read now, and `last` with them; or why they could not be read (the run reports it). */
+  const readSettings = (): { settings: RunSettings } | { failure: unknown } => {
+    try {
+      const settings = settingsFrom(argv);
+      last = { files: [...settings.wsdl, ...(settings.configPath !== undefined ? [settings.configPath] : [])], globs: settings.globs };
+      return { settings };
+    } catch (failure) {
+      return { failure };
+    }
+  };
   /**
-   * What to watch after a run: the config file always; the WSDLs and globs of the last run that read
-   * the config; and after a config whose glob matched nothing (`failure`), where a match may appear.
+   * What to watch after a run: the config file always; the WSDLs and globs of `last`; and after a
+   * config whose glob matched nothing (`failure`), where a match may appear.
    */
-  const watching = (settings: RunSettings | undefined, failure?: unknown): WatchRun => {
-    if (settings) last = { files: [...settings.wsdl, ...(settings.configPath !== undefined ? [settings.configPath] : [])], globs: settings.globs };
-    const config = argv.config ?? (argv.wsdl.length === 0 ? CONFIG_FILE : undefined);
+  const watching = (failure: unknown): WatchRun => {
     const globs = [...(last.globs ?? []), ...(failure instanceof NoMatchError ? failure.globs : [])];
     return { files: [...new Set([...last.files, ...(config !== undefined ? [config] : [])])], globs };
   };
   // Read once, for what the first run watches and for that run itself (the config is watched from
   // the start, so a save after this reading gets a run of its own); later runs read them anew.
-  let first: RunSettings | undefined;
-  let firstFailure: unknown;
-  let firstSettings: (() => RunSettings) | undefined;
-  try {
-    const settings = (first = settingsFrom(argv));
-    firstSettings = () => settings;
-  } catch (err) {
-    firstFailure = err;
-    firstSettings = () => {
-      throw err; // the first run reports it
-    };
-  }
+  let pending: ReturnType<typeof readSettings> | undefined = readSettings();
   await watchAndRun({
     signal: controller.signal,
     // Watched from the start: a WSDL saved or deleted while the first run reads gets a run of its own.
-    first: watching(first, firstFailure),
+    first: watching('failure' in pending ? pending.failure : undefined),
     run: async (cache) => {
       let settings: RunSettings | undefined;
       let failure: unknown;
-      const read = firstSettings ?? (() => settingsFrom(argv));
-      firstSettings = undefined;
+      const read = pending ?? readSettings();
+      pending = undefined;
       try {
-        settings = read();
+        if ('failure' in read) throw read.failure; // reported below, as any run's
+        settings = read.settings;
         const { line } = await runOnce(argv, settings, io, cache);
         io.out(`[${clock()}] ${line}\n`);
       } catch (err) {
@@ -327,7 +327,7 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
           `[${clock()}] ${NAME}: the last good output stays; waiting for the next change\n` + text.split('\n').map((l) => `${NAME}: ${l}\n`).join(''),
         );
       }
-      return watching(settings, failure);
+      return watching(failure);
     },
   });
   process.removeListener('SIGINT', stop);
