@@ -17,7 +17,7 @@ export const TRICKS = [
     conditions:
       'a full garbage collection before each decode (not timed) — a long-running process that calls SuperOffice now and then; back-to-back decodes show no difference',
     gcBetween: true,
-    replace: [['    KEEP_ALIVE = decodersToKeep();', '    KEEP_ALIVE = null;']],
+    replace: [['    KEEP_ALIVE ??= decodersToKeep();', '    KEEP_ALIVE ??= null;']],
   },
   {
     id: 'trick-tag-prediction',

@@ -100,10 +100,7 @@ export class EnvelopeDecoder {
   private sp = 0;
   /** The path prefix of the element being decoded ('' for the body, 'Header' for header blocks). */
   private prefix = '';
-  /** The leaf being read (readLeaf): its path segment and start tag, for errors; then its value. */
-  private leafName = '';
-  private leafIndex = -1;
-  private leafStart = 0;
+  /** The value of the leaf just read (readLeaf). */
   private leaf: unknown = undefined;
   /**
    * Set by decodeRequestOf only (the mock, before it knows the operation): called at the Body's
@@ -236,15 +233,13 @@ export class EnvelopeDecoder {
     throw new DecodeError(message, parts.join('/'), this.operation, this.r.lineColumn(offset));
   }
 
-  /** The error `message` at the element whose start tag the reader is at: child `name`/`index` of the top frame's element. */
-  private failHere(message: string, name: string, index: number): never {
-    return this.fail(message, this.sp, segment(name, index), this.r.start);
-  }
-
-  /** The error `message` at the leaf being read (or at its list item `item`). */
-  private failLeaf(message: string, item = -1): never {
-    const tail = segment(this.leafName, this.leafIndex);
-    return this.fail(message, this.sp, item >= 0 ? `${tail}/item[${item}]` : tail, this.leafStart);
+  /**
+   * The error `message` at child `name`/`index` of the top frame's element (or at its list item
+   * `item`), located at its start tag `start` (default: the one the reader is at).
+   */
+  private failHere(message: string, name: string, index: number, start = this.r.start, item = -1): never {
+    const tail = segment(name, index);
+    return this.fail(message, this.sp, item >= 0 ? `${tail}/item[${item}]` : tail, start);
   }
 
   /** In strict mode: the error for the element at the reader's start tag, which the schema does not declare in the top frame's element (or in its child `within`). */
@@ -266,15 +261,10 @@ export class EnvelopeDecoder {
       this.frames[(this.sp = 0)] = frame;
       return this.run();
     } catch (err) {
-      return this.stopped(err, depth);
+      if (!(err instanceof DecodeError)) throw err;
+      while (this.r.depth >= depth) this.r.next(); // through its end tag: the reader still checks everything in it
+      return err;
     }
-  }
-
-  /** A DecodeError `err` that stopped decoding the element at `depth`: read through its end tag (the reader still checks everything in it). */
-  private stopped(err: unknown, depth: number): DecodeError {
-    if (!(err instanceof DecodeError)) throw err;
-    while (this.r.depth >= depth) this.r.next();
-    return err;
   }
 
   /** Reads events until the element of frame 0 ends; its value. */
@@ -433,37 +423,32 @@ export class EnvelopeDecoder {
    */
   private readLeaf(leaf: Leaf, name: string, index: number): null {
     const r = this.r;
-    this.leafName = name;
-    this.leafIndex = index;
-    this.leafStart = r.start;
-    const text = r.textOnly() ?? this.mixedText(leaf, name, index);
-    if (leaf.kind === 'nil' && text.trim() !== '') this.failLeaf('an element with xsi:nil="true" must be empty');
-    this.leaf = leaf.kind === 'nil' ? null : this.value(leaf, text);
+    const start = r.start;
+    const text = r.textOnly() ?? this.mixedText(leaf, name, index, start);
+    if (leaf.kind === 'nil' && text.trim() !== '') this.failHere('an element with xsi:nil="true" must be empty', name, index, start);
+    try {
+      this.leaf =
+        leaf.kind === 'scalar' ? parseScalar(leaf.scalar, text) : leaf.kind === 'simple' ? parseSimple(this.index, leaf.desc, text) : leaf.kind === 'nil' ? null : text;
+    } catch (err) {
+      if (!(err instanceof ScalarError)) throw err;
+      this.failHere(err.message, name, index, start, err instanceof ListItemError ? err.item : -1);
+    }
     return null;
   }
 
-  /** The text of a leaf that holds more than text, read event by event through its end tag. */
-  private mixedText(leaf: Leaf, name: string, index: number): string {
+  /** The text of a leaf that holds more than text, read event by event through its end tag; `start`: the leaf's start tag. */
+  private mixedText(leaf: Leaf, name: string, index: number, start: number): string {
     const r = this.r;
     let text = '';
     for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
       if (ev === XML_TEXT) text += r.text();
       else if (leaf.kind === 'simple' && this.strict) this.unknown(`${segment(name, index)}/`);
       else if (leaf.kind === 'simple') r.skipElement();
-      else if (leaf.kind === 'scalar') this.fail(`expected text (xs:${leaf.scalar}), found element ${r.name.local}`, this.sp, segment(name, index), r.start);
-      else this.failLeaf(leaf.kind === 'nil' ? 'an element with xsi:nil="true" must be empty' : 'an xs:anyType value with elements needs an xsi:type');
+      else if (leaf.kind === 'scalar') this.failHere(`expected text (xs:${leaf.scalar}), found element ${r.name.local}`, name, index);
+      else if (leaf.kind === 'nil') this.failHere('an element with xsi:nil="true" must be empty', name, index, start);
+      else this.failHere('an xs:anyType value with elements needs an xsi:type', name, index, start);
     }
     return text;
-  }
-
-  /** The value of the leaf's text: a scalar's or a simple type's. */
-  private value(leaf: Leaf, text: string): unknown {
-    try {
-      return leaf.kind === 'scalar' ? parseScalar(leaf.scalar, text) : leaf.kind === 'simple' ? parseSimple(this.index, leaf.desc, text) : text;
-    } catch (err) {
-      if (err instanceof ScalarError) return this.failLeaf(err.message, err instanceof ListItemError ? err.item : -1);
-      throw err;
-    }
   }
 
   /** At the end tag of frame `fr`'s element: its value (an entry's Key and Value stay in its frame, see deliver). */
@@ -553,9 +538,7 @@ function deliver(parent: Frame, slot: Slot, value: unknown, child: Frame | null)
 let KEEP_ALIVE: unknown;
 
 export function keepDecodersAlive(): void {
-  if (KEEP_ALIVE !== undefined) return;
-  KEEP_ALIVE = []; // the decodes below pass through here too
-  KEEP_ALIVE = decodersToKeep();
+  KEEP_ALIVE ??= decodersToKeep();
 }
 
 function decodersToKeep(): unknown {
