@@ -102,6 +102,8 @@ export class EnvelopeDecoder {
   private prefix = '';
   /** The value of the leaf just read (readLeaf). */
   private leaf: unknown = undefined;
+  /** The path index of the child childSlot found: the position of a repeated field's or an array's or dictionary's item, else -1. */
+  private childAt = -1;
   /**
    * Set by decodeRequestOf only (the mock, before it knows the operation): called at the Body's
    * first element (unless a Fault); the message it returns is decoded, body and headers.
@@ -194,7 +196,6 @@ export class EnvelopeDecoder {
       } else if (fault) {
         result = { fault: readFaultFrom(r, version, this.operation) };
       } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
-        this.prefix = '';
         result = { value: this.decodeElement(this.index.slot(msg.body), true) as Record<string, unknown> | DecodeError };
       } else {
         result = { found: `{${r.ns}}${r.name.local}` };
@@ -214,7 +215,6 @@ export class EnvelopeDecoder {
       r.skipElement();
       return;
     }
-    this.prefix = 'Header';
     headers.set(field, { value: this.decodeElement(this.index.slot(field), false), inHeader });
   }
 
@@ -253,6 +253,7 @@ export class EnvelopeDecoder {
   /** At the body element's or a header block's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
   private decodeElement(slot: Slot, isBody: boolean): unknown {
     const depth = this.r.depth;
+    this.prefix = isBody ? '' : 'Header';
     try {
       this.sp = -1; // no frame yet: an error in a header block's start tag names the block alone
       // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
@@ -281,8 +282,7 @@ export class EnvelopeDecoder {
           r.skipElement(); // an element the schema does not have here: forward compatible
           continue;
         }
-        const index = childIndex(top, slot);
-        const child = top.kind === 'dict' ? this.entryFrame(slot, top.dict, index) : this.open(slot, slot.field.name, index);
+        const child = top.kind === 'dict' ? this.entryFrame(slot, top.dict, this.childAt) : this.open(slot, slot.field.name, this.childAt);
         if (child === null) {
           deliver(top, slot, this.leaf, null); // a leaf, read through its end tag
         } else {
@@ -302,7 +302,7 @@ export class EnvelopeDecoder {
     }
   }
 
-  /** At a child's start tag: the slot it fills in `top`, or null to skip it; an error when it may not be there. */
+  /** At a child's start tag: the slot it fills in `top` (its path index in `childAt`), or null to skip it; an error when it may not be there. */
   private childSlot(top: Frame): Slot | null {
     const r = this.r;
     switch (top.kind) {
@@ -311,18 +311,23 @@ export class EnvelopeDecoder {
         if (s === undefined || s.ns !== r.ns) return null;
         const f = s.field;
         if (!f.repeated && Object.prototype.hasOwnProperty.call(top.out, f.name)) this.failHere(`${f.name} occurs more than once`, f.name, -1);
+        const list = f.repeated ? top.out[f.name] : undefined;
+        this.childAt = Array.isArray(list) ? list.length : f.repeated ? 0 : -1;
         return s;
       }
       case 'array': {
         const item = top.item;
         if (r.name.local !== item.field.name) return null;
+        this.childAt = top.items.length;
         // An item in the wrong namespace is a peer's bug; skipping it would lose data silently.
-        if (r.ns !== item.ns) this.failHere(`array item ${item.field.name} is in namespace "${r.ns}", expected "${item.ns}"`, item.field.name, top.items.length);
+        if (r.ns !== item.ns) this.failHere(`array item ${item.field.name} is in namespace "${r.ns}", expected "${item.ns}"`, item.field.name, this.childAt);
         return item;
       }
       case 'dict':
+        this.childAt = top.count;
         return r.name.local === top.entry.field.name && r.ns === top.entry.ns ? top.entry : null;
       case 'entry': {
+        this.childAt = -1;
         const key = this.index.slot(top.dict.key);
         if (r.name.local === 'Key' && r.ns === key.ns) return key;
         const value = this.index.slot(top.dict.value);
@@ -427,8 +432,9 @@ export class EnvelopeDecoder {
     const text = r.textOnly() ?? this.mixedText(leaf, name, index, start);
     if (leaf.kind === 'nil' && text.trim() !== '') this.failHere('an element with xsi:nil="true" must be empty', name, index, start);
     try {
-      this.leaf =
-        leaf.kind === 'scalar' ? parseScalar(leaf.scalar, text) : leaf.kind === 'simple' ? parseSimple(this.index, leaf.desc, text) : leaf.kind === 'nil' ? null : text;
+      if (leaf.kind === 'scalar') this.leaf = parseScalar(leaf.scalar, text);
+      else if (leaf.kind === 'simple') this.leaf = parseSimple(this.index, leaf.desc, text);
+      else this.leaf = leaf.kind === 'nil' ? null : text;
     } catch (err) {
       if (!(err instanceof ScalarError)) throw err;
       this.failHere(err.message, name, index, start, err instanceof ListItemError ? err.item : -1);
@@ -474,23 +480,6 @@ export class EnvelopeDecoder {
         if (fr.dict.record && typeof fr.key !== 'string') this.fail('a dictionary key is nil', sp);
         return undefined;
     }
-  }
-}
-
-/** The index of a new child of field `child` in its parent's path: the position of a repeated field's or an array's item, else -1. */
-function childIndex(parent: Frame, child: Slot): number {
-  switch (parent.kind) {
-    case 'array':
-      return parent.items.length;
-    case 'dict':
-      return parent.count;
-    case 'complex': {
-      if (!child.field.repeated) return -1;
-      const list = parent.out[child.field.name];
-      return Array.isArray(list) ? list.length : 0;
-    }
-    default:
-      return -1;
   }
 }
 
