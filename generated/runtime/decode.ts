@@ -103,11 +103,10 @@ export class EnvelopeDecoder {
   private sp = 0;
   /** The path prefix of the element being decoded ('' for the body, 'Header' for header blocks). */
   private prefix = '';
-  /** The leaf being read (readLeaf): its path segment and start tag, for errors; then its value. */
-  private leafName = '';
-  private leafIndex = -1;
-  private leafStart = 0;
+  /** The value of the leaf just read (readLeaf). */
   private leaf: unknown = undefined;
+  /** The path index of the child childSlot found: the position of a repeated field's or an array's or dictionary's item, else -1. */
+  private childAt = -1;
   /**
    * Set by decodeRequestOf only (the mock, before it knows the operation): called at the Body's
    * first element (unless a Fault); the message it returns is decoded, body and headers.
@@ -200,7 +199,6 @@ export class EnvelopeDecoder {
       } else if (fault) {
         result = { fault: readFaultFrom(r, version, this.operation) };
       } else if (r.name.local === msg.body.name && r.ns === this.index.namespace(msg.body.ns)) {
-        this.prefix = '';
         result = { value: this.decodeElement(this.index.slot(msg.body), true) as Record<string, unknown> | DecodeError };
       } else {
         result = { found: `{${r.ns}}${r.name.local}` };
@@ -220,7 +218,6 @@ export class EnvelopeDecoder {
       r.skipElement();
       return;
     }
-    this.prefix = 'Header';
     headers.set(field, { value: this.decodeElement(this.index.slot(field), false), inHeader });
   }
 
@@ -239,15 +236,13 @@ export class EnvelopeDecoder {
     throw new DecodeError(message, parts.join('/'), this.operation, this.r.lineColumn(offset));
   }
 
-  /** The error `message` at the element whose start tag the reader is at: child `name`/`index` of the top frame's element. */
-  private failHere(message: string, name: string, index: number): never {
-    return this.fail(message, this.sp, segment(name, index), this.r.start);
-  }
-
-  /** The error `message` at the leaf being read (or at its list item `item`). */
-  private failLeaf(message: string, item = -1): never {
-    const tail = segment(this.leafName, this.leafIndex);
-    return this.fail(message, this.sp, item >= 0 ? `${tail}/item[${item}]` : tail, this.leafStart);
+  /**
+   * The error `message` at child `name`/`index` of the top frame's element (or at its list item
+   * `item`), located at its start tag `start` (default: the one the reader is at).
+   */
+  private failHere(message: string, name: string, index: number, start = this.r.start, item = -1): never {
+    const tail = segment(name, index);
+    return this.fail(message, this.sp, item >= 0 ? `${tail}/item[${item}]` : tail, start);
   }
 
   /** In strict mode: the error for the element at the reader's start tag, which the schema does not declare in the top frame's element (or in its child `within`). */
@@ -261,6 +256,7 @@ export class EnvelopeDecoder {
   /** At the body element's or a header block's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
   private decodeElement(slot: Slot, isBody: boolean): unknown {
     const depth = this.r.depth;
+    this.prefix = isBody ? '' : 'Header';
     try {
       this.sp = -1; // no frame yet: an error in a header block's start tag names the block alone
       // The body element's own attributes (xsi:nil, xsi:type) are not read: it is the operation's wrapper.
@@ -269,15 +265,10 @@ export class EnvelopeDecoder {
       this.frames[(this.sp = 0)] = frame;
       return this.run();
     } catch (err) {
-      return this.stopped(err, depth);
+      if (!(err instanceof DecodeError)) throw err;
+      while (this.r.depth >= depth) this.r.next(); // through its end tag: the reader still checks everything in it
+      return err;
     }
-  }
-
-  /** A DecodeError `err` that stopped decoding the element at `depth`: read through its end tag (the reader still checks everything in it). */
-  private stopped(err: unknown, depth: number): DecodeError {
-    if (!(err instanceof DecodeError)) throw err;
-    while (this.r.depth >= depth) this.r.next();
-    return err;
   }
 
   /** Reads events until the element of frame 0 ends; its value. */
@@ -294,8 +285,7 @@ export class EnvelopeDecoder {
           r.skipElement(); // an element the schema does not have here: forward compatible
           continue;
         }
-        const index = childIndex(top, slot);
-        const child = top.kind === 'dict' ? this.entryFrame(slot, top.dict, index) : this.open(slot, slot.field.name, index);
+        const child = top.kind === 'dict' ? this.entryFrame(slot, top.dict, this.childAt) : this.open(slot, slot.field.name, this.childAt);
         if (child === null) {
           deliver(top, slot, this.leaf, null); // a leaf, read through its end tag
         } else {
@@ -315,7 +305,7 @@ export class EnvelopeDecoder {
     }
   }
 
-  /** At a child's start tag: the slot it fills in `top`, or null to skip it; an error when it may not be there. */
+  /** At a child's start tag: the slot it fills in `top` (its path index in `childAt`), or null to skip it; an error when it may not be there. */
   private childSlot(top: Frame): Slot | null {
     const r = this.r;
     switch (top.kind) {
@@ -324,18 +314,23 @@ export class EnvelopeDecoder {
         if (s === undefined || s.ns !== r.ns) return null;
         const f = s.field;
         if (!f.repeated && Object.prototype.hasOwnProperty.call(top.out, f.name)) this.failHere(`${f.name} occurs more than once`, f.name, -1);
+        const list = f.repeated ? top.out[f.name] : undefined;
+        this.childAt = Array.isArray(list) ? list.length : f.repeated ? 0 : -1;
         return s;
       }
       case 'array': {
         const item = top.item;
         if (r.name.local !== item.field.name) return null;
+        this.childAt = top.items.length;
         // An item in the wrong namespace is a peer's bug; skipping it would lose data silently.
-        if (r.ns !== item.ns) this.failHere(`array item ${item.field.name} is in namespace "${r.ns}", expected "${item.ns}"`, item.field.name, top.items.length);
+        if (r.ns !== item.ns) this.failHere(`array item ${item.field.name} is in namespace "${r.ns}", expected "${item.ns}"`, item.field.name, this.childAt);
         return item;
       }
       case 'dict':
+        this.childAt = top.count;
         return r.name.local === top.entry.field.name && r.ns === top.entry.ns ? top.entry : null;
       case 'entry': {
+        this.childAt = -1;
         const key = this.index.slot(top.dict.key);
         if (r.name.local === 'Key' && r.ns === key.ns) return key;
         const value = this.index.slot(top.dict.value);
@@ -436,37 +431,33 @@ export class EnvelopeDecoder {
    */
   private readLeaf(leaf: Leaf, name: string, index: number): null {
     const r = this.r;
-    this.leafName = name;
-    this.leafIndex = index;
-    this.leafStart = r.start;
-    const text = r.textOnly() ?? this.mixedText(leaf, name, index);
-    if (leaf.kind === 'nil' && text.trim() !== '') this.failLeaf('an element with xsi:nil="true" must be empty');
-    this.leaf = leaf.kind === 'nil' ? null : this.value(leaf, text);
+    const start = r.start;
+    const text = r.textOnly() ?? this.mixedText(leaf, name, index, start);
+    if (leaf.kind === 'nil' && text.trim() !== '') this.failHere('an element with xsi:nil="true" must be empty', name, index, start);
+    try {
+      if (leaf.kind === 'scalar') this.leaf = parseScalar(leaf.scalar, text);
+      else if (leaf.kind === 'simple') this.leaf = parseSimple(this.index, leaf.desc, text);
+      else this.leaf = leaf.kind === 'nil' ? null : text;
+    } catch (err) {
+      if (!(err instanceof ScalarError)) throw err;
+      this.failHere(err.message, name, index, start, err instanceof ListItemError ? err.item : -1);
+    }
     return null;
   }
 
-  /** The text of a leaf that holds more than text, read event by event through its end tag. */
-  private mixedText(leaf: Leaf, name: string, index: number): string {
+  /** The text of a leaf that holds more than text, read event by event through its end tag; `start`: the leaf's start tag. */
+  private mixedText(leaf: Leaf, name: string, index: number, start: number): string {
     const r = this.r;
     let text = '';
     for (let ev = r.next(); ev !== XML_END; ev = r.next()) {
       if (ev === XML_TEXT) text += r.text();
       else if (leaf.kind === 'simple' && this.strict) this.unknown(`${segment(name, index)}/`);
       else if (leaf.kind === 'simple') r.skipElement();
-      else if (leaf.kind === 'scalar') this.fail(`expected text (xs:${leaf.scalar}), found element ${r.name.local}`, this.sp, segment(name, index), r.start);
-      else this.failLeaf(leaf.kind === 'nil' ? 'an element with xsi:nil="true" must be empty' : 'an xs:anyType value with elements needs an xsi:type');
+      else if (leaf.kind === 'scalar') this.failHere(`expected text (xs:${leaf.scalar}), found element ${r.name.local}`, name, index);
+      else if (leaf.kind === 'nil') this.failHere('an element with xsi:nil="true" must be empty', name, index, start);
+      else this.failHere('an xs:anyType value with elements needs an xsi:type', name, index, start);
     }
     return text;
-  }
-
-  /** The value of the leaf's text: a scalar's or a simple type's. */
-  private value(leaf: Leaf, text: string): unknown {
-    try {
-      return leaf.kind === 'scalar' ? parseScalar(leaf.scalar, text) : leaf.kind === 'simple' ? parseSimple(this.index, leaf.desc, text) : text;
-    } catch (err) {
-      if (err instanceof ScalarError) return this.failLeaf(err.message, err instanceof ListItemError ? err.item : -1);
-      throw err;
-    }
   }
 
   /** At the end tag of frame `fr`'s element: its value (an entry's Key and Value stay in its frame, see deliver). */
@@ -492,23 +483,6 @@ export class EnvelopeDecoder {
         if (fr.dict.record && typeof fr.key !== 'string') this.fail('a dictionary key is nil', sp);
         return undefined;
     }
-  }
-}
-
-/** The index of a new child of field `child` in its parent's path: the position of a repeated field's or an array's item, else -1. */
-function childIndex(parent: Frame, child: Slot): number {
-  switch (parent.kind) {
-    case 'array':
-      return parent.items.length;
-    case 'dict':
-      return parent.count;
-    case 'complex': {
-      if (!child.field.repeated) return -1;
-      const list = parent.out[child.field.name];
-      return Array.isArray(list) ? list.length : 0;
-    }
-    default:
-      return -1;
   }
 }
 
@@ -556,9 +530,7 @@ function deliver(parent: Frame, slot: Slot, value: unknown, child: Frame | null)
 let KEEP_ALIVE: unknown;
 
 export function keepDecodersAlive(): void {
-  if (KEEP_ALIVE !== undefined) return;
-  KEEP_ALIVE = []; // the decodes below pass through here too
-  KEEP_ALIVE = decodersToKeep();
+  KEEP_ALIVE ??= decodersToKeep();
 }
 
 function decodersToKeep(): unknown {
