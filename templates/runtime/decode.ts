@@ -225,10 +225,10 @@ export class EnvelopeDecoder {
     }
   }
 
-  /** Throws `message` at frame `depth`'s element and path segments `tail`, located at `offset` (default: the frame's start tag). */
-  private fail(message: string, depth: number, tail = '', offset = this.frames[depth]!.start): never {
+  /** Throws `message` at the top frame's element and path segments `tail`, located at `offset` (default: the frame's start tag). */
+  private fail(message: string, tail = '', offset = this.frames[this.sp]!.start): never {
     const parts: string[] = this.prefix ? [this.prefix] : [];
-    for (let i = 0; i <= depth; i++) parts.push(segment(this.frames[i]!.name, this.frames[i]!.index));
+    for (let i = 0; i <= this.sp; i++) parts.push(segment(this.frames[i]!.name, this.frames[i]!.index));
     if (tail) parts.push(tail);
     throw new DecodeError(message, parts.join('/'), this.operation, this.r.lineColumn(offset));
   }
@@ -239,7 +239,7 @@ export class EnvelopeDecoder {
    */
   private failHere(message: string, name: string, index: number, start = this.r.start, item = -1): never {
     const tail = segment(name, index);
-    return this.fail(message, this.sp, item >= 0 ? `${tail}/item[${item}]` : tail, start);
+    return this.fail(message, item >= 0 ? `${tail}/item[${item}]` : tail, start);
   }
 
   /** In strict mode: the error for the element at the reader's start tag, which the schema does not declare in the top frame's element (or in its child `within`). */
@@ -247,7 +247,7 @@ export class EnvelopeDecoder {
     const r = this.r;
     const where = r.ns === '' ? 'in no namespace' : `in namespace "${r.ns}"`;
     const message = `unknown element ${r.name.local} ${where}: the schema does not declare it here (unknownElements: 'error')`;
-    return this.fail(message, this.sp, within + r.name.local, r.start);
+    return this.fail(message, within + r.name.local, r.start);
   }
 
   /** At the body element's or a header block's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
@@ -459,12 +459,11 @@ export class EnvelopeDecoder {
 
   /** At the end tag of frame `fr`'s element: its value (an entry's Key and Value stay in its frame, see deliver). */
   private close(fr: Frame): unknown {
-    const sp = this.sp;
     switch (fr.kind) {
       case 'complex': {
         const out = fr.out;
         for (const f of fr.info.required) {
-          if (!Object.prototype.hasOwnProperty.call(out, f.name)) this.fail(`the required element ${f.name} is missing`, sp);
+          if (!Object.prototype.hasOwnProperty.call(out, f.name)) this.fail(`the required element ${f.name} is missing`);
         }
         // A value whose type the schema left open carries its type's name, so it can be written back.
         if (fr.anyType !== undefined) setProperty(out, '$type', fr.anyType);
@@ -475,9 +474,9 @@ export class EnvelopeDecoder {
       case 'dict':
         return fr.record ?? fr.entries;
       case 'entry':
-        if (!fr.hasKey) this.fail('a dictionary entry has no Key', sp);
-        if (!fr.hasValue && !fr.dict.value.nillable) this.fail('a dictionary entry has no Value', sp);
-        if (fr.dict.record && typeof fr.key !== 'string') this.fail('a dictionary key is nil', sp);
+        if (!fr.hasKey) this.fail('a dictionary entry has no Key');
+        if (!fr.hasValue && !fr.dict.value.nillable) this.fail('a dictionary entry has no Value');
+        if (fr.dict.record && typeof fr.key !== 'string') this.fail('a dictionary key is nil');
         return undefined;
     }
   }
