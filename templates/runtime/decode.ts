@@ -74,8 +74,11 @@ type Frame = { readonly slot: Slot; readonly name: string; readonly index: numbe
       readonly entries: { readonly Key: unknown; readonly Value: unknown }[];
       count: number;
     }
-  | /** A dictionary entry: its Key and Value, when seen (the last of each counts). */ { readonly kind: 'entry'; readonly dict: DictDesc; key: unknown; hasKey: boolean; value: unknown; hasValue: boolean }
+  | /** A dictionary entry: its Key and Value, ABSENT until seen (the last of each counts). */ { readonly kind: 'entry'; readonly dict: DictDesc; key: unknown; value: unknown }
 );
+
+/** A dictionary entry's Key or Value not seen (any value, undefined included, may be one). */
+const ABSENT = Symbol('absent');
 
 /**
  * How a leaf's text becomes its value: as a scalar (the field's, or xs:anyType's xsi:type), a simple
@@ -382,7 +385,7 @@ export class EnvelopeDecoder {
   }
 
   private entryFrame(slot: Slot, dict: DictDesc, index: number): Frame {
-    return { kind: 'entry', slot, name: slot.field.name, index, start: this.r.start, dict, key: undefined, hasKey: false, value: undefined, hasValue: false };
+    return { kind: 'entry', slot, name: slot.field.name, index, start: this.r.start, dict, key: ABSENT, value: ABSENT };
   }
 
   /** An xs:anyType element with xsi:type `value`: a scalar, or a type of this service (an enumeration or list: a leaf too). */
@@ -474,8 +477,8 @@ export class EnvelopeDecoder {
       case 'dict':
         return fr.record ?? fr.entries;
       case 'entry':
-        if (!fr.hasKey) this.fail('a dictionary entry has no Key');
-        if (!fr.hasValue && !fr.dict.value.nillable) this.fail('a dictionary entry has no Value');
+        if (fr.key === ABSENT) this.fail('a dictionary entry has no Key');
+        if (fr.value === ABSENT && !fr.dict.value.nillable) this.fail('a dictionary entry has no Value');
         if (fr.dict.record && typeof fr.key !== 'string') this.fail('a dictionary key is nil');
         return undefined;
     }
@@ -498,18 +501,13 @@ function deliver(parent: Frame, slot: Slot, value: unknown, child: Frame | null)
     case 'dict':
       parent.count++;
       if (child?.kind !== 'entry') return; // (a dictionary's children are its entries)
-      if (parent.record !== undefined) setProperty(parent.record, String(child.key), child.hasValue ? child.value : null);
-      else parent.entries.push({ Key: child.key, Value: child.hasValue ? child.value : null });
+      if (parent.record !== undefined) setProperty(parent.record, String(child.key), child.value === ABSENT ? null : child.value);
+      else parent.entries.push({ Key: child.key, Value: child.value === ABSENT ? null : child.value });
       return;
     case 'entry':
       // Key or Value (the last of each counts).
-      if (slot.field === parent.dict.key) {
-        parent.key = value;
-        parent.hasKey = true;
-      } else {
-        parent.value = value;
-        parent.hasValue = true;
-      }
+      if (slot.field === parent.dict.key) parent.key = value;
+      else parent.value = value;
   }
 }
 
