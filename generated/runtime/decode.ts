@@ -77,8 +77,11 @@ type Frame = { readonly slot: Slot; readonly name: string; readonly index: numbe
       readonly entries: { readonly Key: unknown; readonly Value: unknown }[];
       count: number;
     }
-  | /** A dictionary entry: its Key and Value, when seen (the last of each counts). */ { readonly kind: 'entry'; readonly dict: DictDesc; key: unknown; hasKey: boolean; value: unknown; hasValue: boolean }
+  | /** A dictionary entry: its Key and Value, ABSENT until seen (the last of each counts). */ { readonly kind: 'entry'; readonly dict: DictDesc; key: unknown; value: unknown }
 );
+
+/** A dictionary entry's Key or Value not seen (any value, undefined included, may be one). */
+const ABSENT = Symbol('absent');
 
 /**
  * How a leaf's text becomes its value: as a scalar (the field's, or xs:anyType's xsi:type), a simple
@@ -228,10 +231,10 @@ export class EnvelopeDecoder {
     }
   }
 
-  /** Throws `message` at frame `depth`'s element and path segments `tail`, located at `offset` (default: the frame's start tag). */
-  private fail(message: string, depth: number, tail = '', offset = this.frames[depth]!.start): never {
+  /** Throws `message` at the top frame's element and path segments `tail`, located at `offset` (default: the frame's start tag). */
+  private fail(message: string, tail = '', offset = this.frames[this.sp]!.start): never {
     const parts: string[] = this.prefix ? [this.prefix] : [];
-    for (let i = 0; i <= depth; i++) parts.push(segment(this.frames[i]!.name, this.frames[i]!.index));
+    for (let i = 0; i <= this.sp; i++) parts.push(segment(this.frames[i]!.name, this.frames[i]!.index));
     if (tail) parts.push(tail);
     throw new DecodeError(message, parts.join('/'), this.operation, this.r.lineColumn(offset));
   }
@@ -242,7 +245,7 @@ export class EnvelopeDecoder {
    */
   private failHere(message: string, name: string, index: number, start = this.r.start, item = -1): never {
     const tail = segment(name, index);
-    return this.fail(message, this.sp, item >= 0 ? `${tail}/item[${item}]` : tail, start);
+    return this.fail(message, item >= 0 ? `${tail}/item[${item}]` : tail, start);
   }
 
   /** In strict mode: the error for the element at the reader's start tag, which the schema does not declare in the top frame's element (or in its child `within`). */
@@ -250,7 +253,7 @@ export class EnvelopeDecoder {
     const r = this.r;
     const where = r.ns === '' ? 'in no namespace' : `in namespace "${r.ns}"`;
     const message = `unknown element ${r.name.local} ${where}: the schema does not declare it here (unknownElements: 'error')`;
-    return this.fail(message, this.sp, within + r.name.local, r.start);
+    return this.fail(message, within + r.name.local, r.start);
   }
 
   /** At the body element's or a header block's start tag: its value, or the DecodeError that stopped it; reads through its end tag either way. */
@@ -385,7 +388,7 @@ export class EnvelopeDecoder {
   }
 
   private entryFrame(slot: Slot, dict: DictDesc, index: number): Frame {
-    return { kind: 'entry', slot, name: slot.field.name, index, start: this.r.start, dict, key: undefined, hasKey: false, value: undefined, hasValue: false };
+    return { kind: 'entry', slot, name: slot.field.name, index, start: this.r.start, dict, key: ABSENT, value: ABSENT };
   }
 
   /** An xs:anyType element with xsi:type `value`: a scalar, or a type of this service (an enumeration or list: a leaf too). */
@@ -462,12 +465,11 @@ export class EnvelopeDecoder {
 
   /** At the end tag of frame `fr`'s element: its value (an entry's Key and Value stay in its frame, see deliver). */
   private close(fr: Frame): unknown {
-    const sp = this.sp;
     switch (fr.kind) {
       case 'complex': {
         const out = fr.out;
         for (const f of fr.info.required) {
-          if (!Object.prototype.hasOwnProperty.call(out, f.name)) this.fail(`the required element ${f.name} is missing`, sp);
+          if (!Object.prototype.hasOwnProperty.call(out, f.name)) this.fail(`the required element ${f.name} is missing`);
         }
         // A value whose type the schema left open carries its type's name, so it can be written back.
         if (fr.anyType !== undefined) setProperty(out, '$type', fr.anyType);
@@ -478,9 +480,9 @@ export class EnvelopeDecoder {
       case 'dict':
         return fr.record ?? fr.entries;
       case 'entry':
-        if (!fr.hasKey) this.fail('a dictionary entry has no Key', sp);
-        if (!fr.hasValue && !fr.dict.value.nillable) this.fail('a dictionary entry has no Value', sp);
-        if (fr.dict.record && typeof fr.key !== 'string') this.fail('a dictionary key is nil', sp);
+        if (fr.key === ABSENT) this.fail('a dictionary entry has no Key');
+        if (fr.value === ABSENT && !fr.dict.value.nillable) this.fail('a dictionary entry has no Value');
+        if (fr.dict.record && typeof fr.key !== 'string') this.fail('a dictionary key is nil');
         return undefined;
     }
   }
@@ -502,18 +504,13 @@ function deliver(parent: Frame, slot: Slot, value: unknown, child: Frame | null)
     case 'dict':
       parent.count++;
       if (child?.kind !== 'entry') return; // (a dictionary's children are its entries)
-      if (parent.record !== undefined) setProperty(parent.record, String(child.key), child.hasValue ? child.value : null);
-      else parent.entries.push({ Key: child.key, Value: child.hasValue ? child.value : null });
+      if (parent.record !== undefined) setProperty(parent.record, String(child.key), child.value === ABSENT ? null : child.value);
+      else parent.entries.push({ Key: child.key, Value: child.value === ABSENT ? null : child.value });
       return;
     case 'entry':
       // Key or Value (the last of each counts).
-      if (slot.field === parent.dict.key) {
-        parent.key = value;
-        parent.hasKey = true;
-      } else {
-        parent.value = value;
-        parent.hasValue = true;
-      }
+      if (slot.field === parent.dict.key) parent.key = value;
+      else parent.value = value;
   }
 }
 

@@ -19,9 +19,7 @@ export function envelopeNamespace(version: SoapVersion): string {
 /** A whole envelope around already-encoded header blocks and body element. */
 export function writeEnvelope(index: SchemaIndex, version: SoapVersion, headerBlocks: string, body: string): string {
   let decls = `xmlns:s="${envelopeNamespace(version)}" xmlns:xsi="${XSI_NS}" xmlns:xsd="${XSD_NS}"`;
-  index.schema.namespaces.forEach((ns, i) => {
-    decls += ` xmlns:${index.prefixes[i]}="${escapeAttribute(ns)}"`;
-  });
+  for (const [i, ns] of index.schema.namespaces.entries()) decls += ` xmlns:${index.prefixes[i]}="${escapeAttribute(ns)}"`;
   const header = headerBlocks ? `<s:Header>${headerBlocks}</s:Header>` : '';
   return `<?xml version="1.0" encoding="utf-8"?><s:Envelope ${decls}>${header}<s:Body>${body}</s:Body></s:Envelope>`;
 }
