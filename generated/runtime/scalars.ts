@@ -9,7 +9,8 @@ import { codePoint, isWs, notXmlChar } from './xml.js';
 /** Thrown by parse/format; the codecs turn it into a DecodeError/EncodeError with the path. */
 export class ScalarError extends Error {}
 
-const INTEGER_RANGES: Partial<Record<ScalarKind, readonly [number, number]>> = {
+/** The integer kinds and their ranges; the kinds are what parseScalar's and formatScalar's switches leave to their default. */
+const INTEGER_RANGES = {
   byte: [-128, 127],
   short: [-32768, 32767],
   int: [-2147483648, 2147483647],
@@ -18,7 +19,7 @@ const INTEGER_RANGES: Partial<Record<ScalarKind, readonly [number, number]>> = {
   unsignedShort: [0, 65535],
   unsignedInt: [0, 4294967295],
   unsignedLong: [0, Number.MAX_SAFE_INTEGER],
-};
+} as const;
 
 const DECIMAL_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const DOUBLE_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -44,19 +45,6 @@ export function parseScalar(kind: ScalarKind, src: string): unknown {
       if ((n === 4 && src.startsWith('true', start)) || (n === 1 && src.charCodeAt(start) === 49)) return true;
       if ((n === 5 && src.startsWith('false', start)) || (n === 1 && src.charCodeAt(start) === 48)) return false;
       throw new ScalarError(`"${shortText(src.slice(start, end))}" is not a boolean`);
-    }
-    case 'byte':
-    case 'short':
-    case 'int':
-    case 'long':
-    case 'unsignedByte':
-    case 'unsignedShort':
-    case 'unsignedInt':
-    case 'unsignedLong': {
-      const n = integerAt(src, start, end);
-      if (Number.isNaN(n)) throw new ScalarError(`"${shortText(src.slice(start, end))}" is not an integer (xs:${kind})`);
-      if (!inRange(kind, n)) throw outOfRange(kind, src.slice(start, end));
-      return n;
     }
     case 'float':
     case 'double': {
@@ -90,6 +78,12 @@ export function parseScalar(kind: ScalarKind, src: string): unknown {
       if (code < 0 || code > 0xffff) throw new ScalarError(`${src.slice(start, end)} is not a UTF-16 code unit`);
       return String.fromCharCode(code);
     }
+    default: { // the integer kinds (INTEGER_RANGES), as the type checker narrows kind here
+      const n = integerAt(src, start, end);
+      if (Number.isNaN(n)) throw new ScalarError(`"${shortText(src.slice(start, end))}" is not an integer (xs:${kind})`);
+      if (!inRange(kind, n)) throw outOfRange(kind, src.slice(start, end));
+      return n;
+    }
   }
 }
 
@@ -117,8 +111,8 @@ function digitsAt(src: string, p: number, n: number): number {
   return value;
 }
 
-function inRange(kind: ScalarKind, n: number): boolean {
-  const range = INTEGER_RANGES[kind]!;
+function inRange(kind: keyof typeof INTEGER_RANGES, n: number): boolean {
+  const range = INTEGER_RANGES[kind];
   return n >= range[0] && n <= range[1];
 }
 
@@ -139,18 +133,6 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
     case 'boolean':
       if (typeof value !== 'boolean') throw typeError('a boolean', value);
       return value ? 'true' : 'false';
-    case 'byte':
-    case 'short':
-    case 'int':
-    case 'long':
-    case 'unsignedByte':
-    case 'unsignedShort':
-    case 'unsignedInt':
-    case 'unsignedLong': {
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`an integer (xs:${kind})`, value, true);
-      if (!inRange(kind, value)) throw outOfRange(kind, String(value));
-      return String(value === 0 ? 0 : value);
-    }
     case 'float':
     case 'double':
       if (typeof value !== 'number') throw typeError('a number', value);
@@ -174,6 +156,10 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
     case 'char':
       if (typeof value !== 'string' || value.length !== 1) throw typeError('a one-character string (WCF char)', value);
       return String(value.charCodeAt(0));
+    default: // the integer kinds (INTEGER_RANGES), as the type checker narrows kind here
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(`an integer (xs:${kind})`, value, true);
+      if (!inRange(kind, value)) throw outOfRange(kind, String(value));
+      return String(value === 0 ? 0 : value);
   }
 }
 
