@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_291;
+const CLIENT_PATH_CEILING = 3_288;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -106,6 +106,7 @@ describe('the runtime as files', () => {
     // the type checker narrows the kind to INTEGER_RANGES's keys there), not listed twice, eight cases each.
     // 3,291 with a field's tag worked out only where its Slot is made (schema.ts newSlot; the mock
     // server's one other use reads the slot's), not also by a SchemaIndex.tag method.
+    // 3,288 with formatScalar's XML 1.0 character check written in its one case (scalars.ts checkXmlChars went).
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
