@@ -126,10 +126,12 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
   switch (kind) {
     case 'string':
     case 'anyURI':
-    case 'QName':
+    case 'QName': {
       if (typeof value !== 'string') throw typeError('a string', value);
-      checkXmlChars(value);
+      const bad = notXmlChar(value);
+      if (bad >= 0) throw new ScalarError(`the character ${codePoint(value.charCodeAt(bad))} at index ${bad} cannot be written in XML 1.0`);
       return value;
+    }
     case 'boolean':
       if (typeof value !== 'boolean') throw typeError('a boolean', value);
       return value ? 'true' : 'false';
@@ -161,11 +163,6 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
       if (!inRange(kind, value)) throw outOfRange(kind, String(value));
       return String(value === 0 ? 0 : value);
   }
-}
-
-function checkXmlChars(value: string): void {
-  const i = notXmlChar(value);
-  if (i >= 0) throw new ScalarError(`the character ${codePoint(value.charCodeAt(i))} at index ${i} cannot be written in XML 1.0`);
 }
 
 function typeError(expected: string, value: unknown, numberShown = false): ScalarError {

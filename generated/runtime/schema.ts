@@ -268,11 +268,6 @@ export class SchemaIndex {
     return index < 0 ? '' : this.schema.namespaces[index]!;
   }
 
-  /** `ns0:Name`, or `Name` for unqualified elements. */
-  tag(field: FieldDesc): string {
-    return field.ns < 0 ? field.name : `${this.prefixes[field.ns]}:${field.name}`;
-  }
-
   slot(field: FieldDesc): Slot {
     let slot = this.slots.get(field);
     if (slot === undefined) this.slots.set(field, (slot = this.newSlot(field)));
@@ -281,7 +276,7 @@ export class SchemaIndex {
 
   private newSlot(field: FieldDesc): Slot {
     const ns = this.namespace(field.ns);
-    const tag = this.tag(field);
+    const tag = field.ns < 0 ? field.name : `${this.prefixes[field.ns]}:${field.name}`;
     const open = `<${tag}>`;
     const close = `</${tag}>`;
     // Whole literals, not `{ ...common, kind }`: V8 keeps a spread's members beyond the copied
