@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_288;
+const CLIENT_PATH_CEILING = 3_278;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -107,6 +107,8 @@ describe('the runtime as files', () => {
     // 3,291 with a field's tag worked out only where its Slot is made (schema.ts newSlot; the mock
     // server's one other use reads the slot's), not also by a SchemaIndex.tag method.
     // 3,288 with formatScalar's XML 1.0 character check written in its one case (scalars.ts checkXmlChars went).
+    // 3,278 with five fields that were declared and then assigned from a same-named constructor parameter,
+    // undocumented, made parameter properties (FormTable, SchemaIndex, ListItemError, SoapAgent, TransportError).
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
