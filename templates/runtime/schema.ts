@@ -459,12 +459,11 @@ export function formatSimple(index: SchemaIndex, desc: SimpleDesc, value: unknow
       return value as string;
     case 'list': {
       if (!Array.isArray(value)) throw new ScalarError('expected an array (xs:list)');
-      const texts = eachItem(index, desc, value, (type, item) => {
+      return eachItem(index, desc, value, (type, item) => {
         const text = typeof type === 'string' ? formatScalar(type, item) : formatSimple(index, type, item);
         check(listItemProblem(text));
         return text;
-      });
-      return texts.join(' ');
+      }).join(' ');
     }
     case 'restricted': {
       const text = formatScalar(baseKind(desc), value);
