@@ -138,10 +138,9 @@ export function formatScalar(kind: ScalarKind, value: unknown): string {
     case 'float':
     case 'double':
       if (typeof value !== 'number') throw typeError('a number', value);
-      if (Number.isNaN(value)) return 'NaN';
       if (value === Infinity) return 'INF';
       if (value === -Infinity) return '-INF';
-      return Object.is(value, -0) ? '-0' : String(value);
+      return Object.is(value, -0) ? '-0' : String(value); // NaN as 'NaN' too
     case 'decimal':
       if (typeof value !== 'number' || !Number.isFinite(value)) throw typeError('a finite number (xs:decimal)', value);
       return plainDecimal(value);

@@ -156,13 +156,11 @@ export function schema(namespaces: readonly string[], forms: Readonly<Record<str
  * read, which SchemaIndex does only for the first xsi:type it meets (complexByXmlName).
  */
 class FormTable implements SchemaDesc {
-  readonly namespaces: readonly string[];
   readonly #forms: Readonly<Record<string, TypeForm>>;
   readonly #built = new Map<string, TypeDesc>();
   #all: Record<string, TypeDesc> | undefined;
 
-  constructor(namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>) {
-    this.namespaces = namespaces;
+  constructor(readonly namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>) {
     this.#forms = forms;
   }
 
@@ -242,7 +240,6 @@ export type Slot = { readonly field: FieldDesc; readonly ns: string; readonly ta
 );
 
 export class SchemaIndex {
-  readonly schema: SchemaDesc;
   /** Prefix used for each namespace index when writing (`ns0`, `ns1` ...). */
   readonly prefixes: readonly string[];
   private readonly complex = new Map<string, ComplexInfo>();
@@ -254,8 +251,7 @@ export class SchemaIndex {
    */
   private readonly slots = new Map<FieldDesc, Slot>();
 
-  constructor(schema: SchemaDesc) {
-    this.schema = schema;
+  constructor(readonly schema: SchemaDesc) {
     this.prefixes = schema.namespaces.map((_, i) => `ns${i}`);
   }
 
@@ -420,10 +416,8 @@ export function listItemProblem(text: string): string | undefined {
 
 /** A ScalarError in item `item` of an xs:list. */
 export class ListItemError extends ScalarError {
-  readonly item: number;
-  constructor(message: string, item: number) {
+  constructor(message: string, readonly item: number) {
     super(message);
-    this.item = item;
   }
 }
 
@@ -468,12 +462,11 @@ export function formatSimple(index: SchemaIndex, desc: SimpleDesc, value: unknow
       return value as string;
     case 'list': {
       if (!Array.isArray(value)) throw new ScalarError('expected an array (xs:list)');
-      const texts = eachItem(index, desc, value, (type, item) => {
+      return eachItem(index, desc, value, (type, item) => {
         const text = typeof type === 'string' ? formatScalar(type, item) : formatSimple(index, type, item);
         check(listItemProblem(text));
         return text;
-      });
-      return texts.join(' ');
+      }).join(' ');
     }
     case 'restricted': {
       const text = formatScalar(baseKind(desc), value);
