@@ -158,18 +158,14 @@ export function schema(namespaces: readonly string[], forms: Readonly<Record<str
 class FormTable implements SchemaDesc {
   readonly #forms: Readonly<Record<string, TypeForm>>;
   readonly #built = new Map<string, TypeDesc>();
-  #all: Record<string, TypeDesc> | undefined;
+  #all: Readonly<Record<string, TypeDesc>> | undefined;
 
   constructor(readonly namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>) {
     this.#forms = forms;
   }
 
   get types(): Readonly<Record<string, TypeDesc>> {
-    if (!this.#all) {
-      this.#all = {};
-      for (const key of Object.keys(this.#forms)) this.#all[key] = this.type(key)!;
-    }
-    return this.#all;
+    return (this.#all ??= Object.fromEntries(Object.keys(this.#forms).map((key) => [key, this.type(key)!])));
   }
 
   type(key: string): TypeDesc | undefined {
