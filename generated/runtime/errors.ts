@@ -121,10 +121,8 @@ export type TransportFailure = 'timeout' | 'aborted' | 'network' | 'too-large';
 
 /** The request did not complete: timeout, abort, network failure, or a response over the size limit. */
 export class TransportError extends SoapError {
-  readonly reason: TransportFailure;
-  constructor(reason: TransportFailure, message: string, operation?: string, cause?: unknown) {
+  constructor(readonly reason: TransportFailure, message: string, operation?: string, cause?: unknown) {
     super(message, operation, cause === undefined ? undefined : { cause });
-    this.reason = reason;
   }
 }
 

@@ -594,7 +594,7 @@ function encodeEmptyResponse(codec: AnyOperationCodec, headers: Record<string, u
   const output = codec.desc.output!;
   const index = schemaIndex(codec.schema);
   const encoder = new Encoder(index, codec.name);
-  return writeEnvelope(index, codec.soapVersion, encoder.headerBlocks(output.headers, headers), `<${index.tag(output.body)}/>`);
+  return writeEnvelope(index, codec.soapVersion, encoder.headerBlocks(output.headers, headers), `<${index.slot(output.body).tag}/>`);
 }
 
 // The slice of node:http that listen() uses. It is loaded by a computed specifier so that

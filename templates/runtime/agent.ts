@@ -101,7 +101,6 @@ export interface CallResult<O, H> {
 export type TenantRouting = Pick<TenantResolver, 'cachedEndpoint' | 'endpoint' | 'invalidate'>;
 
 export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
-  readonly operations: Ops;
   /** Where calls go: from endpoint, baseUrl or (with useWsdlAddress) the WSDL; undefined when none was given. */
   readonly endpoint: string | undefined;
   /** The WSDL's soap:address (used only with the useWsdlAddress option). */
@@ -112,9 +111,8 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   readonly #loadCaller: () => Promise<Caller>;
   #caller: Caller | undefined;
 
-  constructor(operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
+  constructor(readonly operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     checkAgentOptions(options);
-    this.operations = operations;
     this.#options = options;
     this.wsdlAddress = info.defaultEndpoint;
     this.#service = info.service;

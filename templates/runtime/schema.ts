@@ -153,22 +153,16 @@ export function schema(namespaces: readonly string[], forms: Readonly<Record<str
  * read, which SchemaIndex does only for the first xsi:type it meets (complexByXmlName).
  */
 class FormTable implements SchemaDesc {
-  readonly namespaces: readonly string[];
   readonly #forms: Readonly<Record<string, TypeForm>>;
   readonly #built = new Map<string, TypeDesc>();
-  #all: Record<string, TypeDesc> | undefined;
+  #all: Readonly<Record<string, TypeDesc>> | undefined;
 
-  constructor(namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>) {
-    this.namespaces = namespaces;
+  constructor(readonly namespaces: readonly string[], forms: Readonly<Record<string, TypeForm>>) {
     this.#forms = forms;
   }
 
   get types(): Readonly<Record<string, TypeDesc>> {
-    if (!this.#all) {
-      this.#all = {};
-      for (const key of Object.keys(this.#forms)) this.#all[key] = this.type(key)!;
-    }
-    return this.#all;
+    return (this.#all ??= Object.fromEntries(Object.keys(this.#forms).map((key) => [key, this.type(key)!])));
   }
 
   type(key: string): TypeDesc | undefined {
@@ -239,7 +233,6 @@ export type Slot = { readonly field: FieldDesc; readonly ns: string; readonly ta
 );
 
 export class SchemaIndex {
-  readonly schema: SchemaDesc;
   /** Prefix used for each namespace index when writing (`ns0`, `ns1` ...). */
   readonly prefixes: readonly string[];
   private readonly complex = new Map<string, ComplexInfo>();
@@ -251,8 +244,7 @@ export class SchemaIndex {
    */
   private readonly slots = new Map<FieldDesc, Slot>();
 
-  constructor(schema: SchemaDesc) {
-    this.schema = schema;
+  constructor(readonly schema: SchemaDesc) {
     this.prefixes = schema.namespaces.map((_, i) => `ns${i}`);
   }
 
@@ -265,11 +257,6 @@ export class SchemaIndex {
     return index < 0 ? '' : this.schema.namespaces[index]!;
   }
 
-  /** `ns0:Name`, or `Name` for unqualified elements. */
-  tag(field: FieldDesc): string {
-    return field.ns < 0 ? field.name : `${this.prefixes[field.ns]}:${field.name}`;
-  }
-
   slot(field: FieldDesc): Slot {
     let slot = this.slots.get(field);
     if (slot === undefined) this.slots.set(field, (slot = this.newSlot(field)));
@@ -278,7 +265,7 @@ export class SchemaIndex {
 
   private newSlot(field: FieldDesc): Slot {
     const ns = this.namespace(field.ns);
-    const tag = this.tag(field);
+    const tag = field.ns < 0 ? field.name : `${this.prefixes[field.ns]}:${field.name}`;
     const open = `<${tag}>`;
     const close = `</${tag}>`;
     // Whole literals, not `{ ...common, kind }`: V8 keeps a spread's members beyond the copied
@@ -422,10 +409,8 @@ export function listItemProblem(text: string): string | undefined {
 
 /** A ScalarError in item `item` of an xs:list. */
 export class ListItemError extends ScalarError {
-  readonly item: number;
-  constructor(message: string, item: number) {
+  constructor(message: string, readonly item: number) {
     super(message);
-    this.item = item;
   }
 }
 
@@ -470,12 +455,11 @@ export function formatSimple(index: SchemaIndex, desc: SimpleDesc, value: unknow
       return value as string;
     case 'list': {
       if (!Array.isArray(value)) throw new ScalarError('expected an array (xs:list)');
-      const texts = eachItem(index, desc, value, (type, item) => {
+      return eachItem(index, desc, value, (type, item) => {
         const text = typeof type === 'string' ? formatScalar(type, item) : formatSimple(index, type, item);
         check(listItemProblem(text));
         return text;
-      });
-      return texts.join(' ');
+      }).join(' ');
     }
     case 'restricted': {
       const text = formatScalar(baseKind(desc), value);

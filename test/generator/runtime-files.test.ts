@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_302;
+const CLIENT_PATH_CEILING = 3_239;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -99,7 +99,7 @@ describe('the runtime as files', () => {
     // and delays; +4). A bad retry option had bent every call's retries instead. 3,335 with one
     // timer rule that calls back (agent.ts callLimit) instead of a promise CallBudget had to give a
     // wait that never settled (+1: the first call's load wraps it in its own promise).
-    // Session 14: 3,318 with a leaf's start tag, name and index kept by readLeaf as locals, not as
+    // Session 14 (s14b): 3,318 with a leaf's start tag, name and index kept by readLeaf as locals, not as
     // decoder fields, and one error helper for the element at hand (decode.ts failHere took failLeaf's
     // list item and start tag), the leaf's value read in readLeaf (value() went), and stopped() and
     // keepDecodersAlive's dead guard folded into their one caller and a `??=`. 3,307 with one switch on
@@ -108,6 +108,18 @@ describe('the runtime as files', () => {
     // the envelope's namespace declarations written by a for-of (envelope.ts writeEnvelope), not a forEach closure.
     // 3,304 with decode.ts fail's depth parameter gone: every caller passed the top frame's. 3,302 with
     // a dictionary entry's Key and Value ABSENT until seen (decode.ts), not each paired with a has-flag.
+    // Session 14 (s14c), counted alone from 3,335: 3,310 with base64 written and read by the platform's btoa and atob (scalars.ts
+    // encodeBase64/decodeBase64: the strict form check stays; the bench's encode 13 % faster) and
+    // xs:dateTime written from toISOString (scalars.ts formatDateTime) instead of six padded fields.
+    // 3,296 with the integer kinds as the default of parseScalar's and formatScalar's switches (scalars.ts:
+    // the type checker narrows the kind to INTEGER_RANGES's keys there), not listed twice, eight cases each.
+    // 3,291 with a field's tag worked out only where its Slot is made (schema.ts newSlot; the mock
+    // server's one other use reads the slot's), not also by a SchemaIndex.tag method.
+    // 3,288 with formatScalar's XML 1.0 character check written in its one case (scalars.ts checkXmlChars went).
+    // 3,278 with five fields that were declared and then assigned from a same-named constructor parameter,
+    // undocumented, made parameter properties (FormTable, SchemaIndex, ListItemError, SoapAgent, TransportError).
+    // 3,276 with NaN written by String like any double (scalars.ts formatScalar) and an xs:list's texts joined as returned (schema.ts formatSimple).
+    // 3,272 with a form table's types, all of them, made by Object.fromEntries (schema.ts FormTable.types), not a loop. Both together: 3,239.
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
