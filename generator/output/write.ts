@@ -365,8 +365,12 @@ export function writeOutput(
   mkdirSync(outDir, { recursive: true });
   // (The files as read by the first pass are reused by the second while their stat is the same.)
   const seen = options.seen ?? new FileTexts();
+  // Each file's UTF-8 bytes, made once: the manifest hashes them and the staging writes them. The
+  // emitted texts hold non-ASCII characters (the header's dash), and encoding such a string is most
+  // of the cost of hashing or writing it: hashing and then writing the strings encoded each twice.
+  const bytes = new Map(files.map((f) => [f.path, Buffer.from(f.content, 'utf8')]));
   // Made once for both passes: it depends on the files and the command only, not on the disk.
-  const planned = { manifestText: manifestTextOf(files, options.command), seen };
+  const planned = { manifestText: manifestTextOf(files, bytes, options.command), bytes, seen };
   // A run with nothing to write takes no lock: it changes nothing, not even the folder's time.
   if (!WORK_AREAS.some((name) => existsSync(join(outDir, name)))) {
     const summary = writeLocked(outDir, files, planned, false);
@@ -381,13 +385,13 @@ export function writeOutput(
 }
 
 /** The manifest of this run: exactly its files, with their hashes (runs into one folder are one project, README). */
-function manifestTextOf(files: readonly GeneratedFile[], command: string | undefined): string {
+function manifestTextOf(files: readonly GeneratedFile[], bytes: ReadonlyMap<string, Buffer>, command: string | undefined): string {
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const manifest: Manifest = {
     generator: 'gen-services86',
     ...(command !== undefined ? { command } : {}),
     files: sorted.map((f) => f.path),
-    sha256: Object.fromEntries(sorted.map((f) => [f.path, sha256(f.content)])),
+    sha256: Object.fromEntries(sorted.map((f) => [f.path, sha256(bytes.get(f.path)!)])),
   };
   return JSON.stringify(manifest, null, 2) + '\n';
 }
@@ -399,7 +403,7 @@ function manifestTextOf(files: readonly GeneratedFile[], command: string | undef
 function writeLocked(
   outDir: string,
   files: readonly GeneratedFile[],
-  options: { readonly manifestText: string; readonly seen: FileTexts },
+  options: { readonly manifestText: string; /** Each file's content as UTF-8. */ readonly bytes: ReadonlyMap<string, Buffer>; readonly seen: FileTexts },
   locked: boolean,
 ): WriteSummary | undefined {
   if (locked) rollBack(outDir);
@@ -493,7 +497,7 @@ function writeLocked(
       if (existsSync(current)) linkTree(current, staged, folder, (rel) => changedFiles.has(rel) || removedFiles.has(rel));
     }
     const made = new Set<string>();
-    for (const f of files) if (changedFiles.has(f.path)) copyInto(staging, f.path, f.content, made);
+    for (const f of files) if (changedFiles.has(f.path)) copyInto(staging, f.path, options.bytes.get(f.path)!, made);
     if (changedTopLevel.includes(MANIFEST)) copyInto(staging, MANIFEST, manifestText, made);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
