@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_239;
+const CLIENT_PATH_CEILING = 3_242;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -120,6 +120,8 @@ describe('the runtime as files', () => {
     // undocumented, made parameter properties (FormTable, SchemaIndex, ListItemError, SoapAgent, TransportError).
     // 3,276 with NaN written by String like any double (scalars.ts formatScalar) and an xs:list's texts joined as returned (schema.ts formatSimple).
     // 3,272 with a form table's types, all of them, made by Object.fromEntries (schema.ts FormTable.types), not a loop. Both together: 3,239.
+    // 3,242 with base64's form checked by a pattern that runs flat (scalars.ts BASE64_RE, +3 of why: its
+    // pattern of four-character groups overflowed V8's stack from about 4 MiB, a RangeError with no path).
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
