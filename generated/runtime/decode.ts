@@ -456,7 +456,7 @@ export class EnvelopeDecoder {
       if (ev === XML_TEXT) text += r.text();
       else if (leaf.kind === 'simple' && this.strict) this.unknown(`${segment(name, index)}/`);
       else if (leaf.kind === 'simple') r.skipElement();
-      else if (leaf.kind === 'scalar') this.failHere(`expected text (xs:${leaf.scalar}), found element ${r.name.local}`, name, index);
+      else if (leaf.kind === 'scalar') this.failHere(`expected text (xs:${leaf.scalar}), found element ${r.name.local}`, name, index, r.start);
       else if (leaf.kind === 'nil') this.failHere('an element with xsi:nil="true" must be empty', name, index, start);
       else this.failHere('an xs:anyType value with elements needs an xsi:type', name, index, start);
     }
