@@ -112,6 +112,9 @@ const DECLARATION: readonly (readonly [string, RegExp, (value: string) => string
 /** The five predefined entities, by name. */
 const ENTITIES = new Map([['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"]]);
 
+/** A reference at its '&': one of the five predefined entities (no DOCTYPE can declare more), or a character reference in hex or decimal. */
+const REFERENCE = /&(?:amp|lt|gt|quot|apos|#x[0-9A-Fa-f]+|#[0-9]+);/y;
+
 /** Encoding names that a byte order mark can go with. */
 const UNICODE_ENCODING = /^(utf-?(8|16|32)(le|be)?|ucs-?[24]|iso-10646-ucs-[24])$/i;
 
@@ -818,34 +821,17 @@ export class XmlReader {
   /** Decodes the reference whose '&' is at `amp` (before `end`); sets `refEnd` to its ';'. */
   private reference(amp: number, end: number): string {
     const src = this.src;
-    let p = amp + 1;
-    if (src.charCodeAt(p) === 35 /* # */) {
-      const hex = src.charCodeAt(++p) === 120; /* x */
-      if (hex) p++;
-      const first = p;
-      let cp = 0;
-      for (; p < end; p++) {
-        const c = src.charCodeAt(p);
-        let digit: number;
-        if (c >= 48 && c <= 57) digit = c - 48;
-        else if (hex && c >= 97 && c <= 102) digit = c - 87;
-        else if (hex && c >= 65 && c <= 70) digit = c - 55;
-        else break;
-        cp = Math.min(cp * (hex ? 16 : 10) + digit, 0x110000);
-      }
-      if (p === first || p >= end || src.charCodeAt(p) !== 59) throw this.error('Malformed character reference', amp);
+    REFERENCE.lastIndex = amp; // (no match can pass `end`: a '<' or a quote, which no reference holds)
+    if (REFERENCE.test(src)) {
+      const semi = REFERENCE.lastIndex - 1;
+      this.refEnd = semi;
+      if (src.charCodeAt(amp + 1) !== 35 /* # */) return ENTITIES.get(src.slice(amp + 1, semi)) as string;
+      const hex = src.charCodeAt(amp + 2) === 120; /* x */
+      const cp = hex ? parseInt(src.slice(amp + 3, semi), 16) : Number(src.slice(amp + 2, semi)); // Infinity when too long: beyond U+10FFFF too
       if (!isXmlChar(cp)) throw this.error(`Character reference to ${cp > 0x10ffff ? 'beyond U+10FFFF' : codePoint(cp)} is not allowed in XML`, amp);
-      this.refEnd = p;
       return String.fromCodePoint(cp);
     }
-    // One of the five predefined entities (no DOCTYPE can declare more)?
-    const limit = Math.min(end, amp + 6);
-    while (p < limit && src.charCodeAt(p) !== 59) p++;
-    const entity = p < end && src.charCodeAt(p) === 59 ? ENTITIES.get(src.slice(amp + 1, p)) : undefined;
-    if (entity !== undefined) {
-      this.refEnd = p;
-      return entity;
-    }
+    if (src.charCodeAt(amp + 1) === 35 /* # */) throw this.error('Malformed character reference', amp);
     // Report the whole name when it looks like one, so the message is useful.
     let q = amp + 1;
     while (q < end && q < amp + 64 && !(src.charCodeAt(q) < 128 && NAME_ASCII[src.charCodeAt(q)] === 0)) q++;
