@@ -289,9 +289,6 @@ export class XmlReader {
   private colon = -1;
   private hash = 0;
   private refEnd = 0;
-  /** Text being decoded: pieces appended since the last flattening, and the flattened parts (see append). */
-  private pieces = 0;
-  private readonly asides: string[] = [];
   /** Names seen in this document, open-addressed by hash: documents repeat a few dozen names many thousand times. */
   private readonly names: (XmlName | undefined)[] = new Array(NAME_CACHE_SIZE);
   /** Bindings declared in this document, by a hash of their URI (see bindingOf). */
@@ -761,12 +758,18 @@ export class XmlReader {
   }
 
   /**
-   * src[start, end) as XML reads it, or null when that is the extent itself (nothing from `from`
-   * needs decoding). Text: references decoded, CR LF and CR read as LF. An attribute value: also
-   * tab and line ends as a space, '<' refused. CDATA: only line ends.
+   * src[start, end) as XML reads it, from `from` on, where there is something to decode. Text:
+   * references decoded, CR LF and CR read as LF. An attribute value: also tab and line ends as a
+   * space, '<' refused. CDATA: only line ends.
    */
-  private decoded(start: number, end: number, kind: number, from: number): string | null {
+  private decoded(start: number, end: number, kind: number, from: number): string {
     const src = this.src;
+    // Appending makes a rope, one live object per piece, so millions of references would make
+    // garbage collection grow faster than the text: every 256 pieces the rope is flattened (reading
+    // a character does that in V8) and set aside. A guard of linear time and memory
+    // (xml-scaling.slow.test.ts, "many character references").
+    let asides: string[] | null = null;
+    let pieces = 0;
     let out = '';
     let seg = start;
     for (let i = from; i < end; i++) {
@@ -789,33 +792,16 @@ export class XmlReader {
       } else {
         piece = ' '; // tab or LF (other controls were refused up front)
       }
-      out = this.append(out, src.slice(seg, at) + piece);
+      out += src.slice(seg, at) + piece;
       seg = i + 1;
+      if (++pieces % 256 === 0) {
+        out.charCodeAt(0);
+        (asides ??= []).push(out);
+        out = '';
+      }
     }
-    return seg === start ? null : this.joinAside(out + src.slice(seg, end));
-  }
-
-  /**
-   * `out + piece`. Appending makes a rope, one live object per piece, so millions of references
-   * would make garbage collection grow faster than the text: every 256 pieces the rope is flattened
-   * (reading a character does that in V8) and set aside for joinAside. A guard of linear time and
-   * memory (xml-scaling.slow.test.ts, "many character references").
-   */
-  private append(out: string, piece: string): string {
-    out += piece;
-    if (++this.pieces < 256) return out;
-    out.charCodeAt(0);
-    this.asides.push(out);
-    this.pieces = 0;
-    return '';
-  }
-
-  private joinAside(last: string): string {
-    this.pieces = 0;
-    if (this.asides.length === 0) return last;
-    const text = this.asides.join('') + last;
-    this.asides.length = 0;
-    return text;
+    out += src.slice(seg, end);
+    return asides === null ? out : asides.join('') + out;
   }
 
   /** Decodes the reference whose '&' is at `amp` (before `end`); sets `refEnd` to its ';'. */
