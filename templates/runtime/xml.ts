@@ -127,18 +127,10 @@ const INTERN: Record<string, number> = Object.create(null) as Record<string, num
  * once per document and compared many times. Bench: the `tricks` case, row trick-canonical-names.
  */
 function canonical(s: string): string {
-  const n = s.length;
-  if (n === 0 || n > 256) return s;
-  const codes: number[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 255) {
-      codes.length = 0;
-      break;
-    }
-    codes[i] = c;
-  }
-  const flat = codes.length === n ? String.fromCharCode.apply(null, codes) : s;
+  if (s.length === 0 || s.length > 256) return s;
+  const codes: number[] = [];
+  for (let i = 0; i < s.length; i++) codes.push(s.charCodeAt(i));
+  const flat = /[^\0-\xff]/.test(s) ? s : String.fromCharCode.apply(null, codes);
   INTERN[flat] = 0;
   const key = Object.keys(INTERN)[0] as string;
   delete INTERN[flat];
