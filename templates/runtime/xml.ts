@@ -348,13 +348,10 @@ export class XmlReader {
         start = i + 1;
       }
     } else {
-      for (let i = 0; i < offset; i++) {
-        const c = src.charCodeAt(i);
-        if (c === 13 && src.charCodeAt(i + 1) === 10) i++;
-        if ((c === 10 || c === 13) && i < offset) {
-          line++;
-          start = i + 1;
-        }
+      const lineEnd = /\r\n?|\n/g; // (a CR LF whose LF is at `offset` ends no line before it)
+      while (lineEnd.test(src) && lineEnd.lastIndex <= offset) {
+        line++;
+        start = lineEnd.lastIndex;
       }
     }
     const first = Math.min(start, offset);
