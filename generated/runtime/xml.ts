@@ -115,8 +115,8 @@ const DECLARATION: readonly (readonly [string, RegExp, (value: string) => string
 /** The five predefined entities, by name. */
 const ENTITIES = new Map([['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"]]);
 
-/** A reference at its '&': one of the five predefined entities (no DOCTYPE can declare more), or a character reference in hex or decimal. */
-const REFERENCE = /&(?:amp|lt|gt|quot|apos|#x[0-9A-Fa-f]+|#[0-9]+);/y;
+/** A character reference after its '&#': hexadecimal or decimal digits, and the ';'. */
+const CHAR_REFERENCE = /x[0-9A-Fa-f]+;|[0-9]+;/y;
 
 /** Encoding names that a byte order mark can go with. */
 const UNICODE_ENCODING = /^(utf-?(8|16|32)(le|be)?|ucs-?[24]|iso-10646-ucs-[24])$/i;
@@ -799,17 +799,25 @@ export class XmlReader {
   /** Decodes the reference whose '&' is at `amp` (before `end`); sets `refEnd` to its ';'. */
   private reference(amp: number, end: number): string {
     const src = this.src;
-    REFERENCE.lastIndex = amp; // (no match can pass `end`: a '<' or a quote, which no reference holds)
-    if (REFERENCE.test(src)) {
-      const semi = REFERENCE.lastIndex - 1;
-      this.refEnd = semi;
-      if (src.charCodeAt(amp + 1) !== 35 /* # */) return ENTITIES.get(src.slice(amp + 1, semi)) as string;
-      const hex = src.charCodeAt(amp + 2) === 120; /* x */
-      const cp = hex ? parseInt(src.slice(amp + 3, semi), 16) : Number(src.slice(amp + 2, semi)); // Infinity when too long: beyond U+10FFFF too
+    let p = amp + 1;
+    if (src.charCodeAt(p) === 35 /* # */) {
+      CHAR_REFERENCE.lastIndex = p + 1; // (no match can pass `end`: a '<' or a quote, which no reference holds)
+      if (!CHAR_REFERENCE.test(src)) throw this.error('Malformed character reference', amp);
+      const semi = CHAR_REFERENCE.lastIndex - 1;
+      const hex = src.charCodeAt(p + 1) === 120; /* x */
+      const cp = hex ? parseInt(src.slice(p + 2, semi), 16) : Number(src.slice(p + 1, semi)); // Infinity when too long: beyond U+10FFFF too
       if (!isXmlChar(cp)) throw this.error(`Character reference to ${cp > 0x10ffff ? 'beyond U+10FFFF' : codePoint(cp)} is not allowed in XML`, amp);
+      this.refEnd = semi;
       return String.fromCodePoint(cp);
     }
-    if (src.charCodeAt(amp + 1) === 35 /* # */) throw this.error('Malformed character reference', amp);
+    // One of the five predefined entities (no DOCTYPE can declare more)?
+    const limit = Math.min(end, amp + 6);
+    while (p < limit && src.charCodeAt(p) !== 59) p++;
+    const entity = p < end && src.charCodeAt(p) === 59 ? ENTITIES.get(src.slice(amp + 1, p)) : undefined;
+    if (entity !== undefined) {
+      this.refEnd = p;
+      return entity;
+    }
     // Report the whole name when it looks like one, so the message is useful.
     let q = amp + 1;
     while (q < end && q < amp + 64 && !(src.charCodeAt(q) < 128 && NAME_ASCII[src.charCodeAt(q)] === 0)) q++;
