@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_296;
+const CLIENT_PATH_CEILING = 3_304;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -99,9 +99,10 @@ describe('the runtime as files', () => {
     // and delays; +4). A bad retry option had bent every call's retries instead. 3,335 with one
     // timer rule that calls back (agent.ts callLimit) instead of a promise CallBudget had to give a
     // wait that never settled (+1: the first call's load wraps it in its own promise).
-    // Session 14: 3,296 with one sticky pattern recognising a reference (xml.ts reference) instead of
-    // a digit loop and a search for ';', the rope guard in decoded's locals instead of two fields and
-    // two helpers, canonical's Latin-1 test one pattern, and a CR document's lines counted by one pattern.
+    // Session 14: 3,304 with a sticky pattern reading a character reference (xml.ts reference)
+    // instead of a digit loop (the five entities stay a table: a pattern for them was 7 % slower),
+    // the rope guard in decoded's locals instead of two fields and two helpers, canonical's Latin-1
+    // test one pattern, and a CR document's lines counted by one pattern.
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
