@@ -115,6 +115,9 @@ const DECLARATION: readonly (readonly [string, RegExp, (value: string) => string
 /** The five predefined entities, by name. */
 const ENTITIES = new Map([['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"]]);
 
+/** A character reference after its '&#': hexadecimal or decimal digits, and the ';'. */
+const CHAR_REFERENCE = /x[0-9A-Fa-f]+;|[0-9]+;/y;
+
 /** Encoding names that a byte order mark can go with. */
 const UNICODE_ENCODING = /^(utf-?(8|16|32)(le|be)?|ucs-?[24]|iso-10646-ucs-[24])$/i;
 
@@ -127,18 +130,10 @@ const INTERN: Record<string, number> = Object.create(null) as Record<string, num
  * once per document and compared many times. Bench: the `tricks` case, row trick-canonical-names.
  */
 function canonical(s: string): string {
-  const n = s.length;
-  if (n === 0 || n > 256) return s;
-  const codes: number[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 255) {
-      codes.length = 0;
-      break;
-    }
-    codes[i] = c;
-  }
-  const flat = codes.length === n ? String.fromCharCode.apply(null, codes) : s;
+  if (s.length === 0 || s.length > 256) return s;
+  const codes: number[] = [];
+  for (let i = 0; i < s.length; i++) codes.push(s.charCodeAt(i));
+  const flat = /[^\0-\xff]/.test(s) ? s : String.fromCharCode.apply(null, codes);
   INTERN[flat] = 0;
   const key = Object.keys(INTERN)[0] as string;
   delete INTERN[flat];
@@ -289,9 +284,6 @@ export class XmlReader {
   private colon = -1;
   private hash = 0;
   private refEnd = 0;
-  /** Text being decoded: pieces appended since the last flattening, and the flattened parts (see append). */
-  private pieces = 0;
-  private readonly asides: string[] = [];
   /** Names seen in this document, open-addressed by hash: documents repeat a few dozen names many thousand times. */
   private readonly names: (XmlName | undefined)[] = new Array(NAME_CACHE_SIZE);
   /** Bindings declared in this document, by a hash of their URI (see bindingOf). */
@@ -359,13 +351,10 @@ export class XmlReader {
         start = i + 1;
       }
     } else {
-      for (let i = 0; i < offset; i++) {
-        const c = src.charCodeAt(i);
-        if (c === 13 && src.charCodeAt(i + 1) === 10) i++;
-        if ((c === 10 || c === 13) && i < offset) {
-          line++;
-          start = i + 1;
-        }
+      const lineEnd = /\r\n?|\n/g; // (a CR LF whose LF is at `offset` ends no line before it)
+      while (lineEnd.test(src) && lineEnd.lastIndex <= offset) {
+        line++;
+        start = lineEnd.lastIndex;
       }
     }
     const first = Math.min(start, offset);
@@ -761,12 +750,18 @@ export class XmlReader {
   }
 
   /**
-   * src[start, end) as XML reads it, or null when that is the extent itself (nothing from `from`
-   * needs decoding). Text: references decoded, CR LF and CR read as LF. An attribute value: also
-   * tab and line ends as a space, '<' refused. CDATA: only line ends.
+   * src[start, end) as XML reads it, from `from` on, where there is something to decode. Text:
+   * references decoded, CR LF and CR read as LF. An attribute value: also tab and line ends as a
+   * space, '<' refused. CDATA: only line ends.
    */
-  private decoded(start: number, end: number, kind: number, from: number): string | null {
+  private decoded(start: number, end: number, kind: number, from: number): string {
     const src = this.src;
+    // Appending makes a rope, one live object per piece, so millions of references would make
+    // garbage collection grow faster than the text: every 256 pieces the rope is flattened (reading
+    // a character does that in V8) and set aside. A guard of linear time and memory
+    // (xml-scaling.slow.test.ts, "many character references").
+    let asides: string[] | null = null;
+    let pieces = 0;
     let out = '';
     let seg = start;
     for (let i = from; i < end; i++) {
@@ -789,33 +784,16 @@ export class XmlReader {
       } else {
         piece = ' '; // tab or LF (other controls were refused up front)
       }
-      out = this.append(out, src.slice(seg, at) + piece);
+      out += src.slice(seg, at) + piece;
       seg = i + 1;
+      if (++pieces % 256 === 0) {
+        out.charCodeAt(0);
+        (asides ??= []).push(out);
+        out = '';
+      }
     }
-    return seg === start ? null : this.joinAside(out + src.slice(seg, end));
-  }
-
-  /**
-   * `out + piece`. Appending makes a rope, one live object per piece, so millions of references
-   * would make garbage collection grow faster than the text: every 256 pieces the rope is flattened
-   * (reading a character does that in V8) and set aside for joinAside. A guard of linear time and
-   * memory (xml-scaling.slow.test.ts, "many character references").
-   */
-  private append(out: string, piece: string): string {
-    out += piece;
-    if (++this.pieces < 256) return out;
-    out.charCodeAt(0);
-    this.asides.push(out);
-    this.pieces = 0;
-    return '';
-  }
-
-  private joinAside(last: string): string {
-    this.pieces = 0;
-    if (this.asides.length === 0) return last;
-    const text = this.asides.join('') + last;
-    this.asides.length = 0;
-    return text;
+    out += src.slice(seg, end);
+    return asides === null ? out : asides.join('') + out;
   }
 
   /** Decodes the reference whose '&' is at `amp` (before `end`); sets `refEnd` to its ';'. */
@@ -823,22 +801,13 @@ export class XmlReader {
     const src = this.src;
     let p = amp + 1;
     if (src.charCodeAt(p) === 35 /* # */) {
-      const hex = src.charCodeAt(++p) === 120; /* x */
-      if (hex) p++;
-      const first = p;
-      let cp = 0;
-      for (; p < end; p++) {
-        const c = src.charCodeAt(p);
-        let digit: number;
-        if (c >= 48 && c <= 57) digit = c - 48;
-        else if (hex && c >= 97 && c <= 102) digit = c - 87;
-        else if (hex && c >= 65 && c <= 70) digit = c - 55;
-        else break;
-        cp = Math.min(cp * (hex ? 16 : 10) + digit, 0x110000);
-      }
-      if (p === first || p >= end || src.charCodeAt(p) !== 59) throw this.error('Malformed character reference', amp);
+      CHAR_REFERENCE.lastIndex = p + 1; // (no match can pass `end`: a '<' or a quote, which no reference holds)
+      if (!CHAR_REFERENCE.test(src)) throw this.error('Malformed character reference', amp);
+      const semi = CHAR_REFERENCE.lastIndex - 1;
+      const hex = src.charCodeAt(p + 1) === 120; /* x */
+      const cp = hex ? parseInt(src.slice(p + 2, semi), 16) : Number(src.slice(p + 1, semi)); // Infinity when too long: beyond U+10FFFF too
       if (!isXmlChar(cp)) throw this.error(`Character reference to ${cp > 0x10ffff ? 'beyond U+10FFFF' : codePoint(cp)} is not allowed in XML`, amp);
-      this.refEnd = p;
+      this.refEnd = semi;
       return String.fromCodePoint(cp);
     }
     // One of the five predefined entities (no DOCTYPE can declare more)?

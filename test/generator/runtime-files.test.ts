@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_242;
+const CLIENT_PATH_CEILING = 3_211;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -122,6 +122,10 @@ describe('the runtime as files', () => {
     // 3,272 with a form table's types, all of them, made by Object.fromEntries (schema.ts FormTable.types), not a loop. Both together: 3,239.
     // 3,242 with base64's form checked by a pattern that runs flat (scalars.ts BASE64_RE, +3 of why: its
     // pattern of four-character groups overflowed V8's stack from about 4 MiB, a RangeError with no path).
+    // Session 14 (s14a), counted alone from 3,335: 3,304 with a sticky pattern reading a character reference (xml.ts reference)
+    // instead of a digit loop (the five entities stay a table: a pattern for them was 7 % slower),
+    // the rope guard in decoded's locals instead of two fields and two helpers, canonical's Latin-1
+    // test one pattern, and a CR document's lines counted by one pattern. All three and the base64 fix: 3,211.
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
