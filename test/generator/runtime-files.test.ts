@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_335;
+const CLIENT_PATH_CEILING = 3_339;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -99,6 +99,10 @@ describe('the runtime as files', () => {
     // and delays; +4). A bad retry option had bent every call's retries instead. 3,335 with one
     // timer rule that calls back (agent.ts callLimit) instead of a promise CallBudget had to give a
     // wait that never settled (+1: the first call's load wraps it in its own promise).
+    // Session 14: 3,339 with an operation named as its request element unless it says otherwise
+    // (operation.ts OperationExtras.name, +4): each operation's types moved from its call's type
+    // arguments to the operations object's declared type (which isolatedDeclarations needs), and
+    // the name no longer written per operation pays for those bytes.
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
