@@ -23,17 +23,19 @@ const RUNTIME_SOURCES = {
   AgentOptions: 'agent',
   CallOptions: 'agent',
   operationFactory: 'operation',
+  OperationCodec: 'operation',
   schema: 'schema',
   SchemaDesc: 'schema',
   EnumerationForm: 'schema',
+  TypeForm: 'schema',
 };
-const TYPE_ONLY = new Set(['AgentOptions', 'CallOptions', 'SchemaDesc', 'EnumerationForm']);
+const TYPE_ONLY = new Set(['AgentOptions', 'CallOptions', 'OperationCodec', 'SchemaDesc', 'EnumerationForm', 'TypeForm']);
 /** Module-private names of the generated files, and their names in the runtime module. */
 const RENAMES = [
   [/\brequestHeaders\b/g, 'psuRequestHeaders'],
   [/\bresponseHeaders\b/g, 'psuResponseHeaders'],
   [/\bconst operation = /g, 'const psuOperation = '],
-  [/\boperation</g, 'psuOperation<'],
+  [/\boperation\(/g, 'psuOperation('],
 ];
 
 /**

@@ -17,11 +17,13 @@ import type * as T from './types.js';
 // and occurrence lists 'optional' (minOccurs=0), 'nillable' (xsi:nil allowed) and 'repeated'
 // (maxOccurs > 1). An enumeration's values are its exported XValues list, typed with types.ts's
 // union. Plain data: a bundler drops the types a program does not use.
-export const CreateDefaultEMailAddressRequest = ['complex', 'CreateDefaultEMailAddress', 0, []];
-export const SoCredentials = ['complex', 'SoCredentials', 0, ['Ticket 0 xs:string optional nillable']];
-export const SoTimeZone = ['complex', 'SoTimeZone', 0, ['SoTimeZoneId 0 xs:int optional', 'SoTimeZoneLocationCode 0 xs:string optional nillable']];
-export const CreateDefaultEMailAddressResponse = ['complex', 'CreateDefaultEMailAddressResponse', 0, ['Response 0 EMailAddress optional nillable']];
-export const EMailAddress = ['extension', 'EMailAddress', 0, 'Carrier', [
+export const CreateDefaultEMailAddressRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailAddress', 0, []];
+export const SoCredentials: ri.TypeForm = ['complex', 'SoCredentials', 0, ['Ticket 0 xs:string optional nillable']];
+export const SoTimeZone: ri.TypeForm = ['complex', 'SoTimeZone', 0, ['SoTimeZoneId 0 xs:int optional', 'SoTimeZoneLocationCode 0 xs:string optional nillable']];
+export const CreateDefaultEMailAddressResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailAddressResponse', 0, [
+  'Response 0 EMailAddress optional nillable',
+]];
+export const EMailAddress: ri.TypeForm = ['extension', 'EMailAddress', 0, 'Carrier', [
   'ContactId 0 xs:int optional',
   'ContactName 0 xs:string optional nillable',
   'PersonId 0 xs:int optional',
@@ -32,13 +34,16 @@ export const EMailAddress = ['extension', 'EMailAddress', 0, 'Carrier', [
   'DuplicatePersonIds 0 ArrayOfint optional nillable',
   'Name 0 xs:string optional nillable',
 ]];
-export const Carrier = ['complex', 'Carrier', 0, ['TableRight 0 TableRight optional nillable', 'FieldProperties 0 FieldPropertyDictionary optional nillable']];
-export const TableRight = ['complex', 'TableRight', 0, ['Mask 0 ETableRight optional', 'Reason 0 xs:string optional nillable']];
+export const Carrier: ri.TypeForm = ['complex', 'Carrier', 0, [
+  'TableRight 0 TableRight optional nillable',
+  'FieldProperties 0 FieldPropertyDictionary optional nillable',
+]];
+export const TableRight: ri.TypeForm = ['complex', 'TableRight', 0, ['Mask 0 ETableRight optional', 'Reason 0 xs:string optional nillable']];
 /** Every value of {@link T.ETableRightItem}, in schema order. */
 export const ETableRightItemValues: readonly T.ETableRightItem[] = ['Select', 'Update', 'Insert', 'Delete', 'Filtering', 'RestrictedUpdate'];
 export const ETableRightItem: ri.EnumerationForm = ['enumeration', ETableRightItemValues];
-export const ETableRight = ['list', 'ETableRightItem'];
-export const FieldPropertyDictionary = [
+export const ETableRight: ri.TypeForm = ['list', 'ETableRightItem'];
+export const FieldPropertyDictionary: ri.TypeForm = [
   'dictionary',
   'FieldPropertyDictionary',
   0,
@@ -46,12 +51,12 @@ export const FieldPropertyDictionary = [
   'Key 0 xs:string nillable',
   'Value 0 FieldProperty nillable',
 ];
-export const FieldProperty = ['complex', 'FieldProperty', 0, [
+export const FieldProperty: ri.TypeForm = ['complex', 'FieldProperty', 0, [
   'FieldRight 0 FieldRight optional nillable',
   'FieldType 0 xs:string optional nillable',
   'FieldLength 0 xs:int optional',
 ]];
-export const FieldRight = ['complex', 'FieldRight', 0, ['Mask 0 EFieldRight optional', 'Reason 0 xs:string optional nillable']];
+export const FieldRight: ri.TypeForm = ['complex', 'FieldRight', 0, ['Mask 0 EFieldRight optional', 'Reason 0 xs:string optional nillable']];
 /** Every value of {@link T.EFieldRightItem}, in schema order. */
 export const EFieldRightItemValues: readonly T.EFieldRightItem[] = [
   'Read',
@@ -65,8 +70,8 @@ export const EFieldRightItemValues: readonly T.EFieldRightItem[] = [
   'UndefinedValue256',
 ];
 export const EFieldRightItem: ri.EnumerationForm = ['enumeration', EFieldRightItemValues];
-export const EFieldRight = ['list', 'EFieldRightItem'];
-export const SoExceptionInfo = ['complex', 'SoExceptionInfo', 0, [
+export const EFieldRight: ri.TypeForm = ['list', 'EFieldRightItem'];
+export const SoExceptionInfo: ri.TypeForm = ['complex', 'SoExceptionInfo', 0, [
   'Message 0 xs:string optional nillable',
   'StackTrace 0 xs:string optional nillable',
   'FriendlyText 0 xs:string optional nillable',
@@ -75,7 +80,7 @@ export const SoExceptionInfo = ['complex', 'SoExceptionInfo', 0, [
   'InnerException 0 SoExceptionInfo optional nillable',
   'Parameters 0 SoExceptionInfoParameters optional nillable',
 ]];
-export const SoExceptionInfoParameters = [
+export const SoExceptionInfoParameters: ri.TypeForm = [
   'dictionary',
   'SoExceptionInfoParameters',
   0,
@@ -83,7 +88,7 @@ export const SoExceptionInfoParameters = [
   'Key 0 xs:string nillable',
   'Value 0 xs:string nillable',
 ];
-export const SoExtraInfo = [
+export const SoExtraInfo: ri.TypeForm = [
   'dictionary',
   'SoExtraInfo',
   0,
@@ -91,9 +96,11 @@ export const SoExtraInfo = [
   'Key 0 xs:string nillable',
   'Value 0 xs:string nillable',
 ];
-export const CreateDefaultEMailAttachmentRequest = ['complex', 'CreateDefaultEMailAttachment', 0, []];
-export const CreateDefaultEMailAttachmentResponse = ['complex', 'CreateDefaultEMailAttachmentResponse', 0, ['Response 0 EMailAttachment optional nillable']];
-export const EMailAttachment = ['extension', 'EMailAttachment', 0, 'Carrier', [
+export const CreateDefaultEMailAttachmentRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailAttachment', 0, []];
+export const CreateDefaultEMailAttachmentResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailAttachmentResponse', 0, [
+  'Response 0 EMailAttachment optional nillable',
+]];
+export const EMailAttachment: ri.TypeForm = ['extension', 'EMailAttachment', 0, 'Carrier', [
   'Description 0 xs:string optional nillable',
   'Filename 0 xs:string optional nillable',
   'Size 0 xs:int optional',
@@ -103,22 +110,22 @@ export const EMailAttachment = ['extension', 'EMailAttachment', 0, 'Carrier', [
   'Disposition 0 xs:string optional nillable',
   'Stream 0 xs:base64Binary optional nillable',
 ]];
-export const CreateDefaultEMailConnectionInfoRequest = ['complex', 'CreateDefaultEMailConnectionInfo', 0, []];
-export const CreateDefaultEMailConnectionInfoResponse = ['complex', 'CreateDefaultEMailConnectionInfoResponse', 0, [
+export const CreateDefaultEMailConnectionInfoRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailConnectionInfo', 0, []];
+export const CreateDefaultEMailConnectionInfoResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailConnectionInfoResponse', 0, [
   'Response 0 EMailConnectionInfo optional nillable',
 ]];
-export const EMailConnectionInfo = ['extension', 'EMailConnectionInfo', 0, 'Carrier', [
+export const EMailConnectionInfo: ri.TypeForm = ['extension', 'EMailConnectionInfo', 0, 'Carrier', [
   'ServerName 0 xs:string optional nillable',
   'UserName 0 xs:string optional nillable',
   'Password 0 xs:string optional nillable',
   'Folder 0 xs:string optional nillable',
   'UseSSL 0 xs:boolean optional',
 ]];
-export const CreateDefaultEMailConnectionInfoExtendedRequest = ['complex', 'CreateDefaultEMailConnectionInfoExtended', 0, []];
-export const CreateDefaultEMailConnectionInfoExtendedResponse = ['complex', 'CreateDefaultEMailConnectionInfoExtendedResponse', 0, [
+export const CreateDefaultEMailConnectionInfoExtendedRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailConnectionInfoExtended', 0, []];
+export const CreateDefaultEMailConnectionInfoExtendedResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailConnectionInfoExtendedResponse', 0, [
   'Response 0 EMailConnectionInfoExtended optional nillable',
 ]];
-export const EMailConnectionInfoExtended = ['extension', 'EMailConnectionInfoExtended', 0, 'Carrier', [
+export const EMailConnectionInfoExtended: ri.TypeForm = ['extension', 'EMailConnectionInfoExtended', 0, 'Carrier', [
   'Port 0 xs:int optional',
   'ServerName 0 xs:string optional nillable',
   'Protocol 0 xs:string optional nillable',
@@ -127,17 +134,17 @@ export const EMailConnectionInfoExtended = ['extension', 'EMailConnectionInfoExt
   'UseSSL 0 xs:boolean optional',
   'Folder 0 xs:string optional nillable',
 ]];
-export const CreateDefaultEMailCustomHeaderRequest = ['complex', 'CreateDefaultEMailCustomHeader', 0, []];
-export const CreateDefaultEMailCustomHeaderResponse = ['complex', 'CreateDefaultEMailCustomHeaderResponse', 0, [
+export const CreateDefaultEMailCustomHeaderRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailCustomHeader', 0, []];
+export const CreateDefaultEMailCustomHeaderResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailCustomHeaderResponse', 0, [
   'Response 0 EMailCustomHeader optional nillable',
 ]];
-export const EMailCustomHeader = ['extension', 'EMailCustomHeader', 0, 'Carrier', [
+export const EMailCustomHeader: ri.TypeForm = ['extension', 'EMailCustomHeader', 0, 'Carrier', [
   'Name 0 xs:string optional nillable',
   'Values 0 ArrayOfstring optional nillable',
 ]];
-export const CreateDefaultEMailEntityRequest = ['complex', 'CreateDefaultEMailEntity', 0, []];
-export const CreateDefaultEMailEntityResponse = ['complex', 'CreateDefaultEMailEntityResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const EMailEntity = ['extension', 'EMailEntity', 0, 'Carrier', [
+export const CreateDefaultEMailEntityRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailEntity', 0, []];
+export const CreateDefaultEMailEntityResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailEntityResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const EMailEntity: ri.TypeForm = ['extension', 'EMailEntity', 0, 'Carrier', [
   'To 0 ArrayOfEMailAddress optional nillable',
   'Cc 0 ArrayOfEMailAddress optional nillable',
   'Bcc 0 ArrayOfEMailAddress optional nillable',
@@ -162,15 +169,15 @@ export const EMailEntity = ['extension', 'EMailEntity', 0, 'Carrier', [
   'InReplyTo 0 EMailEnvelope optional nillable',
   'RepliedAt 0 xs:dateTime optional',
 ]];
-export const ArrayOfEMailAddress = ['array', 'ArrayOfEMailAddress', 0, 'EMailAddress 0 EMailAddress optional nillable repeated'];
+export const ArrayOfEMailAddress: ri.TypeForm = ['array', 'ArrayOfEMailAddress', 0, 'EMailAddress 0 EMailAddress optional nillable repeated'];
 /** Every value of {@link T.EMailPriority}, in schema order. */
 export const EMailPriorityValues: readonly T.EMailPriority[] = ['NoPriority', 'Highest', 'High', 'Normal', 'Low', 'Lowest'];
 export const EMailPriority: ri.EnumerationForm = ['enumeration', EMailPriorityValues];
 /** Every value of {@link T.EMailFlagsItem}, in schema order. */
 export const EMailFlagsItemValues: readonly T.EMailFlagsItem[] = ['Seen', 'Deleted', 'Recent', 'Flagged', 'Draft', 'Answered'];
 export const EMailFlagsItem: ri.EnumerationForm = ['enumeration', EMailFlagsItemValues];
-export const EMailFlags = ['list', 'EMailFlagsItem'];
-export const EMailSOInfo = ['extension', 'EMailSOInfo', 0, 'Carrier', [
+export const EMailFlags: ri.TypeForm = ['list', 'EMailFlagsItem'];
+export const EMailSOInfo: ri.TypeForm = ['extension', 'EMailSOInfo', 0, 'Carrier', [
   'DocumentId 0 xs:int optional',
   'AppointmentId 0 xs:int optional',
   'ProjectId 0 xs:int optional',
@@ -180,9 +187,14 @@ export const EMailSOInfo = ['extension', 'EMailSOInfo', 0, 'Carrier', [
   'ArchivedBy 0 xs:int optional',
   'ArchivedDisplayName 0 xs:string optional nillable',
 ]];
-export const ArrayOfEMailAttachment = ['array', 'ArrayOfEMailAttachment', 0, 'EMailAttachment 0 EMailAttachment optional nillable repeated'];
-export const ArrayOfEMailCustomHeader = ['array', 'ArrayOfEMailCustomHeader', 0, 'EMailCustomHeader 0 EMailCustomHeader optional nillable repeated'];
-export const EMailEnvelope = ['extension', 'EMailEnvelope', 0, 'Carrier', [
+export const ArrayOfEMailAttachment: ri.TypeForm = ['array', 'ArrayOfEMailAttachment', 0, 'EMailAttachment 0 EMailAttachment optional nillable repeated'];
+export const ArrayOfEMailCustomHeader: ri.TypeForm = [
+  'array',
+  'ArrayOfEMailCustomHeader',
+  0,
+  'EMailCustomHeader 0 EMailCustomHeader optional nillable repeated',
+];
+export const EMailEnvelope: ri.TypeForm = ['extension', 'EMailEnvelope', 0, 'Carrier', [
   'ServerId 0 xs:int optional',
   'MessageId 0 xs:string optional nillable',
   'Subject 0 xs:string optional nillable',
@@ -194,11 +206,13 @@ export const EMailEnvelope = ['extension', 'EMailEnvelope', 0, 'Carrier', [
   'Size 0 xs:int optional',
   'EMailSOInfo 0 EMailSOInfo optional nillable',
 ]];
-export const CreateDefaultEMailEnvelopeRequest = ['complex', 'CreateDefaultEMailEnvelope', 0, []];
-export const CreateDefaultEMailEnvelopeResponse = ['complex', 'CreateDefaultEMailEnvelopeResponse', 0, ['Response 0 EMailEnvelope optional nillable']];
-export const CreateDefaultEMailFolderRequest = ['complex', 'CreateDefaultEMailFolder', 0, []];
-export const CreateDefaultEMailFolderResponse = ['complex', 'CreateDefaultEMailFolderResponse', 0, ['Response 0 EMailFolder optional nillable']];
-export const EMailFolder = ['extension', 'EMailFolder', 0, 'Carrier', [
+export const CreateDefaultEMailEnvelopeRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailEnvelope', 0, []];
+export const CreateDefaultEMailEnvelopeResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailEnvelopeResponse', 0, [
+  'Response 0 EMailEnvelope optional nillable',
+]];
+export const CreateDefaultEMailFolderRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailFolder', 0, []];
+export const CreateDefaultEMailFolderResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailFolderResponse', 0, ['Response 0 EMailFolder optional nillable']];
+export const EMailFolder: ri.TypeForm = ['extension', 'EMailFolder', 0, 'Carrier', [
   'Name 0 xs:string optional nillable',
   'Delimiter 0 xs:string optional nillable',
   'Flags 0 xs:string optional nillable',
@@ -207,11 +221,13 @@ export const EMailFolder = ['extension', 'EMailFolder', 0, 'Carrier', [
   'Subscribed 0 xs:boolean optional',
   'EmailFolderId 0 xs:int optional',
 ]];
-export const CreateDefaultEMailSOInfoRequest = ['complex', 'CreateDefaultEMailSOInfo', 0, []];
-export const CreateDefaultEMailSOInfoResponse = ['complex', 'CreateDefaultEMailSOInfoResponse', 0, ['Response 0 EMailSOInfo optional nillable']];
-export const CreateDefaultEMailAccountRequest = ['complex', 'CreateDefaultEMailAccount', 0, []];
-export const CreateDefaultEMailAccountResponse = ['complex', 'CreateDefaultEMailAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
-export const EMailAccount = ['extension', 'EMailAccount', 0, 'Carrier', [
+export const CreateDefaultEMailSOInfoRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailSOInfo', 0, []];
+export const CreateDefaultEMailSOInfoResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailSOInfoResponse', 0, ['Response 0 EMailSOInfo optional nillable']];
+export const CreateDefaultEMailAccountRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailAccount', 0, []];
+export const CreateDefaultEMailAccountResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailAccountResponse', 0, [
+  'Response 0 EMailAccount optional nillable',
+]];
+export const EMailAccount: ri.TypeForm = ['extension', 'EMailAccount', 0, 'Carrier', [
   'EMailAccountId 0 xs:int optional',
   'EMailAddress 0 xs:string optional nillable',
   'AssociateId 0 xs:int optional',
@@ -221,7 +237,7 @@ export const EMailAccount = ['extension', 'EMailAccount', 0, 'Carrier', [
   'ErrorCount 0 xs:int optional',
   'ErrorReason 0 xs:string optional nillable',
 ]];
-export const ServiceAuth = ['extension', 'ServiceAuth', 0, 'Carrier', [
+export const ServiceAuth: ri.TypeForm = ['extension', 'ServiceAuth', 0, 'Carrier', [
   'ServiceAuthId 0 xs:int optional',
   'Server 0 xs:string optional nillable',
   'Port 0 xs:int optional',
@@ -229,16 +245,18 @@ export const ServiceAuth = ['extension', 'ServiceAuth', 0, 'Carrier', [
   'Username 0 xs:string optional nillable',
   'Password 0 xs:string optional nillable',
 ]];
-export const SaveEMailAccountRequest = ['complex', 'SaveEMailAccount', 0, ['EMailAccount 0 EMailAccount optional nillable']];
-export const SaveEMailAccountResponse = ['complex', 'SaveEMailAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
-export const DeleteEMailAccountRequest = ['complex', 'DeleteEMailAccount', 0, ['EMailAccountId 0 xs:int optional']];
-export const DeleteEMailAccountResponse = ['complex', 'DeleteEMailAccountResponse', 0, []];
-export const GetPersonEntitiesFromEmailAddressRequest = ['complex', 'GetPersonEntitiesFromEmailAddress', 0, ['EmailAddress 0 xs:string optional nillable']];
-export const GetPersonEntitiesFromEmailAddressResponse = ['complex', 'GetPersonEntitiesFromEmailAddressResponse', 0, [
+export const SaveEMailAccountRequest: ri.TypeForm = ['complex', 'SaveEMailAccount', 0, ['EMailAccount 0 EMailAccount optional nillable']];
+export const SaveEMailAccountResponse: ri.TypeForm = ['complex', 'SaveEMailAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
+export const DeleteEMailAccountRequest: ri.TypeForm = ['complex', 'DeleteEMailAccount', 0, ['EMailAccountId 0 xs:int optional']];
+export const DeleteEMailAccountResponse: ri.TypeForm = ['complex', 'DeleteEMailAccountResponse', 0, []];
+export const GetPersonEntitiesFromEmailAddressRequest: ri.TypeForm = ['complex', 'GetPersonEntitiesFromEmailAddress', 0, [
+  'EmailAddress 0 xs:string optional nillable',
+]];
+export const GetPersonEntitiesFromEmailAddressResponse: ri.TypeForm = ['complex', 'GetPersonEntitiesFromEmailAddressResponse', 0, [
   'Response 0 ArrayOfPersonEntity optional nillable',
 ]];
-export const ArrayOfPersonEntity = ['array', 'ArrayOfPersonEntity', 0, 'PersonEntity 0 PersonEntity optional nillable repeated'];
-export const PersonEntity = ['extension', 'PersonEntity', 0, 'Carrier', [
+export const ArrayOfPersonEntity: ri.TypeForm = ['array', 'ArrayOfPersonEntity', 0, 'PersonEntity 0 PersonEntity optional nillable repeated'];
+export const PersonEntity: ri.TypeForm = ['extension', 'PersonEntity', 0, 'Carrier', [
   'PersonId 0 xs:int optional',
   'Firstname 0 xs:string optional nillable',
   'MiddleName 0 xs:string optional nillable',
@@ -300,7 +318,7 @@ export const PersonEntity = ['extension', 'PersonEntity', 0, 'Carrier', [
   'UserDefinedFields 0 StringDictionary optional nillable',
   'ExtraFields 0 StringDictionary optional nillable',
 ]];
-export const Associate = ['extension', 'Associate', 0, 'Carrier', [
+export const Associate: ri.TypeForm = ['extension', 'Associate', 0, 'Carrier', [
   'AssociateId 0 xs:int optional',
   'Name 0 xs:string optional nillable',
   'PersonId 0 xs:int optional',
@@ -324,18 +342,18 @@ export const UserTypeValues: readonly T.UserType[] = [
   'SystemAssociate',
 ];
 export const UserType: ri.EnumerationForm = ['enumeration', UserTypeValues];
-export const ArrayOfEntityElement = ['array', 'ArrayOfEntityElement', 0, 'EntityElement 0 EntityElement optional nillable repeated'];
-export const EntityElement = ['extension', 'EntityElement', 0, 'Carrier', [
+export const ArrayOfEntityElement: ri.TypeForm = ['array', 'ArrayOfEntityElement', 0, 'EntityElement 0 EntityElement optional nillable repeated'];
+export const EntityElement: ri.TypeForm = ['extension', 'EntityElement', 0, 'Carrier', [
   'Value 0 xs:string optional nillable',
   'StrippedValue 0 xs:string optional nillable',
   'Description 0 xs:string optional nillable',
 ]];
-export const Position = ['extension', 'Position', 0, 'Carrier', [
+export const Position: ri.TypeForm = ['extension', 'Position', 0, 'Carrier', [
   'Id 0 xs:int optional',
   'Value 0 xs:string optional nillable',
   'Tooltip 0 xs:string optional nillable',
 ]];
-export const Contact = ['extension', 'Contact', 0, 'Carrier', [
+export const Contact: ri.TypeForm = ['extension', 'Contact', 0, 'Carrier', [
   'ContactId 0 xs:int optional',
   'Name 0 xs:string optional nillable',
   'OrgNr 0 xs:string optional nillable',
@@ -359,21 +377,21 @@ export const Contact = ['extension', 'Contact', 0, 'Carrier', [
   'IsOwnerContact 0 xs:boolean optional',
   'ActiveErpLinks 0 xs:int optional',
 ]];
-export const Address = ['extension', 'Address', 0, 'Carrier', [
+export const Address: ri.TypeForm = ['extension', 'Address', 0, 'Carrier', [
   'Wgs84Latitude 0 xs:double optional',
   'Wgs84Longitude 0 xs:double optional',
   'LocalizedAddress 0 ArrayOfArrayOfLocalizedField optional nillable',
   'Street 0 StructuredAddress optional nillable',
   'Postal 0 StructuredAddress optional nillable',
 ]];
-export const ArrayOfArrayOfLocalizedField = [
+export const ArrayOfArrayOfLocalizedField: ri.TypeForm = [
   'array',
   'ArrayOfArrayOfLocalizedField',
   0,
   'ArrayOfLocalizedField 0 ArrayOfLocalizedField optional nillable repeated',
 ];
-export const ArrayOfLocalizedField = ['array', 'ArrayOfLocalizedField', 0, 'LocalizedField 0 LocalizedField optional nillable repeated'];
-export const LocalizedField = ['extension', 'LocalizedField', 0, 'Carrier', [
+export const ArrayOfLocalizedField: ri.TypeForm = ['array', 'ArrayOfLocalizedField', 0, 'LocalizedField 0 LocalizedField optional nillable repeated'];
+export const LocalizedField: ri.TypeForm = ['extension', 'LocalizedField', 0, 'Carrier', [
   'Name 0 xs:string optional nillable',
   'Value 0 xs:string optional nillable',
   'Tooltip 0 xs:string optional nillable',
@@ -381,7 +399,7 @@ export const LocalizedField = ['extension', 'LocalizedField', 0, 'Carrier', [
   'ValueLength 0 xs:int optional',
   'AddressType 0 xs:string optional nillable',
 ]];
-export const StructuredAddress = ['complex', 'StructuredAddress', 0, [
+export const StructuredAddress: ri.TypeForm = ['complex', 'StructuredAddress', 0, [
   'AtypeIdx 0 AddressType optional',
   'Address1 0 xs:string optional nillable',
   'Address2 0 xs:string optional nillable',
@@ -401,7 +419,7 @@ export const AddressTypeValues: readonly T.AddressType[] = [
   'QuoteShippingAddress',
 ];
 export const AddressType: ri.EnumerationForm = ['enumeration', AddressTypeValues];
-export const Country = ['extension', 'Country', 0, 'Carrier', [
+export const Country: ri.TypeForm = ['extension', 'Country', 0, 'Carrier', [
   'CountryId 0 xs:int optional',
   'Name 0 xs:string optional nillable',
   'CurrencyId 0 xs:int optional',
@@ -421,13 +439,13 @@ export const Country = ['extension', 'Country', 0, 'Carrier', [
   'Tooltip 0 xs:string optional nillable',
   'Deleted 0 xs:boolean optional',
 ]];
-export const ArrayOfSelectableMDOListItem = [
+export const ArrayOfSelectableMDOListItem: ri.TypeForm = [
   'array',
   'ArrayOfSelectableMDOListItem',
   0,
   'SelectableMDOListItem 0 SelectableMDOListItem optional nillable repeated',
 ];
-export const SelectableMDOListItem = ['extension', 'SelectableMDOListItem', 0, 'Carrier', [
+export const SelectableMDOListItem: ri.TypeForm = ['extension', 'SelectableMDOListItem', 0, 'Carrier', [
   'Id 0 xs:int optional',
   'Name 0 xs:string optional nillable',
   'ToolTip 0 xs:string optional nillable',
@@ -444,27 +462,27 @@ export const SelectableMDOListItem = ['extension', 'SelectableMDOListItem', 0, '
   'Hidden 0 xs:boolean optional',
   'FullName 0 xs:string optional nillable',
 ]];
-export const Category = ['extension', 'Category', 0, 'Carrier', [
+export const Category: ri.TypeForm = ['extension', 'Category', 0, 'Carrier', [
   'Id 0 xs:int optional',
   'Value 0 xs:string optional nillable',
   'Tooltip 0 xs:string optional nillable',
 ]];
-export const Business = ['extension', 'Business', 0, 'Carrier', [
+export const Business: ri.TypeForm = ['extension', 'Business', 0, 'Carrier', [
   'Id 0 xs:int optional',
   'Value 0 xs:string optional nillable',
   'Tooltip 0 xs:string optional nillable',
 ]];
-export const TicketPriority = ['extension', 'TicketPriority', 0, 'Carrier', [
+export const TicketPriority: ri.TypeForm = ['extension', 'TicketPriority', 0, 'Carrier', [
   'Id 0 xs:int optional',
   'Value 0 xs:string optional nillable',
   'Tooltip 0 xs:string optional nillable',
 ]];
-export const CustomerLanguage = ['extension', 'CustomerLanguage', 0, 'Carrier', [
+export const CustomerLanguage: ri.TypeForm = ['extension', 'CustomerLanguage', 0, 'Carrier', [
   'Id 0 xs:int optional',
   'Value 0 xs:string optional nillable',
   'Tooltip 0 xs:string optional nillable',
 ]];
-export const UserInfo = ['extension', 'UserInfo', 0, 'Carrier', [
+export const UserInfo: ri.TypeForm = ['extension', 'UserInfo', 0, 'Carrier', [
   'Deleted 0 xs:boolean optional',
   'UserInfoId 0 xs:int optional',
   'UserName 0 xs:string optional nillable',
@@ -481,8 +499,8 @@ export const UserInfo = ['extension', 'UserInfo', 0, 'Carrier', [
   'UserGroupName 0 xs:string optional nillable',
   'UserGroupTooltip 0 xs:string optional nillable',
 ]];
-export const ArrayOfConsentInfo = ['array', 'ArrayOfConsentInfo', 0, 'ConsentInfo 0 ConsentInfo optional nillable repeated'];
-export const ConsentInfo = ['extension', 'ConsentInfo', 0, 'Carrier', [
+export const ArrayOfConsentInfo: ri.TypeForm = ['array', 'ArrayOfConsentInfo', 0, 'ConsentInfo 0 ConsentInfo optional nillable repeated'];
+export const ConsentInfo: ri.TypeForm = ['extension', 'ConsentInfo', 0, 'Carrier', [
   'ConsentPersonId 0 xs:int optional',
   'Comment 0 xs:string optional nillable',
   'Registered 0 xs:dateTime optional',
@@ -499,7 +517,7 @@ export const ConsentInfo = ['extension', 'ConsentInfo', 0, 'Carrier', [
   'ConsentSourceKey 0 xs:string optional nillable',
   'ConsentSourceName 0 xs:string optional nillable',
 ]];
-export const StringDictionary = [
+export const StringDictionary: ri.TypeForm = [
   'dictionary',
   'StringDictionary',
   0,
@@ -507,111 +525,113 @@ export const StringDictionary = [
   'Key 0 xs:string nillable',
   'Value 0 xs:string nillable',
 ];
-export const GetEMailFromIdRequest = ['complex', 'GetEMailFromId', 0, [
+export const GetEMailFromIdRequest: ri.TypeForm = ['complex', 'GetEMailFromId', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MessageServerId 0 xs:int optional',
   'LookupAddresses 0 xs:boolean optional',
   'Flags 0 EMailFlags optional',
   'IncludeAttachments 0 xs:boolean optional',
 ]];
-export const GetEMailFromIdResponse = ['complex', 'GetEMailFromIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const SendEMailsRequest = ['complex', 'SendEMails', 0, [
+export const GetEMailFromIdResponse: ri.TypeForm = ['complex', 'GetEMailFromIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const SendEMailsRequest: ri.TypeForm = ['complex', 'SendEMails', 0, [
   'OutgoingConnectionInfo 0 EMailConnectionInfo optional nillable',
   'Emails 0 ArrayOfEMailEntity optional nillable',
   'SentItemsConnectionInfo 0 EMailConnectionInfo optional nillable',
 ]];
-export const ArrayOfEMailEntity = ['array', 'ArrayOfEMailEntity', 0, 'EMailEntity 0 EMailEntity optional nillable repeated'];
-export const SendEMailsResponse = ['complex', 'SendEMailsResponse', 0, ['Response 0 ArrayOfEMailEntity optional nillable']];
-export const SaveEMailRequest = ['complex', 'SaveEMail', 0, [
+export const ArrayOfEMailEntity: ri.TypeForm = ['array', 'ArrayOfEMailEntity', 0, 'EMailEntity 0 EMailEntity optional nillable repeated'];
+export const SendEMailsResponse: ri.TypeForm = ['complex', 'SendEMailsResponse', 0, ['Response 0 ArrayOfEMailEntity optional nillable']];
+export const SaveEMailRequest: ri.TypeForm = ['complex', 'SaveEMail', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'Email 0 EMailEntity optional nillable',
 ]];
-export const SaveEMailResponse = ['complex', 'SaveEMailResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const AuthenticateIncomingRequest = ['complex', 'AuthenticateIncoming', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
-export const AuthenticateIncomingResponse = ['complex', 'AuthenticateIncomingResponse', 0, ['Response 0 xs:boolean optional']];
-export const AuthenticateOutgoingRequest = ['complex', 'AuthenticateOutgoing', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
-export const AuthenticateOutgoingResponse = ['complex', 'AuthenticateOutgoingResponse', 0, ['Response 0 xs:boolean optional']];
-export const GetFolderListRequest = ['complex', 'GetFolderList', 0, [
+export const SaveEMailResponse: ri.TypeForm = ['complex', 'SaveEMailResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const AuthenticateIncomingRequest: ri.TypeForm = ['complex', 'AuthenticateIncoming', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const AuthenticateIncomingResponse: ri.TypeForm = ['complex', 'AuthenticateIncomingResponse', 0, ['Response 0 xs:boolean optional']];
+export const AuthenticateOutgoingRequest: ri.TypeForm = ['complex', 'AuthenticateOutgoing', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const AuthenticateOutgoingResponse: ri.TypeForm = ['complex', 'AuthenticateOutgoingResponse', 0, ['Response 0 xs:boolean optional']];
+export const GetFolderListRequest: ri.TypeForm = ['complex', 'GetFolderList', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'IncludeItemCount 0 xs:boolean optional',
 ]];
-export const GetFolderListResponse = ['complex', 'GetFolderListResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
-export const GetAttachmentRequest = ['complex', 'GetAttachment', 0, [
+export const GetFolderListResponse: ri.TypeForm = ['complex', 'GetFolderListResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
+export const GetAttachmentRequest: ri.TypeForm = ['complex', 'GetAttachment', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MessageServerId 0 xs:int optional',
   'AttachmentId 0 xs:string optional nillable',
 ]];
-export const GetAttachmentResponse = ['complex', 'GetAttachmentResponse', 0, ['Response 0 EMailAttachment optional nillable']];
-export const MarkAsReadRequest = ['complex', 'MarkAsRead', 0, [
+export const GetAttachmentResponse: ri.TypeForm = ['complex', 'GetAttachmentResponse', 0, ['Response 0 EMailAttachment optional nillable']];
+export const MarkAsReadRequest: ri.TypeForm = ['complex', 'MarkAsRead', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MessageServerIds 0 ArrayOfint optional nillable',
   'Read 0 xs:boolean optional',
 ]];
-export const MarkAsReadResponse = ['complex', 'MarkAsReadResponse', 0, []];
-export const GetFolderEMailCountRequest = ['complex', 'GetFolderEMailCount', 0, [
+export const MarkAsReadResponse: ri.TypeForm = ['complex', 'MarkAsReadResponse', 0, []];
+export const GetFolderEMailCountRequest: ri.TypeForm = ['complex', 'GetFolderEMailCount', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'OnlyUnread 0 xs:boolean optional',
 ]];
-export const GetFolderEMailCountResponse = ['complex', 'GetFolderEMailCountResponse', 0, ['Response 0 xs:int optional']];
-export const DeleteRequest = ['complex', 'Delete', 0, [
+export const GetFolderEMailCountResponse: ri.TypeForm = ['complex', 'GetFolderEMailCountResponse', 0, ['Response 0 xs:int optional']];
+export const DeleteRequest: ri.TypeForm = ['complex', 'Delete', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MessageServerIds 0 ArrayOfint optional nillable',
   'MoveToFolder 0 xs:string optional nillable',
 ]];
-export const DeleteResponse = ['complex', 'DeleteResponse', 0, []];
-export const MoveToFolderRequest = ['complex', 'MoveToFolder', 0, [
+export const DeleteResponse: ri.TypeForm = ['complex', 'DeleteResponse', 0, []];
+export const MoveToFolderRequest: ri.TypeForm = ['complex', 'MoveToFolder', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MessageServerIds 0 ArrayOfint optional nillable',
   'TargetFolder 0 xs:string optional nillable',
 ]];
-export const MoveToFolderResponse = ['complex', 'MoveToFolderResponse', 0, []];
-export const EmptyFolderRequest = ['complex', 'EmptyFolder', 0, [
+export const MoveToFolderResponse: ri.TypeForm = ['complex', 'MoveToFolderResponse', 0, []];
+export const EmptyFolderRequest: ri.TypeForm = ['complex', 'EmptyFolder', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MoveToFolder 0 xs:string optional nillable',
 ]];
-export const EmptyFolderResponse = ['complex', 'EmptyFolderResponse', 0, []];
-export const GetEMailAsStreamRequest = ['complex', 'GetEMailAsStream', 0, [
+export const EmptyFolderResponse: ri.TypeForm = ['complex', 'EmptyFolderResponse', 0, []];
+export const GetEMailAsStreamRequest: ri.TypeForm = ['complex', 'GetEMailAsStream', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MessageServerId 0 xs:int optional',
   'StripAttachments 0 xs:boolean optional',
 ]];
-export const GetEMailAsStreamResponse = ['complex', 'GetEMailAsStreamResponse', 0, ['Response 0 xs:base64Binary optional nillable']];
-export const FindAddressRequest = ['complex', 'FindAddress', 0, ['Address 0 xs:string optional nillable']];
-export const FindAddressResponse = ['complex', 'FindAddressResponse', 0, ['Response 0 ArrayOfEMailAddress optional nillable']];
-export const GetEMailFromDocumentIdRequest = ['complex', 'GetEMailFromDocumentId', 0, ['DocumentId 0 xs:int optional']];
-export const GetEMailFromDocumentIdResponse = ['complex', 'GetEMailFromDocumentIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const GetEMailFromAttachmentIdRequest = ['complex', 'GetEMailFromAttachmentId', 0, [
+export const GetEMailAsStreamResponse: ri.TypeForm = ['complex', 'GetEMailAsStreamResponse', 0, ['Response 0 xs:base64Binary optional nillable']];
+export const FindAddressRequest: ri.TypeForm = ['complex', 'FindAddress', 0, ['Address 0 xs:string optional nillable']];
+export const FindAddressResponse: ri.TypeForm = ['complex', 'FindAddressResponse', 0, ['Response 0 ArrayOfEMailAddress optional nillable']];
+export const GetEMailFromDocumentIdRequest: ri.TypeForm = ['complex', 'GetEMailFromDocumentId', 0, ['DocumentId 0 xs:int optional']];
+export const GetEMailFromDocumentIdResponse: ri.TypeForm = ['complex', 'GetEMailFromDocumentIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const GetEMailFromAttachmentIdRequest: ri.TypeForm = ['complex', 'GetEMailFromAttachmentId', 0, [
   'EmailId 0 xs:int optional',
   'AttachmentIds 0 ArrayOfstring optional nillable',
   'IncludeAttachments 0 xs:boolean optional',
 ]];
-export const GetEMailFromAttachmentIdResponse = ['complex', 'GetEMailFromAttachmentIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const GetEMailFromDocumentAttachmentIdRequest = ['complex', 'GetEMailFromDocumentAttachmentId', 0, [
+export const GetEMailFromAttachmentIdResponse: ri.TypeForm = ['complex', 'GetEMailFromAttachmentIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const GetEMailFromDocumentAttachmentIdRequest: ri.TypeForm = ['complex', 'GetEMailFromDocumentAttachmentId', 0, [
   'DocId 0 xs:int optional',
   'AttachmentIds 0 ArrayOfstring optional nillable',
   'IncludeAttachments 0 xs:boolean optional',
 ]];
-export const GetEMailFromDocumentAttachmentIdResponse = ['complex', 'GetEMailFromDocumentAttachmentIdResponse', 0, [
+export const GetEMailFromDocumentAttachmentIdResponse: ri.TypeForm = ['complex', 'GetEMailFromDocumentAttachmentIdResponse', 0, [
   'Response 0 EMailEntity optional nillable',
 ]];
-export const GetEMailEnvelopesRequest = ['complex', 'GetEMailEnvelopes', 0, [
+export const GetEMailEnvelopesRequest: ri.TypeForm = ['complex', 'GetEMailEnvelopes', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MessageServerIds 0 ArrayOfint optional nillable',
 ]];
-export const GetEMailEnvelopesResponse = ['complex', 'GetEMailEnvelopesResponse', 0, ['Response 0 ArrayOfEMailEnvelope optional nillable']];
-export const ArrayOfEMailEnvelope = ['array', 'ArrayOfEMailEnvelope', 0, 'EMailEnvelope 0 EMailEnvelope optional nillable repeated'];
-export const SetSubscriptionRequest = ['complex', 'SetSubscription', 0, [
+export const GetEMailEnvelopesResponse: ri.TypeForm = ['complex', 'GetEMailEnvelopesResponse', 0, ['Response 0 ArrayOfEMailEnvelope optional nillable']];
+export const ArrayOfEMailEnvelope: ri.TypeForm = ['array', 'ArrayOfEMailEnvelope', 0, 'EMailEnvelope 0 EMailEnvelope optional nillable repeated'];
+export const SetSubscriptionRequest: ri.TypeForm = ['complex', 'SetSubscription', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'Folders 0 ArrayOfEMailFolder optional nillable',
 ]];
-export const ArrayOfEMailFolder = ['array', 'ArrayOfEMailFolder', 0, 'EMailFolder 0 EMailFolder optional nillable repeated'];
-export const SetSubscriptionResponse = ['complex', 'SetSubscriptionResponse', 0, []];
-export const CreateFolderRequest = ['complex', 'CreateFolder', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
-export const CreateFolderResponse = ['complex', 'CreateFolderResponse', 0, []];
-export const DeleteFolderRequest = ['complex', 'DeleteFolder', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
-export const DeleteFolderResponse = ['complex', 'DeleteFolderResponse', 0, []];
-export const CreateEMailFromDocumentEntityRequest = ['complex', 'CreateEMailFromDocumentEntity', 0, ['DocumentEntity 0 DocumentEntity optional nillable']];
-export const DocumentEntity = ['extension', 'DocumentEntity', 0, 'Carrier', [
+export const ArrayOfEMailFolder: ri.TypeForm = ['array', 'ArrayOfEMailFolder', 0, 'EMailFolder 0 EMailFolder optional nillable repeated'];
+export const SetSubscriptionResponse: ri.TypeForm = ['complex', 'SetSubscriptionResponse', 0, []];
+export const CreateFolderRequest: ri.TypeForm = ['complex', 'CreateFolder', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const CreateFolderResponse: ri.TypeForm = ['complex', 'CreateFolderResponse', 0, []];
+export const DeleteFolderRequest: ri.TypeForm = ['complex', 'DeleteFolder', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const DeleteFolderResponse: ri.TypeForm = ['complex', 'DeleteFolderResponse', 0, []];
+export const CreateEMailFromDocumentEntityRequest: ri.TypeForm = ['complex', 'CreateEMailFromDocumentEntity', 0, [
+  'DocumentEntity 0 DocumentEntity optional nillable',
+]];
+export const DocumentEntity: ri.TypeForm = ['extension', 'DocumentEntity', 0, 'Carrier', [
   'DocumentId 0 xs:int optional',
   'UpdatedBy 0 Associate optional nillable',
   'CreatedBy 0 Associate optional nillable',
@@ -645,7 +665,7 @@ export const DocumentEntity = ['extension', 'DocumentEntity', 0, 'Carrier', [
   'IsPublished 0 xs:boolean optional',
   'VisibleFor 0 ArrayOfVisibleFor optional nillable',
 ]];
-export const DocumentTemplate = ['extension', 'DocumentTemplate', 0, 'Carrier', [
+export const DocumentTemplate: ri.TypeForm = ['extension', 'DocumentTemplate', 0, 'Carrier', [
   'DocumentTemplateId 0 xs:int optional',
   'Name 0 xs:string optional nillable',
   'Tooltip 0 xs:string optional nillable',
@@ -685,7 +705,7 @@ export const DocTmplQuoteTypeValues: readonly T.DocTmplQuoteType[] = [
   'ConfirmationLines',
 ];
 export const DocTmplQuoteType: ri.EnumerationForm = ['enumeration', DocTmplQuoteTypeValues];
-export const Person = ['extension', 'Person', 0, 'Carrier', [
+export const Person: ri.TypeForm = ['extension', 'Person', 0, 'Carrier', [
   'Position 0 xs:string optional nillable',
   'PersonId 0 xs:int optional',
   'Mrmrs 0 xs:string optional nillable',
@@ -726,7 +746,7 @@ export const Person = ['extension', 'Person', 0, 'Carrier', [
   'SupportLanguageId 0 xs:int optional',
   'SupportAssociateId 0 xs:int optional',
 ]];
-export const Project = ['extension', 'Project', 0, 'Carrier', [
+export const Project: ri.TypeForm = ['extension', 'Project', 0, 'Carrier', [
   'ProjectId 0 xs:int optional',
   'Name 0 xs:string optional nillable',
   'Description 0 xs:string optional nillable',
@@ -763,8 +783,8 @@ export const AppointmentTypeValues: readonly T.AppointmentType[] = [
   'MergeFinal',
 ];
 export const AppointmentType: ri.EnumerationForm = ['enumeration', AppointmentTypeValues];
-export const ArrayOfLink = ['array', 'ArrayOfLink', 0, 'Link 0 Link optional nillable repeated'];
-export const Link = ['extension', 'Link', 0, 'Carrier', [
+export const ArrayOfLink: ri.TypeForm = ['array', 'ArrayOfLink', 0, 'Link 0 Link optional nillable repeated'];
+export const Link: ri.TypeForm = ['extension', 'Link', 0, 'Carrier', [
   'EntityName 0 xs:string optional nillable',
   'Id 0 xs:int optional',
   'Description 0 xs:string optional nillable',
@@ -774,7 +794,7 @@ export const Link = ['extension', 'Link', 0, 'Carrier', [
 /** Every value of {@link T.DocumentLockSemantics}, in schema order. */
 export const DocumentLockSemanticsValues: readonly T.DocumentLockSemantics[] = ['None', 'Locking', 'Versioning'];
 export const DocumentLockSemantics: ri.EnumerationForm = ['enumeration', DocumentLockSemanticsValues];
-export const Sale = ['extension', 'Sale', 0, 'Carrier', [
+export const Sale: ri.TypeForm = ['extension', 'Sale', 0, 'Carrier', [
   'ContactName 0 xs:string optional nillable',
   'SaleDate 0 xs:dateTime optional',
   'SaleId 0 xs:int optional',
@@ -803,8 +823,8 @@ export const Sale = ['extension', 'Sale', 0, 'Carrier', [
 /** Every value of {@link T.SaleStatus}, in schema order. */
 export const SaleStatusValues: readonly T.SaleStatus[] = ['Unknown', 'Open', 'Sold', 'Lost', 'Stalled', 'SaintAll'];
 export const SaleStatus: ri.EnumerationForm = ['enumeration', SaleStatusValues];
-export const ArrayOfVisibleFor = ['array', 'ArrayOfVisibleFor', 0, 'VisibleFor 0 VisibleFor optional nillable repeated'];
-export const VisibleFor = ['extension', 'VisibleFor', 0, 'Carrier', [
+export const ArrayOfVisibleFor: ri.TypeForm = ['array', 'ArrayOfVisibleFor', 0, 'VisibleFor 0 VisibleFor optional nillable repeated'];
+export const VisibleFor: ri.TypeForm = ['extension', 'VisibleFor', 0, 'Carrier', [
   'VisibleId 0 xs:int optional',
   'Visibility 0 Visibility optional',
   'DisplayValue 0 xs:string optional nillable',
@@ -812,76 +832,85 @@ export const VisibleFor = ['extension', 'VisibleFor', 0, 'Carrier', [
 /** Every value of {@link T.Visibility}, in schema order. */
 export const VisibilityValues: readonly T.Visibility[] = ['All', 'Associate', 'Group'];
 export const Visibility: ri.EnumerationForm = ['enumeration', VisibilityValues];
-export const CreateEMailFromDocumentEntityResponse = ['complex', 'CreateEMailFromDocumentEntityResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const CreateEMailFromMimeMessageRequest = ['complex', 'CreateEMailFromMimeMessage', 0, ['MimeMessage 0 xs:string optional nillable']];
-export const CreateEMailFromMimeMessageResponse = ['complex', 'CreateEMailFromMimeMessageResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const GetFolderInfoRequest = ['complex', 'GetFolderInfo', 0, [
+export const CreateEMailFromDocumentEntityResponse: ri.TypeForm = ['complex', 'CreateEMailFromDocumentEntityResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
+export const CreateEMailFromMimeMessageRequest: ri.TypeForm = ['complex', 'CreateEMailFromMimeMessage', 0, ['MimeMessage 0 xs:string optional nillable']];
+export const CreateEMailFromMimeMessageResponse: ri.TypeForm = ['complex', 'CreateEMailFromMimeMessageResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
+export const GetFolderInfoRequest: ri.TypeForm = ['complex', 'GetFolderInfo', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'Folders 0 ArrayOfstring optional nillable',
 ]];
-export const GetFolderInfoResponse = ['complex', 'GetFolderInfoResponse', 0, ['Response 0 ArrayOfEMailFolder optional nillable']];
-export const GetFolderHasNewEMailRequest = ['complex', 'GetFolderHasNewEMail', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
-export const GetFolderHasNewEMailResponse = ['complex', 'GetFolderHasNewEMailResponse', 0, ['Response 0 xs:boolean optional']];
-export const GetEMailAddressesRequest = ['complex', 'GetEMailAddresses', 0, ['EmailIds 0 ArrayOfint optional nillable']];
-export const GetEMailAddressesResponse = ['complex', 'GetEMailAddressesResponse', 0, ['Response 0 ArrayOfEMailAddress optional nillable']];
-export const RefreshFolderRequest = ['complex', 'RefreshFolder', 0, [
+export const GetFolderInfoResponse: ri.TypeForm = ['complex', 'GetFolderInfoResponse', 0, ['Response 0 ArrayOfEMailFolder optional nillable']];
+export const GetFolderHasNewEMailRequest: ri.TypeForm = ['complex', 'GetFolderHasNewEMail', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const GetFolderHasNewEMailResponse: ri.TypeForm = ['complex', 'GetFolderHasNewEMailResponse', 0, ['Response 0 xs:boolean optional']];
+export const GetEMailAddressesRequest: ri.TypeForm = ['complex', 'GetEMailAddresses', 0, ['EmailIds 0 ArrayOfint optional nillable']];
+export const GetEMailAddressesResponse: ri.TypeForm = ['complex', 'GetEMailAddressesResponse', 0, ['Response 0 ArrayOfEMailAddress optional nillable']];
+export const RefreshFolderRequest: ri.TypeForm = ['complex', 'RefreshFolder', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'Folders 0 ArrayOfstring optional nillable',
 ]];
-export const RefreshFolderResponse = ['complex', 'RefreshFolderResponse', 0, ['Response 0 xs:int optional']];
-export const GetEMailFromTempRequest = ['complex', 'GetEMailFromTemp', 0, ['FileName 0 xs:string optional nillable']];
-export const GetEMailFromTempResponse = ['complex', 'GetEMailFromTempResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const AuthenticateRequest = ['complex', 'Authenticate', 0, ['ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable']];
-export const AuthenticateResponse = ['complex', 'AuthenticateResponse', 0, ['Response 0 xs:boolean optional']];
-export const GetEmailMessageIdsRequest = ['complex', 'GetEmailMessageIds', 0, ['ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable']];
-export const GetEmailMessageIdsResponse = ['complex', 'GetEmailMessageIdsResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
-export const GetEmailsAsStringRequest = ['complex', 'GetEmailsAsString', 0, [
+export const RefreshFolderResponse: ri.TypeForm = ['complex', 'RefreshFolderResponse', 0, ['Response 0 xs:int optional']];
+export const GetEMailFromTempRequest: ri.TypeForm = ['complex', 'GetEMailFromTemp', 0, ['FileName 0 xs:string optional nillable']];
+export const GetEMailFromTempResponse: ri.TypeForm = ['complex', 'GetEMailFromTempResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const AuthenticateRequest: ri.TypeForm = ['complex', 'Authenticate', 0, ['ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable']];
+export const AuthenticateResponse: ri.TypeForm = ['complex', 'AuthenticateResponse', 0, ['Response 0 xs:boolean optional']];
+export const GetEmailMessageIdsRequest: ri.TypeForm = ['complex', 'GetEmailMessageIds', 0, [
+  'ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable',
+]];
+export const GetEmailMessageIdsResponse: ri.TypeForm = ['complex', 'GetEmailMessageIdsResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
+export const GetEmailsAsStringRequest: ri.TypeForm = ['complex', 'GetEmailsAsString', 0, [
   'ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable',
   'MessageIds 0 ArrayOfstring optional nillable',
 ]];
-export const GetEmailsAsStringResponse = ['complex', 'GetEmailsAsStringResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
-export const DeleteExtendedRequest = ['complex', 'DeleteExtended', 0, [
+export const GetEmailsAsStringResponse: ri.TypeForm = ['complex', 'GetEmailsAsStringResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
+export const DeleteExtendedRequest: ri.TypeForm = ['complex', 'DeleteExtended', 0, [
   'ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable',
   'MessageIds 0 ArrayOfstring optional nillable',
 ]];
-export const DeleteExtendedResponse = ['complex', 'DeleteExtendedResponse', 0, []];
-export const RelayMessageRequest = ['complex', 'RelayMessage', 0, [
+export const DeleteExtendedResponse: ri.TypeForm = ['complex', 'DeleteExtendedResponse', 0, []];
+export const RelayMessageRequest: ri.TypeForm = ['complex', 'RelayMessage', 0, [
   'ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable',
   'Rfc822 0 xs:string optional nillable',
   'From 0 xs:string optional nillable',
   'Recipients 0 ArrayOfstring optional nillable',
 ]];
-export const RelayMessageResponse = ['complex', 'RelayMessageResponse', 0, []];
-export const GetEMailRequest = ['complex', 'GetEMail', 0, ['Id 0 xs:int optional', 'IncludeAttachments 0 xs:boolean optional']];
-export const GetEMailResponse = ['complex', 'GetEMailResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const MarkEmailsAsReadRequest = ['complex', 'MarkEmailsAsRead', 0, ['Ids 0 ArrayOfint optional nillable', 'Read 0 xs:boolean optional']];
-export const MarkEmailsAsReadResponse = ['complex', 'MarkEmailsAsReadResponse', 0, []];
-export const DeleteEmailsRequest = ['complex', 'DeleteEmails', 0, ['Ids 0 ArrayOfint optional nillable', 'MoveToFolder 0 xs:string optional nillable']];
-export const DeleteEmailsResponse = ['complex', 'DeleteEmailsResponse', 0, []];
-export const MoveEmailsToTrashRequest = ['complex', 'MoveEmailsToTrash', 0, ['Ids 0 ArrayOfint optional nillable']];
-export const MoveEmailsToTrashResponse = ['complex', 'MoveEmailsToTrashResponse', 0, []];
-export const SaveRequest = ['complex', 'Save', 0, ['Email 0 EMailEntity optional nillable']];
-export const SaveResponse = ['complex', 'SaveResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const SaveToMailServerRequest = ['complex', 'SaveToMailServer', 0, ['Email 0 EMailEntity optional nillable']];
-export const SaveToMailServerResponse = ['complex', 'SaveToMailServerResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const SendRequest = ['complex', 'Send', 0, ['Emails 0 ArrayOfEMailEntity optional nillable']];
-export const SendResponse = ['complex', 'SendResponse', 0, ['Response 0 ArrayOfEMailEntity optional nillable']];
-export const CreateForwardEmailRequest = ['complex', 'CreateForwardEmail', 0, ['Email 0 EMailEntity optional nillable']];
-export const CreateForwardEmailResponse = ['complex', 'CreateForwardEmailResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const FindContactOrPersonByEmailNameRequest = ['complex', 'FindContactOrPersonByEmailName', 0, [
+export const RelayMessageResponse: ri.TypeForm = ['complex', 'RelayMessageResponse', 0, []];
+export const GetEMailRequest: ri.TypeForm = ['complex', 'GetEMail', 0, ['Id 0 xs:int optional', 'IncludeAttachments 0 xs:boolean optional']];
+export const GetEMailResponse: ri.TypeForm = ['complex', 'GetEMailResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const MarkEmailsAsReadRequest: ri.TypeForm = ['complex', 'MarkEmailsAsRead', 0, ['Ids 0 ArrayOfint optional nillable', 'Read 0 xs:boolean optional']];
+export const MarkEmailsAsReadResponse: ri.TypeForm = ['complex', 'MarkEmailsAsReadResponse', 0, []];
+export const DeleteEmailsRequest: ri.TypeForm = ['complex', 'DeleteEmails', 0, [
+  'Ids 0 ArrayOfint optional nillable',
+  'MoveToFolder 0 xs:string optional nillable',
+]];
+export const DeleteEmailsResponse: ri.TypeForm = ['complex', 'DeleteEmailsResponse', 0, []];
+export const MoveEmailsToTrashRequest: ri.TypeForm = ['complex', 'MoveEmailsToTrash', 0, ['Ids 0 ArrayOfint optional nillable']];
+export const MoveEmailsToTrashResponse: ri.TypeForm = ['complex', 'MoveEmailsToTrashResponse', 0, []];
+export const SaveRequest: ri.TypeForm = ['complex', 'Save', 0, ['Email 0 EMailEntity optional nillable']];
+export const SaveResponse: ri.TypeForm = ['complex', 'SaveResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const SaveToMailServerRequest: ri.TypeForm = ['complex', 'SaveToMailServer', 0, ['Email 0 EMailEntity optional nillable']];
+export const SaveToMailServerResponse: ri.TypeForm = ['complex', 'SaveToMailServerResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const SendRequest: ri.TypeForm = ['complex', 'Send', 0, ['Emails 0 ArrayOfEMailEntity optional nillable']];
+export const SendResponse: ri.TypeForm = ['complex', 'SendResponse', 0, ['Response 0 ArrayOfEMailEntity optional nillable']];
+export const CreateForwardEmailRequest: ri.TypeForm = ['complex', 'CreateForwardEmail', 0, ['Email 0 EMailEntity optional nillable']];
+export const CreateForwardEmailResponse: ri.TypeForm = ['complex', 'CreateForwardEmailResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const FindContactOrPersonByEmailNameRequest: ri.TypeForm = ['complex', 'FindContactOrPersonByEmailName', 0, [
   'Name 0 xs:string optional nillable',
   'EmailAddress 0 xs:string optional nillable',
 ]];
-export const FindContactOrPersonByEmailNameResponse = ['complex', 'FindContactOrPersonByEmailNameResponse', 0, [
+export const FindContactOrPersonByEmailNameResponse: ri.TypeForm = ['complex', 'FindContactOrPersonByEmailNameResponse', 0, [
   'Response 0 ArrayOfContactOrPersonFromEmail optional nillable',
 ]];
-export const ArrayOfContactOrPersonFromEmail = [
+export const ArrayOfContactOrPersonFromEmail: ri.TypeForm = [
   'array',
   'ArrayOfContactOrPersonFromEmail',
   0,
   'ContactOrPersonFromEmail 0 ContactOrPersonFromEmail optional nillable repeated',
 ];
-export const ContactOrPersonFromEmail = ['extension', 'ContactOrPersonFromEmail', 0, 'Carrier', [
+export const ContactOrPersonFromEmail: ri.TypeForm = ['extension', 'ContactOrPersonFromEmail', 0, 'Carrier', [
   'PersonId 0 xs:int optional',
   'FullName 0 xs:string optional nillable',
   'EmailAddress 0 xs:string optional nillable',
@@ -890,78 +919,95 @@ export const ContactOrPersonFromEmail = ['extension', 'ContactOrPersonFromEmail'
   'ContactDepartment 0 xs:string optional nillable',
   'SortName 0 xs:string optional nillable',
 ]];
-export const RefreshFolderForAssociateRequest = ['complex', 'RefreshFolderForAssociate', 0, ['Folders 0 ArrayOfstring optional nillable']];
-export const RefreshFolderForAssociateResponse = ['complex', 'RefreshFolderForAssociateResponse', 0, ['Response 0 xs:string optional nillable']];
-export const GetNewMailRequest = ['complex', 'GetNewMail', 0, ['Folders 0 ArrayOfint optional nillable']];
-export const GetNewMailResponse = ['complex', 'GetNewMailResponse', 0, ['Response 0 ArrayOfEMailEnvelope optional nillable']];
-export const CacheFolderListRequest = ['complex', 'CacheFolderList', 0, []];
-export const CacheFolderListResponse = ['complex', 'CacheFolderListResponse', 0, ['Response 0 ArrayOfEMailFolder optional nillable']];
-export const MoveEmailsToFolderRequest = ['complex', 'MoveEmailsToFolder', 0, ['FolderId 0 xs:int optional', 'EmailItemIds 0 ArrayOfint optional nillable']];
-export const MoveEmailsToFolderResponse = ['complex', 'MoveEmailsToFolderResponse', 0, []];
-export const GetMailFromMessageIdRequest = ['complex', 'GetMailFromMessageId', 0, ['MessageId 0 xs:string optional nillable']];
-export const GetMailFromMessageIdResponse = ['complex', 'GetMailFromMessageIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const GetMailFromInReplyToRequest = ['complex', 'GetMailFromInReplyTo', 0, ['MessageId 0 xs:string optional nillable']];
-export const GetMailFromInReplyToResponse = ['complex', 'GetMailFromInReplyToResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const SendAndSaveEmailToTmpDocumentRequest = ['complex', 'SendAndSaveEmailToTmpDocument', 0, [
+export const RefreshFolderForAssociateRequest: ri.TypeForm = ['complex', 'RefreshFolderForAssociate', 0, ['Folders 0 ArrayOfstring optional nillable']];
+export const RefreshFolderForAssociateResponse: ri.TypeForm = ['complex', 'RefreshFolderForAssociateResponse', 0, ['Response 0 xs:string optional nillable']];
+export const GetNewMailRequest: ri.TypeForm = ['complex', 'GetNewMail', 0, ['Folders 0 ArrayOfint optional nillable']];
+export const GetNewMailResponse: ri.TypeForm = ['complex', 'GetNewMailResponse', 0, ['Response 0 ArrayOfEMailEnvelope optional nillable']];
+export const CacheFolderListRequest: ri.TypeForm = ['complex', 'CacheFolderList', 0, []];
+export const CacheFolderListResponse: ri.TypeForm = ['complex', 'CacheFolderListResponse', 0, ['Response 0 ArrayOfEMailFolder optional nillable']];
+export const MoveEmailsToFolderRequest: ri.TypeForm = ['complex', 'MoveEmailsToFolder', 0, [
+  'FolderId 0 xs:int optional',
+  'EmailItemIds 0 ArrayOfint optional nillable',
+]];
+export const MoveEmailsToFolderResponse: ri.TypeForm = ['complex', 'MoveEmailsToFolderResponse', 0, []];
+export const GetMailFromMessageIdRequest: ri.TypeForm = ['complex', 'GetMailFromMessageId', 0, ['MessageId 0 xs:string optional nillable']];
+export const GetMailFromMessageIdResponse: ri.TypeForm = ['complex', 'GetMailFromMessageIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const GetMailFromInReplyToRequest: ri.TypeForm = ['complex', 'GetMailFromInReplyTo', 0, ['MessageId 0 xs:string optional nillable']];
+export const GetMailFromInReplyToResponse: ri.TypeForm = ['complex', 'GetMailFromInReplyToResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const SendAndSaveEmailToTmpDocumentRequest: ri.TypeForm = ['complex', 'SendAndSaveEmailToTmpDocument', 0, [
   'Email 0 EMailEntity optional nillable',
   'StripAttachments 0 xs:boolean optional',
 ]];
-export const SendAndSaveEmailToTmpDocumentResponse = ['complex', 'SendAndSaveEmailToTmpDocumentResponse', 0, ['Response 0 xs:string optional nillable']];
-export const SaveEmailToTmpDocumentRequest = ['complex', 'SaveEmailToTmpDocument', 0, [
+export const SendAndSaveEmailToTmpDocumentResponse: ri.TypeForm = ['complex', 'SendAndSaveEmailToTmpDocumentResponse', 0, [
+  'Response 0 xs:string optional nillable',
+]];
+export const SaveEmailToTmpDocumentRequest: ri.TypeForm = ['complex', 'SaveEmailToTmpDocument', 0, [
   'Email 0 EMailEntity optional nillable',
   'FolderId 0 xs:int optional',
   'StripAttachments 0 xs:boolean optional',
 ]];
-export const SaveEmailToTmpDocumentResponse = ['complex', 'SaveEmailToTmpDocumentResponse', 0, ['Response 0 xs:string optional nillable']];
-export const SaveDraftRequest = ['complex', 'SaveDraft', 0, ['Entity 0 EMailEntity optional nillable']];
-export const SaveDraftResponse = ['complex', 'SaveDraftResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const SetRepliedAtRequest = ['complex', 'SetRepliedAt', 0, ['MessageId 0 xs:string optional nillable']];
-export const SetRepliedAtResponse = ['complex', 'SetRepliedAtResponse', 0, []];
-export const GetEMailFromDocumentIdWithoutAttachmentStreamRequest = ['complex', 'GetEMailFromDocumentIdWithoutAttachmentStream', 0, [
+export const SaveEmailToTmpDocumentResponse: ri.TypeForm = ['complex', 'SaveEmailToTmpDocumentResponse', 0, ['Response 0 xs:string optional nillable']];
+export const SaveDraftRequest: ri.TypeForm = ['complex', 'SaveDraft', 0, ['Entity 0 EMailEntity optional nillable']];
+export const SaveDraftResponse: ri.TypeForm = ['complex', 'SaveDraftResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const SetRepliedAtRequest: ri.TypeForm = ['complex', 'SetRepliedAt', 0, ['MessageId 0 xs:string optional nillable']];
+export const SetRepliedAtResponse: ri.TypeForm = ['complex', 'SetRepliedAtResponse', 0, []];
+export const GetEMailFromDocumentIdWithoutAttachmentStreamRequest: ri.TypeForm = ['complex', 'GetEMailFromDocumentIdWithoutAttachmentStream', 0, [
   'DocumentId 0 xs:int optional',
 ]];
-export const GetEMailFromDocumentIdWithoutAttachmentStreamResponse = ['complex', 'GetEMailFromDocumentIdWithoutAttachmentStreamResponse', 0, [
+export const GetEMailFromDocumentIdWithoutAttachmentStreamResponse: ri.TypeForm = ['complex', 'GetEMailFromDocumentIdWithoutAttachmentStreamResponse', 0, [
   'Response 0 EMailEntity optional nillable',
 ]];
-export const GetAttachmentFromIdRequest = ['complex', 'GetAttachmentFromId', 0, ['MailItemId 0 xs:int optional', 'AttachmentId 0 xs:string optional nillable']];
-export const GetAttachmentFromIdResponse = ['complex', 'GetAttachmentFromIdResponse', 0, ['Response 0 EMailAttachment optional nillable']];
-export const TestAuthenticateRequest = ['complex', 'TestAuthenticate', 0, []];
-export const TestAuthenticateResponse = ['complex', 'TestAuthenticateResponse', 0, ['Response 0 xs:boolean optional']];
-export const ToggleSubscriptionRequest = ['complex', 'ToggleSubscription', 0, ['FolderId 0 xs:int optional', 'SubscriptionStatus 0 xs:boolean optional']];
-export const ToggleSubscriptionResponse = ['complex', 'ToggleSubscriptionResponse', 0, []];
-export const HasNewMailRequest = ['complex', 'HasNewMail', 0, ['MailItemId 0 xs:int optional', 'FolderId 0 xs:int optional']];
-export const HasNewMailResponse = ['complex', 'HasNewMailResponse', 0, ['Response 0 xs:boolean optional']];
-export const LatestItemIdByFolderRequest = ['complex', 'LatestItemIdByFolder', 0, ['FolderId 0 xs:int optional']];
-export const LatestItemIdByFolderResponse = ['complex', 'LatestItemIdByFolderResponse', 0, ['Response 0 xs:int optional']];
-export const CreateInlineHtmlHeaderRequest = ['complex', 'CreateInlineHtmlHeader', 0, ['Email 0 EMailEntity optional nillable']];
-export const CreateInlineHtmlHeaderResponse = ['complex', 'CreateInlineHtmlHeaderResponse', 0, ['Response 0 xs:string optional nillable']];
-export const GetEMailSOInfoRequest = ['complex', 'GetEMailSOInfo', 0, ['EMailSOInfoId 0 xs:int optional']];
-export const GetEMailSOInfoResponse = ['complex', 'GetEMailSOInfoResponse', 0, ['Response 0 EMailSOInfo optional nillable']];
-export const GetEMailAccountRequest = ['complex', 'GetEMailAccount', 0, ['EMailAccountId 0 xs:int optional']];
-export const GetEMailAccountResponse = ['complex', 'GetEMailAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
-export const GetEMailAccountFromEMailAddressRequest = ['complex', 'GetEMailAccountFromEMailAddress', 0, ['FromAddress 0 xs:string optional nillable']];
-export const GetEMailAccountFromEMailAddressResponse = ['complex', 'GetEMailAccountFromEMailAddressResponse', 0, ['Response 0 EMailAccount optional nillable']];
-export const GetCurrentAccountIdRequest = ['complex', 'GetCurrentAccountId', 0, []];
-export const GetCurrentAccountIdResponse = ['complex', 'GetCurrentAccountIdResponse', 0, ['Response 0 xs:int optional']];
-export const GetCurrentAccountRequest = ['complex', 'GetCurrentAccount', 0, []];
-export const GetCurrentAccountResponse = ['complex', 'GetCurrentAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
-export const GetReadySyncEmailAccountsRequest = ['complex', 'GetReadySyncEmailAccounts', 0, []];
-export const GetReadySyncEmailAccountsResponse = ['complex', 'GetReadySyncEmailAccountsResponse', 0, ['Response 0 ArrayOfSyncUserAccount optional nillable']];
-export const ArrayOfSyncUserAccount = ['array', 'ArrayOfSyncUserAccount', 0, 'SyncUserAccount 0 SyncUserAccount optional nillable repeated'];
-export const SyncUserAccount = ['extension', 'SyncUserAccount', 0, 'Carrier', [
+export const GetAttachmentFromIdRequest: ri.TypeForm = ['complex', 'GetAttachmentFromId', 0, [
+  'MailItemId 0 xs:int optional',
+  'AttachmentId 0 xs:string optional nillable',
+]];
+export const GetAttachmentFromIdResponse: ri.TypeForm = ['complex', 'GetAttachmentFromIdResponse', 0, ['Response 0 EMailAttachment optional nillable']];
+export const TestAuthenticateRequest: ri.TypeForm = ['complex', 'TestAuthenticate', 0, []];
+export const TestAuthenticateResponse: ri.TypeForm = ['complex', 'TestAuthenticateResponse', 0, ['Response 0 xs:boolean optional']];
+export const ToggleSubscriptionRequest: ri.TypeForm = ['complex', 'ToggleSubscription', 0, [
+  'FolderId 0 xs:int optional',
+  'SubscriptionStatus 0 xs:boolean optional',
+]];
+export const ToggleSubscriptionResponse: ri.TypeForm = ['complex', 'ToggleSubscriptionResponse', 0, []];
+export const HasNewMailRequest: ri.TypeForm = ['complex', 'HasNewMail', 0, ['MailItemId 0 xs:int optional', 'FolderId 0 xs:int optional']];
+export const HasNewMailResponse: ri.TypeForm = ['complex', 'HasNewMailResponse', 0, ['Response 0 xs:boolean optional']];
+export const LatestItemIdByFolderRequest: ri.TypeForm = ['complex', 'LatestItemIdByFolder', 0, ['FolderId 0 xs:int optional']];
+export const LatestItemIdByFolderResponse: ri.TypeForm = ['complex', 'LatestItemIdByFolderResponse', 0, ['Response 0 xs:int optional']];
+export const CreateInlineHtmlHeaderRequest: ri.TypeForm = ['complex', 'CreateInlineHtmlHeader', 0, ['Email 0 EMailEntity optional nillable']];
+export const CreateInlineHtmlHeaderResponse: ri.TypeForm = ['complex', 'CreateInlineHtmlHeaderResponse', 0, ['Response 0 xs:string optional nillable']];
+export const GetEMailSOInfoRequest: ri.TypeForm = ['complex', 'GetEMailSOInfo', 0, ['EMailSOInfoId 0 xs:int optional']];
+export const GetEMailSOInfoResponse: ri.TypeForm = ['complex', 'GetEMailSOInfoResponse', 0, ['Response 0 EMailSOInfo optional nillable']];
+export const GetEMailAccountRequest: ri.TypeForm = ['complex', 'GetEMailAccount', 0, ['EMailAccountId 0 xs:int optional']];
+export const GetEMailAccountResponse: ri.TypeForm = ['complex', 'GetEMailAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
+export const GetEMailAccountFromEMailAddressRequest: ri.TypeForm = ['complex', 'GetEMailAccountFromEMailAddress', 0, [
+  'FromAddress 0 xs:string optional nillable',
+]];
+export const GetEMailAccountFromEMailAddressResponse: ri.TypeForm = ['complex', 'GetEMailAccountFromEMailAddressResponse', 0, [
+  'Response 0 EMailAccount optional nillable',
+]];
+export const GetCurrentAccountIdRequest: ri.TypeForm = ['complex', 'GetCurrentAccountId', 0, []];
+export const GetCurrentAccountIdResponse: ri.TypeForm = ['complex', 'GetCurrentAccountIdResponse', 0, ['Response 0 xs:int optional']];
+export const GetCurrentAccountRequest: ri.TypeForm = ['complex', 'GetCurrentAccount', 0, []];
+export const GetCurrentAccountResponse: ri.TypeForm = ['complex', 'GetCurrentAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
+export const GetReadySyncEmailAccountsRequest: ri.TypeForm = ['complex', 'GetReadySyncEmailAccounts', 0, []];
+export const GetReadySyncEmailAccountsResponse: ri.TypeForm = ['complex', 'GetReadySyncEmailAccountsResponse', 0, [
+  'Response 0 ArrayOfSyncUserAccount optional nillable',
+]];
+export const ArrayOfSyncUserAccount: ri.TypeForm = ['array', 'ArrayOfSyncUserAccount', 0, 'SyncUserAccount 0 SyncUserAccount optional nillable repeated'];
+export const SyncUserAccount: ri.TypeForm = ['extension', 'SyncUserAccount', 0, 'Carrier', [
   'AccountId 0 xs:int optional',
   'AssociateName 0 xs:string optional nillable',
   'AssociateId 0 xs:int optional',
 ]];
-export const SyncEmailAccountRequest = ['complex', 'SyncEmailAccount', 0, ['SyncUserAccount 0 SyncUserAccount optional nillable']];
-export const SyncEmailAccountResponse = ['complex', 'SyncEmailAccountResponse', 0, []];
-export const SyncEmailAccountsRequest = ['complex', 'SyncEmailAccounts', 0, ['SyncUserAccounts 0 ArrayOfSyncUserAccount optional nillable']];
-export const SyncEmailAccountsResponse = ['complex', 'SyncEmailAccountsResponse', 0, []];
-export const char = ['restricted', 'xs:char', []];
-export const duration = ['restricted', 'xs:duration', ['^(?:\\-?P(\\d*D)?(T(\\d*H)?(\\d*M)?(\\d*(\\.\\d*)?S)?)?)$']];
-export const guid = ['restricted', 'xs:string', ['^(?:[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12})$']];
-export const ArrayOfint = ['array', 'ArrayOfint', 2, 'int 2 xs:int optional repeated'];
-export const ArrayOfstring = ['array', 'ArrayOfstring', 2, 'string 2 xs:string optional nillable repeated'];
+export const SyncEmailAccountRequest: ri.TypeForm = ['complex', 'SyncEmailAccount', 0, ['SyncUserAccount 0 SyncUserAccount optional nillable']];
+export const SyncEmailAccountResponse: ri.TypeForm = ['complex', 'SyncEmailAccountResponse', 0, []];
+export const SyncEmailAccountsRequest: ri.TypeForm = ['complex', 'SyncEmailAccounts', 0, ['SyncUserAccounts 0 ArrayOfSyncUserAccount optional nillable']];
+export const SyncEmailAccountsResponse: ri.TypeForm = ['complex', 'SyncEmailAccountsResponse', 0, []];
+export const char: ri.TypeForm = ['restricted', 'xs:char', []];
+export const duration: ri.TypeForm = ['restricted', 'xs:duration', ['^(?:\\-?P(\\d*D)?(T(\\d*H)?(\\d*M)?(\\d*(\\.\\d*)?S)?)?)$']];
+export const guid: ri.TypeForm = ['restricted', 'xs:string', ['^(?:[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12})$']];
+export const ArrayOfint: ri.TypeForm = ['array', 'ArrayOfint', 2, 'int 2 xs:int optional repeated'];
+export const ArrayOfstring: ri.TypeForm = ['array', 'ArrayOfstring', 2, 'string 2 xs:string optional nillable repeated'];
 
 /** How the types of EMail.wsdl look on the wire; read by the runtime's encoder and decoder. */
 export const EMailSchema: ri.SchemaDesc = ri.schema(

@@ -21,529 +21,534 @@ const responseHeaders = [
 ];
 
 /**
- * Defines one EMail operation (SOAP 1.1) over EMailSchema, with the EMail header types and
- * header blocks; its SOAPAction is the base given here followed by the operation name, unless
+ * Defines one EMail operation (SOAP 1.1) over EMailSchema, with the EMail header blocks;
+ * its SOAPAction is the base given here followed by the operation name, unless
  * the operation names its own.
  */
-const operation = ri.operationFactory<T.EMailRequestHeaders, T.EMailResponseHeaders>(
+const operation = ri.operationFactory(
   EMailSchema,
   '1.1',
   'http://www.superoffice.net/ws/crm/NetServer/Services86/EMail/',
   { input: requestHeaders, output: responseHeaders },
 );
 
+type Codec<I, O, R> = ri.OperationCodec<I, O, T.EMailRequestHeaders, T.EMailResponseHeaders, R>;
+
 /**
- * The codecs of every EMail operation, keyed by WSDL operation name: encode and decode whole
- * SOAP envelopes of requests and responses (SOAP 1.1), and (with the runtime's `restCodec`) the
- * same messages on the REST Agents API, for clients, servers and tests.
- * Type arguments: the request content, the response content, and what the EMailAgent method
- * returns of it. Arguments: the operation's name, its request and response body elements
- * (undefined: one-way), what the method returns of the response (the runtime's `Returns`), and
- * when there are any, its other facts (operation.ts `OperationExtras`: `query` lists the request
- * fields the Agents API takes in the query string, `entity` names the field whose value is the
- * whole JSON body). Each operation's documentation is on its EMailAgent method.
+ * The type of EMailOperations, which its codecs take: each operation's codecs (with the EMail
+ * header types) for its request content, its response content, and what its EMailAgent method
+ * returns of it.
  */
-export const EMailOperations = {
-  CreateDefaultEMailAddress: operation<T.CreateDefaultEMailAddressRequest, T.CreateDefaultEMailAddressResponse, T.EMailAddress | null>(
-    'CreateDefaultEMailAddress',
+type EMailOperationCodecs = {
+  CreateDefaultEMailAddress: Codec<T.CreateDefaultEMailAddressRequest, T.CreateDefaultEMailAddressResponse, T.EMailAddress | null>;
+  CreateDefaultEMailAttachment: Codec<T.CreateDefaultEMailAttachmentRequest, T.CreateDefaultEMailAttachmentResponse, T.EMailAttachment | null>;
+  CreateDefaultEMailConnectionInfo: Codec<T.CreateDefaultEMailConnectionInfoRequest, T.CreateDefaultEMailConnectionInfoResponse, T.EMailConnectionInfo | null>;
+  CreateDefaultEMailConnectionInfoExtended: Codec<
+    T.CreateDefaultEMailConnectionInfoExtendedRequest,
+    T.CreateDefaultEMailConnectionInfoExtendedResponse,
+    T.EMailConnectionInfoExtended | null
+  >;
+  CreateDefaultEMailCustomHeader: Codec<T.CreateDefaultEMailCustomHeaderRequest, T.CreateDefaultEMailCustomHeaderResponse, T.EMailCustomHeader | null>;
+  CreateDefaultEMailEntity: Codec<T.CreateDefaultEMailEntityRequest, T.CreateDefaultEMailEntityResponse, T.EMailEntity | null>;
+  CreateDefaultEMailEnvelope: Codec<T.CreateDefaultEMailEnvelopeRequest, T.CreateDefaultEMailEnvelopeResponse, T.EMailEnvelope | null>;
+  CreateDefaultEMailFolder: Codec<T.CreateDefaultEMailFolderRequest, T.CreateDefaultEMailFolderResponse, T.EMailFolder | null>;
+  CreateDefaultEMailSOInfo: Codec<T.CreateDefaultEMailSOInfoRequest, T.CreateDefaultEMailSOInfoResponse, T.EMailSOInfo | null>;
+  CreateDefaultEMailAccount: Codec<T.CreateDefaultEMailAccountRequest, T.CreateDefaultEMailAccountResponse, T.EMailAccount | null>;
+  SaveEMailAccount: Codec<T.SaveEMailAccountRequest, T.SaveEMailAccountResponse, T.EMailAccount | null>;
+  DeleteEMailAccount: Codec<T.DeleteEMailAccountRequest, T.DeleteEMailAccountResponse, void>;
+  GetPersonEntitiesFromEmailAddress: Codec<
+    T.GetPersonEntitiesFromEmailAddressRequest,
+    T.GetPersonEntitiesFromEmailAddressResponse,
+    (T.PersonEntity | null)[] | null
+  >;
+  GetEMailFromId: Codec<T.GetEMailFromIdRequest, T.GetEMailFromIdResponse, T.EMailEntity | null>;
+  SendEMails: Codec<T.SendEMailsRequest, T.SendEMailsResponse, (T.EMailEntity | null)[] | null>;
+  SaveEMail: Codec<T.SaveEMailRequest, T.SaveEMailResponse, T.EMailEntity | null>;
+  AuthenticateIncoming: Codec<T.AuthenticateIncomingRequest, T.AuthenticateIncomingResponse, boolean | undefined>;
+  AuthenticateOutgoing: Codec<T.AuthenticateOutgoingRequest, T.AuthenticateOutgoingResponse, boolean | undefined>;
+  GetFolderList: Codec<T.GetFolderListRequest, T.GetFolderListResponse, (string | null)[] | null>;
+  GetAttachment: Codec<T.GetAttachmentRequest, T.GetAttachmentResponse, T.EMailAttachment | null>;
+  MarkAsRead: Codec<T.MarkAsReadRequest, T.MarkAsReadResponse, void>;
+  GetFolderEMailCount: Codec<T.GetFolderEMailCountRequest, T.GetFolderEMailCountResponse, number | undefined>;
+  Delete: Codec<T.DeleteRequest, T.DeleteResponse, void>;
+  MoveToFolder: Codec<T.MoveToFolderRequest, T.MoveToFolderResponse, void>;
+  EmptyFolder: Codec<T.EmptyFolderRequest, T.EmptyFolderResponse, void>;
+  GetEMailAsStream: Codec<T.GetEMailAsStreamRequest, T.GetEMailAsStreamResponse, Uint8Array | null>;
+  FindAddress: Codec<T.FindAddressRequest, T.FindAddressResponse, (T.EMailAddress | null)[] | null>;
+  GetEMailFromDocumentId: Codec<T.GetEMailFromDocumentIdRequest, T.GetEMailFromDocumentIdResponse, T.EMailEntity | null>;
+  GetEMailFromAttachmentId: Codec<T.GetEMailFromAttachmentIdRequest, T.GetEMailFromAttachmentIdResponse, T.EMailEntity | null>;
+  GetEMailFromDocumentAttachmentId: Codec<T.GetEMailFromDocumentAttachmentIdRequest, T.GetEMailFromDocumentAttachmentIdResponse, T.EMailEntity | null>;
+  GetEMailEnvelopes: Codec<T.GetEMailEnvelopesRequest, T.GetEMailEnvelopesResponse, (T.EMailEnvelope | null)[] | null>;
+  SetSubscription: Codec<T.SetSubscriptionRequest, T.SetSubscriptionResponse, void>;
+  CreateFolder: Codec<T.CreateFolderRequest, T.CreateFolderResponse, void>;
+  DeleteFolder: Codec<T.DeleteFolderRequest, T.DeleteFolderResponse, void>;
+  CreateEMailFromDocumentEntity: Codec<T.CreateEMailFromDocumentEntityRequest, T.CreateEMailFromDocumentEntityResponse, T.EMailEntity | null>;
+  CreateEMailFromMimeMessage: Codec<T.CreateEMailFromMimeMessageRequest, T.CreateEMailFromMimeMessageResponse, T.EMailEntity | null>;
+  GetFolderInfo: Codec<T.GetFolderInfoRequest, T.GetFolderInfoResponse, (T.EMailFolder | null)[] | null>;
+  GetFolderHasNewEMail: Codec<T.GetFolderHasNewEMailRequest, T.GetFolderHasNewEMailResponse, boolean | undefined>;
+  GetEMailAddresses: Codec<T.GetEMailAddressesRequest, T.GetEMailAddressesResponse, (T.EMailAddress | null)[] | null>;
+  RefreshFolder: Codec<T.RefreshFolderRequest, T.RefreshFolderResponse, number | undefined>;
+  GetEMailFromTemp: Codec<T.GetEMailFromTempRequest, T.GetEMailFromTempResponse, T.EMailEntity | null>;
+  Authenticate: Codec<T.AuthenticateRequest, T.AuthenticateResponse, boolean | undefined>;
+  GetEmailMessageIds: Codec<T.GetEmailMessageIdsRequest, T.GetEmailMessageIdsResponse, (string | null)[] | null>;
+  GetEmailsAsString: Codec<T.GetEmailsAsStringRequest, T.GetEmailsAsStringResponse, (string | null)[] | null>;
+  DeleteExtended: Codec<T.DeleteExtendedRequest, T.DeleteExtendedResponse, void>;
+  RelayMessage: Codec<T.RelayMessageRequest, T.RelayMessageResponse, void>;
+  GetEMail: Codec<T.GetEMailRequest, T.GetEMailResponse, T.EMailEntity | null>;
+  MarkEmailsAsRead: Codec<T.MarkEmailsAsReadRequest, T.MarkEmailsAsReadResponse, void>;
+  DeleteEmails: Codec<T.DeleteEmailsRequest, T.DeleteEmailsResponse, void>;
+  MoveEmailsToTrash: Codec<T.MoveEmailsToTrashRequest, T.MoveEmailsToTrashResponse, void>;
+  Save: Codec<T.SaveRequest, T.SaveResponse, T.EMailEntity | null>;
+  SaveToMailServer: Codec<T.SaveToMailServerRequest, T.SaveToMailServerResponse, T.EMailEntity | null>;
+  Send: Codec<T.SendRequest, T.SendResponse, (T.EMailEntity | null)[] | null>;
+  CreateForwardEmail: Codec<T.CreateForwardEmailRequest, T.CreateForwardEmailResponse, T.EMailEntity | null>;
+  FindContactOrPersonByEmailName: Codec<
+    T.FindContactOrPersonByEmailNameRequest,
+    T.FindContactOrPersonByEmailNameResponse,
+    (T.ContactOrPersonFromEmail | null)[] | null
+  >;
+  RefreshFolderForAssociate: Codec<T.RefreshFolderForAssociateRequest, T.RefreshFolderForAssociateResponse, string | null>;
+  GetNewMail: Codec<T.GetNewMailRequest, T.GetNewMailResponse, (T.EMailEnvelope | null)[] | null>;
+  CacheFolderList: Codec<T.CacheFolderListRequest, T.CacheFolderListResponse, (T.EMailFolder | null)[] | null>;
+  MoveEmailsToFolder: Codec<T.MoveEmailsToFolderRequest, T.MoveEmailsToFolderResponse, void>;
+  GetMailFromMessageId: Codec<T.GetMailFromMessageIdRequest, T.GetMailFromMessageIdResponse, T.EMailEntity | null>;
+  GetMailFromInReplyTo: Codec<T.GetMailFromInReplyToRequest, T.GetMailFromInReplyToResponse, T.EMailEntity | null>;
+  SendAndSaveEmailToTmpDocument: Codec<T.SendAndSaveEmailToTmpDocumentRequest, T.SendAndSaveEmailToTmpDocumentResponse, string | null>;
+  SaveEmailToTmpDocument: Codec<T.SaveEmailToTmpDocumentRequest, T.SaveEmailToTmpDocumentResponse, string | null>;
+  SaveDraft: Codec<T.SaveDraftRequest, T.SaveDraftResponse, T.EMailEntity | null>;
+  SetRepliedAt: Codec<T.SetRepliedAtRequest, T.SetRepliedAtResponse, void>;
+  GetEMailFromDocumentIdWithoutAttachmentStream: Codec<
+    T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest,
+    T.GetEMailFromDocumentIdWithoutAttachmentStreamResponse,
+    T.EMailEntity | null
+  >;
+  GetAttachmentFromId: Codec<T.GetAttachmentFromIdRequest, T.GetAttachmentFromIdResponse, T.EMailAttachment | null>;
+  TestAuthenticate: Codec<T.TestAuthenticateRequest, T.TestAuthenticateResponse, boolean | undefined>;
+  ToggleSubscription: Codec<T.ToggleSubscriptionRequest, T.ToggleSubscriptionResponse, void>;
+  HasNewMail: Codec<T.HasNewMailRequest, T.HasNewMailResponse, boolean | undefined>;
+  LatestItemIdByFolder: Codec<T.LatestItemIdByFolderRequest, T.LatestItemIdByFolderResponse, number | undefined>;
+  CreateInlineHtmlHeader: Codec<T.CreateInlineHtmlHeaderRequest, T.CreateInlineHtmlHeaderResponse, string | null>;
+  GetEMailSOInfo: Codec<T.GetEMailSOInfoRequest, T.GetEMailSOInfoResponse, T.EMailSOInfo | null>;
+  GetEMailAccount: Codec<T.GetEMailAccountRequest, T.GetEMailAccountResponse, T.EMailAccount | null>;
+  GetEMailAccountFromEMailAddress: Codec<T.GetEMailAccountFromEMailAddressRequest, T.GetEMailAccountFromEMailAddressResponse, T.EMailAccount | null>;
+  GetCurrentAccountId: Codec<T.GetCurrentAccountIdRequest, T.GetCurrentAccountIdResponse, number | undefined>;
+  GetCurrentAccount: Codec<T.GetCurrentAccountRequest, T.GetCurrentAccountResponse, T.EMailAccount | null>;
+  GetReadySyncEmailAccounts: Codec<T.GetReadySyncEmailAccountsRequest, T.GetReadySyncEmailAccountsResponse, (T.SyncUserAccount | null)[] | null>;
+  SyncEmailAccount: Codec<T.SyncEmailAccountRequest, T.SyncEmailAccountResponse, void>;
+  SyncEmailAccounts: Codec<T.SyncEmailAccountsRequest, T.SyncEmailAccountsResponse, void>;
+};
+
+/**
+ * The codecs of every EMail operation, keyed by WSDL operation name, typed by EMailOperationCodecs:
+ * encode and decode whole SOAP envelopes of requests and responses (SOAP 1.1), and (with the
+ * runtime's `restCodec`) the same messages on the REST Agents API, for clients, servers and tests.
+ * Arguments: the operation's request and response body elements (undefined: one-way), what the
+ * method returns of the response (the runtime's `Returns`), and when there are any, its other facts
+ * (operation.ts `OperationExtras`: `name` when it is not its request element's, `query` lists the
+ * request fields the Agents API takes in the query string, `entity` names the field whose value is
+ * the whole JSON body). Each operation's documentation is on its EMailAgent method.
+ */
+export const EMailOperations: EMailOperationCodecs = {
+  CreateDefaultEMailAddress: operation(
     'CreateDefaultEMailAddress 0 CreateDefaultEMailAddressRequest',
     'CreateDefaultEMailAddressResponse 0 CreateDefaultEMailAddressResponse',
     'Response ?? null',
   ),
-  CreateDefaultEMailAttachment: operation<T.CreateDefaultEMailAttachmentRequest, T.CreateDefaultEMailAttachmentResponse, T.EMailAttachment | null>(
-    'CreateDefaultEMailAttachment',
+  CreateDefaultEMailAttachment: operation(
     'CreateDefaultEMailAttachment 0 CreateDefaultEMailAttachmentRequest',
     'CreateDefaultEMailAttachmentResponse 0 CreateDefaultEMailAttachmentResponse',
     'Response ?? null',
   ),
-  CreateDefaultEMailConnectionInfo: operation<
-    T.CreateDefaultEMailConnectionInfoRequest,
-    T.CreateDefaultEMailConnectionInfoResponse,
-    T.EMailConnectionInfo | null
-  >(
-    'CreateDefaultEMailConnectionInfo',
+  CreateDefaultEMailConnectionInfo: operation(
     'CreateDefaultEMailConnectionInfo 0 CreateDefaultEMailConnectionInfoRequest',
     'CreateDefaultEMailConnectionInfoResponse 0 CreateDefaultEMailConnectionInfoResponse',
     'Response ?? null',
   ),
-  CreateDefaultEMailConnectionInfoExtended: operation<
-    T.CreateDefaultEMailConnectionInfoExtendedRequest,
-    T.CreateDefaultEMailConnectionInfoExtendedResponse,
-    T.EMailConnectionInfoExtended | null
-  >(
-    'CreateDefaultEMailConnectionInfoExtended',
+  CreateDefaultEMailConnectionInfoExtended: operation(
     'CreateDefaultEMailConnectionInfoExtended 0 CreateDefaultEMailConnectionInfoExtendedRequest',
     'CreateDefaultEMailConnectionInfoExtendedResponse 0 CreateDefaultEMailConnectionInfoExtendedResponse',
     'Response ?? null',
   ),
-  CreateDefaultEMailCustomHeader: operation<T.CreateDefaultEMailCustomHeaderRequest, T.CreateDefaultEMailCustomHeaderResponse, T.EMailCustomHeader | null>(
-    'CreateDefaultEMailCustomHeader',
+  CreateDefaultEMailCustomHeader: operation(
     'CreateDefaultEMailCustomHeader 0 CreateDefaultEMailCustomHeaderRequest',
     'CreateDefaultEMailCustomHeaderResponse 0 CreateDefaultEMailCustomHeaderResponse',
     'Response ?? null',
   ),
-  CreateDefaultEMailEntity: operation<T.CreateDefaultEMailEntityRequest, T.CreateDefaultEMailEntityResponse, T.EMailEntity | null>(
-    'CreateDefaultEMailEntity',
+  CreateDefaultEMailEntity: operation(
     'CreateDefaultEMailEntity 0 CreateDefaultEMailEntityRequest',
     'CreateDefaultEMailEntityResponse 0 CreateDefaultEMailEntityResponse',
     'Response ?? null',
   ),
-  CreateDefaultEMailEnvelope: operation<T.CreateDefaultEMailEnvelopeRequest, T.CreateDefaultEMailEnvelopeResponse, T.EMailEnvelope | null>(
-    'CreateDefaultEMailEnvelope',
+  CreateDefaultEMailEnvelope: operation(
     'CreateDefaultEMailEnvelope 0 CreateDefaultEMailEnvelopeRequest',
     'CreateDefaultEMailEnvelopeResponse 0 CreateDefaultEMailEnvelopeResponse',
     'Response ?? null',
   ),
-  CreateDefaultEMailFolder: operation<T.CreateDefaultEMailFolderRequest, T.CreateDefaultEMailFolderResponse, T.EMailFolder | null>(
-    'CreateDefaultEMailFolder',
+  CreateDefaultEMailFolder: operation(
     'CreateDefaultEMailFolder 0 CreateDefaultEMailFolderRequest',
     'CreateDefaultEMailFolderResponse 0 CreateDefaultEMailFolderResponse',
     'Response ?? null',
   ),
-  CreateDefaultEMailSOInfo: operation<T.CreateDefaultEMailSOInfoRequest, T.CreateDefaultEMailSOInfoResponse, T.EMailSOInfo | null>(
-    'CreateDefaultEMailSOInfo',
+  CreateDefaultEMailSOInfo: operation(
     'CreateDefaultEMailSOInfo 0 CreateDefaultEMailSOInfoRequest',
     'CreateDefaultEMailSOInfoResponse 0 CreateDefaultEMailSOInfoResponse',
     'Response ?? null',
   ),
-  CreateDefaultEMailAccount: operation<T.CreateDefaultEMailAccountRequest, T.CreateDefaultEMailAccountResponse, T.EMailAccount | null>(
-    'CreateDefaultEMailAccount',
+  CreateDefaultEMailAccount: operation(
     'CreateDefaultEMailAccount 0 CreateDefaultEMailAccountRequest',
     'CreateDefaultEMailAccountResponse 0 CreateDefaultEMailAccountResponse',
     'Response ?? null',
   ),
-  SaveEMailAccount: operation<T.SaveEMailAccountRequest, T.SaveEMailAccountResponse, T.EMailAccount | null>(
-    'SaveEMailAccount',
+  SaveEMailAccount: operation(
     'SaveEMailAccount 0 SaveEMailAccountRequest',
     'SaveEMailAccountResponse 0 SaveEMailAccountResponse',
     'Response ?? null',
     { entity: 'EMailAccount' },
   ),
-  DeleteEMailAccount: operation<T.DeleteEMailAccountRequest, T.DeleteEMailAccountResponse, void>(
-    'DeleteEMailAccount',
+  DeleteEMailAccount: operation(
     'DeleteEMailAccount 0 DeleteEMailAccountRequest',
     'DeleteEMailAccountResponse 0 DeleteEMailAccountResponse',
     'nothing',
     { query: ['EMailAccountId'] },
   ),
-  GetPersonEntitiesFromEmailAddress: operation<
-    T.GetPersonEntitiesFromEmailAddressRequest,
-    T.GetPersonEntitiesFromEmailAddressResponse,
-    (T.PersonEntity | null)[] | null
-  >(
-    'GetPersonEntitiesFromEmailAddress',
+  GetPersonEntitiesFromEmailAddress: operation(
     'GetPersonEntitiesFromEmailAddress 0 GetPersonEntitiesFromEmailAddressRequest',
     'GetPersonEntitiesFromEmailAddressResponse 0 GetPersonEntitiesFromEmailAddressResponse',
     'Response ?? null',
   ),
-  GetEMailFromId: operation<T.GetEMailFromIdRequest, T.GetEMailFromIdResponse, T.EMailEntity | null>(
-    'GetEMailFromId',
+  GetEMailFromId: operation(
     'GetEMailFromId 0 GetEMailFromIdRequest',
     'GetEMailFromIdResponse 0 GetEMailFromIdResponse',
     'Response ?? null',
   ),
-  SendEMails: operation<T.SendEMailsRequest, T.SendEMailsResponse, (T.EMailEntity | null)[] | null>(
-    'SendEMails',
+  SendEMails: operation(
     'SendEMails 0 SendEMailsRequest',
     'SendEMailsResponse 0 SendEMailsResponse',
     'Response ?? null',
   ),
-  SaveEMail: operation<T.SaveEMailRequest, T.SaveEMailResponse, T.EMailEntity | null>(
-    'SaveEMail',
+  SaveEMail: operation(
     'SaveEMail 0 SaveEMailRequest',
     'SaveEMailResponse 0 SaveEMailResponse',
     'Response ?? null',
   ),
-  AuthenticateIncoming: operation<T.AuthenticateIncomingRequest, T.AuthenticateIncomingResponse, boolean | undefined>(
-    'AuthenticateIncoming',
+  AuthenticateIncoming: operation(
     'AuthenticateIncoming 0 AuthenticateIncomingRequest',
     'AuthenticateIncomingResponse 0 AuthenticateIncomingResponse',
     'Response',
   ),
-  AuthenticateOutgoing: operation<T.AuthenticateOutgoingRequest, T.AuthenticateOutgoingResponse, boolean | undefined>(
-    'AuthenticateOutgoing',
+  AuthenticateOutgoing: operation(
     'AuthenticateOutgoing 0 AuthenticateOutgoingRequest',
     'AuthenticateOutgoingResponse 0 AuthenticateOutgoingResponse',
     'Response',
   ),
-  GetFolderList: operation<T.GetFolderListRequest, T.GetFolderListResponse, (string | null)[] | null>(
-    'GetFolderList',
+  GetFolderList: operation(
     'GetFolderList 0 GetFolderListRequest',
     'GetFolderListResponse 0 GetFolderListResponse',
     'Response ?? null',
   ),
-  GetAttachment: operation<T.GetAttachmentRequest, T.GetAttachmentResponse, T.EMailAttachment | null>(
-    'GetAttachment',
+  GetAttachment: operation(
     'GetAttachment 0 GetAttachmentRequest',
     'GetAttachmentResponse 0 GetAttachmentResponse',
     'Response ?? null',
   ),
-  MarkAsRead: operation<T.MarkAsReadRequest, T.MarkAsReadResponse, void>(
-    'MarkAsRead',
+  MarkAsRead: operation(
     'MarkAsRead 0 MarkAsReadRequest',
     'MarkAsReadResponse 0 MarkAsReadResponse',
     'nothing',
   ),
-  GetFolderEMailCount: operation<T.GetFolderEMailCountRequest, T.GetFolderEMailCountResponse, number | undefined>(
-    'GetFolderEMailCount',
+  GetFolderEMailCount: operation(
     'GetFolderEMailCount 0 GetFolderEMailCountRequest',
     'GetFolderEMailCountResponse 0 GetFolderEMailCountResponse',
     'Response',
   ),
-  Delete: operation<T.DeleteRequest, T.DeleteResponse, void>(
-    'Delete',
+  Delete: operation(
     'Delete 0 DeleteRequest',
     'DeleteResponse 0 DeleteResponse',
     'nothing',
   ),
-  MoveToFolder: operation<T.MoveToFolderRequest, T.MoveToFolderResponse, void>(
-    'MoveToFolder',
+  MoveToFolder: operation(
     'MoveToFolder 0 MoveToFolderRequest',
     'MoveToFolderResponse 0 MoveToFolderResponse',
     'nothing',
   ),
-  EmptyFolder: operation<T.EmptyFolderRequest, T.EmptyFolderResponse, void>(
-    'EmptyFolder',
+  EmptyFolder: operation(
     'EmptyFolder 0 EmptyFolderRequest',
     'EmptyFolderResponse 0 EmptyFolderResponse',
     'nothing',
   ),
-  GetEMailAsStream: operation<T.GetEMailAsStreamRequest, T.GetEMailAsStreamResponse, Uint8Array | null>(
-    'GetEMailAsStream',
+  GetEMailAsStream: operation(
     'GetEMailAsStream 0 GetEMailAsStreamRequest',
     'GetEMailAsStreamResponse 0 GetEMailAsStreamResponse',
     'Response ?? null',
   ),
-  FindAddress: operation<T.FindAddressRequest, T.FindAddressResponse, (T.EMailAddress | null)[] | null>(
-    'FindAddress',
+  FindAddress: operation(
     'FindAddress 0 FindAddressRequest',
     'FindAddressResponse 0 FindAddressResponse',
     'Response ?? null',
   ),
-  GetEMailFromDocumentId: operation<T.GetEMailFromDocumentIdRequest, T.GetEMailFromDocumentIdResponse, T.EMailEntity | null>(
-    'GetEMailFromDocumentId',
+  GetEMailFromDocumentId: operation(
     'GetEMailFromDocumentId 0 GetEMailFromDocumentIdRequest',
     'GetEMailFromDocumentIdResponse 0 GetEMailFromDocumentIdResponse',
     'Response ?? null',
   ),
-  GetEMailFromAttachmentId: operation<T.GetEMailFromAttachmentIdRequest, T.GetEMailFromAttachmentIdResponse, T.EMailEntity | null>(
-    'GetEMailFromAttachmentId',
+  GetEMailFromAttachmentId: operation(
     'GetEMailFromAttachmentId 0 GetEMailFromAttachmentIdRequest',
     'GetEMailFromAttachmentIdResponse 0 GetEMailFromAttachmentIdResponse',
     'Response ?? null',
   ),
-  GetEMailFromDocumentAttachmentId: operation<T.GetEMailFromDocumentAttachmentIdRequest, T.GetEMailFromDocumentAttachmentIdResponse, T.EMailEntity | null>(
-    'GetEMailFromDocumentAttachmentId',
+  GetEMailFromDocumentAttachmentId: operation(
     'GetEMailFromDocumentAttachmentId 0 GetEMailFromDocumentAttachmentIdRequest',
     'GetEMailFromDocumentAttachmentIdResponse 0 GetEMailFromDocumentAttachmentIdResponse',
     'Response ?? null',
   ),
-  GetEMailEnvelopes: operation<T.GetEMailEnvelopesRequest, T.GetEMailEnvelopesResponse, (T.EMailEnvelope | null)[] | null>(
-    'GetEMailEnvelopes',
+  GetEMailEnvelopes: operation(
     'GetEMailEnvelopes 0 GetEMailEnvelopesRequest',
     'GetEMailEnvelopesResponse 0 GetEMailEnvelopesResponse',
     'Response ?? null',
   ),
-  SetSubscription: operation<T.SetSubscriptionRequest, T.SetSubscriptionResponse, void>(
-    'SetSubscription',
+  SetSubscription: operation(
     'SetSubscription 0 SetSubscriptionRequest',
     'SetSubscriptionResponse 0 SetSubscriptionResponse',
     'nothing',
   ),
-  CreateFolder: operation<T.CreateFolderRequest, T.CreateFolderResponse, void>(
-    'CreateFolder',
+  CreateFolder: operation(
     'CreateFolder 0 CreateFolderRequest',
     'CreateFolderResponse 0 CreateFolderResponse',
     'nothing',
   ),
-  DeleteFolder: operation<T.DeleteFolderRequest, T.DeleteFolderResponse, void>(
-    'DeleteFolder',
+  DeleteFolder: operation(
     'DeleteFolder 0 DeleteFolderRequest',
     'DeleteFolderResponse 0 DeleteFolderResponse',
     'nothing',
   ),
-  CreateEMailFromDocumentEntity: operation<T.CreateEMailFromDocumentEntityRequest, T.CreateEMailFromDocumentEntityResponse, T.EMailEntity | null>(
-    'CreateEMailFromDocumentEntity',
+  CreateEMailFromDocumentEntity: operation(
     'CreateEMailFromDocumentEntity 0 CreateEMailFromDocumentEntityRequest',
     'CreateEMailFromDocumentEntityResponse 0 CreateEMailFromDocumentEntityResponse',
     'Response ?? null',
   ),
-  CreateEMailFromMimeMessage: operation<T.CreateEMailFromMimeMessageRequest, T.CreateEMailFromMimeMessageResponse, T.EMailEntity | null>(
-    'CreateEMailFromMimeMessage',
+  CreateEMailFromMimeMessage: operation(
     'CreateEMailFromMimeMessage 0 CreateEMailFromMimeMessageRequest',
     'CreateEMailFromMimeMessageResponse 0 CreateEMailFromMimeMessageResponse',
     'Response ?? null',
   ),
-  GetFolderInfo: operation<T.GetFolderInfoRequest, T.GetFolderInfoResponse, (T.EMailFolder | null)[] | null>(
-    'GetFolderInfo',
+  GetFolderInfo: operation(
     'GetFolderInfo 0 GetFolderInfoRequest',
     'GetFolderInfoResponse 0 GetFolderInfoResponse',
     'Response ?? null',
   ),
-  GetFolderHasNewEMail: operation<T.GetFolderHasNewEMailRequest, T.GetFolderHasNewEMailResponse, boolean | undefined>(
-    'GetFolderHasNewEMail',
+  GetFolderHasNewEMail: operation(
     'GetFolderHasNewEMail 0 GetFolderHasNewEMailRequest',
     'GetFolderHasNewEMailResponse 0 GetFolderHasNewEMailResponse',
     'Response',
   ),
-  GetEMailAddresses: operation<T.GetEMailAddressesRequest, T.GetEMailAddressesResponse, (T.EMailAddress | null)[] | null>(
-    'GetEMailAddresses',
+  GetEMailAddresses: operation(
     'GetEMailAddresses 0 GetEMailAddressesRequest',
     'GetEMailAddressesResponse 0 GetEMailAddressesResponse',
     'Response ?? null',
   ),
-  RefreshFolder: operation<T.RefreshFolderRequest, T.RefreshFolderResponse, number | undefined>(
-    'RefreshFolder',
+  RefreshFolder: operation(
     'RefreshFolder 0 RefreshFolderRequest',
     'RefreshFolderResponse 0 RefreshFolderResponse',
     'Response',
   ),
-  GetEMailFromTemp: operation<T.GetEMailFromTempRequest, T.GetEMailFromTempResponse, T.EMailEntity | null>(
-    'GetEMailFromTemp',
+  GetEMailFromTemp: operation(
     'GetEMailFromTemp 0 GetEMailFromTempRequest',
     'GetEMailFromTempResponse 0 GetEMailFromTempResponse',
     'Response ?? null',
   ),
-  Authenticate: operation<T.AuthenticateRequest, T.AuthenticateResponse, boolean | undefined>(
-    'Authenticate',
+  Authenticate: operation(
     'Authenticate 0 AuthenticateRequest',
     'AuthenticateResponse 0 AuthenticateResponse',
     'Response',
   ),
-  GetEmailMessageIds: operation<T.GetEmailMessageIdsRequest, T.GetEmailMessageIdsResponse, (string | null)[] | null>(
-    'GetEmailMessageIds',
+  GetEmailMessageIds: operation(
     'GetEmailMessageIds 0 GetEmailMessageIdsRequest',
     'GetEmailMessageIdsResponse 0 GetEmailMessageIdsResponse',
     'Response ?? null',
   ),
-  GetEmailsAsString: operation<T.GetEmailsAsStringRequest, T.GetEmailsAsStringResponse, (string | null)[] | null>(
-    'GetEmailsAsString',
+  GetEmailsAsString: operation(
     'GetEmailsAsString 0 GetEmailsAsStringRequest',
     'GetEmailsAsStringResponse 0 GetEmailsAsStringResponse',
     'Response ?? null',
   ),
-  DeleteExtended: operation<T.DeleteExtendedRequest, T.DeleteExtendedResponse, void>(
-    'DeleteExtended',
+  DeleteExtended: operation(
     'DeleteExtended 0 DeleteExtendedRequest',
     'DeleteExtendedResponse 0 DeleteExtendedResponse',
     'nothing',
   ),
-  RelayMessage: operation<T.RelayMessageRequest, T.RelayMessageResponse, void>(
-    'RelayMessage',
+  RelayMessage: operation(
     'RelayMessage 0 RelayMessageRequest',
     'RelayMessageResponse 0 RelayMessageResponse',
     'nothing',
   ),
-  GetEMail: operation<T.GetEMailRequest, T.GetEMailResponse, T.EMailEntity | null>(
-    'GetEMail',
+  GetEMail: operation(
     'GetEMail 0 GetEMailRequest',
     'GetEMailResponse 0 GetEMailResponse',
     'Response ?? null',
   ),
-  MarkEmailsAsRead: operation<T.MarkEmailsAsReadRequest, T.MarkEmailsAsReadResponse, void>(
-    'MarkEmailsAsRead',
+  MarkEmailsAsRead: operation(
     'MarkEmailsAsRead 0 MarkEmailsAsReadRequest',
     'MarkEmailsAsReadResponse 0 MarkEmailsAsReadResponse',
     'nothing',
   ),
-  DeleteEmails: operation<T.DeleteEmailsRequest, T.DeleteEmailsResponse, void>(
-    'DeleteEmails',
+  DeleteEmails: operation(
     'DeleteEmails 0 DeleteEmailsRequest',
     'DeleteEmailsResponse 0 DeleteEmailsResponse',
     'nothing',
   ),
-  MoveEmailsToTrash: operation<T.MoveEmailsToTrashRequest, T.MoveEmailsToTrashResponse, void>(
-    'MoveEmailsToTrash',
+  MoveEmailsToTrash: operation(
     'MoveEmailsToTrash 0 MoveEmailsToTrashRequest',
     'MoveEmailsToTrashResponse 0 MoveEmailsToTrashResponse',
     'nothing',
   ),
-  Save: operation<T.SaveRequest, T.SaveResponse, T.EMailEntity | null>(
-    'Save',
+  Save: operation(
     'Save 0 SaveRequest',
     'SaveResponse 0 SaveResponse',
     'Response ?? null',
   ),
-  SaveToMailServer: operation<T.SaveToMailServerRequest, T.SaveToMailServerResponse, T.EMailEntity | null>(
-    'SaveToMailServer',
+  SaveToMailServer: operation(
     'SaveToMailServer 0 SaveToMailServerRequest',
     'SaveToMailServerResponse 0 SaveToMailServerResponse',
     'Response ?? null',
   ),
-  Send: operation<T.SendRequest, T.SendResponse, (T.EMailEntity | null)[] | null>(
-    'Send',
+  Send: operation(
     'Send 0 SendRequest',
     'SendResponse 0 SendResponse',
     'Response ?? null',
   ),
-  CreateForwardEmail: operation<T.CreateForwardEmailRequest, T.CreateForwardEmailResponse, T.EMailEntity | null>(
-    'CreateForwardEmail',
+  CreateForwardEmail: operation(
     'CreateForwardEmail 0 CreateForwardEmailRequest',
     'CreateForwardEmailResponse 0 CreateForwardEmailResponse',
     'Response ?? null',
   ),
-  FindContactOrPersonByEmailName: operation<
-    T.FindContactOrPersonByEmailNameRequest,
-    T.FindContactOrPersonByEmailNameResponse,
-    (T.ContactOrPersonFromEmail | null)[] | null
-  >(
-    'FindContactOrPersonByEmailName',
+  FindContactOrPersonByEmailName: operation(
     'FindContactOrPersonByEmailName 0 FindContactOrPersonByEmailNameRequest',
     'FindContactOrPersonByEmailNameResponse 0 FindContactOrPersonByEmailNameResponse',
     'Response ?? null',
   ),
-  RefreshFolderForAssociate: operation<T.RefreshFolderForAssociateRequest, T.RefreshFolderForAssociateResponse, string | null>(
-    'RefreshFolderForAssociate',
+  RefreshFolderForAssociate: operation(
     'RefreshFolderForAssociate 0 RefreshFolderForAssociateRequest',
     'RefreshFolderForAssociateResponse 0 RefreshFolderForAssociateResponse',
     'Response ?? null',
   ),
-  GetNewMail: operation<T.GetNewMailRequest, T.GetNewMailResponse, (T.EMailEnvelope | null)[] | null>(
-    'GetNewMail',
+  GetNewMail: operation(
     'GetNewMail 0 GetNewMailRequest',
     'GetNewMailResponse 0 GetNewMailResponse',
     'Response ?? null',
   ),
-  CacheFolderList: operation<T.CacheFolderListRequest, T.CacheFolderListResponse, (T.EMailFolder | null)[] | null>(
-    'CacheFolderList',
+  CacheFolderList: operation(
     'CacheFolderList 0 CacheFolderListRequest',
     'CacheFolderListResponse 0 CacheFolderListResponse',
     'Response ?? null',
   ),
-  MoveEmailsToFolder: operation<T.MoveEmailsToFolderRequest, T.MoveEmailsToFolderResponse, void>(
-    'MoveEmailsToFolder',
+  MoveEmailsToFolder: operation(
     'MoveEmailsToFolder 0 MoveEmailsToFolderRequest',
     'MoveEmailsToFolderResponse 0 MoveEmailsToFolderResponse',
     'nothing',
   ),
-  GetMailFromMessageId: operation<T.GetMailFromMessageIdRequest, T.GetMailFromMessageIdResponse, T.EMailEntity | null>(
-    'GetMailFromMessageId',
+  GetMailFromMessageId: operation(
     'GetMailFromMessageId 0 GetMailFromMessageIdRequest',
     'GetMailFromMessageIdResponse 0 GetMailFromMessageIdResponse',
     'Response ?? null',
   ),
-  GetMailFromInReplyTo: operation<T.GetMailFromInReplyToRequest, T.GetMailFromInReplyToResponse, T.EMailEntity | null>(
-    'GetMailFromInReplyTo',
+  GetMailFromInReplyTo: operation(
     'GetMailFromInReplyTo 0 GetMailFromInReplyToRequest',
     'GetMailFromInReplyToResponse 0 GetMailFromInReplyToResponse',
     'Response ?? null',
   ),
-  SendAndSaveEmailToTmpDocument: operation<T.SendAndSaveEmailToTmpDocumentRequest, T.SendAndSaveEmailToTmpDocumentResponse, string | null>(
-    'SendAndSaveEmailToTmpDocument',
+  SendAndSaveEmailToTmpDocument: operation(
     'SendAndSaveEmailToTmpDocument 0 SendAndSaveEmailToTmpDocumentRequest',
     'SendAndSaveEmailToTmpDocumentResponse 0 SendAndSaveEmailToTmpDocumentResponse',
     'Response ?? null',
   ),
-  SaveEmailToTmpDocument: operation<T.SaveEmailToTmpDocumentRequest, T.SaveEmailToTmpDocumentResponse, string | null>(
-    'SaveEmailToTmpDocument',
+  SaveEmailToTmpDocument: operation(
     'SaveEmailToTmpDocument 0 SaveEmailToTmpDocumentRequest',
     'SaveEmailToTmpDocumentResponse 0 SaveEmailToTmpDocumentResponse',
     'Response ?? null',
   ),
-  SaveDraft: operation<T.SaveDraftRequest, T.SaveDraftResponse, T.EMailEntity | null>(
-    'SaveDraft',
+  SaveDraft: operation(
     'SaveDraft 0 SaveDraftRequest',
     'SaveDraftResponse 0 SaveDraftResponse',
     'Response ?? null',
   ),
-  SetRepliedAt: operation<T.SetRepliedAtRequest, T.SetRepliedAtResponse, void>(
-    'SetRepliedAt',
+  SetRepliedAt: operation(
     'SetRepliedAt 0 SetRepliedAtRequest',
     'SetRepliedAtResponse 0 SetRepliedAtResponse',
     'nothing',
   ),
-  GetEMailFromDocumentIdWithoutAttachmentStream: operation<
-    T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest,
-    T.GetEMailFromDocumentIdWithoutAttachmentStreamResponse,
-    T.EMailEntity | null
-  >(
-    'GetEMailFromDocumentIdWithoutAttachmentStream',
+  GetEMailFromDocumentIdWithoutAttachmentStream: operation(
     'GetEMailFromDocumentIdWithoutAttachmentStream 0 GetEMailFromDocumentIdWithoutAttachmentStreamRequest',
     'GetEMailFromDocumentIdWithoutAttachmentStreamResponse 0 GetEMailFromDocumentIdWithoutAttachmentStreamResponse',
     'Response ?? null',
   ),
-  GetAttachmentFromId: operation<T.GetAttachmentFromIdRequest, T.GetAttachmentFromIdResponse, T.EMailAttachment | null>(
-    'GetAttachmentFromId',
+  GetAttachmentFromId: operation(
     'GetAttachmentFromId 0 GetAttachmentFromIdRequest',
     'GetAttachmentFromIdResponse 0 GetAttachmentFromIdResponse',
     'Response ?? null',
   ),
-  TestAuthenticate: operation<T.TestAuthenticateRequest, T.TestAuthenticateResponse, boolean | undefined>(
-    'TestAuthenticate',
+  TestAuthenticate: operation(
     'TestAuthenticate 0 TestAuthenticateRequest',
     'TestAuthenticateResponse 0 TestAuthenticateResponse',
     'Response',
   ),
-  ToggleSubscription: operation<T.ToggleSubscriptionRequest, T.ToggleSubscriptionResponse, void>(
-    'ToggleSubscription',
+  ToggleSubscription: operation(
     'ToggleSubscription 0 ToggleSubscriptionRequest',
     'ToggleSubscriptionResponse 0 ToggleSubscriptionResponse',
     'nothing',
   ),
-  HasNewMail: operation<T.HasNewMailRequest, T.HasNewMailResponse, boolean | undefined>(
-    'HasNewMail',
+  HasNewMail: operation(
     'HasNewMail 0 HasNewMailRequest',
     'HasNewMailResponse 0 HasNewMailResponse',
     'Response',
   ),
-  LatestItemIdByFolder: operation<T.LatestItemIdByFolderRequest, T.LatestItemIdByFolderResponse, number | undefined>(
-    'LatestItemIdByFolder',
+  LatestItemIdByFolder: operation(
     'LatestItemIdByFolder 0 LatestItemIdByFolderRequest',
     'LatestItemIdByFolderResponse 0 LatestItemIdByFolderResponse',
     'Response',
   ),
-  CreateInlineHtmlHeader: operation<T.CreateInlineHtmlHeaderRequest, T.CreateInlineHtmlHeaderResponse, string | null>(
-    'CreateInlineHtmlHeader',
+  CreateInlineHtmlHeader: operation(
     'CreateInlineHtmlHeader 0 CreateInlineHtmlHeaderRequest',
     'CreateInlineHtmlHeaderResponse 0 CreateInlineHtmlHeaderResponse',
     'Response ?? null',
   ),
-  GetEMailSOInfo: operation<T.GetEMailSOInfoRequest, T.GetEMailSOInfoResponse, T.EMailSOInfo | null>(
-    'GetEMailSOInfo',
+  GetEMailSOInfo: operation(
     'GetEMailSOInfo 0 GetEMailSOInfoRequest',
     'GetEMailSOInfoResponse 0 GetEMailSOInfoResponse',
     'Response ?? null',
     { query: ['EMailSOInfoId'] },
   ),
-  GetEMailAccount: operation<T.GetEMailAccountRequest, T.GetEMailAccountResponse, T.EMailAccount | null>(
-    'GetEMailAccount',
+  GetEMailAccount: operation(
     'GetEMailAccount 0 GetEMailAccountRequest',
     'GetEMailAccountResponse 0 GetEMailAccountResponse',
     'Response ?? null',
     { query: ['EMailAccountId'] },
   ),
-  GetEMailAccountFromEMailAddress: operation<T.GetEMailAccountFromEMailAddressRequest, T.GetEMailAccountFromEMailAddressResponse, T.EMailAccount | null>(
-    'GetEMailAccountFromEMailAddress',
+  GetEMailAccountFromEMailAddress: operation(
     'GetEMailAccountFromEMailAddress 0 GetEMailAccountFromEMailAddressRequest',
     'GetEMailAccountFromEMailAddressResponse 0 GetEMailAccountFromEMailAddressResponse',
     'Response ?? null',
   ),
-  GetCurrentAccountId: operation<T.GetCurrentAccountIdRequest, T.GetCurrentAccountIdResponse, number | undefined>(
-    'GetCurrentAccountId',
+  GetCurrentAccountId: operation(
     'GetCurrentAccountId 0 GetCurrentAccountIdRequest',
     'GetCurrentAccountIdResponse 0 GetCurrentAccountIdResponse',
     'Response',
   ),
-  GetCurrentAccount: operation<T.GetCurrentAccountRequest, T.GetCurrentAccountResponse, T.EMailAccount | null>(
-    'GetCurrentAccount',
+  GetCurrentAccount: operation(
     'GetCurrentAccount 0 GetCurrentAccountRequest',
     'GetCurrentAccountResponse 0 GetCurrentAccountResponse',
     'Response ?? null',
   ),
-  GetReadySyncEmailAccounts: operation<T.GetReadySyncEmailAccountsRequest, T.GetReadySyncEmailAccountsResponse, (T.SyncUserAccount | null)[] | null>(
-    'GetReadySyncEmailAccounts',
+  GetReadySyncEmailAccounts: operation(
     'GetReadySyncEmailAccounts 0 GetReadySyncEmailAccountsRequest',
     'GetReadySyncEmailAccountsResponse 0 GetReadySyncEmailAccountsResponse',
     'Response ?? null',
   ),
-  SyncEmailAccount: operation<T.SyncEmailAccountRequest, T.SyncEmailAccountResponse, void>(
-    'SyncEmailAccount',
+  SyncEmailAccount: operation(
     'SyncEmailAccount 0 SyncEmailAccountRequest',
     'SyncEmailAccountResponse 0 SyncEmailAccountResponse',
     'nothing',
   ),
-  SyncEmailAccounts: operation<T.SyncEmailAccountsRequest, T.SyncEmailAccountsResponse, void>(
-    'SyncEmailAccounts',
+  SyncEmailAccounts: operation(
     'SyncEmailAccounts 0 SyncEmailAccountsRequest',
     'SyncEmailAccountsResponse 0 SyncEmailAccountsResponse',
     'nothing',

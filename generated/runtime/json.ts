@@ -500,7 +500,7 @@ export class JsonDecoder {
   /** Objects being decoded, outermost first: bounded, because schema types nest (InReplyTo holds an EMailEnvelope). */
   private depth = 0;
 
-  constructor(index: SchemaIndex, operation?: string, unknownElements?: UnknownElements, maxDepth = JSON_MAX_DEPTH) {
+  constructor(index: SchemaIndex, operation?: string, unknownElements?: UnknownElements, maxDepth: number = JSON_MAX_DEPTH) {
     this.index = index;
     this.plan = jsonPlanOf(index);
     this.operation = operation;

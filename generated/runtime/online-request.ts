@@ -11,7 +11,7 @@ import { MAX_TIMER_MS } from './agent.js';
  * The largest answer read. A state answer, the metadata, a key set or the exchange's token is a few
  * KB; a larger one is refused while it streams, as an agent's maxResponseBytes refuses a response.
  */
-export const MAX_ANSWER_BYTES = 1024 * 1024;
+export const MAX_ANSWER_BYTES: number = 1024 * 1024;
 
 /**
  * One JSON request within `timeoutMs` (0 = none, as for an agent), its body included: a GET, or a POST of `secretBody` (the

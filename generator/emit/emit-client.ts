@@ -106,8 +106,11 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
     const rest = restBinding(op.name, input.shape.def);
     const { resultType, returns } = methodResult(plan, planned);
     const key = propertyKey(op.name);
-    const typeArgs = [T(input.name), output ? T(output.name) : 'undefined', resultType];
+    const types = [T(input.name), output ? T(output.name) : 'undefined', resultType];
+    // The runtime names an operation as its request element unless told otherwise (WCF's convention).
+    const inputElement = plan.service.elements.get(qnameKey(op.input.body))!.name.local;
     const extras = [
+      ...(op.name === inputElement ? [] : [`name: ${stringLiteral(op.name)}`]),
       ...(op.soapAction === actionBase + op.name ? [] : [`soapAction: ${stringLiteral(op.soapAction)}`]),
       ...(inputHeaders[i] === defaultInput ? [] : [`inputHeaders: ${inputHeaders[i]}`]),
       ...(outputHeaders[i] === undefined || outputHeaders[i] === defaultOutput ? [] : [`outputHeaders: ${outputHeaders[i]}`]),
@@ -116,10 +119,9 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
     ];
     return {
       key,
-      typeArgs,
-      longTypeArgs: !fits(`  ${key}: operation<${typeArgs.join(', ')}>(`),
+      types,
+      longTypes: !fits(`  ${key}: Codec<${types.join(', ')}>;`),
       args: [
-        stringLiteral(op.name),
         bodyCall(plan, op.input, input.name),
         op.output && output ? bodyCall(plan, op.output, output.name) : 'undefined',
         stringLiteral(returns),
@@ -134,19 +136,26 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
     ...(actionBase !== '' || headersArg !== '' ? [stringLiteral(actionBase)] : []),
     ...(headersArg !== '' ? [headersArg] : []),
   ];
+  // The object's type, named once: what a declaration file states of it (isolatedDeclarations
+  // cannot infer a property's type from a call), and its codecs' types (the factory's are untyped).
+  // An object type, not an interface: SoapAgent and the mock take a Record<string, codec>, which an
+  // interface (no implicit index signature) does not satisfy.
+  const codecsType = `${plan.agent}OperationCodecs`;
   return template(templatesDir, 'operations.ts.hbs')({
     header,
     agent: plan.agent,
     agentClass: plan.agentClass,
     schemaConst: plan.schemaConst,
     operationsConst: plan.operationsConst,
+    codecsType,
+    longCodec: !fits(`type Codec<I, O, R> = ri.OperationCodec<I, O, T.${plan.requestHeadersType}, T.${plan.responseHeadersType}, R>;`),
     requestHeadersType: plan.requestHeadersType,
     responseHeadersType: plan.responseHeadersType,
     soapLabel: `SOAP ${plan.service.soapVersion}`,
     withActionBase: actionBase !== '',
     withHeaders: headersArg !== '',
     factoryArgs,
-    longFactory: !fits(`const operation = ri.operationFactory<T.${plan.requestHeadersType}, T.${plan.responseHeadersType}>(${factoryArgs.join(', ')});`),
+    longFactory: !fits(`const operation = ri.operationFactory(${factoryArgs.join(', ')});`),
     headerSets: [...sets.values()],
     operations,
   });

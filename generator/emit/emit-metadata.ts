@@ -2,7 +2,7 @@
 // constant per schema type, plain data (a form of the runtime's schema.ts: a bundler keeps only the
 // types a program uses, and a consumer's type check reads them almost for free), one string per element:
 //   complexType EMailAddress (extension of Carrier) →
-//     export const EMailAddress = ['extension', 'EMailAddress', 0, 'Carrier', [
+//     export const EMailAddress: ri.TypeForm = ['extension', 'EMailAddress', 0, 'Carrier', [
 //       'ContactId 0 xs:int optional',
 //       'ContactName 0 xs:string optional nillable',
 //     ]];
@@ -46,12 +46,12 @@ export function fieldLine(plan: TypeScope, f: Pick<ElementField, 'name' | 'ns' |
 
 /**
  * One constant: on one line when it fits, else `open`, one item per line, `close`; `doc` (a JSDoc
- * line or '') and `annotation` (`: type` or '') for an enumeration's `XValues` list.
+ * line or '', for an enumeration's `XValues` list) and its `annotation` (`: type`).
  */
 interface TypeConstView {
   readonly doc?: string;
   readonly name: string;
-  readonly annotation?: string;
+  readonly annotation: string;
   readonly line?: string;
   readonly open?: string;
   readonly items?: readonly string[];
@@ -116,25 +116,39 @@ export function enumValueNames(types: readonly PlannedType[]): string[] {
   return [...new Set(types.filter((t) => t.shape.kind === 'enum').map((t) => `${t.name}Values`))].sort();
 }
 
-/** A form `[name, …args]` (its constant annotated when `annotation`): on one line when it fits, else one argument per line. */
-function form(name: string, args: readonly string[], annotation = ''): TypeConstView {
+/**
+ * Every type's constant is annotated (a schema type's `: ri.TypeForm`): a declaration file
+ * (isolatedDeclarations) cannot infer an array's type, and nothing the table or a user reads
+ * depends on the literal's own type.
+ */
+const TYPE_FORM = ': ri.TypeForm';
+
+/** A form `[name, …args]` with its constant's annotation: on one line when it fits, else one argument per line. */
+function form(name: string, args: readonly string[], annotation = TYPE_FORM): TypeConstView {
   const oneLine = `[${args.join(', ')}]`;
   if (fits(`export const ${name}${annotation} = ${oneLine};`)) return { name, annotation, line: oneLine };
   return { name, annotation, open: '[', items: args, close: ']' };
 }
 
-/** A form whose last argument is a list (elements, values, patterns): the list one item per line when the whole does not fit. */
+/**
+ * A form whose last argument is a list (elements, values, patterns): the list one item per line when
+ * the whole does not fit; also one argument per line when even its first line would not.
+ */
 function listForm(name: string, args: readonly string[], items: readonly string[]): TypeConstView {
   const oneLine = `[${[...args, `[${items.join(', ')}]`].join(', ')}]`;
-  if (items.length === 0 || fits(`export const ${name} = ${oneLine};`)) return { name, line: oneLine };
-  return { name, open: `[${args.join(', ')}, [`, items, close: ']]' };
+  const annotation = TYPE_FORM;
+  if (fits(`export const ${name}${annotation} = ${oneLine};`)) return { name, annotation, line: oneLine };
+  const open = `[${args.join(', ')}, [`;
+  if (items.length > 0 && fits(`export const ${name}${annotation} = ${open}`)) return { name, annotation, open, items, close: ']]' };
+  const list = items.length === 0 ? '[]' : `[\n${items.map((item) => `    ${item},`).join('\n')}\n  ]`;
+  return { name, annotation, open: '[', items: [...args, list], close: ']' };
 }
 
 /** A type's constant; an enumeration's is preceded by its `XValues` list, which it names. */
 function typeConsts(plan: TypeScope, t: PlannedType): TypeConstView[] {
   if (t.shape.kind !== 'enum') {
     const view = typeConst(plan, t);
-    return view ? [{ doc: '', annotation: '', ...view }] : [];
+    return view ? [{ doc: '', ...view }] : [];
   }
   const literals = t.shape.def.values.map((v) => stringLiteral(v.value));
   const values = `${t.name}Values`;

@@ -202,7 +202,7 @@ export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
 /** The call loop (call.ts), loaded by the first call of any agent. */
 const loadCalls = loadOnce(() => import('./call.js'));
 export const DEFAULT_TIMEOUT_MS = 120_000;
-export const MAX_TIMER_MS = 2 ** 31 - 1; // the longest timer Node keeps (24.8 days): it fires a longer one after 1 ms
+export const MAX_TIMER_MS: number = 2 ** 31 - 1; // the longest timer Node keeps (24.8 days): it fires a longer one after 1 ms
 
 /**
  * A call's time limit and signal, one rule for the first call's load of call.ts and for CallBudget (http.ts): `onEnd` gets

@@ -42,7 +42,7 @@ export class CallBudget {
   /** Stops the time limit and lets go of the caller's signal (callLimit). */
   readonly #release: () => void;
 
-  constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string, started = performance.now()) {
+  constructor(timeoutMs: number, caller: AbortSignal | undefined, operation: string, started: number = performance.now()) {
     this.#started = started;
     this.#deadline = timeoutMs > 0 ? started + timeoutMs : Infinity;
     this.#timeoutMs = timeoutMs;

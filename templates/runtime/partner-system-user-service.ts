@@ -3,8 +3,8 @@
 // test/fixtures/wsdl/Online/PartnerSystemUserService.wsdl (types, metadata, operations, client),
 // joined into one runtime module by `node scripts/partner-system-user-agent.mjs`.
 import { type AgentOptions, type CallOptions, SoapAgent } from './agent.js';
-import { operationFactory } from './operation.js';
-import { type EnumerationForm, type SchemaDesc, schema } from './schema.js';
+import { type OperationCodec, operationFactory } from './operation.js';
+import { type EnumerationForm, type SchemaDesc, type TypeForm, schema } from './schema.js';
 
 /** @xsd element AuthenticationRequest (inline type) */
 export interface PartnerSystemUserAuthenticateRequest {
@@ -49,21 +49,21 @@ export interface IPartnerSystemUserServiceResponseHeaders {}
 // and occurrence lists 'optional' (minOccurs=0), 'nillable' (xsi:nil allowed) and 'repeated'
 // (maxOccurs > 1). An enumeration's values are its exported XValues list, typed with types.ts's
 // union. Plain data: a bundler drops the types a program does not use.
-const psuAuthenticateRequest = ['complex', 'AuthenticationRequest', 0, [
+const psuAuthenticateRequest: TypeForm = ['complex', 'AuthenticationRequest', 0, [
   'SignedSystemToken 0 xs:string optional nillable',
   'ReturnTokenType 0 TokenType optional',
 ]];
 /** Every value of {@link PartnerSystemUserTokenType}, in schema order. */
 export const PartnerSystemUserTokenTypeValues: readonly PartnerSystemUserTokenType[] = ['Jwt', 'Saml'];
 const psuTokenType: EnumerationForm = ['enumeration', PartnerSystemUserTokenTypeValues];
-const psuAuthenticationResponse = ['complex', 'AuthenticationResponse', 0, [
+const psuAuthenticationResponse: TypeForm = ['complex', 'AuthenticationResponse', 0, [
   'IsSuccessful 0 xs:boolean optional',
   'Token 0 xs:string optional nillable',
   'ErrorMessage 0 xs:string optional nillable',
 ]];
-const psuchar = ['restricted', 'xs:char', []];
-const psuduration = ['restricted', 'xs:duration', ['^(?:\\-?P(\\d*D)?(T(\\d*H)?(\\d*M)?(\\d*(\\.\\d*)?S)?)?)$']];
-const psuguid = ['restricted', 'xs:string', ['^(?:[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12})$']];
+const psuchar: TypeForm = ['restricted', 'xs:char', []];
+const psuduration: TypeForm = ['restricted', 'xs:duration', ['^(?:\\-?P(\\d*D)?(T(\\d*H)?(\\d*M)?(\\d*(\\.\\d*)?S)?)?)$']];
+const psuguid: TypeForm = ['restricted', 'xs:string', ['^(?:[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12})$']];
 
 /** How the types of PartnerSystemUserService.wsdl look on the wire; read by the runtime's encoder and decoder. */
 export const IPartnerSystemUserServiceSchema: SchemaDesc = schema(
@@ -88,34 +88,44 @@ const psuRequestHeaders = [
 ];
 
 /**
- * Defines one IPartnerSystemUserService operation (SOAP 1.1) over IPartnerSystemUserServiceSchema, with the IPartnerSystemUserService header types and
- * header blocks; its SOAPAction is the base given here followed by the operation name, unless
+ * Defines one IPartnerSystemUserService operation (SOAP 1.1) over IPartnerSystemUserServiceSchema, with the IPartnerSystemUserService header blocks;
+ * its SOAPAction is the base given here followed by the operation name, unless
  * the operation names its own.
  */
-const psuOperation = operationFactory<IPartnerSystemUserServiceRequestHeaders, IPartnerSystemUserServiceResponseHeaders>(
+const psuOperation = operationFactory(
   IPartnerSystemUserServiceSchema,
   '1.1',
   'http://www.superoffice.com/superid/partnersystemuser/0.1/IPartnerSystemUserService/',
   { input: psuRequestHeaders, output: [] },
 );
 
+type Codec<I, O, R> = OperationCodec<I, O, IPartnerSystemUserServiceRequestHeaders, IPartnerSystemUserServiceResponseHeaders, R>;
+
 /**
- * The codecs of every IPartnerSystemUserService operation, keyed by WSDL operation name: encode and decode whole
- * SOAP envelopes of requests and responses (SOAP 1.1), and (with the runtime's `restCodec`) the
- * same messages on the REST Agents API, for clients, servers and tests.
- * Type arguments: the request content, the response content, and what the IPartnerSystemUserServiceAgent method
- * returns of it. Arguments: the operation's name, its request and response body elements
- * (undefined: one-way), what the method returns of the response (the runtime's `Returns`), and
- * when there are any, its other facts (operation.ts `OperationExtras`: `query` lists the request
- * fields the Agents API takes in the query string, `entity` names the field whose value is the
- * whole JSON body). Each operation's documentation is on its IPartnerSystemUserServiceAgent method.
+ * The type of IPartnerSystemUserServiceOperations, which its codecs take: each operation's codecs (with the IPartnerSystemUserService
+ * header types) for its request content, its response content, and what its IPartnerSystemUserServiceAgent method
+ * returns of it.
  */
-export const IPartnerSystemUserServiceOperations = {
-  Authenticate: psuOperation<PartnerSystemUserAuthenticateRequest, PartnerSystemUserAuthenticationResponse, PartnerSystemUserAuthenticationResponse>(
-    'Authenticate',
+type IPartnerSystemUserServiceOperationCodecs = {
+  Authenticate: Codec<PartnerSystemUserAuthenticateRequest, PartnerSystemUserAuthenticationResponse, PartnerSystemUserAuthenticationResponse>;
+};
+
+/**
+ * The codecs of every IPartnerSystemUserService operation, keyed by WSDL operation name, typed by IPartnerSystemUserServiceOperationCodecs:
+ * encode and decode whole SOAP envelopes of requests and responses (SOAP 1.1), and (with the
+ * runtime's `restCodec`) the same messages on the REST Agents API, for clients, servers and tests.
+ * Arguments: the operation's request and response body elements (undefined: one-way), what the
+ * method returns of the response (the runtime's `Returns`), and when there are any, its other facts
+ * (operation.ts `OperationExtras`: `name` when it is not its request element's, `query` lists the
+ * request fields the Agents API takes in the query string, `entity` names the field whose value is
+ * the whole JSON body). Each operation's documentation is on its IPartnerSystemUserServiceAgent method.
+ */
+export const IPartnerSystemUserServiceOperations: IPartnerSystemUserServiceOperationCodecs = {
+  Authenticate: psuOperation(
     'AuthenticationRequest 0 AuthenticateRequest',
     'AuthenticationResponse 0 AuthenticationResponse',
     'output',
+    { name: 'Authenticate' },
   ),
 };
 

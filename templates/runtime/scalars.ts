@@ -20,7 +20,7 @@ const INTEGER_RANGES = {
 
 const DECIMAL_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const DOUBLE_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-export const DURATION_RE = /^(-)?P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d+))?S)?)?$/; // groups read by json.ts timeSpanText
+export const DURATION_RE: RegExp = /^(-)?P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d+))?S)?)?$/; // groups read by json.ts timeSpanText
 // Base64's characters, then at most two '='; with a length that is a multiple of 4, the '=' can only
 // pad the last group. Not one pattern of groups of four: V8 used stack for each group, and a 4 MB
 // document stream overflowed it (a RangeError, not a DecodeError; test/runtime/decode.test.ts).

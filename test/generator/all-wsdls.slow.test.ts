@@ -1,5 +1,6 @@
 // The slow part of all-wsdls.test.ts (npm run test:all): all 56 Services86 WSDLs and the hostile
-// one, generated in one run, compile under the strictest flags in ONE TypeScript program (each
+// one, generated in one run, compile under the strictest flags (isolatedDeclarations included: a
+// library emitting declarations compiles the runtime and metadata too) in ONE TypeScript program (each
 // agent folder is a test of its own), together with a file that re-exports two agents' index
 // files side by side and one that uses the session; every file is already in the pinned
 // formatter's style; generating again on worker threads is byte-identical.
@@ -54,7 +55,7 @@ const USE_TS = [
   '',
 ].join('\n');
 
-describe('each output compiles under tsc --strict (with exactOptionalPropertyTypes and noUncheckedIndexedAccess)', () => {
+describe('each output compiles under tsc --strict (with exactOptionalPropertyTypes, noUncheckedIndexedAccess and isolatedDeclarations)', () => {
   /** Diagnostics of one program over all outputs and the two files above, by top folder (one agent, or the runtime). */
   const byFolder = new Map<string, string[]>();
 

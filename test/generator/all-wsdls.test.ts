@@ -194,8 +194,8 @@ describe('all 56 (and the hostile one) into one folder: shared types', () => {
     const meta = allFiles.find((f) => f.path === 'shared/metadata.ts')!.content;
     assert.match(meta, /^\/\/ How to read these constants/m);
     assert.match(meta, /^\/\/ and occurrence lists 'optional' \(minOccurs=0\), 'nillable' \(xsi:nil allowed\) and 'repeated'$/m);
-    assert.match(meta, /^export const Carrier = \['complex', 'Carrier', 0, \['TableRight 0 TableRight optional nillable', 'FieldProperties 0 FieldPropertyDictionary optional nillable'\]\];$/m);
-    assert.match(meta, /^export const EMailAddress = \['extension', 'EMailAddress', 0, 'Carrier', \[\n {2}'ContactId 0 xs:int optional',\n/m);
+    assert.match(meta, /^export const Carrier: ri\.TypeForm = \['complex', 'Carrier', 0, \[\n {2}'TableRight 0 TableRight optional nillable',\n {2}'FieldProperties 0 FieldPropertyDictionary optional nillable',\n\]\];$/m);
+    assert.match(meta, /^export const EMailAddress: ri\.TypeForm = \['extension', 'EMailAddress', 0, 'Carrier', \[\n {2}'ContactId 0 xs:int optional',\n/m);
     // The header descriptors are defined once per agent and given once to the factory, not per operation.
     const ops = allFiles.find((f) => f.path === 'EMail/operations.ts')!.content;
     assert.equal(ops.match(/'ApplicationToken 0 xs:string optional nillable'/g)?.length, 1);

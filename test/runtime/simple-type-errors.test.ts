@@ -31,8 +31,8 @@ const SCHEMA = `
 <xs:simpleType name="Anything"><xs:restriction base="xs:string"><xs:pattern value="a.*"/></xs:restriction></xs:simpleType>`;
 /** Each metadata.ts form as generated → as an older generator wrote it for itemType="tns:Box" and base="xs:anyType". */
 const FORMS: readonly (readonly [string, string])[] = [
-  ["export const Boxes = ['list', 'xs:int'];", "export const Boxes = ['list', 'Box'];"],
-  ["export const Anything = ['restricted', 'xs:string', ['^(?:a.*)$']];", "export const Anything = ['restricted', 'xs:anyType', ['^(?:a.*)$']];"],
+  ["export const Boxes: ri.TypeForm = ['list', 'xs:int'];", "export const Boxes: ri.TypeForm = ['list', 'Box'];"],
+  ["export const Anything: ri.TypeForm = ['restricted', 'xs:string', ['^(?:a.*)$']];", "export const Anything: ri.TypeForm = ['restricted', 'xs:anyType', ['^(?:a.*)$']];"],
 ];
 const RESPONSE = '<xs:element name="L" type="tns:Boxes" minOccurs="0"/><xs:element name="R" type="tns:Anything" minOccurs="0"/>';
 

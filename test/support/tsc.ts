@@ -82,6 +82,11 @@ export const STRICTEST: ts.CompilerOptions = {
   noUncheckedIndexedAccess: true,
   noImplicitOverride: true,
   noPropertyAccessFromIndexSignature: true,
+  // A library that emits declarations with isolatedDeclarations (TypeScript 5.5+) needs every
+  // export's type stated, in every file it compiles: `// @ts-nocheck` does not silence these
+  // errors (TS9010 …), they are the declaration emitter's, so the runtime and metadata need it too.
+  declaration: true,
+  isolatedDeclarations: true,
 };
 
 /** Flags stricter than the ones the output promises, which a consumer may have set (see consumerView). */
