@@ -23,10 +23,12 @@ const TRASH = '.gen-services86-trash';
 const ADDED = '.gen-services86-added';
 /** Held by the run writing the folder: its process id. */
 const LOCK = '.gen-services86-lock';
+/** Held for a moment by the one run removing a lock left by a killed run (see takeOver): its process id. */
+const TAKEOVER = '.gen-services86-lock-takeover';
 /** What a swap that did not finish leaves, for the next run to roll back. */
 const INTERRUPTED = [OLD, STAGING];
 /** What an interrupted or failed run may leave (a killed run its lock too), for the next run to roll back or clear. */
-const WORK_AREAS = [...INTERRUPTED, TRASH, LOCK];
+const WORK_AREAS = [...INTERRUPTED, TRASH, LOCK, TAKEOVER];
 
 /**
  * What the last run wrote. `files` lists every generated file; `sha256` holds the hash of each as
@@ -222,26 +224,99 @@ function rollBack(outDir: string): void {
  */
 function lockOutput(outDir: string): () => void {
   const path = join(outDir, LOCK);
+  let claimant: number | 'unknown' | undefined;
   for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
-      return () => rmSync(path, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if (createLock(path)) {
+      const release = () => rmSync(path, { force: true });
+      try {
+        clearAbandonedTakeover(outDir);
+      } catch (err) {
+        release();
+        throw err;
+      }
+      return release;
     }
     const holder = lockHolder(path);
     if (attempt < 2 && holder === 'gone') continue; // the run that held it has just ended
     if (attempt < 2 && typeof holder === 'number' && !isRunning(holder)) {
-      // Left by a run that no longer exists. Read again just before: another run may have taken it over meanwhile.
-      if (lockHolder(path) === holder) rmSync(path, { force: true });
-      continue;
+      claimant = takeOver(outDir, holder);
+      if (typeof claimant === 'number' && !isRunning(claimant)) throw abandonedTakeover(outDir, holder, claimant);
+      continue; // the lock is gone now, or another run is taking it over and will hold it
     }
+    if (claimant !== undefined && typeof holder === 'number' && !isRunning(holder)) throw takingOver(outDir, holder, claimant);
     // (An empty lock is one being written: its run has only just started.)
     const who = typeof holder === 'number' ? `another gen-services86 run (process ${holder})` : 'another gen-services86 run';
     throw new GenerateError(`${who} is writing this folder; run again when it has ended (if no run is going on, delete ${join(outDir, LOCK)})`, {
       file: outDir,
     });
   }
+}
+
+/** Makes the lock file if there is none: false when there is one. */
+function createLock(path: string): boolean {
+  try {
+    writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return false;
+  }
+}
+
+/**
+ * Removes the lock of `dead`, a run that was killed, so that this run can make its own. Two runs
+ * doing so at once must not both remove it: the second could remove the lock the first had just
+ * made, and both would write the folder. So only the run that made the takeover file (made like
+ * the lock: only if there is none) removes the lock, and only while it still names `dead`; no live
+ * lock can appear in between, as one is made only where there is none.
+ * Returns undefined when this run may try to lock again, else who holds the takeover file.
+ */
+function takeOver(outDir: string, dead: number): number | 'unknown' | undefined {
+  const claim = join(outDir, TAKEOVER);
+  if (!createLock(claim)) {
+    const claimant = lockHolder(claim);
+    return claimant === 'gone' ? undefined : claimant; // 'gone': that run has just finished its takeover
+  }
+  try {
+    const lock = join(outDir, LOCK);
+    if (lockHolder(lock) === dead) rmSync(lock, { force: true });
+  } finally {
+    rmSync(claim, { force: true });
+  }
+  return undefined;
+}
+
+/**
+ * Removes a takeover file left by a run killed while taking over a lock (it holds one only for a
+ * moment). For the run that holds the lock: no other run removes a takeover file of a run that no
+ * longer exists, or makes one while it is there, so it is still the same file when removed.
+ */
+function clearAbandonedTakeover(outDir: string): void {
+  const claim = join(outDir, TAKEOVER);
+  const claimant = lockHolder(claim);
+  if (typeof claimant === 'number' && !isRunning(claimant)) rmSync(claim);
+}
+
+/** A lock being taken over by another run: this run is refused, as it would be by the lock that run makes. */
+function takingOver(outDir: string, dead: number, claimant: number | 'unknown'): GenerateError {
+  const who = typeof claimant === 'number' ? `another gen-services86 run (process ${claimant})` : 'another gen-services86 run';
+  return new GenerateError(
+    `${who} is taking over the lock left by a run that was killed (process ${dead}) to write this folder; run again when it has ended ` +
+      `(if no run is going on, delete ${join(outDir, LOCK)} and ${join(outDir, TAKEOVER)})`,
+    { file: outDir },
+  );
+}
+
+/**
+ * A run killed while taking over the lock of a run killed before: its takeover file stays, and no
+ * run may remove the old lock without it (two could then remove it at once, see takeOver).
+ */
+function abandonedTakeover(outDir: string, dead: number, claimant: number): GenerateError {
+  return new GenerateError(
+    `a gen-services86 run (process ${claimant}) was killed while taking over the lock left by a run killed before (process ${dead}); ` +
+      `no run is writing this folder: delete ${join(outDir, LOCK)} and ${join(outDir, TAKEOVER)}, and run again`,
+    { file: outDir },
+  );
 }
 
 /** The process id in a lock file; 'gone' when there is no lock file any more, 'unknown' when it holds none (yet). */

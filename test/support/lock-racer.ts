@@ -1,0 +1,56 @@
+// One of the processes output-lock-race.slow.test.ts races for an output folder's lock, round
+// after round: it says it is ready (<control>/ready-<round>-<pid>), waits for the go
+// (<control>/go-<round>), takes the lock as a run does (recoverInterruptedWrite) and holds it
+// <holdMs>, as a run writing the folder would. While it holds it, a file of its own in <holders>
+// says so; another one there meanwhile means two processes held the lock at once. It prints one
+// JSON line per round. fs.existsSync is wrapped (as support/crash-at.ts does) only to see when it
+// holds the lock: at rollBack's first look at the old-folder area. Product code has no hook.
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { join } from 'node:path';
+import { recoverInterruptedWrite } from '../../generator/output/write.js';
+
+export interface RacerRound {
+  readonly round: number;
+  readonly held: boolean;
+  /** Another process held the lock while this one did. */
+  readonly overlap: boolean;
+  readonly error?: string;
+}
+
+const [out, holders, control, rounds, holdMs] = process.argv.slice(2) as [string, string, string, string, string];
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const exists = fs.existsSync;
+const mine = join(holders, String(process.pid));
+let held = false;
+let overlap = false;
+
+function holdTheLock(): void {
+  held = true;
+  fs.writeFileSync(mine, '');
+  const others = () => fs.readdirSync(holders).length > 1;
+  for (const until = Date.now() + Number(holdMs); Date.now() < until; sleep(1)) if (others()) overlap = true;
+  if (others()) overlap = true;
+  fs.rmSync(mine);
+}
+
+fs.existsSync = (path: fs.PathLike) => {
+  if (String(path).endsWith('.gen-services86-old') && !held) holdTheLock();
+  return exists(path);
+};
+syncBuiltinESMExports();
+
+for (let round = 0; round < Number(rounds); round++) {
+  fs.writeFileSync(join(control, `ready-${round}-${process.pid}`), '');
+  while (!exists(join(control, `go-${round}`))) sleep(1);
+  held = false;
+  overlap = false;
+  let error: string | undefined;
+  try {
+    recoverInterruptedWrite(out);
+  } catch (err) {
+    error = (err as Error).message;
+  }
+  const result: RacerRound = { round, held, overlap, ...(error !== undefined ? { error } : {}) };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
