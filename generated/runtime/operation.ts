@@ -14,11 +14,8 @@ import { fieldLine, schemaIndex, type FieldDesc, type MessageDesc, type Operatio
 /** What an agent's method returns of a response: nothing, the output, or its Response element (`?? null`: null when absent). */
 export type Returns = 'nothing' | 'output' | 'Response' | 'Response ?? null';
 
-/** `R`: what the agent's method returns (`result`), so a generated method is one call. */
-export interface OperationCodec<I, O, IH, OH, R = O> {
-  readonly name: string;
-  readonly soapAction: string;
-  readonly soapVersion: SoapVersion;
+/** `R`: what the agent's method returns (`result`), so a generated method is one call. Its name, soapAction and soapVersion are `desc`'s, without making it. */
+export interface OperationCodec<I, O, IH, OH, R = O> extends Pick<OperationDesc, 'name' | 'soapAction' | 'soapVersion'> {
   readonly desc: OperationDesc;
   readonly schema: SchemaDesc;
   /** A whole request envelope. */
