@@ -89,17 +89,14 @@ export interface HeaderLines {
   readonly output: readonly string[];
 }
 
-/** What a generated operation states besides its name, body elements and result, when it has it. */
-export interface OperationExtras {
-  /** The SOAPAction; absent when it is the factory's `actionBase` followed by the name (WCF's convention). */
-  readonly soapAction?: string;
+/**
+ * What a generated operation states besides its name, body elements and result, when it has it: its OperationDesc's
+ * soapAction (absent when it is the factory's `actionBase` followed by the name: WCF's convention), query and entity.
+ */
+export interface OperationExtras extends Partial<Pick<OperationDesc, 'soapAction' | 'query' | 'entity'>> {
   /** Header blocks other than the factory's (`HeaderLines`). */
   readonly inputHeaders?: readonly string[];
   readonly outputHeaders?: readonly string[];
-  /** REST: the request fields sent in the query string (single-id Get.../Delete... methods only). */
-  readonly query?: readonly string[];
-  /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
-  readonly entity?: string;
 }
 
 /**
