@@ -351,7 +351,7 @@ export class EnvelopeDecoder {
     let typeAt = -1;
     for (let i = 0, n = r.attrCount; i < n; i++) {
       const local = r.attrName(i).local;
-      if (local === 'nil' && r.attrNs(i) === XSI_NS) nil = isNilFlag(r.attrValue(i));
+      if (local === 'nil' && r.attrNs(i) === XSI_NS) nil = NIL_FLAG.test(r.attrValue(i));
       else if (local === 'type' && r.attrNs(i) === XSI_NS) typeAt = i;
     }
     if (nil) {
@@ -548,11 +548,8 @@ function decodersToKeep(): unknown {
   });
 }
 
-/** Whether an xsi:nil attribute value says "nil". */
-function isNilFlag(value: string): boolean {
-  const flag = value.trim();
-  return flag === 'true' || flag === '1';
-}
+/** An xsi:nil attribute value that says "nil": true or 1, whitespace around it ignored (`\s` is what String.prototype.trim removes). */
+const NIL_FLAG = /^\s*(?:true|1)\s*$/;
 
 /** Sets a property without ever touching the prototype (a key "__proto__" from a server is data), nor `$type` (a key "$type" too). */
 export function setProperty(obj: Record<string, unknown>, key: string, value: unknown): unknown {

@@ -14,11 +14,8 @@ import { fieldLine, schemaIndex, type FieldDesc, type MessageDesc, type Operatio
 /** What an agent's method returns of a response: nothing, the output, or its Response element (`?? null`: null when absent). */
 export type Returns = 'nothing' | 'output' | 'Response' | 'Response ?? null';
 
-/** `R`: what the agent's method returns (`result`), so a generated method is one call. */
-export interface OperationCodec<I, O, IH, OH, R = O> {
-  readonly name: string;
-  readonly soapAction: string;
-  readonly soapVersion: SoapVersion;
+/** `R`: what the agent's method returns (`result`), so a generated method is one call. Its name, soapAction and soapVersion are `desc`'s, without making it. */
+export interface OperationCodec<I, O, IH, OH, R = O> extends Pick<OperationDesc, 'name' | 'soapAction' | 'soapVersion'> {
   readonly desc: OperationDesc;
   readonly schema: SchemaDesc;
   /** A whole request envelope. */
@@ -92,19 +89,16 @@ export interface HeaderLines {
   readonly output: readonly string[];
 }
 
-/** What a generated operation states besides its body elements and result, when it has it. */
-export interface OperationExtras {
+/**
+ * What a generated operation states besides its body elements and result, when it has it: its OperationDesc's
+ * soapAction (absent when it is the factory's `actionBase` followed by the name: WCF's convention), query and entity.
+ */
+export interface OperationExtras extends Partial<Pick<OperationDesc, 'soapAction' | 'query' | 'entity'>> {
   /** The operation's name; absent when it is its request element's (document/literal wrapped: WCF's convention). */
   readonly name?: string;
-  /** The SOAPAction; absent when it is the factory's `actionBase` followed by the name (WCF's convention). */
-  readonly soapAction?: string;
   /** Header blocks other than the factory's (`HeaderLines`). */
   readonly inputHeaders?: readonly string[];
   readonly outputHeaders?: readonly string[];
-  /** REST: the request fields sent in the query string (single-id Get.../Delete... methods only). */
-  readonly query?: readonly string[];
-  /** REST: the request field whose value is the whole JSON body (Save<X> methods taking the entity X). */
-  readonly entity?: string;
 }
 
 /**

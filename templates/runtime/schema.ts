@@ -26,7 +26,7 @@ export interface FieldDesc {
 
 export interface ComplexDesc {
   readonly kind: 'complex';
-  /** The schema type's name and namespace index (used for xsi:type). */
+  /** The schema type's name and namespace index (used for xsi:type), as an array's and a dictionary's. */
   readonly name: string;
   readonly ns: number;
   /** Key of the base type (complexContent/extension); its fields come first. */
@@ -36,10 +36,8 @@ export interface ComplexDesc {
 }
 
 /** WCF `ArrayOfX`: a wrapper element holding repeated item elements; the JS value is an array. */
-export interface ArrayDesc {
+export interface ArrayDesc extends Pick<ComplexDesc, 'name' | 'ns'> {
   readonly kind: 'array';
-  readonly name: string;
-  readonly ns: number;
   readonly item: FieldDesc;
 }
 
@@ -47,10 +45,8 @@ export interface ArrayDesc {
  * WCF dictionary (`IsDictionary`): repeated entry elements with Key and Value. With a string key
  * the JS value is a `Record<string, V>`; otherwise an array of `{ Key, Value }` entries.
  */
-export interface DictDesc {
+export interface DictDesc extends Pick<ComplexDesc, 'name' | 'ns'> {
   readonly kind: 'dict';
-  readonly name: string;
-  readonly ns: number;
   readonly entry: FieldDesc;
   readonly key: FieldDesc;
   readonly value: FieldDesc;
