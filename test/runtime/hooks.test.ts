@@ -79,6 +79,11 @@ test('onXml text: every Ticket and Password value is ***, in XML and JSON; empty
   for (const value of ['\n  <![CDATA[7T:abc]]>\n', '<![CDATA[7T:a]]><![CDATA[bc]]>', '7T:ab<!-- c -->cd', '7T:<![CDATA[abc]]>', '<![CDATA[pa]ss]]>', '7T:ab<!-- a>b - c -->cd']) {
     assert.equal(withoutCredentials(`<s:Ticket>${value}</s:Ticket><Password>pw<![CDATA[x]]></Password>`), '<s:Ticket>***</s:Ticket><Password>***</Password>', JSON.stringify(value));
   }
+  // A CDATA section or comment holding a '<' (which the first pattern does not read): all up to the end tag, or the text's end.
+  for (const value of ['<![CDATA[p<w]]>', '<!-- <x> -->7T:y', '7T:<![CDATA[a<b]]>c']) {
+    assert.equal(withoutCredentials(`<a:Password>${value}</a:Password><Ticket>t</Ticket><Id>1</Id>`), '<a:Password>***</a:Password><Ticket>***</Ticket><Id>1</Id>', value);
+  }
+  assert.equal(withoutCredentials('<Ticket><![CDATA[7T:<abc'), '<Ticket>***');
   // Unclosed starts, CDATA and strings, each repeated: a pattern that scanned past the next `<`
   // for each of them took minutes (quadratic); this one takes milliseconds.
   for (const hostile of ['<Ticket '.repeat(200_000), '<Ticket><![CDATA['.repeat(200_000), '{"Ticket":"'.repeat(300_000), `<a:Ticket>${'x'.repeat(3_000_000)}`, `<Ticket>${'x<![CDATA[y]]>'.repeat(50_000)}`, '<Ticket>x<!-- '.repeat(50_000), `<Ticket><![CDATA[${']'.repeat(1_000_000)}`, `<Ticket><!--${'-'.repeat(1_000_000)}`]) {
