@@ -83,6 +83,11 @@ export interface Hooks {
  * envelope costs linear time.
  */
 const CREDENTIAL_ELEMENT = /(<((?:[A-Za-z_][\w.-]*:)?(?:Ticket|Password))(?:\s[^<>]*)?(?<!\/)>)(?=[^<]|<!)(?:[^<]*(?:<!\[CDATA\[(?:[^\]<]|\](?!\]>))*\]\]>|<!--(?:[^<-]|-(?!->))*-->))*[^<]*(?=<\/\2\s*>)/g;
+/**
+ * A Ticket or Password start tag that CREDENTIAL_ELEMENT left, whose value begins with a CDATA
+ * section or comment: one holding a `<`, which that pattern does not read. `$1` the element's name.
+ */
+const CREDENTIAL_MARKUP_START = /<((?:[A-Za-z_][\w.-]*:)?(?:Ticket|Password))(?:\s[^<>]*)?(?<!\/)>(?=[^<]*<!)/g;
 /** The same as a JSON property (the REST transport's bodies): `$1` the name and colon. */
 const CREDENTIAL_PROPERTY = /("(?:Ticket|Password)"\s*:\s*)"(?:[^"\\]|\\.)+"/g;
 
@@ -93,7 +98,26 @@ const CREDENTIAL_PROPERTY = /("(?:Ticket|Password)"\s*:\s*)"(?:[^"\\]|\\.)+"/g;
  * not given in `secrets`.
  */
 export function withoutCredentials(text: string): string {
-  return text.replace(CREDENTIAL_ELEMENT, '$1***').replace(CREDENTIAL_PROPERTY, '$1"***"');
+  return withoutMarkedUpValues(text.replace(CREDENTIAL_ELEMENT, '$1***')).replace(CREDENTIAL_PROPERTY, '$1"***"');
+}
+
+/**
+ * What CREDENTIAL_ELEMENT leaves of a value with a CDATA section or comment holding a `<`: all up to
+ * the element's end tag (or the end of the text) is `***` -- a hook may see less, never the secret.
+ * Each search for a start tag begins after the last end tag found: linear time.
+ */
+function withoutMarkedUpValues(text: string): string {
+  let out = '';
+  let kept = 0;
+  CREDENTIAL_MARKUP_START.lastIndex = 0;
+  for (let m = CREDENTIAL_MARKUP_START.exec(text); m !== null; m = CREDENTIAL_MARKUP_START.exec(text)) {
+    const value = m.index + m[0].length;
+    const end = text.indexOf(`</${m[1]}`, value);
+    out += `${text.slice(kept, value)}***`;
+    kept = end < 0 ? text.length : end;
+    CREDENTIAL_MARKUP_START.lastIndex = kept;
+  }
+  return kept === 0 ? text : out + text.slice(kept);
 }
 
 /** `url` without credentials, query or fragment. */

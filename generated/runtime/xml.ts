@@ -131,9 +131,12 @@ const INTERN: Record<string, number> = Object.create(null) as Record<string, num
  */
 function canonical(s: string): string {
   if (s.length === 0 || s.length > 256) return s;
-  const codes: number[] = [];
-  for (let i = 0; i < s.length; i++) codes.push(s.charCodeAt(i));
-  const flat = /[^\0-\xff]/.test(s) ? s : String.fromCharCode.apply(null, codes);
+  let flat = s;
+  if (!/[^\0-\xff]/.test(s)) {
+    const codes: number[] = [];
+    for (let i = 0; i < s.length; i++) codes.push(s.charCodeAt(i));
+    flat = String.fromCharCode.apply(null, codes);
+  }
   INTERN[flat] = 0;
   const key = Object.keys(INTERN)[0] as string;
   delete INTERN[flat];
