@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
 import { CONFIG_FILE, DEFAULT_OUT_DIR, findConfig, isPositiveLimit, NoMatchError, readConfig, type GlobWatch, type LoadedConfig } from './input/config.js';
-import { isUrl } from './input/documents.js';
+import { isUrl, normalizeOrigin } from './input/documents.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
 import { interruptedWrite } from './output/write.js';
 import type { ReadCache } from './read-cache.js';
@@ -175,7 +175,7 @@ function settingsFrom(argv: Args): RunSettings {
   const out = argv.out ?? config?.out ?? DEFAULT_OUT_DIR;
   const extraArgs = [
     ...(config && argv.out !== undefined ? ['-o', argv.out] : []),
-    ...(argv['allow-origin'] ?? []).flatMap((o) => ['--allow-origin', o]),
+    ...(argv['allow-origin'] ?? []).flatMap((o) => ['--allow-origin', normalizeOrigin(o)]), // (never its user info)
     ...(argv['fetch-timeout'] !== undefined ? ['--fetch-timeout', String(argv['fetch-timeout'])] : []),
     ...(argv['max-bytes'] !== undefined ? ['--max-bytes', String(argv['max-bytes'])] : []),
   ];

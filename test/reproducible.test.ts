@@ -158,6 +158,9 @@ describe('the output does not depend on how the run was started', () => {
       "npx gen-services86 'https://b.example/Beta.svc?wsdl' wsdl/Alpha.wsdl -o gen --allow-origin https://a.example --allow-origin https://z.example --fetch-timeout 500 --max-bytes 1000",
     );
     assert.equal(headerCommand('npx gen-services86 a.wsdl -o gen'), 'npx gen-services86 a.wsdl -o gen');
+    // An origin given with user info (a password), a path or a query is recorded as the origin it is.
+    const origin = regenerateCommand({ inputs: ['a.wsdl'], outDir: 'gen', cwd: root, allowedOrigins: ['https://bob:HUNTER2@Schemas.example.com:443/x?k=v'] });
+    assert.equal(origin, 'npx gen-services86 a.wsdl -o gen --allow-origin https://schemas.example.com');
     const long = `npx gen-services86 ${'x'.repeat(150)}.wsdl`;
     assert.match(headerCommand(long), /^the "command" in \.gen-services86-manifest\.json/);
   });

@@ -15,7 +15,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fits } from '../emit/layout.js';
-import { isUrl, redactUrl } from './documents.js';
+import { isUrl, normalizeOrigin, redactUrl } from './documents.js';
 
 /** The options of a run that are part of its command (the ones that change what is read). */
 export interface CommandOptions {
@@ -95,7 +95,8 @@ export function commandAsRun(info: { readonly inputs: readonly string[]; readonl
 
 /** The options as command-line arguments, in one fixed order, origins sorted and normalised. */
 function optionArgs(options: CommandOptions): string[] {
-  const origins = [...new Set((options.allowedOrigins ?? []).map((o) => o.replace(/\/+$/, '')))].sort();
+  // As the fetcher compares them (normalizeOrigin): an origin's user info, path or query (a password) is never recorded.
+  const origins = [...new Set((options.allowedOrigins ?? []).map(normalizeOrigin))].sort();
   return [
     ...origins.flatMap((o) => ['--allow-origin', o]),
     ...(options.timeoutMs !== undefined ? ['--fetch-timeout', String(options.timeoutMs)] : []),
