@@ -108,9 +108,8 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
     const key = propertyKey(op.name);
     const types = [T(input.name), output ? T(output.name) : 'undefined', resultType];
     // The runtime names an operation as its request element unless told otherwise (WCF's convention).
-    const inputElement = plan.service.elements.get(qnameKey(op.input.body))!.name.local;
     const extras = [
-      ...(op.name === inputElement ? [] : [`name: ${stringLiteral(op.name)}`]),
+      ...(op.name === op.input.body.local ? [] : [`name: ${stringLiteral(op.name)}`]),
       ...(op.soapAction === actionBase + op.name ? [] : [`soapAction: ${stringLiteral(op.soapAction)}`]),
       ...(inputHeaders[i] === defaultInput ? [] : [`inputHeaders: ${inputHeaders[i]}`]),
       ...(outputHeaders[i] === undefined || outputHeaders[i] === defaultOutput ? [] : [`outputHeaders: ${outputHeaders[i]}`]),
