@@ -240,7 +240,10 @@ function lockOutput(outDir: string): () => void {
     if (attempt < 2 && holder === 'gone') continue; // the run that held it has just ended
     if (attempt < 2 && typeof holder === 'number' && !isRunning(holder)) {
       claimant = takeOver(outDir, holder);
-      if (typeof claimant === 'number' && !isRunning(claimant)) throw abandonedTakeover(outDir, holder, claimant);
+      // (Read again: a claimant that has since finished its takeover, and maybe its whole run, was not killed.)
+      if (typeof claimant === 'number' && !isRunning(claimant) && lockHolder(join(outDir, TAKEOVER)) === claimant) {
+        throw abandonedTakeover(outDir, holder, claimant);
+      }
       continue; // the lock is gone now, or another run is taking it over and will hold it
     }
     if (claimant !== undefined && typeof holder === 'number' && !isRunning(holder)) throw takingOver(outDir, holder, claimant);
