@@ -112,12 +112,16 @@ describe('1. no redirect carries credentials', () => {
   // fetch quotes the whole URL when it refuses it (user info) or cannot parse it (a bad port): a
   // short password, below the redactor's minimum length, and a key in the query string were shown.
   test('a URL that fetch refuses or cannot parse is not quoted: no user info, query or fragment in the error or its causes', async () => {
-    for (const baseUrl of ['http://bob:pw@127.0.0.1:1/x?apikey=k3y-0f-the-proxy#frag-x', 'http://127.0.0.1:99999/x?apikey=k3y-0f-the-proxy#frag-x']) {
+    const shown: [baseUrl: string, where: string][] = [
+      ['http://bob:pw@127.0.0.1:1/x?apikey=k3y-0f-the-proxy#frag-x', 'the request to http://127.0.0.1:1/x failed'],
+      ['http://127.0.0.1:99999/x?apikey=k3y-0f-the-proxy#frag-x', 'the request to (invalid URL) failed'],
+    ];
+    for (const [baseUrl, where] of shown) {
       const err = await new EMailAgent({ baseUrl }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
       assert.ok(err instanceof TransportError, String(err));
       const text = `${err.message}\n${err.stack}\n${inspect(err, { depth: 8 })}`;
       for (const secret of ['bob:pw', 'k3y-0f', 'frag-x']) assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
-      assert.match(err.message, /the request to (http:\/\/127\.0\.0\.1:1\/x|\(invalid URL\)) failed/);
+      assert.ok(err.message.includes(where), `${where}: ${err.message}`);
     }
   });
 
