@@ -34,7 +34,9 @@ before(() => {
   work = mkdtempSync(join(tmpdir(), 'gen-services86-lock-takeover-'));
   wsdl = join(work, 'Alpha.wsdl');
   writeFileSync(wsdl, miniWsdl({ portType: 'Alpha' }));
-  sleepers = [0, 1].map(() => spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' }));
+  // Alive until after() kills them (or this process ends: their stdin closes), however late a test
+  // group reaches this file's tests; a timer would let them die first, and their ids read as dead runs.
+  sleepers = [0, 1].map(() => spawn(process.execPath, ['-e', 'process.stdin.resume()'], { stdio: ['pipe', 'ignore', 'ignore'] }));
   [firstPid, secondPid] = sleepers.map((s) => s.pid!) as [number, number];
 });
 
