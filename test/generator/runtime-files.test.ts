@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_205;
+const CLIENT_PATH_CEILING = 3_216;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -136,6 +136,8 @@ describe('the runtime as files', () => {
     // 3,198 with ArrayDesc's and DictDesc's name and ns picked from ComplexDesc, the same xsi:type name in the same words (schema.ts). All of session 14: 3,202.
     // 3,205 with canonical's codes made only for a Latin-1 name (xml.ts; review r15a: they were made for every
     // name and dropped for the others, work the trick-canonical-names row pays for).
+    // 3,216 with one rule for an error of a call that sent nothing (agent.ts notSent, +11): CallBudget had
+    // it alone, so a first call that timed out while call.ts loaded still said "no complete response".
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);

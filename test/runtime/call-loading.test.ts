@@ -198,7 +198,7 @@ describe("an agent's first call loads call.ts within the call's time limit and s
     const elapsed = performance.now() - started;
     assertCallError(err, lib.TransportError);
     assert.equal(err.reason, 'timeout');
-    assert.match(err.message, /within 150 ms/);
+    assert.equal(err.message, 'GetEMailAccount: no request sent within 150 ms: the call was still waiting for call.ts to load (nothing was sent)');
     assert.ok(elapsed >= 140, `timed out after ${elapsed} ms`);
     assert.equal(loads(), 1);
     assert.equal(requests, 0, 'nothing is sent by a call that timed out while loading');
@@ -216,6 +216,7 @@ describe("an agent's first call loads call.ts within the call's time limit and s
     const err = await settledWithin(call, 3_000);
     assertCallError(err, lib.TransportError);
     assert.equal(err.reason, 'aborted');
+    assert.equal(err.message, 'GetEMailAccount: the call was aborted while it waited for call.ts to load (nothing was sent)');
     assert.equal(requests, 0);
   });
 
