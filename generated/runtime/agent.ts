@@ -162,7 +162,8 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   async #beforeAttempt(operation: string, options: CallOptions, started: number): Promise<Caller> {
     try {
       return await new Promise<Caller>((resolve, reject) => {
-        const release = callLimit(options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal, operation, started, reject);
+        const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        const release = callLimit(timeoutMs, options.signal, operation, started, (err) => reject(notSent(err, timeoutMs, 'call.ts to load')));
         this.#loadCaller().then((c) => (release(), resolve(c)), (e: SoapError) => (release(), reject(new SoapError(e.message, operation, { cause: e.cause })))); // a failed load names the operation
       });
     } catch (error) {
@@ -219,6 +220,16 @@ export function callLimit(timeoutMs: number, signal: AbortSignal | undefined, op
   const timer = timeoutMs > 0 ? setTimeout(onTimeout, Math.min(Math.max(0, started + timeoutMs - performance.now()), MAX_TIMER_MS)) : undefined;
   signal?.addEventListener('abort', onAbort, { once: true });
   return release;
+}
+
+/**
+ * callLimit's error `ended` for a call that had sent nothing yet (its first call's load, CallBudget
+ * before postSoap): what it waited for, and that nothing was sent -- not "no complete response",
+ * which sends the reader to the server and leaves a caller unsure whether a write may have run.
+ */
+export function notSent(ended: TransportError, timeoutMs: number, waitingFor: string): TransportError {
+  const what = ended.reason === 'timeout' ? `no request sent within ${timeoutMs} ms: the call was still waiting for` : 'the call was aborted while it waited for';
+  return new TransportError(ended.reason, `${what} ${waitingFor} (nothing was sent)`, ended.operation);
 }
 
 /**

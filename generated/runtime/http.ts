@@ -4,7 +4,7 @@
 // Posting one SOAP request: the call's time budget, the request itself with redirects refused,
 // and reading the body under the size limit. call.ts orchestrates a call; this file only moves
 // bytes, and turns every way that can fail into a TransportError or HttpError.
-import { callLimit } from './agent.js';
+import { callLimit, notSent } from './agent.js';
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
 import { displayUrl } from './hooks.js';
@@ -80,10 +80,7 @@ export class CallBudget {
    */
   failure(err: unknown, what = 'the request failed'): TransportError {
     if (err instanceof TransportError) return err;
-    if (this.#ended && !this.#sent) {
-      const ended = this.#ended.reason === 'timeout' ? `no request sent within ${this.#timeoutMs} ms: the call was still waiting for` : 'the call was aborted while it waited for';
-      return new TransportError(this.#ended.reason, `${ended} ${this.#waitingFor} (nothing was sent)`, this.#operation);
-    }
+    if (this.#ended && !this.#sent) return notSent(this.#ended, this.#timeoutMs, this.#waitingFor);
     if (this.#ended) return this.#ended;
     const e = err as { cause?: { code?: string; message?: string }; message?: string };
     // undici's code for response headers over Node's limit, which says nothing to most readers.
