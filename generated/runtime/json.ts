@@ -268,6 +268,7 @@ export class JsonEncoder {
         return value;
       }
       lexical = formatScalar(kind, value); // the type and range checks of the XML side
+      if (kind === 'duration') return timeSpanText(lexical);
     } catch (err) {
       if (err instanceof ScalarError) return this.fail(err.message, path);
       throw err;
@@ -281,13 +282,6 @@ export class JsonEncoder {
         if (Number.isFinite(n)) return n === 0 ? 0 : n;
         return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
       }
-      case 'duration':
-        try {
-          return timeSpanText(lexical);
-        } catch (err) {
-          if (err instanceof ScalarError) return this.fail(err.message, path);
-          throw err;
-        }
       case 'dateTime':
       case 'base64Binary':
         return lexical;
