@@ -265,8 +265,8 @@ export async function buildFilesParallel(
       byIndex[p.i] = outcome;
       if (cache && 'result' in outcome) cache.set(p.input, outcome.result);
     });
-    const command = headerCommand(regenerateCommand({ ...options, inputs, outDir }));
-    return assemble(collect(byIndex, errors, loaded), templatesDir, regenerate ?? command, cache?.emits);
+    const command = regenerate ?? headerCommand(regenerateCommand({ ...options, inputs, outDir }));
+    return assemble(collect(byIndex, errors, loaded), templatesDir, command, cache?.emits);
   } finally {
     pool?.close();
   }
@@ -274,8 +274,10 @@ export async function buildFilesParallel(
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const outDir = options.outDir || DEFAULT_OUT_DIR; // (as buildFilesParallel reads it: '' is the default too)
-  const { agents, files } = await buildFilesParallel(options.wsdl, { ...options, outDir });
+  // The command that regenerates the folder, worked out once: the manifest holds it, each file's header names it.
+  const command = regenerateCommand({ ...options, inputs: options.wsdl, outDir });
+  const { agents, files } = await buildFilesParallel(options.wsdl, { regenerate: headerCommand(command), ...options, outDir });
   if (options.check) return { agents, files, stale: findStale(outDir, files) };
-  const written = writeOutput(outDir, files, { command: regenerateCommand({ ...options, inputs: options.wsdl, outDir }), seen: options.cache?.files });
+  const written = writeOutput(outDir, files, { command, seen: options.cache?.files });
   return { agents, files, stale: [], written };
 }
