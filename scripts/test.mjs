@@ -25,7 +25,8 @@
 // record costs only balance, never a test. `--record-durations` runs the tests and writes their
 // times there (scripts/test-durations.mjs), an explicit step like the golden files' update; by turns
 // in name order instead, the run of 2026-12-05 took 31 s in one process and 48 s in the other.
-// The split changes only which process runs a file, never what runs: --list prints it.
+// The split changes only which process runs a file, never what runs: --list prints it, and the
+// runner's options ('node: ...').
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -98,7 +99,20 @@ const fast = files.filter((f) => !f.endsWith('.slow.test.js'));
 const slow = all ? files.filter((f) => f.endsWith('.slow.test.js')) : [];
 const groups = split(fast, GROUPS);
 
+const fresh = join(groupDir, 'durations.json');
+const reporter = pathToFileURL(join(root, 'scripts', 'test-durations.mjs')).href;
+/** The runner's options, the same in both tiers: the spec reporter's summary ends every run. */
+const runnerArgs = [
+  '--test',
+  `--test-concurrency=${CONCURRENCY}`,
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  ...(record ? [`--test-reporter=${reporter}`, `--test-reporter-destination=${fresh}`] : []),
+  ...passOn,
+];
+
 if (list) {
+  process.stdout.write(`node: ${runnerArgs.join(' ')}\n`);
   groups.forEach((g, i) => process.stdout.write(`group ${i + 1}: ${g.join(' ')}\n`));
   for (const f of slow) process.stdout.write(`alone: ${f}\n`);
   process.exit(0);
@@ -111,22 +125,7 @@ const entries = groups.map((g, i) => {
   return path;
 });
 
-const fresh = join(groupDir, 'durations.json');
-const reporter = pathToFileURL(join(root, 'scripts', 'test-durations.mjs')).href;
-const run = spawnSync(
-  process.execPath,
-  [
-    '--test',
-    `--test-concurrency=${CONCURRENCY}`,
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    ...(record ? [`--test-reporter=${reporter}`, `--test-reporter-destination=${fresh}`] : []),
-    ...passOn,
-    ...entries,
-    ...slow.map((f) => join(testDir, f)),
-  ],
-  { cwd: root, stdio: 'inherit' },
-);
+const run = spawnSync(process.execPath, [...runnerArgs, ...entries, ...slow.map((f) => join(testDir, f))], { cwd: root, stdio: 'inherit' });
 
 // --record-durations: this run's times replace those of the files it ran, and the record forgets
 // files that are gone. Only a run of every test whose tests all passed counts.
