@@ -64,3 +64,16 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   }
   return { line, column: offset - lineStart + 1 };
 }
+
+/**
+ * How a text that should be XML starts, for its "not XML" error (a local file's, a fetched
+ * answer's); undefined when it starts with '<'. Only its first character is told: a file given by
+ * mistake may be a key or a .env file, and an answer may carry a token.
+ */
+export function notXmlStart(text: string): string | undefined {
+  const start = text.trimStart();
+  if (start.startsWith('<')) return undefined;
+  if (start === '') return 'holds only white space';
+  const first = String.fromCodePoint(start.codePointAt(0)!);
+  return `starts with ${JSON.stringify(first)}${first === '{' || first === '[' ? ' (JSON?)' : ''}, not '<'`;
+}

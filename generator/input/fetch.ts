@@ -1,7 +1,7 @@
 // Fetching one document over http(s) for the generator: a timeout for the whole exchange, a size
 // limit enforced while streaming, redirects followed by hand (so each hop is checked and a loop
 // is named), and one clear sentence for each way it can fail. Nothing here ever reads a file.
-import { GenerateError } from '../errors.js';
+import { GenerateError, notXmlStart } from '../errors.js';
 import { redactUrl } from './documents.js';
 import { decodeXmlBytes } from './text.js';
 
@@ -76,11 +76,11 @@ export async function fetchXml(url: string, limits: FetchLimits = {}, checkRedir
     }
     const bytes = await readBody(res, maxBytes, timeoutMs, fail);
     const text = decodeXmlBytes(bytes, file);
-    const start = text.trimStart();
-    if (start === '') fail('the response is empty');
-    if (!start.startsWith('<')) {
+    const what = notXmlStart(text);
+    if (what === 'holds only white space') fail('the response is empty');
+    if (what !== undefined) {
       const type = res.headers.get('content-type');
-      fail(`the response is not XML${type ? ` (Content-Type: ${type})` : ''}; it starts with ${JSON.stringify(start.slice(0, 40))}`);
+      fail(`the response is not XML${type ? ` (Content-Type: ${type})` : ''}; it ${what}`);
     }
     return { url: current, text };
   }

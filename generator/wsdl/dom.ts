@@ -4,7 +4,7 @@
 // no entity is ever expanded or fetched.
 import { createRequire } from 'node:module';
 import type { DOMParser as XmldomParser } from '@xmldom/xmldom';
-import { GenerateError, lineColumnAt } from '../errors.js';
+import { GenerateError, lineColumnAt, notXmlStart } from '../errors.js';
 import type { QName, SourceLocation } from '../model/types.js';
 import { fromXmldom, parseWellFormed } from './xml-parse.js';
 import type { XmlElement } from './xml-tree.js';
@@ -28,11 +28,8 @@ const require = createRequire(import.meta.url);
 export function parseXmlDocument(text: string, file: string): XmlElement {
   // Not XML at all (JSON, plain text): said so, with how it starts, as for a fetched document
   // (input/fetch.ts); xmldom would say only "missing root element".
-  const start = text.trimStart();
-  if (!start.startsWith('<')) {
-    const what = start === '' ? 'holds only white space' : `starts with ${JSON.stringify(start.slice(0, 40))}`;
-    throw new GenerateError(`not XML: the file ${what}`, { file });
-  }
+  const what = notXmlStart(text);
+  if (what !== undefined) throw new GenerateError(`not XML: the file ${what}`, { file });
   refuseDoctype(text, file);
   return parseWellFormed(text) ?? parseWithXmldom(text, file);
 }
