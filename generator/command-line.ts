@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
-import { CONFIG_FILE, DEFAULT_OUT_DIR, findConfig, isPositiveLimit, NoMatchError, readConfig, type GlobWatch, type LoadedConfig } from './input/config.js';
+import { CONFIG_FILE, DEFAULT_OUT_DIR, expandArguments, findConfig, isPositiveLimit, NoMatchError, readConfig, type GlobWatch, type LoadedConfig } from './input/config.js';
 import { isUrl, normalizeOrigin } from './input/documents.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
 import { interruptedWrite } from './output/write.js';
@@ -119,7 +119,7 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
         `The output folder is one project: each run makes it hold exactly that run's agents.`,
     )
     .command('$0 [wsdl...]', false)
-    .positional('wsdl', { type: 'string', array: true, describe: 'WSDL files or http(s) URLs to read' })
+    .positional('wsdl', { type: 'string', array: true, describe: 'WSDL files, globs (*, ?, **) or http(s) URLs to read' })
     .options(OPTIONS)
     .example('$0 EMail.wsdl', `writes ${DEFAULT_OUT_DIR}/EMail/ and ${DEFAULT_OUT_DIR}/runtime/`)
     .example('$0 wsdl/*.wsdl -o src/superoffice', 'several agents in one run')
@@ -147,7 +147,7 @@ async function parseWithYargs(args: readonly string[]): Promise<Args> {
 /** One run's inputs and options, from the arguments and the config file. */
 interface RunSettings {
   readonly wsdl: readonly string[];
-  /** Where a new file that one of the config's globs matches could appear (watched in --watch). */
+  /** Where a new file that one of the globs (config file or arguments) matches could appear (watched in --watch). */
   readonly globs: readonly GlobWatch[];
   readonly out: string;
   readonly allowedOrigins: readonly string[];
@@ -171,7 +171,8 @@ function settingsFrom(argv: Args): RunSettings {
     if (!found) throw new GenerateError(`no WSDL given, and there is no ${CONFIG_FILE} in ${process.cwd()}\nRun "${NAME} --help" for usage.`);
     config = readConfig(found);
   }
-  const wsdl = config ? config.wsdl : argv.wsdl;
+  const args = config ? undefined : expandArguments(argv.wsdl);
+  const wsdl = config ? config.wsdl : args!.wsdl;
   const out = argv.out ?? config?.out ?? DEFAULT_OUT_DIR;
   const extraArgs = [
     ...(config && argv.out !== undefined ? ['-o', argv.out] : []),
@@ -181,7 +182,7 @@ function settingsFrom(argv: Args): RunSettings {
   ];
   return {
     wsdl,
-    globs: config?.globs ?? [],
+    globs: config ? config.globs : args!.globs,
     out,
     allowedOrigins: [...(config?.allowOrigins ?? []), ...(argv['allow-origin'] ?? [])],
     timeoutMs: argv['fetch-timeout'] ?? config?.timeoutMs,

@@ -3,7 +3,7 @@
 // and leave an existing output folder byte-identical. The CLI runs in this process (runCommand, as
 // the bin does), except --help and --version, which run as a child process: yargs exits after them.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -601,9 +601,24 @@ const badCases: readonly BadCase[] = [
     check: (run) => assert.doesNotMatch(run.stderr, /lollol/),
   },
   {
+    name: 'a glob argument that matches no file (as PowerShell and cmd pass it on)',
+    input: () => 'wsdl/*.xml',
+    expect: /^gen-services86: wsdl\/\*\.xml: the pattern matches no file \(relative to the working directory\)$/,
+  },
+  {
+    name: 'a glob argument in syntax other than *, ? and **',
+    input: () => '*.{wsdl,xml}',
+    expect: /^gen-services86: \*\.\{wsdl,xml\}: the pattern uses brace alternatives \(\{a,b\}\), which is not supported: only \*, \? and \*\* are$/,
+  },
+  {
     name: 'two WSDLs for the same agent folder',
-    input: () => [join(badDir, 'valid-minimal.wsdl'), join(badDir, 'valid-minimal.wsdl')],
-    expect: /^gen-services86: \S*valid-minimal\.wsdl and \S*valid-minimal\.wsdl would both write the folder out\/Note\/: generate them into separate output folders .*-o.*$/,
+    // Two files (one WSDL in two versions' folders); the same file named twice is read once (config.test.ts).
+    input: (dir) => {
+      mkdirSync(join(dir, 'v2'));
+      copyFileSync(join(badDir, 'valid-minimal.wsdl'), join(dir, 'v2', 'valid-minimal.wsdl'));
+      return [join(badDir, 'valid-minimal.wsdl'), join('v2', 'valid-minimal.wsdl')];
+    },
+    expect: /^gen-services86: \S*valid-minimal\.wsdl and v2\/valid-minimal\.wsdl would both write the folder out\/Note\/: generate them into separate output folders .*-o.*$/,
   },
 ];
 

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { expandGlob } from '../generator/input/config.js';
+import { expandArguments, expandGlob } from '../generator/input/config.js';
 import { runCli } from './support/cli-run.js';
 import { fixturesDir, repoRoot, wsdlFixturesDir } from './support/paths.js';
 
@@ -143,5 +143,32 @@ describe('config file', () => {
     assert.deepEqual(rel(expandGlob(dir, 'wsdl/?????.wsdl').files), ['wsdl/EMail.wsdl']);
     assert.deepEqual(rel(expandGlob(dir, 'wsdl/*/N*.wsdl').files), ['wsdl/old/Note.wsdl']);
     assert.deepEqual(expandGlob(dir, 'nothing/*.wsdl').files, []);
+  });
+});
+
+describe('globs and repeats among WSDL arguments', () => {
+  test('a glob argument is expanded as in a config file (PowerShell and cmd pass it on), and a file named twice is read once', async () => {
+    const dir = project('arguments');
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+    // The glob and a literal both name wsdl/EMail.wsdl, the literal twice (spelled two ways): each file once, where first named.
+    const r = await runCli(['wsdl/*.wsdl', 'wsdl/EMail.wsdl', './wsdl/EMail.wsdl', 'wsdl/**/N*.wsdl', '-o', 'out'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      r.stdout.trimEnd().split('\n').map((l) => l.replace(/:.*/, '')),
+      ['EMail.wsdl → out/EMail/', 'Tooltips.wsdl → out/Tooltips/', 'Note.wsdl → out/Note/', 'gen-services86'],
+    );
+    // The command the shell would have run had it expanded the glob: every file once.
+    const header = readFileSync(join(dir, 'out', 'Note', 'types.ts'), 'utf8').split('\n')[1];
+    assert.equal(header, '// Regenerate with: npx gen-services86 wsdl/EMail.wsdl wsdl/Tooltips.wsdl wsdl/old/Note.wsdl -o out');
+  });
+
+  test('expandArguments: paths and URLs as given, an absolute glob as absolute paths, a file whose name holds * as that file', () => {
+    const dir = project('expand');
+    writeFileSync(join(dir, 'wsdl', 'odd*.wsdl'), '');
+    const url = 'https://host.invalid/Remote/Services86/EMail.svc?singleWsdl';
+    assert.deepEqual(expandArguments(['wsdl/old/Note.wsdl', url, url, 'wsdl/odd*.wsdl'], dir), { wsdl: ['wsdl/old/Note.wsdl', url, 'wsdl/odd*.wsdl'], globs: [] });
+    const absolute = expandArguments([join(dir, 'wsdl', 'T*.wsdl')], dir);
+    assert.deepEqual(absolute.wsdl, [join(dir, 'wsdl', 'Tooltips.wsdl')]);
+    assert.deepEqual(absolute.globs, [{ folder: join(dir, 'wsdl'), segment: 'T*.wsdl', file: true }]);
   });
 });

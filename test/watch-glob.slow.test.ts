@@ -59,3 +59,21 @@ test('--watch, a config glob that matches nothing yet (an empty wsdl/ folder): t
     watch.end();
   }
 });
+
+test('--watch with a glob argument (quoted, or from PowerShell or cmd): a WSDL saved later where it matches is generated', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(work, 'argument-'));
+  mkdirSync(join(dir, 'wsdl'));
+  writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), wsdlText('Alpha'));
+  const watch = watchChild(['wsdl/*.wsdl', '-o', 'gen', '--watch'], dir);
+  try {
+    await watch.until(() => watch.lines().length === 1, 'the first run');
+    assert.ok(existsSync(join(dir, 'gen', 'Alpha', 'client.ts')));
+    writeFileSync(join(dir, 'wsdl', 'Beta.wsdl'), wsdlText('Beta'));
+    await watch.until(() => existsSync(join(dir, 'gen', 'Beta', 'client.ts')), 'gen/Beta/client.ts');
+    assert.ok(existsSync(join(dir, 'gen', 'Alpha', 'client.ts')), 'Alpha is kept: the glob still matches it');
+    watch.child.kill('SIGINT');
+    assert.equal(await watch.exited, 0, watch.stderr());
+  } finally {
+    watch.end();
+  }
+});

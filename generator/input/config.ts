@@ -8,7 +8,7 @@
 //     "out": "src/superoffice",
 //     "allow-origin": ["https://schemas.example.com"], "fetch-timeout": 30000, "max-bytes": 67108864 }
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { GenerateError, lineColumnAt } from '../errors.js';
 import { isUrl } from './documents.js';
 
@@ -135,7 +135,7 @@ export function readConfig(path: string): LoadedConfig {
   if (obj['out'] !== undefined && (typeof obj['out'] !== 'string' || obj['out'] === '')) bad('out');
 
   const base = dirname(resolve(path));
-  const cwdRelative = (p: string) => relative(process.cwd(), p).split(sep).join('/') || '.';
+  const cwdRelative = (p: string) => cwdRelativeTo(process.cwd(), p);
   const wsdl: string[] = [];
   const globs: GlobWatch[] = [];
   for (const pattern of patterns) {
@@ -161,6 +161,43 @@ export function readConfig(path: string): LoadedConfig {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(maxBytes !== undefined ? { maxBytes } : {}),
   };
+}
+
+/**
+ * The WSDL arguments of a command line → the inputs of the run. A path or URL stays as given. A glob
+ * (`*`, `?`, `**`) is expanded as in a config file, relative to `cwd`: PowerShell and cmd pass it on
+ * unexpanded, and so does a shell when it is quoted or matches nothing. A file named twice
+ * (`EMail.wsdl 'wsdl/*.wsdl'`) is read once, where it is first named. `globs`: where a new match
+ * of a glob could appear (--watch watches there).
+ */
+export function expandArguments(args: readonly string[], cwd = process.cwd()): { readonly wsdl: string[]; readonly globs: GlobWatch[] } {
+  const wsdl: string[] = [];
+  const globs: GlobWatch[] = [];
+  const seen = new Set<string>();
+  const add = (input: string): void => {
+    const key = isUrl(input) ? input : resolve(cwd, input);
+    if (!seen.has(key)) wsdl.push(input);
+    seen.add(key);
+  };
+  for (const arg of args) {
+    // A file whose name holds a * or ? (possible outside Windows) is that file.
+    if (isUrl(arg) || !/[*?]/.test(arg) || existsSync(resolve(cwd, arg))) {
+      add(arg);
+      continue;
+    }
+    const unsupported = unsupportedGlob(arg);
+    if (unsupported !== undefined) throw new GenerateError(`the pattern uses ${unsupported}, which is not supported: only *, ? and ** are`, { file: arg });
+    const { files, watch } = expandGlob(cwd, arg);
+    globs.push(...watch);
+    if (files.length === 0) throw new NoMatchError(`the pattern matches no file${isAbsolute(arg) ? '' : ' (relative to the working directory)'}`, arg, globs);
+    for (const f of files) add(isAbsolute(arg) ? f : cwdRelativeTo(cwd, f));
+  }
+  return { wsdl, globs };
+}
+
+/** `path` relative to `cwd`, with `/` separators; `.` for `cwd` itself. */
+function cwdRelativeTo(cwd: string, path: string): string {
+  return relative(cwd, path).split(sep).join('/') || '.';
 }
 
 /** The name of the glob syntax `pattern` uses that expandGlob does not support; undefined when there is none. */
