@@ -232,6 +232,17 @@ describe('JSON codec', () => {
     assert.deepEqual(restErrorInfo({ message: 'The request is invalid.' }), { Message: 'The request is invalid.' });
   });
 
+  test('an "Error": true object takes its text from Message (any case) only where ErrorMessage is missing', () => {
+    assert.deepEqual(restErrorInfo({ Error: true, Message: 'Contact id 9 not found' }), { Message: 'Contact id 9 not found' });
+    assert.deepEqual(restErrorInfo({ error: true, errorType: 'SoNotFoundException', message: 'Contact id 9 not found' }), {
+      Message: 'Contact id 9 not found',
+      ExceptionType: 'SoNotFoundException',
+    });
+    assert.deepEqual(restErrorInfo({ Error: true, ErrorMessage: 'the text', Message: 'another text' }), { Message: 'the text' });
+    assert.deepEqual(restErrorInfo({ Error: true, Message: 5 }), { Message: 'the Agents API reported an error without a message' });
+    assert.deepEqual(restErrorInfo({ Error: true }), { Message: 'the Agents API reported an error without a message' });
+  });
+
   test('encoding refuses what the schema does not allow, with the path', () => {
     assert.throws(() => send.encodeRequest({ Emails: [{ Size: 'big' as unknown as number }] }), (err: unknown) => err instanceof EncodeError && /expected an integer \(xs:int\), got string at Send\/Emails\[0\]\/Size/.test(err.message));
     assert.throws(() => send.encodeRequest({ Emails: [{ Sent: 'today' as unknown as Date }] }), (err: unknown) => err instanceof EncodeError && /expected a Date/.test(err.message));

@@ -189,6 +189,26 @@ describe("transport: 'rest' — responses and failures", () => {
     }
   });
 
+  // An "Error": true object may carry its text in `Message` instead of `ErrorMessage`; the user was told
+  // 'the Agents API reported an error without a message' while the answer held one.
+  test('an "Error": true object with Message instead of ErrorMessage: the SoExceptionError says that Message', async () => {
+    for (const [status, body] of [
+      [200, { Error: true, Message: `Contact id 9 not found (${TICKET})` }],
+      [404, { error: true, errorType: 'SoNotFoundException', message: `Contact id 9 not found (${TICKET})` }],
+    ] as const) {
+      answer = json(status, JSON.stringify(body));
+      const err = await failure(agent().getEMailAccount({ EMailAccountId: 9 }));
+      assert.ok(err instanceof SoExceptionError, `${status}: ${String(err)}`);
+      assert.match(err.message, /^GetEMailAccount: (?:SoNotFoundException: )?Contact id 9 not found \(\*\*\*\)$/);
+      assertNoSecrets(err);
+    }
+    // ErrorMessage, where there is one, is the text, as before.
+    answer = json(200, JSON.stringify({ Error: true, ErrorMessage: 'the text', Message: 'another text' }));
+    assert.match((await failure(agent().getEMailAccount({ EMailAccountId: 9 }))).message, /^GetEMailAccount: (?:SoException: )?the text$/);
+    answer = json(200, JSON.stringify({ Error: true }));
+    assert.match((await failure(agent().getEMailAccount({ EMailAccountId: 9 }))).message, /the Agents API reported an error without a message$/);
+  });
+
   // ASP.NET's answer to a request its model binding refuses (the Agents API page's `?contactEntityId=glops`):
   // what is wrong is only in ModelState, by parameter.
   test("400 with ASP.NET's ModelState: the message says what each parameter got wrong, Parameters holds it by name", async () => {
