@@ -785,7 +785,8 @@ export class JsonDecoder {
 //   response  the value of the response element's one field (`Response`) as the whole body; a
 //             response element without fields is HTTP 204 with no content.
 //   failure   what the Agents API sends instead of a value: an error object, either
-//             `{ "Error": true, "ErrorType", "ErrorMessage", "ErrorSource" }` or ASP.NET's
+//             `{ "Error": true, "ErrorType", "ErrorMessage", "ErrorSource" }` (the text in `Message`
+//             where `ErrorMessage` is missing) or ASP.NET's
 //             `{ "Message", "MessageDetail" }`, or `null` where the method's result cannot be null.
 //             decodeResponse throws the same SoExceptionError a SOAP ExceptionInfo header becomes.
 
@@ -984,7 +985,10 @@ export function restErrorInfo(json: unknown, index?: SchemaIndex, result?: Field
     return t?.kind === 'complex' && index.complexInfo(result.type).fields.some((f) => f.name.toLowerCase() === prop);
   };
   if (o.get('error') === true && !declares('error')) {
-    const info: SoExceptionInfoFields = { Message: stringProp(o.get('errormessage')) ?? 'the Agents API reported an error without a message' };
+    // Some servers put the text in ASP.NET's `Message` rather than `ErrorMessage`: without it the
+    // user would read that there was no message while the answer held one.
+    const message = stringProp(o.get('errormessage')) ?? stringProp(o.get('message'));
+    const info: SoExceptionInfoFields = { Message: message ?? 'the Agents API reported an error without a message' };
     if (stringProp(o.get('errortype')) !== undefined) info.ExceptionType = stringProp(o.get('errortype'))!;
     if (stringProp(o.get('errorsource')) !== undefined) info.Source = stringProp(o.get('errorsource'))!;
     return info;
