@@ -3,18 +3,17 @@
 // just made. Two real processes hit that window rarely (output-lock-race.slow.test.ts races them),
 // so the first test here plays every interleaving: the second run goes, whole, between any two
 // file operations the first makes on the lock. As in support/crash-at.ts, the writer is observed
-// by wrapping node:fs functions (its ESM bindings follow syncBuiltinESMExports); product code has
-// no hook.
+// by wrapping node:fs functions (support/wrap-fs.ts); product code has no hook.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs, { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { recoverInterruptedWrite } from '../generator/output/write.js';
 import { runCli, snapshot } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
+import { wrapFs, type FsWrappers } from './support/wrap-fs.js';
 
 const LOCK = '.gen-services86-lock';
 const TAKEOVER = '.gen-services86-lock-takeover';
@@ -76,36 +75,32 @@ const WRAPPED = ['writeFileSync', 'readFileSync', 'rmSync', 'existsSync', 'lstat
  */
 function interleave(out: string, at: number): { first: Outcome; second: Outcome; operations: number } {
   const lockFiles = new Set([join(out, LOCK), join(out, TAKEOVER)]);
-  const originals = new Map(WRAPPED.map((name) => [name, fs[name]]));
   let operations = 0;
   let inSecond = false;
   let second: Outcome = 'did not run';
   const asPid = (data: unknown) => (typeof data === 'string' ? data.replace(`${process.pid}`, String(inSecond ? secondPid : firstPid)) : data);
-  for (const name of WRAPPED) {
-    const original = originals.get(name) as (...args: unknown[]) => unknown;
-    (fs as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const onLock = lockFiles.has(String(args[0]));
-      if (onLock && !inSecond && operations++ === at) {
-        inSecond = true;
-        try {
-          second = recover(out);
-        } finally {
-          inSecond = false;
-        }
+  /** node:fs's `name` wrapped: on the lock files it counts the first run's operations and plays the second run before number `at`. */
+  const playingSecondRun = (name: (typeof WRAPPED)[number]) => (original: (...args: unknown[]) => unknown) => (...args: unknown[]) => {
+    const onLock = lockFiles.has(String(args[0]));
+    if (onLock && !inSecond && operations++ === at) {
+      inSecond = true;
+      try {
+        second = recover(out);
+      } finally {
+        inSecond = false;
       }
-      // Each run writes its own id into the lock files (process ids as above).
-      if (onLock && name === 'writeFileSync') args[1] = asPid(args[1]);
-      // The second run does not let go of a lock it holds (its "release" is left out).
-      if (onLock && inSecond && name === 'rmSync' && String(args[0]).endsWith(LOCK) && readFileSync(String(args[0]), 'utf8') === `${secondPid}\n`) return undefined;
-      return original(...args);
-    };
-  }
-  syncBuiltinESMExports();
+    }
+    // Each run writes its own id into the lock files (process ids as above).
+    if (onLock && name === 'writeFileSync') args[1] = asPid(args[1]);
+    // The second run does not let go of a lock it holds (its "release" is left out).
+    if (onLock && inSecond && name === 'rmSync' && String(args[0]).endsWith(LOCK) && readFileSync(String(args[0]), 'utf8') === `${secondPid}\n`) return undefined;
+    return original(...args);
+  };
+  const unwrap = wrapFs(Object.fromEntries(WRAPPED.map((name) => [name, playingSecondRun(name)])) as FsWrappers);
   try {
     return { first: recover(out), second, operations };
   } finally {
-    for (const [name, original] of originals) (fs as unknown as Record<string, unknown>)[name] = original;
-    syncBuiltinESMExports();
+    unwrap();
   }
 }
 

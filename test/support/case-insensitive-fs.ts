@@ -3,8 +3,8 @@
 // an entry below `root` whatever the letter case of the path names it with, and a new entry keeps
 // the case it was made with. Enough for the writer's swaps; not a full file system.
 import fs from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { wrapFs, type FsWrappers } from './wrap-fs.js';
 
 /** The functions patched, with how many leading arguments are paths. */
 const PATH_ARGS: Readonly<Record<string, number>> = {
@@ -14,8 +14,7 @@ const PATH_ARGS: Readonly<Record<string, number>> = {
 
 /** Installs the simulation below `root`; returns the function that removes it. */
 export function caseInsensitiveBelow(root: string): () => void {
-  const real = { ...fs } as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const readdir = real['readdirSync'] as (dir: string) => string[];
+  const readdir = fs.readdirSync as (dir: string) => string[];
   /** `path` with each part below `root` spelt as the entry on disk that matches it ignoring case, if any. */
   const fold = (path: unknown): unknown => {
     if (typeof path !== 'string') return path;
@@ -33,13 +32,6 @@ export function caseInsensitiveBelow(root: string): () => void {
     }
     return at;
   };
-  const patched = fs as unknown as Record<string, unknown>;
-  for (const [name, count] of Object.entries(PATH_ARGS)) {
-    patched[name] = (...args: unknown[]) => real[name]!(...args.map((a, i) => (i < count ? fold(a) : a)));
-  }
-  syncBuiltinESMExports();
-  return () => {
-    for (const name of Object.keys(PATH_ARGS)) patched[name] = real[name];
-    syncBuiltinESMExports();
-  };
+  const foldingPaths = (count: number) => (original: (...args: unknown[]) => unknown) => (...args: unknown[]) => original(...args.map((a, i) => (i < count ? fold(a) : a)));
+  return wrapFs(Object.fromEntries(Object.entries(PATH_ARGS).map(([name, count]) => [name, foldingPaths(count)])) as FsWrappers);
 }

@@ -1,7 +1,7 @@
 // Preloaded (`node --import`) into a CLI child process by runCli({ crashAt }) to kill it with
 // SIGKILL in the middle of writing its output, so tests can prove that an interrupted write is
-// rolled back. It wraps fs.renameSync (the only way the writer changes the visible tree) and
-// fs.mkdirSync, and recognises the writer's steps by the work folders they touch; product code has
+// rolled back. It wraps (wrap-fs.ts) fs.renameSync (the only way the writer changes the visible
+// tree) and fs.mkdirSync, and recognises the writer's steps by the work folders they touch; product code has
 // no hook.
 //   staged        when staging is complete: before the area for old folders is made or anything moves
 //   swapping      just after the first old folder (or file) was moved aside, before the new one is in
@@ -12,8 +12,8 @@
 //   fail-aside-2  the second move aside fails with EACCES, as moving a folder the user may not
 //                 write fails (a folder a container made as root, for a user who is not)
 import fs from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import { basename, sep } from 'node:path';
+import { wrapFs } from './wrap-fs.js';
 
 const point = process.env['GEN_SERVICES86_TEST_CRASH_AT'];
 const pauseFile = process.env['GEN_SERVICES86_TEST_PAUSE'];
@@ -37,26 +37,26 @@ if (point !== undefined) {
     pausedOnce = true;
     atStaged();
   };
-  const mkdir = fs.mkdirSync;
-  fs.mkdirSync = ((path: fs.PathLike, options?: fs.MakeDirectoryOptions) => {
-    const text = String(path);
-    if (text.endsWith(`${sep}${OLD_NAME}`) || text.includes(OLD)) staged();
-    return mkdir(path, options);
-  }) as typeof fs.mkdirSync;
-  const rename = fs.renameSync;
   const movedAside = new Set<string>();
-  fs.renameSync = (from: fs.PathLike, to: fs.PathLike): void => {
-    const movesIn = String(from).includes(STAGING);
-    const movesAside = String(to).includes(OLD);
-    if (movesIn || movesAside) staged();
-    if (point === 'fail-aside-2' && movesAside && movedAside.size === 1) {
-      throw Object.assign(new Error(`EACCES: permission denied, rename '${String(from)}' -> '${String(to)}'`), { code: 'EACCES', syscall: 'rename' });
-    }
-    rename(from, to);
-    if (movesAside) movedAside.add(basename(String(to)));
-    if (point === 'swapping' && movesAside) process.kill(process.pid, 'SIGKILL');
-    if (point === 'added' && movesIn && !movedAside.has(basename(String(to)))) process.kill(process.pid, 'SIGKILL');
-    if (point === 'committed' && String(to).endsWith(`${sep}.gen-services86-trash`)) process.kill(process.pid, 'SIGKILL');
-  };
-  syncBuiltinESMExports();
+  wrapFs({
+    mkdirSync: (mkdir) =>
+      ((path: fs.PathLike, options?: fs.MakeDirectoryOptions) => {
+        const text = String(path);
+        if (text.endsWith(`${sep}${OLD_NAME}`) || text.includes(OLD)) staged();
+        return mkdir(path, options);
+      }) as typeof fs.mkdirSync,
+    renameSync: (rename) => (from, to) => {
+      const movesIn = String(from).includes(STAGING);
+      const movesAside = String(to).includes(OLD);
+      if (movesIn || movesAside) staged();
+      if (point === 'fail-aside-2' && movesAside && movedAside.size === 1) {
+        throw Object.assign(new Error(`EACCES: permission denied, rename '${String(from)}' -> '${String(to)}'`), { code: 'EACCES', syscall: 'rename' });
+      }
+      rename(from, to);
+      if (movesAside) movedAside.add(basename(String(to)));
+      if (point === 'swapping' && movesAside) process.kill(process.pid, 'SIGKILL');
+      if (point === 'added' && movesIn && !movedAside.has(basename(String(to)))) process.kill(process.pid, 'SIGKILL');
+      if (point === 'committed' && String(to).endsWith(`${sep}.gen-services86-trash`)) process.kill(process.pid, 'SIGKILL');
+    },
+  });
 }

@@ -3,12 +3,12 @@
 // (<control>/go-<round>), takes the lock as a run does (recoverInterruptedWrite) and holds it
 // <holdMs>, as a run writing the folder would. While it holds it, a file of its own in <holders>
 // says so; another one there meanwhile means two processes held the lock at once. It prints one
-// JSON line per round. fs.existsSync is wrapped (as support/crash-at.ts does) only to see when it
-// holds the lock: at rollBack's first look at the old-folder area. Product code has no hook.
+// JSON line per round. fs.existsSync is wrapped (wrap-fs.ts) only to see when it holds the lock:
+// at rollBack's first look at the old-folder area. Product code has no hook.
 import fs from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { recoverInterruptedWrite } from '../../generator/output/write.js';
+import { wrapFs } from './wrap-fs.js';
 
 export interface RacerRound {
   readonly round: number;
@@ -34,11 +34,12 @@ function holdTheLock(): void {
   fs.rmSync(mine);
 }
 
-fs.existsSync = (path: fs.PathLike) => {
-  if (String(path).endsWith('.gen-services86-old') && !held) holdTheLock();
-  return exists(path);
-};
-syncBuiltinESMExports();
+wrapFs({
+  existsSync: (original) => (path) => {
+    if (String(path).endsWith('.gen-services86-old') && !held) holdTheLock();
+    return original(path);
+  },
+});
 
 for (let round = 0; round < Number(rounds); round++) {
   fs.writeFileSync(join(control, `ready-${round}-${process.pid}`), '');
