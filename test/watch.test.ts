@@ -14,6 +14,7 @@ import { FileTexts, ReadCache } from '../generator/read-cache.js';
 import { watchAndRun } from '../generator/watch.js';
 import { snapshot } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
+import { waitUntil } from './support/wait-until.js';
 import { RUN_LINE, watchChild } from './support/watch-child.js';
 
 let work: string;
@@ -168,7 +169,7 @@ function put(path: string, text = 'a WSDL'): void {
 function globWatch(dir: string, glob: string, during?: (run: number) => void) {
   const controller = new AbortController();
   const runs: string[][] = [];
-  const waiters: (() => void)[] = [];
+  const wait = waitUntil({ limitMs: 20_000, pollMs: 250, state: () => `runs: ${JSON.stringify(runs)}` });
   const watching = watchAndRun({
     signal: controller.signal,
     debounceMs: 5,
@@ -176,7 +177,7 @@ function globWatch(dir: string, glob: string, during?: (run: number) => void) {
       const { files, watch } = expandGlob(dir, glob);
       runs.push(files.map((f) => relative(dir, f).split(sep).join('/')));
       during?.(runs.length);
-      waiters.splice(0).forEach((w) => w());
+      wait.wake();
       return { files, globs: watch };
     },
   });
@@ -184,16 +185,7 @@ function globWatch(dir: string, glob: string, during?: (run: number) => void) {
   return {
     runs,
     /** Waits (on each run, up to 20 s: a loaded machine) until `done()` holds. */
-    until: async (done: () => boolean, what: string) => {
-      const deadline = Date.now() + 20_000;
-      while (!done()) {
-        assert.ok(Date.now() < deadline, `waiting for ${what}; runs: ${JSON.stringify(runs)}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 250);
-        });
-      }
-    },
+    until: wait.until,
     /** Waits until no run came for `ms` (a change that does not count has had its chance to start one). */
     quiet: async (ms = 150) => {
       for (let n = -1; n !== runs.length; ) {

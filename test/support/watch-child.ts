@@ -1,7 +1,7 @@
 // `gen-services86 --watch` as a child process, driven through its output (test/watch*.test.ts).
-import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cliPath } from './paths.js';
+import { waitUntil } from './wait-until.js';
 
 /** The line --watch prints after each run. */
 export const RUN_LINE = /^\[\d\d:\d\d:\d\d\] gen: (\d+) written, (\d+) unchanged, (\d+) removed \(\d+(?: ms|\.\d s)\)$/;
@@ -13,10 +13,9 @@ export function watchChild(args: readonly string[], cwd: string) {
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   let stdout = '';
   let stderr = '';
-  const waiters: (() => void)[] = [];
-  const poke = () => waiters.splice(0).forEach((w) => w());
-  child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), poke()));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), poke()));
+  const wait = waitUntil({ limitMs: 30_000, pollMs: 200, state: () => `stdout: ${stdout}\nstderr: ${stderr}`, hopeless: () => child.exitCode !== null });
+  child.stdout.setEncoding('utf8').on('data', (d: string) => ((stdout += d), wait.wake()));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => ((stderr += d), wait.wake()));
   return {
     child,
     exited,
@@ -25,16 +24,7 @@ export function watchChild(args: readonly string[], cwd: string) {
     /** The run lines so far. */
     lines: () => stdout.split('\n').filter((l) => RUN_LINE.test(l)),
     /** Waits until `done()` holds; fails when the process ended first, or after 30 s. */
-    until: async (done: () => boolean, what: string) => {
-      const deadline = Date.now() + 30_000;
-      while (!done()) {
-        if (Date.now() > deadline || child.exitCode !== null) assert.fail(`waiting for ${what}; stdout: ${stdout}\nstderr: ${stderr}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 200);
-        });
-      }
-    },
+    until: wait.until,
     end: () => {
       clearTimeout(killer);
       child.kill('SIGKILL');
