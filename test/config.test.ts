@@ -2,7 +2,7 @@
 // --config names another; paths and globs are relative to the config file; the generated headers
 // name the config; bad configs get one clear line. The CLI runs in process (support/cli-run.ts).
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -143,6 +143,48 @@ describe('config file', () => {
     assert.deepEqual(rel(expandGlob(dir, 'wsdl/?????.wsdl').files), ['wsdl/EMail.wsdl']);
     assert.deepEqual(rel(expandGlob(dir, 'wsdl/*/N*.wsdl').files), ['wsdl/old/Note.wsdl']);
     assert.deepEqual(expandGlob(dir, 'nothing/*.wsdl').files, []);
+  });
+
+  // `**` listed a folder's entries by their type, in which a link is no folder: a WSDL folder linked
+  // in (shared WSDLs, a vendored set) was found by wsdl/*/*.wsdl and missed by wsdl/**/*.wsdl.
+  test('globs: ** follows a link to a folder as * does, walks each folder once, and ends at a link loop', () => {
+    const dir = project('glob-links');
+    const rel = (paths: string[]) => paths.map((p) => p.slice(dir.length + 1));
+    mkdirSync(join(dir, 'shared', 'deeper'), { recursive: true });
+    writeFileSync(join(dir, 'shared', 'Shared.wsdl'), '');
+    writeFileSync(join(dir, 'shared', 'deeper', 'Deep.wsdl'), '');
+    symlinkSync(join('..', 'shared'), join(dir, 'wsdl', 'linked')); // outside wsdl/
+    assert.deepEqual(rel(expandGlob(dir, 'wsdl/*/*.wsdl').files), ['wsdl/linked/Shared.wsdl', 'wsdl/old/Note.wsdl']);
+    assert.deepEqual(rel(expandGlob(dir, 'wsdl/**/*.wsdl').files), [
+      'wsdl/EMail.wsdl',
+      'wsdl/Tooltips.wsdl',
+      'wsdl/linked/Shared.wsdl',
+      'wsdl/linked/deeper/Deep.wsdl',
+      'wsdl/old/Note.wsdl',
+    ]);
+    // Links back up (to wsdl/ itself, to the project) are not followed; a link beside the folder
+    // it names is not walked again (each WSDL once, under its folder's own name); two links to one
+    // folder outside: walked once, by the first.
+    writeFileSync(join(dir, 'Top.wsdl'), '');
+    symlinkSync('.', join(dir, 'wsdl', 'self'));
+    symlinkSync(join('..', '..'), join(dir, 'wsdl', 'old', 'up'));
+    symlinkSync('old', join(dir, 'wsdl', 'current'));
+    symlinkSync(join('..', 'shared'), join(dir, 'wsdl', 'same'));
+    assert.deepEqual(rel(expandGlob(dir, 'wsdl/**/*.wsdl').files), [
+      'wsdl/EMail.wsdl',
+      'wsdl/Tooltips.wsdl',
+      'wsdl/linked/Shared.wsdl',
+      'wsdl/linked/deeper/Deep.wsdl',
+      'wsdl/old/Note.wsdl',
+    ]);
+    assert.deepEqual(rel(expandGlob(dir, '**/*.wsdl').files), [
+      'Top.wsdl',
+      'shared/Shared.wsdl',
+      'shared/deeper/Deep.wsdl',
+      'wsdl/EMail.wsdl',
+      'wsdl/Tooltips.wsdl',
+      'wsdl/old/Note.wsdl',
+    ]);
   });
 });
 

@@ -7,7 +7,7 @@
 //     "wsdl": ["wsdl/*.wsdl", "https://host/Remote/Services86/EMail.svc?singleWsdl"],
 //     "out": "src/superoffice",
 //     "allow-origin": ["https://schemas.example.com"], "fetch-timeout": 30000, "max-bytes": 67108864 }
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { GenerateError, lineColumnAt } from '../errors.js';
 import { isUrl } from './documents.js';
@@ -299,21 +299,49 @@ export interface GlobWatch {
  * where a literal folder it looked for is missing (a match may appear once it is made).
  * `test/*\/wsdl/*.wsdl` watches `test/` for new folders, each `test/x/wsdl/` for WSDLs and each
  * `test/x/` without a `wsdl/` for one, not every folder below `test/`.
+ * A link to a folder is followed, by `**` as by `*` or a literal name: `wsdl/**\/*.wsdl` finds the
+ * WSDLs of a folder linked in as `wsdl/*\/*.wsdl` does. `**` walks each folder once, under its own
+ * name where the walk meets it without a link (links are followed after the folders), so a link
+ * beside the folder it names (`current` → `v86`) does not make each WSDL there two agents of one
+ * name; and it does not follow a link back up to where it started or above (a loop).
  */
 export function expandGlob(base: string, pattern: string): { readonly files: string[]; readonly watch: GlobWatch[] } {
   const segments = pattern.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   const root = pattern.startsWith('/') ? '/' : base;
   const out: string[] = [];
   const watch: GlobWatch[] = [];
+  /** The folders (real paths) a `**` has walked, with its segment's index: `2 /home/me/wsdl`. */
+  const walkedByGlobstar = new Set<string>();
+  /** `**` (segment i) from `start`: the rest of the pattern from each folder below, each folder once, the links last. */
+  const globstar = (start: string, i: number): void => {
+    const from = realPath(start);
+    if (from === undefined) return;
+    const links: string[] = [];
+    const visit = (dir: string, real: string): void => {
+      if (walkedByGlobstar.has(`${i} ${real}`)) return;
+      walkedByGlobstar.add(`${i} ${real}`);
+      watch.push({ folder: dir, segment: '**', file: false });
+      walk(dir, i + 1);
+      for (const e of entries(dir)) {
+        if (hidden(e.name)) continue;
+        if (e.isDirectory()) visit(join(dir, e.name), join(real, e.name));
+        else if (e.isSymbolicLink()) links.push(join(dir, e.name));
+      }
+    };
+    visit(start, from);
+    // Links found in linked folders join the list.
+    for (let n = 0; n < links.length; n++) {
+      const target = isDir(links[n]!) ? realPath(links[n]!) : undefined;
+      const backUp = target !== undefined && (from === target || from.startsWith(target.endsWith(sep) ? target : target + sep));
+      if (target !== undefined && !backUp) visit(links[n]!, target);
+    }
+  };
   const walk = (dir: string, i: number): void => {
     if (i === segments.length) return;
     const seg = segments[i]!;
     const last = i === segments.length - 1;
     if (seg === '**') {
-      if (last) return; // ends in a folder: matches no file
-      watch.push({ folder: dir, segment: seg, file: false });
-      walk(dir, i + 1);
-      for (const e of entries(dir)) if (e.isDirectory() && !hidden(e.name)) walk(join(dir, e.name), i);
+      if (!last) globstar(dir, i); // ending in a folder, it matches no file
       return;
     }
     if (!/[*?]/.test(seg)) {
@@ -392,5 +420,14 @@ export function isDir(p: string): boolean {
     return statSync(p).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/** A folder's path with every link resolved; undefined when it cannot be told (gone since it was listed). */
+function realPath(p: string): string | undefined {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return undefined;
   }
 }
