@@ -56,6 +56,20 @@ describe('the mock answers only on its service path', () => {
       await s.close();
     }
   });
+
+  test("a `path` below a tenant's folder (README: '/{tenant}/Remote/Services86/EMail.svc'): listen()'s baseUrl is that folder, for SOAP and REST", async () => {
+    const tenant = createEMailMockServer({ GetEMailAccount: () => ({ Response: { EMailAccountId: 3 } }) }, { path: '/Cust1/Remote/Services86/EMail.svc' });
+    const s = await tenant.listen();
+    try {
+      assert.equal(s.baseUrl, `http://127.0.0.1:${s.port}/Cust1`);
+      assert.equal(s.url, `${s.baseUrl}/Remote/Services86/EMail.svc`);
+      for (const transport of ['soap', 'rest'] as const) {
+        assert.deepEqual(await new EMailAgent({ baseUrl: s.baseUrl, transport }).getEMailAccount({ EMailAccountId: 1 }), { EMailAccountId: 3 }, transport);
+      }
+    } finally {
+      await s.close();
+    }
+  });
 });
 
 describe('handlers: time limit, missing vs throwing', () => {
