@@ -144,7 +144,11 @@ export interface ListenOptions {
 export interface ListeningMock {
   /** The agent's endpoint, e.g. `http://127.0.0.1:41234/Remote/Services86/EMail.svc` (the `path` option, when given). */
   readonly url: string;
-  /** The installation URL for `AgentOptions.baseUrl`, e.g. `http://127.0.0.1:41234`. */
+  /**
+   * The installation URL for `AgentOptions.baseUrl`, e.g. `http://127.0.0.1:41234`; with a `path`
+   * that ends in the service path, what comes before it (`/Cust1/Remote/Services86/EMail.svc`:
+   * `http://127.0.0.1:41234/Cust1`), so that baseUrl + the service path is `url`.
+   */
   readonly baseUrl: string;
   /** `url` + `?wsdl`. */
   readonly wsdlUrl: string;
@@ -490,7 +494,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
       calls.length = 0;
     },
     handle,
-    listen: (listenOptions: ListenOptions = {}) => listen(server, servicePath, listenOptions),
+    listen: (listenOptions: ListenOptions = {}) => listen(server, servicePath, restPrefix, listenOptions),
   });
 }
 
@@ -614,10 +618,14 @@ interface NodeHttp {
 }
 const NODE_HTTP: string = 'node:http';
 
-/** Serves `mock` over HTTP; `servicePath` is where it answers (MockOptions.path, or its own service path). */
+/**
+ * Serves `mock` over HTTP; `servicePath` is where it answers (MockOptions.path, or its own service
+ * path), `installationPath` the part of it an agent's baseUrl holds ('' or e.g. '/Cust1').
+ */
 async function listen<Ops extends Record<string, AnyOperationCodec>>(
   mock: MockServer<Ops>,
   servicePath: string,
+  installationPath: string,
   options: ListenOptions,
 ): Promise<ListeningMock> {
   const http = (await import(NODE_HTTP)) as NodeHttp;
@@ -635,8 +643,9 @@ async function listen<Ops extends Record<string, AnyOperationCodec>>(
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 0);
-  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const url = `${baseUrl}${servicePath}`;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${origin}${servicePath}`;
+  const baseUrl = `${origin}${installationPath}`;
   return {
     url,
     baseUrl,
