@@ -57,6 +57,18 @@ describe('signing the system user token', () => {
     await assert.rejects(importRsaPrivateKey(encrypted), /encrypted; decrypt it first/);
   });
 
+  test("a user's likely mistakes with the key are named: a cut-short PEM, text around it, a JWK as JSON text or without d, a file name", async () => {
+    const refused = async (key: Parameters<typeof importRsaPrivateKey>[0], message: RegExp) =>
+      assert.rejects(importRsaPrivateKey(key), (e: unknown) => e instanceof KeyFormatError && message.test(e.message) && !e.message.includes(app.jwk.n.slice(0, 20)) && !e.message.includes('MII'));
+    await refused(app.pkcs8Pem.slice(0, 300), /^the PEM "PRIVATE KEY" has no -----END PRIVATE KEY----- line \(cut short\?\)$/);
+    await refused(`Bag Attributes\n${app.pkcs8Pem}`, /^expected exactly one PEM block, with nothing before or after it$/);
+    await refused(`${app.pkcs8Pem}${app.spkiPem}`, /^expected exactly one PEM block/);
+    await refused(JSON.stringify(app.jwk), /a JWK is passed as an object \(JSON\.parse it first\)$/);
+    await refused({ kty: 'RSA', n: app.jwk.n, e: app.jwk.e }, /^JWK without "d": a public key was given where the private key is needed$/);
+    await refused({ kty: 'EC' }, /^the key is not an RSA key \(kty EC\)$/);
+    await refused('private-key.xml', /pass the key itself, not its file name$/);
+  });
+
   test('a key whose base64 is cut short or mangled is a KeyFormatError (one base64 rule with base64Binary, scalars.ts)', async () => {
     const body = app.pkcs8Pem.split('\n').slice(1, -2).join('');
     const pem = (b64: string) => `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----`;
