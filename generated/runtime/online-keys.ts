@@ -61,7 +61,7 @@ function subtle(): WebCryptoSubtle {
 /** The RSA private key that signs system user tokens. */
 export async function importRsaPrivateKey(key: RsaKeyInput): Promise<WebCryptoKey> {
   if (isCryptoKey(key)) return checkKey(key, 'private', 'sign');
-  if (typeof key !== 'string') return subtle().importKey('jwk', { ...key, alg: 'RS256' }, RS256_IMPORT, false, ['sign']);
+  if (typeof key !== 'string') return subtle().importKey('jwk', { ...privateJwk(key), alg: 'RS256' }, RS256_IMPORT, false, ['sign']);
   const text = key.trim();
   if (text.startsWith('<')) return subtle().importKey('jwk', rsaXmlToJwk(text, true), RS256_IMPORT, false, ['sign']);
   const { label, der } = readPem(text);
@@ -82,6 +82,13 @@ export async function importRsaPublicKey(key: RsaKeyInput): Promise<WebCryptoKey
   if (label === 'RSA PUBLIC KEY') return subtle().importKey('spki', arrayBuffer(pkcs1PublicToSpki(der)), RS256_IMPORT, false, ['verify']);
   if (label === 'CERTIFICATE') return subtle().importKey('spki', arrayBuffer(certificateSpki(der)), RS256_IMPORT, false, ['verify']);
   throw new KeyFormatError(`expected a public key (PEM "PUBLIC KEY", "RSA PUBLIC KEY" or "CERTIFICATE", or <RSAKeyValue> XML), got PEM "${label}"`);
+}
+
+/** A JWK given as the private key: refused as the RSA XML is when it is not an RSA private key (WebCrypto's own error would not say so). */
+function privateJwk(jwk: RsaJwk): RsaJwk {
+  if (jwk.kty !== 'RSA') throw new KeyFormatError(`the key is not an RSA key (kty ${String(jwk.kty)})`);
+  if (typeof jwk.d !== 'string') throw new KeyFormatError('JWK without "d": a public key was given where the private key is needed');
+  return jwk;
 }
 
 /** A JWK of a JWKS: its n/e, or else the first certificate of its x5c chain. Only RSA keys. */
@@ -112,10 +119,21 @@ function checkKey(key: WebCryptoKey, type: 'private' | 'public', usage: 'sign' |
 /** PEM -> its label and DER bytes. Exactly one PEM block is expected. */
 function readPem(text: string): { label: string; der: Uint8Array } {
   const m = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----\s*$/.exec(text);
-  if (!m) throw new KeyFormatError('the key is neither PEM (-----BEGIN \u2026-----) nor RSA XML (<RSAKeyValue>)');
+  if (!m) throw new KeyFormatError(notPemReason(text));
   const body = m[2]!;
   if (/^[A-Za-z-]+:/m.test(body)) throw new KeyFormatError(`the PEM "${m[1]}" has headers (a legacy encrypted key?); convert it to unencrypted PKCS#8`);
   return { label: m[1]!, der: base64Bytes(body) };
+}
+
+/** Why a key text is not one PEM block, for the most likely mistakes; never quoting the text. */
+function notPemReason(text: string): string {
+  const begin = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text);
+  if (begin) {
+    if (!text.includes(`-----END ${begin[1]}-----`)) return `the PEM "${begin[1]}" has no -----END ${begin[1]}----- line (cut short?)`;
+    return 'expected exactly one PEM block, with nothing before or after it';
+  }
+  if (text.startsWith('{')) return 'the key is text in braces: a JWK is passed as an object (JSON.parse it first)';
+  return 'the key is neither PEM (-----BEGIN \u2026-----) nor RSA XML (<RSAKeyValue>); pass the key itself, not its file name';
 }
 
 /** Standard or URL-safe base64, padded or not (whitespace ignored) -> bytes, by the runtime's one base64 rule (scalars.ts). */
