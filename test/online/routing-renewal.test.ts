@@ -87,6 +87,9 @@ describe('tenant resolver', () => {
   test('hostile answers are refused: another tenant, another tenant path, a non-superoffice host for a named environment', async () => {
     answers.set('Cust3', () => running('Cust4', 'http://127.0.0.1:3333', new Date(Date.now() + 60_000).toISOString()));
     await assert.rejects(new TenantResolver({ environment: origin, tenant: 'Cust3', fetch }).endpoint(), /refused: it is about "Cust4"/);
+    // An answer without the name (here camelCase, as another JSON serializer writes it) says so, not 'it is about undefined'.
+    answers.set('Cust8', () => ({ contextIdentifier: 'Cust8', state: 'Running', isRunning: true, endpoint: 'http://127.0.0.1:3333/Cust8' }));
+    await assert.rejects(new TenantResolver({ environment: origin, tenant: 'Cust8', fetch }).endpoint(), /^OnlineError: the state answer for tenant Cust8 is refused: no ContextIdentifier$/);
     answers.set('Cust5', () => ({ ...running('Cust5', 'http://127.0.0.1:3333', ''), Endpoint: 'http://127.0.0.1:3333/Cust6' }));
     await assert.rejects(new TenantResolver({ environment: origin, tenant: 'Cust5', fetch }).endpoint(), /is not the tenant's path/);
     const fakeFetch = (async () => Response.json(running('Cust7', 'https://evil.example.com', ''))) as unknown as typeof fetch;
