@@ -120,9 +120,8 @@ function checkState(value: unknown, tenant: string, environment: OnlineEnvironme
   const s = value as Partial<TenantState> | null;
   const bad = (why: string) => new OnlineError(`the state answer for tenant ${tenant} is refused: ${why}`);
   if (!s || typeof s !== 'object') throw bad('not a JSON object');
-  if (typeof s.ContextIdentifier !== 'string' || s.ContextIdentifier.toLowerCase() !== tenant.toLowerCase()) {
-    throw bad(`it is about ${JSON.stringify(s.ContextIdentifier)}`);
-  }
+  if (typeof s.ContextIdentifier !== 'string') throw bad('no ContextIdentifier');
+  if (s.ContextIdentifier.toLowerCase() !== tenant.toLowerCase()) throw bad(`it is about ${JSON.stringify(s.ContextIdentifier)}`);
   if (typeof s.IsRunning !== 'boolean' || typeof s.State !== 'string') throw bad('IsRunning or State missing');
   if (!s.IsRunning) return s as TenantState;
   if (typeof s.Endpoint !== 'string') throw bad('no Endpoint');
