@@ -67,8 +67,9 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   const keysByOrigin = new Map<string, JwtKeys>();
   return renewingTicket(async (context) => {
     const { environment, tenant, applicationToken } = context;
-    if (environment === undefined || tenant === undefined || applicationToken === undefined) {
-      throw new OnlineError('systemUserTicket needs the session options environment, tenant and applicationToken');
+    // An empty token is missing too: `process.env['SO_CLIENT_SECRET'] ?? ''` would sign in with none.
+    if (environment === undefined || tenant === undefined || !applicationToken) {
+      throw new OnlineError('systemUserTicket needs the session options environment, tenant and applicationToken (not empty)');
     }
     const origin = environmentUrl(environment);
     key ??= importRsaPrivateKey(privateKey!);
