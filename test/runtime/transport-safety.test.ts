@@ -125,6 +125,21 @@ describe('1. no redirect carries credentials', () => {
     }
   });
 
+  // Without its scheme, `user:password@host` is a URL of the scheme `user:` whose path is
+  // `password@host`: the origin ('null') and path were shown, the password with them.
+  test('a baseUrl without http(s):// is named as such, its user info neither in the error nor in the hook events', async () => {
+    for (const baseUrl of ['bob:hunter2@127.0.0.1:1', 'localhost:1', 'mailto:bob:hunter2@x']) {
+      const events: unknown[] = [];
+      const hooks = { onAttempt: (e: unknown) => void events.push(e), onCall: (e: unknown) => void events.push(e) };
+      const err = await new EMailAgent({ baseUrl, hooks }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+      assert.ok(err instanceof TransportError, String(err));
+      assert.match(err.message, /^GetEMailAccount: the request to \(not an http\(s\) URL\) failed: /, baseUrl);
+      const text = `${err.message}\n${err.stack}\n${inspect(err, { depth: 8 })}\n${inspect(events, { depth: 8 })}`;
+      assert.equal(events.length, 2);
+      assert.ok(!text.includes('hunter2'), `${baseUrl}: ${text}`);
+    }
+  });
+
   // A token given as the user name alone (`https://TOKEN@host/`, Basic authentication with an
   // empty password) is the credential: fetch's refusal quoted it whole, in the error and the hooks.
   test('a user name without a password in baseUrl (TOKEN@) is not in the error nor in the hook events', async () => {
