@@ -120,11 +120,14 @@ function withoutMarkedUpValues(text: string): string {
   return kept === 0 ? text : out + text.slice(kept);
 }
 
-/** `url` without credentials, query or fragment. */
+/**
+ * `url` without credentials, query or fragment. Of a URL that is not http(s), nothing: a baseUrl
+ * missing its `https://` (`bob:pa55@host`) parses as the scheme `bob:` and the path `pa55@host`.
+ */
 export function displayUrl(url: string): string {
   try {
     const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
+    return u.protocol === 'http:' || u.protocol === 'https:' ? `${u.origin}${u.pathname}` : '(not an http(s) URL)';
   } catch {
     return '(invalid URL)';
   }
