@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_216;
+const CLIENT_PATH_CEILING = 3_226;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -138,6 +138,8 @@ describe('the runtime as files', () => {
     // name and dropped for the others, work the trick-canonical-names row pays for).
     // 3,216 with one rule for an error of a call that sent nothing (agent.ts notSent, +11): CallBudget had
     // it alone, so a first call that timed out while call.ts loaded still said "no complete response".
+    // 3,226 with baseUrl and endpoint checked when the agent or session is made, by the rule environment had (agent.ts
+    // httpUrl, +10): a scheme-less or credential-carrying baseUrl failed only at the first call, naming no option.
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
