@@ -19,7 +19,7 @@ import type { TransportKind } from './transport.js';
 export interface AgentOptions {
   /** The installation's base URL, e.g. `https://online.superoffice.com/Cust12345`; the agent's path is appended. */
   baseUrl?: string | undefined;
-  /** The full endpoint URL; wins over baseUrl. */
+  /** The full endpoint URL; wins over baseUrl. Either is an http(s) URL without credentials, a query or a fragment (else a TypeError). */
   endpoint?: string | undefined;
   /** SuperOffice Online environment ('sod', 'stage', 'online' or a login host's URL): for systemUserTicket and tenant routing. */
   environment?: OnlineEnvironment | undefined;
@@ -266,16 +266,25 @@ export const namedOrigin = (environment: string): string | undefined => (Object.
 /** The origin of an environment: `https://sod.superoffice.com`, or the URL given (no trailing slash). */
 export function environmentUrl(environment: OnlineEnvironment): string {
   const known = namedOrigin(environment);
-  if (known !== undefined) return known;
+  return known ?? new URL(httpUrl('environment', environment, OnlineError, 'neither sod, stage, online nor an http(s) URL')).href.replace(/\/+$/, '');
+}
+
+/**
+ * The URL option `name` gives, checked when the agent or session is made rather than at its first
+ * call: http(s), without credentials (which go in the ticket or headers), a query or a fragment
+ * (a baseUrl's path is appended). Else an error of `kind`, not quoting a value that may be a secret
+ * (`bob:pa55@host`, without its `https://`, parses as the scheme `bob:`).
+ */
+function httpUrl(name: string, value: string, kind: new (message: string) => Error, notUrl = 'not an http(s) URL'): string {
   let url: URL;
   try {
-    url = new URL(environment);
+    url = new URL(value);
   } catch {
-    throw new OnlineError(`environment ${quoted(environment)} is neither sod, stage, online nor an http(s) URL`);
+    throw new kind(`${name} ${quoted(value)} is ${notUrl}`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OnlineError(`environment URL must be http(s), got ${url.protocol}`);
-  if (url.username || url.password || url.search || url.hash) throw new OnlineError('environment URL must not carry credentials, a query or a fragment');
-  return url.href.replace(/\/+$/, '');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new kind(`${name} ${quoted(value)} is ${notUrl}`);
+  if (url.username || url.password || url.search || url.hash) throw new kind(`${name} URL must not carry credentials, a query or a fragment`);
+  return value;
 }
 
 /**
@@ -294,7 +303,8 @@ export function checkTenantRouting(tenant: string, environment: OnlineEnvironmen
 }
 
 /** Refuses options that would silently disable a limit or bend every call's retries (NaN, Infinity, negative, another type): a TypeError naming the option. */
-export function checkAgentOptions(options: Pick<AgentOptions, 'timeoutMs' | 'maxResponseBytes' | 'stateTimeoutMs' | 'transport' | 'retry'>): void {
+export function checkAgentOptions(options: AgentOptions): void {
+  for (const name of ['baseUrl', 'endpoint'] as const) if (options[name] !== undefined) httpUrl(name, options[name], TypeError);
   for (const name of ['timeoutMs', 'maxResponseBytes', 'stateTimeoutMs'] as const) checkLimitOption(name, options[name]);
   const retry: { readonly [K in keyof RetryOptions]?: unknown } = options.retry ?? {};
   if (typeof retry !== 'object') throw new TypeError(`retry must be an object of retry options, got ${typeof retry}`);
