@@ -428,6 +428,21 @@ function checkOutputFolder(outDir: string): void {
 }
 
 /**
+ * `mkdir -p`, one level at a time: Node 20's recursive mkdir never returns where a folder exists but
+ * refuses to hold new ones with ENOENT (`-o /proc/x` ran at full CPU until killed).
+ */
+function makeFolders(path: string): void {
+  if (existsSync(path)) return;
+  if (dirname(path) !== path) makeFolders(dirname(path));
+  try {
+    mkdirSync(path);
+  } catch (err) {
+    // Made meanwhile by another program: what was asked for is there.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/**
  * Writes the output, touching only what changed. A folder whose files are all up to date is left
  * alone. A folder with changes is staged beside it and swapped in by rename (readers see the old
  * or the new folder, never a mix); in the staged copy, every file that stays as it is is a hard
@@ -440,7 +455,7 @@ export function writeOutput(
   options: { readonly command?: string; /** Output files as last read (watch mode, see FileTexts). */ readonly seen?: FileTexts } = {},
 ): WriteSummary {
   checkOutputFolder(outDir);
-  mkdirSync(outDir, { recursive: true });
+  makeFolders(outDir);
   // (The files as read by the first pass are reused by the second while their stat is the same.)
   const seen = options.seen ?? new FileTexts();
   // Each file's UTF-8 bytes, made once: the manifest hashes them and the staging writes them. The
