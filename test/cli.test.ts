@@ -209,6 +209,23 @@ describe('arguments', () => {
     }
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'not a folder\n');
   });
+
+  // `-o out/Note` inside an earlier output `out` wrote its entry point over out/Note/index.ts and left
+  // out/Note/Note/, out/Note/runtime/ and a second manifest, which the outer run then kept as foreign.
+  test('an output folder inside another run\'s output is refused, by a run and by --check, before anything is written', async () => {
+    const dir = freshDir('out-nested');
+    const wsdl = join(badDir, 'valid-minimal.wsdl');
+    assert.equal((await runCli([wsdl, '-o', 'out', '-q'], dir)).code, 0);
+    const before = snapshot(join(dir, 'out'));
+    for (const args of [['-o', 'out/Note'], ['-o', 'out/Note', '--check'], ['-o', 'out/v2/api']]) {
+      const run = await runCli([wsdl, ...args], dir);
+      const nested = args[1]!.replace(/\//g, '\\/');
+      assertOneErrorLine(run, new RegExp(`^gen-services86: ${nested}: the output folder is inside the output of another run \\(out, see its \\.gen-services86-manifest\\.json\\): choose a folder outside it$`));
+    }
+    assert.deepEqual(snapshot(join(dir, 'out')), before, 'the outer output is as it was');
+    // The outer run itself is not refused by its own manifest.
+    assert.equal((await runCli([wsdl, '-o', 'out', '--check'], dir)).code, 0);
+  });
 });
 
 describe('generating', () => {

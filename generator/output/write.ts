@@ -10,7 +10,7 @@
 // file is still exactly as we wrote it. Edited or foreign files are kept and reported by name.
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
 import { FileTexts } from '../read-cache.js';
@@ -412,6 +412,15 @@ function currentContent(path: string, seen?: FileTexts): string | undefined {
  * nowhere (`-o out` with out → a deleted folder: "ENOENT: no such file or directory").
  */
 function checkOutputFolder(outDir: string): void {
+  // Not inside another run's output: a run there would write over files that run owns (an agent
+  // folder's index.ts, by its entry point), and that run would list this one's files as foreign.
+  for (let dir = dirname(resolve(outDir)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, MANIFEST))) {
+      const where = relative(process.cwd(), dir) || '.';
+      throw new GenerateError(`the output folder is inside the output of another run (${where}, see its ${MANIFEST}): choose a folder outside it`, { file: outDir });
+    }
+    if (dirname(dir) === dir) break;
+  }
   // The output path, else the nearest part of it that exists: it must be a folder (or a link to one).
   for (let path = outDir; ; path = dirname(path)) {
     if (pathExists(path)) {
