@@ -135,3 +135,33 @@ test('a call aborted before it started: onCall once, with no attempt and the abo
   assert.equal(call!.url, undefined);
   assert.equal(call!.willRetry, undefined, 'an onCall event');
 });
+
+test('an attempt that fails before its request is sent (an EncodeError, a ticket function that throws): that attempt, with its error, no status and 0 bytes', async () => {
+  status = 200;
+  let requests = 0;
+  const count = (): void => void requests++;
+  server.on('request', count);
+  try {
+    for (const [options, input, name] of [
+      [{}, { EMailAccountId: 'seven' }, 'EncodeError'],
+      [{ ticket: () => Promise.reject(new Error('the vault is sealed')) }, { EMailAccountId: 1 }, 'Error'],
+    ] as const) {
+      const attempts: CallEvent[] = [];
+      const calls: CallEvent[] = [];
+      const agent = new EMailAgent({ endpoint, ...options, hooks: { onAttempt: (e) => void attempts.push(e), onCall: (e) => void calls.push(e) } });
+      const err = await agent.getEMailAccount(input as never).catch((e: unknown) => e);
+      assert.equal((err as Error).name, name);
+      for (const [event] of [attempts, calls]) {
+        assert.equal(event!.attempt, 1, name);
+        assert.equal(event!.status, undefined, name);
+        assert.equal(event!.requestBytes, 0, name);
+        assert.equal(event!.responseBytes, 0, name);
+        assert.equal((event!.error as Error).name, name);
+      }
+      assert.deepEqual([attempts.length, calls.length], [1, 1], name);
+    }
+    assert.equal(requests, 0, 'nothing was sent');
+  } finally {
+    server.off('request', count);
+  }
+});
