@@ -9,9 +9,11 @@
 //   onCall(event)     once per call, after its last attempt (what a span or a log line wants) --
 //                     also a call that ended before any attempt (an already-aborted signal; or,
 //                     while its agent's first call loaded call.ts, its timeout, its abort, a
-//                     failed load): attempt 0, no url, status or bytes (nothing was sent). A call
-//                     refused before it started (an unknown operation, no address, a bad
-//                     timeoutMs) is thrown at once and reaches no hook.
+//                     failed load): attempt 0, no url, status or bytes (nothing was sent). An
+//                     attempt that fails before its request is sent (an EncodeError, a ticket
+//                     function that throws) is that attempt, with its error, no status and 0
+//                     bytes. A call refused before it started (an unknown operation, no address,
+//                     a bad timeoutMs) is thrown at once and reaches no hook.
 //   onXml(xml)        the raw request and response envelopes -- only when this hook is given, and
 //                     with every secret (ticket, application token, ...) and every Ticket and
 //                     Password value replaced by ***
