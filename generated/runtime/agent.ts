@@ -304,7 +304,7 @@ export function checkTenantRouting(tenant: string, environment: OnlineEnvironmen
 
 /** Refuses options that would silently disable a limit or bend every call's retries (NaN, Infinity, negative, another type): a TypeError naming the option. */
 export function checkAgentOptions(options: AgentOptions): void {
-  for (const name of ['baseUrl', 'endpoint'] as const) if (options[name] !== undefined) httpUrl(name, options[name], TypeError);
+  for (const [name, url] of [['baseUrl', options.baseUrl], ['endpoint', options.endpoint]] as const) if (url !== undefined) httpUrl(name, url, TypeError);
   for (const name of ['timeoutMs', 'maxResponseBytes', 'stateTimeoutMs'] as const) checkLimitOption(name, options[name]);
   const retry: { readonly [K in keyof RetryOptions]?: unknown } = options.retry ?? {};
   if (typeof retry !== 'object') throw new TypeError(`retry must be an object of retry options, got ${typeof retry}`);
