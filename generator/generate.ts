@@ -130,7 +130,7 @@ function clashMessage(first: string, second: string, folder: string): string {
   return (
     `${first} and ${second} would both write the folder ${folder}/: ` +
     'generate them into separate output folders (a separate run with its own -o per NetServer version, ' +
-    'e.g. -o src/superoffice/v86 and -o src/superoffice/v88), or drop one of them'
+    'e.g. -o src/superoffice-v86 and -o src/superoffice-v88, side by side), or drop one of them'
   );
 }
 

@@ -211,19 +211,27 @@ describe('arguments', () => {
   });
 
   // `-o out/Note` inside an earlier output `out` wrote its entry point over out/Note/index.ts and left
-  // out/Note/Note/, out/Note/runtime/ and a second manifest, which the outer run then kept as foreign.
-  test('an output folder inside another run\'s output is refused, by a run and by --check, before anything is written', async () => {
+  // out/Note/Note/, out/Note/runtime/ and a second manifest, which the outer run then kept as foreign;
+  // `-o out` around an earlier output out/Note did the same from the other side.
+  test('an output folder inside another run\'s output, reaching it by a link, or holding one where it writes is refused, by a run and by --check, before anything is written', async () => {
     const dir = freshDir('out-nested');
     const wsdl = join(badDir, 'valid-minimal.wsdl');
     assert.equal((await runCli([wsdl, '-o', 'out', '-q'], dir)).code, 0);
+    symlinkSync(join(dir, 'out', 'Note'), join(dir, 'alias'));
     const before = snapshot(join(dir, 'out'));
-    for (const args of [['-o', 'out/Note'], ['-o', 'out/Note', '--check'], ['-o', 'out/v2/api']]) {
-      const run = await runCli([wsdl, ...args], dir);
-      const nested = args[1]!.replace(/\//g, '\\/');
-      assertOneErrorLine(run, new RegExp(`^gen-services86: ${nested}: the output folder is inside the output of another run \\(out, see its \\.gen-services86-manifest\\.json\\): choose a folder outside it$`));
+    const refusal = (folder: string, how: string, other: string) =>
+      new RegExp(`^gen-services86: ${esc(folder)}: the output folder ${how} the output of another run \\(${esc(other)}, see its \\.gen-services86-manifest\\.json\\): choose a folder beside it, or delete that output if it is no longer used$`);
+    for (const args of [['-o', 'out/Note'], ['-o', 'out/Note', '--check'], ['-o', 'out/v2/api'], ['-o', 'alias'], ['-o', 'alias/sub']]) {
+      assertOneErrorLine(await runCli([wsdl, ...args], dir), refusal(args[1]!, 'is inside', 'out'));
     }
     assert.deepEqual(snapshot(join(dir, 'out')), before, 'the outer output is as it was');
-    // The outer run itself is not refused by its own manifest.
+    // The other way round: a run into `outer` would write outer/Note/, where another run's output is.
+    mkdirSync(join(dir, 'outer'));
+    assert.equal((await runCli([wsdl, '-o', 'outer/Note', '-q'], dir)).code, 0);
+    const inner = snapshot(join(dir, 'outer'));
+    for (const extra of [[], ['--check']]) assertOneErrorLine(await runCli([wsdl, '-o', 'outer', ...extra], dir), refusal('outer', 'would write over', 'outer/Note'));
+    assert.deepEqual(snapshot(join(dir, 'outer')), inner, 'the inner output is as it was');
+    // A run is not refused by its own manifest.
     assert.equal((await runCli([wsdl, '-o', 'out', '--check'], dir)).code, 0);
   });
 });

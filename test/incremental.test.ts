@@ -137,7 +137,7 @@ describe('every error at once', () => {
     assert.equal(
       r.stderr,
       'gen-services86: wsdl/EMail.wsdl and v88/EMail.wsdl would both write the folder out/EMail/: generate them into separate output folders ' +
-        '(a separate run with its own -o per NetServer version, e.g. -o src/superoffice/v86 and -o src/superoffice/v88), or drop one of them\n',
+        '(a separate run with its own -o per NetServer version, e.g. -o src/superoffice-v86 and -o src/superoffice-v88, side by side), or drop one of them\n',
     );
     assert.ok(!readdirSync(dir).includes('out'));
   });

@@ -9,7 +9,7 @@
 // what it no longer produces — the folders of inputs no longer given included — as long as each
 // file is still exactly as we wrote it. Edited or foreign files are kept and reported by name.
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
@@ -359,7 +359,7 @@ export interface StaleFile {
  */
 export function findStale(outDir: string, files: readonly GeneratedFile[]): StaleFile[] {
   // A run could not write there: saying "stale, run …" would send the user to a command that fails.
-  checkOutputFolder(outDir);
+  checkOutputFolder(outDir, files);
   const stale: StaleFile[] = [];
   const manifest = readManifest(outDir);
   for (const f of files) {
@@ -411,16 +411,8 @@ function currentContent(path: string, seen?: FileTexts): string | undefined {
  * neither a file on the way (`-o notes.txt/out`: "ENOTDIR: not a directory, mkdir") nor a link to
  * nowhere (`-o out` with out → a deleted folder: "ENOENT: no such file or directory").
  */
-function checkOutputFolder(outDir: string): void {
-  // Not inside another run's output: a run there would write over files that run owns (an agent
-  // folder's index.ts, by its entry point), and that run would list this one's files as foreign.
-  for (let dir = dirname(resolve(outDir)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, MANIFEST))) {
-      const where = relative(process.cwd(), dir) || '.';
-      throw new GenerateError(`the output folder is inside the output of another run (${where}, see its ${MANIFEST}): choose a folder outside it`, { file: outDir });
-    }
-    if (dirname(dir) === dir) break;
-  }
+function checkOutputFolder(outDir: string, files: readonly GeneratedFile[]): void {
+  checkNotNested(outDir, files);
   // The output path, else the nearest part of it that exists: it must be a folder (or a link to one).
   for (let path = outDir; ; path = dirname(path)) {
     if (pathExists(path)) {
@@ -433,6 +425,37 @@ function checkOutputFolder(outDir: string): void {
       throw new GenerateError(here ? 'the output path is not a directory' : `cannot make the output folder: ${path} is a file, not a folder`, { file: outDir });
     }
     if (dirname(path) === path) return;
+  }
+}
+
+/**
+ * One run's output is not inside another's, nor holds one where it writes: a run there would write
+ * over files the other owns (an agent folder's index.ts, by its entry point), and each run would
+ * list the other's files as foreign. Compared by real path, so a link into another output counts.
+ */
+function checkNotNested(outDir: string, files: readonly GeneratedFile[]): void {
+  const real = realPathOf(outDir);
+  const refuse = (dir: string, how: string): never => {
+    const where = relative(process.cwd(), dir) || '.';
+    throw new GenerateError(`the output folder ${how} the output of another run (${where}, see its ${MANIFEST}): choose a folder beside it, or delete that output if it is no longer used`, { file: outDir });
+  };
+  for (let dir = dirname(real); dir !== real; dir = dirname(dir)) {
+    if (existsSync(join(dir, MANIFEST))) refuse(dir, 'is inside');
+    if (dirname(dir) === dir) break;
+  }
+  const folders = new Set(files.filter((f) => f.path.includes('/')).map((f) => f.path.slice(0, f.path.indexOf('/'))));
+  for (const folder of folders) if (existsSync(join(real, folder, MANIFEST))) refuse(join(real, folder), 'would write over');
+}
+
+/** `path` with the links of its nearest existing part resolved: the rest does not exist yet. */
+function realPathOf(path: string): string {
+  const absolute = resolve(path);
+  for (let p = absolute; ; p = dirname(p)) {
+    try {
+      return join(realpathSync.native(p), relative(p, absolute));
+    } catch {
+      if (dirname(p) === p) return absolute;
+    }
   }
 }
 
@@ -463,7 +486,7 @@ export function writeOutput(
   files: readonly GeneratedFile[],
   options: { readonly command?: string; /** Output files as last read (watch mode, see FileTexts). */ readonly seen?: FileTexts } = {},
 ): WriteSummary {
-  checkOutputFolder(outDir);
+  checkOutputFolder(outDir, files);
   makeFolders(outDir);
   // (The files as read by the first pass are reused by the second while their stat is the same.)
   const seen = options.seen ?? new FileTexts();
