@@ -272,7 +272,7 @@ export function environmentUrl(environment: OnlineEnvironment): string {
  * (a baseUrl's path is appended). Else an error of `kind`, not quoting a value that may be a secret
  * (`bob:pa55@host`, without its `https://`, parses as the scheme `bob:`).
  */
-function httpUrl(name: string, value: string, kind: new (message: string) => Error, notUrl = 'not an http(s) URL'): string {
+export function httpUrl(name: string, value: string, kind: new (message: string) => Error, notUrl = 'not an http(s) URL'): string {
   let url: URL;
   try {
     url = new URL(value);

@@ -126,7 +126,20 @@ function readPem(text: string): { label: string; der: Uint8Array } {
 function notPemReason(text: string): string {
   const begin = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text);
   if (begin) {
-    if (!text.includes(`-----END ${begin[1]}-----`)) return `the PEM "${begin[1]}" has no -----END ${begin[1]}----- line (cut short?)`;
+    const label = begin[1]!;
+    const end = text.indexOf(`-----END ${label}-----`, begin.index);
+    if (end < 0) return `the PEM "${label}" has no -----END ${label}----- line (cut short?)`;
+    // Quotes kept from an env file or JSON, around the whole key.
+    const inQuotes = /^["'`]/.test(text) && /["'`]$/.test(text) ? ', and remove the quotes around it' : '';
+    // An env file or a JSON string holds a key on one line, its line breaks written as the two
+    // characters \n, which are read as such unless something turns them back into line breaks.
+    if (!/[\r\n]/.test(text.slice(begin.index, end))) {
+      const cause = text.includes('\\n')
+        ? 'it holds the two characters \\n where its line breaks belong (a key read from an env file?): replace them with line breaks'
+        : 'its line breaks were lost (spaces, or a literal \\n, where they belong?): put them back';
+      return `the PEM "${label}" is all on one line, with no line break between BEGIN and END: ${cause}${inQuotes}`;
+    }
+    if (inQuotes) return `the PEM "${label}" is wrapped in quotes: pass the key without them`;
     return 'expected exactly one PEM block, with nothing before or after it';
   }
   if (text.startsWith('{')) return 'the key is text in braces: a JWK is passed as an object (JSON.parse it first)';

@@ -1,7 +1,7 @@
 // A generated session class's base (the SuperOfficeClient of the output's index.ts): one set of
 // options for every agent, each agent made on first use. Only the session file imports it, so an
 // application that imports one agent does not load it.
-import { checkAgentOptions, type AgentOptions } from './agent.js';
+import { checkAgentOptions, httpUrl, type AgentOptions } from './agent.js';
 import { resolverOf } from './tenant-routing.js';
 
 /** Options of a session (a generated SuperOfficeClient): every agent's options, given once. */
@@ -23,6 +23,7 @@ export class SoapSession<Service extends string> {
 
   constructor(options: SessionOptions<Service> = {}) {
     checkAgentOptions(options);
+    checkEndpoints(options.endpoints);
     // One tenant resolver for all agents: one state request, one cache.
     const tenantResolver = options.baseUrl === undefined ? resolverOf(options) : undefined;
     this.#options = tenantResolver ? { ...options, tenantResolver } : options;
@@ -38,5 +39,18 @@ export class SoapSession<Service extends string> {
       this.#agents.set(service, agent);
     }
     return agent;
+  }
+}
+
+/**
+ * Each of a session's `endpoints` checked as an agent's `endpoint` is, but when the session is made
+ * rather than when its agent is first used, the error naming `endpoints.<Service>`.
+ */
+function checkEndpoints(endpoints: Partial<Record<string, string>> | undefined): void {
+  if (endpoints === undefined) return;
+  if (typeof endpoints !== 'object' || endpoints === null) throw new TypeError(`endpoints must be an object of URLs keyed by service name, got ${endpoints === null ? 'null' : typeof endpoints}`);
+  for (const service of Object.keys(endpoints)) {
+    const url = endpoints[service];
+    if (url !== undefined) httpUrl(`endpoints.${service}`, url, TypeError);
   }
 }

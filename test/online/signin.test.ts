@@ -57,12 +57,24 @@ describe('signing the system user token', () => {
     await assert.rejects(importRsaPrivateKey(encrypted), /encrypted; decrypt it first/);
   });
 
-  test("a user's likely mistakes with the key are named: a cut-short PEM, text around it, a JWK as JSON text or without d, a file name", async () => {
+  test("a user's likely mistakes with the key are named: a cut-short PEM, text around it, a key on one line (literal \\n, spaces) or in quotes, a JWK as JSON text or without d, a file name", async () => {
     const refused = async (key: Parameters<typeof importRsaPrivateKey>[0], message: RegExp) =>
       assert.rejects(importRsaPrivateKey(key), (e: unknown) => e instanceof KeyFormatError && message.test(e.message) && !e.message.includes(app.jwk.n.slice(0, 20)) && !e.message.includes('MII'));
     await refused(app.pkcs8Pem.slice(0, 300), /^the PEM "PRIVATE KEY" has no -----END PRIVATE KEY----- line \(cut short\?\)$/);
     await refused(`Bag Attributes\n${app.pkcs8Pem}`, /^expected exactly one PEM block, with nothing before or after it$/);
     await refused(`${app.pkcs8Pem}${app.spkiPem}`, /^expected exactly one PEM block/);
+    // A key from an env file or a JSON string: its line breaks written as the two characters \n,
+    // or lost to spaces, and the whole sometimes still in quotes.
+    const oneLine = (separator: string) => app.pkcs8Pem.trim().split('\n').join(separator);
+    const literal = /^the PEM "PRIVATE KEY" is all on one line, with no line break between BEGIN and END: it holds the two characters \\n where its line breaks belong \(a key read from an env file\?\): replace them with line breaks/;
+    const lost = /^the PEM "PRIVATE KEY" is all on one line, with no line break between BEGIN and END: its line breaks were lost \(spaces, or a literal \\n, where they belong\?\): put them back/;
+    await refused(oneLine('\\n'), new RegExp(`${literal.source}$`));
+    await refused(`"${oneLine('\\n')}"`, new RegExp(`${literal.source}, and remove the quotes around it$`));
+    await refused(`'${oneLine('\\r\\n')}'\n`, new RegExp(`${literal.source}, and remove the quotes around it$`));
+    await refused(oneLine(' '), new RegExp(`${lost.source}$`));
+    await refused(oneLine(''), new RegExp(`${lost.source}$`));
+    await refused(`"${app.pkcs8Pem.trim()}"`, /^the PEM "PRIVATE KEY" is wrapped in quotes: pass the key without them$/);
+    await assert.rejects(importRsaPublicKey(app.spkiPem.trim().split('\n').join('\\n')), (e: unknown) => e instanceof KeyFormatError && /^the PEM "PUBLIC KEY" is all on one line, .* the two characters \\n /.test(e.message) && !e.message.includes('MII'));
     await refused(JSON.stringify(app.jwk), /a JWK is passed as an object \(JSON\.parse it first\)$/);
     await refused({ kty: 'RSA', n: app.jwk.n, e: app.jwk.e }, /^JWK without "d": a public key was given where the private key is needed$/);
     await refused({ kty: 'EC' }, /^the key is not an RSA key \(kty EC\)$/);

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { DecodeError, EMailAgent, EMailOperations, HttpError, SoapFaultError, SoExceptionError, TransportError } from '../../generated/EMail/index.js';
+import { SuperOfficeClient } from '../../generated/index.js';
 import * as rt from '../../generated/runtime/index.js';
 
 const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -126,6 +127,75 @@ describe('1. no redirect carries credentials', () => {
     // What calls go to stays as given.
     assert.equal(new EMailAgent({ baseUrl: 'http://127.0.0.1:1/Cust1/' }).endpoint, 'http://127.0.0.1:1/Cust1/Remote/Services86/EMail.svc');
     assert.equal(new EMailAgent({ endpoint: 'HTTPS://[::1]:8443/x.svc' }).endpoint, 'HTTPS://[::1]:8443/x.svc');
+  });
+
+  // A session's endpoints were taken as given and checked only when their agent was first used,
+  // as `endpoint`: the error named neither the session's option nor the service.
+  test('a session refuses a bad endpoints.<Service> when it is made, naming it and not quoting the value', () => {
+    const refused: [unknown, RegExp][] = [
+      [{ EMail: 'https://bob:pa55@127.0.0.1:1/EMail.svc' }, /^endpoints\.EMail URL must not carry credentials, a query or a fragment$/],
+      [{ EMail: 'http://127.0.0.1:1/EMail.svc?key=pa55' }, /^endpoints\.EMail URL must not carry credentials, a query or a fragment$/],
+      [{ EMail: 'bob:pa55@127.0.0.1:1/EMail.svc' }, /^endpoints\.EMail \(not shown: it may hold a secret\) is not an http\(s\) URL$/],
+      [{ EMail: 'ftp://127.0.0.1/EMail.svc' }, /^endpoints\.EMail \(not shown: it may hold a secret\) is not an http\(s\) URL$/],
+      ['http://127.0.0.1:1/EMail.svc', /^endpoints must be an object of URLs keyed by service name, got string$/],
+      [null, /^endpoints must be an object of URLs keyed by service name, got null$/],
+    ];
+    for (const [endpoints, message] of refused) {
+      const named = (e: unknown) => e instanceof TypeError && message.test(e.message) && !e.message.includes('pa55');
+      assert.throws(() => new SuperOfficeClient({ baseUrl: 'https://127.0.0.1:1/C', endpoints: endpoints as never }), named, inspect(endpoints));
+      assert.throws(() => new rt.SoapSession({ endpoints: endpoints as never }), named, inspect(endpoints));
+    }
+    const so = new SuperOfficeClient({ baseUrl: 'https://127.0.0.1:1/C', endpoints: { EMail: 'http://127.0.0.1:2/EMail.svc', Other: undefined } as never });
+    assert.equal(so.email.endpoint, 'http://127.0.0.1:2/EMail.svc');
+  });
+
+  // The agent's checks do not cover the WSDL's soap:address (useWsdlAddress: true), so the redaction
+  // of what fetch says about the address it refuses or cannot parse (http.ts) still guards calls.
+  const wsdlAgent = (address: string, hooks?: rt.Hooks) =>
+    new rt.SoapAgent(EMailOperations, { service: 'EMail', defaultEndpoint: address, servicePath: 'Remote/Services86/EMail.svc' }, { useWsdlAddress: true, hooks });
+  const failedCall = async (address: string) => {
+    const events: unknown[] = [];
+    const hooks = { onAttempt: (e: unknown) => void events.push(e), onCall: (e: unknown) => void events.push(e) };
+    const err = await wsdlAgent(address, hooks).invoke('GetEMailAccount', { EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError, String(err));
+    assert.equal(events.length, 2, address);
+    return { err, text: `${err.message}\n${err.stack}\n${inspect(err, { depth: 8 })}\n${inspect(events, { depth: 8 })}` };
+  };
+
+  test('a password in the WSDL address (user:password@) is not in the error fetch makes of it, nor in its cause', async () => {
+    const { text } = await failedCall('http://carol:hunter2%40pw@127.0.0.1:1/x');
+    assert.ok(!text.includes('hunter2'), `the password leaked: ${text}`);
+  });
+
+  // fetch quotes the whole URL when it refuses it (user info) or cannot parse it (a bad port): a
+  // short password, below the redactor's minimum length, and a key in the query string were shown.
+  test('a WSDL address that fetch refuses or cannot parse is not quoted: no user info, query or fragment in the error or its causes', async () => {
+    const shown: [address: string, where: string][] = [
+      ['http://bob:pw@127.0.0.1:1/x?apikey=k3y-0f-the-proxy#frag-x', 'the request to http://127.0.0.1:1/x failed'],
+      ['http://127.0.0.1:99999/x?apikey=k3y-0f-the-proxy#frag-x', 'the request to (invalid URL) failed'],
+    ];
+    for (const [address, where] of shown) {
+      const { err, text } = await failedCall(address);
+      for (const secret of ['bob:pw', 'k3y-0f', 'frag-x']) assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
+      assert.ok(err.message.includes(where), `${where}: ${err.message}`);
+    }
+  });
+
+  // A token given as the user name alone (`https://TOKEN@host/`, Basic authentication with an
+  // empty password) is the credential: fetch's refusal quoted it whole, in the error and the hooks.
+  test('a user name without a password in the WSDL address (TOKEN@) is not in the error nor in the hook events', async () => {
+    const { text } = await failedCall('http://tok3n-as-user%21@127.0.0.1:1/x');
+    assert.ok(!text.includes('tok3n'), `the token leaked: ${text}`);
+  });
+
+  // Without its scheme, `user:password@host` is a URL of the scheme `user:` whose path is
+  // `password@host`: the origin ('null') and path were shown, the password with them.
+  test('a WSDL address without http(s):// is named as such, its user info neither in the error nor in the hook events', async () => {
+    for (const address of ['bob:hunter2@127.0.0.1:1', 'localhost:1', 'mailto:bob:hunter2@x']) {
+      const { err, text } = await failedCall(address);
+      assert.match(err.message, /^GetEMailAccount: the request to \(not an http\(s\) URL\) failed: /, address);
+      assert.ok(!text.includes('hunter2'), `${address}: ${text}`);
+    }
   });
 
   test('displayUrl (what errors and hook events show of an address) shows nothing of a URL that is not http(s)', async () => {
