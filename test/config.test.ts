@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix, win32 } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { expandArguments, expandGlob } from '../generator/input/config.js';
+import { expandArguments, expandGlob, globStart } from '../generator/input/config.js';
 import { runCli } from './support/cli-run.js';
 import { fixturesDir, repoRoot, wsdlFixturesDir } from './support/paths.js';
 
@@ -174,6 +174,19 @@ describe('config file', () => {
       'wsdl/Tooltips.wsdl',
       'wsdl/old/Note.wsdl',
     ]);
+  });
+
+  // Only a leading / was taken for a root: on Windows `C:\proj\wsdl\*.wsdl` was walked as the
+  // segments C:, proj, wsdl below the working directory and matched nothing. The walk itself uses
+  // the platform's path module; its start is checked here with Windows' rules on any system.
+  test('globStart: an absolute glob is walked from its root, a Windows drive or UNC share as /', () => {
+    assert.deepEqual(globStart('C:\\work', 'C:\\proj\\wsdl\\*.wsdl', win32), { root: 'C:\\', segments: ['proj', 'wsdl', '*.wsdl'] });
+    assert.deepEqual(globStart('C:\\work', 'd:/proj/**/*.wsdl', win32), { root: 'd:/', segments: ['proj', '**', '*.wsdl'] });
+    assert.deepEqual(globStart('C:\\work', '\\\\server\\share\\wsdl\\*.wsdl', win32), { root: '\\\\server\\share\\', segments: ['wsdl', '*.wsdl'] });
+    assert.deepEqual(globStart('C:\\work', '\\wsdl\\*.wsdl', win32), { root: '\\', segments: ['wsdl', '*.wsdl'] });
+    assert.deepEqual(globStart('C:\\work', '.\\wsdl\\*.wsdl', win32), { root: 'C:\\work', segments: ['wsdl', '*.wsdl'] });
+    assert.deepEqual(globStart('/work', '/proj/wsdl/*.wsdl', posix), { root: '/', segments: ['proj', 'wsdl', '*.wsdl'] });
+    assert.deepEqual(globStart('/work', './wsdl//**/*.wsdl', posix), { root: '/work', segments: ['wsdl', '**', '*.wsdl'] });
   });
 });
 

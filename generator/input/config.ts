@@ -8,7 +8,7 @@
 //     "out": "src/superoffice",
 //     "allow-origin": ["https://schemas.example.com"], "fetch-timeout": 30000, "max-bytes": 67108864 }
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, parse, relative, resolve, sep, type PlatformPath } from 'node:path';
 import { GenerateError, lineColumnAt } from '../errors.js';
 import { isUrl } from './documents.js';
 
@@ -306,8 +306,7 @@ export interface GlobWatch {
  * name; and it does not follow a link back up to where it started or above (a loop).
  */
 export function expandGlob(base: string, pattern: string): { readonly files: string[]; readonly watch: GlobWatch[] } {
-  const segments = pattern.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
-  const root = pattern.startsWith('/') ? '/' : base;
+  const { root, segments } = globStart(base, pattern, { isAbsolute, parse });
   const out: string[] = [];
   const watch: GlobWatch[] = [];
   /** The folders (real paths) a `**` has walked, with its segment's index: `2 /home/me/wsdl`. */
@@ -370,6 +369,22 @@ export function expandGlob(base: string, pattern: string): { readonly files: str
     return !seen.has(key) && (seen.add(key), true);
   });
   return { files: [...new Set(out)].sort(), watch: unique };
+}
+
+/**
+ * Where the walk of `pattern` starts and the segments it matches from there: an absolute pattern
+ * from its own root (`/`, `C:\`, `\\server\share\`), a relative one from `base`. `paths` is the
+ * platform's path module (a parameter, so that a test checks Windows' rules on any system). Taking
+ * only a leading `/` for a root, `C:\proj\wsdl\*.wsdl` was walked as the segments `C:`, `proj`, …
+ * below the working directory, and matched nothing.
+ */
+export function globStart(base: string, pattern: string, paths: Pick<PlatformPath, 'isAbsolute' | 'parse'>): { readonly root: string; readonly segments: string[] } {
+  const root = paths.isAbsolute(pattern) ? paths.parse(pattern).root : '';
+  const segments = pattern
+    .slice(root.length)
+    .split(/[\\/]+/)
+    .filter((s) => s !== '' && s !== '.');
+  return { root: root || base, segments };
 }
 
 /**
