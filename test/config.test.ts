@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { expandArguments, expandGlob, globStart } from '../generator/input/config.js';
+import { expandArguments, expandGlob, globStart, readConfig } from '../generator/input/config.js';
 import { runCli } from './support/cli-run.js';
 import { fixturesDir, repoRoot, wsdlFixturesDir } from './support/paths.js';
 
@@ -214,5 +214,25 @@ describe('globs and repeats among WSDL arguments', () => {
     const absolute = expandArguments([join(dir, 'wsdl', 'T*.wsdl')], dir);
     assert.deepEqual(absolute.wsdl, [join(dir, 'wsdl', 'Tooltips.wsdl')]);
     assert.deepEqual(absolute.globs, [{ folder: join(dir, 'wsdl'), segment: 'T*.wsdl', file: true }]);
+  });
+
+  // `wsdl/current` → `v86`: `wsdl/current/EMail.wsdl 'wsdl/**/*.wsdl'` and `'wsdl/*/*.wsdl'` read
+  // the one WSDL under two names, and were refused: "… would both write the folder out/EMail/".
+  test('a file named twice through a link is read once, where it is first named; a missing file is kept (reported when read)', async () => {
+    const dir = project('link-twice');
+    symlinkSync('old', join(dir, 'wsdl', 'current'));
+    assert.deepEqual(expandArguments(['wsdl/current/Note.wsdl', 'wsdl/**/*.wsdl'], dir).wsdl, ['wsdl/current/Note.wsdl', 'wsdl/EMail.wsdl', 'wsdl/Tooltips.wsdl']);
+    assert.deepEqual(expandArguments(['wsdl/*/*.wsdl'], dir).wsdl, ['wsdl/current/Note.wsdl']);
+    assert.deepEqual(expandArguments(['wsdl/old/Note.wsdl', 'wsdl/*/*.wsdl'], dir).wsdl, ['wsdl/old/Note.wsdl']);
+    assert.deepEqual(expandArguments(['gone.wsdl', 'wsdl/../gone.wsdl', 'wsdl/current/Note.wsdl'], dir).wsdl, ['gone.wsdl', 'wsdl/current/Note.wsdl']);
+    writeFileSync(join(dir, 'linked.config.json'), JSON.stringify({ wsdl: ['wsdl/current/Note.wsdl', 'wsdl/*/*.wsdl', 'wsdl/**/*.wsdl'] }));
+    const config = readConfig(join(dir, 'linked.config.json'));
+    assert.deepEqual(
+      config.wsdl.map((p) => p.slice(p.indexOf('/wsdl/') + 1)),
+      ['wsdl/current/Note.wsdl', 'wsdl/EMail.wsdl', 'wsdl/Tooltips.wsdl'],
+    );
+    const r = await runCli(['wsdl/current/Note.wsdl', 'wsdl/**/*.wsdl', '-o', 'out'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
   });
 });

@@ -154,7 +154,7 @@ export function readConfig(path: string): LoadedConfig {
   const maxBytes = positive('max-bytes');
   return {
     path,
-    wsdl: [...new Set(wsdl)],
+    wsdl: eachFileOnce(wsdl, process.cwd()),
     globs,
     out: cwdRelative(resolve(base, (obj['out'] as string | undefined) ?? DEFAULT_OUT_DIR)),
     allowOrigins: strings('allow-origin') ?? [],
@@ -167,22 +167,16 @@ export function readConfig(path: string): LoadedConfig {
  * The WSDL arguments of a command line → the inputs of the run. A path or URL stays as given. A glob
  * (`*`, `?`, `**`) is expanded as in a config file, relative to `cwd`: PowerShell and cmd pass it on
  * unexpanded, and so does a shell when it is quoted or matches nothing. A file named twice
- * (`EMail.wsdl 'wsdl/*.wsdl'`) is read once, where it is first named. `globs`: where a new match
- * of a glob could appear (--watch watches there).
+ * (`EMail.wsdl 'wsdl/*.wsdl'`, or through a link) is read once, where it is first named. `globs`:
+ * where a new match of a glob could appear (--watch watches there).
  */
 export function expandArguments(args: readonly string[], cwd = process.cwd()): { readonly wsdl: string[]; readonly globs: GlobWatch[] } {
   const wsdl: string[] = [];
   const globs: GlobWatch[] = [];
-  const seen = new Set<string>();
-  const add = (input: string): void => {
-    const key = isUrl(input) ? input : resolve(cwd, input);
-    if (!seen.has(key)) wsdl.push(input);
-    seen.add(key);
-  };
   for (const arg of args) {
     // A file whose name holds a * or ? (possible outside Windows) is that file.
     if (isUrl(arg) || !/[*?]/.test(arg) || existsSync(resolve(cwd, arg))) {
-      add(arg);
+      wsdl.push(arg);
       continue;
     }
     const unsupported = unsupportedGlob(arg);
@@ -190,9 +184,24 @@ export function expandArguments(args: readonly string[], cwd = process.cwd()): {
     const { files, watch } = expandGlob(cwd, arg);
     globs.push(...watch);
     if (files.length === 0) throw new NoMatchError(`the pattern matches no file${isAbsolute(arg) ? '' : ' (relative to the working directory)'}`, arg, globs);
-    for (const f of files) add(isAbsolute(arg) ? f : cwdRelativeTo(cwd, f));
+    for (const f of files) wsdl.push(isAbsolute(arg) ? f : cwdRelativeTo(cwd, f));
   }
-  return { wsdl, globs };
+  return { wsdl: eachFileOnce(wsdl, cwd), globs };
+}
+
+/**
+ * `inputs` (paths relative to `cwd`, URLs) with each file once, where it is first named: two names
+ * of one file (`EMail.wsdl` and `./EMail.wsdl`, or a path through a link: `wsdl/current/EMail.wsdl`
+ * with `current` → `v86` and `wsdl/v86/EMail.wsdl`) are one input; read twice, they were two
+ * agents of one name, refused as a folder clash. A path to no file is kept, so that it is
+ * reported when read ("no such file").
+ */
+function eachFileOnce(inputs: readonly string[], cwd: string): string[] {
+  const seen = new Set<string>();
+  return inputs.filter((input) => {
+    const key = isUrl(input) ? input : (realPath(resolve(cwd, input)) ?? resolve(cwd, input));
+    return !seen.has(key) && (seen.add(key), true);
+  });
 }
 
 /** `path` relative to `cwd`, with `/` separators; `.` for `cwd` itself. */
@@ -300,10 +309,11 @@ export interface GlobWatch {
  * `test/*\/wsdl/*.wsdl` watches `test/` for new folders, each `test/x/wsdl/` for WSDLs and each
  * `test/x/` without a `wsdl/` for one, not every folder below `test/`.
  * A link to a folder is followed, by `**` as by `*` or a literal name: `wsdl/**\/*.wsdl` finds the
- * WSDLs of a folder linked in as `wsdl/*\/*.wsdl` does. `**` walks each folder once, under its own
- * name where the walk meets it without a link (links are followed after the folders), so a link
- * beside the folder it names (`current` → `v86`) does not make each WSDL there two agents of one
- * name; and it does not follow a link back up to where it started or above (a loop).
+ * WSDLs of a folder linked in as `wsdl/*\/*.wsdl` does. A `**` walks each folder once (a folder's
+ * links after its folders, so `wsdl/**` names the WSDLs of `v86` with a link `current` → `v86`
+ * beside it as `wsdl/v86/…`), and follows no link back up to where it started or above (a loop).
+ * One file may still match under two names (`wsdl/*\/*.wsdl` there, or `wsdl/*\/**\/*.wsdl`, whose
+ * `*` takes `current` first by name order): each is read once all the same (eachFileOnce).
  */
 export function expandGlob(base: string, pattern: string): { readonly files: string[]; readonly watch: GlobWatch[] } {
   const { root, segments } = globStart(base, pattern, { isAbsolute, parse });
@@ -311,7 +321,7 @@ export function expandGlob(base: string, pattern: string): { readonly files: str
   const watch: GlobWatch[] = [];
   /** The folders (real paths) a `**` has walked, with its segment's index: `2 /home/me/wsdl`. */
   const walkedByGlobstar = new Set<string>();
-  /** `**` (segment i) from `start`: the rest of the pattern from each folder below, each folder once, the links last. */
+  /** `**` (segment i) from `start`: the rest of the pattern from each folder below, each folder once (by its real path), the links last. */
   const globstar = (start: string, i: number): void => {
     const from = realPath(start);
     if (from === undefined) return;
@@ -438,7 +448,7 @@ export function isDir(p: string): boolean {
   }
 }
 
-/** A folder's path with every link resolved; undefined when it cannot be told (gone since it was listed). */
+/** A path with every link resolved; undefined when it cannot be told (gone since it was listed, or never there). */
 function realPath(p: string): string | undefined {
   try {
     return realpathSync.native(p);
