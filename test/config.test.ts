@@ -6,7 +6,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { expandArguments, expandGlob, globStart, readConfig } from '../generator/input/config.js';
+import { expandArguments, expandGlob, globStart, NoMatchError, readConfig } from '../generator/input/config.js';
+import { GenerateError } from '../generator/errors.js';
 import { runCli } from './support/cli-run.js';
 import { fixturesDir, repoRoot, wsdlFixturesDir } from './support/paths.js';
 
@@ -234,5 +235,47 @@ describe('globs and repeats among WSDL arguments', () => {
     const r = await runCli(['wsdl/current/Note.wsdl', 'wsdl/**/*.wsdl', '-o', 'out'], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
+  });
+
+  // `crm.example.com/…/EMail.svc?singleWsdl` (an address bar hides the https://) was read as a glob,
+  // its ? a wildcard: "the pattern matches no file (relative to the working directory)".
+  test('a WSDL URL without its https:// is said to be one, without its user info or ticket', async () => {
+    const dir = project('no-scheme');
+    const refused = (args: string[], base = dir): GenerateError => {
+      try {
+        expandArguments(args, base);
+      } catch (err) {
+        assert.ok(err instanceof GenerateError);
+        return err;
+      }
+      assert.fail(`not refused: ${args.join(' ')}`);
+    };
+    const emailSvc = 'crm.example.com/Cust1/Remote/Services86/EMail.svc';
+    for (const [arg, file, url] of [
+      [`${emailSvc}?singleWsdl`, `${emailSvc}?singleWsdl`, `https://${emailSvc}?singleWsdl`],
+      [`${emailSvc}?WSDL`, `${emailSvc}?WSDL`, `https://${emailSvc}?WSDL`],
+      [emailSvc, emailSvc, `https://${emailSvc}`],
+      ['localhost:8080/EMail.svc', 'localhost:8080/EMail.svc', 'https://localhost:8080/EMail.svc'],
+      [`me:s3cret@${emailSvc}?singleWsdl`, `***@${emailSvc}?singleWsdl`, `https://***@${emailSvc}?singleWsdl`],
+      [`${emailSvc}?ticket=s3cret&wsdl`, `${emailSvc}?ticket=***&wsdl`, `https://${emailSvc}?ticket=***&wsdl`],
+    ] as const) {
+      const err = refused([arg]);
+      assert.equal(err.describe(), `${file}: not a file; a URL needs its https:// (${url})`, arg);
+    }
+    // A glob's ? (a wildcard) keeps what --watch watches; a path whose first folder exists is a path.
+    assert.ok(refused([`${emailSvc}?singleWsdl`]) instanceof NoMatchError);
+    assert.match(refused(['wsdl/E?ail.txt']).message, /the pattern matches no file/);
+    mkdirSync(join(dir, 'wsdl.v2'));
+    assert.deepEqual(expandArguments(['wsdl.v2/EMail.wsdl'], dir).wsdl, ['wsdl.v2/EMail.wsdl']);
+    // In a config file too.
+    writeFileSync(join(dir, 'url.config.json'), JSON.stringify({ wsdl: ['wsdl/*.wsdl', `me:s3cret@${emailSvc}?singleWsdl`] }));
+    assert.throws(
+      () => readConfig(join(dir, 'url.config.json')),
+      (err: GenerateError) =>
+        err.describe() === `${join(dir, 'url.config.json')}: "wsdl": "***@${emailSvc}?singleWsdl" is not a file; a URL needs its https:// (https://***@${emailSvc}?singleWsdl)`,
+    );
+    const r = await runCli([`${emailSvc}?singleWsdl`, '-o', 'out'], dir);
+    assert.equal(r.code, 1);
+    assert.equal(oneLine(r.stderr), `gen-services86: ${emailSvc}?singleWsdl: not a file; a URL needs its https:// (https://${emailSvc}?singleWsdl)`);
   });
 });

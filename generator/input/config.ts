@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, parse, relative, resolve, sep, type PlatformPath } from 'node:path';
 import { GenerateError, lineColumnAt } from '../errors.js';
-import { isUrl } from './documents.js';
+import { isUrl, redactUrl } from './documents.js';
 
 export const CONFIG_FILE = 'gen-services86.config.json';
 /** The output folder when neither the command line nor the config file names one. */
@@ -138,15 +138,22 @@ export function readConfig(path: string): LoadedConfig {
   const cwdRelative = (p: string) => cwdRelativeTo(process.cwd(), p);
   const wsdl: string[] = [];
   const globs: GlobWatch[] = [];
+  const urlMessage = (url: string) => `"wsdl": "${url.slice('https://'.length)}" is not a file; a URL needs its https:// (${url})`;
   for (const pattern of patterns) {
     if (isUrl(pattern)) wsdl.push(pattern);
     else if (unsupportedGlob(pattern) !== undefined) {
       throw new GenerateError(`"wsdl": the pattern "${pattern}" uses ${unsupportedGlob(pattern)}, which is not supported: only *, ? and ** are`, { file });
-    } else if (!/[*?]/.test(pattern)) wsdl.push(cwdRelative(resolve(base, pattern)));
-    else {
+    } else if (!/[*?]/.test(pattern)) {
+      const url = urlWithoutScheme(pattern, base);
+      if (url !== undefined) throw new GenerateError(urlMessage(url), { file });
+      wsdl.push(cwdRelative(resolve(base, pattern)));
+    } else {
       const { files: matches, watch: where } = expandGlob(base, pattern);
       globs.push(...where);
-      if (matches.length === 0) throw new NoMatchError(`"wsdl": the pattern "${pattern}" matches no file (relative to ${cwdRelative(base)}/)`, file, globs);
+      if (matches.length === 0) {
+        const url = urlWithoutScheme(pattern, base);
+        throw new NoMatchError(url !== undefined ? urlMessage(url) : `"wsdl": the pattern "${pattern}" matches no file (relative to ${cwdRelative(base)}/)`, file, globs);
+      }
       wsdl.push(...matches.map(cwdRelative));
     }
   }
@@ -173,9 +180,12 @@ export function readConfig(path: string): LoadedConfig {
 export function expandArguments(args: readonly string[], cwd = process.cwd()): { readonly wsdl: string[]; readonly globs: GlobWatch[] } {
   const wsdl: string[] = [];
   const globs: GlobWatch[] = [];
+  const urlMessage = (url: string) => `not a file; a URL needs its https:// (${url})`;
   for (const arg of args) {
     // A file whose name holds a * or ? (possible outside Windows) is that file.
     if (isUrl(arg) || !/[*?]/.test(arg) || existsSync(resolve(cwd, arg))) {
+      const url = isUrl(arg) ? undefined : urlWithoutScheme(arg, cwd);
+      if (url !== undefined) throw new GenerateError(urlMessage(url), { file: url.slice('https://'.length) });
       wsdl.push(arg);
       continue;
     }
@@ -183,7 +193,11 @@ export function expandArguments(args: readonly string[], cwd = process.cwd()): {
     if (unsupported !== undefined) throw new GenerateError(`the pattern uses ${unsupported}, which is not supported: only *, ? and ** are`, { file: arg });
     const { files, watch } = expandGlob(cwd, arg);
     globs.push(...watch);
-    if (files.length === 0) throw new NoMatchError(`the pattern matches no file${isAbsolute(arg) ? '' : ' (relative to the working directory)'}`, arg, globs);
+    if (files.length === 0) {
+      const url = urlWithoutScheme(arg, cwd);
+      if (url !== undefined) throw new NoMatchError(urlMessage(url), url.slice('https://'.length), globs);
+      throw new NoMatchError(`the pattern matches no file${isAbsolute(arg) ? '' : ' (relative to the working directory)'}`, arg, globs);
+    }
     for (const f of files) wsdl.push(isAbsolute(arg) ? f : cwdRelativeTo(cwd, f));
   }
   return { wsdl: eachFileOnce(wsdl, cwd), globs };
@@ -202,6 +216,26 @@ function eachFileOnce(inputs: readonly string[], cwd: string): string[] {
     const key = isUrl(input) ? input : (realPath(resolve(cwd, input)) ?? resolve(cwd, input));
     return !seen.has(key) && (seen.add(key), true);
   });
+}
+
+/** A WSDL URL's query: `?wsdl`, `?singleWsdl`, in any case. */
+const WSDL_QUERY = /\?(?:single)?wsdl$/i;
+/** A host name (`crm.example.com`, `localhost`, `10.0.0.5`), maybe with user info and a port, and a `/`. */
+const HOST_AND_SLASH = /^(?:[^/\\@]*@)?(?:localhost|(?:[a-z\d](?:[a-z\d-]*[a-z\d])?\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?\//i;
+
+/**
+ * What `text`, when it names no file relative to `base`, seems to be: a WSDL URL without its
+ * scheme (`crm.example.com/Cust1/Remote/Services86/EMail.svc?singleWsdl`, copied from an address
+ * bar that hides it), said "the pattern matches no file" (its `?` read as a glob) or "no such
+ * file". Such a text ends in `?wsdl` or `?singleWsdl`, or starts with a host name and a `/` (and
+ * there is no folder of that name). Returned with `https://` and as messages show URLs (redactUrl):
+ * without user info or a ticket in the query. Undefined for a text that does not look like one.
+ */
+export function urlWithoutScheme(text: string, base: string): string | undefined {
+  if (isAbsolute(text)) return undefined;
+  const hostFirst = HOST_AND_SLASH.test(text) && !existsSync(resolve(base, text.slice(0, text.indexOf('/'))));
+  if (!(WSDL_QUERY.test(text) || hostFirst) || existsSync(resolve(base, text))) return undefined;
+  return redactUrl(`https://${text}`);
 }
 
 /** `path` relative to `cwd`, with `/` separators; `.` for `cwd` itself. */
