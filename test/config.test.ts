@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix, win32 } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { expandArguments, expandGlob } from '../generator/input/config.js';
+import { expandArguments, expandGlob, globStart, NoMatchError, readConfig } from '../generator/input/config.js';
+import { GenerateError } from '../generator/errors.js';
 import { runCli } from './support/cli-run.js';
 import { fixturesDir, repoRoot, wsdlFixturesDir } from './support/paths.js';
 
@@ -175,6 +176,19 @@ describe('config file', () => {
       'wsdl/old/Note.wsdl',
     ]);
   });
+
+  // Only a leading / was taken for a root: on Windows `C:\proj\wsdl\*.wsdl` was walked as the
+  // segments C:, proj, wsdl below the working directory and matched nothing. The walk itself uses
+  // the platform's path module; its start is checked here with Windows' rules on any system.
+  test('globStart: an absolute glob is walked from its root, a Windows drive or UNC share as /', () => {
+    assert.deepEqual(globStart('C:\\work', 'C:\\proj\\wsdl\\*.wsdl', win32), { root: 'C:\\', segments: ['proj', 'wsdl', '*.wsdl'] });
+    assert.deepEqual(globStart('C:\\work', 'd:/proj/**/*.wsdl', win32), { root: 'd:/', segments: ['proj', '**', '*.wsdl'] });
+    assert.deepEqual(globStart('C:\\work', '\\\\server\\share\\wsdl\\*.wsdl', win32), { root: '\\\\server\\share\\', segments: ['wsdl', '*.wsdl'] });
+    assert.deepEqual(globStart('C:\\work', '\\wsdl\\*.wsdl', win32), { root: '\\', segments: ['wsdl', '*.wsdl'] });
+    assert.deepEqual(globStart('C:\\work', '.\\wsdl\\*.wsdl', win32), { root: 'C:\\work', segments: ['wsdl', '*.wsdl'] });
+    assert.deepEqual(globStart('/work', '/proj/wsdl/*.wsdl', posix), { root: '/', segments: ['proj', 'wsdl', '*.wsdl'] });
+    assert.deepEqual(globStart('/work', './wsdl//**/*.wsdl', posix), { root: '/work', segments: ['wsdl', '**', '*.wsdl'] });
+  });
 });
 
 describe('globs and repeats among WSDL arguments', () => {
@@ -201,5 +215,67 @@ describe('globs and repeats among WSDL arguments', () => {
     const absolute = expandArguments([join(dir, 'wsdl', 'T*.wsdl')], dir);
     assert.deepEqual(absolute.wsdl, [join(dir, 'wsdl', 'Tooltips.wsdl')]);
     assert.deepEqual(absolute.globs, [{ folder: join(dir, 'wsdl'), segment: 'T*.wsdl', file: true }]);
+  });
+
+  // `wsdl/current` → `v86`: `wsdl/current/EMail.wsdl 'wsdl/**/*.wsdl'` and `'wsdl/*/*.wsdl'` read
+  // the one WSDL under two names, and were refused: "… would both write the folder out/EMail/".
+  test('a file named twice through a link is read once, where it is first named; a missing file is kept (reported when read)', async () => {
+    const dir = project('link-twice');
+    symlinkSync('old', join(dir, 'wsdl', 'current'));
+    assert.deepEqual(expandArguments(['wsdl/current/Note.wsdl', 'wsdl/**/*.wsdl'], dir).wsdl, ['wsdl/current/Note.wsdl', 'wsdl/EMail.wsdl', 'wsdl/Tooltips.wsdl']);
+    assert.deepEqual(expandArguments(['wsdl/*/*.wsdl'], dir).wsdl, ['wsdl/current/Note.wsdl']);
+    assert.deepEqual(expandArguments(['wsdl/old/Note.wsdl', 'wsdl/*/*.wsdl'], dir).wsdl, ['wsdl/old/Note.wsdl']);
+    assert.deepEqual(expandArguments(['gone.wsdl', 'wsdl/../gone.wsdl', 'wsdl/current/Note.wsdl'], dir).wsdl, ['gone.wsdl', 'wsdl/current/Note.wsdl']);
+    writeFileSync(join(dir, 'linked.config.json'), JSON.stringify({ wsdl: ['wsdl/current/Note.wsdl', 'wsdl/*/*.wsdl', 'wsdl/**/*.wsdl'] }));
+    const config = readConfig(join(dir, 'linked.config.json'));
+    assert.deepEqual(
+      config.wsdl.map((p) => p.slice(p.indexOf('/wsdl/') + 1)),
+      ['wsdl/current/Note.wsdl', 'wsdl/EMail.wsdl', 'wsdl/Tooltips.wsdl'],
+    );
+    const r = await runCli(['wsdl/current/Note.wsdl', 'wsdl/**/*.wsdl', '-o', 'out'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+
+  // `crm.example.com/…/EMail.svc?singleWsdl` (an address bar hides the https://) was read as a glob,
+  // its ? a wildcard: "the pattern matches no file (relative to the working directory)".
+  test('a WSDL URL without its https:// is said to be one, without its user info or ticket', async () => {
+    const dir = project('no-scheme');
+    const refused = (args: string[], base = dir): GenerateError => {
+      try {
+        expandArguments(args, base);
+      } catch (err) {
+        assert.ok(err instanceof GenerateError);
+        return err;
+      }
+      assert.fail(`not refused: ${args.join(' ')}`);
+    };
+    const emailSvc = 'crm.example.com/Cust1/Remote/Services86/EMail.svc';
+    for (const [arg, file, url] of [
+      [`${emailSvc}?singleWsdl`, `${emailSvc}?singleWsdl`, `https://${emailSvc}?singleWsdl`],
+      [`${emailSvc}?WSDL`, `${emailSvc}?WSDL`, `https://${emailSvc}?WSDL`],
+      [emailSvc, emailSvc, `https://${emailSvc}`],
+      ['localhost:8080/EMail.svc', 'localhost:8080/EMail.svc', 'https://localhost:8080/EMail.svc'],
+      [`me:s3cret@${emailSvc}?singleWsdl`, `***@${emailSvc}?singleWsdl`, `https://***@${emailSvc}?singleWsdl`],
+      [`${emailSvc}?ticket=s3cret&wsdl`, `${emailSvc}?ticket=***&wsdl`, `https://${emailSvc}?ticket=***&wsdl`],
+    ] as const) {
+      const err = refused([arg]);
+      assert.equal(err.describe(), `${file}: not a file; a URL needs its https:// (${url})`, arg);
+    }
+    // A glob's ? (a wildcard) keeps what --watch watches; a path whose first folder exists is a path.
+    assert.ok(refused([`${emailSvc}?singleWsdl`]) instanceof NoMatchError);
+    assert.match(refused(['wsdl/E?ail.txt']).message, /the pattern matches no file/);
+    mkdirSync(join(dir, 'wsdl.v2'));
+    assert.deepEqual(expandArguments(['wsdl.v2/EMail.wsdl'], dir).wsdl, ['wsdl.v2/EMail.wsdl']);
+    // In a config file too.
+    writeFileSync(join(dir, 'url.config.json'), JSON.stringify({ wsdl: ['wsdl/*.wsdl', `me:s3cret@${emailSvc}?singleWsdl`] }));
+    assert.throws(
+      () => readConfig(join(dir, 'url.config.json')),
+      (err: GenerateError) =>
+        err.describe() === `${join(dir, 'url.config.json')}: "wsdl": "***@${emailSvc}?singleWsdl" is not a file; a URL needs its https:// (https://***@${emailSvc}?singleWsdl)`,
+    );
+    const r = await runCli([`${emailSvc}?singleWsdl`, '-o', 'out'], dir);
+    assert.equal(r.code, 1);
+    assert.equal(oneLine(r.stderr), `gen-services86: ${emailSvc}?singleWsdl: not a file; a URL needs its https:// (https://${emailSvc}?singleWsdl)`);
   });
 });

@@ -8,9 +8,9 @@
 //     "out": "src/superoffice",
 //     "allow-origin": ["https://schemas.example.com"], "fetch-timeout": 30000, "max-bytes": 67108864 }
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, parse, relative, resolve, sep, type PlatformPath } from 'node:path';
 import { GenerateError, lineColumnAt } from '../errors.js';
-import { isUrl } from './documents.js';
+import { isUrl, redactUrl } from './documents.js';
 
 export const CONFIG_FILE = 'gen-services86.config.json';
 /** The output folder when neither the command line nor the config file names one. */
@@ -138,15 +138,22 @@ export function readConfig(path: string): LoadedConfig {
   const cwdRelative = (p: string) => cwdRelativeTo(process.cwd(), p);
   const wsdl: string[] = [];
   const globs: GlobWatch[] = [];
+  const urlMessage = (url: string) => `"wsdl": "${url.slice('https://'.length)}" is not a file; a URL needs its https:// (${url})`;
   for (const pattern of patterns) {
     if (isUrl(pattern)) wsdl.push(pattern);
     else if (unsupportedGlob(pattern) !== undefined) {
       throw new GenerateError(`"wsdl": the pattern "${pattern}" uses ${unsupportedGlob(pattern)}, which is not supported: only *, ? and ** are`, { file });
-    } else if (!/[*?]/.test(pattern)) wsdl.push(cwdRelative(resolve(base, pattern)));
-    else {
+    } else if (!/[*?]/.test(pattern)) {
+      const url = urlWithoutScheme(pattern, base);
+      if (url !== undefined) throw new GenerateError(urlMessage(url), { file });
+      wsdl.push(cwdRelative(resolve(base, pattern)));
+    } else {
       const { files: matches, watch: where } = expandGlob(base, pattern);
       globs.push(...where);
-      if (matches.length === 0) throw new NoMatchError(`"wsdl": the pattern "${pattern}" matches no file (relative to ${cwdRelative(base)}/)`, file, globs);
+      if (matches.length === 0) {
+        const url = urlWithoutScheme(pattern, base);
+        throw new NoMatchError(url !== undefined ? urlMessage(url) : `"wsdl": the pattern "${pattern}" matches no file (relative to ${cwdRelative(base)}/)`, file, globs);
+      }
       wsdl.push(...matches.map(cwdRelative));
     }
   }
@@ -154,7 +161,7 @@ export function readConfig(path: string): LoadedConfig {
   const maxBytes = positive('max-bytes');
   return {
     path,
-    wsdl: [...new Set(wsdl)],
+    wsdl: eachFileOnce(wsdl, process.cwd()),
     globs,
     out: cwdRelative(resolve(base, (obj['out'] as string | undefined) ?? DEFAULT_OUT_DIR)),
     allowOrigins: strings('allow-origin') ?? [],
@@ -167,32 +174,68 @@ export function readConfig(path: string): LoadedConfig {
  * The WSDL arguments of a command line → the inputs of the run. A path or URL stays as given. A glob
  * (`*`, `?`, `**`) is expanded as in a config file, relative to `cwd`: PowerShell and cmd pass it on
  * unexpanded, and so does a shell when it is quoted or matches nothing. A file named twice
- * (`EMail.wsdl 'wsdl/*.wsdl'`) is read once, where it is first named. `globs`: where a new match
- * of a glob could appear (--watch watches there).
+ * (`EMail.wsdl 'wsdl/*.wsdl'`, or through a link) is read once, where it is first named. `globs`:
+ * where a new match of a glob could appear (--watch watches there).
  */
 export function expandArguments(args: readonly string[], cwd = process.cwd()): { readonly wsdl: string[]; readonly globs: GlobWatch[] } {
   const wsdl: string[] = [];
   const globs: GlobWatch[] = [];
-  const seen = new Set<string>();
-  const add = (input: string): void => {
-    const key = isUrl(input) ? input : resolve(cwd, input);
-    if (!seen.has(key)) wsdl.push(input);
-    seen.add(key);
-  };
+  const urlMessage = (url: string) => `not a file; a URL needs its https:// (${url})`;
   for (const arg of args) {
     // A file whose name holds a * or ? (possible outside Windows) is that file.
     if (isUrl(arg) || !/[*?]/.test(arg) || existsSync(resolve(cwd, arg))) {
-      add(arg);
+      const url = isUrl(arg) ? undefined : urlWithoutScheme(arg, cwd);
+      if (url !== undefined) throw new GenerateError(urlMessage(url), { file: url.slice('https://'.length) });
+      wsdl.push(arg);
       continue;
     }
     const unsupported = unsupportedGlob(arg);
     if (unsupported !== undefined) throw new GenerateError(`the pattern uses ${unsupported}, which is not supported: only *, ? and ** are`, { file: arg });
     const { files, watch } = expandGlob(cwd, arg);
     globs.push(...watch);
-    if (files.length === 0) throw new NoMatchError(`the pattern matches no file${isAbsolute(arg) ? '' : ' (relative to the working directory)'}`, arg, globs);
-    for (const f of files) add(isAbsolute(arg) ? f : cwdRelativeTo(cwd, f));
+    if (files.length === 0) {
+      const url = urlWithoutScheme(arg, cwd);
+      if (url !== undefined) throw new NoMatchError(urlMessage(url), url.slice('https://'.length), globs);
+      throw new NoMatchError(`the pattern matches no file${isAbsolute(arg) ? '' : ' (relative to the working directory)'}`, arg, globs);
+    }
+    for (const f of files) wsdl.push(isAbsolute(arg) ? f : cwdRelativeTo(cwd, f));
   }
-  return { wsdl, globs };
+  return { wsdl: eachFileOnce(wsdl, cwd), globs };
+}
+
+/**
+ * `inputs` (paths relative to `cwd`, URLs) with each file once, where it is first named: two names
+ * of one file (`EMail.wsdl` and `./EMail.wsdl`, or a path through a link: `wsdl/current/EMail.wsdl`
+ * with `current` → `v86` and `wsdl/v86/EMail.wsdl`) are one input; read twice, they were two
+ * agents of one name, refused as a folder clash. A path to no file is kept, so that it is
+ * reported when read ("no such file").
+ */
+function eachFileOnce(inputs: readonly string[], cwd: string): string[] {
+  const seen = new Set<string>();
+  return inputs.filter((input) => {
+    const key = isUrl(input) ? input : (realPath(resolve(cwd, input)) ?? resolve(cwd, input));
+    return !seen.has(key) && (seen.add(key), true);
+  });
+}
+
+/** A WSDL URL's query: `?wsdl`, `?singleWsdl`, in any case. */
+const WSDL_QUERY = /\?(?:single)?wsdl$/i;
+/** A host name (`crm.example.com`, `localhost`, `10.0.0.5`), maybe with user info and a port, and a `/`. */
+const HOST_AND_SLASH = /^(?:[^/\\@]*@)?(?:localhost|(?:[a-z\d](?:[a-z\d-]*[a-z\d])?\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?\//i;
+
+/**
+ * What `text`, when it names no file relative to `base`, seems to be: a WSDL URL without its
+ * scheme (`crm.example.com/Cust1/Remote/Services86/EMail.svc?singleWsdl`, copied from an address
+ * bar that hides it), said "the pattern matches no file" (its `?` read as a glob) or "no such
+ * file". Such a text ends in `?wsdl` or `?singleWsdl`, or starts with a host name and a `/` (and
+ * there is no folder of that name). Returned with `https://` and as messages show URLs (redactUrl):
+ * without user info or a ticket in the query. Undefined for a text that does not look like one.
+ */
+export function urlWithoutScheme(text: string, base: string): string | undefined {
+  if (isAbsolute(text)) return undefined;
+  const hostFirst = HOST_AND_SLASH.test(text) && !existsSync(resolve(base, text.slice(0, text.indexOf('/'))));
+  if (!(WSDL_QUERY.test(text) || hostFirst) || existsSync(resolve(base, text))) return undefined;
+  return redactUrl(`https://${text}`);
 }
 
 /** `path` relative to `cwd`, with `/` separators; `.` for `cwd` itself. */
@@ -300,19 +343,19 @@ export interface GlobWatch {
  * `test/*\/wsdl/*.wsdl` watches `test/` for new folders, each `test/x/wsdl/` for WSDLs and each
  * `test/x/` without a `wsdl/` for one, not every folder below `test/`.
  * A link to a folder is followed, by `**` as by `*` or a literal name: `wsdl/**\/*.wsdl` finds the
- * WSDLs of a folder linked in as `wsdl/*\/*.wsdl` does. `**` walks each folder once, under its own
- * name where the walk meets it without a link (links are followed after the folders), so a link
- * beside the folder it names (`current` → `v86`) does not make each WSDL there two agents of one
- * name; and it does not follow a link back up to where it started or above (a loop).
+ * WSDLs of a folder linked in as `wsdl/*\/*.wsdl` does. A `**` walks each folder once (a folder's
+ * links after its folders, so `wsdl/**` names the WSDLs of `v86` with a link `current` → `v86`
+ * beside it as `wsdl/v86/…`), and follows no link back up to where it started or above (a loop).
+ * One file may still match under two names (`wsdl/*\/*.wsdl` there, or `wsdl/*\/**\/*.wsdl`, whose
+ * `*` takes `current` first by name order): each is read once all the same (eachFileOnce).
  */
 export function expandGlob(base: string, pattern: string): { readonly files: string[]; readonly watch: GlobWatch[] } {
-  const segments = pattern.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
-  const root = pattern.startsWith('/') ? '/' : base;
+  const { root, segments } = globStart(base, pattern, { isAbsolute, parse });
   const out: string[] = [];
   const watch: GlobWatch[] = [];
   /** The folders (real paths) a `**` has walked, with its segment's index: `2 /home/me/wsdl`. */
   const walkedByGlobstar = new Set<string>();
-  /** `**` (segment i) from `start`: the rest of the pattern from each folder below, each folder once, the links last. */
+  /** `**` (segment i) from `start`: the rest of the pattern from each folder below, each folder once (by its real path), the links last. */
   const globstar = (start: string, i: number): void => {
     const from = realPath(start);
     if (from === undefined) return;
@@ -373,6 +416,22 @@ export function expandGlob(base: string, pattern: string): { readonly files: str
 }
 
 /**
+ * Where the walk of `pattern` starts and the segments it matches from there: an absolute pattern
+ * from its own root (`/`, `C:\`, `\\server\share\`), a relative one from `base`. `paths` is the
+ * platform's path module (a parameter, so that a test checks Windows' rules on any system). Taking
+ * only a leading `/` for a root, `C:\proj\wsdl\*.wsdl` was walked as the segments `C:`, `proj`, …
+ * below the working directory, and matched nothing.
+ */
+export function globStart(base: string, pattern: string, paths: Pick<PlatformPath, 'isAbsolute' | 'parse'>): { readonly root: string; readonly segments: string[] } {
+  const root = paths.isAbsolute(pattern) ? paths.parse(pattern).root : '';
+  const segments = pattern
+    .slice(root.length)
+    .split(/[\\/]+/)
+    .filter((s) => s !== '' && s !== '.');
+  return { root: root || base, segments };
+}
+
+/**
  * Whether an entry named `name` matches one segment of a glob, as expandGlob matches it: a literal
  * name exactly; `*` and `?` within the name, a hidden one (or node_modules) only when the segment
  * starts with a dot; `**` any folder but hidden ones.
@@ -423,7 +482,7 @@ export function isDir(p: string): boolean {
   }
 }
 
-/** A folder's path with every link resolved; undefined when it cannot be told (gone since it was listed). */
+/** A path with every link resolved; undefined when it cannot be told (gone since it was listed, or never there). */
 function realPath(p: string): string | undefined {
   try {
     return realpathSync.native(p);
