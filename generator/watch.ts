@@ -109,7 +109,11 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
     // events it has not delivered yet (a save while a run ended without giving them a turn).
     const kept = new Map<string, { readonly key: string; readonly watcher: FSWatcher }>();
     for (const [folder, { names, files: fileSegments, folders: folderSegments }] of byFolder) {
-      const key = [...[...names].sort(), '', ...[...fileSegments].sort(), '', ...[...folderSegments].sort()].join('\n');
+      // The folder itself is in the key, not only its path: one deleted and made again while a run
+      // went (a branch switch) is another folder, and the kept watcher would watch the deleted one.
+      const id = folderId(folder);
+      if (id === undefined) continue; // a folder that vanished since: the next run reports the missing file
+      const key = [id, ...[...names].sort(), '', ...[...fileSegments].sort(), '', ...[...folderSegments].sort()].join('\n');
       const old = watchers.get(folder);
       if (old?.key === key) {
         kept.set(folder, old);
@@ -189,6 +193,19 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
 }
 
 type Matcher = (name: string) => boolean;
+
+/**
+ * Which folder is at `path` now, or undefined when none is: device, inode and birth time (a folder
+ * made right after one was deleted gets its inode number again on ext4 and tmpfs, not its birth time).
+ */
+function folderId(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    return `${stat.dev}:${stat.ino}:${stat.birthtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Whether `file` was saved at or after `time`, or is gone when it `existed` before: one stat. */
 function changedSince(file: string, time: number, existed: boolean): boolean {
