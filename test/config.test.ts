@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix, win32 } from 'node:path';
+import { join, posix, relative, sep, win32 } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { expandArguments, expandGlob, globStart, NoMatchError, readConfig } from '../generator/input/config.js';
 import { GenerateError } from '../generator/errors.js';
@@ -254,8 +254,7 @@ describe('globs and repeats among WSDL arguments', () => {
     for (const [arg, file, url] of [
       [`${emailSvc}?singleWsdl`, `${emailSvc}?singleWsdl`, `https://${emailSvc}?singleWsdl`],
       [`${emailSvc}?WSDL`, `${emailSvc}?WSDL`, `https://${emailSvc}?WSDL`],
-      [emailSvc, emailSvc, `https://${emailSvc}`],
-      ['localhost:8080/EMail.svc', 'localhost:8080/EMail.svc', 'https://localhost:8080/EMail.svc'],
+      ['localhost:8080/EMail.svc?wsdl', 'localhost:8080/EMail.svc?wsdl', 'https://localhost:8080/EMail.svc?wsdl'],
       [`me:s3cret@${emailSvc}?singleWsdl`, `***@${emailSvc}?singleWsdl`, `https://***@${emailSvc}?singleWsdl`],
       [`${emailSvc}?ticket=s3cret&wsdl`, `${emailSvc}?ticket=***&wsdl`, `https://${emailSvc}?ticket=***&wsdl`],
     ] as const) {
@@ -267,6 +266,14 @@ describe('globs and repeats among WSDL arguments', () => {
     assert.match(refused(['wsdl/E?ail.txt']).message, /the pattern matches no file/);
     mkdirSync(join(dir, 'wsdl.v2'));
     assert.deepEqual(expandArguments(['wsdl.v2/EMail.wsdl'], dir).wsdl, ['wsdl.v2/EMail.wsdl']);
+    // An argument without a wildcard is kept as given, also a missing one (its run says "no such
+    // file", and --watch watches where it would appear: refused here, --watch had nothing to watch).
+    assert.deepEqual(expandArguments([emailSvc, 'wsdl.old/EMail.wsdl'], dir).wsdl, [emailSvc, 'wsdl.old/EMail.wsdl']);
+    // A missing folder with a dot in its name is a folder, not a host: in a config file, only a .svc or a ?wsdl is hinted.
+    writeFileSync(join(dir, 'dotted.config.json'), JSON.stringify({ wsdl: ['wsdl.old/EMail.wsdl', 'Services.Net/EMail.wsdl'] }));
+    assert.deepEqual(readConfig(join(dir, 'dotted.config.json')).wsdl, ['wsdl.old/EMail.wsdl', 'Services.Net/EMail.wsdl'].map((p) => relative(process.cwd(), join(dir, p)).split(sep).join('/')));
+    writeFileSync(join(dir, 'svc.config.json'), JSON.stringify({ wsdl: [emailSvc] }));
+    assert.throws(() => readConfig(join(dir, 'svc.config.json')), (err: GenerateError) => err.describe().endsWith(`"wsdl": "${emailSvc}" is not a file; a URL needs its https:// (https://${emailSvc})`));
     // In a config file too.
     writeFileSync(join(dir, 'url.config.json'), JSON.stringify({ wsdl: ['wsdl/*.wsdl', `me:s3cret@${emailSvc}?singleWsdl`] }));
     assert.throws(

@@ -183,9 +183,9 @@ export function expandArguments(args: readonly string[], cwd = process.cwd()): {
   const urlMessage = (url: string) => `not a file; a URL needs its https:// (${url})`;
   for (const arg of args) {
     // A file whose name holds a * or ? (possible outside Windows) is that file.
+    // A path is kept as given, also a missing one: its run says "no such file", and --watch watches
+    // where it would appear (refused here, it left --watch nothing to watch).
     if (isUrl(arg) || !/[*?]/.test(arg) || existsSync(resolve(cwd, arg))) {
-      const url = isUrl(arg) ? undefined : urlWithoutScheme(arg, cwd);
-      if (url !== undefined) throw new GenerateError(urlMessage(url), { file: url.slice('https://'.length) });
       wsdl.push(arg);
       continue;
     }
@@ -228,12 +228,13 @@ const HOST_AND_SLASH = /^(?:[^/\\@]*@)?(?:localhost|(?:[a-z\d](?:[a-z\d-]*[a-z\d
  * scheme (`crm.example.com/Cust1/Remote/Services86/EMail.svc?singleWsdl`, copied from an address
  * bar that hides it), said "the pattern matches no file" (its `?` read as a glob) or "no such
  * file". Such a text ends in `?wsdl` or `?singleWsdl`, or starts with a host name and a `/` (and
- * there is no folder of that name). Returned with `https://` and as messages show URLs (redactUrl):
+ * there is no folder of that name) and names a `.svc`. Returned with `https://` and as messages show URLs (redactUrl):
  * without user info or a ticket in the query. Undefined for a text that does not look like one.
  */
 export function urlWithoutScheme(text: string, base: string): string | undefined {
   if (isAbsolute(text)) return undefined;
-  const hostFirst = HOST_AND_SLASH.test(text) && !existsSync(resolve(base, text.slice(0, text.indexOf('/'))));
+  // A host name first, and a service (`.svc`) after it: `wsdl.old/EMail.wsdl` is a folder's name.
+  const hostFirst = HOST_AND_SLASH.test(text) && /\.svc(?:[/?]|$)/i.test(text) && !existsSync(resolve(base, text.slice(0, text.indexOf('/'))));
   if (!(WSDL_QUERY.test(text) || hostFirst) || existsSync(resolve(base, text))) return undefined;
   return redactUrl(`https://${text}`);
 }
