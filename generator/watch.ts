@@ -48,7 +48,7 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
   const cache = new ReadCache();
   const debounceMs = options.debounceMs ?? 100;
   /** A watcher per folder, with the key of the names and segments it was made for. */
-  let watchers = new Map<string, { readonly key: string; readonly watcher: FSWatcher }>();
+  let watchers = new Map<string, FolderWatch>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -107,29 +107,31 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
       });
     // A watcher for the same folder and names is kept, not made again: closing it would drop the
     // events it has not delivered yet (a save while a run ended without giving them a turn).
-    const kept = new Map<string, { readonly key: string; readonly watcher: FSWatcher }>();
+    const kept = new Map<string, FolderWatch>();
     for (const [folder, { names, files: fileSegments, folders: folderSegments }] of byFolder) {
-      // The folder itself is in the key, not only its path: one deleted and made again while a run
-      // went (a branch switch) is another folder, and the kept watcher would watch the deleted one.
-      const id = folderId(folder);
-      if (id === undefined) continue; // a folder that vanished since: the next run reports the missing file
-      const key = [id, ...[...names].sort(), '', ...[...fileSegments].sort(), '', ...[...folderSegments].sort()].join('\n');
+      // The folder itself (device and inode) is in the key, not only its path; and a watcher told
+      // of its own folder's deletion is not kept, as a folder made again at once may get the same
+      // inode (ext4, tmpfs): either way, a kept watcher would watch the deleted folder.
+      const key = [folderId(folder), ...[...names].sort(), '', ...[...fileSegments].sort(), '', ...[...folderSegments].sort()].join('\n');
       const old = watchers.get(folder);
-      if (old?.key === key) {
+      if (old?.key === key && !old.gone()) {
         kept.set(folder, old);
         watchers.delete(folder);
         continue;
       }
       const fileMatch = [...fileSegments].map(segmentMatcher);
       const folderMatch = [...folderSegments].map(segmentMatcher);
+      const own = basename(folder);
       try {
+        let gone = false;
         const watcher = watchFile(folder, (_event, entry) => {
           const name = entry?.toString();
-          if (name === undefined || names.has(name) || fileMatch.some((m) => m(name))) schedule();
+          if (name === own) gone = true; // the folder itself deleted or moved (or an entry of its name): made anew by the next run
+          if (name === undefined || name === own || names.has(name) || fileMatch.some((m) => m(name))) schedule();
           else if (folderMatch.some((m) => m(name)) && isDir(join(folder, name))) schedule();
         });
         watcher.on('error', () => schedule());
-        kept.set(folder, { key, watcher });
+        kept.set(folder, { key, watcher, gone: () => gone });
         // Watched from now on, but the run's walk read it earlier: a match added in between (a
         // folder copied in over a while, `mkdir -p new/wsdl` then a save in it) gets a run of its own.
         if (afterRun && (fileSegments.size > 0 || folderSegments.size > 0) && addedSinceWalk(folder, fileMatch, folderMatch)) schedule();
@@ -194,16 +196,20 @@ export async function watchAndRun(options: WatchOptions): Promise<void> {
 
 type Matcher = (name: string) => boolean;
 
-/**
- * Which folder is at `path` now, or undefined when none is: device, inode and birth time (a folder
- * made right after one was deleted gets its inode number again on ext4 and tmpfs, not its birth time).
- */
-function folderId(path: string): string | undefined {
+/** A folder's watcher, the key it was made for, and whether it was told of its folder's deletion. */
+interface FolderWatch {
+  readonly key: string;
+  readonly watcher: FSWatcher;
+  readonly gone: () => boolean;
+}
+
+/** Which folder is at `path` now (device and inode); '' when it cannot be told. */
+function folderId(path: string): string {
   try {
     const stat = statSync(path);
-    return `${stat.dev}:${stat.ino}:${stat.birthtimeMs}`;
+    return `${stat.dev}:${stat.ino}`;
   } catch {
-    return undefined;
+    return ''; // gone or unreadable: watchFile below fails too, or the key differs once and the watcher is made anew
   }
 }
 
