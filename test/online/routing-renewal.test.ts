@@ -118,6 +118,10 @@ describe('tenant resolver', () => {
       const token = 'a3f9c2e1b7d45e6f8a9b0c1d2e3f4a5b';
       assert.throws(() => make({ tenant: 'Cust1', environment: token }), (e: unknown) => e instanceof OnlineError && /neither sod/.test(e.message) && !e.message.includes(token));
       assert.throws(() => make({ tenant: 'Cust1', environment: 'online.superoffice.cm' }), (e: unknown) => e instanceof OnlineError && e.message.includes('"online.superoffice.cm"'));
+      // Dotted, but no host name: a JWT (its last part is no top-level domain), a password with an underscore.
+      for (const secret of ['eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJlX3NlY3JldA', 's3cret-pass.word_1']) {
+        assert.throws(() => make({ tenant: 'Cust1', environment: secret }), (e: unknown) => e instanceof OnlineError && /\(not shown: it may hold a secret\)/.test(e.message) && !e.message.includes(secret));
+      }
       assert.doesNotThrow(() => make({ tenant: 'Cust1', environment: origin }));
     }
   });
