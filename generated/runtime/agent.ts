@@ -293,7 +293,8 @@ export function httpUrl(name: string, value: string, kind: new (message: string)
  * carrying one, and is not shown.
  */
 function quoted(value: string): string {
-  return /^[A-Za-z]{1,12}$/.test(value) || /^[\w-]+(\.[\w-]+)+(:\d+)?$/.test(value) ? `"${value}"` : '(not shown: it may hold a secret)';
+  const hostName = value.length <= 253 && /^([A-Za-z\d-]{1,63}\.)+[A-Za-z]{2,63}(:\d{1,5})?$/.test(value); // (not a JWT: dotted too)
+  return /^[A-Za-z]{1,12}$/.test(value) || hostName ? `"${value}"` : '(not shown: it may hold a secret)';
 }
 
 /** Fails (OnlineError) for a bad tenant or environment: checked when an agent or session is made. */
