@@ -12,9 +12,10 @@
 //
 // The messages of a run (`--check`'s "run … to update it") use commandAsRun instead: the run as the
 // user made it, relative to the working directory.
-import { existsSync, realpathSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fits } from '../emit/layout.js';
+import { physical } from '../physical-path.js';
 import { isUrl, normalizeOrigin, redactUrl } from './documents.js';
 
 /** The options of a run that are part of its command (the ones that change what is read). */
@@ -41,27 +42,6 @@ export function projectRoot(outDir: string): string {
   for (let dir = out; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) return dirname(out);
-  }
-}
-
-/**
- * `p` (absolute) with its symbolic links resolved: the real path of its nearest existing folder,
- * and the rest as given. Paths are compared as the kernel sees them, so `wsdl/EMail.wsdl` and
- * "$PWD/wsdl/EMail.wsdl" in a folder reached through a link are one path, and `..` is the real
- * parent, as process.cwd() and every other module resolve it.
- */
-function physical(p: string): string {
-  const rest: string[] = [];
-  for (let dir = p; ; dir = dirname(dir)) {
-    try {
-      const real = join(realpathSync(dir), ...rest);
-      // A pipe's link (/dev/fd/63 → /proc/<pid>/fd/pipe:[<inode>]) names no path, and a new one every
-      // run: the pipe is named as given.
-      return rest.length === 0 && !existsSync(real) ? p : real;
-    } catch {
-      if (dirname(dir) === dir) return p;
-      rest.unshift(basename(dir));
-    }
   }
 }
 

@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, parse, relative, resolve, sep, type PlatformPath } from 'node:path';
 import { GenerateError, lineColumnAt } from '../errors.js';
+import { physical } from '../physical-path.js';
 import { isUrl, redactUrl } from './documents.js';
 
 export const CONFIG_FILE = 'gen-services86.config.json';
@@ -213,7 +214,7 @@ export function expandArguments(args: readonly string[], cwd = process.cwd()): {
 function eachFileOnce(inputs: readonly string[], cwd: string): string[] {
   const seen = new Set<string>();
   return inputs.filter((input) => {
-    const key = isUrl(input) ? input : (realPath(resolve(cwd, input)) ?? resolve(cwd, input));
+    const key = isUrl(input) ? input : physical(resolve(cwd, input));
     return !seen.has(key) && (seen.add(key), true);
   });
 }

@@ -9,9 +9,10 @@
 // what it no longer produces — the folders of inputs no longer given included — as long as each
 // file is still exactly as we wrote it. Edited or foreign files are kept and reported by name.
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
+import { physical } from '../physical-path.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
 import { FileTexts } from '../read-cache.js';
 
@@ -434,7 +435,7 @@ function checkOutputFolder(outDir: string, files: readonly GeneratedFile[]): voi
  * list the other's files as foreign. Compared by real path, so a link into another output counts.
  */
 function checkNotNested(outDir: string, files: readonly GeneratedFile[]): void {
-  const real = realPathOf(outDir);
+  const real = physical(resolve(outDir));
   const refuse = (dir: string, how: string): never => {
     const where = relative(process.cwd(), dir) || '.';
     throw new GenerateError(`the output folder ${how} the output of another run (${where}, see its ${MANIFEST}): choose a folder beside it, or delete that output if it is no longer used`, { file: outDir });
@@ -445,18 +446,6 @@ function checkNotNested(outDir: string, files: readonly GeneratedFile[]): void {
   }
   const folders = new Set(files.filter((f) => f.path.includes('/')).map((f) => f.path.slice(0, f.path.indexOf('/'))));
   for (const folder of folders) if (existsSync(join(real, folder, MANIFEST))) refuse(join(real, folder), 'would write over');
-}
-
-/** `path` with the links of its nearest existing part resolved: the rest does not exist yet. */
-function realPathOf(path: string): string {
-  const absolute = resolve(path);
-  for (let p = absolute; ; p = dirname(p)) {
-    try {
-      return join(realpathSync.native(p), relative(p, absolute));
-    } catch {
-      if (dirname(p) === p) return absolute;
-    }
-  }
 }
 
 /**

@@ -1,0 +1,26 @@
+// One rule for comparing paths as the kernel sees them, for the modules that need it: the command
+// in the headers (input/command.ts), inputs named twice (input/config.ts) and outputs nested in
+// one another (output/write.ts). A neutral module: input and output do not import each other.
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * `p` (absolute) with its symbolic links resolved: the real path of its nearest existing folder,
+ * and the rest as given. Paths are compared as the kernel sees them, so `wsdl/EMail.wsdl` and
+ * "$PWD/wsdl/EMail.wsdl" in a folder reached through a link are one path, and `..` is the real
+ * parent, as process.cwd() and every other module resolve it.
+ */
+export function physical(p: string): string {
+  const rest: string[] = [];
+  for (let dir = p; ; dir = dirname(dir)) {
+    try {
+      const real = join(realpathSync(dir), ...rest);
+      // A pipe's link (/dev/fd/63 → /proc/<pid>/fd/pipe:[<inode>]) names no path, and a new one every
+      // run: the pipe is named as given.
+      return rest.length === 0 && !existsSync(real) ? p : real;
+    } catch {
+      if (dirname(dir) === dir) return p;
+      rest.unshift(basename(dir));
+    }
+  }
+}
