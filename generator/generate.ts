@@ -242,7 +242,7 @@ export function buildFiles(wsdlPaths: readonly string[], options: BuildOptions =
 export async function buildFilesParallel(
   inputs: readonly string[],
   options: BuildOptions & InputOptions & { readonly outDir?: string } = {},
-): Promise<{ agents: AgentSummary[]; files: GeneratedFile[] }> {
+): Promise<{ agents: AgentSummary[]; files: GeneratedFile[]; /** The manifest's command (regenerateCommand). */ command: string }> {
   const { regenerate, cache } = options;
   const outDir = options.outDir || DEFAULT_OUT_DIR;
   // Without a cache every input is read, so the workers can start while the inputs load.
@@ -265,8 +265,10 @@ export async function buildFilesParallel(
       byIndex[p.i] = outcome;
       if (cache && 'result' in outcome) cache.set(p.input, outcome.result);
     });
-    const command = regenerate ?? headerCommand(regenerateCommand({ ...options, inputs, outDir }));
-    return assemble(collect(byIndex, errors, loaded), templatesDir, command, cache?.emits);
+    // Worked out once, for the manifest and (as its header line) the files; after the reads, as it
+    // resolves every input's real path and would otherwise hold back the reader threads' start.
+    const command = regenerateCommand({ ...options, inputs, outDir });
+    return { ...assemble(collect(byIndex, errors, loaded), templatesDir, regenerate ?? headerCommand(command), cache?.emits), command };
   } finally {
     pool?.close();
   }
@@ -274,9 +276,7 @@ export async function buildFilesParallel(
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const outDir = options.outDir || DEFAULT_OUT_DIR; // (as buildFilesParallel reads it: '' is the default too)
-  // The command that regenerates the folder, worked out once: the manifest holds it, each file's header names it.
-  const command = regenerateCommand({ ...options, inputs: options.wsdl, outDir });
-  const { agents, files } = await buildFilesParallel(options.wsdl, { regenerate: headerCommand(command), ...options, outDir });
+  const { agents, files, command } = await buildFilesParallel(options.wsdl, { ...options, outDir });
   if (options.check) return { agents, files, stale: findStale(outDir, files) };
   const written = writeOutput(outDir, files, { command, seen: options.cache?.files });
   return { agents, files, stale: [], written };
