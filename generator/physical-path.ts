@@ -1,6 +1,6 @@
-// One rule for comparing paths as the kernel sees them, for the modules that need it: the command
-// in the headers (input/command.ts), inputs named twice (input/config.ts) and outputs nested in
-// one another (output/write.ts). A neutral module: input and output do not import each other.
+// Paths as the kernel sees them, for the modules that need it: the command in the headers
+// (input/command.ts), inputs named twice and globs through links (input/config.ts) and outputs
+// nested in one another (output/write.ts). A neutral module: input and output do not import each other.
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -22,5 +22,18 @@ export function physical(p: string): string {
       if (dirname(dir) === dir) return p;
       rest.unshift(basename(dir));
     }
+  }
+}
+
+/**
+ * An existing path with every link resolved (one system call, realpath(3)); undefined when there is
+ * nothing there. For comparing files and folders that exist; `physical` names paths in messages
+ * and commands (it keeps a pipe's name and a path not made yet).
+ */
+export function realPath(p: string): string | undefined {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return undefined;
   }
 }

@@ -7,10 +7,10 @@
 //     "wsdl": ["wsdl/*.wsdl", "https://host/Remote/Services86/EMail.svc?singleWsdl"],
 //     "out": "src/superoffice",
 //     "allow-origin": ["https://schemas.example.com"], "fetch-timeout": 30000, "max-bytes": 67108864 }
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, parse, relative, resolve, sep, type PlatformPath } from 'node:path';
 import { GenerateError, lineColumnAt } from '../errors.js';
-import { physical } from '../physical-path.js';
+import { realPath } from '../physical-path.js';
 import { isUrl, redactUrl } from './documents.js';
 
 export const CONFIG_FILE = 'gen-services86.config.json';
@@ -214,7 +214,7 @@ export function expandArguments(args: readonly string[], cwd = process.cwd()): {
 function eachFileOnce(inputs: readonly string[], cwd: string): string[] {
   const seen = new Set<string>();
   return inputs.filter((input) => {
-    const key = isUrl(input) ? input : physical(resolve(cwd, input));
+    const key = isUrl(input) ? input : (realPath(resolve(cwd, input)) ?? resolve(cwd, input));
     return !seen.has(key) && (seen.add(key), true);
   });
 }
@@ -481,14 +481,5 @@ export function isDir(p: string): boolean {
     return statSync(p).isDirectory();
   } catch {
     return false;
-  }
-}
-
-/** A path with every link resolved; undefined when it cannot be told (gone since it was listed, or never there). */
-function realPath(p: string): string | undefined {
-  try {
-    return realpathSync.native(p);
-  } catch {
-    return undefined;
   }
 }
