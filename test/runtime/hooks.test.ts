@@ -84,6 +84,9 @@ test('onXml text: every Ticket and Password value is ***, in XML and JSON; empty
     assert.equal(withoutCredentials(`<a:Password>${value}</a:Password><Ticket>t</Ticket><Id>1</Id>`), '<a:Password>***</a:Password><Ticket>***</Ticket><Id>1</Id>', value);
   }
   assert.equal(withoutCredentials('<Ticket><![CDATA[7T:<abc'), '<Ticket>***');
+  // An end tag's text inside the value's CDATA section or comment is not its end (the rest was shown).
+  assert.equal(withoutCredentials('<a><Password><![CDATA[p<w</Password>SECRETTAIL]]></Password></a>'), '<a><Password>***</Password></a>');
+  assert.equal(withoutCredentials('<Ticket><!-- </Ticket> -->7T:<x>SECRETTAIL</Ticket><Id>1</Id>'), '<Ticket>***</Ticket><Id>1</Id>');
   // Unclosed starts, CDATA and strings, each repeated: a pattern that scanned past the next `<`
   // for each of them took minutes (quadratic); this one takes milliseconds.
   for (const hostile of ['<Ticket '.repeat(200_000), '<Ticket><![CDATA['.repeat(200_000), '{"Ticket":"'.repeat(300_000), `<a:Ticket>${'x'.repeat(3_000_000)}`, `<Ticket>${'x<![CDATA[y]]>'.repeat(50_000)}`, '<Ticket>x<!-- '.repeat(50_000), `<Ticket><![CDATA[${']'.repeat(1_000_000)}`, `<Ticket><!--${'-'.repeat(1_000_000)}`]) {
