@@ -114,12 +114,22 @@ function withoutMarkedUpValues(text: string): string {
   CREDENTIAL_MARKUP_START.lastIndex = 0;
   for (let m = CREDENTIAL_MARKUP_START.exec(text); m !== null; m = CREDENTIAL_MARKUP_START.exec(text)) {
     const value = m.index + m[0].length;
-    const end = text.indexOf(`</${m[1]}`, value);
     out += `${text.slice(kept, value)}***`;
-    kept = end < 0 ? text.length : end;
+    kept = valueEnd(text, value, m[1]!);
     CREDENTIAL_MARKUP_START.lastIndex = kept;
   }
   return kept === 0 ? text : out + text.slice(kept);
+}
+
+/** Where a value from `from` ends: at its element's end tag past CDATA sections and comments (either may hold one as text), else the text's end. */
+function valueEnd(text: string, from: number, name: string): number {
+  for (let i = text.indexOf('<', from); i >= 0; i = text.indexOf('<', i + 1)) {
+    const close = text.startsWith('<![CDATA[', i) ? ']]>' : text.startsWith('<!--', i) ? '-->' : undefined;
+    if (close === undefined && text.startsWith(`</${name}`, i)) return i;
+    if (close !== undefined) i = text.indexOf(close, i);
+    if (i < 0) break;
+  }
+  return text.length;
 }
 
 /**
