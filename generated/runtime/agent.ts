@@ -266,16 +266,16 @@ export const namedOrigin = (environment: string): string | undefined => (Object.
 /** The origin of an environment: `https://sod.superoffice.com`, or the URL given (no trailing slash). */
 export function environmentUrl(environment: OnlineEnvironment): string {
   const known = namedOrigin(environment);
-  return known ?? new URL(httpUrl('environment', environment, OnlineError, 'neither sod, stage, online nor an http(s) URL')).href.replace(/\/+$/, '');
+  return known ?? httpUrl('environment', environment, OnlineError, 'neither sod, stage, online nor an http(s) URL').href.replace(/\/+$/, '');
 }
 
 /**
- * The URL option `name` gives, checked when the agent or session is made rather than at its first
+ * The URL option `name` gives, parsed, checked when the agent or session is made rather than at its first
  * call: http(s), without credentials (which go in the ticket or headers), a query or a fragment
  * (a baseUrl's path is appended). Else an error of `kind`, not quoting a value that may be a secret
  * (`bob:pa55@host`, without its `https://`, parses as the scheme `bob:`).
  */
-export function httpUrl(name: string, value: string, kind: new (message: string) => Error, notUrl = 'not an http(s) URL'): string {
+export function httpUrl(name: string, value: string, kind: new (message: string) => Error, notUrl = 'not an http(s) URL'): URL {
   let url: URL;
   try {
     url = new URL(value);
@@ -284,7 +284,7 @@ export function httpUrl(name: string, value: string, kind: new (message: string)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new kind(`${name} ${quoted(value)} is ${notUrl}`);
   if (url.username || url.password || url.search || url.hash) throw new kind(`${name} URL must not carry credentials, a query or a fragment`);
-  return value;
+  return url;
 }
 
 /**
