@@ -46,26 +46,11 @@ export function template(templatesDir: string, name: string): Template {
     // LF whatever the checkout holds (git's core.autocrlf makes CRLF on Windows): the output is the same bytes on every machine.
     const source = readFileSync(path, 'utf8').replace(/\r\n/g, '\n');
     const pre = resolve(templatesDir) === packageTemplates ? (precompiled ??= loadPrecompiled())?.[name] : undefined;
-    const run =
+    t =
       pre && pre.source === source
         ? (require('handlebars/runtime') as HandlebarsLike).template(pre.spec)
         : (require('handlebars') as HandlebarsLike).compile(source, OPTIONS);
-    t = (view) => flattened(run(view));
     compiled.set(path, t);
   }
   return t;
-}
-
-/**
- * `text` made one flat string in memory, which V8 does the first time a character of it is read.
- * Handlebars builds a file's text by concatenation: a tree of small pieces (V8 cons strings),
- * tens of thousands per file, which would stay alive until the files are written, be copied by
- * every garbage collection until then, and be walked piece by piece when the text is encoded for
- * writing. Flattened right after the template runs, while the pieces are fresh in the cache, it
- * costs next to nothing: for the 56 Services86 WSDLs, emitting took as long as before (≈ 370 ms
- * CPU, 14 alternating runs each), and encoding the agents' files for writing 29 → 7 ms.
- */
-function flattened(text: string): string {
-  text.charCodeAt(0);
-  return text;
 }
