@@ -13,7 +13,7 @@ import { readAgent, type AgentSummary, type ReadResult } from './generate-agent.
 import { ReadCache } from './read-cache.js';
 import { headerCommand, regenerateCommand } from './input/command.js';
 import { DEFAULT_OUT_DIR } from './input/config.js';
-import { docLabel } from './input/documents.js';
+import { checkOrigin, docLabel } from './input/documents.js';
 import { loadInput, loadLocalInput, type InputOptions, type LoadedInput } from './input/load.js';
 import { findStale, writeOutput, type StaleFile, type WriteSummary } from './output/write.js';
 import { ReaderPool } from './parallel/pool.js';
@@ -245,6 +245,7 @@ export async function buildFilesParallel(
 ): Promise<{ agents: AgentSummary[]; files: GeneratedFile[]; /** The manifest's command (regenerateCommand). */ command: string }> {
   const { regenerate, cache } = options;
   const outDir = options.outDir || DEFAULT_OUT_DIR;
+  for (const origin of options.allowedOrigins ?? []) checkOrigin(origin);
   // Without a cache every input is read, so the workers can start while the inputs load.
   let pool = cache ? undefined : ReaderPool.start(inputs.length);
   try {

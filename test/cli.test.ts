@@ -210,6 +210,20 @@ describe('arguments', () => {
     assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'not a folder\n');
   });
 
+  // Text that is not a URL was recorded as given in the headers and the manifest (review r16b):
+  // `--allow-origin me:s3cret@host.com` wrote the password into every file.
+  test('an --allow-origin (or config "allow-origin") that is not an http(s) URL is refused, not recorded, and shown only as a host', async () => {
+    const dir = freshDir('allow-origin');
+    const wsdl = join(badDir, 'valid-minimal.wsdl');
+    for (const [origin, shown] of [['me:s3cret@host.com', '(not shown: it may hold a password)'], ['ftp://me:s3cret@host.com', '(not shown: it may hold a password)'], ['schemas.example.com', '"schemas.example.com"']]) {
+      const run = await runCli([wsdl, '-o', 'out', '--allow-origin', origin!], dir);
+      assertOneErrorLine(run, new RegExp(`^gen-services86: --allow-origin ${esc(shown!)} is not an origin such as https://host$`));
+    }
+    writeFileSync(join(dir, 'gen-services86.config.json'), JSON.stringify({ wsdl: [wsdl], out: 'out', 'allow-origin': ['me:s3cret@host.com'] }));
+    assertOneErrorLine(await runCli([], dir), /^gen-services86: --allow-origin \(not shown: it may hold a password\) is not an origin such as https:\/\/host$/);
+    assert.deepEqual(readdirSync(dir), ['gen-services86.config.json'], 'nothing written');
+  });
+
   // `-o out/Note` inside an earlier output `out` wrote its entry point over out/Note/index.ts and left
   // out/Note/Note/, out/Note/runtime/ and a second manifest, which the outer run then kept as foreign;
   // `-o out` around an earlier output out/Note did the same from the other side.

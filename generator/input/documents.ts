@@ -10,6 +10,7 @@
 //   local files.
 import { isAbsolute, relative, resolve as resolvePath, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GenerateError } from '../errors.js';
 
 export type DocRef = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string };
 
@@ -79,6 +80,23 @@ export function originsFor(input: DocRef, policy: FetchPolicy): Set<string> {
   if (input.kind === 'url') origins.add(new URL(input.url).origin);
   for (const o of policy.allowedOrigins ?? []) origins.add(normalizeOrigin(o));
   return origins;
+}
+
+/**
+ * Refuses an allowed origin (--allow-origin, a config's "allow-origin") that is not an http(s) URL:
+ * it would match no document, and as text that is not a URL it was recorded in the headers and the
+ * manifest as given (`me:s3cret@host`: the password with it). Quoted only when it reads as a host.
+ */
+export function checkOrigin(origin: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(origin);
+  } catch {
+    // not a URL: refused below
+  }
+  if (url?.protocol === 'http:' || url?.protocol === 'https:') return;
+  const shown = /^[A-Za-z\d.-]+(:\d{1,5})?$/.test(origin) ? `"${origin}"` : '(not shown: it may hold a password)';
+  throw new GenerateError(`--allow-origin ${shown} is not an origin such as https://host`);
 }
 
 /** `https://Host:443/x` → `https://host`; a value that is not an http(s) origin is returned as given (it matches nothing). */
