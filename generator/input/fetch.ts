@@ -76,8 +76,8 @@ export async function fetchXml(url: string, limits: FetchLimits = {}, checkRedir
     }
     const bytes = await readBody(res, maxBytes, timeoutMs, fail);
     const text = decodeXmlBytes(bytes, file);
+    if (text.trim() === '') fail('the response is empty');
     const what = notXmlStart(text);
-    if (what === 'holds only white space') fail('the response is empty');
     if (what !== undefined) {
       const type = res.headers.get('content-type');
       fail(`the response is not XML${type ? ` (Content-Type: ${type})` : ''}; it ${what}`);
