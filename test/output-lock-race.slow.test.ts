@@ -4,7 +4,7 @@
 // over: this race showed it in about one round in three with 8 processes on 2 cores.
 // output-lock-takeover.test.ts plays the same interleavings deterministically.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +27,10 @@ test(`${RACERS} processes taking over a killed run's lock at once, ${ROUNDS} rou
   const control = join(work, 'control');
   for (const dir of [out, holders, control]) mkdirSync(dir);
   const racer = join(repoRoot, 'dist', 'test', 'support', 'lock-racer.js');
+  const children: ChildProcess[] = [];
   const runs = Array.from({ length: RACERS }, () => {
     const child = spawn(process.execPath, [racer, out, holders, control, String(ROUNDS), String(HOLD_MS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -41,16 +43,22 @@ test(`${RACERS} processes taking over a killed run's lock at once, ${ROUNDS} rou
   const finished = Promise.all(runs);
   let failed: unknown;
   finished.catch((err: unknown) => (failed = err));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const until = Date.now() + 60_000; readdirSync(control).filter((f) => f.startsWith(`ready-${round}-`)).length < RACERS; ) {
-      if (failed !== undefined || Date.now() > until) throw failed ?? new Error(`round ${round}: the racers did not get ready`);
-      await new Promise((ok) => setTimeout(ok, 2));
+  let results: RacerRound[];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const until = Date.now() + 60_000; readdirSync(control).filter((f) => f.startsWith(`ready-${round}-`)).length < RACERS; ) {
+        if (failed !== undefined || Date.now() > until) throw failed ?? new Error(`round ${round}: the racers did not get ready`);
+        await new Promise((ok) => setTimeout(ok, 2));
+      }
+      rmSync(join(out, '.gen-services86-lock'), { force: true });
+      writeFileSync(join(out, '.gen-services86-lock'), `${DEAD}\n`);
+      writeFileSync(join(control, `go-${round}`), '');
     }
-    rmSync(join(out, '.gen-services86-lock'), { force: true });
-    writeFileSync(join(out, '.gen-services86-lock'), `${DEAD}\n`);
-    writeFileSync(join(control, `go-${round}`), '');
+    results = (await finished).flat();
+  } finally {
+    // A failed round left the others waiting for a go that never comes: they would keep this file's process, and the run, alive.
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
-  const results = (await finished).flat();
   const overlapping = [...new Set(results.filter((r) => r.overlap).map((r) => r.round))];
   assert.deepEqual(overlapping, [], `rounds in which two processes held the lock at once`);
   const refusals = results.filter((r) => r.error !== undefined && !/^another gen-services86 run (?:\(process \d+\) )?is (?:writing this folder|taking over the lock)/.test(r.error));
