@@ -437,7 +437,7 @@ function checkOutputFolder(outDir: string, files: readonly GeneratedFile[]): voi
 function checkNotNested(outDir: string, files: readonly GeneratedFile[]): void {
   const real = physical(resolve(outDir));
   const refuse = (dir: string, how: string): never => {
-    const where = relative(process.cwd(), dir) || '.';
+    const where = relative(physical(process.cwd()), dir) || '.'; // (dir is a real path)
     throw new GenerateError(`the output folder ${how} the output of another run (${where}, see its ${MANIFEST}): choose a folder beside it, or delete that output if it is no longer used`, { file: outDir });
   };
   for (let dir = dirname(real); dir !== real; dir = dirname(dir)) {
