@@ -45,11 +45,19 @@ export function projectRoot(outDir: string): string {
   }
 }
 
+/**
+ * An input or output argument as a command shows it: a URL redacted, a path relative to the real
+ * folder `base` (given relative to `cwd`), with forward slashes on every platform.
+ */
+function commandWord(p: string, cwd: string, base: string): string {
+  return isUrl(p) ? redactUrl(p) : (relative(base, physical(resolve(cwd, p))) || '.').split(sep).join('/');
+}
+
 /** The command that regenerates this output, relative to its project root (see the top of this file). */
 export function regenerateCommand(info: InvocationInfo): string {
   const cwd = info.cwd ?? process.cwd();
   const root = projectRoot(physical(resolve(cwd, info.outDir)));
-  const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(root, physical(resolve(cwd, p))) || '.').split(sep).join('/'));
+  const rel = (p: string) => commandWord(p, cwd, root);
   const inputs = [...new Set(info.inputs.map(rel))].sort();
   return ['npx', 'gen-services86', ...inputs, '-o', rel(info.outDir), ...optionArgs(info)].map(shellWord).join(' ');
 }
@@ -65,7 +73,7 @@ export function headerCommand(command: string): string {
 export function commandAsRun(info: { readonly inputs: readonly string[]; readonly outDir: string; readonly configFile?: string; readonly extraArgs?: readonly string[]; readonly cwd?: string }): string {
   const cwd = info.cwd ?? process.cwd();
   const realCwd = physical(cwd);
-  const rel = (p: string) => (isUrl(p) ? redactUrl(p) : (relative(realCwd, physical(resolve(cwd, p))) || '.').split(sep).join('/'));
+  const rel = (p: string) => commandWord(p, cwd, realCwd);
   const words =
     info.configFile !== undefined
       ? ['gen-services86', '--config', rel(info.configFile), ...(info.extraArgs ?? [])]
