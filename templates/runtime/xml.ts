@@ -402,8 +402,7 @@ export class XmlReader {
   /** After XML_START: the element's text when it holds nothing else, read through its end tag; else null, nothing read. */
   textOnly(): string | null {
     if (this.pendingEnd) {
-      this.pendingEnd = false;
-      this.pop();
+      this.next(); // the self-closing tag's XML_END
       return '';
     }
     const src = this.src;
@@ -434,9 +433,8 @@ export class XmlReader {
       const end = lt < 0 ? this.len : lt;
       if (end > pos) {
         if (this.depth > 0) return this.textRun(pos, end);
-        for (let i = pos; i < end; i++) {
-          if (!isWs(src.charCodeAt(i))) throw this.error(`Text is not allowed ${this.rootSeen ? 'after' : 'before'} the document element`, i);
-        }
+        const notWs = this.skipWs(pos); // at `end` (the '<' or the end of input) when all is white space
+        if (notWs < end) throw this.error(`Text is not allowed ${this.rootSeen ? 'after' : 'before'} the document element`, notWs);
       }
       if (lt < 0) return this.endOfInput();
       const c = src.charCodeAt(lt + 1);
