@@ -411,7 +411,7 @@ export class EnvelopeDecoder {
     // The common case (WCF and SuperOffice's documentation annotate everything): xsi:type names the declared type.
     if (desc?.kind === 'complex') {
       const colon = value.indexOf(':');
-      if (value.slice(colon + 1) === desc.name && scope.lookup(colon < 0 ? '' : value.slice(0, colon)) === index.namespace(desc.ns)) {
+      if (value.slice(colon + 1) === desc.name && scope.binding(colon < 0 ? '' : value.slice(0, colon))?.uri === index.namespace(desc.ns)) {
         return declared;
       }
     }

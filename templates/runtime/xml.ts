@@ -180,12 +180,7 @@ export class Scope {
     private readonly known: Map<string, Binding>,
   ) {}
 
-  /** The URI bound to `prefix` (undefined: unbound; `xml` always is); `''` asks for the default namespace ('' when none). */
-  lookup(prefix: string): string | undefined {
-    return this.binding(prefix)?.uri;
-  }
-
-  /** The binding of `prefix` in this scope, or undefined when it is unbound. */
+  /** The binding of `prefix` in this scope (undefined: unbound; `xml` always is); `''` asks for the default namespace (URI '' when none). */
   binding(prefix: string): Binding | undefined {
     let found: Binding | undefined;
     let steps = 0;
@@ -944,7 +939,7 @@ export function resolveQNameIn(scope: Scope, qname: string): { ns: string; local
   const s = qname.trim();
   const colon = s.indexOf(':');
   if (s === '' || colon === 0 || colon === s.length - 1 || (colon > 0 && s.indexOf(':', colon + 1) >= 0)) return undefined;
-  const ns = scope.lookup(colon < 0 ? '' : s.slice(0, colon));
+  const ns = scope.binding(colon < 0 ? '' : s.slice(0, colon))?.uri;
   return ns === undefined ? undefined : { ns, local: colon < 0 ? s : s.slice(colon + 1) };
 }
 

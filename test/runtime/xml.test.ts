@@ -141,8 +141,8 @@ describe('parseXml: namespaces', () => {
     assert.equal(e.ns, 'urn:three');
     assert.equal(child(e, 0).ns, 'urn:one');
     assert.equal(child(e, 1).ns, 'urn:three');
-    assert.equal(b.scope.lookup('p'), 'urn:two');
-    assert.equal(root.scope.lookup('p'), 'urn:one');
+    assert.equal(b.scope.binding('p')?.uri, 'urn:two');
+    assert.equal(root.scope.binding('p')?.uri, 'urn:one');
   });
 
   it('exposes the scope for QName-valued attributes (xsi:type)', () => {
@@ -158,12 +158,12 @@ describe('parseXml: namespaces', () => {
     assert.deepEqual(resolveQName(parseXml('<a xmlns="urn:d"/>'), 'T'), { ns: 'urn:d', local: 'T' });
   });
 
-  it('always binds the xml prefix, and lookup of the default namespace gives "" when none is declared', () => {
+  it('always binds the xml prefix, and the default namespace is "" when none is declared', () => {
     const root = parseXml('<a xml:lang="nb"/>');
     assert.deepEqual(root.attrs.map((a) => [a.ns, a.local, a.value]), [[XML_NS, 'lang', 'nb']]);
-    assert.equal(root.scope.lookup('xml'), XML_NS);
-    assert.equal(root.scope.lookup(''), '');
-    assert.equal(root.scope.lookup('nope'), undefined);
+    assert.equal(root.scope.binding('xml')?.uri, XML_NS);
+    assert.equal(root.scope.binding('')?.uri, '');
+    assert.equal(root.scope.binding('nope')?.uri, undefined);
   });
 
   it('shares one scope object among elements that declare nothing', () => {
