@@ -39,15 +39,16 @@ export interface RequestDecodeOptions {
 export function decodeRequestOf(index: SchemaIndex, messages: ReadonlyMap<string, MessageDesc>, xml: string, options?: RequestDecodeOptions): DecodedRequest {
   keepDecodersAlive();
   const set = requestSetOf(index, messages);
-  const decoder = new EnvelopeDecoder(index, '', new XmlReader(xml, options?.maxDepth), options?.unknownElements === 'error');
   let met: { version: SoapVersion; element: string } | undefined;
-  decoder.pick = (ns, local, version) => {
-    met = { version, element: `{${ns}}${local}` };
-    return set.byElement.get(met.element);
-  };
   const otherwise = options?.otherwise;
   let decoded: DecodedMessage | DecodeError;
   try {
+    // The reader is made in the try: it checks the characters and the XML declaration as it is made.
+    const decoder = new EnvelopeDecoder(index, '', new XmlReader(xml, options?.maxDepth), options?.unknownElements === 'error');
+    decoder.pick = (ns, local, version) => {
+      met = { version, element: `{${ns}}${local}` };
+      return set.byElement.get(met.element);
+    };
     decoded = decoder.decode({ body: otherwise?.body ?? NO_ELEMENT, headers: set.headers }, undefined);
   } catch (err) {
     if (err instanceof XmlSyntaxError) throw notWellFormed(err, undefined);

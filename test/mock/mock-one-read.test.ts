@@ -155,6 +155,20 @@ describe('the mock reads each request once', () => {
     assert.equal(faultReason(result.body), 'GetEMailAccount: the SOAP envelope has 2 Body elements; SOAP allows one at Envelope');
   });
 
+  test('a request that is not XML by its characters or its XML declaration is a Fault saying so, as any other well-formedness error', async () => {
+    // The reader checks these as it is made: decodeRequestOf made it before its try, and the mock
+    // answered "internal mock error: Character U+0001 ..." for them.
+    const requests: [string, RegExp][] = [
+      [envelope('<s:Body>\u0001</s:Body>'), /^the message is not well-formed XML: Character U\+0001 is not allowed in XML at line 1, column \d+$/],
+      [`<?xml version="2.0"?>${envelope('<s:Body/>')}`, /^the message is not well-formed XML: Unsupported XML version '2\.0'/],
+    ];
+    for (const [xml, reason] of requests) {
+      const result = await handle(mock, xml, ACTION('GetEMailAccount'));
+      assert.equal(result.status, 500, xml);
+      assert.match(faultReason(result.body), reason);
+    }
+  });
+
   test("the mock's runtime builds no tree: no tree reader is reached from mock-server.ts", () => {
     const generated = join(repoRoot, 'generated');
     const reached = importClosure(join(generated, 'runtime', 'mock-server.ts'), generated);
