@@ -7,7 +7,7 @@
 import { EnvelopeDecoder, keepDecodersAlive, notWellFormed, type DecodedMessage, type UnknownElements } from './decode.js';
 import { DecodeError } from './errors.js';
 import { field, type FieldDesc, type MessageDesc, type SchemaIndex, type SoapVersion } from './schema.js';
-import { XmlSyntaxError } from './xml.js';
+import { XmlReader, XmlSyntaxError } from './xml.js';
 
 /** What decodeRequestOf read. */
 export interface DecodedRequest {
@@ -42,15 +42,16 @@ export interface RequestDecodeOptions {
 export function decodeRequestOf(index: SchemaIndex, messages: ReadonlyMap<string, MessageDesc>, xml: string, options?: RequestDecodeOptions): DecodedRequest {
   keepDecodersAlive();
   const set = requestSetOf(index, messages);
-  const decoder = new EnvelopeDecoder(index, '', xml, options?.maxDepth, options?.unknownElements === 'error');
   let met: { version: SoapVersion; element: string } | undefined;
-  decoder.pick = (ns, local, version) => {
-    met = { version, element: `{${ns}}${local}` };
-    return set.byElement.get(met.element);
-  };
   const otherwise = options?.otherwise;
   let decoded: DecodedMessage | DecodeError;
   try {
+    // The reader is made in the try: it checks the characters and the XML declaration as it is made.
+    const decoder = new EnvelopeDecoder(index, '', new XmlReader(xml, options?.maxDepth), options?.unknownElements === 'error');
+    decoder.pick = (ns, local, version) => {
+      met = { version, element: `{${ns}}${local}` };
+      return set.byElement.get(met.element);
+    };
     decoded = decoder.decode({ body: otherwise?.body ?? NO_ELEMENT, headers: set.headers }, undefined);
   } catch (err) {
     if (err instanceof XmlSyntaxError) throw notWellFormed(err, undefined);

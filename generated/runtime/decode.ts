@@ -51,7 +51,8 @@ export interface DecodeOptions {
 export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string, operation: string, options?: DecodeOptions): DecodedMessage {
   keepDecodersAlive();
   try {
-    return new EnvelopeDecoder(index, operation, xml, options?.maxDepth, options?.unknownElements === 'error').decode(msg, options?.soapVersion);
+    const reader = new XmlReader(xml, options?.maxDepth); // (which checks the characters and the XML declaration: in the try)
+    return new EnvelopeDecoder(index, operation, reader, options?.unknownElements === 'error').decode(msg, options?.soapVersion);
   } catch (err) {
     throw notWellFormed(err, operation);
   }
@@ -99,7 +100,6 @@ type BodyOutcome = { value: Record<string, unknown> | DecodeError } | { fault: S
 
 /** One message's decoding (one per message: it holds the reader). Exported for decode-request.ts. */
 export class EnvelopeDecoder {
-  private readonly r: XmlReader;
   /** The open elements that hold elements, outermost first (frames beyond `sp` are stale). */
   private readonly frames: Frame[] = [];
   /** Top frame index (-1: none yet). */
@@ -117,16 +117,13 @@ export class EnvelopeDecoder {
   pick: ((ns: string, local: string, version: SoapVersion) => MessageDesc | undefined) | undefined = undefined;
   private picked: MessageDesc | undefined = undefined;
 
-  /** `strict`: elements the schema does not declare are errors (unknownElements: 'error'). */
+  /** `r`: a reader of the message, not yet read; `strict`: elements the schema does not declare are errors (unknownElements: 'error'). */
   constructor(
     private readonly index: SchemaIndex,
     private readonly operation: string,
-    xml: string,
-    maxDepth: number | undefined,
+    private readonly r: XmlReader,
     private readonly strict: boolean,
-  ) {
-    this.r = new XmlReader(xml, maxDepth);
-  }
+  ) {}
 
   decode(msg: MessageDesc, expected: SoapVersion | undefined): DecodedMessage {
     const r = this.r;
@@ -414,7 +411,7 @@ export class EnvelopeDecoder {
     // The common case (WCF and SuperOffice's documentation annotate everything): xsi:type names the declared type.
     if (desc?.kind === 'complex') {
       const colon = value.indexOf(':');
-      if (value.slice(colon + 1) === desc.name && scope.lookup(colon < 0 ? '' : value.slice(0, colon)) === index.namespace(desc.ns)) {
+      if (value.slice(colon + 1) === desc.name && scope.binding(colon < 0 ? '' : value.slice(0, colon))?.uri === index.namespace(desc.ns)) {
         return declared;
       }
     }
@@ -543,7 +540,7 @@ function decodersToKeep(): unknown {
     const xml =
       '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">' +
       `<s:Header><K xmlns="urn:k"><s>h</s></K></s:Header><s:Body><K xmlns="urn:k">${body}</K></s:Body></s:Envelope>`;
-    const decoder = new EnvelopeDecoder(schemaIndex(types), 'KeepAlive', xml, undefined, false);
+    const decoder = new EnvelopeDecoder(schemaIndex(types), 'KeepAlive', new XmlReader(xml), false);
     return [decoder, decoder.decode(msg, undefined)];
   });
 }

@@ -61,6 +61,7 @@ export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: st
   // What the text of the element open at each depth (0 = Fault) belongs to.
   const NONE = 0, CODE = 1, REASON = 2, DETAIL = 3, CODE_12 = 4, REASON_12 = 5;
   const role: number[] = [NONE];
+  const kept: Record<number, CappedText | undefined> = { [CODE]: code, [REASON]: reason, [DETAIL]: detail }; // (the other roles keep no text)
   // Fault's children whose text is kept, in this order: code, reason, detail -- their names in this
   // version, what their text is, and whether one was seen (only the first of each counts).
   const names = version === '1.1' ? ['faultcode', 'faultstring', 'detail'] : ['Code', 'Reason', 'Detail'];
@@ -89,10 +90,7 @@ export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: st
     } else if (ev === XML_END) {
       role.pop();
     } else if (ev === XML_TEXT) {
-      const current = role[role.length - 1] as number;
-      if (current === CODE) code.add(r.text());
-      else if (current === REASON) reason.add(r.text());
-      else if (current === DETAIL) detail.add(r.text());
+      kept[role[role.length - 1] as number]?.add(r.text());
     }
   }
   return new SoapFaultError(

@@ -221,11 +221,7 @@ function parseDateTime(src: string, start: number, end: number): Date {
     src.charCodeAt(p + 6) !== 84 /* T */ ||
     src.charCodeAt(p + 9) !== 58 /* : */ ||
     src.charCodeAt(p + 12) !== 58 ||
-    month < 0 ||
-    day < 0 ||
-    hour < 0 ||
-    minute < 0 ||
-    second < 0
+    Math.min(month, day, hour, minute, second) < 0 // a field that is not two digits
   ) {
     throw bad('is not an xs:dateTime');
   }

@@ -183,12 +183,7 @@ export class Scope {
     private readonly known: Map<string, Binding>,
   ) {}
 
-  /** The URI bound to `prefix` (undefined: unbound; `xml` always is); `''` asks for the default namespace ('' when none). */
-  lookup(prefix: string): string | undefined {
-    return this.binding(prefix)?.uri;
-  }
-
-  /** The binding of `prefix` in this scope, or undefined when it is unbound. */
+  /** The binding of `prefix` in this scope (undefined: unbound; `xml` always is); `''` asks for the default namespace (URI '' when none). */
   binding(prefix: string): Binding | undefined {
     let found: Binding | undefined;
     let steps = 0;
@@ -405,8 +400,7 @@ export class XmlReader {
   /** After XML_START: the element's text when it holds nothing else, read through its end tag; else null, nothing read. */
   textOnly(): string | null {
     if (this.pendingEnd) {
-      this.pendingEnd = false;
-      this.pop();
+      this.next(); // the self-closing tag's XML_END
       return '';
     }
     const src = this.src;
@@ -437,9 +431,8 @@ export class XmlReader {
       const end = lt < 0 ? this.len : lt;
       if (end > pos) {
         if (this.depth > 0) return this.textRun(pos, end);
-        for (let i = pos; i < end; i++) {
-          if (!isWs(src.charCodeAt(i))) throw this.error(`Text is not allowed ${this.rootSeen ? 'after' : 'before'} the document element`, i);
-        }
+        const notWs = this.skipWs(pos); // at `end` (the '<' or the end of input) when all is white space
+        if (notWs < end) throw this.error(`Text is not allowed ${this.rootSeen ? 'after' : 'before'} the document element`, notWs);
       }
       if (lt < 0) return this.endOfInput();
       const c = src.charCodeAt(lt + 1);
@@ -949,7 +942,7 @@ export function resolveQNameIn(scope: Scope, qname: string): { ns: string; local
   const s = qname.trim();
   const colon = s.indexOf(':');
   if (s === '' || colon === 0 || colon === s.length - 1 || (colon > 0 && s.indexOf(':', colon + 1) >= 0)) return undefined;
-  const ns = scope.lookup(colon < 0 ? '' : s.slice(0, colon));
+  const ns = scope.binding(colon < 0 ? '' : s.slice(0, colon))?.uri;
   return ns === undefined ? undefined : { ns, local: colon < 0 ? s : s.slice(colon + 1) };
 }
 
