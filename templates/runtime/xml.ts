@@ -257,7 +257,6 @@ const NAME_PROBES = 4;
  * XML_END, XML_EOF) and leaves its details in the fields below, valid until the next call.
  */
 export class XmlReader {
-  readonly src: string;
   private readonly len: number;
   private readonly maxDepth: number;
   private pos: number;
@@ -320,11 +319,10 @@ export class XmlReader {
   private readonly aValues: (string | null)[] = [];
 
   /** `maxDepth`: the deepest element nesting read; the document element is depth 1. */
-  constructor(src: string, maxDepth = 256) {
+  constructor(readonly src: string, maxDepth = 256) {
     if (!(maxDepth >= 1) || (maxDepth !== Infinity && !Number.isInteger(maxDepth))) {
       throw new RangeError(`maxDepth must be a positive integer, not ${maxDepth}`);
     }
-    this.src = src;
     this.len = src.length;
     this.maxDepth = maxDepth;
     this.checkChars();
