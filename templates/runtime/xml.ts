@@ -387,9 +387,7 @@ export class XmlReader {
   /** After XML_START: reads through the element's end tag, ignoring (but checking) everything in it. */
   skipElement(): void {
     const depth = this.depth;
-    while (this.next() !== XML_END || this.depth >= depth) {
-      // nothing: every event inside is read and checked, none is kept
-    }
+    while (this.depth >= depth) this.next(); // (its end tag leaves the depth below its own)
   }
 
   /** After XML_START: the element's text when it holds nothing else, read through its end tag; else null, nothing read. */

@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_209;
+const CLIENT_PATH_CEILING = 3_207;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -150,6 +150,7 @@ describe('the runtime as files', () => {
     // 3,214 with one method that asks a scope for a prefix (xml.ts Scope.binding), not also lookup for its URI alone.
     // 3,211 with the decoder given its reader as a parameter property (decode.ts EnvelopeDecoder), not a field made from two parameters.
     // 3,209 with the reader's text a parameter property (xml.ts XmlReader src), not a field assigned from a same-named parameter.
+    // 3,207 with an element skipped by reading until the depth is below its own (xml.ts skipElement), as decodeElement reads on after an error.
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
