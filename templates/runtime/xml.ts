@@ -552,8 +552,7 @@ export class XmlReader {
 
   /** The start tag src[lt, end) just read, with its `count` attributes, as a Tag (attributes' offsets from `lt`). */
   private tagOf(lt: number, end: number, count: number): Tag {
-    const values: string[] = [];
-    for (let i = 0; i < count; i++) values.push(this.attrValue(i));
+    const values = Array.from({ length: count }, (_, i) => this.attrValue(i));
     return { pattern: literal(this.src.slice(lt, end)), names: this.aNames.slice(0, count), offsets: this.aOffsets.slice(0, count).map((o) => o - lt), values };
   }
 
