@@ -260,7 +260,6 @@ const NAME_PROBES = 4;
  * XML_END, XML_EOF) and leaves its details in the fields below, valid until the next call.
  */
 export class XmlReader {
-  readonly src: string;
   private readonly len: number;
   private readonly maxDepth: number;
   private pos: number;
@@ -323,11 +322,10 @@ export class XmlReader {
   private readonly aValues: (string | null)[] = [];
 
   /** `maxDepth`: the deepest element nesting read; the document element is depth 1. */
-  constructor(src: string, maxDepth = 256) {
+  constructor(readonly src: string, maxDepth = 256) {
     if (!(maxDepth >= 1) || (maxDepth !== Infinity && !Number.isInteger(maxDepth))) {
       throw new RangeError(`maxDepth must be a positive integer, not ${maxDepth}`);
     }
-    this.src = src;
     this.len = src.length;
     this.maxDepth = maxDepth;
     this.checkChars();
@@ -392,9 +390,7 @@ export class XmlReader {
   /** After XML_START: reads through the element's end tag, ignoring (but checking) everything in it. */
   skipElement(): void {
     const depth = this.depth;
-    while (this.next() !== XML_END || this.depth >= depth) {
-      // nothing: every event inside is read and checked, none is kept
-    }
+    while (this.depth >= depth) this.next(); // (its end tag leaves the depth below its own)
   }
 
   /** After XML_START: the element's text when it holds nothing else, read through its end tag; else null, nothing read. */
@@ -559,8 +555,7 @@ export class XmlReader {
 
   /** The start tag src[lt, end) just read, with its `count` attributes, as a Tag (attributes' offsets from `lt`). */
   private tagOf(lt: number, end: number, count: number): Tag {
-    const values: string[] = [];
-    for (let i = 0; i < count; i++) values.push(this.attrValue(i));
+    const values = Array.from({ length: count }, (_, i) => this.attrValue(i));
     return { pattern: literal(this.src.slice(lt, end)), names: this.aNames.slice(0, count), offsets: this.aOffsets.slice(0, count).map((o) => o - lt), values };
   }
 
