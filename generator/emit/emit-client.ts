@@ -164,7 +164,8 @@ interface MethodView {
   doc: string;
   method: string;
   inputType: string;
-  inputDefault: boolean;
+  /** Every element of the input is optional: so is the input (`input?:`). */
+  inputOptional: boolean;
   returnType: string;
   /** The one-line signature does not fit: one parameter per line. */
   longSignature: boolean;
@@ -198,8 +199,10 @@ function methodView(plan: EmitPlan, planned: PlannedOperation): MethodView {
       : response
         ? ['@returns The Response element of the reply.']
         : [`@returns The ${op.output!.body.local} element's content.`];
-  // Every element optional: the input may be left out (`= {}`).
-  const inputDefault = input.shape.def.fields.every((f) => f.minOccurs === 0);
+  // Every element optional: the input may be left out. `input?:`, not `input = {}`: a consumer's
+  // tsc checks no default value in 1,461 methods (bench case output), and the signature a caller
+  // sees is the same; the encoders (SOAP and REST) read a left-out input as {}.
+  const inputOptional = input.shape.def.fields.every((f) => f.minOccurs === 0);
   return {
     doc: jsDocBlock(
       [
@@ -215,9 +218,9 @@ function methodView(plan: EmitPlan, planned: PlannedOperation): MethodView {
     ),
     method,
     inputType: T(input.name),
-    inputDefault,
+    inputOptional,
     returnType,
-    longSignature: !fits(`  ${method}(input: ${T(input.name)}${inputDefault ? ' = {}' : ''}, options?: rt.CallOptions): Promise<${returnType}> {`),
+    longSignature: !fits(`  ${method}(input${inputOptional ? '?' : ''}: ${T(input.name)}, options?: rt.CallOptions): Promise<${returnType}> {`),
     operationLiteral: stringLiteral(op.name),
   };
 }
@@ -237,7 +240,7 @@ export function servicePath(address: string | undefined, agent: string): string 
 
 /** The doc examples' call of an agent's first method (`{ ... }` when its input is required); '' for an agent without operations. */
 function exampleCall(first: MethodView | undefined, instance: string): string {
-  return first ? `const result = await ${instance}.${first.method}(${first.inputDefault ? '' : '{ ... }'});` : '';
+  return first ? `const result = await ${instance}.${first.method}(${first.inputOptional ? '' : '{ ... }'});` : '';
 }
 
 /** The session's doc example: the first method of an agent, called through the session's property for it (`so.email`). */

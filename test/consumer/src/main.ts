@@ -3,6 +3,7 @@
 // `fetch` is replaced by a function that keeps the request and answers as SuperOffice would.
 import { EMailOperations, SuperOfficeClient } from './generated/index.js';
 import type { Carrier, PersonEntity, SoPrincipalAuthenticateResponse, SyncEmailAccountRequest } from './generated/index.js';
+import type { CallOptions, EMailAgent, GetEMailAccountRequest } from './generated/EMail/index.js';
 
 const sent: string[] = [];
 const fakeFetch: typeof fetch = async (_url, init) => {
@@ -33,3 +34,14 @@ ticket = undefined;
 void login;
 void person;
 void carrier;
+
+// A method whose input elements are all optional declares `input?:` (it declared `input = {}`, which
+// a caller sees as the same signature): the input may be left out or undefined, and stays optional
+// in Parameters<>; the options too. Each tuple is checked both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const optionalInput: Same<Parameters<EMailAgent['getEMailAccount']>, [input?: GetEMailAccountRequest | undefined, options?: CallOptions | undefined]> = true;
+const notRequired: Same<Parameters<EMailAgent['getEMailAccount']>, [input: GetEMailAccountRequest, options?: CallOptions]> = false;
+void so.email.getEMailAccount();
+void so.email.getEMailAccount(undefined, {});
+void optionalInput;
+void notRequired;
