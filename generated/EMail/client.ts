@@ -38,7 +38,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAddress
    */
-  createDefaultEMailAddress(input: T.CreateDefaultEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAddress | null> {
+  createDefaultEMailAddress(input?: T.CreateDefaultEMailAddressRequest, options?: rt.CallOptions): Promise<T.EMailAddress | null> {
     return this.call('CreateDefaultEMailAddress', input, options);
   }
 
@@ -49,7 +49,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAttachment
    */
-  createDefaultEMailAttachment(input: T.CreateDefaultEMailAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
+  createDefaultEMailAttachment(input?: T.CreateDefaultEMailAttachmentRequest, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
     return this.call('CreateDefaultEMailAttachment', input, options);
   }
 
@@ -60,7 +60,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailConnectionInfo
    */
-  createDefaultEMailConnectionInfo(input: T.CreateDefaultEMailConnectionInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailConnectionInfo | null> {
+  createDefaultEMailConnectionInfo(input?: T.CreateDefaultEMailConnectionInfoRequest, options?: rt.CallOptions): Promise<T.EMailConnectionInfo | null> {
     return this.call('CreateDefaultEMailConnectionInfo', input, options);
   }
 
@@ -72,7 +72,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation CreateDefaultEMailConnectionInfoExtended
    */
   createDefaultEMailConnectionInfoExtended(
-    input: T.CreateDefaultEMailConnectionInfoExtendedRequest = {},
+    input?: T.CreateDefaultEMailConnectionInfoExtendedRequest,
     options?: rt.CallOptions,
   ): Promise<T.EMailConnectionInfoExtended | null> {
     return this.call('CreateDefaultEMailConnectionInfoExtended', input, options);
@@ -85,7 +85,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailCustomHeader
    */
-  createDefaultEMailCustomHeader(input: T.CreateDefaultEMailCustomHeaderRequest = {}, options?: rt.CallOptions): Promise<T.EMailCustomHeader | null> {
+  createDefaultEMailCustomHeader(input?: T.CreateDefaultEMailCustomHeaderRequest, options?: rt.CallOptions): Promise<T.EMailCustomHeader | null> {
     return this.call('CreateDefaultEMailCustomHeader', input, options);
   }
 
@@ -96,7 +96,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailEntity
    */
-  createDefaultEMailEntity(input: T.CreateDefaultEMailEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  createDefaultEMailEntity(input?: T.CreateDefaultEMailEntityRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('CreateDefaultEMailEntity', input, options);
   }
 
@@ -107,7 +107,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailEnvelope
    */
-  createDefaultEMailEnvelope(input: T.CreateDefaultEMailEnvelopeRequest = {}, options?: rt.CallOptions): Promise<T.EMailEnvelope | null> {
+  createDefaultEMailEnvelope(input?: T.CreateDefaultEMailEnvelopeRequest, options?: rt.CallOptions): Promise<T.EMailEnvelope | null> {
     return this.call('CreateDefaultEMailEnvelope', input, options);
   }
 
@@ -118,7 +118,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailFolder
    */
-  createDefaultEMailFolder(input: T.CreateDefaultEMailFolderRequest = {}, options?: rt.CallOptions): Promise<T.EMailFolder | null> {
+  createDefaultEMailFolder(input?: T.CreateDefaultEMailFolderRequest, options?: rt.CallOptions): Promise<T.EMailFolder | null> {
     return this.call('CreateDefaultEMailFolder', input, options);
   }
 
@@ -129,7 +129,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailSOInfo
    */
-  createDefaultEMailSOInfo(input: T.CreateDefaultEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
+  createDefaultEMailSOInfo(input?: T.CreateDefaultEMailSOInfoRequest, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
     return this.call('CreateDefaultEMailSOInfo', input, options);
   }
 
@@ -140,7 +140,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAccount
    */
-  createDefaultEMailAccount(input: T.CreateDefaultEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
+  createDefaultEMailAccount(input?: T.CreateDefaultEMailAccountRequest, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
     return this.call('CreateDefaultEMailAccount', input, options);
   }
 
@@ -151,7 +151,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SaveEMailAccount
    */
-  saveEMailAccount(input: T.SaveEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
+  saveEMailAccount(input?: T.SaveEMailAccountRequest, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
     return this.call('SaveEMailAccount', input, options);
   }
 
@@ -161,7 +161,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the DeleteEMailAccount request element.
    * @xsd operation DeleteEMailAccount
    */
-  deleteEMailAccount(input: T.DeleteEMailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
+  deleteEMailAccount(input?: T.DeleteEMailAccountRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('DeleteEMailAccount', input, options);
   }
 
@@ -172,10 +172,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetPersonEntitiesFromEmailAddress
    */
-  getPersonEntitiesFromEmailAddress(
-    input: T.GetPersonEntitiesFromEmailAddressRequest = {},
-    options?: rt.CallOptions,
-  ): Promise<(T.PersonEntity | null)[] | null> {
+  getPersonEntitiesFromEmailAddress(input?: T.GetPersonEntitiesFromEmailAddressRequest, options?: rt.CallOptions): Promise<(T.PersonEntity | null)[] | null> {
     return this.call('GetPersonEntitiesFromEmailAddress', input, options);
   }
 
@@ -186,7 +183,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromId
    */
-  getEMailFromId(input: T.GetEMailFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  getEMailFromId(input?: T.GetEMailFromIdRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('GetEMailFromId', input, options);
   }
 
@@ -197,7 +194,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SendEMails
    */
-  sendEMails(input: T.SendEMailsRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
+  sendEMails(input?: T.SendEMailsRequest, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
     return this.call('SendEMails', input, options);
   }
 
@@ -208,7 +205,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SaveEMail
    */
-  saveEMail(input: T.SaveEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  saveEMail(input?: T.SaveEMailRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('SaveEMail', input, options);
   }
 
@@ -219,7 +216,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation AuthenticateIncoming
    */
-  authenticateIncoming(input: T.AuthenticateIncomingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+  authenticateIncoming(input?: T.AuthenticateIncomingRequest, options?: rt.CallOptions): Promise<boolean | undefined> {
     return this.call('AuthenticateIncoming', input, options);
   }
 
@@ -230,7 +227,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation AuthenticateOutgoing
    */
-  authenticateOutgoing(input: T.AuthenticateOutgoingRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+  authenticateOutgoing(input?: T.AuthenticateOutgoingRequest, options?: rt.CallOptions): Promise<boolean | undefined> {
     return this.call('AuthenticateOutgoing', input, options);
   }
 
@@ -241,7 +238,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetFolderList
    */
-  getFolderList(input: T.GetFolderListRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
+  getFolderList(input?: T.GetFolderListRequest, options?: rt.CallOptions): Promise<(string | null)[] | null> {
     return this.call('GetFolderList', input, options);
   }
 
@@ -252,7 +249,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetAttachment
    */
-  getAttachment(input: T.GetAttachmentRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
+  getAttachment(input?: T.GetAttachmentRequest, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
     return this.call('GetAttachment', input, options);
   }
 
@@ -262,7 +259,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the MarkAsRead request element.
    * @xsd operation MarkAsRead
    */
-  markAsRead(input: T.MarkAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
+  markAsRead(input?: T.MarkAsReadRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('MarkAsRead', input, options);
   }
 
@@ -273,7 +270,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetFolderEMailCount
    */
-  getFolderEMailCount(input: T.GetFolderEMailCountRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
+  getFolderEMailCount(input?: T.GetFolderEMailCountRequest, options?: rt.CallOptions): Promise<number | undefined> {
     return this.call('GetFolderEMailCount', input, options);
   }
 
@@ -283,7 +280,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the Delete request element.
    * @xsd operation Delete
    */
-  delete(input: T.DeleteRequest = {}, options?: rt.CallOptions): Promise<void> {
+  delete(input?: T.DeleteRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('Delete', input, options);
   }
 
@@ -293,7 +290,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the MoveToFolder request element.
    * @xsd operation MoveToFolder
    */
-  moveToFolder(input: T.MoveToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
+  moveToFolder(input?: T.MoveToFolderRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('MoveToFolder', input, options);
   }
 
@@ -303,7 +300,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the EmptyFolder request element.
    * @xsd operation EmptyFolder
    */
-  emptyFolder(input: T.EmptyFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
+  emptyFolder(input?: T.EmptyFolderRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('EmptyFolder', input, options);
   }
 
@@ -314,7 +311,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAsStream
    */
-  getEMailAsStream(input: T.GetEMailAsStreamRequest = {}, options?: rt.CallOptions): Promise<Uint8Array | null> {
+  getEMailAsStream(input?: T.GetEMailAsStreamRequest, options?: rt.CallOptions): Promise<Uint8Array | null> {
     return this.call('GetEMailAsStream', input, options);
   }
 
@@ -325,7 +322,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation FindAddress
    */
-  findAddress(input: T.FindAddressRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
+  findAddress(input?: T.FindAddressRequest, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
     return this.call('FindAddress', input, options);
   }
 
@@ -336,7 +333,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromDocumentId
    */
-  getEMailFromDocumentId(input: T.GetEMailFromDocumentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  getEMailFromDocumentId(input?: T.GetEMailFromDocumentIdRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('GetEMailFromDocumentId', input, options);
   }
 
@@ -347,7 +344,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromAttachmentId
    */
-  getEMailFromAttachmentId(input: T.GetEMailFromAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  getEMailFromAttachmentId(input?: T.GetEMailFromAttachmentIdRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('GetEMailFromAttachmentId', input, options);
   }
 
@@ -358,7 +355,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromDocumentAttachmentId
    */
-  getEMailFromDocumentAttachmentId(input: T.GetEMailFromDocumentAttachmentIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  getEMailFromDocumentAttachmentId(input?: T.GetEMailFromDocumentAttachmentIdRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('GetEMailFromDocumentAttachmentId', input, options);
   }
 
@@ -369,7 +366,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailEnvelopes
    */
-  getEMailEnvelopes(input: T.GetEMailEnvelopesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
+  getEMailEnvelopes(input?: T.GetEMailEnvelopesRequest, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
     return this.call('GetEMailEnvelopes', input, options);
   }
 
@@ -379,7 +376,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the SetSubscription request element.
    * @xsd operation SetSubscription
    */
-  setSubscription(input: T.SetSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
+  setSubscription(input?: T.SetSubscriptionRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('SetSubscription', input, options);
   }
 
@@ -389,7 +386,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the CreateFolder request element.
    * @xsd operation CreateFolder
    */
-  createFolder(input: T.CreateFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
+  createFolder(input?: T.CreateFolderRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('CreateFolder', input, options);
   }
 
@@ -399,7 +396,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the DeleteFolder request element.
    * @xsd operation DeleteFolder
    */
-  deleteFolder(input: T.DeleteFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
+  deleteFolder(input?: T.DeleteFolderRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('DeleteFolder', input, options);
   }
 
@@ -410,7 +407,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateEMailFromDocumentEntity
    */
-  createEMailFromDocumentEntity(input: T.CreateEMailFromDocumentEntityRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  createEMailFromDocumentEntity(input?: T.CreateEMailFromDocumentEntityRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('CreateEMailFromDocumentEntity', input, options);
   }
 
@@ -421,7 +418,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateEMailFromMimeMessage
    */
-  createEMailFromMimeMessage(input: T.CreateEMailFromMimeMessageRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  createEMailFromMimeMessage(input?: T.CreateEMailFromMimeMessageRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('CreateEMailFromMimeMessage', input, options);
   }
 
@@ -432,7 +429,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetFolderInfo
    */
-  getFolderInfo(input: T.GetFolderInfoRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
+  getFolderInfo(input?: T.GetFolderInfoRequest, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
     return this.call('GetFolderInfo', input, options);
   }
 
@@ -443,7 +440,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetFolderHasNewEMail
    */
-  getFolderHasNewEMail(input: T.GetFolderHasNewEMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+  getFolderHasNewEMail(input?: T.GetFolderHasNewEMailRequest, options?: rt.CallOptions): Promise<boolean | undefined> {
     return this.call('GetFolderHasNewEMail', input, options);
   }
 
@@ -454,7 +451,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAddresses
    */
-  getEMailAddresses(input: T.GetEMailAddressesRequest = {}, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
+  getEMailAddresses(input?: T.GetEMailAddressesRequest, options?: rt.CallOptions): Promise<(T.EMailAddress | null)[] | null> {
     return this.call('GetEMailAddresses', input, options);
   }
 
@@ -465,7 +462,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation RefreshFolder
    */
-  refreshFolder(input: T.RefreshFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
+  refreshFolder(input?: T.RefreshFolderRequest, options?: rt.CallOptions): Promise<number | undefined> {
     return this.call('RefreshFolder', input, options);
   }
 
@@ -474,7 +471,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromTemp
    */
-  getEMailFromTemp(input: T.GetEMailFromTempRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  getEMailFromTemp(input?: T.GetEMailFromTempRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('GetEMailFromTemp', input, options);
   }
 
@@ -483,7 +480,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation Authenticate
    */
-  authenticate(input: T.AuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+  authenticate(input?: T.AuthenticateRequest, options?: rt.CallOptions): Promise<boolean | undefined> {
     return this.call('Authenticate', input, options);
   }
 
@@ -492,7 +489,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEmailMessageIds
    */
-  getEmailMessageIds(input: T.GetEmailMessageIdsRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
+  getEmailMessageIds(input?: T.GetEmailMessageIdsRequest, options?: rt.CallOptions): Promise<(string | null)[] | null> {
     return this.call('GetEmailMessageIds', input, options);
   }
 
@@ -501,7 +498,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEmailsAsString
    */
-  getEmailsAsString(input: T.GetEmailsAsStringRequest = {}, options?: rt.CallOptions): Promise<(string | null)[] | null> {
+  getEmailsAsString(input?: T.GetEmailsAsStringRequest, options?: rt.CallOptions): Promise<(string | null)[] | null> {
     return this.call('GetEmailsAsString', input, options);
   }
 
@@ -509,7 +506,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the DeleteExtended request element.
    * @xsd operation DeleteExtended
    */
-  deleteExtended(input: T.DeleteExtendedRequest = {}, options?: rt.CallOptions): Promise<void> {
+  deleteExtended(input?: T.DeleteExtendedRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('DeleteExtended', input, options);
   }
 
@@ -517,7 +514,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the RelayMessage request element.
    * @xsd operation RelayMessage
    */
-  relayMessage(input: T.RelayMessageRequest = {}, options?: rt.CallOptions): Promise<void> {
+  relayMessage(input?: T.RelayMessageRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('RelayMessage', input, options);
   }
 
@@ -528,7 +525,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMail
    */
-  getEMail(input: T.GetEMailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  getEMail(input?: T.GetEMailRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('GetEMail', input, options);
   }
 
@@ -538,7 +535,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the MarkEmailsAsRead request element.
    * @xsd operation MarkEmailsAsRead
    */
-  markEmailsAsRead(input: T.MarkEmailsAsReadRequest = {}, options?: rt.CallOptions): Promise<void> {
+  markEmailsAsRead(input?: T.MarkEmailsAsReadRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('MarkEmailsAsRead', input, options);
   }
 
@@ -548,7 +545,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the DeleteEmails request element.
    * @xsd operation DeleteEmails
    */
-  deleteEmails(input: T.DeleteEmailsRequest = {}, options?: rt.CallOptions): Promise<void> {
+  deleteEmails(input?: T.DeleteEmailsRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('DeleteEmails', input, options);
   }
 
@@ -558,7 +555,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the MoveEmailsToTrash request element.
    * @xsd operation MoveEmailsToTrash
    */
-  moveEmailsToTrash(input: T.MoveEmailsToTrashRequest = {}, options?: rt.CallOptions): Promise<void> {
+  moveEmailsToTrash(input?: T.MoveEmailsToTrashRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('MoveEmailsToTrash', input, options);
   }
 
@@ -569,7 +566,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation Save
    */
-  save(input: T.SaveRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  save(input?: T.SaveRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('Save', input, options);
   }
 
@@ -580,7 +577,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SaveToMailServer
    */
-  saveToMailServer(input: T.SaveToMailServerRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  saveToMailServer(input?: T.SaveToMailServerRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('SaveToMailServer', input, options);
   }
 
@@ -591,7 +588,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation Send
    */
-  send(input: T.SendRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
+  send(input?: T.SendRequest, options?: rt.CallOptions): Promise<(T.EMailEntity | null)[] | null> {
     return this.call('Send', input, options);
   }
 
@@ -602,7 +599,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateForwardEmail
    */
-  createForwardEmail(input: T.CreateForwardEmailRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  createForwardEmail(input?: T.CreateForwardEmailRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('CreateForwardEmail', input, options);
   }
 
@@ -612,7 +609,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation FindContactOrPersonByEmailName
    */
   findContactOrPersonByEmailName(
-    input: T.FindContactOrPersonByEmailNameRequest = {},
+    input?: T.FindContactOrPersonByEmailNameRequest,
     options?: rt.CallOptions,
   ): Promise<(T.ContactOrPersonFromEmail | null)[] | null> {
     return this.call('FindContactOrPersonByEmailName', input, options);
@@ -625,7 +622,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation RefreshFolderForAssociate
    */
-  refreshFolderForAssociate(input: T.RefreshFolderForAssociateRequest = {}, options?: rt.CallOptions): Promise<string | null> {
+  refreshFolderForAssociate(input?: T.RefreshFolderForAssociateRequest, options?: rt.CallOptions): Promise<string | null> {
     return this.call('RefreshFolderForAssociate', input, options);
   }
 
@@ -636,7 +633,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetNewMail
    */
-  getNewMail(input: T.GetNewMailRequest = {}, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
+  getNewMail(input?: T.GetNewMailRequest, options?: rt.CallOptions): Promise<(T.EMailEnvelope | null)[] | null> {
     return this.call('GetNewMail', input, options);
   }
 
@@ -647,7 +644,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CacheFolderList
    */
-  cacheFolderList(input: T.CacheFolderListRequest = {}, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
+  cacheFolderList(input?: T.CacheFolderListRequest, options?: rt.CallOptions): Promise<(T.EMailFolder | null)[] | null> {
     return this.call('CacheFolderList', input, options);
   }
 
@@ -657,7 +654,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the MoveEmailsToFolder request element.
    * @xsd operation MoveEmailsToFolder
    */
-  moveEmailsToFolder(input: T.MoveEmailsToFolderRequest = {}, options?: rt.CallOptions): Promise<void> {
+  moveEmailsToFolder(input?: T.MoveEmailsToFolderRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('MoveEmailsToFolder', input, options);
   }
 
@@ -668,7 +665,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetMailFromMessageId
    */
-  getMailFromMessageId(input: T.GetMailFromMessageIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  getMailFromMessageId(input?: T.GetMailFromMessageIdRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('GetMailFromMessageId', input, options);
   }
 
@@ -679,7 +676,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetMailFromInReplyTo
    */
-  getMailFromInReplyTo(input: T.GetMailFromInReplyToRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  getMailFromInReplyTo(input?: T.GetMailFromInReplyToRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('GetMailFromInReplyTo', input, options);
   }
 
@@ -690,7 +687,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SendAndSaveEmailToTmpDocument
    */
-  sendAndSaveEmailToTmpDocument(input: T.SendAndSaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
+  sendAndSaveEmailToTmpDocument(input?: T.SendAndSaveEmailToTmpDocumentRequest, options?: rt.CallOptions): Promise<string | null> {
     return this.call('SendAndSaveEmailToTmpDocument', input, options);
   }
 
@@ -701,7 +698,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SaveEmailToTmpDocument
    */
-  saveEmailToTmpDocument(input: T.SaveEmailToTmpDocumentRequest = {}, options?: rt.CallOptions): Promise<string | null> {
+  saveEmailToTmpDocument(input?: T.SaveEmailToTmpDocumentRequest, options?: rt.CallOptions): Promise<string | null> {
     return this.call('SaveEmailToTmpDocument', input, options);
   }
 
@@ -712,7 +709,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation SaveDraft
    */
-  saveDraft(input: T.SaveDraftRequest = {}, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
+  saveDraft(input?: T.SaveDraftRequest, options?: rt.CallOptions): Promise<T.EMailEntity | null> {
     return this.call('SaveDraft', input, options);
   }
 
@@ -722,7 +719,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the SetRepliedAt request element.
    * @xsd operation SetRepliedAt
    */
-  setRepliedAt(input: T.SetRepliedAtRequest = {}, options?: rt.CallOptions): Promise<void> {
+  setRepliedAt(input?: T.SetRepliedAtRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('SetRepliedAt', input, options);
   }
 
@@ -734,7 +731,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @xsd operation GetEMailFromDocumentIdWithoutAttachmentStream
    */
   getEMailFromDocumentIdWithoutAttachmentStream(
-    input: T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest = {},
+    input?: T.GetEMailFromDocumentIdWithoutAttachmentStreamRequest,
     options?: rt.CallOptions,
   ): Promise<T.EMailEntity | null> {
     return this.call('GetEMailFromDocumentIdWithoutAttachmentStream', input, options);
@@ -747,7 +744,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetAttachmentFromId
    */
-  getAttachmentFromId(input: T.GetAttachmentFromIdRequest = {}, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
+  getAttachmentFromId(input?: T.GetAttachmentFromIdRequest, options?: rt.CallOptions): Promise<T.EMailAttachment | null> {
     return this.call('GetAttachmentFromId', input, options);
   }
 
@@ -758,7 +755,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation TestAuthenticate
    */
-  testAuthenticate(input: T.TestAuthenticateRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+  testAuthenticate(input?: T.TestAuthenticateRequest, options?: rt.CallOptions): Promise<boolean | undefined> {
     return this.call('TestAuthenticate', input, options);
   }
 
@@ -768,7 +765,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the ToggleSubscription request element.
    * @xsd operation ToggleSubscription
    */
-  toggleSubscription(input: T.ToggleSubscriptionRequest = {}, options?: rt.CallOptions): Promise<void> {
+  toggleSubscription(input?: T.ToggleSubscriptionRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('ToggleSubscription', input, options);
   }
 
@@ -779,7 +776,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation HasNewMail
    */
-  hasNewMail(input: T.HasNewMailRequest = {}, options?: rt.CallOptions): Promise<boolean | undefined> {
+  hasNewMail(input?: T.HasNewMailRequest, options?: rt.CallOptions): Promise<boolean | undefined> {
     return this.call('HasNewMail', input, options);
   }
 
@@ -790,7 +787,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation LatestItemIdByFolder
    */
-  latestItemIdByFolder(input: T.LatestItemIdByFolderRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
+  latestItemIdByFolder(input?: T.LatestItemIdByFolderRequest, options?: rt.CallOptions): Promise<number | undefined> {
     return this.call('LatestItemIdByFolder', input, options);
   }
 
@@ -801,7 +798,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation CreateInlineHtmlHeader
    */
-  createInlineHtmlHeader(input: T.CreateInlineHtmlHeaderRequest = {}, options?: rt.CallOptions): Promise<string | null> {
+  createInlineHtmlHeader(input?: T.CreateInlineHtmlHeaderRequest, options?: rt.CallOptions): Promise<string | null> {
     return this.call('CreateInlineHtmlHeader', input, options);
   }
 
@@ -812,7 +809,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailSOInfo
    */
-  getEMailSOInfo(input: T.GetEMailSOInfoRequest = {}, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
+  getEMailSOInfo(input?: T.GetEMailSOInfoRequest, options?: rt.CallOptions): Promise<T.EMailSOInfo | null> {
     return this.call('GetEMailSOInfo', input, options);
   }
 
@@ -823,7 +820,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAccount
    */
-  getEMailAccount(input: T.GetEMailAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
+  getEMailAccount(input?: T.GetEMailAccountRequest, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
     return this.call('GetEMailAccount', input, options);
   }
 
@@ -834,7 +831,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAccountFromEMailAddress
    */
-  getEMailAccountFromEMailAddress(input: T.GetEMailAccountFromEMailAddressRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
+  getEMailAccountFromEMailAddress(input?: T.GetEMailAccountFromEMailAddressRequest, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
     return this.call('GetEMailAccountFromEMailAddress', input, options);
   }
 
@@ -845,7 +842,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetCurrentAccountId
    */
-  getCurrentAccountId(input: T.GetCurrentAccountIdRequest = {}, options?: rt.CallOptions): Promise<number | undefined> {
+  getCurrentAccountId(input?: T.GetCurrentAccountIdRequest, options?: rt.CallOptions): Promise<number | undefined> {
     return this.call('GetCurrentAccountId', input, options);
   }
 
@@ -856,7 +853,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetCurrentAccount
    */
-  getCurrentAccount(input: T.GetCurrentAccountRequest = {}, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
+  getCurrentAccount(input?: T.GetCurrentAccountRequest, options?: rt.CallOptions): Promise<T.EMailAccount | null> {
     return this.call('GetCurrentAccount', input, options);
   }
 
@@ -867,7 +864,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @returns The Response element of the reply.
    * @xsd operation GetReadySyncEmailAccounts
    */
-  getReadySyncEmailAccounts(input: T.GetReadySyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<(T.SyncUserAccount | null)[] | null> {
+  getReadySyncEmailAccounts(input?: T.GetReadySyncEmailAccountsRequest, options?: rt.CallOptions): Promise<(T.SyncUserAccount | null)[] | null> {
     return this.call('GetReadySyncEmailAccounts', input, options);
   }
 
@@ -877,7 +874,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the SyncEmailAccount request element.
    * @xsd operation SyncEmailAccount
    */
-  syncEmailAccount(input: T.SyncEmailAccountRequest = {}, options?: rt.CallOptions): Promise<void> {
+  syncEmailAccount(input?: T.SyncEmailAccountRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('SyncEmailAccount', input, options);
   }
 
@@ -887,7 +884,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
    * @param input The content of the SyncEmailAccounts request element.
    * @xsd operation SyncEmailAccounts
    */
-  syncEmailAccounts(input: T.SyncEmailAccountsRequest = {}, options?: rt.CallOptions): Promise<void> {
+  syncEmailAccounts(input?: T.SyncEmailAccountsRequest, options?: rt.CallOptions): Promise<void> {
     return this.call('SyncEmailAccounts', input, options);
   }
 }

@@ -161,7 +161,7 @@ export class IPartnerSystemUserServiceAgent extends SoapAgent<typeof IPartnerSys
    * @returns The AuthenticationResponse element's content.
    * @xsd operation Authenticate
    */
-  authenticate(input: PartnerSystemUserAuthenticateRequest = {}, options?: CallOptions): Promise<PartnerSystemUserAuthenticationResponse> {
+  authenticate(input?: PartnerSystemUserAuthenticateRequest, options?: CallOptions): Promise<PartnerSystemUserAuthenticationResponse> {
     return this.call('Authenticate', input, options);
   }
 }
