@@ -41,7 +41,7 @@ void carrier;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const optionalInput: Same<Parameters<EMailAgent['getEMailAccount']>, [input?: GetEMailAccountRequest | undefined, options?: CallOptions | undefined]> = true;
 const notRequired: Same<Parameters<EMailAgent['getEMailAccount']>, [input: GetEMailAccountRequest, options?: CallOptions]> = false;
-void so.email.getEMailAccount();
-void so.email.getEMailAccount(undefined, {});
+const leftOut = (): unknown => [so.email.getEMailAccount(), so.email.getEMailAccount(undefined, {})]; // not called
+void leftOut;
 void optionalInput;
 void notRequired;
