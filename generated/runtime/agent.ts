@@ -140,8 +140,12 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
   }
 
-  /** What generated methods call: `invoke` by WSDL name, returning the codec's `result`, typed by the method's declared return
-   * type alone (a type argument inferred from it costs a consumer's tsc more); a subclass may name it or pass the codec. */
+  /**
+   * What generated methods call: `invoke` by WSDL name, returning the codec's `result` of the
+   * output, typed by the method's declared return type alone. A type argument inferred from that
+   * return type checked nothing and cost a consumer's tsc in every method (bench case output).
+   * A subclass may still give the type argument, or pass the codec itself (the earlier form).
+   */
   protected call(operation: keyof Ops & string, input: unknown, options?: CallOptions): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   protected call<R>(operation: keyof Ops & string, input: unknown, options?: CallOptions): Promise<R>;
   protected call<R>(codec: OperationCodec<unknown, unknown, unknown, unknown, R>, input: unknown, options?: CallOptions): Promise<R>;
