@@ -83,13 +83,6 @@ export const TRICKS = [
     encode: true,
     replace: [['let slot = this.slots.get(field);', 'let slot = undefined;']],
   },
-  {
-    id: 'trick-escape-test',
-    title: 'A value tested for characters to escape before it is replaced (xml.ts escapeText)',
-    conditions: 'the encode case: most values of a request (ids, names, dates, flags) hold nothing to escape',
-    encode: true,
-    replace: [['return TEXT_SPECIAL_ANY.test(s) ? s.replace(TEXT_SPECIAL, escapeChar) : s;', 'return s.replace(TEXT_SPECIAL, escapeChar);']],
-  },
 ];
 
 /**
