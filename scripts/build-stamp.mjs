@@ -1,7 +1,7 @@
 // The build's fingerprint: a hash of everything `npm run build` reads (the TypeScript sources tsc
 // includes, the templates, tsconfig.json, this package's package.json and lock file, the compiler's
 // version). `npm run build` writes it to dist/.build-stamp when it ends (after making the bin
-// executable); `prepack` (npm pack) builds only when the stamp differs, so packing a
+// executable); `prepare` (npm ci, npm pack) builds only when the stamp differs, so packing a
 // freshly built tree does not rebuild it (≈ 14 s → well under a second); `npm run build` itself
 // (scripts/build.mjs) does nothing when it matches.
 //

@@ -2,7 +2,7 @@
 // (a full build costs ≈ 13 s of CPU; `npm test` starts with one).
 //
 //   1. dist/.build-stamp matches the sources and every output listed in
-//      dist/.build-outputs is there (scripts/build-stamp.mjs distIsCurrent): nothing to do (`prepack` makes the same
+//      dist/.build-outputs is there (scripts/build-stamp.mjs distIsCurrent): nothing to do (`prepare` makes the same
 //      test before `npm pack`).
 //   2. tsc, incremental (its state in dist/.tsbuildinfo): it re-checks and re-emits only what
 //      changed and starts over by itself for a new compiler version or changed options.

@@ -162,6 +162,6 @@ describe('one error-location form', () => {
 test('the bin keeps its execute bit after a build, and the build stamp matches the sources', async () => {
   assert.ok((statSync(cliPath).mode & 0o111) !== 0, `${cliPath} is executable`);
   const { execFileSync } = await import('node:child_process');
-  // Exits 1 when dist/ is not the build of the current sources: `prepack` (npm pack) would rebuild.
+  // Exits 1 when dist/ is not the build of the current sources: `prepare` (npm pack) would rebuild.
   execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build-stamp.mjs'), 'check'], { stdio: 'ignore' });
 });

@@ -81,15 +81,6 @@ test('npm test takes every test file except *.slow.test.js, each once; test:all 
   }
 });
 
-test('npm install runs nothing of ours: dist/ is built by npm run generate on a clone and by npm pack before packing', () => {
-  // An install-time script (prepare, install…) makes npm 11 warn every consumer of the package, and
-  // would fail there: scripts/ is not shipped. The Quickstart's `npm install` → `npm run generate`
-  // still works, because generate builds dist/ first when it is not the build of the sources.
-  assert.deepEqual(['preinstall', 'install', 'postinstall', 'prepare'].filter((s) => scripts[s] !== undefined), []);
-  assert.equal(scripts['pregenerate'], 'node scripts/build.mjs');
-  assert.equal(scripts['prepack'], 'node scripts/build-stamp.mjs check || npm run build');
-});
-
 test("the Quickstart's output of npm run generate counts the files a fresh clone's generated/ holds", () => {
   // `npm run generate` on a fresh clone rewrites nothing: every file of generated/ (the manifest's
   // list) is "unchanged", and the agent line counts EMail/'s files.
