@@ -144,9 +144,10 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
    * What generated methods call: `invoke` by WSDL name, returning the codec's `result` of the
    * output, typed by the method's declared return type alone. A type argument inferred from that
    * return type checked nothing and cost a consumer's tsc in every method (bench case output).
-   * A subclass may still give the type argument, or pass the codec itself (the earlier form).
+   * `Promise<never>` fits any declared return type, and its value cannot be used without one: a
+   * subclass gives the type argument, or passes the codec itself (the earlier form).
    */
-  protected call(operation: keyof Ops & string, input: unknown, options?: CallOptions): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  protected call(operation: keyof Ops & string, input: unknown, options?: CallOptions): Promise<never>;
   protected call<R>(operation: keyof Ops & string, input: unknown, options?: CallOptions): Promise<R>;
   protected call<R>(codec: OperationCodec<unknown, unknown, unknown, unknown, R>, input: unknown, options?: CallOptions): Promise<R>;
   protected async call(operation: string | AnyOperationCodec, input: unknown, options?: CallOptions): Promise<unknown> {
