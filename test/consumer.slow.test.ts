@@ -34,6 +34,7 @@ import { GENERATED_MARK } from '../generator/emit/emit-agent.js';
 import { NO_CHECK_LINE } from '../generator/emit/no-check.js';
 import { buildFiles } from '../generator/generate.js';
 import { withoutNoCheck } from './support/no-check.js';
+import { npmChildEnv } from './support/npm-env.js';
 import { repoRoot, wsdlFixturesDir } from './support/paths.js';
 
 const TICKET = '7T:1234abcxyzExample==';
@@ -90,27 +91,6 @@ interface RunResult {
   ms: number;
 }
 
-/**
- * The environment for npm in the temp project. Variables that an outer `npm run test:all` exports
- * (npm_config_local_prefix, npm_package_*, npm_lifecycle_*, INIT_CWD …) would point the inner npm
- * at this repository, and NODE_TEST_CONTEXT would tell child node processes they are test workers.
- * The cache location is kept: the offline install depends on it.
- */
-function childEnv(): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_userconfig', 'npm_config_globalconfig']);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    const lower = key.toLowerCase();
-    if (lower.startsWith('npm_') && !keep.has(lower)) continue;
-    if (key === 'INIT_CWD' || key === 'NODE_TEST_CONTEXT' || key === 'NODE_OPTIONS') continue;
-    env[key] = value;
-  }
-  env['npm_config_update_notifier'] = 'false';
-  env['npm_config_audit'] = 'false';
-  env['npm_config_fund'] = 'false';
-  return env;
-}
-
 function tail(text: string, max = 4000): string {
   return text.length <= max ? text : `…${text.slice(-max)}`;
 }
@@ -122,7 +102,7 @@ function run(command: string, args: readonly string[], cwd: string, timeoutMs = 
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, {
       cwd,
-      env: childEnv(),
+      env: npmChildEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: process.platform === 'win32',
       timeout: timeoutMs,

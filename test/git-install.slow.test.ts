@@ -13,20 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { npmChildEnv } from './support/npm-env.js';
 import { repoRoot } from './support/paths.js';
-
-/** The environment of a child npm: this run's npm settings left out, except where the cache is; offline. */
-function npmEnv(): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_userconfig', 'npm_config_globalconfig']);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.toLowerCase().startsWith('npm_') && !keep.has(key.toLowerCase())) continue;
-    if (key === 'INIT_CWD' || key === 'NODE_TEST_CONTEXT' || key === 'NODE_OPTIONS') continue;
-    env[key] = value;
-  }
-  // Inherited by the npm that the git fetcher starts in its clone, too.
-  return { ...env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-}
 
 test('npm pack git+file://… (what a git install runs) builds dist/ and ships the bin', { timeout: 420_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'gen-services86-git-install-'));
@@ -40,7 +28,7 @@ test('npm pack git+file://… (what a git install runs) builds dist/ and ships t
     const out = join(dir, 'out');
     mkdirSync(out);
     const spec = `git+${pathToFileURL(bare).href}#${commit}`;
-    const pack = spawnSync('npm', ['pack', spec, '--pack-destination', out], { cwd: dir, env: npmEnv(), encoding: 'utf8', timeout: 400_000 });
+    const pack = spawnSync('npm', ['pack', spec, '--pack-destination', out], { cwd: dir, env: npmChildEnv({ npm_config_offline: 'true' }), encoding: 'utf8', timeout: 400_000 });
     assert.equal(pack.status, 0, `npm pack ${spec} failed:\n${pack.stderr.slice(-4000)}`);
 
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string; bin: Record<string, string> };
