@@ -163,7 +163,7 @@ describe('parseXml: namespaces', () => {
     assert.deepEqual(root.attrs.map((a) => [a.ns, a.local, a.value]), [[XML_NS, 'lang', 'nb']]);
     assert.equal(root.scope.binding('xml')?.uri, XML_NS);
     assert.equal(root.scope.binding('')?.uri, '');
-    assert.equal(root.scope.binding('nope')?.uri, undefined);
+    assert.equal(root.scope.binding('nope'), undefined);
   });
 
   it('shares one scope object among elements that declare nothing', () => {
