@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { watchAndRun } from '../generator/watch.js';
-import { waitUntil } from './support/wait-until.js';
+import { quietFor, waitUntil } from './support/wait-until.js';
 
 const work = mkdtempSync(join(tmpdir(), 'gen-services86-watch-remade-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -40,12 +40,7 @@ test('watchAndRun: a folder deleted and made again while a run goes is watched a
     },
   });
   /** Once no run has come for 300 ms: the deletion's own events start runs, which must be over before the last save. */
-  const settled = async (): Promise<void> => {
-    for (let seen = -1; seen !== read.length; ) {
-      seen = read.length;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-  };
+  const settled = (): Promise<void> => quietFor(() => read.length, 300);
   try {
     await until(() => read.length > 0, 'the first run');
     writeFileSync(file, 'two');

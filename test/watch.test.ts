@@ -14,7 +14,7 @@ import { FileTexts, ReadCache } from '../generator/read-cache.js';
 import { watchAndRun } from '../generator/watch.js';
 import { snapshot } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
-import { waitUntil } from './support/wait-until.js';
+import { quietFor, waitUntil } from './support/wait-until.js';
 import { RUN_LINE, watchChild } from './support/watch-child.js';
 
 let work: string;
@@ -181,18 +181,12 @@ function globWatch(dir: string, glob: string, during?: (run: number) => void) {
       return { files, globs: watch };
     },
   });
-  const after = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   return {
     runs,
     /** Waits (on each run, up to 20 s: a loaded machine) until `done()` holds. */
     until: wait.until,
     /** Waits until no run came for `ms` (a change that does not count has had its chance to start one). */
-    quiet: async (ms = 150) => {
-      for (let n = -1; n !== runs.length; ) {
-        n = runs.length;
-        await after(ms);
-      }
-    },
+    quiet: (ms = 150) => quietFor(() => runs.length, ms),
     /** Whether the last run found `file`. */
     found: (file: string) => runs.at(-1)?.includes(file) ?? false,
     stop: async () => {

@@ -31,3 +31,11 @@ export function waitUntil(options: WaitOptions): { readonly wake: () => void; re
     },
   };
 }
+
+/** Waits until `count()` has not changed for `ms` (whatever would change it has had its chance to). */
+export async function quietFor(count: () => number, ms: number): Promise<void> {
+  for (let seen = -1; seen !== count(); ) {
+    seen = count();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
