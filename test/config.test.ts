@@ -284,5 +284,13 @@ describe('globs and repeats among WSDL arguments', () => {
     const r = await runCli([`${emailSvc}?singleWsdl`, '-o', 'out'], dir);
     assert.equal(r.code, 1);
     assert.equal(oneLine(r.stderr), `gen-services86: ${emailSvc}?singleWsdl: not a file; a URL needs its https:// (https://${emailSvc}?singleWsdl)`);
+    // An argument without a wildcard is kept (for --watch), and its run gives the same hint, not
+    // "no such file" naming it with its password (review r17b); so does ?wsdl followed by a ticket.
+    const kept = await runCli([`me:s3cret@${emailSvc}`, '-o', 'out'], dir);
+    assert.equal(kept.code, 1);
+    assert.equal(oneLine(kept.stderr), `gen-services86: ***@${emailSvc}: not a file; a URL needs its https:// (https://***@${emailSvc})`);
+    const ticketed = await runCli([`${emailSvc}?wsdl&ticket=s3cret`, '-o', 'out'], dir);
+    assert.equal(ticketed.code, 1);
+    assert.equal(oneLine(ticketed.stderr), `gen-services86: ${emailSvc}?wsdl&ticket=***: not a file; a URL needs its https:// (https://${emailSvc}?wsdl&ticket=***)`);
   });
 });

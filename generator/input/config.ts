@@ -181,7 +181,6 @@ export function readConfig(path: string): LoadedConfig {
 export function expandArguments(args: readonly string[], cwd = process.cwd()): { readonly wsdl: string[]; readonly globs: GlobWatch[] } {
   const wsdl: string[] = [];
   const globs: GlobWatch[] = [];
-  const urlMessage = (url: string) => `not a file; a URL needs its https:// (${url})`;
   for (const arg of args) {
     // A file whose name holds a * or ? (possible outside Windows) is that file.
     // A path is kept as given, also a missing one: its run says "no such file", and --watch watches
@@ -196,7 +195,7 @@ export function expandArguments(args: readonly string[], cwd = process.cwd()): {
     globs.push(...watch);
     if (files.length === 0) {
       const url = urlWithoutScheme(arg, cwd);
-      if (url !== undefined) throw new NoMatchError(urlMessage(url), url.slice('https://'.length), globs);
+      if (url !== undefined) throw new NoMatchError(urlHint(url), url.slice('https://'.length), globs);
       throw new NoMatchError(`the pattern matches no file${isAbsolute(arg) ? '' : ' (relative to the working directory)'}`, arg, globs);
     }
     for (const f of files) wsdl.push(isAbsolute(arg) ? f : cwdRelativeTo(cwd, f));
@@ -219,8 +218,8 @@ function eachFileOnce(inputs: readonly string[], cwd: string): string[] {
   });
 }
 
-/** A WSDL URL's query: `?wsdl`, `?singleWsdl`, in any case. */
-const WSDL_QUERY = /\?(?:single)?wsdl$/i;
+/** A WSDL URL's query: `?wsdl`, `?singleWsdl`, in any case, maybe followed by other parameters (`?wsdl&ticket=…`). */
+const WSDL_QUERY = /\?(?:single)?wsdl(?:&|$)/i;
 /** A host name (`crm.example.com`, `localhost`, `10.0.0.5`), maybe with user info and a port, and a `/`. */
 const HOST_AND_SLASH = /^(?:[^/\\@]*@)?(?:localhost|(?:[a-z\d](?:[a-z\d-]*[a-z\d])?\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?\//i;
 
@@ -238,6 +237,11 @@ export function urlWithoutScheme(text: string, base: string): string | undefined
   const hostFirst = HOST_AND_SLASH.test(text) && /\.svc(?:[/?]|$)/i.test(text) && !existsSync(resolve(base, text.slice(0, text.indexOf('/'))));
   if (!(WSDL_QUERY.test(text) || hostFirst) || existsSync(resolve(base, text))) return undefined;
   return redactUrl(`https://${text}`);
+}
+
+/** What a run says of an input that names no file but seems a WSDL URL typed without its `https://` (urlWithoutScheme's). */
+export function urlHint(url: string): string {
+  return `not a file; a URL needs its https:// (${url})`;
 }
 
 /** `path` relative to `cwd`, with `/` separators; `.` for `cwd` itself. */

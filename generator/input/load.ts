@@ -6,6 +6,7 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { GenerateError } from '../errors.js';
 import { location, parseXmlDocument } from '../wsdl/dom.js';
 import { describeReference, referencedLocations, type DocumentResolver, type ExternalDocument } from '../wsdl/external.js';
+import { urlHint, urlWithoutScheme } from './config.js';
 import { docKey, docLabel, isUrl, originsFor, redactUrl, resolveLocation, type DocRef, type FetchPolicy } from './documents.js';
 import { fetchXml, type FetchLimits } from './fetch.js';
 import { decodeXmlBytes, isStream, readLocalBytes, readLocalXml } from './text.js';
@@ -56,6 +57,10 @@ export function loadLocalInput(input: string, files?: FileTexts): LoadedInput {
   // Messages name the file as docLabel does (relative to the working directory); headers by its name.
   let bytes: Uint8Array | undefined;
   const read = (): string => {
+    // A command-line argument kept as given though it names no file (--watch watches where it would
+    // appear) may be a WSDL URL typed without its https://: said so, its user info and ticket not shown.
+    const url = urlWithoutScheme(input, process.cwd());
+    if (url !== undefined) throw new GenerateError(urlHint(url), { file: url.slice('https://'.length) });
     const raw = readLocalBytes(path, docLabel(ref));
     const text = textOfFileBytes(raw, ref);
     bytes = raw;
