@@ -86,6 +86,10 @@ test('onXml text: every Ticket and Password value is ***, in XML and JSON; empty
   assert.equal(withoutCredentials('<Ticket><![CDATA[7T:<abc'), '<Ticket>***');
   // An end tag's text inside the value's CDATA section or comment is not its end (the rest was shown).
   assert.equal(withoutCredentials('<a><Password><![CDATA[p<w</Password>SECRETTAIL]]></Password></a>'), '<a><Password>***</Password></a>');
+  // A processing instruction may hold one as text too (review r17a).
+  assert.equal(withoutCredentials('<a><Password><?pi </Password> ?>SECRETTAIL</Password></a>'), '<a><Password>***</Password></a>');
+  assert.equal(withoutCredentials('<a><Password><?x?>SECRET</Password></a>'), '<a><Password>***</Password></a>');
+  assert.equal(withoutCredentials('<a><Password><![CDATA[<]]><?pi </Password> ?>SECRETTAIL</Password></a>'), '<a><Password>***</Password></a>');
   assert.equal(withoutCredentials('<Ticket><!-- </Ticket> -->7T:<x>SECRETTAIL</Ticket><Id>1</Id>'), '<Ticket>***</Ticket><Id>1</Id>');
   // Unclosed starts, CDATA and strings, each repeated: a pattern that scanned past the next `<`
   // for each of them took minutes (quadratic); this one takes milliseconds.
