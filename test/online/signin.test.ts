@@ -63,6 +63,8 @@ describe('signing the system user token', () => {
     await refused(app.pkcs8Pem.slice(0, 300), /^the PEM "PRIVATE KEY" has no -----END PRIVATE KEY----- line \(cut short\?\)$/);
     await refused(`Bag Attributes\n${app.pkcs8Pem}`, /^expected exactly one PEM block, with nothing before or after it$/);
     await refused(`${app.pkcs8Pem}${app.spkiPem}`, /^expected exactly one PEM block/);
+    // Two blocks of one label (a key pasted twice): the same message, not "invalid base64" (review r17a).
+    await refused(`${app.pkcs8Pem}\n${app.pkcs8Pem}`, /^expected exactly one PEM block, with nothing before or after it$/);
     // A key from an env file or a JSON string: its line breaks written as the two characters \n,
     // or lost to spaces, and the whole sometimes still in quotes.
     const oneLine = (separator: string) => app.pkcs8Pem.trim().split('\n').join(separator);
