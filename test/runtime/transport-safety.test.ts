@@ -118,6 +118,9 @@ describe('1. no redirect carries credentials', () => {
       ['baseUrl', 'http://carol:hunter2%40pw@127.0.0.1:1/x', /^baseUrl URL must not carry credentials, a query or a fragment$/],
       ['baseUrl', 'http://127.0.0.1:99999/x?apikey=hunter2#frag', /^baseUrl \(not shown: it may hold a secret\) is not an http\(s\) URL$/],
       ['endpoint', 'https://127.0.0.1:1/EMail.svc#hunter2', /^endpoint URL must not carry credentials, a query or a fragment$/],
+      // A bare ? or # (empty search and hash): the agent's path would be appended into it (review r17a).
+      ['baseUrl', 'http://127.0.0.1:1/Cust1?', /^baseUrl URL must not carry credentials, a query or a fragment$/],
+      ['baseUrl', 'http://127.0.0.1:1/Cust1#', /^baseUrl URL must not carry credentials, a query or a fragment$/],
       ['endpoint', 'ftp://127.0.0.1/EMail.svc', /^endpoint \(not shown: it may hold a secret\) is not an http\(s\) URL$/],
     ];
     // The message as asked, and no secret anywhere in the error (stack, causes, fields).
