@@ -286,7 +286,8 @@ export function httpUrl(name: string, value: string, kind: new (message: string)
     throw new kind(`${name} ${quoted(value)} is ${notUrl}`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new kind(`${name} ${quoted(value)} is ${notUrl}`);
-  if (url.username || url.password || url.search || url.hash) throw new kind(`${name} URL must not carry credentials, a query or a fragment`);
+  // (A bare ? or # leaves search and hash empty, but the path appended would land in them.)
+  if (url.username || url.password || /[?#]/.test(url.href)) throw new kind(`${name} URL must not carry credentials, a query or a fragment`);
   return url;
 }
 

@@ -12,8 +12,9 @@
 //                     failed load): attempt 0, no url, status or bytes (nothing was sent). An
 //                     attempt that fails before its request is sent (an EncodeError, a ticket
 //                     function that throws) is that attempt, with its error, no status and 0
-//                     bytes. A call refused before it started (an unknown operation, no address,
-//                     a bad timeoutMs) is thrown at once and reaches no hook.
+//                     bytes; a ticket function's own error is passed on unchanged, not redacted
+//                     (SECURITY.md). A call refused before it started (an unknown operation, no
+//                     address, a bad timeoutMs) is thrown at once and reaches no hook.
 //   onXml(xml)        the raw request and response envelopes -- only when this hook is given, and
 //                     with every secret (ticket, application token, ...) and every Ticket and
 //                     Password value replaced by ***
@@ -87,9 +88,10 @@ export interface Hooks {
 const CREDENTIAL_ELEMENT = /(<((?:[A-Za-z_][\w.-]*:)?(?:Ticket|Password))(?:\s[^<>]*)?(?<!\/)>)(?=[^<]|<!)(?:[^<]*(?:<!\[CDATA\[(?:[^\]<]|\](?!\]>))*\]\]>|<!--(?:[^<-]|-(?!->))*-->))*[^<]*(?=<\/\2\s*>)/g;
 /**
  * A Ticket or Password start tag that CREDENTIAL_ELEMENT left, whose value begins with a CDATA
- * section or comment: one holding a `<`, which that pattern does not read. `$1` the element's name.
+ * section, comment or processing instruction: one holding a `<`, which that pattern does not read.
+ * `$1` the element's name.
  */
-const CREDENTIAL_MARKUP_START = /<((?:[A-Za-z_][\w.-]*:)?(?:Ticket|Password))(?:\s[^<>]*)?(?<!\/)>(?=[^<]*<!)/g;
+const CREDENTIAL_MARKUP_START = /<((?:[A-Za-z_][\w.-]*:)?(?:Ticket|Password))(?:\s[^<>]*)?(?<!\/)>(?=[^<]*<[!?])/g;
 /** The same as a JSON property (the REST transport's bodies): `$1` the name and colon. */
 const CREDENTIAL_PROPERTY = /("(?:Ticket|Password)"\s*:\s*)"(?:[^"\\]|\\.)+"/g;
 
@@ -121,12 +123,15 @@ function withoutMarkedUpValues(text: string): string {
   return kept === 0 ? text : out + text.slice(kept);
 }
 
-/** Where a value from `from` ends: at its element's end tag past CDATA sections and comments (either may hold one as text), else the text's end. */
+/**
+ * Where a value from `from` ends: at its element's end tag past CDATA sections, comments and
+ * processing instructions (each may hold one as text), else the text's end.
+ */
 function valueEnd(text: string, from: number, name: string): number {
   for (let i = text.indexOf('<', from); i >= 0; i = text.indexOf('<', i + 1)) {
-    const close = text.startsWith('<![CDATA[', i) ? ']]>' : text.startsWith('<!--', i) ? '-->' : undefined;
-    if (close === undefined && text.startsWith(`</${name}`, i)) return i;
-    if (close !== undefined) i = text.indexOf(close, i);
+    const close = text.startsWith('<![CDATA[', i) ? ']]>' : text.startsWith('<!--', i) ? '-->' : text.startsWith('<?', i) ? '?>' : '';
+    if (close === '' && text.startsWith(`</${name}`, i)) return i;
+    if (close !== '') i = text.indexOf(close, i);
     if (i < 0) break;
   }
   return text.length;

@@ -119,7 +119,8 @@ function checkKey(key: WebCryptoKey, type: 'private' | 'public', usage: 'sign' |
 /** PEM -> its label and DER bytes. Exactly one PEM block is expected. */
 function readPem(text: string): { label: string; der: Uint8Array } {
   const m = /^-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----\s*$/.exec(text);
-  if (!m) throw new KeyFormatError(notPemReason(text));
+  // (A body holding ----- spans two blocks of one label: a key pasted twice, a certificate chain.)
+  if (!m || m[2]!.includes('-----')) throw new KeyFormatError(notPemReason(text));
   const body = m[2]!;
   if (/^[A-Za-z-]+:/m.test(body)) throw new KeyFormatError(`the PEM "${m[1]}" has headers (a legacy encrypted key?); convert it to unencrypted PKCS#8`);
   return { label: m[1]!, der: base64Bytes(body) };
