@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
 import { CONFIG_FILE, DEFAULT_OUT_DIR, expandArguments, findConfig, isPositiveLimit, NoMatchError, readConfig, type GlobWatch, type LoadedConfig } from './input/config.js';
-import { isUrl, normalizeOrigin } from './input/documents.js';
+import { checkOrigin, isUrl, normalizeOrigin } from './input/documents.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
 import { interruptedWrite } from './output/write.js';
 import type { ReadCache } from './read-cache.js';
@@ -351,6 +351,14 @@ async function main(args: readonly string[], io: CliOutput, hooks: CommandHooks)
   const argv = parseQuick(args) ?? (await parseWithYargs(args));
   if (argv['fetch-timeout'] !== undefined && !isPositiveLimit(argv['fetch-timeout'])) fail(`--fetch-timeout must be a positive number of milliseconds\nRun "${NAME} --help" for usage.`);
   if (argv['max-bytes'] !== undefined && !isPositiveLimit(argv['max-bytes'])) fail(`--max-bytes must be a positive number of bytes\nRun "${NAME} --help" for usage.`);
+  // Before --watch starts: no change to a file can mend an option (it waited for one for ever).
+  for (const origin of argv['allow-origin'] ?? []) {
+    try {
+      checkOrigin(origin);
+    } catch (err) {
+      failWith(err as GenerateError);
+    }
+  }
   // An empty value (`-o "$OUT"` with OUT unset) is a mistake, not the default: a run into "generated" named "." in every message.
   if (argv.out === '') fail(`--out is given an empty value: name the output folder (without --out: "${DEFAULT_OUT_DIR}")\nRun "${NAME} --help" for usage.`);
   if (argv.config === '') fail(`--config is given an empty value: name the config file\nRun "${NAME} --help" for usage.`);

@@ -219,8 +219,12 @@ describe('arguments', () => {
       const run = await runCli([wsdl, '-o', 'out', '--allow-origin', origin!], dir);
       assertOneErrorLine(run, new RegExp(`^gen-services86: --allow-origin ${esc(shown!)} is not an origin such as https://host$`));
     }
+    // Refused before --watch starts: no change to a file can mend an option (it waited for one for ever; review r17b).
+    const watched = await runCli([wsdl, '-o', 'out', '--watch', '--allow-origin', 'me:s3cret@host.com'], dir);
+    assertOneErrorLine(watched, /^gen-services86: --allow-origin \(not shown: it may hold a password\) is not an origin such as https:\/\/host$/);
+    // A config file's key is named as such, with the file (it named --allow-origin, an option never given).
     writeFileSync(join(dir, 'gen-services86.config.json'), JSON.stringify({ wsdl: [wsdl], out: 'out', 'allow-origin': ['me:s3cret@host.com'] }));
-    assertOneErrorLine(await runCli([], dir), /^gen-services86: --allow-origin \(not shown: it may hold a password\) is not an origin such as https:\/\/host$/);
+    assertOneErrorLine(await runCli([], dir), /^gen-services86: gen-services86\.config\.json: "allow-origin": \(not shown: it may hold a password\) is not an origin such as https:\/\/host$/);
     assert.deepEqual(readdirSync(dir), ['gen-services86.config.json'], 'nothing written');
   });
 

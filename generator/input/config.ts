@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, parse, relative, resolve, sep, type PlatformPath } from 'node:path';
 import { GenerateError, lineColumnAt } from '../errors.js';
 import { realPath } from '../physical-path.js';
-import { isUrl, redactUrl } from './documents.js';
+import { checkOrigin, isUrl, redactUrl } from './documents.js';
 
 export const CONFIG_FILE = 'gen-services86.config.json';
 /** The output folder when neither the command line nor the config file names one. */
@@ -158,6 +158,9 @@ export function readConfig(path: string): LoadedConfig {
       wsdl.push(...matches.map(cwdRelative));
     }
   }
+  // Checked here, naming the file and key: the run's check (generate.ts) would name --allow-origin.
+  const allowOrigins = strings('allow-origin') ?? [];
+  for (const origin of allowOrigins) checkOrigin(origin, '"allow-origin":', file);
   const timeoutMs = positive('fetch-timeout');
   const maxBytes = positive('max-bytes');
   return {
@@ -165,7 +168,7 @@ export function readConfig(path: string): LoadedConfig {
     wsdl: eachFileOnce(wsdl, process.cwd()),
     globs,
     out: cwdRelative(resolve(base, (obj['out'] as string | undefined) ?? DEFAULT_OUT_DIR)),
-    allowOrigins: strings('allow-origin') ?? [],
+    allowOrigins,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(maxBytes !== undefined ? { maxBytes } : {}),
   };

@@ -87,7 +87,7 @@ export function originsFor(input: DocRef, policy: FetchPolicy): Set<string> {
  * it would match no document, and as text that is not a URL it was recorded in the headers and the
  * manifest as given (`me:s3cret@host`: the password with it). Quoted only when it reads as a host.
  */
-export function checkOrigin(origin: string): void {
+export function checkOrigin(origin: string, name = '--allow-origin', file?: string): void {
   let url: URL | undefined;
   try {
     url = new URL(origin);
@@ -96,7 +96,7 @@ export function checkOrigin(origin: string): void {
   }
   if (url?.protocol === 'http:' || url?.protocol === 'https:') return;
   const shown = /^[A-Za-z\d.-]+(:\d{1,5})?$/.test(origin) ? `"${origin}"` : '(not shown: it may hold a password)';
-  throw new GenerateError(`--allow-origin ${shown} is not an origin such as https://host`);
+  throw new GenerateError(`${name} ${shown} is not an origin such as https://host`, file !== undefined ? { file } : undefined);
 }
 
 /** `https://Host:443/x` → `https://host`; a value that is not an http(s) origin is returned as given (it matches nothing). */
