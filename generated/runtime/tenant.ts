@@ -101,8 +101,9 @@ export class TenantResolver {
   /** Asks the state now; `stop` aborts the request when it is given up as hung (SingleFlight). */
   async #resolve(stop: AbortSignal): Promise<string> {
     const o = this.#options;
-    const url = `${environmentUrl(o.environment)}/api/state/${encodeURIComponent(this.tenant)}`;
-    const state = checkState(await requestJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000, undefined, stop), this.tenant, o.environment);
+    const origin = environmentUrl(o.environment);
+    const url = `${origin}/api/state/${encodeURIComponent(this.tenant)}`;
+    const state = checkState(await requestJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000, undefined, stop), this.tenant, o.environment, origin);
     const validUntil = Date.parse(state.ValidUntil);
     const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
     if (!state.IsRunning) {
@@ -116,7 +117,7 @@ export class TenantResolver {
   }
 }
 
-function checkState(value: unknown, tenant: string, environment: OnlineEnvironment): TenantState {
+function checkState(value: unknown, tenant: string, environment: OnlineEnvironment, origin: string): TenantState {
   const s = value as Partial<TenantState> | null;
   const bad = (why: string) => new OnlineError(`the state answer for tenant ${tenant} is refused: ${why}`);
   if (!s || typeof s !== 'object') throw bad('not a JSON object');
@@ -137,7 +138,7 @@ function checkState(value: unknown, tenant: string, environment: OnlineEnvironme
   }
   // A login host asked over https does not send the ticket and application token over http
   // (best-practices.md: "deny network traffic over un-secure connections"); an http one (a test's) may.
-  if (url.protocol !== 'https:' && environmentUrl(environment).startsWith('https:')) throw bad(`Endpoint ${url.origin} is not https, as the environment is`);
+  if (url.protocol !== 'https:' && origin.startsWith('https:')) throw bad(`Endpoint ${url.origin} is not https, as the environment is`);
   if (url.username || url.password || url.search || url.hash) throw bad('Endpoint carries credentials, a query or a fragment');
   const last = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
   if (last.toLowerCase() !== tenant.toLowerCase()) throw bad(`Endpoint ${url.href} is not the tenant's path`);
