@@ -1,7 +1,7 @@
 // Arguments (or gen-services86.config.json) → generate() → messages and exit code. Nothing else
 // lives here; cli.ts is the program that runs it.
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GenerateError, GenerateErrors, generate, packageRoot, type KeptFile, type WriteSummary } from './generate.js';
 import { commandAsRun } from './input/command.js';
@@ -9,6 +9,7 @@ import { CONFIG_FILE, DEFAULT_OUT_DIR, expandArguments, findConfig, isPositiveLi
 import { checkOrigin, isUrl, normalizeOrigin } from './input/documents.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
 import { interruptedWrite } from './output/write.js';
+import { slashRelative } from './physical-path.js';
 import type { ReadCache } from './read-cache.js';
 import { watchAndRun, type WatchRun } from './watch.js';
 
@@ -234,7 +235,7 @@ async function runOnce(argv: Args, settings: RunSettings, io: CliOutput, cache?:
     ...(cache ? { cache } : {}),
   });
   const ms = performance.now() - started;
-  const outLabel = relative(process.cwd(), out) || '.';
+  const outLabel = slashRelative(process.cwd(), out);
   if (argv.check) {
     if (result.stale.length > 0) {
       const command = settings.asRun();

@@ -1,8 +1,14 @@
 // Paths as the kernel sees them, for the modules that need it: the command in the headers
 // (input/command.ts), inputs named twice and globs through links (input/config.ts) and outputs
-// nested in one another (output/write.ts). A neutral module: input and output do not import each other.
+// nested in one another (output/write.ts); and how messages show a path relative to a folder.
+// A neutral module: input and output do not import each other.
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
+
+/** `path` relative to `from`, with `/` separators on every platform (as messages and commands show paths); `.` for `from` itself. */
+export function slashRelative(from: string, path: string): string {
+  return relative(from, path).split(sep).join('/') || '.';
+}
 
 /**
  * `p` (absolute) with its symbolic links resolved: the real path of its nearest existing folder,

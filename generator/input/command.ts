@@ -13,9 +13,9 @@
 // The messages of a run (`--check`'s "run … to update it") use commandAsRun instead: the run as the
 // user made it, relative to the working directory.
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fits } from '../emit/layout.js';
-import { physical } from '../physical-path.js';
+import { physical, slashRelative } from '../physical-path.js';
 import { isUrl, normalizeOrigin, redactUrl } from './documents.js';
 
 /** The options of a run that are part of its command (the ones that change what is read). */
@@ -50,7 +50,7 @@ export function projectRoot(outDir: string): string {
  * folder `base` (given relative to `cwd`), with forward slashes on every platform.
  */
 function commandWord(p: string, cwd: string, base: string): string {
-  return isUrl(p) ? redactUrl(p) : (relative(base, physical(resolve(cwd, p))) || '.').split(sep).join('/');
+  return isUrl(p) ? redactUrl(p) : slashRelative(base, physical(resolve(cwd, p)));
 }
 
 /** The command that regenerates this output, relative to its project root (see the top of this file). */

@@ -8,9 +8,9 @@
 //     "out": "src/superoffice",
 //     "allow-origin": ["https://schemas.example.com"], "fetch-timeout": 30000, "max-bytes": 67108864 }
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, parse, relative, resolve, sep, type PlatformPath } from 'node:path';
+import { dirname, isAbsolute, join, parse, resolve, sep, type PlatformPath } from 'node:path';
 import { GenerateError, lineColumnAt } from '../errors.js';
-import { realPath } from '../physical-path.js';
+import { realPath, slashRelative } from '../physical-path.js';
 import { checkOrigin, isUrl, redactUrl } from './documents.js';
 
 export const CONFIG_FILE = 'gen-services86.config.json';
@@ -136,7 +136,7 @@ export function readConfig(path: string): LoadedConfig {
   if (obj['out'] !== undefined && (typeof obj['out'] !== 'string' || obj['out'] === '')) bad('out');
 
   const base = dirname(resolve(path));
-  const cwdRelative = (p: string) => cwdRelativeTo(process.cwd(), p);
+  const cwdRelative = (p: string) => slashRelative(process.cwd(), p);
   const wsdl: string[] = [];
   const globs: GlobWatch[] = [];
   const urlMessage = (url: string) => `"wsdl": "${url.slice('https://'.length)}" is not a file; a URL needs its https:// (${url})`;
@@ -201,7 +201,7 @@ export function expandArguments(args: readonly string[], cwd = process.cwd()): {
       if (url !== undefined) throw new NoMatchError(urlHint(url), url.slice('https://'.length), globs);
       throw new NoMatchError(`the pattern matches no file${isAbsolute(arg) ? '' : ' (relative to the working directory)'}`, arg, globs);
     }
-    for (const f of files) wsdl.push(isAbsolute(arg) ? f : cwdRelativeTo(cwd, f));
+    for (const f of files) wsdl.push(isAbsolute(arg) ? f : slashRelative(cwd, f));
   }
   return { wsdl: eachFileOnce(wsdl, cwd), globs };
 }
@@ -245,11 +245,6 @@ export function urlWithoutScheme(text: string, base: string): string | undefined
 /** What a run says of an input that names no file but seems a WSDL URL typed without its `https://` (urlWithoutScheme's). */
 export function urlHint(url: string): string {
   return `not a file; a URL needs its https:// (${url})`;
-}
-
-/** `path` relative to `cwd`, with `/` separators; `.` for `cwd` itself. */
-function cwdRelativeTo(cwd: string, path: string): string {
-  return relative(cwd, path).split(sep).join('/') || '.';
 }
 
 /** The name of the glob syntax `pattern` uses that expandGlob does not support; undefined when there is none. */

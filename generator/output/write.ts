@@ -10,9 +10,9 @@
 // file is still exactly as we wrote it. Edited or foreign files are kept and reported by name.
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { combineErrors, GenerateError } from '../errors.js';
-import { physical } from '../physical-path.js';
+import { physical, slashRelative } from '../physical-path.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
 import { FileTexts } from '../read-cache.js';
 
@@ -437,7 +437,7 @@ function checkOutputFolder(outDir: string, files: readonly GeneratedFile[]): voi
 function checkNotNested(outDir: string, files: readonly GeneratedFile[]): void {
   const real = physical(resolve(outDir));
   const refuse = (dir: string, how: string): never => {
-    const where = relative(physical(process.cwd()), dir) || '.'; // (dir is a real path)
+    const where = slashRelative(physical(process.cwd()), dir); // (dir is a real path)
     throw new GenerateError(`the output folder ${how} the output of another run (${where}, see its ${MANIFEST}): choose a folder beside it, or delete that output if it is no longer used`, { file: outDir });
   };
   for (let dir = dirname(real); dir !== real; dir = dirname(dir)) {
