@@ -654,6 +654,11 @@ const badCases: readonly BadCase[] = [
     expect: /^gen-services86: \*\.\{wsdl,xml\}: the pattern uses brace alternatives \(\{a,b\}\), which is not supported: only \*, \? and \*\* are$/,
   },
   {
+    name: 'a glob argument with a character class and no * or ? (as a config entry is refused; review r17b)',
+    input: () => 'wsdl/[ab].wsdl',
+    expect: /^gen-services86: wsdl\/\[ab\]\.wsdl: the pattern uses character classes \(\[…\]\), which is not supported: only \*, \? and \*\* are$/,
+  },
+  {
     name: 'two WSDLs for the same agent folder',
     // Two files (one WSDL in two versions' folders); the same file named twice is read once (config.test.ts).
     input: (dir) => {

@@ -187,8 +187,9 @@ export function expandArguments(args: readonly string[], cwd = process.cwd()): {
   for (const arg of args) {
     // A file whose name holds a * or ? (possible outside Windows) is that file.
     // A path is kept as given, also a missing one: its run says "no such file", and --watch watches
-    // where it would appear (refused here, it left --watch nothing to watch).
-    if (isUrl(arg) || !/[*?]/.test(arg) || existsSync(resolve(cwd, arg))) {
+    // where it would appear (refused here, it left --watch nothing to watch). A missing one in glob
+    // syntax this reader does not take (`wsdl/[ab].wsdl`) is refused as a config entry is.
+    if (isUrl(arg) || existsSync(resolve(cwd, arg)) || (!/[*?]/.test(arg) && unsupportedGlob(arg) === undefined)) {
       wsdl.push(arg);
       continue;
     }
