@@ -84,21 +84,22 @@ export async function importRsaPublicKey(key: RsaKeyInput): Promise<WebCryptoKey
   throw new KeyFormatError(`expected a public key (PEM "PUBLIC KEY", "RSA PUBLIC KEY" or "CERTIFICATE", or <RSAKeyValue> XML), got PEM "${label}"`);
 }
 
-/** `jwk`, or a KeyFormatError when it is not an RSA key (WebCrypto's own error would not say so). */
-function rsaJwk(jwk: RsaJwk): RsaJwk {
+/** A KeyFormatError when `jwk` is not an RSA key (WebCrypto's own error would not say so). */
+function checkRsaJwk(jwk: RsaJwk): void {
   if (jwk.kty !== 'RSA') throw new KeyFormatError(`the key is not an RSA key (kty ${String(jwk.kty)})`);
-  return jwk;
 }
 
 /** A JWK given as the private key: refused as the RSA XML is when it is not an RSA private key. */
 function privateJwk(jwk: RsaJwk): RsaJwk {
-  if (typeof rsaJwk(jwk).d !== 'string') throw new KeyFormatError('JWK without "d": a public key was given where the private key is needed');
+  checkRsaJwk(jwk);
+  if (typeof jwk.d !== 'string') throw new KeyFormatError('JWK without "d": a public key was given where the private key is needed');
   return jwk;
 }
 
 /** A JWK of a JWKS: its n/e, or else the first certificate of its x5c chain. Only RSA keys. */
 export async function importJwkPublicKey(jwk: RsaJwk): Promise<WebCryptoKey> {
-  if (typeof rsaJwk(jwk).n === 'string' && typeof jwk.e === 'string') {
+  checkRsaJwk(jwk);
+  if (typeof jwk.n === 'string' && typeof jwk.e === 'string') {
     return subtle().importKey('jwk', { kty: 'RSA', n: jwk.n, e: jwk.e, alg: 'RS256', ext: true }, RS256_IMPORT, false, ['verify']);
   }
   const cert = jwk.x5c?.[0];
