@@ -34,7 +34,7 @@ import { buildEnvelopesResponse, buildSendInput, DECODE_ITEMS, ENCODE_ITEMS, toP
 import { measureOnlineSession, ONLINE_ROUNDS } from './lib/online.mjs';
 import { createPeerClient, peerRequest } from './lib/peer.mjs';
 import { TRICKS } from './lib/tricks.mjs';
-import { updateReadme } from './readme-tricks.mjs';
+import { updateReadme } from './readme-bench.mjs';
 import { buildPreviousDesign, folderBytes, PREVIOUS_DESIGN_COMMIT, TSC, writeConsumerTsconfig } from './lib/design.mjs';
 
 const CASES = ['generate-email', 'generate-all', 'watch', 'cold-start', 'decode', 'decode-json', 'encode', 'memory', 'tricks', 'output', 'bundle', 'online-session'];
@@ -1037,7 +1037,7 @@ async function main() {
   const jsonRows = merged.map((r) => ({ ...r, machine: r.machine ?? info }));
   writeFileSync(jsonPath, JSON.stringify(jsonRows, null, 2) + '\n');
   writeFileSync(join(benchDir, 'results.md'), markdown(merged, info, opts));
-  updateReadme(); // README.md quotes the tricks rows of results.md (bench/readme-tricks.mjs)
+  updateReadme(); // README.md quotes the tables of results.md (bench/readme-bench.mjs)
   printTable(merged);
   const missed = merged.map(gapNote).filter(Boolean);
   for (const m of missed) log(m.replace(/\*\*/g, ''));

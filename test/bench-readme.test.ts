@@ -1,5 +1,5 @@
-// The README quotes the bench's own tricks table (bench/readme-tricks.mjs copies it from
-// bench/results.md): no hand-typed ratio can drift from what the bench measured.
+// The README quotes the bench's own tables (bench/readme-bench.mjs copies them from
+// bench/results.md): no hand-typed figure can drift from what the bench measured.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,17 +7,41 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from './support/paths.js';
 
-test('README.md quotes the tricks rows of bench/results.md', async () => {
-  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const block = readme.slice(readme.indexOf('<!-- bench:tricks -->'), readme.indexOf('<!-- /bench:tricks -->'));
-  const results = readFileSync(join(repoRoot, 'bench', 'results.md'), 'utf8');
-  const rows = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('| Trick:'));
-  // Every trick the runtime keeps (bench/lib/tricks.mjs) has its row, measured and kept ("yes").
-  const { TRICKS } = (await import(pathToFileURL(join(repoRoot, 'bench', 'lib', 'tricks.mjs')).href)) as { TRICKS: { title: string }[] };
+type Block = { name: string; quote: (resultsMd: string) => string };
+type ReadmeBench = { BLOCKS: Block[]; quotedIn: (readme: string, block: Block) => { text: string } };
+
+const importBench = async <T>(file: string): Promise<T> => (await import(pathToFileURL(join(repoRoot, 'bench', ...file.split('/'))).href)) as T;
+const readme = (): string => readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const results = (): string => readFileSync(join(repoRoot, 'bench', 'results.md'), 'utf8');
+
+test('README.md quotes bench/results.md: its results table and its tricks rows, as the bench wrote them', async () => {
+  const { BLOCKS, quotedIn } = await importBench<ReadmeBench>('readme-bench.mjs');
+  assert.deepEqual(BLOCKS.map((b) => b.name), ['results', 'tricks']);
+  for (const block of BLOCKS) {
+    assert.equal(quotedIn(readme(), block).text, block.quote(results()), `README.md's bench:${block.name} block; run \`node bench/readme-bench.mjs\` after the bench`);
+  }
+  // Between them, the two blocks quote every row of the results table, each once.
+  const rows = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| case |') && !l.startsWith('| ---'));
+  const quoted = BLOCKS.flatMap((b) => rows(quotedIn(readme(), b).text));
+  assert.deepEqual([...quoted].sort(), rows(results()).sort());
+});
+
+test('every trick the runtime keeps (bench/lib/tricks.mjs) has its row in bench/results.md, measured and kept', async () => {
+  const { TRICKS } = await importBench<{ TRICKS: { title: string }[] }>('lib/tricks.mjs');
+  const trickRows = results().split('\n').filter((l) => l.startsWith('| Trick:'));
   assert.deepEqual(
-    rows(results).map((l) => [l.split(' | ')[0], l.trimEnd().endsWith('| yes |')]),
+    trickRows.map((l) => [l.split(' | ')[0], l.trimEnd().endsWith('| yes |')]),
     TRICKS.map((t) => [`| Trick: ${t.title}`, true]),
     'bench/results.md has a kept row for each trick of bench/lib/tricks.mjs; run `node bench/run.mjs --only tricks`',
   );
-  assert.deepEqual(rows(block), rows(results), 'run `node bench/readme-tricks.mjs` after the bench');
+});
+
+test('a README whose quoted table differs from bench/results.md is told apart, and a missing marker named', async () => {
+  const { BLOCKS, quotedIn } = await importBench<ReadmeBench>('readme-bench.mjs');
+  const results = BLOCKS[0]!;
+  // A ratio typed over by hand in the decode row.
+  const edited = readme().replace(/(\n\| Decode 1000 EMailEnvelope items \|.*\| )([\d.]+×)( \|)/, '$1x$2$3');
+  assert.notEqual(edited, readme());
+  assert.notEqual(quotedIn(edited, results).text, results.quote(readFileSync(join(repoRoot, 'bench', 'results.md'), 'utf8')));
+  assert.throws(() => quotedIn(readme().replace('<!-- /bench:results -->', ''), results), /README\.md lacks <!-- bench:results --> … <!-- \/bench:results -->/);
 });
