@@ -103,6 +103,8 @@ describe('tenant resolver', () => {
       assert.throws(() => make({ tenant: '../x', environment: origin }), (e: unknown) => e instanceof OnlineError && /not a context identifier/.test(e.message));
       assert.throws(() => make({ tenant: 'Cust1', environment: 'ftp://x' }), (e: unknown) => e instanceof OnlineError && /is neither sod, stage, online nor an http\(s\) URL$/.test(e.message));
       assert.throws(() => make({ tenant: 'Cust1', environment: 'nowhere' }), (e: unknown) => e instanceof OnlineError && /neither sod, stage, online/.test(e.message));
+      // A login host without its scheme: the message says what is missing.
+      assert.throws(() => make({ tenant: 'Cust1', environment: 'sod.superoffice.com' }), (e: unknown) => e instanceof OnlineError && /^environment "sod\.superoffice\.com" is neither sod, stage, online nor an http\(s\) URL \(no https:\/\/ at its start\)$/.test(e.message));
       assert.throws(
         () => make({ tenant: 'Cust1', environment: 'https://carol:hunter2@[sod' }),
         (e: unknown) => e instanceof OnlineError && /neither sod, stage, online/.test(e.message) && !e.message.includes('hunter2'),

@@ -109,10 +109,10 @@ describe('1. no redirect carries credentials', () => {
   // it whole. Each is now refused when the agent is made, naming the option and not the value.
   test('a baseUrl or endpoint that is not a plain http(s) URL is refused when the agent is made, without quoting it', () => {
     const refused: [keyof rt.AgentOptions, string, RegExp][] = [
-      ['baseUrl', 'bob:hunter2@127.0.0.1:1', /^baseUrl \(not shown: it may hold a secret\) is not an http\(s\) URL$/],
-      ['baseUrl', 'mailto:bob:hunter2@x', /^baseUrl \(not shown: it may hold a secret\) is not an http\(s\) URL$/],
-      ['baseUrl', 'localhost:1', /^baseUrl \(not shown: it may hold a secret\) is not an http\(s\) URL$/],
-      ['baseUrl', 'online.superoffice.com', /^baseUrl "online\.superoffice\.com" is not an http\(s\) URL$/],
+      ['baseUrl', 'bob:hunter2@127.0.0.1:1', /^baseUrl \(not shown: it may hold a secret\) is not an http\(s\) URL \(no https:\/\/ at its start\)$/],
+      ['baseUrl', 'mailto:bob:hunter2@x', /^baseUrl \(not shown: it may hold a secret\) is not an http\(s\) URL \(no https:\/\/ at its start\)$/],
+      ['baseUrl', 'localhost:1', /^baseUrl \(not shown: it may hold a secret\) is not an http\(s\) URL \(no https:\/\/ at its start\)$/],
+      ['baseUrl', 'online.superoffice.com', /^baseUrl "online\.superoffice\.com" is not an http\(s\) URL \(no https:\/\/ at its start\)$/],
       ['baseUrl', 'http://tok3n-as-user%21@127.0.0.1:1/x', /^baseUrl URL must not carry credentials, a query or a fragment$/],
       ['baseUrl', 'http://127.0.0.1:1/Cust1?hunter2=1', /^baseUrl URL must not carry credentials, a query or a fragment$/],
       ['baseUrl', 'http://carol:hunter2%40pw@127.0.0.1:1/x', /^baseUrl URL must not carry credentials, a query or a fragment$/],
@@ -140,7 +140,7 @@ describe('1. no redirect carries credentials', () => {
     const refused: [unknown, RegExp][] = [
       [{ EMail: 'https://bob:pa55@127.0.0.1:1/EMail.svc' }, /^endpoints\.EMail URL must not carry credentials, a query or a fragment$/],
       [{ EMail: 'http://127.0.0.1:1/EMail.svc?key=pa55' }, /^endpoints\.EMail URL must not carry credentials, a query or a fragment$/],
-      [{ EMail: 'bob:pa55@127.0.0.1:1/EMail.svc' }, /^endpoints\.EMail \(not shown: it may hold a secret\) is not an http\(s\) URL$/],
+      [{ EMail: 'bob:pa55@127.0.0.1:1/EMail.svc' }, /^endpoints\.EMail \(not shown: it may hold a secret\) is not an http\(s\) URL \(no https:\/\/ at its start\)$/],
       [{ EMail: 'ftp://127.0.0.1/EMail.svc' }, /^endpoints\.EMail \(not shown: it may hold a secret\) is not an http\(s\) URL$/],
       ['http://127.0.0.1:1/EMail.svc', /^endpoints must be an object of URLs keyed by service name, got string$/],
       [null, /^endpoints must be an object of URLs keyed by service name, got null$/],
