@@ -2,10 +2,16 @@
 // refuse, and where it listens. (Equal results on both transports: test/runtime/rest-switch.test.ts.)
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { EMailAgent, HttpError, SoapFaultError } from '../../generated/EMail/index.js';
 import { createEMailMockServer, type ListeningMock } from '../../generated/EMail/mock.js';
 
 describe('mock: the REST Agents API side', () => {
-  const mock = createEMailMockServer({ GetCurrentAccountId: () => ({ Response: 12 }) });
+  const mock = createEMailMockServer({
+    GetCurrentAccountId: () => ({ Response: 12 }),
+    GetEMailAccount: () => {
+      throw new Error('handler bug');
+    },
+  });
   let server: ListeningMock;
   before(async () => {
     server = await mock.listen();
@@ -33,6 +39,20 @@ describe('mock: the REST Agents API side', () => {
     assert.equal(missing.status, 501);
     assert.match(await missing.text(), /not implemented: GetCurrentAccount/);
     assert.equal((await post('/api/v1/Agents/Person/GetPerson')).status, 404);
+  });
+
+  // README (mock, REST transport): REST has no fault, so what SOAP answers as a SoapFaultError with
+  // its httpStatus reaches a REST client as an HttpError with its status.
+  test('through a REST agent: a missing handler is an HttpError of status 501, a throwing one of 500 with its message', async () => {
+    const email = new EMailAgent({ baseUrl: server.baseUrl, transport: 'rest' });
+    const missing = await email.getCurrentAccount().catch((e: unknown) => e);
+    assert.ok(missing instanceof HttpError && !(missing instanceof SoapFaultError), String(missing));
+    assert.equal(missing.status, 501);
+    assert.match(missing.bodyExcerpt, /not implemented: GetCurrentAccount/);
+    const throwing = await email.getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(throwing instanceof HttpError, String(throwing));
+    assert.equal(throwing.status, 500);
+    assert.match(throwing.bodyExcerpt, /handler bug/);
   });
 
   test('a body the schema does not allow is 400 with ASP.NET\'s error object; not JSON is 415; GET is 405', async () => {
