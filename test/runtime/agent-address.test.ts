@@ -58,7 +58,7 @@ describe('agent address', () => {
       assert.ok(err instanceof SoapError && err.constructor === SoapError, String(err));
       assert.equal(
         err.message,
-        `GetEMailAccount: no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address (${wsdlHost}/${SERVICE_PATH}) (nothing was sent)`,
+        `GetEMailAccount: no address: pass baseUrl (the installation URL) or endpoint in the agent options, tenant with environment (SuperOffice Online), or useWsdlAddress: true to call the WSDL's soap:address (${wsdlHost}/${SERVICE_PATH}) (nothing was sent)`,
       );
       assert.equal(err.operation, 'GetEMailAccount');
       return true;
@@ -71,7 +71,7 @@ describe('agent address', () => {
   // this file, where call.ts is already loaded, cannot.)
   test('a missing address is reported before an aborted signal: it is the configuration, not this call', async () => {
     const agent = agentWithWsdlAddress({ ticket: TICKET });
-    const expected = `GetEMailAccount: no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address (${wsdlHost}/${SERVICE_PATH}) (nothing was sent)`;
+    const expected = `GetEMailAccount: no address: pass baseUrl (the installation URL) or endpoint in the agent options, tenant with environment (SuperOffice Online), or useWsdlAddress: true to call the WSDL's soap:address (${wsdlHost}/${SERVICE_PATH}) (nothing was sent)`;
     await assert.rejects(agent.invoke('GetEMailAccount', { EMailAccountId: 3 }, { signal: AbortSignal.abort() }), (err: unknown) => {
       assert.ok(err instanceof SoapError && err.constructor === SoapError, String(err));
       assert.equal(err.message, expected);

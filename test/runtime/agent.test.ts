@@ -828,18 +828,21 @@ describe('EMailAgent over HTTP', () => {
       const ac = new AbortController();
       const outcome = rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }, { signal: ac.signal }), TransportError);
       await arrived;
-      ac.abort();
+      ac.abort(new Error('the user closed the page'));
       const err = await outcome;
       assert.equal(err.reason, 'aborted');
+      // The caller's reason is the cause (review u7: it was dropped); as any cause, a copy with its secrets removed.
+      assert.equal((err.cause as Error | undefined)?.message, 'the user closed the page');
       await assertRequestCount(1);
     });
 
     test('an already-aborted signal → TransportError "aborted", and no request is sent', async () => {
       handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: account }, successHeaders));
       const { result: err } = await trackingTimers(() =>
-        rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }, { signal: AbortSignal.abort() }), TransportError),
+        rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }, { signal: AbortSignal.abort('shutting down') }), TransportError),
       );
       assert.equal(err.reason, 'aborted');
+      assert.equal(err.cause, 'shutting down');
       await assertRequestCount(0);
     });
 

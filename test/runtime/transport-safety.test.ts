@@ -484,12 +484,26 @@ describe('6. options validated at construction', () => {
     ['timeoutMs', Number.POSITIVE_INFINITY],
     ['maxResponseBytes', Number.NaN],
     ['maxResponseBytes', -5],
+    ['maxResponseBytes', 0], // refused every response (review u7): 0 is "none" only for time limits
+    ['maxResponseBytes', 1.5],
   ] as const) {
     test(`${name}: ${value} is a TypeError naming the option (agent and session)`, () => {
       assert.throws(() => new EMailAgent({ baseUrl: base, [name]: value }), (e: unknown) => e instanceof TypeError && e.message.startsWith(`${name} must be`));
       assert.throws(() => new rt.SoapSession({ [name]: value }), (e: unknown) => e instanceof TypeError && e.message.includes(name));
     });
   }
+  // For JavaScript callers, whom the types do not hold: 'strict' was taken and read as 'ignore';
+  // a number as the ticket failed each call with "source is not a function".
+  test('unknownElements other than ignore or error is a TypeError; a ticket of another type fails the call naming the option, not its value', async () => {
+    assert.throws(() => new EMailAgent({ baseUrl: base, unknownElements: 'strict' as 'error' }), /^TypeError: unknownElements must be 'ignore' or 'error', not "strict"$/);
+    assert.throws(() => new rt.SoapSession({ unknownElements: 7 as never }), /unknownElements must be 'ignore' or 'error', not 7/);
+    for (const [ticket, type] of [[5, 'number'], [null, 'null'], [{ Ticket: 'hunter2' }, 'object']] as const) {
+      const err = await new EMailAgent({ baseUrl: base, ticket: ticket as never }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+      assert.ok(err instanceof TypeError, String(err));
+      assert.equal(err.message, `the ticket option must be a string, a function or a ticket provider (renewingTicket ...), got ${type}`);
+      assert.ok(!inspect(err).includes('hunter2'));
+    }
+  });
   test('a per-call timeoutMs: NaN is refused too; 0 and finite values pass', async () => {
     await assert.rejects(agentAt().getEMailAccount({ EMailAccountId: 1 }, { timeoutMs: Number.NaN }), TypeError);
     assert.ok(new EMailAgent({ baseUrl: base, timeoutMs: 0, maxResponseBytes: 10 }));
