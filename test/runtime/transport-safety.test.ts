@@ -232,7 +232,8 @@ describe('1. no redirect carries credentials', () => {
     };
     let err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
     assert.ok(err instanceof TransportError && err.reason === 'network', String(err));
-    assert.match(err.message, /the response body could not be read \(Content-Encoding gzip\): Z_DATA_ERROR/);
+    const svc = `${base}/Remote/Services86/EMail.svc`;
+    assert.equal(err.message, `GetEMailAccount: the response body from ${svc} could not be read (Content-Encoding gzip): Z_DATA_ERROR`);
     respond = (_req, _body, res) => {
       res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': '1000' });
       res.write('<s:Envelope');
@@ -240,7 +241,7 @@ describe('1. no redirect carries credentials', () => {
     };
     err = await agentAt().getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
     assert.ok(err instanceof TransportError && err.reason === 'network', String(err));
-    assert.match(err.message, /the response body could not be read: \w+/);
+    assert.match(err.message, new RegExp(`^GetEMailAccount: the response body from ${svc.replace(/[.]/g, '\\.')} could not be read: \\w+$`));
   });
 
   test('https → http: a downgrade is refused the same way (never followed)', async () => {
@@ -298,7 +299,21 @@ describe('2. one time budget per call, the ticket function included', () => {
       .getEMailAccount({ EMailAccountId: 1 })
       .catch((e: unknown) => e);
     assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
-    assert.equal(err.message, 'GetEMailAccount: no complete response within 300 ms', 'the request was sent');
+    // The request was sent: the message names where to, as a refused connection's does (review u3).
+    assert.equal(err.message, `GetEMailAccount: no complete response from ${base}/Remote/Services86/EMail.svc within 300 ms`);
+  });
+
+  test("the caller's abort after the request went out names where it went, and keeps the caller's reason", async () => {
+    respond = (_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.write('<s:Envelope'); // …and stalls
+    };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('shutting down')), 150);
+    const err = await agentAt({ ticket: 'TkT-sent-0123456789' }).getEMailAccount({ EMailAccountId: 1 }, { signal: controller.signal }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'aborted', String(err));
+    assert.equal(err.message, `GetEMailAccount: the call was aborted while it waited for the response from ${base}/Remote/Services86/EMail.svc`);
+    assert.equal((err.cause as Error | undefined)?.message, 'shutting down');
   });
 });
 
