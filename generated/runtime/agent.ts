@@ -176,11 +176,11 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     }
   }
 
-  /** Why a call cannot be made without an address, and the three ways to give one. Nothing has been sent. */
+  /** Why a call cannot be made without an address, and the ways to give one (tenant too: an Online user who gave only environment). Nothing has been sent. */
   #noAddress(): string {
     if (this.#options.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
     const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress})` : '';
-    return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
+    return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, tenant with environment (SuperOffice Online), or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
 }
 
@@ -216,9 +216,9 @@ export const MAX_TIMER_MS: number = 2 ** 31 - 1; // the longest timer Node keeps
  * the TransportError of `timeoutMs` (0 = none, from `started`) or of the abort, unless `release` (returned) came first. An aborted signal throws at once.
  */
 export function callLimit(timeoutMs: number, signal: AbortSignal | undefined, operation: string, started: number, onEnd: (err: TransportError) => void): () => void {
-  if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation);
+  if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation, signal.reason);
   const release = (): void => (clearTimeout(timer), signal?.removeEventListener('abort', onAbort));
-  const onAbort = (): void => (release(), onEnd(new TransportError('aborted', 'the call was aborted', operation)));
+  const onAbort = (): void => (release(), onEnd(new TransportError('aborted', 'the call was aborted', operation, signal?.reason)));
   const onTimeout = (): void => (release(), onEnd(new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation)));
   const timer = timeoutMs > 0 ? setTimeout(onTimeout, Math.min(Math.max(0, started + timeoutMs - performance.now()), MAX_TIMER_MS)) : undefined;
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -232,7 +232,7 @@ export function callLimit(timeoutMs: number, signal: AbortSignal | undefined, op
  */
 export function notSent(ended: TransportError, timeoutMs: number, waitingFor: string): TransportError {
   const what = ended.reason === 'timeout' ? `no request sent within ${timeoutMs} ms: the call was still waiting for` : 'the call was aborted while it waited for';
-  return new TransportError(ended.reason, `${what} ${waitingFor} (nothing was sent)`, ended.operation);
+  return new TransportError(ended.reason, `${what} ${waitingFor} (nothing was sent)`, ended.operation, ended.cause);
 }
 
 /**
@@ -311,20 +311,20 @@ export function checkTenantRouting(tenant: string, environment: OnlineEnvironmen
 /** Refuses options that would silently disable a limit or bend every call's retries (NaN, Infinity, negative, another type): a TypeError naming the option. */
 export function checkAgentOptions(options: AgentOptions): void {
   for (const [name, url] of [['baseUrl', options.baseUrl], ['endpoint', options.endpoint]] as const) if (url !== undefined) httpUrl(name, url, TypeError);
-  for (const name of ['timeoutMs', 'maxResponseBytes', 'stateTimeoutMs'] as const) checkLimitOption(name, options[name]);
+  for (const name of ['timeoutMs', 'maxResponseBytes', 'stateTimeoutMs'] as const) checkLimitOption(name, options[name], name === 'maxResponseBytes');
   const retry: { readonly [K in keyof RetryOptions]?: unknown } = options.retry ?? {};
   if (typeof retry !== 'object') throw new TypeError(`retry must be an object of retry options, got ${typeof retry}`);
   for (const name of ['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxTotalMs', 'maxRetryAfterMs'] as const) checkLimitOption(`retry.${name}`, retry[name], name === 'maxAttempts');
   const { safeOperations: safe, random } = retry;
   if (safe !== undefined && typeof safe !== 'function' && !(Array.isArray(safe) && safe.every((op) => typeof op === 'string'))) throw new TypeError('retry.safeOperations must be an array of operation names or a function');
   if (random !== undefined && typeof random !== 'function') throw new TypeError(`retry.random must be a function, got ${typeof random}`);
-  const transport: unknown = options.transport;
-  if (transport !== undefined && transport !== 'soap' && transport !== 'rest') {
-    throw new TypeError(`transport must be 'soap' or 'rest', not ${JSON.stringify(transport) ?? String(transport)}`);
+  for (const [name, allowed] of [['transport', ['soap', 'rest']], ['unknownElements', ['ignore', 'error']]] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && !(allowed as readonly unknown[]).includes(value)) throw new TypeError(`${name} must be '${allowed.join("' or '")}', not ${JSON.stringify(value) ?? String(value)}`);
   }
 }
 
-/** Checks a numeric option: finite and not negative -- a `count` (of attempts), a whole number of at least 1 -- else a TypeError naming it. */
+/** Checks a numeric option: finite and not negative -- a `count` (of attempts, of bytes), a whole number of at least 1 -- else a TypeError naming it. */
 export function checkLimitOption(name: string, value: unknown, count = false): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !(count ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0)) {

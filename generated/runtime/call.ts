@@ -82,6 +82,7 @@ export class Caller {
     const o = this.#options;
     const source = o.ticket;
     if (typeof source === 'string' || source === undefined) return source;
+    if (typeof source !== 'function' && !isTicketProvider(source)) throw new TypeError(`the ticket option must be a string, a function or a ticket provider (renewingTicket ...), got ${source === null ? 'null' : typeof source}`);
     const cached = isTicketProvider(source) ? source.cached?.() : undefined;
     const ticket = cached ?? (await budget.wait(
       isTicketProvider(source)

@@ -35,12 +35,13 @@ export class CallBudget {
   /** The call's timeout or abort, once it has come. */
   #ended: TransportError | undefined;
   /**
-   * Whether a request of this call has gone out (postSoap), and what the call waited for last
-   * (wait): a timeout or abort before any request says that nothing was sent, and what held it --
-   * not "no complete response", which sends the reader to the server and leaves a caller unsure
-   * whether a write may have run.
+   * Where this call's last request went (postSoap; the URL as hook events show it), once one has,
+   * and what the call waited for last (wait): a timeout or abort before any request says that
+   * nothing was sent, and what held it -- not "no complete response", which sends the reader to the
+   * server and leaves a caller unsure whether a write may have run. After one, it names the address,
+   * as a refused connection does: a wrong or unreachable baseUrl shows in a timeout too.
    */
-  #sent = false;
+  #sentTo: string | undefined;
   #waitingFor = 'its first attempt';
   /** Stops the time limit and lets go of the caller's signal (callLimit). */
   readonly #release: () => void;
@@ -80,8 +81,8 @@ export class CallBudget {
    */
   failure(err: unknown, what = 'the request failed'): TransportError {
     if (err instanceof TransportError) return err;
-    if (this.#ended && !this.#sent) return notSent(this.#ended, this.#timeoutMs, this.#waitingFor);
-    if (this.#ended) return this.#ended;
+    if (this.#ended && this.#sentTo === undefined) return notSent(this.#ended, this.#timeoutMs, this.#waitingFor);
+    if (this.#ended) return unanswered(this.#ended, this.#timeoutMs, this.#sentTo!);
     const e = err as { cause?: { code?: string; message?: string }; message?: string };
     // undici's code for response headers over Node's limit, which says nothing to most readers.
     if (e?.cause?.code === 'UND_ERR_HEADERS_OVERFLOW') what = "the response's headers are larger than Node reads (16 KiB unless node --max-http-header-size)";
@@ -114,15 +115,21 @@ export class CallBudget {
     });
   }
 
-  /** A request of this call is going out: from now on the server may have it. */
-  sending(): void {
-    this.#sent = true;
+  /** A request of this call is going out to `url`: from now on the server may have it. */
+  sending(url: string): void {
+    this.#sentTo = displayUrl(url);
   }
 
   /** Stops the timer and lets go of the caller's signal. */
   end(): void {
     this.#release();
   }
+}
+
+/** callLimit's error `ended` for a call whose request went out to `to` (a URL as shown): where it waited for a complete response. */
+function unanswered(ended: TransportError, timeoutMs: number, to: string): TransportError {
+  const what = ended.reason === 'timeout' ? `no complete response from ${to} within ${timeoutMs} ms` : `the call was aborted while it waited for the response from ${to}`;
+  return new TransportError(ended.reason, what, ended.operation, ended.cause);
 }
 
 /** The statuses fetch follows as redirects (its "redirect status"). */
@@ -144,7 +151,7 @@ export async function postSoap(
   operation: string,
 ): Promise<HttpReply> {
   let response: Response;
-  budget.sending();
+  budget.sending(url);
   try {
     response = await fetchImpl(url, { method: 'POST', headers, body: body ?? null, signal: budget.signal, redirect: 'manual' });
   } catch (err) {
@@ -175,7 +182,7 @@ export async function postSoap(
   } catch (err) {
     // The request was answered: name the body (and its compression, whose errors are bare zlib codes).
     const coding = response.headers.get('content-encoding');
-    throw budget.failure(err, `the response body could not be read${coding ? ` (Content-Encoding ${coding.slice(0, 100)})` : ''}`);
+    throw budget.failure(err, `the response body from ${displayUrl(url)} could not be read${coding ? ` (Content-Encoding ${coding.slice(0, 100)})` : ''}`);
   }
   return {
     status: response.status,
