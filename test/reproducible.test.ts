@@ -159,10 +159,48 @@ describe('the output does not depend on how the run was started', () => {
     );
     assert.equal(headerCommand('npx gen-services86 a.wsdl -o gen'), 'npx gen-services86 a.wsdl -o gen');
     // An origin given with user info (a password), a path or a query is recorded as the origin it is.
-    const origin = regenerateCommand({ inputs: ['a.wsdl'], outDir: 'gen', cwd: root, allowedOrigins: ['https://bob:HUNTER2@Schemas.example.com:443/x?k=v'] });
-    assert.equal(origin, 'npx gen-services86 a.wsdl -o gen --allow-origin https://schemas.example.com');
+    const origin = regenerateCommand({ inputs: ['https://a.example/A.svc'], outDir: 'gen', cwd: root, allowedOrigins: ['https://bob:HUNTER2@Schemas.example.com:443/x?k=v'] });
+    assert.equal(origin, 'npx gen-services86 https://a.example/A.svc -o gen --allow-origin https://schemas.example.com');
     const long = `npx gen-services86 ${'x'.repeat(150)}.wsdl`;
     assert.match(headerCommand(long), /^the "command" in \.gen-services86-manifest\.json/);
+  });
+});
+
+describe('an option that changes nothing for the inputs is not in the command', () => {
+  const defaults = { timeoutMs: 30_000, maxBytes: 64 * 1024 * 1024 }; // (fetch.ts; the README's generate() sample gives the first)
+  const url = 'https://a.example/A.svc?wsdl';
+
+  test('regenerateCommand: a fetch option at its default, and every fetch option without a URL input, is left out', () => {
+    const root = project('options');
+    const local = { inputs: ['wsdl/Alpha.wsdl'], outDir: 'gen', cwd: root };
+    const plain = 'npx gen-services86 wsdl/Alpha.wsdl -o gen';
+    assert.equal(regenerateCommand({ ...local, ...defaults }), plain);
+    // A local WSDL never fetches (it may import local files only): no fetch option changes what it reads.
+    assert.equal(regenerateCommand({ ...local, timeoutMs: 500, maxBytes: 1000, allowedOrigins: ['https://a.com'] }), plain);
+    // With a URL input the defaults still change nothing; other values do.
+    assert.equal(regenerateCommand({ ...local, inputs: [url], ...defaults }), `npx gen-services86 '${url}' -o gen`);
+    assert.equal(
+      regenerateCommand({ ...local, inputs: [url], timeoutMs: 500, maxBytes: 1000, allowedOrigins: ['https://a.com'] }),
+      `npx gen-services86 '${url}' -o gen --allow-origin https://a.com --fetch-timeout 500 --max-bytes 1000`,
+    );
+  });
+
+  test('local WSDLs with --fetch-timeout 30000 (the default), --max-bytes or --allow-origin: the same bytes as without', async () => {
+    const dir = project('no-op-options', ['Alpha']);
+    const out = join(dir, 'gen');
+    await ok(['wsdl/Alpha.wsdl', '-o', 'gen'], dir);
+    const reference = snapshot(out);
+    await ok(['wsdl/Alpha.wsdl', '-o', 'gen', '--fetch-timeout', '30000', '--max-bytes', '1000', '--allow-origin', 'https://a.com'], dir);
+    assert.deepEqual(snapshot(out), reference);
+    // generate() as the README shows it.
+    const home = process.cwd();
+    process.chdir(dir);
+    try {
+      await generate({ wsdl: ['wsdl/Alpha.wsdl'], outDir: 'gen', ...defaults });
+    } finally {
+      process.chdir(home);
+    }
+    assert.deepEqual(snapshot(out), reference);
   });
 });
 

@@ -7,6 +7,11 @@
 //   that holds a package.json (without one: the output folder's parent) — the folder to paste
 //   the command in;
 // - inputs are sorted; options come in one fixed order, each written once;
+// - an option is written only when it changes what is read: not at its default value, and not the
+//   fetch options (--allow-origin, --fetch-timeout, --max-bytes) when no input is a URL — a local
+//   WSDL never fetches, as it may import local files only (documents.ts) — so a run that gives
+//   them for local WSDLs, the README's generate() sample with `timeoutMs: 30_000` among them, writes
+//   the same files as one that does not;
 // - it is one line. When that line does not fit (emit/layout.ts, the generated code's one
 //   line-length rule), the headers point to the manifest, which holds the command on one line (`"command"`).
 //
@@ -17,8 +22,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fits } from '../emit/layout.js';
 import { physical, slashRelative } from '../physical-path.js';
 import { isUrl, normalizeOrigin, redactUrl } from './documents.js';
+import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './fetch.js';
 
-/** The options of a run that are part of its command (the ones that change what is read). */
+/** The options of a run that may be part of its command (the ones that may change what is read: see optionArgs). */
 export interface CommandOptions {
   readonly allowedOrigins?: readonly string[];
   readonly timeoutMs?: number;
@@ -59,7 +65,7 @@ export function regenerateCommand(info: InvocationInfo): string {
   const root = projectRoot(physical(resolve(cwd, info.outDir)));
   const rel = (p: string) => commandWord(p, cwd, root);
   const inputs = [...new Set(info.inputs.map(rel))].sort();
-  return ['npx', 'gen-services86', ...inputs, '-o', rel(info.outDir), ...optionArgs(info)].map(shellWord).join(' ');
+  return ['npx', 'gen-services86', ...inputs, '-o', rel(info.outDir), ...optionArgs(info, info.inputs.some(isUrl))].map(shellWord).join(' ');
 }
 
 /** What the headers' "Regenerate with" line says: the command when it fits on the line, else where to find it. */
@@ -81,14 +87,20 @@ export function commandAsRun(info: { readonly inputs: readonly string[]; readonl
   return words.map(shellWord).join(' ');
 }
 
-/** The options as command-line arguments, in one fixed order, origins sorted and normalised. */
-function optionArgs(options: CommandOptions): string[] {
+/**
+ * The options that change what is read, as command-line arguments, in one fixed order, origins
+ * sorted and normalised. All three govern fetching only (load.ts, fetch.ts: a local file's size
+ * limit is not --max-bytes), so without a URL input (`fetches`) none is written.
+ */
+function optionArgs(options: CommandOptions, fetches: boolean): string[] {
+  if (!fetches) return [];
   // As the fetcher compares them (normalizeOrigin): an origin's user info, path or query (a password) is never recorded.
   const origins = [...new Set((options.allowedOrigins ?? []).map(normalizeOrigin))].sort();
+  const { timeoutMs = DEFAULT_FETCH_TIMEOUT_MS, maxBytes = DEFAULT_MAX_DOCUMENT_BYTES } = options;
   return [
     ...origins.flatMap((o) => ['--allow-origin', o]),
-    ...(options.timeoutMs !== undefined ? ['--fetch-timeout', String(options.timeoutMs)] : []),
-    ...(options.maxBytes !== undefined ? ['--max-bytes', String(options.maxBytes)] : []),
+    ...(timeoutMs !== DEFAULT_FETCH_TIMEOUT_MS ? ['--fetch-timeout', String(timeoutMs)] : []),
+    ...(maxBytes !== DEFAULT_MAX_DOCUMENT_BYTES ? ['--max-bytes', String(maxBytes)] : []),
   ];
 }
 
