@@ -3,11 +3,30 @@
 // nested in one another (output/write.ts); and how messages show a path relative to a folder.
 // A neutral module: input and output do not import each other.
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 
-/** `path` relative to `from`, with `/` separators on every platform (as messages and commands show paths); `.` for `from` itself. */
+/**
+ * `path` as messages and commands show it from the folder `from`, with `/` separators on every
+ * platform: relative to `from` (`.` for `from` itself), unless that climbs all the way up to the
+ * file-system root — then the absolute path. A relative form that only meets `from` at the root
+ * (`../../dev/fd/63` for a pipe, `../../../opt/wsdl/EMail.wsdl`) depends on how deep `from` is and
+ * names nothing a reader recognises, while `/dev/fd/63` is the name given and the same from
+ * everywhere. A path sharing a folder with `from` (`../contracts/EMail.wsdl`, a repository beside
+ * the project) stays relative: the same for everyone whose checkouts lie side by side, wherever
+ * that is on their machine.
+ */
 export function slashRelative(from: string, path: string): string {
-  return relative(from, path).split(sep).join('/') || '.';
+  const rel = relative(from, path);
+  const shown = isAbsolute(rel) || climbsToRoot(from, rel) ? resolve(path) : rel; // (isAbsolute: another drive, on Windows)
+  return shown.split(sep).join('/') || '.';
+}
+
+/** Whether `rel` (relative to `from`) starts by going up every folder of `from`, to the file-system root. */
+function climbsToRoot(from: string, rel: string): boolean {
+  const absolute = resolve(from);
+  const depth = absolute.slice(parse(absolute).root.length).split(sep).filter(Boolean).length;
+  const ups = rel.split(sep).findIndex((segment) => segment !== '..');
+  return depth > 0 && (ups === -1 ? rel.split(sep).length : ups) >= depth;
 }
 
 /**

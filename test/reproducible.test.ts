@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generate } from '../generator/generate.js';
-import { headerCommand, regenerateCommand } from '../generator/input/command.js';
+import { commandAsRun, headerCommand, regenerateCommand } from '../generator/input/command.js';
 import { runCli, snapshot } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
 import { cliPath } from './support/paths.js';
@@ -96,6 +96,19 @@ describe('the output does not depend on how the run was started', () => {
     }
     // A path through the link is the real path it names.
     assert.equal(regenerateCommand({ inputs: [join(link, 'x.wsdl')], outDir: join(link, 'out'), cwd: link }), 'npx gen-services86 sub/x.wsdl -o sub/out');
+  });
+
+  // A pipe (`<(curl …)`, /dev/fd/63) was `../../dev/fd/63` from a project in /tmp/x: a path that
+  // depends on how deep the project is, and not the name the header's first line gives.
+  test('a path that meets the project only at the file-system root is shown absolute; one beside the project, relative', () => {
+    const dir = project('outside');
+    const elsewhere = '/gen-services86-nowhere/EMail.wsdl'; // (nothing there: shown as given)
+    assert.equal(regenerateCommand({ inputs: [elsewhere], outDir: 'gen', cwd: dir }), `npx gen-services86 ${elsewhere} -o gen`);
+    assert.equal(commandAsRun({ inputs: [elsewhere], outDir: 'gen', cwd: dir }), `gen-services86 ${elsewhere} -o gen`);
+    // A repository beside the project: the same for everyone whose checkouts lie side by side.
+    const beside = join(work, 'contracts', 'EMail.wsdl');
+    assert.equal(regenerateCommand({ inputs: [beside], outDir: 'gen', cwd: dir }), 'npx gen-services86 ../contracts/EMail.wsdl -o gen');
+    assert.equal(commandAsRun({ inputs: [beside], outDir: 'gen', cwd: join(dir, 'wsdl') }), 'gen-services86 ../../contracts/EMail.wsdl -o gen');
   });
 
   test('the header command, pasted in the project root, regenerates the same bytes', async () => {

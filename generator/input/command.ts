@@ -5,7 +5,8 @@
 //
 // - paths are relative to the project root: the nearest folder at or above the output folder
 //   that holds a package.json (without one: the output folder's parent) — the folder to paste
-//   the command in;
+//   the command in — as slashRelative shows them: a path that meets the root only at the
+//   file-system root (a pipe's /dev/fd/63) is absolute, as given;
 // - inputs are sorted; options come in one fixed order, each written once;
 // - an option is written only when it changes what is read: not at its default value, and not the
 //   fetch options (--allow-origin, --fetch-timeout, --max-bytes) when no input is a URL — a local
