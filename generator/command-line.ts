@@ -312,6 +312,8 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   // Read once, for what the first run watches and for that run itself (the config is watched from
   // the start, so a save after this reading gets a run of its own); later runs read them anew.
   let pending: ReturnType<typeof readSettings> | undefined = readSettings();
+  /** Whether a run of this watch has written its output: until one has, a failure has no good output to keep. */
+  let generated = false;
   await watchAndRun({
     signal: controller.signal,
     // Watched from the start: a WSDL saved or deleted while the first run reads gets a run of its own.
@@ -325,13 +327,14 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
         if ('failure' in read) throw read.failure; // reported below, as any run's
         settings = read.settings;
         const { line } = await runOnce(argv, settings, io, cache);
+        generated = true;
         io.out(`[${clock()}] ${line}\n`);
       } catch (err) {
         failure = err;
         const text = failureText(err, settings?.out ?? argv.out ?? DEFAULT_OUT_DIR);
-        io.err(
-          `[${clock()}] ${NAME}: the last good output stays; waiting for the next change\n` + text.split('\n').map((l) => `${NAME}: ${l}\n`).join(''),
-        );
+        // The errors, then the line that sums them up (as a run that succeeds ends with its line).
+        const outcome = generated ? 'the last good output stays' : 'nothing generated yet';
+        io.err(text.split('\n').map((l) => `${NAME}: ${l}\n`).join('') + `[${clock()}] ${NAME}: ${outcome}; waiting for the next change\n`);
       }
       return watching(failure);
     },

@@ -52,10 +52,10 @@ test('--watch: a line per run, runs on changes, keeps the last good output on er
     assert.ok(w2! > 0 && u2! > 0, lines()[1]);
     const good = snapshot(out);
 
-    // A broken WSDL: the error is printed, the output stays as it was.
+    // A broken WSDL: the error is printed, then the line that sums it up; the output stays as it was.
     writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), '<wsdl:definitions');
     await until(() => /wsdl\/Alpha\.wsdl:\d+:\d+: malformed XML/.test(watch.stderr()), 'the error of the broken WSDL');
-    assert.match(watch.stderr(), /^\[\d\d:\d\d:\d\d\] gen-services86: the last good output stays; waiting for the next change$/m);
+    assert.match(watch.stderr(), /malformed XML[^\n]*\n\[\d\d:\d\d:\d\d\] gen-services86: the last good output stays; waiting for the next change$/m);
     assert.deepEqual(snapshot(out), good);
 
     // Fixed again; then the config drops Beta: its folder goes.
