@@ -244,7 +244,7 @@ export class Caller {
     const endpoint = await this.#address(a, budget);
     a.url = endpoint;
     const { service, servicePath } = this.#setup.info;
-    // The transport writes the request and reads the response; the agent does the HTTP.
+    // The transport writes the request and reads the response; this Caller does the HTTP (http.ts).
     const transport = this.#options.transport === 'rest' ? await loadWithin(restTransport, budget, name) : soapTransport;
     const address = { endpoint, service, servicePath };
     const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call, a));

@@ -1,6 +1,6 @@
-// Every error the runtime throws is one of these classes, so callers can branch with instanceof.
-// Messages name the operation and, for data errors, the element path. They never contain the
-// ticket, application token or any other value the caller marked secret (see `redact`).
+// Every error the runtime throws is one of these classes or a subclass (of OnlineError; KeyFormatError) -- but a bad
+// option's TypeError or RangeError and your ticket function's own error -- so callers can branch with instanceof. Messages
+// name the operation (OnlineErrors and KeyFormatError do not), data errors the path; never the ticket or a secret (`redact`).
 
 /** Base class of all errors thrown by generated clients and codecs. */
 export class SoapError extends Error {
@@ -94,7 +94,7 @@ export class SoExceptionError extends SoapError {
   }
 }
 
-/** An HTTP error status with a body that is not a SOAP fault (421, 429, 503: whatever the body; a fault is the cause), or a redirect (never followed). */
+/** An error status without a Fault (REST: an error object); 421/429/503 (REST: 401/403 too) whatever the body, a Fault its cause; a redirect (never followed). */
 export class HttpError extends SoapError {
   readonly status: number;
   readonly statusText: string;

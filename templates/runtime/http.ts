@@ -1,4 +1,4 @@
-// Posting one SOAP request: the call's time budget, the request itself with redirects refused,
+// Posting one request (SOAP or REST): the call's time budget, the request with redirects refused,
 // and reading the body under the size limit. call.ts orchestrates a call; this file only moves
 // bytes, and turns every way that can fail into a TransportError or HttpError.
 import { callLimit, notSent } from './agent.js';

@@ -1,5 +1,5 @@
-// What a transport is: the part of a call that knows the wire format. The agent (agent.ts) owns
-// the call -- address, ticket, time budget, posting, size limit, redaction -- and asks its transport
+// What a transport is: the part of a call that knows the wire format. The agent's Caller (call.ts)
+// owns the call -- address, ticket, time budget, posting, size limit, redaction -- and asks its transport
 // two things: the HTTP request for an operation's input, and the typed result (or typed error) for
 // the HTTP response. Two transports speak to the same agents with the same codecs and schema
 // tables: SOAP (transport-soap.ts, the default) and SuperOffice's REST Agents API
@@ -15,7 +15,7 @@ export type TransportKind = 'soap' | 'rest';
 
 /** Where an agent's calls go. */
 export interface TransportAddress {
-  /** The SOAP endpoint (from endpoint, baseUrl + servicePath, or the WSDL). */
+  /** The SOAP endpoint (from endpoint, baseUrl + servicePath, the tenant's Endpoint + servicePath, or the WSDL). */
   readonly endpoint: string;
   /** The agent's name in the REST path (`EMail`). */
   readonly service: string;
@@ -25,8 +25,8 @@ export interface TransportAddress {
 
 /**
  * What a request carries besides its input: the SOAP header blocks the agent assembled
- * (ApplicationToken, Credentials with the ticket, TimeZone, and the call's own), which the REST
- * transport sends as HTTP headers instead.
+ * (ApplicationToken, Credentials with the ticket, TimeZone, and the call's own). The REST transport
+ * sends only ApplicationToken, Credentials and TimeZone, as HTTP headers; it drops any other block.
  */
 export type RequestHeaderBlocks = Readonly<Record<string, unknown>>;
 
