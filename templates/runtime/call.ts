@@ -18,7 +18,7 @@
 // this file, is loaded before it: importing its loadOnce and types from it adds nothing.)
 import { DEFAULT_TIMEOUT_MS, loadOnce, notify, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
 import { HttpError, SoapError, TransportError } from './errors.js';
-import { CallBudget, postSoap } from './http.js';
+import { CallBudget, postRequest } from './http.js';
 import { displayUrl, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
 import type { AnyOperationCodec } from './operation.js';
 import { Redactor } from './redact.js';
@@ -262,7 +262,7 @@ export class Caller {
     const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     // Only hooks report sizes: a call without hooks does not encode its body a second time to count it.
     if (hooks && wire.body !== undefined) a.requestBytes = new TextEncoder().encode(wire.body).byteLength;
-    const response = await postSoap(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
+    const response = await postRequest(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
     a.status = response.status;
     a.responseBytes = response.bytes.byteLength;
     if (hooks?.onXml) {

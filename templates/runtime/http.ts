@@ -32,7 +32,7 @@ export class CallBudget {
   /** The call's timeout or abort, once it has come. */
   #ended: TransportError | undefined;
   /**
-   * Where this call's last request went (postSoap; the URL as hook events show it), once one has,
+   * Where this call's last request went (postRequest; the URL as hook events show it), once one has,
    * and what the call waited for last (wait): a timeout or abort before any request says that
    * nothing was sent, and what held it -- not "no complete response", which sends the reader to the
    * server and leaves a caller unsure whether a write may have run. After one, it names the address,
@@ -138,7 +138,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * a 3xx is an HttpError naming the status and the Location (secrets removed later, with every
  * error), and nothing is sent anywhere else.
  */
-export async function postSoap(
+export async function postRequest(
   fetchImpl: typeof fetch,
   url: string,
   headers: Record<string, string>,
