@@ -227,7 +227,7 @@ export function callLimit(timeoutMs: number, signal: AbortSignal | undefined, op
 
 /**
  * callLimit's error `ended` for a call that had sent nothing yet (its first call's load, CallBudget
- * before postSoap): what it waited for, and that nothing was sent -- not "no complete response",
+ * before postRequest): what it waited for, and that nothing was sent -- not "no complete response",
  * which sends the reader to the server and leaves a caller unsure whether a write may have run.
  */
 export function notSent(ended: TransportError, timeoutMs: number, waitingFor: string): TransportError {

@@ -21,7 +21,7 @@
 // this file, is loaded before it: importing its loadOnce and types from it adds nothing.)
 import { DEFAULT_TIMEOUT_MS, loadOnce, notify, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
 import { HttpError, SoapError, TransportError } from './errors.js';
-import { CallBudget, postSoap } from './http.js';
+import { CallBudget, postRequest } from './http.js';
 import { displayUrl, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
 import type { AnyOperationCodec } from './operation.js';
 import { Redactor } from './redact.js';
@@ -247,7 +247,7 @@ export class Caller {
     const endpoint = await this.#address(a, budget);
     a.url = endpoint;
     const { service, servicePath } = this.#setup.info;
-    // The transport writes the request and reads the response; the agent does the HTTP.
+    // The transport writes the request and reads the response; this Caller does the HTTP (http.ts).
     const transport = this.#options.transport === 'rest' ? await loadWithin(restTransport, budget, name) : soapTransport;
     const address = { endpoint, service, servicePath };
     const wire = transport.request(codec, input, address, await this.#requestHeaders(codec, options, budget, call, a));
@@ -265,7 +265,7 @@ export class Caller {
     const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     // Only hooks report sizes: a call without hooks does not encode its body a second time to count it.
     if (hooks && wire.body !== undefined) a.requestBytes = new TextEncoder().encode(wire.body).byteLength;
-    const response = await postSoap(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
+    const response = await postRequest(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
     a.status = response.status;
     a.responseBytes = response.bytes.byteLength;
     if (hooks?.onXml) {

@@ -12,7 +12,7 @@
 //
 // The message is always read to its end, so an error costs one parse, like a success, and of
 // several errors the first of these is reported: a well-formedness error (anywhere); the envelope's
-// shape (not an Envelope, the other SOAP version, no Body or several, an empty Body, a Fault, the
+// shape (not an Envelope, no Body or several, an empty Body, a Fault, the other SOAP version, the
 // wrong body element); the body element's first, in document order; the header blocks' first, in
 // the order the operation declares them.
 //

@@ -2,8 +2,8 @@
 
 // @ts-nocheck — library code: your compiler skips it as skipLibCheck skips a .d.ts; gen-services86's own tests type-check it (strict, TS 5.0, 5.9, 7).
 // Typed values -> XML text, driven by the schema metadata. Elements are written in schema order
-// (base-type fields first); undefined is omitted; null becomes xsi:nil="true" where the schema
-// allows it and an EncodeError (naming the path) where it does not.
+// (base-type fields first); an undefined field is omitted (an EncodeError if required); null, and undefined
+// in an array, become xsi:nil="true" where the schema allows it and an EncodeError (naming the path) where not.
 import { EncodeError } from './errors.js';
 import { formatScalar, ScalarError } from './scalars.js';
 import { formatSimple, ListItemError, pathString, type FieldDesc, type Path, type ScalarKind, type SchemaIndex, type Slot, type TypeDesc } from './schema.js';

@@ -30,7 +30,7 @@ export interface CallEvent {
   readonly operation: string;
   /** Where the request went (origin and path only); undefined when it failed before an address was known. */
   readonly url: string | undefined;
-  /** 1 for the first attempt; in onCall, the number of attempts made (0: the call ended while call.ts loaded). */
+  /** 1 for the first attempt; in onCall, the number of attempts made (0: the call ended before any attempt). */
   readonly attempt: number;
   /** HTTP status of the (last) response; undefined when none arrived. */
   readonly status: number | undefined;

@@ -5,8 +5,8 @@
 // The generated session file (index.ts at the top of the output) imports it as
 // `import * as rt from './runtime/index.js'` (so none of its names can clash with schema names); an
 // agent's files do not: they import agent.ts and errors.ts, so that importing one agent loads
-// neither the Online sign-in modules nor this list. Each name below is listed in README.md ("The
-// runtime's public API"), and test/generator/runtime-files.test.ts compares the two lists.
+// neither the Online sign-in modules nor this list. Each name below is listed in README.md ("How it
+// works", the runtime-public-api block), and test/generator/runtime-files.test.ts compares the two lists.
 //
 // Not here, on purpose: the schema table (`schema`) and operationFactory that generated metadata.ts and
 // operations.ts call (schema.ts and operation.ts; internal.ts lists them), the mock server (mock-server.ts, imported by generated mock.ts

@@ -10,8 +10,9 @@
 // What the mock answers on REST:
 //   a value               200 with the JSON of the result (204 with no body when the response has no fields)
 //   a SoExceptionError    500 with SuperOffice's error object { Error, ErrorType, ErrorMessage, ErrorSource }
-//   a request the schema does not allow   400 with ASP.NET's { Message, MessageDetail }
-//   a request with a body that is not JSON   415;  an unknown method   404;  no handler   501
+//   a request the schema does not allow, or unparsable JSON   400 with ASP.NET's { Message, MessageDetail }
+//   a body whose Content-Type is not JSON, or a Content-Encoding   415;  not a POST   405;  too large   413
+//   an unknown method   404;  no handler   501
 //   any other failure     its HTTP status (a SoapFaultError's, else 500) with the message as text
 import { DecodeError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';

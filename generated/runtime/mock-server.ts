@@ -619,7 +619,7 @@ interface NodeHttp {
 const NODE_HTTP: string = 'node:http';
 
 /**
- * Serves `mock` over HTTP; `servicePath` is where it answers (MockOptions.path, or its own service
+ * Serves `mock` over HTTP; `servicePath` is where it answers (MockServerOptions.path, or its own service
  * path), `installationPath` the part of it an agent's baseUrl holds ('' or e.g. '/Cust1').
  */
 async function listen<Ops extends Record<string, AnyOperationCodec>>(

@@ -10,7 +10,7 @@
 //   public keys (to verify a JWT): PEM "PUBLIC KEY" (SPKI), "RSA PUBLIC KEY" (PKCS#1), "CERTIFICATE"
 //     (X.509; its SubjectPublicKeyInfo is cut out), RSA XML, or a JWK.
 // Every key is imported as RSASSA-PKCS1-v1_5 with SHA-256 and is not extractable: the key material
-// lives in the CryptoKey only. Errors never quote the key.
+// lives in the CryptoKey only (a CryptoKey you pass is used as given). Errors never quote the key.
 import { SoapError } from './errors.js';
 import { decodeBase64, encodeBase64 } from './scalars.js';
 

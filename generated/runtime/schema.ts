@@ -86,7 +86,7 @@ export interface SchemaDesc {
 export interface MessageDesc {
   /** The body wrapper element. */
   readonly body: FieldDesc;
-  /** Header blocks, keyed by part name (ApplicationToken, Credentials ...). */
+  /** Header blocks in declaration order, each named by its part (ApplicationToken, Credentials ...). */
   readonly headers: readonly FieldDesc[];
 }
 

@@ -18,7 +18,8 @@ export interface SessionOptions<Service extends string> extends Omit<AgentOption
 
 /**
  * The base of generated session classes: holds the options, and creates each agent on first use
- * with them, then keeps it. Agents share nothing else: each call is independent.
+ * with them, then keeps it. Agents share what the options hold (the ticket provider, the session's one
+ * tenant resolver) and nothing else: each call is independent.
  */
 export class SoapSession<Service extends string> {
   readonly #options: SessionOptions<Service>;

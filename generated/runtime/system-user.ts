@@ -9,8 +9,9 @@
 //
 // The exchange goes over SOAP with the client this generator makes from PartnerSystemUserService.wsdl
 // (partner-system-user-service.ts), or over the documented REST endpoint (`exchange: 'rest'`).
-// The private key is imported once into a non-extractable CryptoKey; it, the signed token, the
-// application token and the ticket stay in memory and out of every error message.
+// The private key is imported once into a non-extractable CryptoKey (a CryptoKey you pass is used as
+// given); it, the signed token, the application token and the ticket stay in memory and out of every
+// error message.
 import { redact } from './redact.js';
 import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';

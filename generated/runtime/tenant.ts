@@ -6,11 +6,12 @@
 // `GET {environment}/api/state/{tenant}` and sends calls to Endpoint + the service path.
 //
 //   - the answer is kept until its ValidUntil (at least 5 s, at most 1 h), one request however many
-//     calls wait for it (one unanswered after 5 minutes, possible only with timeoutMs 0, is given up);
+//     calls wait for it (one unanswered after 5 minutes -- timeoutMs 0 or over 5 minutes -- is given up);
 //   - IsRunning false -> TenantNotRunningError before anything is sent, carrying State and when to
 //     ask again (ValidUntil); that answer is cached too, so a tenant in maintenance is not hammered;
-//   - the state request has its own timeout and is never retried here (the agent re-resolves once
-//     after HTTP 421, and that is all);
+//   - the state request has its own timeout and is not retried here: the agent re-resolves once after
+//     HTTP 421; with `retry`, a call ended by TenantNotRunningError is retried at its retryAt (within
+//     maxRetryAfterMs), and one whose state request failed only if its operation is safe (retry.ts);
 //   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
 //     segment is that tenant -- on https://*.superoffice.com for a named environment -- so a wrong or
 //     hostile answer cannot send tickets to another host or tenant.
@@ -55,7 +56,7 @@ export interface TenantResolverOptions {
 
 const MIN_CACHE_MS = 5_000;
 const MAX_CACHE_MS = 60 * 60 * 1000;
-/** A state request unanswered after this long (possible only without a time limit, timeoutMs 0) is given up: the next caller asks again. */
+/** A state request unanswered after this long (possible with timeoutMs 0 or above it) is given up: the next caller asks again. */
 const GIVE_UP_MS = 5 * 60 * 1000;
 
 /** Resolves and caches one tenant's Endpoint. */

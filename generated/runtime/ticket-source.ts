@@ -25,7 +25,8 @@ export interface TicketContext {
   readonly applicationToken?: string | undefined;
   readonly fetch: typeof fetch;
   /**
-   * When the sign-in should stop: a sign-in shared by several calls (renewingTicket) is not cut by
+   * When to stop. TicketProvider.ticket() gets the call's own signal (its timeout or abort). The
+   * sign-in function of renewingTicket gets another: a sign-in shared by several calls is not cut by
    * one caller, and its signal aborts only when it is given up as hung (SIGN_IN_LIMIT_MS).
    */
   readonly signal?: AbortSignal | undefined;

@@ -2,8 +2,8 @@
 
 // @ts-nocheck — library code: your compiler skips it as skipLibCheck skips a .d.ts; gen-services86's own tests type-check it (strict, TS 5.0, 5.9, 7).
 // The SOAP transport (the default): a SOAP 1.1/1.2 envelope to the agent's endpoint, and the
-// response envelope back to the typed output -- a Fault becomes SoapFaultError, `Succeeded` false
-// or an `ExceptionInfo` header SoExceptionError, an error status without a SOAP body HttpError.
+// response envelope back to the typed output -- a Fault becomes SoapFaultError, any other error
+// status HttpError, and `Succeeded` false or an `ExceptionInfo` header SoExceptionError.
 // A Fault with 421, 429 or 503 (NOT_RUN_STATUSES) is the HttpError of that status, the fault its
 // cause and in its excerpt: the server did not run the operation, which the call re-routes or
 // retries. A Fault with 401 or 403 stays a SoapFaultError: the credential refusal list reads its
