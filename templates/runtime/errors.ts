@@ -1,6 +1,6 @@
-// Every error the runtime throws is one of these classes or a subclass (of OnlineError; KeyFormatError) -- but a bad
-// option's TypeError or RangeError and your ticket function's own error -- so callers can branch with instanceof. Messages
-// name the operation (OnlineErrors and KeyFormatError do not), data errors the path; never the ticket or a secret (`redact`).
+// Every error the runtime throws is one of these classes or their subclasses, so callers can branch with
+// instanceof; only a bad option (TypeError, RangeError) and your ticket function's own error are not. Messages
+// name the operation (Online errors do not) and, for data errors, the path; never the ticket or a secret (`redact`).
 
 /** Base class of all errors thrown by generated clients and codecs. */
 export class SoapError extends Error {
