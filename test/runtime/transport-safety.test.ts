@@ -249,7 +249,7 @@ describe('1. no redirect carries credentials', () => {
     const agent = new EMailAgent({
       endpoint: 'https://127.0.0.1:1/Remote/Services86/EMail.svc',
       ticket: 'TkT-downgrade-0123456789',
-      fetch: async (url, init) => {
+      fetch: async (_url, init) => {
         seen = init;
         // What fetch answers with redirect: 'manual' (the real 3xx, not followed).
         return new Response(null, { status: 308, headers: { Location: `http://127.0.0.1:1/Remote/Services86/EMail.svc` } });
