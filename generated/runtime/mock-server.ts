@@ -343,7 +343,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
     // The decoder did not know the operation: its errors are named here, as the codec's would be.
     if (read.decoded instanceof DecodeError) throw fault(true, `${name}: ${read.decoded.message}`);
     const decoded = { input: read.decoded.body, headers: read.decoded.headers };
-    const outcome = await runHandler(name, codec, decoded, action, request);
+    const outcome = await runHandler(name, decoded, action, request);
     const declared = new Set((codec.desc.output?.headers ?? []).map((h) => h.name));
     if ('exception' in outcome) {
       const exception = outcome.exception;
@@ -394,7 +394,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
     const decoded = decodeRestRequest(codec, url.search, contentType, text, unknownElements);
     if ('reply' in decoded) return asReply(decoded.reply);
     const headers = restRequestHeaders(codec, (h) => headerValue(request, h));
-    const outcome = await runHandler(name, codec, { input: decoded.input, headers }, undefined, request);
+    const outcome = await runHandler(name, { input: decoded.input, headers }, undefined, request);
     if ('exception' in outcome) return asReply(restExceptionReply(outcome.exception.info));
     if ('error' in outcome) {
       const err = outcome.error;
@@ -415,7 +415,6 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
    */
   async function runHandler(
     name: string,
-    codec: AnyOperationCodec,
     decoded: { input: unknown; headers: unknown },
     action: string | undefined,
     request: MockHttpRequest,
