@@ -4,7 +4,7 @@
 import { GenerateError } from '../errors.js';
 import { qnameKey, type ElementField, type MessagePart, type Operation, type OperationMessage } from '../model/types.js';
 import { enumValueNames, fieldLine } from './emit-metadata.js';
-import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
+import { agentVariable, docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import { restBinding } from './rest-binding.js';
 import { SHARED_FOLDER, type EmitPlan, type PlannedOperation, type PlannedType } from './plan.js';
@@ -252,7 +252,7 @@ export function sessionExampleCall(plan: EmitPlan, property: string): string {
 export function emitClient(plan: EmitPlan, templatesDir: string, header: string): string {
   const methods = plan.operations.map((o) => methodView(plan, o));
   const first = methods[0];
-  const instance = plan.agent.toLowerCase();
+  const instance = agentVariable(plan.agent);
   const serviceLiteral = stringLiteral(plan.service.name);
   const endpointLiteral = plan.service.address !== undefined ? stringLiteral(plan.service.address) : 'undefined';
   const servicePathLiteral = stringLiteral(servicePath(plan.service.address, plan.service.name));

@@ -6,26 +6,13 @@
 //       get email(): EMailAgent { … }  get person(): PersonAgent { … }  get soPrincipal(): SoPrincipalAgent { … }
 //     }
 import { sessionExampleCall } from './emit-client.js';
-import { stringLiteral } from './identifiers.js';
+import { sessionProperty, stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import { ENTRY_RUNTIME_TYPES, ENTRY_RUNTIME_VALUES, SESSION_CLASS, SESSION_OPTIONS, SESSION_SERVICE, type EmitPlan } from './plan.js';
 import { template } from './templates.js';
 
 /** Members of the runtime's SoapSession: an agent property must not shadow them. */
 const SESSION_MEMBERS = new Set(['constructor', 'agent', 'options']);
-
-/**
- * The session property of an agent: its name with the leading capitals lowercased, where a run
- * of three or more capitals followed by a word keeps the word's capital:
- * EMail → email, SoPrincipal → soPrincipal, CRMScript → crmScript, MDO → mdo, BLOB → blob.
- */
-export function sessionProperty(agent: string): string {
-  const run = /^[A-Z]*/.exec(agent)![0];
-  if (run.length === 0) return agent;
-  const rest = agent.slice(run.length);
-  if (run.length >= 3 && /^[a-z]/.test(rest)) return run.slice(0, -1).toLowerCase() + run.slice(-1) + rest;
-  return run.toLowerCase() + rest;
-}
 
 export function emitEntry(plans: readonly EmitPlan[], templatesDir: string, header: string): string {
   const taken = new Set(SESSION_MEMBERS);

@@ -2,7 +2,7 @@
 // WSDL is not embedded: a test that wants `?wsdl` served passes it as the mock's `wsdl` option,
 // so neither the generated folder nor a user's dist/ carries a copy of it.
 import { servicePath } from './emit-client.js';
-import { commentText, propertyKey, stringLiteral } from './identifiers.js';
+import { agentVariable, commentText, propertyKey, stringLiteral } from './identifiers.js';
 import { fits } from './layout.js';
 import type { EmitPlan } from './plan.js';
 import { template } from './templates.js';
@@ -20,7 +20,7 @@ export function emitMock(plan: EmitPlan, templatesDir: string, header: string): 
     header,
     agent: plan.agent,
     agentClass: plan.agentClass,
-    instance: plan.agent.toLowerCase(),
+    instance: agentVariable(plan.agent),
     operationsConst: plan.operationsConst,
     // In its JSDoc: as comment text.
     service: plan.labels.service,

@@ -50,6 +50,27 @@ export function safeIdentifier(name: string, options: { allowReserved?: boolean 
   return id;
 }
 
+/**
+ * The session property of an agent: its name with the leading capitals lowercased, where a run
+ * of three or more capitals followed by a word keeps the word's capital:
+ * EMail → email, SoPrincipal → soPrincipal, CRMScript → crmScript, MDO → mdo, BLOB → blob.
+ */
+export function sessionProperty(agent: string): string {
+  const run = /^[A-Z]*/.exec(agent)![0];
+  if (run.length === 0) return agent;
+  const rest = agent.slice(run.length);
+  if (run.length >= 3 && /^[a-z]/.test(rest)) return run.slice(0, -1).toLowerCase() + run.slice(-1) + rest;
+  return run.toLowerCase() + rest;
+}
+
+/**
+ * The variable an agent's doc examples make it in: its session property (`email`, `blobManager`),
+ * with a reserved word's `_` (`import_`: `const import = …` is a SyntaxError).
+ */
+export function agentVariable(agent: string): string {
+  return safeIdentifier(sessionProperty(agent));
+}
+
 /** `item` → `Item`, `keyValuePair` → `KeyValuePair`, after making the segment identifier-safe. */
 export function pascalSegment(segment: string): string {
   const id = segment.replace(/[^A-Za-z0-9_$]/g, '_');

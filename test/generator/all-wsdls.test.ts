@@ -56,6 +56,20 @@ describe('all 56 Services86 WSDLs', () => {
 });
 
 describe('generated files', () => {
+  // `const import = new ImportAgent(…)` was Import's example: a SyntaxError for anyone who pasted it
+  // (the variable was the agent's name lowercased; now its session property, `_` after a reserved word).
+  test('every doc example makes its agent in a variable JavaScript accepts, named as the session property', () => {
+    const examples = allFiles
+      .filter((f) => /\/(client|mock)\.ts$/.test(f.path))
+      .flatMap((f) => [...f.content.matchAll(/^ \* const (\S+) = new (\w+)Agent\(/gm)].map((m) => ({ file: f.path, variable: m[1]!, agent: m[2]! })));
+    assert.ok(examples.length >= 2 * 56, `${examples.length} examples`);
+    for (const { file, variable } of examples) assert.doesNotThrow(() => new Function(`const ${variable} = 1; return ${variable};`), `${file}: const ${variable}`);
+    const of = (agent: string) => examples.filter((e) => e.agent === agent).map((e) => e.variable);
+    assert.deepEqual(of('Import'), ['import_', 'import_']);
+    assert.deepEqual(of('BlobManager'), ['blobManager', 'blobManager']);
+    assert.deepEqual(of('EMail'), ['email', 'email']);
+  });
+
   test('in parallel runs, every failing WSDL is reported, in input order', async () => {
     const broken = join(workDir, 'Broken.wsdl');
     writeFileSync(broken, miniWsdl({ portType: 'BrokenOne', schema: '<xs:complexType name="A"><xs:sequence><xs:element name="B" type="tns:Missing"/></xs:sequence></xs:complexType>' }));

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { sessionProperty } from '../../generator/emit/emit-entry.js';
+import { sessionProperty } from '../../generator/emit/identifiers.js';
 import { buildFiles, GenerateError } from '../../generator/generate.js';
 import { miniWsdl } from '../support/mini-wsdl.js';
 
