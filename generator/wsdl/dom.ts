@@ -132,6 +132,20 @@ export function attrNS(el: XmlElement, ns: string, local: string): string | unde
   return undefined;
 }
 
+/**
+ * An annotation's text as a doc comment shows it: whitespace collapsed, and the .NET doc markup
+ * that SuperOffice's WSDLs carry escaped inside the text (`&lt;para/&gt;`, `&lt;p/&gt;`,
+ * `&lt;br/&gt;`, read as `<para/>` …) made the paragraph or line break it stands for. An
+ * ampersand escaped twice (`&amp;amp;`, read as `&amp;`) is one ampersand.
+ */
+export function documentationText(el: XmlElement): string {
+  return collapsedText(el)
+    .replace(/ ?<(?:para|p) ?\/> ?/g, '\n\n')
+    .replace(/ ?<br ?\/> ?/g, '\n')
+    .replace(/&amp;/g, '&')
+    .trim();
+}
+
 /** Character data of an element and its descendants, whitespace collapsed (for documentation). */
 export function collapsedText(el: XmlElement): string {
   const parts: string[] = [];

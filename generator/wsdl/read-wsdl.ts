@@ -16,7 +16,7 @@ import {
   type TypeDef,
   type TypeRef,
 } from '../model/types.js';
-import { NS, attr, attrNS, childElements, collapsedText, firstChild, location, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
+import { NS, attr, attrNS, childElements, documentationText, firstChild, location, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
 import { openReference, type DocumentResolver } from './external.js';
 import { emptySchemaSet, readSchema } from './schema-reader.js';
 
@@ -120,7 +120,7 @@ function checkRoot(root: XmlElement, file: string): void {
 
 function docOf(el: XmlElement): { documentation?: string } {
   const d = firstChild(el, NS.wsdl, 'documentation');
-  const text = d ? collapsedText(d) : '';
+  const text = d ? documentationText(d) : '';
   return text ? { documentation: text } : {};
 }
 

@@ -17,7 +17,7 @@ import {
   type TypeRef,
   type XsdPrimitive,
 } from '../model/types.js';
-import { NS, attr, childElements, collapsedText, firstChild, location, resolveQName, type XmlElement } from './dom.js';
+import { NS, attr, childElements, collapsedText, documentationText, firstChild, location, resolveQName, type XmlElement } from './dom.js';
 import { openReference, type DocumentResolver } from './external.js';
 
 export interface SchemaSet {
@@ -163,7 +163,7 @@ function addType(ctx: SchemaContext, def: TypeDef): void {
 function documentationOf(el: XmlElement): string | undefined {
   const annotation = firstChild(el, NS.xs, 'annotation');
   if (!annotation) return undefined;
-  const docs = childElements(annotation, NS.xs, 'documentation').map(collapsedText).filter(Boolean);
+  const docs = childElements(annotation, NS.xs, 'documentation').map(documentationText).filter(Boolean);
   return docs.length ? docs.join('\n') : undefined;
 }
 

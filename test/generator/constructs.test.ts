@@ -116,6 +116,32 @@ export interface Doc {`,
     );
     assert.doesNotMatch(out, /^export const pwned/m);
   });
+
+  // SuperOffice's WSDLs carry .NET doc markup escaped into the text (Find, Document, Configuration,
+  // Preference …), and Previews an ampersand escaped twice: they reached the comments as `<para/>`
+  // and `&amp;` (review of the 56 agents' output).
+  test('escaped .NET doc markup becomes paragraph and line breaks; a twice-escaped ampersand one &', () => {
+    const out = typesOf({
+      schema:
+        '<xs:complexType name="Doc"><xs:annotation><xs:documentation>First. &lt;para/&gt;Second&lt;br/&gt;third &lt;p/&gt; {id=1&amp;amp;mode=simple}</xs:documentation></xs:annotation>' +
+        '<xs:sequence><xs:element minOccurs="0" name="A" type="xs:int"/></xs:sequence></xs:complexType>',
+    });
+    assertBlock(
+      out,
+      `
+/**
+ * First.
+ *
+ * Second
+ * third
+ *
+ * {id=1&mode=simple}
+ *
+ * @xsd complexType Doc
+ */
+export interface Doc {`,
+    );
+  });
 });
 
 describe('WCF shapes', () => {
