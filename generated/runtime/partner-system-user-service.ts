@@ -140,8 +140,8 @@ export const IPartnerSystemUserServiceOperations: IPartnerSystemUserServiceOpera
  * TransportError (timeout, abort, network), DecodeError / EncodeError (data that does not fit the schema).
  *
  * @example
- * const ipartnersystemuserservice = new IPartnerSystemUserServiceAgent({ baseUrl: 'https://online.superoffice.com/Cust12345', ticket });
- * const result = await ipartnersystemuserservice.authenticate();
+ * const ipartnerSystemUserService = new IPartnerSystemUserServiceAgent({ baseUrl: 'https://online.superoffice.com/Cust12345', ticket });
+ * const result = await ipartnerSystemUserService.authenticate();
  */
 export class IPartnerSystemUserServiceAgent extends SoapAgent<typeof IPartnerSystemUserServiceOperations> {
   constructor(options: AgentOptions = {}) {
