@@ -300,7 +300,7 @@ describe('2. one time budget per call, the ticket function included', () => {
       .catch((e: unknown) => e);
     assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
     // The request was sent: the message names where to, as a refused connection's does (review u3).
-    assert.equal(err.message, `GetEMailAccount: no complete response from ${base}/Remote/Services86/EMail.svc within 300 ms`);
+    assert.equal(err.message, `GetEMailAccount: no result within 300 ms: the call was still waiting for the response from ${base}/Remote/Services86/EMail.svc`);
   });
 
   test("the caller's abort after the request went out names where it went, and keeps the caller's reason", async () => {
