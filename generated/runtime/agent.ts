@@ -166,7 +166,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     try {
       return await new Promise<Caller>((resolve, reject) => {
         const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        const release = callLimit(timeoutMs, options.signal, operation, started, (err) => reject(notSent(err, timeoutMs, 'call.ts to load')));
+        const release = callLimit(timeoutMs, options.signal, operation, started, (err) => reject(endedWhileWaiting(err, timeoutMs, 'call.ts to load')));
         this.#loadCaller().then((c) => (release(), resolve(c)), (e: SoapError) => (release(), reject(new SoapError(e.message, operation, { cause: e.cause })))); // a failed load names the operation
       });
     } catch (error) {
@@ -226,13 +226,13 @@ export function callLimit(timeoutMs: number, signal: AbortSignal | undefined, op
 }
 
 /**
- * callLimit's error `ended` for a call that had sent nothing yet (its first call's load, CallBudget
- * before postRequest): what it waited for, and that nothing was sent -- not "no complete response",
- * which sends the reader to the server and leaves a caller unsure whether a write may have run.
+ * callLimit's error `ended` as the call tells it: what it waited for, and, when it had `sent` nothing (its first call's load,
+ * CallBudget before postRequest), that nothing was sent -- not "no complete response", which sends the reader to the server
+ * and leaves a caller unsure whether a write may have run. After a request, what it waited for names where it went.
  */
-export function notSent(ended: TransportError, timeoutMs: number, waitingFor: string): TransportError {
-  const what = ended.reason === 'timeout' ? `no request sent within ${timeoutMs} ms: the call was still waiting for` : 'the call was aborted while it waited for';
-  return new TransportError(ended.reason, `${what} ${waitingFor} (nothing was sent)`, ended.operation, ended.cause);
+export function endedWhileWaiting(ended: TransportError, timeoutMs: number, waitingFor: string, sent = false): TransportError {
+  const what = ended.reason === 'timeout' ? `no ${sent ? 'result' : 'request sent'} within ${timeoutMs} ms: the call was still waiting for` : 'the call was aborted while it waited for';
+  return new TransportError(ended.reason, `${what} ${waitingFor}${sent ? '' : ' (nothing was sent)'}`, ended.operation, ended.cause);
 }
 
 /**

@@ -4,7 +4,7 @@
 // Posting one request (SOAP or REST): the call's time budget, the request with redirects refused,
 // and reading the body under the size limit. call.ts orchestrates a call; this file only moves
 // bytes, and turns every way that can fail into a TransportError or HttpError.
-import { callLimit, notSent } from './agent.js';
+import { callLimit, endedWhileWaiting } from './agent.js';
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
 import { displayUrl } from './hooks.js';
@@ -35,13 +35,12 @@ export class CallBudget {
   /** The call's timeout or abort, once it has come. */
   #ended: TransportError | undefined;
   /**
-   * Where this call's last request went (postRequest; the URL as hook events show it), once one has,
-   * and what the call waited for last (wait): a timeout or abort before any request says that
-   * nothing was sent, and what held it -- not "no complete response", which sends the reader to the
-   * server and leaves a caller unsure whether a write may have run. After one, it names the address,
-   * as a refused connection does: a wrong or unreachable baseUrl shows in a timeout too.
+   * Whether a request of this call has gone out (postRequest), and what the call waited for last:
+   * what `wait` names ('its ticket', 'its next attempt'), or, once a request went out, the response
+   * from its URL (as hook events show it, as a refused connection names it). A timeout or abort
+   * says it (agent.ts endedWhileWaiting): a wrong or unreachable baseUrl shows in a timeout too.
    */
-  #sentTo: string | undefined;
+  #sent = false;
   #waitingFor = 'its first attempt';
   /** Stops the time limit and lets go of the caller's signal (callLimit). */
   readonly #release: () => void;
@@ -81,8 +80,7 @@ export class CallBudget {
    */
   failure(err: unknown, what = 'the request failed'): TransportError {
     if (err instanceof TransportError) return err;
-    if (this.#ended && this.#sentTo === undefined) return notSent(this.#ended, this.#timeoutMs, this.#waitingFor);
-    if (this.#ended) return unanswered(this.#ended, this.#timeoutMs, this.#sentTo!);
+    if (this.#ended) return endedWhileWaiting(this.#ended, this.#timeoutMs, this.#waitingFor, this.#sent);
     const e = err as { cause?: { code?: string; message?: string }; message?: string };
     // undici's code for response headers over Node's limit, which says nothing to most readers.
     if (e?.cause?.code === 'UND_ERR_HEADERS_OVERFLOW') what = "the response's headers are larger than Node reads (16 KiB unless node --max-http-header-size)";
@@ -93,7 +91,7 @@ export class CallBudget {
   /**
    * `promise`, or the budget's TransportError as soon as the budget is spent (for waits that take
    * no signal, such as the ticket function). An error of `promise` itself passes unchanged.
-   * `waitingFor` ('its ticket') is what that error names when no request has gone out yet.
+   * `waitingFor` ('its ticket', 'its next attempt') is what that error names.
    */
   wait<T>(promise: Promise<T> | T, waitingFor: string): Promise<T> {
     this.#waitingFor = waitingFor;
@@ -117,19 +115,14 @@ export class CallBudget {
 
   /** A request of this call is going out to `url`: from now on the server may have it. */
   sending(url: string): void {
-    this.#sentTo = displayUrl(url);
+    this.#sent = true;
+    this.#waitingFor = `the response from ${displayUrl(url)}`;
   }
 
   /** Stops the timer and lets go of the caller's signal. */
   end(): void {
     this.#release();
   }
-}
-
-/** callLimit's error `ended` for a call whose request went out to `to` (a URL as shown): where it waited for a complete response. */
-function unanswered(ended: TransportError, timeoutMs: number, to: string): TransportError {
-  const what = ended.reason === 'timeout' ? `no complete response from ${to} within ${timeoutMs} ms` : `the call was aborted while it waited for the response from ${to}`;
-  return new TransportError(ended.reason, what, ended.operation, ended.cause);
 }
 
 /** The statuses fetch follows as redirects (its "redirect status"). */
