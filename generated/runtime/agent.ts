@@ -279,14 +279,14 @@ export function environmentUrl(environment: OnlineEnvironment): string {
  * (`bob:pa55@host`, without its `https://`, parses as the scheme `bob:`).
  */
 export function httpUrl(name: string, value: string, kind: new (message: string) => Error, notUrl = 'not an http(s) URL'): URL {
-  const refusal = `${name} ${quoted(value)} is ${notUrl}${/^[a-z][a-z\d+.-]*:\/\//i.test(value) ? '' : ' (no https:// at its start)'}`;
+  const refused = (): Error => new kind(`${name} ${quoted(value)} is ${notUrl}${/^[a-z][a-z\d+.-]*:\/\//i.test(value) ? '' : ' (no https:// at its start)'}`);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new kind(refusal);
+    throw refused();
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new kind(refusal);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refused();
   // (A bare ? or # leaves search and hash empty, but the path appended would land in them.)
   if (url.username || url.password || /[?#]/.test(url.href)) throw new kind(`${name} URL must not carry credentials, a query or a fragment`);
   return url;
