@@ -17,16 +17,15 @@ import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } fr
  */
 export function slashRelative(from: string, path: string): string {
   const rel = relative(from, path);
-  const shown = isAbsolute(rel) || climbsToRoot(from, rel) ? resolve(path) : rel; // (isAbsolute: another drive, on Windows)
+  // A `rel` that climbs from folders below different top folders climbs to the root. (isAbsolute: another drive, on Windows.)
+  const shown = isAbsolute(rel) || (rel.startsWith('..') && topFolder(from) !== topFolder(path)) ? resolve(path) : rel;
   return shown.split(sep).join('/') || '.';
 }
 
-/** Whether `rel` (relative to `from`) starts by going up every folder of `from`, to the file-system root. */
-function climbsToRoot(from: string, rel: string): boolean {
-  const absolute = resolve(from);
-  const depth = absolute.slice(parse(absolute).root.length).split(sep).filter(Boolean).length;
-  const ups = rel.split(sep).findIndex((segment) => segment !== '..');
-  return depth > 0 && (ups === -1 ? rel.split(sep).length : ups) >= depth;
+/** The folder right below the file-system root that `p` is in (`work` for /work/main), '' for the root itself. */
+function topFolder(p: string): string {
+  const absolute = resolve(p);
+  return absolute.slice(parse(absolute).root.length).split(sep)[0]!;
 }
 
 /**
