@@ -66,7 +66,7 @@ export function regenerateCommand(info: InvocationInfo): string {
   const root = projectRoot(physical(resolve(cwd, info.outDir)));
   const rel = (p: string) => commandWord(p, cwd, root);
   const inputs = [...new Set(info.inputs.map(rel))].sort();
-  return ['npx', 'gen-services86', ...inputs, '-o', rel(info.outDir), ...optionArgs(info, info.inputs.some(isUrl))].map(shellWord).join(' ');
+  return ['npx', 'gen-services86', ...inputs, '-o', rel(info.outDir), ...optionArgs(info)].map(shellWord).join(' ');
 }
 
 /** What the headers' "Regenerate with" line says: the command when it fits on the line, else where to find it. */
@@ -91,10 +91,10 @@ export function commandAsRun(info: { readonly inputs: readonly string[]; readonl
 /**
  * The options that change what is read, as command-line arguments, in one fixed order, origins
  * sorted and normalised. All three govern fetching only (load.ts, fetch.ts: a local file's size
- * limit is not --max-bytes), so without a URL input (`fetches`) none is written.
+ * limit is not --max-bytes), so without a URL input none is written.
  */
-function optionArgs(options: CommandOptions, fetches: boolean): string[] {
-  if (!fetches) return [];
+function optionArgs(options: InvocationInfo): string[] {
+  if (!options.inputs.some(isUrl)) return [];
   // As the fetcher compares them (normalizeOrigin): an origin's user info, path or query (a password) is never recorded.
   const origins = [...new Set((options.allowedOrigins ?? []).map(normalizeOrigin))].sort();
   const { timeoutMs = DEFAULT_FETCH_TIMEOUT_MS, maxBytes = DEFAULT_MAX_DOCUMENT_BYTES } = options;
