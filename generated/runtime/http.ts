@@ -37,11 +37,12 @@ export class CallBudget {
   /**
    * Whether a request of this call has gone out (postRequest), and what the call waited for last:
    * what `wait` names ('its ticket', 'its next attempt'), or, once a request went out, the response
-   * from its URL (as hook events show it, as a refused connection names it). A timeout or abort
-   * says it (agent.ts endedWhileWaiting): a wrong or unreachable baseUrl shows in a timeout too.
+   * from its URL (shown as hook events show it, as a refused connection names it, and only when the
+   * call ends there). A timeout or abort says it (agent.ts endedWhileWaiting): a wrong or
+   * unreachable baseUrl shows in a timeout too.
    */
   #sent = false;
-  #waitingFor = 'its first attempt';
+  #waitingFor: string | { readonly responseFrom: string } = 'its first attempt';
   /** Stops the time limit and lets go of the caller's signal (callLimit). */
   readonly #release: () => void;
 
@@ -80,7 +81,10 @@ export class CallBudget {
    */
   failure(err: unknown, what = 'the request failed'): TransportError {
     if (err instanceof TransportError) return err;
-    if (this.#ended) return endedWhileWaiting(this.#ended, this.#timeoutMs, this.#waitingFor, this.#sent);
+    if (this.#ended) {
+      const w = this.#waitingFor;
+      return endedWhileWaiting(this.#ended, this.#timeoutMs, typeof w === 'string' ? w : `the response from ${displayUrl(w.responseFrom)}`, this.#sent);
+    }
     const e = err as { cause?: { code?: string; message?: string }; message?: string };
     // undici's code for response headers over Node's limit, which says nothing to most readers.
     if (e?.cause?.code === 'UND_ERR_HEADERS_OVERFLOW') what = "the response's headers are larger than Node reads (16 KiB unless node --max-http-header-size)";
@@ -116,7 +120,7 @@ export class CallBudget {
   /** A request of this call is going out to `url`: from now on the server may have it. */
   sending(url: string): void {
     this.#sent = true;
-    this.#waitingFor = `the response from ${displayUrl(url)}`;
+    this.#waitingFor = { responseFrom: url };
   }
 
   /** Stops the timer and lets go of the caller's signal. */
