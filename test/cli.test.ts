@@ -603,6 +603,33 @@ const badCases: readonly BadCase[] = [
       `${SCHEMA}/import`,
     ),
   },
+  ...(
+    [
+      ['xs:import schemaLocation', '<xs:import namespace="urn:x" schemaLocation="LOC"/>', `${SCHEMA}/import`],
+      ['wsdl:import location', '<wsdl:import namespace="urn:x" location="LOC"/>', `${DEFS}/import`],
+    ] as const
+  ).flatMap(([what, element, at]): BadCase[] =>
+    (
+      [
+        ['a URL', 'https://admin:HUNTER2@host.example/x.xsd?ticket=7T:abc', 'https://***@host.example/x.xsd?ticket=***', /is not a local file: a local WSDL imports only local files.*/],
+        ['a URL without its scheme', '//admin:HUNTER2@host.example/x.xsd', '//***@host.example/x.xsd', /is not a local file: a local WSDL imports only local files.*/],
+        ['a relative location with a query', 'x.xsd?ticket=7T:abc#HUNTER2', 'x.xsd?ticket=***', /is not a local file: a file location has no query.*/],
+      ] as const
+    ).map(([kind, loc, shown, why]) => ({
+      // The location was quoted as written, password and ticket included (review r18b).
+      name: `the user info and ticket of ${kind} in ${what.startsWith('wsdl') ? 'a' : 'an'} ${what} are never shown`,
+      input: (dir: string) => {
+        const text = fixture('import-schemalocation.wsdl').replace(/<xs:import [^>]*>/, '');
+        const placed = what.startsWith('wsdl')
+          ? text.replace('<wsdl:types>', `${element.replace('LOC', loc)}<wsdl:types>`)
+          : text.replace('<xs:element name="GetNote">', `${element.replace('LOC', loc)}<xs:element name="GetNote">`);
+        writeFileSync(join(dir, 'cred.wsdl'), placed);
+        return 'cred.wsdl';
+      },
+      expect: errorLine('cred.wsdl', /\d+:\d+/, new RegExp(`${esc(what)} "${esc(shown)}": "${esc(shown)}" ${why.source}`), at),
+      check: (run: Run) => assert.doesNotMatch(run.stderr, /HUNTER2|7T:abc/),
+    })),
+  ),
   {
     name: 'a DOCTYPE with an external entity (XXE) is refused without reading the entity',
     input: 'doctype-xxe.wsdl',

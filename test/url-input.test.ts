@@ -356,6 +356,21 @@ describe('URL inputs: where imports may come from', () => {
     }
   });
 
+  test('the user info and ticket of an import location a fetched WSDL names are never shown', async () => {
+    // Refused as from another origin, the location was quoted as written (review r18b).
+    const other = base.replace('127.0.0.1', 'localhost');
+    routes.set('/cred-import?wsdl', (_req, res) => res.end(wsdlImporting(`${other.replace('//', '//admin:HUNTER2@')}/x.xsd?ticket=7T:abc`)));
+    try {
+      await buildFilesParallel([`${base}/cred-import?wsdl`]);
+      assert.fail('accepted');
+    } catch (err) {
+      assert.ok(err instanceof GenerateError);
+      const shown = `${other.replace('//', '//***@')}/x.xsd?ticket=***`.replace(/[.?*]/g, '\\$&');
+      assert.match(err.describe(), new RegExp(`^http://127\\.0\\.0\\.1:\\d+/cred-import\\?wsdl:1:\\d+: xs:import schemaLocation "${shown}": "${shown}" is refused: it is on another origin`));
+      assert.doesNotMatch(err.describe(), /HUNTER2|7T:abc/);
+    }
+  });
+
   test('another origin is refused by default and allowed when named', async () => {
     // localhost and 127.0.0.1 are different origins, though the same server.
     const other = base.replace('127.0.0.1', 'localhost');

@@ -51,19 +51,38 @@ export function redactUrl(url: string): string {
     u.username = '***';
     u.password = '';
   }
-  // Rebuilt by hand: URLSearchParams would turn `?wsdl` into `?wsdl=`.
-  if (u.search) {
-    u.search = u.search
-      .slice(1)
-      .split('&')
-      .map((pair) => {
-        const eq = pair.indexOf('=');
-        return eq > 0 && SECRET_PARAM.test(decodeURIComponentSafe(pair.slice(0, eq))) ? `${pair.slice(0, eq)}=***` : pair;
-      })
-      .join('&');
-  }
+  if (u.search) u.search = redactQuery(u.search.slice(1));
   u.hash = '';
   return u.href;
+}
+
+/** `wsdl&ticket=7T:abc` → `wsdl&ticket=***`. Rebuilt by hand: URLSearchParams would turn `?wsdl` into `?wsdl=`. */
+function redactQuery(query: string): string {
+  return query
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      return eq > 0 && SECRET_PARAM.test(decodeURIComponentSafe(pair.slice(0, eq))) ? `${pair.slice(0, eq)}=***` : pair;
+    })
+    .join('&');
+}
+
+/**
+ * A location as an import names it (xs:import/xs:include schemaLocation, wsdl:import location),
+ * fit for messages: a URL as redactUrl shows it; a relative reference (`x.xsd?ticket=…`,
+ * `//user:pw@host/x.xsd`) with the same secrets hidden, its fragment dropped.
+ */
+export function redactLocation(location: string): string {
+  if (hasScheme(location)) return redactUrl(location);
+  const noFragment = location.replace(/#.*$/s, '');
+  const q = noFragment.indexOf('?');
+  const path = (q < 0 ? noFragment : noFragment.slice(0, q)).replace(/^([/\\]{2})[^/\\?#]*@/, '$1***@');
+  return q < 0 ? path : `${path}?${redactQuery(noFragment.slice(q + 1))}`;
+}
+
+/** True for `https:…`, `file:…`, `urn:…`; false for a relative reference and a Windows path such as `C:\x.xsd`. */
+function hasScheme(location: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location);
 }
 
 function decodeURIComponentSafe(s: string): string {
@@ -116,11 +135,16 @@ export function normalizeOrigin(origin: string): string {
 export function resolveLocation(location: string, from: DocRef, origins: ReadonlySet<string>): DocRef {
   if (location.trim() === '') throw new Error('the location is empty');
   if (from.kind === 'file') {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) {
-      if (/^file:/i.test(location)) return { kind: 'file', path: fileURLToPath(new URL(location)) };
+    if (/^file:/i.test(location)) return { kind: 'file', path: fileURLToPath(new URL(location)) };
+    // `//host/x.xsd` is a URL without its scheme; a query (`x.xsd?ticket=…`) is one no file has.
+    // Both are refused here, so a path made of them (user info, a ticket) is never shown unredacted.
+    if (hasScheme(location) || location.startsWith('//')) {
       throw new Error(
-        `"${redactUrl(location)}" is not a local file: a local WSDL imports only local files (save the document next to it, or generate from the URL)`,
+        `"${redactLocation(location)}" is not a local file: a local WSDL imports only local files (save the document next to it, or generate from the URL)`,
       );
+    }
+    if (location.includes('?')) {
+      throw new Error(`"${redactLocation(location)}" is not a local file: a file location has no query ("?…"; a "?" in a file name is written %3F)`);
     }
     return { kind: 'file', path: resolvePath(dirname(from.path), decodeLocalPath(location)) };
   }
@@ -128,7 +152,7 @@ export function resolveLocation(location: string, from: DocRef, origins: Readonl
   try {
     url = new URL(location, from.url);
   } catch {
-    throw new Error(`"${location}" is not a valid URL`);
+    throw new Error(`"${redactLocation(location)}" is not a valid URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`"${redactUrl(url.href)}" is refused: a fetched document may only import http(s) locations, never ${url.protocol} ones`);

@@ -5,7 +5,7 @@
 import { basename, resolve as resolvePath } from 'node:path';
 import { GenerateError } from '../errors.js';
 import { location, parseXmlDocument } from '../wsdl/dom.js';
-import { describeReference, referencedLocations, type DocumentResolver, type ExternalDocument } from '../wsdl/external.js';
+import { describeLocated, referencedLocations, type DocumentResolver, type ExternalDocument } from '../wsdl/external.js';
 import { urlHint, urlWithoutScheme } from './config.js';
 import { docKey, docLabel, isUrl, originsFor, redactUrl, resolveLocation, type DocRef, type FetchPolicy } from './documents.js';
 import { fetchXml, type FetchLimits } from './fetch.js';
@@ -106,7 +106,7 @@ export async function loadInput(input: string, options: InputOptions & { readonl
       try {
         target = resolveLocation(loc, doc.ref, origins);
       } catch (err) {
-        throw new GenerateError(`${describeReference(element)} "${loc}": ${(err as Error).message}`, location(element, doc.file));
+        throw new GenerateError(`${describeLocated(element, loc)}: ${(err as Error).message}`, location(element, doc.file));
       }
       const key = docKey(target);
       if (seen.has(key) || target.kind !== 'url') continue;

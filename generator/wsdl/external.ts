@@ -2,6 +2,7 @@
 // location). The reader stays synchronous and never touches the file system or network itself:
 // it asks a DocumentResolver (implemented in input/), which applies the location rules.
 import { GenerateError } from '../errors.js';
+import { redactLocation } from '../input/documents.js';
 import { NS, attr, childElements, firstChild, location, parseXmlDocument, type XmlElement } from './dom.js';
 
 export interface ExternalDocument {
@@ -44,9 +45,14 @@ export function referencedLocations(root: XmlElement): { location: string; eleme
   return out;
 }
 
-/** `wsdl:import location` or `xs:import schemaLocation`: how messages name a reference. */
-export function describeReference(element: XmlElement): string {
+/** `wsdl:import location` or `xs:import schemaLocation`: how messages name a reference (its location follows, see describeLocated). */
+function describeReference(element: XmlElement): string {
   return element.namespaceURI === NS.wsdl ? `wsdl:${element.localName} location` : `xs:${element.localName} schemaLocation`;
+}
+
+/** `xs:import schemaLocation "https://***@host/x.xsd?ticket=***"`: a reference and its location as messages show them, without secrets. */
+export function describeLocated(element: XmlElement, loc: string): string {
+  return `${describeReference(element)} "${redactLocation(loc)}"`;
 }
 
 /** A document an import element names, parsed; `what` is how messages name the reference. */
@@ -69,7 +75,7 @@ export function openReference(
   resolver: DocumentResolver | undefined,
   seen: Set<string>,
 ): OpenedReference | undefined {
-  const what = `${describeReference(el)} "${loc}"`;
+  const what = describeLocated(el, loc);
   if (!resolver) throw new GenerateError(`${what}: this reader was given no way to resolve locations`, location(el, from.file));
   let ext;
   try {
