@@ -54,6 +54,14 @@ export function combineErrors(errors: readonly GenerateError[]): GenerateError {
   return errors.length === 1 ? errors[0]! : new GenerateErrors(errors);
 }
 
+/**
+ * Where an earlier declaration is, for the error about a later one (whose location is `later`):
+ * `line 12, column 5` in the same file, `Other.xsd:12:5` in another.
+ */
+export function earlierPlace(earlier: SourceLocation, later: SourceLocation): string {
+  return earlier.file === later.file ? `line ${earlier.line}, column ${earlier.column}` : `${earlier.file}:${earlier.line}:${earlier.column}`;
+}
+
 /** The 1-based line and column of `offset` in `text` (lines end at '\n'), for an error's location. */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
   let line = 1;

@@ -1,7 +1,7 @@
 // WSDL 1.1 → model. Reads wsdl:types (via the schema reader), messages, the portType, its SOAP
 // binding and the service address, then checks that every reference resolves, so the emitter
 // never meets a dangling name.
-import { GenerateError } from '../errors.js';
+import { GenerateError, earlierPlace } from '../errors.js';
 import {
   qnameKey,
   shownLocal,
@@ -52,7 +52,7 @@ export function readWsdl(text: string, file: string, resolver?: DocumentResolver
   if (set.schemas.length === 0) throw new GenerateError('wsdl:types contains no xs:schema', location(typesSections[0]!.types, file));
 
   const messages = new Map<string, MessageDef>();
-  for (const d of docs) for (const [k, m] of readMessages(d.root, d.file, d.tns)) messages.set(k, m);
+  for (const d of docs) readMessages(d.root, d.file, d.tns, messages);
   const portTypes = docs.flatMap((d) => childElements(d.root, NS.wsdl, 'portType').map((el) => ({ el, d })));
   if (portTypes.length === 0) throw new GenerateError('the WSDL has no wsdl:portType', location(root, file));
   if (portTypes.length > 1) {
@@ -63,8 +63,10 @@ export function readWsdl(text: string, file: string, resolver?: DocumentResolver
   const targetNamespace = portTypeDoc.tns;
   const port = findPort(docs, files, { ns: targetNamespace, local: portTypeName });
 
-  const bound = boundOperations(port.binding);
-  const operations = childElements(portType, NS.wsdl, 'operation').map((opEl) => readOperation(opEl, files, messages, bound));
+  const bound = boundOperations(port.binding, files);
+  const operationEls = childElements(portType, NS.wsdl, 'operation');
+  refuseRepeatedNames(operationEls, files, (name) => `operation "${name}" is declared twice in wsdl:portType "${portTypeName}"`);
+  const operations = operationEls.map((opEl) => readOperation(opEl, files, messages, bound));
   const service: Service = {
     sourceFile: file,
     name: portTypeName,
@@ -129,10 +131,31 @@ interface MessageDef {
   readonly location: SourceLocation;
 }
 
-function readMessages(root: XmlElement, file: string, tns: string): Map<string, MessageDef> {
-  const out = new Map<string, MessageDef>();
+/**
+ * Refuses a name given to two of `elements` (which `files` says where they are): the generated
+ * code would hold two members of one name, or one would silently replace the other. The error is
+ * at the second, and says where the first is.
+ */
+function refuseRepeatedNames(elements: readonly XmlElement[], files: FileOf, message: (name: string) => string): void {
+  const first = new Map<string, XmlElement>();
+  for (const el of elements) {
+    const name = attr(el, 'name') ?? '';
+    const earlier = first.get(name);
+    if (earlier === undefined) {
+      first.set(name, el);
+      continue;
+    }
+    const loc = location(el, files(el));
+    throw new GenerateError(`${message(name)} (the first at ${earlierPlace(location(earlier, files(earlier)), loc)})`, loc);
+  }
+}
+
+/** Reads the wsdl:message elements of one document into `out` (all documents' messages, by QName). */
+function readMessages(root: XmlElement, file: string, tns: string, out: Map<string, MessageDef>): void {
   for (const m of childElements(root, NS.wsdl, 'message')) {
-    const parts = childElements(m, NS.wsdl, 'part').map((p): MessagePart => {
+    const partEls = childElements(m, NS.wsdl, 'part');
+    refuseRepeatedNames(partEls, () => file, (name) => `wsdl:part "${name}" appears twice in wsdl:message "${attr(m, 'name') ?? ''}"`);
+    const parts = partEls.map((p): MessagePart => {
       const element = attr(p, 'element');
       if (!element) {
         throw new GenerateError(
@@ -142,9 +165,14 @@ function readMessages(root: XmlElement, file: string, tns: string): Map<string, 
       }
       return { name: attr(p, 'name') ?? '', element: resolveQName(p, element, file) };
     });
-    out.set(qnameKey({ ns: tns, local: attr(m, 'name') ?? '' }), { parts, location: location(m, file) });
+    const key = qnameKey({ ns: tns, local: attr(m, 'name') ?? '' });
+    const loc = location(m, file);
+    const earlier = out.get(key);
+    if (earlier) {
+      throw new GenerateError(`wsdl:message "${attr(m, 'name') ?? ''}" is declared twice in namespace ${tns} (the first at ${earlierPlace(earlier.location, loc)})`, loc);
+    }
+    out.set(key, { parts, location: loc });
   }
-  return out;
 }
 
 interface BoundPort {
@@ -155,6 +183,11 @@ interface BoundPort {
 
 /** The service port for the portType: the first one with a SOAP 1.1 binding, else SOAP 1.2. */
 function findPort(docs: readonly Definitions[], files: FileOf, portType: QName): BoundPort {
+  // A port names its binding by QName: of two bindings of one name, it would find the first.
+  for (const tns of new Set(docs.map((d) => d.tns))) {
+    const sameNamespace = docs.filter((d) => d.tns === tns).flatMap((d) => childElements(d.root, NS.wsdl, 'binding'));
+    refuseRepeatedNames(sameNamespace, files, (name) => `wsdl:binding "${name}" is declared twice in namespace ${tns}`);
+  }
   const bindings = docs.flatMap((d) =>
     childElements(d.root, NS.wsdl, 'binding')
       .filter((b) => {
@@ -201,7 +234,7 @@ function findPort(docs: readonly Definitions[], files: FileOf, portType: QName):
 /** What every operation of a binding looks up: its SOAP namespace and its wsdl:operation elements by name. */
 interface BoundOperations {
   readonly soapNs: string;
-  /** The first wsdl:operation of each name (as a search in document order finds it). */
+  /** The wsdl:operation of each name (a name is bound once). */
   readonly byName: ReadonlyMap<string, XmlElement>;
 }
 
@@ -209,12 +242,11 @@ interface BoundOperations {
  * Indexes the binding's operations once: searching them for each operation of the portType took
  * time quadratic in their number (List.wsdl binds 260 operations).
  */
-function boundOperations(binding: XmlElement): BoundOperations {
+function boundOperations(binding: XmlElement, files: FileOf): BoundOperations {
+  const ops = childElements(binding, NS.wsdl, 'operation');
+  refuseRepeatedNames(ops, files, (name) => `operation "${name}" is bound twice in wsdl:binding "${attr(binding, 'name') ?? ''}"`);
   const byName = new Map<string, XmlElement>();
-  for (const op of childElements(binding, NS.wsdl, 'operation')) {
-    const name = attr(op, 'name');
-    if (name !== undefined && !byName.has(name)) byName.set(name, op);
-  }
+  for (const op of ops) byName.set(attr(op, 'name') ?? '', op);
   return { soapNs: firstChild(binding, NS.soap11, 'binding') ? NS.soap11 : NS.soap12, byName };
 }
 
@@ -229,12 +261,12 @@ function readOperation(opEl: XmlElement, files: FileOf, messages: Map<string, Me
   if (style !== undefined && style !== 'document') {
     throw new GenerateError(`operation style "${style}" is not supported; only document/literal`, location(soapOp!, files(soapOp!)));
   }
-  const inputEl = firstChild(opEl, NS.wsdl, 'input');
+  const inputEl = onlyChild(opEl, 'input', files);
   if (!inputEl) throw new GenerateError(`operation "${name}" has no wsdl:input`, loc);
-  const outputEl = firstChild(opEl, NS.wsdl, 'output');
-  const input = readOperationMessage(inputEl, firstChild(bindingOp, NS.wsdl, 'input'), files, messages, soapNs, name);
+  const outputEl = onlyChild(opEl, 'output', files);
+  const input = readOperationMessage(inputEl, onlyChild(bindingOp, 'input', files), files, messages, soapNs, name);
   const output = outputEl
-    ? readOperationMessage(outputEl, firstChild(bindingOp, NS.wsdl, 'output'), files, messages, soapNs, name)
+    ? readOperationMessage(outputEl, onlyChild(bindingOp, 'output', files), files, messages, soapNs, name)
     : undefined;
   return {
     name,
@@ -244,6 +276,13 @@ function readOperation(opEl: XmlElement, files: FileOf, messages: Map<string, Me
     ...(output ? { output } : {}),
     location: loc,
   };
+}
+
+/** The wsdl:input or wsdl:output of an operation, if any; a second one (which would be ignored) is refused. */
+function onlyChild(opEl: XmlElement, local: 'input' | 'output', files: FileOf): XmlElement | undefined {
+  const [first, second] = childElements(opEl, NS.wsdl, local);
+  if (second) throw new GenerateError(`operation "${attr(opEl, 'name') ?? ''}" has a second wsdl:${local}`, location(second, files(second)));
+  return first;
 }
 
 function readOperationMessage(

@@ -2,7 +2,7 @@
 // extension, ArrayOf wrappers, enumerations with WCF annotations, xs:list flags, IsDictionary,
 // simple restrictions) and refuses every other construct by name and place, so a schema we do
 // not understand can never turn into a silently wrong type.
-import { GenerateError } from '../errors.js';
+import { GenerateError, earlierPlace } from '../errors.js';
 import {
   XSD_PRIMITIVES,
   qnameKey,
@@ -154,8 +154,12 @@ function requiredName(el: XmlElement, file: string): string {
 
 function addType(ctx: SchemaContext, def: TypeDef): void {
   const key = qnameKey(def.name);
-  if (ctx.set.types.has(key)) {
-    throw new GenerateError(`type "${def.name.local}" is declared twice in namespace ${def.name.ns}`, def.location);
+  const earlier = ctx.set.types.get(key);
+  if (earlier) {
+    throw new GenerateError(
+      `type "${def.name.local}" is declared twice in namespace ${def.name.ns} (the first at ${earlierPlace(earlier.location, def.location)})`,
+      def.location,
+    );
   }
   ctx.set.types.set(key, def);
 }
@@ -196,17 +200,15 @@ function typeRef(el: XmlElement, value: string, file: string): TypeRef {
 function readGlobalElement(el: XmlElement, ctx: SchemaContext): void {
   const name: QName = { ns: ctx.targetNamespace, local: requiredName(el, ctx.file) };
   rejectUnknownChildren(el, ctx.file, ['annotation', 'complexType']);
-  const type = elementType(el, ctx, `/${name.local}`);
   const key = qnameKey(name);
-  if (ctx.set.elements.has(key)) {
-    throw new GenerateError(`element "${name.local}" is declared twice in namespace ${name.ns}`, location(el, ctx.file));
+  const loc = location(el, ctx.file);
+  const earlier = ctx.set.elements.get(key);
+  // Checked before its type is read: an inline type of the second would be "type /X declared twice".
+  if (earlier) {
+    throw new GenerateError(`element "${name.local}" is declared twice in namespace ${name.ns} (the first at ${earlierPlace(earlier.location, loc)})`, loc);
   }
-  ctx.set.elements.set(key, {
-    name,
-    type,
-    nillable: attr(el, 'nillable') === 'true',
-    location: location(el, ctx.file),
-  });
+  const type = elementType(el, ctx, `/${name.local}`);
+  ctx.set.elements.set(key, { name, type, nillable: attr(el, 'nillable') === 'true', location: loc });
 }
 
 /**

@@ -10,7 +10,7 @@ import { GenerateError } from '../../generator/errors.js';
 import { readWsdl } from '../../generator/wsdl/read-wsdl.js';
 import { buildFiles } from '../../generator/generate.js';
 import { codeIdentifiers, commentBreakingWsdl } from '../support/hostile-wsdl.js';
-import { miniWsdl, type MiniWsdlOptions } from '../support/mini-wsdl.js';
+import { miniWsdl, TNS, type MiniWsdlOptions } from '../support/mini-wsdl.js';
 import { tempDir } from '../support/temp-dir.js';
 import { repoRoot } from '../support/paths.js';
 import { patternProblem } from '../../templates/runtime/schema.js';
@@ -555,5 +555,81 @@ describe('refused constructs', () => {
       { schema: '<xs:complexType name="A"><xs:sequence><xs:element name="B" type="xs:gYearMonth"/></xs:sequence></xs:complexType>' },
       /unsupported XSD built-in type xs:gYearMonth/,
     );
+  });
+});
+
+describe('a name declared twice is refused where the second is, naming where the first is', () => {
+  // Each was taken silently: two operations of one name gave operations.ts two keys of one name
+  // (TS1117) and client.ts getNote and getNote_2; a second message, binding or binding operation
+  // of one name replaced the first or was never read, and the code called the wrong thing.
+  const text = miniWsdl({ operations: [{ name: 'Get' }, { name: 'Put' }] });
+  /** `line:column` of the `nth` (0-based) occurrence of `needle` in `wsdl`. */
+  function at(wsdl: string, needle: string, nth = 0): { line: number; column: number } {
+    let i = -1;
+    for (let k = 0; k <= nth; k++) i = wsdl.indexOf(needle, i + 1);
+    assert.notEqual(i, -1, `${needle} (#${nth + 1}) is in the WSDL`);
+    const before = wsdl.slice(0, i);
+    return { line: before.split('\n').length, column: before.length - before.lastIndexOf('\n') };
+  }
+  /** `wsdl` must be refused at the second `needle`, with `message` and "(the first at …)" naming the first. */
+  function assertTwice(wsdl: string, needle: string, message: string, path: string): void {
+    const first = at(wsdl, needle, 0);
+    const second = at(wsdl, needle, 1);
+    const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const want = `Test.wsdl:${second.line}:${second.column}: ${message} (the first at line ${first.line}, column ${first.column}) (at /definitions[@name='TestService']/${path})`;
+    try {
+      readWsdl(wsdl, 'Test.wsdl');
+    } catch (err) {
+      assert.ok(err instanceof GenerateError, String(err));
+      assert.match(err.describe(), new RegExp(`^${escape(want)}$`));
+      return;
+    }
+    assert.fail(`accepted; expected ${want}`);
+  }
+  const getOp = '<wsdl:operation name="Get"><wsdl:input message="tns:GetRequest"/><wsdl:output message="tns:GetResponse"/></wsdl:operation>';
+
+  test('an operation of the portType', () => {
+    assert.ok(text.includes(getOp));
+    assertTwice(text.replace('</wsdl:portType>', `${getOp}</wsdl:portType>`), '<wsdl:operation name="Get"><wsdl:input', 'operation "Get" is declared twice in wsdl:portType "Test"', "portType[@name='Test']/operation[@name='Get']");
+  });
+  test('an operation of the binding', () => {
+    const bound = /<wsdl:operation name="Get"><soap:operation.*?<\/wsdl:operation>/.exec(text)![0];
+    assertTwice(text.replace('</wsdl:binding>', `${bound}</wsdl:binding>`), '<wsdl:operation name="Get"><soap:operation', 'operation "Get" is bound twice in wsdl:binding "Binding"', "binding[@name='Binding']/operation[@name='Get']");
+  });
+  test('a message, and a part of one message', () => {
+    const message = /<wsdl:message name="GetRequest">.*?<\/wsdl:message>/.exec(text)![0];
+    assertTwice(
+      text.replace(message, `${message}${message.replace('element="tns:Get"', 'element="tns:Put"')}`),
+      '<wsdl:message name="GetRequest">',
+      `wsdl:message "GetRequest" is declared twice in namespace ${TNS}`,
+      "message[@name='GetRequest']",
+    );
+    const part = '<wsdl:part name="parameters" element="tns:Get"/>';
+    assertTwice(text.replace(part, `${part}${part}`), part, 'wsdl:part "parameters" appears twice in wsdl:message "GetRequest"', "message[@name='GetRequest']/part[@name='parameters']");
+  });
+  test('a binding', () => {
+    const binding = /<wsdl:binding .*?<\/wsdl:binding>/.exec(text)![0];
+    assertTwice(text.replace(binding, `${binding}${binding}`), '<wsdl:binding name="Binding"', `wsdl:binding "Binding" is declared twice in namespace ${TNS}`, "binding[@name='Binding']");
+  });
+  test('a global element or type of one schema', () => {
+    const get = /<xs:element name="Get">.*?<\/xs:element>/.exec(text)![0];
+    assertTwice(text.replace(get, `${get}${get}`), '<xs:element name="Get">', `element "Get" is declared twice in namespace ${TNS}`, "types/schema/element[@name='Get']");
+    const box = '<xs:complexType name="Box"><xs:sequence/></xs:complexType>';
+    assertTwice(miniWsdl({ schema: `${box}${box}` }), box, `type "Box" is declared twice in namespace ${TNS}`, "types/schema/complexType[@name='Box']");
+  });
+  test('a second wsdl:input or wsdl:output of an operation (portType or binding) is refused', () => {
+    for (const [from, to, path] of [
+      ['<wsdl:input message="tns:GetRequest"/>', '<wsdl:input message="tns:GetRequest"/><wsdl:input message="tns:PutRequest"/>', "portType[@name='Test']/operation[@name='Get']/input[2]"],
+      ['<wsdl:output message="tns:GetResponse"/>', '<wsdl:output message="tns:GetResponse"/><wsdl:output message="tns:PutResponse"/>', "portType[@name='Test']/operation[@name='Get']/output[2]"],
+      ['style="document"/><wsdl:input><soap:body use="literal"/></wsdl:input>', 'style="document"/><wsdl:input><soap:body use="literal"/></wsdl:input><wsdl:input><soap:body use="encoded"/></wsdl:input>', "binding[@name='Binding']/operation[@name='Get']/input[2]"],
+    ] as const) {
+      assert.ok(text.includes(from));
+      const wsdl = text.replace(from, to);
+      assert.throws(() => readWsdl(wsdl, 'Test.wsdl'), (err: unknown) => {
+        assert.ok(err instanceof GenerateError);
+        assert.match(err.describe(), new RegExp(`^Test\\.wsdl:\\d+:\\d+: operation "Get" has a second wsdl:(input|output) \\(at /definitions\\[@name='TestService'\\]/${path.replace(/[[\]@'/]/g, '\\$&')}\\)$`));
+        return true;
+      });
+    }
   });
 });
