@@ -119,9 +119,19 @@ export interface RestrictionTypeDef {
   readonly name: QName;
   readonly base: TypeRef;
   readonly patterns: readonly string[];
-  readonly minInclusive?: string;
-  readonly maxInclusive?: string;
+  /**
+   * Read and checked when generating (a literal of the base built-in, min ≤ max: wsdl/facets.ts),
+   * not enforced at run time: WCF's ser:duration carries them and no Services86 type else does.
+   */
+  readonly minInclusive?: RangeFacet;
+  readonly maxInclusive?: RangeFacet;
   readonly documentation?: string;
+  readonly location: SourceLocation;
+}
+
+/** `<xs:minInclusive value="…"/>` or `<xs:maxInclusive …/>`: its literal, and where it is. */
+export interface RangeFacet {
+  readonly value: string;
   readonly location: SourceLocation;
 }
 

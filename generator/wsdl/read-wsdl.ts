@@ -10,14 +10,17 @@ import {
   type Operation,
   type OperationMessage,
   type QName,
+  type RestrictionTypeDef,
   type Service,
   type SoapVersion,
   type SourceLocation,
   type TypeDef,
   type TypeRef,
+  type XsdPrimitive,
 } from '../model/types.js';
 import { NS, attr, attrNS, childElements, documentationText, firstChild, location, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
 import { openReference, type DocumentResolver } from './external.js';
+import { checkRangeFacets } from './facets.js';
 import { emptySchemaSet, readSchema } from './schema-reader.js';
 
 /** One wsdl:definitions document of a WSDL (the WSDL itself, or one it imports with wsdl:import). */
@@ -43,7 +46,12 @@ export function readWsdl(text: string, file: string, resolver?: DocumentResolver
   const byDocument = new Map(docs.map((d) => [d.root.ownerDocument, d.file]));
   const files: FileOf = (el) => byDocument.get(el.ownerDocument) ?? file;
 
-  const typesSections = docs.flatMap((d) => childElements(d.root, NS.wsdl, 'types').slice(0, 1).map((types) => ({ types, d })));
+  const typesSections = docs.flatMap((d) => {
+    const [types, second] = childElements(d.root, NS.wsdl, 'types');
+    // Its schemas would never be read (nor their imports found: external.ts reads the first).
+    if (second) throw new GenerateError('a second wsdl:types in one document', location(second, d.file));
+    return types ? [{ types, d }] : [];
+  });
   if (typesSections.length === 0) throw new GenerateError('the WSDL has no wsdl:types section', location(root, file));
   const set = emptySchemaSet(resolver);
   for (const { types, d } of typesSections) {
@@ -415,9 +423,25 @@ function checkTypeDef(
         const nextDef = service.types.get(qnameKey(next));
         return nextDef?.kind === 'restriction' ? named(nextDef.base) : undefined;
       });
+      const builtin = builtinOf(def, service);
+      if (builtin && (def.minInclusive || def.maxInclusive)) checkRangeFacets(def, builtin, what);
       break;
     }
   }
+}
+
+/**
+ * The built-in a restriction's chain of restrictions ends at (checked to end); undefined when a
+ * type along it is missing or not a restriction, which is refused where that type is checked.
+ */
+function builtinOf(def: RestrictionTypeDef, service: Service): XsdPrimitive | undefined {
+  let base = def.base;
+  while (base.kind === 'named') {
+    const next = service.types.get(qnameKey(base.name));
+    if (next?.kind !== 'restriction') return undefined;
+    base = next.base;
+  }
+  return base.name;
 }
 
 /**

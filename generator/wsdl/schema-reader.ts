@@ -12,6 +12,7 @@ import {
   type ElementField,
   type EnumerationValue,
   type QName,
+  type RangeFacet,
   type SchemaInfo,
   type TypeDef,
   type TypeRef,
@@ -141,6 +142,28 @@ function unsupported(el: XmlElement, file: string, what?: string): GenerateError
   return new GenerateError(`unsupported XSD construct: ${what ?? `xs:${el.localName}`}`, location(el, file));
 }
 
+/**
+ * The child `xs:<local>` of `el`, if any. A second one is refused: the reader reads one, and the
+ * other's content (a second sequence's elements, a second extension's base) would vanish.
+ */
+function onlyOne(el: XmlElement, local: string, file: string): XmlElement | undefined {
+  const [first, second] = childElements(el, NS.xs, local);
+  if (second) throw unsupported(second, file, `a second xs:${local} in one xs:${el.localName}`);
+  return first;
+}
+
+/**
+ * Refuses the xs:element attributes that change what an element means but that the generated
+ * code would not carry out: a substitution group (other elements in its place), a fixed or default
+ * value, an abstract element.
+ */
+function rejectElementAttributes(el: XmlElement, file: string): void {
+  for (const name of ['substitutionGroup', 'fixed', 'default', 'abstract']) {
+    const value = attr(el, name);
+    if (value !== undefined && !(name === 'abstract' && value === 'false')) throw unsupported(el, file, `xs:element ${name}="${value}"`);
+  }
+}
+
 function requiredName(el: XmlElement, file: string): string {
   const name = attr(el, 'name');
   if (!name) throw new GenerateError(`xs:${el.localName} has no name`, location(el, file));
@@ -200,6 +223,7 @@ function typeRef(el: XmlElement, value: string, file: string): TypeRef {
 function readGlobalElement(el: XmlElement, ctx: SchemaContext): void {
   const name: QName = { ns: ctx.targetNamespace, local: requiredName(el, ctx.file) };
   rejectUnknownChildren(el, ctx.file, ['annotation', 'complexType']);
+  rejectElementAttributes(el, ctx.file);
   const key = qnameKey(name);
   const loc = location(el, ctx.file);
   const earlier = ctx.set.elements.get(key);
@@ -217,7 +241,7 @@ function readGlobalElement(el: XmlElement, ctx: SchemaContext): void {
  */
 function elementType(el: XmlElement, ctx: SchemaContext, anonymousName: string): TypeRef {
   const typeAttr = attr(el, 'type');
-  const inline = firstChild(el, NS.xs, 'complexType');
+  const inline = onlyOne(el, 'complexType', ctx.file);
   if (attr(el, 'ref') !== undefined) throw unsupported(el, ctx.file, 'xs:element ref');
   if (firstChild(el, NS.xs, 'simpleType')) throw unsupported(el, ctx.file, 'inline xs:simpleType in an element');
   if (typeAttr !== undefined && inline) {
@@ -247,11 +271,14 @@ function readComplexType(el: XmlElement, ctx: SchemaContext, local: string, anon
 
   let base: QName | undefined;
   let particleParent = el;
-  const complexContent = firstChild(el, NS.xs, 'complexContent');
+  const complexContent = onlyOne(el, 'complexContent', ctx.file);
   if (complexContent) {
+    // The type's elements and attributes are then its extension's: any beside it would vanish.
+    const beside = childElements(el, NS.xs).find((c) => c.localName === 'sequence' || c.localName === 'attribute');
+    if (beside) throw unsupported(beside, ctx.file, `xs:${beside.localName} beside xs:complexContent`);
     if (attr(complexContent, 'mixed') === 'true') throw unsupported(complexContent, ctx.file, 'mixed content (mixed="true")');
     rejectUnknownChildren(complexContent, ctx.file, ['annotation', 'extension']);
-    const extension = firstChild(complexContent, NS.xs, 'extension');
+    const extension = onlyOne(complexContent, 'extension', ctx.file);
     if (!extension) throw unsupported(complexContent, ctx.file, 'xs:complexContent without xs:extension');
     rejectUnknownChildren(extension, ctx.file, ['annotation', 'sequence', 'attribute']);
     const baseAttr = attr(extension, 'base');
@@ -263,7 +290,7 @@ function readComplexType(el: XmlElement, ctx: SchemaContext, local: string, anon
   }
 
   const fields: ElementField[] = [];
-  const sequence = firstChild(particleParent, NS.xs, 'sequence');
+  const sequence = onlyOne(particleParent, 'sequence', ctx.file);
   if (sequence) {
     for (const attrName of ['minOccurs', 'maxOccurs']) {
       const v = attr(sequence, attrName);
@@ -313,6 +340,7 @@ function readOccurs(el: XmlElement, file: string): { minOccurs: number; maxOccur
 function readField(el: XmlElement, ctx: SchemaContext, ownerLocal: string): ElementField {
   const name = requiredName(el, ctx.file);
   rejectUnknownChildren(el, ctx.file, ['annotation', 'complexType']);
+  rejectElementAttributes(el, ctx.file);
   const form = attr(el, 'form');
   const qualified = form ? form === 'qualified' : ctx.elementQualified;
   const anonymousBase = ownerLocal.startsWith('/') ? ownerLocal : `/${ownerLocal}`;
@@ -348,11 +376,18 @@ function readSimpleType(el: XmlElement, ctx: SchemaContext, name: QName): TypeDe
   const documentation = documentationOf(el);
   const doc = documentation ? { documentation } : {};
   const loc = location(el, ctx.file);
-  const list = firstChild(el, NS.xs, 'list');
+  // One derivation: of two, the second would vanish.
+  const [derivation, second] = childElements(el, NS.xs).filter((c) => c.localName === 'restriction' || c.localName === 'list');
+  if (second) {
+    const twice = second.localName === derivation!.localName;
+    throw unsupported(second, ctx.file, twice ? `a second xs:${second.localName} in one xs:simpleType` : `xs:${second.localName} beside xs:${derivation!.localName}`);
+  }
+  const list = derivation?.localName === 'list' ? derivation : undefined;
   if (list) {
     rejectUnknownChildren(list, ctx.file, ['annotation', 'simpleType']);
     const itemTypeAttr = attr(list, 'itemType');
-    const inlineItem = firstChild(list, NS.xs, 'simpleType');
+    const inlineItem = onlyOne(list, 'simpleType', ctx.file);
+    if (itemTypeAttr !== undefined && inlineItem) throw new GenerateError('xs:list has both an itemType and an inline simpleType', location(list, ctx.file));
     let item: TypeRef;
     if (itemTypeAttr !== undefined) {
       item = typeRef(list, itemTypeAttr, ctx.file);
@@ -366,7 +401,7 @@ function readSimpleType(el: XmlElement, ctx: SchemaContext, name: QName): TypeDe
     }
     return { kind: 'list', name, item, ...doc, location: loc };
   }
-  const restriction = firstChild(el, NS.xs, 'restriction');
+  const restriction = derivation;
   if (!restriction) throw unsupported(el, ctx.file, 'xs:simpleType without xs:restriction or xs:list');
   rejectUnknownChildren(restriction, ctx.file, ['annotation', 'enumeration', 'pattern', 'minInclusive', 'maxInclusive']);
   const baseAttr = attr(restriction, 'base');
@@ -374,6 +409,9 @@ function readSimpleType(el: XmlElement, ctx: SchemaContext, name: QName): TypeDe
   const base = typeRef(restriction, baseAttr, ctx.file);
   const enumerations = childElements(restriction, NS.xs, 'enumeration');
   if (enumerations.length > 0) {
+    // The values are the type; another facet beside them would be neither emitted nor checked.
+    const other = childElements(restriction, NS.xs).find((c) => c.localName !== 'annotation' && c.localName !== 'enumeration');
+    if (other) throw unsupported(other, ctx.file, `xs:${other.localName} beside xs:enumeration`);
     const values: EnumerationValue[] = enumerations.map((e) => {
       const value = attr(e, 'value');
       if (value === undefined) throw new GenerateError('xs:enumeration has no value', location(e, ctx.file));
@@ -387,9 +425,12 @@ function readSimpleType(el: XmlElement, ctx: SchemaContext, name: QName): TypeDe
     });
     return { kind: 'enum', name, base, values, ...doc, location: loc };
   }
-  const facet = (local: string) => {
-    const f = firstChild(restriction, NS.xs, local);
-    return f ? attr(f, 'value') : undefined;
+  const facet = (local: string): RangeFacet | undefined => {
+    const f = onlyOne(restriction, local, ctx.file);
+    if (!f) return undefined;
+    const value = attr(f, 'value');
+    if (value === undefined) throw new GenerateError(`xs:${local} has no value`, location(f, ctx.file));
+    return { value, location: location(f, ctx.file) };
   };
   const minInclusive = facet('minInclusive');
   const maxInclusive = facet('maxInclusive');

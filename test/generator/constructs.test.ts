@@ -556,6 +556,77 @@ describe('refused constructs', () => {
       /unsupported XSD built-in type xs:gYearMonth/,
     );
   });
+  // Each was read in part and the rest dropped without a word (review r18b): the second sequence's
+  // elements, the elements beside a complexContent, a second extension or restriction, an element's
+  // substitution group or fixed value, a pattern beside enumerations.
+  test('a second particle or derivation, a particle beside complexContent, a facet beside enumerations', () => {
+    const seq = (name: string) => `<xs:sequence><xs:element name="${name}" type="xs:int"/></xs:sequence>`;
+    const ext = (extra = '') => `<xs:complexContent><xs:extension base="tns:Box">${seq('X')}</xs:extension>${extra}</xs:complexContent>`;
+    for (const [schema, needle, message, path] of [
+      [`<xs:complexType name="T">${seq('A')}${seq('Lost')}</xs:complexType>`, `${seq('Lost')}`, 'a second xs:sequence in one xs:complexType', "complexType[@name='T']/sequence[2]"],
+      [`<xs:complexType name="T">${seq('Lost')}${ext()}</xs:complexType>`, `${seq('Lost')}`, 'xs:sequence beside xs:complexContent', "complexType[@name='T']/sequence"],
+      [`<xs:complexType name="T">${ext()}<xs:attribute name="a" type="xs:int"/></xs:complexType>`, '<xs:attribute name="a"', 'xs:attribute beside xs:complexContent', "complexType[@name='T']/attribute[@name='a']"],
+      [`<xs:complexType name="T">${ext('<xs:extension base="tns:Other"/>')}</xs:complexType>`, '<xs:extension base="tns:Other"', 'a second xs:extension in one xs:complexContent', "complexType[@name='T']/complexContent/extension[2]"],
+      [`<xs:complexType name="T"><xs:complexContent><xs:extension base="tns:Box">${seq('X')}${seq('Lost')}</xs:extension></xs:complexContent></xs:complexType>`, `${seq('Lost')}`, 'a second xs:sequence in one xs:extension', "complexType[@name='T']/complexContent/extension/sequence[2]"],
+      ['<xs:element name="T"><xs:complexType><xs:sequence/></xs:complexType><xs:complexType><xs:sequence/></xs:complexType></xs:element>', '<xs:complexType><xs:sequence/></xs:complexType></xs:element>', 'a second xs:complexType in one xs:element', "element[@name='T']/complexType[2]"],
+      ['<xs:simpleType name="S"><xs:restriction base="xs:string"/><xs:restriction base="xs:int"/></xs:simpleType>', '<xs:restriction base="xs:int"', 'a second xs:restriction in one xs:simpleType', "simpleType[@name='S']/restriction[2]"],
+      ['<xs:simpleType name="S"><xs:list itemType="xs:int"/><xs:restriction base="xs:int"/></xs:simpleType>', '<xs:restriction base="xs:int"', 'xs:restriction beside xs:list', "simpleType[@name='S']/restriction"],
+      ['<xs:simpleType name="S"><xs:restriction base="xs:int"><xs:minInclusive value="1"/><xs:minInclusive value="2"/></xs:restriction></xs:simpleType>', '<xs:minInclusive value="2"', 'a second xs:minInclusive in one xs:restriction', "simpleType[@name='S']/restriction/minInclusive[2]"],
+      ['<xs:simpleType name="S"><xs:restriction base="xs:string"><xs:enumeration value="a"/><xs:pattern value="b"/></xs:restriction></xs:simpleType>', '<xs:pattern', 'xs:pattern beside xs:enumeration', "simpleType[@name='S']/restriction/pattern"],
+    ] as const) {
+      assertRefusedAt({ schema: `${BOX}<xs:complexType name="Other"><xs:sequence/></xs:complexType>${schema}` }, needle, `unsupported XSD construct: ${message}`, path);
+    }
+  });
+  test('a second wsdl:types (its schemas were never read)', () => {
+    const text = miniWsdl({}).replace('</wsdl:types>', '</wsdl:types><wsdl:types/>');
+    assert.throws(() => readWsdl(text, 'Test.wsdl'), (err: unknown) => err instanceof GenerateError && /^Test\.wsdl:\d+:\d+: a second wsdl:types in one document \(at \/definitions\[@name='TestService'\]\/types\[2\]\)$/.test(err.describe()));
+  });
+  test('xs:element substitutionGroup, fixed, default and abstract, in a type or at the top', () => {
+    for (const [attribute, value] of [['substitutionGroup', 'tns:Head'], ['fixed', 'abc'], ['default', 'abc'], ['abstract', 'true']] as const) {
+      const element = `<xs:element minOccurs="0" name="Text" ${attribute}="${value}" type="xs:string"/>`;
+      assertRefusedAt({ schema: `<xs:complexType name="T"><xs:sequence>${element}</xs:sequence></xs:complexType>` }, element, `unsupported XSD construct: xs:element ${attribute}="${value}"`, "complexType[@name='T']/sequence/element[@name='Text']");
+      const top = `<xs:element name="Top" ${attribute}="${value}" type="xs:string"/>`;
+      assertRefusedAt({ schema: top }, top, `unsupported XSD construct: xs:element ${attribute}="${value}"`, "element[@name='Top']");
+    }
+    // abstract="false" says what no attribute says: accepted.
+    assert.match(typesOf({ schema: '<xs:complexType name="T"><xs:sequence><xs:element name="A" abstract="false" type="xs:int"/></xs:sequence></xs:complexType>' }), /A: number;/);
+  });
+  test('xs:minInclusive/xs:maxInclusive: a literal of the base built-in, the minimum not above the maximum', () => {
+    const range = (base: string, facets: string) => `<xs:simpleType name="R"><xs:restriction base="${base}">${facets}</xs:restriction></xs:simpleType>`;
+    const at = (facet: string) => `simpleType[@name='R']/restriction/${facet}`;
+    for (const [base, facets, needle, message, path] of [
+      ['xs:int', '<xs:minInclusive value="abc"/>', '<xs:minInclusive', 'xs:minInclusive value "abc" of type R is not an xs:int literal', at('minInclusive')],
+      ['xs:int', '<xs:maxInclusive value="2147483648"/>', '<xs:maxInclusive', 'xs:maxInclusive value "2147483648" of type R is not an xs:int literal', at('maxInclusive')],
+      ['xs:decimal', '<xs:minInclusive value="1e3"/>', '<xs:minInclusive', 'xs:minInclusive value "1e3" of type R is not an xs:decimal literal', at('minInclusive')],
+      ['xs:duration', '<xs:minInclusive value="P"/>', '<xs:minInclusive', 'xs:minInclusive value "P" of type R is not an xs:duration literal', at('minInclusive')],
+      ['xs:dateTime', '<xs:maxInclusive value="2024-13-01T00:00:00"/>', '<xs:maxInclusive', 'xs:maxInclusive value "2024-13-01T00:00:00" of type R is not an xs:dateTime literal', at('maxInclusive')],
+      ['xs:string', '<xs:minInclusive value="5"/>', '<xs:minInclusive', 'xs:minInclusive does not apply to type R: its base xs:string has no order', at('minInclusive')],
+      ['xs:int', '<xs:minInclusive value="10"/><xs:maxInclusive value="1"/>', '<xs:minInclusive', 'xs:minInclusive value "10" of type R is above its xs:maxInclusive value "1": no value is allowed', at('minInclusive')],
+      ['xs:decimal', '<xs:minInclusive value="0.25"/><xs:maxInclusive value="0.2"/>', '<xs:minInclusive', 'xs:minInclusive value "0.25" of type R is above its xs:maxInclusive value "0.2": no value is allowed', at('minInclusive')],
+      ['xs:duration', '<xs:minInclusive value="PT2H"/><xs:maxInclusive value="PT90M"/>', '<xs:minInclusive', 'xs:minInclusive value "PT2H" of type R is above its xs:maxInclusive value "PT90M": no value is allowed', at('minInclusive')],
+    ] as const) {
+      assertRefusedAt({ schema: range(base, facets) }, needle, message, path);
+    }
+    // Through a restriction of a restriction, the literal is one of the built-in the chain ends at.
+    assertRefusedAt(
+      { schema: `${range('xs:unsignedByte', '')}<xs:simpleType name="RR"><xs:restriction base="tns:R"><xs:maxInclusive value="-1"/></xs:restriction></xs:simpleType>` },
+      '<xs:maxInclusive',
+      'xs:maxInclusive value "-1" of type RR is not an xs:unsignedByte literal',
+      "simpleType[@name='RR']/restriction/maxInclusive",
+    );
+    // What WCF's ser:duration declares stays accepted, and so does an order XSD leaves open (P1M against P30D).
+    for (const [base, facets] of [
+      ['xs:duration', '<xs:minInclusive value="-P10675199DT2H48M5.4775808S"/><xs:maxInclusive value="P10675199DT2H48M5.4775807S"/>'],
+      ['xs:duration', '<xs:minInclusive value="P1M"/><xs:maxInclusive value="P30D"/>'],
+      ['xs:long', '<xs:minInclusive value="-9223372036854775808"/><xs:maxInclusive value="9223372036854775807"/>'],
+      ['xs:double', '<xs:minInclusive value="-INF"/><xs:maxInclusive value="1.5e3"/>'],
+      ['xs:dateTime', '<xs:minInclusive value="2000-01-01T00:00:00Z"/><xs:maxInclusive value="2000-01-01T00:00:00"/>'],
+      ['xs:int', '<xs:minInclusive value=" 5 "/><xs:maxInclusive value="5"/>'],
+    ] as const) {
+      const schema = range(base, facets);
+      assert.doesNotThrow(() => typesOf({ schema, operations: [{ name: 'Get', response: '<xs:element name="X" type="tns:R"/>' }] }), schema);
+    }
+  });
 });
 
 describe('a name declared twice is refused where the second is, naming where the first is', () => {
