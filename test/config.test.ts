@@ -97,6 +97,12 @@ describe('config file', () => {
   const bad: { name: string; config: string; expect: RegExp }[] = [
     { name: 'malformed JSON names line and column', config: '{\n  "wsdl": ["a.wsdl"],\n  "out": \n}', expect: /^gen-services86: gen-services86\.config\.json:4:1: not valid JSON: / },
     { name: 'an unknown key is named', config: '{ "wsdl": ["wsdl/EMail.wsdl"], "output": "x" }', expect: /^gen-services86: gen-services86\.config\.json: unknown key "output" \(known: \$schema, wsdl, out, allow-origin, fetch-timeout, max-bytes\)$/ },
+    // Looked up as properties of any object, these read as renamed keys: `the key "__proto__" was renamed "[object Object]"` (review r18b).
+    ...['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'].map((key) => ({
+      name: `a key named like a property of every object ("${key}") is an unknown key`,
+      config: `{ "wsdl": ["wsdl/EMail.wsdl"], "${key}": { "out": "x" } }`,
+      expect: new RegExp(`^gen-services86: gen-services86\\.config\\.json: unknown key "${key}" \\(known: \\$schema, wsdl, out, allow-origin, fetch-timeout, max-bytes\\)$`),
+    })),
     { name: 'wsdl must be a non-empty list', config: '{ "wsdl": "wsdl/EMail.wsdl" }', expect: /^gen-services86: gen-services86\.config\.json: "wsdl" must be an array of WSDL paths, globs or URLs$/ },
     { name: 'a glob that matches nothing', config: '{ "wsdl": ["wsdl/*.xml"] }', expect: /^gen-services86: gen-services86\.config\.json: "wsdl": the pattern "wsdl\/\*\.xml" matches no file/ },
   ];

@@ -113,11 +113,13 @@ export function readConfig(path: string): LoadedConfig {
     throw new GenerateError(`"${key}" must be ${KEYS[key]}`, { file });
   };
   for (const key of Object.keys(obj)) {
-    const renamed = RENAMED[key];
-    if (renamed !== undefined) {
+    // Own keys only: "constructor", "toString" or "__proto__" (an own key after JSON.parse) are
+    // found on every object, and read as renamed keys ("renamed [object Object]").
+    if (Object.hasOwn(RENAMED, key)) {
+      const renamed = RENAMED[key]!;
       throw new GenerateError(`the key "${key}" was renamed "${renamed}", the name of the command-line option --${renamed}`, { file });
     }
-    if (!(key in KEYS)) throw new GenerateError(`unknown key "${key}" (known: ${Object.keys(KEYS).join(', ')})`, { file });
+    if (!Object.hasOwn(KEYS, key)) throw new GenerateError(`unknown key "${key}" (known: ${Object.keys(KEYS).join(', ')})`, { file });
   }
   if (obj['$schema'] !== undefined && typeof obj['$schema'] !== 'string') bad('$schema');
   const strings = (key: keyof ConfigFile): string[] | undefined => {
