@@ -94,6 +94,24 @@ describe('config file', () => {
     assert.deepEqual(readdirSync(join(dir, 'gen')).sort(), ['.gen-services86-manifest.json', 'Note', 'index.ts', 'runtime']);
   });
 
+  test('a config saved as UTF-16 with a byte order mark (Windows PowerShell 5\'s `>` and Out-File), LE or BE, is read like UTF-8', async () => {
+    // It was read as UTF-8: `not valid JSON: Unexpected token '\ufffd', "\ufffd\ufffd{ } " is not valid JSON` (review r18b).
+    const json = JSON.stringify({ wsdl: ['wsdl/old/Note.wsdl'], out: 'gen' }, null, 2).replace(/\n/g, '\r\n');
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]);
+    for (const [name, bytes] of [['le', le], ['be', Buffer.from(le).swap16()]] as const) {
+      const dir = project(`utf16${name}`);
+      writeFileSync(join(dir, 'gen-services86.config.json'), bytes);
+      const r = await runCli(['-q'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(readdirSync(join(dir, 'gen')).sort(), ['.gen-services86-manifest.json', 'Note', 'index.ts', 'runtime']);
+    }
+    const dir = project('utf16odd');
+    writeFileSync(join(dir, 'gen-services86.config.json'), le.subarray(0, le.length - 1));
+    const r = await runCli([], dir);
+    assert.equal(r.code, 1);
+    assert.match(oneLine(r.stderr), /^gen-services86: gen-services86\.config\.json: the file is truncated UTF-16 \(odd number of bytes\)$/);
+  });
+
   const bad: { name: string; config: string; expect: RegExp }[] = [
     { name: 'malformed JSON names line and column', config: '{\n  "wsdl": ["a.wsdl"],\n  "out": \n}', expect: /^gen-services86: gen-services86\.config\.json:4:1: not valid JSON: / },
     { name: 'an unknown key is named', config: '{ "wsdl": ["wsdl/EMail.wsdl"], "output": "x" }', expect: /^gen-services86: gen-services86\.config\.json: unknown key "output" \(known: \$schema, wsdl, out, allow-origin, fetch-timeout, max-bytes\)$/ },

@@ -8,12 +8,10 @@ export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length === 0) throw new GenerateError('the file is empty', { file });
   // UTF-16 WSDLs announce themselves with a BOM; anything else we read as UTF-8.
-  const utf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff);
-  if (utf16 && buf.length % 2 !== 0) throw new GenerateError('the file is truncated UTF-16 (odd number of bytes)', { file });
   let text: string;
   try {
-    if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
-    if (buf[0] === 0xfe && buf[1] === 0xff) return Buffer.from(buf.subarray(2)).swap16().toString('utf16le');
+    const utf16 = decodeUtf16WithBom(buf, file);
+    if (utf16 !== undefined) return utf16;
     text = buf.toString('utf8');
   } catch (err) {
     // More characters than a JavaScript string holds (~512 MiB): the error named neither the file
@@ -25,6 +23,18 @@ export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
   // Invalid bytes decode to U+FFFD (so does a real U+FFFD, rarely): only then is the file checked.
   if (text.includes('\ufffd')) refuseInvalidUtf8(buf, text, file);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * The text of bytes that start with a UTF-16 byte order mark (LE: FF FE, BE: FE FF), without it;
+ * undefined when they start with none. What Windows PowerShell 5 writes with `>` and Out-File.
+ */
+export function decodeUtf16WithBom(buf: Buffer, file: string): string | undefined {
+  const le = buf[0] === 0xff && buf[1] === 0xfe;
+  const be = buf[0] === 0xfe && buf[1] === 0xff;
+  if (!le && !be) return undefined;
+  if (buf.length % 2 !== 0) throw new GenerateError('the file is truncated UTF-16 (odd number of bytes)', { file });
+  return le ? buf.subarray(2).toString('utf16le') : Buffer.from(buf.subarray(2)).swap16().toString('utf16le');
 }
 
 /**
