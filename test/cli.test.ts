@@ -64,6 +64,14 @@ function assertOneErrorLine(run: Run, pattern: RegExp): void {
   assert.match(body, pattern);
 }
 
+/** `text` in UTF-32 LE (Node has no encoder for it). */
+function utf32le(text: string): Buffer {
+  const points = [...text].map((c) => c.codePointAt(0)!);
+  const buf = Buffer.alloc(points.length * 4);
+  points.forEach((p, i) => buf.writeUInt32LE(p, i * 4));
+  return buf;
+}
+
 function fixture(name: string): string {
   return readFileSync(join(badDir, name), 'utf8');
 }
@@ -630,6 +638,24 @@ const badCases: readonly BadCase[] = [
       check: (run: Run) => assert.doesNotMatch(run.stderr, /HUNTER2|7T:abc/),
     })),
   ),
+  // UTF-16 without its byte order mark was "binary (it contains NUL bytes)"; UTF-32 "not XML: the
+  // file starts with "\u0000"" (review r18b). Told by the first bytes, as XML 1.0 Appendix F does.
+  ...(
+    [
+      ['UTF-16 LE without a byte order mark', (t: string) => Buffer.from(t, 'utf16le'), /the file is UTF-16 \(little-endian\) without a byte order mark, which XML requires of UTF-16: save it as UTF-8, or as UTF-16 with a byte order mark/],
+      ['UTF-16 BE without a byte order mark', (t: string) => Buffer.from(t, 'utf16le').swap16(), /the file is UTF-16 \(big-endian\) without a byte order mark, .*/],
+      ['UTF-16 LE without a byte order mark, starting with a line break', (t: string) => Buffer.from(`\r\n${t}`, 'utf16le'), /the file is UTF-16 \(little-endian\) without a byte order mark, .*/],
+      ['UTF-32 LE with a byte order mark', (t: string) => utf32le(`\ufeff${t}`), /the file is UTF-32, which gen-services86 does not read: save it as UTF-8/],
+      ['UTF-32 BE without a byte order mark', (t: string) => utf32le(t).swap32(), /the file is UTF-32, which gen-services86 does not read: save it as UTF-8/],
+    ] as const
+  ).map(([name, encode, message]): BadCase => ({
+    name: `a WSDL in ${name}: named as such`,
+    input: (dir) => {
+      writeFileSync(join(dir, 'enc.wsdl'), encode(fixture('valid-minimal.wsdl')));
+      return 'enc.wsdl';
+    },
+    expect: errorLine('enc.wsdl', undefined, message),
+  })),
   {
     name: 'a DOCTYPE with an external entity (XXE) is refused without reading the entity',
     input: 'doctype-xxe.wsdl',

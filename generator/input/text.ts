@@ -1,5 +1,5 @@
-// Bytes → XML text, for files and fetched documents alike: UTF-16 with a BOM, else UTF-8; a
-// file with NUL bytes is binary, not XML. File-level problems name the document as given.
+// Bytes → XML text, for files and fetched documents alike: UTF-16 with a BOM, else UTF-8 (UTF-32,
+// and UTF-16 without a BOM, are named and refused); a file with NUL bytes is binary, not XML. File-level problems name the document as given.
 import { constants } from 'node:buffer';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { GenerateError, lineColumnAt } from '../errors.js';
@@ -7,6 +7,8 @@ import { GenerateError, lineColumnAt } from '../errors.js';
 export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length === 0) throw new GenerateError('the file is empty', { file });
+  const unread = unreadEncoding(buf);
+  if (unread !== undefined) throw new GenerateError(unread, { file });
   // UTF-16 WSDLs announce themselves with a BOM; anything else we read as UTF-8.
   let text: string;
   try {
@@ -23,6 +25,27 @@ export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
   // Invalid bytes decode to U+FFFD (so does a real U+FFFD, rarely): only then is the file checked.
   if (text.includes('\ufffd')) refuseInvalidUtf8(buf, text, file);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** `<` and XML's white space: what a document's first character can be. */
+const FIRST_CHARACTERS = new Set([0x3c, 0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * Why bytes are in an encoding this reader does not take, told by their first four (XML 1.0
+ * Appendix F); undefined for any other start. UTF-32, with or without a byte order mark; UTF-16
+ * without one, which XML requires of UTF-16 (§4.3.3). Read as UTF-8, either was called "binary
+ * (it contains NUL bytes)" or "not XML: the file starts with "\u0000"".
+ */
+function unreadEncoding(buf: Buffer): string | undefined {
+  const starts = (...bytes: number[]) => buf.length >= bytes.length && bytes.every((b, i) => buf[i] === b);
+  if (starts(0x00, 0x00, 0xfe, 0xff) || starts(0xff, 0xfe, 0x00, 0x00) || starts(0x00, 0x00, 0x00, 0x3c) || starts(0x3c, 0x00, 0x00, 0x00)) {
+    return 'the file is UTF-32, which gen-services86 does not read: save it as UTF-8';
+  }
+  if (buf.length < 4) return undefined;
+  const le = FIRST_CHARACTERS.has(buf[0]!) && buf[1] === 0 && buf[2] !== 0 && buf[3] === 0;
+  const be = buf[0] === 0 && FIRST_CHARACTERS.has(buf[1]!) && buf[2] === 0 && buf[3] !== 0;
+  if (!le && !be) return undefined;
+  return `the file is UTF-16 (${le ? 'little' : 'big'}-endian) without a byte order mark, which XML requires of UTF-16: save it as UTF-8, or as UTF-16 with a byte order mark`;
 }
 
 /**
