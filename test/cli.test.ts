@@ -656,6 +656,29 @@ const badCases: readonly BadCase[] = [
     },
     expect: errorLine('enc.wsdl', undefined, message),
   })),
+  // In xmldom's words these were "Error constructing the DOM: HierarchyRequestError: Only one element
+  // can be added and only after doctype", "Extra content at the end of the document" (at the last
+  // element's line), "Unexpected content outside root element: '\ufeff'" (no line) (review r18b).
+  ...(
+    [
+      ['a second element after the document element', (t: string) => `${t}<extra/>\n`, 'content after the end of the document element </wsdl:definitions> (a document has one root element)', 'after'],
+      ['text after the document element', (t: string) => `${t}\n<!-- c -->\njunk\n`, 'content after the end of the document element </wsdl:definitions> (a document has one root element)', 'after'],
+      ['a second byte order mark (UTF-8)', (t: string) => `\ufeff\ufeff${t}`, 'a second byte order mark (U+FEFF) at the start of the file: save it again with one or none', '1:1'],
+      ['text between the XML declaration and the document element', (t: string) => t.replace('?>\n', '?>\nzz'), 'text before the document element (it starts with "z")', '2:1'],
+    ] as const
+  ).map(([name, change, message, where]): BadCase => {
+    const text = change(fixture('valid-minimal.wsdl'));
+    // What comes after the document element is on the last line.
+    const position = where === 'after' ? `${text.trimEnd().split('\n').length}:1` : where;
+    return {
+      name: `malformed XML: ${name}, in our words and at its line:column`,
+      input: (dir) => {
+        writeFileSync(join(dir, 'outside.wsdl'), text);
+        return 'outside.wsdl';
+      },
+      expect: errorLine('outside.wsdl', position, new RegExp(esc(`malformed XML: ${message}`))),
+    };
+  }),
   {
     name: 'a DOCTYPE with an external entity (XXE) is refused without reading the entity',
     input: 'doctype-xxe.wsdl',

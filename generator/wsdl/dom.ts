@@ -53,11 +53,50 @@ function parseWithXmldom(text: string, file: string): XmlElement {
     doc = parser.parseFromString(text, 'text/xml');
   } catch (err) {
     const e = firstError ?? { message: cleanXmldomMessage((err as Error).message), line: 0, column: 0 };
+    const outside = outsideRootError(e.message, text);
+    if (outside) throw new GenerateError(`malformed XML: ${outside.message}`, { file, ...lineColumnAt(text, outside.offset), path: '' });
     throw new GenerateError(`malformed XML: ${e.message}`, { file, line: e.line, column: e.column, path: '' });
   }
   const root = doc.documentElement;
   if (!root) throw new GenerateError('malformed XML: no root element', { file });
   return fromXmldom(root);
+}
+
+/**
+ * xmldom's complaints about content outside the document element, in our words and at their place
+ * (xmldom's said "HierarchyRequestError: Only one element can be added and only after doctype",
+ * "Extra content at the end of the document" at the last element's line, or "Unexpected content
+ * outside root element" with no line at all); undefined for any other message. Only the first
+ * character of stray text is shown, as for a file that is not XML (it may be a key).
+ */
+function outsideRootError(message: string, text: string): { message: string; offset: number } | undefined {
+  const start = afterMisc(text, 0);
+  if (/^Unexpected content outside root element/.test(message) && start < text.length && text[start] !== '<') {
+    if (text.charCodeAt(start) === 0xfeff) {
+      const message = start === 0 ? 'a second byte order mark (U+FEFF) at the start of the file: save it again with one or none' : 'a byte order mark (U+FEFF) before the document element: remove it';
+      return { message, offset: start };
+    }
+    return { message: `text before the document element (it starts with ${JSON.stringify(String.fromCodePoint(text.codePointAt(start)!))})`, offset: start };
+  }
+  if (!/HierarchyRequestError|^Extra content at the end of the document|^Unexpected content outside root element/.test(message)) return undefined;
+  // After the document element's end tag (the last one of its name): the first thing that is not white space, a comment or a processing instruction.
+  const root = /^<([^\s/>]+)/.exec(text.slice(start))?.[1];
+  const endTag = root === undefined ? -1 : text.lastIndexOf(`</${root}`);
+  const after = endTag < 0 ? -1 : afterMisc(text, text.indexOf('>', endTag) + 1);
+  if (endTag < 0 || after <= 0 || after >= text.length) return undefined;
+  return { message: `content after the end of the document element </${root}> (a document has one root element)`, offset: after };
+}
+
+/** From `p`, past white space, comments and processing instructions (what may stand outside the document element). */
+function afterMisc(text: string, p: number): number {
+  for (;;) {
+    while (p < text.length && ' \t\r\n'.includes(text[p]!)) p++;
+    const close = text.startsWith('<?', p) ? '?>' : text.startsWith('<!--', p) ? '-->' : undefined;
+    if (close === undefined) return p;
+    const end = text.indexOf(close, p + 2);
+    if (end < 0) return p;
+    p = end + close.length;
+  }
 }
 
 function cleanXmldomMessage(message: string): string {
