@@ -28,14 +28,6 @@ export class GenerateError extends Error {
     }
     return this.file ? `${this.file}: ${this.message}` : this.message;
   }
-
-  /** The same error naming `file` as `as` (a WSDL read under its base name, named in messages as the user gave it). */
-  renamed(file: string, as: string): GenerateError {
-    if (this instanceof GenerateErrors) return new GenerateErrors(this.errors.map((e) => e.renamed(file, as)));
-    if (this.file !== file) return this;
-    const loc = this.location;
-    return new GenerateError(this.message, loc ? { file: as, line: loc.line, column: loc.column, path: loc.path } : { file: as });
-  }
 }
 
 /** Several inputs failed: every error, in input order. `describe()` gives one line per error. */

@@ -1,6 +1,7 @@
 // One WSDL → its model: the unit of work that generate() runs for each input, in the main thread
 // or in a worker (parallel/). Emitting happens once all WSDLs are read, because several agents
 // generated into one folder share their types.
+import { docLabel } from './input/documents.js';
 import { createResolver, type LoadedInput } from './input/load.js';
 import type { Service } from './model/types.js';
 import { readWsdl } from './wsdl/read-wsdl.js';
@@ -25,6 +26,8 @@ export interface ReadResult {
 /** Reads one loaded WSDL (its imports resolved under the input rules) into the model. */
 export function readAgent(input: LoadedInput): ReadResult {
   const started = performance.now();
-  const service = readWsdl(input.text, input.file, createResolver(input));
+  // Messages name a local WSDL as given (docLabel: relative to the working directory), the headers by its file name.
+  const label = input.ref.kind === 'file' ? docLabel(input.ref) : input.file;
+  const service = readWsdl(input.text, label, createResolver(input), input.file);
   return { input: input.input, service, ms: performance.now() - started };
 }

@@ -13,7 +13,7 @@ import { readAgent, type AgentSummary, type ReadResult } from './generate-agent.
 import { ReadCache } from './read-cache.js';
 import { headerCommand, regenerateCommand } from './input/command.js';
 import { DEFAULT_OUT_DIR } from './input/config.js';
-import { checkOrigin, docLabel } from './input/documents.js';
+import { checkOrigin } from './input/documents.js';
 import { loadInput, loadLocalInput, type InputOptions, type LoadedInput } from './input/load.js';
 import { findStale, writeOutput, type StaleFile, type WriteSummary } from './output/write.js';
 import { ReaderPool } from './parallel/pool.js';
@@ -204,7 +204,7 @@ function assemble(
 }
 
 /** Outcomes and earlier errors, in input order → the results, or every error at once. */
-function collect(outcomes: readonly (Outcome | undefined)[], errors: readonly (GenerateError | undefined)[], loaded: readonly (LoadedInput | undefined)[]): ReadResult[] {
+function collect(outcomes: readonly (Outcome | undefined)[], errors: readonly (GenerateError | undefined)[]): ReadResult[] {
   const results: ReadResult[] = [];
   const failures: GenerateError[] = [];
   for (let i = 0; i < errors.length; i++) {
@@ -215,9 +215,7 @@ function collect(outcomes: readonly (Outcome | undefined)[], errors: readonly (G
     else if ('failure' in outcome) {
       const err = fromFailure(outcome.failure);
       if (!(err instanceof GenerateError)) throw err; // a bug: reported as an internal error
-      // The reader names a local WSDL by its file name (as the headers do); messages name it as given.
-      const input = loaded[i];
-      failures.push(input && input.ref.kind === 'file' ? err.renamed(input.file, docLabel(input.ref)) : err);
+      failures.push(err);
     } else results.push(outcome.result);
   }
   if (failures.length > 0) throw combineErrors(failures);
@@ -231,7 +229,7 @@ export function buildFiles(wsdlPaths: readonly string[], options: BuildOptions =
   const clashes = checkFolderClashes(loaded, DEFAULT_OUT_DIR);
   if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
   const outcomes = loaded.map((input) => (input ? toOutcome(() => readAgent(input)) : undefined));
-  return assemble(collect(outcomes, errors, loaded), templatesDir, regenerate ?? headerCommand(regenerateCommand({ inputs: wsdlPaths, outDir: DEFAULT_OUT_DIR })));
+  return assemble(collect(outcomes, errors), templatesDir, regenerate ?? headerCommand(regenerateCommand({ inputs: wsdlPaths, outDir: DEFAULT_OUT_DIR })));
 }
 
 /**
@@ -269,7 +267,7 @@ export async function buildFilesParallel(
     // Worked out once, for the manifest and (as its header line) the files; after the reads, as it
     // resolves every input's real path and would otherwise hold back the reader threads' start.
     const command = regenerateCommand({ ...options, inputs, outDir });
-    return { ...assemble(collect(byIndex, errors, loaded), templatesDir, regenerate ?? headerCommand(command), cache?.emits), command };
+    return { ...assemble(collect(byIndex, errors), templatesDir, regenerate ?? headerCommand(command), cache?.emits), command };
   } finally {
     pool?.close();
   }

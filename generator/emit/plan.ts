@@ -5,11 +5,13 @@ import { GenerateError } from '../errors.js';
 import {
   qnameKey,
   shownLocal,
+  type AttributeField,
   type ComplexTypeDef,
   type ElementField,
   type EnumTypeDef,
   type ListTypeDef,
   type Operation,
+  type QName,
   type RestrictionTypeDef,
   type Service,
   type TypeDef,
@@ -265,8 +267,8 @@ function mergeTypes(services: readonly Service[]): Map<string, Variant[]> {
       if (!wrapperOnly(key, service) || !wrapperOnly(key, other.services[0]!)) {
         const diff = firstDifference(other.def, def)!;
         throw new GenerateError(
-          `type ${shownLocal(def.name.local)} (namespace ${def.name.ns}) is defined differently in ${other.services[0]!.sourceFile} ` +
-            `and ${service.sourceFile}: ${diff}. Generate these WSDLs into separate folders`,
+          `type ${shownLocal(def.name.local)} (namespace ${def.name.ns}) is defined differently in ${other.services[0]!.label} ` +
+            `and ${service.label}: ${diff}. Generate these WSDLs into separate folders`,
           def.location,
         );
       }
@@ -363,17 +365,95 @@ function below(key: string | number, x: unknown, y: unknown): Difference | undef
 }
 
 /**
- * Where two definitions first differ, e.g. `fields[2] (Address).minOccurs is 0 in one and 1 in the
- * other` (an array element is named by its name where it has one); undefined when they are equal
- * (differenceOf's rule).
+ * Where two definitions of one type first differ (differenceOf's rule; undefined when they are
+ * equal), in the words of the schema: `its element Zip has minOccurs 1 in one and 0 in the
+ * other`, `its element Text is xs:string in one and xs:int in the other`, `its element Zip is in
+ * the other only`. A difference the schema has no short words for is named by its place in the
+ * model (`patterns[0] is "a" in one and "b" in the other`).
  */
-function firstDifference(a: unknown, b: unknown): string | undefined {
+function firstDifference(a: TypeDef, b: TypeDef): string | undefined {
   const d = differenceOf(a, b);
   if (!d) return undefined;
+  const steps = [...d.path].reverse();
+  return wordedDifference(a, b, steps) ?? modelPathDifference(a, steps, d);
+}
+
+const KIND_TEXT: Readonly<Record<TypeDef['kind'], string>> = {
+  complex: 'a complex type',
+  enum: 'an enumeration',
+  list: 'an xs:list',
+  restriction: 'a simple type restriction',
+};
+
+/** `X in one and Y in the other`, for two type references (a base, an element's type); the namespace is added where the names alone are equal. */
+function twoTypes(x: TypeRef | QName | undefined, y: TypeRef | QName | undefined): string {
+  const qname = (r: TypeRef | QName | undefined): QName | undefined =>
+    r === undefined ? undefined : 'kind' in r ? (r.kind === 'primitive' ? { ns: 'http://www.w3.org/2001/XMLSchema', local: r.name } : r.name) : r;
+  const [qx, qy] = [qname(x), qname(y)];
+  const text = (q: QName | undefined, withNs: boolean): string => {
+    if (q === undefined) return 'none';
+    const local = q.ns === 'http://www.w3.org/2001/XMLSchema' ? `xs:${q.local}` : shownLocal(q.local);
+    return withNs ? `${local} (namespace ${q.ns})` : local;
+  };
+  const sameLocal = qx !== undefined && qy !== undefined && qx.local === qy.local;
+  return `${text(qx, sameLocal)} in one and ${text(qy, sameLocal)} in the other`;
+}
+
+/** The words for the first difference `steps` (keys and indexes from the definition down) leads to; undefined when there are none. */
+function wordedDifference(a: TypeDef, b: TypeDef, steps: readonly (string | number)[]): string | undefined {
+  const [first, index, property] = steps;
+  const quoted = (v: string) => JSON.stringify(v).slice(0, 80);
+  if (a.kind !== b.kind) return `it is ${KIND_TEXT[a.kind]} in one and ${KIND_TEXT[b.kind]} in the other`;
+  if (first === 'documentation') return 'its documentation differs';
+  if (first === 'base' && (a.kind === 'complex' || a.kind === 'enum' || a.kind === 'restriction')) {
+    return `its base type is ${twoTypes(a.base, (b as typeof a).base)}`;
+  }
+  if (first === 'item' && a.kind === 'list' && b.kind === 'list') return `its item type is ${twoTypes(a.item, b.item)}`;
+  if (first === 'isDictionary' && a.kind === 'complex') return `it is a WCF dictionary (IsDictionary) in ${a.isDictionary ? 'one' : 'the other'} only`;
+  if ((first === 'fields' || first === 'attributes') && typeof index === 'number' && a.kind === 'complex' && b.kind === 'complex') {
+    const what = first === 'fields' ? 'element' : 'attribute';
+    const x: ElementField | AttributeField | undefined = a[first][index];
+    const y: ElementField | AttributeField | undefined = b[first][index];
+    if (!x || !y) return `its ${what} ${(x ?? y)!.name} is in ${x ? 'one' : 'the other'} only`;
+    const field = (f: ElementField | AttributeField, key: string): unknown => (f as unknown as Record<string, unknown>)[key];
+    switch (property) {
+      case 'name':
+        return `its ${what} number ${index + 1} is ${x.name} in one and ${y.name} in the other`;
+      case 'type':
+        return `its ${what} ${x.name} is ${twoTypes(x.type, y.type)}`;
+      case 'minOccurs':
+      case 'maxOccurs':
+        return `its ${what} ${x.name} has ${property} ${String(field(x, property))} in one and ${String(field(y, property))} in the other`;
+      case 'nillable':
+      case 'required':
+        return `its ${what} ${x.name} is ${property} in ${field(x, property) ? 'one' : 'the other'} only`;
+      case 'ns':
+        return `its ${what} ${x.name} is ${x.ns ? `in namespace ${x.ns}` : 'unqualified'} in one and ${y.ns ? `in namespace ${y.ns}` : 'unqualified'} in the other`;
+      case 'documentation':
+        return `the documentation of its ${what} ${x.name} differs`;
+    }
+  }
+  if (first === 'values' && typeof index === 'number' && a.kind === 'enum' && b.kind === 'enum') {
+    const x = a.values[index];
+    const y = b.values[index];
+    if (!x || !y) return `its enumeration value ${quoted((x ?? y)!.value)} is in ${x ? 'one' : 'the other'} only`;
+    switch (property) {
+      case 'value':
+        return `its enumeration value number ${index + 1} is ${quoted(x.value)} in one and ${quoted(y.value)} in the other`;
+      case 'numeric':
+        return `its enumeration value ${quoted(x.value)} stands for ${x.numeric ?? 'no number'} in one and ${y.numeric ?? 'no number'} in the other`;
+      case 'documentation':
+        return `the documentation of its enumeration value ${quoted(x.value)} differs`;
+    }
+  }
+  return undefined;
+}
+
+/** A difference named by its place in the model: `patterns[0] is "a" in one and "b" in the other` (an array element by its name where it has one). */
+function modelPathDifference(a: TypeDef, steps: readonly (string | number)[], d: Difference): string {
   let path = '';
-  let node = a;
-  for (let i = d.path.length - 1; i >= 0; i--) {
-    const step = d.path[i]!;
+  let node: unknown = a;
+  for (const step of steps) {
     node = (node as Record<string | number, unknown> | undefined)?.[step];
     if (typeof step === 'string') path = path ? `${path}.${step}` : step;
     else {

@@ -178,8 +178,13 @@ export interface Operation {
 export type SoapVersion = '1.1' | '1.2';
 
 export interface Service {
-  /** The WSDL file name (not its path). */
+  /** The WSDL file name (not its path): how generated headers name it. */
   readonly sourceFile: string;
+  /**
+   * How messages name it, as every source location in the model does: its path as given
+   * (relative to the working directory), or its URL without secrets.
+   */
+  readonly label: string;
   /** The portType name: the agent's name (EMail, Person …). */
   readonly name: string;
   readonly targetNamespace: string;

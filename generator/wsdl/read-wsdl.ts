@@ -35,10 +35,12 @@ interface Definitions {
 type FileOf = (el: XmlElement) => string;
 
 /**
- * Reads WSDL text; `file` is the name used in messages and headers. `resolver` resolves the
- * locations of wsdl:import and of imported schemas (without one, a location is an error).
+ * Reads WSDL text; `file` is the name used in messages (and the model's source locations),
+ * `sourceFile` the one in headers (the file name without its folder; by default `file`).
+ * `resolver` resolves the locations of wsdl:import and of imported schemas (without one, a
+ * location is an error).
  */
-export function readWsdl(text: string, file: string, resolver?: DocumentResolver): Service {
+export function readWsdl(text: string, file: string, resolver?: DocumentResolver, sourceFile = file): Service {
   if (text.trim() === '') throw new GenerateError(text === '' ? 'the file is empty' : 'the file contains only whitespace', { file });
   const root = parseXmlDocument(text, file);
   checkRoot(root, file);
@@ -76,7 +78,8 @@ export function readWsdl(text: string, file: string, resolver?: DocumentResolver
   refuseRepeatedNames(operationEls, files, (name) => `operation "${name}" is declared twice in wsdl:portType "${portTypeName}"`);
   const operations = operationEls.map((opEl) => readOperation(opEl, files, messages, bound));
   const service: Service = {
-    sourceFile: file,
+    sourceFile,
+    label: file,
     name: portTypeName,
     targetNamespace,
     ...docOf(portType),

@@ -3,13 +3,18 @@
 // index files side by side, the session — are checked in all-wsdls.test.ts and its slow part,
 // on the one generation of all 56 that each of those files makes.)
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sessionProperty } from '../../generator/emit/identifiers.js';
 import { buildFiles, GenerateError } from '../../generator/generate.js';
 import { miniWsdl } from '../support/mini-wsdl.js';
+import { runCli } from '../support/cli-run.js';
+
+function esc(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
 
 let workDir: string;
 
@@ -37,7 +42,10 @@ describe('definitions that differ between WSDLs', () => {
         assert.ok(err instanceof GenerateError);
         assert.match(
           err.describe(),
-          /^Beta\.wsdl:\d+:\d+: type Address \(namespace http:\/\/example\.com\/test\) is defined differently in Alpha\.wsdl and Beta\.wsdl: fields\[1\] is absent in one and .*"name":"Zip".* in the other\. Generate these WSDLs into separate folders/,
+          // Named as given (docLabel: outside the working directory, by their absolute paths), as the reader's errors name them.
+          new RegExp(
+            `^${esc(b)}:\\d+:\\d+: ${esc(`type Address (namespace http://example.com/test) is defined differently in ${a} and ${b}: its element Zip is in the other only. Generate these WSDLs into separate folders`)}`,
+          ),
         );
         return true;
       },
@@ -54,9 +62,53 @@ describe('definitions that differ between WSDLs', () => {
       (err: unknown) =>
         err instanceof GenerateError &&
         err.message ===
-          ('type Address (namespace http://example.com/test) is defined differently in Alpha.wsdl and Beta.wsdl: ' +
-            'fields[1] (Zip).minOccurs is 1 in one and 0 in the other. Generate these WSDLs into separate folders'),
+          `type Address (namespace http://example.com/test) is defined differently in ${a} and ${b}: ` +
+            'its element Zip has minOccurs 1 in one and 0 in the other. Generate these WSDLs into separate folders',
     );
+  });
+
+  test('the difference in the words of the schema, not of the model (review r18b: "fields[1] (Text).type.name is …")', () => {
+    const cases: [string, string, string][] = [
+      [address('<xs:element name="Zip" type="xs:string"/>'), address('<xs:element name="Zip" type="xs:int"/>'), 'its element Zip is xs:string in one and xs:int in the other'],
+      [address('<xs:element name="Zip" type="xs:int"/>'), address('<xs:element name="Zip" nillable="true" type="xs:int"/>'), 'its element Zip is nillable in the other only'],
+      [address('<xs:element name="Zip" type="xs:int"/>'), address('<xs:element name="Post" type="xs:int"/>'), 'its element number 2 is Zip in one and Post in the other'],
+      [address('<xs:element name="Zip" type="xs:int"/>'), address('<xs:element maxOccurs="unbounded" name="Zip" type="xs:int"/>'), 'its element Zip has maxOccurs 1 in one and unbounded in the other'],
+      [
+        '<xs:simpleType name="Address"><xs:restriction base="xs:string"><xs:enumeration value="A"/></xs:restriction></xs:simpleType>',
+        '<xs:simpleType name="Address"><xs:restriction base="xs:string"><xs:enumeration value="A"/><xs:enumeration value="B"/></xs:restriction></xs:simpleType>',
+        'its enumeration value "B" is in the other only',
+      ],
+      [address(''), '<xs:simpleType name="Address"><xs:restriction base="xs:string"><xs:enumeration value="A"/></xs:restriction></xs:simpleType>', 'it is a complex type in one and an enumeration in the other'],
+    ];
+    for (const [one, other, words] of cases) {
+      const a = write('Alpha.wsdl', miniWsdl({ portType: 'Alpha', schema: one }));
+      const b = write('Beta.wsdl', miniWsdl({ portType: 'Beta', schema: other }));
+      assert.throws(
+        () => buildFiles([a, b]),
+        (err: unknown) => err instanceof GenerateError && err.message === `type Address (namespace http://example.com/test) is defined differently in ${a} and ${b}: ${words}. Generate these WSDLs into separate folders`,
+        words,
+      );
+    }
+  });
+
+  test('errors of emitting and assembling name a WSDL as given, as the reader\'s errors do (review r18b: "Other.wsdl:23:7" for y/Other.wsdl)', async () => {
+    const dir = mkdtempSync(join(workDir, 'as-given-'));
+    mkdirSync(join(dir, 'x'));
+    mkdirSync(join(dir, 'y'));
+    writeFileSync(join(dir, 'x', 'Alpha.wsdl'), miniWsdl({ portType: 'Alpha', schema: address('<xs:element name="Text" type="xs:string"/>') }));
+    writeFileSync(join(dir, 'y', 'Beta.wsdl'), miniWsdl({ portType: 'Beta', schema: address('<xs:element name="Text" type="xs:int"/>') }));
+    const differ = await runCli(['x/Alpha.wsdl', 'y/Beta.wsdl', '-o', 'out'], dir);
+    assert.equal(differ.code, 1);
+    assert.match(
+      differ.stderr,
+      /^gen-services86: y\/Beta\.wsdl:\d+:\d+: type Address \(namespace http:\/\/example\.com\/test\) is defined differently in x\/Alpha\.wsdl and y\/Beta\.wsdl: its element Text is xs:string in one and xs:int in the other\. Generate these WSDLs into separate folders \(at /m,
+    );
+    // An error of the emitter (a pattern it cannot translate) names the WSDL as given too.
+    writeFileSync(join(dir, 'y', 'Pattern.wsdl'), miniWsdl({ portType: 'Pattern', schema: '<xs:simpleType name="P"><xs:restriction base="xs:string"><xs:pattern value="[a-"/></xs:restriction></xs:simpleType>', operations: [{ name: 'Get', response: '<xs:element name="X" type="tns:P"/>' }] }));
+    const pattern = await runCli(['y/Pattern.wsdl', '-o', 'out'], dir);
+    assert.equal(pattern.code, 1);
+    assert.match(pattern.stderr, /^gen-services86: y\/Pattern\.wsdl:\d+:\d+: unsupported XSD pattern "\[a-" /);
+    assert.ok(!existsSync(join(dir, 'out')), 'nothing written');
   });
 
   test('types alike but for where they are declared (line, column, element path) are one type', () => {
