@@ -679,6 +679,25 @@ const badCases: readonly BadCase[] = [
       expect: errorLine('outside.wsdl', position, new RegExp(esc(`malformed XML: ${message}`))),
     };
   }),
+  // An imported document that is not XML, or has a DOCTYPE, was named alone (`/etc/passwd: not
+  // XML …`; `dt.xsd:2:1: a DOCTYPE is not allowed in a WSDL`), not with the import (review r18b).
+  ...(
+    [
+      ['that is not XML', 'root:x:0:0:root:/root:/bin/bash\n', /secret\.txt: not XML: the file starts with "r", not '<'/],
+      ['with a DOCTYPE', '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>\n', /secret\.txt:2:1: a DOCTYPE is not allowed in an imported schema or WSDL \(entities are never expanded or fetched\)/],
+      ['that is malformed', '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">\n<xs:complexType>', /secret\.txt:2:\d+: malformed XML: unclosed xml tag\(s\): xs:schema, xs:complexType/],
+    ] as const
+  ).map(([name, content, inner]): BadCase => ({
+    name: `an imported document ${name} is named with the import that brought it in`,
+    input: (dir) => {
+      writeFileSync(join(dir, 'secret.txt'), content);
+      const text = fixture('import-schemalocation.wsdl').replace(/<xs:import [^>]*>/, '<xs:include schemaLocation="secret.txt"/>');
+      writeFileSync(join(dir, 'inc.wsdl'), text);
+      return 'inc.wsdl';
+    },
+    expect: errorLine('inc.wsdl', positionOf(fixture('import-schemalocation.wsdl'), '<xs:import'), new RegExp(`xs:include schemaLocation "secret\\.txt": ${inner.source}`), `${SCHEMA}/include`),
+    check: (run) => assert.doesNotMatch(run.stderr, /root:x|\/bin\/bash/),
+  })),
   {
     name: 'a DOCTYPE with an external entity (XXE) is refused without reading the entity',
     input: 'doctype-xxe.wsdl',

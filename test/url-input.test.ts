@@ -371,6 +371,23 @@ describe('URL inputs: where imports may come from', () => {
     }
   });
 
+  test('an import that cannot be fetched is named with the import that asked for it', async () => {
+    // It was only `http://…/missing.xsd?…: HTTP 404 Not Found`, with no importing WSDL or element (review r18b).
+    routes.set('/missing-import?wsdl', (_req, res) => res.end(wsdlImporting('missing.xsd?ticket=7T:abc&amp;x=1')));
+    try {
+      await buildFilesParallel([`${base}/missing-import?wsdl`]);
+      assert.fail('accepted');
+    } catch (err) {
+      assert.ok(err instanceof GenerateError);
+      const at = /\(at \/definitions\[@name='WcfEMailService'\]\/types\/schema\[\d+\]\/import\[\d+\]\)$/.source;
+      assert.match(
+        err.describe(),
+        new RegExp(`^${base.replace(/[.]/g, '\\.')}/missing-import\\?wsdl:1:\\d+: xs:import schemaLocation "missing\\.xsd\\?ticket=\\*\\*\\*&x=1": ${base.replace(/[.]/g, '\\.')}/missing\\.xsd\\?ticket=\\*\\*\\*&x=1: HTTP 404 Not Found ${at}`),
+      );
+      assert.doesNotMatch(err.describe(), /7T:abc/);
+    }
+  });
+
   test('another origin is refused by default and allowed when named', async () => {
     // localhost and 127.0.0.1 are different origins, though the same server.
     const other = base.replace('127.0.0.1', 'localhost');

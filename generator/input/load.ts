@@ -112,7 +112,14 @@ export async function loadInput(input: string, options: InputOptions & { readonl
       if (seen.has(key) || target.kind !== 'url') continue;
       seen.add(key);
       if (seen.size > MAX_DOCUMENTS) throw new GenerateError(`imports more than ${MAX_DOCUMENTS} documents`, { file: redactUrl(input) });
-      const fetched = await fetchXml(target.url, options, (redirect) => void resolveLocation(redirect, doc.ref, origins));
+      let fetched;
+      try {
+        fetched = await fetchXml(target.url, options, (redirect) => void resolveLocation(redirect, doc.ref, origins));
+      } catch (err) {
+        // Named with the import that asked for it, as a location refused above is.
+        if (!(err instanceof GenerateError)) throw err;
+        throw new GenerateError(`${describeLocated(element, loc)}: ${err.describe()}`, location(element, doc.file));
+      }
       documents[key] = fetched.text;
       queue.push({ ref: target, text: fetched.text, file: redactUrl(target.url) });
     }

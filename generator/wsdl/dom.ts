@@ -24,13 +24,16 @@ export const NS = {
 
 const require = createRequire(import.meta.url);
 
-/** Parses `text` into a document element; malformed XML becomes a GenerateError with line:column. */
-export function parseXmlDocument(text: string, file: string): XmlElement {
+/**
+ * Parses `text` into a document element; malformed XML becomes a GenerateError with line:column.
+ * `imported`: the document is one a WSDL imports (a schema, a WSDL), and messages say so.
+ */
+export function parseXmlDocument(text: string, file: string, imported = false): XmlElement {
   // Not XML at all (JSON, plain text): said so, with how it starts, as for a fetched document
   // (input/fetch.ts); xmldom would say only "missing root element".
   const what = notXmlStart(text);
   if (what !== undefined) throw new GenerateError(`not XML: the file ${what}`, { file });
-  refuseDoctype(text, file);
+  refuseDoctype(text, file, imported);
   return parseWellFormed(text) ?? parseWithXmldom(text, file);
 }
 
@@ -109,7 +112,7 @@ function cleanXmldomMessage(message: string): string {
 }
 
 /** Finds a `<!DOCTYPE` in the prolog (before the root element) without parsing it. */
-function refuseDoctype(text: string, file: string): void {
+function refuseDoctype(text: string, file: string, imported: boolean): void {
   let i = 0;
   for (;;) {
     i = text.indexOf('<', i);
@@ -127,9 +130,10 @@ function refuseDoctype(text: string, file: string): void {
     if (/^<!DOCTYPE/i.test(text.slice(i, i + 9))) {
       const { line, column } = lineColumnAt(text, i);
       const html = /^<!DOCTYPE\s+html\b/i.test(text.slice(i, i + 20));
+      const what = imported ? 'an imported schema or WSDL' : 'a WSDL';
       const message = html
-        ? 'not a WSDL: this is an HTML document (<!DOCTYPE html>) — was an error page saved instead of the WSDL?'
-        : 'a DOCTYPE is not allowed in a WSDL (entities are never expanded or fetched)';
+        ? `not ${what}: this is an HTML document (<!DOCTYPE html>) — was an error page saved instead of ${imported ? 'the document' : 'the WSDL'}?`
+        : `a DOCTYPE is not allowed in ${what} (entities are never expanded or fetched)`;
       throw new GenerateError(message, {
         file,
         line,

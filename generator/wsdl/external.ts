@@ -85,5 +85,14 @@ export function openReference(
   }
   if (seen.has(ext.key)) return undefined;
   seen.add(ext.key);
-  return { root: parseXmlDocument(ext.text, ext.file), file: ext.file, key: ext.key, what };
+  let root;
+  try {
+    root = parseXmlDocument(ext.text, ext.file, true);
+  } catch (err) {
+    // Named where it is (its line:column, if any) and where it is imported: `/etc/passwd: not XML`
+    // alone did not say which WSDL or import brought it in.
+    if (!(err instanceof GenerateError)) throw err;
+    throw new GenerateError(`${what}: ${err.describe()}`, location(el, from.file));
+  }
+  return { root, file: ext.file, key: ext.key, what };
 }
