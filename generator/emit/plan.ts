@@ -81,8 +81,12 @@ export interface EmitPlan extends TypeScope {
   readonly labels: { readonly service: string; readonly source: string };
 }
 
-/** Members of the runtime's SoapAgent base class: generated methods must not shadow them. */
-const AGENT_MEMBERS = new Set(['constructor', 'invoke', 'endpoint', 'wsdlAddress', 'operations', 'call']);
+/**
+ * Members of the runtime's SoapAgent base class, which generated methods must not shadow, and
+ * `then`: an object with a then method is a thenable, so `await agent` or returning the agent from
+ * an async function would call it (a SOAP call of an operation named Then).
+ */
+const AGENT_MEMBERS = new Set(['constructor', 'invoke', 'endpoint', 'wsdlAddress', 'operations', 'call', 'then']);
 
 /** The session class of the top-level index.ts and its options type: no schema type may take these names. */
 export const SESSION_CLASS = 'SuperOfficeClient';

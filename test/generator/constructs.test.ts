@@ -15,6 +15,10 @@ import { tempDir } from '../support/temp-dir.js';
 import { repoRoot } from '../support/paths.js';
 import { patternProblem } from '../../templates/runtime/schema.js';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { writeTranspiled } from '../support/transpile.js';
 import { join } from 'node:path';
 
 const ARRAYS_NS = 'http://schemas.microsoft.com/2003/10/Serialization/Arrays';
@@ -291,6 +295,34 @@ describe('names', () => {
     );
     const client = emitClient(plan, join(repoRoot, 'templates'), '// header\n');
     assert.match(client, /delete\(input\?: T\.deleteRequest, options\?: rt\.CallOptions\): Promise<void>/);
+  });
+
+  test('an operation named Then becomes then_: the agent is not a thenable (await or an async return would call it)', async () => {
+    // With a method `then`, returning the agent from an async function called agent.then(resolve,
+    // reject): a SOAP call, and the promise waited on its answer (review r18b).
+    const dir = tempDir('then-operation');
+    writeFileSync(join(dir, 'Test.wsdl'), miniWsdl({ operations: [{ name: 'Then' }, { name: 'Ping' }] }));
+    const { files } = buildFiles([join(dir, 'Test.wsdl')]);
+    writeTranspiled(files, join(dir, 'out'));
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const lib = (await import(pathToFileURL(join(dir, 'out', 'Test', 'index.js')).href)) as { TestAgent: new (o: object) => object };
+      const agent = new lib.TestAgent({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/Test.svc` });
+      assert.equal(typeof (agent as { then?: unknown }).then, 'undefined');
+      assert.equal(typeof (agent as { then_?: unknown }).then_, 'function');
+      const made = async () => agent;
+      assert.equal(await made(), agent, 'an async function returns the agent itself');
+      assert.equal(await agent, agent);
+      assert.deepEqual(requests, [], 'nothing was sent');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   test('a name with */ in it (any WSDL name, in any comment it is shown in) stays comment text, never code', () => {
