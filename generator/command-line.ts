@@ -54,7 +54,7 @@ const OPTIONS = {
   'allow-origin': { type: 'string', array: true, describe: 'For URL inputs: another origin (https://host) schemas may be imported from', requiresArg: true },
   'fetch-timeout': { type: 'number', describe: `For URL inputs: timeout per document, in ms [default: ${DEFAULT_FETCH_TIMEOUT_MS}]`, requiresArg: true },
   'max-bytes': { type: 'number', describe: `For URL inputs: the largest accepted document, in bytes [default: ${DEFAULT_MAX_DOCUMENT_BYTES}]`, requiresArg: true },
-  quiet: { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success' },
+  quiet: { alias: 'q', type: 'boolean', default: false, describe: 'Print nothing on success (with --watch: no line per run, errors only)' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -281,7 +281,11 @@ function failureText(err: unknown, out: string): string {
   return `internal error: ${(err as Error)?.stack ?? String(err)}`;
 }
 
-/** --watch: a line per run (`[12:03:04] out: 1 written, 32 unchanged, 0 removed (140 ms)`), errors as they come, until Ctrl-C. */
+/**
+ * --watch: a line per run (`[12:03:04] out: 1 written, 32 unchanged, 0 removed (140 ms)`), errors as
+ * they come, until Ctrl-C. With --quiet, as without --watch, nothing on success: no run line and no
+ * "stopped watching"; a failing run's errors and the line after them are still shown (on stderr).
+ */
 async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -328,7 +332,7 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
         settings = read.settings;
         const { line } = await runOnce(argv, settings, io, cache);
         generated = true;
-        io.out(`[${clock()}] ${line}\n`);
+        if (!argv.quiet) io.out(`[${clock()}] ${line}\n`);
       } catch (err) {
         failure = err;
         const text = failureText(err, settings?.out ?? argv.out ?? DEFAULT_OUT_DIR);
@@ -341,7 +345,7 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
   });
   process.removeListener('SIGINT', stop);
   process.removeListener('SIGTERM', stop);
-  io.out(`${NAME}: stopped watching\n`);
+  if (!argv.quiet) io.out(`${NAME}: stopped watching\n`);
   return 0;
 }
 

@@ -3,7 +3,7 @@
 // watch has written, it says that nothing was generated (it said "the last good output stays",
 // though there was none). Slow tier: a child process and three runs.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -38,6 +38,36 @@ test('--watch: a failing run prints its errors, then "nothing generated yet" or 
 
     child.kill('SIGINT');
     assert.equal(await exited, 0, watch.stderr());
+  } finally {
+    watch.end();
+  }
+});
+
+test('--watch --quiet: nothing on stdout for runs that succeed or for the end; a failing run\'s errors still on stderr', { timeout: 90_000 }, async () => {
+  // --quiet was ignored under --watch: `[03:43:17] out: 42 written, …` after each run and
+  // `stopped watching` at the end (review r18b).
+  const dir = mkdtempSync(join(work, 'quiet-'));
+  mkdirSync(join(dir, 'wsdl'));
+  writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), miniWsdl({ portType: 'Alpha' }));
+  const watch = watchChild(['--watch', '--quiet', 'wsdl/Alpha.wsdl', '-o', 'gen'], dir);
+  const { child, exited, until } = watch;
+  const client = () => {
+    try {
+      return readFileSync(join(dir, 'gen', 'Alpha', 'client.ts'), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  try {
+    await until(() => client().includes('ping('), 'the first run');
+    writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), '<wsdl:definitions');
+    await until(() => SUMMARY.test(watch.stderr().split('\n').filter(Boolean).at(-1) ?? ''), 'the lines after the broken WSDL');
+    assert.match(watch.stderr(), /^gen-services86: wsdl\/Alpha\.wsdl:\d+:\d+: malformed XML.*\n\[\d\d:\d\d:\d\d\] gen-services86: the last good output stays; waiting for the next change\n$/);
+    writeFileSync(join(dir, 'wsdl', 'Alpha.wsdl'), miniWsdl({ portType: 'Alpha', operations: [{ name: 'Ping' }, { name: 'Echo' }] }));
+    await until(() => client().includes('echo('), 'a run after the WSDL was mended');
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, watch.stderr());
+    assert.equal(watch.stdout(), '', 'nothing on stdout');
   } finally {
     watch.end();
   }
