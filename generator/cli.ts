@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The gen-services86 program: runCommand (command-line.ts) on the process's arguments and output,
 // with V8 tuned for a run that generates once and exits.
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { runCommand } from './command-line.js';
+import { runCommand, type RunProgress } from './command-line.js';
 
 /**
  * Tunes V8 for a process that generates once and exits (the CLI started as a program, not
@@ -24,6 +25,24 @@ function tuneForOneRun(): void {
   // Only on the V8 this was measured on (11.x, Node 20): V8's internal flags come and go between
   // versions, and an unknown one makes V8 print "Error: unrecognized flag" on stderr, on every run.
   if (/^11\./.test(process.versions.v8)) setFlagsFromString('--interrupt-budget=1000000');
+}
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM during a run: one line saying that nothing was written, so the output
+ * folder holds what it held, then the exit code a shell gives a process that signal ended (130,
+ * 143). Without it the process ended silently. The writer is synchronous, and a signal handler
+ * runs only between synchronous steps: a signal that comes while the output is written is handled
+ * once the write is done, when the run has done its work and ends as it would have. So an
+ * interrupt never leaves the folder mid-swap (SIGKILL or a crash can; the next run recovers it).
+ */
+function reportInterrupts(progress: RunProgress): void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (progress.done) return;
+    const what = progress.out !== undefined && existsSync(progress.out) ? `nothing was written, ${progress.out} holds what it held before` : 'nothing was written';
+    process.stderr.write(`gen-services86: interrupted (${signal}); ${what}\n`, () => process.exit(128 + constants.signals[signal]));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 }
 
 /** True when this module is the program node was started with (through npm's bin link, too). */
@@ -61,7 +80,12 @@ if (isEntryPoint()) {
   const code = await runCommand(
     process.argv.slice(2),
     { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) },
-    { beforeOneRun: tuneForOneRun },
+    {
+      beforeOneRun: (progress) => {
+        tuneForOneRun();
+        reportInterrupts(progress);
+      },
+    },
   );
   exitWhenFlushed(code);
 }

@@ -8,7 +8,7 @@ import { commandAsRun } from './input/command.js';
 import { CONFIG_FILE, DEFAULT_OUT_DIR, expandArguments, findConfig, isPositiveLimit, NoMatchError, readConfig, type GlobWatch, type LoadedConfig } from './input/config.js';
 import { checkOrigin, isUrl, normalizeOrigin } from './input/documents.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
-import { interruptedWrite } from './output/write.js';
+import { interruptedWrite, leftovers } from './output/write.js';
 import { slashRelative } from './physical-path.js';
 import type { ReadCache } from './read-cache.js';
 import { watchAndRun, type WatchRun } from './watch.js';
@@ -254,6 +254,20 @@ async function runOnce(argv: Args, settings: RunSettings, io: CliOutput, cache?:
       );
       return { code: 1, line: `${outLabel} is stale (${plural(result.stale.length, 'file')})` };
     }
+    // The files are right, but a run was interrupted there (or is writing now): the folder is not as
+    // a run leaves it, and "up to date" was said beside its lock, staging and trash.
+    const left = leftovers(out);
+    if (left.writing !== undefined) {
+      io.err(`${NAME}: another gen-services86 run (process ${left.writing}) is writing ${outLabel}; check again when it has ended\n`);
+      return { code: 1, line: `${outLabel} is being written` };
+    }
+    if (left.names.length > 0) {
+      io.err(
+        `${NAME}: an earlier run writing ${outLabel} was interrupted and left ${left.names.join(', ')}; ` +
+          `run "${settings.asRun()}" to finish its cleanup\n`,
+      );
+      return { code: 1, line: `${outLabel} holds what an interrupted run left` };
+    }
     const line = `${outLabel} is up to date (${result.files.length} files, ${seconds(ms)})`;
     if (!argv.quiet && !argv.watch) io.out(`${NAME}: ${line}\n`);
     return { code: 0, line };
@@ -351,8 +365,17 @@ async function watchMode(argv: Args, io: CliOutput): Promise<number> {
 
 /** What the program (cli.ts) adds to a run; a test running the CLI in process gives none. */
 export interface CommandHooks {
-  /** Called once the command line is read, before a run that is not --watch starts reading. */
-  readonly beforeOneRun?: () => void;
+  /**
+   * Called once the command line is read, before a run that is not --watch starts reading, with
+   * how far the run gets (kept up to date; for a Ctrl-C).
+   */
+  readonly beforeOneRun?: (progress: RunProgress) => void;
+}
+
+/** How far a run (not --watch) has got: its output folder as messages name it, once read; done once it has written or checked. */
+export interface RunProgress {
+  out: string | undefined;
+  done: boolean;
 }
 
 async function main(args: readonly string[], io: CliOutput, hooks: CommandHooks): Promise<number> {
@@ -376,7 +399,8 @@ async function main(args: readonly string[], io: CliOutput, hooks: CommandHooks)
     fail(`--watch has nothing to watch: WSDLs from URLs are not watched (give local WSDL files, or a config file)\nRun "${NAME} --help" for usage.`);
   }
   if (argv.watch) return watchMode(argv, io);
-  hooks.beforeOneRun?.();
+  const progress: RunProgress = { out: undefined, done: false };
+  hooks.beforeOneRun?.(progress);
 
   let settings: RunSettings;
   try {
@@ -385,11 +409,14 @@ async function main(args: readonly string[], io: CliOutput, hooks: CommandHooks)
     if (err instanceof GenerateError) failWith(err);
     throw err;
   }
+  progress.out = slashRelative(process.cwd(), settings.out);
   let outcome;
   try {
     outcome = await runOnce(argv, settings, io);
   } catch (err) {
     fail(failureText(err, settings.out));
+  } finally {
+    progress.done = true;
   }
   return outcome.code;
 }

@@ -19,7 +19,7 @@ export interface Run {
 export interface RunOptions {
   readonly timeoutMs?: number;
   /** Run as a child process and SIGKILL it (pause it, make it fail) at that point of writing (see support/crash-at.ts). */
-  readonly crashAt?: 'staged' | 'swapping' | 'added' | 'committed' | 'pause-staged' | 'fail-aside-2';
+  readonly crashAt?: 'staged' | 'swapping' | 'added' | 'committed' | 'interrupt-staged' | 'pause-staged' | 'fail-aside-2';
   /** With crashAt 'pause-staged': the path the paused run signals on (`<path>.reached`) and waits for (`<path>.go`). */
   readonly pauseFile?: string;
   /** Run as a real child process (`node dist/generator/cli.js …`) rather than in this process. */

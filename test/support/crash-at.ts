@@ -7,6 +7,7 @@
 //   swapping      just after the first old folder (or file) was moved aside, before the new one is in
 //   added         just after the first new folder (or file) that had no old one was moved in
 //   committed     just after the old-folder area was renamed to the trash (the swap's commit point)
+//   interrupt-staged  at "staged", sends itself SIGINT (Ctrl-C) instead of SIGKILL and goes on
 //   pause-staged  at "staged", instead of dying: creates <GEN_SERVICES86_TEST_PAUSE>.reached and
 //                 waits until <GEN_SERVICES86_TEST_PAUSE>.go exists (a second run can go meanwhile)
 //   fail-aside-2  the second move aside fails with EACCES, as moving a folder the user may not
@@ -24,6 +25,7 @@ const OLD = `${sep}${OLD_NAME}${sep}`;
 /** What this process does at "staged": die, or (pause-staged) wait for the test's go. */
 function atStaged(): void {
   if (point === 'staged') process.kill(process.pid, 'SIGKILL');
+  if (point === 'interrupt-staged') process.kill(process.pid, 'SIGINT');
   if (point !== 'pause-staged' || pauseFile === undefined) return;
   fs.writeFileSync(`${pauseFile}.reached`, String(process.pid));
   const sleep = new Int32Array(new SharedArrayBuffer(4));
