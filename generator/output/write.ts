@@ -701,9 +701,10 @@ export function interruptedWrite(outDir: string): boolean {
  * What earlier runs left in `outDir` that the next normal run clears before it writes: the work
  * folders of an interrupted write (also the trash of one interrupted after its swap) and the lock
  * of a run that was killed, by name. `writing`: the process id of a run that holds the lock now.
+ * A takeover file alone is not one: it says nothing of the output (see takeOver).
  */
 export function leftovers(outDir: string): { readonly names: readonly string[]; readonly writing?: number } {
-  const names = WORK_AREAS.filter((name) => pathExists(join(outDir, name)));
+  const names = WORK_AREAS.filter((name) => name !== TAKEOVER && pathExists(join(outDir, name)));
   const holder = names.includes(LOCK) ? lockHolder(join(outDir, LOCK)) : undefined;
   return typeof holder === 'number' && isRunning(holder) ? { names, writing: holder } : { names };
 }
