@@ -7,14 +7,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { recoverInterruptedWrite } from '../generator/output/write.js';
 import { runCli, snapshot, mtimes } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
-import { watchChild } from './support/watch-child.js';
 import { fixturesDir, wsdlFixturesDir } from './support/paths.js';
 
 const MANIFEST = '.gen-services86-manifest.json';
@@ -329,69 +326,6 @@ describe('(e) interrupted runs', () => {
     const next = await runCli([newWsdl, '-o', 'out'], dir);
     assert.equal(next.code, 0, next.stderr);
     assert.deepEqual(snapshot(out), newSnap, 'the next normal run equals a clean generation');
-  });
-
-  test('--check after a SIGKILL at "staged" (the visible tree complete and right) reports the interrupted run, not "up to date"', async () => {
-    // It said `out is up to date (374 files)` beside the lock and staging the killed run left: it
-    // looked for them only when a file was stale (review r18b).
-    const { dir, out } = outWith(oldTree, 'check-leftovers');
-    const r = await runCli([newWsdl, '-o', 'out'], dir, { crashAt: 'staged' });
-    assert.equal(r.signal, 'SIGKILL');
-    assert.deepEqual(visible(snapshot(out)), oldSnap, 'the files are the old ones: up to date for the old WSDL');
-    assert.deepEqual(workFolders(out), ['.gen-services86-lock', '.gen-services86-staging']);
-    const before = snapshot(out);
-    const check = await runCli([oldWsdl, '-o', 'out', '--check'], dir);
-    assert.equal(check.code, 1, check.stdout);
-    assert.equal(check.stdout, '');
-    assert.equal(
-      check.stderr,
-      'gen-services86: an earlier run writing out was interrupted and left .gen-services86-staging, .gen-services86-lock; run "gen-services86 ../old/EMail.wsdl -o out" to finish its cleanup\n',
-    );
-    assert.deepEqual(snapshot(out), before, '--check changed nothing');
-    // The run it names clears them; then --check is content.
-    const next = await runCli([oldWsdl, '-o', 'out', '--quiet'], dir);
-    assert.equal(next.code, 0, next.stderr);
-    assert.deepEqual(workFolders(out), []);
-    assert.equal((await runCli([oldWsdl, '-o', 'out', '--check', '--quiet'], dir)).code, 0);
-  });
-
-  test('Ctrl-C (SIGINT) or SIGTERM while reading: one line, exit 130 or 143, the output folder as it was', async () => {
-    // The process ended silently (review r18b). A URL that never answers keeps the run reading.
-    let requests = 0;
-    const server = createServer(() => void requests++); // never answers
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-        const { dir, out } = outWith(oldTree, `interrupt-${signal}`);
-        const before = snapshot(out);
-        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/EMail.svc?wsdl`;
-        const run = watchChild([url, '-o', 'out'], dir);
-        try {
-          // Reading has begun once the server has the request.
-          const asked = requests;
-          await waitFor(() => requests > asked || run.child.exitCode !== null);
-          run.child.kill(signal);
-          assert.equal(await run.exited, code, run.stderr());
-          assert.equal(run.stderr(), `gen-services86: interrupted (${signal}); nothing was written, out holds what it held before\n`);
-          assert.equal(run.stdout(), '');
-          assert.deepEqual(snapshot(out), before);
-        } finally {
-          run.end();
-          server.closeAllConnections();
-        }
-      }
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
-  });
-
-  test('Ctrl-C (SIGINT) while the output is written: the write completes (a signal is handled between synchronous steps), nothing is left half-done', async () => {
-    const { dir, out } = outWith(oldTree, 'interrupt-staged');
-    const r = await runCli([newWsdl, '-o', 'out', '--quiet'], dir, { crashAt: 'interrupt-staged' });
-    assert.equal(r.signal, null, r.stderr);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stderr, '', 'the run had done its work: nothing to report');
-    assert.deepEqual(snapshot(out), newSnap, 'the new tree, no lock or staging left');
   });
 
   test('SIGKILL at "swapping" then a run with the old WSDL: exactly the old tree again', async () => {
