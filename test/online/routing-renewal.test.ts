@@ -189,6 +189,10 @@ describe('tenant resolver', () => {
 });
 
 describe('renewing ticket', () => {
+  /** Waits (up to 5 s) until `done()` holds: a renewal running in the background has settled. */
+  const waitUntil = async (done: () => boolean): Promise<void> => {
+    for (const start = Date.now(); !done(); await sleep(5)) assert.ok(Date.now() - start < 5_000, 'the background renewal did not settle');
+  };
   const fetchStub = (() => Promise.reject(new Error('unused'))) as unknown as typeof fetch;
   test('one sign-in for concurrent callers; reused within the sliding window; renewed before it ends', async () => {
     let now = 0;
@@ -207,11 +211,60 @@ describe('renewing ticket', () => {
     now += 5 * 3600_000; // used 5 h later: still inside 6 h − 10 min; the window restarts
     assert.equal(await provider.ticket(ctx), 'ticket-1');
     now += 5.9 * 3600_000; // 5 h 54 min since the last use: inside the 10 min renewal margin
+    assert.equal(await provider.ticket(ctx), 'ticket-1', 'still good: used at once, renewed in the background');
+    await waitUntil(() => signIns === 2 && provider.cached?.() === 'ticket-2');
     assert.equal(await provider.ticket(ctx), 'ticket-2');
     provider.refused('ticket-1'); // an old ticket refused: nothing to forget
     assert.equal(await provider.ticket(ctx), 'ticket-2');
     provider.refused('ticket-2');
     assert.equal(await provider.ticket(ctx), 'ticket-3', 'a refused ticket is renewed');
+  });
+
+  // A ticket about to expire was renewed while every call waited for the sign-in: with the login
+  // host hung, a call whose timeoutMs was under the sign-in's 30 s failed "still waiting for its
+  // ticket" although the ticket had minutes left (README: calls go on with it while it lasts).
+  test('about to expire: calls use the ticket at once while one renewal runs in the background; only an expired ticket waits', async () => {
+    let now = 0;
+    let signIns = 0;
+    const pending: { resolve: (t: string) => void; reject: (e: Error) => void }[] = [];
+    const provider = renewingTicket(
+      () => {
+        signIns++;
+        if (signIns === 1) return Promise.resolve('ticket-1');
+        return new Promise<string>((resolve, reject) => pending.push({ resolve, reject }));
+      },
+      { now: () => now },
+    );
+    // A call's 200 ms time limit (a timer of its own: AbortSignal.timeout's does not keep the test alive).
+    const call = () => {
+      const limit = new AbortController();
+      setTimeout(() => limit.abort(new DOMException('the call timed out', 'TimeoutError')), 200);
+      return { fetch: fetchStub, signal: limit.signal };
+    };
+    assert.equal(await provider.ticket(call()), 'ticket-1');
+    now += 5 * 3600_000 + 51 * 60_000; // 5 h 51 min idle: 9 min left
+    // The login host hangs: the calls neither wait for it nor fail with their timeout.
+    assert.equal(await provider.ticket(call()), 'ticket-1');
+    now += 60_000;
+    assert.equal(await provider.ticket(call()), 'ticket-1');
+    assert.equal(signIns, 2, 'one renewal, not one per call');
+    // The renewal fails (login host down): nothing is thrown at anyone, the ticket stays in use.
+    pending.shift()!.reject(new Error('login host down'));
+    await sleep(10);
+    assert.equal(await provider.ticket(call()), 'ticket-1');
+    // Idle again until it is about to expire: the next renewal succeeds in the background.
+    now += 5 * 3600_000 + 55 * 60_000;
+    assert.equal(await provider.ticket(call()), 'ticket-1');
+    assert.equal(signIns, 3);
+    pending.shift()!.resolve('ticket-3');
+    await waitUntil(() => provider.cached?.() === 'ticket-3');
+    // Expired (6 h idle): nothing valid is held, so the call waits for the sign-in -- and its own
+    // timeout ends that wait.
+    now += 6 * 3600_000;
+    await assert.rejects(provider.ticket(call()), (e: unknown) => (e as Error).name === 'TimeoutError');
+    assert.equal(signIns, 4);
+    pending.shift()!.resolve('ticket-4');
+    assert.equal(await provider.ticket(call()), 'ticket-4');
   });
 
   test('a failed sign-in is not cached; one caller giving up does not fail the others', async () => {

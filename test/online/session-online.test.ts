@@ -185,6 +185,36 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
   });
 
+  // README: "while that sign-in fails -- the login host down -- calls go on with the ticket until
+  // its window ends". After 5 h 51 min idle the renewal began and every call waited for it: with the
+  // login host hung, a call of timeoutMs 1 s failed "still waiting for its ticket" with 9 min left.
+  test('a hung login host does not hold calls while the ticket lasts: the renewal runs in the background', async () => {
+    let offset = 0;
+    let loginHangs = false;
+    const hung: AbortSignal[] = [];
+    // The login host hangs for the exchange (a request pending until its signal aborts, as fetch's is).
+    const fetchThrough = (async (url: string | URL | Request, init?: RequestInit) => {
+      if (loginHangs && String(url).startsWith(fake.origin) && String(url).toLowerCase().includes('partnersystemuser')) {
+        hung.push(init!.signal!);
+        return new Promise<Response>((_resolve, reject) => init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason)));
+      }
+      return fetch(url, init);
+    }) as typeof fetch;
+    const so = client({
+      fetch: fetchThrough,
+      timeoutMs: 1_000,
+      ticket: systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, now: () => Date.now() + offset }),
+    });
+    const signIns = fake.counts.soapSignIns;
+    assert.equal((await so.email.getEMailAccount({ EMailAccountId: 1 }))?.EMailAddress, 'account1@example.com');
+    loginHangs = true;
+    offset = (5 * 60 + 51) * 60_000;
+    assert.equal((await so.email.getEMailAccount({ EMailAccountId: 2 }))?.EMailAddress, 'account2@example.com');
+    assert.equal((await so.email.getEMailAccount({ EMailAccountId: 3 }))?.EMailAddress, 'account3@example.com');
+    assert.equal(hung.length, 1, 'one renewal, begun in the background, still pending');
+    assert.equal(fake.counts.soapSignIns - signIns, 1, 'only the first sign-in reached the login host');
+  });
+
   // The login host's refusal (a revoked system user token) came back on each attempt of a safe read:
   // three sign-ins, each with its signing and exchange, and the backoff's waits, for one call.
   test('a refused system user sign-in is not retried for a safe read: one attempt, one exchange', async () => {
