@@ -17,7 +17,7 @@ import { checkLimitOption, environmentUrl } from './agent.js';
 import { OnlineError } from './errors.js';
 import { MAX_ANSWER_BYTES, requestJson } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
-import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
+import { renewingTicket, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
 
 export interface SystemUserTicketOptions extends RenewingTicketOptions {
   /** The system user token of the application and tenant (the system_token claim; "AppName-xxxxxxxx"). */
@@ -36,6 +36,12 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
   /** Time limit of each sign-in request (default 30 s; 0 = none). */
   timeoutMs?: number | undefined;
 }
+
+/**
+ * How long a refused sign-in (SystemUserSignInError, JwtError) is remembered: the calls in that time
+ * get its error without signing in again; the first call after it signs in again.
+ */
+const REFUSAL_MEMORY_MS = 60_000;
 
 /** The issuer of system user tokens (validate-security-tokens.md). */
 const SYSTEM_USER_ISSUER = 'SuperOffice AS';
@@ -63,12 +69,28 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   const now = options.now ?? Date.now;
   let key: Promise<WebCryptoKey> | undefined;
   const keysByOrigin = new Map<string, JwtKeys>();
+  let refusal: { readonly error: Error; readonly at: number; readonly asked: string } | undefined;
   return renewingTicket(async (context) => {
     const { environment, tenant, applicationToken } = context;
     // An empty token is missing too: `process.env['SO_CLIENT_SECRET'] ?? ''` would sign in with none.
     if (environment === undefined || tenant === undefined || !applicationToken) {
       throw new OnlineError('systemUserTicket needs the session options environment, tenant and applicationToken (not empty)');
     }
+    // best-practices.md: "Do not invoke the system user flow before each and every call". A refusal
+    // (revoked, denied, a token that does not verify ...) would come back the same at once, so each
+    // call within REFUSAL_MEMORY_MS gets that same error object (redacted when it was made) instead.
+    const asked = `${environment}\n${tenant}\n${applicationToken}`;
+    if (refusal !== undefined && refusal.asked === asked && now() - refusal.at < REFUSAL_MEMORY_MS) throw refusal.error;
+    try {
+      return await signIn(context, environment, tenant, applicationToken);
+    } catch (err) {
+      if (err instanceof SystemUserSignInError || err instanceof JwtError) refusal = { error: err, at: now(), asked };
+      throw err;
+    }
+  }, options);
+
+  /** One sign-in: sign, exchange, verify; the ticket claim. */
+  async function signIn(context: TicketContext, environment: string, tenant: string, applicationToken: string): Promise<string> {
     const origin = environmentUrl(environment);
     key ??= importRsaPrivateKey(privateKey!);
     key.then(() => (privateKey = undefined), () => (key = undefined));
@@ -102,7 +124,7 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     const ticket = claims[TICKET_CLAIM];
     if (typeof ticket !== 'string' || ticket === '') throw new JwtError(`the token has no ${TICKET_CLAIM} claim`);
     return ticket;
-  }, options);
+  }
 }
 
 /** What both exchanges send: the signed token, the application token and the tenant, to the login host. */

@@ -55,6 +55,46 @@ describe('system user sign-in', () => {
 
   const other = makeKeyPair();
   const claims = (ticket: string, exp = Math.floor(Date.now() / 1000) + 3600) => ({ [TICKET_CLAIM]: ticket, [SERIAL_CLAIM]: '1234', iss: 'SuperOffice AS', aud: 'spn:1234', exp });
+  // best-practices.md: "Do not invoke the system user flow before each and every call". A revoked
+  // token signed in again for every call: one exchange (and signing) per API call, all refused alike.
+  test('a refusal is remembered for 60 s: the calls in that time get the same error without signing in; the first after it signs in again', async () => {
+    let offset = 0;
+    for (const exchange of ['soap', 'rest'] as const) {
+      const counter = exchange === 'soap' ? 'soapSignIns' : 'restSignIns';
+      const provider = systemUserTicket({ systemUserToken: 'Other App-x', privateKey: fake.appKey.pkcs8Pem, exchange, now: () => Date.now() + offset });
+      const before = fake.counts[counter];
+      const errors: unknown[] = [];
+      for (let i = 0; i < 3; i++) await provider.ticket(context()).catch((e: unknown) => errors.push(e));
+      assert.ok(errors.length === 3 && errors.every((e) => e instanceof SystemUserSignInError && e.errorMessage === 'Revoked'));
+      assert.equal(errors[1], errors[0], 'the same error object');
+      assert.equal(fake.counts[counter] - before, 1, 'one exchange for three calls');
+      offset += 59_000;
+      await assert.rejects(provider.ticket(context()), SystemUserSignInError);
+      assert.equal(fake.counts[counter] - before, 1, 'still remembered after 59 s');
+      offset += 1_000;
+      await assert.rejects(provider.ticket(context()), (e: unknown) => e instanceof SystemUserSignInError && e !== errors[0]);
+      assert.equal(fake.counts[counter] - before, 2, 'signed in again after 60 s');
+      // Another tenant or application token is not answered with this refusal.
+      await assert.rejects(provider.ticket({ ...context(), applicationToken: 'another-app-token' }), /Unknown application token/);
+      assert.equal(fake.counts[counter] - before, 3);
+    }
+  });
+
+  test('a token that does not verify (JwtError) is remembered too; a failure to reach the login host is not', async () => {
+    fake.mintJwt = (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, claims(ticket, Math.floor(Date.now() / 1000) - 600), fake.issuerKey.privateKey);
+    const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+    const before = fake.counts.soapSignIns;
+    await assert.rejects(provider.ticket(context()), /expired/);
+    await assert.rejects(provider.ticket(context()), /expired/);
+    assert.equal(fake.counts.soapSignIns - before, 1);
+    let sent = 0;
+    const down = (async () => (sent++, Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })))) as unknown as typeof fetch;
+    const unreachable = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+    await assert.rejects(unreachable.ticket({ ...context(), fetch: down }), /ECONNREFUSED/);
+    await assert.rejects(unreachable.ticket({ ...context(), fetch: down }), /ECONNREFUSED/);
+    assert.equal(sent, 2, 'a network failure is tried again by the next call');
+  });
+
   const hostile: [string, (tenant: string, ticket: string) => string, RegExp][] = [
     ['a JWT signed by another key', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, claims(ticket), other.privateKey), /does not verify/],
     ['an expired JWT', (_t, ticket) => signJwt({ alg: 'RS256', kid: 'test-key' }, claims(ticket, Math.floor(Date.now() / 1000) - 600), fake.issuerKey.privateKey), /expired/],
