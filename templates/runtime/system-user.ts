@@ -46,14 +46,25 @@ const REFUSAL_MEMORY_MS = 60_000;
 /** The issuer of system user tokens (validate-security-tokens.md). */
 const SYSTEM_USER_ISSUER = 'SuperOffice AS';
 
-/** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp ...). */
+/**
+ * The exchange answered IsSuccessful false (troubleshooting.md's codes: Revoked, Expired, Denied,
+ * NeedsReapproval, InvalidTimestamp, InvalidSignature ...), with HTTP 200 or an error status.
+ */
 export class SystemUserSignInError extends OnlineError {
   /** The ErrorMessage of the answer. */
   readonly errorMessage: string;
-  constructor(errorMessage: string) {
-    super(`system user sign-in refused: ${errorMessage || '(no ErrorMessage)'}`);
+  /** The HTTP status of a REST answer that was not 200 (`400 {"IsSuccessful":false,...}`); else undefined. */
+  readonly httpStatus: number | undefined;
+  constructor(errorMessage: string, httpStatus?: number) {
+    super(`system user sign-in refused: ${errorMessage || '(no ErrorMessage)'}${httpStatus === undefined ? '' : ` (HTTP ${httpStatus})`}`);
     this.errorMessage = errorMessage;
+    this.httpStatus = httpStatus;
   }
+}
+
+/** The refusal an exchange's answer carries (its ErrorMessage without the request's secrets). */
+function refusal(answer: { readonly ErrorMessage?: unknown }, secrets: readonly string[], httpStatus?: number): SystemUserSignInError {
+  return new SystemUserSignInError(redact(typeof answer.ErrorMessage === 'string' ? answer.ErrorMessage : '', secrets), httpStatus);
 }
 
 /** A self-renewing system user ticket; environment, tenant and application token come from the session. */
@@ -69,7 +80,7 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   const now = options.now ?? Date.now;
   let key: Promise<WebCryptoKey> | undefined;
   const keysByOrigin = new Map<string, JwtKeys>();
-  let refusal: { readonly error: Error; readonly at: number; readonly asked: string } | undefined;
+  let lastRefusal: { readonly error: Error; readonly at: number; readonly asked: string } | undefined;
   return renewingTicket(async (context) => {
     const { environment, tenant, applicationToken } = context;
     // An empty token is missing too: `process.env['SO_CLIENT_SECRET'] ?? ''` would sign in with none.
@@ -80,11 +91,11 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     // (revoked, denied, a token that does not verify ...) would come back the same at once, so each
     // call within REFUSAL_MEMORY_MS gets that same error object (redacted when it was made) instead.
     const asked = `${environment}\n${tenant}\n${applicationToken}`;
-    if (refusal !== undefined && refusal.asked === asked && now() - refusal.at < REFUSAL_MEMORY_MS) throw refusal.error;
+    if (lastRefusal !== undefined && lastRefusal.asked === asked && now() - lastRefusal.at < REFUSAL_MEMORY_MS) throw lastRefusal.error;
     try {
       return await signIn(context, environment, tenant, applicationToken);
     } catch (err) {
-      if (err instanceof SystemUserSignInError || err instanceof JwtError) refusal = { error: err, at: now(), asked };
+      if (err instanceof SystemUserSignInError || err instanceof JwtError) lastRefusal = { error: err, at: now(), asked };
       throw err;
     }
   }, options);
@@ -97,8 +108,8 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     const signed = await signSystemUserToken(systemUserToken, await key, new Date(now()));
     const secrets = [signed, applicationToken, systemUserToken];
     const request: ExchangeRequest = { fetch: context.fetch, origin, tenant, applicationToken, signed, timeoutMs: timeoutMs ?? 30_000, signal: context.signal };
-    const answer = exchange === 'rest' ? await exchangeRest(request) : await exchangeSoap(request, secrets);
-    if (answer.IsSuccessful !== true) throw new SystemUserSignInError(redact(typeof answer.ErrorMessage === 'string' ? answer.ErrorMessage : '', secrets));
+    const answer = exchange === 'rest' ? await exchangeRest(request, secrets) : await exchangeSoap(request, secrets);
+    if (answer.IsSuccessful !== true) throw refusal(answer, secrets);
     if (typeof answer.Token !== 'string' || answer.Token === '') throw new JwtError('the sign-in answer has no Token');
     let keys = keysByOrigin.get(origin);
     if (!keys) {
@@ -151,8 +162,16 @@ async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<Part
   return agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant }, signal: r.signal });
 }
 
-/** The documented REST endpoint; the body carries the signed token and the application token, so never along a redirect. */
-async function exchangeRest(r: ExchangeRequest): Promise<PartnerSystemUserAuthenticationResponse> {
-  const body = JSON.stringify({ SignedSystemToken: r.signed, ApplicationToken: r.applicationToken, ContextIdentifier: r.tenant, ReturnTokenType: 'JWT' });
-  return (await requestJson(r.fetch, `${r.origin}/Login/api/PartnerSystemUser/Authenticate`, 'system user sign-in', r.timeoutMs, body, r.signal)) as PartnerSystemUserAuthenticationResponse;
+/**
+ * The documented REST endpoint; the body carries the signed token and the application token, so
+ * never along a redirect. The login host may refuse with an error status and the same answer
+ * (`400 {"IsSuccessful":false,"ErrorMessage":"InvalidTimestamp"}`, or an ErrorMessage alone): that is
+ * the refusal it names.
+ */
+async function exchangeRest(r: ExchangeRequest, secrets: readonly string[]): Promise<PartnerSystemUserAuthenticationResponse> {
+  const secretBody = JSON.stringify({ SignedSystemToken: r.signed, ApplicationToken: r.applicationToken, ContextIdentifier: r.tenant, ReturnTokenType: 'JWT' });
+  const refused = (answer: Record<string, unknown>) => answer['IsSuccessful'] === false || (answer['IsSuccessful'] === undefined && typeof answer['ErrorMessage'] === 'string');
+  const errorFromAnswer = (status: number, answer: Record<string, unknown>) => (refused(answer) ? refusal(answer, secrets, status) : undefined);
+  const answer = await requestJson(r.fetch, `${r.origin}/Login/api/PartnerSystemUser/Authenticate`, 'system user sign-in', r.timeoutMs, { secretBody, stop: r.signal, errorFromAnswer });
+  return answer as PartnerSystemUserAuthenticationResponse;
 }

@@ -101,7 +101,7 @@ export class TenantResolver {
     const o = this.#options;
     const origin = environmentUrl(o.environment);
     const url = `${origin}/api/state/${encodeURIComponent(this.tenant)}`;
-    const state = checkState(await requestJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000, undefined, stop), this.tenant, o.environment, origin);
+    const state = checkState(await requestJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000, { stop }), this.tenant, o.environment, origin);
     const validUntil = Date.parse(state.ValidUntil);
     const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
     if (!state.IsRunning) {

@@ -19,6 +19,7 @@ before(async () => {
 after(() => fake.close());
 beforeEach(() => {
   fake.mintJwt = defaultMint;
+  fake.restRefusalStatus = 200;
 });
 
 const context = () => ({ environment: fake.origin, tenant: 'Cust12345', applicationToken: fake.applicationToken, fetch });
@@ -119,6 +120,38 @@ describe('system user sign-in', () => {
     const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, publicKey: fake.issuerKey.spkiPem });
     assert.ok(fake.tickets.has(await provider.ticket(context())));
     assert.equal(fake.counts.jwks, before);
+  });
+
+  // troubleshooting.md's codes (Revoked, InvalidTimestamp, InvalidSignature ...) are what a user
+  // needs; a REST refusal with an error status lost them: "system user sign-in failed (...): HTTP 400".
+  test('a REST refusal with an error status (400 {"IsSuccessful":false,"ErrorMessage":…}) is a SystemUserSignInError with the status', async () => {
+    fake.restRefusalStatus = 400;
+    const skewed = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, exchange: 'rest', now: () => Date.now() - 10 * 60_000 });
+    await assert.rejects(skewed.ticket(context()), (e: unknown) => {
+      assert.ok(e instanceof SystemUserSignInError, String(e));
+      assert.equal(e.errorMessage, 'InvalidTimestamp');
+      assert.equal(e.httpStatus, 400);
+      assert.equal(e.message, 'system user sign-in refused: InvalidTimestamp (HTTP 400)');
+      return true;
+    });
+    const answering = (status: number, body: string) => (async () => new Response(body, { status, headers: { 'content-type': 'application/json' } })) as unknown as typeof fetch;
+    const provider = () => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, exchange: 'rest' });
+    // An ErrorMessage alone counts too; a secret quoted in it is removed.
+    await assert.rejects(
+      provider().ticket({ ...context(), fetch: answering(401, JSON.stringify({ ErrorMessage: `Revoked for ${fake.applicationToken}` })) }),
+      (e: unknown) => e instanceof SystemUserSignInError && e.httpStatus === 401 && e.errorMessage === 'Revoked for ***' && !e.message.includes(fake.applicationToken),
+    );
+    // Anything else is the status alone: an error page, a JSON object that is no refusal, a body over 16 KiB.
+    for (const body of ['<html>Bad gateway</html>', JSON.stringify({ Message: 'An error has occurred.' }), JSON.stringify({ IsSuccessful: false, ErrorMessage: 'x'.repeat(20_000) })]) {
+      await assert.rejects(
+        provider().ticket({ ...context(), fetch: answering(502, body) }),
+        (e: unknown) => e instanceof OnlineError && !(e instanceof SystemUserSignInError) && /^system user sign-in failed \(.*\): HTTP 502$/.test(e.message),
+      );
+    }
+    // With 200, IsSuccessful false is the same error, with no status.
+    fake.restRefusalStatus = 200;
+    const skewedAgain = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, exchange: 'rest', now: () => Date.now() - 10 * 60_000 });
+    await assert.rejects(skewedAgain.ticket(context()), (e: unknown) => e instanceof SystemUserSignInError && e.errorMessage === 'InvalidTimestamp' && e.httpStatus === undefined);
   });
 
   test('a REST answer that is null, an array or has a non-string ErrorMessage is a clear error, not a TypeError', async () => {

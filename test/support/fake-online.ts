@@ -59,6 +59,8 @@ export interface FakeOnline {
   /** Counters: state requests, sign-ins by kind, signed tokens seen. */
   readonly counts: { state: number; soapSignIns: number; restSignIns: number; metadata: number; jwks: number };
   readonly signedTokens: string[];
+  /** The HTTP status of a refused REST exchange's answer (default 200; the login host may answer 400 with the same body). */
+  restRefusalStatus: number;
   /** Makes the JWT for an accepted exchange (default: RS256 by the issuer key, kid test-key, 1 h). */
   mintJwt: (tenant: string, ticket: string) => string;
   close(): Promise<void>;
@@ -99,6 +101,7 @@ export async function startFakeOnline(options: { tenants?: Record<string, Partia
     email,
     counts: { state: 0, soapSignIns: 0, restSignIns: 0, metadata: 0, jwks: 0 },
     signedTokens: [],
+    restRefusalStatus: 200,
     mintJwt: (tenant, ticket) =>
       signJwt(
         { alg: 'RS256', kid: 'test-key' },
@@ -185,7 +188,8 @@ export async function startFakeOnline(options: { tenants?: Record<string, Partia
         } catch {
           return json(res, 400, { Message: 'not JSON' });
         }
-        json(res, 200, exchange(body['SignedSystemToken'], body['ApplicationToken'], body['ContextIdentifier']));
+        const answer = exchange(body['SignedSystemToken'], body['ApplicationToken'], body['ContextIdentifier']);
+        json(res, answer.IsSuccessful ? 200 : fake.restRefusalStatus, answer);
       });
       return;
     }
