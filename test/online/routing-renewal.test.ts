@@ -20,10 +20,17 @@ describe('tenant resolver', () => {
   const answers = new Map<string, () => unknown>();
   let requests = 0;
   let delayMs = 0;
+  /** Tenants whose state the server answers with 503 (the state endpoint down). */
+  const unavailable = new Set<string>();
   before(async () => {
     server = http.createServer((req, res) => {
       requests++;
       const tenant = decodeURIComponent(req.url!.replace('/api/state/', ''));
+      if (unavailable.has(tenant)) {
+        res.statusCode = 503;
+        res.end('Service Unavailable');
+        return;
+      }
       const answer = answers.get(tenant);
       const timer = setTimeout(() => {
         res.statusCode = answer ? 200 : 404;
@@ -173,6 +180,76 @@ describe('tenant resolver', () => {
     // The hung request is ended, not left open: its callers get why.
     assert.equal(hungSignal?.aborted, true, 'the hung state request was aborted');
     await assert.rejects(first, (e: unknown) => e instanceof OnlineError && /given up as hung/.test(e.message));
+  });
+
+  // best-practices.md: the login-side services' "availability is independent of the tenant". An
+  // outage of /api/state failed every call once ValidUntil passed, though the tenant's host was up.
+  test('the state endpoint down (503, a network error, a timeout): the last running Endpoint is used for up to an hour past its ValidUntil, asked again every 30 s', async () => {
+    let now = Date.UTC(2026, 11, 4, 12);
+    const validUntil = now + 60_000;
+    answers.set('CustDown', () => running('CustDown', 'http://127.0.0.1:4444', new Date(validUntil).toISOString()));
+    let failure: 'network' | undefined;
+    const failing = ((url: string, init?: RequestInit) =>
+      failure === 'network' ? Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) })) : fetch(url, init)) as typeof fetch;
+    const r = new TenantResolver({ environment: origin, tenant: 'CustDown', fetch: failing, timeoutMs: 200, now: () => now });
+    requests = 0;
+    assert.equal(await r.endpoint(), 'http://127.0.0.1:4444/CustDown');
+    try {
+      unavailable.add('CustDown');
+      now = validUntil + 1_000;
+      assert.equal(await r.endpoint(), 'http://127.0.0.1:4444/CustDown', '503: the last Endpoint');
+      assert.equal(requests, 2);
+      assert.equal(r.cachedEndpoint(), 'http://127.0.0.1:4444/CustDown', 'kept: the calls meanwhile neither ask nor wait');
+      now += 29_000;
+      await r.endpoint();
+      assert.equal(requests, 2);
+      now += 1_000;
+      assert.equal(await r.endpoint(), 'http://127.0.0.1:4444/CustDown', 'asked again after 30 s, still 503');
+      assert.equal(requests, 3);
+      failure = 'network';
+      now += 30_000;
+      assert.equal(await r.endpoint(), 'http://127.0.0.1:4444/CustDown', 'a network error');
+      failure = undefined;
+      unavailable.delete('CustDown');
+      delayMs = 3_000;
+      now += 30_000;
+      assert.equal(await r.endpoint(), 'http://127.0.0.1:4444/CustDown', 'a timeout');
+      delayMs = 0;
+      unavailable.add('CustDown');
+      // An hour past ValidUntil the last answer is too old: the state endpoint's error.
+      now = validUntil + 60 * 60_000;
+      await assert.rejects(r.endpoint(), (e: unknown) => e instanceof OnlineError && /^the state of tenant CustDown failed \(.*\): HTTP 503$/.test(e.message));
+      // No running answer known: the error at once, as before.
+      await assert.rejects(new TenantResolver({ environment: origin, tenant: 'CustDown', fetch, now: () => now }).endpoint(), /HTTP 503/);
+    } finally {
+      unavailable.delete('CustDown');
+      delayMs = 0;
+    }
+  });
+
+  test('stale-if-error never outlives a 421 or an answer that the tenant is not running', async () => {
+    let now = Date.UTC(2026, 11, 4, 12);
+    let state = 'Running';
+    answers.set('CustGone', () => ({ ...running('CustGone', 'http://127.0.0.1:5555', new Date(now + 60_000).toISOString()), State: state, IsRunning: state === 'Running' }));
+    const r = new TenantResolver({ environment: origin, tenant: 'CustGone', fetch, now: () => now });
+    try {
+      assert.equal(await r.endpoint(), 'http://127.0.0.1:5555/CustGone');
+      // The host answered 421: that Endpoint is wrong, whatever the state endpoint can say.
+      r.invalidate('http://127.0.0.1:5555/CustGone');
+      unavailable.add('CustGone');
+      await assert.rejects(r.endpoint(), /HTTP 503/);
+      unavailable.delete('CustGone');
+      assert.equal(await r.endpoint(), 'http://127.0.0.1:5555/CustGone');
+      state = 'OfflineMaintenance';
+      now += 61_000;
+      await assert.rejects(r.endpoint(), TenantNotRunningError);
+      // The last answer said not running: an outage afterwards does not bring the old Endpoint back.
+      unavailable.add('CustGone');
+      now += 61_000;
+      await assert.rejects(r.endpoint(), /HTTP 503/);
+    } finally {
+      unavailable.delete('CustGone');
+    }
   });
 
   test('the state request has its own timeout and is not retried', async () => {
