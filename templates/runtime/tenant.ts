@@ -6,6 +6,8 @@
 //     calls wait for it (one unanswered after 5 minutes -- timeoutMs 0 or over 5 minutes -- is given up);
 //   - IsRunning false -> TenantNotRunningError before anything is sent, carrying State and when to
 //     ask again (ValidUntil); that answer is cached too, so a tenant in maintenance is not hammered;
+//     a state that does not end within minutes (Deleted, Suspended, MigrationPending ...) says so
+//     and is not retried;
 //   - the state endpoint giving no answer (down, a timeout, an error status) after a running answer:
 //     its Endpoint goes on being used, up to an hour past that answer's ValidUntil, the state asked
 //     again every 30 s meanwhile (stale-if-error); an error only when no such Endpoint is known;
@@ -20,7 +22,22 @@ import { OnlineError } from './errors.js';
 import { requestJson } from './online-request.js';
 import { abortable, SingleFlight } from './ticket-source.js';
 
-/** The tenant is not running (maintenance, suspended ...): nothing was sent. */
+/**
+ * The states status-page.md describes that do not end within minutes, and why: a call waiting for
+ * them (a retry at ValidUntil) would get the same answer. OfflineMaintenance ("usually takes
+ * minutes"), Provisioning ("ready in a short time") and any state not listed here are temporary.
+ */
+const LASTING_STATES: ReadonlyMap<string, string> = new Map([
+  ['unknown', 'SuperOffice Online does not know it (a wrong context identifier?) or has an incident'],
+  ['deleted', 'it has been deleted'],
+  ['deleting', 'it is being deleted'],
+  ['deletefailed', 'its deletion failed and will be done again'],
+  ['provisioningfailed', 'its provisioning failed'],
+  ['suspended', 'it is in termination until its subscription is reactivated'],
+  ['migrationpending', 'its migration to Online is not complete, often for days or weeks'],
+]);
+
+/** The tenant is not running (maintenance, suspended, deleted ...): nothing was sent. */
 export class TenantNotRunningError extends OnlineError {
   /** The tenant (context identifier). */
   readonly tenant: string;
@@ -28,11 +45,23 @@ export class TenantNotRunningError extends OnlineError {
   readonly state: string;
   /** When to ask again (the answer's ValidUntil). */
   readonly retryAt: Date;
+  /**
+   * Whether the state usually ends within minutes (OfflineMaintenance, Provisioning, a state this
+   * client does not know): only then does the retry policy wait for retryAt. False for Deleted,
+   * Deleting, DeleteFailed, ProvisioningFailed, Suspended, MigrationPending and Unknown.
+   */
+  readonly temporary: boolean;
   constructor(tenant: string, state: string, retryAt: Date) {
-    super(`tenant ${tenant} is not running (State ${state}); nothing was sent; ask again after ${retryAt.toISOString()}`);
+    const lasting = LASTING_STATES.get(state.toLowerCase());
+    super(
+      lasting === undefined
+        ? `tenant ${tenant} is not running (State ${state}); nothing was sent; ask again after ${retryAt.toISOString()}`
+        : `tenant ${tenant} is ${state}: calls cannot succeed (${lasting}); nothing was sent`,
+    );
     this.tenant = tenant;
     this.state = state;
     this.retryAt = retryAt;
+    this.temporary = lasting === undefined;
   }
 }
 

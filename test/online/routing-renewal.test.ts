@@ -426,6 +426,21 @@ describe('retry policy', () => {
     assert.equal(retryDelay(opts, { ...base, attempt: 3, error: refused }), undefined, 'maxAttempts 3');
     assert.equal(retryDelay({ ...opts, maxTotalMs: 1000 }, { ...base, elapsedMs: 990, error: refused }), undefined);
   });
+  // status-page.md: only OfflineMaintenance ("usually takes minutes") and Provisioning ("ready in a
+  // short time") end soon; a retry at ValidUntil of a deleted or suspended tenant gets the same answer.
+  test('a tenant not running is retried at retryAt only in a state that ends within minutes', () => {
+    const notRunning = (state: string) => new TenantNotRunningError('Cust1', state, new Date(2_000));
+    for (const state of ['OfflineMaintenance', 'Provisioning', 'SomeNewState']) {
+      assert.equal(notRunning(state).temporary, true, state);
+      assert.equal(retryDelay(opts, { ...base, error: notRunning(state), now: 1_000 }), 1_000, state);
+    }
+    for (const state of ['Deleted', 'Deleting', 'DeleteFailed', 'ProvisioningFailed', 'Suspended', 'MigrationPending', 'Unknown']) {
+      const error = notRunning(state);
+      assert.equal(error.temporary, false, state);
+      assert.match(error.message, new RegExp(`^tenant Cust1 is ${state}: calls cannot succeed \\(.+\\); nothing was sent$`));
+      assert.equal(retryDelay({ ...opts, safeOperations: () => true }, { ...base, error, now: 1_000 }), undefined, state);
+    }
+  });
   // An input that does not fit the schema fails the same way every time, before anything is sent:
   // a safe operation's EncodeError was tried maxAttempts times, with the backoff between (0.5 s of
   // waiting, three attempts in the hooks, for a typo).

@@ -23,7 +23,7 @@ import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
 let fake: FakeOnline;
 before(async () => {
   fake = await startFakeOnline({
-    tenants: { Cust12345: {}, CustMaint: { state: 'OfflineMaintenance', isRunning: false, validForMs: 90_000 }, CustMoving: {} },
+    tenants: { Cust12345: {}, CustMaint: { state: 'OfflineMaintenance', isRunning: false, validForMs: 90_000 }, CustMoving: {}, CustDeleted: { state: 'Deleted', isRunning: false, validForMs: 150 } },
   });
 });
 after(() => fake.close());
@@ -150,6 +150,25 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     // One attempt, told it is not retried: no backoff was waited (a wall-clock bound would only flake).
     assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
     assert.equal(fake.counts.state - states, 1);
+  });
+
+  // status-page.md: Deleted means "forget all about it". A deleted tenant was told "ask again after
+  // ..." and, with retry, waited and asked again up to maxAttempts times, as for a maintenance.
+  test('a deleted tenant: the message says calls cannot succeed, and it is not retried at ValidUntil (150 ms away)', async () => {
+    const attempts: CallEvent[] = [];
+    const so = client({ tenant: 'CustDeleted', retry: { maxRetryAfterMs: 1_000 }, hooks: { onAttempt: (e) => attempts.push(e) } });
+    const states = fake.counts.state;
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => {
+      assert.ok(e instanceof TenantNotRunningError);
+      assert.equal(e.state, 'Deleted');
+      assert.equal(e.temporary, false);
+      assert.equal(e.message, 'tenant CustDeleted is Deleted: calls cannot succeed (it has been deleted); nothing was sent');
+      return true;
+    });
+    assert.deepEqual(attempts.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
+    assert.equal(fake.counts.state - states, 1);
+    // A tenant the login host does not know (State Unknown) alike.
+    await assert.rejects(client({ tenant: 'CustNowhere', retry: {} }).email.getEMailAccount({ EMailAccountId: 1 }), /^TenantNotRunningError: tenant CustNowhere is Unknown: calls cannot succeed \(SuperOffice Online does not know it/);
   });
 
   test('a tenant back within maxRetryAfterMs is asked again at ValidUntil, not sooner, for an operation not marked safe too (nothing was sent)', async () => {
