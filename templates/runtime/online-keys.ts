@@ -167,8 +167,16 @@ export function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+/**
+ * What may stand before the <RSAKeyValue> element of a key file (the text is trimmed): an XML
+ * declaration (`<?xml version="1.0" encoding="utf-8"?>`, which .NET's FromXmlString accepts) and
+ * comments, with whitespace between.
+ */
+const XML_PROLOG = /^(?:<\?xml\s[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*/;
+
 /** The RSA XML of .NET (RSACryptoServiceProvider.ToXmlString) as a JWK: the same numbers, base64url. */
-function rsaXmlToJwk(xml: string, wantPrivate: boolean): RsaJwk {
+function rsaXmlToJwk(text: string, wantPrivate: boolean): RsaJwk {
+  const xml = text.replace(XML_PROLOG, '');
   if (!/^<RSAKeyValue>/.test(xml) || !/<\/RSAKeyValue>$/.test(xml)) throw new KeyFormatError('RSA XML must be one <RSAKeyValue> element');
   const part = (name: string): string | undefined => {
     const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);

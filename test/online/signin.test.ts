@@ -41,6 +41,18 @@ describe('signing the system user token', () => {
     });
   }
 
+  // The docs' C# sample reads the key with .NET's RSA.FromXmlString, which accepts a key file that
+  // starts with an XML declaration; such a file was refused "RSA XML must be one <RSAKeyValue> element".
+  test('RSA XML after an XML declaration, comments and a byte order mark is read; text after the element is not', async () => {
+    const declared = `\uFEFF<?xml version="1.0" encoding="utf-8"?>\r\n<!-- app key -->\n${app.rsaXml}\n`;
+    const signed = await signSystemUserToken('My App-x', await importRsaPrivateKey(declared), new Date(0));
+    assert.ok(opensslVerifies(app.spkiPem, 'My App-x.197001010000', signed.slice(signed.lastIndexOf('.') + 1)));
+    const publicKey = await importRsaPublicKey(`<?xml version="1.0"?>${app.rsaXmlPublic}`);
+    assert.equal(publicKey.type, 'public');
+    await assert.rejects(importRsaPrivateKey(`<?xml version="1.0"?>${app.rsaXml}<RSAKeyValue/>`), /must be one <RSAKeyValue> element/);
+    await assert.rejects(importRsaPrivateKey(`<?xml version="1.0"?><Other/>`), /must be one <RSAKeyValue> element/);
+  });
+
   test('a token with non-ASCII characters is signed as UTF-8', async () => {
     const key = await importRsaPrivateKey(app.pkcs8Pem);
     const signed = await signSystemUserToken('Søknad Æ-x', key, new Date(0));
