@@ -176,6 +176,29 @@ describe('verifying the returned JWT', () => {
     await assert.rejects(verifyJwt(noKid, keys, NOW, 0), /no trusted key/, 'no kid and two keys: no guessing');
   });
 
+  // A token may name its key by the thumbprint of the key's certificate alone (RFC 7515 x5t, as
+  // .NET's X509SigningCredentials writes it): with several keys it was refused "no trusted key
+  // matches the token's kid null".
+  test('JWKS: without kid, the key is chosen by x5t or x5t#S256; a kid, when given, decides alone', async () => {
+    const fakeFetch = (async (url: string | URL) => {
+      if (String(url).endsWith('/openid-configuration')) return Response.json({ jwks_uri: 'http://127.0.0.1:9/login/.well-known/jwks' });
+      return Response.json({
+        keys: [
+          { kid: 'k1', x5t: 'c3RyYW5nZXItc2hhMQ', use: 'sig', ...stranger.jwk },
+          { kid: 'k2', x5t: 'aXNzdWVyLXNoYTE', 'x5t#S256': 'aXNzdWVyLXNoYTI1Ng', use: 'sig', ...issuer.jwk },
+        ],
+      });
+    }) as typeof fetch;
+    const keys = jwksKeys({ origin: 'http://127.0.0.1:9', fetch: fakeFetch, timeoutMs: 1000, now: () => NOW });
+    const signed = (header: Record<string, string>) => signJwt({ alg: 'RS256', ...header }, claims(), issuer.privateKey);
+    assert.equal((await verifyJwt(signed({ x5t: 'aXNzdWVyLXNoYTE' }), keys, NOW, 0))[TICKET_CLAIM], '7T:ticket==');
+    assert.equal((await verifyJwt(signed({ 'x5t#S256': 'aXNzdWVyLXNoYTI1Ng' }), keys, NOW, 0))[TICKET_CLAIM], '7T:ticket==');
+    await assert.rejects(verifyJwt(signed({ x5t: 'c3RyYW5nZXItc2hhMQ' }), keys, NOW, 0), /does not verify/, "the stranger's thumbprint: the stranger's key");
+    await assert.rejects(verifyJwt(signed({ x5t: 'dW5rbm93bg' }), keys, NOW, 0), /^JwtError: no trusted key matches the token's x5t "dW5rbm93bg"$/);
+    await assert.rejects(verifyJwt(signed({ kid: 'k1', x5t: 'aXNzdWVyLXNoYTE' }), keys, NOW, 0), /does not verify/, 'the kid decides, not the x5t');
+    await assert.rejects(verifyJwt(signJwt({ alg: 'RS256', x5t: 42 }, claims(), issuer.privateKey), keys, NOW, 0), /x5t that is not a string/);
+  });
+
   test('JWKS: metadata pointing the keys at another origin is refused', async () => {
     const fakeFetch = (async () => Response.json({ jwks_uri: 'http://127.0.0.2:9/jwks' })) as unknown as typeof fetch;
     const keys = jwksKeys({ origin: 'http://127.0.0.1:9', fetch: fakeFetch, timeoutMs: 1000, now: () => NOW });
