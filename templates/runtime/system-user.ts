@@ -10,7 +10,7 @@
 // given); it, the signed token, the application token and the ticket stay in memory and out of every
 // error message.
 import { redact } from './redact.js';
-import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
+import { checkRsaPrivateKey, checkRsaPublicKey, importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, SERIAL_CLAIM, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
 import { checkLimitOption, environmentUrl } from './agent.js';
@@ -74,6 +74,10 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   let privateKey: RsaKeyInput | undefined = options.privateKey; // dropped once imported
   if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
   if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
+  // A key that cannot be read (a PEM on one line, a file name, a public key ...) fails now, at
+  // startup, not at the first call and again at each (KeyFormatError; WebCrypto imports it later).
+  checkRsaPrivateKey(privateKey);
+  if (publicKey !== undefined) checkRsaPublicKey(publicKey);
   // NaN would switch a check off (`now - NaN >= exp` is false: an expired JWT would pass), as for an agent's limits.
   checkLimitOption('clockSkewMs', clockSkewMs);
   checkLimitOption('timeoutMs', timeoutMs);

@@ -6,8 +6,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
+  DEFAULT_CREDENTIAL_REFUSALS,
   EMailAgent,
   HttpError,
+  KeyFormatError,
   OnlineError,
   SoExceptionError,
   SuperOfficeClient,
@@ -293,6 +295,15 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
   // giving one part (JavaScript, or a cast past its type, which asked for all three) failed every
   // SoExceptionError of a call with a ticket function with "TypeError: Cannot read properties of
   // undefined (reading 'some')", in place of the server's error.
+  // README tells users to build on DEFAULT_CREDENTIAL_REFUSALS and to catch KeyFormatError; the
+  // entry point did not export them (TS2305 importing them from './superoffice/index.js').
+  test('the entry point exports DEFAULT_CREDENTIAL_REFUSALS and KeyFormatError; a bad key fails when the session is set up', () => {
+    assert.deepEqual(DEFAULT_CREDENTIAL_REFUSALS.httpStatuses, [401, 403]);
+    const credentialRefusal = { ...DEFAULT_CREDENTIAL_REFUSALS, httpStatuses: [...DEFAULT_CREDENTIAL_REFUSALS.httpStatuses, 419] };
+    assert.doesNotThrow(() => client({ credentialRefusal }));
+    assert.throws(() => client({ ticket: systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: 'private-key.xml' }) }), (e: unknown) => e instanceof KeyFormatError && e instanceof OnlineError);
+  });
+
   test('a credentialRefusal list giving only some parts keeps the defaults for the others', async () => {
     fake.tenants.get('Cust12345')!.host = 0;
     const credentialRefusal = { httpStatuses: [401, 403, 419] };

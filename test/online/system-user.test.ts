@@ -8,6 +8,7 @@ import { systemUserTicket, SystemUserSignInError } from '../../templates/runtime
 import { JwtError, SERIAL_CLAIM, TICKET_CLAIM } from '../../templates/runtime/online-jwt.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
 import { OnlineError } from '../../templates/runtime/errors.js';
+import { KeyFormatError, type RsaKeyInput } from '../../templates/runtime/online-keys.js';
 import { makeKeyPair, opensslVerifies, signJwt, signJwtHs256, unsignedJwt } from '../support/online-test-keys.js';
 
 let fake: FakeOnline;
@@ -164,6 +165,32 @@ describe('system user sign-in', () => {
       provider().ticket({ ...context(), fetch: answering({ IsSuccessful: false, ErrorMessage: { x: 1 } }) }),
       (e: unknown) => e instanceof SystemUserSignInError && e.errorMessage === '',
     );
+  });
+
+  // A bad key was reported only at the first call (and again at each), never when the provider was
+  // made at startup; and KeyFormatError was no OnlineError, unlike every other sign-in failure.
+  test('a key that cannot be read fails when systemUserTicket() is made: a KeyFormatError, an OnlineError, never quoting the key', () => {
+    const oneLine = fake.appKey.pkcs8Pem.trim().split('\n').join('\\n');
+    const bad: [string, RsaKeyInput, RegExp][] = [
+      ['a PEM on one line (literal \\n)', oneLine, /is all on one line/],
+      ['a file name', 'private-key.xml', /not its file name$/],
+      ['a public key', fake.appKey.spkiPem, /got PEM "PUBLIC KEY"/],
+      ['RSA XML without the private parts', fake.appKey.rsaXmlPublic, /public key was given/],
+      ['RSA XML of another shape', '<RSAKey><Modulus>AQAB</Modulus></RSAKey>', /must be one <RSAKeyValue> element/],
+      ['a JWK without d', { kty: 'RSA', n: fake.appKey.jwk.n, e: fake.appKey.jwk.e }, /JWK without "d"/],
+    ];
+    for (const [what, privateKey, message] of bad) {
+      assert.throws(
+        () => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey }),
+        (e: unknown) => e instanceof KeyFormatError && e instanceof OnlineError && message.test(e.message) && !e.message.includes('MII') && !e.message.includes(fake.appKey.jwk.n.slice(0, 20)),
+        what,
+      );
+    }
+    assert.throws(() => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, publicKey: 'issuer.pem' }), (e: unknown) => e instanceof KeyFormatError && /not its file name$/.test(e.message));
+    // Every form that reads is accepted when made (WebCrypto imports it at the first sign-in).
+    for (const privateKey of [fake.appKey.pkcs8Pem, fake.appKey.pkcs1Pem, fake.appKey.rsaXml]) {
+      assert.doesNotThrow(() => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey, publicKey: fake.issuerKey.spkiPem }));
+    }
   });
 
   test('missing session options are named', async () => {
