@@ -6,7 +6,9 @@ import { EMailAgent } from './EMail/client.js';
 
 export * from './EMail/index.js';
 export {
+  DEFAULT_CREDENTIAL_REFUSALS,
   JwtError,
+  KeyFormatError,
   OnlineError,
   renewingTicket,
   systemUserTicket,

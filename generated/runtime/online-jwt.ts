@@ -5,8 +5,8 @@
 // (validate-security-tokens.md). Only RS256 is accepted: `none`, HS256 (which an attacker could
 // sign with the public key as the HMAC secret) and every other algorithm are refused before any key
 // is looked at. The key is the one given in the options (public key or certificate), or the one of
-// the environment's JWKS whose `kid` the header names (from /login/.well-known/openid-configuration,
-// cached). Then: expiry with a small clock skew, and the ticket claim.
+// the environment's JWKS that the header names by `kid` (or, without kid, by certificate thumbprint
+// `x5t`/`x5t#S256`) (from /login/.well-known/openid-configuration, cached). Then: expiry with a small clock skew, and the ticket claim.
 import { arrayBuffer, base64Bytes, importJwkPublicKey, importRsaPublicKey, type RsaJwk, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { OnlineError } from './errors.js';
 import { requestJson } from './online-request.js';
@@ -25,9 +25,19 @@ export interface JwtClaims {
   readonly [claim: string]: unknown;
 }
 
-/** Where verification keys come from: `key(kid)` gives the key for a header's kid (or none). */
+/**
+ * How a token's header names its key: by kid, or by the thumbprint of the key's certificate (x5t,
+ * SHA-1; x5t#S256, SHA-256; RFC 7515), as tokens made with .NET's X509SigningCredentials may.
+ */
+export interface JwtKeyId {
+  readonly kid?: string | undefined;
+  readonly x5t?: string | undefined;
+  readonly 'x5t#S256'?: string | undefined;
+}
+
+/** Where verification keys come from: `key(id)` gives the key a header names (or none). */
 export interface JwtKeys {
-  key(kid: string | undefined): Promise<WebCryptoKey | undefined>;
+  key(id: JwtKeyId): Promise<WebCryptoKey | undefined>;
 }
 
 /** Checks a JWT and returns its claims. `now` in milliseconds; `skewMs` tolerance for exp/nbf. */
@@ -35,11 +45,14 @@ export async function verifyJwt(jwt: string, keys: JwtKeys, now: number, skewMs:
   const parts = jwt.split('.');
   if (parts.length !== 3) throw new JwtError('the token is not a JWT (three dot-separated parts)');
   const [head, body, signature] = parts as [string, string, string];
-  const header = jsonPart(head, 'header') as { alg?: unknown; kid?: unknown; typ?: unknown };
+  const header = jsonPart(head, 'header') as { alg?: unknown; kid?: unknown; x5t?: unknown; 'x5t#S256'?: unknown; typ?: unknown };
   if (header.alg !== 'RS256') throw new JwtError(`the token's algorithm ${JSON.stringify(header.alg)} is refused: only RS256 is accepted`);
-  if (header.kid !== undefined && typeof header.kid !== 'string') throw new JwtError('the token header has a kid that is not a string');
-  const key = await keys.key(header.kid);
-  if (!key) throw new JwtError(`no trusted key matches the token's kid ${JSON.stringify(header.kid ?? null)}`);
+  for (const name of ['kid', 'x5t', 'x5t#S256'] as const) {
+    if (header[name] !== undefined && typeof header[name] !== 'string') throw new JwtError(`the token header has a ${name} that is not a string`);
+  }
+  const id = header as JwtKeyId;
+  const key = await keys.key(id);
+  if (!key) throw new JwtError(`no trusted key matches the token's ${keyIdText(id)}`);
   const valid = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signatureBytes(signature), arrayBuffer(new TextEncoder().encode(`${head}.${body}`)));
   if (!valid) throw new JwtError('the token signature does not verify with the trusted key');
   const claims = jsonPart(body, 'payload') as JwtClaims;
@@ -49,6 +62,13 @@ export async function verifyJwt(jwt: string, keys: JwtKeys, now: number, skewMs:
   const nbf = numericDate(claims['nbf']);
   if (nbf !== undefined && now + skewMs < nbf * 1000) throw new JwtError(`the token is not valid before ${new Date(nbf * 1000).toISOString()}`);
   return claims;
+}
+
+/** How the header named its key, for an error: its kid, else its thumbprint. */
+function keyIdText(id: JwtKeyId): string {
+  if (id.kid === undefined && id.x5t !== undefined) return `x5t ${JSON.stringify(id.x5t)}`;
+  if (id.kid === undefined && id['x5t#S256'] !== undefined) return `x5t#S256 ${JSON.stringify(id['x5t#S256'])}`;
+  return `kid ${JSON.stringify(id.kid ?? null)}`;
 }
 
 function jsonPart(part: string, what: string): unknown {
@@ -102,8 +122,8 @@ export interface JwksOptions {
  * origin: metadata cannot send us to fetch trusted keys elsewhere.
  */
 export function jwksKeys(options: JwksOptions): JwtKeys {
-  let cached: { at: number; keys: Promise<Map<string | undefined, WebCryptoKey>> } | undefined;
-  const load = (): Promise<Map<string | undefined, WebCryptoKey>> => {
+  let cached: { at: number; keys: Promise<KeySet> } | undefined;
+  const load = (): Promise<KeySet> => {
     const promise = fetchKeySet(options);
     cached = { at: options.now(), keys: promise };
     promise.catch(() => {
@@ -113,15 +133,36 @@ export function jwksKeys(options: JwksOptions): JwtKeys {
   };
   const maxAge = options.maxAgeMs ?? 24 * 60 * 60 * 1000;
   return {
-    async key(kid) {
+    async key(id) {
       let keys = cached && options.now() - cached.at < maxAge ? await cached.keys : await load();
-      if (!keys.has(kid) && cached && options.now() - cached.at >= 60_000) keys = await load();
-      return keys.get(kid);
+      if (!keyOf(keys, id) && cached && options.now() - cached.at >= 60_000) keys = await load();
+      return keyOf(keys, id);
     },
   };
 }
 
-async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, WebCryptoKey>> {
+/** A JWKS's usable keys, by how a token's header can name them. */
+interface KeySet {
+  readonly byKid: ReadonlyMap<string, WebCryptoKey>;
+  /** By `x5t:` or `x5t#S256:` and the thumbprint the JWK gives. */
+  readonly byThumbprint: ReadonlyMap<string, WebCryptoKey>;
+  /** The set's one key, when it has exactly one: a header naming none gets it. */
+  readonly only: WebCryptoKey | undefined;
+}
+
+/**
+ * The key a header names: by kid when it has one (never by anything else then); without kid, by
+ * x5t or x5t#S256, matched against the JWKs' own x5t / x5t#S256; else the set's only key, when it
+ * has one key -- no guessing among several.
+ */
+function keyOf(keys: KeySet, id: JwtKeyId): WebCryptoKey | undefined {
+  if (id.kid !== undefined) return keys.byKid.get(id.kid);
+  const byX5t = id.x5t === undefined ? undefined : keys.byThumbprint.get(`x5t:${id.x5t}`);
+  const byX5tS256 = id['x5t#S256'] === undefined ? undefined : keys.byThumbprint.get(`x5t#S256:${id['x5t#S256']}`);
+  return byX5t ?? byX5tS256 ?? keys.only;
+}
+
+async function fetchKeySet(o: JwksOptions): Promise<KeySet> {
   const metadataUrl = `${o.origin}/login/.well-known/openid-configuration`;
   const metadata = (await requestJson(o.fetch, metadataUrl, 'the OpenID metadata', o.timeoutMs)) as { jwks_uri?: unknown };
   if (typeof metadata.jwks_uri !== 'string') throw new JwtError(`the OpenID metadata (${metadataUrl}) has no jwks_uri`);
@@ -134,13 +175,17 @@ async function fetchKeySet(o: JwksOptions): Promise<Map<string | undefined, WebC
   if (jwksUrl.origin !== new URL(o.origin).origin) throw new JwtError(`the OpenID metadata's jwks_uri (${jwksUrl.origin}) is not on the login host ${o.origin}`);
   const set = (await requestJson(o.fetch, jwksUrl.href, 'the JWKS', o.timeoutMs)) as { keys?: unknown };
   if (!Array.isArray(set.keys)) throw new JwtError(`the JWKS (${jwksUrl.href}) has no keys`);
-  const keys = new Map<string | undefined, WebCryptoKey>();
+  const byKid = new Map<string, WebCryptoKey>();
+  const byThumbprint = new Map<string, WebCryptoKey>();
   const usable = (set.keys as Record<string, unknown>[]).filter(
     (k) => k && k['kty'] === 'RSA' && (k['use'] === undefined || k['use'] === 'sig') && (k['alg'] === undefined || k['alg'] === 'RS256'),
   );
-  for (const k of usable) keys.set(typeof k['kid'] === 'string' ? k['kid'] : undefined, await importJwkPublicKey(k as RsaJwk));
-  // A token without kid is accepted only when the set has exactly one key: no guessing among several.
-  if (usable.length === 1 && !keys.has(undefined)) keys.set(undefined, [...keys.values()][0]!);
-  if (usable.length > 1) keys.delete(undefined);
-  return keys;
+  let only: WebCryptoKey | undefined;
+  for (const k of usable) {
+    const key = await importJwkPublicKey(k as RsaJwk);
+    if (typeof k['kid'] === 'string') byKid.set(k['kid'], key);
+    for (const name of ['x5t', 'x5t#S256']) if (typeof k[name] === 'string') byThumbprint.set(`${name}:${k[name] as string}`, key);
+    only = key;
+  }
+  return { byKid, byThumbprint, only: usable.length === 1 ? only : undefined };
 }

@@ -11,7 +11,7 @@
 //     (X.509; its SubjectPublicKeyInfo is cut out), RSA XML, or a JWK.
 // Every key is imported as RSASSA-PKCS1-v1_5 with SHA-256 and is not extractable: the key material
 // lives in the CryptoKey only (a CryptoKey you pass is used as given). Errors never quote the key.
-import { SoapError } from './errors.js';
+import { OnlineError } from './errors.js';
 import { decodeBase64, encodeBase64 } from './scalars.js';
 
 // The WebCrypto types are named through globalThis.crypto, not as the DOM's global names
@@ -45,12 +45,11 @@ const RS256_IMPORT = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 /** A key given in the options: PEM text, RSA XML text, a JWK, or a CryptoKey already imported. */
 export type RsaKeyInput = string | RsaJwk | WebCryptoKey;
 
-/** A key that cannot be read. The message says what kind of input was seen, never its content. */
-export class KeyFormatError extends SoapError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+/**
+ * A key that cannot be read. The message says what kind of input was seen, never its content. An
+ * OnlineError, as the other failures of the sign-in's options and answers are.
+ */
+export class KeyFormatError extends OnlineError {}
 
 function subtle(): WebCryptoSubtle {
   const s = globalThis.crypto?.subtle;
@@ -58,30 +57,62 @@ function subtle(): WebCryptoSubtle {
   return s;
 }
 
+/** A key read as far as it can be without WebCrypto: what importKey gets, or a CryptoKey checked. */
+type ReadKey = { readonly format: 'pkcs8' | 'spki'; readonly der: Uint8Array } | { readonly format: 'jwk'; readonly jwk: RsaJwk } | { readonly format: 'crypto'; readonly key: WebCryptoKey };
+
+/**
+ * The private key's form, checked without importing it (a KeyFormatError: not PEM, a PEM on one
+ * line, a public key, RSA XML or a JWK without the private parts ...), so that systemUserTicket
+ * refuses a bad key when it is made, not at the first call.
+ */
+export function checkRsaPrivateKey(key: RsaKeyInput): void {
+  readPrivateKey(key);
+}
+
 /** The RSA private key that signs system user tokens. */
 export async function importRsaPrivateKey(key: RsaKeyInput): Promise<WebCryptoKey> {
-  if (isCryptoKey(key)) return checkKey(key, 'private', 'sign');
-  if (typeof key !== 'string') return subtle().importKey('jwk', { ...privateJwk(key), alg: 'RS256' }, RS256_IMPORT, false, ['sign']);
+  return importRead(readPrivateKey(key), 'sign');
+}
+
+function readPrivateKey(key: RsaKeyInput): ReadKey {
+  if (isCryptoKey(key)) return { format: 'crypto', key: checkKey(key, 'private', 'sign') };
+  if (typeof key !== 'string') return { format: 'jwk', jwk: privateJwk(key) };
   const text = key.trim();
-  if (text.startsWith('<')) return subtle().importKey('jwk', rsaXmlToJwk(text, true), RS256_IMPORT, false, ['sign']);
+  if (text.startsWith('<')) return { format: 'jwk', jwk: rsaXmlToJwk(text, true) };
   const { label, der } = readPem(text);
-  if (label === 'PRIVATE KEY') return subtle().importKey('pkcs8', arrayBuffer(der), RS256_IMPORT, false, ['sign']);
-  if (label === 'RSA PRIVATE KEY') return subtle().importKey('pkcs8', arrayBuffer(pkcs1PrivateToPkcs8(der)), RS256_IMPORT, false, ['sign']);
+  if (label === 'PRIVATE KEY') return { format: 'pkcs8', der };
+  if (label === 'RSA PRIVATE KEY') return { format: 'pkcs8', der: pkcs1PrivateToPkcs8(der) };
   if (label === 'ENCRYPTED PRIVATE KEY') throw new KeyFormatError('the private key is encrypted; decrypt it first (openssl pkey -in key.pem -out plain.pem)');
   throw new KeyFormatError(`expected a private key (PEM "PRIVATE KEY" or "RSA PRIVATE KEY", or <RSAKeyValue> XML), got PEM "${label}"`);
 }
 
+/** The public key's form, checked without importing it (as checkRsaPrivateKey). */
+export function checkRsaPublicKey(key: RsaKeyInput): void {
+  readPublicKey(key);
+}
+
 /** An RSA public key that verifies RS256 signatures. */
 export async function importRsaPublicKey(key: RsaKeyInput): Promise<WebCryptoKey> {
-  if (isCryptoKey(key)) return checkKey(key, 'public', 'verify');
-  if (typeof key !== 'string') return importJwkPublicKey(key);
+  return importRead(readPublicKey(key), 'verify');
+}
+
+function readPublicKey(key: RsaKeyInput): ReadKey {
+  if (isCryptoKey(key)) return { format: 'crypto', key: checkKey(key, 'public', 'verify') };
+  if (typeof key !== 'string') return publicJwk(key);
   const text = key.trim();
-  if (text.startsWith('<')) return subtle().importKey('jwk', rsaXmlToJwk(text, false), RS256_IMPORT, false, ['verify']);
+  if (text.startsWith('<')) return { format: 'jwk', jwk: rsaXmlToJwk(text, false) };
   const { label, der } = readPem(text);
-  if (label === 'PUBLIC KEY') return subtle().importKey('spki', arrayBuffer(der), RS256_IMPORT, false, ['verify']);
-  if (label === 'RSA PUBLIC KEY') return subtle().importKey('spki', arrayBuffer(pkcs1PublicToSpki(der)), RS256_IMPORT, false, ['verify']);
-  if (label === 'CERTIFICATE') return subtle().importKey('spki', arrayBuffer(certificateSpki(der)), RS256_IMPORT, false, ['verify']);
+  if (label === 'PUBLIC KEY') return { format: 'spki', der };
+  if (label === 'RSA PUBLIC KEY') return { format: 'spki', der: pkcs1PublicToSpki(der) };
+  if (label === 'CERTIFICATE') return { format: 'spki', der: certificateSpki(der) };
   throw new KeyFormatError(`expected a public key (PEM "PUBLIC KEY", "RSA PUBLIC KEY" or "CERTIFICATE", or <RSAKeyValue> XML), got PEM "${label}"`);
+}
+
+/** Imports a key read by readPrivateKey / readPublicKey, not extractable, for `usage` only. */
+async function importRead(read: ReadKey, usage: 'sign' | 'verify'): Promise<WebCryptoKey> {
+  if (read.format === 'crypto') return read.key;
+  if (read.format === 'jwk') return subtle().importKey('jwk', { ...read.jwk, alg: 'RS256' }, RS256_IMPORT, false, [usage]);
+  return subtle().importKey(read.format, arrayBuffer(read.der), RS256_IMPORT, false, [usage]);
 }
 
 /** A KeyFormatError when `jwk` is not an RSA key (WebCrypto's own error would not say so). */
@@ -98,12 +129,14 @@ function privateJwk(jwk: RsaJwk): RsaJwk {
 
 /** A JWK of a JWKS: its n/e, or else the first certificate of its x5c chain. Only RSA keys. */
 export async function importJwkPublicKey(jwk: RsaJwk): Promise<WebCryptoKey> {
+  return importRead(publicJwk(jwk), 'verify');
+}
+
+function publicJwk(jwk: RsaJwk): ReadKey {
   checkRsaJwk(jwk);
-  if (typeof jwk.n === 'string' && typeof jwk.e === 'string') {
-    return subtle().importKey('jwk', { kty: 'RSA', n: jwk.n, e: jwk.e, alg: 'RS256', ext: true }, RS256_IMPORT, false, ['verify']);
-  }
+  if (typeof jwk.n === 'string' && typeof jwk.e === 'string') return { format: 'jwk', jwk: { kty: 'RSA', n: jwk.n, e: jwk.e, ext: true } };
   const cert = jwk.x5c?.[0];
-  if (typeof cert === 'string') return subtle().importKey('spki', arrayBuffer(certificateSpki(base64Bytes(cert))), RS256_IMPORT, false, ['verify']);
+  if (typeof cert === 'string') return { format: 'spki', der: certificateSpki(base64Bytes(cert)) };
   throw new KeyFormatError('the RSA key has neither n/e nor an x5c certificate');
 }
 
@@ -170,8 +203,16 @@ export function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+/**
+ * What may stand before the <RSAKeyValue> element of a key file (the text is trimmed): an XML
+ * declaration (`<?xml version="1.0" encoding="utf-8"?>`, which .NET's FromXmlString accepts) and
+ * comments, with whitespace between.
+ */
+const XML_PROLOG = /^(?:<\?xml\s[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*/;
+
 /** The RSA XML of .NET (RSACryptoServiceProvider.ToXmlString) as a JWK: the same numbers, base64url. */
-function rsaXmlToJwk(xml: string, wantPrivate: boolean): RsaJwk {
+function rsaXmlToJwk(text: string, wantPrivate: boolean): RsaJwk {
+  const xml = text.replace(XML_PROLOG, '');
   if (!/^<RSAKeyValue>/.test(xml) || !/<\/RSAKeyValue>$/.test(xml)) throw new KeyFormatError('RSA XML must be one <RSAKeyValue> element');
   const part = (name: string): string | undefined => {
     const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);

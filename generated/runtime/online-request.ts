@@ -13,14 +13,31 @@ import { MAX_TIMER_MS } from './agent.js';
  */
 export const MAX_ANSWER_BYTES: number = 1024 * 1024;
 
+/** What a request carries besides its URL and time limit. */
+export interface OnlineRequestOptions {
+  /** A POST of this JSON (the ticket exchange's, which carries the signed token and the application token); else a GET. */
+  readonly secretBody?: string | undefined;
+  /** Ends the request early: a shared sign-in or state request given up as hung (ticket-source.ts SingleFlight). */
+  readonly stop?: AbortSignal | undefined;
+  /**
+   * The error an answer with another status than 200 stands for, read from its body when that is a
+   * JSON object of at most MAX_ERROR_ANSWER_BYTES (the exchange's `400 {"IsSuccessful":false,
+   * "ErrorMessage":"InvalidTimestamp"}`); undefined, or a body that is not such an object, gives the
+   * plain `HTTP <status>` error.
+   */
+  readonly errorFromAnswer?: ((status: number, answer: Record<string, unknown>) => Error | undefined) | undefined;
+}
+
+/** An error answer's body is read only up to this size (a reason is a few hundred bytes; an error page is not read). */
+const MAX_ERROR_ANSWER_BYTES = 16 * 1024;
+
 /**
- * One JSON request within `timeoutMs` (0 = none, as for an agent), its body included: a GET, or a POST of `secretBody` (the
- * ticket exchange's JSON, which carries the signed token and the application token), ended early
- * by `stop` (a shared sign-in or state request given up as hung: ticket-source.ts SingleFlight). Redirects are
+ * One JSON request within `timeoutMs` (0 = none, as for an agent), its body included. Redirects are
  * not followed. The answer must be a JSON object of at most MAX_ANSWER_BYTES, so a server answering
  * `null`, `[]` or an endless body gets a clear OnlineError, not a TypeError or a full memory.
  */
-export async function requestJson(fetchImpl: typeof fetch, url: string, what: string, timeoutMs: number, secretBody?: string, stop?: AbortSignal): Promise<Record<string, unknown>> {
+export async function requestJson(fetchImpl: typeof fetch, url: string, what: string, timeoutMs: number, options: OnlineRequestOptions = {}): Promise<Record<string, unknown>> {
+  const { secretBody, stop } = options;
   const post = secretBody !== undefined;
   // The options allow any finite number >= 0 (a computed 300.00000000000006 too), as the agents' do;
   // AbortSignal.timeout takes whole ms only, and at most the longest timer Node keeps.
@@ -36,10 +53,9 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
       ...(signal ? { signal } : {}),
     });
     if (response.status !== 200) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new OnlineError(`${what} failed (${url}): HTTP ${response.status}`);
+      throw (await errorOfAnswer(response, options.errorFromAnswer)) ?? new OnlineError(`${what} failed (${url}): HTTP ${response.status}`);
     }
-    text = await readAnswer(response, `${what} (${url})`);
+    text = await readAnswer(response, `${what} (${url})`, MAX_ANSWER_BYTES);
   } catch (err) {
     if (err instanceof OnlineError) throw err;
     const name = (err as { name?: string }).name;
@@ -58,10 +74,25 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
   return value as Record<string, unknown>;
 }
 
-/** The body as UTF-8 text, refused (and cancelled) from its Content-Length or as soon as it passes MAX_ANSWER_BYTES. */
-async function readAnswer(response: Response, what: string): Promise<string> {
-  const tooLarge = () => new OnlineError(`${what} is larger than ${MAX_ANSWER_BYTES} bytes`);
-  if (Number(response.headers.get('content-length')) > MAX_ANSWER_BYTES) {
+/** The error `errorFromAnswer` makes of an answer that is not 200, or undefined; the body is read only for it. */
+async function errorOfAnswer(response: Response, errorFromAnswer: OnlineRequestOptions['errorFromAnswer']): Promise<Error | undefined> {
+  if (errorFromAnswer === undefined) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  let answer: unknown;
+  try {
+    answer = JSON.parse(await readAnswer(response, 'the error answer', MAX_ERROR_ANSWER_BYTES));
+  } catch {
+    return undefined; // not JSON, too large, or cut off: the status is all there is to tell
+  }
+  return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? errorFromAnswer(response.status, answer as Record<string, unknown>) : undefined;
+}
+
+/** The body as UTF-8 text, refused (and cancelled) from its Content-Length or as soon as it passes `limit` bytes. */
+async function readAnswer(response: Response, what: string, limit: number): Promise<string> {
+  const tooLarge = () => new OnlineError(`${what} is larger than ${limit} bytes`);
+  if (Number(response.headers.get('content-length')) > limit) {
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
@@ -74,7 +105,7 @@ async function readAnswer(response: Response, what: string): Promise<string> {
     const { done, value } = await reader.read();
     if (done) return text + decoder.decode();
     received += value.byteLength;
-    if (received > MAX_ANSWER_BYTES) {
+    if (received > limit) {
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }

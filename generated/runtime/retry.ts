@@ -8,10 +8,11 @@
 //     maxRetryAfterMs and the time left of the call -- a longer wait is not retried, the
 //     HttpError (with its retryAfter) reaches the caller at once;
 //   - a connection refused before any byte was sent (ECONNREFUSED);
-//   - a tenant that is not running (TenantNotRunningError: nothing was sent), only once its state
-//     may have changed: the state is cached until ValidUntil, "when to check next time"
-//     (status-page.md), so an earlier attempt would get the same answer; that wait is bounded as a
-//     Retry-After is (maxRetryAfterMs, the time left of the call), never the backoff;
+//   - a tenant that is not running for minutes only (TenantNotRunningError `temporary`: maintenance,
+//     provisioning; nothing was sent), once its state may have changed: the state is cached until
+//     ValidUntil, "when to check next time" (status-page.md), so an earlier attempt would get the
+//     same answer; that wait is bounded as a Retry-After is (maxRetryAfterMs, the time left of the
+//     call), never the backoff. A deleted, suspended, not yet migrated ... tenant is not retried;
 //   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
 //   ticket: each once, whether or not retries are on; a credential refusal never reaches this policy).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
@@ -73,8 +74,10 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
     else if (after <= maxRetryAfterMs) delay = after;
   } else if (f.error instanceof OnlineError && f.error.name === 'TenantNotRunningError') {
     // (By name: retries of an agent with a fixed address do not load tenant routing's code.)
-    const after = Math.max(0, (f.error as TenantNotRunningError).retryAt.getTime() - f.now);
-    if (after <= maxRetryAfterMs) delay = after;
+    // A tenant deleted, suspended, not yet migrated ... would give the same answer at retryAt.
+    const notRunning = f.error as TenantNotRunningError;
+    const after = Math.max(0, notRunning.retryAt.getTime() - f.now);
+    if (notRunning.temporary !== false && after <= maxRetryAfterMs) delay = after;
   } else if (refusedBeforeSending(f.error)) {
     delay = backoff;
   } else if (isSafe(options, f.service, f.operation)) {

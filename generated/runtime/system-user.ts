@@ -13,14 +13,14 @@
 // given); it, the signed token, the application token and the ticket stay in memory and out of every
 // error message.
 import { redact } from './redact.js';
-import { importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
+import { checkRsaPrivateKey, checkRsaPublicKey, importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, SERIAL_CLAIM, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
 import { checkLimitOption, environmentUrl } from './agent.js';
 import { OnlineError } from './errors.js';
 import { MAX_ANSWER_BYTES, requestJson } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
-import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
+import { renewingTicket, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
 
 export interface SystemUserTicketOptions extends RenewingTicketOptions {
   /** The system user token of the application and tenant (the system_token claim; "AppName-xxxxxxxx"). */
@@ -40,17 +40,34 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
   timeoutMs?: number | undefined;
 }
 
+/**
+ * How long a refused sign-in (SystemUserSignInError, JwtError) is remembered: the calls in that time
+ * get its error without signing in again; the first call after it signs in again.
+ */
+const REFUSAL_MEMORY_MS = 60_000;
+
 /** The issuer of system user tokens (validate-security-tokens.md). */
 const SYSTEM_USER_ISSUER = 'SuperOffice AS';
 
-/** The exchange answered IsSuccessful false (revoked, expired, invalid signature or timestamp ...). */
+/**
+ * The exchange answered IsSuccessful false (troubleshooting.md's codes: Revoked, Expired, Denied,
+ * NeedsReapproval, InvalidTimestamp, InvalidSignature ...), with HTTP 200 or an error status.
+ */
 export class SystemUserSignInError extends OnlineError {
   /** The ErrorMessage of the answer. */
   readonly errorMessage: string;
-  constructor(errorMessage: string) {
-    super(`system user sign-in refused: ${errorMessage || '(no ErrorMessage)'}`);
+  /** The HTTP status of a REST answer that was not 200 (`400 {"IsSuccessful":false,...}`); else undefined. */
+  readonly httpStatus: number | undefined;
+  constructor(errorMessage: string, httpStatus?: number) {
+    super(`system user sign-in refused: ${errorMessage || '(no ErrorMessage)'}${httpStatus === undefined ? '' : ` (HTTP ${httpStatus})`}`);
     this.errorMessage = errorMessage;
+    this.httpStatus = httpStatus;
   }
+}
+
+/** The refusal an exchange's answer carries (its ErrorMessage without the request's secrets). */
+function refusal(answer: { readonly ErrorMessage?: unknown }, secrets: readonly string[], httpStatus?: number): SystemUserSignInError {
+  return new SystemUserSignInError(redact(typeof answer.ErrorMessage === 'string' ? answer.ErrorMessage : '', secrets), httpStatus);
 }
 
 /** A self-renewing system user ticket; environment, tenant and application token come from the session. */
@@ -60,26 +77,46 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   let privateKey: RsaKeyInput | undefined = options.privateKey; // dropped once imported
   if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
   if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
+  // A key that cannot be read (a PEM on one line, a file name, a public key ...) fails now, at
+  // startup, not at the first call and again at each (KeyFormatError; WebCrypto imports it later).
+  checkRsaPrivateKey(privateKey);
+  if (publicKey !== undefined) checkRsaPublicKey(publicKey);
   // NaN would switch a check off (`now - NaN >= exp` is false: an expired JWT would pass), as for an agent's limits.
   checkLimitOption('clockSkewMs', clockSkewMs);
   checkLimitOption('timeoutMs', timeoutMs);
   const now = options.now ?? Date.now;
   let key: Promise<WebCryptoKey> | undefined;
   const keysByOrigin = new Map<string, JwtKeys>();
+  let lastRefusal: { readonly error: Error; readonly at: number; readonly asked: string } | undefined;
   return renewingTicket(async (context) => {
     const { environment, tenant, applicationToken } = context;
     // An empty token is missing too: `process.env['SO_CLIENT_SECRET'] ?? ''` would sign in with none.
     if (environment === undefined || tenant === undefined || !applicationToken) {
       throw new OnlineError('systemUserTicket needs the session options environment, tenant and applicationToken (not empty)');
     }
+    // best-practices.md: "Do not invoke the system user flow before each and every call". A refusal
+    // (revoked, denied, a token that does not verify ...) would come back the same at once, so each
+    // call within REFUSAL_MEMORY_MS gets that same error object (redacted when it was made) instead.
+    const asked = `${environment}\n${tenant}\n${applicationToken}`;
+    if (lastRefusal !== undefined && lastRefusal.asked === asked && now() - lastRefusal.at < REFUSAL_MEMORY_MS) throw lastRefusal.error;
+    try {
+      return await signIn(context, environment, tenant, applicationToken);
+    } catch (err) {
+      if (err instanceof SystemUserSignInError || err instanceof JwtError) lastRefusal = { error: err, at: now(), asked };
+      throw err;
+    }
+  }, options);
+
+  /** One sign-in: sign, exchange, verify; the ticket claim. */
+  async function signIn(context: TicketContext, environment: string, tenant: string, applicationToken: string): Promise<string> {
     const origin = environmentUrl(environment);
     key ??= importRsaPrivateKey(privateKey!);
     key.then(() => (privateKey = undefined), () => (key = undefined));
     const signed = await signSystemUserToken(systemUserToken, await key, new Date(now()));
     const secrets = [signed, applicationToken, systemUserToken];
     const request: ExchangeRequest = { fetch: context.fetch, origin, tenant, applicationToken, signed, timeoutMs: timeoutMs ?? 30_000, signal: context.signal };
-    const answer = exchange === 'rest' ? await exchangeRest(request) : await exchangeSoap(request, secrets);
-    if (answer.IsSuccessful !== true) throw new SystemUserSignInError(redact(typeof answer.ErrorMessage === 'string' ? answer.ErrorMessage : '', secrets));
+    const answer = exchange === 'rest' ? await exchangeRest(request, secrets) : await exchangeSoap(request, secrets);
+    if (answer.IsSuccessful !== true) throw refusal(answer, secrets);
     if (typeof answer.Token !== 'string' || answer.Token === '') throw new JwtError('the sign-in answer has no Token');
     let keys = keysByOrigin.get(origin);
     if (!keys) {
@@ -105,7 +142,7 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     const ticket = claims[TICKET_CLAIM];
     if (typeof ticket !== 'string' || ticket === '') throw new JwtError(`the token has no ${TICKET_CLAIM} claim`);
     return ticket;
-  }, options);
+  }
 }
 
 /** What both exchanges send: the signed token, the application token and the tenant, to the login host. */
@@ -132,8 +169,16 @@ async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<Part
   return agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant }, signal: r.signal });
 }
 
-/** The documented REST endpoint; the body carries the signed token and the application token, so never along a redirect. */
-async function exchangeRest(r: ExchangeRequest): Promise<PartnerSystemUserAuthenticationResponse> {
-  const body = JSON.stringify({ SignedSystemToken: r.signed, ApplicationToken: r.applicationToken, ContextIdentifier: r.tenant, ReturnTokenType: 'JWT' });
-  return (await requestJson(r.fetch, `${r.origin}/Login/api/PartnerSystemUser/Authenticate`, 'system user sign-in', r.timeoutMs, body, r.signal)) as PartnerSystemUserAuthenticationResponse;
+/**
+ * The documented REST endpoint; the body carries the signed token and the application token, so
+ * never along a redirect. The login host may refuse with an error status and the same answer
+ * (`400 {"IsSuccessful":false,"ErrorMessage":"InvalidTimestamp"}`, or an ErrorMessage alone): that is
+ * the refusal it names.
+ */
+async function exchangeRest(r: ExchangeRequest, secrets: readonly string[]): Promise<PartnerSystemUserAuthenticationResponse> {
+  const secretBody = JSON.stringify({ SignedSystemToken: r.signed, ApplicationToken: r.applicationToken, ContextIdentifier: r.tenant, ReturnTokenType: 'JWT' });
+  const refused = (answer: Record<string, unknown>) => answer['IsSuccessful'] === false || (answer['IsSuccessful'] === undefined && typeof answer['ErrorMessage'] === 'string');
+  const errorFromAnswer = (status: number, answer: Record<string, unknown>) => (refused(answer) ? refusal(answer, secrets, status) : undefined);
+  const answer = await requestJson(r.fetch, `${r.origin}/Login/api/PartnerSystemUser/Authenticate`, 'system user sign-in', r.timeoutMs, { secretBody, stop: r.signal, errorFromAnswer });
+  return answer as PartnerSystemUserAuthenticationResponse;
 }

@@ -9,6 +9,11 @@
 //     calls wait for it (one unanswered after 5 minutes -- timeoutMs 0 or over 5 minutes -- is given up);
 //   - IsRunning false -> TenantNotRunningError before anything is sent, carrying State and when to
 //     ask again (ValidUntil); that answer is cached too, so a tenant in maintenance is not hammered;
+//     a state that does not end within minutes (Deleted, Suspended, MigrationPending ...) says so
+//     and is not retried;
+//   - the state endpoint giving no answer (down, a timeout, an error status) after a running answer:
+//     its Endpoint goes on being used, up to an hour past that answer's ValidUntil, the state asked
+//     again every 30 s meanwhile (stale-if-error); an error only when no such Endpoint is known;
 //   - the state request has its own timeout and is not retried here: the agent re-resolves once after
 //     HTTP 421; with `retry`, a call ended by TenantNotRunningError is retried at its retryAt (within
 //     maxRetryAfterMs), and one whose state request failed only if its operation is safe (retry.ts);
@@ -20,7 +25,22 @@ import { OnlineError } from './errors.js';
 import { requestJson } from './online-request.js';
 import { abortable, SingleFlight } from './ticket-source.js';
 
-/** The tenant is not running (maintenance, suspended ...): nothing was sent. */
+/**
+ * The states status-page.md describes that do not end within minutes, and why: a call waiting for
+ * them (a retry at ValidUntil) would get the same answer. OfflineMaintenance ("usually takes
+ * minutes"), Provisioning ("ready in a short time") and any state not listed here are temporary.
+ */
+const LASTING_STATES: ReadonlyMap<string, string> = new Map([
+  ['unknown', 'SuperOffice Online does not know it (a wrong context identifier?) or has an incident'],
+  ['deleted', 'it has been deleted'],
+  ['deleting', 'it is being deleted'],
+  ['deletefailed', 'its deletion failed and will be done again'],
+  ['provisioningfailed', 'its provisioning failed'],
+  ['suspended', 'it is in termination until its subscription is reactivated'],
+  ['migrationpending', 'its migration to Online is not complete, often for days or weeks'],
+]);
+
+/** The tenant is not running (maintenance, suspended, deleted ...): nothing was sent. */
 export class TenantNotRunningError extends OnlineError {
   /** The tenant (context identifier). */
   readonly tenant: string;
@@ -28,11 +48,23 @@ export class TenantNotRunningError extends OnlineError {
   readonly state: string;
   /** When to ask again (the answer's ValidUntil). */
   readonly retryAt: Date;
+  /**
+   * Whether the state usually ends within minutes (OfflineMaintenance, Provisioning, a state this
+   * client does not know): only then does the retry policy wait for retryAt. False for Deleted,
+   * Deleting, DeleteFailed, ProvisioningFailed, Suspended, MigrationPending and Unknown.
+   */
+  readonly temporary: boolean;
   constructor(tenant: string, state: string, retryAt: Date) {
-    super(`tenant ${tenant} is not running (State ${state}); nothing was sent; ask again after ${retryAt.toISOString()}`);
+    const lasting = LASTING_STATES.get(state.toLowerCase());
+    super(
+      lasting === undefined
+        ? `tenant ${tenant} is not running (State ${state}); nothing was sent; ask again after ${retryAt.toISOString()}`
+        : `tenant ${tenant} is ${state}: calls cannot succeed (${lasting}); nothing was sent`,
+    );
     this.tenant = tenant;
     this.state = state;
     this.retryAt = retryAt;
+    this.temporary = lasting === undefined;
   }
 }
 
@@ -56,6 +88,16 @@ export interface TenantResolverOptions {
 
 const MIN_CACHE_MS = 5_000;
 const MAX_CACHE_MS = 60 * 60 * 1000;
+/**
+ * When the state endpoint gives no answer (down, a network error, a timeout, an error status), the
+ * last Endpoint it gave for a running tenant is used for up to this long past that answer's
+ * ValidUntil (stale-if-error): the routing service is not the tenant (best-practices.md: the
+ * login-side services' "availability is independent of the tenant"), and a host that no longer
+ * serves the tenant answers 421, which drops it.
+ */
+const STALE_IF_ERROR_MS = 60 * 60 * 1000;
+/** While the last Endpoint stands in for an unanswered state request, the state is asked again after this long. */
+const ASK_AGAIN_AFTER_FAILURE_MS = 30_000;
 /** A state request unanswered after this long (possible with timeoutMs 0 or above it) is given up: the next caller asks again. */
 const GIVE_UP_MS = 5 * 60 * 1000;
 
@@ -65,6 +107,8 @@ export class TenantResolver {
   readonly #options: TenantResolverOptions;
   readonly #now: () => number;
   #cached: { until: number; endpoint?: string; notRunning?: TenantNotRunningError } | undefined;
+  /** The Endpoint of the last answer, if it said the tenant is running, and until when it may stand in for an unanswered state request. */
+  #lastRunning: { readonly endpoint: string; readonly usableUntil: number } | undefined;
   /** The state request in flight, shared by every caller waiting for it. */
   readonly #stateRequests: SingleFlight<string>;
 
@@ -97,6 +141,7 @@ export class TenantResolver {
   /** The host at `endpoint` refused the tenant (HTTP 421): forget it, so the next endpoint() asks again. */
   invalidate(endpoint: string): void {
     if (this.#cached?.endpoint === endpoint) this.#cached = undefined;
+    if (this.#lastRunning?.endpoint === endpoint) this.#lastRunning = undefined;
   }
 
   /** Asks the state now; `stop` aborts the request when it is given up as hung (SingleFlight). */
@@ -104,17 +149,39 @@ export class TenantResolver {
     const o = this.#options;
     const origin = environmentUrl(o.environment);
     const url = `${origin}/api/state/${encodeURIComponent(this.tenant)}`;
-    const state = checkState(await requestJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000, undefined, stop), this.tenant, o.environment, origin);
+    let answer: Record<string, unknown>;
+    try {
+      answer = await requestJson(o.fetch, url, `the state of tenant ${this.tenant}`, o.timeoutMs ?? 10_000, { stop });
+    } catch (err) {
+      return this.#lastKnownEndpoint(err);
+    }
+    // (An answer that is refused -- about another tenant, another host -- is no outage: it is the error.)
+    const state = checkState(answer, this.tenant, o.environment, origin);
     const validUntil = Date.parse(state.ValidUntil);
     const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
     if (!state.IsRunning) {
       const notRunning = new TenantNotRunningError(this.tenant, state.State, new Date(until));
       this.#cached = { until, notRunning };
+      this.#lastRunning = undefined;
       throw notRunning;
     }
     const endpoint = state.Endpoint.replace(/\/+$/, '');
     this.#cached = { until, endpoint };
+    this.#lastRunning = { endpoint, usableUntil: until + STALE_IF_ERROR_MS };
     return endpoint;
+  }
+
+  /**
+   * The state request got no answer (`err`): the last running answer's Endpoint while it may stand
+   * in (STALE_IF_ERROR_MS), kept for ASK_AGAIN_AFTER_FAILURE_MS so that the calls meanwhile neither
+   * ask nor wait; else `err`.
+   */
+  #lastKnownEndpoint(err: unknown): string {
+    const last = this.#lastRunning;
+    const now = this.#now();
+    if (last === undefined || now >= last.usableUntil) throw err;
+    this.#cached = { until: Math.min(now + ASK_AGAIN_AFTER_FAILURE_MS, last.usableUntil), endpoint: last.endpoint };
+    return last.endpoint;
   }
 }
 

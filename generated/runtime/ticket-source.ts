@@ -7,9 +7,10 @@
 //
 //   renewingTicket(fetchTicket)   cache + single flight (one sign-in however many calls wait; one
 //                                 still running after 5 minutes is given up as hung) +
-//                                 renewal before the window ends (a failed one keeps the ticket while
-//                                 it lasts) + `refused(ticket)` after a call was refused for its
-//                                 credentials, so the next call signs in again.
+//                                 renewal before the window ends (in the background: calls go on with
+//                                 the ticket while it lasts, and a failed renewal keeps it) +
+//                                 `refused(ticket)` after a call was refused for its credentials, so
+//                                 the next call signs in again.
 //   isCredentialRefusal(err)      which replies count as "refused for its credentials" (the agent
 //                                 then renews the ticket and retries that call once).
 // The ticket lives in this object's memory only; it is never logged.
@@ -90,27 +91,26 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
     async ticket(context) {
       const ticket = cached();
       if (ticket !== undefined) return ticket;
-      // An expired ticket is dropped; one about to expire is kept until its renewal succeeds.
+      // An expired ticket is dropped: the call waits for a sign-in.
       if (current && now() - current.lastUsed >= windowMs) current = undefined;
-      const kept = current;
-      // Calls arriving while a sign-in runs wait for that one (SingleFlight): one caller giving up
-      // does not fail the others, and one that never settles is given up after SIGN_IN_LIMIT_MS.
+      // Calls arriving while a sign-in runs share it (SingleFlight): one caller giving up does not
+      // fail the others, and one that never settles is given up after SIGN_IN_LIMIT_MS.
       const signedIn = signIns.join((signal) =>
         fetchTicket({ ...context, signal }).then((ticket) => {
           current = { ticket, lastUsed: now() };
           return ticket;
         }),
       );
-      // A failed renewal while the ticket is still good (the login host is down; best-practices.md:
-      // its availability "is independent of the tenant"): the call goes on with the ticket, unless
-      // it was refused meanwhile or its window has ended.
-      const keptOnFailure = (err: unknown): string => {
-        if (kept === undefined || current !== kept || now() - kept.lastUsed >= windowMs) throw err;
-        kept.lastUsed = now();
-        return kept.ticket;
-      };
-      const renewed = kept === undefined ? signedIn : signedIn.catch(keptOnFailure);
-      return context.signal ? abortable(renewed, context.signal) : renewed;
+      const held = current;
+      if (held === undefined) return context.signal ? abortable(signedIn, context.signal) : signedIn;
+      // About to expire, but still good: the call goes on with it at once and the renewal runs in
+      // the background. A slow or hung login host (best-practices.md: its availability "is
+      // independent of the tenant") must not fail calls while the ticket lasts; a failed renewal
+      // leaves the ticket in use (this use restarts its window, as the server's does) and the next
+      // renewal comes when it is about to expire again.
+      signedIn.catch(() => undefined); // (a failed renewal is no call's error, and never an unhandled rejection)
+      held.lastUsed = now();
+      return held.ticket;
     },
     refused(ticket) {
       if (current?.ticket === ticket) current = undefined;
