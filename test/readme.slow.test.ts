@@ -13,7 +13,7 @@
 // Slow tier: each tsc run loads TypeScript and its libraries.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ts from 'typescript';
@@ -62,6 +62,9 @@ let work: string;
 
 before(() => {
   work = tempDir('readme');
+  // The hooks example imports @opentelemetry/api, as a user's project with it installed does.
+  mkdirSync(join(work, 'node_modules'));
+  symlinkSync(join(repoRoot, 'node_modules', '@opentelemetry'), join(work, 'node_modules', '@opentelemetry'));
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_208;
+const CLIENT_PATH_CEILING = 3_211;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -157,6 +157,7 @@ describe('the runtime as files', () => {
     // 3,206 with that overload returning Promise<never>, not Promise<any>, so a subclass's own call cannot use an untyped value (review s16r; +1 of why).
     // 3,207 with a baseUrl or endpoint ending in a bare ? or # refused too (agent.ts httpUrl, review r17a; +1 of why): the agent's path was appended into it.
     // 3,208 with a baseUrl, endpoint or environment refused for its missing scheme saying so (agent.ts httpUrl, +1): a host name alone was "not an http(s) URL".
+    // 3,211 with the hooks' callId counter in agent.ts (+2, +1 of why; review r18a): a call that ends before call.ts loads reaches onCall with its callId too, so a span keyed by it is ended.
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);

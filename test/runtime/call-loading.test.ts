@@ -356,8 +356,9 @@ describe('a call that ends while call.ts loads reaches onCall', () => {
   function assertEndedBeforeAttempt(calls: readonly CallEvent[], attempts: readonly CallEvent[], err: unknown, when: AskedWithin, minDurationMs: number): void {
     assert.equal(attempts.length, 0, 'no attempt was made');
     assert.equal(calls.length, 1, 'onCall heard of the call once');
-    const { error, startTime, durationMs, ...rest } = calls[0]!;
+    const { error, startTime, durationMs, callId, ...rest } = calls[0]!;
     assert.equal(error, err, 'onCall gets the error the caller gets');
+    assert.ok(Number.isSafeInteger(callId) && callId > 0, `callId ${callId}: the call's number, as a call that made attempts has`);
     assert.deepEqual(rest, { service: 'EMail', operation: 'GetEMailAccount', url: undefined, attempt: 0, status: undefined, requestBytes: 0, responseBytes: 0 });
     assertAskedWithin(startTime, when);
     assert.ok(durationMs >= minDurationMs && startTime + durationMs <= Date.now() + 20, `durationMs ${durationMs}`);
