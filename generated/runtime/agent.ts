@@ -171,7 +171,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
       });
     } catch (error) {
       const durationMs = performance.now() - started;
-      notify(this.#options.hooks?.onCall, { service: this.#service, operation, url: undefined, attempt: 0, status: undefined, startTime: Date.now() - durationMs, durationMs, requestBytes: 0, responseBytes: 0, error });
+      notify(this.#options.hooks?.onCall, { callId: nextCallId(), service: this.#service, operation, url: undefined, attempt: 0, status: undefined, startTime: Date.now() - durationMs, durationMs, requestBytes: 0, responseBytes: 0, error });
       throw error;
     }
   }
@@ -208,6 +208,9 @@ export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
 
 /** The call loop (call.ts), loaded by the first call of any agent. */
 const loadCalls = loadOnce(() => import('./call.js'));
+/** The hooks' callId (hooks.ts) of a new call: here, as a call may end in the agent before call.ts is loaded. */
+let lastCallId = 0;
+export const nextCallId = (): number => ++lastCallId;
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const MAX_TIMER_MS: number = 2 ** 31 - 1; // the longest timer Node keeps (24.8 days): it fires a longer one after 1 ms
 

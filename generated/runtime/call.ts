@@ -19,7 +19,7 @@
 // The REST transport and the retry policy are loaded further on, by the first call that needs
 // them (within its budget): a SOAP agent without `retry` never loads them. (agent.ts, which loads
 // this file, is loaded before it: importing its loadOnce and types from it adds nothing.)
-import { DEFAULT_TIMEOUT_MS, loadOnce, notify, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
+import { DEFAULT_TIMEOUT_MS, loadOnce, nextCallId, notify, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
 import { HttpError, SoapError, TransportError } from './errors.js';
 import { CallBudget, postRequest } from './http.js';
 import { displayUrl, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
@@ -131,10 +131,11 @@ export class Caller {
     // The hooks' onCall startTime (epoch ms): when the agent was asked, as the budget counts (an
     // agent's first call loaded this file since); the retry policy's times come from the budget too.
     const started = Date.now() - budget.times().elapsedMs;
+    const callId = nextCallId();
     let rerouted = false;
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
-      const a: Attempt = { number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, ticket: undefined, headers: call.headers };
+      const a: Attempt = { callId, callStarted: started, number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, ticket: undefined, headers: call.headers };
       try {
         const result = await this.#send(codec, name, input, options, budget, call, a);
         if (hooks) this.#report(hooks, name, a, started, undefined, false);
@@ -211,6 +212,7 @@ export class Caller {
   #event(operation: string, a: Attempt, err: unknown, retryError?: unknown): CallEvent {
     const error = err === undefined ? undefined : this.#redactor.error(err, a.ticket, a.headers);
     return {
+      callId: a.callId,
       service: this.#setup.info.service,
       operation,
       url: a.url === undefined ? undefined : this.#clean(displayUrl(a.url), a.ticket, a.headers),
@@ -254,11 +256,15 @@ export class Caller {
     a.url = wire.url; // REST: the Agents API URL, not the SOAP endpoint it is made from
     const hooks = this.#options.hooks;
     if (hooks?.onXml && wire.body !== undefined) {
-      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'request', xml: withoutCredentials(this.#clean(wire.body, a.ticket, a.headers)) });
+      notify(hooks.onXml, { callId: a.callId, service, operation: name, attempt: a.number, direction: 'request', xml: withoutCredentials(this.#clean(wire.body, a.ticket, a.headers)) });
     }
 
     // Inside the budget: a hook that never settles ends with the call's timeout or abort.
-    const fromHook = hooks ? await budget.wait(requestHeadersFromHook(hooks, { service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket, a.headers), attempt: a.number }), 'the onRequest hook') : {};
+    let fromHook: Record<string, string> = {};
+    if (hooks) {
+      const info = { callId: a.callId, callStartTime: a.callStarted, service, operation: name, url: this.#clean(displayUrl(wire.url), a.ticket, a.headers), attempt: a.number };
+      fromHook = await budget.wait(requestHeadersFromHook(hooks, info), 'the onRequest hook');
+    }
     call.headers.push(...credentialsIn(fromHook));
     const httpHeaders: Record<string, string> = { ...this.#options.httpHeaders, ...options.httpHeaders, ...fromHook, ...wire.headers };
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
@@ -270,7 +276,7 @@ export class Caller {
     a.responseBytes = response.bytes.byteLength;
     if (hooks?.onXml) {
       const text = responseBodyText(response, name);
-      notify(hooks.onXml, { service, operation: name, attempt: a.number, direction: 'response', xml: withoutCredentials(this.#clean(text, a.ticket, a.headers)) });
+      notify(hooks.onXml, { callId: a.callId, service, operation: name, attempt: a.number, direction: 'response', xml: withoutCredentials(this.#clean(text, a.ticket, a.headers)) });
     }
     const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket, call.headers), unknownElements: this.#options.unknownElements };
     const decoded = transport.response(codec, response, context);
@@ -376,6 +382,9 @@ interface CallSecrets {
 
 /** What the call loop and the hooks know of one attempt. */
 interface Attempt {
+  /** The call's number for the hooks (CallEvent.callId), and when it started (epoch ms, onCall's startTime). */
+  readonly callId: number;
+  readonly callStarted: number;
   readonly number: number;
   readonly started: number;
   url: string | undefined;

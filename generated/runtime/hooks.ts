@@ -19,16 +19,34 @@
 //                     with every secret (ticket, application token, ...) and every Ticket and
 //                     Password value replaced by ***
 //
+// Every event of one call carries its `callId`, so that what a hook starts for a call (a tracing
+// span) can be found by the call's other hooks, also while other calls run: a user keeps it in a
+// Map by callId from the first onRequest, and takes it out at onCall. onCall comes once per call,
+// after every onRequest of the call (also when the call ends while onRequest is still awaited),
+// so a span made at the start of onRequest, before any await, is always ended and removed.
+// onRequest runs in the async context of the caller (OpenTelemetry's context.active() there is the
+// caller's context, not a span's); the trace context it sends is the span the hook made.
+//
 // Events never carry a ticket, token or password: the URL is shown without query or credentials,
 // and every text passes the agent's redaction. A hook that throws does not change the outcome of
 // the call: its error is dropped (a logging bug must not fail business calls).
 
 export interface CallEvent {
+  /**
+   * The call this event is of: the same number in every event of one call (its onRequest, onXml,
+   * onAttempt and onCall events), unique among the calls of this process (of this runtime copy).
+   */
+  readonly callId: number;
   /** The agent's service name ('EMail'). */
   readonly service: string;
   /** The WSDL operation name. */
   readonly operation: string;
-  /** Where the request went (origin and path only); undefined when it failed before an address was known. */
+  /**
+   * Where the attempt's request went (origin and path only) -- or was to go, when it failed before
+   * it was sent: a ticket that could not be had (a system user sign-in the login host refused) is
+   * reported with the tenant host's URL, not the login host's. Undefined when it failed before an
+   * address was known (the tenant's state).
+   */
   readonly url: string | undefined;
   /** 1 for the first attempt; in onCall, the number of attempts made (0: the call ended before any attempt). */
   readonly attempt: number;
@@ -55,6 +73,10 @@ export interface CallEvent {
 }
 
 export interface HookRequestInfo {
+  /** The call this request is of (CallEvent.callId): the same for each attempt of the call. */
+  readonly callId: number;
+  /** When the call started, epoch milliseconds: onCall's startTime (a span started here with it covers the whole call). */
+  readonly callStartTime: number;
   readonly service: string;
   readonly operation: string;
   readonly url: string;
@@ -62,6 +84,8 @@ export interface HookRequestInfo {
 }
 
 export interface XmlEvent {
+  /** The call this envelope is of (CallEvent.callId). */
+  readonly callId: number;
   readonly service: string;
   readonly operation: string;
   readonly attempt: number;
