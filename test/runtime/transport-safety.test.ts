@@ -561,6 +561,32 @@ describe('6. options validated at construction', () => {
     }
     assert.equal(hits, before, 'nothing was sent');
   });
+  // A name that is not a WSDL operation never made a call safe, silently (review r18a): the method's
+  // name `getEMailAccount`, or `EMail.GetEMailAccount`, left reads unretried.
+  test('retry.safeOperations: a name that is no operation of the agent is a TypeError naming it, and the WSDL name meant', () => {
+    const before = hits;
+    const refused = (name: string, meant?: string) => (e: unknown) =>
+      e instanceof TypeError && e.message === `retry.safeOperations: '${name}' is not an operation of EMail${meant === undefined ? '' : `; use its WSDL name '${meant}'`}`;
+    for (const name of ['getEMailAccount', 'EMail.GetEMailAccount', 'EMail.getEMailAccount', 'GetEmailAccount']) {
+      assert.throws(() => new EMailAgent({ baseUrl: base, retry: { safeOperations: ['SaveEMailAccount', name] } }), refused(name, 'GetEMailAccount'), name);
+    }
+    assert.throws(() => new EMailAgent({ baseUrl: base, retry: { safeOperations: ['GetPerson'] } }), refused('GetPerson'), 'another agent’s operation, given to this one alone');
+    assert.ok(new EMailAgent({ baseUrl: base, retry: { safeOperations: ['GetEMailAccount', 'SaveEMailAccount'] } }));
+    assert.equal(hits, before, 'nothing was sent');
+  });
+  test("retry.safeOperations in a session names all its agents' operations: an agent refuses only one of its own written otherwise, when it is made", async () => {
+    const before = hits;
+    // GetPerson is the Person agent's (not in this output): the EMail agent lets it be.
+    const so = new SuperOfficeClient({ baseUrl: base, retry: { safeOperations: ['GetPerson', 'GetEMailAccount'], baseDelayMs: 1 } });
+    const miswritten = new SuperOfficeClient({ baseUrl: base, retry: { safeOperations: ['GetPerson', 'getEMailAccount'] } });
+    assert.throws(() => miswritten.email, (e: unknown) => e instanceof TypeError && e.message === "retry.safeOperations: 'getEMailAccount' is not an operation of EMail; use its WSDL name 'GetEMailAccount'");
+    assert.equal(hits, before, 'nothing was sent');
+    // The names still make their operations safe: a 502 of GetEMailAccount is retried.
+    let failures = 1;
+    respond = (_req, _body, res) => (failures-- > 0 ? xml(res, 502, 'Bad Gateway', 'text/plain') : xml(res, 200, envelope(`<GetEMailAccountResponse xmlns="${TNS}"><Response><EMailAccountId>7</EMailAccountId></Response></GetEMailAccountResponse>`)));
+    assert.equal((await so.email.getEMailAccount({ EMailAccountId: 7 }))?.EMailAccountId, 7);
+    assert.equal(hits, before + 2, 'retried once');
+  });
   test('good retry options pass: whole attempts from 1, finite delays from 0, names or a test, a random function', () => {
     const retry = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0.5, maxTotalMs: 0, maxRetryAfterMs: 60_000, safeOperations: [] as string[], random: () => 0 };
     assert.ok(new EMailAgent({ baseUrl: base, retry }));
