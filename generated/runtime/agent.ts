@@ -116,6 +116,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
 
   constructor(readonly operations: Ops, info: ServiceInfo, options: AgentOptions = {}) {
     checkAgentOptions(options);
+    checkSafeOperations(options.retry?.safeOperations, operations, info.service, true);
     this.#options = options;
     this.wsdlAddress = info.defaultEndpoint;
     this.#service = info.service;
@@ -324,6 +325,20 @@ export function checkAgentOptions(options: AgentOptions): void {
   for (const [name, allowed] of [['transport', ['soap', 'rest']], ['unknownElements', ['ignore', 'error']]] as const) {
     const value: unknown = options[name];
     if (value !== undefined && !(allowed as readonly unknown[]).includes(value)) throw new TypeError(`${name} must be '${allowed.join("' or '")}', not ${JSON.stringify(value) ?? String(value)}`);
+  }
+}
+
+/**
+ * Refuses a retry.safeOperations name that is no operation of the agent (it would never make a call safe), naming
+ * the operation meant when it is one written otherwise (`getEMailAccount`, `EMail.GetEMailAccount`). With `all` false
+ * (a session's agent: the names are for all its agents) only such a one: no two Services86 operations differ in case alone.
+ */
+export function checkSafeOperations(safe: RetryOptions['safeOperations'], operations: object, service: string, all: boolean): void {
+  for (const name of typeof safe === 'object' ? safe : []) {
+    if (Object.prototype.hasOwnProperty.call(operations, name)) continue;
+    const bare = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+    const meant = Object.keys(operations).find((op) => op.toLowerCase() === bare);
+    if (meant !== undefined || all) throw new TypeError(`retry.safeOperations: '${name}' is not an operation of ${service}${meant === undefined ? '' : `; use its WSDL name '${meant}'`}`);
   }
 }
 

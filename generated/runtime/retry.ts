@@ -39,7 +39,7 @@ export interface RetryOptions {
   maxTotalMs?: number | undefined;
   /** A longer Retry-After is not waited for (default 30 s). */
   maxRetryAfterMs?: number | undefined;
-  /** Operations the server may safely run twice (reads): names, or a test of service and operation. */
+  /** Operations the server may safely run twice (reads): WSDL names ('GetEMailAccount', checked when the agent is made), or a test of service and operation. */
   safeOperations?: readonly string[] | ((service: string, operation: string) => boolean) | undefined;
   /** Random source for the jitter (tests). */
   random?: (() => number) | undefined;

@@ -4,7 +4,7 @@
 // A generated session class's base (the SuperOfficeClient of the output's index.ts): one set of
 // options for every agent, each agent made on first use. Only the session file imports it, so an
 // application that imports one agent does not load it.
-import { checkAgentOptions, httpUrl, type AgentOptions } from './agent.js';
+import { checkAgentOptions, checkSafeOperations, httpUrl, type AgentOptions } from './agent.js';
 import { resolverOf } from './tenant-routing.js';
 
 /** Options of a session (a generated SuperOfficeClient): every agent's options, given once. */
@@ -23,6 +23,8 @@ export interface SessionOptions<Service extends string> extends Omit<AgentOption
  */
 export class SoapSession<Service extends string> {
   readonly #options: SessionOptions<Service>;
+  /** retry.safeOperations when it is a list of names. */
+  readonly #safeOperations: readonly string[] | undefined;
   readonly #agents = new Map<Service, unknown>();
 
   constructor(options: SessionOptions<Service> = {}) {
@@ -30,16 +32,26 @@ export class SoapSession<Service extends string> {
     checkEndpoints(options.endpoints);
     // One tenant resolver for all agents: one state request, one cache.
     const tenantResolver = options.baseUrl === undefined ? resolverOf(options) : undefined;
-    this.#options = tenantResolver ? { ...options, tenantResolver } : options;
+    const withResolver = tenantResolver ? { ...options, tenantResolver } : options;
+    // retry.safeOperations names the operations of all the session's agents: each agent gets them
+    // as a test, which it does not check against its own operations, and this session checks them
+    // against each agent's when it makes it (agent()).
+    const safe = options.retry?.safeOperations;
+    this.#safeOperations = typeof safe === 'object' ? safe : undefined;
+    this.#options = typeof safe === 'object' ? { ...withResolver, retry: { ...options.retry, safeOperations: (_service, operation) => safe.includes(operation) } } : withResolver;
   }
 
-  /** The agent of `service`, created with the session's options the first time it is asked for. */
-  protected agent<A>(service: Service, create: new (options: AgentOptions) => A): A {
+  /**
+   * The agent of `service`, created with the session's options the first time it is asked for.
+   * Then a retry.safeOperations name that writes one of its operations otherwise is refused.
+   */
+  protected agent<A extends { readonly operations: object }>(service: Service, create: new (options: AgentOptions) => A): A {
     let agent = this.#agents.get(service) as A | undefined;
     if (agent === undefined) {
       const { endpoints, ...shared } = this.#options;
       const endpoint = endpoints?.[service];
       agent = new create(endpoint !== undefined ? { ...shared, endpoint } : shared);
+      checkSafeOperations(this.#safeOperations, agent.operations, service, false);
       this.#agents.set(service, agent);
     }
     return agent;
