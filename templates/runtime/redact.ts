@@ -214,10 +214,16 @@ function define(obj: object, key: string, value: unknown, enumerable = false): v
   Object.defineProperty(obj, key, { value, enumerable, writable: true, configurable: true });
 }
 
-/** A copy of `value` with every string (also object keys) cleaned. */
+/** How deep deep() copies a field's objects; nothing the runtime makes nests this far. */
+const MAX_FIELD_DEPTH = 64;
+/** What stands for an object deeper than MAX_FIELD_DEPTH: it is never handed back uncleaned. */
+const DEEPER_LEVELS_NOT_KEPT = '(deeper levels not kept)';
+
+/** A copy of `value` with every string (also object keys) cleaned; objects nested deeper than MAX_FIELD_DEPTH are dropped. */
 function deep(value: unknown, clean: (s: string) => string, depth = 0): unknown {
   if (typeof value === 'string') return clean(value);
-  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_FIELD_DEPTH) return DEEPER_LEVELS_NOT_KEPT;
   // A Date holds no text (TenantNotRunningError.retryAt): kept as the Date it is.
   if (value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((v) => deep(v, clean, depth + 1));

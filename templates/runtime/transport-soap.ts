@@ -52,8 +52,25 @@ export const soapTransport: Transport = {
     if (failed) throw httpError(response, text, context);
     const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
     if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
-      throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
+      throw new SoExceptionError(keptInnerExceptions(headers.ExceptionInfo ?? undefined), name);
     }
     return decoded;
   },
 };
+
+/**
+ * How many InnerException levels below ExceptionInfo an error keeps, as the REST transport keeps
+ * (json.ts): SuperOffice nests a few; a longer chain is a broken or hostile answer (the XML reader
+ * allows 256 levels), which must not make every error the runtime redacts and the caller logs that deep.
+ */
+const MAX_INNER_EXCEPTIONS = 16;
+
+/** `info` with its InnerException chain cut after MAX_INNER_EXCEPTIONS levels (the levels kept are copies). */
+function keptInnerExceptions(info: SoExceptionInfoFields | undefined, depth = 0): SoExceptionInfoFields | undefined {
+  const inner = info?.InnerException;
+  if (info === undefined || inner === undefined || inner === null) return info;
+  if (depth < MAX_INNER_EXCEPTIONS) return { ...info, InnerException: keptInnerExceptions(inner, depth + 1) };
+  const kept = { ...info };
+  delete kept.InnerException;
+  return kept;
+}
