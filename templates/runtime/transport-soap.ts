@@ -31,7 +31,7 @@ export const soapTransport: Transport = {
     if (!/^\s*</.test(text)) {
       if (failed) throw httpError(response, text, context);
       if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
-      throw new DecodeError(`the response is not XML: ${bodyExcerpt(context.clean(text))}`, '', name);
+      throw new DecodeError(`the response is not XML: ${bodyExcerpt(text, context.clean)}`, '', name);
     }
     let decoded;
     try {
@@ -45,7 +45,7 @@ export const soapTransport: Transport = {
       // A page instead of an envelope (a proxy's sign-in page): say so, not what the XML reader minds in it.
       const type = response.contentType?.trim().slice(0, 100) ?? '';
       if (/^text\/html\s*(;|$)/i.test(type)) {
-        throw new DecodeError(`the response is an HTML page (Content-Type ${type}), not a SOAP envelope: ${bodyExcerpt(context.clean(text))}`, '', name);
+        throw new DecodeError(`the response is an HTML page (Content-Type ${type}), not a SOAP envelope: ${bodyExcerpt(text, context.clean)}`, '', name);
       }
       throw err;
     }

@@ -6,9 +6,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { inspect } from 'node:util';
-import { EMailAgent, SoapError, SoExceptionError } from '../../generated/EMail/index.js';
+import { EMailAgent, HttpError, SoapError, SoExceptionError } from '../../generated/EMail/index.js';
 import type * as rt from '../../generated/runtime/index.js';
-import { Redactor } from '../../generated/runtime/redact.js';
+import { redact, Redactor } from '../../generated/runtime/redact.js';
+import { bodyExcerpt, EXCERPT_SOURCE_LENGTH } from '../../generated/runtime/transport.js';
 
 const TNS = 'http://www.superoffice.net/ws/crm/NetServer/Services86';
 const TICKET = 'SECRET-TICKET-123';
@@ -92,5 +93,74 @@ describe('1. a deep InnerException chain keeps no secret', () => {
     let cut: unknown = err.info;
     while (typeof cut === 'object' && cut !== null) cut = (cut as Record<string, unknown>)['InnerException'];
     assert.equal(cut, '(deeper levels not kept)');
+  });
+});
+
+describe('2. a large error body costs bounded work: only its start is redacted, then cut', () => {
+  const clean = (text: string) => redact(text, [TICKET, TOKEN]);
+  const code = (c: string) => c.charCodeAt(0);
+  const each = (s: string, f: (c: string) => string) => [...s].map(f).join('');
+  /** The forms a secret may take that the redactor reads, and markup that splits it. */
+  const spellings: Record<string, (s: string) => string> = {
+    raw: (s) => s,
+    decimal: (s) => each(s, (c) => `&#${code(c)};`),
+    'zero-padded': (s) => each(s, (c) => `&#${'0'.repeat(12)}${code(c)};`),
+    hex: (s) => each(s, (c) => `&#x${code(c).toString(16)};`),
+    url: (s) => each(s, (c) => `%${code(c).toString(16).toUpperCase()}`),
+    json: (s) => each(s, (c) => `\\u${code(c).toString(16).padStart(4, '0')}`),
+    mixed: (s) => each(s, (c) => (code(c) % 3 === 0 ? `&#${code(c)};` : code(c) % 3 === 1 ? `%${code(c).toString(16)}` : c)),
+    'split by a comment': (s) => `${s.slice(0, 8)}<!-- ${' '.repeat(20)} -->${s.slice(8)}`,
+    'split by CDATA': (s) => `${s.slice(0, 8)}]]><![CDATA[${s.slice(8)}`,
+  };
+
+  test('a secret the cut splits, in every form and at every point, is not shown', () => {
+    for (const [name, spell] of Object.entries(spellings)) {
+      for (const secret of [TICKET, TOKEN]) {
+        const spelled = spell(secret);
+        for (let k = 1; k < spelled.length; k++) {
+          // Whitespace before it (joined to one space) brings the cut into the 500 characters shown.
+          const at = EXCERPT_SOURCE_LENGTH - k;
+          const excerpt = bodyExcerpt(`start${' '.repeat(at - 5)}${spelled}${' tail'.repeat(2000)}`, clean);
+          assert.ok(excerpt.startsWith('start '), excerpt);
+          assert.ok(excerpt.endsWith('\u2026'), excerpt);
+          assertNoPiece(new Error(excerpt), `${name}, cut ${k} characters into it`);
+        }
+      }
+    }
+  });
+
+  test('a comment that splits a secret and goes on past the cut', () => {
+    const spelled = `${TICKET.slice(0, 8)}<!--${'c'.repeat(6000)}-->${TICKET.slice(8)}`;
+    for (const k of [8, 9, 10, 11, 12, 100, 3000]) {
+      const excerpt = bodyExcerpt(`start${' '.repeat(EXCERPT_SOURCE_LENGTH - k - 5)}${spelled}`, clean);
+      assertNoPiece(new Error(excerpt), `cut ${k} characters into it`);
+    }
+  });
+
+  test("a comment a capped fault text's cut left open: the secret's beginning before it goes too", () => {
+    const capped = `reason ${TICKET.slice(0, 9)}<!--${'c'.repeat(100)}\u2026 (40000 characters in all)`;
+    assert.equal(redact(capped, [TICKET]), `reason ***<!--${'c'.repeat(100)}\u2026 (40000 characters in all)`);
+  });
+
+  test(`the redactor reads at most ${EXCERPT_SOURCE_LENGTH} characters of a 20 MB body that starts with an escape or markup`, () => {
+    for (const start of ['&amp;', '%41', '<!--', '&#65;', '\\u0041']) {
+      const read: number[] = [];
+      const excerpt = bodyExcerpt(`${start}${'x'.repeat(20_000_000)}`, (text) => {
+        read.push(text.length);
+        return clean(text);
+      });
+      assert.ok(read.length === 1 && (read[0] as number) <= EXCERPT_SOURCE_LENGTH + 1, `${start}: the redactor read ${read.join(', ')} characters`);
+      assert.equal(excerpt.length, 501);
+    }
+  });
+
+  test('over HTTP: a 20 MB HTTP 500 starting with &amp; is an HttpError with a 500-character excerpt, the ticket in it removed', async () => {
+    const body = `&amp; ${TICKET} ${'&amp;'.repeat(4_000_000)}`;
+    respond = answer(500, body, { 'Content-Type': 'text/plain' });
+    const err = await failure(agentAt().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof HttpError, String(err));
+    assert.equal(err.bodyExcerpt.length, 501);
+    assert.ok(err.bodyExcerpt.startsWith('&amp; *** &amp;'), err.bodyExcerpt.slice(0, 40));
+    assertNoPiece(err, 'HttpError');
   });
 });
