@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { inspect } from 'node:util';
-import { EMailAgent, HttpError, SoapError, SoExceptionError } from '../../generated/EMail/index.js';
+import { DecodeError, EMailAgent, HttpError, SoapError, SoExceptionError } from '../../generated/EMail/index.js';
 import type * as rt from '../../generated/runtime/index.js';
 import { redact, Redactor } from '../../generated/runtime/redact.js';
 import { bodyExcerpt, EXCERPT_SOURCE_LENGTH } from '../../generated/runtime/transport.js';
@@ -162,5 +162,27 @@ describe('2. a large error body costs bounded work: only its start is redacted, 
     assert.equal(err.bodyExcerpt.length, 501);
     assert.ok(err.bodyExcerpt.startsWith('&amp; *** &amp;'), err.bodyExcerpt.slice(0, 40));
     assertNoPiece(err, 'HttpError');
+  });
+});
+
+describe('3. secret fragments the redactor did not see as cut off', () => {
+  test("REST: a body that is not JSON is told by line, column and the kind of character, never V8's excerpt cut with '...'", async () => {
+    const cases: [string, string][] = [
+      [`{"EMailAccountId": ${TICKET}}`, 'unexpected character (a letter) at line 1, column 20 (offset 19)'],
+      [`{"EMailAccountId":\n  "${TICKET}\u0001"}`, 'unexpected character (U+0001) at line 2, column 21 (offset 39)'],
+      [`{"EMailAccountId": 1,}`, `unexpected character ('}') at line 1, column 22 (offset 21)`],
+      [`{"EMailAccountId": 1} ${TICKET}`, 'unexpected character (a letter) at line 1, column 23 (offset 22)'],
+      [`{"EMailAccountId": [1, 2, {"x": "\\q"}]}`, 'unexpected character (a letter) at line 1, column 35 (offset 34)'],
+      [`{"EMailAccountId": 012}`, 'unexpected character (a digit) at line 1, column 21 (offset 20)'],
+      [`{"EMailAccountId": "${TICKET}`, 'it ends too soon'],
+      ['{"EMailAccountId"', 'it ends too soon'],
+    ];
+    for (const [body, said] of cases) {
+      respond = answer(200, body, { 'Content-Type': 'application/json; charset=utf-8' });
+      const err = await failure(agentAt({ transport: 'rest' }).getEMailAccount({ EMailAccountId: 1 }));
+      assert.ok(err instanceof DecodeError, String(err));
+      assert.equal(err.message, `GetEMailAccount: the message is not JSON: ${said}`, body);
+      assertNoPiece(err, body);
+    }
   });
 });
