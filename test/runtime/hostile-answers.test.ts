@@ -186,3 +186,13 @@ describe('3. secret fragments the redactor did not see as cut off', () => {
     }
   });
 });
+
+describe('3b. SOAP: a mismatched end tag longer than the 200 characters shown', () => {
+  test('is cut with …, so a secret the cut splits is removed', async () => {
+    respond = answer(200, `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body></${'Q'.repeat(190)}${TICKET}></s:Body></s:Envelope>`);
+    const err = await failure(agentAt().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof DecodeError, String(err));
+    assert.match(err.message, new RegExp(`Mismatched end tag: expected </s:Body>, found </Q{190}\\*\\*\\*\u2026> at line 1, column \\d+`));
+    assertNoPiece(err, 'mismatched end tag');
+  });
+});
