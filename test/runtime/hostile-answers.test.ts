@@ -196,3 +196,17 @@ describe('3b. SOAP: a mismatched end tag longer than the 200 characters shown', 
     assertNoPiece(err, 'mismatched end tag');
   });
 });
+
+describe('3c. an unsupported Content-Type charset', () => {
+  test('is quoted as sent (the redactor finds a secret as written), cut after 40 characters', async () => {
+    respond = answer(200, '<x/>', { 'Content-Type': `text/xml; charset=${TICKET}` });
+    const err = await failure(agentAt().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof DecodeError, String(err));
+    assert.equal(err.message, 'GetEMailAccount: unsupported encoding "***" (from the Content-Type charset); this client reads UTF-8, UTF-16 (LE/BE), ISO-8859-1, windows-1252 and US-ASCII');
+    assertNoPiece(err, 'charset');
+    respond = answer(200, '<x/>', { 'Content-Type': `text/xml; charset=X-${'A'.repeat(8000)}` });
+    const long = await failure(agentAt().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(long instanceof DecodeError, String(long));
+    assert.match(long.message, new RegExp(`unsupported encoding "X-A{38}\u2026" \\(from the Content-Type charset\\)`));
+  });
+});
