@@ -210,3 +210,24 @@ describe('3c. an unsupported Content-Type charset', () => {
     assert.match(long.message, new RegExp(`unsupported encoding "X-A{38}\u2026" \\(from the Content-Type charset\\)`));
   });
 });
+
+describe('4. a huge out-of-range integer', () => {
+  const response = (value: string) =>
+    `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetEMailAccountResponse xmlns="${TNS}"><Response><EMailAccountId>${value}</EMailAccountId></Response></GetEMailAccountResponse></s:Body></s:Envelope>`;
+
+  test('SOAP: 1 MB of digits is quoted as its first 40 characters and …', async () => {
+    respond = answer(200, response('9'.repeat(1_000_000)));
+    const err = await failure(agentAt().getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof DecodeError, String(err));
+    assert.match(err.message, new RegExp(`9{40}\u2026 is out of range for xs:int`));
+    assert.ok(err.message.length < 300, `${err.message.length} characters`);
+  });
+
+  test('REST: 100,000 digits in a string, the same', async () => {
+    respond = answer(200, `{"EMailAccountId": "${'9'.repeat(100_000)}"}`, { 'Content-Type': 'application/json' });
+    const err = await failure(agentAt({ transport: 'rest' }).getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(err instanceof DecodeError, String(err));
+    assert.match(err.message, new RegExp(`9{40}\u2026 is out of range for xs:int`));
+    assert.ok(err.message.length < 300, `${err.message.length} characters`);
+  });
+});
