@@ -3,10 +3,10 @@
 // accepted when they should not be. Each test fails without the fix it names.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { inspect } from 'node:util';
-import { DecodeError, EMailAgent, HttpError, SoapError, SoExceptionError } from '../../generated/EMail/index.js';
+import { DecodeError, EMailAgent, HttpError, SoapError, SoExceptionError, TransportError } from '../../generated/EMail/index.js';
 import type * as rt from '../../generated/runtime/index.js';
 import { redact, Redactor } from '../../generated/runtime/redact.js';
 import { bodyExcerpt, EXCERPT_SOURCE_LENGTH } from '../../generated/runtime/transport.js';
@@ -230,4 +230,40 @@ describe('4. a huge out-of-range integer', () => {
     assert.match(err.message, new RegExp(`9{40}\u2026 is out of range for xs:int`));
     assert.ok(err.message.length < 300, `${err.message.length} characters`);
   });
+});
+
+describe('7. a network failure says what went wrong, not only undici\'s code', () => {
+  /** A server that answers every connection with `reply` (raw bytes), then closes it. */
+  async function rawServer(reply: string): Promise<{ url: string; close: () => Promise<void> }> {
+    const sockets = new Set<net.Socket>();
+    const s = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.end(reply));
+    });
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+      close: async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((r) => s.close(r));
+      },
+    };
+  }
+
+  for (const [name, reply, said] of [
+    ['a connection closed before the body ends', 'HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<s:Envelope', 'could not be read: other side closed (UND_ERR_SOCKET)'],
+    ['an answer that is not HTTP', 'SSH-2.0-OpenSSH_9.6\r\n\r\n', 'failed: Response does not match the HTTP/1.1 protocol (Expected HTTP/) (HPE_INVALID_CONSTANT)'],
+  ] as const) {
+    test(`${name}: the cause's text and code`, async () => {
+      const server = await rawServer(reply);
+      try {
+        const err = await failure(new EMailAgent({ baseUrl: server.url, ticket: TICKET }).getEMailAccount({ EMailAccountId: 1 }));
+        assert.ok(err instanceof TransportError && err.reason === 'network', String(err));
+        assert.ok(err.message.endsWith(said), err.message);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });
