@@ -267,3 +267,16 @@ describe('7. a network failure says what went wrong, not only undici\'s code', (
     });
   }
 });
+
+describe("6. what Node's fetch does itself (documented in SECURITY.md: if this changes, so must it)", () => {
+  test('HTTP 421: the server receives each request twice, the hooks report one attempt', async () => {
+    respond = answer(421, 'misdirected', { 'Content-Type': 'text/plain' });
+    for (const transport of ['soap', 'rest'] as const) {
+      let attempts = 0;
+      requests = 0;
+      const err = await failure(agentAt({ transport, hooks: { onAttempt: () => void attempts++ } }).deleteEMailAccount({ EMailAccountId: 1 }));
+      assert.ok(err instanceof HttpError && err.status === 421, String(err));
+      assert.deepEqual({ requests, attempts }, { requests: 2, attempts: 1 }, transport);
+    }
+  });
+});
