@@ -952,9 +952,13 @@ function parseJson(text: string, operation: string): JsonValue {
 function jsonSyntaxError(text: string): string {
   const at = jsonErrorOffset(text);
   if (at >= text.length) return 'it ends too soon';
-  const before = text.slice(0, at);
-  const line = before.split('\n').length;
-  const column = at - before.lastIndexOf('\n');
+  let line = 1;
+  let lineStart = 0; // counted, not split: a body of millions of lines must not become an array of them
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < at; nl = text.indexOf('\n', nl + 1)) {
+    line++;
+    lineStart = nl + 1;
+  }
+  const column = at - lineStart + 1;
   return `unexpected character (${characterClass(text.charCodeAt(at))}) at line ${line}, column ${column} (offset ${at})`;
 }
 
@@ -967,7 +971,6 @@ function characterClass(code: number): string {
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-const JSON_WHITESPACE = /[ \t\n\r]*/y;
 const JSON_NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const JSON_LITERAL = /true|false|null/y;
 
@@ -975,9 +978,7 @@ const JSON_LITERAL = /true|false|null/y;
 function jsonErrorOffset(text: string): number {
   let i = 0;
   const space = (): void => {
-    JSON_WHITESPACE.lastIndex = i;
-    JSON_WHITESPACE.test(text);
-    i = JSON_WHITESPACE.lastIndex;
+    for (let c = text.charCodeAt(i); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++i));
   };
   const token = (re: RegExp): boolean => {
     re.lastIndex = i;
@@ -1027,9 +1028,15 @@ function jsonErrorOffset(text: string): number {
   }
 }
 
+/** A run of characters a JSON string holds as they are (no quote, backslash or control character). */
+const JSON_PLAIN_CHARACTERS = /[^"\\\u0000-\u001f]*/y;
+
 /** The offset after the string starting at `start` (a `"`), or -(offset of its error) - 1. */
 function stringEnd(text: string, start: number): number {
   for (let i = start + 1; i < text.length; i++) {
+    JSON_PLAIN_CHARACTERS.lastIndex = i;
+    JSON_PLAIN_CHARACTERS.test(text);
+    i = JSON_PLAIN_CHARACTERS.lastIndex;
     const c = text.charCodeAt(i);
     if (c === 34) return i + 1;
     if (c < 0x20) return -i - 1;
