@@ -35,9 +35,10 @@ after(async () => {
   await new Promise((r) => server.close(r));
 });
 
+/** Answers with `status`, `headers` and `body`, and closes the connection (a kept one may be closed by the server's keep-alive timeout as the next test reuses it: ECONNRESET). */
 function answer(status: number, body: string | Buffer, headers: http.OutgoingHttpHeaders = { 'Content-Type': 'text/xml; charset=utf-8' }): Responder {
   return (_req, res) => {
-    res.writeHead(status, headers);
+    res.writeHead(status, { ...headers, Connection: 'close' });
     res.end(body);
   };
 }
@@ -275,7 +276,7 @@ describe("5, 6. what Node's fetch does itself (documented in SECURITY.md: if thi
     const gzipped = (text: string, cut: number): Responder => (req, res) => {
       acceptEncoding = req.headers['accept-encoding'];
       const full = gzipSync(text, { level: 0 }); // stored: which bytes hold which digits does not depend on zlib
-      res.writeHead(200, { 'Content-Type': req.url?.includes('/api/') ? 'application/json' : 'text/xml', 'Content-Encoding': 'gzip' });
+      res.writeHead(200, { 'Content-Type': req.url?.includes('/api/') ? 'application/json' : 'text/xml', 'Content-Encoding': 'gzip', Connection: 'close' });
       res.end(full.subarray(0, full.length - cut));
     };
     respond = gzipped('1234567890', 11);
