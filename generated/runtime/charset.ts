@@ -11,6 +11,7 @@
 // Read: UTF-8 (the default, as XML and SOAP say), UTF-16 LE/BE, ISO-8859-1, windows-1252 and
 // US-ASCII. The agent reads responses and the mock reads requests through this one function.
 import { DecodeError } from './errors.js';
+import { shortText } from './scalars.js';
 
 /** Encodings this runtime reads, by canonical name. */
 type Encoding = 'UTF-8' | 'UTF-16' | 'UTF-16LE' | 'UTF-16BE' | 'ISO-8859-1' | 'windows-1252' | 'US-ASCII';
@@ -59,16 +60,26 @@ function fail(message: string, operation: string | undefined): never {
 
 /** The charset parameter of a Content-Type header (lower case), or undefined. */
 export function charsetParameter(contentType: string | null | undefined): string | undefined {
+  return charsetLabel(contentType)?.toLowerCase();
+}
+
+/** The charset parameter of a Content-Type header as sent, or undefined. */
+function charsetLabel(contentType: string | null | undefined): string | undefined {
   if (!contentType) return undefined;
   const m = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType);
   if (!m) return undefined;
-  const value = (m[1] ?? m[2] ?? '').trim().toLowerCase();
+  const value = (m[1] ?? m[2] ?? '').trim();
   return value === '' ? undefined : value;
 }
 
+/**
+ * The encoding a label names (in any case). An unsupported label is quoted as sent and cut
+ * (shortText): the server chose it, and it may echo a secret, which the redactor finds only as
+ * written (a lower-cased copy escaped it) and only whole or cut with `…`.
+ */
 function encodingNamed(label: string, source: Source, operation: string | undefined): Encoding {
   const enc = LABELS[label.toLowerCase()];
-  if (enc === undefined) fail(`unsupported encoding "${label}" (from the ${source}); this client reads ${SUPPORTED}`, operation);
+  if (enc === undefined) fail(`unsupported encoding "${shortText(label)}" (from the ${source}); this client reads ${SUPPORTED}`, operation);
   return enc;
 }
 
@@ -228,7 +239,7 @@ function decodeAs(enc: Encoding, bytes: Uint8Array, skip: number, operation: str
  */
 export function decodeXmlBytes(bytes: Uint8Array, contentType: string | null | undefined, operation?: string): string {
   const bom = byteOrderMark(bytes, operation);
-  const label = charsetParameter(contentType);
+  const label = charsetLabel(contentType);
   const charset = label === undefined ? undefined : encodingNamed(label, 'Content-Type charset', operation);
   let enc: Encoding;
   let source: Source;

@@ -85,11 +85,10 @@ export class CallBudget {
       const w = this.#waitingFor;
       return endedWhileWaiting(this.#ended, this.#timeoutMs, typeof w === 'string' ? w : `the response from ${displayUrl(w.responseFrom)}`, this.#sent);
     }
-    const e = err as { cause?: { code?: string; message?: string }; message?: string };
+    const e = err as { cause?: { code?: string } };
     // undici's code for response headers over Node's limit, which says nothing to most readers.
     if (e?.cause?.code === 'UND_ERR_HEADERS_OVERFLOW') what = "the response's headers are larger than Node reads (16 KiB unless node --max-http-header-size)";
-    const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
-    return new TransportError('network', `${what}: ${detail}`, this.#operation, err);
+    return new TransportError('network', `${what}: ${failureDetail(err)}`, this.#operation, err);
   }
 
   /**
@@ -130,6 +129,22 @@ export class CallBudget {
 }
 
 /** The statuses fetch follows as redirects (its "redirect status"). */
+/**
+ * What a network failure's cause says, for its message: the text and the code (`other side closed
+ * (UND_ERR_SOCKET)`, `incorrect header check (Z_DATA_ERROR)`), as a code alone says little to most
+ * readers; the code alone when the text only repeats it (`connect ECONNREFUSED 127.0.0.1:8080`).
+ * The text is cut after 200 characters with `…`, which the redactor sees as a cut (secrets are
+ * removed from the whole error later).
+ */
+function failureDetail(err: unknown): string {
+  const e = err as { cause?: { code?: unknown; message?: unknown }; message?: unknown } | undefined;
+  const code = typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  const said = typeof e?.cause?.message === 'string' && e.cause.message !== '' ? e.cause.message : undefined;
+  const short = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}\u2026` : text);
+  if (code !== undefined) return said === undefined || said.includes(code) ? code : `${short(said)} (${code})`;
+  return short(said ?? (typeof e?.message === 'string' ? e.message : String(err)));
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**

@@ -42,18 +42,26 @@ function plainView(text: string, dropMarkup: boolean): { plain: string; starts: 
   let plain = '';
   const starts: number[] = [];
   let last = 0;
-  // Once a comment is not closed, none after it is: no second search to the end (linear time).
+  // Once a comment is not closed, none after it is; once no cut follows, none does: no second
+  // search to the end (linear time).
   let commentsClosed = true;
+  let cutsAhead = true;
   for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
     let skipTo = m.index + m[0].length;
     if (m[0] === '<!--') {
       const close = commentsClosed && dropMarkup ? text.indexOf('-->', skipTo) : -1;
-      if (close < 0) {
-        commentsClosed &&= !dropMarkup;
+      // A comment that an excerpt's (or a capped fault text's) cut `…` left open may have ended
+      // after the cut, a secret going on there: left out up to the cut, so the secret's beginning meets it.
+      const cut: number = close < 0 && dropMarkup && cutsAhead ? text.indexOf('\u2026', skipTo) : -1;
+      if (close < 0 && dropMarkup) {
+        commentsClosed = false;
+        cutsAhead = cut >= 0;
+      }
+      if (close < 0 && cut < 0) {
         ESCAPE.lastIndex = m.index + 1; // an unclosed `<!--` is text, as all markup when it is kept
         continue;
       }
-      skipTo = ESCAPE.lastIndex = close + 3;
+      skipTo = ESCAPE.lastIndex = close >= 0 ? close + 3 : cut;
     } else if (m[7] !== undefined && !dropMarkup) {
       ESCAPE.lastIndex = m.index + 1;
       continue;
@@ -217,10 +225,16 @@ function define(obj: object, key: string, value: unknown, enumerable = false): v
   Object.defineProperty(obj, key, { value, enumerable, writable: true, configurable: true });
 }
 
-/** A copy of `value` with every string (also object keys) cleaned. */
+/** How deep deep() copies a field's objects; nothing the runtime makes nests this far. */
+const MAX_FIELD_DEPTH = 64;
+/** What stands for an object deeper than MAX_FIELD_DEPTH: it is never handed back uncleaned. */
+const DEEPER_LEVELS_NOT_KEPT = '(deeper levels not kept)';
+
+/** A copy of `value` with every string (also object keys) cleaned; objects nested deeper than MAX_FIELD_DEPTH are dropped. */
 function deep(value: unknown, clean: (s: string) => string, depth = 0): unknown {
   if (typeof value === 'string') return clean(value);
-  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_FIELD_DEPTH) return DEEPER_LEVELS_NOT_KEPT;
   // A Date holds no text (TenantNotRunningError.retryAt): kept as the Date it is.
   if (value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((v) => deep(v, clean, depth + 1));

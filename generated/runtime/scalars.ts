@@ -78,13 +78,13 @@ export function parseScalar(kind: ScalarKind, src: string): unknown {
     case 'char': {
       const code = integerAt(src, start, end);
       if (Number.isNaN(code)) throw new ScalarError(`"${shortText(src.slice(start, end))}" is not a char code`);
-      if (code < 0 || code > 0xffff) throw new ScalarError(`${src.slice(start, end)} is not a UTF-16 code unit`);
+      if (code < 0 || code > 0xffff) throw new ScalarError(`${shortText(src.slice(start, end))} is not a UTF-16 code unit`);
       return String.fromCharCode(code);
     }
     default: { // the integer kinds (INTEGER_RANGES), as the type checker narrows kind here
       const n = integerAt(src, start, end);
       if (Number.isNaN(n)) throw new ScalarError(`"${shortText(src.slice(start, end))}" is not an integer (xs:${kind})`);
-      if (!inRange(kind, n)) throw outOfRange(kind, src.slice(start, end));
+      if (!inRange(kind, n)) throw outOfRange(kind, shortText(src.slice(start, end)));
       return n;
     }
   }

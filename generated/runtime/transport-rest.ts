@@ -88,7 +88,7 @@ export const restTransport: Transport = {
       // with its start, rather than what JSON.parse minds in it. No JSON text starts with `<`.
       if (/^\s*</.test(text)) {
         const type = response.contentType?.trim().slice(0, 100) ?? 'none';
-        throw new DecodeError(`the message is not JSON (Content-Type ${type}): ${bodyExcerpt(context.clean(text))}`, '', operation);
+        throw new DecodeError(`the message is not JSON (Content-Type ${type}): ${bodyExcerpt(text, context.clean)}`, '', operation);
       }
       const { output } = restCodec(codec).decodeResponse(text, { unknownElements: context.unknownElements });
       return { output, headers: {} };

@@ -34,7 +34,7 @@ export const soapTransport: Transport = {
     if (!/^\s*</.test(text)) {
       if (failed) throw httpError(response, text, context);
       if (text.trim() === '') throw new DecodeError(`the response body is empty (HTTP ${status})`, '', name);
-      throw new DecodeError(`the response is not XML: ${bodyExcerpt(context.clean(text))}`, '', name);
+      throw new DecodeError(`the response is not XML: ${bodyExcerpt(text, context.clean)}`, '', name);
     }
     let decoded;
     try {
@@ -48,15 +48,32 @@ export const soapTransport: Transport = {
       // A page instead of an envelope (a proxy's sign-in page): say so, not what the XML reader minds in it.
       const type = response.contentType?.trim().slice(0, 100) ?? '';
       if (/^text\/html\s*(;|$)/i.test(type)) {
-        throw new DecodeError(`the response is an HTML page (Content-Type ${type}), not a SOAP envelope: ${bodyExcerpt(context.clean(text))}`, '', name);
+        throw new DecodeError(`the response is an HTML page (Content-Type ${type}), not a SOAP envelope: ${bodyExcerpt(text, context.clean)}`, '', name);
       }
       throw err;
     }
     if (failed) throw httpError(response, text, context);
     const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
     if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
-      throw new SoExceptionError(headers.ExceptionInfo ?? undefined, name);
+      throw new SoExceptionError(keptInnerExceptions(headers.ExceptionInfo ?? undefined), name);
     }
     return decoded;
   },
 };
+
+/**
+ * How many InnerException levels below ExceptionInfo an error keeps, as the REST transport keeps
+ * (json.ts): SuperOffice nests a few; a longer chain is a broken or hostile answer (the XML reader
+ * allows 256 levels), which must not make every error the runtime redacts and the caller logs that deep.
+ */
+const MAX_INNER_EXCEPTIONS = 16;
+
+/** `info` with its InnerException chain cut after MAX_INNER_EXCEPTIONS levels (the levels kept are copies). */
+function keptInnerExceptions(info: SoExceptionInfoFields | undefined, depth = 0): SoExceptionInfoFields | undefined {
+  const inner = info?.InnerException;
+  if (info === undefined || inner === undefined || inner === null) return info;
+  if (depth < MAX_INNER_EXCEPTIONS) return { ...info, InnerException: keptInnerExceptions(inner, depth + 1) };
+  const kept = { ...info };
+  delete kept.InnerException;
+  return kept;
+}

@@ -54,10 +54,33 @@ export interface Transport {
   response(codec: AnyOperationCodec, response: HttpReply, context: TransportContext): { output: unknown; headers: unknown };
 }
 
-/** The first 500 characters of a body, on one line, for error messages (after `clean`). */
-export function bodyExcerpt(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+/**
+ * How much of a body's start an excerpt is made from: `clean` reads this much at most, so a huge
+ * error body costs bounded work whatever it holds (cleaning a whole 60 MB body that starts with an
+ * escape took seconds of blocked event loop and gigabytes). Far more than the 500 characters shown,
+ * as cleaning and joining whitespace shorten the text.
+ */
+export const EXCERPT_SOURCE_LENGTH = 4096;
+
+/** The first 500 characters of a body, on one line, secrets removed by `clean`, for error messages. */
+export function bodyExcerpt(text: string, clean: (text: string) => string): string {
+  const cleaned = text.length <= EXCERPT_SOURCE_LENGTH ? clean(text) : clean(`${excerptSource(text)}\u2026`);
+  const oneLine = cleaned.replace(/\s+/g, ' ').trim();
   return oneLine.length > 500 ? `${oneLine.slice(0, 500)}\u2026` : oneLine;
+}
+
+/** An escape or markup start that a cut left unfinished at the end of a text (`&#00`, `&am`, `%4`, `\u00`, `<!-`, `<![CDA`, `]]`). */
+const UNFINISHED_ESCAPE = /(?:&(?:#[xX]?[0-9a-fA-F]*|[a-zA-Z]*)|%[0-9a-fA-F]?|\\(?:[uU][0-9a-fA-F]{0,3})?|<(?:!(?:-|\[[CDAT]*)?)?|\]\]?)$/;
+
+/**
+ * The start of a long body, cut so that the redactor still sees a secret the cut splits, in any
+ * form it reads (redact.ts): before an escape or markup the cut left unfinished, as the redactor
+ * would read its start as text, parting the secret's beginning from the cut. The caller marks the
+ * cut with `…`, before which the redactor removes a secret's beginning (and up to which it leaves
+ * out a comment the cut left open).
+ */
+function excerptSource(text: string): string {
+  return text.slice(0, EXCERPT_SOURCE_LENGTH).replace(UNFINISHED_ESCAPE, '');
 }
 
 /**
@@ -76,7 +99,7 @@ export const NOT_RUN_STATUSES: ReadonlySet<number> = new Set([421, 429, 503]);
  * place it is kept), and the error the body itself meant (a SOAP Fault) as cause.
  */
 export function httpError(response: HttpReply, text: string, context: TransportContext, cause?: unknown): HttpError {
-  const excerpt = bodyExcerpt(context.clean(text));
+  const excerpt = bodyExcerpt(text, context.clean);
   return new HttpError(response.status, response.statusText, excerpt, context.operation, { retryAfter: response.retryAfter, cause });
 }
 

@@ -685,8 +685,8 @@ export class XmlReader {
     if (end < 0) {
       const c = src.charCodeAt(lt + 2 + qname.length); // (no name character: the name ends there)
       if (!src.startsWith(qname, lt + 2) || (c < 128 ? NAME_ASCII[c] !== 0 : isNameCharHigh(c) || isNameSurrogate(c))) {
-        const found = (/^[^\t\n\r <>]*/.exec(src.slice(lt + 2, lt + 202)) as RegExpExecArray)[0];
-        throw this.error(`Mismatched end tag: expected </${qname}>, found </${found}>`, lt);
+        const found = (/^[^\t\n\r <>]*/.exec(src.slice(lt + 2, lt + 203)) as RegExpExecArray)[0]; // 200 shown, `…` if more
+        throw this.error(`Mismatched end tag: expected </${qname}>, found </${found.length > 200 ? `${found.slice(0, 200)}\u2026` : found}>`, lt);
       }
       const p = this.skipWs(lt + 2 + qname.length);
       if (src.charCodeAt(p) !== 62) throw this.error(`Expected '>' to close end tag </${qname}>`, p);
