@@ -128,7 +128,6 @@ export class CallBudget {
   }
 }
 
-/** The statuses fetch follows as redirects (its "redirect status"). */
 /**
  * What a network failure's cause says, for its message: the text and the code (`other side closed
  * (UND_ERR_SOCKET)`, `incorrect header check (Z_DATA_ERROR)`), as a code alone says little to most
@@ -145,6 +144,7 @@ function failureDetail(err: unknown): string {
   return short(said ?? (typeof e?.message === 'string' ? e.message : String(err)));
 }
 
+/** The statuses fetch follows as redirects (its "redirect status"). */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**

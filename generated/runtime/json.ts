@@ -939,118 +939,18 @@ function responseFields(index: SchemaIndex, msg: MessageDesc): readonly FieldDes
 }
 
 /**
- * JSON.parse, with its failure told in our words: V8's message quotes the text around the error,
- * cut with `...`, where a secret's beginning is not seen as cut off (redact.ts knows `…`), and its
- * wording differs between Node versions.
+ * JSON.parse, its failure told without the text V8's message quotes around the error: that quote is
+ * cut with `...`, which redact.ts does not read as a cut, so a piece of a secret there would show
+ * (`Unexpected token 'S', "{"a": SECRET-TIC"... is not valid JSON`). What V8 says of the error and
+ * its position is kept.
  */
 function parseJson(text: string, operation: string): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
-  } catch {
-    throw new DecodeError(`the message is not JSON: ${jsonSyntaxError(text)}`, '', operation);
+  } catch (err) {
+    const said = (err as Error).message.replace(/, .* is not valid JSON$/s, '');
+    throw new DecodeError(`the message is not JSON: ${said}`, '', operation);
   }
-}
-
-/** What is wrong in `text`, which JSON.parse refused, and where: `unexpected character (a letter) at line 1, column 20 (offset 19)`. */
-function jsonSyntaxError(text: string): string {
-  const at = jsonErrorOffset(text);
-  if (at >= text.length) return 'it ends too soon';
-  let line = 1;
-  let lineStart = 0; // counted, not split: a body of millions of lines must not become an array of them
-  for (let nl = text.indexOf('\n'); nl >= 0 && nl < at; nl = text.indexOf('\n', nl + 1)) {
-    line++;
-    lineStart = nl + 1;
-  }
-  const column = at - lineStart + 1;
-  return `unexpected character (${characterClass(text.charCodeAt(at))}) at line ${line}, column ${column} (offset ${at})`;
-}
-
-/** A character, as a message names it without quoting the text around it: a letter, a digit, `'}'`, U+0001. */
-function characterClass(code: number): string {
-  const c = String.fromCharCode(code);
-  if (/[A-Za-z]/.test(c)) return 'a letter';
-  if (/[0-9]/.test(c)) return 'a digit';
-  if (code > 0x20 && code < 0x7f) return `'${c}'`;
-  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
-const JSON_NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-const JSON_LITERAL = /true|false|null/y;
-
-/** The offset of the first character that makes `text` not JSON (RFC 8259), or text.length when it ends too soon. */
-function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const space = (): void => {
-    for (let c = text.charCodeAt(i); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++i));
-  };
-  const token = (re: RegExp): boolean => {
-    re.lastIndex = i;
-    if (!re.test(text)) return false;
-    i = re.lastIndex;
-    return true;
-  };
-  const string = (): boolean => {
-    const end = stringEnd(text, i);
-    i = end < 0 ? -end - 1 : end;
-    return end >= 0;
-  };
-  /** An object's key and its colon (after `{` or a comma). */
-  const key = (): boolean => {
-    space();
-    if (text[i] !== '"' || !string()) return false;
-    space();
-    return text[i] === ':' && ++i > 0;
-  };
-  const open: string[] = []; // the closing brackets of the containers around i, innermost last
-  for (;;) {
-    space(); // a value
-    const c = text[i];
-    if (c === '{' || c === '[') {
-      i++;
-      space();
-      const close = c === '{' ? '}' : ']';
-      if (text[i] === close) i++;
-      else {
-        open.push(close);
-        if (c === '{' && !key()) return i;
-        continue;
-      }
-    } else if (c === '"' ? !string() : !token(JSON_NUMBER) && !token(JSON_LITERAL)) return i;
-    for (;;) { // after a value: a comma, a closing bracket, or the end
-      space();
-      const close = open[open.length - 1];
-      if (close !== undefined && text[i] === close) {
-        open.pop();
-        i++;
-      } else if (close !== undefined && text[i] === ',') {
-        i++;
-        if (close === '}' && !key()) return i;
-        break;
-      } else return i;
-    }
-  }
-}
-
-/** A run of characters a JSON string holds as they are (no quote, backslash or control character). */
-const JSON_PLAIN_CHARACTERS = /[^"\\\u0000-\u001f]*/y;
-
-/** The offset after the string starting at `start` (a `"`), or -(offset of its error) - 1. */
-function stringEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    JSON_PLAIN_CHARACTERS.lastIndex = i;
-    JSON_PLAIN_CHARACTERS.test(text);
-    i = JSON_PLAIN_CHARACTERS.lastIndex;
-    const c = text.charCodeAt(i);
-    if (c === 34) return i + 1;
-    if (c < 0x20) return -i - 1;
-    if (c === 92) {
-      const e = text[i + 1];
-      if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 5;
-      else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
-      else return -(i + 1) - 1;
-    }
-  }
-  return -text.length - 1;
 }
 
 /** Query parameters by lower-cased name (the first of each name counts). */
