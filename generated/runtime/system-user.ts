@@ -70,6 +70,14 @@ function refusal(answer: { readonly ErrorMessage?: unknown }, secrets: readonly 
   return new SystemUserSignInError(redact(typeof answer.ErrorMessage === 'string' ? answer.ErrorMessage : '', secrets), httpStatus);
 }
 
+/**
+ * A new error like a remembered refusal: each call is given its own, as each call's redaction cleans
+ * the error it throws in place (a shared one changed under the callers that already held it).
+ */
+function copyOf(err: SystemUserSignInError | JwtError): SystemUserSignInError | JwtError {
+  return err instanceof SystemUserSignInError ? new SystemUserSignInError(err.errorMessage, err.httpStatus) : new JwtError(err.message);
+}
+
 /** A self-renewing system user ticket; environment, tenant and application token come from the session. */
 export function systemUserTicket(options: SystemUserTicketOptions): TicketProvider {
   // The closure below reads these copies, never `options`: it must not keep the key passed (SECURITY.md).
@@ -87,7 +95,7 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   const now = options.now ?? Date.now;
   let key: Promise<WebCryptoKey> | undefined;
   const keysByOrigin = new Map<string, JwtKeys>();
-  let lastRefusal: { readonly error: Error; readonly at: number; readonly asked: string } | undefined;
+  let lastRefusal: { readonly error: SystemUserSignInError | JwtError; readonly at: number; readonly asked: string } | undefined;
   return renewingTicket(async (context) => {
     const { environment, tenant, applicationToken } = context;
     // An empty token is missing too: `process.env['SO_CLIENT_SECRET'] ?? ''` would sign in with none.
@@ -98,11 +106,11 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     // (revoked, denied, a token that does not verify ...) would come back the same at once, so each
     // call within REFUSAL_MEMORY_MS gets that same error object (redacted when it was made) instead.
     const asked = `${environment}\n${tenant}\n${applicationToken}`;
-    if (lastRefusal !== undefined && lastRefusal.asked === asked && now() - lastRefusal.at < REFUSAL_MEMORY_MS) throw lastRefusal.error;
+    if (lastRefusal !== undefined && lastRefusal.asked === asked && now() - lastRefusal.at < REFUSAL_MEMORY_MS) throw copyOf(lastRefusal.error);
     try {
       return await signIn(context, environment, tenant, applicationToken);
     } catch (err) {
-      if (err instanceof SystemUserSignInError || err instanceof JwtError) lastRefusal = { error: err, at: now(), asked };
+      if (err instanceof SystemUserSignInError || err instanceof JwtError) lastRefusal = { error: copyOf(err), at: now(), asked };
       throw err;
     }
   }, options);
