@@ -622,6 +622,9 @@ const badCases: readonly BadCase[] = [
         ['a URL', 'https://admin:HUNTER2@host.example/x.xsd?ticket=7T:abc', 'https://***@host.example/x.xsd?ticket=***', /is not a local file: a local WSDL imports only local files.*/],
         ['a URL without its scheme', '//admin:HUNTER2@host.example/x.xsd', '//***@host.example/x.xsd', /is not a local file: a local WSDL imports only local files.*/],
         ['a relative location with a query', 'x.xsd?ticket=7T:abc#HUNTER2', 'x.xsd?ticket=***', /is not a local file: a file location has no query.*/],
+        // Read as a local path, a "no such file" error showed them whole (review of session 18's diff).
+        ['a Windows network path', '\\\\admin:HUNTER2@host.example\\x.xsd', '\\\\***@host.example\\x.xsd', /is not a local file: a local WSDL imports only local files.*/],
+        ['a URL after white space', ' https://admin:HUNTER2@host.example/x.xsd', 'https://***@host.example/x.xsd', /is not a local file: a local WSDL imports only local files.*/],
       ] as const
     ).map(([kind, loc, shown, why]) => ({
       // The location was quoted as written, password and ticket included (review r18b).

@@ -73,6 +73,7 @@ function redactQuery(query: string): string {
  * `//user:pw@host/x.xsd`) with the same secrets hidden, its fragment dropped.
  */
 export function redactLocation(location: string): string {
+  location = location.trim(); // (as resolveLocation reads it)
   if (hasScheme(location)) return redactUrl(location);
   const noFragment = location.replace(/#.*$/s, '');
   const q = noFragment.indexOf('?');
@@ -133,12 +134,16 @@ export function normalizeOrigin(origin: string): string {
  * location is refused (the caller adds where it was found).
  */
 export function resolveLocation(location: string, from: DocRef, origins: ReadonlySet<string>): DocRef {
-  if (location.trim() === '') throw new Error('the location is empty');
+  // White space around it is not part of it (xs:anyURI collapses white space): a location that
+  // starts with a space is still a URL, or a network path.
+  location = location.trim();
+  if (location === '') throw new Error('the location is empty');
   if (from.kind === 'file') {
     if (/^file:/i.test(location)) return { kind: 'file', path: fileURLToPath(new URL(location)) };
-    // `//host/x.xsd` is a URL without its scheme; a query (`x.xsd?ticket=…`) is one no file has.
-    // Both are refused here, so a path made of them (user info, a ticket) is never shown unredacted.
-    if (hasScheme(location) || location.startsWith('//')) {
+    // `//host/x.xsd` is a URL without its scheme, `\\host\x.xsd` a Windows network path (read over
+    // the network); a query (`x.xsd?ticket=…`) is one no file has. All are refused here, so a path
+    // made of them (user info, a ticket) is never shown unredacted, nor a network host reached.
+    if (hasScheme(location) || /^[/\\]{2}/.test(location)) {
       throw new Error(
         `"${redactLocation(location)}" is not a local file: a local WSDL imports only local files (save the document next to it, or generate from the URL)`,
       );
