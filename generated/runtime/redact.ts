@@ -27,6 +27,12 @@ const ESCAPE = /&#0*([0-9]{1,7});|&#[xX]0*([0-9a-fA-F]{1,6});|&(amp|lt|gt|quot|a
 /** The same, matched at one offset only: how long the escape of one character is (sourceEnd). */
 const ESCAPE_AT = new RegExp(ESCAPE.source, 'y');
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/**
+ * An escape or markup start that a cut left unfinished at the end of a text (`&#00`, `&am`, `%4`,
+ * `\u00`, `<!-`, `<![CDA`, `]]`): the plain view keeps it as text, so it stands between a secret's
+ * beginning and the cut's `…` (found() steps back over it).
+ */
+const UNFINISHED_ESCAPE = /(?:&(?:#[xX]?[0-9a-fA-F]*|[a-zA-Z]*)|%[0-9a-fA-F]?|\\(?:[uU][0-9a-fA-F]{0,3})?|<(?:!(?:-|\[[CDAT]*)?)?|\]\]?)$/;
 /** The markup the plain view leaves out (ESCAPE's group 7 and comments). */
 const MARKUP = /<!\[CDATA\[|\]\]>|<!--/;
 
@@ -125,9 +131,12 @@ function found(text: string, secrets: readonly string[], dropMarkup: boolean): [
   for (const s of secrets) {
     for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push(range(i, i + s.length));
     for (let cut = plain.indexOf('\u2026'); cut >= 0; cut = plain.indexOf('\u2026', cut + 1)) {
-      for (let k = Math.min(s.length - 1, cut); k >= MIN_SECRET_LENGTH; k--) {
-        if (plain.startsWith(s.slice(0, k), cut - k)) {
-          ranges.push(range(cut - k, cut));
+      // Where the text before the cut ends, an escape the cut left unfinished left out: every cut
+      // (an excerpt, a quoted value, a capped text) is covered here, whatever made it.
+      const end = cut - (UNFINISHED_ESCAPE.exec(plain.slice(Math.max(0, cut - 32), cut))?.[0].length ?? 0);
+      for (let k = Math.min(s.length - 1, end); k >= MIN_SECRET_LENGTH; k--) {
+        if (plain.startsWith(s.slice(0, k), end - k)) {
+          ranges.push(range(end - k, cut));
           break;
         }
       }
