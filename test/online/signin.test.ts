@@ -199,6 +199,32 @@ describe('verifying the returned JWT', () => {
     await assert.rejects(verifyJwt(signJwt({ alg: 'RS256', x5t: 42 }, claims(), issuer.privateKey), keys, NOW, 0), /x5t that is not a string/);
   });
 
+  // One key in the set, then the login host rotates it: a token naming the new key by x5t got the
+  // old key (the set's only one), "does not verify", and the set was never fetched again (review of
+  // session 18's diff). A thumbprint the set's keys give decides as a kid does.
+  test('JWKS: an x5t the set does not hold, after a rotation, fetches the set again instead of taking its only key', async () => {
+    let t = NOW;
+    let rotated = false;
+    let fetches = 0;
+    const fakeFetch = (async (url: string | URL) => {
+      fetches++;
+      if (String(url).endsWith('/openid-configuration')) return Response.json({ jwks_uri: 'http://127.0.0.1:9/login/.well-known/jwks' });
+      const key = rotated ? { x5t: 'bmV3', use: 'sig', ...issuer.jwk } : { x5t: 'b2xk', use: 'sig', ...stranger.jwk };
+      return Response.json({ keys: [key] });
+    }) as typeof fetch;
+    const keys = jwksKeys({ origin: 'http://127.0.0.1:9', fetch: fakeFetch, timeoutMs: 1000, now: () => t });
+    await assert.rejects(verifyJwt(signJwt({ alg: 'RS256', x5t: 'b2xk' }, claims(), issuer.privateKey), keys, NOW, 0), /does not verify/, 'the old key, named');
+    assert.equal(fetches, 2);
+    rotated = true;
+    t += 61_000;
+    const signed = signJwt({ alg: 'RS256', x5t: 'bmV3' }, claims(), issuer.privateKey);
+    assert.equal((await verifyJwt(signed, keys, NOW, 0))[TICKET_CLAIM], '7T:ticket==');
+    assert.equal(fetches, 4, 'the set fetched again once');
+    // A set whose keys give no thumbprint: its only key is still used (as before x5t was matched).
+    const plain = jwksKeys({ origin: 'http://127.0.0.1:9', fetch: (async (url: string | URL) => (String(url).endsWith('/openid-configuration') ? Response.json({ jwks_uri: 'http://127.0.0.1:9/jwks' }) : Response.json({ keys: [{ use: 'sig', ...issuer.jwk }] }))) as typeof fetch, timeoutMs: 1000, now: () => NOW });
+    assert.equal((await verifyJwt(signed, plain, NOW, 0))[TICKET_CLAIM], '7T:ticket==');
+  });
+
   test('JWKS: metadata pointing the keys at another origin is refused', async () => {
     const fakeFetch = (async () => Response.json({ jwks_uri: 'http://127.0.0.2:9/jwks' })) as unknown as typeof fetch;
     const keys = jwksKeys({ origin: 'http://127.0.0.1:9', fetch: fakeFetch, timeoutMs: 1000, now: () => NOW });
