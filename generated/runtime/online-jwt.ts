@@ -153,13 +153,19 @@ interface KeySet {
 /**
  * The key a header names: by kid when it has one (never by anything else then); without kid, by
  * x5t or x5t#S256, matched against the JWKs' own x5t / x5t#S256; else the set's only key, when it
- * has one key -- no guessing among several.
+ * has one key -- no guessing among several. A thumbprint the set's keys give too decides as a kid
+ * does: one that matches none names a key the set does not hold yet (after a rotation: the caller
+ * fetches the set again), not the set's only key.
  */
 function keyOf(keys: KeySet, id: JwtKeyId): WebCryptoKey | undefined {
   if (id.kid !== undefined) return keys.byKid.get(id.kid);
-  const byX5t = id.x5t === undefined ? undefined : keys.byThumbprint.get(`x5t:${id.x5t}`);
-  const byX5tS256 = id['x5t#S256'] === undefined ? undefined : keys.byThumbprint.get(`x5t#S256:${id['x5t#S256']}`);
-  return byX5t ?? byX5tS256 ?? keys.only;
+  let named = false;
+  for (const kind of ['x5t', 'x5t#S256'] as const) {
+    const key = id[kind] === undefined ? undefined : keys.byThumbprint.get(`${kind}:${id[kind]}`);
+    if (key !== undefined) return key;
+    named ||= id[kind] !== undefined && [...keys.byThumbprint.keys()].some((k) => k.startsWith(`${kind}:`));
+  }
+  return named ? undefined : keys.only;
 }
 
 async function fetchKeySet(o: JwksOptions): Promise<KeySet> {
