@@ -104,7 +104,7 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     }
     // best-practices.md: "Do not invoke the system user flow before each and every call". A refusal
     // (revoked, denied, a token that does not verify ...) would come back the same at once, so each
-    // call within REFUSAL_MEMORY_MS gets that same error object (redacted when it was made) instead.
+    // call within REFUSAL_MEMORY_MS gets a copy of that refusal (copyOf), without signing in.
     const asked = `${environment}\n${tenant}\n${applicationToken}`;
     if (lastRefusal !== undefined && lastRefusal.asked === asked && now() - lastRefusal.at < REFUSAL_MEMORY_MS) throw copyOf(lastRefusal.error);
     try {
