@@ -71,6 +71,9 @@ export interface SoExceptionInfoFields {
   Parameters?: Record<string, string | null> | null | undefined;
 }
 
+/** How many InnerException levels an error keeps, on both transports: SuperOffice nests a few; a longer chain is a broken or hostile answer. */
+export const MAX_INNER_EXCEPTIONS = 16;
+
 /**
  * The service answered, but reported failure: `Succeeded` false and/or an `ExceptionInfo` header.
  * Carries the SoExceptionInfo fields, including the inner exception chain.

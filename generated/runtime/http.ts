@@ -8,6 +8,7 @@ import { callLimit, endedWhileWaiting } from './agent.js';
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
 import { displayUrl } from './hooks.js';
+import { shortText } from './scalars.js';
 
 /** What came back: status and the whole body, read under the size limit; what a transport decodes. */
 export interface HttpReply {
@@ -139,9 +140,8 @@ function failureDetail(err: unknown): string {
   const e = err as { cause?: { code?: unknown; message?: unknown }; message?: unknown } | undefined;
   const code = typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
   const said = typeof e?.cause?.message === 'string' && e.cause.message !== '' ? e.cause.message : undefined;
-  const short = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}\u2026` : text);
-  if (code !== undefined) return said === undefined || said.includes(code) ? code : `${short(said)} (${code})`;
-  return short(said ?? (typeof e?.message === 'string' ? e.message : String(err)));
+  if (code !== undefined) return said === undefined || said.includes(code) ? code : `${shortText(said, 200)} (${code})`;
+  return shortText(said ?? (typeof e?.message === 'string' ? e.message : String(err)), 200);
 }
 
 /** The statuses fetch follows as redirects (its "redirect status"). */
@@ -212,7 +212,7 @@ export async function postRequest(
  */
 function withoutUserInfo(location: string): string {
   const clean = location.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
-  return clean.length > 2000 ? `${clean.slice(0, 2000)}\u2026` : clean;
+  return shortText(clean, 2000);
 }
 
 /** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */

@@ -35,7 +35,7 @@
 // Below the values, one operation's messages on the Agents API (`restCodec(operation)`, the JSON
 // side of an operation codec, and the error objects that stand for a failure). Only REST loads this
 // module: the REST transport, the mock's REST side, and applications that call restCodec.
-import { DecodeError, EncodeError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
+import { DecodeError, EncodeError, MAX_INNER_EXCEPTIONS, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import { setProperty, type UnknownElements } from './decode.js';
 import { responseMessage, type OperationCodec } from './operation.js';
 import { DURATION_RE, formatScalar, parseScalar, ScalarError, shortText } from './scalars.js';
@@ -1038,7 +1038,7 @@ function aspNetErrorInfo(o: Map<string, unknown>, depth: number): SoExceptionInf
   if (stringProp(o.get('exceptiontype')) !== undefined) info.ExceptionType = stringProp(o.get('exceptiontype'))!;
   if (stringProp(o.get('stacktrace')) !== undefined) info.StackTrace = stringProp(o.get('stacktrace'))!;
   const inner = o.get('innerexception');
-  if (depth < 16 && isParsedObject(inner)) info.InnerException = aspNetErrorInfo(byLowerCaseName(inner), depth + 1);
+  if (depth < MAX_INNER_EXCEPTIONS && isParsedObject(inner)) info.InnerException = aspNetErrorInfo(byLowerCaseName(inner), depth + 1);
   return info;
 }
 

@@ -172,9 +172,9 @@ function typeError(expected: string, value: unknown, numberShown = false): Scala
   return new ScalarError(`expected ${expected}, got ${numberShown && typeof value === 'number' ? value : got}`);
 }
 
-/** A value as quoted in a message: at most 40 characters (schema.ts's value rules quote with it too). */
-export function shortText(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}\u2026` : text;
+/** A value as quoted in a message: at most `max` characters, a cut marked with … (schema.ts's value rules, http.ts's errors quote with it too). */
+export function shortText(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max)}\u2026` : text;
 }
 
 /**

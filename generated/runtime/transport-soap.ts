@@ -8,7 +8,7 @@
 // cause and in its excerpt: the server did not run the operation, which the call re-routes or
 // retries. A Fault with 401 or 403 stays a SoapFaultError: the credential refusal list reads its
 // code and its httpStatus (ticket-source.ts), and the ticket is renewed either way.
-import { DecodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
+import { DecodeError, MAX_INNER_EXCEPTIONS, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import { bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, type Transport } from './transport.js';
 
 export const soapTransport: Transport = {
@@ -62,18 +62,13 @@ export const soapTransport: Transport = {
 };
 
 /**
- * How many InnerException levels below ExceptionInfo an error keeps, as the REST transport keeps
- * (json.ts): SuperOffice nests a few; a longer chain is a broken or hostile answer (the XML reader
- * allows 256 levels), which must not make every error the runtime redacts and the caller logs that deep.
+ * `info` with its InnerException chain cut after MAX_INNER_EXCEPTIONS levels, in place (the decoded
+ * header is this call's own): a longer chain (the XML reader allows 256 levels) must not make every
+ * error the runtime redacts and the caller logs that deep.
  */
-const MAX_INNER_EXCEPTIONS = 16;
-
-/** `info` with its InnerException chain cut after MAX_INNER_EXCEPTIONS levels (the levels kept are copies). */
-function keptInnerExceptions(info: SoExceptionInfoFields | undefined, depth = 0): SoExceptionInfoFields | undefined {
-  const inner = info?.InnerException;
-  if (info === undefined || inner === undefined || inner === null) return info;
-  if (depth < MAX_INNER_EXCEPTIONS) return { ...info, InnerException: keptInnerExceptions(inner, depth + 1) };
-  const kept = { ...info };
-  delete kept.InnerException;
-  return kept;
+function keptInnerExceptions(info: SoExceptionInfoFields | undefined): SoExceptionInfoFields | undefined {
+  let level = info;
+  for (let depth = 0; level?.InnerException && depth < MAX_INNER_EXCEPTIONS; depth++) level = level.InnerException;
+  if (level?.InnerException) delete level.InnerException; // (cut by the limit; a null at the end of a short chain stays)
+  return info;
 }
