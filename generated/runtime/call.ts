@@ -138,7 +138,7 @@ export class Caller {
       const a: Attempt = { callId, callStarted: started, number: attempt, started: Date.now(), url: undefined, base: undefined, status: undefined, requestBytes: 0, responseBytes: 0, ticket: undefined, headers: call.headers };
       try {
         const result = await this.#send(codec, name, input, options, budget, call, a);
-        if (hooks) this.#report(hooks, name, a, started, undefined, false);
+        if (hooks) this.#report(hooks, name, a, undefined, false);
         return result;
       } catch (err) {
         let delay: number | undefined;
@@ -179,7 +179,7 @@ export class Caller {
             retryError = policyErr;
           }
         }
-        if (hooks) this.#report(hooks, name, a, started, err, delay !== undefined, retryError);
+        if (hooks) this.#report(hooks, name, a, err, delay !== undefined, retryError);
         if (delay === undefined) throw err;
         if (delay > 0) {
           try {
@@ -188,7 +188,7 @@ export class Caller {
           } catch {
             // The call's timeout or the caller's abort, while waiting: the call ends here, and onCall says so.
             const failure = budget.failure(undefined);
-            if (hooks) this.#reportCall(hooks, this.#event(name, a, failure), started);
+            if (hooks) this.#reportCall(hooks, a, this.#event(name, a, failure));
             throw failure;
           }
         }
@@ -197,15 +197,15 @@ export class Caller {
   }
 
   /** The hook events of an attempt (and, when it is the last one, of the call). */
-  #report(hooks: Hooks, operation: string, a: Attempt, callStarted: number, err: unknown, willRetry: boolean, retryError?: unknown): void {
+  #report(hooks: Hooks, operation: string, a: Attempt, err: unknown, willRetry: boolean, retryError?: unknown): void {
     const event = this.#event(operation, a, err, retryError);
     notify(hooks.onAttempt, { ...event, willRetry });
-    if (!willRetry) this.#reportCall(hooks, event, callStarted);
+    if (!willRetry) this.#reportCall(hooks, a, event);
   }
 
-  /** onCall: the last attempt's event, timed from the start of the call. */
-  #reportCall(hooks: Hooks, event: CallEvent, callStarted: number): void {
-    notify(hooks.onCall, { ...event, startTime: callStarted, durationMs: Date.now() - callStarted });
+  /** onCall: the last attempt `a`'s event, timed from the start of the call. */
+  #reportCall(hooks: Hooks, a: Attempt, event: CallEvent): void {
+    notify(hooks.onCall, { ...event, startTime: a.callStarted, durationMs: Date.now() - a.callStarted });
   }
 
   /** What the hooks are told of an attempt; secrets removed. */
