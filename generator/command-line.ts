@@ -8,7 +8,7 @@ import { commandAsRun } from './input/command.js';
 import { CONFIG_FILE, DEFAULT_OUT_DIR, expandArguments, findConfig, isPositiveLimit, NoMatchError, readConfig, type GlobWatch, type LoadedConfig } from './input/config.js';
 import { checkOrigin, isUrl, normalizeOrigin } from './input/documents.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './input/fetch.js';
-import { interruptedWrite, leftovers } from './output/write.js';
+import { leftovers } from './output/write.js';
 import { slashRelative } from './physical-path.js';
 import type { ReadCache } from './read-cache.js';
 import { watchAndRun, type WatchRun } from './watch.js';
@@ -237,9 +237,16 @@ async function runOnce(argv: Args, settings: RunSettings, io: CliOutput, cache?:
   const ms = performance.now() - started;
   const outLabel = slashRelative(process.cwd(), out);
   if (argv.check) {
+    // What an interrupted run left there, or a run writing there now: the folder is not as a run
+    // leaves it, whether its files are stale or not.
+    const left = leftovers(out);
+    if (left.writing !== undefined) {
+      io.err(`${NAME}: another gen-services86 run (process ${left.writing}) is writing ${outLabel}; check again when it has ended\n`);
+      return { code: 1, line: `${outLabel} is being written` };
+    }
     if (result.stale.length > 0) {
       const command = settings.asRun();
-      if (interruptedWrite(out)) {
+      if (left.names.length > 0) {
         io.err(`${NAME}: an earlier run writing ${outLabel} was interrupted; a normal run recovers it first\n`);
       }
       const foreign = result.stale.filter((s) => s.reason === 'foreign');
@@ -254,13 +261,8 @@ async function runOnce(argv: Args, settings: RunSettings, io: CliOutput, cache?:
       );
       return { code: 1, line: `${outLabel} is stale (${plural(result.stale.length, 'file')})` };
     }
-    // The files are right, but a run was interrupted there (or is writing now): the folder is not as
-    // a run leaves it, and "up to date" was said beside its lock, staging and trash.
-    const left = leftovers(out);
-    if (left.writing !== undefined) {
-      io.err(`${NAME}: another gen-services86 run (process ${left.writing}) is writing ${outLabel}; check again when it has ended\n`);
-      return { code: 1, line: `${outLabel} is being written` };
-    }
+    // The files are right, but a run was interrupted there: "up to date" was said beside its lock,
+    // staging and trash.
     if (left.names.length > 0) {
       io.err(
         `${NAME}: an earlier run writing ${outLabel} was interrupted and left ${left.names.join(', ')}; ` +

@@ -26,10 +26,8 @@ const ADDED = '.gen-services86-added';
 const LOCK = '.gen-services86-lock';
 /** Held for a moment by the one run removing a lock left by a killed run (see takeOver): its process id. */
 const TAKEOVER = '.gen-services86-lock-takeover';
-/** What a swap that did not finish leaves, for the next run to roll back. */
-const INTERRUPTED = [OLD, STAGING];
-/** What an interrupted or failed run may leave (a killed run its lock too), for the next run to roll back or clear. */
-const WORK_AREAS = [...INTERRUPTED, TRASH, LOCK, TAKEOVER];
+/** What an interrupted or failed run may leave (a swap that did not finish: OLD and STAGING; a killed run its lock too), for the next run to roll back or clear. */
+const WORK_AREAS = [OLD, STAGING, TRASH, LOCK, TAKEOVER];
 
 /**
  * What the last run wrote. `files` lists every generated file; `sha256` holds the hash of each as
@@ -690,11 +688,6 @@ function linkTree(from: string, to: string, prefix: string, skip: (rel: string) 
       cpSync(source, target, { verbatimSymlinks: true, preserveTimestamps: true });
     }
   }
-}
-
-/** True when an earlier write was interrupted (the next normal run recovers it). */
-export function interruptedWrite(outDir: string): boolean {
-  return INTERRUPTED.some((name) => existsSync(join(outDir, name)));
 }
 
 /**
