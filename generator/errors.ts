@@ -23,8 +23,7 @@ export class GenerateError extends Error {
     const loc = this.location;
     if (loc) {
       const path = loc.path ? ` (at ${loc.path})` : '';
-      const place = loc.line > 0 ? (loc.column > 0 ? `${loc.file}:${loc.line}:${loc.column}` : `${loc.file}:${loc.line}`) : loc.file;
-      return `${place}: ${this.message}${path}`;
+      return `${placeOf(loc)}: ${this.message}${path}`;
     }
     return this.file ? `${this.file}: ${this.message}` : this.message;
   }
@@ -46,12 +45,19 @@ export function combineErrors(errors: readonly GenerateError[]): GenerateError {
   return errors.length === 1 ? errors[0]! : new GenerateErrors(errors);
 }
 
+/** `file:line:column`, `file:line` without a column, `file` without a line: never `0:0`. */
+function placeOf(loc: SourceLocation): string {
+  return loc.line > 0 ? (loc.column > 0 ? `${loc.file}:${loc.line}:${loc.column}` : `${loc.file}:${loc.line}`) : loc.file;
+}
+
 /**
- * Where an earlier declaration is, for the error about a later one (whose location is `later`):
- * `line 12, column 5` in the same file, `Other.xsd:12:5` in another.
+ * The error for a name declared a second time, at `later`: `what` (`type "X" is declared twice in
+ * namespace N`), then where the first is: `line 12, column 5` in the same file, `Other.xsd:12:5`
+ * in another.
  */
-export function earlierPlace(earlier: SourceLocation, later: SourceLocation): string {
-  return earlier.file === later.file ? `line ${earlier.line}, column ${earlier.column}` : `${earlier.file}:${earlier.line}:${earlier.column}`;
+export function declaredTwice(what: string, earlier: SourceLocation, later: SourceLocation): GenerateError {
+  const place = earlier.file === later.file && earlier.line > 0 ? `line ${earlier.line}, column ${earlier.column}` : placeOf(earlier);
+  return new GenerateError(`${what} (the first at ${place})`, later);
 }
 
 /** The 1-based line and column of `offset` in `text` (lines end at '\n'), for an error's location. */

@@ -1,7 +1,7 @@
 // WSDL 1.1 → model. Reads wsdl:types (via the schema reader), messages, the portType, its SOAP
 // binding and the service address, then checks that every reference resolves, so the emitter
 // never meets a dangling name.
-import { GenerateError, earlierPlace } from '../errors.js';
+import { GenerateError, declaredTwice } from '../errors.js';
 import {
   qnameKey,
   shownLocal,
@@ -156,8 +156,7 @@ function refuseRepeatedNames(elements: readonly XmlElement[], files: FileOf, mes
       first.set(name, el);
       continue;
     }
-    const loc = location(el, files(el));
-    throw new GenerateError(`${message(name)} (the first at ${earlierPlace(location(earlier, files(earlier)), loc)})`, loc);
+    throw declaredTwice(message(name), location(earlier, files(earlier)), location(el, files(el)));
   }
 }
 
@@ -179,9 +178,7 @@ function readMessages(root: XmlElement, file: string, tns: string, out: Map<stri
     const key = qnameKey({ ns: tns, local: attr(m, 'name') ?? '' });
     const loc = location(m, file);
     const earlier = out.get(key);
-    if (earlier) {
-      throw new GenerateError(`wsdl:message "${attr(m, 'name') ?? ''}" is declared twice in namespace ${tns} (the first at ${earlierPlace(earlier.location, loc)})`, loc);
-    }
+    if (earlier) throw declaredTwice(`wsdl:message "${attr(m, 'name') ?? ''}" is declared twice in namespace ${tns}`, earlier.location, loc);
     out.set(key, { parts, location: loc });
   }
 }

@@ -2,7 +2,7 @@
 // extension, ArrayOf wrappers, enumerations with WCF annotations, xs:list flags, IsDictionary,
 // simple restrictions) and refuses every other construct by name and place, so a schema we do
 // not understand can never turn into a silently wrong type.
-import { GenerateError, earlierPlace } from '../errors.js';
+import { GenerateError, declaredTwice } from '../errors.js';
 import {
   XSD_PRIMITIVES,
   qnameKey,
@@ -178,12 +178,7 @@ function requiredName(el: XmlElement, file: string): string {
 function addType(ctx: SchemaContext, def: TypeDef): void {
   const key = qnameKey(def.name);
   const earlier = ctx.set.types.get(key);
-  if (earlier) {
-    throw new GenerateError(
-      `type "${def.name.local}" is declared twice in namespace ${def.name.ns} (the first at ${earlierPlace(earlier.location, def.location)})`,
-      def.location,
-    );
-  }
+  if (earlier) throw declaredTwice(`type "${def.name.local}" is declared twice in namespace ${def.name.ns}`, earlier.location, def.location);
   ctx.set.types.set(key, def);
 }
 
@@ -228,9 +223,7 @@ function readGlobalElement(el: XmlElement, ctx: SchemaContext): void {
   const loc = location(el, ctx.file);
   const earlier = ctx.set.elements.get(key);
   // Checked before its type is read: an inline type of the second would be "type /X declared twice".
-  if (earlier) {
-    throw new GenerateError(`element "${name.local}" is declared twice in namespace ${name.ns} (the first at ${earlierPlace(earlier.location, loc)})`, loc);
-  }
+  if (earlier) throw declaredTwice(`element "${name.local}" is declared twice in namespace ${name.ns}`, earlier.location, loc);
   const type = elementType(el, ctx, `/${name.local}`);
   ctx.set.elements.set(key, { name, type, nillable: attr(el, 'nillable') === 'true', location: loc });
 }
