@@ -423,8 +423,10 @@ function checkTypeDef(
         const nextDef = service.types.get(qnameKey(next));
         return nextDef?.kind === 'restriction' ? named(nextDef.base) : undefined;
       });
-      const builtin = builtinOf(def, service);
-      if (builtin && (def.minInclusive || def.maxInclusive)) checkRangeFacets(def, builtin, what);
+      if (def.minInclusive || def.maxInclusive) {
+        const builtin = builtinOf(def, service);
+        if (builtin) checkRangeFacets(def, builtin, what);
+      }
       break;
     }
   }
