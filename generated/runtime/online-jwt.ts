@@ -9,7 +9,7 @@
 // `x5t`/`x5t#S256`) (from /login/.well-known/openid-configuration, cached). Then: expiry with a small clock skew, and the ticket claim.
 import { arrayBuffer, base64Bytes, importJwkPublicKey, importRsaPublicKey, type RsaJwk, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { OnlineError } from './errors.js';
-import { requestJson } from './online-request.js';
+import { isJsonObject, requestJson } from './online-request.js';
 
 /** The claim that carries the ticket. */
 export const TICKET_CLAIM = 'http://schemes.superoffice.net/identity/ticket';
@@ -78,7 +78,7 @@ function jsonPart(part: string, what: string): unknown {
   } catch {
     throw new JwtError(`the token ${what} is not base64url JSON`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new JwtError(`the token ${what} is not a JSON object`);
+  if (!isJsonObject(value)) throw new JwtError(`the token ${what} is not a JSON object`);
   return value;
 }
 

@@ -70,8 +70,13 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
   } catch {
     throw new OnlineError(`${what} (${url}) is not JSON`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OnlineError(`${what} (${url}) is not a JSON object`);
-  return value as Record<string, unknown>;
+  if (!isJsonObject(value)) throw new OnlineError(`${what} (${url}) is not a JSON object`);
+  return value;
+}
+
+/** A parsed JSON value that is an object (not null, not an array): what every Online answer and a JWT's parts are. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** The error `errorFromAnswer` makes of an answer that is not 200, or undefined; the body is read only for it. */
@@ -86,7 +91,7 @@ async function errorOfAnswer(response: Response, errorFromAnswer: OnlineRequestO
   } catch {
     return undefined; // not JSON, too large, or cut off: the status is all there is to tell
   }
-  return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? errorFromAnswer(response.status, answer as Record<string, unknown>) : undefined;
+  return isJsonObject(answer) ? errorFromAnswer(response.status, answer) : undefined;
 }
 
 /** The body as UTF-8 text, refused (and cancelled) from its Content-Length or as soon as it passes `limit` bytes. */
