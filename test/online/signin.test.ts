@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { createVerify } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import { importRsaPrivateKey, importRsaPublicKey, KeyFormatError } from '../../templates/runtime/online-keys.js';
+import { KeyFormatError, rsaPrivateKeyImport, rsaPublicKeyImport, type RsaKeyInput } from '../../templates/runtime/online-keys.js';
+
+/** A key read and imported at once (a form the reader refuses rejects, as an import does). */
+const importRsaPrivateKey = async (key: RsaKeyInput) => rsaPrivateKeyImport(key)();
+const importRsaPublicKey = async (key: RsaKeyInput) => rsaPublicKeyImport(key)();
 import { signSystemUserToken, systemUserTimestamp } from '../../templates/runtime/online-sign.js';
 import { fixedJwtKey, jwksKeys, JwtError, TICKET_CLAIM, verifyJwt } from '../../templates/runtime/online-jwt.js';
 import { makeKeyPair, opensslVerifies, selfSignedCertificate, signJwt, signJwtHs256, unsignedJwt, type TestKeyPair } from '../support/online-test-keys.js';
