@@ -7,7 +7,7 @@
 // is looked at. The key is the one given in the options (public key or certificate), or the one of
 // the environment's JWKS that the header names by `kid` (or, without kid, by certificate thumbprint
 // `x5t`/`x5t#S256`) (from /login/.well-known/openid-configuration, cached). Then: expiry with a small clock skew, and the ticket claim.
-import { arrayBuffer, base64Bytes, importJwkPublicKey, importRsaPublicKey, type RsaJwk, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
+import { arrayBuffer, base64Bytes, importJwkPublicKey, rsaPublicKeyImport, type RsaJwk, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { OnlineError } from './errors.js';
 import { isJsonObject, requestJson } from './online-request.js';
 
@@ -100,8 +100,9 @@ function numericDate(value: unknown): number | undefined {
 
 /** One key given by the user (PEM public key, certificate, RSA XML, JWK, CryptoKey): used whatever the kid. */
 export function fixedJwtKey(input: RsaKeyInput): JwtKeys {
+  const importKey = rsaPublicKeyImport(input); // (read now: a bad key fails here, systemUserTicket's start)
   let key: Promise<WebCryptoKey> | undefined;
-  return { key: () => (key ??= importRsaPublicKey(input)) };
+  return { key: () => (key ??= importKey()) };
 }
 
 export interface JwksOptions {

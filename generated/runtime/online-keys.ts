@@ -61,17 +61,14 @@ function subtle(): WebCryptoSubtle {
 type ReadKey = { readonly format: 'pkcs8' | 'spki'; readonly der: Uint8Array } | { readonly format: 'jwk'; readonly jwk: RsaJwk } | { readonly format: 'crypto'; readonly key: WebCryptoKey };
 
 /**
- * The private key's form, checked without importing it (a KeyFormatError: not PEM, a PEM on one
- * line, a public key, RSA XML or a JWK without the private parts ...), so that systemUserTicket
- * refuses a bad key when it is made, not at the first call.
+ * Reads the private key now, without WebCrypto (a KeyFormatError: not PEM, a PEM on one line, a
+ * public key, RSA XML or a JWK without the private parts ...), so that systemUserTicket refuses a
+ * bad key when it is made, not at the first call; returns its import (the key that signs system
+ * user tokens), for the first sign-in.
  */
-export function checkRsaPrivateKey(key: RsaKeyInput): void {
-  readPrivateKey(key);
-}
-
-/** The RSA private key that signs system user tokens. */
-export async function importRsaPrivateKey(key: RsaKeyInput): Promise<WebCryptoKey> {
-  return importRead(readPrivateKey(key), 'sign');
+export function rsaPrivateKeyImport(key: RsaKeyInput): () => Promise<WebCryptoKey> {
+  const read = readPrivateKey(key);
+  return () => importRead(read, 'sign');
 }
 
 function readPrivateKey(key: RsaKeyInput): ReadKey {
@@ -86,14 +83,10 @@ function readPrivateKey(key: RsaKeyInput): ReadKey {
   throw new KeyFormatError(`expected a private key (PEM "PRIVATE KEY" or "RSA PRIVATE KEY", or <RSAKeyValue> XML), got PEM "${label}"`);
 }
 
-/** The public key's form, checked without importing it (as checkRsaPrivateKey). */
-export function checkRsaPublicKey(key: RsaKeyInput): void {
-  readPublicKey(key);
-}
-
-/** An RSA public key that verifies RS256 signatures. */
-export async function importRsaPublicKey(key: RsaKeyInput): Promise<WebCryptoKey> {
-  return importRead(readPublicKey(key), 'verify');
+/** Reads an RSA public key that verifies RS256 signatures now (as rsaPrivateKeyImport); returns its import. */
+export function rsaPublicKeyImport(key: RsaKeyInput): () => Promise<WebCryptoKey> {
+  const read = readPublicKey(key);
+  return () => importRead(read, 'verify');
 }
 
 function readPublicKey(key: RsaKeyInput): ReadKey {

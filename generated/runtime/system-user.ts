@@ -13,7 +13,7 @@
 // given); it, the signed token, the application token and the ticket stay in memory and out of every
 // error message.
 import { redact } from './redact.js';
-import { checkRsaPrivateKey, checkRsaPublicKey, importRsaPrivateKey, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
+import { rsaPrivateKeyImport, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, SERIAL_CLAIM, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
 import { checkLimitOption, environmentUrl } from './agent.js';
@@ -81,14 +81,15 @@ function copyOf(err: SystemUserSignInError | JwtError): SystemUserSignInError | 
 /** A self-renewing system user ticket; environment, tenant and application token come from the session. */
 export function systemUserTicket(options: SystemUserTicketOptions): TicketProvider {
   // The closure below reads these copies, never `options`: it must not keep the key passed (SECURITY.md).
-  const { systemUserToken, exchange, publicKey, clockSkewMs, timeoutMs } = options;
-  let privateKey: RsaKeyInput | undefined = options.privateKey; // dropped once imported
+  const { systemUserToken, exchange, clockSkewMs, timeoutMs } = options;
   if (typeof systemUserToken !== 'string' || systemUserToken === '') throw new OnlineError('systemUserTicket: systemUserToken is required');
-  if (privateKey === undefined || privateKey === null || privateKey === '') throw new OnlineError('systemUserTicket: privateKey is required');
+  const given = options.privateKey as RsaKeyInput | null | undefined;
+  if (given === undefined || given === null || given === '') throw new OnlineError('systemUserTicket: privateKey is required');
   // A key that cannot be read (a PEM on one line, a file name, a public key ...) fails now, at
-  // startup, not at the first call and again at each (KeyFormatError; WebCrypto imports it later).
-  checkRsaPrivateKey(privateKey);
-  if (publicKey !== undefined) checkRsaPublicKey(publicKey);
+  // startup, not at the first call and again at each (KeyFormatError); WebCrypto imports it at the
+  // first sign-in, from what was read here.
+  let importPrivateKey: (() => Promise<WebCryptoKey>) | undefined = rsaPrivateKeyImport(given); // dropped once imported
+  const fixedKeys = options.publicKey !== undefined ? fixedJwtKey(options.publicKey) : undefined;
   // NaN would switch a check off (`now - NaN >= exp` is false: an expired JWT would pass), as for an agent's limits.
   checkLimitOption('clockSkewMs', clockSkewMs);
   checkLimitOption('timeoutMs', timeoutMs);
@@ -118,8 +119,8 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   /** One sign-in: sign, exchange, verify; the ticket claim. */
   async function signIn(context: TicketContext, environment: string, tenant: string, applicationToken: string): Promise<string> {
     const origin = environmentUrl(environment);
-    key ??= importRsaPrivateKey(privateKey!);
-    key.then(() => (privateKey = undefined), () => (key = undefined));
+    key ??= importPrivateKey!();
+    key.then(() => (importPrivateKey = undefined), () => (key = undefined));
     const signed = await signSystemUserToken(systemUserToken, await key, new Date(now()));
     const secrets = [signed, applicationToken, systemUserToken];
     const request: ExchangeRequest = { fetch: context.fetch, origin, tenant, applicationToken, signed, timeoutMs: timeoutMs ?? 30_000, signal: context.signal };
@@ -128,7 +129,7 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     if (typeof answer.Token !== 'string' || answer.Token === '') throw new JwtError('the sign-in answer has no Token');
     let keys = keysByOrigin.get(origin);
     if (!keys) {
-      keys = publicKey !== undefined ? fixedJwtKey(publicKey) : jwksKeys({ origin, fetch: context.fetch, timeoutMs: request.timeoutMs, now });
+      keys = fixedKeys ?? jwksKeys({ origin, fetch: context.fetch, timeoutMs: request.timeoutMs, now });
       keysByOrigin.set(origin, keys);
     }
     const claims = await verifyJwt(answer.Token, keys, now(), clockSkewMs ?? 60_000);
