@@ -82,6 +82,40 @@ test('usernamePasswordTicket: a refused sign-in is an OnlineError without the pa
   await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof lib.OnlineError && /sign-in of user "jdoe" refused/.test(e.message) && !e.message.includes('wrong-pw'));
 });
 
+// A wrong password sent again by every call can lock the account (and best-practices.md asks not to
+// sign in before every call): a refusal is answered again for 60 s, each call its own error.
+test('usernamePasswordTicket: a refused sign-in is remembered for 60 s, without sending the password again; the first call after it signs in again', async () => {
+  let offset = 0;
+  const so = new lib.SuperOfficeClient({
+    endpoints: { EMail: servers[0]!.url },
+    ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: 'jdoe', password: 'wrong-pw', now: () => Date.now() + offset }),
+  });
+  signIns = 0;
+  const errors: unknown[] = [];
+  for (let i = 0; i < 3; i++) await so.email.getEMailAccount({ EMailAccountId: i }).catch((e: unknown) => errors.push(e));
+  assert.ok(errors.length === 3 && errors.every((e) => e instanceof lib.OnlineError && /sign-in of user "jdoe" refused/.test(e.message)), String(errors));
+  assert.ok(errors[1] !== errors[0] && errors[2] !== errors[1], 'an error object per call');
+  assert.equal(signIns, 1, 'one sign-in for three calls');
+  offset += 59_000;
+  await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 4 }), lib.OnlineError);
+  assert.equal(signIns, 1, 'still remembered after 59 s');
+  offset += 1_000;
+  await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 5 }), lib.OnlineError);
+  assert.equal(signIns, 2, 'signed in again after 60 s');
+});
+
+// A failure of the sign-in call itself (here an exception the server reports) is no refusal: the next call tries again.
+test('usernamePasswordTicket: a failed sign-in call is not remembered', async () => {
+  const so = new lib.SuperOfficeClient({
+    endpoints: { EMail: servers[0]!.url },
+    ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: 'echo', password: 'pw' }),
+  });
+  signIns = 0;
+  await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }));
+  await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 2 }));
+  assert.equal(signIns, 2);
+});
+
 test('usernamePasswordTicket: a sign-in failure that echoes the password does not carry it', async () => {
   const so = new lib.SuperOfficeClient({
     endpoints: { EMail: servers[0]!.url },
