@@ -11,7 +11,7 @@
 //   const so = new SuperOfficeClient({ baseUrl, ticket: usernamePasswordTicket({ principal, userName, password }) });
 import { OnlineError } from './errors.js';
 import { Redactor } from './redact.js';
-import { renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
+import { rememberRefusals, renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
 
 /** What the generated SoPrincipalAgent offers (typed by shape, so the runtime needs no SoPrincipal code). */
 export interface UsernamePasswordAuthenticator {
@@ -34,7 +34,14 @@ export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): 
   // The principal agent was made without the password, so it cannot remove it from its errors: a
   // server that echoes it in a fault or an exception message would put it in the error thrown here.
   const redactor = new Redactor([password]);
-  return renewingTicket(async () => {
+  // The refusals (AuthenticationSucceeded not true), not the principal agent's errors, are remembered.
+  const refusals = new WeakSet<Error>();
+  const refusal = (message: string): OnlineError => {
+    const error = new OnlineError(message);
+    refusals.add(error);
+    return error;
+  };
+  const signIn = async (): Promise<string> => {
     let answer: Awaited<ReturnType<UsernamePasswordAuthenticator['authenticateUsernamePassword']>>;
     try {
       answer = await principal.authenticateUsernamePassword({ UserName: userName, Password: password });
@@ -43,8 +50,10 @@ export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): 
     }
     const ticket = answer?.Credentials?.Ticket;
     if (answer?.AuthenticationSucceeded !== true || typeof ticket !== 'string' || ticket === '') {
-      throw new OnlineError(`sign-in of user ${JSON.stringify(userName)} refused (AuthenticationSucceeded ${String(answer?.AuthenticationSucceeded)})`);
+      throw refusal(`sign-in of user ${JSON.stringify(userName)} refused (AuthenticationSucceeded ${String(answer?.AuthenticationSucceeded)})`);
     }
     return ticket;
-  }, options);
+  };
+  const copyIfRefusal = (err: unknown) => (err instanceof Error && refusals.has(err) ? refusal(err.message) : undefined);
+  return renewingTicket(rememberRefusals(signIn, () => '', copyIfRefusal, options.now ?? Date.now), options);
 }

@@ -20,7 +20,7 @@ import { checkLimitOption, environmentUrl } from './agent.js';
 import { OnlineError } from './errors.js';
 import { MAX_ANSWER_BYTES, requestJson } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
-import { renewingTicket, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
+import { rememberRefusals, renewingTicket, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
 
 export interface SystemUserTicketOptions extends RenewingTicketOptions {
   /** The system user token of the application and tenant (the system_token claim; "AppName-xxxxxxxx"). */
@@ -39,12 +39,6 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
   /** Time limit of each sign-in request (default 30 s; 0 = none). */
   timeoutMs?: number | undefined;
 }
-
-/**
- * How long a refused sign-in (SystemUserSignInError, JwtError) is remembered: the calls in that time
- * get its error without signing in again; the first call after it signs in again.
- */
-const REFUSAL_MEMORY_MS = 60_000;
 
 /** The issuer of system user tokens (validate-security-tokens.md). */
 const SYSTEM_USER_ISSUER = 'SuperOffice AS';
@@ -70,12 +64,10 @@ function refusal(answer: { readonly ErrorMessage?: unknown }, secrets: readonly 
   return new SystemUserSignInError(redact(typeof answer.ErrorMessage === 'string' ? answer.ErrorMessage : '', secrets), httpStatus);
 }
 
-/**
- * A new error like a remembered refusal: each call is given its own, as each call's redaction cleans
- * the error it throws in place (a shared one changed under the callers that already held it).
- */
-function copyOf(err: SystemUserSignInError | JwtError): SystemUserSignInError | JwtError {
-  return err instanceof SystemUserSignInError ? new SystemUserSignInError(err.errorMessage, err.httpStatus) : new JwtError(err.message);
+/** A copy of a refusal (SystemUserSignInError, JwtError), for rememberRefusals; undefined for other errors. */
+function copyIfRefusal(err: unknown): SystemUserSignInError | JwtError | undefined {
+  if (err instanceof SystemUserSignInError) return new SystemUserSignInError(err.errorMessage, err.httpStatus);
+  return err instanceof JwtError ? new JwtError(err.message) : undefined;
 }
 
 /** A self-renewing system user ticket; environment, tenant and application token come from the session. */
@@ -96,25 +88,17 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   const now = options.now ?? Date.now;
   let key: Promise<WebCryptoKey> | undefined;
   const keysByOrigin = new Map<string, JwtKeys>();
-  let lastRefusal: { readonly error: SystemUserSignInError | JwtError; readonly at: number; readonly asked: string } | undefined;
-  return renewingTicket(async (context) => {
+  // A refusal (revoked, denied, a token that does not verify ...) is answered again for 60 s to the
+  // same environment, tenant and application token, without signing in (rememberRefusals).
+  const asked = ({ environment, tenant, applicationToken }: TicketContext): string => `${environment}\n${tenant}\n${applicationToken}`;
+  return renewingTicket(rememberRefusals((context) => {
     const { environment, tenant, applicationToken } = context;
     // An empty token is missing too: `process.env['SO_CLIENT_SECRET'] ?? ''` would sign in with none.
     if (environment === undefined || tenant === undefined || !applicationToken) {
       throw new OnlineError('systemUserTicket needs the session options environment, tenant and applicationToken (not empty)');
     }
-    // best-practices.md: "Do not invoke the system user flow before each and every call". A refusal
-    // (revoked, denied, a token that does not verify ...) would come back the same at once, so each
-    // call within REFUSAL_MEMORY_MS gets a copy of that refusal (copyOf), without signing in.
-    const asked = `${environment}\n${tenant}\n${applicationToken}`;
-    if (lastRefusal !== undefined && lastRefusal.asked === asked && now() - lastRefusal.at < REFUSAL_MEMORY_MS) throw copyOf(lastRefusal.error);
-    try {
-      return await signIn(context, environment, tenant, applicationToken);
-    } catch (err) {
-      if (err instanceof SystemUserSignInError || err instanceof JwtError) lastRefusal = { error: copyOf(err), at: now(), asked };
-      throw err;
-    }
-  }, options);
+    return signIn(context, environment, tenant, applicationToken);
+  }, asked, copyIfRefusal, now), options);
 
   /** One sign-in: sign, exchange, verify; the ticket claim. */
   async function signIn(context: TicketContext, environment: string, tenant: string, applicationToken: string): Promise<string> {

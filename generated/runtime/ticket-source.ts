@@ -118,6 +118,36 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
   };
 }
 
+/** How long a refused sign-in is remembered (rememberRefusals). */
+const REFUSAL_MEMORY_MS = 60_000;
+
+/**
+ * `signIn`, whose refusals (a revoked token, a wrong password) are remembered: the calls that ask the
+ * same (`asked`) within REFUSAL_MEMORY_MS get the refusal again without signing in (best-practices.md:
+ * do not sign in before every call; a wrong password sent by every call can lock the account).
+ * `copyIfRefusal` copies a refusal (each call gets its own: its redaction cleans it in place) and
+ * gives undefined for other errors, such as a failure to reach the server, which the next call retries.
+ */
+export function rememberRefusals(
+  signIn: (context: TicketContext) => Promise<string>,
+  asked: (context: TicketContext) => string,
+  copyIfRefusal: (err: unknown) => Error | undefined,
+  now: () => number,
+): (context: TicketContext) => Promise<string> {
+  let last: { readonly error: Error; readonly at: number; readonly asked: string } | undefined;
+  return async (context) => {
+    const key = asked(context);
+    if (last !== undefined && last.asked === key && now() - last.at < REFUSAL_MEMORY_MS) throw copyIfRefusal(last.error)!;
+    try {
+      return await signIn(context);
+    } catch (err) {
+      const error = copyIfRefusal(err);
+      if (error !== undefined) last = { error, at: now(), asked: key };
+      throw err;
+    }
+  };
+}
+
 /**
  * One run at a time, shared by every caller that asks while it goes (single flight): a sign-in, a
  * tenant state request. A caller giving up (abortable) does not end it for the others; one still
