@@ -106,9 +106,11 @@ export class TenantResolver {
   readonly tenant: string;
   readonly #options: TenantResolverOptions;
   readonly #now: () => number;
-  #cached: { until: number; endpoint?: string; notRunning?: TenantNotRunningError } | undefined;
-  /** The Endpoint of the last answer, if it said the tenant is running, and until when it may stand in for an unanswered state request. */
-  #lastRunning: { readonly endpoint: string; readonly usableUntil: number } | undefined;
+  /**
+   * The last answer, used until `until`: the Endpoint of a running tenant, which may also stand in for
+   * an unanswered state request until `usableUntil`, or the error of one that is not running.
+   */
+  #cached: { until: number; usableUntil: number; endpoint?: string; notRunning?: TenantNotRunningError } | undefined;
   /** The state request in flight, shared by every caller waiting for it. */
   readonly #stateRequests: SingleFlight<string>;
 
@@ -141,7 +143,6 @@ export class TenantResolver {
   /** The host at `endpoint` refused the tenant (HTTP 421): forget it, so the next endpoint() asks again. */
   invalidate(endpoint: string): void {
     if (this.#cached?.endpoint === endpoint) this.#cached = undefined;
-    if (this.#lastRunning?.endpoint === endpoint) this.#lastRunning = undefined;
   }
 
   /** Asks the state now; `stop` aborts the request when it is given up as hung (SingleFlight). */
@@ -161,13 +162,11 @@ export class TenantResolver {
     const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
     if (!state.IsRunning) {
       const notRunning = new TenantNotRunningError(this.tenant, state.State, new Date(until));
-      this.#cached = { until, notRunning };
-      this.#lastRunning = undefined;
+      this.#cached = { until, usableUntil: until, notRunning };
       throw notRunning;
     }
     const endpoint = state.Endpoint.replace(/\/+$/, '');
-    this.#cached = { until, endpoint };
-    this.#lastRunning = { endpoint, usableUntil: until + STALE_IF_ERROR_MS };
+    this.#cached = { until, usableUntil: until + STALE_IF_ERROR_MS, endpoint };
     return endpoint;
   }
 
@@ -177,10 +176,10 @@ export class TenantResolver {
    * ask nor wait; else `err`.
    */
   #lastKnownEndpoint(err: unknown): string {
-    const last = this.#lastRunning;
+    const last = this.#cached;
     const now = this.#now();
-    if (last === undefined || now >= last.usableUntil) throw err;
-    this.#cached = { until: Math.min(now + ASK_AGAIN_AFTER_FAILURE_MS, last.usableUntil), endpoint: last.endpoint };
+    if (last?.endpoint === undefined || now >= last.usableUntil) throw err;
+    this.#cached = { ...last, until: Math.min(now + ASK_AGAIN_AFTER_FAILURE_MS, last.usableUntil) };
     return last.endpoint;
   }
 }
