@@ -165,6 +165,17 @@ export function firstChild(parent: XmlElement, ns: string, local: string): XmlEl
   return undefined;
 }
 
+/**
+ * The first of `found` (the elements one lookup found: a child of one name, say), if any; a second
+ * is refused with the error `refuse` makes of it. The reader reads one, and what another held (a
+ * second sequence's elements, a second wsdl:types' schemas) would vanish without a word.
+ */
+export function onlyOne<T>(found: readonly T[], refuse: (second: T, first: T) => Error): T | undefined {
+  const [first, second] = found;
+  if (second !== undefined) throw refuse(second, first!);
+  return first;
+}
+
 export function attr(el: XmlElement, name: string): string | undefined {
   for (const a of el.attributes) if (a.name === name) return a.value;
   return undefined;

@@ -18,7 +18,7 @@ import {
   type TypeRef,
   type XsdPrimitive,
 } from '../model/types.js';
-import { NS, attr, attrNS, childElements, documentationText, firstChild, location, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
+import { NS, attr, attrNS, childElements, documentationText, firstChild, location, onlyOne, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
 import { openReference, type DocumentResolver } from './external.js';
 import { checkRangeFacets } from './facets.js';
 import { emptySchemaSet, readSchema } from './schema-reader.js';
@@ -49,9 +49,8 @@ export function readWsdl(text: string, file: string, resolver?: DocumentResolver
   const files: FileOf = (el) => byDocument.get(el.ownerDocument) ?? file;
 
   const typesSections = docs.flatMap((d) => {
-    const [types, second] = childElements(d.root, NS.wsdl, 'types');
-    // Its schemas would never be read (nor their imports found: external.ts reads the first).
-    if (second) throw new GenerateError('a second wsdl:types in one document', location(second, d.file));
+    // A second one's schemas would never be read (nor their imports found: external.ts reads the first).
+    const types = onlyOne(childElements(d.root, NS.wsdl, 'types'), (second) => new GenerateError('a second wsdl:types in one document', location(second, d.file)));
     return types ? [{ types, d }] : [];
   });
   if (typesSections.length === 0) throw new GenerateError('the WSDL has no wsdl:types section', location(root, file));
@@ -64,11 +63,9 @@ export function readWsdl(text: string, file: string, resolver?: DocumentResolver
   const messages = new Map<string, MessageDef>();
   for (const d of docs) readMessages(d.root, d.file, d.tns, messages);
   const portTypes = docs.flatMap((d) => childElements(d.root, NS.wsdl, 'portType').map((el) => ({ el, d })));
-  if (portTypes.length === 0) throw new GenerateError('the WSDL has no wsdl:portType', location(root, file));
-  if (portTypes.length > 1) {
-    throw new GenerateError('more than one wsdl:portType in one WSDL is not supported', location(portTypes[1]!.el, portTypes[1]!.d.file));
-  }
-  const { el: portType, d: portTypeDoc } = portTypes[0]!;
+  const onlyPortType = onlyOne(portTypes, (second) => new GenerateError('more than one wsdl:portType in one WSDL is not supported', location(second.el, second.d.file)));
+  if (!onlyPortType) throw new GenerateError('the WSDL has no wsdl:portType', location(root, file));
+  const { el: portType, d: portTypeDoc } = onlyPortType;
   const portTypeName = attr(portType, 'name') ?? '';
   const targetNamespace = portTypeDoc.tns;
   const port = findPort(docs, files, { ns: targetNamespace, local: portTypeName });
@@ -269,12 +266,12 @@ function readOperation(opEl: XmlElement, files: FileOf, messages: Map<string, Me
   if (style !== undefined && style !== 'document') {
     throw new GenerateError(`operation style "${style}" is not supported; only document/literal`, location(soapOp!, files(soapOp!)));
   }
-  const inputEl = onlyChild(opEl, 'input', files);
+  const inputEl = inputOrOutput(opEl, 'input', files);
   if (!inputEl) throw new GenerateError(`operation "${name}" has no wsdl:input`, loc);
-  const outputEl = onlyChild(opEl, 'output', files);
-  const input = readOperationMessage(inputEl, onlyChild(bindingOp, 'input', files), files, messages, soapNs, name);
+  const outputEl = inputOrOutput(opEl, 'output', files);
+  const input = readOperationMessage(inputEl, inputOrOutput(bindingOp, 'input', files), files, messages, soapNs, name);
   const output = outputEl
-    ? readOperationMessage(outputEl, onlyChild(bindingOp, 'output', files), files, messages, soapNs, name)
+    ? readOperationMessage(outputEl, inputOrOutput(bindingOp, 'output', files), files, messages, soapNs, name)
     : undefined;
   return {
     name,
@@ -287,10 +284,11 @@ function readOperation(opEl: XmlElement, files: FileOf, messages: Map<string, Me
 }
 
 /** The wsdl:input or wsdl:output of an operation, if any; a second one (which would be ignored) is refused. */
-function onlyChild(opEl: XmlElement, local: 'input' | 'output', files: FileOf): XmlElement | undefined {
-  const [first, second] = childElements(opEl, NS.wsdl, local);
-  if (second) throw new GenerateError(`operation "${attr(opEl, 'name') ?? ''}" has a second wsdl:${local}`, location(second, files(second)));
-  return first;
+function inputOrOutput(opEl: XmlElement, local: 'input' | 'output', files: FileOf): XmlElement | undefined {
+  return onlyOne(
+    childElements(opEl, NS.wsdl, local),
+    (second) => new GenerateError(`operation "${attr(opEl, 'name') ?? ''}" has a second wsdl:${local}`, location(second, files(second))),
+  );
 }
 
 function readOperationMessage(

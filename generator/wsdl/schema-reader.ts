@@ -18,7 +18,7 @@ import {
   type TypeRef,
   type XsdPrimitive,
 } from '../model/types.js';
-import { NS, attr, childElements, collapsedText, documentationText, firstChild, location, resolveQName, type XmlElement } from './dom.js';
+import { NS, attr, childElements, collapsedText, documentationText, firstChild, location, onlyOne, resolveQName, type XmlElement } from './dom.js';
 import { openReference, type DocumentResolver } from './external.js';
 
 export interface SchemaSet {
@@ -142,14 +142,9 @@ function unsupported(el: XmlElement, file: string, what?: string): GenerateError
   return new GenerateError(`unsupported XSD construct: ${what ?? `xs:${el.localName}`}`, location(el, file));
 }
 
-/**
- * The child `xs:<local>` of `el`, if any. A second one is refused: the reader reads one, and the
- * other's content (a second sequence's elements, a second extension's base) would vanish.
- */
-function onlyOne(el: XmlElement, local: string, file: string): XmlElement | undefined {
-  const [first, second] = childElements(el, NS.xs, local);
-  if (second) throw unsupported(second, file, `a second xs:${local} in one xs:${el.localName}`);
-  return first;
+/** The child `xs:<local>` of `el`, if any; a second one is refused (onlyOne). */
+function onlyXsChild(el: XmlElement, local: string, file: string): XmlElement | undefined {
+  return onlyOne(childElements(el, NS.xs, local), (second) => unsupported(second, file, `a second xs:${local} in one xs:${el.localName}`));
 }
 
 /**
@@ -234,7 +229,7 @@ function readGlobalElement(el: XmlElement, ctx: SchemaContext): void {
  */
 function elementType(el: XmlElement, ctx: SchemaContext, anonymousName: string): TypeRef {
   const typeAttr = attr(el, 'type');
-  const inline = onlyOne(el, 'complexType', ctx.file);
+  const inline = onlyXsChild(el, 'complexType', ctx.file);
   if (attr(el, 'ref') !== undefined) throw unsupported(el, ctx.file, 'xs:element ref');
   if (firstChild(el, NS.xs, 'simpleType')) throw unsupported(el, ctx.file, 'inline xs:simpleType in an element');
   if (typeAttr !== undefined && inline) {
@@ -264,14 +259,14 @@ function readComplexType(el: XmlElement, ctx: SchemaContext, local: string, anon
 
   let base: QName | undefined;
   let particleParent = el;
-  const complexContent = onlyOne(el, 'complexContent', ctx.file);
+  const complexContent = onlyXsChild(el, 'complexContent', ctx.file);
   if (complexContent) {
     // The type's elements and attributes are then its extension's: any beside it would vanish.
     const beside = childElements(el, NS.xs).find((c) => c.localName === 'sequence' || c.localName === 'attribute');
     if (beside) throw unsupported(beside, ctx.file, `xs:${beside.localName} beside xs:complexContent`);
     if (attr(complexContent, 'mixed') === 'true') throw unsupported(complexContent, ctx.file, 'mixed content (mixed="true")');
     rejectUnknownChildren(complexContent, ctx.file, ['annotation', 'extension']);
-    const extension = onlyOne(complexContent, 'extension', ctx.file);
+    const extension = onlyXsChild(complexContent, 'extension', ctx.file);
     if (!extension) throw unsupported(complexContent, ctx.file, 'xs:complexContent without xs:extension');
     rejectUnknownChildren(extension, ctx.file, ['annotation', 'sequence', 'attribute']);
     const baseAttr = attr(extension, 'base');
@@ -283,7 +278,7 @@ function readComplexType(el: XmlElement, ctx: SchemaContext, local: string, anon
   }
 
   const fields: ElementField[] = [];
-  const sequence = onlyOne(particleParent, 'sequence', ctx.file);
+  const sequence = onlyXsChild(particleParent, 'sequence', ctx.file);
   if (sequence) {
     for (const attrName of ['minOccurs', 'maxOccurs']) {
       const v = attr(sequence, attrName);
@@ -370,16 +365,16 @@ function readSimpleType(el: XmlElement, ctx: SchemaContext, name: QName): TypeDe
   const doc = documentation ? { documentation } : {};
   const loc = location(el, ctx.file);
   // One derivation: of two, the second would vanish.
-  const [derivation, second] = childElements(el, NS.xs).filter((c) => c.localName === 'restriction' || c.localName === 'list');
-  if (second) {
-    const twice = second.localName === derivation!.localName;
-    throw unsupported(second, ctx.file, twice ? `a second xs:${second.localName} in one xs:simpleType` : `xs:${second.localName} beside xs:${derivation!.localName}`);
-  }
+  const derivation = onlyOne(
+    childElements(el, NS.xs).filter((c) => c.localName === 'restriction' || c.localName === 'list'),
+    (second, first) =>
+      unsupported(second, ctx.file, second.localName === first.localName ? `a second xs:${second.localName} in one xs:simpleType` : `xs:${second.localName} beside xs:${first.localName}`),
+  );
   const list = derivation?.localName === 'list' ? derivation : undefined;
   if (list) {
     rejectUnknownChildren(list, ctx.file, ['annotation', 'simpleType']);
     const itemTypeAttr = attr(list, 'itemType');
-    const inlineItem = onlyOne(list, 'simpleType', ctx.file);
+    const inlineItem = onlyXsChild(list, 'simpleType', ctx.file);
     if (itemTypeAttr !== undefined && inlineItem) throw new GenerateError('xs:list has both an itemType and an inline simpleType', location(list, ctx.file));
     let item: TypeRef;
     if (itemTypeAttr !== undefined) {
@@ -419,7 +414,7 @@ function readSimpleType(el: XmlElement, ctx: SchemaContext, name: QName): TypeDe
     return { kind: 'enum', name, base, values, ...doc, location: loc };
   }
   const facet = (local: string): RangeFacet | undefined => {
-    const f = onlyOne(restriction, local, ctx.file);
+    const f = onlyXsChild(restriction, local, ctx.file);
     if (!f) return undefined;
     const value = attr(f, 'value');
     if (value === undefined) throw new GenerateError(`xs:${local} has no value`, location(f, ctx.file));
