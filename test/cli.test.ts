@@ -668,6 +668,8 @@ const badCases: readonly BadCase[] = [
       ['text after the document element', (t: string) => `${t}\n<!-- c -->\njunk\n`, 'content after the end of the document element </wsdl:definitions> (a document has one root element)', 'after'],
       ['a second byte order mark (UTF-8)', (t: string) => `\ufeff\ufeff${t}`, 'a second byte order mark (U+FEFF) at the start of the file: save it again with one or none', '1:1'],
       ['text between the XML declaration and the document element', (t: string) => t.replace('?>\n', '?>\nzz'), 'text before the document element (it starts with "z")', '2:1'],
+      // `<!-->` opens a comment and does not end it: the text was said to start inside the comment, at "n" (2:7).
+      ['text after a comment that starts "<!-->"', (t: string) => t.replace('?>\n', '?>\n<!--> not the end -->zz'), 'text before the document element (it starts with "z")', '2:22'],
     ] as const
   ).map(([name, change, message, where]): BadCase => {
     const text = change(fixture('valid-minimal.wsdl'));

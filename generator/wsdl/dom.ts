@@ -94,13 +94,30 @@ function outsideRootError(message: string, text: string): { message: string; off
 function afterMisc(text: string, p: number): number {
   for (;;) {
     while (p < text.length && ' \t\r\n'.includes(text[p]!)) p++;
-    const close = text.startsWith('<?', p) ? '?>' : text.startsWith('<!--', p) ? '-->' : undefined;
-    if (close === undefined) return p;
-    const end = text.indexOf(close, p + 2);
-    if (end < 0) return p;
-    p = end + close.length;
+    const end = endOfCommentOrPi(text, p);
+    if (end === undefined) return p;
+    p = end;
   }
 }
+
+/**
+ * Where the comment or processing instruction that starts at `p` ends (just past its `-->` or
+ * `?>`); undefined when none starts there, or it never ends. The one rule for skipping them, for
+ * the prolog (refuseDoctype) and around the document element (afterMisc).
+ */
+function endOfCommentOrPi(text: string, p: number): number | undefined {
+  const delimiters = COMMENT_OR_PI.find(([open]) => text.startsWith(open, p));
+  if (delimiters === undefined) return undefined;
+  const [open, close] = delimiters;
+  // Looked for after the opening: `<!-->` opens a comment and does not end it.
+  const end = text.indexOf(close, p + open.length);
+  return end < 0 ? undefined : end + close.length;
+}
+
+const COMMENT_OR_PI = [
+  ['<?', '?>'],
+  ['<!--', '-->'],
+] as const;
 
 function cleanXmldomMessage(message: string): string {
   return message
@@ -117,14 +134,9 @@ function refuseDoctype(text: string, file: string, imported: boolean): void {
   for (;;) {
     i = text.indexOf('<', i);
     if (i < 0) return;
-    if (text.startsWith('<?', i)) {
-      i = text.indexOf('?>', i + 2);
-      if (i < 0) return;
-      continue;
-    }
-    if (text.startsWith('<!--', i)) {
-      i = text.indexOf('-->', i + 4);
-      if (i < 0) return;
+    const end = endOfCommentOrPi(text, i);
+    if (end !== undefined) {
+      i = end;
       continue;
     }
     if (/^<!DOCTYPE/i.test(text.slice(i, i + 9))) {
