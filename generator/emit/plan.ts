@@ -389,50 +389,63 @@ const KIND_TEXT: Readonly<Record<TypeDef['kind'], string>> = {
   restriction: 'a simple type restriction',
 };
 
+/** `X in one and Y in the other`, each side as `show` words it: how every difference of two definitions is told. */
+function inOneAndOther<T>(x: T, y: T, show: (v: T) => string): string {
+  return `${show(x)} in one and ${show(y)} in the other`;
+}
+
+/** `in one only` or `in the other only`: a part that one definition has and the other lacks. */
+function inOneOnly(inTheFirst: boolean): string {
+  return `in ${inTheFirst ? 'one' : 'the other'} only`;
+}
+
+/** A value of the model as differences show it: JSON, cut at 80 characters; `absent` for none. */
+function shownValue(v: unknown): string {
+  return v === undefined ? 'absent' : JSON.stringify(v).slice(0, 80);
+}
+
 /** `X in one and Y in the other`, for two type references (a base, an element's type); the namespace is added where the names alone are equal. */
 function twoTypes(x: TypeRef | QName | undefined, y: TypeRef | QName | undefined): string {
   const qname = (r: TypeRef | QName | undefined): QName | undefined =>
     r === undefined ? undefined : 'kind' in r ? (r.kind === 'primitive' ? { ns: 'http://www.w3.org/2001/XMLSchema', local: r.name } : r.name) : r;
   const [qx, qy] = [qname(x), qname(y)];
-  const text = (q: QName | undefined, withNs: boolean): string => {
+  const withNs = qx !== undefined && qy !== undefined && qx.local === qy.local;
+  return inOneAndOther(qx, qy, (q) => {
     if (q === undefined) return 'none';
     const local = q.ns === 'http://www.w3.org/2001/XMLSchema' ? `xs:${q.local}` : shownLocal(q.local);
     return withNs ? `${local} (namespace ${q.ns})` : local;
-  };
-  const sameLocal = qx !== undefined && qy !== undefined && qx.local === qy.local;
-  return `${text(qx, sameLocal)} in one and ${text(qy, sameLocal)} in the other`;
+  });
 }
 
 /** The words for the first difference `steps` (keys and indexes from the definition down) leads to; undefined when there are none. */
 function wordedDifference(a: TypeDef, b: TypeDef, steps: readonly (string | number)[]): string | undefined {
   const [first, index, property] = steps;
-  const quoted = (v: string) => JSON.stringify(v).slice(0, 80);
-  if (a.kind !== b.kind) return `it is ${KIND_TEXT[a.kind]} in one and ${KIND_TEXT[b.kind]} in the other`;
+  if (a.kind !== b.kind) return `it is ${inOneAndOther(a.kind, b.kind, (k) => KIND_TEXT[k])}`;
   if (first === 'documentation') return 'its documentation differs';
   if (first === 'base' && (a.kind === 'complex' || a.kind === 'enum' || a.kind === 'restriction')) {
     return `its base type is ${twoTypes(a.base, (b as typeof a).base)}`;
   }
   if (first === 'item' && a.kind === 'list' && b.kind === 'list') return `its item type is ${twoTypes(a.item, b.item)}`;
-  if (first === 'isDictionary' && a.kind === 'complex') return `it is a WCF dictionary (IsDictionary) in ${a.isDictionary ? 'one' : 'the other'} only`;
+  if (first === 'isDictionary' && a.kind === 'complex') return `it is a WCF dictionary (IsDictionary) ${inOneOnly(a.isDictionary)}`;
   if ((first === 'fields' || first === 'attributes') && typeof index === 'number' && a.kind === 'complex' && b.kind === 'complex') {
     const what = first === 'fields' ? 'element' : 'attribute';
     const x: ElementField | AttributeField | undefined = a[first][index];
     const y: ElementField | AttributeField | undefined = b[first][index];
-    if (!x || !y) return `its ${what} ${(x ?? y)!.name} is in ${x ? 'one' : 'the other'} only`;
+    if (!x || !y) return `its ${what} ${(x ?? y)!.name} is ${inOneOnly(x !== undefined)}`;
     const field = (f: ElementField | AttributeField, key: string): unknown => (f as unknown as Record<string, unknown>)[key];
     switch (property) {
       case 'name':
-        return `its ${what} number ${index + 1} is ${x.name} in one and ${y.name} in the other`;
+        return `its ${what} number ${index + 1} is ${inOneAndOther(x.name, y.name, String)}`;
       case 'type':
         return `its ${what} ${x.name} is ${twoTypes(x.type, y.type)}`;
       case 'minOccurs':
       case 'maxOccurs':
-        return `its ${what} ${x.name} has ${property} ${String(field(x, property))} in one and ${String(field(y, property))} in the other`;
+        return `its ${what} ${x.name} has ${property} ${inOneAndOther(field(x, property), field(y, property), String)}`;
       case 'nillable':
       case 'required':
-        return `its ${what} ${x.name} is ${property} in ${field(x, property) ? 'one' : 'the other'} only`;
+        return `its ${what} ${x.name} is ${property} ${inOneOnly(Boolean(field(x, property)))}`;
       case 'ns':
-        return `its ${what} ${x.name} is ${x.ns ? `in namespace ${x.ns}` : 'unqualified'} in one and ${y.ns ? `in namespace ${y.ns}` : 'unqualified'} in the other`;
+        return `its ${what} ${x.name} is ${inOneAndOther(x.ns, y.ns, (ns) => (ns ? `in namespace ${ns}` : 'unqualified'))}`;
       case 'documentation':
         return `the documentation of its ${what} ${x.name} differs`;
     }
@@ -440,14 +453,14 @@ function wordedDifference(a: TypeDef, b: TypeDef, steps: readonly (string | numb
   if (first === 'values' && typeof index === 'number' && a.kind === 'enum' && b.kind === 'enum') {
     const x = a.values[index];
     const y = b.values[index];
-    if (!x || !y) return `its enumeration value ${quoted((x ?? y)!.value)} is in ${x ? 'one' : 'the other'} only`;
+    if (!x || !y) return `its enumeration value ${shownValue((x ?? y)!.value)} is ${inOneOnly(x !== undefined)}`;
     switch (property) {
       case 'value':
-        return `its enumeration value number ${index + 1} is ${quoted(x.value)} in one and ${quoted(y.value)} in the other`;
+        return `its enumeration value number ${index + 1} is ${inOneAndOther(x.value, y.value, shownValue)}`;
       case 'numeric':
-        return `its enumeration value ${quoted(x.value)} stands for ${x.numeric ?? 'no number'} in one and ${y.numeric ?? 'no number'} in the other`;
+        return `its enumeration value ${shownValue(x.value)} stands for ${inOneAndOther(x.numeric, y.numeric, (n) => n ?? 'no number')}`;
       case 'documentation':
-        return `the documentation of its enumeration value ${quoted(x.value)} differs`;
+        return `the documentation of its enumeration value ${shownValue(x.value)} differs`;
     }
   }
   return undefined;
@@ -465,8 +478,7 @@ function modelPathDifference(a: TypeDef, steps: readonly (string | number)[], d:
       path = `${path}[${step}]${typeof name === 'string' ? ` (${name})` : ''}`;
     }
   }
-  const describe = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v).slice(0, 80));
-  return `${path || 'the definition'} is ${describe(d.a)} in one and ${describe(d.b)} in the other`;
+  return `${path || 'the definition'} is ${inOneAndOther(d.a, d.b, shownValue)}`;
 }
 
 /** Which anonymous wrapper belongs to which operation input: those become `<Op>Request`. */
