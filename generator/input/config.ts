@@ -12,7 +12,7 @@ import { dirname, isAbsolute, join, parse, resolve, sep, type PlatformPath } fro
 import { GenerateError, lineColumnAt } from '../errors.js';
 import { realPath, slashRelative } from '../physical-path.js';
 import { checkOrigin, isUrl, redactUrl } from './documents.js';
-import { decodeUtf16WithBom } from './text.js';
+import { decodeUtf16WithBom, withoutByteOrderMark } from './text.js';
 
 export const CONFIG_FILE = 'gen-services86.config.json';
 /** The output folder when neither the command line nor the config file names one. */
@@ -95,7 +95,7 @@ export function readConfig(path: string): LoadedConfig {
     // UTF-16 with a byte order mark is what Windows PowerShell 5 writes (`>`, Out-File), decoded as
     // a WSDL's is; else UTF-8. Without a byte order mark: Windows editors write one, and JSON.parse refuses it.
     const bytes = readFileSync(path);
-    text = (decodeUtf16WithBom(bytes, file) ?? bytes.toString('utf8')).replace(/^\ufeff/, '');
+    text = withoutByteOrderMark(decodeUtf16WithBom(bytes, file) ?? bytes.toString('utf8'));
   } catch (err) {
     if (err instanceof GenerateError) throw err;
     throw new GenerateError('no such config file', { file });

@@ -24,6 +24,11 @@ export function decodeXmlBytes(bytes: Uint8Array, file: string): string {
   if (text.includes('\u0000')) throw new GenerateError('the file is binary (it contains NUL bytes), not XML', { file });
   // Invalid bytes decode to U+FFFD (so does a real U+FFFD, rarely): only then is the file checked.
   if (text.includes('\ufffd')) refuseInvalidUtf8(buf, text, file);
+  return withoutByteOrderMark(text);
+}
+
+/** `text` without the one byte order mark (U+FEFF) it may start with, which decoding UTF-8 leaves in (a second one stays, for the reader to refuse). */
+export function withoutByteOrderMark(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
