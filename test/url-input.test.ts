@@ -388,6 +388,32 @@ describe('URL inputs: where imports may come from', () => {
     }
   });
 
+  test('an import of an imported schema that cannot be fetched is named with every import up to the WSDL', async () => {
+    // It named the importing schema alone: `http://…/outer.xsd:2:3: xs:import schemaLocation "inner.xsd": …: HTTP 404 Not Found`.
+    routes.set('/chain-import?wsdl', (_req, res) => res.end(wsdlImporting('outer.xsd?ticket=7T:abc')));
+    routes.set('/outer.xsd?ticket=7T:abc', (_req, res) =>
+      res.end(
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="http://schemas.microsoft.com/2003/10/Serialization/Arrays">\n' +
+          '  <xs:import namespace="urn:inner" schemaLocation="inner.xsd"/>\n</xs:schema>\n',
+      ),
+    );
+    try {
+      await buildFilesParallel([`${base}/chain-import?wsdl`]);
+      assert.fail('accepted');
+    } catch (err) {
+      assert.ok(err instanceof GenerateError);
+      const b = base.replace(/[.]/g, '\\.');
+      assert.match(
+        err.describe(),
+        new RegExp(
+          `^${b}/chain-import\\?wsdl:1:\\d+: xs:import schemaLocation "outer\\.xsd\\?ticket=\\*\\*\\*": ` +
+            `${b}/outer\\.xsd\\?ticket=\\*\\*\\*:2:3: xs:import schemaLocation "inner\\.xsd": ${b}/inner\\.xsd: HTTP 404 Not Found \\(at /schema/import\\) \\(at `,
+        ),
+      );
+      assert.doesNotMatch(err.describe(), /7T:abc/);
+    }
+  });
+
   test('another origin is refused by default and allowed when named', async () => {
     // localhost and 127.0.0.1 are different origins, though the same server.
     const other = base.replace('127.0.0.1', 'localhost');
