@@ -49,8 +49,8 @@ test('an agent folder renamed only in case by a later run, on a case-insensitive
     assert.deepEqual(agents(join(dir, 'out')), { MailBox: 'MailBoxAgent' });
     await run(dir, 'Mailbox');
     assert.deepEqual(agents(join(dir, 'out')), { Mailbox: 'MailboxAgent' });
-    const manifest = JSON.parse(readFileSync(join(dir, 'out', '.gen-services86-manifest.json'), 'utf8')) as { files: string[] };
-    assert.deepEqual(manifest.files.filter((f) => /^mailbox\//i.test(f)), ['Mailbox/client.ts', 'Mailbox/index.ts', 'Mailbox/metadata.ts', 'Mailbox/mock.ts', 'Mailbox/operations.ts', 'Mailbox/types.ts']);
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', '.gen-services86-manifest.json'), 'utf8')) as { sha256: Record<string, string> };
+    assert.deepEqual(Object.keys(manifest.sha256).filter((f) => /^mailbox\//i.test(f)), ['Mailbox/client.ts', 'Mailbox/index.ts', 'Mailbox/metadata.ts', 'Mailbox/mock.ts', 'Mailbox/operations.ts', 'Mailbox/types.ts']);
     // And back, with a file of the user's in the folder: it stays there (the run failed with
     // "cp returned EINVAL (src and dest cannot be the same)": both spellings were staged, as one folder).
     writeFileSync(join(dir, 'out', 'Mailbox', 'notes.txt'), 'mine');

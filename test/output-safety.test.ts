@@ -42,9 +42,12 @@ function workFolders(dir: string): string[] {
   return readdirSync(dir).filter((n) => n.startsWith('.gen-services86-') && n !== MANIFEST).sort();
 }
 
+/** The files the manifest lists (with their hashes). */
 function readManifest(out: string): string[] {
-  return (JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { files: string[] }).files;
+  return Object.keys((JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { sha256: Record<string, string> }).sha256);
 }
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 let work: string;
 /** `old/EMail.wsdl`: EMail.wsdl with one operation's documentation changed (same file name, so only that text differs). */
@@ -251,9 +254,9 @@ describe('(d) obsolete generated files are removed, unknown ones kept', () => {
     writeFileSync(join(out, 'EMail', 'legacy.ts'), legacy); // ours: header + manifest → obsolete
     writeFileSync(join(out, 'EMail', 'stray.ts'), stray); // header, not in the manifest → not provably ours
     writeFileSync(join(out, 'EMail', 'edited.ts'), edited); // in the manifest, header gone → the user's now
-    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { generator: string; files: string[] };
-    manifest.files.push('EMail/legacy.ts', 'EMail/edited.ts');
-    manifest.files.sort();
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { generator: string; sha256: Record<string, string> };
+    manifest.sha256['EMail/legacy.ts'] = sha256(legacy);
+    manifest.sha256['EMail/edited.ts'] = sha256(`${header}\nexport const asWritten = 1;\n`);
     writeFileSync(join(out, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
 
     // --check sees exactly the one obsolete file, and still writes nothing.
@@ -445,9 +448,8 @@ describe('(h) the manifest names files inside the folder only', () => {
     const other = join(dir, 'other');
     cpSync(newTree, other, { recursive: true });
     const manifestPath = join(out, MANIFEST);
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: string[]; sha256: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { sha256: Record<string, string> };
     const escape = '../other/EMail/client.ts';
-    manifest.files.push(escape);
     manifest.sha256[escape] = createHash('sha256').update(readFileSync(join(other, 'EMail', 'client.ts'))).digest('hex');
     writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
 

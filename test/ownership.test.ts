@@ -61,12 +61,32 @@ describe('a dropped input', () => {
     assert.match(run.stdout, new RegExp(`^gen-services86: out: \\d+ written, \\d+ unchanged, ${gammaFiles.length} removed \\(`, 'm'));
     assert.deepEqual(readdirSync(out).sort(), [MANIFEST, 'Alpha', 'Beta', 'index.ts', 'runtime', 'shared']);
     assert.deepEqual(sessionAgents(out), ['alpha', 'beta']);
-    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { files: string[]; sha256: Record<string, string> };
-    assert.ok(!manifest.files.some((f) => f.startsWith('Gamma/')), 'the manifest no longer lists Gamma');
-    assert.deepEqual(Object.keys(manifest.sha256).sort(), [...manifest.files].sort(), 'one hash per file');
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { files?: unknown; sha256: Record<string, string> };
+    assert.ok(!Object.keys(manifest.sha256).some((f) => f.startsWith('Gamma/')), 'the manifest no longer lists Gamma');
+    assert.equal(manifest.files, undefined, 'the files are listed once, with their hashes');
     const after = await runCli([...args('Alpha', 'Beta'), '--check'], dir);
     assert.equal(after.code, 0, after.stderr);
   });
+
+  // Earlier versions wrote the manifest with a `files` list (beside the hashes, or alone): a folder
+  // one of them wrote is still owned, its dropped agent's files removed.
+  for (const [format, rewrite] of [
+    ['a files list beside the hashes', (m: { sha256: Record<string, string> }) => ({ ...m, files: Object.keys(m.sha256) })],
+    ['a files list without hashes', (m: { sha256: Record<string, string> }) => ({ generator: 'gen-services86', files: Object.keys(m.sha256) })],
+  ] as const) {
+    test(`a manifest of an earlier version (${format}): its files are ours`, async () => {
+      const dir = project('earlier-manifest');
+      const out = join(dir, 'out');
+      await ok(args('Alpha', 'Beta', 'Gamma'), dir);
+      const gammaFiles = readdirSync(join(out, 'Gamma')).length;
+      const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { sha256: Record<string, string> };
+      writeFileSync(join(out, MANIFEST), JSON.stringify(rewrite(manifest), null, 2) + '\n');
+      const run = await ok(args('Alpha', 'Beta'), dir);
+      assert.equal(run.stderr, '');
+      assert.match(run.stdout, new RegExp(`^gen-services86: out: \\d+ written, \\d+ unchanged, ${gammaFiles} removed \\(`, 'm'));
+      assert.ok(!existsSync(join(out, 'Gamma')));
+    });
+  }
 
   test('two runs into one folder are one project: the second run replaces the agent set, and says what it removed', async () => {
     const dir = project('replace');
@@ -126,8 +146,8 @@ describe('a dropped input', () => {
     const lines = r.stderr.trimEnd().split('\n');
     assert.deepEqual(lines, Object.keys(before).sort().map((f) => `gen-services86: out/Gamma/${f}: kept, although no longer generated: its folder is a symbolic link, which gen-services86 does not delete through; delete the file or the link yourself`));
     assert.deepEqual(snapshot(join(dir, 'Gamma-elsewhere')), before, 'nothing changed where the link leads');
-    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { files: string[] };
-    assert.ok(!manifest.files.some((f) => f.startsWith('Gamma/')), 'the files are no longer ours');
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), 'utf8')) as { sha256: Record<string, string> };
+    assert.ok(!Object.keys(manifest.sha256).some((f) => f.startsWith('Gamma/')), 'the files are no longer ours');
   });
 
   test('a file the user added into a live agent folder stays and is not reported', async () => {

@@ -30,16 +30,16 @@ const TAKEOVER = '.gen-services86-lock-takeover';
 const WORK_AREAS = [OLD, STAGING, TRASH, LOCK, TAKEOVER];
 
 /**
- * What the last run wrote. `files` lists every generated file; `sha256` holds the hash of each as
- * written, so a file is removed only while it is exactly what we wrote. A manifest of an older
- * version has no hashes: its files are then recognised by their header alone.
+ * What the last run wrote: `sha256` holds each generated file with the hash of its content as
+ * written, so a file is removed only while it is exactly what we wrote. Manifests of earlier versions
+ * list the files in `files` as well, with the same hashes or (older still) without hashes: their
+ * files are then recognised by their header alone.
  */
 interface Manifest {
   readonly generator: 'gen-services86';
   /** The command that regenerates the folder (input/command.ts), on one line. */
   readonly command?: string;
-  readonly files: readonly string[];
-  readonly sha256?: Readonly<Record<string, string>>;
+  readonly sha256: Readonly<Record<string, string>>;
 }
 
 /** The files of the last manifest, each with its hash (undefined: an older manifest without hashes). */
@@ -47,11 +47,12 @@ function readManifest(outDir: string, seen?: FileTexts): Map<string, string | un
   const text = currentContent(join(outDir, MANIFEST), seen);
   if (text === undefined) return new Map();
   try {
-    const m = JSON.parse(text) as Partial<Manifest>;
+    const m = JSON.parse(text) as Partial<Manifest> & { readonly files?: unknown };
     const hashes = m.sha256 && typeof m.sha256 === 'object' ? m.sha256 : {};
+    const listed: unknown[] = Array.isArray(m.files) ? m.files : Object.keys(hashes);
     // Only paths inside the folder: an entry such as `../other/EMail/client.ts` (a manifest edited
     // or crafted) must not make a run remove, carry over or report anything outside it.
-    const files = Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string' && isInside(f)) : [];
+    const files = listed.filter((f): f is string => typeof f === 'string' && isInside(f));
     return new Map(files.map((f) => [f, typeof hashes[f] === 'string' ? hashes[f] : undefined]));
   } catch {
     return new Map(); // an unreadable manifest owns nothing: we then only trust the header
@@ -502,7 +503,6 @@ function manifestTextOf(files: readonly GeneratedFile[], bytes: ReadonlyMap<stri
   const manifest: Manifest = {
     generator: 'gen-services86',
     ...(command !== undefined ? { command } : {}),
-    files: sorted.map((f) => f.path),
     sha256: Object.fromEntries(sorted.map((f) => [f.path, sha256(bytes.get(f.path)!)])),
   };
   return JSON.stringify(manifest, null, 2) + '\n';
