@@ -398,6 +398,10 @@ describe('renewing ticket', () => {
     assert.ok(isCredentialRefusal(new SoapFaultError({ code: 'wsse:FailedAuthentication', reason: 'x' }, 'Op')));
     assert.ok(isCredentialRefusal(new SoExceptionError({ ExceptionType: 'MyTicketGone' } as never, 'Op'), { httpStatuses: [], exceptionTypes: ['MyTicketGone'], faultCodes: [] }));
     assert.ok(!isCredentialRefusal(new HttpError(401, '', '', 'Op'), { httpStatuses: [], exceptionTypes: [], faultCodes: [] }));
+    // A 503 (or 421/429) whose envelope had ExceptionInfo: the SoExceptionError is its cause (transport-soap.ts).
+    const expired = new SoExceptionError({ ExceptionType: 'SoTicketExpiredException' } as never, 'Op');
+    assert.ok(isCredentialRefusal(new HttpError(503, '', '', 'Op', { cause: expired })));
+    assert.ok(!isCredentialRefusal(new HttpError(503, '', '', 'Op', { cause: new SoExceptionError({ ExceptionType: 'SoNotFoundException' } as never, 'Op') })));
   });
 });
 

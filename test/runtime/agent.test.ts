@@ -489,6 +489,33 @@ describe('EMailAgent over HTTP', () => {
       const err2 = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
       assert.equal(err2.message, 'GetEMailAccount: Friendly only');
     });
+
+    // Review r19a #3: with HTTP 500 the same envelope was an HttpError quoting raw XML, and a
+    // refused ticket was not renewed.
+    const refusal = { Message: `Ticket ${TICKET} is not valid`, ExceptionType: 'SuperOffice.Exceptions.SoSecurityException' };
+    test('ExceptionInfo with an error status (500) is the SoExceptionError too, and a refused ticket is renewed', async () => {
+      let tickets = 0;
+      handler = (_req, res) => reply(res, 500, codec.encodeResponse({ Response: null }, { Succeeded: false, ExceptionInfo: refusal }));
+      const err = await rejectsWith(agent({ ticket: () => `${TICKET}${++tickets}`, secrets: [TICKET] }).getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
+      assert.equal(err.message, 'GetEMailAccount: SuperOffice.Exceptions.SoSecurityException: Ticket *** is not valid');
+      assert.equal(tickets, 2, 'the ticket was renewed');
+      await assertRequestCount(2);
+    });
+
+    test('ExceptionInfo with 401 or 503 is the HttpError of that status (the call acts on it), the SoExceptionError its cause and excerpt', async () => {
+      for (const status of [401, 503]) {
+        let tickets = 0;
+        handler = (_req, res) => reply(res, status, codec.encodeResponse({ Response: null }, { Succeeded: false, ExceptionInfo: refusal }));
+        received = [];
+        const err = await rejectsWith(agent({ ticket: () => `${TICKET}${++tickets}`, secrets: [TICKET] }).getEMailAccount({ EMailAccountId: 5 }), HttpError);
+        assert.equal(err.status, status);
+        assert.equal(err.bodyExcerpt, 'SuperOffice.Exceptions.SoSecurityException: Ticket *** is not valid');
+        assert.ok(err.cause instanceof SoExceptionError, inspect(err.cause));
+        assert.equal(err.cause.message, 'GetEMailAccount: SuperOffice.Exceptions.SoSecurityException: Ticket *** is not valid');
+        assert.equal(tickets, 2, `the ticket was renewed after the ${status}`);
+        await assertRequestCount(2);
+      }
+    });
   });
 
   describe('4. SOAP faults', () => {
