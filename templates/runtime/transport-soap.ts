@@ -41,6 +41,7 @@ export const soapTransport: Transport = {
       decoded = codec.decodeResponse(text, { unknownElements: context.unknownElements, soapVersion: codec.soapVersion });
     } catch (err) {
       if (err instanceof SoapFaultError) {
+        // The decoder read the fault from the text alone: this copy adds the HTTP status it came with.
         const fault = new SoapFaultError(err, name, status);
         throw NOT_RUN_STATUSES.has(status) ? httpError(response, `SOAP fault ${fault.code}: ${fault.reason}`, context, fault) : fault;
       }
