@@ -443,6 +443,57 @@ describe('3. secrets leave no trace in any error field', () => {
     assert.ok(so instanceof SoExceptionError);
     assert.deepEqual(so.parameters, { a: 'b' });
   });
+
+  // Review r19a #4: with a ticket or token set, every cause was replaced by a plain Error copy --
+  // also the caller's own abort reason (cause === reason false) and fetch's TypeError.
+  class UserCancelled extends Error {
+    override name = 'UserCancelled';
+  }
+  const ticket = 'TkT-cause-0123456789';
+  const token = 'AppTok-cause-987654';
+  async function abortedWith(reason: unknown, hooks?: rt.Hooks): Promise<TransportError> {
+    respond = (_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.write('<s:Envelope'); // …and stalls
+    };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 100);
+    const err = await agentAt({ ticket, applicationToken: token, hooks }).getEMailAccount({ EMailAccountId: 1 }, { signal: controller.signal }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'aborted', String(err));
+    return err;
+  }
+
+  test("the caller's abort reason is the cause itself (the same object) when it holds no secret, also in hook events", async () => {
+    const reason = new UserCancelled('the user closed the dialog');
+    let hookError: unknown;
+    const err = await abortedWith(reason, { onCall: (e) => void (hookError = e.error) });
+    assert.equal(err.cause, reason);
+    assert.equal((hookError as Error).cause, reason);
+  });
+
+  test("an abort reason that holds a secret is a copy of its class with the secret removed (it is not the caller's object then)", async () => {
+    for (const reason of [new UserCancelled(`closing the session of ${ticket}`), Object.assign(new UserCancelled('closing'), { session: { token } })]) {
+      const err = await abortedWith(reason);
+      assert.notEqual(err.cause, reason);
+      assert.ok(err.cause instanceof UserCancelled, inspect(err.cause));
+      assert.equal(err.cause.message, reason.message.replace(ticket, '***'));
+      assertNoPiece(err, [ticket, token], 'abort reason');
+    }
+  });
+
+  test('a foreign cause keeps its class, a secret in its message removed; a refused connection is a TypeError as without secrets', async () => {
+    const fetchImpl: typeof fetch = async () => {
+      throw new TypeError(`fetch failed for ${ticket}`, { cause: Object.assign(new Error(`token ${token}`), { code: 'E_PROXY' }) });
+    };
+    const err = await agentAt({ ticket, applicationToken: token, fetch: fetchImpl }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.cause instanceof TypeError, inspect(err));
+    assert.equal(err.cause.message, 'fetch failed for ***');
+    assert.equal((err.cause.cause as Error).message, 'token ***');
+    assertNoPiece(err, [ticket, token], 'foreign cause');
+
+    const refused = await new EMailAgent({ endpoint: 'http://127.0.0.1:1/x', ticket, applicationToken: token }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(refused instanceof TransportError && refused.cause instanceof TypeError, inspect(refused));
+  });
 });
 
 describe('4. bounded faults', () => {
