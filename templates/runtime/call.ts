@@ -272,7 +272,14 @@ export class Caller {
     a.status = response.status;
     a.responseBytes = response.bytes.byteLength;
     if (hooks?.onXml) {
-      const text = responseBodyText(response, name);
+      let text: string;
+      try {
+        text = responseBodyText(response, name);
+      } catch {
+        // Bytes that are not the charset they declare: the hook sees them as UTF-8 (U+FFFD where
+        // they are not), and the transport throws the decoding error below, as without the hook.
+        text = new TextDecoder().decode(response.bytes);
+      }
       notify(hooks.onXml, { callId: a.callId, service, operation: name, attempt: a.number, direction: 'response', xml: withoutCredentials(this.#clean(text, a.ticket, a.headers)) });
     }
     const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket, call.headers), unknownElements: this.#options.unknownElements };

@@ -6,18 +6,21 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { EMailAgent, EMailOperations, HttpError, TransportError } from '../../generated/EMail/index.js';
+import { DecodeError, EMailAgent, EMailOperations, HttpError, TransportError } from '../../generated/EMail/index.js';
 import type { CallEvent } from '../../generated/runtime/index.js';
 import { withoutCredentials } from '../../templates/runtime/hooks.js';
 
 let server: http.Server;
 let endpoint = '';
 let status = 200;
+/** When set, answers instead of `status` (the hook events of replies that fail). */
+let custom: ((res: http.ServerResponse) => void) | undefined;
 
 before(async () => {
   server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      if (custom) return custom(res);
       const body = status === 200 ? EMailOperations.GetEMailAccount.encodeResponse({ Response: null }, { Succeeded: true }) : 'down';
       res.writeHead(status, { 'Content-Type': status === 200 ? 'text/xml; charset=utf-8' : 'text/plain', Connection: 'close' });
       res.end(body);
@@ -170,5 +173,27 @@ test('an attempt that fails before its request is sent (an EncodeError, a ticket
     assert.equal(requests, 0, 'nothing was sent');
   } finally {
     server.off('request', count);
+  }
+});
+
+// Review r19a #5: onXml never saw a response whose bytes are not the charset they declare, and
+// with onXml given the call's error was thrown by the hook's decoding instead of the transport's.
+test("a response that is not the charset it declares: onXml sees it read leniently (secrets removed), and the call's error is the transport's as without onXml", async () => {
+  const ticket = '7T:charset-ticket-0123456789';
+  custom = (res) => {
+    res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', Connection: 'close' });
+    res.end(Buffer.from(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><x>caf\xe9 ${ticket}</x></s:Body></s:Envelope>`, 'latin1'));
+  };
+  try {
+    const xml: { direction: string; xml: string }[] = [];
+    const without = await new EMailAgent({ endpoint, ticket }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    const withHook = await new EMailAgent({ endpoint, ticket, hooks: { onXml: (e) => void xml.push(e) } }).getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+    assert.ok(without instanceof DecodeError && withHook instanceof DecodeError, String(withHook));
+    assert.equal(withHook.message, without.message);
+    assert.match(withHook.stack!, /transport-soap/);
+    assert.deepEqual(xml.map((e) => e.direction), ['request', 'response']);
+    assert.ok(xml[1]!.xml.includes('<x>caf\uFFFD ***</x>'), xml[1]!.xml);
+  } finally {
+    custom = undefined;
   }
 });
