@@ -268,9 +268,8 @@ export class Caller {
     const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     // Only hooks report sizes: a call without hooks does not encode its body a second time to count it.
     if (hooks && wire.body !== undefined) a.requestBytes = new TextEncoder().encode(wire.body).byteLength;
-    const response = await postRequest(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
-    a.status = response.status;
-    a.responseBytes = response.bytes.byteLength;
+    // postRequest notes the status and the bytes read in `a` as they arrive: the hooks report them also when the body fails.
+    const response = await postRequest(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name, a);
     if (hooks?.onXml) {
       let text: string;
       try {

@@ -197,3 +197,31 @@ test("a response that is not the charset it declares: onXml sees it read lenient
     custom = undefined;
   }
 });
+
+// Review r19a #6: an attempt whose response arrived but failed after its headers (a redirect, a
+// body that stalls or passes maxResponseBytes) reported status undefined and 0 bytes, and a
+// stalled body was told as "waiting for the response".
+test('a response that fails after its headers: the hooks report its status and the bytes read; a stalled body is named', async () => {
+  const chunk = '<s:Envelope';
+  const replies: Record<string, (res: http.ServerResponse) => void> = {
+    redirect: (res) => (res.writeHead(302, { Location: 'https://elsewhere.example.com/login', Connection: 'close' }), res.end()),
+    stalled: (res) => (res.writeHead(200, { 'Content-Type': 'text/xml' }), res.write(chunk)),
+    tooLarge: (res) => (res.writeHead(200, { 'Content-Type': 'text/xml', Connection: 'close' }), res.write(chunk), setTimeout(() => res.end('x'.repeat(2000)), 20)),
+  };
+  try {
+    const seen: Record<string, [string, number | undefined, number]> = {};
+    for (const [name, reply] of Object.entries(replies)) {
+      custom = reply;
+      let attempt: CallEvent | undefined;
+      const agent = new EMailAgent({ endpoint, timeoutMs: 300, maxResponseBytes: 1000, hooks: { onAttempt: (e) => void (attempt = e) } });
+      const err = await agent.getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => e);
+      seen[name] = [(err as Error).message, attempt?.status, attempt?.responseBytes ?? -1];
+    }
+    assert.deepEqual(seen['redirect']!.slice(1), [302, 0]);
+    assert.deepEqual(seen['stalled'], [`GetEMailAccount: no result within 300 ms: the call was still waiting for the response body from ${endpoint} (HTTP 200 received)`, 200, chunk.length]);
+    assert.equal(seen['tooLarge']![1], 200);
+    assert.ok(seen['tooLarge']![2] > 1000, String(seen['tooLarge']![2]));
+  } finally {
+    custom = undefined;
+  }
+});
