@@ -140,15 +140,18 @@ export class CallBudget {
  * What a network failure's cause says, for its message: the text and the code (`other side closed
  * (UND_ERR_SOCKET)`, `incorrect header check (Z_DATA_ERROR)`), as a code alone says little to most
  * readers; the code alone when the text only repeats it (`connect ECONNREFUSED 127.0.0.1:8080`).
- * The text is cut after 200 characters with `…`, which the redactor sees as a cut (secrets are
- * removed from the whole error later).
+ * The text is on one line (OpenSSL's ends in a line break) and cut after 200 characters with `…`,
+ * which the redactor sees as a cut (secrets are removed from the whole error later).
  */
 function failureDetail(err: unknown): string {
   const e = err as { cause?: { code?: unknown; message?: unknown }; message?: unknown } | undefined;
   const code = typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
   const said = typeof e?.cause?.message === 'string' && e.cause.message !== '' ? e.cause.message : undefined;
-  if (code !== undefined) return said === undefined || said.includes(code) ? code : `${shortText(said, 200)} (${code})`;
-  return shortText(said ?? (typeof e?.message === 'string' ? e.message : String(err)), 200);
+  const text = shortText((said ?? (typeof e?.message === 'string' ? e.message : String(err))).replace(/\s+/g, ' ').trim(), 200);
+  if (code === undefined) return text;
+  // TLS spoken to a server that answered in plain HTTP: OpenSSL's words do not say that.
+  const hint = code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? '; is the server plain http? check http:// against https:// in the address' : '';
+  return `${said === undefined || said.includes(code) ? code : `${text} (${code})`}${hint}`;
 }
 
 /** The statuses fetch follows as redirects (its "redirect status"). */

@@ -905,6 +905,14 @@ describe('EMailAgent over HTTP', () => {
       assert.ok(err.cause !== undefined, 'the underlying fetch error is kept as cause');
     });
 
+    // Review r19a #7: OpenSSL's text ends in a line break, which split the message in two.
+    test('https:// to a plain-http server → one line, the code, and what to check', async () => {
+      const err = await rejectsWith(agent({ endpoint: endpoint.replace('http:', 'https:') }).getEMailAccount({ EMailAccountId: 5 }), TransportError);
+      assert.equal(err.reason, 'network');
+      assert.doesNotMatch(err.message, /\n/);
+      assert.match(err.message, /^GetEMailAccount: the request to https:\/\/127\.0\.0\.1:\d+\/Remote\/Services86\/EMail\.svc failed: .*wrong version number.* \(ERR_SSL_WRONG_VERSION_NUMBER\); is the server plain http\? check http:\/\/ against https:\/\/ in the address$/);
+    });
+
     test('the server destroys the socket before answering → TransportError "network"', async () => {
       handler = (req) => req.socket.destroy();
       const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), TransportError);
