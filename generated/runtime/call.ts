@@ -271,11 +271,17 @@ export class Caller {
     const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     // Only hooks report sizes: a call without hooks does not encode its body a second time to count it.
     if (hooks && wire.body !== undefined) a.requestBytes = new TextEncoder().encode(wire.body).byteLength;
-    const response = await postRequest(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name);
-    a.status = response.status;
-    a.responseBytes = response.bytes.byteLength;
+    // postRequest notes the status and the bytes read in `a` as they arrive: the hooks report them also when the body fails.
+    const response = await postRequest(fetchImpl, wire.url, httpHeaders, wire.body, limit, budget, name, a);
     if (hooks?.onXml) {
-      const text = responseBodyText(response, name);
+      let text: string;
+      try {
+        text = responseBodyText(response, name);
+      } catch {
+        // Bytes that are not the charset they declare: the hook sees them as UTF-8 (U+FFFD where
+        // they are not), and the transport throws the decoding error below, as without the hook.
+        text = new TextDecoder().decode(response.bytes);
+      }
       notify(hooks.onXml, { callId: a.callId, service, operation: name, attempt: a.number, direction: 'response', xml: withoutCredentials(this.#clean(text, a.ticket, a.headers)) });
     }
     const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket, call.headers), unknownElements: this.#options.unknownElements };

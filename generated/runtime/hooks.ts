@@ -59,7 +59,7 @@ export interface CallEvent {
   readonly requestBytes: number;
   /** Bytes of the response body read (last attempt). */
   readonly responseBytes: number;
-  /** The error the call (or attempt) ended with, already redacted. */
+  /** The error the call (or attempt) ended with, already redacted (redact.ts: your abort reason, its cause, stays your object unless it holds a secret). */
   readonly error?: unknown;
   /** onAttempt only: whether another attempt follows. */
   readonly willRetry?: boolean | undefined;

@@ -39,11 +39,12 @@ export class CallBudget {
    * Whether a request of this call has gone out (postRequest), and what the call waited for last:
    * what `wait` names ('its ticket', 'its next attempt'), or, once a request went out, the response
    * from its URL (shown as hook events show it, as a refused connection names it, and only when the
-   * call ends there). A timeout or abort says it (agent.ts endedWhileWaiting): a wrong or
-   * unreachable baseUrl shows in a timeout too.
+   * call ends there) -- its body, once its status came. A timeout or abort says it (agent.ts
+   * endedWhileWaiting): a wrong or unreachable baseUrl shows in a timeout too, and a server that
+   * answered but stalls is not taken for one that never did.
    */
   #sent = false;
-  #waitingFor: string | { readonly responseFrom: string } = 'its first attempt';
+  #waitingFor: string | { readonly responseFrom: string; readonly status?: number } = 'its first attempt';
   /** Stops the time limit and lets go of the caller's signal (callLimit). */
   readonly #release: () => void;
 
@@ -84,7 +85,11 @@ export class CallBudget {
     if (err instanceof TransportError) return err;
     if (this.#ended) {
       const w = this.#waitingFor;
-      return endedWhileWaiting(this.#ended, this.#timeoutMs, typeof w === 'string' ? w : `the response from ${displayUrl(w.responseFrom)}`, this.#sent);
+      const what =
+        typeof w === 'string' ? w
+        : w.status === undefined ? `the response from ${displayUrl(w.responseFrom)}`
+        : `the response body from ${displayUrl(w.responseFrom)} (HTTP ${w.status} received)`;
+      return endedWhileWaiting(this.#ended, this.#timeoutMs, what, this.#sent);
     }
     const e = err as { cause?: { code?: string } };
     // undici's code for response headers over Node's limit, which says nothing to most readers.
@@ -123,6 +128,11 @@ export class CallBudget {
     this.#waitingFor = { responseFrom: url };
   }
 
+  /** The response to the request sent last came with `status`: what the call waits for now is its body. */
+  answered(status: number): void {
+    if (typeof this.#waitingFor !== 'string') this.#waitingFor = { responseFrom: this.#waitingFor.responseFrom, status };
+  }
+
   /** Stops the timer and lets go of the caller's signal. */
   end(): void {
     this.#release();
@@ -133,22 +143,32 @@ export class CallBudget {
  * What a network failure's cause says, for its message: the text and the code (`other side closed
  * (UND_ERR_SOCKET)`, `incorrect header check (Z_DATA_ERROR)`), as a code alone says little to most
  * readers; the code alone when the text only repeats it (`connect ECONNREFUSED 127.0.0.1:8080`).
- * The text is cut after 200 characters with `…`, which the redactor sees as a cut (secrets are
- * removed from the whole error later).
+ * The text is on one line (OpenSSL's ends in a line break) and cut after 200 characters with `…`,
+ * which the redactor sees as a cut (secrets are removed from the whole error later).
  */
 function failureDetail(err: unknown): string {
   const e = err as { cause?: { code?: unknown; message?: unknown }; message?: unknown } | undefined;
   const code = typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
   const said = typeof e?.cause?.message === 'string' && e.cause.message !== '' ? e.cause.message : undefined;
-  if (code !== undefined) return said === undefined || said.includes(code) ? code : `${shortText(said, 200)} (${code})`;
-  return shortText(said ?? (typeof e?.message === 'string' ? e.message : String(err)), 200);
+  const text = shortText((said ?? (typeof e?.message === 'string' ? e.message : String(err))).replace(/\s+/g, ' ').trim(), 200);
+  if (code === undefined) return text;
+  // TLS spoken to a server that answered in plain HTTP: OpenSSL's words do not say that.
+  const hint = code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? '; is the server plain http? check http:// against https:// in the address' : '';
+  return `${said === undefined || said.includes(code) ? code : `${text} (${code})`}${hint}`;
 }
 
 /** The statuses fetch follows as redirects (its "redirect status"). */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+/** What has arrived of a response so far (the hook events' status and responseBytes), also when reading it fails. */
+export interface Arrived {
+  status: number | undefined;
+  responseBytes: number;
+}
+
 /**
- * POSTs `body` and reads the reply. Redirects are never followed (`redirect: 'manual'`): the
+ * POSTs `body` and reads the reply, noting in `arrived` its status once its headers came and the
+ * body's bytes as they are read. Redirects are never followed (`redirect: 'manual'`): the
  * request carries the ticket and application token, which go only to the address the user named;
  * a 3xx is an HttpError naming the status and the Location (secrets removed later, with every
  * error), and nothing is sent anywhere else.
@@ -161,6 +181,7 @@ export async function postRequest(
   maxResponseBytes: number,
   budget: CallBudget,
   operation: string,
+  arrived: Arrived,
 ): Promise<HttpReply> {
   let response: Response;
   budget.sending(url);
@@ -174,6 +195,8 @@ export async function postRequest(
     const quoted = err instanceof Error && err.message.includes(url);
     throw budget.failure(quoted ? new Error(err.message.split(url).join(displayUrl(url))) : err, `the request to ${displayUrl(url)} failed`);
   }
+  arrived.status = response.status;
+  budget.answered(response.status);
   // A redirect is a status fetch would follow (301, 302, 303, 307, 308) or any 3xx naming a Location;
   // a 304 or a bare 300 is not one, and is an error status like any other (transport.ts).
   const raw = response.headers.get('location');
@@ -190,7 +213,7 @@ export async function postRequest(
   }
   let bytes: Uint8Array;
   try {
-    bytes = await readLimited(response, maxResponseBytes, operation);
+    bytes = await readLimited(response, maxResponseBytes, operation, arrived);
   } catch (err) {
     // The request was answered: name the body (and its compression, whose errors are bare zlib codes).
     const coding = response.headers.get('content-encoding');
@@ -215,8 +238,8 @@ function withoutUserInfo(location: string): string {
   return shortText(clean, 2000);
 }
 
-/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes. */
-async function readLimited(response: Response, limit: number, operation: string): Promise<Uint8Array> {
+/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes; counts the bytes read in `arrived`. */
+async function readLimited(response: Response, limit: number, operation: string, arrived: Arrived): Promise<Uint8Array> {
   const tooLarge = () =>
     new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
   const declared = Number(response.headers.get('content-length'));
@@ -232,6 +255,7 @@ async function readLimited(response: Response, limit: number, operation: string)
     const { done, value } = await reader.read();
     if (done) break;
     received += value.byteLength;
+    arrived.responseBytes = received;
     if (received > limit) {
       await reader.cancel().catch(() => undefined);
       throw tooLarge();

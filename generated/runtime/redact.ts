@@ -14,7 +14,7 @@
 // bounded: the fixed secrets, the current and previous ticket, and the ticket of the failing call
 // (issue 15: an agent shared by many users sees a new ticket per call, and keeping them all made
 // each failure slower).
-import { SoapError } from './errors.js';
+import { SoapError, TransportError } from './errors.js';
 
 /** Secrets shorter than this are not redacted (they would match ordinary text). */
 const MIN_SECRET_LENGTH = 4;
@@ -199,8 +199,11 @@ const MAX_CAUSE_DEPTH = 8;
 
 /**
  * A runtime error (SoapError) is cleaned in place: message, stack, every own field. Anything else
- * in a cause chain (a fetch failure quoting the request ...) is replaced by a plain Error carrying
- * its cleaned name, message, code and stack, so no field of a foreign object survives unread.
+ * in a cause chain (a fetch failure quoting the request ...) is replaced by an Error of its class
+ * carrying its cleaned name, message, code and stack, so no field of a foreign object survives unread.
+ * The caller's own abort reason (the cause of an 'aborted' TransportError, agent.ts callLimit) is
+ * passed on as the object they gave, so they can recognise it -- unless some text in it holds a
+ * secret: then it is cleaned like any foreign cause (a copy of its class, not their object).
  */
 function redactError(err: unknown, clean: (s: string) => string, depth: number): unknown {
   if (!(err instanceof SoapError)) {
@@ -214,8 +217,19 @@ function redactError(err: unknown, clean: (s: string) => string, depth: number):
     const v = (err as unknown as Record<string, unknown>)[key];
     define(err, key, deep(v, clean), true);
   }
-  if ('cause' in err) define(err, 'cause', depth >= MAX_CAUSE_DEPTH ? undefined : redactError(err.cause, clean, depth + 1));
+  if (!('cause' in err)) return err;
+  const callersReason = err instanceof TransportError && err.reason === 'aborted' && !holdsSecret(err.cause, clean, 0);
+  if (!callersReason) define(err, 'cause', depth >= MAX_CAUSE_DEPTH ? undefined : redactError(err.cause, clean, depth + 1));
   return err;
+}
+
+/** Whether any text in `value` -- its name, message, stack, keys and fields, its causes -- holds a secret (too deep to read counts as one). */
+function holdsSecret(value: unknown, clean: (s: string) => string, depth: number): boolean {
+  if (typeof value === 'string') return clean(value) !== value;
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > MAX_CAUSE_DEPTH) return true;
+  const v = value as Record<string, unknown>;
+  return [v['name'], v['message'], v['stack'], v['cause'], ...Object.keys(v), ...Object.values(v)].some((x) => holdsSecret(x, clean, depth + 1));
 }
 
 function foreignCause(cause: unknown, clean: (s: string) => string, depth: number): unknown {
@@ -223,6 +237,9 @@ function foreignCause(cause: unknown, clean: (s: string) => string, depth: numbe
   if (typeof cause !== 'object') return deep(cause, clean);
   const c = cause as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
   const out = new Error(clean(String(c.message ?? '')));
+  // Of the cause's class (TypeError, DOMException, the caller's own), so instanceof still tells what
+  // failed: its prototype holds methods, not the object's data, which this copy leaves behind.
+  if (cause instanceof Error) Object.setPrototypeOf(out, Object.getPrototypeOf(cause));
   define(out, 'name', clean(String(c.name ?? 'Error')));
   define(out, 'stack', typeof c.stack === 'string' ? clean(c.stack) : `${out.name}: ${out.message}`);
   if (typeof c.code === 'string' || typeof c.code === 'number') define(out, 'code', deep(c.code, clean), true);

@@ -224,8 +224,9 @@ export const DEFAULT_CREDENTIAL_REFUSALS: CredentialRefusalList = {
  */
 export function isCredentialRefusal(err: unknown, list: { [K in keyof CredentialRefusalList]?: CredentialRefusalList[K] | undefined } = DEFAULT_CREDENTIAL_REFUSALS): boolean {
   const { httpStatuses = DEFAULT_CREDENTIAL_REFUSALS.httpStatuses, exceptionTypes = DEFAULT_CREDENTIAL_REFUSALS.exceptionTypes, faultCodes = DEFAULT_CREDENTIAL_REFUSALS.faultCodes } = list;
-  // A 421/429/503 whose body was a SOAP Fault is an HttpError with the fault as cause (transport-soap.ts).
-  if (err instanceof HttpError) return httpStatuses.includes(err.status) || (err.cause instanceof SoapFaultError && isCredentialRefusal(err.cause, list));
+  // A 421/429/503 whose body was a SOAP Fault, or a 401/403/421/429/503 with ExceptionInfo, is an
+  // HttpError with the fault or SoExceptionError as cause (transport-soap.ts).
+  if (err instanceof HttpError) return httpStatuses.includes(err.status) || ((err.cause instanceof SoapFaultError || err.cause instanceof SoExceptionError) && isCredentialRefusal(err.cause, list));
   if (err instanceof SoExceptionError) {
     const type = (err.exceptionType ?? '').split('.').pop()!.toLowerCase();
     return type !== '' && exceptionTypes.some((t) => t.toLowerCase() === type);

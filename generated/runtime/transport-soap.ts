@@ -2,12 +2,15 @@
 
 // @ts-nocheck — library code: your compiler skips it as skipLibCheck skips a .d.ts; gen-services86's own tests type-check it (strict, TS 5.0, 5.9, 7).
 // The SOAP transport (the default): a SOAP 1.1/1.2 envelope to the agent's endpoint, and the
-// response envelope back to the typed output -- a Fault becomes SoapFaultError, any other error
-// status HttpError, and `Succeeded` false or an `ExceptionInfo` header SoExceptionError.
+// response envelope back to the typed output -- a Fault becomes SoapFaultError, `Succeeded` false
+// or an `ExceptionInfo` header SoExceptionError (whatever the status: the server explained the
+// failure), and any other error status HttpError.
 // A Fault with 421, 429 or 503 (NOT_RUN_STATUSES) is the HttpError of that status, the fault its
 // cause and in its excerpt: the server did not run the operation, which the call re-routes or
 // retries. A Fault with 401 or 403 stays a SoapFaultError: the credential refusal list reads its
-// code and its httpStatus (ticket-source.ts), and the ticket is renewed either way.
+// code and its httpStatus (ticket-source.ts), and the ticket is renewed either way. An
+// ExceptionInfo with those five statuses is their HttpError, the SoExceptionError its cause and in
+// its excerpt: a SoExceptionError has no httpStatus for the refusal list to read.
 import { DecodeError, MAX_INNER_EXCEPTIONS, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import { bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, type Transport } from './transport.js';
 
@@ -41,6 +44,7 @@ export const soapTransport: Transport = {
       decoded = codec.decodeResponse(text, { unknownElements: context.unknownElements, soapVersion: codec.soapVersion });
     } catch (err) {
       if (err instanceof SoapFaultError) {
+        // The decoder read the fault from the text alone: this copy adds the HTTP status it came with.
         const fault = new SoapFaultError(err, name, status);
         throw NOT_RUN_STATUSES.has(status) ? httpError(response, `SOAP fault ${fault.code}: ${fault.reason}`, context, fault) : fault;
       }
@@ -52,14 +56,20 @@ export const soapTransport: Transport = {
       }
       throw err;
     }
-    if (failed) throw httpError(response, text, context);
     const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
     if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
-      throw new SoExceptionError(keptInnerExceptions(headers.ExceptionInfo ?? undefined), name);
+      const reported = new SoExceptionError(keptInnerExceptions(headers.ExceptionInfo ?? undefined), name);
+      if (!STATUS_DECIDES.has(status)) throw reported;
+      // The excerpt: its message without the operation's name, which the HttpError's message starts with.
+      throw httpError(response, reported.message.slice(name.length + 2), context, reported);
     }
+    if (failed) throw httpError(response, text, context);
     return decoded;
   },
 };
+
+/** The statuses the call acts on by number (re-route, retry, renew the ticket), also when ExceptionInfo says why. */
+const STATUS_DECIDES: ReadonlySet<number> = new Set([...NOT_RUN_STATUSES, 401, 403]);
 
 /**
  * `info` with its InnerException chain cut after MAX_INNER_EXCEPTIONS levels, in place (the decoded
