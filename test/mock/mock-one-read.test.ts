@@ -159,7 +159,7 @@ describe('the mock reads each request once', () => {
     // The reader checks these as it is made: decodeRequestOf made it before its try, and the mock
     // answered "internal mock error: Character U+0001 ..." for them.
     const requests: [string, RegExp][] = [
-      [envelope('<s:Body>\u0001</s:Body>'), /^the message is not well-formed XML: Character U\+0001 is not allowed in XML at line 1, column \d+$/],
+      [envelope('<s:Body>\u0001</s:Body>'), /^the message is not well-formed XML: Character U\+0001 is not allowed in XML \(line 1, column \d+\)$/],
       [`<?xml version="2.0"?>${envelope('<s:Body/>')}`, /^the message is not well-formed XML: Unsupported XML version '2\.0'/],
     ];
     for (const [xml, reason] of requests) {

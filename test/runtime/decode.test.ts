@@ -281,7 +281,7 @@ const invalid: [string, string, RegExp][] = [
   ['xsi:type naming a scalar type on a complex element (its content is not dropped)', so('<t:Item xsi:type="xsd:string">text</t:Item>'), /xsi:type "xsd:string" contradicts the declared type Base at GetResponse\/Result\/Item/],
   ['xsi:type naming a type the service does not have on a complex element', so('<t:Item xsi:type="t:Nope"><t:Id>1</t:Id></t:Item>'), /xsi:type "t:Nope" contradicts the declared type Base/],
   ['not an envelope', `<Envelope xmlns="urn:x"/>`, /not a SOAP envelope/],
-  ['not well-formed: mismatched tag', so('<t:Rep>1</t:Rp>'), /not well-formed XML: Mismatched end tag: expected <\/t:Rep>, found <\/t:Rp> at line 6, column 9/],
+  ['not well-formed: mismatched tag', so('<t:Rep>1</t:Rp>'), /not well-formed XML: Mismatched end tag: expected <\/t:Rep>, found <\/t:Rp> \(line 6, column 9\)$/],
   ['not well-formed after a decoding error', so('<t:Rep>x</t:Rep>').replace('</SOAP-ENV:Envelope>', '</SOAP-ENV:Envelop>'), /not well-formed XML: Mismatched end tag/],
   ['a DOCTYPE', '<!DOCTYPE x [<!ENTITY e "e">]>' + wcf(''), /DOCTYPE is not allowed/],
   ['an unbound prefix in an unknown element', so('<t:Unknown><q:x/></t:Unknown>'), /Unbound namespace prefix 'q'/],
@@ -359,6 +359,12 @@ describe('values and errors', () => {
     assert.equal(result.error.path, 'GetResponse/Result/Rep[1]');
     assert.deepEqual([result.error.line, result.error.column], [line, column]);
     assert.match(result.error.message, new RegExp(`at GetResponse/Result/Rep\\[1\\] \\(line ${line}, column ${column}\\)$`));
+  });
+
+  test('a well-formedness error has its line and column as fields too, not only in the text (review r19a #8)', () => {
+    const result = check(schema, op, 'response', so('<t:Rep>1</t:Rp>'));
+    assert.ok(!result.ok && result.error instanceof DecodeError);
+    assert.deepEqual([result.error.path, result.error.line, result.error.column], ['', 6, 9]);
   });
 
   test('the first error in document order is reported; a later well-formedness error takes precedence', () => {

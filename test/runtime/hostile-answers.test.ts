@@ -211,7 +211,7 @@ describe('3b. SOAP: a mismatched end tag longer than the 200 characters shown', 
     respond = answer(200, `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body></${'Q'.repeat(190)}${TICKET}></s:Body></s:Envelope>`);
     const err = await failure(agentAt().getEMailAccount({ EMailAccountId: 1 }));
     assert.ok(err instanceof DecodeError, String(err));
-    assert.match(err.message, new RegExp(`Mismatched end tag: expected </s:Body>, found </Q{190}\\*\\*\\*\u2026> at line 1, column \\d+`));
+    assert.match(err.message, new RegExp(`Mismatched end tag: expected </s:Body>, found </Q{190}\\*\\*\\*\u2026> \\(line 1, column \\d+\\)`));
     assertNoPiece(err, 'mismatched end tag');
   });
 });
