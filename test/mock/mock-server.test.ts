@@ -227,7 +227,7 @@ describe('SuperOffice exceptions and SOAP faults', () => {
     );
     assert.ok(err instanceof SoExceptionError);
     assert.equal(err.exceptionType, 'SoServerException');
-    assert.equal(err.message, 'SyncEmailAccounts: SoServerException: No access to the mailbox');
+    assert.equal(err.message, 'SyncEmailAccounts: SoServerException: No access to the mailbox (innermost: InnerException: inner)');
     assert.equal(err.friendlyText, 'You may not do this');
     assert.equal(err.source, 'EMail');
     assert.deepEqual(err.parameters, { AccountId: '12', Empty: null });

@@ -430,7 +430,7 @@ describe('EMailAgent over HTTP', () => {
       InnerException: {
         Message: `Ticket ${TICKET} not found`,
         ExceptionType: 'SoAuthenticationException',
-        InnerException: { Message: `token ${TOKEN} rejected`, ExceptionType: 'SqlException' },
+        InnerException: { Message: `ticket ${TICKET} and token ${TOKEN} rejected`, ExceptionType: 'SqlException' },
       },
       Parameters: { AccountId: '5', Culture: 'nb-NO' },
     };
@@ -439,14 +439,15 @@ describe('EMailAgent over HTTP', () => {
       handler = (_req, res) =>
         reply(res, 200, codec.encodeResponse({ Response: null }, { Succeeded: false, ExceptionInfo: exceptionInfo }));
       const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
-      assert.equal(err.message, 'GetEMailAccount: SoServerException: Invalid ticket *** for application ***');
+      // The innermost exception, the root cause, is named too; its secrets removed as the outer's.
+      assert.equal(err.message, 'GetEMailAccount: SoServerException: Invalid ticket *** for application *** (innermost: SqlException: ticket *** and token *** rejected)');
       assert.equal(err.exceptionType, 'SoServerException');
       assert.equal(err.friendlyText, 'Your session *** has expired');
       assert.equal(err.source, 'SuperOffice.Services86');
       assert.equal(err.serverStackTrace, 'at SoSession.Authenticate(***)\n   at EMailAgent.GetEMailAccount()');
       assert.equal(err.inner?.Message, 'Ticket *** not found');
       assert.equal(err.inner?.ExceptionType, 'SoAuthenticationException');
-      assert.equal(err.inner?.InnerException?.Message, 'token *** rejected');
+      assert.equal(err.inner?.InnerException?.Message, 'ticket *** and token *** rejected');
       assert.equal(err.inner?.InnerException?.ExceptionType, 'SqlException');
       assert.equal(err.info?.ExceptionType, 'SoServerException');
       assert.equal(err.info?.Message, 'Invalid ticket *** for application ***');

@@ -184,7 +184,7 @@ describe("transport: 'rest' — responses and failures", () => {
       answer = json(status, JSON.stringify({ message: 'The request is invalid.', messageDetail: 'No account.', modelState: { id: ['Bad.'] }, innerException: { message: 'inner' } }));
       err = await failure(agent().getEMailAccount({ EMailAccountId: 1 }));
       assert.ok(err instanceof SoExceptionError, `${status}: ${String(err)}`);
-      assert.equal(err.message, 'GetEMailAccount: The request is invalid. No account. id: Bad.');
+      assert.equal(err.message, 'GetEMailAccount: The request is invalid. No account. id: Bad. (innermost: inner)');
       assert.deepEqual(err.inner, { Message: 'inner' });
     }
   });
