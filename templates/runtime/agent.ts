@@ -134,8 +134,14 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const o = this.#options;
     if (this.endpoint === undefined && o.tenant === undefined && o.tenantResolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
-    const caller = this.#caller !== undefined && options.signal?.aborted !== true ? this.#caller : await this.#beforeAttempt(name, options, started);
-    return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
+    try {
+      const caller = this.#caller !== undefined && options.signal?.aborted !== true ? this.#caller : await this.#beforeAttempt(name, options, started);
+      return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
+    } catch (err) {
+      // (A ticket function's own error reaches the caller unchanged: README.)
+      if (err instanceof SoapError) withCallSite(err);
+      throw err;
+    }
   }
 
   /**
@@ -180,6 +186,21 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
     const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress})` : '';
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, tenant with environment (SuperOffice Online), or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
   }
+}
+
+/**
+ * Adds the call site to a runtime error's stack, under `--- the call ---`: the async frames that awaited the call, the
+ * caller's code among them, where the engine captures stacks (V8). The error's own frames end in the runtime (decode.ts's
+ * alone fill Node's 10). In place: the hooks have this same object. The frames hold no secret; the rest was redacted.
+ */
+function withCallSite(err: SoapError): void {
+  const mark = '\n    --- the call ---';
+  // Once: an error shared by the calls that waited for one sign-in or tenant state request keeps the first one's.
+  if (typeof err.stack !== 'string' || err.stack.includes(mark)) return;
+  const here: { stack?: unknown } = {};
+  (Error as { captureStackTrace?: (target: object, from: unknown) => void }).captureStackTrace?.(here, withCallSite); // (from its caller)
+  const frames = typeof here.stack === 'string' ? /\n[^]*/.exec(here.stack)?.[0] : undefined; // (its first line is no frame)
+  if (frames !== undefined) err.stack += mark + frames;
 }
 
 /** Refuses tenant routing that cannot work (no environment, a bad tenant or environment): checked when an agent or session is made. */

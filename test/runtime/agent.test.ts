@@ -23,6 +23,7 @@ import {
   type EMailResponseHeaders,
 } from '../../generated/EMail/index.js';
 import { loadOnce } from '../../generated/runtime/agent.js';
+import { OnlineError } from '../../generated/runtime/errors.js';
 import type { CallEvent } from '../../generated/runtime/hooks.js';
 
 const TICKET = '7T:1234abcxyzExample==';
@@ -1026,6 +1027,34 @@ describe('EMailAgent over HTTP', () => {
         assert.ok(!text.includes(prefix), `a prefix of the ticket leaked: ${JSON.stringify(text.slice(-60))}`);
       }
     });
+  });
+});
+
+describe("a failed call's stack names the caller's code (review r19a #1)", () => {
+  test("a call failing deep in decode shows the async function that made it, within Node's default 10 frames", async () => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 10;
+    cleanups.push(() => (Error.stackTraceLimit = limit));
+    handler = (_req, res) => reply(res, 200, rawEnvelope('<Response><EMailAccountId>abc</EMailAccountId></Response>'));
+    let hookError: unknown;
+    const email = agent({ hooks: { onCall: (e) => void (hookError = e.error) } });
+    async function myBusinessCode(): Promise<unknown> {
+      return await email.getEMailAccount({ EMailAccountId: 5 });
+    }
+    const err = await rejectsWith(myBusinessCode(), DecodeError); // (which checks the whole stack for secrets)
+    const [own = '', site = ''] = err.stack!.split('\n    --- the call ---\n');
+    assert.doesNotMatch(own, /myBusinessCode/, 'the error was made in decode.ts, ten frames from the caller');
+    assert.match(site, /^ {4}at async myBusinessCode /m, err.stack);
+    assert.equal(hookError, err, 'onCall has the same object');
+  });
+
+  test('an error shared by two calls (a single-flight sign-in that failed) gets one call site, not one per call', async () => {
+    const shared = new OnlineError(`sign-in refused for application ${TOKEN}`);
+    const email = agent({ ticket: { ticket: () => Promise.reject(shared), refused: () => undefined } });
+    const results = await Promise.allSettled([email.getEMailAccount({ EMailAccountId: 1 }), email.getEMailAccount({ EMailAccountId: 2 })]);
+    assert.deepEqual(results.map((r) => r.status === 'rejected' && r.reason === shared), [true, true]);
+    assert.equal(shared.stack!.split('--- the call ---').length, 2, shared.stack);
+    assertNoSecrets(shared);
   });
 });
 
