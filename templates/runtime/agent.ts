@@ -130,7 +130,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const started = performance.now();
     // What fails before anything is loaded or sent: no such operation, no address, a bad time limit.
-    if (!this.operations[name]) throw new SoapError(`unknown operation`, name);
+    if (!this.operations[name]) throw new SoapError(`not an operation of ${this.#service}${wsdlNameHint(name, this.operations)}`, name);
     const o = this.#options;
     if (this.endpoint === undefined && o.tenant === undefined && o.tenantResolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
@@ -348,16 +348,22 @@ export function checkAgentOptions(options: AgentOptions): void {
 
 /**
  * Refuses a retry.safeOperations name that is no operation of the agent (it would never make a call safe), naming
- * the operation meant when it is one written otherwise (`getEMailAccount`, `EMail.GetEMailAccount`). With `all` false
- * (a session's agent: the names are for all its agents) only such a one: no two Services86 operations differ in case alone.
+ * the operation meant when it is one written otherwise (wsdlNameHint). With `all` false (a session's agent: the
+ * names are for all its agents) only such a one: no two Services86 operations differ in case alone.
  */
 export function checkSafeOperations(safe: RetryOptions['safeOperations'], operations: object, service: string, all: boolean): void {
   for (const name of typeof safe === 'object' ? safe : []) {
     if (Object.prototype.hasOwnProperty.call(operations, name)) continue;
-    const bare = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
-    const meant = Object.keys(operations).find((op) => op.toLowerCase() === bare);
-    if (meant !== undefined || all) throw new TypeError(`retry.safeOperations: '${name}' is not an operation of ${service}${meant === undefined ? '' : `; use its WSDL name '${meant}'`}`);
+    const hint = wsdlNameHint(name, operations);
+    if (hint !== '' || all) throw new TypeError(`retry.safeOperations: '${name}' is not an operation of ${service}${hint}`);
   }
+}
+
+/** `; use its WSDL name 'GetEMailAccount'` when `name` is an operation written otherwise (`getEMailAccount`, `EMail.GetEMailAccount`), else ''. */
+function wsdlNameHint(name: string, operations: object): string {
+  const bare = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+  const meant = Object.keys(operations).find((op) => op.toLowerCase() === bare);
+  return meant === undefined ? '' : `; use its WSDL name '${meant}'`;
 }
 
 /** Checks a numeric option: finite and not negative -- a `count` (of attempts, of bytes), a whole number of at least 1 -- else a TypeError naming it. */

@@ -623,6 +623,14 @@ describe('6. options validated at construction', () => {
     assert.ok(new EMailAgent({ baseUrl: base, retry: { safeOperations: ['GetEMailAccount', 'SaveEMailAccount'] } }));
     assert.equal(hits, before, 'nothing was sent');
   });
+  test('invoke by a name that is no operation says so as retry.safeOperations does, with the WSDL name meant (review r19a #10)', async () => {
+    const before = hits;
+    const email = new EMailAgent({ baseUrl: base });
+    const refused = (message: string) => (e: unknown) => e instanceof rt.SoapError && e.message === message;
+    await assert.rejects(email.invoke('getEMailAccount' as never, {} as never), refused("getEMailAccount: not an operation of EMail; use its WSDL name 'GetEMailAccount'"));
+    await assert.rejects(email.invoke('GetPerson' as never, {} as never), refused('GetPerson: not an operation of EMail'));
+    assert.equal(hits, before, 'nothing was sent');
+  });
   test("retry.safeOperations in a session names all its agents' operations: an agent refuses only one of its own written otherwise, when it is made", async () => {
     const before = hits;
     // GetPerson is the Person agent's (not in this output): the EMail agent lets it be.
