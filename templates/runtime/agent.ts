@@ -236,12 +236,13 @@ export const MAX_TIMER_MS: number = 2 ** 31 - 1; // the longest timer Node keeps
 /**
  * A call's time limit and signal, one rule for the first call's load of call.ts and for CallBudget (http.ts): `onEnd` gets
  * the TransportError of `timeoutMs` (0 = none, from `started`) or of the abort, unless `release` (returned) came first. An aborted signal throws at once.
+ * That error says only what ended: its callers word what the call was waiting for instead (endedWhileWaiting).
  */
 export function callLimit(timeoutMs: number, signal: AbortSignal | undefined, operation: string, started: number, onEnd: (err: TransportError) => void): () => void {
   if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation, signal.reason);
   const release = (): void => (clearTimeout(timer), signal?.removeEventListener('abort', onAbort));
   const onAbort = (): void => (release(), onEnd(new TransportError('aborted', 'the call was aborted', operation, signal?.reason)));
-  const onTimeout = (): void => (release(), onEnd(new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation)));
+  const onTimeout = (): void => (release(), onEnd(new TransportError('timeout', `the time limit of ${timeoutMs} ms passed`, operation)));
   const timer = timeoutMs > 0 ? setTimeout(onTimeout, Math.min(Math.max(0, started + timeoutMs - performance.now()), MAX_TIMER_MS)) : undefined;
   signal?.addEventListener('abort', onAbort, { once: true });
   return release;
