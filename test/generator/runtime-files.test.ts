@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_262;
+const CLIENT_PATH_CEILING = 3_263;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -164,6 +164,7 @@ describe('the runtime as files', () => {
     // 3,255 with a failed call's stack ending in the caller's code (agent.ts withCallSite, +14 of code and blank, +7 of comment; review r19a #1): decode.ts's frames alone filled Node's 10, and the caller's never showed.
     // 3,261 with invoke's unknown operation naming the WSDL name meant, by the lookup retry.safeOperations had (agent.ts wsdlNameHint, +6; review r19a #10): "getEMailAccount: unknown operation" gave no hint.
     // 3,262 with callLimit's errors saying only what ended, and why (agent.ts, +1 of why; review r19a #11): its "no complete response" was rewritten by every caller, and misled a reader of the code.
+    // 3,263 with why readFaultFrom looks for a SOAP 1.1 Fault's children in no namespace (envelope.ts, +1 of why; review r19a #12).
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
