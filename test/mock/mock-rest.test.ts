@@ -11,6 +11,7 @@ describe('mock: the REST Agents API side', () => {
     GetEMailAccount: () => {
       throw new Error('handler bug');
     },
+    GetEMailAccountFromEMailAddress: () => ({ Response: { EMailAccountId: 1.5 } }),
   });
   let server: ListeningMock;
   before(async () => {
@@ -53,6 +54,14 @@ describe('mock: the REST Agents API side', () => {
     assert.ok(throwing instanceof HttpError, String(throwing));
     assert.equal(throwing.status, 500);
     assert.match(throwing.bodyExcerpt, /handler bug/);
+  });
+
+  test('a handler output the schema does not allow is 500 naming the operation once (review r19a #13)', async () => {
+    const res = await post('/api/v1/Agents/EMail/GetEMailAccountFromEMailAddress', '{}');
+    assert.equal(res.status, 500);
+    const text = await res.text();
+    assert.match(text, /the GetEMailAccountFromEMailAddress handler returned a value the schema does not allow: expected an integer \(xs:int\), got 1\.5 at /);
+    assert.equal(text.split('GetEMailAccountFromEMailAddress').length, 3, text); // the handler, and the element path
   });
 
   test('a body the schema does not allow is 400 with ASP.NET\'s error object; not JSON is 415; GET is 405', async () => {
