@@ -133,12 +133,18 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   ): Promise<CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>> {
     const started = performance.now();
     // What fails before anything is loaded or sent: no such operation, no address, a bad time limit.
-    if (!this.operations[name]) throw new SoapError(`unknown operation`, name);
+    if (!this.operations[name]) throw new SoapError(`not an operation of ${this.#service}${wsdlNameHint(name, this.operations)}`, name);
     const o = this.#options;
     if (this.endpoint === undefined && o.tenant === undefined && o.tenantResolver === undefined) throw new SoapError(this.#noAddress(), name);
     checkLimitOption('timeoutMs', options.timeoutMs);
-    const caller = this.#caller !== undefined && options.signal?.aborted !== true ? this.#caller : await this.#beforeAttempt(name, options, started);
-    return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
+    try {
+      const caller = this.#caller !== undefined && options.signal?.aborted !== true ? this.#caller : await this.#beforeAttempt(name, options, started);
+      return (await caller.invoke(name, input, options, started)) as CallResult<OutputOf<Ops[K]>, ResponseHeadersOf<Ops[K]>>;
+    } catch (err) {
+      // (A ticket function's own error reaches the caller unchanged: README.)
+      if (err instanceof SoapError) withCallSite(err);
+      throw err;
+    }
   }
 
   /**
@@ -185,6 +191,21 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   }
 }
 
+/**
+ * Adds the call site to a runtime error's stack, under `--- the call ---`: the async frames that awaited the call, the
+ * caller's code among them, where the engine captures stacks (V8). The error's own frames end in the runtime (decode.ts's
+ * alone fill Node's 10). In place: the hooks have this same object. The frames hold no secret; the rest was redacted.
+ */
+function withCallSite(err: SoapError): void {
+  const mark = '\n    --- the call ---';
+  // Once: an error shared by the calls that waited for one sign-in or tenant state request keeps the first one's.
+  if (typeof err.stack !== 'string' || err.stack.includes(mark)) return;
+  const here: { stack?: unknown } = {};
+  (Error as { captureStackTrace?: (target: object, from: unknown) => void }).captureStackTrace?.(here, withCallSite); // (from its caller)
+  const frames = typeof here.stack === 'string' ? /\n[^]*/.exec(here.stack)?.[0] : undefined; // (its first line is no frame)
+  if (frames !== undefined) err.stack += mark + frames;
+}
+
 /** Refuses tenant routing that cannot work (no environment, a bad tenant or environment): checked when an agent or session is made. */
 export function checkTenantOptions(options: AgentOptions): void {
   if (options.tenantResolver || options.tenant === undefined) return;
@@ -218,12 +239,13 @@ export const MAX_TIMER_MS: number = 2 ** 31 - 1; // the longest timer Node keeps
 /**
  * A call's time limit and signal, one rule for the first call's load of call.ts and for CallBudget (http.ts): `onEnd` gets
  * the TransportError of `timeoutMs` (0 = none, from `started`) or of the abort, unless `release` (returned) came first. An aborted signal throws at once.
+ * That error says only what ended: its callers word what the call was waiting for instead (endedWhileWaiting).
  */
 export function callLimit(timeoutMs: number, signal: AbortSignal | undefined, operation: string, started: number, onEnd: (err: TransportError) => void): () => void {
   if (signal?.aborted) throw new TransportError('aborted', 'the call was aborted before it started', operation, signal.reason);
   const release = (): void => (clearTimeout(timer), signal?.removeEventListener('abort', onAbort));
   const onAbort = (): void => (release(), onEnd(new TransportError('aborted', 'the call was aborted', operation, signal?.reason)));
-  const onTimeout = (): void => (release(), onEnd(new TransportError('timeout', `no complete response within ${timeoutMs} ms`, operation)));
+  const onTimeout = (): void => (release(), onEnd(new TransportError('timeout', `the time limit of ${timeoutMs} ms passed`, operation)));
   const timer = timeoutMs > 0 ? setTimeout(onTimeout, Math.min(Math.max(0, started + timeoutMs - performance.now()), MAX_TIMER_MS)) : undefined;
   signal?.addEventListener('abort', onAbort, { once: true });
   return release;
@@ -330,16 +352,22 @@ export function checkAgentOptions(options: AgentOptions): void {
 
 /**
  * Refuses a retry.safeOperations name that is no operation of the agent (it would never make a call safe), naming
- * the operation meant when it is one written otherwise (`getEMailAccount`, `EMail.GetEMailAccount`). With `all` false
- * (a session's agent: the names are for all its agents) only such a one: no two Services86 operations differ in case alone.
+ * the operation meant when it is one written otherwise (wsdlNameHint). With `all` false (a session's agent: the
+ * names are for all its agents) only such a one: no two Services86 operations differ in case alone.
  */
 export function checkSafeOperations(safe: RetryOptions['safeOperations'], operations: object, service: string, all: boolean): void {
   for (const name of typeof safe === 'object' ? safe : []) {
     if (Object.prototype.hasOwnProperty.call(operations, name)) continue;
-    const bare = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
-    const meant = Object.keys(operations).find((op) => op.toLowerCase() === bare);
-    if (meant !== undefined || all) throw new TypeError(`retry.safeOperations: '${name}' is not an operation of ${service}${meant === undefined ? '' : `; use its WSDL name '${meant}'`}`);
+    const hint = wsdlNameHint(name, operations);
+    if (hint !== '' || all) throw new TypeError(`retry.safeOperations: '${name}' is not an operation of ${service}${hint}`);
   }
+}
+
+/** `; use its WSDL name 'GetEMailAccount'` when `name` is an operation written otherwise (`getEMailAccount`, `EMail.GetEMailAccount`), else ''. */
+function wsdlNameHint(name: string, operations: object): string {
+  const bare = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+  const meant = Object.keys(operations).find((op) => op.toLowerCase() === bare);
+  return meant === undefined ? '' : `; use its WSDL name '${meant}'`;
 }
 
 /** Checks a numeric option: finite and not negative -- a `count` (of attempts, of bytes), a whole number of at least 1 -- else a TypeError naming it. */

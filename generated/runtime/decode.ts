@@ -58,9 +58,9 @@ export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string
   }
 }
 
-/** Well-formedness errors take precedence over everything (the reader throws them as it reads). */
+/** Well-formedness errors take precedence over everything (the reader throws them as it reads); the DecodeError has their line and column. */
 export function notWellFormed(err: unknown, operation: string | undefined): unknown {
-  return err instanceof XmlSyntaxError ? new DecodeError(`the message is not well-formed XML: ${err.message}`, '', operation) : err;
+  return err instanceof XmlSyntaxError ? new DecodeError(`the message is not well-formed XML: ${err.reason}`, '', operation, err) : err;
 }
 
 // ---------------------------------------------------------------------------------------------

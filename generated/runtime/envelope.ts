@@ -54,6 +54,7 @@ class CappedText {
  * events through its end tag, its texts kept up to their caps: no more memory than any response.
  */
 export function readFaultFrom(r: XmlReader, version: SoapVersion, operation?: string): SoapFaultError {
+  // The namespace of Fault's children: SOAP 1.1's faultcode, faultstring and detail are unqualified; SOAP 1.2's are the envelope's.
   const envNs = version === '1.2' ? SOAP12_NS : '';
   const code = new CappedText(FAULT_CODE_CAP);
   const reason = new CappedText(FAULT_TEXT_CAP);

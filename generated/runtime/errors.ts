@@ -89,7 +89,12 @@ export class SoExceptionError extends SoapError {
   readonly info: SoExceptionInfoFields | undefined;
   constructor(info: SoExceptionInfoFields | undefined, operation?: string) {
     const message = info?.Message ?? info?.FriendlyText ?? 'the service reported Succeeded=false without ExceptionInfo';
-    super(info?.ExceptionType ? `${info.ExceptionType}: ${message}` : message, operation);
+    // The innermost exception is named too: it is the root cause, which the outer ones (SoServerException ...)
+    // often only wrap, and a log line shows only the message.
+    let inner = info?.InnerException;
+    for (let depth = 1; inner?.InnerException && depth < MAX_INNER_EXCEPTIONS; depth++) inner = inner.InnerException;
+    const innermost = inner ? ` (innermost: ${inner.ExceptionType ? `${inner.ExceptionType}: ` : ''}${inner.Message ?? inner.FriendlyText ?? ''})` : '';
+    super(`${info?.ExceptionType ? `${info.ExceptionType}: ` : ''}${message}${innermost}`, operation);
     this.exceptionType = info?.ExceptionType ?? undefined;
     this.friendlyText = info?.FriendlyText ?? undefined;
     this.source = info?.Source ?? undefined;

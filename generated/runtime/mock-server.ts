@@ -25,7 +25,7 @@
 // thrown value becomes a Server/Receiver fault carrying its message only, never a stack trace.
 // A missing handler answers 501 (not 500), and a handler gets handlerTimeoutMs to finish.
 import { decodeXmlBytes, joinChunks } from './charset.js';
-import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
+import { DecodeError, EncodeError, SoapError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
 import { decodeRequestOf, type DecodedRequest } from './decode-request.js';
 import { MAX_TIMER_MS } from './agent.js';
@@ -354,7 +354,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
           try {
             return new Reply(200, encodeEmptyResponse(codec, headers), soapContentType);
           } catch (encodeErr) {
-            if (encodeErr instanceof EncodeError) throw fault(false, `the ${name} handler threw exception info the schema does not allow: ${encodeErr.message}`);
+            if (encodeErr instanceof EncodeError) throw fault(false, `the ${name} handler threw exception info the schema does not allow: ${withoutOperation(encodeErr)}`);
             throw encodeErr;
           }
         }
@@ -373,7 +373,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
     try {
       return new Reply(200, codec.encodeResponse(outcome.output ?? {}, outcome.headers), soapContentType);
     } catch (err) {
-      if (err instanceof EncodeError) throw fault(false, `the ${name} handler returned a value the schema does not allow: ${err.message}`);
+      if (err instanceof EncodeError) throw fault(false, `the ${name} handler returned a value the schema does not allow: ${withoutOperation(err)}`);
       throw err;
     }
   }
@@ -404,7 +404,7 @@ export function createMockServer<Ops extends Record<string, AnyOperationCodec>>(
     try {
       return asReply(restOutputReply(codec, outcome.output));
     } catch (err) {
-      if (err instanceof EncodeError) return asReply(restReply(500, `the ${name} handler returned a value the schema does not allow: ${err.message}`));
+      if (err instanceof EncodeError) return asReply(restReply(500, `the ${name} handler returned a value the schema does not allow: ${withoutOperation(err)}`));
       throw err;
     }
   }
@@ -584,6 +584,12 @@ function soExceptionInfoOf(err: unknown): { info: SoExceptionInfoFields | undefi
     if (typeof info === 'object') return { info: info as SoExceptionInfoFields };
   }
   return undefined;
+}
+
+/** A runtime error's message without its `Operation: ` start, for a text that names the operation already. */
+function withoutOperation(err: SoapError): string {
+  const prefix = err.operation ? `${err.operation}: ` : '';
+  return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
 }
 
 function errorMessage(err: unknown): string {

@@ -17,11 +17,11 @@
 
 export class XmlSyntaxError extends Error {
   constructor(
-    message: string,
+    readonly reason: string,
     readonly line: number,
     readonly column: number,
   ) {
-    super(`${message} at line ${line}, column ${column}`);
+    super(`${reason} at line ${line}, column ${column}`);
     this.name = 'XmlSyntaxError';
   }
 }
