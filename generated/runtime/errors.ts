@@ -109,7 +109,7 @@ export class SoExceptionError extends SoapError {
 export class HttpError extends SoapError {
   readonly status: number;
   readonly statusText: string;
-  /** The start of the response body (500 characters on one line, then `…`), secrets removed. */
+  /** The start of the response body (500 characters on one line, then `…`), secrets removed; what a Fault or ExceptionInfo it carried says; for a redirect, why it was not followed. */
   readonly bodyExcerpt: string;
   /** A redirect's Location (3xx), which the agent never follows (secrets removed). */
   readonly location: string | undefined;
