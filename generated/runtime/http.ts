@@ -213,7 +213,8 @@ export async function postRequest(
   }
   let bytes: Uint8Array;
   try {
-    bytes = await readLimited(response, maxResponseBytes, operation, arrived);
+    const tooLarge = () => new TransportError('too-large', `the response is larger than the limit of ${maxResponseBytes} bytes (maxResponseBytes)`, operation);
+    bytes = await readLimited(response, maxResponseBytes, tooLarge, (received) => (arrived.responseBytes = received));
   } catch (err) {
     // The request was answered: name the body (and its compression, whose errors are bare zlib codes).
     const coding = response.headers.get('content-encoding');
@@ -238,10 +239,11 @@ function withoutUserInfo(location: string): string {
   return shortText(clean, 2000);
 }
 
-/** Reads the body, refusing (and cancelling) it as soon as it passes `limit` bytes; counts the bytes read in `arrived`. */
-async function readLimited(response: Response, limit: number, operation: string, arrived: Arrived): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new TransportError('too-large', `the response is larger than the limit of ${limit} bytes (maxResponseBytes)`, operation);
+/**
+ * The body's bytes, refused (and cancelled) with the error `tooLarge` makes, from its Content-Length or as soon as it
+ * passes `limit` bytes; `received` is told how many were read so far. A call's response's, and an Online answer's (online-request.ts).
+ */
+export async function readLimited(response: Response, limit: number, tooLarge: () => Error, received?: (bytes: number) => void): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel().catch(() => undefined);
@@ -250,17 +252,17 @@ async function readLimited(response: Response, limit: number, operation: string,
   if (!response.body) return new Uint8Array(0);
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
-  let received = 0;
+  let read = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    received += value.byteLength;
-    arrived.responseBytes = received;
-    if (received > limit) {
+    read += value.byteLength;
+    received?.(read);
+    if (read > limit) {
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
     chunks.push(value);
   }
-  return joinChunks(chunks, received);
+  return joinChunks(chunks, read);
 }

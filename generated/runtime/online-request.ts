@@ -6,6 +6,7 @@
 // state, the OpenID metadata and the JWKS (no secret), a POST for the REST ticket exchange.
 import { OnlineError } from './errors.js';
 import { MAX_TIMER_MS } from './agent.js';
+import { readLimited } from './http.js';
 
 /**
  * The largest answer read. A state answer, the metadata, a key set or the exchange's token is a few
@@ -96,24 +97,5 @@ async function errorOfAnswer(response: Response, errorFromAnswer: OnlineRequestO
 
 /** The body as UTF-8 text, refused (and cancelled) from its Content-Length or as soon as it passes `limit` bytes. */
 async function readAnswer(response: Response, what: string, limit: number): Promise<string> {
-  const tooLarge = () => new OnlineError(`${what} is larger than ${limit} bytes`);
-  if (Number(response.headers.get('content-length')) > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder('utf-8');
-  let text = '';
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
-    received += value.byteLength;
-    if (received > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    text += decoder.decode(value, { stream: true });
-  }
+  return new TextDecoder('utf-8').decode(await readLimited(response, limit, () => new OnlineError(`${what} is larger than ${limit} bytes`)));
 }
