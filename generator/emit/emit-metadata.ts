@@ -19,7 +19,7 @@ import { SHARED_FOLDER, type EmitPlan, type PlannedType, type TypeScope } from '
 import { template } from './templates.js';
 import { restrictionChain, restrictionMapping, runtimeTypeKey } from './type-expressions.js';
 
-export function namespaceIndex(plan: TypeScope, ns: string): number {
+function namespaceIndex(plan: TypeScope, ns: string): number {
   if (ns === '') return -1;
   const i = plan.namespaces.indexOf(ns);
   if (i < 0) throw new GenerateError(`internal: namespace ${ns} was not planned`);

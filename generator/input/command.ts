@@ -106,6 +106,6 @@ function optionArgs(options: InvocationInfo): string[] {
 }
 
 /** Quotes a word for a POSIX shell when it needs it (`?wsdl` URLs, spaces). */
-export function shellWord(word: string): string {
+function shellWord(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

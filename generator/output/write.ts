@@ -81,7 +81,7 @@ function isOurs(path: string, manifest: ReadonlyMap<string, string | undefined>,
  * The code of a generated file: without its "Regenerate with" header lines (everything between the
  * first line and the first empty line), so `--check` compares code, not the command line.
  */
-export function codeOf(content: string): string {
+function codeOf(content: string): string {
   const blank = content.indexOf('\n\n');
   return !content.startsWith(GENERATED_MARK) || blank < 0 ? content : `${GENERATED_MARK}${content.slice(blank)}`;
 }
