@@ -436,6 +436,14 @@ describe('EMailAgent over HTTP', () => {
       Parameters: { AccountId: '5', Culture: 'nb-NO' },
     };
 
+    test('the innermost exception is named by what it has: its type, its message, or both; nothing when it has neither', () => {
+      const innermost = (inner: object) => new SoExceptionError({ Message: 'outer', InnerException: inner }, 'Op').message;
+      assert.equal(innermost({ ExceptionType: 'SqlException' }), 'Op: outer (innermost: SqlException)');
+      assert.equal(innermost({ Message: 'root cause' }), 'Op: outer (innermost: root cause)');
+      assert.equal(innermost({ ExceptionType: 'SqlException', FriendlyText: 'root cause' }), 'Op: outer (innermost: SqlException: root cause)');
+      assert.equal(innermost({}), 'Op: outer');
+    });
+
     test('Succeeded=false with ExceptionInfo → SoExceptionError with the fields and the inner chain, secrets removed', async () => {
       handler = (_req, res) =>
         reply(res, 200, codec.encodeResponse({ Response: null }, { Succeeded: false, ExceptionInfo: exceptionInfo }));
