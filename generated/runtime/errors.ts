@@ -93,8 +93,8 @@ export class SoExceptionError extends SoapError {
     // often only wrap, and a log line shows only the message.
     let inner = info?.InnerException;
     for (let depth = 1; inner?.InnerException && depth < MAX_INNER_EXCEPTIONS; depth++) inner = inner.InnerException;
-    const innermost = inner ? ` (innermost: ${inner.ExceptionType ? `${inner.ExceptionType}: ` : ''}${inner.Message ?? inner.FriendlyText ?? ''})` : '';
-    super(`${info?.ExceptionType ? `${info.ExceptionType}: ` : ''}${message}${innermost}`, operation);
+    const said = [inner?.ExceptionType, inner?.Message ?? inner?.FriendlyText].filter((text) => text).join(': '); // (either may be absent)
+    super(`${info?.ExceptionType ? `${info.ExceptionType}: ` : ''}${message}${said ? ` (innermost: ${said})` : ''}`, operation);
     this.exceptionType = info?.ExceptionType ?? undefined;
     this.friendlyText = info?.FriendlyText ?? undefined;
     this.source = info?.Source ?? undefined;
