@@ -91,6 +91,28 @@ describe('tenant resolver', () => {
     assert.equal(requests, 1);
   });
 
+  // r19b finding 4: the cached error was one object for every call until ValidUntil (up to an hour):
+  // a caller that added to its message changed what the next calls read, and the agent appends the
+  // call site to a stack once per object, so the next calls showed the first caller's.
+  test('a cached not-running answer is a new error for each call: what one caller changes does not reach the next', async () => {
+    const now = Date.UTC(2026, 11, 4, 12);
+    answers.set('CustCopy', () => ({ ContextIdentifier: 'CustCopy', Endpoint: '', State: 'OfflineMaintenance', IsRunning: false, ValidUntil: new Date(now + 120_000).toISOString() }));
+    const r = new TenantResolver({ environment: origin, tenant: 'CustCopy', fetch, now: () => now });
+    const errors: TenantNotRunningError[] = [];
+    for (let i = 0; i < 3; i++) {
+      await r.endpoint().catch((e: TenantNotRunningError) => {
+        errors.push(e);
+        e.message = `sync ${i} failed: ${e.message}`;
+        e.stack += '\n    --- the call ---\n    at caller' + i;
+      });
+    }
+    const [first, second, third] = errors as [TenantNotRunningError, TenantNotRunningError, TenantNotRunningError];
+    assert.ok(first !== second && second !== third && third instanceof TenantNotRunningError);
+    assert.equal(third.message, 'sync 2 failed: tenant CustCopy is not running (State OfflineMaintenance); nothing was sent; ask again after 2026-12-04T12:02:00.000Z');
+    assert.ok(!third.stack!.includes('caller0') && !third.stack!.includes('caller1'), third.stack);
+    assert.deepEqual([third.state, third.retryAt.getTime(), third.temporary], [first.state, first.retryAt.getTime(), first.temporary]);
+  });
+
   test('hostile answers are refused: another tenant, another tenant path, a non-superoffice host for a named environment', async () => {
     answers.set('Cust3', () => running('Cust4', 'http://127.0.0.1:3333', new Date(Date.now() + 60_000).toISOString()));
     await assert.rejects(new TenantResolver({ environment: origin, tenant: 'Cust3', fetch }).endpoint(), /refused: it is about "Cust4"/);
