@@ -249,6 +249,39 @@ describe('tenant resolver', () => {
     }
   });
 
+  // r19b finding 10 (status-page.md, Unknown: "If the customer was previously in another state, we
+  // probably have an incident"): a tenant seen running, then Unknown, was told "calls cannot
+  // succeed (... a wrong context identifier?)", temporary false, and a retry never waited for it.
+  test('Unknown after a running answer is an incident: temporary, retried at retryAt; a first Unknown is not', async () => {
+    let now = Date.UTC(2026, 11, 4, 12);
+    let state = 'Running';
+    const answer = (tenant: string) => () => ({ ...running(tenant, 'http://127.0.0.1:5555', new Date(now + 60_000).toISOString()), State: state, IsRunning: state === 'Running' });
+    answers.set('CustIncident', answer('CustIncident'));
+    answers.set('CustNeverRan', answer('CustNeverRan'));
+    const r = new TenantResolver({ environment: origin, tenant: 'CustIncident', fetch, now: () => now });
+    assert.equal(await r.endpoint(), 'http://127.0.0.1:5555/CustIncident');
+    state = 'Unknown';
+    now += 61_000;
+    const retry = { service: 'EMail', operation: 'SaveEMail', attempt: 1, elapsedMs: 0, remainingMs: Infinity, now };
+    for (let i = 0; i < 2; i++) {
+      // (The second from the cache.)
+      await assert.rejects(r.endpoint(), (e: unknown) => {
+        assert.ok(e instanceof TenantNotRunningError);
+        assert.equal(e.temporary, true);
+        assert.equal(e.message, 'tenant CustIncident is not running (State Unknown after running: probably an incident); nothing was sent; ask again after 2026-12-04T12:02:01.000Z');
+        assert.equal(retryDelay({ maxRetryAfterMs: 120_000, maxTotalMs: 120_000 }, { ...retry, error: e }), 60_000);
+        return true;
+      });
+    }
+    // Never seen running: a context identifier Online does not know (or an incident), not waited for.
+    await assert.rejects(new TenantResolver({ environment: origin, tenant: 'CustNeverRan', fetch, now: () => now }).endpoint(), (e: unknown) => {
+      assert.ok(e instanceof TenantNotRunningError && e.temporary === false);
+      assert.match(e.message, /^tenant CustNeverRan is Unknown: calls cannot succeed \(SuperOffice Online does not know it \(a wrong context identifier\?\)/);
+      assert.equal(retryDelay({ maxRetryAfterMs: 120_000, maxTotalMs: 120_000, safeOperations: () => true }, { ...retry, error: e }), undefined);
+      return true;
+    });
+  });
+
   test('stale-if-error never outlives a 421 or an answer that the tenant is not running', async () => {
     let now = Date.UTC(2026, 11, 4, 12);
     let state = 'Running';
