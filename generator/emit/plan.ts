@@ -96,7 +96,7 @@ export const SESSION_SERVICE = 'SuperOfficeService';
  * The runtime names the entry (index.ts) re-exports (emit-entry.ts writes the list from these); a
  * schema type may not take them.
  */
-export const ENTRY_RUNTIME_VALUES = ['DEFAULT_CREDENTIAL_REFUSALS', 'JwtError', 'KeyFormatError', 'OnlineError', 'renewingTicket', 'systemUserTicket', 'SystemUserSignInError', 'TenantNotRunningError', 'usernamePasswordTicket'] as const;
+export const ENTRY_RUNTIME_VALUES = ['DEFAULT_CREDENTIAL_REFUSALS', 'JwtError', 'KeyFormatError', 'OnlineError', 'renewingTicket', 'systemUserTicket', 'SystemUserSignInError', 'TenantNotRunningError', 'UsernamePasswordSignInError', 'usernamePasswordTicket'] as const;
 export const ENTRY_RUNTIME_TYPES = ['CallEvent', 'CredentialRefusalList', 'Hooks', 'OnlineEnvironment', 'RetryOptions', 'TicketProvider', 'TicketSource'] as const;
 /** The shared module's folder (several WSDLs in one run). */
 export const SHARED_FOLDER = 'shared';

@@ -24,6 +24,7 @@ interface Lib {
   SoPrincipalAgent: new (options: object) => unknown;
   usernamePasswordTicket(options: object): unknown;
   OnlineError: new (...args: never[]) => Error;
+  UsernamePasswordSignInError: new (...args: never[]) => Error;
 }
 
 let dir: string;
@@ -102,6 +103,21 @@ test('usernamePasswordTicket: a refused sign-in is remembered for 60 s, without 
   offset += 1_000;
   await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 5 }), lib.OnlineError);
   assert.equal(signIns, 2, 'signed in again after 60 s');
+});
+
+// r19b finding 8: the retry policy knows a refusal by its error's name (retry.ts SIGN_IN_REFUSALS),
+// and this one was a plain OnlineError: a safe read was attempted 3 times, with a second of backoff,
+// for the same remembered refusal.
+test('usernamePasswordTicket: a refused sign-in is a UsernamePasswordSignInError, not retried, also for a safe operation', async () => {
+  const attempts: { attempt: number; willRetry: boolean }[] = [];
+  const so = new lib.SuperOfficeClient({
+    endpoints: { EMail: servers[0]!.url },
+    ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: 'jdoe', password: 'wrong-pw' }),
+    retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 1 },
+    hooks: { onAttempt: (e: { attempt: number; willRetry: boolean }) => attempts.push({ attempt: e.attempt, willRetry: e.willRetry }) },
+  });
+  await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof lib.UsernamePasswordSignInError && e instanceof lib.OnlineError && e.name === 'UsernamePasswordSignInError');
+  assert.deepEqual(attempts, [{ attempt: 1, willRetry: false }]);
 });
 
 // A failure of the sign-in call itself (here an exception the server reports) is no refusal: the next call tries again.
