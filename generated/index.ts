@@ -14,6 +14,7 @@ export {
   systemUserTicket,
   SystemUserSignInError,
   TenantNotRunningError,
+  UsernamePasswordSignInError,
   usernamePasswordTicket,
   type CallEvent,
   type CredentialRefusalList,

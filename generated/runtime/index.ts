@@ -17,7 +17,7 @@ export { charsetParameter, decodeXmlBytes } from './charset.js';
 export { type CallEvent, type HookRequestInfo, type Hooks, type XmlEvent } from './hooks.js';
 export { JwtError } from './online-jwt.js';
 export { KeyFormatError, type RsaKeyInput } from './online-keys.js';
-export { usernamePasswordTicket, type UsernamePasswordAuthenticator, type UsernamePasswordTicketOptions } from './onsite-ticket.js';
+export { usernamePasswordTicket, UsernamePasswordSignInError, type UsernamePasswordAuthenticator, type UsernamePasswordTicketOptions } from './onsite-ticket.js';
 export { type RetryOptions } from './retry.js';
 export { systemUserTicket, SystemUserSignInError, type SystemUserTicketOptions } from './system-user.js';
 export { TenantNotRunningError, TenantResolver, type TenantResolverOptions } from './tenant.js';

@@ -13,6 +13,9 @@ import { OnlineError } from './errors.js';
 import { Redactor } from './redact.js';
 import { rememberRefusals, renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
 
+/** SoPrincipal refused the user name and password (AuthenticationSucceeded not true, or no ticket). */
+export class UsernamePasswordSignInError extends OnlineError {}
+
 /** What the generated SoPrincipalAgent offers (typed by shape, so the runtime needs no SoPrincipal code). */
 export interface UsernamePasswordAuthenticator {
   authenticateUsernamePassword(input: {
@@ -34,13 +37,6 @@ export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): 
   // The principal agent was made without the password, so it cannot remove it from its errors: a
   // server that echoes it in a fault or an exception message would put it in the error thrown here.
   const redactor = new Redactor([password]);
-  // The refusals (AuthenticationSucceeded not true), not the principal agent's errors, are remembered.
-  const refusals = new WeakSet<Error>();
-  const refusal = (message: string): OnlineError => {
-    const error = new OnlineError(message);
-    refusals.add(error);
-    return error;
-  };
   const signIn = async (): Promise<string> => {
     let answer: Awaited<ReturnType<UsernamePasswordAuthenticator['authenticateUsernamePassword']>>;
     try {
@@ -50,10 +46,11 @@ export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): 
     }
     const ticket = answer?.Credentials?.Ticket;
     if (answer?.AuthenticationSucceeded !== true || typeof ticket !== 'string' || ticket === '') {
-      throw refusal(`sign-in of user ${JSON.stringify(userName)} refused (AuthenticationSucceeded ${String(answer?.AuthenticationSucceeded)})`);
+      throw new UsernamePasswordSignInError(`sign-in of user ${JSON.stringify(userName)} refused (AuthenticationSucceeded ${String(answer?.AuthenticationSucceeded)})`);
     }
     return ticket;
   };
-  const copyIfRefusal = (err: unknown) => (err instanceof Error && refusals.has(err) ? refusal(err.message) : undefined);
+  // The refusals, not the principal agent's errors, are remembered.
+  const copyIfRefusal = (err: unknown) => (err instanceof UsernamePasswordSignInError ? new UsernamePasswordSignInError(err.message) : undefined);
   return renewingTicket(rememberRefusals(signIn, () => '', copyIfRefusal, options.now ?? Date.now), options);
 }

@@ -87,8 +87,8 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
   return f.elapsedMs + delay <= (options.maxTotalMs ?? 30_000) ? delay : undefined;
 }
 
-/** The sign-in's refusals (system-user.ts, online-jwt.ts), by name: retries do not load the sign-in's code. */
-const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError']);
+/** The sign-in's refusals (system-user.ts, online-jwt.ts, onsite-ticket.ts), by name: retries do not load the sign-in's code. */
+const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError', 'UsernamePasswordSignInError']);
 
 /** A failure every attempt would repeat alike (see the header): an input the schema refuses, a response too large, a refused sign-in. */
 function sameAnswerAgain(err: unknown): boolean {

@@ -10,7 +10,7 @@
 //   - IsRunning false -> TenantNotRunningError before anything is sent, carrying State and when to
 //     ask again (ValidUntil); that answer is cached too, so a tenant in maintenance is not hammered;
 //     a state that does not end within minutes (Deleted, Suspended, MigrationPending ...) says so
-//     and is not retried;
+//     and is not retried -- but Unknown after a running answer is an incident, which ends;
 //   - the state endpoint giving no answer (down, a timeout, an error status) after a running answer:
 //     its Endpoint goes on being used, up to an hour past that answer's ValidUntil, the state asked
 //     again every 30 s meanwhile (stale-if-error); an error only when no such Endpoint is known;
@@ -51,14 +51,21 @@ export class TenantNotRunningError extends OnlineError {
   /**
    * Whether the state usually ends within minutes (OfflineMaintenance, Provisioning, a state this
    * client does not know): only then does the retry policy wait for retryAt. False for Deleted,
-   * Deleting, DeleteFailed, ProvisioningFailed, Suspended, MigrationPending and Unknown.
+   * Deleting, DeleteFailed, ProvisioningFailed, Suspended, MigrationPending and Unknown (but true
+   * for Unknown after a running answer: `seenRunning`).
    */
   readonly temporary: boolean;
-  constructor(tenant: string, state: string, retryAt: Date) {
-    const lasting = LASTING_STATES.get(state.toLowerCase());
+  /**
+   * `seenRunning`: the tenant was running in an earlier answer. Unknown is then an incident, which
+   * ends (status-page.md: "If the customer was previously in another state, we probably have an
+   * incident"), not a context identifier Online does not know.
+   */
+  constructor(tenant: string, state: string, retryAt: Date, seenRunning = false) {
+    const incident = seenRunning && state.toLowerCase() === 'unknown';
+    const lasting = incident ? undefined : LASTING_STATES.get(state.toLowerCase());
     super(
       lasting === undefined
-        ? `tenant ${tenant} is not running (State ${state}); nothing was sent; ask again after ${retryAt.toISOString()}`
+        ? `tenant ${tenant} is not running (State ${state}${incident ? ' after running: probably an incident' : ''}); nothing was sent; ask again after ${retryAt.toISOString()}`
         : `tenant ${tenant} is ${state}: calls cannot succeed (${lasting}); nothing was sent`,
     );
     this.tenant = tenant;
@@ -108,9 +115,14 @@ export class TenantResolver {
   readonly #now: () => number;
   /**
    * The last answer, used until `until`: the Endpoint of a running tenant, which may also stand in for
-   * an unanswered state request until `usableUntil`, or the error of one that is not running.
+   * an unanswered state request until `usableUntil`, or, for one that is not running, what makes its
+   * error: a new one for each call, as a remembered sign-in refusal is (ticket-source.ts), since a
+   * caller may change its error (its message; the call site the agent appends to its stack, once per
+   * object) and that must not reach the calls after it.
    */
-  #cached: { until: number; usableUntil: number; endpoint?: string; notRunning?: TenantNotRunningError } | undefined;
+  #cached: { until: number; usableUntil: number; endpoint?: string; notRunning?: () => TenantNotRunningError } | undefined;
+  /** Whether an answer said the tenant is running: a later Unknown is then an incident (TenantNotRunningError). */
+  #seenRunning = false;
   /** The state request in flight, shared by every caller waiting for it. */
   readonly #stateRequests: SingleFlight<string>;
 
@@ -135,7 +147,9 @@ export class TenantResolver {
    */
   endpoint(signal?: AbortSignal): Promise<string> {
     const c = this.#cached;
-    if (c && this.#now() < c.until) return c.notRunning ? Promise.reject(c.notRunning) : Promise.resolve(c.endpoint!);
+    if (c && this.#now() < c.until) return c.notRunning ? Promise.reject(c.notRunning()) : Promise.resolve(c.endpoint!);
+    // The callers waiting for one state request share what it throws, one error object (as those of one
+    // sign-in do): a copy per caller would need each error class's fields. Later calls get their own.
     const request = this.#stateRequests.join((stop) => this.#resolve(stop));
     return signal ? abortable(request, signal) : request;
   }
@@ -161,10 +175,11 @@ export class TenantResolver {
     const validUntil = Date.parse(state.ValidUntil);
     const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
     if (!state.IsRunning) {
-      const notRunning = new TenantNotRunningError(this.tenant, state.State, new Date(until));
+      const notRunning = () => new TenantNotRunningError(this.tenant, state.State, new Date(until), this.#seenRunning);
       this.#cached = { until, usableUntil: until, notRunning };
-      throw notRunning;
+      throw notRunning();
     }
+    this.#seenRunning = true;
     const endpoint = state.Endpoint.replace(/\/+$/, '');
     this.#cached = { until, usableUntil: until + STALE_IF_ERROR_MS, endpoint };
     return endpoint;
