@@ -35,6 +35,8 @@ export interface JwtKeyId {
 /** Where verification keys come from: `key(id)` gives the key a header names (or none). */
 export interface JwtKeys {
   key(id: JwtKeyId): Promise<WebCryptoKey | undefined>;
+  /** Loads the keys, before the exchange: a failure to get them then costs no sign-in. */
+  load(): Promise<unknown>;
 }
 
 /** Checks a JWT and returns its claims. `now` in milliseconds; `skewMs` tolerance for exp/nbf. */
@@ -99,7 +101,8 @@ function numericDate(value: unknown): number | undefined {
 export function fixedJwtKey(input: RsaKeyInput): JwtKeys {
   const importKey = rsaPublicKeyImport(input); // (read now: a bad key fails here, systemUserTicket's start)
   let key: Promise<WebCryptoKey> | undefined;
-  return { key: () => (key ??= importKey()) };
+  const load = () => (key ??= importKey());
+  return { key: load, load };
 }
 
 export interface JwksOptions {
@@ -118,26 +121,51 @@ export interface JwksOptions {
  * for maxAgeMs. An unknown kid refetches once (keys rotate), at most once a minute, so a token with
  * a made-up kid cannot make us hammer the login host. The jwks_uri must be on the login host's own
  * origin: metadata cannot send us to fetch trusted keys elsewhere.
+ * A failed fetch is answered again for 30 s without asking. The set held is kept, used on while a
+ * refresh fails; a token whose key only the new set has fails with the fetch's error (load() too, 30 s).
  */
 export function jwksKeys(options: JwksOptions): JwtKeys {
-  let cached: { at: number; keys: Promise<KeySet> } | undefined;
-  const load = (): Promise<KeySet> => {
-    const promise = fetchKeySet(options);
-    cached = { at: options.now(), keys: promise };
-    promise.catch(() => {
-      if (cached?.keys === promise) cached = undefined; // a failed fetch is not cached
-    });
-    return promise;
-  };
   const maxAge = options.maxAgeMs ?? 24 * 60 * 60 * 1000;
+  let held: { at: number; keys: KeySet } | undefined;
+  /** `missed`: the fetch was for a key the held set does not have. */
+  let failed: { at: number; error: Error; missed: boolean } | undefined;
+  const fetchSet = async (missed: boolean): Promise<KeySet> => {
+    if (failed && options.now() - failed.at < KEY_FAILURE_MEMORY_MS) {
+      // Each caller its own error object: a call's redaction changes the error it throws.
+      const { message, cause } = failed.error;
+      throw failed.error instanceof JwtError ? new JwtError(message) : new OnlineError(message, { cause });
+    }
+    try {
+      held = { at: options.now(), keys: await fetchKeySet(options) };
+    } catch (error) {
+      failed = { at: options.now(), error: error as Error, missed };
+      throw error;
+    }
+    failed = undefined;
+    return held.keys;
+  };
+  const current = async (): Promise<KeySet> => {
+    if (held && options.now() - held.at < maxAge) return held.keys;
+    return fetchSet(false).catch((err: unknown) => {
+      if (!held) throw err;
+      return held.keys;
+    });
+  };
   return {
+    async load() {
+      if (failed?.missed) await fetchSet(true);
+      await current();
+    },
     async key(id) {
-      let keys = cached && options.now() - cached.at < maxAge ? await cached.keys : await load();
-      if (!keyOf(keys, id) && cached && options.now() - cached.at >= 60_000) keys = await load();
+      let keys = await current();
+      if (!keyOf(keys, id) && options.now() - held!.at >= 60_000) keys = await fetchSet(true);
       return keyOf(keys, id);
     },
   };
 }
+
+/** 30 s: a burst of calls and their retries (maxTotalMs) cost one request; shorter than a refusal's 60 s: an outage ends by itself. */
+const KEY_FAILURE_MEMORY_MS = 30_000;
 
 /** A JWKS's usable keys, by how a token's header can name them. */
 interface KeySet {

@@ -97,9 +97,15 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     return signIn(context, environment, tenant, applicationToken);
   }, asked, copyIfRefusal, now), options);
 
-  /** One sign-in: sign, exchange, verify; the ticket claim. */
+  /** One sign-in: load the keys, sign, exchange, verify; the ticket claim. */
   async function signIn(context: TicketContext, environment: string, tenant: string, applicationToken: string): Promise<string> {
     const origin = environmentUrl(environment);
+    let keys = keysByOrigin.get(origin);
+    if (!keys) {
+      keys = fixedKeys ?? jwksKeys({ origin, fetch: context.fetch, timeoutMs: timeoutMs ?? 30_000, now });
+      keysByOrigin.set(origin, keys);
+    }
+    await keys.load(); // first: without keys (metadata or JWKS down) each call would sign in for nothing
     key ??= importPrivateKey!();
     key.then(() => (importPrivateKey = undefined), () => (key = undefined));
     const signed = await signSystemUserToken(systemUserToken, await key, new Date(now()));
@@ -108,11 +114,6 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     const answer = exchange === 'rest' ? await exchangeRest(request, secrets) : await exchangeSoap(request, secrets);
     if (answer.IsSuccessful !== true) throw refusal(answer, secrets);
     if (typeof answer.Token !== 'string' || answer.Token === '') throw new JwtError('the sign-in answer has no Token');
-    let keys = keysByOrigin.get(origin);
-    if (!keys) {
-      keys = fixedKeys ?? jwksKeys({ origin, fetch: context.fetch, timeoutMs: request.timeoutMs, now });
-      keysByOrigin.set(origin, keys);
-    }
     const claims = await verifyJwt(answer.Token, keys, now(), clockSkewMs ?? 60_000);
     const ctx = claims[CONTEXT_CLAIM];
     if (ctx !== undefined && (typeof ctx !== 'string' || ctx.toLowerCase() !== tenant.toLowerCase())) {

@@ -180,7 +180,7 @@ describe('Online answers: size and time limits', () => {
   for (const contentLength of [false, true]) {
     test(`a SOAP exchange answer over 1 MiB is refused (${contentLength ? 'from its Content-Length' : 'while streaming'}), not read whole`, async () => {
       behaviour.set('/login/services/PartnerSystemUserService.svc', { bytes: 64 * 1024 * 1024, contentLength });
-      const provider = systemUserTicket({ systemUserToken: 'Test App-x', privateKey: makeKeyPair().pkcs8Pem, timeoutMs: 20_000 });
+      const provider = systemUserTicket({ systemUserToken: 'Test App-x', privateKey: makeKeyPair().pkcs8Pem, publicKey: makeKeyPair().spkiPem, timeoutMs: 20_000 }); // (publicKey: no JWKS to load before the exchange)
       await assert.rejects(provider.ticket({ environment: origin, tenant: 'Cust1', applicationToken: 'app-token-0123456789', fetch }), (e: unknown) => {
         assert.ok(e instanceof TransportError && e.reason === 'too-large', `too-large, not ${String(e)}`);
         assert.match(e.message, /larger than the limit of 1048576 bytes/);
@@ -210,7 +210,7 @@ describe('Online answers: size and time limits', () => {
     behaviour.set('/api/state/Cust1', { stall: true });
     await assert.rejects(new TenantResolver({ environment: origin, tenant: 'Cust1', fetch, timeoutMs: 200 }).endpoint(), (e: unknown) => e instanceof OnlineError && /the state of tenant Cust1 failed \(.*\): no answer within 200 ms/.test(e.message));
     behaviour.set('/Login/api/PartnerSystemUser/Authenticate', { stall: true });
-    const provider = systemUserTicket({ systemUserToken: 'Test App-x', privateKey: makeKeyPair().pkcs8Pem, exchange: 'rest', timeoutMs: 200 });
+    const provider = systemUserTicket({ systemUserToken: 'Test App-x', privateKey: makeKeyPair().pkcs8Pem, publicKey: makeKeyPair().spkiPem, exchange: 'rest', timeoutMs: 200 });
     await assert.rejects(provider.ticket({ environment: origin, tenant: 'Cust1', applicationToken: 'app-token-0123456789', fetch }), (e: unknown) => {
       assert.ok(e instanceof OnlineError, `an OnlineError, not ${String(e)}`);
       assert.match(e.message, /system user sign-in failed \(.*\): no answer within 200 ms/);

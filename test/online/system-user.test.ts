@@ -96,7 +96,8 @@ describe('system user sign-in', () => {
     assert.equal(fake.counts.soapSignIns - before, 1);
     let sent = 0;
     const down = (async () => (sent++, Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } })))) as unknown as typeof fetch;
-    const unreachable = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+    // (publicKey: the exchange is what fails; a failed key fetch is remembered 30 s, signin-failures.test.ts.)
+    const unreachable = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, publicKey: fake.issuerKey.spkiPem });
     await assert.rejects(unreachable.ticket({ ...context(), fetch: down }), /ECONNREFUSED/);
     await assert.rejects(unreachable.ticket({ ...context(), fetch: down }), /ECONNREFUSED/);
     assert.equal(sent, 2, 'a network failure is tried again by the next call');
@@ -141,7 +142,7 @@ describe('system user sign-in', () => {
       return true;
     });
     const answering = (status: number, body: string) => (async () => new Response(body, { status, headers: { 'content-type': 'application/json' } })) as unknown as typeof fetch;
-    const provider = () => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, exchange: 'rest' });
+    const provider = () => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, publicKey: fake.issuerKey.spkiPem, exchange: 'rest' });
     // An ErrorMessage alone counts too; a secret quoted in it is removed.
     await assert.rejects(
       provider().ticket({ ...context(), fetch: answering(401, JSON.stringify({ ErrorMessage: `Revoked for ${fake.applicationToken}` })) }),
@@ -162,7 +163,7 @@ describe('system user sign-in', () => {
 
   test('a REST answer that is null, an array or has a non-string ErrorMessage is a clear error, not a TypeError', async () => {
     const answering = (body: unknown) => (async () => Response.json(body)) as unknown as typeof fetch;
-    const provider = () => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, exchange: 'rest' });
+    const provider = () => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, publicKey: fake.issuerKey.spkiPem, exchange: 'rest' });
     for (const body of [null, []]) {
       await assert.rejects(provider().ticket({ ...context(), fetch: answering(body) }), (e: unknown) => e instanceof OnlineError && /system user sign-in \(.*\) is not a JSON object/.test(e.message));
     }

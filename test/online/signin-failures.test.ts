@@ -1,0 +1,112 @@
+// The system user sign-in when something on the login host's side fails (review r19b): the OpenID
+// metadata or the JWKS down, a JWKS key this client cannot read, the SOAP exchange failing, a
+// private key that is not RSA, a session option missing. Each failure is said once, named for what
+// failed, and costs the login host no sign-in it could not use. The fake Online on 127.0.0.1;
+// a fetch in front of it answers for the part that is down and counts what reaches the login host.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { OnlineError, SuperOfficeClient, systemUserTicket, type CallEvent, type SuperOfficeClientOptions } from '../../generated/index.js';
+// (jwksKeys alone, from the runtime's source: its errors are that copy's classes.)
+import { jwksKeys, JwtError as RuntimeJwtError, SERIAL_CLAIM, TICKET_CLAIM, verifyJwt } from '../../templates/runtime/online-jwt.js';
+import { OnlineError as RuntimeOnlineError } from '../../templates/runtime/errors.js';
+import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
+import { makeKeyPair, signJwt } from '../support/online-test-keys.js';
+
+let fake: FakeOnline;
+before(async () => {
+  fake = await startFakeOnline();
+});
+after(() => fake.close());
+
+/** A fetch to the fake that answers `down(path)` instead when it gives a Response, and counts each request by path. */
+function through(down: (path: string) => Response | undefined) {
+  const asked = { metadata: 0, jwks: 0, exchange: 0 };
+  const fetchImpl = (async (url: string | URL, init?: RequestInit) => {
+    const path = new URL(String(url)).pathname;
+    if (path.endsWith('/openid-configuration')) asked.metadata++;
+    else if (path.endsWith('/jwks')) asked.jwks++;
+    else if (/PartnerSystemUser/i.test(path)) asked.exchange++;
+    return down(path) ?? fetch(url, init);
+  }) as typeof fetch;
+  return { asked, fetch: fetchImpl };
+}
+
+const session = (extra: Partial<SuperOfficeClientOptions>, ticket: Partial<Parameters<typeof systemUserTicket>[0]> = {}) =>
+  new SuperOfficeClient({
+    environment: fake.origin,
+    tenant: 'Cust12345',
+    applicationToken: fake.applicationToken,
+    ticket: systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem, ...ticket }),
+    ...extra,
+  });
+
+describe('system user sign-in: failures on the login host', () => {
+  // A metadata request answering 503 cost a full sign-in per call (the keys were loaded only after
+  // the exchange), 3 per call with retries, and was asked again by every call.
+  test('the metadata down: the keys are loaded before the exchange, and the failure is answered again for 30 s without asking or signing in', async () => {
+    let metadataDown = true;
+    const { asked, fetch } = through((path) => (metadataDown && path.endsWith('/openid-configuration') ? new Response('<html>Service Unavailable</html>', { status: 503 }) : undefined));
+    let offset = 0;
+    const attempts: CallEvent[] = [];
+    const so = session({ fetch, retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 1 }, hooks: { onAttempt: (e) => attempts.push(e) } }, { now: () => Date.now() + offset });
+    const errors: unknown[] = [];
+    for (let i = 0; i < 5; i++) await so.email.getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => errors.push(e));
+    assert.equal(errors.length, 5);
+    for (const e of errors) assert.ok(e instanceof OnlineError && /^the OpenID metadata failed \(.*\/login\/\.well-known\/openid-configuration\): HTTP 503$/.test(e.message), String(e));
+    assert.ok(errors[1] !== errors[0], 'each call its own error object');
+    assert.deepEqual(asked, { metadata: 1, jwks: 0, exchange: 0 }, 'one metadata request for 5 calls (15 attempts), and no sign-in');
+    assert.equal(attempts.length, 15);
+    offset += 29_000;
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), /OpenID metadata failed/);
+    assert.equal(asked.metadata, 1, 'still remembered after 29 s');
+    metadataDown = false;
+    offset += 1_000;
+    assert.equal((await so.email.getEMailAccount({ EMailAccountId: 1 }))?.EMailAccountId, 1);
+    assert.deepEqual(asked, { metadata: 2, jwks: 1, exchange: 1 }, 'after 30 s: asked again, then one sign-in');
+  });
+
+  // A refresh that failed threw the set away: every later call fetched it again (and had signed in first).
+  test('a failed refresh keeps the set held: its keys verify on; a token whose key only the new set has fails with the fetch error, remembered 30 s', async () => {
+    const issuer = makeKeyPair();
+    const rotated = makeKeyPair();
+    let t = 1_000_000_000_000;
+    let jwksDown = false;
+    let fetches = 0;
+    const fakeFetch = (async (url: string | URL) => {
+      fetches++;
+      if (String(url).endsWith('/openid-configuration')) return Response.json({ jwks_uri: 'http://127.0.0.1:9/login/.well-known/jwks' });
+      return jwksDown ? new Response('bad gateway', { status: 502 }) : Response.json({ keys: [{ kid: 'k1', use: 'sig', ...issuer.jwk }] });
+    }) as typeof fetch;
+    const keys = jwksKeys({ origin: 'http://127.0.0.1:9', fetch: fakeFetch, timeoutMs: 1000, now: () => t });
+    const claims = () => ({ [TICKET_CLAIM]: '7T:t==', [SERIAL_CLAIM]: '1', iss: 'SuperOffice AS', aud: 'spn:1', exp: t / 1000 + 3600 });
+    const old = () => signJwt({ alg: 'RS256', kid: 'k1' }, claims(), issuer.privateKey);
+    const renewed = () => signJwt({ alg: 'RS256', kid: 'k2' }, claims(), rotated.privateKey);
+    await keys.load();
+    assert.ok(await verifyJwt(old(), keys, t, 0));
+    assert.equal(fetches, 2);
+    jwksDown = true;
+    t += 61_000;
+    const jwksFailed = (e: unknown) => e instanceof RuntimeOnlineError && !(e instanceof RuntimeJwtError) && /^the JWKS failed \(.*\): HTTP 502$/.test(e.message);
+    await assert.rejects(verifyJwt(renewed(), keys, t, 0), jwksFailed, 'the kid only the new set has');
+    assert.equal(fetches, 4);
+    assert.ok(await verifyJwt(old(), keys, t, 0), 'the held set still verifies its keys');
+    await assert.rejects(keys.load(), jwksFailed, 'before the next exchange: the set held missed the last token');
+    await assert.rejects(verifyJwt(renewed(), keys, t, 0), jwksFailed);
+    assert.equal(fetches, 4, 'not asked again within 30 s');
+    t += 30_000;
+    jwksDown = false;
+    await keys.load();
+    assert.equal(fetches, 6, 'after 30 s, load() fetches the set the last token needed, before the next exchange');
+    await assert.rejects(verifyJwt(renewed(), keys, t, 0), /no trusted key matches the token's kid "k2"/);
+    assert.equal(fetches, 6);
+    // A set older than maxAge whose refresh fails is used on; its refresh is asked again after 30 s.
+    t += 24 * 60 * 60 * 1000;
+    jwksDown = true;
+    await keys.load();
+    assert.ok(await verifyJwt(old(), keys, t, 0));
+    assert.equal(fetches, 8, 'one refresh tried');
+    t += 29_000;
+    await keys.load();
+    assert.equal(fetches, 8);
+  });
+});
