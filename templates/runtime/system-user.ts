@@ -148,16 +148,22 @@ interface ExchangeRequest {
   readonly signal: AbortSignal | undefined;
 }
 
+/** Its agent's failures name the login host, as exchangeRest's do (not read as the tenant host's). */
 async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<PartnerSystemUserAuthenticationResponse> {
+  const endpoint = `${r.origin}/login/services/PartnerSystemUserService.svc`;
   const agent = new IPartnerSystemUserServiceAgent({
-    endpoint: `${r.origin}/login/services/PartnerSystemUserService.svc`,
+    endpoint,
     applicationToken: r.applicationToken,
     fetch: r.fetch,
     timeoutMs: r.timeoutMs,
     maxResponseBytes: MAX_ANSWER_BYTES, // a token is a few KB, as over REST: not an agent's 64 MiB
     secrets,
   });
-  return agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant }, signal: r.signal });
+  try {
+    return await agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant }, signal: r.signal });
+  } catch (err) {
+    throw new OnlineError(`system user sign-in failed (${endpoint}): ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /**

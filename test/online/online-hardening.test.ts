@@ -182,8 +182,8 @@ describe('Online answers: size and time limits', () => {
       behaviour.set('/login/services/PartnerSystemUserService.svc', { bytes: 64 * 1024 * 1024, contentLength });
       const provider = systemUserTicket({ systemUserToken: 'Test App-x', privateKey: makeKeyPair().pkcs8Pem, publicKey: makeKeyPair().spkiPem, timeoutMs: 20_000 }); // (publicKey: no JWKS to load before the exchange)
       await assert.rejects(provider.ticket({ environment: origin, tenant: 'Cust1', applicationToken: 'app-token-0123456789', fetch }), (e: unknown) => {
-        assert.ok(e instanceof TransportError && e.reason === 'too-large', `too-large, not ${String(e)}`);
-        assert.match(e.message, /larger than the limit of 1048576 bytes/);
+        assert.ok(e instanceof OnlineError && e.cause instanceof TransportError && e.cause.reason === 'too-large', `too-large, not ${String(e)}`);
+        assert.match(e.message, /^system user sign-in failed \(.*\/login\/services\/PartnerSystemUserService\.svc\): .*larger than the limit of 1048576 bytes/);
         return true;
       });
       await assertNotReadWhole();

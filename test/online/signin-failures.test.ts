@@ -5,7 +5,7 @@
 // a fetch in front of it answers for the part that is down and counts what reaches the login host.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { OnlineError, SuperOfficeClient, systemUserTicket, type CallEvent, type SuperOfficeClientOptions } from '../../generated/index.js';
+import { HttpError, OnlineError, SoapError, SuperOfficeClient, systemUserTicket, type CallEvent, type SuperOfficeClientOptions } from '../../generated/index.js';
 // (jwksKeys alone, from the runtime's source: its errors are that copy's classes.)
 import { jwksKeys, JwtError as RuntimeJwtError, SERIAL_CLAIM, TICKET_CLAIM, verifyJwt } from '../../templates/runtime/online-jwt.js';
 import { OnlineError as RuntimeOnlineError } from '../../templates/runtime/errors.js';
@@ -108,5 +108,19 @@ describe('system user sign-in: failures on the login host', () => {
     t += 29_000;
     await keys.load();
     assert.equal(fetches, 8);
+  });
+
+  // The SOAP exchange's failures came out as the agent's own (HttpError "Authenticate: HTTP 503",
+  // a fault, a timeout), read as the tenant host's; the REST exchange's were OnlineErrors naming the login host.
+  test('a SOAP exchange that fails is an OnlineError naming the login endpoint, the agent error its cause', async () => {
+    const { fetch } = through((path) => (/PartnerSystemUserService/i.test(path) ? new Response('<html>Service Unavailable</html>', { status: 503 }) : undefined));
+    const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+    await assert.rejects(provider.ticket({ environment: fake.origin, tenant: 'Cust12345', applicationToken: fake.applicationToken, fetch }), (e: unknown) => {
+      assert.ok(e instanceof OnlineError && (e as SoapError).operation === undefined, String(e));
+      assert.equal(e.message, `system user sign-in failed (${fake.origin}/login/services/PartnerSystemUserService.svc): Authenticate: HTTP 503: <html>Service Unavailable</html>`);
+      assert.ok(e.cause instanceof HttpError && e.cause.status === 503);
+      assert.ok(!String(e.stack).includes(fake.applicationToken));
+      return true;
+    });
   });
 });
