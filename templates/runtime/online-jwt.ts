@@ -32,9 +32,9 @@ export interface JwtKeyId {
   readonly 'x5t#S256'?: string | undefined;
 }
 
-/** Where verification keys come from: `key(id)` gives the key a header names (or none). */
+/** Where verification keys come from: `key(id)` gives the key a header names (else a JwtError saying why none). */
 export interface JwtKeys {
-  key(id: JwtKeyId): Promise<WebCryptoKey | undefined>;
+  key(id: JwtKeyId): Promise<WebCryptoKey>;
   /** Loads the keys, before the exchange: a failure to get them then costs no sign-in. */
   load(): Promise<unknown>;
 }
@@ -51,7 +51,6 @@ export async function verifyJwt(jwt: string, keys: JwtKeys, now: number, skewMs:
   }
   const id = header as JwtKeyId;
   const key = await keys.key(id);
-  if (!key) throw new JwtError(`no trusted key matches the token's ${keyIdText(id)}`);
   const valid = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signatureBytes(signature), arrayBuffer(new TextEncoder().encode(`${head}.${body}`)));
   if (!valid) throw new JwtError('the token signature does not verify with the trusted key');
   const claims = jsonPart(body, 'payload') as JwtClaims;
@@ -159,7 +158,9 @@ export function jwksKeys(options: JwksOptions): JwtKeys {
     async key(id) {
       let keys = await current();
       if (!keyOf(keys, id) && options.now() - held!.at >= 60_000) keys = await fetchSet(true);
-      return keyOf(keys, id);
+      const key = keyOf(keys, id);
+      if (!key) throw new JwtError(`no trusted key matches the token's ${keyIdText(id)} in the JWKS (${keys.url})`);
+      return key;
     },
   };
 }
@@ -174,6 +175,7 @@ interface KeySet {
   readonly byThumbprint: ReadonlyMap<string, WebCryptoKey>;
   /** The set's one key, when it has exactly one: a header naming none gets it. */
   readonly only: WebCryptoKey | undefined;
+  readonly url: string;
 }
 
 /**
@@ -214,10 +216,12 @@ async function fetchKeySet(o: JwksOptions): Promise<KeySet> {
   );
   let only: WebCryptoKey | undefined;
   for (const k of usable) {
-    const key = await importJwkPublicKey(k as RsaJwk);
+    // A key this client cannot read is skipped: it must not fail the tokens the others sign.
+    const key = await importJwkPublicKey(k as RsaJwk).catch(() => undefined);
+    if (!key) continue;
     if (typeof k['kid'] === 'string') byKid.set(k['kid'], key);
     for (const name of ['x5t', 'x5t#S256']) if (typeof k[name] === 'string') byThumbprint.set(`${name}:${k[name] as string}`, key);
     only = key;
   }
-  return { byKid, byThumbprint, only: usable.length === 1 ? only : undefined };
+  return { byKid, byThumbprint, only: usable.length === 1 ? only : undefined, url: jwksUrl.href };
 }

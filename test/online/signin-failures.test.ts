@@ -5,7 +5,7 @@
 // a fetch in front of it answers for the part that is down and counts what reaches the login host.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { HttpError, OnlineError, SoapError, SuperOfficeClient, systemUserTicket, type CallEvent, type SuperOfficeClientOptions } from '../../generated/index.js';
+import { HttpError, JwtError, KeyFormatError, OnlineError, SoapError, SuperOfficeClient, systemUserTicket, type CallEvent, type SuperOfficeClientOptions } from '../../generated/index.js';
 // (jwksKeys alone, from the runtime's source: its errors are that copy's classes.)
 import { jwksKeys, JwtError as RuntimeJwtError, SERIAL_CLAIM, TICKET_CLAIM, verifyJwt } from '../../templates/runtime/online-jwt.js';
 import { OnlineError as RuntimeOnlineError } from '../../templates/runtime/errors.js';
@@ -108,6 +108,33 @@ describe('system user sign-in: failures on the login host', () => {
     t += 29_000;
     await keys.load();
     assert.equal(fetches, 8);
+  });
+
+  // One key of the JWKS that this client cannot read (x5c garbage) broke every sign-in, as a
+  // KeyFormatError, which README keeps for the user's own key.
+  test('a JWKS key that cannot be read is skipped; a token naming it is a JwtError naming the JWKS URL and the kid', async () => {
+    const broken = { kty: 'RSA', kid: 'broken', use: 'sig', x5c: ['AAAA'] };
+    let mintBroken = false;
+    const { asked, fetch } = through((path) =>
+      path.endsWith('/jwks') ? Response.json({ keys: [broken, { ...fake.issuerKey.jwk, kid: 'test-key', use: 'sig', alg: 'RS256' }] }) : undefined,
+    );
+    const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+    const context = { environment: fake.origin, tenant: 'Cust12345', applicationToken: fake.applicationToken, fetch };
+    assert.ok(fake.tickets.has(await provider.ticket(context)), 'signed in with the readable key');
+    assert.deepEqual(asked, { metadata: 1, jwks: 1, exchange: 1 });
+    const defaultMint = fake.mintJwt;
+    fake.mintJwt = (tenant, ticket) => (mintBroken ? signJwt({ alg: 'RS256', kid: 'broken' }, JSON.parse(Buffer.from(defaultMint(tenant, ticket).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>, fake.issuerKey.privateKey) : defaultMint(tenant, ticket));
+    mintBroken = true;
+    try {
+      const other = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+      await assert.rejects(other.ticket(context), (e: unknown) => {
+        assert.ok(e instanceof JwtError && !(e instanceof KeyFormatError), String(e));
+        assert.match(e.message, /^no trusted key matches the token's kid "broken" in the JWKS \(http:\/\/127\.0\.0\.1:\d+\/login\/\.well-known\/jwks\)$/);
+        return true;
+      });
+    } finally {
+      fake.mintJwt = defaultMint;
+    }
   });
 
   // The SOAP exchange's failures came out as the agent's own (HttpError "Authenticate: HTTP 503",
