@@ -4,6 +4,7 @@
 // failed, and costs the login host no sign-in it could not use. The fake Online on 127.0.0.1;
 // a fetch in front of it answers for the part that is down and counts what reaches the login host.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { HttpError, JwtError, KeyFormatError, OnlineError, SoapError, SuperOfficeClient, systemUserTicket, type CallEvent, type SuperOfficeClientOptions } from '../../generated/index.js';
 // (jwksKeys alone, from the runtime's source: its errors are that copy's classes.)
@@ -147,6 +148,19 @@ describe('system user sign-in: failures on the login host', () => {
       assert.equal(e.message, `system user sign-in failed (${fake.origin}/login/services/PartnerSystemUserService.svc): Authenticate: HTTP 503: <html>Service Unavailable</html>`);
       assert.ok(e.cause instanceof HttpError && e.cause.status === 503);
       assert.ok(!String(e.stack).includes(fake.applicationToken));
+      return true;
+    });
+  });
+
+  // A PKCS#8 key of another algorithm passed systemUserTicket(), and every call then threw a bare
+  // DOMException "Invalid key type" (retried, no operation, no hint).
+  test('a private key that is not RSA is a KeyFormatError when systemUserTicket() is made; a WebCrypto import failure at sign-in is one too', async () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+    assert.throws(() => systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: ec }), (e: unknown) => e instanceof KeyFormatError && /^the private key \(PEM "PRIVATE KEY"\) is not an RSA key: its algorithm is not rsaEncryption$/.test(e.message));
+    const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: { kty: 'RSA', n: 'AA', e: 'AQAB', d: 'AA' } });
+    await assert.rejects(provider.ticket({ environment: fake.origin, tenant: 'Cust12345', applicationToken: fake.applicationToken, fetch }), (e: unknown) => {
+      assert.ok(e instanceof KeyFormatError, String(e));
+      assert.match(e.message, /^WebCrypto could not import the private key: /);
       return true;
     });
   });
