@@ -90,11 +90,10 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   const asked = ({ environment, tenant, applicationToken }: TicketContext): string => `${environment}\n${tenant}\n${applicationToken}`;
   return renewingTicket(rememberRefusals((context) => {
     const { environment, tenant, applicationToken } = context;
-    // An empty token is missing too: `process.env['SO_CLIENT_SECRET'] ?? ''` would sign in with none.
-    if (environment === undefined || tenant === undefined || !applicationToken) {
-      throw new OnlineError('systemUserTicket needs the session options environment, tenant and applicationToken (not empty)');
-    }
-    return signIn(context, environment, tenant, applicationToken);
+    // A bad option: a TypeError, not retried. Empty is missing too (`process.env['SO_CLIENT_SECRET'] ?? ''`).
+    const missing = (['environment', 'tenant', 'applicationToken'] as const).filter((name) => !context[name]);
+    if (missing.length > 0) throw new TypeError(`systemUserTicket needs the session option${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (missing or empty)`);
+    return signIn(context, environment!, tenant!, applicationToken!);
   }, asked, copyIfRefusal, now), options);
 
   /** One sign-in: load the keys, sign, exchange, verify; the ticket claim. */

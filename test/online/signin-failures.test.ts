@@ -164,4 +164,15 @@ describe('system user sign-in: failures on the login host', () => {
       return true;
     });
   });
+
+  // README's example reads the token as process.env['SO_CLIENT_SECRET'] ?? '': unset, every call
+  // failed after 3 attempts and their backoff, saying all three options were needed.
+  test('a missing session option is a TypeError naming only it, never retried', async () => {
+    const attempts: CallEvent[] = [];
+    const so = session({ applicationToken: '', retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 1 }, hooks: { onAttempt: (e) => attempts.push(e) } });
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof TypeError && e.message === 'systemUserTicket needs the session option applicationToken (missing or empty)');
+    assert.deepEqual(attempts.map((a) => a.willRetry), [false]);
+    const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+    await assert.rejects(provider.ticket({ applicationToken: 'x', fetch }), /^TypeError: systemUserTicket needs the session options environment, tenant \(missing or empty\)$/);
+  });
 });
