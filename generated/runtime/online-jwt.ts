@@ -35,9 +35,11 @@ export interface JwtKeyId {
   readonly 'x5t#S256'?: string | undefined;
 }
 
-/** Where verification keys come from: `key(id)` gives the key a header names (or none). */
+/** Where verification keys come from: `key(id)` gives the key a header names (else a JwtError saying why none). */
 export interface JwtKeys {
-  key(id: JwtKeyId): Promise<WebCryptoKey | undefined>;
+  key(id: JwtKeyId): Promise<WebCryptoKey>;
+  /** Loads the keys, before the exchange: a failure to get them then costs no sign-in. */
+  load(): Promise<unknown>;
 }
 
 /** Checks a JWT and returns its claims. `now` in milliseconds; `skewMs` tolerance for exp/nbf. */
@@ -52,7 +54,6 @@ export async function verifyJwt(jwt: string, keys: JwtKeys, now: number, skewMs:
   }
   const id = header as JwtKeyId;
   const key = await keys.key(id);
-  if (!key) throw new JwtError(`no trusted key matches the token's ${keyIdText(id)}`);
   const valid = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signatureBytes(signature), arrayBuffer(new TextEncoder().encode(`${head}.${body}`)));
   if (!valid) throw new JwtError('the token signature does not verify with the trusted key');
   const claims = jsonPart(body, 'payload') as JwtClaims;
@@ -102,7 +103,8 @@ function numericDate(value: unknown): number | undefined {
 export function fixedJwtKey(input: RsaKeyInput): JwtKeys {
   const importKey = rsaPublicKeyImport(input); // (read now: a bad key fails here, systemUserTicket's start)
   let key: Promise<WebCryptoKey> | undefined;
-  return { key: () => (key ??= importKey()) };
+  const load = () => (key ??= importKey());
+  return { key: load, load };
 }
 
 export interface JwksOptions {
@@ -121,26 +123,53 @@ export interface JwksOptions {
  * for maxAgeMs. An unknown kid refetches once (keys rotate), at most once a minute, so a token with
  * a made-up kid cannot make us hammer the login host. The jwks_uri must be on the login host's own
  * origin: metadata cannot send us to fetch trusted keys elsewhere.
+ * A failed fetch is answered again for 30 s without asking. The set held is kept, used on while a
+ * refresh fails; a token whose key only the new set has fails with the fetch's error (load() too, 30 s).
  */
 export function jwksKeys(options: JwksOptions): JwtKeys {
-  let cached: { at: number; keys: Promise<KeySet> } | undefined;
-  const load = (): Promise<KeySet> => {
-    const promise = fetchKeySet(options);
-    cached = { at: options.now(), keys: promise };
-    promise.catch(() => {
-      if (cached?.keys === promise) cached = undefined; // a failed fetch is not cached
-    });
-    return promise;
-  };
   const maxAge = options.maxAgeMs ?? 24 * 60 * 60 * 1000;
+  let held: { at: number; keys: KeySet } | undefined;
+  /** `missed`: the fetch was for a key the held set does not have. */
+  let failed: { at: number; error: Error; missed: boolean } | undefined;
+  const fetchSet = async (missed: boolean): Promise<KeySet> => {
+    if (failed && options.now() - failed.at < KEY_FAILURE_MEMORY_MS) {
+      // Each caller its own error object: a call's redaction changes the error it throws.
+      const { message, cause } = failed.error;
+      throw failed.error instanceof JwtError ? new JwtError(message) : new OnlineError(message, { cause });
+    }
+    try {
+      held = { at: options.now(), keys: await fetchKeySet(options) };
+    } catch (error) {
+      failed = { at: options.now(), error: error as Error, missed };
+      throw error;
+    }
+    failed = undefined;
+    return held.keys;
+  };
+  const current = async (): Promise<KeySet> => {
+    if (held && options.now() - held.at < maxAge) return held.keys;
+    return fetchSet(false).catch((err: unknown) => {
+      if (!held) throw err;
+      return held.keys;
+    });
+  };
   return {
+    async load() {
+      if (failed?.missed) await fetchSet(true);
+      await current();
+    },
     async key(id) {
-      let keys = cached && options.now() - cached.at < maxAge ? await cached.keys : await load();
-      if (!keyOf(keys, id) && cached && options.now() - cached.at >= 60_000) keys = await load();
-      return keyOf(keys, id);
+      let keys = await current();
+      if (!keyOf(keys, id) && options.now() - held!.at >= 60_000) keys = await fetchSet(true);
+      const key = keyOf(keys, id);
+      if (!key) throw new JwtError(`no trusted key matches the token's ${keyIdText(id)} in the JWKS (${keys.url})`);
+      return key;
     },
   };
 }
+
+/** 30 s: a burst of calls and their retries (maxTotalMs) cost one request; shorter than a refusal's 60 s: an outage ends by itself. */
+const KEY_FAILURE_MEMORY_MS = 30_000;
 
 /** A JWKS's usable keys, by how a token's header can name them. */
 interface KeySet {
@@ -149,6 +178,7 @@ interface KeySet {
   readonly byThumbprint: ReadonlyMap<string, WebCryptoKey>;
   /** The set's one key, when it has exactly one: a header naming none gets it. */
   readonly only: WebCryptoKey | undefined;
+  readonly url: string;
 }
 
 /**
@@ -189,10 +219,12 @@ async function fetchKeySet(o: JwksOptions): Promise<KeySet> {
   );
   let only: WebCryptoKey | undefined;
   for (const k of usable) {
-    const key = await importJwkPublicKey(k as RsaJwk);
+    // A key this client cannot read is skipped: it must not fail the tokens the others sign.
+    const key = await importJwkPublicKey(k as RsaJwk).catch(() => undefined);
+    if (!key) continue;
     if (typeof k['kid'] === 'string') byKid.set(k['kid'], key);
     for (const name of ['x5t', 'x5t#S256']) if (typeof k[name] === 'string') byThumbprint.set(`${name}:${k[name] as string}`, key);
     only = key;
   }
-  return { byKid, byThumbprint, only: usable.length === 1 ? only : undefined };
+  return { byKid, byThumbprint, only: usable.length === 1 ? only : undefined, url: jwksUrl.href };
 }

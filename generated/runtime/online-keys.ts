@@ -77,7 +77,7 @@ function readPrivateKey(key: RsaKeyInput): ReadKey {
   const text = key.trim();
   if (text.startsWith('<')) return { format: 'jwk', jwk: rsaXmlToJwk(text, true) };
   const { label, der } = readPem(text);
-  if (label === 'PRIVATE KEY') return { format: 'pkcs8', der };
+  if (label === 'PRIVATE KEY') return { format: 'pkcs8', der: checkRsaPkcs8(der) };
   if (label === 'RSA PRIVATE KEY') return { format: 'pkcs8', der: pkcs1PrivateToPkcs8(der) };
   if (label === 'ENCRYPTED PRIVATE KEY') throw new KeyFormatError('the private key is encrypted; decrypt it first (openssl pkey -in key.pem -out plain.pem)');
   throw new KeyFormatError(`expected a private key (PEM "PRIVATE KEY" or "RSA PRIVATE KEY", or <RSAKeyValue> XML), got PEM "${label}"`);
@@ -104,8 +104,12 @@ function readPublicKey(key: RsaKeyInput): ReadKey {
 /** Imports a key read by readPrivateKey / readPublicKey, not extractable, for `usage` only. */
 async function importRead(read: ReadKey, usage: 'sign' | 'verify'): Promise<WebCryptoKey> {
   if (read.format === 'crypto') return read.key;
-  if (read.format === 'jwk') return subtle().importKey('jwk', { ...read.jwk, alg: 'RS256' }, RS256_IMPORT, false, [usage]);
-  return subtle().importKey(read.format, arrayBuffer(read.der), RS256_IMPORT, false, [usage]);
+  try {
+    if (read.format === 'jwk') return await subtle().importKey('jwk', { ...read.jwk, alg: 'RS256' }, RS256_IMPORT, false, [usage]);
+    return await subtle().importKey(read.format, arrayBuffer(read.der), RS256_IMPORT, false, [usage]);
+  } catch (err) {
+    throw new KeyFormatError(`WebCrypto could not import the ${usage === 'sign' ? 'private' : 'public'} key: ${(err as Error).message}`);
+  }
 }
 
 /** A KeyFormatError when `jwk` is not an RSA key (WebCrypto's own error would not say so). */
@@ -252,6 +256,19 @@ function der(tag: number, ...parts: Uint8Array[]): Uint8Array {
     at += p.length;
   }
   return out;
+}
+
+/** A PKCS#8 key of another algorithm (EC ...) is refused now, not by WebCrypto at the first sign-in. */
+function checkRsaPkcs8(der: Uint8Array): Uint8Array {
+  let oid = '';
+  try {
+    const at = derElement(der, derElement(der, 0).start).end + 2; // PrivateKeyInfo { version, AlgorithmIdentifier { OID
+    oid = der.subarray(at, derElement(der, at).end).join();
+  } catch {
+    // not DER: not an RSA key either
+  }
+  if (oid !== RSA_ALGORITHM.subarray(2, 13).join()) throw new KeyFormatError('the private key (PEM "PRIVATE KEY") is not an RSA key: its algorithm is not rsaEncryption');
+  return der;
 }
 
 /** PrivateKeyInfo { version 0, rsaEncryption, OCTET STRING { RSAPrivateKey } } (RFC 5208). */

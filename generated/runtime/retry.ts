@@ -93,6 +93,7 @@ const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError', 'Username
 /** A failure every attempt would repeat alike (see the header): an input the schema refuses, a response too large, a refused sign-in. */
 function sameAnswerAgain(err: unknown): boolean {
   if (err instanceof EncodeError) return true;
+  if (err instanceof TypeError) return true; // a bad option (README)
   if (err instanceof TransportError && err.reason === 'too-large') return true;
   return SIGN_IN_REFUSALS.has((err as Error | undefined)?.name ?? '');
 }

@@ -93,16 +93,21 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   const asked = ({ environment, tenant, applicationToken }: TicketContext): string => `${environment}\n${tenant}\n${applicationToken}`;
   return renewingTicket(rememberRefusals((context) => {
     const { environment, tenant, applicationToken } = context;
-    // An empty token is missing too: `process.env['SO_CLIENT_SECRET'] ?? ''` would sign in with none.
-    if (environment === undefined || tenant === undefined || !applicationToken) {
-      throw new OnlineError('systemUserTicket needs the session options environment, tenant and applicationToken (not empty)');
-    }
-    return signIn(context, environment, tenant, applicationToken);
+    // A bad option: a TypeError, not retried. Empty is missing too (`process.env['SO_CLIENT_SECRET'] ?? ''`).
+    const missing = (['environment', 'tenant', 'applicationToken'] as const).filter((name) => !context[name]);
+    if (missing.length > 0) throw new TypeError(`systemUserTicket needs the session option${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (missing or empty)`);
+    return signIn(context, environment!, tenant!, applicationToken!);
   }, asked, copyIfRefusal, now), options);
 
-  /** One sign-in: sign, exchange, verify; the ticket claim. */
+  /** One sign-in: load the keys, sign, exchange, verify; the ticket claim. */
   async function signIn(context: TicketContext, environment: string, tenant: string, applicationToken: string): Promise<string> {
     const origin = environmentUrl(environment);
+    let keys = keysByOrigin.get(origin);
+    if (!keys) {
+      keys = fixedKeys ?? jwksKeys({ origin, fetch: context.fetch, timeoutMs: timeoutMs ?? 30_000, now });
+      keysByOrigin.set(origin, keys);
+    }
+    await keys.load(); // first: without keys (metadata or JWKS down) each call would sign in for nothing
     key ??= importPrivateKey!();
     key.then(() => (importPrivateKey = undefined), () => (key = undefined));
     const signed = await signSystemUserToken(systemUserToken, await key, new Date(now()));
@@ -111,11 +116,6 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     const answer = exchange === 'rest' ? await exchangeRest(request, secrets) : await exchangeSoap(request, secrets);
     if (answer.IsSuccessful !== true) throw refusal(answer, secrets);
     if (typeof answer.Token !== 'string' || answer.Token === '') throw new JwtError('the sign-in answer has no Token');
-    let keys = keysByOrigin.get(origin);
-    if (!keys) {
-      keys = fixedKeys ?? jwksKeys({ origin, fetch: context.fetch, timeoutMs: request.timeoutMs, now });
-      keysByOrigin.set(origin, keys);
-    }
     const claims = await verifyJwt(answer.Token, keys, now(), clockSkewMs ?? 60_000);
     const ctx = claims[CONTEXT_CLAIM];
     if (ctx !== undefined && (typeof ctx !== 'string' || ctx.toLowerCase() !== tenant.toLowerCase())) {
@@ -150,16 +150,22 @@ interface ExchangeRequest {
   readonly signal: AbortSignal | undefined;
 }
 
+/** Its agent's failures name the login host, as exchangeRest's do (not read as the tenant host's). */
 async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<PartnerSystemUserAuthenticationResponse> {
+  const endpoint = `${r.origin}/login/services/PartnerSystemUserService.svc`;
   const agent = new IPartnerSystemUserServiceAgent({
-    endpoint: `${r.origin}/login/services/PartnerSystemUserService.svc`,
+    endpoint,
     applicationToken: r.applicationToken,
     fetch: r.fetch,
     timeoutMs: r.timeoutMs,
     maxResponseBytes: MAX_ANSWER_BYTES, // a token is a few KB, as over REST: not an agent's 64 MiB
     secrets,
   });
-  return agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant }, signal: r.signal });
+  try {
+    return await agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant }, signal: r.signal });
+  } catch (err) {
+    throw new OnlineError(`system user sign-in failed (${endpoint}): ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /**
