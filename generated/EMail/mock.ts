@@ -17,14 +17,9 @@ export type EMailMockCall = rtm.MockCall<typeof EMailOperations>;
 
 /**
  * A mock EMail agent for tests (EMail.wsdl, SOAP 1.1): decodes requests with the same
- * codecs as EMailAgent, calls your handler, and answers as SuperOffice does. A handler that
- * throws a SoExceptionError (or an object with `soExceptionInfo`) answers Succeeded=false with the
- * ExceptionInfo header; a thrown SoapFaultError is sent as that fault; any other error becomes a
- * SOAP Fault with its message (never its stack); an operation without a handler answers the fault
- * "not implemented" with HTTP 501 (a throwing handler: 500). It answers only on its service path
- * (404 elsewhere), and a handler gets `handlerTimeoutMs` (default 10 s) before a fault is sent.
- * Every call is recorded in `calls`. GET `?wsdl` serves the WSDL you pass as
- * `options.wsdl` (the text of EMail.wsdl, or a function that reads it).
+ * codecs as EMailAgent, records each call in `calls`, calls your handler, and answers as
+ * SuperOffice does (a thrown SoExceptionError is Succeeded=false with ExceptionInfo, a missing
+ * handler HTTP 501: runtime/mock-server.ts says it all). GET `?wsdl` serves `options.wsdl`.
  * Not exported from index.ts: import it from `./mock.js` in tests only.
  *
  * @example

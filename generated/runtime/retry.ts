@@ -20,7 +20,8 @@
 // alike: an input that does not fit the schema (EncodeError), which nothing sent, a response over
 // maxResponseBytes (TransportError too-large: the same answer is as large again), and a system user
 // sign-in the login host refused (SystemUserSignInError: revoked, unknown application ...) or whose
-// token does not verify (JwtError), where each attempt would sign in again for the same answer. Waits grow
+// token does not verify (JwtError), an on-site one refused (UsernamePasswordSignInError), where each
+// attempt would sign in again for the same answer, and a bad option (a TypeError). Waits grow
 // exponentially with full jitter, the whole call stops at maxTotalMs, and the caller's signal ends
 // any wait at once. No wait is begun that the call's own time limit (timeoutMs) would end: the
 // call would fail with a timeout instead of what the server said. (A wait ending just inside the
