@@ -129,6 +129,15 @@ describe('system user sign-in', () => {
     assert.equal(fake.counts.jwks, before);
   });
 
+  // A code alone ("InvalidSignature") does not say what to check: the message adds what
+  // troubleshooting.md says of it; a code it does not list, or one that names an Object member, stays bare.
+  test("a refusal's message says what troubleshooting.md's code means and what to check", () => {
+    assert.equal(new SystemUserSignInError('InvalidSignature').message, "system user sign-in refused: InvalidSignature: the signature is invalid: check that privateKey is the application's key");
+    assert.equal(new SystemUserSignInError('Revoked', 400).message, "system user sign-in refused: Revoked: the application's access to the tenant has been revoked (HTTP 400)");
+    for (const code of ['Expired', 'Denied', 'NeedsReapproval', 'InvalidTimestamp']) assert.match(new SystemUserSignInError(code).message, new RegExp(`^system user sign-in refused: ${code}: \\S`));
+    for (const code of ['SomethingNew', 'constructor', '__proto__', '']) assert.doesNotMatch(new SystemUserSignInError(code).message, /refused: .*: /);
+  });
+
   // troubleshooting.md's codes (Revoked, InvalidTimestamp, InvalidSignature ...) are what a user
   // needs; a REST refusal with an error status lost them: "system user sign-in failed (...): HTTP 400".
   test('a REST refusal with an error status (400 {"IsSuccessful":false,"ErrorMessage":…}) is a SystemUserSignInError with the status', async () => {
@@ -138,7 +147,7 @@ describe('system user sign-in', () => {
       assert.ok(e instanceof SystemUserSignInError, String(e));
       assert.equal(e.errorMessage, 'InvalidTimestamp');
       assert.equal(e.httpStatus, 400);
-      assert.equal(e.message, 'system user sign-in refused: InvalidTimestamp (HTTP 400)');
+      assert.equal(e.message, "system user sign-in refused: InvalidTimestamp: the signed token's timestamp is invalid: check this machine's clock (HTTP 400)");
       return true;
     });
     const answering = (status: number, body: string) => (async () => new Response(body, { status, headers: { 'content-type': 'application/json' } })) as unknown as typeof fetch;
