@@ -43,6 +43,16 @@ export interface SystemUserTicketOptions extends RenewingTicketOptions {
 /** The issuer of system user tokens (validate-security-tokens.md). */
 const SYSTEM_USER_ISSUER = 'SuperOffice AS';
 
+/** What troubleshooting.md's refusal codes mean, and what to check: the code alone does not say. */
+const REFUSALS = new Map([
+  ['Revoked', "the application's access to the tenant has been revoked"],
+  ['Expired', 'the application authorization on this tenant has expired'],
+  ['Denied', "the application's access to this tenant has been denied"],
+  ['NeedsReapproval', 'the authorization needs to be re-approved for this tenant'],
+  ['InvalidTimestamp', "the signed token's timestamp is invalid: check this machine's clock"],
+  ['InvalidSignature', "the signature is invalid: check that privateKey is the application's key"],
+]);
+
 /**
  * The exchange answered IsSuccessful false (troubleshooting.md's codes: Revoked, Expired, Denied,
  * NeedsReapproval, InvalidTimestamp, InvalidSignature ...), with HTTP 200 or an error status.
@@ -53,7 +63,8 @@ export class SystemUserSignInError extends OnlineError {
   /** The HTTP status of a REST answer that was not 200 (`400 {"IsSuccessful":false,...}`); else undefined. */
   readonly httpStatus: number | undefined;
   constructor(errorMessage: string, httpStatus?: number) {
-    super(`system user sign-in refused: ${errorMessage || '(no ErrorMessage)'}${httpStatus === undefined ? '' : ` (HTTP ${httpStatus})`}`);
+    const meaning = REFUSALS.get(errorMessage);
+    super(`system user sign-in refused: ${errorMessage || '(no ErrorMessage)'}${meaning ? `: ${meaning}` : ''}${httpStatus === undefined ? '' : ` (HTTP ${httpStatus})`}`);
     this.errorMessage = errorMessage;
     this.httpStatus = httpStatus;
   }
