@@ -266,6 +266,39 @@ describe('renewing ticket: the login host is down during the renewal margin', ()
     assert.equal(await provider.ticket(ctx), 'ticket-5');
   });
 
+  // A failed background renewal is no call's error, so it showed nowhere: an application whose
+  // access was revoked went on working until its ticket ended, with no trace before.
+  test('onRenewalError is told of a failed background renewal, once however many calls join it; a throwing hook changes nothing', async () => {
+    let now = 0;
+    let down = false;
+    let release: (() => void) | undefined;
+    const told: unknown[] = [];
+    const provider = renewingTicket(
+      async () => {
+        if (!down) return 'ticket-1';
+        await new Promise<void>((resolve) => (release = resolve)); // the login host answers late, then refuses
+        throw new Error('access revoked');
+      },
+      {
+        now: () => now,
+        onRenewalError: (error) => {
+          told.push(error);
+          throw new Error('a hook that fails');
+        },
+      },
+    );
+    const ctx = { fetch: fetchStub };
+    assert.equal(await provider.ticket(ctx), 'ticket-1');
+    down = true;
+    now += 6 * 3600_000 - 60_000; // inside the renewal margin
+    for (let i = 0; i < 3; i++) assert.equal(await provider.ticket(ctx), 'ticket-1', 'calls go on with the ticket while the renewal runs');
+    release!();
+    for (let i = 0; i < 10 && told.length === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(told.length, 1, 'told once for one renewal joined by three calls');
+    assert.match(String(told[0]), /access revoked/);
+    assert.equal(await provider.ticket(ctx), 'ticket-1', 'the ticket stays in use');
+  });
+
   test('a refused ticket is not handed out again when its renewal fails', async () => {
     let now = 0;
     let down = false;
