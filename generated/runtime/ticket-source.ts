@@ -14,7 +14,7 @@
 //   isCredentialRefusal(err)      which replies count as "refused for its credentials" (the agent
 //                                 then renews the ticket and retries that call once).
 // The ticket lives in this object's memory only; it is never logged.
-import { checkLimitOption } from './agent.js';
+import { checkLimitOption, notify } from './agent.js';
 import { HttpError, SoapFaultError, SoExceptionError } from './errors.js';
 
 /** What a ticket provider gets from the session it serves. */
@@ -57,6 +57,12 @@ export interface RenewingTicketOptions {
   renewBeforeMs?: number | undefined;
   /** Time source in milliseconds (tests). */
   now?: (() => number) | undefined;
+  /**
+   * Told of a renewal that failed in the background, which no call reports (the ticket stays in use
+   * while it lasts): for logs and alerts, as an application whose access was revoked shows here first.
+   * The error is the one a waiting call would get, before the call removes its own secrets; a hook's own failure is dropped.
+   */
+  onRenewalError?: ((error: unknown) => void) | undefined;
 }
 
 const SIX_HOURS = 6 * 60 * 60 * 1000;
@@ -78,8 +84,10 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
   const windowMs = options.slidingWindowMs ?? SIX_HOURS;
   const renewBefore = Math.min(options.renewBeforeMs ?? 10 * 60 * 1000, windowMs / 2);
   const now = options.now ?? Date.now;
+  const onRenewalError = options.onRenewalError; // (not `options`, which may hold a private key: SECURITY.md)
   let current: { ticket: string; lastUsed: number } | undefined;
   const signIns = new SingleFlight<string>(SIGN_IN_LIMIT_MS, now);
+  let watched: Promise<string> | undefined; // the background renewal whose failure onRenewalError is told
   const cached = (): string | undefined => {
     const t = now();
     if (!current || t - current.lastUsed >= windowMs - renewBefore) return undefined;
@@ -108,7 +116,8 @@ export function renewingTicket(fetchTicket: (context: TicketContext) => Promise<
       // independent of the tenant") must not fail calls while the ticket lasts; a failed renewal
       // leaves the ticket in use (this use restarts its window, as the server's does) and the next
       // renewal comes when it is about to expire again.
-      signedIn.catch(() => undefined); // (a failed renewal is no call's error, and never an unhandled rejection)
+      // (No call's error, and never an unhandled rejection; told once, however many calls join the renewal.)
+      if (signedIn !== watched) (watched = signedIn).catch((err: unknown) => notify(onRenewalError, err));
       held.lastUsed = now();
       return held.ticket;
     },
