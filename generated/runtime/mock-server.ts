@@ -25,7 +25,7 @@
 // thrown value becomes a Server/Receiver fault carrying its message only, never a stack trace.
 // A missing handler answers 501 (not 500), and a handler gets handlerTimeoutMs to finish.
 import { decodeXmlBytes, joinChunks } from './charset.js';
-import { DecodeError, EncodeError, SoapError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
+import { DecodeError, EncodeError, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import type { UnknownElements } from './decode.js';
 import { decodeRequestOf, type DecodedRequest } from './decode-request.js';
 import { MAX_TIMER_MS } from './agent.js';
@@ -33,6 +33,7 @@ import { Encoder } from './encode.js';
 import { envelopeNamespace, writeEnvelope } from './envelope.js';
 import type { AnyOperationCodec, InputOf, OutputOf, RequestHeadersOf, ResponseHeadersOf } from './operation.js';
 import { schemaIndex, type MessageDesc, type SoapVersion } from './schema.js';
+import { withoutOperation } from './transport.js';
 import { escapeAttribute, escapeText } from './xml.js';
 import { decodeRestRequest, restExceptionReply, restMethodOf, restOperationOf, restOutputReply, restReply, restRequestHeaders, type RestMockReply } from './mock-rest.js';
 
@@ -584,12 +585,6 @@ function soExceptionInfoOf(err: unknown): { info: SoExceptionInfoFields | undefi
     if (typeof info === 'object') return { info: info as SoExceptionInfoFields };
   }
   return undefined;
-}
-
-/** A runtime error's message without its `Operation: ` start, for a text that names the operation already. */
-function withoutOperation(err: SoapError): string {
-  const prefix = err.operation ? `${err.operation}: ` : '';
-  return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
 }
 
 function errorMessage(err: unknown): string {

@@ -12,7 +12,7 @@
 // ExceptionInfo with those five statuses is their HttpError, the SoExceptionError its cause and in
 // its excerpt: a SoExceptionError has no httpStatus for the refusal list to read.
 import { DecodeError, MAX_INNER_EXCEPTIONS, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
-import { bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, type Transport } from './transport.js';
+import { bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, withoutOperation, type Transport } from './transport.js';
 
 export const soapTransport: Transport = {
   kind: 'soap',
@@ -61,7 +61,7 @@ export const soapTransport: Transport = {
       const reported = new SoExceptionError(keptInnerExceptions(headers.ExceptionInfo ?? undefined), name);
       if (!STATUS_DECIDES.has(status)) throw reported;
       // The excerpt: its message without the operation's name, which the HttpError's message starts with.
-      throw httpError(response, reported.message.slice(name.length + 2), context, reported);
+      throw httpError(response, withoutOperation(reported), context, reported);
     }
     if (failed) throw httpError(response, text, context);
     return decoded;

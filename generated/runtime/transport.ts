@@ -8,7 +8,8 @@
 // tables: SOAP (transport-soap.ts, the default) and SuperOffice's REST Agents API
 // (transport-rest.ts, `transport: 'rest'`).
 import { decodeXmlBytes } from './charset.js';
-import { DecodeError, HttpError } from './errors.js';
+import { DecodeError, HttpError, type SoapError } from './errors.js';
+import { shortText } from './scalars.js';
 import type { UnknownElements } from './decode.js';
 import type { HttpReply } from './http.js';
 import type { AnyOperationCodec } from './operation.js';
@@ -64,11 +65,17 @@ export const EXCERPT_SOURCE_LENGTH = 4096;
 // (The cut is marked with `…`, before which the redactor removes a secret's beginning, also one
 // spelled with escapes that the cut left unfinished, redact.ts found().)
 
+/** A runtime error's message without its `Operation: ` start, for a text that names the operation already. */
+export function withoutOperation(err: SoapError): string {
+  const prefix = err.operation ? `${err.operation}: ` : '';
+  return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+}
+
 /** The first 500 characters of a body, on one line, secrets removed by `clean`, for error messages. */
 export function bodyExcerpt(text: string, clean: (text: string) => string): string {
   const cleaned = text.length <= EXCERPT_SOURCE_LENGTH ? clean(text) : clean(`${text.slice(0, EXCERPT_SOURCE_LENGTH)}\u2026`);
   const oneLine = cleaned.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 500 ? `${oneLine.slice(0, 500)}\u2026` : oneLine;
+  return shortText(oneLine, 500);
 }
 
 
