@@ -98,6 +98,9 @@ describe('1. a deep InnerException chain keeps no secret', () => {
   });
 });
 
+/** The shortest beginning of a secret the redactor removes before a cut (redact.ts MIN_SECRET_LENGTH). */
+const MIN_SHOWN = 4;
+
 describe('2. a large error body costs bounded work: only its start is redacted, then cut', () => {
   const clean = (text: string) => redact(text, [TICKET, TOKEN]);
   const code = (c: string) => c.charCodeAt(0);
@@ -147,6 +150,19 @@ describe('2. a large error body costs bounded work: only its start is redacted, 
           const shown = clean(`value "${spelled.slice(0, k)}\u2026"`);
           assertNoPiece(new Error(decoded(shown)), `${name}, cut ${k} characters into it: ${shown}`);
         }
+      }
+    }
+  });
+
+  // A password may hold the characters an escape starts with: stepping back over what looked like an
+  // unfinished escape before the cut (`&`, `%`, `\`, `<`, `]`) left its own beginning shown (review of session 19's diff).
+  test('a secret that itself holds &, %, \\, < or ] is not shown, whole or cut', () => {
+    for (const secret of ['x&SuperSecretLetters', 'P&ssw0rd-long', 'ab%cdefgh', 'abc\\u12ab-xyz', 'pw<!-secret', 'pw]]secret']) {
+      // Whole, too: `%cd` was read as an escape, so `ab%cdefgh` as written was not found at all.
+      assert.equal(redact(`value "${secret}"`, [secret]), 'value "***"', secret);
+      for (let k = MIN_SHOWN; k < secret.length; k++) {
+        const shown = redact(`value "${secret.slice(0, k)}\u2026"`, [secret]);
+        assert.equal(shown, 'value "***\u2026"', `${secret} cut after ${k} characters`);
       }
     }
   });
