@@ -105,9 +105,11 @@ function sourceEnd(text: string, start: number): number {
  * capped fault text was cut off (`...`) -- a beginning of a secret of at least 4 characters before the cut.
  */
 function scrub(text: string, secrets: readonly string[]): string {
-  const ranges = found(text, secrets, true);
+  const ranges = found(text, secrets, plainView(text, true));
   // A secret split by markup is found with it left out; one inside a comment, or spelling `]]>`, with it kept.
-  if (MARKUP.test(text)) ranges.push(...found(text, secrets, false));
+  if (MARKUP.test(text)) ranges.push(...found(text, secrets, plainView(text, false)));
+  // A secret whose own characters read as an escape (`%cd` of the password `ab%cdefgh`) is found as written.
+  if (ESCAPE_START.test(text)) ranges.push(...found(text, secrets, undefined));
   if (ranges.length === 0) return text;
   ranges.sort((x, y) => x[0] - y[0]);
   let out = '';
@@ -120,20 +122,28 @@ function scrub(text: string, secrets: readonly string[]): string {
   return out + text.slice(pos);
 }
 
-/** Where `secrets` (and their beginnings before a cut) are in `text`: offsets in `text`, from the plain view. */
-function found(text: string, secrets: readonly string[], dropMarkup: boolean): [number, number][] {
-  const view = plainView(text, dropMarkup);
+/** A character an escape or markup starts with (ESCAPE, MARKUP). */
+const ESCAPE_START = /[&%\\<\]]/;
+
+/** Where `secrets` (and their beginnings before a cut) are in `text`: offsets in `text`, from `view` (undefined: the text as written). */
+function found(text: string, secrets: readonly string[], view: ReturnType<typeof plainView>): [number, number][] {
   const plain = view?.plain ?? text;
   const at = (i: number) => (view ? (view.starts[i] as number) : i);
   // Where the last character's own spelling ends: markup after it (`]]>`, a comment) is kept.
   const range = (from: number, to: number): [number, number] => [at(from), view ? sourceEnd(text, at(to - 1)) : to];
   const ranges: [number, number][] = [];
+  // Where the text before each cut (an excerpt, a quoted value, a capped text, whatever made it)
+  // ends: at the cut, and before an escape the cut left unfinished -- which may also be the secret's
+  // own `&`, `%`, `\` (`P&ss…` of `P&ssw0rd`), so both ends are tried.
+  const ends: [cut: number, end: number][] = [];
+  for (let cut = plain.indexOf('\u2026'); cut >= 0; cut = plain.indexOf('\u2026', cut + 1)) {
+    const end = cut - (UNFINISHED_ESCAPE.exec(plain.slice(Math.max(0, cut - 32), cut))?.[0].length ?? 0);
+    ends.push([cut, cut]);
+    if (end !== cut) ends.push([cut, end]);
+  }
   for (const s of secrets) {
     for (let i = plain.indexOf(s); i >= 0; i = plain.indexOf(s, i + s.length)) ranges.push(range(i, i + s.length));
-    for (let cut = plain.indexOf('\u2026'); cut >= 0; cut = plain.indexOf('\u2026', cut + 1)) {
-      // Where the text before the cut ends, an escape the cut left unfinished left out: every cut
-      // (an excerpt, a quoted value, a capped text) is covered here, whatever made it.
-      const end = cut - (UNFINISHED_ESCAPE.exec(plain.slice(Math.max(0, cut - 32), cut))?.[0].length ?? 0);
+    for (const [cut, end] of ends) {
       for (let k = Math.min(s.length - 1, end); k >= MIN_SECRET_LENGTH; k--) {
         if (plain.startsWith(s.slice(0, k), end - k)) {
           ranges.push(range(end - k, cut));
