@@ -624,6 +624,10 @@ const badCases: readonly BadCase[] = [
         // Read as a local path, a "no such file" error showed them whole (review of session 18's diff).
         ['a Windows network path', '\\\\admin:HUNTER2@host.example\\x.xsd', '\\\\***@host.example\\x.xsd', /is not a local file: a local WSDL imports only local files.*/],
         ['a URL after white space', ' https://admin:HUNTER2@host.example/x.xsd', 'https://***@host.example/x.xsd', /is not a local file: a local WSDL imports only local files.*/],
+        // Percent-decoded, these are network paths too: the check saw them encoded (review of session 19's diff).
+        ['a URL without its scheme, percent-encoded', '%2F%2Fadmin:HUNTER2@host.example/x.xsd', '//***@host.example/x.xsd', /is not a local file: a local WSDL imports only local files.*/],
+        ['a Windows network path, percent-encoded', '%5C%5Cadmin:HUNTER2@host.example%5Cx.xsd', '\\\\***@host.example\\x.xsd', /is not a local file: a local WSDL imports only local files.*/],
+        ['a file: URL naming a host', 'file://host.example/share/x.xsd', 'file://host.example/share/x.xsd', /is not a local file: a local WSDL imports only local files.*/],
       ] as const
     ).map(([kind, loc, shown, why]) => ({
       // The location was quoted as written, password and ticket included (review r18b).

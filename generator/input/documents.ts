@@ -75,6 +75,9 @@ function redactQuery(query: string): string {
 export function redactLocation(location: string): string {
   location = location.trim(); // (as resolveLocation reads it)
   if (hasScheme(location)) return redactUrl(location);
+  // A network path written percent-encoded (`%2F%2Fuser:pw@host/x.xsd`) is shown decoded, as it is read.
+  const decoded = decodeURIComponentSafe(location);
+  if (decoded !== location && /^[/\\]{2}/.test(decoded)) return redactLocation(decoded);
   const noFragment = location.replace(/#.*$/s, '');
   const q = noFragment.indexOf('?');
   const path = (q < 0 ? noFragment : noFragment.slice(0, q)).replace(/^([/\\]{2})[^/\\?#]*@/, '$1***@');
@@ -139,19 +142,24 @@ export function resolveLocation(location: string, from: DocRef, origins: Readonl
   location = location.trim();
   if (location === '') throw new Error('the location is empty');
   if (from.kind === 'file') {
-    if (/^file:/i.test(location)) return { kind: 'file', path: fileURLToPath(new URL(location)) };
-    // `//host/x.xsd` is a URL without its scheme, `\\host\x.xsd` a Windows network path (read over
-    // the network); a query (`x.xsd?ticket=…`) is one no file has. All are refused here, so a path
-    // made of them (user info, a ticket) is never shown unredacted, nor a network host reached.
-    if (hasScheme(location) || /^[/\\]{2}/.test(location)) {
-      throw new Error(
-        `"${redactLocation(location)}" is not a local file: a local WSDL imports only local files (save the document next to it, or generate from the URL)`,
-      );
+    const notLocal = (shown: string) =>
+      new Error(`"${redactLocation(shown)}" is not a local file: a local WSDL imports only local files (save the document next to it, or generate from the URL)`);
+    // A file: URL naming a host (`file://host/share/x.xsd`) is a network path on Windows.
+    if (/^file:/i.test(location)) {
+      if (new URL(location).host !== '') throw notLocal(location);
+      return { kind: 'file', path: fileURLToPath(new URL(location)) };
     }
+    // `//host/x.xsd` is a URL without its scheme, `\\host\x.xsd` a Windows network path (read over
+    // the network), also once percent-decoded (`%2F%2Fhost/x.xsd`: the path read is the decoded one);
+    // a query (`x.xsd?ticket=…`) is one no file has. All are refused here, so a path made of them
+    // (user info, a ticket) is never shown unredacted, nor a network host reached.
+    const path = decodeLocalPath(location);
+    if (hasScheme(location)) throw notLocal(location);
+    if (/^[/\\]{2}/.test(path)) throw notLocal(path);
     if (location.includes('?')) {
       throw new Error(`"${redactLocation(location)}" is not a local file: a file location has no query ("?…"; a "?" in a file name is written %3F)`);
     }
-    return { kind: 'file', path: resolvePath(dirname(from.path), decodeLocalPath(location)) };
+    return { kind: 'file', path: resolvePath(dirname(from.path), path) };
   }
   let url: URL;
   try {
