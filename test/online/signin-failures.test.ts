@@ -173,6 +173,21 @@ describe('system user sign-in: failures on the login host', () => {
     await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof TypeError && e.message === 'systemUserTicket needs the session option applicationToken (missing or empty)');
     assert.deepEqual(attempts.map((a) => a.willRetry), [false]);
     const provider = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
-    await assert.rejects(provider.ticket({ applicationToken: 'x', fetch }), /^TypeError: systemUserTicket needs the session options environment, tenant \(missing or empty\)$/);
+    await assert.rejects(provider.ticket({ applicationToken: 'x', fetch }), (e: unknown) => e instanceof TypeError && String(e) === 'TicketOptionError: systemUserTicket needs the session options environment, tenant (missing or empty)');
+  });
+
+  // Only that option error is never retried: a TypeError of the user's own ticket function (fetch's
+  // "fetch failed" on a network blip) is retried for a safe operation, as any failure before sending.
+  test("a TypeError the user's ticket function throws is retried for a safe operation", async () => {
+    const attempts: CallEvent[] = [];
+    let asked = 0;
+    const signedIn = systemUserTicket({ systemUserToken: fake.systemUserToken, privateKey: fake.appKey.pkcs8Pem });
+    const ticket = async () => {
+      if (++asked === 1) throw new TypeError('fetch failed');
+      return signedIn.ticket({ environment: fake.origin, tenant: 'Cust12345', applicationToken: fake.applicationToken, fetch });
+    };
+    const so = session({ ticket, retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 1 }, hooks: { onAttempt: (e) => attempts.push(e) } });
+    assert.ok(await so.email.getEMailAccount({ EMailAccountId: 1 }));
+    assert.deepEqual(attempts.map((a) => a.willRetry), [true, false], 'the attempt the ticket function failed is retried, and the next succeeds');
   });
 });
