@@ -26,7 +26,7 @@ import { displayUrl, requestHeadersFromHook, withoutCredentials, type CallEvent,
 import type { AnyOperationCodec } from './operation.js';
 import { Redactor } from './redact.js';
 import { decodeBase64 } from './scalars.js';
-import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider } from './ticket-source.js';
+import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, TicketOptionError } from './ticket-source.js';
 import { responseBodyText, type Transport } from './transport.js';
 import { resolverOf } from './tenant-routing.js';
 import { soapTransport } from './transport-soap.js';
@@ -82,7 +82,7 @@ export class Caller {
     const o = this.#options;
     const source = o.ticket;
     if (typeof source === 'string' || source === undefined) return source;
-    if (typeof source !== 'function' && !isTicketProvider(source)) throw new TypeError(`the ticket option must be a string, a function or a ticket provider (renewingTicket ...), got ${source === null ? 'null' : typeof source}`);
+    if (typeof source !== 'function' && !isTicketProvider(source)) throw new TicketOptionError(`the ticket option must be a string, a function or a ticket provider (renewingTicket ...), got ${source === null ? 'null' : typeof source}`);
     const cached = isTicketProvider(source) ? source.cached?.() : undefined;
     const ticket = cached ?? (await budget.wait(
       isTicketProvider(source)

@@ -21,7 +21,7 @@
 // maxResponseBytes (TransportError too-large: the same answer is as large again), and a system user
 // sign-in the login host refused (SystemUserSignInError: revoked, unknown application ...) or whose
 // token does not verify (JwtError), an on-site one refused (UsernamePasswordSignInError), where each
-// attempt would sign in again for the same answer, and a bad option (a TypeError). Waits grow
+// attempt would sign in again for the same answer, and a ticket option that cannot work (TicketOptionError). Waits grow
 // exponentially with full jitter, the whole call stops at maxTotalMs, and the caller's signal ends
 // any wait at once. No wait is begun that the call's own time limit (timeoutMs) would end: the
 // call would fail with a timeout instead of what the server said. (A wait ending just inside the
@@ -88,13 +88,15 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
   return f.elapsedMs + delay <= (options.maxTotalMs ?? 30_000) ? delay : undefined;
 }
 
-/** The sign-in's refusals (system-user.ts, online-jwt.ts, onsite-ticket.ts), by name: retries do not load the sign-in's code. */
-const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError', 'UsernamePasswordSignInError']);
+/**
+ * The sign-in's refusals (system-user.ts, online-jwt.ts, onsite-ticket.ts) and a ticket option that cannot work
+ * (ticket-source.ts TicketOptionError), by name: retries do not load the sign-in's code.
+ */
+const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError', 'UsernamePasswordSignInError', 'TicketOptionError']);
 
 /** A failure every attempt would repeat alike (see the header): an input the schema refuses, a response too large, a refused sign-in. */
 function sameAnswerAgain(err: unknown): boolean {
   if (err instanceof EncodeError) return true;
-  if (err instanceof TypeError) return true; // a bad option (README)
   if (err instanceof TransportError && err.reason === 'too-large') return true;
   return SIGN_IN_REFUSALS.has((err as Error | undefined)?.name ?? '');
 }

@@ -20,7 +20,7 @@ import { checkLimitOption, environmentUrl } from './agent.js';
 import { OnlineError } from './errors.js';
 import { MAX_ANSWER_BYTES, requestJson } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
-import { rememberRefusals, renewingTicket, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
+import { rememberRefusals, renewingTicket, TicketOptionError, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
 
 export interface SystemUserTicketOptions extends RenewingTicketOptions {
   /** The system user token of the application and tenant (the system_token claim; "AppName-xxxxxxxx"). */
@@ -104,9 +104,9 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
   const asked = ({ environment, tenant, applicationToken }: TicketContext): string => `${environment}\n${tenant}\n${applicationToken}`;
   return renewingTicket(rememberRefusals((context) => {
     const { environment, tenant, applicationToken } = context;
-    // A bad option: a TypeError, not retried. Empty is missing too (`process.env['SO_CLIENT_SECRET'] ?? ''`).
+    // A bad option: a TypeError (TicketOptionError), not retried. Empty is missing too (`process.env['SO_CLIENT_SECRET'] ?? ''`).
     const missing = (['environment', 'tenant', 'applicationToken'] as const).filter((name) => !context[name]);
-    if (missing.length > 0) throw new TypeError(`systemUserTicket needs the session option${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (missing or empty)`);
+    if (missing.length > 0) throw new TicketOptionError(`systemUserTicket needs the session option${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (missing or empty)`);
     return signIn(context, environment!, tenant!, applicationToken!);
   }, asked, copyIfRefusal, now), options);
 

@@ -46,6 +46,15 @@ export interface TicketProvider {
   cached?: (() => string | undefined) | undefined;
 }
 
+/**
+ * A ticket or sign-in option that cannot work (a wrong kind of ticket, a missing applicationToken):
+ * a TypeError, as every bad option is, which every attempt would repeat, so never retried
+ * (retry.ts knows it by name; a TypeError of your own ticket function, such as fetch's, is retried as before).
+ */
+export class TicketOptionError extends TypeError {
+  override name = 'TicketOptionError';
+}
+
 export function isTicketProvider(value: unknown): value is TicketProvider {
   return typeof value === 'object' && value !== null && typeof (value as TicketProvider).ticket === 'function' && typeof (value as TicketProvider).refused === 'function';
 }
