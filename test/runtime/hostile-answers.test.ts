@@ -207,8 +207,11 @@ describe('3. secret fragments the redactor did not see as cut off', () => {
   test("REST: a body that is not JSON is told by what V8 says of the error and its position, never V8's quote of the text cut with '...'", async () => {
     const cases: [string, string][] = [
       [`{"EMailAccountId": ${TICKET}}`, "Unexpected token 'S'"],
+      [`{"EMailAccountId":\n  "${TICKET}\u0001"}`, 'Bad control character in string literal in JSON at position 39'],
       [`{"EMailAccountId": 1,}`, 'Expected double-quoted property name in JSON at position 21'],
       [`{"EMailAccountId": 1} ${TICKET}`, 'Unexpected non-whitespace character after JSON at position 22'],
+      [`{"EMailAccountId": [1, 2, {"x": "\\q"}]}`, 'Bad escaped character in JSON at position 34'],
+      [`{"EMailAccountId": 012}`, 'Unexpected number in JSON at position 20'],
       [`{"EMailAccountId": "${TICKET}`, 'Unterminated string in JSON at position 37'],
       ['{"EMailAccountId"', "Expected ':' after property name in JSON at position 17"],
     ];
