@@ -942,13 +942,14 @@ function responseFields(index: SchemaIndex, msg: MessageDesc): readonly FieldDes
  * JSON.parse, its failure told without the text V8's message quotes around the error: that quote is
  * cut with `...`, which redact.ts does not read as a cut, so a piece of a secret there would show
  * (`Unexpected token 'S', "{"a": SECRET-TIC"... is not valid JSON`). What V8 says of the error and
- * its position is kept.
+ * its position is kept, in Node 20's words: later versions add ` (line 1 column 22)`, left out so the
+ * message is the same on every Node the package runs on.
  */
 function parseJson(text: string, operation: string): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
   } catch (err) {
-    const said = (err as Error).message.replace(/, .* is not valid JSON$/s, '');
+    const said = (err as Error).message.replace(/, .* is not valid JSON$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
     throw new DecodeError(`the message is not JSON: ${said}`, '', operation);
   }
 }
