@@ -124,7 +124,9 @@ export interface JwksOptions {
  * a made-up kid cannot make us hammer the login host. The jwks_uri must be on the login host's own
  * origin: metadata cannot send us to fetch trusted keys elsewhere.
  * A failed fetch is answered again for 30 s without asking. The set held is kept, used on while a
- * refresh fails; a token whose key only the new set has fails with the fetch's error (load() too, 30 s).
+ * refresh fails; a token whose key only the new set has fails with the fetch's error, and so does
+ * load() -- the sign-in, before its exchange -- until a fetch, tried again every 30 s, succeeds: a
+ * token signed by that key could not be verified.
  */
 export function jwksKeys(options: JwksOptions): JwtKeys {
   const maxAge = options.maxAgeMs ?? 24 * 60 * 60 * 1000;
@@ -160,8 +162,11 @@ export function jwksKeys(options: JwksOptions): JwtKeys {
     },
     async key(id) {
       let keys = await current();
-      if (!keyOf(keys, id) && options.now() - held!.at >= 60_000) keys = await fetchSet(true);
+      // (A kid the set has but this client could not import is no rotation: no refetch.)
+      if (!keyOf(keys, id) && !(id.kid !== undefined && keys.unreadable.has(id.kid)) && options.now() - held!.at >= 60_000) keys = await fetchSet(true);
       const key = keyOf(keys, id);
+      const unreadable = id.kid === undefined ? undefined : keys.unreadable.get(id.kid);
+      if (!key && unreadable !== undefined) throw new JwtError(`the JWKS's key of the token's ${keyIdText(id)} could not be imported: ${unreadable} (${keys.url})`);
       if (!key) throw new JwtError(`no trusted key matches the token's ${keyIdText(id)} in the JWKS (${keys.url})`);
       return key;
     },
@@ -178,6 +183,8 @@ interface KeySet {
   readonly byThumbprint: ReadonlyMap<string, WebCryptoKey>;
   /** The set's one key, when it has exactly one: a header naming none gets it. */
   readonly only: WebCryptoKey | undefined;
+  /** The kids of the keys this client could not import, with why: a token naming one is told so. */
+  readonly unreadable: ReadonlyMap<string, string>;
   readonly url: string;
 }
 
@@ -217,14 +224,18 @@ async function fetchKeySet(o: JwksOptions): Promise<KeySet> {
   const usable = (set.keys as Record<string, unknown>[]).filter(
     (k) => k && k['kty'] === 'RSA' && (k['use'] === undefined || k['use'] === 'sig') && (k['alg'] === undefined || k['alg'] === 'RS256'),
   );
+  const unreadable = new Map<string, string>();
   let only: WebCryptoKey | undefined;
   for (const k of usable) {
     // A key this client cannot read is skipped: it must not fail the tokens the others sign.
-    const key = await importJwkPublicKey(k as RsaJwk).catch(() => undefined);
+    const key = await importJwkPublicKey(k as RsaJwk).catch((err: unknown) => {
+      if (typeof k['kid'] === 'string') unreadable.set(k['kid'], err instanceof Error ? err.message : String(err));
+      return undefined;
+    });
     if (!key) continue;
     if (typeof k['kid'] === 'string') byKid.set(k['kid'], key);
     for (const name of ['x5t', 'x5t#S256']) if (typeof k[name] === 'string') byThumbprint.set(`${name}:${k[name] as string}`, key);
     only = key;
   }
-  return { byKid, byThumbprint, only: usable.length === 1 ? only : undefined, url: jwksUrl.href };
+  return { byKid, byThumbprint, only: usable.length === 1 ? only : undefined, unreadable, url: jwksUrl.href };
 }
