@@ -4,7 +4,7 @@
 //     of the run together, shared types) → emit → write (atomic, incremental)
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emitRun, runtimeFiles, type GeneratedFile } from './emit/emit-agent.js';
+import { emitRun, RUNTIME_FOLDER, runtimeFiles, type GeneratedFile } from './emit/emit-agent.js';
 import type { EmitCache } from './emit-cache.js';
 import { safeIdentifier } from './emit/identifiers.js';
 import { SHARED_FOLDER } from './emit/plan.js';
@@ -142,7 +142,7 @@ function checkFolderClashes(loaded: readonly (LoadedInput | undefined)[], outDir
     if (!input) continue;
     const folder = predictedFolder(input.text);
     if (folder === undefined) continue;
-    if (folder.toLowerCase() === 'runtime') {
+    if (folder.toLowerCase() === RUNTIME_FOLDER) {
       errors.push(new GenerateError(`its agent "${folder}" would write the folder ${join(outDir, folder)}/, which is the runtime's`, { file: input.input }));
       continue;
     }
@@ -175,7 +175,7 @@ function assemble(
     if (clash !== undefined) errors.push(new GenerateError(clashMessage(clash, r.input, folder)));
     else folders.set(folder.toLowerCase(), r.input);
   }
-  if (folders.has('runtime')) errors.push(new GenerateError('an agent named "runtime" would clash with the runtime folder', { file: folders.get('runtime')! }));
+  if (folders.has(RUNTIME_FOLDER)) errors.push(new GenerateError(`an agent named "${RUNTIME_FOLDER}" would clash with the runtime folder`, { file: folders.get(RUNTIME_FOLDER)! }));
   if (results.length > 1 && folders.has(SHARED_FOLDER)) {
     errors.push(new GenerateError(`an agent named "${SHARED_FOLDER}" would clash with the folder of the shared types`, { file: folders.get(SHARED_FOLDER)! }));
   }

@@ -128,7 +128,7 @@ function emitAgentFiles(plan: EmitPlan, templatesDir: string, regenerate: string
   };
 }
 
-const RUNTIME_FOLDER = 'runtime';
+export const RUNTIME_FOLDER = 'runtime';
 
 /**
  * The runtime: each templates/runtime/*.ts copied into runtime/ as the file it is (imports kept),
