@@ -166,6 +166,19 @@ describe('system user sign-in: failures on the login host', () => {
     });
   });
 
+  // A public key WebCrypto refuses (an EC key in PEM passes the form check) was one rejected import
+  // kept for good: every call got the same error object, and a safe read was retried for it.
+  test('a public key WebCrypto refuses is a KeyFormatError for each call, its own each time, never retried', async () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const attempts: CallEvent[] = [];
+    const so = session({ retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 1 }, hooks: { onAttempt: (e) => attempts.push(e) } }, { publicKey: ec });
+    const errors: unknown[] = [];
+    for (let i = 0; i < 2; i++) await so.email.getEMailAccount({ EMailAccountId: 1 }).catch((e: unknown) => errors.push(e));
+    assert.ok(errors.length === 2 && errors.every((e) => e instanceof KeyFormatError), errors.map(String).join('; '));
+    assert.notEqual(errors[0], errors[1], 'an error object per call');
+    assert.deepEqual(attempts.map((a) => a.willRetry), [false, false]);
+  });
+
   // README's example reads the token as process.env['SO_CLIENT_SECRET'] ?? '': unset, every call
   // failed after 3 attempts and their backoff, saying all three options were needed.
   test('a missing session option is a TypeError naming only it, never retried', async () => {
