@@ -103,7 +103,12 @@ function numericDate(value: unknown): number | undefined {
 export function fixedJwtKey(input: RsaKeyInput): JwtKeys {
   const importKey = rsaPublicKeyImport(input); // (read now: a bad key fails here, systemUserTicket's start)
   let key: Promise<WebCryptoKey> | undefined;
-  const load = () => (key ??= importKey());
+  // A failed import is not kept: each sign-in tries again and its call gets its own error, as with the private key.
+  const load = () =>
+    (key ??= importKey().catch((err: unknown) => {
+      key = undefined;
+      throw err;
+    }));
   return { key: load, load };
 }
 

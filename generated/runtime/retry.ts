@@ -21,7 +21,8 @@
 // maxResponseBytes (TransportError too-large: the same answer is as large again), and a system user
 // sign-in the login host refused (SystemUserSignInError: revoked, unknown application ...) or whose
 // token does not verify (JwtError), an on-site one refused (UsernamePasswordSignInError), where each
-// attempt would sign in again for the same answer, and a ticket option that cannot work (TicketOptionError). Waits grow
+// attempt would sign in again for the same answer, a ticket option that cannot work (TicketOptionError) and a
+// key WebCrypto refuses (KeyFormatError). Waits grow
 // exponentially with full jitter, the whole call stops at maxTotalMs, and the caller's signal ends
 // any wait at once. No wait is begun that the call's own time limit (timeoutMs) would end: the
 // call would fail with a timeout instead of what the server said. (A wait ending just inside the
@@ -89,10 +90,11 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
 }
 
 /**
- * The sign-in's refusals (system-user.ts, online-jwt.ts, onsite-ticket.ts) and a ticket option that cannot work
- * (ticket-source.ts TicketOptionError), by name: retries do not load the sign-in's code.
+ * The sign-in's refusals (system-user.ts, online-jwt.ts, onsite-ticket.ts), a ticket option that cannot work
+ * (ticket-source.ts TicketOptionError) and a key WebCrypto refuses (online-keys.ts KeyFormatError), by name:
+ * retries do not load the sign-in's code.
  */
-const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError', 'UsernamePasswordSignInError', 'TicketOptionError']);
+const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError', 'UsernamePasswordSignInError', 'TicketOptionError', 'KeyFormatError']);
 
 /** A failure every attempt would repeat alike (see the header): an input the schema refuses, a response too large, a refused sign-in. */
 function sameAnswerAgain(err: unknown): boolean {
