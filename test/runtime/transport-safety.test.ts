@@ -313,6 +313,19 @@ describe('2. one time budget per call, the ticket function included', () => {
     assert.equal(err.message, `GetEMailAccount: the call was aborted while it waited for the response from ${base}/Remote/Services86/EMail.svc`);
     assert.equal((err.cause as Error | undefined)?.message, 'shutting down');
   });
+
+  test("the caller's abort while the body comes names the body and the status received", async () => {
+    respond = (_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      res.write('<s:Envelope'); // …and stalls
+    };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('shutting down')), 150);
+    const err = await agentAt({ ticket: 'TkT-sent-0123456789' }).getEMailAccount({ EMailAccountId: 1 }, { signal: controller.signal }).catch((e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'aborted', String(err));
+    assert.equal(err.message, `GetEMailAccount: the call was aborted while it waited for the response body from ${base}/Remote/Services86/EMail.svc (HTTP 200 received)`);
+    assert.equal((err.cause as Error | undefined)?.message, 'shutting down');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
