@@ -367,6 +367,14 @@ describe('(f) two runs into one folder at once', () => {
           `(if no run is going on, delete out/.gen-services86-lock)\n`,
       );
       assert.deepEqual(snapshot(out), during, 'the second run changed nothing, the first one\'s staging included');
+      // --check says the folder is being written, for stale output (the old WSDL's) and for what the
+      // paused run is writing alike: it said "stale" for the first (review of session 18's diff).
+      for (const wsdl of [oldWsdl, newWsdl]) {
+        const check = await runCli([wsdl, '-o', 'out', '--check'], dir);
+        assert.equal(check.code, 1, check.stdout);
+        assert.equal(check.stderr, `gen-services86: another gen-services86 run (process ${pid}) is writing out; check again when it has ended\n`);
+      }
+      assert.deepEqual(snapshot(out), during, '--check changed nothing');
     } finally {
       // Also when a check failed: the paused run must not go on writing after the test folder is gone.
       writeFileSync(`${pause}.go`, '');
