@@ -526,6 +526,138 @@ describe('EMailAgent over HTTP', () => {
         await assertRequestCount(2);
       }
     });
+
+    // Review r19a #2: a reply whose headers report the failure but whose body does not fit the
+    // schema was that body's DecodeError ("… "abc" is not an integer …"): the ExceptionInfo, the
+    // server's own reason, was lost. It is the SoExceptionError now, the DecodeError its cause.
+    describe('headers that report a failure beside a body that does not fit the schema', () => {
+      const failedHeader =
+        `<Succeeded>false</Succeeded><ExceptionInfo><Message>Cannot read account 5 for ${TICKET}</Message><ExceptionType>SoServerException</ExceptionType>` +
+        `<InnerException><Message>disk full</Message><ExceptionType>System.IO.IOException</ExceptionType></InnerException></ExceptionInfo>`;
+      const reportedMessage = 'SoServerException: Cannot read account 5 for *** (innermost: System.IO.IOException: disk full)';
+      const badValue = `<Response><EMailAccountId>abc${TICKET}</EMailAccountId></Response>`;
+      const badValuePath = 'GetEMailAccountResponse/Response/EMailAccountId';
+
+      /** The body's DecodeError, kept as the cause: its path and what it says, secrets removed. */
+      function assertBodyError(cause: unknown, path: string, says: RegExp): void {
+        assert.ok(cause instanceof DecodeError, `the cause is the body's DecodeError: ${inspect(cause)}`);
+        assert.equal(cause.path, path);
+        assert.match(cause.message, says);
+        assertNoSecrets(cause);
+      }
+
+      test("HTTP 200: the SoExceptionError, its cause the body's DecodeError (a bad value, an unknown element with unknownElements: 'error', a missing required element)", async () => {
+        const cases: { body: string; options: AgentOptions; path: string; says: RegExp }[] = [
+          { body: badValue, options: {}, path: badValuePath, says: /^GetEMailAccount: "abc\*\*\*" is not an integer \(xs:int\) at GetEMailAccountResponse\/Response\/EMailAccountId \(line 1, column \d+\)$/ },
+          { body: '<Response><Teleport/></Response>', options: { unknownElements: 'error' }, path: 'GetEMailAccountResponse/Response/Teleport', says: /unknown element Teleport/ },
+          {
+            body: '<Response><FieldProperties><FieldPropertyDictionaryKeyValuePair><Value/></FieldPropertyDictionaryKeyValuePair></FieldProperties></Response>',
+            options: {},
+            path: 'GetEMailAccountResponse/Response/FieldProperties/FieldPropertyDictionaryKeyValuePair[0]',
+            says: /a dictionary entry has no Key/,
+          },
+        ];
+        for (const c of cases) {
+          handler = (_req, res) => reply(res, 200, rawEnvelope(c.body, failedHeader));
+          received = [];
+          const err = await rejectsWith(agent(c.options).getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
+          assert.equal(err.message, `GetEMailAccount: ${reportedMessage}`);
+          assert.equal(err.exceptionType, 'SoServerException');
+          assert.equal(err.inner?.ExceptionType, 'System.IO.IOException');
+          assertBodyError(err.cause, c.path, c.says);
+          await assertRequestCount(1);
+        }
+      });
+
+      test('Succeeded=false alone, or an ExceptionInfo alone, reports the failure as with a body that fits', async () => {
+        for (const [header, message] of [
+          ['<Succeeded>false</Succeeded>', 'GetEMailAccount: the service reported Succeeded=false without ExceptionInfo'],
+          ['<ExceptionInfo><FriendlyText>Friendly only</FriendlyText></ExceptionInfo>', 'GetEMailAccount: Friendly only'],
+        ] as const) {
+          handler = (_req, res) => reply(res, 200, rawEnvelope(badValue, header));
+          const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
+          assert.equal(err.message, message);
+          assertBodyError(err.cause, badValuePath, /is not an integer/);
+        }
+      });
+
+      test("HTTP 500: the SoExceptionError too, its cause the body's DecodeError (it was an HttpError quoting the XML)", async () => {
+        handler = (_req, res) => reply(res, 500, rawEnvelope(badValue, failedHeader));
+        const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
+        assert.equal(err.message, `GetEMailAccount: ${reportedMessage}`);
+        assertBodyError(err.cause, badValuePath, /is not an integer/);
+        await assertRequestCount(1);
+      });
+
+      test('HTTP 401, 403, 421, 429 and 503: the HttpError of that status, its cause the SoExceptionError, whose cause is the DecodeError', async () => {
+        for (const status of [401, 403, 421, 429, 503]) {
+          handler = (_req, res) => reply(res, status, rawEnvelope(badValue, failedHeader));
+          const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), HttpError);
+          assert.equal(err.status, status);
+          assert.equal(err.bodyExcerpt, reportedMessage, `HTTP ${status}`);
+          assert.ok(err.cause instanceof SoExceptionError, `HTTP ${status}: ${inspect(err.cause)}`);
+          assert.equal(err.cause.message, `GetEMailAccount: ${reportedMessage}`);
+          assertBodyError(err.cause.cause, badValuePath, /is not an integer/);
+        }
+      });
+
+      test('a refusal so reported renews the ticket, as with a body that fits', async () => {
+        const refusalHeader = `<Succeeded>false</Succeeded><ExceptionInfo><Message>Ticket ${TICKET} is not valid</Message><ExceptionType>SuperOffice.Exceptions.SoSecurityException</ExceptionType></ExceptionInfo>`;
+        let tickets = 0;
+        handler = (_req, res) => reply(res, 500, rawEnvelope(badValue, refusalHeader));
+        const err = await rejectsWith(agent({ ticket: () => `${TICKET}${++tickets}`, secrets: [TICKET] }).getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
+        assert.equal(err.message, 'GetEMailAccount: SuperOffice.Exceptions.SoSecurityException: Ticket *** is not valid');
+        assertBodyError(err.cause, badValuePath, /is not an integer/);
+        assert.equal(tickets, 2, 'the ticket was renewed');
+        await assertRequestCount(2);
+      });
+
+      test('Succeeded=true and no ExceptionInfo: the bad body is still the DecodeError (HTTP 200), or the HttpError (HTTP 500)', async () => {
+        handler = (_req, res) => reply(res, 200, rawEnvelope(badValue, '<Succeeded>true</Succeeded><ExceptionInfo xsi:nil="true"/>'));
+        const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+        assert.equal(err.path, badValuePath);
+        handler = (_req, res) => reply(res, 500, rawEnvelope(badValue));
+        const err500 = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), HttpError);
+        assert.equal(err500.status, 500);
+        assert.equal(err500.cause, undefined);
+      });
+
+      test('headers that do not fit are a DecodeError, with a body that fits or not: a failure they seem to report is not believed', async () => {
+        const keyless = '<Parameters><SoExceptionInfoParametersKeyValuePair><Value>v</Value></SoExceptionInfoParametersKeyValuePair></Parameters>';
+        const cases: { header: string; body: string; options?: AgentOptions; path: string }[] = [
+          // A header's own error is reported when the body fits; beside a bad body, the body's is (the decoder's order).
+          { header: `<Succeeded>false</Succeeded><ExceptionInfo><Message>m</Message>${keyless}</ExceptionInfo>`, body: '<Response/>', path: 'Header/ExceptionInfo/Parameters/SoExceptionInfoParametersKeyValuePair[0]' },
+          { header: `<Succeeded>false</Succeeded><ExceptionInfo><Message>m</Message>${keyless}</ExceptionInfo>`, body: badValue, path: badValuePath },
+          { header: '<Succeeded>maybe</Succeeded><ExceptionInfo><Message>m</Message></ExceptionInfo>', body: badValue, path: badValuePath },
+          { header: '<Succeeded>false</Succeeded><ExceptionInfo><Message>m</Message><Future/></ExceptionInfo>', body: badValue, options: { unknownElements: 'error' }, path: badValuePath },
+        ];
+        for (const c of cases) {
+          handler = (_req, res) => reply(res, 200, rawEnvelope(c.body, c.header));
+          const err = await rejectsWith(agent(c.options).getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+          assert.equal(err.path, c.path, c.header);
+        }
+      });
+
+      test('an envelope of the wrong shape stays its DecodeError: another body element', async () => {
+        const envelope = rawEnvelope('', failedHeader).replace(/GetEMailAccountResponse/g, 'SomethingElse');
+        handler = (_req, res) => reply(res, 200, envelope);
+        const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), DecodeError);
+        assert.match(err.message, /expected the body element \{[^}]*\}GetEMailAccountResponse, found \{[^}]*\}SomethingElse/);
+      });
+
+      // The codec is the message's, not the call's: it returns Succeeded and ExceptionInfo as headers
+      // and never throws SoExceptionError, so a body that does not fit is its DecodeError whatever
+      // the headers say (README "The codecs").
+      test('the codec (EMailOperations.X.decodeResponse) throws the DecodeError; with a body that fits it returns the headers', () => {
+        assert.throws(
+          () => codec.decodeResponse(rawEnvelope(badValue, failedHeader)),
+          (err: unknown) => err instanceof DecodeError && err.path === badValuePath,
+        );
+        const { headers } = codec.decodeResponse(rawEnvelope('<Response xsi:nil="true"/>', failedHeader));
+        assert.equal(headers.Succeeded, false);
+        assert.equal(headers.ExceptionInfo?.ExceptionType, 'SoServerException');
+      });
+    });
   });
 
   describe('4. SOAP faults', () => {
