@@ -58,6 +58,13 @@ export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string
   }
 }
 
+/**
+ * The header blocks read beside a body that does not fit, by its DecodeError, for the SOAP transport to report an
+ * ExceptionInfo among them, the server's own reason, with that error as cause (transport-soap.ts). Only that failure
+ * path writes it: a successful decode does no more work, and the one pass has read them already (no second read).
+ */
+export const headersBesideBody: WeakMap<DecodeError, ReadonlyMap<FieldDesc, { readonly value: unknown }>> = new WeakMap();
+
 /** Well-formedness errors take precedence over everything (the reader throws them as it reads); the DecodeError has their line and column. */
 export function notWellFormed(err: unknown, operation: string | undefined): unknown {
   return err instanceof XmlSyntaxError ? new DecodeError(`the message is not well-formed XML: ${err.reason}`, '', operation, err) : err;
@@ -172,7 +179,10 @@ export class EnvelopeDecoder {
       const expected = `{${this.index.namespace(msg.body.ns)}}${msg.body.name}`;
       throw new DecodeError(`expected the body element ${expected}, found ${body.found}`, 'Envelope/Body', this.operation);
     }
-    if (body.value instanceof DecodeError) throw body.value;
+    if (body.value instanceof DecodeError) {
+      headersBesideBody.set(body.value, headers); // (the failure path only: see headersBesideBody)
+      throw body.value;
+    }
     const out: Record<string, unknown> = {};
     for (const f of msg.headers) {
       const h = headers.get(f);

@@ -76,7 +76,7 @@ export const MAX_INNER_EXCEPTIONS = 16;
 
 /**
  * The service answered, but reported failure: `Succeeded` false and/or an `ExceptionInfo` header.
- * Carries the SoExceptionInfo fields, including the inner exception chain.
+ * Carries the SoExceptionInfo fields, including the inner exception chain; its cause, the body's DecodeError when that did not fit.
  */
 export class SoExceptionError extends SoapError {
   readonly exceptionType: string | undefined;
@@ -87,14 +87,14 @@ export class SoExceptionError extends SoapError {
   readonly inner: SoExceptionInfoFields | undefined;
   /** The whole ExceptionInfo header as received (undefined when only Succeeded=false came). */
   readonly info: SoExceptionInfoFields | undefined;
-  constructor(info: SoExceptionInfoFields | undefined, operation?: string) {
+  constructor(info: SoExceptionInfoFields | undefined, operation?: string, options?: { cause?: unknown }) {
     const message = info?.Message ?? info?.FriendlyText ?? 'the service reported Succeeded=false without ExceptionInfo';
     // The innermost exception is named too: it is the root cause, which the outer ones (SoServerException ...)
     // often only wrap, and a log line shows only the message.
     let inner = info?.InnerException;
     for (let depth = 1; inner?.InnerException && depth < MAX_INNER_EXCEPTIONS; depth++) inner = inner.InnerException;
     const said = [inner?.ExceptionType, inner?.Message ?? inner?.FriendlyText].filter((text) => text).join(': '); // (either may be absent)
-    super(`${info?.ExceptionType ? `${info.ExceptionType}: ` : ''}${message}${said ? ` (innermost: ${said})` : ''}`, operation);
+    super(`${info?.ExceptionType ? `${info.ExceptionType}: ` : ''}${message}${said ? ` (innermost: ${said})` : ''}`, operation, options);
     this.exceptionType = info?.ExceptionType ?? undefined;
     this.friendlyText = info?.FriendlyText ?? undefined;
     this.source = info?.Source ?? undefined;

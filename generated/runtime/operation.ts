@@ -23,7 +23,7 @@ export interface OperationCodec<I, O, IH, OH, R = O> extends Pick<OperationDesc,
   decodeRequest(xml: string, options?: DecodeOptions): { input: I; headers: IH };
   /** A whole response envelope. */
   encodeResponse(output: O, headers?: OH): string;
-  /** Throws SoapFaultError for a Fault, DecodeError for anything the schema does not allow. */
+  /** Throws SoapFaultError for a Fault, DecodeError for anything the schema does not allow (whatever the headers say); never SoExceptionError: Succeeded and ExceptionInfo are headers it returns. */
   decodeResponse(xml: string, options?: DecodeOptions): { output: O; headers: OH };
   /** What the agent's method returns of a decoded output (see `Returns`). */
   result(output: O): R;

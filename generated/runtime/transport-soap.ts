@@ -11,8 +11,15 @@
 // code and its httpStatus (ticket-source.ts), and the ticket is renewed either way. An
 // ExceptionInfo with those five statuses is their HttpError, the SoExceptionError its cause and in
 // its excerpt: a SoExceptionError has no httpStatus for the refusal list to read.
+// Headers that report a failure beside a body that does not fit the schema (a bad value, an unknown
+// element with unknownElements 'error', a missing element) are that failure too, the body's
+// DecodeError its cause: the server's own reason is what the caller needs (review r19a #2). Headers
+// that do not fit stay the DecodeError they are, and so does an envelope of the wrong shape (no
+// Body, an empty one, another body element, the other SOAP version): not a reply of the operation.
+import { headersBesideBody } from './decode.js';
 import { DecodeError, MAX_INNER_EXCEPTIONS, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
-import { bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, withoutOperation, type Transport } from './transport.js';
+import { bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, withoutOperation, type Transport, type TransportContext } from './transport.js';
+import type { HttpReply } from './http.js';
 
 export const soapTransport: Transport = {
   kind: 'soap',
@@ -48,6 +55,11 @@ export const soapTransport: Transport = {
         const fault = new SoapFaultError(err, name, status);
         throw NOT_RUN_STATUSES.has(status) ? httpError(response, `SOAP fault ${fault.code}: ${fault.reason}`, context, fault) : fault;
       }
+      if (err instanceof DecodeError) {
+        const beside = headersBeside(err);
+        const reported = beside && reportedFailure(beside, name, err);
+        if (reported) throw failure(reported, response, context);
+      }
       if (failed) throw httpError(response, text, context);
       // A page instead of an envelope (a proxy's sign-in page): say so, not what the XML reader minds in it.
       const type = response.contentType?.trim().slice(0, 100) ?? '';
@@ -56,17 +68,45 @@ export const soapTransport: Transport = {
       }
       throw err;
     }
-    const headers = decoded.headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
-    if (headers.Succeeded === false || (headers.ExceptionInfo !== undefined && headers.ExceptionInfo !== null)) {
-      const reported = new SoExceptionError(keptInnerExceptions(headers.ExceptionInfo ?? undefined), name);
-      if (!STATUS_DECIDES.has(status)) throw reported;
-      // The excerpt: its message without the operation's name, which the HttpError's message starts with.
-      throw httpError(response, withoutOperation(reported), context, reported);
-    }
+    const reported = reportedFailure(decoded.headers, name);
+    if (reported) throw failure(reported, response, context);
     if (failed) throw httpError(response, text, context);
     return decoded;
   },
 };
+
+/**
+ * The failure response headers report (`Succeeded` false and/or an `ExceptionInfo`), if they do;
+ * `cause`: the DecodeError of the body beside them, which did not fit the schema.
+ */
+function reportedFailure(headers: Readonly<Record<string, unknown>>, operation: string, cause?: DecodeError): SoExceptionError | undefined {
+  const { Succeeded, ExceptionInfo } = headers as { Succeeded?: boolean; ExceptionInfo?: SoExceptionInfoFields | null };
+  if (Succeeded !== false && (ExceptionInfo === undefined || ExceptionInfo === null)) return undefined;
+  return new SoExceptionError(keptInnerExceptions(ExceptionInfo ?? undefined), operation, cause && { cause });
+}
+
+/** The error a reported failure is with this response's status: itself, or the HttpError of a status the call acts on, it the cause. */
+function failure(reported: SoExceptionError, response: HttpReply, context: TransportContext): Error {
+  if (!STATUS_DECIDES.has(response.status)) return reported;
+  // The excerpt: its message without the operation's name, which the HttpError's message starts with.
+  return httpError(response, withoutOperation(reported), context, reported);
+}
+
+/**
+ * The response headers the decoder read beside a body that did not fit (decode.ts headersBesideBody),
+ * when every one of them fits: else undefined, and the body's DecodeError stands (a header's own is
+ * not reported over it, as the decoder orders them).
+ */
+function headersBeside(err: DecodeError): Record<string, unknown> | undefined {
+  const read = headersBesideBody.get(err);
+  if (read === undefined) return undefined;
+  const headers: Record<string, unknown> = {};
+  for (const [field, { value }] of read) {
+    if (value instanceof DecodeError) return undefined;
+    headers[field.name] = value;
+  }
+  return headers;
+}
 
 /** The statuses the call acts on by number (re-route, retry, renew the ticket), also when ExceptionInfo says why. */
 const STATUS_DECIDES: ReadonlySet<number> = new Set([...NOT_RUN_STATUSES, 401, 403]);
