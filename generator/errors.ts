@@ -1,17 +1,24 @@
 // One error type for everything the generator refuses. It carries the place (file, line, column,
 // element path) so the CLI can print one precise line; it never carries a stack to the user.
-import type { SourceLocation } from './model/types.js';
+import type { ImportLink, SourceLocation } from './model/types.js';
+
+/**
+ * Where an error is: a place in a document, or a file alone (missing, empty, not XML); in a
+ * document the WSDL imports, with the import that brought it in.
+ */
+export type ErrorPlace = SourceLocation | { readonly file: string; readonly importedBy?: ImportLink };
 
 export class GenerateError extends Error {
   readonly location: SourceLocation | undefined;
   /** The file the error is about when there is no finer location (missing file, empty file). */
   readonly file: string | undefined;
 
-  constructor(message: string, where?: SourceLocation | { file: string }) {
-    super(message);
+  constructor(message: string, where?: ErrorPlace) {
+    const told = fromTheWsdl(message, where);
+    super(told.message);
     this.name = 'GenerateError';
-    this.location = where && 'line' in where ? where : undefined;
-    this.file = where?.file;
+    this.location = told.where && 'line' in told.where ? told.where : undefined;
+    this.file = told.where?.file;
   }
 
   /**
@@ -20,13 +27,41 @@ export class GenerateError extends Error {
    * never `0:0`.
    */
   describe(): string {
-    const loc = this.location;
-    if (loc) {
-      const path = loc.path ? ` (at ${loc.path})` : '';
-      return `${placeOf(loc)}: ${this.message}${path}`;
-    }
-    return this.file ? `${this.file}: ${this.message}` : this.message;
+    return described(this.message, this.location ?? (this.file === undefined ? undefined : { file: this.file }));
   }
+}
+
+/** `message` at `where` in describe()'s form. */
+function described(message: string, where: ErrorPlace | undefined): string {
+  if (where && 'line' in where) return `${placeOf(where)}: ${message}${where.path ? ` (at ${where.path})` : ''}`;
+  return where?.file ? `${where.file}: ${message}` : message;
+}
+
+/**
+ * `message` at `where`, told from the WSDL when `where` is in a document the WSDL imports: at each
+ * import back to the WSDL, outermost first, the import's place before what it names and its path
+ * after: `main.wsdl:9:7: xs:import schemaLocation "a.xsd": a.xsd:3:3: xs:import schemaLocation
+ * "b.xsd": b.xsd:5:5: <message> (at <its path>) (at <a.xsd's import>) (at <main.wsdl's import>)`.
+ * Done here, the one place every error passes, so an error reads alike whichever stage finds it
+ * (reading, planning, emitting: each gives the location of what it is about, which carries its
+ * document's import); the place kept is the WSDL's. A link's `at` is in a document opened before
+ * the one it brought in, so the links end at the WSDL.
+ */
+function fromTheWsdl(message: string, where: ErrorPlace | undefined): { message: string; where: ErrorPlace | undefined } {
+  for (let link = where?.importedBy; link !== undefined; link = link.at.importedBy) {
+    message = `${link.what}: ${described(message, where)}`;
+    where = link.at;
+  }
+  return { message, where };
+}
+
+/**
+ * `err`, about a document that `link` brought in but found before the document's locations could
+ * carry the link (the document does not parse, or could not be fetched), told from the WSDL as
+ * every other error in that document is.
+ */
+export function inImportedDocument(err: GenerateError, link: ImportLink): GenerateError {
+  return new GenerateError(err.message, { ...(err.location ?? { file: err.file ?? '' }), importedBy: link });
 }
 
 /** Several inputs failed: every error, in input order. `describe()` gives one line per error. */

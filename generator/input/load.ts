@@ -3,9 +3,10 @@
 // imports by schemaLocation (under the rules of documents.ts), so the reader, which is
 // synchronous and may run on a worker thread, never waits for the network.
 import { basename, resolve as resolvePath } from 'node:path';
-import { GenerateError } from '../errors.js';
+import { GenerateError, inImportedDocument } from '../errors.js';
+import type { ImportLink } from '../model/types.js';
 import { location, parseXmlDocument } from '../wsdl/dom.js';
-import { describeLocated, importedBy, referencedLocations, withImportChain, type DocumentResolver, type ExternalDocument, type ImportLinks } from '../wsdl/external.js';
+import { describeLocated, referencedLocations, type DocumentResolver, type ExternalDocument } from '../wsdl/external.js';
 import { urlHint, urlWithoutScheme } from './config.js';
 import { docKey, docLabel, isUrl, originsFor, redactUrl, resolveLocation, type DocRef, type FetchPolicy } from './documents.js';
 import { fetchXml, type FetchLimits } from './fetch.js';
@@ -91,15 +92,14 @@ export async function loadInput(input: string, options: InputOptions & { readonl
   origins.add(new URL(main.url).origin);
   const ref: DocRef = { kind: 'url', url: main.url };
   const documents: Record<string, string> = {};
-  const queue: { ref: DocRef; text: string; file: string }[] = [{ ref, text: main.text, file: redactUrl(input) }];
+  // Each fetched document with the import that first named it (ImportLink): a failure in one names the imports up to the WSDL.
+  const queue: { ref: DocRef; text: string; file: string; importedBy?: ImportLink }[] = [{ ref, text: main.text, file: redactUrl(input) }];
   const seen = new Set([docKey(ref)]);
-  // The import that brought in each fetched document: a failure in one names the imports up to the WSDL (withImportChain).
-  const links: ImportLinks = new Map();
   for (let doc = queue.shift(); doc; doc = queue.shift()) {
     // Parsed here only to find what it imports; the reader parses it again (and reports its errors).
     let root;
     try {
-      root = parseXmlDocument(doc.text, doc.file);
+      root = parseXmlDocument(doc.text, doc.file, doc.importedBy);
     } catch {
       continue;
     }
@@ -108,25 +108,23 @@ export async function loadInput(input: string, options: InputOptions & { readonl
       try {
         target = resolveLocation(loc, doc.ref, origins);
       } catch (err) {
-        throw withImportChain(new GenerateError(`${describeLocated(element, loc)}: ${(err as Error).message}`, location(element, doc.file)), links);
+        throw new GenerateError(`${describeLocated(element, loc)}: ${(err as Error).message}`, location(element, doc.file));
       }
       const key = docKey(target);
       if (seen.has(key) || target.kind !== 'url') continue;
       seen.add(key);
       if (seen.size > MAX_DOCUMENTS) throw new GenerateError(`imports more than ${MAX_DOCUMENTS} documents`, { file: redactUrl(input) });
-      const link = { what: describeLocated(element, loc), at: location(element, doc.file) };
+      const link: ImportLink = { what: describeLocated(element, loc), at: location(element, doc.file) };
       let fetched;
       try {
         fetched = await fetchXml(target.url, options, (redirect) => void resolveLocation(redirect, doc.ref, origins));
       } catch (err) {
         // Named with the import that asked for it, as a location refused above is.
         if (!(err instanceof GenerateError)) throw err;
-        throw withImportChain(importedBy(err, link), links);
+        throw inImportedDocument(err, link);
       }
       documents[key] = fetched.text;
-      const file = redactUrl(target.url);
-      if (!links.has(file)) links.set(file, link);
-      queue.push({ ref: target, text: fetched.text, file });
+      queue.push({ ref: target, text: fetched.text, file: redactUrl(target.url), importedBy: link });
     }
   }
   return { input, file: redactUrl(input), ref, text: main.text, documents, origins: [...origins] };

@@ -15,6 +15,23 @@ export interface SourceLocation {
   readonly line: number;
   readonly column: number;
   readonly path: string;
+  /**
+   * In a document the WSDL imports (not in the WSDL itself): the import that brought it in, one
+   * object for the whole document. Through it an error found at any stage names every import
+   * back to the WSDL (errors.ts), not the imported file alone.
+   */
+  readonly importedBy?: ImportLink;
+}
+
+/**
+ * An import by location (xs:import/xs:include schemaLocation, wsdl:import location): how messages
+ * name it, and where it stands in the importing document, which may itself be imported (`at`'s
+ * own importedBy), so following the links from any location ends at the WSDL.
+ */
+export interface ImportLink {
+  /** `xs:import schemaLocation "a.xsd"` (without secrets). */
+  readonly what: string;
+  readonly at: SourceLocation;
 }
 
 /** The XSD built-in types this generator understands (namespace http://www.w3.org/2001/XMLSchema). */

@@ -4,8 +4,8 @@
 // no entity is ever expanded or fetched.
 import { createRequire } from 'node:module';
 import type { DOMParser as XmldomParser } from '@xmldom/xmldom';
-import { GenerateError, lineColumnAt, notXmlStart } from '../errors.js';
-import type { QName, SourceLocation } from '../model/types.js';
+import { GenerateError, inImportedDocument, lineColumnAt, notXmlStart } from '../errors.js';
+import type { ImportLink, QName, SourceLocation } from '../model/types.js';
 import { fromXmldom, parseWellFormed } from './xml-parse.js';
 import type { XmlElement } from './xml-tree.js';
 
@@ -26,9 +26,22 @@ const require = createRequire(import.meta.url);
 
 /**
  * Parses `text` into a document element; malformed XML becomes a GenerateError with line:column.
- * `imported`: the document is one a WSDL imports (a schema, a WSDL), and messages say so.
+ * `importedBy`: the document is one a WSDL imports (a schema, a WSDL), brought in by that import;
+ * messages say so, and every location in it carries the import (see location).
  */
-export function parseXmlDocument(text: string, file: string, imported = false): XmlElement {
+export function parseXmlDocument(text: string, file: string, importedBy?: ImportLink): XmlElement {
+  let root: XmlElement;
+  try {
+    root = parseText(text, file, importedBy !== undefined);
+  } catch (err) {
+    // Found before the document's locations could carry its import: given it here.
+    throw err instanceof GenerateError && importedBy ? inImportedDocument(err, importedBy) : err;
+  }
+  root.ownerDocument.importedBy = importedBy;
+  return root;
+}
+
+function parseText(text: string, file: string, imported: boolean): XmlElement {
   // Not XML at all (JSON, plain text): said so, with how it starts, as for a fetched document
   // (input/fetch.ts); xmldom would say only "missing root element".
   const what = notXmlStart(text);
@@ -228,7 +241,11 @@ export function collapsedText(el: XmlElement): string {
 export function location(el: XmlElement, file: string): SourceLocation {
   // The path is computed now (from its parent's, see elementPath), not when an error asks for it:
   // holding the element for later would keep the whole document alive as long as the model.
-  return { file, line: el.lineNumber, column: el.columnNumber, path: elementPath(el) };
+  const loc = { file, line: el.lineNumber, column: el.columnNumber, path: elementPath(el) };
+  // In an imported document, the one import object of the whole document: whatever stage refuses
+  // what is declared here, its error names the imports back to the WSDL (errors.ts).
+  const importedBy = el.ownerDocument.importedBy;
+  return importedBy ? { ...loc, importedBy } : loc;
 }
 
 /** `/definitions/types/schema[1]/complexType[@name='X']`: names where the element has one, else positions. */

@@ -3,7 +3,6 @@
 // it asks a DocumentResolver (implemented in input/), which applies the location rules.
 import { GenerateError } from '../errors.js';
 import { redactLocation } from '../input/documents.js';
-import type { SourceLocation } from '../model/types.js';
 import { NS, attr, childElements, firstChild, location, parseXmlDocument, type XmlElement } from './dom.js';
 
 export interface ExternalDocument {
@@ -64,47 +63,12 @@ export interface OpenedReference {
   readonly what: string;
 }
 
-/** The import that brought a document in: how messages name it, and where it stands in the importing document. */
-export interface ImportLink {
-  readonly what: string;
-  readonly at: SourceLocation;
-}
-
-/** For each document read by location, by how messages name it (its `file`): the first import that named it. */
-export type ImportLinks = Map<string, ImportLink>;
-
-/**
- * `err` (in an imported document) said at the import that brought the document in, the one wording
- * of an import in errors: `Main.wsdl:9:7: xs:import schemaLocation "a.xsd": a.xsd:4:18: <err> (at
- * <the import's path>)`.
- */
-export function importedBy(err: GenerateError, link: ImportLink): GenerateError {
-  return new GenerateError(`${link.what}: ${err.describe()}`, link.at);
-}
-
-/**
- * `err` said at every import from the document it is in back to the WSDL (importedBy, innermost
- * first), so an error in a schema that another schema imports names the WSDL too: `/etc/passwd:
- * not XML` or `a.xsd:5:5: unsupported XSD construct` alone did not say which WSDL brought it in.
- */
-export function withImportChain(err: GenerateError, links: ImportLinks): GenerateError {
-  // Each document is linked to one read before it, so the chain ends; `passed` guards against two
-  // documents that messages name alike (two URLs that differ only in a ticket).
-  const passed = new Set<string>();
-  for (let file = err.file; file !== undefined && !passed.has(file); file = err.file) {
-    passed.add(file);
-    const link = links.get(file);
-    if (!link) break;
-    err = importedBy(err, link);
-  }
-  return err;
-}
-
 /**
  * Resolves and parses the document that `el` (a wsdl:import or xs:import/xs:include, found in the
  * document `from`) names by `loc`; undefined when `seen` has it already, so each is read once.
- * Errors of resolving name the import's place; `links` gets the import, for errors in the document
- * (withImportChain), its parse errors too. The caller checks what the document is.
+ * Errors of resolving name the import's place; the document is parsed as brought in by this import
+ * (its first), so its errors, its parse errors too, name the imports back to the WSDL. The caller
+ * checks what the document is.
  */
 export function openReference(
   el: XmlElement,
@@ -112,7 +76,6 @@ export function openReference(
   from: { readonly file: string; readonly key: string },
   resolver: DocumentResolver | undefined,
   seen: Set<string>,
-  links: ImportLinks,
 ): OpenedReference | undefined {
   const what = describeLocated(el, loc);
   if (!resolver) throw new GenerateError(`${what}: this reader was given no way to resolve locations`, location(el, from.file));
@@ -124,6 +87,5 @@ export function openReference(
   }
   if (seen.has(ext.key)) return undefined;
   seen.add(ext.key);
-  if (!links.has(ext.file)) links.set(ext.file, { what, at: location(el, from.file) });
-  return { root: parseXmlDocument(ext.text, ext.file, true), file: ext.file, key: ext.key, what };
+  return { root: parseXmlDocument(ext.text, ext.file, { what, at: location(el, from.file) }), file: ext.file, key: ext.key, what };
 }

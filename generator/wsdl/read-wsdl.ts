@@ -19,7 +19,7 @@ import {
   type XsdPrimitive,
 } from '../model/types.js';
 import { NS, attr, attrNS, childElements, documentationText, firstChild, location, onlyOne, parseXmlDocument, resolveQName, type XmlElement } from './dom.js';
-import { openReference, withImportChain, type DocumentResolver, type ImportLinks } from './external.js';
+import { openReference, type DocumentResolver } from './external.js';
 import { checkRangeFacets } from './facets.js';
 import { emptySchemaSet, readSchema } from './schema-reader.js';
 
@@ -44,18 +44,12 @@ export function readWsdl(text: string, file: string, resolver?: DocumentResolver
   if (text.trim() === '') throw new GenerateError(text === '' ? 'the file is empty' : 'the file contains only whitespace', { file });
   const root = parseXmlDocument(text, file);
   checkRoot(root, file);
-  const links: ImportLinks = new Map();
-  try {
-    return readService(root, file, resolver, sourceFile, links);
-  } catch (err) {
-    // An error in an imported document names the imports that brought it in, up to this WSDL.
-    throw err instanceof GenerateError ? withImportChain(err, links) : err;
-  }
+  return readService(root, file, resolver, sourceFile);
 }
 
-/** readWsdl's model of the WSDL `root`; `links` gets each import, for errors in imported documents. */
-function readService(root: XmlElement, file: string, resolver: DocumentResolver | undefined, sourceFile: string, links: ImportLinks): Service {
-  const docs = readImports({ root, file, key: resolver?.mainKey ?? file, tns: attr(root, 'targetNamespace') ?? '' }, resolver, links);
+/** readWsdl's model of the WSDL `root`. */
+function readService(root: XmlElement, file: string, resolver: DocumentResolver | undefined, sourceFile: string): Service {
+  const docs = readImports({ root, file, key: resolver?.mainKey ?? file, tns: attr(root, 'targetNamespace') ?? '' }, resolver);
   const byDocument = new Map(docs.map((d) => [d.root.ownerDocument, d.file]));
   const files: FileOf = (el) => byDocument.get(el.ownerDocument) ?? file;
 
@@ -65,7 +59,7 @@ function readService(root: XmlElement, file: string, resolver: DocumentResolver 
     return types ? [{ types, d }] : [];
   });
   if (typesSections.length === 0) throw new GenerateError('the WSDL has no wsdl:types section', location(root, file));
-  const set = emptySchemaSet(resolver, links);
+  const set = emptySchemaSet(resolver);
   for (const { types, d } of typesSections) {
     for (const schema of childElements(types, NS.xs, 'schema')) readSchema(schema, { file: d.file, key: d.key }, set);
   }
@@ -103,7 +97,7 @@ function readService(root: XmlElement, file: string, resolver: DocumentResolver 
 }
 
 /** The WSDL and every document it imports with wsdl:import (each once, first imported first). */
-function readImports(main: Definitions, resolver: DocumentResolver | undefined, links: ImportLinks): Definitions[] {
+function readImports(main: Definitions, resolver: DocumentResolver | undefined): Definitions[] {
   const docs = [main];
   const seen = new Set([main.key]);
   for (let i = 0; i < docs.length; i++) {
@@ -112,7 +106,7 @@ function readImports(main: Definitions, resolver: DocumentResolver | undefined, 
       const loc = attr(imp, 'location');
       const namespace = attr(imp, 'namespace') ?? '';
       if (loc === undefined) throw new GenerateError('wsdl:import without a location', location(imp, from.file));
-      const opened = openReference(imp, loc, from, resolver, seen, links);
+      const opened = openReference(imp, loc, from, resolver, seen);
       if (!opened) continue;
       const { root, what } = opened;
       if (root.namespaceURI !== NS.wsdl || root.localName !== 'definitions') {

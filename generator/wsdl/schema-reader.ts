@@ -19,7 +19,7 @@ import {
   type XsdPrimitive,
 } from '../model/types.js';
 import { NS, attr, childElements, collapsedText, documentationText, firstChild, location, onlyOne, resolveQName, type XmlElement } from './dom.js';
-import { openReference, type DocumentResolver, type ImportLinks } from './external.js';
+import { openReference, type DocumentResolver } from './external.js';
 
 export interface SchemaSet {
   readonly schemas: SchemaInfo[];
@@ -29,8 +29,6 @@ export interface SchemaSet {
   readonly resolver: DocumentResolver | undefined;
   /** Documents already read (by key), so each is read once however often it is imported. */
   readonly seen: Set<string>;
-  /** The import that brought in each document read by location (shared with the WSDL's reader). */
-  readonly links: ImportLinks;
   /** Imported schemas not read yet, in the order they were first named. */
   readonly pending: { readonly schema: XmlElement; readonly doc: SchemaDocument }[];
 }
@@ -41,8 +39,8 @@ export interface SchemaDocument {
   readonly key: string;
 }
 
-export function emptySchemaSet(resolver?: DocumentResolver, links: ImportLinks = new Map()): SchemaSet {
-  return { schemas: [], types: new Map(), elements: new Map(), resolver, seen: new Set(resolver ? [resolver.mainKey] : []), links, pending: [] };
+export function emptySchemaSet(resolver?: DocumentResolver): SchemaSet {
+  return { schemas: [], types: new Map(), elements: new Map(), resolver, seen: new Set(resolver ? [resolver.mainKey] : []), pending: [] };
 }
 
 const PRIMITIVES = new Set<string>(XSD_PRIMITIVES);
@@ -109,7 +107,7 @@ function readOneSchema(schemaEl: XmlElement, doc: SchemaDocument, set: SchemaSet
 
 /** Resolves an xs:import/xs:include schemaLocation, checks what it names, and queues its schema. */
 function queueSchemaLocation(el: XmlElement, doc: SchemaDocument, targetNamespace: string, set: SchemaSet): void {
-  const opened = openReference(el, attr(el, 'schemaLocation') ?? '', doc, set.resolver, set.seen, set.links);
+  const opened = openReference(el, attr(el, 'schemaLocation') ?? '', doc, set.resolver, set.seen);
   if (!opened) return;
   const { root, what } = opened;
   if (root.namespaceURI !== NS.xs || root.localName !== 'schema') {

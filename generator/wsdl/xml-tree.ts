@@ -5,6 +5,8 @@
 // Two parsers build it (xml-parse.ts): a fast one for the well-formed documents WSDLs are, and
 // xmldom for everything else, whose messages the generator reports. Both give the same tree.
 
+import type { ImportLink } from '../model/types.js';
+
 export const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 export const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 
@@ -18,7 +20,13 @@ export interface XmlAttribute {
 }
 
 /** One parsed document: every element points to it, so a reader can tell which document an element came from. */
-export class XmlDocument {}
+export class XmlDocument {
+  /**
+   * For a document a WSDL imports, the import that brought it in (set by parseXmlDocument): every
+   * location in it carries it (dom.ts location), so errors name the imports back to the WSDL.
+   */
+  importedBy: ImportLink | undefined = undefined;
+}
 
 export class XmlElement {
   /** Child elements and character data (a string per text run or CDATA section), in document order. */
