@@ -13,6 +13,8 @@ import { isCredentialRefusal, renewingTicket } from '../../templates/runtime/tic
 import { CallBudget } from '../../templates/runtime/http.js';
 import { retryAfterMs, retryDelay, sleep } from '../../templates/runtime/retry.js';
 import { EncodeError, HttpError, SoapFaultError, SoExceptionError, TransportError } from '../../templates/runtime/errors.js';
+import * as generated from '../../generated/runtime/index.js';
+import { EMailAgent } from '../../generated/EMail/index.js';
 
 describe('tenant resolver', () => {
   let server: http.Server;
@@ -93,21 +95,26 @@ describe('tenant resolver', () => {
 
   // r19b finding 4: the cached error was one object for every call until ValidUntil (up to an hour):
   // a caller that added to its message changed what the next calls read, and the agent appends the
-  // call site to a stack once per object, so the next calls showed the first caller's.
+  // call site to a stack, so the next calls showed the first caller's. The resolver keeps that one
+  // object; each call rejects with its own copy (call.ts ownError, r20a), so this goes through calls.
   test('a cached not-running answer is a new error for each call: what one caller changes does not reach the next', async () => {
     const now = Date.UTC(2026, 11, 4, 12);
     answers.set('CustCopy', () => ({ ContextIdentifier: 'CustCopy', Endpoint: '', State: 'OfflineMaintenance', IsRunning: false, ValidUntil: new Date(now + 120_000).toISOString() }));
-    const r = new TenantResolver({ environment: origin, tenant: 'CustCopy', fetch, now: () => now });
+    // (The generated runtime's resolver and agent: one copy of the runtime, as an application has.)
+    const r = new generated.TenantResolver({ environment: origin, tenant: 'CustCopy', fetch, now: () => now });
+    const email = new EMailAgent({ tenantResolver: r });
+    requests = 0;
     const errors: TenantNotRunningError[] = [];
     for (let i = 0; i < 3; i++) {
-      await r.endpoint().catch((e: TenantNotRunningError) => {
+      await email.getEMailAccount({ EMailAccountId: 1 }).catch((e: TenantNotRunningError) => {
         errors.push(e);
         e.message = `sync ${i} failed: ${e.message}`;
         e.stack += '\n    --- the call ---\n    at caller' + i;
       });
     }
     const [first, second, third] = errors as [TenantNotRunningError, TenantNotRunningError, TenantNotRunningError];
-    assert.ok(first !== second && second !== third && third instanceof TenantNotRunningError);
+    assert.ok(first !== second && second !== third && third instanceof generated.TenantNotRunningError);
+    assert.equal(requests, 1, 'the answer is cached: one state request for three calls');
     assert.equal(third.message, 'sync 2 failed: tenant CustCopy is not running (State OfflineMaintenance); nothing was sent; ask again after 2026-12-04T12:02:00.000Z');
     assert.ok(!third.stack!.includes('caller0') && !third.stack!.includes('caller1'), third.stack);
     assert.deepEqual([third.state, third.retryAt.getTime(), third.temporary], [first.state, first.retryAt.getTime(), first.temporary]);

@@ -1188,13 +1188,31 @@ describe("a failed call's stack names the caller's code (review r19a #1)", () =>
     assert.equal(hookError, err, 'onCall has the same object');
   });
 
-  test('an error shared by two calls (a single-flight sign-in that failed) gets one call site, not one per call', async () => {
+  // r20a: the two calls rejected with the one shared object, so the second caller's stack showed the first caller's
+  // site (withCallSite appended once per object), and what one caller changed in it the other saw.
+  test('an error shared by two calls (a single-flight sign-in that failed) becomes one copy per call, each with its own call site', async () => {
     const shared = new OnlineError(`sign-in refused for application ${TOKEN}`);
     const email = agent({ ticket: { ticket: () => Promise.reject(shared), refused: () => undefined } });
-    const results = await Promise.allSettled([email.getEMailAccount({ EMailAccountId: 1 }), email.getEMailAccount({ EMailAccountId: 2 })]);
-    assert.deepEqual(results.map((r) => r.status === 'rejected' && r.reason === shared), [true, true]);
-    assert.equal(shared.stack!.split('--- the call ---').length, 2, shared.stack);
-    assertNoSecrets(shared);
+    async function firstCaller(): Promise<unknown> {
+      return await email.getEMailAccount({ EMailAccountId: 1 });
+    }
+    async function secondCaller(): Promise<unknown> {
+      return await email.getEMailAccount({ EMailAccountId: 2 });
+    }
+    const results = await Promise.allSettled([firstCaller(), secondCaller()]);
+    const [a, b] = results.map((r) => (r.status === 'rejected' ? (r.reason as OnlineError) : assert.fail('the call succeeded')));
+    assert.ok(a !== b && a !== shared && b !== shared, 'each call its own object, not the one shared');
+    assert.ok(a instanceof OnlineError && b instanceof OnlineError && a.name === 'OnlineError');
+    assert.equal(a.message, 'sign-in refused for application ***');
+    assert.equal(b.message, a.message);
+    for (const [err, own, other] of [[a, 'firstCaller', 'secondCaller'], [b, 'secondCaller', 'firstCaller']] as const) {
+      const [, site = '', more] = err.stack!.split('\n    --- the call ---\n');
+      assert.equal(more, undefined, 'one call site');
+      assert.match(site, new RegExp(`^ {4}at async ${own} `, 'm'), err.stack);
+      assert.doesNotMatch(site, new RegExp(other), err.stack);
+      assertNoSecrets(err);
+    }
+    assert.ok(!shared.stack!.includes('--- the call ---') && shared.message.includes(TOKEN), 'the shared object itself is left as it was made');
   });
 });
 
