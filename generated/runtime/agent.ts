@@ -194,16 +194,15 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
 /**
  * Adds the call site to a runtime error's stack, under `--- the call ---`: the async frames that awaited the call, the
  * caller's code among them, where the engine captures stacks (V8). The error's own frames end in the runtime (decode.ts's
- * alone fill Node's 10). In place: the hooks have this same object. The frames hold no secret; the rest was redacted.
+ * alone fill Node's 10). In place: the hooks have this same object, the call's own (call.ts ownError), no other call's.
+ * The frames hold no secret; the rest was redacted.
  */
 function withCallSite(err: SoapError): void {
-  const mark = '\n    --- the call ---';
-  // Once: an error shared by the calls that waited for one sign-in or tenant state request keeps the first one's.
-  if (typeof err.stack !== 'string' || err.stack.includes(mark)) return;
+  if (typeof err.stack !== 'string') return;
   const here: { stack?: unknown } = {};
   (Error as { captureStackTrace?: (target: object, from: unknown) => void }).captureStackTrace?.(here, withCallSite); // (from its caller)
   const frames = typeof here.stack === 'string' ? /\n[^]*/.exec(here.stack)?.[0] : undefined; // (its first line is no frame)
-  if (frames !== undefined) err.stack += mark + frames;
+  if (frames !== undefined) err.stack += '\n    --- the call ---' + frames;
 }
 
 /** Refuses tenant routing that cannot work (no environment, a bad tenant or environment): checked when an agent or session is made. */

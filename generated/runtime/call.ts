@@ -7,7 +7,7 @@
 // agent's transport (SOAP envelopes, transport-soap.ts, or the REST Agents API's JSON,
 // transport-rest.ts) with the operation's codec, posted with redirects refused and the body read
 // under the size limit (http.ts), the reply decoded by the transport into the typed result or one
-// of the typed errors, and every error cleaned of secrets (redact.ts).
+// of the typed errors, and every error made the call's own object (ownError) and cleaned of secrets (redact.ts).
 //
 // One call is a loop of attempts (#call -> #attempts). An attempt is repeated only when the server
 // certainly did not run it: once after HTTP 421 with the tenant re-resolved, once after a refusal
@@ -140,7 +140,8 @@ export class Caller {
         const result = await this.#send(codec, name, input, options, budget, call, a);
         if (hooks) this.#report(hooks, name, a, undefined, false);
         return result;
-      } catch (err) {
+      } catch (caught) {
+        const err = ownError(caught);
         let delay: number | undefined;
         let policy: RetryPolicy | undefined;
         // The retry policy could not be loaded, or the caller's code it runs (safeOperations, a
@@ -402,6 +403,24 @@ interface Attempt {
   ticket: string | undefined;
   /** The call's header credentials (CallSecrets.headers). */
   readonly headers: readonly string[];
+}
+
+/**
+ * The error of a failed attempt as this call's own object (review r20a): a copy of a runtime error -- its class, its own
+ * fields, the same cause. The runtime hands one error object to several calls: the calls awaiting one sign-in or tenant
+ * state request (ticket-source.ts SingleFlight), and the calls after a refusal, a failed key fetch or a not-running
+ * answer that is remembered (ticket-source.ts rememberRefusals, online-jwt.ts, tenant.ts). And a call changes the error
+ * it rejects with -- its redaction (in place, redact.ts), its call site (agent.ts withCallSite) -- as its caller may. So no call rejects with an object that another call holds or a memory
+ * keeps: one rule here, for every error, rather than a copy made by each place that shares one (each did, its own way,
+ * and none for the calls awaiting one request). An error of the caller's own code (a ticket function's) is theirs: as it is.
+ */
+function ownError(err: unknown): unknown {
+  if (!(err instanceof SoapError || err instanceof TicketOptionError)) return err;
+  const copy = Object.setPrototypeOf(new Error(), Object.getPrototypeOf(err) as object) as Error;
+  for (const key of Object.getOwnPropertyNames(err)) if (key !== 'stack') Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(err, key)!);
+  // The stack as the text it is (an engine may keep it behind an accessor that reads the object's own capture).
+  Object.defineProperty(copy, 'stack', { value: err.stack, writable: true, configurable: true });
+  return copy;
 }
 
 /** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */

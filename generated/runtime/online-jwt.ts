@@ -137,17 +137,14 @@ export function jwksKeys(options: JwksOptions): JwtKeys {
   const maxAge = options.maxAgeMs ?? 24 * 60 * 60 * 1000;
   let held: { at: number; keys: KeySet } | undefined;
   /** `missed`: the fetch was for a key the held set does not have. */
-  let failed: { at: number; error: Error; missed: boolean } | undefined;
+  let failed: { at: number; error: unknown; missed: boolean } | undefined;
   const fetchSet = async (missed: boolean): Promise<KeySet> => {
-    if (failed && options.now() - failed.at < KEY_FAILURE_MEMORY_MS) {
-      // Each caller its own error object: a call's redaction changes the error it throws.
-      const { message, cause } = failed.error;
-      throw failed.error instanceof JwtError ? new JwtError(message) : new OnlineError(message, { cause });
-    }
+    // The one error object, as a remembered refusal is: each call rejects with its own copy (call.ts ownError).
+    if (failed && options.now() - failed.at < KEY_FAILURE_MEMORY_MS) throw failed.error;
     try {
       held = { at: options.now(), keys: await fetchKeySet(options) };
     } catch (error) {
-      failed = { at: options.now(), error: error as Error, missed };
+      failed = { at: options.now(), error, missed };
       throw error;
     }
     failed = undefined;

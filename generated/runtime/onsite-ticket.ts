@@ -51,6 +51,6 @@ export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): 
     return ticket;
   };
   // The refusals, not the principal agent's errors, are remembered.
-  const copyIfRefusal = (err: unknown) => (err instanceof UsernamePasswordSignInError ? new UsernamePasswordSignInError(err.message) : undefined);
-  return renewingTicket(rememberRefusals(signIn, () => '', copyIfRefusal, options.now ?? Date.now), options);
+  const isRefusal = (err: unknown) => err instanceof UsernamePasswordSignInError;
+  return renewingTicket(rememberRefusals(signIn, () => '', isRefusal, options.now ?? Date.now), options);
 }

@@ -75,11 +75,8 @@ function refusal(answer: { readonly ErrorMessage?: unknown }, secrets: readonly 
   return new SystemUserSignInError(redact(typeof answer.ErrorMessage === 'string' ? answer.ErrorMessage : '', secrets), httpStatus);
 }
 
-/** A copy of a refusal (SystemUserSignInError, JwtError), for rememberRefusals; undefined for other errors. */
-function copyIfRefusal(err: unknown): SystemUserSignInError | JwtError | undefined {
-  if (err instanceof SystemUserSignInError) return new SystemUserSignInError(err.errorMessage, err.httpStatus);
-  return err instanceof JwtError ? new JwtError(err.message) : undefined;
-}
+/** The refusals rememberRefusals keeps: the login host's (SystemUserSignInError) and a token that does not verify (JwtError). */
+const isRefusal = (err: unknown): boolean => err instanceof SystemUserSignInError || err instanceof JwtError;
 
 /** A self-renewing system user ticket; environment, tenant and application token come from the session. */
 export function systemUserTicket(options: SystemUserTicketOptions): TicketProvider {
@@ -108,7 +105,7 @@ export function systemUserTicket(options: SystemUserTicketOptions): TicketProvid
     const missing = (['environment', 'tenant', 'applicationToken'] as const).filter((name) => !context[name]);
     if (missing.length > 0) throw new TicketOptionError(`systemUserTicket needs the session option${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (missing or empty)`);
     return signIn(context, environment!, tenant!, applicationToken!);
-  }, asked, copyIfRefusal, now), options);
+  }, asked, isRefusal, now), options);
 
   /** One sign-in: load the keys, sign, exchange, verify; the ticket claim. */
   async function signIn(context: TicketContext, environment: string, tenant: string, applicationToken: string): Promise<string> {

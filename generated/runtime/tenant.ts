@@ -115,12 +115,11 @@ export class TenantResolver {
   readonly #now: () => number;
   /**
    * The last answer, used until `until`: the Endpoint of a running tenant, which may also stand in for
-   * an unanswered state request until `usableUntil`, or, for one that is not running, what makes its
-   * error: a new one for each call, as a remembered sign-in refusal is (ticket-source.ts), since a
-   * caller may change its error (its message; the call site the agent appends to its stack, once per
-   * object) and that must not reach the calls after it.
+   * an unanswered state request until `usableUntil`, or, for one that is not running, its error. That
+   * one object is thrown to every caller until then: a call rejects with its own copy (call.ts
+   * ownError), so what one caller changes in it does not reach the calls after it.
    */
-  #cached: { until: number; usableUntil: number; endpoint?: string; notRunning?: () => TenantNotRunningError } | undefined;
+  #cached: { until: number; usableUntil: number; endpoint?: string; notRunning?: TenantNotRunningError } | undefined;
   /** Whether an answer said the tenant is running: a later Unknown is then an incident (TenantNotRunningError). */
   #seenRunning = false;
   /** The state request in flight, shared by every caller waiting for it. */
@@ -147,9 +146,9 @@ export class TenantResolver {
    */
   endpoint(signal?: AbortSignal): Promise<string> {
     const c = this.#cached;
-    if (c && this.#now() < c.until) return c.notRunning ? Promise.reject(c.notRunning()) : Promise.resolve(c.endpoint!);
-    // The callers waiting for one state request share what it throws, one error object (as those of one
-    // sign-in do): a copy per caller would need each error class's fields. Later calls get their own.
+    if (c && this.#now() < c.until) return c.notRunning ? Promise.reject(c.notRunning) : Promise.resolve(c.endpoint!);
+    // The callers waiting for one state request share what it throws, one error object, as those of one
+    // sign-in do; each call rejects with its own copy of it (call.ts ownError).
     const request = this.#stateRequests.join((stop) => this.#resolve(stop));
     return signal ? abortable(request, signal) : request;
   }
@@ -175,9 +174,9 @@ export class TenantResolver {
     const validUntil = Date.parse(state.ValidUntil);
     const until = Math.min(Math.max(Number.isNaN(validUntil) ? 0 : validUntil, this.#now() + MIN_CACHE_MS), this.#now() + MAX_CACHE_MS);
     if (!state.IsRunning) {
-      const notRunning = () => new TenantNotRunningError(this.tenant, state.State, new Date(until), this.#seenRunning);
+      const notRunning = new TenantNotRunningError(this.tenant, state.State, new Date(until), this.#seenRunning);
       this.#cached = { until, usableUntil: until, notRunning };
-      throw notRunning();
+      throw notRunning;
     }
     this.#seenRunning = true;
     const endpoint = state.Endpoint.replace(/\/+$/, '');

@@ -143,24 +143,24 @@ const REFUSAL_MEMORY_MS = 60_000;
  * `signIn`, whose refusals (a revoked token, a wrong password) are remembered: the calls that ask the
  * same (`asked`) within REFUSAL_MEMORY_MS get the refusal again without signing in (best-practices.md:
  * do not sign in before every call; a wrong password sent by every call can lock the account).
- * `copyIfRefusal` copies a refusal (each call gets its own: its redaction cleans it in place) and
- * gives undefined for other errors, such as a failure to reach the server, which the next call retries.
+ * `isRefusal` tells a refusal from other errors, such as a failure to reach the server, which the next
+ * call retries. The refusal is thrown as the one object it is: each call rejects with its own copy
+ * (call.ts ownError), which its redaction, its call site and its caller change.
  */
 export function rememberRefusals(
   signIn: (context: TicketContext) => Promise<string>,
   asked: (context: TicketContext) => string,
-  copyIfRefusal: (err: unknown) => Error | undefined,
+  isRefusal: (err: unknown) => boolean,
   now: () => number,
 ): (context: TicketContext) => Promise<string> {
-  let last: { readonly error: Error; readonly at: number; readonly asked: string } | undefined;
+  let last: { readonly error: unknown; readonly at: number; readonly asked: string } | undefined;
   return async (context) => {
     const key = asked(context);
-    if (last !== undefined && last.asked === key && now() - last.at < REFUSAL_MEMORY_MS) throw copyIfRefusal(last.error)!;
+    if (last !== undefined && last.asked === key && now() - last.at < REFUSAL_MEMORY_MS) throw last.error;
     try {
       return await signIn(context);
     } catch (err) {
-      const error = copyIfRefusal(err);
-      if (error !== undefined) last = { error, at: now(), asked: key };
+      if (isRefusal(err)) last = { error: err, at: now(), asked: key };
       throw err;
     }
   };
