@@ -1,14 +1,19 @@
-// How failed SuperOffice Online calls are reported (session 20's r20a), against the fake
+// How failed SuperOffice Online calls are reported (review r19b #7, and session 20's r20a), against the fake
 // Online on 127.0.0.1 through the generated client:
 //   - each call rejects with its own error object, also when calls share one failed sign-in or state request, or get
-//     a remembered refusal or not-running answer: its call site alone in its stack, its changes its own (call.ts ownError).
+//     a remembered refusal or not-running answer: its call site alone in its stack, its changes its own (call.ts ownError);
+//   - "nothing was sent" only when it is true: after a 421 or a credential refusal, the error says the server did not
+//     run the call, or, for a timeout of the retried request, that the earlier attempt was not run (CallBudget.sentNote).
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
+  EMailAgent,
   SuperOfficeClient,
   systemUserTicket,
   SystemUserSignInError,
   TenantNotRunningError,
+  TransportError,
+  type CallEvent,
   type SuperOfficeClientOptions,
 } from '../../generated/index.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
@@ -16,7 +21,7 @@ import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
 let fake: FakeOnline;
 before(async () => {
   fake = await startFakeOnline({
-    tenants: { Cust12345: {}, CustMaint: { state: 'OfflineMaintenance', isRunning: false, validForMs: 90_000 } },
+    tenants: { Cust12345: {}, CustMaint: { state: 'OfflineMaintenance', isRunning: false, validForMs: 90_000 }, CustMoving: {} },
   });
 });
 after(() => fake.close());
@@ -101,5 +106,64 @@ describe('each call its own error object (r20a)', () => {
     // The answer is kept until its ValidUntil: two calls after it get its error without asking, each its own too.
     assertOwnErrors(await oneAfterOther(() => so.email.getEMailAccount({ EMailAccountId: 1 })), TenantNotRunningError, errors[1].message);
     assert.equal(fake.counts.state - before, 1, 'the cached answer');
+  });
+});
+
+describe('"nothing was sent" only when true (review r19b #7)', () => {
+  // After a 421 the call asks where the tenant is now; a tenant that is then not running was told as
+  // "nothing was sent", though the first attempt had been sent (and not run).
+  test('HTTP 421, then the tenant is not running: the error says the server did not run the call', async () => {
+    const t = fake.tenants.get('CustMoving')!;
+    Object.assign(t, { host: 0, isRunning: true, state: 'Running' });
+    const attempts: CallEvent[] = [];
+    const so = client({ tenant: 'CustMoving', hooks: { onAttempt: (e) => attempts.push(e) } });
+    await so.email.getEMailAccount({ EMailAccountId: 1 });
+    Object.assign(t, { host: 1, isRunning: false, state: 'OfflineMaintenance' });
+    attempts.length = 0;
+    const err = await so.email.getEMailAccount({ EMailAccountId: 2 }).then(() => assert.fail('the call succeeded'), (e: unknown) => e);
+    assert.ok(err instanceof TenantNotRunningError, String(err));
+    assert.match(err.message, /^tenant CustMoving is not running \(State OfflineMaintenance\); the server did not run the call; ask again after \S+$/);
+    assert.ok(err.stack!.startsWith(`TenantNotRunningError: ${err.message}\n`), err.stack);
+    assert.deepEqual(attempts.map((e) => [e.status, e.willRetry, (e.error as Error).message === err.message]), [[421, true, false], [undefined, false, true]]);
+    // A call that finds the answer cached sends nothing: said so.
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 3 }), (e: unknown) => e instanceof TenantNotRunningError && /\); nothing was sent; ask again after/.test(e.message));
+  });
+
+  /** An agent on the fake's tenant host whose ticket function gives a ticket the host refuses first, then `next()`. */
+  const refusedThen = (next: () => Promise<string>, fetchImpl: typeof fetch = fetch) => {
+    let asked = 0;
+    return new EMailAgent({
+      endpoint: `${fake.hosts[0]!.url}/Cust12345/Remote/Services86/EMail.svc`,
+      applicationToken: fake.applicationToken,
+      ticket: () => (++asked === 1 ? '7T:refused-ticket==' : next()),
+      timeoutMs: 1000,
+      fetch: fetchImpl,
+    });
+  };
+
+  // A call refused for its credentials (not run) and timing out while it waited for its renewed ticket
+  // read "no result within …: … waiting for its ticket", as if the first attempt might have run.
+  test('a credential refusal, then a timeout while the renewed ticket is awaited: the server did not run the call', async () => {
+    const email = refusedThen(() => new Promise<string>(() => undefined));
+    const err = await email.getEMailAccount({ EMailAccountId: 1 }).then(() => assert.fail('the call succeeded'), (e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
+    assert.equal(err.message, 'GetEMailAccount: no result within 1000 ms: the call was still waiting for its ticket (the server did not run the call)');
+  });
+
+  test('a credential refusal, then a timeout of the retried request: the earlier attempt was not run', async () => {
+    const ticket = '7T:renewed-ticket==';
+    fake.tickets.add(ticket);
+    let posts = 0;
+    // The retried request is never answered (the first goes to the fake's host on 127.0.0.1).
+    const hangsSecond = ((url: string | URL, init?: RequestInit) =>
+      ++posts === 1 ? fetch(url, init) : new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)))) as typeof fetch;
+    const email = refusedThen(async () => ticket, hangsSecond);
+    const err = await email.getEMailAccount({ EMailAccountId: 1 }).then(() => assert.fail('the call succeeded'), (e: unknown) => e);
+    assert.ok(err instanceof TransportError && err.reason === 'timeout', String(err));
+    assert.equal(posts, 2);
+    assert.equal(
+      err.message,
+      `GetEMailAccount: no result within 1000 ms: the call was still waiting for the response from ${fake.hosts[0]!.url}/Cust12345/Remote/Services86/EMail.svc (the earlier attempt was not run)`,
+    );
   });
 });
