@@ -19,7 +19,7 @@
 // The REST transport and the retry policy are loaded further on, by the first call that needs
 // them (within its budget): a SOAP agent without `retry` never loads them. (agent.ts, which loads
 // this file, is loaded before it: importing its loadOnce and types from it adds nothing.)
-import { DEFAULT_TIMEOUT_MS, loadOnce, nextCallId, notify, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
+import { DEFAULT_TIMEOUT_MS, loadOnce, nextCallId, NOTHING_SENT, notify, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
 import { HttpError, SoapError, TransportError } from './errors.js';
 import { CallBudget, postRequest } from './http.js';
 import { displayUrl, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
@@ -27,7 +27,7 @@ import type { AnyOperationCodec } from './operation.js';
 import { Redactor } from './redact.js';
 import { decodeBase64 } from './scalars.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, TicketOptionError } from './ticket-source.js';
-import { responseBodyText, type Transport } from './transport.js';
+import { NOT_RUN_STATUSES, responseBodyText, type Transport } from './transport.js';
 import { resolverOf } from './tenant-routing.js';
 import { soapTransport } from './transport-soap.js';
 
@@ -141,8 +141,10 @@ export class Caller {
         if (hooks) this.#report(hooks, name, a, undefined, false);
         return result;
       } catch (caught) {
-        const err = ownError(caught);
+        const err = retold(ownError(caught), budget.sentNote());
         let delay: number | undefined;
+        // Whether the server certainly did not run this attempt, when it is retried: what the call's error says then.
+        let notRun = true;
         let policy: RetryPolicy | undefined;
         // The retry policy could not be loaded, or the caller's code it runs (safeOperations, a
         // provider's refused) threw: no retry, and the hooks are told why.
@@ -176,12 +178,14 @@ export class Caller {
             // elapsedMs and remainingMs: one reading of the budget's clock, from when the agent was
             // asked (as timeoutMs counts); a 429/503's Retry-After is on its HttpError (err).
             delay = policy.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, ...budget.times(), now: Date.now() });
+            notRun = (err instanceof HttpError && NOT_RUN_STATUSES.has(err.status)) || policy.refusedBeforeSending(err);
           } catch (policyErr) {
             retryError = policyErr;
           }
         }
         if (hooks) this.#report(hooks, name, a, err, delay !== undefined, retryError);
         if (delay === undefined) throw err;
+        budget.nextAttempt(notRun);
         if (delay > 0) {
           try {
             // Only the retry policy waits (421 and a renewed ticket try again at once), so it is loaded.
@@ -410,7 +414,8 @@ interface Attempt {
  * fields, the same cause. The runtime hands one error object to several calls: the calls awaiting one sign-in or tenant
  * state request (ticket-source.ts SingleFlight), and the calls after a refusal, a failed key fetch or a not-running
  * answer that is remembered (ticket-source.ts rememberRefusals, online-jwt.ts, tenant.ts). And a call changes the error
- * it rejects with -- its redaction (in place, redact.ts), its call site (agent.ts withCallSite) -- as its caller may. So no call rejects with an object that another call holds or a memory
+ * it rejects with -- its redaction (in place, redact.ts), its call site (agent.ts withCallSite), what it says of its
+ * earlier attempts (retold) -- as its caller may. So no call rejects with an object that another call holds or a memory
  * keeps: one rule here, for every error, rather than a copy made by each place that shares one (each did, its own way,
  * and none for the calls awaiting one request). An error of the caller's own code (a ticket function's) is theirs: as it is.
  */
@@ -421,6 +426,20 @@ function ownError(err: unknown): unknown {
   // The stack as the text it is (an engine may keep it behind an accessor that reads the object's own capture).
   Object.defineProperty(copy, 'stack', { value: err.stack, writable: true, configurable: true });
   return copy;
+}
+
+/**
+ * `err` (the call's own) saying what is true of this call (review r19b #7). An error made before its attempt sent anything
+ * says "nothing was sent" -- a TenantNotRunningError, made by the resolver for every call that waits -- which is false
+ * once an earlier attempt of the call went out: `note` (CallBudget.sentNote) says then that the server did not run the
+ * call (a 421, a credential refusal ...), or, when an earlier attempt may have run, nothing is said.
+ */
+function retold(err: unknown, note: string): unknown {
+  if (!(err instanceof SoapError) || note === NOTHING_SENT || !err.message.includes(NOTHING_SENT)) return err;
+  const said = (text: string): string => (note === '' ? text.replace(`; ${NOTHING_SENT}`, '') : text.replace(NOTHING_SENT, note));
+  err.message = said(err.message);
+  if (typeof err.stack === 'string') err.stack = said(err.stack);
+  return err;
 }
 
 /** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */

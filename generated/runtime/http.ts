@@ -4,7 +4,7 @@
 // Posting one request (SOAP or REST): the call's time budget, the request with redirects refused,
 // and reading the body under the size limit. call.ts orchestrates a call; this file only moves
 // bytes, and turns every way that can fail into a TransportError or HttpError.
-import { callLimit, endedWhileWaiting } from './agent.js';
+import { callLimit, endedWhileWaiting, NOTHING_SENT } from './agent.js';
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
 import { displayUrl } from './hooks.js';
@@ -44,6 +44,13 @@ export class CallBudget {
    * answered but stalls is not taken for one that never did.
    */
   #sent = false;
+  /**
+   * What the server did with the call so far, for what its error says (sentNote): whether the current attempt's request
+   * went out, and of the earlier attempts' requests how many it certainly did not run and whether it may have run one.
+   */
+  #attemptSent = false;
+  #notRun = 0;
+  #mayHaveRun = false;
   #waitingFor: string | { readonly responseFrom: string; readonly status?: number } = 'its first attempt';
   /** Stops the time limit and lets go of the caller's signal (callLimit). */
   readonly #release: () => void;
@@ -89,7 +96,7 @@ export class CallBudget {
         typeof w === 'string' ? w
         : w.status === undefined ? `the response from ${displayUrl(w.responseFrom)}`
         : `the response body from ${displayUrl(w.responseFrom)} (HTTP ${w.status} received)`;
-      return endedWhileWaiting(this.#ended, this.#timeoutMs, what, this.#sent);
+      return endedWhileWaiting(this.#ended, this.#timeoutMs, what, this.#sent, this.sentNote());
     }
     const e = err as { cause?: { code?: string } };
     // undici's code for response headers over Node's limit, which says nothing to most readers.
@@ -124,13 +131,35 @@ export class CallBudget {
 
   /** A request of this call is going out to `url`: from now on the server may have it. */
   sending(url: string): void {
-    this.#sent = true;
+    this.#sent = this.#attemptSent = true;
     this.#waitingFor = { responseFrom: url };
   }
 
   /** The response to the request sent last came with `status`: what the call waits for now is its body. */
   answered(status: number): void {
     if (typeof this.#waitingFor !== 'string') this.#waitingFor = { responseFrom: this.#waitingFor.responseFrom, status };
+  }
+
+  /**
+   * The attempt that failed is followed by another (call.ts). `notRun`: the server certainly did not run it (421, 429,
+   * 503, a credential refusal, a refused connection); said only of an attempt whose request went out.
+   */
+  nextAttempt(notRun: boolean): void {
+    if (this.#attemptSent && notRun) this.#notRun++;
+    else if (this.#attemptSent) this.#mayHaveRun = true;
+    this.#attemptSent = false;
+  }
+
+  /**
+   * What the call's error says of what the server did with it (review r19b #7). While the current attempt has sent
+   * nothing: 'nothing was sent' when no attempt has; 'the server did not run the call' when every earlier one that went
+   * out was refused unrun. Once it went out, that the earlier ones were not run. '' when one may have run: not said.
+   */
+  sentNote(): string {
+    if (!this.#sent) return NOTHING_SENT;
+    if (this.#mayHaveRun || this.#notRun === 0) return '';
+    if (!this.#attemptSent) return 'the server did not run the call';
+    return this.#notRun === 1 ? 'the earlier attempt was not run' : `the ${this.#notRun} earlier attempts were not run`;
   }
 
   /** Stops the timer and lets go of the caller's signal. */

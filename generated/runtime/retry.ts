@@ -103,8 +103,8 @@ function sameAnswerAgain(err: unknown): boolean {
   return SIGN_IN_REFUSALS.has((err as Error | undefined)?.name ?? '');
 }
 
-/** A connection that was refused: nothing reached the server. */
-function refusedBeforeSending(err: unknown): boolean {
+/** A connection that was refused: nothing reached the server (call.ts: the attempt was not run). */
+export function refusedBeforeSending(err: unknown): boolean {
   if (!(err instanceof TransportError) || err.reason !== 'network') return false;
   for (let e: unknown = err.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;
