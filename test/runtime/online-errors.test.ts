@@ -1,13 +1,16 @@
-// How failed SuperOffice Online calls are reported (review r19b #7, and session 20's r20a), against the fake
+// How failed SuperOffice Online calls are reported (review r19b #7, #9, and session 20's r20a), against the fake
 // Online on 127.0.0.1 through the generated client:
 //   - each call rejects with its own error object, also when calls share one failed sign-in or state request, or get
 //     a remembered refusal or not-running answer: its call site alone in its stack, its changes its own (call.ts ownError);
 //   - "nothing was sent" only when it is true: after a 421 or a credential refusal, the error says the server did not
-//     run the call, or, for a timeout of the retried request, that the earlier attempt was not run (CallBudget.sentNote).
+//     run the call, or, for a timeout of the retried request, that the earlier attempt was not run (CallBudget.sentNote);
+//   - an OnlineError says whether it is `temporary` (an outage: 5xx, 429, the network, a timeout) or not.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   EMailAgent,
+  HttpError,
+  OnlineError,
   SuperOfficeClient,
   systemUserTicket,
   SystemUserSignInError,
@@ -26,6 +29,7 @@ before(async () => {
 });
 after(() => fake.close());
 beforeEach(() => {
+  fake.loginQueue.length = 0;
   for (const h of fake.hosts) h.queue.length = 0;
 });
 
@@ -164,6 +168,49 @@ describe('"nothing was sent" only when true (review r19b #7)', () => {
     assert.equal(
       err.message,
       `GetEMailAccount: no result within 1000 ms: the call was still waiting for the response from ${fake.hosts[0]!.url}/Cust12345/Remote/Services86/EMail.svc (the earlier attempt was not run)`,
+    );
+  });
+});
+
+describe('OnlineError `temporary` (review r19b #9)', () => {
+  /** The error a session's call rejects with. */
+  const failure = (so: SuperOfficeClient) => so.email.getEMailAccount({ EMailAccountId: 1 }).then(() => assert.fail('the call succeeded'), (e: unknown) => e as OnlineError);
+
+  test('an outage is temporary: the OpenID metadata, the SOAP exchange, the REST exchange answering 503; the login host not answering', async () => {
+    fake.loginQueue.push({ path: '/login/.well-known/openid-configuration', status: 503, body: 'Service Unavailable' });
+    const metadata = await failure(client());
+    assert.ok(metadata instanceof OnlineError && /^the OpenID metadata failed \(.*\): HTTP 503$/.test(metadata.message), String(metadata));
+    assert.equal(metadata.temporary, true);
+    assert.ok(metadata.cause instanceof HttpError && metadata.cause.status === 503, 'its HttpError the cause, as over SOAP');
+    for (const exchange of ['soap', 'rest'] as const) {
+      fake.loginQueue.push({ path: exchange === 'soap' ? '/login/services/PartnerSystemUserService.svc' : '/Login/api/PartnerSystemUser/Authenticate', status: 503 });
+      const signIn = await failure(client({}, fake.systemUserToken, exchange));
+      assert.ok(signIn instanceof OnlineError && /^system user sign-in failed \(.*\): .*HTTP 503/.test(signIn.message), String(signIn));
+      assert.equal(signIn.temporary, true, exchange);
+    }
+    // (A fetch that fails as fetch does for a host that does not answer.)
+    const down = (async () => Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }))) as unknown as typeof fetch;
+    const unreachable = await failure(client({ fetch: down }));
+    assert.ok(unreachable instanceof OnlineError && /^the state of tenant Cust12345 failed \(.*\): ECONNREFUSED$/.test(unreachable.message), String(unreachable));
+    assert.equal(unreachable.temporary, true);
+  });
+
+  test('a refusal, a bad answer, a 4xx and a bad option are not temporary', async () => {
+    const refused = await failure(client({}, 'Other App-y'));
+    assert.ok(refused instanceof SystemUserSignInError && refused.temporary === false, String(refused));
+    fake.stateOverrides.set('Cust12345', { ContextIdentifier: 'Cust999', Endpoint: `${fake.hosts[0]!.url}/Cust999`, State: 'Running', IsRunning: true, ValidUntil: new Date(Date.now() + 60_000).toISOString() });
+    try {
+      const hostile = await failure(client());
+      assert.ok(hostile instanceof OnlineError && /refused: it is about "Cust999"/.test(hostile.message) && hostile.temporary === false, String(hostile));
+    } finally {
+      fake.stateOverrides.clear();
+    }
+    fake.loginQueue.push({ path: '/login/.well-known/openid-configuration', status: 404 });
+    const missing = await failure(client());
+    assert.ok(missing instanceof OnlineError && /HTTP 404$/.test(missing.message) && missing.temporary === false, String(missing));
+    assert.throws(
+      () => client({ environment: 'nowhere' }),
+      (e: unknown) => e instanceof OnlineError && /neither sod, stage, online/.test(e.message) && e.temporary === false,
     );
   });
 });

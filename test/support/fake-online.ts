@@ -6,6 +6,7 @@
 //                           POST /login/services/PartnerSystemUserService.svc  the exchange over SOAP: the mock
 //                                generated from PartnerSystemUserService.wsdl (runtime/partner-system-user-service.ts)
 //                           POST /Login/api/PartnerSystemUser/Authenticate   the exchange over REST
+//                           any path: first a canned answer of `loginQueue` naming it (503 with Retry-After …)
 //   tenant hosts (`hosts`)  POST /{tenant}/Remote/Services86/EMail.svc       the generated EMail mock; HTTP 421
 //                                when the tenant is not on this host; a SoSecurityException for an unknown ticket
 //
@@ -61,6 +62,11 @@ export interface FakeOnline {
   readonly signedTokens: string[];
   /** The HTTP status of a refused REST exchange's answer (default 200; the login host may answer 400 with the same body). */
   restRefusalStatus: number;
+  /**
+   * Canned answers of the login host (503 with Retry-After …): each is given, and removed, to the first request whose
+   * path it names (case-insensitive: `/login/services/PartnerSystemUserService.svc`), before anything else.
+   */
+  readonly loginQueue: { path: string; status: number; headers?: Record<string, string>; body?: string }[];
   /** Makes the JWT for an accepted exchange (default: RS256 by the issuer key, kid test-key, 1 h). */
   mintJwt: (tenant: string, ticket: string) => string;
   close(): Promise<void>;
@@ -102,6 +108,7 @@ export async function startFakeOnline(options: { tenants?: Record<string, Partia
     counts: { state: 0, soapSignIns: 0, restSignIns: 0, metadata: 0, jwks: 0 },
     signedTokens: [],
     restRefusalStatus: 200,
+    loginQueue: [],
     mintJwt: (tenant, ticket) =>
       signJwt(
         { alg: 'RS256', kid: 'test-key' },
@@ -154,6 +161,14 @@ export async function startFakeOnline(options: { tenants?: Record<string, Partia
 
   const origin = await listen((req, res) => {
     const path = (req.url ?? '').split('?')[0]!;
+    const at = fake.loginQueue.findIndex((c) => c.path.toLowerCase() === path.toLowerCase());
+    if (at >= 0) {
+      const [canned] = fake.loginQueue.splice(at, 1);
+      req.resume();
+      res.statusCode = canned!.status;
+      for (const [k, v] of Object.entries(canned!.headers ?? {})) res.setHeader(k, v);
+      return res.end(canned!.body ?? '');
+    }
     const state = /^\/api\/state\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && state) {
       fake.counts.state++;
