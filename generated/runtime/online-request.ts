@@ -4,9 +4,10 @@
 // What this client asks of SuperOffice Online's own services (the environment's origin comes from
 // environmentUrl in agent.ts): one small JSON request with its own time limit, a GET for the tenant
 // state, the OpenID metadata and the JWKS (no secret), a POST for the REST ticket exchange.
-import { OnlineError } from './errors.js';
+import { HttpError, OnlineError } from './errors.js';
 import { MAX_TIMER_MS } from './agent.js';
 import { readLimited } from './http.js';
+import { redact } from './redact.js';
 
 /**
  * The largest answer read. A state answer, the metadata, a key set or the exchange's token is a few
@@ -27,7 +28,15 @@ export interface OnlineRequestOptions {
    * plain `HTTP <status>` error.
    */
   readonly errorFromAnswer?: ((status: number, answer: Record<string, unknown>) => Error | undefined) | undefined;
+  /** What secretBody carries, removed from what an error status's answer says in the error (its status text, its Retry-After). */
+  readonly secrets?: readonly string[] | undefined;
 }
+
+/**
+ * Whether an error status says the service is down or busy, so that a later try may succeed (OnlineError `temporary`):
+ * 5xx and 429; not another 4xx, which the same request gets again. Also for the SOAP exchange's HttpError (system-user.ts).
+ */
+export const outageStatus = (status: number): boolean => status >= 500 || status === 429;
 
 /** An error answer's body is read only up to this size (a reason is a few hundred bytes; an error page is not read). */
 const MAX_ERROR_ANSWER_BYTES = 16 * 1024;
@@ -53,9 +62,7 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
       redirect: 'manual',
       ...(signal ? { signal } : {}),
     });
-    if (response.status !== 200) {
-      throw (await errorOfAnswer(response, options.errorFromAnswer)) ?? new OnlineError(`${what} failed (${url}): HTTP ${response.status}`);
-    }
+    if (response.status !== 200) throw (await errorOfAnswer(response, options.errorFromAnswer)) ?? statusError(response, `${what} failed (${url})`, options.secrets ?? []);
     text = await readAnswer(response, `${what} (${url})`, MAX_ANSWER_BYTES);
   } catch (err) {
     if (err instanceof OnlineError) throw err;
@@ -63,7 +70,8 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
     const code = (err as { cause?: { code?: string } }).cause?.code;
     // The error of a fetch the user wrapped could quote a POST's body: then only its code, no cause.
     const detail = stop?.aborted ? 'given up as hung' : signal?.aborted || name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : code ?? (post ? 'network error' : String(err));
-    throw new OnlineError(`${what} failed (${url}): ${detail}`, post ? undefined : { cause: err });
+    // No answer in time, or none at all: temporary, an outage being the likely reason.
+    throw new OnlineError(`${what} failed (${url}): ${detail}`, post ? { temporary: true } : { cause: err, temporary: true });
   }
   let value: unknown;
   try {
@@ -73,6 +81,17 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
   }
   if (!isJsonObject(value)) throw new OnlineError(`${what} (${url}) is not a JSON object`);
   return value;
+}
+
+/**
+ * The error of a status other than 200 whose answer names no error of its own (errorFromAnswer): `HTTP <status>`, its
+ * HttpError the cause, as the SOAP exchange's is (system-user.ts) -- where the retry policy reads a 429's or 503's
+ * Retry-After -- its status text and Retry-After without `secrets` (a POST's body's); temporary for an outage status.
+ */
+function statusError(response: Response, failed: string, secrets: readonly string[]): OnlineError {
+  const retryAfter = response.headers.get('retry-after');
+  const said = new HttpError(response.status, redact(response.statusText, secrets), '', undefined, { retryAfter: retryAfter === null ? undefined : redact(retryAfter, secrets) });
+  return new OnlineError(`${failed}: HTTP ${response.status}`, { cause: said, temporary: outageStatus(response.status) });
 }
 
 /** A parsed JSON value that is an object (not null, not an array): what every Online answer and a JWT's parts are. */

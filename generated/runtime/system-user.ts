@@ -17,8 +17,8 @@ import { rsaPrivateKeyImport, type RsaKeyInput, type WebCryptoKey } from './onli
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, SERIAL_CLAIM, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
 import { checkLimitOption, environmentUrl } from './agent.js';
-import { OnlineError } from './errors.js';
-import { MAX_ANSWER_BYTES, requestJson } from './online-request.js';
+import { HttpError, OnlineError, TransportError } from './errors.js';
+import { MAX_ANSWER_BYTES, outageStatus, requestJson } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
 import { rememberRefusals, renewingTicket, TicketOptionError, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
 
@@ -172,7 +172,9 @@ async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<Part
   try {
     return await agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant }, signal: r.signal });
   } catch (err) {
-    throw new OnlineError(`system user sign-in failed (${endpoint}): ${(err as Error).message}`, { cause: err });
+    // Temporary as over REST (online-request.ts): an outage status, or no answer (a timeout, the network, given up as hung).
+    const temporary = err instanceof HttpError ? outageStatus(err.status) : err instanceof TransportError && err.reason !== 'too-large';
+    throw new OnlineError(`system user sign-in failed (${endpoint}): ${(err as Error).message}`, { cause: err, temporary });
   }
 }
 
@@ -186,6 +188,6 @@ async function exchangeRest(r: ExchangeRequest, secrets: readonly string[]): Pro
   const secretBody = JSON.stringify({ SignedSystemToken: r.signed, ApplicationToken: r.applicationToken, ContextIdentifier: r.tenant, ReturnTokenType: 'JWT' });
   const refused = (answer: Record<string, unknown>) => answer['IsSuccessful'] === false || (answer['IsSuccessful'] === undefined && typeof answer['ErrorMessage'] === 'string');
   const errorFromAnswer = (status: number, answer: Record<string, unknown>) => (refused(answer) ? refusal(answer, secrets, status) : undefined);
-  const answer = await requestJson(r.fetch, `${r.origin}/Login/api/PartnerSystemUser/Authenticate`, 'system user sign-in', r.timeoutMs, { secretBody, stop: r.signal, errorFromAnswer });
+  const answer = await requestJson(r.fetch, `${r.origin}/Login/api/PartnerSystemUser/Authenticate`, 'system user sign-in', r.timeoutMs, { secretBody, stop: r.signal, errorFromAnswer, secrets });
   return answer as PartnerSystemUserAuthenticationResponse;
 }

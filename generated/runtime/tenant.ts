@@ -57,7 +57,7 @@ export class TenantNotRunningError extends OnlineError {
    * Deleting, DeleteFailed, ProvisioningFailed, Suspended, MigrationPending and Unknown (but true
    * for Unknown after a running answer: `seenRunning`).
    */
-  readonly temporary: boolean;
+  declare readonly temporary: boolean;
   /**
    * `seenRunning`: the tenant was running in an earlier answer. Unknown is then an incident, which
    * ends (status-page.md: "If the customer was previously in another state, we probably have an
@@ -70,11 +70,11 @@ export class TenantNotRunningError extends OnlineError {
       lasting === undefined
         ? `tenant ${tenant} is not running (State ${state}${incident ? ' after running: probably an incident' : ''}); ${NOTHING_SENT}; ask again after ${retryAt.toISOString()}`
         : `tenant ${tenant} is ${state}: calls cannot succeed (${lasting}); ${NOTHING_SENT}`,
+      { temporary: lasting === undefined },
     );
     this.tenant = tenant;
     this.state = state;
     this.retryAt = retryAt;
-    this.temporary = lasting === undefined;
   }
 }
 
