@@ -4,7 +4,8 @@
 //     a remembered refusal or not-running answer: its call site alone in its stack, its changes its own (call.ts ownError);
 //   - "nothing was sent" only when it is true: after a 421 or a credential refusal, the error says the server did not
 //     run the call, or, for a timeout of the retried request, that the earlier attempt was not run (CallBudget.sentNote);
-//   - an OnlineError says whether it is `temporary` (an outage: 5xx, 429, the network, a timeout) or not.
+//   - an OnlineError says whether it is `temporary` (an outage: 5xx, 429, the network, a timeout) or not;
+//   - the login host's 429/503 Retry-After is honoured by the retry policy, over the SOAP and the REST exchange alike.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
@@ -19,6 +20,7 @@ import {
   type CallEvent,
   type SuperOfficeClientOptions,
 } from '../../generated/index.js';
+import { retryDelay } from '../../generated/runtime/retry.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
 
 let fake: FakeOnline;
@@ -213,4 +215,30 @@ describe('OnlineError `temporary` (review r19b #9)', () => {
       (e: unknown) => e instanceof OnlineError && /neither sod, stage, online/.test(e.message) && e.temporary === false,
     );
   });
+});
+
+describe("the login host's Retry-After (r20a)", () => {
+  // The SOAP exchange's OnlineError kept the 503's HttpError (and its Retry-After) only as its cause, which
+  // the retry policy did not read: a sign-in answered 503 Retry-After: 1 was retried on the backoff, at once.
+  for (const exchange of ['soap', 'rest'] as const) {
+    test(`a sign-in over ${exchange.toUpperCase()} answered 503 Retry-After: 1 is retried after it, for a safe read`, async () => {
+      const path = exchange === 'soap' ? '/login/services/PartnerSystemUserService.svc' : '/Login/api/PartnerSystemUser/Authenticate';
+      fake.loginQueue.push({ path, status: 503, headers: { 'Retry-After': '1' } });
+      const attempts: (CallEvent & { at: number })[] = [];
+      const so = client({ retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 1, random: () => 0.5 }, hooks: { onAttempt: (e) => attempts.push({ ...e, at: Date.now() }) } }, fake.systemUserToken, exchange);
+      const got = await so.email.getEMailAccount({ EMailAccountId: 7 });
+      assert.equal(got?.EMailAccountId, 7);
+      assert.deepEqual(attempts.map((a) => a.willRetry), [true, false]);
+      const first = attempts[0]!;
+      assert.ok(first.error instanceof OnlineError && first.error.temporary, String(first.error));
+      assert.ok(first.error.cause instanceof HttpError && first.error.cause.retryAfter === '1', 'the Retry-After on its HttpError cause');
+      // The second attempt starts after the wait (it began within a few ms of the first's event).
+      assert.ok(attempts[1]!.startTime - first.at >= 950, `waited ${attempts[1]!.startTime - first.at} ms, not the 1 s asked for`);
+      // The policy's decision for that error, and for one asking longer than maxRetryAfterMs (not waited for, as for a tenant host's).
+      const failure = { error: first.error, service: 'EMail', operation: 'GetEMailAccount', attempt: 1, elapsedMs: 0, remainingMs: Infinity, now: Date.now() };
+      assert.equal(retryDelay({ safeOperations: ['GetEMailAccount'], baseDelayMs: 100, random: () => 0.5 }, failure), 1000);
+      assert.equal(retryDelay({ safeOperations: ['GetEMailAccount'], maxRetryAfterMs: 500 }, failure), undefined);
+      assert.equal(retryDelay({}, failure), undefined, 'a write is not retried for it, as before');
+    });
+  }
 });
