@@ -176,7 +176,7 @@ export class Caller {
           try {
             policy = await loadWithin(retryPolicy, budget, name);
             // elapsedMs and remainingMs: one reading of the budget's clock, from when the agent was
-            // asked (as timeoutMs counts); a 429/503's Retry-After is on its HttpError (err).
+            // asked (as timeoutMs counts); a 429/503's Retry-After is on its HttpError (err, or an OnlineError's cause).
             delay = policy.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, ...budget.times(), now: Date.now() });
             notRun = (err instanceof HttpError && NOT_RUN_STATUSES.has(err.status)) || policy.refusedBeforeSending(err);
           } catch (policyErr) {

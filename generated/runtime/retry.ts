@@ -16,7 +16,9 @@
 //   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
 //   ticket: each once, whether or not retries are on; a credential refusal never reaches this policy).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
-// (`safeOperations`), since the server may have run it -- except what every attempt would repeat
+// (`safeOperations`), since the server may have run it -- the login host's or state endpoint's 429
+// or 503 (an OnlineError, its HttpError the cause, over SOAP and REST alike) after its Retry-After
+// as above, not the backoff -- except what every attempt would repeat
 // alike: an input that does not fit the schema (EncodeError), which nothing sent, a response over
 // maxResponseBytes (TransportError too-large: the same answer is as large again), and a system user
 // sign-in the login host refused (SystemUserSignInError: revoked, unknown application ...) or whose
@@ -70,10 +72,15 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
   const backoff = jitteredBackoff(options, f.attempt);
   let delay: number | undefined;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
-  if (f.error instanceof HttpError && (f.error.status === 429 || f.error.status === 503)) {
-    const after = retryAfterMs(f.error.retryAfter, f.now);
-    if (after === undefined) delay = backoff;
-    else if (after <= maxRetryAfterMs) delay = after;
+  // A 429's or 503's Retry-After, else the backoff; a longer one than maxRetryAfterMs is not waited for.
+  const busy = (http: HttpError): number | undefined => {
+    const after = retryAfterMs(http.retryAfter, f.now);
+    return after === undefined ? backoff : after <= maxRetryAfterMs ? after : undefined;
+  };
+  // The login host's or state endpoint's busy answer: an OnlineError whose cause is its HttpError (SOAP and REST alike).
+  const online = f.error instanceof OnlineError && f.error.cause instanceof HttpError && busyStatus(f.error.cause) ? f.error.cause : undefined;
+  if (f.error instanceof HttpError && busyStatus(f.error)) {
+    delay = busy(f.error);
   } else if (f.error instanceof OnlineError && f.error.name === 'TenantNotRunningError') {
     // (By name: retries of an agent with a fixed address do not load tenant routing's code.)
     // A tenant deleted, suspended, not yet migrated ... would give the same answer at retryAt.
@@ -83,11 +90,15 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
   } else if (refusedBeforeSending(f.error)) {
     delay = backoff;
   } else if (isSafe(options, f.service, f.operation)) {
-    delay = backoff;
+    // (A 429 or 503 of the login host or state endpoint too, after its Retry-After: see the header.)
+    delay = online ? busy(online) : backoff;
   }
   if (delay === undefined || delay >= f.remainingMs) return undefined;
   return f.elapsedMs + delay <= (options.maxTotalMs ?? 30_000) ? delay : undefined;
 }
+
+/** 429 or 503: too busy, so not run (transport.ts NOT_RUN_STATUSES but 421, which the agent acts on). */
+const busyStatus = (err: HttpError): boolean => err.status === 429 || err.status === 503;
 
 /**
  * The sign-in's refusals (system-user.ts, online-jwt.ts, onsite-ticket.ts), a ticket option that cannot work
