@@ -8,6 +8,7 @@
 //   - the login host's 429/503 Retry-After is honoured by the retry policy, over the SOAP and the REST exchange alike.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { inspect } from 'node:util';
 import {
   EMailAgent,
   HttpError,
@@ -218,6 +219,18 @@ describe('OnlineError `temporary` (review r19b #9)', () => {
 });
 
 describe("the login host's Retry-After (r20a)", () => {
+  // The REST exchange's error status now keeps its status text and Retry-After (on its HttpError cause): a login host
+  // echoing the request's secrets there does not put them in the error, which the call's redaction does not know.
+  test("a REST exchange's error status echoing the system user token: neither its status text nor its Retry-After shows it", async () => {
+    const echoed = fake.systemUserToken;
+    fake.loginQueue.push({ path: '/Login/api/PartnerSystemUser/Authenticate', status: 503, statusText: `Busy for ${echoed}`, headers: { 'Retry-After': `1, ${echoed}` } });
+    const err = await client({}, fake.systemUserToken, 'rest').email.getEMailAccount({ EMailAccountId: 1 }).then(() => assert.fail('the call succeeded'), (e: unknown) => e as OnlineError);
+    assert.ok(err instanceof OnlineError && err.cause instanceof HttpError, String(err));
+    assert.deepEqual([err.cause.status, err.cause.statusText, err.cause.retryAfter], [503, 'Busy for ***', '1, ***']);
+    assert.ok(!inspect(err, { depth: null }).includes(echoed) && !err.stack!.includes(echoed));
+  });
+
+
   // The SOAP exchange's OnlineError kept the 503's HttpError (and its Retry-After) only as its cause, which
   // the retry policy did not read: a sign-in answered 503 Retry-After: 1 was retried on the backoff, at once.
   for (const exchange of ['soap', 'rest'] as const) {

@@ -66,7 +66,7 @@ export interface FakeOnline {
    * Canned answers of the login host (503 with Retry-After …): each is given, and removed, to the first request whose
    * path it names (case-insensitive: `/login/services/PartnerSystemUserService.svc`), before anything else.
    */
-  readonly loginQueue: { path: string; status: number; headers?: Record<string, string>; body?: string }[];
+  readonly loginQueue: { path: string; status: number; statusText?: string; headers?: Record<string, string>; body?: string }[];
   /** Makes the JWT for an accepted exchange (default: RS256 by the issuer key, kid test-key, 1 h). */
   mintJwt: (tenant: string, ticket: string) => string;
   close(): Promise<void>;
@@ -166,6 +166,7 @@ export async function startFakeOnline(options: { tenants?: Record<string, Partia
       const [canned] = fake.loginQueue.splice(at, 1);
       req.resume();
       res.statusCode = canned!.status;
+      if (canned!.statusText !== undefined) res.statusMessage = canned!.statusText;
       for (const [k, v] of Object.entries(canned!.headers ?? {})) res.setHeader(k, v);
       return res.end(canned!.body ?? '');
     }
