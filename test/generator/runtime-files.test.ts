@@ -166,9 +166,9 @@ describe('the runtime as files', () => {
     // 3,262 with callLimit's errors saying only what ended, and why (agent.ts, +1 of why; review r19a #11): its "no complete response" was rewritten by every caller, and misled a reader of the code.
     // 3,263 with why readFaultFrom looks for a SOAP 1.1 Fault's children in no namespace (envelope.ts, +1 of why; review r19a #12).
     // Session 20 (s20c), counted from 3,263: 3,273 with the header blocks read beside a body that does not fit kept by its DecodeError, on that failure path only (decode.ts headersBesideBody, +5 of code and blank, +5 of why; review r19a #2): the SOAP transport reports their ExceptionInfo, the server's own reason, not the body's error.
-    // Session 20 (s20a), counted from 3,263: 3,262 with withCallSite appending to every error it gets (agent.ts, -1): each call's error is its own (call.ts ownError), so its once-per-object guard went.
+    // Session 20 (s20a), counted alone from 3,263: 3,262 with withCallSite appending to every error it gets (agent.ts, -1): each call's error is its own (call.ts ownError), so its once-per-object guard went.
     // 3,264 with NOTHING_SENT, and endedWhileWaiting's note saying what the server did with earlier attempts (agent.ts, +1 of code, +1 of why; review r19b #7): "nothing was sent" was said after a sent attempt too.
-    // 3,267 with OnlineError's `temporary` (errors.ts, +2 of code, +1 of why; review r19b #9): an outage and a configuration error looked alike.
+    // 3,267 with OnlineError's `temporary` (errors.ts, +2 of code, +1 of why; review r19b #9): an outage and a configuration error looked alike. Both of session 20's: 3,277.
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
