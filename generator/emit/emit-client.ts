@@ -1,11 +1,12 @@
 // operations.ts, client.ts and index.ts: fixed scaffolding filled from the plan through the
-// handlebars templates in templates/. The view models below hold every decision; the templates
-// hold only text.
+// handlebars templates in templates/. The view models below hold every decision; what may not fit
+// on a line (a call, a signature, an export list) they describe as a List, which layout.ts lays out
+// at the indentation given here, and the templates insert it at the start of a line.
 import { GenerateError } from '../errors.js';
 import { qnameKey, type ElementField, type MessagePart, type Operation, type OperationMessage } from '../model/types.js';
 import { enumValueNames, fieldLine } from './emit-metadata.js';
 import { agentVariable, docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
-import { fits } from './layout.js';
+import { layout, type List } from './layout.js';
 import { restBinding } from './rest-binding.js';
 import { SHARED_FOLDER, type EmitPlan, type PlannedOperation, type PlannedType } from './plan.js';
 import { template } from './templates.js';
@@ -51,13 +52,6 @@ function mostCommon(names: readonly string[]): string | undefined {
   let best: string | undefined;
   for (const [n, c] of counts) if (best === undefined || c > counts.get(best)!) best = n;
   return best;
-}
-
-/** `{ soapAction: '…', query: ['Id'] }` — on one line when it fits, else one property per line. */
-function extrasObject(props: readonly string[]): string {
-  if (props.length === 0) return '';
-  const oneLine = `    { ${props.join(', ')} },`;
-  return fits(oneLine) ? `{ ${props.join(', ')} }` : `{\n${props.map((p) => `      ${p},`).join('\n')}\n    }`;
 }
 
 export function emitOperations(plan: EmitPlan, templatesDir: string, header: string): string {
@@ -116,17 +110,20 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
       ...(rest.query.length > 0 ? [`query: [${rest.query.map(stringLiteral).join(', ')}]`] : []),
       ...(rest.entity === undefined ? [] : [`entity: ${stringLiteral(rest.entity)}`]),
     ];
-    return {
-      key,
-      types,
-      longTypes: !fits(`  ${key}: Codec<${types.join(', ')}>;`),
-      args: [
+    const type: List = { open: `${key}: Codec<`, items: types, close: '>;', trailingComma: false };
+    // One argument per line, always: the operations read as a table.
+    const value: List = {
+      open: `${key}: operation(`,
+      items: [
         bodyCall(plan, op.input, input.name),
         op.output && output ? bodyCall(plan, op.output, output.name) : 'undefined',
         stringLiteral(returns),
-        ...(extras.length > 0 ? [extrasObject(extras)] : []),
+        ...(extras.length > 0 ? [{ open: '{', items: extras, close: '}', spaced: true }] : []),
       ],
+      close: '),',
+      broken: true,
     };
+    return { type: layout('  ', type), value: layout('  ', value) };
   });
   const headersArg = defaultInput === '[]' && defaultOutput === '[]' ? '' : `{ input: ${defaultInput}, output: ${defaultOutput} }`;
   const factoryArgs = [
@@ -147,14 +144,16 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
     schemaConst: plan.schemaConst,
     operationsConst: plan.operationsConst,
     codecsType,
-    longCodec: !fits(`type Codec<I, O, R> = ri.OperationCodec<I, O, T.${plan.requestHeadersType}, T.${plan.responseHeadersType}, R>;`),
-    requestHeadersType: plan.requestHeadersType,
-    responseHeadersType: plan.responseHeadersType,
+    codecAlias: layout('', {
+      open: 'type Codec<I, O, R> = ri.OperationCodec<',
+      items: ['I', 'O', `T.${plan.requestHeadersType}`, `T.${plan.responseHeadersType}`, 'R'],
+      close: '>;',
+      trailingComma: false,
+    }),
     soapLabel: `SOAP ${plan.service.soapVersion}`,
     withActionBase: actionBase !== '',
     withHeaders: headersArg !== '',
-    factoryArgs,
-    longFactory: !fits(`const operation = ri.operationFactory(${factoryArgs.join(', ')});`),
+    factory: layout('', { open: 'const operation = ri.operationFactory(', items: factoryArgs, close: ');' }),
     headerSets: [...sets.values()],
     operations,
   });
@@ -163,12 +162,10 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
 interface MethodView {
   doc: string;
   method: string;
-  inputType: string;
   /** Every element of the input is optional: so is the input (`input?:`). */
   inputOptional: boolean;
-  returnType: string;
-  /** The one-line signature does not fit: one parameter per line. */
-  longSignature: boolean;
+  /** `  send(input: T.Send, options?: rt.CallOptions): Promise<…> {`, laid out. */
+  signature: string;
   /** The operation's WSDL name as a string literal (`'Send'`): what the method passes to `call`. */
   operationLiteral: string;
 }
@@ -217,10 +214,12 @@ function methodView(plan: EmitPlan, planned: PlannedOperation): MethodView {
       '  ',
     ),
     method,
-    inputType: T(input.name),
     inputOptional,
-    returnType,
-    longSignature: !fits(`  ${method}(input${inputOptional ? '?' : ''}: ${T(input.name)}, options?: rt.CallOptions): Promise<${returnType}> {`),
+    signature: layout('  ', {
+      open: `${method}(`,
+      items: [`input${inputOptional ? '?' : ''}: ${T(input.name)}`, 'options?: rt.CallOptions'],
+      close: `): Promise<${returnType}> {`,
+    }),
     operationLiteral: stringLiteral(op.name),
   };
 }
@@ -253,13 +252,20 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
   const methods = plan.operations.map((o) => methodView(plan, o));
   const first = methods[0];
   const instance = agentVariable(plan.agent);
-  const serviceLiteral = stringLiteral(plan.service.name);
-  const endpointLiteral = plan.service.address !== undefined ? stringLiteral(plan.service.address) : 'undefined';
-  const servicePathLiteral = stringLiteral(servicePath(plan.service.address, plan.service.name));
-  const infoLine = `    super(${plan.operationsConst}, { service: ${serviceLiteral}, defaultEndpoint: ${endpointLiteral}, servicePath: ${servicePathLiteral} }, options);`;
+  const info: List = {
+    open: '{',
+    items: [
+      `service: ${stringLiteral(plan.service.name)}`,
+      `defaultEndpoint: ${plan.service.address !== undefined ? stringLiteral(plan.service.address) : 'undefined'}`,
+      `servicePath: ${stringLiteral(servicePath(plan.service.address, plan.service.name))}`,
+    ],
+    close: '}',
+    spaced: true,
+  };
   return template(templatesDir, 'client.ts.hbs')({
     header,
-    longInfo: !fits(infoLine),
+    // When the call does not fit, the service's facts go one per line too.
+    superCall: layout('    ', { open: 'super(', items: [plan.operationsConst, info, 'options'], close: ');', breakInner: true }),
     operationsConst: plan.operationsConst,
     agentClass: plan.agentClass,
     instance,
@@ -273,9 +279,6 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
       'TransportError (timeout, abort, network), DecodeError / EncodeError (data that does not fit the schema).',
     ],
     exampleCall: exampleCall(first, instance),
-    serviceLiteral,
-    endpointLiteral,
-    servicePathLiteral,
     methods,
   });
 }
@@ -285,10 +288,7 @@ export function emitIndex(plan: EmitPlan, templatesDir: string, header: string):
   // or in shared/metadata.ts when the run shares its types.
   const shared = plan.layout === 'shared';
   const values = enumValueNames(plan.types);
-  const exportList = (names: readonly string[], from: string) => {
-    const line = `export { ${names.join(', ')} } from '${from}';`;
-    return fits(line) ? line : `export {\n${names.map((n) => `  ${n},`).join('\n')}\n} from '${from}';`;
-  };
+  const exportList = (names: readonly string[], from: string) => layout('', { open: 'export {', items: names, close: `} from '${from}';`, spaced: true });
   const metadataExports = [exportList(shared ? [plan.schemaConst] : [plan.schemaConst, ...values], './metadata.js')];
   if (shared && values.length > 0) metadataExports.push(exportList(values, `../${SHARED_FOLDER}/metadata.js`));
   return template(templatesDir, 'index.ts.hbs')({

@@ -7,7 +7,7 @@
 //     }
 import { sessionExampleCall } from './emit-client.js';
 import { sessionProperty, stringLiteral } from './identifiers.js';
-import { fits } from './layout.js';
+import { union } from './layout.js';
 import { ENTRY_RUNTIME_TYPES, ENTRY_RUNTIME_VALUES, SESSION_CLASS, SESSION_OPTIONS, SESSION_SERVICE, type EmitPlan } from './plan.js';
 import { template } from './templates.js';
 
@@ -30,16 +30,13 @@ export function emitEntry(plans: readonly EmitPlan[], templatesDir: string, head
       wsdl: p.labels.source,
     };
   });
-  const literals = sorted.map((p) => stringLiteral(p.service.name));
-  const oneLine = ` ${literals.join(' | ')}`;
-  const names = fits(`export type ${SESSION_SERVICE} =${oneLine};`) ? oneLine : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
   const first = agents[0]!;
   return template(templatesDir, 'entry.ts.hbs')({
     header,
     sessionClass: SESSION_CLASS,
     sessionOptions: SESSION_OPTIONS,
     serviceType: SESSION_SERVICE,
-    serviceNames: names,
+    serviceUnion: union('', `export type ${SESSION_SERVICE} =`, sorted.map((p) => stringLiteral(p.service.name)), ';'),
     agents,
     runtimeExports: [...ENTRY_RUNTIME_VALUES, ...ENTRY_RUNTIME_TYPES.map((n) => `type ${n}`)],
     exampleCall: sessionExampleCall(sorted[0]!, first.property),

@@ -13,7 +13,7 @@
 import { GenerateError } from '../errors.js';
 import { shownLocal, type ElementField, type SourceLocation } from '../model/types.js';
 import { stringLiteral } from './identifiers.js';
-import { fits } from './layout.js';
+import { layout, type List } from './layout.js';
 import { NO_CHECK_LINE } from './no-check.js';
 import { SHARED_FOLDER, type EmitPlan, type PlannedType, type TypeScope } from './plan.js';
 import { template } from './templates.js';
@@ -44,18 +44,10 @@ export function fieldLine(plan: TypeScope, f: Pick<ElementField, 'name' | 'ns' |
   return stringLiteral([f.name, String(namespaceIndex(plan, f.ns)), type === '' ? '-' : type, ...occurrence(f)].join(' '));
 }
 
-/**
- * One constant: on one line when it fits, else `open`, one item per line, `close`; `doc` (a JSDoc
- * line or '', for an enumeration's `XValues` list) and its `annotation` (`: type`).
- */
+/** One constant, laid out (`export const X: ri.TypeForm = [...];`), after its `doc` (a JSDoc line or ''). */
 interface TypeConstView {
-  readonly doc?: string;
-  readonly name: string;
-  readonly annotation: string;
-  readonly line?: string;
-  readonly open?: string;
-  readonly items?: readonly string[];
-  readonly close?: string;
+  readonly doc: string;
+  readonly code: string;
 }
 
 /** The table of one agent: its name, its WSDL and the constants it lists. */
@@ -123,42 +115,39 @@ export function enumValueNames(types: readonly PlannedType[]): string[] {
  */
 const TYPE_FORM = ': ri.TypeForm';
 
-/** A form `[name, …args]` with its constant's annotation: on one line when it fits, else one argument per line. */
-function form(name: string, args: readonly string[], annotation = TYPE_FORM): TypeConstView {
-  const oneLine = `[${args.join(', ')}]`;
-  if (fits(`export const ${name}${annotation} = ${oneLine};`)) return { name, annotation, line: oneLine };
-  return { name, annotation, open: '[', items: args, close: ']' };
+/** The constant `name` of a form `[…args]`, with its annotation. */
+function constant(name: string, form: Omit<List, 'open' | 'close'>, annotation = TYPE_FORM): string {
+  return layout('', { ...form, open: `export const ${name}${annotation} = [`, close: '];' });
+}
+
+/** A form `[…args]`. */
+function form(name: string, args: readonly string[], annotation = TYPE_FORM): string {
+  return constant(name, { items: args }, annotation);
 }
 
 /**
- * A form whose last argument is a list (elements, values, patterns): the list one item per line when
- * the whole does not fit; also one argument per line when even its first line would not.
+ * A form whose last argument is a list (elements, values, patterns): that list one item per line
+ * when the whole does not fit; also one argument per line when even its first line would not.
  */
-function listForm(name: string, args: readonly string[], items: readonly string[]): TypeConstView {
-  const oneLine = `[${[...args, `[${items.join(', ')}]`].join(', ')}]`;
-  const annotation = TYPE_FORM;
-  if (fits(`export const ${name}${annotation} = ${oneLine};`)) return { name, annotation, line: oneLine };
-  const open = `[${args.join(', ')}, [`;
-  if (items.length > 0 && fits(`export const ${name}${annotation} = ${open}`)) return { name, annotation, open, items, close: ']]' };
-  const list = items.length === 0 ? '[]' : `[\n${items.map((item) => `    ${item},`).join('\n')}\n  ]`;
-  return { name, annotation, open: '[', items: [...args, list], close: ']' };
+function listForm(name: string, args: readonly string[], items: readonly string[]): string {
+  return constant(name, { items: [...args, { open: '[', items, close: ']' }], hugLast: true, breakInner: true });
 }
 
 /** A type's constant; an enumeration's is preceded by its `XValues` list, which it names. */
 function typeConsts(plan: TypeScope, t: PlannedType): TypeConstView[] {
   if (t.shape.kind !== 'enum') {
-    const view = typeConst(plan, t);
-    return view ? [{ doc: '', ...view }] : [];
+    const code = typeConst(plan, t);
+    return code ? [{ doc: '', code }] : [];
   }
   const literals = t.shape.def.values.map((v) => stringLiteral(v.value));
   const values = `${t.name}Values`;
   return [
-    { doc: `/** Every value of {@link T.${t.name}}, in schema order. */`, ...form(values, literals, `: readonly T.${t.name}[]`) },
-    { doc: '', annotation: ': ri.EnumerationForm', name: t.name, line: `['enumeration', ${values}]` },
+    { doc: `/** Every value of {@link T.${t.name}}, in schema order. */`, code: form(values, literals, `: readonly T.${t.name}[]`) },
+    { doc: '', code: `export const ${t.name}: ri.EnumerationForm = ['enumeration', ${values}];` },
   ];
 }
 
-function typeConst(plan: TypeScope, t: PlannedType): TypeConstView | undefined {
+function typeConst(plan: TypeScope, t: PlannedType): string | undefined {
   const s = t.shape;
   const xmlName = (local: string, ns: string) => [stringLiteral(shownLocal(local)), String(namespaceIndex(plan, ns))];
   switch (s.kind) {

@@ -3,7 +3,7 @@
 // so neither the generated folder nor a user's dist/ carries a copy of it.
 import { servicePath } from './emit-client.js';
 import { agentVariable, commentText, propertyKey, stringLiteral } from './identifiers.js';
-import { fits } from './layout.js';
+import { layout } from './layout.js';
 import type { EmitPlan } from './plan.js';
 import { template } from './templates.js';
 
@@ -12,11 +12,18 @@ export function emitMock(plan: EmitPlan, templatesDir: string, header: string): 
   const a = plan.agent;
   const serviceLiteral = stringLiteral(plan.service.name);
   const servicePathLiteral = stringLiteral(servicePath(plan.service.address, plan.service.name));
-  const signature = `export function create${a}MockServer(handlers: ${a}MockHandlers = {}, options: rtm.MockServerOptions = {}): ${a}MockServer {`;
-  const callLine = `  return rtm.createMockServer(${plan.operationsConst}, handlers, { service: ${serviceLiteral}, servicePath: ${servicePathLiteral} }, options);`;
   return template(templatesDir, 'mock.ts.hbs')({
-    longSignature: !fits(signature),
-    longCall: !fits(callLine),
+    signature: layout('', {
+      open: `export function create${a}MockServer(`,
+      items: [`handlers: ${a}MockHandlers = {}`, 'options: rtm.MockServerOptions = {}'],
+      close: `): ${a}MockServer {`,
+    }),
+    // The options object stays on one line even when the call is broken.
+    call: layout('  ', {
+      open: 'return rtm.createMockServer(',
+      items: [plan.operationsConst, 'handlers', `{ service: ${serviceLiteral}, servicePath: ${servicePathLiteral} }`, 'options'],
+      close: ');',
+    }),
     header,
     agent: plan.agent,
     agentClass: plan.agentClass,
@@ -27,7 +34,5 @@ export function emitMock(plan: EmitPlan, templatesDir: string, header: string): 
     wsdlFile: plan.labels.source,
     soapLabel: `SOAP ${plan.service.soapVersion}`,
     exampleKey: first ? commentText(propertyKey(first.op.name)) : 'Operation',
-    serviceLiteral,
-    servicePathLiteral,
   });
 }

@@ -1,4 +1,5 @@
-// types.ts: one declaration per schema type, in schema order.
+// types.ts: one declaration per schema type, in schema order (an agent's own types.ts) or by name
+// (shared/types.ts, plan.ts sharedTypes).
 //   complexType EMailAddress (extension of Carrier) → export interface EMailAddress extends Carrier { … }
 //   enumeration EMailPriority → export type EMailPriority = 'NoPriority' | … (EMailPriorityValues: metadata.ts)
 //   xs:list EMailFlags of an inline enumeration → EMailFlagsItem union + export type EMailFlags = EMailFlagsItem[]
@@ -6,7 +7,7 @@
 //   ArrayOfEMailAddress → export type ArrayOfEMailAddress = (EMailAddress | null)[] (fields use the array directly)
 import { qnameKey, shownLocal, type ElementField } from '../model/types.js';
 import { docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
-import { fits } from './layout.js';
+import { union } from './layout.js';
 import { template } from './templates.js';
 import type { EmitPlan, PlannedType, TypeScope } from './plan.js';
 import { bare, fieldExpression, plannedType, provenance, typeExpression, typeLabel, type Qualify } from './type-expressions.js';
@@ -19,8 +20,7 @@ interface DeclarationView {
   readonly interface?: true;
   readonly extends?: string;
   readonly props?: readonly { readonly doc: string; readonly line: string }[];
-  /** An enumeration: the union after `=` (one line or one value per line); its values' array is in metadata.ts. */
-  readonly enumeration?: true;
+  /** An enumeration: its whole declaration, laid out; its values' array is in metadata.ts. */
   readonly union?: string;
   /** A type alias: the type after `=`. */
   readonly type?: string;
@@ -109,9 +109,7 @@ function declaration(plan: TypeScope, t: PlannedType): DeclarationView | undefin
       const def = shape.def;
       const doc = jsDoc([...docLines(def.documentation), ...(def.documentation ? [''] : []), `@xsd simpleType ${enumLabel(def.name.local)} (enumeration)`]);
       const literals = def.values.map((v) => stringLiteral(v.value));
-      // One line when it fits; else one value per line.
-      const union = !literals.length ? ' never' : fits(`export type ${name} = ${literals.join(' | ')};`) ? ` ${literals.join(' | ')}` : `\n${literals.map((l) => `  | ${l}`).join('\n')}`;
-      return { doc, name, enumeration: true, union };
+      return { doc, name, union: union('', `export type ${name} =`, literals, ';') };
     }
     case 'list': {
       const def = shape.def;

@@ -1,11 +1,91 @@
-// The one line-length rule of generated code. TypeScript's formatter (format.ts) never wraps a
-// line, so the emitters decide where a list, a signature or a call breaks, and they decide it only
-// here: a construct is written on one line when that line has at most MAX_LINE characters,
-// otherwise one item per line. Comment lines (WSDL documentation) are not wrapped.
+// The one line-layout rule of generated code. TypeScript's formatter (format.ts) never wraps a
+// line, so every construct that may grow past MAX_LINE (a call's arguments, a signature's
+// parameters, a type's arguments, an object literal, an export list, a metadata form, a union)
+// is described once, as a List or a union, and laid out only here: on one line when that line
+// (its indentation included) has at most MAX_LINE characters, otherwise one item per line,
+// indented one step more. The view models hand the laid-out text to the templates, which insert
+// it at the start of a line. Comment lines (WSDL documentation) are not wrapped.
 
 export const MAX_LINE = 160;
+
+/** One level of indentation. */
+const STEP = '  ';
 
 /** Whether `line` (with its indentation) may be written as one line. */
 export function fits(line: string): boolean {
   return line.length <= MAX_LINE;
+}
+
+/**
+ * A comma-separated list between `open` and `close`, which carry the text around it on its first
+ * and last line: `{ open: 'super(', items: [...], close: ');' }`. An item is text (never broken)
+ * or a list of its own.
+ */
+export interface List {
+  readonly open: string;
+  readonly items: readonly (string | List)[];
+  readonly close: string;
+  /** `{ a, b }` on one line (object literals, export lists); `f(a, b)` and `[a, b]` have no spaces. */
+  readonly spaced?: boolean;
+  /** Broken, a comma after the last item too (default); type arguments have none (`Codec<…>`). */
+  readonly trailingComma?: boolean;
+  /** Always one item per line, as a list of many items reads in a diff; so is a list holding it. */
+  readonly broken?: boolean;
+  /** When this list is broken, so are the lists among its items (fitting or not); otherwise each decides on its own line. */
+  readonly breakInner?: boolean;
+  /**
+   * `[a, b, [` … `]]`: when the list does not fit but its first line up to its last item's `open`
+   * does, only that last item (a non-empty list) is broken.
+   */
+  readonly hugLast?: boolean;
+}
+
+/** `list` laid out at `indent`: the text of its lines, the first with `indent` before it. */
+export function layout(indent: string, list: List): string {
+  return indent + laidOut(indent, list, '', false);
+}
+
+/**
+ * `types` as a union after `head` (`export type X =`) and before `tail`: ` A | B` on one line when
+ * it fits, else one `| T` per line. No types: `never`.
+ */
+export function union(indent: string, head: string, types: readonly string[], tail: string): string {
+  const line = `${indent}${head} ${types.length === 0 ? 'never' : types.join(' | ')}${tail}`;
+  if (types.length === 0 || fits(line)) return line;
+  return `${indent}${head}${types.map((t) => `\n${indent}${STEP}| ${t}`).join('')}${tail}`;
+}
+
+/** The item on one line. */
+function flat(item: string | List): string {
+  if (typeof item === 'string') return item;
+  const pad = item.spaced && item.items.length > 0 ? ' ' : '';
+  return `${item.open}${pad}${item.items.map(flat).join(', ')}${pad}${item.close}`;
+}
+
+/** Whether the item holds a list that is always broken. */
+function mustBreak(item: string | List): boolean {
+  return typeof item !== 'string' && (item.broken === true || item.items.some(mustBreak));
+}
+
+/** The item at `indent` (not written), followed on its last line by `after` (not written either). */
+function laidOut(indent: string, item: string | List, after: string, breakAll: boolean): string {
+  if (typeof item === 'string') return item;
+  const line = flat(item);
+  if (item.items.length === 0 || (!breakAll && !mustBreak(item) && fits(`${indent}${line}${after}`))) return line;
+  const last = item.items[item.items.length - 1]!;
+  if (item.hugLast && typeof last !== 'string' && last.items.length > 0) {
+    const head = item.open + [...item.items.slice(0, -1).map(flat), last.open].join(', ');
+    if (fits(indent + head)) return `${head}${itemLines(indent, last, false)}${last.close}${item.close}`;
+  }
+  return `${item.open}${itemLines(indent, item, breakAll || item.breakInner === true)}${item.close}`;
+}
+
+/** A broken list's items, one per line one step deeper, between line breaks (the close goes back to `indent`). */
+function itemLines(indent: string, list: List, breakAll: boolean): string {
+  const inner = indent + STEP;
+  const lines = list.items.map((item, i) => {
+    const comma = list.trailingComma === false && i === list.items.length - 1 ? '' : ',';
+    return `${inner}${laidOut(inner, item, comma, breakAll)}${comma}`;
+  });
+  return `\n${lines.join('\n')}\n${indent}`;
 }
