@@ -72,8 +72,6 @@ export interface BuildOptions {
 
 /** The package root: `dist/generator/generate.js` → two levels up. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The templates and runtime sources the package ships. */
-const templatesDir = join(packageRoot, 'templates');
 
 // ---------------------------------------------------------------------------------------------
 // Input phase: everything is read (or fetched) first; every failing input is reported at once.
@@ -162,8 +160,7 @@ function checkFolderClashes(loaded: readonly (LoadedInput | undefined)[], outDir
  */
 function assemble(
   results: readonly ReadResult[],
-  templatesDir: string,
-  regenerate: string | undefined,
+  regenerate: string,
   memo?: EmitCache,
 ): { agents: AgentSummary[]; files: GeneratedFile[] } {
   const folders = new Map<string, string>();
@@ -184,7 +181,6 @@ function assemble(
   memo?.startRun();
   const run = emitRun(
     results.map((r) => r.service),
-    templatesDir,
     regenerate,
     memo,
   );
@@ -199,7 +195,7 @@ function assemble(
       files: a.files.length,
       ms: Math.round(results[i]!.ms + emitShare),
     })),
-    files: [...run.agents.flatMap((a) => a.files), ...run.common, ...runtimeFiles(templatesDir)],
+    files: [...run.agents.flatMap((a) => a.files), ...run.common, ...runtimeFiles()],
   };
 }
 
@@ -229,7 +225,7 @@ export function buildFiles(wsdlPaths: readonly string[], options: BuildOptions =
   const clashes = checkFolderClashes(loaded, DEFAULT_OUT_DIR);
   if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
   const outcomes = loaded.map((input) => (input ? toOutcome(() => readAgent(input)) : undefined));
-  return assemble(collect(outcomes, errors), templatesDir, regenerate ?? headerCommand(regenerateCommand({ inputs: wsdlPaths, outDir: DEFAULT_OUT_DIR })));
+  return assemble(collect(outcomes, errors), regenerate ?? headerCommand(regenerateCommand({ inputs: wsdlPaths, outDir: DEFAULT_OUT_DIR })));
 }
 
 /**
@@ -267,7 +263,7 @@ export async function buildFilesParallel(
     // Worked out once, for the manifest and (as its header line) the files; after the reads, as it
     // resolves every input's real path and would otherwise hold back the reader threads' start.
     const command = regenerateCommand({ ...options, inputs, outDir });
-    return { ...assemble(collect(byIndex, errors), templatesDir, regenerate ?? headerCommand(command), cache?.emits), command };
+    return { ...assemble(collect(byIndex, errors), regenerate ?? headerCommand(command), cache?.emits), command };
   } finally {
     pool?.close();
   }

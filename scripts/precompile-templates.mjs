@@ -1,23 +1,24 @@
 // Build step (npm run build): precompiles templates/*.hbs into
 // dist/generator/emit/templates.precompiled.cjs, so a generator run loads only handlebars' small
 // runtime instead of compiling every template (≈ 30 ms per run). The options are the ones
-// generator/emit/templates.ts compiles with at run time; each entry keeps its source text, and the
-// generator falls back to compiling when the .hbs on disk differs (an edit without a rebuild).
+// generator/emit/templates.ts compiles with at run time; each entry keeps its source text (read as
+// the generator reads it, readTemplateText: run after tsc), and the generator falls back to
+// compiling when the .hbs on disk differs (an edit without a rebuild).
 import Handlebars from 'handlebars';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readTemplateText, TEMPLATES_DIR } from '../dist/generator/emit/templates.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const templatesDir = join(root, 'templates');
 const target = join(root, 'dist', 'generator', 'emit', 'templates.precompiled.cjs');
 export const OPTIONS = { noEscape: true, strict: true };
 
-const entries = readdirSync(templatesDir)
+const entries = readdirSync(TEMPLATES_DIR)
   .filter((name) => name.endsWith('.hbs'))
   .sort()
   .map((name) => {
-    const source = readFileSync(join(templatesDir, name), 'utf8').replace(/\r\n/g, '\n'); // as generator/emit/templates.ts reads it
+    const source = readTemplateText(join(TEMPLATES_DIR, name));
     return `  ${JSON.stringify(name)}: {\n    source: ${JSON.stringify(source)},\n    spec: ${Handlebars.precompile(source, OPTIONS)},\n  },\n`;
   });
 const text =

@@ -4,7 +4,7 @@
 //   several:    <out>/shared/{types,metadata}.ts (every schema type once)
 //               <out>/<Agent>/{types,metadata,operations,client,index,mock}.ts (types.ts re-exports,
 //               metadata.ts is the agent's table of the shared type constants)  + <out>/index.ts
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Service } from '../model/types.js';
 import { emitClient, emitIndex, emitOperations } from './emit-client.js';
@@ -15,6 +15,7 @@ import { emitMock } from './emit-mock.js';
 import { NO_CHECK_LINE } from './no-check.js';
 import { emitAgentTypeExports, emitSharedTypes, emitTypes } from './emit-types.js';
 import { planAgents, sharedTypes, SHARED_FOLDER, type EmitPlan } from './plan.js';
+import { readTemplateText, TEMPLATES_DIR } from './templates.js';
 import { fits } from './layout.js';
 
 export interface GeneratedFile {
@@ -82,10 +83,10 @@ const emitAlways: EmitReuse = { reuse: (_slot, _inputs, make) => make() };
  * "Regenerate with" line shows (the run's own command line, or its config file). `memo`: see
  * EmitReuse; each emitter call below lists exactly its own arguments as its inputs.
  */
-export function emitRun(services: readonly Service[], templatesDir: string, regenerate?: string, memo: EmitReuse = emitAlways): EmittedRun {
+export function emitRun(services: readonly Service[], regenerate: string, memo: EmitReuse = emitAlways): EmittedRun {
   const plans = planAgents(services);
   const agents = plans.map((plan) => ({
-    ...memo.reuse(`agent ${plan.agent}`, [plan, templatesDir, regenerate], () => emitAgentFiles(plan, templatesDir, regenerate)),
+    ...memo.reuse(`agent ${plan.agent}`, [plan, regenerate], () => emitAgentFiles(plan, regenerate)),
     plan,
   }));
   const common: GeneratedFile[] = [];
@@ -96,18 +97,18 @@ export function emitRun(services: readonly Service[], templatesDir: string, rege
     // operation wrappers) are never referenced by other types.
     const types = sharedTypes(plans);
     const scope = { byKey: new Map(types.map((t) => [t.key, t])), namespaces: plans[0].namespaces };
-    const inputs = [scope, types, templatesDir, runHeader];
+    const inputs = [scope, types, runHeader];
     common.push(
-      { path: `${SHARED_FOLDER}/types.ts`, content: memo.reuse('shared types', inputs, () => emitSharedTypes(scope, types, templatesDir, runHeader)) },
-      { path: `${SHARED_FOLDER}/metadata.ts`, content: memo.reuse('shared metadata', inputs, () => emitSharedMetadata(scope, types, templatesDir, runHeader)) },
+      { path: `${SHARED_FOLDER}/types.ts`, content: memo.reuse('shared types', inputs, () => emitSharedTypes(scope, types, runHeader)) },
+      { path: `${SHARED_FOLDER}/metadata.ts`, content: memo.reuse('shared metadata', inputs, () => emitSharedMetadata(scope, types, runHeader)) },
     );
   }
   const entryHeader = fileHeader(sources, regenerate, true);
-  common.push({ path: 'index.ts', content: memo.reuse('entry', [plans, templatesDir, entryHeader], () => emitEntry(plans, templatesDir, entryHeader)) });
+  common.push({ path: 'index.ts', content: memo.reuse('entry', [plans, entryHeader], () => emitEntry(plans, entryHeader)) });
   return { agents, common };
 }
 
-function emitAgentFiles(plan: EmitPlan, templatesDir: string, regenerate: string | undefined): EmittedAgent {
+function emitAgentFiles(plan: EmitPlan, regenerate: string): EmittedAgent {
   const header = fileHeader(plan.service.sourceFile, regenerate);
   const folder = plan.agent;
   // The emitters write code exactly as the pinned formatter (format.ts) would print it; the test
@@ -118,12 +119,12 @@ function emitAgentFiles(plan: EmitPlan, templatesDir: string, regenerate: string
     plan,
     folder,
     files: [
-      file('types.ts', own ? emitTypes(plan, templatesDir, header) : emitAgentTypeExports(plan, `../${SHARED_FOLDER}/types.js`, templatesDir, header)),
-      file('metadata.ts', own ? emitMetadata(plan, templatesDir, header) : emitAgentTable(plan, templatesDir, header)),
-      file('operations.ts', emitOperations(plan, templatesDir, header)),
-      file('client.ts', emitClient(plan, templatesDir, header)),
-      file('index.ts', emitIndex(plan, templatesDir, header)),
-      file('mock.ts', emitMock(plan, templatesDir, header)),
+      file('types.ts', own ? emitTypes(plan, header) : emitAgentTypeExports(plan, `../${SHARED_FOLDER}/types.js`, header)),
+      file('metadata.ts', own ? emitMetadata(plan, header) : emitAgentTable(plan, header)),
+      file('operations.ts', emitOperations(plan, header)),
+      file('client.ts', emitClient(plan, header)),
+      file('index.ts', emitIndex(plan, header)),
+      file('mock.ts', emitMock(plan, header)),
     ],
   };
 }
@@ -135,15 +136,15 @@ export const RUNTIME_FOLDER = 'runtime';
  * under a generated-file header, so a stack trace points at decode.ts:300, not at one big module.
  * Every file is copied, whoever added it: the folder is the list. Each carries `// @ts-nocheck`
  * after the header: library code, checked by our tests rather than by every consumer (no-check.ts).
+ * `templates`: the package's; a test passes a copy with other line ends.
  */
-export function runtimeFiles(templatesDir: string): GeneratedFile[] {
-  const dir = join(templatesDir, 'runtime');
+export function runtimeFiles(templates = TEMPLATES_DIR): GeneratedFile[] {
+  const dir = join(templates, 'runtime');
   return readdirSync(dir)
     .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
     .sort()
     .map((name) => ({
       path: `${RUNTIME_FOLDER}/${name}`,
-      // With LF line ends whatever the checkout holds (see templates.ts).
-      content: `${GENERATED_MARK} (runtime, copied from templates/runtime/${name}) — do not edit.\n\n${NO_CHECK_LINE}\n${readFileSync(join(dir, name), 'utf8').replace(/\r\n/g, '\n')}`,
+      content: `${GENERATED_MARK} (runtime, copied from templates/runtime/${name}) — do not edit.\n\n${NO_CHECK_LINE}\n${readTemplateText(join(dir, name))}`,
     }));
 }

@@ -54,7 +54,7 @@ function mostCommon(names: readonly string[]): string | undefined {
   return best;
 }
 
-export function emitOperations(plan: EmitPlan, templatesDir: string, header: string): string {
+export function emitOperations(plan: EmitPlan, header: string): string {
   // Header descriptor lists, each defined once: usually one for requests and one for responses.
   const sets = new Map<string, HeaderSet>();
   const counts = { request: 0, response: 0 };
@@ -137,7 +137,7 @@ export function emitOperations(plan: EmitPlan, templatesDir: string, header: str
   // An object type, not an interface: SoapAgent and the mock take a Record<string, codec>, which an
   // interface (no implicit index signature) does not satisfy.
   const codecsType = `${plan.agent}OperationCodecs`;
-  return template(templatesDir, 'operations.ts.hbs')({
+  return template('operations.ts.hbs')({
     header,
     agent: plan.agent,
     agentClass: plan.agentClass,
@@ -248,7 +248,7 @@ export function sessionExampleCall(plan: EmitPlan, property: string): string {
   return exampleCall(first && methodView(plan, first), `so.${property}`);
 }
 
-export function emitClient(plan: EmitPlan, templatesDir: string, header: string): string {
+export function emitClient(plan: EmitPlan, header: string): string {
   const methods = plan.operations.map((o) => methodView(plan, o));
   const first = methods[0];
   const instance = agentVariable(plan.agent);
@@ -262,7 +262,7 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
     close: '}',
     spaced: true,
   };
-  return template(templatesDir, 'client.ts.hbs')({
+  return template('client.ts.hbs')({
     header,
     // When the call does not fit, the service's facts go one per line too.
     superCall: layout('    ', { open: 'super(', items: [plan.operationsConst, info, 'options'], close: ');', breakInner: true }),
@@ -283,7 +283,7 @@ export function emitClient(plan: EmitPlan, templatesDir: string, header: string)
   });
 }
 
-export function emitIndex(plan: EmitPlan, templatesDir: string, header: string): string {
+export function emitIndex(plan: EmitPlan, header: string): string {
   // The enumerations' `XValues` lists live with the type constants: in the agent's metadata.ts,
   // or in shared/metadata.ts when the run shares its types.
   const shared = plan.layout === 'shared';
@@ -291,7 +291,7 @@ export function emitIndex(plan: EmitPlan, templatesDir: string, header: string):
   const exportList = (names: readonly string[], from: string) => layout('', { open: 'export {', items: names, close: `} from '${from}';`, spaced: true });
   const metadataExports = [exportList(shared ? [plan.schemaConst] : [plan.schemaConst, ...values], './metadata.js')];
   if (shared && values.length > 0) metadataExports.push(exportList(values, `../${SHARED_FOLDER}/metadata.js`));
-  return template(templatesDir, 'index.ts.hbs')({
+  return template('index.ts.hbs')({
     header,
     metadataExports,
     operationsConst: plan.operationsConst,

@@ -14,7 +14,7 @@ import { template } from './templates.js';
 /** Members of the runtime's SoapSession: an agent property must not shadow them. */
 const SESSION_MEMBERS = new Set(['constructor', 'agent', 'options']);
 
-export function emitEntry(plans: readonly EmitPlan[], templatesDir: string, header: string): string {
+export function emitEntry(plans: readonly EmitPlan[], header: string): string {
   const taken = new Set(SESSION_MEMBERS);
   const sorted = [...plans].sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
   const agents = sorted.map((p) => {
@@ -31,7 +31,7 @@ export function emitEntry(plans: readonly EmitPlan[], templatesDir: string, head
     };
   });
   const first = agents[0]!;
-  return template(templatesDir, 'entry.ts.hbs')({
+  return template('entry.ts.hbs')({
     header,
     sessionClass: SESSION_CLASS,
     sessionOptions: SESSION_OPTIONS,

@@ -59,12 +59,11 @@ interface TableView {
 
 function metadataFile(
   scope: TypeScope,
-  templatesDir: string,
   header: string,
   parts: { types?: readonly PlannedType[]; imports?: readonly string[]; table?: TableView },
 ): string {
   const types = parts.types ?? [];
-  return template(templatesDir, 'metadata.ts.hbs')({
+  return template('metadata.ts.hbs')({
     header,
     // Plain data for the runtime, checked by our tests, not by every consumer (no-check.ts).
     noCheck: NO_CHECK_LINE,
@@ -84,20 +83,20 @@ function described(types: readonly PlannedType[]): PlannedType[] {
 }
 
 /** An agent's metadata.ts when it owns its types (one WSDL in the run): the constants and the table. */
-export function emitMetadata(plan: EmitPlan, templatesDir: string, header = ''): string {
+export function emitMetadata(plan: EmitPlan, header: string): string {
   const types = described(plan.types);
-  return metadataFile(plan, templatesDir, header, { types, table: { name: plan.schemaConst, source: plan.labels.source, types: types.map((t) => t.name) } });
+  return metadataFile(plan, header, { types, table: { name: plan.schemaConst, source: plan.labels.source, types: types.map((t) => t.name) } });
 }
 
 /** shared/metadata.ts (several WSDLs in one run): every type's constant, once. */
-export function emitSharedMetadata(scope: TypeScope, types: readonly PlannedType[], templatesDir: string, header: string): string {
-  return metadataFile(scope, templatesDir, header, { types: described(types) });
+export function emitSharedMetadata(scope: TypeScope, types: readonly PlannedType[], header: string): string {
+  return metadataFile(scope, header, { types: described(types) });
 }
 
 /** An agent's metadata.ts when its types are shared: its table, importing the constants it names. */
-export function emitAgentTable(plan: EmitPlan, templatesDir: string, header: string): string {
+export function emitAgentTable(plan: EmitPlan, header: string): string {
   const names = described(plan.types).map((t) => t.name);
-  return metadataFile(plan, templatesDir, header, {
+  return metadataFile(plan, header, {
     imports: [...names].sort(),
     table: { name: plan.schemaConst, source: plan.labels.source, types: names },
   });

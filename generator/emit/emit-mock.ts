@@ -7,12 +7,12 @@ import { layout } from './layout.js';
 import type { EmitPlan } from './plan.js';
 import { template } from './templates.js';
 
-export function emitMock(plan: EmitPlan, templatesDir: string, header: string): string {
+export function emitMock(plan: EmitPlan, header: string): string {
   const first = plan.operations[0];
   const a = plan.agent;
   const serviceLiteral = stringLiteral(plan.service.name);
   const servicePathLiteral = stringLiteral(servicePath(plan.service.address, plan.service.name));
-  return template(templatesDir, 'mock.ts.hbs')({
+  return template('mock.ts.hbs')({
     signature: layout('', {
       open: `export function create${a}MockServer(`,
       items: [`handlers: ${a}MockHandlers = {}`, 'options: rtm.MockServerOptions = {}'],

@@ -27,24 +27,23 @@ interface DeclarationView {
 }
 
 function typesFile(
-  templatesDir: string,
   header: string,
   view: { declarations: readonly DeclarationView[]; sharedModule?: string; importsT?: boolean; source?: string; typeNames?: readonly string[] },
 ): string {
-  return template(templatesDir, 'types.ts.hbs')({ sharedModule: false, importsT: false, source: '', typeNames: [], ...view, header });
+  return template('types.ts.hbs')({ sharedModule: false, importsT: false, source: '', typeNames: [], ...view, header });
 }
 
 /** An agent's types.ts when it owns its types (one WSDL in the run). */
-export function emitTypes(plan: EmitPlan, templatesDir: string, header = ''): string {
+export function emitTypes(plan: EmitPlan, header: string): string {
   const declarations = plan.types.map((t) => declaration(plan, t)).filter((d): d is DeclarationView => d !== undefined);
   declarations.push(headerTypes(plan, 'input', plan.requestHeadersType, bare), headerTypes(plan, 'output', plan.responseHeadersType, bare));
-  return typesFile(templatesDir, header, { declarations });
+  return typesFile(header, { declarations });
 }
 
 /** shared/types.ts: every type of the run's agents, each declared once. */
-export function emitSharedTypes(scope: TypeScope, types: readonly PlannedType[], templatesDir: string, header: string): string {
+export function emitSharedTypes(scope: TypeScope, types: readonly PlannedType[], header: string): string {
   const declarations = types.map((t) => declaration(scope, t)).filter((d): d is DeclarationView => d !== undefined);
-  return typesFile(templatesDir, header, { declarations });
+  return typesFile(header, { declarations });
 }
 
 /** Whether a planned type is declared (restrictions and dictionary entries are folded into others). */
@@ -57,7 +56,7 @@ function isDeclared(t: PlannedType): boolean {
  * defines (the same declarations, so two agents' index files can be re-exported side by side),
  * and declares its own header interfaces.
  */
-export function emitAgentTypeExports(plan: EmitPlan, sharedModule: string, templatesDir: string, header: string): string {
+export function emitAgentTypeExports(plan: EmitPlan, sharedModule: string, header: string): string {
   const declared = plan.types.filter(isDeclared);
   // The shared module is imported as T only when a header names one of its types: an agent whose
   // headers are all built-ins (or that has none) would leave the import unused, which a consumer's
@@ -65,7 +64,7 @@ export function emitAgentTypeExports(plan: EmitPlan, sharedModule: string, templ
   let importsT = false;
   const q: Qualify = (n) => ((importsT = true), `T.${n}`);
   const declarations = [headerTypes(plan, 'input', plan.requestHeadersType, q), headerTypes(plan, 'output', plan.responseHeadersType, q)];
-  return typesFile(templatesDir, header, {
+  return typesFile(header, {
     sharedModule,
     importsT,
     source: plan.labels.source,

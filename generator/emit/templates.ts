@@ -1,7 +1,7 @@
-// Loading the handlebars templates of templates/: once per process and path. The build
-// precompiles the package's own templates (scripts/precompile-templates.mjs), so a run loads only
-// handlebars' small runtime; a template whose .hbs differs from its precompiled source (edited
-// without a rebuild), or one from another templates folder, is compiled here instead.
+// Loading the package's handlebars templates (templates/): once per process and name. The build
+// precompiles them (scripts/precompile-templates.mjs), so a run loads only handlebars' small
+// runtime; a template whose .hbs differs from its precompiled source (edited without a rebuild) is
+// compiled here instead.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -26,8 +26,8 @@ const OPTIONS = { noEscape: true, strict: true };
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
-/** The package's templates/: dist/generator/emit → ../../../templates. */
-const packageTemplates = resolve(here, '..', '..', '..', 'templates');
+/** The package's templates/ (and templates/runtime/): dist/generator/emit → ../../../templates. */
+export const TEMPLATES_DIR = resolve(here, '..', '..', '..', 'templates');
 const compiled = new Map<string, Template>();
 let precompiled: Readonly<Record<string, Precompiled>> | null | undefined;
 
@@ -39,18 +39,26 @@ function loadPrecompiled(): Readonly<Record<string, Precompiled>> | null {
   }
 }
 
-export function template(templatesDir: string, name: string): Template {
-  const path = join(templatesDir, name);
-  let t = compiled.get(path);
+/**
+ * The text of a file of templates/ (a .hbs, a runtime .ts) with LF line ends, whatever the checkout
+ * holds (git's core.autocrlf makes CRLF on Windows): the output is the same bytes on every machine.
+ * Every reader of templates/ reads through it: template(), runtimeFiles(), the precompile script.
+ */
+export function readTemplateText(path: string): string {
+  return readFileSync(path, 'utf8').replace(/\r\n/g, '\n');
+}
+
+/** The template templates/<name>. */
+export function template(name: string): Template {
+  let t = compiled.get(name);
   if (!t) {
-    // LF whatever the checkout holds (git's core.autocrlf makes CRLF on Windows): the output is the same bytes on every machine.
-    const source = readFileSync(path, 'utf8').replace(/\r\n/g, '\n');
-    const pre = resolve(templatesDir) === packageTemplates ? (precompiled ??= loadPrecompiled())?.[name] : undefined;
+    const source = readTemplateText(join(TEMPLATES_DIR, name));
+    const pre = (precompiled ??= loadPrecompiled())?.[name];
     t =
       pre && pre.source === source
         ? (require('handlebars/runtime') as HandlebarsLike).template(pre.spec)
         : (require('handlebars') as HandlebarsLike).compile(source, OPTIONS);
-    compiled.set(path, t);
+    compiled.set(name, t);
   }
   return t;
 }

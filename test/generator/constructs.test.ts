@@ -30,7 +30,7 @@ function planEmit(service: Parameters<typeof planAgents>[0][number]): EmitPlan {
 }
 
 function typesOf(options: MiniWsdlOptions): string {
-  return emitTypes(planEmit(readWsdl(miniWsdl(options), 'Test.wsdl')), join(repoRoot, 'templates'));
+  return emitTypes(planEmit(readWsdl(miniWsdl(options), 'Test.wsdl')), '');
 }
 
 /** Asserts that `block` (lines, indentation included) occurs in `output` as consecutive lines. */
@@ -44,7 +44,7 @@ function assertBlock(output: string, block: string): void {
 function assertGenerateError(options: MiniWsdlOptions | string, pattern: RegExp): GenerateError {
   const text = typeof options === 'string' ? options : miniWsdl(options);
   try {
-    emitTypes(planEmit(readWsdl(text, 'Test.wsdl')), join(repoRoot, 'templates'));
+    emitTypes(planEmit(readWsdl(text, 'Test.wsdl')), '');
   } catch (err) {
     assert.ok(err instanceof GenerateError, `expected a GenerateError, got ${String(err)}`);
     assert.match(err.describe(), pattern);
@@ -168,7 +168,7 @@ describe('WCF shapes', () => {
       schema: '<xs:simpleType name="Priority"><xs:restriction base="xs:string"><xs:enumeration value="Low"/><xs:enumeration value="High"/></xs:restriction></xs:simpleType>',
     });
     const plan = planEmit(readWsdl(wsdl, 'Test.wsdl'));
-    const types = emitTypes(plan, join(repoRoot, 'templates'));
+    const types = emitTypes(plan, '');
     assertBlock(
       types,
       `
@@ -176,7 +176,7 @@ describe('WCF shapes', () => {
 export type Priority = 'Low' | 'High';`,
     );
     assert.doesNotMatch(types, /^export const /m, 'types.ts declares types only');
-    const metadata = emitMetadata(plan, join(repoRoot, 'templates'));
+    const metadata = emitMetadata(plan, '');
     assertBlock(metadata, "import type * as T from './types.js';");
     assertBlock(
       metadata,
@@ -185,7 +185,7 @@ export type Priority = 'Low' | 'High';`,
 export const PriorityValues: readonly T.Priority[] = ['Low', 'High'];
 export const Priority: ri.EnumerationForm = ['enumeration', PriorityValues];`,
     );
-    assertBlock(emitIndex(plan, join(repoRoot, 'templates'), ''), "export type * from './types.js';\nexport { TestSchema, PriorityValues } from './metadata.js';");
+    assertBlock(emitIndex(plan, ''), "export type * from './types.js';\nexport { TestSchema, PriorityValues } from './metadata.js';");
   });
 
   test('xs:list of an inline enumeration (WCF flags) → array of the item union', () => {
@@ -278,7 +278,7 @@ describe('names', () => {
         'Test.wsdl',
       ),
     );
-    const metadata = emitMetadata(plan, join(repoRoot, 'templates'));
+    const metadata = emitMetadata(plan, '');
     for (const n of types) {
       assert.match(metadata, new RegExp(`^export const ${n}_: ri\\.TypeForm = \\['complex', '${n}',`, 'm'), n);
       assert.doesNotMatch(metadata, new RegExp(`^export const ${n}[: ]`, 'm'), n);
@@ -293,7 +293,7 @@ describe('names', () => {
       // Members of the SoapAgent base class (invoke, wsdlAddress, call …) get a `_`.
       ['ping', 'delete', 'invoke_', 'wsdlAddress_', 'call_'],
     );
-    const client = emitClient(plan, join(repoRoot, 'templates'), '// header\n');
+    const client = emitClient(plan, '// header\n');
     assert.match(client, /delete\(input\?: T\.deleteRequest, options\?: rt\.CallOptions\): Promise<void>/);
   });
 
@@ -352,7 +352,7 @@ describe('names', () => {
     // metadata, mock and entry docs), each through its own call: every template must get it right.
     const source = 'N*/globalThis.injected30=1;/*\nglobalThis.injected31=1;//\u2028globalThis.injected32=1;//.wsdl';
     const services = [readWsdl(commentBreakingWsdl(), source), readWsdl(miniWsdl({ portType: 'Other' }), `Other${source}`)];
-    const run = emitRun(services, join(repoRoot, 'templates'));
+    const run = emitRun(services, 'npx gen-services86 Breaking.wsdl');
     const files = [...run.agents.flatMap((a) => a.files), ...run.common];
     const templates = readdirSync(join(repoRoot, 'templates')).filter((f) => f.endsWith('.ts.hbs')).map((f) => f.replace(/\.hbs$/, ''));
     const made = new Set(files.map((f) => (f.path === 'index.ts' ? 'entry.ts' : f.path.split('/').at(-1)!)));
@@ -367,16 +367,15 @@ describe('names', () => {
     const a = planEmit(readWsdl(miniWsdl(hostile), 'Test.wsdl'));
     const b = planEmit(readWsdl(miniWsdl(hostile), 'Test.wsdl'));
     assert.deepEqual(a.types.map((t) => t.name), b.types.map((t) => t.name));
-    assert.equal(emitMetadata(a, join(repoRoot, 'templates')), emitMetadata(b, join(repoRoot, 'templates')));
+    assert.equal(emitMetadata(a, ''), emitMetadata(b, ''));
   });
 });
 
 describe('bindings', () => {
   test('a SOAP 1.2 binding gives SOAP 1.2 codecs; SOAP 1.1 is chosen when both exist', () => {
-    const templates = join(repoRoot, 'templates');
     const soap12 = planEmit(readWsdl(miniWsdl({ soap12: true }), 'Test.wsdl'));
     assert.equal(soap12.service.soapVersion, '1.2');
-    const ops12 = emitOperations(soap12, templates, '');
+    const ops12 = emitOperations(soap12, '');
     // WCF's SOAPAction convention: the base is given once; no operation needs its own.
     assert.match(ops12, /ri\.operationFactory\(TestSchema, '1\.2', 'http:\/\/example\.com\/test\/'\);/);
     assert.doesNotMatch(ops12, /soapAction:/);
@@ -386,7 +385,7 @@ describe('bindings', () => {
     );
     const plan = planEmit(readWsdl(both, 'Test.wsdl'));
     assert.equal(plan.service.soapVersion, '1.1');
-    assert.match(emitOperations(plan, templates, ''), /ri\.operationFactory\(TestSchema, '1\.1', 'http:\/\/example\.com\/test\/'\);/);
+    assert.match(emitOperations(plan, ''), /ri\.operationFactory\(TestSchema, '1\.1', 'http:\/\/example\.com\/test\/'\);/);
   });
 });
 
@@ -397,7 +396,7 @@ describe('header lists', () => {
     const input = /(<wsdl:input name="TestAuthenticateRequest">)((?:<soap:header [^>]*\/>)+)/;
     assert.match(email, input);
     const plan = planEmit(readWsdl(email.replace(input, '$1'), 'EMail.wsdl'));
-    const ops = emitOperations(plan, join(repoRoot, 'templates'), '');
+    const ops = emitOperations(plan, '');
     assert.match(ops, /^ {2}\{ input: requestHeaders, output: responseHeaders \},$/m);
     assert.equal(ops.match(/inputHeaders: \[\]/g)?.length, 1);
     assert.match(ops, /TestAuthenticate: operation\(\n {4}'TestAuthenticate 0 TestAuthenticateRequest',\n[^\n]*\n[^\n]*\n {4}\{ inputHeaders: \[\] \},\n {2}\),/);
@@ -564,7 +563,7 @@ describe('refused constructs', () => {
         'Test.wsdl',
       ),
     );
-    const metadata = emitMetadata(plan, join(repoRoot, 'templates'));
+    const metadata = emitMetadata(plan, '');
     // The patterns of a restricted form (the string literals' values), checked by the runtime's own rule.
     const patternsOf = (name: string): string[] => {
       const form = new RegExp(`^export const ${name}: ri\\.TypeForm = \\['restricted', 'xs:string', \\[(.*)\\]\\];$`, 'm').exec(metadata);

@@ -42,7 +42,7 @@ function exportedNames(file: string): string[] {
 describe('the runtime as files', () => {
   test('every templates/runtime/*.ts is copied into runtime/ as the file it is, under a generated header', () => {
     const sources = readdirSync(sourceDir).filter((n) => n.endsWith('.ts')).sort();
-    const files = runtimeFiles(join(repoRoot, 'templates'));
+    const files = runtimeFiles();
     assert.deepEqual(files.map((f) => f.path), sources.map((n) => `runtime/${n}`));
     for (const f of files) {
       const name = f.path.slice('runtime/'.length);
