@@ -29,7 +29,7 @@ export interface List {
   readonly spaced?: boolean;
   /** Broken, a comma after the last item too (default); type arguments have none (`Codec<…>`). */
   readonly trailingComma?: boolean;
-  /** Always one item per line, as a list of many items reads in a diff; so is a list holding it. */
+  /** Always one item per line (so is a list holding it), for a diff of one item per item; empty, `[]`. */
   readonly broken?: boolean;
   /** When this list is broken, so are the lists among its items (fitting or not); otherwise each decides on its own line. */
   readonly breakInner?: boolean;
@@ -62,9 +62,9 @@ function flat(item: string | List): string {
   return `${item.open}${pad}${item.items.map(flat).join(', ')}${pad}${item.close}`;
 }
 
-/** Whether the item holds a list that is always broken. */
+/** Whether the item is or holds a non-empty list that is always broken. */
 function mustBreak(item: string | List): boolean {
-  return typeof item !== 'string' && (item.broken === true || item.items.some(mustBreak));
+  return typeof item !== 'string' && item.items.length > 0 && (item.broken === true || item.items.some(mustBreak));
 }
 
 /** The item at `indent` (not written), followed on its last line by `after` (not written either). */

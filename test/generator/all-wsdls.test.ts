@@ -210,6 +210,10 @@ describe('all 56 (and the hostile one) into one folder: shared types', () => {
     assert.match(meta, /^\/\/ and occurrence lists 'optional' \(minOccurs=0\), 'nillable' \(xsi:nil allowed\) and 'repeated'$/m);
     assert.match(meta, /^export const Carrier: ri\.TypeForm = \['complex', 'Carrier', 0, \[\n {2}'TableRight 0 TableRight optional nillable',\n {2}'FieldProperties 0 FieldPropertyDictionary optional nillable',\n\]\];$/m);
     assert.match(meta, /^export const EMailAddress: ri\.TypeForm = \['extension', 'EMailAddress', 0, 'Carrier', \[\n {2}'ContactId 0 xs:int optional',\n/m);
+    // Every complex or extension form with elements, short or long: adding an element adds a line.
+    const oneLine = meta.split('\n').filter((l) => /^export const \w+: ri\.TypeForm = \['(complex|extension)', .*\[.+\]\];$/.test(l));
+    assert.deepEqual(oneLine, []);
+    assert.match(meta, /^export const SoCredentials: ri\.TypeForm = \['complex', 'SoCredentials', 0, \[\n {2}'Ticket 0 xs:string optional nillable',\n\]\];$/m);
     // The header descriptors are defined once per agent and given once to the factory, not per operation.
     const ops = allFiles.find((f) => f.path === 'EMail/operations.ts')!.content;
     assert.equal(ops.match(/'ApplicationToken 0 xs:string optional nillable'/g)?.length, 1);

@@ -20,12 +20,13 @@ describe('layout.ts', () => {
     assert.equal(layout('  ', call([`${item}a`, 'b'])), `  f(\n    ${item}a,\n    b,\n  );`);
   });
 
-  test('options: spaced, no trailing comma, always broken, the empty list', () => {
+  test('options: spaced, no trailing comma, always broken (but an empty list is [] and breaks nothing)', () => {
     const long = 'x'.repeat(MAX_LINE);
     assert.equal(layout('', { open: 'export {', items: ['a', 'b'], close: "} from './m.js';", spaced: true }), "export { a, b } from './m.js';");
     assert.equal(layout('', { open: 'T<', items: ['A', long], close: '>;', trailingComma: false }), `T<\n  A,\n  ${long}\n>;`);
     assert.equal(layout('', call(['a'], { broken: true })), 'f(\n  a,\n);');
     assert.equal(layout('', call([], { broken: true })), 'f();');
+    assert.equal(layout('', call(['x', { open: '[', items: [], close: ']', broken: true }])), 'f(x, []);');
   });
 
   test('a list inside a broken list is laid out on its own line, or broken with it (breakInner); an always broken one breaks its parent', () => {
@@ -161,7 +162,8 @@ describe('every broken construct of the generated files', () => {
     const values = Array.from({ length: 10 }, (_, i) => `  'Value${i}',`).join('\n');
     assertBlock(meta, `export const ${LONG}KindValues: readonly T.${LONG}Kind[] = [\n${values}\n];`);
     assertBlock(meta, `export const ${LONG}ModeValues: readonly T.${LONG}Mode[] = ['Value0', 'Value1'];`);
-    assertBlock(meta, `export const Few: ri.TypeForm = ['complex', 'Few', 0, [${element('Few0')}, ${element('Few1')}]];`);
+    // A complex or extension form with elements: one element per line, whether or not it would fit on one.
+    assertBlock(meta, `export const Few: ri.TypeForm = ['complex', 'Few', 0, [\n  ${element('Few0')},\n  ${element('Few1')},\n]];`);
     assertBlock(meta, `export const Many: ri.TypeForm = ['complex', 'Many', 0, [\n${[0, 1, 2, 3].map((i) => `  ${element(`Many${i}`)},`).join('\n')}\n]];`);
     assertBlock(
       meta,

@@ -156,7 +156,7 @@ before(() => {
   const meta = readFileSync(join(generatedDir, 'EMail', 'metadata.ts'), 'utf8')
     .replace("from '../runtime/schema.js'", `from '${generatedDir}/runtime/schema.js'`)
     .replace("from './types.js'", `from '${generatedDir}/EMail/types.js'`);
-  const form = "export const SoCredentials: ri.TypeForm = ['complex', 'SoCredentials', 0, ['Ticket 0 xs:string optional nillable']];";
+  const form = "export const SoCredentials: ri.TypeForm = ['complex', 'SoCredentials', 0, [\n  'Ticket 0 xs:string optional nillable',\n]];";
   assert.ok(meta.includes(form), 'EMail/metadata.ts declares SoCredentials as this test expects');
   const metadata = join(work, 'metadata.ts');
   writeFileSync(metadata, meta.replace(form, `${BROKEN_FORM};`));
