@@ -18,8 +18,13 @@ import type * as T from './types.js';
 // (maxOccurs > 1). An enumeration's values are its exported XValues list, typed with types.ts's
 // union. Plain data: a bundler drops the types a program does not use.
 export const CreateDefaultEMailAddressRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailAddress', 0, []];
-export const SoCredentials: ri.TypeForm = ['complex', 'SoCredentials', 0, ['Ticket 0 xs:string optional nillable']];
-export const SoTimeZone: ri.TypeForm = ['complex', 'SoTimeZone', 0, ['SoTimeZoneId 0 xs:int optional', 'SoTimeZoneLocationCode 0 xs:string optional nillable']];
+export const SoCredentials: ri.TypeForm = ['complex', 'SoCredentials', 0, [
+  'Ticket 0 xs:string optional nillable',
+]];
+export const SoTimeZone: ri.TypeForm = ['complex', 'SoTimeZone', 0, [
+  'SoTimeZoneId 0 xs:int optional',
+  'SoTimeZoneLocationCode 0 xs:string optional nillable',
+]];
 export const CreateDefaultEMailAddressResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailAddressResponse', 0, [
   'Response 0 EMailAddress optional nillable',
 ]];
@@ -38,7 +43,10 @@ export const Carrier: ri.TypeForm = ['complex', 'Carrier', 0, [
   'TableRight 0 TableRight optional nillable',
   'FieldProperties 0 FieldPropertyDictionary optional nillable',
 ]];
-export const TableRight: ri.TypeForm = ['complex', 'TableRight', 0, ['Mask 0 ETableRight optional', 'Reason 0 xs:string optional nillable']];
+export const TableRight: ri.TypeForm = ['complex', 'TableRight', 0, [
+  'Mask 0 ETableRight optional',
+  'Reason 0 xs:string optional nillable',
+]];
 /** Every value of {@link T.ETableRightItem}, in schema order. */
 export const ETableRightItemValues: readonly T.ETableRightItem[] = ['Select', 'Update', 'Insert', 'Delete', 'Filtering', 'RestrictedUpdate'];
 export const ETableRightItem: ri.EnumerationForm = ['enumeration', ETableRightItemValues];
@@ -56,7 +64,10 @@ export const FieldProperty: ri.TypeForm = ['complex', 'FieldProperty', 0, [
   'FieldType 0 xs:string optional nillable',
   'FieldLength 0 xs:int optional',
 ]];
-export const FieldRight: ri.TypeForm = ['complex', 'FieldRight', 0, ['Mask 0 EFieldRight optional', 'Reason 0 xs:string optional nillable']];
+export const FieldRight: ri.TypeForm = ['complex', 'FieldRight', 0, [
+  'Mask 0 EFieldRight optional',
+  'Reason 0 xs:string optional nillable',
+]];
 /** Every value of {@link T.EFieldRightItem}, in schema order. */
 export const EFieldRightItemValues: readonly T.EFieldRightItem[] = [
   'Read',
@@ -143,7 +154,9 @@ export const EMailCustomHeader: ri.TypeForm = ['extension', 'EMailCustomHeader',
   'Values 0 ArrayOfstring optional nillable',
 ]];
 export const CreateDefaultEMailEntityRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailEntity', 0, []];
-export const CreateDefaultEMailEntityResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailEntityResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const CreateDefaultEMailEntityResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailEntityResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
 export const EMailEntity: ri.TypeForm = ['extension', 'EMailEntity', 0, 'Carrier', [
   'To 0 ArrayOfEMailAddress optional nillable',
   'Cc 0 ArrayOfEMailAddress optional nillable',
@@ -211,7 +224,9 @@ export const CreateDefaultEMailEnvelopeResponse: ri.TypeForm = ['complex', 'Crea
   'Response 0 EMailEnvelope optional nillable',
 ]];
 export const CreateDefaultEMailFolderRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailFolder', 0, []];
-export const CreateDefaultEMailFolderResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailFolderResponse', 0, ['Response 0 EMailFolder optional nillable']];
+export const CreateDefaultEMailFolderResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailFolderResponse', 0, [
+  'Response 0 EMailFolder optional nillable',
+]];
 export const EMailFolder: ri.TypeForm = ['extension', 'EMailFolder', 0, 'Carrier', [
   'Name 0 xs:string optional nillable',
   'Delimiter 0 xs:string optional nillable',
@@ -222,7 +237,9 @@ export const EMailFolder: ri.TypeForm = ['extension', 'EMailFolder', 0, 'Carrier
   'EmailFolderId 0 xs:int optional',
 ]];
 export const CreateDefaultEMailSOInfoRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailSOInfo', 0, []];
-export const CreateDefaultEMailSOInfoResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailSOInfoResponse', 0, ['Response 0 EMailSOInfo optional nillable']];
+export const CreateDefaultEMailSOInfoResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailSOInfoResponse', 0, [
+  'Response 0 EMailSOInfo optional nillable',
+]];
 export const CreateDefaultEMailAccountRequest: ri.TypeForm = ['complex', 'CreateDefaultEMailAccount', 0, []];
 export const CreateDefaultEMailAccountResponse: ri.TypeForm = ['complex', 'CreateDefaultEMailAccountResponse', 0, [
   'Response 0 EMailAccount optional nillable',
@@ -245,9 +262,15 @@ export const ServiceAuth: ri.TypeForm = ['extension', 'ServiceAuth', 0, 'Carrier
   'Username 0 xs:string optional nillable',
   'Password 0 xs:string optional nillable',
 ]];
-export const SaveEMailAccountRequest: ri.TypeForm = ['complex', 'SaveEMailAccount', 0, ['EMailAccount 0 EMailAccount optional nillable']];
-export const SaveEMailAccountResponse: ri.TypeForm = ['complex', 'SaveEMailAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
-export const DeleteEMailAccountRequest: ri.TypeForm = ['complex', 'DeleteEMailAccount', 0, ['EMailAccountId 0 xs:int optional']];
+export const SaveEMailAccountRequest: ri.TypeForm = ['complex', 'SaveEMailAccount', 0, [
+  'EMailAccount 0 EMailAccount optional nillable',
+]];
+export const SaveEMailAccountResponse: ri.TypeForm = ['complex', 'SaveEMailAccountResponse', 0, [
+  'Response 0 EMailAccount optional nillable',
+]];
+export const DeleteEMailAccountRequest: ri.TypeForm = ['complex', 'DeleteEMailAccount', 0, [
+  'EMailAccountId 0 xs:int optional',
+]];
 export const DeleteEMailAccountResponse: ri.TypeForm = ['complex', 'DeleteEMailAccountResponse', 0, []];
 export const GetPersonEntitiesFromEmailAddressRequest: ri.TypeForm = ['complex', 'GetPersonEntitiesFromEmailAddress', 0, [
   'EmailAddress 0 xs:string optional nillable',
@@ -532,34 +555,52 @@ export const GetEMailFromIdRequest: ri.TypeForm = ['complex', 'GetEMailFromId', 
   'Flags 0 EMailFlags optional',
   'IncludeAttachments 0 xs:boolean optional',
 ]];
-export const GetEMailFromIdResponse: ri.TypeForm = ['complex', 'GetEMailFromIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const GetEMailFromIdResponse: ri.TypeForm = ['complex', 'GetEMailFromIdResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
 export const SendEMailsRequest: ri.TypeForm = ['complex', 'SendEMails', 0, [
   'OutgoingConnectionInfo 0 EMailConnectionInfo optional nillable',
   'Emails 0 ArrayOfEMailEntity optional nillable',
   'SentItemsConnectionInfo 0 EMailConnectionInfo optional nillable',
 ]];
 export const ArrayOfEMailEntity: ri.TypeForm = ['array', 'ArrayOfEMailEntity', 0, 'EMailEntity 0 EMailEntity optional nillable repeated'];
-export const SendEMailsResponse: ri.TypeForm = ['complex', 'SendEMailsResponse', 0, ['Response 0 ArrayOfEMailEntity optional nillable']];
+export const SendEMailsResponse: ri.TypeForm = ['complex', 'SendEMailsResponse', 0, [
+  'Response 0 ArrayOfEMailEntity optional nillable',
+]];
 export const SaveEMailRequest: ri.TypeForm = ['complex', 'SaveEMail', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'Email 0 EMailEntity optional nillable',
 ]];
-export const SaveEMailResponse: ri.TypeForm = ['complex', 'SaveEMailResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const AuthenticateIncomingRequest: ri.TypeForm = ['complex', 'AuthenticateIncoming', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
-export const AuthenticateIncomingResponse: ri.TypeForm = ['complex', 'AuthenticateIncomingResponse', 0, ['Response 0 xs:boolean optional']];
-export const AuthenticateOutgoingRequest: ri.TypeForm = ['complex', 'AuthenticateOutgoing', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
-export const AuthenticateOutgoingResponse: ri.TypeForm = ['complex', 'AuthenticateOutgoingResponse', 0, ['Response 0 xs:boolean optional']];
+export const SaveEMailResponse: ri.TypeForm = ['complex', 'SaveEMailResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
+export const AuthenticateIncomingRequest: ri.TypeForm = ['complex', 'AuthenticateIncoming', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+]];
+export const AuthenticateIncomingResponse: ri.TypeForm = ['complex', 'AuthenticateIncomingResponse', 0, [
+  'Response 0 xs:boolean optional',
+]];
+export const AuthenticateOutgoingRequest: ri.TypeForm = ['complex', 'AuthenticateOutgoing', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+]];
+export const AuthenticateOutgoingResponse: ri.TypeForm = ['complex', 'AuthenticateOutgoingResponse', 0, [
+  'Response 0 xs:boolean optional',
+]];
 export const GetFolderListRequest: ri.TypeForm = ['complex', 'GetFolderList', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'IncludeItemCount 0 xs:boolean optional',
 ]];
-export const GetFolderListResponse: ri.TypeForm = ['complex', 'GetFolderListResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
+export const GetFolderListResponse: ri.TypeForm = ['complex', 'GetFolderListResponse', 0, [
+  'Response 0 ArrayOfstring optional nillable',
+]];
 export const GetAttachmentRequest: ri.TypeForm = ['complex', 'GetAttachment', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MessageServerId 0 xs:int optional',
   'AttachmentId 0 xs:string optional nillable',
 ]];
-export const GetAttachmentResponse: ri.TypeForm = ['complex', 'GetAttachmentResponse', 0, ['Response 0 EMailAttachment optional nillable']];
+export const GetAttachmentResponse: ri.TypeForm = ['complex', 'GetAttachmentResponse', 0, [
+  'Response 0 EMailAttachment optional nillable',
+]];
 export const MarkAsReadRequest: ri.TypeForm = ['complex', 'MarkAsRead', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MessageServerIds 0 ArrayOfint optional nillable',
@@ -570,7 +611,9 @@ export const GetFolderEMailCountRequest: ri.TypeForm = ['complex', 'GetFolderEMa
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'OnlyUnread 0 xs:boolean optional',
 ]];
-export const GetFolderEMailCountResponse: ri.TypeForm = ['complex', 'GetFolderEMailCountResponse', 0, ['Response 0 xs:int optional']];
+export const GetFolderEMailCountResponse: ri.TypeForm = ['complex', 'GetFolderEMailCountResponse', 0, [
+  'Response 0 xs:int optional',
+]];
 export const DeleteRequest: ri.TypeForm = ['complex', 'Delete', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MessageServerIds 0 ArrayOfint optional nillable',
@@ -593,17 +636,29 @@ export const GetEMailAsStreamRequest: ri.TypeForm = ['complex', 'GetEMailAsStrea
   'MessageServerId 0 xs:int optional',
   'StripAttachments 0 xs:boolean optional',
 ]];
-export const GetEMailAsStreamResponse: ri.TypeForm = ['complex', 'GetEMailAsStreamResponse', 0, ['Response 0 xs:base64Binary optional nillable']];
-export const FindAddressRequest: ri.TypeForm = ['complex', 'FindAddress', 0, ['Address 0 xs:string optional nillable']];
-export const FindAddressResponse: ri.TypeForm = ['complex', 'FindAddressResponse', 0, ['Response 0 ArrayOfEMailAddress optional nillable']];
-export const GetEMailFromDocumentIdRequest: ri.TypeForm = ['complex', 'GetEMailFromDocumentId', 0, ['DocumentId 0 xs:int optional']];
-export const GetEMailFromDocumentIdResponse: ri.TypeForm = ['complex', 'GetEMailFromDocumentIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const GetEMailAsStreamResponse: ri.TypeForm = ['complex', 'GetEMailAsStreamResponse', 0, [
+  'Response 0 xs:base64Binary optional nillable',
+]];
+export const FindAddressRequest: ri.TypeForm = ['complex', 'FindAddress', 0, [
+  'Address 0 xs:string optional nillable',
+]];
+export const FindAddressResponse: ri.TypeForm = ['complex', 'FindAddressResponse', 0, [
+  'Response 0 ArrayOfEMailAddress optional nillable',
+]];
+export const GetEMailFromDocumentIdRequest: ri.TypeForm = ['complex', 'GetEMailFromDocumentId', 0, [
+  'DocumentId 0 xs:int optional',
+]];
+export const GetEMailFromDocumentIdResponse: ri.TypeForm = ['complex', 'GetEMailFromDocumentIdResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
 export const GetEMailFromAttachmentIdRequest: ri.TypeForm = ['complex', 'GetEMailFromAttachmentId', 0, [
   'EmailId 0 xs:int optional',
   'AttachmentIds 0 ArrayOfstring optional nillable',
   'IncludeAttachments 0 xs:boolean optional',
 ]];
-export const GetEMailFromAttachmentIdResponse: ri.TypeForm = ['complex', 'GetEMailFromAttachmentIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const GetEMailFromAttachmentIdResponse: ri.TypeForm = ['complex', 'GetEMailFromAttachmentIdResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
 export const GetEMailFromDocumentAttachmentIdRequest: ri.TypeForm = ['complex', 'GetEMailFromDocumentAttachmentId', 0, [
   'DocId 0 xs:int optional',
   'AttachmentIds 0 ArrayOfstring optional nillable',
@@ -616,7 +671,9 @@ export const GetEMailEnvelopesRequest: ri.TypeForm = ['complex', 'GetEMailEnvelo
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'MessageServerIds 0 ArrayOfint optional nillable',
 ]];
-export const GetEMailEnvelopesResponse: ri.TypeForm = ['complex', 'GetEMailEnvelopesResponse', 0, ['Response 0 ArrayOfEMailEnvelope optional nillable']];
+export const GetEMailEnvelopesResponse: ri.TypeForm = ['complex', 'GetEMailEnvelopesResponse', 0, [
+  'Response 0 ArrayOfEMailEnvelope optional nillable',
+]];
 export const ArrayOfEMailEnvelope: ri.TypeForm = ['array', 'ArrayOfEMailEnvelope', 0, 'EMailEnvelope 0 EMailEnvelope optional nillable repeated'];
 export const SetSubscriptionRequest: ri.TypeForm = ['complex', 'SetSubscription', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
@@ -624,9 +681,13 @@ export const SetSubscriptionRequest: ri.TypeForm = ['complex', 'SetSubscription'
 ]];
 export const ArrayOfEMailFolder: ri.TypeForm = ['array', 'ArrayOfEMailFolder', 0, 'EMailFolder 0 EMailFolder optional nillable repeated'];
 export const SetSubscriptionResponse: ri.TypeForm = ['complex', 'SetSubscriptionResponse', 0, []];
-export const CreateFolderRequest: ri.TypeForm = ['complex', 'CreateFolder', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const CreateFolderRequest: ri.TypeForm = ['complex', 'CreateFolder', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+]];
 export const CreateFolderResponse: ri.TypeForm = ['complex', 'CreateFolderResponse', 0, []];
-export const DeleteFolderRequest: ri.TypeForm = ['complex', 'DeleteFolder', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
+export const DeleteFolderRequest: ri.TypeForm = ['complex', 'DeleteFolder', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+]];
 export const DeleteFolderResponse: ri.TypeForm = ['complex', 'DeleteFolderResponse', 0, []];
 export const CreateEMailFromDocumentEntityRequest: ri.TypeForm = ['complex', 'CreateEMailFromDocumentEntity', 0, [
   'DocumentEntity 0 DocumentEntity optional nillable',
@@ -835,7 +896,9 @@ export const Visibility: ri.EnumerationForm = ['enumeration', VisibilityValues];
 export const CreateEMailFromDocumentEntityResponse: ri.TypeForm = ['complex', 'CreateEMailFromDocumentEntityResponse', 0, [
   'Response 0 EMailEntity optional nillable',
 ]];
-export const CreateEMailFromMimeMessageRequest: ri.TypeForm = ['complex', 'CreateEMailFromMimeMessage', 0, ['MimeMessage 0 xs:string optional nillable']];
+export const CreateEMailFromMimeMessageRequest: ri.TypeForm = ['complex', 'CreateEMailFromMimeMessage', 0, [
+  'MimeMessage 0 xs:string optional nillable',
+]];
 export const CreateEMailFromMimeMessageResponse: ri.TypeForm = ['complex', 'CreateEMailFromMimeMessageResponse', 0, [
   'Response 0 EMailEntity optional nillable',
 ]];
@@ -843,29 +906,53 @@ export const GetFolderInfoRequest: ri.TypeForm = ['complex', 'GetFolderInfo', 0,
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'Folders 0 ArrayOfstring optional nillable',
 ]];
-export const GetFolderInfoResponse: ri.TypeForm = ['complex', 'GetFolderInfoResponse', 0, ['Response 0 ArrayOfEMailFolder optional nillable']];
-export const GetFolderHasNewEMailRequest: ri.TypeForm = ['complex', 'GetFolderHasNewEMail', 0, ['ConnectionInfo 0 EMailConnectionInfo optional nillable']];
-export const GetFolderHasNewEMailResponse: ri.TypeForm = ['complex', 'GetFolderHasNewEMailResponse', 0, ['Response 0 xs:boolean optional']];
-export const GetEMailAddressesRequest: ri.TypeForm = ['complex', 'GetEMailAddresses', 0, ['EmailIds 0 ArrayOfint optional nillable']];
-export const GetEMailAddressesResponse: ri.TypeForm = ['complex', 'GetEMailAddressesResponse', 0, ['Response 0 ArrayOfEMailAddress optional nillable']];
+export const GetFolderInfoResponse: ri.TypeForm = ['complex', 'GetFolderInfoResponse', 0, [
+  'Response 0 ArrayOfEMailFolder optional nillable',
+]];
+export const GetFolderHasNewEMailRequest: ri.TypeForm = ['complex', 'GetFolderHasNewEMail', 0, [
+  'ConnectionInfo 0 EMailConnectionInfo optional nillable',
+]];
+export const GetFolderHasNewEMailResponse: ri.TypeForm = ['complex', 'GetFolderHasNewEMailResponse', 0, [
+  'Response 0 xs:boolean optional',
+]];
+export const GetEMailAddressesRequest: ri.TypeForm = ['complex', 'GetEMailAddresses', 0, [
+  'EmailIds 0 ArrayOfint optional nillable',
+]];
+export const GetEMailAddressesResponse: ri.TypeForm = ['complex', 'GetEMailAddressesResponse', 0, [
+  'Response 0 ArrayOfEMailAddress optional nillable',
+]];
 export const RefreshFolderRequest: ri.TypeForm = ['complex', 'RefreshFolder', 0, [
   'ConnectionInfo 0 EMailConnectionInfo optional nillable',
   'Folders 0 ArrayOfstring optional nillable',
 ]];
-export const RefreshFolderResponse: ri.TypeForm = ['complex', 'RefreshFolderResponse', 0, ['Response 0 xs:int optional']];
-export const GetEMailFromTempRequest: ri.TypeForm = ['complex', 'GetEMailFromTemp', 0, ['FileName 0 xs:string optional nillable']];
-export const GetEMailFromTempResponse: ri.TypeForm = ['complex', 'GetEMailFromTempResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const AuthenticateRequest: ri.TypeForm = ['complex', 'Authenticate', 0, ['ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable']];
-export const AuthenticateResponse: ri.TypeForm = ['complex', 'AuthenticateResponse', 0, ['Response 0 xs:boolean optional']];
+export const RefreshFolderResponse: ri.TypeForm = ['complex', 'RefreshFolderResponse', 0, [
+  'Response 0 xs:int optional',
+]];
+export const GetEMailFromTempRequest: ri.TypeForm = ['complex', 'GetEMailFromTemp', 0, [
+  'FileName 0 xs:string optional nillable',
+]];
+export const GetEMailFromTempResponse: ri.TypeForm = ['complex', 'GetEMailFromTempResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
+export const AuthenticateRequest: ri.TypeForm = ['complex', 'Authenticate', 0, [
+  'ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable',
+]];
+export const AuthenticateResponse: ri.TypeForm = ['complex', 'AuthenticateResponse', 0, [
+  'Response 0 xs:boolean optional',
+]];
 export const GetEmailMessageIdsRequest: ri.TypeForm = ['complex', 'GetEmailMessageIds', 0, [
   'ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable',
 ]];
-export const GetEmailMessageIdsResponse: ri.TypeForm = ['complex', 'GetEmailMessageIdsResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
+export const GetEmailMessageIdsResponse: ri.TypeForm = ['complex', 'GetEmailMessageIdsResponse', 0, [
+  'Response 0 ArrayOfstring optional nillable',
+]];
 export const GetEmailsAsStringRequest: ri.TypeForm = ['complex', 'GetEmailsAsString', 0, [
   'ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable',
   'MessageIds 0 ArrayOfstring optional nillable',
 ]];
-export const GetEmailsAsStringResponse: ri.TypeForm = ['complex', 'GetEmailsAsStringResponse', 0, ['Response 0 ArrayOfstring optional nillable']];
+export const GetEmailsAsStringResponse: ri.TypeForm = ['complex', 'GetEmailsAsStringResponse', 0, [
+  'Response 0 ArrayOfstring optional nillable',
+]];
 export const DeleteExtendedRequest: ri.TypeForm = ['complex', 'DeleteExtended', 0, [
   'ConnectionInfoExtended 0 EMailConnectionInfoExtended optional nillable',
   'MessageIds 0 ArrayOfstring optional nillable',
@@ -878,25 +965,51 @@ export const RelayMessageRequest: ri.TypeForm = ['complex', 'RelayMessage', 0, [
   'Recipients 0 ArrayOfstring optional nillable',
 ]];
 export const RelayMessageResponse: ri.TypeForm = ['complex', 'RelayMessageResponse', 0, []];
-export const GetEMailRequest: ri.TypeForm = ['complex', 'GetEMail', 0, ['Id 0 xs:int optional', 'IncludeAttachments 0 xs:boolean optional']];
-export const GetEMailResponse: ri.TypeForm = ['complex', 'GetEMailResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const MarkEmailsAsReadRequest: ri.TypeForm = ['complex', 'MarkEmailsAsRead', 0, ['Ids 0 ArrayOfint optional nillable', 'Read 0 xs:boolean optional']];
+export const GetEMailRequest: ri.TypeForm = ['complex', 'GetEMail', 0, [
+  'Id 0 xs:int optional',
+  'IncludeAttachments 0 xs:boolean optional',
+]];
+export const GetEMailResponse: ri.TypeForm = ['complex', 'GetEMailResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
+export const MarkEmailsAsReadRequest: ri.TypeForm = ['complex', 'MarkEmailsAsRead', 0, [
+  'Ids 0 ArrayOfint optional nillable',
+  'Read 0 xs:boolean optional',
+]];
 export const MarkEmailsAsReadResponse: ri.TypeForm = ['complex', 'MarkEmailsAsReadResponse', 0, []];
 export const DeleteEmailsRequest: ri.TypeForm = ['complex', 'DeleteEmails', 0, [
   'Ids 0 ArrayOfint optional nillable',
   'MoveToFolder 0 xs:string optional nillable',
 ]];
 export const DeleteEmailsResponse: ri.TypeForm = ['complex', 'DeleteEmailsResponse', 0, []];
-export const MoveEmailsToTrashRequest: ri.TypeForm = ['complex', 'MoveEmailsToTrash', 0, ['Ids 0 ArrayOfint optional nillable']];
+export const MoveEmailsToTrashRequest: ri.TypeForm = ['complex', 'MoveEmailsToTrash', 0, [
+  'Ids 0 ArrayOfint optional nillable',
+]];
 export const MoveEmailsToTrashResponse: ri.TypeForm = ['complex', 'MoveEmailsToTrashResponse', 0, []];
-export const SaveRequest: ri.TypeForm = ['complex', 'Save', 0, ['Email 0 EMailEntity optional nillable']];
-export const SaveResponse: ri.TypeForm = ['complex', 'SaveResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const SaveToMailServerRequest: ri.TypeForm = ['complex', 'SaveToMailServer', 0, ['Email 0 EMailEntity optional nillable']];
-export const SaveToMailServerResponse: ri.TypeForm = ['complex', 'SaveToMailServerResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const SendRequest: ri.TypeForm = ['complex', 'Send', 0, ['Emails 0 ArrayOfEMailEntity optional nillable']];
-export const SendResponse: ri.TypeForm = ['complex', 'SendResponse', 0, ['Response 0 ArrayOfEMailEntity optional nillable']];
-export const CreateForwardEmailRequest: ri.TypeForm = ['complex', 'CreateForwardEmail', 0, ['Email 0 EMailEntity optional nillable']];
-export const CreateForwardEmailResponse: ri.TypeForm = ['complex', 'CreateForwardEmailResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const SaveRequest: ri.TypeForm = ['complex', 'Save', 0, [
+  'Email 0 EMailEntity optional nillable',
+]];
+export const SaveResponse: ri.TypeForm = ['complex', 'SaveResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
+export const SaveToMailServerRequest: ri.TypeForm = ['complex', 'SaveToMailServer', 0, [
+  'Email 0 EMailEntity optional nillable',
+]];
+export const SaveToMailServerResponse: ri.TypeForm = ['complex', 'SaveToMailServerResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
+export const SendRequest: ri.TypeForm = ['complex', 'Send', 0, [
+  'Emails 0 ArrayOfEMailEntity optional nillable',
+]];
+export const SendResponse: ri.TypeForm = ['complex', 'SendResponse', 0, [
+  'Response 0 ArrayOfEMailEntity optional nillable',
+]];
+export const CreateForwardEmailRequest: ri.TypeForm = ['complex', 'CreateForwardEmail', 0, [
+  'Email 0 EMailEntity optional nillable',
+]];
+export const CreateForwardEmailResponse: ri.TypeForm = ['complex', 'CreateForwardEmailResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
 export const FindContactOrPersonByEmailNameRequest: ri.TypeForm = ['complex', 'FindContactOrPersonByEmailName', 0, [
   'Name 0 xs:string optional nillable',
   'EmailAddress 0 xs:string optional nillable',
@@ -919,21 +1032,39 @@ export const ContactOrPersonFromEmail: ri.TypeForm = ['extension', 'ContactOrPer
   'ContactDepartment 0 xs:string optional nillable',
   'SortName 0 xs:string optional nillable',
 ]];
-export const RefreshFolderForAssociateRequest: ri.TypeForm = ['complex', 'RefreshFolderForAssociate', 0, ['Folders 0 ArrayOfstring optional nillable']];
-export const RefreshFolderForAssociateResponse: ri.TypeForm = ['complex', 'RefreshFolderForAssociateResponse', 0, ['Response 0 xs:string optional nillable']];
-export const GetNewMailRequest: ri.TypeForm = ['complex', 'GetNewMail', 0, ['Folders 0 ArrayOfint optional nillable']];
-export const GetNewMailResponse: ri.TypeForm = ['complex', 'GetNewMailResponse', 0, ['Response 0 ArrayOfEMailEnvelope optional nillable']];
+export const RefreshFolderForAssociateRequest: ri.TypeForm = ['complex', 'RefreshFolderForAssociate', 0, [
+  'Folders 0 ArrayOfstring optional nillable',
+]];
+export const RefreshFolderForAssociateResponse: ri.TypeForm = ['complex', 'RefreshFolderForAssociateResponse', 0, [
+  'Response 0 xs:string optional nillable',
+]];
+export const GetNewMailRequest: ri.TypeForm = ['complex', 'GetNewMail', 0, [
+  'Folders 0 ArrayOfint optional nillable',
+]];
+export const GetNewMailResponse: ri.TypeForm = ['complex', 'GetNewMailResponse', 0, [
+  'Response 0 ArrayOfEMailEnvelope optional nillable',
+]];
 export const CacheFolderListRequest: ri.TypeForm = ['complex', 'CacheFolderList', 0, []];
-export const CacheFolderListResponse: ri.TypeForm = ['complex', 'CacheFolderListResponse', 0, ['Response 0 ArrayOfEMailFolder optional nillable']];
+export const CacheFolderListResponse: ri.TypeForm = ['complex', 'CacheFolderListResponse', 0, [
+  'Response 0 ArrayOfEMailFolder optional nillable',
+]];
 export const MoveEmailsToFolderRequest: ri.TypeForm = ['complex', 'MoveEmailsToFolder', 0, [
   'FolderId 0 xs:int optional',
   'EmailItemIds 0 ArrayOfint optional nillable',
 ]];
 export const MoveEmailsToFolderResponse: ri.TypeForm = ['complex', 'MoveEmailsToFolderResponse', 0, []];
-export const GetMailFromMessageIdRequest: ri.TypeForm = ['complex', 'GetMailFromMessageId', 0, ['MessageId 0 xs:string optional nillable']];
-export const GetMailFromMessageIdResponse: ri.TypeForm = ['complex', 'GetMailFromMessageIdResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const GetMailFromInReplyToRequest: ri.TypeForm = ['complex', 'GetMailFromInReplyTo', 0, ['MessageId 0 xs:string optional nillable']];
-export const GetMailFromInReplyToResponse: ri.TypeForm = ['complex', 'GetMailFromInReplyToResponse', 0, ['Response 0 EMailEntity optional nillable']];
+export const GetMailFromMessageIdRequest: ri.TypeForm = ['complex', 'GetMailFromMessageId', 0, [
+  'MessageId 0 xs:string optional nillable',
+]];
+export const GetMailFromMessageIdResponse: ri.TypeForm = ['complex', 'GetMailFromMessageIdResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
+export const GetMailFromInReplyToRequest: ri.TypeForm = ['complex', 'GetMailFromInReplyTo', 0, [
+  'MessageId 0 xs:string optional nillable',
+]];
+export const GetMailFromInReplyToResponse: ri.TypeForm = ['complex', 'GetMailFromInReplyToResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
 export const SendAndSaveEmailToTmpDocumentRequest: ri.TypeForm = ['complex', 'SendAndSaveEmailToTmpDocument', 0, [
   'Email 0 EMailEntity optional nillable',
   'StripAttachments 0 xs:boolean optional',
@@ -946,10 +1077,18 @@ export const SaveEmailToTmpDocumentRequest: ri.TypeForm = ['complex', 'SaveEmail
   'FolderId 0 xs:int optional',
   'StripAttachments 0 xs:boolean optional',
 ]];
-export const SaveEmailToTmpDocumentResponse: ri.TypeForm = ['complex', 'SaveEmailToTmpDocumentResponse', 0, ['Response 0 xs:string optional nillable']];
-export const SaveDraftRequest: ri.TypeForm = ['complex', 'SaveDraft', 0, ['Entity 0 EMailEntity optional nillable']];
-export const SaveDraftResponse: ri.TypeForm = ['complex', 'SaveDraftResponse', 0, ['Response 0 EMailEntity optional nillable']];
-export const SetRepliedAtRequest: ri.TypeForm = ['complex', 'SetRepliedAt', 0, ['MessageId 0 xs:string optional nillable']];
+export const SaveEmailToTmpDocumentResponse: ri.TypeForm = ['complex', 'SaveEmailToTmpDocumentResponse', 0, [
+  'Response 0 xs:string optional nillable',
+]];
+export const SaveDraftRequest: ri.TypeForm = ['complex', 'SaveDraft', 0, [
+  'Entity 0 EMailEntity optional nillable',
+]];
+export const SaveDraftResponse: ri.TypeForm = ['complex', 'SaveDraftResponse', 0, [
+  'Response 0 EMailEntity optional nillable',
+]];
+export const SetRepliedAtRequest: ri.TypeForm = ['complex', 'SetRepliedAt', 0, [
+  'MessageId 0 xs:string optional nillable',
+]];
 export const SetRepliedAtResponse: ri.TypeForm = ['complex', 'SetRepliedAtResponse', 0, []];
 export const GetEMailFromDocumentIdWithoutAttachmentStreamRequest: ri.TypeForm = ['complex', 'GetEMailFromDocumentIdWithoutAttachmentStream', 0, [
   'DocumentId 0 xs:int optional',
@@ -961,24 +1100,49 @@ export const GetAttachmentFromIdRequest: ri.TypeForm = ['complex', 'GetAttachmen
   'MailItemId 0 xs:int optional',
   'AttachmentId 0 xs:string optional nillable',
 ]];
-export const GetAttachmentFromIdResponse: ri.TypeForm = ['complex', 'GetAttachmentFromIdResponse', 0, ['Response 0 EMailAttachment optional nillable']];
+export const GetAttachmentFromIdResponse: ri.TypeForm = ['complex', 'GetAttachmentFromIdResponse', 0, [
+  'Response 0 EMailAttachment optional nillable',
+]];
 export const TestAuthenticateRequest: ri.TypeForm = ['complex', 'TestAuthenticate', 0, []];
-export const TestAuthenticateResponse: ri.TypeForm = ['complex', 'TestAuthenticateResponse', 0, ['Response 0 xs:boolean optional']];
+export const TestAuthenticateResponse: ri.TypeForm = ['complex', 'TestAuthenticateResponse', 0, [
+  'Response 0 xs:boolean optional',
+]];
 export const ToggleSubscriptionRequest: ri.TypeForm = ['complex', 'ToggleSubscription', 0, [
   'FolderId 0 xs:int optional',
   'SubscriptionStatus 0 xs:boolean optional',
 ]];
 export const ToggleSubscriptionResponse: ri.TypeForm = ['complex', 'ToggleSubscriptionResponse', 0, []];
-export const HasNewMailRequest: ri.TypeForm = ['complex', 'HasNewMail', 0, ['MailItemId 0 xs:int optional', 'FolderId 0 xs:int optional']];
-export const HasNewMailResponse: ri.TypeForm = ['complex', 'HasNewMailResponse', 0, ['Response 0 xs:boolean optional']];
-export const LatestItemIdByFolderRequest: ri.TypeForm = ['complex', 'LatestItemIdByFolder', 0, ['FolderId 0 xs:int optional']];
-export const LatestItemIdByFolderResponse: ri.TypeForm = ['complex', 'LatestItemIdByFolderResponse', 0, ['Response 0 xs:int optional']];
-export const CreateInlineHtmlHeaderRequest: ri.TypeForm = ['complex', 'CreateInlineHtmlHeader', 0, ['Email 0 EMailEntity optional nillable']];
-export const CreateInlineHtmlHeaderResponse: ri.TypeForm = ['complex', 'CreateInlineHtmlHeaderResponse', 0, ['Response 0 xs:string optional nillable']];
-export const GetEMailSOInfoRequest: ri.TypeForm = ['complex', 'GetEMailSOInfo', 0, ['EMailSOInfoId 0 xs:int optional']];
-export const GetEMailSOInfoResponse: ri.TypeForm = ['complex', 'GetEMailSOInfoResponse', 0, ['Response 0 EMailSOInfo optional nillable']];
-export const GetEMailAccountRequest: ri.TypeForm = ['complex', 'GetEMailAccount', 0, ['EMailAccountId 0 xs:int optional']];
-export const GetEMailAccountResponse: ri.TypeForm = ['complex', 'GetEMailAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
+export const HasNewMailRequest: ri.TypeForm = ['complex', 'HasNewMail', 0, [
+  'MailItemId 0 xs:int optional',
+  'FolderId 0 xs:int optional',
+]];
+export const HasNewMailResponse: ri.TypeForm = ['complex', 'HasNewMailResponse', 0, [
+  'Response 0 xs:boolean optional',
+]];
+export const LatestItemIdByFolderRequest: ri.TypeForm = ['complex', 'LatestItemIdByFolder', 0, [
+  'FolderId 0 xs:int optional',
+]];
+export const LatestItemIdByFolderResponse: ri.TypeForm = ['complex', 'LatestItemIdByFolderResponse', 0, [
+  'Response 0 xs:int optional',
+]];
+export const CreateInlineHtmlHeaderRequest: ri.TypeForm = ['complex', 'CreateInlineHtmlHeader', 0, [
+  'Email 0 EMailEntity optional nillable',
+]];
+export const CreateInlineHtmlHeaderResponse: ri.TypeForm = ['complex', 'CreateInlineHtmlHeaderResponse', 0, [
+  'Response 0 xs:string optional nillable',
+]];
+export const GetEMailSOInfoRequest: ri.TypeForm = ['complex', 'GetEMailSOInfo', 0, [
+  'EMailSOInfoId 0 xs:int optional',
+]];
+export const GetEMailSOInfoResponse: ri.TypeForm = ['complex', 'GetEMailSOInfoResponse', 0, [
+  'Response 0 EMailSOInfo optional nillable',
+]];
+export const GetEMailAccountRequest: ri.TypeForm = ['complex', 'GetEMailAccount', 0, [
+  'EMailAccountId 0 xs:int optional',
+]];
+export const GetEMailAccountResponse: ri.TypeForm = ['complex', 'GetEMailAccountResponse', 0, [
+  'Response 0 EMailAccount optional nillable',
+]];
 export const GetEMailAccountFromEMailAddressRequest: ri.TypeForm = ['complex', 'GetEMailAccountFromEMailAddress', 0, [
   'FromAddress 0 xs:string optional nillable',
 ]];
@@ -986,9 +1150,13 @@ export const GetEMailAccountFromEMailAddressResponse: ri.TypeForm = ['complex', 
   'Response 0 EMailAccount optional nillable',
 ]];
 export const GetCurrentAccountIdRequest: ri.TypeForm = ['complex', 'GetCurrentAccountId', 0, []];
-export const GetCurrentAccountIdResponse: ri.TypeForm = ['complex', 'GetCurrentAccountIdResponse', 0, ['Response 0 xs:int optional']];
+export const GetCurrentAccountIdResponse: ri.TypeForm = ['complex', 'GetCurrentAccountIdResponse', 0, [
+  'Response 0 xs:int optional',
+]];
 export const GetCurrentAccountRequest: ri.TypeForm = ['complex', 'GetCurrentAccount', 0, []];
-export const GetCurrentAccountResponse: ri.TypeForm = ['complex', 'GetCurrentAccountResponse', 0, ['Response 0 EMailAccount optional nillable']];
+export const GetCurrentAccountResponse: ri.TypeForm = ['complex', 'GetCurrentAccountResponse', 0, [
+  'Response 0 EMailAccount optional nillable',
+]];
 export const GetReadySyncEmailAccountsRequest: ri.TypeForm = ['complex', 'GetReadySyncEmailAccounts', 0, []];
 export const GetReadySyncEmailAccountsResponse: ri.TypeForm = ['complex', 'GetReadySyncEmailAccountsResponse', 0, [
   'Response 0 ArrayOfSyncUserAccount optional nillable',
@@ -999,9 +1167,13 @@ export const SyncUserAccount: ri.TypeForm = ['extension', 'SyncUserAccount', 0, 
   'AssociateName 0 xs:string optional nillable',
   'AssociateId 0 xs:int optional',
 ]];
-export const SyncEmailAccountRequest: ri.TypeForm = ['complex', 'SyncEmailAccount', 0, ['SyncUserAccount 0 SyncUserAccount optional nillable']];
+export const SyncEmailAccountRequest: ri.TypeForm = ['complex', 'SyncEmailAccount', 0, [
+  'SyncUserAccount 0 SyncUserAccount optional nillable',
+]];
 export const SyncEmailAccountResponse: ri.TypeForm = ['complex', 'SyncEmailAccountResponse', 0, []];
-export const SyncEmailAccountsRequest: ri.TypeForm = ['complex', 'SyncEmailAccounts', 0, ['SyncUserAccounts 0 ArrayOfSyncUserAccount optional nillable']];
+export const SyncEmailAccountsRequest: ri.TypeForm = ['complex', 'SyncEmailAccounts', 0, [
+  'SyncUserAccounts 0 ArrayOfSyncUserAccount optional nillable',
+]];
 export const SyncEmailAccountsResponse: ri.TypeForm = ['complex', 'SyncEmailAccountsResponse', 0, []];
 export const char: ri.TypeForm = ['restricted', 'xs:char', []];
 export const duration: ri.TypeForm = ['restricted', 'xs:duration', ['^(?:\\-?P(\\d*D)?(T(\\d*H)?(\\d*M)?(\\d*(\\.\\d*)?S)?)?)$']];
