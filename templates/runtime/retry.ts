@@ -17,11 +17,12 @@
 // or 503 (an OnlineError, its HttpError the cause, over SOAP and REST alike) after its Retry-After
 // as above, not the backoff -- except what every attempt would repeat
 // alike: an input that does not fit the schema (EncodeError), which nothing sent, a response over
-// maxResponseBytes (TransportError too-large: the same answer is as large again), and a system user
-// sign-in the login host refused (SystemUserSignInError: revoked, unknown application ...) or whose
-// token does not verify (JwtError), an on-site one refused (UsernamePasswordSignInError), where each
-// attempt would sign in again for the same answer, a ticket option that cannot work (TicketOptionError) and a
-// key WebCrypto refuses (KeyFormatError). Waits grow
+// maxResponseBytes (TransportError too-large: the same answer is as large again), a ticket option that
+// cannot work (TicketOptionError), and an OnlineError that is not `temporary`: a refusal of SuperOffice
+// Online's services (a system user sign-in refused, SystemUserSignInError; a token that does not verify,
+// JwtError; an on-site sign-in refused, UsernamePasswordSignInError; a tenant deleted, suspended ...),
+// a bad answer (a state answer about another tenant), another 4xx (a metadata 404), a bad option or a key
+// WebCrypto refuses (KeyFormatError): a service that said no is not asked again. Waits grow
 // exponentially with full jitter, the whole call stops at maxTotalMs, and the caller's signal ends
 // any wait at once. No wait is begun that the call's own time limit (timeoutMs) would end: the
 // call would fail with a timeout instead of what the server said. (A wait ending just inside the
@@ -80,10 +81,9 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
     delay = busy(f.error);
   } else if (f.error instanceof OnlineError && f.error.name === 'TenantNotRunningError') {
     // (By name: retries of an agent with a fixed address do not load tenant routing's code.)
-    // A tenant deleted, suspended, not yet migrated ... would give the same answer at retryAt.
-    const notRunning = f.error as TenantNotRunningError;
-    const after = Math.max(0, notRunning.retryAt.getTime() - f.now);
-    if (notRunning.temporary !== false && after <= maxRetryAfterMs) delay = after;
+    // Temporary (sameAnswerAgain): a tenant deleted, suspended, not yet migrated ... would give the same answer at retryAt.
+    const after = Math.max(0, (f.error as TenantNotRunningError).retryAt.getTime() - f.now);
+    if (after <= maxRetryAfterMs) delay = after;
   } else if (refusedBeforeSending(f.error)) {
     delay = backoff;
   } else if (isSafe(options, f.service, f.operation)) {
@@ -98,17 +98,16 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
 const busyStatus = (err: HttpError): boolean => err.status === 429 || err.status === 503;
 
 /**
- * The sign-in's refusals (system-user.ts, online-jwt.ts, onsite-ticket.ts), a ticket option that cannot work
- * (ticket-source.ts TicketOptionError) and a key WebCrypto refuses (online-keys.ts KeyFormatError), by name:
- * retries do not load the sign-in's code.
+ * A failure every attempt would repeat alike (see the header): an input the schema refuses, a response too large, a
+ * ticket option that cannot work (ticket-source.ts TicketOptionError, a TypeError: by name, as retries do not load the
+ * sign-in's code), and any OnlineError that is not `temporary` -- a refusal (the sign-in's, a tenant not running for
+ * long), a bad answer, another 4xx, a bad option or key: one rule, its `temporary`, for all of SuperOffice Online's errors.
  */
-const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError', 'UsernamePasswordSignInError', 'TicketOptionError', 'KeyFormatError']);
-
-/** A failure every attempt would repeat alike (see the header): an input the schema refuses, a response too large, a refused sign-in. */
 function sameAnswerAgain(err: unknown): boolean {
   if (err instanceof EncodeError) return true;
   if (err instanceof TransportError && err.reason === 'too-large') return true;
-  return SIGN_IN_REFUSALS.has((err as Error | undefined)?.name ?? '');
+  if (err instanceof OnlineError && !err.temporary) return true;
+  return (err as Error | undefined)?.name === 'TicketOptionError';
 }
 
 /** A connection that was refused: nothing reached the server (call.ts: the attempt was not run). */

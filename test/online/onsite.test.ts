@@ -105,9 +105,9 @@ test('usernamePasswordTicket: a refused sign-in is remembered for 60 s, without 
   assert.equal(signIns, 2, 'signed in again after 60 s');
 });
 
-// r19b finding 8: the retry policy knows a refusal by its error's name (retry.ts SIGN_IN_REFUSALS),
-// and this one was a plain OnlineError: a safe read was attempted 3 times, with a second of backoff,
-// for the same remembered refusal.
+// r19b finding 8: the retry policy knew a refusal by its error's name (then retry.ts SIGN_IN_REFUSALS; now by its
+// `temporary`, false), and this one was a plain OnlineError: a safe read was attempted 3 times, with a second of
+// backoff, for the same remembered refusal.
 test('usernamePasswordTicket: a refused sign-in is a UsernamePasswordSignInError, not retried, also for a safe operation', async () => {
   const attempts: { attempt: number; willRetry: boolean }[] = [];
   const so = new lib.SuperOfficeClient({
