@@ -132,6 +132,15 @@ export class CallBudget {
     this.#waitingFor = { responseFrom: url };
   }
 
+  /**
+   * Whether the current attempt's request has gone out (`sending`). While it has not, a failure of the attempt -- the
+   * tenant state, the sign-in, the onRequest hook -- came before anything reached the service's host (the retry policy's
+   * AttemptFailure.notSent).
+   */
+  get attemptSent(): boolean {
+    return this.#attemptSent;
+  }
+
   /** The response to the request sent last came with `status`: what the call waits for now is its body. */
   answered(status: number): void {
     if (typeof this.#waitingFor !== 'string') this.#waitingFor = { responseFrom: this.#waitingFor.responseFrom, status };

@@ -10,12 +10,15 @@
 //     ValidUntil, "when to check next time" (status-page.md), so an earlier attempt would get the
 //     same answer; that wait is bounded as a Retry-After is (maxRetryAfterMs, the time left of the
 //     call), never the backoff. A deleted, suspended, not yet migrated ... tenant is not retried;
+//   - a temporary failure of SuperOffice Online's services before the attempt's request went out
+//     (AttemptFailure.notSent, the call's own knowledge): the sign-in exchange, the OpenID metadata or
+//     JWKS, the tenant state answering 5xx or 429, unreachable, timed out (an OnlineError `temporary`),
+//     for every operation, a write too -- nothing reached the service's host -- after a 429's or 503's
+//     Retry-After as above, else the backoff;
 //   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
 //   ticket: each once, whether or not retries are on; a credential refusal never reaches this policy).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
-// (`safeOperations`), since the server may have run it -- the login host's or state endpoint's 429
-// or 503 (an OnlineError, its HttpError the cause, over SOAP and REST alike) after its Retry-After
-// as above, not the backoff -- except what every attempt would repeat
+// (`safeOperations`), since the server may have run it, except what every attempt would repeat
 // alike: an input that does not fit the schema (EncodeError), which nothing sent, a response over
 // maxResponseBytes (TransportError too-large: the same answer is as large again), a ticket option that
 // cannot work (TicketOptionError), and an OnlineError that is not `temporary`: a refusal of SuperOffice
@@ -61,6 +64,11 @@ export interface AttemptFailure {
   readonly remainingMs: number;
   /** Wall-clock time (Date.now()), to read a Retry-After given as an HTTP date. */
   readonly now: number;
+  /**
+   * True when the call knows that this attempt's request did not go out (it failed before: the tenant state, the
+   * sign-in, the onRequest hook), so the server cannot have run it; absent or false: it may have gone out.
+   */
+  readonly notSent?: boolean | undefined;
 }
 
 /** How long to wait before the next attempt, or undefined for no retry. */
@@ -86,8 +94,9 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
     if (after <= maxRetryAfterMs) delay = after;
   } else if (refusedBeforeSending(f.error)) {
     delay = backoff;
-  } else if (isSafe(options, f.service, f.operation)) {
-    // (A 429 or 503 of the login host or state endpoint too, after its Retry-After: see the header.)
+  } else if ((f.notSent === true && f.error instanceof OnlineError) || isSafe(options, f.service, f.operation)) {
+    // An outage of Online's services before the request went out (temporary: sameAnswerAgain), or any failure of a safe
+    // operation; a 429 or 503 of the login host or state endpoint after its Retry-After (see the header).
     delay = online ? busy(online) : backoff;
   }
   if (delay === undefined || delay >= f.remainingMs) return undefined;

@@ -251,7 +251,8 @@ describe("the login host's Retry-After (r20a)", () => {
       const failure = { error: first.error, service: 'EMail', operation: 'GetEMailAccount', attempt: 1, elapsedMs: 0, remainingMs: Infinity, now: Date.now() };
       assert.equal(retryDelay({ safeOperations: ['GetEMailAccount'], baseDelayMs: 100, random: () => 0.5 }, failure), 1000);
       assert.equal(retryDelay({ safeOperations: ['GetEMailAccount'], maxRetryAfterMs: 500 }, failure), undefined);
-      assert.equal(retryDelay({}, failure), undefined, 'a write is not retried for it, as before');
+      assert.equal(retryDelay({}, failure), undefined, 'a write whose request may have gone out is not retried for it');
+      assert.equal(retryDelay({}, { ...failure, notSent: true }), 1000, 'one whose request did not go out (the sign-in failed before it) is (s20f)');
     });
   }
 });

@@ -1,25 +1,37 @@
 // The retry policy and SuperOffice Online's own services (session 20's s20f), against the fake Online on 127.0.0.1
 // through the generated client. The policy retries only what cannot run an operation twice, and never hammers a
 // service that said no:
+//   - a temporary failure before the operation's request went out (the sign-in exchange, the OpenID metadata or JWKS,
+//     the tenant state: 5xx, 429, the network, a timeout) is retried for every operation, a write too: nothing reached
+//     the tenant host; a refusal or another 4xx is not;
 //   - an OnlineError that is not `temporary` (a state answer about another tenant, a metadata 404, a sign-in's 400) is
 //     never retried, also for an operation marked safe;
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { HttpError, OnlineError, SuperOfficeClient, systemUserTicket, type CallEvent, type SuperOfficeClientOptions } from '../../generated/index.js';
+import { HttpError, OnlineError, SuperOfficeClient, systemUserTicket, SystemUserSignInError, type CallEvent, type SuperOfficeClientOptions } from '../../generated/index.js';
 import { retryDelay } from '../../generated/runtime/retry.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
 
 describe('retries around SuperOffice Online (s20f)', () => {
   let fake: FakeOnline;
+  /** The EMailAccountIds the tenant host deleted (DeleteEMailAccount: a write, never marked safe here). */
+  const deleted: (number | undefined)[] = [];
   before(async () => {
     fake = await startFakeOnline();
+    fake.email.handlers.DeleteEMailAccount = (input, ctx) => {
+      if (!ctx.ticket || !fake.tickets.has(ctx.ticket)) throw { soExceptionInfo: { Message: 'Invalid or expired ticket', ExceptionType: 'SuperOffice.Exceptions.SoSecurityException' } };
+      deleted.push(input.EMailAccountId);
+      return {};
+    };
   });
   after(() => fake.close());
   beforeEach(() => {
     fake.loginQueue.length = 0;
     fake.stateOverrides.clear();
+    deleted.length = 0;
   });
 
+  const SOAP_EXCHANGE = '/login/services/PartnerSystemUserService.svc';
   const REST_EXCHANGE = '/Login/api/PartnerSystemUser/Authenticate';
   const METADATA = '/login/.well-known/openid-configuration';
 
@@ -36,6 +48,64 @@ describe('retries around SuperOffice Online (s20f)', () => {
     });
     return { so, attempts };
   };
+  const requestsToTenantHost = () => fake.hosts[0]!.requests;
+
+  describe('a temporary failure before the request went out is retried for every operation', () => {
+    // The sign-in's 503 was retried only for operations marked safe: a write failed, though nothing had reached the tenant host.
+    for (const [what, path, exchange] of [
+      ['SOAP exchange', SOAP_EXCHANGE, 'soap'],
+      ['REST exchange', REST_EXCHANGE, 'rest'],
+      ['tenant state request', '/api/state/Cust12345', 'soap'],
+    ] as const) {
+      test(`a write whose ${what} answers 503 once is retried, and reaches the tenant host once`, async () => {
+        fake.loginQueue.push({ path, status: 503, body: 'Service Unavailable' });
+        const { so, attempts } = session({}, exchange);
+        const sent = requestsToTenantHost();
+        await so.email.deleteEMailAccount({ EMailAccountId: 7 });
+        assert.deepEqual(deleted, [7]);
+        assert.equal(requestsToTenantHost() - sent, 1, 'one request to the tenant host');
+        assert.deepEqual(attempts.map((a) => [a.attempt, a.willRetry, a.status]), [[1, true, undefined], [2, false, 200]]);
+        const first = attempts[0]!.error;
+        assert.ok(first instanceof OnlineError && first.temporary && first.cause instanceof HttpError && first.cause.status === 503, String(first));
+        assert.equal(attempts[0]!.requestBytes, 0, 'the first attempt sent nothing');
+      });
+    }
+
+    test("a write waits for the login host's Retry-After, as a safe read does", async () => {
+      fake.loginQueue.push({ path: SOAP_EXCHANGE, status: 429, headers: { 'Retry-After': '1' } });
+      const { so, attempts } = session({});
+      await so.email.deleteEMailAccount({ EMailAccountId: 8 });
+      assert.deepEqual(deleted, [8]);
+      assert.deepEqual(attempts.map((a) => a.willRetry), [true, false]);
+      assert.ok(attempts[1]!.startTime - attempts[0]!.at >= 950, `waited ${attempts[1]!.startTime - attempts[0]!.at} ms, not the 1 s asked for`);
+    });
+
+    test('a refused sign-in, or one answered 400, is not retried for a write (nothing reaches the tenant host)', async () => {
+      const refused = session({}, 'soap', 'Other App-z');
+      const sent = requestsToTenantHost();
+      await assert.rejects(refused.so.email.deleteEMailAccount({ EMailAccountId: 9 }), (e: unknown) => e instanceof SystemUserSignInError && !e.temporary);
+      assert.deepEqual(refused.attempts.map((a) => a.willRetry), [false]);
+      fake.loginQueue.push({ path: REST_EXCHANGE, status: 400, body: '{"Message":"bad request"}' });
+      const bad = session({}, 'rest');
+      await assert.rejects(bad.so.email.deleteEMailAccount({ EMailAccountId: 9 }), (e: unknown) => e instanceof OnlineError && !e.temporary && /HTTP 400$/.test(e.message));
+      assert.deepEqual(bad.attempts.map((a) => a.willRetry), [false]);
+      assert.equal(requestsToTenantHost() - sent, 0);
+      assert.deepEqual(deleted, []);
+    });
+
+    test('the policy: only when the call says its request was not sent (notSent), and only a temporary OnlineError', () => {
+      const outage = new OnlineError('system user sign-in failed: HTTP 503', { temporary: true, cause: new HttpError(503, 'Service Unavailable', '') });
+      const failure = { error: outage, service: 'EMail', operation: 'DeleteEMailAccount', attempt: 1, elapsedMs: 0, remainingMs: Infinity, now: Date.now() };
+      const options = { baseDelayMs: 100, random: () => 0.5 };
+      assert.equal(retryDelay(options, { ...failure, notSent: true }), 50);
+      assert.equal(retryDelay(options, failure), undefined, 'a request that may have gone out: not for a write');
+      assert.equal(retryDelay(options, { ...failure, notSent: false }), undefined);
+      assert.equal(retryDelay(options, { ...failure, notSent: true, error: new OnlineError('the state answer is refused') }), undefined, 'not temporary');
+      assert.equal(retryDelay({ ...options, maxAttempts: 1 }, { ...failure, notSent: true }), undefined, 'within maxAttempts');
+      const tooLong = new OnlineError('HTTP 503', { temporary: true, cause: new HttpError(503, '', '', undefined, { retryAfter: '60' }) });
+      assert.equal(retryDelay(options, { ...failure, notSent: true, error: tooLong }), undefined, 'a Retry-After over maxRetryAfterMs is not waited for');
+    });
+  });
 
   describe('an OnlineError that is not temporary is never retried', () => {
     // A safe read was attempted three times for a state answer about another tenant, a metadata 404, a sign-in's 400.
@@ -60,12 +130,14 @@ describe('retries around SuperOffice Online (s20f)', () => {
       });
     }
 
-    test('the policy: not for a safe operation either; a temporary one still is', () => {
+    test('the policy: not for a safe operation either, whatever was sent; a temporary one still is', () => {
       const failure = { service: 'EMail', operation: 'GetEMailAccount', attempt: 1, elapsedMs: 0, remainingMs: Infinity, now: Date.now() };
       const options = { safeOperations: ['GetEMailAccount'], baseDelayMs: 100, random: () => 0.5 };
-      assert.equal(retryDelay(options, { ...failure, error: new OnlineError('the OpenID metadata failed: HTTP 404', { cause: new HttpError(404, 'Not Found', '') }) }), undefined);
-      assert.equal(retryDelay(options, { ...failure, error: new OnlineError('the state answer is refused') }), undefined);
-      assert.equal(retryDelay(options, { ...failure, error: new OnlineError('no answer within 10000 ms', { temporary: true }) }), 50);
+      for (const notSent of [undefined, true]) {
+        assert.equal(retryDelay(options, { ...failure, notSent, error: new OnlineError('the OpenID metadata failed: HTTP 404', { cause: new HttpError(404, 'Not Found', '') }) }), undefined);
+        assert.equal(retryDelay(options, { ...failure, notSent, error: new OnlineError('the state answer is refused') }), undefined);
+        assert.equal(retryDelay(options, { ...failure, notSent, error: new OnlineError('no answer within 10000 ms', { temporary: true }) }), 50);
+      }
     });
   });
 
