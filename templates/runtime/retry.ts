@@ -32,6 +32,7 @@
 // limit is begun; the attempt after it may still run out of time.)
 import { EncodeError, HttpError, OnlineError, TransportError } from './errors.js';
 import { MAX_TIMER_MS } from './agent.js';
+import { retryAfterMs } from './http.js';
 import type { TenantNotRunningError } from './tenant.js';
 
 export interface RetryOptions {
@@ -70,6 +71,10 @@ export interface AttemptFailure {
    */
   readonly notSent?: boolean | undefined;
 }
+
+// Retry-After is read in http.ts (loaded with call.ts), where the memory of a failed key fetch (online-jwt.ts) reads it
+// too, without loading this policy; exported here as it was.
+export { retryAfterMs };
 
 /** How long to wait before the next attempt, or undefined for no retry. */
 export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
@@ -138,27 +143,6 @@ function isSafe(options: RetryOptions, service: string, operation: string): bool
 function jitteredBackoff(options: RetryOptions, attempt: number): number {
   const cap = Math.min(options.maxDelayMs ?? 5_000, (options.baseDelayMs ?? 200) * 2 ** (attempt - 1));
   return Math.floor((options.random ?? Math.random)() * cap);
-}
-
-/**
- * RFC 9110's HTTP-date forms: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850
- * (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`, GMT by definition).
- * Only these go to Date.parse, which reads almost anything as a date: `1.5` is 1 May 2001.
- */
-const HTTP_DATE = /^[A-Za-z]{3,9}, \d{1,2}[ -][A-Za-z]{3}[ -]\d{2}(?:\d{2})? \d{2}:\d{2}:\d{2} GMT$/;
-const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
-
-/**
- * Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or
- * unreadable (the backoff applies then, not an immediate retry). Several delta-seconds (two
- * headers, which fetch joins with `, `): the longest wait asked for.
- */
-export function retryAfterMs(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+(?:\s*,\s*\d+)*$/.test(v)) return Math.max(...v.split(',').map(Number)) * 1000;
-  const date = HTTP_DATE.test(v) ? Date.parse(v) : ASCTIME_DATE.test(v) ? Date.parse(`${v} GMT`) : NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /**

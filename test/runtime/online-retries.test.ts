@@ -6,9 +6,12 @@
 //     the tenant host; a refusal or another 4xx is not;
 //   - an OnlineError that is not `temporary` (a state answer about another tenant, a metadata 404, a sign-in's 400) is
 //     never retried, also for an operation marked safe;
+//   - a failed metadata or JWKS fetch is remembered no longer than the Retry-After it carried (else 30 s): a retry
+//     that waited for that Retry-After asks again.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { HttpError, OnlineError, SuperOfficeClient, systemUserTicket, SystemUserSignInError, type CallEvent, type SuperOfficeClientOptions } from '../../generated/index.js';
+import { jwksKeys } from '../../generated/runtime/online-jwt.js';
 import { retryDelay } from '../../generated/runtime/retry.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
 
@@ -141,4 +144,37 @@ describe('retries around SuperOffice Online (s20f)', () => {
     });
   });
 
+  describe("a failed metadata or JWKS fetch is remembered no longer than its Retry-After", () => {
+    // The failure was remembered for 30 s whatever it said: the retry that waited for Retry-After: 1 got it again.
+    test('a safe read whose OpenID metadata answers 503 Retry-After: 1, then 200, succeeds on the retry', async () => {
+      fake.loginQueue.push({ path: METADATA, status: 503, headers: { 'Retry-After': '1' } });
+      const { so, attempts } = session({ safeOperations: ['GetEMailAccount'] });
+      const got = await so.email.getEMailAccount({ EMailAccountId: 3 });
+      assert.equal(got?.EMailAccountId, 3);
+      assert.deepEqual(attempts.map((a) => a.willRetry), [true, false]);
+      assert.ok(attempts[1]!.startTime - attempts[0]!.at >= 950, `waited ${attempts[1]!.startTime - attempts[0]!.at} ms, not the 1 s asked for`);
+    });
+
+    test('by the clock: a Retry-After of 5 s is remembered 5 s; none, or a longer one, 30 s', async () => {
+      let now = Date.now();
+      const keysFor = () => jwksKeys({ origin: fake.origin, fetch, timeoutMs: 5_000, now: () => now });
+      const cases: { headers: Record<string, string>; remembered: number }[] = [
+        { headers: { 'Retry-After': '5' }, remembered: 5_000 },
+        { headers: {}, remembered: 30_000 },
+        { headers: { 'Retry-After': '120' }, remembered: 30_000 },
+      ];
+      for (const { headers, remembered } of cases) {
+        const keys = keysFor();
+        fake.loginQueue.push({ path: METADATA, status: 503, headers });
+        const fetched = fake.counts.metadata;
+        await assert.rejects(keys.load(), (e: unknown) => e instanceof OnlineError && e.temporary && /HTTP 503$/.test(e.message));
+        now += remembered - 1;
+        await assert.rejects(keys.load(), (e: unknown) => e instanceof OnlineError && /HTTP 503$/.test(e.message), `remembered for ${remembered - 1} ms`);
+        assert.equal(fake.counts.metadata, fetched, 'not asked again meanwhile');
+        now += 1;
+        await keys.load();
+        assert.equal(fake.counts.metadata, fetched + 1, `asked again after ${remembered} ms`);
+      }
+    });
+  });
 });
