@@ -12,9 +12,10 @@
 // One call is a loop of attempts (#call -> #attempts). An attempt is repeated only when the server
 // certainly did not run it: once after HTTP 421 with the tenant re-resolved, once after a refusal
 // for credentials with the ticket renewed, and -- only with the `retry` option -- after 429/503, a
-// refused connection or a tenant not running (at its ValidUntil), or any failure of an operation
-// marked safe (retry.ts). Hooks (hooks.ts) see
-// every attempt and every call.
+// refused connection or a tenant not running (at its ValidUntil), a temporary failure of SuperOffice
+// Online's services before the attempt's request went out (the sign-in, the keys, the tenant state:
+// AttemptFailure.notSent), or any failure of an operation marked safe but a refusal (retry.ts). Hooks
+// (hooks.ts) see every attempt and every call.
 //
 // The REST transport and the retry policy are loaded further on, by the first call that needs
 // them (within its budget): a SOAP agent without `retry` never loads them. (agent.ts, which loads
@@ -177,7 +178,9 @@ export class Caller {
             policy = await loadWithin(retryPolicy, budget, name);
             // elapsedMs and remainingMs: one reading of the budget's clock, from when the agent was
             // asked (as timeoutMs counts); a 429/503's Retry-After is on its HttpError (err, or an OnlineError's cause).
-            delay = policy.retryDelay(o.retry, { error: err, service: this.#setup.info.service, operation: name, attempt, ...budget.times(), now: Date.now() });
+            // notSent: this attempt failed before its request went out (postRequest), so it cannot have run.
+            const failure = { error: err, service: this.#setup.info.service, operation: name, attempt, notSent: !budget.attemptSent };
+            delay = policy.retryDelay(o.retry, { ...failure, ...budget.times(), now: Date.now() });
             notRun = (err instanceof HttpError && NOT_RUN_STATUSES.has(err.status)) || policy.refusedBeforeSending(err);
           } catch (policyErr) {
             retryError = policyErr;

@@ -3,7 +3,7 @@
 // @ts-nocheck — library code: your compiler skips it as skipLibCheck skips a .d.ts; gen-services86's own tests type-check it (strict, TS 5.0, 5.9, 7).
 // Posting one request (SOAP or REST): the call's time budget, the request with redirects refused,
 // and reading the body under the size limit. call.ts orchestrates a call; this file only moves
-// bytes, and turns every way that can fail into a TransportError or HttpError.
+// bytes, turns every way that can fail into a TransportError or HttpError, and reads a Retry-After.
 import { callLimit, endedWhileWaiting, NOTHING_SENT } from './agent.js';
 import { joinChunks } from './charset.js';
 import { HttpError, TransportError } from './errors.js';
@@ -135,6 +135,15 @@ export class CallBudget {
     this.#waitingFor = { responseFrom: url };
   }
 
+  /**
+   * Whether the current attempt's request has gone out (`sending`). While it has not, a failure of the attempt -- the
+   * tenant state, the sign-in, the onRequest hook -- came before anything reached the service's host (the retry policy's
+   * AttemptFailure.notSent).
+   */
+  get attemptSent(): boolean {
+    return this.#attemptSent;
+  }
+
   /** The response to the request sent last came with `status`: what the call waits for now is its body. */
   answered(status: number): void {
     if (typeof this.#waitingFor !== 'string') this.#waitingFor = { responseFrom: this.#waitingFor.responseFrom, status };
@@ -184,6 +193,28 @@ function failureDetail(err: unknown): string {
   // TLS spoken to a server that answered in plain HTTP: OpenSSL's words do not say that.
   const hint = code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? '; is the server plain http? check http:// against https:// in the address' : '';
   return `${said === undefined || said.includes(code) ? code : `${text} (${code})`}${hint}`;
+}
+
+/**
+ * RFC 9110's HTTP-date forms: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850
+ * (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`, GMT by definition).
+ * Only these go to Date.parse, which reads almost anything as a date: `1.5` is 1 May 2001.
+ */
+const HTTP_DATE = /^[A-Za-z]{3,9}, \d{1,2}[ -][A-Za-z]{3}[ -]\d{2}(?:\d{2})? \d{2}:\d{2}:\d{2} GMT$/;
+const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
+
+/**
+ * Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or
+ * unreadable (the backoff applies then, not an immediate retry). Several delta-seconds (two
+ * headers, which fetch joins with `, `): the longest wait asked for. The retry policy's wait
+ * (retry.ts), and how long a failed key fetch is remembered (online-jwt.ts).
+ */
+export function retryAfterMs(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+(?:\s*,\s*\d+)*$/.test(v)) return Math.max(...v.split(',').map(Number)) * 1000;
+  const date = HTTP_DATE.test(v) ? Date.parse(v) : ASCTIME_DATE.test(v) ? Date.parse(`${v} GMT`) : NaN;
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** The statuses fetch follows as redirects (its "redirect status"). */

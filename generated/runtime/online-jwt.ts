@@ -8,7 +8,8 @@
 // the environment's JWKS that the header names by `kid` (or, without kid, by certificate thumbprint
 // `x5t`/`x5t#S256`) (from /login/.well-known/openid-configuration, cached). Then: expiry with a small clock skew, and the ticket claim.
 import { arrayBuffer, base64Bytes, importJwkPublicKey, rsaPublicKeyImport, type RsaJwk, type RsaKeyInput, type WebCryptoKey } from './online-keys.js';
-import { OnlineError } from './errors.js';
+import { HttpError, OnlineError } from './errors.js';
+import { retryAfterMs } from './http.js';
 import { isJsonObject, requestJson } from './online-request.js';
 
 /** The claim that carries the ticket. */
@@ -128,23 +129,25 @@ export interface JwksOptions {
  * for maxAgeMs. An unknown kid refetches once (keys rotate), at most once a minute, so a token with
  * a made-up kid cannot make us hammer the login host. The jwks_uri must be on the login host's own
  * origin: metadata cannot send us to fetch trusted keys elsewhere.
- * A failed fetch is answered again for 30 s without asking. The set held is kept, used on while a
+ * A failed fetch is answered again for 30 s without asking -- no longer than the Retry-After it carried
+ * (a 503's, a 429's), so that a retry that waited for it asks again. The set held is kept, used on while a
  * refresh fails; a token whose key only the new set has fails with the fetch's error, and so does
- * load() -- the sign-in, before its exchange -- until a fetch, tried again every 30 s, succeeds: a
- * token signed by that key could not be verified.
+ * load() -- the sign-in, before its exchange -- until a fetch, tried again every 30 s (or after
+ * that Retry-After), succeeds: a token signed by that key could not be verified.
  */
 export function jwksKeys(options: JwksOptions): JwtKeys {
   const maxAge = options.maxAgeMs ?? 24 * 60 * 60 * 1000;
   let held: { at: number; keys: KeySet } | undefined;
-  /** `missed`: the fetch was for a key the held set does not have. */
-  let failed: { at: number; error: unknown; missed: boolean } | undefined;
+  /** `missed`: the fetch was for a key the held set does not have; answered again until `until` (failureMemoryMs). */
+  let failed: { until: number; error: unknown; missed: boolean } | undefined;
   const fetchSet = async (missed: boolean): Promise<KeySet> => {
     // The one error object, as a remembered refusal is: each call rejects with its own copy (call.ts ownError).
-    if (failed && options.now() - failed.at < KEY_FAILURE_MEMORY_MS) throw failed.error;
+    if (failed && options.now() < failed.until) throw failed.error;
     try {
       held = { at: options.now(), keys: await fetchKeySet(options) };
     } catch (error) {
-      failed = { at: options.now(), error, missed };
+      const at = options.now();
+      failed = { until: at + failureMemoryMs(error, at), error, missed };
       throw error;
     }
     failed = undefined;
@@ -177,6 +180,17 @@ export function jwksKeys(options: JwksOptions): JwtKeys {
 
 /** 30 s: a burst of calls and their retries (maxTotalMs) cost one request; shorter than a refusal's 60 s: an outage ends by itself. */
 const KEY_FAILURE_MEMORY_MS = 30_000;
+
+/**
+ * How long a failed fetch is answered again from `now`: KEY_FAILURE_MEMORY_MS, or the Retry-After the failure carried
+ * when that is shorter (on the HttpError that is its OnlineError's cause: online-request.ts). The retry policy waits for
+ * that Retry-After (retry.ts): the failure remembered longer, the retry got it again without asking.
+ */
+function failureMemoryMs(error: unknown, now: number): number {
+  const said = error instanceof OnlineError ? error.cause : undefined;
+  const after = said instanceof HttpError ? retryAfterMs(said.retryAfter, now) : undefined;
+  return after === undefined ? KEY_FAILURE_MEMORY_MS : Math.min(after, KEY_FAILURE_MEMORY_MS);
+}
 
 /** A JWKS's usable keys, by how a token's header can name them. */
 interface KeySet {

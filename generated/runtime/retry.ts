@@ -13,24 +13,29 @@
 //     ValidUntil, "when to check next time" (status-page.md), so an earlier attempt would get the
 //     same answer; that wait is bounded as a Retry-After is (maxRetryAfterMs, the time left of the
 //     call), never the backoff. A deleted, suspended, not yet migrated ... tenant is not retried;
+//   - a temporary failure of SuperOffice Online's services before the attempt's request went out
+//     (AttemptFailure.notSent, the call's own knowledge): the sign-in exchange, the OpenID metadata or
+//     JWKS, the tenant state answering 5xx or 429, unreachable, timed out (an OnlineError `temporary`),
+//     for every operation, a write too -- nothing reached the service's host -- after a 429's or 503's
+//     Retry-After as above, else the backoff;
 //   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
 //   ticket: each once, whether or not retries are on; a credential refusal never reaches this policy).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe
-// (`safeOperations`), since the server may have run it -- the login host's or state endpoint's 429
-// or 503 (an OnlineError, its HttpError the cause, over SOAP and REST alike) after its Retry-After
-// as above, not the backoff -- except what every attempt would repeat
+// (`safeOperations`), since the server may have run it, except what every attempt would repeat
 // alike: an input that does not fit the schema (EncodeError), which nothing sent, a response over
-// maxResponseBytes (TransportError too-large: the same answer is as large again), and a system user
-// sign-in the login host refused (SystemUserSignInError: revoked, unknown application ...) or whose
-// token does not verify (JwtError), an on-site one refused (UsernamePasswordSignInError), where each
-// attempt would sign in again for the same answer, a ticket option that cannot work (TicketOptionError) and a
-// key WebCrypto refuses (KeyFormatError). Waits grow
+// maxResponseBytes (TransportError too-large: the same answer is as large again), a ticket option that
+// cannot work (TicketOptionError), and an OnlineError that is not `temporary`: a refusal of SuperOffice
+// Online's services (a system user sign-in refused, SystemUserSignInError; a token that does not verify,
+// JwtError; an on-site sign-in refused, UsernamePasswordSignInError; a tenant deleted, suspended ...),
+// a bad answer (a state answer about another tenant), another 4xx (a metadata 404), a bad option or a key
+// WebCrypto refuses (KeyFormatError): a service that said no is not asked again. Waits grow
 // exponentially with full jitter, the whole call stops at maxTotalMs, and the caller's signal ends
 // any wait at once. No wait is begun that the call's own time limit (timeoutMs) would end: the
 // call would fail with a timeout instead of what the server said. (A wait ending just inside the
 // limit is begun; the attempt after it may still run out of time.)
 import { EncodeError, HttpError, OnlineError, TransportError } from './errors.js';
 import { MAX_TIMER_MS } from './agent.js';
+import { retryAfterMs } from './http.js';
 import type { TenantNotRunningError } from './tenant.js';
 
 export interface RetryOptions {
@@ -63,7 +68,16 @@ export interface AttemptFailure {
   readonly remainingMs: number;
   /** Wall-clock time (Date.now()), to read a Retry-After given as an HTTP date. */
   readonly now: number;
+  /**
+   * True when the call knows that this attempt's request did not go out (it failed before: the tenant state, the
+   * sign-in, the onRequest hook), so the server cannot have run it; absent or false: it may have gone out.
+   */
+  readonly notSent?: boolean | undefined;
 }
+
+// Retry-After is read in http.ts (loaded with call.ts), where the memory of a failed key fetch (online-jwt.ts) reads it
+// too, without loading this policy; exported here as it was.
+export { retryAfterMs };
 
 /** How long to wait before the next attempt, or undefined for no retry. */
 export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
@@ -83,14 +97,14 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
     delay = busy(f.error);
   } else if (f.error instanceof OnlineError && f.error.name === 'TenantNotRunningError') {
     // (By name: retries of an agent with a fixed address do not load tenant routing's code.)
-    // A tenant deleted, suspended, not yet migrated ... would give the same answer at retryAt.
-    const notRunning = f.error as TenantNotRunningError;
-    const after = Math.max(0, notRunning.retryAt.getTime() - f.now);
-    if (notRunning.temporary !== false && after <= maxRetryAfterMs) delay = after;
+    // Temporary (sameAnswerAgain): a tenant deleted, suspended, not yet migrated ... would give the same answer at retryAt.
+    const after = Math.max(0, (f.error as TenantNotRunningError).retryAt.getTime() - f.now);
+    if (after <= maxRetryAfterMs) delay = after;
   } else if (refusedBeforeSending(f.error)) {
     delay = backoff;
-  } else if (isSafe(options, f.service, f.operation)) {
-    // (A 429 or 503 of the login host or state endpoint too, after its Retry-After: see the header.)
+  } else if ((f.notSent === true && f.error instanceof OnlineError) || isSafe(options, f.service, f.operation)) {
+    // An outage of Online's services before the request went out (temporary: sameAnswerAgain), or any failure of a safe
+    // operation; a 429 or 503 of the login host or state endpoint after its Retry-After (see the header).
     delay = online ? busy(online) : backoff;
   }
   if (delay === undefined || delay >= f.remainingMs) return undefined;
@@ -101,17 +115,16 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
 const busyStatus = (err: HttpError): boolean => err.status === 429 || err.status === 503;
 
 /**
- * The sign-in's refusals (system-user.ts, online-jwt.ts, onsite-ticket.ts), a ticket option that cannot work
- * (ticket-source.ts TicketOptionError) and a key WebCrypto refuses (online-keys.ts KeyFormatError), by name:
- * retries do not load the sign-in's code.
+ * A failure every attempt would repeat alike (see the header): an input the schema refuses, a response too large, a
+ * ticket option that cannot work (ticket-source.ts TicketOptionError, a TypeError: by name, as retries do not load the
+ * sign-in's code), and any OnlineError that is not `temporary` -- a refusal (the sign-in's, a tenant not running for
+ * long), a bad answer, another 4xx, a bad option or key: one rule, its `temporary`, for all of SuperOffice Online's errors.
  */
-const SIGN_IN_REFUSALS = new Set(['SystemUserSignInError', 'JwtError', 'UsernamePasswordSignInError', 'TicketOptionError', 'KeyFormatError']);
-
-/** A failure every attempt would repeat alike (see the header): an input the schema refuses, a response too large, a refused sign-in. */
 function sameAnswerAgain(err: unknown): boolean {
   if (err instanceof EncodeError) return true;
   if (err instanceof TransportError && err.reason === 'too-large') return true;
-  return SIGN_IN_REFUSALS.has((err as Error | undefined)?.name ?? '');
+  if (err instanceof OnlineError && !err.temporary) return true;
+  return (err as Error | undefined)?.name === 'TicketOptionError';
 }
 
 /** A connection that was refused: nothing reached the server (call.ts: the attempt was not run). */
@@ -133,27 +146,6 @@ function isSafe(options: RetryOptions, service: string, operation: string): bool
 function jitteredBackoff(options: RetryOptions, attempt: number): number {
   const cap = Math.min(options.maxDelayMs ?? 5_000, (options.baseDelayMs ?? 200) * 2 ** (attempt - 1));
   return Math.floor((options.random ?? Math.random)() * cap);
-}
-
-/**
- * RFC 9110's HTTP-date forms: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850
- * (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`, GMT by definition).
- * Only these go to Date.parse, which reads almost anything as a date: `1.5` is 1 May 2001.
- */
-const HTTP_DATE = /^[A-Za-z]{3,9}, \d{1,2}[ -][A-Za-z]{3}[ -]\d{2}(?:\d{2})? \d{2}:\d{2}:\d{2} GMT$/;
-const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
-
-/**
- * Retry-After as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or
- * unreadable (the backoff applies then, not an immediate retry). Several delta-seconds (two
- * headers, which fetch joins with `, `): the longest wait asked for.
- */
-export function retryAfterMs(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+(?:\s*,\s*\d+)*$/.test(v)) return Math.max(...v.split(',').map(Number)) * 1000;
-  const date = HTTP_DATE.test(v) ? Date.parse(v) : ASCTIME_DATE.test(v) ? Date.parse(`${v} GMT`) : NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /**
