@@ -75,10 +75,6 @@ export interface AttemptFailure {
   readonly notSent?: boolean | undefined;
 }
 
-// Retry-After is read in http.ts (loaded with call.ts), where the memory of a failed key fetch (online-jwt.ts) reads it
-// too, without loading this policy; exported here as it was.
-export { retryAfterMs };
-
 /** How long to wait before the next attempt, or undefined for no retry. */
 export function retryDelay(options: RetryOptions, f: AttemptFailure): number | undefined {
   // Written so that a NaN limit means no retry, as NaN in the other options does (a comparison with NaN is false).
