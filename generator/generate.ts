@@ -37,6 +37,8 @@ export interface GenerateOptions {
    * The command the generated files' "Regenerate with" line shows. Default: the command that
    * regenerates this output (`npx gen-services86 <wsdl…> -o <outDir> [options]`, inputs sorted, paths
    * relative to the project root; see input/command.ts), the same however the run was started.
+   * One that does not fit on the line, or holds a line break, is not shown: the line points to the
+   * manifest, as for the default (headerCommand).
    */
   readonly regenerate?: string;
   /**
@@ -225,7 +227,7 @@ export function buildFiles(wsdlPaths: readonly string[], options: BuildOptions =
   const clashes = checkFolderClashes(loaded, DEFAULT_OUT_DIR);
   if (clashes.length > 0) throw combineErrors([...errors.filter((e): e is GenerateError => !!e), ...clashes]);
   const outcomes = loaded.map((input) => (input ? toOutcome(() => readAgent(input)) : undefined));
-  return assemble(collect(outcomes, errors), regenerate ?? headerCommand(regenerateCommand({ inputs: wsdlPaths, outDir: DEFAULT_OUT_DIR })));
+  return assemble(collect(outcomes, errors), headerCommand(regenerate ?? regenerateCommand({ inputs: wsdlPaths, outDir: DEFAULT_OUT_DIR })));
 }
 
 /**
@@ -263,7 +265,7 @@ export async function buildFilesParallel(
     // Worked out once, for the manifest and (as its header line) the files; after the reads, as it
     // resolves every input's real path and would otherwise hold back the reader threads' start.
     const command = regenerateCommand({ ...options, inputs, outDir });
-    return { ...assemble(collect(byIndex, errors), regenerate ?? headerCommand(command), cache?.emits), command };
+    return { ...assemble(collect(byIndex, errors), headerCommand(regenerate ?? command), cache?.emits), command };
   } finally {
     pool?.close();
   }

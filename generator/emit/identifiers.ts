@@ -129,18 +129,3 @@ export function jsDocBlock(lines: readonly string[], indent = '', options: { com
   if (options.compact && safe.length === 1) return `${indent}/** ${safe[0]} */`;
   return `${indent}/**\n${safe.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */`;
 }
-
-/** `words` joined by spaces into lines of at most `width` characters (a longer word stands alone). */
-export function wrapWords(words: readonly string[], width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of words) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  return line === '' ? lines : [...lines, line];
-}

@@ -20,6 +20,7 @@
 // user made it, relative to the working directory.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { oneLine } from '../emit/identifiers.js';
 import { fits } from '../emit/layout.js';
 import { physical, slashRelative } from '../physical-path.js';
 import { isUrl, normalizeOrigin, redactUrl } from './documents.js';
@@ -69,11 +70,17 @@ export function regenerateCommand(info: InvocationInfo): string {
   return ['npx', 'gen-services86', ...inputs, '-o', rel(info.outDir), ...optionArgs(info)].map(shellWord).join(' ');
 }
 
-/** What the headers' "Regenerate with" line says: the command when it fits on the line, else where to find it. */
+/**
+ * What the headers' "Regenerate with" line says: the command when it fits on the line, else where
+ * to find it. The one rule for that line (fileHeader writes what this returns): a longer command,
+ * or one holding a line break (a WSDL file name may hold one: made one line it would be another
+ * command, and left as it is it would end the // comment and make the rest code), is in the
+ * manifest only, which holds it on one line.
+ */
 export function headerCommand(command: string): string {
-  const line = `// Regenerate with: ${command}`;
-  // A longer command lives in the manifest only (one with a line break too: emit-agent.ts fileHeader).
-  return fits(line) ? command : `the "command" in .gen-services86-manifest.json of the output folder (too long for this line)`;
+  const manifest = 'the "command" in .gen-services86-manifest.json of the output folder';
+  if (!fits(`// Regenerate with: ${command}`)) return `${manifest} (too long for this line)`;
+  return oneLine(command) === command ? command : `${manifest} (not one line)`;
 }
 
 /** The run as the user made it, for messages: its config file (and extra arguments), or its arguments, relative to `cwd`. */
