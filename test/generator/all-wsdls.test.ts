@@ -12,7 +12,7 @@ import { MAX_LINE } from '../../generator/emit/layout.js';
 import { NO_CHECK_LINE } from '../../generator/emit/no-check.js';
 import { buildFiles, buildFilesParallel, GenerateErrors, regenerateCommand, type GeneratedFile } from '../../generator/generate.js';
 import { findStale } from '../../generator/output/write.js';
-import { hostileWsdl } from '../support/hostile-wsdl.js';
+import { codeIdentifiers, hostileWsdl } from '../support/hostile-wsdl.js';
 import { miniWsdl } from '../support/mini-wsdl.js';
 import { repoRoot, wsdlFixturesDir } from '../support/paths.js';
 
@@ -150,11 +150,13 @@ describe('generated files', () => {
   });
 
   test('no text from the hostile WSDL escapes into code', () => {
-    const hostile = allFiles.filter((f) => f.path.startsWith('Hostile/'));
-    for (const f of hostile) {
-      assert.doesNotMatch(f.content, /^\s*throw new Error/m, f.path);
-      assert.doesNotMatch(f.content, /^\s*\}\); process\.exit/m, f.path);
-    }
+    // Its documentation (`*/ throw new Error(…)`, `*/ }); process.exit(1)`) lands inside JSDoc, in
+    // Hostile/ and in shared/ (its types): only a scanner of what is code sees it get out, as a
+    // comment-closing `*/` would let it. No generated file but the runtime uses either word as code.
+    const files = allFiles.filter((f) => !f.path.startsWith('runtime/'));
+    assert.ok(files.some((f) => f.content.includes('throw new Error(')) && files.some((f) => f.content.includes('process.exit(1)')), 'the hostile text is there, as comment text');
+    const escaped = files.flatMap((f) => codeIdentifiers(f.content).filter((id) => id === 'throw' || id === 'process').map((id) => `${f.path}: ${id}`));
+    assert.deepEqual(escaped, []);
   });
 });
 
