@@ -9,8 +9,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { formatTypeScript } from '../../generator/emit/format.js';
 import { buildFiles, buildFilesParallel, type GeneratedFile } from '../../generator/generate.js';
+import { formatTypeScript } from '../support/format-oracle.js';
 import { hostileWsdl } from '../support/hostile-wsdl.js';
 import { wsdlFixturesDir } from '../support/paths.js';
 import { STRICTEST, typeCheck } from '../support/tsc.js';
