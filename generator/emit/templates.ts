@@ -19,10 +19,15 @@ interface HandlebarsLike {
   compile(source: string, options: object): Template;
 }
 
-/** The options the templates are compiled with; scripts/precompile-templates.mjs uses the same. */
-// noEscape: these templates produce TypeScript, not HTML; every value is escaped by its view model.
+/**
+ * The options the templates are compiled with, here and by the build (scripts/precompile-templates.mjs
+ * imports them from this module's build): one set, so a precompiled template and one compiled here
+ * write the same text.
+ */
+// noEscape: these templates produce TypeScript, not HTML; every value is escaped by its view model
+// (and so the templates write every value as {{x}}: nothing is left for Handlebars to escape).
 // strict: a view missing a field is a generator bug, not an empty string.
-const OPTIONS = { noEscape: true, strict: true };
+export const TEMPLATE_OPTIONS = { noEscape: true, strict: true } as const;
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -57,7 +62,7 @@ export function template(name: string): Template {
     t =
       pre && pre.source === source
         ? (require('handlebars/runtime') as HandlebarsLike).template(pre.spec)
-        : (require('handlebars') as HandlebarsLike).compile(source, OPTIONS);
+        : (require('handlebars') as HandlebarsLike).compile(source, TEMPLATE_OPTIONS);
     compiled.set(name, t);
   }
   return t;
