@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { recoverInterruptedWrite } from '../generator/output/write.js';
+import { MANIFEST, writeOutput } from '../generator/output/write.js';
 import { runCli, snapshot } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
 import { wrapFs, type FsWrappers } from './support/wrap-fs.js';
@@ -55,10 +55,15 @@ function folderWith(files: Record<string, string>): string {
 
 type Outcome = 'locked' | string;
 
-/** recoverInterruptedWrite's result: 'locked' when the run got the lock, else its error. */
+/**
+ * A run over `out` (writeOutput, as the CLI's, of no files: it writes only the manifest): 'locked'
+ * when it got the lock, else its error. A run takes no lock only when it has nothing to write and
+ * no run left anything; each run here starts with a lock or takeover file there, or the manifest
+ * still to write, so one that succeeds has taken the lock.
+ */
 function recover(out: string): Outcome {
   try {
-    recoverInterruptedWrite(out);
+    writeOutput(out, []);
     return 'locked';
   } catch (err) {
     return (err as Error).message;
@@ -68,7 +73,7 @@ function recover(out: string): Outcome {
 const WRAPPED = ['writeFileSync', 'readFileSync', 'rmSync', 'existsSync', 'lstatSync', 'statSync', 'unlinkSync', 'renameSync', 'linkSync', 'openSync'] as const;
 
 /**
- * Runs the first run (recoverInterruptedWrite on `out`, as process firstPid) and, just before its
+ * Runs the first run (recover on `out`, as process firstPid) and, just before its
  * operation number `at` on the lock or takeover file, the whole second run (as secondPid). The
  * second run keeps the lock if it gets it: it stands for a run still writing the folder. Returns
  * both outcomes and how many lock operations the first run made.
@@ -152,17 +157,17 @@ describe('taking over the lock of a run that was killed', () => {
     rmSync(join(out, LOCK));
     rmSync(join(out, TAKEOVER));
     assert.equal(recover(out), 'locked');
-    assert.deepEqual(readdirSync(out), []);
+    assert.deepEqual(readdirSync(out), [MANIFEST]);
   });
 
   test('a takeover file left after the old lock was removed: the next run holding the lock removes it; one of a live run stays', () => {
     const out = folderWith({ [TAKEOVER]: `${DEAD_TAKER}\n` });
     assert.equal(recover(out), 'locked');
-    assert.deepEqual(readdirSync(out), [], 'the killed run\'s takeover file is gone, and the lock released');
+    assert.deepEqual(readdirSync(out), [MANIFEST], 'the killed run\'s takeover file is gone, and the lock released');
     // A live run's takeover file is its own: that run removes it in a moment.
     writeFileSync(join(out, TAKEOVER), `${firstPid}\n`);
     assert.equal(recover(out), 'locked');
-    assert.deepEqual(readdirSync(out), [TAKEOVER]);
+    assert.deepEqual(readdirSync(out).sort(), [MANIFEST, TAKEOVER].sort());
   });
 
   test('the CLI: a left takeover file is neither reported by --check nor left by a run with nothing to write', async () => {

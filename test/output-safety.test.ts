@@ -9,7 +9,6 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { recoverInterruptedWrite } from '../generator/output/write.js';
 import { runCli, snapshot, mtimes } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
 import { fixturesDir, wsdlFixturesDir } from './support/paths.js';
@@ -64,6 +63,20 @@ let newSnap: Record<string, string>;
 
 function freshDir(name: string): string {
   return mkdtempSync(join(work, `${name.replace(/[^\w-]+/g, '-').slice(0, 40)}-`));
+}
+
+/**
+ * What a user does after a run was killed: runs again. A copy of `out` (at the same depth, so the
+ * headers are the same), run with the old input: it rolls back what the killed run left, then finds
+ * the old tree exactly, so it writes nothing (a run that only wrote the old files over the
+ * half-swapped ones would report them written, and leave a new folder the manifest does not list).
+ */
+async function assertRecoversOldTree(out: string, name: string): Promise<void> {
+  const copy = outWith(out, name);
+  const next = await runCli([oldWsdl, '-o', 'out'], copy.dir);
+  assert.equal(next.code, 0, next.stderr);
+  assert.match(next.stdout, /out: 0 written, \d+ unchanged, 0 removed/);
+  assert.deepEqual(snapshot(copy.out), oldSnap);
 }
 
 /** A working folder whose `out` is a copy of the old (or new) clean generation. */
@@ -294,28 +307,22 @@ describe('(e) interrupted runs', () => {
       'only a staging folder may exist, and the lock the killed run held',
     );
 
-    // Recovery alone restores the old tree exactly (on a copy).
-    const copy = join(dir, 'copy');
-    cpSync(out, copy, { recursive: true });
-    recoverInterruptedWrite(copy);
-    assert.deepEqual(snapshot(copy), oldSnap);
+    // The next run rolls back first: with the old input (on a copy) it then finds the old tree exactly.
+    await assertRecoversOldTree(out, 'crash-staged-next');
 
     const next = await runCli([newWsdl, '-o', 'out'], dir);
     assert.equal(next.code, 0, next.stderr);
     assert.deepEqual(snapshot(out), newSnap, 'the next normal run equals a clean generation');
   });
 
-  test('SIGKILL at "swapping": recoverInterruptedWrite restores the old tree; --check writes nothing; the next run gives a clean new tree', async () => {
+  test('SIGKILL at "swapping": the next run restores the old tree first; --check writes nothing; the next run gives a clean new tree', async () => {
     const { dir, out } = outWith(oldTree, 'crash-swapping');
     const r = await runCli([newWsdl, '-o', 'out'], dir, { crashAt: 'swapping' });
     assert.equal(r.signal, 'SIGKILL', `the process was killed at that point (code ${r.code}, stderr ${r.stderr})`);
     assert.notDeepEqual(snapshot(out), oldSnap, 'the kill left the folder mid-swap');
 
-    // 1. The exported recovery, on a copy: exactly the old tree, no work folders.
-    const copy = join(dir, 'copy');
-    cpSync(out, copy, { recursive: true });
-    recoverInterruptedWrite(copy);
-    assert.deepEqual(snapshot(copy), oldSnap);
+    // 1. The next run rolls back first (on a copy, with the old input): exactly the old tree, no work folders.
+    await assertRecoversOldTree(out, 'crash-swapping-next');
 
     // 2. --check performs no recovery: it reports and writes nothing.
     const midSwap = snapshot(out);
@@ -426,14 +433,8 @@ describe('(g) a run that fails half-way through the swap changes nothing', () =>
     const r = await runCli([newWsdl, alphaWsdl, '-o', 'out'], dir, { crashAt: 'added' });
     assert.equal(r.signal, 'SIGKILL', `killed at that point (code ${r.code}, stderr ${r.stderr})`);
     assert.ok(existsSync(join(out, 'Alpha', 'client.ts')), 'killed with the new folder in place');
-    const copy = join(dir, 'copy');
-    cpSync(out, copy, { recursive: true });
-    recoverInterruptedWrite(copy);
-    assert.deepEqual(snapshot(copy), oldSnap);
     // A normal run with the old input recovers first: no Alpha/ left that no manifest lists.
-    const next = await runCli([oldWsdl, '-o', 'out'], dir);
-    assert.equal(next.code, 0, next.stderr);
-    assert.deepEqual(snapshot(out), oldSnap);
+    await assertRecoversOldTree(out, 'crash-added-next');
   });
 });
 

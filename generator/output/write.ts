@@ -182,20 +182,9 @@ function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest
 
 /**
  * Restores what an interrupted swap left in the old-folder area, and removes what it had moved in
- * where there was nothing before: the folder is then exactly as before that run. For a folder no
- * run is writing (a run holds its lock; one left by a killed run is taken over).
+ * where there was nothing before: the folder is then exactly as before that run. Every run that
+ * takes the lock does this first (writeLocked), and a swap that fails half-way at once.
  */
-export function recoverInterruptedWrite(outDir: string): void {
-  if (!existsSync(outDir)) return;
-  const release = lockOutput(outDir);
-  try {
-    rollBack(outDir);
-  } finally {
-    release();
-  }
-}
-
-/** recoverInterruptedWrite, for the run that holds the lock. */
 function rollBack(outDir: string): void {
   const oldArea = join(outDir, OLD);
   if (existsSync(oldArea)) {

@@ -1,13 +1,14 @@
 // One of the processes output-lock-race.slow.test.ts races for an output folder's lock, round
 // after round: it says it is ready (<control>/ready-<round>-<pid>), waits for the go
-// (<control>/go-<round>), takes the lock as a run does (recoverInterruptedWrite) and holds it
-// <holdMs>, as a run writing the folder would. While it holds it, a file of its own in <holders>
-// says so; another one there meanwhile means two processes held the lock at once. It prints one
-// JSON line per round. fs.existsSync is wrapped (wrap-fs.ts) only to see when it holds the lock:
-// at rollBack's first look at the old-folder area. Product code has no hook.
+// (<control>/go-<round>), takes the lock as a run does (it is one: writeOutput, of no files) and
+// holds it <holdMs>, as a run writing the folder would. While it holds it, a file of its own in
+// <holders> says so; another one there meanwhile means two processes held the lock at once. It
+// prints one JSON line per round. fs.existsSync is wrapped (wrap-fs.ts) only to see when it holds
+// the lock: at rollBack's first look at the old-folder area, with its own id in the lock file
+// (writeOutput looks there before it locks, too). Product code has no hook.
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { recoverInterruptedWrite } from '../../generator/output/write.js';
+import { writeOutput } from '../../generator/output/write.js';
 import { wrapFs } from './wrap-fs.js';
 
 export interface RacerRound {
@@ -34,9 +35,18 @@ function holdTheLock(): void {
   fs.rmSync(mine);
 }
 
+/** Whether the lock file holds this process's id. */
+function holdsLock(): boolean {
+  try {
+    return fs.readFileSync(join(out, '.gen-services86-lock'), 'utf8') === `${process.pid}\n`;
+  } catch {
+    return false;
+  }
+}
+
 wrapFs({
   existsSync: (original) => (path) => {
-    if (String(path).endsWith('.gen-services86-old') && !held) holdTheLock();
+    if (String(path).endsWith('.gen-services86-old') && !held && holdsLock()) holdTheLock();
     return original(path);
   },
 });
@@ -48,7 +58,7 @@ for (let round = 0; round < Number(rounds); round++) {
   overlap = false;
   let error: string | undefined;
   try {
-    recoverInterruptedWrite(out);
+    writeOutput(out, []);
   } catch (err) {
     error = (err as Error).message;
   }
