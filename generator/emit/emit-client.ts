@@ -4,6 +4,7 @@
 // at the indentation given here, and the templates insert it at the start of a line.
 import { GenerateError } from '../errors.js';
 import { qnameKey, type ElementField, type MessagePart, type Operation, type OperationMessage } from '../model/types.js';
+import { compareCodeUnits } from '../code-units.js';
 import { enumValueNames, fieldLine } from './emit-metadata.js';
 import { agentVariable, docLines, jsDocBlock, propertyKey, stringLiteral } from './identifiers.js';
 import { layout, type List } from './layout.js';
@@ -310,7 +311,7 @@ function commonActionBase(ops: readonly Operation[]): string {
   }
   let best = '';
   let bestCount = 0;
-  for (const [base, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [base, n] of [...counts].sort(([a], [b]) => compareCodeUnits(a, b))) {
     if (n > bestCount) [best, bestCount] = [base, n];
   }
   return best;

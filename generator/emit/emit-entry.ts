@@ -5,6 +5,7 @@
 //     export class SuperOfficeClient extends rt.SoapSession<'EMail' | 'Person' | 'SoPrincipal'> {
 //       get email(): EMailAgent { … }  get person(): PersonAgent { … }  get soPrincipal(): SoPrincipalAgent { … }
 //     }
+import { compareCodeUnits } from '../code-units.js';
 import { sessionExampleCall } from './emit-client.js';
 import { sessionProperty, stringLiteral } from './identifiers.js';
 import { union } from './layout.js';
@@ -16,7 +17,7 @@ const SESSION_MEMBERS = new Set(['constructor', 'agent', 'options']);
 
 export function emitEntry(plans: readonly EmitPlan[], header: string): string {
   const taken = new Set(SESSION_MEMBERS);
-  const sorted = [...plans].sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+  const sorted = [...plans].sort((a, b) => compareCodeUnits(a.agent, b.agent));
   const agents = sorted.map((p) => {
     const base = sessionProperty(p.agent);
     let property = taken.has(base) ? `${base}_` : base;

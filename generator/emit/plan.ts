@@ -1,6 +1,7 @@
 // Plans, before anything is emitted, how each schema type is shown in TypeScript (its shape)
 // and under which identifier. Names are a function of the QNames and one fixed clash rule,
 // never of the order in which the emitter happens to visit things.
+import { compareCodeUnits } from '../code-units.js';
 import { GenerateError } from '../errors.js';
 import {
   qnameKey,
@@ -164,17 +165,13 @@ export function planAgents(services: readonly Service[]): EmitPlan[] {
 export function sharedTypes(plans: readonly EmitPlan[]): PlannedType[] {
   const seen = new Set<PlannedType>();
   for (const p of plans) for (const t of p.types) seen.add(t);
-  return [...seen].sort((a, b) => compare(a.name, b.name));
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [...seen].sort((a, b) => compareCodeUnits(a.name, b.name));
 }
 
 function planOperations(service: Service): PlannedOperation[] {
   const methodsTaken = new Set<string>();
   const operations = [...service.operations]
-    .sort((a, b) => compare(a.name, b.name))
+    .sort((a, b) => compareCodeUnits(a.name, b.name))
     .map((op) => {
       let method = safeIdentifier(op.name.charAt(0).toLowerCase() + op.name.slice(1), { allowReserved: true });
       if (AGENT_MEMBERS.has(method)) method += '_';
@@ -206,7 +203,7 @@ function planTypes(services: readonly Service[], taken: Set<string>): Map<string
   const group = (def: TypeDef): number =>
     def.kind === 'complex' && def.anonymous ? 2 : serviceNamespaces.has(def.name.ns) ? 0 : 1;
   const all = [...variants.values()].flat();
-  all.sort((a, b) => group(a.def) - group(b.def) || compare(a.key, b.key) || compare(a.services[0]!.name, b.services[0]!.name));
+  all.sort((a, b) => group(a.def) - group(b.def) || compareCodeUnits(a.key, b.key) || compareCodeUnits(a.services[0]!.name, b.services[0]!.name));
 
   const planned = new Map<Variant, PlannedType>();
   const perService = new Map<Service, { entries: Set<string>; requests: Map<string, Operation> }>();
@@ -254,7 +251,7 @@ function mergeTypes(services: readonly Service[]): Map<string, Variant[]> {
     if (!keys) wrappers.set(service, (keys = wrapperOnlyTypes(service)));
     return keys.has(key);
   };
-  const byAgent = [...services].sort((a, b) => compare(agentNames(a).agent, agentNames(b).agent) || compare(a.sourceFile, b.sourceFile));
+  const byAgent = [...services].sort((a, b) => compareCodeUnits(agentNames(a).agent, agentNames(b).agent) || compareCodeUnits(a.sourceFile, b.sourceFile));
   for (const service of byAgent) {
     for (const [key, def] of service.types) {
       const list = variants.get(key);
@@ -569,7 +566,7 @@ function shapeOf(def: TypeDef, service: Service): Shape {
 
 /** The union of the services' namespaces, services in agent-name order: the shared module's table. */
 function sharedNamespaces(services: readonly Service[]): string[] {
-  const sorted = [...services].sort((a, b) => compare(agentNames(a).agent, agentNames(b).agent));
+  const sorted = [...services].sort((a, b) => compareCodeUnits(agentNames(a).agent, agentNames(b).agent));
   return [...new Set(sorted.flatMap((s) => collectNamespaces(s)))];
 }
 

@@ -9,6 +9,7 @@
 //     "allow-origin": ["https://schemas.example.com"], "fetch-timeout": 30000, "max-bytes": 67108864 }
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, parse, resolve, sep, type PlatformPath } from 'node:path';
+import { compareCodeUnits } from '../code-units.js';
 import { GenerateError, lineColumnAt } from '../errors.js';
 import { realPath, slashRelative } from '../physical-path.js';
 import { checkOrigin, isUrl, redactUrl } from './documents.js';
@@ -466,7 +467,7 @@ function hidden(name: string): boolean {
 /** A folder's entries in name order; none when it cannot be read (the glob walk, --watch). */
 export function entries(dir: string) {
   try {
-    return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareCodeUnits(a.name, b.name));
   } catch {
     return [];
   }

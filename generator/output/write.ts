@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { compareCodeUnits } from '../code-units.js';
 import { combineErrors, GenerateError } from '../errors.js';
 import { physical, slashRelative } from '../physical-path.js';
 import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
@@ -177,7 +178,7 @@ function obsoleteFiles(outDir: string, files: readonly GeneratedFile[], manifest
       if (!manifest.has(rel)) kept.push({ path: rel, reason: 'foreign' });
     }
   }
-  return { removable, kept: kept.sort((a, b) => (a.path < b.path ? -1 : 1)), goneFolders };
+  return { removable, kept: kept.sort((a, b) => compareCodeUnits(a.path, b.path)), goneFolders };
 }
 
 /**
@@ -360,7 +361,7 @@ export function findStale(outDir: string, files: readonly GeneratedFile[]): Stal
     else if (codeOf(content) !== codeOf(f.content)) stale.push({ path: f.path, reason: 'differs' });
   }
   for (const rel of obsoleteFiles(outDir, files, manifest).removable) stale.push({ path: rel, reason: 'obsolete' });
-  return stale.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return stale.sort((a, b) => compareCodeUnits(a.path, b.path));
 }
 
 function foldersOf(files: readonly GeneratedFile[]): string[] {
@@ -488,7 +489,7 @@ export function writeOutput(
 
 /** The manifest of this run: exactly its files, with their hashes (runs into one folder are one project, README). */
 function manifestTextOf(files: readonly GeneratedFile[], bytes: ReadonlyMap<string, Buffer>, command: string | undefined): string {
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...files].sort((a, b) => compareCodeUnits(a.path, b.path));
   const manifest: Manifest = {
     generator: 'gen-services86',
     ...(command !== undefined ? { command } : {}),
