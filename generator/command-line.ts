@@ -38,7 +38,12 @@ function fail(message: string): never {
 }
 
 function failWith(err: GenerateError): never {
-  fail(err instanceof GenerateErrors ? `${err.describe()}\n${err.errors.length} errors; nothing was written` : err.describe());
+  fail(errorText(err));
+}
+
+/** A GenerateError as the lines the CLI prints: each error (several: then how many, and that nothing was written). */
+function errorText(err: GenerateError): string {
+  return err instanceof GenerateErrors ? `${err.describe()}\n${err.errors.length} errors; nothing was written` : err.describe();
 }
 
 /**
@@ -290,8 +295,7 @@ async function runOnce(argv: Args, settings: RunSettings, io: CliOutput, cache?:
 
 /** A run's failure as the lines the CLI prints (without exiting). */
 function failureText(err: unknown, out: string): string {
-  if (err instanceof GenerateErrors) return `${err.describe()}\n${err.errors.length} errors; nothing was written`;
-  if (err instanceof GenerateError) return err.describe();
+  if (err instanceof GenerateError) return errorText(err);
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e.code === 'string' && typeof e.message === 'string') return `cannot write ${out}: ${e.message}`;
   return `internal error: ${(err as Error)?.stack ?? String(err)}`;

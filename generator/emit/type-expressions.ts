@@ -57,12 +57,11 @@ export function typeExpression(plan: TypeScope, ref: TypeRef, q: Qualify): strin
 
 /** The TS type of a field's property value (repetition and nil included, optionality not). */
 export function fieldExpression(plan: TypeScope, f: ElementField, q: Qualify): string {
-  const isRepeated = f.maxOccurs === 'unbounded' || f.maxOccurs > 1;
-  if (isRepeated) return arrayOf(itemExpression(plan, f, q));
-  const t = typeExpression(plan, f.type, q);
-  return f.nillable && t !== 'unknown' ? `${t} | null` : t;
+  const item = itemExpression(plan, f, q);
+  return f.maxOccurs === 'unbounded' || f.maxOccurs > 1 ? arrayOf(item) : item;
 }
 
+/** One value of a field (a list's item, or a field's one value): nil adds `| null`, except to unknown, which holds null already. */
 function itemExpression(plan: TypeScope, item: ElementField, q: Qualify): string {
   const t = typeExpression(plan, item.type, q);
   return item.nillable && t !== 'unknown' ? `${t} | null` : t;

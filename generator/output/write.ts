@@ -356,14 +356,24 @@ export function findStale(outDir: string, files: readonly GeneratedFile[]): Stal
     const path = join(outDir, f.path);
     // Read once (undefined: missing, or not a regular file), as writeOutput does.
     const content = currentContent(path);
-    if (content === undefined) stale.push({ path: f.path, reason: pathExists(path) ? 'foreign' : 'missing' });
-    else if (!content.startsWith(GENERATED_MARK)) stale.push({ path: f.path, reason: 'foreign' });
+    if (isForeign(path, content)) stale.push({ path: f.path, reason: 'foreign' });
+    else if (content === undefined) stale.push({ path: f.path, reason: 'missing' });
     else if (codeOf(content) !== codeOf(f.content)) stale.push({ path: f.path, reason: 'differs' });
   }
   for (const rel of obsoleteFiles(outDir, files, manifest).removable) stale.push({ path: rel, reason: 'obsolete' });
   return stale.sort((a, b) => compareCodeUnits(a.path, b.path));
 }
 
+/**
+ * Whether a file the run would write is in the way: something is at `path` that is not a regular
+ * file with our header (`content`: what currentContent read there). A run refuses to overwrite it
+ * and --check reports it `foreign`: one rule, so the two never disagree.
+ */
+function isForeign(path: string, content: string | undefined): boolean {
+  return content === undefined ? pathExists(path) : !content.startsWith(GENERATED_MARK);
+}
+
+/** The top-level folders `files` go into, sorted. */
 function foldersOf(files: readonly GeneratedFile[]): string[] {
   return [...new Set(files.filter((f) => f.path.includes('/')).map((f) => f.path.split('/')[0]!))].sort();
 }
@@ -433,8 +443,7 @@ function checkNotNested(outDir: string, files: readonly GeneratedFile[]): void {
     if (existsSync(join(dir, MANIFEST))) refuse(dir, 'is inside');
     if (dirname(dir) === dir) break;
   }
-  const folders = new Set(files.filter((f) => f.path.includes('/')).map((f) => f.path.slice(0, f.path.indexOf('/'))));
-  for (const folder of folders) if (existsSync(join(real, folder, MANIFEST))) refuse(join(real, folder), 'would write over');
+  for (const folder of foldersOf(files)) if (existsSync(join(real, folder, MANIFEST))) refuse(join(real, folder), 'would write over');
 }
 
 /**
@@ -535,11 +544,7 @@ function writeLocked(
   // What each file holds now (undefined: missing, or not a regular file), read once: for the
   // header check here and the comparison below — a --watch run compares every file.
   const onDisk = new Map(files.map((f) => [f.path, currentContent(join(outDir, f.path), options.seen)]));
-  const refused: string[] = [];
-  for (const f of files) {
-    const content = onDisk.get(f.path);
-    if (content === undefined ? pathExists(join(outDir, f.path)) : !content.startsWith(GENERATED_MARK)) refused.push(f.path);
-  }
+  const refused = files.filter((f) => isForeign(join(outDir, f.path), onDisk.get(f.path))).map((f) => f.path);
   if (refused.length > 0) throw refusal(outDir, refused, manifest);
 
   // 2. What changes, per folder. Files of the last run that this one no longer produces go when
