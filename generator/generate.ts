@@ -4,11 +4,12 @@
 //     of the run together, shared types) → emit → write (atomic, incremental)
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emitRun, RUNTIME_FOLDER, runtimeFiles, type GeneratedFile } from './emit/emit-agent.js';
+import { emitRun, RUNTIME_FOLDER, runtimeFiles } from './emit/emit-agent.js';
 import type { EmitCache } from './emit-cache.js';
 import { safeIdentifier } from './emit/identifiers.js';
 import { SHARED_FOLDER } from './emit/plan.js';
 import { combineErrors, GenerateError } from './errors.js';
+import type { GeneratedFile } from './generated-file.js';
 import { readAgent, type AgentSummary, type ReadResult } from './generate-agent.js';
 import { ReadCache } from './read-cache.js';
 import { headerCommand, regenerateCommand } from './input/command.js';
@@ -20,7 +21,7 @@ import { ReaderPool } from './parallel/pool.js';
 import { fromFailure, toOutcome, type Outcome } from './parallel/protocol.js';
 
 export { GenerateError, GenerateErrors } from './errors.js';
-export type { GeneratedFile } from './emit/emit-agent.js';
+export type { GeneratedFile } from './generated-file.js';
 export type { AgentSummary, ReadResult } from './generate-agent.js';
 export type { KeptFile, StaleFile, WriteSummary } from './output/write.js';
 export { headerCommand, projectRoot, regenerateCommand, type InvocationInfo } from './input/command.js';

@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
-import { GENERATED_MARK } from '../generator/emit/emit-agent.js';
+import { GENERATED_MARK } from '../generator/generated-file.js';
 import { NO_CHECK_LINE } from '../generator/emit/no-check.js';
 import { buildFiles } from '../generator/generate.js';
 import { withoutNoCheck } from './support/no-check.js';

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { compareCodeUnits } from '../code-units.js';
 import { combineErrors, GenerateError } from '../errors.js';
 import { physical, slashRelative } from '../physical-path.js';
-import { GENERATED_MARK, type GeneratedFile } from '../emit/emit-agent.js';
+import { GENERATED_MARK, type GeneratedFile } from '../generated-file.js';
 import { FileTexts } from '../read-cache.js';
 
 export const MANIFEST = '.gen-services86-manifest.json';
