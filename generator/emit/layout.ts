@@ -1,4 +1,4 @@
-// The one line-layout rule of generated code. TypeScript's formatter (format.ts) never wraps a
+// The one line-layout rule of generated code. TypeScript's formatter (test/support/format-oracle.ts) never wraps a
 // line, so every construct that may grow past MAX_LINE (a call's arguments, a signature's
 // parameters, a type's arguments, an object literal, an export list, a metadata form, a union)
 // is described once, as a List or a union, and laid out only here: on one line when that line
