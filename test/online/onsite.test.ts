@@ -1,11 +1,16 @@
 // On-site sign-in: usernamePasswordTicket over the generated SoPrincipal agent and mock (EMail and
 // SoPrincipal generated into one folder): one sign-in for many calls, a refused ticket renewed and
-// the call retried once, a wrong password an OnlineError that never shows the password.
+// the call retried once, a wrong password an OnlineError that never shows the password; a sign-in
+// request that fails (an error status, the network, a timeout, a fault) an OnlineError naming the
+// SoPrincipal endpoint, `temporary` for an outage, which `retry` retries for a write too.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, beforeEach, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
 import { buildFiles } from '../../generator/generate.js';
 import { wsdlFixturesDir } from '../support/paths.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -15,23 +20,58 @@ interface Listening {
   url: string;
   close(): Promise<void>;
 }
-interface Mock {
-  listen(): Promise<Listening>;
-}
+/** A generated mock: a node:http request listener. */
+type Mock = http.RequestListener;
 type Handler = (input: Record<string, unknown>, ctx: { ticket: string | undefined }) => unknown;
 interface Lib {
-  SuperOfficeClient: new (options: object) => { email: { getEMailAccount(input: { EMailAccountId: number }): Promise<{ EMailAddress?: string | null } | null> } };
+  SuperOfficeClient: new (options: object) => {
+    email: {
+      getEMailAccount(input: { EMailAccountId: number }): Promise<{ EMailAddress?: string | null } | null>;
+      deleteEMailAccount(input: { EMailAccountId: number }): Promise<unknown>;
+    };
+  };
   SoPrincipalAgent: new (options: object) => unknown;
   usernamePasswordTicket(options: object): unknown;
-  OnlineError: new (...args: never[]) => Error;
-  UsernamePasswordSignInError: new (...args: never[]) => Error;
+  OnlineError: OnlineErrorClass;
+  UsernamePasswordSignInError: OnlineErrorClass;
+}
+type OnlineErrorClass = new (...args: never[]) => Error & { temporary: boolean; operation: string | undefined };
+type ErrorClass = new (...args: never[]) => Error;
+interface Errors {
+  HttpError: new (...args: never[]) => Error & { status: number };
+  TransportError: new (...args: never[]) => Error & { reason: string };
+  SoExceptionError: ErrorClass;
+  DecodeError: ErrorClass;
 }
 
 let dir: string;
 let lib: Lib;
+let errors: Errors;
 let servers: Listening[];
 let signIns = 0;
 const valid = new Set<string>();
+/** Requests that reached the EMail host (the service the calls are for). */
+let serviceRequests = 0;
+/** The EMailAccountIds the EMail host deleted (DeleteEMailAccount: a write, never marked safe here). */
+const deleted: number[] = [];
+/**
+ * What the SoPrincipal host answers instead of its mock, once each, in order: an error status, a
+ * connection dropped before any answer ('drop'), or no answer at all ('stall', until the test ends).
+ */
+type Canned = { status: number; statusText?: string; body?: string; headers?: Record<string, string> } | 'drop' | 'stall';
+const principalQueue: Canned[] = [];
+/** Requests that reached the SoPrincipal host, canned or not. */
+let principalRequests = 0;
+
+/** A node:http server on 127.0.0.1 serving `path` with `handler`: the mocks, behind a counter or a canned answer. */
+async function listen(handler: http.RequestListener, path: string): Promise<Listening> {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
+    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
 
 before(async () => {
   const { files } = buildFiles(['EMail', 'SoPrincipal'].map((n) => join(wsdlFixturesDir, `${n}.wsdl`)));
@@ -39,10 +79,17 @@ before(async () => {
   writeTranspiled(files, dir);
   const load = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(dir, path)).href)) as T;
   lib = await load<Lib>('index.js');
+  errors = await load<Errors>('runtime/errors.js');
+  const expired = { soExceptionInfo: { Message: 'ticket expired', ExceptionType: 'SuperOffice.Exceptions.SoSecurityException' } };
   const email = (await load<{ createEMailMockServer(h: Record<string, Handler>): Mock }>('EMail/mock.js')).createEMailMockServer({
     GetEMailAccount: (input, ctx) => {
-      if (!ctx.ticket || !valid.has(ctx.ticket)) throw { soExceptionInfo: { Message: 'ticket expired', ExceptionType: 'SuperOffice.Exceptions.SoSecurityException' } };
+      if (!ctx.ticket || !valid.has(ctx.ticket)) throw expired;
       return { Response: { EMailAccountId: input['EMailAccountId'], EMailAddress: 'a@example.com' } };
+    },
+    DeleteEMailAccount: (input, ctx) => {
+      if (!ctx.ticket || !valid.has(ctx.ticket)) throw expired;
+      deleted.push(input['EMailAccountId'] as number);
+      return {};
     },
   });
   const principal = (await load<{ createSoPrincipalMockServer(h: Record<string, Handler>): Mock }>('SoPrincipal/mock.js')).createSoPrincipalMockServer({
@@ -55,7 +102,28 @@ before(async () => {
       return { Credentials: ok ? { Ticket: ticket } : null, AuthenticationSucceeded: ok };
     },
   });
-  servers = [await email.listen(), await principal.listen()];
+  servers = [
+    await listen((req, res) => {
+      serviceRequests++;
+      email(req, res);
+    }, '/Remote/Services86/EMail.svc'),
+    await listen((req, res) => {
+      principalRequests++;
+      const canned = principalQueue.shift();
+      if (canned === undefined) return principal(req, res);
+      if (canned === 'drop') return req.socket.destroy();
+      if (canned === 'stall') return req.resume(); // answered by nothing; closed with the server
+      req.resume();
+      res.statusCode = canned.status;
+      if (canned.statusText !== undefined) res.statusMessage = canned.statusText;
+      for (const [k, v] of Object.entries(canned.headers ?? {})) res.setHeader(k, v);
+      res.end(canned.body ?? '');
+    }, '/Remote/Services86/SoPrincipal.svc'),
+  ];
+});
+beforeEach(() => {
+  principalQueue.length = 0;
+  deleted.length = 0;
 });
 after(async () => {
   await Promise.all(servers.map((s) => s.close()));
@@ -132,16 +200,174 @@ test('usernamePasswordTicket: a failed sign-in call is not remembered', async ()
   assert.equal(signIns, 2);
 });
 
-test('usernamePasswordTicket: a sign-in failure that echoes the password does not carry it', async () => {
+/** Every text of `err` and its causes that a log could show: no piece of `secret` may be among them. */
+const everything = (err: unknown): string =>
+  [inspect(err, { depth: null }), JSON.stringify(err), (err as Error).stack, JSON.stringify({ ...(err as object), message: (err as Error).message, stack: (err as Error).stack })].join('\n');
+
+// The principal agent here has no `secrets`: the server's echo of the password reaches the error
+// the sign-in throws (its message, stack, the agent's error that is its cause), which must clean it.
+test('usernamePasswordTicket: a sign-in failure that echoes the password does not carry it (a fault, an error page)', async () => {
+  for (const [user, canned, said] of [
+    ['echo', undefined, /^on-site sign-in failed \(.*\/SoPrincipal\.svc\): AuthenticateUsernamePassword: SoException: bad password \*\*\*$/],
+    ['jdoe', { status: 500, body: '<html>bad password echoed-pw-123</html>' }, /^on-site sign-in failed \(.*\/SoPrincipal\.svc\): AuthenticateUsernamePassword: HTTP 500 Internal Server Error: <html>bad password \*\*\*<\/html>$/],
+  ] as const) {
+    if (canned) principalQueue.push(canned);
+    const so = new lib.SuperOfficeClient({
+      endpoints: { EMail: servers[0]!.url },
+      ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: user, password: 'echoed-pw-123' }),
+    });
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => {
+      assert.ok(e instanceof lib.OnlineError, String(e));
+      assert.match(e.message, said);
+      assert.ok(!everything(e).includes('echoed-pw'), everything(e));
+      return true;
+    });
+  }
+});
+
+// r20 (s20h): a failed sign-in request threw the principal agent's own error (HttpError, TransportError, SoExceptionError,
+// DecodeError), which read as the tenant host's (its operation, AuthenticateUsernamePassword, beside the call's URL),
+// was no OnlineError with a `temporary`, and was retried only for operations marked safe -- though the call had sent
+// nothing to its own host. It is now an OnlineError as systemUserTicket's SOAP exchange's is, by the same rule.
+const session = (retry?: object, principalOptions: object = {}) => {
+  const attempts: { attempt: number; willRetry: boolean; error?: unknown }[] = [];
   const so = new lib.SuperOfficeClient({
     endpoints: { EMail: servers[0]!.url },
-    ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: 'echo', password: 'echoed-pw-123' }),
+    ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url, ...principalOptions }), userName: 'jdoe', password: 's3cret-pw' }),
+    ...(retry ? { retry: { baseDelayMs: 1, random: () => 0.5, ...retry } } : {}),
+    hooks: { onAttempt: (e: { attempt: number; willRetry: boolean; error?: unknown }) => attempts.push({ attempt: e.attempt, willRetry: e.willRetry, error: e.error }) },
   });
+  return { so, attempts };
+};
+
+for (const [what, canned, cause] of [
+  ['answers 503', { status: 503, body: 'Service Unavailable' }, (e: unknown) => e instanceof errors.HttpError && e.status === 503],
+  ['answers 500', { status: 500, body: '<html>boom</html>' }, (e: unknown) => e instanceof errors.HttpError && e.status === 500],
+  ['loses its connection', 'drop', (e: unknown) => e instanceof errors.TransportError && e.reason === 'network'],
+] as const) {
+  test(`usernamePasswordTicket: a write whose sign-in ${what} once is retried and succeeds; one request reaches the service host`, async () => {
+    principalQueue.push(canned);
+    const { so, attempts } = session({});
+    const sent = serviceRequests;
+    await so.email.deleteEMailAccount({ EMailAccountId: 7 });
+    assert.deepEqual(deleted, [7]);
+    assert.equal(serviceRequests - sent, 1, 'one request to the service host');
+    assert.deepEqual(attempts.map((a) => [a.attempt, a.willRetry]), [[1, true], [2, false]]);
+    const first = attempts[0]!.error;
+    assert.ok(first instanceof lib.OnlineError && first.temporary && cause(first.cause), String(first));
+    assert.ok(first.message.startsWith(`on-site sign-in failed (${servers[1]!.url}): AuthenticateUsernamePassword: `), first.message);
+  });
+}
+
+test('usernamePasswordTicket: a sign-in answered 500 is an OnlineError naming the SoPrincipal endpoint, temporary, its HttpError the cause; not remembered', async () => {
+  principalQueue.push({ status: 500, body: '<html>boom</html>' });
+  const { so } = session();
   await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => {
-    assert.match((e as Error).message, /bad password \*\*\*/);
-    assert.ok(!JSON.stringify({ ...(e as object), message: (e as Error).message, stack: (e as Error).stack }).includes('echoed-pw-123'));
+    assert.ok(e instanceof lib.OnlineError && !(e instanceof lib.UsernamePasswordSignInError), String(e));
+    assert.equal(e.message, `on-site sign-in failed (${servers[1]!.url}): AuthenticateUsernamePassword: HTTP 500 Internal Server Error: <html>boom</html>`);
+    assert.equal(e.temporary, true);
+    assert.equal(e.operation, undefined, "not the tenant host's operation");
+    assert.ok(e.cause instanceof errors.HttpError && e.cause.status === 500);
     return true;
   });
+  const asked = principalRequests;
+  assert.equal((await so.email.getEMailAccount({ EMailAccountId: 2 }))?.EMailAddress, 'a@example.com', 'the next call signs in');
+  assert.equal(principalRequests - asked, 1);
+});
+
+test('usernamePasswordTicket: a sign-in with no answer within the principal agent\'s timeoutMs is a temporary OnlineError', async () => {
+  principalQueue.push('stall');
+  const { so } = session(undefined, { timeoutMs: 100 });
+  await assert.rejects(
+    so.email.getEMailAccount({ EMailAccountId: 1 }),
+    (e: unknown) => e instanceof lib.OnlineError && e.temporary && e.cause instanceof errors.TransportError && e.cause.reason === 'timeout' && /^on-site sign-in failed \(/.test(e.message),
+  );
+});
+
+// What the same request would get again: not temporary, so never retried -- also for an operation marked safe, which
+// was attempted three times (any failure of a safe operation is retried, and these were the agent's own errors).
+for (const [what, canned, cause] of [
+  ['answers 404', { status: 404, body: 'Not Found' }, (e: unknown) => e instanceof errors.HttpError && e.status === 404],
+  ['answers what is not XML', { status: 200, body: 'hello', headers: { 'Content-Type': 'text/xml' } }, (e: unknown) => e instanceof errors.DecodeError],
+  ['reports an exception', undefined, (e: unknown) => e instanceof errors.SoExceptionError],
+] as const) {
+  test(`usernamePasswordTicket: a sign-in that ${what} is an OnlineError that is not temporary, not retried for a safe read`, async () => {
+    if (canned) principalQueue.push(canned);
+    const attempts: boolean[] = [];
+    const so = new lib.SuperOfficeClient({
+      endpoints: { EMail: servers[0]!.url },
+      // (the mock's 'echo' user makes AuthenticateUsernamePassword report an SoException)
+      ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: canned ? 'jdoe' : 'echo', password: 's3cret-pw' }),
+      retry: { safeOperations: ['GetEMailAccount'], baseDelayMs: 1 },
+      hooks: { onAttempt: (e: { willRetry: boolean }) => attempts.push(e.willRetry) },
+    });
+    const asked = principalRequests;
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => e instanceof lib.OnlineError && !e.temporary && cause(e.cause) && /^on-site sign-in failed \(/.test(e.message));
+    assert.deepEqual(attempts, [false]);
+    assert.equal(principalRequests - asked, 1, 'one sign-in request');
+  });
+}
+
+// An authenticator of your own (UsernamePasswordAuthenticator is a shape) may have no endpoint, and throw what it likes.
+test("usernamePasswordTicket: an authenticator's own error is the cause of an OnlineError, not temporary unless it is a temporary OnlineError; the password removed", async () => {
+  const OnlineError = lib.OnlineError as unknown as new (message: string, options: { temporary: boolean }) => Error;
+  for (const [thrown, temporary] of [
+    [new Error('cannot sign in with s3cret-pw'), false],
+    [new OnlineError('the state request failed: HTTP 503', { temporary: true }), true],
+  ] as const) {
+    const so = new lib.SuperOfficeClient({
+      endpoints: { EMail: servers[0]!.url },
+      ticket: lib.usernamePasswordTicket({ principal: { authenticateUsernamePassword: () => Promise.reject(thrown) }, userName: 'jdoe', password: 's3cret-pw' }),
+    });
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => {
+      assert.ok(e instanceof lib.OnlineError && e.temporary === temporary, String(e));
+      assert.match(e.message, /^on-site sign-in failed \(the principal agent\): /);
+      assert.ok(!everything(e).includes('s3cret'), everything(e));
+      return true;
+    });
+  }
+});
+
+test('usernamePasswordTicket: a refusal stays a UsernamePasswordSignInError, not retried for a write; nothing reaches the service host', async () => {
+  const attempts: boolean[] = [];
+  const so = new lib.SuperOfficeClient({
+    endpoints: { EMail: servers[0]!.url },
+    ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: 'jdoe', password: 'wrong-pw' }),
+    retry: { baseDelayMs: 1 },
+    hooks: { onAttempt: (e: { willRetry: boolean }) => attempts.push(e.willRetry) },
+  });
+  const sent = serviceRequests;
+  await assert.rejects(so.email.deleteEMailAccount({ EMailAccountId: 9 }), (e: unknown) => e instanceof lib.UsernamePasswordSignInError && !e.temporary && !e.message.includes('wrong-pw'));
+  assert.deepEqual(attempts, [false]);
+  assert.equal(serviceRequests - sent, 0);
+  assert.deepEqual(deleted, []);
+});
+
+// onRenewalError is told "the error a waiting call would get, before the call removes its own secrets": that is now
+// the OnlineError too, and the password (known to the sign-in, not only to the call) is out of it already.
+test('usernamePasswordTicket: a failed background renewal reaches onRenewalError as that OnlineError, without the password; the call goes on', async () => {
+  let offset = 0;
+  const told: unknown[] = [];
+  const so = new lib.SuperOfficeClient({
+    endpoints: { EMail: servers[0]!.url },
+    ticket: lib.usernamePasswordTicket({
+      principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }),
+      userName: 'jdoe',
+      password: 's3cret-pw',
+      now: () => Date.now() + offset,
+      onRenewalError: (e: unknown) => told.push(e),
+    }),
+  });
+  await so.email.getEMailAccount({ EMailAccountId: 1 });
+  offset += 6 * 60 * 60 * 1000 - 5 * 60 * 1000; // within the last 10 minutes of the window: renewed in the background
+  principalQueue.push({ status: 502, body: 'bad gateway for s3cret-pw' });
+  assert.equal((await so.email.getEMailAccount({ EMailAccountId: 2 }))?.EMailAddress, 'a@example.com');
+  for (let i = 0; i < 100 && told.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(told.length, 1);
+  const e = told[0];
+  assert.ok(e instanceof lib.OnlineError && e.temporary && e.cause instanceof errors.HttpError && e.cause.status === 502, String(e));
+  assert.match(e.message, /^on-site sign-in failed \(.*\): AuthenticateUsernamePassword: HTTP 502 Bad Gateway: bad gateway for \*\*\*$/);
+  assert.ok(!everything(e).includes('s3cret'), everything(e));
 });
 
 // The sign-in's answer carries a ticket no agent knows yet, so no redaction list can hold it: a
