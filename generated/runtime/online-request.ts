@@ -4,7 +4,7 @@
 // What this client asks of SuperOffice Online's own services (the environment's origin comes from
 // environmentUrl in agent.ts): one small JSON request with its own time limit, a GET for the tenant
 // state, the OpenID metadata and the JWKS (no secret), a POST for the REST ticket exchange.
-import { HttpError, OnlineError } from './errors.js';
+import { HttpError, OnlineError, TransportError } from './errors.js';
 import { MAX_TIMER_MS } from './agent.js';
 import { readLimited } from './http.js';
 import { redact } from './redact.js';
@@ -34,9 +34,25 @@ export interface OnlineRequestOptions {
 
 /**
  * Whether an error status says the service is down or busy, so that a later try may succeed (OnlineError `temporary`):
- * 5xx and 429; not another 4xx, which the same request gets again. Also for the SOAP exchange's HttpError (system-user.ts).
+ * 5xx and 429; not another 4xx, which the same request gets again. Also for an agent's HttpError (signInRequestError).
  */
 export const outageStatus = (status: number): boolean => status >= 500 || status === 429;
+
+/**
+ * The error of a sign-in request that a generated agent made and that failed (system-user.ts's SOAP exchange,
+ * onsite-ticket.ts's SoPrincipal call): `<what> failed (<endpoint>): <the agent's message>`, the agent's error its cause.
+ * It names the sign-in's endpoint, so it is not read as a failure of the tenant host the waiting call was for, and it is
+ * an OnlineError, so the retry policy reads its `temporary`: by the rule of requestJson's failures, true for an outage
+ * status (its HttpError, Retry-After and all, stays the cause) or no answer (a timeout, the network, given up as hung),
+ * false for what the same request gets again (a fault, an answer that does not fit, one too large, another status).
+ * An OnlineError keeps its own (an agent routed by tenant whose state request failed); anything else (an error of an
+ * authenticator of your own) is not temporary.
+ * One rule for both sign-ins: with two, an outage of one would be retried where the same outage of the other is not.
+ */
+export function signInRequestError(what: string, endpoint: string, err: unknown): OnlineError {
+  const temporary = err instanceof HttpError ? outageStatus(err.status) : err instanceof TransportError ? err.reason !== 'too-large' : err instanceof OnlineError && err.temporary;
+  return new OnlineError(`${what} failed (${endpoint}): ${err instanceof Error ? err.message : String(err)}`, { cause: err, temporary });
+}
 
 /** An error answer's body is read only up to this size (a reason is a few hundred bytes; an error page is not read). */
 const MAX_ERROR_ANSWER_BYTES = 16 * 1024;

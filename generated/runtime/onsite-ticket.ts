@@ -5,11 +5,16 @@
 // self-renewing ticket. The SoPrincipal agent is the one generated from SoPrincipal.wsdl; pass one
 // created without a ticket (and, when it has hooks, with `secrets: [password]`: the errors in its
 // hook events would otherwise show a password a server echoes; its onXml shows no Password or
-// Ticket value anyway, and its errors are cleaned here):
+// Ticket value anyway, and its errors are cleaned here). A sign-in request that fails is an
+// OnlineError naming the principal's endpoint, as the system user's exchange is (online-request.ts
+// signInRequestError), not the principal agent's error: the call that waited for the ticket never
+// reached its own host, and the error says so, `temporary` for an outage, which the retry policy
+// then retries for any operation:
 //
 //   const principal = new SoPrincipalAgent({ baseUrl });
 //   const so = new SuperOfficeClient({ baseUrl, ticket: usernamePasswordTicket({ principal, userName, password }) });
 import { OnlineError } from './errors.js';
+import { signInRequestError } from './online-request.js';
 import { Redactor } from './redact.js';
 import { rememberRefusals, renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
 
@@ -18,6 +23,8 @@ export class UsernamePasswordSignInError extends OnlineError {}
 
 /** What the generated SoPrincipalAgent offers (typed by shape, so the runtime needs no SoPrincipal code). */
 export interface UsernamePasswordAuthenticator {
+  /** Where the sign-in goes (a SoapAgent's), named by the error of a sign-in request that fails. */
+  readonly endpoint?: string | undefined;
   authenticateUsernamePassword(input: {
     UserName?: string | null | undefined;
     Password?: string | null | undefined;
@@ -34,15 +41,18 @@ export interface UsernamePasswordTicketOptions extends RenewingTicketOptions {
 /** A self-renewing ticket from SoPrincipal.AuthenticateUsernamePassword. */
 export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): TicketProvider {
   const { principal, userName, password } = options;
-  // The principal agent was made without the password, so it cannot remove it from its errors: a
-  // server that echoes it in a fault or an exception message would put it in the error thrown here.
+  // The principal agent may have been made without the password, so it cannot remove it from its
+  // errors: a server that echoes it in a fault, an exception message or an error page would put it
+  // in the error thrown here (its message, its stack, its cause's fields), all of which is cleaned.
   const redactor = new Redactor([password]);
+  // (An agent routed by tenant has no fixed endpoint; one of your own may not say.)
+  const endpoint = principal.endpoint ?? 'the principal agent';
   const signIn = async (): Promise<string> => {
     let answer: Awaited<ReturnType<UsernamePasswordAuthenticator['authenticateUsernamePassword']>>;
     try {
       answer = await principal.authenticateUsernamePassword({ UserName: userName, Password: password });
     } catch (err) {
-      throw redactor.error(err);
+      throw redactor.error(signInRequestError('on-site sign-in', endpoint, err));
     }
     const ticket = answer?.Credentials?.Ticket;
     if (answer?.AuthenticationSucceeded !== true || typeof ticket !== 'string' || ticket === '') {
@@ -50,7 +60,7 @@ export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): 
     }
     return ticket;
   };
-  // The refusals, not the principal agent's errors, are remembered.
+  // The refusals are remembered, not a sign-in request that failed (an OnlineError of another class): the next call tries again.
   const isRefusal = (err: unknown) => err instanceof UsernamePasswordSignInError;
   return renewingTicket(rememberRefusals(signIn, () => '', isRefusal, options.now ?? Date.now), options);
 }

@@ -15,9 +15,9 @@
 //     call), never the backoff. A deleted, suspended, not yet migrated ... tenant is not retried;
 //   - a temporary failure of SuperOffice Online's services before the attempt's request went out
 //     (AttemptFailure.notSent, the call's own knowledge): the sign-in exchange, the OpenID metadata or
-//     JWKS, the tenant state answering 5xx or 429, unreachable, timed out (an OnlineError `temporary`),
-//     for every operation, a write too -- nothing reached the service's host -- after a 429's or 503's
-//     Retry-After as above, else the backoff;
+//     JWKS, the tenant state, the on-site sign-in (SoPrincipal) answering 5xx or 429, unreachable, timed
+//     out (an OnlineError `temporary`), for every operation, a write too -- nothing reached the service's
+//     host -- after a 429's or 503's Retry-After as above, else the backoff;
 //   (and, in the agent, HTTP 421 -> re-resolve the tenant, and a credential refusal -> renew the
 //   ticket: each once, whether or not retries are on; a credential refusal never reaches this policy).
 // Any other failure (timeout, reset, 5xx, fault) is retried only for operations marked safe

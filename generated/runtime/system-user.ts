@@ -17,8 +17,8 @@ import { rsaPrivateKeyImport, type RsaKeyInput, type WebCryptoKey } from './onli
 import { signSystemUserToken } from './online-sign.js';
 import { CONTEXT_CLAIM, fixedJwtKey, jwksKeys, JwtError, SERIAL_CLAIM, TICKET_CLAIM, verifyJwt, type JwtKeys } from './online-jwt.js';
 import { checkLimitOption, environmentUrl } from './agent.js';
-import { HttpError, OnlineError, TransportError } from './errors.js';
-import { MAX_ANSWER_BYTES, outageStatus, requestJson } from './online-request.js';
+import { OnlineError } from './errors.js';
+import { MAX_ANSWER_BYTES, requestJson, signInRequestError } from './online-request.js';
 import { IPartnerSystemUserServiceAgent, type PartnerSystemUserAuthenticationResponse } from './partner-system-user-service.js';
 import { rememberRefusals, renewingTicket, TicketOptionError, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
 
@@ -172,9 +172,7 @@ async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<Part
   try {
     return await agent.authenticate({ SignedSystemToken: r.signed, ReturnTokenType: 'Jwt' }, { headers: { ContextIdentifier: r.tenant }, signal: r.signal });
   } catch (err) {
-    // Temporary as over REST (online-request.ts): an outage status, or no answer (a timeout, the network, given up as hung).
-    const temporary = err instanceof HttpError ? outageStatus(err.status) : err instanceof TransportError && err.reason !== 'too-large';
-    throw new OnlineError(`system user sign-in failed (${endpoint}): ${(err as Error).message}`, { cause: err, temporary });
+    throw signInRequestError('system user sign-in', endpoint, err);
   }
 }
 
