@@ -3,8 +3,8 @@
 // WSDL, and for a URL input the documents fetched with it). A local WSDL that imports other local
 // documents is not cached: those are read while reading, so their texts are not part of the key.
 import { createHash } from 'node:crypto';
-import { lstatSync, statSync } from 'node:fs';
 import { EmitCache } from './emit-cache.js';
+import { FileTexts } from './file-texts.js';
 import type { ReadResult } from './generate-agent.js';
 import type { LoadedInput } from './input/load.js';
 
@@ -56,33 +56,4 @@ function keyOf(input: LoadedInput): string | undefined {
   const hash = createHash('sha256').update(input.text);
   for (const url of Object.keys(input.documents).sort()) hash.update(`\n${url}\n`).update(input.documents[url]!);
   return `${input.input}\n${hash.digest('hex')}`;
-}
-
-/**
- * Texts of files already read, by path, kept while the file's stat is the same (device, inode,
- * size, modification and change time in nanoseconds): a watch run reads again only the WSDLs and
- * output files that changed, instead of all of them (bench case watch: every run compared all 56
- * WSDLs and every output file, ≈ 36 ms plus the garbage of 12 MB of strings).
- */
-export class FileTexts {
-  readonly #texts = new Map<string, { readonly stamp: string; readonly text: string }>();
-
-  /**
-   * The text of `path` as `read` returns it, or as returned last time when the file has not
-   * changed since. `follow`: stat the file a link points to (inputs); otherwise the path itself
-   * (outputs, where a link is not a file of ours). Undefined when it is not a regular file.
-   */
-  text(path: string, follow: boolean, read: () => string): string | undefined {
-    const stat = (follow ? statSync : lstatSync)(path, { bigint: true, throwIfNoEntry: false });
-    if (!stat?.isFile()) {
-      this.#texts.delete(path);
-      return undefined;
-    }
-    const stamp = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-    const known = this.#texts.get(path);
-    if (known?.stamp === stamp) return known.text;
-    const text = read();
-    this.#texts.set(path, { stamp, text });
-    return text;
-  }
 }

@@ -11,7 +11,7 @@ import { urlHint, urlWithoutScheme } from './config.js';
 import { docKey, docLabel, isUrl, originsFor, redactUrl, resolveLocation, type DocRef, type FetchPolicy } from './documents.js';
 import { fetchXml, type FetchLimits } from './fetch.js';
 import { decodeXmlBytes, isStream, readLocalBytes, readLocalXml } from './text.js';
-import type { FileTexts } from '../read-cache.js';
+import type { FileTexts } from '../file-texts.js';
 
 export interface InputOptions extends FetchPolicy, FetchLimits {}
 

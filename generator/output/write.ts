@@ -15,7 +15,7 @@ import { compareCodeUnits } from '../code-units.js';
 import { combineErrors, GenerateError } from '../errors.js';
 import { physical, slashRelative } from '../physical-path.js';
 import { GENERATED_MARK, type GeneratedFile } from '../generated-file.js';
-import { FileTexts } from '../read-cache.js';
+import { FileTexts } from '../file-texts.js';
 
 export const MANIFEST = '.gen-services86-manifest.json';
 const STAGING = '.gen-services86-staging';
