@@ -4,7 +4,7 @@
 //     of the run together, shared types) → emit → write (atomic, incremental)
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emitRun, RUNTIME_FOLDER, runtimeFiles } from './emit/emit-agent.js';
+import { emitRun, headerCommand, RUNTIME_FOLDER, runtimeFiles } from './emit/emit-agent.js';
 import type { EmitCache } from './emit-cache.js';
 import { safeIdentifier } from './emit/identifiers.js';
 import { SHARED_FOLDER } from './emit/plan.js';
@@ -12,7 +12,7 @@ import { combineErrors, GenerateError } from './errors.js';
 import type { GeneratedFile } from './generated-file.js';
 import { readAgent, type AgentSummary, type ReadResult } from './generate-agent.js';
 import { ReadCache } from './read-cache.js';
-import { headerCommand, regenerateCommand } from './input/command.js';
+import { regenerateCommand } from './input/command.js';
 import { DEFAULT_OUT_DIR } from './input/config.js';
 import { checkOrigin } from './input/documents.js';
 import { loadInput, loadLocalInput, type InputOptions, type LoadedInput } from './input/load.js';
@@ -24,7 +24,8 @@ export { GenerateError, GenerateErrors } from './errors.js';
 export type { GeneratedFile } from './generated-file.js';
 export type { AgentSummary, ReadResult } from './generate-agent.js';
 export type { KeptFile, StaleFile, WriteSummary } from './output/write.js';
-export { headerCommand, projectRoot, regenerateCommand, type InvocationInfo } from './input/command.js';
+export { headerCommand } from './emit/emit-agent.js';
+export { projectRoot, regenerateCommand, type InvocationInfo } from './input/command.js';
 export { ReadCache } from './read-cache.js';
 
 export interface GenerateOptions {

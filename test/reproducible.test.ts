@@ -8,8 +8,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { headerCommand } from '../generator/emit/emit-agent.js';
 import { generate } from '../generator/generate.js';
-import { commandAsRun, headerCommand, regenerateCommand } from '../generator/input/command.js';
+import { commandAsRun, regenerateCommand } from '../generator/input/command.js';
 import { runCli, snapshot } from './support/cli-run.js';
 import { miniWsdl } from './support/mini-wsdl.js';
 import { cliPath } from './support/paths.js';

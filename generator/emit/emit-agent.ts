@@ -13,6 +13,7 @@ import { oneLine } from './identifiers.js';
 import { emitEntry } from './emit-entry.js';
 import { emitAgentTable, emitMetadata, emitSharedMetadata } from './emit-metadata.js';
 import { emitMock } from './emit-mock.js';
+import { fits } from './layout.js';
 import { NO_CHECK_LINE } from './no-check.js';
 import { emitAgentTypeExports, emitSharedTypes, emitTypes } from './emit-types.js';
 import { planAgents, sharedTypes, SHARED_FOLDER, type EmitPlan } from './plan.js';
@@ -31,13 +32,30 @@ export interface EmittedRun {
   readonly common: readonly GeneratedFile[];
 }
 
+/** The start of a file's second line. One constant: headerCommand measures the line fileHeader writes. */
+const REGENERATE_PREFIX = '// Regenerate with: ';
+
 /**
  * The two header lines. `regenerate`: what the "Regenerate with" line says, as headerCommand
- * (input/command.ts) decided it: the command, or where to find it when it does not fit on one line.
+ * decided it: the command, or where to find it when it does not fit on one line.
  */
 export function fileHeader(source: string, regenerate: string): string {
   // One line: a WSDL file name may hold a line break, which would end the // comment and leave the rest as code.
-  return `${GENERATED_MARK} from ${oneLine(source)} — do not edit.\n// Regenerate with: ${regenerate}\n`;
+  return `${GENERATED_MARK} from ${oneLine(source)} — do not edit.\n${REGENERATE_PREFIX}${regenerate}\n`;
+}
+
+/**
+ * What the headers' "Regenerate with" line says: the command (input/command.ts) when it fits on
+ * the line, else where to find it. The one rule for that line, beside the code that writes it: a
+ * longer command (layout.ts, the generated code's one line-length rule), or one holding a line
+ * break (a WSDL file name may hold one: made one line it would be another command, and left as it
+ * is it would end the // comment and make the rest code), is in the manifest only, which holds it
+ * on one line.
+ */
+export function headerCommand(command: string): string {
+  const manifest = 'the "command" in .gen-services86-manifest.json of the output folder';
+  if (!fits(`${REGENERATE_PREFIX}${command}`)) return `${manifest} (too long for this line)`;
+  return oneLine(command) === command ? command : `${manifest} (not one line)`;
 }
 
 /** The source of files made from several WSDLs: all names for a few, else the first and last. */

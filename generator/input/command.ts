@@ -13,15 +13,14 @@
 //   WSDL never fetches, as it may import local files only (documents.ts) — so a run that gives
 //   them for local WSDLs, the README's generate() sample with `timeoutMs: 30_000` among them, writes
 //   the same files as one that does not;
-// - it is one line. When that line does not fit (emit/layout.ts, the generated code's one
-//   line-length rule), the headers point to the manifest, which holds the command on one line (`"command"`).
+// - it is one line, held by the manifest (`"command"`). Whether the headers show it too, or point
+//   to the manifest (too long for the line, or a line break in a file name), is decided beside the
+//   code that writes them (headerCommand, emit/emit-agent.ts), and nowhere in this input stage.
 //
 // The messages of a run (`--check`'s "run … to update it") use commandAsRun instead: the run as the
 // user made it, relative to the working directory.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { oneLine } from '../emit/identifiers.js';
-import { fits } from '../emit/layout.js';
 import { physical, slashRelative } from '../physical-path.js';
 import { isUrl, normalizeOrigin, redactUrl } from './documents.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_DOCUMENT_BYTES } from './fetch.js';
@@ -68,19 +67,6 @@ export function regenerateCommand(info: InvocationInfo): string {
   const rel = (p: string) => commandWord(p, cwd, root);
   const inputs = [...new Set(info.inputs.map(rel))].sort();
   return ['npx', 'gen-services86', ...inputs, '-o', rel(info.outDir), ...optionArgs(info)].map(shellWord).join(' ');
-}
-
-/**
- * What the headers' "Regenerate with" line says: the command when it fits on the line, else where
- * to find it. The one rule for that line (fileHeader writes what this returns): a longer command,
- * or one holding a line break (a WSDL file name may hold one: made one line it would be another
- * command, and left as it is it would end the // comment and make the rest code), is in the
- * manifest only, which holds it on one line.
- */
-export function headerCommand(command: string): string {
-  const manifest = 'the "command" in .gen-services86-manifest.json of the output folder';
-  if (!fits(`// Regenerate with: ${command}`)) return `${manifest} (too long for this line)`;
-  return oneLine(command) === command ? command : `${manifest} (not one line)`;
 }
 
 /** The run as the user made it, for messages: its config file (and extra arguments), or its arguments, relative to `cwd`. */
