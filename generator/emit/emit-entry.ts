@@ -8,7 +8,7 @@
 import { compareCodeUnits } from '../code-units.js';
 import { sessionExampleCall } from './emit-client.js';
 import { sessionProperty, stringLiteral } from './identifiers.js';
-import { union } from './layout.js';
+import { layout, union } from './layout.js';
 import { ENTRY_RUNTIME_TYPES, ENTRY_RUNTIME_VALUES, SESSION_CLASS, SESSION_OPTIONS, SESSION_SERVICE, type EmitPlan } from './plan.js';
 import { template } from './templates.js';
 
@@ -27,7 +27,8 @@ export function emitEntry(plans: readonly EmitPlan[], header: string): string {
       folder: p.agent,
       agentClass: p.agentClass,
       property,
-      serviceLiteral: stringLiteral(p.service.name),
+      // The getter's body: a call of two names of the WSDL, laid out like every other call.
+      agentCall: layout('    ', { open: 'return this.agent(', items: [stringLiteral(p.service.name), p.agentClass], close: ');' }),
       wsdl: p.labels.source,
     };
   });

@@ -18,10 +18,10 @@ export function emitMock(plan: EmitPlan, header: string): string {
       items: [`handlers: ${a}MockHandlers = {}`, 'options: rtm.MockServerOptions = {}'],
       close: `): ${a}MockServer {`,
     }),
-    // The options object stays on one line even when the call is broken.
+    // The options object stays on one line when the call is broken, as long as it fits there.
     call: layout('  ', {
       open: 'return rtm.createMockServer(',
-      items: [plan.operationsConst, 'handlers', `{ service: ${serviceLiteral}, servicePath: ${servicePathLiteral} }`, 'options'],
+      items: [plan.operationsConst, 'handlers', { open: '{', items: [`service: ${serviceLiteral}`, `servicePath: ${servicePathLiteral}`], close: '}', spaced: true }, 'options'],
       close: ');',
     }),
     header,

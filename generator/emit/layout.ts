@@ -1,10 +1,22 @@
 // The one line-layout rule of generated code. TypeScript's formatter (test/support/format-oracle.ts) never wraps a
-// line, so every construct that may grow past MAX_LINE (a call's arguments, a signature's
-// parameters, a type's arguments, an object literal, an export list, a metadata form, a union)
-// is described once, as a List or a union, and laid out only here: on one line when that line
-// (its indentation included) has at most MAX_LINE characters, otherwise one item per line,
-// indented one step more. The view models hand the laid-out text to the templates, which insert
-// it at the start of a line. Comment lines (WSDL documentation) are not wrapped.
+// line, so every list that may grow past MAX_LINE (a call's arguments, a signature's parameters,
+// a type's arguments, an object literal, an export list, a metadata form, a union) is described
+// once, as a List or a union, and laid out only here: on one line when that line (its indentation
+// included) has at most MAX_LINE characters, otherwise one item per line, indented one step more.
+// The view models hand the laid-out text to the templates, which insert it at the start of a line.
+// The templates write two kinds of lines themselves, on which no list grows past MAX_LINE:
+// - blocks always written one item per line (a diff of one line per item; some are no List: an item
+//   followed by a comment, members ended by ;), whose own lines are fixed text: the entry's runtime
+//   exports, metadata.ts's shared imports and schema table (each namespace with its index in a
+//   comment), types.ts's shared re-exports and interface members, operations.ts's header sets and
+//   its codec type and table. Only an item grows, on a line of its own: a name or a literal, or a
+//   list laid out here (a codec);
+// - a line that one name or literal makes long: an import or export of one name (a list of one is
+//   not broken: that would only move the name to a line of its own), a declaration's head (a class
+//   with its base type, a type alias of one type argument, a constant with its type, a getter), a
+//   property of one string (a SOAPAction). With a 120-character agent name, these are the only
+//   code lines past MAX_LINE (test/generator/layout.test.ts).
+// Comment lines (WSDL documentation, names in JSDoc and the header's) are not wrapped.
 
 export const MAX_LINE = 160;
 

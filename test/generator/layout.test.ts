@@ -124,7 +124,9 @@ describe('every broken construct of the generated files', () => {
     assertBlock(client, `  ${method}(\n    input: T.${SEND}Request,\n    options?: rt.CallOptions,\n  ): Promise<T.${SEND}Response> {`);
   });
 
-  test('mock.ts: the signature, the call (its object stays on one line)', () => {
+  test('mock.ts: the signature, the call, its object broken too when it does not fit on a line of its own', () => {
+    // The object was a text item, kept on one line at 183 characters. It still stays whole when it
+    // fits on its own line (UserDefinedFieldInfo's call is broken, its object is not).
     assertBlock(
       `${FIRST}/mock.ts`,
       [
@@ -135,12 +137,16 @@ describe('every broken construct of the generated files', () => {
         '  return rtm.createMockServer(',
         `    ${FIRST}Operations,`,
         '    handlers,',
-        `    { service: '${FIRST}', servicePath: 'Remote/Services86/Test.svc' },`,
+        '    {',
+        `      service: '${FIRST}',`,
+        "      servicePath: 'Remote/Services86/Test.svc',",
+        '    },',
         '    options,',
         '  );',
         '}',
       ].join('\n'),
     );
+    assertBlock(`${SECOND}/mock.ts`, `  return rtm.createMockServer(${SECOND}Operations, handlers, { service: '${SECOND}', servicePath: 'Remote/Services86/Test.svc' }, options);`);
   });
 
   test("index.ts: an agent's export lists, the entry's union of services", () => {
@@ -148,6 +154,34 @@ describe('every broken construct of the generated files', () => {
     assertBlock(index, `export { ${FIRST}Schema } from './metadata.js';`);
     assertBlock(index, `export {\n  ${LONG}KindValues,\n  ${LONG}ModeValues,\n  ${LONG}SideValues,\n} from '../shared/metadata.js';`);
     assertBlock('index.ts', `export type SuperOfficeService =\n  | '${FIRST}'\n  | '${SECOND}';`);
+  });
+
+  test("index.ts: the session's agent getter calls this.agent(...), broken when it does not fit", () => {
+    // The template wrote the call on one line: 273 characters for FIRST.
+    assertBlock('index.ts', `  get ${FIRST[0]!.toLowerCase()}${FIRST.slice(1)}(): ${FIRST}Agent {\n    return this.agent(\n      '${FIRST}',\n      ${FIRST}Agent,\n    );\n  }`);
+    assertBlock('index.ts', `  get second(): ${SECOND}Agent {\n    return this.agent('${SECOND}', ${SECOND}Agent);\n  }`);
+  });
+
+  test(`no code line has more than ${MAX_LINE} characters but those one name or literal makes long (layout.ts)`, () => {
+    // What layout.ts leaves to the templates as a line of its own, whatever its length: an import
+    // or export of one name, a declaration's head, a property of one string literal. Anything else
+    // past MAX_LINE is a list written outside layout(). Comment lines are not wrapped.
+    const oneNameOrLiteral = [
+      /^(import|export) \{ [\w$]+ \} from '[^']+';$/,
+      /^export class [\w$]+ extends [\w$.]+<typeof [\w$]+> \{$/,
+      /^export type [\w$]+ = [\w$.]+<typeof [\w$]+>;$/,
+      /^export const [\w$]+: [\w$.]+ = (\{|[\w$.]+\()$/,
+      /^ {2}get [\w$]+\(\): [\w$]+ \{$/,
+      /^ +[\w$]+: '[^']*',$/,
+    ];
+    const long: string[] = [];
+    for (const [path, content] of files) {
+      if (path.startsWith('runtime/')) continue;
+      content.split('\n').forEach((line, i) => {
+        if (line.length > MAX_LINE && !/^\s*(\/\/|\/\*\*|\*)/.test(line) && !oneNameOrLiteral.some((shape) => shape.test(line))) long.push(`${path}:${i + 1} (${line.length}): ${line}`);
+      });
+    }
+    assert.deepEqual(long, []);
   });
 
   test('types.ts: an enumeration union', () => {
