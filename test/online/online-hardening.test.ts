@@ -1,9 +1,10 @@
 // What a demanding SuperOffice Online integration meets beyond the happy path, each against the
 // documentation it follows: time options that would switch a check off, the system user token's
 // audience (spn:{serial}), the size and time limits of the Online answers (state, metadata, keys,
-// the REST exchange), an https login host sending the ticket to plain http, and a login host that
-// is down while the ticket is still valid. Real HTTP on 127.0.0.1 (the fake Online, or a server of
-// the test's own); a stub fetch where no request may be made at all.
+// the REST exchange), an https login host sending the ticket to plain http, the hosts and URLs a
+// state answer's Endpoint may name, and a login host that is down while the ticket is still valid.
+// Real HTTP on 127.0.0.1 (the fake Online, or a server of the test's own); a stub fetch where no
+// request may be made at all, or standing in for SuperOffice's hosts (sod) by loopback servers.
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
 import http from 'node:http';
@@ -19,6 +20,8 @@ import { TenantResolver } from '../../templates/runtime/tenant.js';
 import { renewingTicket } from '../../templates/runtime/ticket-source.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
 import { makeKeyPair, signJwt } from '../support/online-test-keys.js';
+import { EMailAgent, EMailOperations } from '../../generated/EMail/index.js';
+import { OnlineError as GeneratedOnlineError } from '../../generated/runtime/errors.js';
 
 
 describe('Online sign-in: time options, audience', () => {
@@ -232,6 +235,104 @@ describe('Online tenant routing: no downgrade to http', () => {
     );
     assert.equal(await new TenantResolver({ environment: 'https://login.example.test', tenant: 'Cust1', fetch: stateAnswer('https://tenant.example.test/Cust1') }).endpoint(), 'https://tenant.example.test/Cust1');
     assert.equal(await new TenantResolver({ environment: 'http://127.0.0.1:9', tenant: 'Cust1', fetch: stateAnswer('http://127.0.0.1:10/Cust1') }).endpoint(), 'http://127.0.0.1:10/Cust1', 'an http login host (a test) may name http');
+  });
+});
+
+// review r20t #1, #2: which Endpoints a state answer may name was tested with an obviously foreign
+// host only: a host that merely contains "superoffice.com", or an Endpoint with a query or a
+// fragment (the service path would land in them), went through no test. Each case here is a call
+// of an agent routed by tenant, as an application makes it.
+describe('Online tenant routing: the Endpoint a state answer may name', () => {
+  const TICKET = '7T:ZW5kcG9pbnQtdGVzdC10aWNrZXQ=';
+  const TOKEN = 'endpoint-test-app-token';
+  let loginHost: http.Server;
+  let tenantHost: http.Server;
+  let loginOrigin: string;
+  let tenantOrigin: string;
+  /** The Endpoint the login host's state answer names (for the tenant asked). */
+  let endpointAnswer = '';
+  /** What the tenant host received: method, path and query as sent, and the ticket in the envelope. */
+  let sent: { url: string; ticket: string | undefined }[] = [];
+  before(async () => {
+    loginHost = http.createServer((req, res) => {
+      req.resume();
+      const tenant = decodeURIComponent((req.url ?? '').replace('/api/state/', ''));
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ ContextIdentifier: tenant, Endpoint: endpointAnswer, State: 'Running', IsRunning: true, ValidUntil: new Date(Date.now() + 60_000).toISOString() }));
+    });
+    tenantHost = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        sent.push({ url: `${req.method} ${req.url}`, ticket: /<(?:\w+:)?Ticket(?:\s[^>]*)?>([^<]*)</.exec(Buffer.concat(chunks).toString('utf8'))?.[1] });
+        res.setHeader('content-type', 'text/xml; charset=utf-8');
+        res.end(EMailOperations.GetEMailAccount.encodeResponse({ Response: { EMailAccountId: 7 } }, { Succeeded: true }));
+      });
+    });
+    for (const server of [loginHost, tenantHost]) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    loginOrigin = `http://127.0.0.1:${(loginHost.address() as AddressInfo).port}`;
+    tenantOrigin = `http://127.0.0.1:${(tenantHost.address() as AddressInfo).port}`;
+  });
+  after(() => Promise.all([loginHost, tenantHost].map((s) => new Promise<void>((r) => (s.closeAllConnections(), s.close(() => r()))))));
+  beforeEach(() => {
+    sent = [];
+  });
+
+  /**
+   * The fetch of an agent in the named environment 'sod', nothing leaving 127.0.0.1: the login host
+   * (https://sod.superoffice.com) and the tenant host https://sod3.superoffice.com are the two
+   * loopback servers above, reached by the same path; every URL asked is recorded in `asked`, and
+   * any other origin is refused here, never sent.
+   */
+  const sodFetch = (asked: string[]): typeof fetch =>
+    (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(input instanceof Request ? input.url : input);
+      asked.push(url.href);
+      const stand = url.origin === 'https://sod.superoffice.com' ? loginOrigin : url.origin === 'https://sod3.superoffice.com' ? tenantOrigin : undefined;
+      if (stand === undefined) throw new TypeError(`not sent: ${url.origin} is no host of this test`);
+      return fetch(`${stand}${url.pathname}${url.search}`, init);
+    }) as typeof fetch;
+  const stateUrl = 'https://sod.superoffice.com/api/state/Cust7';
+
+  test('environment sod: an Endpoint not on https://*.superoffice.com (a look-alike host, plain http) is refused, nothing sent; the genuine host is called', async () => {
+    for (const endpoint of ['https://sod3.superoffice.com.evil.example/Cust7', 'https://evilsuperoffice.com/Cust7', 'http://sod3.superoffice.com/Cust7']) {
+      endpointAnswer = endpoint;
+      const asked: string[] = [];
+      const email = new EMailAgent({ environment: 'sod', tenant: 'Cust7', ticket: TICKET, applicationToken: TOKEN, fetch: sodFetch(asked) });
+      await assert.rejects(email.getEMailAccount({ EMailAccountId: 7 }), (e: unknown) => {
+        assert.ok(e instanceof GeneratedOnlineError, `${endpoint}: ${String(e)}`);
+        assert.equal(e.message, `the state answer for tenant Cust7 is refused: Endpoint ${new URL(endpoint).origin} is not an https://*.superoffice.com host`);
+        return true;
+      });
+      assert.deepEqual(asked, [stateUrl], `${endpoint}: only the state was asked`);
+    }
+    assert.deepEqual(sent, []);
+    // The same answer naming SuperOffice's own host is followed: the refusals above are about the host.
+    endpointAnswer = 'https://sod3.superoffice.com/Cust7';
+    const asked: string[] = [];
+    const email = new EMailAgent({ environment: 'sod', tenant: 'Cust7', ticket: TICKET, applicationToken: TOKEN, fetch: sodFetch(asked) });
+    assert.deepEqual(await email.getEMailAccount({ EMailAccountId: 7 }), { EMailAccountId: 7 });
+    assert.deepEqual(asked, [stateUrl, 'https://sod3.superoffice.com/Cust7/Remote/Services86/EMail.svc']);
+    assert.deepEqual(sent, [{ url: 'POST /Cust7/Remote/Services86/EMail.svc', ticket: TICKET }]);
+  });
+
+  test('an Endpoint with a query, a fragment or user info is refused and nothing reaches it; the same Endpoint without them is called', async () => {
+    const password = 'S3cret-in-endpoint';
+    for (const endpoint of [`${tenantOrigin}/Cust7?x=1`, `${tenantOrigin}/Cust7#f`, tenantOrigin.replace('//', `//bob:${password}@`) + '/Cust7']) {
+      endpointAnswer = endpoint;
+      const email = new EMailAgent({ environment: loginOrigin, tenant: 'Cust7', ticket: TICKET, applicationToken: TOKEN });
+      await assert.rejects(email.getEMailAccount({ EMailAccountId: 7 }), (e: unknown) => {
+        assert.ok(e instanceof GeneratedOnlineError, `${endpoint}: ${String(e)}`);
+        assert.equal(e.message, 'the state answer for tenant Cust7 is refused: Endpoint carries credentials, a query or a fragment');
+        assert.ok(!`${e.stack}${JSON.stringify(e)}`.includes(password), 'the user info is not quoted');
+        return true;
+      }, endpoint);
+      assert.deepEqual(sent, [], `${endpoint}: nothing reached the tenant host`);
+    }
+    endpointAnswer = `${tenantOrigin}/Cust7`;
+    const email = new EMailAgent({ environment: loginOrigin, tenant: 'Cust7', ticket: TICKET, applicationToken: TOKEN });
+    assert.deepEqual(await email.getEMailAccount({ EMailAccountId: 7 }), { EMailAccountId: 7 });
+    assert.deepEqual(sent, [{ url: 'POST /Cust7/Remote/Services86/EMail.svc', ticket: TICKET }]);
   });
 });
 
