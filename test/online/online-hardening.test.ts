@@ -318,7 +318,8 @@ describe('Online tenant routing: the Endpoint a state answer may name', () => {
 
   test('an Endpoint with a query, a fragment or user info is refused and nothing reaches it; the same Endpoint without them is called', async () => {
     const password = 'S3cret-in-endpoint';
-    for (const endpoint of [`${tenantOrigin}/Cust7?x=1`, `${tenantOrigin}/Cust7#f`, tenantOrigin.replace('//', `//bob:${password}@`) + '/Cust7']) {
+    // A bare ? or # (empty query or fragment) too: the service path appended would land in them all the same.
+    for (const endpoint of [`${tenantOrigin}/Cust7?x=1`, `${tenantOrigin}/Cust7#f`, `${tenantOrigin}/Cust7?`, `${tenantOrigin}/Cust7#`, tenantOrigin.replace('//', `//bob:${password}@`) + '/Cust7']) {
       endpointAnswer = endpoint;
       const email = new EMailAgent({ environment: loginOrigin, tenant: 'Cust7', ticket: TICKET, applicationToken: TOKEN });
       await assert.rejects(email.getEMailAccount({ EMailAccountId: 7 }), (e: unknown) => {
