@@ -224,7 +224,8 @@ function checkState(value: unknown, tenant: string, environment: OnlineEnvironme
   // A login host asked over https does not send the ticket and application token over http
   // (best-practices.md: "deny network traffic over un-secure connections"); an http one (a test's) may.
   if (url.protocol !== 'https:' && origin.startsWith('https:')) throw bad(`Endpoint ${url.origin} is not https, as the environment is`);
-  if (url.username || url.password || url.search || url.hash) throw bad('Endpoint carries credentials, a query or a fragment');
+  // (A bare ? or # leaves search and hash empty, but the service path appended would land in them, as httpUrl says.)
+  if (url.username || url.password || /[?#]/.test(url.href)) throw bad('Endpoint carries credentials, a query or a fragment');
   const last = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
   if (last.toLowerCase() !== tenant.toLowerCase()) throw bad(`Endpoint ${url.href} is not the tenant's path`);
   return s as TenantState;
