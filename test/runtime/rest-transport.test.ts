@@ -477,6 +477,37 @@ describe("transport: 'rest' — safety shared with SOAP", () => {
     assert.equal(events.length, 1);
   });
 
+  // review r20t #3: a proxy's credentials (Proxy-Authorization, Basic or Bearer) are as secret as an
+  // Authorization's, and credentialsIn() says so, but no test sent one: dropping it failed nothing.
+  test('a Proxy-Authorization in httpHeaders (the agent\'s, the call\'s, the onRequest hook\'s) is removed from errors and hook events, its Basic password decoded too', async () => {
+    const password = 'Pr0xy-pa55word';
+    const proxyAuthorization = `Basic ${Buffer.from(`proxyuser:${password}`).toString('base64')}`;
+    const credentials = proxyAuthorization.split(' ')[1]!;
+    // A proxy quoting what it was sent, and what it decoded.
+    answer = (req, res) => {
+      const sent = String(req.headers['proxy-authorization']);
+      json(500, `proxy refused ${sent} (${Buffer.from(sent.split(' ')[1] ?? '', 'base64').toString()})`, 'text/plain; charset=utf-8')(req, res);
+    };
+    const header = { 'Proxy-Authorization': proxyAuthorization };
+    const cases: [string, NonNullable<ConstructorParameters<typeof EMailAgent>[0]>, { httpHeaders?: Record<string, string> }][] = [
+      ['agent', { httpHeaders: header }, {}],
+      ['call', {}, { httpHeaders: header }],
+      ['onRequest hook', { hooks: { onRequest: () => header } }, {}],
+    ];
+    for (const [from, options, callOptions] of cases) {
+      const events: { error?: unknown }[] = [];
+      const hooks = { ...options.hooks, onAttempt: (e: { error?: unknown }) => void events.push(e), onCall: (e: { error?: unknown }) => void events.push(e) };
+      const err = await failure(agent({ ticket: undefined, ...options, hooks }).getCurrentAccountId({}, callOptions));
+      assert.ok(err instanceof HttpError, String(err));
+      assert.equal(received[0]!.headers['proxy-authorization'], proxyAuthorization, `${from}: sent as given`);
+      assert.equal(err.bodyExcerpt, 'proxy refused Basic *** (proxyuser:***)', from);
+      assert.equal(events.length, 2, `${from}: onAttempt and onCall`);
+      const eventTexts = events.flatMap((e) => [JSON.stringify(e), String(e.error), (e.error as Error).stack]);
+      const text = [err.message, err.stack, JSON.stringify(err), ...eventTexts].join('\n');
+      for (const secret of [credentials, password]) assert.ok(!text.includes(secret), `${from}: ${secret} leaked: ${text}`);
+    }
+  });
+
   test("a call's own Credentials and ApplicationToken header blocks (sent as HTTP headers on REST, in the envelope on SOAP) are removed from its errors", async () => {
     const ticket = '7T:cGVyLWNhbGwgdGlja2V0';
     const token = 'per-call-app-token-77';
