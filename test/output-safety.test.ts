@@ -48,6 +48,9 @@ function readManifest(out: string): string[] {
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/** No process has this id (above any system's largest): a lock holding it was left by a run that was killed. */
+const DEAD_PID = 0x7ffffffe;
+
 let work: string;
 /** `old/EMail.wsdl`: EMail.wsdl with one operation's documentation changed (same file name, so only that text differs). */
 let oldWsdl: string;
@@ -336,6 +339,33 @@ describe('(e) interrupted runs', () => {
     const next = await runCli([newWsdl, '-o', 'out'], dir);
     assert.equal(next.code, 0, next.stderr);
     assert.deepEqual(snapshot(out), newSnap, 'the next normal run equals a clean generation');
+  });
+
+  // review r20t #4: what a run killed at "staged" leaves -- its staging folder and its lock, the
+  // visible tree complete and right -- made by hand, so that --check runs in process (the fast
+  // tier); output-interrupt.slow.test.ts makes it by killing a real run. --check said "up to date"
+  // beside them once (review r18b).
+  test('--check beside a staging folder and a lock a killed run left (its process gone), the files up to date: exit 1, that line, the folder unchanged', async () => {
+    const { dir, out } = outWith(oldTree, 'check-leftovers');
+    mkdirSync(join(out, '.gen-services86-staging', 'EMail'), { recursive: true });
+    cpSync(join(out, 'EMail', 'client.ts'), join(out, '.gen-services86-staging', 'EMail', 'client.ts'));
+    writeFileSync(join(out, '.gen-services86-lock'), String(DEAD_PID));
+    const before = snapshot(out);
+    const times = mtimes(out);
+    const check = await runCli([oldWsdl, '-o', 'out', '--check'], dir);
+    assert.equal(check.code, 1, check.stderr);
+    assert.equal(check.stdout, '');
+    assert.equal(
+      check.stderr,
+      `gen-services86: an earlier run writing out was interrupted and left .gen-services86-staging, .gen-services86-lock; run "gen-services86 ../old/EMail.wsdl -o out" to finish its cleanup\n`,
+    );
+    assert.deepEqual(snapshot(out), before, '--check changed nothing');
+    assert.deepEqual(mtimes(out), times);
+    // The run it names clears them; then --check is content.
+    await generateOk([oldWsdl, '-o', 'out'], dir);
+    assert.deepEqual(workFolders(out), []);
+    assert.deepEqual(snapshot(out), oldSnap);
+    assert.equal((await runCli([oldWsdl, '-o', 'out', '--check', '--quiet'], dir)).code, 0);
   });
 
   test('SIGKILL at "swapping" then a run with the old WSDL: exactly the old tree again', async () => {
