@@ -1154,6 +1154,53 @@ describe('EMailAgent over HTTP', () => {
       assert.equal(err.bodyExcerpt, '<!DOCTYPE html><html><body>bad ticket ***</body></html>');
     });
 
+    // review r20t #6: three cleanings of redact.ts that only a property test or another path's test
+    // reached. D4: a runtime error made with a secret in its message has its stack formatted with it
+    // before the redaction (call.ts ownError copies it), so the stack is cleaned as text of its own;
+    // the reason phrase is the server's text, in no excerpt.
+    test("a secret in the HTTP reason phrase is removed from the HttpError's message, statusText and stack", async () => {
+      handler = (_req, res) => {
+        res.writeHead(500, `Ticket ${TICKET} expired`, { 'Content-Type': 'text/plain', 'Content-Length': 0 });
+        res.end();
+      };
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), HttpError);
+      assert.equal(err.statusText, 'Ticket *** expired');
+      assert.equal(err.message, 'GetEMailAccount: HTTP 500 Ticket *** expired');
+      assert.ok(err.stack!.startsWith('HttpError: GetEMailAccount: HTTP 500 Ticket *** expired\n'), err.stack);
+    });
+
+    // D5: the keys of a field's objects are the server's text as much as the values.
+    test('a secret used as an ExceptionInfo Parameters key is removed from err.parameters and err.info', async () => {
+      const Parameters = { [TICKET]: 'the session', [`token ${TOKEN}`]: 'the application', AccountId: '5' };
+      handler = (_req, res) => reply(res, 200, codec.encodeResponse({ Response: null }, { Succeeded: false, ExceptionInfo: { Message: 'Not allowed', ExceptionType: 'SoServerException', Parameters } }));
+      const err = await rejectsWith(agent().getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
+      const cleaned = { '***': 'the session', 'token ***': 'the application', AccountId: '5' };
+      assert.deepEqual(err.parameters, cleaned);
+      assert.deepEqual(err.info?.Parameters, cleaned);
+    });
+
+    // D6: a fetch failure is a foreign object: copied with its name, message, stack and code cleaned.
+    test("a fetch failure whose code quotes the ticket: the TransportError's causes keep their codes, cleaned", async () => {
+      handler = (req) => req.socket.destroy();
+      // A fetch wrapper (a proxy's, a tracer's) whose failure names what it was sending.
+      const quoting: typeof fetch = async (input, init) => {
+        try {
+          return await fetch(input, init);
+        } catch {
+          const sent = /<(?:\w+:)?Ticket(?:\s[^>]*)?>([^<]*)</.exec(String(init?.body))?.[1];
+          const closed = Object.assign(new Error('other side closed'), { code: `UPSTREAM_CLOSED ticket=${sent}` });
+          throw Object.assign(new TypeError('fetch failed', { cause: closed }), { code: `E_SEND ${sent}` });
+        }
+      };
+      const err = await rejectsWith(agent({ fetch: quoting }).getEMailAccount({ EMailAccountId: 5 }), TransportError);
+      assert.equal(err.reason, 'network');
+      const cause = err.cause as TypeError & { code?: unknown; cause?: { code?: unknown } };
+      assert.ok(cause instanceof TypeError, inspect(cause));
+      assert.equal(cause.code, 'E_SEND ***');
+      assert.equal(cause.cause?.code, 'UPSTREAM_CLOSED ticket=***');
+      assert.equal(err.message, `GetEMailAccount: the request to ${endpoint} failed: other side closed (UPSTREAM_CLOSED ticket=***)`);
+    });
+
     // Redaction runs before the body is cut to its 500-character excerpt: cut first, a secret
     // straddling the cut would no longer be found and its first characters would stay in
     // bodyExcerpt and message (the same holds for the 40-character value excerpts in
