@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { inspect } from 'node:util';
 import { EMailAgent, EMailOperations, SoapError } from '../../generated/EMail/index.js';
 import * as rt from '../../generated/runtime/index.js';
 
@@ -17,6 +18,8 @@ const codec = EMailOperations.GetEMailAccount;
 let server: http.Server;
 let wsdlHost = '';
 let requests: string[] = [];
+/** How the server answers, when a test sets it (else with an account). */
+let answer: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
 
 before(async () => {
   server = http.createServer((req, res) => {
@@ -24,6 +27,7 @@ before(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       requests.push(`${req.method} ${req.url}`);
+      if (answer) return answer(req, res);
       const body = codec.encodeResponse({ Response: { EMailAccountId: 3 } }, { Succeeded: true });
       res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', Connection: 'close' });
       res.end(body);
@@ -35,6 +39,7 @@ before(async () => {
 
 afterEach(() => {
   requests = [];
+  answer = undefined;
 });
 
 after(async () => {
@@ -118,5 +123,44 @@ describe('agent address', () => {
   test('useWsdlAddress with a WSDL that has no soap:address fails before anything is sent', async () => {
     const agent = new rt.SoapAgent(EMailOperations, { service: 'EMail', defaultEndpoint: undefined, servicePath: SERVICE_PATH }, { useWsdlAddress: true });
     await assert.rejects(agent.invoke('GetEMailAccount', { EMailAccountId: 3 }), /GetEMailAccount: no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options \(nothing was sent\)/);
+  });
+});
+
+// review r20t #7: passwordOf() (call.ts) looked unreachable: baseUrl, endpoint and a session's
+// endpoints with user:password@ are refused when the agent or session is made (agent.ts httpUrl),
+// and a tenant's Endpoint when its state answer is read (tenant.ts). The WSDL's soap:address is
+// neither: the generator copies it as written (defaultEndpoint), and useWsdlAddress calls it. What
+// fetch says when it refuses such a URL is told without it (http.ts; transport-safety.test.ts);
+// passwordOf is for a fetch of the application's that accepts it.
+describe('a WSDL address with user:password@, called with useWsdlAddress', () => {
+  const PASSWORD = 'S3cr$t-pw';
+  /** The password as the URL spells it. */
+  const WRITTEN = encodeURIComponent(PASSWORD);
+  const agentAt = (options: rt.AgentOptions) =>
+    new rt.SoapAgent(EMailOperations, { service: 'EMail', defaultEndpoint: `${wsdlHost.replace('//', `//bob:${WRITTEN}@`)}/${SERVICE_PATH}`, servicePath: SERVICE_PATH }, { useWsdlAddress: true, ticket: TICKET, ...options });
+  /** The error's message, stack, JSON and inspection, and those of the hook events' errors. */
+  const shown = (err: unknown, events: rt.CallEvent[]): string =>
+    [err, ...events.map((e) => e.error)].map((e) => `${String(e)}\n${(e as Error).stack}\n${JSON.stringify(e)}\n${inspect(e, { depth: null })}`).join('\n') + JSON.stringify(events);
+
+  // A fetch that takes the URL's user info as Basic credentials (as browsers and older fetch
+  // libraries do), and a server that quotes the password it decoded: only the decoded form is there.
+  test('a fetch that sends it as Basic credentials, to a server quoting the password decoded: not in the HttpError nor in the hook events', async () => {
+    const basicFetch: typeof fetch = (input, init) => {
+      const url = new URL(String(input));
+      const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+      url.username = url.password = '';
+      return fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization } });
+    };
+    answer = (req, res) => {
+      res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(`login ${Buffer.from(String(req.headers.authorization).slice('Basic '.length), 'base64').toString()} refused`);
+    };
+    const events: rt.CallEvent[] = [];
+    const err = await agentAt({ fetch: basicFetch, hooks: { onAttempt: (e) => void events.push(e) } }).invoke('GetEMailAccount', { EMailAccountId: 3 }).catch((e: unknown) => e);
+    assert.ok(err instanceof rt.HttpError, String(err));
+    assert.equal(err.bodyExcerpt, 'login bob:*** refused');
+    const text = shown(err, events);
+    for (const secret of [WRITTEN, PASSWORD]) assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
+    assert.deepEqual(requests, [`POST /${SERVICE_PATH}`]);
   });
 });
