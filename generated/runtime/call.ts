@@ -330,8 +330,10 @@ export class Caller {
 
 /**
  * The password of a `user:password@` address -- or the user name of a `token@` one, which is then
- * the credential -- as written and decoded: fetch refuses such a URL with an error quoting it
- * whole, and a custom fetch may accept it and quote it in its own errors.
+ * the credential -- as written and decoded. Only the WSDL's soap:address (useWsdlAddress) can be
+ * one: baseUrl, endpoint and a session's endpoints with user info are refused when made (agent.ts
+ * httpUrl), a tenant's Endpoint when its state is read (tenant.ts). fetch's own refusal of such a
+ * URL is told without it (http.ts postRequest); a custom fetch may accept it and quote it in its errors.
  */
 function passwordOf(url: string | undefined): string[] {
   let password = '';
