@@ -163,4 +163,22 @@ describe('a WSDL address with user:password@, called with useWsdlAddress', () =>
     for (const secret of [WRITTEN, PASSWORD]) assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
     assert.deepEqual(requests, [`POST /${SERVICE_PATH}`]);
   });
+
+  // Found with the test above: an agent without an address names the WSDL's, to be called with
+  // useWsdlAddress, and quoted it as written, password and all -- before call.ts, and its
+  // redaction, is loaded.
+  test('without useWsdlAddress, the no-address error names the WSDL address without its user info (or a query or fragment)', async () => {
+    const withQuery = new rt.SoapAgent(EMailOperations, { service: 'EMail', defaultEndpoint: `${wsdlHost}/${SERVICE_PATH}?apikey=k3y-0f-the-wsdl#frag-x`, servicePath: SERVICE_PATH }, { ticket: TICKET });
+    for (const agent of [agentAt({ useWsdlAddress: false }), withQuery]) {
+      const err = await agent.invoke('GetEMailAccount', { EMailAccountId: 3 }).catch((e: unknown) => e);
+      assert.ok(err instanceof rt.SoapError, String(err));
+      assert.equal(
+        err.message,
+        `GetEMailAccount: no address: pass baseUrl (the installation URL) or endpoint in the agent options, tenant with environment (SuperOffice Online), or useWsdlAddress: true to call the WSDL's soap:address (${wsdlHost}/${SERVICE_PATH}) (nothing was sent)`,
+      );
+      const text = shown(err, []);
+      for (const secret of [WRITTEN, PASSWORD, 'bob', 'k3y-0f', 'frag-x']) assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
+    }
+    assert.deepEqual(requests, []);
+  });
 });
