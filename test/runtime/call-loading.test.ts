@@ -260,7 +260,7 @@ describe("an agent's first call loads call.ts within the call's time limit and s
   // a 1000 ms limit for a server that answers 850 ms after the request, so the call times out; a
   // budget started after the load would end at 1300 ms and the call, answered at 1150 ms, would
   // succeed. A slow machine can only make the timeout come sooner, never turn this into a success.
-  test("the load counts against the call's time limit", async () => {
+  test("the load counts against the call's time limit", async (t) => {
     const { lib, open, loadEnded } = await freshCopy((_runtime, gate) => gate('call.js'));
     const pending: NodeJS.Timeout[] = [];
     handler = (res) => void pending.push(setTimeout(() => success(lib)(res), 850));
@@ -279,7 +279,11 @@ describe("an agent's first call loads call.ts within the call's time limit and s
     // ended near the limit may time out before sending. The load's end is the gated module's own,
     // not the gate's opening: on a loaded machine reading call.ts may go on after the 300 ms.
     if (loadedAfter < 600) assert.equal(requests, 1, `the load ended after ${Math.round(loadedAfter)} ms`);
-    else assert.ok(requests <= 1, `${requests} requests`);
+    else {
+      // Said in the run's report (review r20t #8): a machine that always takes this branch checks less, and shows it.
+      t.diagnostic(`the weaker check: the load ended ${Math.round(loadedAfter)} ms after the call (600 ms or later), so only "at most one request" was asserted (${requests})`);
+      assert.ok(requests <= 1, `${requests} requests`);
+    }
   });
 
   // The retry policy's maxTotalMs counts from the same start as timeoutMs (the call budget's): a

@@ -273,7 +273,10 @@ describe('2. one time budget per call, the ticket function included', () => {
     assert.ok(err instanceof TransportError, String(err));
     assert.equal(err.reason, 'timeout');
     assert.equal(err.message, 'GetEMailAccount: no request sent within 200 ms: the call was still waiting for its ticket (nothing was sent)');
-    assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+    // The message quotes the option; the time shows its limit ended the call, not the default
+    // 120 s: 200 ms, and the rest of the 5 s for a loaded machine.
+    const ms = Date.now() - started;
+    assert.ok(ms < 5000, `${ms} ms`);
     assert.equal(hits, 0);
   });
 
