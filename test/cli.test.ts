@@ -746,6 +746,22 @@ const badCases: readonly BadCase[] = [
     check: (run) => assert.doesNotMatch(run.stderr, /lollol/),
   },
   {
+    name: 'a soap:address with user:password@ is refused, shown without them: the generated client would hold the password in its source',
+    input: (dir) => {
+      const withCredentials = fixture('valid-minimal.wsdl').replace('https://sod.superoffice.com/', 'https://admin:S3cret-pw@sod.superoffice.com/');
+      assert.notEqual(withCredentials, fixture('valid-minimal.wsdl'));
+      writeFileSync(join(dir, 'Credentials.wsdl'), withCredentials);
+      return 'Credentials.wsdl';
+    },
+    expect: errorLine(
+      'Credentials.wsdl',
+      '53:7',
+      /soap:address location "https:\/\/sod\.superoffice\.com\/Cust12345\/Remote\/Services86\/Note\.svc" carries user info \(user:password@\): the generated client would hold it in its source; remove it from the WSDL and give credentials at run time/,
+      "/definitions[@name='WcfNoteService']/service[@name='WcfNoteService']/port[@name='BasicHttpBinding_Note']/address",
+    ),
+    check: (run) => assert.doesNotMatch(run.stderr, /S3cret|admin/),
+  },
+  {
     name: 'a glob argument that matches no file (as PowerShell and cmd pass it on)',
     input: () => 'wsdl/*.xml',
     expect: /^gen-services86: wsdl\/\*\.xml: the pattern matches no file \(relative to the working directory\)$/,

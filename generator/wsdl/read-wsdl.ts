@@ -220,6 +220,7 @@ function findPort(docs: readonly Definitions[], files: FileOf, portType: QName):
         if (!binding || !version) continue;
         const addressEl = firstChild(port, version === '1.1' ? NS.soap11 : NS.soap12, 'address');
         const address = addressEl ? attr(addressEl, 'location') : undefined;
+        if (addressEl && address !== undefined) refuseCredentials(address, addressEl, d.file);
         candidates.push({ binding, soapVersion: version, ...(address !== undefined ? { address } : {}) });
       }
     }
@@ -484,4 +485,26 @@ function unreadable(ref: TypeRef, service: Service, role: 'item' | 'base'): stri
     case 'complex':
       return `${name} (a complex type)`;
   }
+}
+
+/**
+ * A soap:address with user info (`https://user:password@host/...`) is refused: the generated
+ * client.ts would hold the password in its source, which is committed and shared. Credentials are
+ * given at run time (ticket, httpHeaders), never written into generated code. The message shows the
+ * address without its user info.
+ */
+function refuseCredentials(address: string, at: XmlElement, file: string): void {
+  let url: URL;
+  try {
+    url = new URL(address.trim());
+  } catch {
+    return; // not a URL: the agent refuses it when useWsdlAddress asks for it (agent.ts httpUrl)
+  }
+  if (url.username === '' && url.password === '') return;
+  url.username = '';
+  url.password = '';
+  throw new GenerateError(
+    `soap:address location "${url.href}" carries user info (user:password@): the generated client would hold it in its source; remove it from the WSDL and give credentials at run time`,
+    location(at, file),
+  );
 }
