@@ -128,8 +128,9 @@ describe('agent address', () => {
 
 // review r20t #7: passwordOf() (call.ts) looked unreachable: baseUrl, endpoint and a session's
 // endpoints with user:password@ are refused when the agent or session is made (agent.ts httpUrl),
-// and a tenant's Endpoint when its state answer is read (tenant.ts). The WSDL's soap:address is
-// neither: the generator copies it as written (defaultEndpoint), and useWsdlAddress calls it. What
+// and a tenant's Endpoint when its state answer is read (tenant.ts). A ServiceInfo's defaultEndpoint
+// is neither (the generator refuses a soap:address with user info, cli.test.ts, but an agent made
+// by hand may hold one), and useWsdlAddress calls it. What
 // fetch says when it refuses such a URL is told without it (http.ts; transport-safety.test.ts);
 // passwordOf is for a fetch of the application's that accepts it.
 describe('a WSDL address with user:password@, called with useWsdlAddress', () => {
