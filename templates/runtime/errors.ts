@@ -133,7 +133,7 @@ export class TransportError extends SoapError {
 
 /** A failure of SuperOffice Online's own services (tenant state, OpenID metadata, keys, sign-in) or options for them. */
 export class OnlineError extends SoapError {
-  /** Whether an outage is the likely reason (HTTP 5xx or 429, the network, a timeout): a later try may succeed. False for a refusal, a bad answer, option or key, another 4xx. */
+  /** Whether an outage is the likely reason (HTTP 5xx or 429, a connection refused or dropped, a timeout): a later try may succeed. False for a refusal, a bad answer, option or key, another 4xx, an untrusted certificate (online-request.ts temporaryFailure). */
   readonly temporary: boolean;
   constructor(message: string, options?: { cause?: unknown; temporary?: boolean | undefined }) {
     super(message, undefined, options);

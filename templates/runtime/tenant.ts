@@ -13,7 +13,7 @@
 //     again every 30 s meanwhile (stale-if-error); an error only when no such Endpoint is known;
 //   - the state request has its own timeout and is not retried here: the agent re-resolves once after
 //     HTTP 421; with `retry`, a call ended by TenantNotRunningError is retried at its retryAt (within
-//     maxRetryAfterMs), and one whose state request failed for an outage (5xx, 429, the network, a
+//     maxRetryAfterMs), and one whose state request failed for an outage (5xx, 429, a connection failure, a
 //     timeout: `temporary`) whatever its operation, as nothing was sent; a refused answer never (retry.ts);
 //   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
 //     segment is that tenant -- on https://*.superoffice.com for a named environment -- so a wrong or
