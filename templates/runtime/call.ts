@@ -22,7 +22,7 @@ import { HttpError, SoapError, TransportError } from './errors.js';
 import { CallBudget, postRequest } from './http.js';
 import { displayUrl, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
 import type { AnyOperationCodec } from './operation.js';
-import { Redactor } from './redact.js';
+import { MAX_CAUSE_DEPTH, Redactor } from './redact.js';
 import { decodeBase64 } from './scalars.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, TicketOptionError } from './ticket-source.js';
 import { NOT_RUN_STATUSES, responseBodyText, type Transport } from './transport.js';
@@ -413,20 +413,24 @@ interface Attempt {
 
 /**
  * The error of a failed attempt as this call's own object (review r20a): a copy of a runtime error -- its class, its own
- * fields, the same cause. The runtime hands one error object to several calls: the calls awaiting one sign-in or tenant
- * state request (ticket-source.ts SingleFlight), and the calls after a refusal, a failed key fetch or a not-running
- * answer that is remembered (ticket-source.ts rememberRefusals, online-jwt.ts, tenant.ts). And a call changes the error
- * it rejects with -- its redaction (in place, redact.ts), its call site (agent.ts withCallSite), what it says of its
- * earlier attempts (retold) -- as its caller may. So no call rejects with an object that another call holds or a memory
- * keeps: one rule here, for every error, rather than a copy made by each place that shares one (each did, its own way,
- * and none for the calls awaiting one request). An error of the caller's own code (a ticket function's) is theirs: as it is.
+ * fields -- and of each runtime error in its cause chain (review r20r #2). The runtime hands one error object to several
+ * calls: the calls awaiting one sign-in or tenant state request (ticket-source.ts SingleFlight), and the calls after a
+ * refusal, a failed key fetch or a not-running answer that is remembered (ticket-source.ts rememberRefusals,
+ * online-jwt.ts, tenant.ts). And a call changes the error it rejects with -- its redaction, in place, causes and all
+ * (redact.ts), its call site (agent.ts withCallSite), what it says of its earlier attempts (retold) -- as its caller may,
+ * `err.cause` too. So no call rejects with an object, or a runtime cause, that another call holds or a memory keeps: one
+ * rule here, for every error, rather than a copy made by each place that shares one. It copies as deep as redaction
+ * cleans in place (MAX_CAUSE_DEPTH). A cause of other code (fetch's error, the caller's abort reason) is kept as the
+ * object it is: redaction replaces such a cause with a cleaned copy, never changes it. An error of the caller's own
+ * code (a ticket function's) is theirs: as it is.
  */
-function ownError(err: unknown): unknown {
-  if (!(err instanceof SoapError || err instanceof TicketOptionError)) return err;
+function ownError(err: unknown, depth = 0): unknown {
+  if (!(err instanceof SoapError || err instanceof TicketOptionError) || depth > MAX_CAUSE_DEPTH) return err;
   const copy = Object.setPrototypeOf(new Error(), Object.getPrototypeOf(err) as object) as Error;
   for (const key of Object.getOwnPropertyNames(err)) if (key !== 'stack') Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(err, key)!);
   // The stack as the text it is (an engine may keep it behind an accessor that reads the object's own capture).
   Object.defineProperty(copy, 'stack', { value: err.stack, writable: true, configurable: true });
+  if (Object.prototype.hasOwnProperty.call(err, 'cause')) Object.defineProperty(copy, 'cause', { value: ownError(err.cause, depth + 1), writable: true, configurable: true });
   return copy;
 }
 

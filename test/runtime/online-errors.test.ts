@@ -1,7 +1,8 @@
 // How failed SuperOffice Online calls are reported (review r19b #7, #9, and session 20's r20a), against the fake
 // Online on 127.0.0.1 through the generated client:
 //   - each call rejects with its own error object, also when calls share one failed sign-in or state request, or get
-//     a remembered refusal or not-running answer: its call site alone in its stack, its changes its own (call.ts ownError);
+//     a remembered refusal or not-running answer: its call site alone in its stack, its changes its own, its causes'
+//     too -- a caller's and its redaction's (call.ts ownError);
 //   - "nothing was sent" only when it is true: after a 421 or a credential refusal, the error says the server did not
 //     run the call, or, for a timeout of the retried request, that the earlier attempt was not run (CallBudget.sentNote);
 //   - an OnlineError says whether it is `temporary` (an outage: 5xx, 429, the network, a timeout) or not;
@@ -113,6 +114,32 @@ describe('each call its own error object (r20a)', () => {
     // The answer is kept until its ValidUntil: two calls after it get its error without asking, each its own too.
     assertOwnErrors(await oneAfterOther(() => so.email.getEMailAccount({ EMailAccountId: 1 })), TenantNotRunningError, errors[1].message);
     assert.equal(fake.counts.state - before, 1, 'the cached answer');
+  });
+
+  // Only the top-level object was copied (review r20r #2): the calls shared its cause, which one caller could change
+  // and each call's redaction cleaned in place -- for every call after it, and in the memory itself.
+  test("a remembered failed metadata fetch: neither one caller's change to err.cause nor one call's cleaning reaches the next call's error", async () => {
+    // A 503 whose status text holds a word that is a secret of the first call alone (its Authorization header).
+    fake.loginQueue.push({ path: '/login/.well-known/openid-configuration', status: 503, statusText: 'Busy word-of-call-A' });
+    const so = client();
+    const call = (options: { httpHeaders?: Record<string, string> } = {}) =>
+      so.email.getEMailAccount({ EMailAccountId: 1 }, options).then(() => assert.fail('the call succeeded'), (e: unknown) => e as OnlineError);
+    const first = await call({ httpHeaders: { Authorization: 'Bearer word-of-call-A' } });
+    assert.ok(first instanceof OnlineError && first.cause instanceof HttpError, String(first));
+    assert.equal(first.cause.message, 'HTTP 503 Busy ***', "the first call's secret is out of its own error");
+    first.cause.message = 'changed by its caller';
+    // The failed fetch is remembered (30 s without a Retry-After): the second call gets it without asking.
+    const second = await call();
+    assert.ok(second.cause instanceof HttpError && second.cause !== first.cause, 'its own cause');
+    assert.deepEqual([second.cause.message, second.cause.statusText], ['HTTP 503 Busy word-of-call-A', 'Busy word-of-call-A']);
+  });
+
+  test('two calls sharing one sign-in answered 503: each its own HttpError cause', async () => {
+    fake.loginQueue.push({ path: '/login/services/PartnerSystemUserService.svc', status: 503 });
+    const so = client();
+    const [a, b] = await twoCallers(() => so.email.getEMailAccount({ EMailAccountId: 1 }));
+    assert.ok(a.cause instanceof HttpError && b.cause instanceof HttpError && a.cause.status === 503, String(a.cause));
+    assert.ok(a.cause !== b.cause, 'two cause objects');
   });
 });
 
