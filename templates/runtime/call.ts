@@ -423,9 +423,14 @@ interface Attempt {
  * cleans in place (MAX_CAUSE_DEPTH). A cause of other code (fetch's error, the caller's abort reason) is kept as the
  * object it is: redaction replaces such a cause with a cleaned copy, never changes it. An error of the caller's own
  * code (a ticket function's) is theirs: as it is.
+ * The copy is the error's prototype with its own string-keyed properties (review r20r #11), as redaction cleans them:
+ * so a runtime error class (errors.ts, and the Online ones: TenantNotRunningError ...) holds only public own data fields
+ * -- no #private field, which its methods would not find on the copy, no accessor reading state the copy does not have,
+ * no symbol-keyed field.
  */
 function ownError(err: unknown, depth = 0): unknown {
   if (!(err instanceof SoapError || err instanceof TicketOptionError) || depth > MAX_CAUSE_DEPTH) return err;
+  // A real Error object, as structuredClone and util.types.isNativeError tell one (not Object.create): its own stack capture goes unused.
   const copy = Object.setPrototypeOf(new Error(), Object.getPrototypeOf(err) as object) as Error;
   for (const key of Object.getOwnPropertyNames(err)) if (key !== 'stack') Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(err, key)!);
   // The stack as the text it is (an engine may keep it behind an accessor that reads the object's own capture).

@@ -1,6 +1,6 @@
-// Every error the runtime throws is one of these classes or their subclasses, so callers can branch with
-// instanceof; only a bad option (TypeError, RangeError) and your ticket function's own error are not. Messages
-// name the operation (Online errors do not) and, for data errors, the path; never the ticket or a secret (`redact`).
+// Every error the runtime throws is one of these classes or their subclasses, so callers can branch with instanceof; only a bad option (TypeError,
+// RangeError) and your ticket function's own error are not. Messages name the operation (Online errors do not) and, for data errors, the path; never
+// the ticket or a secret (`redact`). They hold only public own data fields, string-keyed (no #private, no accessor): call.ts ownError copies those.
 
 /** Base class of all errors thrown by generated clients and codecs. */
 export class SoapError extends Error {
