@@ -182,9 +182,9 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
 
   /** Why a call cannot be made without an address, and the ways to give one (tenant too: an Online user who gave only environment). Nothing has been sent. */
   #noAddress(): string {
-    if (this.#options.useWsdlAddress === true) return 'no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (nothing was sent)';
+    if (this.#options.useWsdlAddress === true) return `no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (${NOTHING_SENT})`;
     const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1').replace(/[?#][^]*$/, '')})` : ''; // (no user info, query or fragment: hooks.ts displayUrl)
-    return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, tenant with environment (SuperOffice Online), or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (nothing was sent)`;
+    return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, tenant with environment (SuperOffice Online), or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (${NOTHING_SENT})`;
   }
 }
 
@@ -257,7 +257,7 @@ export function endedWhileWaiting(ended: TransportError, timeoutMs: number, wait
   const what = ended.reason === 'timeout' ? `no ${sent ? 'result' : 'request sent'} within ${timeoutMs} ms: the call was still waiting for` : 'the call was aborted while it waited for';
   return new TransportError(ended.reason, `${what} ${waitingFor}${note ? ` (${note})` : ''}`, ended.operation, ended.cause);
 }
-export const NOTHING_SENT = 'nothing was sent'; // (an error made before sending says it: TenantNotRunningError too)
+export const NOTHING_SENT = 'nothing was sent'; // (every error made before sending says it in these words; call.ts adds them to a TenantNotRunningError)
 
 /**
  * Calls a hook; a hook's own failure is dropped -- also an async hook's rejected promise (a `void`

@@ -17,8 +17,8 @@
 // The REST transport and the retry policy are loaded further on, by the first call that needs
 // them (within its budget): a SOAP agent without `retry` never loads them. (agent.ts, which loads
 // this file, is loaded before it: importing its loadOnce and types from it adds nothing.)
-import { DEFAULT_TIMEOUT_MS, loadOnce, nextCallId, NOTHING_SENT, notify, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
-import { HttpError, SoapError, TransportError } from './errors.js';
+import { DEFAULT_TIMEOUT_MS, loadOnce, nextCallId, notify, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
+import { HttpError, OnlineError, SoapError, TransportError } from './errors.js';
 import { CallBudget, postRequest } from './http.js';
 import { displayUrl, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
 import type { AnyOperationCodec } from './operation.js';
@@ -139,7 +139,7 @@ export class Caller {
         if (hooks) this.#report(hooks, name, a, undefined, false);
         return result;
       } catch (caught) {
-        const err = retold(ownError(caught), budget.sentNote());
+        const err = ownError(caught);
         let delay: number | undefined;
         // Whether the server certainly did not run this attempt, when it is retried: what the call's error says then.
         let notRun = true;
@@ -237,7 +237,11 @@ export class Caller {
     const { endpoint, info } = this.#setup;
     const resolver = this.#resolver;
     if (endpoint !== undefined) return endpoint;
-    a.base = resolver!.cachedEndpoint() ?? (await budget.wait(resolver!.endpoint(budget.signal), "the tenant's state"));
+    try {
+      a.base = resolver!.cachedEndpoint() ?? (await budget.wait(resolver!.endpoint(budget.signal), "the tenant's state"));
+    } catch (err) {
+      throw withSentNote(err, budget.sentNote());
+    }
     return `${a.base}/${info.servicePath}`;
   }
 
@@ -417,7 +421,7 @@ interface Attempt {
  * calls: the calls awaiting one sign-in or tenant state request (ticket-source.ts SingleFlight), and the calls after a
  * refusal, a failed key fetch or a not-running answer that is remembered (ticket-source.ts rememberRefusals,
  * online-jwt.ts, tenant.ts). And a call changes the error it rejects with -- its redaction, in place, causes and all
- * (redact.ts), its call site (agent.ts withCallSite), what it says of its earlier attempts (retold) -- as its caller may,
+ * (redact.ts), its call site (agent.ts withCallSite), what it says it sent (withSentNote) -- as its caller may,
  * `err.cause` too. So no call rejects with an object, or a runtime cause, that another call holds or a memory keeps: one
  * rule here, for every error, rather than a copy made by each place that shares one. It copies as deep as redaction
  * cleans in place (MAX_CAUSE_DEPTH). A cause of other code (fetch's error, the caller's abort reason) is kept as the
@@ -440,17 +444,20 @@ function ownError(err: unknown, depth = 0): unknown {
 }
 
 /**
- * `err` (the call's own) saying what is true of this call (review r19b #7). An error made before its attempt sent anything
- * says "nothing was sent" -- a TenantNotRunningError, made by the resolver for every call that waits -- which is false
- * once an earlier attempt of the call went out: `note` (CallBudget.sentNote) says then that the server did not run the
- * call (a 421, a credential refusal ...), or, when an earlier attempt may have run, nothing is said.
+ * The resolver's TenantNotRunningError -- one object for every call that asks until its ValidUntil -- as this call's
+ * own, saying what the call sent (review r19b #7, r20r #1), which its message leaves out: `note` (CallBudget.sentNote),
+ * nothing sent, or that the server did not run the call's earlier attempts (a 421 ...); when one of them may have run,
+ * nothing is said (''). Added once, to the end of the message and of the stack's first line: no text is searched or
+ * rewritten, so no server's words are (an HttpError's excerpt, a fault's reason). Any other error passes as it is.
+ * (By name: routing loads tenant.ts only with its first state request.)
  */
-function retold(err: unknown, note: string): unknown {
-  if (!(err instanceof SoapError) || note === NOTHING_SENT || !err.message.includes(NOTHING_SENT)) return err;
-  const said = (text: string): string => (note === '' ? text.replace(`; ${NOTHING_SENT}`, '') : text.replace(NOTHING_SENT, note));
-  err.message = said(err.message);
-  if (typeof err.stack === 'string') err.stack = said(err.stack);
-  return err;
+function withSentNote(err: unknown, note: string): unknown {
+  if (!(err instanceof OnlineError && err.name === 'TenantNotRunningError') || note === '') return err;
+  const own = ownError(err) as OnlineError;
+  const head = `${own.name}: ${own.message}`;
+  own.message = `${own.message}; ${note}`;
+  if (typeof own.stack === 'string' && own.stack.startsWith(head)) own.stack = `${head}; ${note}${own.stack.slice(head.length)}`;
+  return own;
 }
 
 /** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */

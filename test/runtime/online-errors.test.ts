@@ -8,6 +8,8 @@
 //   - an OnlineError says whether it is `temporary` (an outage: 5xx, 429, the network, a timeout) or not;
 //   - the login host's 429/503 Retry-After is honoured by the retry policy, over the SOAP and the REST exchange alike.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import {
@@ -108,7 +110,7 @@ describe('each call its own error object (r20a)', () => {
     const before = fake.counts.state;
     const errors = await twoCallers(() => so.email.getEMailAccount({ EMailAccountId: 1 }));
     assert.equal(fake.counts.state - before, 1, 'one state request for both calls');
-    const said = /^tenant CustMaint is not running \(State OfflineMaintenance\); nothing was sent; ask again after \S+$/;
+    const said = /^tenant CustMaint is not running \(State OfflineMaintenance\); ask again after \S+; nothing was sent$/;
     assertOwnErrors(errors, TenantNotRunningError, said);
     assert.deepEqual([(errors[1] as TenantNotRunningError).state, (errors[1] as TenantNotRunningError).temporary], ['OfflineMaintenance', true]);
     // The answer is kept until its ValidUntil: two calls after it get its error without asking, each its own too.
@@ -156,11 +158,43 @@ describe('"nothing was sent" only when true (review r19b #7)', () => {
     attempts.length = 0;
     const err = await so.email.getEMailAccount({ EMailAccountId: 2 }).then(() => assert.fail('the call succeeded'), (e: unknown) => e);
     assert.ok(err instanceof TenantNotRunningError, String(err));
-    assert.match(err.message, /^tenant CustMoving is not running \(State OfflineMaintenance\); the server did not run the call; ask again after \S+$/);
+    assert.match(err.message, /^tenant CustMoving is not running \(State OfflineMaintenance\); ask again after \S+; the server did not run the call$/);
     assert.ok(err.stack!.startsWith(`TenantNotRunningError: ${err.message}\n`), err.stack);
     assert.deepEqual(attempts.map((e) => [e.status, e.willRetry, (e.error as Error).message === err.message]), [[421, true, false], [undefined, false, true]]);
     // A call that finds the answer cached sends nothing: said so.
-    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 3 }), (e: unknown) => e instanceof TenantNotRunningError && /\); nothing was sent; ask again after/.test(e.message));
+    await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 3 }), (e: unknown) => e instanceof TenantNotRunningError && /; ask again after \S+; nothing was sent$/.test(e.message));
+  });
+
+  // The note was put in by searching the message for "nothing was sent" and rewriting it (review r20r #1): in any
+  // error, the server's own words too -- an HttpError's excerpt said what the server never did.
+  test("a server's own text saying \"nothing was sent\" reaches the error as it was said, after a credential refusal or a retried 500", async () => {
+    const said = 'Storage error: nothing was sent to the mail queue; nothing was sent';
+    const replies: [number, string][] = [];
+    const server = createServer((_req, res) => {
+      const [status, body] = replies.shift() ?? [500, 'no reply left'];
+      res.writeHead(status, { 'Content-Type': 'text/plain' }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/Remote/Services86/EMail.svc`;
+    try {
+      let tickets = 0;
+      const cases = [
+        // Refused for its credentials (not run), the renewed ticket's attempt answered 500: the note would be the earlier attempt's.
+        { first: [401, ''] as [number, string], agent: new EMailAgent({ endpoint, ticket: () => `ticket-${++tickets}-abcdef` }) },
+        // A safe read's 500 (it may have run), retried: the note is '' -- "; nothing was sent" was cut out.
+        { first: [500, 'busy'] as [number, string], agent: new EMailAgent({ endpoint, retry: { safeOperations: ['GetEMailAccount'], maxAttempts: 2, baseDelayMs: 1 } }) },
+      ];
+      for (const { first, agent } of cases) {
+        replies.push(first, [500, said]);
+        const err = await agent.getEMailAccount({ EMailAccountId: 1 }).then(() => assert.fail('the call succeeded'), (e: unknown) => e as HttpError);
+        assert.ok(err instanceof HttpError && err.status === 500, String(err));
+        assert.equal(err.bodyExcerpt, said);
+        assert.equal(err.message, `GetEMailAccount: HTTP 500 Internal Server Error: ${said}`);
+        assert.ok(err.stack!.startsWith(`HttpError: ${err.message}\n`), err.stack);
+      }
+    } finally {
+      await new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r())));
+    }
   });
 
   /** An agent on the fake's tenant host whose ticket function gives a ticket the host refuses first, then `next()`. */
