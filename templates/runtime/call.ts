@@ -25,7 +25,7 @@ import type { AnyOperationCodec } from './operation.js';
 import { MAX_CAUSE_DEPTH, Redactor } from './redact.js';
 import { decodeBase64 } from './scalars.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, TicketOptionError } from './ticket-source.js';
-import { NOT_RUN_STATUSES, responseBodyText, type Transport } from './transport.js';
+import { attemptNotRun, responseBodyText, type Transport } from './transport.js';
 import { resolverOf } from './tenant-routing.js';
 import { soapTransport } from './transport-soap.js';
 
@@ -141,8 +141,9 @@ export class Caller {
       } catch (caught) {
         const err = ownError(caught);
         let delay: number | undefined;
-        // Whether the server certainly did not run this attempt, when it is retried: what the call's error says then.
-        let notRun = true;
+        // Whether the server certainly did not run this attempt, when it is retried: what the call's error says then
+        // (transport.ts attemptNotRun; and a refusal for credentials, below).
+        let notRun = attemptNotRun(err);
         let policy: RetryPolicy | undefined;
         // The retry policy could not be loaded, or the caller's code it runs (safeOperations, a
         // provider's refused) threw: no retry, and the hooks are told why.
@@ -156,6 +157,7 @@ export class Caller {
           // Refused for its credentials, so not run: renew the ticket and try once more. Not the
           // retry policy's: the same credentials -- a fixed ticket, the call's own, a renewed one
           // refused again -- would be refused again.
+          notRun = true;
           if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string') {
             renewed = true;
             try {
@@ -178,7 +180,6 @@ export class Caller {
             // notSent: this attempt failed before its request went out (postRequest), so it cannot have run.
             const failure = { error: err, service: this.#setup.info.service, operation: name, attempt, notSent: !budget.attemptSent };
             delay = policy.retryDelay(o.retry, { ...failure, ...budget.times(), now: Date.now() });
-            notRun = (err instanceof HttpError && NOT_RUN_STATUSES.has(err.status)) || policy.refusedBeforeSending(err);
           } catch (policyErr) {
             retryError = policyErr;
           }

@@ -33,6 +33,7 @@
 import { EncodeError, HttpError, OnlineError, TransportError } from './errors.js';
 import { MAX_TIMER_MS } from './agent.js';
 import { retryAfterMs } from './http.js';
+import { refusedConnection } from './transport.js';
 import type { TenantNotRunningError } from './tenant.js';
 
 export interface RetryOptions {
@@ -93,7 +94,7 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
     // Temporary (sameAnswerAgain): a tenant deleted, suspended, not yet migrated ... would give the same answer at retryAt.
     const after = Math.max(0, (f.error as TenantNotRunningError).retryAt.getTime() - f.now);
     if (after <= maxRetryAfterMs) delay = after;
-  } else if (refusedBeforeSending(f.error)) {
+  } else if (refusedConnection(f.error)) {
     delay = backoff;
   } else if ((f.notSent === true && f.error instanceof OnlineError) || isSafe(options, f.service, f.operation)) {
     // An outage of Online's services before the request went out (temporary: sameAnswerAgain), or any failure of a safe
@@ -118,15 +119,6 @@ function sameAnswerAgain(err: unknown): boolean {
   if (err instanceof TransportError && err.reason === 'too-large') return true;
   if (err instanceof OnlineError && !err.temporary) return true;
   return (err as Error | undefined)?.name === 'TicketOptionError';
-}
-
-/** A connection that was refused: nothing reached the server (call.ts: the attempt was not run). */
-export function refusedBeforeSending(err: unknown): boolean {
-  if (!(err instanceof TransportError) || err.reason !== 'network') return false;
-  for (let e: unknown = err.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;
-  }
-  return false;
 }
 
 function isSafe(options: RetryOptions, service: string, operation: string): boolean {
