@@ -68,9 +68,10 @@ export interface AttemptFailure {
   readonly now: number;
   /**
    * True when the call knows that this attempt's request did not go out (it failed before: the tenant state, the
-   * sign-in, the onRequest hook), so the server cannot have run it; absent or false: it may have gone out.
+   * sign-in, the onRequest hook), so the server cannot have run it; false: it may have gone out. Required (review r20r
+   * #9): a caller that forgot it would turn the rule for writes off without a word.
    */
-  readonly notSent?: boolean | undefined;
+  readonly notSent: boolean;
 }
 
 /** How long to wait before the next attempt, or undefined for no retry. */
@@ -96,7 +97,7 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
     if (after <= maxRetryAfterMs) delay = after;
   } else if (refusedConnection(f.error)) {
     delay = backoff;
-  } else if ((f.notSent === true && f.error instanceof OnlineError) || isSafe(options, f.service, f.operation)) {
+  } else if ((f.notSent && f.error instanceof OnlineError) || isSafe(options, f.service, f.operation)) {
     // An outage of Online's services before the request went out (temporary: sameAnswerAgain), or any failure of a safe
     // operation; a 429 or 503 of the login host or state endpoint after its Retry-After (see the header).
     delay = online ? busy(online) : backoff;

@@ -270,7 +270,7 @@ describe('tenant resolver', () => {
     assert.equal(await r.endpoint(), 'http://127.0.0.1:5555/CustIncident');
     state = 'Unknown';
     now += 61_000;
-    const retry = { service: 'EMail', operation: 'SaveEMail', attempt: 1, elapsedMs: 0, remainingMs: Infinity, now };
+    const retry = { service: 'EMail', operation: 'SaveEMail', attempt: 1, notSent: false, elapsedMs: 0, remainingMs: Infinity, now };
     for (let i = 0; i < 2; i++) {
       // (The second from the cache.)
       await assert.rejects(r.endpoint(), (e: unknown) => {
@@ -469,7 +469,7 @@ describe('renewing ticket', () => {
 });
 
 describe('retry policy', () => {
-  const base = { service: 'EMail', operation: 'SaveEMail', attempt: 1, elapsedMs: 0, remainingMs: Infinity, now: 0 };
+  const base = { service: 'EMail', operation: 'SaveEMail', attempt: 1, notSent: false, elapsedMs: 0, remainingMs: Infinity, now: 0 };
   /** An HttpError with the response's Retry-After on it, where the policy reads it (the one place it is kept). */
   const httpError = (status: number, retryAfter?: string) => new HttpError(status, '', '', 'Op', { retryAfter });
   const opts = { random: () => 0.5, baseDelayMs: 100 };

@@ -309,7 +309,7 @@ describe("the login host's Retry-After (r20a)", () => {
       // The second attempt starts after the wait (it began within a few ms of the first's event).
       assert.ok(attempts[1]!.startTime - first.at >= 950, `waited ${attempts[1]!.startTime - first.at} ms, not the 1 s asked for`);
       // The policy's decision for that error, and for one asking longer than maxRetryAfterMs (not waited for, as for a tenant host's).
-      const failure = { error: first.error, service: 'EMail', operation: 'GetEMailAccount', attempt: 1, elapsedMs: 0, remainingMs: Infinity, now: Date.now() };
+      const failure = { error: first.error, service: 'EMail', operation: 'GetEMailAccount', attempt: 1, notSent: false, elapsedMs: 0, remainingMs: Infinity, now: Date.now() };
       assert.equal(retryDelay({ safeOperations: ['GetEMailAccount'], baseDelayMs: 100, random: () => 0.5 }, failure), 1000);
       assert.equal(retryDelay({ safeOperations: ['GetEMailAccount'], maxRetryAfterMs: 500 }, failure), undefined);
       assert.equal(retryDelay({}, failure), undefined, 'a write whose request may have gone out is not retried for it');

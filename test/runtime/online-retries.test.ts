@@ -98,11 +98,10 @@ describe('retries around SuperOffice Online (s20f)', () => {
 
     test('the policy: only when the call says its request was not sent (notSent), and only a temporary OnlineError', () => {
       const outage = new OnlineError('system user sign-in failed: HTTP 503', { temporary: true, cause: new HttpError(503, 'Service Unavailable', '') });
-      const failure = { error: outage, service: 'EMail', operation: 'DeleteEMailAccount', attempt: 1, elapsedMs: 0, remainingMs: Infinity, now: Date.now() };
+      const failure = { error: outage, service: 'EMail', operation: 'DeleteEMailAccount', attempt: 1, notSent: false, elapsedMs: 0, remainingMs: Infinity, now: Date.now() };
       const options = { baseDelayMs: 100, random: () => 0.5 };
       assert.equal(retryDelay(options, { ...failure, notSent: true }), 50);
       assert.equal(retryDelay(options, failure), undefined, 'a request that may have gone out: not for a write');
-      assert.equal(retryDelay(options, { ...failure, notSent: false }), undefined);
       assert.equal(retryDelay(options, { ...failure, notSent: true, error: new OnlineError('the state answer is refused') }), undefined, 'not temporary');
       assert.equal(retryDelay({ ...options, maxAttempts: 1 }, { ...failure, notSent: true }), undefined, 'within maxAttempts');
       const tooLong = new OnlineError('HTTP 503', { temporary: true, cause: new HttpError(503, '', '', undefined, { retryAfter: '60' }) });
@@ -134,9 +133,9 @@ describe('retries around SuperOffice Online (s20f)', () => {
     }
 
     test('the policy: not for a safe operation either, whatever was sent; a temporary one still is', () => {
-      const failure = { service: 'EMail', operation: 'GetEMailAccount', attempt: 1, elapsedMs: 0, remainingMs: Infinity, now: Date.now() };
+      const failure = { service: 'EMail', operation: 'GetEMailAccount', attempt: 1, notSent: false, elapsedMs: 0, remainingMs: Infinity, now: Date.now() };
       const options = { safeOperations: ['GetEMailAccount'], baseDelayMs: 100, random: () => 0.5 };
-      for (const notSent of [undefined, true]) {
+      for (const notSent of [false, true]) {
         assert.equal(retryDelay(options, { ...failure, notSent, error: new OnlineError('the OpenID metadata failed: HTTP 404', { cause: new HttpError(404, 'Not Found', '') }) }), undefined);
         assert.equal(retryDelay(options, { ...failure, notSent, error: new OnlineError('the state answer is refused') }), undefined);
         assert.equal(retryDelay(options, { ...failure, notSent, error: new OnlineError('no answer within 10000 ms', { temporary: true }) }), 50);
