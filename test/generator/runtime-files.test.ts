@@ -11,7 +11,7 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_277;
+const CLIENT_PATH_CEILING = 3_274;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
@@ -169,6 +169,7 @@ describe('the runtime as files', () => {
     // Session 20 (s20a), counted alone from 3,263: 3,262 with withCallSite appending to every error it gets (agent.ts, -1): each call's error is its own (call.ts ownError), so its once-per-object guard went.
     // 3,264 with NOTHING_SENT, and endedWhileWaiting's note saying what the server did with earlier attempts (agent.ts, +1 of code, +1 of why; review r19b #7): "nothing was sent" was said after a sent attempt too.
     // 3,267 with OnlineError's `temporary` (errors.ts, +2 of code, +1 of why; review r19b #9): an outage and a configuration error looked alike. Both of session 20's: 3,277.
+    // Session 20 (s20j), counted from 3,277: 3,274 with one rule for a reply's header blocks whether its body fits or not (decode.ts besideBody, read only through headersBeside; review r20r #6): transport-soap.ts had the rule again, and any module could write the map.
     // The ceiling is the measured count; it keeps the count from growing unnoticed.
     assert.equal(clientPath.length, 9, `a module joined the client path: ${clientPath.join(', ')}`);
     assert.ok(lines <= CLIENT_PATH_CEILING, `the client path grew to ${lines} lines (ceiling ${CLIENT_PATH_CEILING}): ${clientPath.join(', ')}`);
