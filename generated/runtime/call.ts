@@ -20,15 +20,15 @@
 // The REST transport and the retry policy are loaded further on, by the first call that needs
 // them (within its budget): a SOAP agent without `retry` never loads them. (agent.ts, which loads
 // this file, is loaded before it: importing its loadOnce and types from it adds nothing.)
-import { DEFAULT_TIMEOUT_MS, loadOnce, nextCallId, NOTHING_SENT, notify, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
-import { HttpError, SoapError, TransportError } from './errors.js';
+import { DEFAULT_TIMEOUT_MS, loadOnce, nextCallId, notify, type AgentOptions, type CallOptions, type CallResult, type ServiceInfo, type TenantRouting } from './agent.js';
+import { HttpError, OnlineError, SoapError, TransportError } from './errors.js';
 import { CallBudget, postRequest } from './http.js';
 import { displayUrl, requestHeadersFromHook, withoutCredentials, type CallEvent, type Hooks } from './hooks.js';
 import type { AnyOperationCodec } from './operation.js';
-import { Redactor } from './redact.js';
+import { MAX_CAUSE_DEPTH, Redactor } from './redact.js';
 import { decodeBase64 } from './scalars.js';
 import { DEFAULT_CREDENTIAL_REFUSALS, isCredentialRefusal, isTicketProvider, TicketOptionError } from './ticket-source.js';
-import { NOT_RUN_STATUSES, responseBodyText, type Transport } from './transport.js';
+import { attemptNotRun, responseBodyText, type Transport } from './transport.js';
 import { resolverOf } from './tenant-routing.js';
 import { soapTransport } from './transport-soap.js';
 
@@ -142,10 +142,11 @@ export class Caller {
         if (hooks) this.#report(hooks, name, a, undefined, false);
         return result;
       } catch (caught) {
-        const err = retold(ownError(caught), budget.sentNote());
+        const err = ownError(caught);
         let delay: number | undefined;
-        // Whether the server certainly did not run this attempt, when it is retried: what the call's error says then.
-        let notRun = true;
+        // Whether the server certainly did not run this attempt, when it is retried: what the call's error says then
+        // (transport.ts attemptNotRun; and a refusal for credentials, below).
+        let notRun = attemptNotRun(err);
         let policy: RetryPolicy | undefined;
         // The retry policy could not be loaded, or the caller's code it runs (safeOperations, a
         // provider's refused) threw: no retry, and the hooks are told why.
@@ -159,6 +160,7 @@ export class Caller {
           // Refused for its credentials, so not run: renew the ticket and try once more. Not the
           // retry policy's: the same credentials -- a fixed ticket, the call's own, a renewed one
           // refused again -- would be refused again.
+          notRun = true;
           if (!renewed && a.ticket !== undefined && typeof o.ticket !== 'string') {
             renewed = true;
             try {
@@ -181,7 +183,6 @@ export class Caller {
             // notSent: this attempt failed before its request went out (postRequest), so it cannot have run.
             const failure = { error: err, service: this.#setup.info.service, operation: name, attempt, notSent: !budget.attemptSent };
             delay = policy.retryDelay(o.retry, { ...failure, ...budget.times(), now: Date.now() });
-            notRun = (err instanceof HttpError && NOT_RUN_STATUSES.has(err.status)) || policy.refusedBeforeSending(err);
           } catch (policyErr) {
             retryError = policyErr;
           }
@@ -240,7 +241,11 @@ export class Caller {
     const { endpoint, info } = this.#setup;
     const resolver = this.#resolver;
     if (endpoint !== undefined) return endpoint;
-    a.base = resolver!.cachedEndpoint() ?? (await budget.wait(resolver!.endpoint(budget.signal), "the tenant's state"));
+    try {
+      a.base = resolver!.cachedEndpoint() ?? (await budget.wait(resolver!.endpoint(budget.signal), "the tenant's state"));
+    } catch (err) {
+      throw withSentNote(err, budget.sentNote());
+    }
     return `${a.base}/${info.servicePath}`;
   }
 
@@ -416,35 +421,47 @@ interface Attempt {
 
 /**
  * The error of a failed attempt as this call's own object (review r20a): a copy of a runtime error -- its class, its own
- * fields, the same cause. The runtime hands one error object to several calls: the calls awaiting one sign-in or tenant
- * state request (ticket-source.ts SingleFlight), and the calls after a refusal, a failed key fetch or a not-running
- * answer that is remembered (ticket-source.ts rememberRefusals, online-jwt.ts, tenant.ts). And a call changes the error
- * it rejects with -- its redaction (in place, redact.ts), its call site (agent.ts withCallSite), what it says of its
- * earlier attempts (retold) -- as its caller may. So no call rejects with an object that another call holds or a memory
- * keeps: one rule here, for every error, rather than a copy made by each place that shares one (each did, its own way,
- * and none for the calls awaiting one request). An error of the caller's own code (a ticket function's) is theirs: as it is.
+ * fields -- and of each runtime error in its cause chain (review r20r #2). The runtime hands one error object to several
+ * calls: the calls awaiting one sign-in or tenant state request (ticket-source.ts SingleFlight), and the calls after a
+ * refusal, a failed key fetch or a not-running answer that is remembered (ticket-source.ts rememberRefusals,
+ * online-jwt.ts, tenant.ts). And a call changes the error it rejects with -- its redaction, in place, causes and all
+ * (redact.ts), its call site (agent.ts withCallSite), what it says it sent (withSentNote) -- as its caller may,
+ * `err.cause` too. So no call rejects with an object, or a runtime cause, that another call holds or a memory keeps: one
+ * rule here, for every error, rather than a copy made by each place that shares one. It copies as deep as redaction
+ * cleans in place (MAX_CAUSE_DEPTH). A cause of other code (fetch's error, the caller's abort reason) is kept as the
+ * object it is: redaction replaces such a cause with a cleaned copy, never changes it. An error of the caller's own
+ * code (a ticket function's) is theirs: as it is.
+ * The copy is the error's prototype with its own string-keyed properties (review r20r #11), as redaction cleans them:
+ * so a runtime error class (errors.ts, and the Online ones: TenantNotRunningError ...) holds only public own data fields
+ * -- no #private field, which its methods would not find on the copy, no accessor reading state the copy does not have,
+ * no symbol-keyed field.
  */
-function ownError(err: unknown): unknown {
-  if (!(err instanceof SoapError || err instanceof TicketOptionError)) return err;
+function ownError(err: unknown, depth = 0): unknown {
+  if (!(err instanceof SoapError || err instanceof TicketOptionError) || depth > MAX_CAUSE_DEPTH) return err;
+  // A real Error object, as structuredClone and util.types.isNativeError tell one (not Object.create): its own stack capture goes unused.
   const copy = Object.setPrototypeOf(new Error(), Object.getPrototypeOf(err) as object) as Error;
   for (const key of Object.getOwnPropertyNames(err)) if (key !== 'stack') Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(err, key)!);
   // The stack as the text it is (an engine may keep it behind an accessor that reads the object's own capture).
   Object.defineProperty(copy, 'stack', { value: err.stack, writable: true, configurable: true });
+  if (Object.prototype.hasOwnProperty.call(err, 'cause')) Object.defineProperty(copy, 'cause', { value: ownError(err.cause, depth + 1), writable: true, configurable: true });
   return copy;
 }
 
 /**
- * `err` (the call's own) saying what is true of this call (review r19b #7). An error made before its attempt sent anything
- * says "nothing was sent" -- a TenantNotRunningError, made by the resolver for every call that waits -- which is false
- * once an earlier attempt of the call went out: `note` (CallBudget.sentNote) says then that the server did not run the
- * call (a 421, a credential refusal ...), or, when an earlier attempt may have run, nothing is said.
+ * The resolver's TenantNotRunningError -- one object for every call that asks until its ValidUntil -- as this call's
+ * own, saying what the call sent (review r19b #7, r20r #1), which its message leaves out: `note` (CallBudget.sentNote),
+ * nothing sent, or that the server did not run the call's earlier attempts (a 421 ...); when one of them may have run,
+ * nothing is said (''). Added once, to the end of the message and of the stack's first line: no text is searched or
+ * rewritten, so no server's words are (an HttpError's excerpt, a fault's reason). Any other error passes as it is.
+ * (By name: routing loads tenant.ts only with its first state request.)
  */
-function retold(err: unknown, note: string): unknown {
-  if (!(err instanceof SoapError) || note === NOTHING_SENT || !err.message.includes(NOTHING_SENT)) return err;
-  const said = (text: string): string => (note === '' ? text.replace(`; ${NOTHING_SENT}`, '') : text.replace(NOTHING_SENT, note));
-  err.message = said(err.message);
-  if (typeof err.stack === 'string') err.stack = said(err.stack);
-  return err;
+function withSentNote(err: unknown, note: string): unknown {
+  if (!(err instanceof OnlineError && err.name === 'TenantNotRunningError') || note === '') return err;
+  const own = ownError(err) as OnlineError;
+  const head = `${own.name}: ${own.message}`;
+  own.message = `${own.message}; ${note}`;
+  if (typeof own.stack === 'string' && own.stack.startsWith(head)) own.stack = `${head}; ${note}${own.stack.slice(head.length)}`;
+  return own;
 }
 
 /** The REST transport (transport-rest.ts and the JSON codecs' error reading), loaded by the first REST call. */

@@ -58,12 +58,9 @@ export function decodeEnvelope(index: SchemaIndex, msg: MessageDesc, xml: string
   }
 }
 
-/**
- * The header blocks read beside a body that does not fit, by its DecodeError, for the SOAP transport to report an
- * ExceptionInfo among them, the server's own reason, with that error as cause (transport-soap.ts). Only that failure
- * path writes it: a successful decode does no more work, and the one pass has read them already (no second read).
- */
-export const headersBesideBody: WeakMap<DecodeError, ReadonlyMap<FieldDesc, { readonly value: unknown }>> = new WeakMap();
+/** The header blocks read beside a body that does not fit, by its DecodeError, when all fit (a header's own error is not reported over the body's): the SOAP transport reports their ExceptionInfo. */
+const besideBody = new WeakMap<DecodeError, Readonly<Record<string, unknown>>>();
+export const headersBeside = (err: DecodeError): Readonly<Record<string, unknown>> | undefined => besideBody.get(err); // (read-only elsewhere)
 
 /** Well-formedness errors take precedence over everything (the reader throws them as it reads); the DecodeError has their line and column. */
 export function notWellFormed(err: unknown, operation: string | undefined): unknown {
@@ -179,16 +176,16 @@ export class EnvelopeDecoder {
       const expected = `{${this.index.namespace(msg.body.ns)}}${msg.body.name}`;
       throw new DecodeError(`expected the body element ${expected}, found ${body.found}`, 'Envelope/Body', this.operation);
     }
-    if (body.value instanceof DecodeError) {
-      headersBesideBody.set(body.value, headers); // (the failure path only: see headersBesideBody)
-      throw body.value;
-    }
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = {}; // (one rule for the headers whether the body fits or not: besideBody)
     for (const f of msg.headers) {
       const h = headers.get(f);
       if (h === undefined) continue;
-      if (h.value instanceof DecodeError) throw h.value;
+      if (h.value instanceof DecodeError) throw body.value instanceof DecodeError ? body.value : h.value;
       out[f.name] = h.value;
+    }
+    if (body.value instanceof DecodeError) {
+      besideBody.set(body.value, out);
+      throw body.value;
     }
     return { body: body.value, headers: out };
   }

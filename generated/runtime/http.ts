@@ -36,21 +36,19 @@ export class CallBudget {
   /** The call's timeout or abort, once it has come. */
   #ended: TransportError | undefined;
   /**
-   * Whether a request of this call has gone out (postRequest), and what the call waited for last:
-   * what `wait` names ('its ticket', 'its next attempt'), or, once a request went out, the response
-   * from its URL (shown as hook events show it, as a refused connection names it, and only when the
-   * call ends there) -- its body, once its status came. A timeout or abort says it (agent.ts
-   * endedWhileWaiting): a wrong or unreachable baseUrl shows in a timeout too, and a server that
-   * answered but stalls is not taken for one that never did.
-   */
-  #sent = false;
-  /**
    * What the server did with the call so far, for what its error says (sentNote): whether the current attempt's request
-   * went out, and of the earlier attempts' requests how many it certainly did not run and whether it may have run one.
+   * went out (postRequest), and of the earlier attempts' requests how many it certainly did not run and whether it may
+   * have run one. (Whether any request of the call went out is one of the three: none is kept besides, review r20r #8.)
    */
   #attemptSent = false;
   #notRun = 0;
   #mayHaveRun = false;
+  /**
+   * What the call waited for last: what `wait` names ('its ticket', 'its next attempt'), or, once a request went out, the
+   * response from its URL (shown as hook events show it, as a refused connection names it, and only when the call ends
+   * there) -- its body, once its status came. A timeout or abort says it (agent.ts endedWhileWaiting): a wrong or
+   * unreachable baseUrl shows in a timeout too, and a server that answered but stalls is not taken for one that never did.
+   */
   #waitingFor: string | { readonly responseFrom: string; readonly status?: number } = 'its first attempt';
   /** Stops the time limit and lets go of the caller's signal (callLimit). */
   readonly #release: () => void;
@@ -96,7 +94,7 @@ export class CallBudget {
         typeof w === 'string' ? w
         : w.status === undefined ? `the response from ${displayUrl(w.responseFrom)}`
         : `the response body from ${displayUrl(w.responseFrom)} (HTTP ${w.status} received)`;
-      return endedWhileWaiting(this.#ended, this.#timeoutMs, what, this.#sent, this.sentNote());
+      return endedWhileWaiting(this.#ended, this.#timeoutMs, what, this.sentNote());
     }
     const e = err as { cause?: { code?: string } };
     // undici's code for response headers over Node's limit, which says nothing to most readers.
@@ -131,7 +129,7 @@ export class CallBudget {
 
   /** A request of this call is going out to `url`: from now on the server may have it. */
   sending(url: string): void {
-    this.#sent = this.#attemptSent = true;
+    this.#attemptSent = true;
     this.#waitingFor = { responseFrom: url };
   }
 
@@ -165,7 +163,7 @@ export class CallBudget {
    * out was refused unrun. Once it went out, that the earlier ones were not run. '' when one may have run: not said.
    */
   sentNote(): string {
-    if (!this.#sent) return NOTHING_SENT;
+    if (!this.#attemptSent && this.#notRun === 0 && !this.#mayHaveRun) return NOTHING_SENT;
     if (this.#mayHaveRun || this.#notRun === 0) return '';
     if (!this.#attemptSent) return 'the server did not run the call';
     return this.#notRun === 1 ? 'the earlier attempt was not run' : `the ${this.#notRun} earlier attempts were not run`;

@@ -204,11 +204,12 @@ export class Redactor {
   }
 }
 
-/** Causes deeper than this are cut off (a cycle or a hostile chain). */
-const MAX_CAUSE_DEPTH = 8;
+/** Causes deeper than this are cut off (a cycle or a hostile chain); call.ts ownError copies a call's error as deep. */
+export const MAX_CAUSE_DEPTH = 8;
 
 /**
- * A runtime error (SoapError) is cleaned in place: message, stack, every own field. Anything else
+ * A runtime error (SoapError) is cleaned in place: message, stack, every own field -- the call's own copy, its runtime
+ * causes too (call.ts ownError), so no other call's error, nor a failure a memory keeps, is changed. Anything else
  * in a cause chain (a fetch failure quoting the request ...) is replaced by an Error of its class
  * carrying its cleaned name, message, code and stack, so no field of a foreign object survives unread.
  * The caller's own abort reason (the cause of an 'aborted' TransportError, agent.ts callLimit) is

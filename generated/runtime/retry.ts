@@ -36,6 +36,7 @@
 import { EncodeError, HttpError, OnlineError, TransportError } from './errors.js';
 import { MAX_TIMER_MS } from './agent.js';
 import { retryAfterMs } from './http.js';
+import { refusedConnection } from './transport.js';
 import type { TenantNotRunningError } from './tenant.js';
 
 export interface RetryOptions {
@@ -70,9 +71,10 @@ export interface AttemptFailure {
   readonly now: number;
   /**
    * True when the call knows that this attempt's request did not go out (it failed before: the tenant state, the
-   * sign-in, the onRequest hook), so the server cannot have run it; absent or false: it may have gone out.
+   * sign-in, the onRequest hook), so the server cannot have run it; false: it may have gone out. Required (review r20r
+   * #9): a caller that forgot it would turn the rule for writes off without a word.
    */
-  readonly notSent?: boolean | undefined;
+  readonly notSent: boolean;
 }
 
 /** How long to wait before the next attempt, or undefined for no retry. */
@@ -96,9 +98,9 @@ export function retryDelay(options: RetryOptions, f: AttemptFailure): number | u
     // Temporary (sameAnswerAgain): a tenant deleted, suspended, not yet migrated ... would give the same answer at retryAt.
     const after = Math.max(0, (f.error as TenantNotRunningError).retryAt.getTime() - f.now);
     if (after <= maxRetryAfterMs) delay = after;
-  } else if (refusedBeforeSending(f.error)) {
+  } else if (refusedConnection(f.error)) {
     delay = backoff;
-  } else if ((f.notSent === true && f.error instanceof OnlineError) || isSafe(options, f.service, f.operation)) {
+  } else if ((f.notSent && f.error instanceof OnlineError) || isSafe(options, f.service, f.operation)) {
     // An outage of Online's services before the request went out (temporary: sameAnswerAgain), or any failure of a safe
     // operation; a 429 or 503 of the login host or state endpoint after its Retry-After (see the header).
     delay = online ? busy(online) : backoff;
@@ -121,15 +123,6 @@ function sameAnswerAgain(err: unknown): boolean {
   if (err instanceof TransportError && err.reason === 'too-large') return true;
   if (err instanceof OnlineError && !err.temporary) return true;
   return (err as Error | undefined)?.name === 'TicketOptionError';
-}
-
-/** A connection that was refused: nothing reached the server (call.ts: the attempt was not run). */
-export function refusedBeforeSending(err: unknown): boolean {
-  if (!(err instanceof TransportError) || err.reason !== 'network') return false;
-  for (let e: unknown = err.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;
-  }
-  return false;
 }
 
 function isSafe(options: RetryOptions, service: string, operation: string): boolean {

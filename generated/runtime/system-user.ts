@@ -55,7 +55,8 @@ const REFUSALS = new Map([
 
 /**
  * The exchange answered IsSuccessful false (troubleshooting.md's codes: Revoked, Expired, Denied,
- * NeedsReapproval, InvalidTimestamp, InvalidSignature ...), with HTTP 200 or an error status.
+ * NeedsReapproval, InvalidTimestamp, InvalidSignature ...), with HTTP 200 or an error status that is no
+ * outage: with 5xx or 429 the same body is the outage, a temporary OnlineError (online-request.ts temporaryFailure).
  */
 export class SystemUserSignInError extends OnlineError {
   /** The ErrorMessage of the answer. */
@@ -180,7 +181,7 @@ async function exchangeSoap(r: ExchangeRequest, secrets: string[]): Promise<Part
  * The documented REST endpoint; the body carries the signed token and the application token, so
  * never along a redirect. The login host may refuse with an error status and the same answer
  * (`400 {"IsSuccessful":false,"ErrorMessage":"InvalidTimestamp"}`, or an ErrorMessage alone): that is
- * the refusal it names.
+ * the refusal it names -- but not with an outage status (5xx, 429), which requestJson reports as the outage.
  */
 async function exchangeRest(r: ExchangeRequest, secrets: readonly string[]): Promise<PartnerSystemUserAuthenticationResponse> {
   const secretBody = JSON.stringify({ SignedSystemToken: r.signed, ApplicationToken: r.applicationToken, ContextIdentifier: r.tenant, ReturnTokenType: 'JWT' });

@@ -16,12 +16,12 @@
 //     again every 30 s meanwhile (stale-if-error); an error only when no such Endpoint is known;
 //   - the state request has its own timeout and is not retried here: the agent re-resolves once after
 //     HTTP 421; with `retry`, a call ended by TenantNotRunningError is retried at its retryAt (within
-//     maxRetryAfterMs), and one whose state request failed for an outage (5xx, 429, the network, a
+//     maxRetryAfterMs), and one whose state request failed for an outage (5xx, 429, a connection failure, a
 //     timeout: `temporary`) whatever its operation, as nothing was sent; a refused answer never (retry.ts);
 //   - the answer must be about the tenant asked for, and its Endpoint an http(s) URL whose last path
 //     segment is that tenant -- on https://*.superoffice.com for a named environment -- so a wrong or
 //     hostile answer cannot send tickets to another host or tenant.
-import { checkTenantRouting, environmentUrl, namedOrigin, NOTHING_SENT, type OnlineEnvironment } from './agent.js';
+import { checkTenantRouting, environmentUrl, namedOrigin, type OnlineEnvironment } from './agent.js';
 import { OnlineError } from './errors.js';
 import { requestJson } from './online-request.js';
 import { abortable, SingleFlight } from './ticket-source.js';
@@ -42,8 +42,9 @@ const LASTING_STATES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * The tenant is not running (maintenance, suspended, deleted ...): nothing was sent -- or, after an earlier attempt of
- * the call went out (a 421), the call says instead that the server did not run it (call.ts retold).
+ * The tenant is not running (maintenance, suspended, deleted ...). Its message says nothing of what was sent, which only
+ * a call knows: the call it ends adds that, once (call.ts withSentNote) -- nothing, or after an earlier attempt went
+ * out (a 421), that the server did not run the call.
  */
 export class TenantNotRunningError extends OnlineError {
   /** The tenant (context identifier). */
@@ -69,8 +70,8 @@ export class TenantNotRunningError extends OnlineError {
     const lasting = incident ? undefined : LASTING_STATES.get(state.toLowerCase());
     super(
       lasting === undefined
-        ? `tenant ${tenant} is not running (State ${state}${incident ? ' after running: probably an incident' : ''}); ${NOTHING_SENT}; ask again after ${retryAt.toISOString()}`
-        : `tenant ${tenant} is ${state}: calls cannot succeed (${lasting}); ${NOTHING_SENT}`,
+        ? `tenant ${tenant} is not running (State ${state}${incident ? ' after running: probably an incident' : ''}); ask again after ${retryAt.toISOString()}`
+        : `tenant ${tenant} is ${state}: calls cannot succeed (${lasting})`,
       { temporary: lasting === undefined },
     );
     this.tenant = tenant;

@@ -69,7 +69,8 @@ export interface RenewingTicketOptions {
   /**
    * Told of a renewal that failed in the background, which no call reports (the ticket stays in use
    * while it lasts): for logs and alerts, as an application whose access was revoked shows here first.
-   * The error is the one a waiting call would get, before the call removes its own secrets; a hook's own failure is dropped.
+   * The error is the one a waiting call would get, before the call removes its own secrets: each call cleans its own
+   * copy, its causes too (call.ts ownError), never this object. A hook's own failure is dropped.
    */
   onRenewalError?: ((error: unknown) => void) | undefined;
 }
@@ -144,8 +145,8 @@ const REFUSAL_MEMORY_MS = 60_000;
  * same (`asked`) within REFUSAL_MEMORY_MS get the refusal again without signing in (best-practices.md:
  * do not sign in before every call; a wrong password sent by every call can lock the account).
  * `isRefusal` tells a refusal from other errors, such as a failure to reach the server, which the next
- * call retries. The refusal is thrown as the one object it is: each call rejects with its own copy
- * (call.ts ownError), which its redaction, its call site and its caller change.
+ * call retries. The refusal is thrown as the one object it is: each call rejects with its own copy, its
+ * runtime causes copied too (call.ts ownError), which its redaction, its call site and its caller change.
  */
 export function rememberRefusals(
   signIn: (context: TicketContext) => Promise<string>,

@@ -14,6 +14,7 @@
 //             error object's SoExceptionError when the body is one, else HttpError -- except the
 //             statuses the call acts on (STATUS_ERRORS), always HttpError; a 2xx body that is not
 //             JSON: DecodeError (a page, `<...`, with its Content-Type and start).
+import { NOTHING_SENT } from './agent.js';
 import { DecodeError, SoapError, SoExceptionError } from './errors.js';
 import { restCodec, restErrorInfo } from './json.js';
 import type { AnyOperationCodec } from './operation.js';
@@ -25,7 +26,7 @@ function restBase(address: TransportAddress, operation: string): string {
   const path = `/${address.servicePath.replace(/^\/+/, '')}`;
   if (!endpoint.toLowerCase().endsWith(path.toLowerCase())) {
     throw new SoapError(
-      `transport 'rest' needs the installation address: pass baseUrl (e.g. https://online.superoffice.com/Cust12345), or an endpoint ending in ${path} (nothing was sent)`,
+      `transport 'rest' needs the installation address: pass baseUrl (e.g. https://online.superoffice.com/Cust12345), or an endpoint ending in ${path} (${NOTHING_SENT})`,
       operation,
     );
   }

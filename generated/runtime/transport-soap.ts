@@ -16,7 +16,7 @@
 // DecodeError its cause: the server's own reason is what the caller needs (review r19a #2). Headers
 // that do not fit stay the DecodeError they are, and so does an envelope of the wrong shape (no
 // Body, an empty one, another body element, the other SOAP version): not a reply of the operation.
-import { headersBesideBody } from './decode.js';
+import { headersBeside } from './decode.js';
 import { DecodeError, MAX_INNER_EXCEPTIONS, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
 import { bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, withoutOperation, type Transport, type TransportContext } from './transport.js';
 import type { HttpReply } from './http.js';
@@ -56,6 +56,7 @@ export const soapTransport: Transport = {
         throw NOT_RUN_STATUSES.has(status) ? httpError(response, `SOAP fault ${fault.code}: ${fault.reason}`, context, fault) : fault;
       }
       if (err instanceof DecodeError) {
+        // The headers the decoder read beside that body, when every one fits (else the body's error stands): one rule, decode.ts's.
         const beside = headersBeside(err);
         const reported = beside && reportedFailure(beside, name, err);
         if (reported) throw failure(reported, response, context);
@@ -90,22 +91,6 @@ function failure(reported: SoExceptionError, response: HttpReply, context: Trans
   if (!STATUS_DECIDES.has(response.status)) return reported;
   // The excerpt: its message without the operation's name, which the HttpError's message starts with.
   return httpError(response, withoutOperation(reported), context, reported);
-}
-
-/**
- * The response headers the decoder read beside a body that did not fit (decode.ts headersBesideBody),
- * when every one of them fits: else undefined, and the body's DecodeError stands (a header's own is
- * not reported over it, as the decoder orders them).
- */
-function headersBeside(err: DecodeError): Record<string, unknown> | undefined {
-  const read = headersBesideBody.get(err);
-  if (read === undefined) return undefined;
-  const headers: Record<string, unknown> = {};
-  for (const [field, { value }] of read) {
-    if (value instanceof DecodeError) return undefined;
-    headers[field.name] = value;
-  }
-  return headers;
 }
 
 /** The statuses the call acts on by number (re-route, retry, renew the ticket), also when ExceptionInfo says why. */

@@ -8,7 +8,7 @@
 // tables: SOAP (transport-soap.ts, the default) and SuperOffice's REST Agents API
 // (transport-rest.ts, `transport: 'rest'`).
 import { decodeXmlBytes } from './charset.js';
-import { DecodeError, HttpError, type SoapError } from './errors.js';
+import { DecodeError, HttpError, TransportError, type SoapError } from './errors.js';
 import { shortText } from './scalars.js';
 import type { UnknownElements } from './decode.js';
 import type { HttpReply } from './http.js';
@@ -87,6 +87,24 @@ export function bodyExcerpt(text: string, clean: (text: string) => string): stri
  * service too busy answers 503 with a Fault); the body's text stays in the excerpt.
  */
 export const NOT_RUN_STATUSES: ReadonlySet<number> = new Set([421, 429, 503]);
+
+/**
+ * Whether the server certainly did not run an attempt that failed with `err`, by the error alone: a status that says so
+ * (NOT_RUN_STATUSES) or a connection refused. What the call's error says of that attempt once it is retried
+ * (CallBudget.nextAttempt); the one rule of it (review r20r #8), beside the call's own knowledge of a credential refusal.
+ */
+export function attemptNotRun(err: unknown): boolean {
+  return (err instanceof HttpError && NOT_RUN_STATUSES.has(err.status)) || refusedConnection(err);
+}
+
+/** A connection that was refused (ECONNREFUSED in a network TransportError's causes): nothing reached the server. */
+export function refusedConnection(err: unknown): boolean {
+  if (!(err instanceof TransportError) || err.reason !== 'network') return false;
+  for (let e: unknown = err.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;
+  }
+  return false;
+}
 
 /**
  * The HttpError of an error status whose body is not the transport's own error report (or whose
