@@ -206,7 +206,9 @@ function methodView(plan: EmitPlan, planned: PlannedOperation): MethodView {
       [
         ...docLines(op.documentation),
         ...(op.documentation ? [''] : []),
-        `@param input The content of the ${op.input.body.local} request element.`,
+        // The request element is named only when it is not the operation's (`@xsd operation` below
+        // names that): the same name again under 1,461 methods was 0.8 % of an output of all 56 agents.
+        `@param input The content of the ${op.input.body.local === op.name ? '' : `${op.input.body.local} `}request element.`,
         // `options` (rt.CallOptions) is documented once, on its type: the same line under 1,500
         // methods was 2.7 % of an output of all 56 agents (bench case output-bytes).
         ...returns,

@@ -106,6 +106,15 @@ describe('generated files', () => {
     }
   });
 
+  test("a method's doc names its request element only when it is not the operation's, which its @xsd line names", () => {
+    const params = allFiles.filter((f) => f.path.endsWith('/client.ts')).flatMap((f) => f.content.match(/^ {3}\* @param input .*$/gm) ?? []);
+    // The 56's 1,461 methods and the hostile WSDL's 4: each request element is named as its operation (document/literal wrapped).
+    assert.equal(params.length, 1461 + 4);
+    assert.deepEqual([...new Set(params)], ['   * @param input The content of the request element.']);
+    // PartnerSystemUserService's Authenticate takes an AuthenticationRequest (scripts/partner-system-user-agent.mjs).
+    assert.match(readFileSync(join(repoRoot, 'templates', 'runtime', 'partner-system-user-service.ts'), 'utf8'), /^ {3}\* @param input The content of the AuthenticationRequest request element\.$/m);
+  });
+
   test('the runtime and metadata files, and only they, carry the @ts-nocheck line, right after the header', () => {
     for (const f of allFiles) {
       const skipped = f.path.startsWith('runtime/') || f.path.endsWith('/metadata.ts');
