@@ -34,7 +34,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Loading default values into a new EMailAddress. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
-   * @param input The content of the CreateDefaultEMailAddress request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAddress
    */
@@ -45,7 +45,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Loading default values into a new EMailAttachment. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
-   * @param input The content of the CreateDefaultEMailAttachment request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAttachment
    */
@@ -56,7 +56,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Loading default values into a new EMailConnectionInfo. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
-   * @param input The content of the CreateDefaultEMailConnectionInfo request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailConnectionInfo
    */
@@ -67,7 +67,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Loading default values into a new EMailConnectionInfoExtended. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
-   * @param input The content of the CreateDefaultEMailConnectionInfoExtended request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailConnectionInfoExtended
    */
@@ -81,7 +81,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Loading default values into a new EMailCustomHeader. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
-   * @param input The content of the CreateDefaultEMailCustomHeader request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailCustomHeader
    */
@@ -92,7 +92,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Loading default values into a new EMailEntity. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
-   * @param input The content of the CreateDefaultEMailEntity request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailEntity
    */
@@ -103,7 +103,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Loading default values into a new EMailEnvelope. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
-   * @param input The content of the CreateDefaultEMailEnvelope request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailEnvelope
    */
@@ -114,7 +114,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Loading default values into a new EMailFolder. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
-   * @param input The content of the CreateDefaultEMailFolder request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailFolder
    */
@@ -125,7 +125,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Loading default values into a new EMailSOInfo. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
-   * @param input The content of the CreateDefaultEMailSOInfo request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailSOInfo
    */
@@ -136,7 +136,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Loading default values into a new EMailAccount. NetServer calculates default values (e.g. Country) on the entity, which is required when creating/storing a new instance.
    *
-   * @param input The content of the CreateDefaultEMailAccount request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateDefaultEMailAccount
    */
@@ -147,7 +147,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Updates the existing EMailAccount or creates a new EMailAccount if the id parameter is empty.
    *
-   * @param input The content of the SaveEMailAccount request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation SaveEMailAccount
    */
@@ -158,7 +158,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Deletes the EMailAccount
    *
-   * @param input The content of the DeleteEMailAccount request element.
+   * @param input The content of the request element.
    * @xsd operation DeleteEMailAccount
    */
   deleteEMailAccount(input?: T.DeleteEMailAccountRequest, options?: rt.CallOptions): Promise<void> {
@@ -168,7 +168,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get all persons and contacts with the given email address
    *
-   * @param input The content of the GetPersonEntitiesFromEmailAddress request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetPersonEntitiesFromEmailAddress
    */
@@ -179,7 +179,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get en e-mail based on its unique id
    *
-   * @param input The content of the GetEMailFromId request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromId
    */
@@ -190,7 +190,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Send the provided e-mails
    *
-   * @param input The content of the SendEMails request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation SendEMails
    */
@@ -201,7 +201,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Save the passed e-mail back to the server
    *
-   * @param input The content of the SaveEMail request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation SaveEMail
    */
@@ -212,7 +212,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Authenticate against a mail-server to retrieve e-mails from
    *
-   * @param input The content of the AuthenticateIncoming request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation AuthenticateIncoming
    */
@@ -223,7 +223,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Authenticate against a mail server to send items with
    *
-   * @param input The content of the AuthenticateOutgoing request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation AuthenticateOutgoing
    */
@@ -234,7 +234,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Retrieve all folders for the mail account. String is separated in sections by the paragraph character. First section contains the folder delimeter char. Next is folder name. Additional sections may be unread and total items.
    *
-   * @param input The content of the GetFolderList request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetFolderList
    */
@@ -245,7 +245,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Retrieve an attachment from an e-mail
    *
-   * @param input The content of the GetAttachment request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetAttachment
    */
@@ -256,7 +256,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Mark one or more e-mails as (un)read
    *
-   * @param input The content of the MarkAsRead request element.
+   * @param input The content of the request element.
    * @xsd operation MarkAsRead
    */
   markAsRead(input?: T.MarkAsReadRequest, options?: rt.CallOptions): Promise<void> {
@@ -266,7 +266,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Retrieve total/unread mail items in current folder
    *
-   * @param input The content of the GetFolderEMailCount request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetFolderEMailCount
    */
@@ -277,7 +277,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Delete specified mail items
    *
-   * @param input The content of the Delete request element.
+   * @param input The content of the request element.
    * @xsd operation Delete
    */
   delete(input?: T.DeleteRequest, options?: rt.CallOptions): Promise<void> {
@@ -287,7 +287,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Moved specified items from current folder to targetFolder
    *
-   * @param input The content of the MoveToFolder request element.
+   * @param input The content of the request element.
    * @xsd operation MoveToFolder
    */
   moveToFolder(input?: T.MoveToFolderRequest, options?: rt.CallOptions): Promise<void> {
@@ -297,7 +297,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Delete all items in folder specified in the connection object
    *
-   * @param input The content of the EmptyFolder request element.
+   * @param input The content of the request element.
    * @xsd operation EmptyFolder
    */
   emptyFolder(input?: T.EmptyFolderRequest, options?: rt.CallOptions): Promise<void> {
@@ -307,7 +307,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Retrieve an e-mail optionally stripping attachments as a stream
    *
-   * @param input The content of the GetEMailAsStream request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAsStream
    */
@@ -318,7 +318,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Search for contacts and persons with the specified e-mail address (exact match on the email address string required)
    *
-   * @param input The content of the FindAddress request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation FindAddress
    */
@@ -329,7 +329,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get an e-mail based on an archived document
    *
-   * @param input The content of the GetEMailFromDocumentId request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromDocumentId
    */
@@ -340,7 +340,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get an e-mail based on an email and attachment id
    *
-   * @param input The content of the GetEMailFromAttachmentId request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromAttachmentId
    */
@@ -351,7 +351,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get an e-mail based on an email in the archive system and attachment id
    *
-   * @param input The content of the GetEMailFromDocumentAttachmentId request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromDocumentAttachmentId
    */
@@ -362,7 +362,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Retrieve a set of e-mail envelopes
    *
-   * @param input The content of the GetEMailEnvelopes request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailEnvelopes
    */
@@ -373,7 +373,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Set subscription on or off on a set of folders
    *
-   * @param input The content of the SetSubscription request element.
+   * @param input The content of the request element.
    * @xsd operation SetSubscription
    */
   setSubscription(input?: T.SetSubscriptionRequest, options?: rt.CallOptions): Promise<void> {
@@ -383,7 +383,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Create a new folder on the server
    *
-   * @param input The content of the CreateFolder request element.
+   * @param input The content of the request element.
    * @xsd operation CreateFolder
    */
   createFolder(input?: T.CreateFolderRequest, options?: rt.CallOptions): Promise<void> {
@@ -393,7 +393,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Delete a folder from the server
    *
-   * @param input The content of the DeleteFolder request element.
+   * @param input The content of the request element.
    * @xsd operation DeleteFolder
    */
   deleteFolder(input?: T.DeleteFolderRequest, options?: rt.CallOptions): Promise<void> {
@@ -403,7 +403,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get an e-mail based on the provided DocumentEntity
    *
-   * @param input The content of the CreateEMailFromDocumentEntity request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateEMailFromDocumentEntity
    */
@@ -414,7 +414,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get an e-mail based on the provided MIME-message
    *
-   * @param input The content of the CreateEMailFromMimeMessage request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateEMailFromMimeMessage
    */
@@ -425,7 +425,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Retrieve information about folders. If folders parameter is not specified(null), information about all subscribed folders will be returned.
    *
-   * @param input The content of the GetFolderInfo request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetFolderInfo
    */
@@ -436,7 +436,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Check if folder has received new items since previous access.
    *
-   * @param input The content of the GetFolderHasNewEMail request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetFolderHasNewEMail
    */
@@ -447,7 +447,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get information about one or more email addresses, identified by IDs
    *
-   * @param input The content of the GetEMailAddresses request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAddresses
    */
@@ -458,7 +458,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Refresh the given folders - i.e., fetch data from the mail server and update the in-database cache. This may happen synchronously or as a batch task, the return value will be 0 if the processing was synchronous, or the batch task id if a batch task is used.
    *
-   * @param input The content of the RefreshFolder request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation RefreshFolder
    */
@@ -467,7 +467,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   }
 
   /**
-   * @param input The content of the GetEMailFromTemp request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromTemp
    */
@@ -476,7 +476,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   }
 
   /**
-   * @param input The content of the Authenticate request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation Authenticate
    */
@@ -485,7 +485,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   }
 
   /**
-   * @param input The content of the GetEmailMessageIds request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEmailMessageIds
    */
@@ -494,7 +494,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   }
 
   /**
-   * @param input The content of the GetEmailsAsString request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEmailsAsString
    */
@@ -503,7 +503,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   }
 
   /**
-   * @param input The content of the DeleteExtended request element.
+   * @param input The content of the request element.
    * @xsd operation DeleteExtended
    */
   deleteExtended(input?: T.DeleteExtendedRequest, options?: rt.CallOptions): Promise<void> {
@@ -511,7 +511,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   }
 
   /**
-   * @param input The content of the RelayMessage request element.
+   * @param input The content of the request element.
    * @xsd operation RelayMessage
    */
   relayMessage(input?: T.RelayMessageRequest, options?: rt.CallOptions): Promise<void> {
@@ -521,7 +521,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get en e-mail based on its primary key in the DB
    *
-   * @param input The content of the GetEMail request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMail
    */
@@ -532,7 +532,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Mark one or more e-mails as (un)read
    *
-   * @param input The content of the MarkEmailsAsRead request element.
+   * @param input The content of the request element.
    * @xsd operation MarkEmailsAsRead
    */
   markEmailsAsRead(input?: T.MarkEmailsAsReadRequest, options?: rt.CallOptions): Promise<void> {
@@ -542,7 +542,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Delete specified mail items and optionally move to the specified folder
    *
-   * @param input The content of the DeleteEmails request element.
+   * @param input The content of the request element.
    * @xsd operation DeleteEmails
    */
   deleteEmails(input?: T.DeleteEmailsRequest, options?: rt.CallOptions): Promise<void> {
@@ -552,7 +552,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Delete specified mail items and move to the Trash folder
    *
-   * @param input The content of the MoveEmailsToTrash request element.
+   * @param input The content of the request element.
    * @xsd operation MoveEmailsToTrash
    */
   moveEmailsToTrash(input?: T.MoveEmailsToTrashRequest, options?: rt.CallOptions): Promise<void> {
@@ -562,7 +562,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Save the e-mail back to the database
    *
-   * @param input The content of the Save request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation Save
    */
@@ -573,7 +573,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Save the passed e-mail back to the mail server
    *
-   * @param input The content of the SaveToMailServer request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation SaveToMailServer
    */
@@ -584,7 +584,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Send the provided e-mails
    *
-   * @param input The content of the Send request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation Send
    */
@@ -595,7 +595,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Create forward email
    *
-   * @param input The content of the CreateForwardEmail request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateForwardEmail
    */
@@ -604,7 +604,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   }
 
   /**
-   * @param input The content of the FindContactOrPersonByEmailName request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation FindContactOrPersonByEmailName
    */
@@ -618,7 +618,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get all emails in folder(s) from current associate
    *
-   * @param input The content of the RefreshFolderForAssociate request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation RefreshFolderForAssociate
    */
@@ -629,7 +629,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get new email in folder(s) for current associate
    *
-   * @param input The content of the GetNewMail request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetNewMail
    */
@@ -640,7 +640,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Fetch list of folders from email server for the current account, and cache in DB
    *
-   * @param input The content of the CacheFolderList request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CacheFolderList
    */
@@ -651,7 +651,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Move one or more emails to the specified folder in the DB, and on the server
    *
-   * @param input The content of the MoveEmailsToFolder request element.
+   * @param input The content of the request element.
    * @xsd operation MoveEmailsToFolder
    */
   moveEmailsToFolder(input?: T.MoveEmailsToFolderRequest, options?: rt.CallOptions): Promise<void> {
@@ -661,7 +661,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get email from db based on Message Id
    *
-   * @param input The content of the GetMailFromMessageId request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetMailFromMessageId
    */
@@ -672,7 +672,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get email from db based on In-Reply-To Message Id
    *
-   * @param input The content of the GetMailFromInReplyTo request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetMailFromInReplyTo
    */
@@ -683,7 +683,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Send the provided e-mail and create tmp document ready to archive
    *
-   * @param input The content of the SendAndSaveEmailToTmpDocument request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation SendAndSaveEmailToTmpDocument
    */
@@ -694,7 +694,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Save the Email as a tmp document ready to archive
    *
-   * @param input The content of the SaveEmailToTmpDocument request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation SaveEmailToTmpDocument
    */
@@ -705,7 +705,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Save the Email entity to the drafts folder
    *
-   * @param input The content of the SaveDraft request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation SaveDraft
    */
@@ -716,7 +716,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Set the replied_at field based on the MessageID
    *
-   * @param input The content of the SetRepliedAt request element.
+   * @param input The content of the request element.
    * @xsd operation SetRepliedAt
    */
   setRepliedAt(input?: T.SetRepliedAtRequest, options?: rt.CallOptions): Promise<void> {
@@ -726,7 +726,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get an e-mail based on an archived document
    *
-   * @param input The content of the GetEMailFromDocumentIdWithoutAttachmentStream request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailFromDocumentIdWithoutAttachmentStream
    */
@@ -740,7 +740,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Retrieve an attachment from an e-mail
    *
-   * @param input The content of the GetAttachmentFromId request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetAttachmentFromId
    */
@@ -751,7 +751,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Test if logged-in user has a working mail account
    *
-   * @param input The content of the TestAuthenticate request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation TestAuthenticate
    */
@@ -762,7 +762,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Set subscription on or off on a set of folders
    *
-   * @param input The content of the ToggleSubscription request element.
+   * @param input The content of the request element.
    * @xsd operation ToggleSubscription
    */
   toggleSubscription(input?: T.ToggleSubscriptionRequest, options?: rt.CallOptions): Promise<void> {
@@ -772,7 +772,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Fast check for new mail in the database
    *
-   * @param input The content of the HasNewMail request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation HasNewMail
    */
@@ -783,7 +783,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Returns the latest id of the mail item by folder
    *
-   * @param input The content of the LatestItemIdByFolder request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation LatestItemIdByFolder
    */
@@ -794,7 +794,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Create Outlook style HTML header to use in for instance reply entities and when printing
    *
-   * @param input The content of the CreateInlineHtmlHeader request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation CreateInlineHtmlHeader
    */
@@ -805,7 +805,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Gets a EMailSOInfo object..
    *
-   * @param input The content of the GetEMailSOInfo request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailSOInfo
    */
@@ -816,7 +816,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Gets a EMailAccount object..
    *
-   * @param input The content of the GetEMailAccount request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAccount
    */
@@ -827,7 +827,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Returns the email account corresponding to this email address (for the current associate).
    *
-   * @param input The content of the GetEMailAccountFromEMailAddress request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetEMailAccountFromEMailAddress
    */
@@ -838,7 +838,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get current accountId (last logged into should normally be current) for logged in associate
    *
-   * @param input The content of the GetCurrentAccountId request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetCurrentAccountId
    */
@@ -849,7 +849,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Get current account (last logged into should normally be current) for logged in associate
    *
-   * @param input The content of the GetCurrentAccount request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetCurrentAccount
    */
@@ -860,7 +860,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Gets the list of SyncUserAccounts that should be synced.
    *
-   * @param input The content of the GetReadySyncEmailAccounts request element.
+   * @param input The content of the request element.
    * @returns The Response element of the reply.
    * @xsd operation GetReadySyncEmailAccounts
    */
@@ -871,7 +871,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Sync the given account
    *
-   * @param input The content of the SyncEmailAccount request element.
+   * @param input The content of the request element.
    * @xsd operation SyncEmailAccount
    */
   syncEmailAccount(input?: T.SyncEmailAccountRequest, options?: rt.CallOptions): Promise<void> {
@@ -881,7 +881,7 @@ export class EMailAgent extends rt.SoapAgent<typeof EMailOperations> {
   /**
    * Start syncing of the given accounts
    *
-   * @param input The content of the SyncEmailAccounts request element.
+   * @param input The content of the request element.
    * @xsd operation SyncEmailAccounts
    */
   syncEmailAccounts(input?: T.SyncEmailAccountsRequest, options?: rt.CallOptions): Promise<void> {
