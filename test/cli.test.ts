@@ -761,6 +761,25 @@ const badCases: readonly BadCase[] = [
     ),
     check: (run) => assert.doesNotMatch(run.stderr, /S3cret|admin/),
   },
+  // review r20s #1: without `scheme://` new URL read `admin:` as the scheme (or refused `//...`),
+  // found no user info, and the address went into client.ts as written. Every other form, and the
+  // addresses that carry none: soap-address-user-info.test.ts.
+  ...['admin:S3cret-pw@', '//admin:S3cret-pw@'].map((prefix) => ({
+    name: `a soap:address ${prefix}host/... (no scheme) is refused too, shown without its user info`,
+    input: (dir: string) => {
+      const withCredentials = fixture('valid-minimal.wsdl').replace('https://sod.superoffice.com/', `${prefix}sod.superoffice.com/`);
+      assert.notEqual(withCredentials, fixture('valid-minimal.wsdl'));
+      writeFileSync(join(dir, 'Credentials.wsdl'), withCredentials);
+      return 'Credentials.wsdl';
+    },
+    expect: errorLine(
+      'Credentials.wsdl',
+      '53:7',
+      new RegExp(`soap:address location "${prefix.startsWith('//') ? '//' : ''}sod\\.superoffice\\.com/Cust12345/Remote/Services86/Note\\.svc" carries user info \\(user:password@\\): the generated client would hold it in its source; remove it from the WSDL and give credentials at run time`),
+      "/definitions[@name='WcfNoteService']/service[@name='WcfNoteService']/port[@name='BasicHttpBinding_Note']/address",
+    ),
+    check: (run: Run) => assert.doesNotMatch(run.stderr, /S3cret|admin/),
+  })),
   {
     name: 'a glob argument that matches no file (as PowerShell and cmd pass it on)',
     input: () => 'wsdl/*.xml',

@@ -488,23 +488,33 @@ function unreadable(ref: TypeRef, service: Service, role: 'item' | 'base'): stri
 }
 
 /**
- * A soap:address with user info (`https://user:password@host/...`) is refused: the generated
- * client.ts would hold the password in its source, which is committed and shared. Credentials are
- * given at run time (ticket, httpHeaders), never written into generated code. The message shows the
- * address without its user info.
+ * User info at the start of an address, where a URL parser looks for it: `user:password@` before the
+ * first `/`, `?` or `#` of the authority, after `scheme://`, `//` or nothing (`admin:pw@host/...`,
+ * which new URL reads as the scheme `admin:` and a path), slashes either way round (`https:\\`),
+ * leading spaces and control characters skipped, tabs and newlines dropped (as the parser does).
+ * An '@' in the path, query or fragment is none. The runtime's no-address error leaves it out by
+ * the same rule (templates/runtime/agent.ts #noAddress; test/soap-address-user-info.test.ts
+ * gives both the same addresses): the runtime cannot import the generator, nor the published
+ * generator the runtime's built module.
+ */
+const USER_INFO = /^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i;
+
+/** Whether `address` carries user info (USER_INFO). */
+function carriesUserInfo(address: string): boolean {
+  return USER_INFO.test(address.replace(/[\t\n\r]/g, ''));
+}
+
+/**
+ * A soap:address with user info (`https://user:password@host/...`, `user:password@host/...`) is
+ * refused: the generated client.ts would hold the password in its source, which is committed and
+ * shared. Credentials are given at run time (ticket, httpHeaders), never written into generated
+ * code. The message shows the address without its user info, query or fragment.
  */
 function refuseCredentials(address: string, at: XmlElement, file: string): void {
-  let url: URL;
-  try {
-    url = new URL(address.trim());
-  } catch {
-    return; // not a URL: the agent refuses it when useWsdlAddress asks for it (agent.ts httpUrl)
-  }
-  if (url.username === '' && url.password === '') return;
-  url.username = '';
-  url.password = '';
+  if (!carriesUserInfo(address)) return;
+  const shown = address.replace(/[\t\n\r]/g, '').replace(USER_INFO, '$1').replace(/[?#][^]*$/, '').trim();
   throw new GenerateError(
-    `soap:address location "${url.href}" carries user info (user:password@): the generated client would hold it in its source; remove it from the WSDL and give credentials at run time`,
+    `soap:address location "${shown}" carries user info (user:password@): the generated client would hold it in its source; remove it from the WSDL and give credentials at run time`,
     location(at, file),
   );
 }
