@@ -186,7 +186,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** Why a call cannot be made without an address, and the ways to give one (tenant too: an Online user who gave only environment). Nothing has been sent. */
   #noAddress(): string {
     if (this.#options.useWsdlAddress === true) return `no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (${NOTHING_SENT})`;
-    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress.replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1').replace(/[?#][^]*$/, '')})` : ''; // (no user info, query or fragment: hooks.ts displayUrl)
+    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress.replace(/[\t\n\r]/g, '').replace(/^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i, '$1').replace(/[?#][^]*$/, '')})` : ''; // (no user info, by read-wsdl.ts USER_INFO's rule: soap-address-user-info.test.ts; no query or fragment: hooks.ts displayUrl)
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, tenant with environment (SuperOffice Online), or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (${NOTHING_SENT})`;
   }
 }
