@@ -136,6 +136,24 @@ describe('each call its own error object (r20a)', () => {
     assert.deepEqual([second.cause.message, second.cause.statusText], ['HTTP 503 Busy word-of-call-A', 'Busy word-of-call-A']);
   });
 
+  // ownError copied each field as it was (review r20s #2): a TenantNotRunningError's retryAt was the resolver's one
+  // Date, so one caller's setTime reached the next call's error, and the retry policy's wait (retry.ts: retryAt - now).
+  test("a tenant not running: one caller's change to retryAt reaches neither the next call's error nor its retry timing", async () => {
+    const calls: CallEvent[] = [];
+    const so = client({ tenant: 'CustMaint', retry: { safeOperations: ['GetEMailAccount'] }, hooks: { onCall: (e) => void calls.push(e) } });
+    const call = () => so.email.getEMailAccount({ EMailAccountId: 1 }).then(() => assert.fail('the call succeeded'), (e: unknown) => e as TenantNotRunningError);
+    const first = await call();
+    assert.ok(first instanceof TenantNotRunningError, String(first));
+    const retryAt = first.retryAt.getTime();
+    assert.ok(retryAt > Date.now() + 60_000, 'its ValidUntil, 90 s away: past the retry policy\'s longest wait');
+    first.retryAt.setTime(0);
+    const second = await call();
+    assert.ok(second instanceof TenantNotRunningError, String(second));
+    assert.ok(second.retryAt !== first.retryAt, 'its own Date');
+    assert.equal(second.retryAt.getTime(), retryAt);
+    assert.deepEqual(calls.map((e) => e.attempt), [1, 1], 'neither call retried at once');
+  });
+
   test('two calls sharing one sign-in answered 503: each its own HttpError cause', async () => {
     fake.loginQueue.push({ path: '/login/services/PartnerSystemUserService.svc', status: 503 });
     const so = client();
