@@ -428,9 +428,11 @@ interface Attempt {
  * (redact.ts), its call site (agent.ts withCallSite), what it says it sent (withSentNote) -- as its caller may,
  * `err.cause` too. So no call rejects with an object, or a runtime cause, that another call holds or a memory keeps: one
  * rule here, for every error, rather than a copy made by each place that shares one. It copies as deep as redaction
- * cleans in place (MAX_CAUSE_DEPTH). A cause of other code (fetch's error, the caller's abort reason) is kept as the
- * object it is: redaction replaces such a cause with a cleaned copy, never changes it. An error of the caller's own
- * code (a ticket function's) is theirs: as it is.
+ * cleans in place (MAX_CAUSE_DEPTH). A cause of other code (fetch's error, the caller's abort reason -- unless that is
+ * a runtime error: copied as any runtime cause) is kept as the object it is: redaction replaces such a cause with a
+ * cleaned copy, never changes it. An error of the caller's own code (a ticket function's) is theirs: as it is.
+ * A field's Date, array or plain object is copied too (ownValue; review r20s #2): a TenantNotRunningError's retryAt, which
+ * the retry policy reads, a SoExceptionError's info, inner and parameters.
  * The copy is the error's prototype with its own string-keyed properties (review r20r #11), as redaction cleans them:
  * so a runtime error class (errors.ts, and the Online ones: TenantNotRunningError ...) holds only public own data fields
  * -- no #private field, which its methods would not find on the copy, no accessor reading state the copy does not have,
@@ -440,10 +442,33 @@ function ownError(err: unknown, depth = 0): unknown {
   if (!(err instanceof SoapError || err instanceof TicketOptionError) || depth > MAX_CAUSE_DEPTH) return err;
   // A real Error object, as structuredClone and util.types.isNativeError tell one (not Object.create): its own stack capture goes unused.
   const copy = Object.setPrototypeOf(new Error(), Object.getPrototypeOf(err) as object) as Error;
-  for (const key of Object.getOwnPropertyNames(err)) if (key !== 'stack') Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(err, key)!);
+  const seen = new Map<object, unknown>();
+  for (const key of Object.getOwnPropertyNames(err)) {
+    if (key === 'stack') continue;
+    const field = Object.getOwnPropertyDescriptor(err, key)!;
+    Object.defineProperty(copy, key, 'value' in field ? { ...field, value: ownValue(field.value, seen) } : field);
+  }
   // The stack as the text it is (an engine may keep it behind an accessor that reads the object's own capture).
   Object.defineProperty(copy, 'stack', { value: err.stack, writable: true, configurable: true });
   if (Object.prototype.hasOwnProperty.call(err, 'cause')) Object.defineProperty(copy, 'cause', { value: ownError(err.cause, depth + 1), writable: true, configurable: true });
+  return copy;
+}
+
+/**
+ * An error field's value as the copy's own: a Date, an array or a plain object (or one without a prototype: decoded
+ * data) copied, its members too; an object met twice (info.InnerException is inner) copied once. Anything else as it
+ * is: a primitive, or an object of a class (not data the runtime made; a runtime cause is copied by ownError).
+ */
+function ownValue(value: unknown, seen: Map<object, unknown>): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return seen.get(value);
+  if (value instanceof Date) return new Date(value.getTime());
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
+  const copy: object = Array.isArray(value) ? [] : Object.create(proto);
+  seen.set(value, copy);
+  // (Defined, not assigned: a member named __proto__ stays a member.)
+  for (const [key, member] of Object.entries(value)) Object.defineProperty(copy, key, { value: ownValue(member, seen), enumerable: true, writable: true, configurable: true });
   return copy;
 }
 
