@@ -103,6 +103,27 @@ describe('no answer: temporary only for a timeout or a connection failure (revie
       assert.deepEqual(attempts.map((a) => a.willRetry), temporary ? [true, true, false] : [false]);
     });
   }
+
+  // requestJson took any error named TimeoutError for its own time limit (review r20s #3): a custom fetch's, thrown at
+  // once, was "no answer within 30000 ms" and temporary, where the SOAP exchange reads the same error as not temporary.
+  // Only the request's own signal ending makes a timeout.
+  test("a custom fetch's own TimeoutError, thrown at once: not temporary, and no time limit named, for a REST request and the SOAP exchange alike", async () => {
+    const timedOut = () => Promise.reject(new DOMException('my own timeout', 'TimeoutError'));
+    const stateFails = (async () => timedOut()) as unknown as typeof fetch;
+    const signInFails = (async (input: RequestInfo | URL, init?: RequestInit) => (String(input).includes('/PartnerSystemUserService.svc') ? timedOut() : fetch(input, init))) as typeof fetch;
+    for (const [extra, said] of [
+      [{ fetch: stateFails }, /^the state of tenant Cust12345 failed \(http:\/\/127\.0\.0\.1:\d+\/api\/state\/Cust12345\): /],
+      [{ fetch: signInFails, baseUrl: `${fake.hosts[0]!.url}/Cust12345` }, /^system user sign-in failed \(http:\/\/127\.0\.0\.1:\d+\/login\/services\/PartnerSystemUserService\.svc\): /],
+    ] as const) {
+      const { so, attempts } = session(extra, 'soap', fake.issuerKey.spkiPem);
+      const err = await failure(so.email.getEMailAccount({ EMailAccountId: 1 }));
+      assert.ok(err instanceof OnlineError, String(err));
+      assert.match(err.message, said);
+      assert.doesNotMatch(err.message, /within \d+ ms/);
+      assert.equal(err.temporary, false, err.message);
+      assert.deepEqual(attempts.map((a) => a.willRetry), [false]);
+    }
+  });
 });
 
 describe('an outage status is the outage, whatever its body says (review r20r #3)', () => {
