@@ -116,10 +116,10 @@ export async function requestJson(fetchImpl: typeof fetch, url: string, what: st
     text = await readAnswer(response, `${what} (${url})`, MAX_ANSWER_BYTES);
   } catch (err) {
     if (err instanceof OnlineError) throw err;
-    const name = (err as { name?: string }).name;
     const code = (err as { cause?: { code?: string } }).cause?.code;
-    // Its own signal ended it: the time limit, or the request given up as hung (`stop`).
-    const ended = signal?.aborted === true || name === 'TimeoutError';
+    // Its own signal ended it: the time limit, or the request given up as hung (`stop`). Not an error's name: a custom
+    // fetch's own TimeoutError is its error, after no time of ours, as the SOAP exchange reads it (review r20s #3).
+    const ended = signal?.aborted === true;
     // The error of a fetch the user wrapped could quote a POST's body: then only its code, no cause.
     const detail = stop?.aborted ? 'given up as hung' : ended ? `no answer within ${timeoutMs} ms` : code ?? (post ? 'network error' : String(err));
     const temporary = temporaryFailure(err, ended);
