@@ -3,9 +3,13 @@
 //   - each call rejects with its own error object, also when calls share one failed sign-in or state request, or get
 //     a remembered refusal or not-running answer: its call site alone in its stack, its changes its own, its causes'
 //     too -- a caller's and its redaction's (call.ts ownError);
-//   - "nothing was sent" only when it is true: after a 421 or a credential refusal, the error says the server did not
-//     run the call, or, for a timeout of the retried request, that the earlier attempt was not run (CallBudget.sentNote);
-//   - an OnlineError says whether it is `temporary` (an outage: 5xx, 429, the network, a timeout) or not;
+//   - "nothing was sent" only when it is true: after earlier attempts refused unrun (a 421, 429 or 503, a refused
+//     connection, a credential refusal), the error says the server did not run the call, or, for a timeout of the
+//     retried request, that the earlier attempt was not run; after one that may have run, nothing (CallBudget.sentNote);
+//   - an OnlineError says whether it is `temporary` (online-request.ts temporaryFailure: an outage status, 5xx or 429,
+//     whatever its body; no answer within the time limit or a request given up as hung; a connection failure --
+//     refused, reset, a DNS lookup to try again) or not (any other network error: an untrusted certificate, a host
+//     name that does not exist; a custom fetch's own error; a refusal; a bad answer);
 //   - the login host's 429/503 Retry-After is honoured by the retry policy, over the SOAP and the REST exchange alike.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
