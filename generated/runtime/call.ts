@@ -478,7 +478,9 @@ function ownValue(value: unknown, seen: Map<object, unknown>): unknown {
  * nothing sent, or that the server did not run the call's earlier attempts (a 421 ...); when one of them may have run,
  * nothing is said (''). Added once, to the end of the message and of the stack's first line: no text is searched or
  * rewritten, so no server's words are (an HttpError's excerpt, a fault's reason). Any other error passes as it is.
- * (By name: routing loads tenant.ts only with its first state request.)
+ * (By name: routing loads tenant.ts only with its first state request.) The note is of the call that routed: a principal
+ * agent's (onsite-ticket.ts, routed by tenant) stays in the on-site sign-in error that quotes it, whose prefix names that
+ * agent -- accepted (review r20s #4). #attempts copies the returned error again (ownError): harmless.
  */
 function withSentNote(err: unknown, note: string): unknown {
   if (!(err instanceof OnlineError && err.name === 'TenantNotRunningError') || note === '') return err;
