@@ -2,7 +2,8 @@
 // SoPrincipal generated into one folder): one sign-in for many calls, a refused ticket renewed and
 // the call retried once, a wrong password an OnlineError that never shows the password; a sign-in
 // request that fails (an error status, the network, a timeout, a fault) an OnlineError naming the
-// SoPrincipal endpoint, `temporary` for an outage, which `retry` retries for a write too.
+// SoPrincipal endpoint, `temporary` for an outage, which `retry` retries for a write too; a sign-in
+// given up as hung has its request aborted, and a call's own abort ends only its wait.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import http from 'node:http';
@@ -26,7 +27,7 @@ type Handler = (input: Record<string, unknown>, ctx: { ticket: string | undefine
 interface Lib {
   SuperOfficeClient: new (options: object) => {
     email: {
-      getEMailAccount(input: { EMailAccountId: number }): Promise<{ EMailAddress?: string | null } | null>;
+      getEMailAccount(input: { EMailAccountId: number }, options?: { signal?: AbortSignal }): Promise<{ EMailAddress?: string | null } | null>;
       deleteEMailAccount(input: { EMailAccountId: number }): Promise<unknown>;
     };
   };
@@ -56,10 +57,13 @@ let serviceRequests = 0;
 const deleted: number[] = [];
 /**
  * What the SoPrincipal host answers instead of its mock, once each, in order: an error status, a
- * connection dropped before any answer ('drop'), or no answer at all ('stall', until the test ends).
+ * connection dropped before any answer ('drop'), no answer at all ('stall', until the test ends), or
+ * none yet ('hold': the request is kept in `held`, for the test to answer with the mock or not at all).
  */
-type Canned = { status: number; statusText?: string; body?: string; headers?: Record<string, string> } | 'drop' | 'stall';
+type Canned = { status: number; statusText?: string; body?: string; headers?: Record<string, string> } | 'drop' | 'stall' | 'hold';
 const principalQueue: Canned[] = [];
+/** The requests held ('hold'): `closed` settles when the client closes the connection before an answer; `answer()` runs the mock. */
+const held: { closed: Promise<void>; answer(): void }[] = [];
 /** Requests that reached the SoPrincipal host, canned or not. */
 let principalRequests = 0;
 
@@ -113,6 +117,7 @@ before(async () => {
       if (canned === undefined) return principal(req, res);
       if (canned === 'drop') return req.socket.destroy();
       if (canned === 'stall') return req.resume(); // answered by nothing; closed with the server
+      if (canned === 'hold') return void held.push({ closed: new Promise<void>((r) => res.once('close', () => r())), answer: () => principal(req, res) });
       req.resume();
       res.statusCode = canned.status;
       if (canned.statusText !== undefined) res.statusMessage = canned.statusText;
@@ -123,6 +128,7 @@ before(async () => {
 });
 beforeEach(() => {
   principalQueue.length = 0;
+  held.length = 0;
   deleted.length = 0;
 });
 after(async () => {
@@ -282,6 +288,57 @@ test('usernamePasswordTicket: a sign-in with no answer within the principal agen
     so.email.getEMailAccount({ EMailAccountId: 1 }),
     (e: unknown) => e instanceof lib.OnlineError && e.temporary && e.cause instanceof errors.TransportError && e.cause.reason === 'timeout' && /^on-site sign-in failed \(/.test(e.message),
   );
+});
+
+/** `promise`'s outcome within `ms`, else 'still pending' (what would hang without a fix does not hold the test). */
+const within = <T>(promise: Promise<T>, ms: number): Promise<{ value: T } | { error: unknown } | 'still pending'> =>
+  Promise.race([promise.then((value) => ({ value }), (error: unknown) => ({ error })), new Promise<'still pending'>((r) => setTimeout(() => r('still pending'), ms).unref())]);
+const until = async (done: () => boolean, ms = 5_000): Promise<void> => {
+  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
+};
+
+// r20 (s20l): the sign-in got no signal, so a sign-in given up as hung (renewingTicket: the first call after 5 minutes
+// signs in again) left the principal agent's request open until its own timeoutMs (120 s by default; none with 0).
+// It now gets the sign-in's signal: the request is aborted, and the calls that waited for it fail at once.
+test('usernamePasswordTicket: a sign-in given up as hung aborts the principal agent\'s request; its caller gets a temporary OnlineError', async () => {
+  let offset = 0;
+  principalQueue.push('hold');
+  const so = new lib.SuperOfficeClient({
+    endpoints: { EMail: servers[0]!.url },
+    ticket: lib.usernamePasswordTicket({ principal: new lib.SoPrincipalAgent({ endpoint: servers[1]!.url }), userName: 'jdoe', password: 's3cret-pw', now: () => Date.now() + offset }),
+  });
+  const first = so.email.getEMailAccount({ EMailAccountId: 1 });
+  first.catch(() => undefined); // (read below, once the sign-in is given up)
+  await until(() => held.length === 1);
+  assert.equal(held.length, 1, 'the sign-in request reached the server');
+  offset += 5 * 60 * 1000; // the sign-in has run 5 minutes: the next call gives it up and signs in again
+  assert.equal((await so.email.getEMailAccount({ EMailAccountId: 2 }))?.EMailAddress, 'a@example.com');
+  assert.deepEqual(await within(held[0]!.closed, 2_000), { value: undefined }, 'the server sees the hung sign-in request closed');
+  const outcome = await within(first, 2_000);
+  assert.ok(typeof outcome === 'object' && 'error' in outcome, `the call that waited for the hung sign-in: ${JSON.stringify(outcome)}`);
+  const e = outcome.error;
+  assert.ok(e instanceof lib.OnlineError && e.temporary, String(e));
+  assert.ok(e.message.startsWith(`on-site sign-in failed (${servers[1]!.url}): AuthenticateUsernamePassword: the call was aborted`), e.message);
+  assert.ok(e.cause instanceof errors.TransportError && e.cause.reason === 'aborted', String(e.cause));
+  assert.ok(!everything(e).includes('s3cret'), everything(e));
+});
+
+// The call's own signal (or timeout) is not the sign-in's: other calls may join a sign-in, so it runs on even when the
+// one call that waited for it gives up, and its ticket serves the next call.
+test('usernamePasswordTicket: aborting the only call that waits for a sign-in ends that call, not the sign-in; its ticket serves the next call', async () => {
+  principalQueue.push('hold');
+  const { so } = session();
+  const caller = new AbortController();
+  const first = so.email.getEMailAccount({ EMailAccountId: 1 }, { signal: caller.signal });
+  await until(() => held.length === 1);
+  const asked = principalRequests;
+  caller.abort(new Error('the user left'));
+  const outcome = await within(first, 2_000);
+  assert.ok(typeof outcome === 'object' && 'error' in outcome && outcome.error instanceof errors.TransportError && outcome.error.reason === 'aborted', `the aborted call: ${String(typeof outcome === 'object' && 'error' in outcome ? outcome.error : outcome)}`);
+  assert.equal(await within(held[0]!.closed, 200), 'still pending', 'the sign-in request stays open');
+  held[0]!.answer();
+  assert.equal((await so.email.getEMailAccount({ EMailAccountId: 2 }))?.EMailAddress, 'a@example.com');
+  assert.equal(principalRequests - asked, 0, "the next call used the aborted call's sign-in");
 });
 
 // What the same request would get again: not temporary, so never retried -- also for an operation marked safe, which
