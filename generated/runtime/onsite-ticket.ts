@@ -16,7 +16,7 @@
 import { OnlineError } from './errors.js';
 import { signInRequestError } from './online-request.js';
 import { Redactor } from './redact.js';
-import { rememberRefusals, renewingTicket, type RenewingTicketOptions, type TicketProvider } from './ticket-source.js';
+import { rememberRefusals, renewingTicket, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
 
 /** SoPrincipal refused the user name and password (AuthenticationSucceeded not true, or no ticket). */
 export class UsernamePasswordSignInError extends OnlineError {}
@@ -25,10 +25,21 @@ export class UsernamePasswordSignInError extends OnlineError {}
 export interface UsernamePasswordAuthenticator {
   /** Where the sign-in goes (a SoapAgent's), named by the error of a sign-in request that fails. */
   readonly endpoint?: string | undefined;
-  authenticateUsernamePassword(input: {
-    UserName?: string | null | undefined;
-    Password?: string | null | undefined;
-  }): Promise<{ Credentials?: { Ticket?: string | null | undefined } | null | undefined; AuthenticationSucceeded?: boolean | undefined } | null | undefined>;
+  /**
+   * The sign-in. `options.signal` (a generated agent's CallOptions) aborts when the sign-in is given
+   * up as hung (the first call to come after it ran 5 minutes starts another: renewingTicket), so its
+   * request is ended, not left open until the agent's own timeoutMs. It is not the signal of a call waiting for the ticket: a call that times out or is
+   * aborted stops waiting, but the sign-in, which other calls may share, runs on (its ticket is kept).
+   * An authenticator of your own may ignore the second argument: a hung one is given up all the same
+   * (the next call signs in again), but what its request holds stays open.
+   */
+  authenticateUsernamePassword(
+    input: {
+      UserName?: string | null | undefined;
+      Password?: string | null | undefined;
+    },
+    options?: { signal?: AbortSignal | undefined },
+  ): Promise<{ Credentials?: { Ticket?: string | null | undefined } | null | undefined; AuthenticationSucceeded?: boolean | undefined } | null | undefined>;
 }
 
 export interface UsernamePasswordTicketOptions extends RenewingTicketOptions {
@@ -47,10 +58,11 @@ export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): 
   const redactor = new Redactor([password]);
   // (An agent routed by tenant has no fixed endpoint; one of your own may not say.)
   const endpoint = principal.endpoint ?? 'the principal agent';
-  const signIn = async (): Promise<string> => {
+  const signIn = async ({ signal }: TicketContext): Promise<string> => {
     let answer: Awaited<ReturnType<UsernamePasswordAuthenticator['authenticateUsernamePassword']>>;
     try {
-      answer = await principal.authenticateUsernamePassword({ UserName: userName, Password: password });
+      // `signal`: the sign-in's own (renewingTicket), aborted when it is given up as hung -- not a waiting call's.
+      answer = await principal.authenticateUsernamePassword({ UserName: userName, Password: password }, { signal });
     } catch (err) {
       throw redactor.error(signInRequestError('on-site sign-in', endpoint, err));
     }
