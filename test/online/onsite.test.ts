@@ -16,6 +16,7 @@ import { buildFiles } from '../../generator/generate.js';
 import { wsdlFixturesDir } from '../support/paths.js';
 import { tempDir } from '../support/temp-dir.js';
 import { writeTranspiled } from '../support/transpile.js';
+import { waitUntil } from '../support/wait-until.js';
 
 interface Listening {
   url: string;
@@ -293,9 +294,12 @@ test('usernamePasswordTicket: a sign-in with no answer within the principal agen
 /** `promise`'s outcome within `ms`, else 'still pending' (what would hang without a fix does not hold the test). */
 const within = <T>(promise: Promise<T>, ms: number): Promise<{ value: T } | { error: unknown } | 'still pending'> =>
   Promise.race([promise.then((value) => ({ value }), (error: unknown) => ({ error })), new Promise<'still pending'>((r) => setTimeout(() => r('still pending'), ms).unref())]);
-const until = async (done: () => boolean, ms = 5_000): Promise<void> => {
-  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
-};
+/** Until the sign-in request is held by the SoPrincipal host: 5 s at most (a loaded machine), then a failure saying so. */
+const signInHeld = (): Promise<void> =>
+  waitUntil({ limitMs: 5_000, pollMs: 5, state: () => `${held.length} request(s) held, ${principalRequests} SoPrincipal request(s)` }).until(
+    () => held.length === 1,
+    'the sign-in request to reach the SoPrincipal host and be held',
+  );
 
 // r20 (s20l): the sign-in got no signal, so a sign-in given up as hung (renewingTicket: the first call after 5 minutes
 // signs in again) left the principal agent's request open until its own timeoutMs (120 s by default; none with 0).
@@ -309,7 +313,7 @@ test('usernamePasswordTicket: a sign-in given up as hung aborts the principal ag
   });
   const first = so.email.getEMailAccount({ EMailAccountId: 1 });
   first.catch(() => undefined); // (read below, once the sign-in is given up)
-  await until(() => held.length === 1);
+  await signInHeld();
   assert.equal(held.length, 1, 'the sign-in request reached the server');
   offset += 5 * 60 * 1000; // the sign-in has run 5 minutes: the next call gives it up and signs in again
   assert.equal((await so.email.getEMailAccount({ EMailAccountId: 2 }))?.EMailAddress, 'a@example.com');
@@ -330,7 +334,7 @@ test('usernamePasswordTicket: aborting the only call that waits for a sign-in en
   const { so } = session();
   const caller = new AbortController();
   const first = so.email.getEMailAccount({ EMailAccountId: 1 }, { signal: caller.signal });
-  await until(() => held.length === 1);
+  await signInHeld();
   const asked = principalRequests;
   caller.abort(new Error('the user left'));
   const outcome = await within(first, 2_000);
