@@ -21,6 +21,7 @@ import {
   type SuperOfficeClientOptions,
 } from '../../generated/index.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
+import { waitUntil } from '../support/wait-until.js';
 
 let fake: FakeOnline;
 before(async () => {
@@ -233,8 +234,11 @@ describe('SuperOfficeClient on SuperOffice Online', () => {
     assert.equal((await so.email.getEMailAccount({ EMailAccountId: 2 }))?.EMailAddress, 'account2@example.com');
     assert.equal((await so.email.getEMailAccount({ EMailAccountId: 3 }))?.EMailAddress, 'account3@example.com');
     // The renewal began in the background; it reaches the login host after its signing, which on a
-    // loaded machine may come after both calls: wait for it (bounded), then count.
-    for (const until = Date.now() + 5_000; hung.length === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+    // loaded machine may come after both calls: wait for it (5 s at most, then a failure saying so), then count.
+    await waitUntil({ limitMs: 5_000, pollMs: 10, state: () => `${hung.length} exchange request(s) pending at the login host` }).until(
+      () => hung.length > 0,
+      'the background renewal to reach the login host',
+    );
     assert.equal(hung.length, 1, 'one renewal, begun in the background, still pending');
     assert.equal(fake.counts.soapSignIns - signIns, 1, 'only the first sign-in reached the login host');
   });
