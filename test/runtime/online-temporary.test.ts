@@ -7,11 +7,12 @@
 //   - an outage status (5xx, 429) is the outage whatever its body says: the REST exchange's 503 with a refusal's body
 //     was a SystemUserSignInError, not retried and remembered as a refusal for 60 s.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { HttpError, OnlineError, SuperOfficeClient, systemUserTicket, SystemUserSignInError, TransportError, type CallEvent, type SuperOfficeClientOptions } from '../../generated/index.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
-import { startUntrustedHttps } from '../support/self-signed-tls.js';
+import { makeKeyPair, selfSignedCertificate } from '../support/online-test-keys.js';
 
 let fake: FakeOnline;
 before(async () => {
@@ -39,15 +40,17 @@ const session = (extra: Partial<SuperOfficeClientOptions> = {}, exchange: 'soap'
 const failure = (call: Promise<unknown>) => call.then(() => assert.fail('the call succeeded'), (e: unknown) => e as OnlineError);
 
 describe('no answer: temporary only for a timeout or a connection failure (review r20r #3)', () => {
-  /** An https server on 127.0.0.1 whose certificate is self-signed, and how many connections it got, for `run`. */
+  /** An https server on 127.0.0.1 whose certificate is self-signed (no client trusts it), and how many connections it got, for `run`. */
   async function untrusted(run: (origin: string, connections: () => number) => Promise<void>): Promise<void> {
     let connections = 0;
-    const server = await startUntrustedHttps((_req, res) => res.end('{}'));
-    server.server.on('connection', () => connections++);
+    const pair = makeKeyPair();
+    const server = createHttpsServer({ key: pair.pkcs8Pem, cert: selfSignedCertificate(pair) }, (_req, res) => res.end('{}'));
+    server.on('connection', () => connections++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      await run(server.origin, () => connections);
+      await run(`https://127.0.0.1:${(server.address() as AddressInfo).port}`, () => connections);
     } finally {
-      await server.close();
+      await new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r())));
     }
   }
 
