@@ -7,8 +7,8 @@
 //   - an outage status (5xx, 429) is the outage whatever its body says: the REST exchange's 503 with a refusal's body
 //     was a SystemUserSignInError, not retried and remembered as a refusal for 60 s.
 import assert from 'node:assert/strict';
-import { createServer as createHttpsServer } from 'node:https';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { HttpError, OnlineError, SuperOfficeClient, systemUserTicket, SystemUserSignInError, TransportError, type CallEvent, type SuperOfficeClientOptions } from '../../generated/index.js';
 import { startFakeOnline, type FakeOnline } from '../support/fake-online.js';
@@ -44,7 +44,7 @@ describe('no answer: temporary only for a timeout or a connection failure (revie
   async function untrusted(run: (origin: string, connections: () => number) => Promise<void>): Promise<void> {
     let connections = 0;
     const pair = makeKeyPair();
-    const server = createHttpsServer({ key: pair.pkcs8Pem, cert: selfSignedCertificate(pair) }, (_req, res) => res.end('{}'));
+    const server = createServer({ key: pair.pkcs8Pem, cert: selfSignedCertificate(pair) }, (_req, res) => res.end('{}'));
     server.on('connection', () => connections++);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
@@ -79,11 +79,11 @@ describe('no answer: temporary only for a timeout or a connection failure (revie
     }));
 
   test('a connection refused is temporary: a write is attempted again (nothing reached the tenant host)', async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise<void>((r) => closed.close(() => r()));
-    const { so, attempts } = session({ environment: `http://127.0.0.1:${port}` });
+    // A fixed privileged port that nothing listens on, as transport-safety.test's 127.0.0.1:1: no test can get it (they
+    // listen on port 0, whose ports come from the ephemeral range, 32768 and up). A port listened on, closed and reused
+    // could be taken meanwhile by a test file running in parallel. Not port 1 itself: fetch refuses it as a "bad port"
+    // (the Fetch standard's list) without connecting, a TypeError with no ECONNREFUSED; port 2 is not on that list.
+    const { so, attempts } = session({ environment: 'http://127.0.0.1:2' });
     const err = await failure(so.email.getEMailAccount({ EMailAccountId: 1 }));
     assert.ok(err instanceof OnlineError && /: ECONNREFUSED$/.test(err.message), String(err));
     assert.equal(err.temporary, true);
