@@ -619,6 +619,8 @@ const badCases: readonly BadCase[] = [
       [
         ['a URL', 'https://admin:HUNTER2@host.example/x.xsd?ticket=7T:abc', 'https://***@host.example/x.xsd?ticket=***', /is not a local file: a local WSDL imports only local files.*/],
         ['a URL without its scheme', '//admin:HUNTER2@host.example/x.xsd', '//***@host.example/x.xsd', /is not a local file: a local WSDL imports only local files.*/],
+        // new URL reads `admin:` as the scheme and the rest as a path: it finds no user info (review r20x #1).
+        ['a URL without its scheme and slashes', 'admin:HUNTER2@host.example/x.xsd', '***@host.example/x.xsd', /is not a local file: a local WSDL imports only local files.*/],
         ['a relative location with a query', 'x.xsd?ticket=7T:abc#HUNTER2', 'x.xsd?ticket=***', /is not a local file: a file location has no query.*/],
         // Read as a local path, a "no such file" error showed them whole (review of session 18's diff).
         ['a Windows network path', '\\\\admin:HUNTER2@host.example\\x.xsd', '\\\\***@host.example\\x.xsd', /is not a local file: a local WSDL imports only local files.*/],

@@ -74,14 +74,33 @@ function redactQuery(query: string): string {
  */
 export function redactLocation(location: string): string {
   location = location.trim(); // (as resolveLocation reads it)
-  if (hasScheme(location)) return redactUrl(location);
   // A network path written percent-encoded (`%2F%2Fuser:pw@host/x.xsd`) is shown decoded, as it is read.
   const decoded = decodeURIComponentSafe(location);
   if (decoded !== location && /^[/\\]{2}/.test(decoded)) return redactLocation(decoded);
+  // `admin:pw@host/x.xsd`: new URL reads `admin:` as the scheme and the rest as a path, so redactUrl would find no user info.
+  if (carriesUserInfo(location)) location = location.replace(/[\t\n\r]/g, '').replace(USER_INFO, '$1***@');
+  if (hasScheme(location)) return redactUrl(location);
   const noFragment = location.replace(/#.*$/s, '');
   const q = noFragment.indexOf('?');
-  const path = (q < 0 ? noFragment : noFragment.slice(0, q)).replace(/^([/\\]{2})[^/\\?#]*@/, '$1***@');
+  const path = q < 0 ? noFragment : noFragment.slice(0, q);
   return q < 0 ? path : `${path}?${redactQuery(noFragment.slice(q + 1))}`;
+}
+
+/**
+ * User info at the start of an address, where a URL parser looks for it: `user:password@` before the
+ * first `/`, `?` or `#` of the authority, after `scheme://`, `//` or nothing (`admin:pw@host/...`,
+ * which new URL reads as the scheme `admin:` and a path), slashes either way round (`https:\\`),
+ * leading spaces and control characters skipped, tabs and newlines dropped (as the parser does).
+ * An '@' in the path, query or fragment is none. The runtime's no-address error leaves it out by
+ * the same rule (templates/runtime/agent.ts #noAddress; test/soap-address-user-info.test.ts
+ * gives both the same addresses): the runtime cannot import the generator, nor the published
+ * generator the runtime's built module.
+ */
+export const USER_INFO = /^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i;
+
+/** Whether `address` carries user info (USER_INFO). */
+export function carriesUserInfo(address: string): boolean {
+  return USER_INFO.test(address.replace(/[\t\n\r]/g, ''));
 }
 
 /** True for `https:…`, `file:…`, `urn:…`; false for a relative reference and a Windows path such as `C:\x.xsd`. */

@@ -2,6 +2,7 @@
 // binding and the service address, then checks that every reference resolves, so the emitter
 // never meets a dangling name.
 import { GenerateError, declaredTwice } from '../errors.js';
+import { USER_INFO, carriesUserInfo } from '../input/documents.js';
 import {
   qnameKey,
   shownLocal,
@@ -485,23 +486,6 @@ function unreadable(ref: TypeRef, service: Service, role: 'item' | 'base'): stri
     case 'complex':
       return `${name} (a complex type)`;
   }
-}
-
-/**
- * User info at the start of an address, where a URL parser looks for it: `user:password@` before the
- * first `/`, `?` or `#` of the authority, after `scheme://`, `//` or nothing (`admin:pw@host/...`,
- * which new URL reads as the scheme `admin:` and a path), slashes either way round (`https:\\`),
- * leading spaces and control characters skipped, tabs and newlines dropped (as the parser does).
- * An '@' in the path, query or fragment is none. The runtime's no-address error leaves it out by
- * the same rule (templates/runtime/agent.ts #noAddress; test/soap-address-user-info.test.ts
- * gives both the same addresses): the runtime cannot import the generator, nor the published
- * generator the runtime's built module.
- */
-const USER_INFO = /^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i;
-
-/** Whether `address` carries user info (USER_INFO). */
-function carriesUserInfo(address: string): boolean {
-  return USER_INFO.test(address.replace(/[\t\n\r]/g, ''));
 }
 
 /**
