@@ -771,6 +771,23 @@ const badCases: readonly BadCase[] = [
     ),
     check: (run: Run) => assert.doesNotMatch(run.stderr, /S3cret|admin/),
   })),
+  // A ticket in its query would be held in client.ts as a password would: refused alike (review r20x #2).
+  {
+    name: 'a soap:address with a ticket in its query is refused, shown without it',
+    input: (dir: string) => {
+      const withTicket = fixture('valid-minimal.wsdl').replace('/Note.svc"', '/Note.svc?ticket=7T:S3cret-pw"');
+      assert.notEqual(withTicket, fixture('valid-minimal.wsdl'));
+      writeFileSync(join(dir, 'Ticket.wsdl'), withTicket);
+      return 'Ticket.wsdl';
+    },
+    expect: errorLine(
+      'Ticket.wsdl',
+      '53:7',
+      /soap:address location "https:\/\/sod\.superoffice\.com\/Cust12345\/Remote\/Services86\/Note\.svc" carries a secret in its query \(a ticket, token, key or password\): the generated client would hold it in its source; remove it from the WSDL and give credentials at run time/,
+      "/definitions[@name='WcfNoteService']/service[@name='WcfNoteService']/port[@name='BasicHttpBinding_Note']/address",
+    ),
+    check: (run: Run) => assert.doesNotMatch(run.stderr, /S3cret|7T:/),
+  },
   {
     name: 'a glob argument that matches no file (as PowerShell and cmd pass it on)',
     input: () => 'wsdl/*.xml',

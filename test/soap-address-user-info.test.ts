@@ -99,3 +99,30 @@ describe('a soap:address without user info', () => {
     });
   }
 });
+
+/**
+ * Addresses with a secret in the query (a name documents.ts SECRET_PARAM knows, as messages redact
+ * it): the generated client.ts would hold it as it would a password, so the same refusal covers it
+ * (review r20x #2). A query without one is kept (the addresses above, and `?wsdl&x=1` here).
+ */
+const withSecretQuery = [
+  `https://${HOST}/${PATH}?ticket=7T:${SECRET}`,
+  `https://${HOST}/${PATH}?wsdl&token=${SECRET}`,
+  `https://${HOST}/${PATH}?Session=${SECRET}#x`,
+  `https://${HOST}/${PATH}?%74icket=${SECRET}`,
+  `${HOST}/${PATH}?api_key=${SECRET}`,
+];
+
+describe('a soap:address with a secret in its query', () => {
+  for (const address of withSecretQuery) {
+    test(`${JSON.stringify(address)}: refused by the generator, named without the secret`, () => {
+      const read = generatorReads(address);
+      assert.ok(read instanceof GenerateError, `not refused: ${read}`);
+      assert.match(read.message, /carries a secret in its query \(a ticket, token, key or password\): the generated client would hold it in its source/);
+      assert.doesNotMatch(read.message, new RegExp(SECRET));
+    });
+  }
+  test('a query without one is kept', () => {
+    assert.equal(generatorReads(`https://${HOST}/${PATH}?wsdl&x=1`), `https://${HOST}/${PATH}?wsdl&x=1`);
+  });
+});

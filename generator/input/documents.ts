@@ -103,6 +103,15 @@ export function carriesUserInfo(address: string): boolean {
   return USER_INFO.test(address.replace(/[\t\n\r]/g, ''));
 }
 
+/**
+ * Whether `address` carries a secret redactUrl hides: user info (USER_INFO), or a query pair whose
+ * name says it is one (SECRET_PARAM: `?ticket=…`, `&token=…`).
+ */
+export function carriesSecrets(address: string): boolean {
+  const query = /\?([^#]*)/s.exec(address.replace(/[\t\n\r]/g, ''))?.[1];
+  return carriesUserInfo(address) || (query !== undefined && redactQuery(query) !== query);
+}
+
 /** True for `https:…`, `file:…`, `urn:…`; false for a relative reference and a Windows path such as `C:\x.xsd`. */
 function hasScheme(location: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location);
