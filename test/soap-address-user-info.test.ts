@@ -1,5 +1,5 @@
 // One rule for "this address carries user info" on both sides (review r20s #1): the generator
-// refuses such a soap:address (read-wsdl.ts USER_INFO), and the runtime's no-address error leaves the
+// refuses such a soap:address (documents.ts USER_INFO, which redactLocation hides too), and the runtime's no-address error leaves the
 // user info out of the WSDL address it names (agent.ts #noAddress). The runtime cannot import the
 // generator, so each side writes the rule once; this file gives both the same addresses. An address
 // without `scheme://` (`admin:pw@host/...`, which new URL reads as the scheme `admin:`, or

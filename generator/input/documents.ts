@@ -96,7 +96,7 @@ export function redactLocation(location: string): string {
  * gives both the same addresses): the runtime cannot import the generator, nor the published
  * generator the runtime's built module.
  */
-export const USER_INFO = /^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i;
+const USER_INFO = /^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i;
 
 /** Whether `address` carries user info (USER_INFO). */
 export function carriesUserInfo(address: string): boolean {

@@ -2,7 +2,7 @@
 // binding and the service address, then checks that every reference resolves, so the emitter
 // never meets a dangling name.
 import { GenerateError, declaredTwice } from '../errors.js';
-import { USER_INFO, carriesSecrets, carriesUserInfo } from '../input/documents.js';
+import { carriesSecrets, carriesUserInfo, redactLocation } from '../input/documents.js';
 import {
   qnameKey,
   shownLocal,
@@ -493,14 +493,13 @@ function unreadable(ref: TypeRef, service: Service, role: 'item' | 'base'): stri
  * secret in its query (`?ticket=…`; documents.ts carriesSecrets, the rule messages redact by) is
  * refused: the generated client.ts would hold the secret in its source, which is committed and
  * shared. Credentials are given at run time (ticket, httpHeaders), never written into generated
- * code. The message shows the address without its user info, query or fragment.
+ * code. The message shows the address as every message does (redactLocation): `***` for the secrets.
  */
 function refuseCredentials(address: string, at: XmlElement, file: string): void {
   if (!carriesSecrets(address)) return;
-  const shown = address.replace(/[\t\n\r]/g, '').replace(USER_INFO, '$1').replace(/[?#][^]*$/, '').trim();
   const what = carriesUserInfo(address) ? 'user info (user:password@)' : 'a secret in its query (a ticket, token, key or password)';
   throw new GenerateError(
-    `soap:address location "${shown}" carries ${what}: the generated client would hold it in its source; remove it from the WSDL and give credentials at run time`,
+    `soap:address location "${redactLocation(address)}" carries ${what}: the generated client would hold it in its source; remove it from the WSDL and give credentials at run time`,
     location(at, file),
   );
 }
