@@ -104,17 +104,17 @@ export async function loadInput(input: string, options: InputOptions & { readonl
       continue;
     }
     for (const { location: loc, element } of referencedLocations(root)) {
+      const link: ImportLink = { what: describeLocated(element, loc), at: location(element, doc.file) };
       let target: DocRef;
       try {
         target = resolveLocation(loc, doc.ref, origins);
       } catch (err) {
-        throw new GenerateError(`${describeLocated(element, loc)}: ${(err as Error).message}`, location(element, doc.file));
+        throw new GenerateError(`${link.what}: ${(err as Error).message}`, link.at);
       }
       const key = docKey(target);
       if (seen.has(key) || target.kind !== 'url') continue;
       seen.add(key);
       if (seen.size > MAX_DOCUMENTS) throw new GenerateError(`imports more than ${MAX_DOCUMENTS} documents`, { file: redactUrl(input) });
-      const link: ImportLink = { what: describeLocated(element, loc), at: location(element, doc.file) };
       let fetched;
       try {
         fetched = await fetchXml(target.url, options, (redirect) => void resolveLocation(redirect, doc.ref, origins));

@@ -2,6 +2,7 @@
 // location). The reader stays synchronous and never touches the file system or network itself:
 // it asks a DocumentResolver (implemented in input/), which applies the location rules.
 import { GenerateError } from '../errors.js';
+import type { ImportLink } from '../model/types.js';
 import { redactLocation } from '../input/documents.js';
 import { NS, attr, childElements, firstChild, location, parseXmlDocument, type XmlElement } from './dom.js';
 
@@ -77,15 +78,15 @@ export function openReference(
   resolver: DocumentResolver | undefined,
   seen: Set<string>,
 ): OpenedReference | undefined {
-  const what = describeLocated(el, loc);
-  if (!resolver) throw new GenerateError(`${what}: this reader was given no way to resolve locations`, location(el, from.file));
+  const link: ImportLink = { what: describeLocated(el, loc), at: location(el, from.file) };
+  if (!resolver) throw new GenerateError(`${link.what}: this reader was given no way to resolve locations`, link.at);
   let ext;
   try {
     ext = resolver.resolve(loc, from.key);
   } catch (err) {
-    throw new GenerateError(`${what}: ${(err as Error).message}`, location(el, from.file));
+    throw new GenerateError(`${link.what}: ${(err as Error).message}`, link.at);
   }
   if (seen.has(ext.key)) return undefined;
   seen.add(ext.key);
-  return { root: parseXmlDocument(ext.text, ext.file, { what, at: location(el, from.file) }), file: ext.file, key: ext.key, what };
+  return { root: parseXmlDocument(ext.text, ext.file, link), file: ext.file, key: ext.key, what: link.what };
 }
