@@ -45,11 +45,6 @@ export function readWsdl(text: string, file: string, resolver?: DocumentResolver
   if (text.trim() === '') throw new GenerateError(text === '' ? 'the file is empty' : 'the file contains only whitespace', { file });
   const root = parseXmlDocument(text, file);
   checkRoot(root, file);
-  return readService(root, file, resolver, sourceFile);
-}
-
-/** readWsdl's model of the WSDL `root`. */
-function readService(root: XmlElement, file: string, resolver: DocumentResolver | undefined, sourceFile: string): Service {
   const docs = readImports({ root, file, key: resolver?.mainKey ?? file, tns: attr(root, 'targetNamespace') ?? '' }, resolver);
   const byDocument = new Map(docs.map((d) => [d.root.ownerDocument, d.file]));
   const files: FileOf = (el) => byDocument.get(el.ownerDocument) ?? file;
