@@ -133,10 +133,9 @@ export const RUNTIME_FOLDER = 'runtime';
  * under a generated-file header, so a stack trace points at decode.ts:300, not at one big module.
  * Every file is copied, whoever added it: the folder is the list. Each carries `// @ts-nocheck`
  * after the header: library code, checked by our tests rather than by every consumer (no-check.ts).
- * `templates`: the package's; a test passes a copy with other line ends.
  */
-export function runtimeFiles(templates = TEMPLATES_DIR): GeneratedFile[] {
-  const dir = join(templates, 'runtime');
+export function runtimeFiles(): GeneratedFile[] {
+  const dir = join(TEMPLATES_DIR, 'runtime');
   return readdirSync(dir)
     .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
     .sort()

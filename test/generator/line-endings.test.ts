@@ -3,12 +3,15 @@
 // or cloned. The generator must write exactly the files it writes from LF templates — otherwise
 // two machines generate different bytes from one WSDL, and --check fails on one of them. Every
 // reader of templates/ (the .hbs templates, the runtime files, the precompile script) reads
-// through readTemplateText, so that rule is what is tested, with the runtime files over a copy.
+// through readTemplateText, so that rule is what is tested, with the runtime files over a copy of
+// the package (its compiled generator beside CRLF templates/: the generator reads the templates/
+// next to it, as an installed package's does).
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { runtimeFiles } from '../../generator/emit/emit-agent.js';
 import { readTemplateText } from '../../generator/emit/templates.js';
 import { repoRoot } from '../support/paths.js';
@@ -18,6 +21,9 @@ before(() => {
   work = mkdtempSync(join(tmpdir(), 'gen-services86-crlf-'));
   cpSync(join(repoRoot, 'templates'), join(work, 'templates'), { recursive: true });
   toCrlf(join(work, 'templates'));
+  cpSync(join(repoRoot, 'dist', 'generator'), join(work, 'dist', 'generator'), { recursive: true });
+  cpSync(join(repoRoot, 'package.json'), join(work, 'package.json'));
+  symlinkSync(join(repoRoot, 'node_modules'), join(work, 'node_modules'), 'junction');
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -45,10 +51,11 @@ test('readTemplateText: a template with CRLF line ends (a Windows checkout) read
   }
 });
 
-test('the runtime files copied from CRLF sources: the same bytes as from LF ones, no CR anywhere', () => {
+test('the runtime files copied from CRLF sources: the same bytes as from LF ones, no CR anywhere', async () => {
   assert.ok(readFileSync(join(work, 'templates', 'runtime', 'xml.ts'), 'utf8').includes('\r\n'), 'the copy has CRLF line ends');
   const expected = runtimeFiles();
-  const actual = runtimeFiles(join(work, 'templates'));
+  const copy = (await import(pathToFileURL(join(work, 'dist', 'generator', 'emit', 'emit-agent.js')).href)) as typeof import('../../generator/emit/emit-agent.js');
+  const actual = copy.runtimeFiles();
   assert.deepEqual(
     actual.map((f) => f.path),
     expected.map((f) => f.path),
