@@ -405,6 +405,24 @@ test("usernamePasswordTicket: an authenticator's own error is the cause of an On
   }
 });
 
+// Its endpoint is shown as every URL in an error is (hooks.ts displayUrl): no user info, query or fragment.
+test("usernamePasswordTicket: a failed sign-in's error names the principal's endpoint without its user info, query or fragment", async () => {
+  const so = new lib.SuperOfficeClient({
+    endpoints: { EMail: servers[0]!.url },
+    ticket: lib.usernamePasswordTicket({
+      principal: { endpoint: 'https://bob:url-pw-77@principal.example/Remote/Services86/SoPrincipal.svc?ticket=tkt-in-query#frag-9', authenticateUsernamePassword: () => Promise.reject(new Error('unreachable')) },
+      userName: 'jdoe',
+      password: 's3cret-pw',
+    }),
+  });
+  await assert.rejects(so.email.getEMailAccount({ EMailAccountId: 1 }), (e: unknown) => {
+    assert.ok(e instanceof lib.OnlineError, String(e));
+    assert.match(e.message, /^on-site sign-in failed \(https:\/\/principal\.example\/Remote\/Services86\/SoPrincipal\.svc\): unreachable/);
+    for (const hidden of ['bob', 'url-pw-77', 'tkt-in-query', 'frag-9']) assert.ok(!everything(e).includes(hidden), everything(e));
+    return true;
+  });
+});
+
 test('usernamePasswordTicket: a refusal stays a UsernamePasswordSignInError, not retried for a write; nothing reaches the service host', async () => {
   const attempts: boolean[] = [];
   const so = new lib.SuperOfficeClient({
