@@ -43,6 +43,8 @@ export interface TransportContext {
   /** Removes the agent's secrets from text that goes into an error. */
   readonly clean: (text: string) => string;
   readonly unknownElements: UnknownElements | undefined;
+  /** The HTTP statuses the agent's credentialRefusal counts as a refusal (its httpStatuses, else the default's): actedOnStatus. */
+  readonly refusalStatuses: readonly number[];
 }
 
 export interface Transport {
@@ -84,6 +86,18 @@ export function bodyExcerpt(text: string, clean: (text: string) => string): stri
  * service too busy answers 503 with a Fault); the body's text stays in the excerpt.
  */
 export const NOT_RUN_STATUSES: ReadonlySet<number> = new Set([421, 429, 503]);
+
+/**
+ * Whether the call acts on an error `status` by its number, so both transports make it an HttpError whatever the body
+ * says -- a SOAP ExceptionInfo, the REST error object (ASP.NET answers 401 with `{ "Message": "Authorization has been
+ * denied for this request." }`), which stays the cause and the excerpt: NOT_RUN_STATUSES (re-route, retry), and a
+ * credential refusal (the ticket is renewed): 401, 403, and any status the agent's credentialRefusal.httpStatuses adds
+ * (README's 419), which as a SoExceptionError the refusal list would not read (it reads its exceptionTypes only).
+ * (A 401/403 SOAP Fault stays a SoapFaultError: its fault code is what the refusal list reads there.) One rule for both.
+ */
+export function actedOnStatus(status: number, refusalStatuses: readonly number[]): boolean {
+  return NOT_RUN_STATUSES.has(status) || status === 401 || status === 403 || refusalStatuses.includes(status);
+}
 
 /**
  * Whether the server certainly did not run an attempt that failed with `err`, by the error alone: a status that says so

@@ -528,6 +528,27 @@ describe('EMailAgent over HTTP', () => {
       }
     });
 
+    // Review r20x #1: a status the user added to credentialRefusal.httpStatuses (README's 419) with ExceptionInfo was a
+    // SoExceptionError, whose refusal test reads its exceptionTypes only: the ticket was not renewed, no second attempt.
+    test('ExceptionInfo with a status credentialRefusal.httpStatuses adds (419) is that HttpError: the ticket is renewed and the call tried once more', async () => {
+      let tickets = 0;
+      const serverError = { Message: 'session expired', ExceptionType: 'SoServerException' };
+      handler = (_req, res) => reply(res, 419, codec.encodeResponse({ Response: null }, { Succeeded: false, ExceptionInfo: serverError }));
+      received = [];
+      const options = { ticket: () => `${TICKET}${++tickets}`, secrets: [TICKET], credentialRefusal: { httpStatuses: [401, 403, 419] } };
+      const err = await rejectsWith(agent(options).getEMailAccount({ EMailAccountId: 5 }), HttpError);
+      assert.equal(err.status, 419);
+      assert.ok(err.cause instanceof SoExceptionError, inspect(err.cause));
+      assert.equal(tickets, 2, 'the ticket was renewed after the 419');
+      await assertRequestCount(2);
+      // Without it in the list, 419 is no refusal: the SoExceptionError, as for a 500.
+      tickets = 0;
+      received = [];
+      await rejectsWith(agent({ ...options, credentialRefusal: undefined }).getEMailAccount({ EMailAccountId: 5 }), SoExceptionError);
+      assert.equal(tickets, 1);
+      await assertRequestCount(1);
+    });
+
     // Review r19a #2: a reply whose headers report the failure but whose body does not fit the
     // schema was that body's DecodeError ("… "abc" is not an integer …"): the ExceptionInfo, the
     // server's own reason, was lost. It is the SoExceptionError now, the DecodeError its cause.
