@@ -110,9 +110,20 @@ export function attemptNotRun(err: unknown): boolean {
 
 /** A connection that was refused (ECONNREFUSED in a network TransportError's causes): nothing reached the server. */
 export function refusedConnection(err: unknown): boolean {
-  if (!(err instanceof TransportError) || err.reason !== 'network') return false;
-  for (let e: unknown = err.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;
+  return err instanceof TransportError && err.reason === 'network' && hasCauseCode(err.cause, REFUSED);
+}
+
+const REFUSED: ReadonlySet<string> = new Set(['ECONNREFUSED']);
+
+/**
+ * Whether `first` or one of its causes, 4 errors in all, has a `code` in `codes` (Node's and undici's: fetch's TypeError
+ * holds the socket's error as its cause). The one walk of a failure's cause chain: refusedConnection's, and
+ * online-request.ts's connection failures, so what a write retries and what is `temporary` read the same chain.
+ */
+export function hasCauseCode(first: unknown, codes: ReadonlySet<string>): boolean {
+  for (let e = first, depth = 0; e !== null && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && codes.has(code)) return true;
   }
   return false;
 }
