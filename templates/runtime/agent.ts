@@ -183,7 +183,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** Why a call cannot be made without an address, and the ways to give one (tenant too: an Online user who gave only environment). Nothing has been sent. */
   #noAddress(): string {
     if (this.#options.useWsdlAddress === true) return `no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (${NOTHING_SENT})`;
-    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress.replace(/[\t\n\r]/g, '').replace(/^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i, '$1').replace(/[?#][^]*$/, '')})` : ''; // (no user info, by read-wsdl.ts USER_INFO's rule: soap-address-user-info.test.ts; no query or fragment: hooks.ts displayUrl)
+    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress.replace(/[\t\n\r]/g, '').replace(USER_INFO, '$1').replace(/[?#][^]*$/, '')})` : ''; // (no user info: USER_INFO; no query or fragment: hooks.ts displayUrl)
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, tenant with environment (SuperOffice Online), or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (${NOTHING_SENT})`;
   }
 }
@@ -258,6 +258,7 @@ export function endedWhileWaiting(ended: TransportError, timeoutMs: number, wait
   return new TransportError(ended.reason, `${what} ${waitingFor}${note ? ` (${note})` : ''}`, ended.operation, ended.cause);
 }
 export const NOTHING_SENT = 'nothing was sent'; // (every error made before sending says it in these words; call.ts adds them to a TenantNotRunningError)
+const USER_INFO = /^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i; // a URL's user:password@, which #noAddress leaves out of the WSDL address it names: read-wsdl.ts USER_INFO's rule, copied as the runtime cannot import the generator (soap-address-user-info.test.ts gives both the same addresses)
 
 /**
  * Calls a hook; a hook's own failure is dropped -- also an async hook's rejected promise (a `void`

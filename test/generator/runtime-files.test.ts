@@ -11,7 +11,8 @@ import { importClosure, lineCount } from '../support/import-graph.js';
 import { repoRoot } from '../support/paths.js';
 
 /** Issue 16's client-path size (runtime lines an agent's import loads) may not grow past this. */
-const CLIENT_PATH_CEILING = 3_274;
+// +1 (r20x #8): agent.ts's copy of read-wsdl.ts USER_INFO is a named constant with its reason, not an inline regex.
+const CLIENT_PATH_CEILING = 3_275;
 
 const sourceDir = join(repoRoot, 'templates', 'runtime');
 const generatedRuntime = join(repoRoot, 'generated', 'runtime');
