@@ -248,13 +248,13 @@ export function callLimit(timeoutMs: number, signal: AbortSignal | undefined, op
 }
 
 /**
- * callLimit's error `ended` as the call tells it: what it waited for, and `note`, what the server did with the call
- * (CallBudget.sentNote; '' when it may have run it): nothing sent (its first call's load, CallBudget before postRequest)
+ * callLimit's error `ended` as the call tells it: what it waited for, whether any attempt was `sent`, and `note`, what the server
+ * did with the call (CallBudget.sentNote; '' when it may have run it): nothing sent (its first call's load, CallBudget before postRequest)
  * -- not "no complete response", which sends the reader to the server and leaves a caller unsure whether a write may have
  * run -- or that the server did not run its earlier attempts. After a request, what it waited for names where it went.
  */
-export function endedWhileWaiting(ended: TransportError, timeoutMs: number, waitingFor: string, note: string = NOTHING_SENT): TransportError {
-  const what = ended.reason === 'timeout' ? `no ${note === NOTHING_SENT ? 'request sent' : 'result'} within ${timeoutMs} ms: the call was still waiting for` : 'the call was aborted while it waited for';
+export function endedWhileWaiting(ended: TransportError, timeoutMs: number, waitingFor: string, sent = false, note: string = sent ? '' : NOTHING_SENT): TransportError {
+  const what = ended.reason === 'timeout' ? `no ${sent ? 'result' : 'request sent'} within ${timeoutMs} ms: the call was still waiting for` : 'the call was aborted while it waited for';
   return new TransportError(ended.reason, `${what} ${waitingFor}${note ? ` (${note})` : ''}`, ended.operation, ended.cause);
 }
 export const NOTHING_SENT = 'nothing was sent'; // (every error made before sending says it in these words; call.ts adds them to a TenantNotRunningError)
