@@ -186,7 +186,7 @@ export class SoapAgent<Ops extends Record<string, AnyOperationCodec>> {
   /** Why a call cannot be made without an address, and the ways to give one (tenant too: an Online user who gave only environment). Nothing has been sent. */
   #noAddress(): string {
     if (this.#options.useWsdlAddress === true) return `no address: the WSDL has no soap:address; pass baseUrl or endpoint in the agent options (${NOTHING_SENT})`;
-    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress.replace(/[\t\n\r]/g, '').replace(/^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i, '$1').replace(/[?#][^]*$/, '')})` : ''; // (no user info, by read-wsdl.ts USER_INFO's rule: soap-address-user-info.test.ts; no query or fragment: hooks.ts displayUrl)
+    const wsdl = this.wsdlAddress !== undefined ? ` (${this.wsdlAddress.replace(/[\t\n\r]/g, '').replace(USER_INFO, '$1').replace(/[?#][^]*$/, '')})` : ''; // (no user info: USER_INFO; no query or fragment: hooks.ts displayUrl)
     return `no address: pass baseUrl (the installation URL) or endpoint in the agent options, tenant with environment (SuperOffice Online), or useWsdlAddress: true to call the WSDL's soap:address${wsdl} (${NOTHING_SENT})`;
   }
 }
@@ -251,16 +251,17 @@ export function callLimit(timeoutMs: number, signal: AbortSignal | undefined, op
 }
 
 /**
- * callLimit's error `ended` as the call tells it: what it waited for, and `note`, what the server did with the call
- * (CallBudget.sentNote; '' when it may have run it): nothing sent (its first call's load, CallBudget before postRequest)
+ * callLimit's error `ended` as the call tells it: what it waited for, whether any attempt was `sent`, and `note`, what the server
+ * did with the call (CallBudget.sentNote; '' when it may have run it): nothing sent (its first call's load, CallBudget before postRequest)
  * -- not "no complete response", which sends the reader to the server and leaves a caller unsure whether a write may have
  * run -- or that the server did not run its earlier attempts. After a request, what it waited for names where it went.
  */
-export function endedWhileWaiting(ended: TransportError, timeoutMs: number, waitingFor: string, note: string = NOTHING_SENT): TransportError {
-  const what = ended.reason === 'timeout' ? `no ${note === NOTHING_SENT ? 'request sent' : 'result'} within ${timeoutMs} ms: the call was still waiting for` : 'the call was aborted while it waited for';
+export function endedWhileWaiting(ended: TransportError, timeoutMs: number, waitingFor: string, sent = false, note: string = sent ? '' : NOTHING_SENT): TransportError {
+  const what = ended.reason === 'timeout' ? `no ${sent ? 'result' : 'request sent'} within ${timeoutMs} ms: the call was still waiting for` : 'the call was aborted while it waited for';
   return new TransportError(ended.reason, `${what} ${waitingFor}${note ? ` (${note})` : ''}`, ended.operation, ended.cause);
 }
 export const NOTHING_SENT = 'nothing was sent'; // (every error made before sending says it in these words; call.ts adds them to a TenantNotRunningError)
+const USER_INFO = /^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i; // a URL's user:password@, which #noAddress leaves out of the WSDL address it names: read-wsdl.ts USER_INFO's rule, copied as the runtime cannot import the generator (soap-address-user-info.test.ts gives both the same addresses)
 
 /**
  * Calls a hook; a hook's own failure is dropped -- also an async hook's rejected promise (a `void`

@@ -297,7 +297,8 @@ export class Caller {
       }
       notify(hooks.onXml, { callId: a.callId, service, operation: name, attempt: a.number, direction: 'response', xml: withoutCredentials(this.#clean(text, a.ticket, a.headers)) });
     }
-    const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket, call.headers), unknownElements: this.#options.unknownElements };
+    const refusalStatuses = this.#options.credentialRefusal?.httpStatuses ?? DEFAULT_CREDENTIAL_REFUSALS.httpStatuses;
+    const context = { operation: name, clean: (text: string) => this.#clean(text, call.ticket, call.headers), unknownElements: this.#options.unknownElements, refusalStatuses };
     const decoded = transport.response(codec, response, context);
     return { output: decoded.output, headers: decoded.headers, httpStatus: response.status };
   }

@@ -94,7 +94,7 @@ export class CallBudget {
         typeof w === 'string' ? w
         : w.status === undefined ? `the response from ${displayUrl(w.responseFrom)}`
         : `the response body from ${displayUrl(w.responseFrom)} (HTTP ${w.status} received)`;
-      return endedWhileWaiting(this.#ended, this.#timeoutMs, what, this.sentNote());
+      return endedWhileWaiting(this.#ended, this.#timeoutMs, what, this.#anySent(), this.sentNote());
     }
     const e = err as { cause?: { code?: string } };
     // undici's code for response headers over Node's limit, which says nothing to most readers.
@@ -163,10 +163,15 @@ export class CallBudget {
    * out was refused unrun. Once it went out, that the earlier ones were not run. '' when one may have run: not said.
    */
   sentNote(): string {
-    if (!this.#attemptSent && this.#notRun === 0 && !this.#mayHaveRun) return NOTHING_SENT;
+    if (!this.#anySent()) return NOTHING_SENT;
     if (this.#mayHaveRun || this.#notRun === 0) return '';
     if (!this.#attemptSent) return 'the server did not run the call';
     return this.#notRun === 1 ? 'the earlier attempt was not run' : `the ${this.#notRun} earlier attempts were not run`;
+  }
+
+  /** Whether any attempt of the call went out (its timeout then says "no result", not "no request sent"). */
+  #anySent(): boolean {
+    return this.#attemptSent || this.#notRun > 0 || this.#mayHaveRun;
   }
 
   /** Stops the timer and lets go of the caller's signal. */

@@ -8,6 +8,7 @@ import { HttpError, OnlineError, SoapError, TransportError } from './errors.js';
 import { MAX_TIMER_MS } from './agent.js';
 import { readLimited } from './http.js';
 import { redact } from './redact.js';
+import { hasCauseCode } from './transport.js';
 
 /**
  * The largest answer read. A state answer, the metadata, a key set or the exchange's token is a few
@@ -58,17 +59,13 @@ const CONNECTION_FAILURES: ReadonlySet<string> = new Set([
  *     fetch's, an authenticator's own).
  *   - An OnlineError keeps its own (an agent routed by tenant, whose state request failed).
  */
-export function temporaryFailure(err: unknown, ended = false): boolean {
+function temporaryFailure(err: unknown, ended = false): boolean {
   if (ended) return true;
   if (err instanceof OnlineError) return err.temporary;
   if (err instanceof HttpError) return outageStatus(err.status);
   if (err instanceof TransportError && err.reason !== 'network') return err.reason === 'timeout' || err.reason === 'aborted';
   if (err instanceof SoapError && !(err instanceof TransportError)) return false; // a fault, a reported exception, a bad answer
-  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && CONNECTION_FAILURES.has(code)) return true;
-  }
-  return false;
+  return hasCauseCode(err, CONNECTION_FAILURES);
 }
 
 /**

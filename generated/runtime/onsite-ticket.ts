@@ -14,6 +14,7 @@
 //   const principal = new SoPrincipalAgent({ baseUrl });
 //   const so = new SuperOfficeClient({ baseUrl, ticket: usernamePasswordTicket({ principal, userName, password }) });
 import { OnlineError } from './errors.js';
+import { displayUrl } from './hooks.js';
 import { signInRequestError } from './online-request.js';
 import { Redactor } from './redact.js';
 import { rememberRefusals, renewingTicket, type RenewingTicketOptions, type TicketContext, type TicketProvider } from './ticket-source.js';
@@ -56,8 +57,10 @@ export function usernamePasswordTicket(options: UsernamePasswordTicketOptions): 
   // errors: a server that echoes it in a fault, an exception message or an error page would put it
   // in the error thrown here (its message, its stack, its cause's fields), all of which is cleaned.
   const redactor = new Redactor([password]);
-  // (An agent routed by tenant has no fixed endpoint; one of your own may not say.)
-  const endpoint = principal.endpoint ?? 'the principal agent';
+  // (An agent routed by tenant has no fixed endpoint; one of your own may not say.) Shown as every URL
+  // in an error is (displayUrl): one of your own, or an agent made with useWsdlAddress, may carry
+  // user info, a query or a fragment, which the redactor, knowing only the password, would keep.
+  const endpoint = principal.endpoint === undefined ? 'the principal agent' : displayUrl(principal.endpoint);
   const signIn = async ({ signal }: TicketContext): Promise<string> => {
     let answer: Awaited<ReturnType<UsernamePasswordAuthenticator['authenticateUsernamePassword']>>;
     try {

@@ -234,13 +234,22 @@ function redactError(err: unknown, clean: (s: string) => string, depth: number):
   return err;
 }
 
-/** Whether any text in `value` -- its name, message, stack, keys and fields, its causes -- holds a secret (too deep to read counts as one). */
-function holdsSecret(value: unknown, clean: (s: string) => string, depth: number): boolean {
+/**
+ * Whether any text in `value` -- its name, message, stack, keys and fields, its causes -- holds a secret (too deep to read
+ * counts as one). `clear` holds each object found to hold none, with the greatest depth it was read from: an object shared
+ * by many paths (the caller's reason is any graph) is read once per depth, not once per path, which took seconds for a
+ * few small objects 8 deep, 10 keys each (review r20x #2). An object clear from depth d is clear from any lesser depth
+ * (nothing was too deep below it), so the answer is what reading every path would give; a cycle is still too deep.
+ */
+function holdsSecret(value: unknown, clean: (s: string) => string, depth: number, clear = new Map<object, number>()): boolean {
   if (typeof value === 'string') return clean(value) !== value;
   if (value === null || typeof value !== 'object') return false;
   if (depth > MAX_CAUSE_DEPTH) return true;
+  if ((clear.get(value) ?? -1) >= depth) return false;
   const v = value as Record<string, unknown>;
-  return [v['name'], v['message'], v['stack'], v['cause'], ...Object.keys(v), ...Object.values(v)].some((x) => holdsSecret(x, clean, depth + 1));
+  if ([v['name'], v['message'], v['stack'], v['cause'], ...Object.keys(v), ...Object.values(v)].some((x) => holdsSecret(x, clean, depth + 1, clear))) return true;
+  clear.set(value, depth);
+  return false;
 }
 
 function foreignCause(cause: unknown, clean: (s: string) => string, depth: number): unknown {

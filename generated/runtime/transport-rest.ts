@@ -18,7 +18,7 @@ import { NOTHING_SENT } from './agent.js';
 import { DecodeError, SoapError, SoExceptionError } from './errors.js';
 import { restCodec, restErrorInfo } from './json.js';
 import type { AnyOperationCodec } from './operation.js';
-import { bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, type RequestHeaderBlocks, type Transport, type TransportAddress, type WireRequest } from './transport.js';
+import { actedOnStatus, bodyExcerpt, httpError, responseBodyText, type RequestHeaderBlocks, type Transport, type TransportAddress, type WireRequest } from './transport.js';
 
 /** The installation address of `address`: the SOAP endpoint without the agent's service path. */
 function restBase(address: TransportAddress, operation: string): string {
@@ -54,17 +54,6 @@ function restAuthHeaders(blocks: RequestHeaderBlocks): Record<string, string> {
   return headers;
 }
 
-/**
- * The error statuses the call acts on by their number: NOT_RUN_STATUSES (421: the tenant moved;
- * 429 and 503: retried after Retry-After), as on SOAP, and 401 and 403 (a credential refusal: the
- * ticket is renewed). ASP.NET answers them with an error object too (401: `{ "Message":
- * "Authorization has been denied for this request." }`), which as a SoExceptionError would hide
- * the status from the call and the caller: they are HttpErrors whatever the body, which stays in
- * the excerpt. (SOAP keeps a 401/403 Fault a SoapFaultError: its fault code is what the refusal
- * list reads there; REST's error object has none.)
- */
-const STATUS_ERRORS: ReadonlySet<number> = new Set([401, 403, ...NOT_RUN_STATUSES]);
-
 function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
 }
@@ -95,7 +84,7 @@ export const restTransport: Transport = {
       return { output, headers: {} };
     }
     // An error status: SuperOffice's error object says what failed; anything else is an HTTP error.
-    if (STATUS_ERRORS.has(status)) throw httpError(response, text, context);
+    if (actedOnStatus(status, context.refusalStatuses)) throw httpError(response, text, context);
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -18,7 +18,7 @@
 // Body, an empty one, another body element, the other SOAP version): not a reply of the operation.
 import { headersBeside } from './decode.js';
 import { DecodeError, MAX_INNER_EXCEPTIONS, SoapFaultError, SoExceptionError, type SoExceptionInfoFields } from './errors.js';
-import { bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, withoutOperation, type Transport, type TransportContext } from './transport.js';
+import { actedOnStatus, bodyExcerpt, httpError, NOT_RUN_STATUSES, responseBodyText, withoutOperation, type Transport, type TransportContext } from './transport.js';
 import type { HttpReply } from './http.js';
 
 export const soapTransport: Transport = {
@@ -88,13 +88,10 @@ function reportedFailure(headers: Readonly<Record<string, unknown>>, operation: 
 
 /** The error a reported failure is with this response's status: itself, or the HttpError of a status the call acts on, it the cause. */
 function failure(reported: SoExceptionError, response: HttpReply, context: TransportContext): Error {
-  if (!STATUS_DECIDES.has(response.status)) return reported;
+  if (!actedOnStatus(response.status, context.refusalStatuses)) return reported;
   // The excerpt: its message without the operation's name, which the HttpError's message starts with.
   return httpError(response, withoutOperation(reported), context, reported);
 }
-
-/** The statuses the call acts on by number (re-route, retry, renew the ticket), also when ExceptionInfo says why. */
-const STATUS_DECIDES: ReadonlySet<number> = new Set([...NOT_RUN_STATUSES, 401, 403]);
 
 /**
  * `info` with its InnerException chain cut after MAX_INNER_EXCEPTIONS levels, in place (the decoded

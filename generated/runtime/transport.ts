@@ -46,6 +46,8 @@ export interface TransportContext {
   /** Removes the agent's secrets from text that goes into an error. */
   readonly clean: (text: string) => string;
   readonly unknownElements: UnknownElements | undefined;
+  /** The HTTP statuses the agent's credentialRefusal counts as a refusal (its httpStatuses, else the default's): actedOnStatus. */
+  readonly refusalStatuses: readonly number[];
 }
 
 export interface Transport {
@@ -89,6 +91,18 @@ export function bodyExcerpt(text: string, clean: (text: string) => string): stri
 export const NOT_RUN_STATUSES: ReadonlySet<number> = new Set([421, 429, 503]);
 
 /**
+ * Whether the call acts on an error `status` by its number, so both transports make it an HttpError whatever the body
+ * says -- a SOAP ExceptionInfo, the REST error object (ASP.NET answers 401 with `{ "Message": "Authorization has been
+ * denied for this request." }`), which stays the cause and the excerpt: NOT_RUN_STATUSES (re-route, retry), and a
+ * credential refusal (the ticket is renewed): 401, 403, and any status the agent's credentialRefusal.httpStatuses adds
+ * (README's 419), which as a SoExceptionError the refusal list would not read (it reads its exceptionTypes only).
+ * (A 401/403 SOAP Fault stays a SoapFaultError: its fault code is what the refusal list reads there.) One rule for both.
+ */
+export function actedOnStatus(status: number, refusalStatuses: readonly number[]): boolean {
+  return NOT_RUN_STATUSES.has(status) || status === 401 || status === 403 || refusalStatuses.includes(status);
+}
+
+/**
  * Whether the server certainly did not run an attempt that failed with `err`, by the error alone: a status that says so
  * (NOT_RUN_STATUSES) or a connection refused. What the call's error says of that attempt once it is retried
  * (CallBudget.nextAttempt); the one rule of it (review r20r #8), beside the call's own knowledge of a credential refusal.
@@ -99,9 +113,20 @@ export function attemptNotRun(err: unknown): boolean {
 
 /** A connection that was refused (ECONNREFUSED in a network TransportError's causes): nothing reached the server. */
 export function refusedConnection(err: unknown): boolean {
-  if (!(err instanceof TransportError) || err.reason !== 'network') return false;
-  for (let e: unknown = err.cause, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === 'ECONNREFUSED') return true;
+  return err instanceof TransportError && err.reason === 'network' && hasCauseCode(err.cause, REFUSED);
+}
+
+const REFUSED: ReadonlySet<string> = new Set(['ECONNREFUSED']);
+
+/**
+ * Whether `first` or one of its causes, 4 errors in all, has a `code` in `codes` (Node's and undici's: fetch's TypeError
+ * holds the socket's error as its cause). The one walk of a failure's cause chain: refusedConnection's, and
+ * online-request.ts's connection failures, so what a write retries and what is `temporary` read the same chain.
+ */
+export function hasCauseCode(first: unknown, codes: ReadonlySet<string>): boolean {
+  for (let e = first, depth = 0; e !== null && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && codes.has(code)) return true;
   }
   return false;
 }
