@@ -261,7 +261,7 @@ export function endedWhileWaiting(ended: TransportError, timeoutMs: number, wait
   return new TransportError(ended.reason, `${what} ${waitingFor}${note ? ` (${note})` : ''}`, ended.operation, ended.cause);
 }
 export const NOTHING_SENT = 'nothing was sent'; // (every error made before sending says it in these words; call.ts adds them to a TenantNotRunningError)
-const USER_INFO = /^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i; // a URL's user:password@, which #noAddress leaves out of the WSDL address it names: read-wsdl.ts USER_INFO's rule, copied as the runtime cannot import the generator (soap-address-user-info.test.ts gives both the same addresses)
+const USER_INFO = /^[\0- ]*((?:[a-z][a-z\d+.-]*:)?[\\/]+)?[^/?#]*@/i; // a URL's user:password@, which #noAddress leaves out of the WSDL address it names: generator/input/documents.ts USER_INFO's rule, copied as the runtime cannot import the generator (soap-address-user-info.test.ts gives both the same addresses)
 
 /**
  * Calls a hook; a hook's own failure is dropped -- also an async hook's rejected promise (a `void`
