@@ -417,6 +417,29 @@ const latin1Wsdl = (): string =>
 /** valid-minimal.wsdl without an encoding in its declaration. */
 const undeclaredWsdl = (): string => fixture('valid-minimal.wsdl').replace('<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.0"?>');
 
+/**
+ * valid-minimal.wsdl with its soap:address edited by `replace` (carrying a password or a ticket): refused at
+ * the address, which the one error line shows as `shown`, saying it `carries` that; no secret on stderr.
+ */
+function refusedAddress(name: string, replace: readonly [string, string], shown: string, carries: string): BadCase {
+  return {
+    name,
+    input: (dir) => {
+      const edited = fixture('valid-minimal.wsdl').replace(...replace);
+      assert.notEqual(edited, fixture('valid-minimal.wsdl'));
+      writeFileSync(join(dir, 'Address.wsdl'), edited);
+      return 'Address.wsdl';
+    },
+    expect: errorLine(
+      'Address.wsdl',
+      '53:7',
+      new RegExp(esc(`soap:address location "${shown}" carries ${carries}: the generated client would hold it in its source; remove it from the WSDL and give credentials at run time`)),
+      "/definitions[@name='WcfNoteService']/service[@name='WcfNoteService']/port[@name='BasicHttpBinding_Note']/address",
+    ),
+    check: (run) => assert.doesNotMatch(run.stderr, /S3cret|admin|7T:/),
+  };
+}
+
 const badCases: readonly BadCase[] = [
   {
     name: 'a file that does not exist',
@@ -755,39 +778,11 @@ const badCases: readonly BadCase[] = [
     ['https://admin:S3cret-pw@', 'https://***@'],
     ['admin:S3cret-pw@', '***@'],
     ['//admin:S3cret-pw@', '//***@'],
-  ].map(([written, shown]) => ({
-    name: `a soap:address ${written}host/... is refused, shown without its user info`,
-    input: (dir: string) => {
-      const withCredentials = fixture('valid-minimal.wsdl').replace('https://sod.superoffice.com/', `${written}sod.superoffice.com/`);
-      assert.notEqual(withCredentials, fixture('valid-minimal.wsdl'));
-      writeFileSync(join(dir, 'Credentials.wsdl'), withCredentials);
-      return 'Credentials.wsdl';
-    },
-    expect: errorLine(
-      'Credentials.wsdl',
-      '53:7',
-      new RegExp(`soap:address location "${esc(shown!)}sod\\.superoffice\\.com/Cust12345/Remote/Services86/Note\\.svc" carries user info \\(user:password@\\): the generated client would hold it in its source; remove it from the WSDL and give credentials at run time`),
-      "/definitions[@name='WcfNoteService']/service[@name='WcfNoteService']/port[@name='BasicHttpBinding_Note']/address",
-    ),
-    check: (run: Run) => assert.doesNotMatch(run.stderr, /S3cret|admin/),
-  })),
+  ].map(([written, shown]) =>
+    refusedAddress(`a soap:address ${written}host/... is refused, shown without its user info`, ['https://sod.superoffice.com/', `${written}sod.superoffice.com/`], `${shown}sod.superoffice.com/Cust12345/Remote/Services86/Note.svc`, 'user info (user:password@)'),
+  ),
   // A ticket in its query would be held in client.ts as a password would: refused alike (review r20x #2).
-  {
-    name: 'a soap:address with a ticket in its query is refused, shown without it',
-    input: (dir: string) => {
-      const withTicket = fixture('valid-minimal.wsdl').replace('/Note.svc"', '/Note.svc?ticket=7T:S3cret-pw"');
-      assert.notEqual(withTicket, fixture('valid-minimal.wsdl'));
-      writeFileSync(join(dir, 'Ticket.wsdl'), withTicket);
-      return 'Ticket.wsdl';
-    },
-    expect: errorLine(
-      'Ticket.wsdl',
-      '53:7',
-      /soap:address location "https:\/\/sod\.superoffice\.com\/Cust12345\/Remote\/Services86\/Note\.svc\?ticket=\*\*\*" carries a secret in its query \(a ticket, token, key or password\): the generated client would hold it in its source; remove it from the WSDL and give credentials at run time/,
-      "/definitions[@name='WcfNoteService']/service[@name='WcfNoteService']/port[@name='BasicHttpBinding_Note']/address",
-    ),
-    check: (run: Run) => assert.doesNotMatch(run.stderr, /S3cret|7T:/),
-  },
+  refusedAddress('a soap:address with a ticket in its query is refused, shown without it', ['/Note.svc"', '/Note.svc?ticket=7T:S3cret-pw"'], 'https://sod.superoffice.com/Cust12345/Remote/Services86/Note.svc?ticket=***', 'a secret in its query (a ticket, token, key or password)'),
   {
     name: 'a glob argument that matches no file (as PowerShell and cmd pass it on)',
     input: () => 'wsdl/*.xml',
